@@ -12,7 +12,7 @@ import { PER_ACCOUNT_LIMIT, type BuyerPlan, type Configuration, type OrderPlan,
 
 export const LIMITS = Object.freeze({
   importBatchMax: 5000,
-  importConcurrency: 2,
+  importConcurrency: 4,
   requestTimeoutMs: 30_000,
   /** The impatient client gives up after this long (real ms) and retries with the same key. */
   impatientTimeoutMs: 3,
@@ -33,6 +33,7 @@ export interface NightOptions {
   /** Real ms the hour may take from the opening before no new request starts. */
   readonly playBudgetMs: number;
   readonly log: (line: string) => void;
+  readonly switchAllows: readonly string[];
 }
 
 interface Account {
@@ -52,6 +53,7 @@ export class LaunchNight {
   private clockSimulated = false;
   private serverOffsetMs = 0;
   private opensAtServerMs = Infinity;
+  importSplits = 0;
 
   constructor(
     private readonly client: HttpClient,
@@ -122,27 +124,48 @@ export class LaunchNight {
 
   async registerAccounts(): Promise<void> {
     const buyers = this.workload.buyers;
-    const batches: BuyerPlan[][] = [];
-    for (let i = 0; i < buyers.length; i += LIMITS.importBatchMax) {
-      batches.push(buyers.slice(i, i + LIMITS.importBatchMax));
-    }
     const importer = new Limiter(LIMITS.importConcurrency);
-    await Promise.all(batches.map((batch) => importer.run(async () => {
-      const reply = await this.adminOk('POST', '/admin/accounts/import', {
-        accounts: batch.map((b) => ({ phone: b.phone, name: b.name, id_number: b.idNumber })),
-      });
-      const byPhone = new Map(batch.map((b) => [b.phone, b]));
-      for (const c of reply.body?.created ?? []) {
-        const b = byPhone.get(c.phone);
-        if (b !== undefined) this.accounts.set(b.index, { accountId: c.account_id, token: c.token });
-      }
-      for (const e of reply.body?.errors ?? []) {
-        const b = batch[e.index];
-        this.auditor.violation('identity_refused',
-          `import refused ${b?.phone} ${b?.idNumber}: ${e.code} ${e.message ?? ''}`);
-      }
-    })));
-    this.options.log(`registered ${this.accounts.size} of ${buyers.length} accounts`);
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < buyers.length; i += LIMITS.importBatchMax) {
+      const batch = buyers.slice(i, i + LIMITS.importBatchMax);
+      batches.push(importer.run(() => this.importBatch(batch)));
+    }
+    await Promise.all(batches);
+    this.options.log(`registered ${this.accounts.size} of ${buyers.length} accounts` +
+      (this.importSplits > 0 ? ` (${this.importSplits} imports split: body too large)` : ''));
+  }
+
+  /** Imports in one call, or in halves when the server finds the body too large. */
+  private async importBatch(batch: readonly BuyerPlan[]): Promise<void> {
+    const body = { accounts: batch.map((b) => ({ phone: b.phone, name: b.name,
+      id_number: b.idNumber })) };
+    let reply: Outcome;
+    for (let attempt = 0; ; attempt++) {
+      reply = await this.admin('POST', '/admin/accounts/import', body);
+      if (reply.kind === 'reply' && !retryable(reply)) break;
+      if (attempt >= LIMITS.retriesMax) throw new Error('account import never answered');
+      await sleep(retryDelayMs(reply));
+    }
+    if (reply.code === 'body_too_large' && batch.length > 1) {
+      this.importSplits += 1;
+      const half = Math.ceil(batch.length / 2);
+      await this.importBatch(batch.slice(0, half));
+      await this.importBatch(batch.slice(half));
+      return;
+    }
+    if (reply.status !== 200) {
+      throw new Error(`account import: ${reply.status} ${JSON.stringify(reply.body)}`);
+    }
+    const byPhone = new Map(batch.map((b) => [b.phone, b]));
+    for (const c of reply.body?.created ?? []) {
+      const b = byPhone.get(c.phone);
+      if (b !== undefined) this.accounts.set(b.index, { accountId: c.account_id, token: c.token });
+    }
+    for (const e of reply.body?.errors ?? []) {
+      const b = batch[e.index];
+      this.auditor.violation('identity_refused',
+        `import refused ${b?.phone} ${b?.idNumber}: ${e.code} ${e.message ?? ''}`);
+    }
   }
 
   /** Switchers' earlier orders: placed and locked on the SU7 launches before the opening. */
@@ -177,7 +200,7 @@ export class LaunchNight {
     for (const from of sources) {
       await this.adminOk('POST', '/admin/change-windows', { from_launch_id: from,
         to_launch_id: this.target.launchId, opens_at: opensAt, closes_at: closesAt,
-        allows: ['model'] });
+        allows: this.options.switchAllows });
     }
     const timeline = new Timeline(openingPerfMs, this.options.speed);
     this.timeline = timeline;

@@ -25,6 +25,8 @@ export interface SimulateOptions {
   readonly quiet: boolean;
   readonly keepData: boolean;
   readonly reportFile: string | null;
+  /** What the model-switch windows allow; the contract's switch window allows `model`. */
+  readonly switchAllows: readonly string[];
 }
 
 export const USAGE = `usage: launchday simulate [options]
@@ -39,6 +41,7 @@ export const USAGE = `usage: launchday simulate [options]
   --connections N    requests in flight at most (default 256)
   --launch ID        the launch whose night is played (default yu7-2025)
   --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
+  --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated (default model)
   --report-file F    also write the final report as JSON to F
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
@@ -52,7 +55,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       'database-url': { type: 'string' }, processes: { type: 'string' },
       scale: { type: 'string' }, speed: { type: 'string' }, seed: { type: 'string' },
       connections: { type: 'string' }, launch: { type: 'string' },
-      'max-seconds': { type: 'string' }, 'report-file': { type: 'string' },
+      'max-seconds': { type: 'string' }, 'report-file': { type: 'string' }, 'switch-allows': { type: 'string' },
       'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     } });
   } catch (e) {
@@ -110,5 +113,6 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     connections: connections as number, launchId: v.launch ?? 'yu7-2025',
     maxSeconds, quiet: v.quiet === true, keepData: v['keep-data'] === true,
     reportFile: v['report-file'] ?? null,
+    switchAllows: Object.freeze((v['switch-allows'] ?? 'model').split(',').map((a) => a.trim())),
   });
 }

@@ -69,7 +69,7 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     const playBudgetMs = options.maxSeconds * 1000;
     const night = new LaunchNight(client, auditor, metrics, workload, catalogs, {
       speed: options.speed, adminToken, connections: options.connections,
-      playBudgetMs, log,
+      playBudgetMs, log, switchAllows: options.switchAllows,
     });
     const phases: string[] = [];
     const timed = async <T>(label: (r: T, s: string) => string, f: () => Promise<T>): Promise<T> => {

@@ -167,7 +167,7 @@ function orderPlan(input: WorkloadInput, r: Random, buyer: number, seq: number,
   let change: OrderPlan['change'] = null;
   if (r.chance(SHARES.changeFirm)) {
     t = at(t, SHARES.changeMeanDelaySeconds);
-    change = { atSeconds: t, config: { ...configuration(input.target, r), city: base.config.city } };
+    change = { atSeconds: t, config: differentConfiguration(input.target, r, base.config) };
   }
   let lock: OrderPlan['lock'] = null;
   let cancel: OrderPlan['cancel'] = null;
@@ -187,6 +187,15 @@ function orderPlan(input: WorkloadInput, r: Random, buyer: number, seq: number,
     earlyClick: r.chance(SHARES.earlyClick),
     invalidTrimFirst: r.chance(SHARES.invalidTrim),
   };
+}
+
+/** A new configuration in the same city that differs from `current` (else nothing changes). */
+function differentConfiguration(catalog: Catalog, r: Random, current: Configuration):
+  Configuration {
+  const next = { ...configuration(catalog, r), city: current.city };
+  if (next.trim !== current.trim || next.options.join() !== current.options.join()) return next;
+  const trims = catalog.trims.map((t) => t.trim);
+  return { ...next, trim: trims[(trims.indexOf(next.trim) + 1) % trims.length]! };
 }
 
 /** A configuration: trim by the reported mix, one colour, one set of wheels, some extras. */
