@@ -94,7 +94,8 @@ export class HttpClient {
         req.destroy();
       }, options.timeoutMs);
       req.on('close', () => clearTimeout(timer));
-      req.on('error', (e) => finish(noReply('network', e.message, sentAtMs)));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        finish(noReply('network', e.code ?? e.message, sentAtMs)));
       req.end(payload);
     });
   }

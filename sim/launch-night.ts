@@ -88,7 +88,8 @@ export class LaunchNight {
       const date = outcome.headers['x-server-time'];
       if (typeof date === 'string') this.serverOffsetMs = Date.parse(date) - Date.now();
     } else {
-      this.metrics.recordError(outcome.kind);
+      this.metrics.recordError(outcome.kind === 'network' ? `network ${outcome.message}`
+        : outcome.kind);
     }
     return outcome;
   }
@@ -419,13 +420,26 @@ export class LaunchNight {
    */
   private async step(account: Account, order: ModelOrder, action: string, body: unknown,
     applied: (order: any) => boolean): Promise<Reply | null> {
+    let firstSentMs = 0;
+    let uncertain = false;
     for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
       const o = await this.call('POST', `/orders/${order.orderId}/${action}`,
         { token: account.token, body });
       if (o.kind === 'reply' && !retryable(o)) {
         if (o.status === 200) return o;
+        if (uncertain && o.code === ALREADY_DONE[action]) {
+          // The attempt that timed out was still in the server's hands when we read back.
+          const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+          if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
+            return { ...read, sentAtMs: firstSentMs };
+          }
+        }
         this.auditor.refusal(`${action} ${order.orderId}`, o, []);
         return null;
+      }
+      if (o.kind !== 'reply' && !uncertain) {
+        uncertain = true;
+        firstSentMs = o.sentAtMs;
       }
       this.metrics.retries += 1;
       if (o.kind === 'reply') {
@@ -434,11 +448,18 @@ export class LaunchNight {
       }
       const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
       if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
-        return { ...read, sentAtMs: o.sentAtMs };
+        return { ...read, sentAtMs: firstSentMs };
       }
     }
     this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
     return null;
+  }
+
+  /** Stops the night early (a server died): no new request starts, buyers finish as they are. */
+  abort(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.auditor.violation('aborted', reason);
   }
 
   get wasStopped(): boolean {
@@ -476,6 +497,11 @@ export class LaunchNight {
     return (await this.adminOk('GET', `/launches/${launchId}/stats`)).body;
   }
 }
+
+/** The refusal a retried action meets when its earlier, unanswered attempt took effect. */
+const ALREADY_DONE: Readonly<Record<string, string>> = {
+  change: 'nothing_to_change', lock: 'order_already_locked', cancel: 'order_cancelled',
+};
 
 export function orderBody(launchId: string, c: Configuration): Record<string, unknown> {
   return { launch_id: launchId, trim: c.trim, options: c.options, city: c.city };

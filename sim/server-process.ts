@@ -31,6 +31,8 @@ export interface StartedServers {
   readonly pids: readonly number[];
   /** Where the data lives (folder or database URL), for the report. */
   readonly dataLocation: string;
+  /** Resolves with the exit and the last lines printed if a process ends before `stop()`. */
+  readonly died: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -55,7 +57,11 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
   }
   const children: ChildProcess[] = [];
   const urls: string[] = [];
+  let stopping = false;
+  let reportDeath: (text: string) => void = () => {};
+  const died = new Promise<string>((resolve) => { reportDeath = resolve; });
   const stop = async (): Promise<void> => {
+    stopping = true;
     await Promise.all(children.map(stopChild));
     if (!setup.keepData) {
       if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
@@ -65,20 +71,27 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
   try {
     // The first process creates the schema alone; the others start once it is ready.
     for (let i = 0; i < setup.processes; i++) {
-      const { child, url } = await startOne(env, setup.onOutput);
+      const { child, url, tail } = await startOne(env, setup.onOutput);
       children.push(child);
       urls.push(url);
+      child.on('exit', (code, signal) => {
+        if (!stopping) {
+          reportDeath(`API process ${child.pid} (${url}) exited with ${code ?? signal}; its ` +
+            `last lines:\n${tail.join('\n')}`);
+        }
+      });
     }
   } catch (e) {
     await stop();
     throw e;
   }
   return { urls, store: scratch !== null ? 'postgres' : 'sqlite',
-    pids: children.map((c) => c.pid ?? 0), dataLocation: scratch?.url ?? dataDir ?? '', stop };
+    pids: children.map((c) => c.pid ?? 0), dataLocation: scratch?.url ?? dataDir ?? '', died,
+    stop };
 }
 
 function startOne(env: Record<string, string>, onOutput?: (line: string) => void):
-  Promise<{ child: ChildProcess; url: string }> {
+  Promise<{ child: ChildProcess; url: string; tail: string[] }> {
   const child = spawn(process.execPath, [SERVER_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let ready = false;
@@ -95,7 +108,7 @@ function startOne(env: Record<string, string>, onOutput?: (line: string) => void
       if (m !== null && !ready) {
         ready = true;
         clearTimeout(timer);
-        resolve({ child, url: m[1]!.replace(/\/$/, '') });
+        resolve({ child, url: m[1]!.replace(/\/$/, ''), tail });
       }
     };
     lines(child.stdout!, onLine);

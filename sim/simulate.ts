@@ -32,10 +32,18 @@ export async function runSimulate(argv: string[]): Promise<number> {
     if (urls.length === 0) {
       servers = await startServers({ processes: options.processes,
         databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData });
+      const started = servers;
+      // Interrupted, the simulator still stops the servers it started and removes their data.
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(signal, () => {
+          console.error(`simulate: ${signal}, stopping the servers it started`);
+          void started.stop().finally(() => process.exit(130));
+        });
+      }
       urls = servers.urls;
       setup = `${servers.urls.length} API process(es) started on ${servers.store}`;
     }
-    return await simulate(options, urls, adminToken, setup, servers !== null);
+    return await simulate(options, urls, adminToken, setup, servers);
   } catch (e) {
     console.error(`simulate: ${(e as Error).stack ?? e}`);
     return 2;
@@ -45,7 +53,8 @@ export async function runSimulate(argv: string[]): Promise<number> {
 }
 
 async function simulate(options: SimulateOptions, urls: readonly string[], adminToken: string,
-  setupText: string, fresh: boolean): Promise<number> {
+  setupText: string, servers: StartedServers | null): Promise<number> {
+  const fresh = servers !== null;
   const log = (line: string): void => {
     if (!options.quiet) console.error(line);
   };
@@ -78,6 +87,12 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
       phases.push(label(r, ((performance.now() - start) / 1000).toFixed(1)));
       return r;
     };
+    let serverDied = false;
+    void servers?.died.then((text) => {
+      serverDied = true;
+      console.error(`simulate: ${text}`);
+      night.abort(text);
+    });
     await night.prepare();
     await timed((_, s) => `${fmt(night.accounts.size)} accounts registered in ${s} s`,
       () => night.registerAccounts());
@@ -92,12 +107,14 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     if (progress !== null) clearInterval(progress);
     const playSeconds = (performance.now() - timeline.openingMs) / 1000;
     log(metrics.progressLine(timeline.simSeconds(), 0));
-    const auditLines = await finalAudit(night, auditor, catalogs, workload.targetLaunchId, phases);
-    if (night.wasStopped) {
+    // With a server gone there is nothing left to read back; the report says why.
+    const auditLines = serverDied ? ['no read-back: an API process died']
+      : await finalAudit(night, auditor, catalogs, workload.targetLaunchId, phases);
+    if (night.wasStopped && !serverDied) {
       auditor.violation('deadline', `the hour was stopped after ${options.maxSeconds} s with ` +
         `${night.unfinishedBuyers} buyers unfinished`);
     }
-    const targetStats = await night.stats(workload.targetLaunchId);
+    const targetStats = serverDied ? null : await night.stats(workload.targetLaunchId);
     const summary: SimulationSummary = { setup, phases, playSeconds, plannedSeconds, metrics,
       violations: auditor.violations(), auditLines, passed: auditor.violationCount === 0,
       scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned };
