@@ -81,7 +81,8 @@ export class Auditor {
   refusal(what: string, reply: AuditedReply, expected: readonly string[]): boolean {
     return this.expect(reply.status >= 400 && reply.code !== null &&
       expected.includes(reply.code), 'unexpected_reply',
-    () => `${what}: expected ${expected.join(' or ')}, got ${describe(reply)}`);
+    () => `${what}: expected ${expected.length === 0 ? 'success' : expected.join(' or ')}, ` +
+      `got ${describe(reply)}`);
   }
 
   /** `POST /orders` answered 200/201 for idempotency key `key`. */
@@ -366,6 +367,6 @@ export function flattenStats(stats: any): Record<string, number> {
 }
 
 function describe(reply: AuditedReply): string {
-  return reply.code !== null ? `${reply.status} ${reply.code}`
+  return reply.code !== null ? `${reply.status} ${reply.code} "${reply.body?.error?.message}"`
     : `${reply.status} ${JSON.stringify(reply.body)?.slice(0, 160)}`;
 }
