@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -43,11 +43,13 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
   }
   let dataDir: string | null = null;
   let scratch: { url: string; drop: () => Promise<void> } | null = null;
-  const env: Record<string, string> = {
-    ...(process.env as Record<string, string>), LAUNCHDAY_PORT: '0',
-    LAUNCHDAY_HOST: '127.0.0.1', LAUNCHDAY_ADMIN_TOKEN: setup.adminToken, ...setup.extraEnv,
-  };
-  delete env.LAUNCHDAY_DATABASE_URL;
+  // The children get our settings only, whatever LAUNCHDAY_* the caller's shell holds.
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !k.startsWith('LAUNCHDAY_')) env[k] = v;
+  }
+  Object.assign(env, { LAUNCHDAY_PORT: '0', LAUNCHDAY_HOST: '127.0.0.1',
+    LAUNCHDAY_ADMIN_TOKEN: setup.adminToken, ...setup.extraEnv });
   if (setup.databaseUrl !== null) {
     scratch = await createScratchDatabase(setup.databaseUrl);
     env.LAUNCHDAY_DATABASE_URL = scratch.url;
@@ -92,7 +94,12 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
 
 function startOne(env: Record<string, string>, onOutput?: (line: string) => void):
   Promise<{ child: ChildProcess; url: string; tail: string[] }> {
-  const child = spawn(process.execPath, [SERVER_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The entry point is passed by environment, not on the command line: on a shared machine,
+  // someone stopping "their" servers by name (pkill -f dist/src/main.js) must not stop ours.
+  const child = spawn(process.execPath,
+    ['--input-type=module', '-e', 'await import(process.env.SIM_SERVER_ENTRY)'],
+    { env: { ...env, SIM_SERVER_ENTRY: pathToFileURL(SERVER_MAIN).href },
+      stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let ready = false;
     const tail: string[] = [];
