@@ -88,6 +88,19 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
   return raw as T;
 }
 
+function limitsFrom(env: NodeJS.ProcessEnv): Limits {
+  const pendingCommandsMax = int(env, 'LAUNCHDAY_PENDING_COMMANDS_MAX',
+    defaultLimits.pendingCommandsMax, 1, 10_000_000);
+  return {
+    ...defaultLimits,
+    pendingCommandsMax,
+    batchCommandsMax: Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
+      defaultLimits.batchCommandsMax, 1, 100_000)),
+    // An import is queued whole, so it can never be larger than the queue.
+    importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
   const databaseUrl = env.LAUNCHDAY_DATABASE_URL || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -114,13 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
     webDir: env.LAUNCHDAY_WEB_DIR || 'web',
     logRequests: oneOf(env, 'LAUNCHDAY_LOG_REQUESTS', ['on', 'off'] as const, 'off') === 'on',
-    limits: {
-      ...defaultLimits,
-      pendingCommandsMax: int(env, 'LAUNCHDAY_PENDING_COMMANDS_MAX',
-        defaultLimits.pendingCommandsMax, 1, 10_000_000),
-      batchCommandsMax: int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX', defaultLimits.batchCommandsMax,
-        1, 100_000),
-    },
+    limits: limitsFrom(env),
     ...overrides,
   };
   checkLimits(config.limits);

@@ -1,6 +1,6 @@
 // The server shell: opens the store, seeds it, builds the app, listens, runs the timers, and
 // shuts down in order. Everything it wires is a plain object built from the configuration.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
 import { DEMO_LAUNCH_ID, seedLaunches } from './domain/catalogue.js';
@@ -69,8 +69,20 @@ async function operatorToken(store: Store, config: Config):
   return { token, generated: true };
 }
 
-export async function startServer(config: Config, parts: ServerParts = {}):
-  Promise<RunningServer> {
+export interface LaunchdayInstance {
+  readonly app: Launchday;
+  /** The request listener: give it to a node:http server, or to `inject` in tests. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly live: LiveHub;
+  readonly adminToken: string;
+  readonly adminTokenGenerated: boolean;
+  /** Stops the timers, the live streams, waits for the commits in flight, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds launchday from its configuration without listening anywhere. */
+export async function createLaunchday(config: Config, parts: ServerParts = {}):
+  Promise<LaunchdayInstance> {
   const log = parts.log ?? ((line: string) => console.error(line));
   const clock = parts.clock ?? (config.clock === 'simulated'
     ? new SimulatedClock(config.clockStartMs ?? Date.now()) : systemClock);
@@ -90,33 +102,46 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     const s = await app.stats(launchId);
     return s.ok ? s.value : null;
   }, config.limits.liveViewersMax);
+  const timers = [
+    setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
+    setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
+  ];
+  return {
+    app, live, adminToken: admin.token, adminTokenGenerated: admin.generated,
+    handler: httpApp({ app, live, files: new StaticFiles(config.webDir), log }),
+    async close() {
+      for (const t of timers) clearInterval(t);
+      live.close();
+      await app.committer.drained();
+      await store.close();
+    },
+  };
+}
+
+/** Builds launchday and serves it on the configured host and port. */
+export async function startServer(config: Config, parts: ServerParts = {}):
+  Promise<RunningServer> {
+  const ld = await createLaunchday(config, parts);
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000 },
-    httpApp({ app, live, files: new StaticFiles(config.webDir), log }));
+    ld.handler);
   server.maxHeadersCount = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const timers = [
-    setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
-    setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
-  ];
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     url: `http://${host}:${port}`,
-    app,
-    adminToken: admin.token,
-    adminTokenGenerated: admin.generated,
+    app: ld.app,
+    adminToken: ld.adminToken,
+    adminTokenGenerated: ld.adminTokenGenerated,
     async close() {
-      for (const t of timers) clearInterval(t);
-      live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await app.committer.drained();
-      await store.close();
+      await ld.close();
     },
   };
 }
