@@ -101,8 +101,8 @@ const SU7_TRIMS = [
 // estimates: Standard 57-60 weeks, Pro 50-53, Max 37-40.
 const YU7_TRIMS = [
   trim('standard', 'YU7 Standard', 'YU7 标准版', 253500, 1100, 3),
-  trim('pro', 'YU7 Pro', 'YU7 Pro', 279900, 1450, 3),
-  trim('max', 'YU7 Max', 'YU7 Max', 329900, 2900, 3),
+  trim('pro', 'YU7 Pro', 'YU7 Pro', 279900, 1520, 3),
+  trim('max', 'YU7 Max', 'YU7 Max', 329900, 3100, 3),
 ];
 
 export const DEMO_LAUNCH_ID = 'yu7-demo';
