@@ -37,7 +37,6 @@ export interface Config {
   readonly demoLaunch: boolean;
   readonly demoDelaySeconds: number;
   readonly webDir: string;
-  readonly logRequests: boolean;
   readonly limits: Limits;
 }
 
@@ -126,7 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
     webDir: env.LAUNCHDAY_WEB_DIR || 'web',
-    logRequests: oneOf(env, 'LAUNCHDAY_LOG_REQUESTS', ['on', 'off'] as const, 'off') === 'on',
     limits: limitsFrom(env),
     ...overrides,
   };
