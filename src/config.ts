@@ -5,6 +5,8 @@ import { strict as assert } from 'node:assert';
 export interface Limits {
   /** Largest request body accepted. */
   readonly bodyBytesMax: number;
+  /** Largest body of an operator's bulk import, which carries thousands of accounts. */
+  readonly importBodyBytesMax: number;
   /** Commands written in one group-commit transaction. */
   readonly batchCommandsMax: number;
   /** Commands waiting for a commit before new ones are answered 503. */
@@ -42,6 +44,7 @@ export interface Config {
 
 export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
+  importBodyBytesMax: 2 * 1024 * 1024,
   batchCommandsMax: 2_000,
   pendingCommandsMax: 20_000,
   retryAfterSeconds: 1,
@@ -61,6 +64,7 @@ export const defaultLimits: Limits = Object.freeze({
 export function checkLimits(l: Limits): void {
   for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
   assert.ok(l.pendingCommandsMax >= l.batchCommandsMax, 'pending holds at least one batch');
+  assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
 }
 

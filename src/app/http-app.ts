@@ -65,7 +65,8 @@ export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerRe
       const caller = await identify(req);
       const denied = checkAccess(route.access, caller);
       if (denied) return sendRefusal(res, denied, retryAfter);
-      const limit = app.deps.limits.bodyBytesMax;
+      const limit = route.bodyLimit === 'import' ? app.deps.limits.importBodyBytesMax
+        : app.deps.limits.bodyBytesMax;
       const ctx: Ctx = { req, res, url, params, caller, app, body: () => readJson(req, limit) };
       const out = await route.handler(ctx);
       if (out === null) return;

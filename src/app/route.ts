@@ -26,6 +26,8 @@ export interface Route {
   readonly path: string;
   readonly access: Access;
   readonly handler: Handler;
+  /** A larger body than the default, for the few routes that need one. */
+  readonly bodyLimit?: 'import';
 }
 
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>
