@@ -312,6 +312,19 @@ async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
   }
 }
 
+/**
+ * Adds server settings to those an `options` parameter of the URL may carry. pg lets the URL's
+ * `options` replace the pool's, so they are moved out of the URL and merged, ours last.
+ */
+function withSettings(url: string, settings: readonly string[]):
+  { connectionString: string; options: string } {
+  if (!/[?&]options=/.test(url)) return { connectionString: url, options: settings.join(' ') };
+  const parsed = new URL(url);
+  const given = parsed.searchParams.get('options') ?? '';
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), options: [given, ...settings].join(' ').trim() };
+}
+
 export interface PostgresStoreOptions {
   /** A schema of its own (created if missing) instead of the connection's default. */
   readonly schema?: string;
@@ -332,8 +345,9 @@ export class PostgresStore implements Store {
     // synchronous_commit is stated, not inherited: a commit that returns is on disk.
     const settings = ['-c synchronous_commit=on'];
     if (schema !== null) settings.push(`-c search_path=${schema}`);
-    const pool = new pg.Pool({ connectionString: url, max: POOL_CONNECTIONS_MAX,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS, options: settings.join(' '), types });
+    const connection = withSettings(url, settings);
+    const pool = new pg.Pool({ ...connection, max: POOL_CONNECTIONS_MAX,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types });
     // An idle connection that dies (database restart) must not crash the process.
     pool.on('error', () => undefined);
     try {
