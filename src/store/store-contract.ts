@@ -22,8 +22,9 @@ const T0 = 1_750_946_400_000; // 26 June 2025 14:00 UTC: YU7 sales open.
 const HOUR_MS = 3_600_000;
 
 export function account(n: number): Account {
-  return { accountId: `acc_${String(n).padStart(4, '0')}`, phone: `139${String(n).padStart(8, '0')}`,
-    name: `Buyer ${n}`, idNumber: `11010519491231${String(n).padStart(4, '0')}`,
+  const pad = (width: number): string => String(n).padStart(width, '0');
+  return { accountId: `acc_${pad(4)}`, phone: `139${pad(8)}`,
+    name: `Buyer ${n}`, idNumber: `11010519491231${pad(4)}`,
     createdAtMs: T0 - HOUR_MS + n };
 }
 
@@ -506,13 +507,14 @@ export function storeContract(name: string,
         let runs = 0;
         // Each holds one account and then asks for the other's: on a database with row locks
         // that is a deadlock, which the store must resolve by running one of them again.
-        const cross = (first: string, second: string, n: number) => store.transaction(async (tx) => {
-          runs++;
-          await tx.lockAccounts([first]);
-          await meet();
-          await tx.lockAccounts([second]);
-          await tx.insertOrders([order(n, { accountId: first })]);
-        });
+        const cross = (first: string, second: string, n: number) =>
+          store.transaction(async (tx) => {
+            runs++;
+            await tx.lockAccounts([first]);
+            await meet();
+            await tx.lockAccounts([second]);
+            await tx.insertOrders([order(n, { accountId: first })]);
+          });
         await Promise.all([cross(a, b, 1), cross(b, a, 2)]);
         assert.ok(runs >= 2);
         assert.deepEqual(ids(await store.ordersOfLaunch('yu7-2025', '', 10)),
