@@ -70,7 +70,10 @@ export interface StoreTx {
   activeOrderCounts(launchId: string, accountIds: readonly string[]): Promise<Map<string, number>>;
   /** The orders, locked against concurrent change until commit. */
   ordersForUpdate(orderIds: readonly string[]): Promise<Order[]>;
-  /** Firm orders whose cooling-off ended at or before `nowMs`, earliest first. */
+  /**
+   * Firm orders whose cooling-off ended at or before `nowMs`, earliest first, locked like
+   * `ordersForUpdate`: two sweeps at once never both take the same order.
+   */
   dueFirmOrders(nowMs: number, limit: number): Promise<Order[]>;
   insertOrders(orders: readonly Order[]): Promise<void>;
   updateOrders(orders: readonly Order[]): Promise<void>;
