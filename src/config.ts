@@ -32,6 +32,8 @@ export interface Config {
   readonly dataDir: string;
   /** A postgres:// URL: the store for more than one machine. Null: embedded SQLite. */
   readonly databaseUrl: string | null;
+  /** A PostgreSQL schema of launchday's own (created if missing); null: the default one. */
+  readonly databaseSchema: string | null;
   /** Null: generate one on first start and keep it in the store. */
   readonly adminToken: string | null;
   readonly clock: 'real' | 'simulated';
@@ -109,6 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('LAUNCHDAY_DATABASE_URL must be a postgres:// URL');
   }
+  const databaseSchema = env.LAUNCHDAY_DATABASE_SCHEMA || null;
+  if (databaseSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    throw new ConfigError('LAUNCHDAY_DATABASE_SCHEMA must be a plain lower-case name');
+  }
   const adminToken = env.LAUNCHDAY_ADMIN_TOKEN || null;
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('LAUNCHDAY_ADMIN_TOKEN must be at least 16 characters');
@@ -123,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     port: int(env, 'LAUNCHDAY_PORT', 3000, 0, 65535),
     dataDir: env.LAUNCHDAY_DATA_DIR || './data',
     databaseUrl,
+    databaseSchema,
     adminToken,
     clock: oneOf(env, 'LAUNCHDAY_CLOCK', ['real', 'simulated'] as const, 'real'),
     clockStartMs,

@@ -34,7 +34,8 @@ export interface ServerParts {
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
     const { PostgresStore } = await import('./store/postgres-store.js');
-    return PostgresStore.open(config.databaseUrl);
+    return PostgresStore.open(config.databaseUrl,
+      config.databaseSchema ? { schema: config.databaseSchema } : {});
   }
   return new SqliteStore(config.dataDir);
 }

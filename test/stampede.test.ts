@@ -4,26 +4,39 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { harness, type Harness, type Reply } from './harness.js';
 import { checkInvariants } from './invariants.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const BUYERS = 150;
 const LAUNCH = 'su7-2024';
 const TRIMS = ['standard', 'pro', 'max'];
 const CITIES = ['beijing', 'shanghai', 'wuhan'];
 
-describe('a stampede of simultaneous requests', () => {
+/** One launchday, or several sharing one database (as several API processes would). */
+interface Cluster {
+  readonly nodes: Harness[];
+  close(): Promise<void>;
+}
+
+function stampede(name: string, open: () => Promise<Cluster>): void {
+describe(`a stampede of simultaneous requests: ${name}`, () => {
+  let cluster: Cluster;
   let h: Harness;
   let tokens: string[] = [];
   const created = new Map<string, string>();
+  /** Spreads requests over the nodes, as a load balancer would. */
+  const node = (i: number): Harness => cluster.nodes[i % cluster.nodes.length]!;
   before(async () => {
-    h = await harness();
-    tokens = (await Promise.all(Array.from({ length: BUYERS }, (_, i) => h.buyer(i))))
+    cluster = await open();
+    h = cluster.nodes[0]!;
+    tokens = (await Promise.all(Array.from({ length: BUYERS }, (_, i) => node(i).buyer(i))))
       .map((b) => b.token);
   });
-  after(() => h.close());
+  after(() => cluster.close());
 
   it('takes every buyer\'s orders up to the limit, and each retry returns the same order',
     async () => {
       const batchesBefore = h.ld.app.committer.batches;
+      let sent = 0;
       // Each buyer sends four different orders at once, and each of them twice (an impatient
       // retry with the same key): 1,200 requests in flight together.
       const requests: Array<Promise<[number, string, Reply]>> = [];
@@ -32,7 +45,8 @@ describe('a stampede of simultaneous requests', () => {
           const body = { launch_id: LAUNCH, trim: TRIMS[(b + k) % 3], options: [],
             city: CITIES[k % 3] };
           for (let copy = 0; copy < 2; copy++) {
-            requests.push(h.order(token, `key-${k}`, body).then((r) => [b, `key-${k}`, r]));
+            requests.push(node(sent++).order(token, `key-${k}`, body)
+              .then((r) => [b, `key-${k}`, r]));
           }
         }
       });
@@ -55,14 +69,15 @@ describe('a stampede of simultaneous requests', () => {
       const orders = await checkInvariants(h, LAUNCH, 2);
       assert.equal(orders.length, BUYERS * 2);
       const batches = h.ld.app.committer.batches - batchesBefore;
-      assert.ok(batches < replies.length / 4, `${replies.length} requests in ${batches} commits`);
+      const onFirst = replies.length / cluster.nodes.length;
+      assert.ok(batches < onFirst / 4, `${onFirst} requests in ${batches} commits`);
     });
 
   it('gives unique, gap-free queue places to simultaneous locks', async () => {
     const byOrder = [...created.entries()];
-    const replies = await Promise.all(byOrder.map(([who, orderId]) => {
+    const replies = await Promise.all(byOrder.map(([who, orderId], i) => {
       const token = tokens[Number(who.split('/')[0])]!;
-      return h.call('POST', `/orders/${orderId}/lock`, { token, body: { confirm: true } });
+      return node(i).call('POST', `/orders/${orderId}/lock`, { token, body: { confirm: true } });
     }));
     for (const r of replies) assert.equal(r.status, 200, JSON.stringify(r.body));
     const orders = await checkInvariants(h, LAUNCH, 2);
@@ -80,12 +95,13 @@ describe('a stampede of simultaneous requests', () => {
 
   it('cancels and changes at once without double counting', async () => {
     const entries = [...created.entries()];
-    const replies = await Promise.all(entries.flatMap(([who, orderId], i) => {
+    let i = 0;
+    const replies = await Promise.all(entries.flatMap(([who, orderId], at) => {
       const token = tokens[Number(who.split('/')[0])]!;
-      const cancel = () => h.call('POST', `/orders/${orderId}/cancel`,
+      const cancel = () => node(i++).call('POST', `/orders/${orderId}/cancel`,
         { token, body: { accept_forfeit: true } });
       // Every third order is cancelled twice at once: exactly one cancel may win.
-      return i % 3 === 0 ? [cancel(), cancel()] : i % 3 === 1 ? [cancel()] : [];
+      return at % 3 === 0 ? [cancel(), cancel()] : at % 3 === 1 ? [cancel()] : [];
     }));
     const wins = replies.filter((r) => r.status === 200).length;
     const lost = replies.filter((r) => r.status === 409);
@@ -98,3 +114,24 @@ describe('a stampede of simultaneous requests', () => {
     assert.equal(stats.deposits_fen.forfeited, expectedCancels * 500_000);
   });
 });
+}
+
+stampede('SQLite', async () => {
+  const h = await harness();
+  return { nodes: [h], close: () => h.close() };
+});
+
+await withPostgres('a stampede on PostgreSQL', () => stampede(
+  'two launchday processes sharing PostgreSQL', async () => {
+    const env = { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: testSchema() };
+    const first = await harness(env);
+    const second = await harness(env);
+    return {
+      nodes: [first, second],
+      async close() {
+        await first.close();
+        await second.close();
+        await dropSchema(env.LAUNCHDAY_DATABASE_SCHEMA);
+      },
+    };
+  }));

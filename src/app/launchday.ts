@@ -52,6 +52,7 @@ export class Launchday {
   #launches = new Map<string, Launch>();
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;
+  #loading: Promise<void> | null = null;
   readonly #counterCache = new Map<string, { atMs: number; counters: Map<string, number> }>();
 
   constructor(readonly deps: LaunchdayDeps) {
@@ -77,12 +78,23 @@ export class Launchday {
 
   // ---------- launches and windows (cached: read on every order) ----------
 
-  async refresh(force = false): Promise<void> {
-    if (!force && performance.now() - this.#loadedAtMs < CACHE_MS) return;
-    this.#loadedAtMs = performance.now();
-    const launches = await this.deps.store.launches();
-    this.#launches = new Map(launches.map((l) => [l.launchId, l]));
-    this.#windows = await this.deps.store.changeWindows();
+  /** Reloads launches and windows when stale; concurrent callers share one load. */
+  refresh(force = false): Promise<void> {
+    // A forced reload must see writes made after a load already in flight began.
+    if (this.#loading) return force ? this.#loading.then(() => this.refresh(true)) : this.#loading;
+    if (!force && performance.now() - this.#loadedAtMs < CACHE_MS) return Promise.resolve();
+    this.#loading = (async () => {
+      try {
+        const launches = await this.deps.store.launches();
+        const windows = await this.deps.store.changeWindows();
+        this.#launches = new Map(launches.map((l) => [l.launchId, l]));
+        this.#windows = windows;
+        this.#loadedAtMs = performance.now();
+      } finally {
+        this.#loading = null;
+      }
+    })();
+    return this.#loading;
   }
 
   async launch(launchId: string): Promise<Launch | null> {

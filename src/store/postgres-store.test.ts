@@ -2,43 +2,14 @@
 // afterwards. Without a reachable database the suite is skipped, naming why, except in CI or
 // with LAUNCHDAY_REQUIRE_POSTGRES=1, where a missing database is a failure.
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
 import { it } from 'node:test';
-import pg from 'pg';
+import { dropSchema, postgresUrl as url, testSchema, withPostgres } from '../../test/postgres.js';
 import { PostgresStore } from './postgres-store.js';
 import { storeContract } from './store-contract.js';
 
-const url = process.env.LAUNCHDAY_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-const required = Boolean(process.env.CI) || process.env.LAUNCHDAY_REQUIRE_POSTGRES === '1';
-
-async function unreachable(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return null;
-  } catch (err) {
-    return `PostgreSQL at ${url.replace(/\/\/[^@/]*@/, '//***@')} is unreachable: ${
-      (err as Error).message}`;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
-const reason = await unreachable();
-if (reason === null) {
+await withPostgres('PostgreSQL store contract', () => {
   storeContract('PostgreSQL', async () => {
-    const schema = `launchday_test_${randomBytes(6).toString('hex')}`;
+    const schema = testSchema();
     const store = await PostgresStore.open(url, { schema });
     return {
       store,
@@ -51,7 +22,7 @@ if (reason === null) {
   });
 
   it('PostgreSQL: two stores opening an empty schema at once migrate it once', async () => {
-    const schema = `launchday_test_${randomBytes(6).toString('hex')}`;
+    const schema = testSchema();
     const stores = await Promise.all([1, 2, 3].map(() => PostgresStore.open(url, { schema })));
     try {
       await stores[0]!.transaction((tx) => tx.setMeta('k', 'v'));
@@ -62,9 +33,4 @@ if (reason === null) {
       await dropSchema(schema);
     }
   });
-} else if (required) {
-  it('PostgreSQL store contract', () => assert.fail(`${reason} (required: CI or `
-    + 'LAUNCHDAY_REQUIRE_POSTGRES=1)'));
-} else {
-  it('PostgreSQL store contract', { skip: reason }, () => undefined);
-}
+});

@@ -1,4 +1,6 @@
-// Versioned migrations. Each entry runs once, in order, at start-up, in its own transaction;
+// Versioned migrations. Text ids sort by bytes on both stores (SQLite does by default; on
+// PostgreSQL the order id is COLLATE "C"), so paging by id gives the same order everywhere.
+// Each entry runs once, in order, at start-up, in its own transaction;
 // a migration is never edited after it has shipped: add a new one instead. `bigint` is the
 // PostgreSQL type for milliseconds and fen; SQLite's INTEGER already holds 64 bits.
 
@@ -26,7 +28,7 @@ export const migrations: readonly Migration[] = [
         attempts INTEGER NOT NULL);
       CREATE TABLE launches (launch_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
       CREATE TABLE orders (
-        order_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, launch_id TEXT NOT NULL,
+        order_id TEXT ${d === 'postgres' ? 'COLLATE "C" ' : ''}PRIMARY KEY, account_id TEXT NOT NULL, launch_id TEXT NOT NULL,
         model_id TEXT NOT NULL, trim TEXT NOT NULL, options TEXT NOT NULL, city TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('firm', 'locked', 'cancelled')),
         price_fen ${int(d)} NOT NULL, deposit_fen ${int(d)} NOT NULL,

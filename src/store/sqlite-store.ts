@@ -220,6 +220,7 @@ export class SqliteStore implements Store {
     this.#writer.pragma('journal_mode = WAL');
     this.#writer.pragma('synchronous = FULL');
     this.#writer.pragma('busy_timeout = 5000');
+    this.#writer.pragma('foreign_keys = ON');
     migrate(this.#writer);
     this.#reader = new Database(file, { readonly: true });
     this.#reader.pragma('busy_timeout = 5000');
@@ -351,6 +352,6 @@ function prepareReads(db: Db) {
     meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
     pendingPayments: db.prepare('SELECT * FROM payment_outbox WHERE sent_at_ms IS NULL '
-      + 'ORDER BY created_at_ms LIMIT ?'),
+      + 'ORDER BY created_at_ms, op_id LIMIT ?'),
   };
 }
