@@ -9,6 +9,8 @@ export interface Limits {
   readonly importBodyBytesMax: number;
   /** Commands written in one group-commit transaction. */
   readonly batchCommandsMax: number;
+  /** Group-commit batches under way at once (writing, or waiting for their flush). */
+  readonly batchesInFlightMax: number;
   /** Commands waiting for a commit before new ones are answered 503. */
   readonly pendingCommandsMax: number;
   /** Seconds a client is told to wait in Retry-After when refused for load. */
@@ -48,6 +50,7 @@ export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
   importBodyBytesMax: 2 * 1024 * 1024,
   batchCommandsMax: 2_000,
+  batchesInFlightMax: 4,
   pendingCommandsMax: 20_000,
   retryAfterSeconds: 1,
   importAccountsMax: 5_000,

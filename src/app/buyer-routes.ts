@@ -96,7 +96,7 @@ export const buyerRoutes: Route[] = [
     if (!r.ok) return r;
     return r.value.replay
       ? orderReply(ctx.app, r.value.order, 200, { 'idempotent-replay': 'true' })
-      : orderReply(ctx.app, r.value.order, 201);
+      : orderReply(ctx.app, r.value.order, 201, undefined, r.value.history);
   } },
   { method: 'GET', path: '/orders', access: 'buyer', handler: async (ctx) => {
     const orders = await ctx.app.ordersOf(buyer(ctx));

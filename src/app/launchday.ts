@@ -11,13 +11,14 @@ import {
 } from '../domain/order.js';
 import { ok, refuse, type Result } from '../domain/outcomes.js';
 import type { Limits } from '../config.js';
-import type { Account, Store } from '../store/store.js';
+import type { Account, OrderEvent, Store } from '../store/store.js';
 import { accountCommands, type RegisterCommand } from './account-commands.js';
 import { GroupCommitter, Overloaded } from './group-committer.js';
 import { newId, sha256 } from './ids.js';
 import { orderCommands, type OrderAction, type PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
 import type { SmsSender } from './sms.js';
+import type { OrderExtras } from './views.js';
 
 export type Caller =
   | { readonly role: 'buyer'; readonly account: Account }
@@ -140,14 +141,19 @@ export class Launchday {
     if (!account) {
       account = (await this.deps.store.accountByToken(hash)) ?? undefined;
       if (!account) return null;
-      if (this.#tokens.size >= this.deps.limits.tokenCacheMax) this.#tokens.clear();
-      this.#tokens.set(hash, account);
+      this.#remember(hash, account);
     }
     return { role: 'buyer', account };
   }
 
+  /** Tokens never change owner, so a cached one is never stale; the cache is bounded. */
+  #remember(tokenHash: string, account: Account): void {
+    if (this.#tokens.size >= this.deps.limits.tokenCacheMax) this.#tokens.clear();
+    this.#tokens.set(tokenHash, account);
+  }
+
   validateRegistration(input: { phone: string; name: string; idNumber: string }):
-    Result<Omit<RegisterCommand, 'token'>> {
+    Result<Omit<RegisterCommand, 'tokenHash'>> {
     if (!isValidPhone(input.phone)) return refuse('invalid_phone');
     const name = validateName(input.name);
     if (!name.ok) return name;
@@ -161,8 +167,12 @@ export class Launchday {
     const valid = this.validateRegistration(input);
     if (!valid.ok) return valid;
     const token = newId('ldt');
-    const r = await this.#submit(this.#accounts.register, { ...valid.value, token });
-    return r.ok ? ok({ account: r.value, token }) : r;
+    const tokenHash = sha256(token);
+    const r = await this.#submit(this.#accounts.register, { ...valid.value, tokenHash });
+    if (!r.ok) return r;
+    // The buyer's next request carries this token: the process that issued it knows it.
+    this.#remember(tokenHash, r.value);
+    return ok({ account: r.value, token });
   }
 
   async requestCode(phone: string): Promise<Result<{ code: string | null }>> {
@@ -194,7 +204,9 @@ export class Launchday {
       await tx.insertToken(sha256(token), account.accountId, nowMs);
       return ok(token);
     });
-    return outcome.ok ? ok({ account: account!, token: outcome.value }) : outcome;
+    if (!outcome.ok) return outcome;
+    this.#remember(sha256(outcome.value), account!);
+    return ok({ account: account!, token: outcome.value });
   }
 
   // ---------- orders ----------
@@ -211,8 +223,10 @@ export class Launchday {
     const prior = await this.deps.store.orderByIdempotency({ accountId: account.accountId,
       key: idempotencyKey });
     if (prior) {
-      return prior.requestHash === requestHash ? ok({ order: prior, replay: true })
-        : refuse('idempotency_key_reused');
+      if (prior.requestHash !== requestHash) return refuse('idempotency_key_reused');
+      // The first request may still be waiting for its flush: acknowledge only what is on disk.
+      await this.deps.store.durable();
+      return ok({ order: prior, replay: true });
     }
     if (this.deps.clock.nowMs() < launch.opensAtMs) {
       return refuse('sales_not_open', `Sales open at ${new Date(launch.opensAtMs).toISOString()}.`);
@@ -317,7 +331,8 @@ export class Launchday {
     return { ...estimateWeeks(t, lockedAhead), lockedAhead };
   }
 
-  async orderExtras(order: Order) {
+  /** What an order's view adds to the order: estimate, queue, actions, and history. */
+  async orderExtras(order: Order, history?: readonly OrderEvent[]): Promise<OrderExtras> {
     const launch = await this.launch(order.launchId);
     const t = launch ? findTrim(launch, order.trim) : undefined;
     let estimate: { weeksMin: number; weeksMax: number; basis: string } | null = null;
@@ -334,8 +349,8 @@ export class Launchday {
       if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
     const actions = allowedActions(order, await this.windows(), this.deps.clock.nowMs());
-    const history = await this.deps.store.orderEvents(order.orderId);
-    return { estimate, queue, actions, history };
+    return { estimate, queue, actions,
+      history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }
 
   // ---------- operator ----------

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Order } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { Json } from './http-io.js';
+import type { OrderEvent } from '../store/store.js';
 import type { Caller, Launchday } from './launchday.js';
 import { orderView } from './views.js';
 
@@ -45,8 +46,8 @@ export const parseTime = (name: string, v: string | undefined): Result<number | 
   return Number.isNaN(ms) ? refuse('invalid_request', `"${name}" must be an ISO date-time.`) : ok(ms);
 };
 
-export async function orderReply(app: Launchday, order: Order,
-  status = 200, headers?: Record<string, string>): Promise<Reply> {
-  return reply(status, orderView(order, await app.orderExtras(order)), headers);
+export async function orderReply(app: Launchday, order: Order, status = 200,
+  headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
+  return reply(status, orderView(order, await app.orderExtras(order, history)), headers);
 }
 
