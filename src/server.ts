@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
-import { DEMO_LAUNCH_ID, seedLaunches } from './domain/catalogue.js';
+import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './domain/catalogue.js';
 import type { Config } from './config.js';
 import { httpApp } from './app/http-app.js';
 import { newId } from './app/ids.js';
@@ -52,6 +52,7 @@ async function seed(store: Store, config: Config, nowMs: number): Promise<void> 
   await store.transaction(async (tx) => {
     if (!seeded) {
       for (const l of launches) await tx.putLaunch(l);
+      for (const w of seedChangeWindows()) await tx.putChangeWindow(w);
       await tx.setMeta('seeded_at', new Date(nowMs).toISOString());
     } else if (demo && demoCounters.size === 0) {
       const current = existing.get(DEMO_LAUNCH_ID) ?? demo;

@@ -185,3 +185,34 @@ describe('model switch through a change window', () => {
     }
   });
 });
+
+describe('the seeded model-switch window (26-29 June 2025)', () => {
+  it('carries a locked SU7 Ultra order and its 20,000 yuan deposit to YU7, then closes', async () => {
+    const h = await harness();
+    try {
+      const { token } = await h.buyer(8);
+      const ultra = await h.order(token, 'u1', { launch_id: 'su7-ultra-2025', trim: 'ultra',
+        options: [], city: 'shanghai' });
+      const id = ultra.body.order_id;
+      await h.call('POST', `/orders/${id}/lock`, { token, body: { confirm: true } });
+      await h.tick(60); // 22:00 in Beijing: the window opens
+      const moved = await h.call('POST', `/orders/${id}/change`, { token,
+        body: { launch_id: 'yu7-2025', trim: 'max' } });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      assert.deepEqual([moved.body.model_id, moved.body.trim], ['yu7', 'max']);
+      assert.deepEqual(moved.body.deposit, { amount_fen: 2_000_000, state: 'held' });
+      // Another buyer's Ultra, locked too, tries after 24:00 on 29 June: too late.
+      const late = await h.buyer(9);
+      const other = await h.order(late.token, 'u2', { launch_id: 'su7-ultra-2025',
+        trim: 'ultra', options: [], city: 'shanghai' });
+      await h.call('POST', `/orders/${other.body.order_id}/lock`, { token: late.token,
+        body: { confirm: true } });
+      await h.tick(3 * 86_400 + 2 * 3600);
+      const refused = await h.call('POST', `/orders/${other.body.order_id}/change`,
+        { token: late.token, body: { launch_id: 'yu7-2025', trim: 'max' } });
+      assert.equal(refused.body.error?.code, 'change_window_closed');
+    } finally {
+      await h.close();
+    }
+  });
+});
