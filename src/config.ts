@@ -38,6 +38,8 @@ export interface Config {
   readonly databaseSchema: string | null;
   /** Null: generate one on first start and keep it in the store. */
   readonly adminToken: string | null;
+  /** Signs the payment provider's notifications; null: generated once and kept in the store. */
+  readonly paymentSecret: string | null;
   readonly clock: 'real' | 'simulated';
   readonly clockStartMs: number | null;
   readonly demoLaunch: boolean;
@@ -122,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('LAUNCHDAY_ADMIN_TOKEN must be at least 16 characters');
   }
+  const paymentSecret = env.LAUNCHDAY_PAYMENT_SECRET || null;
+  if (paymentSecret !== null && paymentSecret.length < 16) {
+    throw new ConfigError('LAUNCHDAY_PAYMENT_SECRET must be at least 16 characters');
+  }
   const start = env.LAUNCHDAY_CLOCK_START;
   const clockStartMs = start ? Date.parse(start) : null;
   if (clockStartMs !== null && Number.isNaN(clockStartMs)) {
@@ -134,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     databaseUrl,
     databaseSchema,
     adminToken,
+    paymentSecret,
     clock: oneOf(env, 'LAUNCHDAY_CLOCK', ['real', 'simulated'] as const, 'real'),
     clockStartMs,
     demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',

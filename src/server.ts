@@ -61,13 +61,14 @@ async function seed(store: Store, config: Config, nowMs: number): Promise<void> 
   });
 }
 
-async function operatorToken(store: Store, config: Config):
+/** A configured secret, or the one kept in the store, or a new one kept there from now on. */
+async function secret(store: Store, configured: string | null, key: string, prefix: string):
   Promise<{ token: string; generated: boolean }> {
-  if (config.adminToken) return { token: config.adminToken, generated: false };
-  const stored = await store.meta('admin_token');
+  if (configured) return { token: configured, generated: false };
+  const stored = await store.meta(key);
   if (stored) return { token: stored, generated: false };
-  const token = newId('ldadmin');
-  await store.transaction((tx) => tx.setMeta('admin_token', token));
+  const token = newId(prefix);
+  await store.transaction((tx) => tx.setMeta(key, token));
   return { token, generated: true };
 }
 
@@ -78,6 +79,8 @@ export interface LaunchdayInstance {
   readonly live: LiveHub;
   readonly adminToken: string;
   readonly adminTokenGenerated: boolean;
+  readonly paymentSecret: string;
+  readonly payments: PaymentProvider;
   /** Stops the timers, the live streams, waits for the commits in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -90,11 +93,12 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     ? new SimulatedClock(config.clockStartMs ?? Date.now()) : systemClock);
   const store = await openStore(config);
   await seed(store, config, clock.nowMs());
-  const admin = await operatorToken(store, config);
+  const admin = await secret(store, config.adminToken, 'admin_token', 'ldadmin');
+  const paymentSecret = (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
+  const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? new SandboxSmsSender();
   const app = new Launchday({
-    store, clock, sms, limits: config.limits, adminToken: admin.token,
-    payments: parts.payments ?? new SandboxPaymentProvider(),
+    store, clock, sms, limits: config.limits, adminToken: admin.token, paymentSecret, payments,
     showCodes: sms instanceof SandboxSmsSender,
   });
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
@@ -109,10 +113,12 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
   ];
   return {
-    app, live, adminToken: admin.token, adminTokenGenerated: admin.generated,
+    app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,
+    payments,
     handler: httpApp({ app, live, files: new StaticFiles(config.webDir), log }),
     async close() {
       for (const t of timers) clearInterval(t);
+      if (payments instanceof SandboxPaymentProvider) payments.close();
       live.close();
       await app.committer.drained();
       await store.close();
@@ -133,8 +139,14 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  // The sandbox provider posts its notifications to this server, as the real one would.
+  if (ld.payments instanceof SandboxPaymentProvider) {
+    ld.payments.connect(ld.paymentSecret, async (body, headers) => (await fetch(
+      `${url}/api/v1/payments/notifications`, { method: 'POST', body, headers })).status);
+  }
   return {
-    url: `http://${host}:${port}`,
+    url,
     app: ld.app,
     adminToken: ld.adminToken,
     adminTokenGenerated: ld.adminTokenGenerated,

@@ -83,6 +83,10 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
       opens_at: '2025-01-01T00:00:00Z', closes_at: '2025-12-31T00:00:00Z' }, ADMIN);
     return post(s, `/orders/${s.locked}/change`, { trim: 'max' }, s.buyer);
   }],
+  ['signature_invalid', (s) => s.h.call('POST', '/payments/notifications', {
+    raw: JSON.stringify({ event_id: 'evt_x', type: 'refund.succeeded', reference: 'dep_x' }),
+    headers: { 'content-type': 'application/json', 'payment-signature': `t=${Date.now()},v1=${
+      '0'.repeat(64)}` } })],
   ['change_window_not_found', (s) => post(s, '/admin/change-windows/win_nope/close', {}, ADMIN)],
   ['invalid_change_window', (s) => post(s, '/admin/change-windows', { from_launch_id: 'su7-2024',
     allows: ['paint'], opens_at: '2025-01-01T00:00:00Z', closes_at: '2025-12-31T00:00:00Z' },

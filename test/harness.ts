@@ -47,6 +47,12 @@ export async function harness(env: Record<string, string> = {},
     LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off', ...env,
   });
   const ld = await createLaunchday(config, { payments, log: () => {} });
+  // The sandbox provider's notifications reach this launchday through inject too.
+  if (payments instanceof SandboxPaymentProvider) {
+    payments.connect(ld.paymentSecret, async (payload, headers) => (await inject(
+      ld.handler as never, { method: 'POST', url: '/api/v1/payments/notifications', headers,
+        payload })).statusCode);
+  }
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -17,6 +17,8 @@ import { GroupCommitter, Overloaded } from './group-committer.js';
 import { newId, sha256 } from './ids.js';
 import { orderCommands, type OrderAction, type PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
+import { parseObject } from './http-io.js';
+import { verify, type PaymentNotification } from './payment-signature.js';
 import type { SmsSender } from './sms.js';
 import type { OrderExtras } from './views.js';
 
@@ -31,6 +33,8 @@ export interface LaunchdayDeps {
   readonly sms: SmsSender;
   readonly limits: Limits;
   readonly adminToken: string;
+  /** Shared with the payment provider: signs its notifications. */
+  readonly paymentSecret: string;
   /** Shown in the reply to a code request: only with the sandbox SMS sender. */
   readonly showCodes: boolean;
 }
@@ -317,6 +321,36 @@ export class Launchday {
       await this.deps.store.transaction((tx) => tx.markPaymentsSent(sent, nowMs));
     }
     return sent.length;
+  }
+
+  /**
+   * Takes a signed notification from the payment provider. Each event is recorded once, so a
+   * duplicate changes nothing; a refund's settlement goes into its order's history.
+   */
+  async receivePaymentNotification(body: string, signature: string | undefined):
+    Promise<Result<{ duplicate: boolean }>> {
+    const nowMs = this.deps.clock.nowMs();
+    // The provider signs with its own clock, which the simulated clock does not move.
+    if (!verify(this.deps.paymentSecret, signature, body, Date.now())) {
+      return refuse('signature_invalid');
+    }
+    const parsed = parseObject(body);
+    if (!parsed.ok) return parsed;
+    const n = parsed.value as Partial<PaymentNotification>;
+    if (typeof n.event_id !== 'string' || n.type !== 'refund.succeeded'
+      || typeof n.reference !== 'string') {
+      return refuse('invalid_request', 'A notification needs event_id, type and reference.');
+    }
+    return this.deps.store.transaction(async (tx) => {
+      const fresh = await tx.recordNotification(n.event_id!, n.type!, n.reference!, nowMs);
+      if (!fresh) return ok({ duplicate: true });
+      const orderId = await tx.settleRefund(n.reference!, nowMs);
+      if (orderId) {
+        await tx.insertEvents([{ orderId, atMs: nowMs, type: 'refund_settled',
+          actor: 'payment_provider', detail: { amount_fen: n.amount_fen ?? null } }]);
+      }
+      return ok({ duplicate: false });
+    });
   }
 
   // ---------- estimates ----------

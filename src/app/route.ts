@@ -15,6 +15,8 @@ export interface Ctx {
   readonly caller: Caller | null;
   readonly app: Launchday;
   body(): Promise<Result<Json>>;
+  /** The raw body, for a caller that signs it. */
+  text(): Promise<Result<string>>;
 }
 
 /** A handler answers with a status and body, or a refusal; or writes the reply itself (null). */

@@ -238,7 +238,8 @@ class PostgresTx implements StoreTx {
   }
 
   async queuePayment(op: PaymentOp): Promise<void> {
-    await this.c.query('INSERT INTO payment_outbox VALUES ($1, $2, $3, $4, $5, $6, NULL)',
+    await this.c.query('INSERT INTO payment_outbox (op_id, kind, reference, order_id, '
+      + 'amount_fen, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)',
       [op.opId, op.kind, op.reference, op.orderId, op.amountFen, op.createdAtMs]);
   }
 
@@ -246,6 +247,20 @@ class PostgresTx implements StoreTx {
     if (opIds.length === 0) return;
     await this.c.query('UPDATE payment_outbox SET sent_at_ms = $1 WHERE op_id = ANY($2::text[])',
       [atMs, opIds]);
+  }
+
+  async recordNotification(eventId: string, type: string, reference: string, atMs: number):
+    Promise<boolean> {
+    const r = await this.c.query('INSERT INTO payment_notifications VALUES ($1, $2, $3, $4) '
+      + 'ON CONFLICT (event_id) DO NOTHING', [eventId, type, reference, atMs]);
+    return r.rowCount === 1;
+  }
+
+  async settleRefund(reference: string, atMs: number): Promise<string | null> {
+    const r = await rows<{ order_id: string }>(this.c, 'UPDATE payment_outbox SET '
+      + "settled_at_ms = $1 WHERE reference = $2 AND kind = 'refund' AND settled_at_ms IS NULL "
+      + 'RETURNING order_id', [atMs, reference]);
+    return r[0]?.order_id ?? null;
   }
 
   async setMeta(key: string, value: string): Promise<void> {

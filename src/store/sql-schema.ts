@@ -66,4 +66,14 @@ export const migrations: readonly Migration[] = [
         WHERE sent_at_ms IS NULL;
     `,
   },
+  {
+    version: 2,
+    name: 'payment notifications: settled refunds, each notification recorded once',
+    sql: (d) => `
+      ALTER TABLE payment_outbox ADD COLUMN settled_at_ms ${int(d)};
+      CREATE TABLE payment_notifications (
+        event_id TEXT PRIMARY KEY, type TEXT NOT NULL, reference TEXT NOT NULL,
+        received_at_ms ${int(d)} NOT NULL);
+    `,
+  },
 ];

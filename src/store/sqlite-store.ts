@@ -171,6 +171,16 @@ class SqliteTx implements StoreTx {
     for (const id of opIds) this.s.paymentSent.run(atMs, id);
   }
 
+  async recordNotification(eventId: string, type: string, reference: string, atMs: number):
+    Promise<boolean> {
+    return this.s.recordNotification.run(eventId, type, reference, atMs).changes === 1;
+  }
+
+  async settleRefund(reference: string, atMs: number): Promise<string | null> {
+    const id = this.s.settleRefund.pluck().get(atMs, reference) as string | undefined;
+    return id ?? null;
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
     this.s.setMeta.run(key, value);
   }
@@ -207,7 +217,12 @@ function prepareWrites(db: Db) {
     windows: db.prepare('SELECT doc FROM change_windows ORDER BY window_id'),
     audit: db.prepare('INSERT INTO audit_log (at_ms, actor, action, detail) VALUES (?, ?, ?, ?)'),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)'),
-    queuePayment: db.prepare('INSERT INTO payment_outbox VALUES (?, ?, ?, ?, ?, ?, NULL)'),
+    queuePayment: db.prepare('INSERT INTO payment_outbox (op_id, kind, reference, order_id, '
+      + 'amount_fen, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    recordNotification: db.prepare('INSERT INTO payment_notifications VALUES (?, ?, ?, ?) '
+      + 'ON CONFLICT (event_id) DO NOTHING'),
+    settleRefund: db.prepare("UPDATE payment_outbox SET settled_at_ms = ? WHERE reference = ? "
+      + "AND kind = 'refund' AND settled_at_ms IS NULL RETURNING order_id"),
     paymentSent: db.prepare('UPDATE payment_outbox SET sent_at_ms = ? WHERE op_id = ?'),
   };
 }

@@ -421,6 +421,19 @@ export function storeContract(name: string,
         assert.deepEqual(await store.pendingPayments(10), [op(1, T0 + 20)]);
         await assert.rejects(store.transaction((tx) => tx.queuePayment(op(1, T0))));
       });
+
+      test('a refund settles once, and a notification is recorded once', async (store) => {
+        await store.transaction((tx) => tx.queuePayment({ opId: 'pop_1', kind: 'refund',
+          reference: 'dep_1', orderId: 'ord_1', amountFen: 500_000, createdAtMs: T0 }));
+        const first = await store.transaction(async (tx) => [
+          await tx.recordNotification('evt_1', 'refund.succeeded', 'dep_1', T0 + 1),
+          await tx.settleRefund('dep_1', T0 + 1)]);
+        assert.deepEqual(first, [true, 'ord_1']);
+        const again = await store.transaction(async (tx) => [
+          await tx.recordNotification('evt_1', 'refund.succeeded', 'dep_1', T0 + 2),
+          await tx.settleRefund('dep_1', T0 + 2), await tx.settleRefund('dep_unknown', T0 + 2)]);
+        assert.deepEqual(again, [false, null, null]);
+      });
     });
 
     describe('transactions', () => {

@@ -91,6 +91,14 @@ export interface StoreTx {
   appendAudit(entry: AuditEntry): Promise<void>;
   queuePayment(op: PaymentOp): Promise<void>;
   markPaymentsSent(opIds: readonly string[], atMs: number): Promise<void>;
+  /**
+   * Records a provider's notification by its event id; false when it was recorded before (the
+   * provider sends some twice).
+   */
+  recordNotification(eventId: string, type: string, reference: string, atMs: number):
+    Promise<boolean>;
+  /** Marks the refund of `reference` settled; its order id, or null if none was waiting. */
+  settleRefund(reference: string, atMs: number): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
 }
 
