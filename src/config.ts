@@ -52,7 +52,7 @@ export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
   importBodyBytesMax: 2 * 1024 * 1024,
   batchCommandsMax: 2_000,
-  batchesInFlightMax: 4,
+  batchesInFlightMax: 2,
   pendingCommandsMax: 20_000,
   retryAfterSeconds: 1,
   importAccountsMax: 5_000,
