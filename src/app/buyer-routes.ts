@@ -14,7 +14,8 @@ export const buyerRoutes: Route[] = [
     reply(200, { status: 'ok', store: app.deps.store.kind,
       clock: app.clock.simulated ? 'simulated' : 'real', server_time: iso(app.clock.nowMs()),
       commits: { pending_commands: app.committer.pendingCount,
-        transactions: app.committer.batches, commands: app.committer.commands } }) },
+        transactions: app.committer.batches, commands: app.committer.commands,
+        refused_for_load: app.committer.refused } }) },
   { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
     reply(200, { server_time: iso(app.clock.nowMs()) }) },
   { method: 'POST', path: '/accounts', access: 'public', handler: async (ctx) => {
