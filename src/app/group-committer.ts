@@ -9,6 +9,7 @@ export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[]) => Promis
 interface Job {
   readonly handler: BatchHandler<unknown, unknown>;
   readonly payload: unknown;
+  readonly queuedAtMs: number;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -16,8 +17,18 @@ interface Job {
 export interface GroupCommitterLimits {
   /** Commands in one transaction at most. */
   readonly batchCommandsMax: number;
+  /**
+   * Batches under way at once. The next batch may be written while the one before is still
+   * being flushed to disk (SQLite) or committed on another connection (PostgreSQL).
+   */
+  readonly batchesInFlightMax: number;
   /** Commands waiting at most; beyond it `submit` refuses at once (the caller answers 503). */
   readonly pendingCommandsMax: number;
+  /**
+   * How long the oldest waiting command may have waited before new ones are refused. Offered
+   * more than it can write, launchday says so at once instead of letting every reply wait.
+   */
+  readonly queueDelayMaxMs: number;
 }
 
 export class Overloaded extends Error {
@@ -28,11 +39,13 @@ export class Overloaded extends Error {
 
 export class GroupCommitter {
   #pending: Job[] = [];
-  #running = false;
+  #inFlight = 0;
   #scheduled = false;
   #idle: Array<() => void> = [];
   batches = 0;
   commands = 0;
+  /** Commands refused because the queue was full or too slow. */
+  refused = 0;
 
   constructor(private readonly store: Store, private readonly limits: GroupCommitterLimits) {}
 
@@ -40,13 +53,22 @@ export class GroupCommitter {
     return this.#pending.length;
   }
 
-  /** Queues a command; the promise settles once its batch has committed (or failed). */
-  submit<P, R>(handler: BatchHandler<P, R>, payload: P): Promise<R> {
-    if (this.#pending.length >= this.limits.pendingCommandsMax) {
+  /**
+   * Queues a command; the promise settles once its batch has committed (or failed). An
+   * `essential` command (the system's own, such as locking orders whose cooling-off ended)
+   * is never refused for load.
+   */
+  submit<P, R>(handler: BatchHandler<P, R>, payload: P, essential = false): Promise<R> {
+    const nowMs = performance.now();
+    const oldest = this.#pending[0];
+    if (!essential && (this.#pending.length >= this.limits.pendingCommandsMax
+      || (oldest !== undefined && nowMs - oldest.queuedAtMs > this.limits.queueDelayMaxMs))) {
+      this.refused++;
       return Promise.reject(new Overloaded());
     }
     return new Promise<R>((resolve, reject) => {
       this.#pending.push({ handler: handler as BatchHandler<unknown, unknown>, payload,
+        queuedAtMs: nowMs,
         resolve: resolve as (v: unknown) => void, reject });
       this.#schedule();
     });
@@ -54,13 +76,13 @@ export class GroupCommitter {
 
   /** Resolves when nothing is pending or running: for orderly shutdown. */
   drained(): Promise<void> {
-    if (!this.#running && this.#pending.length === 0) return Promise.resolve();
+    if (this.#inFlight === 0 && this.#pending.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   // setImmediate lets every request already readable on a socket join the batch first.
   #schedule(): void {
-    if (this.#running || this.#scheduled) return;
+    if (this.#inFlight >= this.limits.batchesInFlightMax || this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -69,9 +91,11 @@ export class GroupCommitter {
   }
 
   async #runBatch(): Promise<void> {
-    if (this.#running || this.#pending.length === 0) return;
-    this.#running = true;
+    if (this.#pending.length === 0) return;
+    this.#inFlight++;
     const batch = this.#pending.splice(0, this.limits.batchCommandsMax);
+    // Start gathering the next batch now: it runs as soon as this one has been written.
+    if (this.#pending.length > 0) this.#schedule();
     try {
       const results = await this.store.transaction((tx) => runGroups(tx, batch));
       this.batches++;
@@ -90,9 +114,9 @@ export class GroupCommitter {
         }
       }
     } finally {
-      this.#running = false;
+      this.#inFlight--;
       if (this.#pending.length > 0) this.#schedule();
-      else for (const done of this.#idle.splice(0)) done();
+      else if (this.#inFlight === 0) for (const done of this.#idle.splice(0)) done();
     }
   }
 }
