@@ -24,6 +24,8 @@ export const LIMITS = Object.freeze({
   earlyClickMs: 1_500,
   /** The model switch window of the seeds: 22:00 on 26 June to 24:00 on 29 June. */
   changeWindowHours: 74,
+  /** Reading every order back stops after this long (the verdict then says so). */
+  readBackSecondsMax: 900,
 });
 
 export interface NightOptions {
@@ -87,9 +89,19 @@ export class LaunchNight {
       }
       const date = outcome.headers['x-server-time'];
       if (typeof date === 'string') this.serverOffsetMs = Date.parse(date) - Date.now();
+    } else if (outcome.kind === 'network') {
+      this.metrics.recordError(`network ${outcome.message}`);
     } else {
-      this.metrics.recordError(outcome.kind === 'network' ? `network ${outcome.message}`
-        : outcome.kind);
+      const timeoutMs = opts.timeoutMs ?? LIMITS.requestTimeoutMs;
+      // A server that holds a request past the client's patience has answered it no faster
+      // than that: the latency figures must count it. The impatient client's own 3 ms
+      // give-up says nothing about the server, and is counted only by code.
+      if (timeoutMs >= LIMITS.requestTimeoutMs) {
+        this.metrics.recordRequest(outcome.repliedAtMs - outcome.sentAtMs, opts.isOrder === true);
+        this.metrics.recordError(`timeout ${method} ${routeOf(path)}`);
+      } else {
+        this.metrics.recordError('impatient_timeout');
+      }
     }
     return outcome;
   }
@@ -476,8 +488,14 @@ export class LaunchNight {
     }
     let orders = 0;
     let adopted = 0;
+    const deadline = performance.now() + LIMITS.readBackSecondsMax * 1000;
+    let skipped = 0;
     await Promise.all([...this.accounts].map(async ([buyer, account]) => {
       for (let attempt = 0; attempt <= LIMITS.retriesMax; attempt++) {
+        if (performance.now() > deadline) {
+          skipped += 1;
+          return;
+        }
         const o = await this.call('GET', '/orders', { token: account.token });
         if (o.kind === 'reply' && o.status === 200) {
           const list: any[] = o.body?.orders ?? [];
@@ -490,12 +508,21 @@ export class LaunchNight {
       }
       this.auditor.violation('unresolved', `GET /orders for ${account.accountId} never answered`);
     }));
+    if (skipped > 0) {
+      this.auditor.violation('deadline', `read-back stopped after ${LIMITS.readBackSecondsMax} s ` +
+        `with ${skipped} accounts unread`);
+    }
     return { accounts: this.accounts.size, orders, adopted };
   }
 
   async stats(launchId: string): Promise<any> {
     return (await this.adminOk('GET', `/launches/${launchId}/stats`)).body;
   }
+}
+
+/** `/orders/ord_x/lock` -> `/orders/{id}/lock`, so errors group by endpoint. */
+function routeOf(path: string): string {
+  return path.replace(/\/(ord|acc)_[^/?]+/g, '/{id}').replace(/\?.*$/, '');
 }
 
 /** The refusal a retried action meets when its earlier, unanswered attempt took effect. */

@@ -6,13 +6,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** The server's entry point in the compiled tree (dist/sim -> dist/src/main.js). */
 export const SERVER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
+/** What the children run: it imports SERVER_MAIN (see server-entry.ts for why). */
+const SERVER_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'server-entry.js');
 
 export interface ServerSetup {
   readonly processes: number;
@@ -94,12 +96,7 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
 
 function startOne(env: Record<string, string>, onOutput?: (line: string) => void):
   Promise<{ child: ChildProcess; url: string; tail: string[] }> {
-  // The entry point is passed by environment, not on the command line: on a shared machine,
-  // someone stopping "their" servers by name (pkill -f dist/src/main.js) must not stop ours.
-  const child = spawn(process.execPath,
-    ['--input-type=module', '-e', 'await import(process.env.SIM_SERVER_ENTRY)'],
-    { env: { ...env, SIM_SERVER_ENTRY: pathToFileURL(SERVER_MAIN).href },
-      stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let ready = false;
     const tail: string[] = [];

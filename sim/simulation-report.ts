@@ -42,7 +42,8 @@ export function reportText(s: SimulationSummary): string {
   out.push(`  POST /orders   ${latencyLine(m.orderLatency)}`);
   out.push(`errors by code: ${errorsText(m.errorsByCode)}`);
   out.push(`  (sales_not_open, unknown_trim, per_account_limit_reached, lock_needs_confirmation, ` +
-    `forfeit_not_accepted and timeout are provoked on purpose)`);
+    `forfeit_not_accepted and impatient_timeout are provoked on purpose; a timeout is a request ` +
+    `unanswered in 30 s, counted in the latencies as 30 s)`);
   out.push(`audit: ${s.passed ? 'PASSED' : 'FAILED'}`);
   for (const l of s.auditLines) out.push(`  ${l}`);
   for (const v of s.violations) {
