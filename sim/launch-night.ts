@@ -56,6 +56,7 @@ export class LaunchNight {
   private serverOffsetMs = 0;
   private opensAtServerMs = Infinity;
   importSplits = 0;
+  importRowRetries = 0;
 
   constructor(
     private readonly client: HttpClient,
@@ -70,6 +71,20 @@ export class LaunchNight {
 
   get target(): Catalog {
     return this.catalogs.get(this.workload.targetLaunchId)!;
+  }
+
+  /**
+   * A request whose refusal is the point (a lock without confirmation, say): sent again while
+   * the server answers that it is busy, so that the refusal checked is the one the rules give.
+   */
+  private async probe(method: string, path: string, opts: { token: string; body: unknown;
+    headers?: Record<string, string>; isOrder?: boolean }): Promise<Outcome> {
+    for (let attempt = 0; ; attempt++) {
+      const o = await this.call(method, path, opts);
+      if (o.kind === 'reply' && (!retryable(o) || attempt >= LIMITS.retriesMax)) return o;
+      if (o.kind !== 'reply' || this.stopped) return o;
+      await sleep(retryDelayMs(o));
+    }
   }
 
   /** One request through the connection limit, measured and counted. */
@@ -145,11 +160,12 @@ export class LaunchNight {
     }
     await Promise.all(batches);
     this.options.log(`registered ${this.accounts.size} of ${buyers.length} accounts` +
-      (this.importSplits > 0 ? ` (${this.importSplits} imports split: body too large)` : ''));
+      (this.importSplits > 0 ? `; ${this.importSplits} imports split (body too large)` : '') +
+      (this.importRowRetries > 0 ? `; ${this.importRowRetries} rows retried (overloaded)` : ''));
   }
 
   /** Imports in one call, or in halves when the server finds the body too large. */
-  private async importBatch(batch: readonly BuyerPlan[]): Promise<void> {
+  private async importBatch(batch: readonly BuyerPlan[], rowAttempt = 0): Promise<void> {
     const body = { accounts: batch.map((b) => ({ phone: b.phone, name: b.name,
       id_number: b.idNumber })) };
     let reply: Outcome;
@@ -162,8 +178,8 @@ export class LaunchNight {
     if (reply.code === 'body_too_large' && batch.length > 1) {
       this.importSplits += 1;
       const half = Math.ceil(batch.length / 2);
-      await this.importBatch(batch.slice(0, half));
-      await this.importBatch(batch.slice(half));
+      await this.importBatch(batch.slice(0, half), rowAttempt);
+      await this.importBatch(batch.slice(half), rowAttempt);
       return;
     }
     if (reply.status !== 200) {
@@ -174,10 +190,21 @@ export class LaunchNight {
       const b = byPhone.get(c.phone);
       if (b !== undefined) this.accounts.set(b.index, { accountId: c.account_id, token: c.token });
     }
+    const again: BuyerPlan[] = [];
     for (const e of reply.body?.errors ?? []) {
       const b = batch[e.index];
+      if (b !== undefined && TRANSIENT_ROW_CODES.has(e.code) && rowAttempt < LIMITS.retriesMax) {
+        again.push(b);
+        continue;
+      }
       this.auditor.violation('identity_refused',
         `import refused ${b?.phone} ${b?.idNumber}: ${e.code} ${e.message ?? ''}`);
+    }
+    if (again.length > 0) {
+      // Rows the server could not take right now: the same people, a moment later.
+      this.importRowRetries += again.length;
+      await sleep(retryDelayMs(reply));
+      await this.importBatch(again, rowAttempt + 1);
     }
   }
 
@@ -290,7 +317,7 @@ export class LaunchNight {
 
   private async invalidOrder(account: Account, plan: OrderPlan): Promise<void> {
     const body = orderBody(this.target.launchId, { ...plan.config, trim: 'founders-edition' });
-    const o = await this.call('POST', '/orders', { token: account.token, isOrder: true,
+    const o = await this.probe('POST', '/orders', { token: account.token, isOrder: true,
       headers: { 'idempotency-key': `${plan.key}i` }, body });
     if (o.kind === 'reply' && !retryable(o)) {
       this.auditor.refusal(`order with unknown trim ${plan.key}`, o, ['unknown_trim']);
@@ -379,7 +406,7 @@ export class LaunchNight {
       if (this.stopped) return;
       const locked = order.status === 'locked';
       if (locked && plan.cancel.withoutAcceptFirst) {
-        const o = await this.call('POST', `/orders/${order.orderId}/cancel`,
+        const o = await this.probe('POST', `/orders/${order.orderId}/cancel`,
           { token: account.token, body: {} });
         if (o.kind === 'reply') {
           this.auditor.refusal(`cancel ${order.orderId} without accept_forfeit`, o,
@@ -398,7 +425,7 @@ export class LaunchNight {
   private async lock(account: Account, order: ModelOrder, withoutConfirmFirst: boolean):
     Promise<void> {
     if (withoutConfirmFirst) {
-      const o = await this.call('POST', `/orders/${order.orderId}/lock`,
+      const o = await this.probe('POST', `/orders/${order.orderId}/lock`,
         { token: account.token, body: {} });
       if (o.kind === 'reply') {
         this.auditor.refusal(`lock ${order.orderId} without confirm`, o,
@@ -519,6 +546,9 @@ export class LaunchNight {
     return (await this.adminOk('GET', `/launches/${launchId}/stats`)).body;
   }
 }
+
+/** Row codes of an import that a later attempt can change. */
+const TRANSIENT_ROW_CODES = new Set(['overloaded', 'internal_error']);
 
 /** `/orders/ord_x/lock` -> `/orders/{id}/lock`, so errors group by endpoint. */
 function routeOf(path: string): string {
