@@ -10,6 +10,13 @@ export const OPTION_LIMITS = Object.freeze({
   maxSecondsMax: 6 * 3600,
 });
 
+/**
+ * A switch is a new configuration of the new model, so the window lets trim and options change
+ * with it, as the server's seeded SU7 -> YU7 windows do. (With `model` alone the server refuses
+ * every switch whose trim or options differ, and an SU7 Ultra has no trim a YU7 shares.)
+ */
+const DEFAULT_SWITCH_ALLOWS = 'model,trim,colour,wheels,extras';
+
 export interface SimulateOptions {
   readonly urls: readonly string[];
   readonly adminToken: string | null;
@@ -25,7 +32,7 @@ export interface SimulateOptions {
   readonly quiet: boolean;
   readonly keepData: boolean;
   readonly reportFile: string | null;
-  /** What the model-switch windows allow; the contract's switch window allows `model`. */
+  /** What the model-switch windows allow. */
   readonly switchAllows: readonly string[];
 }
 
@@ -41,7 +48,8 @@ export const USAGE = `usage: launchday simulate [options]
   --connections N    requests in flight at most (default 256)
   --launch ID        the launch whose night is played (default yu7-2025)
   --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
-  --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated (default model)
+  --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
+                     (default model,trim,colour,wheels,extras)
   --report-file F    also write the final report as JSON to F
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
@@ -113,6 +121,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     connections: connections as number, launchId: v.launch ?? 'yu7-2025',
     maxSeconds, quiet: v.quiet === true, keepData: v['keep-data'] === true,
     reportFile: v['report-file'] ?? null,
-    switchAllows: Object.freeze((v['switch-allows'] ?? 'model').split(',').map((a) => a.trim())),
+    switchAllows: Object.freeze((v['switch-allows'] ?? DEFAULT_SWITCH_ALLOWS).split(',')
+      .map((a) => a.trim())),
   });
 }
