@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { Limiter, Timeline } from './timeline.js';
 
 test('waiters wake in time order, however they were queued', async () => {
-  const t = new Timeline(performance.now(), 3600);
+  // The opening a second ahead: every moment is still to come when its waiter is queued.
+  const t = new Timeline(performance.now() + 1000, 3600);
   const woke: number[] = [];
   const at = [0.5, 0.1, 0.9, 0.3, 0.3, 0.7, 0.2];
   await Promise.all(at.map((s) => t.until(s).then(() => woke.push(s))));
