@@ -17,7 +17,8 @@ export const LIMITS = Object.freeze({
   /** The impatient client gives up after this long (real ms) and retries with the same key. */
   impatientTimeoutMs: 3,
   impatientPauseMs: 250,
-  retriesMax: 25,
+  /** Retries of one step; with Retry-After 1 s, a minute of sustained overload. */
+  retriesMax: 60,
   retryAfterMaxMs: 5_000,
   /** Real ms between the opening being set and the opening itself. */
   openingLeadMs: 3_000,
@@ -84,8 +85,11 @@ export class LaunchNight {
     headers?: Record<string, string>; isOrder?: boolean }): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       const o = await this.call(method, path, opts);
-      if (o.kind === 'reply' && (!retryable(o) || attempt >= LIMITS.retriesMax)) return o;
-      if (o.kind !== 'reply' || this.stopped) return o;
+      if (o.kind !== 'reply' || !retryable(o)) return o;
+      if (attempt >= LIMITS.retriesMax || this.stopped) {
+        return { kind: 'timeout', message: 'busy after every retry', sentAtMs: o.sentAtMs,
+          repliedAtMs: o.repliedAtMs };
+      }
       await sleep(retryDelayMs(o));
     }
   }
@@ -400,7 +404,8 @@ export class LaunchNight {
       const config = plan.change.config;
       const o = await this.step(account, order, 'change', { trim: config.trim,
         options: config.options, city: config.city },
-      (b) => b.trim === config.trim && b.city === config.city);
+      (b) => b.trim === config.trim && b.city === config.city &&
+        sameOptions(b.options, config.options));
       if (o !== null) {
         this.auditor.changed(order, config, o);
         this.metrics.changes += 1;
@@ -555,6 +560,10 @@ export class LaunchNight {
   async stats(launchId: string): Promise<any> {
     return (await this.adminOk('GET', `/launches/${launchId}/stats`)).body;
   }
+}
+
+function sameOptions(server: unknown, model: readonly string[]): boolean {
+  return Array.isArray(server) && [...server].sort().join() === [...model].sort().join();
 }
 
 /** Row codes of an import that a later attempt can change. */
