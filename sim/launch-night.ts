@@ -361,7 +361,9 @@ export class LaunchNight {
           this.metrics.ordersPlaced += 1;
           this.metrics.recordConfirmed(this.timeline?.simSeconds(o.repliedAtMs) ?? -1);
         }
-        if (plan.beyondLimit) {
+        // Beyond the limit, unless an earlier order of this buyer was never answered (and so
+        // perhaps never made).
+        if (plan.beyondLimit && !this.unresolved.has(buyer.index)) {
           this.auditor.violation('per_account_limit', `${what}: order beyond the limit of ` +
             `${PER_ACCOUNT_LIMIT} accepted`);
         }
@@ -506,6 +508,7 @@ export class LaunchNight {
       }
     }
     this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
+    this.auditor.markUncertain(order);
     return null;
   }
 
