@@ -248,6 +248,10 @@ export class Auditor {
     this.uncertain.add(order.orderId);
   }
 
+  isUncertain(order: ModelOrder): boolean {
+    return this.uncertain.has(order.orderId);
+  }
+
   /** Takes the server's word for an order whose last action went unanswered. */
   private adoptState(order: ModelOrder, body: any): void {
     const queueKey = body.status === 'locked' ? body.queue?.queue_key ?? null : null;

@@ -413,10 +413,14 @@ export class LaunchNight {
         this.metrics.changes += 1;
       }
     }
+    // After an action that never got a definite answer the buyer's app would have to reload
+    // the order; the simulated buyer stops, and the read-back settles what the order became.
+    if (this.auditor.isUncertain(order)) return;
     if (plan.lock !== null && order.status === 'firm') {
       await t.until(plan.lock.atSeconds);
       if (this.stopped) return;
       await this.lock(account, order, plan.lock.withoutConfirmFirst);
+      if (this.auditor.isUncertain(order)) return;
     }
     if (plan.cancel !== null && order.status !== 'cancelled') {
       await t.until(plan.cancel.atSeconds);
