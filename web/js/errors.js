@@ -1,0 +1,161 @@
+// Every refusal code the server can return (docs/errors.md), in both languages: what happened,
+// then what the buyer can do next. test/web/error-catalogue.test.ts fails when a code in
+// docs/errors.md has no entry here.
+import { lang } from './i18n.js';
+
+// code: [zh what, zh next, en what, en next]
+export const ERRORS = {
+  // Client-side outcomes of a request that never got an answer.
+  network_error: ['无法连接到服务器。', '请检查网络后重试。', 'We could not reach the server.',
+    'Check your connection and try again.'],
+  timeout: ['服务器响应超时。', '请稍后重试；重复提交不会产生重复订单。', 'The server took too long to answer.',
+    'Try again in a moment; retrying cannot create a second order.'],
+  server_error: ['服务器出现问题。', '请稍后重试。如果问题持续，请联系客服。', 'Something went wrong on our side.',
+    'Try again in a moment. If it keeps happening, contact customer service.'],
+  unknown_error: ['请求未能完成。', '请刷新页面后重试。', 'The request could not be completed.',
+    'Reload the page and try again.'],
+};
+
+// Adds entries without repeating the four-slot shape at every line.
+function add(code, zhWhat, zhNext, enWhat, enNext) { ERRORS[code] = [zhWhat, zhNext, enWhat, enNext]; }
+
+add('invalid_request', '提交的信息格式不正确。', '请检查填写的内容后重试。',
+  'The request was not in the expected form.', 'Check what you entered and try again.');
+add('invalid_json', '提交的信息格式不正确。', '请刷新页面后重试。',
+  'The request was not valid JSON.', 'Reload the page and try again.');
+add('body_too_large', '提交的内容过大。', '请减少内容后重试。',
+  'The request was too large.', 'Send less and try again.');
+add('not_found', '找不到该页面或资源。', '请返回首页重新进入。',
+  'That page or resource does not exist.', 'Go back to the launches page.');
+add('method_not_allowed', '不支持此操作。', '请刷新页面后重试。',
+  'That action is not supported here.', 'Reload the page and try again.');
+add('unauthenticated', '您尚未登录，或登录已过期。', '请重新登录后继续。',
+  'You are not signed in, or your session has expired.', 'Sign in again to continue.');
+add('admin_only', '此操作仅限运营人员。', '请使用运营令牌登录运营后台。',
+  'Only an operator can do this.', 'Paste a valid operator token in the console.');
+add('invalid_phone', '手机号格式不正确。', '请输入以 13–19 开头的 11 位中国大陆手机号。',
+  'That is not a valid mobile number.', 'Enter an 11-digit mainland number starting 13–19.');
+add('invalid_name', '姓名不正确。', '请填写身份证上的姓名。',
+  'The name is not valid.', 'Enter your name as it appears on your identity card.');
+add('invalid_id_number', '身份证号码格式不正确。', '请核对 18 位身份证号码（地区码、出生日期、顺序码和校验码）。',
+  'That identity number is not valid.',
+  'Check the 18 characters: region, birth date, sequence and check character.');
+add('id_number_check_mismatch', '身份证号码最后一位校验码与前 17 位不符。',
+  '通常是某一位数字输错了，请逐位核对身份证。',
+  'The check character (the last one) does not match the first 17 digits.',
+  'Usually one digit is mistyped: compare each digit with your card.');
+add('phone_taken', '该手机号已注册。', '请直接用短信验证码登录。',
+  'That phone number already has an account.', 'Sign in with an SMS code instead.');
+add('phone_already_registered', '该手机号已注册。', '请直接用短信验证码登录。',
+  'That phone number already has an account.', 'Sign in with an SMS code instead.');
+add('id_number_taken', '该身份证号码已绑定其他账户。', '每人只能注册一个账户；如有疑问请联系客服。',
+  'That identity number already belongs to an account.',
+  'Each person may hold one account; contact customer service if this is wrong.');
+add('id_number_already_registered', '该身份证号码已绑定其他账户。', '每人只能注册一个账户；如有疑问请联系客服。',
+  'That identity number already belongs to an account.',
+  'Each person may hold one account; contact customer service if this is wrong.');
+add('account_not_found', '该手机号尚未注册。', '请先注册账户。',
+  'No account uses that phone number.', 'Create an account first.');
+add('code_invalid', '验证码不正确。', '请核对短信中的 6 位验证码，或重新获取。',
+  'That code is not right.', 'Check the code in the SMS, or ask for a new one.');
+add('code_expired', '验证码已过期。', '请重新获取验证码。',
+  'That code has expired.', 'Ask for a new code.');
+add('code_rate_limited', '获取验证码过于频繁。', '请稍等一分钟后再试。',
+  'Too many codes were requested.', 'Wait a minute and try again.');
+add('too_many_attempts', '尝试次数过多。', '请稍后再试。',
+  'Too many attempts.', 'Wait a while and try again.');
+add('launch_not_found', '找不到该发布。', '请返回首页选择车型。',
+  'That launch does not exist.', 'Go back and choose a launch.');
+add('launch_not_open', '订购尚未开始。', '请在倒计时结束后下单。',
+  'Orders are not open yet.', 'Order when the countdown ends.');
+add('sales_not_open', '订购尚未开始。', '请在倒计时结束后下单。',
+  'Orders are not open yet.', 'Order when the countdown ends.');
+add('launch_closed', '该车型的订购已结束。', '请关注后续发布。',
+  'Orders for this launch have closed.', 'Watch for the next launch.');
+add('unknown_trim', '所选版本不存在。', '请重新选择版本。',
+  'That trim does not exist.', 'Choose a trim again.');
+add('unknown_option', '所选配置不存在。', '请刷新页面重新选择配置。',
+  'One of the options does not exist.', 'Reload the page and choose again.');
+add('option_group_conflict', '每组只能选择一项颜色和一项轮毂。', '请重新选择。',
+  'Choose exactly one colour and one set of wheels.', 'Adjust your choice.');
+add('unknown_city', '该城市暂不提供交付。', '请选择列表中的城市。',
+  'We do not deliver in that city yet.', 'Choose a city from the list.');
+add('city_not_served', '该城市暂不提供交付。', '请选择列表中的城市。',
+  'We do not deliver in that city yet.', 'Choose a city from the list.');
+add('per_account_limit_reached', '您已达到本次发布的每人订购上限。', '如需更换配置，可修改现有订单。',
+  'You already hold as many orders as this launch allows per person.',
+  'Change an existing order instead of placing a new one.');
+add('sold_out', '已售罄。', '很抱歉，该版本已无可售名额。',
+  'Sold out.', 'Sorry: no places are left for this edition.');
+add('idempotency_key_missing', '请求缺少防重复标识。', '请刷新页面后重试。',
+  'The request lacked its duplicate-protection key.', 'Reload the page and try again.');
+add('idempotency_key_invalid', '请求的防重复标识无效。', '请刷新页面后重试。',
+  'The duplicate-protection key was not valid.', 'Reload the page and try again.');
+add('idempotency_key_reused', '这次提交与之前的提交冲突。', '请刷新页面，在“我的订单”中确认是否已下单。',
+  'This submission conflicts with an earlier one.',
+  'Reload, and check My orders to see whether the order was placed.');
+add('payment_declined', '定金支付未成功，未产生订单。', '请更换支付方式后重试。',
+  'The deposit payment was declined; no order was created.', 'Try another payment method.');
+add('payment_failed', '定金支付未成功，未产生订单。', '请稍后重试。',
+  'The deposit payment failed; no order was created.', 'Try again in a moment.');
+add('order_not_found', '找不到该订单。', '请在“我的订单”中查看您的订单。',
+  'That order was not found.', 'See your orders under My orders.');
+add('order_not_firm', '该订单已不是待锁定状态。', '请刷新页面查看订单最新状态。',
+  'That order is no longer firm.', 'Reload to see its current state.');
+add('order_locked', '订单已锁定，配置不能再修改。', '如有开放的改配窗口，可在窗口内修改。',
+  'The order is locked and its configuration is frozen.',
+  'It can change only while a change window is open.');
+add('order_already_locked', '订单已经锁定。', '无需再次锁定。',
+  'The order is already locked.', 'Nothing more to do.');
+add('order_cancelled', '订单已取消。', '如需购买请重新下单。',
+  'The order is cancelled.', 'Place a new order to buy.');
+add('order_already_cancelled', '订单已经取消。', '如需购买请重新下单。',
+  'The order is already cancelled.', 'Place a new order to buy.');
+add('order_delivered', '车辆已交付，订单不能再修改。', '如有问题请联系客服。',
+  'The car has been delivered; the order cannot change.', 'Contact customer service.');
+add('lock_needs_confirmation', '锁定订单需要您明确确认。', '请阅读锁定说明后点击“确认锁定”。',
+  'Locking needs your explicit confirmation.', 'Read what locking means, then confirm.');
+add('forfeit_not_accepted', '取消已锁定订单会扣除定金，需要您明确同意。', '请确认同意扣除定金后再取消。',
+  'Cancelling a locked order forfeits the deposit, which you must accept explicitly.',
+  'Confirm that you accept losing the deposit, then cancel.');
+add('cooling_off_ended', '冷静期已结束，订单已锁定。', '请刷新页面查看订单最新状态。',
+  'The cooling-off period has ended and the order is locked.', 'Reload to see its state.');
+add('change_not_allowed', '当前不允许此项修改。', '请查看订单可执行的操作。',
+  'That change is not allowed now.', 'See the actions available on the order.');
+add('change_window_closed', '改配窗口未开放或已关闭。', '请留意官方通知的下一个改配窗口。',
+  'No change window is open for this order.', 'Watch for the next announced window.');
+add('change_window_not_found', '找不到该改配窗口。', '请刷新列表。',
+  'That change window does not exist.', 'Reload the list.');
+add('change_window_invalid', '改配窗口的设置不正确。', '请检查开始与结束时间及允许的修改项。',
+  'The change window settings are not valid.', 'Check the times and the allowed changes.');
+add('change_window_already_closed', '该改配窗口已关闭。', '无需再次关闭。',
+  'That change window is already closed.', 'Nothing more to do.');
+add('model_switch_not_allowed', '当前不能更换车型。', '仅在开放的换车型窗口内，已锁定且未交付的订单可以更换。',
+  'The model cannot be switched now.',
+  'Only locked, undelivered orders can switch, while a model-switch window is open.');
+add('deposit_already_refunded', '定金已经退还。', '无需再次退款。',
+  'The deposit has already been refunded.', 'Nothing more to do.');
+add('deposit_not_refundable', '该定金不可退还。', '订单已锁定，定金不再退还。',
+  'This deposit cannot be refunded.', 'The order is locked, so the deposit is no longer refundable.');
+add('refund_not_allowed', '该订单当前不能退款。', '只有待锁定订单的定金可以退还。',
+  'This order cannot be refunded now.', 'Only a firm order’s deposit can be refunded.');
+add('clock_not_simulated', '服务器未使用模拟时钟。', '仅在以模拟时钟启动时可以拨动时间。',
+  'The server is not running a simulated clock.', 'Start it with LAUNCHDAY_CLOCK=simulated.');
+add('overloaded', '当前访问人数过多，我们正在为您保留位置。', '请不要关闭页面，系统会自动重试。',
+  'Very many people are ordering right now; we are holding your place.',
+  'Keep this page open; it retries by itself.');
+add('service_unavailable', '服务暂时繁忙。', '系统会自动重试，请稍候。',
+  'The service is busy for a moment.', 'It will retry by itself; please wait.');
+add('rate_limited', '请求过于频繁。', '请稍等片刻再试。',
+  'Too many requests.', 'Wait a moment and try again.');
+
+// {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
+// sentence and a next step; the server's own message is added because it is better than nothing.
+export function errorText(result) {
+  const entry = ERRORS[result.code];
+  const zh = lang() === 'zh';
+  if (entry) return { what: zh ? entry[0] : entry[2], next: zh ? entry[1] : entry[3] };
+  const generic = ERRORS.unknown_error;
+  const detail = result.message ? ` (${result.message})` : '';
+  return { what: (zh ? generic[0] : generic[2]) + detail, next: zh ? generic[1] : generic[3] };
+}
