@@ -132,7 +132,9 @@ async function cancelFlow(order, forfeit) {
 async function changeFlow(order, switching) {
   const from = launches.get(order.launch_id);
   const targets = switching
+    // The newest open launch of another model first: the one a switch window is usually for.
     ? [...launches.values()].filter((l) => l.model_id !== order.model_id && l.state === 'open')
+      .sort((a, b) => Date.parse(b.opens_at) - Date.parse(a.opens_at))
     : [from];
   if (!targets[0]) return;
   let target = targets[0];

@@ -1,0 +1,119 @@
+/// <reference types="node" />
+// The operator opens a model-switch window in the console; a buyer's locked SU7 order then moves
+// to YU7 from the buyer's own page, deposit carried over. Also covers the console's order search,
+// launch editing and audit log.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ADMIN_TOKEN, apiBuyer, DESKTOP_VIEWPORT, launchBrowser, phoneContext, screenshots, signInPage,
+  startServer, type Server,
+} from './web-harness.js';
+
+let server: Server;
+let browser: Browser;
+let admin: Page;
+let buyerPage: Page;
+let buyer: { token: string; phone: string };
+let orderId = '';
+
+before(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  buyer = await apiBuyer(server, 41);
+  const su7 = (await server.api('GET', '/launches/su7-2024')).body;
+  const placed = await server.api('POST', '/orders', {
+    launch_id: 'su7-2024', trim: su7.trims[0].trim, options: [], city: su7.cities[0].city_id,
+  }, buyer.token, { 'Idempotency-Key': 'cw-test-1' });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  orderId = placed.body.order_id;
+  const locked = await server.api('POST', `/orders/${orderId}/lock`, { confirm: true }, buyer.token);
+  assert.equal(locked.body.status, 'locked');
+  const adminContext = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  await adminContext.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
+  admin = await adminContext.newPage();
+  buyerPage = await (await phoneContext(browser, 'en')).newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a wrong operator token is refused in words; the right one opens the console', async () => {
+  await admin.goto(`${server.url}/admin`);
+  await admin.fill('#admin-token', 'not-the-token');
+  await admin.click('#use-token');
+  const err = admin.locator('.error');
+  await err.waitFor();
+  assert.match(await err.textContent() ?? '', /operator|signed in/i);
+  await admin.fill('#admin-token', ADMIN_TOKEN);
+  await admin.click('#use-token');
+  await admin.locator('form.launch-form[data-launch="yu7-2025"]').waitFor();
+  assert.equal(await admin.evaluate(() => sessionStorage.getItem('launchday.adminToken')), ADMIN_TOKEN);
+  await screenshots(admin, 'admin-launches');
+});
+
+test('the console edits a launch: capacity per trim per week', async () => {
+  const form = admin.locator('form.launch-form[data-launch="yu7-2025"]');
+  const input = form.locator('input[id="yu7-2025-cap-max"]');
+  const before = Number(await input.inputValue());
+  await input.fill(String(before + 500));
+  await form.locator('button[type="submit"]').click();
+  await admin.locator('.notice').waitFor();
+  const launch = (await server.api('GET', '/launches/yu7-2025')).body;
+  assert.equal(launch.trims.find((t: any) => t.trim === 'max').capacity_per_week, before + 500);
+});
+
+test('the operator opens a model-switch window from SU7 to YU7', async () => {
+  await admin.click('#tab-windows');
+  await admin.selectOption('#cw-from', 'su7-2024');
+  await admin.selectOption('#cw-to', 'yu7-2025');
+  await admin.check('#cw-allow-model');
+  await admin.click('#cw-form button[type="submit"]');
+  const row = admin.locator('tr[data-window]').first();
+  await row.waitFor();
+  assert.match(await row.textContent() ?? '', /su7-2024 → yu7-2025/);
+  const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body.change_windows;
+  assert.equal(windows.length, 1);
+  assert.deepEqual(windows[0].allows, ['model']);
+  await screenshots(admin, 'admin-change-windows');
+});
+
+test('the buyer switches the locked SU7 order to YU7 in their page', async () => {
+  await signInPage(buyerPage, server.url, buyer.token);
+  await buyerPage.goto(`${server.url}/orders`);
+  const card = buyerPage.locator(`#order-${orderId}`);
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-status'), 'locked');
+  await card.locator('button[data-action="switch_model"]').click();
+  const dialog = buyerPage.locator('dialog[open]');
+  assert.match(await dialog.textContent() ?? '', /deposit carries over/);
+  assert.equal(await dialog.locator('#switch-target').inputValue(), 'yu7-2025');
+  await dialog.getByLabel('YU7 Max', { exact: false }).first().check();
+  await dialog.locator('.new-estimate').waitFor();
+  await screenshots(buyerPage, 'switch-dialog');
+  await dialog.locator('button[data-role="confirm"]').click();
+  await buyerPage.locator('.notice').waitFor();
+  const moved = (await server.api('GET', `/orders/${orderId}`, undefined, buyer.token)).body;
+  assert.equal(moved.launch_id, 'yu7-2025');
+  assert.equal(moved.trim, 'max');
+  assert.equal(moved.deposit.state, 'held');
+  const heading = await buyerPage.locator(`#order-${orderId} h2`).textContent() ?? '';
+  assert.match(heading, /YU7/);
+  await screenshots(buyerPage, 'orders-switched');
+});
+
+test('the console finds the order by phone, with its history, and shows the audit log', async () => {
+  await admin.click('#tab-orders');
+  await admin.fill('#o-phone', buyer.phone);
+  await admin.click('form:has(#o-phone) button[type="submit"]');
+  const card = admin.locator(`article[data-order="${orderId}"]`);
+  await card.waitFor();
+  assert.match(await card.textContent() ?? '', /yu7-2025/);
+  await screenshots(admin, 'admin-orders');
+  await admin.click('#tab-audit');
+  const table = admin.locator('#audit');
+  await table.waitFor();
+  assert.ok(await table.locator('tbody tr').count() >= 2, 'launch edit and window creation are audited');
+  await screenshots(admin, 'admin-audit');
+});
