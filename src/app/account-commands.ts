@@ -1,0 +1,34 @@
+// Registration runs through group commit too: a pre-launch rush of sign-ups is a stampede of its
+// own, and uniqueness of phone and identity number is decided inside the transaction.
+import { ok, refuse, type Result } from '../domain/outcomes.js';
+import type { Clock } from '../domain/clock.js';
+import type { Account } from '../store/store.js';
+import type { BatchHandler } from './group-committer.js';
+import { newId, sha256 } from './ids.js';
+
+export interface RegisterCommand {
+  readonly phone: string;
+  readonly name: string;
+  readonly idNumber: string;
+  readonly token: string;
+}
+
+export function accountCommands(clock: Clock) {
+  const register: BatchHandler<RegisterCommand, Result<Account>> = async (tx, cmds) => {
+    const nowMs = clock.nowMs();
+    const taken = await tx.registered(cmds.map((c) => c.phone), cmds.map((c) => c.idNumber));
+    const results: Array<Result<Account>> = [];
+    for (const c of cmds) {
+      if (taken.phones.has(c.phone)) { results.push(refuse('phone_taken')); continue; }
+      if (taken.idNumbers.has(c.idNumber)) { results.push(refuse('id_number_taken')); continue; }
+      const account: Account = { accountId: newId('acc'), phone: c.phone, name: c.name,
+        idNumber: c.idNumber, createdAtMs: nowMs };
+      await tx.insertAccount(account, sha256(c.token));
+      taken.phones.add(c.phone);
+      taken.idNumbers.add(c.idNumber);
+      results.push(ok(account));
+    }
+    return results;
+  };
+  return { register };
+}

@@ -1,0 +1,155 @@
+// The buyer's endpoints: accounts, sign-in, launches, orders (docs/api.md).
+import { refuse } from '../domain/outcomes.js';
+import { field } from './http-io.js';
+import type { Caller } from './launchday.js';
+import { firstRefusal, orderReply, reply, type Ctx, type Reply, type Route } from './route.js';
+import { accountView, iso, launchView, orderView } from './views.js';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
+
+export const buyerRoutes: Route[] = [
+  { method: 'GET', path: '/health', access: 'public', handler: async ({ app }) =>
+    reply(200, { status: 'ok', store: app.deps.store.kind,
+      clock: app.clock.simulated ? 'simulated' : 'real', server_time: iso(app.clock.nowMs()),
+      pending_commands: app.committer.pendingCount }) },
+  { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
+    reply(200, { server_time: iso(app.clock.nowMs()) }) },
+  { method: 'POST', path: '/accounts', access: 'public', handler: async (ctx) => {
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
+    const name = field(b.value, 'name', 'string', { required: true, maxLength: 200 });
+    const idNumber = field(b.value, 'id_number', 'string', { required: true, maxLength: 32 });
+    const bad = firstRefusal(phone, name, idNumber);
+    if (bad) return bad;
+    const r = await ctx.app.register({ phone: phone.ok ? phone.value! : '',
+      name: name.ok ? name.value! : '', idNumber: idNumber.ok ? idNumber.value! : '' });
+    if (!r.ok) return r;
+    return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
+  } },
+  { method: 'POST', path: '/sessions/code', access: 'public', handler: async (ctx) => {
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
+    if (!phone.ok) return phone;
+    const r = await ctx.app.requestCode(phone.value!);
+    if (!r.ok) return r;
+    return reply(202, { sent: true, expires_in_seconds: ctx.app.deps.limits.codeTtlSeconds,
+      ...(r.value.code ? { dev_code: r.value.code } : {}) });
+  } },
+  { method: 'POST', path: '/sessions', access: 'public', handler: async (ctx) => {
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
+    const code = field(b.value, 'code', 'string', { required: true, maxLength: 16 });
+    const bad = firstRefusal(phone, code);
+    if (bad) return bad;
+    const r = await ctx.app.signIn(phone.ok ? phone.value! : '', code.ok ? code.value! : '');
+    if (!r.ok) return r;
+    return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
+  } },
+  { method: 'GET', path: '/me', access: 'signed_in', handler: async (ctx) =>
+    (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
+      : reply(200, accountView(buyer(ctx), 'buyer'))) },
+  { method: 'GET', path: '/launches', access: 'public', handler: async ({ app }) => {
+    const now = app.clock.nowMs();
+    return reply(200, { launches: (await app.launches()).map((l) => launchView(l, now)),
+      server_time: iso(now) });
+  } },
+  { method: 'GET', path: '/launches/:launch_id', access: 'public', handler: async (ctx) => {
+    const l = await ctx.app.launch(ctx.params.launch_id!);
+    return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
+  } },
+  { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public', handler: async (ctx) => {
+    const l = await ctx.app.launch(ctx.params.launch_id!);
+    if (!l) return refuse('launch_not_found');
+    const trim = ctx.url.searchParams.get('trim') ?? '';
+    const city = ctx.url.searchParams.get('city');
+    if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
+    const e = await ctx.app.estimateIfLockedNow(l, trim);
+    if (!e) return refuse('unknown_trim');
+    return reply(200, { trim, city, locked_ahead: e.lockedAhead,
+      estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' } });
+  } },
+  { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
+    const s = await ctx.app.stats(ctx.params.launch_id!);
+    return s.ok ? reply(200, s.value) : s;
+  } },
+  { method: 'POST', path: '/orders', access: 'buyer', handler: async (ctx) => {
+    const key = ctx.req.headers['idempotency-key'];
+    if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+      return refuse('idempotency_key_missing');
+    }
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const launchId = field(b.value, 'launch_id', 'string', { required: true, maxLength: 64 });
+    const trim = field(b.value, 'trim', 'string', { required: true, maxLength: 64 });
+    const options = field(b.value, 'options', 'string[]',
+      { maxLength: 64, maxItems: ctx.app.deps.limits.optionsPerOrderMax });
+    const city = field(b.value, 'city', 'string', { required: true, maxLength: 64 });
+    const bad = firstRefusal(launchId, trim, options, city);
+    if (bad || !launchId.ok || !trim.ok || !options.ok || !city.ok) return bad!;
+    const r = await ctx.app.placeOrder(buyer(ctx), { launchId: launchId.value!,
+      trim: trim.value!, options: options.value ?? [], city: city.value! }, key);
+    if (!r.ok) return r;
+    return r.value.replay
+      ? orderReply(ctx.app, r.value.order, 200, { 'idempotent-replay': 'true' })
+      : orderReply(ctx.app, r.value.order, 201);
+  } },
+  { method: 'GET', path: '/orders', access: 'buyer', handler: async (ctx) => {
+    const orders = await ctx.app.ordersOf(buyer(ctx));
+    const views = [];
+    for (const o of orders) views.push(orderView(o, await ctx.app.orderExtras(o)));
+    return reply(200, { orders: views });
+  } },
+  { method: 'GET', path: '/orders/:order_id', access: 'signed_in', handler: async (ctx) => {
+    const r = await ctx.app.order(ctx.caller!, ctx.params.order_id!);
+    return r.ok ? orderReply(ctx.app, r.value) : r;
+  } },
+  { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', handler: async (ctx) => {
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const confirm = field(b.value, 'confirm', 'boolean');
+    if (!confirm.ok) return confirm;
+    const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
+      { kind: 'lock', confirm: confirm.value === true });
+    return r.ok ? orderReply(ctx.app, r.value) : r;
+  } },
+  { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', handler: cancelHandler },
+  { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', handler: async (ctx) => {
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const trim = field(b.value, 'trim', 'string', { maxLength: 64 });
+    const options = field(b.value, 'options', 'string[]',
+      { maxLength: 64, maxItems: ctx.app.deps.limits.optionsPerOrderMax });
+    const city = field(b.value, 'city', 'string', { maxLength: 64 });
+    const launchId = field(b.value, 'launch_id', 'string', { maxLength: 64 });
+    const bad = firstRefusal(trim, options, city, launchId);
+    if (bad || !trim.ok || !options.ok || !city.ok || !launchId.ok) return bad!;
+    const change = {
+      ...(trim.value !== undefined ? { trim: trim.value } : {}),
+      ...(options.value !== undefined ? { options: options.value } : {}),
+      ...(city.value !== undefined ? { city: city.value } : {}),
+      ...(launchId.value !== undefined ? { launchId: launchId.value } : {}),
+    };
+    const r = await ctx.app.change(ctx.caller!, ctx.params.order_id!, change);
+    return r.ok ? orderReply(ctx.app, r.value) : r;
+  } },
+];
+
+export async function cancelHandler(ctx: Ctx): Promise<Reply> {
+  const b = await ctx.body();
+  if (!b.ok) return b;
+  const accept = field(b.value, 'accept_forfeit', 'boolean');
+  if (!accept.ok) return accept;
+  const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
+    { kind: 'cancel', acceptForfeit: accept.value === true });
+  if (r.ok && ctx.caller!.role === 'admin') {
+    await ctx.app.audit(ctx.caller!.actor, 'order_cancelled', { order_id: r.value.orderId,
+      deposit_state: r.value.depositState });
+  }
+  return r.ok ? orderReply(ctx.app, r.value) : r;
+}
+

@@ -1,0 +1,105 @@
+// Reading requests and writing replies, with the limits and the error shape in one place.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { outcomes, refuse, type OutcomeCode, type Refusal, type Result, ok } from '../domain/outcomes.js';
+
+export type Json = Record<string, unknown>;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown,
+  headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: number): void {
+  const spec = outcomes[r.code];
+  const headers: Record<string, string> = {};
+  if (spec.status === 503) headers['retry-after'] = String(retryAfterSeconds);
+  sendJson(res, spec.status, { error: { code: r.code, message: r.message } }, headers);
+}
+
+/** Reads a JSON object body of at most `maxBytes`; an absent body reads as `{}`. */
+export function readJson(req: IncomingMessage, maxBytes: number): Promise<Result<Json>> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes) {
+      resolve(refuse('body_too_large', `The body may be at most ${maxBytes} bytes.`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (r: Result<Json>): void => {
+      if (!done) { done = true; resolve(r); }
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        finish(refuse('body_too_large', `The body may be at most ${maxBytes} bytes.`));
+        req.resume();
+        return;
+      }
+      if (!done) chunks.push(chunk);
+    });
+    req.on('error', () => finish(refuse('invalid_json', 'The body could not be read.')));
+    req.on('end', () => {
+      if (done) return;
+      if (size === 0) return finish(ok({}));
+      const type = String(req.headers['content-type'] ?? 'application/json');
+      if (!type.startsWith('application/json')) return finish(refuse('unsupported_media_type'));
+      let value: unknown;
+      try {
+        value = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+      } catch {
+        return finish(refuse('invalid_json'));
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return finish(refuse('invalid_request', 'The body must be a JSON object.'));
+      }
+      finish(ok(value as Json));
+    });
+  });
+}
+
+type Kind = 'string' | 'boolean' | 'integer' | 'string[]';
+type KindType<K extends Kind> = K extends 'string' ? string : K extends 'boolean' ? boolean
+  : K extends 'integer' ? number : string[];
+
+/** Reads one field of a body with its type checked; the refusal names the field. */
+export function field<K extends Kind>(body: Json, name: string, kind: K, opts: {
+  required?: boolean; maxLength?: number; maxItems?: number;
+} = {}): Result<KindType<K> | undefined> {
+  const v = body[name];
+  if (v === undefined || v === null) {
+    return opts.required ? refuse('invalid_request', `"${name}" is required.`) : ok(undefined);
+  }
+  const bad = (what: string): Refusal => refuse('invalid_request', `"${name}" must be ${what}.`);
+  const maxLength = opts.maxLength ?? 256;
+  switch (kind) {
+    case 'string':
+      if (typeof v !== 'string') return bad('a string');
+      if (v.length > maxLength) return bad(`at most ${maxLength} characters`);
+      return ok(v as KindType<K>);
+    case 'boolean':
+      return typeof v === 'boolean' ? ok(v as KindType<K>) : bad('true or false');
+    case 'integer':
+      return Number.isSafeInteger(v) ? ok(v as KindType<K>) : bad('a whole number');
+    default: {
+      if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length <= maxLength)) {
+        return bad('a list of strings');
+      }
+      if (v.length > (opts.maxItems ?? 32)) return bad(`a list of at most ${opts.maxItems ?? 32}`);
+      return ok(v as KindType<K>);
+    }
+  }
+}
+
+export function codeOf(r: Result<unknown>): OutcomeCode | null {
+  return r.ok ? null : r.code;
+}

@@ -1,0 +1,354 @@
+// The application: every use case of launchday as a method that returns a result code or a
+// value. HTTP is a thin shell over it (http-app.ts); tests drive it directly or through HTTP.
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import { isValidPhone, validateIdNumber, validateName } from '../domain/identity.js';
+import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
+import { findTrim, type Launch } from '../domain/launch.js';
+import {
+  allowedActions, estimateWeeks, queueKey, resolveConfiguration, trimKey,
+  type ChangeRequest, type ChangeWindow, type Order,
+} from '../domain/order.js';
+import { ok, refuse, type Result } from '../domain/outcomes.js';
+import type { Limits } from '../config.js';
+import type { Account, Store } from '../store/store.js';
+import { accountCommands, type RegisterCommand } from './account-commands.js';
+import { GroupCommitter, Overloaded } from './group-committer.js';
+import { newId, sha256 } from './ids.js';
+import { orderCommands, type OrderAction, type PlaceOutcome } from './order-commands.js';
+import { depositReference, type PaymentProvider } from './payments.js';
+import type { SmsSender } from './sms.js';
+
+export type Caller =
+  | { readonly role: 'buyer'; readonly account: Account }
+  | { readonly role: 'admin'; readonly actor: string };
+
+export interface LaunchdayDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly payments: PaymentProvider;
+  readonly sms: SmsSender;
+  readonly limits: Limits;
+  readonly adminToken: string;
+  /** Shown in the reply to a code request: only with the sandbox SMS sender. */
+  readonly showCodes: boolean;
+}
+
+export interface PlaceInput {
+  readonly launchId: string;
+  readonly trim: string;
+  readonly options: readonly string[];
+  readonly city: string;
+}
+
+/** How long cached launches and windows may lag a change made by another process. */
+const CACHE_MS = 1_000;
+
+export class Launchday {
+  readonly committer: GroupCommitter;
+  readonly #orders: ReturnType<typeof orderCommands>;
+  readonly #accounts: ReturnType<typeof accountCommands>;
+  readonly #tokens = new Map<string, Account>();
+  #launches = new Map<string, Launch>();
+  #windows: ChangeWindow[] = [];
+  #loadedAtMs = -Infinity;
+  readonly #counterCache = new Map<string, { atMs: number; counters: Map<string, number> }>();
+
+  constructor(readonly deps: LaunchdayDeps) {
+    this.committer = new GroupCommitter(deps.store, deps.limits);
+    this.#orders = orderCommands(deps.clock, deps.limits);
+    this.#accounts = accountCommands(deps.clock);
+  }
+
+  get clock(): Clock {
+    return this.deps.clock;
+  }
+
+  /** Submits to group commit; a full queue becomes the `overloaded` outcome. */
+  async #submit<P, R>(handler: (tx: never, p: readonly P[]) => Promise<R[]>, payload: P):
+    Promise<R | Result<never>> {
+    try {
+      return await this.committer.submit(handler as never, payload);
+    } catch (err) {
+      if (err instanceof Overloaded) return refuse('overloaded');
+      throw err;
+    }
+  }
+
+  // ---------- launches and windows (cached: read on every order) ----------
+
+  async refresh(force = false): Promise<void> {
+    if (!force && performance.now() - this.#loadedAtMs < CACHE_MS) return;
+    this.#loadedAtMs = performance.now();
+    const launches = await this.deps.store.launches();
+    this.#launches = new Map(launches.map((l) => [l.launchId, l]));
+    this.#windows = await this.deps.store.changeWindows();
+  }
+
+  async launch(launchId: string): Promise<Launch | null> {
+    await this.refresh();
+    return this.#launches.get(launchId) ?? null;
+  }
+
+  async launches(): Promise<Launch[]> {
+    await this.refresh();
+    return [...this.#launches.values()].sort((a, b) => a.opensAtMs - b.opensAtMs);
+  }
+
+  async windows(): Promise<ChangeWindow[]> {
+    await this.refresh();
+    return this.#windows;
+  }
+
+  async counters(launchId: string, maxAgeMs = 250): Promise<Map<string, number>> {
+    const now = performance.now();
+    const hit = this.#counterCache.get(launchId);
+    if (hit && now - hit.atMs < maxAgeMs) return hit.counters;
+    const counters = await this.deps.store.counters(launchId);
+    this.#counterCache.set(launchId, { atMs: now, counters });
+    return counters;
+  }
+
+  async stats(launchId: string): Promise<Result<LaunchStats>> {
+    if (!(await this.launch(launchId))) return refuse('launch_not_found');
+    return ok(statsFromCounters(launchId, await this.counters(launchId, 0),
+      this.deps.clock.nowMs()));
+  }
+
+  // ---------- identity ----------
+
+  async authenticate(token: string): Promise<Caller | null> {
+    const given = Buffer.from(token);
+    const admin = Buffer.from(this.deps.adminToken);
+    if (given.length === admin.length && timingSafeEqual(given, admin)) {
+      return { role: 'admin', actor: 'operator' };
+    }
+    const hash = sha256(token);
+    let account = this.#tokens.get(hash);
+    if (!account) {
+      account = (await this.deps.store.accountByToken(hash)) ?? undefined;
+      if (!account) return null;
+      if (this.#tokens.size >= this.deps.limits.tokenCacheMax) this.#tokens.clear();
+      this.#tokens.set(hash, account);
+    }
+    return { role: 'buyer', account };
+  }
+
+  validateRegistration(input: { phone: string; name: string; idNumber: string }):
+    Result<Omit<RegisterCommand, 'token'>> {
+    if (!isValidPhone(input.phone)) return refuse('invalid_phone');
+    const name = validateName(input.name);
+    if (!name.ok) return name;
+    const id = validateIdNumber(input.idNumber, this.deps.clock.nowMs());
+    if (!id.ok) return id;
+    return ok({ phone: input.phone, name: name.value, idNumber: id.value });
+  }
+
+  async register(input: { phone: string; name: string; idNumber: string }):
+    Promise<Result<{ account: Account; token: string }>> {
+    const valid = this.validateRegistration(input);
+    if (!valid.ok) return valid;
+    const token = newId('ldt');
+    const r = await this.#submit(this.#accounts.register, { ...valid.value, token });
+    return r.ok ? ok({ account: r.value, token }) : r;
+  }
+
+  async requestCode(phone: string): Promise<Result<{ code: string | null }>> {
+    if (!isValidPhone(phone)) return refuse('invalid_phone');
+    if (!(await this.deps.store.accountByPhone(phone))) return refuse('account_not_found');
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const expiresAtMs = this.deps.clock.nowMs() + this.deps.limits.codeTtlSeconds * 1000;
+    await this.deps.store.transaction((tx) =>
+      tx.putCode({ phone, codeHash: sha256(`${phone}:${code}`), expiresAtMs, attempts: 0 }));
+    await this.deps.sms.send(phone, `launchday: your code is ${code}; it expires in ${
+      Math.round(this.deps.limits.codeTtlSeconds / 60)} minutes.`);
+    return ok({ code: this.deps.showCodes ? code : null });
+  }
+
+  async signIn(phone: string, code: string): Promise<Result<{ account: Account; token: string }>> {
+    if (!isValidPhone(phone)) return refuse('invalid_phone');
+    const account = await this.deps.store.accountByPhone(phone);
+    const nowMs = this.deps.clock.nowMs();
+    const outcome = await this.deps.store.transaction(async (tx): Promise<Result<string>> => {
+      const stored = await tx.getCode(phone);
+      if (!account || !stored || stored.expiresAtMs <= nowMs) return refuse('code_invalid');
+      if (stored.attempts >= this.deps.limits.codeAttemptsMax) return refuse('too_many_attempts');
+      if (stored.codeHash !== sha256(`${phone}:${code}`)) {
+        await tx.putCode({ ...stored, attempts: stored.attempts + 1 });
+        return refuse('code_invalid');
+      }
+      await tx.deleteCode(phone);
+      const token = newId('ldt');
+      await tx.insertToken(sha256(token), account.accountId, nowMs);
+      return ok(token);
+    });
+    return outcome.ok ? ok({ account: account!, token: outcome.value }) : outcome;
+  }
+
+  // ---------- orders ----------
+
+  async placeOrder(account: Account, input: PlaceInput, idempotencyKey: string):
+    Promise<Result<PlaceOutcome>> {
+    const launch = await this.launch(input.launchId);
+    if (!launch) return refuse('launch_not_found');
+    const resolved = resolveConfiguration(launch, input);
+    if (!resolved.ok) return resolved;
+    const requestHash = sha256(JSON.stringify([input.launchId, input.trim,
+      [...input.options].sort(), input.city]));
+    // A retry of a committed order is answered from the store without paying again.
+    const prior = await this.deps.store.orderByIdempotency({ accountId: account.accountId,
+      key: idempotencyKey });
+    if (prior) {
+      return prior.requestHash === requestHash ? ok({ order: prior, replay: true })
+        : refuse('idempotency_key_reused');
+    }
+    if (this.deps.clock.nowMs() < launch.opensAtMs) {
+      return refuse('sales_not_open', `Sales open at ${new Date(launch.opensAtMs).toISOString()}.`);
+    }
+    const reference = depositReference(account.accountId, idempotencyKey, requestHash);
+    const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
+      payer: account.accountId });
+    if (paid.status !== 'approved') return refuse('payment_declined');
+    const r = await this.#submit(this.#orders.place, {
+      accountId: account.accountId, launch, config: resolved.value.config,
+      priceFen: resolved.value.priceFen, idempotencyKey, requestHash,
+    });
+    // Money taken for an order that was not written goes straight back. A replay shares the
+    // reference with the order that holds the money, so it must not.
+    if (!r.ok) await this.deps.payments.refund({ reference, amountFen: launch.depositFen });
+    return r;
+  }
+
+  async order(caller: Caller, orderId: string): Promise<Result<Order>> {
+    let order = await this.deps.store.order(orderId);
+    if (!order || (caller.role === 'buyer' && order.accountId !== caller.account.accountId)) {
+      return refuse('order_not_found');
+    }
+    // A reader must never see a firm order past its cooling-off: lock the due ones first.
+    if (order.status === 'firm' && order.coolingOffEndsAtMs <= this.deps.clock.nowMs()) {
+      await this.autoLockDue();
+      order = (await this.deps.store.order(orderId))!;
+    }
+    return ok(order);
+  }
+
+  async ordersOf(account: Account): Promise<Order[]> {
+    const orders = await this.deps.store.ordersOfAccount(account.accountId,
+      this.deps.limits.ordersListMax);
+    const nowMs = this.deps.clock.nowMs();
+    if (orders.some((o) => o.status === 'firm' && o.coolingOffEndsAtMs <= nowMs)) {
+      await this.autoLockDue();
+      return this.deps.store.ordersOfAccount(account.accountId, this.deps.limits.ordersListMax);
+    }
+    return orders;
+  }
+
+  async act(caller: Caller, orderId: string, action: OrderAction): Promise<Result<Order>> {
+    const r = await this.#submit(this.#orders.act, {
+      orderId, action,
+      accountId: caller.role === 'buyer' ? caller.account.accountId : null,
+      actor: caller.role === 'buyer' ? `buyer:${caller.account.accountId}` : caller.actor,
+    });
+    if (r.ok && r.value.depositState === 'refunded') void this.sendPayments();
+    return r;
+  }
+
+  async change(caller: Caller, orderId: string, change: ChangeRequest): Promise<Result<Order>> {
+    const current = await this.deps.store.order(orderId);
+    if (!current || (caller.role === 'buyer' && current.accountId !== caller.account.accountId)) {
+      return refuse('order_not_found');
+    }
+    const own = await this.launch(current.launchId);
+    const target = change.launchId === undefined ? own : await this.launch(change.launchId);
+    if (!own || !target) return refuse('launch_not_found');
+    return this.act(caller, orderId, { kind: 'change', change, own, target });
+  }
+
+  /** Locks every firm order whose cooling-off has ended; returns how many. */
+  async autoLockDue(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.committer.submit(this.#orders.autoLock, null);
+      total += n;
+      if (n < this.deps.limits.autoLockBatchMax) return total;
+    }
+  }
+
+  /** Hands queued refunds to the payment provider; safe to run again after a crash. */
+  async sendPayments(): Promise<number> {
+    const ops = await this.deps.store.pendingPayments(500);
+    const sent: string[] = [];
+    for (const op of ops) {
+      try {
+        await this.deps.payments.refund({ reference: op.reference, amountFen: op.amountFen });
+        sent.push(op.opId);
+      } catch {
+        break; // The provider is unreachable: the rest stay queued for the next round.
+      }
+    }
+    if (sent.length > 0) {
+      const nowMs = this.deps.clock.nowMs();
+      await this.deps.store.transaction((tx) => tx.markPaymentsSent(sent, nowMs));
+    }
+    return sent.length;
+  }
+
+  // ---------- estimates ----------
+
+  /** The estimate for a configuration if its order locked now. */
+  async estimateIfLockedNow(launch: Launch, trim: string):
+    Promise<{ weeksMin: number; weeksMax: number; lockedAhead: number } | null> {
+    const t = findTrim(launch, trim);
+    if (!t) return null;
+    const counters = await this.counters(launch.launchId);
+    const lockedAhead = counters.get(`trim.${trim}.locked`) ?? 0;
+    return { ...estimateWeeks(t, lockedAhead), lockedAhead };
+  }
+
+  async orderExtras(order: Order) {
+    const launch = await this.launch(order.launchId);
+    const t = launch ? findTrim(launch, order.trim) : undefined;
+    let estimate: { weeksMin: number; weeksMax: number; basis: string } | null = null;
+    let queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null = null;
+    if (order.status === 'locked' && order.trimSeq !== null && order.queuePlace !== null && t) {
+      const released = await this.deps.store.releasedBefore(trimKey(order.launchId, order.trim),
+        order.trimSeq);
+      const ahead = order.trimSeq - 1 - released;
+      queue = { queueKey: queueKey(order.launchId, order.trim, order.city),
+        place: order.queuePlace, lockedAheadInTrim: ahead };
+      estimate = { ...estimateWeeks(t, ahead), basis: 'locked' };
+    } else if (order.status === 'firm' && launch) {
+      const e = await this.estimateIfLockedNow(launch, order.trim);
+      if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
+    }
+    const actions = allowedActions(order, await this.windows(), this.deps.clock.nowMs());
+    const history = await this.deps.store.orderEvents(order.orderId);
+    return { estimate, queue, actions, history };
+  }
+
+  // ---------- operator ----------
+
+  async audit(actor: string, action: string, detail: Record<string, unknown>): Promise<void> {
+    const atMs = this.deps.clock.nowMs();
+    await this.deps.store.transaction((tx) => tx.appendAudit({ atMs, actor, action, detail }));
+  }
+
+  async putLaunch(actor: string, launch: Launch, detail: Record<string, unknown>): Promise<void> {
+    const atMs = this.deps.clock.nowMs();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.putLaunch(launch);
+      await tx.appendAudit({ atMs, actor, action: 'launch_updated',
+        detail: { launch_id: launch.launchId, ...detail } });
+    });
+    await this.refresh(true);
+  }
+
+  async putWindow(actor: string, window: ChangeWindow, action: string): Promise<void> {
+    const atMs = this.deps.clock.nowMs();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.putChangeWindow(window);
+      await tx.appendAudit({ atMs, actor, action, detail: { window_id: window.windowId } });
+    });
+    await this.refresh(true);
+  }
+}

@@ -1,0 +1,63 @@
+// Live figures as server-sent events. Each launch with viewers costs one computation per tick,
+// however many watch: the same bytes go to every viewer.
+import type { ServerResponse } from 'node:http';
+
+export class LiveHub {
+  readonly #viewers = new Map<string, Set<ServerResponse>>();
+  #timer: NodeJS.Timeout | null = null;
+  computations = 0;
+
+  constructor(
+    private readonly compute: (launchId: string) => Promise<unknown>,
+    private readonly viewersMax: number,
+    private readonly tickMs = 1_000,
+  ) {}
+
+  get viewerCount(): number {
+    let n = 0;
+    for (const set of this.#viewers.values()) n += set.size;
+    return n;
+  }
+
+  /** Adds a viewer; false when the hub is full. Sends the current figures at once. */
+  async subscribe(launchId: string, res: ServerResponse): Promise<boolean> {
+    if (this.viewerCount >= this.viewersMax) return false;
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write('retry: 2000\n\n');
+    let set = this.#viewers.get(launchId);
+    if (!set) this.#viewers.set(launchId, (set = new Set()));
+    set.add(res);
+    res.on('close', () => {
+      set!.delete(res);
+      if (set!.size === 0) this.#viewers.delete(launchId);
+    });
+    res.write(await this.#frame(launchId));
+    this.#timer ??= setInterval(() => void this.tick(), this.tickMs);
+    return true;
+  }
+
+  async #frame(launchId: string): Promise<string> {
+    this.computations++;
+    return `event: stats\ndata: ${JSON.stringify(await this.compute(launchId))}\n\n`;
+  }
+
+  async tick(): Promise<void> {
+    if (this.#viewers.size === 0 && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = null;
+      return;
+    }
+    for (const [launchId, viewers] of this.#viewers) {
+      const frame = await this.#frame(launchId);
+      for (const res of viewers) res.write(frame);
+    }
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+    for (const set of this.#viewers.values()) for (const res of set) res.end();
+    this.#viewers.clear();
+  }
+}

@@ -1,0 +1,243 @@
+// The write side: batch handlers that run inside a group-commit transaction. Each loads what it
+// needs, lets the pure rules in domain/ decide, and writes the outcome; an expected refusal is a
+// result, never an exception, so it cannot fail the batch-mates.
+import { counterDeltas, mergeDeltas, type CounterDelta } from '../domain/launch-stats.js';
+import type { Launch } from '../domain/launch.js';
+import {
+  decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
+  queueKey, trimKey, type ChangeRequest, type Order,
+} from '../domain/order.js';
+import { ok, refuse, type Result } from '../domain/outcomes.js';
+import type { Clock } from '../domain/clock.js';
+import type { OrderEvent, StoreTx } from '../store/store.js';
+import type { BatchHandler } from './group-committer.js';
+import { newId } from './ids.js';
+import { depositReference } from './payments.js';
+
+export interface PlaceCommand {
+  readonly accountId: string;
+  readonly launch: Launch;
+  readonly config: { trim: string; options: readonly string[]; city: string };
+  readonly priceFen: number;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+}
+
+export interface PlaceOutcome {
+  readonly order: Order;
+  /** True when the key was seen before: the earlier order is returned and nothing is created. */
+  readonly replay: boolean;
+}
+
+export type OrderAction =
+  | { readonly kind: 'lock'; readonly confirm: boolean }
+  | { readonly kind: 'cancel'; readonly acceptForfeit: boolean }
+  | { readonly kind: 'refund' }
+  | { readonly kind: 'change'; readonly change: ChangeRequest; readonly target: Launch;
+      readonly own: Launch };
+
+export interface OrderCommand {
+  readonly orderId: string;
+  /** The buyer acting, or null when an operator acts (who may touch any order). */
+  readonly accountId: string | null;
+  readonly actor: string;
+  readonly action: OrderAction;
+}
+
+/** What one transaction writes, gathered so each table is written once per batch. */
+class Writes {
+  readonly inserted: Order[] = [];
+  readonly updated = new Map<string, Order>();
+  readonly events: OrderEvent[] = [];
+  readonly deltas: CounterDelta[] = [];
+
+  change(before: Order | null, after: Order, event: Omit<OrderEvent, 'orderId'>): void {
+    if (before === null) this.inserted.push(after);
+    else this.updated.set(after.orderId, after);
+    this.events.push({ orderId: after.orderId, ...event });
+    this.deltas.push(...counterDeltas(before, after));
+  }
+
+  async flush(tx: StoreTx): Promise<void> {
+    if (this.inserted.length > 0) await tx.insertOrders(this.inserted);
+    if (this.updated.size > 0) await tx.updateOrders([...this.updated.values()]);
+    if (this.events.length > 0) await tx.insertEvents(this.events);
+    const merged = mergeDeltas(this.deltas);
+    if (merged.length > 0) await tx.addCounters(merged);
+  }
+}
+
+/**
+ * Gives each order, in the order given, the next place in its queue and the next production
+ * sequence of its trim, taking each sequence's numbers in one step.
+ */
+async function assignPlaces(tx: StoreTx, orders: readonly Order[]):
+  Promise<Array<{ place: number; trimSeq: number }>> {
+  const need = new Map<string, number>();
+  for (const o of orders) {
+    for (const k of [`queue:${queueKey(o.launchId, o.trim, o.city)}`,
+      `trim:${trimKey(o.launchId, o.trim)}`]) need.set(k, (need.get(k) ?? 0) + 1);
+  }
+  const next = new Map<string, number>();
+  for (const k of [...need.keys()].sort()) next.set(k, await tx.takeNumbers(k, need.get(k)!));
+  const take = (k: string): number => {
+    const n = next.get(k)!;
+    next.set(k, n + 1);
+    return n;
+  };
+  return orders.map((o) => ({
+    place: take(`queue:${queueKey(o.launchId, o.trim, o.city)}`),
+    trimSeq: take(`trim:${trimKey(o.launchId, o.trim)}`),
+  }));
+}
+
+const configDetail = (o: Order): Record<string, unknown> =>
+  ({ launch_id: o.launchId, trim: o.trim, options: o.options, city: o.city,
+    price_fen: o.priceFen });
+
+export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }) {
+  /** Locks, at the moment their cooling-off ended, the firm orders now past it. */
+  async function sweepDue(tx: StoreTx, writes: Writes, nowMs: number): Promise<number> {
+    const due = await tx.dueFirmOrders(nowMs, limits.autoLockBatchMax);
+    const places = await assignPlaces(tx, due);
+    due.forEach((o, i) => {
+      const p = places[i]!;
+      const locked = lockedOrder(o, o.coolingOffEndsAtMs, p.place, p.trimSeq);
+      writes.change(o, locked, { atMs: o.coolingOffEndsAtMs, type: 'locked', actor: 'system',
+        detail: { reason: 'cooling_off_ended', queue_place: p.place } });
+    });
+    return due.length;
+  }
+
+  const place: BatchHandler<PlaceCommand, Result<PlaceOutcome>> = async (tx, cmds) => {
+    const nowMs = clock.nowMs();
+    const accountIds = [...new Set(cmds.map((c) => c.accountId))].sort();
+    await tx.lockAccounts(accountIds);
+    const known = new Map<string, Order>();
+    for (const o of await tx.ordersByIdempotency(cmds.map((c) =>
+      ({ accountId: c.accountId, key: c.idempotencyKey })))) {
+      known.set(`${o.accountId}\u0000${o.idempotencyKey}`, o);
+    }
+    const active = new Map<string, number>();
+    for (const launchId of new Set(cmds.map((c) => c.launch.launchId))) {
+      const ids = [...new Set(cmds.filter((c) => c.launch.launchId === launchId)
+        .map((c) => c.accountId))];
+      for (const [acc, n] of await tx.activeOrderCounts(launchId, ids)) {
+        active.set(`${launchId}\u0000${acc}`, n);
+      }
+    }
+    const writes = new Writes();
+    const lockNow: Order[] = [];
+    const results = cmds.map((c): Result<PlaceOutcome> => {
+      const idKey = `${c.accountId}\u0000${c.idempotencyKey}`;
+      const prior = known.get(idKey);
+      if (prior) {
+        return prior.requestHash === c.requestHash ? ok({ order: prior, replay: true })
+          : refuse('idempotency_key_reused');
+      }
+      const activeKey = `${c.launch.launchId}\u0000${c.accountId}`;
+      const activeOrders = active.get(activeKey) ?? 0;
+      const decision = decidePlace(c.launch, { nowMs, activeOrders });
+      if (!decision.ok) return decision;
+      const order = newOrder({ orderId: newId('ord'), accountId: c.accountId, launch: c.launch,
+        config: c.config, priceFen: c.priceFen, nowMs, idempotencyKey: c.idempotencyKey,
+        requestHash: c.requestHash });
+      known.set(idKey, order);
+      active.set(activeKey, activeOrders + 1);
+      if (c.launch.locksOnPayment) lockNow.push(order);
+      else writes.change(null, order, { atMs: nowMs, type: 'placed', actor: `buyer:${c.accountId}`,
+        detail: { ...configDetail(order), deposit_fen: order.depositFen,
+          payment_reference: depositReference(c.accountId, c.idempotencyKey, c.requestHash) } });
+      return ok({ order, replay: false });
+    });
+    // Founder's editions lock on payment: they take their queue place in the same transaction.
+    const places = await assignPlaces(tx, lockNow);
+    const lockedById = new Map<string, Order>();
+    lockNow.forEach((o, i) => {
+      const locked = lockedOrder(o, nowMs, places[i]!.place, places[i]!.trimSeq);
+      lockedById.set(o.orderId, locked);
+      writes.change(null, locked, { atMs: nowMs, type: 'placed_and_locked',
+        actor: `buyer:${o.accountId}`, detail: { ...configDetail(o), queue_place: locked.queuePlace } });
+    });
+    await writes.flush(tx);
+    return results.map((r) => (r.ok && lockedById.has(r.value.order.orderId)
+      ? ok({ ...r.value, order: lockedById.get(r.value.order.orderId)! }) : r));
+  };
+
+  async function applyAction(tx: StoreTx, writes: Writes, order: Order, cmd: OrderCommand,
+    nowMs: number): Promise<Result<Order>> {
+    const a = cmd.action;
+    const actor = cmd.actor;
+    if (a.kind === 'lock') {
+      const d = decideLock(order, a.confirm);
+      if (!d.ok) return d;
+      const [p] = await assignPlaces(tx, [order]);
+      const locked = lockedOrder(order, nowMs, p!.place, p!.trimSeq);
+      writes.change(order, locked, { atMs: nowMs, type: 'locked', actor,
+        detail: { reason: 'early_lock', queue_place: p!.place } });
+      return ok(locked);
+    }
+    if (a.kind === 'cancel' || a.kind === 'refund') {
+      const d = a.kind === 'refund' ? decideRefund(order, nowMs)
+        : decideCancel(order, a.acceptForfeit, nowMs);
+      if (!d.ok) return d;
+      if (order.trimSeq !== null) await tx.releaseSeq(trimKey(order.launchId, order.trim), order.trimSeq);
+      if (d.value.depositState === 'refunded') {
+        await tx.queuePayment({ opId: newId('pop'), kind: 'refund', orderId: order.orderId,
+          reference: depositReference(order.accountId, order.idempotencyKey, order.requestHash),
+          amountFen: order.depositFen, createdAtMs: nowMs });
+      }
+      writes.change(order, d.value, { atMs: nowMs, type: 'cancelled', actor,
+        detail: { deposit_state: d.value.depositState, deposit_fen: order.depositFen } });
+      return ok(d.value);
+    }
+    const d = decideChange(order, a.own, a.target, a.change, await tx.changeWindows(), nowMs);
+    if (!d.ok) return d;
+    let changed = d.value.order;
+    if (changed.launchId !== order.launchId) {
+      const counts = await tx.activeOrderCounts(changed.launchId, [order.accountId]);
+      if ((counts.get(order.accountId) ?? 0) >= a.target.perAccountLimit) {
+        return refuse('per_account_limit_reached');
+      }
+    }
+    if (d.value.requeue) {
+      await tx.releaseSeq(trimKey(order.launchId, order.trim), order.trimSeq!);
+      const [p] = await assignPlaces(tx, [changed]);
+      changed = { ...changed, queuedAtMs: nowMs, queuePlace: p!.place, trimSeq: p!.trimSeq };
+    }
+    writes.change(order, changed, { atMs: nowMs, type: 'changed', actor,
+      detail: { aspects: d.value.aspects, from: configDetail(order), to: configDetail(changed),
+        requeued: d.value.requeue, queue_place: changed.queuePlace } });
+    return ok(changed);
+  }
+
+  const act: BatchHandler<OrderCommand, Result<Order>> = async (tx, cmds) => {
+    const nowMs = clock.nowMs();
+    const writes = new Writes();
+    // Due orders lock first, so queue places always follow lock times.
+    await sweepDue(tx, writes, nowMs);
+    await writes.flush(tx);
+    const results: Array<Result<Order>> = [];
+    for (const cmd of cmds) {
+      const one = new Writes();
+      const [order] = await tx.ordersForUpdate([cmd.orderId]);
+      if (!order || (cmd.accountId !== null && order.accountId !== cmd.accountId)) {
+        results.push(refuse('order_not_found'));
+        continue;
+      }
+      const r = await applyAction(tx, one, order, cmd, nowMs);
+      await one.flush(tx);
+      results.push(r);
+    }
+    return results;
+  };
+
+  const autoLock: BatchHandler<null, number> = async (tx, cmds) => {
+    const writes = new Writes();
+    const n = await sweepDue(tx, writes, clock.nowMs());
+    await writes.flush(tx);
+    return cmds.map(() => n);
+  };
+
+  return { place, act, autoLock };
+}

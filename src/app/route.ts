@@ -1,0 +1,50 @@
+// What a route is, and the small helpers every route file shares.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Order } from '../domain/order.js';
+import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
+import type { Json } from './http-io.js';
+import type { Caller, Launchday } from './launchday.js';
+import { orderView } from './views.js';
+
+export interface Ctx {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  readonly caller: Caller | null;
+  readonly app: Launchday;
+  body(): Promise<Result<Json>>;
+}
+
+/** A handler answers with a status and body, or a refusal; or writes the reply itself (null). */
+export type Reply = { status: number; body: unknown; headers?: Record<string, string> } | Refusal;
+export type Handler = (ctx: Ctx) => Promise<Reply | null>;
+export type Access = 'public' | 'signed_in' | 'buyer' | 'admin';
+
+export interface Route {
+  readonly method: string;
+  readonly path: string;
+  readonly access: Access;
+  readonly handler: Handler;
+}
+
+export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>
+  ({ status, body, ...(headers ? { headers } : {}) });
+
+/** The first refusal among field checks, or null when all passed. */
+export function firstRefusal(...results: Array<Result<unknown>>): Refusal | null {
+  for (const r of results) if (!r.ok) return r;
+  return null;
+}
+
+export const parseTime = (name: string, v: string | undefined): Result<number | undefined> => {
+  if (v === undefined) return ok(undefined);
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? refuse('invalid_request', `"${name}" must be an ISO date-time.`) : ok(ms);
+};
+
+export async function orderReply(app: Launchday, order: Order,
+  status = 200, headers?: Record<string, string>): Promise<Reply> {
+  return reply(status, orderView(order, await app.orderExtras(order)), headers);
+}
+

@@ -1,0 +1,59 @@
+// The JSON shapes of the API (docs/api.md): snake_case, money in fen, times as ISO strings.
+import type { Launch } from '../domain/launch.js';
+import { isWindowOpen, type ChangeWindow, type Order } from '../domain/order.js';
+import type { Account, OrderEvent } from '../store/store.js';
+import { maskIdNumber } from '../domain/identity.js';
+
+export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function launchView(l: Launch, nowMs: number) {
+  return {
+    launch_id: l.launchId, model_id: l.modelId, name: l.name, name_zh: l.nameZh,
+    opens_at: iso(l.opensAtMs), state: nowMs >= l.opensAtMs ? 'open' : 'scheduled',
+    server_time: iso(nowMs), deposit_fen: l.depositFen, cooling_off_hours: l.coolingOffHours,
+    per_account_limit: l.perAccountLimit, locks_on_payment: l.locksOnPayment,
+    trims: l.trims.map((t) => ({ trim: t.trim, name: t.name, name_zh: t.nameZh,
+      price_fen: t.priceFen, capacity_per_week: t.capacityPerWeek, lead_weeks: t.leadWeeks })),
+    options: l.options.map((o) => ({ option_id: o.optionId, group: o.group, name: o.name,
+      name_zh: o.nameZh, price_fen: o.priceFen, default: o.isDefault })),
+    cities: l.cities.map((c) => ({ city_id: c.cityId, name: c.name, name_zh: c.nameZh,
+      opened_on: c.openedOn })),
+  };
+}
+
+export interface OrderExtras {
+  readonly estimate: { weeksMin: number; weeksMax: number; basis: string } | null;
+  readonly queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null;
+  readonly actions: readonly string[];
+  readonly history: readonly OrderEvent[];
+}
+
+export function orderView(o: Order, x: OrderExtras) {
+  return {
+    order_id: o.orderId, account_id: o.accountId, launch_id: o.launchId, model_id: o.modelId,
+    trim: o.trim, options: o.options, city: o.city, status: o.status, price_fen: o.priceFen,
+    deposit: { amount_fen: o.depositFen, state: o.depositState },
+    created_at: iso(o.createdAtMs), cooling_off_ends_at: iso(o.coolingOffEndsAtMs),
+    locked_at: iso(o.lockedAtMs), queued_at: iso(o.queuedAtMs), cancelled_at: iso(o.cancelledAtMs),
+    queue: x.queue && { queue_key: x.queue.queueKey, place: x.queue.place,
+      locked_ahead_in_trim: x.queue.lockedAheadInTrim },
+    estimate: x.estimate && { weeks_min: x.estimate.weeksMin, weeks_max: x.estimate.weeksMax,
+      basis: x.estimate.basis },
+    actions: x.actions,
+    history: x.history.map((e) => ({ at: iso(e.atMs), type: e.type, actor: e.actor,
+      detail: e.detail })),
+  };
+}
+
+export function accountView(a: Account, role: string) {
+  return { account_id: a.accountId, phone: a.phone, name: a.name,
+    id_number_masked: maskIdNumber(a.idNumber), role };
+}
+
+export function windowView(w: ChangeWindow, nowMs: number) {
+  const state = w.closedAtMs !== null || nowMs >= w.closesAtMs ? 'closed'
+    : isWindowOpen(w, nowMs) ? 'open' : 'scheduled';
+  return { window_id: w.windowId, from_launch_id: w.fromLaunchId, to_launch_id: w.toLaunchId,
+    opens_at: iso(w.opensAtMs), closes_at: iso(w.closesAtMs), allows: w.allows, state,
+    closed_at: iso(w.closedAtMs), created_by: w.createdBy, created_at: iso(w.createdAtMs) };
+}

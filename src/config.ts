@@ -1,0 +1,128 @@
+// Configuration is read here, from the environment, once; validated; frozen; passed down.
+// Nothing else in launchday reads process.env.
+import { strict as assert } from 'node:assert';
+
+export interface Limits {
+  /** Largest request body accepted. */
+  readonly bodyBytesMax: number;
+  /** Commands written in one group-commit transaction. */
+  readonly batchCommandsMax: number;
+  /** Commands waiting for a commit before new ones are answered 503. */
+  readonly pendingCommandsMax: number;
+  /** Seconds a client is told to wait in Retry-After when refused for load. */
+  readonly retryAfterSeconds: number;
+  readonly importAccountsMax: number;
+  readonly ordersListMax: number;
+  readonly adminSearchMax: number;
+  readonly auditLogMax: number;
+  readonly autoLockBatchMax: number;
+  readonly liveViewersMax: number;
+  readonly tokenCacheMax: number;
+  readonly codeTtlSeconds: number;
+  readonly codeAttemptsMax: number;
+  readonly optionsPerOrderMax: number;
+  readonly clockAdvanceSecondsMax: number;
+}
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** A postgres:// URL: the store for more than one machine. Null: embedded SQLite. */
+  readonly databaseUrl: string | null;
+  /** Null: generate one on first start and keep it in the store. */
+  readonly adminToken: string | null;
+  readonly clock: 'real' | 'simulated';
+  readonly clockStartMs: number | null;
+  readonly demoLaunch: boolean;
+  readonly demoDelaySeconds: number;
+  readonly webDir: string;
+  readonly logRequests: boolean;
+  readonly limits: Limits;
+}
+
+export const defaultLimits: Limits = Object.freeze({
+  bodyBytesMax: 16 * 1024,
+  batchCommandsMax: 2_000,
+  pendingCommandsMax: 20_000,
+  retryAfterSeconds: 1,
+  importAccountsMax: 5_000,
+  ordersListMax: 100,
+  adminSearchMax: 100,
+  auditLogMax: 1_000,
+  autoLockBatchMax: 5_000,
+  liveViewersMax: 10_000,
+  tokenCacheMax: 1_000_000,
+  codeTtlSeconds: 300,
+  codeAttemptsMax: 5,
+  optionsPerOrderMax: 16,
+  clockAdvanceSecondsMax: 400 * 24 * 3600,
+});
+
+export function checkLimits(l: Limits): void {
+  for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
+  assert.ok(l.pendingCommandsMax >= l.batchCommandsMax, 'pending holds at least one batch');
+  assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number,
+  max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[],
+  fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, not "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
+  const databaseUrl = env.LAUNCHDAY_DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('LAUNCHDAY_DATABASE_URL must be a postgres:// URL');
+  }
+  const adminToken = env.LAUNCHDAY_ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('LAUNCHDAY_ADMIN_TOKEN must be at least 16 characters');
+  }
+  const start = env.LAUNCHDAY_CLOCK_START;
+  const clockStartMs = start ? Date.parse(start) : null;
+  if (clockStartMs !== null && Number.isNaN(clockStartMs)) {
+    throw new ConfigError('LAUNCHDAY_CLOCK_START must be an ISO date-time');
+  }
+  const config: Config = {
+    host: env.LAUNCHDAY_HOST || '127.0.0.1',
+    port: int(env, 'LAUNCHDAY_PORT', 3000, 0, 65535),
+    dataDir: env.LAUNCHDAY_DATA_DIR || './data',
+    databaseUrl,
+    adminToken,
+    clock: oneOf(env, 'LAUNCHDAY_CLOCK', ['real', 'simulated'] as const, 'real'),
+    clockStartMs,
+    demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',
+    demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
+    webDir: env.LAUNCHDAY_WEB_DIR || 'web',
+    logRequests: oneOf(env, 'LAUNCHDAY_LOG_REQUESTS', ['on', 'off'] as const, 'off') === 'on',
+    limits: {
+      ...defaultLimits,
+      pendingCommandsMax: int(env, 'LAUNCHDAY_PENDING_COMMANDS_MAX',
+        defaultLimits.pendingCommandsMax, 1, 10_000_000),
+      batchCommandsMax: int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX', defaultLimits.batchCommandsMax,
+        1, 100_000),
+    },
+    ...overrides,
+  };
+  checkLimits(config.limits);
+  return Object.freeze({ ...config, limits: Object.freeze({ ...config.limits }) });
+}

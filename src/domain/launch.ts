@@ -1,0 +1,54 @@
+// A launch is one model's sales opening with everything the order rules need to know about it.
+
+export type OptionGroup = 'colour' | 'wheels' | 'extras';
+
+export interface Trim {
+  readonly trim: string;
+  readonly name: string;
+  readonly nameZh: string;
+  readonly priceFen: number;
+  /** Cars of this trim built per week: the simple production model behind the estimates. */
+  readonly capacityPerWeek: number;
+  /** Weeks from lock to the first car of this trim leaving the line. */
+  readonly leadWeeks: number;
+}
+
+export interface OptionSpec {
+  readonly optionId: string;
+  readonly group: OptionGroup;
+  readonly name: string;
+  readonly nameZh: string;
+  readonly priceFen: number;
+  readonly isDefault: boolean;
+}
+
+export interface City {
+  readonly cityId: string;
+  readonly name: string;
+  readonly nameZh: string;
+  readonly openedOn: string;
+}
+
+export interface Launch {
+  readonly launchId: string;
+  readonly modelId: string;
+  readonly name: string;
+  readonly nameZh: string;
+  readonly opensAtMs: number;
+  readonly depositFen: number;
+  readonly coolingOffHours: number;
+  readonly perAccountLimit: number;
+  /** Founder's editions lock the moment the deposit is paid: no cooling-off. */
+  readonly locksOnPayment: boolean;
+  readonly trims: readonly Trim[];
+  readonly options: readonly OptionSpec[];
+  readonly cities: readonly City[];
+}
+
+export function launchState(launch: Launch, nowMs: number): 'scheduled' | 'open' {
+  return nowMs >= launch.opensAtMs ? 'open' : 'scheduled';
+}
+
+export function findTrim(launch: Launch, trim: string): Trim | undefined {
+  return launch.trims.find((t) => t.trim === trim);
+}

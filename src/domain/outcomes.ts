@@ -1,0 +1,113 @@
+// The closed catalogue of expected outcomes. Codes are never renamed or reused; a test keeps
+// docs/errors.md in step with this list. `transient` says whether retrying the same request later
+// can succeed without the caller changing anything.
+
+export interface OutcomeSpec {
+  readonly status: number;
+  readonly transient: boolean;
+  readonly message: string;
+}
+
+export const outcomes = {
+  invalid_json: { status: 400, transient: false,
+    message: 'The request body is not valid JSON. Send a JSON object.' },
+  body_too_large: { status: 413, transient: false,
+    message: 'The request body is too large. Send a smaller body.' },
+  unsupported_media_type: { status: 415, transient: false,
+    message: 'Send the body as application/json.' },
+  invalid_request: { status: 422, transient: false,
+    message: 'A field is missing or has the wrong type; the message names it.' },
+  route_not_found: { status: 404, transient: false,
+    message: 'There is no such endpoint. See docs/api.md for the list.' },
+  method_not_allowed: { status: 405, transient: false,
+    message: 'This endpoint does not take that method.' },
+  unauthorized: { status: 401, transient: false,
+    message: 'Sign in first: send Authorization: Bearer <token>.' },
+  admin_only: { status: 403, transient: false,
+    message: 'Only an operator may do this.' },
+  invalid_phone: { status: 422, transient: false,
+    message: 'The phone must be a mainland mobile number: 11 digits starting with 13-19.' },
+  invalid_name: { status: 422, transient: false,
+    message: 'The name must be 1 to 64 characters.' },
+  invalid_id_number: { status: 422, transient: false,
+    message: 'The identity number must be 18 characters: region, birth date, sequence, check.' },
+  id_number_check_mismatch: { status: 422, transient: false,
+    message: 'The last character of the identity number does not match the others; check it.' },
+  phone_taken: { status: 409, transient: false,
+    message: 'This phone number is already registered; sign in instead.' },
+  id_number_taken: { status: 409, transient: false,
+    message: 'This identity number is already registered to another account.' },
+  code_invalid: { status: 401, transient: false,
+    message: 'The code is wrong or has expired; ask for a new one.' },
+  too_many_attempts: { status: 429, transient: true,
+    message: 'Too many attempts; wait a minute and ask for a new code.' },
+  account_not_found: { status: 404, transient: false,
+    message: 'No account has this phone number; register first.' },
+  launch_not_found: { status: 404, transient: false,
+    message: 'There is no such launch.' },
+  sales_not_open: { status: 409, transient: true,
+    message: 'Sales for this launch have not opened yet; wait for the countdown.' },
+  unknown_trim: { status: 422, transient: false,
+    message: 'This launch has no such trim; pick one from the launch.' },
+  unknown_option: { status: 422, transient: false,
+    message: 'This launch has no such option; pick options from the launch.' },
+  option_conflict: { status: 422, transient: false,
+    message: 'Pick exactly one colour and one set of wheels.' },
+  unknown_city: { status: 422, transient: false,
+    message: 'This launch does not deliver to that city; pick one from the launch.' },
+  per_account_limit_reached: { status: 409, transient: false,
+    message: 'You already hold as many orders as this launch allows per person.' },
+  idempotency_key_missing: { status: 400, transient: false,
+    message: 'Send an Idempotency-Key header (1-64 letters, digits, - or _).' },
+  idempotency_key_reused: { status: 409, transient: false,
+    message: 'This Idempotency-Key was already used for a different order; use a new key.' },
+  payment_declined: { status: 402, transient: false,
+    message: 'The deposit payment was declined; nothing was charged. Try another method.' },
+  order_not_found: { status: 404, transient: false,
+    message: 'There is no such order among yours.' },
+  lock_needs_confirmation: { status: 409, transient: false,
+    message: 'Locking is final: confirm with {"confirm": true}.' },
+  order_already_locked: { status: 409, transient: false,
+    message: 'This order is already locked.' },
+  order_cancelled: { status: 409, transient: false,
+    message: 'This order is cancelled; nothing more can be done with it.' },
+  forfeit_not_accepted: { status: 409, transient: false,
+    message: 'The order is locked: cancelling forfeits the deposit. Send {"accept_forfeit": true}.' },
+  order_not_firm: { status: 409, transient: false,
+    message: 'Only a firm order (not yet locked) can be refunded.' },
+  nothing_to_change: { status: 422, transient: false,
+    message: 'Name at least one of trim, options, city or launch_id to change.' },
+  change_window_closed: { status: 409, transient: false,
+    message: 'The order is locked and no change window is open for it.' },
+  change_not_allowed: { status: 409, transient: false,
+    message: 'The open change window does not allow this change.' },
+  change_window_not_found: { status: 404, transient: false,
+    message: 'There is no such change window.' },
+  invalid_change_window: { status: 422, transient: false,
+    message: 'The change window needs a from launch, an opening before its closing, and allows.' },
+  clock_not_simulated: { status: 409, transient: false,
+    message: 'The clock can only be moved when launchday runs with the simulated clock.' },
+  overloaded: { status: 503, transient: true,
+    message: 'We are holding your place: too many requests right now. Retry after the pause.' },
+  internal_error: { status: 500, transient: true,
+    message: 'Something went wrong on our side; nothing was changed. Retry shortly.' },
+} as const satisfies Record<string, OutcomeSpec>;
+
+export type OutcomeCode = keyof typeof outcomes;
+
+/** An expected refusal: a code from the catalogue and, optionally, a more specific message. */
+export interface Refusal {
+  readonly ok: false;
+  readonly code: OutcomeCode;
+  readonly message: string;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | Refusal;
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function refuse(code: OutcomeCode, message?: string): Refusal {
+  return { ok: false, code, message: message ?? outcomes[code].message };
+}

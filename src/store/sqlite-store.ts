@@ -1,0 +1,354 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk
+// before it returns. Writes use one connection, serialised; reads use a second connection that
+// only ever sees committed data.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CounterDelta } from '../domain/launch-stats.js';
+import type { Launch } from '../domain/launch.js';
+import type { ChangeWindow, Order } from '../domain/order.js';
+import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
+import { migrations } from './sql-schema.js';
+import type {
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, Store, StoreTx,
+} from './store.js';
+
+type Db = Database.Database;
+
+const ORDER_INSERT = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (${
+  ORDER_COLUMNS.map(() => '?').join(', ')})`;
+const ORDER_UPDATE = `UPDATE orders SET ${ORDER_COLUMNS.slice(1).map((c) => `${c} = ?`)
+  .join(', ')} WHERE order_id = ?`;
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, '
+    + 'name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
+  const done = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all());
+  for (const m of migrations) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql('sqlite'));
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    }).immediate();
+  }
+}
+
+function accountFromRow(r: Record<string, unknown> | undefined): Account | null {
+  if (!r) return null;
+  return { accountId: String(r.account_id), phone: String(r.phone), name: String(r.name),
+    idNumber: String(r.id_number), createdAtMs: Number(r.created_at_ms) };
+}
+
+class SqliteTx implements StoreTx {
+  constructor(private readonly s: Statements) {}
+
+  async insertAccount(a: Account, tokenHash: string): Promise<void> {
+    this.s.insertAccount.run(a.accountId, a.phone, a.name, a.idNumber, a.createdAtMs);
+    this.s.insertToken.run(tokenHash, a.accountId, a.createdAtMs);
+  }
+
+  async registered(phones: readonly string[], idNumbers: readonly string[]) {
+    const found = { phones: new Set<string>(), idNumbers: new Set<string>() };
+    for (const p of phones) if (this.s.phoneExists.get(p)) found.phones.add(p);
+    for (const i of idNumbers) if (this.s.idNumberExists.get(i)) found.idNumbers.add(i);
+    return found;
+  }
+
+  async insertToken(tokenHash: string, accountId: string, atMs: number): Promise<void> {
+    this.s.insertToken.run(tokenHash, accountId, atMs);
+  }
+
+  async putCode(c: OneTimeCode): Promise<void> {
+    this.s.putCode.run(c.phone, c.codeHash, c.expiresAtMs, c.attempts);
+  }
+
+  async getCode(phone: string): Promise<OneTimeCode | null> {
+    const r = this.s.getCode.get(phone) as Record<string, unknown> | undefined;
+    return r ? { phone, codeHash: String(r.code_hash), expiresAtMs: Number(r.expires_at_ms),
+      attempts: Number(r.attempts) } : null;
+  }
+
+  async deleteCode(phone: string): Promise<void> {
+    this.s.deleteCode.run(phone);
+  }
+
+  // One process owns the file and BEGIN IMMEDIATE already excludes every other writer.
+  async lockAccounts(): Promise<void> {}
+
+  async ordersByIdempotency(refs: readonly IdempotencyRef[]): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const r of refs) {
+      const row = this.s.byIdempotency.get(r.accountId, r.key) as OrderRow | undefined;
+      if (row) out.push(rowToOrder(row));
+    }
+    return out;
+  }
+
+  async activeOrderCounts(launchId: string, accountIds: readonly string[]) {
+    const out = new Map<string, number>();
+    for (const id of accountIds) {
+      const n = this.s.activeCount.pluck().get(id, launchId) as number;
+      if (n > 0) out.set(id, n);
+    }
+    return out;
+  }
+
+  async ordersForUpdate(orderIds: readonly string[]): Promise<Order[]> {
+    const out: Order[] = [];
+    for (const id of orderIds) {
+      const row = this.s.order.get(id) as OrderRow | undefined;
+      if (row) out.push(rowToOrder(row));
+    }
+    return out;
+  }
+
+  async dueFirmOrders(nowMs: number, limit: number): Promise<Order[]> {
+    return (this.s.due.all(nowMs, limit) as OrderRow[]).map(rowToOrder);
+  }
+
+  async insertOrders(orders: readonly Order[]): Promise<void> {
+    for (const o of orders) this.s.insertOrder.run(orderToValues(o));
+  }
+
+  async updateOrders(orders: readonly Order[]): Promise<void> {
+    for (const o of orders) {
+      const [id, ...rest] = orderToValues(o);
+      const info = this.s.updateOrder.run(...rest, id);
+      if (info.changes !== 1) throw new Error(`order ${String(id)} vanished during update`);
+    }
+  }
+
+  async insertEvents(events: readonly OrderEvent[]): Promise<void> {
+    for (const e of events) {
+      this.s.insertEvent.run(e.orderId, e.atMs, e.type, e.actor, JSON.stringify(e.detail));
+    }
+  }
+
+  async takeNumbers(sequence: string, count: number): Promise<number> {
+    const last = this.s.takeNumbers.pluck().get(sequence, count, count) as number;
+    return last - count + 1;
+  }
+
+  async releaseSeq(trimKey: string, seq: number): Promise<void> {
+    this.s.release.run(trimKey, seq);
+  }
+
+  async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
+    for (const d of deltas) this.s.addCounter.run(d.launchId, d.key, d.delta, d.delta);
+  }
+
+  async putLaunch(launch: Launch): Promise<void> {
+    this.s.putLaunch.run(launch.launchId, JSON.stringify(launch));
+  }
+
+  async putChangeWindow(w: ChangeWindow): Promise<void> {
+    this.s.putWindow.run(w.windowId, JSON.stringify(w));
+  }
+
+  async changeWindows(): Promise<ChangeWindow[]> {
+    return (this.s.windows.pluck().all() as string[]).map((d) => JSON.parse(d));
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    this.s.audit.run(e.atMs, e.actor, e.action, JSON.stringify(e.detail));
+  }
+
+  async queuePayment(op: PaymentOp): Promise<void> {
+    this.s.queuePayment.run(op.opId, op.kind, op.reference, op.orderId, op.amountFen,
+      op.createdAtMs);
+  }
+
+  async markPaymentsSent(opIds: readonly string[], atMs: number): Promise<void> {
+    for (const id of opIds) this.s.paymentSent.run(atMs, id);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.s.setMeta.run(key, value);
+  }
+}
+
+function prepareWrites(db: Db) {
+  return {
+    insertAccount: db.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?, ?)'),
+    insertToken: db.prepare('INSERT INTO tokens VALUES (?, ?, ?)'),
+    phoneExists: db.prepare('SELECT 1 FROM accounts WHERE phone = ?'),
+    idNumberExists: db.prepare('SELECT 1 FROM accounts WHERE id_number = ?'),
+    putCode: db.prepare('INSERT OR REPLACE INTO one_time_codes VALUES (?, ?, ?, ?)'),
+    getCode: db.prepare('SELECT * FROM one_time_codes WHERE phone = ?'),
+    deleteCode: db.prepare('DELETE FROM one_time_codes WHERE phone = ?'),
+    byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
+    activeCount: db.prepare("SELECT count(*) FROM orders WHERE account_id = ? AND launch_id = ? "
+      + "AND status <> 'cancelled'"),
+    order: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
+    due: db.prepare("SELECT * FROM orders WHERE status = 'firm' AND cooling_off_ends_at_ms <= ? "
+      + 'ORDER BY cooling_off_ends_at_ms, order_id LIMIT ?'),
+    insertOrder: db.prepare(ORDER_INSERT),
+    updateOrder: db.prepare(ORDER_UPDATE),
+    insertEvent: db.prepare('INSERT INTO order_events (order_id, at_ms, type, actor, detail) '
+      + 'VALUES (?, ?, ?, ?, ?)'),
+    takeNumbers: db.prepare('INSERT INTO sequences (name, last) VALUES (?, ?) ON CONFLICT (name) '
+      + 'DO UPDATE SET last = last + ? RETURNING last'),
+    release: db.prepare('INSERT INTO released_seqs VALUES (?, ?)'),
+    addCounter: db.prepare('INSERT INTO counters VALUES (?, ?, 0, ?) ON CONFLICT '
+      + '(launch_id, key, shard) DO UPDATE SET value = value + ?'),
+    putLaunch: db.prepare('INSERT OR REPLACE INTO launches VALUES (?, ?)'),
+    putWindow: db.prepare('INSERT OR REPLACE INTO change_windows VALUES (?, ?)'),
+    windows: db.prepare('SELECT doc FROM change_windows ORDER BY window_id'),
+    audit: db.prepare('INSERT INTO audit_log (at_ms, actor, action, detail) VALUES (?, ?, ?, ?)'),
+    setMeta: db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)'),
+    queuePayment: db.prepare('INSERT INTO payment_outbox VALUES (?, ?, ?, ?, ?, ?, NULL)'),
+    paymentSent: db.prepare('UPDATE payment_outbox SET sent_at_ms = ? WHERE op_id = ?'),
+  };
+}
+type Statements = ReturnType<typeof prepareWrites>;
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #writer: Db;
+  readonly #reader: Db;
+  readonly #tx: SqliteTx;
+  readonly #r: ReturnType<typeof prepareReads>;
+  /** Transactions run one at a time: the tail of the chain of those waiting. */
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, 'launchday.sqlite');
+    this.#writer = new Database(file);
+    this.#writer.pragma('journal_mode = WAL');
+    this.#writer.pragma('synchronous = FULL');
+    this.#writer.pragma('busy_timeout = 5000');
+    migrate(this.#writer);
+    this.#reader = new Database(file, { readonly: true });
+    this.#reader.pragma('busy_timeout = 5000');
+    this.#tx = new SqliteTx(prepareWrites(this.#writer));
+    this.#r = prepareReads(this.#reader);
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.#writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.#tx);
+        this.#writer.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
+        throw err;
+      }
+    };
+    const result = this.#tail.then(run, run);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+
+  async launches(): Promise<Launch[]> {
+    return (this.#r.launches.pluck().all() as string[]).map((d) => JSON.parse(d));
+  }
+
+  async accountByToken(tokenHash: string) {
+    return accountFromRow(this.#r.accountByToken.get(tokenHash) as Record<string, unknown>);
+  }
+
+  async accountByPhone(phone: string) {
+    return accountFromRow(this.#r.accountByPhone.get(phone) as Record<string, unknown>);
+  }
+
+  async accountByIdNumber(idNumber: string) {
+    return accountFromRow(this.#r.accountByIdNumber.get(idNumber) as Record<string, unknown>);
+  }
+
+  async accountById(accountId: string) {
+    return accountFromRow(this.#r.accountById.get(accountId) as Record<string, unknown>);
+  }
+
+  async order(orderId: string): Promise<Order | null> {
+    const row = this.#r.order.get(orderId) as OrderRow | undefined;
+    return row ? rowToOrder(row) : null;
+  }
+
+  async ordersOfAccount(accountId: string, limit: number): Promise<Order[]> {
+    return (this.#r.ordersOfAccount.all(accountId, limit) as OrderRow[]).map(rowToOrder);
+  }
+
+  async ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]> {
+    return (this.#r.ordersOfLaunch.all(launchId, afterOrderId, limit) as OrderRow[])
+      .map(rowToOrder);
+  }
+
+  async orderByIdempotency(ref: IdempotencyRef): Promise<Order | null> {
+    const row = this.#r.byIdempotency.get(ref.accountId, ref.key) as OrderRow | undefined;
+    return row ? rowToOrder(row) : null;
+  }
+
+  async pendingPayments(limit: number): Promise<PaymentOp[]> {
+    return (this.#r.pendingPayments.all(limit) as Array<Record<string, unknown>>).map((r) => ({
+      opId: String(r.op_id), kind: 'refund', reference: String(r.reference),
+      orderId: String(r.order_id), amountFen: Number(r.amount_fen),
+      createdAtMs: Number(r.created_at_ms),
+    }));
+  }
+
+  async orderEvents(orderId: string): Promise<OrderEvent[]> {
+    return (this.#r.events.all(orderId) as Array<Record<string, unknown>>).map((r) => ({
+      orderId, atMs: Number(r.at_ms), type: String(r.type), actor: String(r.actor),
+      detail: JSON.parse(String(r.detail)),
+    }));
+  }
+
+  async counters(launchId: string): Promise<Map<string, number>> {
+    const rows = this.#r.counters.all(launchId) as Array<{ key: string; value: number }>;
+    return new Map(rows.map((r) => [r.key, Number(r.value)]));
+  }
+
+  async changeWindows(): Promise<ChangeWindow[]> {
+    return (this.#r.windows.pluck().all() as string[]).map((d) => JSON.parse(d));
+  }
+
+  async releasedBefore(trimKey: string, seq: number): Promise<number> {
+    return this.#r.releasedBefore.pluck().get(trimKey, seq) as number;
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    return (this.#r.audit.all(limit) as Array<Record<string, unknown>>).map((r) => ({
+      atMs: Number(r.at_ms), actor: String(r.actor), action: String(r.action),
+      detail: JSON.parse(String(r.detail)),
+    }));
+  }
+
+  async meta(key: string): Promise<string | null> {
+    return (this.#r.meta.pluck().get(key) as string | undefined) ?? null;
+  }
+
+  async close(): Promise<void> {
+    await this.#tail;
+    this.#reader.close();
+    this.#writer.close();
+  }
+}
+
+function prepareReads(db: Db) {
+  return {
+    launches: db.prepare('SELECT doc FROM launches ORDER BY launch_id'),
+    accountByToken: db.prepare('SELECT a.* FROM tokens t JOIN accounts a USING (account_id) '
+      + 'WHERE t.token_hash = ?'),
+    accountByPhone: db.prepare('SELECT * FROM accounts WHERE phone = ?'),
+    accountByIdNumber: db.prepare('SELECT * FROM accounts WHERE id_number = ?'),
+    accountById: db.prepare('SELECT * FROM accounts WHERE account_id = ?'),
+    order: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
+    ordersOfAccount: db.prepare('SELECT * FROM orders WHERE account_id = ? '
+      + 'ORDER BY created_at_ms DESC, order_id DESC LIMIT ?'),
+    ordersOfLaunch: db.prepare('SELECT * FROM orders WHERE launch_id = ? AND order_id > ? '
+      + 'ORDER BY order_id LIMIT ?'),
+    events: db.prepare('SELECT * FROM order_events WHERE order_id = ? ORDER BY event_id'),
+    counters: db.prepare('SELECT key, sum(value) AS value FROM counters WHERE launch_id = ? '
+      + 'GROUP BY key'),
+    windows: db.prepare('SELECT doc FROM change_windows ORDER BY window_id'),
+    releasedBefore: db.prepare('SELECT count(*) FROM released_seqs WHERE trim_key = ? AND seq < ?'),
+    audit: db.prepare('SELECT * FROM audit_log ORDER BY entry_id DESC LIMIT ?'),
+    meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
+    pendingPayments: db.prepare('SELECT * FROM payment_outbox WHERE sent_at_ms IS NULL '
+      + 'ORDER BY created_at_ms LIMIT ?'),
+  };
+}

@@ -1,0 +1,119 @@
+// The storage port: what the services need from a database, and nothing more. Every adapter
+// (SQLite, PostgreSQL) passes the same contract suite in store-contract.ts.
+import type { CounterDelta } from '../domain/launch-stats.js';
+import type { Launch } from '../domain/launch.js';
+import type { ChangeWindow, Order } from '../domain/order.js';
+
+export interface Account {
+  readonly accountId: string;
+  readonly phone: string;
+  readonly name: string;
+  readonly idNumber: string;
+  readonly createdAtMs: number;
+}
+
+export interface OrderEvent {
+  readonly orderId: string;
+  readonly atMs: number;
+  readonly type: string;
+  readonly actor: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditEntry {
+  readonly atMs: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export interface OneTimeCode {
+  readonly phone: string;
+  readonly codeHash: string;
+  readonly expiresAtMs: number;
+  readonly attempts: number;
+}
+
+/** A payment instruction written in the same transaction as the order change that needs it. */
+export interface PaymentOp {
+  readonly opId: string;
+  readonly kind: 'refund';
+  readonly reference: string;
+  readonly orderId: string;
+  readonly amountFen: number;
+  readonly createdAtMs: number;
+}
+
+export interface IdempotencyRef {
+  readonly accountId: string;
+  readonly key: string;
+}
+
+/** Reads and writes inside one transaction. Nothing is visible to others before commit. */
+export interface StoreTx {
+  insertAccount(account: Account, tokenHash: string): Promise<void>;
+  /** Which of these phones and identity numbers are registered already. */
+  registered(phones: readonly string[], idNumbers: readonly string[]):
+    Promise<{ phones: Set<string>; idNumbers: Set<string> }>;
+  insertToken(tokenHash: string, accountId: string, atMs: number): Promise<void>;
+  putCode(code: OneTimeCode): Promise<void>;
+  getCode(phone: string): Promise<OneTimeCode | null>;
+  deleteCode(phone: string): Promise<void>;
+
+  /**
+   * Serialises concurrent transactions that touch the same accounts, so that limits counted
+   * in one transaction hold across processes. Ids must be distinct.
+   */
+  lockAccounts(accountIds: readonly string[]): Promise<void>;
+  ordersByIdempotency(refs: readonly IdempotencyRef[]): Promise<Order[]>;
+  /** Firm or locked orders per account in the launch (accounts without any are absent). */
+  activeOrderCounts(launchId: string, accountIds: readonly string[]): Promise<Map<string, number>>;
+  /** The orders, locked against concurrent change until commit. */
+  ordersForUpdate(orderIds: readonly string[]): Promise<Order[]>;
+  /** Firm orders whose cooling-off ended at or before `nowMs`, earliest first. */
+  dueFirmOrders(nowMs: number, limit: number): Promise<Order[]>;
+  insertOrders(orders: readonly Order[]): Promise<void>;
+  updateOrders(orders: readonly Order[]): Promise<void>;
+  insertEvents(events: readonly OrderEvent[]): Promise<void>;
+
+  /** Takes `count` consecutive numbers from the named sequence; returns the first (from 1). */
+  takeNumbers(sequence: string, count: number): Promise<number>;
+  /** Records that a locked order left production sequence `seq` of `trimKey`. */
+  releaseSeq(trimKey: string, seq: number): Promise<void>;
+  addCounters(deltas: readonly CounterDelta[]): Promise<void>;
+
+  putLaunch(launch: Launch): Promise<void>;
+  putChangeWindow(window: ChangeWindow): Promise<void>;
+  changeWindows(): Promise<ChangeWindow[]>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  queuePayment(op: PaymentOp): Promise<void>;
+  markPaymentsSent(opIds: readonly string[], atMs: number): Promise<void>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs `fn` in one write transaction: everything commits together, durably, or nothing. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+
+  launches(): Promise<Launch[]>;
+  accountByToken(tokenHash: string): Promise<Account | null>;
+  accountByPhone(phone: string): Promise<Account | null>;
+  accountByIdNumber(idNumber: string): Promise<Account | null>;
+  accountById(accountId: string): Promise<Account | null>;
+  order(orderId: string): Promise<Order | null>;
+  orderByIdempotency(ref: IdempotencyRef): Promise<Order | null>;
+  ordersOfAccount(accountId: string, limit: number): Promise<Order[]>;
+  /** A page of a launch's orders in queue order, for auditors and operators. */
+  ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]>;
+  orderEvents(orderId: string): Promise<OrderEvent[]>;
+  counters(launchId: string): Promise<Map<string, number>>;
+  changeWindows(): Promise<ChangeWindow[]>;
+  /** How many production sequence numbers below `seq` of `trimKey` have been released. */
+  releasedBefore(trimKey: string, seq: number): Promise<number>;
+  /** Payment instructions not yet handed to the provider, oldest first. */
+  pendingPayments(limit: number): Promise<PaymentOp[]>;
+  auditLog(limit: number): Promise<AuditEntry[]>;
+  meta(key: string): Promise<string | null>;
+  close(): Promise<void>;
+}
