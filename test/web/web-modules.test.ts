@@ -60,3 +60,10 @@ test('every code in docs/errors.md has zh and en text with a next step', async (
   assert.deepEqual(missing, [], 'codes without buyer-facing text');
   for (const c of codes) for (const text of ERRORS[c]) assert.ok(text.length > 2, c);
 });
+
+test('every outcome code the server can return has zh and en text with a next step', async () => {
+  const { ERRORS } = await load('web/js/errors.js');
+  const { outcomes } = await load('dist/src/domain/outcomes.js');
+  const missing = Object.keys(outcomes).filter((c) => !ERRORS[c]);
+  assert.deepEqual(missing, [], 'server codes without buyer-facing text');
+});

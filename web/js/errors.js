@@ -31,6 +31,21 @@ add('method_not_allowed', '不支持此操作。', '请刷新页面后重试。'
   'That action is not supported here.', 'Reload the page and try again.');
 add('unauthenticated', '您尚未登录，或登录已过期。', '请重新登录后继续。',
   'You are not signed in, or your session has expired.', 'Sign in again to continue.');
+add('unauthorized', '您尚未登录，或登录已过期。', '请重新登录后继续。',
+  'You are not signed in, or your session has expired.', 'Sign in again to continue.');
+add('unsupported_media_type', '提交的信息格式不受支持。', '请刷新页面后重试。',
+  'The request was sent in a format the server does not take.', 'Reload the page and try again.');
+add('route_not_found', '找不到该服务地址。', '请刷新页面；如仍有问题请联系客服。',
+  'That address does not exist on the server.', 'Reload the page; contact customer service if it persists.');
+add('option_conflict', '每组只能选择一项颜色和一项轮毂。', '请重新选择。',
+  'Choose exactly one colour and one set of wheels.', 'Adjust your choice.');
+add('nothing_to_change', '没有需要修改的内容。', '请至少修改一项配置后再提交。',
+  'Nothing would change.', 'Change at least one item before confirming.');
+add('invalid_change_window', '改配窗口的设置不正确。', '需要选择订单所属发布、开始早于结束，并至少允许一项修改。',
+  'The change window settings are not valid.',
+  'Choose the launch, an opening before the closing, and at least one allowed change.');
+add('internal_error', '服务器出现问题，本次操作未生效。', '请稍后重试；重复提交是安全的。',
+  'Something went wrong on our side; nothing was changed.', 'Try again shortly; retrying is safe.');
 add('admin_only', '此操作仅限运营人员。', '请使用运营令牌登录运营后台。',
   'Only an operator can do this.', 'Paste a valid operator token in the console.');
 add('invalid_phone', '手机号格式不正确。', '请输入以 13–19 开头的 11 位中国大陆手机号。',

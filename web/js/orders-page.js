@@ -38,9 +38,29 @@ function coolingText(order) {
     : t('cooling_over');
 }
 
+// One line per event, in words: the server's event type plus the detail that matters to a buyer.
+function historyText(entry) {
+  const d = entry.detail || {};
+  switch (entry.type) {
+    case 'placed': return t('history_placed');
+    case 'placed_and_locked': return t('history_placed_and_locked');
+    case 'locked':
+      return d.reason === 'cooling_off_ended' ? t('history_auto_locked') : t('history_locked');
+    case 'cancelled':
+      return d.deposit_state === 'forfeited' ? t('history_cancelled_forfeited')
+        : d.deposit_state === 'refunded' ? t('history_cancelled_refunded') : t('history_cancelled');
+    case 'changed': {
+      const launchTo = d.to && d.from && d.to.launch_id !== d.from.launch_id
+        ? localName(launches.get(d.to.launch_id)) || d.to.launch_id : null;
+      const base = launchTo ? t('history_switched', { to: launchTo }) : t('history_changed');
+      return d.requeued ? `${base} ${t('history_requeued')}` : base;
+    }
+    default: return t('history_other');
+  }
+}
+
 function historyItem(entry) {
-  const label = t(`history_${entry.type}`) === `history_${entry.type}` ? entry.type : t(`history_${entry.type}`);
-  return h('li', {}, h('time', { datetime: entry.at }, dateTime(entry.at)), h('span', {}, label));
+  return h('li', {}, h('time', { datetime: entry.at }, dateTime(entry.at)), h('span', {}, historyText(entry)));
 }
 
 function orderCard(order) {
