@@ -68,14 +68,16 @@ test('the operator opens a model-switch window from SU7 to YU7', async () => {
   await admin.click('#tab-windows');
   await admin.selectOption('#cw-from', 'su7-2024');
   await admin.selectOption('#cw-to', 'yu7-2025');
-  await admin.check('#cw-allow-model');
+  // A switch to another model is also a new trim, colour, wheels and extras: the server counts
+  // each as a change the window must allow.
+  for (const a of ['model', 'trim', 'colour', 'wheels', 'extras']) await admin.check(`#cw-allow-${a}`);
   await admin.click('#cw-form button[type="submit"]');
   const row = admin.locator('tr[data-window]').first();
   await row.waitFor();
   assert.match(await row.textContent() ?? '', /su7-2024 → yu7-2025/);
   const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body.change_windows;
   assert.equal(windows.length, 1);
-  assert.deepEqual(windows[0].allows, ['model']);
+  assert.deepEqual(windows[0].allows, ['trim', 'colour', 'wheels', 'extras', 'model']);
   await screenshots(admin, 'admin-change-windows');
 });
 
@@ -93,7 +95,7 @@ test('the buyer switches the locked SU7 order to YU7 in their page', async () =>
   await dialog.locator('.new-estimate').waitFor();
   await screenshots(buyerPage, 'switch-dialog');
   await dialog.locator('button[data-role="confirm"]').click();
-  await buyerPage.locator('.notice').waitFor();
+  await buyerPage.locator('main .notice-ok').waitFor();
   const moved = (await server.api('GET', `/orders/${orderId}`, undefined, buyer.token)).body;
   assert.equal(moved.launch_id, 'yu7-2025');
   assert.equal(moved.trim, 'max');

@@ -185,7 +185,7 @@ function adminOrder(o) {
   return h('article', { class: 'card', 'data-order': o.order_id },
     h('h2', {}, `${o.order_id} · ${o.status}`),
     h('dl', { class: 'kv' },
-      h('dt', {}, t('o_buyer')), h('dd', {}, `${o.name ?? ''} · ${o.phone ?? ''} · ${o.account_id}`),
+      h('dt', {}, t('o_buyer')), h('dd', {}, [o.name, o.phone, o.account_id].filter(Boolean).join(' · ')),
       h('dt', {}, t('configuration')), h('dd', {}, `${o.launch_id} · ${o.trim} · ${o.options.join(', ')} · ${o.city}`),
       h('dt', {}, t('deposit')), h('dd', {}, `${deposit} · ${o.deposit.state}`),
       h('dt', {}, t('queue_place')), h('dd', {}, o.queue ? `${o.queue.queue_key} #${o.queue.place}` : '–')),

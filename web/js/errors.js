@@ -135,8 +135,10 @@ add('forfeit_not_accepted', '取消已锁定订单会扣除定金，需要您明
   'Confirm that you accept losing the deposit, then cancel.');
 add('cooling_off_ended', '冷静期已结束，订单已锁定。', '请刷新页面查看订单最新状态。',
   'The cooling-off period has ended and the order is locked.', 'Reload to see its state.');
-add('change_not_allowed', '当前不允许此项修改。', '请查看订单可执行的操作。',
-  'That change is not allowed now.', 'See the actions available on the order.');
+add('change_not_allowed', '当前开放的改配窗口不允许这项修改。',
+  '请只修改窗口允许的项目（其余保持不变），或等待允许该修改的窗口。',
+  'The open change window does not allow this change.',
+  'Change only what the window allows and keep the rest as it is, or wait for a window that allows it.');
 add('change_window_closed', '改配窗口未开放或已关闭。', '请留意官方通知的下一个改配窗口。',
   'No change window is open for this order.', 'Watch for the next announced window.');
 add('change_window_not_found', '找不到该改配窗口。', '请刷新列表。',

@@ -32,6 +32,13 @@ function describe(order) {
   return { launch, model: localName(launch) || order.model_id, trim: localName(trim) || order.trim, opts, city };
 }
 
+// A locked order's deposit is still held by the carmaker, but it is no longer the buyer's to
+// take back: say so rather than calling it refundable.
+function depositState(order) {
+  if (order.deposit.state === 'held' && order.status === 'locked') return t('deposit_held_locked');
+  return t(`deposit_${order.deposit.state}`);
+}
+
 function coolingText(order) {
   const left = Date.parse(order.cooling_off_ends_at) - serverNow();
   return left > 0 ? t('cooling_left', { left: countdown(left), at: dateTime(order.cooling_off_ends_at) })
@@ -71,7 +78,7 @@ function orderCard(order) {
     [t('configuration'), [d.trim, ...d.opts].join(' · ')],
     [t('city'), d.city],
     [t('price'), yuan(order.price_fen)],
-    [t('deposit'), `${yuan(order.deposit.amount_fen)} · ${t(`deposit_${order.deposit.state}`)}`],
+    [t('deposit'), `${yuan(order.deposit.amount_fen)} · ${depositState(order)}`],
   ];
   if (firm) kv.push([t('cooling_off'), h('span', { class: 'cooling', 'data-ends': order.cooling_off_ends_at }, coolingText(order))]);
   if (order.locked_at) kv.push([t('locked_at'), dateTime(order.locked_at)]);

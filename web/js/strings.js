@@ -99,6 +99,7 @@ export const STRINGS = {
   status_locked: { zh: '已锁定', en: 'Locked' },
   status_cancelled: { zh: '已取消', en: 'Cancelled' },
   deposit_held: { zh: '已支付（可退）', en: 'held (refundable)' },
+  deposit_held_locked: { zh: '已支付（锁定后不可退）', en: 'held (no longer refundable: locked)' },
   deposit_refunded: { zh: '已退还', en: 'refunded' },
   deposit_forfeited: { zh: '已扣除（不退还）', en: 'forfeited (not refunded)' },
   deposit_applied: { zh: '已抵扣车款', en: 'applied to the price' },
