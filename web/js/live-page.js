@@ -15,8 +15,9 @@ const SAMPLES_MAX = 1200;         // chart points kept; older ones are thinned, 
 const RATE_WINDOW = 5;            // orders per second over the last five events
 const TWEEN_MS = 900;
 const CITIES_SHOWN = 8;
-const W = 800;
-const H = 320;
+// The chart is drawn in the pixels it occupies, so its labels stay legible on a phone.
+let W = 800;
+let H = 320;
 const PAD = { l: 64, r: 16, t: 16, b: 36 };
 
 let launch = null;
@@ -122,6 +123,10 @@ function drawCompare(s) {
 }
 
 function drawChart(nowS) {
+  const svg = document.getElementById('chart');
+  W = Math.max(320, Math.round(svg.clientWidth || 800));
+  H = Math.round(Math.min(360, Math.max(220, W * 0.42)));
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
   const span = Math.max(120, nowS * 1.15);
   const curves = curvesFor(launch);
   let top = Math.max(10, ...samples.map((p) => p.firm));
@@ -142,7 +147,6 @@ function drawChart(nowS) {
     if (text !== undefined) e.textContent = text;
     return e;
   };
-  const svg = document.getElementById('chart');
   const parts = [];
   for (let i = 0; i <= 4; i++) {
     const n = logScale ? 10 ** ((Math.log10(1 + top) * i) / 4) - 1 : (top * i) / 4;
