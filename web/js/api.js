@@ -76,8 +76,10 @@ export const get = (path, opts) => request('GET', path, opts);
 export const post = (path, body, opts) => request('POST', path, { ...opts, body: body ?? {} });
 export const patch = (path, body, opts) => request('PATCH', path, { ...opts, body });
 
-// Which failures a retry of the same attempt can change.
+// Which failures a retry of the same request can change: no answer, an overloaded or failing
+// server (the server marks internal_error retryable and nothing was changed), and sales that
+// open within the second (our estimate of the server's clock can be a few hundred ms early).
 export function transient(result) {
-  return result.status === 0 || result.status === 503 || result.status === 429 ||
-    result.status === 502 || result.status === 504;
+  return result.status === 0 || result.status === 429 || result.status >= 500 ||
+    result.code === 'sales_not_open';
 }

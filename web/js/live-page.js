@@ -153,9 +153,10 @@ function drawChart(nowS) {
     parts.push(el('line', { class: 'grid-line', x1: PAD.l, x2: W - PAD.r, y1: y(n), y2: y(n) }),
       el('text', { x: PAD.l - 6, y: y(n) + 4, 'text-anchor': 'end' }, count(n)));
   }
-  for (let i = 0; i <= 4; i++) {
-    const sec = (span * i) / 4;
-    parts.push(el('text', { x: x(sec), y: H - 12, 'text-anchor': i === 0 ? 'start' : i === 4 ? 'end' : 'middle' },
+  const ticks = W < 560 ? 2 : 4;       // fewer time labels where they would overlap
+  for (let i = 0; i <= ticks; i++) {
+    const sec = (span * i) / ticks;
+    parts.push(el('text', { x: x(sec), y: H - 12, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' },
       countdown(sec * 1000)));
   }
   parts.push(el('line', { class: 'axis', x1: PAD.l, x2: W - PAD.r, y1: H - PAD.b, y2: H - PAD.b }));
@@ -175,8 +176,9 @@ function drawChart(nowS) {
   svg.setAttribute('aria-label', t('live_chart_label', { n: count(firmOf(latest.orders)), e: countdown(Math.max(0, nowS) * 1000) }));
 }
 
-function tile(id, titleKey, { hero = false, subId = null } = {}) {
-  return h('section', { class: hero ? 'tile hero' : 'tile', 'aria-labelledby': `${id}-h` },
+function tile(id, titleKey, { hero = false, subId = null, wide = false } = {}) {
+  const cls = `tile${hero ? ' hero' : ''}${wide ? ' wide-phone' : ''}`;
+  return h('section', { class: cls, 'aria-labelledby': `${id}-h` },
     h('h2', { id: `${id}-h` }, t(titleKey)),
     h('div', { class: 'value', id, 'aria-live': hero ? 'off' : null }, '–'),
     subId ? h('div', { class: 'sub', id: subId }) : null);
@@ -196,7 +198,7 @@ function render() {
       tile('hero-count', 'live_firm', { hero: true, subId: 'hero-sub' }),
       tile('rate', 'live_rate', { subId: 'rate-peak' }),
       tile('held', 'live_held', { subId: 'held-sub' }),
-      tile('revenue', 'live_revenue'),
+      tile('revenue', 'live_revenue', { wide: true }),
       h('section', { class: 'tile compare', 'aria-labelledby': 'compare-h' },
         h('h2', { id: 'compare-h' }, t('live_compare_title')), h('div', { id: 'compare' }))),
     h('div', { class: 'panels' },
@@ -242,6 +244,7 @@ function connect() {
 }
 
 initPage(render);
+window.addEventListener('resize', () => { frame.drawnFor = null; schedule(); });
 const result = await get(`/launches/${encodeURIComponent(launchId)}`);
 if (result.ok) {
   launch = result.data;
