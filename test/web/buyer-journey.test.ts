@@ -5,7 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { idNumber, launchBrowser, phoneContext, phoneNumber, screenshots, startServer, type Server } from './web-harness.js';
+import {
+  idNumber, launchBrowser, phoneContext, phoneNumber, screenshots, startServer, unlabelledControls, type Server,
+} from './web-harness.js';
 
 const DEMO = 'yu7-demo';
 let server: Server;
@@ -37,6 +39,7 @@ test('registration says exactly what is wrong, then creates the account', async 
   await page.fill('#reg-id', '11010519901332100X');
   assert.match(await page.textContent('#reg-id-error') ?? '', /not a valid birth date/);
   await screenshots(page, 'account-register-errors');
+  assert.deepEqual(await unlabelledControls(page), []);
   await page.fill('#reg-id', idNumber(7));
   assert.equal(await page.textContent('#reg-id-error'), '');
   await Promise.all([page.waitForURL(/\/\?launch=yu7-demo$/), page.click('#register')]);
@@ -90,6 +93,7 @@ test('configure: price and the estimate for this trim and city are shown before 
   assert.match(summary, /full refund|whole deposit back/);
   assert.match(summary, /no longer refundable/);
   await screenshots(page, 'configure');
+  assert.deepEqual(await unlabelledControls(page), []);
 });
 
 test('a double tap places exactly one order, shown with its estimate and cooling-off', async () => {
@@ -119,6 +123,7 @@ test('locking shows its consequences and the estimate, then locks on confirmatio
   assert.match(said, /frozen/);
   assert.ok(said.includes(`${order.estimate.weeks_min}–${order.estimate.weeks_max} weeks`));
   await screenshots(page, 'lock-dialog');
+  assert.deepEqual(await unlabelledControls(page), []);
   await dialog.locator('button[data-role="confirm"]').click();
   await page.locator(`#order-${order.order_id}[data-status="locked"]`).waitFor();
   const locked = (await server.api('GET', `/orders/${order.order_id}`, undefined, token)).body;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
   ADMIN_TOKEN, apiBuyer, DESKTOP_VIEWPORT, launchBrowser, phoneContext, screenshots, signInPage,
-  startServer, type Server,
+  startServer, unlabelledControls, type Server,
 } from './web-harness.js';
 
 let server: Server;
@@ -51,6 +51,7 @@ test('a wrong operator token is refused in words; the right one opens the consol
   await admin.locator('form.launch-form[data-launch="yu7-2025"]').waitFor();
   assert.equal(await admin.evaluate(() => sessionStorage.getItem('launchday.adminToken')), ADMIN_TOKEN);
   await screenshots(admin, 'admin-launches');
+  assert.deepEqual(await unlabelledControls(admin), []);
 });
 
 test('the console edits a launch: capacity per trim per week', async () => {
@@ -79,6 +80,7 @@ test('the operator opens a model-switch window from SU7 to YU7', async () => {
   assert.equal(windows.length, 1);
   assert.deepEqual(windows[0].allows, ['trim', 'colour', 'wheels', 'extras', 'model']);
   await screenshots(admin, 'admin-change-windows');
+  assert.deepEqual(await unlabelledControls(admin), []);
 });
 
 test('the buyer switches the locked SU7 order to YU7 in their page', async () => {
@@ -94,6 +96,7 @@ test('the buyer switches the locked SU7 order to YU7 in their page', async () =>
   await dialog.getByLabel('YU7 Max', { exact: false }).first().check();
   await dialog.locator('.new-estimate').waitFor();
   await screenshots(buyerPage, 'switch-dialog');
+  assert.deepEqual(await unlabelledControls(buyerPage), []);
   await dialog.locator('button[data-role="confirm"]').click();
   await buyerPage.locator('main .notice-ok').waitFor();
   const moved = (await server.api('GET', `/orders/${orderId}`, undefined, buyer.token)).body;

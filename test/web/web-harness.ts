@@ -32,11 +32,22 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdoutTail: string[] = [];
+  let stopping = false;
   child.stderr!.on('data', (d) => { stderr += String(d); });
+  // A server that dies under a test would otherwise show up only as "connection refused".
+  // 'close' comes after the output is drained, so a "SIGTERM" line the server printed is shown.
+  child.on('close', (code, signal) => {
+    if (!stopping) {
+      console.error(`launchday server exited during the test: code ${code}, signal ${signal}\n` +
+        `stdout: ${stdoutTail.join('\n')}\nstderr: ${stderr.slice(-2000)}`);
+    }
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), START_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdoutTail = [...stdoutTail.slice(-20), line];
       const m = /launchday listening on (http:\/\/\S+)/.exec(line);
       if (m) { clearTimeout(timer); resolve(m[1]!.replace(/\/$/, '')); }
     });
@@ -44,6 +55,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   return {
     url,
     async stop() {
+      stopping = true;
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
@@ -129,4 +141,21 @@ export async function apiBuyer(server: Server, seq: number): Promise<{ token: st
 export async function signInPage(page: Page, baseUrl: string, token: string): Promise<void> {
   await page.goto(`${baseUrl}/account`);
   await page.evaluate((tk) => localStorage.setItem('launchday.token', tk), token);
+}
+
+// Every form control and button on the page has an accessible name (a <label>, aria-label or
+// aria-labelledby, or text for buttons and links). Returns the ones that do not, described.
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const bad: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')) {
+      if ((el as HTMLInputElement).type === 'hidden') continue;
+      const labels = (el as HTMLInputElement).labels;
+      const named = (labels && labels.length > 0 && [...labels].some((l) => l.textContent!.trim() !== ''))
+        || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+        || ((el.tagName === 'BUTTON' || el.tagName === 'A') && el.textContent!.trim() !== '');
+      if (!named) bad.push(el.outerHTML.slice(0, 120));
+    }
+    return bad;
+  });
 }

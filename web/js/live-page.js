@@ -37,6 +37,8 @@ const elapsedS = (iso) => (Date.parse(iso) - Date.parse(launch.opens_at)) / 1000
 
 function onStats(stats) {
   latest = stats;
+  // The time of the newest figures, readable by people checking the screen is current.
+  document.getElementById('main').dataset.asOf = stats.as_of;
   const s = elapsedS(stats.as_of);
   samples.push({ s, firm: firmOf(stats.orders), total: stats.orders.total });
   if (samples.length > SAMPLES_MAX) samples = samples.filter((_, i) => i % 2 === 0 || i === samples.length - 1);
