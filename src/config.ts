@@ -5,8 +5,12 @@ import { strict as assert } from 'node:assert';
 export interface Limits {
   /** Largest request body accepted. */
   readonly bodyBytesMax: number;
+  /** Largest body of an operator's bulk import, which carries thousands of accounts. */
+  readonly importBodyBytesMax: number;
   /** Commands written in one group-commit transaction. */
   readonly batchCommandsMax: number;
+  /** Group-commit batches under way at once (writing, or waiting for their flush). */
+  readonly batchesInFlightMax: number;
   /** Commands waiting for a commit before new ones are answered 503. */
   readonly pendingCommandsMax: number;
   /** Seconds a client is told to wait in Retry-After when refused for load. */
@@ -30,20 +34,25 @@ export interface Config {
   readonly dataDir: string;
   /** A postgres:// URL: the store for more than one machine. Null: embedded SQLite. */
   readonly databaseUrl: string | null;
+  /** A PostgreSQL schema of launchday's own (created if missing); null: the default one. */
+  readonly databaseSchema: string | null;
   /** Null: generate one on first start and keep it in the store. */
   readonly adminToken: string | null;
+  /** Signs the payment provider's notifications; null: generated once and kept in the store. */
+  readonly paymentSecret: string | null;
   readonly clock: 'real' | 'simulated';
   readonly clockStartMs: number | null;
   readonly demoLaunch: boolean;
   readonly demoDelaySeconds: number;
   readonly webDir: string;
-  readonly logRequests: boolean;
   readonly limits: Limits;
 }
 
 export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
+  importBodyBytesMax: 2 * 1024 * 1024,
   batchCommandsMax: 2_000,
+  batchesInFlightMax: 4,
   pendingCommandsMax: 20_000,
   retryAfterSeconds: 1,
   importAccountsMax: 5_000,
@@ -62,6 +71,7 @@ export const defaultLimits: Limits = Object.freeze({
 export function checkLimits(l: Limits): void {
   for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
   assert.ok(l.pendingCommandsMax >= l.batchCommandsMax, 'pending holds at least one batch');
+  assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
 }
 
@@ -88,14 +98,35 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
   return raw as T;
 }
 
+function limitsFrom(env: NodeJS.ProcessEnv): Limits {
+  const pendingCommandsMax = int(env, 'LAUNCHDAY_PENDING_COMMANDS_MAX',
+    defaultLimits.pendingCommandsMax, 1, 10_000_000);
+  return {
+    ...defaultLimits,
+    pendingCommandsMax,
+    batchCommandsMax: Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
+      defaultLimits.batchCommandsMax, 1, 100_000)),
+    // An import is queued whole, so it can never be larger than the queue.
+    importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
   const databaseUrl = env.LAUNCHDAY_DATABASE_URL || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('LAUNCHDAY_DATABASE_URL must be a postgres:// URL');
   }
+  const databaseSchema = env.LAUNCHDAY_DATABASE_SCHEMA || null;
+  if (databaseSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    throw new ConfigError('LAUNCHDAY_DATABASE_SCHEMA must be a plain lower-case name');
+  }
   const adminToken = env.LAUNCHDAY_ADMIN_TOKEN || null;
   if (adminToken !== null && adminToken.length < 16) {
     throw new ConfigError('LAUNCHDAY_ADMIN_TOKEN must be at least 16 characters');
+  }
+  const paymentSecret = env.LAUNCHDAY_PAYMENT_SECRET || null;
+  if (paymentSecret !== null && paymentSecret.length < 16) {
+    throw new ConfigError('LAUNCHDAY_PAYMENT_SECRET must be at least 16 characters');
   }
   const start = env.LAUNCHDAY_CLOCK_START;
   const clockStartMs = start ? Date.parse(start) : null;
@@ -107,20 +138,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     port: int(env, 'LAUNCHDAY_PORT', 3000, 0, 65535),
     dataDir: env.LAUNCHDAY_DATA_DIR || './data',
     databaseUrl,
+    databaseSchema,
     adminToken,
+    paymentSecret,
     clock: oneOf(env, 'LAUNCHDAY_CLOCK', ['real', 'simulated'] as const, 'real'),
     clockStartMs,
     demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
     webDir: env.LAUNCHDAY_WEB_DIR || 'web',
-    logRequests: oneOf(env, 'LAUNCHDAY_LOG_REQUESTS', ['on', 'off'] as const, 'off') === 'on',
-    limits: {
-      ...defaultLimits,
-      pendingCommandsMax: int(env, 'LAUNCHDAY_PENDING_COMMANDS_MAX',
-        defaultLimits.pendingCommandsMax, 1, 10_000_000),
-      batchCommandsMax: int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX', defaultLimits.batchCommandsMax,
-        1, 100_000),
-    },
+    limits: limitsFrom(env),
     ...overrides,
   };
   checkLimits(config.limits);

@@ -1,9 +1,9 @@
 // The server shell: opens the store, seeds it, builds the app, listens, runs the timers, and
 // shuts down in order. Everything it wires is a plain object built from the configuration.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
-import { DEMO_LAUNCH_ID, seedLaunches } from './domain/catalogue.js';
+import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './domain/catalogue.js';
 import type { Config } from './config.js';
 import { httpApp } from './app/http-app.js';
 import { newId } from './app/ids.js';
@@ -34,7 +34,8 @@ export interface ServerParts {
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
     const { PostgresStore } = await import('./store/postgres-store.js');
-    return PostgresStore.open(config.databaseUrl);
+    return PostgresStore.open(config.databaseUrl,
+      config.databaseSchema ? { schema: config.databaseSchema } : {});
   }
   return new SqliteStore(config.dataDir);
 }
@@ -51,6 +52,7 @@ async function seed(store: Store, config: Config, nowMs: number): Promise<void> 
   await store.transaction(async (tx) => {
     if (!seeded) {
       for (const l of launches) await tx.putLaunch(l);
+      for (const w of seedChangeWindows()) await tx.putChangeWindow(w);
       await tx.setMeta('seeded_at', new Date(nowMs).toISOString());
     } else if (demo && demoCounters.size === 0) {
       const current = existing.get(DEMO_LAUNCH_ID) ?? demo;
@@ -59,28 +61,44 @@ async function seed(store: Store, config: Config, nowMs: number): Promise<void> 
   });
 }
 
-async function operatorToken(store: Store, config: Config):
+/** A configured secret, or the one kept in the store, or a new one kept there from now on. */
+async function secret(store: Store, configured: string | null, key: string, prefix: string):
   Promise<{ token: string; generated: boolean }> {
-  if (config.adminToken) return { token: config.adminToken, generated: false };
-  const stored = await store.meta('admin_token');
+  if (configured) return { token: configured, generated: false };
+  const stored = await store.meta(key);
   if (stored) return { token: stored, generated: false };
-  const token = newId('ldadmin');
-  await store.transaction((tx) => tx.setMeta('admin_token', token));
+  const token = newId(prefix);
+  await store.transaction((tx) => tx.setMeta(key, token));
   return { token, generated: true };
 }
 
-export async function startServer(config: Config, parts: ServerParts = {}):
-  Promise<RunningServer> {
+export interface LaunchdayInstance {
+  readonly app: Launchday;
+  /** The request listener: give it to a node:http server, or to `inject` in tests. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly live: LiveHub;
+  readonly adminToken: string;
+  readonly adminTokenGenerated: boolean;
+  readonly paymentSecret: string;
+  readonly payments: PaymentProvider;
+  /** Stops the timers, the live streams, waits for the commits in flight, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Builds launchday from its configuration without listening anywhere. */
+export async function createLaunchday(config: Config, parts: ServerParts = {}):
+  Promise<LaunchdayInstance> {
   const log = parts.log ?? ((line: string) => console.error(line));
   const clock = parts.clock ?? (config.clock === 'simulated'
     ? new SimulatedClock(config.clockStartMs ?? Date.now()) : systemClock);
   const store = await openStore(config);
   await seed(store, config, clock.nowMs());
-  const admin = await operatorToken(store, config);
+  const admin = await secret(store, config.adminToken, 'admin_token', 'ldadmin');
+  const paymentSecret = (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
+  const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? new SandboxSmsSender();
   const app = new Launchday({
-    store, clock, sms, limits: config.limits, adminToken: admin.token,
-    payments: parts.payments ?? new SandboxPaymentProvider(),
+    store, clock, sms, limits: config.limits, adminToken: admin.token, paymentSecret, payments,
     showCodes: sms instanceof SandboxSmsSender,
   });
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
@@ -90,33 +108,54 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     const s = await app.stats(launchId);
     return s.ok ? s.value : null;
   }, config.limits.liveViewersMax);
+  const timers = [
+    setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
+    setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
+  ];
+  return {
+    app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,
+    payments,
+    handler: httpApp({ app, live, files: new StaticFiles(config.webDir), log }),
+    async close() {
+      for (const t of timers) clearInterval(t);
+      if (payments instanceof SandboxPaymentProvider) payments.close();
+      live.close();
+      await app.committer.drained();
+      await store.close();
+    },
+  };
+}
+
+/** Builds launchday and serves it on the configured host and port. */
+export async function startServer(config: Config, parts: ServerParts = {}):
+  Promise<RunningServer> {
+  const ld = await createLaunchday(config, parts);
   const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000 },
-    httpApp({ app, live, files: new StaticFiles(config.webDir), log }));
+    ld.handler);
   server.maxHeadersCount = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const timers = [
-    setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
-    setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
-  ];
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  // The sandbox provider posts its notifications to this server, as the real one would.
+  if (ld.payments instanceof SandboxPaymentProvider) {
+    ld.payments.connect(ld.paymentSecret, async (body, headers) => (await fetch(
+      `${url}/api/v1/payments/notifications`, { method: 'POST', body, headers })).status);
+  }
   return {
-    url: `http://${host}:${port}`,
-    app,
-    adminToken: admin.token,
-    adminTokenGenerated: admin.generated,
+    url,
+    app: ld.app,
+    adminToken: ld.adminToken,
+    adminTokenGenerated: ld.adminTokenGenerated,
     async close() {
-      for (const t of timers) clearInterval(t);
-      live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await app.committer.drained();
-      await store.close();
+      await ld.close();
     },
   };
 }

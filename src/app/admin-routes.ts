@@ -110,7 +110,8 @@ async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
 export function adminRoutes(clockRoute: Route): Route[] {
   return [
     clockRoute,
-    { method: 'POST', path: '/admin/accounts/import', access: 'admin', handler: async (ctx) => {
+    { method: 'POST', path: '/admin/accounts/import', access: 'admin', bodyLimit: 'import',
+      handler: async (ctx) => {
       const b = await ctx.body();
       if (!b.ok) return b;
       const list = b.value.accounts;

@@ -50,6 +50,14 @@ export const buyerRoutes: Route[] = [
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
+  { method: 'POST', path: '/payments/notifications', access: 'public', handler: async (ctx) => {
+    const text = await ctx.text();
+    if (!text.ok) return text;
+    const signature = ctx.req.headers['payment-signature'];
+    const r = await ctx.app.receivePaymentNotification(text.value,
+      typeof signature === 'string' ? signature : undefined);
+    return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate }) : r;
+  } },
   { method: 'GET', path: '/me', access: 'signed_in', handler: async (ctx) =>
     (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
       : reply(200, accountView(buyer(ctx), 'buyer'))) },
@@ -96,7 +104,7 @@ export const buyerRoutes: Route[] = [
     if (!r.ok) return r;
     return r.value.replay
       ? orderReply(ctx.app, r.value.order, 200, { 'idempotent-replay': 'true' })
-      : orderReply(ctx.app, r.value.order, 201);
+      : orderReply(ctx.app, r.value.order, 201, undefined, r.value.history);
   } },
   { method: 'GET', path: '/orders', access: 'buyer', handler: async (ctx) => {
     const orders = await ctx.app.ordersOf(buyer(ctx));

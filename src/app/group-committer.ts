@@ -16,6 +16,11 @@ interface Job {
 export interface GroupCommitterLimits {
   /** Commands in one transaction at most. */
   readonly batchCommandsMax: number;
+  /**
+   * Batches under way at once. The next batch may be written while the one before is still
+   * being flushed to disk (SQLite) or committed on another connection (PostgreSQL).
+   */
+  readonly batchesInFlightMax: number;
   /** Commands waiting at most; beyond it `submit` refuses at once (the caller answers 503). */
   readonly pendingCommandsMax: number;
 }
@@ -28,7 +33,7 @@ export class Overloaded extends Error {
 
 export class GroupCommitter {
   #pending: Job[] = [];
-  #running = false;
+  #inFlight = 0;
   #scheduled = false;
   #idle: Array<() => void> = [];
   batches = 0;
@@ -54,13 +59,13 @@ export class GroupCommitter {
 
   /** Resolves when nothing is pending or running: for orderly shutdown. */
   drained(): Promise<void> {
-    if (!this.#running && this.#pending.length === 0) return Promise.resolve();
+    if (this.#inFlight === 0 && this.#pending.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   // setImmediate lets every request already readable on a socket join the batch first.
   #schedule(): void {
-    if (this.#running || this.#scheduled) return;
+    if (this.#inFlight >= this.limits.batchesInFlightMax || this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -69,9 +74,11 @@ export class GroupCommitter {
   }
 
   async #runBatch(): Promise<void> {
-    if (this.#running || this.#pending.length === 0) return;
-    this.#running = true;
+    if (this.#pending.length === 0) return;
+    this.#inFlight++;
     const batch = this.#pending.splice(0, this.limits.batchCommandsMax);
+    // Start gathering the next batch now: it runs as soon as this one has been written.
+    if (this.#pending.length > 0) this.#schedule();
     try {
       const results = await this.store.transaction((tx) => runGroups(tx, batch));
       this.batches++;
@@ -90,9 +97,9 @@ export class GroupCommitter {
         }
       }
     } finally {
-      this.#running = false;
+      this.#inFlight--;
       if (this.#pending.length > 0) this.#schedule();
-      else for (const done of this.#idle.splice(0)) done();
+      else if (this.#inFlight === 0) for (const done of this.#idle.splice(0)) done();
     }
   }
 }

@@ -5,7 +5,7 @@ import { SimulatedClock } from '../domain/clock.js';
 import { refuse, type Refusal } from '../domain/outcomes.js';
 import { adminRoutes } from './admin-routes.js';
 import { buyerRoutes } from './buyer-routes.js';
-import { field, readJson, sendJson, sendRefusal } from './http-io.js';
+import { field, readJson, readText, sendJson, sendRefusal } from './http-io.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
 import { reply, type Access, type Ctx, type Route } from './route.js';
@@ -65,8 +65,10 @@ export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerRe
       const caller = await identify(req);
       const denied = checkAccess(route.access, caller);
       if (denied) return sendRefusal(res, denied, retryAfter);
-      const limit = app.deps.limits.bodyBytesMax;
-      const ctx: Ctx = { req, res, url, params, caller, app, body: () => readJson(req, limit) };
+      const limit = route.bodyLimit === 'import' ? app.deps.limits.importBodyBytesMax
+        : app.deps.limits.bodyBytesMax;
+      const ctx: Ctx = { req, res, url, params, caller, app, body: () => readJson(req, limit),
+        text: () => readText(req, limit) };
       const out = await route.handler(ctx);
       if (out === null) return;
       if ('ok' in out) return sendRefusal(res, out, retryAfter);

@@ -24,7 +24,30 @@ export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: 
 }
 
 /** Reads a JSON object body of at most `maxBytes`; an absent body reads as `{}`. */
-export function readJson(req: IncomingMessage, maxBytes: number): Promise<Result<Json>> {
+export async function readJson(req: IncomingMessage, maxBytes: number): Promise<Result<Json>> {
+  const text = await readText(req, maxBytes);
+  if (!text.ok) return text;
+  if (text.value === '') return ok({});
+  const type = String(req.headers['content-type'] ?? 'application/json');
+  if (!type.startsWith('application/json')) return refuse('unsupported_media_type');
+  return parseObject(text.value);
+}
+
+export function parseObject(text: string): Result<Json> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return refuse('invalid_json');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return refuse('invalid_request', 'The body must be a JSON object.');
+  }
+  return ok(value as Json);
+}
+
+/** Reads the raw body of at most `maxBytes` as UTF-8 text. */
+export function readText(req: IncomingMessage, maxBytes: number): Promise<Result<string>> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxBytes) {
@@ -35,7 +58,7 @@ export function readJson(req: IncomingMessage, maxBytes: number): Promise<Result
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    const finish = (r: Result<Json>): void => {
+    const finish = (r: Result<string>): void => {
       if (!done) { done = true; resolve(r); }
     };
     req.on('data', (chunk: Buffer) => {
@@ -49,20 +72,7 @@ export function readJson(req: IncomingMessage, maxBytes: number): Promise<Result
     });
     req.on('error', () => finish(refuse('invalid_json', 'The body could not be read.')));
     req.on('end', () => {
-      if (done) return;
-      if (size === 0) return finish(ok({}));
-      const type = String(req.headers['content-type'] ?? 'application/json');
-      if (!type.startsWith('application/json')) return finish(refuse('unsupported_media_type'));
-      let value: unknown;
-      try {
-        value = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
-      } catch {
-        return finish(refuse('invalid_json'));
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return finish(refuse('invalid_request', 'The body must be a JSON object.'));
-      }
-      finish(ok(value as Json));
+      if (!done) finish(ok(Buffer.concat(chunks, size).toString('utf8')));
     });
   });
 }

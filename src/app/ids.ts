@@ -1,8 +1,21 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
-/** Random, unguessable identifiers: a buyer must not be able to guess another's order id. */
+const ID_BYTES = 12;
+const POOL_IDS = 4096;
+const pool = Buffer.alloc(ID_BYTES * POOL_IDS);
+let used = POOL_IDS;
+
+/**
+ * Random, unguessable identifiers: a buyer must not be able to guess another's order id.
+ * The random bytes come from a pool refilled 4,096 ids at a time, one call instead of one per id.
+ */
 export function newId(prefix: string): string {
-  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+  if (used === POOL_IDS) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  const start = used++ * ID_BYTES;
+  return `${prefix}_${pool.toString('base64url', start, start + ID_BYTES)}`;
 }
 
 export function sha256(text: string): string {

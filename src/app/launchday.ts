@@ -11,13 +11,16 @@ import {
 } from '../domain/order.js';
 import { ok, refuse, type Result } from '../domain/outcomes.js';
 import type { Limits } from '../config.js';
-import type { Account, Store } from '../store/store.js';
+import type { Account, OrderEvent, Store } from '../store/store.js';
 import { accountCommands, type RegisterCommand } from './account-commands.js';
 import { GroupCommitter, Overloaded } from './group-committer.js';
 import { newId, sha256 } from './ids.js';
 import { orderCommands, type OrderAction, type PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
+import { parseObject } from './http-io.js';
+import { verify, type PaymentNotification } from './payment-signature.js';
 import type { SmsSender } from './sms.js';
+import type { OrderExtras } from './views.js';
 
 export type Caller =
   | { readonly role: 'buyer'; readonly account: Account }
@@ -30,6 +33,8 @@ export interface LaunchdayDeps {
   readonly sms: SmsSender;
   readonly limits: Limits;
   readonly adminToken: string;
+  /** Shared with the payment provider: signs its notifications. */
+  readonly paymentSecret: string;
   /** Shown in the reply to a code request: only with the sandbox SMS sender. */
   readonly showCodes: boolean;
 }
@@ -52,6 +57,7 @@ export class Launchday {
   #launches = new Map<string, Launch>();
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;
+  #loading: Promise<void> | null = null;
   readonly #counterCache = new Map<string, { atMs: number; counters: Map<string, number> }>();
 
   constructor(readonly deps: LaunchdayDeps) {
@@ -77,12 +83,23 @@ export class Launchday {
 
   // ---------- launches and windows (cached: read on every order) ----------
 
-  async refresh(force = false): Promise<void> {
-    if (!force && performance.now() - this.#loadedAtMs < CACHE_MS) return;
-    this.#loadedAtMs = performance.now();
-    const launches = await this.deps.store.launches();
-    this.#launches = new Map(launches.map((l) => [l.launchId, l]));
-    this.#windows = await this.deps.store.changeWindows();
+  /** Reloads launches and windows when stale; concurrent callers share one load. */
+  refresh(force = false): Promise<void> {
+    // A forced reload must see writes made after a load already in flight began.
+    if (this.#loading) return force ? this.#loading.then(() => this.refresh(true)) : this.#loading;
+    if (!force && performance.now() - this.#loadedAtMs < CACHE_MS) return Promise.resolve();
+    this.#loading = (async () => {
+      try {
+        const launches = await this.deps.store.launches();
+        const windows = await this.deps.store.changeWindows();
+        this.#launches = new Map(launches.map((l) => [l.launchId, l]));
+        this.#windows = windows;
+        this.#loadedAtMs = performance.now();
+      } finally {
+        this.#loading = null;
+      }
+    })();
+    return this.#loading;
   }
 
   async launch(launchId: string): Promise<Launch | null> {
@@ -128,14 +145,19 @@ export class Launchday {
     if (!account) {
       account = (await this.deps.store.accountByToken(hash)) ?? undefined;
       if (!account) return null;
-      if (this.#tokens.size >= this.deps.limits.tokenCacheMax) this.#tokens.clear();
-      this.#tokens.set(hash, account);
+      this.#remember(hash, account);
     }
     return { role: 'buyer', account };
   }
 
+  /** Tokens never change owner, so a cached one is never stale; the cache is bounded. */
+  #remember(tokenHash: string, account: Account): void {
+    if (this.#tokens.size >= this.deps.limits.tokenCacheMax) this.#tokens.clear();
+    this.#tokens.set(tokenHash, account);
+  }
+
   validateRegistration(input: { phone: string; name: string; idNumber: string }):
-    Result<Omit<RegisterCommand, 'token'>> {
+    Result<Omit<RegisterCommand, 'tokenHash'>> {
     if (!isValidPhone(input.phone)) return refuse('invalid_phone');
     const name = validateName(input.name);
     if (!name.ok) return name;
@@ -149,8 +171,12 @@ export class Launchday {
     const valid = this.validateRegistration(input);
     if (!valid.ok) return valid;
     const token = newId('ldt');
-    const r = await this.#submit(this.#accounts.register, { ...valid.value, token });
-    return r.ok ? ok({ account: r.value, token }) : r;
+    const tokenHash = sha256(token);
+    const r = await this.#submit(this.#accounts.register, { ...valid.value, tokenHash });
+    if (!r.ok) return r;
+    // The buyer's next request carries this token: the process that issued it knows it.
+    this.#remember(tokenHash, r.value);
+    return ok({ account: r.value, token });
   }
 
   async requestCode(phone: string): Promise<Result<{ code: string | null }>> {
@@ -182,7 +208,9 @@ export class Launchday {
       await tx.insertToken(sha256(token), account.accountId, nowMs);
       return ok(token);
     });
-    return outcome.ok ? ok({ account: account!, token: outcome.value }) : outcome;
+    if (!outcome.ok) return outcome;
+    this.#remember(sha256(outcome.value), account!);
+    return ok({ account: account!, token: outcome.value });
   }
 
   // ---------- orders ----------
@@ -199,8 +227,10 @@ export class Launchday {
     const prior = await this.deps.store.orderByIdempotency({ accountId: account.accountId,
       key: idempotencyKey });
     if (prior) {
-      return prior.requestHash === requestHash ? ok({ order: prior, replay: true })
-        : refuse('idempotency_key_reused');
+      if (prior.requestHash !== requestHash) return refuse('idempotency_key_reused');
+      // The first request may still be waiting for its flush: acknowledge only what is on disk.
+      await this.deps.store.durable();
+      return ok({ order: prior, replay: true });
     }
     if (this.deps.clock.nowMs() < launch.opensAtMs) {
       return refuse('sales_not_open', `Sales open at ${new Date(launch.opensAtMs).toISOString()}.`);
@@ -293,6 +323,36 @@ export class Launchday {
     return sent.length;
   }
 
+  /**
+   * Takes a signed notification from the payment provider. Each event is recorded once, so a
+   * duplicate changes nothing; a refund's settlement goes into its order's history.
+   */
+  async receivePaymentNotification(body: string, signature: string | undefined):
+    Promise<Result<{ duplicate: boolean }>> {
+    const nowMs = this.deps.clock.nowMs();
+    // The provider signs with its own clock, which the simulated clock does not move.
+    if (!verify(this.deps.paymentSecret, signature, body, Date.now())) {
+      return refuse('signature_invalid');
+    }
+    const parsed = parseObject(body);
+    if (!parsed.ok) return parsed;
+    const n = parsed.value as Partial<PaymentNotification>;
+    if (typeof n.event_id !== 'string' || n.type !== 'refund.succeeded'
+      || typeof n.reference !== 'string') {
+      return refuse('invalid_request', 'A notification needs event_id, type and reference.');
+    }
+    return this.deps.store.transaction(async (tx) => {
+      const fresh = await tx.recordNotification(n.event_id!, n.type!, n.reference!, nowMs);
+      if (!fresh) return ok({ duplicate: true });
+      const orderId = await tx.settleRefund(n.reference!, nowMs);
+      if (orderId) {
+        await tx.insertEvents([{ orderId, atMs: nowMs, type: 'refund_settled',
+          actor: 'payment_provider', detail: { amount_fen: n.amount_fen ?? null } }]);
+      }
+      return ok({ duplicate: false });
+    });
+  }
+
   // ---------- estimates ----------
 
   /** The estimate for a configuration if its order locked now. */
@@ -305,7 +365,8 @@ export class Launchday {
     return { ...estimateWeeks(t, lockedAhead), lockedAhead };
   }
 
-  async orderExtras(order: Order) {
+  /** What an order's view adds to the order: estimate, queue, actions, and history. */
+  async orderExtras(order: Order, history?: readonly OrderEvent[]): Promise<OrderExtras> {
     const launch = await this.launch(order.launchId);
     const t = launch ? findTrim(launch, order.trim) : undefined;
     let estimate: { weeksMin: number; weeksMax: number; basis: string } | null = null;
@@ -322,8 +383,8 @@ export class Launchday {
       if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
     const actions = allowedActions(order, await this.windows(), this.deps.clock.nowMs());
-    const history = await this.deps.store.orderEvents(order.orderId);
-    return { estimate, queue, actions, history };
+    return { estimate, queue, actions,
+      history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }
 
   // ---------- operator ----------

@@ -27,6 +27,8 @@ export interface PlaceOutcome {
   readonly order: Order;
   /** True when the key was seen before: the earlier order is returned and nothing is created. */
   readonly replay: boolean;
+  /** A new order's whole history, so the reply need not read it back. */
+  readonly history?: readonly OrderEvent[];
 }
 
 export type OrderAction =
@@ -144,11 +146,14 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
         requestHash: c.requestHash });
       known.set(idKey, order);
       active.set(activeKey, activeOrders + 1);
-      if (c.launch.locksOnPayment) lockNow.push(order);
-      else writes.change(null, order, { atMs: nowMs, type: 'placed', actor: `buyer:${c.accountId}`,
+      if (c.launch.locksOnPayment) {
+        lockNow.push(order);
+        return ok({ order, replay: false });
+      }
+      writes.change(null, order, { atMs: nowMs, type: 'placed', actor: `buyer:${c.accountId}`,
         detail: { ...configDetail(order), deposit_fen: order.depositFen,
           payment_reference: depositReference(c.accountId, c.idempotencyKey, c.requestHash) } });
-      return ok({ order, replay: false });
+      return ok({ order, replay: false, history: [writes.events.at(-1)!] });
     });
     // Founder's editions lock on payment: they take their queue place in the same transaction.
     const places = await assignPlaces(tx, lockNow);
@@ -160,8 +165,12 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
         actor: `buyer:${o.accountId}`, detail: { ...configDetail(o), queue_place: locked.queuePlace } });
     });
     await writes.flush(tx);
-    return results.map((r) => (r.ok && lockedById.has(r.value.order.orderId)
-      ? ok({ ...r.value, order: lockedById.get(r.value.order.orderId)! }) : r));
+    const events = new Map(writes.events.map((e) => [e.orderId, e]));
+    return results.map((r) => {
+      const locked = r.ok ? lockedById.get(r.value.order.orderId) : undefined;
+      return locked ? ok({ order: locked, replay: false, history: [events.get(locked.orderId)!] })
+        : r;
+    });
   };
 
   async function applyAction(tx: StoreTx, writes: Writes, order: Order, cmd: OrderCommand,

@@ -2,6 +2,7 @@
 // that keeps the provider's contract: a charge is identified by the caller's reference, so a
 // retried charge returns the first answer instead of taking the money twice.
 import { createHash } from 'node:crypto';
+import { sign } from './payment-signature.js';
 
 export type ChargeResult =
   | { readonly status: 'approved'; readonly paymentId: string }
@@ -10,7 +11,10 @@ export type ChargeResult =
 export interface PaymentProvider {
   /** Takes a deposit. Uncaptured charges (no order committed) are voided by `refund`. */
   charge(req: { reference: string; amountFen: number; payer: string }): Promise<ChargeResult>;
-  /** Returns money for a reference; refunding the same reference twice returns it once. */
+  /**
+   * Asks for money back for a reference; refunding the same reference twice returns it once.
+   * Accepted here; the provider confirms later with a signed `refund.succeeded` notification.
+   */
   refund(req: { reference: string; amountFen: number }): Promise<void>;
 }
 
@@ -24,15 +28,90 @@ export function depositReference(accountId: string, idempotencyKey: string,
 export interface SandboxOptions {
   /** Payers whose charges the sandbox declines, to exercise the decline path. */
   readonly declinePayers?: ReadonlySet<string>;
+  /** Delay before a refund's notification is sent (ms), as [least, most]. */
+  readonly notifyDelayMs?: readonly [number, number];
+  /** Share of notifications sent very late (ten times the longest delay). */
+  readonly lateShare?: number;
+  /** Share of notifications sent twice. */
+  readonly duplicateShare?: number;
+  /** Delivery attempts per notification before the sandbox gives up on it. */
+  readonly deliveryAttempts?: number;
+  readonly random?: () => number;
 }
 
-/** In-memory sandbox: approves inside the call, remembers every reference. */
+/** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
+export type Deliver = (body: string, headers: Record<string, string>) => Promise<number>;
+
+/**
+ * In-memory sandbox that keeps the real provider's contract: a charge is approved inside the
+ * call; a refund is accepted at once and settled later by a signed notification, sometimes
+ * late, sometimes twice, retried until the receiver answers 2xx.
+ */
 export class SandboxPaymentProvider implements PaymentProvider {
   readonly charges = new Map<string, { amountFen: number; result: ChargeResult }>();
   readonly refunds = new Map<string, number>();
+  /** Notifications the receiver has acknowledged (duplicates included). */
+  delivered = 0;
   #next = 0;
+  #deliver: Deliver | null = null;
+  #secret = '';
+  readonly #waiting: Array<() => void> = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: SandboxOptions = {}) {}
+
+  /** Starts delivering notifications, signed with the secret both sides share. */
+  connect(secret: string, deliver: Deliver): void {
+    this.#secret = secret;
+    this.#deliver = deliver;
+    for (const send of this.#waiting.splice(0)) send();
+  }
+
+  /** Stops every delivery still scheduled. */
+  close(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#deliver = null;
+  }
+
+  #later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    this.#timers.add(t);
+  }
+
+  #notify(reference: string, amountFen: number): void {
+    const random = this.options.random ?? Math.random;
+    const [least, most] = this.options.notifyDelayMs ?? [50, 500];
+    const delay = (): number => {
+      const ms = least + random() * (most - least);
+      return random() < (this.options.lateShare ?? 0.1) ? ms + most * 10 : ms;
+    };
+    const body = JSON.stringify({ event_id: `evt_${++this.#next}`, type: 'refund.succeeded',
+      reference, amount_fen: amountFen, occurred_at: new Date().toISOString() });
+    const copies = random() < (this.options.duplicateShare ?? 0.1) ? 2 : 1;
+    for (let i = 0; i < copies; i++) this.#later(delay(), () => this.#send(body, 1));
+  }
+
+  #send(body: string, attempt: number): void {
+    if (!this.#deliver) {
+      this.#waiting.push(() => this.#send(body, attempt));
+      return;
+    }
+    const headers = { 'content-type': 'application/json',
+      'payment-signature': sign(this.#secret, Date.now(), body) };
+    this.#deliver(body, headers).then((status) => {
+      if (status >= 200 && status < 300) this.delivered++;
+      else throw new Error(`status ${status}`);
+    }).catch(() => {
+      if (attempt < (this.options.deliveryAttempts ?? 8)) {
+        this.#later(100 * 2 ** attempt, () => this.#send(body, attempt + 1));
+      }
+    });
+  }
 
   async charge(req: { reference: string; amountFen: number; payer: string }):
     Promise<ChargeResult> {
@@ -47,6 +126,8 @@ export class SandboxPaymentProvider implements PaymentProvider {
   }
 
   async refund(req: { reference: string; amountFen: number }): Promise<void> {
-    if (!this.refunds.has(req.reference)) this.refunds.set(req.reference, req.amountFen);
+    if (this.refunds.has(req.reference)) return;
+    this.refunds.set(req.reference, req.amountFen);
+    this.#notify(req.reference, req.amountFen);
   }
 }

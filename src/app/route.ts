@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Order } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { Json } from './http-io.js';
+import type { OrderEvent } from '../store/store.js';
 import type { Caller, Launchday } from './launchday.js';
 import { orderView } from './views.js';
 
@@ -14,6 +15,8 @@ export interface Ctx {
   readonly caller: Caller | null;
   readonly app: Launchday;
   body(): Promise<Result<Json>>;
+  /** The raw body, for a caller that signs it. */
+  text(): Promise<Result<string>>;
 }
 
 /** A handler answers with a status and body, or a refusal; or writes the reply itself (null). */
@@ -26,6 +29,8 @@ export interface Route {
   readonly path: string;
   readonly access: Access;
   readonly handler: Handler;
+  /** A larger body than the default, for the few routes that need one. */
+  readonly bodyLimit?: 'import';
 }
 
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>
@@ -43,8 +48,8 @@ export const parseTime = (name: string, v: string | undefined): Result<number | 
   return Number.isNaN(ms) ? refuse('invalid_request', `"${name}" must be an ISO date-time.`) : ok(ms);
 };
 
-export async function orderReply(app: Launchday, order: Order,
-  status = 200, headers?: Record<string, string>): Promise<Reply> {
-  return reply(status, orderView(order, await app.orderExtras(order)), headers);
+export async function orderReply(app: Launchday, order: Order, status = 200,
+  headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
+  return reply(status, orderView(order, await app.orderExtras(order, history)), headers);
 }
 

@@ -2,6 +2,7 @@
 // of the SU7, SU7 Ultra and YU7 launches. Option prices are illustrative; trims and deposits are
 // as reported (see DOMAIN.md).
 import type { City, Launch, OptionSpec, Trim } from './launch.js';
+import type { ChangeWindow } from './order.js';
 
 const yuan = (n: number): number => n * 100;
 
@@ -101,8 +102,8 @@ const SU7_TRIMS = [
 // estimates: Standard 57-60 weeks, Pro 50-53, Max 37-40.
 const YU7_TRIMS = [
   trim('standard', 'YU7 Standard', 'YU7 标准版', 253500, 1100, 3),
-  trim('pro', 'YU7 Pro', 'YU7 Pro', 279900, 1450, 3),
-  trim('max', 'YU7 Max', 'YU7 Max', 329900, 2900, 3),
+  trim('pro', 'YU7 Pro', 'YU7 Pro', 279900, 1520, 3),
+  trim('max', 'YU7 Max', 'YU7 Max', 329900, 3100, 3),
 ];
 
 export const DEMO_LAUNCH_ID = 'yu7-demo';
@@ -130,4 +131,18 @@ export function seedLaunches(demoOpensAtMs: number): Launch[] {
     { ...yu7, launchId: DEMO_LAUNCH_ID, name: 'Xiaomi YU7 (demonstration)',
       nameZh: '小米YU7（演示）', opensAtMs: demoOpensAtMs },
   ];
+}
+
+/**
+ * The reported model switch: locked, undelivered SU7 and SU7 Ultra orders could move to YU7,
+ * deposit carried over, from 22:00 on 26 June to 24:00 on 29 June 2025 (UTC+8). A switch is a
+ * new configuration, so the window allows the trim and options to change with the model.
+ */
+export function seedChangeWindows(): ChangeWindow[] {
+  return ['su7-2024', 'su7-ultra-2025'].map((from) => ({
+    windowId: `win_${from}-to-yu7`, fromLaunchId: from, toLaunchId: 'yu7-2025',
+    opensAtMs: Date.parse('2025-06-26T14:00:00Z'), closesAtMs: Date.parse('2025-06-29T16:00:00Z'),
+    allows: ['model', 'trim', 'colour', 'wheels', 'extras'], closedAtMs: null,
+    createdBy: 'seed', createdAtMs: Date.parse('2025-06-26T14:00:00Z'),
+  }));
 }

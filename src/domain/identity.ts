@@ -64,3 +64,19 @@ export function validateName(raw: string): Result<string> {
 export function maskIdNumber(id: string): string {
   return `${id.slice(0, 6)}********${id.slice(14, 17).replace(/./g, '*')}${id[17]}`;
 }
+
+/** Builds a valid identity number from its parts: for test data and the launch simulator. */
+export function composeIdNumber(region: string, birthYyyymmdd: string, sequence: number): string {
+  const first17 = `${region}${birthYyyymmdd}${String(sequence).padStart(3, '0')}`;
+  return first17 + idCheckCharacter(first17);
+}
+
+/** The n-th of a series of distinct valid identity numbers and mobile numbers. */
+export function syntheticIdentity(n: number): { phone: string; idNumber: string } {
+  const birth = new Date(Date.UTC(1960, 0, 1) + Math.floor(n / 1000) * 86_400_000);
+  const yyyymmdd = birth.toISOString().slice(0, 10).replaceAll('-', '');
+  return {
+    phone: `13${String(n).padStart(9, '0')}`,
+    idNumber: composeIdNumber('110105', yyyymmdd, n % 1000),
+  };
+}

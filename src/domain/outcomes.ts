@@ -87,6 +87,8 @@ export const outcomes = {
     message: 'The change window needs a from launch, an opening before its closing, and allows.' },
   clock_not_simulated: { status: 409, transient: false,
     message: 'The clock can only be moved when launchday runs with the simulated clock.' },
+  signature_invalid: { status: 401, transient: false,
+    message: 'The notification is not signed with the shared payment secret, or is too old.' },
   overloaded: { status: 503, transient: true,
     message: 'We are holding your place: too many requests right now. Retry after the pause.' },
   internal_error: { status: 500, transient: true,

@@ -1,5 +1,500 @@
-export class PostgresStore {
-  static async open(_url: string): Promise<never> {
-    throw new Error('not yet');
+// The shared store: one PostgreSQL database for several API processes. Every batch operation is
+// one round trip with array parameters (unnest), so a group commit of thousands of orders costs
+// a handful of statements and never meets the 65,535 bind-parameter limit. Invariants that span
+// processes rest on row locks taken inside the transaction (lockAccounts, ordersForUpdate,
+// dueFirmOrders, takeNumbers), and transactions that lose a deadlock or a serialisation race are
+// run again.
+import { strict as assert } from 'node:assert';
+import { randomInt } from 'node:crypto';
+import pg from 'pg';
+import type { CounterDelta } from '../domain/launch-stats.js';
+import type { Launch } from '../domain/launch.js';
+import type { ChangeWindow, Order } from '../domain/order.js';
+import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
+import { migrations } from './sql-schema.js';
+import type {
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, Store, StoreTx,
+} from './store.js';
+
+/** Connections each store holds at most: one per concurrent transaction or read. */
+const POOL_CONNECTIONS_MAX = 10;
+/** Attempts of one transaction that keeps losing deadlocks or serialisation races. */
+const TRANSACTION_ATTEMPTS_MAX = 5;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** SQLSTATEs after which the whole transaction may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/** The array type of each order column, for inserts and updates through unnest. */
+const ORDER_COLUMN_TYPES: Record<(typeof ORDER_COLUMNS)[number], string> = {
+  order_id: 'text', account_id: 'text', launch_id: 'text', model_id: 'text', trim: 'text',
+  options: 'text', city: 'text', status: 'text', price_fen: 'bigint', deposit_fen: 'bigint',
+  deposit_state: 'text', created_at_ms: 'bigint', cooling_off_ends_at_ms: 'bigint',
+  locked_at_ms: 'bigint', cancelled_at_ms: 'bigint', queued_at_ms: 'bigint',
+  queue_place: 'bigint', trim_seq: 'bigint', changed_in_window_id: 'text',
+  idempotency_key: 'text', request_hash: 'text', version: 'integer',
+};
+const ORDER_UNNEST = `unnest(${ORDER_COLUMNS.map((c, i) => `$${i + 1}::${ORDER_COLUMN_TYPES[c]}[]`)
+  .join(', ')})`;
+const ORDER_INSERT = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) SELECT * FROM ${
+  ORDER_UNNEST}`;
+const ORDER_UPDATE = `UPDATE orders AS o SET ${ORDER_COLUMNS.slice(1).map((c) => `${c} = u.${c}`)
+  .join(', ')} FROM ${ORDER_UNNEST} AS u(${ORDER_COLUMNS.join(', ')}) `
+  + 'WHERE o.order_id = u.order_id';
+
+/** Column-wise arrays of the orders: one array parameter per column. */
+function orderColumns(orders: readonly Order[]): unknown[][] {
+  const cols: unknown[][] = ORDER_COLUMNS.map(() => []);
+  for (const o of orders) orderToValues(o).forEach((v, i) => cols[i]!.push(v));
+  return cols;
+}
+
+// pg hands BIGINT over as a string because it may exceed 2^53; milliseconds and fen never do,
+// and a value that did would be a bug worth stopping for.
+function parseBigint(text: string): number {
+  const n = Number(text);
+  assert.ok(Number.isSafeInteger(n), `BIGINT ${text} is beyond a safe integer`);
+  return n;
+}
+const types = {
+  getTypeParser: ((oid: number, format?: string) => (oid === pg.types.builtins.INT8
+    ? parseBigint : pg.types.getTypeParser(oid, format as 'text'))) as
+    typeof pg.types.getTypeParser,
+};
+
+function accountFromRow(r: Record<string, unknown> | undefined): Account | null {
+  if (!r) return null;
+  return { accountId: String(r.account_id), phone: String(r.phone), name: String(r.name),
+    idNumber: String(r.id_number), createdAtMs: Number(r.created_at_ms) };
+}
+
+const byOrderId = (rows: OrderRow[]): Map<string, Order> =>
+  new Map(rows.map((r) => [String(r.order_id), rowToOrder(r)]));
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function rows<R = Record<string, unknown>>(db: Queryable, sql: string,
+  params: unknown[] = []): Promise<R[]> {
+  return (await db.query(sql, params)).rows as R[];
+}
+
+class PostgresTx implements StoreTx {
+  constructor(private readonly c: pg.PoolClient, private readonly shard: number) {}
+
+  async insertAccount(a: Account, tokenHash: string): Promise<void> {
+    await this.c.query('INSERT INTO accounts VALUES ($1, $2, $3, $4, $5)',
+      [a.accountId, a.phone, a.name, a.idNumber, a.createdAtMs]);
+    await this.insertToken(tokenHash, a.accountId, a.createdAtMs);
+  }
+
+  async registered(phones: readonly string[], idNumbers: readonly string[]) {
+    const found = { phones: new Set<string>(), idNumbers: new Set<string>() };
+    if (phones.length > 0) {
+      for (const r of await rows<{ phone: string }>(this.c,
+        'SELECT phone FROM accounts WHERE phone = ANY($1::text[])', [phones])) {
+        found.phones.add(r.phone);
+      }
+    }
+    if (idNumbers.length > 0) {
+      for (const r of await rows<{ id_number: string }>(this.c,
+        'SELECT id_number FROM accounts WHERE id_number = ANY($1::text[])', [idNumbers])) {
+        found.idNumbers.add(r.id_number);
+      }
+    }
+    return found;
+  }
+
+  async insertToken(tokenHash: string, accountId: string, atMs: number): Promise<void> {
+    await this.c.query('INSERT INTO tokens VALUES ($1, $2, $3)', [tokenHash, accountId, atMs]);
+  }
+
+  async putCode(c: OneTimeCode): Promise<void> {
+    await this.c.query('INSERT INTO one_time_codes VALUES ($1, $2, $3, $4) ON CONFLICT (phone) '
+      + 'DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at_ms = EXCLUDED.expires_at_ms, '
+      + 'attempts = EXCLUDED.attempts', [c.phone, c.codeHash, c.expiresAtMs, c.attempts]);
+  }
+
+  async getCode(phone: string): Promise<OneTimeCode | null> {
+    const [r] = await rows(this.c, 'SELECT * FROM one_time_codes WHERE phone = $1', [phone]);
+    return r ? { phone, codeHash: String(r.code_hash), expiresAtMs: Number(r.expires_at_ms),
+      attempts: Number(r.attempts) } : null;
+  }
+
+  async deleteCode(phone: string): Promise<void> {
+    await this.c.query('DELETE FROM one_time_codes WHERE phone = $1', [phone]);
+  }
+
+  // Locks are taken in one sorted pass, so two transactions over overlapping sets of accounts
+  // always meet in the same order and cannot deadlock each other here.
+  async lockAccounts(accountIds: readonly string[]): Promise<void> {
+    if (accountIds.length === 0) return;
+    await this.c.query('SELECT account_id FROM accounts WHERE account_id = ANY($1::text[]) '
+      + 'ORDER BY account_id FOR UPDATE', [accountIds]);
+  }
+
+  async ordersByIdempotency(refs: readonly IdempotencyRef[]): Promise<Order[]> {
+    if (refs.length === 0) return [];
+    const found = await rows<OrderRow>(this.c, 'SELECT * FROM orders WHERE '
+      + '(account_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+    [refs.map((r) => r.accountId), refs.map((r) => r.key)]);
+    const byRef = new Map(found.map((r) =>
+      [`${String(r.account_id)}\u0000${String(r.idempotency_key)}`, rowToOrder(r)]));
+    return refs.flatMap((r) => byRef.get(`${r.accountId}\u0000${r.key}`) ?? []);
+  }
+
+  async activeOrderCounts(launchId: string, accountIds: readonly string[]) {
+    const out = new Map<string, number>();
+    if (accountIds.length === 0) return out;
+    for (const r of await rows<{ account_id: string; n: number }>(this.c,
+      'SELECT account_id, count(*) AS n FROM orders WHERE account_id = ANY($2::text[]) '
+      + "AND launch_id = $1 AND status <> 'cancelled' GROUP BY account_id",
+      [launchId, accountIds])) out.set(r.account_id, r.n);
+    return out;
+  }
+
+  async ordersForUpdate(orderIds: readonly string[]): Promise<Order[]> {
+    if (orderIds.length === 0) return [];
+    const found = byOrderId(await rows<OrderRow>(this.c, 'SELECT * FROM orders '
+      + 'WHERE order_id = ANY($1::text[]) ORDER BY order_id FOR UPDATE', [orderIds]));
+    return orderIds.flatMap((id) => found.get(id) ?? []);
+  }
+
+  // The rows are locked: two processes sweeping at once must not both lock the same order.
+  // The second waits, then sees the order no longer firm and leaves it out.
+  async dueFirmOrders(nowMs: number, limit: number): Promise<Order[]> {
+    return (await rows<OrderRow>(this.c, "SELECT * FROM orders WHERE status = 'firm' "
+      + 'AND cooling_off_ends_at_ms <= $1 ORDER BY cooling_off_ends_at_ms, order_id LIMIT $2 '
+      + 'FOR UPDATE', [nowMs, limit])).map(rowToOrder);
+  }
+
+  async insertOrders(orders: readonly Order[]): Promise<void> {
+    if (orders.length === 0) return;
+    await this.c.query(ORDER_INSERT, orderColumns(orders));
+  }
+
+  async updateOrders(orders: readonly Order[]): Promise<void> {
+    // The last version of an order given twice wins, as it would written one by one.
+    const unique = [...new Map(orders.map((o) => [o.orderId, o])).values()];
+    if (unique.length === 0) return;
+    const r = await this.c.query(ORDER_UPDATE, orderColumns(unique));
+    if (r.rowCount !== unique.length) {
+      throw new Error(`${unique.length - (r.rowCount ?? 0)} orders vanished during update`);
+    }
+  }
+
+  async insertEvents(events: readonly OrderEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // Ordinality keeps event ids, and so the history of each order, in the order given.
+    await this.c.query('INSERT INTO order_events (order_id, at_ms, type, actor, detail) '
+      + 'SELECT order_id, at_ms, type, actor, detail FROM unnest($1::text[], $2::bigint[], '
+      + '$3::text[], $4::text[], $5::text[]) WITH ORDINALITY '
+      + 'AS e(order_id, at_ms, type, actor, detail, n) ORDER BY n',
+    [events.map((e) => e.orderId), events.map((e) => e.atMs), events.map((e) => e.type),
+      events.map((e) => e.actor), events.map((e) => JSON.stringify(e.detail))]);
+  }
+
+  async takeNumbers(sequence: string, count: number): Promise<number> {
+    const [r] = await rows<{ last: number }>(this.c, 'INSERT INTO sequences AS s (name, last) '
+      + 'VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last = s.last + EXCLUDED.last '
+      + 'RETURNING last', [sequence, count]);
+    return r!.last - count + 1;
+  }
+
+  async releaseSeq(trimKey: string, seq: number): Promise<void> {
+    await this.c.query('INSERT INTO released_seqs VALUES ($1, $2)', [trimKey, seq]);
+  }
+
+  async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
+    // One row may be touched once per statement: add up repeats of a counter first.
+    const sums = new Map<string, CounterDelta>();
+    for (const d of deltas) {
+      const id = `${d.launchId}\u0000${d.key}`;
+      sums.set(id, { ...d, delta: (sums.get(id)?.delta ?? 0) + d.delta });
+    }
+    if (sums.size === 0) return;
+    const all = [...sums.values()];
+    await this.c.query('INSERT INTO counters AS c (launch_id, key, shard, value) '
+      + 'SELECT l, k, $3, v FROM unnest($1::text[], $2::text[], $4::bigint[]) AS d(l, k, v) '
+      + 'ON CONFLICT (launch_id, key, shard) DO UPDATE SET value = c.value + EXCLUDED.value',
+    [all.map((d) => d.launchId), all.map((d) => d.key), this.shard, all.map((d) => d.delta)]);
+  }
+
+  async putLaunch(launch: Launch): Promise<void> {
+    await this.c.query('INSERT INTO launches VALUES ($1, $2) ON CONFLICT (launch_id) '
+      + 'DO UPDATE SET doc = EXCLUDED.doc', [launch.launchId, JSON.stringify(launch)]);
+  }
+
+  async putChangeWindow(w: ChangeWindow): Promise<void> {
+    await this.c.query('INSERT INTO change_windows VALUES ($1, $2) ON CONFLICT (window_id) '
+      + 'DO UPDATE SET doc = EXCLUDED.doc', [w.windowId, JSON.stringify(w)]);
+  }
+
+  async changeWindows(): Promise<ChangeWindow[]> {
+    return changeWindows(this.c);
+  }
+
+  async appendAudit(e: AuditEntry): Promise<void> {
+    await this.c.query('INSERT INTO audit_log (at_ms, actor, action, detail) '
+      + 'VALUES ($1, $2, $3, $4)', [e.atMs, e.actor, e.action, JSON.stringify(e.detail)]);
+  }
+
+  async queuePayment(op: PaymentOp): Promise<void> {
+    await this.c.query('INSERT INTO payment_outbox (op_id, kind, reference, order_id, '
+      + 'amount_fen, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)',
+      [op.opId, op.kind, op.reference, op.orderId, op.amountFen, op.createdAtMs]);
+  }
+
+  async markPaymentsSent(opIds: readonly string[], atMs: number): Promise<void> {
+    if (opIds.length === 0) return;
+    await this.c.query('UPDATE payment_outbox SET sent_at_ms = $1 WHERE op_id = ANY($2::text[])',
+      [atMs, opIds]);
+  }
+
+  async recordNotification(eventId: string, type: string, reference: string, atMs: number):
+    Promise<boolean> {
+    const r = await this.c.query('INSERT INTO payment_notifications VALUES ($1, $2, $3, $4) '
+      + 'ON CONFLICT (event_id) DO NOTHING', [eventId, type, reference, atMs]);
+    return r.rowCount === 1;
+  }
+
+  async settleRefund(reference: string, atMs: number): Promise<string | null> {
+    const r = await rows<{ order_id: string }>(this.c, 'UPDATE payment_outbox SET '
+      + "settled_at_ms = $1 WHERE reference = $2 AND kind = 'refund' AND settled_at_ms IS NULL "
+      + 'RETURNING order_id', [atMs, reference]);
+    return r[0]?.order_id ?? null;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.c.query('INSERT INTO meta VALUES ($1, $2) ON CONFLICT (key) '
+      + 'DO UPDATE SET value = EXCLUDED.value', [key, value]);
+  }
+}
+
+async function changeWindows(db: Queryable): Promise<ChangeWindow[]> {
+  return (await rows<{ doc: string }>(db, 'SELECT doc FROM change_windows ORDER BY window_id'))
+    .map((r) => JSON.parse(r.doc));
+}
+
+/** A connection whose ROLLBACK failed: it must be dropped, not handed to the next caller. */
+class BrokenConnection extends Error {}
+
+/** Runs `fn` in BEGIN ... COMMIT on one client; ROLLBACK and rethrow on any failure. */
+async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await fn();
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch {
+      throw new BrokenConnection('ROLLBACK failed', { cause: err });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Creates the schema and applies the missing migrations, each in its own transaction. An
+ * advisory lock held to the end of each transaction makes a second process starting at the
+ * same moment wait, then find the work done.
+ */
+async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
+  const lockKey = `launchday.migrate:${schema ?? ''}`;
+  const client = await pool.connect();
+  try {
+    const lock = (): Promise<unknown> =>
+      client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey]);
+    await inTransaction(client, async () => {
+      await lock();
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY '
+        + 'KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
+    });
+    for (const m of migrations) {
+      await inTransaction(client, async () => {
+        await lock();
+        const done = await client.query('SELECT 1 FROM schema_migrations WHERE version = $1',
+          [m.version]);
+        if (done.rowCount !== 0) return;
+        await client.query(m.sql('postgres'));
+        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)',
+          [m.version, m.name, Date.now()]);
+      });
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Adds server settings to those an `options` parameter of the URL may carry. pg lets the URL's
+ * `options` replace the pool's, so they are moved out of the URL and merged, ours last.
+ */
+function withSettings(url: string, settings: readonly string[]):
+  { connectionString: string; options: string } {
+  if (!/[?&]options=/.test(url)) return { connectionString: url, options: settings.join(' ') };
+  const parsed = new URL(url);
+  const given = parsed.searchParams.get('options') ?? '';
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), options: [given, ...settings].join(' ').trim() };
+}
+
+export interface PostgresStoreOptions {
+  /** A schema of its own (created if missing) instead of the connection's default. */
+  readonly schema?: string;
+}
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  /** The counter shard this instance writes, so processes never queue on one counter row. */
+  readonly shard = randomInt(0, 2 ** 31 - 1);
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const schema = options.schema ?? null;
+    if (schema !== null) {
+      assert.ok(/^[a-z_][a-z0-9_]{0,62}$/.test(schema), `schema "${schema}" is not a plain name`);
+    }
+    // synchronous_commit is stated, not inherited: a commit that returns is on disk.
+    const settings = ['-c synchronous_commit=on'];
+    if (schema !== null) settings.push(`-c search_path=${schema}`);
+    const connection = withSettings(url, settings);
+    const pool = new pg.Pool({ ...connection, max: POOL_CONNECTIONS_MAX,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types });
+    // An idle connection that dies (database restart) must not crash the process.
+    pool.on('error', () => undefined);
+    try {
+      await migrate(pool, schema);
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
+    return new PostgresStore(pool);
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await inTransaction(client, () => fn(new PostgresTx(client, this.shard)));
+      } catch (err) {
+        if (err instanceof BrokenConnection) broken = err;
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && RETRYABLE.has(code) && !broken
+          && attempt < TRANSACTION_ATTEMPTS_MAX) continue;
+        throw broken ? (err as Error).cause : err;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  async launches(): Promise<Launch[]> {
+    return (await rows<{ doc: string }>(this.pool, 'SELECT doc FROM launches ORDER BY launch_id'))
+      .map((r) => JSON.parse(r.doc));
+  }
+
+  async #account(where: string, value: string): Promise<Account | null> {
+    const [r] = await rows(this.pool, `SELECT * FROM accounts WHERE ${where} = $1`, [value]);
+    return accountFromRow(r);
+  }
+
+  async accountByToken(tokenHash: string): Promise<Account | null> {
+    const [r] = await rows(this.pool, 'SELECT a.* FROM tokens t JOIN accounts a '
+      + 'USING (account_id) WHERE t.token_hash = $1', [tokenHash]);
+    return accountFromRow(r);
+  }
+
+  accountByPhone(phone: string): Promise<Account | null> {
+    return this.#account('phone', phone);
+  }
+
+  accountByIdNumber(idNumber: string): Promise<Account | null> {
+    return this.#account('id_number', idNumber);
+  }
+
+  accountById(accountId: string): Promise<Account | null> {
+    return this.#account('account_id', accountId);
+  }
+
+  async order(orderId: string): Promise<Order | null> {
+    const [r] = await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE order_id = $1',
+      [orderId]);
+    return r ? rowToOrder(r) : null;
+  }
+
+  async orderByIdempotency(ref: IdempotencyRef): Promise<Order | null> {
+    const [r] = await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
+      + 'AND idempotency_key = $2', [ref.accountId, ref.key]);
+    return r ? rowToOrder(r) : null;
+  }
+
+  async ordersOfAccount(accountId: string, limit: number): Promise<Order[]> {
+    return (await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
+      + 'ORDER BY created_at_ms DESC, order_id DESC LIMIT $2', [accountId, limit]))
+      .map(rowToOrder);
+  }
+
+  async ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]> {
+    return (await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE launch_id = $1 '
+      + 'AND order_id > $2 ORDER BY order_id LIMIT $3', [launchId, afterOrderId, limit]))
+      .map(rowToOrder);
+  }
+
+  async orderEvents(orderId: string): Promise<OrderEvent[]> {
+    return (await rows(this.pool, 'SELECT * FROM order_events WHERE order_id = $1 '
+      + 'ORDER BY event_id', [orderId])).map((r) => ({
+      orderId, atMs: Number(r.at_ms), type: String(r.type), actor: String(r.actor),
+      detail: JSON.parse(String(r.detail)),
+    }));
+  }
+
+  async counters(launchId: string): Promise<Map<string, number>> {
+    const found = await rows<{ key: string; value: number }>(this.pool, 'SELECT key, '
+      + 'sum(value)::bigint AS value FROM counters WHERE launch_id = $1 GROUP BY key', [launchId]);
+    return new Map(found.map((r) => [r.key, r.value]));
+  }
+
+  changeWindows(): Promise<ChangeWindow[]> {
+    return changeWindows(this.pool);
+  }
+
+  async releasedBefore(trimKey: string, seq: number): Promise<number> {
+    const [r] = await rows<{ n: number }>(this.pool, 'SELECT count(*) AS n FROM released_seqs '
+      + 'WHERE trim_key = $1 AND seq < $2', [trimKey, seq]);
+    return r!.n;
+  }
+
+  async pendingPayments(limit: number): Promise<PaymentOp[]> {
+    return (await rows(this.pool, 'SELECT * FROM payment_outbox WHERE sent_at_ms IS NULL '
+      + 'ORDER BY created_at_ms, op_id LIMIT $1', [limit])).map((r) => ({
+      opId: String(r.op_id), kind: 'refund', reference: String(r.reference),
+      orderId: String(r.order_id), amountFen: Number(r.amount_fen),
+      createdAtMs: Number(r.created_at_ms),
+    }));
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    return (await rows(this.pool, 'SELECT * FROM audit_log ORDER BY entry_id DESC LIMIT $1',
+      [limit])).map((r) => ({
+      atMs: Number(r.at_ms), actor: String(r.actor), action: String(r.action),
+      detail: JSON.parse(String(r.detail)),
+    }));
+  }
+
+  async meta(key: string): Promise<string | null> {
+    const [r] = await rows<{ value: string }>(this.pool, 'SELECT value FROM meta WHERE key = $1',
+      [key]);
+    return r ? r.value : null;
+  }
+
+  /** PostgreSQL has flushed a commit (synchronous_commit = on) before COMMIT returns. */
+  async durable(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.pool.end();
   }
 }

@@ -1,4 +1,6 @@
-// Versioned migrations. Each entry runs once, in order, at start-up, in its own transaction;
+// Versioned migrations. Text ids sort by bytes on both stores (SQLite does by default; on
+// PostgreSQL the order id is COLLATE "C"), so paging by id gives the same order everywhere.
+// Each entry runs once, in order, at start-up, in its own transaction;
 // a migration is never edited after it has shipped: add a new one instead. `bigint` is the
 // PostgreSQL type for milliseconds and fen; SQLite's INTEGER already holds 64 bits.
 
@@ -26,7 +28,7 @@ export const migrations: readonly Migration[] = [
         attempts INTEGER NOT NULL);
       CREATE TABLE launches (launch_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
       CREATE TABLE orders (
-        order_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, launch_id TEXT NOT NULL,
+        order_id TEXT ${d === 'postgres' ? 'COLLATE "C" ' : ''}PRIMARY KEY, account_id TEXT NOT NULL, launch_id TEXT NOT NULL,
         model_id TEXT NOT NULL, trim TEXT NOT NULL, options TEXT NOT NULL, city TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('firm', 'locked', 'cancelled')),
         price_fen ${int(d)} NOT NULL, deposit_fen ${int(d)} NOT NULL,
@@ -62,6 +64,16 @@ export const migrations: readonly Migration[] = [
         created_at_ms ${int(d)} NOT NULL, sent_at_ms ${int(d)});
       CREATE INDEX payment_outbox_pending ON payment_outbox (created_at_ms)
         WHERE sent_at_ms IS NULL;
+    `,
+  },
+  {
+    version: 2,
+    name: 'payment notifications: settled refunds, each notification recorded once',
+    sql: (d) => `
+      ALTER TABLE payment_outbox ADD COLUMN settled_at_ms ${int(d)};
+      CREATE TABLE payment_notifications (
+        event_id TEXT PRIMARY KEY, type TEXT NOT NULL, reference TEXT NOT NULL,
+        received_at_ms ${int(d)} NOT NULL);
     `,
   },
 ];

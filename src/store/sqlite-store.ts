@@ -1,19 +1,28 @@
-// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit is on disk
-// before it returns. Writes use one connection, serialised; reads use a second connection that
+// The embedded store: one SQLite file in WAL mode, with the WAL flushed to disk before a
+// transaction returns. Writes use one connection, serialised; reads use a second connection that
 // only ever sees committed data.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { CounterDelta } from '../domain/launch-stats.js';
 import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
+import { GroupSync } from './group-sync.js';
 import { migrations } from './sql-schema.js';
 import type {
   Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, Store, StoreTx,
 } from './store.js';
 
 type Db = Database.Database;
+
+/** How often the checkpoint worker copies the WAL back into the database file. */
+const CHECKPOINT_INTERVAL_MS = 50;
+/** Commits between the writer's own checkpoints, after which the WAL starts over. */
+const COMMITS_PER_CATCH_UP = 200;
+/** Size the WAL file is cut back to when it starts over. */
+const WAL_BYTES_KEPT = 64 * 1024 * 1024;
 
 const ORDER_INSERT = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (${
   ORDER_COLUMNS.map(() => '?').join(', ')})`;
@@ -162,6 +171,16 @@ class SqliteTx implements StoreTx {
     for (const id of opIds) this.s.paymentSent.run(atMs, id);
   }
 
+  async recordNotification(eventId: string, type: string, reference: string, atMs: number):
+    Promise<boolean> {
+    return this.s.recordNotification.run(eventId, type, reference, atMs).changes === 1;
+  }
+
+  async settleRefund(reference: string, atMs: number): Promise<string | null> {
+    const id = this.s.settleRefund.pluck().get(atMs, reference) as string | undefined;
+    return id ?? null;
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
     this.s.setMeta.run(key, value);
   }
@@ -177,7 +196,9 @@ function prepareWrites(db: Db) {
     getCode: db.prepare('SELECT * FROM one_time_codes WHERE phone = ?'),
     deleteCode: db.prepare('DELETE FROM one_time_codes WHERE phone = ?'),
     byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
-    activeCount: db.prepare("SELECT count(*) FROM orders WHERE account_id = ? AND launch_id = ? "
+    // The unary + keeps SQLite on the (account_id, ...) index: a buyer has a handful of orders,
+    // while the launch_id index would scan every order of the launch.
+    activeCount: db.prepare("SELECT count(*) FROM orders WHERE account_id = ? AND +launch_id = ? "
       + "AND status <> 'cancelled'"),
     order: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
     due: db.prepare("SELECT * FROM orders WHERE status = 'firm' AND cooling_off_ends_at_ms <= ? "
@@ -196,7 +217,12 @@ function prepareWrites(db: Db) {
     windows: db.prepare('SELECT doc FROM change_windows ORDER BY window_id'),
     audit: db.prepare('INSERT INTO audit_log (at_ms, actor, action, detail) VALUES (?, ?, ?, ?)'),
     setMeta: db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)'),
-    queuePayment: db.prepare('INSERT INTO payment_outbox VALUES (?, ?, ?, ?, ?, ?, NULL)'),
+    queuePayment: db.prepare('INSERT INTO payment_outbox (op_id, kind, reference, order_id, '
+      + 'amount_fen, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
+    recordNotification: db.prepare('INSERT INTO payment_notifications VALUES (?, ?, ?, ?) '
+      + 'ON CONFLICT (event_id) DO NOTHING'),
+    settleRefund: db.prepare("UPDATE payment_outbox SET settled_at_ms = ? WHERE reference = ? "
+      + "AND kind = 'refund' AND settled_at_ms IS NULL RETURNING order_id"),
     paymentSent: db.prepare('UPDATE payment_outbox SET sent_at_ms = ? WHERE op_id = ?'),
   };
 }
@@ -210,15 +236,31 @@ export class SqliteStore implements Store {
   readonly #r: ReturnType<typeof prepareReads>;
   /** Transactions run one at a time: the tail of the chain of those waiting. */
   #tail: Promise<unknown> = Promise.resolve();
+  readonly #walPath: string;
+  #walFd: number | null = null;
+  readonly #checkpointer: Worker;
+  #commitsSinceCatchUp = 0;
+  readonly #sync = new GroupSync(() => (this.#walFd ??= openSync(this.#walPath, 'r')));
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, 'launchday.sqlite');
+    this.#walPath = `${file}-wal`;
     this.#writer = new Database(file);
     this.#writer.pragma('journal_mode = WAL');
-    this.#writer.pragma('synchronous = FULL');
+    // NORMAL keeps checkpoints safe but does not flush the WAL at each commit; transaction()
+    // flushes it itself, off the event loop, before it returns. Together that is FULL.
+    this.#writer.pragma('synchronous = NORMAL');
     this.#writer.pragma('busy_timeout = 5000');
+    this.#writer.pragma('foreign_keys = ON');
+    // A worker thread (sqlite-checkpoint-worker.ts) copies the WAL into the database file;
+    // commits never do the bulk of that work. See #catchUp for how the WAL starts over.
+    this.#writer.pragma('wal_autocheckpoint = 0');
+    this.#writer.pragma(`journal_size_limit = ${WAL_BYTES_KEPT}`);
     migrate(this.#writer);
+    this.#checkpointer = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url),
+      { workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS } });
+    this.#checkpointer.unref();
     this.#reader = new Database(file, { readonly: true });
     this.#reader.pragma('busy_timeout = 5000');
     this.#tx = new SqliteTx(prepareWrites(this.#writer));
@@ -231,15 +273,48 @@ export class SqliteStore implements Store {
       try {
         const result = await fn(this.#tx);
         this.#writer.exec('COMMIT');
+        this.#sync.wrote();
+        const due = ++this.#commitsSinceCatchUp >= COMMITS_PER_CATCH_UP;
+        if (due || this.#walBytes() > WAL_BYTES_KEPT) {
+          this.#catchUp();
+        }
         return result;
       } catch (err) {
         if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
         throw err;
       }
     };
-    const result = this.#tail.then(run, run);
-    this.#tail = result.catch(() => undefined);
-    return result;
+    const committed = this.#tail.then(run, run);
+    this.#tail = committed.catch(() => undefined);
+    // The next transaction may run while this one's flush is under way; this one's caller
+    // hears back only once it is on disk.
+    return committed.then(async (result) => {
+      await this.#sync.durable();
+      return result;
+    });
+  }
+
+  durable(): Promise<void> {
+    return this.#sync.durable();
+  }
+
+  /**
+   * The worker's checkpoints run beside a writer that keeps appending, so they never quite
+   * reach the end of the WAL, and the WAL can only start over once one has. Now and then the
+   * writer checkpoints itself, between transactions: the worker has already copied nearly all
+   * of it, so this copies only the last frames, and the next commit starts the WAL over.
+   */
+  #walBytes(): number {
+    return fstatSync(this.#sync.fd()).size;
+  }
+
+  #catchUp(): void {
+    this.#commitsSinceCatchUp = 0;
+    this.#writer.pragma('wal_checkpoint(PASSIVE)');
+  }
+
+  get syncRounds(): number {
+    return this.#sync.rounds;
   }
 
   async launches(): Promise<Launch[]> {
@@ -322,8 +397,15 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.#tail;
+    await this.#sync.durable();
+    const stopped = new Promise((resolve) => this.#checkpointer.once('exit', resolve));
+    // Unreferenced while it runs, so it never keeps a process alive; waited for here.
+    this.#checkpointer.ref();
+    this.#checkpointer.postMessage('stop');
+    await stopped;
     this.#reader.close();
     this.#writer.close();
+    if (this.#walFd !== null) closeSync(this.#walFd);
   }
 }
 
@@ -349,6 +431,6 @@ function prepareReads(db: Db) {
     meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
     pendingPayments: db.prepare('SELECT * FROM payment_outbox WHERE sent_at_ms IS NULL '
-      + 'ORDER BY created_at_ms LIMIT ?'),
+      + 'ORDER BY created_at_ms, op_id LIMIT ?'),
   };
 }

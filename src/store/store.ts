@@ -70,7 +70,10 @@ export interface StoreTx {
   activeOrderCounts(launchId: string, accountIds: readonly string[]): Promise<Map<string, number>>;
   /** The orders, locked against concurrent change until commit. */
   ordersForUpdate(orderIds: readonly string[]): Promise<Order[]>;
-  /** Firm orders whose cooling-off ended at or before `nowMs`, earliest first. */
+  /**
+   * Firm orders whose cooling-off ended at or before `nowMs`, earliest first, locked like
+   * `ordersForUpdate`: two sweeps at once never both take the same order.
+   */
   dueFirmOrders(nowMs: number, limit: number): Promise<Order[]>;
   insertOrders(orders: readonly Order[]): Promise<void>;
   updateOrders(orders: readonly Order[]): Promise<void>;
@@ -88,6 +91,14 @@ export interface StoreTx {
   appendAudit(entry: AuditEntry): Promise<void>;
   queuePayment(op: PaymentOp): Promise<void>;
   markPaymentsSent(opIds: readonly string[], atMs: number): Promise<void>;
+  /**
+   * Records a provider's notification by its event id; false when it was recorded before (the
+   * provider sends some twice).
+   */
+  recordNotification(eventId: string, type: string, reference: string, atMs: number):
+    Promise<boolean>;
+  /** Marks the refund of `reference` settled; its order id, or null if none was waiting. */
+  settleRefund(reference: string, atMs: number): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
 }
 
@@ -95,6 +106,11 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs `fn` in one write transaction: everything commits together, durably, or nothing. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Resolves once everything committed so far is on disk. A read can see a commit a moment
+   * before its flush ends; whoever acknowledges what it read waits for this first.
+   */
+  durable(): Promise<void>;
 
   launches(): Promise<Launch[]>;
   accountByToken(tokenHash: string): Promise<Account | null>;

@@ -1,0 +1,91 @@
+// Builds launchday in-process on a temporary SQLite folder with a simulated clock, and calls it
+// through `inject`, without a port. Time moves only when a test says so.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import inject from 'light-my-request';
+import { loadConfig } from '../src/config.js';
+import { syntheticIdentity } from '../src/domain/identity.js';
+import { SandboxPaymentProvider } from '../src/app/payments.js';
+import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
+
+export const ADMIN = 'test-operator-token-0123456789';
+/** One minute before the YU7 opening (22:00 in Beijing, 26 June 2025). */
+export const BEFORE_YU7 = '2025-06-26T13:59:00.000Z';
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Record<string, unknown>;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  raw?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Harness {
+  readonly ld: LaunchdayInstance;
+  readonly payments: SandboxPaymentProvider;
+  readonly dir: string;
+  call(method: string, path: string, opts?: CallOptions): Promise<Reply>;
+  /** Registers the n-th synthetic buyer; returns its token and account id. */
+  buyer(n: number): Promise<{ token: string; accountId: string; phone: string }>;
+  order(token: string, key: string, body: Record<string, unknown>): Promise<Reply>;
+  tick(seconds: number): Promise<Reply>;
+  /** Closes launchday; with `keepData` the folder stays for a restart. */
+  close(keepData?: boolean): Promise<void>;
+}
+
+export async function harness(env: Record<string, string> = {},
+  payments = new SandboxPaymentProvider()): Promise<Harness> {
+  const dir = env.LAUNCHDAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'launchday-test-'));
+  const config = loadConfig({
+    LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: BEFORE_YU7,
+    LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off', ...env,
+  });
+  const ld = await createLaunchday(config, { payments, log: () => {} });
+  // The sandbox provider's notifications reach this launchday through inject too.
+  if (payments instanceof SandboxPaymentProvider) {
+    payments.connect(ld.paymentSecret, async (payload, headers) => (await inject(
+      ld.handler as never, { method: 'POST', url: '/api/v1/payments/notifications', headers,
+        payload })).statusCode);
+  }
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Reply> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let payload: string | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const r = await inject(ld.handler as never, { method: method as never,
+      url: path.startsWith('/api/') || !path.startsWith('/') ? path : `/api/v1${path}`,
+      headers, ...(payload !== undefined ? { payload } : {}) });
+    let body: unknown = r.payload;
+    if (String(r.headers['content-type'] ?? '').startsWith('application/json')) body = r.json();
+    return { status: r.statusCode, body, headers: r.headers };
+  };
+  return {
+    ld, payments, dir, call,
+    async buyer(n) {
+      const id = syntheticIdentity(n);
+      const r = await call('POST', '/accounts', { body: { phone: id.phone, name: `Buyer ${n}`,
+        id_number: id.idNumber } });
+      if (r.status !== 201) throw new Error(`register ${n}: ${JSON.stringify(r.body)}`);
+      return { token: r.body.token, accountId: r.body.account_id, phone: id.phone };
+    },
+    order: (token, key, body) => call('POST', '/orders', { token, body,
+      headers: { 'idempotency-key': key } }),
+    tick: (seconds) => call('POST', '/admin/clock', { token: ADMIN,
+      body: { advance_seconds: seconds } }),
+    async close(keepData = false) {
+      await ld.close();
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const YU7_MAX = { launch_id: 'yu7-2025', trim: 'max', options: [], city: 'beijing' };

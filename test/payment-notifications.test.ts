@@ -1,0 +1,62 @@
+// Refunds settle through the provider's signed notifications, which come late and sometimes
+// twice: each is taken once, and a forged or stale one is refused.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { SandboxPaymentProvider } from '../src/app/payments.js';
+import { sign } from '../src/app/payment-signature.js';
+import { harness } from './harness.js';
+
+const ORDER = { launch_id: 'yu7-2025', trim: 'pro', options: [], city: 'beijing' };
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('payment notifications', () => {
+  it('settle a refund once even when the provider sends the notification twice', async () => {
+    const payments = new SandboxPaymentProvider({ notifyDelayMs: [5, 20], duplicateShare: 1,
+      lateShare: 0 });
+    const h = await harness({ LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z' }, payments);
+    try {
+      const { token } = await h.buyer(1);
+      const placed = await h.order(token, 'k', ORDER);
+      const cancelled = await h.call('POST', `/orders/${placed.body.order_id}/cancel`,
+        { token, body: {} });
+      assert.equal(cancelled.body.deposit.state, 'refunded');
+      await until('both copies delivered', async () => (payments.delivered >= 2 ? true : undefined));
+      const view = await h.call('GET', `/orders/${placed.body.order_id}`, { token });
+      const settled = view.body.history.filter((e: any) => e.type === 'refund_settled');
+      assert.equal(settled.length, 1, 'the duplicate changed nothing');
+      assert.equal(settled[0].detail.amount_fen, 500_000);
+      assert.equal(payments.refunds.get(payments.charges.keys().next().value!), 500_000);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('refuse a forged or a stale signature', async () => {
+    const h = await harness();
+    try {
+      const body = JSON.stringify({ event_id: 'evt_1', type: 'refund.succeeded',
+        reference: 'dep_1', amount_fen: 1 });
+      const post = (signature: string) => h.call('POST', '/payments/notifications',
+        { raw: body, headers: { 'content-type': 'application/json',
+          'payment-signature': signature } });
+      const forged = await post(sign('not-the-secret-at-all', Date.now(), body));
+      assert.equal(forged.body.error.code, 'signature_invalid');
+      const stale = await post(sign(h.ld.paymentSecret, Date.now() - 10 * 60_000, body));
+      assert.equal(stale.body.error.code, 'signature_invalid');
+      const good = await post(sign(h.ld.paymentSecret, Date.now(), body));
+      assert.deepEqual(good.body, { received: true, duplicate: false });
+      const again = await post(sign(h.ld.paymentSecret, Date.now(), body));
+      assert.deepEqual(again.body, { received: true, duplicate: true });
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+// Runs launchday as a real child process, as an operator would, for crash and restart tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { syntheticIdentity } from '../src/domain/identity.js';
+
+export interface Child {
+  readonly proc: ChildProcess;
+  readonly url: string;
+  readonly output: () => string;
+}
+
+export async function startChild(env: Record<string, string>): Promise<Child> {
+  const proc = spawn(process.execPath, ['dist/src/main.js'], {
+    env: { ...process.env, LAUNCHDAY_PORT: '0', LAUNCHDAY_DEMO_LAUNCH: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => { out += String(d); });
+  proc.stderr!.on('data', (d) => { out += String(d); });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${out}`)), 20_000);
+    proc.stdout!.on('data', () => {
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}:\n${out}`)); });
+  });
+  return { proc, url, output: () => out };
+}
+
+export function killHard(child: Child): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.proc.exitCode !== null) return resolve();
+    child.proc.once('exit', () => resolve());
+    child.proc.kill('SIGKILL');
+  });
+}
+
+export async function api(base: string, method: string, path: string, opts: {
+  token?: string; body?: unknown; headers?: Record<string, string>;
+} = {}): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...opts.headers,
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  return { status: r.status, body: await r.json() };
+}
+
+export async function register(base: string, n: number): Promise<string> {
+  const id = syntheticIdentity(n);
+  const r = await api(base, 'POST', '/accounts',
+    { body: { phone: id.phone, name: `Buyer ${n}`, id_number: id.idNumber } });
+  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  return r.body.token;
+}
