@@ -69,16 +69,22 @@ test('the operator opens a model-switch window from SU7 to YU7', async () => {
   await admin.click('#tab-windows');
   await admin.selectOption('#cw-from', 'su7-2024');
   await admin.selectOption('#cw-to', 'yu7-2025');
-  // A switch to another model is also a new trim, colour, wheels and extras: the server counts
-  // each as a change the window must allow.
-  for (const a of ['model', 'trim', 'colour', 'wheels', 'extras']) await admin.check(`#cw-allow-${a}`);
+  // A switch to another model is also a new trim, colour, wheels and extras (the server checks
+  // each against the window), so ticking "model" ticks those too.
+  await admin.check('#cw-allow-model');
+  for (const a of ['trim', 'colour', 'wheels', 'extras']) assert.ok(await admin.isChecked(`#cw-allow-${a}`), a);
+  assert.equal(await admin.isChecked('#cw-allow-city'), false);
   await admin.click('#cw-form button[type="submit"]');
-  const row = admin.locator('tr[data-window]').first();
-  await row.waitFor();
-  assert.match(await row.textContent() ?? '', /su7-2024 → yu7-2025/);
+  await admin.locator('main .notice-ok').waitFor();
+  // The seeded, historical windows are closed; ours is the one open now.
   const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body.change_windows;
-  assert.equal(windows.length, 1);
-  assert.deepEqual(windows[0].allows, ['trim', 'colour', 'wheels', 'extras', 'model']);
+  const open = windows.filter((w: any) => w.state === 'open');
+  assert.equal(open.length, 1, JSON.stringify(windows));
+  assert.equal(open[0].from_launch_id, 'su7-2024');
+  assert.equal(open[0].to_launch_id, 'yu7-2025');
+  assert.deepEqual([...open[0].allows].sort(), ['colour', 'extras', 'model', 'trim', 'wheels']);
+  const row = admin.locator(`tr[data-window="${open[0].window_id}"]`);
+  assert.match(await row.textContent() ?? '', /su7-2024 → yu7-2025.*open/);
   await screenshots(admin, 'admin-change-windows');
   assert.deepEqual(await unlabelledControls(admin), []);
 });

@@ -102,6 +102,14 @@ function windowsSection() {
   const opens = h('input', { id: 'cw-opens', value: new Date(serverNow()).toISOString(), spellcheck: 'false' });
   const closes = h('input', { id: 'cw-closes', value: new Date(serverNow() + 72 * 3600e3).toISOString(), spellcheck: 'false' });
   const boxes = ALLOWS.map((a) => [a, h('input', { type: 'checkbox', value: a, id: `cw-allow-${a}` })]);
+  // Another model has other trims and options, so a switch is also a new trim, colour, wheels
+  // and extras; the server checks each against the window. Tick them with "model" (the operator
+  // can still untick them).
+  const modelBox = boxes.find(([a]) => a === 'model')[1];
+  modelBox.addEventListener('change', () => {
+    if (!modelBox.checked) return;
+    for (const [a, b] of boxes) if (['trim', 'colour', 'wheels', 'extras'].includes(a)) b.checked = true;
+  });
   const create = async (ev) => {
     ev.preventDefault();
     const body = {
@@ -127,7 +135,8 @@ function windowsSection() {
       h('div', { class: 'row' }, h('div', {}, h('label', { for: 'cw-opens' }, t('cw_opens')), opens),
         h('div', {}, h('label', { for: 'cw-closes' }, t('cw_closes')), closes)),
       h('fieldset', {}, h('legend', {}, t('cw_allows')), h('div', { class: 'row' },
-        boxes.map(([a, b]) => h('label', { class: 'choice' }, b, h('span', {}, t(`allow_${a}`)))))),
+        boxes.map(([a, b]) => h('label', { class: 'choice' }, b, h('span', {}, t(`allow_${a}`))))),
+      h('p', { class: 'hint' }, t('cw_model_hint'))),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('cw_create')))),
     h('section', { class: 'card' }, h('h2', {}, t('cw_list')), windows.length === 0 ? h('p', {}, t('cw_none_yet')) :
       h('div', { class: 'table-wrap' }, h('table', {},

@@ -31,6 +31,10 @@ export const ADMIN_STRINGS = {
   cw_opens: { zh: '开始时间（UTC，ISO 8601）', en: 'Opens (UTC, ISO 8601)' },
   cw_closes: { zh: '结束时间（UTC，ISO 8601）', en: 'Closes (UTC, ISO 8601)' },
   cw_allows: { zh: '允许修改', en: 'Changes allowed' },
+  cw_model_hint: {
+    zh: '勾选“车型”会同时勾选版本、颜色、轮毂和选装：换车型即是新的配置。',
+    en: 'Ticking “Model” also ticks trim, colour, wheels and extras: a new model is a new configuration.',
+  },
   cw_create: { zh: '创建窗口', en: 'Create window' },
   cw_created: { zh: '窗口已创建。', en: 'Window created.' },
   cw_list: { zh: '全部窗口', en: 'All windows' },

@@ -46,6 +46,9 @@ add('invalid_change_window', '改配窗口的设置不正确。', '需要选择�
   'Choose the launch, an opening before the closing, and at least one allowed change.');
 add('internal_error', '服务器出现问题，本次操作未生效。', '请稍后重试；重复提交是安全的。',
   'Something went wrong on our side; nothing was changed.', 'Try again shortly; retrying is safe.');
+add('signature_invalid', '支付通知签名无效。', '此请求只应由支付服务商发送；请联系技术支持。',
+  'The payment notification signature is not valid.',
+  'Only the payment provider sends these; contact technical support.');
 add('admin_only', '此操作仅限运营人员。', '请使用运营令牌登录运营后台。',
   'Only an operator can do this.', 'Paste a valid operator token in the console.');
 add('invalid_phone', '手机号格式不正确。', '请输入以 13–19 开头的 11 位中国大陆手机号。',
