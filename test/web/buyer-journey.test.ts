@@ -113,6 +113,33 @@ test('a double tap places exactly one order, shown with its estimate and cooling
   await screenshots(page, 'orders-firm');
 });
 
+test('a firm order changes colour freely, with the new price and estimate shown first', async () => {
+  const order = (await server.api('GET', '/orders', undefined, token)).body.orders[0];
+  const card = page.locator(`#order-${order.order_id}`);
+  // Keyboard only: focus the button, open with Enter, leave with Escape, open again.
+  await card.locator('button[data-action="change"]').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('dialog[open]').waitFor();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('dialog[open]').count(), 0);
+  await page.keyboard.press('Enter');
+  const dialog = page.locator('dialog[open]');
+  const titanium = (await server.api('GET', `/launches/${DEMO}`)).body.options
+    .find((o: any) => o.option_id === 'colour-titanium');
+  await dialog.getByLabel(titanium.name).check();
+  const newPriceFen = order.price_fen + titanium.price_fen;
+  await dialog.getByText(`New price: ¥${(newPriceFen / 100).toLocaleString('en-GB')}`).waitFor();
+  await dialog.locator('.new-estimate').waitFor();
+  await screenshots(page, 'change-dialog');
+  await dialog.locator('button[data-role="confirm"]').click();
+  await page.locator('main .notice-ok').getByText('The configuration has changed.').waitFor();
+  const changed = (await server.api('GET', `/orders/${order.order_id}`, undefined, token)).body;
+  assert.ok(changed.options.includes('colour-titanium'), JSON.stringify(changed.options));
+  assert.equal(changed.price_fen, newPriceFen);
+  assert.equal(changed.status, 'firm');
+  assert.match(await card.textContent() ?? '', new RegExp(titanium.name));
+});
+
 test('locking shows its consequences and the estimate, then locks on confirmation', async () => {
   const order = (await server.api('GET', '/orders', undefined, token)).body.orders[0];
   const card = page.locator(`#order-${order.order_id}`);

@@ -72,7 +72,24 @@ export async function request(method, path, { body, headers = {}, auth, timeoutM
   };
 }
 
-export const get = (path, opts) => request('GET', path, opts);
+const GET_TRIES_MAX = 6;
+const GET_WAIT_S_MAX = 30;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Reads change nothing, so a busy or unreachable server is simply asked again (honouring
+// Retry-After, else backing off with jitter) before the page is told it failed.
+export async function get(path, opts) {
+  let backoffMs = 1000;
+  for (let i = 1; ; i++) {
+    const result = await request('GET', path, opts);
+    if (result.ok || !transient(result) || i >= GET_TRIES_MAX) return result;
+    const waitMs = result.retryAfterS !== null && Number.isFinite(result.retryAfterS)
+      ? Math.min(Math.max(result.retryAfterS, 0), GET_WAIT_S_MAX) * 1000
+      : backoffMs / 2 + Math.random() * backoffMs;
+    backoffMs = Math.min(backoffMs * 2, 16000);
+    await sleep(waitMs);
+  }
+}
 export const post = (path, body, opts) => request('POST', path, { ...opts, body: body ?? {} });
 export const patch = (path, body, opts) => request('PATCH', path, { ...opts, body });
 
