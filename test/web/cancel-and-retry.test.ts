@@ -96,3 +96,28 @@ test('cancel within cooling-off: the refund is stated before and shown after', a
   assert.equal(await card.locator('button').count(), 0, 'a cancelled order offers no actions');
   await screenshots(page, 'orders-cancelled');
 });
+
+test('a reload while the place is being held resumes the same attempt', async () => {
+  const keys: string[] = [];
+  let calls = 0;
+  await page.route('**/api/v1/orders', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    keys.push(route.request().headers()['idempotency-key'] ?? '');
+    calls += 1;
+    if (calls === 1) {
+      return route.fulfill({ status: 503, headers: { 'Retry-After': '60', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'overloaded', message: 'busy' } }) });
+    }
+    return route.continue();
+  });
+  await page.goto(`${server.url}/configure?launch=${LAUNCH}`);
+  await page.locator('#place-order').click();
+  await page.locator('.holding').waitFor();
+  // The buyer loses patience and reloads: the page picks the attempt up with the same key.
+  await Promise.all([page.waitForURL(/\/orders\?order=/, { timeout: 20000 }), page.reload()]);
+  await page.unroute('**/api/v1/orders');
+  assert.equal(calls, 2);
+  assert.equal(keys[0], keys[1]);
+  const mine = (await server.api('GET', '/orders', undefined, buyer.token)).body.orders;
+  assert.deepEqual(mine.map((o: any) => o.status).sort(), ['cancelled', 'firm']);
+});

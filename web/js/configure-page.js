@@ -146,6 +146,14 @@ if (result.ok) {
 } else failure = result;
 render();
 if (launch) {
+  // An attempt that was under way when the page reloaded is finished, not forgotten: the same
+  // key returns the order if it was placed, or places it now.
+  const pending = pendingAttempt();
+  if (pending && pending.body.launch_id === launchId && token()) {
+    sel = { trim: pending.body.trim, options: [...pending.body.options], city: pending.body.city };
+    render();
+    submit();
+  }
   fetchEstimate();
   // Keep the countdown moving and let the button appear at the opening second.
   setInterval(() => {

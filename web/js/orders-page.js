@@ -14,6 +14,7 @@ let launches = new Map();
 let failure = null;
 let flash = null;           // key of a notice shown after an action
 let lastLoad = 0;
+const openHistory = new Set();  // order ids whose history the buyer has expanded
 
 async function load() {
   const [o, l] = await Promise.all([get('/orders'), get('/launches')]);
@@ -97,7 +98,10 @@ function orderCard(order) {
     h('span', { class: `badge badge-${order.status}` }, t(`status_${order.status}`))),
   h('dl', { class: 'kv' }, kv.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
   actionButtons(order),
-  h('details', {}, h('summary', {}, t('history')),
+  h('details', {
+    open: openHistory.has(order.order_id) || null,
+    ontoggle: (ev) => { if (ev.target.open) openHistory.add(order.order_id); else openHistory.delete(order.order_id); },
+  }, h('summary', {}, t('history')),
     h('ol', { class: 'timeline' }, order.history.map(historyItem))));
 }
 
@@ -235,7 +239,9 @@ function tick() {
   // A firm order locks by itself when cooling-off ends; show it as the server now has it.
   const due = ended || Date.now() - lastLoad > REFRESH_MS;
   if (due && !isDialogOpen() && Date.now() - lastLoad > 5000) {
-    load().then(() => { if (!isDialogOpen()) render(); });
+    // Redraw only when something changed, so a refresh does not move the buyer's focus.
+    const before = JSON.stringify(orders);
+    load().then(() => { if (!isDialogOpen() && JSON.stringify(orders) !== before) render(); });
   }
 }
 
