@@ -91,6 +91,10 @@ test('the operator opens a model-switch window from SU7 to YU7', async () => {
 
 test('the buyer switches the locked SU7 order to YU7 in their page', async () => {
   await signInPage(buyerPage, server.url, buyer.token);
+  await buyerPage.goto(`${server.url}/`);
+  await buyerPage.locator('.launch').first().waitFor();
+  assert.equal(await buyerPage.locator('.launch').count(), 4, 'every seeded launch is listed');
+  await screenshots(buyerPage, 'launches-all');
   await buyerPage.goto(`${server.url}/orders`);
   const card = buyerPage.locator(`#order-${orderId}`);
   await card.waitFor();
@@ -111,6 +115,7 @@ test('the buyer switches the locked SU7 order to YU7 in their page', async () =>
   assert.equal(moved.deposit.state, 'held');
   const heading = await buyerPage.locator(`#order-${orderId} h2`).textContent() ?? '';
   assert.match(heading, /YU7/);
+  assert.match(await buyerPage.locator(`#order-${orderId}`).textContent() ?? '', /Re-queued/);
   await screenshots(buyerPage, 'orders-switched');
 });
 

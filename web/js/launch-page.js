@@ -66,10 +66,11 @@ function launchCard(launch) {
     h('ul', { class: 'trims', 'aria-label': t('trims') },
       launch.trims.map((tr) => h('li', {}, h('span', {}, localName(tr)),
         h('strong', {}, yuan(tr.price_fen))))),
-    h('p', { class: 'small' }, t('deposit_line', {
+    h('p', { class: 'small' }, t(launch.locks_on_payment ? 'deposit_line_locks' : 'deposit_line', {
       deposit: yuan(launch.deposit_fen), hours: launch.cooling_off_hours,
     })),
-    openingBlock(launch));
+    openingBlock(launch),
+    h('p', { class: 'small' }, h('a', { href: `/live?launch=${encodeURIComponent(launch.launch_id)}` }, t('watch_live'))));
 }
 
 function render() {

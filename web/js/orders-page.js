@@ -83,6 +83,8 @@ function orderCard(order) {
   ];
   if (firm) kv.push([t('cooling_off'), h('span', { class: 'cooling', 'data-ends': order.cooling_off_ends_at }, coolingText(order))]);
   if (order.locked_at) kv.push([t('locked_at'), dateTime(order.locked_at)]);
+  // A change after the lock re-queues the order; the queue place counts from then.
+  if (order.queued_at && order.queued_at !== order.locked_at) kv.push([t('queued_at'), dateTime(order.queued_at)]);
   if (order.queue) {
     kv.push([t('queue_place'), t('queue_text', {
       place: count(order.queue.place), ahead: count(order.queue.locked_ahead_in_trim ?? 0),

@@ -21,11 +21,16 @@ export const STRINGS = {
     zh: '定金 {deposit}，支付后 {hours} 小时冷静期内可免费修改或全额退款。',
     en: 'Deposit {deposit}; for {hours} hours after paying you may change freely or cancel for a full refund.',
   },
+  deposit_line_locks: {
+    zh: '定金 {deposit}，支付即锁定，不可退还。',
+    en: 'Deposit {deposit}; this edition locks on payment, so the deposit is not refundable.',
+  },
   opens_in: { zh: '距开放订购还有', en: 'Orders open in' },
   opens_at: { zh: '开放时间：{at}', en: 'Opens {at}' },
   orders_open_now: { zh: '现已开放订购', en: 'Orders are open' },
   order_now: { zh: '立即下定', en: 'Order now' },
   order_not_yet: { zh: '尚未开放', en: 'Not open yet' },
+  watch_live: { zh: '查看实时订单', en: 'Watch the live order count' },
   sign_in_to_continue: { zh: '登录后下定', en: 'Sign in to order' },
 
   configure_title: { zh: '选择配置', en: 'Configure' },
@@ -86,6 +91,7 @@ export const STRINGS = {
   },
   cooling_over: { zh: '冷静期已结束，订单即将锁定。', en: 'Cooling-off has ended; the order is locking.' },
   locked_at: { zh: '锁定时间', en: 'Locked' },
+  queued_at: { zh: '重新排队时间', en: 'Re-queued' },
   queue_place: { zh: '排队位置', en: 'Queue place' },
   queue_text: {
     zh: '第 {place} 位（同版本已锁定订单 {ahead} 台在前）',
