@@ -6,7 +6,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
-  idNumber, launchBrowser, phoneContext, phoneNumber, screenshots, startServer, unlabelledControls, type Server,
+  idNumber,
+  launchBrowser,
+  phoneContext,
+  phoneNumber,
+  screenshots,
+  startServer,
+  unlabelledControls,
+  type Server,
 } from './web-harness.js';
 
 const DEMO = 'yu7-demo';
@@ -17,7 +24,10 @@ let token = '';
 
 before(async () => {
   // The demonstration launch opens 25 s after start: long enough to register and see the countdown.
-  [server, browser] = await Promise.all([startServer({ LAUNCHDAY_DEMO_DELAY_SECONDS: '25' }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startServer({ LAUNCHDAY_DEMO_DELAY_SECONDS: '25' }),
+    launchBrowser(),
+  ]);
   page = await (await phoneContext(browser, 'en')).newPage();
 });
 
@@ -30,14 +40,17 @@ test('registration says exactly what is wrong, then creates the account', async 
   await page.goto(`${server.url}/account?next=${encodeURIComponent(`/?launch=${DEMO}`)}`);
   await page.fill('#reg-phone', '12345678901');
   await page.locator('#reg-phone').blur();
-  assert.match(await page.textContent('#reg-phone-error') ?? '', /starts with 13 to 19/);
+  assert.match((await page.textContent('#reg-phone-error')) ?? '', /starts with 13 to 19/);
   await page.fill('#reg-phone', phoneNumber());
   assert.equal(await page.textContent('#reg-phone-error'), '');
   await page.fill('#reg-name', 'Li Wei');
   await page.fill('#reg-id', idNumber(7, true));
-  assert.match(await page.textContent('#reg-id-error') ?? '', /check character .* does not match/);
+  assert.match(
+    (await page.textContent('#reg-id-error')) ?? '',
+    /check character .* does not match/,
+  );
   await page.fill('#reg-id', '11010519901332100X');
-  assert.match(await page.textContent('#reg-id-error') ?? '', /not a valid birth date/);
+  assert.match((await page.textContent('#reg-id-error')) ?? '', /not a valid birth date/);
   await screenshots(page, 'account-register-errors');
   assert.deepEqual(await unlabelledControls(page), []);
   await page.fill('#reg-id', idNumber(7));
@@ -49,22 +62,25 @@ test('registration says exactly what is wrong, then creates the account', async 
   assert.equal(me.body.name, 'Li Wei');
 });
 
-test('the countdown follows server time and turns into the order button at the opening', async () => {
+test('the countdown follows server time and becomes the order button at the opening', async () => {
   const launch = (await server.api('GET', `/launches/${DEMO}`)).body;
-  assert.ok(Date.parse(launch.opens_at) > Date.parse(launch.server_time), 'demo launch should not be open yet');
+  assert.ok(
+    Date.parse(launch.opens_at) > Date.parse(launch.server_time),
+    'demo launch should not be open yet',
+  );
   const countdown = page.locator('.opening[data-launch="yu7-demo"] .countdown');
   await countdown.waitFor();
-  assert.match(await countdown.textContent() ?? '', /^\d\d:\d\d:\d\d$/);
+  assert.match((await countdown.textContent()) ?? '', /^\d\d:\d\d:\d\d$/);
   assert.equal(await page.locator('.order-button').count(), 0);
   await screenshots(page, 'launch-countdown');
 
   // The language switch changes the page and is remembered across a reload.
   await page.click('#lang-switch');
-  assert.match(await page.textContent('h1') ?? '', /新车发布/);
+  assert.match((await page.textContent('h1')) ?? '', /新车发布/);
   await page.reload();
-  assert.match(await page.textContent('h1') ?? '', /新车发布/);
+  assert.match((await page.textContent('h1')) ?? '', /新车发布/);
   await page.click('#lang-switch');
-  assert.match(await page.textContent('h1') ?? '', /Launches/);
+  assert.match((await page.textContent('h1')) ?? '', /Launches/);
 
   const button = page.locator('.opening[data-launch="yu7-demo"] .order-button');
   await button.waitFor({ timeout: 40000 });
@@ -74,22 +90,27 @@ test('the countdown follows server time and turns into the order button at the o
   await screenshots(page, 'launch-open');
 });
 
-test('configure: price and the estimate for this trim and city are shown before paying', async () => {
+test('configure: price and the estimate for this trim and city shown before paying', async () => {
   await Promise.all([page.waitForURL(/\/configure\?launch=yu7-demo/), page.click('.order-button')]);
   const launch = (await server.api('GET', `/launches/${DEMO}`)).body;
   const max = launch.trims.find((t: any) => t.trim === 'max');
   const city = launch.cities[1] ?? launch.cities[0];
   await page.getByLabel(max.name, { exact: false }).first().check();
   await page.selectOption('select[id$="-city"]', city.city_id);
-  const expected = (await server.api('GET', `/launches/${DEMO}/estimate?trim=max&city=${city.city_id}`)).body;
+  const expected = (
+    await server.api('GET', `/launches/${DEMO}/estimate?trim=max&city=${city.city_id}`)
+  ).body;
   await page.locator('#estimate:not([aria-busy])').waitFor();
-  const estimateText = await page.textContent('#estimate') ?? '';
-  assert.ok(estimateText.includes(`${expected.estimate.weeks_min}–${expected.estimate.weeks_max} weeks`), estimateText);
+  const estimateText = (await page.textContent('#estimate')) ?? '';
+  assert.ok(
+    estimateText.includes(`${expected.estimate.weeks_min}–${expected.estimate.weeks_max} weeks`),
+    estimateText,
+  );
   assert.ok(estimateText.includes(city.name), estimateText);
   const defaults = launch.options.filter((o: any) => o.default && o.group !== 'extras');
   const totalFen = max.price_fen + defaults.reduce((s: number, o: any) => s + o.price_fen, 0);
   assert.equal(await page.textContent('#total'), `¥${(totalFen / 100).toLocaleString('en-GB')}`);
-  const summary = await page.textContent('#summary') ?? '';
+  const summary = (await page.textContent('#summary')) ?? '';
   assert.match(summary, /full refund|whole deposit back/);
   assert.match(summary, /no longer refundable/);
   await screenshots(page, 'configure');
@@ -106,14 +127,14 @@ test('a double tap places exactly one order, shown with its estimate and cooling
   const card = page.locator(`#order-${order.order_id}`);
   await card.waitFor();
   assert.equal(await card.getAttribute('data-status'), 'firm');
-  const text = await card.textContent() ?? '';
+  const text = (await card.textContent()) ?? '';
   assert.ok(text.includes(`${order.estimate.weeks_min}–${order.estimate.weeks_max} weeks`), text);
   assert.match(text, /left \(until/);
   assert.match(text, /held \(refundable\)/);
   await screenshots(page, 'orders-firm');
 });
 
-test('a firm order changes colour freely, with the new price and estimate shown first', async () => {
+test('a firm order changes colour freely; new price and estimate shown first', async () => {
   const order = (await server.api('GET', '/orders', undefined, token)).body.orders[0];
   const card = page.locator(`#order-${order.order_id}`);
   // Keyboard only: focus the button, open with Enter, leave with Escape, open again.
@@ -124,8 +145,9 @@ test('a firm order changes colour freely, with the new price and estimate shown 
   assert.equal(await page.locator('dialog[open]').count(), 0);
   await page.keyboard.press('Enter');
   const dialog = page.locator('dialog[open]');
-  const titanium = (await server.api('GET', `/launches/${DEMO}`)).body.options
-    .find((o: any) => o.option_id === 'colour-titanium');
+  const titanium = (await server.api('GET', `/launches/${DEMO}`)).body.options.find(
+    (o: any) => o.option_id === 'colour-titanium',
+  );
   await dialog.getByLabel(titanium.name).check();
   const newPriceFen = order.price_fen + titanium.price_fen;
   await dialog.getByText(`New price: ¥${(newPriceFen / 100).toLocaleString('en-GB')}`).waitFor();
@@ -137,7 +159,7 @@ test('a firm order changes colour freely, with the new price and estimate shown 
   assert.ok(changed.options.includes('colour-titanium'), JSON.stringify(changed.options));
   assert.equal(changed.price_fen, newPriceFen);
   assert.equal(changed.status, 'firm');
-  assert.match(await card.textContent() ?? '', new RegExp(titanium.name));
+  assert.match((await card.textContent()) ?? '', new RegExp(titanium.name));
 });
 
 test('locking shows its consequences and the estimate, then locks on confirmation', async () => {
@@ -145,7 +167,7 @@ test('locking shows its consequences and the estimate, then locks on confirmatio
   const card = page.locator(`#order-${order.order_id}`);
   await card.locator('button[data-action="lock"]').click();
   const dialog = page.locator('dialog[open]');
-  const said = await dialog.textContent() ?? '';
+  const said = (await dialog.textContent()) ?? '';
   assert.match(said, /no longer be refundable/);
   assert.match(said, /frozen/);
   assert.ok(said.includes(`${order.estimate.weeks_min}–${order.estimate.weeks_max} weeks`));
@@ -156,8 +178,11 @@ test('locking shows its consequences and the estimate, then locks on confirmatio
   const locked = (await server.api('GET', `/orders/${order.order_id}`, undefined, token)).body;
   assert.equal(locked.status, 'locked');
   assert.ok(locked.queue && locked.queue.place >= 1);
-  const text = await page.locator(`#order-${order.order_id}`).textContent() ?? '';
+  const text = (await page.locator(`#order-${order.order_id}`).textContent()) ?? '';
   assert.ok(text.includes(`No. ${locked.queue.place}`), text);
-  assert.equal(await page.locator(`#order-${order.order_id} button[data-action="lock"]`).count(), 0);
+  assert.equal(
+    await page.locator(`#order-${order.order_id} button[data-action="lock"]`).count(),
+    0,
+  );
   await screenshots(page, 'orders-locked');
 });

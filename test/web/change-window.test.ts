@@ -6,8 +6,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
-  ADMIN_TOKEN, apiBuyer, DESKTOP_VIEWPORT, launchBrowser, phoneContext, screenshots, signInPage,
-  startServer, unlabelledControls, type Server,
+  ADMIN_TOKEN,
+  apiBuyer,
+  DESKTOP_VIEWPORT,
+  launchBrowser,
+  phoneContext,
+  screenshots,
+  signInPage,
+  startServer,
+  unlabelledControls,
+  type Server,
 } from './web-harness.js';
 
 let server: Server;
@@ -21,12 +29,26 @@ before(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   buyer = await apiBuyer(server, 41);
   const su7 = (await server.api('GET', '/launches/su7-2024')).body;
-  const placed = await server.api('POST', '/orders', {
-    launch_id: 'su7-2024', trim: su7.trims[0].trim, options: [], city: su7.cities[0].city_id,
-  }, buyer.token, { 'Idempotency-Key': 'cw-test-1' });
+  const placed = await server.api(
+    'POST',
+    '/orders',
+    {
+      launch_id: 'su7-2024',
+      trim: su7.trims[0].trim,
+      options: [],
+      city: su7.cities[0].city_id,
+    },
+    buyer.token,
+    { 'Idempotency-Key': 'cw-test-1' },
+  );
   assert.equal(placed.status, 201, JSON.stringify(placed.body));
   orderId = placed.body.order_id;
-  const locked = await server.api('POST', `/orders/${orderId}/lock`, { confirm: true }, buyer.token);
+  const locked = await server.api(
+    'POST',
+    `/orders/${orderId}/lock`,
+    { confirm: true },
+    buyer.token,
+  );
   assert.equal(locked.body.status, 'locked');
   const adminContext = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   await adminContext.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
@@ -45,11 +67,14 @@ test('a wrong operator token is refused in words; the right one opens the consol
   await admin.click('#use-token');
   const err = admin.locator('.error');
   await err.waitFor();
-  assert.match(await err.textContent() ?? '', /operator|signed in/i);
+  assert.match((await err.textContent()) ?? '', /operator|signed in/i);
   await admin.fill('#admin-token', ADMIN_TOKEN);
   await admin.click('#use-token');
   await admin.locator('form.launch-form[data-launch="yu7-2025"]').waitFor();
-  assert.equal(await admin.evaluate(() => sessionStorage.getItem('launchday.adminToken')), ADMIN_TOKEN);
+  assert.equal(
+    await admin.evaluate(() => sessionStorage.getItem('launchday.adminToken')),
+    ADMIN_TOKEN,
+  );
   await screenshots(admin, 'admin-launches');
   assert.deepEqual(await unlabelledControls(admin), []);
 });
@@ -72,19 +97,21 @@ test('the operator opens a model-switch window from SU7 to YU7', async () => {
   // A switch to another model is also a new trim, colour, wheels and extras (the server checks
   // each against the window), so ticking "model" ticks those too.
   await admin.check('#cw-allow-model');
-  for (const a of ['trim', 'colour', 'wheels', 'extras']) assert.ok(await admin.isChecked(`#cw-allow-${a}`), a);
+  for (const a of ['trim', 'colour', 'wheels', 'extras'])
+    assert.ok(await admin.isChecked(`#cw-allow-${a}`), a);
   assert.equal(await admin.isChecked('#cw-allow-city'), false);
   await admin.click('#cw-form button[type="submit"]');
   await admin.locator('main .notice-ok').waitFor();
   // The seeded, historical windows are closed; ours is the one open now.
-  const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body.change_windows;
+  const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body
+    .change_windows;
   const open = windows.filter((w: any) => w.state === 'open');
   assert.equal(open.length, 1, JSON.stringify(windows));
   assert.equal(open[0].from_launch_id, 'su7-2024');
   assert.equal(open[0].to_launch_id, 'yu7-2025');
   assert.deepEqual([...open[0].allows].sort(), ['colour', 'extras', 'model', 'trim', 'wheels']);
   const row = admin.locator(`tr[data-window="${open[0].window_id}"]`);
-  assert.match(await row.textContent() ?? '', /su7-2024 → yu7-2025.*open/);
+  assert.match((await row.textContent()) ?? '', /su7-2024 → yu7-2025.*open/);
   await screenshots(admin, 'admin-change-windows');
   assert.deepEqual(await unlabelledControls(admin), []);
 });
@@ -101,7 +128,7 @@ test('the buyer switches the locked SU7 order to YU7 in their page', async () =>
   assert.equal(await card.getAttribute('data-status'), 'locked');
   await card.locator('button[data-action="switch_model"]').click();
   const dialog = buyerPage.locator('dialog[open]');
-  assert.match(await dialog.textContent() ?? '', /deposit carries over/);
+  assert.match((await dialog.textContent()) ?? '', /deposit carries over/);
   assert.equal(await dialog.locator('#switch-target').inputValue(), 'yu7-2025');
   await dialog.getByLabel('YU7 Max', { exact: false }).first().check();
   await dialog.locator('.new-estimate').waitFor();
@@ -113,23 +140,26 @@ test('the buyer switches the locked SU7 order to YU7 in their page', async () =>
   assert.equal(moved.launch_id, 'yu7-2025');
   assert.equal(moved.trim, 'max');
   assert.equal(moved.deposit.state, 'held');
-  const heading = await buyerPage.locator(`#order-${orderId} h2`).textContent() ?? '';
+  const heading = (await buyerPage.locator(`#order-${orderId} h2`).textContent()) ?? '';
   assert.match(heading, /YU7/);
-  assert.match(await buyerPage.locator(`#order-${orderId}`).textContent() ?? '', /Re-queued/);
+  assert.match((await buyerPage.locator(`#order-${orderId}`).textContent()) ?? '', /Re-queued/);
   await screenshots(buyerPage, 'orders-switched');
 });
 
-test('the console finds the order by phone, with its history, and shows the audit log', async () => {
+test('the console finds the order by phone, with history, and shows the audit log', async () => {
   await admin.click('#tab-orders');
   await admin.fill('#o-phone', buyer.phone);
   await admin.click('form:has(#o-phone) button[type="submit"]');
   const card = admin.locator(`article[data-order="${orderId}"]`);
   await card.waitFor();
-  assert.match(await card.textContent() ?? '', /yu7-2025/);
+  assert.match((await card.textContent()) ?? '', /yu7-2025/);
   await screenshots(admin, 'admin-orders');
   await admin.click('#tab-audit');
   const table = admin.locator('#audit');
   await table.waitFor();
-  assert.ok(await table.locator('tbody tr').count() >= 2, 'launch edit and window creation are audited');
+  assert.ok(
+    (await table.locator('tbody tr').count()) >= 2,
+    'launch edit and window creation are audited',
+  );
   await screenshots(admin, 'admin-audit');
 });

@@ -18,38 +18,57 @@ const START_TIMEOUT_MS = 20000;
 export interface Server {
   url: string;
   stop(): Promise<void>;
-  api<T = any>(method: string, path: string, body?: unknown, token?: string,
-    headers?: Record<string, string>): Promise<{ status: number; body: T; headers: Headers }>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T; headers: Headers }>;
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'launchday-web-'));
   const child: ChildProcess = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
-      ...process.env, LAUNCHDAY_PORT: '0', LAUNCHDAY_HOST: '127.0.0.1',
-      LAUNCHDAY_DATA_DIR: dataDir, LAUNCHDAY_ADMIN_TOKEN: ADMIN_TOKEN, ...env,
+      ...process.env,
+      LAUNCHDAY_PORT: '0',
+      LAUNCHDAY_HOST: '127.0.0.1',
+      LAUNCHDAY_DATA_DIR: dataDir,
+      LAUNCHDAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   let stdoutTail: string[] = [];
   let stopping = false;
-  child.stderr!.on('data', (d) => { stderr += String(d); });
+  child.stderr!.on('data', (d) => {
+    stderr += String(d);
+  });
   // A server that dies under a test would otherwise show up only as "connection refused".
   // 'close' comes after the output is drained, so a "SIGTERM" line the server printed is shown.
   child.on('close', (code, signal) => {
     if (!stopping) {
-      console.error(`launchday server exited during the test: code ${code}, signal ${signal}\n` +
-        `stdout: ${stdoutTail.join('\n')}\nstderr: ${stderr.slice(-2000)}`);
+      console.error(
+        `launchday server exited during the test: code ${code}, signal ${signal}\n` +
+          `stdout: ${stdoutTail.join('\n')}\nstderr: ${stderr.slice(-2000)}`,
+      );
     }
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start: ${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       stdoutTail = [...stdoutTail.slice(-20), line];
       const m = /launchday listening on (http:\/\/\S+)/.exec(line);
-      if (m) { clearTimeout(timer); resolve(m[1]!.replace(/\/$/, '')); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!.replace(/\/$/, ''));
+      }
     });
   });
   return {
@@ -69,7 +88,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
         method,
         headers: {
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers,
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -82,14 +102,29 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
 }
 
 // A phone-sized context, with the language chosen before any page script runs.
-export async function phoneContext(browser: Browser, lang: 'zh' | 'en' = 'en'): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, deviceScaleFactor: 1, hasTouch: true });
+export async function phoneContext(
+  browser: Browser,
+  lang: 'zh' | 'en' = 'en',
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: PHONE_VIEWPORT,
+    deviceScaleFactor: 1,
+    hasTouch: true,
+  });
   await context.addInitScript((l) => {
     if (!localStorage.getItem('launchday.lang')) localStorage.setItem('launchday.lang', l);
   }, lang);
@@ -100,10 +135,15 @@ export async function phoneContext(browser: Browser, lang: 'zh' | 'en' = 'en'): 
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const before = page.viewportSize();
-  for (const [label, size] of [['phone', PHONE_VIEWPORT], ['desktop', DESKTOP_VIEWPORT]] as const) {
+  for (const [label, size] of [
+    ['phone', PHONE_VIEWPORT],
+    ['desktop', DESKTOP_VIEWPORT],
+  ] as const) {
     await page.setViewportSize(size);
     // Two animation frames: pages that redraw on resize (the live chart) have done so.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+    );
     await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
   }
   if (before) await page.setViewportSize(before);
@@ -114,7 +154,9 @@ const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 // A valid identity number (Beijing region, given birth date and sequence); `wrongCheck` makes the
 // check character deliberately wrong.
 export function idNumber(seq: number, wrongCheck = false): string {
-  const first17 = `110105199001${String(1 + (seq % 28)).padStart(2, '0')}${String(100 + (seq % 900)).padStart(3, '0')}`;
+  const day = String(1 + (seq % 28)).padStart(2, '0');
+  const sequence = String(100 + (seq % 900)).padStart(3, '0');
+  const first17 = `110105199001${day}${sequence}`;
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i]!;
   const chars = '10X98765432';
@@ -130,10 +172,18 @@ export function phoneNumber(): string {
 }
 
 // A buyer made through the API, for tests where registering in the page is not the point.
-export async function apiBuyer(server: Server, seq: number): Promise<{ token: string; phone: string }> {
+export async function apiBuyer(
+  server: Server,
+  seq: number,
+): Promise<{ token: string; phone: string }> {
   const phone = phoneNumber();
-  const r = await server.api('POST', '/accounts', { phone, name: `Buyer ${seq}`, id_number: idNumber(seq) });
-  if (r.status !== 201) throw new Error(`account not created: ${r.status} ${JSON.stringify(r.body)}`);
+  const r = await server.api('POST', '/accounts', {
+    phone,
+    name: `Buyer ${seq}`,
+    id_number: idNumber(seq),
+  });
+  if (r.status !== 201)
+    throw new Error(`account not created: ${r.status} ${JSON.stringify(r.body)}`);
   return { token: r.body.token, phone };
 }
 
@@ -148,12 +198,16 @@ export async function signInPage(page: Page, baseUrl: string, token: string): Pr
 export async function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const bad: string[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')) {
+    for (const el of document.querySelectorAll<HTMLElement>(
+      'input, select, textarea, button, a[href]',
+    )) {
       if ((el as HTMLInputElement).type === 'hidden') continue;
       const labels = (el as HTMLInputElement).labels;
-      const named = (labels && labels.length > 0 && [...labels].some((l) => l.textContent!.trim() !== ''))
-        || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
-        || ((el.tagName === 'BUTTON' || el.tagName === 'A') && el.textContent!.trim() !== '');
+      const named =
+        (labels && labels.length > 0 && [...labels].some((l) => l.textContent!.trim() !== '')) ||
+        el.getAttribute('aria-label') ||
+        el.getAttribute('aria-labelledby') ||
+        ((el.tagName === 'BUTTON' || el.tagName === 'A') && el.textContent!.trim() !== '');
       if (!named) bad.push(el.outerHTML.slice(0, 120));
     }
     return bad;

@@ -12,25 +12,31 @@ const load = (path: string) => import(pathToFileURL(path).href);
 test('phone numbers: each problem has its own message', async () => {
   const { phoneProblem } = await load('web/js/validate.js');
   const table: [string, string | null][] = [
-    ['13912345678', null], ['19912345678', null], ['', 'v_phone_empty'], ['1391234567a', 'v_phone_digits'],
-    ['1391234567', 'v_phone_length'], ['12912345678', 'v_phone_prefix'], ['23912345678', 'v_phone_prefix'],
+    ['13912345678', null],
+    ['19912345678', null],
+    ['', 'v_phone_empty'],
+    ['1391234567a', 'v_phone_digits'],
+    ['1391234567', 'v_phone_length'],
+    ['12912345678', 'v_phone_prefix'],
+    ['23912345678', 'v_phone_prefix'],
   ];
   for (const [input, expected] of table) assert.equal(phoneProblem(input), expected, input);
 });
 
-test('identity numbers: region, birth date, sequence and the MOD 11-2 check character', async () => {
+test('identity numbers: region, birth date, sequence, MOD 11-2 check character', async () => {
   const { idNumberProblem, idCheckChar } = await load('web/js/validate.js');
   // A published example: 11010519491231002X.
   assert.equal(idCheckChar('11010519491231002'), 'X');
   assert.equal(idNumberProblem('11010519491231002X'), null);
   assert.equal(idNumberProblem('11010519491231002x'), null);
-  for (let seq = 0; seq < 50; seq++) assert.equal(idNumberProblem(idNumber(seq)), null, idNumber(seq));
+  for (let seq = 0; seq < 50; seq++)
+    assert.equal(idNumberProblem(idNumber(seq)), null, idNumber(seq));
   const key = (s: string) => idNumberProblem(s)?.key ?? null;
   assert.equal(key(''), 'v_id_empty');
   assert.equal(key('1101051949123100'), 'v_id_length');
   assert.equal(key('1101051949123100AX'), 'v_id_chars');
   assert.equal(key('000000194912310021'), 'v_id_region');
-  assert.equal(key('110105194902300021'), 'v_id_birth');       // 30 February
+  assert.equal(key('110105194902300021'), 'v_id_birth'); // 30 February
   assert.equal(key('110105194912310001'), 'v_id_sequence');
   assert.deepEqual(idNumberProblem(idNumber(3, true))?.key, 'v_id_check');
 });
@@ -50,7 +56,10 @@ test('reference curves interpolate the published figures and stop where they sto
 });
 
 test('every code in docs/errors.md has zh and en text with a next step', async (t) => {
-  if (!existsSync('docs/errors.md')) { t.skip('docs/errors.md is not in this tree yet'); return; }
+  if (!existsSync('docs/errors.md')) {
+    t.skip('docs/errors.md is not in this tree yet');
+    return;
+  }
   const { ERRORS } = await load('web/js/errors.js');
   const doc = readFileSync('docs/errors.md', 'utf8');
   // Codes are the backticked snake_case words that open a table row.
@@ -58,7 +67,8 @@ test('every code in docs/errors.md has zh and en text with a next step', async (
   assert.ok(codes.length > 5, `found codes in docs/errors.md: ${codes.length}`);
   const missing = codes.filter((c) => !ERRORS[c]);
   assert.deepEqual(missing, [], 'codes without buyer-facing text');
-  for (const c of codes) for (const text of ERRORS[c]) assert.ok(text.length > 2, c);
+  for (const c of codes)
+    for (const text of [...ERRORS[c].zh, ...ERRORS[c].en]) assert.ok(text.length > 2, c);
 });
 
 test('every outcome code the server can return has zh and en text with a next step', async () => {

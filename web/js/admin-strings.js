@@ -18,7 +18,10 @@ export const ADMIN_STRINGS = {
   l_deposit: { zh: '定金（元）', en: 'Deposit (yuan)' },
   l_limit: { zh: '每人订单上限', en: 'Orders per account (limit)' },
   l_cooling: { zh: '冷静期（小时）', en: 'Cooling-off (hours)' },
-  l_cities: { zh: '交付城市（城市代码，逗号分隔）', en: 'Delivery cities (city ids, comma-separated)' },
+  l_cities: {
+    zh: '交付城市（城市代码，逗号分隔）',
+    en: 'Delivery cities (city ids, comma-separated)',
+  },
   l_capacity: { zh: '{trim} 周产能（台/周）', en: '{trim} capacity (cars per week)' },
   l_state: { zh: '状态：{state}', en: 'State: {state}' },
   save: { zh: '保存修改', en: 'Save changes' },
@@ -33,13 +36,18 @@ export const ADMIN_STRINGS = {
   cw_allows: { zh: '允许修改', en: 'Changes allowed' },
   cw_model_hint: {
     zh: '勾选“车型”会同时勾选版本、颜色、轮毂和选装：换车型即是新的配置。',
-    en: 'Ticking “Model” also ticks trim, colour, wheels and extras: a new model is a new configuration.',
+    en:
+      'Ticking “Model” also ticks trim, colour, wheels and extras: a new model is a new ' +
+      'configuration.',
   },
   cw_create: { zh: '创建窗口', en: 'Create window' },
   cw_created: { zh: '窗口已创建。', en: 'Window created.' },
   cw_list: { zh: '全部窗口', en: 'All windows' },
   cw_close: { zh: '关闭窗口', en: 'Close window' },
-  cw_close_confirm: { zh: '关闭窗口 {id}？关闭后窗口内未完成的修改不能再进行。', en: 'Close window {id}? Changes not made by then can no longer be made.' },
+  cw_close_confirm: {
+    zh: '关闭窗口 {id}？关闭后窗口内未完成的修改不能再进行。',
+    en: 'Close window {id}? Changes not made by then can no longer be made.',
+  },
   cw_none_yet: { zh: '暂无窗口。', en: 'No windows yet.' },
   allow_trim: { zh: '版本', en: 'Trim' },
   allow_colour: { zh: '颜色', en: 'Colour' },
@@ -65,10 +73,19 @@ export const ADMIN_STRINGS = {
   o_none: { zh: '没有找到订单。', en: 'No orders found.' },
   o_buyer: { zh: '买家', en: 'Buyer' },
   o_refund: { zh: '退还定金', en: 'Refund deposit' },
-  o_refund_confirm: { zh: '退还订单 {id} 的定金 {deposit}？订单将被取消。', en: 'Refund the {deposit} deposit of order {id}? The order is cancelled.' },
+  o_refund_confirm: {
+    zh: '退还订单 {id} 的定金 {deposit}？订单将被取消。',
+    en: 'Refund the {deposit} deposit of order {id}? The order is cancelled.',
+  },
   o_cancel: { zh: '取消订单', en: 'Cancel order' },
-  o_cancel_firm: { zh: '取消订单 {id}？定金 {deposit} 将退还。', en: 'Cancel order {id}? Its {deposit} deposit is refunded.' },
-  o_cancel_locked: { zh: '订单 {id} 已锁定：取消将扣除定金 {deposit}。', en: 'Order {id} is locked: cancelling forfeits its {deposit} deposit.' },
+  o_cancel_firm: {
+    zh: '取消订单 {id}？定金 {deposit} 将退还。',
+    en: 'Cancel order {id}? Its {deposit} deposit is refunded.',
+  },
+  o_cancel_locked: {
+    zh: '订单 {id} 已锁定：取消将扣除定金 {deposit}。',
+    en: 'Order {id} is locked: cancelling forfeits its {deposit} deposit.',
+  },
   o_accept_forfeit: { zh: '确认扣除定金', en: 'Accept that the deposit is forfeited' },
   o_done: { zh: '已完成。', en: 'Done.' },
   a_limit: { zh: '显示条数', en: 'Entries to show' },

@@ -10,8 +10,12 @@ const REQUEST_TIMEOUT_MS = 15000;
 let offsetMs = 0;
 let offsetKnown = false;
 
-export function serverNow() { return Date.now() + offsetMs; }
-export function serverClockKnown() { return offsetKnown; }
+export function serverNow() {
+  return Date.now() + offsetMs;
+}
+export function serverClockKnown() {
+  return offsetKnown;
+}
 
 function noteServerTime(res, sentAtMs) {
   const header = res.headers.get('X-Server-Time');
@@ -25,11 +29,18 @@ function noteServerTime(res, sentAtMs) {
 // A page that just read `server_time` from a body can use it before any header arrives.
 export function noteServerTimeIso(iso) {
   const ms = Date.parse(iso);
-  if (!offsetKnown && !Number.isNaN(ms)) { offsetMs = ms - Date.now(); offsetKnown = true; }
+  if (!offsetKnown && !Number.isNaN(ms)) {
+    offsetMs = ms - Date.now();
+    offsetKnown = true;
+  }
 }
 
 export function token() {
-  try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
+  try {
+    return localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 export function setToken(value) {
   if (value) localStorage.setItem(TOKEN_KEY, value);
@@ -49,7 +60,9 @@ export async function request(method, path, { body, headers = {}, auth, timeoutM
   let res;
   try {
     res = await fetch(BASE + path, {
-      method, headers: h, signal: ctrl.signal,
+      method,
+      headers: h,
+      signal: ctrl.signal,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
@@ -59,14 +72,22 @@ export async function request(method, path, { body, headers = {}, auth, timeoutM
   }
   noteServerTime(res, sentAt);
   let data = null;
-  try { data = await res.json(); } catch { data = null; }
+  try {
+    data = await res.json();
+  } catch {
+    data = null;
+  }
   clearTimeout(timer);
   const retryHeader = res.headers.get('Retry-After');
   const retryAfterS = retryHeader === null ? null : Number(retryHeader);
   if (res.ok) return { ok: true, status: res.status, data, headers: res.headers, retryAfterS };
   const err = data && data.error ? data.error : {};
   return {
-    ok: false, status: res.status, data, headers: res.headers, retryAfterS,
+    ok: false,
+    status: res.status,
+    data,
+    headers: res.headers,
+    retryAfterS,
     code: err.code || (res.status >= 500 ? 'server_error' : 'unknown_error'),
     message: err.message || res.statusText,
   };
@@ -83,9 +104,10 @@ export async function get(path, opts) {
   for (let i = 1; ; i++) {
     const result = await request('GET', path, opts);
     if (result.ok || !transient(result) || i >= GET_TRIES_MAX) return result;
-    const waitMs = result.retryAfterS !== null && Number.isFinite(result.retryAfterS)
-      ? Math.min(Math.max(result.retryAfterS, 0), GET_WAIT_S_MAX) * 1000
-      : backoffMs / 2 + Math.random() * backoffMs;
+    const waitMs =
+      result.retryAfterS !== null && Number.isFinite(result.retryAfterS)
+        ? Math.min(Math.max(result.retryAfterS, 0), GET_WAIT_S_MAX) * 1000
+        : backoffMs / 2 + Math.random() * backoffMs;
     backoffMs = Math.min(backoffMs * 2, 16000);
     await sleep(waitMs);
   }
@@ -97,6 +119,10 @@ export const patch = (path, body, opts) => request('PATCH', path, { ...opts, bod
 // server (the server marks internal_error retryable and nothing was changed), and sales that
 // open within the second (our estimate of the server's clock can be a few hundred ms early).
 export function transient(result) {
-  return result.status === 0 || result.status === 429 || result.status >= 500 ||
-    result.code === 'sales_not_open';
+  return (
+    result.status === 0 ||
+    result.status === 429 ||
+    result.status >= 500 ||
+    result.code === 'sales_not_open'
+  );
 }

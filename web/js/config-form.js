@@ -46,10 +46,15 @@ export function priceLines(launch, sel) {
 }
 
 function choice(type, name, value, checked, label, priceFen, onchange) {
-  return h('label', { class: 'choice' },
+  return h(
+    'label',
+    { class: 'choice' },
     h('input', { type, name, value, checked: checked || null, onchange }),
     h('span', {}, label),
-    priceFen === null ? null : h('span', { class: 'price' }, priceFen === 0 ? t('included') : '+' + yuan(priceFen)));
+    priceFen === null
+      ? null
+      : h('span', { class: 'price' }, priceFen === 0 ? t('included') : '+' + yuan(priceFen)),
+  );
 }
 
 // Returns a <div> of fieldsets. `allow` limits what can change (for locked orders in a window):
@@ -61,10 +66,17 @@ export function configFields(launch, initial, onChange, { allow = null } = {}) {
   const emit = () => onChange({ ...sel, options: [...sel.options] });
   const optionsOf = (group) => launch.options.filter((o) => o.group === group);
 
-  const trimSet = h('fieldset', { disabled: !can('trim') || null },
+  const trimSet = h(
+    'fieldset',
+    { disabled: !can('trim') || null },
     h('legend', {}, t('choose_trim')),
-    launch.trims.map((tr) => choice('radio', `${id}-trim`, tr.trim, tr.trim === sel.trim,
-      localName(tr), null, () => { sel.trim = tr.trim; emit(); })));
+    launch.trims.map((tr) =>
+      choice('radio', `${id}-trim`, tr.trim, tr.trim === sel.trim, localName(tr), null, () => {
+        sel.trim = tr.trim;
+        emit();
+      }),
+    ),
+  );
   for (const label of trimSet.querySelectorAll('label')) {
     const tr = launch.trims.find((x) => x.trim === label.querySelector('input').value);
     label.append(h('span', { class: 'price' }, yuan(tr.price_fen)));
@@ -73,31 +85,55 @@ export function configFields(launch, initial, onChange, { allow = null } = {}) {
   const groupSet = (group, legendKey, type) => {
     const opts = optionsOf(group);
     if (opts.length === 0) return null;
-    return h('fieldset', { disabled: !can(group) || null },
+    return h(
+      'fieldset',
+      { disabled: !can(group) || null },
       h('legend', {}, t(legendKey)),
-      opts.map((o) => choice(type, `${id}-${group}`, o.option_id, sel.options.includes(o.option_id),
-        localName(o), o.price_fen, (ev) => {
-          if (type === 'radio') {
-            sel.options = sel.options.filter((x) => !opts.some((p) => p.option_id === x));
-            sel.options.push(o.option_id);
-          } else if (ev.target.checked) sel.options.push(o.option_id);
-          else sel.options = sel.options.filter((x) => x !== o.option_id);
-          emit();
-        })));
+      opts.map((o) =>
+        choice(
+          type,
+          `${id}-${group}`,
+          o.option_id,
+          sel.options.includes(o.option_id),
+          localName(o),
+          o.price_fen,
+          (ev) => {
+            if (type === 'radio') {
+              sel.options = sel.options.filter((x) => !opts.some((p) => p.option_id === x));
+              sel.options.push(o.option_id);
+            } else if (ev.target.checked) sel.options.push(o.option_id);
+            else sel.options = sel.options.filter((x) => x !== o.option_id);
+            emit();
+          },
+        ),
+      ),
+    );
   };
 
-  const citySelect = h('select', {
-    id: `${id}-city`, disabled: !can('city') || null,
-    onchange: (ev) => { sel.city = ev.target.value; emit(); },
-  }, launch.cities.map((c) => h('option', { value: c.city_id, selected: c.city_id === sel.city || null },
-    localName(c))));
+  const citySelect = h(
+    'select',
+    {
+      id: `${id}-city`,
+      disabled: !can('city') || null,
+      onchange: (ev) => {
+        sel.city = ev.target.value;
+        emit();
+      },
+    },
+    launch.cities.map((c) =>
+      h('option', { value: c.city_id, selected: c.city_id === sel.city || null }, localName(c)),
+    ),
+  );
 
-  return h('div', { class: 'config-fields' },
+  return h(
+    'div',
+    { class: 'config-fields' },
     trimSet,
     groupSet('colour', 'choose_colour', 'radio'),
     groupSet('wheels', 'choose_wheels', 'radio'),
     groupSet('extras', 'choose_extras', 'checkbox'),
     h('label', { for: `${id}-city` }, t('choose_city')),
     citySelect,
-    h('p', { class: 'hint' }, t('city_hint')));
+    h('p', { class: 'hint' }, t('city_hint')),
+  );
 }

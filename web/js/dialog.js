@@ -8,18 +8,38 @@ let seq = 0;
 
 // body: nodes to show; action(): Promise<api result>; ready(): false disables confirm (e.g. an
 // unticked "I accept" box). Resolves to the successful result, or null when dismissed.
-export function confirmDialog({ title, body, confirmLabel, danger = false, action, ready = () => true }) {
+export function confirmDialog({
+  title,
+  body,
+  confirmLabel,
+  danger = false,
+  action,
+  ready = () => true,
+}) {
   return new Promise((resolve) => {
     const id = `dlg${++seq}`;
     const errorSlot = h('div', {});
-    const confirm = h('button', {
-      type: 'button', class: danger ? 'danger' : 'primary', 'data-role': 'confirm',
-    }, confirmLabel);
+    const confirm = h(
+      'button',
+      {
+        type: 'button',
+        class: danger ? 'danger' : 'primary',
+        'data-role': 'confirm',
+      },
+      confirmLabel,
+    );
     const dismiss = h('button', { type: 'button', class: 'secondary' }, t('dialog_back'));
-    const dialog = h('dialog', { 'aria-labelledby': `${id}-t` },
-      h('h2', { id: `${id}-t` }, title), ...body, errorSlot,
-      h('div', { class: 'actions' }, confirm, dismiss));
-    const refresh = () => { confirm.disabled = !ready(); };
+    const dialog = h(
+      'dialog',
+      { 'aria-labelledby': `${id}-t` },
+      h('h2', { id: `${id}-t` }, title),
+      ...body,
+      errorSlot,
+      h('div', { class: 'actions' }, confirm, dismiss),
+    );
+    const refresh = () => {
+      confirm.disabled = !ready();
+    };
     dialog.addEventListener('input', refresh);
     dialog.addEventListener('change', refresh);
     let done = false;
@@ -37,7 +57,10 @@ export function confirmDialog({ title, body, confirmLabel, danger = false, actio
       confirm.setAttribute('aria-busy', 'true');
       const result = await action();
       confirm.removeAttribute('aria-busy');
-      if (result.ok) { finish(result); return; }
+      if (result.ok) {
+        finish(result);
+        return;
+      }
       errorSlot.replaceChildren(errorBox(result));
       refresh();
     });
@@ -47,4 +70,6 @@ export function confirmDialog({ title, body, confirmLabel, danger = false, actio
   });
 }
 
-export function isDialogOpen() { return document.querySelector('dialog[open]') !== null; }
+export function isDialogOpen() {
+  return document.querySelector('dialog[open]') !== null;
+}

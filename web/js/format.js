@@ -1,13 +1,17 @@
 // Turning the server's integers (fen, ISO times, seconds) into what a person reads.
 import { lang, t } from './i18n.js';
 
-function locale() { return lang() === 'zh' ? 'zh-CN' : 'en-GB'; }
+function locale() {
+  return lang() === 'zh' ? 'zh-CN' : 'en-GB';
+}
 
 // Money arrives in fen; people read yuan. Whole yuan unless there are fen to show.
 export function yuan(fen) {
   const y = fen / 100;
   const digits = Number.isInteger(y) ? 0 : 2;
-  return '¥' + y.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: 2 });
+  return (
+    '¥' + y.toLocaleString(locale(), { minimumFractionDigits: digits, maximumFractionDigits: 2 })
+  );
 }
 
 // Large amounts (deposits held, potential revenue) in 万 / 亿 or million / billion.
@@ -18,19 +22,30 @@ export function yuanLarge(fen) {
     if (y >= 1e4) return `¥${(y / 1e4).toLocaleString('zh-CN', { maximumFractionDigits: 1 })}万`;
     return yuan(fen);
   }
-  if (y >= 1e9) return `¥${(y / 1e9).toLocaleString('en-GB', { maximumFractionDigits: 2 })} billion`;
-  if (y >= 1e6) return `¥${(y / 1e6).toLocaleString('en-GB', { maximumFractionDigits: 1 })} million`;
+  if (y >= 1e9)
+    return `¥${(y / 1e9).toLocaleString('en-GB', { maximumFractionDigits: 2 })} billion`;
+  if (y >= 1e6)
+    return `¥${(y / 1e6).toLocaleString('en-GB', { maximumFractionDigits: 1 })} million`;
   return yuan(fen);
 }
 
-export function count(n) { return Math.round(n).toLocaleString(locale()); }
+export function count(n) {
+  return Math.round(n).toLocaleString(locale());
+}
 
 // Times shown in Beijing time, which is what every launch announcement uses.
 export function dateTime(iso) {
-  return new Date(iso).toLocaleString(locale(), {
-    timeZone: 'Asia/Shanghai', year: 'numeric', month: 'short', day: 'numeric',
-    hour: '2-digit', minute: '2-digit', hour12: false,
-  }) + (lang() === 'zh' ? '（北京时间）' : ' (Beijing time)');
+  return (
+    new Date(iso).toLocaleString(locale(), {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    }) + (lang() === 'zh' ? '（北京时间）' : ' (Beijing time)')
+  );
 }
 
 // 3 d 04:05:06 style countdown; never negative.

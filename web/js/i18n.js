@@ -7,13 +7,21 @@ const LANGS = ['zh', 'en'];
 
 export function lang() {
   let stored = null;
-  try { stored = localStorage.getItem(LANG_KEY); } catch { /* storage may be disabled */ }
+  try {
+    stored = localStorage.getItem(LANG_KEY);
+  } catch {
+    /* storage may be disabled */
+  }
   return stored && LANGS.includes(stored) ? stored : 'zh';
 }
 
 export function setLang(next) {
   if (!LANGS.includes(next)) throw new Error(`unknown language ${next}`);
-  try { localStorage.setItem(LANG_KEY, next); } catch { /* keep working without storage */ }
+  try {
+    localStorage.setItem(LANG_KEY, next);
+  } catch {
+    /* keep working without storage */
+  }
   applyStatic();
   window.dispatchEvent(new CustomEvent('langchange', { detail: next }));
 }
@@ -21,7 +29,7 @@ export function setLang(next) {
 // t('key', {n: 3}) replaces {n} in the string; a missing key shows itself so it is noticed.
 export function t(key, vars = {}) {
   const entry = STRINGS[key];
-  const text = entry ? entry[lang()] ?? entry.en : key;
+  const text = entry ? (entry[lang()] ?? entry.en) : key;
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 

@@ -5,8 +5,8 @@ import { localName, t } from './i18n.js';
 import { countdown, dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, param } from './ui.js';
 
-const RESYNC_MS = 60000;          // re-read launches (opening times may be moved by operators)
-const RESYNC_NEAR_MS = 20000;     // and once more shortly before an opening, to tighten the clock
+const RESYNC_MS = 60000; // re-read launches (opening times may be moved by operators)
+const RESYNC_NEAR_MS = 20000; // and once more shortly before an opening, to tighten the clock
 
 let launches = null;
 let failure = null;
@@ -16,7 +16,11 @@ async function load() {
   const only = param('launch');
   const result = only ? await get(`/launches/${encodeURIComponent(only)}`) : await get('/launches');
   lastResync.at = Date.now();
-  if (!result.ok) { failure = result; launches = null; return; }
+  if (!result.ok) {
+    failure = result;
+    launches = null;
+    return;
+  }
   failure = null;
   launches = only ? [result.data] : result.data.launches;
   if (result.data.server_time) noteServerTimeIso(result.data.server_time);
@@ -40,9 +44,14 @@ function fillOpening(box, launch) {
     box.dataset.state = 'open';
     box.replaceChildren(
       h('p', { class: 'muted', role: 'status' }, t('orders_open_now')),
-      h('a', {
-        class: 'button big order-button', href: `/configure?launch=${encodeURIComponent(launch.launch_id)}`,
-      }, t('order_now')),
+      h(
+        'a',
+        {
+          class: 'button big order-button',
+          href: `/configure?launch=${encodeURIComponent(launch.launch_id)}`,
+        },
+        t('order_now'),
+      ),
     );
   } else if (!open) {
     if (box.dataset.state !== 'scheduled') {
@@ -53,34 +62,56 @@ function fillOpening(box, launch) {
         h('p', { class: 'small muted' }, t('opens_at', { at: dateTime(launch.opens_at) })),
       );
     }
-    box.querySelector('.countdown').textContent =
-      countdown(Date.parse(launch.opens_at) - serverNow());
+    box.querySelector('.countdown').textContent = countdown(
+      Date.parse(launch.opens_at) - serverNow(),
+    );
   }
 }
 
 function launchCard(launch) {
   const cheapest = Math.min(...launch.trims.map((tr) => tr.price_fen));
-  return h('article', { class: 'card launch', 'aria-labelledby': `l-${launch.launch_id}` },
+  return h(
+    'article',
+    { class: 'card launch', 'aria-labelledby': `l-${launch.launch_id}` },
     h('h2', { id: `l-${launch.launch_id}` }, localName(launch)),
     h('p', { class: 'muted' }, t('from_price', { price: yuan(cheapest) })),
-    h('ul', { class: 'trims', 'aria-label': t('trims') },
-      launch.trims.map((tr) => h('li', {}, h('span', {}, localName(tr)),
-        h('strong', {}, yuan(tr.price_fen))))),
-    h('p', { class: 'small' }, t(launch.locks_on_payment ? 'deposit_line_locks' : 'deposit_line', {
-      deposit: yuan(launch.deposit_fen), hours: launch.cooling_off_hours,
-    })),
+    h(
+      'ul',
+      { class: 'trims', 'aria-label': t('trims') },
+      launch.trims.map((tr) =>
+        h('li', {}, h('span', {}, localName(tr)), h('strong', {}, yuan(tr.price_fen))),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'small' },
+      t(launch.locks_on_payment ? 'deposit_line_locks' : 'deposit_line', {
+        deposit: yuan(launch.deposit_fen),
+        hours: launch.cooling_off_hours,
+      }),
+    ),
     openingBlock(launch),
-    h('p', { class: 'small' }, h('a', { href: `/live?launch=${encodeURIComponent(launch.launch_id)}` }, t('watch_live'))));
+    h(
+      'p',
+      { class: 'small' },
+      h('a', { href: `/live?launch=${encodeURIComponent(launch.launch_id)}` }, t('watch_live')),
+    ),
+  );
 }
 
 function render() {
   const main = document.getElementById('main');
   document.title = `${t('launches_title')} · launchday`;
-  if (failure) { main.replaceChildren(h('h1', {}, t('launches_title')), errorBox(failure)); return; }
+  if (failure) {
+    main.replaceChildren(h('h1', {}, t('launches_title')), errorBox(failure));
+    return;
+  }
   if (!launches) return;
   // Launches still to open come first (tonight's event), then the newest opened.
-  const sorted = [...launches].sort((a, b) =>
-    Number(isOpen(a)) - Number(isOpen(b)) || Date.parse(b.opens_at) - Date.parse(a.opens_at));
+  const sorted = [...launches].sort(
+    (a, b) =>
+      Number(isOpen(a)) - Number(isOpen(b)) || Date.parse(b.opens_at) - Date.parse(a.opens_at),
+  );
   main.replaceChildren(h('h1', {}, t('launches_title')), ...sorted.map(launchCard));
 }
 

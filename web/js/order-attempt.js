@@ -17,13 +17,25 @@ function newKey() {
 }
 
 export function pendingAttempt() {
-  try { return JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null'); } catch { return null; }
+  try {
+    return JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null');
+  } catch {
+    return null;
+  }
 }
 function savePending(attempt) {
-  try { sessionStorage.setItem(PENDING_KEY, JSON.stringify(attempt)); } catch { /* best effort */ }
+  try {
+    sessionStorage.setItem(PENDING_KEY, JSON.stringify(attempt));
+  } catch {
+    /* best effort */
+  }
 }
 function clearPending() {
-  try { sessionStorage.removeItem(PENDING_KEY); } catch { /* best effort */ }
+  try {
+    sessionStorage.removeItem(PENDING_KEY);
+  } catch {
+    /* best effort */
+  }
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -37,7 +49,9 @@ export function placeOrder(body, { onHolding = () => {}, resume = null } = {}) {
   if (inFlight) return inFlight;
   const attempt = resume && resume.key ? resume : { key: newKey(), body };
   savePending(attempt);
-  inFlight = run(attempt, onHolding).finally(() => { inFlight = null; });
+  inFlight = run(attempt, onHolding).finally(() => {
+    inFlight = null;
+  });
   return inFlight;
 }
 

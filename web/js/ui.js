@@ -9,18 +9,31 @@ import { token } from './api.js';
 export function initPage(render, { current } = {}) {
   const top = document.getElementById('top');
   if (top) {
-    const link = (href, key) => h('a', {
-      href, 'data-i18n': key, 'aria-current': current === href ? 'page' : null,
-    });
+    const link = (href, key) =>
+      h('a', {
+        href,
+        'data-i18n': key,
+        'aria-current': current === href ? 'page' : null,
+      });
     top.replaceChildren(
       h('a', { class: 'brand', href: '/' }, h('span', { 'data-i18n': 'brand' })),
-      h('nav', { 'data-i18n-attr': 'aria-label:nav_label' },
-        link('/', 'nav_launches'), link('/orders', 'nav_orders'),
-        link('/account', token() ? 'nav_account' : 'nav_sign_in')),
-      h('button', {
-        type: 'button', class: 'lang', id: 'lang-switch',
-        onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh'),
-      }, h('span', { 'data-i18n': 'lang_switch' })),
+      h(
+        'nav',
+        { 'data-i18n-attr': 'aria-label:nav_label' },
+        link('/', 'nav_launches'),
+        link('/orders', 'nav_orders'),
+        link('/account', token() ? 'nav_account' : 'nav_sign_in'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'lang',
+          id: 'lang-switch',
+          onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh'),
+        },
+        h('span', { 'data-i18n': 'lang_switch' }),
+      ),
     );
   }
   applyStatic();
@@ -31,9 +44,12 @@ export function initPage(render, { current } = {}) {
 // A refusal as a block of text: what happened and what to do next.
 export function errorBox(result) {
   const { what, next } = errorText(result);
-  return h('div', { class: 'error', role: 'alert' },
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
     h('p', { class: 'error-what' }, what),
-    next ? h('p', { class: 'error-next' }, next) : null);
+    next ? h('p', { class: 'error-next' }, next) : null,
+  );
 }
 
 export function showError(container, result) {
@@ -50,6 +66,9 @@ export function param(name) {
 
 export function signInLink() {
   const next = location.pathname + location.search;
-  return h('a', { class: 'button', href: `/account?next=${encodeURIComponent(next)}` },
-    t('sign_in_to_continue'));
+  return h(
+    'a',
+    { class: 'button', href: `/account?next=${encodeURIComponent(next)}` },
+    t('sign_in_to_continue'),
+  );
 }
