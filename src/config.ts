@@ -13,6 +13,8 @@ export interface Limits {
   readonly batchesInFlightMax: number;
   /** Commands waiting for a commit before new ones are answered 503. */
   readonly pendingCommandsMax: number;
+  /** The oldest waiting write's age beyond which new writes are refused with 503. */
+  readonly queueDelayMaxMs: number;
   /** Seconds a client is told to wait in Retry-After when refused for load. */
   readonly retryAfterSeconds: number;
   readonly importAccountsMax: number;
@@ -52,8 +54,9 @@ export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
   importBodyBytesMax: 2 * 1024 * 1024,
   batchCommandsMax: 2_000,
-  batchesInFlightMax: 4,
+  batchesInFlightMax: 2,
   pendingCommandsMax: 20_000,
+  queueDelayMaxMs: 100,
   retryAfterSeconds: 1,
   importAccountsMax: 5_000,
   ordersListMax: 100,
@@ -104,6 +107,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
   return {
     ...defaultLimits,
     pendingCommandsMax,
+    queueDelayMaxMs: int(env, 'LAUNCHDAY_QUEUE_DELAY_MAX_MS', defaultLimits.queueDelayMaxMs, 1,
+      60_000),
     batchCommandsMax: Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
       defaultLimits.batchCommandsMax, 1, 100_000)),
     // An import is queued whole, so it can never be larger than the queue.

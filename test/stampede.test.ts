@@ -116,14 +116,19 @@ describe(`a stampede of simultaneous requests: ${name}`, () => {
 });
 }
 
+// These suites check invariants, not load shedding (error-codes.test.ts does): no request here
+// may be refused for waiting too long.
+const PATIENT = { LAUNCHDAY_QUEUE_DELAY_MAX_MS: '60000' };
+
 stampede('SQLite', async () => {
-  const h = await harness();
+  const h = await harness(PATIENT);
   return { nodes: [h], close: () => h.close() };
 });
 
 await withPostgres('a stampede on PostgreSQL', () => stampede(
   'two launchday processes sharing PostgreSQL', async () => {
-    const env = { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: testSchema() };
+    const env = { ...PATIENT, LAUNCHDAY_DATABASE_URL: postgresUrl,
+      LAUNCHDAY_DATABASE_SCHEMA: testSchema() };
     const first = await harness(env);
     const second = await harness(env);
     return {

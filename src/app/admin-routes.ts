@@ -4,7 +4,8 @@ import { CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow, type Order } from
 import { ok, refuse, type Result } from '../domain/outcomes.js';
 import { field, type Json } from './http-io.js';
 import { cancelHandler } from './buyer-routes.js';
-import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Route } from './route.js';
+import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route }
+  from './route.js';
 import { newId } from './ids.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
 
@@ -107,35 +108,38 @@ async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
     ctx.app.deps.limits.adminSearchMax) : []);
 }
 
+/** Registers many buyers at once, each on its own: one refusal does not stop the rest. */
+async function importAccounts(ctx: Ctx): Promise<Reply> {
+  const b = await ctx.body();
+  if (!b.ok) return b;
+  const list = b.value.accounts;
+  const max = ctx.app.deps.limits.importAccountsMax;
+  if (!Array.isArray(list) || list.length > max) {
+    return refuse('invalid_request', `"accounts" must be a list of at most ${max}.`);
+  }
+  const settled = await Promise.all(list.map(async (a: unknown, index) => {
+    const x = (a && typeof a === 'object' ? a : {}) as Record<string, unknown>;
+    const r = await ctx.app.register({ phone: String(x.phone ?? ''),
+      name: String(x.name ?? ''), idNumber: String(x.id_number ?? '') });
+    return { index, r };
+  }));
+  const created = [];
+  const errors = [];
+  for (const { index, r } of settled) {
+    if (r.ok) created.push({ account_id: r.value.account.accountId, token: r.value.token,
+      phone: r.value.account.phone });
+    else errors.push({ index, code: r.code, message: r.message });
+  }
+  await ctx.app.audit(actorOf(ctx), 'accounts_imported',
+    { created: created.length, refused: errors.length });
+  return reply(200, { created, errors });
+}
+
 export function adminRoutes(clockRoute: Route): Route[] {
   return [
     clockRoute,
     { method: 'POST', path: '/admin/accounts/import', access: 'admin', bodyLimit: 'import',
-      handler: async (ctx) => {
-      const b = await ctx.body();
-      if (!b.ok) return b;
-      const list = b.value.accounts;
-      const max = ctx.app.deps.limits.importAccountsMax;
-      if (!Array.isArray(list) || list.length > max) {
-        return refuse('invalid_request', `"accounts" must be a list of at most ${max}.`);
-      }
-      const settled = await Promise.all(list.map(async (a: unknown, index) => {
-        const x = (a && typeof a === 'object' ? a : {}) as Record<string, unknown>;
-        const r = await ctx.app.register({ phone: String(x.phone ?? ''),
-          name: String(x.name ?? ''), idNumber: String(x.id_number ?? '') });
-        return { index, r };
-      }));
-      const created = [];
-      const errors = [];
-      for (const { index, r } of settled) {
-        if (r.ok) created.push({ account_id: r.value.account.accountId, token: r.value.token,
-          phone: r.value.account.phone });
-        else errors.push({ index, code: r.code, message: r.message });
-      }
-      await ctx.app.audit(actorOf(ctx), 'accounts_imported',
-        { created: created.length, refused: errors.length });
-      return reply(200, { created, errors });
-    } },
+      handler: importAccounts },
     { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin', handler: async (ctx) => {
       const l = await ctx.app.launch(ctx.params.launch_id!);
       if (!l) return refuse('launch_not_found');

@@ -1,6 +1,6 @@
 // The buyer's endpoints: accounts, sign-in, launches, orders (docs/api.md).
-import { refuse } from '../domain/outcomes.js';
-import { field } from './http-io.js';
+import { ok, refuse, type Result } from '../domain/outcomes.js';
+import { field, type Json } from './http-io.js';
 import type { Caller } from './launchday.js';
 import { firstRefusal, orderReply, reply, type Ctx, type Reply, type Route } from './route.js';
 import { accountView, iso, launchView, orderView } from './views.js';
@@ -13,7 +13,9 @@ export const buyerRoutes: Route[] = [
   { method: 'GET', path: '/health', access: 'public', handler: async ({ app }) =>
     reply(200, { status: 'ok', store: app.deps.store.kind,
       clock: app.clock.simulated ? 'simulated' : 'real', server_time: iso(app.clock.nowMs()),
-      pending_commands: app.committer.pendingCount }) },
+      commits: { pending_commands: app.committer.pendingCount,
+        transactions: app.committer.batches, commands: app.committer.commands,
+        refused_for_load: app.committer.refused } }) },
   { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
     reply(200, { server_time: iso(app.clock.nowMs()) }) },
   { method: 'POST', path: '/accounts', access: 'public', handler: async (ctx) => {
@@ -92,15 +94,11 @@ export const buyerRoutes: Route[] = [
     }
     const b = await ctx.body();
     if (!b.ok) return b;
-    const launchId = field(b.value, 'launch_id', 'string', { required: true, maxLength: 64 });
-    const trim = field(b.value, 'trim', 'string', { required: true, maxLength: 64 });
-    const options = field(b.value, 'options', 'string[]',
-      { maxLength: 64, maxItems: ctx.app.deps.limits.optionsPerOrderMax });
-    const city = field(b.value, 'city', 'string', { required: true, maxLength: 64 });
-    const bad = firstRefusal(launchId, trim, options, city);
-    if (bad || !launchId.ok || !trim.ok || !options.ok || !city.ok) return bad!;
-    const r = await ctx.app.placeOrder(buyer(ctx), { launchId: launchId.value!,
-      trim: trim.value!, options: options.value ?? [], city: city.value! }, key);
+    const c = configuration(ctx, b.value, true);
+    if (!c.ok) return c;
+    const { launchId, trim, options, city } = c.value;
+    const r = await ctx.app.placeOrder(buyer(ctx), { launchId: launchId!, trim: trim!,
+      options: options ?? [], city: city! }, key);
     if (!r.ok) return r;
     return r.value.replay
       ? orderReply(ctx.app, r.value.order, 200, { 'idempotent-replay': 'true' })
@@ -129,23 +127,37 @@ export const buyerRoutes: Route[] = [
   { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const trim = field(b.value, 'trim', 'string', { maxLength: 64 });
-    const options = field(b.value, 'options', 'string[]',
-      { maxLength: 64, maxItems: ctx.app.deps.limits.optionsPerOrderMax });
-    const city = field(b.value, 'city', 'string', { maxLength: 64 });
-    const launchId = field(b.value, 'launch_id', 'string', { maxLength: 64 });
-    const bad = firstRefusal(trim, options, city, launchId);
-    if (bad || !trim.ok || !options.ok || !city.ok || !launchId.ok) return bad!;
-    const change = {
-      ...(trim.value !== undefined ? { trim: trim.value } : {}),
-      ...(options.value !== undefined ? { options: options.value } : {}),
-      ...(city.value !== undefined ? { city: city.value } : {}),
-      ...(launchId.value !== undefined ? { launchId: launchId.value } : {}),
-    };
+    const c = configuration(ctx, b.value, false);
+    if (!c.ok) return c;
+    const change = Object.fromEntries(Object.entries(c.value).filter(([, v]) => v !== undefined));
     const r = await ctx.app.change(ctx.caller!, ctx.params.order_id!, change);
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
 ];
+
+interface ConfigurationFields {
+  launchId?: string;
+  trim?: string;
+  options?: string[];
+  city?: string;
+}
+
+/** Reads the fields that configure an order; an order needs launch, trim and city. */
+function configuration(ctx: Ctx, body: Json, forNewOrder: boolean):
+  Result<ConfigurationFields> {
+  const text = { required: forNewOrder, maxLength: 64 };
+  const launchId = field(body, 'launch_id', 'string', text);
+  const trim = field(body, 'trim', 'string', text);
+  const options = field(body, 'options', 'string[]',
+    { maxLength: 64, maxItems: ctx.app.deps.limits.optionsPerOrderMax });
+  const city = field(body, 'city', 'string', text);
+  if (!launchId.ok) return launchId;
+  if (!trim.ok) return trim;
+  if (!options.ok) return options;
+  if (!city.ok) return city;
+  return ok({ launchId: launchId.value, trim: trim.value, options: options.value,
+    city: city.value });
+}
 
 export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   const b = await ctx.body();

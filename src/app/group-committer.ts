@@ -9,6 +9,7 @@ export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[]) => Promis
 interface Job {
   readonly handler: BatchHandler<unknown, unknown>;
   readonly payload: unknown;
+  readonly queuedAtMs: number;
   resolve(value: unknown): void;
   reject(err: unknown): void;
 }
@@ -23,6 +24,11 @@ export interface GroupCommitterLimits {
   readonly batchesInFlightMax: number;
   /** Commands waiting at most; beyond it `submit` refuses at once (the caller answers 503). */
   readonly pendingCommandsMax: number;
+  /**
+   * How long the oldest waiting command may have waited before new ones are refused. Offered
+   * more than it can write, launchday says so at once instead of letting every reply wait.
+   */
+  readonly queueDelayMaxMs: number;
 }
 
 export class Overloaded extends Error {
@@ -38,6 +44,8 @@ export class GroupCommitter {
   #idle: Array<() => void> = [];
   batches = 0;
   commands = 0;
+  /** Commands refused because the queue was full or too slow. */
+  refused = 0;
 
   constructor(private readonly store: Store, private readonly limits: GroupCommitterLimits) {}
 
@@ -45,13 +53,22 @@ export class GroupCommitter {
     return this.#pending.length;
   }
 
-  /** Queues a command; the promise settles once its batch has committed (or failed). */
-  submit<P, R>(handler: BatchHandler<P, R>, payload: P): Promise<R> {
-    if (this.#pending.length >= this.limits.pendingCommandsMax) {
+  /**
+   * Queues a command; the promise settles once its batch has committed (or failed). An
+   * `essential` command (the system's own, such as locking orders whose cooling-off ended)
+   * is never refused for load.
+   */
+  submit<P, R>(handler: BatchHandler<P, R>, payload: P, essential = false): Promise<R> {
+    const nowMs = performance.now();
+    const oldest = this.#pending[0];
+    if (!essential && (this.#pending.length >= this.limits.pendingCommandsMax
+      || (oldest !== undefined && nowMs - oldest.queuedAtMs > this.limits.queueDelayMaxMs))) {
+      this.refused++;
       return Promise.reject(new Overloaded());
     }
     return new Promise<R>((resolve, reject) => {
       this.#pending.push({ handler: handler as BatchHandler<unknown, unknown>, payload,
+        queuedAtMs: nowMs,
         resolve: resolve as (v: unknown) => void, reject });
       this.#schedule();
     });

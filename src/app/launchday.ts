@@ -298,7 +298,7 @@ export class Launchday {
   async autoLockDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.committer.submit(this.#orders.autoLock, null);
+      const n = await this.committer.submit(this.#orders.autoLock, null, true);
       total += n;
       if (n < this.deps.limits.autoLockBatchMax) return total;
     }

@@ -11,7 +11,7 @@ import { ok, refuse, type Result } from '../domain/outcomes.js';
 import type { Clock } from '../domain/clock.js';
 import type { OrderEvent, StoreTx } from '../store/store.js';
 import type { BatchHandler } from './group-committer.js';
-import { newId } from './ids.js';
+import { newId, newTimeOrderedId } from './ids.js';
 import { depositReference } from './payments.js';
 
 export interface PlaceCommand {
@@ -141,7 +141,8 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
       const activeOrders = active.get(activeKey) ?? 0;
       const decision = decidePlace(c.launch, { nowMs, activeOrders });
       if (!decision.ok) return decision;
-      const order = newOrder({ orderId: newId('ord'), accountId: c.accountId, launch: c.launch,
+      const order = newOrder({ orderId: newTimeOrderedId('ord', nowMs), accountId: c.accountId,
+        launch: c.launch,
         config: c.config, priceFen: c.priceFen, nowMs, idempotencyKey: c.idempotencyKey,
         requestHash: c.requestHash });
       known.set(idKey, order);

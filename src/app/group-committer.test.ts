@@ -1,0 +1,52 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { SqliteStore } from '../store/sqlite-store.js';
+import { GroupCommitter, Overloaded, type BatchHandler } from './group-committer.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('group commit', () => {
+  it('shares a transaction, retries a failed batch one by one, and sheds load by queue age',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'launchday-committer-'));
+      const store = new SqliteStore(dir);
+      try {
+        const committer = new GroupCommitter(store, { batchCommandsMax: 100,
+          batchesInFlightMax: 1, pendingCommandsMax: 1000, queueDelayMaxMs: 20 });
+        const batchSizes: number[] = [];
+        const echo: BatchHandler<number, number> = async (tx, xs) => {
+          batchSizes.push(xs.length);
+          if (xs.includes(-1)) throw new Error('a bad command');
+          await tx.setMeta(`last`, String(xs.at(-1)));
+          return xs.map((x) => x * 2);
+        };
+        // Submitted in one turn of the event loop: one transaction.
+        assert.deepEqual(await Promise.all([1, 2, 3].map((x) => committer.submit(echo, x))),
+          [2, 4, 6]);
+        assert.deepEqual(batchSizes, [3]);
+        // One failing command fails alone; its batch-mates commit.
+        const mixed = await Promise.allSettled([4, -1, 5].map((x) => committer.submit(echo, x)));
+        assert.deepEqual(mixed.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+        // A slow batch: new commands are refused once the oldest waiting one is too old.
+        const slow: BatchHandler<number, number> = async (_tx, xs) => {
+          await sleep(60);
+          return [...xs];
+        };
+        const running = committer.submit(slow, 1);
+        await sleep(1);
+        const waiting = committer.submit(slow, 2);
+        await sleep(40);
+        await assert.rejects(committer.submit(slow, 3), Overloaded);
+        const essential = committer.submit(slow, 4, true);
+        assert.deepEqual(await Promise.all([running, waiting, essential]), [1, 2, 4]);
+        assert.equal(committer.refused, 1);
+        await committer.drained();
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+});
