@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   ADMIN_TOKEN,
   apiBuyer,
+  idNumber,
   DESKTOP_VIEWPORT,
   launchBrowser,
   phoneContext,
@@ -162,4 +163,40 @@ test('the console finds the order by phone, with history, and shows the audit lo
     'launch edit and window creation are audited',
   );
   await screenshots(admin, 'admin-audit');
+});
+
+test('the console refunds a firm order found by identity number, and closes the window', async () => {
+  const other = await apiBuyer(server, 42);
+  const placed = await server.api(
+    'POST',
+    '/orders',
+    { launch_id: 'yu7-2025', trim: 'pro', options: [], city: 'beijing' },
+    other.token,
+    { 'Idempotency-Key': 'cw-test-2' },
+  );
+  assert.equal(placed.status, 201);
+  await admin.click('#tab-orders');
+  await admin.fill('#o-phone', '');
+  await admin.fill('#o-idn', idNumber(42));
+  await admin.click('form:has(#o-idn) button[type="submit"]');
+  const card = admin.locator(`article[data-order="${placed.body.order_id}"]`);
+  await card.getByRole('button', { name: 'Refund deposit' }).click();
+  const dialog = admin.locator('dialog[open]');
+  assert.match((await dialog.textContent()) ?? '', /Refund the ¥5,000 deposit/);
+  await dialog.locator('button[data-role="confirm"]').click();
+  await admin.locator('main .notice-ok').waitFor();
+  const refunded = (await server.api('GET', `/orders/${placed.body.order_id}`, undefined, other.token))
+    .body;
+  assert.equal(refunded.status, 'cancelled');
+  assert.equal(refunded.deposit.state, 'refunded');
+  assert.match((await card.textContent()) ?? '', /refunded/);
+
+  await admin.click('#tab-windows');
+  const openRow = admin.locator('tr[data-window]', { hasText: 'open' });
+  await openRow.getByRole('button', { name: 'Close window' }).click();
+  await admin.locator('dialog[open] button[data-role="confirm"]').click();
+  await admin.locator('main .notice-ok').waitFor();
+  const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body
+    .change_windows;
+  assert.equal(windows.filter((w: any) => w.state === 'open').length, 0);
 });
