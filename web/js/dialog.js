@@ -6,8 +6,9 @@ import { errorBox } from './ui.js';
 
 let seq = 0;
 
-// body: nodes to show; action(): Promise<api result>; ready(): false disables confirm (e.g. an
-// unticked "I accept" box). Resolves to the successful result, or null when dismissed.
+// body: nodes to show; footer: nodes kept in view beside the buttons; action(): Promise<api
+// result>; ready(): false disables confirm (e.g. an unticked "I accept" box). Resolves to the
+// successful result, or null when dismissed.
 export function confirmDialog({
   title,
   body,
@@ -15,6 +16,7 @@ export function confirmDialog({
   danger = false,
   action,
   ready = () => true,
+  footer = [],
 }) {
   return new Promise((resolve) => {
     const id = `dlg${++seq}`;
@@ -34,8 +36,15 @@ export function confirmDialog({
       { 'aria-labelledby': `${id}-t` },
       h('h2', { id: `${id}-t` }, title),
       ...body,
-      errorSlot,
-      h('div', { class: 'actions' }, confirm, dismiss),
+      // The footer stays in view while a long body scrolls: what the confirm button will do
+      // (a new price, a refusal) is always next to it.
+      h(
+        'div',
+        { class: 'dialog-footer' },
+        ...footer,
+        errorSlot,
+        h('div', { class: 'actions' }, confirm, dismiss),
+      ),
     );
     const refresh = () => {
       confirm.disabled = !ready();

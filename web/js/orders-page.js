@@ -306,11 +306,12 @@ async function changeFlow(order, switching) {
   }
   if (order.status === 'locked')
     body.push(h('p', { class: 'notice notice-warn' }, t('change_requeue')));
-  body.push(fieldsSlot, summarySlot);
+  body.push(fieldsSlot);
   showFields();
   const result = await confirmDialog({
     title: switching ? t('switch_title') : t('change_title'),
     body,
+    footer: [summarySlot],
     confirmLabel: switching ? t('switch_confirm') : t('change_confirm'),
     action: () =>
       post(`/orders/${order.order_id}/change`, {
