@@ -165,7 +165,7 @@ test('the console finds the order by phone, with history, and shows the audit lo
   await screenshots(admin, 'admin-audit');
 });
 
-test('the console refunds a firm order found by identity number, and closes the window', async () => {
+test('the console refunds a firm order found by identity number; closes the window', async () => {
   const other = await apiBuyer(server, 42);
   const placed = await server.api(
     'POST',
@@ -185,8 +185,9 @@ test('the console refunds a firm order found by identity number, and closes the 
   assert.match((await dialog.textContent()) ?? '', /Refund the ¥5,000 deposit/);
   await dialog.locator('button[data-role="confirm"]').click();
   await admin.locator('main .notice-ok').waitFor();
-  const refunded = (await server.api('GET', `/orders/${placed.body.order_id}`, undefined, other.token))
-    .body;
+  const refunded = (
+    await server.api('GET', `/orders/${placed.body.order_id}`, undefined, other.token)
+  ).body;
   assert.equal(refunded.status, 'cancelled');
   assert.equal(refunded.deposit.state, 'refunded');
   assert.match((await card.textContent()) ?? '', /refunded/);
