@@ -5,8 +5,14 @@ import { localName, t } from './i18n.js';
 import { countdown, dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, param } from './ui.js';
 
-const RESYNC_MS = 60000; // re-read launches (opening times may be moved by operators)
-const RESYNC_NEAR_MS = 20000; // and once more shortly before an opening, to tighten the clock
+// Re-read launches while one is still to open (operators may move an opening): every minute in
+// the last ten minutes, every five before that.
+const RESYNC_MS = 60000;
+const RESYNC_FAR_MS = 300000;
+const NEAR_OPENING_MS = 600000;
+// ...and once more shortly before an opening to tighten the clock, at a moment each page picks
+// between 60 and 20 s before, so the whole audience does not ask in the same second.
+const RESYNC_NEAR_MS = 20000 + Math.random() * 40000;
 
 let launches = null;
 let failure = null;
@@ -126,8 +132,11 @@ function tick() {
       load();
     }
   }
-  const anyScheduled = launches.some((l) => !isOpen(l));
-  if (anyScheduled && Date.now() - lastResync.at > RESYNC_MS) load().then(render);
+  const untilNext = Math.min(
+    ...launches.filter((l) => !isOpen(l)).map((l) => Date.parse(l.opens_at) - serverNow()),
+  );
+  const every = untilNext < NEAR_OPENING_MS ? RESYNC_MS : RESYNC_FAR_MS;
+  if (Number.isFinite(untilNext) && Date.now() - lastResync.at > every) load().then(render);
 }
 
 initPage(render, { current: '/' });

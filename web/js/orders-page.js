@@ -7,7 +7,9 @@ import { configFields, fitSelection, priceLines } from './config-form.js';
 import { confirmDialog, isDialogOpen } from './dialog.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 
-const REFRESH_MS = 30000; // estimates move as capacity changes; keep them current
+// Estimates move as capacity changes; keep them current, each page at its own moment (a
+// minute, give or take 15 s) so that a crowd's refreshes do not line up.
+const REFRESH_MS = 45000 + Math.random() * 30000;
 
 let orders = null;
 let launches = new Map();
@@ -16,16 +18,17 @@ let flash = null; // key of a notice shown after an action
 let lastLoad = 0;
 const openHistory = new Set(); // order ids whose history the buyer has expanded
 
+// Launch names and options change rarely: read once, then only the orders on refresh.
 async function load() {
-  const [o, l] = await Promise.all([get('/orders'), get('/launches')]);
+  const [o, l] = await Promise.all([get('/orders'), launches.size ? null : get('/launches')]);
   lastLoad = Date.now();
   if (!o.ok) {
     failure = o;
     return;
   }
-  failure = l.ok ? null : l;
+  failure = l && !l.ok ? l : null;
   orders = o.data.orders;
-  if (l.ok) launches = new Map(l.data.launches.map((x) => [x.launch_id, x]));
+  if (l?.ok) launches = new Map(l.data.launches.map((x) => [x.launch_id, x]));
 }
 
 function describe(order) {
