@@ -136,7 +136,14 @@ function tick() {
     ...launches.filter((l) => !isOpen(l)).map((l) => Date.parse(l.opens_at) - serverNow()),
   );
   const every = untilNext < NEAR_OPENING_MS ? RESYNC_MS : RESYNC_FAR_MS;
-  if (Number.isFinite(untilNext) && Date.now() - lastResync.at > every) load().then(render);
+  if (Number.isFinite(untilNext) && Date.now() - lastResync.at > every) {
+    // Redraw only if a launch changed, so a buyer's focus is not taken from them every minute.
+    const shape = () => JSON.stringify(launches?.map((l) => ({ ...l, server_time: null })));
+    const before = shape();
+    load().then(() => {
+      if (shape() !== before) render();
+    });
+  }
 }
 
 initPage(render, { current: '/' });
