@@ -1,0 +1,182 @@
+// The intake benchmark (`npm run bench`): how many orders a second launchday takes on this
+// machine, next to what a bare node:http server answers for the same request at the same
+// concurrency with the same load tool, measured in the same run. Absolute numbers drift on a
+// shared machine; the ratios are the result. It never fails: a missing tool is reported, not thrown.
+//
+//   npm run bench [-- --seconds 10 --connections 256 --database-url postgres://...]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { HttpClient } from '../sim/http-client.js';
+import { phoneNumber, identityNumber, personName } from '../sim/identity-generator.js';
+import { Random } from '../sim/random.js';
+import { startServers, type StartedServers } from '../sim/server-process.js';
+import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
+
+const LIMITS = Object.freeze({
+  accounts: 20_000,
+  /** Raised from the launch's 2 so that 20,000 accounts can place up to a million orders. */
+  perAccountLimit: 50,
+  warmupSeconds: 3,
+  importBatch: 5000,
+});
+const LAUNCH = 'yu7-2025';
+
+interface Options {
+  seconds: number;
+  connections: number;
+  databaseUrl: string | null;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string' },
+    connections: { type: 'string' }, 'database-url': { type: 'string' } } });
+  const opts: Options = { seconds: Number(values.seconds ?? 10),
+    connections: Number(values.connections ?? 256), databaseUrl: values['database-url'] ?? null };
+  const cpus = os.cpus();
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, node ${process.version}, ` +
+    `${os.type()} ${os.release()}`);
+  const wrk = wrkVersion();
+  if (wrk === null) {
+    console.log('wrk is not installed (Debian: apt-get install -y wrk); nothing measured.');
+    return;
+  }
+  console.log(`load: ${wrk}, ${opts.connections} connections, ${LIMITS.warmupSeconds} s warm-up ` +
+    `then ${opts.seconds} s measured, POST /api/v1/orders with a new Idempotency-Key each`);
+  const bodies = orderBodies();
+  const bare = await measureBare(opts, bodies);
+  report('(a) bare node:http', bare);
+  const sqlite = await measureLaunchday(opts, bodies, null, 1);
+  report('(b) launchday, SQLite', sqlite);
+  console.log(`ratio (b)/(a): ${(sqlite.ratePerSecond / bare.ratePerSecond).toFixed(2)} ` +
+    `(target at least 0.50, with p99 under 50 ms)`);
+  if (opts.databaseUrl !== null) {
+    const pg = await measureLaunchday(opts, bodies, opts.databaseUrl, 2);
+    report('(c) launchday, PostgreSQL, 2 processes', pg);
+    console.log(`ratio (c)/(b): ${(pg.ratePerSecond / sqlite.ratePerSecond).toFixed(2)} ` +
+      '(target at least 0.40)');
+  }
+}
+
+function report(label: string, r: LoadResult): void {
+  const errors = r.non2xx + r.socketErrors;
+  const share = errors / Math.max(1, r.requests);
+  console.log(`${label}: ${Math.round(r.ratePerSecond).toLocaleString('en-US')} requests/s, ` +
+    `p50 ${r.latencyMsP50.toFixed(1)} ms, p99 ${r.latencyMsP99.toFixed(1)} ms, max ` +
+    `${r.latencyMsMax.toFixed(1)} ms, ${r.requests.toLocaleString('en-US')} requests, ` +
+    `${errors} not 2xx or failed${share > 0.01 ? ' (OVER 1%: the rate is not of orders)' : ''}`);
+}
+
+/** A few configurations, so the server's per-trim and per-city work is not one hot row. */
+function orderBodies(): string[] {
+  const trims = ['standard', 'pro', 'max'];
+  const cities = ['beijing', 'shanghai', 'shenzhen', 'chengdu', 'hangzhou'];
+  const out: string[] = [];
+  for (const trim of trims) {
+    for (const city of cities) {
+      out.push(JSON.stringify({ launch_id: LAUNCH, trim, city,
+        options: ['colour-pearl-white', 'wheels-19'] }));
+    }
+  }
+  return out;
+}
+
+async function load(urls: readonly string[], opts: Options, tokens: readonly string[],
+  bodies: readonly string[]): Promise<LoadResult> {
+  const run = (seconds: number, tag: string): Promise<LoadResult[]> => Promise.all(urls.map(
+    (url, i) => runWrk({ url, connections: Math.floor(opts.connections / urls.length),
+      threads: Math.max(1, Math.floor(Math.min(2, os.cpus().length) / urls.length)), seconds,
+      tokens, bodies, keyPrefix: `${tag}${i}${randomBytes(4).toString('hex')}` })));
+  await run(LIMITS.warmupSeconds, 'w');
+  const parts = await run(opts.seconds, 'm');
+  // Several processes are loaded by one wrk each: rates add up; for latency the worst is shown.
+  return parts.reduce((a, b) => ({ requests: a.requests + b.requests,
+    seconds: Math.max(a.seconds, b.seconds), ratePerSecond: a.ratePerSecond + b.ratePerSecond,
+    non2xx: a.non2xx + b.non2xx, socketErrors: a.socketErrors + b.socketErrors,
+    latencyMsP50: Math.max(a.latencyMsP50, b.latencyMsP50),
+    latencyMsP99: Math.max(a.latencyMsP99, b.latencyMsP99),
+    latencyMsMax: Math.max(a.latencyMsMax, b.latencyMsMax) }));
+}
+
+async function measureBare(opts: Options, bodies: readonly string[]): Promise<LoadResult> {
+  const main = join(dirname(fileURLToPath(import.meta.url)), 'bare-server.js');
+  const child = spawn(process.execPath, [main], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+        const m = /listening on (\S+)/.exec(c);
+        if (m !== null) resolve(m[1]!);
+      });
+      child.on('exit', () => reject(new Error('bare server exited')));
+    });
+    return await load([url], opts, ['bare-token'], bodies);
+  } finally {
+    await stop(child);
+  }
+}
+
+async function measureLaunchday(opts: Options, bodies: readonly string[],
+  databaseUrl: string | null, processes: number): Promise<LoadResult> {
+  const adminToken = `bench-${randomBytes(16).toString('hex')}`;
+  const servers: StartedServers = await startServers({ processes, databaseUrl, adminToken,
+    keepData: false });
+  try {
+    const tokens = await prepare(servers.urls[0]!, adminToken, bodies[0]!);
+    return await load(servers.urls, opts, tokens, bodies);
+  } finally {
+    await servers.stop();
+  }
+}
+
+/** Accounts for the load, the per-account limit raised, and one order that must succeed. */
+async function prepare(url: string, adminToken: string, body: string): Promise<string[]> {
+  const client = new HttpClient([url], 8);
+  const must = async (method: string, path: string, b: unknown, token = adminToken,
+    headers?: Record<string, string>): Promise<any> => {
+    const o = await client.request(method, path, { token, body: b, headers, timeoutMs: 60_000 });
+    if (o.kind !== 'reply' || o.status >= 300) {
+      throw new Error(`${method} ${path}: ${o.kind === 'reply'
+        ? `${o.status} ${JSON.stringify(o.body)}` : o.message}`);
+    }
+    return o.body;
+  };
+  try {
+    await must('PATCH', `/admin/launches/${LAUNCH}`, { per_account_limit: LIMITS.perAccountLimit });
+    const r = new Random(2025);
+    const tokens: string[] = [];
+    for (let i = 0; i < LIMITS.accounts; i += LIMITS.importBatch) {
+      const accounts = [];
+      for (let j = i; j < Math.min(LIMITS.accounts, i + LIMITS.importBatch); j++) {
+        accounts.push({ phone: phoneNumber(j, 0), name: personName(r),
+          id_number: identityNumber(j, 0, r) });
+      }
+      const reply = await must('POST', '/admin/accounts/import', { accounts });
+      for (const c of reply.created ?? []) tokens.push(c.token);
+    }
+    if (tokens.length < LIMITS.accounts) {
+      throw new Error(`only ${tokens.length} of ${LIMITS.accounts} accounts imported`);
+    }
+    // The load must measure orders taken, not refusals: one order first, checked by hand.
+    await must('POST', '/orders', JSON.parse(body), tokens[0], { 'idempotency-key': 'bench-probe' });
+    return tokens;
+  } finally {
+    client.close();
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+main().catch((e) => {
+  // A benchmark reports; it does not fail a run.
+  console.log(`benchmark could not complete: ${(e as Error).message}`);
+});

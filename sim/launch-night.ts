@@ -1,0 +1,580 @@
+// Plays a workload against a running server: registers the crowd, prepares the SU7 orders that
+// will switch, opens the sale, lets every buyer act at their moment, and hands every reply to the
+// auditor. Bounded: at most `connections` requests in flight, `retriesMax` retries per step, and a
+// deadline after which no new request starts.
+import type { Auditor, ModelOrder } from './auditor.js';
+import type { Catalog } from './catalog.js';
+import type { HttpClient, Outcome, Reply } from './http-client.js';
+import type { RunMetrics } from './run-metrics.js';
+import { Limiter, Timeline } from './timeline.js';
+import { PER_ACCOUNT_LIMIT, type BuyerPlan, type Configuration, type OrderPlan,
+  type Workload } from './workload.js';
+
+export const LIMITS = Object.freeze({
+  importBatchMax: 5000,
+  importConcurrency: 4,
+  requestTimeoutMs: 30_000,
+  /** The impatient client gives up after this long (real ms) and retries with the same key. */
+  impatientTimeoutMs: 3,
+  impatientPauseMs: 250,
+  retriesMax: 25,
+  retryAfterMaxMs: 5_000,
+  /** Real ms between the opening being set and the opening itself. */
+  openingLeadMs: 3_000,
+  earlyClickMs: 1_500,
+  /** The model switch window of the seeds: 22:00 on 26 June to 24:00 on 29 June. */
+  changeWindowHours: 74,
+  /** Reading every order back stops after this long (the verdict then says so). */
+  readBackSecondsMax: 900,
+});
+
+export interface NightOptions {
+  readonly speed: number;
+  readonly adminToken: string;
+  readonly connections: number;
+  /** Real ms the hour may take from the opening before no new request starts. */
+  readonly playBudgetMs: number;
+  readonly log: (line: string) => void;
+  readonly switchAllows: readonly string[];
+}
+
+interface Account {
+  readonly accountId: string;
+  readonly token: string;
+}
+
+export class LaunchNight {
+  readonly limiter: Limiter;
+  timeline: Timeline | null = null;
+  readonly accounts = new Map<number, Account>();
+  /** Accounts with an order attempt whose outcome stayed unknown after every retry. */
+  readonly unresolved = new Set<number>();
+  readonly baseline = new Map<string, any>();
+  unfinishedBuyers = 0;
+  private stopped = false;
+  private clockSimulated = false;
+  private serverOffsetMs = 0;
+  private opensAtServerMs = Infinity;
+  importSplits = 0;
+  importRowRetries = 0;
+
+  constructor(
+    private readonly client: HttpClient,
+    private readonly auditor: Auditor,
+    private readonly metrics: RunMetrics,
+    private readonly workload: Workload,
+    private readonly catalogs: ReadonlyMap<string, Catalog>,
+    private readonly options: NightOptions,
+  ) {
+    this.limiter = new Limiter(options.connections);
+  }
+
+  get target(): Catalog {
+    return this.catalogs.get(this.workload.targetLaunchId)!;
+  }
+
+  /**
+   * A request whose refusal is the point (a lock without confirmation, say): sent again while
+   * the server answers that it is busy, so that the refusal checked is the one the rules give.
+   */
+  private async probe(method: string, path: string, opts: { token: string; body: unknown;
+    headers?: Record<string, string>; isOrder?: boolean }): Promise<Outcome> {
+    for (let attempt = 0; ; attempt++) {
+      const o = await this.call(method, path, opts);
+      if (o.kind === 'reply' && (!retryable(o) || attempt >= LIMITS.retriesMax)) return o;
+      if (o.kind !== 'reply' || this.stopped) return o;
+      await sleep(retryDelayMs(o));
+    }
+  }
+
+  /** One request through the connection limit, measured and counted. */
+  async call(method: string, path: string, opts: { token?: string; body?: unknown;
+    headers?: Record<string, string>; timeoutMs?: number; isOrder?: boolean } = {}):
+    Promise<Outcome> {
+    const outcome = await this.limiter.run(() => this.client.request(method, path, {
+      token: opts.token, body: opts.body, headers: opts.headers,
+      timeoutMs: opts.timeoutMs ?? LIMITS.requestTimeoutMs,
+    }));
+    if (outcome.kind === 'reply') {
+      this.metrics.recordRequest(outcome.repliedAtMs - outcome.sentAtMs, opts.isOrder === true);
+      if (outcome.status >= 400) this.metrics.recordError(outcome.code ?? `http_${outcome.status}`);
+      if (outcome.status >= 500 && outcome.status !== 503) {
+        this.auditor.violation('server_error', `${method} ${path}: ${outcome.status} ` +
+          `${JSON.stringify(outcome.body)?.slice(0, 200)}`);
+      }
+      const date = outcome.headers['x-server-time'];
+      if (typeof date === 'string') this.serverOffsetMs = Date.parse(date) - Date.now();
+    } else if (outcome.kind === 'network') {
+      this.metrics.recordError(`network ${outcome.message}`);
+    } else {
+      const timeoutMs = opts.timeoutMs ?? LIMITS.requestTimeoutMs;
+      // A server that holds a request past the client's patience has answered it no faster
+      // than that: the latency figures must count it. The impatient client's own 3 ms
+      // give-up says nothing about the server, and is counted only by code.
+      if (timeoutMs >= LIMITS.requestTimeoutMs) {
+        this.metrics.recordRequest(outcome.repliedAtMs - outcome.sentAtMs, opts.isOrder === true);
+        this.metrics.recordError(`timeout ${method} ${routeOf(path)}`);
+      } else {
+        this.metrics.recordError('impatient_timeout');
+      }
+    }
+    return outcome;
+  }
+
+  private admin(method: string, path: string, body?: unknown): Promise<Outcome> {
+    return this.call(method, path, { token: this.options.adminToken, body });
+  }
+
+  /** An admin call that must succeed for the run to make sense. */
+  private async adminOk(method: string, path: string, body?: unknown): Promise<Reply> {
+    for (let attempt = 0; ; attempt++) {
+      const o = await this.admin(method, path, body);
+      if (o.kind === 'reply' && o.status < 300) return o;
+      if (attempt >= LIMITS.retriesMax || (o.kind === 'reply' && !retryable(o))) {
+        throw new Error(`${method} ${path}: ${o.kind === 'reply'
+          ? `${o.status} ${JSON.stringify(o.body)}` : o.message}`);
+      }
+      await sleep(retryDelayMs(o));
+    }
+  }
+
+  /** Health, the launch catalogue baseline, and the target launch closed until we open it. */
+  async prepare(): Promise<void> {
+    const health = await this.adminOk('GET', '/health');
+    this.clockSimulated = health.body?.clock === 'simulated';
+    for (const id of this.catalogs.keys()) {
+      this.baseline.set(id, (await this.adminOk('GET', `/launches/${id}/stats`)).body);
+    }
+    const farFuture = new Date(Date.now() + this.serverOffsetMs + 86_400_000).toISOString();
+    await this.adminOk('PATCH', `/admin/launches/${this.target.launchId}`,
+      { opens_at: farFuture, per_account_limit: PER_ACCOUNT_LIMIT });
+  }
+
+  async registerAccounts(): Promise<void> {
+    const buyers = this.workload.buyers;
+    const importer = new Limiter(LIMITS.importConcurrency);
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < buyers.length; i += LIMITS.importBatchMax) {
+      const batch = buyers.slice(i, i + LIMITS.importBatchMax);
+      batches.push(importer.run(() => this.importBatch(batch)));
+    }
+    await Promise.all(batches);
+    this.options.log(`registered ${this.accounts.size} of ${buyers.length} accounts` +
+      (this.importSplits > 0 ? `; ${this.importSplits} imports split (body too large)` : '') +
+      (this.importRowRetries > 0 ? `; ${this.importRowRetries} rows retried (overloaded)` : ''));
+  }
+
+  /** Imports in one call, or in halves when the server finds the body too large. */
+  private async importBatch(batch: readonly BuyerPlan[], rowAttempt = 0): Promise<void> {
+    const body = { accounts: batch.map((b) => ({ phone: b.phone, name: b.name,
+      id_number: b.idNumber })) };
+    let reply: Outcome;
+    for (let attempt = 0; ; attempt++) {
+      reply = await this.admin('POST', '/admin/accounts/import', body);
+      if (reply.kind === 'reply' && !retryable(reply)) break;
+      if (attempt >= LIMITS.retriesMax) throw new Error('account import never answered');
+      await sleep(retryDelayMs(reply));
+    }
+    if (reply.code === 'body_too_large' && batch.length > 1) {
+      this.importSplits += 1;
+      const half = Math.ceil(batch.length / 2);
+      await this.importBatch(batch.slice(0, half), rowAttempt);
+      await this.importBatch(batch.slice(half), rowAttempt);
+      return;
+    }
+    if (reply.status !== 200) {
+      throw new Error(`account import: ${reply.status} ${JSON.stringify(reply.body)}`);
+    }
+    const byPhone = new Map(batch.map((b) => [b.phone, b]));
+    for (const c of reply.body?.created ?? []) {
+      const b = byPhone.get(c.phone);
+      if (b !== undefined) this.accounts.set(b.index, { accountId: c.account_id, token: c.token });
+    }
+    const again: BuyerPlan[] = [];
+    for (const e of reply.body?.errors ?? []) {
+      const b = batch[e.index];
+      if (b !== undefined && TRANSIENT_ROW_CODES.has(e.code) && rowAttempt < LIMITS.retriesMax) {
+        again.push(b);
+        continue;
+      }
+      this.auditor.violation('identity_refused',
+        `import refused ${b?.phone} ${b?.idNumber}: ${e.code} ${e.message ?? ''}`);
+    }
+    if (again.length > 0) {
+      // Rows the server could not take right now: the same people, a moment later.
+      this.importRowRetries += again.length;
+      await sleep(retryDelayMs(reply));
+      await this.importBatch(again, rowAttempt + 1);
+    }
+  }
+
+  /** Switchers' earlier orders: placed and locked on the SU7 launches before the opening. */
+  async prepareSwitchOrders(): Promise<Map<number, ModelOrder>> {
+    const out = new Map<number, ModelOrder>();
+    const switchers = this.workload.buyers.filter((b) => b.orders[0]?.switchFrom != null);
+    await Promise.all(switchers.map(async (b) => {
+      const account = this.accounts.get(b.index);
+      const plan = b.orders[0]!;
+      const from = plan.switchFrom!;
+      if (account === undefined) return;
+      const order = await this.place(b, account, { ...plan, key: `${plan.key}p` }, from.launchId,
+        from, false);
+      if (order === null) return;
+      if (order.status !== 'locked') await this.lock(account, order, false);
+      if (order.status === 'locked') out.set(b.index, order);
+    }));
+    this.options.log(`prepared ${out.size} locked SU7 / SU7 Ultra orders for switching`);
+    return out;
+  }
+
+  /** Sets the opening a few seconds ahead, opens the switch windows, sends the early clicks. */
+  async open(): Promise<Timeline> {
+    const openingPerfMs = performance.now() + LIMITS.openingLeadMs;
+    const opensAtMs = Date.now() + this.serverOffsetMs + LIMITS.openingLeadMs;
+    const opensAt = new Date(opensAtMs).toISOString();
+    this.opensAtServerMs = opensAtMs;
+    await this.adminOk('PATCH', `/admin/launches/${this.target.launchId}`, { opens_at: opensAt });
+    const closesAt = new Date(opensAtMs + LIMITS.changeWindowHours * 3_600_000).toISOString();
+    const sources = new Set(this.workload.buyers.flatMap((b) =>
+      b.orders.map((o) => o.switchFrom?.launchId).filter((x): x is string => x !== undefined)));
+    for (const from of sources) {
+      await this.adminOk('POST', '/admin/change-windows', { from_launch_id: from,
+        to_launch_id: this.target.launchId, opens_at: opensAt, closes_at: closesAt,
+        allows: this.options.switchAllows });
+    }
+    const timeline = new Timeline(openingPerfMs, this.options.speed);
+    this.timeline = timeline;
+    if (this.clockSimulated) {
+      // A simulated clock stands still: move it past the opening when the opening comes.
+      void timeline.until(0).then(() => this.adminOk('POST', '/admin/clock',
+        { advance_seconds: Math.ceil(LIMITS.openingLeadMs / 1000) + 1 }));
+    }
+    return timeline;
+  }
+
+  /** Every buyer's night, all at once; returns when all are done or the deadline passed. */
+  async play(switchOrders: ReadonlyMap<number, ModelOrder>): Promise<void> {
+    const timeline = this.timeline!;
+    const deadline = setTimeout(() => {
+      this.stopped = true;
+    }, Math.max(0, timeline.openingMs + this.options.playBudgetMs - performance.now()));
+    const early = this.workload.buyers.filter((b) => b.orders[0]?.earlyClick === true &&
+      b.orders[0].switchFrom === null);
+    const earlyRefused = new Set<number>();
+    await timeline.untilRealMs(timeline.openingMs - LIMITS.earlyClickMs);
+    const clicks = Promise.all(early.map(async (b) => {
+      const account = this.accounts.get(b.index);
+      if (account !== undefined && await this.earlyClick(b, account)) earlyRefused.add(b.index);
+    }));
+    const nights = this.workload.buyers.map((b) => this.buyerNight(b, switchOrders.get(b.index),
+      clicks.then(() => earlyRefused.has(b.index))));
+    await Promise.all([clicks, ...nights]);
+    clearTimeout(deadline);
+  }
+
+  private async buyerNight(buyer: BuyerPlan, switchOrder: ModelOrder | undefined,
+    earlyRefused: Promise<boolean>): Promise<void> {
+    const account = this.accounts.get(buyer.index);
+    if (account === undefined) return;
+    const followUps: Promise<void>[] = [];
+    let pressedEarly = await earlyRefused;
+    for (const plan of buyer.orders) {
+      await this.timeline!.until(plan.arrivalSeconds);
+      if (this.stopped) {
+        this.unfinishedBuyers += 1;
+        break;
+      }
+      if (plan.switchFrom !== null) {
+        if (switchOrder !== undefined) await this.switchModel(account, switchOrder, plan);
+        continue;
+      }
+      if (plan.invalidTrimFirst) await this.invalidOrder(account, plan);
+      const order = await this.place(buyer, account, plan, this.target.launchId, plan.config,
+        pressedEarly);
+      pressedEarly = false;
+      if (order !== null) followUps.push(this.afterOrder(account, order, plan));
+    }
+    await Promise.all(followUps);
+  }
+
+  private async earlyClick(buyer: BuyerPlan, account: Account): Promise<boolean> {
+    const plan = buyer.orders[0]!;
+    const o = await this.call('POST', '/orders', { token: account.token, isOrder: true,
+      headers: { 'idempotency-key': plan.key }, body: orderBody(this.target.launchId, plan.config) });
+    if (o.kind !== 'reply') return false;
+    const serverTime = Date.parse(String(o.headers['x-server-time'] ?? ''));
+    if (o.status < 300) {
+      // Accepted: only right if the server's clock had already passed the opening.
+      if (!(serverTime >= this.opensAtServerMs)) {
+        this.auditor.violation('early_order',
+          `${plan.key}: order accepted at ${o.headers['x-server-time']}, before the opening`);
+      }
+      return false;
+    }
+    this.auditor.refusal(`early click ${plan.key}`, o, ['sales_not_open']);
+    return true;
+  }
+
+  private async invalidOrder(account: Account, plan: OrderPlan): Promise<void> {
+    const body = orderBody(this.target.launchId, { ...plan.config, trim: 'founders-edition' });
+    const o = await this.probe('POST', '/orders', { token: account.token, isOrder: true,
+      headers: { 'idempotency-key': `${plan.key}i` }, body });
+    if (o.kind === 'reply' && !retryable(o)) {
+      this.auditor.refusal(`order with unknown trim ${plan.key}`, o, ['unknown_trim']);
+    }
+  }
+
+  /** `POST /orders` until a definite answer; the same key on every retry. */
+  private async place(buyer: BuyerPlan, account: Account, plan: OrderPlan, launchId: string,
+    config: Configuration, pressedEarly: boolean): Promise<ModelOrder | null> {
+    const what = `order ${plan.key} of ${buyer.phone}`;
+    let unknownEarlier = false;
+    for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
+      const impatient = plan.impatient && attempt === 0;
+      const o = await this.call('POST', '/orders', { token: account.token, isOrder: true,
+        headers: { 'idempotency-key': plan.key }, body: orderBody(launchId, config),
+        timeoutMs: impatient ? LIMITS.impatientTimeoutMs : LIMITS.requestTimeoutMs });
+      if (o.kind !== 'reply') {
+        unknownEarlier = true;
+        this.metrics.retries += 1;
+        await this.timeline?.sleepMs(LIMITS.impatientPauseMs) ?? sleep(LIMITS.impatientPauseMs);
+        continue;
+      }
+      if (o.status === 200 || o.status === 201) {
+        const order = this.auditor.placed(what, account.accountId, plan.key, launchId, config, o,
+          unknownEarlier);
+        if (order !== null && launchId === this.target.launchId) {
+          this.metrics.ordersPlaced += 1;
+          this.metrics.recordConfirmed(this.timeline?.simSeconds(o.repliedAtMs) ?? -1);
+        }
+        if (plan.beyondLimit) {
+          this.auditor.violation('per_account_limit', `${what}: order beyond the limit of ` +
+            `${PER_ACCOUNT_LIMIT} accepted`);
+        }
+        return order;
+      }
+      if (retryable(o)) {
+        this.metrics.retries += 1;
+        await sleep(retryDelayMs(o));
+        continue;
+      }
+      const serverTime = Date.parse(String(o.headers['x-server-time'] ?? ''));
+      if (o.code === 'sales_not_open' && serverTime < this.opensAtServerMs) {
+        // Our clock ran a little ahead of the server's: the app counts down again.
+        await sleep(Math.min(1000, this.opensAtServerMs - serverTime + 5));
+        continue;
+      }
+      if (plan.beyondLimit) {
+        this.auditor.refusal(what, o, ['per_account_limit_reached']);
+      } else {
+        this.auditor.refusal(what, o, []);
+      }
+      return null;
+    }
+    if (!this.stopped) {
+      this.unresolved.add(buyer.index);
+      this.auditor.violation('unresolved', `${what}: no definite answer after ` +
+        `${LIMITS.retriesMax} retries`);
+    } else if (unknownEarlier || pressedEarly) {
+      this.unresolved.add(buyer.index);
+    }
+    return null;
+  }
+
+  /** What a buyer does after ordering: maybe change, maybe lock early, maybe cancel. */
+  private async afterOrder(account: Account, order: ModelOrder, plan: OrderPlan): Promise<void> {
+    const t = this.timeline!;
+    if (plan.change !== null) {
+      await t.until(plan.change.atSeconds);
+      if (this.stopped) return;
+      const config = plan.change.config;
+      const o = await this.step(account, order, 'change', { trim: config.trim,
+        options: config.options, city: config.city },
+      (b) => b.trim === config.trim && b.city === config.city);
+      if (o !== null) {
+        this.auditor.changed(order, config, o);
+        this.metrics.changes += 1;
+      }
+    }
+    if (plan.lock !== null && order.status === 'firm') {
+      await t.until(plan.lock.atSeconds);
+      if (this.stopped) return;
+      await this.lock(account, order, plan.lock.withoutConfirmFirst);
+    }
+    if (plan.cancel !== null && order.status !== 'cancelled') {
+      await t.until(plan.cancel.atSeconds);
+      if (this.stopped) return;
+      const locked = order.status === 'locked';
+      if (locked && plan.cancel.withoutAcceptFirst) {
+        const o = await this.probe('POST', `/orders/${order.orderId}/cancel`,
+          { token: account.token, body: {} });
+        if (o.kind === 'reply') {
+          this.auditor.refusal(`cancel ${order.orderId} without accept_forfeit`, o,
+            ['forfeit_not_accepted']);
+        }
+      }
+      const o = await this.step(account, order, 'cancel', locked ? { accept_forfeit: true } : {},
+        (b) => b.status === 'cancelled');
+      if (o !== null) {
+        this.auditor.cancelled(order, o);
+        this.metrics.cancels += 1;
+      }
+    }
+  }
+
+  private async lock(account: Account, order: ModelOrder, withoutConfirmFirst: boolean):
+    Promise<void> {
+    if (withoutConfirmFirst) {
+      const o = await this.probe('POST', `/orders/${order.orderId}/lock`,
+        { token: account.token, body: {} });
+      if (o.kind === 'reply') {
+        this.auditor.refusal(`lock ${order.orderId} without confirm`, o,
+          ['lock_needs_confirmation']);
+      }
+    }
+    const o = await this.step(account, order, 'lock', { confirm: true },
+      (b) => b.status === 'locked');
+    if (o !== null) {
+      this.auditor.locked(order, o);
+      this.metrics.locks += 1;
+    }
+  }
+
+  private async switchModel(account: Account, order: ModelOrder, plan: OrderPlan): Promise<void> {
+    const target = this.target.launchId;
+    const c = plan.config;
+    const o = await this.step(account, order, 'change', { launch_id: target, trim: c.trim,
+      options: c.options, city: c.city }, (b) => b.launch_id === target);
+    if (o !== null) {
+      this.auditor.switched(order, target, c, o);
+      this.metrics.switches += 1;
+      this.metrics.recordConfirmed(this.timeline!.simSeconds(o.repliedAtMs));
+    }
+  }
+
+  /**
+   * One order action, retried while the server says a retry can help. When no reply comes, the
+   * order is read back: `applied` tells whether the action took effect, and if so the read-back
+   * stands in for the reply (its reply time bounds the action's from above).
+   */
+  private async step(account: Account, order: ModelOrder, action: string, body: unknown,
+    applied: (order: any) => boolean): Promise<Reply | null> {
+    let firstSentMs = 0;
+    let uncertain = false;
+    for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
+      const o = await this.call('POST', `/orders/${order.orderId}/${action}`,
+        { token: account.token, body });
+      if (o.kind === 'reply' && !retryable(o)) {
+        if (o.status === 200) return o;
+        if (uncertain && o.code === ALREADY_DONE[action]) {
+          // The attempt that timed out was still in the server's hands when we read back.
+          const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+          if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
+            return { ...read, sentAtMs: firstSentMs };
+          }
+        }
+        this.auditor.refusal(`${action} ${order.orderId}`, o, []);
+        return null;
+      }
+      if (o.kind !== 'reply' && !uncertain) {
+        uncertain = true;
+        firstSentMs = o.sentAtMs;
+      }
+      this.metrics.retries += 1;
+      if (o.kind === 'reply') {
+        await sleep(retryDelayMs(o));
+        continue;
+      }
+      const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+      if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
+        return { ...read, sentAtMs: firstSentMs };
+      }
+    }
+    this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
+    return null;
+  }
+
+  /** Stops the night early (a server died): no new request starts, buyers finish as they are. */
+  abort(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.auditor.violation('aborted', reason);
+  }
+
+  get wasStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Reads back every account's orders and compares them with the model. */
+  async readBack(): Promise<{ accounts: number; orders: number; adopted: number }> {
+    const modelByAccount = new Map<string, string[]>();
+    for (const o of this.auditor.orders.values()) {
+      const list = modelByAccount.get(o.accountId) ?? [];
+      list.push(o.orderId);
+      modelByAccount.set(o.accountId, list);
+    }
+    let orders = 0;
+    let adopted = 0;
+    const deadline = performance.now() + LIMITS.readBackSecondsMax * 1000;
+    let skipped = 0;
+    await Promise.all([...this.accounts].map(async ([buyer, account]) => {
+      for (let attempt = 0; attempt <= LIMITS.retriesMax; attempt++) {
+        if (performance.now() > deadline) {
+          skipped += 1;
+          return;
+        }
+        const o = await this.call('GET', '/orders', { token: account.token });
+        if (o.kind === 'reply' && o.status === 200) {
+          const list: any[] = o.body?.orders ?? [];
+          orders += list.length;
+          adopted += this.auditor.finalOrders(account.accountId, list,
+            modelByAccount.get(account.accountId) ?? [], this.unresolved.has(buyer));
+          return;
+        }
+        await sleep(o.kind === 'reply' ? retryDelayMs(o) : 100);
+      }
+      this.auditor.violation('unresolved', `GET /orders for ${account.accountId} never answered`);
+    }));
+    if (skipped > 0) {
+      this.auditor.violation('deadline', `read-back stopped after ${LIMITS.readBackSecondsMax} s ` +
+        `with ${skipped} accounts unread`);
+    }
+    return { accounts: this.accounts.size, orders, adopted };
+  }
+
+  async stats(launchId: string): Promise<any> {
+    return (await this.adminOk('GET', `/launches/${launchId}/stats`)).body;
+  }
+}
+
+/** Row codes of an import that a later attempt can change. */
+const TRANSIENT_ROW_CODES = new Set(['overloaded', 'internal_error']);
+
+/** `/orders/ord_x/lock` -> `/orders/{id}/lock`, so errors group by endpoint. */
+function routeOf(path: string): string {
+  return path.replace(/\/(ord|acc)_[^/?]+/g, '/{id}').replace(/\?.*$/, '');
+}
+
+/** The refusal a retried action meets when its earlier, unanswered attempt took effect. */
+const ALREADY_DONE: Readonly<Record<string, string>> = {
+  change: 'nothing_to_change', lock: 'order_already_locked', cancel: 'order_cancelled',
+};
+
+export function orderBody(launchId: string, c: Configuration): Record<string, unknown> {
+  return { launch_id: launchId, trim: c.trim, options: c.options, city: c.city };
+}
+
+/** 503 overloaded and 500 are worth retrying; so is any code the catalogue marks transient. */
+function retryable(o: Reply): boolean {
+  return o.status === 503 || o.status === 500 || o.status === 429;
+}
+
+function retryDelayMs(o: Outcome): number {
+  if (o.kind !== 'reply') return 100;
+  const seconds = Number(o.headers['retry-after']);
+  return Number.isFinite(seconds) ? Math.min(LIMITS.retryAfterMaxMs, seconds * 1000) : 200;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

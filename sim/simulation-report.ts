@@ -1,0 +1,81 @@
+// The final report of a simulation: what was played, how fast the server answered, what went
+// wrong, the audit verdict, and the night's figures beside the YU7 launch's reported ones.
+import type { LatencyHistogram } from './latency-histogram.js';
+import { YU7_FIRST_HOUR_ORDERS, YU7_ORDERS_2_MIN, YU7_ORDERS_3_MIN } from './demand-curve.js';
+import { errorsText, fmt, type RunMetrics } from './run-metrics.js';
+
+export interface SimulationSummary {
+  readonly setup: string;
+  readonly phases: readonly string[];
+  readonly playSeconds: number;
+  readonly plannedSeconds: number;
+  readonly metrics: RunMetrics;
+  readonly violations: readonly { kind: string; count: number; examples: string[] }[];
+  readonly auditLines: readonly string[];
+  readonly passed: boolean;
+  readonly scale: number;
+  readonly targetStats: any;
+  readonly ordersPlanned: number;
+}
+
+export function latencyLine(h: LatencyHistogram): string {
+  const p = (q: number): string => `${h.percentileMs(q).toFixed(1)}`;
+  return `p50 ${p(0.5)} ms, p90 ${p(0.9)}, p99 ${p(0.99)}, p99.9 ${p(0.999)}, max ` +
+    `${h.maxMs.toFixed(1)} (${fmt(h.count)} requests)`;
+}
+
+export function reportText(s: SimulationSummary): string {
+  const m = s.metrics;
+  const out: string[] = [];
+  out.push('', `launchday simulate: ${s.setup}`);
+  for (const p of s.phases) out.push(`  ${p}`);
+  out.push(`  the hour took ${s.playSeconds.toFixed(1)} s of real time (planned ` +
+    `${s.plannedSeconds.toFixed(1)} s)`);
+  out.push('throughput:');
+  out.push(`  ${fmt(m.requests)} requests, ${fmt(m.requests / s.playSeconds)}/s over the hour; ` +
+    `${fmt(m.targetOrders)} orders (${fmt(m.ordersPlaced)} new, ${fmt(m.switches)} switched), ` +
+    `${fmt(m.targetOrders / s.playSeconds)}/s`);
+  out.push(`  ${fmt(m.locks)} early locks, ${fmt(m.changes)} changes, ${fmt(m.cancels)} ` +
+    `cancellations, ${fmt(m.retries)} retries`);
+  out.push('latency:');
+  out.push(`  all requests   ${latencyLine(m.latency)}`);
+  out.push(`  POST /orders   ${latencyLine(m.orderLatency)}`);
+  out.push(`errors by code: ${errorsText(m.errorsByCode)}`);
+  out.push(`  (sales_not_open, unknown_trim, per_account_limit_reached, lock_needs_confirmation, ` +
+    `forfeit_not_accepted and impatient_timeout are provoked on purpose; a timeout is a request ` +
+    `unanswered in 30 s, counted in the latencies as 30 s)`);
+  out.push(`audit: ${s.passed ? 'PASSED' : 'FAILED'}`);
+  for (const l of s.auditLines) out.push(`  ${l}`);
+  for (const v of s.violations) {
+    out.push(`  ${v.kind}: ${fmt(v.count)}`);
+    for (const e of v.examples) out.push(`    - ${e}`);
+  }
+  out.push(...figuresTable(s));
+  return out.join('\n');
+}
+
+function figuresTable(s: SimulationSummary): string[] {
+  const m = s.metrics;
+  const stats = s.targetStats ?? {};
+  const received = stats.deposits_fen?.received ?? 0;
+  const revenue = stats.potential_revenue_fen ?? 0;
+  const yuan = (fen: number): string => `${(fen / 100 / 1e9).toFixed(3)} bn yuan`;
+  const perScale = (n: number): string => fmt(n / s.scale);
+  const rows: [string, string, string, string][] = [
+    ['', 'YU7 (reported)', 'this run', 'this run / scale'],
+    ['orders in first 2 minutes', fmt(YU7_ORDERS_2_MIN), fmt(m.confirmedBy.s120),
+      perScale(m.confirmedBy.s120)],
+    ['orders in first 3 minutes', `over ${fmt(YU7_ORDERS_3_MIN)}`, fmt(m.confirmedBy.s180),
+      perScale(m.confirmedBy.s180)],
+    ['orders in the hour', fmt(YU7_FIRST_HOUR_ORDERS), fmt(m.confirmedBy.s3600),
+      perScale(m.confirmedBy.s3600)],
+    ['deposits received', '1.445 bn yuan', yuan(received), yuan(received / s.scale)],
+    ['potential revenue', 'about 73 bn yuan *', yuan(revenue), yuan(revenue / s.scale)],
+  ];
+  const w = [26, 20, 16, 18];
+  const lines = rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join(' ').trimEnd());
+  return ['figures (orders counted when the server confirmed them, in simulated time; the plan ' +
+    `had ${fmt(s.ordersPlanned)}):`, ...lines.map((l) => `  ${l}`),
+  '  * reported as 289,000 x the Standard price; ours is each order\'s list price, less ' +
+    'cancellations'];
+}
