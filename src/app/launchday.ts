@@ -6,7 +6,7 @@ import { isValidPhone, validateIdNumber, validateName } from '../domain/identity
 import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, type Launch } from '../domain/launch.js';
 import {
-  allowedActions, estimateWeeks, queueKey, resolveConfiguration, trimKey,
+  allowedActions, estimateWeeks, queueKey, resolveConfiguration, switchTargets, trimKey,
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
 import { ok, refuse, type Result } from '../domain/outcomes.js';
@@ -382,8 +382,11 @@ export class Launchday {
       const e = await this.estimateIfLockedNow(launch, order.trim);
       if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
-    const actions = allowedActions(order, await this.windows(), this.deps.clock.nowMs());
-    return { estimate, queue, actions,
+    const windows = await this.windows();
+    const nowMs = this.deps.clock.nowMs();
+    const actions = allowedActions(order, windows, nowMs);
+    const switchTo = switchTargets(order, windows, nowMs);
+    return { estimate, queue, actions, switchTo,
       history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }
 
