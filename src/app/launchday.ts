@@ -243,9 +243,9 @@ export class Launchday {
       accountId: account.accountId, launch, config: resolved.value.config,
       priceFen: resolved.value.priceFen, idempotencyKey, requestHash,
     });
-    // Money taken for an order that was not written goes straight back. A replay shares the
+    // Money taken for an order that was not written is released at once. A replay shares the
     // reference with the order that holds the money, so it must not.
-    if (!r.ok) await this.deps.payments.refund({ reference, amountFen: launch.depositFen });
+    if (!r.ok) await this.deps.payments.void({ reference });
     return r;
   }
 
