@@ -71,10 +71,10 @@ export class Launchday {
   }
 
   /** Submits to group commit; a full queue becomes the `overloaded` outcome. */
-  async #submit<P, R>(handler: (tx: never, p: readonly P[]) => Promise<R[]>, payload: P):
-    Promise<R | Result<never>> {
+  async #submit<P, R>(handler: (tx: never, p: readonly P[]) => Promise<R[]>, payload: P,
+    essential = false): Promise<R | Result<never>> {
     try {
-      return await this.committer.submit(handler as never, payload);
+      return await this.committer.submit(handler as never, payload, essential);
     } catch (err) {
       if (err instanceof Overloaded) return refuse('overloaded');
       throw err;
@@ -166,13 +166,17 @@ export class Launchday {
     return ok({ phone: input.phone, name: name.value, idNumber: id.value });
   }
 
-  async register(input: { phone: string; name: string; idNumber: string }):
+  /**
+   * Registers a buyer. `bulk` is an operator's import: bounded by its own limit and never cut
+   * short by load shedding, which would leave part of a list registered.
+   */
+  async register(input: { phone: string; name: string; idNumber: string }, bulk = false):
     Promise<Result<{ account: Account; token: string }>> {
     const valid = this.validateRegistration(input);
     if (!valid.ok) return valid;
     const token = newId('ldt');
     const tokenHash = sha256(token);
-    const r = await this.#submit(this.#accounts.register, { ...valid.value, tokenHash });
+    const r = await this.#submit(this.#accounts.register, { ...valid.value, tokenHash }, bulk);
     if (!r.ok) return r;
     // The buyer's next request carries this token: the process that issued it knows it.
     this.#remember(tokenHash, r.value);
