@@ -47,6 +47,7 @@ export class Auditor {
   readonly orders = new Map<string, ModelOrder>();
   private readonly byKey = new Map<string, string>();
   private readonly departures = new Map<string, number>();
+  private readonly uncertain = new Set<string>();
   private readonly violationCounts = new Map<string, number>();
   private readonly examples: Violation[] = [];
   checks = 0;
@@ -225,6 +226,11 @@ export class Auditor {
         adopted += 1;
         continue;
       }
+      if (order !== undefined && this.uncertain.has(order.orderId)) {
+        this.adoptState(order, body);
+        adopted += 1;
+        continue;
+      }
       if (this.expect(order !== undefined, 'unknown_order',
         () => `account ${accountId}: server holds ${body.order_id}, which the model never made`)) {
         this.compareOrder(`final ${body.order_id}`, order!, body);
@@ -235,6 +241,25 @@ export class Auditor {
         () => `account ${accountId}: ${id} is missing from GET /orders`);
     }
     return adopted;
+  }
+
+  /** An action on `order` got no definite answer: the read-back will tell what happened. */
+  markUncertain(order: ModelOrder): void {
+    this.uncertain.add(order.orderId);
+  }
+
+  /** Takes the server's word for an order whose last action went unanswered. */
+  private adoptState(order: ModelOrder, body: any): void {
+    const queueKey = body.status === 'locked' ? body.queue?.queue_key ?? null : null;
+    if (order.queueKey !== null && order.queueKey !== queueKey) this.leaveQueue(order);
+    Object.assign(order, { launchId: body.launch_id, trim: body.trim,
+      options: [...(body.options ?? [])].sort(), city: body.city, status: body.status,
+      priceFen: body.price_fen, depositFen: body.deposit?.amount_fen,
+      depositState: body.deposit?.state, queueKey, place: queueKey === null ? null
+        : body.queue?.place ?? null });
+    // When the lock happened is unknown: the place order cannot be checked for this one.
+    order.queuedSentMs = -Infinity;
+    order.queuedRepliedMs = Infinity;
   }
 
   private adopt(accountId: string, body: any): void {

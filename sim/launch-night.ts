@@ -17,7 +17,8 @@ export const LIMITS = Object.freeze({
   /** The impatient client gives up after this long (real ms) and retries with the same key. */
   impatientTimeoutMs: 3,
   impatientPauseMs: 250,
-  retriesMax: 25,
+  /** Retries of one step; with Retry-After 1 s, a minute of sustained overload. */
+  retriesMax: 60,
   retryAfterMaxMs: 5_000,
   /** Real ms between the opening being set and the opening itself. */
   openingLeadMs: 3_000,
@@ -37,6 +38,9 @@ export interface NightOptions {
   readonly log: (line: string) => void;
   readonly switchAllows: readonly string[];
 }
+
+/** What an early click left behind for the buyer's real attempt with the same key. */
+type EarlyClick = 'none' | 'refused' | 'taken_or_unknown';
 
 interface Account {
   readonly accountId: string;
@@ -81,8 +85,11 @@ export class LaunchNight {
     headers?: Record<string, string>; isOrder?: boolean }): Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       const o = await this.call(method, path, opts);
-      if (o.kind === 'reply' && (!retryable(o) || attempt >= LIMITS.retriesMax)) return o;
-      if (o.kind !== 'reply' || this.stopped) return o;
+      if (o.kind !== 'reply' || !retryable(o)) return o;
+      if (attempt >= LIMITS.retriesMax || this.stopped) {
+        return { kind: 'timeout', message: 'busy after every retry', sentAtMs: o.sentAtMs,
+          repliedAtMs: o.repliedAtMs };
+      }
       await sleep(retryDelayMs(o));
     }
   }
@@ -217,8 +224,8 @@ export class LaunchNight {
       const plan = b.orders[0]!;
       const from = plan.switchFrom!;
       if (account === undefined) return;
-      const order = await this.place(b, account, { ...plan, key: `${plan.key}p` }, from.launchId,
-        from, false);
+      const order = await this.place(b, account, { ...plan, key: `${plan.key}p`, impatient: false },
+        from.launchId, from, false);
       if (order === null) return;
       if (order.status !== 'locked') await this.lock(account, order, false);
       if (order.status === 'locked') out.set(b.index, order);
@@ -252,32 +259,35 @@ export class LaunchNight {
     return timeline;
   }
 
-  /** Every buyer's night, all at once; returns when all are done or the deadline passed. */
+  /**
+   * Every buyer's night, all at once; returns when all are done or the deadline passed. The
+   * nights are set up before the early clicks go out, so that setting up a few hundred thousand
+   * buyers does not stall the opening itself.
+   */
   async play(switchOrders: ReadonlyMap<number, ModelOrder>): Promise<void> {
     const timeline = this.timeline!;
     const deadline = setTimeout(() => {
       this.stopped = true;
     }, Math.max(0, timeline.openingMs + this.options.playBudgetMs - performance.now()));
-    const early = this.workload.buyers.filter((b) => b.orders[0]?.earlyClick === true &&
-      b.orders[0].switchFrom === null);
-    const earlyRefused = new Set<number>();
-    await timeline.untilRealMs(timeline.openingMs - LIMITS.earlyClickMs);
-    const clicks = Promise.all(early.map(async (b) => {
+    const clickAt = timeline.untilRealMs(timeline.openingMs - LIMITS.earlyClickMs);
+    const none = Promise.resolve<EarlyClick>('none');
+    const nights = this.workload.buyers.map((b) => {
       const account = this.accounts.get(b.index);
-      if (account !== undefined && await this.earlyClick(b, account)) earlyRefused.add(b.index);
-    }));
-    const nights = this.workload.buyers.map((b) => this.buyerNight(b, switchOrders.get(b.index),
-      clicks.then(() => earlyRefused.has(b.index))));
-    await Promise.all([clicks, ...nights]);
+      const first = b.orders[0];
+      const early = account !== undefined && first?.earlyClick === true && first.switchFrom === null
+        ? clickAt.then(() => this.earlyClick(first, account)) : none;
+      return this.buyerNight(b, switchOrders.get(b.index), early);
+    });
+    await Promise.all(nights);
     clearTimeout(deadline);
   }
 
   private async buyerNight(buyer: BuyerPlan, switchOrder: ModelOrder | undefined,
-    earlyRefused: Promise<boolean>): Promise<void> {
+    early: Promise<EarlyClick>): Promise<void> {
     const account = this.accounts.get(buyer.index);
     if (account === undefined) return;
     const followUps: Promise<void>[] = [];
-    let pressedEarly = await earlyRefused;
+    let first = true;
     for (const plan of buyer.orders) {
       await this.timeline!.until(plan.arrivalSeconds);
       if (this.stopped) {
@@ -289,30 +299,34 @@ export class LaunchNight {
         continue;
       }
       if (plan.invalidTrimFirst) await this.invalidOrder(account, plan);
+      // An early click that was taken, or never answered, makes a replay of its key legitimate.
+      const unknownEarlier = first && (await early) === 'taken_or_unknown';
+      first = false;
       const order = await this.place(buyer, account, plan, this.target.launchId, plan.config,
-        pressedEarly);
-      pressedEarly = false;
+        unknownEarlier);
       if (order !== null) followUps.push(this.afterOrder(account, order, plan));
     }
     await Promise.all(followUps);
   }
 
-  private async earlyClick(buyer: BuyerPlan, account: Account): Promise<boolean> {
-    const plan = buyer.orders[0]!;
+  /** "Order" pressed 1.5 s before the opening, with the key the real attempt will use. */
+  private async earlyClick(plan: OrderPlan, account: Account): Promise<EarlyClick> {
     const o = await this.call('POST', '/orders', { token: account.token, isOrder: true,
       headers: { 'idempotency-key': plan.key }, body: orderBody(this.target.launchId, plan.config) });
-    if (o.kind !== 'reply') return false;
+    if (o.kind !== 'reply') return 'taken_or_unknown';
+    if (retryable(o)) return 'none';
     const serverTime = Date.parse(String(o.headers['x-server-time'] ?? ''));
     if (o.status < 300) {
-      // Accepted: only right if the server's clock had already passed the opening.
+      // Taken: only right if the server's clock had passed the opening by then (the request
+      // may have waited for a connection). The real attempt will see it replayed.
       if (!(serverTime >= this.opensAtServerMs)) {
         this.auditor.violation('early_order',
           `${plan.key}: order accepted at ${o.headers['x-server-time']}, before the opening`);
       }
-      return false;
+      return 'taken_or_unknown';
     }
     this.auditor.refusal(`early click ${plan.key}`, o, ['sales_not_open']);
-    return true;
+    return 'refused';
   }
 
   private async invalidOrder(account: Account, plan: OrderPlan): Promise<void> {
@@ -326,9 +340,9 @@ export class LaunchNight {
 
   /** `POST /orders` until a definite answer; the same key on every retry. */
   private async place(buyer: BuyerPlan, account: Account, plan: OrderPlan, launchId: string,
-    config: Configuration, pressedEarly: boolean): Promise<ModelOrder | null> {
+    config: Configuration, unknownBefore: boolean): Promise<ModelOrder | null> {
     const what = `order ${plan.key} of ${buyer.phone}`;
-    let unknownEarlier = false;
+    let unknownEarlier = unknownBefore;
     for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
       const impatient = plan.impatient && attempt === 0;
       const o = await this.call('POST', '/orders', { token: account.token, isOrder: true,
@@ -347,7 +361,9 @@ export class LaunchNight {
           this.metrics.ordersPlaced += 1;
           this.metrics.recordConfirmed(this.timeline?.simSeconds(o.repliedAtMs) ?? -1);
         }
-        if (plan.beyondLimit) {
+        // Beyond the limit, unless an earlier order of this buyer was never answered (and so
+        // perhaps never made).
+        if (plan.beyondLimit && !this.unresolved.has(buyer.index)) {
           this.auditor.violation('per_account_limit', `${what}: order beyond the limit of ` +
             `${PER_ACCOUNT_LIMIT} accepted`);
         }
@@ -375,7 +391,7 @@ export class LaunchNight {
       this.unresolved.add(buyer.index);
       this.auditor.violation('unresolved', `${what}: no definite answer after ` +
         `${LIMITS.retriesMax} retries`);
-    } else if (unknownEarlier || pressedEarly) {
+    } else if (unknownEarlier) {
       this.unresolved.add(buyer.index);
     }
     return null;
@@ -390,7 +406,8 @@ export class LaunchNight {
       const config = plan.change.config;
       const o = await this.step(account, order, 'change', { trim: config.trim,
         options: config.options, city: config.city },
-      (b) => b.trim === config.trim && b.city === config.city);
+      (b) => b.trim === config.trim && b.city === config.city &&
+        sameOptions(b.options, config.options));
       if (o !== null) {
         this.auditor.changed(order, config, o);
         this.metrics.changes += 1;
@@ -491,6 +508,7 @@ export class LaunchNight {
       }
     }
     this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
+    this.auditor.markUncertain(order);
     return null;
   }
 
@@ -545,6 +563,10 @@ export class LaunchNight {
   async stats(launchId: string): Promise<any> {
     return (await this.adminOk('GET', `/launches/${launchId}/stats`)).body;
   }
+}
+
+function sameOptions(server: unknown, model: readonly string[]): boolean {
+  return Array.isArray(server) && [...server].sort().join() === [...model].sort().join();
 }
 
 /** Row codes of an import that a later attempt can change. */
