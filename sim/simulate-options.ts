@@ -46,7 +46,7 @@ export const USAGE = `usage: launchday simulate [options]
   --database-url U   start the server(s) on this PostgreSQL (a scratch database is made)
   --processes N      API processes to start and spread load across (needs --database-url)
   --connections N    requests in flight at most (default 256)
-  --launch ID        the launch whose night is played (default yu7-2025)
+  --launch ID        the launch whose night is played, by id or model (default yu7-2025)
   --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
   --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)

@@ -60,14 +60,14 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
   };
   const client = new HttpClient(urls, options.connections);
   try {
-    const catalogs = await readCatalogs(client, options.launchId);
+    const { catalogs, launchId } = await readCatalogs(client, options.launchId);
     // On a server of our own the identities can be the same every run; on a shared one they must
     // differ from earlier runs, or the import would meet phones it already has.
     const salt = fresh ? 0 : Date.now() % 1_000_000_007;
     const workload = buildWorkload({ seed: options.seed, scale: options.scale, salt,
-      target: catalogs.get(options.launchId)!,
+      target: catalogs.get(launchId)!,
       switchSources: SWITCH_SOURCES.map((id) => catalogs.get(id)).filter(
-        (c): c is Catalog => c !== undefined && c.launchId !== options.launchId),
+        (c): c is Catalog => c !== undefined && c.launchId !== launchId),
     });
     const setup = `seed ${options.seed}, scale ${options.scale} (${fmt(workload.ordersPlanned)} ` +
       `orders, ${fmt(workload.buyers.length)} buyers), speed ${options.speed}, ` +
@@ -126,19 +126,30 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
   }
 }
 
-async function readCatalogs(client: HttpClient, target: string): Promise<Map<string, Catalog>> {
+/**
+ * The catalogues of the target launch and the switch sources. The target may be named by its
+ * launch id (`yu7-2025`) or by its model (`yu7`): a model's first launch is its launch night.
+ */
+async function readCatalogs(client: HttpClient, named: string):
+  Promise<{ catalogs: Map<string, Catalog>; launchId: string }> {
   const o = await client.request('GET', '/launches', { timeoutMs: 30_000 });
   if (o.kind !== 'reply' || o.status !== 200 || !Array.isArray(o.body?.launches)) {
     throw new Error(`GET /launches failed: ${o.kind === 'reply' ? o.status : o.message}`);
   }
+  const launches = o.body.launches as Array<{ launch_id: string; model_id: string;
+    opens_at: string }>;
+  const ofModel = launches.filter((l) => l.model_id === named)
+    .sort((a, b) => Date.parse(a.opens_at) - Date.parse(b.opens_at));
+  const target = launches.some((l) => l.launch_id === named) ? named
+    : ofModel[0]?.launch_id ?? named;
   const catalogs = new Map<string, Catalog>();
   for (const l of o.body.launches) {
     if (l.launch_id === target || SWITCH_SOURCES.includes(l.launch_id)) {
       catalogs.set(l.launch_id, catalogFromLaunch(l));
     }
   }
-  if (!catalogs.has(target)) throw new Error(`the server has no launch ${target}`);
-  return catalogs;
+  if (!catalogs.has(target)) throw new Error(`the server has no launch or model ${named}`);
+  return { catalogs, launchId: target };
 }
 
 /** Read-back of every order, queue checks, and the statistics of every launch we touched. */

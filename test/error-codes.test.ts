@@ -175,6 +175,7 @@ describe('codes that need a particular launchday', () => {
     const broken: PaymentProvider = {
       charge: async () => { throw new Error('provider unreachable'); },
       refund: async () => {},
+      void: async () => {},
     };
     const h = await harness({}, broken as SandboxPaymentProvider);
     try {

@@ -39,6 +39,23 @@ describe('payment notifications', () => {
     }
   });
 
+  it('void the charge of an order refused after paying, with no notification', async () => {
+    const payments = new SandboxPaymentProvider({ notifyDelayMs: [1, 2], lateShare: 0 });
+    const h = await harness({ LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z' }, payments);
+    try {
+      const { token } = await h.buyer(1);
+      for (const key of ['a', 'b']) assert.equal((await h.order(token, key, ORDER)).status, 201);
+      const third = await h.order(token, 'c', ORDER);
+      assert.equal(third.body.error.code, 'per_account_limit_reached');
+      assert.equal(payments.voided, 1);
+      assert.equal(payments.charges.size, 2, 'only the two orders hold money');
+      await new Promise((r) => setTimeout(r, 30));
+      assert.equal(payments.delivered, 0, 'a void is not notified');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('refuse a forged or a stale signature', async () => {
     const h = await harness();
     try {

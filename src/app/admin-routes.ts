@@ -120,7 +120,7 @@ async function importAccounts(ctx: Ctx): Promise<Reply> {
   const settled = await Promise.all(list.map(async (a: unknown, index) => {
     const x = (a && typeof a === 'object' ? a : {}) as Record<string, unknown>;
     const r = await ctx.app.register({ phone: String(x.phone ?? ''),
-      name: String(x.name ?? ''), idNumber: String(x.id_number ?? '') });
+      name: String(x.name ?? ''), idNumber: String(x.id_number ?? '') }, true);
     return { index, r };
   }));
   const created = [];

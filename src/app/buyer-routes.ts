@@ -15,7 +15,8 @@ export const buyerRoutes: Route[] = [
       clock: app.clock.simulated ? 'simulated' : 'real', server_time: iso(app.clock.nowMs()),
       commits: { pending_commands: app.committer.pendingCount,
         transactions: app.committer.batches, commands: app.committer.commands,
-        refused_for_load: app.committer.refused } }) },
+        refused_for_load: app.committer.refused },
+      memory: memory() }) },
   { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
     reply(200, { server_time: iso(app.clock.nowMs()) }) },
   { method: 'POST', path: '/accounts', access: 'public', handler: async (ctx) => {
@@ -134,6 +135,11 @@ export const buyerRoutes: Route[] = [
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
 ];
+
+function memory(): Record<string, number> {
+  const m = process.memoryUsage();
+  return { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, external_bytes: m.external };
+}
 
 interface ConfigurationFields {
   launchId?: string;

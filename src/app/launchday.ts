@@ -6,7 +6,7 @@ import { isValidPhone, validateIdNumber, validateName } from '../domain/identity
 import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, type Launch } from '../domain/launch.js';
 import {
-  allowedActions, estimateWeeks, queueKey, resolveConfiguration, trimKey,
+  allowedActions, estimateWeeks, queueKey, resolveConfiguration, switchTargets, trimKey,
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
 import { ok, refuse, type Result } from '../domain/outcomes.js';
@@ -71,10 +71,10 @@ export class Launchday {
   }
 
   /** Submits to group commit; a full queue becomes the `overloaded` outcome. */
-  async #submit<P, R>(handler: (tx: never, p: readonly P[]) => Promise<R[]>, payload: P):
-    Promise<R | Result<never>> {
+  async #submit<P, R>(handler: (tx: never, p: readonly P[]) => Promise<R[]>, payload: P,
+    essential = false): Promise<R | Result<never>> {
     try {
-      return await this.committer.submit(handler as never, payload);
+      return await this.committer.submit(handler as never, payload, essential);
     } catch (err) {
       if (err instanceof Overloaded) return refuse('overloaded');
       throw err;
@@ -166,13 +166,17 @@ export class Launchday {
     return ok({ phone: input.phone, name: name.value, idNumber: id.value });
   }
 
-  async register(input: { phone: string; name: string; idNumber: string }):
+  /**
+   * Registers a buyer. `bulk` is an operator's import: bounded by its own limit and never cut
+   * short by load shedding, which would leave part of a list registered.
+   */
+  async register(input: { phone: string; name: string; idNumber: string }, bulk = false):
     Promise<Result<{ account: Account; token: string }>> {
     const valid = this.validateRegistration(input);
     if (!valid.ok) return valid;
     const token = newId('ldt');
     const tokenHash = sha256(token);
-    const r = await this.#submit(this.#accounts.register, { ...valid.value, tokenHash });
+    const r = await this.#submit(this.#accounts.register, { ...valid.value, tokenHash }, bulk);
     if (!r.ok) return r;
     // The buyer's next request carries this token: the process that issued it knows it.
     this.#remember(tokenHash, r.value);
@@ -243,9 +247,9 @@ export class Launchday {
       accountId: account.accountId, launch, config: resolved.value.config,
       priceFen: resolved.value.priceFen, idempotencyKey, requestHash,
     });
-    // Money taken for an order that was not written goes straight back. A replay shares the
+    // Money taken for an order that was not written is released at once. A replay shares the
     // reference with the order that holds the money, so it must not.
-    if (!r.ok) await this.deps.payments.refund({ reference, amountFen: launch.depositFen });
+    if (!r.ok) await this.deps.payments.void({ reference });
     return r;
   }
 
@@ -382,8 +386,11 @@ export class Launchday {
       const e = await this.estimateIfLockedNow(launch, order.trim);
       if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
-    const actions = allowedActions(order, await this.windows(), this.deps.clock.nowMs());
-    return { estimate, queue, actions,
+    const windows = await this.windows();
+    const nowMs = this.deps.clock.nowMs();
+    const actions = allowedActions(order, windows, nowMs);
+    const switchTo = switchTargets(order, windows, nowMs);
+    return { estimate, queue, actions, switchTo,
       history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }
 

@@ -9,8 +9,14 @@ export type ChargeResult =
   | { readonly status: 'declined'; readonly reason: string };
 
 export interface PaymentProvider {
-  /** Takes a deposit. Uncaptured charges (no order committed) are voided by `refund`. */
+  /** Takes a deposit. A charge that no committed order holds is released with `void`. */
   charge(req: { reference: string; amountFen: number; payer: string }): Promise<ChargeResult>;
+  /**
+   * Releases a charge no order holds (the order was refused after the payment): the money
+   * never left the buyer's hold, so no notification follows. A charge neither kept by an order
+   * nor voided (the process died in between) lapses at the provider.
+   */
+  void(req: { reference: string }): Promise<void>;
   /**
    * Asks for money back for a reference; refunding the same reference twice returns it once.
    * Accepted here; the provider confirms later with a signed `refund.succeeded` notification.
@@ -37,6 +43,17 @@ export interface SandboxOptions {
   /** Delivery attempts per notification before the sandbox gives up on it. */
   readonly deliveryAttempts?: number;
   readonly random?: () => number;
+  /** How many recent charge and refund references the sandbox remembers. */
+  readonly referencesKept?: number;
+}
+
+const DEFAULT_REFERENCES_KEPT = 100_000;
+
+/** Sets a key in an insertion-ordered map, forgetting the oldest beyond `max`. */
+function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > max) map.delete(map.keys().next().value!);
 }
 
 /** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
@@ -48,8 +65,10 @@ export type Deliver = (body: string, headers: Record<string, string>) => Promise
  * late, sometimes twice, retried until the receiver answers 2xx.
  */
 export class SandboxPaymentProvider implements PaymentProvider {
+  /** Recent references only: a retry comes within minutes, and the sandbox must stay small. */
   readonly charges = new Map<string, { amountFen: number; result: ChargeResult }>();
   readonly refunds = new Map<string, number>();
+  voided = 0;
   /** Notifications the receiver has acknowledged (duplicates included). */
   delivered = 0;
   #next = 0;
@@ -120,14 +139,20 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const result: ChargeResult = this.options.declinePayers?.has(req.payer)
       ? { status: 'declined', reason: 'sandbox: payer on the decline list' }
       : { status: 'approved', paymentId: `pay_${++this.#next}` };
-    this.charges.set(req.reference, { amountFen: req.amountFen, result });
+    remember(this.charges, req.reference, { amountFen: req.amountFen, result },
+      this.options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
     this.refunds.delete(req.reference);
     return result;
   }
 
+  async void(req: { reference: string }): Promise<void> {
+    if (this.charges.delete(req.reference)) this.voided++;
+  }
+
   async refund(req: { reference: string; amountFen: number }): Promise<void> {
     if (this.refunds.has(req.reference)) return;
-    this.refunds.set(req.reference, req.amountFen);
+    remember(this.refunds, req.reference, req.amountFen,
+      this.options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
     this.#notify(req.reference, req.amountFen);
   }
 }

@@ -25,6 +25,8 @@ export interface OrderExtras {
   readonly estimate: { weeksMin: number; weeksMax: number; basis: string } | null;
   readonly queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null;
   readonly actions: readonly string[];
+  /** Launches the order may switch to now (with the `switch_model` action). */
+  readonly switchTo: readonly string[];
   readonly history: readonly OrderEvent[];
 }
 
@@ -40,6 +42,7 @@ export function orderView(o: Order, x: OrderExtras) {
     estimate: x.estimate && { weeks_min: x.estimate.weeksMin, weeks_max: x.estimate.weeksMax,
       basis: x.estimate.basis },
     actions: x.actions,
+    switch_to: x.switchTo,
     history: x.history.map((e) => ({ at: iso(e.atMs), type: e.type, actor: e.actor,
       detail: e.detail })),
   };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { seedLaunches } from './catalogue.js';
 import { counterDeltas, statsFromCounters } from './launch-stats.js';
 import {
-  allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration,
+  allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, switchTargets,
   type ChangeWindow,
 } from './order.js';
 
@@ -76,6 +76,21 @@ describe('change windows', () => {
       if (r.ok) assert.equal(r.value.requeue, true);
     });
   }
+
+  it('lets "model" alone carry a switch to a new configuration, but not to a new city', () => {
+    const switchWindow = [window({ fromLaunchId: 'su7-2024', toLaunchId: 'yu7-2025',
+      allows: ['model'] })];
+    const su7Locked = { ...order(su7!, 'max'), status: 'locked' as const, trimSeq: 1,
+      queuePlace: 1 };
+    const moved = decideChange(su7Locked, su7!, yu7!, { launchId: 'yu7-2025', trim: 'pro' },
+      switchWindow, NOW);
+    assert.ok(moved.ok);
+    assert.deepEqual([moved.value.order.launchId, moved.value.order.trim], ['yu7-2025', 'pro']);
+    const elsewhere = decideChange(su7Locked, su7!, yu7!, { launchId: 'yu7-2025', city: 'wuhan' },
+      switchWindow, NOW);
+    assert.equal(elsewhere.ok ? 'ok' : elsewhere.code, 'change_not_allowed');
+    assert.deepEqual(switchTargets(su7Locked, switchWindow, NOW), ['yu7-2025']);
+  });
 
   it('offers only the actions the rules allow', () => {
     assert.deepEqual(allowedActions(order(), [], NOW), ['change', 'lock', 'cancel']);

@@ -232,10 +232,13 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   const open = windows.filter((w) => w.fromLaunchId === own.launchId && isWindowOpen(w, nowMs)
     && (!switching || w.toLaunchId === target.launchId));
   if (open.length === 0) return refuse('change_window_closed');
-  const window = open.find((w) => aspects.every((a) => w.allows.includes(a)));
+  // A new model is a new configuration: "model" covers its trim and options; the city is not
+  // part of the car, so a move to another city still needs "city".
+  const needed = switching ? aspects.filter((a) => a === 'model' || a === 'city') : aspects;
+  const window = open.find((w) => needed.every((a) => w.allows.includes(a)));
   if (!window) {
     return refuse('change_not_allowed', `The open change window allows ${
-      open[0]!.allows.join(', ')} but not ${aspects.join(', ')}.`);
+      open[0]!.allows.join(', ')} but not ${needed.join(', ')}.`);
   }
   if (order.changedInWindowId === window.windowId) {
     return refuse('change_not_allowed',
@@ -260,8 +263,17 @@ export function allowedActions(order: Order, windows: readonly ChangeWindow[], n
     if (open.some((w) => w.allows.some((a) => a !== 'model'))) actions.push('change');
     actions.push('cancel_with_forfeit');
   }
-  if (open.some((w) => w.allows.includes('model') && w.toLaunchId)) actions.push('switch_model');
+  if (switchTargets(order, windows, nowMs).length > 0) actions.push('switch_model');
   return actions;
+}
+
+/** The launches an order may switch to right now, through open model-switch windows. */
+export function switchTargets(order: Order, windows: readonly ChangeWindow[], nowMs: number):
+  string[] {
+  if (order.status === 'cancelled') return [];
+  return [...new Set(windows.filter((w) => w.fromLaunchId === order.launchId
+    && isWindowOpen(w, nowMs) && w.allows.includes('model') && w.toLaunchId !== null
+    && order.changedInWindowId !== w.windowId).map((w) => w.toLaunchId!))];
 }
 
 export interface Estimate {

@@ -1,0 +1,79 @@
+/// <reference types="node" />
+// The browser modules that need no browser: identity and phone checks, the reference curves, and
+// the error catalogue kept in step with docs/errors.md.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { idNumber } from './web-harness.js';
+
+const load = (path: string) => import(pathToFileURL(path).href);
+
+test('phone numbers: each problem has its own message', async () => {
+  const { phoneProblem } = await load('web/js/validate.js');
+  const table: [string, string | null][] = [
+    ['13912345678', null],
+    ['19912345678', null],
+    ['', 'v_phone_empty'],
+    ['1391234567a', 'v_phone_digits'],
+    ['1391234567', 'v_phone_length'],
+    ['12912345678', 'v_phone_prefix'],
+    ['23912345678', 'v_phone_prefix'],
+  ];
+  for (const [input, expected] of table) assert.equal(phoneProblem(input), expected, input);
+});
+
+test('identity numbers: region, birth date, sequence, MOD 11-2 check character', async () => {
+  const { idNumberProblem, idCheckChar } = await load('web/js/validate.js');
+  // A published example: 11010519491231002X.
+  assert.equal(idCheckChar('11010519491231002'), 'X');
+  assert.equal(idNumberProblem('11010519491231002X'), null);
+  assert.equal(idNumberProblem('11010519491231002x'), null);
+  for (let seq = 0; seq < 50; seq++)
+    assert.equal(idNumberProblem(idNumber(seq)), null, idNumber(seq));
+  const key = (s: string) => idNumberProblem(s)?.key ?? null;
+  assert.equal(key(''), 'v_id_empty');
+  assert.equal(key('1101051949123100'), 'v_id_length');
+  assert.equal(key('1101051949123100AX'), 'v_id_chars');
+  assert.equal(key('000000194912310021'), 'v_id_region');
+  assert.equal(key('110105194902300021'), 'v_id_birth'); // 30 February
+  assert.equal(key('110105194912310001'), 'v_id_sequence');
+  assert.deepEqual(idNumberProblem(idNumber(3, true))?.key, 'v_id_check');
+});
+
+test('reference curves interpolate the published figures and stop where they stop', async () => {
+  const { REFERENCE_CURVES, referenceAt } = await load('web/js/reference-curves.js');
+  const su7 = REFERENCE_CURVES.find((c: any) => c.id === 'su7').points;
+  const yu7 = REFERENCE_CURVES.find((c: any) => c.id === 'yu7').points;
+  assert.equal(referenceAt(su7, 240), 10000);
+  assert.equal(referenceAt(su7, 420), 20000);
+  assert.equal(referenceAt(su7, 1620), 50000);
+  assert.equal(referenceAt(su7, 86400), 88898);
+  assert.equal(referenceAt(su7, 120), 5000);
+  assert.equal(referenceAt(su7, 86401), null);
+  assert.equal(referenceAt(yu7, 120), 196000);
+  assert.equal(referenceAt(yu7, 3600), 289000);
+});
+
+test('every code in docs/errors.md has zh and en text with a next step', async (t) => {
+  if (!existsSync('docs/errors.md')) {
+    t.skip('docs/errors.md is not in this tree yet');
+    return;
+  }
+  const { ERRORS } = await load('web/js/errors.js');
+  const doc = readFileSync('docs/errors.md', 'utf8');
+  // Codes are the backticked snake_case words that open a table row.
+  const codes = [...doc.matchAll(/^\|\s*`([a-z][a-z0-9_]*)`/gm)].map((m) => m[1]!);
+  assert.ok(codes.length > 5, `found codes in docs/errors.md: ${codes.length}`);
+  const missing = codes.filter((c) => !ERRORS[c]);
+  assert.deepEqual(missing, [], 'codes without buyer-facing text');
+  for (const c of codes)
+    for (const text of [...ERRORS[c].zh, ...ERRORS[c].en]) assert.ok(text.length > 2, c);
+});
+
+test('every outcome code the server can return has zh and en text with a next step', async () => {
+  const { ERRORS } = await load('web/js/errors.js');
+  const { outcomes } = await load('dist/src/domain/outcomes.js');
+  const missing = Object.keys(outcomes).filter((c) => !ERRORS[c]);
+  assert.deepEqual(missing, [], 'server codes without buyer-facing text');
+});

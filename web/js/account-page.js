@@ -1,0 +1,297 @@
+// Registration (phone, name, identity number) and sign-in by SMS code. Each field says what is
+// wrong with it as soon as it can be known, so a bad identity number is fixed weeks before the
+// sale rather than in its first minute.
+import { get, post, setToken, token } from './api.js';
+import { t } from './i18n.js';
+import { h } from './format.js';
+import { errorBox, initPage, notice, param } from './ui.js';
+import { idNumberProblem, nameProblem, phoneProblem } from './validate.js';
+
+let me = null;
+let meFailure = null;
+let codeSent = null; // {phone, devCode, expiresS}
+
+function nextUrl() {
+  const next = param('next');
+  // Only same-site paths, so the link cannot send a buyer elsewhere after sign-in.
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/orders';
+}
+
+// A labelled input with its own error line, checked on blur, and while typing once the value is
+// long enough to judge (so nobody is told "too short" after their third digit).
+function field({ id, key, type = 'text', check, judgeAt = 0, attrs = {} }) {
+  const errId = `${id}-error`;
+  const input = h('input', {
+    id,
+    name: id,
+    type,
+    'aria-describedby': `${id}-hint ${errId}`,
+    ...attrs,
+  });
+  const error = h('p', { class: 'field-error', id: errId, 'aria-live': 'polite' });
+  const validate = () => {
+    const problem = check(input.value);
+    const text = problem
+      ? typeof problem === 'string'
+        ? t(problem)
+        : t(problem.key, problem.vars)
+      : '';
+    error.textContent = text;
+    input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+    return !problem;
+  };
+  input.addEventListener('blur', () => {
+    if (input.value !== '') validate();
+  });
+  input.addEventListener('input', () => {
+    if (input.value.trim().length >= judgeAt || input.getAttribute('aria-invalid') === 'true')
+      validate();
+  });
+  const wrap = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, t(key)),
+    input,
+    h('p', { class: 'hint', id: `${id}-hint` }, t(`${key}_hint`)),
+    error,
+  );
+  return { wrap, input, validate };
+}
+
+function signInCard() {
+  const result = h('div', {});
+  const phone = field({
+    id: 'signin-phone',
+    key: 'phone',
+    type: 'tel',
+    check: phoneProblem,
+    judgeAt: 11,
+    attrs: { autocomplete: 'tel', inputmode: 'numeric', maxlength: '11' },
+  });
+  const parts = [h('h2', {}, t('sign_in_title')), phone.wrap];
+  const code = h('input', {
+    id: 'signin-code',
+    inputmode: 'numeric',
+    autocomplete: 'one-time-code',
+    maxlength: '8',
+  });
+  if (codeSent) {
+    phone.input.value = codeSent.phone;
+    parts.push(
+      notice(t('code_sent', { phone: codeSent.phone, min: Math.round(codeSent.expiresS / 60) })),
+    );
+    if (codeSent.devCode)
+      parts.push(
+        h('p', { class: 'hint', id: 'dev-code' }, t('dev_code', { code: codeSent.devCode })),
+      );
+    parts.push(h('label', { for: 'signin-code' }, t('sms_code')), code);
+  }
+  const sendCode = async () => {
+    if (!phone.validate()) {
+      phone.input.focus();
+      return;
+    }
+    const r = await post('/sessions/code', { phone: phone.input.value.trim() }, { auth: null });
+    if (!r.ok) {
+      result.replaceChildren(errorBox(r));
+      return;
+    }
+    codeSent = {
+      phone: phone.input.value.trim(),
+      devCode: r.data.dev_code,
+      expiresS: r.data.expires_in_seconds ?? 300,
+    };
+    render();
+    document.getElementById('signin-code')?.focus();
+  };
+  const signIn = async () => {
+    const r = await post(
+      '/sessions',
+      { phone: phone.input.value.trim(), code: code.value.trim() },
+      { auth: null },
+    );
+    if (!r.ok) {
+      result.replaceChildren(errorBox(r));
+      return;
+    }
+    setToken(r.data.token);
+    location.href = nextUrl();
+  };
+  parts.push(
+    result,
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'submit',
+          class: codeSent ? 'secondary' : 'primary',
+          id: 'send-code',
+          onclick: (ev) => {
+            ev.preventDefault();
+            sendCode();
+          },
+        },
+        codeSent ? t('resend_code') : t('send_code'),
+      ),
+      codeSent
+        ? h(
+            'button',
+            {
+              type: 'submit',
+              class: 'primary',
+              id: 'sign-in',
+              onclick: (ev) => {
+                ev.preventDefault();
+                signIn();
+              },
+            },
+            t('sign_in'),
+          )
+        : null,
+    ),
+  );
+  return withHeadingId(h('form', { class: 'card', novalidate: true }, ...parts), 'signin-h');
+}
+
+function withHeadingId(form, id) {
+  form.querySelector('h2').id = id;
+  form.setAttribute('aria-labelledby', id);
+  return form;
+}
+
+function registerCard() {
+  const result = h('div', {});
+  const phone = field({
+    id: 'reg-phone',
+    key: 'phone',
+    type: 'tel',
+    check: phoneProblem,
+    judgeAt: 11,
+    attrs: { autocomplete: 'tel', inputmode: 'numeric', maxlength: '11' },
+  });
+  const name = field({
+    id: 'reg-name',
+    key: 'name',
+    check: nameProblem,
+    judgeAt: 99,
+    attrs: { autocomplete: 'name', maxlength: '50' },
+  });
+  const idn = field({
+    id: 'reg-id',
+    key: 'id_number',
+    check: idNumberProblem,
+    judgeAt: 18,
+    attrs: {
+      autocomplete: 'off',
+      maxlength: '18',
+      autocapitalize: 'characters',
+      spellcheck: 'false',
+    },
+  });
+  const submit = async (ev) => {
+    ev.preventDefault();
+    const checks = [phone, name, idn].map((f) => f.validate());
+    const firstBad = [phone, name, idn].find((f, i) => !checks[i]);
+    if (firstBad) {
+      firstBad.input.focus();
+      return;
+    }
+    const r = await post(
+      '/accounts',
+      {
+        phone: phone.input.value.trim(),
+        name: name.input.value.trim(),
+        id_number: idn.input.value.trim().toUpperCase(),
+      },
+      { auth: null },
+    );
+    if (!r.ok) {
+      result.replaceChildren(errorBox(r));
+      return;
+    }
+    setToken(r.data.token);
+    location.href = nextUrl();
+  };
+  return withHeadingId(
+    h(
+      'form',
+      { class: 'card', novalidate: true, onsubmit: submit },
+      h('h2', {}, t('register_title')),
+      h('p', { class: 'muted small' }, t('register_why')),
+      phone.wrap,
+      name.wrap,
+      idn.wrap,
+      result,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary', id: 'register' }, t('register')),
+      ),
+    ),
+    'register-h',
+  );
+}
+
+function render() {
+  const main = document.getElementById('main');
+  document.title = `${t('account_title')} · launchday`;
+  if (token()) {
+    const parts = [h('h1', {}, t('account_title'))];
+    if (meFailure) parts.push(errorBox(meFailure));
+    if (me) {
+      parts.push(
+        h(
+          'div',
+          { class: 'card' },
+          h(
+            'dl',
+            { class: 'kv' },
+            h('dt', {}, t('name')),
+            h('dd', { id: 'me-name' }, me.name),
+            h('dt', {}, t('phone')),
+            h('dd', {}, me.phone),
+            h('dt', {}, t('id_number')),
+            h('dd', {}, me.id_number_masked),
+          ),
+        ),
+      );
+    }
+    parts.push(
+      h(
+        'div',
+        { class: 'actions' },
+        h('a', { class: 'button', href: '/orders' }, t('nav_orders')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: () => {
+              setToken(null);
+              location.reload();
+            },
+          },
+          t('sign_out'),
+        ),
+      ),
+    );
+    main.replaceChildren(...parts);
+    return;
+  }
+  main.replaceChildren(
+    h('h1', {}, t('sign_in_or_register')),
+    h('div', { class: 'grid grid-2' }, registerCard(), signInCard()),
+  );
+}
+
+initPage(render, { current: '/account' });
+if (token()) {
+  const r = await get('/me');
+  if (r.ok) me = r.data;
+  else if (r.status === 401) {
+    setToken(null);
+  } else meFailure = r;
+  render();
+}

@@ -1,0 +1,143 @@
+// Operator console, orders: find by order id, phone or identity number; history; refund a
+// firm order; cancel (a locked one forfeits its deposit, which the operator must accept).
+import { t } from './i18n.js';
+import { dateTime, h, yuan } from './format.js';
+import { confirmDialog } from './dialog.js';
+import { api, rerender, say, state } from './admin-context.js';
+
+export function ordersSection() {
+  const fields = [
+    ['o-id', 'o_by_id', 'order_id'],
+    ['o-phone', 'o_by_phone', 'phone'],
+    ['o-idn', 'o_by_idn', 'id_number'],
+  ].map(([id, key, q]) => ({ q, input: h('input', { id, spellcheck: 'false' }), id, key }));
+  const search = async (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    for (const f of fields) if (f.input.value.trim()) q.set(f.q, f.input.value.trim());
+    if ([...q.keys()].length === 0) {
+      state.status = { text: t('o_need_one') };
+      rerender();
+      return;
+    }
+    const r = await api('GET', `/admin/orders?${q}`);
+    if (r.ok) {
+      state.found = r.data.orders;
+      state.status = null;
+    } else state.status = { failure: r };
+    rerender();
+  };
+  return [
+    h(
+      'form',
+      { class: 'card', onsubmit: search },
+      h('h2', {}, t('o_find')),
+      h(
+        'div',
+        { class: 'row' },
+        fields.map((f) => h('div', {}, h('label', { for: f.id }, t(f.key)), f.input)),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary' }, t('o_search')),
+      ),
+    ),
+    state.found === null
+      ? null
+      : state.found.length === 0
+        ? h('p', {}, t('o_none'))
+        : state.found.map(adminOrder),
+  ];
+}
+
+function adminOrder(o) {
+  const deposit = yuan(o.deposit.amount_fen);
+  const act = async (kind) => {
+    const locked = o.status === 'locked';
+    const accept = h('input', { type: 'checkbox', id: 'admin-accept' });
+    const r = await confirmDialog({
+      title: kind === 'refund' ? t('o_refund') : t('o_cancel'),
+      body:
+        kind === 'refund'
+          ? [h('p', {}, t('o_refund_confirm', { id: o.order_id, deposit }))]
+          : [
+              h(
+                'p',
+                {},
+                t(locked ? 'o_cancel_locked' : 'o_cancel_firm', { id: o.order_id, deposit }),
+              ),
+              locked
+                ? h('label', { class: 'choice' }, accept, h('span', {}, t('o_accept_forfeit')))
+                : null,
+            ],
+      confirmLabel: kind === 'refund' ? t('o_refund') : t('o_cancel'),
+      danger: true,
+      ready: () => kind === 'refund' || !locked || accept.checked,
+      action: () =>
+        api(
+          'POST',
+          `/admin/orders/${o.order_id}/${kind}`,
+          kind === 'cancel' && locked ? { accept_forfeit: true } : {},
+        ),
+    });
+    if (r) {
+      say(r, 'o_done');
+      state.found = state.found.map((x) => (x.order_id === o.order_id ? { ...x, ...r.data } : x));
+      rerender();
+    }
+  };
+  return h(
+    'article',
+    { class: 'card', 'data-order': o.order_id },
+    h('h2', {}, `${o.order_id} · ${t(`status_${o.status}`)}`),
+    h(
+      'dl',
+      { class: 'kv' },
+      h('dt', {}, t('o_buyer')),
+      h('dd', {}, [o.name, o.phone, o.account_id].filter(Boolean).join(' · ')),
+      h('dt', {}, t('configuration')),
+      h('dd', {}, `${o.launch_id} · ${o.trim} · ${o.options.join(', ')} · ${o.city}`),
+      h('dt', {}, t('deposit')),
+      h('dd', {}, `${deposit} · ${t(`deposit_${o.deposit.state}`)}`),
+      h('dt', {}, t('queue_place')),
+      h('dd', {}, o.queue ? `${o.queue.queue_key} #${o.queue.place}` : '–'),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      o.status === 'firm' && o.deposit.state === 'held'
+        ? h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => act('refund') },
+            t('o_refund'),
+          )
+        : null,
+      o.status !== 'cancelled'
+        ? h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => act('cancel') },
+            t('o_cancel'),
+          )
+        : null,
+    ),
+    h(
+      'details',
+      {},
+      h('summary', {}, t('history')),
+      h(
+        'ol',
+        { class: 'timeline' },
+        o.history.map((e) =>
+          h(
+            'li',
+            {},
+            h('time', { datetime: e.at }, dateTime(e.at)),
+            h('span', {}, e.type),
+            e.detail ? h('pre', {}, JSON.stringify(e.detail)) : null,
+          ),
+        ),
+      ),
+    ),
+  );
+}

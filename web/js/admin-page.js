@@ -1,0 +1,109 @@
+// The operator console: launches, change windows, orders and the audit log, one module each.
+import { initPage, errorBox, notice } from './ui.js';
+import { t } from './i18n.js';
+import { h } from './format.js';
+import { STRINGS } from './strings.js';
+import { ADMIN_STRINGS } from './admin-strings.js';
+import { TOKEN_KEY, adminToken, api, loadTab, onRender, say, state } from './admin-context.js';
+import { launchForm } from './admin-launches.js';
+import { windowsSection } from './admin-windows.js';
+import { ordersSection } from './admin-orders.js';
+import { auditSection } from './admin-audit.js';
+
+Object.assign(STRINGS, ADMIN_STRINGS);
+
+const TABS = ['launches', 'windows', 'orders', 'audit'];
+
+function tokenForm() {
+  const input = h('input', {
+    type: 'password',
+    id: 'admin-token',
+    autocomplete: 'off',
+    value: adminToken() || '',
+  });
+  return h(
+    'form',
+    {
+      class: 'card',
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        sessionStorage.setItem(TOKEN_KEY, input.value.trim());
+        const r = await api('GET', '/admin/audit-log?limit=1');
+        if (!r.ok) sessionStorage.removeItem(TOKEN_KEY);
+        say(r, 'admin_token_ok');
+        await loadTab();
+        render();
+      },
+    },
+    h('label', { for: 'admin-token' }, t('admin_token')),
+    input,
+    h('p', { class: 'hint' }, t('admin_token_hint')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary', id: 'use-token' }, t('admin_use_token')),
+      adminToken()
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              onclick: () => {
+                sessionStorage.removeItem(TOKEN_KEY);
+                state.status = null;
+                render();
+              },
+            },
+            t('admin_forget_token'),
+          )
+        : null,
+    ),
+  );
+}
+
+function render() {
+  const main = document.getElementById('main');
+  document.title = `${t('admin_title')} · launchday`;
+  const parts = [h('h1', {}, t('admin_title')), tokenForm()];
+  if (state.status?.failure) parts.push(errorBox(state.status.failure));
+  else if (state.status?.text) parts.push(notice(state.status.text, 'ok'));
+  if (adminToken()) {
+    parts.push(
+      h(
+        'nav',
+        { class: 'tabs', 'aria-label': t('admin_sections') },
+        TABS.map((name) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              id: `tab-${name}`,
+              'aria-pressed': String(state.tab === name),
+              onclick: async () => {
+                state.tab = name;
+                state.status = null;
+                await loadTab();
+                render();
+                document.getElementById(`tab-${name}`)?.focus();
+              },
+            },
+            t(`tab_${name}`),
+          ),
+        ),
+      ),
+    );
+    const section = {
+      launches: () => state.launches.map(launchForm),
+      windows: windowsSection,
+      orders: ordersSection,
+      audit: auditSection,
+    }[state.tab]();
+    parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
+  }
+  main.replaceChildren(...parts);
+}
+
+onRender(render);
+initPage(render);
+await loadTab();
+render();

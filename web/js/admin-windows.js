@@ -1,0 +1,166 @@
+// Operator console, change windows: open one (a model switch is also a new configuration),
+// list them, close one early.
+import { serverNow } from './api.js';
+import { localName, t } from './i18n.js';
+import { dateTime, h } from './format.js';
+import { confirmDialog } from './dialog.js';
+import { api, loadTab, rerender, say, state } from './admin-context.js';
+
+const ALLOWS = ['trim', 'colour', 'wheels', 'extras', 'city', 'model'];
+
+export function windowsSection() {
+  const sel = (id, withNone) =>
+    h(
+      'select',
+      { id },
+      withNone ? h('option', { value: '' }, t('cw_none')) : null,
+      state.launches.map((l) =>
+        h('option', { value: l.launch_id }, `${localName(l)} (${l.launch_id})`),
+      ),
+    );
+  const from = sel('cw-from', false);
+  const to = sel('cw-to', true);
+  const opens = h('input', {
+    id: 'cw-opens',
+    value: new Date(serverNow()).toISOString(),
+    spellcheck: 'false',
+  });
+  const closes = h('input', {
+    id: 'cw-closes',
+    value: new Date(serverNow() + 72 * 3600e3).toISOString(),
+    spellcheck: 'false',
+  });
+  const boxes = ALLOWS.map((a) => [
+    a,
+    h('input', { type: 'checkbox', value: a, id: `cw-allow-${a}` }),
+  ]);
+  // Another model has other trims and options, so a switch is also a new trim, colour, wheels
+  // and extras; the server checks each against the window. Tick them with "model" (the operator
+  // can still untick them).
+  const modelBox = boxes.find(([a]) => a === 'model')[1];
+  modelBox.addEventListener('change', () => {
+    if (!modelBox.checked) return;
+    for (const [a, b] of boxes)
+      if (['trim', 'colour', 'wheels', 'extras'].includes(a)) b.checked = true;
+  });
+  const create = async (ev) => {
+    ev.preventDefault();
+    const body = {
+      from_launch_id: from.value,
+      opens_at: new Date(opens.value.trim()).toISOString(),
+      closes_at: new Date(closes.value.trim()).toISOString(),
+      allows: boxes.filter(([, b]) => b.checked).map(([a]) => a),
+    };
+    if (to.value) body.to_launch_id = to.value;
+    const r = await api('POST', '/admin/change-windows', body);
+    say(r, 'cw_created');
+    if (r.ok) await loadTab();
+    rerender();
+  };
+  const closeWindow = async (w) => {
+    const r = await confirmDialog({
+      title: t('cw_close'),
+      body: [h('p', {}, t('cw_close_confirm', { id: w.window_id }))],
+      confirmLabel: t('cw_close'),
+      danger: true,
+      action: () => api('POST', `/admin/change-windows/${w.window_id}/close`),
+    });
+    if (r) {
+      say(r, 'o_done');
+      await loadTab();
+      rerender();
+    }
+  };
+  return [
+    h(
+      'form',
+      { class: 'card', id: 'cw-form', onsubmit: create },
+      h('h2', {}, t('cw_new')),
+      h(
+        'div',
+        { class: 'row' },
+        h('div', {}, h('label', { for: 'cw-from' }, t('cw_from')), from),
+        h('div', {}, h('label', { for: 'cw-to' }, t('cw_to')), to),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        h('div', {}, h('label', { for: 'cw-opens' }, t('cw_opens')), opens),
+        h('div', {}, h('label', { for: 'cw-closes' }, t('cw_closes')), closes),
+      ),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, t('cw_allows')),
+        h(
+          'div',
+          { class: 'row' },
+          boxes.map(([a, b]) => h('label', { class: 'choice' }, b, h('span', {}, t(`allow_${a}`)))),
+        ),
+        h('p', { class: 'hint' }, t('cw_model_hint')),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'primary' }, t('cw_create')),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, t('cw_list')),
+      state.windows.length === 0
+        ? h('p', {}, t('cw_none_yet'))
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              {},
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  [
+                    'col_window',
+                    'col_from_to',
+                    'col_period',
+                    'col_allows',
+                    'col_state',
+                    'col_action',
+                  ].map((k) => h('th', { scope: 'col' }, t(k))),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                state.windows.map((w) =>
+                  h(
+                    'tr',
+                    { 'data-window': w.window_id },
+                    h('td', {}, w.window_id),
+                    h('td', {}, w.from_launch_id + (w.to_launch_id ? ` → ${w.to_launch_id}` : '')),
+                    h('td', {}, `${dateTime(w.opens_at)} – ${dateTime(w.closes_at)}`),
+                    h('td', {}, w.allows.map((a) => t(`allow_${a}`)).join(', ')),
+                    h('td', {}, w.state),
+                    h(
+                      'td',
+                      {},
+                      w.state === 'closed'
+                        ? ''
+                        : h(
+                            'button',
+                            { type: 'button', class: 'secondary', onclick: () => closeWindow(w) },
+                            t('cw_close'),
+                          ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    ),
+  ];
+}

@@ -1,0 +1,366 @@
+// Every refusal code the server can return (docs/errors.md), in both languages: what happened,
+// then what the buyer can do next. test/web/web-modules.test.ts fails when a code in
+// docs/errors.md (or in the server's catalogue) has no entry here. The first four are outcomes
+// of a request that never got an answer, named by this client.
+import { lang } from './i18n.js';
+
+// code: { zh: [what happened, what to do next], en: [...] }
+export const ERRORS = {
+  network_error: {
+    zh: ['无法连接到服务器。', '请检查网络后重试。'],
+    en: ['We could not reach the server.', 'Check your connection and try again.'],
+  },
+  timeout: {
+    zh: ['服务器响应超时。', '请稍后重试；重复提交不会产生重复订单。'],
+    en: [
+      'The server took too long to answer.',
+      'Try again in a moment; retrying cannot create a second order.',
+    ],
+  },
+  server_error: {
+    zh: ['服务器出现问题。', '请稍后重试。如果问题持续，请联系客服。'],
+    en: [
+      'Something went wrong on our side.',
+      'Try again in a moment. If it keeps happening, contact customer service.',
+    ],
+  },
+  unknown_error: {
+    zh: ['请求未能完成。', '请刷新页面后重试。'],
+    en: ['The request could not be completed.', 'Reload the page and try again.'],
+  },
+  invalid_request: {
+    zh: ['提交的信息格式不正确。', '请检查填写的内容后重试。'],
+    en: ['The request was not in the expected form.', 'Check what you entered and try again.'],
+  },
+  invalid_json: {
+    zh: ['提交的信息格式不正确。', '请刷新页面后重试。'],
+    en: ['The request was not valid JSON.', 'Reload the page and try again.'],
+  },
+  body_too_large: {
+    zh: ['提交的内容过大。', '请减少内容后重试。'],
+    en: ['The request was too large.', 'Send less and try again.'],
+  },
+  not_found: {
+    zh: ['找不到该页面或资源。', '请返回首页重新进入。'],
+    en: ['That page or resource does not exist.', 'Go back to the launches page.'],
+  },
+  method_not_allowed: {
+    zh: ['不支持此操作。', '请刷新页面后重试。'],
+    en: ['That action is not supported here.', 'Reload the page and try again.'],
+  },
+  unauthenticated: {
+    zh: ['您尚未登录，或登录已过期。', '请重新登录后继续。'],
+    en: ['You are not signed in, or your session has expired.', 'Sign in again to continue.'],
+  },
+  unauthorized: {
+    zh: ['您尚未登录，或登录已过期。', '请重新登录后继续。'],
+    en: ['You are not signed in, or your session has expired.', 'Sign in again to continue.'],
+  },
+  unsupported_media_type: {
+    zh: ['提交的信息格式不受支持。', '请刷新页面后重试。'],
+    en: [
+      'The request was sent in a format the server does not take.',
+      'Reload the page and try again.',
+    ],
+  },
+  route_not_found: {
+    zh: ['找不到该服务地址。', '请刷新页面；如仍有问题请联系客服。'],
+    en: [
+      'That address does not exist on the server.',
+      'Reload the page; contact customer service if it persists.',
+    ],
+  },
+  option_conflict: {
+    zh: ['每组只能选择一项颜色和一项轮毂。', '请重新选择。'],
+    en: ['Choose exactly one colour and one set of wheels.', 'Adjust your choice.'],
+  },
+  nothing_to_change: {
+    zh: ['没有需要修改的内容。', '请至少修改一项配置后再提交。'],
+    en: ['Nothing would change.', 'Change at least one item before confirming.'],
+  },
+  invalid_change_window: {
+    zh: ['改配窗口的设置不正确。', '需要选择订单所属发布、开始早于结束，并至少允许一项修改。'],
+    en: [
+      'The change window settings are not valid.',
+      'Choose the launch, an opening before the closing, and at least one allowed change.',
+    ],
+  },
+  internal_error: {
+    zh: ['服务器出现问题，本次操作未生效。', '请稍后重试；重复提交是安全的。'],
+    en: [
+      'Something went wrong on our side; nothing was changed.',
+      'Try again shortly; retrying is safe.',
+    ],
+  },
+  signature_invalid: {
+    zh: ['支付通知签名无效。', '此请求只应由支付服务商发送；请联系技术支持。'],
+    en: [
+      'The payment notification signature is not valid.',
+      'Only the payment provider sends these; contact technical support.',
+    ],
+  },
+  admin_only: {
+    zh: ['此操作仅限运营人员。', '请使用运营令牌登录运营后台。'],
+    en: ['Only an operator can do this.', 'Paste a valid operator token in the console.'],
+  },
+  invalid_phone: {
+    zh: ['手机号格式不正确。', '请输入以 13–19 开头的 11 位中国大陆手机号。'],
+    en: ['That is not a valid mobile number.', 'Enter an 11-digit mainland number starting 13–19.'],
+  },
+  invalid_name: {
+    zh: ['姓名不正确。', '请填写身份证上的姓名。'],
+    en: ['The name is not valid.', 'Enter your name as it appears on your identity card.'],
+  },
+  invalid_id_number: {
+    zh: ['身份证号码格式不正确。', '请核对 18 位身份证号码（地区码、出生日期、顺序码和校验码）。'],
+    en: [
+      'That identity number is not valid.',
+      'Check the 18 characters: region, birth date, sequence and check character.',
+    ],
+  },
+  id_number_check_mismatch: {
+    zh: ['身份证号码最后一位校验码与前 17 位不符。', '通常是某一位数字输错了，请逐位核对身份证。'],
+    en: [
+      'The check character (the last one) does not match the first 17 digits.',
+      'Usually one digit is mistyped: compare each digit with your card.',
+    ],
+  },
+  phone_taken: {
+    zh: ['该手机号已注册。', '请直接用短信验证码登录。'],
+    en: ['That phone number already has an account.', 'Sign in with an SMS code instead.'],
+  },
+  phone_already_registered: {
+    zh: ['该手机号已注册。', '请直接用短信验证码登录。'],
+    en: ['That phone number already has an account.', 'Sign in with an SMS code instead.'],
+  },
+  id_number_taken: {
+    zh: ['该身份证号码已绑定其他账户。', '每人只能注册一个账户；如有疑问请联系客服。'],
+    en: [
+      'That identity number already belongs to an account.',
+      'Each person may hold one account; contact customer service if this is wrong.',
+    ],
+  },
+  id_number_already_registered: {
+    zh: ['该身份证号码已绑定其他账户。', '每人只能注册一个账户；如有疑问请联系客服。'],
+    en: [
+      'That identity number already belongs to an account.',
+      'Each person may hold one account; contact customer service if this is wrong.',
+    ],
+  },
+  account_not_found: {
+    zh: ['该手机号尚未注册。', '请先注册账户。'],
+    en: ['No account uses that phone number.', 'Create an account first.'],
+  },
+  code_invalid: {
+    zh: ['验证码不正确。', '请核对短信中的 6 位验证码，或重新获取。'],
+    en: ['That code is not right.', 'Check the code in the SMS, or ask for a new one.'],
+  },
+  code_expired: {
+    zh: ['验证码已过期。', '请重新获取验证码。'],
+    en: ['That code has expired.', 'Ask for a new code.'],
+  },
+  code_rate_limited: {
+    zh: ['获取验证码过于频繁。', '请稍等一分钟后再试。'],
+    en: ['Too many codes were requested.', 'Wait a minute and try again.'],
+  },
+  too_many_attempts: {
+    zh: ['尝试次数过多。', '请稍后再试。'],
+    en: ['Too many attempts.', 'Wait a while and try again.'],
+  },
+  launch_not_found: {
+    zh: ['找不到该发布。', '请返回首页选择车型。'],
+    en: ['That launch does not exist.', 'Go back and choose a launch.'],
+  },
+  launch_not_open: {
+    zh: ['订购尚未开始。', '请在倒计时结束后下单。'],
+    en: ['Orders are not open yet.', 'Order when the countdown ends.'],
+  },
+  sales_not_open: {
+    zh: ['订购尚未开始。', '请在倒计时结束后下单。'],
+    en: ['Orders are not open yet.', 'Order when the countdown ends.'],
+  },
+  launch_closed: {
+    zh: ['该车型的订购已结束。', '请关注后续发布。'],
+    en: ['Orders for this launch have closed.', 'Watch for the next launch.'],
+  },
+  unknown_trim: {
+    zh: ['所选版本不存在。', '请重新选择版本。'],
+    en: ['That trim does not exist.', 'Choose a trim again.'],
+  },
+  unknown_option: {
+    zh: ['所选配置不存在。', '请刷新页面重新选择配置。'],
+    en: ['One of the options does not exist.', 'Reload the page and choose again.'],
+  },
+  option_group_conflict: {
+    zh: ['每组只能选择一项颜色和一项轮毂。', '请重新选择。'],
+    en: ['Choose exactly one colour and one set of wheels.', 'Adjust your choice.'],
+  },
+  unknown_city: {
+    zh: ['该城市暂不提供交付。', '请选择列表中的城市。'],
+    en: ['We do not deliver in that city yet.', 'Choose a city from the list.'],
+  },
+  city_not_served: {
+    zh: ['该城市暂不提供交付。', '请选择列表中的城市。'],
+    en: ['We do not deliver in that city yet.', 'Choose a city from the list.'],
+  },
+  per_account_limit_reached: {
+    zh: ['您已达到本次发布的每人订购上限。', '如需更换配置，可修改现有订单。'],
+    en: [
+      'You already hold as many orders as this launch allows per person.',
+      'Change an existing order instead of placing a new one.',
+    ],
+  },
+  sold_out: {
+    zh: ['已售罄。', '很抱歉，该版本已无可售名额。'],
+    en: ['Sold out.', 'Sorry: no places are left for this edition.'],
+  },
+  idempotency_key_missing: {
+    zh: ['请求缺少防重复标识。', '请刷新页面后重试。'],
+    en: ['The request lacked its duplicate-protection key.', 'Reload the page and try again.'],
+  },
+  idempotency_key_invalid: {
+    zh: ['请求的防重复标识无效。', '请刷新页面后重试。'],
+    en: ['The duplicate-protection key was not valid.', 'Reload the page and try again.'],
+  },
+  idempotency_key_reused: {
+    zh: ['这次提交与之前的提交冲突。', '请刷新页面，在“我的订单”中确认是否已下单。'],
+    en: [
+      'This submission conflicts with an earlier one.',
+      'Reload, and check My orders to see whether the order was placed.',
+    ],
+  },
+  payment_declined: {
+    zh: ['定金支付未成功，未产生订单。', '请更换支付方式后重试。'],
+    en: ['The deposit payment was declined; no order was created.', 'Try another payment method.'],
+  },
+  payment_failed: {
+    zh: ['定金支付未成功，未产生订单。', '请稍后重试。'],
+    en: ['The deposit payment failed; no order was created.', 'Try again in a moment.'],
+  },
+  order_not_found: {
+    zh: ['找不到该订单。', '请在“我的订单”中查看您的订单。'],
+    en: ['That order was not found.', 'See your orders under My orders.'],
+  },
+  order_not_firm: {
+    zh: ['该订单已不是待锁定状态。', '请刷新页面查看订单最新状态。'],
+    en: ['That order is no longer firm.', 'Reload to see its current state.'],
+  },
+  order_locked: {
+    zh: ['订单已锁定，配置不能再修改。', '如有开放的改配窗口，可在窗口内修改。'],
+    en: [
+      'The order is locked and its configuration is frozen.',
+      'It can change only while a change window is open.',
+    ],
+  },
+  order_already_locked: {
+    zh: ['订单已经锁定。', '无需再次锁定。'],
+    en: ['The order is already locked.', 'Nothing more to do.'],
+  },
+  order_cancelled: {
+    zh: ['订单已取消。', '如需购买请重新下单。'],
+    en: ['The order is cancelled.', 'Place a new order to buy.'],
+  },
+  order_already_cancelled: {
+    zh: ['订单已经取消。', '如需购买请重新下单。'],
+    en: ['The order is already cancelled.', 'Place a new order to buy.'],
+  },
+  order_delivered: {
+    zh: ['车辆已交付，订单不能再修改。', '如有问题请联系客服。'],
+    en: ['The car has been delivered; the order cannot change.', 'Contact customer service.'],
+  },
+  lock_needs_confirmation: {
+    zh: ['锁定订单需要您明确确认。', '请阅读锁定说明后点击“确认锁定”。'],
+    en: ['Locking needs your explicit confirmation.', 'Read what locking means, then confirm.'],
+  },
+  forfeit_not_accepted: {
+    zh: ['取消已锁定订单会扣除定金，需要您明确同意。', '请确认同意扣除定金后再取消。'],
+    en: [
+      'Cancelling a locked order forfeits the deposit, which you must accept explicitly.',
+      'Confirm that you accept losing the deposit, then cancel.',
+    ],
+  },
+  cooling_off_ended: {
+    zh: ['冷静期已结束，订单已锁定。', '请刷新页面查看订单最新状态。'],
+    en: ['The cooling-off period has ended and the order is locked.', 'Reload to see its state.'],
+  },
+  change_not_allowed: {
+    zh: [
+      '当前开放的改配窗口不允许这项修改。',
+      '请只修改窗口允许的项目（其余保持不变），或等待允许该修改的窗口。',
+    ],
+    en: [
+      'The open change window does not allow this change.',
+      'Change only what the window allows and keep the rest as it is, or wait for a window ' +
+        'that allows it.',
+    ],
+  },
+  change_window_closed: {
+    zh: ['改配窗口未开放或已关闭。', '请留意官方通知的下一个改配窗口。'],
+    en: ['No change window is open for this order.', 'Watch for the next announced window.'],
+  },
+  change_window_not_found: {
+    zh: ['找不到该改配窗口。', '请刷新列表。'],
+    en: ['That change window does not exist.', 'Reload the list.'],
+  },
+  change_window_invalid: {
+    zh: ['改配窗口的设置不正确。', '请检查开始与结束时间及允许的修改项。'],
+    en: ['The change window settings are not valid.', 'Check the times and the allowed changes.'],
+  },
+  change_window_already_closed: {
+    zh: ['该改配窗口已关闭。', '无需再次关闭。'],
+    en: ['That change window is already closed.', 'Nothing more to do.'],
+  },
+  model_switch_not_allowed: {
+    zh: ['当前不能更换车型。', '仅在开放的换车型窗口内，已锁定且未交付的订单可以更换。'],
+    en: [
+      'The model cannot be switched now.',
+      'Only locked, undelivered orders can switch, while a model-switch window is open.',
+    ],
+  },
+  deposit_already_refunded: {
+    zh: ['定金已经退还。', '无需再次退款。'],
+    en: ['The deposit has already been refunded.', 'Nothing more to do.'],
+  },
+  deposit_not_refundable: {
+    zh: ['该定金不可退还。', '订单已锁定，定金不再退还。'],
+    en: [
+      'This deposit cannot be refunded.',
+      'The order is locked, so the deposit is no longer refundable.',
+    ],
+  },
+  refund_not_allowed: {
+    zh: ['该订单当前不能退款。', '只有待锁定订单的定金可以退还。'],
+    en: ['This order cannot be refunded now.', 'Only a firm order’s deposit can be refunded.'],
+  },
+  clock_not_simulated: {
+    zh: ['服务器未使用模拟时钟。', '仅在以模拟时钟启动时可以拨动时间。'],
+    en: [
+      'The server is not running a simulated clock.',
+      'Start it with LAUNCHDAY_CLOCK=simulated.',
+    ],
+  },
+  overloaded: {
+    zh: ['当前访问人数过多，我们正在为您保留位置。', '请不要关闭页面，系统会自动重试。'],
+    en: [
+      'Very many people are ordering right now; we are holding your place.',
+      'Keep this page open; it retries by itself.',
+    ],
+  },
+  service_unavailable: {
+    zh: ['服务暂时繁忙。', '系统会自动重试，请稍候。'],
+    en: ['The service is busy for a moment.', 'It will retry by itself; please wait.'],
+  },
+  rate_limited: {
+    zh: ['请求过于频繁。', '请稍等片刻再试。'],
+    en: ['Too many requests.', 'Wait a moment and try again.'],
+  },
+};
+
+// {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
+// sentence and a next step; the server's own message is added because it is better than nothing.
+export function errorText(result) {
+  const entry = ERRORS[result.code];
+  const [what, next] = entry ? entry[lang()] : ERRORS.unknown_error[lang()];
+  if (entry) return { what, next };
+  return { what: result.message ? `${what} (${result.message})` : what, next };
+}

@@ -1,0 +1,152 @@
+// The launch page: each launch's model, trims and prices, and a countdown (by the server's clock)
+// that becomes the order button at the opening second.
+import { get, noteServerTimeIso, serverNow } from './api.js';
+import { localName, t } from './i18n.js';
+import { countdown, dateTime, h, yuan } from './format.js';
+import { errorBox, initPage, param } from './ui.js';
+
+// Re-read launches while one is still to open (operators may move an opening): every minute in
+// the last ten minutes, every five before that.
+const RESYNC_MS = 60000;
+const RESYNC_FAR_MS = 300000;
+const NEAR_OPENING_MS = 600000;
+// ...and once more shortly before an opening to tighten the clock, at a moment each page picks
+// between 60 and 20 s before, so the whole audience does not ask in the same second.
+const RESYNC_NEAR_MS = 20000 + Math.random() * 40000;
+
+let launches = null;
+let failure = null;
+const lastResync = { at: 0, nearDone: new Set() };
+
+async function load() {
+  const only = param('launch');
+  const result = only ? await get(`/launches/${encodeURIComponent(only)}`) : await get('/launches');
+  lastResync.at = Date.now();
+  if (!result.ok) {
+    failure = result;
+    launches = null;
+    return;
+  }
+  failure = null;
+  launches = only ? [result.data] : result.data.launches;
+  if (result.data.server_time) noteServerTimeIso(result.data.server_time);
+}
+
+function isOpen(launch) {
+  return launch.state === 'open' || serverNow() >= Date.parse(launch.opens_at);
+}
+
+function openingBlock(launch) {
+  const box = h('div', { class: 'opening', 'data-launch': launch.launch_id });
+  fillOpening(box, launch);
+  return box;
+}
+
+// Either the countdown or the order button; re-run every tick, replacing only on a state change
+// so screen readers hear the button appear once.
+function fillOpening(box, launch) {
+  const open = isOpen(launch);
+  if (open && box.dataset.state !== 'open') {
+    box.dataset.state = 'open';
+    box.replaceChildren(
+      h('p', { class: 'muted', role: 'status' }, t('orders_open_now')),
+      h(
+        'a',
+        {
+          class: 'button big order-button',
+          href: `/configure?launch=${encodeURIComponent(launch.launch_id)}`,
+        },
+        t('order_now'),
+      ),
+    );
+  } else if (!open) {
+    if (box.dataset.state !== 'scheduled') {
+      box.dataset.state = 'scheduled';
+      box.replaceChildren(
+        h('p', { class: 'muted' }, t('opens_in')),
+        h('p', { class: 'countdown', role: 'timer', 'aria-live': 'off' }),
+        h('p', { class: 'small muted' }, t('opens_at', { at: dateTime(launch.opens_at) })),
+      );
+    }
+    box.querySelector('.countdown').textContent = countdown(
+      Date.parse(launch.opens_at) - serverNow(),
+    );
+  }
+}
+
+function launchCard(launch) {
+  const cheapest = Math.min(...launch.trims.map((tr) => tr.price_fen));
+  return h(
+    'article',
+    { class: 'card launch', 'aria-labelledby': `l-${launch.launch_id}` },
+    h('h2', { id: `l-${launch.launch_id}` }, localName(launch)),
+    h('p', { class: 'muted' }, t('from_price', { price: yuan(cheapest) })),
+    h(
+      'ul',
+      { class: 'trims', 'aria-label': t('trims') },
+      launch.trims.map((tr) =>
+        h('li', {}, h('span', {}, localName(tr)), h('strong', {}, yuan(tr.price_fen))),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'small' },
+      t(launch.locks_on_payment ? 'deposit_line_locks' : 'deposit_line', {
+        deposit: yuan(launch.deposit_fen),
+        hours: launch.cooling_off_hours,
+      }),
+    ),
+    openingBlock(launch),
+    h(
+      'p',
+      { class: 'small' },
+      h('a', { href: `/live?launch=${encodeURIComponent(launch.launch_id)}` }, t('watch_live')),
+    ),
+  );
+}
+
+function render() {
+  const main = document.getElementById('main');
+  document.title = `${t('launches_title')} · launchday`;
+  if (failure) {
+    main.replaceChildren(h('h1', {}, t('launches_title')), errorBox(failure));
+    return;
+  }
+  if (!launches) return;
+  // Launches still to open come first (tonight's event), then the newest opened.
+  const sorted = [...launches].sort(
+    (a, b) =>
+      Number(isOpen(a)) - Number(isOpen(b)) || Date.parse(b.opens_at) - Date.parse(a.opens_at),
+  );
+  main.replaceChildren(h('h1', {}, t('launches_title')), ...sorted.map(launchCard));
+}
+
+function tick() {
+  if (!launches) return;
+  for (const launch of launches) {
+    const box = document.querySelector(`.opening[data-launch="${CSS.escape(launch.launch_id)}"]`);
+    if (box) fillOpening(box, launch);
+    const left = Date.parse(launch.opens_at) - serverNow();
+    if (left > 0 && left < RESYNC_NEAR_MS && !lastResync.nearDone.has(launch.launch_id)) {
+      lastResync.nearDone.add(launch.launch_id);
+      load();
+    }
+  }
+  const untilNext = Math.min(
+    ...launches.filter((l) => !isOpen(l)).map((l) => Date.parse(l.opens_at) - serverNow()),
+  );
+  const every = untilNext < NEAR_OPENING_MS ? RESYNC_MS : RESYNC_FAR_MS;
+  if (Number.isFinite(untilNext) && Date.now() - lastResync.at > every) {
+    // Redraw only if a launch changed, so a buyer's focus is not taken from them every minute.
+    const shape = () => JSON.stringify(launches?.map((l) => ({ ...l, server_time: null })));
+    const before = shape();
+    load().then(() => {
+      if (shape() !== before) render();
+    });
+  }
+}
+
+initPage(render, { current: '/' });
+await load();
+render();
+setInterval(tick, 250);

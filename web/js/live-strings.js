@@ -1,0 +1,48 @@
+// Text of the live launch screen only, kept apart so buyer pages do not load it.
+export const LIVE_STRINGS = {
+  live_title: { zh: '实时订单', en: 'Live orders' },
+  live_conn_connecting: { zh: '连接中', en: 'Connecting' },
+  live_conn_live: { zh: '● 实时', en: '● Live' },
+  live_conn_reconnecting: { zh: '重新连接中…', en: 'Reconnecting…' },
+  live_elapsed: { zh: '开放订购 {e}', en: '{e} since opening' },
+  live_opens_in: { zh: '距开放订购 {e}', en: 'Opens in {e}' },
+  live_firm: { zh: '已支付定金订单', en: 'Firm orders (deposit paid)' },
+  live_hero_sub: {
+    zh: '其中已锁定 {locked} · 已取消 {cancelled}（不计入）',
+    en: '{locked} already locked · {cancelled} cancelled (not counted)',
+  },
+  live_rate: { zh: '每秒订单', en: 'Orders per second' },
+  live_peak: { zh: '峰值 {n} 单/秒', en: 'Peak {n}/s' },
+  live_held: { zh: '持有定金', en: 'Deposits held' },
+  live_received: { zh: '累计收到 {v}', en: '{v} received in all' },
+  live_revenue: { zh: '潜在销售额', en: 'Potential revenue' },
+  live_compare_title: { zh: '同一时刻对比', en: 'At the same moment' },
+  live_compare: {
+    zh: '{name} 开放 {e} 时约 {n} 单（本次 {own} 单）。',
+    en: '{name} had about {n} firm orders at {e} (this launch: {own}).',
+  },
+  live_compare_wait: {
+    zh: '{name}：开放后开始对比。',
+    en: '{name}: comparison starts at the opening.',
+  },
+  live_compare_past: {
+    zh: '{name}：已超出公开数据的时间范围。',
+    en: '{name}: beyond the published figures.',
+  },
+  live_chart_title: { zh: '开放以来的订单', en: 'Firm orders since opening' },
+  live_chart_label: {
+    zh: '订单曲线：开放 {e} 时 {n} 单',
+    en: 'Orders chart: {n} firm orders at {e}',
+  },
+  live_ref: {
+    zh: '{name}（公开数据，点间线性）',
+    en: '{name} (published figures, linear between them)',
+  },
+  live_log: { zh: '对数刻度', en: 'Log scale' },
+  live_trim_mix: { zh: '版本构成', en: 'Trim mix' },
+  live_top_cities: { zh: '城市排行', en: 'Top cities' },
+  live_note: {
+    zh: '每秒更新。对比曲线来自公开报道的数据点。',
+    en: 'Updates every second. Comparison curves join the publicly reported figures.',
+  },
+};

@@ -1,0 +1,384 @@
+// My orders: each order's status and history, deposit, queue place, estimate, cooling-off
+// countdown, and exactly the actions the rules allow right now (the order's `actions`).
+import { get, post, serverNow, token } from './api.js';
+import { localName, t } from './i18n.js';
+import { count, countdown, dateTime, h, weeksRange, yuan } from './format.js';
+import { configFields, fitSelection, priceLines } from './config-form.js';
+import { confirmDialog, isDialogOpen } from './dialog.js';
+import { errorBox, initPage, notice, param, signInLink } from './ui.js';
+
+// Estimates move as capacity changes; keep them current, each page at its own moment (a
+// minute, give or take 15 s) so that a crowd's refreshes do not line up.
+const REFRESH_MS = 45000 + Math.random() * 30000;
+
+let orders = null;
+let launches = new Map();
+let failure = null;
+let flash = null; // key of a notice shown after an action
+let lastLoad = 0;
+const openHistory = new Set(); // order ids whose history the buyer has expanded
+
+// Launch names and options change rarely: read once, then only the orders on refresh.
+async function load() {
+  const [o, l] = await Promise.all([get('/orders'), launches.size ? null : get('/launches')]);
+  lastLoad = Date.now();
+  if (!o.ok) {
+    failure = o;
+    return;
+  }
+  failure = l && !l.ok ? l : null;
+  orders = o.data.orders;
+  if (l?.ok) launches = new Map(l.data.launches.map((x) => [x.launch_id, x]));
+}
+
+function describe(order) {
+  const launch = launches.get(order.launch_id);
+  const trim = launch?.trims.find((x) => x.trim === order.trim);
+  const opts = order.options.map(
+    (id) => localName(launch?.options.find((o) => o.option_id === id)) || id,
+  );
+  const city = localName(launch?.cities.find((c) => c.city_id === order.city)) || order.city;
+  return {
+    launch,
+    model: localName(launch) || order.model_id,
+    trim: localName(trim) || order.trim,
+    opts,
+    city,
+  };
+}
+
+// A locked order's deposit is still held by the carmaker, but it is no longer the buyer's to
+// take back: say so rather than calling it refundable.
+function depositState(order) {
+  if (order.deposit.state === 'held' && order.status === 'locked') return t('deposit_held_locked');
+  return t(`deposit_${order.deposit.state}`);
+}
+
+function coolingText(order) {
+  const left = Date.parse(order.cooling_off_ends_at) - serverNow();
+  return left > 0
+    ? t('cooling_left', { left: countdown(left), at: dateTime(order.cooling_off_ends_at) })
+    : t('cooling_over');
+}
+
+// One line per event, in words: the server's event type plus the detail that matters to a buyer.
+function historyText(entry) {
+  const d = entry.detail || {};
+  switch (entry.type) {
+    case 'placed':
+      return t('history_placed');
+    case 'placed_and_locked':
+      return t('history_placed_and_locked');
+    case 'locked':
+      return d.reason === 'cooling_off_ended' ? t('history_auto_locked') : t('history_locked');
+    case 'cancelled':
+      return d.deposit_state === 'forfeited'
+        ? t('history_cancelled_forfeited')
+        : d.deposit_state === 'refunded'
+          ? t('history_cancelled_refunded')
+          : t('history_cancelled');
+    case 'changed': {
+      const launchTo =
+        d.to && d.from && d.to.launch_id !== d.from.launch_id
+          ? localName(launches.get(d.to.launch_id)) || d.to.launch_id
+          : null;
+      const base = launchTo ? t('history_switched', { to: launchTo }) : t('history_changed');
+      return d.requeued ? `${base} ${t('history_requeued')}` : base;
+    }
+    default:
+      return t('history_other');
+  }
+}
+
+function historyItem(entry) {
+  return h(
+    'li',
+    {},
+    h('time', { datetime: entry.at }, dateTime(entry.at)),
+    h('span', {}, historyText(entry)),
+  );
+}
+
+function orderCard(order) {
+  const d = describe(order);
+  const firm = order.status === 'firm';
+  const kv = [
+    [t('order_id'), order.order_id],
+    [t('configuration'), [d.trim, ...d.opts].join(' · ')],
+    [t('city'), d.city],
+    [t('price'), yuan(order.price_fen)],
+    [t('deposit'), `${yuan(order.deposit.amount_fen)} · ${depositState(order)}`],
+  ];
+  if (firm)
+    kv.push([
+      t('cooling_off'),
+      h('span', { class: 'cooling', 'data-ends': order.cooling_off_ends_at }, coolingText(order)),
+    ]);
+  if (order.locked_at) kv.push([t('locked_at'), dateTime(order.locked_at)]);
+  // A change after the lock re-queues the order; the queue place counts from then.
+  if (order.queued_at && order.queued_at !== order.locked_at)
+    kv.push([t('queued_at'), dateTime(order.queued_at)]);
+  if (order.queue) {
+    kv.push([
+      t('queue_place'),
+      t('queue_text', {
+        place: count(order.queue.place),
+        ahead: count(order.queue.locked_ahead_in_trim ?? 0),
+      }),
+    ]);
+  }
+  if (order.status !== 'cancelled' && order.estimate) {
+    kv.push([
+      t('estimate'),
+      h(
+        'span',
+        { class: 'estimate' },
+        `${weeksRange(order.estimate)} · ${t(`basis_${order.estimate.basis}`)}`,
+      ),
+    ]);
+  }
+  return h(
+    'article',
+    {
+      class: 'card order',
+      id: `order-${order.order_id}`,
+      tabindex: '-1',
+      'data-status': order.status,
+      'aria-labelledby': `h-${order.order_id}`,
+    },
+    h(
+      'h2',
+      { id: `h-${order.order_id}` },
+      `${d.model} · ${d.trim} `,
+      h('span', { class: `badge badge-${order.status}` }, t(`status_${order.status}`)),
+    ),
+    h(
+      'dl',
+      { class: 'kv' },
+      kv.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+    actionButtons(order),
+    h(
+      'details',
+      {
+        open: openHistory.has(order.order_id) || null,
+        ontoggle: (ev) => {
+          if (ev.target.open) openHistory.add(order.order_id);
+          else openHistory.delete(order.order_id);
+        },
+      },
+      h('summary', {}, t('history')),
+      h('ol', { class: 'timeline' }, order.history.map(historyItem)),
+    ),
+  );
+}
+
+function actionButtons(order) {
+  const labels = {
+    change: ['secondary', 'action_change', () => changeFlow(order, false)],
+    switch_model: ['primary', 'action_switch_model', () => changeFlow(order, true)],
+    lock: ['primary', 'action_lock', () => lockFlow(order)],
+    cancel: ['secondary', 'action_cancel', () => cancelFlow(order, false)],
+    cancel_with_forfeit: ['secondary', 'action_cancel_forfeit', () => cancelFlow(order, true)],
+  };
+  const buttons = order.actions
+    .filter((a) => labels[a])
+    .map((a) => {
+      const [cls, key, fn] = labels[a];
+      return h('button', { type: 'button', class: cls, 'data-action': a, onclick: fn }, t(key));
+    });
+  return buttons.length ? h('div', { class: 'actions' }, buttons) : null;
+}
+
+function replaceOrder(updated, flashKey) {
+  orders = orders.map((o) => (o.order_id === updated.order_id ? updated : o));
+  flash = flashKey;
+  render();
+  document.getElementById(`order-${updated.order_id}`)?.focus();
+}
+
+async function lockFlow(order) {
+  const d = describe(order);
+  const result = await confirmDialog({
+    title: t('lock_title'),
+    body: [
+      h('p', {}, t('lock_intro')),
+      h(
+        'ul',
+        {},
+        h('li', {}, t('lock_deposit', { deposit: yuan(order.deposit.amount_fen) })),
+        h('li', {}, t('lock_frozen', { config: [d.trim, ...d.opts, d.city].join(' · ') })),
+        h('li', {}, t('lock_name')),
+        h('li', {}, t('lock_estimate', { range: weeksRange(order.estimate) })),
+      ),
+    ],
+    confirmLabel: t('lock_confirm'),
+    action: () => post(`/orders/${order.order_id}/lock`, { confirm: true }),
+  });
+  if (result) replaceOrder(result.data, 'flash_locked');
+}
+
+async function cancelFlow(order, forfeit) {
+  const deposit = yuan(order.deposit.amount_fen);
+  const accept = h('input', { type: 'checkbox', id: 'accept-forfeit' });
+  const result = await confirmDialog({
+    title: t('cancel_title'),
+    body: forfeit
+      ? [
+          h('p', { class: 'error-what' }, t('cancel_forfeit_text', { deposit })),
+          h(
+            'label',
+            { class: 'choice' },
+            accept,
+            h('span', {}, t('cancel_forfeit_accept', { deposit })),
+          ),
+        ]
+      : [h('p', {}, t('cancel_refund_text', { deposit }))],
+    confirmLabel: forfeit ? t('cancel_forfeit_confirm') : t('cancel_refund_confirm', { deposit }),
+    danger: true,
+    ready: () => !forfeit || accept.checked,
+    action: () => post(`/orders/${order.order_id}/cancel`, forfeit ? { accept_forfeit: true } : {}),
+  });
+  if (result)
+    replaceOrder(result.data, forfeit ? 'flash_cancelled_forfeit' : 'flash_cancelled_refund');
+}
+
+// Change within the same launch, or (switch) move to another model's launch with the deposit.
+async function changeFlow(order, switching) {
+  const from = launches.get(order.launch_id);
+  const targets = switching
+    ? // The newest open launch of another model first: the one a switch window is usually for.
+      [...launches.values()]
+        .filter((l) => l.model_id !== order.model_id && l.state === 'open')
+        .sort((a, b) => Date.parse(b.opens_at) - Date.parse(a.opens_at))
+    : [from];
+  if (!targets[0]) return;
+  let target = targets[0];
+  let sel = fitSelection(target, order);
+  const fieldsSlot = h('div', {});
+  const summarySlot = h('div', { 'aria-live': 'polite' });
+  let estSeq = 0;
+  const showSummary = async () => {
+    const { totalFen } = priceLines(target, sel);
+    const seq = ++estSeq;
+    summarySlot.replaceChildren(
+      h('p', {}, t('new_price', { price: yuan(totalFen) })),
+      h('p', { class: 'muted' }, t('loading')),
+    );
+    const q = new URLSearchParams({ trim: sel.trim, city: sel.city });
+    const est = await get(`/launches/${encodeURIComponent(target.launch_id)}/estimate?${q}`);
+    if (seq !== estSeq) return;
+    summarySlot.replaceChildren(
+      h('p', {}, t('new_price', { price: yuan(totalFen) })),
+      est.ok
+        ? h(
+            'p',
+            { class: 'new-estimate' },
+            t('new_estimate', { range: weeksRange(est.data.estimate) }),
+          )
+        : errorBox(est),
+    );
+  };
+  const showFields = () => {
+    fieldsSlot.replaceChildren(
+      configFields(target, sel, (next) => {
+        sel = next;
+        showSummary();
+      }),
+    );
+    showSummary();
+  };
+  const body = [];
+  if (switching) {
+    body.push(h('p', {}, t('switch_intro', { deposit: yuan(order.deposit.amount_fen) })));
+    body.push(
+      h('label', { for: 'switch-target' }, t('switch_to')),
+      h(
+        'select',
+        {
+          id: 'switch-target',
+          onchange: (ev) => {
+            target = launches.get(ev.target.value);
+            sel = fitSelection(target, sel);
+            showFields();
+          },
+        },
+        targets.map((l) => h('option', { value: l.launch_id }, localName(l))),
+      ),
+    );
+  }
+  if (order.status === 'locked')
+    body.push(h('p', { class: 'notice notice-warn' }, t('change_requeue')));
+  body.push(fieldsSlot);
+  showFields();
+  const result = await confirmDialog({
+    title: switching ? t('switch_title') : t('change_title'),
+    body,
+    footer: [summarySlot],
+    confirmLabel: switching ? t('switch_confirm') : t('change_confirm'),
+    action: () =>
+      post(`/orders/${order.order_id}/change`, {
+        ...(switching ? { launch_id: target.launch_id } : {}),
+        trim: sel.trim,
+        options: sel.options,
+        city: sel.city,
+      }),
+  });
+  if (result) replaceOrder(result.data, switching ? 'flash_switched' : 'flash_changed');
+}
+
+function render() {
+  const main = document.getElementById('main');
+  document.title = `${t('orders_title')} · launchday`;
+  const head = h('h1', {}, t('orders_title'));
+  if (!token()) {
+    main.replaceChildren(head, h('p', {}, t('orders_sign_in')), signInLink());
+    return;
+  }
+  if (failure) {
+    main.replaceChildren(head, errorBox(failure));
+    return;
+  }
+  if (!orders) return;
+  const parts = [head];
+  if (flash) parts.push(notice(t(flash), 'ok'));
+  if (orders.length === 0) {
+    parts.push(
+      h('p', {}, t('orders_none')),
+      h('a', { class: 'button', href: '/' }, t('nav_launches')),
+    );
+  }
+  parts.push(...orders.map(orderCard));
+  main.replaceChildren(...parts);
+}
+
+function tick() {
+  let ended = false;
+  for (const el of document.querySelectorAll('.cooling')) {
+    const order = orders?.find((o) => o.cooling_off_ends_at === el.dataset.ends);
+    if (order) el.textContent = coolingText(order);
+    if (Date.parse(el.dataset.ends) <= serverNow()) ended = true;
+  }
+  // A firm order locks by itself when cooling-off ends; show it as the server now has it.
+  const due = ended || Date.now() - lastLoad > REFRESH_MS;
+  if (due && !isDialogOpen() && Date.now() - lastLoad > 5000) {
+    // Redraw only when something changed, so a refresh does not move the buyer's focus.
+    const before = JSON.stringify(orders);
+    load().then(() => {
+      if (!isDialogOpen() && JSON.stringify(orders) !== before) render();
+    });
+  }
+}
+
+initPage(render, { current: '/orders' });
+if (token()) {
+  const focusId = param('order');
+  if (focusId) flash = 'flash_placed';
+  await load();
+  render();
+  if (focusId) {
+    document.getElementById(`order-${focusId}`)?.scrollIntoView({ block: 'start' });
+    document.getElementById(`order-${focusId}`)?.focus();
+  }
+  setInterval(tick, 1000);
+}

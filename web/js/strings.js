@@ -1,0 +1,288 @@
+// Every piece of text the buyer pages show, in zh-CN and English. {name} marks a value filled in.
+export const STRINGS = {
+  brand: { zh: 'launchday 直售', en: 'launchday' },
+  skip_to_content: { zh: '跳到正文', en: 'Skip to content' },
+  nav_label: { zh: '主导航', en: 'Main navigation' },
+  nav_launches: { zh: '发布', en: 'Launches' },
+  nav_orders: { zh: '我的订单', en: 'My orders' },
+  nav_account: { zh: '账户', en: 'Account' },
+  nav_sign_in: { zh: '登录 / 注册', en: 'Sign in' },
+  lang_switch: { zh: 'English', en: '中文' },
+  loading: { zh: '加载中…', en: 'Loading…' },
+  days_short: { zh: '{d} 天', en: '{d} d' },
+  weeks_range: { zh: '{min}–{max} 周', en: '{min}–{max} weeks' },
+  estimate_unknown: { zh: '暂无预估', en: 'No estimate yet' },
+  included: { zh: '已含', en: 'Included' },
+
+  launches_title: { zh: '新车发布', en: 'Launches' },
+  from_price: { zh: '售价 {price} 起', en: 'From {price}' },
+  trims: { zh: '版本与价格', en: 'Trims and prices' },
+  deposit_line: {
+    zh: '定金 {deposit}，支付后 {hours} 小时冷静期内可免费修改或全额退款。',
+    en:
+      'Deposit {deposit}; for {hours} hours after paying you may change freely or cancel ' +
+      'for a full refund.',
+  },
+  deposit_line_locks: {
+    zh: '定金 {deposit}，支付即锁定，不可退还。',
+    en: 'Deposit {deposit}; this edition locks on payment, so the deposit is not refundable.',
+  },
+  opens_in: { zh: '距开放订购还有', en: 'Orders open in' },
+  opens_at: { zh: '开放时间：{at}', en: 'Opens {at}' },
+  orders_open_now: { zh: '现已开放订购', en: 'Orders are open' },
+  order_now: { zh: '立即下定', en: 'Order now' },
+  order_not_yet: { zh: '尚未开放', en: 'Not open yet' },
+  watch_live: { zh: '查看实时订单', en: 'Watch the live order count' },
+  sign_in_to_continue: { zh: '登录后下定', en: 'Sign in to order' },
+
+  configure_title: { zh: '选择配置', en: 'Configure' },
+  choose_trim: { zh: '版本', en: 'Trim' },
+  choose_colour: { zh: '外观颜色', en: 'Colour' },
+  choose_wheels: { zh: '轮毂', en: 'Wheels' },
+  choose_extras: { zh: '选装', en: 'Extras' },
+  choose_city: { zh: '交付城市', en: 'Delivery city' },
+  city_hint: {
+    zh: '车辆将在该城市的交付中心交付。',
+    en: 'The car is handed over at a delivery centre in this city.',
+  },
+  summary_heading: { zh: '订单摘要', en: 'Summary' },
+  total_price: { zh: '车辆总价', en: 'Car price' },
+  deposit_now: { zh: '现在支付定金', en: 'Deposit to pay now' },
+  estimate_heading: { zh: '预计交付时间', en: 'Delivery estimate' },
+  estimate_for: {
+    zh: '{trim}，{city}交付，若现在锁定。',
+    en: '{trim}, delivered in {city}, if locked now.',
+  },
+  estimate_basis_now: {
+    zh: '已有 {n} 台同版本订单锁定在前；产能变化时预估会更新。',
+    en: '{n} orders of this trim are locked ahead; the estimate updates as capacity changes.',
+  },
+  terms_heading: { zh: '定金与锁定规则', en: 'Deposit, cooling-off and lock' },
+  terms_deposit: {
+    zh: '现在支付定金 {deposit}，车价余款在排产时支付。',
+    en: 'You pay a {deposit} deposit now; the balance is due when production is scheduled.',
+  },
+  terms_cooling: {
+    zh: '冷静期 {hours} 小时（至约 {until}）：可随时修改配置，或取消并全额退还定金至原支付方式。',
+    en:
+      'Cooling-off for {hours} hours (until about {until}): change the configuration ' +
+      'freely, or cancel and get the whole deposit back to your original payment method.',
+  },
+  terms_lock: {
+    zh: '冷静期结束时订单自动锁定（您也可提前锁定）。锁定后：定金不再退还，配置冻结，订车人不可更改，订单按锁定时间进入生产排队。',
+    en:
+      'When cooling-off ends the order locks by itself (or earlier, if you choose). Once ' +
+      'locked: the deposit is no longer refundable, the configuration is frozen, the buyer’s ' +
+      'name cannot change, and the order joins the production queue by lock time.',
+  },
+  terms_locks_on_payment: {
+    zh: '此版本支付即锁定：定金 {deposit} 支付后不可退还，配置不可修改。',
+    en:
+      'This edition locks on payment: the {deposit} deposit is non-refundable from the ' +
+      'moment you pay and the configuration cannot change.',
+  },
+  pay_deposit: { zh: '支付定金 {deposit} 并下定', en: 'Pay {deposit} deposit and order' },
+  ordering: { zh: '正在提交…', en: 'Placing your order…' },
+  holding_title: { zh: '我们正在为您保留位置', en: 'We are holding your place' },
+  holding_body: {
+    zh: '当前下单人数众多，系统将在 {s} 秒后自动重试。请不要关闭页面；重复提交不会重复扣款。',
+    en:
+      'Very many people are ordering right now; we will retry by ourselves in {s} s. Keep ' +
+      'this page open: you cannot be charged twice.',
+  },
+  holding_gave_up: {
+    zh: '暂时仍未收到确认。点击“再试一次”继续同一笔订单，不会重复下单。',
+    en:
+      'Still no confirmation. Press “Try again” to continue the same order; it cannot ' +
+      'create a second one.',
+  },
+  try_again: { zh: '再试一次', en: 'Try again' },
+
+  orders_title: { zh: '我的订单', en: 'My orders' },
+  orders_sign_in: { zh: '登录后查看您的订单。', en: 'Sign in to see your orders.' },
+  orders_none: { zh: '您还没有订单。', en: 'You have no orders yet.' },
+  order_id: { zh: '订单号', en: 'Order' },
+  configuration: { zh: '配置', en: 'Configuration' },
+  city: { zh: '交付城市', en: 'Delivery city' },
+  price: { zh: '车辆总价', en: 'Price' },
+  deposit: { zh: '定金', en: 'Deposit' },
+  cooling_off: { zh: '冷静期', en: 'Cooling-off' },
+  cooling_left: {
+    zh: '剩余 {left}（至 {at}）：期间可修改或取消并全额退款，结束时自动锁定。',
+    en:
+      '{left} left (until {at}): change or cancel for a full refund until then; it locks ' +
+      'by itself at the end.',
+  },
+  cooling_over: {
+    zh: '冷静期已结束，订单即将锁定。',
+    en: 'Cooling-off has ended; the order is locking.',
+  },
+  locked_at: { zh: '锁定时间', en: 'Locked' },
+  queued_at: { zh: '重新排队时间', en: 'Re-queued' },
+  queue_place: { zh: '排队位置', en: 'Queue place' },
+  queue_text: {
+    zh: '第 {place} 位（同版本已锁定订单 {ahead} 台在前）',
+    en: 'No. {place} ({ahead} locked orders of this trim ahead)',
+  },
+  estimate: { zh: '预计交付', en: 'Delivery estimate' },
+  basis_if_locked_now: { zh: '若现在锁定', en: 'if locked now' },
+  basis_locked: { zh: '按锁定时间计算', en: 'by your lock time' },
+  history: { zh: '订单记录', en: 'History' },
+  status_firm: { zh: '已下定', en: 'Firm' },
+  status_locked: { zh: '已锁定', en: 'Locked' },
+  status_cancelled: { zh: '已取消', en: 'Cancelled' },
+  deposit_held: { zh: '已支付（可退）', en: 'held (refundable)' },
+  deposit_held_locked: { zh: '已支付（锁定后不可退）', en: 'held (no longer refundable: locked)' },
+  deposit_refunded: { zh: '已退还', en: 'refunded' },
+  deposit_forfeited: { zh: '已扣除（不退还）', en: 'forfeited (not refunded)' },
+  deposit_applied: { zh: '已抵扣车款', en: 'applied to the price' },
+  history_placed: { zh: '下定，定金已支付', en: 'Order placed, deposit paid' },
+  history_placed_and_locked: {
+    zh: '下定并锁定（支付即锁定）',
+    en: 'Order placed and locked on payment',
+  },
+  history_locked: { zh: '您提前锁定了订单', en: 'You locked the order' },
+  history_auto_locked: {
+    zh: '冷静期结束，订单自动锁定',
+    en: 'Locked automatically when cooling-off ended',
+  },
+  history_changed: { zh: '配置已修改', en: 'Configuration changed' },
+  history_switched: { zh: '已更换车型为 {to}', en: 'Switched to {to}' },
+  history_requeued: { zh: '（从此刻重新排队）', en: '(re-queued from this moment)' },
+  history_cancelled: { zh: '订单取消', en: 'Order cancelled' },
+  history_cancelled_refunded: {
+    zh: '订单取消，定金全额退还',
+    en: 'Order cancelled, deposit refunded in full',
+  },
+  history_cancelled_forfeited: {
+    zh: '订单取消，定金已扣除',
+    en: 'Order cancelled, deposit forfeited',
+  },
+  history_other: { zh: '订单更新', en: 'Order updated' },
+  action_change: { zh: '修改配置', en: 'Change' },
+  action_switch_model: { zh: '更换车型', en: 'Switch model' },
+  action_lock: { zh: '锁定订单', en: 'Lock order' },
+  action_cancel: { zh: '取消订单', en: 'Cancel order' },
+  action_cancel_forfeit: { zh: '取消订单（扣除定金）', en: 'Cancel (deposit forfeited)' },
+  dialog_back: { zh: '返回', en: 'Go back' },
+  lock_title: { zh: '确认锁定订单？', en: 'Lock this order?' },
+  lock_intro: { zh: '锁定后无法撤回：', en: 'Locking cannot be undone:' },
+  lock_deposit: {
+    zh: '定金 {deposit} 将不再退还；',
+    en: 'your {deposit} deposit will no longer be refundable;',
+  },
+  lock_frozen: { zh: '配置冻结为：{config}；', en: 'the configuration is frozen as: {config};' },
+  lock_name: { zh: '订车人不可再更改；', en: 'the buyer’s name can no longer change;' },
+  lock_estimate: {
+    zh: '订单从此刻进入生产排队，预计交付 {range}。',
+    en: 'the order joins the production queue from this moment; estimated delivery {range}.',
+  },
+  lock_confirm: { zh: '确认锁定', en: 'Lock order' },
+  cancel_title: { zh: '取消订单？', en: 'Cancel this order?' },
+  cancel_refund_text: {
+    zh: '订单在冷静期内，取消后定金 {deposit} 将全额退还至原支付方式。',
+    en:
+      'The order is within cooling-off: cancelling refunds the whole {deposit} deposit to ' +
+      'your original payment method.',
+  },
+  cancel_refund_confirm: { zh: '取消并退还 {deposit}', en: 'Cancel and refund {deposit}' },
+  cancel_forfeit_text: {
+    zh: '订单已锁定。取消后定金 {deposit} 将被扣除，不予退还。',
+    en:
+      'This order is locked. Cancelling forfeits your {deposit} deposit: ' +
+      'it will not be refunded.',
+  },
+  cancel_forfeit_accept: {
+    zh: '我知道并接受扣除定金 {deposit}',
+    en: 'I accept that my {deposit} deposit is forfeited',
+  },
+  cancel_forfeit_confirm: { zh: '取消订单并放弃定金', en: 'Cancel and forfeit deposit' },
+  change_title: { zh: '修改配置', en: 'Change configuration' },
+  change_confirm: { zh: '确认修改', en: 'Confirm change' },
+  change_requeue: {
+    zh: '订单已锁定：修改后将从修改时刻重新排队，且修改不可撤回。',
+    en:
+      'This order is locked: a change re-queues it from the moment of the change, and ' +
+      'cannot be undone.',
+  },
+  new_price: { zh: '新车价：{price}', en: 'New price: {price}' },
+  new_estimate: { zh: '新的预计交付：{range}', en: 'New delivery estimate: {range}' },
+  switch_title: { zh: '更换车型', en: 'Switch model' },
+  switch_intro: {
+    zh: '定金 {deposit} 将转入新车型订单。订单从更换时刻重新排队，更换不可撤回。',
+    en:
+      'Your {deposit} deposit carries over to the new model. The order re-queues from the ' +
+      'moment of the switch, and the switch cannot be undone.',
+  },
+  switch_to: { zh: '更换为', en: 'Switch to' },
+  switch_confirm: { zh: '确认更换车型', en: 'Confirm switch' },
+  flash_placed: { zh: '下定成功，定金已支付。', en: 'Order placed; your deposit is held.' },
+  flash_locked: { zh: '订单已锁定。', en: 'The order is locked.' },
+  flash_cancelled_refund: {
+    zh: '订单已取消，定金将全额退还。',
+    en: 'Order cancelled; the deposit is being refunded in full.',
+  },
+  flash_cancelled_forfeit: {
+    zh: '订单已取消，定金已扣除。',
+    en: 'Order cancelled; the deposit was forfeited.',
+  },
+  flash_changed: { zh: '配置已修改。', en: 'The configuration has changed.' },
+  flash_switched: { zh: '车型已更换。', en: 'The model has been switched.' },
+
+  account_title: { zh: '我的账户', en: 'Account' },
+  sign_in_or_register: { zh: '登录或注册', en: 'Sign in or register' },
+  sign_in_title: { zh: '短信验证码登录', en: 'Sign in with an SMS code' },
+  register_title: { zh: '注册', en: 'Register' },
+  register_why: {
+    zh: '请在开售前完成实名注册，开售时即可直接下定。',
+    en: 'Register with your real identity before the sale, so you can order the moment it opens.',
+  },
+  phone: { zh: '手机号', en: 'Mobile number' },
+  phone_hint: { zh: '11 位中国大陆手机号', en: '11-digit mainland China mobile number' },
+  name: { zh: '姓名', en: 'Name' },
+  name_hint: { zh: '与身份证一致', en: 'As on your identity card' },
+  id_number: { zh: '身份证号码', en: 'Identity number' },
+  id_number_hint: { zh: '18 位，最后一位可能是 X', en: '18 characters; the last may be X' },
+  sms_code: { zh: '短信验证码', en: 'SMS code' },
+  send_code: { zh: '获取验证码', en: 'Send code' },
+  resend_code: { zh: '重新发送', en: 'Send again' },
+  sign_in: { zh: '登录', en: 'Sign in' },
+  sign_out: { zh: '退出登录', en: 'Sign out' },
+  register: { zh: '注册', en: 'Register' },
+  code_sent: {
+    zh: '验证码已发送至 {phone}，{min} 分钟内有效。',
+    en: 'A code was sent to {phone}; it is valid for {min} minutes.',
+  },
+  dev_code: { zh: '测试环境验证码：{code}', en: 'Sandbox code: {code}' },
+
+  v_phone_empty: { zh: '请输入手机号。', en: 'Enter your mobile number.' },
+  v_phone_digits: { zh: '手机号只能包含数字。', en: 'A mobile number has digits only.' },
+  v_phone_length: { zh: '手机号应为 11 位。', en: 'A mobile number has 11 digits.' },
+  v_phone_prefix: { zh: '手机号应以 13–19 开头。', en: 'A mobile number starts with 13 to 19.' },
+  v_name_empty: { zh: '请输入姓名。', en: 'Enter your name.' },
+  v_name_long: { zh: '姓名过长。', en: 'That name is too long.' },
+  v_id_empty: { zh: '请输入身份证号码。', en: 'Enter your identity number.' },
+  v_id_length: {
+    zh: '身份证号码应为 18 位，当前 {n} 位。',
+    en: 'An identity number has 18 characters; this has {n}.',
+  },
+  v_id_chars: {
+    zh: '前 17 位应为数字，最后一位为数字或 X。',
+    en: 'The first 17 characters are digits; the last is a digit or X.',
+  },
+  v_id_region: {
+    zh: '前 6 位地区码无效。',
+    en: 'The first 6 digits (the region code) are not valid.',
+  },
+  v_id_birth: { zh: '第 7–14 位出生日期无效。', en: 'Characters 7–14 are not a valid birth date.' },
+  v_id_sequence: {
+    zh: '第 15–17 位顺序码无效。',
+    en: 'Characters 15–17 (the sequence number) are not valid.',
+  },
+  v_id_check: {
+    zh: '最后一位校验码“{got}”与前 17 位不符，可能有数字输错，请逐位核对。',
+    en:
+      'The check character “{got}” does not match the first 17 digits: one of them is ' +
+      'probably mistyped.',
+  },
+};

@@ -1,0 +1,74 @@
+// What every buyer page shares: the header with navigation and the language switch, and the way
+// a refusal is shown (in the buyer's language, with what to do next, never a bare code).
+import { applyStatic, lang, setLang, t } from './i18n.js';
+import { errorText } from './errors.js';
+import { h } from './format.js';
+import { token } from './api.js';
+
+// Builds the header into <header id="top"> and calls render() now and on every language change.
+export function initPage(render, { current } = {}) {
+  const top = document.getElementById('top');
+  if (top) {
+    const link = (href, key) =>
+      h('a', {
+        href,
+        'data-i18n': key,
+        'aria-current': current === href ? 'page' : null,
+      });
+    top.replaceChildren(
+      h('a', { class: 'brand', href: '/' }, h('span', { 'data-i18n': 'brand' })),
+      h(
+        'nav',
+        { 'data-i18n-attr': 'aria-label:nav_label' },
+        link('/', 'nav_launches'),
+        link('/orders', 'nav_orders'),
+        link('/account', token() ? 'nav_account' : 'nav_sign_in'),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'lang',
+          id: 'lang-switch',
+          onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh'),
+        },
+        h('span', { 'data-i18n': 'lang_switch' }),
+      ),
+    );
+  }
+  applyStatic();
+  window.addEventListener('langchange', () => render());
+  render();
+}
+
+// A refusal as a block of text: what happened and what to do next.
+export function errorBox(result) {
+  const { what, next } = errorText(result);
+  return h(
+    'div',
+    { class: 'error', role: 'alert' },
+    h('p', { class: 'error-what' }, what),
+    next ? h('p', { class: 'error-next' }, next) : null,
+  );
+}
+
+export function showError(container, result) {
+  container.replaceChildren(errorBox(result));
+}
+
+export function notice(text, kind = 'info') {
+  return h('div', { class: `notice notice-${kind}`, role: 'status' }, text);
+}
+
+export function param(name) {
+  return new URLSearchParams(location.search).get(name);
+}
+
+export function signInLink() {
+  const next = location.pathname + location.search;
+  return h(
+    'a',
+    { class: 'button', href: `/account?next=${encodeURIComponent(next)}` },
+    t('sign_in_to_continue'),
+  );
+}
