@@ -2,6 +2,9 @@
 // for a simulated moment costs one heap entry, not one timer, so hundreds of thousands of buyers
 // can wait at once; a single timer serves the earliest.
 
+/** Waiters woken in one turn of the event loop at most. */
+const WAKE_SLICE_MAX = 2000;
+
 interface Waiter {
   readonly atMs: number;
   readonly resolve: () => void;
@@ -58,8 +61,17 @@ export class Timeline {
     this.timer = null;
     this.timerAtMs = Infinity;
     const now = performance.now();
-    while (this.heap.length > 0 && this.heap[0]!.atMs <= now + 0.5) this.pop().resolve();
-    this.arm();
+    // At the opening second a hundred thousand buyers fall due at once. Waking them in slices,
+    // with I/O in between, keeps the replies flowing while the crowd is let in.
+    for (let woken = 0; woken < WAKE_SLICE_MAX; woken++) {
+      if (this.heap.length === 0 || this.heap[0]!.atMs > now + 0.5) {
+        this.arm();
+        return;
+      }
+      this.pop().resolve();
+    }
+    this.timerAtMs = now;
+    this.timer = setTimeout(() => this.fire(), 0);
   }
 
   private push(w: Waiter): void {
