@@ -94,7 +94,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   const store = await openStore(config);
   await seed(store, config, clock.nowMs());
   const admin = await secret(store, config.adminToken, 'admin_token', 'ldadmin');
-  const paymentSecret = (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
+  const paymentSecret =
+    (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
   const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? new SandboxSmsSender();
   const app = new Launchday({

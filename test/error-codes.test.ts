@@ -32,7 +32,8 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
     headers: { 'content-type': 'application/json' } })],
   ['unsupported_media_type', (s) => s.h.call('POST', '/accounts', { raw: 'phone=1',
     headers: { 'content-type': 'application/x-www-form-urlencoded' } })],
-  ['invalid_request', (s) => post(s, '/accounts', { phone: 13800000000, name: 'x', id_number: 'y' })],
+  ['invalid_request', (s) => post(s, '/accounts',
+    { phone: 13800000000, name: 'x', id_number: 'y' })],
   ['route_not_found', (s) => s.h.call('GET', '/no-such-thing')],
   ['method_not_allowed', (s) => s.h.call('DELETE', '/launches')],
   ['unauthorized', (s) => s.h.call('GET', '/orders', { token: 'ldt_not-a-token' })],
@@ -140,7 +141,8 @@ describe('every error code', () => {
 
 describe('codes that need a particular launchday', () => {
   it('overloaded: the excess is answered at once with 503 and Retry-After', async () => {
-    const h = await harness({ LAUNCHDAY_PENDING_COMMANDS_MAX: '4', LAUNCHDAY_BATCH_COMMANDS_MAX: '4' });
+    const h = await harness({ LAUNCHDAY_PENDING_COMMANDS_MAX: '4',
+      LAUNCHDAY_BATCH_COMMANDS_MAX: '4' });
     try {
       const buyers = [];
       for (let i = 0; i < 40; i++) buyers.push(await h.buyer(100 + i));

@@ -56,7 +56,8 @@ const rows: Row[] = [
   { name: 'a lock without confirmation explains itself', run: act('alice', 'a1', 'lock'),
     status: 409, code: 'lock_needs_confirmation',
     check: (b) => assert.match(b.error.message, /no longer refundable/) },
-  { name: 'alice locks a1: place 1 in its queue', run: act('alice', 'a1', 'lock', { confirm: true }),
+  { name: 'alice locks a1: place 1 in its queue',
+    run: act('alice', 'a1', 'lock', { confirm: true }),
     status: 200, check: (b) => {
       assert.equal(b.status, 'locked');
       assert.deepEqual(b.queue, { queue_key: 'yu7-2025/max/beijing', place: 1,
@@ -187,7 +188,8 @@ describe('model switch through a change window', () => {
 });
 
 describe('the seeded model-switch window (26-29 June 2025)', () => {
-  it('carries a locked SU7 Ultra order and its 20,000 yuan deposit to YU7, then closes', async () => {
+  it('carries a locked SU7 Ultra order and its 20,000 yuan deposit to YU7, then closes',
+    async () => {
     const h = await harness();
     try {
       const { token } = await h.buyer(8);

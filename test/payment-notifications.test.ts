@@ -28,7 +28,8 @@ describe('payment notifications', () => {
       const cancelled = await h.call('POST', `/orders/${placed.body.order_id}/cancel`,
         { token, body: {} });
       assert.equal(cancelled.body.deposit.state, 'refunded');
-      await until('both copies delivered', async () => (payments.delivered >= 2 ? true : undefined));
+      await until('both copies delivered',
+        async () => (payments.delivered >= 2 ? true : undefined));
       const view = await h.call('GET', `/orders/${placed.body.order_id}`, { token });
       const settled = view.body.history.filter((e: any) => e.type === 'refund_settled');
       assert.equal(settled.length, 1, 'the duplicate changed nothing');

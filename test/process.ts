@@ -22,7 +22,10 @@ export async function startChild(env: Record<string, string>): Promise<Child> {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) { clearTimeout(timer); resolve(m[1]!); }
     });
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}:\n${out}`)); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code}:\n${out}`));
+    });
   });
   return { proc, url, output: () => out };
 }

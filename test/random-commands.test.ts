@@ -58,7 +58,8 @@ async function run(h: Harness, tokens: string[], cmds: Command[]): Promise<void>
       if (!o) continue;
       const actor = c.kind === 'refund' ? ADMIN : tokens[c.kind === 'lock' || c.kind === 'cancel'
         || c.kind === 'change' ? c.buyer : 0]!;
-      const path = c.kind === 'refund' ? `/admin/orders/${o.id}/refund` : `/orders/${o.id}/${c.kind}`;
+      const path = c.kind === 'refund' ? `/admin/orders/${o.id}/refund`
+        : `/orders/${o.id}/${c.kind}`;
       const body = c.kind === 'lock' ? { confirm: c.confirm }
         : c.kind === 'cancel' ? { accept_forfeit: c.accept }
           : c.kind === 'change' ? { trim: c.trim } : {};

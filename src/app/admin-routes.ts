@@ -1,6 +1,8 @@
 // Operator endpoints. Every change an operator makes is written to the audit log with who and when.
 import type { City, Launch } from '../domain/launch.js';
-import { CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow, type Order } from '../domain/order.js';
+import {
+  CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow, type Order,
+} from '../domain/order.js';
 import { ok, refuse, type Result } from '../domain/outcomes.js';
 import { field, type Json } from './http-io.js';
 import { cancelHandler } from './buyer-routes.js';
@@ -77,7 +79,9 @@ async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
   if (!o.ok) return o;
   if (!c.ok) return c;
   if (!(await ctx.app.launch(from.value!))) return refuse('launch_not_found');
-  if (to.value !== undefined && !(await ctx.app.launch(to.value))) return refuse('launch_not_found');
+  if (to.value !== undefined && !(await ctx.app.launch(to.value))) {
+    return refuse('launch_not_found');
+  }
   const aspects = [...new Set(allows.value!)];
   if (aspects.length === 0 || !aspects.every((a) => CHANGE_ASPECTS.includes(a as ChangeAspect))) {
     return refuse('invalid_change_window', `"allows" takes some of ${CHANGE_ASPECTS.join(', ')}.`);
@@ -86,7 +90,9 @@ async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
     return refuse('invalid_change_window',
       'A model switch ("model" in allows) needs a to_launch_id other than the from launch.');
   }
-  if (o.value! >= c.value!) return refuse('invalid_change_window', 'opens_at must be before closes_at.');
+  if (o.value! >= c.value!) {
+    return refuse('invalid_change_window', 'opens_at must be before closes_at.');
+  }
   return ok({ windowId: newId('win'), fromLaunchId: from.value!, toLaunchId: to.value ?? null,
     opensAtMs: o.value!, closesAtMs: c.value!, allows: aspects as ChangeAspect[],
     closedAtMs: null, createdBy: actorOf(ctx), createdAtMs: ctx.app.clock.nowMs() });
@@ -140,30 +146,33 @@ export function adminRoutes(clockRoute: Route): Route[] {
     clockRoute,
     { method: 'POST', path: '/admin/accounts/import', access: 'admin', bodyLimit: 'import',
       handler: importAccounts },
-    { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin', handler: async (ctx) => {
-      const l = await ctx.app.launch(ctx.params.launch_id!);
-      if (!l) return refuse('launch_not_found');
-      const b = await ctx.body();
-      if (!b.ok) return b;
-      const known = new Map<string, City>();
-      for (const x of await ctx.app.launches()) for (const c of x.cities) known.set(c.cityId, c);
-      const next = patchLaunch(l, b.value, known);
-      if (!next.ok) return next;
-      await ctx.app.putLaunch(actorOf(ctx), next.value, { fields: Object.keys(b.value) });
-      return reply(200, launchView(next.value, ctx.app.clock.nowMs()));
-    } },
-    { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin', handler: async (ctx) => {
-      if (!(await ctx.app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
-      const after = ctx.url.searchParams.get('after') ?? '';
-      const limit = Math.min(1000, Math.max(1, Number(ctx.url.searchParams.get('limit')) || 1000));
-      const orders = await ctx.app.deps.store.ordersOfLaunch(ctx.params.launch_id!, after, limit);
-      return reply(200, { orders: orders.map((o) => ({ order_id: o.orderId,
-        account_id: o.accountId, trim: o.trim, city: o.city, status: o.status,
-        price_fen: o.priceFen, deposit: { amount_fen: o.depositFen, state: o.depositState },
-        locked_at: iso(o.lockedAtMs), queued_at: iso(o.queuedAtMs), queue_place: o.queuePlace,
-        trim_seq: o.trimSeq })),
-        next_after: orders.length === limit ? orders[orders.length - 1]!.orderId : null });
-    } },
+    { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin',
+      handler: async (ctx) => {
+        const l = await ctx.app.launch(ctx.params.launch_id!);
+        if (!l) return refuse('launch_not_found');
+        const b = await ctx.body();
+        if (!b.ok) return b;
+        const known = new Map<string, City>();
+        for (const x of await ctx.app.launches()) for (const c of x.cities) known.set(c.cityId, c);
+        const next = patchLaunch(l, b.value, known);
+        if (!next.ok) return next;
+        await ctx.app.putLaunch(actorOf(ctx), next.value, { fields: Object.keys(b.value) });
+        return reply(200, launchView(next.value, ctx.app.clock.nowMs()));
+      } },
+    { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
+      handler: async (ctx) => {
+        if (!(await ctx.app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
+        const after = ctx.url.searchParams.get('after') ?? '';
+        const asked = Number(ctx.url.searchParams.get('limit')) || 1000;
+        const limit = Math.min(1000, Math.max(1, asked));
+        const orders = await ctx.app.deps.store.ordersOfLaunch(ctx.params.launch_id!, after, limit);
+        return reply(200, { orders: orders.map((o) => ({ order_id: o.orderId,
+          account_id: o.accountId, trim: o.trim, city: o.city, status: o.status,
+          price_fen: o.priceFen, deposit: { amount_fen: o.depositFen, state: o.depositState },
+          locked_at: iso(o.lockedAtMs), queued_at: iso(o.queuedAtMs), queue_place: o.queuePlace,
+          trim_seq: o.trimSeq })),
+          next_after: orders.length === limit ? orders[orders.length - 1]!.orderId : null });
+      } },
     { method: 'POST', path: '/admin/change-windows', access: 'admin', handler: async (ctx) => {
       const b = await ctx.body();
       if (!b.ok) return b;
@@ -175,35 +184,38 @@ export function adminRoutes(clockRoute: Route): Route[] {
     { method: 'GET', path: '/admin/change-windows', access: 'admin', handler: async (ctx) => {
       await ctx.app.refresh(true);
       const now = ctx.app.clock.nowMs();
-      return reply(200, { change_windows: (await ctx.app.windows()).map((w) => windowView(w, now)) });
+      const windows = await ctx.app.windows();
+      return reply(200, { change_windows: windows.map((w) => windowView(w, now)) });
     } },
     { method: 'POST', path: '/admin/change-windows/:window_id/close', access: 'admin',
       handler: async (ctx) => {
-        await ctx.app.refresh(true);
-        const w = (await ctx.app.windows()).find((x) => x.windowId === ctx.params.window_id);
-        if (!w) return refuse('change_window_not_found');
-        const closed = { ...w, closedAtMs: w.closedAtMs ?? ctx.app.clock.nowMs() };
-        await ctx.app.putWindow(actorOf(ctx), closed, 'change_window_closed');
-        return reply(200, windowView(closed, ctx.app.clock.nowMs()));
+          await ctx.app.refresh(true);
+          const w = (await ctx.app.windows()).find((x) => x.windowId === ctx.params.window_id);
+          if (!w) return refuse('change_window_not_found');
+          const closed = { ...w, closedAtMs: w.closedAtMs ?? ctx.app.clock.nowMs() };
+          await ctx.app.putWindow(actorOf(ctx), closed, 'change_window_closed');
+          return reply(200, windowView(closed, ctx.app.clock.nowMs()));
+        } },
+      { method: 'GET', path: '/admin/orders', access: 'admin', handler: async (ctx) => {
+        const found = await findOrders(ctx);
+        if (!found.ok) return found;
+        const views = [];
+        for (const o of found.value) {
+          const a = await ctx.app.deps.store.accountById(o.accountId);
+          views.push({ ...orderView(o, await ctx.app.orderExtras(o)),
+            account: a ? accountView(a, 'buyer') : null });
+        }
+        return reply(200, { orders: views });
       } },
-    { method: 'GET', path: '/admin/orders', access: 'admin', handler: async (ctx) => {
-      const found = await findOrders(ctx);
-      if (!found.ok) return found;
-      const views = [];
-      for (const o of found.value) {
-        const a = await ctx.app.deps.store.accountById(o.accountId);
-        views.push({ ...orderView(o, await ctx.app.orderExtras(o)),
-          account: a ? accountView(a, 'buyer') : null });
-      }
-      return reply(200, { orders: views });
-    } },
-    { method: 'POST', path: '/admin/orders/:order_id/refund', access: 'admin', handler: async (ctx) => {
-      const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
-      if (!r.ok) return r;
-      await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId });
-      return orderReply(ctx.app, r.value);
-    } },
-    { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin', handler: cancelHandler },
+    { method: 'POST', path: '/admin/orders/:order_id/refund', access: 'admin',
+      handler: async (ctx) => {
+        const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
+        if (!r.ok) return r;
+        await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId });
+        return orderReply(ctx.app, r.value);
+      } },
+    { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin',
+      handler: cancelHandler },
     { method: 'GET', path: '/admin/audit-log', access: 'admin', handler: async (ctx) => {
       const max = ctx.app.deps.limits.auditLogMax;
       const limit = Math.min(max, Math.max(1, Number(ctx.url.searchParams.get('limit')) || 100));

@@ -73,17 +73,18 @@ export const buyerRoutes: Route[] = [
     const l = await ctx.app.launch(ctx.params.launch_id!);
     return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
   } },
-  { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public', handler: async (ctx) => {
-    const l = await ctx.app.launch(ctx.params.launch_id!);
-    if (!l) return refuse('launch_not_found');
-    const trim = ctx.url.searchParams.get('trim') ?? '';
-    const city = ctx.url.searchParams.get('city');
-    if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
-    const e = await ctx.app.estimateIfLockedNow(l, trim);
-    if (!e) return refuse('unknown_trim');
-    return reply(200, { trim, city, locked_ahead: e.lockedAhead,
-      estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' } });
-  } },
+  { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public',
+    handler: async (ctx) => {
+      const l = await ctx.app.launch(ctx.params.launch_id!);
+      if (!l) return refuse('launch_not_found');
+      const trim = ctx.url.searchParams.get('trim') ?? '';
+      const city = ctx.url.searchParams.get('city');
+      if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
+      const e = await ctx.app.estimateIfLockedNow(l, trim);
+      if (!e) return refuse('unknown_trim');
+      return reply(200, { trim, city, locked_ahead: e.lockedAhead,
+        estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' } });
+    } },
   { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
     const s = await ctx.app.stats(ctx.params.launch_id!);
     return s.ok ? reply(200, s.value) : s;

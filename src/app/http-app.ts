@@ -53,7 +53,8 @@ export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerRe
     res.setHeader('x-server-time', new Date(app.clock.nowMs()).toISOString());
     const url = new URL(req.url ?? '/', 'http://launchday.local');
     if (!url.pathname.startsWith('/api/v1/')) {
-      if ((req.method === 'GET' || req.method === 'HEAD') && await files.serve(req, res, url.pathname)) return;
+      const page = req.method === 'GET' || req.method === 'HEAD';
+      if (page && await files.serve(req, res, url.pathname)) return;
       return sendRefusal(res, refuse('route_not_found'), retryAfter);
     }
     const path = url.pathname.slice('/api/v1'.length).split('/').filter(Boolean);
@@ -85,7 +86,8 @@ export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerRe
 
   return (req, res) => {
     handle(req, res).catch((err: unknown) => {
-      deps.log(`internal error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
+      const detail = (err as Error)?.stack ?? String(err);
+      deps.log(`internal error on ${req.method} ${req.url}: ${detail}`);
       if (!res.headersSent) sendRefusal(res, refuse('internal_error'), retryAfter);
       else res.end();
     });

@@ -1,6 +1,8 @@
 // Reading requests and writing replies, with the limits and the error shape in one place.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { outcomes, refuse, type OutcomeCode, type Refusal, type Result, ok } from '../domain/outcomes.js';
+import {
+  ok, outcomes, refuse, type OutcomeCode, type Refusal, type Result,
+} from '../domain/outcomes.js';
 
 export type Json = Record<string, unknown>;
 

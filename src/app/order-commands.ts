@@ -163,7 +163,8 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
       const locked = lockedOrder(o, nowMs, places[i]!.place, places[i]!.trimSeq);
       lockedById.set(o.orderId, locked);
       writes.change(null, locked, { atMs: nowMs, type: 'placed_and_locked',
-        actor: `buyer:${o.accountId}`, detail: { ...configDetail(o), queue_place: locked.queuePlace } });
+        actor: `buyer:${o.accountId}`,
+        detail: { ...configDetail(o), queue_place: locked.queuePlace } });
     });
     await writes.flush(tx);
     const events = new Map(writes.events.map((e) => [e.orderId, e]));
@@ -191,7 +192,9 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
       const d = a.kind === 'refund' ? decideRefund(order, nowMs)
         : decideCancel(order, a.acceptForfeit, nowMs);
       if (!d.ok) return d;
-      if (order.trimSeq !== null) await tx.releaseSeq(trimKey(order.launchId, order.trim), order.trimSeq);
+      if (order.trimSeq !== null) {
+        await tx.releaseSeq(trimKey(order.launchId, order.trim), order.trimSeq);
+      }
       if (d.value.depositState === 'refunded') {
         await tx.queuePayment({ opId: newId('pop'), kind: 'refund', orderId: order.orderId,
           reference: depositReference(order.accountId, order.idempotencyKey, order.requestHash),

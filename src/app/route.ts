@@ -45,7 +45,8 @@ export function firstRefusal(...results: Array<Result<unknown>>): Refusal | null
 export const parseTime = (name: string, v: string | undefined): Result<number | undefined> => {
   if (v === undefined) return ok(undefined);
   const ms = Date.parse(v);
-  return Number.isNaN(ms) ? refuse('invalid_request', `"${name}" must be an ISO date-time.`) : ok(ms);
+  return Number.isNaN(ms)
+    ? refuse('invalid_request', `"${name}" must be an ISO date-time.`) : ok(ms);
 };
 
 export async function orderReply(app: Launchday, order: Order, status = 200,

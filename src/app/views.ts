@@ -4,7 +4,8 @@ import { isWindowOpen, type ChangeWindow, type Order } from '../domain/order.js'
 import type { Account, OrderEvent } from '../store/store.js';
 import { maskIdNumber } from '../domain/identity.js';
 
-export const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null): string | null =>
+  (ms === null ? null : new Date(ms).toISOString());
 
 export function launchView(l: Launch, nowMs: number) {
   return {

@@ -59,9 +59,11 @@ describe('resident identity numbers', () => {
 describe('mobile numbers', () => {
   const table: Array<[string, boolean]> = [
     ['13800138000', true], ['19912345678', true], ['12800138000', false],
-    ['1380013800', false], ['138001380001', false], ['+8613800138000', false], ['1380013800a', false],
+    ['1380013800', false], ['138001380001', false], ['+8613800138000', false],
+    ['1380013800a', false],
   ];
   for (const [phone, valid] of table) {
-    it(`${phone} is ${valid ? 'valid' : 'refused'}`, () => assert.equal(isValidPhone(phone), valid));
+    it(`${phone} is ${valid ? 'valid' : 'refused'}`,
+      () => assert.equal(isValidPhone(phone), valid));
   }
 });

@@ -38,7 +38,8 @@ function isRealDate(yyyymmdd: string, todayMs: number): boolean {
 export function validateIdNumber(raw: string, nowMs: number): Result<string> {
   const id = raw.toUpperCase();
   if (!ID_SHAPE.test(id)) {
-    return refuse('invalid_id_number', 'The identity number must be 17 digits and then a digit or X.');
+    return refuse('invalid_id_number',
+      'The identity number must be 17 digits and then a digit or X.');
   }
   if (!PROVINCES.has(Number(id.slice(0, 2)))) {
     return refuse('invalid_id_number', 'The first six digits are not a region code in use.');

@@ -20,8 +20,9 @@ function order(launch = yu7!, trim = 'max') {
 describe('the seeded catalogue', () => {
   it('carries the reported prices, deposits and cities', () => {
     const price = (l: typeof su7, t: string) => l!.trims.find((x) => x.trim === t)!.priceFen / 100;
-    assert.deepEqual(['standard', 'pro', 'max'].map((t) => price(su7, t)), [215900, 245900, 299900]);
-    assert.deepEqual(['standard', 'pro', 'max'].map((t) => price(yu7, t)), [253500, 279900, 329900]);
+    const trims = ['standard', 'pro', 'max'];
+    assert.deepEqual(trims.map((t) => price(su7, t)), [215900, 245900, 299900]);
+    assert.deepEqual(trims.map((t) => price(yu7, t)), [253500, 279900, 329900]);
     assert.equal(price(ultra, 'ultra'), 529900);
     assert.deepEqual([su7!.depositFen, ultra!.depositFen, yu7!.depositFen],
       [500_000, 2_000_000, 500_000]);

@@ -224,7 +224,9 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   if (!resolved.ok) return resolved;
   const { config, priceFen } = resolved.value;
   const aspects = changedAspects(order, own, config, target);
-  if (aspects.length === 0) return refuse('nothing_to_change', 'That is the configuration already.');
+  if (aspects.length === 0) {
+    return refuse('nothing_to_change', 'That is the configuration already.');
+  }
   if (order.status === 'firm' && !switching) {
     return ok({ order: { ...order, ...config, priceFen, version: order.version + 1 },
       requeue: false, aspects });

@@ -72,7 +72,8 @@ export const outcomes = {
   order_cancelled: { status: 409, transient: false,
     message: 'This order is cancelled; nothing more can be done with it.' },
   forfeit_not_accepted: { status: 409, transient: false,
-    message: 'The order is locked: cancelling forfeits the deposit. Send {"accept_forfeit": true}.' },
+    message: 'The order is locked: cancelling forfeits the deposit. '
+      + 'Send {"accept_forfeit": true}.' },
   order_not_firm: { status: 409, transient: false,
     message: 'Only a firm order (not yet locked) can be refunded.' },
   nothing_to_change: { status: 422, transient: false,

@@ -28,7 +28,8 @@ export const migrations: readonly Migration[] = [
         attempts INTEGER NOT NULL);
       CREATE TABLE launches (launch_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
       CREATE TABLE orders (
-        order_id TEXT ${d === 'postgres' ? 'COLLATE "C" ' : ''}PRIMARY KEY, account_id TEXT NOT NULL, launch_id TEXT NOT NULL,
+        order_id TEXT ${d === 'postgres' ? 'COLLATE "C" ' : ''}PRIMARY KEY,
+        account_id TEXT NOT NULL, launch_id TEXT NOT NULL,
         model_id TEXT NOT NULL, trim TEXT NOT NULL, options TEXT NOT NULL, city TEXT NOT NULL,
         status TEXT NOT NULL CHECK (status IN ('firm', 'locked', 'cancelled')),
         price_fen ${int(d)} NOT NULL, deposit_fen ${int(d)} NOT NULL,

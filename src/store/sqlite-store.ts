@@ -37,7 +37,8 @@ function migrate(db: Db): void {
     if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sql('sqlite'));
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)')
+        .run(m.version, m.name, Date.now());
     }).immediate();
   }
 }
