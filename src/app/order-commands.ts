@@ -60,11 +60,22 @@ class Writes {
     this.deltas.push(...counterDeltas(before, after));
   }
 
-  async flush(tx: StoreTx): Promise<void> {
-    if (this.inserted.length > 0) await tx.insertOrders(this.inserted);
+  /** Writes the orders and events so far; the counter changes wait for `flush`. */
+  async flushRows(tx: StoreTx): Promise<void> {
+    if (this.inserted.length > 0) await tx.insertOrders(this.inserted.splice(0));
     if (this.updated.size > 0) await tx.updateOrders([...this.updated.values()]);
-    if (this.events.length > 0) await tx.insertEvents(this.events);
-    const merged = mergeDeltas(this.deltas);
+    this.updated.clear();
+    if (this.events.length > 0) await tx.insertEvents(this.events.splice(0));
+  }
+
+  /**
+   * Writes everything, the counters once per transaction and in one order (mergeDeltas sorts),
+   * so that transactions on other connections never wait for each other's counter rows in a
+   * cycle.
+   */
+  async flush(tx: StoreTx): Promise<void> {
+    await this.flushRows(tx);
+    const merged = mergeDeltas(this.deltas.splice(0));
     if (merged.length > 0) await tx.addCounters(merged);
   }
 }
@@ -96,6 +107,31 @@ async function assignPlaces(tx: StoreTx, orders: readonly Order[]):
 const configDetail = (o: Order): Record<string, unknown> =>
   ({ launch_id: o.launchId, trim: o.trim, options: o.options, city: o.city,
     price_fen: o.priceFen });
+
+/**
+ * Locks, in one global order, the orders a batch acts on and the queue sequences its locks and
+ * changes may take numbers from. Taken command by command, two batches on two processes could
+ * each hold one sequence and wait for the other's until the database broke the deadlock.
+ */
+async function lockWhatTheBatchNeeds(tx: StoreTx, cmds: readonly OrderCommand[]): Promise<void> {
+  const orders = new Map((await tx.ordersForUpdate([...new Set(cmds.map((c) => c.orderId))]
+    .sort())).map((o) => [o.orderId, o]));
+  const names = new Set<string>();
+  const need = (launchId: string, trim: string, city: string): void => {
+    names.add(`queue:${queueKey(launchId, trim, city)}`);
+    names.add(`trim:${trimKey(launchId, trim)}`);
+  };
+  for (const c of cmds) {
+    const o = orders.get(c.orderId);
+    if (!o) continue;
+    if (c.action.kind === 'lock') need(o.launchId, o.trim, o.city);
+    if (c.action.kind === 'change') {
+      const { target, change } = c.action;
+      need(target.launchId, change.trim ?? o.trim, change.city ?? o.city);
+    }
+  }
+  await tx.lockSequences([...names].sort());
+}
 
 export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }) {
   /** Locks, at the moment their cooling-off ended, the firm orders now past it. */
@@ -229,19 +265,20 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
     const writes = new Writes();
     // Due orders lock first, so queue places always follow lock times.
     await sweepDue(tx, writes, nowMs);
-    await writes.flush(tx);
+    await writes.flushRows(tx);
+    await lockWhatTheBatchNeeds(tx, cmds);
     const results: Array<Result<Order>> = [];
     for (const cmd of cmds) {
-      const one = new Writes();
       const [order] = await tx.ordersForUpdate([cmd.orderId]);
       if (!order || (cmd.accountId !== null && order.accountId !== cmd.accountId)) {
         results.push(refuse('order_not_found'));
         continue;
       }
-      const r = await applyAction(tx, one, order, cmd, nowMs);
-      await one.flush(tx);
-      results.push(r);
+      // Each command's rows are written before the next reads them.
+      results.push(await applyAction(tx, writes, order, cmd, nowMs));
+      await writes.flushRows(tx);
     }
+    await writes.flush(tx);
     return results;
   };
 

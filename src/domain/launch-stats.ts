@@ -31,7 +31,7 @@ export function counterDeltas(before: Order | null, after: Order): CounterDelta[
   return [...sums.values()].filter((d) => d.delta !== 0);
 }
 
-/** Adds up many deltas so a batch writes each counter once. */
+/** Adds up many deltas so a batch writes each counter once, sorted by launch and key. */
 export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
   const sums = new Map<string, CounterDelta>();
   for (const d of deltas) {
@@ -39,7 +39,8 @@ export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
     const prev = sums.get(id);
     sums.set(id, { ...d, delta: (prev?.delta ?? 0) + d.delta });
   }
-  return [...sums.values()].filter((d) => d.delta !== 0);
+  return [...sums.entries()].filter(([, d]) => d.delta !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
 }
 
 type StatusCounts = Record<OrderStatus, number>;

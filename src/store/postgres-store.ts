@@ -78,6 +78,8 @@ async function rows<R = Record<string, unknown>>(db: Queryable, sql: string,
 }
 
 class PostgresTx implements StoreTx {
+  readonly #counters: CounterDelta[] = [];
+
   constructor(private readonly c: pg.PoolClient, private readonly shard: number) {}
 
   async insertAccount(a: Account, tokenHash: string): Promise<void> {
@@ -192,6 +194,14 @@ class PostgresTx implements StoreTx {
       events.map((e) => e.actor), events.map((e) => JSON.stringify(e.detail))]);
   }
 
+  async lockSequences(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    // The upsert writes nothing new but takes each row's lock, in the order of the sorted list.
+    await this.c.query('INSERT INTO sequences AS s (name, last) SELECT n, 0 FROM '
+      + 'unnest($1::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i '
+      + 'ON CONFLICT (name) DO UPDATE SET last = s.last', [names]);
+  }
+
   async takeNumbers(sequence: string, count: number): Promise<number> {
     const [r] = await rows<{ last: number }>(this.c, 'INSERT INTO sequences AS s (name, last) '
       + 'VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last = s.last + EXCLUDED.last '
@@ -203,7 +213,17 @@ class PostgresTx implements StoreTx {
     await this.c.query('INSERT INTO released_seqs VALUES ($1, $2)', [trimKey, seq]);
   }
 
+  /**
+   * Counter changes are kept and written once, just before COMMIT: every transaction then locks
+   * the counter rows it changes last, all at once and in one order, after whatever else it
+   * locked, so that no two transactions can wait for each other's rows in a cycle.
+   */
   async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
+    this.#counters.push(...deltas);
+  }
+
+  async writeCounters(): Promise<void> {
+    const deltas = this.#counters.splice(0);
     // One row may be touched once per statement: add up repeats of a counter first.
     const sums = new Map<string, CounterDelta>();
     for (const d of deltas) {
@@ -211,9 +231,12 @@ class PostgresTx implements StoreTx {
       sums.set(id, { ...d, delta: (sums.get(id)?.delta ?? 0) + d.delta });
     }
     if (sums.size === 0) return;
-    const all = [...sums.values()];
+    // Rows are locked in one order by every transaction, so none waits for another in a cycle.
+    const all = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, d]) => d);
     await this.c.query('INSERT INTO counters AS c (launch_id, key, shard, value) '
-      + 'SELECT l, k, $3, v FROM unnest($1::text[], $2::text[], $4::bigint[]) AS d(l, k, v) '
+      + 'SELECT l, k, $3, v FROM unnest($1::text[], $2::text[], $4::bigint[]) '
+      + 'WITH ORDINALITY AS d(l, k, v, i) ORDER BY i '
       + 'ON CONFLICT (launch_id, key, shard) DO UPDATE SET value = c.value + EXCLUDED.value',
     [all.map((d) => d.launchId), all.map((d) => d.key), this.shard, all.map((d) => d.delta)]);
   }
@@ -379,7 +402,12 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       let broken: Error | undefined;
       try {
-        return await inTransaction(client, () => fn(new PostgresTx(client, this.shard)));
+        return await inTransaction(client, async () => {
+          const tx = new PostgresTx(client, this.shard);
+          const result = await fn(tx);
+          await tx.writeCounters();
+          return result;
+        });
       } catch (err) {
         if (err instanceof BrokenConnection) broken = err;
         const code = (err as { code?: unknown }).code;

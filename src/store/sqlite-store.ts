@@ -134,6 +134,9 @@ class SqliteTx implements StoreTx {
     }
   }
 
+  // BEGIN IMMEDIATE already excludes every other writer.
+  async lockSequences(): Promise<void> {}
+
   async takeNumbers(sequence: string, count: number): Promise<number> {
     const last = this.s.takeNumbers.pluck().get(sequence, count, count) as number;
     return last - count + 1;

@@ -311,6 +311,14 @@ export function storeContract(name: string,
     });
 
     describe('sequences and counters', () => {
+      test('locking sequences takes no numbers, for new and existing ones', async (store) => {
+        await store.transaction((tx) => tx.takeNumbers('queue:a', 2));
+        await store.transaction((tx) => tx.lockSequences(['queue:a', 'queue:new', 'trim:x']));
+        await store.transaction((tx) => tx.lockSequences([]));
+        assert.equal(await store.transaction((tx) => tx.takeNumbers('queue:a', 1)), 3);
+        assert.equal(await store.transaction((tx) => tx.takeNumbers('queue:new', 1)), 1);
+      });
+
       test('numbers are taken in consecutive ranges per sequence', async (store) => {
         const take = (seq: string, count: number) =>
           store.transaction((tx) => tx.takeNumbers(seq, count));

@@ -79,10 +79,17 @@ export interface StoreTx {
   updateOrders(orders: readonly Order[]): Promise<void>;
   insertEvents(events: readonly OrderEvent[]): Promise<void>;
 
+  /**
+   * Locks the named sequences, in the order given, until commit: a transaction that will take
+   * numbers from several locks them all first, in one global order, so that two transactions
+   * never each hold one and wait for the other. Names must be sorted and distinct.
+   */
+  lockSequences(names: readonly string[]): Promise<void>;
   /** Takes `count` consecutive numbers from the named sequence; returns the first (from 1). */
   takeNumbers(sequence: string, count: number): Promise<number>;
   /** Records that a locked order left production sequence `seq` of `trimKey`. */
   releaseSeq(trimKey: string, seq: number): Promise<void>;
+  /** Adds to counters. An adapter may hold the changes back until just before commit. */
   addCounters(deltas: readonly CounterDelta[]): Promise<void>;
 
   putLaunch(launch: Launch): Promise<void>;
