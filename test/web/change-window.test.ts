@@ -86,9 +86,15 @@ test('the console edits a launch: capacity per trim per week', async () => {
   const before = Number(await input.inputValue());
   await input.fill(String(before + 500));
   await form.locator('button[type="submit"]').click();
-  await admin.locator('.notice').waitFor();
-  const launch = (await server.api('GET', '/launches/yu7-2025')).body;
-  assert.equal(launch.trims.find((t: any) => t.trim === 'max').capacity_per_week, before + 500);
+  await admin.locator('main .notice-ok').waitFor();
+  // The notice can show before the reply's effects are readable through another request on a
+  // busy machine: wait, briefly and boundedly, for the saved value itself.
+  const capacity = async () => (await server.api('GET', '/launches/yu7-2025')).body.trims
+    .find((t: any) => t.trim === 'max').capacity_per_week;
+  for (let i = 0; i < 50 && await capacity() !== before + 500; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(await capacity(), before + 500);
 });
 
 test('the operator opens a model-switch window from SU7 to YU7', async () => {
