@@ -1,10 +1,8 @@
 // Valid buyer identities for the simulated crowd: mainland mobile numbers and resident identity
 // numbers with a correct ISO 7064 MOD 11-2 check character. Both are bijections of the buyer's
 // index, so no two simulated buyers share a phone or an identity number.
+import { idCheckCharacter, validateIdNumber } from '../src/domain/identity.js';
 import { Random } from './random.js';
-
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const CHECK_CHARS = '10X98765432';
 
 /** Real county-level region codes, one per large city, so the numbers look like real ones. */
 const REGIONS = [
@@ -14,16 +12,11 @@ const REGIONS = [
   '230102', '210202', '140105', '320214',
 ] as const;
 
-/** The check character of the first 17 characters of an identity number. */
-export function idCheckCharacter(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new Error(`not 17 digits: ${first17}`);
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (WEIGHTS[i] as number);
-  return CHECK_CHARS[sum % 11] as string;
-}
+export { idCheckCharacter };
 
+/** Valid by the server's own rule: region, birth date and check character. */
 export function isValidIdNumber(id: string): boolean {
-  return /^\d{17}[\dX]$/.test(id) && idCheckCharacter(id.slice(0, 17)) === id[17];
+  return validateIdNumber(id, Date.now()).ok;
 }
 
 // Birth dates from 1965-01-01 over 14,600 days (about 40 years), so every buyer is an adult.
