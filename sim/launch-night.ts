@@ -487,8 +487,10 @@ export class LaunchNight {
         { token: account.token, body });
       if (o.kind === 'reply' && !retryable(o)) {
         if (o.status === 200) return o;
-        if (uncertain && o.code === ALREADY_DONE[action]) {
-          // The attempt that timed out was still in the server's hands when we read back.
+        if (uncertain) {
+          // The attempt that timed out was still in the server's hands when we read back, and
+          // has since taken effect: the retry meets "already locked", "nothing to change",
+          // "already changed in this window"... Whatever the refusal, the order tells.
           const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
           if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
             return { ...read, sentAtMs: firstSentMs };
@@ -580,11 +582,6 @@ const TRANSIENT_ROW_CODES = new Set(['overloaded', 'internal_error']);
 function routeOf(path: string): string {
   return path.replace(/\/(ord|acc)_[^/?]+/g, '/{id}').replace(/\?.*$/, '');
 }
-
-/** The refusal a retried action meets when its earlier, unanswered attempt took effect. */
-const ALREADY_DONE: Readonly<Record<string, string>> = {
-  change: 'nothing_to_change', lock: 'order_already_locked', cancel: 'order_cancelled',
-};
 
 export function orderBody(launchId: string, c: Configuration): Record<string, unknown> {
   return { launch_id: launchId, trim: c.trim, options: c.options, city: c.city };

@@ -12,8 +12,8 @@ export const OPTION_LIMITS = Object.freeze({
 
 /**
  * A switch is a new configuration of the new model, so the window lets trim and options change
- * with it, as the server's seeded SU7 -> YU7 windows do. (With `model` alone the server refuses
- * every switch whose trim or options differ, and an SU7 Ultra has no trim a YU7 shares.)
+ * with it, as the server's seeded SU7 -> YU7 windows do. (`--switch-allows model` exercises the
+ * contract's shorter form, where the model implies the new configuration.)
  */
 const DEFAULT_SWITCH_ALLOWS = 'model,trim,colour,wheels,extras';
 
