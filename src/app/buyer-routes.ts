@@ -2,6 +2,7 @@
 import { ok, refuse, type Result } from '../domain/outcomes.js';
 import { field, type Json } from './http-io.js';
 import type { Caller } from './launchday.js';
+import { SIGNATURE_HEADER } from './payment-signature.js';
 import { firstRefusal, orderReply, reply, type Ctx, type Reply, type Route } from './route.js';
 import { accountView, iso, launchView, orderView } from './views.js';
 
@@ -56,7 +57,7 @@ export const buyerRoutes: Route[] = [
   { method: 'POST', path: '/payments/notifications', access: 'public', handler: async (ctx) => {
     const text = await ctx.text();
     if (!text.ok) return text;
-    const signature = ctx.req.headers['payment-signature'];
+    const signature = ctx.req.headers[SIGNATURE_HEADER];
     const r = await ctx.app.receivePaymentNotification(text.value,
       typeof signature === 'string' ? signature : undefined);
     return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate }) : r;

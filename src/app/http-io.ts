@@ -1,7 +1,7 @@
 // Reading requests and writing replies, with the limits and the error shape in one place.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  ok, outcomes, refuse, type OutcomeCode, type Refusal, type Result,
+  ok, outcomes, refuse, type Refusal, type Result,
 } from '../domain/outcomes.js';
 
 export type Json = Record<string, unknown>;
@@ -110,8 +110,4 @@ export function field<K extends Kind>(body: Json, name: string, kind: K, opts: {
       return ok(v as KindType<K>);
     }
   }
-}
-
-export function codeOf(r: Result<unknown>): OutcomeCode | null {
-  return r.ok ? null : r.code;
 }

@@ -6,7 +6,8 @@ import { isValidPhone, validateIdNumber, validateName } from '../domain/identity
 import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, type Launch } from '../domain/launch.js';
 import {
-  allowedActions, estimateWeeks, queueKey, resolveConfiguration, switchTargets, trimKey,
+  allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
+  resolveConfiguration, switchTargets, trimKey,
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
 import { ok, refuse, type Result } from '../domain/outcomes.js';
@@ -236,9 +237,9 @@ export class Launchday {
       await this.deps.store.durable();
       return ok({ order: prior, replay: true });
     }
-    if (this.deps.clock.nowMs() < launch.opensAtMs) {
-      return refuse('sales_not_open', `Sales open at ${new Date(launch.opensAtMs).toISOString()}.`);
-    }
+    // Checked again in the batch; here so that nobody is charged before the opening.
+    const open = decideSalesOpen(launch, this.deps.clock.nowMs());
+    if (!open.ok) return open;
     const reference = depositReference(account.accountId, idempotencyKey, requestHash);
     const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
       payer: account.accountId });
@@ -259,7 +260,7 @@ export class Launchday {
       return refuse('order_not_found');
     }
     // A reader must never see a firm order past its cooling-off: lock the due ones first.
-    if (order.status === 'firm' && order.coolingOffEndsAtMs <= this.deps.clock.nowMs()) {
+    if (isDueForAutoLock(order, this.deps.clock.nowMs())) {
       await this.autoLockDue();
       order = (await this.deps.store.order(orderId))!;
     }
@@ -270,7 +271,7 @@ export class Launchday {
     const orders = await this.deps.store.ordersOfAccount(account.accountId,
       this.deps.limits.ordersListMax);
     const nowMs = this.deps.clock.nowMs();
-    if (orders.some((o) => o.status === 'firm' && o.coolingOffEndsAtMs <= nowMs)) {
+    if (orders.some((o) => isDueForAutoLock(o, nowMs))) {
       await this.autoLockDue();
       return this.deps.store.ordersOfAccount(account.accountId, this.deps.limits.ordersListMax);
     }

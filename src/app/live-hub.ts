@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 export class LiveHub {
   readonly #viewers = new Map<string, Set<ServerResponse>>();
   #timer: NodeJS.Timeout | null = null;
+  /** Figures computed so far: one per launch per tick, however many watch (tested). */
   computations = 0;
 
   constructor(

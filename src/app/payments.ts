@@ -2,7 +2,7 @@
 // that keeps the provider's contract: a charge is identified by the caller's reference, so a
 // retried charge returns the first answer instead of taking the money twice.
 import { createHash } from 'node:crypto';
-import { sign } from './payment-signature.js';
+import { sign, SIGNATURE_HEADER } from './payment-signature.js';
 
 export type ChargeResult =
   | { readonly status: 'approved'; readonly paymentId: string }
@@ -121,7 +121,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
       return;
     }
     const headers = { 'content-type': 'application/json',
-      'payment-signature': sign(this.#secret, Date.now(), body) };
+      [SIGNATURE_HEADER]: sign(this.#secret, Date.now(), body) };
     this.#deliver(body, headers).then((status) => {
       if (status >= 200 && status < 300) this.delivered++;
       else throw new Error(`status ${status}`);

@@ -1,5 +1,5 @@
 // The JSON shapes of the API (docs/api.md): snake_case, money in fen, times as ISO strings.
-import type { Launch } from '../domain/launch.js';
+import { launchState, type Launch } from '../domain/launch.js';
 import { isWindowOpen, type ChangeWindow, type Order } from '../domain/order.js';
 import type { Account, OrderEvent } from '../store/store.js';
 import { maskIdNumber } from '../domain/identity.js';
@@ -10,7 +10,7 @@ export const iso = (ms: number | null): string | null =>
 export function launchView(l: Launch, nowMs: number) {
   return {
     launch_id: l.launchId, model_id: l.modelId, name: l.name, name_zh: l.nameZh,
-    opens_at: iso(l.opensAtMs), state: nowMs >= l.opensAtMs ? 'open' : 'scheduled',
+    opens_at: iso(l.opensAtMs), state: launchState(l, nowMs),
     server_time: iso(nowMs), deposit_fen: l.depositFen, cooling_off_hours: l.coolingOffHours,
     per_account_limit: l.perAccountLimit, locks_on_payment: l.locksOnPayment,
     trims: l.trims.map((t) => ({ trim: t.trim, name: t.name, name_zh: t.nameZh,

@@ -20,15 +20,16 @@ function contributions(order: Order): Array<[string, number]> {
 
 /** The counter changes that take the figures from `before` (null: new order) to `after`. */
 export function counterDeltas(before: Order | null, after: Order): CounterDelta[] {
-  const sums = new Map<string, CounterDelta>();
-  const add = (launchId: string, key: string, delta: number): void => {
-    const id = `${launchId}\u0000${key}`;
-    const prev = sums.get(id);
-    sums.set(id, { launchId, key, delta: (prev?.delta ?? 0) + delta });
-  };
-  if (before) for (const [k, v] of contributions(before)) add(before.launchId, k, -v);
-  for (const [k, v] of contributions(after)) add(after.launchId, k, v);
-  return [...sums.values()].filter((d) => d.delta !== 0);
+  const raw: CounterDelta[] = [];
+  if (before) {
+    for (const [key, v] of contributions(before)) {
+      raw.push({ launchId: before.launchId, key, delta: -v });
+    }
+  }
+  for (const [key, v] of contributions(after)) {
+    raw.push({ launchId: after.launchId, key, delta: v });
+  }
+  return mergeDeltas(raw);
 }
 
 /** Adds up many deltas so a batch writes each counter once, sorted by launch and key. */

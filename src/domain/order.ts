@@ -96,11 +96,18 @@ export interface PlaceContext {
   readonly activeOrders: number;
 }
 
-export function decidePlace(launch: Launch, ctx: PlaceContext): Result<true> {
-  if (ctx.nowMs < launch.opensAtMs) {
+/** Whether the launch takes orders at `nowMs`. */
+export function decideSalesOpen(launch: Launch, nowMs: number): Result<true> {
+  if (nowMs < launch.opensAtMs) {
     return refuse('sales_not_open',
       `Sales open at ${new Date(launch.opensAtMs).toISOString()}; wait for the countdown.`);
   }
+  return ok(true);
+}
+
+export function decidePlace(launch: Launch, ctx: PlaceContext): Result<true> {
+  const open = decideSalesOpen(launch, ctx.nowMs);
+  if (!open.ok) return open;
   if (ctx.activeOrders >= launch.perAccountLimit) {
     return refuse('per_account_limit_reached',
       `You already hold ${ctx.activeOrders} order(s); ${launch.name} allows ${

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
-import type { CounterDelta } from '../domain/launch-stats.js';
+import { mergeDeltas, type CounterDelta } from '../domain/launch-stats.js';
 import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
@@ -223,17 +223,10 @@ class PostgresTx implements StoreTx {
   }
 
   async writeCounters(): Promise<void> {
-    const deltas = this.#counters.splice(0);
-    // One row may be touched once per statement: add up repeats of a counter first.
-    const sums = new Map<string, CounterDelta>();
-    for (const d of deltas) {
-      const id = `${d.launchId}\u0000${d.key}`;
-      sums.set(id, { ...d, delta: (sums.get(id)?.delta ?? 0) + d.delta });
-    }
-    if (sums.size === 0) return;
-    // Rows are locked in one order by every transaction, so none waits for another in a cycle.
-    const all = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, d]) => d);
+    // One row may be touched once per statement, and every transaction locks its rows in one
+    // order so that none waits for another in a cycle: mergeDeltas sums repeats and sorts.
+    const all = mergeDeltas(this.#counters.splice(0));
+    if (all.length === 0) return;
     await this.c.query('INSERT INTO counters AS c (launch_id, key, shard, value) '
       + 'SELECT l, k, $3, v FROM unnest($1::text[], $2::text[], $4::bigint[]) '
       + 'WITH ORDINALITY AS d(l, k, v, i) ORDER BY i '

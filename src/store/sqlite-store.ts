@@ -317,9 +317,6 @@ export class SqliteStore implements Store {
     this.#writer.pragma('wal_checkpoint(PASSIVE)');
   }
 
-  get syncRounds(): number {
-    return this.#sync.rounds;
-  }
 
   async launches(): Promise<Launch[]> {
     return (this.#r.launches.pluck().all() as string[]).map((d) => JSON.parse(d));
