@@ -10,11 +10,11 @@ import {
   resolveConfiguration, switchTargets, trimKey,
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
-import { ok, refuse, type Result } from '../domain/outcomes.js';
+import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { Limits } from '../config.js';
 import type { Account, OrderEvent, Store } from '../store/store.js';
 import { accountCommands, type RegisterCommand } from './account-commands.js';
-import { GroupCommitter, Overloaded } from './group-committer.js';
+import { GroupCommitter, Overloaded, type BatchHandler } from './group-committer.js';
 import { newId, sha256 } from './ids.js';
 import { orderCommands, type OrderAction, type PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
@@ -72,10 +72,10 @@ export class Launchday {
   }
 
   /** Submits to group commit; a full queue becomes the `overloaded` outcome. */
-  async #submit<P, R>(handler: (tx: never, p: readonly P[]) => Promise<R[]>, payload: P,
-    essential = false): Promise<R | Result<never>> {
+  async #submit<P, R>(handler: BatchHandler<P, R>, payload: P, essential = false):
+    Promise<R | Refusal> {
     try {
-      return await this.committer.submit(handler as never, payload, essential);
+      return await this.committer.submit(handler, payload, essential);
     } catch (err) {
       if (err instanceof Overloaded) return refuse('overloaded');
       throw err;
