@@ -14,7 +14,13 @@ import { HttpClient } from '../sim/http-client.js';
 import { phoneNumber, identityNumber, personName } from '../sim/identity-generator.js';
 import { Random } from '../sim/random.js';
 import { startServers, type StartedServers } from '../sim/server-process.js';
+import { cpuPerRequest, cpuSample } from './proc-cpu.js';
 import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
+
+/** A load's result with the server's CPU per request (all its processes), when /proc tells. */
+interface Measured extends LoadResult {
+  readonly cpu: { totalUs: number; mainUs: number } | null;
+}
 
 const LIMITS = Object.freeze({
   accounts: 20_000,
@@ -62,13 +68,17 @@ async function main(): Promise<void> {
   }
 }
 
-function report(label: string, r: LoadResult): void {
+function report(label: string, r: Measured): void {
   const errors = r.non2xx + r.socketErrors;
   const share = errors / Math.max(1, r.requests);
   console.log(`${label}: ${Math.round(r.ratePerSecond).toLocaleString('en-US')} requests/s, ` +
     `p50 ${r.latencyMsP50.toFixed(1)} ms, p99 ${r.latencyMsP99.toFixed(1)} ms, max ` +
     `${r.latencyMsMax.toFixed(1)} ms, ${r.requests.toLocaleString('en-US')} requests, ` +
     `${errors} not 2xx or failed${share > 0.01 ? ' (OVER 1%: the rate is not of orders)' : ''}`);
+  if (r.cpu !== null) {
+    console.log(`    server CPU per request: ${r.cpu.totalUs.toFixed(0)} us in all, ` +
+      `${r.cpu.mainUs.toFixed(0)} us on the event loop's thread`);
+  }
 }
 
 /** A few configurations, so the server's per-trim and per-city work is not one hot row. */
@@ -85,24 +95,27 @@ function orderBodies(): string[] {
   return out;
 }
 
-async function load(urls: readonly string[], opts: Options, tokens: readonly string[],
-  bodies: readonly string[]): Promise<LoadResult> {
+async function load(urls: readonly string[], pids: readonly number[], opts: Options,
+  tokens: readonly string[], bodies: readonly string[]): Promise<Measured> {
   const run = (seconds: number, tag: string): Promise<LoadResult[]> => Promise.all(urls.map(
     (url, i) => runWrk({ url, connections: Math.floor(opts.connections / urls.length),
       threads: Math.max(1, Math.floor(Math.min(2, os.cpus().length) / urls.length)), seconds,
       tokens, bodies, keyPrefix: `${tag}${i}${randomBytes(4).toString('hex')}` })));
   await run(LIMITS.warmupSeconds, 'w');
+  const before = cpuSample(pids);
   const parts = await run(opts.seconds, 'm');
+  const after = cpuSample(pids);
   // Several processes are loaded by one wrk each: rates add up; for latency the worst is shown.
-  return parts.reduce((a, b) => ({ requests: a.requests + b.requests,
+  const sum = parts.reduce((a, b) => ({ requests: a.requests + b.requests,
     seconds: Math.max(a.seconds, b.seconds), ratePerSecond: a.ratePerSecond + b.ratePerSecond,
     non2xx: a.non2xx + b.non2xx, socketErrors: a.socketErrors + b.socketErrors,
     latencyMsP50: Math.max(a.latencyMsP50, b.latencyMsP50),
     latencyMsP99: Math.max(a.latencyMsP99, b.latencyMsP99),
     latencyMsMax: Math.max(a.latencyMsMax, b.latencyMsMax) }));
+  return { ...sum, cpu: cpuPerRequest(before, after, sum.requests) };
 }
 
-async function measureBare(opts: Options, bodies: readonly string[]): Promise<LoadResult> {
+async function measureBare(opts: Options, bodies: readonly string[]): Promise<Measured> {
   const main = join(dirname(fileURLToPath(import.meta.url)), 'bare-server.js');
   const child = spawn(process.execPath, [main], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
@@ -113,20 +126,20 @@ async function measureBare(opts: Options, bodies: readonly string[]): Promise<Lo
       });
       child.on('exit', () => reject(new Error('bare server exited')));
     });
-    return await load([url], opts, ['bare-token'], bodies);
+    return await load([url], [child.pid ?? 0], opts, ['bare-token'], bodies);
   } finally {
     await stop(child);
   }
 }
 
 async function measureLaunchday(opts: Options, bodies: readonly string[],
-  databaseUrl: string | null, processes: number): Promise<LoadResult> {
+  databaseUrl: string | null, processes: number): Promise<Measured> {
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
   const servers: StartedServers = await startServers({ processes, databaseUrl, adminToken,
     keepData: false });
   try {
     const tokens = await prepare(servers.urls[0]!, adminToken, bodies[0]!);
-    return await load(servers.urls, opts, tokens, bodies);
+    return await load(servers.urls, servers.pids, opts, tokens, bodies);
   } finally {
     await servers.stop();
   }

@@ -121,7 +121,7 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
       for (const t of timers) clearInterval(t);
       if (payments instanceof SandboxPaymentProvider) payments.close();
       live.close();
-      await app.committer.drained();
+      await app.close();
       await store.close();
     },
   };

@@ -1,7 +1,6 @@
 // Registration runs through group commit too: a pre-launch rush of sign-ups is a stampede of its
 // own, and uniqueness of phone and identity number is decided inside the transaction.
 import { ok, refuse, type Result } from '../domain/outcomes.js';
-import type { Clock } from '../domain/clock.js';
 import type { Account } from '../store/store.js';
 import type { BatchHandler } from './group-committer.js';
 import { newId } from './ids.js';
@@ -14,9 +13,8 @@ export interface RegisterCommand {
   readonly tokenHash: string;
 }
 
-export function accountCommands(clock: Clock) {
-  const register: BatchHandler<RegisterCommand, Result<Account>> = async (tx, cmds) => {
-    const nowMs = clock.nowMs();
+export function accountCommands() {
+  const register: BatchHandler<RegisterCommand, Result<Account>> = async (tx, cmds, nowMs) => {
     const taken = await tx.registered(cmds.map((c) => c.phone), cmds.map((c) => c.idNumber));
     const results: Array<Result<Account>> = [];
     for (const c of cmds) {

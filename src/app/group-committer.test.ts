@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { GroupCommitter, Overloaded, type BatchHandler } from './group-committer.js';
+import { SimulatedClock } from '../domain/clock.js';
+import {
+  GroupCommitter, localExecutor, Overloaded, type BatchHandler,
+} from './group-committer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,33 +17,40 @@ describe('group commit', () => {
       const dir = mkdtempSync(join(tmpdir(), 'launchday-committer-'));
       const store = new SqliteStore(dir);
       try {
-        const committer = new GroupCommitter(store, { batchCommandsMax: 100,
-          batchesInFlightMax: 1, pendingCommandsMax: 1000, queueDelayMaxMs: 20 });
         const batchSizes: number[] = [];
-        const echo: BatchHandler<number, number> = async (tx, xs) => {
+        const times: number[] = [];
+        const echo: BatchHandler<number, number> = async (tx, xs, nowMs) => {
           batchSizes.push(xs.length);
+          times.push(nowMs);
           if (xs.includes(-1)) throw new Error('a bad command');
           await tx.setMeta(`last`, String(xs.at(-1)));
           return xs.map((x) => x * 2);
         };
-        // Submitted in one turn of the event loop: one transaction.
-        assert.deepEqual(await Promise.all([1, 2, 3].map((x) => committer.submit(echo, x))),
-          [2, 4, 6]);
-        assert.deepEqual(batchSizes, [3]);
-        // One failing command fails alone; its batch-mates commit.
-        const mixed = await Promise.allSettled([4, -1, 5].map((x) => committer.submit(echo, x)));
-        assert.deepEqual(mixed.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
-        // A slow batch: new commands are refused once the oldest waiting one is too old.
         const slow: BatchHandler<number, number> = async (_tx, xs) => {
           await sleep(60);
           return [...xs];
         };
-        const running = committer.submit(slow, 1);
+        const clock = new SimulatedClock(1_000);
+        const committer = new GroupCommitter(localExecutor(store, { echo, slow }), clock,
+          { batchCommandsMax: 100, batchesInFlightMax: 1, pendingCommandsMax: 1000,
+            queueDelayMaxMs: 20 });
+        // Submitted in one turn of the event loop: one transaction.
+        assert.deepEqual(await Promise.all([1, 2, 3].map((x) => committer.submit('echo', x))),
+          [2, 4, 6]);
+        assert.deepEqual(batchSizes, [3]);
+        // A batch runs at the committer's clock, read when the batch starts.
+        clock.tick(500);
+        // One failing command fails alone; its batch-mates commit.
+        const mixed = await Promise.allSettled([4, -1, 5].map((x) => committer.submit('echo', x)));
+        assert.deepEqual(mixed.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+        assert.deepEqual(times, [1_000, 1_500, 1_500, 1_500, 1_500]);
+        // A slow batch: new commands are refused once the oldest waiting one is too old.
+        const running = committer.submit('slow', 1);
         await sleep(1);
-        const waiting = committer.submit(slow, 2);
+        const waiting = committer.submit('slow', 2);
         await sleep(40);
-        await assert.rejects(committer.submit(slow, 3), Overloaded);
-        const essential = committer.submit(slow, 4, true);
+        await assert.rejects(committer.submit('slow', 3), Overloaded);
+        const essential = committer.submit('slow', 4, true);
         assert.deepEqual(await Promise.all([running, waiting, essential]), [1, 2, 4]);
         assert.equal(committer.refused, 1);
         await committer.drained();

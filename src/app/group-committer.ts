@@ -1,13 +1,85 @@
 // Group commit: commands that arrive while a transaction is being written wait and then share
 // the next one, so a stampede costs one disk flush per batch, not per order. A reply is sent only
 // after the batch that holds its command is committed.
+//
+// The committer only queues, sheds and batches; an executor runs each batch where the store's
+// writer lives: in this thread (PostgreSQL), or in a thread of its own (SQLite, see
+// sqlite-batch-executor.ts). Commands name their handler and carry plain data, so a batch can
+// cross to another thread.
+import type { Clock } from '../domain/clock.js';
 import type { Store, StoreTx } from '../store/store.js';
 
 /** Runs many commands of one kind inside a transaction; returns one result per command. */
-export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[]) => Promise<R[]>;
+export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[], nowMs: number) =>
+  Promise<R[]>;
+
+export type HandlerMap = Readonly<Record<string, BatchHandler<any, any>>>;
+export type PayloadOf<H> = H extends BatchHandler<infer P, unknown> ? P : never;
+export type ResultOf<H> = H extends BatchHandler<never, infer R> ? R : never;
+
+export interface BatchJob {
+  readonly handler: string;
+  readonly payload: unknown;
+}
+
+/** A command's outcome: its handler's result, or the error that failed it alone. */
+export type JobOutcome =
+  | { readonly done: true; readonly value: unknown }
+  | { readonly done: false; readonly error: string };
+
+/** Runs a batch at the time given, all in one transaction if it can (see executeBatch). */
+export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promise<JobOutcome[]>;
+
+/**
+ * Runs a batch in one transaction; if that fails, runs each command alone, so that one
+ * command's failure does not fail its batch-mates. Shared by every executor.
+ */
+export async function executeBatch(transaction: Store['transaction'], handlers: HandlerMap,
+  jobs: readonly BatchJob[], nowMs: number): Promise<JobOutcome[]> {
+  try {
+    const values = await transaction((tx) => runGroups(tx, handlers, jobs, nowMs));
+    return values.map((value) => ({ done: true, value }));
+  } catch {
+    const out: JobOutcome[] = [];
+    for (const job of jobs) {
+      try {
+        const [value] = await transaction((tx) => runGroups(tx, handlers, [job], nowMs));
+        out.push({ done: true, value });
+      } catch (err) {
+        out.push({ done: false, error: (err as Error)?.message ?? String(err) });
+      }
+    }
+    return out;
+  }
+}
+
+/** Runs the batch's commands grouped by handler, in order of each group's first arrival. */
+async function runGroups(tx: StoreTx, handlers: HandlerMap, batch: readonly BatchJob[],
+  nowMs: number): Promise<unknown[]> {
+  const groups = new Map<string, number[]>();
+  batch.forEach((job, i) => {
+    const list = groups.get(job.handler);
+    if (list) list.push(i);
+    else groups.set(job.handler, [i]);
+  });
+  const results = new Array<unknown>(batch.length);
+  for (const [name, indexes] of groups) {
+    const handler = handlers[name];
+    if (handler === undefined) throw new Error(`no batch handler named ${name}`);
+    const out = await handler(tx, indexes.map((i) => batch[i]!.payload), nowMs);
+    if (out.length !== indexes.length) throw new Error('a batch handler lost a result');
+    indexes.forEach((at, k) => { results[at] = out[k]; });
+  }
+  return results;
+}
+
+/** Runs batches in this thread, on the store's own transactions. */
+export function localExecutor(store: Store, handlers: HandlerMap): BatchExecutor {
+  return (jobs, nowMs) => executeBatch((fn) => store.transaction(fn), handlers, jobs, nowMs);
+}
 
 interface Job {
-  readonly handler: BatchHandler<unknown, unknown>;
+  readonly handler: string;
   readonly payload: unknown;
   readonly queuedAtMs: number;
   resolve(value: unknown): void;
@@ -37,7 +109,7 @@ export class Overloaded extends Error {
   }
 }
 
-export class GroupCommitter {
+export class GroupCommitter<H extends HandlerMap> {
   #pending: Job[] = [];
   #inFlight = 0;
   #scheduled = false;
@@ -47,18 +119,20 @@ export class GroupCommitter {
   /** Commands refused because the queue was full or too slow. */
   refused = 0;
 
-  constructor(private readonly store: Store, private readonly limits: GroupCommitterLimits) {}
+  constructor(private readonly execute: BatchExecutor, private readonly clock: Clock,
+    private readonly limits: GroupCommitterLimits) {}
 
   get pendingCount(): number {
     return this.#pending.length;
   }
 
   /**
-   * Queues a command; the promise settles once its batch has committed (or failed). An
-   * `essential` command (the system's own, such as locking orders whose cooling-off ended)
-   * is never refused for load.
+   * Queues a command for the handler named; the promise settles once its batch has committed
+   * (or failed). An `essential` command (the system's own, such as locking orders whose
+   * cooling-off ended) is never refused for load.
    */
-  submit<P, R>(handler: BatchHandler<P, R>, payload: P, essential = false): Promise<R> {
+  submit<K extends keyof H & string>(handler: K, payload: PayloadOf<H[K]>, essential = false):
+    Promise<ResultOf<H[K]>> {
     const nowMs = performance.now();
     const oldest = this.#pending[0];
     if (!essential && (this.#pending.length >= this.limits.pendingCommandsMax
@@ -66,9 +140,8 @@ export class GroupCommitter {
       this.refused++;
       return Promise.reject(new Overloaded());
     }
-    return new Promise<R>((resolve, reject) => {
-      this.#pending.push({ handler: handler as BatchHandler<unknown, unknown>, payload,
-        queuedAtMs: nowMs,
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ handler, payload, queuedAtMs: nowMs,
         resolve: resolve as (v: unknown) => void, reject });
       this.#schedule();
     });
@@ -97,43 +170,24 @@ export class GroupCommitter {
     // Start gathering the next batch now: it runs as soon as this one has been written.
     if (this.#pending.length > 0) this.#schedule();
     try {
-      const results = await this.store.transaction((tx) => runGroups(tx, batch));
+      const outcomes = await this.execute(
+        batch.map((j) => ({ handler: j.handler, payload: j.payload })), this.clock.nowMs());
       this.batches++;
-      this.commands += batch.length;
-      batch.forEach((job, i) => job.resolve(results[i]));
-    } catch {
-      // One command's failure must not fail its batch-mates: retry each alone.
-      for (const job of batch) {
-        try {
-          const [result] = await this.store.transaction((tx) => runGroups(tx, [job]));
-          this.batches++;
+      batch.forEach((job, i) => {
+        const o = outcomes[i]!;
+        if (o.done) {
           this.commands++;
-          job.resolve(result);
-        } catch (err) {
-          job.reject(err);
+          job.resolve(o.value);
+        } else {
+          job.reject(new Error(o.error));
         }
-      }
+      });
+    } catch (err) {
+      for (const job of batch) job.reject(err);
     } finally {
       this.#inFlight--;
       if (this.#pending.length > 0) this.#schedule();
       else if (this.#inFlight === 0) for (const done of this.#idle.splice(0)) done();
     }
   }
-}
-
-/** Runs the batch's commands grouped by handler, in order of each group's first arrival. */
-async function runGroups(tx: StoreTx, batch: readonly Job[]): Promise<unknown[]> {
-  const groups = new Map<BatchHandler<unknown, unknown>, number[]>();
-  batch.forEach((job, i) => {
-    const list = groups.get(job.handler);
-    if (list) list.push(i);
-    else groups.set(job.handler, [i]);
-  });
-  const results = new Array<unknown>(batch.length);
-  for (const [handler, indexes] of groups) {
-    const out = await handler(tx, indexes.map((i) => batch[i]!.payload));
-    if (out.length !== indexes.length) throw new Error('a batch handler lost a result');
-    indexes.forEach((at, k) => { results[at] = out[k]; });
-  }
-  return results;
 }

@@ -10,7 +10,9 @@ import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
 import { reply, type Access, type Ctx, type Route } from './route.js';
 import type { StaticFiles } from './static-files.js';
-import { iso } from './views.js';
+import { iso, isoNow } from './views.js';
+
+const API_PREFIX = '/api/v1/';
 
 
 interface CompiledRoute extends Route { readonly parts: readonly string[] }
@@ -49,33 +51,52 @@ export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerRe
   const routes = compile([...buyerRoutes, liveRoute, ...adminRoutes(newClockRoute())]);
   const retryAfter = app.deps.limits.retryAfterSeconds;
 
+  // Routes without parameters are found by one lookup; the rest by matching, in order.
+  const exact = new Map<string, CompiledRoute>();
+  for (const r of routes) {
+    if (!r.path.includes(':')) exact.set(`${r.method} ${r.parts.join('/')}`, r);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader('x-server-time', new Date(app.clock.nowMs()).toISOString());
-    const url = new URL(req.url ?? '/', 'http://launchday.local');
-    if (!url.pathname.startsWith('/api/v1/')) {
+    res.setHeader('x-server-time', isoNow(app.clock.nowMs()));
+    const raw = req.url ?? '/';
+    if (!raw.startsWith(API_PREFIX)) {
+      const url = new URL(raw, 'http://launchday.local');
       const page = req.method === 'GET' || req.method === 'HEAD';
       if (page && await files.serve(req, res, url.pathname)) return;
       return sendRefusal(res, refuse('route_not_found'), retryAfter);
     }
-    const path = url.pathname.slice('/api/v1'.length).split('/').filter(Boolean);
+    const query = raw.indexOf('?');
+    const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
+      .filter(Boolean);
+    const found = exact.get(`${req.method} ${path.join('/')}`);
+    if (found) return run(found, {}, req, res, raw);
     let allowed = false;
     for (const route of routes) {
       const params = match(route.parts, path);
       if (!params) continue;
       if (route.method !== req.method) { allowed = true; continue; }
-      const caller = await identify(req);
-      const denied = checkAccess(route.access, caller);
-      if (denied) return sendRefusal(res, denied, retryAfter);
-      const limit = route.bodyLimit === 'import' ? app.deps.limits.importBodyBytesMax
-        : app.deps.limits.bodyBytesMax;
-      const ctx: Ctx = { req, res, url, params, caller, app, body: () => readJson(req, limit),
-        text: () => readText(req, limit) };
-      const out = await route.handler(ctx);
-      if (out === null) return;
-      if ('ok' in out) return sendRefusal(res, out, retryAfter);
-      return sendJson(res, out.status, out.body, out.headers);
+      return run(route, params, req, res, raw);
     }
     sendRefusal(res, refuse(allowed ? 'method_not_allowed' : 'route_not_found'), retryAfter);
+  }
+
+  async function run(route: CompiledRoute, params: Record<string, string>, req: IncomingMessage,
+    res: ServerResponse, raw: string): Promise<void> {
+    const caller = await identify(req);
+    const denied = checkAccess(route.access, caller);
+    if (denied) return sendRefusal(res, denied, retryAfter);
+    const limit = route.bodyLimit === 'import' ? app.deps.limits.importBodyBytesMax
+      : app.deps.limits.bodyBytesMax;
+    let url: URL | null = null;
+    const ctx: Ctx = { req, res, params, caller, app,
+      // Parsed only by the routes that read the query.
+      get url() { return (url ??= new URL(raw, 'http://launchday.local')); },
+      body: () => readJson(req, limit), text: () => readText(req, limit) };
+    const out = await route.handler(ctx);
+    if (out === null) return;
+    if ('ok' in out) return sendRefusal(res, out, retryAfter);
+    return sendJson(res, out.status, out.body, out.headers);
   }
 
   async function identify(req: IncomingMessage): Promise<Caller | null> {

@@ -13,13 +13,18 @@ import {
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { Limits } from '../config.js';
 import type { Account, OrderEvent, Store } from '../store/store.js';
-import { accountCommands, type RegisterCommand } from './account-commands.js';
-import { GroupCommitter, Overloaded, type BatchHandler } from './group-committer.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import type { RegisterCommand } from './account-commands.js';
+import { batchHandlers, type BatchHandlers } from './batch-handlers.js';
+import {
+  GroupCommitter, localExecutor, Overloaded, type PayloadOf, type ResultOf,
+} from './group-committer.js';
 import { newId, sha256 } from './ids.js';
-import { orderCommands, type OrderAction, type PlaceOutcome } from './order-commands.js';
+import type { OrderAction, PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
 import { parseObject } from './http-io.js';
 import { verify, type PaymentNotification } from './payment-signature.js';
+import { SqliteBatchExecutor } from './sqlite-batch-executor.js';
 import type { SmsSender } from './sms.js';
 import type { OrderExtras } from './views.js';
 
@@ -51,10 +56,11 @@ export interface PlaceInput {
 const CACHE_MS = 1_000;
 
 export class Launchday {
-  readonly committer: GroupCommitter;
-  readonly #orders: ReturnType<typeof orderCommands>;
-  readonly #accounts: ReturnType<typeof accountCommands>;
-  readonly #tokens = new Map<string, Account>();
+  readonly committer: GroupCommitter<BatchHandlers>;
+  /** The embedded store's writer thread, which runs the group-commit batches. */
+  readonly #writerThread: SqliteBatchExecutor | null;
+  readonly #tokens = new Map<string, Caller>();
+  readonly #adminToken: Buffer;
   #launches = new Map<string, Launch>();
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;
@@ -62,9 +68,20 @@ export class Launchday {
   readonly #counterCache = new Map<string, { atMs: number; counters: Map<string, number> }>();
 
   constructor(readonly deps: LaunchdayDeps) {
-    this.committer = new GroupCommitter(deps.store, deps.limits);
-    this.#orders = orderCommands(deps.clock, deps.limits);
-    this.#accounts = accountCommands(deps.clock);
+    this.#adminToken = Buffer.from(deps.adminToken);
+    // SQLite takes one writer at a time: it gets a thread of its own, so that the event loop
+    // only reads requests and writes replies. PostgreSQL's writes run here, on its pool.
+    this.#writerThread = deps.store instanceof SqliteStore
+      ? new SqliteBatchExecutor(deps.store, deps.limits) : null;
+    this.committer = new GroupCommitter(
+      this.#writerThread?.execute ?? localExecutor(deps.store, batchHandlers(deps.limits)),
+      deps.clock, deps.limits);
+  }
+
+  /** Waits for the commits under way and stops the writer thread; the store stays open. */
+  async close(): Promise<void> {
+    await this.committer.drained();
+    await this.#writerThread?.close();
   }
 
   get clock(): Clock {
@@ -72,8 +89,9 @@ export class Launchday {
   }
 
   /** Submits to group commit; a full queue becomes the `overloaded` outcome. */
-  async #submit<P, R>(handler: BatchHandler<P, R>, payload: P, essential = false):
-    Promise<R | Refusal> {
+  async #submit<K extends keyof BatchHandlers>(handler: K,
+    payload: PayloadOf<BatchHandlers[K]>, essential = false):
+    Promise<ResultOf<BatchHandlers[K]> | Refusal> {
     try {
       return await this.committer.submit(handler, payload, essential);
     } catch (err) {
@@ -136,25 +154,29 @@ export class Launchday {
   // ---------- identity ----------
 
   async authenticate(token: string): Promise<Caller | null> {
-    const given = Buffer.from(token);
-    const admin = Buffer.from(this.deps.adminToken);
-    if (given.length === admin.length && timingSafeEqual(given, admin)) {
-      return { role: 'admin', actor: 'operator' };
+    const known = this.#tokens.get(token);
+    if (known) return known;
+    // Compared in constant time; only a token of the admin token's length is worth a look.
+    if (token.length === this.#adminToken.length) {
+      const given = Buffer.from(token);
+      if (given.length === this.#adminToken.length && timingSafeEqual(given, this.#adminToken)) {
+        return { role: 'admin', actor: 'operator' };
+      }
     }
-    const hash = sha256(token);
-    let account = this.#tokens.get(hash);
-    if (!account) {
-      account = (await this.deps.store.accountByToken(hash)) ?? undefined;
-      if (!account) return null;
-      this.#remember(hash, account);
-    }
-    return { role: 'buyer', account };
+    const account = await this.deps.store.accountByToken(sha256(token));
+    return account ? this.#remember(token, account) : null;
   }
 
-  /** Tokens never change owner, so a cached one is never stale; the cache is bounded. */
-  #remember(tokenHash: string, account: Account): void {
+  /**
+   * Tokens never change owner, so a cached one is never stale; the cache is bounded. Keyed by
+   * the token itself (which the process holds anyway while it serves the request), so a known
+   * buyer costs no hashing.
+   */
+  #remember(token: string, account: Account): Caller {
     if (this.#tokens.size >= this.deps.limits.tokenCacheMax) this.#tokens.clear();
-    this.#tokens.set(tokenHash, account);
+    const caller: Caller = { role: 'buyer', account };
+    this.#tokens.set(token, caller);
+    return caller;
   }
 
   validateRegistration(input: { phone: string; name: string; idNumber: string }):
@@ -177,10 +199,10 @@ export class Launchday {
     if (!valid.ok) return valid;
     const token = newId('ldt');
     const tokenHash = sha256(token);
-    const r = await this.#submit(this.#accounts.register, { ...valid.value, tokenHash }, bulk);
+    const r = await this.#submit('register', { ...valid.value, tokenHash }, bulk);
     if (!r.ok) return r;
     // The buyer's next request carries this token: the process that issued it knows it.
-    this.#remember(tokenHash, r.value);
+    this.#remember(token, r.value);
     return ok({ account: r.value, token });
   }
 
@@ -214,7 +236,7 @@ export class Launchday {
       return ok(token);
     });
     if (!outcome.ok) return outcome;
-    this.#remember(sha256(outcome.value), account!);
+    this.#remember(outcome.value, account!);
     return ok({ account: account!, token: outcome.value });
   }
 
@@ -228,26 +250,19 @@ export class Launchday {
     if (!resolved.ok) return resolved;
     const requestHash = sha256(JSON.stringify([input.launchId, input.trim,
       [...input.options].sort(), input.city]));
-    // A retry of a committed order is answered from the store without paying again.
-    const prior = await this.deps.store.orderByIdempotency({ accountId: account.accountId,
-      key: idempotencyKey });
-    if (prior) {
-      if (prior.requestHash !== requestHash) return refuse('idempotency_key_reused');
-      // The first request may still be waiting for its flush: acknowledge only what is on disk.
-      await this.deps.store.durable();
-      return ok({ order: prior, replay: true });
-    }
-    // Checked again in the batch; here so that nobody is charged before the opening.
+    const command = { accountId: account.accountId, launch, config: resolved.value.config,
+      priceFen: resolved.value.priceFen, idempotencyKey, requestHash };
+    // Checked again in the batch; here so that nobody is charged before the opening. A retry
+    // of an order taken before still gets its order back: the batch looks the key up first.
     const open = decideSalesOpen(launch, this.deps.clock.nowMs());
-    if (!open.ok) return open;
+    if (!open.ok) return this.#submit('place', { ...command, refusal: open });
+    // The provider answers a retried charge (same reference) with its first answer, so a
+    // retry of a committed order is not charged twice; the batch answers it with that order.
     const reference = depositReference(account.accountId, idempotencyKey, requestHash);
     const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
       payer: account.accountId });
     if (paid.status !== 'approved') return refuse('payment_declined');
-    const r = await this.#submit(this.#orders.place, {
-      accountId: account.accountId, launch, config: resolved.value.config,
-      priceFen: resolved.value.priceFen, idempotencyKey, requestHash,
-    });
+    const r = await this.#submit('place', command);
     // Money taken for an order that was not written is released at once. A replay shares the
     // reference with the order that holds the money, so it must not.
     if (!r.ok) await this.deps.payments.void({ reference });
@@ -279,7 +294,7 @@ export class Launchday {
   }
 
   async act(caller: Caller, orderId: string, action: OrderAction): Promise<Result<Order>> {
-    const r = await this.#submit(this.#orders.act, {
+    const r = await this.#submit('act', {
       orderId, action,
       accountId: caller.role === 'buyer' ? caller.account.accountId : null,
       actor: caller.role === 'buyer' ? `buyer:${caller.account.accountId}` : caller.actor,
@@ -303,7 +318,7 @@ export class Launchday {
   async autoLockDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.committer.submit(this.#orders.autoLock, null, true);
+      const n = await this.committer.submit('autoLock', null, true);
       total += n;
       if (n < this.deps.limits.autoLockBatchMax) return total;
     }

@@ -7,8 +7,7 @@ import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
   queueKey, trimKey, type ChangeRequest, type Order,
 } from '../domain/order.js';
-import { ok, refuse, type Result } from '../domain/outcomes.js';
-import type { Clock } from '../domain/clock.js';
+import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { OrderEvent, StoreTx } from '../store/store.js';
 import type { BatchHandler } from './group-committer.js';
 import { newId, newTimeOrderedId } from './ids.js';
@@ -21,6 +20,8 @@ export interface PlaceCommand {
   readonly priceFen: number;
   readonly idempotencyKey: string;
   readonly requestHash: string;
+  /** Set when nothing was paid: the command only looks for an earlier order with its key. */
+  readonly refusal?: Refusal;
 }
 
 export interface PlaceOutcome {
@@ -133,7 +134,7 @@ async function lockWhatTheBatchNeeds(tx: StoreTx, cmds: readonly OrderCommand[])
   await tx.lockSequences([...names].sort());
 }
 
-export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }) {
+export function orderCommands(limits: { autoLockBatchMax: number }) {
   /** Locks, at the moment their cooling-off ended, the firm orders now past it. */
   async function sweepDue(tx: StoreTx, writes: Writes, nowMs: number): Promise<number> {
     const due = await tx.dueFirmOrders(nowMs, limits.autoLockBatchMax);
@@ -147,8 +148,7 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
     return due.length;
   }
 
-  const place: BatchHandler<PlaceCommand, Result<PlaceOutcome>> = async (tx, cmds) => {
-    const nowMs = clock.nowMs();
+  const place: BatchHandler<PlaceCommand, Result<PlaceOutcome>> = async (tx, cmds, nowMs) => {
     const accountIds = [...new Set(cmds.map((c) => c.accountId))].sort();
     await tx.lockAccounts(accountIds);
     const known = new Map<string, Order>();
@@ -173,6 +173,7 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
         return prior.requestHash === c.requestHash ? ok({ order: prior, replay: true })
           : refuse('idempotency_key_reused');
       }
+      if (c.refusal !== undefined) return c.refusal;
       const activeKey = `${c.launch.launchId}\u0000${c.accountId}`;
       const activeOrders = active.get(activeKey) ?? 0;
       const decision = decidePlace(c.launch, { nowMs, activeOrders });
@@ -260,8 +261,7 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
     return ok(changed);
   }
 
-  const act: BatchHandler<OrderCommand, Result<Order>> = async (tx, cmds) => {
-    const nowMs = clock.nowMs();
+  const act: BatchHandler<OrderCommand, Result<Order>> = async (tx, cmds, nowMs) => {
     const writes = new Writes();
     // Due orders lock first, so queue places always follow lock times.
     await sweepDue(tx, writes, nowMs);
@@ -282,9 +282,9 @@ export function orderCommands(clock: Clock, limits: { autoLockBatchMax: number }
     return results;
   };
 
-  const autoLock: BatchHandler<null, number> = async (tx, cmds) => {
+  const autoLock: BatchHandler<null, number> = async (tx, cmds, nowMs) => {
     const writes = new Writes();
-    const n = await sweepDue(tx, writes, clock.nowMs());
+    const n = await sweepDue(tx, writes, nowMs);
     await writes.flush(tx);
     return cmds.map(() => n);
   };

@@ -7,6 +7,17 @@ import { maskIdNumber } from '../domain/identity.js';
 export const iso = (ms: number | null): string | null =>
   (ms === null ? null : new Date(ms).toISOString());
 
+let lastNowMs = Number.NaN;
+let lastNowIso = '';
+/** `iso` for the current time, formatted once per millisecond however many replies carry it. */
+export function isoNow(ms: number): string {
+  if (ms !== lastNowMs) {
+    lastNowMs = ms;
+    lastNowIso = new Date(ms).toISOString();
+  }
+  return lastNowIso;
+}
+
 export function launchView(l: Launch, nowMs: number) {
   return {
     launch_id: l.launchId, model_id: l.modelId, name: l.name, name_zh: l.nameZh,

@@ -512,9 +512,6 @@ export class PostgresStore implements Store {
     return r ? r.value : null;
   }
 
-  /** PostgreSQL has flushed a commit (synchronous_commit = on) before COMMIT returns. */
-  async durable(): Promise<void> {}
-
   async close(): Promise<void> {
     await this.pool.end();
   }

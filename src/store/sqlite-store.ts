@@ -232,60 +232,73 @@ function prepareWrites(db: Db) {
 }
 type Statements = ReturnType<typeof prepareWrites>;
 
-export class SqliteStore implements Store {
-  readonly kind = 'sqlite' as const;
-  readonly #writer: Db;
-  readonly #reader: Db;
+/**
+ * Admits one writer at a time across threads: a connection waits, without blocking its event
+ * loop, until the other thread's writer has paused; `enter` resolves with the way to resume it.
+ */
+export interface WriteGate {
+  enter(): Promise<() => void>;
+}
+
+/**
+ * One write connection: its statements, its transactions run one at a time, and the WAL flushed
+ * before a transaction returns. The store has one on the event loop's thread; the batch worker
+ * (app/sqlite-batch-worker.ts) has its own, which takes the orders.
+ */
+export class SqliteWriter {
+  readonly #db: Db;
   readonly #tx: SqliteTx;
-  readonly #r: ReturnType<typeof prepareReads>;
   /** Transactions run one at a time: the tail of the chain of those waiting. */
   #tail: Promise<unknown> = Promise.resolve();
   readonly #walPath: string;
   #walFd: number | null = null;
-  readonly #checkpointer: Worker;
   #commitsSinceCatchUp = 0;
   readonly #sync = new GroupSync(() => (this.#walFd ??= openSync(this.#walPath, 'r')));
+  #gate: WriteGate | null = null;
 
-  constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    const file = join(dataDir, 'launchday.sqlite');
+  /** `migrate`: bring the schema up to date first (the store's writer does, once). */
+  constructor(file: string, options: { migrate?: boolean } = {}) {
     this.#walPath = `${file}-wal`;
-    this.#writer = new Database(file);
-    this.#writer.pragma('journal_mode = WAL');
+    this.#db = new Database(file);
+    this.#db.pragma('journal_mode = WAL');
     // NORMAL keeps checkpoints safe but does not flush the WAL at each commit; transaction()
     // flushes it itself, off the event loop, before it returns. Together that is FULL.
-    this.#writer.pragma('synchronous = NORMAL');
-    this.#writer.pragma('busy_timeout = 5000');
-    this.#writer.pragma('foreign_keys = ON');
+    this.#db.pragma('synchronous = NORMAL');
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = ON');
     // A worker thread (sqlite-checkpoint-worker.ts) copies the WAL into the database file;
     // commits never do the bulk of that work. See #catchUp for how the WAL starts over.
-    this.#writer.pragma('wal_autocheckpoint = 0');
-    this.#writer.pragma(`journal_size_limit = ${WAL_BYTES_KEPT}`);
-    migrate(this.#writer);
-    this.#checkpointer = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url),
-      { workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS } });
-    this.#checkpointer.unref();
-    this.#reader = new Database(file, { readonly: true });
-    this.#reader.pragma('busy_timeout = 5000');
-    this.#tx = new SqliteTx(prepareWrites(this.#writer));
-    this.#r = prepareReads(this.#reader);
+    this.#db.pragma('wal_autocheckpoint = 0');
+    this.#db.pragma(`journal_size_limit = ${WAL_BYTES_KEPT}`);
+    if (options.migrate === true) migrate(this.#db);
+    this.#tx = new SqliteTx(prepareWrites(this.#db));
+  }
+
+  /** Makes every transaction of this writer first wait for the gate. */
+  setGate(gate: WriteGate | null): void {
+    this.#gate = gate;
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      this.#writer.exec('BEGIN IMMEDIATE');
+      const leave = this.#gate === null ? null : await this.#gate.enter();
       try {
-        const result = await fn(this.#tx);
-        this.#writer.exec('COMMIT');
-        this.#sync.wrote();
-        const due = ++this.#commitsSinceCatchUp >= COMMITS_PER_CATCH_UP;
-        if (due || this.#walBytes() > WAL_BYTES_KEPT) {
-          this.#catchUp();
+        this.#db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(this.#tx);
+          this.#db.exec('COMMIT');
+          this.#sync.wrote();
+          const due = ++this.#commitsSinceCatchUp >= COMMITS_PER_CATCH_UP;
+          if (due || this.#walBytes() > WAL_BYTES_KEPT) {
+            this.#catchUp();
+          }
+          return result;
+        } catch (err) {
+          if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+          throw err;
         }
-        return result;
-      } catch (err) {
-        if (this.#writer.inTransaction) this.#writer.exec('ROLLBACK');
-        throw err;
+      } finally {
+        leave?.();
       }
     };
     const committed = this.#tail.then(run, run);
@@ -298,8 +311,16 @@ export class SqliteStore implements Store {
     });
   }
 
-  durable(): Promise<void> {
-    return this.#sync.durable();
+  /**
+   * Waits until every transaction begun before has committed, then holds back those that come
+   * after until the returned function is called: another thread's writer goes meanwhile.
+   */
+  pause(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const reached = this.#tail.then(() => undefined);
+    this.#tail = reached.then(() => held);
+    return reached.then(() => release);
   }
 
   /**
@@ -314,9 +335,46 @@ export class SqliteStore implements Store {
 
   #catchUp(): void {
     this.#commitsSinceCatchUp = 0;
-    this.#writer.pragma('wal_checkpoint(PASSIVE)');
+    this.#db.pragma('wal_checkpoint(PASSIVE)');
   }
 
+  async close(): Promise<void> {
+    await this.#tail;
+    await this.#sync.durable();
+    this.#db.close();
+    if (this.#walFd !== null) closeSync(this.#walFd);
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  /** The database file, for a writer in another thread. */
+  readonly file: string;
+  readonly #writer: SqliteWriter;
+  readonly #reader: Db;
+  readonly #r: ReturnType<typeof prepareReads>;
+  readonly #checkpointer: Worker;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true });
+    this.file = join(dataDir, 'launchday.sqlite');
+    this.#writer = new SqliteWriter(this.file, { migrate: true });
+    this.#checkpointer = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url),
+      { workerData: { file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS } });
+    this.#checkpointer.unref();
+    this.#reader = new Database(this.file, { readonly: true });
+    this.#reader.pragma('busy_timeout = 5000');
+    this.#r = prepareReads(this.#reader);
+  }
+
+  /** Admits this store's transactions only when the writer of another thread has paused. */
+  setWriteGate(gate: WriteGate | null): void {
+    this.#writer.setGate(gate);
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.#writer.transaction(fn);
+  }
 
   async launches(): Promise<Launch[]> {
     return (this.#r.launches.pluck().all() as string[]).map((d) => JSON.parse(d));
@@ -397,17 +455,15 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.#tail;
-    await this.#sync.durable();
+    await this.#writer.close();
     const stopped = new Promise((resolve) => this.#checkpointer.once('exit', resolve));
     // Unreferenced while it runs, so it never keeps a process alive; waited for here.
     this.#checkpointer.ref();
     this.#checkpointer.postMessage('stop');
     await stopped;
     this.#reader.close();
-    this.#writer.close();
-    if (this.#walFd !== null) closeSync(this.#walFd);
   }
+
 }
 
 function prepareReads(db: Db) {

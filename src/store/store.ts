@@ -113,11 +113,6 @@ export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Runs `fn` in one write transaction: everything commits together, durably, or nothing. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
-  /**
-   * Resolves once everything committed so far is on disk. A read can see a commit a moment
-   * before its flush ends; whoever acknowledges what it read waits for this first.
-   */
-  durable(): Promise<void>;
 
   launches(): Promise<Launch[]>;
   accountByToken(tokenHash: string): Promise<Account | null>;

@@ -1,0 +1,106 @@
+// The event loop's side of the SQLite writer thread (sqlite-batch-worker.ts): sends it batches,
+// matches its answers, and lets the store's own transactions in only while it is paused.
+import { Worker } from 'node:worker_threads';
+import type { SqliteStore } from '../store/sqlite-store.js';
+import type { BatchHandlerLimits } from './batch-handlers.js';
+import type { BatchExecutor, BatchJob, JobOutcome } from './group-committer.js';
+
+export type ToWorker =
+  | { readonly type: 'batch'; readonly id: number; readonly jobs: readonly BatchJob[];
+      readonly nowMs: number }
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  | { readonly type: 'stop' };
+
+export type FromWorker =
+  | { readonly type: 'batch'; readonly id: number; readonly outcomes: JobOutcome[] }
+  | { readonly type: 'failed'; readonly id: number; readonly error: string }
+  | { readonly type: 'paused' }
+  | { readonly type: 'stopped' };
+
+export class SqliteBatchExecutor {
+  readonly #worker: Worker;
+  #nextId = 1;
+  readonly #waiting = new Map<number, { resolve(o: JobOutcome[]): void; reject(e: Error): void }>();
+  /** Callers waiting for the writer to pause, in the order they asked. */
+  readonly #pauses: Array<() => void> = [];
+  #stopped: (() => void) | null = null;
+  /** Set once the thread has died: every batch after fails at once with it. */
+  #dead: Error | null = null;
+
+  constructor(private readonly store: SqliteStore, limits: BatchHandlerLimits) {
+    this.#worker = new Worker(new URL('./sqlite-batch-worker.js', import.meta.url),
+      { workerData: { file: store.file, limits: { autoLockBatchMax: limits.autoLockBatchMax } } });
+    // Referenced only while something waits on it, so an idle writer never keeps a process up.
+    this.#worker.unref();
+    this.#worker.on('message', (m: FromWorker) => this.#receive(m));
+    this.#worker.on('error', (err: Error) => this.#die(err));
+    this.#worker.on('exit', (code) => this.#die(new Error(`the SQLite writer thread exited (${code})`)));
+    store.setWriteGate({ enter: () => this.#pause() });
+  }
+
+  readonly execute: BatchExecutor = (jobs, nowMs) => {
+    if (this.#dead !== null) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#send({ type: 'batch', id, jobs, nowMs });
+    });
+  };
+
+  /** Stops the writer thread once the batches sent have committed. */
+  close(): Promise<void> {
+    this.store.setWriteGate(null);
+    if (this.#dead !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#stopped = resolve;
+      this.#send({ type: 'stop' });
+    });
+  }
+
+  #pause(): Promise<() => void> {
+    if (this.#dead !== null) return Promise.resolve(() => {});
+    return new Promise((resolve) => {
+      this.#pauses.push(() => resolve(() => {
+        if (this.#dead === null) this.#send({ type: 'resume' });
+        this.#settled();
+      }));
+      this.#send({ type: 'pause' });
+    });
+  }
+
+  #send(m: ToWorker): void {
+    this.#worker.ref();
+    this.#worker.postMessage(m);
+  }
+
+  /** Unreferences the thread once nothing waits on it. */
+  #settled(): void {
+    if (this.#waiting.size === 0 && this.#pauses.length === 0) this.#worker.unref();
+  }
+
+  #receive(m: FromWorker): void {
+    if (m.type === 'paused') {
+      this.#pauses.shift()?.();
+      return;
+    }
+    if (m.type === 'stopped') {
+      this.#stopped?.();
+      return;
+    }
+    const w = this.#waiting.get(m.id);
+    this.#waiting.delete(m.id);
+    if (m.type === 'batch') w?.resolve(m.outcomes);
+    else w?.reject(new Error(m.error));
+    this.#settled();
+  }
+
+  #die(err: Error): void {
+    if (this.#dead !== null) return;
+    this.#dead = err;
+    for (const w of this.#waiting.values()) w.reject(err);
+    this.#waiting.clear();
+    for (const resume of this.#pauses.splice(0)) resume();
+    this.#stopped?.();
+  }
+}

@@ -1,0 +1,59 @@
+// The embedded store writes orders in a thread of its own while the event loop's own rare
+// transactions (operators' edits, the audit log) wait for it to pause: neither loses a write,
+// and an idempotent retry is answered by the writer without a second charge.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { ADMIN, harness, YU7_MAX } from './harness.js';
+
+describe('the SQLite writer thread', () => {
+  it('takes orders while the event loop writes its own transactions in between', async () => {
+    const h = await harness();
+    try {
+      const buyers = [];
+      for (let i = 0; i < 40; i++) buyers.push(await h.buyer(i));
+      await h.tick(60);
+      const orders = buyers.map((b, i) => h.order(b.token, `k${i}`, YU7_MAX));
+      const audits = Array.from({ length: 20 }, (_, i) =>
+        h.ld.app.audit('operator', 'note', { n: i }));
+      const edits = Array.from({ length: 5 }, () => h.call('PATCH', '/admin/launches/yu7-2025',
+        { token: ADMIN, body: { per_account_limit: 2 } }));
+      const placed = await Promise.all(orders);
+      await Promise.all(audits);
+      assert.deepEqual((await Promise.all(edits)).map((r) => r.status), [200, 200, 200, 200, 200]);
+      assert.deepEqual(placed.map((r) => r.status), placed.map(() => 201));
+      const log = await h.ld.app.deps.store.auditLog(1000);
+      assert.equal(log.filter((e) => e.action === 'note').length, 20);
+      const stats = await h.call('GET', '/launches/yu7-2025/stats');
+      assert.equal(stats.body.orders.firm, 40);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('answers a retry with the order it took, with no new charge, even once sales are shut',
+    async () => {
+      const h = await harness();
+      try {
+        const b = await h.buyer(1);
+        await h.tick(60);
+        const first = await h.order(b.token, 'once', YU7_MAX);
+        assert.equal(first.status, 201);
+        const charged = h.payments.charges.size;
+        // The operator moves the opening an hour ahead: sales are not open any more.
+        const later = new Date(Date.parse('2025-06-26T15:00:00.000Z')).toISOString();
+        const moved = await h.call('PATCH', '/admin/launches/yu7-2025',
+          { token: ADMIN, body: { opens_at: later } });
+        assert.equal(moved.status, 200);
+        const retry = await h.order(b.token, 'once', YU7_MAX);
+        assert.equal(retry.status, 200);
+        assert.equal(retry.headers['idempotent-replay'], 'true');
+        assert.equal(retry.body.order_id, first.body.order_id);
+        const fresh = await h.order(b.token, 'another', YU7_MAX);
+        assert.equal(fresh.status, 409);
+        assert.equal(fresh.body.error.code, 'sales_not_open');
+        assert.equal(h.payments.charges.size, charged, 'nobody was charged again');
+      } finally {
+        await h.close();
+      }
+    });
+});
