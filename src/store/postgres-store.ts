@@ -447,12 +447,6 @@ export class PostgresStore implements Store {
     return r ? rowToOrder(r) : null;
   }
 
-  async orderByIdempotency(ref: IdempotencyRef): Promise<Order | null> {
-    const [r] = await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
-      + 'AND idempotency_key = $2', [ref.accountId, ref.key]);
-    return r ? rowToOrder(r) : null;
-  }
-
   async ordersOfAccount(accountId: string, limit: number): Promise<Order[]> {
     return (await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
       + 'ORDER BY created_at_ms DESC, order_id DESC LIMIT $2', [accountId, limit]))

@@ -410,11 +410,6 @@ export class SqliteStore implements Store {
       .map(rowToOrder);
   }
 
-  async orderByIdempotency(ref: IdempotencyRef): Promise<Order | null> {
-    const row = this.#r.byIdempotency.get(ref.accountId, ref.key) as OrderRow | undefined;
-    return row ? rowToOrder(row) : null;
-  }
-
   async pendingPayments(limit: number): Promise<PaymentOp[]> {
     return (this.#r.pendingPayments.all(limit) as Array<Record<string, unknown>>).map((r) => ({
       opId: String(r.op_id), kind: 'refund', reference: String(r.reference),
@@ -486,7 +481,6 @@ function prepareReads(db: Db) {
     releasedBefore: db.prepare('SELECT count(*) FROM released_seqs WHERE trim_key = ? AND seq < ?'),
     audit: db.prepare('SELECT * FROM audit_log ORDER BY entry_id DESC LIMIT ?'),
     meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
-    byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
     pendingPayments: db.prepare('SELECT * FROM payment_outbox WHERE sent_at_ms IS NULL '
       + 'ORDER BY created_at_ms, op_id LIMIT ?'),
   };

@@ -197,10 +197,6 @@ export function storeContract(name: string,
         ]));
         assert.deepEqual(found, [mine, theirs]);
         assert.deepEqual(await store.transaction((tx) => tx.ordersByIdempotency([])), []);
-        assert.deepEqual(await store.orderByIdempotency({ accountId: theirs.accountId,
-          key: theirs.idempotencyKey }), theirs);
-        assert.equal(await store.orderByIdempotency({ accountId: theirs.accountId,
-          key: mine.idempotencyKey }), null);
       });
 
       test('active order counts leave out cancelled orders and other launches',

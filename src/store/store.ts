@@ -120,7 +120,6 @@ export interface Store {
   accountByIdNumber(idNumber: string): Promise<Account | null>;
   accountById(accountId: string): Promise<Account | null>;
   order(orderId: string): Promise<Order | null>;
-  orderByIdempotency(ref: IdempotencyRef): Promise<Order | null>;
   ordersOfAccount(accountId: string, limit: number): Promise<Order[]>;
   /** A page of a launch's orders in queue order, for auditors and operators. */
   ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]>;
