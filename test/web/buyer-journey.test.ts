@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
   idNumber,
-  launchBrowser,
   phoneContext,
   phoneNumber,
   screenshots,
-  startServer,
+  startServerAndBrowser,
   unlabelledControls,
   type Server,
 } from './web-harness.js';
@@ -24,10 +23,7 @@ let token = '';
 
 before(async () => {
   // The demonstration launch opens 25 s after start: long enough to register and see the countdown.
-  [server, browser] = await Promise.all([
-    startServer({ LAUNCHDAY_DEMO_DELAY_SECONDS: '25' }),
-    launchBrowser(),
-  ]);
+  [server, browser] = await startServerAndBrowser({ LAUNCHDAY_DEMO_DELAY_SECONDS: '25' });
   page = await (await phoneContext(browser, 'en')).newPage();
 });
 

@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import {
   apiBuyer,
-  launchBrowser,
   phoneContext,
   screenshots,
-  startServer,
+  startServerAndBrowser,
   type Server,
 } from './web-harness.js';
 
@@ -20,7 +19,7 @@ let page: Page;
 let buyer: { token: string; phone: string };
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await startServerAndBrowser();
   buyer = await apiBuyer(server, 21);
   page = await (await phoneContext(browser, 'zh')).newPage();
 });

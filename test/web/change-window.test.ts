@@ -10,11 +10,10 @@ import {
   apiBuyer,
   idNumber,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   phoneContext,
   screenshots,
   signInPage,
-  startServer,
+  startServerAndBrowser,
   unlabelledControls,
   type Server,
 } from './web-harness.js';
@@ -27,7 +26,7 @@ let buyer: { token: string; phone: string };
 let orderId = '';
 
 before(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  [server, browser] = await startServerAndBrowser();
   buyer = await apiBuyer(server, 41);
   const su7 = (await server.api('GET', '/launches/su7-2024')).body;
   const placed = await server.api(

@@ -8,11 +8,10 @@ import type { Browser, Page } from 'playwright-core';
 import {
   ADMIN_TOKEN,
   apiBuyer,
-  launchBrowser,
   phoneContext,
   screenshots,
   signInPage,
-  startServer,
+  startServerAndBrowser,
   type Server,
 } from './web-harness.js';
 
@@ -21,13 +20,10 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  [server, browser] = await Promise.all([
-    startServer({
+  [server, browser] = await startServerAndBrowser({
       LAUNCHDAY_CLOCK: 'simulated',
       LAUNCHDAY_CLOCK_START: '2025-06-26T14:05:00.000Z',
-    }),
-    launchBrowser(),
-  ]);
+    });
   page = await (await phoneContext(browser, 'zh')).newPage();
 });
 

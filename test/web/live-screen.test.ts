@@ -7,9 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import {
   apiBuyer,
   DESKTOP_VIEWPORT,
-  launchBrowser,
   screenshots,
-  startServer,
+  startServerAndBrowser,
   unlabelledControls,
   type Server,
 } from './web-harness.js';
@@ -20,10 +19,7 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  [server, browser] = await Promise.all([
-    startServer({ LAUNCHDAY_DEMO_DELAY_SECONDS: '2' }),
-    launchBrowser(),
-  ]);
+  [server, browser] = await startServerAndBrowser({ LAUNCHDAY_DEMO_DELAY_SECONDS: '2' });
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   await context.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
   page = await context.newPage();

@@ -3,7 +3,7 @@
 // own data directory, a real Chromium, and small helpers that talk to the API the way a second
 // client (another buyer, the operator) would. Nothing here imitates the server.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,6 +14,7 @@ export const SCREENSHOT_DIR = 'artifacts/screenshots';
 export const PHONE_VIEWPORT = { width: 390, height: 844 };
 export const DESKTOP_VIEWPORT = { width: 1280, height: 800 };
 const START_TIMEOUT_MS = 20000;
+const CHROMIUM = '/usr/bin/chromium';
 
 export interface Server {
   url: string;
@@ -99,9 +100,29 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   };
 }
 
+/**
+ * Starts a server and Debian's Chromium together. If either fails, the other is stopped before
+ * the error is thrown: a server left running would keep the test process alive for ever.
+ */
+export async function startServerAndBrowser(env: Record<string, string> = {}):
+  Promise<[Server, Browser]> {
+  const [server, browser] = await Promise.allSettled([startServer(env), launchBrowser()]);
+  if (server.status === 'fulfilled' && browser.status === 'fulfilled') {
+    return [server.value, browser.value];
+  }
+  if (server.status === 'fulfilled') await server.value.stop();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw server.status === 'rejected' ? server.reason
+    : (browser as PromiseRejectedResult).reason;
+}
+
 export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package `
+      + '(apt-get install -y chromium; .ci/run does it)');
+  }
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: [
       '--headless',
       '--no-sandbox',
