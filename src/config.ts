@@ -9,6 +9,8 @@ export interface Limits {
   readonly importBodyBytesMax: number;
   /** Commands written in one group-commit transaction. */
   readonly batchCommandsMax: number;
+  /** Commands waiting that send a batch before the event loop's turn ends. */
+  readonly batchEarlyCommands: number;
   /** Group-commit batches under way at once (writing, or waiting for their flush). */
   readonly batchesInFlightMax: number;
   /** Commands waiting for a commit before new ones are answered 503. */
@@ -47,6 +49,8 @@ export interface Config {
   readonly demoLaunch: boolean;
   readonly demoDelaySeconds: number;
   readonly webDir: string;
+  /** Reads the API's requests off the socket itself (http-lane.ts); off: node:http reads all. */
+  readonly httpLane: boolean;
   readonly limits: Limits;
 }
 
@@ -54,7 +58,8 @@ export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
   importBodyBytesMax: 2 * 1024 * 1024,
   batchCommandsMax: 2_000,
-  batchesInFlightMax: 2,
+  batchEarlyCommands: 128,
+  batchesInFlightMax: 4,
   pendingCommandsMax: 20_000,
   queueDelayMaxMs: 100,
   retryAfterSeconds: 1,
@@ -74,6 +79,7 @@ export const defaultLimits: Limits = Object.freeze({
 export function checkLimits(l: Limits): void {
   for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
   assert.ok(l.pendingCommandsMax >= l.batchCommandsMax, 'pending holds at least one batch');
+  assert.ok(l.batchEarlyCommands <= l.batchCommandsMax, 'an early batch fits in one batch');
   assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
 }
@@ -104,13 +110,18 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: r
 function limitsFrom(env: NodeJS.ProcessEnv): Limits {
   const pendingCommandsMax = int(env, 'LAUNCHDAY_PENDING_COMMANDS_MAX',
     defaultLimits.pendingCommandsMax, 1, 10_000_000);
+  const batchCommandsMax = Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
+    defaultLimits.batchCommandsMax, 1, 100_000));
   return {
     ...defaultLimits,
     pendingCommandsMax,
     queueDelayMaxMs: int(env, 'LAUNCHDAY_QUEUE_DELAY_MAX_MS', defaultLimits.queueDelayMaxMs, 1,
       60_000),
-    batchCommandsMax: Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
-      defaultLimits.batchCommandsMax, 1, 100_000)),
+    batchCommandsMax,
+    batchEarlyCommands: Math.min(batchCommandsMax, int(env, 'LAUNCHDAY_BATCH_EARLY_COMMANDS',
+      defaultLimits.batchEarlyCommands, 1, 100_000)),
+    batchesInFlightMax: int(env, 'LAUNCHDAY_BATCHES_IN_FLIGHT_MAX',
+      defaultLimits.batchesInFlightMax, 1, 64),
     // An import is queued whole, so it can never be larger than the queue.
     importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
   };
@@ -151,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
     webDir: env.LAUNCHDAY_WEB_DIR || 'web',
+    httpLane: oneOf(env, 'LAUNCHDAY_HTTP_LANE', ['on', 'off'] as const, 'on') === 'on',
     limits: limitsFrom(env),
     ...overrides,
   };

@@ -1,11 +1,12 @@
 // The server shell: opens the store, seeds it, builds the app, listens, runs the timers, and
 // shuts down in order. Everything it wires is a plain object built from the configuration.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
 import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './domain/catalogue.js';
 import type { Config } from './config.js';
 import { httpApp } from './app/http-app.js';
+import { defaultLaneLimits, HttpLane, type LaneApi } from './app/http-lane.js';
 import { newId } from './app/ids.js';
 import { Launchday } from './app/launchday.js';
 import { LiveHub } from './app/live-hub.js';
@@ -76,6 +77,8 @@ export interface LaunchdayInstance {
   readonly app: Launchday;
   /** The request listener: give it to a node:http server, or to `inject` in tests. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The same API for the lane, which reads requests off the socket itself (http-lane.ts). */
+  readonly api: LaneApi;
   readonly live: LiveHub;
   readonly adminToken: string;
   readonly adminTokenGenerated: boolean;
@@ -113,10 +116,12 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
     setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
   ];
+  const web = httpApp({ app, live, files: new StaticFiles(config.webDir), log });
   return {
     app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,
     payments,
-    handler: httpApp({ app, live, files: new StaticFiles(config.webDir), log }),
+    handler: web.listener,
+    api: web,
     async close() {
       for (const t of timers) clearInterval(t);
       if (payments instanceof SandboxPaymentProvider) payments.close();
@@ -127,13 +132,29 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   };
 }
 
+/**
+ * Puts the lane in front of node:http: each new connection is the lane's until it meets a
+ * request only node:http serves, when node:http's own connection listener takes it over.
+ */
+function takeConnections(server: Server, api: LaneApi): HttpLane {
+  const listeners = server.listeners('connection');
+  if (listeners.length !== 1) throw new Error('node:http has an unexpected connection listener');
+  const nodeConnection = listeners[0] as (socket: Socket) => void;
+  server.removeListener('connection', nodeConnection);
+  const lane = new HttpLane(api, (socket) => nodeConnection.call(server, socket));
+  server.on('connection', (socket: Socket) => lane.accept(socket));
+  return lane;
+}
+
 /** Builds launchday and serves it on the configured host and port. */
 export async function startServer(config: Config, parts: ServerParts = {}):
   Promise<RunningServer> {
   const ld = await createLaunchday(config, parts);
-  const server: Server = createServer({ keepAliveTimeout: 65_000, requestTimeout: 30_000 },
+  const server: Server = createServer({ keepAliveTimeout: defaultLaneLimits.keepAliveMs,
+    requestTimeout: defaultLaneLimits.requestMs },
     ld.handler);
-  server.maxHeadersCount = 64;
+  server.maxHeadersCount = defaultLaneLimits.headersMax;
+  const lane = config.httpLane ? takeConnections(server, ld.api) : null;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -155,6 +176,7 @@ export async function startServer(config: Config, parts: ServerParts = {}):
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        lane?.close();
       });
       await ld.close();
     },

@@ -57,7 +57,7 @@ export const buyerRoutes: Route[] = [
   { method: 'POST', path: '/payments/notifications', access: 'public', handler: async (ctx) => {
     const text = await ctx.text();
     if (!text.ok) return text;
-    const signature = ctx.req.headers[SIGNATURE_HEADER];
+    const signature = ctx.headers[SIGNATURE_HEADER];
     const r = await ctx.app.receivePaymentNotification(text.value,
       typeof signature === 'string' ? signature : undefined);
     return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate }) : r;
@@ -91,7 +91,7 @@ export const buyerRoutes: Route[] = [
     return s.ok ? reply(200, s.value) : s;
   } },
   { method: 'POST', path: '/orders', access: 'buyer', handler: async (ctx) => {
-    const key = ctx.req.headers['idempotency-key'];
+    const key = ctx.headers['idempotency-key'];
     if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
       return refuse('idempotency_key_missing');
     }

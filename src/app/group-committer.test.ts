@@ -6,12 +6,36 @@ import { describe, it } from 'node:test';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { SimulatedClock } from '../domain/clock.js';
 import {
-  GroupCommitter, localExecutor, Overloaded, type BatchHandler,
+  GroupCommitter, localExecutor, Overloaded, type BatchExecutor, type BatchHandler,
 } from './group-committer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('group commit', () => {
+  it('sends a batch before the turn ends once enough wait, within the batches allowed in flight',
+    async () => {
+      const sizes: number[] = [];
+      let running = 0;
+      let mostRunning = 0;
+      const execute: BatchExecutor = async (jobs) => {
+        sizes.push(jobs.length);
+        mostRunning = Math.max(mostRunning, ++running);
+        await sleep(5);
+        running--;
+        return jobs.map((j) => ({ done: true, value: j.payload }));
+      };
+      const committer = new GroupCommitter<{ echo: BatchHandler<number, number> }>(execute,
+        new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 2,
+          batchesInFlightMax: 2, pendingCommandsMax: 1000, queueDelayMaxMs: 1000 });
+      const xs = [1, 2, 3, 4, 5, 6, 7];
+      // All submitted in one turn: two batches go at once, the rest wait for a free slot.
+      const started = xs.map((x) => committer.submit('echo', x));
+      assert.deepEqual(sizes, [2, 2]);
+      assert.deepEqual(await Promise.all(started), xs);
+      assert.deepEqual(sizes, [2, 2, 3]);
+      assert.equal(mostRunning, 2);
+    });
+
   it('shares a transaction, retries a failed batch one by one, and sheds load by queue age',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'launchday-committer-'));
@@ -32,8 +56,8 @@ describe('group commit', () => {
         };
         const clock = new SimulatedClock(1_000);
         const committer = new GroupCommitter(localExecutor(store, { echo, slow }), clock,
-          { batchCommandsMax: 100, batchesInFlightMax: 1, pendingCommandsMax: 1000,
-            queueDelayMaxMs: 20 });
+          { batchCommandsMax: 100, batchEarlyCommands: 100, batchesInFlightMax: 1,
+            pendingCommandsMax: 1000, queueDelayMaxMs: 20 });
         // Submitted in one turn of the event loop: one transaction.
         assert.deepEqual(await Promise.all([1, 2, 3].map((x) => committer.submit('echo', x))),
           [2, 4, 6]);

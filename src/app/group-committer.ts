@@ -90,6 +90,12 @@ export interface GroupCommitterLimits {
   /** Commands in one transaction at most. */
   readonly batchCommandsMax: number;
   /**
+   * A batch normally goes when the event loop's turn ends, so that every request already read
+   * joins it. When this many are waiting it goes at once: in a stampede a turn reads hundreds of
+   * requests, and the writer would sit idle while the event loop parses them all.
+   */
+  readonly batchEarlyCommands: number;
+  /**
    * Batches under way at once. The next batch may be written while the one before is still
    * being flushed to disk (SQLite) or committed on another connection (PostgreSQL).
    */
@@ -153,13 +159,20 @@ export class GroupCommitter<H extends HandlerMap> {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  // setImmediate lets every request already readable on a socket join the batch first.
+  // setImmediate lets every request already readable on a socket join the batch first, unless
+  // enough are waiting to keep the writer busy meanwhile.
   #schedule(): void {
-    if (this.#inFlight >= this.limits.batchesInFlightMax || this.#scheduled) return;
+    if (this.#inFlight >= this.limits.batchesInFlightMax) return;
+    if (this.#pending.length >= this.limits.batchEarlyCommands) {
+      void this.#runBatch();
+      return;
+    }
+    if (this.#scheduled) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
-      void this.#runBatch();
+      // An early batch may have taken the last slot since; its end schedules the next.
+      if (this.#inFlight < this.limits.batchesInFlightMax) void this.#runBatch();
     });
   }
 

@@ -1,14 +1,16 @@
 // The HTTP shell: routing, authentication and the mapping of results to replies. It decides
 // nothing itself; the rules live in domain/ and the use cases in launchday.ts.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { SimulatedClock } from '../domain/clock.js';
-import { refuse, type Refusal } from '../domain/outcomes.js';
+import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import { adminRoutes } from './admin-routes.js';
 import { buyerRoutes } from './buyer-routes.js';
-import { field, readJson, readText, sendJson, sendRefusal } from './http-io.js';
+import {
+  field, parseJsonBody, readText, refusalReply, sendJson, sendRefusal,
+} from './http-io.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
-import { reply, type Access, type Ctx, type Route } from './route.js';
+import { reply, type Access, type Ctx, type Reply, type Route } from './route.js';
 import type { StaticFiles } from './static-files.js';
 import { iso, isoNow } from './views.js';
 
@@ -39,11 +41,41 @@ export interface HttpAppDeps {
   readonly log: (line: string) => void;
 }
 
-/** Builds the request listener. Only the entry point binds it to a port. */
-export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+/** An API request as the lane (http-lane.ts) read it: the body comes separately, whole. */
+export interface ApiRequest {
+  readonly method: string;
+  /** The request target as sent: path and query. */
+  readonly url: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** A JSON reply, serialised: what the lane writes after its own status line. */
+export interface JsonReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface HttpApp {
+  /** node:http's request listener: pages, live streams, and any API request. */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * The body limit of an API request the lane may answer itself, or null when node:http must
+   * (a page, a stream, or no API path at all).
+   */
+  laneBodyLimit(method: string, url: string): number | null;
+  /** Answers an API request whose body has been read whole. */
+  answer(request: ApiRequest, body: string): Promise<JsonReply>;
+}
+
+type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
+
+/** Builds the request listener and the lane's entry. Only the entry point binds them to a port. */
+export function httpApp(deps: HttpAppDeps): HttpApp {
   const { app, live, files } = deps;
   const liveRoute: Route = { method: 'GET', path: '/launches/:launch_id/live', access: 'public',
-    handler: async (ctx) => {
+    stream: true, handler: async (ctx) => {
+      if (ctx.res === null) throw new Error('a live stream is served by node:http only');
       if (!(await app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
       if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
       return null;
@@ -57,6 +89,48 @@ export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerRe
     if (!r.path.includes(':')) exact.set(`${r.method} ${r.parts.join('/')}`, r);
   }
 
+  /** The route for an API path (`raw` starts with the prefix), or why there is none. */
+  function find(method: string, raw: string): Found {
+    const query = raw.indexOf('?');
+    const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
+      .filter(Boolean);
+    const found = exact.get(`${method} ${path.join('/')}`);
+    if (found) return { route: found, params: {} };
+    let allowed = false;
+    for (const route of routes) {
+      const params = match(route.parts, path);
+      if (!params) continue;
+      if (route.method !== method) { allowed = true; continue; }
+      return { route, params };
+    }
+    return refuse(allowed ? 'method_not_allowed' : 'route_not_found');
+  }
+
+  const bodyLimit = (route: Route): number => (route.bodyLimit === 'import'
+    ? app.deps.limits.importBodyBytesMax : app.deps.limits.bodyBytesMax);
+
+  /** Runs a route: who calls, whether they may, then its handler. */
+  async function respond(found: Found, headers: IncomingHttpHeaders, raw: string,
+    res: ServerResponse | null, text: (limit: number) => Promise<Result<string>>):
+    Promise<Reply | null> {
+    if ('ok' in found) return found;
+    const { route, params } = found;
+    const caller = await identify(headers.authorization);
+    const denied = checkAccess(route.access, caller);
+    if (denied) return denied;
+    const limit = bodyLimit(route);
+    let url: URL | null = null;
+    const ctx: Ctx = { headers, res, params, caller, app,
+      // Parsed only by the routes that read the query.
+      get url() { return (url ??= new URL(raw, 'http://launchday.local')); },
+      text: () => text(limit),
+      body: async () => {
+        const t = await text(limit);
+        return t.ok ? parseJsonBody(headers['content-type'], t.value) : t;
+      } };
+    return route.handler(ctx);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('x-server-time', isoNow(app.clock.nowMs()));
     const raw = req.url ?? '/';
@@ -66,52 +140,58 @@ export function httpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerRe
       if (page && await files.serve(req, res, url.pathname)) return;
       return sendRefusal(res, refuse('route_not_found'), retryAfter);
     }
-    const query = raw.indexOf('?');
-    const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
-      .filter(Boolean);
-    const found = exact.get(`${req.method} ${path.join('/')}`);
-    if (found) return run(found, {}, req, res, raw);
-    let allowed = false;
-    for (const route of routes) {
-      const params = match(route.parts, path);
-      if (!params) continue;
-      if (route.method !== req.method) { allowed = true; continue; }
-      return run(route, params, req, res, raw);
-    }
-    sendRefusal(res, refuse(allowed ? 'method_not_allowed' : 'route_not_found'), retryAfter);
-  }
-
-  async function run(route: CompiledRoute, params: Record<string, string>, req: IncomingMessage,
-    res: ServerResponse, raw: string): Promise<void> {
-    const caller = await identify(req);
-    const denied = checkAccess(route.access, caller);
-    if (denied) return sendRefusal(res, denied, retryAfter);
-    const limit = route.bodyLimit === 'import' ? app.deps.limits.importBodyBytesMax
-      : app.deps.limits.bodyBytesMax;
-    let url: URL | null = null;
-    const ctx: Ctx = { req, res, params, caller, app,
-      // Parsed only by the routes that read the query.
-      get url() { return (url ??= new URL(raw, 'http://launchday.local')); },
-      body: () => readJson(req, limit), text: () => readText(req, limit) };
-    const out = await route.handler(ctx);
+    const out = await respond(find(req.method ?? '', raw), req.headers, raw, res,
+      (limit) => readText(req, limit));
     if (out === null) return;
     if ('ok' in out) return sendRefusal(res, out, retryAfter);
     return sendJson(res, out.status, out.body, out.headers);
   }
 
-  async function identify(req: IncomingMessage): Promise<Caller | null> {
-    const h = req.headers.authorization;
-    if (!h || !h.startsWith('Bearer ') || h.length > 256) return null;
-    return app.authenticate(h.slice(7).trim());
+  async function identify(authorization: string | undefined): Promise<Caller | null> {
+    if (!authorization || !authorization.startsWith('Bearer ') || authorization.length > 256) {
+      return null;
+    }
+    return app.authenticate(authorization.slice(7).trim());
   }
 
-  return (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      const detail = (err as Error)?.stack ?? String(err);
-      deps.log(`internal error on ${req.method} ${req.url}: ${detail}`);
-      if (!res.headersSent) sendRefusal(res, refuse('internal_error'), retryAfter);
-      else res.end();
-    });
+  const serialise = (status: number, body: unknown, headers: Record<string, string> = {},
+    atMs: number): JsonReply =>
+    ({ status, body: JSON.stringify(body), headers: { 'x-server-time': isoNow(atMs), ...headers } });
+
+  return {
+    listener: (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        const detail = (err as Error)?.stack ?? String(err);
+        deps.log(`internal error on ${req.method} ${req.url}: ${detail}`);
+        if (!res.headersSent) sendRefusal(res, refuse('internal_error'), retryAfter);
+        else res.end();
+      });
+    },
+    laneBodyLimit(method, url) {
+      if (!url.startsWith(API_PREFIX)) return null;
+      const found = find(method, url);
+      if ('ok' in found) return app.deps.limits.bodyBytesMax;
+      return found.route.stream === true ? null : bodyLimit(found.route);
+    },
+    async answer(request, body) {
+      const atMs = app.clock.nowMs();
+      try {
+        const out = await respond(find(request.method, request.url), request.headers,
+          request.url, null, async (limit) => (Buffer.byteLength(body) > limit
+            ? refuse('body_too_large', `The body may be at most ${limit} bytes.`) : ok(body)));
+        if (out === null) throw new Error('a route answered nothing off node:http');
+        if ('ok' in out) {
+          const r = refusalReply(out, retryAfter);
+          return serialise(r.status, r.body, r.headers, atMs);
+        }
+        return serialise(out.status, out.body, out.headers, atMs);
+      } catch (err) {
+        deps.log(`internal error on ${request.method} ${request.url}: ${
+          (err as Error)?.stack ?? String(err)}`);
+        const r = refusalReply(refuse('internal_error'), retryAfter);
+        return serialise(r.status, r.body, r.headers, atMs);
+      }
+    },
   };
 }
 

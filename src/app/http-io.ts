@@ -18,21 +18,27 @@ export function sendJson(res: ServerResponse, status: number, body: unknown,
   res.end(text);
 }
 
-export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: number): void {
+/** A refusal as a reply: its status, the error body, and Retry-After when it is for load. */
+export function refusalReply(r: Refusal, retryAfterSeconds: number):
+  { status: number; body: unknown; headers: Record<string, string> } {
   const spec = outcomes[r.code];
   const headers: Record<string, string> = {};
   if (spec.status === 503) headers['retry-after'] = String(retryAfterSeconds);
-  sendJson(res, spec.status, { error: { code: r.code, message: r.message } }, headers);
+  return { status: spec.status, body: { error: { code: r.code, message: r.message } }, headers };
 }
 
-/** Reads a JSON object body of at most `maxBytes`; an absent body reads as `{}`. */
-export async function readJson(req: IncomingMessage, maxBytes: number): Promise<Result<Json>> {
-  const text = await readText(req, maxBytes);
-  if (!text.ok) return text;
-  if (text.value === '') return ok({});
-  const type = String(req.headers['content-type'] ?? 'application/json');
-  if (!type.startsWith('application/json')) return refuse('unsupported_media_type');
-  return parseObject(text.value);
+export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: number): void {
+  const out = refusalReply(r, retryAfterSeconds);
+  sendJson(res, out.status, out.body, out.headers);
+}
+
+/** A request body read whole as a JSON object; an absent body reads as `{}`. */
+export function parseJsonBody(contentType: string | undefined, text: string): Result<Json> {
+  if (text === '') return ok({});
+  if (!(contentType ?? 'application/json').startsWith('application/json')) {
+    return refuse('unsupported_media_type');
+  }
+  return parseObject(text);
 }
 
 export function parseObject(text: string): Result<Json> {

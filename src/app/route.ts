@@ -1,5 +1,5 @@
 // What a route is, and the small helpers every route file shares.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Order } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { Json } from './http-io.js';
@@ -8,8 +8,9 @@ import type { Caller, Launchday } from './launchday.js';
 import { orderView } from './views.js';
 
 export interface Ctx {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly headers: IncomingHttpHeaders;
+  /** The reply stream, for a route that writes its own reply; null when served by the lane. */
+  readonly res: ServerResponse | null;
   readonly url: URL;
   readonly params: Readonly<Record<string, string>>;
   readonly caller: Caller | null;
@@ -31,6 +32,8 @@ export interface Route {
   readonly handler: Handler;
   /** A larger body than the default, for the few routes that need one. */
   readonly bodyLimit?: 'import';
+  /** Writes its own reply as a stream (node:http only). */
+  readonly stream?: true;
 }
 
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>

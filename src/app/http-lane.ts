@@ -1,0 +1,254 @@
+// The lane: launchday's own HTTP/1.1 reader and writer for the JSON API, in front of node:http.
+//
+// In a stampede almost every request is a small JSON POST on a kept-alive connection. node:http
+// spends about as much of the event loop on its streams and objects per request as on the
+// request itself; the lane reads such requests straight off the socket and writes each reply
+// in one piece. It takes only what it fully understands: an HTTP/1.1 request for an API route
+// with a Content-Length body, well-formed headers and no surprises. At the first request it
+// does not take (a page, a live stream, chunked bodies, Expect, HTTP/1.0, a malformed or
+// over-long head) it hands the connection, with every byte not yet answered, to node:http for
+// good, which answers it, or refuses it, as it always did. The routes, and so the replies, are
+// the same whichever side reads a request (http-app.ts).
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ApiRequest, JsonReply } from './http-app.js';
+
+export interface LaneApi {
+  /** The body limit of a request the lane may answer, or null when node:http must. */
+  laneBodyLimit(method: string, url: string): number | null;
+  answer(request: ApiRequest, body: string): Promise<JsonReply>;
+}
+
+export interface LaneLimits {
+  /** Longest request head (request line and headers), as node:http's own limit. */
+  readonly headBytesMax: number;
+  /** Most headers in one request. */
+  readonly headersMax: number;
+  /** An idle kept-alive connection is closed after this long, as node:http's keepAliveTimeout. */
+  readonly keepAliveMs: number;
+  /** A request not received whole within this long is answered 408, as node:http's. */
+  readonly requestMs: number;
+}
+
+export const defaultLaneLimits: LaneLimits = Object.freeze({
+  headBytesMax: 16 * 1024, headersMax: 64, keepAliveMs: 65_000, requestMs: 30_000,
+});
+
+/** What the start of a connection's unread bytes holds. */
+export type Head =
+  | { readonly kind: 'incomplete' }
+  /** Not for the lane: node:http reads it, and says what is wrong with it if anything is. */
+  | { readonly kind: 'other' }
+  | { readonly kind: 'request'; readonly method: string; readonly url: string;
+      readonly headers: Readonly<Record<string, string>>; readonly headBytes: number;
+      readonly bodyBytes: number; readonly close: boolean };
+
+const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE) (\/[!-~]*) HTTP\/1\.1$/;
+// A token name, a colon, and a value of visible characters, spaces and tabs (RFC 9110 5.5).
+const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([\t\x20-\x7e\x80-\xff]*?)[ \t]*$/;
+const DIGITS = /^[0-9]{1,10}$/;
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/**
+ * Reads the request at the start of `buf`, if it is one the lane takes. Anything it is not
+ * sure of is 'other', never an error: node:http then reads the same bytes.
+ */
+export function parseHead(buf: Buffer, limits: LaneLimits,
+  bodyLimit: (method: string, url: string) => number | null): Head {
+  const end = buf.indexOf(CRLFCRLF);
+  if (end < 0) return buf.length >= limits.headBytesMax ? { kind: 'other' } : { kind: 'incomplete' };
+  if (end + 4 > limits.headBytesMax) return { kind: 'other' };
+  const lines = buf.toString('latin1', 0, end).split('\r\n');
+  const start = REQUEST_LINE.exec(lines[0]!);
+  if (start === null || lines.length - 1 > limits.headersMax) return { kind: 'other' };
+  const headers: Record<string, string> = {};
+  for (let i = 1; i < lines.length; i++) {
+    const h = HEADER_LINE.exec(lines[i]!);
+    if (h === null) return { kind: 'other' };
+    const name = h[1]!.toLowerCase();
+    // Repeated headers have merging rules of their own: node:http applies them.
+    if (name in headers) return { kind: 'other' };
+    headers[name] = h[2]!;
+  }
+  if (headers.host === undefined || headers['transfer-encoding'] !== undefined
+    || headers.expect !== undefined || headers.upgrade !== undefined) {
+    return { kind: 'other' };
+  }
+  const connection = headers.connection?.toLowerCase();
+  if (connection !== undefined && connection !== 'keep-alive' && connection !== 'close') {
+    return { kind: 'other' };
+  }
+  const length = headers['content-length'] ?? '0';
+  if (!DIGITS.test(length)) return { kind: 'other' };
+  const method = start[1]!;
+  const url = start[2]!;
+  const limit = bodyLimit(method, url);
+  const bodyBytes = Number(length);
+  if (limit === null || bodyBytes > limit) return { kind: 'other' };
+  return { kind: 'request', method, url, headers, headBytes: end + 4, bodyBytes,
+    close: connection === 'close' };
+}
+
+let dateSecond = -1;
+let dateText = '';
+/** The Date header's value, formatted once a second as node:http does. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+/** A JSON reply in one piece: status line, the same headers node:http would send, body. */
+export function renderReply(reply: JsonReply, close: boolean, keepAliveSeconds: number): string {
+  let head = `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}\r\n`;
+  const time = reply.headers['x-server-time'];
+  if (time !== undefined) head += `x-server-time: ${time}\r\n`;
+  head += 'content-type: application/json; charset=utf-8\r\n'
+    + `content-length: ${Buffer.byteLength(reply.body)}\r\ncache-control: no-store\r\n`;
+  for (const name in reply.headers) {
+    if (name !== 'x-server-time') head += `${name}: ${reply.headers[name]}\r\n`;
+  }
+  head += `Date: ${httpDate()}\r\n`;
+  head += close ? 'Connection: close\r\n'
+    : `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n`;
+  return `${head}\r\n${reply.body}`;
+}
+
+export class HttpLane {
+  readonly #open = new Set<LaneConnection>();
+  #closing = false;
+  /** Requests the lane answered, and connections it gave to node:http. */
+  answered = 0;
+  handedOver = 0;
+
+  /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
+  constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
+    readonly limits: LaneLimits = defaultLaneLimits) {}
+
+  accept(socket: Socket): void {
+    if (this.#closing) {
+      socket.destroy();
+      return;
+    }
+    this.#open.add(new LaneConnection(this, socket));
+  }
+
+  /** Stops taking connections; idle ones close now, busy ones once their reply is written. */
+  close(): void {
+    this.#closing = true;
+    for (const c of this.#open) c.closeWhenIdle();
+  }
+
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  forget(c: LaneConnection): void {
+    this.#open.delete(c);
+  }
+}
+
+class LaneConnection {
+  /** Bytes received and not yet answered. */
+  #buf: Buffer | null = null;
+  #busy = false;
+  #gone = false;
+
+  constructor(readonly lane: HttpLane, readonly socket: Socket) {
+    socket.on('data', this.#onData);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+    socket.setTimeout(lane.limits.keepAliveMs, this.#onTimeout);
+  }
+
+  closeWhenIdle(): void {
+    if (!this.#busy && !this.#gone) this.socket.end();
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk]);
+    if (!this.#busy) {
+      this.#next();
+      return;
+    }
+    // A client far ahead of its replies waits until it has read them.
+    if (this.#buf.length > this.lane.limits.headBytesMax * 4) this.socket.pause();
+  };
+
+  readonly #onError = (): void => {
+    this.socket.destroy();
+  };
+
+  readonly #onClose = (): void => {
+    this.#gone = true;
+    this.lane.forget(this);
+  };
+
+  readonly #onTimeout = (): void => {
+    if (this.#busy) return;
+    if (this.#buf !== null) {
+      this.socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    } else {
+      this.socket.destroy();
+    }
+  };
+
+  /** Answers the next request if it has arrived whole, or hands the connection over. */
+  #next(): void {
+    if (this.#buf === null || this.#gone) return;
+    const head = parseHead(this.#buf, this.lane.limits,
+      (method, url) => this.lane.api.laneBodyLimit(method, url));
+    if (head.kind === 'other') return this.#handOver();
+    const total = head.kind === 'request' ? head.headBytes + head.bodyBytes : Infinity;
+    if (this.#buf.length < total) {
+      this.socket.setTimeout(this.lane.limits.requestMs);
+      return;
+    }
+    if (head.kind !== 'request') return;
+    const body = this.#buf.toString('utf8', head.headBytes, total);
+    this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
+    this.#busy = true;
+    this.socket.setTimeout(0);
+    this.lane.api.answer({ method: head.method, url: head.url, headers: head.headers }, body)
+      .then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
+  }
+
+  #reply(reply: JsonReply, close: boolean): void {
+    this.#busy = false;
+    this.lane.answered++;
+    if (this.#gone) return;
+    const last = close || this.lane.closing;
+    this.socket.write(renderReply(reply, last,
+      Math.round(this.lane.limits.keepAliveMs / 1000)), 'utf8');
+    if (last) {
+      this.socket.end();
+      this.#gone = true;
+      return;
+    }
+    this.socket.setTimeout(this.lane.limits.keepAliveMs);
+    if (this.socket.isPaused()) this.socket.resume();
+    this.#next();
+  }
+
+  /** Gives the connection to node:http with the bytes not yet answered, for good. */
+  #handOver(): void {
+    const { socket } = this;
+    this.#gone = true;
+    this.lane.forget(this);
+    this.lane.handedOver++;
+    socket.removeListener('data', this.#onData);
+    socket.removeListener('error', this.#onError);
+    socket.removeListener('close', this.#onClose);
+    socket.setTimeout(0);
+    socket.removeListener('timeout', this.#onTimeout);
+    socket.pause();
+    if (this.#buf !== null) socket.unshift(this.#buf);
+    this.#buf = null;
+    this.lane.handOver(socket);
+    socket.resume();
+  }
+}

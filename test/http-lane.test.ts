@@ -1,0 +1,327 @@
+// The lane (src/app/http-lane.ts) against node:http: the same requests get the same replies
+// whichever side reads them; the lane takes only what it understands and gives the rest, with
+// every unread byte, to node:http; it keeps replies in order however the bytes arrive.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { loadConfig } from '../src/config.js';
+import { syntheticIdentity } from '../src/domain/identity.js';
+import {
+  defaultLaneLimits, HttpLane, parseHead, type LaneApi, type LaneLimits,
+} from '../src/app/http-lane.js';
+import { startServer, type RunningServer } from '../src/server.js';
+import { ADMIN } from './harness.js';
+
+interface RawReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A client that writes raw bytes and reads HTTP/1.1 replies with a Content-Length. */
+class RawClient {
+  readonly socket: Socket;
+  #buf = Buffer.alloc(0);
+  #waiting: Array<() => void> = [];
+  closed = false;
+
+  constructor(port: number) {
+    this.socket = connect(port, '127.0.0.1');
+    this.socket.on('data', (c: Buffer) => {
+      this.#buf = Buffer.concat([this.#buf, c]);
+      for (const w of this.#waiting.splice(0)) w();
+    });
+    this.socket.on('close', () => {
+      this.closed = true;
+      for (const w of this.#waiting.splice(0)) w();
+    });
+  }
+
+  send(text: string): void {
+    this.socket.write(text);
+  }
+
+  async reply(): Promise<RawReply> {
+    for (;;) {
+      const end = this.#buf.indexOf('\r\n\r\n');
+      if (end >= 0) {
+        const lines = this.#buf.toString('latin1', 0, end).split('\r\n');
+        const headers: Record<string, string> = {};
+        for (const l of lines.slice(1)) {
+          const at = l.indexOf(':');
+          headers[l.slice(0, at).toLowerCase()] = l.slice(at + 1).trim();
+        }
+        const length = Number(headers['content-length'] ?? 0);
+        if (this.#buf.length >= end + 4 + length) {
+          const body = this.#buf.toString('utf8', end + 4, end + 4 + length);
+          this.#buf = this.#buf.subarray(end + 4 + length);
+          return { status: Number(lines[0]!.split(' ')[1]), headers, body };
+        }
+      }
+      if (this.closed) throw new Error(`connection closed; unread: ${this.#buf.toString()}`);
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+function request(method: string, path: string, opts: { token?: string; body?: string;
+  headers?: Record<string, string> } = {}): string {
+  const headers: Record<string, string> = { host: 'launchday.test', ...opts.headers };
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(opts.body));
+  }
+  return `${method} ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n${opts.body ?? ''}`;
+}
+
+/** A reply with what differs from one request to the next (ids, times, keys) masked. */
+function masked(r: RawReply): unknown {
+  const headers = { ...r.headers };
+  delete headers.date;
+  delete headers['x-server-time'];
+  return { status: r.status, headers,
+    body: r.body.replace(/"(ord|acc|dep|ldt)_[A-Za-z0-9_-]+"/g, '"$1_*"')
+      .replace(/buyer:acc_[A-Za-z0-9_-]+/g, 'buyer:acc_*')
+      .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T') };
+}
+
+const limits = (over: Partial<LaneLimits> = {}): LaneLimits => ({ ...defaultLaneLimits, ...over });
+const apiOnly = (method: string, url: string): number | null =>
+  (url.startsWith('/api/') ? 100 : null);
+
+describe('the lane reads a request head', () => {
+  const cases: Array<[string, string, string]> = [
+    ['a plain POST', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}',
+      'request'],
+    ['a head still arriving', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nContent-Le', 'incomplete'],
+    ['no Host', 'GET /api/v1/time HTTP/1.1\r\n\r\n', 'other'],
+    ['HTTP/1.0', 'GET /api/v1/time HTTP/1.0\r\nHost: a\r\n\r\n', 'other'],
+    ['HEAD', 'HEAD /api/v1/time HTTP/1.1\r\nHost: a\r\n\r\n', 'other'],
+    ['a page', 'GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n', 'other'],
+    ['a chunked body', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked'
+      + '\r\n\r\n', 'other'],
+    ['Expect', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n'
+      + 'Content-Length: 2\r\n\r\n', 'other'],
+    ['an upgrade', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\n'
+      + 'Upgrade: websocket\r\n\r\n', 'other'],
+    ['a repeated header', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 'other'],
+    ['a space before the colon', 'GET /api/v1/time HTTP/1.1\r\nHost : a\r\n\r\n', 'other'],
+    ['a folded header', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\n b\r\n\r\n', 'other'],
+    ['a control character', 'GET /api/v1/time HTTP/1.1\r\nHost: a\u0001\r\n\r\n', 'other'],
+    ['a length that is no number', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\n'
+      + 'Content-Length: 1e3\r\n\r\n', 'other'],
+    ['a body over the limit', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\n'
+      + 'Content-Length: 101\r\n\r\n', 'other'],
+    ['garbage', '\u0016\u0003\u0001\u0002\u0000\r\n\r\n', 'other'],
+  ];
+  for (const [name, text, kind] of cases) {
+    it(`${name}: ${kind}`, () => {
+      assert.equal(parseHead(Buffer.from(text, 'latin1'), limits(), apiOnly).kind, kind);
+    });
+  }
+
+  it('takes Connection: close, lower-cases names, and knows where the body starts', () => {
+    const text = 'POST /api/v1/x?y=1 HTTP/1.1\r\nHOST: a\r\nConnection: Close\r\n'
+      + 'Content-Length: 3\r\nIdempotency-Key:  k1 \r\n\r\nabc';
+    const h = parseHead(Buffer.from(text), limits(), apiOnly);
+    assert.ok(h.kind === 'request');
+    assert.equal(h.close, true);
+    assert.equal(h.url, '/api/v1/x?y=1');
+    assert.equal(h.headers['idempotency-key'], 'k1');
+    assert.equal(h.bodyBytes, 3);
+    assert.equal(text.slice(h.headBytes), 'abc');
+  });
+
+  it('leaves a head longer than the limit to node:http, ended or not', () => {
+    const long = `GET /api/v1/time HTTP/1.1\r\nHost: a\r\nX: ${'y'.repeat(300)}`;
+    assert.equal(parseHead(Buffer.from(long), limits({ headBytesMax: 256 }), apiOnly).kind,
+      'other');
+    assert.equal(parseHead(Buffer.from(`${long}\r\n\r\n`), limits({ headBytesMax: 256 }), apiOnly)
+      .kind, 'other');
+  });
+});
+
+describe('the lane on a connection', () => {
+  /** A lane in front of an echo API, and what it handed to "node:http". */
+  async function echoLane(over: Partial<LaneLimits> = {}):
+    Promise<{ server: Server; port: number; lane: HttpLane; handed: Buffer[] }> {
+    const handed: Buffer[] = [];
+    const api: LaneApi = {
+      laneBodyLimit: apiOnly,
+      answer: async (req, body) => ({ status: 200, headers: {},
+        body: JSON.stringify({ url: req.url, body }) }),
+    };
+    const lane = new HttpLane(api, (socket) => {
+      socket.on('data', (c: Buffer) => handed.push(c));
+    }, limits(over));
+    const server = createServer((s) => lane.accept(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, port: (server.address() as { port: number }).port, lane, handed };
+  }
+
+  it('answers requests in order however their bytes are split', async () => {
+    const { server, port } = await echoLane();
+    try {
+      await fc.assert(fc.asyncProperty(
+        fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+        async (bodies, cuts) => {
+          const client = new RawClient(port);
+          try {
+            const bytes = Buffer.from(bodies.map((b, i) => request('POST', `/api/${i}`,
+              { body: JSON.stringify(b) })).join(''));
+            let at = 0;
+            for (let i = 0; at < bytes.length; i++) {
+              const n = cuts[i % cuts.length]!;
+              client.socket.write(bytes.subarray(at, at + n));
+              at += n;
+              await new Promise((r) => setImmediate(r));
+            }
+            for (const [i, b] of bodies.entries()) {
+              const r = await client.reply();
+              assert.equal(r.status, 200);
+              assert.deepEqual(JSON.parse(r.body), { url: `/api/${i}`, body: JSON.stringify(b) });
+            }
+          } finally {
+            client.close();
+          }
+        }), { numRuns: 25 });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('hands over a connection with every byte not yet answered', async () => {
+    const { server, port, lane, handed } = await echoLane();
+    const client = new RawClient(port);
+    try {
+      const page = request('GET', '/index.html');
+      const after = request('POST', '/api/late', { body: '{}' });
+      client.send(request('POST', '/api/first', { body: '"a"' }) + page + after);
+      assert.equal(JSON.parse((await client.reply()).body).url, '/api/first');
+      while (Buffer.concat(handed).length < page.length + after.length) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      assert.equal(Buffer.concat(handed).toString(), page + after);
+      assert.equal(lane.handedOver, 1);
+      assert.equal(lane.answered, 1);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+
+  it('answers a request not received in time with 408 and closes', async () => {
+    const { server, port } = await echoLane({ requestMs: 50 });
+    const client = new RawClient(port);
+    try {
+      client.send('POST /api/slow HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n{"a"');
+      assert.equal((await client.reply()).status, 408);
+      await new Promise((r) => client.socket.once('close', r));
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+});
+
+describe('launchday behind the lane and behind node:http', () => {
+  let dir: string;
+  let server: RunningServer;
+  let port: number;
+  const tokens: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'launchday-lane-'));
+    server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
+      LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: '2025-06-26T14:05:00.000Z',
+      LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off' }), { log: () => {} });
+    port = Number(new URL(server.url).port);
+    const client = new RawClient(port);
+    for (const n of [1, 2]) {
+      const id = syntheticIdentity(n);
+      client.send(request('POST', '/api/v1/accounts', { body: JSON.stringify({ phone: id.phone,
+        name: `Buyer ${n}`, id_number: id.idNumber }) }));
+      const r = await client.reply();
+      assert.equal(r.status, 201, r.body);
+      tokens.push(JSON.parse(r.body).token);
+    }
+    client.close();
+  });
+
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same replies either way, refusals included', async () => {
+    const order = JSON.stringify({ launch_id: 'yu7-2025', trim: 'max', options: [],
+      city: 'beijing' });
+    const script = (token: string, key: string): string[] => [
+      request('GET', '/api/v1/launches'),
+      request('POST', '/api/v1/orders', { body: order }),
+      request('POST', '/api/v1/orders', { token, body: order }),
+      request('POST', '/api/v1/orders', { token, body: '{"launch_id":', headers:
+        { 'idempotency-key': `${key}-bad` } }),
+      request('POST', '/api/v1/orders', { token, body: order, headers:
+        { 'idempotency-key': `${key}-type`, 'content-type': 'text/plain' } }),
+      request('POST', '/api/v1/orders', { token, body: order, headers: { 'idempotency-key': key } }),
+      request('POST', '/api/v1/orders', { token, body: order, headers: { 'idempotency-key': key } }),
+      request('DELETE', '/api/v1/orders'),
+      request('GET', '/api/v1/no-such-route'),
+      request('GET', '/api/v1/admin/orders?status=firm', { token }),
+    ];
+    const lane = new RawClient(port);
+    const node = new RawClient(port);
+    try {
+      // A page first: node:http keeps this connection from then on.
+      node.send(request('GET', '/no-such-page'));
+      assert.equal((await node.reply()).status, 404);
+      const a = script(tokens[0]!, 'lane-key');
+      const b = script(tokens[1]!, 'node-key');
+      for (let i = 0; i < a.length; i++) {
+        lane.send(a[i]!);
+        node.send(b[i]!);
+        const [x, y] = [await lane.reply(), await node.reply()];
+        assert.deepEqual(masked(x), masked(y), `request ${i}: ${a[i]!.split('\r\n')[0]}`);
+      }
+    } finally {
+      lane.close();
+      node.close();
+    }
+  });
+
+  it('serves a page and then the API on a connection the lane handed over', async () => {
+    const client = new RawClient(port);
+    try {
+      client.send(request('GET', '/api/v1/time') + request('GET', '/') + request('GET',
+        '/api/v1/time'));
+      const replies = [await client.reply(), await client.reply(), await client.reply()];
+      assert.deepEqual(replies.map((r) => r.status), [200, 200, 200]);
+      assert.match(replies[1]!.headers['content-type']!, /text\/html/);
+      assert.ok('server_time' in JSON.parse(replies[2]!.body));
+    } finally {
+      client.close();
+    }
+  });
+
+  it('lets node:http refuse what the lane does not take', async () => {
+    const client = new RawClient(port);
+    try {
+      client.send('POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n');
+      assert.equal((await client.reply()).status, 400);
+    } finally {
+      client.close();
+    }
+  });
+});
