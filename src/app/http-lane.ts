@@ -45,9 +45,18 @@ export type Head =
 
 const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE) (\/[!-~]*) HTTP\/1\.1$/;
 // A token name, a colon, and a value of visible characters, spaces and tabs (RFC 9110 5.5).
-const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([\t\x20-\x7e\x80-\xff]*?)[ \t]*$/;
+const HEADER_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*$/;
 const DIGITS = /^[0-9]{1,10}$/;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/** A header value without the spaces and tabs around it (and nothing else, unlike trim). */
+function headerValue(line: string, from: number): string {
+  let start = from;
+  let end = line.length;
+  while (start < end && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  while (end > start && (line.charCodeAt(end - 1) === 32 || line.charCodeAt(end - 1) === 9)) end--;
+  return line.slice(start, end);
+}
 
 /**
  * Reads the request at the start of `buf`, if it is one the lane takes. Anything it is not
@@ -58,17 +67,23 @@ export function parseHead(buf: Buffer, limits: LaneLimits,
   const end = buf.indexOf(CRLFCRLF);
   if (end < 0) return buf.length >= limits.headBytesMax ? { kind: 'other' } : { kind: 'incomplete' };
   if (end + 4 > limits.headBytesMax) return { kind: 'other' };
-  const lines = buf.toString('latin1', 0, end).split('\r\n');
-  const start = REQUEST_LINE.exec(lines[0]!);
-  if (start === null || lines.length - 1 > limits.headersMax) return { kind: 'other' };
-  const headers: Record<string, string> = {};
-  for (let i = 1; i < lines.length; i++) {
-    const h = HEADER_LINE.exec(lines[i]!);
-    if (h === null) return { kind: 'other' };
-    const name = h[1]!.toLowerCase();
+  const head = buf.toString('latin1', 0, end);
+  let at = head.indexOf('\r\n');
+  const start = REQUEST_LINE.exec(at < 0 ? head : head.slice(0, at));
+  if (start === null) return { kind: 'other' };
+  // No prototype: a header named "constructor" or "__proto__" is only a header.
+  const headers: Record<string, string> = Object.create(null);
+  let count = 0;
+  while (at >= 0) {
+    const from = at + 2;
+    at = head.indexOf('\r\n', from);
+    const line = at < 0 ? head.slice(from) : head.slice(from, at);
+    if (++count > limits.headersMax || !HEADER_LINE.test(line)) return { kind: 'other' };
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).toLowerCase();
     // Repeated headers have merging rules of their own: node:http applies them.
-    if (name in headers) return { kind: 'other' };
-    headers[name] = h[2]!;
+    if (headers[name] !== undefined) return { kind: 'other' };
+    headers[name] = headerValue(line, colon + 1);
   }
   if (headers.host === undefined || headers['transfer-encoding'] !== undefined
     || headers.expect !== undefined || headers.upgrade !== undefined) {

@@ -1,4 +1,4 @@
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 
 const ID_BYTES = 12;
 const POOL_IDS = 4096;
@@ -33,6 +33,7 @@ export function newTimeOrderedId(prefix: string, nowMs: number): string {
     pool.toString('base64url', start, start + 9)}`;
 }
 
+/** One call, no hash object: this runs several times for every order. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }

@@ -1,7 +1,7 @@
 // The payment port. The real provider is out of reach from here, so launchday ships a sandbox
 // that keeps the provider's contract: a charge is identified by the caller's reference, so a
 // retried charge returns the first answer instead of taking the money twice.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sign, SIGNATURE_HEADER } from './payment-signature.js';
 
 export type ChargeResult =
@@ -27,8 +27,8 @@ export interface PaymentProvider {
 /** The deposit's reference: the same account, key and body always pay under the same one. */
 export function depositReference(accountId: string, idempotencyKey: string,
   requestHash: string): string {
-  return `dep_${createHash('sha256').update(`${accountId}\u0000${idempotencyKey}\u0000${
-    requestHash}`).digest('base64url').slice(0, 32)}`;
+  return `dep_${hash('sha256', `${accountId}\u0000${idempotencyKey}\u0000${requestHash}`,
+    'base64url').slice(0, 32)}`;
 }
 
 export interface SandboxOptions {

@@ -4,8 +4,23 @@ import { isWindowOpen, type ChangeWindow, type Order } from '../domain/order.js'
 import type { Account, OrderEvent } from '../store/store.js';
 import { maskIdNumber } from '../domain/identity.js';
 
-export const iso = (ms: number | null): string | null =>
-  (ms === null ? null : new Date(ms).toISOString());
+const isoMs = [Number.NaN, Number.NaN];
+const isoText = ['', ''];
+let isoNext = 0;
+/**
+ * A time as an ISO string. The orders of one batch share their times (placed at the batch's
+ * time, cooling off until a week later), so the last two are remembered.
+ */
+export function iso(ms: number | null): string | null {
+  if (ms === null) return null;
+  if (ms === isoMs[0]) return isoText[0]!;
+  if (ms === isoMs[1]) return isoText[1]!;
+  const text = new Date(ms).toISOString();
+  isoMs[isoNext] = ms;
+  isoText[isoNext] = text;
+  isoNext = 1 - isoNext;
+  return text;
+}
 
 let lastNowMs = Number.NaN;
 let lastNowIso = '';
