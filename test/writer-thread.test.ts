@@ -2,10 +2,52 @@
 // transactions (operators' edits, the audit log) wait for it to pause: neither loses a write,
 // and an idempotent retry is answered by the writer without a second charge.
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { defaultLimits } from '../src/config.js';
+import type { JobOutcome } from '../src/app/group-committer.js';
+import { SqliteBatchExecutor } from '../src/app/sqlite-batch-executor.js';
+import { syntheticIdentity } from '../src/domain/identity.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { ADMIN, harness, YU7_MAX } from './harness.js';
 
 describe('the SQLite writer thread', () => {
+  it('writes batches that queued up together in one go, each command still failing alone',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'launchday-writer-'));
+      const store = new SqliteStore(dir);
+      const writer = new SqliteBatchExecutor(store, defaultLimits);
+      try {
+        const account = (n: number, phone = syntheticIdentity(n).phone) => ({ handler: 'register',
+          payload: { phone, name: `Buyer ${n}`, idNumber: syntheticIdentity(n).idNumber,
+            tokenHash: `hash-${n}` } });
+        // Sent in one turn, the three wait in the thread's queue behind the first.
+        const sent = [
+          writer.execute([account(1), account(2)], 1_000),
+          // No phone: the database refuses the row, and the transaction with it.
+          writer.execute([account(3), account(4, null as never), account(5)], 2_000),
+          writer.execute([account(6), account(1)], 3_000),
+        ];
+        const [a, b, c] = await Promise.all(sent);
+        const codes = (outcomes: JobOutcome[]) => outcomes.map((o) => (o.done
+          ? ((o.value as { ok: boolean; code?: string }).ok ? 'ok'
+            : (o.value as { code: string }).code) : 'failed'));
+        assert.deepEqual(codes(a!), ['ok', 'ok']);
+        assert.deepEqual(codes(b!), ['ok', 'failed', 'ok']);
+        assert.deepEqual(codes(c!), ['ok', 'phone_taken']);
+        // Each batch ran at its own time.
+        const created = await Promise.all([1, 3, 6].map((n) =>
+          store.accountByPhone(syntheticIdentity(n).phone)));
+        assert.deepEqual(created.map((x) => x?.createdAtMs), [1_000, 2_000, 3_000]);
+      } finally {
+        await writer.close();
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
   it('takes orders while the event loop writes its own transactions in between', async () => {
     const h = await harness();
     try {

@@ -54,7 +54,7 @@ export async function executeBatch(transaction: Store['transaction'], handlers: 
 }
 
 /** Runs the batch's commands grouped by handler, in order of each group's first arrival. */
-async function runGroups(tx: StoreTx, handlers: HandlerMap, batch: readonly BatchJob[],
+export async function runGroups(tx: StoreTx, handlers: HandlerMap, batch: readonly BatchJob[],
   nowMs: number): Promise<unknown[]> {
   const groups = new Map<string, number[]>();
   batch.forEach((job, i) => {

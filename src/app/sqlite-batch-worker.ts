@@ -2,10 +2,11 @@
 // of named commands (group-committer.ts); it runs each in one transaction on its own connection,
 // flushes the WAL, and answers, so the event loop only parses requests and writes replies.
 // The store's own rare transactions (sign-in codes, operators' edits) ask it to pause first.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SqliteWriter } from '../store/sqlite-store.js';
 import { batchHandlers, type BatchHandlerLimits } from './batch-handlers.js';
-import { executeBatch } from './group-committer.js';
+import { executeBatch, runGroups, type JobOutcome } from './group-committer.js';
+import type { Store } from '../store/store.js';
 import type { ToWorker, FromWorker } from './sqlite-batch-executor.js';
 
 const { file, limits } = workerData as { file: string; limits: BatchHandlerLimits };
@@ -16,12 +17,54 @@ let resume: (() => void) | null = null;
 
 const post = (m: FromWorker): void => port.postMessage(m);
 
-port.on('message', (m: ToWorker) => {
+/** Most commands one merged transaction takes (see `batches`). */
+const MERGED_COMMANDS_MAX = 4_000;
+
+/**
+ * Runs the batch sent and every batch already waiting behind it in one transaction, each at its
+ * own time: batches queue here while the one before is written, and one commit for them all
+ * writes the pages they share once. If that transaction fails, each batch runs on its own (and
+ * within it, each command), so a bad command still fails alone.
+ */
+function batches(first: Extract<ToWorker, { type: 'batch' }>): void {
+  const merged = [first];
+  let commands = first.jobs.length;
+  let next: ToWorker | null = null;
+  while (commands < MERGED_COMMANDS_MAX) {
+    const waiting = receiveMessageOnPort(port);
+    if (waiting === undefined) break;
+    const m = waiting.message as ToWorker;
+    if (m.type !== 'batch') {
+      next = m;
+      break;
+    }
+    merged.push(m);
+    commands += m.jobs.length;
+  }
+  const answer = (b: typeof first, outcomes: Promise<JobOutcome[]>): Promise<void> =>
+    outcomes.then((o) => post({ type: 'batch', id: b.id, outcomes: o }),
+      (err: unknown) => post({ type: 'failed', id: b.id, error: String(err) }));
+  if (merged.length === 1) {
+    void answer(first, executeBatch(tx, handlers, first.jobs, first.nowMs));
+  } else {
+    const together = tx(async (t) => {
+      const out: unknown[][] = [];
+      for (const b of merged) out.push(await runGroups(t, handlers, b.jobs, b.nowMs));
+      return out;
+    });
+    merged.forEach((b, i) => void answer(b, together.then(
+      (all) => all[i]!.map((value) => ({ done: true as const, value })),
+      () => executeBatch(tx, handlers, b.jobs, b.nowMs))));
+  }
+  if (next !== null) receive(next);
+}
+
+const tx: Store['transaction'] = (fn) => writer.transaction(fn);
+
+function receive(m: ToWorker): void {
   switch (m.type) {
     case 'batch':
-      executeBatch((fn) => writer.transaction(fn), handlers, m.jobs, m.nowMs).then(
-        (outcomes) => post({ type: 'batch', id: m.id, outcomes }),
-        (err: unknown) => post({ type: 'failed', id: m.id, error: String(err) }));
+      batches(m);
       return;
     case 'pause':
       void writer.pause().then((release) => {
@@ -39,4 +82,6 @@ port.on('message', (m: ToWorker) => {
         port.close();
       });
   }
-});
+}
+
+port.on('message', receive);

@@ -34,14 +34,20 @@ export function counterDeltas(before: Order | null, after: Order): CounterDelta[
 
 /** Adds up many deltas so a batch writes each counter once, sorted by launch and key. */
 export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
-  const sums = new Map<string, CounterDelta>();
+  const sums = new Map<string, { launchId: string; key: string; delta: number }>();
   for (const d of deltas) {
     const id = `${d.launchId}\u0000${d.key}`;
-    const prev = sums.get(id);
-    sums.set(id, { ...d, delta: (prev?.delta ?? 0) + d.delta });
+    const sum = sums.get(id);
+    if (sum) sum.delta += d.delta;
+    else sums.set(id, { launchId: d.launchId, key: d.key, delta: d.delta });
   }
-  return [...sums.entries()].filter(([, d]) => d.delta !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
+  // The default sort compares UTF-16 code units: launch first, then key.
+  const out: CounterDelta[] = [];
+  for (const id of [...sums.keys()].sort()) {
+    const d = sums.get(id)!;
+    if (d.delta !== 0) out.push(d);
+  }
+  return out;
 }
 
 type StatusCounts = Record<OrderStatus, number>;
