@@ -221,6 +221,23 @@ describe('the lane on a connection', () => {
     }
   });
 
+  it('answers 408 to a request still trickling in when its time is up', async () => {
+    const { server, port } = await echoLane({ requestMs: 150 });
+    const client = new RawClient(port);
+    const bytes = 'POST /api/slow HTTP/1.1\r\nHost: a\r\nContent-Length: 900\r\n\r\n'
+      + 'x'.repeat(900);
+    let at = 0;
+    const trickle = setInterval(() => client.send(bytes[at++] ?? ''), 10);
+    try {
+      assert.equal((await client.reply()).status, 408);
+      assert.ok(at < bytes.length, 'answered before the request was whole');
+    } finally {
+      clearInterval(trickle);
+      client.close();
+      server.close();
+    }
+  });
+
   it('answers a request not received in time with 408 and closes', async () => {
     const { server, port } = await echoLane({ requestMs: 50 });
     const client = new RawClient(port);

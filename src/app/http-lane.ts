@@ -172,6 +172,8 @@ class LaneConnection {
   #buf: Buffer | null = null;
   #busy = false;
   #gone = false;
+  /** Runs out when a request begun has not arrived whole in time, however it trickles in. */
+  #deadline: NodeJS.Timeout | null = null;
 
   constructor(readonly lane: HttpLane, readonly socket: Socket) {
     socket.on('data', this.#onData);
@@ -200,17 +202,26 @@ class LaneConnection {
 
   readonly #onClose = (): void => {
     this.#gone = true;
+    this.#clearDeadline();
     this.lane.forget(this);
   };
 
+  /** Idle for the keep-alive time. */
   readonly #onTimeout = (): void => {
-    if (this.#busy) return;
-    if (this.#buf !== null) {
-      this.socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
-    } else {
-      this.socket.destroy();
-    }
+    if (!this.#busy) this.socket.destroy();
   };
+
+  readonly #onLate = (): void => {
+    this.#deadline = null;
+    if (this.#gone || this.#busy) return;
+    this.#gone = true;
+    this.socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+  };
+
+  #clearDeadline(): void {
+    if (this.#deadline !== null) clearTimeout(this.#deadline);
+    this.#deadline = null;
+  }
 
   /** Answers the next request if it has arrived whole, or hands the connection over. */
   #next(): void {
@@ -220,10 +231,11 @@ class LaneConnection {
     if (head.kind === 'other') return this.#handOver();
     const total = head.kind === 'request' ? head.headBytes + head.bodyBytes : Infinity;
     if (this.#buf.length < total) {
-      this.socket.setTimeout(this.lane.limits.requestMs);
+      this.#deadline ??= setTimeout(this.#onLate, this.lane.limits.requestMs);
       return;
     }
     if (head.kind !== 'request') return;
+    this.#clearDeadline();
     const body = this.#buf.toString('utf8', head.headBytes, total);
     this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
     this.#busy = true;
@@ -260,6 +272,7 @@ class LaneConnection {
     socket.removeListener('close', this.#onClose);
     socket.setTimeout(0);
     socket.removeListener('timeout', this.#onTimeout);
+    this.#clearDeadline();
     socket.pause();
     if (this.#buf !== null) socket.unshift(this.#buf);
     this.#buf = null;
