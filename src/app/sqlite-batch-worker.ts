@@ -1,6 +1,7 @@
 // Runs in a worker thread: the embedded store's writer. The event loop's thread sends it batches
-// of named commands (group-committer.ts); it runs each in one transaction on its own connection,
-// flushes the WAL, and answers, so the event loop only parses requests and writes replies.
+// of named commands (group-committer.ts); it runs each in one transaction (batches that queued
+// up together share one) on its own connection, flushes the WAL, and answers, so the event loop
+// only parses requests and writes replies.
 // The store's own rare transactions (sign-in codes, operators' edits) ask it to pause first.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SqliteWriter } from '../store/sqlite-store.js';
