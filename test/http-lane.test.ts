@@ -13,6 +13,7 @@ import { syntheticIdentity } from '../src/domain/identity.js';
 import {
   defaultLaneLimits, HttpLane, parseHead, type LaneApi, type LaneLimits,
 } from '../src/app/http-lane.js';
+import type { LaneRoute } from '../src/app/http-app.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { ADMIN } from './harness.js';
 
@@ -96,8 +97,11 @@ function masked(r: RawReply): unknown {
 }
 
 const limits = (over: Partial<LaneLimits> = {}): LaneLimits => ({ ...defaultLaneLimits, ...over });
-const apiOnly = (method: string, url: string): number | null =>
-  (url.startsWith('/api/') ? 100 : null);
+/** API paths only, with a 100-byte body limit; the reply echoes the path and the body. */
+const apiOnly = (_method: string, url: string): LaneRoute | null => (url.startsWith('/api/')
+  ? { bodyLimit: 100, answer: async (_headers, body) => ({ status: 200, headers: {},
+    body: JSON.stringify({ url, body }) }) }
+  : null);
 
 describe('the lane reads a request head', () => {
   const cases: Array<[string, string, string]> = [
@@ -156,11 +160,7 @@ describe('the lane on a connection', () => {
   async function echoLane(over: Partial<LaneLimits> = {}):
     Promise<{ server: Server; port: number; lane: HttpLane; handed: Buffer[] }> {
     const handed: Buffer[] = [];
-    const api: LaneApi = {
-      laneBodyLimit: apiOnly,
-      answer: async (req, body) => ({ status: 200, headers: {},
-        body: JSON.stringify({ url: req.url, body }) }),
-    };
+    const api: LaneApi = { laneRoute: apiOnly };
     const lane = new HttpLane(api, (socket) => {
       socket.on('data', (c: Buffer) => handed.push(c));
     }, limits(over));

@@ -41,14 +41,6 @@ export interface HttpAppDeps {
   readonly log: (line: string) => void;
 }
 
-/** An API request as the lane (http-lane.ts) read it: the body comes separately, whole. */
-export interface ApiRequest {
-  readonly method: string;
-  /** The request target as sent: path and query. */
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-}
-
 /** A JSON reply, serialised: what the lane writes after its own status line. */
 export interface JsonReply {
   readonly status: number;
@@ -56,16 +48,20 @@ export interface JsonReply {
   readonly body: string;
 }
 
+/** An API route as the lane sees it: how much body to read, and how to answer. */
+export interface LaneRoute {
+  readonly bodyLimit: number;
+  answer(headers: IncomingHttpHeaders, body: string): Promise<JsonReply>;
+}
+
 export interface HttpApp {
   /** node:http's request listener: pages, live streams, and any API request. */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /**
-   * The body limit of an API request the lane may answer itself, or null when node:http must
-   * (a page, a stream, or no API path at all).
+   * The route of an API request the lane may answer itself, found once for the lane to read
+   * its body and answer; null when node:http must (a page, a stream, no API path at all).
    */
-  laneBodyLimit(method: string, url: string): number | null;
-  /** Answers an API request whose body has been read whole. */
-  answer(request: ApiRequest, body: string): Promise<JsonReply>;
+  laneRoute(method: string, url: string): LaneRoute | null;
 }
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
@@ -167,30 +163,27 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
         else res.end();
       });
     },
-    laneBodyLimit(method, url) {
+    laneRoute(method, url) {
       if (!url.startsWith(API_PREFIX)) return null;
       const found = find(method, url);
-      if ('ok' in found) return app.deps.limits.bodyBytesMax;
-      return found.route.stream === true ? null : bodyLimit(found.route);
-    },
-    async answer(request, body) {
-      const atMs = app.clock.nowMs();
-      try {
-        const out = await respond(find(request.method, request.url), request.headers,
-          request.url, null, async (limit) => (Buffer.byteLength(body) > limit
-            ? refuse('body_too_large', `The body may be at most ${limit} bytes.`) : ok(body)));
-        if (out === null) throw new Error('a route answered nothing off node:http');
-        if ('ok' in out) {
-          const r = refusalReply(out, retryAfter);
+      if (!('ok' in found) && found.route.stream === true) return null;
+      return {
+        bodyLimit: 'ok' in found ? app.deps.limits.bodyBytesMax : bodyLimit(found.route),
+        async answer(headers, body) {
+          const atMs = app.clock.nowMs();
+          let out: Reply | null;
+          try {
+            // The lane has read the body whole, within this route's limit.
+            out = await respond(found, headers, url, null, async () => ok(body));
+            if (out === null) throw new Error('a route answered nothing off node:http');
+          } catch (err) {
+            deps.log(`internal error on ${method} ${url}: ${(err as Error)?.stack ?? String(err)}`);
+            out = refuse('internal_error');
+          }
+          const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
           return serialise(r.status, r.body, r.headers, atMs);
-        }
-        return serialise(out.status, out.body, out.headers, atMs);
-      } catch (err) {
-        deps.log(`internal error on ${request.method} ${request.url}: ${
-          (err as Error)?.stack ?? String(err)}`);
-        const r = refusalReply(refuse('internal_error'), retryAfter);
-        return serialise(r.status, r.body, r.headers, atMs);
-      }
+        },
+      };
     },
   };
 }

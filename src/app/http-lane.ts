@@ -11,12 +11,11 @@
 // the same whichever side reads a request (http-app.ts).
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ApiRequest, JsonReply } from './http-app.js';
+import type { JsonReply, LaneRoute } from './http-app.js';
 
 export interface LaneApi {
-  /** The body limit of a request the lane may answer, or null when node:http must. */
-  laneBodyLimit(method: string, url: string): number | null;
-  answer(request: ApiRequest, body: string): Promise<JsonReply>;
+  /** The route of a request the lane may answer, or null when node:http must. */
+  laneRoute(method: string, url: string): LaneRoute | null;
 }
 
 export interface LaneLimits {
@@ -40,8 +39,8 @@ export type Head =
   /** Not for the lane: node:http reads it, and says what is wrong with it if anything is. */
   | { readonly kind: 'other' }
   | { readonly kind: 'request'; readonly method: string; readonly url: string;
-      readonly headers: Readonly<Record<string, string>>; readonly headBytes: number;
-      readonly bodyBytes: number; readonly close: boolean };
+      readonly headers: Readonly<Record<string, string>>; readonly route: LaneRoute;
+      readonly headBytes: number; readonly bodyBytes: number; readonly close: boolean };
 
 const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE) (\/[!-~]*) HTTP\/1\.1$/;
 // A token name, a colon, and a value of visible characters, spaces and tabs (RFC 9110 5.5).
@@ -63,7 +62,7 @@ function headerValue(line: string, from: number): string {
  * sure of is 'other', never an error: node:http then reads the same bytes.
  */
 export function parseHead(buf: Buffer, limits: LaneLimits,
-  bodyLimit: (method: string, url: string) => number | null): Head {
+  routeOf: (method: string, url: string) => LaneRoute | null): Head {
   const end = buf.indexOf(CRLFCRLF);
   if (end < 0) return buf.length >= limits.headBytesMax ? { kind: 'other' } : { kind: 'incomplete' };
   if (end + 4 > limits.headBytesMax) return { kind: 'other' };
@@ -97,10 +96,10 @@ export function parseHead(buf: Buffer, limits: LaneLimits,
   if (!DIGITS.test(length)) return { kind: 'other' };
   const method = start[1]!;
   const url = start[2]!;
-  const limit = bodyLimit(method, url);
+  const route = routeOf(method, url);
   const bodyBytes = Number(length);
-  if (limit === null || bodyBytes > limit) return { kind: 'other' };
-  return { kind: 'request', method, url, headers, headBytes: end + 4, bodyBytes,
+  if (route === null || bodyBytes > route.bodyLimit) return { kind: 'other' };
+  return { kind: 'request', method, url, headers, route, headBytes: end + 4, bodyBytes,
     close: connection === 'close' };
 }
 
@@ -227,7 +226,7 @@ class LaneConnection {
   #next(): void {
     if (this.#buf === null || this.#gone) return;
     const head = parseHead(this.#buf, this.lane.limits,
-      (method, url) => this.lane.api.laneBodyLimit(method, url));
+      (method, url) => this.lane.api.laneRoute(method, url));
     if (head.kind === 'other') return this.#handOver();
     const total = head.kind === 'request' ? head.headBytes + head.bodyBytes : Infinity;
     if (this.#buf.length < total) {
@@ -240,8 +239,7 @@ class LaneConnection {
     this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
     this.#busy = true;
     this.socket.setTimeout(0);
-    this.lane.api.answer({ method: head.method, url: head.url, headers: head.headers }, body)
-      .then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
+    head.route.answer(head.headers, body).then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
   }
 
   #reply(reply: JsonReply, close: boolean): void {
