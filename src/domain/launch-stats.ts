@@ -8,46 +8,62 @@ export interface CounterDelta {
   readonly delta: number;
 }
 
-function contributions(order: Order): Array<[string, number]> {
-  const s = order.status;
-  const out: Array<[string, number]> = [
-    [`orders.${s}`, 1], [`trim.${order.trim}.${s}`, 1], [`city.${order.city}.${s}`, 1],
-    ['deposits.received', order.depositFen], [`deposits.${order.depositState}`, order.depositFen],
-  ];
-  if (s !== 'cancelled') out.push(['revenue.potential', order.priceFen]);
-  return out;
+/**
+ * Sums counter changes as they come, so that a batch writes each counter once. Keyed by launch,
+ * then by counter, so adding a change builds no compound key.
+ */
+export class CounterSums {
+  readonly #byLaunch = new Map<string, Map<string, number>>();
+
+  add(launchId: string, key: string, delta: number): void {
+    let sums = this.#byLaunch.get(launchId);
+    if (sums === undefined) this.#byLaunch.set(launchId, sums = new Map());
+    sums.set(key, (sums.get(key) ?? 0) + delta);
+  }
+
+  /** Adds what an order contributes to its launch's figures (`sign` 1), or takes it back (-1). */
+  addOrder(order: Order, sign: 1 | -1): void {
+    const s = order.status;
+    const l = order.launchId;
+    this.add(l, `orders.${s}`, sign);
+    this.add(l, `trim.${order.trim}.${s}`, sign);
+    this.add(l, `city.${order.city}.${s}`, sign);
+    this.add(l, 'deposits.received', sign * order.depositFen);
+    this.add(l, `deposits.${order.depositState}`, sign * order.depositFen);
+    if (s !== 'cancelled') this.add(l, 'revenue.potential', sign * order.priceFen);
+  }
+
+  /**
+   * The sums other than zero, sorted by launch, then key (UTF-16 code units, as the default
+   * sort), and starts over empty.
+   */
+  take(): CounterDelta[] {
+    const out: CounterDelta[] = [];
+    for (const launchId of [...this.#byLaunch.keys()].sort()) {
+      const sums = this.#byLaunch.get(launchId)!;
+      for (const key of [...sums.keys()].sort()) {
+        const delta = sums.get(key)!;
+        if (delta !== 0) out.push({ launchId, key, delta });
+      }
+    }
+    this.#byLaunch.clear();
+    return out;
+  }
 }
 
 /** The counter changes that take the figures from `before` (null: new order) to `after`. */
 export function counterDeltas(before: Order | null, after: Order): CounterDelta[] {
-  const raw: CounterDelta[] = [];
-  if (before) {
-    for (const [key, v] of contributions(before)) {
-      raw.push({ launchId: before.launchId, key, delta: -v });
-    }
-  }
-  for (const [key, v] of contributions(after)) {
-    raw.push({ launchId: after.launchId, key, delta: v });
-  }
-  return mergeDeltas(raw);
+  const sums = new CounterSums();
+  if (before) sums.addOrder(before, -1);
+  sums.addOrder(after, 1);
+  return sums.take();
 }
 
 /** Adds up many deltas so a batch writes each counter once, sorted by launch and key. */
 export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
-  const sums = new Map<string, { launchId: string; key: string; delta: number }>();
-  for (const d of deltas) {
-    const id = `${d.launchId}\u0000${d.key}`;
-    const sum = sums.get(id);
-    if (sum) sum.delta += d.delta;
-    else sums.set(id, { launchId: d.launchId, key: d.key, delta: d.delta });
-  }
-  // The default sort compares UTF-16 code units: launch first, then key.
-  const out: CounterDelta[] = [];
-  for (const id of [...sums.keys()].sort()) {
-    const d = sums.get(id)!;
-    if (d.delta !== 0) out.push(d);
-  }
-  return out;
+  const sums = new CounterSums();
+  for (const d of deltas) sums.add(d.launchId, d.key, d.delta);
+  return sums.take();
 }
 
 type StatusCounts = Record<OrderStatus, number>;
