@@ -33,6 +33,14 @@ async function serve(): Promise<number> {
       process.exit(1);
     });
   };
+  // Nothing can be written any more: stop, so that a supervisor starts launchday again. Every
+  // order acknowledged is on disk; the requests in flight were answered 500 and are retried.
+  void running.app.broken.then((err) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`launchday: ${err.message}; stopping so that it can be started again`);
+    running.close().finally(() => process.exit(1));
+  });
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   return -1;

@@ -48,6 +48,28 @@ describe('the SQLite writer thread', () => {
       }
     });
 
+  it('reports its death, after which every batch fails at once; a close is no death',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'launchday-writer-'));
+      const store = new SqliteStore(dir);
+      try {
+        const closed = new SqliteBatchExecutor(store, defaultLimits);
+        await closed.close();
+        const crashed = new SqliteBatchExecutor(store, defaultLimits);
+        await crashed.terminate();
+        const err = await crashed.died;
+        assert.match(err.message, /writer thread exited/);
+        await assert.rejects(crashed.execute([{ handler: 'autoLock', payload: null }], 1_000),
+          /writer thread exited/);
+        const settled = await Promise.race([closed.died.then(() => 'died'),
+          new Promise((r) => setTimeout(() => r('alive'), 50))]);
+        assert.equal(settled, 'alive');
+      } finally {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
   it('takes orders while the event loop writes its own transactions in between', async () => {
     const h = await harness();
     try {

@@ -12,7 +12,8 @@ const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).a
 
 export const buyerRoutes: Route[] = [
   { method: 'GET', path: '/health', access: 'public', handler: async ({ app }) =>
-    reply(200, { status: 'ok', store: app.deps.store.kind,
+    reply(app.brokenBecause === null ? 200 : 503, {
+      status: app.brokenBecause === null ? 'ok' : 'broken', store: app.deps.store.kind,
       clock: app.clock.simulated ? 'simulated' : 'real', server_time: iso(app.clock.nowMs()),
       commits: { pending_commands: app.committer.pendingCount,
         transactions: app.committer.batches, commands: app.committer.commands,

@@ -66,6 +66,13 @@ export class Launchday {
   #loadedAtMs = -Infinity;
   #loading: Promise<void> | null = null;
   readonly #counterCache = new Map<string, { atMs: number; counters: Map<string, number> }>();
+  /**
+   * Settles if nothing can be written any more (the SQLite writer thread died): the process
+   * should stop and be started again, which main.ts does.
+   */
+  readonly broken: Promise<Error>;
+  /** Why nothing can be written, once `broken` has settled. */
+  brokenBecause: Error | null = null;
 
   constructor(readonly deps: LaunchdayDeps) {
     this.#adminToken = Buffer.from(deps.adminToken);
@@ -76,6 +83,8 @@ export class Launchday {
     this.committer = new GroupCommitter(
       this.#writerThread?.execute ?? localExecutor(deps.store, batchHandlers(deps.limits)),
       deps.clock, deps.limits);
+    this.broken = this.#writerThread?.died ?? new Promise<Error>(() => {});
+    void this.broken.then((err) => { this.brokenBecause = err; });
   }
 
   /** Waits for the commits under way and stops the writer thread; the store stays open. */
@@ -250,15 +259,15 @@ export class Launchday {
     if (!resolved.ok) return resolved;
     const requestHash = sha256(JSON.stringify([input.launchId, input.trim,
       [...input.options].sort(), input.city]));
+    const reference = depositReference(account.accountId, idempotencyKey, requestHash);
     const command = { accountId: account.accountId, launch, config: resolved.value.config,
-      priceFen: resolved.value.priceFen, idempotencyKey, requestHash };
+      priceFen: resolved.value.priceFen, idempotencyKey, requestHash, paymentReference: reference };
     // Checked again in the batch; here so that nobody is charged before the opening. A retry
     // of an order taken before still gets its order back: the batch looks the key up first.
     const open = decideSalesOpen(launch, this.deps.clock.nowMs());
     if (!open.ok) return this.#submit('place', { ...command, refusal: open });
     // The provider answers a retried charge (same reference) with its first answer, so a
     // retry of a committed order is not charged twice; the batch answers it with that order.
-    const reference = depositReference(account.accountId, idempotencyKey, requestHash);
     const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
       payer: account.accountId });
     if (paid.status !== 'approved') return refuse('payment_declined');

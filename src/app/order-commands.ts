@@ -1,7 +1,7 @@
 // The write side: batch handlers that run inside a group-commit transaction. Each loads what it
 // needs, lets the pure rules in domain/ decide, and writes the outcome; an expected refusal is a
 // result, never an exception, so it cannot fail the batch-mates.
-import { counterDeltas, mergeDeltas, type CounterDelta } from '../domain/launch-stats.js';
+import { CounterSums } from '../domain/launch-stats.js';
 import type { Launch } from '../domain/launch.js';
 import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
@@ -20,6 +20,8 @@ export interface PlaceCommand {
   readonly priceFen: number;
   readonly idempotencyKey: string;
   readonly requestHash: string;
+  /** The deposit's reference at the provider (depositReference of the three above). */
+  readonly paymentReference: string;
   /** Set when nothing was paid: the command only looks for an earlier order with its key. */
   readonly refusal?: Refusal;
 }
@@ -52,13 +54,14 @@ class Writes {
   readonly inserted: Order[] = [];
   readonly updated = new Map<string, Order>();
   readonly events: OrderEvent[] = [];
-  readonly deltas: CounterDelta[] = [];
+  readonly counters = new CounterSums();
 
   change(before: Order | null, after: Order, event: Omit<OrderEvent, 'orderId'>): void {
     if (before === null) this.inserted.push(after);
     else this.updated.set(after.orderId, after);
     this.events.push({ orderId: after.orderId, ...event });
-    this.deltas.push(...counterDeltas(before, after));
+    if (before !== null) this.counters.addOrder(before, -1);
+    this.counters.addOrder(after, 1);
   }
 
   /** Writes the orders and events so far; the counter changes wait for `flush`. */
@@ -70,13 +73,13 @@ class Writes {
   }
 
   /**
-   * Writes everything, the counters once per transaction and in one order (mergeDeltas sorts),
+   * Writes everything, the counters once per transaction and in one order (`take` sorts),
    * so that transactions on other connections never wait for each other's counter rows in a
    * cycle.
    */
   async flush(tx: StoreTx): Promise<void> {
     await this.flushRows(tx);
-    const merged = mergeDeltas(this.deltas.splice(0));
+    const merged = this.counters.take();
     if (merged.length > 0) await tx.addCounters(merged);
   }
 }
@@ -190,7 +193,7 @@ export function orderCommands(limits: { autoLockBatchMax: number }) {
       }
       writes.change(null, order, { atMs: nowMs, type: 'placed', actor: `buyer:${c.accountId}`,
         detail: { ...configDetail(order), deposit_fen: order.depositFen,
-          payment_reference: depositReference(c.accountId, c.idempotencyKey, c.requestHash) } });
+          payment_reference: c.paymentReference } });
       return ok({ order, replay: false, history: [writes.events.at(-1)!] });
     });
     // Founder's editions lock on payment: they take their queue place in the same transaction.

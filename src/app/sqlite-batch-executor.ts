@@ -27,6 +27,13 @@ export class SqliteBatchExecutor {
   #stopped: (() => void) | null = null;
   /** Set once the thread has died: every batch after fails at once with it. */
   #dead: Error | null = null;
+  #closing = false;
+  #reportDeath!: (err: Error) => void;
+  /**
+   * Settles if the thread dies other than by `close`: nothing can be written after that, so the
+   * process should stop and be started again (main.ts exits).
+   */
+  readonly died: Promise<Error> = new Promise((resolve) => { this.#reportDeath = resolve; });
 
   constructor(private readonly store: SqliteStore, limits: BatchHandlerLimits) {
     this.#worker = new Worker(new URL('./sqlite-batch-worker.js', import.meta.url),
@@ -50,12 +57,21 @@ export class SqliteBatchExecutor {
 
   /** Stops the writer thread once the batches sent have committed. */
   close(): Promise<void> {
+    this.#closing = true;
     this.store.setWriteGate(null);
     if (this.#dead !== null) return Promise.resolve();
     return new Promise((resolve) => {
       this.#stopped = resolve;
       this.#send({ type: 'stop' });
     });
+  }
+
+  /**
+   * Stops the thread at once, without waiting for its batches: what the event loop sees when
+   * the thread crashes (for tests).
+   */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
   }
 
   #pause(): Promise<() => void> {
@@ -102,5 +118,6 @@ export class SqliteBatchExecutor {
     this.#waiting.clear();
     for (const resume of this.#pauses.splice(0)) resume();
     this.#stopped?.();
+    if (!this.#closing) this.#reportDeath(err);
   }
 }
