@@ -11,6 +11,8 @@ export interface Limits {
   readonly batchCommandsMax: number;
   /** Commands waiting that send a batch before the event loop's turn ends. */
   readonly batchEarlyCommands: number;
+  /** As batchEarlyCommands, while no batch is under way (the writer is idle). */
+  readonly batchIdleCommands: number;
   /** Group-commit batches under way at once (writing, or waiting for their flush). */
   readonly batchesInFlightMax: number;
   /** Commands waiting for a commit before new ones are answered 503. */
@@ -59,6 +61,7 @@ export const defaultLimits: Limits = Object.freeze({
   importBodyBytesMax: 2 * 1024 * 1024,
   batchCommandsMax: 2_000,
   batchEarlyCommands: 128,
+  batchIdleCommands: 32,
   batchesInFlightMax: 4,
   pendingCommandsMax: 20_000,
   queueDelayMaxMs: 100,
@@ -80,6 +83,7 @@ export function checkLimits(l: Limits): void {
   for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
   assert.ok(l.pendingCommandsMax >= l.batchCommandsMax, 'pending holds at least one batch');
   assert.ok(l.batchEarlyCommands <= l.batchCommandsMax, 'an early batch fits in one batch');
+  assert.ok(l.batchIdleCommands <= l.batchCommandsMax, 'an idle-writer batch fits in one batch');
   assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
 }
@@ -120,6 +124,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     batchCommandsMax,
     batchEarlyCommands: Math.min(batchCommandsMax, int(env, 'LAUNCHDAY_BATCH_EARLY_COMMANDS',
       defaultLimits.batchEarlyCommands, 1, 100_000)),
+    batchIdleCommands: Math.min(batchCommandsMax, int(env, 'LAUNCHDAY_BATCH_IDLE_COMMANDS',
+      defaultLimits.batchIdleCommands, 1, 100_000)),
     batchesInFlightMax: int(env, 'LAUNCHDAY_BATCHES_IN_FLIGHT_MAX',
       defaultLimits.batchesInFlightMax, 1, 64),
     // An import is queued whole, so it can never be larger than the queue.

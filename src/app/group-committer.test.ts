@@ -12,7 +12,8 @@ import {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('group commit', () => {
-  it('sends a batch before the turn ends once enough wait, within the batches allowed in flight',
+  it('sends a batch before the turn ends once enough wait (fewer while none is under way), '
+    + 'within the batches allowed in flight',
     async () => {
       const sizes: number[] = [];
       let running = 0;
@@ -25,14 +26,15 @@ describe('group commit', () => {
         return jobs.map((j) => ({ done: true, value: j.payload }));
       };
       const committer = new GroupCommitter<{ echo: BatchHandler<number, number> }>(execute,
-        new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 2,
-          batchesInFlightMax: 2, pendingCommandsMax: 1000, queueDelayMaxMs: 1000 });
+        new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 3,
+          batchIdleCommands: 2, batchesInFlightMax: 2, pendingCommandsMax: 1000, queueDelayMaxMs: 1000 });
       const xs = [1, 2, 3, 4, 5, 6, 7];
-      // All submitted in one turn: two batches go at once, the rest wait for a free slot.
+      // All submitted in one turn: the first batch goes at two (nothing under way), the next
+      // at three, and the rest wait for a free slot.
       const started = xs.map((x) => committer.submit('echo', x));
-      assert.deepEqual(sizes, [2, 2]);
+      assert.deepEqual(sizes, [2, 3]);
       assert.deepEqual(await Promise.all(started), xs);
-      assert.deepEqual(sizes, [2, 2, 3]);
+      assert.deepEqual(sizes, [2, 3, 2]);
       assert.equal(mostRunning, 2);
     });
 
@@ -56,7 +58,8 @@ describe('group commit', () => {
         };
         const clock = new SimulatedClock(1_000);
         const committer = new GroupCommitter(localExecutor(store, { echo, slow }), clock,
-          { batchCommandsMax: 100, batchEarlyCommands: 100, batchesInFlightMax: 1,
+          { batchCommandsMax: 100, batchEarlyCommands: 100, batchIdleCommands: 100,
+            batchesInFlightMax: 1,
             pendingCommandsMax: 1000, queueDelayMaxMs: 20 });
         // Submitted in one turn of the event loop: one transaction.
         assert.deepEqual(await Promise.all([1, 2, 3].map((x) => committer.submit('echo', x))),

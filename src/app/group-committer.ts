@@ -96,6 +96,11 @@ export interface GroupCommitterLimits {
    */
   readonly batchEarlyCommands: number;
   /**
+   * As `batchEarlyCommands`, while no batch is under way: the writer has nothing to do, so a
+   * smaller batch starts it now rather than after the event loop has parsed a whole burst.
+   */
+  readonly batchIdleCommands: number;
+  /**
    * Batches under way at once. The next batch may be written while the one before is still
    * being flushed to disk (SQLite) or committed on another connection (PostgreSQL).
    */
@@ -160,10 +165,12 @@ export class GroupCommitter<H extends HandlerMap> {
   }
 
   // setImmediate lets every request already readable on a socket join the batch first, unless
-  // enough are waiting to keep the writer busy meanwhile.
+  // enough are waiting to keep the writer busy meanwhile (fewer when it has nothing to do).
   #schedule(): void {
     if (this.#inFlight >= this.limits.batchesInFlightMax) return;
-    if (this.#pending.length >= this.limits.batchEarlyCommands) {
+    const early = this.#inFlight === 0 ? this.limits.batchIdleCommands
+      : this.limits.batchEarlyCommands;
+    if (this.#pending.length >= early) {
       void this.#runBatch();
       return;
     }
