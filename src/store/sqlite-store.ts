@@ -17,8 +17,12 @@ import type {
 
 type Db = Database.Database;
 
-/** How often the checkpoint worker copies the WAL back into the database file. */
-const CHECKPOINT_INTERVAL_MS = 50;
+/**
+ * How often the checkpoint worker copies the WAL back into the database file. A page written by
+ * many commits in between (the last page of a table or an index) is copied once: 250 ms took
+ * half the worker's time per order of 50 ms under `npm run bench` (docs/benchmarks.md).
+ */
+const CHECKPOINT_INTERVAL_MS = 250;
 /** Commits between the writer's own checkpoints, after which the WAL starts over. */
 const COMMITS_PER_CATCH_UP = 200;
 /** Size the WAL file is cut back to when it starts over. */
