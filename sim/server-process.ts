@@ -13,6 +13,12 @@ const STOP_TIMEOUT_MS = 10_000;
 
 /** The server's entry point in the compiled tree (dist/sim -> dist/src/main.js). */
 export const SERVER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
+/**
+ * V8 flags the server runs with, as `npm start` does (package.json): a young generation twice
+ * the default halves the scavenges, and the GC threads' time per order with them, in a
+ * stampede (docs/benchmarks.md).
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'] as const;
 /** What the children run: it imports SERVER_MAIN (see server-entry.ts for why). */
 const SERVER_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'server-entry.js');
 
@@ -96,7 +102,8 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
 
 function startOne(env: Record<string, string>, onOutput?: (line: string) => void):
   Promise<{ child: ChildProcess; url: string; tail: string[] }> {
-  const child = spawn(process.execPath, [SERVER_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let ready = false;
     const tail: string[] = [];
