@@ -146,9 +146,14 @@ class PostgresTx implements StoreTx {
   async activeOrderCounts(launchId: string, accountIds: readonly string[]) {
     const out = new Map<string, number>();
     if (accountIds.length === 0) return out;
+    // Each buyer's few orders are read through the account's index. Written as one filter,
+    // the planner could take the launch's index instead, on statistics that lag a stampede, and
+    // read every order of the launch for each batch (seen: 33,000 rows, 17 ms). `|| ''` keeps
+    // the launch index out of reach, as the unary + does on SQLite.
     for (const r of await rows<{ account_id: string; n: number }>(this.c,
-      'SELECT account_id, count(*) AS n FROM orders WHERE account_id = ANY($2::text[]) '
-      + "AND launch_id = $1 AND status <> 'cancelled' GROUP BY account_id",
+      'SELECT a AS account_id, c.n FROM unnest($2::text[]) AS a CROSS JOIN LATERAL '
+      + "(SELECT count(*) AS n FROM orders o WHERE o.account_id = a AND o.launch_id || '' = $1 "
+      + "AND o.status <> 'cancelled') AS c WHERE c.n > 0",
       [launchId, accountIds])) out.set(r.account_id, r.n);
     return out;
   }
