@@ -3,6 +3,9 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startServer } from './server.js';
 
+/** How long a broken process may take to close before it exits anyway. */
+const STOP_AFTER_BREAK_MS = 10_000;
+
 async function serve(): Promise<number> {
   let config;
   try {
@@ -39,6 +42,8 @@ async function serve(): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.error(`launchday: ${err.message}; stopping so that it can be started again`);
+    // However the closing goes (a stream that never ends, say), the process ends.
+    setTimeout(() => process.exit(1), STOP_AFTER_BREAK_MS).unref();
     running.close().finally(() => process.exit(1));
   });
   process.on('SIGINT', () => stop('SIGINT'));

@@ -27,7 +27,8 @@ describe('group commit', () => {
       };
       const committer = new GroupCommitter<{ echo: BatchHandler<number, number> }>(execute,
         new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 3,
-          batchIdleCommands: 2, batchesInFlightMax: 2, pendingCommandsMax: 1000, queueDelayMaxMs: 1000 });
+          batchIdleCommands: 2, batchesInFlightMax: 2, pendingCommandsMax: 1000,
+          queueDelayMaxMs: 1000 });
       const xs = [1, 2, 3, 4, 5, 6, 7];
       // All submitted in one turn: the first batch goes at two (nothing under way), the next
       // at three, and the rest wait for a free slot.
