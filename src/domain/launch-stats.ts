@@ -51,14 +51,6 @@ export class CounterSums {
   }
 }
 
-/** The counter changes that take the figures from `before` (null: new order) to `after`. */
-export function counterDeltas(before: Order | null, after: Order): CounterDelta[] {
-  const sums = new CounterSums();
-  if (before) sums.addOrder(before, -1);
-  sums.addOrder(after, 1);
-  return sums.take();
-}
-
 /** Adds up many deltas so a batch writes each counter once, sorted by launch and key. */
 export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
   const sums = new CounterSums();

@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { seedLaunches } from './catalogue.js';
-import { counterDeltas, statsFromCounters } from './launch-stats.js';
+import { CounterSums, statsFromCounters, type CounterDelta } from './launch-stats.js';
 import {
   allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, switchTargets,
   type ChangeWindow,
+  type Order,
 } from './order.js';
 
 const [su7, ultra, yu7] = seedLaunches(0);
@@ -101,6 +102,14 @@ describe('change windows', () => {
       toLaunchId: 'su7-2024' })], NOW), ['cancel_with_forfeit', 'switch_model']);
   });
 });
+
+/** The counter changes that take the figures from `before` (null: new order) to `after`. */
+function counterDeltas(before: Order | null, after: Order): CounterDelta[] {
+  const sums = new CounterSums();
+  if (before) sums.addOrder(before, -1);
+  sums.addOrder(after, 1);
+  return sums.take();
+}
 
 describe('launch figures', () => {
   it('shows the seeds\' 1.445 billion yuan for 289,000 YU7 deposits', () => {
