@@ -33,6 +33,37 @@ describe('group fsync', () => {
     }
   });
 
+  it('flushes inline on request, and a background round ending later does not undo it',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'launchday-sync-'));
+      const fd = openSync(join(dir, 'f'), 'w');
+      try {
+        const sync = new GroupSync(() => fd);
+        writeSync(fd, 'commit 1\n');
+        sync.wrote();
+        const background = sync.durable(); // a round starts, covering write 1 only
+        writeSync(fd, 'commit 2\n');
+        sync.wrote();
+        sync.flushNow(); // covers both, before the round has ended
+        assert.equal(sync.rounds, 1);
+        await background;
+        const rounds = sync.rounds;
+        await sync.durable();
+        assert.equal(sync.rounds, rounds, 'write 2 is still known to be on disk');
+        sync.flushNow();
+        assert.equal(sync.rounds, rounds, 'nothing new to flush');
+      } finally {
+        closeSync(fd);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+  it('throws a failed inline flush to its caller', () => {
+    const sync = new GroupSync(() => 987_654);
+    sync.wrote();
+    assert.throws(() => sync.flushNow(), /EBADF/);
+  });
+
   it('passes a failed flush to everyone waiting on it', async () => {
     const sync = new GroupSync(() => 987_654);
     sync.wrote();

@@ -1,7 +1,7 @@
 // Group fsync: makes a file durable for every caller that wrote to it, with one fdatasync in
 // libuv's thread pool covering all writes made before it started. The event loop never waits on
 // the disk, and a stampede costs one flush per round, not one per commit.
-import { fdatasync } from 'node:fs';
+import { fdatasync, fdatasyncSync } from 'node:fs';
 
 export class GroupSync {
   /** Writes counted so far, and how many of them are known to be on disk. */
@@ -28,6 +28,18 @@ export class GroupSync {
     });
   }
 
+  /**
+   * Flushes every write recorded so far now, on this thread, which waits for the disk: for a
+   * thread that has nothing else to do meanwhile (the SQLite writer thread).
+   */
+  flushNow(): void {
+    const upTo = this.#written;
+    if (this.#synced >= upTo) return;
+    fdatasyncSync(this.fd());
+    this.rounds++;
+    this.#synced = Math.max(this.#synced, upTo);
+  }
+
   #round(): void {
     this.#running = true;
     const upTo = this.#written;
@@ -38,7 +50,7 @@ export class GroupSync {
       if (err) {
         for (const w of waiting) w.reject(err);
       } else {
-        this.#synced = upTo;
+        this.#synced = Math.max(this.#synced, upTo);
         for (const w of waiting) {
           if (w.upTo <= upTo) w.resolve();
           else this.#waiters.push(w);

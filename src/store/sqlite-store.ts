@@ -260,8 +260,17 @@ export class SqliteWriter {
   readonly #sync = new GroupSync(() => (this.#walFd ??= openSync(this.#walPath, 'r')));
   #gate: WriteGate | null = null;
 
-  /** `migrate`: bring the schema up to date first (the store's writer does, once). */
-  constructor(file: string, options: { migrate?: boolean } = {}) {
+  readonly #flushInline: boolean;
+
+  /**
+   * `migrate`: bring the schema up to date first (the store's writer does, once).
+   * `flushInline`: flush the WAL right after each commit, on this thread, instead of in the
+   * background while the next transaction runs. For the writer thread, which has nothing else
+   * to do: a background flush is heard of only once the transaction after it has finished, and
+   * every reply of the batch waited that long too (docs/benchmarks.md, session 5).
+   */
+  constructor(file: string, options: { migrate?: boolean; flushInline?: boolean } = {}) {
+    this.#flushInline = options.flushInline === true;
     this.#walPath = `${file}-wal`;
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
@@ -292,6 +301,7 @@ export class SqliteWriter {
           const result = await fn(this.#tx);
           this.#db.exec('COMMIT');
           this.#sync.wrote();
+          if (this.#flushInline) this.#sync.flushNow();
           const due = ++this.#commitsSinceCatchUp >= COMMITS_PER_CATCH_UP;
           if (due || this.#walBytes() > WAL_BYTES_KEPT) {
             this.#catchUp();
