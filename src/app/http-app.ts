@@ -6,7 +6,7 @@ import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import { adminRoutes } from './admin-routes.js';
 import { buyerRoutes } from './buyer-routes.js';
 import {
-  field, parseJsonBody, readText, refusalReply, sendJson, sendRefusal,
+  field, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal,
 } from './http-io.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
@@ -152,7 +152,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
 
   const serialise = (status: number, body: unknown, headers: Record<string, string> = {},
     atMs: number): JsonReply =>
-    ({ status, body: JSON.stringify(body), headers: { 'x-server-time': isoNow(atMs), ...headers } });
+    ({ status, body: jsonText(body), headers: { 'x-server-time': isoNow(atMs), ...headers } });
 
   return {
     listener: (req, res) => {

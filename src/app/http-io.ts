@@ -6,9 +6,18 @@ import {
 
 export type Json = Record<string, unknown>;
 
+/** A reply body already written as JSON (views.ts's orderViewJson), sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** A reply body as JSON text. */
+export const jsonText = (body: unknown): string =>
+  (body instanceof JsonText ? body.text : JSON.stringify(body));
+
 export function sendJson(res: ServerResponse, status: number, body: unknown,
   headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = jsonText(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

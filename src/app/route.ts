@@ -2,10 +2,10 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Order } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
-import type { Json } from './http-io.js';
+import { JsonText, type Json } from './http-io.js';
 import type { OrderEvent } from '../store/store.js';
 import type { Caller, Launchday } from './launchday.js';
-import { orderView } from './views.js';
+import { orderViewJson } from './views.js';
 
 export interface Ctx {
   readonly headers: IncomingHttpHeaders;
@@ -54,6 +54,7 @@ export const parseTime = (name: string, v: string | undefined): Result<number | 
 
 export async function orderReply(app: Launchday, order: Order, status = 200,
   headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
-  return reply(status, orderView(order, await app.orderExtras(order, history)), headers);
+  return reply(status, new JsonText(orderViewJson(order, await app.orderExtras(order, history))),
+    headers);
 }
 
