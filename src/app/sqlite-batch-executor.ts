@@ -2,7 +2,7 @@
 // matches its answers, and lets the store's own transactions in only while it is paused.
 import { Worker } from 'node:worker_threads';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import type { BatchHandlerLimits } from './batch-handlers.js';
+import { decodeOutcomes, encodeJobs, type BatchHandlerLimits } from './batch-handlers.js';
 import type { BatchExecutor, BatchJob, JobOutcome } from './group-committer.js';
 
 export type ToWorker =
@@ -50,8 +50,8 @@ export class SqliteBatchExecutor {
     if (this.#dead !== null) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#send({ type: 'batch', id, jobs, nowMs });
+      this.#waiting.set(id, { resolve: (o) => resolve(decodeOutcomes(jobs, o, nowMs)), reject });
+      this.#send({ type: 'batch', id, jobs: encodeJobs(jobs), nowMs });
     });
   };
 

@@ -5,13 +5,15 @@
 // The store's own rare transactions (sign-in codes, operators' edits) ask it to pause first.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SqliteWriter } from '../store/sqlite-store.js';
-import { batchHandlers, type BatchHandlerLimits } from './batch-handlers.js';
+import {
+  batchHandlers, decodeJobs, encodeOutcomes, type BatchHandlerLimits,
+} from './batch-handlers.js';
 import { executeBatch, runGroups, type JobOutcome } from './group-committer.js';
 import type { Store } from '../store/store.js';
 import type { ToWorker, FromWorker } from './sqlite-batch-executor.js';
 
 const { file, limits } = workerData as { file: string; limits: BatchHandlerLimits };
-const writer = new SqliteWriter(file);
+const writer = new SqliteWriter(file, { flushInline: true });
 const handlers = batchHandlers(limits);
 const port = parentPort!;
 let resume: (() => void) | null = null;
@@ -27,7 +29,11 @@ const MERGED_COMMANDS_MAX = 4_000;
  * writes the pages they share once. If that transaction fails, each batch runs on its own (and
  * within it, each command), so a bad command still fails alone.
  */
-function batches(first: Extract<ToWorker, { type: 'batch' }>): void {
+function batches(sent: Extract<ToWorker, { type: 'batch' }>): void {
+  type Batch = typeof sent;
+  // Commands cross in a compact form (batch-handlers.ts); the handlers see them as submitted.
+  const decoded = (b: Batch): Batch => ({ ...b, jobs: decodeJobs(b.jobs) });
+  const first = decoded(sent);
   const merged = [first];
   let commands = first.jobs.length;
   let next: ToWorker | null = null;
@@ -39,11 +45,11 @@ function batches(first: Extract<ToWorker, { type: 'batch' }>): void {
       next = m;
       break;
     }
-    merged.push(m);
+    merged.push(decoded(m));
     commands += m.jobs.length;
   }
-  const answer = (b: typeof first, outcomes: Promise<JobOutcome[]>): Promise<void> =>
-    outcomes.then((o) => post({ type: 'batch', id: b.id, outcomes: o }),
+  const answer = (b: Batch, outcomes: Promise<JobOutcome[]>): Promise<void> =>
+    outcomes.then((o) => post({ type: 'batch', id: b.id, outcomes: encodeOutcomes(b.jobs, o) }),
       (err: unknown) => post({ type: 'failed', id: b.id, error: String(err) }));
   if (merged.length === 1) {
     void answer(first, executeBatch(tx, handlers, first.jobs, first.nowMs));
