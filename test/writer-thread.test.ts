@@ -70,6 +70,42 @@ describe('the SQLite writer thread', () => {
       }
     });
 
+  it('holds the process only while something waits on it, a close included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launchday-writer-'));
+    const store = new SqliteStore(dir);
+    const writer = new SqliteBatchExecutor(store, defaultLimits);
+    try {
+      assert.equal(writer.holdsProcess, false, 'an idle writer lets the process end');
+      const batch = writer.execute([{ handler: 'autoLock', payload: null }], 1_000);
+      assert.equal(writer.holdsProcess, true, 'a batch in flight holds it');
+      await batch;
+      assert.equal(writer.holdsProcess, false);
+      // The event loop's own transaction has the thread paused when the close is asked for: the
+      // pause ends before the thread has stopped, and the close must still hold the process
+      // (CI once saw the process end there, with the close never answered).
+      let entered!: () => void;
+      const inside = new Promise<void>((resolve) => { entered = resolve; });
+      let finish!: () => void;
+      const held = new Promise<void>((resolve) => { finish = resolve; });
+      const written = store.transaction(async (tx) => {
+        entered();
+        await held;
+        await tx.setMeta('note', 'written while the thread was paused');
+      });
+      await inside;
+      const closing = writer.close();
+      finish();
+      await written;
+      assert.equal(writer.holdsProcess, true, 'the close still waits on the thread');
+      await closing;
+      assert.equal(await store.meta('note'), 'written while the thread was paused');
+    } finally {
+      await writer.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes orders while the event loop writes its own transactions in between', async () => {
     const h = await harness();
     try {

@@ -28,6 +28,8 @@ export class SqliteBatchExecutor {
   /** Set once the thread has died: every batch after fails at once with it. */
   #dead: Error | null = null;
   #closing = false;
+  /** Whether the thread is referenced (see `holdsProcess`). */
+  #referenced = false;
   #reportDeath!: (err: Error) => void;
   /**
    * Settles if the thread dies other than by `close`: nothing can be written after that, so the
@@ -50,7 +52,14 @@ export class SqliteBatchExecutor {
     if (this.#dead !== null) return Promise.reject(this.#dead);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve: (o) => resolve(decodeOutcomes(jobs, o, nowMs)), reject });
+      const decoded = (o: JobOutcome[]): void => {
+        try {
+          resolve(decodeOutcomes(jobs, o, nowMs));
+        } catch (err) {
+          reject(err as Error);
+        }
+      };
+      this.#waiting.set(id, { resolve: decoded, reject });
       this.#send({ type: 'batch', id, jobs: encodeJobs(jobs), nowMs });
     });
   };
@@ -85,14 +94,29 @@ export class SqliteBatchExecutor {
     });
   }
 
+  /**
+   * Whether the thread keeps the process alive now: only while something waits on it (a batch,
+   * a pause, a close).
+   */
+  get holdsProcess(): boolean {
+    return this.#referenced;
+  }
+
   #send(m: ToWorker): void {
     this.#worker.ref();
+    this.#referenced = true;
     this.#worker.postMessage(m);
   }
 
-  /** Unreferences the thread once nothing waits on it. */
+  /**
+   * Unreferences the thread once nothing waits on it. A close waits too: a pause that ends
+   * while the thread is stopping must not let the process end before the thread has said so.
+   */
   #settled(): void {
-    if (this.#waiting.size === 0 && this.#pauses.length === 0) this.#worker.unref();
+    if (this.#waiting.size === 0 && this.#pauses.length === 0 && this.#stopped === null) {
+      this.#worker.unref();
+      this.#referenced = false;
+    }
   }
 
   #receive(m: FromWorker): void {
