@@ -3,6 +3,7 @@
 // retried charge returns the first answer instead of taking the money twice.
 import { hash } from 'node:crypto';
 import { sign, SIGNATURE_HEADER } from './payment-signature.js';
+import { RecentMap } from './recent-map.js';
 
 export type ChargeResult =
   | { readonly status: 'approved'; readonly paymentId: string }
@@ -50,11 +51,6 @@ export interface SandboxOptions {
 const DEFAULT_REFERENCES_KEPT = 100_000;
 
 /** Sets a key in an insertion-ordered map, forgetting the oldest beyond `max`. */
-function remember<V>(map: Map<string, V>, key: string, value: V, max: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > max) map.delete(map.keys().next().value!);
-}
 
 /** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
 export type Deliver = (body: string, headers: Record<string, string>) => Promise<number>;
@@ -66,8 +62,8 @@ export type Deliver = (body: string, headers: Record<string, string>) => Promise
  */
 export class SandboxPaymentProvider implements PaymentProvider {
   /** Recent references only: a retry comes within minutes, and the sandbox must stay small. */
-  readonly charges = new Map<string, { amountFen: number; result: ChargeResult }>();
-  readonly refunds = new Map<string, number>();
+  readonly charges: RecentMap<{ amountFen: number; result: ChargeResult }>;
+  readonly refunds: RecentMap<number>;
   voided = 0;
   /** Notifications the receiver has acknowledged (duplicates included). */
   delivered = 0;
@@ -77,7 +73,10 @@ export class SandboxPaymentProvider implements PaymentProvider {
   readonly #waiting: Array<() => void> = [];
   readonly #timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly options: SandboxOptions = {}) {}
+  constructor(private readonly options: SandboxOptions = {}) {
+    this.charges = new RecentMap(options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
+    this.refunds = new RecentMap(options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
+  }
 
   /** Starts delivering notifications, signed with the secret both sides share. */
   connect(secret: string, deliver: Deliver): void {
@@ -139,8 +138,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const result: ChargeResult = this.options.declinePayers?.has(req.payer)
       ? { status: 'declined', reason: 'sandbox: payer on the decline list' }
       : { status: 'approved', paymentId: `pay_${++this.#next}` };
-    remember(this.charges, req.reference, { amountFen: req.amountFen, result },
-      this.options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
+    this.charges.set(req.reference, { amountFen: req.amountFen, result });
     this.refunds.delete(req.reference);
     return result;
   }
@@ -151,8 +149,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   async refund(req: { reference: string; amountFen: number }): Promise<void> {
     if (this.refunds.has(req.reference)) return;
-    remember(this.refunds, req.reference, req.amountFen,
-      this.options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
+    this.refunds.set(req.reference, req.amountFen);
     this.#notify(req.reference, req.amountFen);
   }
 }
