@@ -16,9 +16,10 @@ export const SERVER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '
 /**
  * V8 flags the server runs with, as `npm start` does (package.json): a young generation twice
  * the default halves the scavenges, and the GC threads' time per order with them, in a
- * stampede (docs/benchmarks.md).
+ * stampede; a capped old generation is collected before the process outgrows 1 GiB
+ * (docs/benchmarks.md, README "Garbage collection").
  */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'] as const;
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=640'] as const;
 /** What the children run: it imports SERVER_MAIN (see server-entry.ts for why). */
 const SERVER_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'server-entry.js');
 

@@ -27,6 +27,11 @@ export interface Limits {
   readonly auditLogMax: number;
   readonly autoLockBatchMax: number;
   readonly liveViewersMax: number;
+  /**
+   * Buyers' sign-in tokens kept in memory (about 400 bytes each); the cache starts over when
+   * full. Sized with the old generation's cap (`--max-old-space-size`, README): 500,000 take
+   * about 200 MB of a 640 MB heap.
+   */
   readonly tokenCacheMax: number;
   readonly codeTtlSeconds: number;
   readonly codeAttemptsMax: number;
@@ -72,7 +77,7 @@ export const defaultLimits: Limits = Object.freeze({
   auditLogMax: 1_000,
   autoLockBatchMax: 5_000,
   liveViewersMax: 10_000,
-  tokenCacheMax: 1_000_000,
+  tokenCacheMax: 500_000,
   codeTtlSeconds: 300,
   codeAttemptsMax: 5,
   optionsPerOrderMax: 16,
