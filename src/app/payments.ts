@@ -50,8 +50,6 @@ export interface SandboxOptions {
 
 const DEFAULT_REFERENCES_KEPT = 100_000;
 
-/** Sets a key in an insertion-ordered map, forgetting the oldest beyond `max`. */
-
 /** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
 export type Deliver = (body: string, headers: Record<string, string>) => Promise<number>;
 

@@ -16,7 +16,8 @@ describe('a map of recent entries', () => {
   it('keeps the same entries, in the same order, as evicting the oldest of a plain Map', () => {
     const key = fc.constantFrom(...'abcdefghij');
     const op: fc.Arbitrary<Op> = fc.oneof(
-      { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), key, value: fc.nat() }) },
+      { weight: 4, arbitrary: fc.record({ kind: fc.constant('set' as const), key,
+        value: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), key }) });
     fc.assert(fc.property(fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 400 }),
       (max, ops) => {

@@ -16,7 +16,9 @@ export class RecentMap<V> {
   #seq = 0;
 
   constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer: ${max}`);
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`max must be a positive integer: ${max}`);
+    }
   }
 
   get size(): number {
