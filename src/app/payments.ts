@@ -72,8 +72,9 @@ export class SandboxPaymentProvider implements PaymentProvider {
   readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: SandboxOptions = {}) {
-    this.charges = new RecentMap(options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
-    this.refunds = new RecentMap(options.referencesKept ?? DEFAULT_REFERENCES_KEPT);
+    const kept = options.referencesKept ?? DEFAULT_REFERENCES_KEPT;
+    this.charges = new RecentMap(kept);
+    this.refunds = new RecentMap(kept);
   }
 
   /** Starts delivering notifications, signed with the secret both sides share. */
