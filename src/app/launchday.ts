@@ -7,7 +7,7 @@ import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, type Launch } from '../domain/launch.js';
 import {
   allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
-  resolveConfiguration, switchTargets, trimKey,
+  resolveConfiguration, sortedIds, switchTargets, trimKey,
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
@@ -130,6 +130,19 @@ export class Launchday {
     return this.#loading;
   }
 
+  /** Whether the cached launches and windows may be used as they are. */
+  #fresh(): boolean {
+    return this.#loading === null && performance.now() - this.#loadedAtMs < CACHE_MS;
+  }
+
+  /**
+   * The launch from a fresh cache, without waiting (every order reads it twice); undefined when
+   * the cache must be reloaded first, which `launch` does.
+   */
+  #cachedLaunch(launchId: string): Launch | null | undefined {
+    return this.#fresh() ? this.#launches.get(launchId) ?? null : undefined;
+  }
+
   async launch(launchId: string): Promise<Launch | null> {
     await this.refresh();
     return this.#launches.get(launchId) ?? null;
@@ -146,12 +159,17 @@ export class Launchday {
   }
 
   async counters(launchId: string, maxAgeMs = 250): Promise<Map<string, number>> {
+    const hit = this.#cachedCounters(launchId, maxAgeMs);
+    if (hit !== null) return hit;
     const now = performance.now();
-    const hit = this.#counterCache.get(launchId);
-    if (hit && now - hit.atMs < maxAgeMs) return hit.counters;
     const counters = await this.deps.store.counters(launchId);
     this.#counterCache.set(launchId, { atMs: now, counters });
     return counters;
+  }
+
+  #cachedCounters(launchId: string, maxAgeMs = 250): Map<string, number> | null {
+    const hit = this.#counterCache.get(launchId);
+    return hit && performance.now() - hit.atMs < maxAgeMs ? hit.counters : null;
   }
 
   async stats(launchId: string): Promise<Result<LaunchStats>> {
@@ -253,12 +271,12 @@ export class Launchday {
 
   async placeOrder(account: Account, input: PlaceInput, idempotencyKey: string):
     Promise<Result<PlaceOutcome>> {
-    const launch = await this.launch(input.launchId);
+    const launch = this.#cachedLaunch(input.launchId) ?? await this.launch(input.launchId);
     if (!launch) return refuse('launch_not_found');
     const resolved = resolveConfiguration(launch, input);
     if (!resolved.ok) return resolved;
     const requestHash = sha256(JSON.stringify([input.launchId, input.trim,
-      [...input.options].sort(), input.city]));
+      sortedIds(input.options), input.city]));
     const reference = depositReference(account.accountId, idempotencyKey, requestHash);
     const command = { accountId: account.accountId, launch, config: resolved.value.config,
       priceFen: resolved.value.priceFen, idempotencyKey, requestHash, paymentReference: reference };
@@ -387,16 +405,22 @@ export class Launchday {
   /** The estimate for a configuration if its order locked now. */
   async estimateIfLockedNow(launch: Launch, trim: string):
     Promise<{ weeksMin: number; weeksMax: number; lockedAhead: number } | null> {
+    const counters = this.#cachedCounters(launch.launchId)
+      ?? await this.counters(launch.launchId);
+    return this.#estimateIfLockedNow(launch, trim, counters);
+  }
+
+  #estimateIfLockedNow(launch: Launch, trim: string, counters: Map<string, number>):
+    { weeksMin: number; weeksMax: number; lockedAhead: number } | null {
     const t = findTrim(launch, trim);
     if (!t) return null;
-    const counters = await this.counters(launch.launchId);
     const lockedAhead = counters.get(`trim.${trim}.locked`) ?? 0;
     return { ...estimateWeeks(t, lockedAhead), lockedAhead };
   }
 
   /** What an order's view adds to the order: estimate, queue, actions, and history. */
   async orderExtras(order: Order, history?: readonly OrderEvent[]): Promise<OrderExtras> {
-    const launch = await this.launch(order.launchId);
+    const launch = this.#cachedLaunch(order.launchId) ?? await this.launch(order.launchId);
     const t = launch ? findTrim(launch, order.trim) : undefined;
     let estimate: { weeksMin: number; weeksMax: number; basis: string } | null = null;
     let queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null = null;
@@ -408,10 +432,12 @@ export class Launchday {
         place: order.queuePlace, lockedAheadInTrim: ahead };
       estimate = { ...estimateWeeks(t, ahead), basis: 'locked' };
     } else if (order.status === 'firm' && launch) {
-      const e = await this.estimateIfLockedNow(launch, order.trim);
+      const counters = this.#cachedCounters(launch.launchId)
+        ?? await this.counters(launch.launchId);
+      const e = this.#estimateIfLockedNow(launch, order.trim, counters);
       if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
-    const windows = await this.windows();
+    const windows = this.#fresh() ? this.#windows : await this.windows();
     const nowMs = this.deps.clock.nowMs();
     const actions = allowedActions(order, windows, nowMs);
     const switchTo = switchTargets(order, windows, nowMs);

@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { seedLaunches } from './catalogue.js';
 import { CounterSums, statsFromCounters, type CounterDelta } from './launch-stats.js';
 import {
-  allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, switchTargets,
+  allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, sortedIds,
+  switchTargets,
   type ChangeWindow,
   type Order,
 } from './order.js';
@@ -51,6 +53,25 @@ describe('configuration', () => {
     assert.ok(r.ok);
     assert.deepEqual(r.value.config.options, ['colour-pearl-white', 'extras-fridge', 'wheels-21']);
     assert.equal(r.value.priceFen, (279_900 + 3_000 + 12_000) * 100);
+  });
+
+  it('refuses two options of one group, and fills nothing when one is picked', () => {
+    const two = resolveConfiguration(yu7!, { trim: 'pro', options: ['wheels-21', 'wheels-19'],
+      city: 'shanghai' });
+    assert.equal(!two.ok && two.code, 'option_conflict');
+    const one = resolveConfiguration(yu7!, { trim: 'pro', options: ['wheels-21'],
+      city: 'shanghai' });
+    assert.ok(one.ok);
+    assert.deepEqual(one.value.config.options, ['colour-pearl-white', 'wheels-21']);
+  });
+
+  it('sorts option ids as a sorted copy would, keeping a list already sorted as it is', () => {
+    fc.assert(fc.property(fc.array(fc.string({ maxLength: 4 }), { maxLength: 6 }), (ids) => {
+      const out = sortedIds(ids);
+      assert.deepEqual(out, [...ids].sort());
+      const isSorted = ids.every((id, i) => i === 0 || ids[i - 1]! <= id);
+      assert.equal(out === ids, isSorted);
+    }));
   });
 });
 

@@ -77,17 +77,29 @@ export function resolveConfiguration(launch: Launch, req: ConfigurationRequest):
     chosen.set(id, spec);
   }
   for (const group of ['colour', 'wheels'] as const) {
-    const picked = [...chosen.values()].filter((o) => o.group === group);
-    if (picked.length > 1) return refuse('option_conflict', `Pick only one ${group} option.`);
-    if (picked.length === 0) {
+    let picked = 0;
+    for (const o of chosen.values()) if (o.group === group) picked++;
+    if (picked > 1) return refuse('option_conflict', `Pick only one ${group} option.`);
+    if (picked === 0) {
       const fallback = launch.options.find((o) => o.group === group && o.isDefault);
       if (fallback) chosen.set(fallback.optionId, fallback);
     }
   }
   let priceFen = trim.priceFen;
   for (const spec of chosen.values()) priceFen += spec.priceFen;
-  const options = [...chosen.keys()].sort();
+  const options = sortedIds([...chosen.keys()]);
   return ok({ config: { trim: trim.trim, options, city: req.city }, priceFen });
+}
+
+/**
+ * The ids in sorted order, as `[...ids].sort()` gives them; the list itself when it is sorted
+ * already (as a buyer's options usually are), which spares the copy on every order.
+ */
+export function sortedIds(ids: readonly string[]): readonly string[] {
+  for (let i = 1; i < ids.length; i++) {
+    if (ids[i - 1]! > ids[i]!) return [...ids].sort();
+  }
+  return ids;
 }
 
 export interface PlaceContext {
