@@ -6,7 +6,7 @@ import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import { adminRoutes } from './admin-routes.js';
 import { buyerRoutes } from './buyer-routes.js';
 import {
-  field, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal,
+  field, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
@@ -15,6 +15,36 @@ import type { StaticFiles } from './static-files.js';
 import { iso, isoNow } from './views.js';
 
 const API_PREFIX = '/api/v1/';
+
+/**
+ * What a route's handler sees of its request. A class, so that the lazy `url` is one getter on
+ * the prototype: as an object literal, each request's context carried a getter of its own, and
+ * V8 kept every such context (and all it reached: headers, body, caller, the order) alive past
+ * two young-generation collections, into the old generation, about 1 KB a request. With the
+ * class, nothing of a request survives it (docs/benchmarks.md, session 7).
+ */
+class RequestCtx implements Ctx {
+  #url: URL | null = null;
+
+  constructor(readonly headers: IncomingHttpHeaders, readonly res: ServerResponse | null,
+    readonly params: Readonly<Record<string, string>>, readonly caller: Caller | null,
+    readonly app: Launchday, private readonly raw: string,
+    private readonly readBody: () => Promise<Result<string>>) {}
+
+  // Parsed only by the routes that read the query.
+  get url(): URL {
+    return (this.#url ??= new URL(this.raw, 'http://launchday.local'));
+  }
+
+  text(): Promise<Result<string>> {
+    return this.readBody();
+  }
+
+  async body(): Promise<Result<Json>> {
+    const t = await this.readBody();
+    return t.ok ? parseJsonBody(this.headers['content-type'], t.value) : t;
+  }
+}
 
 
 interface CompiledRoute extends Route { readonly parts: readonly string[] }
@@ -115,16 +145,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     const denied = checkAccess(route.access, caller);
     if (denied) return denied;
     const limit = bodyLimit(route);
-    let url: URL | null = null;
-    const ctx: Ctx = { headers, res, params, caller, app,
-      // Parsed only by the routes that read the query.
-      get url() { return (url ??= new URL(raw, 'http://launchday.local')); },
-      text: () => text(limit),
-      body: async () => {
-        const t = await text(limit);
-        return t.ok ? parseJsonBody(headers['content-type'], t.value) : t;
-      } };
-    return route.handler(ctx);
+    return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
+      () => text(limit)));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
