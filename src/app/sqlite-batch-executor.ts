@@ -21,7 +21,15 @@ export type FromWorker =
 export class SqliteBatchExecutor {
   readonly #worker: Worker;
   #nextId = 1;
-  readonly #waiting = new Map<number, { resolve(o: JobOutcome[]): void; reject(e: Error): void }>();
+  /**
+   * Batches sent and not yet answered, oldest first: a handful at most (batches in flight).
+   * An array, not a Map keyed by id: a Map that adds and deletes on every batch rebuilds its
+   * table now and then, and the old table, once in the old generation, kept pointing at the
+   * batches it held, so young collections kept every command of them alive (docs/benchmarks.md,
+   * session 7).
+   */
+  readonly #waiting: Array<{ readonly id: number; resolve(o: JobOutcome[]): void;
+    reject(e: Error): void }> = [];
   /** Callers waiting for the writer to pause, in the order they asked. */
   readonly #pauses: Array<() => void> = [];
   #stopped: (() => void) | null = null;
@@ -59,7 +67,7 @@ export class SqliteBatchExecutor {
           reject(err as Error);
         }
       };
-      this.#waiting.set(id, { resolve: decoded, reject });
+      this.#waiting.push({ id, resolve: decoded, reject });
       this.#send({ type: 'batch', id, jobs: encodeJobs(jobs), nowMs });
     });
   };
@@ -113,7 +121,7 @@ export class SqliteBatchExecutor {
    * while the thread is stopping must not let the process end before the thread has said so.
    */
   #settled(): void {
-    if (this.#waiting.size === 0 && this.#pauses.length === 0 && this.#stopped === null) {
+    if (this.#waiting.length === 0 && this.#pauses.length === 0 && this.#stopped === null) {
       this.#worker.unref();
       this.#referenced = false;
     }
@@ -128,8 +136,8 @@ export class SqliteBatchExecutor {
       this.#stopped?.();
       return;
     }
-    const w = this.#waiting.get(m.id);
-    this.#waiting.delete(m.id);
+    const at = this.#waiting.findIndex((x) => x.id === m.id);
+    const w = at < 0 ? undefined : this.#waiting.splice(at, 1)[0];
     if (m.type === 'batch') w?.resolve(m.outcomes);
     else w?.reject(new Error(m.error));
     this.#settled();
@@ -138,8 +146,7 @@ export class SqliteBatchExecutor {
   #die(err: Error): void {
     if (this.#dead !== null) return;
     this.#dead = err;
-    for (const w of this.#waiting.values()) w.reject(err);
-    this.#waiting.clear();
+    for (const w of this.#waiting.splice(0)) w.reject(err);
     for (const resume of this.#pauses.splice(0)) resume();
     this.#stopped?.();
     if (!this.#closing) this.#reportDeath(err);
