@@ -23,10 +23,11 @@ export class SqliteBatchExecutor {
   #nextId = 1;
   /**
    * Batches sent and not yet answered, oldest first: a handful at most (batches in flight).
-   * An array, not a Map keyed by id: a Map that adds and deletes on every batch rebuilds its
-   * table now and then, and the old table, once in the old generation, kept pointing at the
-   * batches it held, so young collections kept every command of them alive (docs/benchmarks.md,
-   * session 7).
+   * An array, not a Map keyed by id: with the Map, which adds and deletes on every batch and
+   * so rebuilds its table now and then, the batches' commands outlived their requests into the
+   * old generation (measured at two connections: five times the bytes promoted per order;
+   * docs/benchmarks.md, session 7). Likely the old tables, left in the old generation, still
+   * pointed at the batches they held, and young collections take such pointers as live.
    */
   readonly #waiting: Array<{ readonly id: number; resolve(o: JobOutcome[]): void;
     reject(e: Error): void }> = [];
