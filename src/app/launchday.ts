@@ -54,6 +54,8 @@ export interface PlaceInput {
 
 /** How long cached launches and windows may lag a change made by another process. */
 const CACHE_MS = 1_000;
+/** How long cached launch figures may lag, unless a caller asks for fresher ones. */
+const COUNTERS_CACHE_MS = 250;
 
 export class Launchday {
   readonly committer: GroupCommitter<BatchHandlers>;
@@ -115,7 +117,7 @@ export class Launchday {
   refresh(force = false): Promise<void> {
     // A forced reload must see writes made after a load already in flight began.
     if (this.#loading) return force ? this.#loading.then(() => this.refresh(true)) : this.#loading;
-    if (!force && performance.now() - this.#loadedAtMs < CACHE_MS) return Promise.resolve();
+    if (!force && this.#fresh()) return Promise.resolve();
     this.#loading = (async () => {
       try {
         const launches = await this.deps.store.launches();
@@ -158,7 +160,7 @@ export class Launchday {
     return this.#windows;
   }
 
-  async counters(launchId: string, maxAgeMs = 250): Promise<Map<string, number>> {
+  async counters(launchId: string, maxAgeMs = COUNTERS_CACHE_MS): Promise<Map<string, number>> {
     const hit = this.#cachedCounters(launchId, maxAgeMs);
     if (hit !== null) return hit;
     const now = performance.now();
@@ -167,7 +169,7 @@ export class Launchday {
     return counters;
   }
 
-  #cachedCounters(launchId: string, maxAgeMs = 250): Map<string, number> | null {
+  #cachedCounters(launchId: string, maxAgeMs = COUNTERS_CACHE_MS): Map<string, number> | null {
     const hit = this.#counterCache.get(launchId);
     return hit && performance.now() - hit.atMs < maxAgeMs ? hit.counters : null;
   }
