@@ -173,6 +173,8 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     adminToken: ld.adminToken,
     adminTokenGenerated: ld.adminTokenGenerated,
     async close() {
+      // Readiness says 503 from now on, while the requests in flight finish.
+      ld.app.beginClosing();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

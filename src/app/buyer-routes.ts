@@ -11,14 +11,6 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
 
 export const buyerRoutes: Route[] = [
-  { method: 'GET', path: '/health', access: 'public', handler: async ({ app }) =>
-    reply(app.brokenBecause === null ? 200 : 503, {
-      status: app.brokenBecause === null ? 'ok' : 'broken', store: app.deps.store.kind,
-      clock: app.clock.simulated ? 'simulated' : 'real', server_time: iso(app.clock.nowMs()),
-      commits: { pending_commands: app.committer.pendingCount,
-        transactions: app.committer.batches, commands: app.committer.commands,
-        refused_for_load: app.committer.refused },
-      memory: memory() }) },
   { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
     reply(200, { server_time: iso(app.clock.nowMs()) }) },
   { method: 'POST', path: '/accounts', access: 'public', handler: async (ctx) => {
@@ -138,11 +130,6 @@ export const buyerRoutes: Route[] = [
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
 ];
-
-function memory(): Record<string, number> {
-  const m = process.memoryUsage();
-  return { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, external_bytes: m.external };
-}
 
 interface ConfigurationFields {
   launchId?: string;

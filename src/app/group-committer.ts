@@ -8,6 +8,7 @@
 // cross to another thread.
 import type { Clock } from '../domain/clock.js';
 import type { Store, StoreTx } from '../store/store.js';
+import { isStoreUnavailable, StoreUnavailable } from '../store/store-unavailable.js';
 
 /** Runs many commands of one kind inside a transaction; returns one result per command. */
 export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[], nowMs: number) =>
@@ -22,10 +23,13 @@ export interface BatchJob {
   readonly payload: unknown;
 }
 
-/** A command's outcome: its handler's result, or the error that failed it alone. */
+/**
+ * A command's outcome: its handler's result, or the error that failed it. `unavailable` says
+ * the store could not be reached (store-unavailable.ts): a plain flag, as it crosses threads.
+ */
 export type JobOutcome =
   | { readonly done: true; readonly value: unknown }
-  | { readonly done: false; readonly error: string };
+  | { readonly done: false; readonly error: string; readonly unavailable?: boolean };
 
 /** Runs a batch at the time given, all in one transaction if it can (see executeBatch). */
 export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promise<JobOutcome[]>;
@@ -33,24 +37,43 @@ export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promis
 /**
  * Runs a batch in one transaction; if that fails, runs each command alone, so that one
  * command's failure does not fail its batch-mates. Shared by every executor.
+ *
+ * A store out of reach fails every command at once, each marked `unavailable`: the transaction
+ * rolled back (or never began), so nothing of the batch is written, and trying each command
+ * alone would only wait for the same dead connection once per command.
  */
 export async function executeBatch(transaction: Store['transaction'], handlers: HandlerMap,
   jobs: readonly BatchJob[], nowMs: number): Promise<JobOutcome[]> {
   try {
     const values = await transaction((tx) => runGroups(tx, handlers, jobs, nowMs));
     return values.map((value) => ({ done: true, value }));
-  } catch {
+  } catch (first) {
+    if (isStoreUnavailable(first)) return jobs.map(() => unavailableOutcome(first));
     const out: JobOutcome[] = [];
     for (const job of jobs) {
       try {
         const [value] = await transaction((tx) => runGroups(tx, handlers, [job], nowMs));
         out.push({ done: true, value });
       } catch (err) {
+        // The store went away part-way: the commands not yet tried fail with it, untried.
+        if (isStoreUnavailable(err)) {
+          while (out.length < jobs.length) out.push(unavailableOutcome(err));
+          return out;
+        }
         out.push({ done: false, error: (err as Error)?.message ?? String(err) });
       }
     }
     return out;
   }
+}
+
+function unavailableOutcome(err: unknown): JobOutcome {
+  return { done: false, error: (err as Error)?.message ?? String(err), unavailable: true };
+}
+
+/** The error a failed outcome rejects its command with. */
+export function outcomeError(o: Extract<JobOutcome, { done: false }>): Error {
+  return o.unavailable === true ? new StoreUnavailable(o.error) : new Error(o.error);
 }
 
 /** Runs the batch's commands grouped by handler, in order of each group's first arrival. */
@@ -199,7 +222,7 @@ export class GroupCommitter<H extends HandlerMap> {
           this.commands++;
           job.resolve(o.value);
         } else {
-          job.reject(new Error(o.error));
+          job.reject(outcomeError(o));
         }
       });
     } catch (err) {

@@ -5,6 +5,7 @@ import { SimulatedClock } from '../domain/clock.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import { adminRoutes } from './admin-routes.js';
 import { buyerRoutes } from './buyer-routes.js';
+import { healthRoutes } from './health-routes.js';
 import {
   field, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
@@ -105,7 +106,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
       return null;
     } };
-  const routes = compile([...buyerRoutes, liveRoute, ...adminRoutes(newClockRoute())]);
+  const routes = compile([...buyerRoutes, liveRoute, ...adminRoutes(newClockRoute()),
+    ...healthRoutes]);
   const retryAfter = app.deps.limits.retryAfterSeconds;
 
   // Routes without parameters are found by one lookup; the rest by matching, in order.
@@ -178,6 +180,14 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   return {
     listener: (req, res) => {
       handle(req, res).catch((err: unknown) => {
+        const expected = app.refusalFor(err);
+        if (expected !== null) {
+          // The store is out of reach (a restart, a full disk): one line, not a stack.
+          deps.log(`store unavailable on ${req.method} ${req.url}: ${String(err)}`);
+          if (!res.headersSent) sendRefusal(res, expected, retryAfter);
+          else res.end();
+          return;
+        }
         const detail = (err as Error)?.stack ?? String(err);
         deps.log(`internal error on ${req.method} ${req.url}: ${detail}`);
         if (!res.headersSent) sendRefusal(res, refuse('internal_error'), retryAfter);
@@ -198,8 +208,13 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
             out = await respond(found, headers, url, null, async () => ok(body));
             if (out === null) throw new Error('a route answered nothing off node:http');
           } catch (err) {
-            deps.log(`internal error on ${method} ${url}: ${(err as Error)?.stack ?? String(err)}`);
-            out = refuse('internal_error');
+            out = app.refusalFor(err);
+            if (out !== null) deps.log(`store unavailable on ${method} ${url}: ${String(err)}`);
+            else {
+              deps.log(`internal error on ${method} ${url}: ${
+                (err as Error)?.stack ?? String(err)}`);
+              out = refuse('internal_error');
+            }
           }
           const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
           return serialise(r.status, r.body, r.headers, atMs);

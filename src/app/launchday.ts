@@ -14,6 +14,7 @@ import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { Limits } from '../config.js';
 import type { Account, OrderEvent, Store } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { RegisterCommand } from './account-commands.js';
 import { batchHandlers, type BatchHandlers } from './batch-handlers.js';
 import {
@@ -25,6 +26,7 @@ import { depositReference, type PaymentProvider } from './payments.js';
 import { parseObject } from './http-io.js';
 import { verify, type PaymentNotification } from './payment-signature.js';
 import { SqliteBatchExecutor } from './sqlite-batch-executor.js';
+import { StoreHealth } from './store-health.js';
 import type { SmsSender } from './sms.js';
 import type { OrderExtras } from './views.js';
 
@@ -56,6 +58,13 @@ export interface PlaceInput {
 const CACHE_MS = 1_000;
 /** How long cached launch figures may lag, unless a caller asks for fresher ones. */
 const COUNTERS_CACHE_MS = 250;
+/**
+ * Least time between two probes of an idle store (readiness, /health): however often they are
+ * asked, the store sees one tiny write a second from each process at most.
+ */
+const STORE_PROBE_INTERVAL_MS = 1_000;
+/** A probe slower than this counts the store as unreachable. */
+const STORE_PROBE_TIMEOUT_MS = 2_000;
 
 export class Launchday {
   readonly committer: GroupCommitter<BatchHandlers>;
@@ -75,6 +84,9 @@ export class Launchday {
   readonly broken: Promise<Error>;
   /** Why nothing can be written, once `broken` has settled. */
   brokenBecause: Error | null = null;
+  /** Whether the store answers (store-unavailable.ts): for readiness and /health. */
+  readonly storeHealth: StoreHealth;
+  #closing = false;
 
   constructor(readonly deps: LaunchdayDeps) {
     this.#adminToken = Buffer.from(deps.adminToken);
@@ -87,10 +99,36 @@ export class Launchday {
       deps.clock, deps.limits);
     this.broken = this.#writerThread?.died ?? new Promise<Error>(() => {});
     void this.broken.then((err) => { this.brokenBecause = err; });
+    this.storeHealth = new StoreHealth({ probeIntervalMs: STORE_PROBE_INTERVAL_MS,
+      probeTimeoutMs: STORE_PROBE_TIMEOUT_MS,
+      probe: () => deps.store.transaction((tx) =>
+        tx.setMeta('health_probe_at', new Date().toISOString())) });
+  }
+
+  /** True from the moment the process starts to close: readiness says 503 from then on. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Marks the process as closing, before the server stops taking connections. */
+  beginClosing(): void {
+    this.#closing = true;
+  }
+
+  /**
+   * The refusal for an error thrown on a request's way, when it is an expected one: the store
+   * out of reach is `store_unavailable` (503, Retry-After), never `internal_error`. Null for
+   * anything else, which is a bug and stays a 500.
+   */
+  refusalFor(err: unknown): Refusal | null {
+    if (!isStoreUnavailable(err)) return null;
+    this.storeHealth.failed();
+    return refuse('store_unavailable');
   }
 
   /** Waits for the commits under way and stops the writer thread; the store stays open. */
   async close(): Promise<void> {
+    this.#closing = true;
     await this.committer.drained();
     await this.#writerThread?.close();
   }
@@ -99,14 +137,21 @@ export class Launchday {
     return this.deps.clock;
   }
 
-  /** Submits to group commit; a full queue becomes the `overloaded` outcome. */
+  /**
+   * Submits to group commit; a full queue becomes the `overloaded` outcome, a store out of
+   * reach `store_unavailable` (its batch rolled back: nothing of it was written).
+   */
   async #submit<K extends keyof BatchHandlers>(handler: K,
     payload: PayloadOf<BatchHandlers[K]>, essential = false):
     Promise<ResultOf<BatchHandlers[K]> | Refusal> {
     try {
-      return await this.committer.submit(handler, payload, essential);
+      const r = await this.committer.submit(handler, payload, essential);
+      this.storeHealth.succeeded();
+      return r;
     } catch (err) {
       if (err instanceof Overloaded) return refuse('overloaded');
+      const refusal = this.refusalFor(err);
+      if (refusal !== null) return refusal;
       throw err;
     }
   }
@@ -291,7 +336,15 @@ export class Launchday {
     const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
       payer: account.accountId });
     if (paid.status !== 'approved') return refuse('payment_declined');
-    const r = await this.#submit('place', command);
+    let r: Result<PlaceOutcome>;
+    try {
+      r = await this.#submit('place', command);
+    } catch (err) {
+      // A batch that failed other than by a refusal wrote nothing either: release the money.
+      // A void that fails too leaves the charge to lapse at the provider (payments.ts).
+      await this.deps.payments.void({ reference }).catch(() => undefined);
+      throw err;
+    }
     // Money taken for an order that was not written is released at once. A replay shares the
     // reference with the order that holds the money, so it must not.
     if (!r.ok) await this.deps.payments.void({ reference });
@@ -328,7 +381,9 @@ export class Launchday {
       accountId: caller.role === 'buyer' ? caller.account.accountId : null,
       actor: caller.role === 'buyer' ? `buyer:${caller.account.accountId}` : caller.actor,
     });
-    if (r.ok && r.value.depositState === 'refunded') void this.sendPayments();
+    // The refund is queued with the change; a failure to hand it over now is retried by the
+    // timer, and must not become an unhandled rejection, which would end the process.
+    if (r.ok && r.value.depositState === 'refunded') void this.sendPayments().catch(() => 0);
     return r;
   }
 

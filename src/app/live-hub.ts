@@ -50,7 +50,10 @@ export class LiveHub {
       return;
     }
     for (const [launchId, viewers] of this.#viewers) {
-      const frame = await this.#frame(launchId);
+      // The store out of reach: viewers keep the last figures until it answers again. A
+      // rejection here would be unhandled (the timer's `void`) and end the process.
+      const frame = await this.#frame(launchId).catch(() => null);
+      if (frame === null) continue;
       for (const res of viewers) res.write(frame);
     }
   }

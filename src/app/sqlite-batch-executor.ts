@@ -2,6 +2,7 @@
 // matches its answers, and lets the store's own transactions in only while it is paused.
 import { Worker } from 'node:worker_threads';
 import type { SqliteStore } from '../store/sqlite-store.js';
+import { StoreUnavailable } from '../store/store-unavailable.js';
 import { decodeOutcomes, encodeJobs, type BatchHandlerLimits } from './batch-handlers.js';
 import type { BatchExecutor, BatchJob, JobOutcome } from './group-committer.js';
 
@@ -14,7 +15,9 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'batch'; readonly id: number; readonly outcomes: JobOutcome[] }
-  | { readonly type: 'failed'; readonly id: number; readonly error: string }
+  | { readonly type: 'failed'; readonly id: number; readonly error: string;
+      /** The store could not write (disk full, read-only, I/O error): see store-unavailable. */
+      readonly unavailable: boolean }
   | { readonly type: 'paused' }
   | { readonly type: 'stopped' };
 
@@ -140,16 +143,19 @@ export class SqliteBatchExecutor {
     const at = this.#waiting.findIndex((x) => x.id === m.id);
     const w = at < 0 ? undefined : this.#waiting.splice(at, 1)[0];
     if (m.type === 'batch') w?.resolve(m.outcomes);
-    else w?.reject(new Error(m.error));
+    else w?.reject(m.unavailable ? new StoreUnavailable(m.error) : new Error(m.error));
     this.#settled();
   }
 
-  #die(err: Error): void {
+  #die(cause: Error): void {
     if (this.#dead !== null) return;
+    // Nothing can be written until the process starts again (main.ts stops it): the requests
+    // in flight and after are refused as for a store out of reach, with Retry-After, not 500.
+    const err = new StoreUnavailable(cause.message, { cause });
     this.#dead = err;
     for (const w of this.#waiting.splice(0)) w.reject(err);
     for (const resume of this.#pauses.splice(0)) resume();
     this.#stopped?.();
-    if (!this.#closing) this.#reportDeath(err);
+    if (!this.#closing) this.#reportDeath(cause);
   }
 }

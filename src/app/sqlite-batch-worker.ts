@@ -10,6 +10,7 @@ import {
 } from './batch-handlers.js';
 import { executeBatch, runGroups, type JobOutcome } from './group-committer.js';
 import type { Store } from '../store/store.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { ToWorker, FromWorker } from './sqlite-batch-executor.js';
 
 const { file, limits } = workerData as { file: string; limits: BatchHandlerLimits };
@@ -50,7 +51,8 @@ function batches(sent: Extract<ToWorker, { type: 'batch' }>): void {
   }
   const answer = (b: Batch, outcomes: Promise<JobOutcome[]>): Promise<void> =>
     outcomes.then((o) => post({ type: 'batch', id: b.id, outcomes: encodeOutcomes(b.jobs, o) }),
-      (err: unknown) => post({ type: 'failed', id: b.id, error: String(err) }));
+      (err: unknown) => post({ type: 'failed', id: b.id, error: String(err),
+        unavailable: isStoreUnavailable(err) }));
   if (merged.length === 1) {
     void answer(first, executeBatch(tx, handlers, first.jobs, first.nowMs));
   } else {

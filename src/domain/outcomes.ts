@@ -92,6 +92,9 @@ export const outcomes = {
     message: 'The notification is not signed with the shared payment secret, or is too old.' },
   overloaded: { status: 503, transient: true,
     message: 'We are holding your place: too many requests right now. Retry after the pause.' },
+  store_unavailable: { status: 503, transient: true,
+    message: 'Our order database cannot be reached for a moment; your request was not completed. '
+      + 'Retry after the pause: the same Idempotency-Key never orders twice.' },
   internal_error: { status: 500, transient: true,
     message: 'Something went wrong on our side; nothing was changed. Retry shortly.' },
 } as const satisfies Record<string, OutcomeSpec>;

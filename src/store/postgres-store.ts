@@ -384,8 +384,16 @@ export class PostgresStore implements Store {
     const connection = withSettings(url, settings);
     const pool = new pg.Pool({ ...connection, max: POOL_CONNECTIONS_MAX,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types });
-    // An idle connection that dies (database restart) must not crash the process.
+    // A connection that dies (the database restarts: 57P01, or its socket closes) emits
+    // 'error', and an 'error' nobody listens for ends the process. The pool listens for its
+    // idle connections and drops them; a connection checked out by a transaction or a read is
+    // the pool's no longer, so each gets a listener of its own for its whole life. Its query
+    // fails instead, the transaction rolls back (on the server, with the session), the client
+    // is released as broken, and the pool opens fresh connections once the database is back.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+    });
     try {
       await migrate(pool, schema);
     } catch (err) {

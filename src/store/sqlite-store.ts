@@ -25,6 +25,8 @@ type Db = Database.Database;
 const CHECKPOINT_INTERVAL_MS = 250;
 /** Commits between the writer's own checkpoints, after which the WAL starts over. */
 const COMMITS_PER_CATCH_UP = 200;
+/** How long after the checkpoint worker died a new one starts. */
+const CHECKPOINTER_RESTART_MS = 1_000;
 /** Size the WAL file is cut back to when it starts over. */
 const WAL_BYTES_KEPT = 64 * 1024 * 1024;
 
@@ -347,9 +349,15 @@ export class SqliteWriter {
     return fstatSync(this.#sync.fd()).size;
   }
 
+  // Runs after COMMIT: its failure (the disk full, so the database file cannot grow) must not
+  // fail a transaction that has committed. The WAL keeps the data; a later catch-up copies it.
   #catchUp(): void {
     this.#commitsSinceCatchUp = 0;
-    this.#db.pragma('wal_checkpoint(PASSIVE)');
+    try {
+      this.#db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Retried after the next COMMITS_PER_CATCH_UP commits.
+    }
   }
 
   async close(): Promise<void> {
@@ -367,18 +375,40 @@ export class SqliteStore implements Store {
   readonly #writer: SqliteWriter;
   readonly #reader: Db;
   readonly #r: ReturnType<typeof prepareReads>;
-  readonly #checkpointer: Worker;
+  #checkpointer: Worker;
+  /** Set once the checkpoint worker has exited, by `close` or by an error. */
+  #checkpointerExited = false;
+  #closing = false;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, 'launchday.sqlite');
     this.#writer = new SqliteWriter(this.file, { migrate: true });
-    this.#checkpointer = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url),
-      { workerData: { file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS } });
-    this.#checkpointer.unref();
+    this.#checkpointer = this.#startCheckpointer();
     this.#reader = new Database(this.file, { readonly: true });
     this.#reader.pragma('busy_timeout = 5000');
     this.#r = prepareReads(this.#reader);
+  }
+
+  /**
+   * The checkpoint worker. If it dies (its database could not be opened, the disk failed), the
+   * process must not: an unhandled 'error' from a worker ends it. The writer's own catch-ups
+   * keep the WAL from growing without end meanwhile, and a new worker starts a little later.
+   */
+  #startCheckpointer(): Worker {
+    const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url),
+      { workerData: { file: this.file, intervalMs: CHECKPOINT_INTERVAL_MS } });
+    worker.unref();
+    this.#checkpointerExited = false;
+    worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      this.#checkpointerExited = true;
+      if (this.#closing) return;
+      setTimeout(() => {
+        if (!this.#closing) this.#checkpointer = this.#startCheckpointer();
+      }, CHECKPOINTER_RESTART_MS).unref();
+    });
+    return worker;
   }
 
   /** Admits this store's transactions only when the writer of another thread has paused. */
@@ -464,12 +494,15 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     await this.#writer.close();
-    const stopped = new Promise((resolve) => this.#checkpointer.once('exit', resolve));
-    // Unreferenced while it runs, so it never keeps a process alive; waited for here.
-    this.#checkpointer.ref();
-    this.#checkpointer.postMessage('stop');
-    await stopped;
+    if (!this.#checkpointerExited) {
+      const stopped = new Promise((resolve) => this.#checkpointer.once('exit', resolve));
+      // Unreferenced while it runs, so it never keeps a process alive; waited for here.
+      this.#checkpointer.ref();
+      this.#checkpointer.postMessage('stop');
+      await stopped;
+    }
     this.#reader.close();
   }
 

@@ -346,6 +346,13 @@ export const ERRORS = {
       'Keep this page open; it retries by itself.',
     ],
   },
+  store_unavailable: {
+    zh: ['订单系统暂时无法访问，本次请求未完成。', '请不要关闭页面，系统会自动重试，不会重复下单。'],
+    en: [
+      'Our order system cannot be reached for a moment; this request was not completed.',
+      'Keep this page open; it retries by itself and never orders twice.',
+    ],
+  },
   service_unavailable: {
     zh: ['服务暂时繁忙。', '系统会自动重试，请稍候。'],
     en: ['The service is busy for a moment.', 'It will retry by itself; please wait.'],
