@@ -32,7 +32,8 @@ describe('health', () => {
         const live = await h.call('GET', '/health/live');
         assert.deepEqual([live.status, live.body], [200, { status: 'live' }]);
         const ready = await h.call('GET', '/health/ready');
-        assert.deepEqual([ready.status, ready.body], [200, { status: 'ready', store: 'reachable' }]);
+        assert.deepEqual([ready.status, ready.body],
+          [200, { status: 'ready', store: 'reachable' }]);
         h.ld.app.beginClosing();
         const closing = await h.call('GET', '/health/ready');
         assert.deepEqual([closing.status, closing.body, closing.headers['retry-after']],

@@ -15,7 +15,12 @@ import { killHard, register, startChild, type Child } from './process.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Answer { status: number; code: string | null; retryAfter: string | null; id: string | null }
+interface Answer {
+  status: number;
+  code: string | null;
+  retryAfter: string | null;
+  id: string | null;
+}
 
 async function post(base: string, path: string, token: string, key: string): Promise<Answer> {
   const r = await fetch(`${base}/api/v1${path}`, { method: 'POST',

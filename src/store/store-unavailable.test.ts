@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { isStoreUnavailable, StoreUnavailable } from './store-unavailable.js';
 
-const withCode = (code: string, message = 'x'): Error => Object.assign(new Error(message), { code });
+const withCode = (code: string, message = 'x'): Error =>
+  Object.assign(new Error(message), { code });
 
 describe('isStoreUnavailable', () => {
   const rows: Array<[string, unknown, boolean]> = [
