@@ -1,10 +1,35 @@
 // The entry point: the only place that reads the environment, listens on a port and handles
 // signals. `launchday` serves; `launchday simulate ...` replays a launch night.
-import { ConfigError, loadConfig } from './config.js';
-import { startServer } from './server.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openStore, startServer } from './server.js';
+import { isStoreUnavailable } from './store/store-unavailable.js';
 
 /** How long a broken process may take to close before it exits anyway. */
 const STOP_AFTER_BREAK_MS = 10_000;
+/** The longest pause between two attempts to reach PostgreSQL at start-up. */
+const STORE_WAIT_MAX_MS = 5_000;
+
+/**
+ * Waits at start-up for a PostgreSQL that is out of reach (started after launchday, or
+ * restarting): a database away is an expected outcome at start too, and a process that exits
+ * for it only makes its supervisor start it again, just as blind. Any other error (a wrong
+ * password, a bad URL) ends the start as before.
+ */
+async function waitForStore(config: Config): Promise<void> {
+  if (!config.databaseUrl) return;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await (await openStore(config)).close();
+      return;
+    } catch (err) {
+      if (!isStoreUnavailable(err)) throw err;
+      const waitMs = Math.min(attempt * 1_000, STORE_WAIT_MAX_MS);
+      console.error(`launchday: PostgreSQL is out of reach (${(err as Error).message}); `
+        + `trying again in ${waitMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
 
 async function serve(): Promise<number> {
   let config;
@@ -17,6 +42,7 @@ async function serve(): Promise<number> {
     }
     throw err;
   }
+  await waitForStore(config);
   const running = await startServer(config);
   const store = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
   console.log(`launchday listening on ${running.url}`);

@@ -120,6 +120,27 @@ await withPrivatePostgres('PostgreSQL outage (private cluster)', () => {
       }
     });
 
+    it('waits at start-up for a PostgreSQL that is not up yet', async () => {
+      await cluster.stop();
+      const env = { LAUNCHDAY_DATABASE_URL: cluster.url, LAUNCHDAY_DATABASE_SCHEMA: 'outage_boot',
+        LAUNCHDAY_ADMIN_TOKEN: ADMIN };
+      const starting = startChild(env);
+      // Before launchday waited, it exited here; that is this test's failure, not an unhandled one.
+      starting.catch(() => undefined);
+      let child: Child | null = null;
+      try {
+        await sleep(1_500);
+        await cluster.start();
+        child = await starting;
+        assert.match(child.output(), /PostgreSQL is out of reach/);
+        assert.equal((await get(child.url, '/health/ready')).status, 200);
+      } finally {
+        if (!cluster.running) await cluster.start();
+        child ??= await starting.catch(() => null);
+        if (child) await killHard(child);
+      }
+    });
+
     it('keeps two busy API processes up through a restart, and loses or doubles no '
       + 'acknowledged order', async () => {
       const env = { LAUNCHDAY_DATABASE_URL: cluster.url, LAUNCHDAY_DATABASE_SCHEMA: 'outage_two',
