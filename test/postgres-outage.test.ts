@@ -93,8 +93,9 @@ await withPrivatePostgres('PostgreSQL outage (private cluster)', () => {
         assert.equal(refused.status, 503);
         assert.equal(refused.body.error.code, 'store_unavailable');
         assert.equal(refused.headers['retry-after'], '1');
-        // The deposit taken before the batch failed was released: only the warm-up's is held.
-        assert.equal(h.payments.voided, 1);
+        // No money is held for an order not written: only the warm-up's deposit. (Whether this
+        // one was charged and voided, or refused before the charge, depends on whether the
+        // launch was still cached when the store went away.)
         assert.equal(h.payments.charges.size, 1);
         const read = await h.call('GET', '/orders', { token: b.token });
         assert.equal(read.status, 503);
