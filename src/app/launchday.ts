@@ -311,6 +311,27 @@ export class Launchday {
     return ok(order);
   }
 
+  /**
+   * The order as it stands now: when its cooling-off has ended and the sweep has not yet
+   * written the lock (it fell due since the batch that wrote the order, even in the same
+   * instant), the due orders are locked first and the order is read back. Every reply that
+   * renders an order goes through here (route.ts orderReply, the lists).
+   */
+  async current(order: Order): Promise<Order> {
+    if (!isDueForAutoLock(order, this.deps.clock.nowMs())) return order;
+    await this.autoLockDue();
+    return (await this.deps.store.order(order.orderId)) ?? order;
+  }
+
+  /** `current` for a list: one sweep for all, then each due order read back. */
+  async currentAll(orders: readonly Order[]): Promise<Order[]> {
+    const nowMs = this.deps.clock.nowMs();
+    if (!orders.some((o) => isDueForAutoLock(o, nowMs))) return [...orders];
+    await this.autoLockDue();
+    return Promise.all(orders.map(async (o) => (isDueForAutoLock(o, nowMs)
+      ? (await this.deps.store.order(o.orderId)) ?? o : o)));
+  }
+
   async ordersOf(account: Account): Promise<Order[]> {
     const orders = await this.deps.store.ordersOfAccount(account.accountId,
       this.deps.limits.ordersListMax);

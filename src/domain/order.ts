@@ -1,5 +1,5 @@
 // Order rules: pure functions of the order, the launch, the change windows and the time.
-import { findTrim, type Launch, type OptionSpec, type Trim } from './launch.js';
+import { findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim } from './launch.js';
 import { ok, refuse, type Result } from './outcomes.js';
 
 export type OrderStatus = 'firm' | 'locked' | 'cancelled';
@@ -137,7 +137,8 @@ export function newOrder(fields: {
     orderId: fields.orderId, accountId: fields.accountId, launchId: launch.launchId,
     modelId: launch.modelId, ...config, status: 'firm', priceFen: fields.priceFen,
     depositFen: launch.depositFen, depositState: 'held', createdAtMs: nowMs,
-    coolingOffEndsAtMs: launch.locksOnPayment ? nowMs : nowMs + launch.coolingOffHours * 3_600_000,
+    coolingOffEndsAtMs: locksOnPlacement(launch) ? nowMs
+      : nowMs + launch.coolingOffHours * 3_600_000,
     lockedAtMs: null, cancelledAtMs: null, queuedAtMs: null, queuePlace: null, trimSeq: null,
     changedInWindowId: null, idempotencyKey: fields.idempotencyKey,
     requestHash: fields.requestHash, version: 1,
@@ -272,6 +273,14 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   return ok({ order: changed, requeue: order.status === 'locked', aspects });
 }
 
+/**
+ * The status an order has at `nowMs`: a firm order whose cooling-off has ended is locked, even
+ * before the sweep has written its lock (a reply must not offer what the rules no longer allow).
+ */
+export function statusAt(order: Order, nowMs: number): OrderStatus {
+  return isDueForAutoLock(order, nowMs) ? 'locked' : order.status;
+}
+
 /** The actions the rules allow right now, for clients to offer and no others. */
 export function allowedActions(order: Order, windows: readonly ChangeWindow[], nowMs: number):
   string[] {
@@ -279,7 +288,7 @@ export function allowedActions(order: Order, windows: readonly ChangeWindow[], n
   const open = windows.filter((w) => w.fromLaunchId === order.launchId && isWindowOpen(w, nowMs)
     && order.changedInWindowId !== w.windowId);
   const actions: string[] = [];
-  if (order.status === 'firm') actions.push('change', 'lock', 'cancel');
+  if (statusAt(order, nowMs) === 'firm') actions.push('change', 'lock', 'cancel');
   else {
     if (open.some((w) => w.allows.some((a) => a !== 'model'))) actions.push('change');
     actions.push('cancel_with_forfeit');
