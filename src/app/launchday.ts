@@ -462,8 +462,8 @@ export class Launchday {
     }
     const windows = this.#fresh() ? this.#windows : await this.windows();
     const nowMs = this.deps.clock.nowMs();
-    const actions = allowedActions(order, windows, nowMs);
-    const switchTo = switchTargets(order, windows, nowMs);
+    const actions = allowedActions(order, windows, nowMs, this.#launches);
+    const switchTo = switchTargets(order, windows, nowMs, this.#launches);
     return { estimate, queue, actions, switchTo,
       history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }

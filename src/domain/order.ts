@@ -235,6 +235,13 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   if (req.trim === undefined && req.options === undefined && req.city === undefined
     && req.launchId === undefined) return refuse('nothing_to_change');
   const switching = target.launchId !== own.launchId;
+  // A switch is a way into the target launch: it opens to switched orders when it opens to new
+  // ones, whatever window the operator opened earlier (DOMAIN.md: orders are taken from the
+  // announced minute; nobody may take a queue place before buyers can order).
+  if (switching) {
+    const open = decideSalesOpen(target, nowMs);
+    if (!open.ok) return open;
+  }
   const keep = (id: string): boolean => !switching || target.options.some((o) => o.optionId === id);
   const resolved = resolveConfiguration(target, {
     trim: req.trim ?? order.trim,
@@ -281,9 +288,12 @@ export function statusAt(order: Order, nowMs: number): OrderStatus {
   return isDueForAutoLock(order, nowMs) ? 'locked' : order.status;
 }
 
-/** The actions the rules allow right now, for clients to offer and no others. */
-export function allowedActions(order: Order, windows: readonly ChangeWindow[], nowMs: number):
-  string[] {
+/**
+ * The actions the rules allow right now, for clients to offer and no others. `launches`, when
+ * given, leaves out switches into a launch not yet open (see switchTargets).
+ */
+export function allowedActions(order: Order, windows: readonly ChangeWindow[], nowMs: number,
+  launches?: ReadonlyMap<string, Launch>): string[] {
   if (order.status === 'cancelled') return [];
   const open = windows.filter((w) => w.fromLaunchId === order.launchId && isWindowOpen(w, nowMs)
     && order.changedInWindowId !== w.windowId);
@@ -293,17 +303,25 @@ export function allowedActions(order: Order, windows: readonly ChangeWindow[], n
     if (open.some((w) => w.allows.some((a) => a !== 'model'))) actions.push('change');
     actions.push('cancel_with_forfeit');
   }
-  if (switchTargets(order, windows, nowMs).length > 0) actions.push('switch_model');
+  if (switchTargets(order, windows, nowMs, launches).length > 0) actions.push('switch_model');
   return actions;
 }
 
-/** The launches an order may switch to right now, through open model-switch windows. */
-export function switchTargets(order: Order, windows: readonly ChangeWindow[], nowMs: number):
-  string[] {
+/**
+ * The launches an order may switch to right now, through open model-switch windows. With
+ * `launches` (by id), a target that has not opened yet is left out: `decideChange` refuses a
+ * switch into it with `sales_not_open`, so it is not offered.
+ */
+export function switchTargets(order: Order, windows: readonly ChangeWindow[], nowMs: number,
+  launches?: ReadonlyMap<string, Launch>): string[] {
   if (order.status === 'cancelled') return [];
+  const opened = (id: string): boolean => {
+    const l = launches?.get(id);
+    return l === undefined || decideSalesOpen(l, nowMs).ok;
+  };
   return [...new Set(windows.filter((w) => w.fromLaunchId === order.launchId
     && isWindowOpen(w, nowMs) && w.allows.includes('model') && w.toLaunchId !== null
-    && order.changedInWindowId !== w.windowId).map((w) => w.toLaunchId!))];
+    && order.changedInWindowId !== w.windowId && opened(w.toLaunchId)).map((w) => w.toLaunchId!))];
 }
 
 export interface Estimate {
