@@ -74,7 +74,7 @@ function patchLaunch(l: Launch, b: Json, knownCities: ReadonlyMap<string, City>)
 async function launchHoldsOrders(ctx: Ctx, next: Launch): Promise<Refusal | null> {
   const nowMs = ctx.app.clock.nowMs();
   if (next.opensAtMs <= nowMs) return null;
-  const counters = await ctx.app.counters(next.launchId, 0);
+  const counters = await ctx.app.counters(next.launchId);
   const held = ['firm', 'locked', 'cancelled']
     .reduce((n, s) => n + (counters.get(`orders.${s}`) ?? 0), 0);
   return held === 0 ? null : refuse('invalid_request', `"opens_at" cannot move past the `
