@@ -235,13 +235,6 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   if (req.trim === undefined && req.options === undefined && req.city === undefined
     && req.launchId === undefined) return refuse('nothing_to_change');
   const switching = target.launchId !== own.launchId;
-  // A switch is a way into the target launch: it opens to switched orders when it opens to new
-  // ones, whatever window the operator opened earlier (DOMAIN.md: orders are taken from the
-  // announced minute; nobody may take a queue place before buyers can order).
-  if (switching) {
-    const open = decideSalesOpen(target, nowMs);
-    if (!open.ok) return open;
-  }
   const keep = (id: string): boolean => !switching || target.options.some((o) => o.optionId === id);
   const resolved = resolveConfiguration(target, {
     trim: req.trim ?? order.trim,
@@ -272,6 +265,13 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   if (order.changedInWindowId === window.windowId) {
     return refuse('change_not_allowed',
       'This order was already changed in this window, and a change cannot be undone.');
+  }
+  // A switch is a way into the target launch: it opens to switched orders when it opens to new
+  // ones, whatever window the operator opened earlier (DOMAIN.md: orders are taken from the
+  // announced minute; nobody may take a queue place before buyers can order).
+  if (switching) {
+    const salesOpen = decideSalesOpen(target, nowMs);
+    if (!salesOpen.ok) return salesOpen;
   }
   const changed: Order = {
     ...order, ...config, priceFen, launchId: target.launchId, modelId: target.modelId,
