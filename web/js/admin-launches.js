@@ -63,7 +63,13 @@ export function launchForm(l) {
     'form',
     { class: 'card launch-form', 'data-launch': l.launch_id, onsubmit: save },
     h('h2', {}, `${localName(l)} (${l.launch_id})`),
-    h('p', { class: 'muted small' }, t('l_state', { state: l.state }), ' · ', beijingText(l.opens_at)),
+    h(
+      'p',
+      { class: 'muted small' },
+      t('l_state', { state: l.state }),
+      ' · ',
+      beijingText(l.opens_at),
+    ),
     h(
       'div',
       { class: 'row' },
