@@ -1,6 +1,6 @@
 // A switch into a launch follows the launch's opening rule, as a new order does: a window the
 // operator opens early does not let a locked SU7 order take YU7 queue place 1 before any buyer
-// can order YU7. Nor can an opening move into the future once the launch holds orders.
+// can order YU7; nor while the operator has shut YU7's sales by moving its opening ahead.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN, harness, YU7_MAX, type Harness } from './harness.js';
@@ -61,13 +61,16 @@ describe('a model switch before the target launch opens', () => {
     assert.equal(r.body.queue.place, 2);
   });
 
-  it("refuses to move YU7's opening into the future now that it holds orders", async () => {
-    const r = await h.call('PATCH', '/admin/launches/yu7-2025',
-      { token: ADMIN, body: { opens_at: '2025-06-27T14:00:00Z' } });
-    assert.equal(r.status, 422, JSON.stringify(r.body));
-    assert.match(r.body.error.message, /"opens_at"/);
-    const earlier = await h.call('PATCH', '/admin/launches/yu7-2025',
-      { token: ADMIN, body: { opens_at: '2025-06-26T13:00:00Z' } });
-    assert.equal(earlier.status, 200);
+  it('is refused again while the operator has shut YU7 by moving its opening ahead', async () => {
+    const { token: t3 } = await h.buyer(3);
+    const su7 = (await h.order(t3, 's3', SU7_MAX)).body.order_id;
+    await h.call('POST', `/orders/${su7}/lock`, { token: t3, body: { confirm: true } });
+    const moved = await h.call('PATCH', '/admin/launches/yu7-2025',
+      { token: ADMIN, body: { opens_at: '2025-06-26T15:00:00Z' } });
+    assert.equal(moved.status, 200);
+    const r = await h.call('POST', `/orders/${su7}/change`,
+      { token: t3, body: { launch_id: 'yu7-2025', trim: 'max' } });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'sales_not_open');
   });
 });

@@ -59,7 +59,8 @@ export interface PlaceInput {
 const CACHE_MS = 1_000;
 /**
  * How long the cached locked counts behind the estimates may lag a lock made by another process
- * (PostgreSQL; docs/api.md). This process's own locks drop the cache as their batch commits.
+ * (PostgreSQL; docs/api.md). This process's own locks drop the cache as their batch commits, so
+ * on SQLite, which only this process writes, the cache has no age limit.
  */
 const COUNTERS_CACHE_MS = 250;
 
@@ -86,8 +87,8 @@ export class Launchday {
   #loading: Promise<void> | null = null;
   /**
    * Locked counts per launch, for estimates. Valid while no batch that may have changed a locked
-   * count has committed since it was read (its `gen` is the current one), and for at most
-   * COUNTERS_CACHE_MS. A batch of new firm orders changes no locked count, so the order hot
+   * count has committed since it was read (its `gen` is the current one), and on PostgreSQL for
+   * at most COUNTERS_CACHE_MS. A batch of new firm orders changes no locked count, so the order hot
    * path keeps the cache and never reads counters from the store.
    */
   readonly #lockedCache = new Map<string, LockedCounts>();
@@ -95,6 +96,8 @@ export class Launchday {
   readonly #lockedReads = new Map<string, Promise<LockedCounts>>();
   /** Bumped, before any of its commands is answered, by each commit that may move a lock. */
   #lockedGen = 0;
+  /** How old cached locked counts may be: other processes write only to PostgreSQL. */
+  readonly #lockedMaxAgeMs: number;
   /**
    * Settles if nothing can be written any more (the SQLite writer thread died): the process
    * should stop and be started again, which main.ts does.
@@ -113,6 +116,7 @@ export class Launchday {
       this.#writerThread?.execute ?? localExecutor(deps.store, batchHandlers(deps.limits)),
       deps.clock, deps.limits);
     this.committer.onCommit((jobs) => this.#afterCommit(jobs));
+    this.#lockedMaxAgeMs = deps.store.kind === 'postgres' ? COUNTERS_CACHE_MS : Infinity;
     this.broken = this.#writerThread?.died ?? new Promise<Error>(() => {});
     void this.broken.then((err) => { this.brokenBecause = err; });
   }
@@ -212,7 +216,7 @@ export class Launchday {
   #cachedLocked(launchId: string): LockedCounts | null {
     const hit = this.#lockedCache.get(launchId);
     return hit !== undefined && hit.gen === this.#lockedGen
-      && performance.now() - hit.readAt < COUNTERS_CACHE_MS ? hit : null;
+      && performance.now() - hit.readAt < this.#lockedMaxAgeMs ? hit : null;
   }
 
   /** The locked counts of a launch: cached, or read once for every caller of this generation. */
