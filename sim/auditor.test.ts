@@ -34,6 +34,9 @@ function statsFor(firm: number, locked: number, cancelled: number, refundedFen =
     deposits_fen: { received, held: received - refundedFen, refunded: refundedFen, forfeited: 0,
       applied: 0 },
     potential_revenue_fen: (firm + locked) * 33190000,
+    reported_basis: { orders: firm + locked + cancelled, deposit_fen: 500000,
+      base_price_fen: 25350000, deposits_fen: (firm + locked + cancelled) * 500000,
+      potential_revenue_fen: (firm + locked + cancelled) * 25350000 },
   };
 }
 
@@ -63,6 +66,15 @@ test('planted: statistics that miss one locked order are reported per field', ()
   assert.ok(diffs.includes('yu7-2025 orders.locked: server 0, model 1'), diffs.join('\n'));
   assert.ok(diffs.some((d) => d.startsWith('yu7-2025 by_city.beijing.locked')));
   assert.ok(diffs.some((d) => d.startsWith('yu7-2025 potential_revenue_fen')));
+});
+
+test('planted: figures on the reported basis that do not follow the orders taken', () => {
+  const a = new Auditor(catalogs);
+  miniNight(a);
+  const s = statsFor(0, 1, 1, 500000);
+  s.reported_basis.deposits_fen += 500000;
+  assert.deepEqual(a.compareStats('yu7-2025', s, null),
+    ['yu7-2025 reported_basis.deposits_fen: server 1500000, model 1000000']);
 });
 
 test('planted: a ledger whose states do not add up to what was received', () => {

@@ -369,6 +369,16 @@ export class Auditor {
       diffs.push(`${launchId} deposits_fen: received ${d['deposits_fen.received']} but ` +
         `held+refunded+forfeited+applied = ${sum}`);
     }
+    // The reported basis: every order taken x the launch's deposit, x its lowest list price.
+    const r = server?.reported_basis;
+    const catalog = this.catalog(launchId);
+    const n = d['orders.total'] ?? 0;
+    const basePriceFen = Math.min(...catalog.trims.map((t) => t.priceFen));
+    const want = { orders: n, deposit_fen: catalog.depositFen, base_price_fen: basePriceFen,
+      deposits_fen: n * catalog.depositFen, potential_revenue_fen: n * basePriceFen };
+    for (const [k, v] of Object.entries(want)) {
+      if (r?.[k] !== v) diffs.push(`${launchId} reported_basis.${k}: server ${r?.[k]}, model ${v}`);
+    }
     return diffs.sort();
   }
 }

@@ -34,7 +34,8 @@ export function catalogFromLaunch(launch: any): Catalog {
     launchId: launch.launch_id,
     modelId: launch.model_id,
     depositFen: launch.deposit_fen,
-    locksOnPayment: launch.locks_on_payment === true,
+    // A launch without cooling-off locks its orders as they are placed, as a founder's edition.
+    locksOnPayment: launch.locks_on_payment === true || launch.cooling_off_hours === 0,
     perAccountLimit: launch.per_account_limit,
     opensAt: launch.opens_at,
     trims: launch.trims.map((t: any) => ({ trim: t.trim, priceFen: t.price_fen })),

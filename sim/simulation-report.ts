@@ -54,13 +54,27 @@ export function reportText(s: SimulationSummary): string {
   return out.join('\n');
 }
 
-function figuresTable(s: SimulationSummary): string[] {
+/** The YU7 money figures as reported (DOMAIN.md): orders x deposit, orders x Standard price. */
+export const YU7_REPORTED_DEPOSITS_FEN = YU7_FIRST_HOUR_ORDERS * 5_000 * 100;
+export const YU7_REPORTED_REVENUE_FEN = YU7_FIRST_HOUR_ORDERS * 253_500 * 100;
+
+/**
+ * The night's figures beside YU7's. Each money figure twice: on the basis YU7's was reported
+ * on (orders x the deposit, orders x the Standard price; the stats reply's `reported_basis`),
+ * which is the one to compare, and on launchday's own (gross deposits received, each standing
+ * order's own list price), which YU7 did not report.
+ */
+export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats' | 'scale'
+  | 'ordersPlanned'>): string[] {
   const m = s.metrics;
   const stats = s.targetStats ?? {};
   const received = stats.deposits_fen?.received ?? 0;
   const revenue = stats.potential_revenue_fen ?? 0;
+  const basis = stats.reported_basis ?? {};
   const yuan = (fen: number): string => `${(fen / 100 / 1e9).toFixed(3)} bn yuan`;
   const perScale = (n: number): string => fmt(n / s.scale);
+  const money = (label: string, reported: string, fen: number): [string, string, string,
+    string] => [label, reported, yuan(fen), yuan(fen / s.scale)];
   const rows: [string, string, string, string][] = [
     ['', 'YU7 (reported)', 'this run', 'this run / scale'],
     ['orders in first 2 minutes', fmt(YU7_ORDERS_2_MIN), fmt(m.confirmedBy.s120),
@@ -69,13 +83,22 @@ function figuresTable(s: SimulationSummary): string[] {
       perScale(m.confirmedBy.s180)],
     ['orders in the hour', fmt(YU7_FIRST_HOUR_ORDERS), fmt(m.confirmedBy.s3600),
       perScale(m.confirmedBy.s3600)],
-    ['deposits received', '1.445 bn yuan', yuan(received), yuan(received / s.scale)],
-    ['potential revenue', 'about 73 bn yuan *', yuan(revenue), yuan(revenue / s.scale)],
+    ['orders taken (reported basis)', fmt(YU7_FIRST_HOUR_ORDERS), fmt(basis.orders ?? 0),
+      perScale(basis.orders ?? 0)],
+    money('deposits, reported basis *', yuan(YU7_REPORTED_DEPOSITS_FEN),
+      basis.deposits_fen ?? 0),
+    money('deposits, launchday basis **', 'not reported', received),
+    money('revenue, reported basis *', `about ${yuan(YU7_REPORTED_REVENUE_FEN)}`,
+      basis.potential_revenue_fen ?? 0),
+    money('revenue, launchday basis **', 'not reported', revenue),
   ];
-  const w = [26, 20, 16, 18];
+  const w = [30, 22, 16, 18];
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join(' ').trimEnd());
   return ['figures (orders counted when the server confirmed them, in simulated time; the plan ' +
     `had ${fmt(s.ordersPlanned)}):`, ...lines.map((l) => `  ${l}`),
-  '  * reported as 289,000 x the Standard price; ours is each order\'s list price, less ' +
-    'cancellations'];
+  '  * as YU7 reported them: orders taken (placed or switched in, cancelled included) x the ' +
+    'launch\'s deposit, and x the Standard trim\'s list price; compare these',
+  '  ** launchday\'s own: every deposit received as paid (refunded, forfeited and switched-in ' +
+    'included, a switched SU7 Ultra\'s 20,000 yuan too), and each standing order\'s own list ' +
+    'price with options'];
 }

@@ -1,6 +1,7 @@
 // Configuration is read here, from the environment, once; validated; frozen; passed down.
 // Nothing else in launchday reads process.env.
 import { strict as assert } from 'node:assert';
+import { parseIsoTime } from './domain/iso-time.js';
 
 export interface Limits {
   /** Largest request body accepted. */
@@ -156,9 +157,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     throw new ConfigError('LAUNCHDAY_PAYMENT_SECRET must be at least 16 characters');
   }
   const start = env.LAUNCHDAY_CLOCK_START;
-  const clockStartMs = start ? Date.parse(start) : null;
-  if (clockStartMs !== null && Number.isNaN(clockStartMs)) {
-    throw new ConfigError('LAUNCHDAY_CLOCK_START must be an ISO date-time');
+  // The shared strict parser: a start without a zone would depend on the machine's TZ.
+  const clockStartMs = start ? parseIsoTime(start) : null;
+  if (start && clockStartMs === null) {
+    throw new ConfigError(`LAUNCHDAY_CLOCK_START must be an ISO 8601 / RFC 3339 date-time with `
+      + `Z or an offset (such as 2025-06-26T13:59:00Z), not "${start}"`);
   }
   const config: Config = {
     host: env.LAUNCHDAY_HOST || '127.0.0.1',

@@ -165,7 +165,8 @@ export function adminRoutes(clockRoute: Route): Route[] {
         const after = ctx.url.searchParams.get('after') ?? '';
         const asked = Number(ctx.url.searchParams.get('limit')) || 1000;
         const limit = Math.min(1000, Math.max(1, asked));
-        const orders = await ctx.app.deps.store.ordersOfLaunch(ctx.params.launch_id!, after, limit);
+        const orders = await ctx.app.currentAll(
+          await ctx.app.deps.store.ordersOfLaunch(ctx.params.launch_id!, after, limit));
         return reply(200, { orders: orders.map((o) => ({ order_id: o.orderId,
           account_id: o.accountId, trim: o.trim, city: o.city, status: o.status,
           price_fen: o.priceFen, deposit: { amount_fen: o.depositFen, state: o.depositState },
@@ -200,7 +201,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
         const found = await findOrders(ctx);
         if (!found.ok) return found;
         const views = [];
-        for (const o of found.value) {
+        for (const o of await ctx.app.currentAll(found.value)) {
           const a = await ctx.app.deps.store.accountById(o.accountId);
           views.push({ ...orderView(o, await ctx.app.orderExtras(o)),
             account: a ? accountView(a, 'buyer') : null });

@@ -77,7 +77,8 @@ export const buyerRoutes: Route[] = [
       const e = await ctx.app.estimateIfLockedNow(l, trim);
       if (!e) return refuse('unknown_trim');
       return reply(200, { trim, city, locked_ahead: e.lockedAhead,
-        estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' } });
+        estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' },
+        as_of: iso(e.asOfMs) });
     } },
   { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
     const s = await ctx.app.stats(ctx.params.launch_id!);

@@ -152,9 +152,19 @@ export class GroupCommitter<H extends HandlerMap> {
   commands = 0;
   /** Commands refused because the queue was full or too slow. */
   refused = 0;
+  #onCommit: ((jobs: readonly BatchJob[]) => void) | null = null;
 
   constructor(private readonly execute: BatchExecutor, private readonly clock: Clock,
     private readonly limits: GroupCommitterLimits) {}
+
+  /**
+   * Calls `listener` with each batch once it has committed (or failed), before any of its
+   * commands' promises settle: a cache the batch makes stale is dropped before anyone can be
+   * told the write happened. One listener; a second replaces the first.
+   */
+  onCommit(listener: (jobs: readonly BatchJob[]) => void): void {
+    this.#onCommit = listener;
+  }
 
   get pendingCount(): number {
     return this.#pending.length;
@@ -216,6 +226,7 @@ export class GroupCommitter<H extends HandlerMap> {
       const outcomes = await this.execute(
         batch.map((j) => ({ handler: j.handler, payload: j.payload })), this.clock.nowMs());
       this.batches++;
+      this.#onCommit?.(batch);
       batch.forEach((job, i) => {
         const o = outcomes[i]!;
         if (o.done) {
@@ -226,6 +237,8 @@ export class GroupCommitter<H extends HandlerMap> {
         }
       });
     } catch (err) {
+      // Part of it may have been written before the failure: treat it as committed.
+      this.#onCommit?.(batch);
       for (const job of batch) job.reject(err);
     } finally {
       this.#inFlight--;

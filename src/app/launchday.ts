@@ -4,7 +4,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import { isValidPhone, validateIdNumber, validateName } from '../domain/identity.js';
 import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
-import { findTrim, type Launch } from '../domain/launch.js';
+import { findTrim, locksOnPlacement, type Launch } from '../domain/launch.js';
 import {
   allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
   resolveConfiguration, sortedIds, switchTargets, trimKey,
@@ -21,7 +21,7 @@ import {
   GroupCommitter, localExecutor, Overloaded, type PayloadOf, type ResultOf,
 } from './group-committer.js';
 import { newId, sha256 } from './ids.js';
-import type { OrderAction, PlaceOutcome } from './order-commands.js';
+import type { OrderAction, PlaceCommand, PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
 import { parseObject } from './http-io.js';
 import { verify, type PaymentNotification } from './payment-signature.js';
@@ -54,9 +54,16 @@ export interface PlaceInput {
   readonly city: string;
 }
 
-/** How long cached launches and windows may lag a change made by another process. */
+/**
+ * How long cached launches and windows may lag a change made by another process (PostgreSQL);
+ * this process's own changes reload them as they commit (putLaunch, putWindow).
+ */
 const CACHE_MS = 1_000;
-/** How long cached launch figures may lag, unless a caller asks for fresher ones. */
+/**
+ * How long the cached locked counts behind the estimates may lag a lock made by another process
+ * (PostgreSQL; docs/api.md). This process's own locks drop the cache as their batch commits, so
+ * on SQLite, which only this process writes, the cache has no age limit.
+ */
 const COUNTERS_CACHE_MS = 250;
 /**
  * Least time between two probes of an idle store (readiness, /health): however often they are
@@ -65,6 +72,17 @@ const COUNTERS_CACHE_MS = 250;
 const STORE_PROBE_INTERVAL_MS = 1_000;
 /** A probe slower than this counts the store as unreachable. */
 const STORE_PROBE_TIMEOUT_MS = 2_000;
+
+/** Locked orders per trim of one launch, as read at `asOfMs`: what every estimate needs. */
+interface LockedCounts {
+  /** The commit generation it was read in (see `#lockedGen`). */
+  readonly gen: number;
+  /** Read at this time by the launch's clock (the `as_of` of an estimate). */
+  readonly asOfMs: number;
+  /** `performance.now()` when the read began, for the cross-process bound. */
+  readonly readAt: number;
+  readonly byTrim: ReadonlyMap<string, number>;
+}
 
 export class Launchday {
   readonly committer: GroupCommitter<BatchHandlers>;
@@ -76,7 +94,19 @@ export class Launchday {
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;
   #loading: Promise<void> | null = null;
-  readonly #counterCache = new Map<string, { atMs: number; counters: Map<string, number> }>();
+  /**
+   * Locked counts per launch, for estimates. Valid while no batch that may have changed a locked
+   * count has committed since it was read (its `gen` is the current one), and on PostgreSQL for
+   * at most COUNTERS_CACHE_MS. A batch of new firm orders changes no locked count, so the order hot
+   * path keeps the cache and never reads counters from the store.
+   */
+  readonly #lockedCache = new Map<string, LockedCounts>();
+  /** Reads under way, shared by the callers of one generation. */
+  readonly #lockedReads = new Map<string, Promise<LockedCounts>>();
+  /** Bumped, before any of its commands is answered, by each commit that may move a lock. */
+  #lockedGen = 0;
+  /** How old cached locked counts may be: other processes write only to PostgreSQL. */
+  readonly #lockedMaxAgeMs: number;
   /**
    * Settles if nothing can be written any more (the SQLite writer thread died): the process
    * should stop and be started again, which main.ts does.
@@ -97,6 +127,8 @@ export class Launchday {
     this.committer = new GroupCommitter(
       this.#writerThread?.execute ?? localExecutor(deps.store, batchHandlers(deps.limits)),
       deps.clock, deps.limits);
+    this.committer.onCommit((jobs) => this.#afterCommit(jobs));
+    this.#lockedMaxAgeMs = deps.store.kind === 'postgres' ? COUNTERS_CACHE_MS : Infinity;
     this.broken = this.#writerThread?.died ?? new Promise<Error>(() => {});
     void this.broken.then((err) => { this.brokenBecause = err; });
     this.storeHealth = new StoreHealth({ probeIntervalMs: STORE_PROBE_INTERVAL_MS,
@@ -205,24 +237,64 @@ export class Launchday {
     return this.#windows;
   }
 
-  async counters(launchId: string, maxAgeMs = COUNTERS_CACHE_MS): Promise<Map<string, number>> {
-    const hit = this.#cachedCounters(launchId, maxAgeMs);
-    if (hit !== null) return hit;
-    const now = performance.now();
-    const counters = await this.deps.store.counters(launchId);
-    this.#counterCache.set(launchId, { atMs: now, counters });
-    return counters;
+  /** A launch's counters as committed now, read from the store (never cached). */
+  counters(launchId: string): Promise<Map<string, number>> {
+    return this.deps.store.counters(launchId);
   }
 
-  #cachedCounters(launchId: string, maxAgeMs = COUNTERS_CACHE_MS): Map<string, number> | null {
-    const hit = this.#counterCache.get(launchId);
-    return hit && performance.now() - hit.atMs < maxAgeMs ? hit.counters : null;
+  /**
+   * Drops the cached locked counts when a committed batch may have changed one: a lock, cancel,
+   * change or sweep (`act`, `autoLock`), or orders that lock as placed. Runs before any command
+   * of the batch is answered, so a reply and every read after it see the batch.
+   */
+  #afterCommit(jobs: readonly { handler: string; payload: unknown }[]): void {
+    for (const j of jobs) {
+      if (j.handler === 'register') continue;
+      if (j.handler === 'place' && !locksOnPlacement((j.payload as PlaceCommand).launch)) continue;
+      this.#lockedGen++;
+      this.#lockedCache.clear();
+      return;
+    }
+  }
+
+  /** The cached locked counts when still valid, without waiting; null otherwise. */
+  #cachedLocked(launchId: string): LockedCounts | null {
+    const hit = this.#lockedCache.get(launchId);
+    return hit !== undefined && hit.gen === this.#lockedGen
+      && performance.now() - hit.readAt < this.#lockedMaxAgeMs ? hit : null;
+  }
+
+  /** The locked counts of a launch: cached, or read once for every caller of this generation. */
+  #lockedCounts(launchId: string): LockedCounts | Promise<LockedCounts> {
+    const hit = this.#cachedLocked(launchId);
+    if (hit !== null) return hit;
+    const gen = this.#lockedGen;
+    const key = `${gen}\u0000${launchId}`;
+    const reading = this.#lockedReads.get(key);
+    if (reading !== undefined) return reading;
+    const read = (async () => {
+      const readAt = performance.now();
+      const asOfMs = this.deps.clock.nowMs();
+      const counters = await this.deps.store.counters(launchId);
+      const byTrim = new Map<string, number>();
+      for (const [k, v] of counters) {
+        if (k.startsWith('trim.') && k.endsWith('.locked')) byTrim.set(k.slice(5, -7), v);
+      }
+      const counts: LockedCounts = { gen, asOfMs, readAt, byTrim };
+      // A commit during the read may or may not be in it: then it serves only its own callers.
+      if (gen === this.#lockedGen) this.#lockedCache.set(launchId, counts);
+      return counts;
+    })();
+    this.#lockedReads.set(key, read);
+    void read.then(() => this.#lockedReads.delete(key), () => this.#lockedReads.delete(key));
+    return read;
   }
 
   async stats(launchId: string): Promise<Result<LaunchStats>> {
-    if (!(await this.launch(launchId))) return refuse('launch_not_found');
-    return ok(statsFromCounters(launchId, await this.counters(launchId, 0),
-      this.deps.clock.nowMs()));
+    const launch = await this.launch(launchId);
+    if (!launch) return refuse('launch_not_found');
+    return ok(statsFromCounters(launchId, await this.counters(launchId),
+      this.deps.clock.nowMs(), launch));
   }
 
   // ---------- identity ----------
@@ -364,6 +436,27 @@ export class Launchday {
     return ok(order);
   }
 
+  /**
+   * The order as it stands now: when its cooling-off has ended and the sweep has not yet
+   * written the lock (it fell due since the batch that wrote the order, even in the same
+   * instant), the due orders are locked first and the order is read back. Every reply that
+   * renders an order goes through here (route.ts orderReply, the lists).
+   */
+  async current(order: Order): Promise<Order> {
+    if (!isDueForAutoLock(order, this.deps.clock.nowMs())) return order;
+    await this.autoLockDue();
+    return (await this.deps.store.order(order.orderId)) ?? order;
+  }
+
+  /** `current` for a list: one sweep for all, then each due order read back. */
+  async currentAll(orders: readonly Order[]): Promise<Order[]> {
+    const nowMs = this.deps.clock.nowMs();
+    if (!orders.some((o) => isDueForAutoLock(o, nowMs))) return [...orders];
+    await this.autoLockDue();
+    return Promise.all(orders.map(async (o) => (isDueForAutoLock(o, nowMs)
+      ? (await this.deps.store.order(o.orderId)) ?? o : o)));
+  }
+
   async ordersOf(account: Account): Promise<Order[]> {
     const orders = await this.deps.store.ordersOfAccount(account.accountId,
       this.deps.limits.ordersListMax);
@@ -459,19 +552,23 @@ export class Launchday {
 
   // ---------- estimates ----------
 
-  /** The estimate for a configuration if its order locked now. */
+  /**
+   * The estimate for a configuration if its order locked now, and when the locked count behind
+   * it was read (`asOfMs`): every lock this process has committed is in it; another process's
+   * may be missing for at most COUNTERS_CACHE_MS. Null for a trim the launch does not have.
+   */
   async estimateIfLockedNow(launch: Launch, trim: string):
-    Promise<{ weeksMin: number; weeksMax: number; lockedAhead: number } | null> {
-    const counters = this.#cachedCounters(launch.launchId)
-      ?? await this.counters(launch.launchId);
-    return this.#estimateIfLockedNow(launch, trim, counters);
+    Promise<{ weeksMin: number; weeksMax: number; lockedAhead: number; asOfMs: number } | null> {
+    const counts = await this.#lockedCounts(launch.launchId);
+    const e = this.#estimateIfLockedNow(launch, trim, counts);
+    return e && { ...e, asOfMs: counts.asOfMs };
   }
 
-  #estimateIfLockedNow(launch: Launch, trim: string, counters: Map<string, number>):
+  #estimateIfLockedNow(launch: Launch, trim: string, counts: LockedCounts):
     { weeksMin: number; weeksMax: number; lockedAhead: number } | null {
     const t = findTrim(launch, trim);
     if (!t) return null;
-    const lockedAhead = counters.get(`trim.${trim}.locked`) ?? 0;
+    const lockedAhead = counts.byTrim.get(trim) ?? 0;
     return { ...estimateWeeks(t, lockedAhead), lockedAhead };
   }
 
@@ -489,15 +586,16 @@ export class Launchday {
         place: order.queuePlace, lockedAheadInTrim: ahead };
       estimate = { ...estimateWeeks(t, ahead), basis: 'locked' };
     } else if (order.status === 'firm' && launch) {
-      const counters = this.#cachedCounters(launch.launchId)
-        ?? await this.counters(launch.launchId);
-      const e = this.#estimateIfLockedNow(launch, order.trim, counters);
+      // Cached (no await) on the order hot path: new firm orders leave it valid.
+      const known = this.#lockedCounts(launch.launchId);
+      const counts = known instanceof Promise ? await known : known;
+      const e = this.#estimateIfLockedNow(launch, order.trim, counts);
       if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
     const windows = this.#fresh() ? this.#windows : await this.windows();
     const nowMs = this.deps.clock.nowMs();
-    const actions = allowedActions(order, windows, nowMs);
-    const switchTo = switchTargets(order, windows, nowMs);
+    const actions = allowedActions(order, windows, nowMs, this.#launches);
+    const switchTo = switchTargets(order, windows, nowMs, this.#launches);
     return { estimate, queue, actions, switchTo,
       history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }

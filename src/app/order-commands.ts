@@ -2,7 +2,7 @@
 // needs, lets the pure rules in domain/ decide, and writes the outcome; an expected refusal is a
 // result, never an exception, so it cannot fail the batch-mates.
 import { CounterSums } from '../domain/launch-stats.js';
-import type { Launch } from '../domain/launch.js';
+import { locksOnPlacement, type Launch } from '../domain/launch.js';
 import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
   queueKey, trimKey, type ChangeRequest, type Order,
@@ -243,7 +243,8 @@ export function orderCommands(limits: { autoLockBatchMax: number }) {
       const order = newPlacedOrder(c, newTimeOrderedId('ord', nowMs), nowMs);
       known.set(idKey, order);
       active.set(activeKey, activeOrders + 1);
-      if (c.launch.locksOnPayment) {
+      // A founder's edition, or a launch without cooling-off: the order is locked as placed.
+      if (locksOnPlacement(c.launch)) {
         lockNow.push({ at, command: c, order });
         return ok({ order, replay: false });
       }
@@ -251,7 +252,12 @@ export function orderCommands(limits: { autoLockBatchMax: number }) {
       writes.change(null, order, placed.history[0]);
       return ok(placed);
     });
-    // Founder's editions lock on payment: they take their queue place in the same transaction.
+    // Orders that lock on placement take their queue place in the same transaction, after
+    // any order whose cooling-off ended earlier, so queue places follow lock times.
+    if (lockNow.length > 0) {
+      await sweepDue(tx, writes, nowMs);
+      await writes.flushRows(tx);
+    }
     const places = await assignPlaces(tx, lockNow.map((l) => l.order));
     lockNow.forEach(({ at, command, order }, i) => {
       const locked = placedAndLockedOutcome(command, order, nowMs, places[i]!);

@@ -1,5 +1,6 @@
 // What a route is, and the small helpers every route file shares.
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { isoTimeRule, parseIsoTime } from '../domain/iso-time.js';
 import type { Order } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import { JsonText, type Json } from './http-io.js';
@@ -45,16 +46,25 @@ export function firstRefusal(...results: Array<Result<unknown>>): Refusal | null
   return null;
 }
 
+/**
+ * A time field or query parameter in ms, by the one strict parser (domain/iso-time.ts): RFC 3339
+ * with `Z` or an offset, else `invalid_request` (422) naming the field. Undefined stays undefined.
+ */
 export const parseTime = (name: string, v: string | undefined): Result<number | undefined> => {
   if (v === undefined) return ok(undefined);
-  const ms = Date.parse(v);
-  return Number.isNaN(ms)
-    ? refuse('invalid_request', `"${name}" must be an ISO date-time.`) : ok(ms);
+  const ms = parseIsoTime(v);
+  return ms === null ? refuse('invalid_request', isoTimeRule(name)) : ok(ms);
 };
 
+/**
+ * An order's reply, describing the order as it stands at the reply's time (a lock that fell due
+ * since it was read is written first, `Launchday.current`). `history`, given for a new order,
+ * is used only while the order is unchanged.
+ */
 export async function orderReply(app: Launchday, order: Order, status = 200,
   headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
-  return reply(status, new JsonText(orderViewJson(order, await app.orderExtras(order, history))),
-    headers);
+  const now = await app.current(order);
+  return reply(status, new JsonText(orderViewJson(now,
+    await app.orderExtras(now, now === order ? history : undefined))), headers);
 }
 

@@ -1,5 +1,6 @@
 // Launch figures as counters: every write of an order adds the difference between what the
 // order contributed before and after, so the figures never need a scan of all orders.
+import type { Launch } from './launch.js';
 import type { Order, OrderStatus, DepositState } from './order.js';
 
 export interface CounterDelta {
@@ -60,6 +61,27 @@ export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
 
 type StatusCounts = Record<OrderStatus, number>;
 
+/**
+ * The night's money on the basis the carmaker's figures were reported on (DOMAIN.md: "289,000 x
+ * 5,000 = 1.445 billion yuan of deposits; 289,000 x 253,500 = about 73 billion yuan of potential
+ * revenue"), so that launchday's figures can be set beside them like for like. launchday's own
+ * (`deposits_fen.received`, `potential_revenue_fen`) are gross deposits actually received,
+ * whatever their amount (a switched-in SU7 Ultra order brought 20,000 yuan), and each standing
+ * order's own list price with its options.
+ */
+export interface ReportedBasis {
+  /** Orders taken into the launch: placed or switched in, cancelled ones included (fen: no). */
+  readonly orders: number;
+  /** The launch's deposit, in fen: the multiplier of `deposits_fen`. */
+  readonly deposit_fen: number;
+  /** The lowest trim's list price (Standard), in fen: the multiplier of the revenue. */
+  readonly base_price_fen: number;
+  /** `orders` x `deposit_fen`. */
+  readonly deposits_fen: number;
+  /** `orders` x `base_price_fen`. */
+  readonly potential_revenue_fen: number;
+}
+
 export interface LaunchStats {
   readonly launch_id: string;
   readonly as_of: string;
@@ -68,13 +90,25 @@ export interface LaunchStats {
   readonly by_city: Record<string, StatusCounts>;
   readonly deposits_fen: Record<DepositState | 'received', number>;
   readonly potential_revenue_fen: number;
+  /** The same night on the reported basis; present when the launch is known. */
+  readonly reported_basis?: ReportedBasis;
+}
+
+/** The reported basis for `orders` orders taken into `launch` (see ReportedBasis). */
+export function reportedBasis(launch: Launch, orders: number): ReportedBasis {
+  const basePriceFen = Math.min(...launch.trims.map((t) => t.priceFen));
+  return { orders, deposit_fen: launch.depositFen, base_price_fen: basePriceFen,
+    deposits_fen: orders * launch.depositFen, potential_revenue_fen: orders * basePriceFen };
 }
 
 const zeroCounts = (): StatusCounts => ({ firm: 0, locked: 0, cancelled: 0 });
 
-/** Builds the public figures from the counters of one launch. */
+/**
+ * Builds the public figures from the counters of one launch; with the launch, also its figures
+ * on the reported basis.
+ */
 export function statsFromCounters(launchId: string, counters: ReadonlyMap<string, number>,
-  nowMs: number): LaunchStats {
+  nowMs: number, launch?: Launch): LaunchStats {
   const orders = { ...zeroCounts(), total: 0 };
   const byTrim: Record<string, StatusCounts> = {};
   const byCity: Record<string, StatusCounts> = {};
@@ -93,5 +127,6 @@ export function statsFromCounters(launchId: string, counters: ReadonlyMap<string
   }
   orders.total = orders.firm + orders.locked + orders.cancelled;
   return { launch_id: launchId, as_of: new Date(nowMs).toISOString(), orders, by_trim: byTrim,
-    by_city: byCity, deposits_fen: deposits, potential_revenue_fen: revenue };
+    by_city: byCity, deposits_fen: deposits, potential_revenue_fen: revenue,
+    ...(launch ? { reported_basis: reportedBasis(launch, orders.total) } : {}) };
 }

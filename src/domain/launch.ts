@@ -49,6 +49,15 @@ export function launchState(launch: Launch, nowMs: number): 'scheduled' | 'open'
   return nowMs >= launch.opensAtMs ? 'open' : 'scheduled';
 }
 
+/**
+ * Whether an order of this launch locks the moment it is placed: a founder's edition locks on
+ * payment, and a launch with no cooling-off (`coolingOffHours` 0) has no time in which the
+ * order could be firm. Such an order takes its queue place in the batch that places it.
+ */
+export function locksOnPlacement(launch: Launch): boolean {
+  return launch.locksOnPayment || launch.coolingOffHours === 0;
+}
+
 export function findTrim(launch: Launch, trim: string): Trim | undefined {
   return launch.trims.find((t) => t.trim === trim);
 }

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { seedLaunches } from './catalogue.js';
+import { locksOnPlacement } from './launch.js';
 import { CounterSums, statsFromCounters, type CounterDelta } from './launch-stats.js';
 import {
   allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, sortedIds,
@@ -121,6 +122,26 @@ describe('change windows', () => {
     assert.deepEqual(allowedActions(locked, [window({})], NOW), ['change', 'cancel_with_forfeit']);
     assert.deepEqual(allowedActions(locked, [window({ allows: ['model'],
       toLaunchId: 'su7-2024' })], NOW), ['cancel_with_forfeit', 'switch_model']);
+  });
+
+  it('offers a firm order past its cooling-off only what a locked one may do', () => {
+    const firm = order();
+    const ends = firm.coolingOffEndsAtMs;
+    const table: Array<[number, string[]]> = [
+      [ends - 1, ['change', 'lock', 'cancel']],
+      [ends, ['cancel_with_forfeit']],
+      [ends + 1, ['cancel_with_forfeit']],
+    ];
+    for (const [at, actions] of table) assert.deepEqual(allowedActions(firm, [], at), actions);
+  });
+
+  it('locks an order of a launch without cooling-off as it is placed', () => {
+    const noCooling = { ...yu7!, coolingOffHours: 0 };
+    assert.equal(locksOnPlacement(noCooling), true);
+    assert.equal(locksOnPlacement(yu7!), false);
+    const o = order(noCooling);
+    assert.equal(o.coolingOffEndsAtMs, NOW);
+    assert.deepEqual(allowedActions(o, [], NOW), ['cancel_with_forfeit']);
   });
 });
 

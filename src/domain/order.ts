@@ -1,5 +1,5 @@
 // Order rules: pure functions of the order, the launch, the change windows and the time.
-import { findTrim, type Launch, type OptionSpec, type Trim } from './launch.js';
+import { findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim } from './launch.js';
 import { ok, refuse, type Result } from './outcomes.js';
 
 export type OrderStatus = 'firm' | 'locked' | 'cancelled';
@@ -137,7 +137,8 @@ export function newOrder(fields: {
     orderId: fields.orderId, accountId: fields.accountId, launchId: launch.launchId,
     modelId: launch.modelId, ...config, status: 'firm', priceFen: fields.priceFen,
     depositFen: launch.depositFen, depositState: 'held', createdAtMs: nowMs,
-    coolingOffEndsAtMs: launch.locksOnPayment ? nowMs : nowMs + launch.coolingOffHours * 3_600_000,
+    coolingOffEndsAtMs: locksOnPlacement(launch) ? nowMs
+      : nowMs + launch.coolingOffHours * 3_600_000,
     lockedAtMs: null, cancelledAtMs: null, queuedAtMs: null, queuePlace: null, trimSeq: null,
     changedInWindowId: null, idempotencyKey: fields.idempotencyKey,
     requestHash: fields.requestHash, version: 1,
@@ -265,6 +266,13 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
     return refuse('change_not_allowed',
       'This order was already changed in this window, and a change cannot be undone.');
   }
+  // A switch is a way into the target launch: it opens to switched orders when it opens to new
+  // ones, whatever window the operator opened earlier (DOMAIN.md: orders are taken from the
+  // announced minute; nobody may take a queue place before buyers can order).
+  if (switching) {
+    const salesOpen = decideSalesOpen(target, nowMs);
+    if (!salesOpen.ok) return salesOpen;
+  }
   const changed: Order = {
     ...order, ...config, priceFen, launchId: target.launchId, modelId: target.modelId,
     changedInWindowId: window.windowId, version: order.version + 1,
@@ -272,29 +280,48 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   return ok({ order: changed, requeue: order.status === 'locked', aspects });
 }
 
-/** The actions the rules allow right now, for clients to offer and no others. */
-export function allowedActions(order: Order, windows: readonly ChangeWindow[], nowMs: number):
-  string[] {
+/**
+ * The status an order has at `nowMs`: a firm order whose cooling-off has ended is locked, even
+ * before the sweep has written its lock (a reply must not offer what the rules no longer allow).
+ */
+export function statusAt(order: Order, nowMs: number): OrderStatus {
+  return isDueForAutoLock(order, nowMs) ? 'locked' : order.status;
+}
+
+/**
+ * The actions the rules allow right now, for clients to offer and no others. `launches`, when
+ * given, leaves out switches into a launch not yet open (see switchTargets).
+ */
+export function allowedActions(order: Order, windows: readonly ChangeWindow[], nowMs: number,
+  launches?: ReadonlyMap<string, Launch>): string[] {
   if (order.status === 'cancelled') return [];
   const open = windows.filter((w) => w.fromLaunchId === order.launchId && isWindowOpen(w, nowMs)
     && order.changedInWindowId !== w.windowId);
   const actions: string[] = [];
-  if (order.status === 'firm') actions.push('change', 'lock', 'cancel');
+  if (statusAt(order, nowMs) === 'firm') actions.push('change', 'lock', 'cancel');
   else {
     if (open.some((w) => w.allows.some((a) => a !== 'model'))) actions.push('change');
     actions.push('cancel_with_forfeit');
   }
-  if (switchTargets(order, windows, nowMs).length > 0) actions.push('switch_model');
+  if (switchTargets(order, windows, nowMs, launches).length > 0) actions.push('switch_model');
   return actions;
 }
 
-/** The launches an order may switch to right now, through open model-switch windows. */
-export function switchTargets(order: Order, windows: readonly ChangeWindow[], nowMs: number):
-  string[] {
+/**
+ * The launches an order may switch to right now, through open model-switch windows. With
+ * `launches` (by id), a target that has not opened yet is left out: `decideChange` refuses a
+ * switch into it with `sales_not_open`, so it is not offered.
+ */
+export function switchTargets(order: Order, windows: readonly ChangeWindow[], nowMs: number,
+  launches?: ReadonlyMap<string, Launch>): string[] {
   if (order.status === 'cancelled') return [];
+  const opened = (id: string): boolean => {
+    const l = launches?.get(id);
+    return l === undefined || decideSalesOpen(l, nowMs).ok;
+  };
   return [...new Set(windows.filter((w) => w.fromLaunchId === order.launchId
     && isWindowOpen(w, nowMs) && w.allows.includes('model') && w.toLaunchId !== null
-    && order.changedInWindowId !== w.windowId).map((w) => w.toLaunchId!))];
+    && order.changedInWindowId !== w.windowId && opened(w.toLaunchId)).map((w) => w.toLaunchId!))];
 }
 
 export interface Estimate {

@@ -50,7 +50,9 @@ before(async () => {
     buyer.token,
   );
   assert.equal(locked.body.status, 'locked');
-  const adminContext = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  // An operator far from Beijing: the console's times must not follow the browser's zone.
+  const adminContext = await browser.newContext({ viewport: DESKTOP_VIEWPORT,
+    timezoneId: 'America/New_York' });
   await adminContext.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
   admin = await adminContext.newPage();
   buyerPage = await (await phoneContext(browser, 'en')).newPage();
@@ -96,8 +98,28 @@ test('the console edits a launch: capacity per trim per week', async () => {
   assert.equal(await capacity(), before + 500);
 });
 
+test('the console enters and shows launch times in Beijing time, sent with +08:00', async () => {
+  const form = admin.locator('form.launch-form[data-launch="su7-2024"]');
+  const input = form.locator('input[id="su7-2024-opens"]');
+  assert.match((await form.locator('label[for="su7-2024-opens"]').textContent()) ?? '',
+    /北京时间 \/ Beijing time/);
+  // Seeded at 14:00Z, which is 22:00 in Beijing (and 10:00 in New York).
+  assert.equal(await input.inputValue(), '2024-03-28T22:00');
+  assert.match((await form.textContent()) ?? '', /2024-03-28 22:00 北京时间 \/ Beijing time/);
+  const sent = admin.waitForRequest((r) => r.method() === 'PATCH');
+  await input.fill('2024-03-28T18:00');
+  await form.locator('button[type="submit"]').click();
+  assert.deepEqual(JSON.parse((await sent).postData() ?? '{}'),
+    { opens_at: '2024-03-28T18:00:00+08:00' });
+  await admin.locator('main .notice-ok').waitFor();
+  assert.equal((await server.api('GET', '/launches/su7-2024')).body.opens_at,
+    '2024-03-28T10:00:00.000Z');
+});
+
 test('the operator opens a model-switch window from SU7 to YU7', async () => {
   await admin.click('#tab-windows');
+  assert.match((await admin.locator('label[for="cw-opens"]').textContent()) ?? '',
+    /北京时间 \/ Beijing time/);
   await admin.selectOption('#cw-from', 'su7-2024');
   await admin.selectOption('#cw-to', 'yu7-2025');
   // A switch to another model is also a new trim, colour, wheels and extras (the server checks

@@ -89,6 +89,14 @@ test('the counter rises as orders arrive', async () => {
     'the busiest city is first',
   );
   assert.match((await page.textContent('#held')) ?? '', /¥50,000/); // 10 deposits of ¥5,000
+  // Each money figure on launchday's own basis and on the reported one, each labelled.
+  assert.match((await page.textContent('#held-sub')) ?? '',
+    /^launchday basis: ¥50,000 received in all \(refunded, forfeited, switched in\)$/);
+  assert.equal(await page.textContent('#held-reported'),
+    'Reported basis: 10 orders × ¥5,000 = ¥50,000');
+  assert.match((await page.textContent('#revenue-h')) ?? '', /launchday basis/);
+  assert.equal(await page.textContent('#revenue-reported'),
+    'Reported basis: 10 orders × Standard ¥253,500 = ¥2.5 million');
   assert.match((await page.textContent('#compare')) ?? '', /SU7 .* had about/);
   assert.equal(await page.locator('#chart polyline.own').count(), 1);
   assert.equal(await page.locator('#chart polyline.ref-su7').count(), 1);

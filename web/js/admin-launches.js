@@ -1,13 +1,15 @@
 // Operator console, launches: opening time, deposit, per-account limit, cooling-off, cities
 // and capacity per trim per week. Only the fields the operator changed are sent.
 import { localName, t } from './i18n.js';
-import { dateTime, h } from './format.js';
+import { h } from './format.js';
 import { api, labelled, rerender, say, state } from './admin-context.js';
+import { beijingText, fromBeijingInput, toBeijingInput } from './beijing-time.js';
 
 export function launchForm(l) {
   const f = (id) => `${l.launch_id}-${id}`;
   const inputs = {
-    opens_at: h('input', { value: l.opens_at, spellcheck: 'false' }),
+    // Beijing wall time, whatever the operator's own zone (beijing-time.js).
+    opens_at: h('input', { type: 'datetime-local', value: toBeijingInput(l.opens_at) }),
     deposit: h('input', { type: 'number', min: '0', step: '1', value: l.deposit_fen / 100 }),
     limit: h('input', { type: 'number', min: '1', step: '1', value: l.per_account_limit }),
     cooling: h('input', { type: 'number', min: '0', step: '1', value: l.cooling_off_hours }),
@@ -20,8 +22,15 @@ export function launchForm(l) {
   const save = async (ev) => {
     ev.preventDefault();
     const body = {};
-    if (inputs.opens_at.value.trim() !== l.opens_at)
-      body.opens_at = new Date(inputs.opens_at.value.trim()).toISOString();
+    if (inputs.opens_at.value.trim() !== toBeijingInput(l.opens_at)) {
+      const opensAt = fromBeijingInput(inputs.opens_at.value);
+      if (opensAt === null) {
+        state.status = { text: t('bad_beijing_time') };
+        rerender();
+        return;
+      }
+      body.opens_at = opensAt;
+    }
     const depositFen = Math.round(Number(inputs.deposit.value) * 100);
     if (depositFen !== l.deposit_fen) body.deposit_fen = depositFen;
     if (Number(inputs.limit.value) !== l.per_account_limit)
@@ -54,7 +63,13 @@ export function launchForm(l) {
     'form',
     { class: 'card launch-form', 'data-launch': l.launch_id, onsubmit: save },
     h('h2', {}, `${localName(l)} (${l.launch_id})`),
-    h('p', { class: 'muted small' }, t('l_state', { state: l.state }), ' · ', dateTime(l.opens_at)),
+    h(
+      'p',
+      { class: 'muted small' },
+      t('l_state', { state: l.state }),
+      ' · ',
+      beijingText(l.opens_at),
+    ),
     h(
       'div',
       { class: 'row' },

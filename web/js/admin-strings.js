@@ -14,7 +14,11 @@ export const ADMIN_STRINGS = {
   tab_windows: { zh: '改配窗口', en: 'Change windows' },
   tab_orders: { zh: '订单', en: 'Orders' },
   tab_audit: { zh: '审计日志', en: 'Audit log' },
-  l_opens_at: { zh: '开放时间（UTC，ISO 8601）', en: 'Opening time (UTC, ISO 8601)' },
+  l_opens_at: { zh: '开放时间（北京时间 / Beijing time）', en: 'Opening time (北京时间 / Beijing time)' },
+  bad_beijing_time: {
+    zh: '时间格式应为 年-月-日 时:分（北京时间）。',
+    en: 'Enter the time as year-month-day hour:minute (Beijing time).',
+  },
   l_deposit: { zh: '定金（元）', en: 'Deposit (yuan)' },
   l_limit: { zh: '每人订单上限', en: 'Orders per account (limit)' },
   l_cooling: { zh: '冷静期（小时）', en: 'Cooling-off (hours)' },
@@ -31,8 +35,8 @@ export const ADMIN_STRINGS = {
   cw_from: { zh: '适用订单所属发布', en: 'Orders of launch' },
   cw_to: { zh: '可换至发布（仅换车型）', en: 'May move to launch (model switch only)' },
   cw_none: { zh: '不换车型', en: 'No model switch' },
-  cw_opens: { zh: '开始时间（UTC，ISO 8601）', en: 'Opens (UTC, ISO 8601)' },
-  cw_closes: { zh: '结束时间（UTC，ISO 8601）', en: 'Closes (UTC, ISO 8601)' },
+  cw_opens: { zh: '开始时间（北京时间 / Beijing time）', en: 'Opens (北京时间 / Beijing time)' },
+  cw_closes: { zh: '结束时间（北京时间 / Beijing time）', en: 'Closes (北京时间 / Beijing time)' },
   cw_allows: { zh: '允许修改', en: 'Changes allowed' },
   cw_model_hint: {
     zh: '勾选“车型”会同时勾选版本、颜色、轮毂和选装：换车型即是新的配置。',

@@ -2,7 +2,8 @@
 // list them, close one early.
 import { serverNow } from './api.js';
 import { localName, t } from './i18n.js';
-import { dateTime, h } from './format.js';
+import { h } from './format.js';
+import { beijingText, fromBeijingInput, toBeijingInput } from './beijing-time.js';
 import { confirmDialog } from './dialog.js';
 import { api, loadTab, rerender, say, state } from './admin-context.js';
 
@@ -20,15 +21,16 @@ export function windowsSection() {
     );
   const from = sel('cw-from', false);
   const to = sel('cw-to', true);
+  // Beijing wall time, whatever the operator's own zone (beijing-time.js).
   const opens = h('input', {
     id: 'cw-opens',
-    value: new Date(serverNow()).toISOString(),
-    spellcheck: 'false',
+    type: 'datetime-local',
+    value: toBeijingInput(serverNow()),
   });
   const closes = h('input', {
     id: 'cw-closes',
-    value: new Date(serverNow() + 72 * 3600e3).toISOString(),
-    spellcheck: 'false',
+    type: 'datetime-local',
+    value: toBeijingInput(serverNow() + 72 * 3600e3),
   });
   const boxes = ALLOWS.map((a) => [
     a,
@@ -45,10 +47,17 @@ export function windowsSection() {
   });
   const create = async (ev) => {
     ev.preventDefault();
+    const opensAt = fromBeijingInput(opens.value);
+    const closesAt = fromBeijingInput(closes.value);
+    if (opensAt === null || closesAt === null) {
+      state.status = { text: t('bad_beijing_time') };
+      rerender();
+      return;
+    }
     const body = {
       from_launch_id: from.value,
-      opens_at: new Date(opens.value.trim()).toISOString(),
-      closes_at: new Date(closes.value.trim()).toISOString(),
+      opens_at: opensAt,
+      closes_at: closesAt,
       allows: boxes.filter(([, b]) => b.checked).map(([a]) => a),
     };
     if (to.value) body.to_launch_id = to.value;
@@ -142,7 +151,7 @@ export function windowsSection() {
                     { 'data-window': w.window_id },
                     h('td', {}, w.window_id),
                     h('td', {}, w.from_launch_id + (w.to_launch_id ? ` → ${w.to_launch_id}` : '')),
-                    h('td', {}, `${dateTime(w.opens_at)} – ${dateTime(w.closes_at)}`),
+                    h('td', {}, `${beijingText(w.opens_at)} – ${beijingText(w.closes_at)}`),
                     h('td', {}, w.allows.map((a) => t(`allow_${a}`)).join(', ')),
                     h('td', {}, w.state),
                     h(

@@ -104,6 +104,27 @@ function drawStats() {
   setText('held', yuanLarge(latest.deposits_fen.held));
   setText('held-sub', t('live_received', { v: yuanLarge(latest.deposits_fen.received) }));
   setText('revenue', yuanLarge(latest.potential_revenue_fen));
+  // The carmaker reported orders x the deposit and orders x the Standard price: the same night
+  // on that basis, beside launchday's own, so the two can be compared like for like.
+  const r = latest.reported_basis;
+  if (r) {
+    setText(
+      'held-reported',
+      t('live_deposits_reported', {
+        n: count(r.orders),
+        d: yuanLarge(r.deposit_fen),
+        v: yuanLarge(r.deposits_fen),
+      }),
+    );
+    setText(
+      'revenue-reported',
+      t('live_revenue_reported', {
+        n: count(r.orders),
+        p: yuanLarge(r.base_price_fen),
+        v: yuanLarge(r.potential_revenue_fen),
+      }),
+    );
+  }
   drawBars(
     'trim-mix',
     Object.entries(latest.by_trim).map(([k, v]) => [
@@ -230,7 +251,7 @@ function drawChart(nowS) {
   );
 }
 
-function tile(id, titleKey, { hero = false, subId = null, wide = false } = {}) {
+function tile(id, titleKey, { hero = false, subId = null, wide = false, reportedId = null } = {}) {
   const cls = `tile${hero ? ' hero' : ''}${wide ? ' wide-phone' : ''}`;
   return h(
     'section',
@@ -238,6 +259,7 @@ function tile(id, titleKey, { hero = false, subId = null, wide = false } = {}) {
     h('h2', { id: `${id}-h` }, t(titleKey)),
     h('div', { class: 'value', id, 'aria-live': hero ? 'off' : null }, '–'),
     subId ? h('div', { class: 'sub', id: subId }) : null,
+    reportedId ? h('div', { class: 'sub reported', id: reportedId }) : null,
   );
 }
 
@@ -267,8 +289,8 @@ function render() {
       { class: 'tiles' },
       tile('hero-count', 'live_firm', { hero: true, subId: 'hero-sub' }),
       tile('rate', 'live_rate', { subId: 'rate-peak' }),
-      tile('held', 'live_held', { subId: 'held-sub' }),
-      tile('revenue', 'live_revenue', { wide: true }),
+      tile('held', 'live_held', { subId: 'held-sub', reportedId: 'held-reported' }),
+      tile('revenue', 'live_revenue', { wide: true, reportedId: 'revenue-reported' }),
       h(
         'section',
         { class: 'tile compare', 'aria-labelledby': 'compare-h' },

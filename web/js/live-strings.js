@@ -14,8 +14,22 @@ export const LIVE_STRINGS = {
   live_rate: { zh: '每秒订单', en: 'Orders per second' },
   live_peak: { zh: '峰值 {n} 单/秒', en: 'Peak {n}/s' },
   live_held: { zh: '持有定金', en: 'Deposits held' },
-  live_received: { zh: '累计收到 {v}', en: '{v} received in all' },
-  live_revenue: { zh: '潜在销售额', en: 'Potential revenue' },
+  live_received: {
+    zh: 'launchday 口径：累计实收 {v}（含退款、没收与转入）',
+    en: 'launchday basis: {v} received in all (refunded, forfeited, switched in)',
+  },
+  live_deposits_reported: {
+    zh: '公开口径：{n} 单 × {d} = {v}',
+    en: 'Reported basis: {n} orders × {d} = {v}',
+  },
+  live_revenue: {
+    zh: '潜在销售额（launchday 口径：每单实际标价）',
+    en: 'Potential revenue (launchday basis: each order’s own list price)',
+  },
+  live_revenue_reported: {
+    zh: '公开口径：{n} 单 × 标准版 {p} = {v}',
+    en: 'Reported basis: {n} orders × Standard {p} = {v}',
+  },
   live_compare_title: { zh: '同一时刻对比', en: 'At the same moment' },
   live_compare: {
     zh: '{name} 开放 {e} 时约 {n} 单（本次 {own} 单）。',
