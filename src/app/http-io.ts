@@ -63,7 +63,14 @@ export function parseJsonBody(contentType: string | undefined, text: string): Re
   return parseObject(text);
 }
 
+// A \u0000 escape not itself escaped. PostgreSQL cannot store a NUL in text and fails the
+// whole statement (a 500, and for a batch, every command in it), so no body may carry one.
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
+
 export function parseObject(text: string): Result<Json> {
+  if (NUL_ESCAPE.test(text)) {
+    return refuse('invalid_request', 'Text may not contain the NUL character (\\u0000).');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -29,13 +29,20 @@ export function queryInteger(url: URL, name: string, opts: {
   return ok(n);
 }
 
-/** A text parameter of at most `maxLength` characters, or undefined when absent. */
+// Control characters: PostgreSQL refuses a NUL in text outright (an error, so a 500).
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A text parameter of at most `maxLength` characters without control characters, or
+ * undefined when absent.
+ */
 export function queryText(url: URL, name: string, maxLength = 64):
   Result<string | undefined> {
   const raw = single(url, name);
-  if (!raw.ok) return raw;
-  if (raw.value !== undefined && raw.value.length > maxLength) {
-    return refuse('invalid_request', `"${name}" must be at most ${maxLength} characters.`);
+  if (!raw.ok || raw.value === undefined) return raw;
+  if (raw.value.length > maxLength || CONTROL.test(raw.value)) {
+    return refuse('invalid_request',
+      `"${name}" must be at most ${maxLength} characters, none of them control characters.`);
   }
   return raw;
 }
