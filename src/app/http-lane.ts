@@ -239,10 +239,15 @@ class LaneConnection {
   }
 
   closeWhenIdle(): void {
-    if (!this.#busy && !this.#gone) this.socket.end();
+    if (this.#busy || this.#gone) return;
+    // Nothing more is read or answered on it, including what a peer not yet drained sent.
+    this.#gone = true;
+    this.socket.end();
   }
 
   readonly #onData = (chunk: Buffer): void => {
+    // Closing or closed (a 408, the last reply, a shutdown): what else arrives is not read.
+    if (this.#gone) return;
     this.#buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk]);
     if (!this.#busy && !this.#draining) {
       this.#next();
