@@ -155,6 +155,9 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     requestTimeout: defaultLaneLimits.requestMs },
     ld.handler);
   server.maxHeadersCount = defaultLaneLimits.headersMax;
+  // A connection with no traffic either way for this long is closed, as the lane closes its
+  // own: a peer that stopped reading its replies would otherwise hold its socket for ever.
+  server.timeout = defaultLaneLimits.keepAliveMs;
   // Malformed heads, heads too large, requests not received in time: refused with the JSON
   // error body, as the lane refuses them (client-errors.ts), not node:http's bare status line.
   server.on('clientError', answerClientError);
