@@ -38,6 +38,22 @@ export interface Limits {
   readonly codeAttemptsMax: number;
   readonly optionsPerOrderMax: number;
   readonly clockAdvanceSecondsMax: number;
+  /**
+   * Requests one connection may have in flight at once. node:http reads pipelined requests
+   * ahead and starts them all; past this many it answers 503 overloaded without running them.
+   * The lane reads the next request only once the last is answered, so it holds one.
+   */
+  readonly connectionRequestsMax: number;
+  /**
+   * Bytes received on one connection and not yet answered (pipelined requests) beyond which the
+   * lane stops reading it, until its replies are answered and taken by the peer (http-lane.ts).
+   */
+  readonly connectionUnreadBytesMax: number;
+  /**
+   * Live frames in a row a viewer may miss because its stream has not drained (a frame is
+   * skipped, never queued, while the peer is not reading) before it is disconnected.
+   */
+  readonly liveStalledFramesMax: number;
 }
 
 export interface Config {
@@ -83,6 +99,9 @@ export const defaultLimits: Limits = Object.freeze({
   codeAttemptsMax: 5,
   optionsPerOrderMax: 16,
   clockAdvanceSecondsMax: 400 * 24 * 3600,
+  connectionRequestsMax: 32,
+  connectionUnreadBytesMax: 64 * 1024,
+  liveStalledFramesMax: 30,
 });
 
 export function checkLimits(l: Limits): void {
@@ -92,6 +111,8 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.batchIdleCommands <= l.batchCommandsMax, 'an idle-writer batch fits in one batch');
   assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
+  assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
+    'a connection holds a whole request while the one before it is answered');
 }
 
 export class ConfigError extends Error {}

@@ -5,8 +5,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
 import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './domain/catalogue.js';
 import type { Config } from './config.js';
+import { answerClientError } from './app/client-errors.js';
 import { httpApp } from './app/http-app.js';
-import { defaultLaneLimits, HttpLane, type LaneApi } from './app/http-lane.js';
+import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './app/http-lane.js';
 import { newId } from './app/ids.js';
 import { Launchday } from './app/launchday.js';
 import { LiveHub } from './app/live-hub.js';
@@ -111,7 +112,7 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   const live = new LiveHub(async (launchId) => {
     const s = await app.stats(launchId);
     return s.ok ? s.value : null;
-  }, config.limits.liveViewersMax);
+  }, config.limits.liveViewersMax, config.limits.liveStalledFramesMax);
   const timers = [
     setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
     setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
@@ -136,12 +137,12 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
  * Puts the lane in front of node:http: each new connection is the lane's until it meets a
  * request only node:http serves, when node:http's own connection listener takes it over.
  */
-function takeConnections(server: Server, api: LaneApi): HttpLane {
+function takeConnections(server: Server, api: LaneApi, limits: LaneLimits): HttpLane {
   const listeners = server.listeners('connection');
   if (listeners.length !== 1) throw new Error('node:http has an unexpected connection listener');
   const nodeConnection = listeners[0] as (socket: Socket) => void;
   server.removeListener('connection', nodeConnection);
-  const lane = new HttpLane(api, (socket) => nodeConnection.call(server, socket));
+  const lane = new HttpLane(api, (socket) => nodeConnection.call(server, socket), limits);
   server.on('connection', (socket: Socket) => lane.accept(socket));
   return lane;
 }
@@ -154,7 +155,15 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     requestTimeout: defaultLaneLimits.requestMs },
     ld.handler);
   server.maxHeadersCount = defaultLaneLimits.headersMax;
-  const lane = config.httpLane ? takeConnections(server, ld.api) : null;
+  // A connection with no traffic either way for this long is closed, as the lane closes its
+  // own: a peer that stopped reading its replies would otherwise hold its socket for ever.
+  server.timeout = defaultLaneLimits.keepAliveMs;
+  // Malformed heads, heads too large, requests not received in time: refused with the JSON
+  // error body, as the lane refuses them (client-errors.ts), not node:http's bare status line.
+  server.on('clientError', answerClientError);
+  const laneLimits: LaneLimits = { ...defaultLaneLimits,
+    unreadBytesMax: config.limits.connectionUnreadBytesMax };
+  const lane = config.httpLane ? takeConnections(server, ld.api, laneLimits) : null;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -127,6 +127,25 @@ describe('the lane reads a request head', () => {
     ['a body over the limit', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\n'
       + 'Content-Length: 101\r\n\r\n', 'other'],
     ['garbage', '\u0016\u0003\u0001\u0002\u0000\r\n\r\n', 'other'],
+    // A head not yet ended is held only while it could still become one the lane takes.
+    ['a method still arriving', 'PO', 'incomplete'],
+    ['a target still arriving', 'GET /api/v1/ti', 'incomplete'],
+    ['a version still arriving', 'GET /api/v1/time HTTP/1.', 'incomplete'],
+    ['half a CRLF', 'GET /api/v1/time HTTP/1.1\r', 'incomplete'],
+    ['a header name still arriving', 'GET /api/v1/time HTTP/1.1\r\nHo', 'incomplete'],
+    ['garbage, not ended', '\u0016\u0003\u0001\u0002\u0000', 'other'],
+    ['printable garbage, not ended', 'hello there', 'other'],
+    ['a lower-case method, not ended', 'get /api', 'other'],
+    ['no slash before the target, not ended', 'GET api/v1/time', 'other'],
+    ['HTTP/1.0, not ended', 'GET /api/v1/time HTTP/1.0', 'other'],
+    ['a bare LF, not ended', 'GET /api/v1/time HTTP/1.1\nHost: a\n', 'other'],
+    ['a bare CR, not ended', 'GET /api/v1/time HTTP/1.1\rHost: a', 'other'],
+    ['a NUL in the target, not ended', 'GET /api/\u0000 HTTP/1.1\r\n', 'other'],
+    ['a NUL in a header, not ended', 'GET /api/v1/time HTTP/1.1\r\nHost: a\u0000', 'other'],
+    ['a space before a colon, not ended', 'GET /api/v1/time HTTP/1.1\r\nHost :', 'other'],
+    ['a folded header, not ended', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\n b', 'other'],
+    ['too many headers, not ended', `GET /api/v1/time HTTP/1.1\r\n${'X: 1\r\n'.repeat(65)}`,
+      'other'],
   ];
   for (const [name, text, kind] of cases) {
     it(`${name}: ${kind}`, () => {
@@ -221,6 +240,42 @@ describe('the lane on a connection', () => {
     }
   });
 
+  it('stops answering while the peer takes none of its replies, and catches up after', async () => {
+    // Each reply is 64 KB: a client that pipelines 400 requests and reads nothing would
+    // otherwise leave 25 MB of replies in the socket's buffer.
+    const big = 'x'.repeat(64 * 1024);
+    const handed: Buffer[] = [];
+    const lane = new HttpLane({ laneRoute: (method, url) => ({ bodyLimit: 100,
+      answer: async () => ({ status: 200, headers: {}, body: JSON.stringify({ url, big }) }) }) },
+    (socket) => { socket.on('data', (c: Buffer) => handed.push(c)); }, limits());
+    const server = createServer((s) => lane.accept(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new RawClient((server.address() as { port: number }).port);
+    try {
+      client.socket.pause();
+      const count = 400;
+      let bytes = '';
+      for (let i = 0; i < count; i++) bytes += request('GET', `/api/${i}`);
+      client.send(bytes);
+      // Wait until the lane has stopped answering: nothing more for a while.
+      let seen = -1;
+      while (lane.answered !== seen) {
+        seen = lane.answered;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(lane.answered < count / 4, `answered ${lane.answered} of ${count} unread`);
+      client.socket.resume();
+      for (let i = 0; i < count; i++) {
+        assert.equal(JSON.parse((await client.reply()).body).url, `/api/${i}`);
+      }
+      assert.equal(lane.answered, count);
+      assert.equal(handed.length, 0);
+    } finally {
+      client.close();
+      server.close();
+    }
+  });
+
   it('answers 408 to a request still trickling in when its time is up', async () => {
     const { server, port } = await echoLane({ requestMs: 150 });
     const client = new RawClient(port);
@@ -243,7 +298,9 @@ describe('the lane on a connection', () => {
     const client = new RawClient(port);
     try {
       client.send('POST /api/slow HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n{"a"');
-      assert.equal((await client.reply()).status, 408);
+      const r = await client.reply();
+      assert.equal(r.status, 408);
+      assert.equal(JSON.parse(r.body).error.code, 'request_timeout');
       await new Promise((r) => client.socket.once('close', r));
     } finally {
       client.close();

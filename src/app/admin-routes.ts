@@ -9,6 +9,7 @@ import { cancelHandler } from './buyer-routes.js';
 import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route }
   from './route.js';
 import { newId } from './ids.js';
+import { queryInteger, queryText } from './query-params.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
@@ -99,12 +100,16 @@ async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
 }
 
 async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
-  const q = ctx.url.searchParams;
   const store = ctx.app.deps.store;
-  const orderId = q.get('order_id');
+  const byOrder = queryText(ctx.url, 'order_id');
+  const byPhone = queryText(ctx.url, 'phone');
+  const byIdNumber = queryText(ctx.url, 'id_number');
+  const bad = firstRefusal(byOrder, byPhone, byIdNumber);
+  if (bad || !byOrder.ok || !byPhone.ok || !byIdNumber.ok) return bad!;
+  const orderId = byOrder.value;
   if (orderId) return ok([await store.order(orderId)].filter((o): o is Order => o !== null));
-  const phone = q.get('phone');
-  const idNumber = q.get('id_number');
+  const phone = byPhone.value;
+  const idNumber = byIdNumber.value;
   const account = phone ? await store.accountByPhone(phone)
     : idNumber ? await store.accountByIdNumber(idNumber.toUpperCase()) : undefined;
   if (account === undefined) {
@@ -162,11 +167,13 @@ export function adminRoutes(clockRoute: Route): Route[] {
     { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
       handler: async (ctx) => {
         if (!(await ctx.app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
-        const after = ctx.url.searchParams.get('after') ?? '';
-        const asked = Number(ctx.url.searchParams.get('limit')) || 1000;
-        const limit = Math.min(1000, Math.max(1, asked));
-        const orders = await ctx.app.currentAll(
-          await ctx.app.deps.store.ordersOfLaunch(ctx.params.launch_id!, after, limit));
+        const after = queryText(ctx.url, 'after');
+        if (!after.ok) return after;
+        const asked = queryInteger(ctx.url, 'limit', { min: 1, max: 1000, fallback: 1000 });
+        if (!asked.ok) return asked;
+        const limit = asked.value;
+        const orders = await ctx.app.currentAll(await ctx.app.deps.store.ordersOfLaunch(
+          ctx.params.launch_id!, after.value ?? '', limit));
         return reply(200, { orders: orders.map((o) => ({ order_id: o.orderId,
           account_id: o.accountId, trim: o.trim, city: o.city, status: o.status,
           price_fen: o.priceFen, deposit: { amount_fen: o.depositFen, state: o.depositState },
@@ -219,8 +226,9 @@ export function adminRoutes(clockRoute: Route): Route[] {
       handler: cancelHandler },
     { method: 'GET', path: '/admin/audit-log', access: 'admin', handler: async (ctx) => {
       const max = ctx.app.deps.limits.auditLogMax;
-      const limit = Math.min(max, Math.max(1, Number(ctx.url.searchParams.get('limit')) || 100));
-      const entries = await ctx.app.deps.store.auditLog(limit);
+      const limit = queryInteger(ctx.url, 'limit', { min: 1, max, fallback: Math.min(100, max) });
+      if (!limit.ok) return limit;
+      const entries = await ctx.app.deps.store.auditLog(limit.value);
       return reply(200, { entries: entries.map((e) => ({ at: iso(e.atMs), actor: e.actor,
         action: e.action, detail: e.detail })) });
     } },

@@ -3,6 +3,7 @@ import { ok, refuse, type Result } from '../domain/outcomes.js';
 import { field, type Json } from './http-io.js';
 import type { Caller } from './launchday.js';
 import { SIGNATURE_HEADER } from './payment-signature.js';
+import { queryText } from './query-params.js';
 import { firstRefusal, orderReply, reply, type Ctx, type Reply, type Route } from './route.js';
 import { accountView, iso, launchView, orderView } from './views.js';
 
@@ -71,8 +72,12 @@ export const buyerRoutes: Route[] = [
     handler: async (ctx) => {
       const l = await ctx.app.launch(ctx.params.launch_id!);
       if (!l) return refuse('launch_not_found');
-      const trim = ctx.url.searchParams.get('trim') ?? '';
-      const city = ctx.url.searchParams.get('city');
+      const trimParam = queryText(ctx.url, 'trim');
+      const cityParam = queryText(ctx.url, 'city');
+      if (!trimParam.ok) return trimParam;
+      if (!cityParam.ok) return cityParam;
+      const trim = trimParam.value ?? '';
+      const city = cityParam.value ?? null;
       if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
       const e = await ctx.app.estimateIfLockedNow(l, trim);
       if (!e) return refuse('unknown_trim');

@@ -1,6 +1,7 @@
 // The HTTP shell: routing, authentication and the mapping of results to replies. It decides
 // nothing itself; the rules live in domain/ and the use cases in launchday.ts.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { SimulatedClock } from '../domain/clock.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import { adminRoutes } from './admin-routes.js';
@@ -16,6 +17,28 @@ import type { StaticFiles } from './static-files.js';
 import { iso, isoNow } from './views.js';
 
 const API_PREFIX = '/api/v1/';
+const ORIGIN = 'http://launchday.local';
+
+/**
+ * A request target as a URL, or null when it is none. An origin-form target ('/...') is put
+ * after the origin rather than resolved against it: resolved, '//' or '//x' would be a
+ * scheme-relative URL naming another host, and '//' one with no host at all, which throws.
+ */
+export function targetUrl(raw: string): URL | null {
+  try {
+    return new URL(raw.startsWith('/') ? `${ORIGIN}${raw}` : raw);
+  } catch {
+    return null;
+  }
+}
+
+/** The 500 of a request that failed unexpectedly: only a read can say nothing was changed. */
+function internalError(method: string | undefined): Refusal {
+  return method === 'GET' || method === 'HEAD'
+    ? refuse('internal_error', 'Something went wrong on our side; nothing was changed. '
+      + 'Retry shortly.')
+    : refuse('internal_error');
+}
 
 /**
  * What a route's handler sees of its request. A class, so that the lazy `url` is one getter on
@@ -34,7 +57,8 @@ class RequestCtx implements Ctx {
 
   // Parsed only by the routes that read the query.
   get url(): URL {
-    return (this.#url ??= new URL(this.raw, 'http://launchday.local'));
+    // `raw` starts with the API prefix, so it is always a URL after the origin.
+    return (this.#url ??= targetUrl(this.raw)!);
   }
 
   text(): Promise<Result<string>> {
@@ -154,9 +178,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     res.setHeader('x-server-time', isoNow(app.clock.nowMs()));
     const raw = req.url ?? '/';
     if (!raw.startsWith(API_PREFIX)) {
-      const url = new URL(raw, 'http://launchday.local');
+      const url = targetUrl(raw);
       const page = req.method === 'GET' || req.method === 'HEAD';
-      if (page && await files.serve(req, res, url.pathname)) return;
+      if (url !== null && page && await files.serve(req, res, url.pathname)) return;
       return sendRefusal(res, refuse('route_not_found'), retryAfter);
     }
     const out = await respond(find(req.method ?? '', raw), req.headers, raw, res,
@@ -177,8 +201,21 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     atMs: number): JsonReply =>
     ({ status, body: jsonText(body), headers: { 'x-server-time': isoNow(atMs), ...headers } });
 
+  // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
+  // past this many unanswered on one connection, the rest are refused unstarted.
+  const inFlight = new WeakMap<Socket, number>();
+  const inFlightMax = app.deps.limits.connectionRequestsMax;
+
   return {
     listener: (req, res) => {
+      const socket = req.socket;
+      const n = (inFlight.get(socket) ?? 0) + 1;
+      if (n > inFlightMax) {
+        return sendRefusal(res, refuse('overloaded', `At most ${inFlightMax} requests may wait `
+          + 'for their replies on one connection; read the replies first.'), retryAfter);
+      }
+      inFlight.set(socket, n);
+      res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
       handle(req, res).catch((err: unknown) => {
         const expected = app.refusalFor(err);
         if (expected !== null) {
@@ -190,7 +227,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
         }
         const detail = (err as Error)?.stack ?? String(err);
         deps.log(`internal error on ${req.method} ${req.url}: ${detail}`);
-        if (!res.headersSent) sendRefusal(res, refuse('internal_error'), retryAfter);
+        if (!res.headersSent) sendRefusal(res, internalError(req.method), retryAfter);
         else res.end();
       });
     },
@@ -213,7 +250,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
             else {
               deps.log(`internal error on ${method} ${url}: ${
                 (err as Error)?.stack ?? String(err)}`);
-              out = refuse('internal_error');
+              out = internalError(method);
             }
           }
           const r = 'ok' in out ? refusalReply(out, retryAfter) : out;

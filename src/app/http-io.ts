@@ -41,16 +41,36 @@ export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: 
   sendJson(res, out.status, out.body, out.headers);
 }
 
-/** A request body read whole as a JSON object; an absent body reads as `{}`. */
+/**
+ * Whether a Content-Type names JSON: the media type `application/json`, in any case, with or
+ * without parameters (`; charset=utf-8`), as RFC 9110 8.3.1 reads media types.
+ */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semicolon = contentType.indexOf(';');
+  const type = semicolon < 0 ? contentType : contentType.slice(0, semicolon);
+  return type.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * A request body read whole as a JSON object; an absent body reads as `{}`. A body that is
+ * there must say it is JSON: without a Content-Type it is refused as text/plain is
+ * (unsupported_media_type, docs/api.md), rather than guessed at.
+ */
 export function parseJsonBody(contentType: string | undefined, text: string): Result<Json> {
   if (text === '') return ok({});
-  if (!(contentType ?? 'application/json').startsWith('application/json')) {
-    return refuse('unsupported_media_type');
-  }
+  if (!isJsonMediaType(contentType)) return refuse('unsupported_media_type');
   return parseObject(text);
 }
 
+// A \u0000 escape not itself escaped. PostgreSQL cannot store a NUL in text and fails the
+// whole statement (a 500, and for a batch, every command in it), so no body may carry one.
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
+
 export function parseObject(text: string): Result<Json> {
+  if (NUL_ESCAPE.test(text)) {
+    return refuse('invalid_request', 'Text may not contain the NUL character (\\u0000).');
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -9,8 +9,15 @@
 // over-long head) it hands the connection, with every byte not yet answered, to node:http for
 // good, which answers it, or refuses it, as it always did. The routes, and so the replies, are
 // the same whichever side reads a request (http-app.ts).
+//
+// A connection costs the lane a bounded amount of memory whatever its peer does: it answers one
+// request at a time, stops reading while more than `unreadBytesMax` wait unanswered, and stops
+// answering (and reading) while the socket holds replies the peer has not taken ('drain').
+// A head still arriving is held only while it could yet become one the lane takes; one already
+// known to be malformed goes to node:http at once, which refuses it without waiting.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { endWithRefusal } from './client-errors.js';
 import type { JsonReply, LaneRoute } from './http-app.js';
 
 export interface LaneApi {
@@ -27,10 +34,16 @@ export interface LaneLimits {
   readonly keepAliveMs: number;
   /** A request not received whole within this long is answered 408, as node:http's. */
   readonly requestMs: number;
+  /**
+   * Bytes received and not yet answered beyond which the lane stops reading the connection
+   * while it answers or waits for the peer to take its replies (Limits.connectionUnreadBytesMax).
+   */
+  readonly unreadBytesMax: number;
 }
 
 export const defaultLaneLimits: LaneLimits = Object.freeze({
   headBytesMax: 16 * 1024, headersMax: 64, keepAliveMs: 65_000, requestMs: 30_000,
+  unreadBytesMax: 64 * 1024,
 });
 
 /** What the start of a connection's unread bytes holds. */
@@ -42,7 +55,12 @@ export type Head =
       readonly headers: Readonly<Record<string, string>>; readonly route: LaneRoute;
       readonly headBytes: number; readonly bodyBytes: number; readonly close: boolean };
 
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const REQUEST_LINE = /^(GET|POST|PUT|PATCH|DELETE) (\/[!-~]*) HTTP\/1\.1$/;
+const TARGET_START = /^(\/[!-~]*)?$/;
+const TARGET = /^\/[!-~]*$/;
+// The start of a header line: what HEADER_LINE would still accept once the line is complete.
+const HEADER_START = /^[!#$%&'*+.^_`|~0-9A-Za-z-]*(:[\t\x20-\x7e\x80-\xff]*)?$/;
 // A token name, a colon, and a value of visible characters, spaces and tabs (RFC 9110 5.5).
 const HEADER_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[\t\x20-\x7e\x80-\xff]*$/;
 const DIGITS = /^[0-9]{1,10}$/;
@@ -57,6 +75,40 @@ function headerValue(line: string, from: number): string {
   return line.slice(start, end);
 }
 
+/** Whether `part`, the start of a request line not yet ended, can still become a REQUEST_LINE. */
+function requestLineMayBe(part: string): boolean {
+  const [method = '', target, version, ...more] = part.split(' ');
+  if (more.length > 0) return false;
+  if (target === undefined) return METHODS.some((m) => m.startsWith(method));
+  if (!METHODS.includes(method)) return false;
+  if (version === undefined) return TARGET_START.test(target);
+  return TARGET.test(target) && 'HTTP/1.1'.startsWith(version);
+}
+
+/**
+ * Whether a head not yet ended (no blank line yet) could still become one the lane takes:
+ * each ended line well-formed, the line under way a possible start of one, no more headers
+ * than allowed. Bytes no request head may hold (a NUL, a bare LF or CR, a control character)
+ * make it false at once, so the connection goes to node:http, which refuses it there and then
+ * rather than after the request timeout.
+ */
+function headMayBe(buf: Buffer, limits: LaneLimits): boolean {
+  const text = buf.toString('latin1');
+  let from = 0;
+  for (let line = 0; line <= limits.headersMax; line++) {
+    const at = text.indexOf('\r\n', from);
+    if (at < 0) {
+      // The line under way; a CR at its very end may be the first half of its CRLF.
+      const part = text.endsWith('\r') ? text.slice(from, -1) : text.slice(from);
+      return line === 0 ? requestLineMayBe(part) : HEADER_START.test(part);
+    }
+    const complete = text.slice(from, at);
+    if (!(line === 0 ? REQUEST_LINE.test(complete) : HEADER_LINE.test(complete))) return false;
+    from = at + 2;
+  }
+  return false;
+}
+
 /**
  * Reads the request at the start of `buf`, if it is one the lane takes. Anything it is not
  * sure of is 'other', never an error: node:http then reads the same bytes.
@@ -64,7 +116,10 @@ function headerValue(line: string, from: number): string {
 export function parseHead(buf: Buffer, limits: LaneLimits,
   routeOf: (method: string, url: string) => LaneRoute | null): Head {
   const end = buf.indexOf(CRLFCRLF);
-  if (end < 0) return buf.length >= limits.headBytesMax ? { kind: 'other' } : { kind: 'incomplete' };
+  if (end < 0) {
+    return buf.length < limits.headBytesMax && headMayBe(buf, limits)
+      ? { kind: 'incomplete' } : { kind: 'other' };
+  }
   if (end + 4 > limits.headBytesMax) return { kind: 'other' };
   const head = buf.toString('latin1', 0, end);
   let at = head.indexOf('\r\n');
@@ -170,6 +225,8 @@ class LaneConnection {
   /** Bytes received and not yet answered. */
   #buf: Buffer | null = null;
   #busy = false;
+  /** A reply written is waiting in the socket for the peer to take it ('drain'). */
+  #draining = false;
   #gone = false;
   /** Runs out when a request begun has not arrived whole in time, however it trickles in. */
   #deadline: NodeJS.Timeout | null = null;
@@ -182,17 +239,30 @@ class LaneConnection {
   }
 
   closeWhenIdle(): void {
-    if (!this.#busy && !this.#gone) this.socket.end();
+    if (this.#busy || this.#gone) return;
+    // Nothing more is read or answered on it, including what a peer not yet drained sent.
+    this.#gone = true;
+    this.socket.end();
   }
 
   readonly #onData = (chunk: Buffer): void => {
+    // Closing or closed (a 408, the last reply, a shutdown): what else arrives is not read.
+    if (this.#gone) return;
     this.#buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk]);
-    if (!this.#busy) {
+    if (!this.#busy && !this.#draining) {
       this.#next();
       return;
     }
     // A client far ahead of its replies waits until it has read them.
-    if (this.#buf.length > this.lane.limits.headBytesMax * 4) this.socket.pause();
+    if (this.#buf.length > this.lane.limits.unreadBytesMax) this.socket.pause();
+  };
+
+  /** The peer has taken the replies written so far: read and answer again. */
+  readonly #onDrain = (): void => {
+    this.#draining = false;
+    if (this.#gone) return;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.#next();
   };
 
   readonly #onError = (): void => {
@@ -205,7 +275,7 @@ class LaneConnection {
     this.lane.forget(this);
   };
 
-  /** Idle for the keep-alive time. */
+  /** Idle for the keep-alive time, or a peer that took none of its replies for as long. */
   readonly #onTimeout = (): void => {
     if (!this.#busy) this.socket.destroy();
   };
@@ -214,7 +284,7 @@ class LaneConnection {
     this.#deadline = null;
     if (this.#gone || this.#busy) return;
     this.#gone = true;
-    this.socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+    endWithRefusal(this.socket, 'request_timeout');
   };
 
   #clearDeadline(): void {
@@ -239,7 +309,8 @@ class LaneConnection {
     this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
     this.#busy = true;
     this.socket.setTimeout(0);
-    head.route.answer(head.headers, body).then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
+    head.route.answer(head.headers, body)
+      .then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
   }
 
   #reply(reply: JsonReply, close: boolean): void {
@@ -247,7 +318,7 @@ class LaneConnection {
     this.lane.answered++;
     if (this.#gone) return;
     const last = close || this.lane.closing;
-    this.socket.write(renderReply(reply, last,
+    const taken = this.socket.write(renderReply(reply, last,
       Math.round(this.lane.limits.keepAliveMs / 1000)), 'utf8');
     if (last) {
       this.socket.end();
@@ -255,6 +326,16 @@ class LaneConnection {
       return;
     }
     this.socket.setTimeout(this.lane.limits.keepAliveMs);
+    if (!taken) {
+      // The socket holds more than its high-water mark the peer has not read: answering the
+      // next request would only pile up replies in memory (a client that pipelines thousands
+      // and never reads). Read and answer nothing more until the peer takes them; if it
+      // takes nothing for the keep-alive time, the timeout closes the connection.
+      this.#draining = true;
+      this.socket.pause();
+      this.socket.once('drain', this.#onDrain);
+      return;
+    }
     if (this.socket.isPaused()) this.socket.resume();
     this.#next();
   }

@@ -1,9 +1,15 @@
 // Live figures as server-sent events. Each launch with viewers costs one computation per tick,
 // however many watch: the same bytes go to every viewer.
+//
+// A viewer whose connection is not taking what it is sent (its stream has not drained) misses
+// frames rather than have them queued in memory: each frame holds the whole current figures,
+// so the next one it takes brings it up to date. One that misses `stalledFramesMax` frames in
+// a row is disconnected, and its place goes to someone who watches.
 import type { ServerResponse } from 'node:http';
 
 export class LiveHub {
-  readonly #viewers = new Map<string, Set<ServerResponse>>();
+  /** Each launch's viewers, with the frames each has missed in a row. */
+  readonly #viewers = new Map<string, Map<ServerResponse, number>>();
   #timer: NodeJS.Timeout | null = null;
   /** Figures computed so far: one per launch per tick, however many watch (tested). */
   computations = 0;
@@ -11,6 +17,7 @@ export class LiveHub {
   constructor(
     private readonly compute: (launchId: string) => Promise<unknown>,
     private readonly viewersMax: number,
+    private readonly stalledFramesMax = 30,
     private readonly tickMs = 1_000,
   ) {}
 
@@ -27,8 +34,8 @@ export class LiveHub {
       'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
     let set = this.#viewers.get(launchId);
-    if (!set) this.#viewers.set(launchId, (set = new Set()));
-    set.add(res);
+    if (!set) this.#viewers.set(launchId, (set = new Map()));
+    set.set(res, 0);
     res.on('close', () => {
       set!.delete(res);
       if (set!.size === 0) this.#viewers.delete(launchId);
@@ -54,14 +61,23 @@ export class LiveHub {
       // rejection here would be unhandled (the timer's `void`) and end the process.
       const frame = await this.#frame(launchId).catch(() => null);
       if (frame === null) continue;
-      for (const res of viewers) res.write(frame);
+      for (const [res, missed] of viewers) {
+        if (!res.writableNeedDrain) {
+          viewers.set(res, 0);
+          res.write(frame);
+        } else if (missed < this.stalledFramesMax) {
+          viewers.set(res, missed + 1);
+        } else {
+          res.destroy();
+        }
+      }
     }
   }
 
   close(): void {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    for (const set of this.#viewers.values()) for (const res of set) res.end();
+    for (const set of this.#viewers.values()) for (const res of set.keys()) res.end();
     this.#viewers.clear();
   }
 }

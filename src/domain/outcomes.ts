@@ -95,8 +95,16 @@ export const outcomes = {
   store_unavailable: { status: 503, transient: true,
     message: 'Our order database cannot be reached for a moment; your request was not completed. '
       + 'Retry after the pause: the same Idempotency-Key never orders twice.' },
+  // Not "nothing was changed": a write that failed half-way may have changed something. A
+  // read's 500 says so in its own message (http-app.ts).
   internal_error: { status: 500, transient: true,
-    message: 'Something went wrong on our side; nothing was changed. Retry shortly.' },
+    message: 'Something went wrong on our side. Retry shortly; check first what a change did.' },
+  malformed_request: { status: 400, transient: false,
+    message: 'The request is not well-formed HTTP/1.1 (request line, headers or length).' },
+  request_timeout: { status: 408, transient: true,
+    message: 'The request did not arrive whole in time; send it again.' },
+  headers_too_large: { status: 431, transient: false,
+    message: 'The request head (request line and headers) is too large; send fewer headers.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

@@ -86,10 +86,28 @@ export const ERRORS = {
     ],
   },
   internal_error: {
-    zh: ['服务器出现问题，本次操作未生效。', '请稍后重试；重复提交是安全的。'],
+    zh: ['服务器出现问题，本次操作可能未完成。', '请先查看订单状态，再稍后重试。'],
     en: [
-      'Something went wrong on our side; nothing was changed.',
-      'Try again shortly; retrying is safe.',
+      'Something went wrong on our side; the request may not have been completed.',
+      'Check your order first, then try again shortly.',
+    ],
+  },
+  malformed_request: {
+    zh: ['请求格式不正确，服务器无法读取。', '请刷新页面后重试。'],
+    en: [
+      'The request was not well-formed and could not be read.',
+      'Reload the page and try again.',
+    ],
+  },
+  request_timeout: {
+    zh: ['请求未能及时完整送达。', '请检查网络后重试。'],
+    en: ['The request did not arrive in time.', 'Check your connection and try again.'],
+  },
+  headers_too_large: {
+    zh: ['请求头过大。', '请清除本站的 Cookie 后刷新页面重试。'],
+    en: [
+      'The request headers were too large.',
+      'Clear this site\'s cookies, reload and try again.',
     ],
   },
   signature_invalid: {
