@@ -9,7 +9,11 @@ import { cancelHandler } from './buyer-routes.js';
 import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route }
   from './route.js';
 import { newId } from './ids.js';
+import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
+
+/** An id in a query: what newId makes, with room to spare; never NUL or a control character. */
+const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
@@ -102,11 +106,20 @@ async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
   const q = ctx.url.searchParams;
   const store = ctx.app.deps.store;
   const orderId = q.get('order_id');
-  if (orderId) return ok([await store.order(orderId)].filter((o): o is Order => o !== null));
+  if (orderId) {
+    // Ids are short ASCII; one holding NUL or another control character names no order.
+    if (!ID_PARAM.test(orderId)) return refuse('invalid_request', '"order_id" is not an id.');
+    return ok([await store.order(orderId)].filter((o): o is Order => o !== null));
+  }
+  // Searched by their stored forms (web/js/text-fields.js), so a lower-case x finds its X.
   const phone = q.get('phone');
   const idNumber = q.get('id_number');
-  const account = phone ? await store.accountByPhone(phone)
-    : idNumber ? await store.accountByIdNumber(idNumber.toUpperCase()) : undefined;
+  const phoneKey = phone ? validatePhone(phone) : null;
+  if (phoneKey && !phoneKey.ok) return phoneKey;
+  const idKey = idNumber ? idNumberSearchKey(idNumber) : null;
+  if (idNumber && idKey === null) return refuse('invalid_id_number');
+  const account = phoneKey ? await store.accountByPhone(phoneKey.value)
+    : idKey ? await store.accountByIdNumber(idKey) : undefined;
   if (account === undefined) {
     return refuse('invalid_request', 'Search by order_id, phone or id_number.');
   }
@@ -163,6 +176,9 @@ export function adminRoutes(clockRoute: Route): Route[] {
       handler: async (ctx) => {
         if (!(await ctx.app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
         const after = ctx.url.searchParams.get('after') ?? '';
+        if (after !== '' && !ID_PARAM.test(after)) {
+          return refuse('invalid_request', '"after" must be an order id.');
+        }
         const asked = Number(ctx.url.searchParams.get('limit')) || 1000;
         const limit = Math.min(1000, Math.max(1, asked));
         const orders = await ctx.app.deps.store.ordersOfLaunch(ctx.params.launch_id!, after, limit);

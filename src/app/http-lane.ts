@@ -239,7 +239,7 @@ class LaneConnection {
     this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
     this.#busy = true;
     this.socket.setTimeout(0);
-    head.route.answer(head.headers, body).then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
+    head.route.answer(head.headers, body, this.socket.remoteAddress).then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
   }
 
   #reply(reply: JsonReply, close: boolean): void {
