@@ -514,7 +514,7 @@ export class PostgresStore implements Store {
   async releasedBefore(trimKey: string, seq: number): Promise<number> {
     const [r] = await rows<{ n: number }>(this.pool, 'SELECT count(*) AS n FROM released_seqs '
       + 'WHERE trim_key = $1 AND seq < $2', [trimKey, seq]);
-    return r!.n;
+    return r?.n ?? 0; // no row: the key held NUL (rows())
   }
 
   async pendingPayments(limit: number): Promise<PaymentOp[]> {

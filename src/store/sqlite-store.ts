@@ -427,6 +427,8 @@ export class SqliteStore implements Store {
   }
 
   async ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]> {
+    // A key holding NUL finds nothing, as on PostgreSQL (store.ts), even as a paging cursor.
+    if (afterOrderId.includes('\u0000')) return [];
     return (this.#r.ordersOfLaunch.all(launchId, afterOrderId, limit) as OrderRow[])
       .map(rowToOrder);
   }
