@@ -1,7 +1,8 @@
 // Sliding-window hit counts kept in this process: SQLite's (one process owns the database) and
 // the order path's on every store (no database round trip per order). Bounded: past `keysMax`
-// keys the forgotten ones are swept, and if every key is still live the map starts over, which
-// forgives some hits rather than growing without end under a flood of distinct addresses.
+// keys the forgotten ones are swept, and if most keys are still live the map starts over, which
+// forgives hits rather than growing without end under a flood of distinct addresses (to reset a
+// phone's wrong-code count that way takes `keysMax` requests, for 5 more guesses).
 import { addHits, type WindowCounts } from '../domain/sliding-window.js';
 import type { RateHit } from './store.js';
 
@@ -28,6 +29,7 @@ export class MemoryRateCounter {
     for (const [key, e] of this.#counts) {
       if (e.counts.windowStartMs + 2 * e.windowMs <= nowMs) this.#counts.delete(key);
     }
-    if (this.#counts.size >= this.keysMax) this.#counts.clear();
+    // Less than a quarter forgotten: start over, or every new key would sweep the map again.
+    if (this.#counts.size >= this.keysMax * 0.75) this.#counts.clear();
   }
 }
