@@ -40,7 +40,7 @@ export interface Harness {
   close(keepData?: boolean): Promise<void>;
 }
 
-/** `rateClock`: the rate limits' clock, for a test that moves their windows (real time if absent). */
+/** `rateClock`: the rate limits' clock, for a test that moves their windows (else real time). */
 export async function harness(env: Record<string, string> = {},
   payments = new SandboxPaymentProvider(), rateClock?: Clock): Promise<Harness> {
   const dir = env.LAUNCHDAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'launchday-test-'));

@@ -32,7 +32,8 @@ const register = (h: Harness, n: number, headers: Record<string, string> = {}) =
   return h.call('POST', '/accounts', { headers,
     body: { phone: id.phone, name: `Buyer ${n}`, id_number: id.idNumber } });
 };
-const askCode = (h: Harness, phone: string) => h.call('POST', '/sessions/code', { body: { phone } });
+const askCode = (h: Harness, phone: string) =>
+  h.call('POST', '/sessions/code', { body: { phone } });
 const signIn = (h: Harness, phone: string, code: string) =>
   h.call('POST', '/sessions', { body: { phone, code } });
 const wrong = (code: string) => (code === '999999' ? '999998' : '999999');

@@ -666,9 +666,10 @@ export function storeContract(name: string,
         const at = (ms: number) => T0 - (T0 % w) + ms;
         const hit = (key: string, cost: number, ms: number) =>
           store.hitRates([{ key, windowMs: w, cost }], at(ms));
-        assert.deepEqual(await hit('a', 1, 10), [{ windowStartMs: at(0), previous: 0, current: 1 }]);
-        assert.deepEqual(await hit('a', 2, 20), [{ windowStartMs: at(0), previous: 0, current: 3 }]);
-        assert.deepEqual(await hit('a', 0, 30), [{ windowStartMs: at(0), previous: 0, current: 3 }]);
+        const first = (current: number) => [{ windowStartMs: at(0), previous: 0, current }];
+        assert.deepEqual(await hit('a', 1, 10), first(1));
+        assert.deepEqual(await hit('a', 2, 20), first(3));
+        assert.deepEqual(await hit('a', 0, 30), first(3));
         assert.deepEqual(await hit('a', 1, w + 5),
           [{ windowStartMs: at(w), previous: 3, current: 1 }]);
         assert.deepEqual(await hit('a', 0, 3 * w + 5),

@@ -41,7 +41,7 @@ test('identity numbers: region, birth date, sequence, MOD 11-2 check character',
   assert.deepEqual(idNumberProblem(idNumber(3, true))?.key, 'v_id_check');
 });
 
-test('names: the page applies the server\'s own rules (text-fields.js), in characters', async () => {
+test('names: the page applies the server\'s rules (text-fields.js), in characters', async () => {
   const { nameProblem } = await load('web/js/validate.js');
   const { validateName } = await import('../../src/domain/identity.js');
   const table: [string, string | null][] = [
