@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { SimulatedClock } from '../src/domain/clock.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { startServer } from '../src/server.js';
+import { createLaunchday, startServer } from '../src/server.js';
 import { ADMIN, BEFORE_YU7, harness, type Harness, type Reply } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
@@ -148,6 +148,21 @@ describe('rate limits', () => {
       assert.equal(r.status, 404);
     } finally {
       await h.close();
+    }
+  });
+
+  it('turning limits off is a setting of its own, logged loudly at start', async () => {
+    assert.throws(() => loadConfig({ LAUNCHDAY_RATE_LIMITS: 'no' }), /LAUNCHDAY_RATE_LIMITS/);
+    assert.equal(loadConfig({}).rateLimits, 'on');
+    for (const mode of ['off', 'per-address-off']) {
+      const dir = mkdtempSync(join(tmpdir(), 'launchday-rate-'));
+      const lines: string[] = [];
+      const ld = await createLaunchday(loadConfig({ LAUNCHDAY_DATA_DIR: dir,
+        LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_RATE_LIMITS: mode }),
+      { log: (line) => lines.push(line) });
+      await ld.close();
+      rmSync(dir, { recursive: true, force: true });
+      assert.ok(lines.some((l) => l.startsWith(`WARNING: LAUNCHDAY_RATE_LIMITS=${mode}`)), mode);
     }
   });
 
