@@ -29,8 +29,14 @@ class RequestCtx implements Ctx {
 
   constructor(readonly headers: IncomingHttpHeaders, readonly res: ServerResponse | null,
     readonly params: Readonly<Record<string, string>>, readonly caller: Caller | null,
-    readonly app: Launchday, private readonly raw: string, readonly address: string,
-    private readonly readBody: () => Promise<Result<string>>) {}
+    readonly app: Launchday, private readonly raw: string,
+    private readonly readBody: () => Promise<Result<string>>,
+    private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean) {}
+
+  // Worked out only by the routes that count it (rate limits).
+  get address(): string {
+    return clientAddress(this.remoteAddress, this.headers['x-forwarded-for'], this.trustProxy);
+  }
 
   // Parsed only by the routes that read the query.
   get url(): URL {
@@ -148,10 +154,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     const denied = checkAccess(route.access, caller);
     if (denied) return denied;
     const limit = bodyLimit(route);
-    const address = clientAddress(remoteAddress, headers['x-forwarded-for'],
-      deps.trustProxy === true);
-    return route.handler(new RequestCtx(headers, res, params, caller, app, raw, address,
-      () => text(limit)));
+    return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
+      () => text(limit), remoteAddress, deps.trustProxy === true));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
