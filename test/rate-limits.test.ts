@@ -136,6 +136,11 @@ describe('rate limits', () => {
     try {
       const a = await h.buyer(1);
       const b = await h.buyer(2);
+      // The order path counts in memory: not one database round trip for its limits.
+      const store = h.ld.app.deps.store;
+      const hitRates = store.hitRates.bind(store);
+      let storeHits = 0;
+      store.hitRates = (hits, nowMs) => { storeHits++; return hitRates(hits, nowMs); };
       const lock = (token: string) => h.call('POST', '/orders/ord_none/lock',
         { token, body: { confirm: true } });
       for (let i = 0; i < 10; i++) assert.equal((await lock(a.token)).status, 404);
@@ -143,6 +148,7 @@ describe('rate limits', () => {
       limited(await h.order(a.token, 'k1', { launch_id: 'yu7-2025', trim: 'max', options: [],
         city: 'beijing' }));
       assert.equal((await lock(b.token)).status, 404);
+      assert.equal(storeHits, 0);
       // An operator's cancel is not a buyer's write.
       const r = await h.call('POST', '/admin/orders/ord_none/cancel', { token: ADMIN, body: {} });
       assert.equal(r.status, 404);
