@@ -57,8 +57,11 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('LAUNCHDAY_')) env[k] = v;
   }
+  // Every simulated buyer comes from 127.0.0.1: per-address rate limits would stop the night
+  // (the server logs that they are off); per-phone and per-account ones still apply.
   Object.assign(env, { LAUNCHDAY_PORT: '0', LAUNCHDAY_HOST: '127.0.0.1',
-    LAUNCHDAY_ADMIN_TOKEN: setup.adminToken, ...setup.extraEnv });
+    LAUNCHDAY_ADMIN_TOKEN: setup.adminToken, LAUNCHDAY_RATE_LIMITS: 'per-address-off',
+    ...setup.extraEnv });
   if (setup.databaseUrl !== null) {
     scratch = await createScratchDatabase(setup.databaseUrl);
     env.LAUNCHDAY_DATABASE_URL = scratch.url;

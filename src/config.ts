@@ -54,7 +54,42 @@ export interface Limits {
    * skipped, never queued, while the peer is not reading) before it is disconnected.
    */
   readonly liveStalledFramesMax: number;
+  // Rate limits (app/rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
+  // the database, shared by every API process, except the buyer's writes (in memory: see there).
+  /**
+   * The sliding window of sign-in codes, in seconds: code requests and failed code checks are
+   * counted over it, and `codeAttemptsMax` is the failed checks a phone may have in it (asking
+   * for a new code does not reset them: 5 guesses in 15 minutes of 1,000,000 codes).
+   */
+  readonly codeWindowSeconds: number;
+  /** Codes sent to one phone per code window: no flooding a victim's phone. */
+  readonly codeRequestsPerPhoneMax: number;
+  /** Codes asked for from one network address per code window (a carrier's NAT holds many). */
+  readonly codeRequestsPerAddressMax: number;
+  /** Sign-in attempts (code checks) from one network address per code window. */
+  readonly signInsPerAddressMax: number;
+  /** The window of registrations, in seconds. */
+  readonly registrationWindowSeconds: number;
+  /** Registration attempts naming one phone, and one identity number, per window. */
+  readonly registrationsPerKeyMax: number;
+  /** Registration attempts from one network address per registration window. */
+  readonly registrationsPerAddressMax: number;
+  /** The window of a buyer's writes (order, lock, cancel, change), in seconds. */
+  readonly buyerWriteWindowSeconds: number;
+  /** Writes one account may make per window, in each API process. */
+  readonly buyerWritesPerAccountMax: number;
+  /** Buyers' writes from one network address per window, in each API process. */
+  readonly buyerWritesPerAddressMax: number;
+  /** Rate counters one process keeps in memory (about 200 bytes each) before it sweeps them. */
+  readonly rateKeysMax: number;
 }
+
+/**
+ * Which rate limits apply: all; all but the per-address ones (a load test or the simulator
+ * sends every buyer from one machine); none (the intake benchmark, whose 20,000 accounts each
+ * order thousands of times a minute). Anything but `on` is logged loudly at start.
+ */
+export type RateLimitMode = 'on' | 'per-address-off' | 'off';
 
 export interface Config {
   readonly host: string;
@@ -75,6 +110,12 @@ export interface Config {
   readonly webDir: string;
   /** Reads the API's requests off the socket itself (http-lane.ts); off: node:http reads all. */
   readonly httpLane: boolean;
+  readonly rateLimits: RateLimitMode;
+  /**
+   * Whether a proxy in front sets X-Forwarded-For: then its last address is the client's (the
+   * one the proxy saw); otherwise the header is ignored and the socket's address counts.
+   */
+  readonly trustProxy: boolean;
   readonly limits: Limits;
 }
 
@@ -102,6 +143,17 @@ export const defaultLimits: Limits = Object.freeze({
   connectionRequestsMax: 32,
   connectionUnreadBytesMax: 64 * 1024,
   liveStalledFramesMax: 30,
+  codeWindowSeconds: 15 * 60,
+  codeRequestsPerPhoneMax: 5,
+  codeRequestsPerAddressMax: 100,
+  signInsPerAddressMax: 200,
+  registrationWindowSeconds: 3600,
+  registrationsPerKeyMax: 10,
+  registrationsPerAddressMax: 100,
+  buyerWriteWindowSeconds: 60,
+  buyerWritesPerAccountMax: 120,
+  buyerWritesPerAddressMax: 6_000,
+  rateKeysMax: 200_000,
 });
 
 export function checkLimits(l: Limits): void {
@@ -113,6 +165,13 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
   assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
     'a connection holds a whole request while the one before it is answered');
+  // An address holds many buyers (a carrier's NAT): it may do at least what one buyer may.
+  assert.ok(l.codeRequestsPerAddressMax >= l.codeRequestsPerPhoneMax, 'address >= phone');
+  assert.ok(l.signInsPerAddressMax >= l.codeAttemptsMax, 'address sign-ins >= one phone\'s');
+  assert.ok(l.registrationsPerAddressMax >= l.registrationsPerKeyMax, 'address >= one key');
+  assert.ok(l.buyerWritesPerAddressMax >= l.buyerWritesPerAccountMax, 'address >= account');
+  // The scalper's third order must meet per_account_limit_reached, not a rate limit.
+  assert.ok(l.buyerWritesPerAccountMax >= 10, 'a buyer can order, retry, lock and cancel');
 }
 
 export class ConfigError extends Error {}
@@ -157,6 +216,16 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.batchesInFlightMax, 1, 64),
     // An import is queued whole, so it can never be larger than the queue.
     importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
+    codeRequestsPerAddressMax: int(env, 'LAUNCHDAY_CODE_REQUESTS_PER_ADDRESS_MAX',
+      defaultLimits.codeRequestsPerAddressMax, 5, 1_000_000),
+    signInsPerAddressMax: int(env, 'LAUNCHDAY_SIGN_INS_PER_ADDRESS_MAX',
+      defaultLimits.signInsPerAddressMax, 5, 1_000_000),
+    registrationsPerAddressMax: int(env, 'LAUNCHDAY_REGISTRATIONS_PER_ADDRESS_MAX',
+      defaultLimits.registrationsPerAddressMax, 10, 1_000_000),
+    buyerWritesPerAccountMax: int(env, 'LAUNCHDAY_BUYER_WRITES_PER_ACCOUNT_MAX',
+      defaultLimits.buyerWritesPerAccountMax, 10, 1_000_000),
+    buyerWritesPerAddressMax: int(env, 'LAUNCHDAY_BUYER_WRITES_PER_ADDRESS_MAX',
+      defaultLimits.buyerWritesPerAddressMax, 120, 100_000_000),
   };
 }
 
@@ -198,6 +267,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
     webDir: env.LAUNCHDAY_WEB_DIR || 'web',
     httpLane: oneOf(env, 'LAUNCHDAY_HTTP_LANE', ['on', 'off'] as const, 'on') === 'on',
+    rateLimits: oneOf(env, 'LAUNCHDAY_RATE_LIMITS', ['on', 'per-address-off', 'off'] as const,
+      'on'),
+    trustProxy: oneOf(env, 'LAUNCHDAY_TRUST_PROXY', ['on', 'off'] as const, 'off') === 'on',
     limits: limitsFrom(env),
     ...overrides,
   };

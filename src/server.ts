@@ -31,6 +31,8 @@ export interface ServerParts {
   readonly payments?: PaymentProvider;
   readonly sms?: SmsSender;
   readonly log?: (line: string) => void;
+  /** The rate limits' clock (real time when absent): for tests that move their windows. */
+  readonly rateClock?: Clock;
 }
 
 export async function openStore(config: Config): Promise<Store> {
@@ -39,7 +41,7 @@ export async function openStore(config: Config): Promise<Store> {
     return PostgresStore.open(config.databaseUrl,
       config.databaseSchema ? { schema: config.databaseSchema } : {});
   }
-  return new SqliteStore(config.dataDir);
+  return new SqliteStore(config.dataDir, config.limits.rateKeysMax);
 }
 
 /** Seeds the catalogue once, and re-schedules the demonstration launch while it has no orders. */
@@ -105,7 +107,13 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   const app = new Launchday({
     store, clock, sms, limits: config.limits, adminToken: admin.token, paymentSecret, payments,
     showCodes: sms instanceof SandboxSmsSender,
+    rateLimitMode: config.rateLimits, ...(parts.rateClock ? { rateClock: parts.rateClock } : {}),
   });
+  if (config.rateLimits !== 'on') {
+    log(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${config.rateLimits === 'off'
+      ? 'NO rate limits apply' : 'per-address rate limits are OFF'}. For load tests only; `
+      + 'never on launch night.');
+  }
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
   await app.autoLockDue();
   await app.sendPayments();
@@ -117,7 +125,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
     setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
   ];
-  const web = httpApp({ app, live, files: new StaticFiles(config.webDir), log });
+  const web = httpApp({ app, live, files: new StaticFiles(config.webDir), log,
+    trustProxy: config.trustProxy });
   return {
     app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,
     payments,

@@ -59,6 +59,11 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
     return post(s, '/sessions', { phone, code: sent.body.dev_code });
   }],
   ['account_not_found', (s) => post(s, '/sessions/code', { phone: '13912345678' })],
+  ['rate_limited', async (s) => {
+    const phone = syntheticIdentity(5).phone;
+    for (let i = 0; i < 5; i++) await post(s, '/sessions/code', { phone });
+    return post(s, '/sessions/code', { phone });
+  }],
   ['launch_not_found', (s) => s.h.call('GET', '/launches/su9-2030')],
   ['sales_not_open', (s) => s.h.order(s.other, 'k', { ...SU7, launch_id: 'yu7-2025', trim: 'max',
     city: 'beijing' })],

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import inject from 'light-my-request';
 import { loadConfig } from '../src/config.js';
+import type { Clock } from '../src/domain/clock.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { SandboxPaymentProvider } from '../src/app/payments.js';
 import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
@@ -39,14 +40,18 @@ export interface Harness {
   close(keepData?: boolean): Promise<void>;
 }
 
+/** `rateClock`: the rate limits' clock, for a test that moves their windows (else real time). */
 export async function harness(env: Record<string, string> = {},
-  payments = new SandboxPaymentProvider()): Promise<Harness> {
+  payments = new SandboxPaymentProvider(), rateClock?: Clock): Promise<Harness> {
   const dir = env.LAUNCHDAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'launchday-test-'));
   const config = loadConfig({
     LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: BEFORE_YU7,
-    LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off', ...env,
+    LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off',
+    // Every test buyer comes from one address; test/rate-limits.test.ts turns them on.
+    LAUNCHDAY_RATE_LIMITS: 'per-address-off', ...env,
   });
-  const ld = await createLaunchday(config, { payments, log: () => {} });
+  const ld = await createLaunchday(config, { payments, log: () => {},
+    ...(rateClock ? { rateClock } : {}) });
   // The sandbox provider's notifications reach this launchday through inject too.
   if (payments instanceof SandboxPaymentProvider) {
     payments.connect(ld.paymentSecret, async (payload, headers) => (await inject(

@@ -10,7 +10,11 @@ import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type 
   from './route.js';
 import { newId } from './ids.js';
 import { queryInteger, queryText } from './query-params.js';
+import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
+
+/** An id in a query: what newId makes, with room to spare; never NUL or a control character. */
+const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
@@ -107,11 +111,20 @@ async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
   const bad = firstRefusal(byOrder, byPhone, byIdNumber);
   if (bad || !byOrder.ok || !byPhone.ok || !byIdNumber.ok) return bad!;
   const orderId = byOrder.value;
-  if (orderId) return ok([await store.order(orderId)].filter((o): o is Order => o !== null));
+  if (orderId) {
+    // Ids are short ASCII; one holding NUL or another control character names no order.
+    if (!ID_PARAM.test(orderId)) return refuse('invalid_request', '"order_id" is not an id.');
+    return ok([await store.order(orderId)].filter((o): o is Order => o !== null));
+  }
+  // Searched by their stored forms (web/js/text-fields.js), so a lower-case x finds its X.
   const phone = byPhone.value;
   const idNumber = byIdNumber.value;
-  const account = phone ? await store.accountByPhone(phone)
-    : idNumber ? await store.accountByIdNumber(idNumber.toUpperCase()) : undefined;
+  const phoneKey = phone ? validatePhone(phone) : null;
+  if (phoneKey && !phoneKey.ok) return phoneKey;
+  const idKey = idNumber ? idNumberSearchKey(idNumber) : null;
+  if (idNumber && idKey === null) return refuse('invalid_id_number');
+  const account = phoneKey ? await store.accountByPhone(phoneKey.value)
+    : idKey ? await store.accountByIdNumber(idKey) : undefined;
   if (account === undefined) {
     return refuse('invalid_request', 'Search by order_id, phone or id_number.');
   }
@@ -169,6 +182,9 @@ export function adminRoutes(clockRoute: Route): Route[] {
         if (!(await ctx.app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
         const after = queryText(ctx.url, 'after');
         if (!after.ok) return after;
+        if (after.value && !ID_PARAM.test(after.value)) {
+          return refuse('invalid_request', '"after" must be an order id.');
+        }
         const asked = queryInteger(ctx.url, 'limit', { min: 1, max: 1000, fallback: 1000 });
         if (!asked.ok) return asked;
         const limit = asked.value;

@@ -1,5 +1,6 @@
 // The buyer's endpoints: accounts, sign-in, launches, orders (docs/api.md).
-import { ok, refuse, type Result } from '../domain/outcomes.js';
+import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
+import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import { field, type Json } from './http-io.js';
 import type { Caller } from './launchday.js';
 import { SIGNATURE_HEADER } from './payment-signature.js';
@@ -10,6 +11,16 @@ import { accountView, iso, launchView, orderView } from './views.js';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
+
+/** A phone's stored form as a rate-limit key, or null when it is no mobile number. */
+const phoneKey = (raw: string): string | null => {
+  const p = validatePhone(raw);
+  return p.ok ? p.value : null;
+};
+
+/** A buyer's write against the per-account and per-address limits (none for an operator). */
+const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
+  ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
 export const buyerRoutes: Route[] = [
   { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
@@ -22,6 +33,9 @@ export const buyerRoutes: Route[] = [
     const idNumber = field(b.value, 'id_number', 'string', { required: true, maxLength: 32 });
     const bad = firstRefusal(phone, name, idNumber);
     if (bad) return bad;
+    const limited = await ctx.app.rateLimits.registration(phoneKey(phone.ok ? phone.value! : ''),
+      idNumberSearchKey(idNumber.ok ? idNumber.value! : ''), ctx.address);
+    if (limited) return limited;
     const r = await ctx.app.register({ phone: phone.ok ? phone.value! : '',
       name: name.ok ? name.value! : '', idNumber: idNumber.ok ? idNumber.value! : '' });
     if (!r.ok) return r;
@@ -32,6 +46,8 @@ export const buyerRoutes: Route[] = [
     if (!b.ok) return b;
     const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
     if (!phone.ok) return phone;
+    const limited = await ctx.app.rateLimits.codeRequest(phoneKey(phone.value!), ctx.address);
+    if (limited) return limited;
     const r = await ctx.app.requestCode(phone.value!);
     if (!r.ok) return r;
     return reply(202, { sent: true, expires_in_seconds: ctx.app.deps.limits.codeTtlSeconds,
@@ -44,7 +60,14 @@ export const buyerRoutes: Route[] = [
     const code = field(b.value, 'code', 'string', { required: true, maxLength: 16 });
     const bad = firstRefusal(phone, code);
     if (bad) return bad;
+    // Wrong codes are counted per phone across the codes sent: asking again resets nothing.
+    const key = phoneKey(phone.ok ? phone.value! : '');
+    const limited = await ctx.app.rateLimits.signIn(key, ctx.address);
+    if (limited) return limited;
     const r = await ctx.app.signIn(phone.ok ? phone.value! : '', code.ok ? code.value! : '');
+    if (!r.ok && r.code === 'code_invalid' && key !== null) {
+      await ctx.app.rateLimits.signInFailed(key);
+    }
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
@@ -90,6 +113,8 @@ export const buyerRoutes: Route[] = [
     return s.ok ? reply(200, s.value) : s;
   } },
   { method: 'POST', path: '/orders', access: 'buyer', handler: async (ctx) => {
+    const limited = buyerWriteLimit(ctx);
+    if (limited) return limited;
     const key = ctx.headers['idempotency-key'];
     if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
       return refuse('idempotency_key_missing');
@@ -117,6 +142,8 @@ export const buyerRoutes: Route[] = [
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
   { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', handler: async (ctx) => {
+    const limited = buyerWriteLimit(ctx);
+    if (limited) return limited;
     const b = await ctx.body();
     if (!b.ok) return b;
     const confirm = field(b.value, 'confirm', 'boolean');
@@ -127,6 +154,8 @@ export const buyerRoutes: Route[] = [
   } },
   { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', handler: cancelHandler },
   { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', handler: async (ctx) => {
+    const limited = buyerWriteLimit(ctx);
+    if (limited) return limited;
     const b = await ctx.body();
     if (!b.ok) return b;
     const c = configuration(ctx, b.value, false);
@@ -162,6 +191,8 @@ function configuration(ctx: Ctx, body: Json, forNewOrder: boolean):
 }
 
 export async function cancelHandler(ctx: Ctx): Promise<Reply> {
+  const limited = buyerWriteLimit(ctx);
+  if (limited) return limited;
   const b = await ctx.body();
   if (!b.ok) return b;
   const accept = field(b.value, 'accept_forfeit', 'boolean');

@@ -12,6 +12,7 @@ import {
 } from './http-io.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
+import { clientAddress } from './rate-limits.js';
 import { reply, type Access, type Ctx, type Reply, type Route } from './route.js';
 import type { StaticFiles } from './static-files.js';
 import { iso, isoNow } from './views.js';
@@ -53,7 +54,13 @@ class RequestCtx implements Ctx {
   constructor(readonly headers: IncomingHttpHeaders, readonly res: ServerResponse | null,
     readonly params: Readonly<Record<string, string>>, readonly caller: Caller | null,
     readonly app: Launchday, private readonly raw: string,
-    private readonly readBody: () => Promise<Result<string>>) {}
+    private readonly readBody: () => Promise<Result<string>>,
+    private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean) {}
+
+  // Worked out only by the routes that count it (rate limits).
+  get address(): string {
+    return clientAddress(this.remoteAddress, this.headers['x-forwarded-for'], this.trustProxy);
+  }
 
   // Parsed only by the routes that read the query.
   get url(): URL {
@@ -93,6 +100,8 @@ export interface HttpAppDeps {
   readonly live: LiveHub;
   readonly files: StaticFiles;
   readonly log: (line: string) => void;
+  /** Whether X-Forwarded-For names the client (config.ts's trustProxy). */
+  readonly trustProxy?: boolean;
 }
 
 /** A JSON reply, serialised: what the lane writes after its own status line. */
@@ -105,7 +114,8 @@ export interface JsonReply {
 /** An API route as the lane sees it: how much body to read, and how to answer. */
 export interface LaneRoute {
   readonly bodyLimit: number;
-  answer(headers: IncomingHttpHeaders, body: string): Promise<JsonReply>;
+  /** `remoteAddress`: the socket's, for the rate limits. */
+  answer(headers: IncomingHttpHeaders, body: string, remoteAddress?: string): Promise<JsonReply>;
 }
 
 export interface HttpApp {
@@ -162,8 +172,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
 
   /** Runs a route: who calls, whether they may, then its handler. */
   async function respond(found: Found, headers: IncomingHttpHeaders, raw: string,
-    res: ServerResponse | null, text: (limit: number) => Promise<Result<string>>):
-    Promise<Reply | null> {
+    res: ServerResponse | null, text: (limit: number) => Promise<Result<string>>,
+    remoteAddress: string | undefined): Promise<Reply | null> {
     if ('ok' in found) return found;
     const { route, params } = found;
     const caller = await identify(headers.authorization);
@@ -171,7 +181,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (denied) return denied;
     const limit = bodyLimit(route);
     return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
-      () => text(limit)));
+      () => text(limit), remoteAddress, deps.trustProxy === true));
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -184,7 +194,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       return sendRefusal(res, refuse('route_not_found'), retryAfter);
     }
     const out = await respond(find(req.method ?? '', raw), req.headers, raw, res,
-      (limit) => readText(req, limit));
+      (limit) => readText(req, limit), req.socket?.remoteAddress);
     if (out === null) return;
     if ('ok' in out) return sendRefusal(res, out, retryAfter);
     return sendJson(res, out.status, out.body, out.headers);
@@ -237,12 +247,13 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       if (!('ok' in found) && found.route.stream === true) return null;
       return {
         bodyLimit: 'ok' in found ? app.deps.limits.bodyBytesMax : bodyLimit(found.route),
-        async answer(headers, body) {
+        async answer(headers, body, remoteAddress) {
           const atMs = app.clock.nowMs();
           let out: Reply | null;
           try {
             // The lane has read the body whole, within this route's limit.
-            out = await respond(found, headers, url, null, async () => ok(body));
+            out = await respond(found, headers, url, null, async () => ok(body),
+              remoteAddress);
             if (out === null) throw new Error('a route answered nothing off node:http');
           } catch (err) {
             out = app.refusalFor(err);

@@ -27,12 +27,17 @@ export function sendJson(res: ServerResponse, status: number, body: unknown,
   res.end(text);
 }
 
-/** A refusal as a reply: its status, the error body, and Retry-After when it is for load. */
+/**
+ * A refusal as a reply: its status, the error body, and Retry-After when it is for load or a
+ * rate limit (the refusal's own seconds when it has them).
+ */
 export function refusalReply(r: Refusal, retryAfterSeconds: number):
   { status: number; body: unknown; headers: Record<string, string> } {
   const spec = outcomes[r.code];
   const headers: Record<string, string> = {};
-  if (spec.status === 503) headers['retry-after'] = String(retryAfterSeconds);
+  if (spec.status === 503 || spec.status === 429) {
+    headers['retry-after'] = String(r.retryAfterSeconds ?? retryAfterSeconds);
+  }
   return { status: spec.status, body: { error: { code: r.code, message: r.message } }, headers };
 }
 

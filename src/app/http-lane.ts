@@ -309,7 +309,7 @@ class LaneConnection {
     this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
     this.#busy = true;
     this.socket.setTimeout(0);
-    head.route.answer(head.headers, body)
+    head.route.answer(head.headers, body, this.socket.remoteAddress)
       .then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
   }
 

@@ -1,8 +1,10 @@
 // The application: every use case of launchday as a method that returns a result code or a
 // value. HTTP is a thin shell over it (http-app.ts); tests drive it directly or through HTTP.
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../domain/clock.js';
-import { isValidPhone, validateIdNumber, validateName } from '../domain/identity.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import {
+  isValidPhone, validateIdNumber, validateName, validatePhone,
+} from '../domain/identity.js';
 import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, locksOnPlacement, type Launch } from '../domain/launch.js';
 import {
@@ -11,7 +13,7 @@ import {
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
-import type { Limits } from '../config.js';
+import type { Limits, RateLimitMode } from '../config.js';
 import type { Account, OrderEvent, Store } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
@@ -27,7 +29,9 @@ import { parseObject } from './http-io.js';
 import { verify, type PaymentNotification } from './payment-signature.js';
 import { SqliteBatchExecutor } from './sqlite-batch-executor.js';
 import { StoreHealth } from './store-health.js';
+import { RateLimits } from './rate-limits.js';
 import type { SmsSender } from './sms.js';
+import { hasForbiddenChar } from '../../web/js/text-fields.js';
 import type { OrderExtras } from './views.js';
 
 export type Caller =
@@ -45,6 +49,13 @@ export interface LaunchdayDeps {
   readonly paymentSecret: string;
   /** Shown in the reply to a code request: only with the sandbox SMS sender. */
   readonly showCodes: boolean;
+  /** Which rate limits apply (config.ts); all when absent. */
+  readonly rateLimitMode?: RateLimitMode;
+  /**
+   * The clock of the rate limits: real time even when launch night runs on a simulated clock
+   * (abuse comes at real speed); a test passes its own to move the windows.
+   */
+  readonly rateClock?: Clock;
 }
 
 export interface PlaceInput {
@@ -117,9 +128,13 @@ export class Launchday {
   /** Whether the store answers (store-unavailable.ts): for readiness and /health. */
   readonly storeHealth: StoreHealth;
   #closing = false;
+  /** Per phone, identity number, account and address; the routes ask before they act. */
+  readonly rateLimits: RateLimits;
 
   constructor(readonly deps: LaunchdayDeps) {
     this.#adminToken = Buffer.from(deps.adminToken);
+    this.rateLimits = new RateLimits(deps.store, deps.limits, deps.rateLimitMode ?? 'on',
+      deps.rateClock ?? systemClock);
     // SQLite takes one writer at a time: it gets a thread of its own, so that the event loop
     // only reads requests and writes replies. PostgreSQL's writes run here, on its pool.
     this.#writerThread = deps.store instanceof SqliteStore
@@ -327,12 +342,14 @@ export class Launchday {
 
   validateRegistration(input: { phone: string; name: string; idNumber: string }):
     Result<Omit<RegisterCommand, 'tokenHash'>> {
-    if (!isValidPhone(input.phone)) return refuse('invalid_phone');
+    // Each field in its stored form (web/js/text-fields.js): one person, one key.
+    const phone = validatePhone(input.phone);
+    if (!phone.ok) return phone;
     const name = validateName(input.name);
     if (!name.ok) return name;
     const id = validateIdNumber(input.idNumber, this.deps.clock.nowMs());
     if (!id.ok) return id;
-    return ok({ phone: input.phone, name: name.value, idNumber: id.value });
+    return ok({ phone: phone.value, name: name.value, idNumber: id.value });
   }
 
   /**
@@ -535,7 +552,9 @@ export class Launchday {
     if (!parsed.ok) return parsed;
     const n = parsed.value as Partial<PaymentNotification>;
     if (typeof n.event_id !== 'string' || n.type !== 'refund.succeeded'
-      || typeof n.reference !== 'string') {
+      || typeof n.reference !== 'string'
+      // Both reach SQL as keys: NUL, which PostgreSQL cannot hold, is refused on every store.
+      || hasForbiddenChar(n.event_id) || hasForbiddenChar(n.reference)) {
       return refuse('invalid_request', 'A notification needs event_id, type and reference.');
     }
     return this.deps.store.transaction(async (tx) => {

@@ -15,6 +15,8 @@ export interface Ctx {
   readonly url: URL;
   readonly params: Readonly<Record<string, string>>;
   readonly caller: Caller | null;
+  /** The client's network address (rate-limits.ts's clientAddress); '' when unknown. */
+  readonly address: string;
   readonly app: Launchday;
   body(): Promise<Result<Json>>;
   /** The raw body, for a caller that signs it. */

@@ -1,26 +1,32 @@
 // Identity rules from DOMAIN.md. These run once, when an account is created, never on the order
 // path: a correct number must not be able to fail an order at the opening minute.
+// The field rules themselves (normal form, characters, length) are shared with the pages and
+// live in web/js/text-fields.js; this file maps them to outcome codes.
 import { refuse, ok, type Result } from './outcomes.js';
+import {
+  hasIdNumberShape, idCheckCharacter, isMobileNumber, NAME_CHARS_MAX, nameProblem,
+  normaliseIdNumber, normaliseName, normalisePhone,
+} from '../../web/js/text-fields.js';
 
-const PHONE = /^1[3-9]\d{9}$/;
-const ID_SHAPE = /^\d{17}[\dX]$/;
-const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const CHECK_CHARS = '10X98765432';
+export { idCheckCharacter, NAME_CHARS_MAX };
 /** First two digits of the region code: the provinces, municipalities and regions in use. */
 const PROVINCES = new Set([
   11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
   53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ]);
 
+/** Whether `phone` is a mainland mobile number exactly as given (no normalisation). */
 export function isValidPhone(phone: string): boolean {
-  return PHONE.test(phone);
+  return isMobileNumber(phone);
 }
 
-/** The ISO 7064 MOD 11-2 check character for the first 17 digits. */
-export function idCheckCharacter(first17: string): string {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17.charCodeAt(i) - 48) * WEIGHTS[i]!;
-  return CHECK_CHARS[sum % 11]!;
+/**
+ * A mobile number as a buyer typed it, in its stored form (web/js/text-fields.js), or
+ * `invalid_phone`.
+ */
+export function validatePhone(raw: string): Result<string> {
+  const phone = normalisePhone(raw);
+  return isMobileNumber(phone) ? ok(phone) : refuse('invalid_phone');
 }
 
 function isRealDate(yyyymmdd: string, todayMs: number): boolean {
@@ -34,10 +40,14 @@ function isRealDate(yyyymmdd: string, todayMs: number): boolean {
     && t <= todayMs;
 }
 
-/** Validates a resident identity number; a lower-case x is accepted and normalised to X. */
+/**
+ * Validates a resident identity number and returns its stored form (white space around it
+ * removed, a lower-case x made X: one number, one key). Refuses `invalid_id_number` or
+ * `id_number_check_mismatch`.
+ */
 export function validateIdNumber(raw: string, nowMs: number): Result<string> {
-  const id = raw.toUpperCase();
-  if (!ID_SHAPE.test(id)) {
+  const id = normaliseIdNumber(raw);
+  if (!hasIdNumberShape(id)) {
     return refuse('invalid_id_number',
       'The identity number must be 17 digits and then a digit or X.');
   }
@@ -55,10 +65,30 @@ export function validateIdNumber(raw: string, nowMs: number): Result<string> {
   return ok(id);
 }
 
+/**
+ * Validates a name and returns its stored form (NFC, trimmed). Refuses `invalid_name` when it
+ * is empty, longer than NAME_CHARS_MAX code points, or holds a control, format (zero-width),
+ * surrogate, private-use or line-separator character.
+ */
 export function validateName(raw: string): Result<string> {
-  const name = raw.trim();
-  if (name.length < 1 || name.length > 64) return refuse('invalid_name');
-  return ok(name);
+  switch (nameProblem(raw)) {
+    case null: return ok(normaliseName(raw));
+    case 'empty': return refuse('invalid_name', 'The name is empty.');
+    case 'too_long': return refuse('invalid_name',
+      `The name may be at most ${NAME_CHARS_MAX} characters.`);
+    default: return refuse('invalid_name',
+      'The name holds a control or invisible formatting character; type it again.');
+  }
+}
+
+/**
+ * The stored form of an identity number used as a search key, or null when it could not be
+ * one (the wrong shape, or a character no field holds): an operator's search by a lower-case
+ * x finds the number registered with X.
+ */
+export function idNumberSearchKey(raw: string): string | null {
+  const id = normaliseIdNumber(raw);
+  return hasIdNumberShape(id) ? id : null;
 }
 
 /** Shows the region and the check character only, as a receipt does. */

@@ -28,7 +28,7 @@ export const outcomes = {
   invalid_phone: { status: 422, transient: false,
     message: 'The phone must be a mainland mobile number: 11 digits starting with 13-19.' },
   invalid_name: { status: 422, transient: false,
-    message: 'The name must be 1 to 64 characters.' },
+    message: 'The name must be 1 to 64 characters, without control or invisible characters.' },
   invalid_id_number: { status: 422, transient: false,
     message: 'The identity number must be 18 characters: region, birth date, sequence, check.' },
   id_number_check_mismatch: { status: 422, transient: false,
@@ -40,7 +40,8 @@ export const outcomes = {
   code_invalid: { status: 401, transient: false,
     message: 'The code is wrong or has expired; ask for a new one.' },
   too_many_attempts: { status: 429, transient: true,
-    message: 'Too many attempts; wait a minute and ask for a new code.' },
+    message: 'Too many wrong codes for this phone; a new code does not reset them. Wait the '
+      + 'seconds in Retry-After.' },
   account_not_found: { status: 404, transient: false,
     message: 'No account has this phone number; register first.' },
   launch_not_found: { status: 404, transient: false,
@@ -105,6 +106,9 @@ export const outcomes = {
     message: 'The request did not arrive whole in time; send it again.' },
   headers_too_large: { status: 431, transient: false,
     message: 'The request head (request line and headers) is too large; send fewer headers.' },
+  rate_limited: { status: 429, transient: true,
+    message: 'Too many requests from this phone, account or network; wait the seconds in '
+      + 'Retry-After, then try again.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;
@@ -114,6 +118,8 @@ export interface Refusal {
   readonly ok: false;
   readonly code: OutcomeCode;
   readonly message: string;
+  /** Seconds until a retry can succeed, sent as Retry-After (a rate limit knows them). */
+  readonly retryAfterSeconds?: number;
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | Refusal;

@@ -12,8 +12,10 @@ import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
 import { migrations } from './sql-schema.js';
+import type { WindowCounts } from '../domain/sliding-window.js';
 import type {
-  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, Store, StoreTx,
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, RateHit, Store,
+  StoreTx,
 } from './store.js';
 
 /** Connections each store holds at most: one per concurrent transaction or read. */
@@ -21,6 +23,26 @@ const POOL_CONNECTIONS_MAX = 10;
 /** Attempts of one transaction that keeps losing deadlocks or serialisation races. */
 const TRANSACTION_ATTEMPTS_MAX = 5;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** How often a store deletes rate counters whose windows have both ended. */
+const RATE_SWEEP_INTERVAL_MS = 60_000;
+/**
+ * Adds hits to sliding-window counters (domain/sliding-window.ts's addHits, in SQL), all in one
+ * statement: the row's old values are on the right of SET, so each update is atomic however
+ * many processes hit the same key.
+ */
+const RATE_HITS = `INSERT INTO rate_windows AS r (key, window_ms, window_start_ms, previous,
+  current) SELECT k, w, s, 0, c FROM unnest($1::text[], $2::bigint[], $3::bigint[],
+  $4::bigint[]) AS h(k, w, s, c)
+  ON CONFLICT (key) DO UPDATE SET
+    previous = CASE WHEN r.window_start_ms >= EXCLUDED.window_start_ms THEN r.previous
+      WHEN r.window_start_ms = EXCLUDED.window_start_ms - EXCLUDED.window_ms THEN r.current
+      ELSE 0 END,
+    current = CASE WHEN r.window_start_ms >= EXCLUDED.window_start_ms
+      THEN r.current + EXCLUDED.current ELSE EXCLUDED.current END,
+    window_start_ms = GREATEST(r.window_start_ms, EXCLUDED.window_start_ms),
+    window_ms = EXCLUDED.window_ms
+  RETURNING key, window_start_ms, previous, current`;
+
 /** SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -72,8 +94,15 @@ const byOrderId = (rows: OrderRow[]): Map<string, Order> =>
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** Whether a parameter is, or is an array holding, a string with NUL in it. */
+const holdsNul = (p: unknown): boolean => (typeof p === 'string' ? p.includes('\u0000')
+  : Array.isArray(p) && p.some(holdsNul));
+
 async function rows<R = Record<string, unknown>>(db: Queryable, sql: string,
   params: unknown[] = []): Promise<R[]> {
+  // PostgreSQL refuses a text parameter holding NUL (an error, a 500) where SQLite simply finds
+  // nothing; no stored text holds NUL, so a lookup by one finds nothing here too (store.ts).
+  if (sql.startsWith('SELECT') && params.some(holdsNul)) return [];
   return (await db.query(sql, params)).rows as R[];
 }
 
@@ -493,7 +522,7 @@ export class PostgresStore implements Store {
   async releasedBefore(trimKey: string, seq: number): Promise<number> {
     const [r] = await rows<{ n: number }>(this.pool, 'SELECT count(*) AS n FROM released_seqs '
       + 'WHERE trim_key = $1 AND seq < $2', [trimKey, seq]);
-    return r!.n;
+    return r?.n ?? 0; // no row: the key held NUL (rows())
   }
 
   async pendingPayments(limit: number): Promise<PaymentOp[]> {
@@ -518,6 +547,26 @@ export class PostgresStore implements Store {
       [key]);
     return r ? r.value : null;
   }
+
+  async hitRates(hits: readonly RateHit[], nowMs: number): Promise<WindowCounts[]> {
+    if (hits.length === 0) return [];
+    // Rows are written in key order, so two statements never wait on each other's rows.
+    const sorted = [...hits].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const found = await rows<{ key: string; window_start_ms: number; previous: number;
+      current: number }>(this.pool, RATE_HITS, [sorted.map((h) => h.key),
+      sorted.map((h) => h.windowMs), sorted.map((h) => Math.floor(nowMs / h.windowMs) * h.windowMs),
+      sorted.map((h) => h.cost)]);
+    const byKey = new Map(found.map((r) => [r.key, { windowStartMs: Number(r.window_start_ms),
+      previous: Number(r.previous), current: Number(r.current) }]));
+    if (nowMs - this.#ratesSweptAtMs >= RATE_SWEEP_INTERVAL_MS) {
+      this.#ratesSweptAtMs = nowMs;
+      void this.pool.query('DELETE FROM rate_windows WHERE window_start_ms + 2 * window_ms <= $1',
+        [nowMs]).catch(() => undefined);
+    }
+    return hits.map((h) => byKey.get(h.key)!);
+  }
+
+  #ratesSweptAtMs = -Infinity;
 
   async close(): Promise<void> {
     await this.pool.end();

@@ -77,4 +77,14 @@ export const migrations: readonly Migration[] = [
         received_at_ms ${int(d)} NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: 'rate limits: sliding-window counters shared by the API processes',
+    // SQLite's single process counts in memory, but the table is made on both stores alike.
+    sql: (d) => `
+      CREATE TABLE rate_windows (
+        key TEXT PRIMARY KEY, window_ms ${int(d)} NOT NULL, window_start_ms ${int(d)} NOT NULL,
+        previous ${int(d)} NOT NULL, current ${int(d)} NOT NULL);
+    `,
+  },
 ];

@@ -11,8 +11,11 @@ import type { ChangeWindow, Order } from '../domain/order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
 import { GroupSync } from './group-sync.js';
 import { migrations } from './sql-schema.js';
+import { MemoryRateCounter } from './memory-rate-counter.js';
+import type { WindowCounts } from '../domain/sliding-window.js';
 import type {
-  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, Store, StoreTx,
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, RateHit, Store,
+  StoreTx,
 } from './store.js';
 
 type Db = Database.Database;
@@ -379,8 +382,12 @@ export class SqliteStore implements Store {
   /** Set once the checkpoint worker has exited, by `close` or by an error. */
   #checkpointerExited = false;
   #closing = false;
+  /** One process owns the database, so its rate counters need no table (store.ts). */
+  readonly #rates: MemoryRateCounter;
 
-  constructor(dataDir: string) {
+  /** `rateKeysMax`: rate counters kept in memory (Limits.rateKeysMax). */
+  constructor(dataDir: string, rateKeysMax = 100_000) {
+    this.#rates = new MemoryRateCounter(rateKeysMax);
     mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, 'launchday.sqlite');
     this.#writer = new SqliteWriter(this.file, { migrate: true });
@@ -450,6 +457,8 @@ export class SqliteStore implements Store {
   }
 
   async ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]> {
+    // A key holding NUL finds nothing, as on PostgreSQL (store.ts), even as a paging cursor.
+    if (afterOrderId.includes('\u0000')) return [];
     return (this.#r.ordersOfLaunch.all(launchId, afterOrderId, limit) as OrderRow[])
       .map(rowToOrder);
   }
@@ -491,6 +500,10 @@ export class SqliteStore implements Store {
 
   async meta(key: string): Promise<string | null> {
     return (this.#r.meta.pluck().get(key) as string | undefined) ?? null;
+  }
+
+  async hitRates(hits: readonly RateHit[], nowMs: number): Promise<WindowCounts[]> {
+    return this.#rates.hit(hits, nowMs);
   }
 
   async close(): Promise<void> {

@@ -617,5 +617,83 @@ export function storeContract(name: string,
           }
         });
     });
+
+    describe('text inputs and rate counters', () => {
+      // PostgreSQL cannot hold NUL and used to answer a lookup by one with an error (a 500);
+      // SQLite found nothing. Every adapter must find nothing.
+      const NUL = ['\u0000', '13900000001\u0000', `${account(1).idNumber}\u0000`,
+        `${order(1).orderId}\u0000x`];
+      test('a lookup by a key holding NUL finds nothing, on every adapter', async (store) => {
+        await withAccounts(store, 1);
+        await store.transaction(async (tx) => {
+          await tx.insertOrders([order(1)]);
+          await tx.setMeta('k', 'v');
+        });
+        for (const key of NUL) {
+          assert.equal(await store.accountByPhone(key), null, JSON.stringify(key));
+          assert.equal(await store.accountByIdNumber(key), null);
+          assert.equal(await store.accountById(key), null);
+          assert.equal(await store.accountByToken(key), null);
+          assert.equal(await store.order(key), null);
+          assert.deepEqual(await store.ordersOfAccount(key, 10), []);
+          assert.deepEqual(await store.ordersOfLaunch(key, '', 10), []);
+          assert.deepEqual(await store.ordersOfLaunch('yu7-2025', key, 10), []);
+          assert.deepEqual(await store.orderEvents(key), []);
+          assert.deepEqual(await store.counters(key), new Map());
+          assert.equal(await store.releasedBefore(key, 10), 0);
+          assert.equal(await store.meta(key), null);
+          assert.equal(await store.transaction((tx) => tx.getCode(key)), null);
+        }
+        // Text that PostgreSQL can hold is found as it was stored, NUL or not around it.
+        assert.deepEqual(await store.accountByPhone(account(1).phone), account(1));
+        assert.deepEqual((await store.ordersOfLaunch('yu7-2025', '', 10)).length, 1);
+      });
+
+      test('names are stored and read back exactly, whatever their script', async (store) => {
+        const names = ['𠀀'.repeat(33), '😀'.repeat(40), 'Zoë Ågren', '李雷', 'O\'Brien-Núñez'];
+        await store.transaction(async (tx) => {
+          for (const [i, name] of names.entries()) {
+            await tx.insertAccount({ ...account(i + 1), name }, `token-${i}`);
+          }
+        });
+        for (const [i, name] of names.entries()) {
+          assert.equal((await store.accountById(account(i + 1).accountId))?.name, name);
+        }
+      });
+
+      test('rate counters add hits, slide a window on, and forget after two', async (store) => {
+        const w = 60_000;
+        const at = (ms: number) => T0 - (T0 % w) + ms;
+        const hit = (key: string, cost: number, ms: number) =>
+          store.hitRates([{ key, windowMs: w, cost }], at(ms));
+        const first = (current: number) => [{ windowStartMs: at(0), previous: 0, current }];
+        assert.deepEqual(await hit('a', 1, 10), first(1));
+        assert.deepEqual(await hit('a', 2, 20), first(3));
+        assert.deepEqual(await hit('a', 0, 30), first(3));
+        assert.deepEqual(await hit('a', 1, w + 5),
+          [{ windowStartMs: at(w), previous: 3, current: 1 }]);
+        assert.deepEqual(await hit('a', 0, 3 * w + 5),
+          [{ windowStartMs: at(3 * w), previous: 0, current: 0 }]);
+        // Several keys in one call, answered in the order asked; keys never mix.
+        assert.deepEqual(await store.hitRates([{ key: 'c', windowMs: w, cost: 2 },
+          { key: 'b', windowMs: 1000, cost: 1 }], at(3 * w + 10)), [
+          { windowStartMs: at(3 * w), previous: 0, current: 2 },
+          { windowStartMs: at(3 * w), previous: 0, current: 1 }]);
+      });
+
+      test('rate counters are shared by every process on the database', async (store, opened) => {
+        const peer = opened.openPeer ? await opened.openPeer() : null;
+        try {
+          const stores = peer ? [store, peer] : [store];
+          const hits = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+            stores[i % stores.length]!.hitRates([{ key: 'k', windowMs: 60_000, cost: 1 }], T0)));
+          // Each hit is atomic: twenty hits, twenty distinct counts, whichever process.
+          assert.deepEqual(hits.map(([c]) => c!.current).sort((a, b) => a - b),
+            Array.from({ length: 20 }, (_, i) => i + 1));
+        } finally {
+          await peer?.close();
+        }
+      });
+    });
   });
 }

@@ -1,8 +1,13 @@
 // The storage port: what the services need from a database, and nothing more. Every adapter
 // (SQLite, PostgreSQL) passes the same contract suite in store-contract.ts.
+//
+// Text parameters: no stored text holds NUL (U+0000), which PostgreSQL cannot store; the edges
+// refuse it (web/js/text-fields.js). A lookup by a key holding NUL finds nothing on every
+// adapter, as it would on SQLite, instead of an error on PostgreSQL.
 import type { CounterDelta } from '../domain/launch-stats.js';
 import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
+import type { WindowCounts } from '../domain/sliding-window.js';
 
 export interface Account {
   readonly accountId: string;
@@ -42,6 +47,14 @@ export interface PaymentOp {
   readonly orderId: string;
   readonly amountFen: number;
   readonly createdAtMs: number;
+}
+
+/** `cost` more hits on a sliding-window counter (rate-limits.ts); cost 0 reads it. */
+export interface RateHit {
+  /** Names the rule and whose hits these are, e.g. `code_fail:phone:13800138000`. */
+  readonly key: string;
+  readonly windowMs: number;
+  readonly cost: number;
 }
 
 export interface IdempotencyRef {
@@ -132,5 +145,12 @@ export interface Store {
   pendingPayments(limit: number): Promise<PaymentOp[]>;
   auditLog(limit: number): Promise<AuditEntry[]>;
   meta(key: string): Promise<string | null>;
+  /**
+   * Adds the hits to their counters at `nowMs`, each atomically, outside any transaction; the
+   * counts after, in the order given. Keys must be distinct. Shared by every process on the
+   * database (PostgreSQL); SQLite's single process keeps them in memory, so they start over
+   * when it restarts.
+   */
+  hitRates(hits: readonly RateHit[], nowMs: number): Promise<WindowCounts[]>;
   close(): Promise<void>;
 }

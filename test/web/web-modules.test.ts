@@ -41,6 +41,28 @@ test('identity numbers: region, birth date, sequence, MOD 11-2 check character',
   assert.deepEqual(idNumberProblem(idNumber(3, true))?.key, 'v_id_check');
 });
 
+test('names: the page applies the server\'s rules (text-fields.js), in characters', async () => {
+  const { nameProblem } = await load('web/js/validate.js');
+  const { validateName } = await import('../../src/domain/identity.js');
+  const table: [string, string | null][] = [
+    ['李雷', null],
+    ['a'.repeat(64), null], // the page used to stop at 50 while the server took 64
+    ['𠀀'.repeat(33), null], // 66 UTF-16 units, 33 characters
+    ['😀'.repeat(40), null],
+    ['a'.repeat(65), 'v_name_long'],
+    ['', 'v_name_empty'],
+    ['\u200b', 'v_name_chars'],
+    ['Li\u0000Lei', 'v_name_chars'],
+  ];
+  for (const [name, expected] of table) {
+    assert.equal(nameProblem(name), expected, JSON.stringify(name));
+    assert.equal(validateName(name).ok, expected === null, JSON.stringify(name));
+  }
+  // The input holds 64 characters of two UTF-16 units each; the rule counts characters.
+  const page = readFileSync('web/js/account-page.js', 'utf8');
+  assert.match(page, /autocomplete: 'name', maxlength: '128'/);
+});
+
 test('reference curves interpolate the published figures and stop where they stop', async () => {
   const { REFERENCE_CURVES, referenceAt } = await load('web/js/reference-curves.js');
   const su7 = REFERENCE_CURVES.find((c: any) => c.id === 'su7').points;

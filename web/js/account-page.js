@@ -5,7 +5,9 @@ import { get, post, setToken, token } from './api.js';
 import { t } from './i18n.js';
 import { h } from './format.js';
 import { errorBox, initPage, notice, param } from './ui.js';
-import { idNumberProblem, nameProblem, phoneProblem } from './validate.js';
+import {
+  idNumberProblem, nameProblem, normaliseIdNumber, normaliseName, normalisePhone, phoneProblem,
+} from './validate.js';
 
 let me = null;
 let meFailure = null;
@@ -176,7 +178,9 @@ function registerCard() {
     key: 'name',
     check: nameProblem,
     judgeAt: 99,
-    attrs: { autocomplete: 'name', maxlength: '50' },
+    // maxlength counts UTF-16 units: room for 64 characters of two units each; nameProblem
+    // counts characters as the server does.
+    attrs: { autocomplete: 'name', maxlength: '128' },
   });
   const idn = field({
     id: 'reg-id',
@@ -201,9 +205,9 @@ function registerCard() {
     const r = await post(
       '/accounts',
       {
-        phone: phone.input.value.trim(),
-        name: name.input.value.trim(),
-        id_number: idn.input.value.trim().toUpperCase(),
+        phone: normalisePhone(phone.input.value),
+        name: normaliseName(name.input.value),
+        id_number: normaliseIdNumber(idn.input.value),
       },
       { auth: null },
     );

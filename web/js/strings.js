@@ -260,7 +260,11 @@ export const STRINGS = {
   v_phone_length: { zh: '手机号应为 11 位。', en: 'A mobile number has 11 digits.' },
   v_phone_prefix: { zh: '手机号应以 13–19 开头。', en: 'A mobile number starts with 13 to 19.' },
   v_name_empty: { zh: '请输入姓名。', en: 'Enter your name.' },
-  v_name_long: { zh: '姓名过长。', en: 'That name is too long.' },
+  v_name_long: { zh: '姓名最多 64 个字。', en: 'A name has at most 64 characters.' },
+  v_name_chars: {
+    zh: '姓名含有控制字符或不可见字符，请重新输入。',
+    en: 'The name holds a control or invisible character; type it again.',
+  },
   v_id_empty: { zh: '请输入身份证号码。', en: 'Enter your identity number.' },
   v_id_length: {
     zh: '身份证号码应为 18 位，当前 {n} 位。',

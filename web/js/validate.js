@@ -1,26 +1,22 @@
-// Client-side checks of the buyer's phone and identity number, giving the specific problem at
-// once. They mirror the server's rules; the server still decides.
-
-const PHONE = /^1[3-9]\d{9}$/;
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK_CHARS = '10X98765432';
+// Client-side checks of the buyer's phone, name and identity number, giving the specific problem
+// at once. The rules themselves are the server's own (text-fields.js); the server still decides.
+import {
+  hasIdNumberShape, idCheckCharacter, isMobileNumber, nameProblem as nameRule,
+  normaliseIdNumber, normalisePhone,
+} from './text-fields.js';
 
 // Returns null when valid, else a message key.
 export function phoneProblem(raw) {
-  const phone = raw.trim();
+  const phone = normalisePhone(raw);
   if (phone === '') return 'v_phone_empty';
   if (!/^\d+$/.test(phone)) return 'v_phone_digits';
   if (phone.length !== 11) return 'v_phone_length';
-  if (!PHONE.test(phone)) return 'v_phone_prefix';
+  if (!isMobileNumber(phone)) return 'v_phone_prefix';
   return null;
 }
 
 // ISO 7064 MOD 11-2 over the first 17 digits.
-export function idCheckChar(first17) {
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * ID_WEIGHTS[i];
-  return ID_CHECK_CHARS[sum % 11];
-}
+export const idCheckChar = idCheckCharacter;
 
 function validBirthDate(yyyymmdd) {
   const y = Number(yyyymmdd.slice(0, 4));
@@ -34,10 +30,10 @@ function validBirthDate(yyyymmdd) {
 
 // Returns null when valid, else {key, vars}: the first specific problem found.
 export function idNumberProblem(raw) {
-  const id = raw.trim().toUpperCase();
+  const id = normaliseIdNumber(raw);
   if (id === '') return { key: 'v_id_empty' };
   if (id.length !== 18) return { key: 'v_id_length', vars: { n: id.length } };
-  if (!/^\d{17}[\dX]$/.test(id)) return { key: 'v_id_chars' };
+  if (!hasIdNumberShape(id)) return { key: 'v_id_chars' };
   if (id.startsWith('000000')) return { key: 'v_id_region' };
   if (!validBirthDate(id.slice(6, 14))) return { key: 'v_id_birth' };
   if (id.slice(14, 17) === '000') return { key: 'v_id_sequence' };
@@ -46,9 +42,15 @@ export function idNumberProblem(raw) {
   return null;
 }
 
+const NAME_KEYS = {
+  empty: 'v_name_empty', too_long: 'v_name_long', forbidden_char: 'v_name_chars',
+};
+
+// Returns null when valid, else a message key.
 export function nameProblem(raw) {
-  const name = raw.trim();
-  if (name === '') return 'v_name_empty';
-  if (name.length > 50) return 'v_name_long';
-  return null;
+  const problem = nameRule(raw);
+  return problem === null ? null : NAME_KEYS[problem];
 }
+
+export { normaliseIdNumber, normalisePhone };
+export { normaliseName } from './text-fields.js';
