@@ -178,6 +178,8 @@ describe('codes that need a particular launchday', () => {
       charge: async () => { throw new Error('provider unreachable'); },
       refund: async () => {},
       void: async () => {},
+      refundStatus: async () => ({ status: 'unknown' }),
+      heldCharges: async () => [],
     };
     const h = await harness({}, broken as SandboxPaymentProvider);
     try {

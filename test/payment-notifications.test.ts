@@ -34,7 +34,8 @@ describe('payment notifications', () => {
       const settled = view.body.history.filter((e: any) => e.type === 'refund_settled');
       assert.equal(settled.length, 1, 'the duplicate changed nothing');
       assert.equal(settled[0].detail.amount_fen, 500_000);
-      assert.equal(payments.refunds.get(payments.charges.keys().next().value!), 500_000);
+      assert.equal(payments.refunds.get(payments.charges.keys().next().value!)?.amountFen,
+        500_000);
     } finally {
       await h.close();
     }
@@ -61,7 +62,7 @@ describe('payment notifications', () => {
     const h = await harness();
     try {
       const body = JSON.stringify({ event_id: 'evt_1', type: 'refund.succeeded',
-        reference: 'dep_1', amount_fen: 1 });
+        reference: 'dep_1', amount_fen: 1, occurred_at: '2025-06-26T14:00:00Z' });
       const post = (signature: string) => h.call('POST', '/payments/notifications',
         { raw: body, headers: { 'content-type': 'application/json',
           'payment-signature': signature } });
@@ -70,7 +71,8 @@ describe('payment notifications', () => {
       const stale = await post(sign(h.ld.paymentSecret, Date.now() - 10 * 60_000, body));
       assert.equal(stale.body.error.code, 'signature_invalid');
       const good = await post(sign(h.ld.paymentSecret, Date.now(), body));
-      assert.deepEqual(good.body, { received: true, duplicate: false });
+      assert.deepEqual(good.body, { received: true, duplicate: false,
+        anomaly: 'refund_not_requested' });
       const again = await post(sign(h.ld.paymentSecret, Date.now(), body));
       assert.deepEqual(again.body, { received: true, duplicate: true });
     } finally {

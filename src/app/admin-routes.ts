@@ -9,6 +9,7 @@ import { cancelHandler } from './buyer-routes.js';
 import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route }
   from './route.js';
 import { newId } from './ids.js';
+import { paymentAdminRoutes } from './payment-routes.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
@@ -223,5 +224,6 @@ export function adminRoutes(clockRoute: Route): Route[] {
       return reply(200, { entries: entries.map((e) => ({ at: iso(e.atMs), actor: e.actor,
         action: e.action, detail: e.detail })) });
     } },
+    ...paymentAdminRoutes,
   ];
 }

@@ -22,8 +22,9 @@ import {
 import { newId, sha256 } from './ids.js';
 import type { OrderAction, PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
-import { parseObject } from './http-io.js';
-import { verify, type PaymentNotification } from './payment-signature.js';
+import { verify } from './payment-signature.js';
+import { parseNotification, takeNotice, type NoticeOutcome } from './payment-notification.js';
+import { PaymentReconciler } from './payment-reconciler.js';
 import { SqliteBatchExecutor } from './sqlite-batch-executor.js';
 import type { SmsSender } from './sms.js';
 import type { OrderExtras } from './views.js';
@@ -52,6 +53,15 @@ export interface PlaceInput {
   readonly city: string;
 }
 
+/**
+ * Whether the charge made for a place command is held by an order after its batch: a new order
+ * holds it; a replay holds it unless the order's deposit was refunded (then the provider took
+ * the reference afresh, and nothing holds that charge).
+ */
+function chargeKept(r: Result<PlaceOutcome>): boolean {
+  return r.ok && (!r.value.replay || r.value.order.depositState !== 'refunded');
+}
+
 /** How long cached launches and windows may lag a change made by another process. */
 const CACHE_MS = 1_000;
 /** How long cached launch figures may lag, unless a caller asks for fresher ones. */
@@ -59,6 +69,8 @@ const COUNTERS_CACHE_MS = 250;
 
 export class Launchday {
   readonly committer: GroupCommitter<BatchHandlers>;
+  /** Asks the payment provider about what its notifications did not settle. */
+  readonly reconciler: PaymentReconciler;
   /** The embedded store's writer thread, which runs the group-commit batches. */
   readonly #writerThread: SqliteBatchExecutor | null;
   readonly #tokens = new Map<string, Caller>();
@@ -85,6 +97,7 @@ export class Launchday {
     this.committer = new GroupCommitter(
       this.#writerThread?.execute ?? localExecutor(deps.store, batchHandlers(deps.limits)),
       deps.clock, deps.limits);
+    this.reconciler = new PaymentReconciler(deps);
     this.broken = this.#writerThread?.died ?? new Promise<Error>(() => {});
     void this.broken.then((err) => { this.brokenBecause = err; });
   }
@@ -286,16 +299,41 @@ export class Launchday {
     // of an order taken before still gets its order back: the batch looks the key up first.
     const open = decideSalesOpen(launch, this.deps.clock.nowMs());
     if (!open.ok) return this.#submit('place', { ...command, refusal: open });
-    // The provider answers a retried charge (same reference) with its first answer, so a
-    // retry of a committed order is not charged twice; the batch answers it with that order.
+    // A retry (the web page retries a pending key for minutes) is answered without charging:
+    // the provider charges a refunded reference afresh, which nothing would hold.
+    const prior = await this.deps.store.orderByIdempotency(account.accountId, idempotencyKey);
+    if (prior) {
+      return prior.requestHash === requestHash ? ok({ order: prior, replay: true })
+        : refuse('idempotency_key_reused');
+    }
     const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
       payer: account.accountId });
     if (paid.status !== 'approved') return refuse('payment_declined');
-    const r = await this.#submit('place', command);
-    // Money taken for an order that was not written is released at once. A replay shares the
-    // reference with the order that holds the money, so it must not.
-    if (!r.ok) await this.deps.payments.void({ reference });
+    let r: Result<PlaceOutcome>;
+    try {
+      r = await this.#submit('place', command);
+    } catch (err) {
+      await this.#voidUnlessCommitted(account.accountId, idempotencyKey, reference);
+      throw err;
+    }
+    if (!chargeKept(r)) await this.deps.payments.void({ reference });
     return r;
+  }
+
+  /**
+   * After a failed commit: the transaction may still have committed (a lost reply to COMMIT),
+   * so the charge is voided only when no order holds it. If even that cannot be read, the
+   * reconciler's sweep voids it later (payment-reconciler.ts).
+   */
+  async #voidUnlessCommitted(accountId: string, key: string, reference: string): Promise<void> {
+    try {
+      const order = await this.deps.store.orderByIdempotency(accountId, key);
+      if (!order || !chargeKept(ok({ order, replay: true }))) {
+        await this.deps.payments.void({ reference });
+      }
+    } catch {
+      // Left to the sweep.
+    }
   }
 
   async order(caller: Caller, orderId: string): Promise<Result<Order>> {
@@ -373,33 +411,26 @@ export class Launchday {
   }
 
   /**
-   * Takes a signed notification from the payment provider. Each event is recorded once, so a
-   * duplicate changes nothing; a refund's settlement goes into its order's history.
+   * Takes a signed notification from the payment provider (payment-notification.ts): each
+   * (event id, reference) is taken once, so a duplicate changes nothing; a malformed one is
+   * refused with `invalid_request` (422) so the provider sends it again; one that does not
+   * match the refund launchday asked for is acknowledged and recorded as an anomaly.
    */
   async receivePaymentNotification(body: string, signature: string | undefined):
-    Promise<Result<{ duplicate: boolean }>> {
+    Promise<Result<NoticeOutcome>> {
     const nowMs = this.deps.clock.nowMs();
     // The provider signs with its own clock, which the simulated clock does not move.
     if (!verify(this.deps.paymentSecret, signature, body, Date.now())) {
       return refuse('signature_invalid');
     }
-    const parsed = parseObject(body);
-    if (!parsed.ok) return parsed;
-    const n = parsed.value as Partial<PaymentNotification>;
-    if (typeof n.event_id !== 'string' || n.type !== 'refund.succeeded'
-      || typeof n.reference !== 'string') {
-      return refuse('invalid_request', 'A notification needs event_id, type and reference.');
-    }
-    return this.deps.store.transaction(async (tx) => {
-      const fresh = await tx.recordNotification(n.event_id!, n.type!, n.reference!, nowMs);
-      if (!fresh) return ok({ duplicate: true });
-      const orderId = await tx.settleRefund(n.reference!, nowMs);
-      if (orderId) {
-        await tx.insertEvents([{ orderId, atMs: nowMs, type: 'refund_settled',
-          actor: 'payment_provider', detail: { amount_fen: n.amount_fen ?? null } }]);
-      }
-      return ok({ duplicate: false });
-    });
+    const notice = parseNotification(body);
+    if (!notice.ok) return notice;
+    return ok(await this.deps.store.transaction((tx) => takeNotice(tx, notice.value, nowMs)));
+  }
+
+  /** One reconciliation round with the provider (payment-reconciler.ts). */
+  reconcilePayments(): ReturnType<PaymentReconciler['reconcile']> {
+    return this.reconciler.reconcile();
   }
 
   // ---------- estimates ----------
