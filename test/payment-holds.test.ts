@@ -92,7 +92,8 @@ describe('payment holds', () => {
           const buyers = [];
           for (let i = 0; i < BUYERS; i++) buyers.push(await h.buyer(i));
           const w: World = { h, buyers, orders: [], crashes: 0,
-            advanceProvider: (ms) => { offsetMs += ms; }, failNextCommit: () => { failNext = true; } };
+            advanceProvider: (ms) => { offsetMs += ms; },
+            failNextCommit: () => { failNext = true; } };
           for (const c of cmds) {
             await step(w, c);
             await checkPaymentHolds(h);

@@ -120,7 +120,9 @@ describe('payment notifications', () => {
             assert.match(r.body.error.message, new RegExp(`"${named}"`), JSON.stringify(fields));
           }
           // A blank id, sent twice, is refused twice: never swallowed as a duplicate.
-          for (let i = 0; i < 2; i++) assert.equal((await notify(h, { event_id: '' })).status, 422);
+          for (let i = 0; i < 2; i++) {
+            assert.equal((await notify(h, { event_id: '' })).status, 422);
+          }
           const seen = await h.call('GET', '/admin/payments/anomalies', { token: ADMIN });
           assert.deepEqual(seen.body.anomalies, []);
         } finally {
