@@ -180,6 +180,7 @@ describe('codes that need a particular launchday', () => {
       void: async () => {},
       refundStatus: async () => ({ status: 'unknown' }),
       heldCharges: async () => [],
+      ledgerId: 'broken',
     };
     const h = await harness({}, broken as SandboxPaymentProvider);
     try {

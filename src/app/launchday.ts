@@ -24,7 +24,7 @@ import type { OrderAction, PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
 import { verify } from './payment-signature.js';
 import { parseNotification, takeNotice, type NoticeOutcome } from './payment-notification.js';
-import { PaymentReconciler } from './payment-reconciler.js';
+import { paidUnder, PaymentReconciler } from './payment-reconciler.js';
 import { SqliteBatchExecutor } from './sqlite-batch-executor.js';
 import type { SmsSender } from './sms.js';
 import type { OrderExtras } from './views.js';
@@ -316,8 +316,17 @@ export class Launchday {
       await this.#voidUnlessCommitted(account.accountId, idempotencyKey, reference);
       throw err;
     }
-    if (!chargeKept(r)) await this.deps.payments.void({ reference });
+    if (!chargeKept(r)) await this.#release(reference);
     return r;
+  }
+
+  /** Voids a charge no order holds; if the provider fails, the reconciler's sweep will. */
+  async #release(reference: string): Promise<void> {
+    try {
+      await this.deps.payments.void({ reference });
+    } catch {
+      // Left to the sweep (payment-reconciler.ts): the buyer's reply does not wait for it.
+    }
   }
 
   /**
@@ -328,11 +337,11 @@ export class Launchday {
   async #voidUnlessCommitted(accountId: string, key: string, reference: string): Promise<void> {
     try {
       const order = await this.deps.store.orderByIdempotency(accountId, key);
-      if (!order || !chargeKept(ok({ order, replay: true }))) {
-        await this.deps.payments.void({ reference });
-      }
+      const held = order !== null && paidUnder(order, reference)
+        && order.depositState !== 'refunded';
+      if (!held) await this.#release(reference);
     } catch {
-      // Left to the sweep.
+      // The store cannot say: left to the sweep.
     }
   }
 

@@ -30,13 +30,13 @@ export interface ReconcileReport {
   readonly voided: number;
 }
 
-/** The meta key of the sweep's cursor: charges up to this provider time were compared. */
-const SWEEP_CURSOR = 'charge_sweep_after_ms';
+/** The meta key of a ledger's sweep cursor: charges up to this provider time were compared. */
+const sweepCursor = (ledgerId: string): string => `charge_sweep_after_ms:${ledgerId}`;
 /** How many of a payer's orders the sweep reads to find the one holding a charge. */
 const ORDERS_PER_PAYER_MAX = 1_000;
 
-/** Whether `order` is what holds the charge under `reference` (its deposit not refunded). */
-export function holdsCharge(order: Order, reference: string): boolean {
+/** Whether `order` was paid under `reference` (whatever its deposit state now). */
+export function paidUnder(order: Order, reference: string): boolean {
   return depositReference(order.accountId, order.idempotencyKey, order.requestHash) === reference;
 }
 
@@ -112,13 +112,14 @@ export class PaymentReconciler {
    */
   async sweepCharges(): Promise<number> {
     const { store, payments, clock, limits } = this.deps;
-    const afterMs = Number(await store.meta(SWEEP_CURSOR) ?? 0);
+    const cursor = sweepCursor(payments.ledgerId);
+    const afterMs = Number(await store.meta(cursor) ?? 0);
     const held = await payments.heldCharges(limits.chargeSweepGraceMs,
       limits.paymentReconcileBatchMax, afterMs);
     let voided = 0;
     for (const charge of held) {
       const orders = await store.ordersOfAccount(charge.payer, ORDERS_PER_PAYER_MAX);
-      const holder = orders.find((o) => holdsCharge(o, charge.reference));
+      const holder = orders.find((o) => paidUnder(o, charge.reference));
       const refunded = holder?.depositState === 'refunded'
         ? await store.transaction((tx) => tx.refundOf(charge.reference)) : null;
       // An order refunded but whose refund is still queued holds its charge until it is sent.
@@ -138,7 +139,7 @@ export class PaymentReconciler {
       const full = held.length >= limits.paymentReconcileBatchMax;
       const next = full && last.chargedAtMs - 1 > afterMs ? last.chargedAtMs - 1
         : last.chargedAtMs;
-      await store.transaction((tx) => tx.setMeta(SWEEP_CURSOR, String(next)));
+      await store.transaction((tx) => tx.setMeta(cursor, String(next)));
     }
     return voided;
   }

@@ -30,6 +30,11 @@ export interface HeldCharge {
 }
 
 export interface PaymentProvider {
+  /**
+   * Names the provider's ledger (a real provider's merchant account): launchday keeps one
+   * sweep cursor per ledger, so processes that each run their own sandbox never share one.
+   */
+  readonly ledgerId: string;
   /** Takes a deposit. A charge that no committed order holds is released with `void`. */
   charge(req: { reference: string; amountFen: number; payer: string }): Promise<ChargeResult>;
   /**
@@ -115,6 +120,8 @@ interface RefundRecord {
  * are bounded: `deliveriesInFlightMax` at once, `deliveriesWaitingMax` waiting.
  */
 export class SandboxPaymentProvider implements PaymentProvider {
+  /** Each sandbox is a ledger of its own: it forgets everything when its process ends. */
+  readonly ledgerId = newId('sandbox');
   /** Recent references only: a retry comes within minutes, and the sandbox must stay small. */
   readonly charges: RecentMap<ChargeRecord>;
   readonly refunds: RecentMap<RefundRecord>;
