@@ -26,6 +26,28 @@ describe('sandbox payment provider', () => {
     sandbox.close();
   });
 
+  it('fails, forgets and loses refunds when told to, as a real provider can', async () => {
+    const failing = new SandboxPaymentProvider({ refundFailureShare: 1 });
+    await failing.charge({ reference: 'a', amountFen: 1, payer: 'p' });
+    await assert.rejects(failing.refund({ reference: 'a', amountFen: 1 }), /unavailable/);
+    assert.deepEqual([...failing.heldReferences()], [['a', 1]], 'a failed refund holds on');
+    const forgetful = new SandboxPaymentProvider({ lostRefundShare: 1 });
+    await forgetful.refund({ reference: 'a', amountFen: 1 });
+    assert.deepEqual(await forgetful.refundStatus('a'), { status: 'unknown' });
+    const mute = new SandboxPaymentProvider({ lostNotificationShare: 1, notifyDelayMs: [0, 0],
+      lateShare: 0 });
+    let posted = 0;
+    mute.connect('secret-secret-secret', async () => {
+      posted++;
+      return 200;
+    });
+    await mute.refund({ reference: 'a', amountFen: 1 });
+    await settle();
+    assert.deepEqual(await mute.refundStatus('a'), { status: 'succeeded', amountFen: 1 });
+    assert.equal(posted, 0);
+    mute.close();
+  });
+
   it('numbers events and payments uniquely across instances', async () => {
     const bodies: string[] = [];
     const ids: string[] = [];

@@ -76,6 +76,8 @@ export interface SandboxOptions {
   readonly duplicateShare?: number;
   /** Share of refunds that succeed but whose notification is never sent (lost). */
   readonly lostNotificationShare?: number;
+  /** Share of refund requests that fail outright (the provider is unavailable): they throw. */
+  readonly refundFailureShare?: number;
   /** Share of refund requests accepted and then forgotten: `refundStatus` answers unknown. */
   readonly lostRefundShare?: number;
   /** Delivery attempts per notification before the sandbox gives up on it. */
@@ -275,9 +277,12 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   async refund(req: { reference: string; amountFen: number }): Promise<void> {
     if (this.refunds.has(req.reference)) return;
+    const random = this.options.random ?? Math.random;
+    if (random() < (this.options.refundFailureShare ?? 0)) {
+      throw new Error('sandbox: the provider is unavailable');
+    }
     const charge = this.charges.get(req.reference);
     if (charge) charge.refunded = true;
-    const random = this.options.random ?? Math.random;
     // Accepted, then forgotten: only a status query finds out, and sending it again fixes it.
     if (random() < (this.options.lostRefundShare ?? 0)) return;
     const record: RefundRecord = { amountFen: req.amountFen, succeeded: false };
