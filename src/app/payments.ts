@@ -220,17 +220,18 @@ export class SandboxPaymentProvider implements PaymentProvider {
     this.inFlightPeak = Math.max(this.inFlightPeak, this.#inFlight);
     const headers = { 'content-type': 'application/json',
       [SIGNATURE_HEADER]: sign(this.#secret, Date.now(), body) };
-    deliver(body, headers).then((status) => {
-      if (status >= 200 && status < 300) this.delivered++;
-      else throw new Error(`status ${status}`);
-    }).catch(() => {
-      if (attempt < (this.options.deliveryAttempts ?? 8)) {
+    const done = (delivered: boolean): void => {
+      // No longer in flight before a retry is counted, so a retry never crowds itself out.
+      this.#inFlight--;
+      if (delivered) this.delivered++;
+      else if (!this.#deliver) return; // Closed meanwhile.
+      else if (attempt < (this.options.deliveryAttempts ?? 8)) {
         this.#schedule(100 * 2 ** attempt, body, attempt + 1);
       } else this.dropped++;
-    }).finally(() => {
-      this.#inFlight--;
       this.#pump();
-    });
+    };
+    deliver(body, headers).then((status) => done(status >= 200 && status < 300),
+      () => done(false));
   }
 
   /** After a delay the refund succeeds; its notification is sent (once, twice, or never). */
