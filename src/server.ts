@@ -112,7 +112,7 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   await app.autoLockDue();
   await app.sendPayments();
   // Charges a crash left without their order are voided, and lost refunds found, at start-up.
-  await app.reconcilePayments();
+  await app.reconcilePayments().catch((e) => log(`payment reconciliation: ${String(e)}`));
   const live = new LiveHub(async (launchId) => {
     const s = await app.stats(launchId);
     return s.ok ? s.value : null;

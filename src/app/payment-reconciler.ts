@@ -41,13 +41,26 @@ export function paidUnder(order: Order, reference: string): boolean {
 }
 
 export class PaymentReconciler {
+  /** The round under way: a timer that fires during a slow round joins it. */
+  #round: Promise<ReconcileReport> | null = null;
+
   constructor(private readonly deps: ReconcilerDeps) {}
 
-  /** One round: refunds first, then the sweep. Safe to run on many processes at once. */
-  async reconcile(): Promise<ReconcileReport> {
-    const refunds = await this.checkRefunds();
-    const voided = await this.sweepCharges();
-    return { ...refunds, voided };
+  /**
+   * One round: refunds first, then the sweep. Safe to run on many processes at once; within a
+   * process, a call during a round gets that round's report.
+   */
+  reconcile(): Promise<ReconcileReport> {
+    this.#round ??= (async () => {
+      try {
+        const refunds = await this.checkRefunds();
+        const voided = await this.sweepCharges();
+        return { ...refunds, voided };
+      } finally {
+        this.#round = null;
+      }
+    })();
+    return this.#round;
   }
 
   /** Asks the provider about refunds not confirmed in time; see the file's comment. */
