@@ -106,6 +106,7 @@ describe('payment reconciliation', () => {
       assert.notEqual(r.body.refunds[0].sent_at, null);
       const anomalies = await h.call('GET', '/admin/payments/anomalies', { token: ADMIN });
       assert.equal(anomalies.body.unsettled_refunds, 1);
+      assert.equal(await h.ld.app.reconciler.unsettledCount(), 1);
     } finally {
       await h.close();
     }

@@ -164,6 +164,12 @@ export class PaymentReconciler {
       limits.paymentAnomaliesListMax);
   }
 
+  /** How many refunds have not settled within `refundUnsettledAlertMs`: for metrics. */
+  async unsettledCount(): Promise<number> {
+    const { store, clock, limits } = this.deps;
+    return (await store.unsettledRefunds(clock.nowMs() - limits.refundUnsettledAlertMs, 0)).count;
+  }
+
   anomalies(limit: number): Promise<PaymentAnomaly[]> {
     return this.deps.store.paymentAnomalies(
       Math.min(limit, this.deps.limits.paymentAnomaliesListMax));
