@@ -5,6 +5,7 @@
 // voided by the sweep at start-up.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { PaymentReconciler } from '../src/app/payment-reconciler.js';
 import { SandboxPaymentProvider } from '../src/app/payments.js';
 import { defaultLimits } from '../src/config.js';
 import { ADMIN, harness, type Harness } from './harness.js';
@@ -129,6 +130,44 @@ describe('payment reconciliation', () => {
       assert.deepEqual(r.body.anomalies.map((a: any) => [a.kind, a.reference, a.detail]), [
         ['orphan_charge_voided', 'dep_crashed', { amount_fen: 500_000, payer: accountId,
           order_id: null }]]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('page through the provider\'s holds, voiding only what no order holds', async () => {
+    let nowMs = 1_000_000;
+    const payments = new SandboxPaymentProvider({ nowMs: () => nowMs });
+    const h = await harness(START, payments);
+    try {
+      const { token, accountId } = await h.buyer(1);
+      for (const key of ['a', 'b']) {
+        nowMs += 10;
+        assert.equal((await h.order(token, key, ORDER)).status, 201);
+      }
+      for (let i = 0; i < 5; i++) {
+        nowMs += 10;
+        await payments.charge({ reference: `dep_orphan_${i}`, amountFen: 500_000,
+          payer: accountId });
+      }
+      const deps = h.ld.app.deps;
+      const sweeper = new PaymentReconciler({ store: deps.store, payments, clock: deps.clock,
+        limits: { ...deps.limits, paymentReconcileBatchMax: 2 } });
+      assert.equal(await sweeper.sweepCharges(), 0, 'nothing is old enough yet');
+      nowMs += defaultLimits.chargeSweepGraceMs;
+      const rounds = [];
+      for (let i = 0; i < 5; i++) rounds.push(await sweeper.sweepCharges());
+      // Pages of two, oldest first: the orders' own charges, then the five orphans (a full page
+      // starts the next one again at its last charge, seen twice and left alone).
+      assert.deepEqual(rounds, [0, 1, 2, 2, 0]);
+      await checkPaymentHolds(h);
+      // A charge left later is found by a later round: the cursor never passes a young one.
+      await payments.charge({ reference: 'dep_orphan_late', amountFen: 500_000,
+        payer: accountId });
+      assert.equal(await sweeper.sweepCharges(), 0);
+      nowMs += defaultLimits.chargeSweepGraceMs + 1;
+      assert.equal(await sweeper.sweepCharges(), 1);
+      await checkPaymentHolds(h);
     } finally {
       await h.close();
     }
