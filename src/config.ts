@@ -82,6 +82,26 @@ export interface Limits {
   readonly buyerWritesPerAddressMax: number;
   /** Rate counters one process keeps in memory (about 200 bytes each) before it sweeps them. */
   readonly rateKeysMax: number;
+  /**
+   * A refund handed to the provider and not confirmed within this (ms) is asked about
+   * (`refundStatus`), and re-sent if the provider lost it; asked again after as long again.
+   * Env LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS.
+   */
+  readonly refundConfirmAfterMs: number;
+  /**
+   * A refund not settled this long (ms) after launchday asked for it is shown to operators
+   * (GET /admin/payments/unsettled). Env LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS.
+   */
+  readonly refundUnsettledAlertMs: number;
+  /**
+   * A charge the provider holds that no order holds is voided once it is this old (ms): younger
+   * ones may belong to a request still being committed, here or on another process.
+   */
+  readonly chargeSweepGraceMs: number;
+  /** Refunds asked about, and held charges compared with orders, per reconciliation round. */
+  readonly paymentReconcileBatchMax: number;
+  /** Payment anomalies and unsettled refunds listed per page for operators. */
+  readonly paymentAnomaliesListMax: number;
 }
 
 /**
@@ -154,6 +174,11 @@ export const defaultLimits: Limits = Object.freeze({
   buyerWritesPerAccountMax: 120,
   buyerWritesPerAddressMax: 6_000,
   rateKeysMax: 200_000,
+  refundConfirmAfterMs: 10 * 60_000,
+  refundUnsettledAlertMs: 60 * 60_000,
+  chargeSweepGraceMs: 5 * 60_000,
+  paymentReconcileBatchMax: 500,
+  paymentAnomaliesListMax: 1_000,
 });
 
 export function checkLimits(l: Limits): void {
@@ -172,6 +197,10 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.buyerWritesPerAddressMax >= l.buyerWritesPerAccountMax, 'address >= account');
   // The scalper's third order must meet per_account_limit_reached, not a rate limit.
   assert.ok(l.buyerWritesPerAccountMax >= 10, 'a buyer can order, retry, lock and cancel');
+  assert.ok(l.refundUnsettledAlertMs >= l.refundConfirmAfterMs,
+    'a refund is asked about before operators are told it has not settled');
+  assert.ok(l.chargeSweepGraceMs >= 2 * l.queueDelayMaxMs,
+    'a charge is never voided while its order may still be waiting for its commit');
 }
 
 export class ConfigError extends Error {}
@@ -214,6 +243,10 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.batchIdleCommands, 1, 100_000)),
     batchesInFlightMax: int(env, 'LAUNCHDAY_BATCHES_IN_FLIGHT_MAX',
       defaultLimits.batchesInFlightMax, 1, 64),
+    refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
+      defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
+    refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',
+      defaultLimits.refundUnsettledAlertMs / 1000, 1, 30 * 24 * 3600),
     // An import is queued whole, so it can never be larger than the queue.
     importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
     codeRequestsPerAddressMax: int(env, 'LAUNCHDAY_CODE_REQUESTS_PER_ADDRESS_MAX',

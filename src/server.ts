@@ -17,6 +17,9 @@ import { StaticFiles } from './app/static-files.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
+/** How often launchday asks the provider about unconfirmed refunds and unheld charges. */
+const RECONCILE_INTERVAL_MS = 10_000;
+
 export interface RunningServer {
   readonly url: string;
   readonly app: Launchday;
@@ -117,6 +120,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
   await app.autoLockDue();
   await app.sendPayments();
+  // Charges a crash left without their order are voided, and lost refunds found, at start-up.
+  await app.reconcilePayments().catch((e) => log(`payment reconciliation: ${String(e)}`));
   const live = new LiveHub(async (launchId) => {
     const s = await app.stats(launchId);
     return s.ok ? s.value : null;
@@ -124,6 +129,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   const timers = [
     setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
     setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
+    setInterval(() => void app.reconcilePayments()
+      .catch((e) => log(`payment reconciliation: ${String(e)}`)), RECONCILE_INTERVAL_MS),
   ];
   const web = httpApp({ app, live, files: new StaticFiles(config.webDir), log,
     trustProxy: config.trustProxy });

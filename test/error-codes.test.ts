@@ -183,6 +183,9 @@ describe('codes that need a particular launchday', () => {
       charge: async () => { throw new Error('provider unreachable'); },
       refund: async () => {},
       void: async () => {},
+      refundStatus: async () => ({ status: 'unknown' }),
+      heldCharges: async () => [],
+      ledgerId: 'broken',
     };
     const h = await harness({}, broken as SandboxPaymentProvider);
     try {

@@ -1,6 +1,8 @@
 // Checks that must hold at every moment, computed from the orders themselves and compared with
 // the figures launchday reports.
 import { strict as assert } from 'node:assert';
+import type { Order } from '../src/domain/order.js';
+import { depositReference } from '../src/app/payments.js';
 import { ADMIN, type Harness } from './harness.js';
 
 export interface ListedOrder {
@@ -59,4 +61,62 @@ export async function checkInvariants(h: Harness, launchId: string, perAccountLi
   assert.equal(stats.potential_revenue_fen, revenue, 'potential revenue');
   for (const [acc, n] of active) assert.ok(n <= perAccountLimit, `${acc} holds ${n} orders`);
   return orders;
+}
+
+/**
+ * The charges the provider should hold, by reference (fen): one per order whose deposit was
+ * not refunded (held, forfeited or applied: money launchday kept). A refunded deposit's charge
+ * is refunded at the provider once its refund has been handed over.
+ */
+export function expectedHolds(orders: readonly Order[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const o of orders) {
+    if (o.depositState === 'refunded') continue;
+    const ref = depositReference(o.accountId, o.idempotencyKey, o.requestHash);
+    assert.ok(!out.has(ref), `two orders hold ${ref}`);
+    out.set(ref, o.depositFen);
+  }
+  return out;
+}
+
+/** Every difference between the holds expected and the provider's, one sentence each. */
+export function holdsMismatch(expected: ReadonlyMap<string, number>,
+  held: ReadonlyMap<string, number>): string[] {
+  const out: string[] = [];
+  for (const [ref, fen] of held) {
+    if (!expected.has(ref)) out.push(`the provider holds ${ref} (${fen} fen) that no order holds`);
+    else if (expected.get(ref) !== fen) out.push(`${ref}: held ${fen} fen, order holds ${
+      expected.get(ref)}`);
+  }
+  for (const [ref, fen] of expected) {
+    if (!held.has(ref)) out.push(`an order holds ${ref} (${fen} fen) the provider does not`);
+  }
+  return out;
+}
+
+/** Every order of every launch, straight from the store. */
+export async function storedOrders(h: Harness): Promise<Order[]> {
+  const out: Order[] = [];
+  for (const l of await h.ld.app.launches()) {
+    let after = '';
+    for (;;) {
+      const page = await h.ld.app.deps.store.ordersOfLaunch(l.launchId, after, 1000);
+      out.push(...page);
+      if (page.length < 1000) break;
+      after = page.at(-1)!.orderId;
+    }
+  }
+  return out;
+}
+
+/**
+ * At a quiet moment (no request under way; the refund outbox is drained here first), the
+ * provider's held charges equal the orders' held deposits, one to one by reference. Needs the
+ * in-process sandbox provider (`h.payments`).
+ */
+export async function checkPaymentHolds(h: Harness): Promise<void> {
+  await h.ld.app.sendPayments();
+  const mismatch = holdsMismatch(expectedHolds(await storedOrders(h)),
+    h.payments.heldReferences());
+  assert.deepEqual(mismatch, [], 'the provider holds what the orders hold');
 }

@@ -11,6 +11,7 @@ import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type 
 import { newId } from './ids.js';
 import { queryInteger, queryText } from './query-params.js';
 import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
+import { paymentAdminRoutes } from './payment-routes.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
 
 /** An id in a query: what newId makes, with room to spare; never NUL or a control character. */
@@ -248,5 +249,6 @@ export function adminRoutes(clockRoute: Route): Route[] {
       return reply(200, { entries: entries.map((e) => ({ at: iso(e.atMs), actor: e.actor,
         action: e.action, detail: e.detail })) });
     } },
+    ...paymentAdminRoutes,
   ];
 }

@@ -77,7 +77,8 @@ export const buyerRoutes: Route[] = [
     const signature = ctx.headers[SIGNATURE_HEADER];
     const r = await ctx.app.receivePaymentNotification(text.value,
       typeof signature === 'string' ? signature : undefined);
-    return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate }) : r;
+    return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate,
+      ...(r.value.anomaly ? { anomaly: r.value.anomaly } : {}) }) : r;
   } },
   { method: 'GET', path: '/me', access: 'signed_in', handler: async (ctx) =>
     (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })

@@ -25,13 +25,13 @@ import {
 import { newId, sha256 } from './ids.js';
 import type { OrderAction, PlaceCommand, PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
-import { parseObject } from './http-io.js';
-import { verify, type PaymentNotification } from './payment-signature.js';
+import { verify } from './payment-signature.js';
+import { parseNotification, takeNotice, type NoticeOutcome } from './payment-notification.js';
+import { paidUnder, PaymentReconciler } from './payment-reconciler.js';
 import { SqliteBatchExecutor } from './sqlite-batch-executor.js';
 import { StoreHealth } from './store-health.js';
 import { RateLimits } from './rate-limits.js';
 import type { SmsSender } from './sms.js';
-import { hasForbiddenChar } from '../../web/js/text-fields.js';
 import type { OrderExtras } from './views.js';
 
 export type Caller =
@@ -66,6 +66,15 @@ export interface PlaceInput {
 }
 
 /**
+ * Whether the charge made for a place command is held by an order after its batch: a new order
+ * holds it; a replay holds it unless the order's deposit was refunded (then the provider took
+ * the reference afresh, and nothing holds that charge).
+ */
+function chargeKept(r: Result<PlaceOutcome>): boolean {
+  return r.ok && (!r.value.replay || r.value.order.depositState !== 'refunded');
+}
+
+/**
  * How long cached launches and windows may lag a change made by another process (PostgreSQL);
  * this process's own changes reload them as they commit (putLaunch, putWindow).
  */
@@ -97,6 +106,8 @@ interface LockedCounts {
 
 export class Launchday {
   readonly committer: GroupCommitter<BatchHandlers>;
+  /** Asks the payment provider about what its notifications did not settle. */
+  readonly reconciler: PaymentReconciler;
   /** The embedded store's writer thread, which runs the group-commit batches. */
   readonly #writerThread: SqliteBatchExecutor | null;
   readonly #tokens = new Map<string, Caller>();
@@ -144,6 +155,7 @@ export class Launchday {
       deps.clock, deps.limits);
     this.committer.onCommit((jobs) => this.#afterCommit(jobs));
     this.#lockedMaxAgeMs = deps.store.kind === 'postgres' ? COUNTERS_CACHE_MS : Infinity;
+    this.reconciler = new PaymentReconciler(deps);
     this.broken = this.#writerThread?.died ?? new Promise<Error>(() => {});
     void this.broken.then((err) => { this.brokenBecause = err; });
     this.storeHealth = new StoreHealth({ probeIntervalMs: STORE_PROBE_INTERVAL_MS,
@@ -420,8 +432,13 @@ export class Launchday {
     // of an order taken before still gets its order back: the batch looks the key up first.
     const open = decideSalesOpen(launch, this.deps.clock.nowMs());
     if (!open.ok) return this.#submit('place', { ...command, refusal: open });
-    // The provider answers a retried charge (same reference) with its first answer, so a
-    // retry of a committed order is not charged twice; the batch answers it with that order.
+    // A retry (the web page retries a pending key for minutes) is answered without charging:
+    // the provider charges a refunded reference afresh, which nothing would hold.
+    const prior = await this.deps.store.orderByIdempotency(account.accountId, idempotencyKey);
+    if (prior) {
+      return prior.requestHash === requestHash ? ok({ order: prior, replay: true })
+        : refuse('idempotency_key_reused');
+    }
     const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
       payer: account.accountId });
     if (paid.status !== 'approved') return refuse('payment_declined');
@@ -429,15 +446,36 @@ export class Launchday {
     try {
       r = await this.#submit('place', command);
     } catch (err) {
-      // A batch that failed other than by a refusal wrote nothing either: release the money.
-      // A void that fails too leaves the charge to lapse at the provider (payments.ts).
-      await this.deps.payments.void({ reference }).catch(() => undefined);
+      await this.#voidUnlessCommitted(account.accountId, idempotencyKey, reference);
       throw err;
     }
-    // Money taken for an order that was not written is released at once. A replay shares the
-    // reference with the order that holds the money, so it must not.
-    if (!r.ok) await this.deps.payments.void({ reference });
+    if (!chargeKept(r)) await this.#release(reference);
     return r;
+  }
+
+  /** Voids a charge no order holds; if the provider fails, the reconciler's sweep will. */
+  async #release(reference: string): Promise<void> {
+    try {
+      await this.deps.payments.void({ reference });
+    } catch {
+      // Left to the sweep (payment-reconciler.ts): the buyer's reply does not wait for it.
+    }
+  }
+
+  /**
+   * After a failed commit: the transaction may still have committed (a lost reply to COMMIT),
+   * so the charge is voided only when no order holds it. If even that cannot be read, the
+   * reconciler's sweep voids it later (payment-reconciler.ts).
+   */
+  async #voidUnlessCommitted(accountId: string, key: string, reference: string): Promise<void> {
+    try {
+      const order = await this.deps.store.orderByIdempotency(accountId, key);
+      const held = order !== null && paidUnder(order, reference)
+        && order.depositState !== 'refunded';
+      if (!held) await this.#release(reference);
+    } catch {
+      // The store cannot say: left to the sweep.
+    }
   }
 
   async order(caller: Caller, orderId: string): Promise<Result<Order>> {
@@ -538,35 +576,26 @@ export class Launchday {
   }
 
   /**
-   * Takes a signed notification from the payment provider. Each event is recorded once, so a
-   * duplicate changes nothing; a refund's settlement goes into its order's history.
+   * Takes a signed notification from the payment provider (payment-notification.ts): each
+   * (event id, reference) is taken once, so a duplicate changes nothing; a malformed one is
+   * refused with `invalid_request` (422) so the provider sends it again; one that does not
+   * match the refund launchday asked for is acknowledged and recorded as an anomaly.
    */
   async receivePaymentNotification(body: string, signature: string | undefined):
-    Promise<Result<{ duplicate: boolean }>> {
+    Promise<Result<NoticeOutcome>> {
     const nowMs = this.deps.clock.nowMs();
     // The provider signs with its own clock, which the simulated clock does not move.
     if (!verify(this.deps.paymentSecret, signature, body, Date.now())) {
       return refuse('signature_invalid');
     }
-    const parsed = parseObject(body);
-    if (!parsed.ok) return parsed;
-    const n = parsed.value as Partial<PaymentNotification>;
-    if (typeof n.event_id !== 'string' || n.type !== 'refund.succeeded'
-      || typeof n.reference !== 'string'
-      // Both reach SQL as keys: NUL, which PostgreSQL cannot hold, is refused on every store.
-      || hasForbiddenChar(n.event_id) || hasForbiddenChar(n.reference)) {
-      return refuse('invalid_request', 'A notification needs event_id, type and reference.');
-    }
-    return this.deps.store.transaction(async (tx) => {
-      const fresh = await tx.recordNotification(n.event_id!, n.type!, n.reference!, nowMs);
-      if (!fresh) return ok({ duplicate: true });
-      const orderId = await tx.settleRefund(n.reference!, nowMs);
-      if (orderId) {
-        await tx.insertEvents([{ orderId, atMs: nowMs, type: 'refund_settled',
-          actor: 'payment_provider', detail: { amount_fen: n.amount_fen ?? null } }]);
-      }
-      return ok({ duplicate: false });
-    });
+    const notice = parseNotification(body);
+    if (!notice.ok) return notice;
+    return ok(await this.deps.store.transaction((tx) => takeNotice(tx, notice.value, nowMs)));
+  }
+
+  /** One reconciliation round with the provider (payment-reconciler.ts). */
+  reconcilePayments(): ReturnType<PaymentReconciler['reconcile']> {
+    return this.reconciler.reconcile();
   }
 
   // ---------- estimates ----------

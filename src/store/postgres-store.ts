@@ -11,11 +11,12 @@ import { mergeDeltas, type CounterDelta } from '../domain/launch-stats.js';
 import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
+import { anomalyFromRow, nullableMs, refundFromRow } from './payment-rows.js';
 import { migrations } from './sql-schema.js';
 import type { WindowCounts } from '../domain/sliding-window.js';
 import type {
-  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, RateHit, Store,
-  StoreTx,
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentAnomaly, PaymentOp,
+  RateHit, Store, StoreTx, UnsettledRefund,
 } from './store.js';
 
 /** Connections each store holds at most: one per concurrent transaction or read. */
@@ -301,9 +302,28 @@ class PostgresTx implements StoreTx {
 
   async recordNotification(eventId: string, type: string, reference: string, atMs: number):
     Promise<boolean> {
-    const r = await this.c.query('INSERT INTO payment_notifications VALUES ($1, $2, $3, $4) '
-      + 'ON CONFLICT (event_id) DO NOTHING', [eventId, type, reference, atMs]);
+    const r = await this.c.query('INSERT INTO payment_events (event_id, type, reference, '
+      + 'received_at_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id, reference) DO NOTHING',
+    [eventId, type, reference, atMs]);
     return r.rowCount === 1;
+  }
+
+  async refundOf(reference: string) {
+    const [r] = await rows(this.c, "SELECT * FROM payment_outbox WHERE reference = $1 "
+      + "AND kind = 'refund' ORDER BY created_at_ms LIMIT 1", [reference]);
+    return r ? { ...refundFromRow(r), settledAtMs: nullableMs(r.settled_at_ms) } : null;
+  }
+
+  async markRefundsChecked(opIds: readonly string[], atMs: number): Promise<void> {
+    if (opIds.length === 0) return;
+    await this.c.query('UPDATE payment_outbox SET checked_at_ms = $1 '
+      + 'WHERE op_id = ANY($2::text[])', [atMs, opIds]);
+  }
+
+  async recordPaymentAnomaly(a: PaymentAnomaly): Promise<void> {
+    await this.c.query('INSERT INTO payment_anomalies (at_ms, kind, reference, event_id, detail) '
+      + 'VALUES ($1, $2, $3, $4, $5)',
+    [a.atMs, a.kind, a.reference, a.eventId, JSON.stringify(a.detail)]);
   }
 
   async settleRefund(reference: string, atMs: number): Promise<string | null> {
@@ -532,6 +552,32 @@ export class PostgresStore implements Store {
       orderId: String(r.order_id), amountFen: Number(r.amount_fen),
       createdAtMs: Number(r.created_at_ms),
     }));
+  }
+
+  async orderByIdempotency(accountId: string, key: string): Promise<Order | null> {
+    const [r] = await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
+      + 'AND idempotency_key = $2', [accountId, key]);
+    return r ? rowToOrder(r) : null;
+  }
+
+  async refundsToCheck(checkedBeforeMs: number, limit: number): Promise<UnsettledRefund[]> {
+    return (await rows(this.pool, 'SELECT * FROM payment_outbox WHERE settled_at_ms IS NULL '
+      + 'AND sent_at_ms IS NOT NULL AND coalesce(checked_at_ms, sent_at_ms) <= $1 '
+      + 'ORDER BY created_at_ms, op_id LIMIT $2', [checkedBeforeMs, limit])).map(refundFromRow);
+  }
+
+  async unsettledRefunds(createdBeforeMs: number, limit: number) {
+    const [c] = await rows<{ n: number }>(this.pool, 'SELECT count(*) AS n FROM payment_outbox '
+      + 'WHERE settled_at_ms IS NULL AND created_at_ms <= $1', [createdBeforeMs]);
+    const refunds = (await rows(this.pool, 'SELECT * FROM payment_outbox WHERE settled_at_ms '
+      + 'IS NULL AND created_at_ms <= $1 ORDER BY created_at_ms, op_id LIMIT $2',
+    [createdBeforeMs, limit])).map(refundFromRow);
+    return { count: Number(c!.n), refunds };
+  }
+
+  async paymentAnomalies(limit: number): Promise<PaymentAnomaly[]> {
+    return (await rows(this.pool, 'SELECT * FROM payment_anomalies ORDER BY anomaly_id DESC '
+      + 'LIMIT $1', [limit])).map(anomalyFromRow);
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {

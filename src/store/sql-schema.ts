@@ -87,4 +87,23 @@ export const migrations: readonly Migration[] = [
         previous ${int(d)} NOT NULL, current ${int(d)} NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: 'payments: notifications keyed by event and reference, anomalies, refund checks',
+    // Providers number events per process or per account, not globally: an event id alone
+    // deduplicated two different refunds into one (payment_notifications is no longer written).
+    sql: (d) => `
+      ALTER TABLE payment_outbox ADD COLUMN checked_at_ms ${int(d)};
+      CREATE INDEX payment_outbox_unsettled ON payment_outbox (created_at_ms)
+        WHERE settled_at_ms IS NULL;
+      CREATE INDEX payment_outbox_reference ON payment_outbox (reference);
+      CREATE TABLE payment_events (
+        event_id TEXT NOT NULL, reference TEXT NOT NULL, type TEXT NOT NULL,
+        received_at_ms ${int(d)} NOT NULL, PRIMARY KEY (event_id, reference));
+      CREATE TABLE payment_anomalies (
+        anomaly_id ${d === 'postgres' ? 'BIGSERIAL' : 'INTEGER'} PRIMARY KEY,
+        at_ms ${int(d)} NOT NULL, kind TEXT NOT NULL, reference TEXT NOT NULL,
+        event_id TEXT NOT NULL, detail TEXT NOT NULL);
+    `,
+  },
 ];

@@ -10,12 +10,13 @@ import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
 import { GroupSync } from './group-sync.js';
+import { anomalyFromRow, nullableMs, refundFromRow } from './payment-rows.js';
 import { migrations } from './sql-schema.js';
 import { MemoryRateCounter } from './memory-rate-counter.js';
 import type { WindowCounts } from '../domain/sliding-window.js';
 import type {
-  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentOp, RateHit, Store,
-  StoreTx,
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentAnomaly, PaymentOp,
+  RateHit, Store, StoreTx, UnsettledRefund,
 } from './store.js';
 
 type Db = Database.Database;
@@ -194,6 +195,19 @@ class SqliteTx implements StoreTx {
     return id ?? null;
   }
 
+  async refundOf(reference: string) {
+    const r = this.s.refundOf.get(reference) as Record<string, unknown> | undefined;
+    return r ? { ...refundFromRow(r), settledAtMs: nullableMs(r.settled_at_ms) } : null;
+  }
+
+  async markRefundsChecked(opIds: readonly string[], atMs: number): Promise<void> {
+    for (const id of opIds) this.s.refundChecked.run(atMs, id);
+  }
+
+  async recordPaymentAnomaly(a: PaymentAnomaly): Promise<void> {
+    this.s.paymentAnomaly.run(a.atMs, a.kind, a.reference, a.eventId, JSON.stringify(a.detail));
+  }
+
   async setMeta(key: string, value: string): Promise<void> {
     this.s.setMeta.run(key, value);
   }
@@ -232,8 +246,13 @@ function prepareWrites(db: Db) {
     setMeta: db.prepare('INSERT OR REPLACE INTO meta VALUES (?, ?)'),
     queuePayment: db.prepare('INSERT INTO payment_outbox (op_id, kind, reference, order_id, '
       + 'amount_fen, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
-    recordNotification: db.prepare('INSERT INTO payment_notifications VALUES (?, ?, ?, ?) '
-      + 'ON CONFLICT (event_id) DO NOTHING'),
+    recordNotification: db.prepare('INSERT INTO payment_events (event_id, type, reference, '
+      + 'received_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT (event_id, reference) DO NOTHING'),
+    refundOf: db.prepare("SELECT * FROM payment_outbox WHERE reference = ? AND kind = 'refund' "
+      + 'ORDER BY created_at_ms LIMIT 1'),
+    refundChecked: db.prepare('UPDATE payment_outbox SET checked_at_ms = ? WHERE op_id = ?'),
+    paymentAnomaly: db.prepare('INSERT INTO payment_anomalies (at_ms, kind, reference, event_id, '
+      + 'detail) VALUES (?, ?, ?, ?, ?)'),
     settleRefund: db.prepare("UPDATE payment_outbox SET settled_at_ms = ? WHERE reference = ? "
       + "AND kind = 'refund' AND settled_at_ms IS NULL RETURNING order_id"),
     paymentSent: db.prepare('UPDATE payment_outbox SET sent_at_ms = ? WHERE op_id = ?'),
@@ -471,6 +490,27 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async orderByIdempotency(accountId: string, key: string): Promise<Order | null> {
+    const row = this.#r.byIdempotency.get(accountId, key) as OrderRow | undefined;
+    return row ? rowToOrder(row) : null;
+  }
+
+  async refundsToCheck(checkedBeforeMs: number, limit: number): Promise<UnsettledRefund[]> {
+    return (this.#r.refundsToCheck.all(checkedBeforeMs, limit) as Array<Record<string, unknown>>)
+      .map(refundFromRow);
+  }
+
+  async unsettledRefunds(createdBeforeMs: number, limit: number) {
+    const count = this.#r.unsettledCount.pluck().get(createdBeforeMs) as number;
+    const refunds = (this.#r.unsettled.all(createdBeforeMs, limit) as
+      Array<Record<string, unknown>>).map(refundFromRow);
+    return { count, refunds };
+  }
+
+  async paymentAnomalies(limit: number): Promise<PaymentAnomaly[]> {
+    return (this.#r.anomalies.all(limit) as Array<Record<string, unknown>>).map(anomalyFromRow);
+  }
+
   async orderEvents(orderId: string): Promise<OrderEvent[]> {
     return (this.#r.events.all(orderId) as Array<Record<string, unknown>>).map((r) => ({
       orderId, atMs: Number(r.at_ms), type: String(r.type), actor: String(r.actor),
@@ -543,5 +583,14 @@ function prepareReads(db: Db) {
     meta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     pendingPayments: db.prepare('SELECT * FROM payment_outbox WHERE sent_at_ms IS NULL '
       + 'ORDER BY created_at_ms, op_id LIMIT ?'),
+    byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
+    refundsToCheck: db.prepare('SELECT * FROM payment_outbox WHERE settled_at_ms IS NULL '
+      + 'AND sent_at_ms IS NOT NULL AND coalesce(checked_at_ms, sent_at_ms) <= ? '
+      + 'ORDER BY created_at_ms, op_id LIMIT ?'),
+    unsettledCount: db.prepare('SELECT count(*) FROM payment_outbox WHERE settled_at_ms IS NULL '
+      + 'AND created_at_ms <= ?'),
+    unsettled: db.prepare('SELECT * FROM payment_outbox WHERE settled_at_ms IS NULL '
+      + 'AND created_at_ms <= ? ORDER BY created_at_ms, op_id LIMIT ?'),
+    anomalies: db.prepare('SELECT * FROM payment_anomalies ORDER BY anomaly_id DESC LIMIT ?'),
   };
 }

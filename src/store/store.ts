@@ -57,6 +57,24 @@ export interface RateHit {
   readonly cost: number;
 }
 
+/** A refund launchday asked for and the provider has not yet confirmed (payment_outbox). */
+export interface UnsettledRefund extends PaymentOp {
+  /** When it was last handed to the provider; null while still queued. */
+  readonly sentAtMs: number | null;
+}
+
+/**
+ * Something the provider told launchday that does not match what launchday asked for, kept for
+ * an operator: `kind` is one of PAYMENT_ANOMALY_KINDS (app/payment-anomalies.ts).
+ */
+export interface PaymentAnomaly {
+  readonly atMs: number;
+  readonly kind: string;
+  readonly reference: string;
+  readonly eventId: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
 export interface IdempotencyRef {
   readonly accountId: string;
   readonly key: string;
@@ -112,13 +130,19 @@ export interface StoreTx {
   queuePayment(op: PaymentOp): Promise<void>;
   markPaymentsSent(opIds: readonly string[], atMs: number): Promise<void>;
   /**
-   * Records a provider's notification by its event id; false when it was recorded before (the
-   * provider sends some twice).
+   * Records a provider's notification by its event id and reference; false when it was
+   * recorded before (the provider sends some twice). The pair, not the id alone: an id is
+   * unique only as far as its provider's numbering is.
    */
   recordNotification(eventId: string, type: string, reference: string, atMs: number):
     Promise<boolean>;
   /** Marks the refund of `reference` settled; its order id, or null if none was waiting. */
   settleRefund(reference: string, atMs: number): Promise<string | null>;
+  /** The refund launchday asked for under `reference` (settled or not), or null. */
+  refundOf(reference: string): Promise<(UnsettledRefund & { settledAtMs: number | null }) | null>;
+  /** Notes that these refunds' status was asked of the provider at `atMs`. */
+  markRefundsChecked(opIds: readonly string[], atMs: number): Promise<void>;
+  recordPaymentAnomaly(anomaly: PaymentAnomaly): Promise<void>;
   setMeta(key: string, value: string): Promise<void>;
 }
 
@@ -143,6 +167,21 @@ export interface Store {
   releasedBefore(trimKey: string, seq: number): Promise<number>;
   /** Payment instructions not yet handed to the provider, oldest first. */
   pendingPayments(limit: number): Promise<PaymentOp[]>;
+  /**
+   * The order an account placed with an idempotency key, or null: read before charging, so
+   * that a retried request is never charged again.
+   */
+  orderByIdempotency(accountId: string, key: string): Promise<Order | null>;
+  /**
+   * Refunds handed to the provider and not settled, last sent or checked at or before
+   * `checkedBeforeMs`, oldest first: the ones to ask the provider about.
+   */
+  refundsToCheck(checkedBeforeMs: number, limit: number): Promise<UnsettledRefund[]>;
+  /** Refunds asked for at or before `createdBeforeMs` and not settled: count and oldest page. */
+  unsettledRefunds(createdBeforeMs: number, limit: number):
+    Promise<{ count: number; refunds: UnsettledRefund[] }>;
+  /** The newest anomalies first. */
+  paymentAnomalies(limit: number): Promise<PaymentAnomaly[]>;
   auditLog(limit: number): Promise<AuditEntry[]>;
   meta(key: string): Promise<string | null>;
   /**

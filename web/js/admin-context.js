@@ -13,6 +13,7 @@ export const state = {
   windows: [],
   found: null, // orders from the last search
   audit: null,
+  payments: null, // {unsettled, anomalies} from admin-payments.js
   status: null, // {text} or {failure: api result}, shown above the section
 };
 
@@ -42,6 +43,7 @@ export async function loadTab() {
     else state.status = { failure: r };
   }
   if (state.tab === 'audit') await loadAudit(100);
+  if (state.tab === 'payments') await (await import('./admin-payments.js')).loadPayments();
 }
 
 export async function loadAudit(limit) {

@@ -9,10 +9,11 @@ import { launchForm } from './admin-launches.js';
 import { windowsSection } from './admin-windows.js';
 import { ordersSection } from './admin-orders.js';
 import { auditSection } from './admin-audit.js';
+import { paymentsSection } from './admin-payments.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
-const TABS = ['launches', 'windows', 'orders', 'audit'];
+const TABS = ['launches', 'windows', 'orders', 'audit', 'payments'];
 
 function tokenForm() {
   const input = h('input', {
@@ -97,6 +98,7 @@ function render() {
       windows: windowsSection,
       orders: ordersSection,
       audit: auditSection,
+      payments: paymentsSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

@@ -95,4 +95,26 @@ export const ADMIN_STRINGS = {
   a_limit: { zh: '显示条数', en: 'Entries to show' },
   a_refresh: { zh: '刷新', en: 'Refresh' },
   a_none: { zh: '暂无记录。', en: 'No entries.' },
+  tab_payments: { zh: '支付', en: 'Payments' },
+  p_unsettled: {
+    zh: '超过 {minutes} 分钟未到账的退款：{n} 笔',
+    en: 'Refunds not settled after {minutes} minutes: {n}',
+  },
+  p_not_sent: { zh: '尚未发出', en: 'Not sent yet' },
+  p_anomalies: { zh: '支付异常（最新在前）', en: 'Payment anomalies (newest first)' },
+  col_order: { zh: '订单号', en: 'Order' },
+  col_reference: { zh: '支付参考号', en: 'Reference' },
+  col_amount: { zh: '金额', en: 'Amount' },
+  col_asked: { zh: '发起时间', en: 'Asked at' },
+  col_sent: { zh: '发送时间', en: 'Sent at' },
+  col_kind: { zh: '类型', en: 'Kind' },
+  anomaly_refund_not_requested: {
+    zh: '未发起退款却收到退款通知',
+    en: 'Refund notice for a refund never asked for',
+  },
+  anomaly_amount_mismatch: { zh: '退款金额与发起金额不符', en: 'Refunded amount differs' },
+  anomaly_orphan_charge_voided: {
+    zh: '无订单对应的扣款已撤销',
+    en: 'Charge held by no order, voided',
+  },
 };

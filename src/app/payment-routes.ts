@@ -1,0 +1,28 @@
+// Operator views of the money launchday could not match with the payment provider: anomalies
+// (payment-notification.ts) and refunds that have not settled in time (payment-reconciler.ts).
+import type { PaymentAnomaly, UnsettledRefund } from '../store/store.js';
+import { reply, type Route } from './route.js';
+import { iso } from './views.js';
+
+const anomalyView = (a: PaymentAnomaly) => ({ at: iso(a.atMs), kind: a.kind,
+  reference: a.reference, event_id: a.eventId || null, detail: a.detail });
+
+const refundView = (r: UnsettledRefund) => ({ order_id: r.orderId, reference: r.reference,
+  amount_fen: r.amountFen, asked_at: iso(r.createdAtMs),
+  sent_at: r.sentAtMs === null ? null : iso(r.sentAtMs) });
+
+export const paymentAdminRoutes: Route[] = [
+  { method: 'GET', path: '/admin/payments/anomalies', access: 'admin', handler: async (ctx) => {
+    const limit = Math.max(1, Number(ctx.url.searchParams.get('limit')) || 100);
+    const [anomalies, unsettled] = await Promise.all([ctx.app.reconciler.anomalies(limit),
+      ctx.app.reconciler.unsettled()]);
+    return reply(200, { anomalies: anomalies.map(anomalyView),
+      unsettled_refunds: unsettled.count });
+  } },
+  { method: 'GET', path: '/admin/payments/unsettled', access: 'admin', handler: async (ctx) => {
+    const { count, refunds } = await ctx.app.reconciler.unsettled();
+    return reply(200, { count,
+      older_than_seconds: ctx.app.deps.limits.refundUnsettledAlertMs / 1000,
+      refunds: refunds.map(refundView) });
+  } },
+];
