@@ -59,7 +59,17 @@ export interface Config {
   /** Reads the API's requests off the socket itself (http-lane.ts); off: node:http reads all. */
   readonly httpLane: boolean;
   readonly limits: Limits;
+  /** The least severe log lines written (pino's levels); 'silent' writes none. */
+  readonly logLevel: LogLevel;
+  /**
+   * A bearer token that may read GET /api/v1/metrics besides the operator's, so that a
+   * Prometheus server need not hold the operator token. Null: only the operator's.
+   */
+  readonly metricsToken: string | null;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
 
 export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
@@ -155,6 +165,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (paymentSecret !== null && paymentSecret.length < 16) {
     throw new ConfigError('LAUNCHDAY_PAYMENT_SECRET must be at least 16 characters');
   }
+  const metricsToken = env.LAUNCHDAY_METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('LAUNCHDAY_METRICS_TOKEN must be at least 16 characters');
+  }
   const start = env.LAUNCHDAY_CLOCK_START;
   const clockStartMs = start ? Date.parse(start) : null;
   if (clockStartMs !== null && Number.isNaN(clockStartMs)) {
@@ -175,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     webDir: env.LAUNCHDAY_WEB_DIR || 'web',
     httpLane: oneOf(env, 'LAUNCHDAY_HTTP_LANE', ['on', 'off'] as const, 'on') === 'on',
     limits: limitsFrom(env),
+    logLevel: oneOf(env, 'LAUNCHDAY_LOG_LEVEL', LOG_LEVELS, 'info'),
+    metricsToken,
     ...overrides,
   };
   checkLimits(config.limits);

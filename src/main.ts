@@ -1,6 +1,7 @@
 // The entry point: the only place that reads the environment, listens on a port and handles
 // signals. `launchday` serves; `launchday simulate ...` replays a launch night.
 import { ConfigError, loadConfig } from './config.js';
+import { createLogger, type Logger } from './app/logger.js';
 import { startServer } from './server.js';
 
 /** How long a broken process may take to close before it exits anyway. */
@@ -17,8 +18,13 @@ async function serve(): Promise<number> {
     }
     throw err;
   }
-  const running = await startServer(config);
+  const logger = createLogger({ level: config.logLevel });
+  processLogger = logger;
+  const running = await startServer(config, { logger });
   const store = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
+  logger.info({ url: running.url, store: config.databaseUrl ? 'postgres' : 'sqlite',
+    clock: config.clock }, 'listening');
+  // The banner stays for people at a terminal (and for the simulator, which waits for it).
   console.log(`launchday listening on ${running.url}`);
   console.log(`  store: ${store}; clock: ${config.clock}`);
   console.log(`  pages: ${running.url}/ (buyers), ${running.url}/live (live launch), `
@@ -30,9 +36,9 @@ async function serve(): Promise<number> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`launchday: ${signal}, finishing the orders in flight`);
-    running.close().then(() => process.exit(0), (err) => {
-      console.error(err);
+    logger.info({ signal }, 'stopping: finishing the orders in flight');
+    running.close().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err }, 'closing failed');
       process.exit(1);
     });
   };
@@ -41,7 +47,7 @@ async function serve(): Promise<number> {
   void running.app.broken.then((err) => {
     if (stopping) return;
     stopping = true;
-    console.error(`launchday: ${err.message}; stopping so that it can be started again`);
+    logger.fatal({ err }, 'nothing can be written; stopping so that it can be started again');
     // However the closing goes (a stream that never ends, say), the process ends.
     setTimeout(() => process.exit(1), STOP_AFTER_BREAK_MS).unref();
     running.close().finally(() => process.exit(1));
@@ -64,9 +70,13 @@ async function main(argv: string[]): Promise<number> {
   return serve();
 }
 
+/** The server's logger once configured; before that, a failure can only go to stderr. */
+let processLogger: Logger | null = null;
+
 main(process.argv.slice(2)).then((code) => {
   if (code >= 0) process.exit(code);
-}, (err) => {
-  console.error(err);
+}, (err: unknown) => {
+  if (processLogger !== null) processLogger.fatal({ err }, 'launchday failed');
+  else console.error(err);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import inject from 'light-my-request';
 import { loadConfig } from '../src/config.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { SandboxPaymentProvider } from '../src/app/payments.js';
+import { silentLogger } from '../src/app/logger.js';
 import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
 
 export const ADMIN = 'test-operator-token-0123456789';
@@ -46,7 +47,7 @@ export async function harness(env: Record<string, string> = {},
     LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: BEFORE_YU7,
     LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off', ...env,
   });
-  const ld = await createLaunchday(config, { payments, log: () => {} });
+  const ld = await createLaunchday(config, { payments, logger: silentLogger() });
   // The sandbox provider's notifications reach this launchday through inject too.
   if (payments instanceof SandboxPaymentProvider) {
     payments.connect(ld.paymentSecret, async (payload, headers) => (await inject(
