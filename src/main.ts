@@ -13,6 +13,8 @@ async function serve(): Promise<number> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
+      // No logger yet: the configuration that would set its level is what failed. A person
+      // at a terminal reads this, so it stays a sentence on stderr.
       console.error(`launchday: ${err.message}`);
       return 2;
     }
