@@ -67,7 +67,10 @@ export function createLogger(opts: LoggerOptions): Logger {
     // a database error, say) is masked too. Lines are rare (not one per request at info), so
     // scanning each costs nothing that shows.
     hooks: { streamWrite: maskPersonalData },
-  }, opts.destination ?? pino.destination({ dest: 1, sync: true }));
+  }, opts.destination
+    // Written in the background, so that a slow reader of stdout never holds up the event
+    // loop; pino flushes what is left when the process exits.
+    ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** A logger that writes nothing, for tests and tools that do not want lines. */
