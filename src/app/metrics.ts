@@ -90,6 +90,11 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
+/**
+ * launchday's metrics, in a registry of its own (several launchdays in one test process do not
+ * share counters). Requests are counted by the HTTP shell through `series`, batches by the
+ * group committer through `batch`; the rest is read from `sources` at each scrape.
+ */
 export class Metrics {
   readonly registry = new Registry();
   readonly replies: Counter<string>;
