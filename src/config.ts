@@ -137,7 +137,17 @@ export interface Config {
    */
   readonly trustProxy: boolean;
   readonly limits: Limits;
+  /** The least severe log lines written (pino's levels); 'silent' writes none. */
+  readonly logLevel: LogLevel;
+  /**
+   * A bearer token that may read GET /api/v1/metrics besides the operator's, so that a
+   * Prometheus server need not hold the operator token. Null: only the operator's.
+   */
+  readonly metricsToken: string | null;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
 
 export const defaultLimits: Limits = Object.freeze({
   bodyBytesMax: 16 * 1024,
@@ -279,6 +289,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (paymentSecret !== null && paymentSecret.length < 16) {
     throw new ConfigError('LAUNCHDAY_PAYMENT_SECRET must be at least 16 characters');
   }
+  const metricsToken = env.LAUNCHDAY_METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('LAUNCHDAY_METRICS_TOKEN must be at least 16 characters');
+  }
   const start = env.LAUNCHDAY_CLOCK_START;
   // The shared strict parser: a start without a zone would depend on the machine's TZ.
   const clockStartMs = start ? parseIsoTime(start) : null;
@@ -304,6 +318,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
       'on'),
     trustProxy: oneOf(env, 'LAUNCHDAY_TRUST_PROXY', ['on', 'off'] as const, 'off') === 'on',
     limits: limitsFrom(env),
+    logLevel: oneOf(env, 'LAUNCHDAY_LOG_LEVEL', LOG_LEVELS, 'info'),
+    metricsToken,
     ...overrides,
   };
   checkLimits(config.limits);

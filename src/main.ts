@@ -1,6 +1,7 @@
 // The entry point: the only place that reads the environment, listens on a port and handles
 // signals. `launchday` serves; `launchday simulate ...` replays a launch night.
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './app/logger.js';
 import { openStore, startServer } from './server.js';
 import { isStoreUnavailable } from './store/store-unavailable.js';
 
@@ -15,7 +16,7 @@ const STORE_WAIT_MAX_MS = 5_000;
  * for it only makes its supervisor start it again, just as blind. Any other error (a wrong
  * password, a bad URL) ends the start as before.
  */
-async function waitForStore(config: Config): Promise<void> {
+async function waitForStore(config: Config, logger: Logger): Promise<void> {
   if (!config.databaseUrl) return;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -24,8 +25,8 @@ async function waitForStore(config: Config): Promise<void> {
     } catch (err) {
       if (!isStoreUnavailable(err)) throw err;
       const waitMs = Math.min(attempt * 1_000, STORE_WAIT_MAX_MS);
-      console.error(`launchday: PostgreSQL is out of reach (${(err as Error).message}); `
-        + `trying again in ${waitMs / 1000} s`);
+      logger.warn({ cause: (err as Error).message, retry_in_ms: waitMs },
+        'PostgreSQL is out of reach at start-up; trying again');
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
@@ -37,14 +38,21 @@ async function serve(): Promise<number> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
+      // No logger yet: the configuration that would set its level is what failed. A person
+      // at a terminal reads this, so it stays a sentence on stderr.
       console.error(`launchday: ${err.message}`);
       return 2;
     }
     throw err;
   }
-  await waitForStore(config);
-  const running = await startServer(config);
+  const logger = createLogger({ level: config.logLevel });
+  processLogger = logger;
+  await waitForStore(config, logger);
+  const running = await startServer(config, { logger });
   const store = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
+  logger.info({ url: running.url, store: config.databaseUrl ? 'postgres' : 'sqlite',
+    clock: config.clock }, 'listening');
+  // The banner stays for people at a terminal (and for the simulator, which waits for it).
   console.log(`launchday listening on ${running.url}`);
   console.log(`  store: ${store}; clock: ${config.clock}`);
   console.log(`  pages: ${running.url}/ (buyers), ${running.url}/live (live launch), `
@@ -56,9 +64,9 @@ async function serve(): Promise<number> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    console.log(`launchday: ${signal}, finishing the orders in flight`);
-    running.close().then(() => process.exit(0), (err) => {
-      console.error(err);
+    logger.info({ signal }, 'stopping: finishing the orders in flight');
+    running.close().then(() => process.exit(0), (err: unknown) => {
+      logger.error({ err }, 'closing failed');
       process.exit(1);
     });
   };
@@ -67,7 +75,7 @@ async function serve(): Promise<number> {
   void running.app.broken.then((err) => {
     if (stopping) return;
     stopping = true;
-    console.error(`launchday: ${err.message}; stopping so that it can be started again`);
+    logger.fatal({ err }, 'nothing can be written; stopping so that it can be started again');
     // However the closing goes (a stream that never ends, say), the process ends.
     setTimeout(() => process.exit(1), STOP_AFTER_BREAK_MS).unref();
     running.close().finally(() => process.exit(1));
@@ -90,9 +98,13 @@ async function main(argv: string[]): Promise<number> {
   return serve();
 }
 
+/** The server's logger once configured; before that, a failure can only go to stderr. */
+let processLogger: Logger | null = null;
+
 main(process.argv.slice(2)).then((code) => {
   if (code >= 0) process.exit(code);
-}, (err) => {
-  console.error(err);
+}, (err: unknown) => {
+  if (processLogger !== null) processLogger.fatal({ err }, 'launchday failed');
+  else console.error(err);
   process.exit(1);
 });

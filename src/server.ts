@@ -11,6 +11,9 @@ import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './ap
 import { newId } from './app/ids.js';
 import { Launchday } from './app/launchday.js';
 import { LiveHub } from './app/live-hub.js';
+import { createLogger, type Logger } from './app/logger.js';
+import { Metrics, OUTBOX_COUNT_MAX } from './app/metrics.js';
+import { RequestTelemetry } from './app/request-telemetry.js';
 import { SandboxPaymentProvider, type PaymentProvider } from './app/payments.js';
 import { SandboxSmsSender, type SmsSender } from './app/sms.js';
 import { StaticFiles } from './app/static-files.js';
@@ -33,9 +36,15 @@ export interface ServerParts {
   readonly clock?: Clock;
   readonly payments?: PaymentProvider;
   readonly sms?: SmsSender;
-  readonly log?: (line: string) => void;
   /** The rate limits' clock (real time when absent): for tests that move their windows. */
   readonly rateClock?: Clock;
+  /** Where launchday logs; by default a new logger at the configured level, to stdout. */
+  readonly logger?: Logger;
+  /**
+   * 1 while the store takes reads and writes, 0 while it does not, for the `launchday_store_up`
+   * gauge. Default: 0 once the writer thread has died (`Launchday.broken`), else 1.
+   */
+  readonly storeUp?: () => number;
 }
 
 export async function openStore(config: Config): Promise<Store> {
@@ -90,6 +99,9 @@ export interface LaunchdayInstance {
   readonly adminTokenGenerated: boolean;
   readonly paymentSecret: string;
   readonly payments: PaymentProvider;
+  readonly logger: Logger;
+  /** The Prometheus metrics served at GET /api/v1/metrics. */
+  readonly metrics: Metrics;
   /** Stops the timers, the live streams, waits for the commits in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -97,7 +109,7 @@ export interface LaunchdayInstance {
 /** Builds launchday from its configuration without listening anywhere. */
 export async function createLaunchday(config: Config, parts: ServerParts = {}):
   Promise<LaunchdayInstance> {
-  const log = parts.log ?? ((line: string) => console.error(line));
+  const logger = parts.logger ?? createLogger({ level: config.logLevel });
   const clock = parts.clock ?? (config.clock === 'simulated'
     ? new SimulatedClock(config.clockStartMs ?? Date.now()) : systemClock);
   const store = await openStore(config);
@@ -113,30 +125,44 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     rateLimitMode: config.rateLimits, ...(parts.rateClock ? { rateClock: parts.rateClock } : {}),
   });
   if (config.rateLimits !== 'on') {
-    log(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${config.rateLimits === 'off'
-      ? 'NO rate limits apply' : 'per-address rate limits are OFF'}. For load tests only; `
-      + 'never on launch night.');
+    logger.warn(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${
+      config.rateLimits === 'off' ? 'NO rate limits apply' : 'per-address rate limits are OFF'
+    }. For load tests only; never on launch night.`);
   }
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
   await app.autoLockDue();
   await app.sendPayments();
   // Charges a crash left without their order are voided, and lost refunds found, at start-up.
-  await app.reconcilePayments().catch((e) => log(`payment reconciliation: ${String(e)}`));
+  await app.reconcilePayments()
+    .catch((err) => logger.error({ err }, 'payment reconciliation failed'));
   const live = new LiveHub(async (launchId) => {
     const s = await app.stats(launchId);
     return s.ok ? s.value : null;
   }, config.limits.liveViewersMax, config.limits.liveStalledFramesMax);
   const timers = [
-    setInterval(() => void app.autoLockDue().catch((e) => log(`auto-lock: ${String(e)}`)), 1_000),
-    setInterval(() => void app.sendPayments().catch((e) => log(`payments: ${String(e)}`)), 2_000),
+    setInterval(() => void app.autoLockDue()
+      .catch((err) => logger.error({ err }, 'auto-lock failed')), 1_000),
+    setInterval(() => void app.sendPayments()
+      .catch((err) => logger.error({ err }, 'sending payments failed')), 2_000),
     setInterval(() => void app.reconcilePayments()
-      .catch((e) => log(`payment reconciliation: ${String(e)}`)), RECONCILE_INTERVAL_MS),
+      .catch((err) => logger.error({ err }, 'payment reconciliation failed')),
+    RECONCILE_INTERVAL_MS),
   ];
-  const web = httpApp({ app, live, files: new StaticFiles(config.webDir), log,
-    trustProxy: config.trustProxy });
+  const metrics = new Metrics({
+    storeUp: parts.storeUp ?? (() => (app.brokenBecause === null
+      && app.storeHealth.state === 'reachable' ? 1 : 0)),
+    liveViewers: () => live.viewerCount,
+    pendingCommands: () => app.committer.pendingCount,
+    // Read at each scrape (every 15 s or so), never on a request's path; bounded.
+    outboxPending: async () => (await store.pendingPayments(OUTBOX_COUNT_MAX)).length,
+  });
+  app.committer.onBatch = metrics.batch;
+  const telemetry = new RequestTelemetry(logger, metrics);
+  const web = httpApp({ app, live, files: new StaticFiles(config.webDir), telemetry,
+    metricsToken: config.metricsToken, trustProxy: config.trustProxy });
   return {
     app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,
-    payments,
+    payments, logger, metrics,
     handler: web.listener,
     api: web,
     async close() {
@@ -180,6 +206,9 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   const laneLimits: LaneLimits = { ...defaultLaneLimits,
     unreadBytesMax: config.limits.connectionUnreadBytesMax };
   const lane = config.httpLane ? takeConnections(server, ld.api, laneLimits) : null;
+  if (lane !== null) {
+    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver }));
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.js';
 import type { Clock } from '../src/domain/clock.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { SandboxPaymentProvider } from '../src/app/payments.js';
+import { silentLogger } from '../src/app/logger.js';
 import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
 
 export const ADMIN = 'test-operator-token-0123456789';
@@ -50,7 +51,7 @@ export async function harness(env: Record<string, string> = {},
     // Every test buyer comes from one address; test/rate-limits.test.ts turns them on.
     LAUNCHDAY_RATE_LIMITS: 'per-address-off', ...env,
   });
-  const ld = await createLaunchday(config, { payments, log: () => {},
+  const ld = await createLaunchday(config, { payments, logger: silentLogger(),
     ...(rateClock ? { rateClock } : {}) });
   // The sandbox provider's notifications reach this launchday through inject too.
   if (payments instanceof SandboxPaymentProvider) {

@@ -14,6 +14,7 @@ import {
   defaultLaneLimits, HttpLane, parseHead, type LaneApi, type LaneLimits,
 } from '../src/app/http-lane.js';
 import type { LaneRoute } from '../src/app/http-app.js';
+import { silentLogger } from '../src/app/logger.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { ADMIN } from './harness.js';
 
@@ -90,6 +91,9 @@ function masked(r: RawReply): unknown {
   const headers = { ...r.headers };
   delete headers.date;
   delete headers['x-server-time'];
+  // Each reply has a request id of its own, new unless the client sent one (test/obs.test.ts).
+  assert.match(headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+  delete headers['x-request-id'];
   return { status: r.status, headers,
     body: r.body.replace(/"(ord|acc|dep|ldt)_[A-Za-z0-9_-]+"/g, '"$1_*"')
       .replace(/buyer:acc_[A-Za-z0-9_-]+/g, 'buyer:acc_*')
@@ -319,7 +323,7 @@ describe('launchday behind the lane and behind node:http', () => {
     dir = mkdtempSync(join(tmpdir(), 'launchday-lane-'));
     server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
       LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: '2025-06-26T14:05:00.000Z',
-      LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off' }), { log: () => {} });
+      LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off' }), { logger: silentLogger() });
     port = Number(new URL(server.url).port);
     const client = new RawClient(port);
     for (const n of [1, 2]) {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { silentLogger } from '../src/app/logger.js';
 import { loadConfig } from '../src/config.js';
 import { outcomes } from '../src/domain/outcomes.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -152,7 +153,7 @@ describe('protocol edges, through the lane and through node:http', () => {
       const server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir,
         LAUNCHDAY_PORT: '0', LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_ADMIN_TOKEN: ADMIN,
         LAUNCHDAY_CLOCK_START: '2025-06-26T14:05:00.000Z', LAUNCHDAY_DEMO_LAUNCH: 'off',
-        LAUNCHDAY_HTTP_LANE: side === 'lane' ? 'on' : 'off' }), { log: () => {} });
+        LAUNCHDAY_HTTP_LANE: side === 'lane' ? 'on' : 'off' }), { logger: silentLogger() });
       servers.push(server);
       ports[side] = Number(new URL(server.url).port);
     }

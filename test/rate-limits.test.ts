@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { createLogger, silentLogger } from '../src/app/logger.js';
 import { loadConfig } from '../src/config.js';
 import { SimulatedClock } from '../src/domain/clock.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
@@ -165,7 +166,9 @@ describe('rate limits', () => {
       const lines: string[] = [];
       const ld = await createLaunchday(loadConfig({ LAUNCHDAY_DATA_DIR: dir,
         LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_RATE_LIMITS: mode }),
-      { log: (line) => lines.push(line) });
+      { logger: createLogger({ level: 'info', destination: { write: (line: string) => {
+        lines.push(JSON.parse(line).msg as string);
+      } } }) });
       await ld.close();
       rmSync(dir, { recursive: true, force: true });
       assert.ok(lines.some((l) => l.startsWith(`WARNING: LAUNCHDAY_RATE_LIMITS=${mode}`)), mode);
@@ -177,7 +180,7 @@ describe('rate limits', () => {
     const server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
       LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_CLOCK: 'simulated',
       LAUNCHDAY_CLOCK_START: BEFORE_YU7, LAUNCHDAY_REGISTRATIONS_PER_ADDRESS_MAX: '10' }),
-    { log: () => {} });
+    { logger: silentLogger() });
     try {
       const statuses: number[] = [];
       for (let n = 1; n <= 11; n++) {

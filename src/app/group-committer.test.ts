@@ -7,6 +7,7 @@ import { SqliteStore } from '../store/sqlite-store.js';
 import { SimulatedClock } from '../domain/clock.js';
 import {
   GroupCommitter, localExecutor, Overloaded, type BatchExecutor, type BatchHandler,
+  type BatchObservation,
 } from './group-committer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,4 +104,25 @@ describe('group commit', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+
+  it('tells its observer of every batch: its size, and whether it ran', async () => {
+    const execute: BatchExecutor = async (jobs) => {
+      if (jobs.some((j) => j.payload === -1)) throw new Error('the store went away');
+      return jobs.map((j) => ({ done: true, value: j.payload }));
+    };
+    const committer = new GroupCommitter<{ echo: BatchHandler<number, number> }>(execute,
+      new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 100,
+        batchIdleCommands: 100, batchesInFlightMax: 1, pendingCommandsMax: 1000,
+        queueDelayMaxMs: 1000 });
+    const seen: BatchObservation[] = [];
+    committer.onBatch = (b) => seen.push(b);
+    // [commands submitted in one turn, whether their batch runs]
+    const table: Array<[number[], boolean]> = [[[1, 2, 3], true], [[4, -1], false], [[5], true]];
+    for (const [xs] of table) {
+      await Promise.allSettled(xs.map((x) => committer.submit('echo', x)));
+    }
+    assert.deepEqual(seen.map((b) => [b.commands, b.ok]),
+      table.map(([xs, ran]) => [xs.length, ran]));
+    for (const b of seen) assert.ok(b.queueDelayMs >= 0 && b.durationMs >= 0);
+  });
 });

@@ -137,6 +137,17 @@ export interface GroupCommitterLimits {
   readonly queueDelayMaxMs: number;
 }
 
+/** One batch as the committer's observer sees it (metrics.ts counts them). */
+export interface BatchObservation {
+  /** False when the batch could not run at all (each of its commands failed). */
+  readonly ok: boolean;
+  readonly commands: number;
+  /** How long its oldest command waited in the queue before the batch began (ms). */
+  readonly queueDelayMs: number;
+  /** From the batch's start to its commit and flush (ms). */
+  readonly durationMs: number;
+}
+
 export class Overloaded extends Error {
   constructor() {
     super('too many commands waiting for a commit');
@@ -153,6 +164,11 @@ export class GroupCommitter<H extends HandlerMap> {
   /** Commands refused because the queue was full or too slow. */
   refused = 0;
   #onCommit: ((jobs: readonly BatchJob[]) => void) | null = null;
+  /**
+   * Told of every batch once it has committed or failed: a callback, so that the committer
+   * knows nothing of how it is measured. Its cost is per batch, not per command.
+   */
+  onBatch: ((batch: BatchObservation) => void) | null = null;
 
   constructor(private readonly execute: BatchExecutor, private readonly clock: Clock,
     private readonly limits: GroupCommitterLimits) {}
@@ -222,9 +238,13 @@ export class GroupCommitter<H extends HandlerMap> {
     const batch = this.#pending.splice(0, this.limits.batchCommandsMax);
     // Start gathering the next batch now: it runs as soon as this one has been written.
     if (this.#pending.length > 0) this.#schedule();
+    const startedMs = performance.now();
+    const queueDelayMs = startedMs - batch[0]!.queuedAtMs;
+    let ok = false;
     try {
       const outcomes = await this.execute(
         batch.map((j) => ({ handler: j.handler, payload: j.payload })), this.clock.nowMs());
+      ok = true;
       this.batches++;
       this.#onCommit?.(batch);
       batch.forEach((job, i) => {
@@ -244,6 +264,8 @@ export class GroupCommitter<H extends HandlerMap> {
       this.#inFlight--;
       if (this.#pending.length > 0) this.#schedule();
       else if (this.#inFlight === 0) for (const done of this.#idle.splice(0)) done();
+      this.onBatch?.({ ok, commands: batch.length, queueDelayMs,
+        durationMs: performance.now() - startedMs });
     }
   }
 }

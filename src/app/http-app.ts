@@ -13,6 +13,9 @@ import {
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
 import { clientAddress } from './rate-limits.js';
+import { requestIdOf } from './logger.js';
+import { metricsRoute, type RouteSeries } from './metrics.js';
+import type { RequestTelemetry } from './request-telemetry.js';
 import { reply, type Access, type Ctx, type Reply, type Route } from './route.js';
 import type { StaticFiles } from './static-files.js';
 import { iso, isoNow } from './views.js';
@@ -99,7 +102,10 @@ export interface HttpAppDeps {
   readonly app: Launchday;
   readonly live: LiveHub;
   readonly files: StaticFiles;
-  readonly log: (line: string) => void;
+  /** Counts every reply and logs what is worth a line (request-telemetry.ts). */
+  readonly telemetry: RequestTelemetry;
+  /** Besides the operator's, the bearer token that may read /metrics; null: none. */
+  readonly metricsToken: string | null;
   /** Whether X-Forwarded-For names the client (config.ts's trustProxy). */
   readonly trustProxy?: boolean;
 }
@@ -140,9 +146,18 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
       return null;
     } };
-  const routes = compile([...buyerRoutes, liveRoute, ...adminRoutes(newClockRoute()),
+  const { telemetry } = deps;
+  const routes = compile([...buyerRoutes, liveRoute,
+    metricsRoute(telemetry.metrics, deps.metricsToken), ...adminRoutes(newClockRoute()),
     ...healthRoutes]);
   const retryAfter = app.deps.limits.retryAfterSeconds;
+  // Each route's metric series, found by the route itself: labelled by its path pattern,
+  // never the raw URL, so that the series stay as few as the routes.
+  const seriesOf = new Map(routes.map((r) => [r as Route,
+    telemetry.series(r.method, `${API_PREFIX.slice(0, -1)}${r.path}`)]));
+  const seriesFor = (method: string, found: Found | null): RouteSeries => (found === null
+    ? telemetry.series(method, 'page') : 'ok' in found ? telemetry.series(method, 'unmatched')
+    : seriesOf.get(found.route)!);
 
   // Routes without parameters are found by one lookup; the rest by matching, in order.
   const exact = new Map<string, CompiledRoute>();
@@ -184,20 +199,26 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       () => text(limit), remoteAddress, deps.trustProxy === true));
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Answers a request; the refusal's code if it was refused (for the metrics), else null. */
+  async function handle(req: IncomingMessage, res: ServerResponse, raw: string,
+    found: Found | null): Promise<string | null> {
     res.setHeader('x-server-time', isoNow(app.clock.nowMs()));
-    const raw = req.url ?? '/';
-    if (!raw.startsWith(API_PREFIX)) {
+    if (found === null) {
       const url = targetUrl(raw);
       const page = req.method === 'GET' || req.method === 'HEAD';
-      if (url !== null && page && await files.serve(req, res, url.pathname)) return;
-      return sendRefusal(res, refuse('route_not_found'), retryAfter);
+      if (url !== null && page && await files.serve(req, res, url.pathname)) return null;
+      sendRefusal(res, refuse('route_not_found'), retryAfter);
+      return 'route_not_found';
     }
-    const out = await respond(find(req.method ?? '', raw), req.headers, raw, res,
+    const out = await respond(found, req.headers, raw, res,
       (limit) => readText(req, limit), req.socket?.remoteAddress);
-    if (out === null) return;
-    if ('ok' in out) return sendRefusal(res, out, retryAfter);
-    return sendJson(res, out.status, out.body, out.headers);
+    if (out === null) return null;
+    if ('ok' in out) {
+      sendRefusal(res, out, retryAfter);
+      return out.code;
+    }
+    sendJson(res, out.status, out.body, out.headers);
+    return null;
   }
 
   async function identify(authorization: string | undefined): Promise<Caller | null> {
@@ -208,8 +229,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   }
 
   const serialise = (status: number, body: unknown, headers: Record<string, string> = {},
-    atMs: number): JsonReply =>
-    ({ status, body: jsonText(body), headers: { 'x-server-time': isoNow(atMs), ...headers } });
+    atMs: number, requestId: string): JsonReply => ({ status, body: jsonText(body),
+    headers: { 'x-server-time': isoNow(atMs), 'x-request-id': requestId, ...headers } });
 
   // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
   // past this many unanswered on one connection, the rest are refused unstarted.
@@ -218,27 +239,32 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
 
   return {
     listener: (req, res) => {
+      const startedMs = performance.now();
+      const requestId = requestIdOf(req.headers['x-request-id']);
+      res.setHeader('x-request-id', requestId);
+      const raw = req.url ?? '/';
+      const found = raw.startsWith(API_PREFIX) ? find(req.method ?? '', raw) : null;
+      const series = seriesFor(req.method ?? '', found);
       const socket = req.socket;
       const n = (inFlight.get(socket) ?? 0) + 1;
       if (n > inFlightMax) {
-        return sendRefusal(res, refuse('overloaded', `At most ${inFlightMax} requests may wait `
+        sendRefusal(res, refuse('overloaded', `At most ${inFlightMax} requests may wait `
           + 'for their replies on one connection; read the replies first.'), retryAfter);
+        telemetry.replied(series, requestId, res.statusCode, 'overloaded', startedMs);
+        return;
       }
       inFlight.set(socket, n);
       res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
-      handle(req, res).catch((err: unknown) => {
+      handle(req, res, raw, found).then((code) => {
+        telemetry.replied(series, requestId, res.statusCode, code, startedMs);
+      }, (err: unknown) => {
         const expected = app.refusalFor(err);
-        if (expected !== null) {
-          // The store is out of reach (a restart, a full disk): one line, not a stack.
-          deps.log(`store unavailable on ${req.method} ${req.url}: ${String(err)}`);
-          if (!res.headersSent) sendRefusal(res, expected, retryAfter);
-          else res.end();
-          return;
-        }
-        const detail = (err as Error)?.stack ?? String(err);
-        deps.log(`internal error on ${req.method} ${req.url}: ${detail}`);
-        if (!res.headersSent) sendRefusal(res, internalError(req.method), retryAfter);
+        if (expected === null) telemetry.failed(series, requestId, err);
+        else telemetry.storeUnavailable(series, requestId, err);
+        if (!res.headersSent) sendRefusal(res, expected ?? internalError(req.method), retryAfter);
         else res.end();
+        telemetry.replied(series, requestId, res.statusCode, expected?.code ?? 'internal_error',
+          startedMs);
       });
     },
     laneRoute(method, url) {
@@ -249,6 +275,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
         bodyLimit: 'ok' in found ? app.deps.limits.bodyBytesMax : bodyLimit(found.route),
         async answer(headers, body, remoteAddress) {
           const atMs = app.clock.nowMs();
+          const startedMs = performance.now();
+          const requestId = requestIdOf(headers['x-request-id']);
+          const series = seriesFor(method, found);
           let out: Reply | null;
           try {
             // The lane has read the body whole, within this route's limit.
@@ -256,16 +285,15 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
               remoteAddress);
             if (out === null) throw new Error('a route answered nothing off node:http');
           } catch (err) {
-            out = app.refusalFor(err);
-            if (out !== null) deps.log(`store unavailable on ${method} ${url}: ${String(err)}`);
-            else {
-              deps.log(`internal error on ${method} ${url}: ${
-                (err as Error)?.stack ?? String(err)}`);
-              out = internalError(method);
-            }
+            const expected = app.refusalFor(err);
+            if (expected === null) telemetry.failed(series, requestId, err);
+            else telemetry.storeUnavailable(series, requestId, err);
+            out = expected ?? internalError(method);
           }
           const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
-          return serialise(r.status, r.body, r.headers, atMs);
+          telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null,
+            startedMs);
+          return serialise(r.status, r.body, r.headers, atMs, requestId);
         },
       };
     },
