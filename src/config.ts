@@ -37,7 +37,55 @@ export interface Limits {
   readonly codeAttemptsMax: number;
   readonly optionsPerOrderMax: number;
   readonly clockAdvanceSecondsMax: number;
+  /**
+   * A buyer's session ends this long after its sign-in, however busy (seconds; 30 days).
+   * Env: LAUNCHDAY_SESSION_ABSOLUTE_SECONDS.
+   */
+  readonly sessionAbsoluteSeconds: number;
+  /**
+   * A session unused this long ends (seconds; 7 days). Env: LAUNCHDAY_SESSION_IDLE_SECONDS.
+   */
+  readonly sessionIdleSeconds: number;
+  /**
+   * A session's last use is written at most once per this many seconds (5 minutes), so that
+   * the order path does not write on every request; the idle timeout may run this much late.
+   */
+  readonly sessionTouchSeconds: number;
+  /**
+   * A cached session or operator token is checked against the store again when the check is
+   * older than this (seconds; 10): a sign-out, revocation or rotation made by another process
+   * takes effect here within it. Env: LAUNCHDAY_SESSION_RECHECK_SECONDS.
+   */
+  readonly sessionRecheckSeconds: number;
+  /** A buyer's sessions listed by GET /sessions (the newest). */
+  readonly sessionsListMax: number;
+  /** Named operators at most (POST /admin/operators). */
+  readonly operatorsMax: number;
+  /** Text messages being sent to a real SMS provider at once; more wait their turn. */
+  readonly smsConcurrencyMax: number;
+  /** Text messages waiting for a turn before new ones are dropped (logged). */
+  readonly smsQueueMax: number;
+  /** How long one request to the SMS provider may take before it is abandoned (ms). */
+  readonly smsTimeoutMs: number;
+  /** Messages the sandbox SMS sender keeps for the operator's console (the newest). */
+  readonly sandboxSmsKept: number;
+  /** Longest reason an operator gives for cancelling, refunding or revoking (characters). */
+  readonly operatorReasonMax: number;
 }
+
+/** Where sign-in codes go: the sandbox keeps them for the operator; twilio texts them. */
+export type SmsConfig =
+  | { readonly provider: 'sandbox' }
+  | {
+    readonly provider: 'twilio';
+    /** Twilio's Account SID (AC...), also the user of its Basic authentication. */
+    readonly accountSid: string;
+    readonly authToken: string;
+    /** The sender: a Twilio number in E.164 (+1...) or a Messaging Service SID (MG...). */
+    readonly from: string;
+    /** https://api.twilio.com unless a test points it at a stand-in. */
+    readonly baseUrl: string;
+  };
 
 export interface Config {
   readonly host: string;
@@ -58,6 +106,12 @@ export interface Config {
   readonly webDir: string;
   /** Reads the API's requests off the socket itself (http-lane.ts); off: node:http reads all. */
   readonly httpLane: boolean;
+  /**
+   * Development only (LAUNCHDAY_DEV_SHOW_CODES=on, warned about at start): the reply to a code
+   * request carries the code, so anyone can sign in as anyone. Only with the sandbox sender.
+   */
+  readonly devShowCodes: boolean;
+  readonly sms: SmsConfig;
   readonly limits: Limits;
 }
 
@@ -82,6 +136,17 @@ export const defaultLimits: Limits = Object.freeze({
   codeAttemptsMax: 5,
   optionsPerOrderMax: 16,
   clockAdvanceSecondsMax: 400 * 24 * 3600,
+  sessionAbsoluteSeconds: 30 * 24 * 3600,
+  sessionIdleSeconds: 7 * 24 * 3600,
+  sessionTouchSeconds: 300,
+  sessionRecheckSeconds: 10,
+  sessionsListMax: 50,
+  operatorsMax: 100,
+  smsConcurrencyMax: 8,
+  smsQueueMax: 10_000,
+  smsTimeoutMs: 10_000,
+  sandboxSmsKept: 200,
+  operatorReasonMax: 500,
 });
 
 export function checkLimits(l: Limits): void {
@@ -91,6 +156,11 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.batchIdleCommands <= l.batchCommandsMax, 'an idle-writer batch fits in one batch');
   assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
+  assert.ok(l.sessionIdleSeconds <= l.sessionAbsoluteSeconds, 'idle timeout within the absolute');
+  assert.ok(l.sessionTouchSeconds < l.sessionIdleSeconds, 'a session in use is touched in time');
+  assert.ok(l.sessionRecheckSeconds < l.sessionIdleSeconds, 'revocations reach caches in time');
+  assert.ok(l.codeTtlSeconds < l.sessionIdleSeconds, 'a code lives shorter than a session');
+  assert.ok(l.smsConcurrencyMax <= l.smsQueueMax, 'the SMS queue holds the sends under way');
 }
 
 export class ConfigError extends Error {}
@@ -133,8 +203,37 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.batchIdleCommands, 1, 100_000)),
     batchesInFlightMax: int(env, 'LAUNCHDAY_BATCHES_IN_FLIGHT_MAX',
       defaultLimits.batchesInFlightMax, 1, 64),
+    sessionAbsoluteSeconds: int(env, 'LAUNCHDAY_SESSION_ABSOLUTE_SECONDS',
+      defaultLimits.sessionAbsoluteSeconds, 60, 365 * 24 * 3600),
+    sessionIdleSeconds: int(env, 'LAUNCHDAY_SESSION_IDLE_SECONDS',
+      defaultLimits.sessionIdleSeconds, 60, 365 * 24 * 3600),
+    sessionRecheckSeconds: int(env, 'LAUNCHDAY_SESSION_RECHECK_SECONDS',
+      defaultLimits.sessionRecheckSeconds, 1, 3600),
     // An import is queued whole, so it can never be larger than the queue.
     importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
+  };
+}
+
+/** LAUNCHDAY_SMS_PROVIDER (sandbox, twilio) and the chosen provider's credentials. */
+function smsFrom(env: NodeJS.ProcessEnv): SmsConfig {
+  const provider = oneOf(env, 'LAUNCHDAY_SMS_PROVIDER', ['sandbox', 'twilio'] as const, 'sandbox');
+  if (provider === 'sandbox') return { provider };
+  const need = (name: string, shape: RegExp, what: string): string => {
+    const v = env[name] ?? '';
+    if (!shape.test(v)) throw new ConfigError(`${name} must be ${what} with twilio`);
+    return v;
+  };
+  const baseUrl = env.LAUNCHDAY_TWILIO_BASE_URL || 'https://api.twilio.com';
+  if (!/^https?:\/\/[^/]+$/.test(baseUrl)) {
+    throw new ConfigError('LAUNCHDAY_TWILIO_BASE_URL must be a scheme and host, no path');
+  }
+  return {
+    provider,
+    accountSid: need('LAUNCHDAY_TWILIO_ACCOUNT_SID', /^AC[0-9a-fA-F]{32}$/, 'an Account SID'),
+    authToken: need('LAUNCHDAY_TWILIO_AUTH_TOKEN', /^\S{16,}$/, 'an auth token'),
+    from: need('LAUNCHDAY_TWILIO_FROM', /^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/,
+      'an E.164 number or a Messaging Service SID'),
+    baseUrl,
   };
 }
 
@@ -174,6 +273,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
     webDir: env.LAUNCHDAY_WEB_DIR || 'web',
     httpLane: oneOf(env, 'LAUNCHDAY_HTTP_LANE', ['on', 'off'] as const, 'on') === 'on',
+    devShowCodes: oneOf(env, 'LAUNCHDAY_DEV_SHOW_CODES', ['on', 'off'] as const, 'off') === 'on',
+    sms: smsFrom(env),
     limits: limitsFrom(env),
     ...overrides,
   };

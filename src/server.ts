@@ -12,6 +12,7 @@ import { Launchday } from './app/launchday.js';
 import { LiveHub } from './app/live-hub.js';
 import { SandboxPaymentProvider, type PaymentProvider } from './app/payments.js';
 import { SandboxSmsSender, type SmsSender } from './app/sms.js';
+import { TwilioSmsSender } from './app/twilio-sms-sender.js';
 import { StaticFiles } from './app/static-files.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -19,7 +20,8 @@ import type { Store } from './store/store.js';
 export interface RunningServer {
   readonly url: string;
   readonly app: Launchday;
-  readonly adminToken: string;
+  /** The bootstrap operator's token when known on this start (configured or just generated). */
+  readonly adminToken: string | null;
   /** True when the operator token was generated on this start and should be shown. */
   readonly adminTokenGenerated: boolean;
   close(): Promise<void>;
@@ -80,12 +82,18 @@ export interface LaunchdayInstance {
   /** The same API for the lane, which reads requests off the socket itself (http-lane.ts). */
   readonly api: LaneApi;
   readonly live: LiveHub;
-  readonly adminToken: string;
+  readonly adminToken: string | null;
   readonly adminTokenGenerated: boolean;
   readonly paymentSecret: string;
   readonly payments: PaymentProvider;
   /** Stops the timers, the live streams, waits for the commits in flight, closes the store. */
   close(): Promise<void>;
+}
+
+/** The configured SMS provider: the sandbox, or Twilio (twilio-sms-sender.ts). */
+function smsSender(config: Config, clock: Clock): SmsSender {
+  if (config.sms.provider === 'twilio') return new TwilioSmsSender(config.sms, config.limits);
+  return new SandboxSmsSender(config.limits.sandboxSmsKept, () => clock.nowMs());
 }
 
 /** Builds launchday from its configuration without listening anywhere. */
@@ -96,15 +104,16 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     ? new SimulatedClock(config.clockStartMs ?? Date.now()) : systemClock);
   const store = await openStore(config);
   await seed(store, config, clock.nowMs());
-  const admin = await secret(store, config.adminToken, 'admin_token', 'ldadmin');
   const paymentSecret =
     (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
   const payments = parts.payments ?? new SandboxPaymentProvider();
-  const sms = parts.sms ?? new SandboxSmsSender();
+  const sms = parts.sms ?? smsSender(config, clock);
   const app = new Launchday({
-    store, clock, sms, limits: config.limits, adminToken: admin.token, paymentSecret, payments,
-    showCodes: sms instanceof SandboxSmsSender,
+    store, clock, sms, limits: config.limits, paymentSecret, payments, log,
+    // Only a sandbox has codes to show, and only in the explicit development setting.
+    showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
   });
+  const admin = await app.sessions.bootstrap(config.adminToken, await store.meta('admin_token'));
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
   await app.autoLockDue();
   await app.sendPayments();

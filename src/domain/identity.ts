@@ -58,6 +58,11 @@ export function validateIdNumber(raw: string, nowMs: number): Result<string> {
 export function validateName(raw: string): Result<string> {
   const name = raw.trim();
   if (name.length < 1 || name.length > 64) return refuse('invalid_name');
+  // A name is printed on contracts and stored as text: control characters (NUL, which
+  // PostgreSQL's text cannot hold, among them) are never part of one.
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    return refuse('invalid_name', 'The name must not contain control characters.');
+  }
   return ok(name);
 }
 
