@@ -328,3 +328,43 @@ withPostgres('sessions on PostgreSQL', () => describe('sessions on PostgreSQL', 
     assert.equal(status, 401);
   });
 }));
+
+describe('a real SMS provider is chosen by configuration', () => {
+  it('LAUNCHDAY_SMS_PROVIDER=twilio texts the code there; no code in the reply, even in '
+    + 'the development setting', async () => {
+    const { createServer } = await import('node:http');
+    const forms: Array<Record<string, string>> = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        forms.push(Object.fromEntries(new URLSearchParams(body)));
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ sid: 'SM1', status: 'queued' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const h = await harness({ LAUNCHDAY_SMS_PROVIDER: 'twilio', LAUNCHDAY_DEV_SHOW_CODES: 'on',
+      LAUNCHDAY_TWILIO_ACCOUNT_SID: `AC${'1'.repeat(32)}`,
+      LAUNCHDAY_TWILIO_AUTH_TOKEN: 'twilio-auth-token-xyz', LAUNCHDAY_TWILIO_FROM: '+15005550006',
+      LAUNCHDAY_TWILIO_BASE_URL: `http://127.0.0.1:${port}` });
+    try {
+      const b = await h.buyer(1);
+      const r = await h.call('POST', '/sessions/code', { body: { phone: b.phone } });
+      assert.deepEqual(r.body, { sent: true, expires_in_seconds: 300 });
+      for (let i = 0; i < 100 && forms.length === 0; i++) {
+        await new Promise((w) => setTimeout(w, 20));
+      }
+      assert.equal(forms[0]!.To, `+86${b.phone}`);
+      const code = /code is (\d{6})/.exec(forms[0]!.Body!)![1]!;
+      assert.equal((await h.call('POST', '/sessions', { body: { phone: b.phone, code } })).status,
+        201);
+      assert.deepEqual((await h.call('GET', '/admin/sandbox/sms', { token: ADMIN })).body,
+        { provider: 'twilio', messages: [] });
+    } finally {
+      await h.close();
+      server.close();
+    }
+  });
+});
