@@ -11,6 +11,9 @@ import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js'
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const DAY = 24 * 3600;
+/** The shipped limits (src/config.ts), which the harness lengthens for tests of orders. */
+const SESSION_DEFAULTS = { LAUNCHDAY_SESSION_ABSOLUTE_SECONDS: String(30 * DAY),
+  LAUNCHDAY_SESSION_IDLE_SECONDS: String(7 * DAY) };
 
 /** The code the sandbox texted to `phone`, read as the operator reads it. */
 async function textedCode(h: Harness, phone: string, token = ADMIN): Promise<string> {
@@ -73,6 +76,33 @@ describe('sign-in codes are never handed to the requester', () => {
     });
 });
 
+describe('asking for another code gives no more guesses', () => {
+  it('wrong attempts carry over to a new code until the old one would have expired',
+    async () => {
+      const h = await harness();
+      try {
+        const b = await h.buyer(1);
+        await h.call('POST', '/sessions/code', { body: { phone: b.phone } });
+        const first = await textedCode(h, b.phone);
+        const wrong = first === '999999' ? '999998' : '999999';
+        for (let i = 0; i < 5; i++) {
+          await h.call('POST', '/sessions', { body: { phone: b.phone, code: wrong } });
+        }
+        await h.call('POST', '/sessions/code', { body: { phone: b.phone } });
+        const second = await h.call('POST', '/sessions', { body: { phone: b.phone,
+          code: await textedCode(h, b.phone) } });
+        assert.equal(second.body.error?.code, 'too_many_attempts');
+        await h.tick(301);
+        await h.call('POST', '/sessions/code', { body: { phone: b.phone } });
+        const third = await h.call('POST', '/sessions', { body: { phone: b.phone,
+          code: await textedCode(h, b.phone) } });
+        assert.equal(third.status, 201, 'a fresh code once the old one expired');
+      } finally {
+        await h.close();
+      }
+    });
+});
+
 describe('the development setting shows codes, and says so', () => {
   it('LAUNCHDAY_DEV_SHOW_CODES=on puts the code in the reply', async () => {
     const h = await harness({ LAUNCHDAY_DEV_SHOW_CODES: 'on' });
@@ -88,7 +118,7 @@ describe('the development setting shows codes, and says so', () => {
 
 describe('sessions end', () => {
   let h: Harness;
-  before(async () => { h = await harness(); });
+  before(async () => { h = await harness(SESSION_DEFAULTS); });
   after(() => h.close());
 
   it('a session unused for the idle timeout ends; one in use lasts to its absolute end',
@@ -109,13 +139,13 @@ describe('sessions end', () => {
     });
 
   it('after 399 days and a restart, an old token signs nobody in', async () => {
-    const h2 = await harness();
+    const h2 = await harness(SESSION_DEFAULTS);
     const b = await h2.buyer(1);
     await h2.tick(399 * DAY);
     assert.equal((await me(h2, b.token)).status, 401);
     await h2.close(true);
     // The simulated clock starts again where the first run left it.
-    const again = await harness({ LAUNCHDAY_DATA_DIR: h2.dir,
+    const again = await harness({ ...SESSION_DEFAULTS, LAUNCHDAY_DATA_DIR: h2.dir,
       LAUNCHDAY_CLOCK_START: new Date(Date.parse(BEFORE_YU7) + 399 * DAY * 1000).toISOString() });
     try {
       assert.equal((await me(again, b.token)).status, 401);

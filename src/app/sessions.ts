@@ -166,9 +166,15 @@ export class Sessions {
     if (!(await this.deps.store.accountByPhone(phone))) return ok({ code: null });
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const ttl = this.deps.limits.codeTtlSeconds;
-    const expiresAtMs = this.deps.clock.nowMs() + ttl * 1000;
-    await this.deps.store.transaction((tx) =>
-      tx.putCode({ phone, codeHash: sha256(`${phone}:${code}`), expiresAtMs, attempts: 0 }));
+    const nowMs = this.deps.clock.nowMs();
+    const expiresAtMs = nowMs + ttl * 1000;
+    await this.deps.store.transaction(async (tx) => {
+      // Wrong attempts carry over to a new code while the old one is still valid: otherwise
+      // asking again would give five more guesses each time, without end.
+      const before = await tx.getCode(phone);
+      const attempts = before && before.expiresAtMs > nowMs ? before.attempts : 0;
+      await tx.putCode({ phone, codeHash: sha256(`${phone}:${code}`), expiresAtMs, attempts });
+    });
     // Not waited for: a slow provider must not hold the reply, nor tell by its delay that the
     // phone is registered. A failure is logged; the buyer asks for another code.
     this.deps.sms.send(phone, `launchday: your code is ${code}; it expires in ${

@@ -13,6 +13,7 @@ export const state = {
   windows: [],
   found: null, // orders from the last search
   audit: null,
+  sms: null, // the sandbox's text messages: {provider, messages}
   status: null, // {text} or {failure: api result}, shown above the section
 };
 

@@ -9,10 +9,11 @@ import { launchForm } from './admin-launches.js';
 import { windowsSection } from './admin-windows.js';
 import { ordersSection } from './admin-orders.js';
 import { auditSection } from './admin-audit.js';
+import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
-const TABS = ['launches', 'windows', 'orders', 'audit'];
+const TABS = ['launches', 'windows', 'orders', 'audit', 'sms'];
 
 function tokenForm() {
   const input = h('input', {
@@ -83,6 +84,7 @@ function render() {
                 state.tab = name;
                 state.status = null;
                 await loadTab();
+                if (name === 'sms') await loadSandboxSms();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -97,6 +99,7 @@ function render() {
       windows: windowsSection,
       orders: ordersSection,
       audit: auditSection,
+      sms: sandboxSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

@@ -14,6 +14,17 @@ export const ADMIN_STRINGS = {
   tab_windows: { zh: '改配窗口', en: 'Change windows' },
   tab_orders: { zh: '订单', en: 'Orders' },
   tab_audit: { zh: '审计日志', en: 'Audit log' },
+  tab_sms: { zh: '测试短信', en: 'Sandbox SMS' },
+  s_provider: {
+    zh: '短信通道：{provider}。测试通道不发短信，验证码只在此处给运营人员查看。',
+    en:
+      'SMS provider: {provider}. The sandbox texts nothing; ' +
+      'its codes are shown to operators here only.',
+  },
+  s_none: { zh: '暂无短信。', en: 'No messages yet.' },
+  s_phone: { zh: '手机号', en: 'Phone' },
+  s_text: { zh: '内容', en: 'Text' },
+  o_reason: { zh: '原因（必填，记入审计日志）', en: 'Reason (required, kept in the audit log)' },
   l_opens_at: { zh: '开放时间（UTC，ISO 8601）', en: 'Opening time (UTC, ISO 8601)' },
   l_deposit: { zh: '定金（元）', en: 'Deposit (yuan)' },
   l_limit: { zh: '每人订单上限', en: 'Orders per account (limit)' },
