@@ -36,10 +36,11 @@ export const operatorRoutes: Route[] = [
     const r = await ctx.app.sessions.createOperator(name.value!, operatorOf(ctx).actor);
     return r.ok ? reply(201, { name: name.value, token: r.value.token }) : r;
   } },
-  { method: 'POST', path: '/admin/operators/:name/rotate', access: 'admin', handler: async (ctx) => {
-    const r = await ctx.app.sessions.rotateOperator(ctx.params.name!, operatorOf(ctx).actor);
-    return r.ok ? reply(200, { name: ctx.params.name, token: r.value.token }) : r;
-  } },
+  { method: 'POST', path: '/admin/operators/:name/rotate', access: 'admin',
+    handler: async (ctx) => {
+      const r = await ctx.app.sessions.rotateOperator(ctx.params.name!, operatorOf(ctx).actor);
+      return r.ok ? reply(200, { name: ctx.params.name, token: r.value.token }) : r;
+    } },
   { method: 'DELETE', path: '/admin/operators/:name', access: 'admin', handler: async (ctx) => {
     const r = await ctx.app.sessions.removeOperator(ctx.params.name!, operatorOf(ctx));
     return r.ok ? reply(200, { removed: ctx.params.name }) : r;

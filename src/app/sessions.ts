@@ -184,7 +184,10 @@ export class Sessions {
     return ok({ code: this.deps.showCodes ? code : null });
   }
 
-  /** Exchanges a code for a new session. Refuses `invalid_phone`, `code_invalid`, `too_many_attempts`. */
+  /**
+   * Exchanges a code for a new session; other sessions stay. Refuses `invalid_phone`,
+   * `code_invalid` (also for an unknown phone), `too_many_attempts`.
+   */
   async signIn(phone: string, code: string): Promise<Result<{ account: Account; token: string }>> {
     if (!isValidPhone(phone)) return refuse('invalid_phone');
     const account = await this.deps.store.accountByPhone(phone);

@@ -7,8 +7,8 @@
 //   Content-Type: application/x-www-form-urlencoded
 //   To=<E.164>&Body=<text>&From=<E.164 sender>   (or MessagingServiceSid=MG... instead of From)
 // Success: 201 Created with the Message resource as JSON ({"sid": "SM...", "status": "queued"}).
-// Failure: a 4xx/5xx with Twilio's error object (https://www.twilio.com/docs/usage/twilios-response#
-// response-formats-exceptions): {"code": 21211, "message": "...", "more_info": "...",
+// Failure: a 4xx/5xx with Twilio's error object
+// (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions): {"code": 21211, "message": "...", "more_info": "...",
 // "status": 400}. Codes met here (https://www.twilio.com/docs/api/errors): 20003 authentication,
 // 21211 invalid To, 21408 region not enabled, 21610 recipient unsubscribed, 20429 too many
 // requests (HTTP 429). 429 and 5xx may succeed later; the rest will not.

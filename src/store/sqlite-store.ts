@@ -61,7 +61,9 @@ class SqliteTx implements StoreTx {
 
   async insertAccount(a: Account, tokenHash: string | null): Promise<void> {
     this.s.insertAccount.run(a.accountId, a.phone, a.name, a.idNumber, a.createdAtMs);
-    if (tokenHash !== null) this.s.insertToken.run(tokenHash, a.accountId, a.createdAtMs, a.createdAtMs);
+    if (tokenHash !== null) {
+      this.s.insertToken.run(tokenHash, a.accountId, a.createdAtMs, a.createdAtMs);
+    }
   }
 
   async registered(phones: readonly string[], idNumbers: readonly string[]) {
