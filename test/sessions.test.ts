@@ -3,12 +3,16 @@
 // revoked, operators are named and act under their name with a reason, and an import hands out
 // no credentials and never half-writes.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { SandboxSmsSender } from '../src/app/sms.js';
 import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+import { killHard, startChild } from './process.js';
 
 const DAY = 24 * 3600;
 /** The shipped limits (src/config.ts), which the harness lengthens for tests of orders. */
@@ -397,4 +401,37 @@ describe('a real SMS provider is chosen by configuration', () => {
       server.close();
     }
   });
+});
+
+describe('what a start prints', () => {
+  const { mkdtempSync, rmSync } = fs;
+  /** The start's lines once the warning (printed last) would have been printed. */
+  const startLines = async (env: Record<string, string>): Promise<string> => {
+    const child = await startChild(env);
+    try {
+      for (let i = 0; i < 100 && !/sign-in codes/.test(child.output()); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      return child.output();
+    } finally {
+      await killHard(child);
+    }
+  };
+
+  it('the generated operator token once; a loud warning only with the development setting',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'launchday-start-'));
+      try {
+        const first = await startLines({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_ADMIN_TOKEN: '' });
+        assert.match(first, /operator token \(operator "admin"; shown this once\): ldadmin_/);
+        assert.doesNotMatch(first, /WARNING/);
+        const second = await startLines({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_ADMIN_TOKEN: '',
+          LAUNCHDAY_DEV_SHOW_CODES: 'on' });
+        assert.doesNotMatch(second, /operator token/);
+        assert.match(second, /WARNING: LAUNCHDAY_DEV_SHOW_CODES=on/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 });
