@@ -11,8 +11,13 @@ import { PER_ACCOUNT_LIMIT, type BuyerPlan, type Configuration, type OrderPlan,
   type Workload } from './workload.js';
 
 export const LIMITS = Object.freeze({
-  importBatchMax: 5000,
-  importConcurrency: 4,
+  /**
+   * Buyers registering at once: each registers itself (POST /accounts) and keeps the token of
+   * its own session, as a buyer's phone does.
+   */
+  registerConcurrency: 64,
+  /** Sandbox reads while looking for a sign-in code (each process keeps its own texts). */
+  codeReadsMax: 20,
   requestTimeoutMs: 30_000,
   /** The impatient client gives up after this long (real ms) and retries with the same key. */
   impatientTimeoutMs: 3,
@@ -59,8 +64,8 @@ export class LaunchNight {
   private clockSimulated = false;
   private serverOffsetMs = 0;
   private opensAtServerMs = Infinity;
-  importSplits = 0;
-  importRowRetries = 0;
+  registerRetries = 0;
+  signedInAfterLostReply = 0;
 
   constructor(
     private readonly client: HttpClient,
@@ -157,62 +162,71 @@ export class LaunchNight {
       { opens_at: farFuture, per_account_limit: PER_ACCOUNT_LIMIT });
   }
 
+  /** Every buyer registers itself, at most `registerConcurrency` at once. */
   async registerAccounts(): Promise<void> {
     const buyers = this.workload.buyers;
-    const importer = new Limiter(LIMITS.importConcurrency);
-    const batches: Promise<void>[] = [];
-    for (let i = 0; i < buyers.length; i += LIMITS.importBatchMax) {
-      const batch = buyers.slice(i, i + LIMITS.importBatchMax);
-      batches.push(importer.run(() => this.importBatch(batch)));
-    }
-    await Promise.all(batches);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < buyers.length) await this.registerBuyer(buyers[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(LIMITS.registerConcurrency,
+      buyers.length) }, worker));
     this.options.log(`registered ${this.accounts.size} of ${buyers.length} accounts` +
-      (this.importSplits > 0 ? `; ${this.importSplits} imports split (body too large)` : '') +
-      (this.importRowRetries > 0 ? `; ${this.importRowRetries} rows retried (overloaded)` : ''));
+      (this.registerRetries > 0 ? `; ${this.registerRetries} registrations retried` : '') +
+      (this.signedInAfterLostReply > 0
+        ? `; ${this.signedInAfterLostReply} signed in by code after a lost reply` : ''));
   }
 
-  /** Imports in one call, or in halves when the server finds the body too large. */
-  private async importBatch(batch: readonly BuyerPlan[], rowAttempt = 0): Promise<void> {
-    const body = { accounts: batch.map((b) => ({ phone: b.phone, name: b.name,
-      id_number: b.idNumber })) };
-    let reply: Outcome;
+  /**
+   * POST /accounts for one buyer, retried while the server is busy. When a reply was lost the
+   * account may exist already (phone_taken on the retry): the buyer then signs in with a code,
+   * which the simulator reads where the sandbox keeps it, as the buyer would read the text.
+   */
+  private async registerBuyer(b: BuyerPlan): Promise<void> {
+    const body = { phone: b.phone, name: b.name, id_number: b.idNumber };
+    let uncertain = false;
     for (let attempt = 0; ; attempt++) {
-      reply = await this.admin('POST', '/admin/accounts/import', body);
-      if (reply.kind === 'reply' && !retryable(reply)) break;
-      if (attempt >= LIMITS.retriesMax) throw new Error('account import never answered');
-      await sleep(retryDelayMs(reply));
-    }
-    if (reply.code === 'body_too_large' && batch.length > 1) {
-      this.importSplits += 1;
-      const half = Math.ceil(batch.length / 2);
-      await this.importBatch(batch.slice(0, half), rowAttempt);
-      await this.importBatch(batch.slice(half), rowAttempt);
-      return;
-    }
-    if (reply.status !== 200) {
-      throw new Error(`account import: ${reply.status} ${JSON.stringify(reply.body)}`);
-    }
-    const byPhone = new Map(batch.map((b) => [b.phone, b]));
-    for (const c of reply.body?.created ?? []) {
-      const b = byPhone.get(c.phone);
-      if (b !== undefined) this.accounts.set(b.index, { accountId: c.account_id, token: c.token });
-    }
-    const again: BuyerPlan[] = [];
-    for (const e of reply.body?.errors ?? []) {
-      const b = batch[e.index];
-      if (b !== undefined && TRANSIENT_ROW_CODES.has(e.code) && rowAttempt < LIMITS.retriesMax) {
-        again.push(b);
-        continue;
+      const o = await this.call('POST', '/accounts', { body });
+      if (o.kind === 'reply' && o.status === 201) {
+        this.accounts.set(b.index, { accountId: o.body.account_id, token: o.body.token });
+        return;
       }
-      this.auditor.violation('identity_refused',
-        `import refused ${b?.phone} ${b?.idNumber}: ${e.code} ${e.message ?? ''}`);
+      if (o.kind === 'reply' && o.body?.error?.code === 'phone_taken' && uncertain) {
+        const signedIn = await this.signInByCode(b.phone);
+        if (signedIn !== null) {
+          this.signedInAfterLostReply += 1;
+          this.accounts.set(b.index, signedIn);
+          return;
+        }
+      }
+      if ((o.kind === 'reply' && !retryable(o)) || attempt >= LIMITS.retriesMax) {
+        this.auditor.violation('identity_refused', `registration refused ${b.phone} ${
+          b.idNumber}: ${o.kind === 'reply' ? `${o.status} ${JSON.stringify(o.body)}`
+          : o.message}`);
+        return;
+      }
+      uncertain ||= o.kind !== 'reply';
+      this.registerRetries += 1;
+      await sleep(retryDelayMs(o));
     }
-    if (again.length > 0) {
-      // Rows the server could not take right now: the same people, a moment later.
-      this.importRowRetries += again.length;
-      await sleep(retryDelayMs(reply));
-      await this.importBatch(again, rowAttempt + 1);
+  }
+
+  private async signInByCode(phone: string): Promise<Account | null> {
+    const sent = await this.call('POST', '/sessions/code', { body: { phone } });
+    if (sent.kind !== 'reply' || sent.status !== 202) return null;
+    for (let i = 0; i < LIMITS.codeReadsMax; i++) {
+      const inbox = await this.admin('GET', '/admin/sandbox/sms');
+      const text = inbox.kind === 'reply' ? inbox.body?.messages
+        ?.find((m: { phone: string }) => m.phone === phone)?.text : undefined;
+      const code = /code is (\d{6})/.exec(text ?? '')?.[1];
+      if (code !== undefined) {
+        const r = await this.call('POST', '/sessions', { body: { phone, code } });
+        return r.kind === 'reply' && r.status === 201
+          ? { accountId: r.body.account_id, token: r.body.token } : null;
+      }
+      await sleep(50);
     }
+    return null;
   }
 
   /** Switchers' earlier orders: placed and locked on the SU7 launches before the opening. */
@@ -574,9 +588,6 @@ export class LaunchNight {
 function sameOptions(server: unknown, model: readonly string[]): boolean {
   return Array.isArray(server) && [...server].sort().join() === [...model].sort().join();
 }
-
-/** Row codes of an import that a later attempt can change. */
-const TRANSIENT_ROW_CODES = new Set(['overloaded', 'internal_error']);
 
 /** `/orders/ord_x/lock` -> `/orders/{id}/lock`, so errors group by endpoint. */
 function routeOf(path: string): string {

@@ -62,7 +62,7 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
   try {
     const { catalogs, launchId } = await readCatalogs(client, options.launchId);
     // On a server of our own the identities can be the same every run; on a shared one they must
-    // differ from earlier runs, or the import would meet phones it already has.
+    // differ from earlier runs, or registration would meet phones it already has.
     const salt = fresh ? 0 : Date.now() % 1_000_000_007;
     const workload = buildWorkload({ seed: options.seed, scale: options.scale, salt,
       target: catalogs.get(launchId)!,

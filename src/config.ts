@@ -102,6 +102,40 @@ export interface Limits {
   readonly paymentReconcileBatchMax: number;
   /** Payment anomalies and unsettled refunds listed per page for operators. */
   readonly paymentAnomaliesListMax: number;
+  /**
+   * A buyer's session ends this long after its sign-in, however busy (seconds; 30 days).
+   * Env: LAUNCHDAY_SESSION_ABSOLUTE_SECONDS.
+   */
+  readonly sessionAbsoluteSeconds: number;
+  /**
+   * A session unused this long ends (seconds; 7 days). Env: LAUNCHDAY_SESSION_IDLE_SECONDS.
+   */
+  readonly sessionIdleSeconds: number;
+  /**
+   * A session's last use is written at most once per this many seconds (5 minutes), so that
+   * the order path does not write on every request; the idle timeout may run this much late.
+   */
+  readonly sessionTouchSeconds: number;
+  /**
+   * A cached session or operator token is checked against the store again when the check is
+   * older than this (seconds; 10): a sign-out, revocation or rotation made by another process
+   * takes effect here within it. Env: LAUNCHDAY_SESSION_RECHECK_SECONDS.
+   */
+  readonly sessionRecheckSeconds: number;
+  /** A buyer's sessions listed by GET /sessions (the newest). */
+  readonly sessionsListMax: number;
+  /** Named operators at most (POST /admin/operators). */
+  readonly operatorsMax: number;
+  /** Text messages being sent to a real SMS provider at once; more wait their turn. */
+  readonly smsConcurrencyMax: number;
+  /** Text messages waiting for a turn before new ones are dropped (logged). */
+  readonly smsQueueMax: number;
+  /** How long one request to the SMS provider may take before it is abandoned (ms). */
+  readonly smsTimeoutMs: number;
+  /** Messages the sandbox SMS sender keeps for the operator's console (the newest). */
+  readonly sandboxSmsKept: number;
+  /** Longest reason an operator gives for cancelling, refunding or revoking (characters). */
+  readonly operatorReasonMax: number;
 }
 
 /**
@@ -110,6 +144,20 @@ export interface Limits {
  * order thousands of times a minute). Anything but `on` is logged loudly at start.
  */
 export type RateLimitMode = 'on' | 'per-address-off' | 'off';
+
+/** Where sign-in codes go: the sandbox keeps them for the operator; twilio texts them. */
+export type SmsConfig =
+  | { readonly provider: 'sandbox' }
+  | {
+    readonly provider: 'twilio';
+    /** Twilio's Account SID (AC...), also the user of its Basic authentication. */
+    readonly accountSid: string;
+    readonly authToken: string;
+    /** The sender: a Twilio number in E.164 (+1...) or a Messaging Service SID (MG...). */
+    readonly from: string;
+    /** https://api.twilio.com unless a test points it at a stand-in. */
+    readonly baseUrl: string;
+  };
 
 export interface Config {
   readonly host: string;
@@ -136,6 +184,12 @@ export interface Config {
    * one the proxy saw); otherwise the header is ignored and the socket's address counts.
    */
   readonly trustProxy: boolean;
+  /**
+   * Development only (LAUNCHDAY_DEV_SHOW_CODES=on, warned about at start): the reply to a code
+   * request carries the code, so anyone can sign in as anyone. Only with the sandbox sender.
+   */
+  readonly devShowCodes: boolean;
+  readonly sms: SmsConfig;
   readonly limits: Limits;
   /** The least severe log lines written (pino's levels); 'silent' writes none. */
   readonly logLevel: LogLevel;
@@ -189,6 +243,17 @@ export const defaultLimits: Limits = Object.freeze({
   chargeSweepGraceMs: 5 * 60_000,
   paymentReconcileBatchMax: 500,
   paymentAnomaliesListMax: 1_000,
+  sessionAbsoluteSeconds: 30 * 24 * 3600,
+  sessionIdleSeconds: 7 * 24 * 3600,
+  sessionTouchSeconds: 300,
+  sessionRecheckSeconds: 10,
+  sessionsListMax: 50,
+  operatorsMax: 100,
+  smsConcurrencyMax: 8,
+  smsQueueMax: 10_000,
+  smsTimeoutMs: 10_000,
+  sandboxSmsKept: 200,
+  operatorReasonMax: 500,
 });
 
 export function checkLimits(l: Limits): void {
@@ -211,6 +276,11 @@ export function checkLimits(l: Limits): void {
     'a refund is asked about before operators are told it has not settled');
   assert.ok(l.chargeSweepGraceMs >= 2 * l.queueDelayMaxMs,
     'a charge is never voided while its order may still be waiting for its commit');
+  assert.ok(l.sessionIdleSeconds <= l.sessionAbsoluteSeconds, 'idle timeout within the absolute');
+  assert.ok(l.sessionTouchSeconds < l.sessionIdleSeconds, 'a session in use is touched in time');
+  assert.ok(l.sessionRecheckSeconds < l.sessionIdleSeconds, 'revocations reach caches in time');
+  assert.ok(l.codeTtlSeconds < l.sessionIdleSeconds, 'a code lives shorter than a session');
+  assert.ok(l.smsConcurrencyMax <= l.smsQueueMax, 'the SMS queue holds the sends under way');
 }
 
 export class ConfigError extends Error {}
@@ -257,6 +327,12 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
     refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',
       defaultLimits.refundUnsettledAlertMs / 1000, 1, 30 * 24 * 3600),
+    sessionAbsoluteSeconds: int(env, 'LAUNCHDAY_SESSION_ABSOLUTE_SECONDS',
+      defaultLimits.sessionAbsoluteSeconds, 60, 365 * 24 * 3600),
+    sessionIdleSeconds: int(env, 'LAUNCHDAY_SESSION_IDLE_SECONDS',
+      defaultLimits.sessionIdleSeconds, 60, 365 * 24 * 3600),
+    sessionRecheckSeconds: int(env, 'LAUNCHDAY_SESSION_RECHECK_SECONDS',
+      defaultLimits.sessionRecheckSeconds, 1, 3600),
     // An import is queued whole, so it can never be larger than the queue.
     importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
     codeRequestsPerAddressMax: int(env, 'LAUNCHDAY_CODE_REQUESTS_PER_ADDRESS_MAX',
@@ -269,6 +345,29 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.buyerWritesPerAccountMax, 10, 1_000_000),
     buyerWritesPerAddressMax: int(env, 'LAUNCHDAY_BUYER_WRITES_PER_ADDRESS_MAX',
       defaultLimits.buyerWritesPerAddressMax, 120, 100_000_000),
+  };
+}
+
+/** LAUNCHDAY_SMS_PROVIDER (sandbox, twilio) and the chosen provider's credentials. */
+function smsFrom(env: NodeJS.ProcessEnv): SmsConfig {
+  const provider = oneOf(env, 'LAUNCHDAY_SMS_PROVIDER', ['sandbox', 'twilio'] as const, 'sandbox');
+  if (provider === 'sandbox') return { provider };
+  const need = (name: string, shape: RegExp, what: string): string => {
+    const v = env[name] ?? '';
+    if (!shape.test(v)) throw new ConfigError(`${name} must be ${what} with twilio`);
+    return v;
+  };
+  const baseUrl = env.LAUNCHDAY_TWILIO_BASE_URL || 'https://api.twilio.com';
+  if (!/^https?:\/\/[^/]+$/.test(baseUrl)) {
+    throw new ConfigError('LAUNCHDAY_TWILIO_BASE_URL must be a scheme and host, no path');
+  }
+  return {
+    provider,
+    accountSid: need('LAUNCHDAY_TWILIO_ACCOUNT_SID', /^AC[0-9a-fA-F]{32}$/, 'an Account SID'),
+    authToken: need('LAUNCHDAY_TWILIO_AUTH_TOKEN', /^\S{16,}$/, 'an auth token'),
+    from: need('LAUNCHDAY_TWILIO_FROM', /^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/,
+      'an E.164 number or a Messaging Service SID'),
+    baseUrl,
   };
 }
 
@@ -317,6 +416,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     rateLimits: oneOf(env, 'LAUNCHDAY_RATE_LIMITS', ['on', 'per-address-off', 'off'] as const,
       'on'),
     trustProxy: oneOf(env, 'LAUNCHDAY_TRUST_PROXY', ['on', 'off'] as const, 'off') === 'on',
+    devShowCodes: oneOf(env, 'LAUNCHDAY_DEV_SHOW_CODES', ['on', 'off'] as const, 'off') === 'on',
+    sms: smsFrom(env),
     limits: limitsFrom(env),
     logLevel: oneOf(env, 'LAUNCHDAY_LOG_LEVEL', LOG_LEVELS, 'info'),
     metricsToken,

@@ -57,8 +57,14 @@ async function serve(): Promise<number> {
   console.log(`  store: ${store}; clock: ${config.clock}`);
   console.log(`  pages: ${running.url}/ (buyers), ${running.url}/live (live launch), `
     + `${running.url}/admin (operators)`);
-  if (running.adminTokenGenerated || !config.adminToken) {
-    console.log(`  operator token: ${running.adminToken}`);
+  if (running.adminTokenGenerated && running.adminToken !== null) {
+    console.log(`  operator token (operator "admin"; shown this once): ${running.adminToken}`);
+  }
+  console.log(`  sign-in codes: ${config.sms.provider === 'sandbox'
+    ? 'sandbox (nothing is texted; operators read them at /admin)' : config.sms.provider}`);
+  if (config.devShowCodes) {
+    console.warn('launchday: WARNING: LAUNCHDAY_DEV_SHOW_CODES=on: replies to code requests '
+      + 'carry the code, so anyone can sign in as any buyer. Development only.');
   }
   let stopping = false;
   const stop = (signal: string): void => {

@@ -16,6 +16,7 @@ import { Metrics, OUTBOX_COUNT_MAX } from './app/metrics.js';
 import { RequestTelemetry } from './app/request-telemetry.js';
 import { SandboxPaymentProvider, type PaymentProvider } from './app/payments.js';
 import { SandboxSmsSender, type SmsSender } from './app/sms.js';
+import { TwilioSmsSender } from './app/twilio-sms-sender.js';
 import { StaticFiles } from './app/static-files.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
@@ -26,7 +27,8 @@ const RECONCILE_INTERVAL_MS = 10_000;
 export interface RunningServer {
   readonly url: string;
   readonly app: Launchday;
-  readonly adminToken: string;
+  /** The bootstrap operator's token when known on this start (configured or just generated). */
+  readonly adminToken: string | null;
   /** True when the operator token was generated on this start and should be shown. */
   readonly adminTokenGenerated: boolean;
   close(): Promise<void>;
@@ -95,7 +97,7 @@ export interface LaunchdayInstance {
   /** The same API for the lane, which reads requests off the socket itself (http-lane.ts). */
   readonly api: LaneApi;
   readonly live: LiveHub;
-  readonly adminToken: string;
+  readonly adminToken: string | null;
   readonly adminTokenGenerated: boolean;
   readonly paymentSecret: string;
   readonly payments: PaymentProvider;
@@ -106,6 +108,12 @@ export interface LaunchdayInstance {
   close(): Promise<void>;
 }
 
+/** The configured SMS provider: the sandbox, or Twilio (twilio-sms-sender.ts). */
+function smsSender(config: Config, clock: Clock): SmsSender {
+  if (config.sms.provider === 'twilio') return new TwilioSmsSender(config.sms, config.limits);
+  return new SandboxSmsSender(config.limits.sandboxSmsKept, () => clock.nowMs());
+}
+
 /** Builds launchday from its configuration without listening anywhere. */
 export async function createLaunchday(config: Config, parts: ServerParts = {}):
   Promise<LaunchdayInstance> {
@@ -114,16 +122,18 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     ? new SimulatedClock(config.clockStartMs ?? Date.now()) : systemClock);
   const store = await openStore(config);
   await seed(store, config, clock.nowMs());
-  const admin = await secret(store, config.adminToken, 'admin_token', 'ldadmin');
   const paymentSecret =
     (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
   const payments = parts.payments ?? new SandboxPaymentProvider();
-  const sms = parts.sms ?? new SandboxSmsSender();
+  const sms = parts.sms ?? smsSender(config, clock);
   const app = new Launchday({
-    store, clock, sms, limits: config.limits, adminToken: admin.token, paymentSecret, payments,
-    showCodes: sms instanceof SandboxSmsSender,
+    store, clock, sms, limits: config.limits, paymentSecret, payments,
+    log: (line: string) => logger.warn(line),
+    // Only a sandbox has codes to show, and only in the explicit development setting.
+    showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
     rateLimitMode: config.rateLimits, ...(parts.rateClock ? { rateClock: parts.rateClock } : {}),
   });
+  const admin = await app.sessions.bootstrap(config.adminToken, await store.meta('admin_token'));
   if (config.rateLimits !== 'on') {
     logger.warn(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${
       config.rateLimits === 'off' ? 'NO rate limits apply' : 'per-address rate limits are OFF'

@@ -51,8 +51,10 @@ describe('crash and restart', () => {
 
   it('locks, after a restart, the orders whose cooling-off ended while it was down', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'launchday-restart-'));
+    // The buyer comes back after eight days unused: sessions here outlast the default 7 idle.
     const env = { LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_ADMIN_TOKEN: ADMIN,
-      LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z' };
+      LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z',
+      LAUNCHDAY_SESSION_IDLE_SECONDS: String(30 * 86_400) };
     try {
       const first = await startChild(env);
       const token = await register(first.url, 1);

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { renderErrorsDoc } from '../src/domain/errors-doc.js';
 import { outcomes, type OutcomeCode } from '../src/domain/outcomes.js';
 import { SandboxPaymentProvider, type PaymentProvider } from '../src/app/payments.js';
+import type { SandboxSmsSender } from '../src/app/sms.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { ADMIN, harness, type Harness, type Reply } from './harness.js';
 
@@ -53,17 +54,26 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
   ['code_invalid', (s) => post(s, '/sessions', { phone: id.phone, code: '000000' })],
   ['too_many_attempts', async (s) => {
     const phone = syntheticIdentity(4).phone;
-    const sent = await post(s, '/sessions/code', { phone });
-    const wrong = sent.body.dev_code === '999999' ? '999998' : '999999';
+    await post(s, '/sessions/code', { phone });
+    // The code as the sandbox "texted" it: replies never carry it.
+    const texted = (s.h.ld.app.deps.sms as SandboxSmsSender).sent.get(phone)!;
+    const code = /code is (\d{6})/.exec(texted)![1]!;
+    const wrong = code === '999999' ? '999998' : '999999';
     for (let i = 0; i < 5; i++) await post(s, '/sessions', { phone, code: wrong });
-    return post(s, '/sessions', { phone, code: sent.body.dev_code });
+    return post(s, '/sessions', { phone, code });
   }],
-  ['account_not_found', (s) => post(s, '/sessions/code', { phone: '13912345678' })],
   ['rate_limited', async (s) => {
     const phone = syntheticIdentity(5).phone;
     for (let i = 0; i < 5; i++) await post(s, '/sessions/code', { phone });
     return post(s, '/sessions/code', { phone });
   }],
+  ['account_not_found', (s) => post(s, '/admin/accounts/acc_nope/sessions/revoke',
+    { reason: 'test' }, ADMIN)],
+  ['session_not_found', (s) => s.h.call('DELETE', '/sessions/0000000000000000',
+    { token: s.buyer })],
+  ['operator_exists', (s) => post(s, '/admin/operators', { name: 'admin' }, ADMIN)],
+  ['operator_not_found', (s) => post(s, '/admin/operators/nobody/rotate', {}, ADMIN)],
+  ['reason_required', (s) => post(s, `/admin/orders/${s.firm}/refund`, {}, ADMIN)],
   ['launch_not_found', (s) => s.h.call('GET', '/launches/su9-2030')],
   ['sales_not_open', (s) => s.h.order(s.other, 'k', { ...SU7, launch_id: 'yu7-2025', trim: 'max',
     city: 'beijing' })],
@@ -81,7 +91,8 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
   ['order_already_locked', (s) => post(s, `/orders/${s.locked}/lock`, { confirm: true }, s.buyer)],
   ['order_cancelled', (s) => post(s, `/orders/${s.cancelled}/cancel`, {}, s.other)],
   ['forfeit_not_accepted', (s) => post(s, `/orders/${s.locked}/cancel`, {}, s.buyer)],
-  ['order_not_firm', (s) => post(s, `/admin/orders/${s.locked}/refund`, {}, ADMIN)],
+  ['order_not_firm', (s) => post(s, `/admin/orders/${s.locked}/refund`, { reason: 'test' },
+    ADMIN)],
   ['nothing_to_change', (s) => post(s, `/orders/${s.firm}/change`, {}, s.buyer)],
   ['change_window_closed', (s) => post(s, `/orders/${s.locked}/change`, { trim: 'max' }, s.buyer)],
   ['change_not_allowed', async (s) => {

@@ -14,6 +14,12 @@ import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
 export const ADMIN = 'test-operator-token-0123456789';
 /** One minute before the YU7 opening (22:00 in Beijing, 26 June 2025). */
 export const BEFORE_YU7 = '2025-06-26T13:59:00.000Z';
+/**
+ * Tests of orders move the clock by weeks and keep using the buyers' first tokens, so their
+ * sessions last a year here; test/sessions.test.ts sets the real limits (SESSION_DEFAULTS).
+ */
+const LONG_SESSIONS = { LAUNCHDAY_SESSION_ABSOLUTE_SECONDS: String(365 * 86_400),
+  LAUNCHDAY_SESSION_IDLE_SECONDS: String(365 * 86_400) };
 
 export interface Reply {
   status: number;
@@ -47,7 +53,7 @@ export async function harness(env: Record<string, string> = {},
   const dir = env.LAUNCHDAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'launchday-test-'));
   const config = loadConfig({
     LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: BEFORE_YU7,
-    LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off',
+    LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off', ...LONG_SESSIONS,
     // Every test buyer comes from one address; test/rate-limits.test.ts turns them on.
     LAUNCHDAY_RATE_LIMITS: 'per-address-off', ...env,
   });

@@ -62,7 +62,7 @@ async function run(h: Harness, tokens: string[], cmds: Command[]): Promise<void>
         : `/orders/${o.id}/${c.kind}`;
       const body = c.kind === 'lock' ? { confirm: c.confirm }
         : c.kind === 'cancel' ? { accept_forfeit: c.accept }
-          : c.kind === 'change' ? { trim: c.trim } : {};
+          : c.kind === 'change' ? { trim: c.trim } : { reason: 'random command' };
       status = (await h.call('POST', path, { token: actor, body })).status;
     }
     assert.ok(EXPECTED.has(status), `${JSON.stringify(c)} answered ${status}`);

@@ -9,8 +9,11 @@ export interface RegisterCommand {
   readonly phone: string;
   readonly name: string;
   readonly idNumber: string;
-  /** Only the hash of the token is stored: a copy of the database signs nobody in. */
-  readonly tokenHash: string;
+  /**
+   * The first session's token hash (only the hash is stored: a copy of the database signs
+   * nobody in); null for an operator's import, which signs nobody in.
+   */
+  readonly tokenHash: string | null;
 }
 
 export function accountCommands() {

@@ -12,6 +12,7 @@ import { newId } from './ids.js';
 import { queryInteger, queryText } from './query-params.js';
 import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
 import { paymentAdminRoutes } from './payment-routes.js';
+import { operatorReason, operatorRoutes } from './operator-routes.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
 
 /** An id in a query: what newId makes, with room to spare; never NUL or a control character. */
@@ -133,7 +134,12 @@ async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
     ctx.app.deps.limits.adminSearchMax) : []);
 }
 
-/** Registers many buyers at once, each on its own: one refusal does not stop the rest. */
+/**
+ * Registers many buyers at once, each row on its own: every row is validated before anything
+ * is written, each row's outcome is reported by its index, and one refusal (or one failed
+ * write) does not stop the rest. No row gets a session: buyers sign in themselves, so the
+ * operator never holds a buyer's credentials.
+ */
 async function importAccounts(ctx: Ctx): Promise<Reply> {
   const b = await ctx.body();
   if (!b.ok) return b;
@@ -142,28 +148,51 @@ async function importAccounts(ctx: Ctx): Promise<Reply> {
   if (!Array.isArray(list) || list.length > max) {
     return refuse('invalid_request', `"accounts" must be a list of at most ${max}.`);
   }
-  const settled = await Promise.all(list.map(async (a: unknown, index) => {
-    const x = (a && typeof a === 'object' ? a : {}) as Record<string, unknown>;
-    const r = await ctx.app.register({ phone: String(x.phone ?? ''),
-      name: String(x.name ?? ''), idNumber: String(x.id_number ?? '') }, true);
-    return { index, r };
+  const errors: Array<{ index: number; code: string; message: string }> = [];
+  const valid = [];
+  for (const [index, row] of list.entries()) {
+    const v = importRow(ctx, row);
+    if (v.ok) valid.push({ index, row: v.value });
+    else errors.push({ index, code: v.code, message: v.message });
+  }
+  const settled = await Promise.all(valid.map(async ({ index, row }) => {
+    try {
+      return { index, r: await ctx.app.importAccount(row) };
+    } catch {
+      return { index, r: refuse('internal_error', 'This row was not written; import it again.') };
+    }
   }));
   const created = [];
-  const errors = [];
   for (const { index, r } of settled) {
-    if (r.ok) created.push({ account_id: r.value.account.accountId, token: r.value.token,
-      phone: r.value.account.phone });
+    if (r.ok) created.push({ index, account_id: r.value.accountId, phone: r.value.phone });
     else errors.push({ index, code: r.code, message: r.message });
   }
+  errors.sort((x, y) => x.index - y.index);
   await ctx.app.audit(actorOf(ctx), 'accounts_imported',
     { created: created.length, refused: errors.length });
   return reply(200, { created, errors });
+}
+
+/** One import row, checked as POST /accounts checks its body. */
+function importRow(ctx: Ctx, row: unknown) {
+  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
+    return refuse('invalid_request', 'Each row must be an object of phone, name, id_number.');
+  }
+  const x = row as Json;
+  const phone = field(x, 'phone', 'string', { required: true, maxLength: 32 });
+  const name = field(x, 'name', 'string', { required: true, maxLength: 200 });
+  const idNumber = field(x, 'id_number', 'string', { required: true, maxLength: 32 });
+  const bad = firstRefusal(phone, name, idNumber);
+  if (bad || !phone.ok || !name.ok || !idNumber.ok) return bad!;
+  return ctx.app.validateRegistration({ phone: phone.value!, name: name.value!,
+    idNumber: idNumber.value! });
 }
 
 export function adminRoutes(clockRoute: Route): Route[] {
   return [
     clockRoute,
     { method: 'POST', path: '/admin/accounts/import', access: 'admin', bodyLimit: 'import',
+      ownTextRules: true,
       handler: importAccounts },
     { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin',
       handler: async (ctx) => {
@@ -234,13 +263,19 @@ export function adminRoutes(clockRoute: Route): Route[] {
       } },
     { method: 'POST', path: '/admin/orders/:order_id/refund', access: 'admin',
       handler: async (ctx) => {
+        const b = await ctx.body();
+        if (!b.ok) return b;
+        const reason = operatorReason(ctx, b.value);
+        if (!reason.ok) return reason;
         const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
         if (!r.ok) return r;
-        await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId });
+        await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
+          reason: reason.value });
         return orderReply(ctx.app, r.value);
       } },
     { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin',
       handler: cancelHandler },
+    ...operatorRoutes,
     { method: 'GET', path: '/admin/audit-log', access: 'admin', handler: async (ctx) => {
       const max = ctx.app.deps.limits.auditLogMax;
       const limit = queryInteger(ctx.url, 'limit', { min: 1, max, fallback: Math.min(100, max) });

@@ -5,6 +5,8 @@ import { field, type Json } from './http-io.js';
 import type { Caller } from './launchday.js';
 import { SIGNATURE_HEADER } from './payment-signature.js';
 import { queryText } from './query-params.js';
+import { operatorReason } from './operator-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { firstRefusal, orderReply, reply, type Ctx, type Reply, type Route } from './route.js';
 import { accountView, iso, launchView, orderView } from './views.js';
 
@@ -25,7 +27,8 @@ const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buy
 export const buyerRoutes: Route[] = [
   { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
     reply(200, { server_time: iso(app.clock.nowMs()) }) },
-  { method: 'POST', path: '/accounts', access: 'public', handler: async (ctx) => {
+  { method: 'POST', path: '/accounts', access: 'public', ownTextRules: true,
+    handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
     const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
@@ -41,7 +44,8 @@ export const buyerRoutes: Route[] = [
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
-  { method: 'POST', path: '/sessions/code', access: 'public', handler: async (ctx) => {
+  { method: 'POST', path: '/sessions/code', access: 'public', ownTextRules: true,
+    handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
     const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
@@ -50,10 +54,13 @@ export const buyerRoutes: Route[] = [
     if (limited) return limited;
     const r = await ctx.app.requestCode(phone.value!);
     if (!r.ok) return r;
+    // The same reply whether or not the phone is registered: only a registered one gets a text.
     return reply(202, { sent: true, expires_in_seconds: ctx.app.deps.limits.codeTtlSeconds,
       ...(r.value.code ? { dev_code: r.value.code } : {}) });
   } },
-  { method: 'POST', path: '/sessions', access: 'public', handler: async (ctx) => {
+  ...sessionRoutes,
+  { method: 'POST', path: '/sessions', access: 'public', ownTextRules: true,
+    handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
     const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
@@ -198,11 +205,14 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   if (!b.ok) return b;
   const accept = field(b.value, 'accept_forfeit', 'boolean');
   if (!accept.ok) return accept;
+  // An operator cancelling a buyer's order says why; the audit log keeps it with the name.
+  const reason = ctx.caller!.role === 'admin' ? operatorReason(ctx, b.value) : ok('');
+  if (!reason.ok) return reason;
   const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
     { kind: 'cancel', acceptForfeit: accept.value === true });
   if (r.ok && ctx.caller!.role === 'admin') {
     await ctx.app.audit(ctx.caller!.actor, 'order_cancelled', { order_id: r.value.orderId,
-      deposit_state: r.value.depositState });
+      deposit_state: r.value.depositState, reason: reason.value });
   }
   return r.ok ? orderReply(ctx.app, r.value) : r;
 }

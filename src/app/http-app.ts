@@ -58,7 +58,8 @@ class RequestCtx implements Ctx {
     readonly params: Readonly<Record<string, string>>, readonly caller: Caller | null,
     readonly app: Launchday, private readonly raw: string,
     private readonly readBody: () => Promise<Result<string>>,
-    private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean) {}
+    private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean,
+    private readonly ownTextRules: boolean) {}
 
   // Worked out only by the routes that count it (rate limits).
   get address(): string {
@@ -77,7 +78,7 @@ class RequestCtx implements Ctx {
 
   async body(): Promise<Result<Json>> {
     const t = await this.readBody();
-    return t.ok ? parseJsonBody(this.headers['content-type'], t.value) : t;
+    return t.ok ? parseJsonBody(this.headers['content-type'], t.value, this.ownTextRules) : t;
   }
 }
 
@@ -196,7 +197,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (denied) return denied;
     const limit = bodyLimit(route);
     return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
-      () => text(limit), remoteAddress, deps.trustProxy === true));
+      () => text(limit), remoteAddress, deps.trustProxy === true, route.ownTextRules === true));
   }
 
   /** Answers a request; the refusal's code if it was refused (for the metrics), else null. */

@@ -62,18 +62,23 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
  * there must say it is JSON: without a Content-Type it is refused as text/plain is
  * (unsupported_media_type, docs/api.md), rather than guessed at.
  */
-export function parseJsonBody(contentType: string | undefined, text: string): Result<Json> {
+/**
+ * A JSON body as an object: `unsupported_media_type`, `invalid_json`, or `invalid_request` (not
+ * an object, or a NUL anywhere unless `nulAllowed`: the route's own field rules refuse it).
+ */
+export function parseJsonBody(contentType: string | undefined, text: string,
+  nulAllowed = false): Result<Json> {
   if (text === '') return ok({});
   if (!isJsonMediaType(contentType)) return refuse('unsupported_media_type');
-  return parseObject(text);
+  return parseObject(text, nulAllowed);
 }
 
 // A \u0000 escape not itself escaped. PostgreSQL cannot store a NUL in text and fails the
 // whole statement (a 500, and for a batch, every command in it), so no body may carry one.
 const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
 
-export function parseObject(text: string): Result<Json> {
-  if (NUL_ESCAPE.test(text)) {
+export function parseObject(text: string, nulAllowed = false): Result<Json> {
+  if (!nulAllowed && NUL_ESCAPE.test(text)) {
     return refuse('invalid_request', 'Text may not contain the NUL character (\\u0000).');
   }
   let value: unknown;

@@ -1,9 +1,8 @@
 // The application: every use case of launchday as a method that returns a result code or a
 // value. HTTP is a thin shell over it (http-app.ts); tests drive it directly or through HTTP.
-import { randomInt, timingSafeEqual } from 'node:crypto';
 import { systemClock, type Clock } from '../domain/clock.js';
 import {
-  isValidPhone, validateIdNumber, validateName, validatePhone,
+  validateIdNumber, validateName, validatePhone,
 } from '../domain/identity.js';
 import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, locksOnPlacement, type Launch } from '../domain/launch.js';
@@ -22,7 +21,7 @@ import { batchHandlers, type BatchHandlers } from './batch-handlers.js';
 import {
   GroupCommitter, localExecutor, Overloaded, type PayloadOf, type ResultOf,
 } from './group-committer.js';
-import { newId, sha256 } from './ids.js';
+import { sha256 } from './ids.js';
 import type { OrderAction, PlaceCommand, PlaceOutcome } from './order-commands.js';
 import { depositReference, type PaymentProvider } from './payments.js';
 import { verify } from './payment-signature.js';
@@ -31,12 +30,11 @@ import { paidUnder, PaymentReconciler } from './payment-reconciler.js';
 import { SqliteBatchExecutor } from './sqlite-batch-executor.js';
 import { StoreHealth } from './store-health.js';
 import { RateLimits } from './rate-limits.js';
+import { Sessions, type Caller } from './sessions.js';
 import type { SmsSender } from './sms.js';
 import type { OrderExtras } from './views.js';
 
-export type Caller =
-  | { readonly role: 'buyer'; readonly account: Account }
-  | { readonly role: 'admin'; readonly actor: string };
+export type { Caller } from './sessions.js';
 
 export interface LaunchdayDeps {
   readonly store: Store;
@@ -44,10 +42,12 @@ export interface LaunchdayDeps {
   readonly payments: PaymentProvider;
   readonly sms: SmsSender;
   readonly limits: Limits;
-  readonly adminToken: string;
   /** Shared with the payment provider: signs its notifications. */
   readonly paymentSecret: string;
-  /** Shown in the reply to a code request: only with the sandbox SMS sender. */
+  /**
+   * Shown in the reply to a code request: only in the development setting
+   * (LAUNCHDAY_DEV_SHOW_CODES=on) with the sandbox SMS sender.
+   */
   readonly showCodes: boolean;
   /** Which rate limits apply (config.ts); all when absent. */
   readonly rateLimitMode?: RateLimitMode;
@@ -56,6 +56,7 @@ export interface LaunchdayDeps {
    * (abuse comes at real speed); a test passes its own to move the windows.
    */
   readonly rateClock?: Clock;
+  readonly log?: (line: string) => void;
 }
 
 export interface PlaceInput {
@@ -110,8 +111,8 @@ export class Launchday {
   readonly reconciler: PaymentReconciler;
   /** The embedded store's writer thread, which runs the group-commit batches. */
   readonly #writerThread: SqliteBatchExecutor | null;
-  readonly #tokens = new Map<string, Caller>();
-  readonly #adminToken: Buffer;
+  /** Buyers' sessions and operators: who a bearer token stands for (sessions.ts). */
+  readonly sessions: Sessions;
   #launches = new Map<string, Launch>();
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;
@@ -143,9 +144,10 @@ export class Launchday {
   readonly rateLimits: RateLimits;
 
   constructor(readonly deps: LaunchdayDeps) {
-    this.#adminToken = Buffer.from(deps.adminToken);
     this.rateLimits = new RateLimits(deps.store, deps.limits, deps.rateLimitMode ?? 'on',
       deps.rateClock ?? systemClock);
+    this.sessions = new Sessions({ store: deps.store, clock: deps.clock, sms: deps.sms,
+      limits: deps.limits, showCodes: deps.showCodes, log: deps.log ?? (() => {}) });
     // SQLite takes one writer at a time: it gets a thread of its own, so that the event loop
     // only reads requests and writes replies. PostgreSQL's writes run here, on its pool.
     this.#writerThread = deps.store instanceof SqliteStore
@@ -188,6 +190,7 @@ export class Launchday {
   /** Waits for the commits under way and stops the writer thread; the store stays open. */
   async close(): Promise<void> {
     this.#closing = true;
+    await this.sessions.flushTouches();
     await this.committer.drained();
     await this.#writerThread?.close();
   }
@@ -326,30 +329,8 @@ export class Launchday {
 
   // ---------- identity ----------
 
-  async authenticate(token: string): Promise<Caller | null> {
-    const known = this.#tokens.get(token);
-    if (known) return known;
-    // Compared in constant time; only a token of the admin token's length is worth a look.
-    if (token.length === this.#adminToken.length) {
-      const given = Buffer.from(token);
-      if (given.length === this.#adminToken.length && timingSafeEqual(given, this.#adminToken)) {
-        return { role: 'admin', actor: 'operator' };
-      }
-    }
-    const account = await this.deps.store.accountByToken(sha256(token));
-    return account ? this.#remember(token, account) : null;
-  }
-
-  /**
-   * Tokens never change owner, so a cached one is never stale; the cache is bounded. Keyed by
-   * the token itself (which the process holds anyway while it serves the request), so a known
-   * buyer costs no hashing.
-   */
-  #remember(token: string, account: Account): Caller {
-    if (this.#tokens.size >= this.deps.limits.tokenCacheMax) this.#tokens.clear();
-    const caller: Caller = { role: 'buyer', account };
-    this.#tokens.set(token, caller);
-    return caller;
+  authenticate(token: string): Promise<Caller | null> {
+    return this.sessions.authenticate(token);
   }
 
   validateRegistration(input: { phone: string; name: string; idNumber: string }):
@@ -365,54 +346,35 @@ export class Launchday {
   }
 
   /**
-   * Registers a buyer. `bulk` is an operator's import: bounded by its own limit and never cut
-   * short by load shedding, which would leave part of a list registered.
+   * Registers a buyer, who is signed in at once: the reply's token is the buyer's own.
    */
-  async register(input: { phone: string; name: string; idNumber: string }, bulk = false):
+  async register(input: { phone: string; name: string; idNumber: string }):
     Promise<Result<{ account: Account; token: string }>> {
     const valid = this.validateRegistration(input);
     if (!valid.ok) return valid;
-    const token = newId('ldt');
-    const tokenHash = sha256(token);
-    const r = await this.#submit('register', { ...valid.value, tokenHash }, bulk);
+    const { token, tokenHash } = this.sessions.newToken();
+    const r = await this.#submit('register', { ...valid.value, tokenHash });
     if (!r.ok) return r;
     // The buyer's next request carries this token: the process that issued it knows it.
-    this.#remember(token, r.value);
+    this.sessions.rememberNew(token, r.value, r.value.createdAtMs);
     return ok({ account: r.value, token });
   }
 
-  async requestCode(phone: string): Promise<Result<{ code: string | null }>> {
-    if (!isValidPhone(phone)) return refuse('invalid_phone');
-    if (!(await this.deps.store.accountByPhone(phone))) return refuse('account_not_found');
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const expiresAtMs = this.deps.clock.nowMs() + this.deps.limits.codeTtlSeconds * 1000;
-    await this.deps.store.transaction((tx) =>
-      tx.putCode({ phone, codeHash: sha256(`${phone}:${code}`), expiresAtMs, attempts: 0 }));
-    await this.deps.sms.send(phone, `launchday: your code is ${code}; it expires in ${
-      Math.round(this.deps.limits.codeTtlSeconds / 60)} minutes.`);
-    return ok({ code: this.deps.showCodes ? code : null });
+  /**
+   * An operator's import of one validated buyer: no session is made (buyers sign in
+   * themselves), and it is bounded by its own limit and never cut short by load shedding,
+   * which would leave part of a list registered.
+   */
+  async importAccount(valid: Omit<RegisterCommand, 'tokenHash'>): Promise<Result<Account>> {
+    return this.#submit('register', { ...valid, tokenHash: null }, true);
   }
 
-  async signIn(phone: string, code: string): Promise<Result<{ account: Account; token: string }>> {
-    if (!isValidPhone(phone)) return refuse('invalid_phone');
-    const account = await this.deps.store.accountByPhone(phone);
-    const nowMs = this.deps.clock.nowMs();
-    const outcome = await this.deps.store.transaction(async (tx): Promise<Result<string>> => {
-      const stored = await tx.getCode(phone);
-      if (!account || !stored || stored.expiresAtMs <= nowMs) return refuse('code_invalid');
-      if (stored.attempts >= this.deps.limits.codeAttemptsMax) return refuse('too_many_attempts');
-      if (stored.codeHash !== sha256(`${phone}:${code}`)) {
-        await tx.putCode({ ...stored, attempts: stored.attempts + 1 });
-        return refuse('code_invalid');
-      }
-      await tx.deleteCode(phone);
-      const token = newId('ldt');
-      await tx.insertToken(sha256(token), account.accountId, nowMs);
-      return ok(token);
-    });
-    if (!outcome.ok) return outcome;
-    this.#remember(outcome.value, account!);
-    return ok({ account: account!, token: outcome.value });
+  requestCode(phone: string): Promise<Result<{ code: string | null }>> {
+    return this.sessions.requestCode(phone);
+  }
+
+  signIn(phone: string, code: string): Promise<Result<{ account: Account; token: string }>> {
+    return this.sessions.signIn(phone, code);
   }
 
   // ---------- orders ----------

@@ -37,6 +37,13 @@ export interface Route {
   readonly bodyLimit?: 'import';
   /** Writes its own reply as a stream (node:http only). */
   readonly stream?: true;
+  /**
+   * Every string this route keeps passes its field's own rule, which refuses NUL and other
+   * control characters with the field's code (web/js/text-fields.js): its body skips the
+   * body-wide NUL refusal (http-io.ts), so that `{"name": "Li\u0000"}` is `invalid_name`,
+   * and an import reports it on its row instead of refusing every row.
+   */
+  readonly ownTextRules?: true;
 }
 
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>

@@ -15,9 +15,11 @@ import { anomalyFromRow, nullableMs, refundFromRow } from './payment-rows.js';
 import { migrations } from './sql-schema.js';
 import type { WindowCounts } from '../domain/sliding-window.js';
 import type {
-  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentAnomaly, PaymentOp,
-  RateHit, Store, StoreTx, UnsettledRefund,
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, Operator, OrderEvent, PaymentAnomaly,
+  PaymentOp, RateHit, Store, StoreTx, UnsettledRefund,
 } from './store.js';
+import type { Session } from '../domain/session.js';
+import { operatorFromRow, sessionFromRow } from './session-row.js';
 
 /** Connections each store holds at most: one per concurrent transaction or read. */
 const POOL_CONNECTIONS_MAX = 10;
@@ -112,10 +114,10 @@ class PostgresTx implements StoreTx {
 
   constructor(private readonly c: pg.PoolClient, private readonly shard: number) {}
 
-  async insertAccount(a: Account, tokenHash: string): Promise<void> {
+  async insertAccount(a: Account, tokenHash: string | null): Promise<void> {
     await this.c.query('INSERT INTO accounts VALUES ($1, $2, $3, $4, $5)',
       [a.accountId, a.phone, a.name, a.idNumber, a.createdAtMs]);
-    await this.insertToken(tokenHash, a.accountId, a.createdAtMs);
+    if (tokenHash !== null) await this.insertToken(tokenHash, a.accountId, a.createdAtMs);
   }
 
   async registered(phones: readonly string[], idNumbers: readonly string[]) {
@@ -136,7 +138,34 @@ class PostgresTx implements StoreTx {
   }
 
   async insertToken(tokenHash: string, accountId: string, atMs: number): Promise<void> {
-    await this.c.query('INSERT INTO tokens VALUES ($1, $2, $3)', [tokenHash, accountId, atMs]);
+    await this.c.query('INSERT INTO tokens (token_hash, account_id, created_at_ms, '
+      + 'last_seen_at_ms) VALUES ($1, $2, $3, $3)', [tokenHash, accountId, atMs]);
+  }
+
+  async touchSessions(tokenHashes: readonly string[], atMs: number): Promise<void> {
+    if (tokenHashes.length === 0) return;
+    await this.c.query('UPDATE tokens SET last_seen_at_ms = $1 WHERE token_hash = ANY($2::text[]) '
+      + 'AND last_seen_at_ms < $1', [atMs, tokenHashes]);
+  }
+
+  async revokeSessions(accountId: string, tokenHashes: readonly string[] | null, atMs: number):
+    Promise<string[]> {
+    const r = await rows<{ token_hash: string }>(this.c, 'UPDATE tokens SET revoked_at_ms = $1 '
+      + 'WHERE account_id = $2 AND revoked_at_ms IS NULL '
+      + 'AND ($3::text[] IS NULL OR token_hash = ANY($3::text[])) RETURNING token_hash',
+    [atMs, accountId, tokenHashes]);
+    return r.map((x) => x.token_hash);
+  }
+
+  async putOperator(o: Operator): Promise<void> {
+    await this.c.query('INSERT INTO operators VALUES ($1, $2, $3, $4) ON CONFLICT (name) '
+      + 'DO UPDATE SET token_hash = EXCLUDED.token_hash',
+    [o.name, o.tokenHash, o.createdAtMs, o.createdBy]);
+  }
+
+  async deleteOperator(name: string): Promise<boolean> {
+    return ((await this.c.query('DELETE FROM operators WHERE name = $1', [name])).rowCount ?? 0)
+      === 1;
   }
 
   async putCode(c: OneTimeCode): Promise<void> {
@@ -485,10 +514,30 @@ export class PostgresStore implements Store {
     return accountFromRow(r);
   }
 
-  async accountByToken(tokenHash: string): Promise<Account | null> {
-    const [r] = await rows(this.pool, 'SELECT a.* FROM tokens t JOIN accounts a '
-      + 'USING (account_id) WHERE t.token_hash = $1', [tokenHash]);
-    return accountFromRow(r);
+  async sessionByToken(tokenHash: string):
+    Promise<{ session: Session; account: Account } | null> {
+    const [r] = await rows(this.pool, 'SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
+      + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
+      + 'WHERE t.token_hash = $1', [tokenHash]);
+    return r ? { session: sessionFromRow({ ...r, created_at_ms: r.t_created }),
+      account: accountFromRow(r)! } : null;
+  }
+
+  async sessionsOf(accountId: string, limit: number): Promise<Session[]> {
+    return (await rows(this.pool, 'SELECT * FROM tokens WHERE account_id = $1 '
+      + 'AND revoked_at_ms IS NULL ORDER BY created_at_ms DESC, token_hash LIMIT $2',
+    [accountId, limit])).map(sessionFromRow);
+  }
+
+  async operatorByToken(tokenHash: string): Promise<Operator | null> {
+    const [r] = await rows(this.pool, 'SELECT * FROM operators WHERE token_hash = $1',
+      [tokenHash]);
+    return operatorFromRow(r);
+  }
+
+  async operators(): Promise<Operator[]> {
+    return (await rows(this.pool, 'SELECT * FROM operators ORDER BY name'))
+      .map((r) => operatorFromRow(r)!);
   }
 
   accountByPhone(phone: string): Promise<Account | null> {

@@ -106,4 +106,18 @@ export const migrations: readonly Migration[] = [
         event_id TEXT NOT NULL, detail TEXT NOT NULL);
     `,
   },
+  {
+    version: 5,
+    name: 'sessions end and can be revoked; named operators',
+    // Sessions from before this migration count as last seen at their sign-in.
+    sql: (d) => `
+      ALTER TABLE tokens ADD COLUMN last_seen_at_ms ${int(d)};
+      ALTER TABLE tokens ADD COLUMN revoked_at_ms ${int(d)};
+      UPDATE tokens SET last_seen_at_ms = created_at_ms;
+      CREATE INDEX tokens_account ON tokens (account_id, created_at_ms);
+      CREATE TABLE operators (
+        name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+        created_at_ms ${int(d)} NOT NULL, created_by TEXT NOT NULL);
+    `,
+  },
 ];

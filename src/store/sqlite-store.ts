@@ -8,15 +8,17 @@ import { Worker } from 'node:worker_threads';
 import type { CounterDelta } from '../domain/launch-stats.js';
 import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
+import type { Session } from '../domain/session.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
 import { GroupSync } from './group-sync.js';
 import { anomalyFromRow, nullableMs, refundFromRow } from './payment-rows.js';
+import { operatorFromRow, sessionFromRow } from './session-row.js';
 import { migrations } from './sql-schema.js';
 import { MemoryRateCounter } from './memory-rate-counter.js';
 import type { WindowCounts } from '../domain/sliding-window.js';
 import type {
-  Account, AuditEntry, IdempotencyRef, OneTimeCode, OrderEvent, PaymentAnomaly, PaymentOp,
-  RateHit, Store, StoreTx, UnsettledRefund,
+  Account, AuditEntry, IdempotencyRef, OneTimeCode, Operator, OrderEvent, PaymentAnomaly,
+  PaymentOp, RateHit, Store, StoreTx, UnsettledRefund,
 } from './store.js';
 
 type Db = Database.Database;
@@ -62,9 +64,11 @@ function accountFromRow(r: Record<string, unknown> | undefined): Account | null 
 class SqliteTx implements StoreTx {
   constructor(private readonly s: Statements) {}
 
-  async insertAccount(a: Account, tokenHash: string): Promise<void> {
+  async insertAccount(a: Account, tokenHash: string | null): Promise<void> {
     this.s.insertAccount.run(a.accountId, a.phone, a.name, a.idNumber, a.createdAtMs);
-    this.s.insertToken.run(tokenHash, a.accountId, a.createdAtMs);
+    if (tokenHash !== null) {
+      this.s.insertToken.run(tokenHash, a.accountId, a.createdAtMs, a.createdAtMs);
+    }
   }
 
   async registered(phones: readonly string[], idNumbers: readonly string[]) {
@@ -75,7 +79,32 @@ class SqliteTx implements StoreTx {
   }
 
   async insertToken(tokenHash: string, accountId: string, atMs: number): Promise<void> {
-    this.s.insertToken.run(tokenHash, accountId, atMs);
+    this.s.insertToken.run(tokenHash, accountId, atMs, atMs);
+  }
+
+  async touchSessions(tokenHashes: readonly string[], atMs: number): Promise<void> {
+    for (const h of tokenHashes) this.s.touchSession.run(atMs, h, atMs);
+  }
+
+  async revokeSessions(accountId: string, tokenHashes: readonly string[] | null, atMs: number):
+    Promise<string[]> {
+    if (tokenHashes === null) {
+      return this.s.revokeAllSessions.pluck().all(atMs, accountId) as string[];
+    }
+    const out: string[] = [];
+    for (const h of tokenHashes) {
+      const r = this.s.revokeSession.pluck().get(atMs, h, accountId) as string | undefined;
+      if (r !== undefined) out.push(r);
+    }
+    return out;
+  }
+
+  async putOperator(o: Operator): Promise<void> {
+    this.s.putOperator.run(o.name, o.tokenHash, o.createdAtMs, o.createdBy);
+  }
+
+  async deleteOperator(name: string): Promise<boolean> {
+    return this.s.deleteOperator.run(name).changes === 1;
   }
 
   async putCode(c: OneTimeCode): Promise<void> {
@@ -216,7 +245,17 @@ class SqliteTx implements StoreTx {
 function prepareWrites(db: Db) {
   return {
     insertAccount: db.prepare('INSERT INTO accounts VALUES (?, ?, ?, ?, ?)'),
-    insertToken: db.prepare('INSERT INTO tokens VALUES (?, ?, ?)'),
+    insertToken: db.prepare('INSERT INTO tokens (token_hash, account_id, created_at_ms, '
+      + 'last_seen_at_ms) VALUES (?, ?, ?, ?)'),
+    touchSession: db.prepare('UPDATE tokens SET last_seen_at_ms = ? WHERE token_hash = ? '
+      + 'AND last_seen_at_ms < ?'),
+    revokeAllSessions: db.prepare('UPDATE tokens SET revoked_at_ms = ? WHERE account_id = ? '
+      + 'AND revoked_at_ms IS NULL RETURNING token_hash'),
+    revokeSession: db.prepare('UPDATE tokens SET revoked_at_ms = ? WHERE token_hash = ? '
+      + 'AND account_id = ? AND revoked_at_ms IS NULL RETURNING token_hash'),
+    putOperator: db.prepare('INSERT INTO operators VALUES (?, ?, ?, ?) ON CONFLICT (name) '
+      + 'DO UPDATE SET token_hash = excluded.token_hash'),
+    deleteOperator: db.prepare('DELETE FROM operators WHERE name = ?'),
     phoneExists: db.prepare('SELECT 1 FROM accounts WHERE phone = ?'),
     idNumberExists: db.prepare('SELECT 1 FROM accounts WHERE id_number = ?'),
     putCode: db.prepare('INSERT OR REPLACE INTO one_time_codes VALUES (?, ?, ?, ?)'),
@@ -450,8 +489,24 @@ export class SqliteStore implements Store {
     return (this.#r.launches.pluck().all() as string[]).map((d) => JSON.parse(d));
   }
 
-  async accountByToken(tokenHash: string) {
-    return accountFromRow(this.#r.accountByToken.get(tokenHash) as Record<string, unknown>);
+  async sessionByToken(tokenHash: string) {
+    const r = this.#r.sessionByToken.get(tokenHash) as Record<string, unknown> | undefined;
+    return r ? { session: sessionFromRow({ ...r, created_at_ms: r.t_created }),
+      account: accountFromRow(r)! } : null;
+  }
+
+  async sessionsOf(accountId: string, limit: number): Promise<Session[]> {
+    return (this.#r.sessionsOf.all(accountId, limit) as Array<Record<string, unknown>>)
+      .map(sessionFromRow);
+  }
+
+  async operatorByToken(tokenHash: string): Promise<Operator | null> {
+    return operatorFromRow(this.#r.operatorByToken.get(tokenHash) as Record<string, unknown>);
+  }
+
+  async operators(): Promise<Operator[]> {
+    return (this.#r.operators.all() as Array<Record<string, unknown>>)
+      .map((r) => operatorFromRow(r)!);
   }
 
   async accountByPhone(phone: string) {
@@ -564,8 +619,13 @@ export class SqliteStore implements Store {
 function prepareReads(db: Db) {
   return {
     launches: db.prepare('SELECT doc FROM launches ORDER BY launch_id'),
-    accountByToken: db.prepare('SELECT a.* FROM tokens t JOIN accounts a USING (account_id) '
+    sessionByToken: db.prepare('SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
+      + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
       + 'WHERE t.token_hash = ?'),
+    sessionsOf: db.prepare('SELECT * FROM tokens WHERE account_id = ? AND revoked_at_ms IS NULL '
+      + 'ORDER BY created_at_ms DESC, token_hash LIMIT ?'),
+    operatorByToken: db.prepare('SELECT * FROM operators WHERE token_hash = ?'),
+    operators: db.prepare('SELECT * FROM operators ORDER BY name'),
     accountByPhone: db.prepare('SELECT * FROM accounts WHERE phone = ?'),
     accountByIdNumber: db.prepare('SELECT * FROM accounts WHERE id_number = ?'),
     accountById: db.prepare('SELECT * FROM accounts WHERE account_id = ?'),

@@ -18,6 +18,10 @@ export interface OpenedStore {
   openPeer?(): Promise<Store>;
 }
 
+/** The account a token hash signs in, through the session port. */
+const accountOf = async (store: Store, tokenHash: string): Promise<Account | null> =>
+  (await store.sessionByToken(tokenHash))?.account ?? null;
+
 const T0 = 1_750_946_400_000; // 26 June 2025 14:00 UTC: YU7 sales open.
 const HOUR_MS = 3_600_000;
 
@@ -99,16 +103,54 @@ export function storeContract(name: string,
       test('an account is found by token, phone, identity number and id', async (store) => {
         await withAccounts(store, 1, 2);
         await store.transaction((tx) => tx.insertToken('token-1b', account(1).accountId, T0));
-        assert.deepEqual(await store.accountByToken('token-1'), account(1));
-        assert.deepEqual(await store.accountByToken('token-1b'), account(1));
-        assert.deepEqual(await store.accountByToken('token-2'), account(2));
+        assert.deepEqual(await accountOf(store, 'token-1'), account(1));
+        assert.deepEqual(await accountOf(store, 'token-1b'), account(1));
+        assert.deepEqual(await accountOf(store, 'token-2'), account(2));
         assert.deepEqual(await store.accountByPhone(account(2).phone), account(2));
         assert.deepEqual(await store.accountByIdNumber(account(1).idNumber), account(1));
         assert.deepEqual(await store.accountById(account(2).accountId), account(2));
-        assert.equal(await store.accountByToken('token-3'), null);
+        assert.equal(await accountOf(store, 'token-3'), null);
         assert.equal(await store.accountByPhone('13900000099'), null);
         assert.equal(await store.accountByIdNumber('110105194912310099'), null);
         assert.equal(await store.accountById('acc_none'), null);
+      });
+
+      test('sessions: last use moves forward only, revocation ends them', async (store) => {
+        await withAccounts(store, 1, 2);
+        await store.transaction(async (tx) => {
+          await tx.insertToken('token-1b', account(1).accountId, T0);
+          await tx.insertAccount({ ...account(3) }, null);
+        });
+        const first = (await store.sessionByToken('token-1'))!.session;
+        assert.deepEqual(first, { tokenHash: 'token-1', accountId: account(1).accountId,
+          createdAtMs: account(1).createdAtMs, lastSeenAtMs: account(1).createdAtMs,
+          revokedAtMs: null });
+        await store.transaction((tx) => tx.touchSessions(['token-1', 'token-1b'], T0 + 5));
+        await store.transaction((tx) => tx.touchSessions(['token-1'], T0 + 1));
+        assert.equal((await store.sessionByToken('token-1'))!.session.lastSeenAtMs, T0 + 5);
+        assert.deepEqual((await store.sessionsOf(account(1).accountId, 10))
+          .map((x) => x.tokenHash), ['token-1b', 'token-1']);
+        assert.deepEqual(await store.sessionsOf(account(3).accountId, 10), [],
+          'an imported account has no session');
+        assert.deepEqual(await store.transaction((tx) =>
+          tx.revokeSessions(account(1).accountId, ['token-1b', 'token-2'], T0 + 9)), ['token-1b']);
+        assert.equal((await store.sessionByToken('token-1b'))!.session.revokedAtMs, T0 + 9);
+        assert.deepEqual(await store.transaction((tx) =>
+          tx.revokeSessions(account(1).accountId, null, T0 + 10)), ['token-1']);
+        assert.deepEqual(await store.sessionsOf(account(1).accountId, 10), []);
+        assert.equal((await store.sessionByToken('token-2'))!.session.revokedAtMs, null);
+      });
+
+      test('operators: created, rotated, removed; found by token hash', async (store) => {
+        const op = { name: 'ops', tokenHash: 'h1', createdAtMs: T0, createdBy: 'operator:admin' };
+        await store.transaction((tx) => tx.putOperator(op));
+        assert.deepEqual(await store.operatorByToken('h1'), op);
+        await store.transaction((tx) => tx.putOperator({ ...op, tokenHash: 'h2' }));
+        assert.equal(await store.operatorByToken('h1'), null);
+        assert.deepEqual(await store.operators(), [{ ...op, tokenHash: 'h2' }]);
+        assert.equal(await store.transaction((tx) => tx.deleteOperator('ops')), true);
+        assert.equal(await store.transaction((tx) => tx.deleteOperator('ops')), false);
+        assert.deepEqual(await store.operators(), []);
       });
 
       test('a second phone, identity number or account id is refused', async (store) => {
@@ -119,7 +161,7 @@ export function storeContract(name: string,
           await assert.rejects(store.transaction((tx) => tx.insertAccount(dup, 'token-x')));
         }
         await assert.rejects(store.transaction((tx) => tx.insertToken('token-1', 'acc_0002', T0)));
-        assert.equal(await store.accountByToken('token-x'), null);
+        assert.equal(await accountOf(store, 'token-x'), null);
         assert.equal(await store.accountById(a.accountId), null);
       });
 
@@ -510,7 +552,7 @@ export function storeContract(name: string,
       };
       const assertEmpty = async (store: Store): Promise<void> => {
         assert.equal(await store.accountById(account(1).accountId), null);
-        assert.equal(await store.accountByToken('token-1'), null);
+        assert.equal(await accountOf(store, 'token-1'), null);
         assert.equal(await store.order(order(1).orderId), null);
         assert.deepEqual(await store.orderEvents(order(1).orderId), []);
         assert.deepEqual(await store.counters('yu7-2025'), new Map());
@@ -685,7 +727,8 @@ export function storeContract(name: string,
           assert.equal(await store.accountByPhone(key), null, JSON.stringify(key));
           assert.equal(await store.accountByIdNumber(key), null);
           assert.equal(await store.accountById(key), null);
-          assert.equal(await store.accountByToken(key), null);
+          assert.equal(await store.sessionByToken(key), null);
+          assert.equal(await store.operatorByToken(key), null);
           assert.equal(await store.order(key), null);
           assert.deepEqual(await store.ordersOfAccount(key, 10), []);
           assert.deepEqual(await store.ordersOfLaunch(key, '', 10), []);

@@ -8,6 +8,7 @@ import type { CounterDelta } from '../domain/launch-stats.js';
 import type { Launch } from '../domain/launch.js';
 import type { ChangeWindow, Order } from '../domain/order.js';
 import type { WindowCounts } from '../domain/sliding-window.js';
+import type { Session } from '../domain/session.js';
 
 export interface Account {
   readonly accountId: string;
@@ -37,6 +38,15 @@ export interface OneTimeCode {
   readonly codeHash: string;
   readonly expiresAtMs: number;
   readonly attempts: number;
+}
+
+/** A named operator; the token is shown once, at creation or rotation, and only hashed here. */
+export interface Operator {
+  readonly name: string;
+  readonly tokenHash: string;
+  readonly createdAtMs: number;
+  /** The operator who created it, or `bootstrap` for `admin`. */
+  readonly createdBy: string;
 }
 
 /** A payment instruction written in the same transaction as the order change that needs it. */
@@ -82,11 +92,25 @@ export interface IdempotencyRef {
 
 /** Reads and writes inside one transaction. Nothing is visible to others before commit. */
 export interface StoreTx {
-  insertAccount(account: Account, tokenHash: string): Promise<void>;
+  /** The account, with a first session when `tokenHash` is given (an import gives none). */
+  insertAccount(account: Account, tokenHash: string | null): Promise<void>;
   /** Which of these phones and identity numbers are registered already. */
   registered(phones: readonly string[], idNumbers: readonly string[]):
     Promise<{ phones: Set<string>; idNumbers: Set<string> }>;
+  /** A new session, last seen at `atMs`. */
   insertToken(tokenHash: string, accountId: string, atMs: number): Promise<void>;
+  /** Moves the sessions' last use forward to `atMs` (never back); revoked ones stay revoked. */
+  touchSessions(tokenHashes: readonly string[], atMs: number): Promise<void>;
+  /**
+   * Revokes the account's sessions still unrevoked: those named (token hashes), or all when
+   * `tokenHashes` is null. Returns the hashes revoked.
+   */
+  revokeSessions(accountId: string, tokenHashes: readonly string[] | null, atMs: number):
+    Promise<string[]>;
+  /** Creates the operator, or replaces its token (rotation) when the name exists. */
+  putOperator(operator: Operator): Promise<void>;
+  /** False when there was no such operator. */
+  deleteOperator(name: string): Promise<boolean>;
   putCode(code: OneTimeCode): Promise<void>;
   getCode(phone: string): Promise<OneTimeCode | null>;
   deleteCode(phone: string): Promise<void>;
@@ -152,7 +176,12 @@ export interface Store {
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 
   launches(): Promise<Launch[]>;
-  accountByToken(tokenHash: string): Promise<Account | null>;
+  /** The session of a token hash and its account, revoked or expired ones too. */
+  sessionByToken(tokenHash: string): Promise<{ session: Session; account: Account } | null>;
+  /** The account's sessions not revoked, newest first. */
+  sessionsOf(accountId: string, limit: number): Promise<Session[]>;
+  operatorByToken(tokenHash: string): Promise<Operator | null>;
+  operators(): Promise<Operator[]>;
   accountByPhone(phone: string): Promise<Account | null>;
   accountByIdNumber(idNumber: string): Promise<Account | null>;
   accountById(accountId: string): Promise<Account | null>;

@@ -210,6 +210,9 @@ test('the console refunds a firm order found by identity number; closes the wind
   await card.getByRole('button', { name: 'Refund deposit' }).click();
   const dialog = admin.locator('dialog[open]');
   assert.match((await dialog.textContent()) ?? '', /Refund the ¥5,000 deposit/);
+  // The operator's reason is required before the refund can be confirmed.
+  assert.equal(await dialog.locator('button[data-role="confirm"]').isDisabled(), true);
+  await dialog.locator('#admin-reason').fill('buyer asked by phone');
   await dialog.locator('button[data-role="confirm"]').click();
   await admin.locator('main .notice-ok').waitFor();
   const refunded = (

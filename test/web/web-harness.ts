@@ -37,6 +37,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       LAUNCHDAY_HOST: '127.0.0.1',
       LAUNCHDAY_DATA_DIR: dataDir,
       LAUNCHDAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      // The sign-in test reads the code off the page: the explicit development setting.
+      LAUNCHDAY_DEV_SHOW_CODES: 'on',
+      // The stories move the clock past the cooling-off and keep the buyer signed in.
+      LAUNCHDAY_SESSION_ABSOLUTE_SECONDS: String(365 * 86_400),
+      LAUNCHDAY_SESSION_IDLE_SECONDS: String(365 * 86_400),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

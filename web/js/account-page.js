@@ -1,7 +1,7 @@
 // Registration (phone, name, identity number) and sign-in by SMS code. Each field says what is
 // wrong with it as soon as it can be known, so a bad identity number is fixed weeks before the
 // sale rather than in its first minute.
-import { get, post, setToken, token } from './api.js';
+import { get, post, request, setToken, token } from './api.js';
 import { t } from './i18n.js';
 import { h } from './format.js';
 import { errorBox, initPage, notice, param } from './ui.js';
@@ -272,12 +272,28 @@ function render() {
           {
             type: 'button',
             class: 'secondary',
-            onclick: () => {
+            // The server ends the session too, so the token is worthless wherever it was copied.
+            onclick: async () => {
+              await request('DELETE', '/sessions/current');
               setToken(null);
               location.reload();
             },
           },
           t('sign_out'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            id: 'sign-out-everywhere',
+            onclick: async () => {
+              await request('DELETE', '/sessions');
+              setToken(null);
+              location.reload();
+            },
+          },
+          t('sign_out_everywhere'),
         ),
       ),
     );

@@ -14,6 +14,7 @@ export const state = {
   found: null, // orders from the last search
   audit: null,
   payments: null, // {unsettled, anomalies} from admin-payments.js
+  sms: null, // the sandbox's text messages: {provider, messages}
   status: null, // {text} or {failure: api result}, shown above the section
 };
 

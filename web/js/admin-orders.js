@@ -56,11 +56,14 @@ function adminOrder(o) {
   const act = async (kind) => {
     const locked = o.status === 'locked';
     const accept = h('input', { type: 'checkbox', id: 'admin-accept' });
+    // The server requires the operator's reason and keeps it in the audit log.
+    const reason = h('input', { type: 'text', id: 'admin-reason', maxlength: '500' });
+    const reasonField = [h('label', { for: 'admin-reason' }, t('o_reason')), reason];
     const r = await confirmDialog({
       title: kind === 'refund' ? t('o_refund') : t('o_cancel'),
       body:
         kind === 'refund'
-          ? [h('p', {}, t('o_refund_confirm', { id: o.order_id, deposit }))]
+          ? [h('p', {}, t('o_refund_confirm', { id: o.order_id, deposit })), ...reasonField]
           : [
               h(
                 'p',
@@ -70,16 +73,17 @@ function adminOrder(o) {
               locked
                 ? h('label', { class: 'choice' }, accept, h('span', {}, t('o_accept_forfeit')))
                 : null,
+              ...reasonField,
             ],
       confirmLabel: kind === 'refund' ? t('o_refund') : t('o_cancel'),
       danger: true,
-      ready: () => kind === 'refund' || !locked || accept.checked,
+      ready: () =>
+        reason.value.trim() !== '' && (kind === 'refund' || !locked || accept.checked),
       action: () =>
-        api(
-          'POST',
-          `/admin/orders/${o.order_id}/${kind}`,
-          kind === 'cancel' && locked ? { accept_forfeit: true } : {},
-        ),
+        api('POST', `/admin/orders/${o.order_id}/${kind}`, {
+          ...(kind === 'cancel' && locked ? { accept_forfeit: true } : {}),
+          reason: reason.value.trim(),
+        }),
     });
     if (r) {
       say(r, 'o_done');

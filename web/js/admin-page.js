@@ -10,10 +10,11 @@ import { windowsSection } from './admin-windows.js';
 import { ordersSection } from './admin-orders.js';
 import { auditSection } from './admin-audit.js';
 import { paymentsSection } from './admin-payments.js';
+import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
-const TABS = ['launches', 'windows', 'orders', 'audit', 'payments'];
+const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms'];
 
 function tokenForm() {
   const input = h('input', {
@@ -84,6 +85,7 @@ function render() {
                 state.tab = name;
                 state.status = null;
                 await loadTab();
+                if (name === 'sms') await loadSandboxSms();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -99,6 +101,7 @@ function render() {
       orders: ordersSection,
       audit: auditSection,
       payments: paymentsSection,
+      sms: sandboxSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

@@ -19,6 +19,17 @@ export const ADMIN_STRINGS = {
     zh: '时间格式应为 年-月-日 时:分（北京时间）。',
     en: 'Enter the time as year-month-day hour:minute (Beijing time).',
   },
+  tab_sms: { zh: '测试短信', en: 'Sandbox SMS' },
+  s_provider: {
+    zh: '短信通道：{provider}。测试通道不发短信，验证码只在此处给运营人员查看。',
+    en:
+      'SMS provider: {provider}. The sandbox texts nothing; ' +
+      'its codes are shown to operators here only.',
+  },
+  s_none: { zh: '暂无短信。', en: 'No messages yet.' },
+  s_phone: { zh: '手机号', en: 'Phone' },
+  s_text: { zh: '内容', en: 'Text' },
+  o_reason: { zh: '原因（必填，记入审计日志）', en: 'Reason (required, kept in the audit log)' },
   l_deposit: { zh: '定金（元）', en: 'Deposit (yuan)' },
   l_limit: { zh: '每人订单上限', en: 'Orders per account (limit)' },
   l_cooling: { zh: '冷静期（小时）', en: 'Cooling-off (hours)' },

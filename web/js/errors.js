@@ -169,6 +169,22 @@ export const ERRORS = {
     zh: ['该手机号尚未注册。', '请先注册账户。'],
     en: ['No account uses that phone number.', 'Create an account first.'],
   },
+  session_not_found: {
+    zh: ['该登录会话不存在或已退出。', '刷新会话列表后再试。'],
+    en: ['That session does not exist or is already signed out.', 'Reload the list of sessions.'],
+  },
+  operator_exists: {
+    zh: ['已有同名操作员。', '换一个名字，或为该操作员更换令牌。'],
+    en: ['An operator of that name exists.', 'Pick another name, or rotate its token.'],
+  },
+  operator_not_found: {
+    zh: ['没有该名称的操作员。', '核对名称后再试。'],
+    en: ['There is no operator of that name.', 'Check the name and try again.'],
+  },
+  reason_required: {
+    zh: ['操作员需填写原因。', '请填写原因（1-500 字）后再提交。'],
+    en: ['An operator must give a reason.', 'Write a reason (1-500 characters) and send again.'],
+  },
   code_invalid: {
     zh: ['验证码不正确。', '请核对短信中的 6 位验证码，或重新获取。'],
     en: ['That code is not right.', 'Check the code in the SMS, or ask for a new one.'],

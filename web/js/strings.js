@@ -248,6 +248,7 @@ export const STRINGS = {
   resend_code: { zh: '重新发送', en: 'Send again' },
   sign_in: { zh: '登录', en: 'Sign in' },
   sign_out: { zh: '退出登录', en: 'Sign out' },
+  sign_out_everywhere: { zh: '退出所有设备', en: 'Sign out everywhere' },
   register: { zh: '注册', en: 'Register' },
   code_sent: {
     zh: '验证码已发送至 {phone}，{min} 分钟内有效。',

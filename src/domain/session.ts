@@ -1,0 +1,47 @@
+// When a buyer's sign-in session ends (ours): an absolute lifetime from the sign-in, a sliding
+// idle timeout from the last use, or a revocation by its owner or an operator. Pure: the caller
+// passes the time.
+
+/** A buyer's session as the store keeps it; the token itself is never stored, only its hash. */
+export interface Session {
+  /** sha256 of the bearer token, hex. */
+  readonly tokenHash: string;
+  readonly accountId: string;
+  readonly createdAtMs: number;
+  /** The last use written (at most once per `sessionTouchSeconds`); the sign-in at first. */
+  readonly lastSeenAtMs: number;
+  /** When its owner signed it out or an operator revoked it; null while it may be used. */
+  readonly revokedAtMs: number | null;
+}
+
+export interface SessionLimits {
+  readonly sessionAbsoluteSeconds: number;
+  readonly sessionIdleSeconds: number;
+}
+
+export type SessionState = 'active' | 'expired' | 'idle' | 'revoked';
+
+/** The moment the session ends unless it is used again (ms since the epoch). */
+export function sessionEndsAtMs(s: Session, limits: SessionLimits): number {
+  return Math.min(s.createdAtMs + limits.sessionAbsoluteSeconds * 1000,
+    s.lastSeenAtMs + limits.sessionIdleSeconds * 1000);
+}
+
+/**
+ * Whether a session may be used at `nowMs`: `expired` past its absolute lifetime, `idle` past
+ * its idle timeout, `revoked` once signed out.
+ */
+export function sessionState(s: Session, nowMs: number, limits: SessionLimits): SessionState {
+  if (s.revokedAtMs !== null) return 'revoked';
+  if (nowMs >= s.createdAtMs + limits.sessionAbsoluteSeconds * 1000) return 'expired';
+  if (nowMs >= s.lastSeenAtMs + limits.sessionIdleSeconds * 1000) return 'idle';
+  return 'active';
+}
+
+/**
+ * The public name of a session: the first 16 hex digits of its token's hash. It names the
+ * session in lists and revocations and cannot be turned back into the token.
+ */
+export function sessionId(tokenHash: string): string {
+  return tokenHash.slice(0, 16);
+}
