@@ -80,10 +80,10 @@ const EDGES: Array<[string, string | Buffer, number, string]> = [
   ['Content-Type application/jsonx', json('POST', '/api/v1/accounts', badPhone,
     'application/jsonx'), 415, 'unsupported_media_type'],
   ['no body and no Content-Type', json('POST', '/api/v1/accounts', ''), 422, 'invalid_request'],
-  // PostgreSQL cannot store a NUL: refused before any store sees it.
-  ['a NUL in a body string', json('POST', '/api/v1/accounts',
+  // PostgreSQL cannot store a NUL: refused by the field's own rule before any store sees it.
+  ['a NUL in a name', json('POST', '/api/v1/accounts',
     '{"phone":"13800000000","name":"a\\u0000b","id_number":"11010519491231002X"}',
-    'application/json'), 422, 'invalid_request'],
+    'application/json'), 422, 'invalid_name'],
   // Framing faults: node:http's clientError path, with the JSON body.
   ['two different Content-Lengths', head('POST', '/api/v1/accounts',
     ['content-type: application/json', 'content-length: 2', 'content-length: 3'], '{}x'), 400,

@@ -120,7 +120,8 @@ export const buyerRoutes: Route[] = [
     const s = await ctx.app.stats(ctx.params.launch_id!);
     return s.ok ? reply(200, s.value) : s;
   } },
-  { method: 'POST', path: '/orders', access: 'buyer', handler: async (ctx) => {
+  { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
+    handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const key = ctx.headers['idempotency-key'];
@@ -161,7 +162,8 @@ export const buyerRoutes: Route[] = [
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
   { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', handler: cancelHandler },
-  { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', handler: async (ctx) => {
+  { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', ownTextRules: true,
+    handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const b = await ctx.body();
