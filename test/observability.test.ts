@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import inject from 'light-my-request';
-import { loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { Overloaded } from '../src/app/group-committer.js';
 import { createLogger, silentLogger, type Logger } from '../src/app/logger.js';
@@ -86,6 +86,29 @@ function overload(ld: LaunchdayInstance): void {
   committer.submit = ((handler: never, payload: never, essential = false) => (essential
     ? submit(handler, payload, essential) : Promise.reject(new Overloaded()))) as never;
 }
+
+describe('the settings', () => {
+  it('takes a log level and a metrics token, and refuses bad ones naming the setting', () => {
+    // [environment, the level and token read, or the setting named in the refusal]
+    const table: Array<[Record<string, string>, [string, string | null] | string]> = [
+      [{}, ['info', null]],
+      [{ LAUNCHDAY_LOG_LEVEL: 'debug' }, ['debug', null]],
+      [{ LAUNCHDAY_LOG_LEVEL: 'silent', LAUNCHDAY_METRICS_TOKEN: METRICS_TOKEN },
+        ['silent', METRICS_TOKEN]],
+      [{ LAUNCHDAY_LOG_LEVEL: 'verbose' }, 'LAUNCHDAY_LOG_LEVEL'],
+      [{ LAUNCHDAY_METRICS_TOKEN: 'short' }, 'LAUNCHDAY_METRICS_TOKEN'],
+    ];
+    for (const [env, expected] of table) {
+      if (typeof expected === 'string') {
+        assert.throws(() => loadConfig(env), (e: unknown) => e instanceof ConfigError
+          && e.message.startsWith(expected), JSON.stringify(env));
+      } else {
+        const c = loadConfig(env);
+        assert.deepEqual([c.logLevel, c.metricsToken], expected, JSON.stringify(env));
+      }
+    }
+  });
+});
 
 describe('logs', () => {
   it('logs a failed request once, as JSON at error, with its request id and no phone', async () => {

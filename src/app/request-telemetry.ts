@@ -8,8 +8,8 @@ const REFUSAL_LINES_PER_SECOND = 10;
 
 export class RequestTelemetry {
   /**
-   * Read once: a line for every request, at debug, would cost the intake about half its rate
-   * at info; off (the default), checking a boolean costs nothing.
+   * Read once. A line for every request made each order cost about 40% more of the event loop
+   * (docs/benchmarks.md), so it is written at debug only; off, the check is one boolean.
    */
   readonly #debug: boolean;
   readonly #refusalLines = new LogSampler(REFUSAL_LINES_PER_SECOND);
