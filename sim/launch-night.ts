@@ -512,6 +512,9 @@ export class LaunchNight {
       if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
         return { ...read, sentAtMs: firstSentMs };
       }
+      // No server at all (it is restarting): a phone waits a moment rather than spending every
+      // retry within the millisecond a refused connection takes.
+      if (read.kind !== 'reply') await sleep(LIMITS.impatientPauseMs);
     }
     this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
     this.auditor.markUncertain(order);

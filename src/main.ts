@@ -57,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
     const mod = await import(new URL('../sim/simulate.js', import.meta.url).href);
     return mod.runSimulate(rest);
   }
+  if (command === 'faults') {
+    const mod = await import(new URL('../sim/faults.js', import.meta.url).href);
+    return mod.runFaults(rest);
+  }
   if (command !== undefined && command !== 'serve') {
     console.error(`launchday: unknown command "${command}"; use "serve" or "simulate"`);
     return 2;

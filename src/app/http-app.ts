@@ -91,6 +91,8 @@ export interface HttpApp {
    * its body and answer; null when node:http must (a page, a stream, no API path at all).
    */
   laneRoute(method: string, url: string): LaneRoute | null;
+  /** Every API route, for the tests that must cover them all (access matrix, fuzz). */
+  readonly routes: readonly Route[];
 }
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
@@ -176,6 +178,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     ({ status, body: jsonText(body), headers: { 'x-server-time': isoNow(atMs), ...headers } });
 
   return {
+    routes,
     listener: (req, res) => {
       handle(req, res).catch((err: unknown) => {
         const detail = (err as Error)?.stack ?? String(err);
