@@ -50,8 +50,8 @@ function assertConsistent(s: { orders: any[]; stats: any }): void {
     recount[o.deposit.state]! += o.deposit.amount_fen;
     counts[o.status]! += 1;
   }
-  assert.deepEqual(d, recount, 'deposits equal a recount of the orders');
   assert.equal(d.received, d.held + d.refunded + d.forfeited + d.applied, 'ledger balances');
+  assert.deepEqual(d, recount, 'deposits equal a recount of the orders');
   assert.deepEqual(s.stats.orders, { ...counts, total: s.orders.length }, 'order counters');
 }
 
