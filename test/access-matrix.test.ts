@@ -5,12 +5,12 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { syntheticIdentity } from '../src/domain/identity.js';
 import { httpApp } from '../src/app/http-app.js';
 import { StaticFiles } from '../src/app/static-files.js';
 import type { Route } from '../src/app/route.js';
 import { ADMIN, harness, YU7_MAX, type Harness, type Reply } from './harness.js';
 import { QuietPayments } from './quiet-payments.js';
+import { sampleBody } from './route-samples.js';
 import { storeDigest } from './store-digest.js';
 
 const TABLE = 'docs/access.md';
@@ -43,29 +43,6 @@ export function accessTable(text = readFileSync(TABLE, 'utf8')): Row[] {
       [c, parsed[i]!])) as Record<CallerName, Cell> });
   }
   return rows;
-}
-
-/** Valid bodies, so that a `yes` means the route did its work, not that it refused the body. */
-function sampleBody(method: string, path: string, n: number): unknown {
-  const id = syntheticIdentity(700_000 + n);
-  const bodies: Record<string, unknown> = {
-    'POST /accounts': { phone: id.phone, name: `Matrix ${n}`, id_number: id.idNumber },
-    'POST /sessions/code': { phone: syntheticIdentity(1).phone },
-    'POST /sessions': { phone: syntheticIdentity(1).phone, code: '000000' },
-    'POST /orders': YU7_MAX,
-    'POST /orders/:order_id/lock': { confirm: true },
-    'POST /orders/:order_id/cancel': { accept_forfeit: true },
-    'POST /orders/:order_id/change': { city: 'shanghai' },
-    'POST /admin/clock': { advance_seconds: 0 },
-    'POST /admin/accounts/import': { accounts: [{ phone: id.phone, name: `Matrix ${n}`,
-      id_number: id.idNumber }] },
-    'PATCH /admin/launches/:launch_id': { per_account_limit: 2 },
-    'POST /admin/change-windows': { from_launch_id: 'yu7-2025', opens_at: '2025-06-27T00:00:00Z',
-      closes_at: '2025-06-28T00:00:00Z', allows: ['colour'] },
-    'POST /admin/orders/:order_id/cancel': { accept_forfeit: true },
-    'POST /payments/notifications': { type: 'refund.succeeded', reference: 'x' },
-  };
-  return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }
 
 describe('access matrix (docs/access.md)', () => {

@@ -19,7 +19,8 @@ import { StaticFiles } from '../src/app/static-files.js';
 import { syntheticIdentity } from '../src/domain/identity.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { QuietPayments } from './quiet-payments.js';
-import { storeDigest } from './store-digest.js';
+import { sampleBody } from './route-samples.js';
+import { StoreWatch, type StoreDigest } from './store-digest.js';
 
 export const FUZZ_ADMIN = 'fuzz-operator-token-0123456789';
 const REPLY_TIMEOUT_MS = 10_000;
@@ -151,13 +152,22 @@ function requestArb(routes: readonly Route[], fx: Fixtures): fc.Arbitrary<FuzzRe
   }));
   const stray = fc.record({ route: fc.constant(null), method: fc.constantFrom(...METHODS),
     path: strayPaths });
-  // Well-formed requests by the caller the route is for, so that the bodies reach the handler.
+  // Well-formed requests by the caller the route is for, so that the bodies reach the handler:
+  // the route's valid body, the same with one field made hostile, or any body.
   const focused = fc.constantFrom(...routes).chain((route) => fc.record({
     route: fc.constant(route), method: fc.constant(route.method),
+    body: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 10_000_000 }).chain((n) => {
+      const valid = sampleBody(route.method, route.path, n);
+      const fields = valid !== null && typeof valid === 'object' ? Object.keys(valid) : [];
+      return fields.length === 0 ? fc.constant(JSON.stringify(valid ?? {}))
+        : fc.oneof(fc.constant(JSON.stringify(valid)), fc.tuple(fc.constantFrom(...fields),
+          hostileValue).map(([f, v]) => JSON.stringify({ ...valid as object, [f]: v })));
+    })),
     path: fc.constantFrom('', '', '', '?limit=1.5', '?limit=-5', '?after=%ff', '?limit=abc',
       '?phone=13800138000', '?trim=max', '?trim=%', '?order_id=x').map((q) =>
       `/api/v1${route.path.replace(':order_id', fx.orderId).replace(':window_id', fx.windowId)
         .replace(':launch_id', 'yu7-2025')}${q}`),
+    key: fc.integer({ min: 0, max: 2 ** 30 }).map((k) => `fuzz-${k}`),
     caller: fc.constant(route.access === 'admin' ? 'operator' as const
       : route.access === 'public' ? 'anonymous' as const : 'buyer' as const),
   }));
@@ -177,13 +187,15 @@ function requestArb(routes: readonly Route[], fx: Fixtures): fc.Arbitrary<FuzzRe
   return fc.record({ anyCaller: callers, target: fc.oneof({ weight: 3, arbitrary: aimed },
     { weight: 3, arbitrary: focused }, { weight: 1, arbitrary: stray }), headers,
   body: bodyArb(FIELDS) })
-    .map(({ anyCaller, target, headers: h, body }) => {
+    .map(({ anyCaller, target, headers: h, body: anyBody }) => {
       const caller = 'caller' in target ? target.caller : anyCaller;
+      const body = 'body' in target && target.body !== null ? target.body : anyBody;
       if ('caller' in target && !['', 'application/json; charset=utf-8'].includes(
         h.contentType)) h = { ...h, contentType: 'application/json' };
       const out: Record<string, string> = { ...h.extra };
       if (h.contentType !== '') out['content-type'] = h.contentType;
       if (h.idempotencyKey !== null) out['idempotency-key'] = h.idempotencyKey;
+      else if ('key' in target) out['idempotency-key'] = target.key;
       if (caller === 'buyer') out.authorization = `Bearer ${fx.buyerToken}`;
       else if (caller === 'operator') out.authorization = `Bearer ${FUZZ_ADMIN}`;
       else if (h.authorization !== null) out.authorization = h.authorization;
@@ -267,15 +279,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     const rssBefore = process.memoryUsage().rss;
     const samples = fc.sample(requestArb(routes, fx), { seed: options.seed,
       numRuns: options.runs });
+    const watch = new StoreWatch(dir);
     for (const [i, r] of samples.entries()) {
-      const before = storeDigest(dir);
+      const before = watch.digest();
       const reply = await rawRequest(port, requestText(r));
-      check(r, reply, before, storeDigest(dir), findings, byStatus);
+      check(r, reply, before, watch.digest(), findings, byStatus);
       if (options.log && (i + 1) % 500 === 0) {
         options.log(`fuzz: ${i + 1} cases, ${findings.length} findings`);
       }
     }
-    findings.push(...await probes(port, dir));
+    findings.push(...await probes(port, watch));
+    watch.close();
     const rssGrowthBytes = process.memoryUsage().rss - rssBefore;
     if (rssGrowthBytes > MEMORY_GROWTH_MAX_BYTES) {
       findings.push({ kind: 'memory', request: `${options.runs} cases`,
@@ -317,8 +331,8 @@ const REFUSAL_MAY_WRITE: ReadonlyArray<{ aim: string; table: string }> = [
   { aim: 'POST /sessions', table: 'one_time_codes' },
 ];
 
-function check(r: FuzzRequest, reply: RawReply | null, before: ReturnType<typeof storeDigest>,
-  after: ReturnType<typeof storeDigest>, findings: Finding[], byStatus: Record<string, number>):
+function check(r: FuzzRequest, reply: RawReply | null, before: StoreDigest,
+  after: StoreDigest, findings: Finding[], byStatus: Record<string, number>):
   void {
   const request = describe(r);
   const at = { method: r.method, path: r.path, body: r.body };
@@ -347,7 +361,7 @@ function check(r: FuzzRequest, reply: RawReply | null, before: ReturnType<typeof
 }
 
 /** Pipelined requests in one write; a client that sends a byte at a time; a half-sent head. */
-async function probes(port: number, dir: string): Promise<Finding[]> {
+async function probes(port: number, watch: StoreWatch): Promise<Finding[]> {
   const findings: Finding[] = [];
   const get = 'GET /api/v1/time HTTP/1.1\r\nhost: x\r\n\r\n';
   const bad = 'GET /%ff HTTP/1.1\r\nhost: x\r\n\r\n';
@@ -364,7 +378,7 @@ async function probes(port: number, dir: string): Promise<Finding[]> {
     findings.push({ kind: 'status_500', request: 'pipelined GET /time, GET /%ff, GET /time',
       detail: mixed.slice(0, 300) });
   }
-  const before = storeDigest(dir);
+  const before = watch.digest();
   const slow = 'POST /api/v1/orders HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n' +
     'content-length: 2\r\nconnection: close\r\n\r\n{}';
   const bytes = await exchange(port, [...slow].map((c) => c), 2);
@@ -375,7 +389,7 @@ async function probes(port: number, dir: string): Promise<Finding[]> {
   // A head cut off mid-way and the connection closed: nothing written, the server still serves.
   await exchange(port, ['POST /api/v1/accounts HTTP/1.1\r\ncontent-length: 100\r\n\r\n{"pho'], 0,
     true);
-  if (storeDigest(dir).hash !== before.hash) {
+  if (watch.digest().hash !== before.hash) {
     findings.push({ kind: 'state_changed', request: 'slow and cut-off requests', detail: '' });
   }
   const after = await rawRequest(port, get.replace('\r\n\r\n', '\r\nconnection: close\r\n\r\n'));

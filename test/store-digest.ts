@@ -35,3 +35,38 @@ export function storeDigest(dataDir: string): StoreDigest {
     db.close();
   }
 }
+
+/**
+ * Watches the store for commits cheaply: `PRAGMA data_version` on a connection of its own
+ * changes exactly when another connection has committed, so the full digest is computed only
+ * after something was written.
+ */
+export class StoreWatch {
+  private readonly db: Database.Database;
+  private version: number;
+  private cached: StoreDigest;
+
+  constructor(private readonly dataDir: string) {
+    this.db = new Database(join(dataDir, 'launchday.sqlite'), { readonly: true });
+    this.version = this.dataVersion();
+    this.cached = storeDigest(dataDir);
+  }
+
+  private dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** The digest now; recomputed only if a commit happened since the last call. */
+  digest(): StoreDigest {
+    const v = this.dataVersion();
+    if (v !== this.version) {
+      this.version = v;
+      this.cached = storeDigest(this.dataDir);
+    }
+    return this.cached;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
