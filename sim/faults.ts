@@ -27,6 +27,12 @@ import { buildWorkload } from './workload.js';
 
 export type FaultStore = 'sqlite' | 'postgres';
 
+/**
+ * Retries of one step in a night under faults: with a kill every few seconds a server is down
+ * for a good part of the time, and a phone keeps trying (at 0.25 to 1 s a retry, minutes).
+ */
+const NIGHT_RETRIES_MAX = 400;
+
 export interface FaultsOptions {
   readonly seed: number;
   readonly scale: number;
@@ -217,7 +223,8 @@ async function faultyNight(store: FaultStore, env: Record<string, string>,
     const night = new LaunchNight(client, auditor, metrics, workload, catalogs, {
       speed: options.speed, adminToken: env.LAUNCHDAY_ADMIN_TOKEN!,
       connections: options.connections, playBudgetMs: (3600 / options.speed + 600) * 1000,
-      log, switchAllows: ['model', 'trim', 'colour', 'wheels', 'extras'] });
+      log, switchAllows: ['model', 'trim', 'colour', 'wheels', 'extras'],
+      retriesMax: NIGHT_RETRIES_MAX });
     log(`faults: ${store}, ${processes} API process(es), seed ${options.seed}, ` +
       `${fmt(workload.ordersPlanned)} orders planned, speed ${options.speed}`);
     await night.prepare();

@@ -37,6 +37,11 @@ export interface NightOptions {
   readonly playBudgetMs: number;
   readonly log: (line: string) => void;
   readonly switchAllows: readonly string[];
+  /**
+   * Retries of one step (default LIMITS.retriesMax). A fault campaign gives more: a phone keeps
+   * retrying while the server is down, and a server killed every few seconds is down often.
+   */
+  readonly retriesMax?: number;
 }
 
 /** What an early click left behind for the buyer's real attempt with the same key. */
@@ -62,6 +67,10 @@ export class LaunchNight {
   importSplits = 0;
   importRowRetries = 0;
 
+  private get retriesMax(): number {
+    return this.options.retriesMax ?? LIMITS.retriesMax;
+  }
+
   constructor(
     private readonly client: HttpClient,
     private readonly auditor: Auditor,
@@ -86,7 +95,7 @@ export class LaunchNight {
     for (let attempt = 0; ; attempt++) {
       const o = await this.call(method, path, opts);
       if (o.kind !== 'reply' || !retryable(o)) return o;
-      if (attempt >= LIMITS.retriesMax || this.stopped) {
+      if (attempt >= this.retriesMax || this.stopped) {
         return { kind: 'timeout', message: 'busy after every retry', sentAtMs: o.sentAtMs,
           repliedAtMs: o.repliedAtMs };
       }
@@ -137,7 +146,7 @@ export class LaunchNight {
     for (let attempt = 0; ; attempt++) {
       const o = await this.admin(method, path, body);
       if (o.kind === 'reply' && o.status < 300) return o;
-      if (attempt >= LIMITS.retriesMax || (o.kind === 'reply' && !retryable(o))) {
+      if (attempt >= this.retriesMax || (o.kind === 'reply' && !retryable(o))) {
         throw new Error(`${method} ${path}: ${o.kind === 'reply'
           ? `${o.status} ${JSON.stringify(o.body)}` : o.message}`);
       }
@@ -179,7 +188,7 @@ export class LaunchNight {
     for (let attempt = 0; ; attempt++) {
       reply = await this.admin('POST', '/admin/accounts/import', body);
       if (reply.kind === 'reply' && !retryable(reply)) break;
-      if (attempt >= LIMITS.retriesMax) throw new Error('account import never answered');
+      if (attempt >= this.retriesMax) throw new Error('account import never answered');
       await sleep(retryDelayMs(reply));
     }
     if (reply.code === 'body_too_large' && batch.length > 1) {
@@ -200,7 +209,7 @@ export class LaunchNight {
     const again: BuyerPlan[] = [];
     for (const e of reply.body?.errors ?? []) {
       const b = batch[e.index];
-      if (b !== undefined && TRANSIENT_ROW_CODES.has(e.code) && rowAttempt < LIMITS.retriesMax) {
+      if (b !== undefined && TRANSIENT_ROW_CODES.has(e.code) && rowAttempt < this.retriesMax) {
         again.push(b);
         continue;
       }
@@ -343,7 +352,7 @@ export class LaunchNight {
     config: Configuration, unknownBefore: boolean): Promise<ModelOrder | null> {
     const what = `order ${plan.key} of ${buyer.phone}`;
     let unknownEarlier = unknownBefore;
-    for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
+    for (let attempt = 0; attempt <= this.retriesMax && !this.stopped; attempt++) {
       const impatient = plan.impatient && attempt === 0;
       const o = await this.call('POST', '/orders', { token: account.token, isOrder: true,
         headers: { 'idempotency-key': plan.key }, body: orderBody(launchId, config),
@@ -390,7 +399,7 @@ export class LaunchNight {
     if (!this.stopped) {
       this.unresolved.add(buyer.index);
       this.auditor.violation('unresolved', `${what}: no definite answer after ` +
-        `${LIMITS.retriesMax} retries`);
+        `${this.retriesMax} retries`);
     } else if (unknownEarlier) {
       this.unresolved.add(buyer.index);
     }
@@ -482,9 +491,12 @@ export class LaunchNight {
     applied: (order: any) => boolean): Promise<Reply | null> {
     let firstSentMs = 0;
     let uncertain = false;
-    for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
+    for (let attempt = 0; attempt <= this.retriesMax && !this.stopped; attempt++) {
       const o = await this.call('POST', `/orders/${order.orderId}/${action}`,
         { token: account.token, body });
+      // A 500 may come after the commit (the database went away before the reply was
+      // built): like no reply at all, it leaves the step uncertain until the order is read.
+      const unknown = o.kind !== 'reply' || o.status === 500;
       if (o.kind === 'reply' && !retryable(o)) {
         if (o.status === 200) return o;
         if (uncertain) {
@@ -499,12 +511,12 @@ export class LaunchNight {
         this.auditor.refusal(`${action} ${order.orderId}`, o, []);
         return null;
       }
-      if (o.kind !== 'reply' && !uncertain) {
+      if (unknown && !uncertain) {
         uncertain = true;
         firstSentMs = o.sentAtMs;
       }
       this.metrics.retries += 1;
-      if (o.kind === 'reply') {
+      if (!unknown) {
         await sleep(retryDelayMs(o));
         continue;
       }
@@ -512,9 +524,9 @@ export class LaunchNight {
       if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
         return { ...read, sentAtMs: firstSentMs };
       }
-      // No server at all (it is restarting): a phone waits a moment rather than spending every
-      // retry within the millisecond a refused connection takes.
-      if (read.kind !== 'reply') await sleep(LIMITS.impatientPauseMs);
+      // Not applied, or no server at all (it is restarting): a phone waits a moment rather
+      // than spending every retry within the millisecond a refused connection takes.
+      await sleep(o.kind === 'reply' ? retryDelayMs(o) : LIMITS.impatientPauseMs);
     }
     this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
     this.auditor.markUncertain(order);
@@ -545,7 +557,7 @@ export class LaunchNight {
     const deadline = performance.now() + LIMITS.readBackSecondsMax * 1000;
     let skipped = 0;
     await Promise.all([...this.accounts].map(async ([buyer, account]) => {
-      for (let attempt = 0; attempt <= LIMITS.retriesMax; attempt++) {
+      for (let attempt = 0; attempt <= this.retriesMax; attempt++) {
         if (performance.now() > deadline) {
           skipped += 1;
           return;
