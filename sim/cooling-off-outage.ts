@@ -63,7 +63,8 @@ export async function coolingOffAcrossOutage(env: Readonly<Record<string, string
         c.token, { 'idempotency-key': `outage-${i}` });
       if (r.status !== 201) throw new Error(`order ${i}: ${r.status} ${JSON.stringify(r.body)}`);
       const p: Placed = { orderId: r.body.order_id, token: c.token, early: false,
-        queueKey: `${LAUNCH_ID}/${trim}/${city}`, endsAtMs: Date.parse(r.body.cooling_off_ends_at) };
+        queueKey: `${LAUNCH_ID}/${trim}/${city}`,
+        endsAtMs: Date.parse(r.body.cooling_off_ends_at) };
       // A few buyers lock early: their places come before any automatic lock.
       if (random.chance(0.2)) {
         const l = await call('POST', `/orders/${p.orderId}/lock`, { confirm: true }, c.token);

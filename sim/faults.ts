@@ -56,7 +56,8 @@ export const SHORT: FaultsOptions = Object.freeze({ seed: 1, scale: 0.002, speed
   coolingOffOrders: 12, connections: 64, quiet: true });
 /** The long form by hand: about five minutes a store on 2 cores. */
 export const LONG: FaultsOptions = Object.freeze({ seed: 1, scale: 0.02, speed: 15,
-  stores: ['sqlite', 'postgres'] as FaultStore[], killMeanMs: 6_000, downMsMax: 2_000, postgresRestarts: 3,
+  stores: ['sqlite', 'postgres'] as FaultStore[], killMeanMs: 6_000, downMsMax: 2_000,
+  postgresRestarts: 3,
   coolingOffOrders: 40, connections: 256, quiet: false });
 
 export const USAGE = `usage: launchday faults [options]

@@ -24,7 +24,8 @@ const KNOWN: ReadonlyArray<{ why: string; matches: (f: Finding) => boolean }> = 
   { why: 'transport: any method on a target starting with // answers 500',
     matches: (f) => f.kind === 'status_500' && target(f).startsWith('//') },
   { why: 'sessions: ?limit= that is not an integer on the operator lists answers 500',
-    matches: (f) => f.kind === 'status_500' && /^\/api\/v1\/admin\/.*[?&]limit=/.test(f.path ?? '') },
+    matches: (f) => f.kind === 'status_500' &&
+      /^\/api\/v1\/admin\/.*[?&]limit=/.test(f.path ?? '') },
 ];
 
 describe('fuzz (short form)', () => {

@@ -33,7 +33,12 @@ export const MEMORY_GROWTH_MAX_BYTES = 256 * 1024 * 1024;
  * Text that betrays internals: a stack frame, a source or system path, SQL, a driver's error.
  * A reply may name a field or a code; it never shows how launchday is built.
  */
-const INTERNALS = /(\bat [\w.<>]+ \(|\bat (file|node):|\.(ts|js):\d+|node_modules|\/work\/|\/tmp\/|\/home\/|\bSQLITE_|\bSELECT\b|\bINSERT INTO\b|\bUPDATE \w+ SET\b|\bsyntax error at\b|\bduplicate key\b|\bTypeError\b|\bReferenceError\b|\bRangeError\b|\bECONNREFUSED\b)/i;
+const INTERNALS = new RegExp([
+  String.raw`\bat [\w.<>]+ \(`, String.raw`\bat (file|node):`, String.raw`\.(ts|js):\d+`,
+  'node_modules', '/work/', '/tmp/', '/home/', String.raw`\bSQLITE_`, String.raw`\bSELECT\b`,
+  String.raw`\bINSERT INTO\b`, String.raw`\bUPDATE \w+ SET\b`, String.raw`\bsyntax error at\b`,
+  String.raw`\bduplicate key\b`, String.raw`\b(Type|Reference|Range)Error\b`, 'ECONNREFUSED',
+].join('|'), 'i');
 
 export interface FuzzRequest {
   readonly caller: 'anonymous' | 'buyer' | 'operator';
@@ -98,7 +103,8 @@ function bodyArb(fields: readonly string[]): fc.Arbitrary<string> {
     { weight: 4, arbitrary: shaped },
     { weight: 1, arbitrary: importBody },
     { weight: 2, arbitrary: hostileValue.map((v) => JSON.stringify(v) ?? '') },
-    { weight: 1, arbitrary: fc.constantFrom('', '{', '{"a":', '[]', 'null', '"x"', '{"__proto__":{"x":1}}',
+    { weight: 1, arbitrary: fc.constantFrom('', '{', '{"a":', '[]', 'null', '"x"',
+      '{"__proto__":{"x":1}}',
       '{"constructor":{"prototype":{}}}', '\u0000', '{"a":1}{"b":2}', '\ufeff{}',
       `{"accounts":[${'{},'.repeat(100)}{}]}`) },
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
@@ -347,8 +353,8 @@ function check(r: FuzzRequest, reply: RawReply | null, before: StoreDigest,
   }
   const leak = INTERNALS.exec(reply.head + '\n' + reply.body);
   if (leak !== null) {
-    findings.push({ kind: 'internals', ...at, request, detail: `"${leak[0]}" in ${reply.body.slice(0,
-      200)}` });
+    findings.push({ kind: 'internals', ...at, request,
+      detail: `"${leak[0]}" in ${reply.body.slice(0, 200)}` });
   }
   if (reply.status >= 400 && before.hash !== after.hash) {
     const changed = Object.keys(after.counts).filter((t) => after.counts[t] !== before.counts[t]);
