@@ -503,7 +503,7 @@ export class LaunchNight {
           // The attempt that timed out was still in the server's hands when we read back, and
           // has since taken effect: the retry meets "already locked", "nothing to change",
           // "already changed in this window"... Whatever the refusal, the order tells.
-          const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+          const read = await this.readOrder(account, order);
           if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
             return { ...read, sentAtMs: firstSentMs };
           }
@@ -520,7 +520,7 @@ export class LaunchNight {
         await sleep(retryDelayMs(o));
         continue;
       }
-      const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+      const read = await this.readOrder(account, order);
       if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
         return { ...read, sentAtMs: firstSentMs };
       }
@@ -531,6 +531,20 @@ export class LaunchNight {
     this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
     this.auditor.markUncertain(order);
     return null;
+  }
+
+  /**
+   * `GET /orders/{id}` until a reply comes. Right after a restart the first attempts may meet a
+   * connection the dead process left in the pool (reset) or no server yet; the answer to "did
+   * my action happen?" must come from the server, not from a broken connection.
+   */
+  private async readOrder(account: Account, order: ModelOrder): Promise<Outcome> {
+    for (let attempt = 0; ; attempt++) {
+      const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+      if ((read.kind === 'reply' && !retryable(read)) || attempt >= READ_BACK_ATTEMPTS_MAX ||
+        this.stopped) return read;
+      await sleep(read.kind === 'reply' ? retryDelayMs(read) : LIMITS.impatientPauseMs);
+    }
   }
 
   /** Stops the night early (a server died): no new request starts, buyers finish as they are. */
@@ -589,6 +603,9 @@ export class LaunchNight {
 function sameOptions(server: unknown, model: readonly string[]): boolean {
   return Array.isArray(server) && [...server].sort().join() === [...model].sort().join();
 }
+
+/** Reads of an order after an unanswered action, before its fate is left to the read-back. */
+const READ_BACK_ATTEMPTS_MAX = 40;
 
 /** Row codes of an import that a later attempt can change. */
 const TRANSIENT_ROW_CODES = new Set(['overloaded', 'internal_error']);
