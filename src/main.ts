@@ -101,7 +101,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'backup' || command === 'restore') return copyStore(command, rest);
   if (command !== undefined && command !== 'serve') {
-    console.error(`launchday: unknown command "${command}"; use "serve" or "simulate"`);
+    console.error(`launchday: unknown command "${command}"; use serve, simulate, faults, ` +
+      "backup or restore");
     return 2;
   }
   return serve();
