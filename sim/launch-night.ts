@@ -42,6 +42,11 @@ export interface NightOptions {
   readonly playBudgetMs: number;
   readonly log: (line: string) => void;
   readonly switchAllows: readonly string[];
+  /**
+   * Retries of one step (default LIMITS.retriesMax). A fault campaign gives more: a phone keeps
+   * retrying while the server is down, and a server killed every few seconds is down often.
+   */
+  readonly retriesMax?: number;
 }
 
 /** What an early click left behind for the buyer's real attempt with the same key. */
@@ -67,6 +72,10 @@ export class LaunchNight {
   registerRetries = 0;
   signedInAfterLostReply = 0;
 
+  private get retriesMax(): number {
+    return this.options.retriesMax ?? LIMITS.retriesMax;
+  }
+
   constructor(
     private readonly client: HttpClient,
     private readonly auditor: Auditor,
@@ -91,7 +100,7 @@ export class LaunchNight {
     for (let attempt = 0; ; attempt++) {
       const o = await this.call(method, path, opts);
       if (o.kind !== 'reply' || !retryable(o)) return o;
-      if (attempt >= LIMITS.retriesMax || this.stopped) {
+      if (attempt >= this.retriesMax || this.stopped) {
         return { kind: 'timeout', message: 'busy after every retry', sentAtMs: o.sentAtMs,
           repliedAtMs: o.repliedAtMs };
       }
@@ -142,7 +151,7 @@ export class LaunchNight {
     for (let attempt = 0; ; attempt++) {
       const o = await this.admin(method, path, body);
       if (o.kind === 'reply' && o.status < 300) return o;
-      if (attempt >= LIMITS.retriesMax || (o.kind === 'reply' && !retryable(o))) {
+      if (attempt >= this.retriesMax || (o.kind === 'reply' && !retryable(o))) {
         throw new Error(`${method} ${path}: ${o.kind === 'reply'
           ? `${o.status} ${JSON.stringify(o.body)}` : o.message}`);
       }
@@ -199,7 +208,7 @@ export class LaunchNight {
           return;
         }
       }
-      if ((o.kind === 'reply' && !retryable(o)) || attempt >= LIMITS.retriesMax) {
+      if ((o.kind === 'reply' && !retryable(o)) || attempt >= this.retriesMax) {
         this.auditor.violation('identity_refused', `registration refused ${b.phone} ${
           b.idNumber}: ${o.kind === 'reply' ? `${o.status} ${JSON.stringify(o.body)}`
           : o.message}`);
@@ -357,7 +366,7 @@ export class LaunchNight {
     config: Configuration, unknownBefore: boolean): Promise<ModelOrder | null> {
     const what = `order ${plan.key} of ${buyer.phone}`;
     let unknownEarlier = unknownBefore;
-    for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
+    for (let attempt = 0; attempt <= this.retriesMax && !this.stopped; attempt++) {
       const impatient = plan.impatient && attempt === 0;
       const o = await this.call('POST', '/orders', { token: account.token, isOrder: true,
         headers: { 'idempotency-key': plan.key }, body: orderBody(launchId, config),
@@ -404,7 +413,7 @@ export class LaunchNight {
     if (!this.stopped) {
       this.unresolved.add(buyer.index);
       this.auditor.violation('unresolved', `${what}: no definite answer after ` +
-        `${LIMITS.retriesMax} retries`);
+        `${this.retriesMax} retries`);
     } else if (unknownEarlier) {
       this.unresolved.add(buyer.index);
     }
@@ -496,16 +505,19 @@ export class LaunchNight {
     applied: (order: any) => boolean): Promise<Reply | null> {
     let firstSentMs = 0;
     let uncertain = false;
-    for (let attempt = 0; attempt <= LIMITS.retriesMax && !this.stopped; attempt++) {
+    for (let attempt = 0; attempt <= this.retriesMax && !this.stopped; attempt++) {
       const o = await this.call('POST', `/orders/${order.orderId}/${action}`,
         { token: account.token, body });
+      // A 500 may come after the commit (the database went away before the reply was
+      // built): like no reply at all, it leaves the step uncertain until the order is read.
+      const unknown = o.kind !== 'reply' || o.status === 500;
       if (o.kind === 'reply' && !retryable(o)) {
         if (o.status === 200) return o;
         if (uncertain) {
           // The attempt that timed out was still in the server's hands when we read back, and
           // has since taken effect: the retry meets "already locked", "nothing to change",
           // "already changed in this window"... Whatever the refusal, the order tells.
-          const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+          const read = await this.readOrder(account, order);
           if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
             return { ...read, sentAtMs: firstSentMs };
           }
@@ -513,23 +525,40 @@ export class LaunchNight {
         this.auditor.refusal(`${action} ${order.orderId}`, o, []);
         return null;
       }
-      if (o.kind !== 'reply' && !uncertain) {
+      if (unknown && !uncertain) {
         uncertain = true;
         firstSentMs = o.sentAtMs;
       }
       this.metrics.retries += 1;
-      if (o.kind === 'reply') {
+      if (!unknown) {
         await sleep(retryDelayMs(o));
         continue;
       }
-      const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+      const read = await this.readOrder(account, order);
       if (read.kind === 'reply' && read.status === 200 && applied(read.body)) {
         return { ...read, sentAtMs: firstSentMs };
       }
+      // Not applied, or no server at all (it is restarting): a phone waits a moment rather
+      // than spending every retry within the millisecond a refused connection takes.
+      await sleep(o.kind === 'reply' ? retryDelayMs(o) : LIMITS.impatientPauseMs);
     }
     this.auditor.violation('unresolved', `${action} ${order.orderId}: no definite answer`);
     this.auditor.markUncertain(order);
     return null;
+  }
+
+  /**
+   * `GET /orders/{id}` until a reply comes. Right after a restart the first attempts may meet a
+   * connection the dead process left in the pool (reset) or no server yet; the answer to "did
+   * my action happen?" must come from the server, not from a broken connection.
+   */
+  private async readOrder(account: Account, order: ModelOrder): Promise<Outcome> {
+    for (let attempt = 0; ; attempt++) {
+      const read = await this.call('GET', `/orders/${order.orderId}`, { token: account.token });
+      if ((read.kind === 'reply' && !retryable(read)) || attempt >= READ_BACK_ATTEMPTS_MAX ||
+        this.stopped) return read;
+      await sleep(read.kind === 'reply' ? retryDelayMs(read) : LIMITS.impatientPauseMs);
+    }
   }
 
   /** Stops the night early (a server died): no new request starts, buyers finish as they are. */
@@ -556,7 +585,7 @@ export class LaunchNight {
     const deadline = performance.now() + LIMITS.readBackSecondsMax * 1000;
     let skipped = 0;
     await Promise.all([...this.accounts].map(async ([buyer, account]) => {
-      for (let attempt = 0; attempt <= LIMITS.retriesMax; attempt++) {
+      for (let attempt = 0; attempt <= this.retriesMax; attempt++) {
         if (performance.now() > deadline) {
           skipped += 1;
           return;
@@ -588,6 +617,9 @@ export class LaunchNight {
 function sameOptions(server: unknown, model: readonly string[]): boolean {
   return Array.isArray(server) && [...server].sort().join() === [...model].sort().join();
 }
+
+/** Reads of an order after an unanswered action, before its fate is left to the read-back. */
+const READ_BACK_ATTEMPTS_MAX = 40;
 
 /** `/orders/ord_x/lock` -> `/orders/{id}/lock`, so errors group by endpoint. */
 function routeOf(path: string): string {

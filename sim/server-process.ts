@@ -104,7 +104,7 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
     stop };
 }
 
-function startOne(env: Record<string, string>, onOutput?: (line: string) => void):
+export function startOne(env: Record<string, string>, onOutput?: (line: string) => void):
   Promise<{ child: ChildProcess; url: string; tail: string[] }> {
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY],
     { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -150,7 +150,7 @@ function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): v
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);

@@ -15,7 +15,7 @@ import { reportText, type SimulationSummary } from './simulation-report.js';
 import { buildWorkload } from './workload.js';
 
 /** Earlier launches whose locked orders may switch to the target (the seeds' SU7 -> YU7). */
-const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
+export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
 const PROGRESS_INTERVAL_MS = 1000;
 
 export async function runSimulate(argv: string[]): Promise<number> {
@@ -130,7 +130,7 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
  * The catalogues of the target launch and the switch sources. The target may be named by its
  * launch id (`yu7-2025`) or by its model (`yu7`): a model's first launch is its launch night.
  */
-async function readCatalogs(client: HttpClient, named: string):
+export async function readCatalogs(client: HttpClient, named: string):
   Promise<{ catalogs: Map<string, Catalog>; launchId: string }> {
   const o = await client.request('GET', '/launches', { timeoutMs: 30_000 });
   if (o.kind !== 'reply' || o.status !== 200 || !Array.isArray(o.body?.launches)) {
@@ -153,7 +153,7 @@ async function readCatalogs(client: HttpClient, named: string):
 }
 
 /** Read-back of every order, queue checks, and the statistics of every launch we touched. */
-async function finalAudit(night: LaunchNight, auditor: Auditor,
+export async function finalAudit(night: LaunchNight, auditor: Auditor,
   catalogs: ReadonlyMap<string, Catalog>, target: string, phases: string[]): Promise<string[]> {
   const lines: string[] = [];
   const start = performance.now();

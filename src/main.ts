@@ -1,5 +1,6 @@
 // The entry point: the only place that reads the environment, listens on a port and handles
-// signals. `launchday` serves; `launchday simulate ...` replays a launch night.
+// signals. `launchday` serves; `launchday simulate ...` replays a launch night; `launchday
+// faults` plays it while killing the server; `launchday backup|restore <file>` copies the store.
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { openStore, startServer } from './server.js';
@@ -91,14 +92,57 @@ async function serve(): Promise<number> {
   return -1;
 }
 
+/**
+ * `launchday backup <file>` (online, while launchday serves) and `launchday restore <file>`
+ * (refused while a process has the store open) for the embedded SQLite store in
+ * LAUNCHDAY_DATA_DIR. PostgreSQL has its own tools (docs/reliability.md).
+ */
+async function copyStore(command: 'backup' | 'restore', args: string[]): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`launchday: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (args.length !== 1) {
+    console.error(`usage: launchday ${command} <file>`);
+    return 2;
+  }
+  if (config.databaseUrl) {
+    console.error(`launchday ${command}: the store is PostgreSQL; use pg_dump / pg_restore ` +
+      '(docs/reliability.md)');
+    return 2;
+  }
+  const { backupSqlite, restoreSqlite } = await import('./store/sqlite-backup.js');
+  const r = command === 'backup' ? backupSqlite(config.dataDir, args[0]!)
+    : restoreSqlite(config.dataDir, args[0]!, Date.now());
+  if (!r.ok) {
+    console.error(`launchday ${command}: ${r.message} (${r.reason})`);
+    return 1;
+  }
+  const rows = Object.entries(r.value.rows).map(([t, n]) => `${t} ${n}`).join(', ');
+  console.log(`launchday ${command}: ${r.value.file}, ${r.value.bytes} bytes; rows: ${rows}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'simulate') {
     const mod = await import(new URL('../sim/simulate.js', import.meta.url).href);
     return mod.runSimulate(rest);
   }
+  if (command === 'faults') {
+    const mod = await import(new URL('../sim/faults.js', import.meta.url).href);
+    return mod.runFaults(rest);
+  }
+  if (command === 'backup' || command === 'restore') return copyStore(command, rest);
   if (command !== undefined && command !== 'serve') {
-    console.error(`launchday: unknown command "${command}"; use "serve" or "simulate"`);
+    console.error(`launchday: unknown command "${command}"; use serve, simulate, faults, ` +
+      "backup or restore");
     return 2;
   }
   return serve();

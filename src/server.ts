@@ -6,7 +6,7 @@ import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
 import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './domain/catalogue.js';
 import type { Config } from './config.js';
 import { answerClientError } from './app/client-errors.js';
-import { httpApp } from './app/http-app.js';
+import { httpApp, type HttpApp } from './app/http-app.js';
 import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './app/http-lane.js';
 import { newId } from './app/ids.js';
 import { Launchday } from './app/launchday.js';
@@ -32,6 +32,8 @@ export interface RunningServer {
   /** True when the operator token was generated on this start and should be shown. */
   readonly adminTokenGenerated: boolean;
   close(): Promise<void>;
+  /** Every API route, for the tools that must cover them all (access matrix, fuzz). */
+  readonly routes: HttpApp['routes'];
 }
 
 export interface ServerParts {
@@ -95,7 +97,7 @@ export interface LaunchdayInstance {
   /** The request listener: give it to a node:http server, or to `inject` in tests. */
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   /** The same API for the lane, which reads requests off the socket itself (http-lane.ts). */
-  readonly api: LaneApi;
+  readonly api: HttpApp;
   readonly live: LiveHub;
   readonly adminToken: string | null;
   readonly adminTokenGenerated: boolean;
@@ -236,6 +238,7 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     app: ld.app,
     adminToken: ld.adminToken,
     adminTokenGenerated: ld.adminTokenGenerated,
+    routes: ld.api.routes,
     async close() {
       // Readiness says 503 from now on, while the requests in flight finish.
       ld.app.beginClosing();

@@ -133,6 +133,8 @@ export interface HttpApp {
    * its body and answer; null when node:http must (a page, a stream, no API path at all).
    */
   laneRoute(method: string, url: string): LaneRoute | null;
+  /** Every API route, for the tests that must cover them all (access matrix, fuzz). */
+  readonly routes: readonly Route[];
 }
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
@@ -239,6 +241,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   const inFlightMax = app.deps.limits.connectionRequestsMax;
 
   return {
+    routes,
     listener: (req, res) => {
       const startedMs = performance.now();
       const requestId = requestIdOf(req.headers['x-request-id']);

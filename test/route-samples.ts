@@ -1,0 +1,28 @@
+// A valid body for each route that takes one, so that a test's request reaches the route's work
+// rather than stopping at its field checks. `n` makes the people in it new each time.
+import { syntheticIdentity } from '../src/domain/identity.js';
+
+const ORDER = { launch_id: 'yu7-2025', trim: 'max', options: [], city: 'beijing' };
+
+/** The body for `method path` (the route table's path); `{}` for a route not listed. */
+export function sampleBody(method: string, path: string, n: number): unknown {
+  const id = syntheticIdentity(700_000 + n);
+  const bodies: Record<string, unknown> = {
+    'POST /accounts': { phone: id.phone, name: `Sample ${n}`, id_number: id.idNumber },
+    'POST /sessions/code': { phone: syntheticIdentity(1).phone },
+    'POST /sessions': { phone: syntheticIdentity(1).phone, code: '000000' },
+    'POST /orders': ORDER,
+    'POST /orders/:order_id/lock': { confirm: true },
+    'POST /orders/:order_id/cancel': { accept_forfeit: true },
+    'POST /orders/:order_id/change': { city: 'shanghai' },
+    'POST /admin/clock': { advance_seconds: 0 },
+    'POST /admin/accounts/import': { accounts: [{ phone: id.phone, name: `Sample ${n}`,
+      id_number: id.idNumber }] },
+    'PATCH /admin/launches/:launch_id': { per_account_limit: 2 },
+    'POST /admin/change-windows': { from_launch_id: 'yu7-2025', opens_at: '2025-06-27T00:00:00Z',
+      closes_at: '2025-06-28T00:00:00Z', allows: ['colour'] },
+    'POST /admin/orders/:order_id/cancel': { accept_forfeit: true },
+    'POST /payments/notifications': { type: 'refund.succeeded', reference: 'x' },
+  };
+  return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
+}
