@@ -17,12 +17,17 @@ const DEMO = 'yu7-demo';
 let server: Server;
 let browser: Browser;
 let page: Page;
+/** What the browser refused under the pages' Content-Security-Policy (static-files.ts). */
+const policyViolations: string[] = [];
 
 before(async () => {
   [server, browser] = await startServerAndBrowser({ LAUNCHDAY_DEMO_DELAY_SECONDS: '2' });
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   await context.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
   page = await context.newPage();
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) policyViolations.push(m.text());
+  });
 });
 
 after(async () => {
@@ -88,6 +93,11 @@ test('the counter rises as orders arrive', async () => {
     ((await top.textContent()) ?? '').startsWith(launch.cities[0].name),
     'the busiest city is first',
   );
+  // Drawn to scale: the policy refuses inline style attributes, which once left every bar full.
+  const widths = await page.$$eval('#top-cities .bar span',
+    (spans) => spans.map((el) => el.getBoundingClientRect().width));
+  assert.ok(widths.length >= 2 && widths[0]! > widths[widths.length - 1]!, `bars ${widths}`);
+  assert.deepEqual(policyViolations, []);
   assert.match((await page.textContent('#held')) ?? '', /¥50,000/); // 10 deposits of ¥5,000
   // Each money figure on launchday's own basis and on the reported one, each labelled.
   assert.match((await page.textContent('#held-sub')) ?? '',
