@@ -190,6 +190,7 @@ export class Launchday {
   /** Waits for the commits under way and stops the writer thread; the store stays open. */
   async close(): Promise<void> {
     this.#closing = true;
+    await this.sessions.codesIssued();
     await this.sessions.flushTouches();
     await this.committer.drained();
     await this.#writerThread?.close();

@@ -99,3 +99,20 @@ test('every outcome code the server can return has zh and en text with a next st
   const missing = Object.keys(outcomes).filter((c) => !ERRORS[c]);
   assert.deepEqual(missing, [], 'server codes without buyer-facing text');
 });
+
+test('a locked order\'s deposit is never called refundable, on the buyer\'s or operator\'s page',
+  async () => {
+    // No localStorage in node: the pages' default language, Chinese.
+    const { depositState } = await load('web/js/i18n.js');
+    const table: [string, string, string][] = [
+      ['firm', 'held', '已支付（可退）'],
+      ['locked', 'held', '已支付（锁定后不可退）'],
+      ['cancelled', 'refunded', '已退还'],
+    ];
+    for (const [status, state, expected] of table) {
+      assert.equal(depositState({ status, deposit: { state } }), expected, `${status} ${state}`);
+    }
+    for (const page of ['web/js/orders-page.js', 'web/js/admin-orders.js']) {
+      assert.doesNotMatch(readFileSync(page, 'utf8'), /deposit_\$\{/, `${page} names states itself`);
+    }
+  });

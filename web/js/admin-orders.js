@@ -1,6 +1,6 @@
 // Operator console, orders: find by order id, phone or identity number; history; refund a
 // firm order; cancel (a locked one forfeits its deposit, which the operator must accept).
-import { t } from './i18n.js';
+import { depositState, t } from './i18n.js';
 import { dateTime, h, yuan } from './format.js';
 import { confirmDialog } from './dialog.js';
 import { api, rerender, say, state } from './admin-context.js';
@@ -103,7 +103,7 @@ function adminOrder(o) {
       h('dt', {}, t('configuration')),
       h('dd', {}, `${o.launch_id} · ${o.trim} · ${o.options.join(', ')} · ${o.city}`),
       h('dt', {}, t('deposit')),
-      h('dd', {}, `${deposit} · ${t(`deposit_${o.deposit.state}`)}`),
+      h('dd', {}, `${deposit} · ${depositState(o)}`),
       h('dt', {}, t('queue_place')),
       h('dd', {}, o.queue ? `${o.queue.queue_key} #${o.queue.place}` : '–'),
     ),

@@ -1,7 +1,7 @@
 // My orders: each order's status and history, deposit, queue place, estimate, cooling-off
 // countdown, and exactly the actions the rules allow right now (the order's `actions`).
 import { get, post, serverNow, token } from './api.js';
-import { localName, t } from './i18n.js';
+import { depositState, localName, t } from './i18n.js';
 import { count, countdown, dateTime, h, weeksRange, yuan } from './format.js';
 import { configFields, fitSelection, priceLines } from './config-form.js';
 import { confirmDialog, isDialogOpen } from './dialog.js';
@@ -45,13 +45,6 @@ function describe(order) {
     opts,
     city,
   };
-}
-
-// A locked order's deposit is still held by the carmaker, but it is no longer the buyer's to
-// take back: say so rather than calling it refundable.
-function depositState(order) {
-  if (order.deposit.state === 'held' && order.status === 'locked') return t('deposit_held_locked');
-  return t(`deposit_${order.deposit.state}`);
 }
 
 function coolingText(order) {
