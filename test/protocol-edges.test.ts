@@ -264,4 +264,31 @@ describe('a connection that pipelines thousands of requests and never reads', ()
     // A page first: node:http reads the connection from then on, pipelined requests and all.
     await flood(head('GET', '/no-such-page'), 64);
   });
+
+  it('drops a node:http connection that pipelines far past the limit without reading', async () => {
+    const port = Number(new URL(child.url).port);
+    const socket = connect(port, '127.0.0.1');
+    socket.pause();
+    socket.on('error', () => {});
+    let replies = 0;
+    socket.on('data', (c: Buffer) => {
+      replies += c.toString('latin1').split('HTTP/1.1 ').length - 1;
+    });
+    const closed = new Promise<boolean>((resolve) => {
+      socket.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 6_000);
+    });
+    // Each connection node:http reads holds every request it has parsed, refusals and all,
+    // until the peer reads: megabytes apiece, so a few hundred such peers exhaust memory.
+    socket.write(head('GET', '/no-such-page') + head('GET', '/api/v1/launches').repeat(2_000));
+    // Reads only after a while: a paused socket never sees the server's end.
+    await new Promise((r) => setTimeout(r, 1_000));
+    socket.resume();
+    try {
+      assert.ok(await closed, `the connection is still open after ${replies} replies`);
+      assert.ok(replies <= 64, `${replies} replies`);
+    } finally {
+      socket.destroy();
+    }
+  });
 });
