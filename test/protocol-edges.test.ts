@@ -164,6 +164,33 @@ describe('protocol edges, through the lane and through node:http', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
+  it('a peer that closes its side is closed at once, after its reply, either way', async () => {
+    // Every client that does not keep the connection alive closes its side after the reply;
+    // left half-open until the keep-alive timeout, each held a file descriptor for 65 s, and
+    // a few hundred connections a second exhausted them (the server answered nobody).
+    for (const side of ['lane', 'node'] as const) {
+      for (const bytes of ['', head('GET', '/api/v1/time'), head('GET', '/api/v1/ti')]) {
+        const socket = connect(ports[side], '127.0.0.1');
+        let read = '';
+        socket.on('data', (c: Buffer) => { read += c.toString('latin1'); });
+        socket.on('error', () => {});
+        const closed = new Promise<boolean>((resolve) => {
+          socket.once('close', () => resolve(true));
+          setTimeout(() => resolve(false), 3_000);
+        });
+        socket.end(bytes);
+        try {
+          assert.ok(await closed, `${side}, ${JSON.stringify(bytes)}: still open`);
+          if (bytes.endsWith('/time HTTP/1.1\r\nhost: launchday.test\r\n\r\n')) {
+            assert.match(read, /^HTTP\/1\.1 200 /, `${side}: ${read}`);
+          }
+        } finally {
+          socket.destroy();
+        }
+      }
+    }
+  });
+
   for (const [what, bytes, status, code] of EDGES) {
     it(`${what}: ${status} ${code} either way`, async () => {
       for (const side of ['lane', 'node'] as const) {
