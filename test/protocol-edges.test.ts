@@ -164,6 +164,33 @@ describe('protocol edges, through the lane and through node:http', () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
+  it('a peer that closes its side is closed at once, after its reply, either way', async () => {
+    // Every client that does not keep the connection alive closes its side after the reply;
+    // left half-open until the keep-alive timeout, each held a file descriptor for 65 s, and
+    // a few hundred connections a second exhausted them (the server answered nobody).
+    for (const side of ['lane', 'node'] as const) {
+      for (const bytes of ['', head('GET', '/api/v1/time'), head('GET', '/api/v1/ti')]) {
+        const socket = connect(ports[side], '127.0.0.1');
+        let read = '';
+        socket.on('data', (c: Buffer) => { read += c.toString('latin1'); });
+        socket.on('error', () => {});
+        const closed = new Promise<boolean>((resolve) => {
+          socket.once('close', () => resolve(true));
+          setTimeout(() => resolve(false), 3_000);
+        });
+        socket.end(bytes);
+        try {
+          assert.ok(await closed, `${side}, ${JSON.stringify(bytes)}: still open`);
+          if (bytes.endsWith('/time HTTP/1.1\r\nhost: launchday.test\r\n\r\n')) {
+            assert.match(read, /^HTTP\/1\.1 200 /, `${side}: ${read}`);
+          }
+        } finally {
+          socket.destroy();
+        }
+      }
+    }
+  });
+
   for (const [what, bytes, status, code] of EDGES) {
     it(`${what}: ${status} ${code} either way`, async () => {
       for (const side of ['lane', 'node'] as const) {
@@ -263,5 +290,32 @@ describe('a connection that pipelines thousands of requests and never reads', ()
   it('costs node:http bounded memory too, on a connection the lane handed over', async () => {
     // A page first: node:http reads the connection from then on, pipelined requests and all.
     await flood(head('GET', '/no-such-page'), 64);
+  });
+
+  it('drops a node:http connection that pipelines far past the limit without reading', async () => {
+    const port = Number(new URL(child.url).port);
+    const socket = connect(port, '127.0.0.1');
+    socket.pause();
+    socket.on('error', () => {});
+    let replies = 0;
+    socket.on('data', (c: Buffer) => {
+      replies += c.toString('latin1').split('HTTP/1.1 ').length - 1;
+    });
+    const closed = new Promise<boolean>((resolve) => {
+      socket.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 6_000);
+    });
+    // Each connection node:http reads holds every request it has parsed, refusals and all,
+    // until the peer reads: megabytes apiece, so a few hundred such peers exhaust memory.
+    socket.write(head('GET', '/no-such-page') + head('GET', '/api/v1/launches').repeat(2_000));
+    // Reads only after a while: a paused socket never sees the server's end.
+    await new Promise((r) => setTimeout(r, 1_000));
+    socket.resume();
+    try {
+      assert.ok(await closed, `the connection is still open after ${replies} replies`);
+      assert.ok(replies <= 64, `${replies} replies`);
+    } finally {
+      socket.destroy();
+    }
   });
 });

@@ -231,4 +231,30 @@ await withPostgres('rate limits shared on PostgreSQL', () => {
       await dropSchema(schema);
     }
   });
+
+  it('wrong codes sent all at once to two instances: at most the limit are checked', async () => {
+    // Each guess read the code's attempt count before any other had written its own: without
+    // a row lock every one of them was checked (about 50 of 60 in parallel, not 5).
+    const schema = testSchema();
+    const env = { ...ON, LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: schema };
+    const clock = rateClock();
+    const one = await harness(env, new SandboxPaymentProvider(), clock);
+    const two = await harness(env, new SandboxPaymentProvider(), clock);
+    try {
+      const b = await one.buyer(3);
+      const code = (await askCode(one, b.phone)).body.dev_code as string;
+      const guesses = Array.from({ length: 60 }, (_, i) =>
+        String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
+      const replies = await Promise.all(guesses.map((g, i) => signIn([one, two][i % 2]!,
+        b.phone, g)));
+      const checked = replies.filter((r) => r.status === 401).length;
+      assert.ok(replies.every((r) => r.status === 401 || r.status === 429));
+      assert.ok(checked <= one.ld.app.deps.limits.codeAttemptsMax, `${checked} guesses checked`);
+      limited(await signIn(two, b.phone, code), 'too_many_attempts');
+    } finally {
+      await one.close();
+      await two.close();
+      await dropSchema(schema);
+    }
+  });
 });

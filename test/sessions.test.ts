@@ -400,6 +400,27 @@ withPostgres('sessions on PostgreSQL', () => describe('sessions on PostgreSQL', 
     }
     assert.equal(status, 401);
   });
+
+  it('an operator removed in one process cannot manage operators in another meanwhile',
+    async () => {
+      // Removing a leaked operator's token must not leave it the re-check interval to rotate
+      // admin (taking admin's place) or to make an operator of its own in another process.
+      const made = await a.call('POST', '/admin/operators', { token: ADMIN,
+        body: { name: 'leaked' } });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const leaked = made.body.token as string;
+      assert.equal((await me(b, leaked)).status, 200, 'cached in b');
+      assert.equal((await a.call('DELETE', '/admin/operators/leaked', { token: ADMIN })).status,
+        200);
+      const rotate = await b.call('POST', '/admin/operators/admin/rotate', { token: leaked });
+      assert.equal(rotate.status, 401, JSON.stringify(rotate.body));
+      const create = await b.call('POST', '/admin/operators', { token: leaked,
+        body: { name: 'backdoor' } });
+      assert.equal(create.status, 401, JSON.stringify(create.body));
+      const remove = await b.call('DELETE', '/admin/operators/admin', { token: leaked });
+      assert.equal(remove.status, 401, JSON.stringify(remove.body));
+      assert.equal((await me(a, ADMIN)).status, 200, 'admin keeps its token');
+    });
 }));
 
 describe('a real SMS provider is chosen by configuration', () => {

@@ -251,14 +251,21 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       const series = seriesFor(req.method ?? '', found);
       const socket = req.socket;
       const n = (inFlight.get(socket) ?? 0) + 1;
+      inFlight.set(socket, n);
+      res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
       if (n > inFlightMax) {
+        // Every request node:http has parsed holds its objects and its queued reply until the
+        // peer reads: a peer that keeps pipelining past twice the limit without reading is
+        // dropped, or each such connection would hold megabytes (refusals included).
+        if (n > 2 * inFlightMax) {
+          socket.destroy();
+          return;
+        }
         sendRefusal(res, refuse('overloaded', `At most ${inFlightMax} requests may wait `
           + 'for their replies on one connection; read the replies first.'), retryAfter);
         telemetry.replied(series, requestId, res.statusCode, 'overloaded', startedMs);
         return;
       }
-      inFlight.set(socket, n);
-      res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
       handle(req, res, raw, found).then((code) => {
         telemetry.replied(series, requestId, res.statusCode, code, startedMs);
       }, (err: unknown) => {

@@ -228,6 +228,8 @@ class LaneConnection {
   /** A reply written is waiting in the socket for the peer to take it ('drain'). */
   #draining = false;
   #gone = false;
+  /** The peer has sent its last byte (FIN): once what it sent is answered, nothing more comes. */
+  #peerEnded = false;
   /** Runs out when a request begun has not arrived whole in time, however it trickles in. */
   #deadline: NodeJS.Timeout | null = null;
 
@@ -235,6 +237,7 @@ class LaneConnection {
     socket.on('data', this.#onData);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
+    socket.on('end', this.#onEnd);
     socket.setTimeout(lane.limits.keepAliveMs, this.#onTimeout);
   }
 
@@ -269,6 +272,22 @@ class LaneConnection {
     this.socket.destroy();
   };
 
+  // node:http's server is half-open (allowHalfOpen): without this a peer that closed its side,
+  // as every client not keeping the connection alive does after its reply, would leave the
+  // socket (and its file descriptor) open until the keep-alive timeout.
+  readonly #onEnd = (): void => {
+    this.#peerEnded = true;
+    this.#endIfDone();
+  };
+
+  /** Ends a connection whose peer has ended, once nothing it sent is still being answered. */
+  #endIfDone(): void {
+    if (!this.#peerEnded || this.#gone || this.#busy || this.#draining) return;
+    this.#gone = true;
+    this.#clearDeadline();
+    this.socket.end();
+  }
+
   readonly #onClose = (): void => {
     this.#gone = true;
     this.#clearDeadline();
@@ -294,14 +313,14 @@ class LaneConnection {
 
   /** Answers the next request if it has arrived whole, or hands the connection over. */
   #next(): void {
-    if (this.#buf === null || this.#gone) return;
+    if (this.#buf === null || this.#gone) return this.#endIfDone();
     const head = parseHead(this.#buf, this.lane.limits,
       (method, url) => this.lane.api.laneRoute(method, url));
     if (head.kind === 'other') return this.#handOver();
     const total = head.kind === 'request' ? head.headBytes + head.bodyBytes : Infinity;
     if (this.#buf.length < total) {
       this.#deadline ??= setTimeout(this.#onLate, this.lane.limits.requestMs);
-      return;
+      return this.#endIfDone();
     }
     if (head.kind !== 'request') return;
     this.#clearDeadline();
@@ -349,6 +368,7 @@ class LaneConnection {
     socket.removeListener('data', this.#onData);
     socket.removeListener('error', this.#onError);
     socket.removeListener('close', this.#onClose);
+    socket.removeListener('end', this.#onEnd);
     socket.setTimeout(0);
     socket.removeListener('timeout', this.#onTimeout);
     this.#clearDeadline();

@@ -10,6 +10,12 @@ import { iso } from './views.js';
 
 const operatorOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'admin' }>;
 
+/** Operators are managed only by an operator whose token the store still holds (sessions.ts). */
+async function managing(ctx: Ctx): Promise<Result<null>> {
+  return (await ctx.app.sessions.stillOperator(operatorOf(ctx))) ? ok(null)
+    : refuse('unauthorized');
+}
+
 /**
  * The reason an operator must give for acting on a buyer's order or sessions: 1 to
  * `operatorReasonMax` characters, or `reason_required`.
@@ -33,15 +39,21 @@ export const operatorRoutes: Route[] = [
     if (!b.ok) return b;
     const name = field(b.value, 'name', 'string', { required: true, maxLength: 64 });
     if (!name.ok) return name;
+    const allowed = await managing(ctx);
+    if (!allowed.ok) return allowed;
     const r = await ctx.app.sessions.createOperator(name.value!, operatorOf(ctx).actor);
     return r.ok ? reply(201, { name: name.value, token: r.value.token }) : r;
   } },
   { method: 'POST', path: '/admin/operators/:name/rotate', access: 'admin',
     handler: async (ctx) => {
+      const allowed = await managing(ctx);
+      if (!allowed.ok) return allowed;
       const r = await ctx.app.sessions.rotateOperator(ctx.params.name!, operatorOf(ctx).actor);
       return r.ok ? reply(200, { name: ctx.params.name, token: r.value.token }) : r;
     } },
   { method: 'DELETE', path: '/admin/operators/:name', access: 'admin', handler: async (ctx) => {
+    const allowed = await managing(ctx);
+    if (!allowed.ok) return allowed;
     const r = await ctx.app.sessions.removeOperator(ctx.params.name!, operatorOf(ctx));
     return r.ok ? reply(200, { removed: ctx.params.name }) : r;
   } },

@@ -17,7 +17,8 @@ import type { SmsSender } from './sms.js';
 
 export type Caller =
   | { readonly role: 'buyer'; readonly account: Account; readonly tokenHash: string }
-  | { readonly role: 'admin'; readonly actor: string; readonly operator: string };
+  | { readonly role: 'admin'; readonly actor: string; readonly operator: string;
+      readonly tokenHash: string };
 
 /** The operator created from LAUNCHDAY_ADMIN_TOKEN (or the token generated at first start). */
 export const BOOTSTRAP_OPERATOR = 'admin';
@@ -103,7 +104,7 @@ export class Sessions {
     const operator = await this.deps.store.operatorByToken(tokenHash);
     if (!operator) return undefined;
     return this.#remember(token, { role: 'admin', actor: operatorActor(operator.name),
-      operator: operator.name }, null);
+      operator: operator.name, tokenHash }, null);
   }
 
   /** The cache is bounded: it starts over when full (each token is then read once again). */
@@ -304,6 +305,18 @@ export class Sessions {
     });
     this.#forget(BOOTSTRAP_OPERATOR);
     return { token, generated: configured === null && !legacy };
+  }
+
+  /**
+   * Whether the operator's token is still its own in the store, read now, not from the cache:
+   * an operator removed or rotated through another process would otherwise keep, until this
+   * process re-checks, the power to rotate the others (taking their place) or make new ones.
+   */
+  async stillOperator(caller: Extract<Caller, { role: 'admin' }>): Promise<boolean> {
+    const found = await this.deps.store.operatorByToken(caller.tokenHash);
+    if (found?.name === caller.operator) return true;
+    this.#forget(caller.operator);
+    return false;
   }
 
   async operators(): Promise<Operator[]> {

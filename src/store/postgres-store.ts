@@ -175,7 +175,10 @@ class PostgresTx implements StoreTx {
   }
 
   async getCode(phone: string): Promise<OneTimeCode | null> {
-    const [r] = await rows(this.c, 'SELECT * FROM one_time_codes WHERE phone = $1', [phone]);
+    // Locked for the transaction: the sign-in that reads the attempt count writes it back, and
+    // parallel guesses must each see the ones before (read committed would let them all pass).
+    const [r] = await rows(this.c, 'SELECT * FROM one_time_codes WHERE phone = $1 FOR UPDATE',
+      [phone]);
     return r ? { phone, codeHash: String(r.code_hash), expiresAtMs: Number(r.expires_at_ms),
       attempts: Number(r.attempts) } : null;
   }
