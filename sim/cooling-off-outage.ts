@@ -48,13 +48,16 @@ export async function coolingOffAcrossOutage(env: Readonly<Record<string, string
       headers: Record<string, string> = {}) => json(servers.urls[0]!, method, path, body, bearer,
       headers);
     const people = Array.from({ length: orders }, (_, i) => syntheticIdentity(900_000 + i));
-    const imported = await call('POST', '/admin/accounts/import', { accounts: people.map((p, i) =>
-      ({ phone: p.phone, name: `Outage ${i}`, id_number: p.idNumber })) });
-    if (imported.status !== 200 || imported.body.created.length !== orders) {
-      throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body).slice(0, 300)}`);
+    // Each buyer registers itself and gets its own token (an import hands out none).
+    const buyers: Array<{ token: string }> = [];
+    for (const [i, p] of people.entries()) {
+      const r = await call('POST', '/accounts', { phone: p.phone, name: `Outage ${i}`,
+        id_number: p.idNumber }, '');
+      if (r.status !== 201) throw new Error(`register ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+      buyers.push({ token: r.body.token });
     }
     const placed: Placed[] = [];
-    for (const [i, c] of (imported.body.created as Array<{ token: string }>).entries()) {
+    for (const [i, c] of buyers.entries()) {
       await call('POST', '/admin/clock', { advance_seconds: 60 *
         (1 + random.int(CLOCK_STEP_MINUTES_MAX)) });
       const trim = random.pick(TRIMS);

@@ -55,8 +55,9 @@ export class FaultServers {
     for (const [k, v] of Object.entries(process.env)) {
       if (v !== undefined && !k.startsWith('LAUNCHDAY_')) env[k] = v;
     }
-    Object.assign(env, { LAUNCHDAY_HOST: '127.0.0.1', LAUNCHDAY_DEMO_LAUNCH: 'off', ...this.env,
-      ...extraEnv, LAUNCHDAY_PORT: port });
+    // Every simulated buyer comes from 127.0.0.1: per-address limits off, as for the simulator.
+    Object.assign(env, { LAUNCHDAY_HOST: '127.0.0.1', LAUNCHDAY_DEMO_LAUNCH: 'off',
+      LAUNCHDAY_RATE_LIMITS: 'per-address-off', ...this.env, ...extraEnv, LAUNCHDAY_PORT: port });
     const { child, url, tail } = await startOne(env);
     const slot: Slot = { child, url, port: new URL(url).port, tail, killedByUs: false };
     child.on('exit', (code, signal) => {

@@ -21,6 +21,8 @@ const NAMES: Array<[string, string, number, string]> = [
   ['only a zero-width space', '\u200b', 422, 'invalid_name'],
   ['a bell', 'Li\u0007', 422, 'invalid_name'],
   ['a right-to-left override', '\u202eieL iL', 422, 'invalid_name'],
+  ['only a variation selector', '\ufe0f', 422, 'invalid_name'],
+  ['a letter and a combining grapheme joiner', 'A\u034f', 201, 'A\u034f'],
 ];
 
 function textFieldSuite(store: string, open: () => Promise<{ h: Harness; done(): Promise<void> }>) {

@@ -101,18 +101,22 @@ describe('names (web/js/text-fields.js): characters, not UTF-16 units; no invisi
     });
   }
 
-  it('a name is refused exactly when it has a forbidden character or the wrong length', () => {
+  it('a name is refused exactly when it has a forbidden character, the wrong length or shows '
+    + 'nothing', () => {
     const unit = fc.oneof(
       { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 6 },
       { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), weight: 3 },
       { arbitrary: fc.constantFrom('\u0000', '\u200b', '\u2028', '\ud800', ' ', '\u3000',
-        'e\u0301', '𠀀'), weight: 1 });
+        'e\u0301', '𠀀', '\ufe0f', '\u034f', '\u0301'), weight: 1 });
     fc.assert(fc.property(fc.string({ unit, maxLength: 80 }), (raw) => {
       const stored = raw.normalize('NFC').trim();
       const length = [...stored].length;
-      const invisible = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u.test(stored);
+      const forbidden = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u.test(stored);
+      // Combining marks and spaces alone print as a blank name.
+      const shows = /[^\p{M}\p{Z}]/u.test(stored);
       const r = validateName(raw);
-      assert.equal(r.ok, length >= 1 && length <= 64 && !invisible, JSON.stringify(raw));
+      assert.equal(r.ok, length >= 1 && length <= 64 && !forbidden && shows,
+        JSON.stringify(raw));
       if (r.ok) assert.equal(r.value, stored);
     }), { numRuns: 500 });
   });

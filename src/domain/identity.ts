@@ -67,8 +67,8 @@ export function validateIdNumber(raw: string, nowMs: number): Result<string> {
 
 /**
  * Validates a name and returns its stored form (NFC, trimmed). Refuses `invalid_name` when it
- * is empty, longer than NAME_CHARS_MAX code points, or holds a control, format (zero-width),
- * surrogate, private-use or line-separator character.
+ * is empty, longer than NAME_CHARS_MAX code points, holds a control, format (zero-width),
+ * surrogate, private-use or line-separator character, or shows nothing (combining marks alone).
  */
 export function validateName(raw: string): Result<string> {
   switch (nameProblem(raw)) {
@@ -76,6 +76,7 @@ export function validateName(raw: string): Result<string> {
     case 'empty': return refuse('invalid_name', 'The name is empty.');
     case 'too_long': return refuse('invalid_name',
       `The name may be at most ${NAME_CHARS_MAX} characters.`);
+    case 'invisible': return refuse('invalid_name', 'The name shows nothing visible.');
     default: return refuse('invalid_name',
       'The name holds a control or invisible formatting character; type it again.');
   }

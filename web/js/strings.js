@@ -266,6 +266,10 @@ export const STRINGS = {
     zh: '姓名含有控制字符或不可见字符，请重新输入。',
     en: 'The name holds a control or invisible character; type it again.',
   },
+  v_name_invisible: {
+    zh: '姓名里没有可见的文字，请重新输入。',
+    en: 'The name shows nothing visible; type it again.',
+  },
   v_id_empty: { zh: '请输入身份证号码。', en: 'Enter your identity number.' },
   v_id_length: {
     zh: '身份证号码应为 18 位，当前 {n} 位。',

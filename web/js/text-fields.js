@@ -19,6 +19,12 @@ export const NAME_CHARS_MAX = 64;
  */
 const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u;
 
+/**
+ * A character that shows on its own: anything but a combining mark (M) or a space (Z). A name
+ * of marks alone (a variation selector, a combining grapheme joiner) prints as a blank one.
+ */
+const VISIBLE = /[^\p{M}\p{Z}]/u;
+
 const PHONE = /^1[3-9]\d{9}$/;
 const ID_SHAPE = /^\d{17}[\dX]$/;
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -56,15 +62,18 @@ export function normaliseName(raw) {
 
 /**
  * What is wrong with a name as given, or null: 'empty', 'too_long' (over NAME_CHARS_MAX code
- * points) or 'forbidden_char'. Checks the normalised form.
+ * points), 'forbidden_char', or 'invisible' (only combining marks and spaces: a variation
+ * selector or a combining grapheme joiner alone shows as a blank name). Checks the normalised
+ * form.
  * @param {string} raw
- * @returns {'empty' | 'too_long' | 'forbidden_char' | null}
+ * @returns {'empty' | 'too_long' | 'forbidden_char' | 'invisible' | null}
  */
 export function nameProblem(raw) {
   const name = normaliseName(raw);
   if (name === '') return 'empty';
   if (hasForbiddenChar(name)) return 'forbidden_char';
   if (codePointLength(name) > NAME_CHARS_MAX) return 'too_long';
+  if (!VISIBLE.test(name)) return 'invisible';
   return null;
 }
 

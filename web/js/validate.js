@@ -44,6 +44,7 @@ export function idNumberProblem(raw) {
 
 const NAME_KEYS = {
   empty: 'v_name_empty', too_long: 'v_name_long', forbidden_char: 'v_name_chars',
+  invisible: 'v_name_invisible',
 };
 
 // Returns null when valid, else a message key.
