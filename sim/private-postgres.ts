@@ -13,8 +13,11 @@ const run = promisify(execFile);
 
 /** Where Debian's PostgreSQL 15 keeps initdb and pg_ctl. */
 export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
-/** Ports tried for a private cluster: away from 5432 and from common services. */
-const PORT_RANGE = Object.freeze({ first: 55_000, count: 1_000 });
+/**
+ * Ports tried for a private cluster: away from 5432, and below Linux's ephemeral range (32768-60999)
+ * so that no outgoing connection (a reconnecting client, say) can be holding one.
+ */
+const PORT_RANGE = Object.freeze({ first: 24_000, count: 1_000 });
 const START_TIMEOUT_SECONDS = 60;
 
 export interface PrivatePostgres {
@@ -35,7 +38,7 @@ export function privatePostgresUnavailable(): string | null {
 }
 
 /**
- * initdb, then start, on a free port in 55000-55999 chosen by `seed`. initdb refuses to run as
+ * initdb, then start, on a free port in 24000-24999 chosen by `seed`. initdb refuses to run as
  * root, so as root the cluster belongs to the `postgres` user and is run through `su`.
  */
 export async function startPrivatePostgres(seed: number): Promise<PrivatePostgres> {
@@ -80,7 +83,7 @@ async function freePort(seed: number): Promise<number> {
     const port = PORT_RANGE.first + ((offset + i) % PORT_RANGE.count);
     if (await canListen(port)) return port;
   }
-  throw new Error('no free port in 55000-55999 for a private PostgreSQL');
+  throw new Error('no free port in 24000-24999 for a private PostgreSQL');
 }
 
 function canListen(port: number): Promise<boolean> {

@@ -54,6 +54,13 @@ export interface Limits {
    * skipped, never queued, while the peer is not reading) before it is disconnected.
    */
   readonly liveStalledFramesMax: number;
+  /**
+   * Connections open at once, idle ones included; past it a new one is closed as it arrives
+   * (node's `server.maxConnections`), so that a crowd of idle sockets cannot take the process's
+   * last file descriptors and leave it answering no one (the machine's limit is 20,000). Above
+   * `liveViewersMax`: every live viewer holds one. Env LAUNCHDAY_CONNECTIONS_MAX.
+   */
+  readonly connectionsMax: number;
   // Rate limits (app/rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -227,6 +234,7 @@ export const defaultLimits: Limits = Object.freeze({
   connectionRequestsMax: 32,
   connectionUnreadBytesMax: 64 * 1024,
   liveStalledFramesMax: 30,
+  connectionsMax: 16_000,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -263,6 +271,7 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.batchIdleCommands <= l.batchCommandsMax, 'an idle-writer batch fits in one batch');
   assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
+  assert.ok(l.connectionsMax > l.liveViewersMax, 'room for buyers beside every live viewer');
   assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
     'a connection holds a whole request while the one before it is answered');
   // An address holds many buyers (a carrier's NAT): it may do at least what one buyer may.
@@ -323,6 +332,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.batchIdleCommands, 1, 100_000)),
     batchesInFlightMax: int(env, 'LAUNCHDAY_BATCHES_IN_FLIGHT_MAX',
       defaultLimits.batchesInFlightMax, 1, 64),
+    connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
+      defaultLimits.liveViewersMax + 1, 1_000_000),
     refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
       defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
     refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',

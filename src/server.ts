@@ -21,6 +21,9 @@ import { StaticFiles } from './app/static-files.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { Store } from './store/store.js';
 
+/** How often node:http looks for requests past their time (requestTimeout), ms. */
+const CONNECTIONS_CHECK_MS = 2_000;
+
 /** How often launchday asks the provider about unconfirmed refunds and unheld charges. */
 const RECONCILE_INTERVAL_MS = 10_000;
 
@@ -206,8 +209,12 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   Promise<RunningServer> {
   const ld = await createLaunchday(config, parts);
   const server: Server = createServer({ keepAliveTimeout: defaultLaneLimits.keepAliveMs,
-    requestTimeout: defaultLaneLimits.requestMs },
+    requestTimeout: defaultLaneLimits.requestMs,
+    // node:http checks its request timeout this often (30 s by default), so a trickling body
+    // could last nearly twice the 30 s; the lane keeps its own deadline exactly.
+    connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
     ld.handler);
+  server.maxConnections = config.limits.connectionsMax;
   server.maxHeadersCount = defaultLaneLimits.headersMax;
   // A connection with no traffic either way for this long is closed, as the lane closes its
   // own: a peer that stopped reading its replies would otherwise hold its socket for ever.

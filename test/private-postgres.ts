@@ -23,7 +23,7 @@ const run = promisify(execFile);
 /** Where Debian puts PostgreSQL's programs; LAUNCHDAY_TEST_PG_BIN overrides. */
 const BIN = process.env.LAUNCHDAY_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 /** Ports tried, at random: away from 5432 and from the usual ephemeral range. */
-const PORT_MIN = 55_000;
+const PORT_MIN = 24_000;
 const PORT_SPAN = 1_000;
 const required = Boolean(process.env.CI) || process.env.LAUNCHDAY_REQUIRE_POSTGRES === '1';
 const asRoot = process.getuid?.() === 0;

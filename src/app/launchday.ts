@@ -8,7 +8,7 @@ import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, locksOnPlacement, type Launch } from '../domain/launch.js';
 import {
   allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
-  resolveConfiguration, sortedIds, switchTargets, trimKey,
+  resolveConfiguration, switchTargets, trimKey,
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
@@ -386,8 +386,11 @@ export class Launchday {
     if (!launch) return refuse('launch_not_found');
     const resolved = resolveConfiguration(launch, input);
     if (!resolved.ok) return resolved;
-    const requestHash = sha256(JSON.stringify([input.launchId, input.trim,
-      sortedIds(input.options), input.city]));
+    // The configuration as resolved, defaults included: a retry that spells out the options the
+    // order took (read back from its reply) asks for the same order, not another.
+    const { config } = resolved.value;
+    const requestHash = sha256(JSON.stringify([input.launchId, config.trim, config.options,
+      config.city]));
     const reference = depositReference(account.accountId, idempotencyKey, requestHash);
     const command = { accountId: account.accountId, launch, config: resolved.value.config,
       priceFen: resolved.value.priceFen, idempotencyKey, requestHash, paymentReference: reference };
