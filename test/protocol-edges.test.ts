@@ -125,6 +125,8 @@ const EDGES: Array<[string, string | Buffer, number, string]> = [
     'invalid_request'],
   ['audit-log limit twice', head('GET', '/api/v1/admin/audit-log?limit=1&limit=2', [admin]),
     422, 'invalid_request'],
+  ['payment anomalies limit=1.5', head('GET', '/api/v1/admin/payments/anomalies?limit=1.5',
+    [admin]), 422, 'invalid_request'],
   ['launch orders limit=1.5', head('GET', '/api/v1/admin/launches/yu7-2025/orders?limit=1.5',
     [admin]), 422, 'invalid_request'],
   ['launch orders limit=1e3', head('GET', '/api/v1/admin/launches/yu7-2025/orders?limit=1e3',

@@ -1,6 +1,7 @@
 // Operator views of the money launchday could not match with the payment provider: anomalies
 // (payment-notification.ts) and refunds that have not settled in time (payment-reconciler.ts).
 import type { PaymentAnomaly, UnsettledRefund } from '../store/store.js';
+import { queryInteger } from './query-params.js';
 import { reply, type Route } from './route.js';
 import { iso } from './views.js';
 
@@ -13,8 +14,11 @@ const refundView = (r: UnsettledRefund) => ({ order_id: r.orderId, reference: r.
 
 export const paymentAdminRoutes: Route[] = [
   { method: 'GET', path: '/admin/payments/anomalies', access: 'admin', handler: async (ctx) => {
-    const limit = Math.max(1, Number(ctx.url.searchParams.get('limit')) || 100);
-    const [anomalies, unsettled] = await Promise.all([ctx.app.reconciler.anomalies(limit),
+    // Checked like every query parameter (query-params.ts): `1.5` once reached SQLite's LIMIT.
+    const max = ctx.app.deps.limits.paymentAnomaliesListMax;
+    const limit = queryInteger(ctx.url, 'limit', { min: 1, max, fallback: Math.min(100, max) });
+    if (!limit.ok) return limit;
+    const [anomalies, unsettled] = await Promise.all([ctx.app.reconciler.anomalies(limit.value),
       ctx.app.reconciler.unsettled()]);
     return reply(200, { anomalies: anomalies.map(anomalyView),
       unsettled_refunds: unsettled.count });
