@@ -14,8 +14,8 @@ const run = promisify(execFile);
 /** Where Debian's PostgreSQL 15 keeps initdb and pg_ctl. */
 export const POSTGRES_BIN = '/usr/lib/postgresql/15/bin';
 /**
- * Ports tried for a private cluster: away from 5432, and below Linux's ephemeral range (32768-60999)
- * so that no outgoing connection (a reconnecting client, say) can be holding one.
+ * Ports tried for a private cluster: away from 5432, and below Linux's ephemeral range
+ * (32768-60999), so that no outgoing connection (a reconnecting client, say) can hold one.
  */
 const PORT_RANGE = Object.freeze({ first: 24_000, count: 1_000 });
 const START_TIMEOUT_SECONDS = 60;

@@ -64,7 +64,9 @@ export const operatorRoutes: Route[] = [
       const reason = operatorReason(ctx, b.value);
       if (!reason.ok) return reason;
       const accountId = ctx.params.account_id!;
-      if (!(await ctx.app.deps.store.accountById(accountId))) return refuse('account_not_found', 'No account has this id.');
+      if (!(await ctx.app.deps.store.accountById(accountId))) {
+        return refuse('account_not_found', 'No account has this id.');
+      }
       const r = await ctx.app.sessions.revoke(accountId, 'all',
         { actor: operatorOf(ctx).actor, reason: reason.value });
       return r.ok ? reply(200, { account_id: accountId, revoked: r.value.revoked }) : r;
