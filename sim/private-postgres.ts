@@ -1,7 +1,7 @@
 // A PostgreSQL cluster of our own, in a temporary folder on a port of its own, that a fault
 // campaign may stop hard and start again. Never the shared server at 5432: other people's tests
-// run on it. (The `outage` workstream writes test/private-postgres.ts for the same need; the
-// two are to be merged.)
+// run on it. (test/private-postgres.ts does the same for the outage tests, with another API;
+// the two are to be made one.)
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -1,6 +1,6 @@
 // The fuzz's short form: a fixed seed, 1,500 hostile requests over every route and a
-// pipelining and slow-client probe (test/fuzz.ts). Findings already known, and the workstream
-// fixing each, are listed in test/fuzz-known.ts; anything else fails.
+// pipelining and slow-client probe (test/fuzz.ts). Findings already known, and who is fixing
+// each, are listed in test/fuzz-known.ts (none today); anything else fails.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { KNOWN } from './fuzz-known.js';
