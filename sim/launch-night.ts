@@ -508,9 +508,10 @@ export class LaunchNight {
     for (let attempt = 0; attempt <= this.retriesMax && !this.stopped; attempt++) {
       const o = await this.call('POST', `/orders/${order.orderId}/${action}`,
         { token: account.token, body });
-      // A 500 may come after the commit (the database went away before the reply was
-      // built): like no reply at all, it leaves the step uncertain until the order is read.
-      const unknown = o.kind !== 'reply' || o.status === 500;
+      // A 500, or `commit_unknown` (the database went away during the COMMIT), may come after
+      // the commit: like no reply at all, it leaves the step uncertain until the order is read.
+      const unknown = o.kind !== 'reply' || o.status === 500
+        || (o.kind === 'reply' && o.body?.error?.code === 'commit_unknown');
       if (o.kind === 'reply' && !retryable(o)) {
         if (o.status === 200) return o;
         if (uncertain) {

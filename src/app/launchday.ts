@@ -15,7 +15,7 @@ import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
 import type { Limits, RateLimitMode } from '../config.js';
 import type { Account, OrderEvent, Store } from '../store/store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
-import { isStoreUnavailable } from '../store/store-unavailable.js';
+import { isCommitUnknown, isStoreUnavailable } from '../store/store-unavailable.js';
 import type { RegisterCommand } from './account-commands.js';
 import { batchHandlers, type BatchHandlers } from './batch-handlers.js';
 import {
@@ -184,7 +184,9 @@ export class Launchday {
   refusalFor(err: unknown): Refusal | null {
     if (!isStoreUnavailable(err)) return null;
     this.storeHealth.failed();
-    return refuse('store_unavailable');
+    // Lost during its COMMIT, the change may have been made: saying "not completed" would be
+    // untrue, and a retry of a lock or a change would then meet "already done".
+    return refuse(isCommitUnknown(err) ? 'commit_unknown' : 'store_unavailable');
   }
 
   /** Waits for the commits under way and stops the writer thread; the store stays open. */

@@ -101,6 +101,10 @@ export const outcomes = {
     message: 'The notification is not signed with the shared payment secret, or is too old.' },
   overloaded: { status: 503, transient: true,
     message: 'We are holding your place: too many requests right now. Retry after the pause.' },
+  commit_unknown: { status: 503, transient: true,
+    message: 'Our order database went away while your change was being saved: it may or may not '
+      + 'have been made. Read it back before you try again; an order retried with the same '
+      + 'Idempotency-Key is never placed twice.' },
   store_unavailable: { status: 503, transient: true,
     message: 'Our order database cannot be reached for a moment; your request was not completed. '
       + 'Retry after the pause: the same Idempotency-Key never orders twice.' },

@@ -13,6 +13,7 @@ import type { ChangeWindow, Order } from '../domain/order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
 import { anomalyFromRow, nullableMs, refundFromRow } from './payment-rows.js';
 import { migrations } from './sql-schema.js';
+import { CommitUnknown, isStoreUnavailable } from './store-unavailable.js';
 import type { WindowCounts } from '../domain/sliding-window.js';
 import type {
   Account, AuditEntry, IdempotencyRef, OneTimeCode, Operator, OrderEvent, PaymentAnomaly,
@@ -377,16 +378,28 @@ async function changeWindows(db: Queryable): Promise<ChangeWindow[]> {
 }
 
 /** A connection whose ROLLBACK failed: it must be dropped, not handed to the next caller. */
+/** The connection cannot be used again: released as broken, its cause thrown on. */
 class BrokenConnection extends Error {}
 
-/** Runs `fn` in BEGIN ... COMMIT on one client; ROLLBACK and rethrow on any failure. */
-async function inTransaction<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` between BEGIN and COMMIT on `client`; ROLLBACK and rethrow on any failure. A connection lost during the COMMIT leaves the
+ * outcome unknown (the server may have committed before the reply was lost): that is thrown as
+ * `CommitUnknown`, never as a plain store failure, whose reply says nothing was done.
+ */
+export async function inTransaction<T>(client: Pick<pg.PoolClient, 'query'>,
+  fn: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
+  let committing = false;
   try {
     const result = await fn();
+    committing = true;
     await client.query('COMMIT');
     return result;
   } catch (err) {
+    if (committing && isStoreUnavailable(err)) {
+      throw new BrokenConnection('COMMIT lost', { cause: new CommitUnknown(
+        `the connection was lost during COMMIT: ${(err as Error).message}`, { cause: err }) });
+    }
     try {
       await client.query('ROLLBACK');
     } catch {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { isStoreUnavailable, StoreUnavailable } from './store-unavailable.js';
+import { inTransaction } from './postgres-store.js';
+import { isCommitUnknown, isStoreUnavailable, StoreUnavailable } from './store-unavailable.js';
 
 const withCode = (code: string, message = 'x'): Error =>
   Object.assign(new Error(message), { code });
@@ -36,4 +37,30 @@ describe('isStoreUnavailable', () => {
   for (const [name, err, expected] of rows) {
     it(`${name}: ${expected}`, () => assert.equal(isStoreUnavailable(err), expected));
   }
+});
+
+describe('a connection lost during COMMIT', () => {
+  /** A client whose connection is lost at the statement named. */
+  const losing = (at: string) => ({
+    statements: [] as string[],
+    async query(sql: string) {
+      this.statements.push(sql);
+      if (sql === at) throw new Error('Connection terminated unexpectedly');
+      return { rows: [] };
+    },
+  });
+
+  it('leaves the outcome unknown, where one lost before it means nothing was done', async () => {
+    const table: Array<[string, boolean]> = [['COMMIT', true], ['SELECT 1', false]];
+    for (const [at, unknown] of table) {
+      const client = losing(at);
+      const err = await inTransaction(client as never, async () => {
+        await client.query('SELECT 1');
+        return 1;
+      }).then(() => null, (e: unknown) => e);
+      assert.ok(err !== null, at);
+      assert.equal(isStoreUnavailable(err), true, at);
+      assert.equal(isCommitUnknown(err), unknown, at);
+    }
+  });
 });

@@ -16,6 +16,26 @@ export class StoreUnavailable extends Error {
 }
 
 /**
+ * The store went away while a COMMIT was under way: the transaction may have committed or not,
+ * and nobody can say until it is read back (`commit_unknown`, never "not completed").
+ */
+export class CommitUnknown extends StoreUnavailable {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CommitUnknown';
+  }
+}
+
+/** Whether `err` (or an error it was caused by) is a COMMIT whose outcome is unknown. */
+export function isCommitUnknown(err: unknown): boolean {
+  for (let e = err, depth = 0; e !== null && e !== undefined && depth < 5; depth++) {
+    if (e instanceof CommitUnknown) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
  * PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": connection exceptions (class
  * 08), the server shutting down or starting (57P01 admin shutdown, 57P02 crash shutdown, 57P03
  * cannot connect now), too many connections (53300), its disk full (53100), out of memory

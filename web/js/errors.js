@@ -380,6 +380,13 @@ export const ERRORS = {
       'Keep this page open; it retries by itself.',
     ],
   },
+  commit_unknown: {
+    zh: ['保存时订单系统中断，这次操作可能已经生效，也可能没有。', '请先刷新查看订单，再决定是否重试；同一次下单重试不会重复下单。'],
+    en: [
+      'Our order system went away while saving this: it may or may not have been done.',
+      'Reload your order to see before trying again; retrying the same order never orders twice.',
+    ],
+  },
   store_unavailable: {
     zh: ['订单系统暂时无法访问，本次请求未完成。', '请不要关闭页面，系统会自动重试，不会重复下单。'],
     en: [
