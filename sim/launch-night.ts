@@ -393,6 +393,8 @@ export class LaunchNight {
         return order;
       }
       if (retryable(o)) {
+        // The database went away during or after the commit: the order may exist already.
+        if (o.body?.error?.code === 'commit_unknown') unknownEarlier = true;
         this.metrics.retries += 1;
         await sleep(retryDelayMs(o));
         continue;

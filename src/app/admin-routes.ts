@@ -6,8 +6,9 @@ import {
 import { ok, refuse, type Result } from '../domain/outcomes.js';
 import { field, type Json } from './http-io.js';
 import { cancelHandler } from './buyer-routes.js';
-import { firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route }
-  from './route.js';
+import {
+  afterWrite, firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route,
+} from './route.js';
 import { newId } from './ids.js';
 import { queryInteger, queryText } from './query-params.js';
 import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
@@ -269,9 +270,11 @@ export function adminRoutes(clockRoute: Route): Route[] {
         if (!reason.ok) return reason;
         const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
         if (!r.ok) return r;
-        await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
-          reason: reason.value });
-        return orderReply(ctx.app, r.value);
+        return afterWrite(async () => {
+          await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
+            reason: reason.value });
+          return orderReply(ctx.app, r.value);
+        });
       } },
     { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin',
       handler: cancelHandler },

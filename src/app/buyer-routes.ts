@@ -7,7 +7,9 @@ import { SIGNATURE_HEADER } from './payment-signature.js';
 import { queryText } from './query-params.js';
 import { operatorReason } from './operator-routes.js';
 import { sessionRoutes } from './session-routes.js';
-import { firstRefusal, orderReply, reply, type Ctx, type Reply, type Route } from './route.js';
+import {
+  afterWrite, firstRefusal, orderReply, reply, type Ctx, type Reply, type Route,
+} from './route.js';
 import { accountView, iso, launchView, orderView } from './views.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
@@ -136,9 +138,10 @@ export const buyerRoutes: Route[] = [
     const r = await ctx.app.placeOrder(buyer(ctx), { launchId: launchId!, trim: trim!,
       options: options ?? [], city: city! }, key);
     if (!r.ok) return r;
-    return r.value.replay
-      ? orderReply(ctx.app, r.value.order, 200, { 'idempotent-replay': 'true' })
-      : orderReply(ctx.app, r.value.order, 201, undefined, r.value.history);
+    const placed = r.value;
+    return afterWrite(() => (placed.replay
+      ? orderReply(ctx.app, placed.order, 200, { 'idempotent-replay': 'true' })
+      : orderReply(ctx.app, placed.order, 201, undefined, placed.history)));
   } },
   { method: 'GET', path: '/orders', access: 'buyer', handler: async (ctx) => {
     const orders = await ctx.app.ordersOf(buyer(ctx));
@@ -159,7 +162,7 @@ export const buyerRoutes: Route[] = [
     if (!confirm.ok) return confirm;
     const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
       { kind: 'lock', confirm: confirm.value === true });
-    return r.ok ? orderReply(ctx.app, r.value) : r;
+    return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
   { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', handler: cancelHandler },
   { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', ownTextRules: true,
@@ -172,7 +175,7 @@ export const buyerRoutes: Route[] = [
     if (!c.ok) return c;
     const change = Object.fromEntries(Object.entries(c.value).filter(([, v]) => v !== undefined));
     const r = await ctx.app.change(ctx.caller!, ctx.params.order_id!, change);
-    return r.ok ? orderReply(ctx.app, r.value) : r;
+    return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
 ];
 
@@ -212,10 +215,14 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   if (!reason.ok) return reason;
   const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
     { kind: 'cancel', acceptForfeit: accept.value === true });
-  if (r.ok && ctx.caller!.role === 'admin') {
-    await ctx.app.audit(ctx.caller!.actor, 'order_cancelled', { order_id: r.value.orderId,
-      deposit_state: r.value.depositState, reason: reason.value });
-  }
-  return r.ok ? orderReply(ctx.app, r.value) : r;
+  if (!r.ok) return r;
+  const caller = ctx.caller!;
+  return afterWrite(async () => {
+    if (caller.role === 'admin') {
+      await ctx.app.audit(caller.actor, 'order_cancelled', { order_id: r.value.orderId,
+        deposit_state: r.value.depositState, reason: reason.value });
+    }
+    return orderReply(ctx.app, r.value);
+  });
 }
 

@@ -6,9 +6,13 @@ import { describe, it } from 'node:test';
 import { SqliteStore } from '../store/sqlite-store.js';
 import { SimulatedClock } from '../domain/clock.js';
 import {
-  GroupCommitter, localExecutor, Overloaded, type BatchExecutor, type BatchHandler,
-  type BatchObservation,
+  executeBatch, GroupCommitter, localExecutor, outcomeError, Overloaded, type BatchExecutor,
+  type BatchHandler, type BatchObservation, type JobOutcome,
 } from './group-committer.js';
+import type { Store } from '../store/store.js';
+import {
+  CommitUnknown, isCommitUnknown, StoreUnavailable,
+} from '../store/store-unavailable.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -124,5 +128,25 @@ describe('group commit', () => {
     assert.deepEqual(seen.map((b) => [b.commands, b.ok]),
       table.map(([xs, ran]) => [xs.length, ran]));
     for (const b of seen) assert.ok(b.queueDelayMs >= 0 && b.durationMs >= 0);
+  });
+});
+
+describe('a batch whose COMMIT was lost', () => {
+  it('answers each command "may have been written", never "not written"', async () => {
+    const lost = new CommitUnknown('the connection was lost during COMMIT');
+    const table: Array<[string, unknown, boolean]> = [
+      ['lost during the COMMIT', lost, true],
+      ['lost before it', new StoreUnavailable('connection refused'), false],
+    ];
+    for (const [what, thrown, unknown] of table) {
+      const transaction = (async () => { throw thrown; }) as Store['transaction'];
+      const outcomes = await executeBatch(transaction, {}, [
+        { handler: 'act', payload: 1 }, { handler: 'act', payload: 2 }], 0);
+      for (const o of outcomes) {
+        assert.ok(!o.done, what);
+        assert.equal(isCommitUnknown(outcomeError(o as Extract<JobOutcome, { done: false }>)),
+          unknown, what);
+      }
+    }
   });
 });

@@ -8,7 +8,9 @@
 // cross to another thread.
 import type { Clock } from '../domain/clock.js';
 import type { Store, StoreTx } from '../store/store.js';
-import { isStoreUnavailable, StoreUnavailable } from '../store/store-unavailable.js';
+import {
+  CommitUnknown, isCommitUnknown, isStoreUnavailable, StoreUnavailable,
+} from '../store/store-unavailable.js';
 
 /** Runs many commands of one kind inside a transaction; returns one result per command. */
 export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[], nowMs: number) =>
@@ -29,7 +31,9 @@ export interface BatchJob {
  */
 export type JobOutcome =
   | { readonly done: true; readonly value: unknown }
-  | { readonly done: false; readonly error: string; readonly unavailable?: boolean };
+  | { readonly done: false; readonly error: string; readonly unavailable?: boolean;
+      /** The store went away during the COMMIT: the command may have been written. */
+      readonly commitUnknown?: boolean };
 
 /** Runs a batch at the time given, all in one transaction if it can (see executeBatch). */
 export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promise<JobOutcome[]>;
@@ -40,7 +44,8 @@ export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promis
  *
  * A store out of reach fails every command at once, each marked `unavailable`: the transaction
  * rolled back (or never began), so nothing of the batch is written, and trying each command
- * alone would only wait for the same dead connection once per command.
+ * alone would only wait for the same dead connection once per command. Lost during its COMMIT,
+ * the batch may have been written: each command is marked `commitUnknown` as well.
  */
 export async function executeBatch(transaction: Store['transaction'], handlers: HandlerMap,
   jobs: readonly BatchJob[], nowMs: number): Promise<JobOutcome[]> {
@@ -57,7 +62,10 @@ export async function executeBatch(transaction: Store['transaction'], handlers: 
       } catch (err) {
         // The store went away part-way: the commands not yet tried fail with it, untried.
         if (isStoreUnavailable(err)) {
-          while (out.length < jobs.length) out.push(unavailableOutcome(err));
+          out.push(unavailableOutcome(err));
+          // The ones after it were never tried: certainly not written.
+          const untried = new StoreUnavailable((err as Error)?.message ?? String(err));
+          while (out.length < jobs.length) out.push(unavailableOutcome(untried));
           return out;
         }
         out.push({ done: false, error: (err as Error)?.message ?? String(err) });
@@ -68,11 +76,13 @@ export async function executeBatch(transaction: Store['transaction'], handlers: 
 }
 
 function unavailableOutcome(err: unknown): JobOutcome {
-  return { done: false, error: (err as Error)?.message ?? String(err), unavailable: true };
+  return { done: false, error: (err as Error)?.message ?? String(err), unavailable: true,
+    ...(isCommitUnknown(err) ? { commitUnknown: true } : {}) };
 }
 
 /** The error a failed outcome rejects its command with. */
 export function outcomeError(o: Extract<JobOutcome, { done: false }>): Error {
+  if (o.commitUnknown === true) return new CommitUnknown(o.error);
   return o.unavailable === true ? new StoreUnavailable(o.error) : new Error(o.error);
 }
 

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { isoTimeRule, parseIsoTime } from '../domain/iso-time.js';
 import type { Order } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
+import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { JsonText, type Json } from './http-io.js';
 import type { OrderEvent } from '../store/store.js';
 import type { Caller, Launchday } from './launchday.js';
@@ -70,6 +71,22 @@ export const parseTime = (name: string, v: string | undefined): Result<number | 
  * since it was read is written first, `Launchday.current`). `history`, given for a new order,
  * is used only while the order is unchanged.
  */
+/**
+ * Runs what follows a committed write (its reply, read from the store; an operator's audit
+ * entry). If the store goes away meanwhile, the write was made all the same, so the refusal is
+ * `commit_unknown` (read it back), never `store_unavailable`, which says nothing was done: a
+ * lock retried on that word meets "already locked".
+ */
+export async function afterWrite(build: () => Promise<Reply>): Promise<Reply> {
+  try {
+    return await build();
+  } catch (err) {
+    if (!isStoreUnavailable(err)) throw err;
+    return refuse('commit_unknown', 'Your change was made, but our order database went away '
+      + 'before its reply could be read: read the order back.');
+  }
+}
+
 export async function orderReply(app: Launchday, order: Order, status = 200,
   headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
   const now = await app.current(order);
