@@ -33,19 +33,22 @@ async function waitForStore(config: Config, logger: Logger): Promise<void> {
   }
 }
 
-async function serve(): Promise<number> {
-  let config;
+/** The configuration from the environment, or null (said on stderr) when it is wrong. */
+function readConfig(): Config | null {
   try {
-    config = loadConfig(process.env);
+    return loadConfig(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      // No logger yet: the configuration that would set its level is what failed. A person
-      // at a terminal reads this, so it stays a sentence on stderr.
-      console.error(`launchday: ${err.message}`);
-      return 2;
-    }
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    // No logger yet: the configuration that would set its level is what failed. A person at a
+    // terminal reads this, so it stays a sentence on stderr.
+    console.error(`launchday: ${err.message}`);
+    return null;
   }
+}
+
+async function serve(): Promise<number> {
+  const config = readConfig();
+  if (config === null) return 2;
   const logger = createLogger({ level: config.logLevel });
   processLogger = logger;
   await waitForStore(config, logger);
@@ -98,16 +101,8 @@ async function serve(): Promise<number> {
  * LAUNCHDAY_DATA_DIR. PostgreSQL has its own tools (docs/reliability.md).
  */
 async function copyStore(command: 'backup' | 'restore', args: string[]): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`launchday: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = readConfig();
+  if (config === null) return 2;
   if (args.length !== 1) {
     console.error(`usage: launchday ${command} <file>`);
     return 2;
