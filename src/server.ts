@@ -2,24 +2,24 @@
 // shuts down in order. Everything it wires is a plain object built from the configuration.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
-import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './domain/catalogue.js';
-import type { Config } from './config.js';
-import { answerClientError } from './app/client-errors.js';
-import { httpApp, type HttpApp } from './app/http-app.js';
-import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './app/http-lane.js';
-import { newId } from './app/ids.js';
-import { Launchday } from './app/launchday.js';
-import { LiveHub } from './app/live-hub.js';
-import { createLogger, type Logger } from './app/logger.js';
-import { Metrics, OUTBOX_COUNT_MAX } from './app/metrics.js';
-import { RequestTelemetry } from './app/request-telemetry.js';
-import { SandboxPaymentProvider, type PaymentProvider } from './app/payments.js';
-import { SandboxSmsSender, type SmsSender } from './app/sms.js';
-import { TwilioSmsSender } from './app/twilio-sms-sender.js';
-import { StaticFiles } from './app/static-files.js';
-import { SqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import { SimulatedClock, systemClock, type Clock } from './kernel/clock.js';
+import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './launches/catalogue.js';
+import type { Config } from './kernel/config.js';
+import { answerClientError } from './kernel/http/client-errors.js';
+import { httpApp, type HttpApp } from './kernel/http/http-app.js';
+import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './kernel/http/http-lane.js';
+import { newId } from './kernel/ids.js';
+import { Launchday } from './launchday.js';
+import { LiveHub } from './launches/live-hub.js';
+import { createLogger, type Logger } from './kernel/logger.js';
+import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
+import { RequestTelemetry } from './kernel/http/request-telemetry.js';
+import { SandboxPaymentProvider, type PaymentProvider } from './payments/payments.js';
+import { SandboxSmsSender, type SmsSender } from './accounts/sms.js';
+import { TwilioSmsSender } from './accounts/twilio-sms-sender.js';
+import { StaticFiles } from './kernel/http/static-files.js';
+import { SqliteStore } from './kernel/store/sqlite-store.js';
+import type { Store } from './kernel/store/store.js';
 
 /** How often node:http looks for requests past their time (requestTimeout), ms. */
 const CONNECTIONS_CHECK_MS = 2_000;
@@ -56,7 +56,7 @@ export interface ServerParts {
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
-    const { PostgresStore } = await import('./store/postgres-store.js');
+    const { PostgresStore } = await import('./kernel/store/postgres-store.js');
     return PostgresStore.open(config.databaseUrl,
       config.databaseSchema ? { schema: config.databaseSchema } : {});
   }

@@ -1,8 +1,8 @@
 // Checks that must hold at every moment, computed from the orders themselves and compared with
 // the figures launchday reports.
 import { strict as assert } from 'node:assert';
-import type { Order } from '../src/domain/order.js';
-import { depositReference } from '../src/app/payments.js';
+import type { Order } from '../src/orders/order.js';
+import { depositReference } from '../src/payments/payments.js';
 import { ADMIN, type Harness } from './harness.js';
 
 export interface ListedOrder {

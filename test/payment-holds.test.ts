@@ -5,8 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { defaultLimits } from '../src/config.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { defaultLimits } from '../src/kernel/config.js';
 import { harness, type Harness } from './harness.js';
 import { checkPaymentHolds } from './invariants.js';
 

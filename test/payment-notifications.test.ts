@@ -2,8 +2,8 @@
 // twice: each is taken once, and a forged or stale one is refused.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { sign } from '../src/app/payment-signature.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { sign } from '../src/payments/payment-signature.js';
 import { ADMIN, harness, type Harness } from './harness.js';
 
 const ORDER = { launch_id: 'yu7-2025', trim: 'pro', options: [], city: 'beijing' };

@@ -5,9 +5,9 @@
 // voided by the sweep at start-up.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { PaymentReconciler } from '../src/app/payment-reconciler.js';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { defaultLimits } from '../src/config.js';
+import { PaymentReconciler } from '../src/payments/payment-reconciler.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { defaultLimits } from '../src/kernel/config.js';
 import { ADMIN, harness, type Harness } from './harness.js';
 import { checkPaymentHolds } from './invariants.js';
 

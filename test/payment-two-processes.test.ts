@@ -4,7 +4,7 @@
 // cancels an order, and both refunds settle.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { harness, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultLimits } from '../src/config.js';
-import type { JobOutcome } from '../src/app/group-committer.js';
-import { SqliteBatchExecutor } from '../src/app/sqlite-batch-executor.js';
-import { syntheticIdentity } from '../src/domain/identity.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import type { JobOutcome } from '../src/kernel/write/group-committer.js';
+import { SqliteBatchExecutor } from '../src/kernel/write/sqlite-batch-executor.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
+import { SqliteStore } from '../src/kernel/store/sqlite-store.js';
 import { ADMIN, harness, YU7_MAX } from './harness.js';
 
 describe('the SQLite writer thread', () => {

@@ -1,0 +1,138 @@
+// The JSON shapes of the API (docs/api.md): snake_case, money in fen, times as ISO strings.
+import { launchState, type Launch } from '../launches/launch.js';
+import { isWindowOpen, type ChangeWindow, type Order } from './order.js';
+import type { Account, OrderEvent } from '../kernel/store/store.js';
+import { maskIdNumber } from '../accounts/identity.js';
+
+const isoMs = [Number.NaN, Number.NaN];
+const isoText = ['', ''];
+let isoNext = 0;
+/**
+ * A time as an ISO string. The orders of one batch share their times (placed at the batch's
+ * time, cooling off until a week later), so the last two are remembered.
+ */
+export function iso(ms: number | null): string | null {
+  if (ms === null) return null;
+  if (ms === isoMs[0]) return isoText[0]!;
+  if (ms === isoMs[1]) return isoText[1]!;
+  const text = new Date(ms).toISOString();
+  isoMs[isoNext] = ms;
+  isoText[isoNext] = text;
+  isoNext = 1 - isoNext;
+  return text;
+}
+
+let lastNowMs = Number.NaN;
+let lastNowIso = '';
+/** `iso` for the current time, formatted once per millisecond however many replies carry it. */
+export function isoNow(ms: number): string {
+  if (ms !== lastNowMs) {
+    lastNowMs = ms;
+    lastNowIso = new Date(ms).toISOString();
+  }
+  return lastNowIso;
+}
+
+export function launchView(l: Launch, nowMs: number) {
+  return {
+    launch_id: l.launchId, model_id: l.modelId, name: l.name, name_zh: l.nameZh,
+    opens_at: iso(l.opensAtMs), state: launchState(l, nowMs),
+    server_time: iso(nowMs), deposit_fen: l.depositFen, cooling_off_hours: l.coolingOffHours,
+    per_account_limit: l.perAccountLimit, locks_on_payment: l.locksOnPayment,
+    trims: l.trims.map((t) => ({ trim: t.trim, name: t.name, name_zh: t.nameZh,
+      price_fen: t.priceFen, capacity_per_week: t.capacityPerWeek, lead_weeks: t.leadWeeks })),
+    options: l.options.map((o) => ({ option_id: o.optionId, group: o.group, name: o.name,
+      name_zh: o.nameZh, price_fen: o.priceFen, default: o.isDefault })),
+    cities: l.cities.map((c) => ({ city_id: c.cityId, name: c.name, name_zh: c.nameZh,
+      opened_on: c.openedOn })),
+  };
+}
+
+export interface OrderExtras {
+  readonly estimate: { weeksMin: number; weeksMax: number; basis: string } | null;
+  readonly queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null;
+  readonly actions: readonly string[];
+  /** Launches the order may switch to now (with the `switch_model` action). */
+  readonly switchTo: readonly string[];
+  readonly history: readonly OrderEvent[];
+}
+
+export function orderView(o: Order, x: OrderExtras) {
+  return {
+    order_id: o.orderId, account_id: o.accountId, launch_id: o.launchId, model_id: o.modelId,
+    trim: o.trim, options: o.options, city: o.city, status: o.status, price_fen: o.priceFen,
+    deposit: { amount_fen: o.depositFen, state: o.depositState },
+    created_at: iso(o.createdAtMs), cooling_off_ends_at: iso(o.coolingOffEndsAtMs),
+    locked_at: iso(o.lockedAtMs), queued_at: iso(o.queuedAtMs), cancelled_at: iso(o.cancelledAtMs),
+    queue: x.queue && { queue_key: x.queue.queueKey, place: x.queue.place,
+      locked_ahead_in_trim: x.queue.lockedAheadInTrim },
+    estimate: x.estimate && { weeks_min: x.estimate.weeksMin, weeks_max: x.estimate.weeksMax,
+      basis: x.estimate.basis },
+    actions: x.actions,
+    switch_to: x.switchTo,
+    history: x.history.map((e) => ({ at: iso(e.atMs), type: e.type, actor: e.actor,
+      detail: e.detail })),
+  };
+}
+
+/** A string as JSON: as it is between quotes when nothing in it needs escaping. */
+function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+      return JSON.stringify(s);
+    }
+  }
+  return `"${s}"`;
+}
+
+const jsonStrings = (list: readonly string[]): string => {
+  let out = '[';
+  for (let i = 0; i < list.length; i++) out += (i === 0 ? '' : ',') + jsonString(list[i]!);
+  return `${out}]`;
+};
+const jsonNumber = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+const jsonIso = (ms: number | null): string => (ms === null ? 'null' : jsonString(iso(ms)!));
+
+/**
+ * `JSON.stringify(orderView(o, x))`, written out field by field: every order reply carries one,
+ * and the generic serialiser took about a tenth of the event loop's time per order
+ * (docs/benchmarks.md, session 5). A test holds the two equal.
+ */
+export function orderViewJson(o: Order, x: OrderExtras): string {
+  const q = x.queue;
+  const e = x.estimate;
+  let history = '[';
+  for (let i = 0; i < x.history.length; i++) {
+    const h = x.history[i]!;
+    history += `${i === 0 ? '' : ','}{"at":${jsonIso(h.atMs)},"type":${jsonString(h.type)},`
+      + `"actor":${jsonString(h.actor)},"detail":${JSON.stringify(h.detail)}}`;
+  }
+  return `{"order_id":${jsonString(o.orderId)},"account_id":${jsonString(o.accountId)},`
+    + `"launch_id":${jsonString(o.launchId)},"model_id":${jsonString(o.modelId)},`
+    + `"trim":${jsonString(o.trim)},"options":${jsonStrings(o.options)},`
+    + `"city":${jsonString(o.city)},"status":${jsonString(o.status)},`
+    + `"price_fen":${jsonNumber(o.priceFen)},"deposit":{"amount_fen":${jsonNumber(o.depositFen)},`
+    + `"state":${jsonString(o.depositState)}},"created_at":${jsonIso(o.createdAtMs)},`
+    + `"cooling_off_ends_at":${jsonIso(o.coolingOffEndsAtMs)},"locked_at":${jsonIso(o.lockedAtMs)},`
+    + `"queued_at":${jsonIso(o.queuedAtMs)},"cancelled_at":${jsonIso(o.cancelledAtMs)},`
+    + `"queue":${q === null ? 'null' : `{"queue_key":${jsonString(q.queueKey)},"place":${
+      jsonNumber(q.place)},"locked_ahead_in_trim":${jsonNumber(q.lockedAheadInTrim)}}`},`
+    + `"estimate":${e === null ? 'null' : `{"weeks_min":${jsonNumber(e.weeksMin)},"weeks_max":${
+      jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}}`},`
+    + `"actions":${jsonStrings(x.actions)},"switch_to":${jsonStrings(x.switchTo)},`
+    + `"history":${history}]}`;
+}
+
+export function accountView(a: Account, role: string) {
+  return { account_id: a.accountId, phone: a.phone, name: a.name,
+    id_number_masked: maskIdNumber(a.idNumber), role };
+}
+
+export function windowView(w: ChangeWindow, nowMs: number) {
+  const state = w.closedAtMs !== null || nowMs >= w.closesAtMs ? 'closed'
+    : isWindowOpen(w, nowMs) ? 'open' : 'scheduled';
+  return { window_id: w.windowId, from_launch_id: w.fromLaunchId, to_launch_id: w.toLaunchId,
+    opens_at: iso(w.opensAtMs), closes_at: iso(w.closesAtMs), allows: w.allows, state,
+    closed_at: iso(w.closedAtMs), created_by: w.createdBy, created_at: iso(w.createdAtMs) };
+}
