@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './kernel/clock.js';
 import {
   validateIdNumber, validateName, validatePhone,
 } from './accounts/identity.js';
-import { statsFromCounters, type LaunchStats } from './launches/launch-stats.js';
+import { statsFromCounters, type LaunchStats } from './orders/launch-stats.js';
 import { findTrim, locksOnPlacement, type Launch } from './launches/launch.js';
 import {
   allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
@@ -13,11 +13,13 @@ import {
 } from './orders/order.js';
 import { ok, refuse, type Refusal, type Result } from './kernel/outcomes.js';
 import type { Limits, RateLimitMode } from './kernel/config.js';
-import type { Account, OrderEvent, Store } from './kernel/store/store.js';
-import { SqliteStore } from './kernel/store/sqlite-store.js';
+import type { Store } from './kernel/store/store.js';
+import type { Account } from './accounts/accounts-store.js';
+import type { OrderEvent } from './orders/orders-store.js';
+import { SqliteStore } from './stores.js';
 import { isCommitUnknown, isStoreUnavailable } from './kernel/store/store-unavailable.js';
 import type { RegisterCommand } from './accounts/account-commands.js';
-import { batchHandlers, type BatchHandlers } from './kernel/write/batch-handlers.js';
+import { batchHandlers, writeComposition, type BatchHandlers } from './stores.js';
 import {
   GroupCommitter, localExecutor, Overloaded, type PayloadOf, type ResultOf,
 } from './kernel/write/group-committer.js';
@@ -151,7 +153,7 @@ export class Launchday {
     // SQLite takes one writer at a time: it gets a thread of its own, so that the event loop
     // only reads requests and writes replies. PostgreSQL's writes run here, on its pool.
     this.#writerThread = deps.store instanceof SqliteStore
-      ? new SqliteBatchExecutor(deps.store, deps.limits) : null;
+      ? new SqliteBatchExecutor(deps.store, deps.limits, writeComposition.wires) : null;
     this.committer = new GroupCommitter(
       this.#writerThread?.execute ?? localExecutor(deps.store, batchHandlers(deps.limits)),
       deps.clock, deps.limits);

@@ -18,7 +18,7 @@ import { SandboxPaymentProvider, type PaymentProvider } from './payments/payment
 import { SandboxSmsSender, type SmsSender } from './accounts/sms.js';
 import { TwilioSmsSender } from './accounts/twilio-sms-sender.js';
 import { StaticFiles } from './kernel/http/static-files.js';
-import { SqliteStore } from './kernel/store/sqlite-store.js';
+import { SqliteStore } from './stores.js';
 import type { Store } from './kernel/store/store.js';
 
 /** How often node:http looks for requests past their time (requestTimeout), ms. */
@@ -56,7 +56,7 @@ export interface ServerParts {
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
-    const { PostgresStore } = await import('./kernel/store/postgres-store.js');
+    const { PostgresStore } = await import('./stores.js');
     return PostgresStore.open(config.databaseUrl,
       config.databaseSchema ? { schema: config.databaseSchema } : {});
   }

@@ -11,7 +11,7 @@ export const TIME_SENSITIVE_TESTS = [
   'dist/src/kernel/iso-time.test.js',
   'dist/src/orders/order.test.js',
   'dist/src/accounts/identity.test.js',
-  'dist/src/launches/launch-stats.test.js',
+  'dist/src/orders/launch-stats.test.js',
   'dist/src/orders/views.test.js',
   'dist/test/web/beijing-time.test.js',
   'dist/test/strict-times.test.js',

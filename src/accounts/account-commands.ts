@@ -1,7 +1,7 @@
 // Registration runs through group commit too: a pre-launch rush of sign-ups is a stampede of its
 // own, and uniqueness of phone and identity number is decided inside the transaction.
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
-import type { Account } from '../kernel/store/store.js';
+import type { Account } from './accounts-store.js';
 import type { BatchHandler } from '../kernel/write/group-committer.js';
 import { newId } from '../kernel/ids.js';
 

@@ -1,6 +1,6 @@
 // Rows of the tokens and operators tables as the domain sees them, the same for both stores.
 import type { Session } from './session.js';
-import type { Operator } from '../kernel/store/store.js';
+import type { Operator } from './accounts-store.js';
 
 /** A tokens row; `last_seen_at_ms` is null only on rows older than migration 3. */
 export function sessionFromRow(r: Record<string, unknown>): Session {

@@ -11,7 +11,8 @@ import {
   sessionEndsAtMs, sessionId, sessionState, type Session,
 } from './session.js';
 import type { Limits } from '../kernel/config.js';
-import type { Account, Operator, Store } from '../kernel/store/store.js';
+import type { Store } from '../kernel/store/store.js';
+import type { Account, Operator } from './accounts-store.js';
 import { newId, sha256 } from '../kernel/ids.js';
 import type { SmsSender } from './sms.js';
 

@@ -1,8 +1,7 @@
 // The catalogue seeded on first start: the real models, trims, list prices and delivery cities
 // of the SU7, SU7 Ultra and YU7 launches. Option prices are illustrative; trims and deposits are
 // as reported (see DOMAIN.md).
-import type { City, Launch, OptionSpec, Trim } from './launch.js';
-import type { ChangeWindow } from '../orders/order.js';
+import type { ChangeWindow, City, Launch, OptionSpec, Trim } from './launch.js';
 
 const yuan = (n: number): number => n * 100;
 

@@ -1,5 +1,23 @@
 // A launch is one model's sales opening with everything the order rules need to know about it.
 
+/** What a change window lets a buyer change in an order (orders/order.ts applies it). */
+export type ChangeAspect = 'trim' | 'colour' | 'wheels' | 'extras' | 'city' | 'model';
+export const CHANGE_ASPECTS: readonly ChangeAspect[] =
+  ['trim', 'colour', 'wheels', 'extras', 'city', 'model'];
+
+/** A period in which buyers of `fromLaunchId` may change their orders (docs/api.md). */
+export interface ChangeWindow {
+  readonly windowId: string;
+  readonly fromLaunchId: string;
+  readonly toLaunchId: string | null;
+  readonly opensAtMs: number;
+  readonly closesAtMs: number;
+  readonly allows: readonly ChangeAspect[];
+  readonly closedAtMs: number | null;
+  readonly createdBy: string;
+  readonly createdAtMs: number;
+}
+
 export type OptionGroup = 'colour' | 'wheels' | 'extras';
 
 export interface Trim {

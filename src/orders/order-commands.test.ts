@@ -11,9 +11,9 @@ import { seedChangeWindows, seedLaunches } from '../launches/catalogue.js';
 import type { Launch } from '../launches/launch.js';
 import { resolveConfiguration } from './order.js';
 import { refuse } from '../kernel/outcomes.js';
-import { PostgresStore } from '../kernel/store/postgres-store.js';
-import { SqliteStore } from '../kernel/store/sqlite-store.js';
-import { account, order } from '../kernel/store/store-contract.js';
+import { PostgresStore } from '../stores.js';
+import { SqliteStore } from '../stores.js';
+import { account, order } from './orders-store.contract.js';
 import { orderCommands, placeWire, type PlaceCommand } from './order-commands.js';
 
 const OPEN_MS = Date.parse('2025-06-26T14:00:00Z');

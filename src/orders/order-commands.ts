@@ -1,14 +1,15 @@
 // The write side: batch handlers that run inside a group-commit transaction. Each loads what it
 // needs, lets the pure rules in domain/ decide, and writes the outcome; an expected refusal is a
 // result, never an exception, so it cannot fail the batch-mates.
-import { CounterSums } from '../launches/launch-stats.js';
+import { CounterSums } from './launch-stats.js';
 import { locksOnPlacement, type Launch } from '../launches/launch.js';
 import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
   queueKey, trimKey, type ChangeRequest, type Order,
 } from './order.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
-import type { OrderEvent, StoreTx } from '../kernel/store/store.js';
+import type { StoreTx } from '../kernel/store/store.js';
+import type { OrderEvent } from './orders-store.js';
 import type { BatchHandler } from '../kernel/write/group-committer.js';
 import { newId, newTimeOrderedId } from '../kernel/ids.js';
 import { depositReference } from '../payments/payments.js';

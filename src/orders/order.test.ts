@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { seedLaunches } from '../launches/catalogue.js';
 import { locksOnPlacement } from '../launches/launch.js';
-import { CounterSums, statsFromCounters, type CounterDelta } from '../launches/launch-stats.js';
+import { CounterSums, statsFromCounters, type CounterDelta } from './launch-stats.js';
 import {
   allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, sortedIds,
   switchTargets,

@@ -1,12 +1,14 @@
 // Order rules: pure functions of the order, the launch, the change windows and the time.
 import { findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim } from '../launches/launch.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow } from '../launches/launch.js';
+
+// Change windows belong to launches (an operator opens one on a launch); the rules about what an
+// order may change in one are here. Re-exported for the order rules' readers.
+export { CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow };
 
 export type OrderStatus = 'firm' | 'locked' | 'cancelled';
 export type DepositState = 'held' | 'refunded' | 'forfeited' | 'applied';
-export type ChangeAspect = 'trim' | 'colour' | 'wheels' | 'extras' | 'city' | 'model';
-export const CHANGE_ASPECTS: readonly ChangeAspect[] =
-  ['trim', 'colour', 'wheels', 'extras', 'city', 'model'];
 
 export interface Configuration {
   readonly trim: string;
@@ -37,18 +39,6 @@ export interface Order extends Configuration {
   readonly idempotencyKey: string;
   readonly requestHash: string;
   readonly version: number;
-}
-
-export interface ChangeWindow {
-  readonly windowId: string;
-  readonly fromLaunchId: string;
-  readonly toLaunchId: string | null;
-  readonly opensAtMs: number;
-  readonly closesAtMs: number;
-  readonly allows: readonly ChangeAspect[];
-  readonly closedAtMs: number | null;
-  readonly createdBy: string;
-  readonly createdAtMs: number;
 }
 
 export interface ConfigurationRequest {

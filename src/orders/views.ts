@@ -1,7 +1,8 @@
 // The JSON shapes of the API (docs/api.md): snake_case, money in fen, times as ISO strings.
 import { launchState, type Launch } from '../launches/launch.js';
 import { isWindowOpen, type ChangeWindow, type Order } from './order.js';
-import type { Account, OrderEvent } from '../kernel/store/store.js';
+import type { Account } from '../accounts/accounts-store.js';
+import type { OrderEvent } from './orders-store.js';
 import { maskIdNumber } from '../accounts/identity.js';
 
 const isoMs = [Number.NaN, Number.NaN];

@@ -8,7 +8,8 @@
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import type { Order } from '../orders/order.js';
-import type { PaymentAnomaly, Store, UnsettledRefund } from '../kernel/store/store.js';
+import type { Store } from '../kernel/store/store.js';
+import type { PaymentAnomaly, UnsettledRefund } from './payments-store.js';
 import { depositReference, type PaymentProvider } from './payments.js';
 
 export interface ReconcilerDeps {

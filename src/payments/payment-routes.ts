@@ -1,6 +1,6 @@
 // Operator views of the money launchday could not match with the payment provider: anomalies
 // (payment-notification.ts) and refunds that have not settled in time (payment-reconciler.ts).
-import type { PaymentAnomaly, UnsettledRefund } from '../kernel/store/store.js';
+import type { PaymentAnomaly, UnsettledRefund } from './payments-store.js';
 import { queryInteger } from '../kernel/http/query-params.js';
 import { reply, type Route } from '../kernel/http/route.js';
 import { iso } from '../orders/views.js';

@@ -1,5 +1,5 @@
 // Payment rows as the store port's types, the same for every adapter.
-import type { PaymentAnomaly, UnsettledRefund } from '../kernel/store/store.js';
+import type { PaymentAnomaly, UnsettledRefund } from './payments-store.js';
 
 /** A nullable millisecond column (BIGINT arrives as a number from either driver). */
 export const nullableMs = (v: unknown): number | null =>

@@ -5,7 +5,7 @@ import type { Order } from '../../orders/order.js';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import { JsonText, type Json } from './http-io.js';
-import type { OrderEvent } from '../store/store.js';
+import type { OrderEvent } from '../../orders/orders-store.js';
 import type { Caller, Launchday } from '../../launchday.js';
 import { orderViewJson } from '../../orders/views.js';
 

@@ -7,20 +7,10 @@
 import { strict as assert } from 'node:assert';
 import { randomInt } from 'node:crypto';
 import pg from 'pg';
-import { mergeDeltas, type CounterDelta } from '../../launches/launch-stats.js';
-import type { Launch } from '../../launches/launch.js';
-import type { ChangeWindow, Order } from '../../orders/order.js';
-import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from '../../orders/order-row.js';
-import { anomalyFromRow, nullableMs, refundFromRow } from '../../payments/payment-rows.js';
-import { migrations } from './sql-schema.js';
 import { CommitUnknown, isStoreUnavailable } from './store-unavailable.js';
 import type { WindowCounts } from '../sliding-window.js';
-import type {
-  Account, AuditEntry, IdempotencyRef, OneTimeCode, Operator, OrderEvent, PaymentAnomaly,
-  PaymentOp, RateHit, Store, StoreTx, UnsettledRefund,
-} from './store.js';
-import type { Session } from '../../accounts/session.js';
-import { operatorFromRow, sessionFromRow } from '../../accounts/session-row.js';
+import { composeParts, type AuditEntry, type RateHit, type Store, type StoreComposition,
+  type StoreTx } from './store.js';
 
 /** Connections each store holds at most: one per concurrent transaction or read. */
 const POOL_CONNECTIONS_MAX = 10;
@@ -50,30 +40,6 @@ const RATE_HITS = `INSERT INTO rate_windows AS r (key, window_ms, window_start_m
 /** SQLSTATEs after which the whole transaction may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
-/** The array type of each order column, for inserts and updates through unnest. */
-const ORDER_COLUMN_TYPES: Record<(typeof ORDER_COLUMNS)[number], string> = {
-  order_id: 'text', account_id: 'text', launch_id: 'text', model_id: 'text', trim: 'text',
-  options: 'text', city: 'text', status: 'text', price_fen: 'bigint', deposit_fen: 'bigint',
-  deposit_state: 'text', created_at_ms: 'bigint', cooling_off_ends_at_ms: 'bigint',
-  locked_at_ms: 'bigint', cancelled_at_ms: 'bigint', queued_at_ms: 'bigint',
-  queue_place: 'bigint', trim_seq: 'bigint', changed_in_window_id: 'text',
-  idempotency_key: 'text', request_hash: 'text', version: 'integer',
-};
-const ORDER_UNNEST = `unnest(${ORDER_COLUMNS.map((c, i) => `$${i + 1}::${ORDER_COLUMN_TYPES[c]}[]`)
-  .join(', ')})`;
-const ORDER_INSERT = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) SELECT * FROM ${
-  ORDER_UNNEST}`;
-const ORDER_UPDATE = `UPDATE orders AS o SET ${ORDER_COLUMNS.slice(1).map((c) => `${c} = u.${c}`)
-  .join(', ')} FROM ${ORDER_UNNEST} AS u(${ORDER_COLUMNS.join(', ')}) `
-  + 'WHERE o.order_id = u.order_id';
-
-/** Column-wise arrays of the orders: one array parameter per column. */
-function orderColumns(orders: readonly Order[]): unknown[][] {
-  const cols: unknown[][] = ORDER_COLUMNS.map(() => []);
-  for (const o of orders) orderToValues(o).forEach((v, i) => cols[i]!.push(v));
-  return cols;
-}
-
 // pg hands BIGINT over as a string because it may exceed 2^53; milliseconds and fen never do,
 // and a value that did would be a bug worth stopping for.
 function parseBigint(text: string): number {
@@ -87,22 +53,13 @@ const types = {
     typeof pg.types.getTypeParser,
 };
 
-function accountFromRow(r: Record<string, unknown> | undefined): Account | null {
-  if (!r) return null;
-  return { accountId: String(r.account_id), phone: String(r.phone), name: String(r.name),
-    idNumber: String(r.id_number), createdAtMs: Number(r.created_at_ms) };
-}
-
-const byOrderId = (rows: OrderRow[]): Map<string, Order> =>
-  new Map(rows.map((r) => [String(r.order_id), rowToOrder(r)]));
-
-type Queryable = pg.Pool | pg.PoolClient;
+export type Queryable = pg.Pool | pg.PoolClient;
 
 /** Whether a parameter is, or is an array holding, a string with NUL in it. */
 const holdsNul = (p: unknown): boolean => (typeof p === 'string' ? p.includes('\u0000')
   : Array.isArray(p) && p.some(holdsNul));
 
-async function rows<R = Record<string, unknown>>(db: Queryable, sql: string,
+export async function rows<R = Record<string, unknown>>(db: Queryable, sql: string,
   params: unknown[] = []): Promise<R[]> {
   // PostgreSQL refuses a text parameter holding NUL (an error, a 500) where SQLite simply finds
   // nothing; no stored text holds NUL, so a lookup by one finds nothing here too (store.ts).
@@ -110,260 +67,13 @@ async function rows<R = Record<string, unknown>>(db: Queryable, sql: string,
   return (await db.query(sql, params)).rows as R[];
 }
 
-class PostgresTx implements StoreTx {
-  readonly #counters: CounterDelta[] = [];
-
-  constructor(private readonly c: pg.PoolClient, private readonly shard: number) {}
-
-  async insertAccount(a: Account, tokenHash: string | null): Promise<void> {
-    await this.c.query('INSERT INTO accounts VALUES ($1, $2, $3, $4, $5)',
-      [a.accountId, a.phone, a.name, a.idNumber, a.createdAtMs]);
-    if (tokenHash !== null) await this.insertToken(tokenHash, a.accountId, a.createdAtMs);
-  }
-
-  async registered(phones: readonly string[], idNumbers: readonly string[]) {
-    const found = { phones: new Set<string>(), idNumbers: new Set<string>() };
-    if (phones.length > 0) {
-      for (const r of await rows<{ phone: string }>(this.c,
-        'SELECT phone FROM accounts WHERE phone = ANY($1::text[])', [phones])) {
-        found.phones.add(r.phone);
-      }
-    }
-    if (idNumbers.length > 0) {
-      for (const r of await rows<{ id_number: string }>(this.c,
-        'SELECT id_number FROM accounts WHERE id_number = ANY($1::text[])', [idNumbers])) {
-        found.idNumbers.add(r.id_number);
-      }
-    }
-    return found;
-  }
-
-  async insertToken(tokenHash: string, accountId: string, atMs: number): Promise<void> {
-    await this.c.query('INSERT INTO tokens (token_hash, account_id, created_at_ms, '
-      + 'last_seen_at_ms) VALUES ($1, $2, $3, $3)', [tokenHash, accountId, atMs]);
-  }
-
-  async touchSessions(tokenHashes: readonly string[], atMs: number): Promise<void> {
-    if (tokenHashes.length === 0) return;
-    await this.c.query('UPDATE tokens SET last_seen_at_ms = $1 WHERE token_hash = ANY($2::text[]) '
-      + 'AND last_seen_at_ms < $1', [atMs, tokenHashes]);
-  }
-
-  async revokeSessions(accountId: string, tokenHashes: readonly string[] | null, atMs: number):
-    Promise<string[]> {
-    const r = await rows<{ token_hash: string }>(this.c, 'UPDATE tokens SET revoked_at_ms = $1 '
-      + 'WHERE account_id = $2 AND revoked_at_ms IS NULL '
-      + 'AND ($3::text[] IS NULL OR token_hash = ANY($3::text[])) RETURNING token_hash',
-    [atMs, accountId, tokenHashes]);
-    return r.map((x) => x.token_hash);
-  }
-
-  async putOperator(o: Operator): Promise<void> {
-    await this.c.query('INSERT INTO operators VALUES ($1, $2, $3, $4) ON CONFLICT (name) '
-      + 'DO UPDATE SET token_hash = EXCLUDED.token_hash',
-    [o.name, o.tokenHash, o.createdAtMs, o.createdBy]);
-  }
-
-  async deleteOperator(name: string): Promise<boolean> {
-    return ((await this.c.query('DELETE FROM operators WHERE name = $1', [name])).rowCount ?? 0)
-      === 1;
-  }
-
-  async putCode(c: OneTimeCode): Promise<void> {
-    await this.c.query('INSERT INTO one_time_codes VALUES ($1, $2, $3, $4) ON CONFLICT (phone) '
-      + 'DO UPDATE SET code_hash = EXCLUDED.code_hash, expires_at_ms = EXCLUDED.expires_at_ms, '
-      + 'attempts = EXCLUDED.attempts', [c.phone, c.codeHash, c.expiresAtMs, c.attempts]);
-  }
-
-  async getCode(phone: string): Promise<OneTimeCode | null> {
-    // Locked for the transaction: the sign-in that reads the attempt count writes it back, and
-    // parallel guesses must each see the ones before (read committed would let them all pass).
-    const [r] = await rows(this.c, 'SELECT * FROM one_time_codes WHERE phone = $1 FOR UPDATE',
-      [phone]);
-    return r ? { phone, codeHash: String(r.code_hash), expiresAtMs: Number(r.expires_at_ms),
-      attempts: Number(r.attempts) } : null;
-  }
-
-  async deleteCode(phone: string): Promise<void> {
-    await this.c.query('DELETE FROM one_time_codes WHERE phone = $1', [phone]);
-  }
-
-  // Locks are taken in one sorted pass, so two transactions over overlapping sets of accounts
-  // always meet in the same order and cannot deadlock each other here.
-  async lockAccounts(accountIds: readonly string[]): Promise<void> {
-    if (accountIds.length === 0) return;
-    await this.c.query('SELECT account_id FROM accounts WHERE account_id = ANY($1::text[]) '
-      + 'ORDER BY account_id FOR UPDATE', [accountIds]);
-  }
-
-  async ordersByIdempotency(refs: readonly IdempotencyRef[]): Promise<Order[]> {
-    if (refs.length === 0) return [];
-    const found = await rows<OrderRow>(this.c, 'SELECT * FROM orders WHERE '
-      + '(account_id, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-    [refs.map((r) => r.accountId), refs.map((r) => r.key)]);
-    const byRef = new Map(found.map((r) =>
-      [`${String(r.account_id)}\u0000${String(r.idempotency_key)}`, rowToOrder(r)]));
-    return refs.flatMap((r) => byRef.get(`${r.accountId}\u0000${r.key}`) ?? []);
-  }
-
-  async activeOrderCounts(launchId: string, accountIds: readonly string[]) {
-    const out = new Map<string, number>();
-    if (accountIds.length === 0) return out;
-    // Each buyer's few orders are read through the account's index. Written as one filter,
-    // the planner could take the launch's index instead, on statistics that lag a stampede, and
-    // read every order of the launch for each batch (seen: 33,000 rows, 17 ms). `|| ''` keeps
-    // the launch index out of reach, as the unary + does on SQLite.
-    for (const r of await rows<{ account_id: string; n: number }>(this.c,
-      'SELECT a AS account_id, c.n FROM unnest($2::text[]) AS a CROSS JOIN LATERAL '
-      + "(SELECT count(*) AS n FROM orders o WHERE o.account_id = a AND o.launch_id || '' = $1 "
-      + "AND o.status <> 'cancelled') AS c WHERE c.n > 0",
-      [launchId, accountIds])) out.set(r.account_id, r.n);
-    return out;
-  }
-
-  async ordersForUpdate(orderIds: readonly string[]): Promise<Order[]> {
-    if (orderIds.length === 0) return [];
-    const found = byOrderId(await rows<OrderRow>(this.c, 'SELECT * FROM orders '
-      + 'WHERE order_id = ANY($1::text[]) ORDER BY order_id FOR UPDATE', [orderIds]));
-    return orderIds.flatMap((id) => found.get(id) ?? []);
-  }
-
-  // The rows are locked: two processes sweeping at once must not both lock the same order.
-  // The second waits, then sees the order no longer firm and leaves it out.
-  async dueFirmOrders(nowMs: number, limit: number): Promise<Order[]> {
-    return (await rows<OrderRow>(this.c, "SELECT * FROM orders WHERE status = 'firm' "
-      + 'AND cooling_off_ends_at_ms <= $1 ORDER BY cooling_off_ends_at_ms, order_id LIMIT $2 '
-      + 'FOR UPDATE', [nowMs, limit])).map(rowToOrder);
-  }
-
-  async insertOrders(orders: readonly Order[]): Promise<void> {
-    if (orders.length === 0) return;
-    await this.c.query(ORDER_INSERT, orderColumns(orders));
-  }
-
-  async updateOrders(orders: readonly Order[]): Promise<void> {
-    // The last version of an order given twice wins, as it would written one by one.
-    const unique = [...new Map(orders.map((o) => [o.orderId, o])).values()];
-    if (unique.length === 0) return;
-    const r = await this.c.query(ORDER_UPDATE, orderColumns(unique));
-    if (r.rowCount !== unique.length) {
-      throw new Error(`${unique.length - (r.rowCount ?? 0)} orders vanished during update`);
-    }
-  }
-
-  async insertEvents(events: readonly OrderEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    // Ordinality keeps event ids, and so the history of each order, in the order given.
-    await this.c.query('INSERT INTO order_events (order_id, at_ms, type, actor, detail) '
-      + 'SELECT order_id, at_ms, type, actor, detail FROM unnest($1::text[], $2::bigint[], '
-      + '$3::text[], $4::text[], $5::text[]) WITH ORDINALITY '
-      + 'AS e(order_id, at_ms, type, actor, detail, n) ORDER BY n',
-    [events.map((e) => e.orderId), events.map((e) => e.atMs), events.map((e) => e.type),
-      events.map((e) => e.actor), events.map((e) => JSON.stringify(e.detail))]);
-  }
-
-  async lockSequences(names: readonly string[]): Promise<void> {
-    if (names.length === 0) return;
-    // The upsert writes nothing new but takes each row's lock, in the order of the sorted list.
-    await this.c.query('INSERT INTO sequences AS s (name, last) SELECT n, 0 FROM '
-      + 'unnest($1::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i '
-      + 'ON CONFLICT (name) DO UPDATE SET last = s.last', [names]);
-  }
-
-  async takeNumbers(sequence: string, count: number): Promise<number> {
-    const [r] = await rows<{ last: number }>(this.c, 'INSERT INTO sequences AS s (name, last) '
-      + 'VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET last = s.last + EXCLUDED.last '
-      + 'RETURNING last', [sequence, count]);
-    return r!.last - count + 1;
-  }
-
-  async releaseSeq(trimKey: string, seq: number): Promise<void> {
-    await this.c.query('INSERT INTO released_seqs VALUES ($1, $2)', [trimKey, seq]);
-  }
-
-  /**
-   * Counter changes are kept and written once, just before COMMIT: every transaction then locks
-   * the counter rows it changes last, all at once and in one order, after whatever else it
-   * locked, so that no two transactions can wait for each other's rows in a cycle.
-   */
-  async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
-    this.#counters.push(...deltas);
-  }
-
-  async writeCounters(): Promise<void> {
-    // One row may be touched once per statement, and every transaction locks its rows in one
-    // order so that none waits for another in a cycle: mergeDeltas sums repeats and sorts.
-    const all = mergeDeltas(this.#counters.splice(0));
-    if (all.length === 0) return;
-    await this.c.query('INSERT INTO counters AS c (launch_id, key, shard, value) '
-      + 'SELECT l, k, $3, v FROM unnest($1::text[], $2::text[], $4::bigint[]) '
-      + 'WITH ORDINALITY AS d(l, k, v, i) ORDER BY i '
-      + 'ON CONFLICT (launch_id, key, shard) DO UPDATE SET value = c.value + EXCLUDED.value',
-    [all.map((d) => d.launchId), all.map((d) => d.key), this.shard, all.map((d) => d.delta)]);
-  }
-
-  async putLaunch(launch: Launch): Promise<void> {
-    await this.c.query('INSERT INTO launches VALUES ($1, $2) ON CONFLICT (launch_id) '
-      + 'DO UPDATE SET doc = EXCLUDED.doc', [launch.launchId, JSON.stringify(launch)]);
-  }
-
-  async putChangeWindow(w: ChangeWindow): Promise<void> {
-    await this.c.query('INSERT INTO change_windows VALUES ($1, $2) ON CONFLICT (window_id) '
-      + 'DO UPDATE SET doc = EXCLUDED.doc', [w.windowId, JSON.stringify(w)]);
-  }
-
-  async changeWindows(): Promise<ChangeWindow[]> {
-    return changeWindows(this.c);
-  }
+/** The kernel's own part of every transaction: the audit log and the meta table. */
+class PostgresBaseTx {
+  constructor(private readonly c: pg.PoolClient) {}
 
   async appendAudit(e: AuditEntry): Promise<void> {
     await this.c.query('INSERT INTO audit_log (at_ms, actor, action, detail) '
       + 'VALUES ($1, $2, $3, $4)', [e.atMs, e.actor, e.action, JSON.stringify(e.detail)]);
-  }
-
-  async queuePayment(op: PaymentOp): Promise<void> {
-    await this.c.query('INSERT INTO payment_outbox (op_id, kind, reference, order_id, '
-      + 'amount_fen, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)',
-      [op.opId, op.kind, op.reference, op.orderId, op.amountFen, op.createdAtMs]);
-  }
-
-  async markPaymentsSent(opIds: readonly string[], atMs: number): Promise<void> {
-    if (opIds.length === 0) return;
-    await this.c.query('UPDATE payment_outbox SET sent_at_ms = $1 WHERE op_id = ANY($2::text[])',
-      [atMs, opIds]);
-  }
-
-  async recordNotification(eventId: string, type: string, reference: string, atMs: number):
-    Promise<boolean> {
-    const r = await this.c.query('INSERT INTO payment_events (event_id, type, reference, '
-      + 'received_at_ms) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id, reference) DO NOTHING',
-    [eventId, type, reference, atMs]);
-    return r.rowCount === 1;
-  }
-
-  async refundOf(reference: string) {
-    const [r] = await rows(this.c, "SELECT * FROM payment_outbox WHERE reference = $1 "
-      + "AND kind = 'refund' ORDER BY created_at_ms LIMIT 1", [reference]);
-    return r ? { ...refundFromRow(r), settledAtMs: nullableMs(r.settled_at_ms) } : null;
-  }
-
-  async markRefundsChecked(opIds: readonly string[], atMs: number): Promise<void> {
-    if (opIds.length === 0) return;
-    await this.c.query('UPDATE payment_outbox SET checked_at_ms = $1 '
-      + 'WHERE op_id = ANY($2::text[])', [atMs, opIds]);
-  }
-
-  async recordPaymentAnomaly(a: PaymentAnomaly): Promise<void> {
-    await this.c.query('INSERT INTO payment_anomalies (at_ms, kind, reference, event_id, detail) '
-      + 'VALUES ($1, $2, $3, $4, $5)',
-    [a.atMs, a.kind, a.reference, a.eventId, JSON.stringify(a.detail)]);
-  }
-
-  async settleRefund(reference: string, atMs: number): Promise<string | null> {
-    const r = await rows<{ order_id: string }>(this.c, 'UPDATE payment_outbox SET '
-      + "settled_at_ms = $1 WHERE reference = $2 AND kind = 'refund' AND settled_at_ms IS NULL "
-      + 'RETURNING order_id', [atMs, reference]);
-    return r[0]?.order_id ?? null;
   }
 
   async setMeta(key: string, value: string): Promise<void> {
@@ -372,9 +82,18 @@ class PostgresTx implements StoreTx {
   }
 }
 
-async function changeWindows(db: Queryable): Promise<ChangeWindow[]> {
-  return (await rows<{ doc: string }>(db, 'SELECT doc FROM change_windows ORDER BY window_id'))
-    .map((r) => JSON.parse(r.doc));
+/**
+ * A capability's part of the PostgreSQL store (src/capabilities.ts lists them): its methods in a
+ * transaction, on that transaction's connection (`shard`: the counter shard this process writes),
+ * and its reads, on the pool. `beforeCommit` runs just before COMMIT, for writes a part holds
+ * back until then. The transaction object is composed once per transaction (a batch), never
+ * per command.
+ */
+export interface PostgresPart<Tx extends object, Reads extends object> {
+  readonly name: string;
+  writes(c: pg.PoolClient, shard: number): Tx;
+  beforeCommit?(tx: Tx): Promise<void>;
+  reads(pool: Queryable): Reads;
 }
 
 /** A connection whose ROLLBACK failed: it must be dropped, not handed to the next caller. */
@@ -414,7 +133,8 @@ export async function inTransaction<T>(client: Pick<pg.PoolClient, 'query'>,
  * advisory lock held to the end of each transaction makes a second process starting at the
  * same moment wait, then find the work done.
  */
-async function migrate(pool: pg.Pool, schema: string | null): Promise<void> {
+async function migrate(pool: pg.Pool, schema: string | null,
+  migrations: StoreComposition['migrations']): Promise<void> {
   const lockKey = `launchday.migrate:${schema ?? ''}`;
   const client = await pool.connect();
   try {
@@ -460,14 +180,22 @@ export interface PostgresStoreOptions {
   readonly schema?: string;
 }
 
+/** The store's read methods come from the parts (composeParts), assigned in the constructor. */
+export interface PostgresStore extends Store {}
+
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   /** The counter shard this instance writes, so processes never queue on one counter row. */
   readonly shard = randomInt(0, 2 ** 31 - 1);
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool,
+    private readonly composition: StoreComposition) {
+    Object.assign(this, composeParts(composition.postgres.map((p) => p.reads(pool))));
+  }
 
-  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+  /** `composition`: the capabilities' parts and migrations (src/stores.ts). */
+  static async open(url: string, composition: StoreComposition,
+    options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const schema = options.schema ?? null;
     if (schema !== null) {
       assert.ok(/^[a-z_][a-z0-9_]{0,62}$/.test(schema), `schema "${schema}" is not a plain name`);
@@ -489,12 +217,12 @@ export class PostgresStore implements Store {
       client.on('error', () => undefined);
     });
     try {
-      await migrate(pool, schema);
+      await migrate(pool, schema, composition.migrations);
     } catch (err) {
       await pool.end();
       throw err;
     }
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, composition);
   }
 
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -503,9 +231,11 @@ export class PostgresStore implements Store {
       let broken: Error | undefined;
       try {
         return await inTransaction(client, async () => {
-          const tx = new PostgresTx(client, this.shard);
+          const parts = this.composition.postgres;
+          const own = parts.map((p) => p.writes(client, this.shard));
+          const tx = composeParts([new PostgresBaseTx(client), ...own]) as StoreTx;
           const result = await fn(tx);
-          await tx.writeCounters();
+          for (let i = 0; i < parts.length; i++) await parts[i]!.beforeCommit?.(own[i]!);
           return result;
         });
       } catch (err) {
@@ -518,131 +248,6 @@ export class PostgresStore implements Store {
         client.release(broken);
       }
     }
-  }
-
-  async launches(): Promise<Launch[]> {
-    return (await rows<{ doc: string }>(this.pool, 'SELECT doc FROM launches ORDER BY launch_id'))
-      .map((r) => JSON.parse(r.doc));
-  }
-
-  async #account(where: string, value: string): Promise<Account | null> {
-    const [r] = await rows(this.pool, `SELECT * FROM accounts WHERE ${where} = $1`, [value]);
-    return accountFromRow(r);
-  }
-
-  async sessionByToken(tokenHash: string):
-    Promise<{ session: Session; account: Account } | null> {
-    const [r] = await rows(this.pool, 'SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
-      + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
-      + 'WHERE t.token_hash = $1', [tokenHash]);
-    return r ? { session: sessionFromRow({ ...r, created_at_ms: r.t_created }),
-      account: accountFromRow(r)! } : null;
-  }
-
-  async sessionsOf(accountId: string, limit: number): Promise<Session[]> {
-    return (await rows(this.pool, 'SELECT * FROM tokens WHERE account_id = $1 '
-      + 'AND revoked_at_ms IS NULL ORDER BY created_at_ms DESC, token_hash LIMIT $2',
-    [accountId, limit])).map(sessionFromRow);
-  }
-
-  async operatorByToken(tokenHash: string): Promise<Operator | null> {
-    const [r] = await rows(this.pool, 'SELECT * FROM operators WHERE token_hash = $1',
-      [tokenHash]);
-    return operatorFromRow(r);
-  }
-
-  async operators(): Promise<Operator[]> {
-    return (await rows(this.pool, 'SELECT * FROM operators ORDER BY name'))
-      .map((r) => operatorFromRow(r)!);
-  }
-
-  accountByPhone(phone: string): Promise<Account | null> {
-    return this.#account('phone', phone);
-  }
-
-  accountByIdNumber(idNumber: string): Promise<Account | null> {
-    return this.#account('id_number', idNumber);
-  }
-
-  accountById(accountId: string): Promise<Account | null> {
-    return this.#account('account_id', accountId);
-  }
-
-  async order(orderId: string): Promise<Order | null> {
-    const [r] = await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE order_id = $1',
-      [orderId]);
-    return r ? rowToOrder(r) : null;
-  }
-
-  async ordersOfAccount(accountId: string, limit: number): Promise<Order[]> {
-    return (await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
-      + 'ORDER BY created_at_ms DESC, order_id DESC LIMIT $2', [accountId, limit]))
-      .map(rowToOrder);
-  }
-
-  async ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]> {
-    return (await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE launch_id = $1 '
-      + 'AND order_id > $2 ORDER BY order_id LIMIT $3', [launchId, afterOrderId, limit]))
-      .map(rowToOrder);
-  }
-
-  async orderEvents(orderId: string): Promise<OrderEvent[]> {
-    return (await rows(this.pool, 'SELECT * FROM order_events WHERE order_id = $1 '
-      + 'ORDER BY event_id', [orderId])).map((r) => ({
-      orderId, atMs: Number(r.at_ms), type: String(r.type), actor: String(r.actor),
-      detail: JSON.parse(String(r.detail)),
-    }));
-  }
-
-  async counters(launchId: string): Promise<Map<string, number>> {
-    const found = await rows<{ key: string; value: number }>(this.pool, 'SELECT key, '
-      + 'sum(value)::bigint AS value FROM counters WHERE launch_id = $1 GROUP BY key', [launchId]);
-    return new Map(found.map((r) => [r.key, r.value]));
-  }
-
-  changeWindows(): Promise<ChangeWindow[]> {
-    return changeWindows(this.pool);
-  }
-
-  async releasedBefore(trimKey: string, seq: number): Promise<number> {
-    const [r] = await rows<{ n: number }>(this.pool, 'SELECT count(*) AS n FROM released_seqs '
-      + 'WHERE trim_key = $1 AND seq < $2', [trimKey, seq]);
-    return r?.n ?? 0; // no row: the key held NUL (rows())
-  }
-
-  async pendingPayments(limit: number): Promise<PaymentOp[]> {
-    return (await rows(this.pool, 'SELECT * FROM payment_outbox WHERE sent_at_ms IS NULL '
-      + 'ORDER BY created_at_ms, op_id LIMIT $1', [limit])).map((r) => ({
-      opId: String(r.op_id), kind: 'refund', reference: String(r.reference),
-      orderId: String(r.order_id), amountFen: Number(r.amount_fen),
-      createdAtMs: Number(r.created_at_ms),
-    }));
-  }
-
-  async orderByIdempotency(accountId: string, key: string): Promise<Order | null> {
-    const [r] = await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
-      + 'AND idempotency_key = $2', [accountId, key]);
-    return r ? rowToOrder(r) : null;
-  }
-
-  async refundsToCheck(checkedBeforeMs: number, limit: number): Promise<UnsettledRefund[]> {
-    return (await rows(this.pool, 'SELECT * FROM payment_outbox WHERE settled_at_ms IS NULL '
-      + 'AND sent_at_ms IS NOT NULL AND coalesce(checked_at_ms, sent_at_ms) <= $1 '
-      + 'ORDER BY created_at_ms, op_id LIMIT $2', [checkedBeforeMs, limit])).map(refundFromRow);
-  }
-
-  async unsettledRefunds(createdBeforeMs: number, limit: number) {
-    const [c] = await rows<{ n: number }>(this.pool, 'SELECT count(*) AS n FROM payment_outbox '
-      + 'WHERE settled_at_ms IS NULL AND created_at_ms <= $1', [createdBeforeMs]);
-    const refunds = (await rows(this.pool, 'SELECT * FROM payment_outbox WHERE settled_at_ms '
-      + 'IS NULL AND created_at_ms <= $1 ORDER BY created_at_ms, op_id LIMIT $2',
-    [createdBeforeMs, limit])).map(refundFromRow);
-    return { count: Number(c!.n), refunds };
-  }
-
-  async paymentAnomalies(limit: number): Promise<PaymentAnomaly[]> {
-    return (await rows(this.pool, 'SELECT * FROM payment_anomalies ORDER BY anomaly_id DESC '
-      + 'LIMIT $1', [limit])).map(anomalyFromRow);
   }
 
   async auditLog(limit: number): Promise<AuditEntry[]> {

@@ -1,35 +1,49 @@
-// Every group-commit handler by name: what a batch may run, in whichever thread runs it.
-import { accountCommands } from '../../accounts/account-commands.js';
-import type { BatchJob, JobOutcome } from './group-committer.js';
-import { orderCommands, placeWire } from '../../orders/order-commands.js';
+// The batch-handler registry: every group-commit handler by name, what a batch may run, in
+// whichever thread runs it. Capabilities contribute handlers (and wires) and the composition
+// (src/stores.ts, writeComposition) merges them; the kernel names none.
+import type { BatchJob, HandlerMap, JobOutcome } from './group-committer.js';
 
+/** The limits a handler may read; plain data, as they cross to the writer thread. */
 export interface BatchHandlerLimits {
   readonly autoLockBatchMax: number;
 }
 
-export function batchHandlers(limits: BatchHandlerLimits) {
-  const { place, act, autoLock } = orderCommands(limits);
-  const { register } = accountCommands();
-  return { place, act, autoLock, register };
+/**
+ * Everything the write path runs, as composed from the capabilities: the handlers by name, and
+ * the compact forms some cross threads in. The SQLite writer thread imports it from the module
+ * named by StoreComposition.module, as `writeComposition`.
+ */
+export interface WriteComposition<H extends HandlerMap = HandlerMap> {
+  handlers(limits: BatchHandlerLimits): H;
+  readonly wires: Readonly<Record<string, Wire>>;
 }
 
-export type BatchHandlers = ReturnType<typeof batchHandlers>;
+/** Merges handler maps; two capabilities naming one handler is a composition error. */
+export function mergeHandlers(maps: readonly HandlerMap[]): HandlerMap {
+  const out: Record<string, HandlerMap[string]> = {};
+  for (const m of maps) {
+    for (const [name, h] of Object.entries(m)) {
+      if (name in out) throw new Error(`two capabilities offer the batch handler ${name}`);
+      out[name] = h;
+    }
+  }
+  return out;
+}
 
 /**
  * How a handler's commands and results cross between threads in a compact form, where that
  * pays: the SQLite writer thread's batches (order-commands.ts, placeWire).
  */
-interface Wire {
+export interface Wire {
   encodeCommand(payload: any): unknown;
   decodeCommand(wire: unknown): any;
   encode(payload: any, result: any): unknown;
   decode(payload: any, wire: unknown, nowMs: number): unknown;
 }
 
-const wires: Readonly<Record<string, Wire>> = { place: placeWire };
-
 /** The event loop's side: each job in the form it crosses in. */
-export function encodeJobs(jobs: readonly BatchJob[]): BatchJob[] {
+export function encodeJobs(wires: WriteComposition['wires'], jobs: readonly BatchJob[]):
+  BatchJob[] {
   return jobs.map((j) => {
     const wire = wires[j.handler];
     return wire === undefined ? j : { handler: j.handler, payload: wire.encodeCommand(j.payload) };
@@ -37,7 +51,8 @@ export function encodeJobs(jobs: readonly BatchJob[]): BatchJob[] {
 }
 
 /** The writer thread's side: each job as it was submitted. */
-export function decodeJobs(jobs: readonly BatchJob[]): BatchJob[] {
+export function decodeJobs(wires: WriteComposition['wires'], jobs: readonly BatchJob[]):
+  BatchJob[] {
   return jobs.map((j) => {
     const wire = wires[j.handler];
     return wire === undefined ? j : { handler: j.handler, payload: wire.decodeCommand(j.payload) };
@@ -45,7 +60,8 @@ export function decodeJobs(jobs: readonly BatchJob[]): BatchJob[] {
 }
 
 /** The writer thread's side: each outcome in the form it crosses in. */
-export function encodeOutcomes(jobs: readonly BatchJob[], outcomes: JobOutcome[]): JobOutcome[] {
+export function encodeOutcomes(wires: WriteComposition['wires'], jobs: readonly BatchJob[],
+  outcomes: JobOutcome[]): JobOutcome[] {
   return outcomes.map((o, i) => {
     const wire = wires[jobs[i]!.handler];
     return wire === undefined || !o.done ? o
@@ -54,8 +70,8 @@ export function encodeOutcomes(jobs: readonly BatchJob[], outcomes: JobOutcome[]
 }
 
 /** The event loop's side: each outcome as its handler returned it. */
-export function decodeOutcomes(jobs: readonly BatchJob[], outcomes: JobOutcome[], nowMs: number):
-  JobOutcome[] {
+export function decodeOutcomes(wires: WriteComposition['wires'], jobs: readonly BatchJob[],
+  outcomes: JobOutcome[], nowMs: number): JobOutcome[] {
   return outcomes.map((o, i) => {
     const wire = wires[jobs[i]!.handler];
     return wire === undefined || !o.done ? o

@@ -3,7 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { baseMigrations } from '../store/base-migrations.js';
+import { composeMigrations } from '../store/migrations.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import type { StoreComposition } from '../store/store.js';
+
+/** A store with the kernel's tables only: the committer needs no capability. */
+const kernelOnly: StoreComposition = { sqlite: [], postgres: [], module: '',
+  migrations: composeMigrations([{ version: 1, name: 'base' }, { version: 3, name: 'rates' }],
+    [baseMigrations]) };
 import { SimulatedClock } from '../clock.js';
 import {
   executeBatch, GroupCommitter, localExecutor, outcomeError, Overloaded, type BatchExecutor,
@@ -63,7 +71,7 @@ describe('group commit', () => {
   it('shares a transaction, retries a failed batch one by one, and sheds load by queue age',
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'launchday-committer-'));
-      const store = new SqliteStore(dir);
+      const store = new SqliteStore(dir, kernelOnly);
       try {
         const batchSizes: number[] = [];
         const times: number[] = [];

@@ -3,7 +3,9 @@
 import { Worker } from 'node:worker_threads';
 import type { SqliteStore } from '../store/sqlite-store.js';
 import { StoreUnavailable } from '../store/store-unavailable.js';
-import { decodeOutcomes, encodeJobs, type BatchHandlerLimits } from './batch-handlers.js';
+import {
+  decodeOutcomes, encodeJobs, type BatchHandlerLimits, type WriteComposition,
+} from './batch-handlers.js';
 import type { BatchExecutor, BatchJob, JobOutcome } from './group-committer.js';
 
 export type ToWorker =
@@ -49,9 +51,18 @@ export class SqliteBatchExecutor {
    */
   readonly died: Promise<Error> = new Promise((resolve) => { this.#reportDeath = resolve; });
 
-  constructor(private readonly store: SqliteStore, limits: BatchHandlerLimits) {
+  readonly #wires: WriteComposition['wires'];
+
+  /**
+   * `wires`: the compact forms commands cross in (the composition's WriteComposition; the
+   * thread imports the same composition from `store.composition.module`).
+   */
+  constructor(private readonly store: SqliteStore, limits: BatchHandlerLimits,
+    wires: WriteComposition['wires']) {
+    this.#wires = wires;
     this.#worker = new Worker(new URL('./sqlite-batch-worker.js', import.meta.url),
-      { workerData: { file: store.file, limits: { autoLockBatchMax: limits.autoLockBatchMax } } });
+      { workerData: { file: store.file, limits: { autoLockBatchMax: limits.autoLockBatchMax },
+        module: store.composition.module } });
     // Referenced only while something waits on it, so an idle writer never keeps a process up.
     this.#worker.unref();
     this.#worker.on('message', (m: FromWorker) => this.#receive(m));
@@ -66,13 +77,13 @@ export class SqliteBatchExecutor {
     return new Promise((resolve, reject) => {
       const decoded = (o: JobOutcome[]): void => {
         try {
-          resolve(decodeOutcomes(jobs, o, nowMs));
+          resolve(decodeOutcomes(this.#wires, jobs, o, nowMs));
         } catch (err) {
           reject(err as Error);
         }
       };
       this.#waiting.push({ id, resolve: decoded, reject });
-      this.#send({ type: 'batch', id, jobs: encodeJobs(jobs), nowMs });
+      this.#send({ type: 'batch', id, jobs: encodeJobs(this.#wires, jobs), nowMs });
     });
   };
 

@@ -6,16 +6,22 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SqliteWriter } from '../store/sqlite-store.js';
 import {
-  batchHandlers, decodeJobs, encodeOutcomes, type BatchHandlerLimits,
+  decodeJobs, encodeOutcomes, type BatchHandlerLimits, type WriteComposition,
 } from './batch-handlers.js';
 import { executeBatch, runGroups, type JobOutcome } from './group-committer.js';
-import type { Store } from '../store/store.js';
+import type { Store, StoreComposition } from '../store/store.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { ToWorker, FromWorker } from './sqlite-batch-executor.js';
 
-const { file, limits } = workerData as { file: string; limits: BatchHandlerLimits };
-const writer = new SqliteWriter(file, { flushInline: true });
-const handlers = batchHandlers(limits);
+const { file, limits, module } = workerData as { file: string; limits: BatchHandlerLimits;
+  module: string };
+// The composition (src/stores.ts) names the capabilities' store parts and handlers; imported
+// by the URL the store was opened with, so that the kernel imports no capability.
+const composed = await import(module) as { storeComposition: StoreComposition;
+  writeComposition: WriteComposition };
+const writer = new SqliteWriter(file, composed.storeComposition, { flushInline: true });
+const handlers = composed.writeComposition.handlers(limits);
+const { wires } = composed.writeComposition;
 const port = parentPort!;
 let resume: (() => void) | null = null;
 
@@ -33,7 +39,7 @@ const MERGED_COMMANDS_MAX = 4_000;
 function batches(sent: Extract<ToWorker, { type: 'batch' }>): void {
   type Batch = typeof sent;
   // Commands cross in a compact form (batch-handlers.ts); the handlers see them as submitted.
-  const decoded = (b: Batch): Batch => ({ ...b, jobs: decodeJobs(b.jobs) });
+  const decoded = (b: Batch): Batch => ({ ...b, jobs: decodeJobs(wires, b.jobs) });
   const first = decoded(sent);
   const merged = [first];
   let commands = first.jobs.length;
@@ -50,7 +56,7 @@ function batches(sent: Extract<ToWorker, { type: 'batch' }>): void {
     commands += m.jobs.length;
   }
   const answer = (b: Batch, outcomes: Promise<JobOutcome[]>): Promise<void> =>
-    outcomes.then((o) => post({ type: 'batch', id: b.id, outcomes: encodeOutcomes(b.jobs, o) }),
+    outcomes.then((o) => post({ type: 'batch', id: b.id, outcomes: encodeOutcomes(wires, b.jobs, o) }),
       (err: unknown) => post({ type: 'failed', id: b.id, error: String(err),
         unavailable: isStoreUnavailable(err) }));
   if (merged.length === 1) {

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteStore } from './sqlite-store.js';
-import { storeContract } from './store-contract.js';
+import { SqliteStore } from '../src/stores.js';
+import { storeContract } from '../src/orders/orders-store.contract.js';
 
 storeContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-store-'));

@@ -1,7 +1,7 @@
 // Launch figures as counters: every write of an order adds the difference between what the
 // order contributed before and after, so the figures never need a scan of all orders.
-import type { Launch } from './launch.js';
-import type { Order, OrderStatus, DepositState } from '../orders/order.js';
+import type { Launch } from '../launches/launch.js';
+import type { Order, OrderStatus, DepositState } from './order.js';
 
 export interface CounterDelta {
   readonly launchId: string;

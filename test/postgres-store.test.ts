@@ -3,9 +3,9 @@
 // with LAUNCHDAY_REQUIRE_POSTGRES=1, where a missing database is a failure.
 import { strict as assert } from 'node:assert';
 import { it } from 'node:test';
-import { dropSchema, postgresUrl as url, testSchema, withPostgres } from '../../../test/postgres.js';
-import { PostgresStore } from './postgres-store.js';
-import { storeContract } from './store-contract.js';
+import { dropSchema, postgresUrl as url, testSchema, withPostgres } from './postgres.js';
+import { PostgresStore } from '../src/stores.js';
+import { storeContract } from '../src/orders/orders-store.contract.js';
 
 await withPostgres('PostgreSQL store contract', () => {
   storeContract('PostgreSQL', async () => {
