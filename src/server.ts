@@ -10,7 +10,8 @@ import { httpApp, type HttpApp } from './kernel/http/http-app.js';
 import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './kernel/http/http-lane.js';
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
-import { LiveHub } from './launches/live-hub.js';
+import type { LiveHub } from './launches/index.js';
+import { capabilityRoutes } from './capabilities.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
 import { RequestTelemetry } from './kernel/http/request-telemetry.js';
@@ -138,28 +139,25 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
     rateLimitMode: config.rateLimits, ...(parts.rateClock ? { rateClock: parts.rateClock } : {}),
   });
-  const admin = await app.sessions.bootstrap(config.adminToken, await store.meta('admin_token'));
+  const admin = await app.accounts.sessions.bootstrap(config.adminToken, await store.meta('admin_token'));
   if (config.rateLimits !== 'on') {
     logger.warn(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${
       config.rateLimits === 'off' ? 'NO rate limits apply' : 'per-address rate limits are OFF'
     }. For load tests only; never on launch night.`);
   }
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
-  await app.autoLockDue();
-  await app.sendPayments();
+  await app.orders.autoLockDue();
+  await app.payments.sendPayments();
   // Charges a crash left without their order are voided, and lost refunds found, at start-up.
-  await app.reconcilePayments()
+  await app.settlement.reconcilePayments()
     .catch((err) => logger.error({ err }, 'payment reconciliation failed'));
-  const live = new LiveHub(async (launchId) => {
-    const s = await app.stats(launchId);
-    return s.ok ? s.value : null;
-  }, config.limits.liveViewersMax, config.limits.liveStalledFramesMax);
+  const live = app.live;
   const timers = [
-    setInterval(() => void app.autoLockDue()
+    setInterval(() => void app.orders.autoLockDue()
       .catch((err) => logger.error({ err }, 'auto-lock failed')), 1_000),
-    setInterval(() => void app.sendPayments()
+    setInterval(() => void app.payments.sendPayments()
       .catch((err) => logger.error({ err }, 'sending payments failed')), 2_000),
-    setInterval(() => void app.reconcilePayments()
+    setInterval(() => void app.settlement.reconcilePayments()
       .catch((err) => logger.error({ err }, 'payment reconciliation failed')),
     RECONCILE_INTERVAL_MS),
   ];
@@ -173,7 +171,7 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   });
   app.committer.onBatch = metrics.batch;
   const telemetry = new RequestTelemetry(logger, metrics);
-  const web = httpApp({ app, live, files: new StaticFiles(config.webDir), telemetry,
+  const web = httpApp({ app, routes: capabilityRoutes, files: new StaticFiles(config.webDir), telemetry,
     metricsToken: config.metricsToken, trustProxy: config.trustProxy });
   return {
     app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,

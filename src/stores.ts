@@ -1,11 +1,10 @@
-// The store as composed from the capabilities' parts: the kernel's adapters (connections,
-// transactions, migrations runner) with each capability's SQL, in dependency order (a
-// capability after those it depends on, so that its tables' references find theirs). This is
-// the module the SQLite writer thread imports (StoreComposition.module).
-import { accountCommands } from './accounts/account-commands.js';
-import { accountsMigrations } from './accounts/accounts-migrations.js';
-import { accountsPostgres } from './accounts/accounts-postgres.js';
-import { accountsSqlite } from './accounts/accounts-sqlite.js';
+// The store and the write path as composed from the capabilities (src/capabilities.ts): the
+// kernel's adapters (connections, transactions, migrations runner) with each capability's SQL,
+// in dependency order (a capability after those it depends on, so that its tables' references
+// find theirs), and every group-commit handler. This is the module the SQLite writer thread
+// imports (StoreComposition.module).
+import { accounts } from './accounts/index.js';
+import { capabilities } from './capabilities.js';
 import { baseMigrations } from './kernel/store/base-migrations.js';
 import { composeMigrations } from './kernel/store/migrations.js';
 import {
@@ -13,17 +12,10 @@ import {
 } from './kernel/store/postgres-store.js';
 import { SqliteStore as SqliteAdapter } from './kernel/store/sqlite-store.js';
 import type { StoreComposition } from './kernel/store/store.js';
-import type { BatchHandlerLimits, WriteComposition } from './kernel/write/batch-handlers.js';
-import { launchesMigrations } from './launches/launches-migrations.js';
-import { launchesPostgres } from './launches/launches-postgres.js';
-import { launchesSqlite } from './launches/launches-sqlite.js';
-import { orderCommands, placeWire } from './orders/order-commands.js';
-import { ordersMigrations } from './orders/orders-migrations.js';
-import { ordersPostgres } from './orders/orders-postgres.js';
-import { ordersSqlite } from './orders/orders-sqlite.js';
-import { paymentsMigrations } from './payments/payments-migrations.js';
-import { paymentsPostgres } from './payments/payments-postgres.js';
-import { paymentsSqlite } from './payments/payments-sqlite.js';
+import {
+  mergeHandlers, type BatchHandlerLimits, type WriteComposition,
+} from './kernel/write/batch-handlers.js';
+import type { orders } from './orders/index.js';
 
 export type { Store, StoreTx } from './kernel/store/store.js';
 
@@ -41,10 +33,10 @@ const MIGRATION_NAMES = [
 
 /** Every capability's store part and migrations, in dependency order. */
 export const storeComposition: StoreComposition = {
-  migrations: composeMigrations(MIGRATION_NAMES, [baseMigrations, accountsMigrations,
-    launchesMigrations, paymentsMigrations, ordersMigrations]),
-  sqlite: [accountsSqlite, launchesSqlite, paymentsSqlite, ordersSqlite],
-  postgres: [accountsPostgres, launchesPostgres, paymentsPostgres, ordersPostgres],
+  migrations: composeMigrations(MIGRATION_NAMES,
+    [baseMigrations, ...capabilities.map((c) => c.migrations)]),
+  sqlite: capabilities.map((c) => c.sqlite),
+  postgres: capabilities.map((c) => c.postgres),
   module: import.meta.url,
 };
 
@@ -63,17 +55,18 @@ export const PostgresStore = {
     PostgresAdapter.open(url, storeComposition, options),
 };
 
-/** Every group-commit handler by name, from the capabilities that write in batches. */
-export function batchHandlers(limits: BatchHandlerLimits) {
-  const { place, act, autoLock } = orderCommands(limits);
-  const { register } = accountCommands();
-  return { place, act, autoLock, register };
-}
+/** Every group-commit handler by name, as the capabilities that write in batches name them. */
+export type BatchHandlers = ReturnType<typeof accounts.batchHandlers>
+  & ReturnType<(typeof orders)['batchHandlers']>;
 
-export type BatchHandlers = ReturnType<typeof batchHandlers>;
+/** Every group-commit handler by name, from the capabilities that write in batches. */
+export function batchHandlers(limits: BatchHandlerLimits): BatchHandlers {
+  return mergeHandlers(capabilities.flatMap((c) => (c.batchHandlers
+    ? [c.batchHandlers(limits)] : []))) as BatchHandlers;
+}
 
 /** The write path as composed (the SQLite writer thread imports it from here). */
 export const writeComposition: WriteComposition<BatchHandlers> = {
   handlers: batchHandlers,
-  wires: { place: placeWire },
+  wires: Object.assign({}, ...capabilities.map((c) => c.wires ?? {})),
 };

@@ -55,7 +55,7 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
   ['too_many_attempts', async (s) => {
     const phone = syntheticIdentity(4).phone;
     await post(s, '/sessions/code', { phone });
-    await s.h.ld.app.sessions.codesIssued();
+    await s.h.ld.app.accounts.sessions.codesIssued();
     // The code as the sandbox "texted" it: replies never carry it.
     const texted = (s.h.ld.app.deps.sms as SandboxSmsSender).sent.get(phone)!;
     const code = /code is (\d{6})/.exec(texted)![1]!;

@@ -47,7 +47,7 @@ async function step(w: World, c: Command): Promise<void> {
     await h.payments.charge({ reference: `dep_crashed_${w.crashes++}`, amountFen: 500_000,
       payer: w.buyers[c.buyer]!.accountId });
     w.advanceProvider(defaultLimits.chargeSweepGraceMs + 1);
-    await h.ld.app.reconciler.sweepCharges();
+    await h.ld.app.settlement.reconciler.sweepCharges();
     return;
   }
   if (c.kind === 'cancel') {

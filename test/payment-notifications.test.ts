@@ -138,7 +138,7 @@ describe('payment notifications', () => {
         const held = await h.order(token, 'b', ORDER);
         const ref = (r: { body: any }) => r.body.history[0].detail.payment_reference as string;
         await h.call('POST', `/orders/${refunded.body.order_id}/cancel`, { token, body: {} });
-        await h.ld.app.sendPayments();
+        await h.ld.app.payments.sendPayments();
         const history = async () => (await h.call('GET', `/orders/${refunded.body.order_id}`,
           { token })).body.history.filter((e: any) => e.type === 'refund_settled');
         const rows: Array<[Record<string, unknown>, string | undefined]> = [

@@ -12,7 +12,7 @@ const operatorOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'admin' }
 
 /** Operators are managed only by an operator whose token the store still holds (sessions.ts). */
 async function managing(ctx: Ctx): Promise<Result<null>> {
-  return (await ctx.app.sessions.stillOperator(operatorOf(ctx))) ? ok(null)
+  return (await ctx.app.accounts.sessions.stillOperator(operatorOf(ctx))) ? ok(null)
     : refuse('unauthorized');
 }
 
@@ -31,7 +31,7 @@ export function operatorReason(ctx: Ctx, body: Json): Result<string> {
 
 export const operatorRoutes: Route[] = [
   { method: 'GET', path: '/admin/operators', access: 'admin', handler: async (ctx) =>
-    reply(200, { operators: (await ctx.app.sessions.operators()).map((o) => ({ name: o.name,
+    reply(200, { operators: (await ctx.app.accounts.sessions.operators()).map((o) => ({ name: o.name,
       created_at: iso(o.createdAtMs), created_by: o.createdBy,
       you: o.name === operatorOf(ctx).operator })) }) },
   { method: 'POST', path: '/admin/operators', access: 'admin', handler: async (ctx) => {
@@ -41,20 +41,20 @@ export const operatorRoutes: Route[] = [
     if (!name.ok) return name;
     const allowed = await managing(ctx);
     if (!allowed.ok) return allowed;
-    const r = await ctx.app.sessions.createOperator(name.value!, operatorOf(ctx).actor);
+    const r = await ctx.app.accounts.sessions.createOperator(name.value!, operatorOf(ctx).actor);
     return r.ok ? reply(201, { name: name.value, token: r.value.token }) : r;
   } },
   { method: 'POST', path: '/admin/operators/:name/rotate', access: 'admin',
     handler: async (ctx) => {
       const allowed = await managing(ctx);
       if (!allowed.ok) return allowed;
-      const r = await ctx.app.sessions.rotateOperator(ctx.params.name!, operatorOf(ctx).actor);
+      const r = await ctx.app.accounts.sessions.rotateOperator(ctx.params.name!, operatorOf(ctx).actor);
       return r.ok ? reply(200, { name: ctx.params.name, token: r.value.token }) : r;
     } },
   { method: 'DELETE', path: '/admin/operators/:name', access: 'admin', handler: async (ctx) => {
     const allowed = await managing(ctx);
     if (!allowed.ok) return allowed;
-    const r = await ctx.app.sessions.removeOperator(ctx.params.name!, operatorOf(ctx));
+    const r = await ctx.app.accounts.sessions.removeOperator(ctx.params.name!, operatorOf(ctx));
     return r.ok ? reply(200, { removed: ctx.params.name }) : r;
   } },
   { method: 'POST', path: '/admin/accounts/:account_id/sessions/revoke', access: 'admin',
@@ -67,7 +67,7 @@ export const operatorRoutes: Route[] = [
       if (!(await ctx.app.deps.store.accountById(accountId))) {
         return refuse('account_not_found', 'No account has this id.');
       }
-      const r = await ctx.app.sessions.revoke(accountId, 'all',
+      const r = await ctx.app.accounts.sessions.revoke(accountId, 'all',
         { actor: operatorOf(ctx).actor, reason: reason.value });
       return r.ok ? reply(200, { account_id: accountId, revoked: r.value.revoked }) : r;
     } },

@@ -9,19 +9,19 @@ const buyerOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'buyer' }>;
 export const sessionRoutes: Route[] = [
   { method: 'GET', path: '/sessions', access: 'buyer', handler: async (ctx) => {
     const me = buyerOf(ctx);
-    const list = await ctx.app.sessions.list(me.account.accountId, me.tokenHash);
+    const list = await ctx.app.accounts.sessions.list(me.account.accountId, me.tokenHash);
     return reply(200, { sessions: list.map((s) => ({ session_id: s.sessionId,
       created_at: iso(s.createdAtMs), last_seen_at: iso(s.lastSeenAtMs),
       ends_at: iso(s.endsAtMs), current: s.current })) });
   } },
   { method: 'DELETE', path: '/sessions', access: 'buyer', handler: async (ctx) => {
-    const r = await ctx.app.sessions.revoke(buyerOf(ctx).account.accountId, 'all', null);
+    const r = await ctx.app.accounts.sessions.revoke(buyerOf(ctx).account.accountId, 'all', null);
     return r.ok ? reply(200, { revoked: r.value.revoked }) : r;
   } },
   { method: 'DELETE', path: '/sessions/:session_id', access: 'buyer', handler: async (ctx) => {
     const me = buyerOf(ctx);
     const id = ctx.params.session_id!;
-    const r = await ctx.app.sessions.revoke(me.account.accountId,
+    const r = await ctx.app.accounts.sessions.revoke(me.account.accountId,
       id === 'current' ? { tokenHash: me.tokenHash } : { sessionId: id }, null);
     return r.ok ? reply(200, { revoked: r.value.revoked }) : r;
   } },

@@ -47,3 +47,32 @@ export function parseIsoTime(text: string): number | null {
 export const isoTimeRule = (name: string): string =>
   `"${name}" must be an ISO 8601 / RFC 3339 date-time with Z or an offset, `
   + 'such as 2025-06-26T14:00:00Z or 2025-06-26T22:00:00+08:00.';
+
+const isoMs = [Number.NaN, Number.NaN];
+const isoText = ['', ''];
+let isoNext = 0;
+/**
+ * A time as an ISO string. The orders of one batch share their times (placed at the batch's
+ * time, cooling off until a week later), so the last two are remembered.
+ */
+export function iso(ms: number | null): string | null {
+  if (ms === null) return null;
+  if (ms === isoMs[0]) return isoText[0]!;
+  if (ms === isoMs[1]) return isoText[1]!;
+  const text = new Date(ms).toISOString();
+  isoMs[isoNext] = ms;
+  isoText[isoNext] = text;
+  isoNext = 1 - isoNext;
+  return text;
+}
+
+let lastNowMs = Number.NaN;
+let lastNowIso = '';
+/** `iso` for the current time, formatted once per millisecond however many replies carry it. */
+export function isoNow(ms: number): string {
+  if (ms !== lastNowMs) {
+    lastNowMs = ms;
+    lastNowIso = new Date(ms).toISOString();
+  }
+  return lastNowIso;
+}

@@ -18,6 +18,11 @@ export interface ChangeWindow {
   readonly createdAtMs: number;
 }
 
+/** Whether the window is open at `nowMs`: not closed by an operator, and within its times. */
+export function isWindowOpen(w: ChangeWindow, nowMs: number): boolean {
+  return w.closedAtMs === null && w.opensAtMs <= nowMs && nowMs < w.closesAtMs;
+}
+
 export type OptionGroup = 'colour' | 'wheels' | 'extras';
 
 export interface Trim {

@@ -1,109 +1,45 @@
-// The buyer's endpoints: accounts, sign-in, launches, orders (docs/api.md).
-import { idNumberSearchKey, validatePhone } from '../accounts/identity.js';
+// Orders' endpoints: a buyer's orders, estimates and launch figures, the payment provider's
+// notifications, and an operator's view of orders, refunds and cancellations (docs/api.md).
+import { idNumberSearchKey, operatorReason, validatePhone, type Caller } from '../accounts/index.js';
+import { SimulatedClock } from '../kernel/clock.js';
+import { iso } from '../kernel/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
-import { field, type Json } from '../kernel/http/http-io.js';
-import type { Caller } from '../launchday.js';
-import { SIGNATURE_HEADER } from '../payments/payment-signature.js';
-import { queryText } from '../kernel/http/query-params.js';
-import { operatorReason } from '../accounts/operator-routes.js';
-import { sessionRoutes } from '../accounts/session-routes.js';
+import { field, JsonText, type Json } from '../kernel/http/http-io.js';
+import { queryInteger, queryText } from '../kernel/http/query-params.js';
 import {
-  afterWrite, firstRefusal, orderReply, reply, type Ctx, type Reply, type Route,
+  afterWrite, firstRefusal, reply, type App, type Ctx, type Reply, type Route,
 } from '../kernel/http/route.js';
-import { accountView, iso, launchView, orderView } from './views.js';
+import { SIGNATURE_HEADER } from '../payments/index.js';
+import type { Order } from './order.js';
+import type { OrderEvent } from './orders-store.js';
+import { accountView, orderView, orderViewJson } from './views.js';
+
+/** An id in a query: what newId makes, with room to spare; never NUL or a control character. */
+const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
+
+const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
 
-/** A phone's stored form as a rate-limit key, or null when it is no mobile number. */
-const phoneKey = (raw: string): string | null => {
-  const p = validatePhone(raw);
-  return p.ok ? p.value : null;
-};
-
 /** A buyer's write against the per-account and per-address limits (none for an operator). */
 const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
   ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
-export const buyerRoutes: Route[] = [
-  { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
-    reply(200, { server_time: iso(app.clock.nowMs()) }) },
-  { method: 'POST', path: '/accounts', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
-    const b = await ctx.body();
-    if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    const name = field(b.value, 'name', 'string', { required: true, maxLength: 200 });
-    const idNumber = field(b.value, 'id_number', 'string', { required: true, maxLength: 32 });
-    const bad = firstRefusal(phone, name, idNumber);
-    if (bad) return bad;
-    const limited = await ctx.app.rateLimits.registration(phoneKey(phone.ok ? phone.value! : ''),
-      idNumberSearchKey(idNumber.ok ? idNumber.value! : ''), ctx.address);
-    if (limited) return limited;
-    const r = await ctx.app.register({ phone: phone.ok ? phone.value! : '',
-      name: name.ok ? name.value! : '', idNumber: idNumber.ok ? idNumber.value! : '' });
-    if (!r.ok) return r;
-    return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
-  } },
-  { method: 'POST', path: '/sessions/code', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
-    const b = await ctx.body();
-    if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    if (!phone.ok) return phone;
-    const limited = await ctx.app.rateLimits.codeRequest(phoneKey(phone.value!), ctx.address);
-    if (limited) return limited;
-    const r = await ctx.app.requestCode(phone.value!);
-    if (!r.ok) return r;
-    // The same reply whether or not the phone is registered: only a registered one gets a text.
-    return reply(202, { sent: true, expires_in_seconds: ctx.app.deps.limits.codeTtlSeconds,
-      ...(r.value.code ? { dev_code: r.value.code } : {}) });
-  } },
-  ...sessionRoutes,
-  { method: 'POST', path: '/sessions', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
-    const b = await ctx.body();
-    if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    const code = field(b.value, 'code', 'string', { required: true, maxLength: 16 });
-    const bad = firstRefusal(phone, code);
-    if (bad) return bad;
-    // Wrong codes are counted per phone across the codes sent: asking again resets nothing.
-    const key = phoneKey(phone.ok ? phone.value! : '');
-    const limited = await ctx.app.rateLimits.signIn(key, ctx.address);
-    if (limited) return limited;
-    const r = await ctx.app.signIn(phone.ok ? phone.value! : '', code.ok ? code.value! : '');
-    if (!r.ok && r.code === 'code_invalid' && key !== null) {
-      await ctx.app.rateLimits.signInFailed(key);
-    }
-    if (!r.ok) return r;
-    return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
-  } },
+export const orderRoutes: Route[] = [
   { method: 'POST', path: '/payments/notifications', access: 'public', handler: async (ctx) => {
     const text = await ctx.text();
     if (!text.ok) return text;
     const signature = ctx.headers[SIGNATURE_HEADER];
-    const r = await ctx.app.receivePaymentNotification(text.value,
+    const r = await ctx.app.settlement.receivePaymentNotification(text.value,
       typeof signature === 'string' ? signature : undefined);
     return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate,
       ...(r.value.anomaly ? { anomaly: r.value.anomaly } : {}) }) : r;
   } },
-  { method: 'GET', path: '/me', access: 'signed_in', handler: async (ctx) =>
-    (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
-      : reply(200, accountView(buyer(ctx), 'buyer'))) },
-  { method: 'GET', path: '/launches', access: 'public', handler: async ({ app }) => {
-    const now = app.clock.nowMs();
-    return reply(200, { launches: (await app.launches()).map((l) => launchView(l, now)),
-      server_time: iso(now) });
-  } },
-  { method: 'GET', path: '/launches/:launch_id', access: 'public', handler: async (ctx) => {
-    const l = await ctx.app.launch(ctx.params.launch_id!);
-    return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
-  } },
   { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public',
     handler: async (ctx) => {
-      const l = await ctx.app.launch(ctx.params.launch_id!);
+      const l = await ctx.app.launches.launch(ctx.params.launch_id!);
       if (!l) return refuse('launch_not_found');
       const trimParam = queryText(ctx.url, 'trim');
       const cityParam = queryText(ctx.url, 'city');
@@ -112,14 +48,14 @@ export const buyerRoutes: Route[] = [
       const trim = trimParam.value ?? '';
       const city = cityParam.value ?? null;
       if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
-      const e = await ctx.app.estimateIfLockedNow(l, trim);
+      const e = await ctx.app.orders.estimateIfLockedNow(l, trim);
       if (!e) return refuse('unknown_trim');
       return reply(200, { trim, city, locked_ahead: e.lockedAhead,
         estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' },
         as_of: iso(e.asOfMs) });
     } },
   { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
-    const s = await ctx.app.stats(ctx.params.launch_id!);
+    const s = await ctx.app.orders.stats(ctx.params.launch_id!);
     return s.ok ? reply(200, s.value) : s;
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
@@ -135,7 +71,7 @@ export const buyerRoutes: Route[] = [
     const c = configuration(ctx, b.value, true);
     if (!c.ok) return c;
     const { launchId, trim, options, city } = c.value;
-    const r = await ctx.app.placeOrder(buyer(ctx), { launchId: launchId!, trim: trim!,
+    const r = await ctx.app.orders.place(buyer(ctx), { launchId: launchId!, trim: trim!,
       options: options ?? [], city: city! }, key);
     if (!r.ok) return r;
     const placed = r.value;
@@ -144,13 +80,13 @@ export const buyerRoutes: Route[] = [
       : orderReply(ctx.app, placed.order, 201, undefined, placed.history)));
   } },
   { method: 'GET', path: '/orders', access: 'buyer', handler: async (ctx) => {
-    const orders = await ctx.app.ordersOf(buyer(ctx));
+    const orders = await ctx.app.orders.ordersOf(buyer(ctx));
     const views = [];
-    for (const o of orders) views.push(orderView(o, await ctx.app.orderExtras(o)));
+    for (const o of orders) views.push(orderView(o, await ctx.app.orders.orderExtras(o)));
     return reply(200, { orders: views });
   } },
   { method: 'GET', path: '/orders/:order_id', access: 'signed_in', handler: async (ctx) => {
-    const r = await ctx.app.order(ctx.caller!, ctx.params.order_id!);
+    const r = await ctx.app.orders.get(ctx.caller!, ctx.params.order_id!);
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
   { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', handler: async (ctx) => {
@@ -160,7 +96,7 @@ export const buyerRoutes: Route[] = [
     if (!b.ok) return b;
     const confirm = field(b.value, 'confirm', 'boolean');
     if (!confirm.ok) return confirm;
-    const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
+    const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
       { kind: 'lock', confirm: confirm.value === true });
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
@@ -174,9 +110,55 @@ export const buyerRoutes: Route[] = [
     const c = configuration(ctx, b.value, false);
     if (!c.ok) return c;
     const change = Object.fromEntries(Object.entries(c.value).filter(([, v]) => v !== undefined));
-    const r = await ctx.app.change(ctx.caller!, ctx.params.order_id!, change);
+    const r = await ctx.app.orders.change(ctx.caller!, ctx.params.order_id!, change);
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
-  } },
+  } },  { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
+    handler: async (ctx) => {
+      if (!(await ctx.app.launches.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
+      const after = queryText(ctx.url, 'after');
+      if (!after.ok) return after;
+      if (after.value && !ID_PARAM.test(after.value)) {
+        return refuse('invalid_request', '"after" must be an order id.');
+      }
+      const asked = queryInteger(ctx.url, 'limit', { min: 1, max: 1000, fallback: 1000 });
+      if (!asked.ok) return asked;
+      const limit = asked.value;
+      const orders = await ctx.app.orders.currentAll(await ctx.app.deps.store.ordersOfLaunch(
+        ctx.params.launch_id!, after.value ?? '', limit));
+      return reply(200, { orders: orders.map((o) => ({ order_id: o.orderId,
+        account_id: o.accountId, trim: o.trim, city: o.city, status: o.status,
+        price_fen: o.priceFen, deposit: { amount_fen: o.depositFen, state: o.depositState },
+        locked_at: iso(o.lockedAtMs), queued_at: iso(o.queuedAtMs), queue_place: o.queuePlace,
+        trim_seq: o.trimSeq })),
+        next_after: orders.length === limit ? orders[orders.length - 1]!.orderId : null });
+    } },
+    { method: 'GET', path: '/admin/orders', access: 'admin', handler: async (ctx) => {
+      const found = await findOrders(ctx);
+      if (!found.ok) return found;
+      const views = [];
+      for (const o of await ctx.app.orders.currentAll(found.value)) {
+        const a = await ctx.app.deps.store.accountById(o.accountId);
+        views.push({ ...orderView(o, await ctx.app.orders.orderExtras(o)),
+          account: a ? accountView(a, 'buyer') : null });
+      }
+      return reply(200, { orders: views });
+    } },
+  { method: 'POST', path: '/admin/orders/:order_id/refund', access: 'admin',
+    handler: async (ctx) => {
+      const b = await ctx.body();
+      if (!b.ok) return b;
+      const reason = operatorReason(ctx, b.value);
+      if (!reason.ok) return reason;
+      const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
+      if (!r.ok) return r;
+      return afterWrite(async () => {
+        await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
+          reason: reason.value });
+        return orderReply(ctx.app, r.value);
+      });
+    } },
+  { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin',
+    handler: cancelHandler },
 ];
 
 interface ConfigurationFields {
@@ -213,7 +195,7 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   // An operator cancelling a buyer's order says why; the audit log keeps it with the name.
   const reason = ctx.caller!.role === 'admin' ? operatorReason(ctx, b.value) : ok('');
   if (!reason.ok) return reason;
-  const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
+  const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
     { kind: 'cancel', acceptForfeit: accept.value === true });
   if (!r.ok) return r;
   const caller = ctx.caller!;
@@ -226,3 +208,64 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   });
 }
 
+async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
+  const store = ctx.app.deps.store;
+  const byOrder = queryText(ctx.url, 'order_id');
+  const byPhone = queryText(ctx.url, 'phone');
+  const byIdNumber = queryText(ctx.url, 'id_number');
+  const bad = firstRefusal(byOrder, byPhone, byIdNumber);
+  if (bad || !byOrder.ok || !byPhone.ok || !byIdNumber.ok) return bad!;
+  const orderId = byOrder.value;
+  if (orderId) {
+    // Ids are short ASCII; one holding NUL or another control character names no order.
+    if (!ID_PARAM.test(orderId)) return refuse('invalid_request', '"order_id" is not an id.');
+    return ok([await store.order(orderId)].filter((o): o is Order => o !== null));
+  }
+  // Searched by their stored forms (web/js/text-fields.js), so a lower-case x finds its X.
+  const phone = byPhone.value;
+  const idNumber = byIdNumber.value;
+  const phoneKey = phone ? validatePhone(phone) : null;
+  if (phoneKey && !phoneKey.ok) return phoneKey;
+  const idKey = idNumber ? idNumberSearchKey(idNumber) : null;
+  if (idNumber && idKey === null) return refuse('invalid_id_number');
+  const account = phoneKey ? await store.accountByPhone(phoneKey.value)
+    : idKey ? await store.accountByIdNumber(idKey) : undefined;
+  if (account === undefined) {
+    return refuse('invalid_request', 'Search by order_id, phone or id_number.');
+  }
+  return ok(account ? await store.ordersOfAccount(account.accountId,
+    ctx.app.deps.limits.adminSearchMax) : []);
+}
+
+/**
+ * An order's reply, describing the order as it stands at the reply's time (a lock that fell due
+ * since it was read is written first, `OrdersService.current`). `history`, given for a new order,
+ * is used only while the order is unchanged.
+ */
+async function orderReply(app: App, order: Order, status = 200,
+  headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
+  const now = await app.orders.current(order);
+  return reply(status, new JsonText(orderViewJson(now,
+    await app.orders.orderExtras(now, now === order ? history : undefined))), headers);
+}
+
+/** Moves a simulated clock forward (rehearsals), and locks the orders that fell due. */
+export function clockRoute(): Route {
+  return { method: 'POST', path: '/admin/clock', access: 'admin', handler: async (ctx) => {
+    const clock = ctx.app.clock;
+    if (!(clock instanceof SimulatedClock)) return refuse('clock_not_simulated');
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const s = field(b.value, 'advance_seconds', 'integer', { required: true });
+    if (!s.ok) return s;
+    if (s.value! < 0 || s.value! > ctx.app.deps.limits.clockAdvanceSecondsMax) {
+      return refuse('invalid_request', '"advance_seconds" must be from 0 to '
+        + `${ctx.app.deps.limits.clockAdvanceSecondsMax}.`);
+    }
+    clock.tick(s.value! * 1000);
+    const locked = await ctx.app.orders.autoLockDue();
+    await ctx.app.audit(ctx.caller!.role === 'admin' ? ctx.caller!.actor : '?', 'clock_advanced',
+      { advance_seconds: s.value, now: iso(clock.nowMs()) });
+    return reply(200, { now: iso(clock.nowMs()), auto_locked: locked });
+  } };
+}

@@ -1,11 +1,13 @@
 // Order rules: pure functions of the order, the launch, the change windows and the time.
 import { findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim } from '../launches/launch.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
-import { CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow } from '../launches/launch.js';
+import {
+  CHANGE_ASPECTS, isWindowOpen, type ChangeAspect, type ChangeWindow,
+} from '../launches/launch.js';
 
 // Change windows belong to launches (an operator opens one on a launch); the rules about what an
 // order may change in one are here. Re-exported for the order rules' readers.
-export { CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow };
+export { CHANGE_ASPECTS, isWindowOpen, type ChangeAspect, type ChangeWindow };
 
 export type OrderStatus = 'firm' | 'locked' | 'cancelled';
 export type DepositState = 'held' | 'refunded' | 'forfeited' | 'applied';
@@ -201,10 +203,6 @@ export function changedAspects(before: Order, beforeLaunch: Launch, after: Confi
   }
   if (after.city !== before.city) aspects.push('city');
   return aspects;
-}
-
-export function isWindowOpen(w: ChangeWindow, nowMs: number): boolean {
-  return w.closedAtMs === null && w.opensAtMs <= nowMs && nowMs < w.closesAtMs;
 }
 
 export interface ChangeDecision {

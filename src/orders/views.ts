@@ -1,53 +1,12 @@
 // The JSON shapes of the API (docs/api.md): snake_case, money in fen, times as ISO strings.
-import { launchState, type Launch } from '../launches/launch.js';
-import { isWindowOpen, type ChangeWindow, type Order } from './order.js';
-import type { Account } from '../accounts/accounts-store.js';
+import { iso } from '../kernel/iso-time.js';
+import type { Order } from './order.js';
 import type { OrderEvent } from './orders-store.js';
-import { maskIdNumber } from '../accounts/identity.js';
 
-const isoMs = [Number.NaN, Number.NaN];
-const isoText = ['', ''];
-let isoNext = 0;
-/**
- * A time as an ISO string. The orders of one batch share their times (placed at the batch's
- * time, cooling off until a week later), so the last two are remembered.
- */
-export function iso(ms: number | null): string | null {
-  if (ms === null) return null;
-  if (ms === isoMs[0]) return isoText[0]!;
-  if (ms === isoMs[1]) return isoText[1]!;
-  const text = new Date(ms).toISOString();
-  isoMs[isoNext] = ms;
-  isoText[isoNext] = text;
-  isoNext = 1 - isoNext;
-  return text;
-}
-
-let lastNowMs = Number.NaN;
-let lastNowIso = '';
-/** `iso` for the current time, formatted once per millisecond however many replies carry it. */
-export function isoNow(ms: number): string {
-  if (ms !== lastNowMs) {
-    lastNowMs = ms;
-    lastNowIso = new Date(ms).toISOString();
-  }
-  return lastNowIso;
-}
-
-export function launchView(l: Launch, nowMs: number) {
-  return {
-    launch_id: l.launchId, model_id: l.modelId, name: l.name, name_zh: l.nameZh,
-    opens_at: iso(l.opensAtMs), state: launchState(l, nowMs),
-    server_time: iso(nowMs), deposit_fen: l.depositFen, cooling_off_hours: l.coolingOffHours,
-    per_account_limit: l.perAccountLimit, locks_on_payment: l.locksOnPayment,
-    trims: l.trims.map((t) => ({ trim: t.trim, name: t.name, name_zh: t.nameZh,
-      price_fen: t.priceFen, capacity_per_week: t.capacityPerWeek, lead_weeks: t.leadWeeks })),
-    options: l.options.map((o) => ({ option_id: o.optionId, group: o.group, name: o.name,
-      name_zh: o.nameZh, price_fen: o.priceFen, default: o.isDefault })),
-    cities: l.cities.map((c) => ({ city_id: c.cityId, name: c.name, name_zh: c.nameZh,
-      opened_on: c.openedOn })),
-  };
-}
+// The views of the other capabilities' records, re-exported for the order routes' readers.
+export { iso, isoNow } from '../kernel/iso-time.js';
+export { accountView } from '../accounts/index.js';
+export { launchView, windowView } from '../launches/index.js';
 
 export interface OrderExtras {
   readonly estimate: { weeksMin: number; weeksMax: number; basis: string } | null;
@@ -123,17 +82,4 @@ export function orderViewJson(o: Order, x: OrderExtras): string {
       jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}}`},`
     + `"actions":${jsonStrings(x.actions)},"switch_to":${jsonStrings(x.switchTo)},`
     + `"history":${history}]}`;
-}
-
-export function accountView(a: Account, role: string) {
-  return { account_id: a.accountId, phone: a.phone, name: a.name,
-    id_number_masked: maskIdNumber(a.idNumber), role };
-}
-
-export function windowView(w: ChangeWindow, nowMs: number) {
-  const state = w.closedAtMs !== null || nowMs >= w.closesAtMs ? 'closed'
-    : isWindowOpen(w, nowMs) ? 'open' : 'scheduled';
-  return { window_id: w.windowId, from_launch_id: w.fromLaunchId, to_launch_id: w.toLaunchId,
-    opens_at: iso(w.opensAtMs), closes_at: iso(w.closesAtMs), allows: w.allows, state,
-    closed_at: iso(w.closedAtMs), created_by: w.createdBy, created_at: iso(w.createdAtMs) };
 }

@@ -18,13 +18,13 @@ export const paymentAdminRoutes: Route[] = [
     const max = ctx.app.deps.limits.paymentAnomaliesListMax;
     const limit = queryInteger(ctx.url, 'limit', { min: 1, max, fallback: Math.min(100, max) });
     if (!limit.ok) return limit;
-    const [anomalies, unsettled] = await Promise.all([ctx.app.reconciler.anomalies(limit.value),
-      ctx.app.reconciler.unsettled()]);
+    const [anomalies, unsettled] = await Promise.all([ctx.app.settlement.reconciler.anomalies(limit.value),
+      ctx.app.settlement.reconciler.unsettled()]);
     return reply(200, { anomalies: anomalies.map(anomalyView),
       unsettled_refunds: unsettled.count });
   } },
   { method: 'GET', path: '/admin/payments/unsettled', access: 'admin', handler: async (ctx) => {
-    const { count, refunds } = await ctx.app.reconciler.unsettled();
+    const { count, refunds } = await ctx.app.settlement.reconciler.unsettled();
     return reply(200, { count,
       older_than_seconds: ctx.app.deps.limits.refundUnsettledAlertMs / 1000,
       refunds: refunds.map(refundView) });

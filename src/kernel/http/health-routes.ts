@@ -6,23 +6,23 @@
 //   of reach or the process is closing; 200 otherwise.
 // - `GET /health`: the summary for people and monitors: ok, degraded (store out of reach) or
 //   broken. The public see only that; an operator's token adds the process's figures.
-import type { Launchday } from '../../launchday.js';
+import type { App } from './route.js';
 import { reply, type Reply, type Route } from './route.js';
-import { iso } from '../../orders/views.js';
+import { iso } from '../iso-time.js';
 
 type Status = 'ok' | 'degraded' | 'broken';
 
-async function status(app: Launchday): Promise<{ status: Status; store: string }> {
+async function status(app: App): Promise<{ status: Status; store: string }> {
   if (app.brokenBecause !== null) return { status: 'broken', store: 'unwritable' };
   const store = await app.storeHealth.check();
   return { status: store === 'reachable' ? 'ok' : 'degraded', store };
 }
 
-const retryAfter = (app: Launchday): Record<string, string> =>
+const retryAfter = (app: App): Record<string, string> =>
   ({ 'retry-after': String(app.deps.limits.retryAfterSeconds) });
 
 /** What only an operator sees: the commits, refusals for load, and the process's memory. */
-function operatorView(app: Launchday): Record<string, unknown> {
+function operatorView(app: App): Record<string, unknown> {
   const m = process.memoryUsage();
   return {
     store_kind: app.deps.store.kind, closing: app.closing,

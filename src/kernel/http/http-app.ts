@@ -1,24 +1,22 @@
 // The HTTP shell: routing, authentication and the mapping of results to replies. It decides
-// nothing itself; the rules live in domain/ and the use cases in launchday.ts.
+// nothing itself; the routes come from the capabilities (src/capabilities.ts), their rules and
+// use cases live in each capability's folder.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { SimulatedClock } from '../clock.js';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
-import { adminRoutes } from '../../launches/launch-admin-routes.js';
-import { buyerRoutes } from '../../orders/order-routes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  field, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+  jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
-import type { Caller, Launchday } from '../../launchday.js';
-import type { LiveHub } from '../../launches/live-hub.js';
 import { clientAddress } from '../rate-limits.js';
 import { requestIdOf } from '../logger.js';
 import { metricsRoute, type RouteSeries } from '../metrics.js';
 import type { RequestTelemetry } from './request-telemetry.js';
-import { reply, type Access, type Ctx, type Reply, type Route } from './route.js';
+import {
+  reply, type Access, type App, type Caller, type Ctx, type Reply, type Route,
+} from './route.js';
 import type { StaticFiles } from './static-files.js';
-import { iso, isoNow } from '../../orders/views.js';
+import { iso, isoNow } from '../iso-time.js';
 
 const API_PREFIX = '/api/v1/';
 const ORIGIN = 'http://launchday.local';
@@ -56,7 +54,7 @@ class RequestCtx implements Ctx {
 
   constructor(readonly headers: IncomingHttpHeaders, readonly res: ServerResponse | null,
     readonly params: Readonly<Record<string, string>>, readonly caller: Caller | null,
-    readonly app: Launchday, private readonly raw: string,
+    readonly app: App, private readonly raw: string,
     private readonly readBody: () => Promise<Result<string>>,
     private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean,
     private readonly ownTextRules: boolean) {}
@@ -100,8 +98,9 @@ function match(parts: readonly string[], path: readonly string[]): Record<string
 }
 
 export interface HttpAppDeps {
-  readonly app: Launchday;
-  readonly live: LiveHub;
+  readonly app: App;
+  /** The capabilities' routes, in the composition's order (src/capabilities.ts). */
+  readonly routes: readonly Route[];
   readonly files: StaticFiles;
   /** Counts every reply and logs what is worth a line (request-telemetry.ts). */
   readonly telemetry: RequestTelemetry;
@@ -141,18 +140,10 @@ type Found = { readonly route: CompiledRoute; readonly params: Record<string, st
 
 /** Builds the request listener and the lane's entry. Only the entry point binds them to a port. */
 export function httpApp(deps: HttpAppDeps): HttpApp {
-  const { app, live, files } = deps;
-  const liveRoute: Route = { method: 'GET', path: '/launches/:launch_id/live', access: 'public',
-    stream: true, handler: async (ctx) => {
-      if (ctx.res === null) throw new Error('a live stream is served by node:http only');
-      if (!(await app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
-      if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
-      return null;
-    } };
+  const { app, files } = deps;
   const { telemetry } = deps;
-  const routes = compile([...buyerRoutes, liveRoute,
-    metricsRoute(telemetry.metrics, deps.metricsToken), ...adminRoutes(newClockRoute()),
-    ...healthRoutes]);
+  const routes = compile([timeRoute, ...deps.routes,
+    metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes]);
   const retryAfter = app.deps.limits.retryAfterSeconds;
   // Each route's metric series, found by the route itself: labelled by its path pattern,
   // never the raw URL, so that the series stay as few as the routes.
@@ -321,22 +312,6 @@ function checkAccess(access: Access, caller: Caller | null): Refusal | null {
   return null;
 }
 
-function newClockRoute(): Route {
-  return { method: 'POST', path: '/admin/clock', access: 'admin', handler: async (ctx) => {
-    const clock = ctx.app.clock;
-    if (!(clock instanceof SimulatedClock)) return refuse('clock_not_simulated');
-    const b = await ctx.body();
-    if (!b.ok) return b;
-    const s = field(b.value, 'advance_seconds', 'integer', { required: true });
-    if (!s.ok) return s;
-    if (s.value! < 0 || s.value! > ctx.app.deps.limits.clockAdvanceSecondsMax) {
-      return refuse('invalid_request', '"advance_seconds" must be from 0 to '
-        + `${ctx.app.deps.limits.clockAdvanceSecondsMax}.`);
-    }
-    clock.tick(s.value! * 1000);
-    const locked = await ctx.app.autoLockDue();
-    await ctx.app.audit(ctx.caller!.role === 'admin' ? ctx.caller!.actor : '?', 'clock_advanced',
-      { advance_seconds: s.value, now: iso(clock.nowMs()) });
-    return reply(200, { now: iso(clock.nowMs()), auto_locked: locked });
-  } };
-}
+/** The server's time, for a client to set its own clock by. */
+const timeRoute: Route = { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
+  reply(200, { server_time: iso(app.clock.nowMs()) }) };

@@ -1,13 +1,46 @@
 // What a route is, and the small helpers every route file shares.
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { isoTimeRule, parseIsoTime } from '../iso-time.js';
-import type { Order } from '../../orders/order.js';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
-import { JsonText, type Json } from './http-io.js';
-import type { OrderEvent } from '../../orders/orders-store.js';
-import type { Caller, Launchday } from '../../launchday.js';
-import { orderViewJson } from '../../orders/views.js';
+import type { Json } from './http-io.js';
+import type { Clock } from '../clock.js';
+import type { Limits } from '../config.js';
+import type { Store } from '../store/store.js';
+import type { StoreHealth } from './store-health.js';
+
+/**
+ * What the HTTP shell and the routes see as `app` and `caller`: the composition fills these in
+ * by declaration merging (src/launchday.ts: the facade of the capabilities' services, and
+ * accounts' Caller), so that the kernel names no capability. Until then, the least the shell
+ * itself needs.
+ */
+export interface HttpTypes {}
+
+/**
+ * What the HTTP shell itself (http-app.ts, health-routes.ts) needs of the application: the
+ * kernel's Core and who a token stands for. The facade (src/launchday.ts) implements it.
+ */
+export interface KernelApp {
+  readonly clock: Clock;
+  readonly deps: { readonly limits: Limits; readonly store: Store };
+  readonly committer: {
+    readonly pendingCount: number; readonly batches: number; readonly commands: number;
+    readonly refused: number;
+  };
+  readonly storeHealth: StoreHealth;
+  readonly brokenBecause: Error | null;
+  readonly closing: boolean;
+  authenticate(token: string): Promise<KernelCaller | null>;
+  refusalFor(err: unknown): Refusal | null;
+}
+
+export interface KernelCaller {
+  readonly role: 'buyer' | 'admin';
+}
+
+export type App = HttpTypes extends { app: infer A } ? A : KernelApp;
+export type Caller = HttpTypes extends { caller: infer C } ? C : KernelCaller;
 
 export interface Ctx {
   readonly headers: IncomingHttpHeaders;
@@ -18,7 +51,7 @@ export interface Ctx {
   readonly caller: Caller | null;
   /** The client's network address (rate-limits.ts's clientAddress); '' when unknown. */
   readonly address: string;
-  readonly app: Launchday;
+  readonly app: App;
   body(): Promise<Result<Json>>;
   /** The raw body, for a caller that signs it. */
   text(): Promise<Result<string>>;
@@ -67,11 +100,6 @@ export const parseTime = (name: string, v: string | undefined): Result<number | 
 };
 
 /**
- * An order's reply, describing the order as it stands at the reply's time (a lock that fell due
- * since it was read is written first, `Launchday.current`). `history`, given for a new order,
- * is used only while the order is unchanged.
- */
-/**
  * Runs what follows a committed write (its reply, read from the store; an operator's audit
  * entry). If the store goes away meanwhile, the write was made all the same, so the refusal is
  * `commit_unknown` (read it back), never `store_unavailable`, which says nothing was done: a
@@ -86,11 +114,3 @@ export async function afterWrite(build: () => Promise<Reply>): Promise<Reply> {
       + 'before its reply could be read: read the order back.');
   }
 }
-
-export async function orderReply(app: Launchday, order: Order, status = 200,
-  headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
-  const now = await app.current(order);
-  return reply(status, new JsonText(orderViewJson(now,
-    await app.orderExtras(now, now === order ? history : undefined))), headers);
-}
-

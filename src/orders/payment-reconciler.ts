@@ -7,10 +7,10 @@
 //   `chargeSweepGraceMs` (the crash between charge and commit), each recorded as an anomaly.
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
-import type { Order } from '../orders/order.js';
+import type { Order } from './order.js';
 import type { Store } from '../kernel/store/store.js';
-import type { PaymentAnomaly, UnsettledRefund } from './payments-store.js';
-import { depositReference, type PaymentProvider } from './payments.js';
+import type { PaymentAnomaly, UnsettledRefund } from '../payments/payments-store.js';
+import { depositReference, type PaymentProvider } from '../payments/payments.js';
 
 export interface ReconcilerDeps {
   readonly store: Store;
