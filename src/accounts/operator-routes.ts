@@ -3,10 +3,10 @@
 // under the operator's name.
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import { field, type Json } from '../kernel/http/http-io.js';
-import type { Caller } from '../launchday.js';
+import type { Caller } from './sessions.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { SandboxSmsSender } from './sms.js';
-import { iso } from '../orders/views.js';
+import { iso } from '../kernel/iso-time.js';
 
 const operatorOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'admin' }>;
 

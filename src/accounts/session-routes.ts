@@ -1,8 +1,8 @@
 // A buyer's own sessions (docs/api.md, "Sessions"): list them, sign out here, sign out
 // everywhere, or end one other session by its id.
-import { type Caller } from '../launchday.js';
+import type { Caller } from './sessions.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
-import { iso } from '../orders/views.js';
+import { iso } from '../kernel/iso-time.js';
 
 const buyerOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'buyer' }>;
 

@@ -1,6 +1,6 @@
 // Launch figures as counters: every write of an order adds the difference between what the
 // order contributed before and after, so the figures never need a scan of all orders.
-import type { Launch } from '../launches/launch.js';
+import type { Launch } from '../launches/index.js';
 import type { Order, OrderStatus, DepositState } from './order.js';
 
 export interface CounterDelta {

@@ -2,7 +2,7 @@
 // needs, lets the pure rules in domain/ decide, and writes the outcome; an expected refusal is a
 // result, never an exception, so it cannot fail the batch-mates.
 import { CounterSums } from './launch-stats.js';
-import { locksOnPlacement, type Launch } from '../launches/launch.js';
+import { locksOnPlacement, type Launch } from '../launches/index.js';
 import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
   queueKey, trimKey, type ChangeRequest, type Order,
@@ -12,7 +12,7 @@ import type { StoreTx } from '../kernel/store/store.js';
 import type { OrderEvent } from './orders-store.js';
 import type { BatchHandler } from '../kernel/write/group-committer.js';
 import { newId, newTimeOrderedId } from '../kernel/ids.js';
-import { depositReference } from '../payments/payments.js';
+import { depositReference } from '../payments/index.js';
 
 export interface PlaceCommand {
   readonly accountId: string;

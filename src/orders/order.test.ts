@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seedLaunches } from '../launches/catalogue.js';
-import { locksOnPlacement } from '../launches/launch.js';
+import { seedLaunches } from '../launches/index.js';
+import { locksOnPlacement } from '../launches/index.js';
 import { CounterSums, statsFromCounters, type CounterDelta } from './launch-stats.js';
 import {
   allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, sortedIds,

@@ -1,9 +1,9 @@
 // Order rules: pure functions of the order, the launch, the change windows and the time.
-import { findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim } from '../launches/launch.js';
+import { findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim } from '../launches/index.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import {
   CHANGE_ASPECTS, isWindowOpen, type ChangeAspect, type ChangeWindow,
-} from '../launches/launch.js';
+} from '../launches/index.js';
 
 // Change windows belong to launches (an operator opens one on a launch); the rules about what an
 // order may change in one are here. Re-exported for the order rules' readers.

@@ -4,10 +4,10 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChangeWindow, Order } from './order.js';
-import type { Launch } from '../launches/launch.js';
-import type { Account } from '../accounts/accounts-store.js';
+import type { Launch } from '../launches/index.js';
+import type { Account } from '../accounts/index.js';
 import type { AuditEntry, Store, StoreTx } from '../kernel/store/store.js';
-import type { PaymentOp } from '../payments/payments-store.js';
+import type { PaymentOp } from '../payments/index.js';
 import type { OrderEvent } from './orders-store.js';
 
 export interface OpenedStore {

@@ -9,8 +9,8 @@ import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import type { Order } from './order.js';
 import type { Store } from '../kernel/store/store.js';
-import type { PaymentAnomaly, UnsettledRefund } from '../payments/payments-store.js';
-import { depositReference, type PaymentProvider } from '../payments/payments.js';
+import type { PaymentAnomaly, UnsettledRefund } from '../payments/index.js';
+import { depositReference, type PaymentProvider } from '../payments/index.js';
 
 export interface ReconcilerDeps {
   readonly store: Store;

@@ -3,7 +3,7 @@
 import type { PaymentAnomaly, UnsettledRefund } from './payments-store.js';
 import { queryInteger } from '../kernel/http/query-params.js';
 import { reply, type Route } from '../kernel/http/route.js';
-import { iso } from '../orders/views.js';
+import { iso } from '../kernel/iso-time.js';
 
 const anomalyView = (a: PaymentAnomaly) => ({ at: iso(a.atMs), kind: a.kind,
   reference: a.reference, event_id: a.eventId || null, detail: a.detail });

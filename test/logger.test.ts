@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { syntheticIdentity } from '../accounts/identity.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 import {
   createLogger, LogSampler, maskIdNumber, maskPersonalData, maskPhone, requestIdOf,
-} from './logger.js';
+} from '../src/kernel/logger.js';
 
 /** A logger at `level` whose lines are kept, parsed, for the test to read. */
 function captured(level: 'info' | 'debug' = 'info') {

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dropSchema, postgresUrl, testSchema, withPostgres } from '../../test/postgres.js';
-import { seedChangeWindows, seedLaunches } from '../launches/catalogue.js';
-import type { Launch } from '../launches/launch.js';
-import { resolveConfiguration } from './order.js';
-import { refuse } from '../kernel/outcomes.js';
-import { PostgresStore } from '../stores.js';
-import { SqliteStore } from '../stores.js';
-import { account, order } from './orders-store.contract.js';
-import { orderCommands, placeWire, type PlaceCommand } from './order-commands.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+import { seedChangeWindows, seedLaunches } from '../src/launches/catalogue.js';
+import type { Launch } from '../src/launches/launch.js';
+import { resolveConfiguration } from '../src/orders/order.js';
+import { refuse } from '../src/kernel/outcomes.js';
+import { PostgresStore } from '../src/stores.js';
+import { SqliteStore } from '../src/stores.js';
+import { account, order } from '../src/orders/orders-store.contract.js';
+import { orderCommands, placeWire, type PlaceCommand } from '../src/orders/order-commands.js';
 
 const OPEN_MS = Date.parse('2025-06-26T14:00:00Z');
 
