@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { it } from 'node:test';
 import { dropSchema, postgresUrl as url, testSchema, withPostgres } from './postgres.js';
 import { PostgresStore } from '../src/stores.js';
-import { storeContract } from '../src/orders/orders-store.contract.js';
+import { storeContract } from './store-contracts.js';
 
 await withPostgres('PostgreSQL store contract', () => {
   storeContract('PostgreSQL', async () => {

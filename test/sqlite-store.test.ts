@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/stores.js';
-import { storeContract } from '../src/orders/orders-store.contract.js';
+import { storeContract } from './store-contracts.js';
 
 storeContract('SQLite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-store-'));

@@ -1,32 +1,21 @@
-// The storage contract: one suite that every adapter must pass, on a real database, through the
-// port only. An adapter's test file opens a fresh, empty store for each test and calls this.
+// Orders' part of the storage contract (kernel/store/store-contract.ts): orders, their events,
+// sequences and counters, and the transactions' guarantees that orders rely on (rollback,
+// isolation, row locks across processes), on every adapter.
 import { strict as assert } from 'node:assert';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChangeWindow, Order } from './order.js';
-import type { Launch } from '../launches/index.js';
 import type { Account } from '../accounts/index.js';
-import type { AuditEntry, Store, StoreTx } from '../kernel/store/store.js';
-import type { PaymentOp } from '../payments/index.js';
+import {
+  barrier, HOUR_MS, storeTest, T0, type OpenedStore,
+} from '../kernel/store/store-contract.js';
+import type { Store, StoreTx } from '../kernel/store/store.js';
+import type { ChangeWindow, Launch } from '../launches/index.js';
+import type { Order } from './order.js';
 import type { OrderEvent } from './orders-store.js';
-
-export interface OpenedStore {
-  readonly store: Store;
-  /** Closes the store and removes what it wrote. */
-  cleanup(): Promise<void>;
-  /**
-   * A second handle on the same database, as another API process would open it; the suite
-   * closes it. Absent where one process owns the database (SQLite).
-   */
-  openPeer?(): Promise<Store>;
-}
 
 /** The account a token hash signs in, through the session port. */
 const accountOf = async (store: Store, tokenHash: string): Promise<Account | null> =>
   (await store.sessionByToken(tokenHash))?.account ?? null;
-
-const T0 = 1_750_946_400_000; // 26 June 2025 14:00 UTC: YU7 sales open.
-const HOUR_MS = 3_600_000;
 
 export function account(n: number): Account {
   const pad = (width: number): string => String(n).padStart(width, '0');
@@ -74,125 +63,13 @@ function changeWindow(windowId: string, closedAtMs: number | null): ChangeWindow
 
 const ids = (orders: readonly Order[]): string[] => orders.map((o) => o.orderId);
 
-/** Resolves when `count` callers have arrived, or after `timeoutMs` (a serial store never will). */
-function barrier(count: number, timeoutMs: number): () => Promise<void> {
-  let arrived = 0;
-  let release!: () => void;
-  const all = new Promise<void>((resolve) => { release = resolve; });
-  return async () => {
-    if (++arrived >= count) release();
-    await Promise.race([all, sleep(timeoutMs)]);
-  };
-}
-
-export function storeContract(name: string,
-  open: () => Promise<OpenedStore>): void {
-  /** A test on a fresh, empty store. */
-  const test = (title: string, body: (store: Store, opened: OpenedStore) => Promise<void>) =>
-    it(title, async () => {
-      const opened = await open();
-      try {
-        await body(opened.store, opened);
-      } finally {
-        await opened.cleanup();
-      }
-    });
+export function ordersStoreContract(name: string, open: () => Promise<OpenedStore>): void {
+  const test = storeTest(open);
   const withAccounts = (store: Store, ...ns: number[]) => store.transaction(async (tx) => {
     for (const n of ns) await tx.insertAccount(account(n), `token-${n}`);
   });
 
   describe(`${name} store contract`, () => {
-    describe('accounts and tokens', () => {
-      test('an account is found by token, phone, identity number and id', async (store) => {
-        await withAccounts(store, 1, 2);
-        await store.transaction((tx) => tx.insertToken('token-1b', account(1).accountId, T0));
-        assert.deepEqual(await accountOf(store, 'token-1'), account(1));
-        assert.deepEqual(await accountOf(store, 'token-1b'), account(1));
-        assert.deepEqual(await accountOf(store, 'token-2'), account(2));
-        assert.deepEqual(await store.accountByPhone(account(2).phone), account(2));
-        assert.deepEqual(await store.accountByIdNumber(account(1).idNumber), account(1));
-        assert.deepEqual(await store.accountById(account(2).accountId), account(2));
-        assert.equal(await accountOf(store, 'token-3'), null);
-        assert.equal(await store.accountByPhone('13900000099'), null);
-        assert.equal(await store.accountByIdNumber('110105194912310099'), null);
-        assert.equal(await store.accountById('acc_none'), null);
-      });
-
-      test('sessions: last use moves forward only, revocation ends them', async (store) => {
-        await withAccounts(store, 1, 2);
-        await store.transaction(async (tx) => {
-          await tx.insertToken('token-1b', account(1).accountId, T0);
-          await tx.insertAccount({ ...account(3) }, null);
-        });
-        const first = (await store.sessionByToken('token-1'))!.session;
-        assert.deepEqual(first, { tokenHash: 'token-1', accountId: account(1).accountId,
-          createdAtMs: account(1).createdAtMs, lastSeenAtMs: account(1).createdAtMs,
-          revokedAtMs: null });
-        await store.transaction((tx) => tx.touchSessions(['token-1', 'token-1b'], T0 + 5));
-        await store.transaction((tx) => tx.touchSessions(['token-1'], T0 + 1));
-        assert.equal((await store.sessionByToken('token-1'))!.session.lastSeenAtMs, T0 + 5);
-        assert.deepEqual((await store.sessionsOf(account(1).accountId, 10))
-          .map((x) => x.tokenHash), ['token-1b', 'token-1']);
-        assert.deepEqual(await store.sessionsOf(account(3).accountId, 10), [],
-          'an imported account has no session');
-        assert.deepEqual(await store.transaction((tx) =>
-          tx.revokeSessions(account(1).accountId, ['token-1b', 'token-2'], T0 + 9)), ['token-1b']);
-        assert.equal((await store.sessionByToken('token-1b'))!.session.revokedAtMs, T0 + 9);
-        assert.deepEqual(await store.transaction((tx) =>
-          tx.revokeSessions(account(1).accountId, null, T0 + 10)), ['token-1']);
-        assert.deepEqual(await store.sessionsOf(account(1).accountId, 10), []);
-        assert.equal((await store.sessionByToken('token-2'))!.session.revokedAtMs, null);
-      });
-
-      test('operators: created, rotated, removed; found by token hash', async (store) => {
-        const op = { name: 'ops', tokenHash: 'h1', createdAtMs: T0, createdBy: 'operator:admin' };
-        await store.transaction((tx) => tx.putOperator(op));
-        assert.deepEqual(await store.operatorByToken('h1'), op);
-        await store.transaction((tx) => tx.putOperator({ ...op, tokenHash: 'h2' }));
-        assert.equal(await store.operatorByToken('h1'), null);
-        assert.deepEqual(await store.operators(), [{ ...op, tokenHash: 'h2' }]);
-        assert.equal(await store.transaction((tx) => tx.deleteOperator('ops')), true);
-        assert.equal(await store.transaction((tx) => tx.deleteOperator('ops')), false);
-        assert.deepEqual(await store.operators(), []);
-      });
-
-      test('a second phone, identity number or account id is refused', async (store) => {
-        await withAccounts(store, 1);
-        const a = account(2);
-        for (const dup of [{ ...a, phone: account(1).phone },
-          { ...a, idNumber: account(1).idNumber }, { ...a, accountId: account(1).accountId }]) {
-          await assert.rejects(store.transaction((tx) => tx.insertAccount(dup, 'token-x')));
-        }
-        await assert.rejects(store.transaction((tx) => tx.insertToken('token-1', 'acc_0002', T0)));
-        assert.equal(await accountOf(store, 'token-x'), null);
-        assert.equal(await store.accountById(a.accountId), null);
-      });
-
-      test('registered reports the phones and identity numbers already taken', async (store) => {
-        await withAccounts(store, 1, 2);
-        const found = await store.transaction((tx) => tx.registered(
-          [account(1).phone, account(3).phone, account(2).phone],
-          [account(3).idNumber, account(2).idNumber]));
-        assert.deepEqual(found.phones, new Set([account(1).phone, account(2).phone]));
-        assert.deepEqual(found.idNumbers, new Set([account(2).idNumber]));
-        const none = await store.transaction((tx) => tx.registered([], []));
-        assert.deepEqual(none, { phones: new Set(), idNumbers: new Set() });
-      });
-
-      test('one-time codes are put, replaced, read and deleted', async (store) => {
-        const phone = account(1).phone;
-        const code = { phone, codeHash: 'h1', expiresAtMs: T0 + 300_000, attempts: 0 };
-        await store.transaction((tx) => tx.putCode(code));
-        assert.deepEqual(await store.transaction((tx) => tx.getCode(phone)), code);
-        await store.transaction((tx) => tx.putCode({ ...code, codeHash: 'h2', attempts: 3 }));
-        assert.deepEqual(await store.transaction((tx) => tx.getCode(phone)),
-          { ...code, codeHash: 'h2', attempts: 3 });
-        await store.transaction((tx) => tx.deleteCode(phone));
-        assert.equal(await store.transaction((tx) => tx.getCode(phone)), null);
-        await store.transaction((tx) => tx.deleteCode(phone));
-      });
-    });
-
     describe('orders', () => {
       test('every field survives insert, read and update, nulls and empty options too',
         async (store) => {
@@ -412,119 +289,7 @@ export function storeContract(name: string,
       });
     });
 
-    describe('documents, audit, meta and payments', () => {
-      test('launches and change windows are stored as whole documents', async (store) => {
-        await store.transaction(async (tx) => {
-          await tx.putLaunch(launch('yu7-2025', T0));
-          await tx.putLaunch(launch('su7-2024', T0 - 1000));
-          await tx.putChangeWindow(changeWindow('win_2', null));
-          await tx.putChangeWindow(changeWindow('win_1', null));
-        });
-        await store.transaction(async (tx) => {
-          await tx.putLaunch(launch('yu7-2025', T0 + 60_000));
-          await tx.putChangeWindow(changeWindow('win_1', T0 + 5));
-          assert.deepEqual(await tx.changeWindows(),
-            [changeWindow('win_1', T0 + 5), changeWindow('win_2', null)]);
-        });
-        assert.deepEqual(await store.launches(),
-          [launch('su7-2024', T0 - 1000), launch('yu7-2025', T0 + 60_000)]);
-        assert.deepEqual(await store.changeWindows(),
-          [changeWindow('win_1', T0 + 5), changeWindow('win_2', null)]);
-      });
-
-      test('the audit log reads newest first, up to the limit', async (store) => {
-        const entry = (n: number): AuditEntry => ({ atMs: T0 + n, actor: 'operator',
-          action: `action_${n}`, detail: { n, nested: { ok: true } } });
-        await store.transaction(async (tx) => {
-          await tx.appendAudit(entry(1));
-          await tx.appendAudit(entry(2));
-        });
-        await store.transaction((tx) => tx.appendAudit(entry(3)));
-        assert.deepEqual(await store.auditLog(10), [entry(3), entry(2), entry(1)]);
-        assert.deepEqual(await store.auditLog(2), [entry(3), entry(2)]);
-      });
-
-      test('meta values are set, read and replaced', async (store) => {
-        assert.equal(await store.meta('seeded_at'), null);
-        await store.transaction((tx) => tx.setMeta('seeded_at', '2025-06-26'));
-        await store.transaction((tx) => tx.setMeta('admin_token', 'x'));
-        await store.transaction((tx) => tx.setMeta('seeded_at', '2025-06-27'));
-        assert.equal(await store.meta('seeded_at'), '2025-06-27');
-        assert.equal(await store.meta('admin_token'), 'x');
-      });
-
-      test('payment instructions wait in the outbox until marked sent', async (store) => {
-        const op = (n: number, createdAtMs: number): PaymentOp => ({ opId: `pop_${n}`,
-          kind: 'refund', reference: `dep_${n}`, orderId: `ord_${n}`, amountFen: 500_000,
-          createdAtMs });
-        await store.transaction(async (tx) => {
-          await tx.queuePayment(op(1, T0 + 20));
-          await tx.queuePayment(op(2, T0 + 10));
-          await tx.queuePayment(op(3, T0 + 30));
-        });
-        assert.deepEqual(await store.pendingPayments(10), [op(2, T0 + 10), op(1, T0 + 20),
-          op(3, T0 + 30)]);
-        assert.deepEqual(await store.pendingPayments(1), [op(2, T0 + 10)]);
-        await store.transaction((tx) => tx.markPaymentsSent(['pop_2', 'pop_3'], T0 + 40));
-        await store.transaction((tx) => tx.markPaymentsSent([], T0 + 40));
-        assert.deepEqual(await store.pendingPayments(10), [op(1, T0 + 20)]);
-        await assert.rejects(store.transaction((tx) => tx.queuePayment(op(1, T0))));
-      });
-
-      test('a refund settles once, and a notification is recorded once', async (store) => {
-        await store.transaction((tx) => tx.queuePayment({ opId: 'pop_1', kind: 'refund',
-          reference: 'dep_1', orderId: 'ord_1', amountFen: 500_000, createdAtMs: T0 }));
-        const first = await store.transaction(async (tx) => [
-          await tx.recordNotification('evt_1', 'refund.succeeded', 'dep_1', T0 + 1),
-          await tx.settleRefund('dep_1', T0 + 1)]);
-        assert.deepEqual(first, [true, 'ord_1']);
-        const again = await store.transaction(async (tx) => [
-          await tx.recordNotification('evt_1', 'refund.succeeded', 'dep_1', T0 + 2),
-          await tx.settleRefund('dep_1', T0 + 2), await tx.settleRefund('dep_unknown', T0 + 2)]);
-        assert.deepEqual(again, [false, null, null]);
-        // Another refund's notification under the same event id is its own notification:
-        // providers number events per process, not globally.
-        assert.equal(await store.transaction((tx) =>
-          tx.recordNotification('evt_1', 'refund.succeeded', 'dep_2', T0 + 3)), true);
-      });
-
-      test('refunds are found by reference, checked, and listed until settled', async (store) => {
-        const op = (n: number, createdAtMs: number): PaymentOp => ({ opId: `pop_${n}`,
-          kind: 'refund', reference: `dep_${n}`, orderId: `ord_${n}`, amountFen: 100 * n,
-          createdAtMs });
-        await store.transaction(async (tx) => {
-          for (const n of [1, 2, 3]) await tx.queuePayment(op(n, T0 + n));
-          await tx.markPaymentsSent(['pop_1', 'pop_2'], T0 + 10);
-        });
-        const sent = (n: number, sentAtMs: number | null) => ({ ...op(n, T0 + n), sentAtMs });
-        assert.deepEqual(await store.transaction((tx) => tx.refundOf('dep_2')),
-          { ...sent(2, T0 + 10), settledAtMs: null });
-        assert.equal(await store.transaction((tx) => tx.refundOf('dep_9')), null);
-        assert.deepEqual(await store.refundsToCheck(T0 + 9, 10), []);
-        assert.deepEqual(await store.refundsToCheck(T0 + 10, 10),
-          [sent(1, T0 + 10), sent(2, T0 + 10)]);
-        await store.transaction((tx) => tx.markRefundsChecked(['pop_1'], T0 + 20));
-        await store.transaction((tx) => tx.markRefundsChecked([], T0 + 20));
-        assert.deepEqual(await store.refundsToCheck(T0 + 15, 10), [sent(2, T0 + 10)]);
-        await store.transaction((tx) => tx.settleRefund('dep_2', T0 + 30));
-        assert.deepEqual((await store.transaction((tx) => tx.refundOf('dep_2')))?.settledAtMs,
-          T0 + 30);
-        assert.deepEqual(await store.refundsToCheck(T0 + 100, 10), [sent(1, T0 + 10)]);
-        assert.deepEqual(await store.unsettledRefunds(T0 + 2, 10),
-          { count: 1, refunds: [sent(1, T0 + 10)] });
-        assert.deepEqual(await store.unsettledRefunds(T0 + 100, 1),
-          { count: 2, refunds: [sent(1, T0 + 10)] });
-      });
-
-      test('payment anomalies are kept, newest first', async (store) => {
-        const a = (n: number) => ({ atMs: T0 + n, kind: 'amount_mismatch', reference: `dep_${n}`,
-          eventId: n === 2 ? '' : `evt_${n}`, detail: { notified_fen: n } });
-        await store.transaction(async (tx) => {
-          for (const n of [1, 2, 3]) await tx.recordPaymentAnomaly(a(n));
-        });
-        assert.deepEqual(await store.paymentAnomalies(2), [a(3), a(2)]);
-      });
-
+    describe('idempotency', () => {
       test('an order is found by its account and idempotency key', async (store) => {
         await store.transaction(async (tx) => {
           await tx.insertAccount(account(1), 'token-1');
@@ -759,39 +524,6 @@ export function storeContract(name: string,
         }
       });
 
-      test('rate counters add hits, slide a window on, and forget after two', async (store) => {
-        const w = 60_000;
-        const at = (ms: number) => T0 - (T0 % w) + ms;
-        const hit = (key: string, cost: number, ms: number) =>
-          store.hitRates([{ key, windowMs: w, cost }], at(ms));
-        const first = (current: number) => [{ windowStartMs: at(0), previous: 0, current }];
-        assert.deepEqual(await hit('a', 1, 10), first(1));
-        assert.deepEqual(await hit('a', 2, 20), first(3));
-        assert.deepEqual(await hit('a', 0, 30), first(3));
-        assert.deepEqual(await hit('a', 1, w + 5),
-          [{ windowStartMs: at(w), previous: 3, current: 1 }]);
-        assert.deepEqual(await hit('a', 0, 3 * w + 5),
-          [{ windowStartMs: at(3 * w), previous: 0, current: 0 }]);
-        // Several keys in one call, answered in the order asked; keys never mix.
-        assert.deepEqual(await store.hitRates([{ key: 'c', windowMs: w, cost: 2 },
-          { key: 'b', windowMs: 1000, cost: 1 }], at(3 * w + 10)), [
-          { windowStartMs: at(3 * w), previous: 0, current: 2 },
-          { windowStartMs: at(3 * w), previous: 0, current: 1 }]);
-      });
-
-      test('rate counters are shared by every process on the database', async (store, opened) => {
-        const peer = opened.openPeer ? await opened.openPeer() : null;
-        try {
-          const stores = peer ? [store, peer] : [store];
-          const hits = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-            stores[i % stores.length]!.hitRates([{ key: 'k', windowMs: 60_000, cost: 1 }], T0)));
-          // Each hit is atomic: twenty hits, twenty distinct counts, whichever process.
-          assert.deepEqual(hits.map(([c]) => c!.current).sort((a, b) => a - b),
-            Array.from({ length: 20 }, (_, i) => i + 1));
-        } finally {
-          await peer?.close();
-        }
-      });
     });
   });
 }
