@@ -61,7 +61,7 @@ export interface Limits {
    * `liveViewersMax`: every live viewer holds one. Env LAUNCHDAY_CONNECTIONS_MAX.
    */
   readonly connectionsMax: number;
-  // Rate limits (app/rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
+  // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
    * The sliding window of sign-in codes, in seconds: code requests and failed code checks are

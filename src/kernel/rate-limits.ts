@@ -1,5 +1,5 @@
 // Rate limits: how often one phone, identity number, account or network address may ask for
-// something a bot would hammer. Each rule is a sliding window (domain/sliding-window.ts) with its
+// something a bot would hammer. Each rule is a sliding window (sliding-window.ts) with its
 // maximum in Limits (config.ts); a refusal is a 429 with Retry-After in seconds.
 //
 // Where they are counted:

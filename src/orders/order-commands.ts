@@ -1,5 +1,5 @@
 // The write side: batch handlers that run inside a group-commit transaction. Each loads what it
-// needs, lets the pure rules in domain/ decide, and writes the outcome; an expected refusal is a
+// needs, lets the pure rules (order.ts) decide, and writes the outcome; an expected refusal is a
 // result, never an exception, so it cannot fail the batch-mates.
 import { CounterSums } from './launch-stats.js';
 import { locksOnPlacement, type Launch } from '../launches/index.js';

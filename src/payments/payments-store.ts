@@ -20,7 +20,7 @@ export interface UnsettledRefund extends PaymentOp {
 
 /**
  * Something the provider told launchday that does not match what launchday asked for, kept for
- * an operator: `kind` is one of PAYMENT_ANOMALY_KINDS (app/payment-anomalies.ts).
+ * an operator: `kind` is one of PAYMENT_ANOMALY_KINDS (orders/payment-notification.ts).
  */
 export interface PaymentAnomaly {
   readonly atMs: number;

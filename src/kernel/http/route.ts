@@ -90,7 +90,7 @@ export function firstRefusal(...results: Array<Result<unknown>>): Refusal | null
 }
 
 /**
- * A time field or query parameter in ms, by the one strict parser (domain/iso-time.ts): RFC 3339
+ * A time field or query parameter in ms, by the one strict parser (kernel/iso-time.ts): RFC 3339
  * with `Z` or an offset, else `invalid_request` (422) naming the field. Undefined stays undefined.
  */
 export const parseTime = (name: string, v: string | undefined): Result<number | undefined> => {

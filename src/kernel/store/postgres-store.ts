@@ -20,7 +20,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** How often a store deletes rate counters whose windows have both ended. */
 const RATE_SWEEP_INTERVAL_MS = 60_000;
 /**
- * Adds hits to sliding-window counters (domain/sliding-window.ts's addHits, in SQL), all in one
+ * Adds hits to sliding-window counters (kernel/sliding-window.ts's addHits, in SQL), all in one
  * statement: the row's old values are on the right of SET, so each update is atomic however
  * many processes hit the same key.
  */
