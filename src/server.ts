@@ -7,7 +7,9 @@ import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './launches/cata
 import type { Config } from './kernel/config.js';
 import { answerClientError } from './kernel/http/client-errors.js';
 import { httpApp, type HttpApp } from './kernel/http/http-app.js';
-import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './kernel/http/http-lane.js';
+import {
+  defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits,
+} from './kernel/http/http-lane.js';
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
 import type { LiveHub } from './launches/index.js';
@@ -139,7 +141,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
     rateLimitMode: config.rateLimits, ...(parts.rateClock ? { rateClock: parts.rateClock } : {}),
   });
-  const admin = await app.accounts.sessions.bootstrap(config.adminToken, await store.meta('admin_token'));
+  const admin = await app.accounts.sessions.bootstrap(config.adminToken,
+    await store.meta('admin_token'));
   if (config.rateLimits !== 'on') {
     logger.warn(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${
       config.rateLimits === 'off' ? 'NO rate limits apply' : 'per-address rate limits are OFF'
@@ -171,7 +174,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   });
   app.committer.onBatch = metrics.batch;
   const telemetry = new RequestTelemetry(logger, metrics);
-  const web = httpApp({ app, routes: capabilityRoutes, files: new StaticFiles(config.webDir), telemetry,
+  const web = httpApp({ app, routes: capabilityRoutes, files: new StaticFiles(config.webDir),
+    telemetry,
     metricsToken: config.metricsToken, trustProxy: config.trustProxy });
   return {
     app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,

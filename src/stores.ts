@@ -27,7 +27,8 @@ const MIGRATION_NAMES = [
   { version: 1, name: 'orders, accounts, launches, counters' },
   { version: 2, name: 'payment notifications: settled refunds, each notification recorded once' },
   { version: 3, name: 'rate limits: sliding-window counters shared by the API processes' },
-  { version: 4, name: 'payments: notifications keyed by event and reference, anomalies, refund checks' },
+  { version: 4,
+    name: 'payments: notifications keyed by event and reference, anomalies, refund checks' },
   { version: 5, name: 'sessions end and can be revoked; named operators' },
 ];
 

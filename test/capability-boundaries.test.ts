@@ -20,8 +20,8 @@ function sourceFiles(dir: string): string[] {
 
 /** Every relative module a file imports, as a path under src/ ('orders/order.ts'). */
 export function importsOf(file: string, text: string): string[] {
-  const specs = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g)]
-    .map((m) => m[1]!);
+  const spec = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+  const specs = [...text.matchAll(spec)].map((m) => m[1]!);
   return specs.map((s) => relative(SRC, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
 

@@ -66,7 +66,8 @@ export const accountRoutes: Route[] = [
     const key = phoneKey(phone.ok ? phone.value! : '');
     const limited = await ctx.app.rateLimits.signIn(key, ctx.address);
     if (limited) return limited;
-    const r = await ctx.app.accounts.signIn(phone.ok ? phone.value! : '', code.ok ? code.value! : '');
+    const r = await ctx.app.accounts.signIn(phone.ok ? phone.value! : '',
+      code.ok ? code.value! : '');
     if (!r.ok && r.code === 'code_invalid' && key !== null) {
       await ctx.app.rateLimits.signInFailed(key);
     }

@@ -1,6 +1,7 @@
-// Accounts' part of the storage port: accounts, sessions, sign-in codes, operators. Both adapters implement it
-// (accounts-sqlite.ts, accounts-postgres.ts) and pass its contract (accounts-store.contract.ts). The
-// composed Store and StoreTx (kernel/store/store.ts) take these methods by declaration merging.
+// Accounts' part of the storage port: accounts, sessions, sign-in codes, operators. Both adapters
+// implement it (accounts-sqlite.ts, accounts-postgres.ts) and pass its contract (accounts-
+// store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these methods by
+// declaration merging.
 import type { Session } from './session.js';
 
 export interface Account {

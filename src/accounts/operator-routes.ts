@@ -31,7 +31,8 @@ export function operatorReason(ctx: Ctx, body: Json): Result<string> {
 
 export const operatorRoutes: Route[] = [
   { method: 'GET', path: '/admin/operators', access: 'admin', handler: async (ctx) =>
-    reply(200, { operators: (await ctx.app.accounts.sessions.operators()).map((o) => ({ name: o.name,
+    reply(200, { operators: (await ctx.app.accounts.sessions.operators()).map((o) => ({
+      name: o.name,
       created_at: iso(o.createdAtMs), created_by: o.createdBy,
       you: o.name === operatorOf(ctx).operator })) }) },
   { method: 'POST', path: '/admin/operators', access: 'admin', handler: async (ctx) => {
@@ -48,7 +49,8 @@ export const operatorRoutes: Route[] = [
     handler: async (ctx) => {
       const allowed = await managing(ctx);
       if (!allowed.ok) return allowed;
-      const r = await ctx.app.accounts.sessions.rotateOperator(ctx.params.name!, operatorOf(ctx).actor);
+      const r = await ctx.app.accounts.sessions.rotateOperator(ctx.params.name!,
+        operatorOf(ctx).actor);
       return r.ok ? reply(200, { name: ctx.params.name, token: r.value.token }) : r;
     } },
   { method: 'DELETE', path: '/admin/operators/:name', access: 'admin', handler: async (ctx) => {

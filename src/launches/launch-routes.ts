@@ -110,8 +110,9 @@ export const launchRoutes: Route[] = [
   { method: 'GET', path: '/launches/:launch_id/live', access: 'public', stream: true,
     handler: async (ctx) => {
       if (ctx.res === null) throw new Error('a live stream is served by node:http only');
-      if (!(await ctx.app.launches.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
-      if (!(await ctx.app.live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
+      const id = ctx.params.launch_id!;
+      if (!(await ctx.app.launches.launch(id))) return refuse('launch_not_found');
+      if (!(await ctx.app.live.subscribe(id, ctx.res))) return refuse('overloaded');
       return null;
     } },
   { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin',
@@ -121,7 +122,9 @@ export const launchRoutes: Route[] = [
       const b = await ctx.body();
       if (!b.ok) return b;
       const known = new Map<string, City>();
-      for (const x of await ctx.app.launches.all()) for (const c of x.cities) known.set(c.cityId, c);
+      for (const x of await ctx.app.launches.all()) {
+        for (const c of x.cities) known.set(c.cityId, c);
+      }
       const next = patchLaunch(l, b.value, known);
       if (!next.ok) return next;
       await ctx.app.launches.putLaunch(actorOf(ctx), next.value, { fields: Object.keys(b.value) });
@@ -144,7 +147,8 @@ export const launchRoutes: Route[] = [
   { method: 'POST', path: '/admin/change-windows/:window_id/close', access: 'admin',
     handler: async (ctx) => {
         await ctx.app.launches.refresh(true);
-        const w = (await ctx.app.launches.windows()).find((x) => x.windowId === ctx.params.window_id);
+        const w = (await ctx.app.launches.windows())
+          .find((x) => x.windowId === ctx.params.window_id);
         if (!w) return refuse('change_window_not_found');
         const closed = { ...w, closedAtMs: w.closedAtMs ?? ctx.app.clock.nowMs() };
         await ctx.app.launches.putWindow(actorOf(ctx), closed, 'change_window_closed');

@@ -1,6 +1,7 @@
-// Launches' part of the storage port: launches and their change windows. Both adapters implement it
-// (launches-sqlite.ts, launches-postgres.ts) and pass its contract (launches-store.contract.ts). The
-// composed Store and StoreTx (kernel/store/store.ts) take these methods by declaration merging.
+// Launches' part of the storage port: launches and their change windows. Both adapters implement
+// it (launches-sqlite.ts, launches-postgres.ts) and pass its contract (launches-
+// store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these methods by
+// declaration merging.
 import type { ChangeWindow, Launch } from './launch.js';
 
 /** Launches' reads and writes inside one transaction (see StoreTx). */

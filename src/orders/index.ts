@@ -4,6 +4,7 @@
 import type { Capability } from '../kernel/capability.js';
 import { orderCommands, placeWire } from './order-commands.js';
 import { clockRoute, orderRoutes } from './order-routes.js';
+import { paymentAdminRoutes } from './payment-routes.js';
 import { ordersMigrations } from './orders-migrations.js';
 import { ordersPostgres } from './orders-postgres.js';
 import { ordersSqlite } from './orders-sqlite.js';
@@ -21,7 +22,7 @@ export * from './views.js';
 export const orders = {
   name: 'orders',
   dependsOn: ['accounts', 'launches', 'payments'],
-  routes: [...orderRoutes, clockRoute()],
+  routes: [...orderRoutes, ...paymentAdminRoutes, clockRoute()],
   migrations: ordersMigrations,
   sqlite: ordersSqlite,
   postgres: ordersPostgres,

@@ -1,6 +1,8 @@
 // Orders' endpoints: a buyer's orders, estimates and launch figures, the payment provider's
 // notifications, and an operator's view of orders, refunds and cancellations (docs/api.md).
-import { idNumberSearchKey, operatorReason, validatePhone, type Caller } from '../accounts/index.js';
+import {
+  idNumberSearchKey, operatorReason, validatePhone, type Caller,
+} from '../accounts/index.js';
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
@@ -114,7 +116,9 @@ export const orderRoutes: Route[] = [
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },  { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
     handler: async (ctx) => {
-      if (!(await ctx.app.launches.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
+      if (!(await ctx.app.launches.launch(ctx.params.launch_id!))) {
+        return refuse('launch_not_found');
+      }
       const after = queryText(ctx.url, 'after');
       if (!after.ok) return after;
       if (after.value && !ID_PARAM.test(after.value)) {

@@ -1,5 +1,7 @@
 // Order rules: pure functions of the order, the launch, the change windows and the time.
-import { findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim } from '../launches/index.js';
+import {
+  findTrim, locksOnPlacement, type Launch, type OptionSpec, type Trim,
+} from '../launches/index.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import {
   CHANGE_ASPECTS, isWindowOpen, type ChangeAspect, type ChangeWindow,

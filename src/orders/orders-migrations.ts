@@ -1,6 +1,7 @@
-// Orders' pieces of the global migrations (kernel/store/migrations.ts). Text ids sort by bytes on both stores (SQLite does by default; on
-// PostgreSQL the order id is COLLATE "C"), so paging by id gives the same order everywhere.
-// A piece is never edited after it has shipped: add a new number instead.
+// Orders' pieces of the global migrations (kernel/store/migrations.ts). Text ids sort by bytes on
+// both stores (SQLite does by default; on PostgreSQL the order id is COLLATE "C"), so paging by id
+// gives the same order everywhere. A piece is never edited after it has shipped: add a new number
+// instead.
 
 import { int, type MigrationPiece } from '../kernel/store/migrations.js';
 

@@ -8,7 +8,9 @@ import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
 import type { GroupCommitter } from '../kernel/write/group-committer.js';
 import type { Account, Caller } from '../accounts/index.js';
-import { findTrim, locksOnPlacement, type Launch, type LaunchesService } from '../launches/index.js';
+import {
+  findTrim, locksOnPlacement, type Launch, type LaunchesService,
+} from '../launches/index.js';
 import { depositReference, type PaymentProvider, type PaymentsService } from '../payments/index.js';
 import { statsFromCounters, type LaunchStats } from './launch-stats.js';
 import {
@@ -148,7 +150,8 @@ export class OrdersService {
   // ---------- orders ----------
   async place(account: Account, input: PlaceInput, idempotencyKey: string):
     Promise<Result<PlaceOutcome>> {
-    const launch = this.launches.cachedLaunch(input.launchId) ?? await this.launches.launch(input.launchId);
+    const launch = this.launches.cachedLaunch(input.launchId)
+      ?? await this.launches.launch(input.launchId);
     if (!launch) return refuse('launch_not_found');
     const resolved = resolveConfiguration(launch, input);
     if (!resolved.ok) return resolved;
@@ -263,7 +266,9 @@ export class OrdersService {
     });
     // The refund is queued with the change; a failure to hand it over now is retried by the
     // timer, and must not become an unhandled rejection, which would end the process.
-    if (r.ok && r.value.depositState === 'refunded') void this.payments.sendPayments().catch(() => 0);
+    if (r.ok && r.value.depositState === 'refunded') {
+      void this.payments.sendPayments().catch(() => 0);
+    }
     return r;
   }
 
@@ -273,7 +278,8 @@ export class OrdersService {
       return refuse('order_not_found');
     }
     const own = await this.launches.launch(current.launchId);
-    const target = change.launchId === undefined ? own : await this.launches.launch(change.launchId);
+    const target = change.launchId === undefined ? own
+      : await this.launches.launch(change.launchId);
     if (!own || !target) return refuse('launch_not_found');
     return this.act(caller, orderId, { kind: 'change', change, own, target });
   }
@@ -311,7 +317,8 @@ export class OrdersService {
 
   /** What an order's view adds to the order: estimate, queue, actions, and history. */
   async orderExtras(order: Order, history?: readonly OrderEvent[]): Promise<OrderExtras> {
-    const launch = this.launches.cachedLaunch(order.launchId) ?? await this.launches.launch(order.launchId);
+    const launch = this.launches.cachedLaunch(order.launchId)
+      ?? await this.launches.launch(order.launchId);
     const t = launch ? findTrim(launch, order.trim) : undefined;
     let estimate: { weeksMin: number; weeksMax: number; basis: string } | null = null;
     let queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null = null;
@@ -329,7 +336,8 @@ export class OrdersService {
       const e = this.#estimateIfLockedNow(launch, order.trim, counts);
       if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
-    const windows = this.launches.fresh() ? this.launches.cachedWindows : await this.launches.windows();
+    const windows = this.launches.fresh() ? this.launches.cachedWindows
+      : await this.launches.windows();
     const nowMs = this.deps.clock.nowMs();
     const actions = allowedActions(order, windows, nowMs, this.launches.byId);
     const switchTo = switchTargets(order, windows, nowMs, this.launches.byId);

@@ -1,6 +1,7 @@
-// Orders' part of the storage port: orders, their events, queue sequences and the launch counters. Both adapters implement it
-// (orders-sqlite.ts, orders-postgres.ts) and pass its contract (orders-store.contract.ts). The
-// composed Store and StoreTx (kernel/store/store.ts) take these methods by declaration merging.
+// Orders' part of the storage port: orders, their events, queue sequences and the launch counters.
+// Both adapters implement it (orders-sqlite.ts, orders-postgres.ts) and pass its contract (orders-
+// store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these methods by
+// declaration merging.
 import type { CounterDelta } from './launch-stats.js';
 import type { Order } from './order.js';
 

@@ -2,7 +2,6 @@
 // outbox of refunds and the anomalies kept for operators. What other capabilities and the
 // composition may use of it.
 import type { Capability } from '../kernel/capability.js';
-import { paymentAdminRoutes } from './payment-routes.js';
 import { paymentsMigrations } from './payments-migrations.js';
 import { paymentsPostgres } from './payments-postgres.js';
 import { paymentsSqlite } from './payments-sqlite.js';
@@ -15,7 +14,9 @@ export * from './payments-store.js';
 export const payments = {
   name: 'payments',
   dependsOn: ['accounts'],
-  routes: paymentAdminRoutes,
+  // Its operators' pages (anomalies, unsettled refunds) are served with reconciliation, by
+  // orders (orders/payment-routes.ts).
+  routes: [],
   migrations: paymentsMigrations,
   sqlite: paymentsSqlite,
   postgres: paymentsPostgres,

@@ -1,6 +1,7 @@
-// Payments' part of the storage port: the payment outbox, provider notifications and anomalies. Both adapters implement it
-// (payments-sqlite.ts, payments-postgres.ts) and pass its contract (payments-store.contract.ts). The
-// composed Store and StoreTx (kernel/store/store.ts) take these methods by declaration merging.
+// Payments' part of the storage port: the payment outbox, provider notifications and anomalies.
+// Both adapters implement it (payments-sqlite.ts, payments-postgres.ts) and pass its contract
+// (payments-store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these
+// methods by declaration merging.
 
 /** A payment instruction written in the same transaction as the order change that needs it. */
 export interface PaymentOp {

@@ -313,5 +313,5 @@ function checkAccess(access: Access, caller: Caller | null): Refusal | null {
 }
 
 /** The server's time, for a client to set its own clock by. */
-const timeRoute: Route = { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
-  reply(200, { server_time: iso(app.clock.nowMs()) }) };
+const timeRoute: Route = { method: 'GET', path: '/time', access: 'public',
+  handler: async ({ app }) => reply(200, { server_time: iso(app.clock.nowMs()) }) };

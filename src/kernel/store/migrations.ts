@@ -31,7 +31,9 @@ export function composeMigrations(names: ReadonlyArray<{ version: number; name: 
   pieces: ReadonlyArray<readonly MigrationPiece[]>): Migration[] {
   const all = pieces.flat();
   for (const p of all) {
-    if (!names.some((n) => n.version === p.version)) throw new Error(`migration ${p.version} has no name`);
+    if (!names.some((n) => n.version === p.version)) {
+      throw new Error(`migration ${p.version} has no name`);
+    }
   }
   return [...names].sort((a, b) => a.version - b.version).map(({ version, name }) => {
     const own = all.filter((p) => p.version === version);

@@ -67,7 +67,8 @@ export class SqliteBatchExecutor {
     this.#worker.unref();
     this.#worker.on('message', (m: FromWorker) => this.#receive(m));
     this.#worker.on('error', (err: Error) => this.#die(err));
-    this.#worker.on('exit', (code) => this.#die(new Error(`the SQLite writer thread exited (${code})`)));
+    this.#worker.on('exit',
+      (code) => this.#die(new Error(`the SQLite writer thread exited (${code})`)));
     store.setWriteGate({ enter: () => this.#pause() });
   }
 

@@ -56,7 +56,8 @@ function batches(sent: Extract<ToWorker, { type: 'batch' }>): void {
     commands += m.jobs.length;
   }
   const answer = (b: Batch, outcomes: Promise<JobOutcome[]>): Promise<void> =>
-    outcomes.then((o) => post({ type: 'batch', id: b.id, outcomes: encodeOutcomes(wires, b.jobs, o) }),
+    outcomes.then((o) => post({ type: 'batch', id: b.id,
+      outcomes: encodeOutcomes(wires, b.jobs, o) }),
       (err: unknown) => post({ type: 'failed', id: b.id, error: String(err),
         unavailable: isStoreUnavailable(err) }));
   if (merged.length === 1) {

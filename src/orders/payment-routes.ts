@@ -1,6 +1,6 @@
 // Operator views of the money launchday could not match with the payment provider: anomalies
 // (payment-notification.ts) and refunds that have not settled in time (payment-reconciler.ts).
-import type { PaymentAnomaly, UnsettledRefund } from './payments-store.js';
+import type { PaymentAnomaly, UnsettledRefund } from '../payments/index.js';
 import { queryInteger } from '../kernel/http/query-params.js';
 import { reply, type Route } from '../kernel/http/route.js';
 import { iso } from '../kernel/iso-time.js';
@@ -18,7 +18,8 @@ export const paymentAdminRoutes: Route[] = [
     const max = ctx.app.deps.limits.paymentAnomaliesListMax;
     const limit = queryInteger(ctx.url, 'limit', { min: 1, max, fallback: Math.min(100, max) });
     if (!limit.ok) return limit;
-    const [anomalies, unsettled] = await Promise.all([ctx.app.settlement.reconciler.anomalies(limit.value),
+    const { reconciler } = ctx.app.settlement;
+    const [anomalies, unsettled] = await Promise.all([reconciler.anomalies(limit.value),
       ctx.app.settlement.reconciler.unsettled()]);
     return reply(200, { anomalies: anomalies.map(anomalyView),
       unsettled_refunds: unsettled.count });
