@@ -109,6 +109,11 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
   ['invalid_change_window', (s) => post(s, '/admin/change-windows', { from_launch_id: 'su7-2024',
     allows: ['paint'], opens_at: '2025-01-01T00:00:00Z', closes_at: '2025-12-31T00:00:00Z' },
   ADMIN)],
+  ['plan_not_found', (s) => s.h.call('GET', '/admin/production-plans/su7-2024/pro',
+    { token: ADMIN })],
+  ['centre_not_found', (s) => post(s, '/admin/delivery-centres', { city_id: 'wuhan',
+    handovers_per_week: 100, opens_on: '2024-04-20', served_by: 'beijing', reason: 'test' },
+  ADMIN)],
 ];
 
 /** What a refusal must leave alone: every launch's figures and every buyer's orders. */

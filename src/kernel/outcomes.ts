@@ -121,6 +121,10 @@ export const outcomes = {
   rate_limited: { status: 429, transient: true,
     message: 'Too many requests from this phone, account or network; wait the seconds in '
       + 'Retry-After, then try again.' },
+  plan_not_found: { status: 404, transient: false,
+    message: 'This launch and trim have no production plan yet.' },
+  centre_not_found: { status: 404, transient: false,
+    message: 'This city has no delivery centre on record.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

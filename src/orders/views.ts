@@ -9,7 +9,12 @@ export { accountView } from '../accounts/index.js';
 export { launchView, windowView } from '../launches/index.js';
 
 export interface OrderExtras {
-  readonly estimate: { weeksMin: number; weeksMax: number; basis: string } | null;
+  /**
+   * `window`: the calendar window (Beijing dates, both included), present when a production
+   * plan gave the estimate; absent for the weekly-capacity estimate.
+   */
+  readonly estimate: { weeksMin: number; weeksMax: number; basis: string;
+    window?: { from: string; to: string } } | null;
   readonly queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null;
   readonly actions: readonly string[];
   /** Launches the order may switch to now (with the `switch_model` action). */
@@ -27,7 +32,7 @@ export function orderView(o: Order, x: OrderExtras) {
     queue: x.queue && { queue_key: x.queue.queueKey, place: x.queue.place,
       locked_ahead_in_trim: x.queue.lockedAheadInTrim },
     estimate: x.estimate && { weeks_min: x.estimate.weeksMin, weeks_max: x.estimate.weeksMax,
-      basis: x.estimate.basis },
+      basis: x.estimate.basis, ...(x.estimate.window ? { window: x.estimate.window } : {}) },
     actions: x.actions,
     switch_to: x.switchTo,
     history: x.history.map((e) => ({ at: iso(e.atMs), type: e.type, actor: e.actor,
@@ -79,7 +84,8 @@ export function orderViewJson(o: Order, x: OrderExtras): string {
     + `"queue":${q === null ? 'null' : `{"queue_key":${jsonString(q.queueKey)},"place":${
       jsonNumber(q.place)},"locked_ahead_in_trim":${jsonNumber(q.lockedAheadInTrim)}}`},`
     + `"estimate":${e === null ? 'null' : `{"weeks_min":${jsonNumber(e.weeksMin)},"weeks_max":${
-      jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}}`},`
+      jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}${e.window ? `,"window":{"from":${
+      jsonString(e.window.from)},"to":${jsonString(e.window.to)}}` : ''}}`},`
     + `"actions":${jsonStrings(x.actions)},"switch_to":${jsonStrings(x.switchTo)},`
     + `"history":${history}]}`;
 }

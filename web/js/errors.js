@@ -402,6 +402,15 @@ export const ERRORS = {
     zh: ['请求过于频繁。', '请稍等片刻再试。'],
     en: ['Too many requests.', 'Wait a moment and try again.'],
   },
+  plan_not_found: {
+    zh: ['该车型版本还没有生产计划。', '请先为它录入生产计划。'],
+    en: ['This trim has no production plan yet.', 'Enter a production plan for it first.'],
+  },
+  centre_not_found: {
+    zh: ['该城市还没有交付中心记录。', '请先录入该城市的交付中心，或选择另一个城市。'],
+    en: ['This city has no delivery centre on record.',
+      'Enter its delivery centre first, or pick another city.'],
+  },
 };
 
 // {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
