@@ -37,7 +37,9 @@ describe('orderViewJson', () => {
     idempotencyKey: text, requestHash: text, version: fc.nat() }) as fc.Arbitrary<Order>;
   const extras: fc.Arbitrary<OrderExtras> = fc.record({
     estimate: fc.oneof(fc.constant(null),
-      fc.record({ weeksMin: num, weeksMax: num, basis: text })),
+      fc.record({ weeksMin: num, weeksMax: num, basis: text }),
+      fc.record({ weeksMin: num, weeksMax: num, basis: text,
+        window: fc.record({ from: text, to: text }) })),
     queue: fc.oneof(fc.constant(null),
       fc.record({ queueKey: text, place: fc.nat(), lockedAheadInTrim: fc.integer() })),
     actions: fc.array(text, { maxLength: 5 }), switchTo: fc.array(text, { maxLength: 2 }),

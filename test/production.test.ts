@@ -1,0 +1,182 @@
+// The production capability through HTTP: an operator's plan versions and delivery centres,
+// the re-plan each causes (stored estimates, the moved ones listed earlier and later), the
+// estimates orders show from the plan, the estimates recorded at lock, and bad input refused
+// with a clear code and nothing written.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { defaultLimits } from '../src/kernel/config.js';
+import { ADMIN, harness, type Harness, type Reply } from './harness.js';
+import { storeDigest } from './store-digest.js';
+
+const SU7 = { launch_id: 'su7-2024', trim: 'standard', options: [], city: 'beijing' };
+const PLAN = { launch_id: 'su7-2024', trim: 'standard', reason: 'first plan',
+  rates: [{ from: '2025-07-07', units_per_week: 1 }] };
+const CENTRE = { city_id: 'beijing', handovers_per_week: 1, opens_on: '2025-01-01',
+  reason: 'Beijing centre' };
+
+describe('production plans, centres and re-plans', () => {
+  let h: Harness;
+  const orders: string[] = [];
+  const tokens: string[] = [];
+  const post = (path: string, body: unknown, token = ADMIN): Promise<Reply> =>
+    h.call('POST', path, { token, body });
+  const get = (path: string, token = ADMIN): Promise<Reply> => h.call('GET', path, { token });
+  const estimateOf = async (i: number) =>
+    (await get(`/orders/${orders[i]}`, tokens[i])).body.estimate;
+
+  before(async () => {
+    h = await harness();
+    for (let i = 0; i < 4; i++) {
+      const b = await h.buyer(i + 1);
+      tokens.push(b.token);
+      const o = await h.order(b.token, `k${i}`, SU7);
+      orders.push(o.body.order_id);
+      // The fourth stays firm: its estimate is "if you lock now".
+      if (i < 3) {
+        const r = await post(`/orders/${o.body.order_id}/lock`, { confirm: true }, b.token);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      }
+    }
+  });
+  after(() => h.close());
+
+  it('without a plan, orders keep the weekly-capacity estimate (no window)', async () => {
+    const e = await estimateOf(0);
+    assert.equal(e.basis, 'locked');
+    assert.equal(e.window, undefined);
+    assert.equal((await get('/admin/production-plans/su7-2024/standard')).body.error.code,
+      'plan_not_found');
+  });
+
+  it('refuses bad plans and centres with a clear code, writing nothing', async () => {
+    const bad: Array<[string, unknown, number, string]> = [
+      ['/admin/production-plans', { ...PLAN, rates: undefined }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: [] }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: [{ from: '2025-02-30',
+        units_per_week: 1 }] }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: [{ from: '2025-07-07',
+        units_per_week: -1 }] }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: [{ from: '2025-07-07', units_per_week: 5 },
+        { from: '2025-07-01', units_per_week: 5 }] }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: [{ from: '2025-07-07',
+        units_per_week: 0 }] }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: [{ from: '2025-07-07',
+        units_per_week: 1.5 }] }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: ['x'] }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, rates: Array.from(
+        { length: defaultLimits.planRatesMax + 1 }, (_, i) => ({
+          from: new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10),
+          units_per_week: 1 })) }, 422, 'invalid_request'],
+      ['/admin/production-plans', { ...PLAN, reason: '' }, 422, 'reason_required'],
+      ['/admin/production-plans', { ...PLAN, trim: 'turbo' }, 422, 'unknown_trim'],
+      ['/admin/production-plans', { ...PLAN, launch_id: 'su9' }, 404, 'launch_not_found'],
+      ['/admin/delivery-centres', { ...CENTRE, handovers_per_week: 0 }, 422, 'invalid_request'],
+      ['/admin/delivery-centres', { ...CENTRE, opens_on: '1 July' }, 422, 'invalid_request'],
+      ['/admin/delivery-centres', { ...CENTRE, city_id: 'lhasa' }, 422, 'unknown_city'],
+      ['/admin/delivery-centres', { ...CENTRE, served_by: 'beijing' }, 422, 'invalid_request'],
+      ['/admin/delivery-centres', { ...CENTRE, served_by: 'tianjin' }, 404, 'centre_not_found'],
+      ['/admin/delivery-centres', { ...CENTRE, reason: undefined }, 422, 'reason_required'],
+    ];
+    for (const [path, body, status, code] of bad) {
+      const digest = storeDigest(h.dir);
+      const r = await post(path, body);
+      assert.equal(r.status, status, `${JSON.stringify(body).slice(0, 120)}: ${
+        JSON.stringify(r.body)}`);
+      assert.equal(r.body.error.code, code);
+      assert.deepEqual(storeDigest(h.dir), digest, 'a refusal writes nothing');
+    }
+    assert.deepEqual((await get('/admin/production-plans')).body.plans, []);
+    assert.deepEqual((await get('/admin/replans')).body.replans, []);
+  });
+
+  it('a first plan estimates every locked order from it; nothing moved yet', async () => {
+    const r = await post('/admin/production-plans', PLAN);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.plan.version, 1);
+    assert.equal(r.body.plan.created_by, 'operator:admin');
+    assert.deepEqual(r.body.plan.rates, PLAN.rates);
+    assert.equal(r.body.replan.orders_estimated, 3);
+    assert.equal(r.body.replan.moved_earlier + r.body.replan.moved_later, 0);
+    // One car a week from the week of 7 July: built 7, 14, 21 July; handed over a week later.
+    assert.deepEqual(await estimateOf(0), { weeks_min: 3, weeks_max: 5, basis: 'locked',
+      window: { from: '2025-07-14', to: '2025-07-27' } });
+    assert.deepEqual((await estimateOf(2)).window, { from: '2025-07-28', to: '2025-08-10' });
+    // The firm order: fourth car, built the week of 28 July.
+    assert.deepEqual((await estimateOf(3)), { weeks_min: 6, weeks_max: 8,
+      basis: 'if_locked_now', window: { from: '2025-08-04', to: '2025-08-17' } });
+    const q = await h.call('GET', '/launches/su7-2024/estimate?trim=standard&city=beijing');
+    assert.deepEqual(q.body.estimate.window, { from: '2025-08-04', to: '2025-08-17' });
+    // Another trim has no plan: its estimate is unchanged.
+    const pro = await h.call('GET', '/launches/su7-2024/estimate?trim=pro');
+    assert.equal(pro.body.estimate.window, undefined);
+    assert.deepEqual((await get('/admin/estimate-changes')).body.changes, []);
+  });
+
+  it('more capacity moves estimates earlier, each moved order listed once', async () => {
+    const r = await post('/admin/production-plans', { ...PLAN, reason: 'suppliers sped up',
+      rates: [{ from: '2025-07-07', units_per_week: 3 }] });
+    assert.equal(r.status, 201);
+    assert.equal(r.body.plan.version, 2);
+    assert.equal(r.body.replan.moved_earlier, 2);
+    assert.equal(r.body.replan.moved_later, 0);
+    const changes = (await get('/admin/estimate-changes')).body.changes;
+    assert.deepEqual(changes.map((c: any) => [c.order_id, c.weeks_moved, c.direction,
+      c.old_window.from, c.new_window.from]), [
+      [orders[1], -1, 'earlier', '2025-07-21', '2025-07-14'],
+      [orders[2], -2, 'earlier', '2025-07-28', '2025-07-14']]);
+    assert.equal(changes[0].replan_id, r.body.replan.replan_id);
+    const versions = (await get('/admin/production-plans/su7-2024/standard')).body.versions;
+    assert.deepEqual(versions.map((v: any) => [v.version, v.reason, v.rates[0].units_per_week]),
+      [[1, 'first plan', 1], [2, 'suppliers sped up', 3]]);
+    // Re-planning again with nothing changed moves nothing.
+    const again = await post('/admin/replans', { reason: 'check' });
+    assert.equal(again.status, 201);
+    assert.equal(again.body.replan.moved_earlier + again.body.replan.moved_later, 0);
+    const after = (await get(`/admin/estimate-changes?after=${changes[1].change_id}`)).body;
+    assert.deepEqual(after, { changes: [], next_after: null });
+  });
+
+  it('a delivery centre that hands over one car a week moves estimates later', async () => {
+    const r = await post('/admin/delivery-centres', CENTRE);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.centre.version, 1);
+    assert.equal(r.body.replan.moved_later, 2);
+    assert.deepEqual((await estimateOf(2)).window, { from: '2025-07-28', to: '2025-08-10' });
+    const t = await post('/admin/delivery-centres', { ...CENTRE, city_id: 'tianjin',
+      opens_on: '2025-09-01', served_by: 'beijing', reason: 'opens in September' });
+    assert.equal(t.status, 201, JSON.stringify(t.body));
+    const cities = (await h.call('GET', '/launches/su7-2024/delivery-cities')).body.cities;
+    const city = (id: string) => cities.find((c: any) => c.city_id === id);
+    assert.deepEqual(city('tianjin'), { city_id: 'tianjin', name: 'Tianjin', name_zh: '天津',
+      centre_opens_on: '2025-09-01', served_by: 'beijing' });
+    assert.equal(city('beijing').served_by, 'beijing');
+    assert.equal(city('wuhan').served_by, null);
+    assert.deepEqual((await get('/admin/delivery-centres')).body.centres.map((c: any) =>
+      c.city_id), ['beijing', 'tianjin']);
+    assert.equal((await get('/admin/delivery-centres/tianjin')).body.versions.length, 1);
+  });
+
+  it('the estimate shown in the reply to a lock is recorded', async () => {
+    const r = await post(`/orders/${orders[3]}/lock`, { confirm: true }, tokens[3]);
+    assert.equal(r.status, 200);
+    // Fourth car, built the week of 14 July; the centre's queue reaches it the week of 4 August.
+    assert.deepEqual(r.body.estimate.window, { from: '2025-08-04', to: '2025-08-17' });
+    await h.ld.app.production.flushShown();
+    const shown = await h.ld.app.deps.store.shownEstimates(orders[3]!);
+    assert.deepEqual(shown.map((s) => [s.windowFrom, s.windowTo, s.occasion]),
+      [['2025-08-04', '2025-08-17', 'lock']]);
+    // A later re-plan takes the order in with the estimate it was shown: nothing moves.
+    const again = await post('/admin/replans', { reason: 'new locks' });
+    assert.equal(again.body.replan.orders_estimated, 4);
+    assert.equal(again.body.replan.moved_earlier + again.body.replan.moved_later, 0);
+    assert.deepEqual((await estimateOf(3)).window, { from: '2025-08-04', to: '2025-08-17' });
+  });
+
+  it('every change is in the audit log under the operator\'s name', async () => {
+    const log = (await get('/admin/audit-log')).body.entries as any[];
+    const actions = log.map((e) => e.action);
+    for (const a of ['production_plan_changed', 'delivery_centre_changed', 'replanned']) {
+      assert.ok(actions.includes(a), a);
+    }
+  });
+});
