@@ -51,17 +51,26 @@ export interface OrderEstimate {
 
 export const planKey = (launchId: string, trim: string): string => `${launchId}/${trim}`;
 
+/** A plan's rates as weeks of the grid: [first week, units per week], in date order. */
+type Segments = ReadonlyArray<readonly [number, number]>;
+
+const segmentsOf = (rates: readonly PlanRate[]): Segments =>
+  rates.map((r) => [weekOfDate(r.fromDate), r.unitsPerWeek] as const);
+
 /**
  * The week the `position`-th car of a trim is built: the first week by whose end the plan's
  * rates add up to `position`. Rates count from the week holding their date; before the first
  * rate nothing is built. Null when the plan never gets there (its last rate is 0).
  */
 export function buildWeek(rates: readonly PlanRate[], position: number): number | null {
+  return buildWeekOf(segmentsOf(rates), position);
+}
+
+function buildWeekOf(segments: Segments, position: number): number | null {
   let built = 0;
-  for (let i = 0; i < rates.length; i++) {
-    const start = weekOfDate(rates[i]!.fromDate);
-    const units = rates[i]!.unitsPerWeek;
-    const weeks = i + 1 < rates.length ? weekOfDate(rates[i + 1]!.fromDate) - start : Infinity;
+  for (let i = 0; i < segments.length; i++) {
+    const [start, units] = segments[i]!;
+    const weeks = i + 1 < segments.length ? segments[i + 1]![0] - start : Infinity;
     if (units > 0 && built + units * weeks >= position) {
       return start + Math.ceil((position - built) / units) - 1;
     }
@@ -78,15 +87,19 @@ export function buildWeek(rates: readonly PlanRate[], position: number): number 
  */
 export function servingCentre(centres: ReadonlyMap<string, CentreVersion>, city: string,
   arrival: number): { centre: string | null; week: number } {
+  return serving(centres, city, arrival, (c) => weekOfDate(c.opensOn));
+}
+
+/** `servingCentre` with the opening weeks looked up by `opens` (a re-plan computes them once). */
+function serving(centres: ReadonlyMap<string, CentreVersion>, city: string, arrival: number,
+  opens: (c: CentreVersion) => number): { centre: string | null; week: number } {
   const own = centres.get(city);
   if (own === undefined) return { centre: null, week: arrival };
-  const opens = weekOfDate(own.opensOn);
-  if (opens <= arrival) return { centre: city, week: arrival };
+  const ownOpens = opens(own);
+  if (ownOpens <= arrival) return { centre: city, week: arrival };
   const by = own.servedBy === null ? undefined : centres.get(own.servedBy);
-  if (by !== undefined && weekOfDate(by.opensOn) <= arrival) {
-    return { centre: by.cityId, week: arrival };
-  }
-  return { centre: city, week: opens };
+  if (by !== undefined && opens(by) <= arrival) return { centre: by.cityId, week: arrival };
+  return { centre: city, week: ownOpens };
 }
 
 /** Where an order stands before its centre's handovers are shared out. */
@@ -130,14 +143,18 @@ export function estimateQueue(state: PlanningState, queue: readonly QueuedOrder[
     list.push(o);
   }
   const byCentre = new Map<string | null, Arrival[]>();
+  // Dates become weeks once per re-plan, not once per order.
+  const opening = new Map([...state.centres.values()].map((c) => [c, weekOfDate(c.opensOn)]));
+  const opens = (c: CentreVersion): number => opening.get(c)!;
   for (const [k, list] of byTrim) {
     const plan = state.plans.get(k)!;
+    const segments = segmentsOf(plan.rates);
     list.sort((a, b) => a.trimSeq - b.trimSeq
       || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
     for (let i = 0; i < list.length; i++) {
-      const b = buildWeek(plan.rates, i + 1);
+      const b = buildWeekOf(segments, i + 1);
       if (b === null) continue;
-      const at = servingCentre(state.centres, list[i]!.city, b + TRANSIT_WEEKS);
+      const at = serving(state.centres, list[i]!.city, b + TRANSIT_WEEKS, opens);
       let group = byCentre.get(at.centre);
       if (group === undefined) byCentre.set(at.centre, group = []);
       group.push({ order: list[i]!, position: i + 1, buildWeek: b, week: at.week,

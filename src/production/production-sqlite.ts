@@ -29,7 +29,7 @@ function prepareWrites(db: Db) {
       + 'WHERE launch_id = ? AND trim = ?').pluck(),
     centreCount: db.prepare('SELECT COALESCE(MAX(version), 0) FROM delivery_centres '
       + 'WHERE city_id = ?').pluck(),
-    estimates: db.prepare(`SELECT ${ESTIMATE_COLUMNS} FROM order_estimates`),
+    estimates: db.prepare(`SELECT ${ESTIMATE_COLUMNS} FROM order_estimates`).raw(),
     putEstimate: db.prepare(`INSERT OR REPLACE INTO order_estimates (${ESTIMATE_COLUMNS}) `
       + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     deleteEstimate: db.prepare('DELETE FROM order_estimates WHERE order_id = ?'),
@@ -75,7 +75,11 @@ class ProductionSqliteTx implements ProductionTx {
   }
 
   async storedEstimates(): Promise<StoredEstimate[]> {
-    return (this.s.estimates.all() as Row[]).map(estimateFromRow);
+    // Rows as arrays: a re-plan reads every stored estimate.
+    return (this.s.estimates.all() as unknown[][]).map(([orderId, accountId, launchId, trim,
+      city, position, buildWeek, arrivalWeek, centre, handoverWeek, planVersion]) => ({
+      orderId, accountId, launchId, trim, city, position, buildWeek, arrivalWeek, centre,
+      handoverWeek, planVersion }) as StoredEstimate);
   }
 
   async putEstimates(list: readonly StoredEstimate[]): Promise<void> {
