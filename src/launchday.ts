@@ -76,6 +76,7 @@ export class Launchday implements KernelApp {
     this.production = new ProductionService(deps, this.launches);
     // Orders' estimates come from the plan where one covers the trim (orders' EstimateSource).
     this.orders.estimates = this.production;
+    this.orders.vehicles = this.production;
     this.live = new LiveHub(async (launchId) => {
       const s = await this.orders.stats(launchId);
       return s.ok ? s.value : null;

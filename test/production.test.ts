@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { defaultLimits } from '../src/kernel/config.js';
+import { withCheckCharacter } from '../src/production/vin.js';
 import { ADMIN, harness, type Harness, type Reply } from './harness.js';
 import { storeDigest } from './store-digest.js';
 
@@ -178,5 +179,92 @@ describe('production plans, centres and re-plans', () => {
     for (const a of ['production_plan_changed', 'delivery_centre_changed', 'replanned']) {
       assert.ok(actions.includes(a), a);
     }
+  });
+});
+
+describe('production runs: built cars allocated in queue order', () => {
+  let h: Harness;
+  const orders: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
+  const vin = (n: number): string => withCheckCharacter(`LXMSU7AB0R${String(n).padStart(7, '0')}`);
+  const run = (cars: unknown[], extra: Record<string, unknown> = {}) =>
+    h.call('POST', '/admin/production-runs', { token: ADMIN, body: { launch_id: 'su7-2024',
+      built_on: '2025-08-01', cars, reason: 'week 31', ...extra } });
+  const std = (n: number) => ({ vin: vin(n), trim: 'standard', options: [] });
+
+  before(async () => {
+    h = await harness();
+    // Locked in this order: a1, green (another colour), a2; b stays firm.
+    for (const [i, [name, options]] of ([['a1', []], ['green', ['colour-verdant-green']],
+      ['a2', []], ['b', []]] as Array<[string, string[]]>).entries()) {
+      const buyer = await h.buyer(100 + i);
+      tokens[name] = buyer.token;
+      const o = await h.order(buyer.token, name, { ...SU7, options });
+      assert.equal(o.status, 201, JSON.stringify(o.body));
+      orders[name] = o.body.order_id;
+      if (name !== 'b') {
+        await h.call('POST', `/orders/${o.body.order_id}/lock`, { token: buyer.token,
+          body: { confirm: true } });
+      }
+    }
+  });
+  after(() => h.close());
+
+  it('refuses bad runs with a clear code, writing nothing', async () => {
+    const bad: Array<[unknown[], Record<string, unknown>, number, string]> = [
+      [[{ ...std(1), vin: vin(1).replace(/.$/, (c) => (c === '0' ? '1' : '0')) }], {}, 422,
+        'invalid_vin'],
+      [[{ ...std(1), vin: 'LXMSU7AB0R000000' }], {}, 422, 'invalid_vin'],
+      [[{ ...std(1), vin: 'LXMSI7AB0R0000001' }], {}, 422, 'invalid_vin'],
+      [[], {}, 422, 'invalid_request'],
+      [Array.from({ length: defaultLimits.carsPerRunMax + 1 }, (_, i) => std(i)), {}, 422,
+        'invalid_request'],
+      [[std(1), std(1)], {}, 422, 'invalid_request'],
+      [[{ ...std(1), trim: 'turbo' }], {}, 422, 'unknown_trim'],
+      [[{ ...std(1), options: ['colour-gold'] }], {}, 422, 'unknown_option'],
+      [[std(1)], { built_on: '2025-13-01' }, 422, 'invalid_request'],
+      [[std(1)], { launch_id: 'su9' }, 404, 'launch_not_found'],
+      [[std(1)], { reason: ' ' }, 422, 'reason_required'],
+    ];
+    for (const [cars, extra, status, code] of bad) {
+      const digest = storeDigest(h.dir);
+      const r = await run(cars, extra);
+      assert.equal(r.status, status, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, code);
+      assert.deepEqual(storeDigest(h.dir), digest, 'a refusal writes nothing');
+    }
+  });
+
+  it('gives each car to the first locked order of its configuration; the rest to stock',
+    async () => {
+      const r = await run([std(1), std(2), std(3)]);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.deepEqual(r.body, { recorded: 3, already_recorded: 0,
+        allocated: [{ vin: vin(1), order_id: orders.a1 }, { vin: vin(2), order_id: orders.a2 }],
+        pooled: [vin(3)] });
+      const a1 = (await h.call('GET', `/orders/${orders.a1}`, { token: tokens.a1 })).body;
+      assert.equal(a1.stage, 'scheduled');
+      assert.deepEqual(a1.vehicle, { vin: vin(1), built_on: '2025-08-01' });
+      const green = (await h.call('GET', `/orders/${orders.green}`,
+        { token: tokens.green })).body;
+      assert.equal(green.stage, undefined);
+      assert.equal(green.vehicle, undefined);
+      const stock = (await h.call('GET', '/admin/ready-stock', { token: ADMIN })).body.cars;
+      assert.deepEqual(stock.map((c: any) => [c.vin, c.pooled, c.order_id]),
+        [[vin(3), true, null]]);
+    });
+
+  it('a run sent again records and allocates nothing more', async () => {
+    const r = await run([std(1), std(2), std(3)]);
+    assert.deepEqual(r.body, { recorded: 0, already_recorded: 3, allocated: [], pooled: [] });
+    const conflict = await run([{ ...std(1), options: ['colour-verdant-green'] }]);
+    assert.equal(conflict.body.error.code, 'vin_conflict');
+  });
+
+  it('a car of a configuration someone waits for goes to them, even in a later run', async () => {
+    const r = await run([std(4), { vin: vin(5), trim: 'standard',
+      options: ['colour-verdant-green'] }]);
+    assert.deepEqual(r.body.allocated, [{ vin: vin(5), order_id: orders.green }]);
+    assert.deepEqual(r.body.pooled, [vin(4)]);
   });
 });

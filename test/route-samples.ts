@@ -28,6 +28,8 @@ export function sampleBody(method: string, path: string, n: number): unknown {
     'POST /admin/delivery-centres': { city_id: 'beijing', handovers_per_week: 500,
       opens_on: '2025-07-01', reason: 'sample' },
     'POST /admin/replans': { reason: 'sample' },
+    'POST /admin/production-runs': { launch_id: 'yu7-2025', built_on: '2025-09-01',
+      cars: [{ vin: '11111111111111111', trim: 'max', options: [] }], reason: 'sample' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

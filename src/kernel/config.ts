@@ -155,6 +155,10 @@ export interface Limits {
   readonly estimateChangesPageMax: number;
   /** Estimates shown at lock held in memory before a write is started without the timer. */
   readonly shownEstimatesBufferMax: number;
+  /** Built cars recorded in one production run (one request, one transaction). */
+  readonly carsPerRunMax: number;
+  /** Ready-stock cars listed to an operator. */
+  readonly readyStockListMax: number;
 }
 
 /**
@@ -280,6 +284,8 @@ export const defaultLimits: Limits = Object.freeze({
   replansListMax: 100,
   estimateChangesPageMax: 1_000,
   shownEstimatesBufferMax: 5_000,
+  carsPerRunMax: 5_000,
+  readyStockListMax: 1_000,
 });
 
 export function checkLimits(l: Limits): void {

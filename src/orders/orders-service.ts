@@ -55,6 +55,14 @@ export interface EstimateSource {
     Maybe<PlannedEstimate | null>;
 }
 
+/**
+ * The car built for a locked order, when one has been allocated (the production capability's;
+ * wired by the composition like `EstimateSource`). The order is then scheduled, with its VIN.
+ */
+export interface VehicleSource {
+  vehicleOf(order: Order): Promise<{ vin: string; builtOn: string } | null>;
+}
+
 export interface OrdersDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -116,6 +124,8 @@ export class OrdersService {
   readonly #lockedMaxAgeMs: number;
   /** Plan-based estimates, when the composition wires a production capability in. */
   estimates: EstimateSource | null = null;
+  /** Allocated cars, likewise. */
+  vehicles: VehicleSource | null = null;
 
   constructor(private readonly deps: OrdersDeps,
     private readonly committer: GroupCommitter<ReturnType<typeof orderCommands>>,
@@ -389,12 +399,15 @@ export class OrdersService {
       if (planned) estimate = planView(planned, 'if_locked_now');
       else if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
+    const vehicle = order.status === 'locked' && this.vehicles
+      ? await this.vehicles.vehicleOf(order) : null;
     const windows = this.launches.fresh() ? this.launches.cachedWindows
       : await this.launches.windows();
     const nowMs = this.deps.clock.nowMs();
     const actions = allowedActions(order, windows, nowMs, this.launches.byId);
     const switchTo = switchTargets(order, windows, nowMs, this.launches.byId);
     return { estimate, queue, actions, switchTo,
-      history: history ?? await this.deps.store.orderEvents(order.orderId) };
+      history: history ?? await this.deps.store.orderEvents(order.orderId),
+      ...(vehicle ? { vehicle } : {}) };
   }
 }

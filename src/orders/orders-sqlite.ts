@@ -85,9 +85,10 @@ class OrdersSqliteTx implements OrdersTx {
 
   async lockedQueue(): Promise<LockedQueueEntry[]> {
     // Rows as arrays: a re-plan reads every locked order, and objects per row cost a third more.
-    return (this.s.lockedQueue.all() as Array<[string, string, string, string, string, number,
-      number]>).map(([orderId, accountId, launchId, trim, city, trimSeq, queuedAtMs]) =>
-      ({ orderId, accountId, launchId, trim, city, trimSeq, queuedAtMs }));
+    return (this.s.lockedQueue.all() as Array<[string, string, string, string, string, string,
+      number, number]>).map(([orderId, accountId, launchId, trim, city, options, trimSeq,
+      queuedAtMs]) => ({ orderId, accountId, launchId, trim, city,
+      options: options === '' ? [] : options.split(','), trimSeq, queuedAtMs }));
   }
 }
 
@@ -108,8 +109,8 @@ function prepareOrdersWrites(db: Db) {
     takeNumbers: db.prepare('INSERT INTO sequences (name, last) VALUES (?, ?) ON CONFLICT (name) '
       + 'DO UPDATE SET last = last + ? RETURNING last'),
     release: db.prepare('INSERT INTO released_seqs VALUES (?, ?)'),
-    lockedQueue: db.prepare('SELECT order_id, account_id, launch_id, trim, city, trim_seq, '
-      + "queued_at_ms FROM orders WHERE status = 'locked'").raw(),
+    lockedQueue: db.prepare('SELECT order_id, account_id, launch_id, trim, city, options, '
+      + "trim_seq, queued_at_ms FROM orders WHERE status = 'locked'").raw(),
     addCounter: db.prepare('INSERT INTO counters VALUES (?, ?, 0, ?) ON CONFLICT '
       + '(launch_id, key, shard) DO UPDATE SET value = value + ?'),
   };

@@ -97,7 +97,8 @@ export function ordersStoreContract(name: string, open: () => Promise<OpenedStor
           order(3, { status: 'cancelled', trimSeq: 3, queuedAtMs: T0 + 9 })]));
         assert.deepEqual(await store.transaction((tx) => tx.lockedQueue()), [{
           orderId: lockedOrder(2).orderId, accountId: account(1).accountId,
-          launchId: 'yu7-2025', trim: 'max', city: 'beijing', trimSeq: 42,
+          launchId: 'yu7-2025', trim: 'max', city: 'beijing',
+          options: ['colour-emerald-green', 'extras-lidar', 'wheels-21in'], trimSeq: 42,
           queuedAtMs: T0 + 120_000 }]);
       });
 

@@ -20,6 +20,8 @@ export interface LockedQueueEntry {
   readonly launchId: string;
   readonly trim: string;
   readonly city: string;
+  /** Sorted, defaults filled in: the configuration a built car must match. */
+  readonly options: readonly string[];
   readonly trimSeq: number;
   readonly queuedAtMs: number;
 }

@@ -45,7 +45,9 @@ describe('orderViewJson', () => {
     actions: fc.array(text, { maxLength: 5 }), switchTo: fc.array(text, { maxLength: 2 }),
     history: fc.array(fc.record({ orderId: text, atMs: fc.integer({ min: 0,
       max: 4_102_444_800_000 }), type: text, actor: text,
-    detail: fc.dictionary(text, fc.jsonValue()) }), { maxLength: 3 }) });
+    detail: fc.dictionary(text, fc.jsonValue()) }), { maxLength: 3 }),
+    vehicle: fc.record({ vin: text, builtOn: text }) }, { requiredKeys: ['estimate', 'queue',
+    'actions', 'switchTo', 'history'] });
 
   it('writes exactly what JSON.stringify writes of orderView', () => {
     fc.assert(fc.property(order, extras, (o, x) => {

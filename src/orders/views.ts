@@ -20,6 +20,11 @@ export interface OrderExtras {
   /** Launches the order may switch to now (with the `switch_model` action). */
   readonly switchTo: readonly string[];
   readonly history: readonly OrderEvent[];
+  /**
+   * The car allocated to a locked order (production's allocation): the order is `scheduled`
+   * with this VIN. Absent until then, so replies before any allocation are unchanged.
+   */
+  readonly vehicle?: { readonly vin: string; readonly builtOn: string };
 }
 
 export function orderView(o: Order, x: OrderExtras) {
@@ -37,6 +42,8 @@ export function orderView(o: Order, x: OrderExtras) {
     switch_to: x.switchTo,
     history: x.history.map((e) => ({ at: iso(e.atMs), type: e.type, actor: e.actor,
       detail: e.detail })),
+    ...(x.vehicle ? { stage: 'scheduled', vehicle: { vin: x.vehicle.vin,
+      built_on: x.vehicle.builtOn } } : {}),
   };
 }
 
@@ -87,5 +94,6 @@ export function orderViewJson(o: Order, x: OrderExtras): string {
       jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}${e.window ? `,"window":{"from":${
       jsonString(e.window.from)},"to":${jsonString(e.window.to)}}` : ''}}`},`
     + `"actions":${jsonStrings(x.actions)},"switch_to":${jsonStrings(x.switchTo)},`
-    + `"history":${history}]}`;
+    + `"history":${history}]${x.vehicle ? `,"stage":"scheduled","vehicle":{"vin":${
+      jsonString(x.vehicle.vin)},"built_on":${jsonString(x.vehicle.builtOn)}}` : ''}}`;
 }

@@ -1,5 +1,6 @@
 // Production's piece of the global migrations (kernel/store/migrations.ts), number 6: plan and
-// centre versions, stored estimates, re-plans, estimate changes and estimates shown. A piece is
+// centre versions, stored estimates, re-plans, estimate changes, estimates shown, and built cars
+// (each allocated to one order, or pooled as ready stock). A piece is
 // never edited after it has shipped: add a new number instead.
 import { int, type MigrationPiece } from '../kernel/store/migrations.js';
 
@@ -38,6 +39,13 @@ export const productionMigrations: readonly MigrationPiece[] = [
         order_id TEXT NOT NULL, shown_at_ms ${int(d)} NOT NULL, handover_week INTEGER NOT NULL,
         window_from TEXT NOT NULL, window_to TEXT NOT NULL, occasion TEXT NOT NULL);
       CREATE INDEX shown_estimates_order ON shown_estimates (order_id, shown_id);
+      CREATE TABLE built_cars (
+        car_seq ${d === 'postgres' ? 'BIGSERIAL' : 'INTEGER'} PRIMARY KEY,
+        vin TEXT NOT NULL UNIQUE, launch_id TEXT NOT NULL, trim TEXT NOT NULL,
+        options TEXT NOT NULL, built_on TEXT NOT NULL, recorded_at_ms ${int(d)} NOT NULL,
+        recorded_by TEXT NOT NULL, order_id TEXT UNIQUE, placed_at_ms ${int(d)},
+        pooled INTEGER NOT NULL DEFAULT 0);
+      CREATE INDEX built_cars_unplaced ON built_cars (car_seq) WHERE placed_at_ms IS NULL;
     `,
   },
 ];

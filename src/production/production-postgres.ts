@@ -5,12 +5,12 @@ import type pg from 'pg';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
 import {
-  centreFromRow, changeFromRow, CENTRE_COLUMNS, CHANGE_COLUMNS, estimateFromRow,
+  carFromRow, CAR_COLUMNS, centreFromRow, changeFromRow, CENTRE_COLUMNS, CHANGE_COLUMNS, estimateFromRow,
   ESTIMATE_COLUMNS, planFromRow, PLAN_COLUMNS, ratesText, replanFromRow, REPLAN_COLUMNS,
   shownFromRow,
 } from './production-rows.js';
 import type {
-  EstimateChange, ProductionReads, ProductionTx, Replan, ShownEstimate, StoredEstimate,
+  CarRecord, EstimateChange, ProductionReads, ProductionTx, Replan, ShownEstimate, StoredEstimate,
 } from './production-store.js';
 
 /** Rows per statement in bulk writes. */
@@ -133,6 +133,52 @@ class ProductionPostgresTx implements ProductionTx {
     [part.map((s) => s.orderId), part.map((s) => s.shownAtMs), part.map((s) => s.handoverWeek),
       part.map((s) => s.windowFrom), part.map((s) => s.windowTo), part.map((s) => s.occasion)]));
   }
+
+  async carsByVin(vins: readonly string[]): Promise<CarRecord[]> {
+    return (await rows(this.c, `SELECT ${CAR_COLUMNS} FROM built_cars WHERE vin = ANY($1::text[]) `
+      + 'ORDER BY car_seq', [vins])).map(carFromRow);
+  }
+
+  async insertCars(cars: readonly CarRecord[]): Promise<void> {
+    await chunked(cars, (part) => this.c.query(`INSERT INTO built_cars (${CAR_COLUMNS}) `
+      + 'SELECT a, b, c, d, e, f, g, h, i, j FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], '
+      + '$6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::int[]) '
+      + 'WITH ORDINALITY AS x(a, b, c, d, e, f, g, h, i, j, ord) ORDER BY ord',
+    [part.map((c) => c.vin), part.map((c) => c.launchId), part.map((c) => c.trim),
+      part.map((c) => c.options.join(',')), part.map((c) => c.builtOn),
+      part.map((c) => c.recordedAtMs), part.map((c) => c.recordedBy),
+      part.map((c) => c.orderId), part.map((c) => c.placedAtMs),
+      part.map((c) => (c.pooled ? 1 : 0))]));
+  }
+
+  async unplacedCars(): Promise<CarRecord[]> {
+    return (await rows(this.c, `SELECT ${CAR_COLUMNS} FROM built_cars WHERE placed_at_ms IS NULL `
+      + 'ORDER BY car_seq')).map(carFromRow);
+  }
+
+  async ordersWithCars(): Promise<string[]> {
+    return (await rows<{ order_id: string }>(this.c,
+      'SELECT order_id FROM built_cars WHERE order_id IS NOT NULL')).map((r) => r.order_id);
+  }
+
+  async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
+    pooled: readonly string[], atMs: number): Promise<void> {
+    // Only an unplaced car is placed: a car is never given twice.
+    let placed = 0;
+    await chunked(allocations, async (part) => {
+      placed += (await this.c.query('UPDATE built_cars AS b SET order_id = x.o, placed_at_ms = $3 '
+        + 'FROM unnest($1::text[], $2::text[]) AS x(v, o) WHERE b.vin = x.v '
+        + 'AND b.placed_at_ms IS NULL', [part.map((a) => a.vin), part.map((a) => a.orderId),
+        atMs])).rowCount ?? 0;
+    });
+    await chunked(pooled, async (part) => {
+      placed += (await this.c.query('UPDATE built_cars SET pooled = 1, placed_at_ms = $2 '
+        + 'WHERE vin = ANY($1::text[]) AND placed_at_ms IS NULL', [part, atMs])).rowCount ?? 0;
+    });
+    if (placed !== allocations.length + pooled.length) {
+      throw new Error('a car to place was not unplaced');
+    }
+  }
 }
 
 class ProductionPostgresReads implements ProductionReads {
@@ -177,6 +223,22 @@ class ProductionPostgresReads implements ProductionReads {
   async replans(limit: number): Promise<Replan[]> {
     return (await rows(this.pool, `SELECT ${REPLAN_COLUMNS} FROM replans `
       + 'ORDER BY at_ms DESC, replan_id COLLATE "C" DESC LIMIT $1', [limit])).map(replanFromRow);
+  }
+
+  async carOfOrder(orderId: string): Promise<CarRecord | null> {
+    const r = await rows(this.pool, `SELECT ${CAR_COLUMNS} FROM built_cars WHERE order_id = $1`,
+      [orderId]);
+    return r.length === 0 ? null : carFromRow(r[0]!);
+  }
+
+  async readyStock(limit: number): Promise<CarRecord[]> {
+    return (await rows(this.pool, `SELECT ${CAR_COLUMNS} FROM built_cars WHERE pooled = 1 `
+      + 'ORDER BY car_seq LIMIT $1', [limit])).map(carFromRow);
+  }
+
+  async carCount(): Promise<number> {
+    return Number((await rows<{ n: string }>(this.pool,
+      'SELECT count(*) AS n FROM built_cars'))[0]!.n);
   }
 
   async shownEstimates(orderId: string): Promise<ShownEstimate[]> {

@@ -9,7 +9,8 @@ import { firstRefusal, reply, type Ctx, type Route } from '../kernel/http/route.
 import { servingCentre } from './estimates.js';
 import { beijingDateMs, weekOf, type PlanRate } from './plan.js';
 import { changeView, centreView, planView, replanView } from './production-views.js';
-import { stateOf } from './production-service.js';
+import { stateOf, type BuiltCarInput } from './production-service.js';
+import type { CarRecord } from './production-store.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 /** A launch, trim or city id as the catalogue spells them. */
@@ -35,7 +36,58 @@ function ratesOf(body: Json, max: number): Result<PlanRate[]> {
   return ok(out);
 }
 
+/** `cars`: a list of `{vin, trim, options?}`, at most `max` (checked before reading them). */
+function carsOf(body: Json, max: number, optionsMax: number): Result<BuiltCarInput[]> {
+  const v = body.cars;
+  if (!Array.isArray(v) || v.length === 0 || v.length > max) {
+    return refuse('invalid_request', `"cars" must be a list of 1 to ${max} cars.`);
+  }
+  const out: BuiltCarInput[] = [];
+  for (const [i, c] of v.entries()) {
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) {
+      return refuse('invalid_request', `"cars[${i}]" must be {"vin", "trim", "options"}.`);
+    }
+    const vin = field(c as Json, 'vin', 'string', { required: true, maxLength: 17 });
+    const trim = field(c as Json, 'trim', 'string', { required: true, maxLength: 64 });
+    const options = field(c as Json, 'options', 'string[]', { maxLength: 64,
+      maxItems: optionsMax });
+    const bad = firstRefusal(vin, trim, options);
+    if (bad || !vin.ok || !trim.ok || !options.ok) {
+      return refuse('invalid_request', `cars[${i}]: ${bad!.message}`);
+    }
+    out.push({ vin: vin.value!, trim: trim.value!, options: options.value ?? [] });
+  }
+  return ok(out);
+}
+
+const carView = (c: CarRecord) => ({ vin: c.vin, launch_id: c.launchId, trim: c.trim,
+  options: c.options, built_on: c.builtOn, order_id: c.orderId, pooled: c.pooled });
+
 export const productionRoutes: Route[] = [
+  // A week's run is thousands of cars: the import's body limit (2 MiB holds 5,000 with room).
+  { method: 'POST', path: '/admin/production-runs', access: 'admin', bodyLimit: 'import',
+    handler: async (ctx) => {
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const launchId = field(b.value, 'launch_id', 'string', { required: true, maxLength: 64 });
+    const builtOn = field(b.value, 'built_on', 'string', { required: true, maxLength: 10 });
+    const bad = firstRefusal(launchId, builtOn);
+    if (bad || !launchId.ok || !builtOn.ok) return bad!;
+    const cars = carsOf(b.value, ctx.app.deps.limits.carsPerRunMax,
+      ctx.app.deps.limits.optionsPerOrderMax);
+    if (!cars.ok) return cars;
+    const reason = operatorReason(ctx, b.value);
+    if (!reason.ok) return reason;
+    const r = await ctx.app.production.recordRun(actorOf(ctx), launchId.value!, builtOn.value!,
+      cars.value, reason.value);
+    if (!r.ok) return r;
+    return reply(201, { recorded: r.value.recorded, already_recorded: r.value.alreadyRecorded,
+      allocated: r.value.allocations.map((a) => ({ vin: a.vin, order_id: a.orderId })),
+      pooled: r.value.pooled });
+  } },
+  { method: 'GET', path: '/admin/ready-stock', access: 'admin', handler: async (ctx) =>
+    reply(200, { cars: (await ctx.app.deps.store.readyStock(
+      ctx.app.deps.limits.readyStockListMax)).map(carView) }) },
   { method: 'GET', path: '/admin/production-plans', access: 'admin', handler: async (ctx) =>
     reply(200, { plans: (await ctx.app.deps.store.plansInForce()).map(planView) }) },
   { method: 'GET', path: '/admin/production-plans/:launch_id/:trim', access: 'admin',

@@ -1,5 +1,7 @@
 // Rows of production's tables as both adapters read them, turned into records.
-import type { EstimateChange, Replan, ShownEstimate, StoredEstimate } from './production-store.js';
+import type {
+  CarRecord, EstimateChange, Replan, ShownEstimate, StoredEstimate,
+} from './production-store.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
 
 /** Column lists, the same on both stores. */
@@ -52,3 +54,13 @@ export const shownFromRow = (r: Row): ShownEstimate => ({ orderId: r.order_id as
   shownAtMs: n(r.shown_at_ms), handoverWeek: n(r.handover_week),
   windowFrom: r.window_from as string, windowTo: r.window_to as string,
   occasion: r.occasion as string });
+
+export const CAR_COLUMNS = 'vin, launch_id, trim, options, built_on, recorded_at_ms, recorded_by, '
+  + 'order_id, placed_at_ms, pooled';
+
+export const carFromRow = (r: Row): CarRecord => ({ vin: r.vin as string,
+  launchId: r.launch_id as string, trim: r.trim as string,
+  options: r.options === '' ? [] : (r.options as string).split(','),
+  builtOn: r.built_on as string, recordedAtMs: n(r.recorded_at_ms),
+  recordedBy: r.recorded_by as string, orderId: (r.order_id as string | null) ?? null,
+  placedAtMs: r.placed_at_ms === null ? null : n(r.placed_at_ms), pooled: n(r.pooled) === 1 });

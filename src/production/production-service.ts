@@ -7,13 +7,20 @@ import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import { findTrim, type LaunchesService } from '../launches/index.js';
-import type { EstimateSource, Order, PlannedEstimate } from '../orders/index.js';
+import {
+  resolveConfiguration, type EstimateSource, type Order, type PlannedEstimate,
+  type VehicleSource,
+} from '../orders/index.js';
+import { allocate } from './allocation.js';
 import {
   estimateAppended, planKey, weeksFromNow, windowOf, type CentreLoad,
   type OrderEstimate, type PlanningState,
 } from './estimates.js';
-import { checkRates, type CentreVersion, type PlanRate, type PlanVersion } from './plan.js';
-import type { Replan, ShownEstimate } from './production-store.js';
+import {
+  beijingDateMs, checkRates, type CentreVersion, type PlanRate, type PlanVersion,
+} from './plan.js';
+import type { CarRecord, Replan, ShownEstimate } from './production-store.js';
+import { isValidVin } from './vin.js';
 import { changeRow, replan } from './replan.js';
 
 export interface ProductionDeps {
@@ -26,6 +33,8 @@ export interface ProductionDeps {
 interface Snapshot {
   readonly state: PlanningState;
   readonly loads: ReadonlyMap<string, CentreLoad>;
+  /** Cars recorded: none means no order has a VIN to look up. */
+  readonly cars: number;
   readonly gen: number;
   /** `performance.now()` when the read began. */
   readonly readAt: number;
@@ -38,12 +47,28 @@ interface Snapshot {
  */
 const SNAPSHOT_MAX_AGE_MS = 1_000;
 
+/** A car as an operator records it. */
+export interface BuiltCarInput {
+  readonly vin: string;
+  readonly trim: string;
+  readonly options: readonly string[];
+}
+
+/** What a production run did: cars new and seen before, and where the new ones went. */
+export interface RunSummary {
+  readonly recorded: number;
+  /** Cars of this run recorded before with the same configuration (a re-sent run). */
+  readonly alreadyRecorded: number;
+  readonly allocations: ReadonlyArray<{ vin: string; orderId: string }>;
+  readonly pooled: readonly string[];
+}
+
 /** A re-plan's result as the operator's reply and the audit log show it. */
 export interface ReplanSummary extends Replan {
   readonly durationMs: number;
 }
 
-export class ProductionService implements EstimateSource {
+export class ProductionService implements EstimateSource, VehicleSource {
   #snapshot: Snapshot | null = null;
   #reading: Promise<Snapshot> | null = null;
   #gen = 0;
@@ -161,6 +186,85 @@ export class ProductionService implements EstimateSource {
     return { ...r, durationMs: Math.round(performance.now() - started) };
   }
 
+  // ---------- production runs and allocation ----------
+
+  /**
+   * Records a run of built cars and allocates every unplaced car, in one transaction: each car
+   * to the first locked order of its configuration in queue order that has none, the others to
+   * the ready-stock pool. Re-sending a run records nothing new and allocates nothing twice; a
+   * crash before the commit leaves nothing, so the run can be sent again. Outcomes:
+   * `launch_not_found`, `invalid_vin`, `unknown_trim`, `unknown_option`, `option_conflict`,
+   * `vin_conflict` (a VIN recorded before with another configuration), `invalid_request`.
+   */
+  async recordRun(actor: string, launchId: string, builtOn: string,
+    cars: readonly BuiltCarInput[], reason: string): Promise<Result<RunSummary>> {
+    const launch = await this.launches.launch(launchId);
+    if (!launch) return refuse('launch_not_found');
+    if (beijingDateMs(builtOn) === null) {
+      return refuse('invalid_request', '"built_on" must be a date YYYY-MM-DD.');
+    }
+    const atMs = this.deps.clock.nowMs();
+    const records: CarRecord[] = [];
+    const seen = new Set<string>();
+    for (const [i, c] of cars.entries()) {
+      if (!isValidVin(c.vin)) {
+        return refuse('invalid_vin', `cars[${i}].vin "${c.vin}" is not a valid VIN: 17 `
+          + 'characters A-Z and 0-9 without I, O, Q, with the check character ninth.');
+      }
+      if (seen.has(c.vin)) return refuse('invalid_request', `cars[${i}].vin is repeated.`);
+      seen.add(c.vin);
+      // The order rules fill the defaults in, so that a car matches orders as they are stored.
+      const r = resolveConfiguration(launch, { trim: c.trim, options: c.options,
+        city: launch.cities[0]?.cityId ?? '' });
+      if (!r.ok) return refuse(r.code, `cars[${i}]: ${r.message}`);
+      records.push({ vin: c.vin, launchId, trim: r.value.config.trim,
+        options: r.value.config.options, builtOn, recordedAtMs: atMs, recordedBy: actor,
+        orderId: null, placedAtMs: null, pooled: false });
+    }
+    return this.#inTransaction(async (tx) => {
+      const before = new Map((await tx.carsByVin(records.map((c) => c.vin)))
+        .map((c) => [c.vin, c]));
+      const fresh: CarRecord[] = [];
+      for (const c of records) {
+        const old = before.get(c.vin);
+        if (old === undefined) fresh.push(c);
+        else if (old.launchId !== c.launchId || old.trim !== c.trim
+          || old.options.join(',') !== c.options.join(',')) {
+          return refuse('vin_conflict', `${c.vin} was recorded before as another configuration.`);
+        }
+      }
+      await tx.insertCars(fresh);
+      const placed = await this.#allocate(tx, atMs);
+      await tx.appendAudit({ atMs, actor, action: 'production_run_recorded', detail: {
+        launch_id: launchId, built_on: builtOn, recorded: fresh.length, reason,
+        allocated: placed.allocations.length, pooled: placed.pooled.length } });
+      return ok({ recorded: fresh.length, alreadyRecorded: records.length - fresh.length,
+        ...placed });
+    });
+  }
+
+  /** Allocates every unplaced car (`allocate`), in the caller's transaction. */
+  async #allocate(tx: StoreTx, atMs: number):
+    Promise<Pick<RunSummary, 'allocations' | 'pooled'>> {
+    const cars = await tx.unplacedCars();
+    if (cars.length === 0) return { allocations: [], pooled: [] };
+    const served = new Set(await tx.ordersWithCars());
+    const waiting = (await tx.lockedQueue()).filter((o) => !served.has(o.orderId));
+    const r = allocate(cars, waiting);
+    await tx.placeCars(r.allocations, r.pooled, atMs);
+    return r;
+  }
+
+  /** The car allocated to a locked order (its VIN: the order is scheduled), when any is. */
+  async vehicleOf(order: Order): Promise<{ vin: string; builtOn: string } | null> {
+    if (order.status !== 'locked') return null;
+    const s = this.#current();
+    const snap = s instanceof Promise ? await s : s;
+    if (snap.cars === 0) return null;
+    const car = await this.deps.store.carOfOrder(order.orderId);
+    return car && { vin: car.vin, builtOn: car.builtOn };
+  }
+
   // ---------- estimates for orders (EstimateSource) ----------
 
   /** The plans, centres and loads, cached; read once for every caller when stale. */
@@ -173,15 +277,16 @@ export class ProductionService implements EstimateSource {
     const gen = this.#gen;
     const read = (async () => {
       const readAt = performance.now();
-      const [plans, centres, arrivals] = await Promise.all([this.deps.store.plansInForce(),
-        this.deps.store.centresInForce(), this.deps.store.centreArrivals()]);
+      const [plans, centres, arrivals, cars] = await Promise.all([
+        this.deps.store.plansInForce(), this.deps.store.centresInForce(),
+        this.deps.store.centreArrivals(), this.deps.store.carCount()]);
       const loads = new Map<string, Array<[number, number]>>();
       for (const [centre, week, cars] of arrivals) {
         let l = loads.get(centre);
         if (l === undefined) loads.set(centre, l = []);
         l.push([week, cars]);
       }
-      const snap: Snapshot = { state: stateOf(plans, centres), loads, gen, readAt };
+      const snap: Snapshot = { state: stateOf(plans, centres), loads, cars, gen, readAt };
       if (gen === this.#gen) this.#snapshot = snap;
       return snap;
     })();

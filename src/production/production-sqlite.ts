@@ -2,12 +2,12 @@
 import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
 import {
-  centreFromRow, changeFromRow, CENTRE_COLUMNS, CHANGE_COLUMNS, estimateFromRow,
+  carFromRow, CAR_COLUMNS, centreFromRow, changeFromRow, CENTRE_COLUMNS, CHANGE_COLUMNS, estimateFromRow,
   ESTIMATE_COLUMNS, planFromRow, PLAN_COLUMNS, ratesText, replanFromRow, REPLAN_COLUMNS,
   shownFromRow,
 } from './production-rows.js';
 import type {
-  EstimateChange, ProductionReads, ProductionTx, Replan, ShownEstimate, StoredEstimate,
+  CarRecord, EstimateChange, ProductionReads, ProductionTx, Replan, ShownEstimate, StoredEstimate,
 } from './production-store.js';
 
 type Row = Record<string, unknown>;
@@ -38,8 +38,23 @@ function prepareWrites(db: Db) {
       + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     insertShown: db.prepare('INSERT INTO shown_estimates (order_id, shown_at_ms, handover_week, '
       + 'window_from, window_to, occasion) VALUES (?, ?, ?, ?, ?, ?)'),
+    carByVin: db.prepare(`SELECT ${CAR_COLUMNS} FROM built_cars WHERE vin = ?`),
+    insertCar: db.prepare(`INSERT INTO built_cars (${CAR_COLUMNS}) `
+      + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+    unplaced: db.prepare(`SELECT ${CAR_COLUMNS} FROM built_cars WHERE placed_at_ms IS NULL `
+      + 'ORDER BY car_seq'),
+    withCars: db.prepare('SELECT order_id FROM built_cars WHERE order_id IS NOT NULL').pluck(),
+    allocate: db.prepare('UPDATE built_cars SET order_id = ?, placed_at_ms = ? '
+      + 'WHERE vin = ? AND placed_at_ms IS NULL'),
+    pool: db.prepare('UPDATE built_cars SET pooled = 1, placed_at_ms = ? '
+      + 'WHERE vin = ? AND placed_at_ms IS NULL'),
   };
 }
+
+/** A car's column values in CAR_COLUMNS order. */
+export const carValues = (c: CarRecord): unknown[] => [c.vin, c.launchId, c.trim,
+  c.options.join(','), c.builtOn, c.recordedAtMs, c.recordedBy, c.orderId, c.placedAtMs,
+  c.pooled ? 1 : 0];
 
 class ProductionSqliteTx implements ProductionTx {
   constructor(private readonly s: ReturnType<typeof prepareWrites>) {}
@@ -112,6 +127,40 @@ class ProductionSqliteTx implements ProductionTx {
         s.occasion);
     }
   }
+
+  async carsByVin(vins: readonly string[]): Promise<CarRecord[]> {
+    const out: CarRecord[] = [];
+    for (const v of vins) {
+      const r = this.s.carByVin.get(v) as Row | undefined;
+      if (r !== undefined) out.push(carFromRow(r));
+    }
+    return out;
+  }
+
+  async insertCars(cars: readonly CarRecord[]): Promise<void> {
+    for (const c of cars) this.s.insertCar.run(...carValues(c));
+  }
+
+  async unplacedCars(): Promise<CarRecord[]> {
+    return (this.s.unplaced.all() as Row[]).map(carFromRow);
+  }
+
+  async ordersWithCars(): Promise<string[]> {
+    return this.s.withCars.all() as string[];
+  }
+
+  async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
+    pooled: readonly string[], atMs: number): Promise<void> {
+    // Only an unplaced car is placed: a car is never given twice.
+    for (const a of allocations) {
+      if (this.s.allocate.run(a.orderId, atMs, a.vin).changes !== 1) {
+        throw new Error(`car ${a.vin} is not unplaced`);
+      }
+    }
+    for (const v of pooled) {
+      if (this.s.pool.run(atMs, v).changes !== 1) throw new Error(`car ${v} is not unplaced`);
+    }
+  }
 }
 
 function prepareReads(db: Db) {
@@ -132,6 +181,10 @@ function prepareReads(db: Db) {
       + 'replan_id DESC LIMIT ?'),
     shown: db.prepare('SELECT order_id, shown_at_ms, handover_week, window_from, window_to, '
       + 'occasion FROM shown_estimates WHERE order_id = ? ORDER BY shown_id'),
+    carOfOrder: db.prepare(`SELECT ${CAR_COLUMNS} FROM built_cars WHERE order_id = ?`),
+    readyStock: db.prepare(`SELECT ${CAR_COLUMNS} FROM built_cars WHERE pooled = 1 `
+      + 'ORDER BY car_seq LIMIT ?'),
+    carCount: db.prepare('SELECT count(*) FROM built_cars').pluck(),
   };
 }
 
@@ -177,6 +230,19 @@ class ProductionSqliteReads implements ProductionReads {
 
   async shownEstimates(orderId: string): Promise<ShownEstimate[]> {
     return (this.#r.shown.all(orderId) as Row[]).map(shownFromRow);
+  }
+
+  async carOfOrder(orderId: string): Promise<CarRecord | null> {
+    const r = this.#r.carOfOrder.get(orderId) as Row | undefined;
+    return r === undefined ? null : carFromRow(r);
+  }
+
+  async readyStock(limit: number): Promise<CarRecord[]> {
+    return (this.#r.readyStock.all(limit) as Row[]).map(carFromRow);
+  }
+
+  async carCount(): Promise<number> {
+    return this.#r.carCount.get() as number;
   }
 }
 

@@ -5,7 +5,13 @@ import { describe } from 'node:test';
 import { storeTest, T0, type OpenedStore } from '../kernel/store/store-contract.js';
 import type { OrderEstimate } from './estimates.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
-import type { EstimateChange, Replan, ShownEstimate } from './production-store.js';
+import type {
+  CarRecord, EstimateChange, Replan, ShownEstimate,
+} from './production-store.js';
+
+const car = (vin: string, options: string[] = []): CarRecord => ({ vin, launchId: 'su7-2024',
+  trim: 'max', options, builtOn: '2024-04-01', recordedAtMs: T0, recordedBy: 'operator: li',
+  orderId: null, placedAtMs: null, pooled: false });
 
 const plan = (launchId: string, trim: string, version: number, units: number): PlanVersion => ({
   launchId, trim, version, rates: [{ fromDate: '2024-04-03', unitsPerWeek: 1000 },
@@ -111,6 +117,38 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
         await store.transaction((tx) => tx.insertShownEstimates([shown(1, 18), shown(2, 19)]));
         assert.deepEqual(await store.shownEstimates('ord_1'), [shown(1, 18), shown(2, 19)]);
         assert.deepEqual(await store.shownEstimates('ord_2'), []);
+      });
+    });
+
+    describe('built cars', () => {
+      test('cars are recorded once, placed once, in the order recorded', async (store) => {
+        await store.transaction(async (tx) => {
+          await tx.insertCars([car('VIN3', ['colour-green', 'wheels-20']), car('VIN1'),
+            car('VIN2')]);
+          assert.deepEqual(await tx.carsByVin(['VIN1', 'VIN9']), [car('VIN1')]);
+          assert.deepEqual((await tx.unplacedCars()).map((c) => c.vin), ['VIN3', 'VIN1',
+            'VIN2']);
+          assert.deepEqual((await tx.unplacedCars())[0], car('VIN3', ['colour-green',
+            'wheels-20']));
+        });
+        assert.equal(await store.carCount(), 3);
+        await assert.rejects(store.transaction((tx) => tx.insertCars([car('VIN1')])));
+        await store.transaction((tx) => tx.placeCars([{ vin: 'VIN1', orderId: 'ord_1' }],
+          ['VIN2'], T0 + 5));
+        // Placing a placed car again fails the transaction: a car is never given twice.
+        await assert.rejects(store.transaction((tx) =>
+          tx.placeCars([{ vin: 'VIN1', orderId: 'ord_2' }], [], T0 + 6)));
+        await assert.rejects(store.transaction((tx) =>
+          tx.placeCars([{ vin: 'VIN3', orderId: 'ord_1' }], [], T0 + 6)));
+        assert.deepEqual(await store.carOfOrder('ord_1'), { ...car('VIN1'), orderId: 'ord_1',
+          placedAtMs: T0 + 5 });
+        assert.equal(await store.carOfOrder('ord_2'), null);
+        assert.deepEqual(await store.readyStock(10), [{ ...car('VIN2'), pooled: true,
+          placedAtMs: T0 + 5 }]);
+        await store.transaction(async (tx) => {
+          assert.deepEqual(await tx.ordersWithCars(), ['ord_1']);
+          assert.deepEqual((await tx.unplacedCars()).map((c) => c.vin), ['VIN3']);
+        });
       });
     });
   });

@@ -54,6 +54,25 @@ export interface ShownEstimate {
   readonly occasion: string;
 }
 
+/** A built car as recorded: its VIN, exact configuration, and where it went. */
+export interface CarRecord {
+  readonly vin: string;
+  readonly launchId: string;
+  readonly trim: string;
+  /** Sorted, defaults filled in. */
+  readonly options: readonly string[];
+  /** `YYYY-MM-DD`, Beijing: the day it left the line. */
+  readonly builtOn: string;
+  readonly recordedAtMs: number;
+  readonly recordedBy: string;
+  /** The order it was allocated to; null while unplaced or in the ready-stock pool. */
+  readonly orderId: string | null;
+  /** When it was allocated or pooled; null until an allocation run has placed it. */
+  readonly placedAtMs: number | null;
+  /** In the ready-stock pool: no locked order wanted its configuration when it was placed. */
+  readonly pooled: boolean;
+}
+
 /** Production's reads and writes inside one transaction (see StoreTx). */
 export interface ProductionTx {
   /**
@@ -76,6 +95,17 @@ export interface ProductionTx {
   insertReplan(replan: Replan): Promise<void>;
   insertEstimateChanges(changes: ReadonlyArray<Omit<EstimateChange, 'changeId'>>): Promise<void>;
   insertShownEstimates(shown: readonly ShownEstimate[]): Promise<void>;
+  /** The recorded cars among `vins`. */
+  carsByVin(vins: readonly string[]): Promise<CarRecord[]>;
+  /** Records new cars (unplaced); a VIN recorded before fails the transaction. */
+  insertCars(cars: readonly CarRecord[]): Promise<void>;
+  /** Cars not yet allocated nor pooled, in the order they were recorded. */
+  unplacedCars(): Promise<CarRecord[]>;
+  /** Every order that has a car. */
+  ordersWithCars(): Promise<string[]>;
+  /** Gives each car its order, and pools the others, at `atMs`. */
+  placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
+    pooled: readonly string[], atMs: number): Promise<void>;
 }
 
 /** Production's reads of committed data (see Store). */
@@ -94,6 +124,12 @@ export interface ProductionReads {
   /** The latest re-plans, newest first. */
   replans(limit: number): Promise<Replan[]>;
   shownEstimates(orderId: string): Promise<ShownEstimate[]>;
+  /** The car allocated to an order, or null. */
+  carOfOrder(orderId: string): Promise<CarRecord | null>;
+  /** Cars in the ready-stock pool, first recorded first, at most `limit`. */
+  readyStock(limit: number): Promise<CarRecord[]>;
+  /** How many cars have been recorded (0 lets order replies skip looking for one). */
+  carCount(): Promise<number>;
 }
 
 declare module '../kernel/store/store.js' {

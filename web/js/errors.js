@@ -411,6 +411,16 @@ export const ERRORS = {
     en: ['This city has no delivery centre on record.',
       'Enter its delivery centre first, or pick another city.'],
   },
+  invalid_vin: {
+    zh: ['车架号（VIN）无效。', '请核对 17 位字符（不含 I、O、Q）和第 9 位校验位。'],
+    en: ['The VIN is not valid.',
+      'Check its 17 characters (no I, O or Q) and the check character in ninth place.'],
+  },
+  vin_conflict: {
+    zh: ['该车架号已按另一种配置登记。', '请核对这辆车的配置后再登记。'],
+    en: ['This VIN was recorded with another configuration.',
+      'Check the car\'s configuration before recording it.'],
+  },
 };
 
 // {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
