@@ -173,10 +173,29 @@ describe('production plans, centres and re-plans', () => {
     assert.deepEqual((await estimateOf(3)).window, { from: '2025-08-04', to: '2025-08-17' });
   });
 
+  it('the truth audit compares each allocated car with the window shown at its lock',
+    async () => {
+      const cars = [0, 1, 2, 3].map((i) => ({ vin: withCheckCharacter(`LXMSU7AB0R000010${i}`),
+        trim: 'standard' }));
+      const r = await post('/admin/production-runs', { launch_id: 'su7-2024',
+        built_on: '2025-07-30', cars, reason: 'week 31' });
+      assert.deepEqual(r.body.allocated.map((a: any) => a.order_id), orders);
+      // Only the fourth order was shown a plan's estimate at its lock (4-17 August); its car,
+      // built the week of 28 July, can be handed over the week of 4 August: inside.
+      assert.deepEqual((await get('/admin/truth-audit')).body, { allocated: 4, shown_at_lock: 1,
+        inside: 1, share: 1 });
+      // Scheduled orders have their cars: a re-plan that moves their estimates tells them nothing.
+      const later = await post('/admin/production-plans', { ...PLAN, reason: 'slower',
+        rates: [{ from: '2025-07-07', units_per_week: 1 }] });
+      assert.equal(later.status, 201);
+      assert.equal(later.body.replan.moved_earlier + later.body.replan.moved_later, 0);
+    });
+
   it('every change is in the audit log under the operator\'s name', async () => {
     const log = (await get('/admin/audit-log')).body.entries as any[];
     const actions = log.map((e) => e.action);
-    for (const a of ['production_plan_changed', 'delivery_centre_changed', 'replanned']) {
+    for (const a of ['production_plan_changed', 'delivery_centre_changed', 'replanned',
+      'production_run_recorded']) {
       assert.ok(actions.includes(a), a);
     }
   });

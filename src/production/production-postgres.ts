@@ -6,7 +6,7 @@ import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgre
 import type { CentreVersion, PlanVersion } from './plan.js';
 import {
   carFromRow, CAR_COLUMNS, centreFromRow, changeFromRow, CENTRE_COLUMNS, CHANGE_COLUMNS, estimateFromRow,
-  ESTIMATE_COLUMNS, planFromRow, PLAN_COLUMNS, ratesText, replanFromRow, REPLAN_COLUMNS,
+  ALLOCATED_WITH_SHOWN, ESTIMATE_COLUMNS, planFromRow, PLAN_COLUMNS, ratesText, replanFromRow, REPLAN_COLUMNS,
   shownFromRow,
 } from './production-rows.js';
 import type {
@@ -234,6 +234,13 @@ class ProductionPostgresReads implements ProductionReads {
   async readyStock(limit: number): Promise<CarRecord[]> {
     return (await rows(this.pool, `SELECT ${CAR_COLUMNS} FROM built_cars WHERE pooled = 1 `
       + 'ORDER BY car_seq LIMIT $1', [limit])).map(carFromRow);
+  }
+
+  async allocatedWithShown(): Promise<Array<{ orderId: string; builtOn: string;
+    shownHandoverWeek: number | null }>> {
+    return (await rows<{ order_id: string; built_on: string; week: number | null }>(this.pool,
+      ALLOCATED_WITH_SHOWN)).map((r) => ({ orderId: r.order_id, builtOn: r.built_on,
+      shownHandoverWeek: r.week === null ? null : Number(r.week) }));
   }
 
   async carCount(): Promise<number> {

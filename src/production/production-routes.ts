@@ -85,6 +85,11 @@ export const productionRoutes: Route[] = [
       allocated: r.value.allocations.map((a) => ({ vin: a.vin, order_id: a.orderId })),
       pooled: r.value.pooled });
   } },
+  { method: 'GET', path: '/admin/truth-audit', access: 'admin', handler: async (ctx) => {
+    const t = await ctx.app.production.truthShare();
+    return reply(200, { allocated: t.allocated, shown_at_lock: t.shownAtLock, inside: t.inside,
+      share: t.share });
+  } },
   { method: 'GET', path: '/admin/ready-stock', access: 'admin', handler: async (ctx) =>
     reply(200, { cars: (await ctx.app.deps.store.readyStock(
       ctx.app.deps.limits.readyStockListMax)).map(carView) }) },

@@ -64,3 +64,8 @@ export const carFromRow = (r: Row): CarRecord => ({ vin: r.vin as string,
   builtOn: r.built_on as string, recordedAtMs: n(r.recorded_at_ms),
   recordedBy: r.recorded_by as string, orderId: (r.order_id as string | null) ?? null,
   placedAtMs: r.placed_at_ms === null ? null : n(r.placed_at_ms), pooled: n(r.pooled) === 1 });
+
+/** Allocated cars with the handover week of the first estimate shown at their order's lock. */
+export const ALLOCATED_WITH_SHOWN = 'SELECT c.order_id, c.built_on, (SELECT s.handover_week '
+  + 'FROM shown_estimates s WHERE s.order_id = c.order_id ORDER BY s.shown_id LIMIT 1) AS week '
+  + 'FROM built_cars c WHERE c.order_id IS NOT NULL ORDER BY c.car_seq';

@@ -13,11 +13,11 @@ import {
 } from '../orders/index.js';
 import { allocate } from './allocation.js';
 import {
-  estimateAppended, planKey, weeksFromNow, windowOf, type CentreLoad,
+  estimateAppended, planKey, TRANSIT_WEEKS, WINDOW_WEEKS, weeksFromNow, windowOf, type CentreLoad,
   type OrderEstimate, type PlanningState,
 } from './estimates.js';
 import {
-  beijingDateMs, checkRates, type CentreVersion, type PlanRate, type PlanVersion,
+  beijingDateMs, checkRates, weekOfDate, type CentreVersion, type PlanRate, type PlanVersion,
 } from './plan.js';
 import type { CarRecord, Replan, ShownEstimate } from './production-store.js';
 import { isValidVin } from './vin.js';
@@ -174,7 +174,8 @@ export class ProductionService implements EstimateSource, VehicleSource {
     Promise<ReplanSummary> {
     const started = performance.now();
     const state = stateOf(await tx.plansInForce(), await tx.centresInForce());
-    const result = replan(state, await tx.lockedQueue(), await tx.storedEstimates());
+    const result = replan(state, await tx.lockedQueue(), await tx.storedEstimates(),
+      new Set(await tx.ordersWithCars()));
     const replanId = newId('rpl');
     await tx.putEstimates(result.write);
     await tx.deleteEstimates(result.remove);
@@ -253,6 +254,26 @@ export class ProductionService implements EstimateSource, VehicleSource {
     const r = allocate(cars, waiting);
     await tx.placeCars(r.allocations, r.pooled, atMs);
     return r;
+  }
+
+  /**
+   * The truth audit: of the allocated orders that were shown a plan's estimate at their lock,
+   * how many got their car in the window shown (the week it can be handed over, its build week
+   * + TRANSIT_WEEKS, within the shown handover week or the week after).
+   */
+  async truthShare(): Promise<{ allocated: number; shownAtLock: number; inside: number;
+    share: number | null }> {
+    const rows = await this.deps.store.allocatedWithShown();
+    let shown = 0;
+    let inside = 0;
+    for (const r of rows) {
+      if (r.shownHandoverWeek === null) continue;
+      shown++;
+      const week = weekOfDate(r.builtOn) + TRANSIT_WEEKS;
+      if (week >= r.shownHandoverWeek && week < r.shownHandoverWeek + WINDOW_WEEKS) inside++;
+    }
+    return { allocated: rows.length, shownAtLock: shown, inside,
+      share: shown === 0 ? null : inside / shown };
   }
 
   /** The car allocated to a locked order (its VIN: the order is scheduled), when any is. */

@@ -3,7 +3,7 @@ import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
 import {
   carFromRow, CAR_COLUMNS, centreFromRow, changeFromRow, CENTRE_COLUMNS, CHANGE_COLUMNS, estimateFromRow,
-  ESTIMATE_COLUMNS, planFromRow, PLAN_COLUMNS, ratesText, replanFromRow, REPLAN_COLUMNS,
+  ALLOCATED_WITH_SHOWN, ESTIMATE_COLUMNS, planFromRow, PLAN_COLUMNS, ratesText, replanFromRow, REPLAN_COLUMNS,
   shownFromRow,
 } from './production-rows.js';
 import type {
@@ -185,6 +185,7 @@ function prepareReads(db: Db) {
     readyStock: db.prepare(`SELECT ${CAR_COLUMNS} FROM built_cars WHERE pooled = 1 `
       + 'ORDER BY car_seq LIMIT ?'),
     carCount: db.prepare('SELECT count(*) FROM built_cars').pluck(),
+    allocatedWithShown: db.prepare(ALLOCATED_WITH_SHOWN).raw(),
   };
 }
 
@@ -243,6 +244,12 @@ class ProductionSqliteReads implements ProductionReads {
 
   async carCount(): Promise<number> {
     return this.#r.carCount.get() as number;
+  }
+
+  async allocatedWithShown(): Promise<Array<{ orderId: string; builtOn: string;
+    shownHandoverWeek: number | null }>> {
+    return (this.#r.allocatedWithShown.all() as Array<[string, string, number | null]>)
+      .map(([orderId, builtOn, shownHandoverWeek]) => ({ orderId, builtOn, shownHandoverWeek }));
   }
 }
 

@@ -145,6 +145,12 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
         assert.equal(await store.carOfOrder('ord_2'), null);
         assert.deepEqual(await store.readyStock(10), [{ ...car('VIN2'), pooled: true,
           placedAtMs: T0 + 5 }]);
+        await store.transaction((tx) => tx.insertShownEstimates([{ orderId: 'ord_1',
+          shownAtMs: T0, handoverWeek: 14, windowFrom: '2024-04-01', windowTo: '2024-04-14',
+          occasion: 'lock' }, { orderId: 'ord_1', shownAtMs: T0 + 1, handoverWeek: 15,
+          windowFrom: '2024-04-08', windowTo: '2024-04-21', occasion: 'lock' }]));
+        assert.deepEqual(await store.allocatedWithShown(), [{ orderId: 'ord_1',
+          builtOn: '2024-04-01', shownHandoverWeek: 14 }]);
         await store.transaction(async (tx) => {
           assert.deepEqual(await tx.ordersWithCars(), ['ord_1']);
           assert.deepEqual((await tx.unplacedCars()).map((c) => c.vin), ['VIN3']);

@@ -130,6 +130,12 @@ export interface ProductionReads {
   readyStock(limit: number): Promise<CarRecord[]>;
   /** How many cars have been recorded (0 lets order replies skip looking for one). */
   carCount(): Promise<number>;
+  /**
+   * Every allocated car's order with its build day and the handover week of the first estimate
+   * shown at its lock (null when none was: locked before a plan, or automatically).
+   */
+  allocatedWithShown(): Promise<Array<{ orderId: string; builtOn: string;
+    shownHandoverWeek: number | null }>>;
 }
 
 declare module '../kernel/store/store.js' {

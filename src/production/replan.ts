@@ -32,10 +32,11 @@ const sameEstimate = (a: OrderEstimate, b: OrderEstimate): boolean =>
 /**
  * Recomputes every estimate (`estimateQueue`) and compares it with `stored`. An estimate moved
  * when its handover week did: the buyer's window is what they were told. An order getting its
- * first estimate, or leaving the queue, did not move.
+ * first estimate, or leaving the queue, did not move; nor did one in `scheduled` (it has its
+ * car: it stays in the queue, which counts from the plan's start, but is told nothing more).
  */
 export function replan(state: PlanningState, queue: readonly QueuedOrder[],
-  stored: Iterable<OrderEstimate>): ReplanResult {
+  stored: Iterable<OrderEstimate>, scheduled: ReadonlySet<string> = new Set()): ReplanResult {
   const estimates = estimateQueue(state, queue);
   const before = new Map<string, OrderEstimate>();
   for (const s of stored) before.set(s.orderId, s);
@@ -46,7 +47,8 @@ export function replan(state: PlanningState, queue: readonly QueuedOrder[],
   for (const e of estimates.values()) {
     const b = before.get(e.orderId);
     if (b === undefined || !sameEstimate(b, e)) write.push(e);
-    if (b !== undefined && b.handoverWeek !== e.handoverWeek) {
+    // An order with its car allocated is scheduled: its buyer follows the car, not the plan.
+    if (b !== undefined && b.handoverWeek !== e.handoverWeek && !scheduled.has(e.orderId)) {
       moved.push({ before: b, after: e });
       if (e.handoverWeek < b.handoverWeek) earlier++;
       else later++;
