@@ -114,8 +114,16 @@ describe('production plans, centres and re-plans', () => {
   });
 
   it('more capacity moves estimates earlier, each moved order listed once', async () => {
+    // What a notifications capability would be handed, inside the re-plan's transaction.
+    const handed: string[] = [];
+    h.ld.app.production.onEstimatesMoved = async (_tx, changes) => {
+      handed.push(...changes.map((c) => `${c.orderId} ${c.oldFrom} -> ${c.newFrom}`));
+    };
     const r = await post('/admin/production-plans', { ...PLAN, reason: 'suppliers sped up',
       rates: [{ from: '2025-07-07', units_per_week: 3 }] });
+    h.ld.app.production.onEstimatesMoved = null;
+    assert.deepEqual(handed, [`${orders[1]} 2025-07-21 -> 2025-07-14`,
+      `${orders[2]} 2025-07-28 -> 2025-07-14`]);
     assert.equal(r.status, 201);
     assert.equal(r.body.plan.version, 2);
     assert.equal(r.body.replan.moved_earlier, 2);

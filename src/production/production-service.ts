@@ -19,7 +19,9 @@ import {
 import {
   beijingDateMs, checkRates, weekOfDate, type CentreVersion, type PlanRate, type PlanVersion,
 } from './plan.js';
-import type { CarRecord, Replan, ShownEstimate } from './production-store.js';
+import type {
+  CarRecord, EstimateChange, Replan, ShownEstimate,
+} from './production-store.js';
 import { isValidVin } from './vin.js';
 import { changeRow, replan } from './replan.js';
 
@@ -68,7 +70,17 @@ export interface ReplanSummary extends Replan {
   readonly durationMs: number;
 }
 
+/**
+ * Called inside a re-plan's transaction with the estimate changes it writes (not yet numbered:
+ * `replanId` + `orderId` is unique), so that a capability that tells buyers (notifications)
+ * can queue its messages in the same transaction: a crash then loses or doubles none.
+ */
+export type EstimatesMovedHook = (tx: StoreTx,
+  changes: ReadonlyArray<Omit<EstimateChange, 'changeId'>>) => Promise<void>;
+
 export class ProductionService implements EstimateSource, VehicleSource {
+  /** Set by the composition when a capability wants the moved estimates in the same commit. */
+  onEstimatesMoved: EstimatesMovedHook | null = null;
   #snapshot: Snapshot | null = null;
   #reading: Promise<Snapshot> | null = null;
   #gen = 0;
@@ -179,7 +191,9 @@ export class ProductionService implements EstimateSource, VehicleSource {
     const replanId = newId('rpl');
     await tx.putEstimates(result.write);
     await tx.deleteEstimates(result.remove);
-    await tx.insertEstimateChanges(result.moved.map((m) => changeRow(m, replanId, atMs)));
+    const changes = result.moved.map((m) => changeRow(m, replanId, atMs));
+    await tx.insertEstimateChanges(changes);
+    if (changes.length > 0 && this.onEstimatesMoved) await this.onEstimatesMoved(tx, changes);
     const r: Replan = { replanId, atMs, actor, cause, reason,
       ordersEstimated: result.estimates.size, movedEarlier: result.earlier,
       movedLater: result.later };
