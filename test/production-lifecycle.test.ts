@@ -4,6 +4,7 @@
 // run allocates cars in queue order and the orders become scheduled with their VINs.
 import { strict as assert } from 'node:assert';
 import { after, before, it } from 'node:test';
+import { estimateQueue, stateOf } from '../src/production/index.js';
 import { withCheckCharacter } from '../src/production/vin.js';
 import { ADMIN, harness, type Harness, type Reply } from './harness.js';
 
@@ -103,4 +104,15 @@ it('from lock to scheduled, row by row', async () => {
       throw new Error(`${what}: ${(err as Error).message}`);
     }
   }
+});
+
+it('what the re-plans stored is what the plan, centres and queue give directly', async () => {
+  const store = w.h.ld.app.deps.store;
+  await w.h.call('POST', '/admin/replans', { token: ADMIN, body: { reason: 'final' } });
+  const queue = await store.transaction((tx) => tx.lockedQueue());
+  const direct = estimateQueue(stateOf(await store.plansInForce(), await store.centresInForce()),
+    queue);
+  const stored = await store.transaction((tx) => tx.storedEstimates());
+  assert.equal(stored.length, 3);
+  for (const s of stored) assert.deepEqual(s, direct.get(s.orderId));
 });
