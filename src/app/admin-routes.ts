@@ -10,6 +10,7 @@ import {
   afterWrite, firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route,
 } from './route.js';
 import { newId } from './ids.js';
+import { launchChanges } from './launch-diff.js';
 import { queryInteger, queryText } from './query-params.js';
 import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
 import { paymentAdminRoutes } from './payment-routes.js';
@@ -205,7 +206,8 @@ export function adminRoutes(clockRoute: Route): Route[] {
         for (const x of await ctx.app.launches()) for (const c of x.cities) known.set(c.cityId, c);
         const next = patchLaunch(l, b.value, known);
         if (!next.ok) return next;
-        await ctx.app.putLaunch(actorOf(ctx), next.value, { fields: Object.keys(b.value) });
+        await ctx.app.putLaunch(actorOf(ctx), next.value, { fields: Object.keys(b.value),
+          changes: launchChanges(l, next.value) });
         return reply(200, launchView(next.value, ctx.app.clock.nowMs()));
       } },
     { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
@@ -268,7 +270,8 @@ export function adminRoutes(clockRoute: Route): Route[] {
         if (!b.ok) return b;
         const reason = operatorReason(ctx, b.value);
         if (!reason.ok) return reason;
-        const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
+        const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund',
+          reason: reason.value });
         if (!r.ok) return r;
         return afterWrite(async () => {
           await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,

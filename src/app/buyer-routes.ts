@@ -214,7 +214,8 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   const reason = ctx.caller!.role === 'admin' ? operatorReason(ctx, b.value) : ok('');
   if (!reason.ok) return reason;
   const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
-    { kind: 'cancel', acceptForfeit: accept.value === true });
+    { kind: 'cancel', acceptForfeit: accept.value === true,
+      ...(reason.value ? { reason: reason.value } : {}) });
   if (!r.ok) return r;
   const caller = ctx.caller!;
   return afterWrite(async () => {
