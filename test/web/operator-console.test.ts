@@ -1,0 +1,258 @@
+/// <reference types="node" />
+// The operator console tells the truth (issue 18, fault 10): launch times typed and shown in
+// Beijing time, a wrong time said beside its field, the save notice where the operator looks;
+// edits to a scheduled or open launch confirmed with each field before and after; the order
+// card names the buyer, reads a locked deposit as non-refundable and its history in words; a
+// cancel needs a reason, which the buyer then reads with a number to call; the audit log names
+// the operator, shows old and new values and times to the second. Desktop and tablet, both
+// languages; screenshots as the other browser tests keep them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ADMIN_TOKEN,
+  DESKTOP_VIEWPORT,
+  SCREENSHOT_DIR,
+  apiBuyer,
+  phoneContext,
+  signInPage,
+  startServerAndBrowser,
+  unlabelledControls,
+  type Server,
+} from './web-harness.js';
+
+const TABLET_VIEWPORT = { width: 768, height: 1024 };
+const OPEN = 'yu7-2025'; // opened in 2025: open, taking orders
+const SCHEDULED = 'yu7-demo'; // the demonstration, three minutes ahead: scheduled
+const CONFIG = { launch_id: OPEN, trim: 'max', options: [], city: 'beijing' };
+
+let server: Server;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+before(async () => {
+  [server, browser] = await startServerAndBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** An operator's console page in `lang`, signed in with the test operator's token. */
+async function consolePage(lang: 'en' | 'zh', viewport = DESKTOP_VIEWPORT): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  await context.addInitScript((l) => localStorage.setItem('launchday.lang', l), lang);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${server.url}/admin`);
+  await page.fill('#admin-token', ADMIN_TOKEN);
+  await page.click('#use-token');
+  await page.locator('#tab-launches[aria-pressed="true"]').waitFor();
+  return page;
+}
+
+/** Saves the page at desktop and tablet sizes, named with its language. */
+async function consoleShots(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const before = page.viewportSize();
+  for (const [label, size] of [
+    ['desktop', DESKTOP_VIEWPORT],
+    ['tablet', TABLET_VIEWPORT],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.evaluate(
+      () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+    );
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
+  }
+  if (before) await page.setViewportSize(before);
+}
+
+/** Whether the element is inside the visible part of the window (not scrolled off). */
+async function inView(page: Page, selector: string): Promise<boolean> {
+  const box = await page.locator(selector).boundingBox();
+  const vp = page.viewportSize()!;
+  return box !== null && box.y >= 0 && box.y + box.height <= vp.height && box.height > 0;
+}
+
+const launch = async (id: string) => (await server.api('GET', `/launches/${id}`)).body;
+
+test('a launch time typed as 22:00 is 22:00 in Beijing; a wrong one is said beside it', async () => {
+  const page = await consolePage('en');
+  assert.match(
+    (await page.locator('.console-clock').textContent()) ?? '',
+    /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} 北京时间 \/ Beijing time/,
+  );
+  const form = page.locator(`form[data-launch="${SCHEDULED}"]`);
+  const opens = form.locator(`#${SCHEDULED}-opens_at`);
+  await opens.fill('2030-06-26 22:00');
+  assert.match((await form.locator(`#${SCHEDULED}-opens-echo`).textContent()) ?? '',
+    /2030-06-26 14:00:00 UTC/);
+  // The save button is at the bottom of a long list: the notice must be seen all the same.
+  await form.locator('button[type="submit"]').click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  const row = dialog.locator('tr[data-field="opens_at"]');
+  assert.match((await row.locator('td.after').textContent()) ?? '', /^2030-06-26 22:00 /);
+  await dialog.locator('[data-role="confirm"]').click();
+  await page.locator('#console-toast:not([hidden])').waitFor();
+  assert.equal((await launch(SCHEDULED)).opens_at, '2030-06-26T14:00:00.000Z');
+  assert.match((await page.locator('#console-toast').textContent()) ?? '',
+    /Saved 1 change\(s\) to yu7-demo\. \(at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} Beijing time\)/);
+  assert.ok(await inView(page, '#console-toast'), 'the saved notice is in the window');
+  assert.equal(await page.locator(`#${SCHEDULED}-opens_at`).inputValue(), '2030-06-26 22:00');
+
+  // A time that is no time: said beside the field, nothing sent, nothing thrown, and the
+  // earlier "Saved" is gone.
+  const again = page.locator(`form[data-launch="${SCHEDULED}"]`);
+  await again.locator(`#${SCHEDULED}-opens_at`).fill('2030-13-40 25:00');
+  assert.equal(await page.locator('#console-toast').isHidden(), true, 'no stale Saved');
+  await again.locator('button[type="submit"]').click();
+  assert.equal(await page.locator('dialog[open]').count(), 0);
+  assert.equal(await again.locator(`#${SCHEDULED}-opens_at`).getAttribute('aria-invalid'),
+    'true');
+  assert.match((await again.locator(`#${SCHEDULED}-opens_at-err`).textContent()) ?? '',
+    /year-month-day hour:minute \(Beijing time\)/);
+  assert.ok(await inView(page, `#${SCHEDULED}-opens_at-err`));
+  assert.equal((await launch(SCHEDULED)).opens_at, '2030-06-26T14:00:00.000Z');
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(await unlabelledControls(page), []);
+  await consoleShots(page, 'admin-launches-en');
+  await page.context().close();
+});
+
+test('an edit of an open launch shows before and after, and nothing is sent until confirmed',
+  async () => {
+    const page = await consolePage('zh', TABLET_VIEWPORT);
+    const was = await launch(OPEN);
+    const form = page.locator(`form[data-launch="${OPEN}"]`);
+    await form.locator(`#${OPEN}-deposit`).fill('6000');
+    await form.locator(`#${OPEN}-cap-max`).fill('1234');
+    await form.locator('button[type="submit"]').click();
+    const dialog = page.locator('dialog[open]');
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', /正在接单/);
+    assert.match((await dialog.locator('thead').textContent()) ?? '', /修改前.*修改后/);
+    const deposit = dialog.locator('tr[data-field="deposit"]');
+    assert.match((await deposit.locator('td.before').textContent()) ?? '', /5,000/);
+    assert.match((await deposit.locator('td.after').textContent()) ?? '', /6,000/);
+    const cap = dialog.locator('tr[data-field="cap-max"]');
+    assert.equal(await cap.locator('td.before').textContent(),
+      String(was.trims.find((t: { trim: string }) => t.trim === 'max').capacity_per_week));
+    assert.equal(await cap.locator('td.after').textContent(), '1234');
+    assert.equal(await dialog.locator('tbody tr').count(), 2, 'only the changed fields');
+    await consoleShots(page, 'admin-confirm-zh');
+    // Going back sends nothing.
+    await dialog.locator('button.secondary').click();
+    assert.equal((await launch(OPEN)).deposit_fen, was.deposit_fen);
+    await form.locator('button[type="submit"]').click();
+    await page.locator('dialog[open] [data-role="confirm"]').click();
+    await page.locator('#console-toast:not([hidden])').waitFor();
+    assert.match((await page.locator('#console-toast').textContent()) ?? '', /已保存/);
+    assert.equal((await launch(OPEN)).deposit_fen, 600_000);
+    // Put back for the orders below, through the same dialog.
+    await page.locator(`#${OPEN}-deposit`).fill(String(was.deposit_fen / 100));
+    await page.locator(`form[data-launch="${OPEN}"] button[type="submit"]`).click();
+    await page.locator('dialog[open] [data-role="confirm"]').click();
+    await page.locator('#console-toast:not([hidden])').waitFor();
+    assert.equal((await launch(OPEN)).deposit_fen, was.deposit_fen);
+    assert.deepEqual(pageErrors, []);
+    await page.context().close();
+  });
+
+test('the order card names the buyer, reads a locked deposit as non-refundable, tells the ' +
+  'history in words; a cancel takes a reason, which the buyer reads with a number to call',
+async () => {
+  const buyer = await apiBuyer(server, 41);
+  const placed = await server.api('POST', '/orders', CONFIG, buyer.token,
+    { 'idempotency-key': 'console-test-1' });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const orderId = placed.body.order_id as string;
+  const locked = await server.api('POST', `/orders/${orderId}/lock`, { confirm: true },
+    buyer.token);
+  assert.equal(locked.status, 200);
+
+  const page = await consolePage('en');
+  await page.click('#tab-orders');
+  await page.fill('#o-phone', buyer.phone);
+  await page.click('#order-search button[type="submit"]');
+  const card = page.locator(`article[data-order="${orderId}"]`);
+  await card.waitFor();
+  assert.equal(await card.locator('dd.buyer').textContent(),
+    `Buyer 41 · ${buyer.phone} · ${placed.body.account_id}`);
+  const deposit = (await card.locator('dd.deposit').textContent()) ?? '';
+  assert.match(deposit, /non-refundable/);
+  assert.doesNotMatch(deposit, /\(refundable\)/);
+  assert.equal(await card.locator('pre').count(), 0, 'no raw JSON');
+  const timeline = card.locator('ol.timeline');
+  assert.match((await timeline.locator('li[data-type="placed"]').textContent()) ?? '',
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Placed, deposit paidthe buyer/);
+  assert.match((await timeline.locator('li[data-type="locked"]').textContent()) ?? '',
+    /Locked early, queue place 1/);
+
+  // A cancel needs a reason before it can be confirmed.
+  await card.locator('button', { hasText: 'Cancel order' }).click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  await dialog.locator('#admin-accept').check();
+  assert.equal(await dialog.locator('[data-role="confirm"]').isDisabled(), true);
+  await dialog.locator('#admin-reason').fill('Duplicate identity, confirmed by phone');
+  await dialog.locator('[data-role="confirm"]').click();
+  await page.locator('#console-toast:not([hidden])').waitFor();
+  const cancelled = page.locator(`article[data-order="${orderId}"]`);
+  const last = cancelled.locator('li[data-type="cancelled"]');
+  assert.match((await last.textContent()) ?? '',
+    /Cancelled, ¥5,000 deposit forfeited.*operator admin.*Duplicate identity/);
+  assert.deepEqual(await unlabelledControls(page), []);
+  await consoleShots(page, 'admin-order-en');
+  await page.context().close();
+
+  // The buyer's own page says why, and whom to call.
+  for (const lang of ['en', 'zh'] as const) {
+    const buyerPage = await (await phoneContext(browser, lang)).newPage();
+    await signInPage(buyerPage, server.url, buyer.token);
+    await buyerPage.goto(`${server.url}/orders`);
+    const note = buyerPage.locator(`#order-${orderId} .operator-cancel`);
+    await note.waitFor();
+    const text = (await note.textContent()) ?? '';
+    assert.match(text, /Duplicate identity, confirmed by phone/);
+    assert.match(text, lang === 'en' ? /launchday staff.*customer service on 400-/
+      : /工作人员.*客服 400-/);
+    assert.match(text, new RegExp(orderId));
+    assert.equal(await note.locator('a[href^="tel:"]').count(), 1);
+    await buyerPage.context().close();
+  }
+});
+
+test('the audit log names the operator, shows old and new values, times to the second',
+  async () => {
+    const made = await server.api('POST', '/admin/operators', { name: 'mei' }, ADMIN_TOKEN);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const r = await server.api('PATCH', `/admin/launches/${OPEN}`, { per_account_limit: 3 },
+      made.body.token);
+    assert.equal(r.status, 200);
+    for (const lang of ['en', 'zh'] as const) {
+      const page = await consolePage(lang);
+      await page.click('#tab-audit');
+      const row = page.locator('#audit tbody tr[data-action="launch_updated"]').first();
+      await row.waitFor();
+      assert.equal(await row.locator('td.actor').textContent(),
+        lang === 'en' ? 'operator mei' : '运营人员 mei');
+      assert.match((await row.locator('td.at').textContent()) ?? '',
+        /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      const change = row.locator('tr[data-field="per_account_limit"]');
+      assert.equal(await change.locator('td.before').textContent(), '2');
+      assert.equal(await change.locator('td.after').textContent(), '3');
+      const cancel = page.locator('#audit tbody tr[data-action="order_cancelled"]').first();
+      assert.match((await cancel.locator('td.detail').textContent()) ?? '',
+        /Duplicate identity, confirmed by phone/);
+      assert.equal(await page.locator('#audit pre').count(), 0, 'no raw JSON');
+      await consoleShots(page, `admin-audit-${lang}`);
+      await page.context().close();
+    }
+    await server.api('PATCH', `/admin/launches/${OPEN}`, { per_account_limit: 2 }, ADMIN_TOKEN);
+    assert.deepEqual(pageErrors, []);
+  });
