@@ -42,7 +42,7 @@ function fieldsOf(l) {
   const trimName = (trim) => localName(l.trims.find((x) => x.trim === trim)) || trim;
   const fields = [
     {
-      key: 'opens_at',
+      key: 'opens',
       label: t('l_opens_at'),
       // Typed as Beijing wall time and sent with +08:00 (beijing-time.js): `22:00` means
       // 22:00 in Beijing whatever zone the operator's computer is set to.
