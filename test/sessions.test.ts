@@ -270,6 +270,8 @@ describe('operators act under their own name, with a reason', () => {
       const log = (await h.call('GET', '/admin/audit-log', { token: ADMIN })).body.entries;
       assert.equal(log[0].actor, 'operator:admin');
       assert.equal(log[0].detail.reason, 'buyer asked by phone, ticket 7');
+      assert.deepEqual(log[0].detail.changes, { status: { from: 'locked', to: 'cancelled' },
+        deposit_state: { from: 'held', to: 'forfeited' } });
       // The buyer reads the operator's reason on their own order; their own cancel has none.
       const seen = await h.call('GET', `/orders/${locked}`, { token: b.token });
       assert.equal(seen.body.cancel_reason, 'buyer asked by phone, ticket 7');

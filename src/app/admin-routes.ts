@@ -10,7 +10,7 @@ import {
   afterWrite, firstRefusal, orderReply, parseTime, reply, type Ctx, type Reply, type Route,
 } from './route.js';
 import { newId } from './ids.js';
-import { launchChanges } from './launch-diff.js';
+import { cancelChanges, launchChanges } from './audit-changes.js';
 import { queryInteger, queryText } from './query-params.js';
 import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
 import { paymentAdminRoutes } from './payment-routes.js';
@@ -250,7 +250,8 @@ export function adminRoutes(clockRoute: Route): Route[] {
           const w = (await ctx.app.windows()).find((x) => x.windowId === ctx.params.window_id);
           if (!w) return refuse('change_window_not_found');
           const closed = { ...w, closedAtMs: w.closedAtMs ?? ctx.app.clock.nowMs() };
-          await ctx.app.putWindow(actorOf(ctx), closed, 'change_window_closed');
+          await ctx.app.putWindow(actorOf(ctx), closed, 'change_window_closed',
+            { closed_at: { from: iso(w.closedAtMs), to: iso(closed.closedAtMs) } });
           return reply(200, windowView(closed, ctx.app.clock.nowMs()));
         } },
       { method: 'GET', path: '/admin/orders', access: 'admin', handler: async (ctx) => {
@@ -275,7 +276,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
         if (!r.ok) return r;
         return afterWrite(async () => {
           await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
-            reason: reason.value });
+            reason: reason.value, changes: cancelChanges(r.value) });
           return orderReply(ctx.app, r.value);
         });
       } },

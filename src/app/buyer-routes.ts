@@ -6,6 +6,7 @@ import type { Caller } from './launchday.js';
 import { SIGNATURE_HEADER } from './payment-signature.js';
 import { queryText } from './query-params.js';
 import { operatorReason } from './operator-routes.js';
+import { cancelChanges } from './audit-changes.js';
 import { sessionRoutes } from './session-routes.js';
 import {
   afterWrite, firstRefusal, orderReply, reply, type Ctx, type Reply, type Route,
@@ -221,7 +222,8 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   return afterWrite(async () => {
     if (caller.role === 'admin') {
       await ctx.app.audit(caller.actor, 'order_cancelled', { order_id: r.value.orderId,
-        deposit_state: r.value.depositState, reason: reason.value });
+        deposit_state: r.value.depositState, reason: reason.value,
+        changes: cancelChanges(r.value) });
     }
     return orderReply(ctx.app, r.value);
   });

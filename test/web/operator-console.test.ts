@@ -280,6 +280,12 @@ test('the audit log names the operator, shows old and new values, times to the s
       assert.equal(await change.locator('td.after').textContent(), '3');
       const cancel = page.locator('#audit tbody > tr', { hasText: 'Duplicate identity' });
       assert.match((await cancel.locator('> td').nth(1).textContent()) ?? '', /admin$/);
+      // A cancel's old and new values: locked and held, then cancelled and forfeited.
+      const status = cancel.locator('tr[data-field="status"]');
+      assert.equal(await status.locator('td.before').textContent(),
+        lang === 'en' ? 'Locked' : '已锁定');
+      assert.equal(await status.locator('td.after').textContent(),
+        lang === 'en' ? 'Cancelled' : '已取消');
       assert.equal(await page.locator('#audit pre').count(), 0, 'no raw JSON');
       await consoleShots(page, `admin-audit-${lang}`);
       await page.context().close();

@@ -81,6 +81,7 @@ export function historyTimeline(history) {
 function changeValue(field, v) {
   if (v === null || v === undefined) return '–';
   if (field === 'deposit_state') return t(`deposit_${v}`);
+  if (field === 'status') return t(`status_${v}`);
   if (field.endsWith('_at') && typeof v === 'string') return beijingText(v);
   if (field.endsWith('_fen') && typeof v === 'number') return yuan(v);
   if (Array.isArray(v)) return v.join(', ');
@@ -93,6 +94,9 @@ const FIELD_KEYS = {
   per_account_limit: 'l_limit',
   cooling_off_hours: 'l_cooling',
   cities: 'l_cities',
+  status: 'detail_status',
+  deposit_state: 'detail_deposit_state',
+  closed_at: 'detail_closed_at',
 };
 
 function fieldName(field) {
@@ -139,7 +143,9 @@ export function auditDetail(entry) {
       ),
     );
   }
-  const rest = Object.entries(d).filter(([k]) => k !== 'changes' && k !== 'fields');
+  const rest = Object.entries(d).filter(
+    ([k]) => k !== 'changes' && k !== 'fields' && !(d.changes && k in d.changes),
+  );
   if (rest.length) {
     parts.push(
       h(

@@ -235,4 +235,6 @@ export const ADMIN_STRINGS = {
   detail_refused: { zh: '被拒绝', en: 'Refused' },
   detail_advance_seconds: { zh: '前进秒数', en: 'Seconds advanced' },
   detail_now: { zh: '时钟', en: 'Clock now' },
+  detail_status: { zh: '订单状态', en: 'Order status' },
+  detail_closed_at: { zh: '关闭时间', en: 'Closed at' },
 };

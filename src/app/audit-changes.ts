@@ -1,6 +1,7 @@
-// What an operator's edit of a launch changed, field by field, for the audit log: the console
-// shows each as old -> new, so a wrong opening time or capacity can be seen and put back.
+// What an operator's action changed, field by field, for the audit log (`detail.changes`): the
+// console shows each as old -> new, so a wrong opening time or capacity can be seen and put back.
 import type { Launch } from '../domain/launch.js';
+import type { Order } from '../domain/order.js';
 import { iso } from './views.js';
 
 /** One field's value before and after, in the API's own form (ISO times, fen, city ids). */
@@ -34,4 +35,15 @@ export function launchChanges(before: Launch, after: Launch): Record<string, Fie
     }
   }
   return changes;
+}
+
+/**
+ * An operator's cancel or refund, from the order after it: the rules (decideCancel) leave no
+ * doubt what it was before, a firm order refunded or a locked one forfeited, deposit held.
+ */
+export function cancelChanges(after: Order): Record<string, FieldChange> {
+  return {
+    status: { from: after.depositState === 'refunded' ? 'firm' : 'locked', to: after.status },
+    deposit_state: { from: 'held', to: after.depositState },
+  };
 }
