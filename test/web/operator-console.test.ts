@@ -286,6 +286,8 @@ test('the audit log names the operator, shows old and new values, times to the s
         lang === 'en' ? 'Locked' : '已锁定');
       assert.equal(await status.locator('td.after').textContent(),
         lang === 'en' ? 'Cancelled' : '已取消');
+      assert.doesNotMatch((await cancel.textContent()) ?? '', /\(refundable\)|（可退）/,
+        'a locked order\'s deposit was never refundable');
       assert.equal(await page.locator('#audit pre').count(), 0, 'no raw JSON');
       await consoleShots(page, `admin-audit-${lang}`);
       await page.context().close();

@@ -80,7 +80,9 @@ export function historyTimeline(history) {
 /** A value from an audit entry's `changes` as an operator reads it (times, money). */
 function changeValue(field, v) {
   if (v === null || v === undefined) return '–';
-  if (field === 'deposit_state') return t(`deposit_${v}`);
+  // The state alone: whether a held deposit is still refundable depends on the order's status,
+  // which its own row says.
+  if (field === 'deposit_state') return t(`dstate_${v}`);
   if (field === 'status') return t(`status_${v}`);
   if (field.endsWith('_at') && typeof v === 'string') return beijingText(v);
   if (field.endsWith('_fen') && typeof v === 'number') return yuan(v);

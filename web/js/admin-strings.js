@@ -235,6 +235,10 @@ export const ADMIN_STRINGS = {
   detail_refused: { zh: '被拒绝', en: 'Refused' },
   detail_advance_seconds: { zh: '前进秒数', en: 'Seconds advanced' },
   detail_now: { zh: '时钟', en: 'Clock now' },
+  dstate_held: { zh: '已支付', en: 'held' },
+  dstate_refunded: { zh: '已退还', en: 'refunded' },
+  dstate_forfeited: { zh: '已扣除', en: 'forfeited' },
+  dstate_applied: { zh: '已抵扣车款', en: 'applied to the price' },
   detail_status: { zh: '订单状态', en: 'Order status' },
   detail_closed_at: { zh: '关闭时间', en: 'Closed at' },
 };
