@@ -8,6 +8,7 @@ import { firstRefusal, parseTime, reply, type Ctx, type Route } from '../kernel/
 import {
   CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow, type City, type Launch,
 } from './launch.js';
+import { launchChanges } from './launch-changes.js';
 import { launchView, windowView } from './launch-views.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
@@ -127,7 +128,8 @@ export const launchRoutes: Route[] = [
       }
       const next = patchLaunch(l, b.value, known);
       if (!next.ok) return next;
-      await ctx.app.launches.putLaunch(actorOf(ctx), next.value, { fields: Object.keys(b.value) });
+      await ctx.app.launches.putLaunch(actorOf(ctx), next.value, {
+        fields: Object.keys(b.value), changes: launchChanges(l, next.value) });
       return reply(200, launchView(next.value, ctx.app.clock.nowMs()));
     } },
   { method: 'POST', path: '/admin/change-windows', access: 'admin', handler: async (ctx) => {
@@ -151,7 +153,8 @@ export const launchRoutes: Route[] = [
           .find((x) => x.windowId === ctx.params.window_id);
         if (!w) return refuse('change_window_not_found');
         const closed = { ...w, closedAtMs: w.closedAtMs ?? ctx.app.clock.nowMs() };
-        await ctx.app.launches.putWindow(actorOf(ctx), closed, 'change_window_closed');
+        await ctx.app.launches.putWindow(actorOf(ctx), closed, 'change_window_closed',
+          { closed_at: { from: iso(w.closedAtMs), to: iso(closed.closedAtMs) } });
         return reply(200, windowView(closed, ctx.app.clock.nowMs()));
       } },
 ];

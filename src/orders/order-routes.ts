@@ -12,6 +12,7 @@ import {
   afterWrite, firstRefusal, reply, type App, type Ctx, type Reply, type Route,
 } from '../kernel/http/route.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
+import { cancelChanges } from './cancel-changes.js';
 import type { Order } from './order.js';
 import type { OrderEvent } from './orders-store.js';
 import { accountView, orderView, orderViewJson } from './views.js';
@@ -153,11 +154,12 @@ export const orderRoutes: Route[] = [
       if (!b.ok) return b;
       const reason = operatorReason(ctx, b.value);
       if (!reason.ok) return reason;
-      const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
+      const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund',
+        reason: reason.value });
       if (!r.ok) return r;
       return afterWrite(async () => {
         await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
-          reason: reason.value });
+          reason: reason.value, changes: cancelChanges(r.value) });
         return orderReply(ctx.app, r.value);
       });
     } },
@@ -200,13 +202,15 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   const reason = ctx.caller!.role === 'admin' ? operatorReason(ctx, b.value) : ok('');
   if (!reason.ok) return reason;
   const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
-    { kind: 'cancel', acceptForfeit: accept.value === true });
+    { kind: 'cancel', acceptForfeit: accept.value === true,
+      ...(reason.value ? { reason: reason.value } : {}) });
   if (!r.ok) return r;
   const caller = ctx.caller!;
   return afterWrite(async () => {
     if (caller.role === 'admin') {
       await ctx.app.audit(caller.actor, 'order_cancelled', { order_id: r.value.orderId,
-        deposit_state: r.value.depositState, reason: reason.value });
+        deposit_state: r.value.depositState, reason: reason.value,
+        changes: cancelChanges(r.value) });
     }
     return orderReply(ctx.app, r.value);
   });

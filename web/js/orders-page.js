@@ -6,6 +6,8 @@ import { count, countdown, dateTime, h, weeksRange, yuan } from './format.js';
 import { configFields, fitSelection, priceLines } from './config-form.js';
 import { confirmDialog, isDialogOpen } from './dialog.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
+// Why an operator cancelled an order, and whom to call (operator-cancel.js).
+import { operatorCancelNotice } from './operator-cancel.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
 // minute, give or take 15 s) so that a crowd's refreshes do not line up.
@@ -145,6 +147,7 @@ function orderCard(order) {
       `${d.model} · ${d.trim} `,
       h('span', { class: `badge badge-${order.status}` }, t(`status_${order.status}`)),
     ),
+    operatorCancelNotice(order),
     h(
       'dl',
       { class: 'kv' },
