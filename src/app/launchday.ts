@@ -8,7 +8,7 @@ import { statsFromCounters, type LaunchStats } from '../domain/launch-stats.js';
 import { findTrim, locksOnPlacement, type Launch } from '../domain/launch.js';
 import {
   allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
-  resolveConfiguration, switchTargets, trimKey,
+  resolveConfiguration, switchTargets, trimKey, isWindowOpen,
   type ChangeRequest, type ChangeWindow, type Order,
 } from '../domain/order.js';
 import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
@@ -612,7 +612,17 @@ export class Launchday {
     const nowMs = this.deps.clock.nowMs();
     const actions = allowedActions(order, windows, nowMs, this.#launches);
     const switchTo = switchTargets(order, windows, nowMs, this.#launches);
-    return { estimate, queue, actions, switchTo,
+    // When the soonest open window that still lets this order change or switch closes: the
+    // buyer's page says until when the window's actions are offered.
+    let windowClosesAtMs: number | null = null;
+    if (order.status !== 'cancelled') {
+      for (const w of windows) {
+        if (w.fromLaunchId !== order.launchId || !isWindowOpen(w, nowMs)
+          || order.changedInWindowId === w.windowId) continue;
+        windowClosesAtMs = Math.min(windowClosesAtMs ?? w.closesAtMs, w.closesAtMs);
+      }
+    }
+    return { estimate, queue, actions, switchTo, windowClosesAtMs,
       history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }
 
