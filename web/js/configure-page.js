@@ -385,7 +385,7 @@ function renderForm() {
     h('h1', {}, `${localName(launch)} · ${t('configure_title')}`),
     h(
       'div',
-      { class: 'grid grid-2 with-paybar' },
+      { class: 'grid grid-2' },
       h(
         'form',
         {
