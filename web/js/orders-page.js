@@ -177,7 +177,7 @@ function orderCard(order) {
         'span',
         { class: 'queue' },
         queueText(order, d.trim),
-        h('span', { class: 'hint' }, ' ', t('queue_meaning')),
+        h('span', { class: 'hint' }, t('queue_meaning')),
       ),
     ]);
   }

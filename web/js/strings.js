@@ -409,10 +409,10 @@ export const STRINGS = {
   },
   estimate_calendar: { zh: '约 {window}', en: 'about {window}' },
   why_no_cancel_refund: {
-    zh: '冷静期已于 {at} 结束，订单已锁定，因此不再提供免费取消和修改。',
+    zh: '订单已于 {at} 锁定，因此不再提供免费取消和修改；定金不再退还。',
     en:
-      'Free cancellation and changes ended with the cooling-off at {at}; the order is ' +
-      'locked.',
+      'Free cancellation and changes ended when the order locked at {at}; the deposit is ' +
+      'no longer refundable.',
   },
   why_no_actions_cancelled: {
     zh: '订单已取消，没有可执行的操作。',
