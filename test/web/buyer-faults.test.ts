@@ -404,3 +404,42 @@ test('11: the summary is in a fixed order, whatever order the choices were made 
   await page.setViewportSize(DESKTOP_VIEWPORT);
   await context.close();
 });
+
+test('11: the order button appears at the opening second, on the launch page and /configure',
+  async () => {
+    // Each page's clock is Playwright's: once the page has loaded, time is moved by hand, so
+    // nothing here depends on how fast the machine is. 30 ms before the opening by the server's
+    // clock there is no button; 25 ms after it, there is (a 250 or 500 ms timer misses that).
+    const buyer = await apiBuyer(server, seq++);
+    const now = Date.parse((await server.api('GET', '/launches')).body.server_time);
+    const opensMs = now + 15000;
+    const patched = await server.api('PATCH', `/admin/launches/${DEMO}`,
+      { opens_at: new Date(opensMs).toISOString() }, ADMIN_TOKEN);
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    for (const [path, button, loaded] of [
+      [`/?launch=${DEMO}`, '.order-button', '.opening .countdown'],
+      [`/configure?launch=${DEMO}`, '#place-order', '#estimate:not([aria-busy])'],
+    ] as const) {
+      const context = await phoneContext(browser, 'en');
+      const page = await context.newPage();
+      await signInPage(page, server.url, buyer.token);
+      await page.clock.install({ time: new Date() });
+      await page.goto(server.url + path);
+      await page.locator(loaded).waitFor();
+      // Let the reads made on loading finish: each sets the page's offset to the server clock.
+      await page.waitForTimeout(700);
+      // The page's own estimate of the server's clock is its clock plus this offset.
+      const offsetText = await page.getAttribute('html', 'data-server-offset-ms');
+      assert.ok(offsetText !== null, 'the page shows the offset it uses');
+      const offsetMs = Number(offsetText);
+      // Paused at an odd moment before the opening: a timer that fires at the pause then every
+      // 250 or 500 ms would miss the opening by 113 ms or more.
+      await page.clock.pauseAt(opensMs - offsetMs - 1137);
+      await page.clock.runFor(1137 - 30);
+      assert.equal(await page.locator(button).count(), 0, `${path}: not before the opening`);
+      await page.clock.runFor(30 + 25);
+      assert.equal(await page.locator(button).count(), 1,
+        `${path}: at the opening second: ${await page.locator('main').textContent()}`);
+      await context.close();
+    }
+  });

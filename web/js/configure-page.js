@@ -414,8 +414,8 @@ function renderForm() {
   renderSummary();
 }
 
-// Runs at each whole second of the server's clock, so the button appears at the opening second
-// rather than up to a tick later.
+// Runs just after each whole second of the server's clock, and just after an opening that falls
+// between two, so the button appears at the opening rather than up to a tick later.
 function tick() {
   if (launch && !isOpen()) {
     const cd = document.querySelector('#paybar .countdown');
@@ -424,7 +424,9 @@ function tick() {
   } else if (launch && document.querySelector('#paybar .countdown')) renderBar();
   const retry = document.querySelector('#paybar .retry-in');
   if (retry) retry.textContent = retryIn();
-  setTimeout(tick, 1000 - (serverNow() % 1000) + 5);
+  const untilOpening = launch ? opensMs() - serverNow() : Infinity;
+  const untilSecond = 1000 - (serverNow() % 1000);
+  setTimeout(tick, (untilOpening > 0 ? Math.min(untilSecond, untilOpening) : untilSecond) + 5);
 }
 
 async function resync() {

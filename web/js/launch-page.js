@@ -195,11 +195,14 @@ function tick() {
   }
 }
 
-// Each tick runs just after a whole second of the server's clock, so the order button appears
-// at the opening second, not up to a tick after it.
+// Each tick runs just after a whole second of the server's clock, and just after an opening
+// that falls between two, so the order button appears at the opening, not up to a tick later.
 function everySecond() {
   tick();
-  setTimeout(everySecond, 1000 - (serverNow() % 1000) + 5);
+  const untilOpening = Math.min(
+    ...(launches ?? []).map((l) => Date.parse(l.opens_at) - serverNow()).filter((ms) => ms > 0),
+  );
+  setTimeout(everySecond, Math.min(1000 - (serverNow() % 1000), untilOpening) + 5);
 }
 
 initPage(render, { current: '/' });
