@@ -86,7 +86,7 @@ function launchCard(launch) {
   return h(
     'article',
     { class: 'card launch', 'aria-labelledby': `l-${launch.launch_id}` },
-    h('h2', { id: `l-${launch.launch_id}` }, localName(launch)),
+    h('h3', { id: `l-${launch.launch_id}`, class: 'launch-name' }, localName(launch)),
     h('p', { class: 'muted' }, t('from_price', { price: yuan(cheapest) })),
     h(
       'ul',

@@ -239,7 +239,8 @@ function actionButtons(order) {
   const labels = {
     change: ['secondary', 'action_change', () => changeFlow(order, false)],
     switch_model: ['primary', 'action_switch_model', () => changeFlow(order, true)],
-    lock: ['primary', 'action_lock', () => lockFlow(order)],
+    // Not the orange primary: an early lock gives something up, and takes three steps.
+    lock: ['secondary', 'action_lock', () => lockFlow(order)],
     cancel: ['secondary', 'action_cancel', () => cancelFlow(order, false)],
     cancel_with_forfeit: ['secondary', 'action_cancel_forfeit', () => cancelFlow(order, true)],
   };
