@@ -325,7 +325,8 @@ test('11: a browser gets an HTML 404 page; an API client keeps JSON', async () =
   assert.match(res?.headers()['content-type'] ?? '', /text\/html/);
   await page.locator('main h1', { hasText: 'Page not found' }).waitFor();
   assert.equal(await page.locator('main a[href="/"]').count(), 1);
-  const api = await fetch(`${server.url}/no-such-page`, { headers: { accept: 'application/json' } });
+  const api = await fetch(`${server.url}/no-such-page`,
+    { headers: { accept: 'application/json' } });
   assert.equal(api.status, 404);
   assert.equal((await api.json()).error.code, 'route_not_found');
   const apiHtml = await fetch(`${server.url}/api/v1/nope`, { headers: { accept: 'text/html' } });

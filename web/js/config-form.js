@@ -57,7 +57,9 @@ function choice(type, name, value, checked, label, priceFen, onchange, swatch = 
     'label',
     { class: 'choice' },
     h('input', { type, name, value, checked: checked || null, onchange }),
-    swatch ? h('span', { class: 'swatch', 'aria-hidden': 'true', style: `background:${swatch}` }) : null,
+    swatch
+      ? h('span', { class: 'swatch', 'aria-hidden': 'true', style: `background:${swatch}` })
+      : null,
     h('span', {}, label),
     priceFen === null
       ? null

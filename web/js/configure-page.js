@@ -83,7 +83,11 @@ function estimateBlock(s) {
     { id: 'estimate', 'aria-live': 'polite' },
     heading,
     h('p', { class: 'price-big' }, weeksRange(e.estimate)),
-    h('p', { class: 'small' }, t('estimate_window', { window: calendarWindow(e.estimate, serverNow()) })),
+    h(
+      'p',
+      { class: 'small' },
+      t('estimate_window', { window: calendarWindow(e.estimate, serverNow()) }),
+    ),
     h('p', {}, t('estimate_for', { trim: localName(trim), city: localName(city) })),
     h(
       'p',
@@ -121,8 +125,10 @@ function termsBlock() {
 }
 
 function drawing(s) {
-  const colour = launch.options.find((o) => o.group === 'colour' && s.options.includes(o.option_id));
-  const wheels = launch.options.find((o) => o.group === 'wheels' && s.options.includes(o.option_id));
+  const chosen = (group) =>
+    launch.options.find((o) => o.group === group && s.options.includes(o.option_id));
+  const colour = chosen('colour');
+  const wheels = chosen('wheels');
   const trim = launch.trims.find((x) => x.trim === s.trim);
   return carDrawing({
     modelId: launch.model_id,
@@ -213,7 +219,11 @@ function barStatus() {
     out.push(
       h(
         'div',
-        { class: `holding${attempt.offline ? ' offline' : ''}`, role: 'status', id: 'attempt-status' },
+        {
+          class: `holding${attempt.offline ? ' offline' : ''}`,
+          role: 'status',
+          id: 'attempt-status',
+        },
         h('strong', {}, t(attempt.offline ? 'not_placed_offline' : 'not_placed_trying')),
         h('span', {}, t(key), ' '),
         h('span', { class: 'retry-in', 'aria-live': 'off' }, retryIn()),
@@ -433,7 +443,8 @@ async function resync() {
   lastResyncMs = Date.now();
   const r = await get(`/launches/${encodeURIComponent(launchId)}`);
   if (!r.ok || busy()) return;
-  if (r.data.opens_at !== launch.opens_at) openingMoved = { from: launch.opens_at, to: r.data.opens_at };
+  if (r.data.opens_at !== launch.opens_at)
+    openingMoved = { from: launch.opens_at, to: r.data.opens_at };
   launch = r.data;
   renderBar();
 }

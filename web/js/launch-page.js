@@ -141,7 +141,8 @@ function render() {
   const tonight = [...current].sort(
     (a, b) =>
       Number(isOpen(a)) - Number(isOpen(b)) ||
-      Math.abs(Date.parse(a.opens_at) - serverNow()) - Math.abs(Date.parse(b.opens_at) - serverNow()),
+      Math.abs(Date.parse(a.opens_at) - serverNow()) -
+        Math.abs(Date.parse(b.opens_at) - serverNow()),
   )[0];
   const rest = launches
     .filter((l) => l !== tonight)

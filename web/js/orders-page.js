@@ -98,7 +98,8 @@ function whyLines(order) {
   const lines = [];
   if (order.status === 'cancelled') lines.push(t('why_no_actions_cancelled'));
   if (order.status === 'locked' && !order.actions.includes('cancel')) {
-    lines.push(t('why_no_cancel_refund', { at: secs(order.locked_at ?? order.cooling_off_ends_at) }));
+    const at = secs(order.locked_at ?? order.cooling_off_ends_at);
+    lines.push(t('why_no_cancel_refund', { at }));
   }
   if (order.window_closes_at) {
     const left = Date.parse(order.window_closes_at) - serverNow();
@@ -281,7 +282,15 @@ async function lockFlow(order) {
   const steps = [
     () =>
       step(1, t('lock_give_up_title'), [
-        h('p', {}, t('lock_give_up', { left: countdown(left), at: secs(order.cooling_off_ends_at), deposit })),
+        h(
+          'p',
+          {},
+          t('lock_give_up', {
+            left: countdown(left),
+            at: secs(order.cooling_off_ends_at),
+            deposit,
+          }),
+        ),
       ]),
     () =>
       step(2, t('lock_gain_title'), [
