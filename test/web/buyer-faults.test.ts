@@ -126,6 +126,7 @@ test('fault 1: while an order is being retried, what is paid for is what is show
   const summary = (await page.textContent('#summary')) ?? '';
   assert.match(summary, /YU7 Standard/);
   assert.doesNotMatch(summary, /YU7 Max/);
+  assert.match((await page.textContent('#attempt-what')) ?? '', /^YU7 Standard · Pearl White/);
   const shownTotal = (await page.textContent('#total')) ?? '';
   assert.equal(shownTotal, yuan(standard.price_fen));
   await screenshots(page, 'configure-attempt');

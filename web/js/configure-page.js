@@ -181,7 +181,20 @@ function renderBar() {
     h('span', {}, t('total_price'), ' ', h('strong', { id: 'bar-total' }, yuan(totalFen))),
     h('span', {}, t('deposit_now'), ' ', h('strong', {}, yuan(launch.deposit_fen))),
   );
-  bar.replaceChildren(h('div', { class: 'paybar-inner' }, ...barStatus(), figures, barAction()));
+  // During an attempt the bar names the car being ordered, beside what is true about it.
+  const what = attempt
+    ? h(
+        'p',
+        { class: 'small attempt-what', id: 'attempt-what' },
+        priceLines(launch, shown())
+          .lines.map((l) => l.label)
+          .concat(localName(launch.cities.find((c) => c.city_id === shown().city)))
+          .join(' · '),
+      )
+    : null;
+  bar.replaceChildren(
+    h('div', { class: 'paybar-inner' }, ...barStatus(), what, figures, barAction()),
+  );
 }
 
 function barStatus() {
