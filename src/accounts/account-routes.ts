@@ -69,7 +69,10 @@ export const accountRoutes: Route[] = [
     const r = await ctx.app.accounts.signIn(phone.ok ? phone.value! : '',
       code.ok ? code.value! : '');
     if (!r.ok && r.code === 'code_invalid' && key !== null) {
-      await ctx.app.rateLimits.signInFailed(key);
+      // The buyer is told how many tries remain (error.tries_left), so the last one is not a
+      // surprise lock-out.
+      const triesLeft = await ctx.app.rateLimits.signInFailed(key);
+      if (triesLeft !== null) return { ...r, details: { tries_left: triesLeft } };
     }
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });

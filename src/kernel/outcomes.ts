@@ -132,6 +132,11 @@ export interface Refusal {
   readonly message: string;
   /** Seconds until a retry can succeed, sent as Retry-After (a rate limit knows them). */
   readonly retryAfterSeconds?: number;
+  /**
+   * Figures the buyer needs beside the message, sent as further fields of the reply's `error`
+   * object (e.g. `tries_left` of `code_invalid`); never `code` or `message`.
+   */
+  readonly details?: Readonly<Record<string, number | string>>;
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | Refusal;

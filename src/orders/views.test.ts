@@ -42,6 +42,7 @@ describe('orderViewJson', () => {
     queue: fc.oneof(fc.constant(null),
       fc.record({ queueKey: text, place: fc.nat(), lockedAheadInTrim: fc.integer() })),
     actions: fc.array(text, { maxLength: 5 }), switchTo: fc.array(text, { maxLength: 2 }),
+    windowClosesAtMs: ms,
     history: fc.array(fc.record({ orderId: text, atMs: fc.integer({ min: 0,
       max: 4_102_444_800_000 }), type: text, actor: text,
     detail: fc.dictionary(text, fc.jsonValue()) }), { maxLength: 3 }) });

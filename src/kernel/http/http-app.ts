@@ -201,6 +201,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       const url = targetUrl(raw);
       const page = req.method === 'GET' || req.method === 'HEAD';
       if (url !== null && page && await files.serve(req, res, url.pathname)) return null;
+      if (url !== null && page && await files.serveNotFoundPage(req, res, url.pathname)) {
+        return 'route_not_found';
+      }
       sendRefusal(res, refuse('route_not_found'), retryAfter);
       return 'route_not_found';
     }

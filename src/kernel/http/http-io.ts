@@ -38,7 +38,8 @@ export function refusalReply(r: Refusal, retryAfterSeconds: number):
   if (spec.status === 503 || spec.status === 429) {
     headers['retry-after'] = String(r.retryAfterSeconds ?? retryAfterSeconds);
   }
-  return { status: spec.status, body: { error: { code: r.code, message: r.message } }, headers };
+  return { status: spec.status,
+    body: { error: { ...r.details, code: r.code, message: r.message } }, headers };
 }
 
 export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: number): void {

@@ -81,4 +81,23 @@ export class StaticFiles {
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;
   }
+
+  /**
+   * Answers a browser's request for a page that does not exist with `404.html` and status 404
+   * (a person should not be shown raw JSON), when the request asks for HTML and is not under
+   * /api/: API clients keep the JSON refusal. Returns false when it did not answer.
+   */
+  async serveNotFoundPage(req: IncomingMessage, res: ServerResponse, pathname: string):
+    Promise<boolean> {
+    const accept = String(req.headers.accept ?? '');
+    if (pathname.startsWith('/api/') || !/\btext\/html\b/.test(accept)) return false;
+    const entry = await this.#load('404.html');
+    if (!entry) return false;
+    res.writeHead(404, {
+      'content-type': entry.type, 'content-length': entry.raw.length, 'cache-control': 'no-cache',
+      ...SECURITY_HEADERS,
+    });
+    res.end(req.method === 'HEAD' ? undefined : entry.raw);
+    return true;
+  }
 }
