@@ -6,11 +6,12 @@ import type { Caller } from './launchday.js';
 import { SIGNATURE_HEADER } from './payment-signature.js';
 import { queryText } from './query-params.js';
 import { operatorReason } from './operator-routes.js';
+import { preparedReads } from './prepared-reads.js';
 import { sessionRoutes } from './session-routes.js';
 import {
   afterWrite, firstRefusal, orderReply, reply, type Ctx, type Reply, type Route,
 } from './route.js';
-import { accountView, iso, launchView, orderView } from './views.js';
+import { accountView, iso, orderView } from './views.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -92,14 +93,15 @@ export const buyerRoutes: Route[] = [
   { method: 'GET', path: '/me', access: 'signed_in', handler: async (ctx) =>
     (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
       : reply(200, accountView(buyer(ctx), 'buyer'))) },
+  // The public reads are prepared once per change, with an ETag (prepared-reads.ts).
   { method: 'GET', path: '/launches', access: 'public', handler: async ({ app }) => {
-    const now = app.clock.nowMs();
-    return reply(200, { launches: (await app.launches()).map((l) => launchView(l, now)),
-      server_time: iso(now) });
+    const launches = await app.launches();
+    return reply(200, preparedReads(app).list(launches, app.clock.nowMs()));
   } },
   { method: 'GET', path: '/launches/:launch_id', access: 'public', handler: async (ctx) => {
     const l = await ctx.app.launch(ctx.params.launch_id!);
-    return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
+    return l ? reply(200, preparedReads(ctx.app).launch(l, ctx.app.clock.nowMs()))
+      : refuse('launch_not_found');
   } },
   { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public',
     handler: async (ctx) => {
@@ -119,8 +121,10 @@ export const buyerRoutes: Route[] = [
         as_of: iso(e.asOfMs) });
     } },
   { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
-    const s = await ctx.app.stats(ctx.params.launch_id!);
-    return s.ok ? reply(200, s.value) : s;
+    const l = await ctx.app.launch(ctx.params.launch_id!);
+    if (!l) return refuse('launch_not_found');
+    const counters = await ctx.app.counters(l.launchId);
+    return reply(200, preparedReads(ctx.app).figures(l, counters, ctx.app.clock.nowMs()));
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
     handler: async (ctx) => {

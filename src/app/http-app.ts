@@ -10,6 +10,7 @@ import { healthRoutes } from './health-routes.js';
 import {
   field, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
+import { PreparedJson, writeServed } from '../kernel/http/prepared-reply.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
 import { clientAddress } from './rate-limits.js';
@@ -111,11 +112,14 @@ export interface HttpAppDeps {
   readonly trustProxy?: boolean;
 }
 
-/** A JSON reply, serialised: what the lane writes after its own status line. */
+/**
+ * A JSON reply, serialised: what the lane writes after its own status line. The body is text,
+ * or bytes already compressed (its headers then name the encoding); a 304's is empty.
+ */
 export interface JsonReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
 
 /** An API route as the lane sees it: how much body to read, and how to answer. */
@@ -220,7 +224,11 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       sendRefusal(res, out, retryAfter);
       return out.code;
     }
-    sendJson(res, out.status, out.body, out.headers);
+    if (out.body instanceof PreparedJson) {
+      writeServed(res, out.body.serve(req.headers, isoNow(app.clock.nowMs())));
+    } else {
+      sendJson(res, out.status, out.body, out.headers);
+    }
     return null;
   }
 
@@ -232,8 +240,15 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   }
 
   const serialise = (status: number, body: unknown, headers: Record<string, string> = {},
-    atMs: number, requestId: string): JsonReply => ({ status, body: jsonText(body),
-    headers: { 'x-server-time': isoNow(atMs), 'x-request-id': requestId, ...headers } });
+    atMs: number, requestId: string, request: Readonly<Record<string, string>>): JsonReply => {
+    const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+    if (!(body instanceof PreparedJson)) {
+      return { status, body: jsonText(body), headers: { ...common, ...headers } };
+    }
+    const served = body.serve(request, isoNow(atMs));
+    return { status: served.status, body: served.body ?? '',
+      headers: { ...common, ...served.headers } };
+  };
 
   // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
   // past this many unanswered on one connection, the rest are refused unstarted.
@@ -304,7 +319,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
           const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
           telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null,
             startedMs);
-          return serialise(r.status, r.body, r.headers, atMs, requestId);
+          return serialise(r.status, r.body, r.headers, atMs, requestId,
+            headers as Readonly<Record<string, string>>);
         },
       };
     },

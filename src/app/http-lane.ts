@@ -171,20 +171,32 @@ function httpDate(): string {
   return dateText;
 }
 
-/** A JSON reply in one piece: status line, the same headers node:http would send, body. */
-export function renderReply(reply: JsonReply, close: boolean, keepAliveSeconds: number): string {
+/**
+ * A JSON reply's status line and the same headers node:http would send, ending in the blank
+ * line. A 304 has no body, so neither type nor length; a reply naming its own cache-control
+ * (a prepared read) has that instead of `no-store`.
+ */
+export function renderHead(reply: JsonReply, close: boolean, keepAliveSeconds: number): string {
   let head = `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}\r\n`;
   const time = reply.headers['x-server-time'];
   if (time !== undefined) head += `x-server-time: ${time}\r\n`;
-  head += 'content-type: application/json; charset=utf-8\r\n'
-    + `content-length: ${Buffer.byteLength(reply.body)}\r\ncache-control: no-store\r\n`;
+  if (reply.status !== 304) {
+    head += 'content-type: application/json; charset=utf-8\r\n'
+      + `content-length: ${Buffer.byteLength(reply.body)}\r\n`;
+  }
+  if (reply.headers['cache-control'] === undefined) head += 'cache-control: no-store\r\n';
   for (const name in reply.headers) {
     if (name !== 'x-server-time') head += `${name}: ${reply.headers[name]}\r\n`;
   }
   head += `Date: ${httpDate()}\r\n`;
   head += close ? 'Connection: close\r\n'
     : `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n`;
-  return `${head}\r\n${reply.body}`;
+  return `${head}\r\n`;
+}
+
+/** A JSON reply with a text body in one piece: its head, then its body. */
+export function renderReply(reply: JsonReply, close: boolean, keepAliveSeconds: number): string {
+  return renderHead(reply, close, keepAliveSeconds) + (reply.status === 304 ? '' : reply.body);
 }
 
 export class HttpLane {
@@ -337,8 +349,17 @@ class LaneConnection {
     this.lane.answered++;
     if (this.#gone) return;
     const last = close || this.lane.closing;
-    const taken = this.socket.write(renderReply(reply, last,
-      Math.round(this.lane.limits.keepAliveMs / 1000)), 'utf8');
+    const keepAliveSeconds = Math.round(this.lane.limits.keepAliveMs / 1000);
+    let taken: boolean;
+    if (typeof reply.body === 'string') {
+      taken = this.socket.write(renderReply(reply, last, keepAliveSeconds), 'utf8');
+    } else {
+      // Compressed bytes: head and body leave in one write (writev) all the same.
+      this.socket.cork();
+      this.socket.write(renderHead(reply, last, keepAliveSeconds), 'utf8');
+      taken = this.socket.write(reply.body);
+      this.socket.uncork();
+    }
     if (last) {
       this.socket.end();
       this.#gone = true;
