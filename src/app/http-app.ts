@@ -213,7 +213,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (found === null) {
       const url = targetUrl(raw);
       const page = req.method === 'GET' || req.method === 'HEAD';
-      if (url !== null && page && await files.serve(req, res, url.pathname)) return null;
+      if (url !== null && page && await files.serve(req, res, url.pathname, url.search)) return null;
       sendRefusal(res, refuse('route_not_found'), retryAfter);
       return 'route_not_found';
     }

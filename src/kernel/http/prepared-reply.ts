@@ -43,7 +43,7 @@ export function noneMatchHits(header: string | string[] | undefined, etag: strin
 
 /** Whether `Accept-Encoding` accepts `coding` (named, with no `q=0`; RFC 9110 12.5.3). */
 export function acceptsEncoding(header: string | string[] | undefined, coding: string): boolean {
-  if (typeof header !== 'string' || !header.includes(coding)) return false;
+  if (typeof header !== 'string') return false;
   for (const part of header.split(',')) {
     const [name = '', ...params] = part.split(';');
     if (name.trim().toLowerCase() !== coding) continue;
