@@ -70,6 +70,8 @@ export function contentTag(...parts: ReadonlyArray<string | Buffer>): string {
 export class PreparedJson {
   readonly etag: string;
   readonly #pieces: readonly string[];
+  /** The pieces as bytes: a reply is copied together from them, never encoded again. */
+  readonly #pieceBytes: readonly Buffer[];
   readonly #gzip: SplicedGzip | null;
   readonly #headers: Readonly<Record<string, string>>;
   readonly #gzipHeaders: Readonly<Record<string, string>>;
@@ -77,6 +79,8 @@ export class PreparedJson {
   // The replies of one millisecond carry the same time: the last body made is reused.
   #lastTime = '';
   #lastText = '';
+  #lastBytesTime = '';
+  #lastBytes: Buffer | null = null;
   #lastGzipTime = '';
   #lastGzip: Buffer | null = null;
 
@@ -85,8 +89,8 @@ export class PreparedJson {
     const text = JSON.stringify(value);
     this.#pieces = text.split(REPLY_TIME_JSON);
     this.etag = `W/"${contentTag(...this.#pieces)}"`;
-    this.#gzip = text.length >= GZIP_MIN_BYTES
-      ? new SplicedGzip(this.#pieces.map((p) => Buffer.from(p))) : null;
+    this.#pieceBytes = this.#pieces.map((p) => Buffer.from(p));
+    this.#gzip = text.length >= GZIP_MIN_BYTES ? new SplicedGzip(this.#pieceBytes) : null;
     this.#headers = Object.freeze({ etag: this.etag, 'cache-control': cacheControl,
       vary: 'accept-encoding' });
     this.#gzipHeaders = Object.freeze({ ...this.#headers, 'content-encoding': 'gzip' });
@@ -113,7 +117,19 @@ export class PreparedJson {
       }
       return { status: 200, headers: this.#gzipHeaders, body: this.#lastGzip };
     }
-    return { status: 200, headers: this.#headers, body: this.text(timeIso) };
+    return { status: 200, headers: this.#headers, body: this.bytes(timeIso) };
+  }
+
+  /** `text(timeIso)` as UTF-8 bytes, copied together from the pieces' own. */
+  bytes(timeIso: string): Buffer {
+    if (timeIso !== this.#lastBytesTime || this.#lastBytes === null) {
+      const time = Buffer.from(`"${timeIso}"`, 'latin1');
+      const parts: Buffer[] = [this.#pieceBytes[0]!];
+      for (let i = 1; i < this.#pieceBytes.length; i++) parts.push(time, this.#pieceBytes[i]!);
+      this.#lastBytesTime = timeIso;
+      this.#lastBytes = Buffer.concat(parts);
+    }
+    return this.#lastBytes;
   }
 }
 
