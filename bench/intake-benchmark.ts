@@ -78,8 +78,7 @@ async function main(): Promise<void> {
     console.log('wrk is not installed (Debian: apt-get install -y wrk); nothing measured.');
     return;
   }
-  console.log(`load: ${wrk}, ${opts.connections} connections, ${LIMITS.warmupSeconds} s warm-up ` +
-    `then ${opts.seconds} s measured, POST /api/v1/orders with a new Idempotency-Key each`);
+  console.log(`load: ${wrk}`);
   const bodies = orderBodies();
   if (only !== 'intake') {
     const storm = Number(values.storm ?? 10_000);
@@ -100,6 +99,8 @@ async function main(): Promise<void> {
 }
 
 async function runIntake(opts: Options, bodies: readonly string[]): Promise<void> {
+  console.log(`intake: ${opts.connections} connections, ${LIMITS.warmupSeconds} s warm-up `
+    + `then ${opts.seconds} s measured, POST /api/v1/orders with a new Idempotency-Key each`);
   const ratios: number[] = [];
   let sqlite: Measured | null = null;
   for (let round = 1; round <= opts.rounds; round++) {

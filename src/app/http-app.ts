@@ -250,6 +250,27 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       headers: { ...common, ...served.headers } };
   };
 
+  /**
+   * A page or script the lane may answer: one already in memory (static-files.ts), with the
+   * same headers node:http's reply carries. A page is most of what a phone opens first.
+   */
+  const fileRoute = (url: string): LaneRoute => ({
+    bodyLimit: 0,
+    async answer(headers) {
+      const atMs = app.clock.nowMs();
+      const startedMs = performance.now();
+      const requestId = requestIdOf(headers['x-request-id']);
+      const r = files.ready(url, headers);
+      const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+      const out: JsonReply = r === null ? serialise(404, refusalReply(refuse('route_not_found'),
+        retryAfter).body, {}, atMs, requestId, {})
+        : { status: r.status, headers: { ...common, ...r.headers }, body: r.body ?? '' };
+      telemetry.replied(seriesFor('GET', null), requestId, out.status,
+        r === null ? 'route_not_found' : null, startedMs);
+      return out;
+    },
+  });
+
   // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
   // past this many unanswered on one connection, the rest are refused unstarted.
   const inFlight = new WeakMap<Socket, number>();
@@ -294,7 +315,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       });
     },
     laneRoute(method, url) {
-      if (!url.startsWith(API_PREFIX)) return null;
+      if (!url.startsWith(API_PREFIX)) {
+        return method === 'GET' && files.isReady(url) ? fileRoute(url) : null;
+      }
       const found = find(method, url);
       if (!('ok' in found) && found.route.stream === true) return null;
       return {

@@ -4,7 +4,8 @@
 // spends about as much of the event loop on its streams and objects per request as on the
 // request itself; the lane reads such requests straight off the socket and writes each reply
 // in one piece. It takes only what it fully understands: an HTTP/1.1 request for an API route
-// with a Content-Length body, well-formed headers and no surprises. At the first request it
+// with a Content-Length body, or a GET of a page or script already in memory, with well-formed
+// headers and no surprises. At the first request it
 // does not take (a page, a live stream, chunked bodies, Expect, HTTP/1.0, a malformed or
 // over-long head) it hands the connection, with every byte not yet answered, to node:http for
 // good, which answers it, or refuses it, as it always did. The routes, and so the replies, are
@@ -181,8 +182,11 @@ export function renderHead(reply: JsonReply, close: boolean, keepAliveSeconds: n
   const time = reply.headers['x-server-time'];
   if (time !== undefined) head += `x-server-time: ${time}\r\n`;
   if (reply.status !== 304) {
-    head += 'content-type: application/json; charset=utf-8\r\n'
-      + `content-length: ${Buffer.byteLength(reply.body)}\r\n`;
+    // A page or script served by the lane names its own type (static-files.ts).
+    if (reply.headers['content-type'] === undefined) {
+      head += 'content-type: application/json; charset=utf-8\r\n';
+    }
+    head += `content-length: ${Buffer.byteLength(reply.body)}\r\n`;
   }
   if (reply.headers['cache-control'] === undefined) head += 'cache-control: no-store\r\n';
   for (const name in reply.headers) {

@@ -65,6 +65,15 @@ function decodedPath(pathname: string): string | null {
   }
 }
 
+/** The file a URL path names under the folder, or null when it names none it may serve. */
+function relativePath(pathname: string): string | null {
+  const decoded = pathname === '/' ? '/index.html' : decodedPath(pathname);
+  if (decoded === null) return null;
+  const rel = normalize(decoded.slice(1));
+  if (rel.startsWith('..') || rel.includes(`${sep}..`) || rel.startsWith(sep)) return null;
+  return extname(rel) === '' ? `${rel}.html` : rel;
+}
+
 /** Every file under `root` (a bounded number), for the folder's version. */
 function listFiles(root: string): string[] {
   try {
@@ -112,8 +121,17 @@ export function versionReferences(text: string, ext: string, version: string): s
   return text;
 }
 
+/** A file's reply as the lane writes it: 200 with the bytes, or 304 with none. */
+export interface FileReply {
+  readonly status: 200 | 304;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer | null;
+}
+
 export class StaticFiles {
   readonly #cache = new Map<string, Promise<Entry | null>>();
+  /** The files read so far, for an answer without waiting (the lane's). */
+  readonly #ready = new Map<string, Entry | null>();
   /** The folder's version (folderVersion), in the names the pages give their files. */
   readonly version: string;
 
@@ -125,7 +143,10 @@ export class StaticFiles {
     const hit = this.#cache.get(rel);
     if (hit !== undefined) return hit;
     const entry = this.#read(rel);
-    if (this.#cache.size < FILES_MAX) this.#cache.set(rel, entry);
+    if (this.#cache.size < FILES_MAX) {
+      this.#cache.set(rel, entry);
+      void entry.then((e) => this.#ready.set(rel, e), () => undefined);
+    }
     return entry;
   }
 
@@ -169,31 +190,57 @@ export class StaticFiles {
    */
   async serve(req: IncomingMessage, res: ServerResponse, pathname: string, search = ''):
     Promise<boolean> {
-    const decoded = pathname === '/' ? '/index.html' : decodedPath(pathname);
-    if (decoded === null) return false;
-    let rel = decoded.slice(1);
-    rel = normalize(rel);
-    if (rel.startsWith('..') || rel.includes(`${sep}..`) || rel.startsWith(sep)) return false;
-    if (extname(rel) === '') rel = `${rel}.html`;
+    const rel = relativePath(pathname);
+    if (rel === null) return false;
     const entry = await this.#load(rel);
     if (!entry) return false;
-    const accept = req.headers['accept-encoding'];
+    const r = this.#reply(entry, req.headers, search);
+    if (r.body === null) {
+      res.writeHead(304, r.headers);
+      res.end();
+      return true;
+    }
+    res.writeHead(200, { 'content-length': r.body.length, ...r.headers });
+    res.end(req.method === 'HEAD' ? undefined : r.body);
+    return true;
+  }
+
+  /**
+   * The reply to a GET of `target` (path and query) if the file is in memory already, for the
+   * lane to write without waiting; null when there is no such file or it is not read yet
+   * (node:http then serves it as above).
+   */
+  ready(target: string, headers: Readonly<Record<string, string | string[] | undefined>>):
+    FileReply | null {
+    const q = target.indexOf('?');
+    const rel = relativePath(q < 0 ? target : target.slice(0, q));
+    const entry = rel === null ? undefined : this.#ready.get(rel);
+    if (!entry) return null;
+    return this.#reply(entry, headers, q < 0 ? '' : target.slice(q));
+  }
+
+  /** Whether `target` names a file in memory already (`ready` answers it). */
+  isReady(target: string): boolean {
+    const q = target.indexOf('?');
+    const rel = relativePath(q < 0 ? target : target.slice(0, q));
+    return rel !== null && Boolean(this.#ready.get(rel));
+  }
+
+  #reply(entry: Entry, headers: Readonly<Record<string, string | string[] | undefined>>,
+    search: string): FileReply {
+    const accept = headers['accept-encoding'];
     const chosen = (entry.br !== null && acceptsEncoding(accept, 'br') ? entry.br : null)
       ?? (entry.gzip !== null && acceptsEncoding(accept, 'gzip') ? entry.gzip : null)
       ?? entry.raw;
     const versioned = search === `?v=${this.version}` && entry.type !== TYPES['.html'];
-    const headers: Record<string, string | number> = {
+    const common: Record<string, string> = {
       'cache-control': versioned ? VERSIONED_CACHE : REVALIDATED_CACHE,
       etag: chosen.etag, vary: 'accept-encoding', ...SECURITY_HEADERS,
     };
-    if (noneMatchHits(req.headers['if-none-match'], chosen.etag)) {
-      res.writeHead(304, headers);
-      res.end();
-      return true;
+    if (noneMatchHits(headers['if-none-match'], chosen.etag)) {
+      return { status: 304, headers: common, body: null };
     }
-    res.writeHead(200, { 'content-type': entry.type, 'content-length': chosen.body.length,
-      ...(chosen.encoding === null ? {} : { 'content-encoding': chosen.encoding }), ...headers });
-    res.end(req.method === 'HEAD' ? undefined : chosen.body);
-    return true;
+    return { status: 200, body: chosen.body, headers: { 'content-type': entry.type,
+      ...(chosen.encoding === null ? {} : { 'content-encoding': chosen.encoding }), ...common } };
   }
 }
