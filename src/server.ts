@@ -238,8 +238,9 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     server.listen({ port: config.port, host: config.host,
       backlog: config.limits.listenBacklog }, () => resolve());
   });
-  // The pages are compressed in the thread pool now rather than for the night's first buyers.
-  void ld.files.prepare();
+  // The pages are compressed in the thread pool now rather than for the night's first buyers,
+  // and are the lane's to answer from the start.
+  await ld.files.prepare();
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
