@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServers } from '../sim/server-process.js';
 import { connectionStorm, percentile, type StormResult } from './connection-storm.js';
+import { cpuPerRequest, cpuSample } from './proc-cpu.js';
 import { runWrkGet } from './wrk-get.js';
 import type { LoadResult } from './wrk-runner.js';
 
@@ -85,18 +86,29 @@ function stop(child: ChildProcess): Promise<void> {
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-async function measure(url: string, headers: Record<string, string>, opts: ReadOptions):
-  Promise<{ wrk: LoadResult; probe: Probe }> {
+interface Measured {
+  readonly wrk: LoadResult;
+  readonly probe: Probe;
+  /** The server's CPU per request (wrk's and the probe's), when /proc tells. */
+  readonly cpuUs: number | null;
+}
+
+async function measure(url: string, headers: Record<string, string>, opts: ReadOptions,
+  pids: readonly number[]): Promise<Measured> {
   const threads = Math.min(2, os.cpus().length);
   await runWrkGet({ url, connections: opts.connections, threads, seconds: WARMUP_SECONDS,
     headers });
+  const before = cpuSample(pids);
   const [wrk, p] = await Promise.all([runWrkGet({ url, connections: opts.connections, threads,
     seconds: opts.seconds, headers }), probe(url, headers, opts.seconds * 1000 - 200)]);
-  return { wrk, probe: p };
+  const cpu = cpuPerRequest(before, cpuSample(pids), wrk.requests + p.n);
+  return { wrk, probe: p, cpuUs: cpu === null ? null : cpu.totalUs };
 }
 
-const latency = (m: { wrk: LoadResult; probe: Probe }): string =>
-  `wrk p50/p99 ${m.wrk.latencyMsP50.toFixed(1)}/${m.wrk.latencyMsP99.toFixed(1)} ms `
+// CPU per request holds up on a shared machine better than the rate does (proc-cpu.ts).
+const latency = (m: Measured): string =>
+  `${m.cpuUs === null ? '' : `server CPU ${m.cpuUs.toFixed(0)} us/request; `}`
+  + `wrk p50/p99 ${m.wrk.latencyMsP50.toFixed(1)}/${m.wrk.latencyMsP99.toFixed(1)} ms `
   + `(corrected); probe p50/p99/max ${m.probe.p50.toFixed(1)}/${m.probe.p99.toFixed(1)}/`
   + `${m.probe.max.toFixed(1)} ms (uncorrected, ${fmt(m.probe.n)} requests)`
   + (m.wrk.non2xx + m.wrk.socketErrors > 0
@@ -141,14 +153,14 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
       const bytes = (await first.arrayBuffer()).byteLength;
       const etag = first.headers.get('etag') ?? '';
       const bare = await startBare(bytes);
-      let ceiling: { wrk: LoadResult; probe: Probe };
+      let ceiling: Measured;
       try {
-        ceiling = await measure(bare.url, {}, opts);
+        ceiling = await measure(bare.url, {}, opts, [bare.child.pid ?? 0]);
       } finally {
         await stop(bare.child);
       }
-      const plain = await measure(base + p.path, {}, opts);
-      const cond = await measure(base + p.path, { 'If-None-Match': etag }, opts);
+      const plain = await measure(base + p.path, {}, opts, servers.pids);
+      const cond = await measure(base + p.path, { 'If-None-Match': etag }, opts, servers.pids);
       console.log(`${p.label} (${fmt(bytes)} bytes)\n`
         + `    bare node:http GET: ${fmt(ceiling.wrk.ratePerSecond)}/s; ${latency(ceiling)}\n`
         + `    launchday: ${fmt(plain.wrk.ratePerSecond)}/s, ratio ${(plain.wrk.ratePerSecond
