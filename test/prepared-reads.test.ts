@@ -12,6 +12,7 @@ import { gunzipSync } from 'node:zlib';
 import { loadConfig } from '../src/config.js';
 import { silentLogger } from '../src/app/logger.js';
 import { launchView } from '../src/app/views.js';
+import { statsFromCounters } from '../src/domain/launch-stats.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
@@ -132,7 +133,12 @@ for (const lane of ['on', 'off']) {
       const r = await get(`${api}/launches/yu7-2025/stats`,
         { 'if-none-match': first.headers.etag! });
       assert.equal(r.status, 200);
-      assert.equal(JSON.parse(r.text).orders.total, 1);
+      const stats = JSON.parse(r.text);
+      assert.equal(stats.orders.total, 1);
+      // The bytes built per request before, for the same counts and time.
+      const launch = (await server.app.launch('yu7-2025'))!;
+      assert.equal(r.text, JSON.stringify(statsFromCounters('yu7-2025',
+        await server.app.counters('yu7-2025'), Date.parse(stats.as_of), launch)));
     });
 
     it('keeps the reads a buyer makes of their own orders private and unconditional', async () => {
