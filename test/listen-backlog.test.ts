@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { ConfigError, defaultLimits, loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/app/logger.js';
+import { ConfigError, defaultLimits, loadConfig } from '../src/kernel/config.js';
+import { silentLogger } from '../src/kernel/logger.js';
 import { startServer } from '../src/server.js';
 
 describe('the listen backlog', () => {
@@ -18,7 +18,8 @@ describe('the listen backlog', () => {
     assert.equal(loadConfig({ LAUNCHDAY_LISTEN_BACKLOG: '1024' }).limits.listenBacklog, 1024);
     for (const bad of ['0', '-1', '65536', 'lots', '1.5']) {
       assert.throws(() => loadConfig({ LAUNCHDAY_LISTEN_BACKLOG: bad }),
-        (e: unknown) => e instanceof ConfigError && /LAUNCHDAY_LISTEN_BACKLOG/.test(e.message), bad);
+        (e: unknown) => e instanceof ConfigError && /LAUNCHDAY_LISTEN_BACKLOG/.test(e.message),
+        bad);
     }
   });
 
@@ -27,7 +28,8 @@ describe('the listen backlog', () => {
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'launchday-backlog-'));
       const server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
-        LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_LISTEN_BACKLOG: '77' }), { logger: silentLogger() });
+        LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_LISTEN_BACKLOG: '77' }),
+      { logger: silentLogger() });
       try {
         const port = new URL(server.url).port;
         const out = spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' }).stdout;

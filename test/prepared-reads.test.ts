@@ -1,4 +1,5 @@
-// The public reads served from bytes prepared once per change (src/app/prepared-reads.ts), through
+// The public reads served from bytes prepared once per change (src/launches/prepared-launches.ts,
+// src/orders/prepared-figures.ts), through
 // the lane and through node:http: the bytes are those built per request before, the ETag holds
 // exactly as long as what it stands for, and every kind of change (an operator's edit, the
 // opening second, an order, another process's edit on PostgreSQL) ends it.
@@ -9,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { loadConfig } from '../src/config.js';
-import { silentLogger } from '../src/app/logger.js';
-import { launchView } from '../src/app/views.js';
-import { statsFromCounters } from '../src/domain/launch-stats.js';
+import { loadConfig } from '../src/kernel/config.js';
+import { silentLogger } from '../src/kernel/logger.js';
+import { launchView } from '../src/launches/index.js';
+import { statsFromCounters } from '../src/orders/launch-stats.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
@@ -63,7 +64,7 @@ for (const lane of ['on', 'off']) {
     it('serves a launch byte for byte as it was built per request, gzip too', async () => {
       const plain = await get(`${api}/launches/yu7-2025`);
       assert.equal(plain.status, 200);
-      const launch = (await server.app.launch('yu7-2025'))!;
+      const launch = (await server.app.launches.launch('yu7-2025'))!;
       const time = JSON.parse(plain.text).server_time as string;
       assert.equal(plain.text, JSON.stringify(launchView(launch, Date.parse(time))));
       assert.equal(plain.headers['content-type'], 'application/json; charset=utf-8');
@@ -79,7 +80,7 @@ for (const lane of ['on', 'off']) {
       assert.equal(gz.headers.etag, plain.headers.etag);
       const list = await get(`${api}/launches`, { 'accept-encoding': 'gzip' });
       const parsed = JSON.parse(list.text);
-      assert.equal(list.text, JSON.stringify({ launches: (await server.app.launches())
+      assert.equal(list.text, JSON.stringify({ launches: (await server.app.launches.all())
         .map((l) => launchView(l, Date.parse(parsed.server_time))),
       server_time: parsed.server_time }));
     });
@@ -136,9 +137,9 @@ for (const lane of ['on', 'off']) {
       const stats = JSON.parse(r.text);
       assert.equal(stats.orders.total, 1);
       // The bytes built per request before, for the same counts and time.
-      const launch = (await server.app.launch('yu7-2025'))!;
+      const launch = (await server.app.launches.launch('yu7-2025'))!;
       assert.equal(r.text, JSON.stringify(statsFromCounters('yu7-2025',
-        await server.app.counters('yu7-2025'), Date.parse(stats.as_of), launch)));
+        await server.app.orders.counters('yu7-2025'), Date.parse(stats.as_of), launch)));
     });
 
     it('keeps the reads a buyer makes of their own orders private and unconditional', async () => {
@@ -154,11 +155,13 @@ describe('prepared reads builds', () => {
   before(async () => { h = await harness(); });
   after(() => h.close());
   it('prepare a launch once however often it is read, and refuse an unknown one', async () => {
-    const { preparedReads } = await import('../src/app/prepared-reads.js');
+    const { preparedLaunches } = await import('../src/launches/prepared-launches.js');
     await h.call('GET', '/launches/yu7-2025');
-    const builds = preparedReads(h.ld.app).builds;
-    for (let i = 0; i < 5; i++) assert.equal((await h.call('GET', '/launches/yu7-2025')).status, 200);
-    assert.equal(preparedReads(h.ld.app).builds, builds);
+    const builds = preparedLaunches(h.ld.app.launches).builds;
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await h.call('GET', '/launches/yu7-2025')).status, 200);
+    }
+    assert.equal(preparedLaunches(h.ld.app.launches).builds, builds);
     assert.equal((await h.call('GET', '/launches/nope')).status, 404);
     assert.equal((await h.call('GET', '/launches/nope/stats')).status, 404);
   });
@@ -188,9 +191,10 @@ await withPostgres('prepared reads across two processes on PostgreSQL', () => {
       const patched = await a.call('PATCH', '/admin/launches/yu7-2025',
         { token: ADMIN, body: { deposit_fen: 700000 } });
       assert.equal(patched.status, 200);
-      // Another process's launches are reloaded within a second (Launchday's CACHE_MS).
+      // Another process's launches are reloaded within a second (LaunchesService's CACHE_MS).
       await new Promise((r) => setTimeout(r, 1_100));
-      const after = await b.call('GET', '/launches/yu7-2025', { headers: { 'if-none-match': etag } });
+      const after = await b.call('GET', '/launches/yu7-2025',
+        { headers: { 'if-none-match': etag } });
       assert.equal(after.status, 200);
       assert.equal(after.body.deposit_fen, 700000);
       assert.equal(after.headers.etag, (await a.call('GET', '/launches/yu7-2025')).headers.etag);

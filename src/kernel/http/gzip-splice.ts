@@ -43,8 +43,9 @@ export class SplicedGzip {
 
   constructor(pieces: readonly Buffer[], level = 9) {
     this.#pieces = pieces;
+    const { Z_SYNC_FLUSH, Z_FINISH } = zlib.constants;
     this.#deflated = pieces.map((p, i) => zlib.deflateRawSync(p, { level,
-      finishFlush: i < pieces.length - 1 ? zlib.constants.Z_SYNC_FLUSH : zlib.constants.Z_FINISH }));
+      finishFlush: i < pieces.length - 1 ? Z_SYNC_FLUSH : Z_FINISH }));
     this.#firstCrc = crc32(pieces[0]!);
     this.#fixedBytes = pieces.reduce((n, p) => n + p.length, 0);
     this.#deflatedBytes = this.#deflated.reduce((n, p) => n + p.length, 0);
