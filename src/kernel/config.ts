@@ -61,6 +61,13 @@ export interface Limits {
    * `liveViewersMax`: every live viewer holds one. Env LAUNCHDAY_CONNECTIONS_MAX.
    */
   readonly connectionsMax: number;
+  /**
+   * New connections the kernel holds for the process to accept (node's listen backlog, 511 by
+   * default): past it a phone's connection attempt is dropped and retried only after 1 or 3
+   * seconds. Linux caps it at net.core.somaxconn (4096 on this machine and on Linux 5.4 and
+   * later). Env LAUNCHDAY_LISTEN_BACKLOG.
+   */
+  readonly listenBacklog: number;
   // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -235,6 +242,7 @@ export const defaultLimits: Limits = Object.freeze({
   connectionUnreadBytesMax: 64 * 1024,
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
+  listenBacklog: 4096,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -334,6 +342,7 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.batchesInFlightMax, 1, 64),
     connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
       defaultLimits.liveViewersMax + 1, 1_000_000),
+    listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
     refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
       defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
     refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',

@@ -10,6 +10,7 @@ import {
 } from './launch.js';
 import { launchChanges } from './launch-changes.js';
 import { launchView, windowView } from './launch-views.js';
+import { preparedLaunches } from './prepared-launches.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
@@ -99,14 +100,15 @@ async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
 }
 
 export const launchRoutes: Route[] = [
+  // The public reads are prepared once per change, with an ETag (prepared-launches.ts).
   { method: 'GET', path: '/launches', access: 'public', handler: async ({ app }) => {
-    const now = app.clock.nowMs();
-    return reply(200, { launches: (await app.launches.all()).map((l) => launchView(l, now)),
-      server_time: iso(now) });
+    const launches = await app.launches.all();
+    return reply(200, preparedLaunches(app.launches).list(launches, app.clock.nowMs()));
   } },
   { method: 'GET', path: '/launches/:launch_id', access: 'public', handler: async (ctx) => {
     const l = await ctx.app.launches.launch(ctx.params.launch_id!);
-    return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
+    return l ? reply(200, preparedLaunches(ctx.app.launches).launch(l, ctx.app.clock.nowMs()))
+      : refuse('launch_not_found');
   } },
   { method: 'GET', path: '/launches/:launch_id/live', access: 'public', stream: true,
     handler: async (ctx) => {

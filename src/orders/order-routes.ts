@@ -15,6 +15,7 @@ import { SIGNATURE_HEADER } from '../payments/index.js';
 import { cancelChanges } from './cancel-changes.js';
 import type { Order } from './order.js';
 import type { OrderEvent } from './orders-store.js';
+import { preparedFigures } from './prepared-figures.js';
 import { accountView, orderView, orderViewJson } from './views.js';
 
 /** An id in a query: what newId makes, with room to spare; never NUL or a control character. */
@@ -58,8 +59,11 @@ export const orderRoutes: Route[] = [
         as_of: iso(e.asOfMs) });
     } },
   { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
-    const s = await ctx.app.orders.stats(ctx.params.launch_id!);
-    return s.ok ? reply(200, s.value) : s;
+    // Read from the store every time, prepared again only when a count moved.
+    const l = await ctx.app.launches.launch(ctx.params.launch_id!);
+    if (!l) return refuse('launch_not_found');
+    const counters = await ctx.app.orders.counters(l.launchId);
+    return reply(200, preparedFigures(ctx.app.orders).figures(l, counters, ctx.app.clock.nowMs()));
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
     handler: async (ctx) => {

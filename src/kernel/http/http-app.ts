@@ -11,6 +11,7 @@ import {
 import { clientAddress } from '../rate-limits.js';
 import { requestIdOf } from '../logger.js';
 import { metricsRoute, type RouteSeries } from '../metrics.js';
+import { PreparedJson, writeServed } from './prepared-reply.js';
 import type { RequestTelemetry } from './request-telemetry.js';
 import {
   reply, type Access, type App, type Caller, type Ctx, type Reply, type Route,
@@ -110,11 +111,14 @@ export interface HttpAppDeps {
   readonly trustProxy?: boolean;
 }
 
-/** A JSON reply, serialised: what the lane writes after its own status line. */
+/**
+ * A JSON reply, serialised: what the lane writes after its own status line. The body is text,
+ * or bytes already compressed (its headers then name the encoding); a 304's is empty.
+ */
 export interface JsonReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
 
 /** An API route as the lane sees it: how much body to read, and how to answer. */
@@ -200,7 +204,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (found === null) {
       const url = targetUrl(raw);
       const page = req.method === 'GET' || req.method === 'HEAD';
-      if (url !== null && page && await files.serve(req, res, url.pathname)) return null;
+      if (url !== null && page && await files.serve(req, res, url.pathname, url.search)) {
+        return null;
+      }
       if (url !== null && page && await files.serveNotFoundPage(req, res, url.pathname)) {
         return 'route_not_found';
       }
@@ -214,7 +220,11 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       sendRefusal(res, out, retryAfter);
       return out.code;
     }
-    sendJson(res, out.status, out.body, out.headers);
+    if (out.body instanceof PreparedJson) {
+      writeServed(res, out.body.serve(req.headers, isoNow(app.clock.nowMs())));
+    } else {
+      sendJson(res, out.status, out.body, out.headers);
+    }
     return null;
   }
 
@@ -226,8 +236,36 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   }
 
   const serialise = (status: number, body: unknown, headers: Record<string, string> = {},
-    atMs: number, requestId: string): JsonReply => ({ status, body: jsonText(body),
-    headers: { 'x-server-time': isoNow(atMs), 'x-request-id': requestId, ...headers } });
+    atMs: number, requestId: string, request: Readonly<Record<string, string>>): JsonReply => {
+    const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+    if (!(body instanceof PreparedJson)) {
+      return { status, body: jsonText(body), headers: { ...common, ...headers } };
+    }
+    const served = body.serve(request, isoNow(atMs));
+    return { status: served.status, body: served.body ?? '',
+      headers: { ...common, ...served.headers } };
+  };
+
+  /**
+   * A page or script the lane may answer: one already in memory (static-files.ts), with the
+   * same headers node:http's reply carries. A page is most of what a phone opens first.
+   */
+  const fileRoute = (url: string): LaneRoute => ({
+    bodyLimit: 0,
+    async answer(headers) {
+      const atMs = app.clock.nowMs();
+      const startedMs = performance.now();
+      const requestId = requestIdOf(headers['x-request-id']);
+      const r = files.ready(url, headers);
+      const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+      const out: JsonReply = r === null ? serialise(404, refusalReply(refuse('route_not_found'),
+        retryAfter).body, {}, atMs, requestId, {})
+        : { status: r.status, headers: { ...common, ...r.headers }, body: r.body ?? '' };
+      telemetry.replied(seriesFor('GET', null), requestId, out.status,
+        r === null ? 'route_not_found' : null, startedMs);
+      return out;
+    },
+  });
 
   // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
   // past this many unanswered on one connection, the rest are refused unstarted.
@@ -273,7 +311,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       });
     },
     laneRoute(method, url) {
-      if (!url.startsWith(API_PREFIX)) return null;
+      if (!url.startsWith(API_PREFIX)) {
+        return method === 'GET' && files.isReady(url) ? fileRoute(url) : null;
+      }
       const found = find(method, url);
       if (!('ok' in found) && found.route.stream === true) return null;
       return {
@@ -298,7 +338,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
           const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
           telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null,
             startedMs);
-          return serialise(r.status, r.body, r.headers, atMs, requestId);
+          return serialise(r.status, r.body, r.headers, atMs, requestId,
+            headers as Readonly<Record<string, string>>);
         },
       };
     },
