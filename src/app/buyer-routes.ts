@@ -1,18 +1,23 @@
 // The buyer's endpoints: accounts, sign-in, launches, orders (docs/api.md).
+import type { Static } from '@sinclair/typebox';
 import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
-import { ok, refuse, type Refusal, type Result } from '../domain/outcomes.js';
-import { field, type Json } from './http-io.js';
+import { refuse, type Refusal } from '../domain/outcomes.js';
+import type { Json } from './http-io.js';
 import type { Caller } from './launchday.js';
 import { SIGNATURE_HEADER } from './payment-signature.js';
-import { queryText } from './query-params.js';
 import { operatorReason } from './operator-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import {
-  afterWrite, firstRefusal, orderReply, reply, type Ctx, type Reply, type Route,
+  afterWrite, orderReply, reply, type Ctx, type Reply, type Route,
 } from './route.js';
+import * as S from './buyer-schemas.js';
 import { accountView, iso, launchView, orderView } from './views.js';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const IDEMPOTENCY_KEY = new RegExp(S.IDEMPOTENCY_KEY_PATTERN);
+
+/** A body's text field, as its schema let it through: null (not given) reads as undefined. */
+const given = (body: Json, name: string): string | undefined =>
+  (body[name] ?? undefined) as string | undefined;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
 
@@ -27,34 +32,28 @@ const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buy
   ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
 export const buyerRoutes: Route[] = [
-  { method: 'GET', path: '/time', access: 'public', handler: async ({ app }) =>
+  { method: 'GET', path: '/time', access: 'public', schema: S.time, handler: async ({ app }) =>
     reply(200, { server_time: iso(app.clock.nowMs()) }) },
   { method: 'POST', path: '/accounts', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: S.register, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    const name = field(b.value, 'name', 'string', { required: true, maxLength: 200 });
-    const idNumber = field(b.value, 'id_number', 'string', { required: true, maxLength: 32 });
-    const bad = firstRefusal(phone, name, idNumber);
-    if (bad) return bad;
-    const limited = await ctx.app.rateLimits.registration(phoneKey(phone.ok ? phone.value! : ''),
-      idNumberSearchKey(idNumber.ok ? idNumber.value! : ''), ctx.address);
+    const { phone, name, id_number: idNumber } = b.value as Static<typeof S.RegistrationFields>;
+    const limited = await ctx.app.rateLimits.registration(phoneKey(phone),
+      idNumberSearchKey(idNumber), ctx.address);
     if (limited) return limited;
-    const r = await ctx.app.register({ phone: phone.ok ? phone.value! : '',
-      name: name.ok ? name.value! : '', idNumber: idNumber.ok ? idNumber.value! : '' });
+    const r = await ctx.app.register({ phone, name, idNumber });
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
   { method: 'POST', path: '/sessions/code', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: S.requestCode, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    if (!phone.ok) return phone;
-    const limited = await ctx.app.rateLimits.codeRequest(phoneKey(phone.value!), ctx.address);
+    const phone = b.value.phone as string;
+    const limited = await ctx.app.rateLimits.codeRequest(phoneKey(phone), ctx.address);
     if (limited) return limited;
-    const r = await ctx.app.requestCode(phone.value!);
+    const r = await ctx.app.requestCode(phone);
     if (!r.ok) return r;
     // The same reply whether or not the phone is registered: only a registered one gets a text.
     return reply(202, { sent: true, expires_in_seconds: ctx.app.deps.limits.codeTtlSeconds,
@@ -62,25 +61,23 @@ export const buyerRoutes: Route[] = [
   } },
   ...sessionRoutes,
   { method: 'POST', path: '/sessions', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: S.signIn, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    const code = field(b.value, 'code', 'string', { required: true, maxLength: 16 });
-    const bad = firstRefusal(phone, code);
-    if (bad) return bad;
+    const phone = b.value.phone as string;
     // Wrong codes are counted per phone across the codes sent: asking again resets nothing.
-    const key = phoneKey(phone.ok ? phone.value! : '');
+    const key = phoneKey(phone);
     const limited = await ctx.app.rateLimits.signIn(key, ctx.address);
     if (limited) return limited;
-    const r = await ctx.app.signIn(phone.ok ? phone.value! : '', code.ok ? code.value! : '');
+    const r = await ctx.app.signIn(phone, b.value.code as string);
     if (!r.ok && r.code === 'code_invalid' && key !== null) {
       await ctx.app.rateLimits.signInFailed(key);
     }
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
-  { method: 'POST', path: '/payments/notifications', access: 'public', handler: async (ctx) => {
+  { method: 'POST', path: '/payments/notifications', access: 'public',
+    schema: S.paymentNotification, handler: async (ctx) => {
     const text = await ctx.text();
     if (!text.ok) return text;
     const signature = ctx.headers[SIGNATURE_HEADER];
@@ -89,28 +86,27 @@ export const buyerRoutes: Route[] = [
     return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate,
       ...(r.value.anomaly ? { anomaly: r.value.anomaly } : {}) }) : r;
   } },
-  { method: 'GET', path: '/me', access: 'signed_in', handler: async (ctx) =>
+  { method: 'GET', path: '/me', access: 'signed_in', schema: S.me, handler: async (ctx) =>
     (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
       : reply(200, accountView(buyer(ctx), 'buyer'))) },
-  { method: 'GET', path: '/launches', access: 'public', handler: async ({ app }) => {
+  { method: 'GET', path: '/launches', access: 'public', schema: S.launches, handler: async ({ app }) => {
     const now = app.clock.nowMs();
     return reply(200, { launches: (await app.launches()).map((l) => launchView(l, now)),
       server_time: iso(now) });
   } },
-  { method: 'GET', path: '/launches/:launch_id', access: 'public', handler: async (ctx) => {
+  { method: 'GET', path: '/launches/:launch_id', access: 'public', schema: S.launch,
+    handler: async (ctx) => {
     const l = await ctx.app.launch(ctx.params.launch_id!);
     return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
   } },
   { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public',
-    handler: async (ctx) => {
+    schema: S.estimate, handler: async (ctx) => {
       const l = await ctx.app.launch(ctx.params.launch_id!);
       if (!l) return refuse('launch_not_found');
-      const trimParam = queryText(ctx.url, 'trim');
-      const cityParam = queryText(ctx.url, 'city');
-      if (!trimParam.ok) return trimParam;
-      if (!cityParam.ok) return cityParam;
-      const trim = trimParam.value ?? '';
-      const city = cityParam.value ?? null;
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const trim = q.value.trim ?? '';
+      const city = q.value.city ?? null;
       if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
       const e = await ctx.app.estimateIfLockedNow(l, trim);
       if (!e) return refuse('unknown_trim');
@@ -118,12 +114,13 @@ export const buyerRoutes: Route[] = [
         estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' },
         as_of: iso(e.asOfMs) });
     } },
-  { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
+  { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', schema: S.stats,
+    handler: async (ctx) => {
     const s = await ctx.app.stats(ctx.params.launch_id!);
     return s.ok ? reply(200, s.value) : s;
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: S.placeOrder, handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const key = ctx.headers['idempotency-key'];
@@ -132,9 +129,7 @@ export const buyerRoutes: Route[] = [
     }
     const b = await ctx.body();
     if (!b.ok) return b;
-    const c = configuration(ctx, b.value, true);
-    if (!c.ok) return c;
-    const { launchId, trim, options, city } = c.value;
+    const { launchId, trim, options, city } = configuration(b.value);
     const r = await ctx.app.placeOrder(buyer(ctx), { launchId: launchId!, trim: trim!,
       options: options ?? [], city: city! }, key);
     if (!r.ok) return r;
@@ -143,37 +138,37 @@ export const buyerRoutes: Route[] = [
       ? orderReply(ctx.app, placed.order, 200, { 'idempotent-replay': 'true' })
       : orderReply(ctx.app, placed.order, 201, undefined, placed.history)));
   } },
-  { method: 'GET', path: '/orders', access: 'buyer', handler: async (ctx) => {
+  { method: 'GET', path: '/orders', access: 'buyer', schema: S.myOrders, handler: async (ctx) => {
     const orders = await ctx.app.ordersOf(buyer(ctx));
     const views = [];
     for (const o of orders) views.push(orderView(o, await ctx.app.orderExtras(o)));
     return reply(200, { orders: views });
   } },
-  { method: 'GET', path: '/orders/:order_id', access: 'signed_in', handler: async (ctx) => {
+  { method: 'GET', path: '/orders/:order_id', access: 'signed_in', schema: S.order,
+    handler: async (ctx) => {
     const r = await ctx.app.order(ctx.caller!, ctx.params.order_id!);
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
-  { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', handler: async (ctx) => {
-    const limited = buyerWriteLimit(ctx);
-    if (limited) return limited;
-    const b = await ctx.body();
-    if (!b.ok) return b;
-    const confirm = field(b.value, 'confirm', 'boolean');
-    if (!confirm.ok) return confirm;
-    const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
-      { kind: 'lock', confirm: confirm.value === true });
-    return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
-  } },
-  { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', handler: cancelHandler },
-  { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', ownTextRules: true,
+  { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', schema: S.lock,
     handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const b = await ctx.body();
     if (!b.ok) return b;
-    const c = configuration(ctx, b.value, false);
-    if (!c.ok) return c;
-    const change = Object.fromEntries(Object.entries(c.value).filter(([, v]) => v !== undefined));
+    const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
+      { kind: 'lock', confirm: b.value.confirm === true });
+    return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
+  } },
+  { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', schema: S.cancel,
+    handler: cancelHandler },
+  { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', ownTextRules: true,
+    schema: S.change, handler: async (ctx) => {
+    const limited = buyerWriteLimit(ctx);
+    if (limited) return limited;
+    const b = await ctx.body();
+    if (!b.ok) return b;
+    const change = Object.fromEntries(Object.entries(configuration(b.value))
+      .filter(([, v]) => v !== undefined));
     const r = await ctx.app.change(ctx.caller!, ctx.params.order_id!, change);
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
@@ -186,21 +181,13 @@ interface ConfigurationFields {
   city?: string;
 }
 
-/** Reads the fields that configure an order; an order needs launch, trim and city. */
-function configuration(ctx: Ctx, body: Json, forNewOrder: boolean):
-  Result<ConfigurationFields> {
-  const text = { required: forNewOrder, maxLength: 64 };
-  const launchId = field(body, 'launch_id', 'string', text);
-  const trim = field(body, 'trim', 'string', text);
-  const options = field(body, 'options', 'string[]',
-    { maxLength: 64, maxItems: ctx.app.deps.limits.optionsPerOrderMax });
-  const city = field(body, 'city', 'string', text);
-  if (!launchId.ok) return launchId;
-  if (!trim.ok) return trim;
-  if (!options.ok) return options;
-  if (!city.ok) return city;
-  return ok({ launchId: launchId.value, trim: trim.value, options: options.value,
-    city: city.value });
+/**
+ * The fields that configure an order, from a body its schema passed (buyer-schemas.ts: a new
+ * order needs launch, trim and city); null reads as not given.
+ */
+function configuration(body: Json): ConfigurationFields {
+  return { launchId: given(body, 'launch_id'), trim: given(body, 'trim'),
+    options: (body.options ?? undefined) as string[] | undefined, city: given(body, 'city') };
 }
 
 export async function cancelHandler(ctx: Ctx): Promise<Reply> {
@@ -208,19 +195,17 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   if (limited) return limited;
   const b = await ctx.body();
   if (!b.ok) return b;
-  const accept = field(b.value, 'accept_forfeit', 'boolean');
-  if (!accept.ok) return accept;
-  // An operator cancelling a buyer's order says why; the audit log keeps it with the name.
-  const reason = ctx.caller!.role === 'admin' ? operatorReason(ctx, b.value) : ok('');
-  if (!reason.ok) return reason;
+  // An operator cancelling a buyer's order says why (its schema requires it); the audit log
+  // keeps it with the name.
+  const reason = ctx.caller!.role === 'admin' ? operatorReason(b.value) : '';
   const r = await ctx.app.act(ctx.caller!, ctx.params.order_id!,
-    { kind: 'cancel', acceptForfeit: accept.value === true });
+    { kind: 'cancel', acceptForfeit: b.value.accept_forfeit === true });
   if (!r.ok) return r;
   const caller = ctx.caller!;
   return afterWrite(async () => {
     if (caller.role === 'admin') {
       await ctx.app.audit(caller.actor, 'order_cancelled', { order_id: r.value.orderId,
-        deposit_state: r.value.depositState, reason: reason.value });
+        deposit_state: r.value.depositState, reason });
     }
     return orderReply(ctx.app, r.value);
   });

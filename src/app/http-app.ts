@@ -8,8 +8,12 @@ import { adminRoutes } from './admin-routes.js';
 import { buyerRoutes } from './buyer-routes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  field, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+  JsonText, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
+import { compileFields, queryObject, type FieldCheck, type RouteSchema } from '../kernel/http/schema.js';
+import { openApiDocument } from '../kernel/http/openapi.js';
+import { clock as clockContract } from './admin-schemas.js';
+import * as H from './health-schemas.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
 import { clientAddress } from './rate-limits.js';
@@ -18,9 +22,12 @@ import { metricsRoute, type RouteSeries } from './metrics.js';
 import type { RequestTelemetry } from './request-telemetry.js';
 import { reply, type Access, type Ctx, type Reply, type Route } from './route.js';
 import type { StaticFiles } from './static-files.js';
+import type { Limits } from '../config.js';
 import { iso, isoNow } from './views.js';
 
 const API_PREFIX = '/api/v1/';
+/** The API's version as the OpenAPI document gives it. */
+const API_VERSION = '1.0.0';
 const ORIGIN = 'http://launchday.local';
 
 /**
@@ -59,7 +66,7 @@ class RequestCtx implements Ctx {
     readonly app: Launchday, private readonly raw: string,
     private readonly readBody: () => Promise<Result<string>>,
     private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean,
-    private readonly ownTextRules: boolean) {}
+    private readonly route: CompiledRoute) {}
 
   // Worked out only by the routes that count it (rate limits).
   get address(): string {
@@ -78,14 +85,37 @@ class RequestCtx implements Ctx {
 
   async body(): Promise<Result<Json>> {
     const t = await this.readBody();
-    return t.ok ? parseJsonBody(this.headers['content-type'], t.value, this.ownTextRules) : t;
+    if (!t.ok) return t;
+    const b = parseJsonBody(this.headers['content-type'], t.value,
+      this.route.ownTextRules === true);
+    if (!b.ok || this.route.checkBody === null) return b;
+    return this.route.checkBody(b.value) ?? b;
+  }
+
+  query(): Result<Readonly<Record<string, string | undefined>>> {
+    const q = queryObject(this.url);
+    return (this.route.checkQuery === null ? null : this.route.checkQuery(q))
+      ?? ok(q as Record<string, string>);
   }
 }
 
-interface CompiledRoute extends Route { readonly parts: readonly string[] }
+interface CompiledRoute extends Route {
+  readonly parts: readonly string[];
+  /** The route's declared contract, built from this process's limits. */
+  readonly contract: RouteSchema;
+  /** Its body's and query's checks, compiled once here (kernel/http/schema.ts). */
+  readonly checkBody: FieldCheck | null;
+  readonly checkQuery: FieldCheck | null;
+}
 
-function compile(routes: readonly Route[]): CompiledRoute[] {
-  return routes.map((r) => ({ ...r, parts: r.path.split('/').filter(Boolean) }));
+/** Each route with its path's parts and its contract's checks, compiled once, at start. */
+function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
+  return routes.map((r) => {
+    const contract = r.schema(limits);
+    return { ...r, parts: r.path.split('/').filter(Boolean), contract,
+      checkBody: contract.body ? compileFields(contract.body) : null,
+      checkQuery: contract.query ? compileFields(contract.query) : null };
+  });
 }
 
 function match(parts: readonly string[], path: readonly string[]): Record<string, string> | null {
@@ -134,7 +164,7 @@ export interface HttpApp {
    */
   laneRoute(method: string, url: string): LaneRoute | null;
   /** Every API route, for the tests that must cover them all (access matrix, fuzz). */
-  readonly routes: readonly Route[];
+  readonly routes: readonly (Route & { readonly contract: RouteSchema })[];
 }
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
@@ -143,16 +173,22 @@ type Found = { readonly route: CompiledRoute; readonly params: Record<string, st
 export function httpApp(deps: HttpAppDeps): HttpApp {
   const { app, live, files } = deps;
   const liveRoute: Route = { method: 'GET', path: '/launches/:launch_id/live', access: 'public',
-    stream: true, handler: async (ctx) => {
+    stream: true, schema: H.liveStream, handler: async (ctx) => {
       if (ctx.res === null) throw new Error('a live stream is served by node:http only');
       if (!(await app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
       if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
       return null;
     } };
   const { telemetry } = deps;
+  // The document is built from the very routes served, itself included, once: its bytes are
+  // prepared here and sent as they are.
+  let document = new JsonText('');
+  const openApiRoute: Route = { method: 'GET', path: '/openapi.json', access: 'public',
+    schema: H.openapi, handler: async () => reply(200, document) };
   const routes = compile([...buyerRoutes, liveRoute,
     metricsRoute(telemetry.metrics, deps.metricsToken), ...adminRoutes(newClockRoute()),
-    ...healthRoutes]);
+    ...healthRoutes, openApiRoute], app.deps.limits);
+  document = new JsonText(JSON.stringify(openApiDocument(routes, API_VERSION)));
   const retryAfter = app.deps.limits.retryAfterSeconds;
   // Each route's metric series, found by the route itself: labelled by its path pattern,
   // never the raw URL, so that the series stay as few as the routes.
@@ -199,7 +235,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (denied) return denied;
     const limit = bodyLimit(route);
     return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
-      () => text(limit), remoteAddress, deps.trustProxy === true, route.ownTextRules === true));
+      () => text(limit), remoteAddress, deps.trustProxy === true, route));
   }
 
   /** Answers a request; the refusal's code if it was refused (for the metrics), else null. */
@@ -322,21 +358,17 @@ function checkAccess(access: Access, caller: Caller | null): Refusal | null {
 }
 
 function newClockRoute(): Route {
-  return { method: 'POST', path: '/admin/clock', access: 'admin', handler: async (ctx) => {
+  return { method: 'POST', path: '/admin/clock', access: 'admin', schema: clockContract,
+    handler: async (ctx) => {
     const clock = ctx.app.clock;
     if (!(clock instanceof SimulatedClock)) return refuse('clock_not_simulated');
     const b = await ctx.body();
     if (!b.ok) return b;
-    const s = field(b.value, 'advance_seconds', 'integer', { required: true });
-    if (!s.ok) return s;
-    if (s.value! < 0 || s.value! > ctx.app.deps.limits.clockAdvanceSecondsMax) {
-      return refuse('invalid_request', '"advance_seconds" must be from 0 to '
-        + `${ctx.app.deps.limits.clockAdvanceSecondsMax}.`);
-    }
-    clock.tick(s.value! * 1000);
+    const seconds = b.value.advance_seconds as number;
+    clock.tick(seconds * 1000);
     const locked = await ctx.app.autoLockDue();
     await ctx.app.audit(ctx.caller!.role === 'admin' ? ctx.caller!.actor : '?', 'clock_advanced',
-      { advance_seconds: s.value, now: iso(clock.nowMs()) });
+      { advance_seconds: seconds, now: iso(clock.nowMs()) });
     return reply(200, { now: iso(clock.nowMs()), auto_locked: locked });
   } };
 }
