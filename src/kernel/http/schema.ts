@@ -174,6 +174,8 @@ ajv.addKeyword({ keyword: 'x-whole-range', type: 'string', schemaType: 'array',
     return n >= range[0] && n <= range[1];
   } });
 ajv.addFormat('rfc3339-strict', { type: 'string', validate: (s) => parseIsoTime(s) !== null });
+// The times of replies (views.ts's iso): what the strict parser takes.
+ajv.addFormat('date-time', { type: 'string', validate: (s) => parseIsoTime(s) !== null });
 ajv.addFormat('safe-integer', { type: 'number', validate: (n) => Number.isSafeInteger(n) });
 // PostgreSQL refuses a NUL in text outright (an error, so a 500); no query text holds one.
 // eslint-disable-next-line no-control-regex
