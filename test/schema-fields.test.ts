@@ -185,12 +185,14 @@ const texts = ['', ' ', 'x', 'beijing', 'max', '2025-06-26T14:00:00Z',
   'a'.repeat(17), 'a'.repeat(32), 'a'.repeat(33), 'a'.repeat(64), 'a'.repeat(65),
   'a'.repeat(200), 'a'.repeat(201), 'a'.repeat(256), 'a'.repeat(257), 'a'.repeat(500),
   'a'.repeat(501), '\u0000', 'Li\u0000', ' \t\n', '\u3000', 'ord_abc-123', 'trim', 'city',
-  'model', '13800138000'];
+  'model', '13800138000', '\u{1F697}'.repeat(9), '\u{1F697}'.repeat(33), '\u{1F697}'.repeat(100),
+  '\u{1F697}'.repeat(129)];
 const numbers = [0, -1, 1, 1.5, 99, 100, 101, 1440, 1441, 10_000_000, 10_000_001,
   34_560_000, 34_560_001, 2 ** 53, 1e300, -0];
 const value: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(...texts), fc.constantFrom(...numbers), fc.boolean(), fc.constant(null),
-  fc.string({ maxLength: 80 }), fc.integer(), fc.double(),
+  fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 140 }), fc.integer(),
+  fc.double(),
   fc.array(fc.constantFrom(...texts), { maxLength: 40 }),
   fc.array(fc.oneof(fc.constantFrom(...texts), fc.integer(), fc.constant(null)),
     { maxLength: 4 }),

@@ -164,8 +164,18 @@ export function orNull<T extends TSchema>(schema: T) {
 
 // One Ajv for every schema: the formats and keywords the fields above use, every failure
 // reported (allErrors: only the failure path reads them), 2020-12 as OpenAPI 3.1 is.
+// `unicode: false`: a length is counted in UTF-16 code units, as JavaScript's `length` and the
+// hand-written checks counted it (JSON Schema counts code points: 33 emoji would pass a
+// maxLength of 64 that refused them before).
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false,
-  validateFormats: true });
+  validateFormats: true, unicode: false, logger: {
+    log: () => {},
+    // Ajv calls `unicode` deprecated; it is what keeps the old lengths, so that is no news.
+    warn: (...args: unknown[]) => {
+      if (!String(args[0]).includes('option unicode')) console.warn(...args);
+    },
+    error: (...args: unknown[]) => console.error(...args),
+  } });
 ajv.addKeyword({ keyword: X_ERROR });
 ajv.addKeyword({ keyword: 'example' });
 ajv.addKeyword({ keyword: 'x-whole-range', type: 'string', schemaType: 'array',
