@@ -185,10 +185,12 @@ describe('the OpenAPI document', () => {
   });
 });
 
-/** A reply schema with the document's shared Error schema in place of its reference. */
+/** A reply schema with the document's shared schemas in place of their references. */
 function withErrorSchema(schema: unknown, doc: Doc): never {
-  const error = (doc as unknown as { components: { schemas: { Error: unknown } } })
-    .components.schemas.Error;
-  return JSON.parse(JSON.stringify(schema).replaceAll('{"$ref":"#/components/schemas/Error"}',
-    JSON.stringify(error))) as never;
+  const shared = (doc as unknown as { components: { schemas: Record<string, unknown> } })
+    .components.schemas;
+  return JSON.parse(JSON.stringify(schema), (_key, v: unknown) => {
+    const ref = (v as { $ref?: string } | null)?.$ref;
+    return typeof ref === 'string' ? shared[ref.replace('#/components/schemas/', '')] : v;
+  }) as never;
 }

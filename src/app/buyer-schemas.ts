@@ -3,6 +3,7 @@
 // kernel/http/schema.ts, published by kernel/http/openapi.ts.
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
+import { SIGNATURE_HEADER } from './payment-signature.js';
 import {
   flag, maybe, queryText, text, textList,
 } from '../kernel/http/schema.js';
@@ -68,8 +69,8 @@ export const signOutSession: RouteContract = () => ({
 
 export const paymentNotification: RouteContract = () => ({
   summary: 'The payment provider\'s signed notification (raw JSON body, signature header)',
-  headers: { 'x-payment-signature': { schema: Str, required: true,
-    description: 'HMAC of the raw body (payment-signature.ts)' } },
+  headers: { [SIGNATURE_HEADER]: { schema: Str, required: true,
+    description: 'The provider\'s signature of the raw body (payment-signature.ts)' } },
   rawBody: Type.Object({}, { description: 'The provider\'s event, signed as sent' }),
   replies: { 200: Type.Object({ received: Type.Literal(true), duplicate: Type.Boolean(),
     anomaly: Type.Optional(Str) }) },

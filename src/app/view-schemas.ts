@@ -10,7 +10,7 @@ const TimeOrNull = orNull(Type.String({ format: 'date-time' }));
 
 export const AccountView = Type.Object({
   account_id: Str, phone: Str, name: Str, id_number_masked: Str, role: Str,
-});
+}, { 'x-component': 'Account' });
 
 export const AccountWithToken = Type.Object({
   account_id: Str, phone: Str, name: Str, id_number_masked: Str, role: Str,
@@ -29,7 +29,7 @@ export const LaunchView = Type.Object({
     name: Str, name_zh: Str, price_fen: Int, default: Type.Boolean() })),
   cities: Type.Array(Type.Object({ city_id: Str, name: Str, name_zh: Str,
     opened_on: Str })),
-});
+}, { 'x-component': 'Launch' });
 
 const OrderStatus = Type.Union([Type.Literal('firm'), Type.Literal('locked'),
   Type.Literal('cancelled')]);
@@ -47,14 +47,14 @@ export const OrderView = Type.Object({
   actions: Type.Array(Str, { description: 'What the caller may do with the order now' }),
   switch_to: Type.Array(Str, { description: 'Launches the order may switch to now' }),
   history: Type.Array(Type.Object({ at: Time, type: Str, actor: Str, detail: Type.Unknown() })),
-});
+}, { 'x-component': 'Order' });
 
 export const ChangeWindowView = Type.Object({
   window_id: Str, from_launch_id: Str, to_launch_id: orNull(Str), opens_at: Time,
   closes_at: Time, allows: Type.Array(Str),
   state: Type.Union([Type.Literal('scheduled'), Type.Literal('open'), Type.Literal('closed')]),
   closed_at: TimeOrNull, created_by: Str, created_at: Time,
-});
+}, { 'x-component': 'ChangeWindow' });
 
 const StatusCounts = Type.Object({ firm: Int, locked: Int, cancelled: Int });
 
@@ -67,7 +67,7 @@ export const StatsView = Type.Object({
   potential_revenue_fen: Int,
   reported_basis: Type.Optional(Type.Object({ orders: Int, deposit_fen: Int,
     base_price_fen: Int, deposits_fen: Int, potential_revenue_fen: Int })),
-});
+}, { 'x-component': 'LaunchStats' });
 
 /** Every refusal's body (docs/api.md, "Errors"). */
 export const ErrorView = Type.Object({

@@ -44,9 +44,17 @@ export function routeCodes(route: DocumentedRoute): OutcomeCode[] {
   return (Object.keys(outcomes) as OutcomeCode[]).filter((code) => codes.has(code));
 }
 
-/** A schema as plain JSON, with `{field}` in its fields' messages replaced by their names. */
-function plain(schema: TSchema): Record<string, unknown> {
-  const json = JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+/**
+ * A schema as plain JSON, with `{field}` in its fields' messages replaced by their names, and
+ * each named reply shape (`x-component`) put once in `components` and referred to.
+ */
+function plain(schema: TSchema, components?: Map<string, unknown>): Record<string, unknown> {
+  const json = JSON.parse(JSON.stringify(schema), (_key, v: unknown) => {
+    const name = (v as { 'x-component'?: string } | null)?.['x-component'];
+    if (components === undefined || typeof name !== 'string') return v;
+    components.set(name, v);
+    return { $ref: `#/components/schemas/${name}` };
+  }) as Record<string, unknown>;
   const props = json.properties as Record<string, Record<string, unknown>> | undefined;
   for (const [name, p] of Object.entries(props ?? {})) {
     if (p['x-error'] !== undefined) {
@@ -61,7 +69,8 @@ const openApiPath = (path: string): string => path.replace(/:([a-z_]+)/g, '{$1}'
 const operationId = (method: string, path: string): string => `${method.toLowerCase()}${
   path.replace(/[:/-]+([a-z])/g, (_, c: string) => c.toUpperCase())}`;
 
-function operation(route: DocumentedRoute): Record<string, unknown> {
+function operation(route: DocumentedRoute, components: Map<string, unknown>):
+  Record<string, unknown> {
   const c = route.contract;
   const parameters: Array<Record<string, unknown>> = [];
   for (const m of route.path.matchAll(/:([a-z_]+)/g)) {
@@ -79,7 +88,8 @@ function operation(route: DocumentedRoute): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   const media = c.replyMediaType ?? 'application/json';
   for (const [status, schema] of Object.entries(c.replies)) {
-    responses[status] = { description: c.summary, content: { [media]: { schema: plain(schema) } },
+    responses[status] = { description: c.summary,
+      content: { [media]: { schema: plain(schema, components) } },
       ...(status === '503' ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
         : {}) };
   }
@@ -96,8 +106,8 @@ function operation(route: DocumentedRoute): Record<string, unknown> {
       ...(retry ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
         : {}),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' },
-        examples: Object.fromEntries(codes.map((code) => [code, { value: { error: { code,
-          message: outcomes[code].message } } }])) } },
+        examples: Object.fromEntries(codes.map((code) => [code,
+          { $ref: `#/components/examples/${code}` }])) } },
     };
     const key = String(status);
     const success = responses[key] as Record<string, unknown> | undefined;
@@ -131,9 +141,10 @@ function operation(route: DocumentedRoute): Record<string, unknown> {
 export function openApiDocument(routes: readonly DocumentedRoute[], version: string):
   Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components = new Map<string, unknown>();
   for (const r of routes) {
     const p = (paths[openApiPath(r.path)] ??= {});
-    p[r.method.toLowerCase()] = operation(r);
+    p[r.method.toLowerCase()] = operation(r, components);
   }
   const codes = Object.keys(outcomes) as OutcomeCode[];
   return {
@@ -151,9 +162,14 @@ export function openApiDocument(routes: readonly DocumentedRoute[], version: str
         operator: { type: 'http', scheme: 'bearer',
           description: 'An operator\'s token (ldadmin_...)' },
       },
+      // Each code's refusal as an example, once, referred to by every route that gives it.
+      examples: Object.fromEntries(codes.map((code) => [code, {
+        summary: `${outcomes[code].status} ${code}`,
+        value: { error: { code, message: outcomes[code].message } } }])),
       headers: { RetryAfter: { description: 'Seconds until a retry can pass',
         schema: { type: 'integer', minimum: 0 } } },
       schemas: {
+        ...Object.fromEntries([...components].sort(([a], [b]) => a.localeCompare(b))),
         Error: { type: 'object', required: ['error'], properties: { error: { type: 'object',
           required: ['code', 'message'], properties: {
             code: { type: 'string', enum: codes },

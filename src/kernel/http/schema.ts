@@ -178,6 +178,8 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false,
   } });
 ajv.addKeyword({ keyword: X_ERROR });
 ajv.addKeyword({ keyword: 'example' });
+// A reply shape the document names once, under components.schemas (openapi.ts).
+ajv.addKeyword({ keyword: 'x-component' });
 ajv.addKeyword({ keyword: 'x-whole-range', type: 'string', schemaType: 'array',
   validate: (range: [number, number], data: string) => {
     const n = Number(data);
