@@ -89,7 +89,8 @@ export const buyerRoutes: Route[] = [
   { method: 'GET', path: '/me', access: 'signed_in', schema: S.me, handler: async (ctx) =>
     (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
       : reply(200, accountView(buyer(ctx), 'buyer'))) },
-  { method: 'GET', path: '/launches', access: 'public', schema: S.launches, handler: async ({ app }) => {
+  { method: 'GET', path: '/launches', access: 'public', schema: S.launches,
+    handler: async ({ app }) => {
     const now = app.clock.nowMs();
     return reply(200, { launches: (await app.launches()).map((l) => launchView(l, now)),
       server_time: iso(now) });

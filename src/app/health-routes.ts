@@ -36,16 +36,19 @@ function operatorView(app: Launchday): Record<string, unknown> {
 }
 
 export const healthRoutes: Route[] = [
-  { method: 'GET', path: '/health', access: 'public', schema: S.health, handler: async ({ app, caller }):
+  { method: 'GET', path: '/health', access: 'public', schema: S.health,
+    handler: async ({ app, caller }):
     Promise<Reply> => {
     const s = await status(app);
     const body = caller?.role === 'admin' ? { ...s, ...operatorView(app) } : s;
     return s.status === 'ok' ? reply(200, body) : reply(503, body, retryAfter(app));
   } },
-  { method: 'GET', path: '/health/live', access: 'public', schema: S.live, handler: async ({ app }) =>
+  { method: 'GET', path: '/health/live', access: 'public', schema: S.live,
+    handler: async ({ app }) =>
     (app.brokenBecause === null ? reply(200, { status: 'live' })
       : reply(503, { status: 'broken' })) },
-  { method: 'GET', path: '/health/ready', access: 'public', schema: S.ready, handler: async ({ app }) => {
+  { method: 'GET', path: '/health/ready', access: 'public', schema: S.ready,
+    handler: async ({ app }) => {
     if (app.closing) return reply(503, { status: 'closing' }, retryAfter(app));
     const s = await status(app);
     return s.status === 'ok' ? reply(200, { status: 'ready', store: s.store })

@@ -10,7 +10,9 @@ import { healthRoutes } from './health-routes.js';
 import {
   JsonText, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
-import { compileFields, queryObject, type FieldCheck, type RouteSchema } from '../kernel/http/schema.js';
+import {
+  compileFields, queryObject, type FieldCheck, type RouteSchema,
+} from '../kernel/http/schema.js';
 import { openApiDocument } from '../kernel/http/openapi.js';
 import { clock as clockContract } from './admin-schemas.js';
 import * as H from './health-schemas.js';
