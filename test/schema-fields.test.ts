@@ -11,7 +11,9 @@ import { isoTimeRule, parseIsoTime } from '../src/domain/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../src/domain/outcomes.js';
 import * as A from '../src/app/admin-schemas.js';
 import * as B from '../src/app/buyer-schemas.js';
-import { compileFields, queryObject, type RouteContract } from '../src/kernel/http/schema.js';
+import {
+  CHECKS, compileFields, queryObject, type RouteContract,
+} from '../src/kernel/http/schema.js';
 import { ADMIN, harness } from './harness.js';
 
 type Json = Record<string, unknown>;
@@ -247,6 +249,36 @@ describe('route schemas refuse as the hand-written checks did', () => {
     fc.assert(fc.property(fc.oneof(body, value), (row) => {
       sameRefusal(check(row), reference(row), JSON.stringify(row));
     }), { numRuns: 3000, seed: 14 });
+  });
+});
+
+describe('every check of every field', () => {
+  it('has its own message, or a code whose catalogue message is the field\'s', async () => {
+    const h = await harness();
+    try {
+      const missing: string[] = [];
+      for (const route of h.ld.api.routes) {
+        for (const part of [route.contract.body, route.contract.query]) {
+          const props = (part as { properties?: Record<string, Json> } | undefined)?.properties;
+          const required = (part as { required?: string[] } | undefined)?.required ?? [];
+          for (const [name, schema] of Object.entries(props ?? {})) {
+            const error = (schema['x-error'] ?? {}) as { code?: string;
+              messages?: Record<string, string> };
+            if (error.code !== undefined && error.code !== 'invalid_request') continue;
+            const checks = CHECKS.filter((c) => (c === 'required' ? required.includes(name)
+              : schema[c] !== undefined));
+            for (const c of checks) {
+              if (error.messages?.[c] === undefined) {
+                missing.push(`${route.method} ${route.path} ${name} ${c}`);
+              }
+            }
+          }
+        }
+      }
+      assert.deepEqual(missing, []);
+    } finally {
+      await h.close();
+    }
   });
 });
 
