@@ -13,7 +13,8 @@ import { ADMIN, harness, YU7_MAX, type Harness, type Reply } from './harness.js'
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, {
-    responses: Record<string, { 'x-codes'?: string[]; content?: Record<string, { schema: unknown }> }>;
+    responses: Record<string, { 'x-codes'?: string[];
+      content?: Record<string, { schema: unknown }> }>;
   }>>;
 };
 

@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { defaultLimits } from '../src/config.js';
 import { isoTimeRule, parseIsoTime } from '../src/domain/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../src/domain/outcomes.js';
-import * as A from '../src/app/admin-schemas.js';
-import * as B from '../src/app/buyer-schemas.js';
+import * as Accounts from '../src/app/account-schemas.js';
+import * as Launches from '../src/app/launch-schemas.js';
+import * as Orders from '../src/app/order-schemas.js';
 import {
   CHECKS, compileFields, queryObject, type RouteContract,
 } from '../src/kernel/http/schema.js';
@@ -74,39 +75,39 @@ const whole = (b: Json, name: string, min: number, max: number, message: string)
 
 /** The body checks each route made before its first rule that is not about the body's shape. */
 const bodyReference: Record<string, [RouteContract, (b: Json) => Refusal | null]> = {
-  'POST /accounts': [B.register, (b) => first(
+  'POST /accounts': [Accounts.register, (b) => first(
     field(b, 'phone', 'string', { required: true, maxLength: 32 }),
     field(b, 'name', 'string', { required: true, maxLength: 200 }),
     field(b, 'id_number', 'string', { required: true, maxLength: 32 }))],
-  'POST /sessions/code': [B.requestCode,
+  'POST /sessions/code': [Accounts.requestCode,
     (b) => first(field(b, 'phone', 'string', { required: true, maxLength: 32 }))],
-  'POST /sessions': [B.signIn, (b) => first(
+  'POST /sessions': [Accounts.signIn, (b) => first(
     field(b, 'phone', 'string', { required: true, maxLength: 32 }),
     field(b, 'code', 'string', { required: true, maxLength: 16 }))],
-  'POST /orders': [B.placeOrder, (b) => configuration(b, true)],
-  'POST /orders/:order_id/change': [B.change, (b) => configuration(b, false)],
-  'POST /orders/:order_id/lock': [B.lock, (b) => first(field(b, 'confirm', 'boolean'))],
-  'POST /orders/:order_id/cancel': [B.cancel,
+  'POST /orders': [Orders.placeOrder, (b) => configuration(b, true)],
+  'POST /orders/:order_id/change': [Orders.change, (b) => configuration(b, false)],
+  'POST /orders/:order_id/lock': [Orders.lock, (b) => first(field(b, 'confirm', 'boolean'))],
+  'POST /orders/:order_id/cancel': [Orders.cancel,
     (b) => first(field(b, 'accept_forfeit', 'boolean'))],
-  'POST /admin/orders/:order_id/cancel': [A.adminCancel,
+  'POST /admin/orders/:order_id/cancel': [Orders.adminCancel,
     (b) => first(field(b, 'accept_forfeit', 'boolean')) ?? operatorReason(b)],
-  'POST /admin/orders/:order_id/refund': [A.refund, operatorReason],
-  'POST /admin/accounts/:account_id/sessions/revoke': [A.revokeSessions, operatorReason],
-  'POST /admin/operators': [A.createOperator,
+  'POST /admin/orders/:order_id/refund': [Orders.refund, operatorReason],
+  'POST /admin/accounts/:account_id/sessions/revoke': [Accounts.revokeSessions, operatorReason],
+  'POST /admin/operators': [Accounts.createOperator,
     (b) => first(field(b, 'name', 'string', { required: true, maxLength: 64 }))],
-  'POST /admin/clock': [A.clock, (b) => {
+  'POST /admin/clock': [Orders.clock, (b) => {
     const s = field(b, 'advance_seconds', 'integer', { required: true });
     if (!s.ok) return s;
     return (s.value as number) < 0 || (s.value as number) > L.clockAdvanceSecondsMax
       ? refuse('invalid_request', `"advance_seconds" must be from 0 to ${
         L.clockAdvanceSecondsMax}.`) : null;
   }],
-  'POST /admin/accounts/import': [A.importAccounts, (b) => {
+  'POST /admin/accounts/import': [Accounts.importAccounts, (b) => {
     const list = b.accounts;
     return !Array.isArray(list) || list.length > L.importAccountsMax ? refuse('invalid_request',
       `"accounts" must be a list of at most ${L.importAccountsMax}.`) : null;
   }],
-  'PATCH /admin/launches/:launch_id': [A.patchLaunch, (b) => {
+  'PATCH /admin/launches/:launch_id': [Launches.patchLaunch, (b) => {
     const bad = first(field(b, 'opens_at', 'string'), field(b, 'deposit_fen', 'integer'),
       field(b, 'per_account_limit', 'integer'), field(b, 'cooling_off_hours', 'integer'),
       field(b, 'cities', 'string[]', { maxItems: 500, maxLength: 64 }));
@@ -122,7 +123,7 @@ const bodyReference: Record<string, [RouteContract, (b: Json) => Refusal | null]
     return cap !== undefined && (cap === null || typeof cap !== 'object' || Array.isArray(cap))
       ? refuse('invalid_request', '"capacity_per_week" must be an object of trim: cars.') : null;
   }],
-  'POST /admin/change-windows': [A.openWindow, (b) => {
+  'POST /admin/change-windows': [Launches.openWindow, (b) => {
     const bad = first(field(b, 'from_launch_id', 'string', { required: true, maxLength: 64 }),
       field(b, 'to_launch_id', 'string', { maxLength: 64 }),
       field(b, 'opens_at', 'string', { required: true }),
@@ -157,9 +158,9 @@ function queryText(url: URL, name: string): Result<string | undefined> {
 
 /** The query checks each route made before its first rule that is not about the query. */
 const queryReference: Record<string, [RouteContract, (u: URL) => Refusal | null]> = {
-  'GET /launches/:launch_id/estimate': [B.estimate,
+  'GET /launches/:launch_id/estimate': [Orders.estimate,
     (u) => first(queryText(u, 'trim'), queryText(u, 'city'))],
-  'GET /admin/orders': [A.findOrders, (u) => {
+  'GET /admin/orders': [Orders.findOrders, (u) => {
     const o = queryText(u, 'order_id');
     const bad = first(o, queryText(u, 'phone'), queryText(u, 'id_number'));
     if (bad) return bad;
@@ -167,7 +168,7 @@ const queryReference: Record<string, [RouteContract, (u: URL) => Refusal | null]
     return id && !ID_PARAM.test(id) ? refuse('invalid_request', '"order_id" is not an id.')
       : null;
   }],
-  'GET /admin/launches/:launch_id/orders': [A.launchOrders, (u) => {
+  'GET /admin/launches/:launch_id/orders': [Orders.launchOrders, (u) => {
     const after = queryText(u, 'after');
     if (!after.ok) return after;
     if (after.value && !ID_PARAM.test(after.value)) {
@@ -175,8 +176,8 @@ const queryReference: Record<string, [RouteContract, (u: URL) => Refusal | null]
     }
     return queryInteger(u, 'limit', 1, 1000);
   }],
-  'GET /admin/audit-log': [A.auditLog, (u) => queryInteger(u, 'limit', 1, L.auditLogMax)],
-  'GET /admin/payments/anomalies': [A.anomalies,
+  'GET /admin/audit-log': [Accounts.auditLog, (u) => queryInteger(u, 'limit', 1, L.auditLogMax)],
+  'GET /admin/payments/anomalies': [Orders.anomalies,
     (u) => queryInteger(u, 'limit', 1, L.paymentAnomaliesListMax)],
 };
 
@@ -241,7 +242,7 @@ describe('route schemas refuse as the hand-written checks did', () => {
   }
 
   it('an import row is checked as POST /accounts checks its body', () => {
-    const check = compileFields(A.ImportRow);
+    const check = compileFields(Accounts.ImportRow);
     const reference = (row: unknown): Refusal | null => (row === null
       || typeof row !== 'object' || Array.isArray(row) ? refuse('invalid_request',
         'Each row must be an object of phone, name, id_number.')

@@ -13,10 +13,12 @@ import { newId } from './ids.js';
 import { idNumberSearchKey, validatePhone } from '../domain/identity.js';
 import { parseIsoTime } from '../domain/iso-time.js';
 import { compileFields, queryNumber } from '../kernel/http/schema.js';
-import * as S from './admin-schemas.js';
 import { paymentAdminRoutes } from './payment-routes.js';
 import { operatorReason, operatorRoutes } from './operator-routes.js';
 import { accountView, iso, launchView, orderView, windowView } from './views.js';
+import * as Accounts from './account-schemas.js';
+import * as Launches from './launch-schemas.js';
+import * as Orders from './order-schemas.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
@@ -28,7 +30,7 @@ const timeMs = (v: string | undefined): number | undefined =>
   (v === undefined ? undefined : parseIsoTime(v)!);
 
 /**
- * Applies a PATCH body its schema passed (admin-schemas.ts's patchLaunch) to a launch, or
+ * Applies a PATCH body its schema passed (launch-schemas.ts's patchLaunch) to a launch, or
  * refuses by the rules that need the launch: trims and cities it knows.
  */
 function patchLaunch(l: Launch, b: Json, knownCities: ReadonlyMap<string, City>): Result<Launch> {
@@ -68,7 +70,7 @@ function patchLaunch(l: Launch, b: Json, knownCities: ReadonlyMap<string, City>)
     ...(cooling !== undefined ? { coolingOffHours: cooling } : {}) });
 }
 
-/** A change window from a body its schema passed (admin-schemas.ts's openWindow). */
+/** A change window from a body its schema passed (launch-schemas.ts's openWindow). */
 async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
   const from = b.from_launch_id as string;
   const to = given<string>(b, 'to_launch_id');
@@ -154,8 +156,8 @@ async function importAccounts(ctx: Ctx): Promise<Reply> {
   return reply(200, { created, errors });
 }
 
-// Compiled once, at start (admin-schemas.ts's ImportRow: POST /accounts's fields).
-const checkImportRow = compileFields(S.ImportRow);
+// Compiled once, at start (account-schemas.ts's ImportRow: POST /accounts's fields).
+const checkImportRow = compileFields(Accounts.ImportRow);
 
 /** One import row, checked as POST /accounts checks its body. */
 function importRow(ctx: Ctx, row: unknown) {
@@ -170,10 +172,10 @@ export function adminRoutes(clockRoute: Route): Route[] {
   return [
     clockRoute,
     { method: 'POST', path: '/admin/accounts/import', access: 'admin', bodyLimit: 'import',
-      ownTextRules: true, schema: S.importAccounts,
+      ownTextRules: true, schema: Accounts.importAccounts,
       handler: importAccounts },
     { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin',
-      schema: S.patchLaunch, handler: async (ctx) => {
+      schema: Launches.patchLaunch, handler: async (ctx) => {
         const l = await ctx.app.launch(ctx.params.launch_id!);
         if (!l) return refuse('launch_not_found');
         const b = await ctx.body();
@@ -186,7 +188,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
         return reply(200, launchView(next.value, ctx.app.clock.nowMs()));
       } },
     { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
-      schema: S.launchOrders, handler: async (ctx) => {
+      schema: Orders.launchOrders, handler: async (ctx) => {
         if (!(await ctx.app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
         const q = ctx.query();
         if (!q.ok) return q;
@@ -200,7 +202,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
           trim_seq: o.trimSeq })),
           next_after: orders.length === limit ? orders[orders.length - 1]!.orderId : null });
       } },
-    { method: 'POST', path: '/admin/change-windows', access: 'admin', schema: S.openWindow,
+    { method: 'POST', path: '/admin/change-windows', access: 'admin', schema: Launches.openWindow,
       handler: async (ctx) => {
       const b = await ctx.body();
       if (!b.ok) return b;
@@ -209,7 +211,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
       await ctx.app.putWindow(actorOf(ctx), w.value, 'change_window_opened');
       return reply(201, windowView(w.value, ctx.app.clock.nowMs()));
     } },
-    { method: 'GET', path: '/admin/change-windows', access: 'admin', schema: S.windows,
+    { method: 'GET', path: '/admin/change-windows', access: 'admin', schema: Launches.windows,
       handler: async (ctx) => {
       await ctx.app.refresh(true);
       const now = ctx.app.clock.nowMs();
@@ -217,7 +219,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
       return reply(200, { change_windows: windows.map((w) => windowView(w, now)) });
     } },
     { method: 'POST', path: '/admin/change-windows/:window_id/close', access: 'admin',
-      schema: S.closeWindow, handler: async (ctx) => {
+      schema: Launches.closeWindow, handler: async (ctx) => {
           await ctx.app.refresh(true);
           const w = (await ctx.app.windows()).find((x) => x.windowId === ctx.params.window_id);
           if (!w) return refuse('change_window_not_found');
@@ -225,7 +227,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
           await ctx.app.putWindow(actorOf(ctx), closed, 'change_window_closed');
           return reply(200, windowView(closed, ctx.app.clock.nowMs()));
         } },
-      { method: 'GET', path: '/admin/orders', access: 'admin', schema: S.findOrders,
+      { method: 'GET', path: '/admin/orders', access: 'admin', schema: Orders.findOrders,
         handler: async (ctx) => {
         const found = await findOrders(ctx);
         if (!found.ok) return found;
@@ -238,7 +240,7 @@ export function adminRoutes(clockRoute: Route): Route[] {
         return reply(200, { orders: views });
       } },
     { method: 'POST', path: '/admin/orders/:order_id/refund', access: 'admin',
-      schema: S.refund, handler: async (ctx) => {
+      schema: Orders.refund, handler: async (ctx) => {
         const b = await ctx.body();
         if (!b.ok) return b;
         const reason = operatorReason(b.value);
@@ -251,9 +253,9 @@ export function adminRoutes(clockRoute: Route): Route[] {
         });
       } },
     { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin',
-      schema: S.adminCancel, handler: cancelHandler },
+      schema: Orders.adminCancel, handler: cancelHandler },
     ...operatorRoutes,
-    { method: 'GET', path: '/admin/audit-log', access: 'admin', schema: S.auditLog,
+    { method: 'GET', path: '/admin/audit-log', access: 'admin', schema: Accounts.auditLog,
       handler: async (ctx) => {
       const q = ctx.query();
       if (!q.ok) return q;

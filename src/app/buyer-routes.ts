@@ -10,10 +10,13 @@ import { sessionRoutes } from './session-routes.js';
 import {
   afterWrite, orderReply, reply, type Ctx, type Reply, type Route,
 } from './route.js';
-import * as S from './buyer-schemas.js';
 import { accountView, iso, launchView, orderView } from './views.js';
+import * as Accounts from './account-schemas.js';
+import * as Kernel from './health-schemas.js';
+import * as Launches from './launch-schemas.js';
+import * as Orders from './order-schemas.js';
 
-const IDEMPOTENCY_KEY = new RegExp(S.IDEMPOTENCY_KEY_PATTERN);
+const IDEMPOTENCY_KEY = new RegExp(Orders.IDEMPOTENCY_KEY_PATTERN);
 
 /** A body's text field, as its schema let it through: null (not given) reads as undefined. */
 const given = (body: Json, name: string): string | undefined =>
@@ -32,13 +35,14 @@ const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buy
   ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
 export const buyerRoutes: Route[] = [
-  { method: 'GET', path: '/time', access: 'public', schema: S.time, handler: async ({ app }) =>
+  { method: 'GET', path: '/time', access: 'public', schema: Kernel.time, handler: async ({ app }) =>
     reply(200, { server_time: iso(app.clock.nowMs()) }) },
   { method: 'POST', path: '/accounts', access: 'public', ownTextRules: true,
-    schema: S.register, handler: async (ctx) => {
+    schema: Accounts.register, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const { phone, name, id_number: idNumber } = b.value as Static<typeof S.RegistrationFields>;
+    const { phone, name, id_number: idNumber } =
+      b.value as Static<typeof Accounts.RegistrationFields>;
     const limited = await ctx.app.rateLimits.registration(phoneKey(phone),
       idNumberSearchKey(idNumber), ctx.address);
     if (limited) return limited;
@@ -47,7 +51,7 @@ export const buyerRoutes: Route[] = [
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
   { method: 'POST', path: '/sessions/code', access: 'public', ownTextRules: true,
-    schema: S.requestCode, handler: async (ctx) => {
+    schema: Accounts.requestCode, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
     const phone = b.value.phone as string;
@@ -61,7 +65,7 @@ export const buyerRoutes: Route[] = [
   } },
   ...sessionRoutes,
   { method: 'POST', path: '/sessions', access: 'public', ownTextRules: true,
-    schema: S.signIn, handler: async (ctx) => {
+    schema: Accounts.signIn, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
     const phone = b.value.phone as string;
@@ -77,7 +81,7 @@ export const buyerRoutes: Route[] = [
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
   { method: 'POST', path: '/payments/notifications', access: 'public',
-    schema: S.paymentNotification, handler: async (ctx) => {
+    schema: Orders.paymentNotification, handler: async (ctx) => {
     const text = await ctx.text();
     if (!text.ok) return text;
     const signature = ctx.headers[SIGNATURE_HEADER];
@@ -86,22 +90,22 @@ export const buyerRoutes: Route[] = [
     return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate,
       ...(r.value.anomaly ? { anomaly: r.value.anomaly } : {}) }) : r;
   } },
-  { method: 'GET', path: '/me', access: 'signed_in', schema: S.me, handler: async (ctx) =>
+  { method: 'GET', path: '/me', access: 'signed_in', schema: Accounts.me, handler: async (ctx) =>
     (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
       : reply(200, accountView(buyer(ctx), 'buyer'))) },
-  { method: 'GET', path: '/launches', access: 'public', schema: S.launches,
+  { method: 'GET', path: '/launches', access: 'public', schema: Launches.launches,
     handler: async ({ app }) => {
     const now = app.clock.nowMs();
     return reply(200, { launches: (await app.launches()).map((l) => launchView(l, now)),
       server_time: iso(now) });
   } },
-  { method: 'GET', path: '/launches/:launch_id', access: 'public', schema: S.launch,
+  { method: 'GET', path: '/launches/:launch_id', access: 'public', schema: Launches.launch,
     handler: async (ctx) => {
     const l = await ctx.app.launch(ctx.params.launch_id!);
     return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
   } },
   { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public',
-    schema: S.estimate, handler: async (ctx) => {
+    schema: Orders.estimate, handler: async (ctx) => {
       const l = await ctx.app.launch(ctx.params.launch_id!);
       if (!l) return refuse('launch_not_found');
       const q = ctx.query();
@@ -115,13 +119,13 @@ export const buyerRoutes: Route[] = [
         estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' },
         as_of: iso(e.asOfMs) });
     } },
-  { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', schema: S.stats,
+  { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', schema: Orders.stats,
     handler: async (ctx) => {
     const s = await ctx.app.stats(ctx.params.launch_id!);
     return s.ok ? reply(200, s.value) : s;
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
-    schema: S.placeOrder, handler: async (ctx) => {
+    schema: Orders.placeOrder, handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const key = ctx.headers['idempotency-key'];
@@ -139,18 +143,19 @@ export const buyerRoutes: Route[] = [
       ? orderReply(ctx.app, placed.order, 200, { 'idempotent-replay': 'true' })
       : orderReply(ctx.app, placed.order, 201, undefined, placed.history)));
   } },
-  { method: 'GET', path: '/orders', access: 'buyer', schema: S.myOrders, handler: async (ctx) => {
+  { method: 'GET', path: '/orders', access: 'buyer', schema: Orders.myOrders,
+    handler: async (ctx) => {
     const orders = await ctx.app.ordersOf(buyer(ctx));
     const views = [];
     for (const o of orders) views.push(orderView(o, await ctx.app.orderExtras(o)));
     return reply(200, { orders: views });
   } },
-  { method: 'GET', path: '/orders/:order_id', access: 'signed_in', schema: S.order,
+  { method: 'GET', path: '/orders/:order_id', access: 'signed_in', schema: Orders.order,
     handler: async (ctx) => {
     const r = await ctx.app.order(ctx.caller!, ctx.params.order_id!);
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
-  { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', schema: S.lock,
+  { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', schema: Orders.lock,
     handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
@@ -160,10 +165,10 @@ export const buyerRoutes: Route[] = [
       { kind: 'lock', confirm: b.value.confirm === true });
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
-  { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', schema: S.cancel,
+  { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', schema: Orders.cancel,
     handler: cancelHandler },
   { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', ownTextRules: true,
-    schema: S.change, handler: async (ctx) => {
+    schema: Orders.change, handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const b = await ctx.body();
@@ -183,7 +188,7 @@ interface ConfigurationFields {
 }
 
 /**
- * The fields that configure an order, from a body its schema passed (buyer-schemas.ts: a new
+ * The fields that configure an order, from a body its schema passed (order-schemas.ts: a new
  * order needs launch, trim and city); null reads as not given.
  */
 function configuration(body: Json): ConfigurationFields {

@@ -1,9 +1,10 @@
 // The contract of the routes for machines and screens: health (health-routes.ts), metrics
-// (metrics.ts), the live stream and the OpenAPI document itself (http-app.ts).
+// (metrics.ts), the server's clock and the OpenAPI document itself (http-app.ts).
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 
 const Str = Type.String();
+const Time = Type.String({ format: 'date-time' });
 
 const summaryStatus = Type.Union([Type.Literal('ok'), Type.Literal('degraded'),
   Type.Literal('broken')]);
@@ -30,12 +31,9 @@ export const metrics: RouteContract = () => ({
   replies: { 200: Type.String({ description: 'Prometheus text exposition format' }) },
   errors: ['unauthorized', 'admin_only'] });
 
-export const liveStream: RouteContract = () => ({
-  summary: 'A launch\'s figures once a second, as server-sent events',
-  replyMediaType: 'text/event-stream',
-  replies: { 200: Type.String({ description: 'Server-sent events, each a stats object' }) },
-  errors: ['launch_not_found', 'overloaded'] });
-
 export const openapi: RouteContract = () => ({
   summary: 'This document: the API as OpenAPI 3.1',
   replies: { 200: Type.Object({ openapi: Type.Literal('3.1.0') }) } });
+
+export const time: RouteContract = () => ({ summary: 'The server\'s clock',
+  replies: { 200: Type.Object({ server_time: Time }) } });

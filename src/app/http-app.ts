@@ -14,8 +14,6 @@ import {
   compileFields, queryObject, type FieldCheck, type RouteSchema,
 } from '../kernel/http/schema.js';
 import { openApiDocument } from '../kernel/http/openapi.js';
-import { clock as clockContract } from './admin-schemas.js';
-import * as H from './health-schemas.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
 import { clientAddress } from './rate-limits.js';
@@ -26,6 +24,9 @@ import { reply, type Access, type Ctx, type Reply, type Route } from './route.js
 import type { StaticFiles } from './static-files.js';
 import type { Limits } from '../config.js';
 import { iso, isoNow } from './views.js';
+import * as Kernel from './health-schemas.js';
+import * as Launches from './launch-schemas.js';
+import * as Orders from './order-schemas.js';
 
 const API_PREFIX = '/api/v1/';
 /** The API's version as the OpenAPI document gives it. */
@@ -175,7 +176,7 @@ type Found = { readonly route: CompiledRoute; readonly params: Record<string, st
 export function httpApp(deps: HttpAppDeps): HttpApp {
   const { app, live, files } = deps;
   const liveRoute: Route = { method: 'GET', path: '/launches/:launch_id/live', access: 'public',
-    stream: true, schema: H.liveStream, handler: async (ctx) => {
+    stream: true, schema: Launches.liveStream, handler: async (ctx) => {
       if (ctx.res === null) throw new Error('a live stream is served by node:http only');
       if (!(await app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
       if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
@@ -186,7 +187,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   // prepared here and sent as they are.
   let document = new JsonText('');
   const openApiRoute: Route = { method: 'GET', path: '/openapi.json', access: 'public',
-    schema: H.openapi, handler: async () => reply(200, document) };
+    schema: Kernel.openapi, handler: async () => reply(200, document) };
   const routes = compile([...buyerRoutes, liveRoute,
     metricsRoute(telemetry.metrics, deps.metricsToken), ...adminRoutes(newClockRoute()),
     ...healthRoutes, openApiRoute], app.deps.limits);
@@ -360,7 +361,7 @@ function checkAccess(access: Access, caller: Caller | null): Refusal | null {
 }
 
 function newClockRoute(): Route {
-  return { method: 'POST', path: '/admin/clock', access: 'admin', schema: clockContract,
+  return { method: 'POST', path: '/admin/clock', access: 'admin', schema: Orders.clock,
     handler: async (ctx) => {
     const clock = ctx.app.clock;
     if (!(clock instanceof SimulatedClock)) return refuse('clock_not_simulated');

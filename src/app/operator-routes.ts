@@ -3,11 +3,11 @@
 // under the operator's name.
 import { ok, refuse, type Result } from '../domain/outcomes.js';
 import type { Json } from './http-io.js';
-import * as S from './admin-schemas.js';
 import type { Caller } from './launchday.js';
 import { reply, type Ctx, type Route } from './route.js';
 import { SandboxSmsSender } from './sms.js';
 import { iso } from './views.js';
+import * as Accounts from './account-schemas.js';
 
 const operatorOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'admin' }>;
 
@@ -19,18 +19,18 @@ async function managing(ctx: Ctx): Promise<Result<null>> {
 
 /**
  * The reason an operator gives for acting on a buyer's order or sessions, without the white
- * space around it, from a body its schema passed (admin-schemas.ts's `reason`: 1 to
+ * space around it, from a body its schema passed (kernel/http/schema.ts's `reason`: 1 to
  * `operatorReasonMax` characters, not all white space, or `reason_required`).
  */
 export const operatorReason = (body: Json): string => (body.reason as string).trim();
 
 export const operatorRoutes: Route[] = [
-  { method: 'GET', path: '/admin/operators', access: 'admin', schema: S.operators,
+  { method: 'GET', path: '/admin/operators', access: 'admin', schema: Accounts.operators,
     handler: async (ctx) =>
     reply(200, { operators: (await ctx.app.sessions.operators()).map((o) => ({ name: o.name,
       created_at: iso(o.createdAtMs), created_by: o.createdBy,
       you: o.name === operatorOf(ctx).operator })) }) },
-  { method: 'POST', path: '/admin/operators', access: 'admin', schema: S.createOperator,
+  { method: 'POST', path: '/admin/operators', access: 'admin', schema: Accounts.createOperator,
     handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
@@ -41,21 +41,21 @@ export const operatorRoutes: Route[] = [
     return r.ok ? reply(201, { name, token: r.value.token }) : r;
   } },
   { method: 'POST', path: '/admin/operators/:name/rotate', access: 'admin',
-    schema: S.rotateOperator, handler: async (ctx) => {
+    schema: Accounts.rotateOperator, handler: async (ctx) => {
       const allowed = await managing(ctx);
       if (!allowed.ok) return allowed;
       const r = await ctx.app.sessions.rotateOperator(ctx.params.name!, operatorOf(ctx).actor);
       return r.ok ? reply(200, { name: ctx.params.name, token: r.value.token }) : r;
     } },
   { method: 'DELETE', path: '/admin/operators/:name', access: 'admin',
-    schema: S.removeOperator, handler: async (ctx) => {
+    schema: Accounts.removeOperator, handler: async (ctx) => {
     const allowed = await managing(ctx);
     if (!allowed.ok) return allowed;
     const r = await ctx.app.sessions.removeOperator(ctx.params.name!, operatorOf(ctx));
     return r.ok ? reply(200, { removed: ctx.params.name }) : r;
   } },
   { method: 'POST', path: '/admin/accounts/:account_id/sessions/revoke', access: 'admin',
-    schema: S.revokeSessions, handler: async (ctx) => {
+    schema: Accounts.revokeSessions, handler: async (ctx) => {
       const b = await ctx.body();
       if (!b.ok) return b;
       const reason = operatorReason(b.value);
@@ -67,7 +67,7 @@ export const operatorRoutes: Route[] = [
         { actor: operatorOf(ctx).actor, reason });
       return r.ok ? reply(200, { account_id: accountId, revoked: r.value.revoked }) : r;
     } },
-  { method: 'GET', path: '/admin/sandbox/sms', access: 'admin', schema: S.sandboxSms,
+  { method: 'GET', path: '/admin/sandbox/sms', access: 'admin', schema: Accounts.sandboxSms,
     handler: async (ctx) => {
     const sms = ctx.app.deps.sms;
     // Per process: with several processes, each shows the texts it "sent".

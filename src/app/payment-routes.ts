@@ -2,9 +2,9 @@
 // (payment-notification.ts) and refunds that have not settled in time (payment-reconciler.ts).
 import type { PaymentAnomaly, UnsettledRefund } from '../store/store.js';
 import { reply, type Route } from './route.js';
-import * as S from './admin-schemas.js';
 import { queryNumber } from '../kernel/http/schema.js';
 import { iso } from './views.js';
+import * as Orders from './order-schemas.js';
 
 const anomalyView = (a: PaymentAnomaly) => ({ at: iso(a.atMs), kind: a.kind,
   reference: a.reference, event_id: a.eventId || null, detail: a.detail });
@@ -14,7 +14,7 @@ const refundView = (r: UnsettledRefund) => ({ order_id: r.orderId, reference: r.
   sent_at: r.sentAtMs === null ? null : iso(r.sentAtMs) });
 
 export const paymentAdminRoutes: Route[] = [
-  { method: 'GET', path: '/admin/payments/anomalies', access: 'admin', schema: S.anomalies,
+  { method: 'GET', path: '/admin/payments/anomalies', access: 'admin', schema: Orders.anomalies,
     handler: async (ctx) => {
     // Checked by its schema (digits only): `1.5` once reached SQLite's LIMIT.
     const q = ctx.query();
@@ -27,7 +27,7 @@ export const paymentAdminRoutes: Route[] = [
       unsettled_refunds: unsettled.count });
   } },
   { method: 'GET', path: '/admin/payments/unsettled', access: 'admin',
-    schema: S.unsettled, handler: async (ctx) => {
+    schema: Orders.unsettled, handler: async (ctx) => {
     const { count, refunds } = await ctx.app.reconciler.unsettled();
     return reply(200, { count,
       older_than_seconds: ctx.app.deps.limits.refundUnsettledAlertMs / 1000,

@@ -3,26 +3,26 @@
 import { type Caller } from './launchday.js';
 import { reply, type Ctx, type Route } from './route.js';
 import { iso } from './views.js';
-import * as S from './buyer-schemas.js';
+import * as Accounts from './account-schemas.js';
 
 const buyerOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'buyer' }>;
 
 export const sessionRoutes: Route[] = [
   { method: 'GET', path: '/sessions', access: 'buyer',
-    schema: S.listSessions, handler: async (ctx) => {
+    schema: Accounts.listSessions, handler: async (ctx) => {
     const me = buyerOf(ctx);
     const list = await ctx.app.sessions.list(me.account.accountId, me.tokenHash);
     return reply(200, { sessions: list.map((s) => ({ session_id: s.sessionId,
       created_at: iso(s.createdAtMs), last_seen_at: iso(s.lastSeenAtMs),
       ends_at: iso(s.endsAtMs), current: s.current })) });
   } },
-  { method: 'DELETE', path: '/sessions', access: 'buyer', schema: S.signOutEverywhere,
+  { method: 'DELETE', path: '/sessions', access: 'buyer', schema: Accounts.signOutEverywhere,
     handler: async (ctx) => {
     const r = await ctx.app.sessions.revoke(buyerOf(ctx).account.accountId, 'all', null);
     return r.ok ? reply(200, { revoked: r.value.revoked }) : r;
   } },
   { method: 'DELETE', path: '/sessions/:session_id', access: 'buyer',
-    schema: S.signOutSession, handler: async (ctx) => {
+    schema: Accounts.signOutSession, handler: async (ctx) => {
     const me = buyerOf(ctx);
     const id = ctx.params.session_id!;
     const r = await ctx.app.sessions.revoke(me.account.accountId,

@@ -64,6 +64,8 @@ function plain(schema: TSchema, components?: Map<string, unknown>): Record<strin
   return json;
 }
 
+const RETRY_AFTER = { $ref: '#/components/headers/RetryAfter' };
+
 const openApiPath = (path: string): string => path.replace(/:([a-z_]+)/g, '{$1}');
 
 const operationId = (method: string, path: string): string => `${method.toLowerCase()}${
@@ -90,8 +92,7 @@ function operation(route: DocumentedRoute, components: Map<string, unknown>):
   for (const [status, schema] of Object.entries(c.replies)) {
     responses[status] = { description: c.summary,
       content: { [media]: { schema: plain(schema, components) } },
-      ...(status === '503' ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
-        : {}) };
+      ...(status === '503' ? { headers: { 'Retry-After': RETRY_AFTER } } : {}) };
   }
   const byStatus = new Map<number, OutcomeCode[]>();
   for (const code of routeCodes(route)) {
@@ -103,8 +104,7 @@ function operation(route: DocumentedRoute, components: Map<string, unknown>):
     const refusal = {
       description: `Refused: ${codes.join(', ')}`,
       'x-codes': codes,
-      ...(retry ? { headers: { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } } }
-        : {}),
+      ...(retry ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' },
         examples: Object.fromEntries(codes.map((code) => [code,
           { $ref: `#/components/examples/${code}` }])) } },
