@@ -21,9 +21,12 @@ export const AccountWithToken = Type.Object({
 
 /** The registration fields, as POST /accounts and each import row take them. */
 export const RegistrationFields = Type.Object({
-  phone: text({ maxLength: 32, description: 'Mainland mobile number (web/js/text-fields.js)' }),
-  name: text({ maxLength: 200, description: '1 to 64 characters once normalised' }),
-  id_number: text({ maxLength: 32, description: 'Resident identity number, 18 characters' }),
+  phone: text({ maxLength: 32, description: 'Mainland mobile number (web/js/text-fields.js)',
+    rules: ['invalid_phone'] }),
+  name: text({ maxLength: 200, description: '1 to 64 characters once normalised',
+    rules: ['invalid_name'] }),
+  id_number: text({ maxLength: 32, description: 'Resident identity number, 18 characters',
+    rules: ['invalid_id_number', 'id_number_check_mismatch'] }),
 });
 
 const REGISTRATION_ERRORS = ['invalid_phone', 'invalid_name', 'invalid_id_number',
@@ -35,7 +38,7 @@ export const register: RouteContract = () => ({ summary: 'Register a buyer (and 
 
 export const requestCode: RouteContract = () => ({
   summary: 'Text a sign-in code to a registered phone (the same reply for every valid phone)',
-  body: Type.Object({ phone: text({ maxLength: 32 }) }),
+  body: Type.Object({ phone: text({ maxLength: 32, rules: ['invalid_phone'] }) }),
   replies: { 202: Type.Object({ sent: Type.Literal(true), expires_in_seconds: Type.Integer(),
     dev_code: Type.Optional(Type.String({ description: 'Only with LAUNCHDAY_DEV_SHOW_CODES=on' })),
   }) },

@@ -63,11 +63,18 @@ function annotated<T extends TSchema>(schema: T, error: FieldError): T {
   return { ...schema, [X_ERROR]: error } as T;
 }
 
-/** A text field of at most `maxLength` characters (256 when not said). */
-export const text = (opts: { maxLength?: number; description?: string } = {}) => {
+/**
+ * A text field of at most `maxLength` characters (256 when not said). `rules`: the codes of the
+ * rules its value meets later, in the use case (`x-rules`, for the document only): the phone
+ * and identity number rules of web/js/text-fields.js come after the rate limits, which need
+ * the field's shape first.
+ */
+export const text = (opts: { maxLength?: number; description?: string;
+  rules?: readonly OutcomeCode[] } = {}) => {
   const maxLength = opts.maxLength ?? 256;
   return annotated(Type.String({ maxLength,
-    ...(opts.description ? { description: opts.description } : {}) }),
+    ...(opts.description ? { description: opts.description } : {}),
+    ...(opts.rules ? { 'x-rules': opts.rules } : {}) }),
   { messages: { required: requiredMessage, type: '"{field}" must be a string.',
     maxLength: `"{field}" must be at most ${maxLength} characters.` } });
 };
@@ -178,6 +185,8 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false,
   } });
 ajv.addKeyword({ keyword: X_ERROR });
 ajv.addKeyword({ keyword: 'example' });
+// The codes of the rules a field meets in its use case (`text`'s `rules`): documentation.
+ajv.addKeyword({ keyword: 'x-rules' });
 // A reply shape the document names once, under components.schemas (openapi.ts).
 ajv.addKeyword({ keyword: 'x-component' });
 ajv.addKeyword({ keyword: 'x-whole-range', type: 'string', schemaType: 'array',
