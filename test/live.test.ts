@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ServerResponse } from 'node:http';
-import { LiveHub } from '../src/app/live-hub.js';
+import { LiveHub } from '../src/launches/live-hub.js';
 import { harness } from './harness.js';
 
 /** A viewer's reply stream, as the hub uses it; `stalled` says its peer is not reading. */

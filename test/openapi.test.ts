@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { outcomes, type OutcomeCode } from '../src/domain/outcomes.js';
+import { outcomes, type OutcomeCode } from '../src/kernel/outcomes.js';
 import { compileReply } from '../src/kernel/http/schema.js';
 import { ADMIN, harness, YU7_MAX, type Harness, type Reply } from './harness.js';
 

@@ -6,12 +6,12 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { defaultLimits } from '../src/config.js';
-import { isoTimeRule, parseIsoTime } from '../src/domain/iso-time.js';
-import { ok, refuse, type Refusal, type Result } from '../src/domain/outcomes.js';
-import * as Accounts from '../src/app/account-schemas.js';
-import * as Launches from '../src/app/launch-schemas.js';
-import * as Orders from '../src/app/order-schemas.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import { isoTimeRule, parseIsoTime } from '../src/kernel/iso-time.js';
+import { ok, refuse, type Refusal, type Result } from '../src/kernel/outcomes.js';
+import * as Accounts from '../src/accounts/account-schemas.js';
+import * as Launches from '../src/launches/launch-schemas.js';
+import * as Orders from '../src/orders/order-schemas.js';
 import {
   CHECKS, compileFields, queryObject, type RouteContract,
 } from '../src/kernel/http/schema.js';

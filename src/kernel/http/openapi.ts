@@ -2,7 +2,7 @@
 // (schema.ts's RouteSchema) and the outcome catalogue (domain/outcomes.ts): built once at start
 // and served as prepared bytes at GET /api/v1/openapi.json.
 import type { TSchema } from '@sinclair/typebox';
-import { outcomes, type OutcomeCode } from '../../domain/outcomes.js';
+import { outcomes, type OutcomeCode } from '../outcomes.js';
 import type { RouteSchema } from './schema.js';
 
 /** Who may call a route: anyone, a signed-in buyer or operator, a buyer, an operator. */

@@ -9,9 +9,9 @@
 // refusal. The success path is one compiled call, allocating nothing.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { parseIsoTime, isoTimeRule } from '../../domain/iso-time.js';
-import { refuse, type OutcomeCode, type Refusal } from '../../domain/outcomes.js';
-import type { Limits } from '../../config.js';
+import { parseIsoTime, isoTimeRule } from '../iso-time.js';
+import { refuse, type OutcomeCode, type Refusal } from '../outcomes.js';
+import type { Limits } from '../config.js';
 
 /**
  * What a route declares of its contract. Path parameters are read from the route's path (each a
