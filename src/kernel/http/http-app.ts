@@ -6,8 +6,13 @@ import type { Socket } from 'node:net';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+  JsonText, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
+import {
+  compileFields, queryObject, type FieldCheck, type RouteSchema,
+} from './schema.js';
+import { openApiDocument } from './openapi.js';
+import * as Kernel from './health-schemas.js';
 import { clientAddress } from '../rate-limits.js';
 import { requestIdOf } from '../logger.js';
 import { metricsRoute, type RouteSeries } from '../metrics.js';
@@ -17,9 +22,12 @@ import {
   reply, type Access, type App, type Caller, type Ctx, type Reply, type Route,
 } from './route.js';
 import type { StaticFiles } from './static-files.js';
+import type { Limits } from '../config.js';
 import { iso, isoNow } from '../iso-time.js';
 
 const API_PREFIX = '/api/v1/';
+/** The API's version as the OpenAPI document gives it. */
+const API_VERSION = '1.0.0';
 const ORIGIN = 'http://launchday.local';
 
 /**
@@ -58,7 +66,7 @@ class RequestCtx implements Ctx {
     readonly app: App, private readonly raw: string,
     private readonly readBody: () => Promise<Result<string>>,
     private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean,
-    private readonly ownTextRules: boolean) {}
+    private readonly route: CompiledRoute) {}
 
   // Worked out only by the routes that count it (rate limits).
   get address(): string {
@@ -77,14 +85,37 @@ class RequestCtx implements Ctx {
 
   async body(): Promise<Result<Json>> {
     const t = await this.readBody();
-    return t.ok ? parseJsonBody(this.headers['content-type'], t.value, this.ownTextRules) : t;
+    if (!t.ok) return t;
+    const b = parseJsonBody(this.headers['content-type'], t.value,
+      this.route.ownTextRules === true);
+    if (!b.ok || this.route.checkBody === null) return b;
+    return this.route.checkBody(b.value) ?? b;
+  }
+
+  query(): Result<Readonly<Record<string, string | undefined>>> {
+    const q = queryObject(this.url);
+    return (this.route.checkQuery === null ? null : this.route.checkQuery(q))
+      ?? ok(q as Record<string, string>);
   }
 }
 
-interface CompiledRoute extends Route { readonly parts: readonly string[] }
+interface CompiledRoute extends Route {
+  readonly parts: readonly string[];
+  /** The route's declared contract, built from this process's limits. */
+  readonly contract: RouteSchema;
+  /** Its body's and query's checks, compiled once here (schema.ts). */
+  readonly checkBody: FieldCheck | null;
+  readonly checkQuery: FieldCheck | null;
+}
 
-function compile(routes: readonly Route[]): CompiledRoute[] {
-  return routes.map((r) => ({ ...r, parts: r.path.split('/').filter(Boolean) }));
+/** Each route with its path's parts and its contract's checks, compiled once, at start. */
+function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
+  return routes.map((r) => {
+    const contract = r.schema(limits);
+    return { ...r, parts: r.path.split('/').filter(Boolean), contract,
+      checkBody: contract.body ? compileFields(contract.body) : null,
+      checkQuery: contract.query ? compileFields(contract.query) : null };
+  });
 }
 
 function match(parts: readonly string[], path: readonly string[]): Record<string, string> | null {
@@ -137,7 +168,7 @@ export interface HttpApp {
    */
   laneRoute(method: string, url: string): LaneRoute | null;
   /** Every API route, for the tests that must cover them all (access matrix, fuzz). */
-  readonly routes: readonly Route[];
+  readonly routes: readonly (Route & { readonly contract: RouteSchema })[];
 }
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
@@ -146,8 +177,15 @@ type Found = { readonly route: CompiledRoute; readonly params: Record<string, st
 export function httpApp(deps: HttpAppDeps): HttpApp {
   const { app, files } = deps;
   const { telemetry } = deps;
+  // The document is built from the very routes served, itself included, once: its bytes are
+  // prepared here and sent as they are.
+  let document = new JsonText('');
+  const openApiRoute: Route = { method: 'GET', path: '/openapi.json', access: 'public',
+    schema: Kernel.openapi, handler: async () => reply(200, document) };
   const routes = compile([timeRoute, ...deps.routes,
-    metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes]);
+    metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes, openApiRoute],
+  app.deps.limits);
+  document = new JsonText(JSON.stringify(openApiDocument(routes, API_VERSION)));
   const retryAfter = app.deps.limits.retryAfterSeconds;
   // Each route's metric series, found by the route itself: labelled by its path pattern,
   // never the raw URL, so that the series stay as few as the routes.
@@ -194,7 +232,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (denied) return denied;
     const limit = bodyLimit(route);
     return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
-      () => text(limit), remoteAddress, deps.trustProxy === true, route.ownTextRules === true));
+      () => text(limit), remoteAddress, deps.trustProxy === true, route));
   }
 
   /** Answers a request; the refusal's code if it was refused (for the metrics), else null. */
@@ -357,5 +395,5 @@ function checkAccess(access: Access, caller: Caller | null): Refusal | null {
 }
 
 /** The server's time, for a client to set its own clock by. */
-const timeRoute: Route = { method: 'GET', path: '/time', access: 'public',
+const timeRoute: Route = { method: 'GET', path: '/time', access: 'public', schema: Kernel.time,
   handler: async ({ app }) => reply(200, { server_time: iso(app.clock.nowMs()) }) };
