@@ -12,6 +12,7 @@ import {
 } from './http-io.js';
 import type { Caller, Launchday } from './launchday.js';
 import type { LiveHub } from './live-hub.js';
+import { liveSnapshotRoute } from './live-snapshot-route.js';
 import { clientAddress } from './rate-limits.js';
 import { requestIdOf } from './logger.js';
 import { metricsRoute, type RouteSeries } from './metrics.js';
@@ -146,11 +147,15 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     stream: true, handler: async (ctx) => {
       if (ctx.res === null) throw new Error('a live stream is served by node:http only');
       if (!(await app.launch(ctx.params.launch_id!))) return refuse('launch_not_found');
-      if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) return refuse('overloaded');
+      if (!(await live.subscribe(ctx.params.launch_id!, ctx.res))) {
+        return refuse('live_viewers_full', `Too many viewers are watching the live stream: read `
+          + `the snapshot instead (GET ${API_PREFIX}launches/${ctx.params.launch_id}/live.json, `
+          + 'the same figures, one second fresh).');
+      }
       return null;
     } };
   const { telemetry } = deps;
-  const routes = compile([...buyerRoutes, liveRoute,
+  const routes = compile([...buyerRoutes, liveRoute, liveSnapshotRoute(live),
     metricsRoute(telemetry.metrics, deps.metricsToken), ...adminRoutes(newClockRoute()),
     ...healthRoutes]);
   const retryAfter = app.deps.limits.retryAfterSeconds;
