@@ -339,7 +339,7 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
       defaultLimits.liveViewersMax + 1, 1_000_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
-    liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 0,
+    liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
       defaultLimits.liveViewersMax),
     refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
       defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
