@@ -6,6 +6,7 @@
 // tick's writes hold the loop. It never fails: a missing tool is reported, not thrown.
 //
 //   npm run bench:live [-- --seconds 5 --viewers 10000 --connections 256 --rounds 1]
+//   npm run bench:live -- --hub-only       # (d) alone, with a frame of a night 10 min old
 //
 // Absolute numbers drift on a shared machine; the ratio to the neighbouring runs without
 // viewers is the result: with --rounds N the runs go a, b, a, b, ..., a, each b set against the
@@ -24,6 +25,8 @@ import { identityNumber, personName, phoneNumber } from '../sim/identity-generat
 import { Random } from '../sim/random.js';
 import { startServers } from '../sim/server-process.js';
 import { LiveHub, type LiveFrame } from '../src/app/live-hub.js';
+import { statsFromCounters } from '../src/domain/launch-stats.js';
+import { liveFigures } from '../src/domain/live-series.js';
 import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
 
 const LIMITS = Object.freeze({
@@ -57,7 +60,8 @@ interface LoopDelay {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string' },
-    viewers: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' } } });
+    viewers: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' },
+    'hub-only': { type: 'boolean' } } });
   const opts: Options = { seconds: Number(values.seconds ?? 5),
     viewers: Math.min(LIMITS.viewersMax, Number(values.viewers ?? LIMITS.viewersMax)),
     connections: Number(values.connections ?? 256), rounds: Number(values.rounds ?? 1) };
@@ -70,6 +74,16 @@ async function main(): Promise<void> {
     `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, node ${process.version}, load ` +
     `average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (a shared machine: compare ` +
     'ratios, not absolute figures)');
+  if (values['hub-only'] === true) {
+    const opensAtMs = Date.parse('2025-06-26T14:00:00Z');
+    const placed = new Map(Array.from({ length: 600 }, (_, i) =>
+      [String(opensAtMs / 1000 + i), 300] as [string, number]));
+    const stats = statsFromCounters(LAUNCH, new Map([['orders.firm', 180_000]]),
+      opensAtMs + 600_000);
+    await measureTicks(opts.viewers, { ...stats, ...liveFigures(placed, opensAtMs,
+      opensAtMs + 600_000) });
+    return;
+  }
   const wrk = wrkVersion();
   if (wrk === null) {
     console.log('wrk is not installed (Debian: apt-get install -y wrk); nothing measured.');
@@ -156,9 +170,10 @@ async function measureTicks(n: number, frame: LiveFrame): Promise<void> {
     const tail = JSON.stringify({ ...frame, series: { ...frame.series,
       counts: frame.series.counts.slice(-15) } }).length;
     console.log(`(d) one tick of the hub to ${viewers.open()} viewers, ${label} (median of ${
-      LIMITS.ticks}; a frame of ${tail} bytes): ${med((t) => t.cpuMs).toFixed(0)} ms of CPU, ` +
-      `${med((t) => t.writeMs).toFixed(0)} ms of writes by the clock in ${med((t) => t.slices)} ` +
-      `slices, the longest ${med((t) => t.longestSliceMs).toFixed(2)} ms by the clock`);
+      LIMITS.ticks}; a frame of ${tail} bytes): ${med((t) => t.cpuMs).toFixed(0)} ms of CPU in ` +
+      `${med((t) => t.slices)} slices, the longest ${med((t) => t.longestSliceCpuMs).toFixed(2)} ` +
+      `ms of CPU (${med((t) => t.longestSliceMs).toFixed(1)} ms by the clock, which counts the ` +
+      'time this process waited for a core)');
     viewers.close();
     hub.close();
     server.closeAllConnections();

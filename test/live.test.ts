@@ -205,3 +205,39 @@ describe('the stream at its limits', () => {
     }
   });
 });
+
+describe('two processes on one PostgreSQL', async () => {
+  const { dropSchema, postgresUrl, testSchema, withPostgres } = await import('./postgres.js');
+  await withPostgres('serve the same peak and series from either process', () => {
+    it('serve the same peak and series from either process', async () => {
+      const schema = testSchema();
+      const env = { LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z',
+        LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: schema };
+      const processes: Array<Awaited<ReturnType<typeof harness>>> = [];
+      const tickBoth = async (s: number) => { for (const h of processes) await h.tick(s); };
+      try {
+        for (let i = 0; i < 2; i++) processes.push(await harness(env));
+        const [a, b] = processes as [typeof processes[0], typeof processes[0]];
+        for (let i = 0; i < 3; i++) {
+          const { token } = await a.buyer(10 + i);
+          assert.equal((await a.order(token, `a${i}`, YU7_MAX)).status, 201);
+        }
+        await tickBoth(2);
+        for (let i = 0; i < 2; i++) {
+          const { token } = await b.buyer(20 + i);
+          assert.equal((await b.order(token, `b${i}`, YU7_MAX)).status, 201);
+        }
+        await tickBoth(3);
+        const [fa, fb] = await Promise.all(processes.map(async (h) =>
+          (await h.call('GET', '/launches/yu7-2025/live.json')).body as LiveFrame));
+        assert.equal(fa!.peak_per_s, 3);
+        assert.deepEqual(fa!.series.counts, [0, 3, 3, 5, 5, 5]);
+        assert.deepEqual([fb!.peak_per_s, fb!.peak_at_s, fb!.series],
+          [fa!.peak_per_s, fa!.peak_at_s, fa!.series]);
+      } finally {
+        for (const h of processes) await h.close();
+        await dropSchema(schema);
+      }
+    });
+  });
+});
