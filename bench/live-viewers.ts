@@ -120,7 +120,8 @@ async function main(): Promise<void> {
       without.push(a[0]);
       if (round > opts.rounds) break;
       const viewers = await openViewers(url, opts.viewers);
-      console.log(`    ${viewers.open()} viewers connected and reading (${viewers.refused} refused)`);
+      console.log(`    ${viewers.open()} viewers connected and reading ` +
+        `(${viewers.refused} refused)`);
       const framesBefore = viewers.frames();
       const b = await measure(`b${round}`);
       report(`(b) orders, ${viewers.open()} live viewers${tag}`, b);
@@ -191,8 +192,8 @@ function report(label: string, [r, loop]: [LoadResult, LoopDelay | null]): void 
 
 /** The server's event-loop delay since the last read (prom-client resets it at each scrape). */
 async function loopDelay(url: string, adminToken: string): Promise<LoopDelay | null> {
-  const r = await fetch(`${url}/api/v1/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })
-    .catch(() => null);
+  const r = await fetch(`${url}/api/v1/metrics`,
+    { headers: { authorization: `Bearer ${adminToken}` } }).catch(() => null);
   if (r === null || !r.ok) return null;
   const text = await r.text();
   const value = (name: string): number | null => {
@@ -227,9 +228,8 @@ async function openViewers(url: string, n: number): Promise<{ open(): number; fr
         else sockets.push(s);
         resolve();
       }
-      for (let i = chunk.indexOf('event: stats'); i >= 0; i = chunk.indexOf('event: stats', i + 1)) {
-        frames++;
-      }
+      const mark = 'event: stats';
+      for (let i = chunk.indexOf(mark); i >= 0; i = chunk.indexOf(mark, i + 1)) frames++;
     });
     s.on('error', () => resolve());
     s.on('close', () => resolve());

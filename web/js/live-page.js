@@ -55,8 +55,9 @@ function tn(key, n, vars) {
 // tail that does not join what the screen has (frames missed, the step grew) is not guessed
 // across: the snapshot brings the whole series.
 function onFrame(stats) {
-  if (stats.series.from === 0) series = { step_s: stats.series.step_s, counts: stats.series.counts };
-  else if (stats.series.step_s === series.step_s && stats.series.from <= series.counts.length) {
+  if (stats.series.from === 0) {
+    series = { step_s: stats.series.step_s, counts: stats.series.counts };
+  } else if (stats.series.step_s === series.step_s && stats.series.from <= series.counts.length) {
     series.counts = series.counts.slice(0, stats.series.from).concat(stats.series.counts);
   } else {
     void refreshWhole();

@@ -25,7 +25,10 @@ export const LIVE_STRINGS = {
     zh: '公开口径：{n} 单 × {d} = {v}',
     en: 'Reported basis: {n} orders × {d} = {v}',
   },
-  live_deposits_reported_one: { zh: '公开口径：{n} 单 × {d} = {v}', en: 'Reported basis: {n} order × {d} = {v}' },
+  live_deposits_reported_one: {
+    zh: '公开口径：{n} 单 × {d} = {v}',
+    en: 'Reported basis: {n} order × {d} = {v}',
+  },
   live_revenue: {
     zh: '潜在销售额（launchday 口径：每单实际标价）',
     en: 'Potential revenue (launchday basis: each order’s own list price)',
