@@ -10,7 +10,7 @@ import { httpApp, type HttpApp } from './app/http-app.js';
 import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './app/http-lane.js';
 import { newId } from './app/ids.js';
 import { Launchday } from './app/launchday.js';
-import { liveFrame } from './app/live-frame.js';
+import { LiveFrames } from './app/live-frame.js';
 import { LiveHub } from './app/live-hub.js';
 import { createLogger, type Logger } from './app/logger.js';
 import { Metrics, OUTBOX_COUNT_MAX } from './app/metrics.js';
@@ -151,7 +151,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   // Charges a crash left without their order are voided, and lost refunds found, at start-up.
   await app.reconcilePayments()
     .catch((err) => logger.error({ err }, 'payment reconciliation failed'));
-  const live = new LiveHub((launchId) => liveFrame(app, launchId),
+  const frames = new LiveFrames(app);
+  const live = new LiveHub((launchId) => frames.frame(launchId),
     config.limits.liveViewersMax, config.limits.liveStalledFramesMax);
   const timers = [
     setInterval(() => void app.autoLockDue()

@@ -150,8 +150,8 @@ describe('the time figures come from the store, the same for every screen', () =
         assert.equal(again.status, 304);
         assert.equal(again.body, '');
         // Another process computing from the same store sends the same figures.
-        const { liveFrame } = await import('../src/app/live-frame.js');
-        const other = await liveFrame(h.ld.app, 'yu7-2025');
+        const { LiveFrames } = await import('../src/app/live-frame.js');
+        const other = await new LiveFrames(h.ld.app).frame('yu7-2025');
         assert.deepEqual([other!.peak_per_s, other!.series], [frame.peak_per_s, frame.series]);
         const missing = await h.call('GET', '/launches/nope/live.json');
         assert.equal((missing.body as { error: { code: string } }).error.code, 'launch_not_found');
@@ -159,6 +159,33 @@ describe('the time figures come from the store, the same for every screen', () =
         await h.close();
       }
     });
+});
+
+describe('the placements between frames', () => {
+  it('re-read the last seconds each frame, and the whole night every minute', async () => {
+    const { LiveFrames, FULL_READ_MS, RECENT_S } = await import('../src/app/live-frame.js');
+    const h = await harness();
+    try {
+      await h.tick(60); // the opening
+      const frames = new LiveFrames(h.ld.app);
+      assert.deepEqual((await frames.frame('yu7-2025'))!.series.counts, [0]);
+      const b = await h.buyer(1);
+      assert.equal((await h.order(b.token, 'k', YU7_MAX)).status, 201);
+      await h.tick(2);
+      assert.deepEqual((await frames.frame('yu7-2025'))!.series.counts, [0, 1, 1]);
+      // A change to a second older than the re-read range (a switch moves an order's
+      // second): not in the next frame, but in the first after the next whole read.
+      const openingS = Date.parse('2025-06-26T14:00:00Z') / 1000;
+      await h.ld.app.deps.store.transaction((tx) => tx.addCounters([
+        { launchId: 'placed:yu7-2025', key: String(openingS - RECENT_S - 10), delta: 4 }]));
+      assert.equal((await frames.frame('yu7-2025'))!.series.counts[0], 0);
+      await h.tick(FULL_READ_MS / 1000);
+      const f = (await frames.frame('yu7-2025'))!;
+      assert.deepEqual([f.series.counts[0], f.series.counts.at(-1)], [4, 5]);
+    } finally {
+      await h.close();
+    }
+  });
 });
 
 describe('the stream at its limits', () => {

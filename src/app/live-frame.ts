@@ -1,21 +1,53 @@
 // A launch's live frame: its figures (the counters) and its time figures (the placements
-// counters), read from the store at one moment, with the opening as the launch stands now.
+// counters), read from the store, with the opening as the launch stands now.
+//
+// The placements are one counter per second with orders: 3,600 for an hour's night, more for a
+// launch that takes orders for days. Reading them all every second would grow with the launch
+// (on SQLite, on the event loop), so each launch's are kept here: read whole at first and every
+// FULL_READ_MS, and in between only the last RECENT_S seconds, an index range. An order's
+// second changes after that only when it is switched to another launch, which the next whole
+// read brings; every process reads the same rows, so every process serves the same figures.
 import { placementsOf, statsFromCounters } from '../domain/launch-stats.js';
 import { liveFigures } from '../domain/live-series.js';
 import type { Launchday } from './launchday.js';
 import type { LiveFrame } from './live-hub.js';
 
-/**
- * The frame of `launchId` now, or null when there is no such launch. Two store reads; the
- * launch itself comes from Launchday's cache, which a change of the opening in any process
- * refreshes (so a moved opening is in the next frame).
- */
-export async function liveFrame(app: Launchday, launchId: string): Promise<LiveFrame | null> {
-  const launch = await app.launch(launchId);
-  if (launch === null) return null;
-  const [counters, placed] = await Promise.all([app.counters(launchId),
-    app.counters(placementsOf(launchId))]);
-  const nowMs = app.clock.nowMs();
-  return { ...statsFromCounters(launchId, counters, nowMs, launch),
-    ...liveFigures(placed, launch.opensAtMs, nowMs) };
+/** Seconds re-read every frame: an order commits well within this of its placement time. */
+export const RECENT_S = 30;
+/** How often a launch's placements are read whole again. */
+export const FULL_READ_MS = 60_000;
+
+/** Builds launches' frames, keeping each launch's placements between frames (see above). */
+export class LiveFrames {
+  readonly #placed = new Map<string, { counts: Map<string, number>; readAtMs: number }>();
+
+  constructor(private readonly app: Launchday) {}
+
+  /** The frame of `launchId` now, or null when there is no such launch. Two store reads. */
+  async frame(launchId: string): Promise<LiveFrame | null> {
+    const launch = await this.app.launch(launchId);
+    if (launch === null) return null;
+    const nowMs = this.app.clock.nowMs();
+    const [counters, placed] = await Promise.all([this.app.counters(launchId),
+      this.#placements(launchId, nowMs)]);
+    return { ...statsFromCounters(launchId, counters, nowMs, launch),
+      ...liveFigures(placed, launch.opensAtMs, nowMs) };
+  }
+
+  async #placements(launchId: string, nowMs: number): Promise<Map<string, number>> {
+    const store = this.app.deps.store;
+    const name = placementsOf(launchId);
+    const kept = this.#placed.get(launchId);
+    if (kept === undefined || Math.abs(nowMs - kept.readAtMs) >= FULL_READ_MS) {
+      const counts = await store.counters(name);
+      this.#placed.set(launchId, { counts, readAtMs: nowMs });
+      return counts;
+    }
+    // Unix seconds have 10 digits until 2286: as text they sort as numbers.
+    const from = String(Math.floor(nowMs / 1000) - RECENT_S);
+    const recent = await store.counters(name, from);
+    for (const key of kept.counts.keys()) if (key >= from) kept.counts.delete(key);
+    for (const [key, n] of recent) kept.counts.set(key, n);
+    return kept.counts;
+  }
 }
