@@ -24,9 +24,8 @@ import { HttpClient } from '../sim/http-client.js';
 import { identityNumber, personName, phoneNumber } from '../sim/identity-generator.js';
 import { Random } from '../sim/random.js';
 import { startServers } from '../sim/server-process.js';
-import { LiveHub, type LiveFrame } from '../src/app/live-hub.js';
-import { statsFromCounters } from '../src/domain/launch-stats.js';
-import { liveFigures } from '../src/domain/live-series.js';
+import { LiveHub, liveFigures, type LiveFrame } from '../src/launches/index.js';
+import { statsFromCounters } from '../src/orders/index.js';
 import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
 
 const LIMITS = Object.freeze({

@@ -3,7 +3,7 @@
 // the hours of outage). Every order that fell due must be locked as of the moment its cooling-off
 // ended (not the restart), with the reason `cooling_off_ended`, taking queue places in that
 // order; every order not yet due must still be firm. A second outage then passes the rest.
-import { syntheticIdentity } from '../src/domain/identity.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 import { FaultServers } from './fault-servers.js';
 import { Random } from './random.js';
 

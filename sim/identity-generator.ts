@@ -1,7 +1,7 @@
 // Valid buyer identities for the simulated crowd: mainland mobile numbers and resident identity
 // numbers with a correct ISO 7064 MOD 11-2 check character. Both are bijections of the buyer's
 // index, so no two simulated buyers share a phone or an identity number.
-import { idCheckCharacter, validateIdNumber } from '../src/domain/identity.js';
+import { idCheckCharacter, validateIdNumber } from '../src/accounts/identity.js';
 import { Random } from './random.js';
 
 /** Real county-level region codes, one per large city, so the numbers look like real ones. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { seedLaunches } from '../src/domain/catalogue.js';
-import { statsFromCounters } from '../src/domain/launch-stats.js';
+import { seedLaunches } from '../src/launches/catalogue.js';
+import { statsFromCounters } from '../src/orders/launch-stats.js';
 import { figuresTable } from './simulation-report.js';
 
 test('the money figures stand on the reported basis beside launchday\'s own, labelled', () => {

@@ -1,10 +1,10 @@
 // The entry point: the only place that reads the environment, listens on a port and handles
 // signals. `launchday` serves; `launchday simulate ...` replays a launch night; `launchday
 // faults` plays it while killing the server; `launchday backup|restore <file>` copies the store.
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { createLogger, type Logger } from './app/logger.js';
+import { ConfigError, loadConfig, type Config } from './kernel/config.js';
+import { createLogger, type Logger } from './kernel/logger.js';
 import { openStore, startServer } from './server.js';
-import { isStoreUnavailable } from './store/store-unavailable.js';
+import { isStoreUnavailable } from './kernel/store/store-unavailable.js';
 
 /** How long a broken process may take to close before it exits anyway. */
 const STOP_AFTER_BREAK_MS = 10_000;
@@ -112,7 +112,7 @@ async function copyStore(command: 'backup' | 'restore', args: string[]): Promise
       '(docs/reliability.md)');
     return 2;
   }
-  const { backupSqlite, restoreSqlite } = await import('./store/sqlite-backup.js');
+  const { backupSqlite, restoreSqlite } = await import('./kernel/store/sqlite-backup.js');
   const r = command === 'backup' ? backupSqlite(config.dataDir, args[0]!)
     : restoreSqlite(config.dataDir, args[0]!, Date.now());
   if (!r.ok) {

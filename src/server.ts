@@ -2,25 +2,27 @@
 // shuts down in order. Everything it wires is a plain object built from the configuration.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { SimulatedClock, systemClock, type Clock } from './domain/clock.js';
-import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './domain/catalogue.js';
-import type { Config } from './config.js';
-import { answerClientError } from './app/client-errors.js';
-import { httpApp, type HttpApp } from './app/http-app.js';
-import { defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits } from './app/http-lane.js';
-import { newId } from './app/ids.js';
-import { Launchday } from './app/launchday.js';
-import { LiveFrames } from './app/live-frame.js';
-import { LiveHub } from './app/live-hub.js';
-import { createLogger, type Logger } from './app/logger.js';
-import { Metrics, OUTBOX_COUNT_MAX } from './app/metrics.js';
-import { RequestTelemetry } from './app/request-telemetry.js';
-import { SandboxPaymentProvider, type PaymentProvider } from './app/payments.js';
-import { SandboxSmsSender, type SmsSender } from './app/sms.js';
-import { TwilioSmsSender } from './app/twilio-sms-sender.js';
-import { StaticFiles } from './app/static-files.js';
-import { SqliteStore } from './store/sqlite-store.js';
-import type { Store } from './store/store.js';
+import { SimulatedClock, systemClock, type Clock } from './kernel/clock.js';
+import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './launches/catalogue.js';
+import type { Config } from './kernel/config.js';
+import { answerClientError } from './kernel/http/client-errors.js';
+import { httpApp, type HttpApp } from './kernel/http/http-app.js';
+import {
+  defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits,
+} from './kernel/http/http-lane.js';
+import { newId } from './kernel/ids.js';
+import { Launchday } from './launchday.js';
+import type { LiveHub } from './launches/index.js';
+import { capabilityRoutes } from './capabilities.js';
+import { createLogger, type Logger } from './kernel/logger.js';
+import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
+import { RequestTelemetry } from './kernel/http/request-telemetry.js';
+import { SandboxPaymentProvider, type PaymentProvider } from './payments/payments.js';
+import { SandboxSmsSender, type SmsSender } from './accounts/sms.js';
+import { TwilioSmsSender } from './accounts/twilio-sms-sender.js';
+import { StaticFiles } from './kernel/http/static-files.js';
+import { SqliteStore } from './stores.js';
+import type { Store } from './kernel/store/store.js';
 
 /** How often node:http looks for requests past their time (requestTimeout), ms. */
 const CONNECTIONS_CHECK_MS = 2_000;
@@ -57,7 +59,7 @@ export interface ServerParts {
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) {
-    const { PostgresStore } = await import('./store/postgres-store.js');
+    const { PostgresStore } = await import('./stores.js');
     return PostgresStore.open(config.databaseUrl,
       config.databaseSchema ? { schema: config.databaseSchema } : {});
   }
@@ -139,27 +141,26 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
     rateLimitMode: config.rateLimits, ...(parts.rateClock ? { rateClock: parts.rateClock } : {}),
   });
-  const admin = await app.sessions.bootstrap(config.adminToken, await store.meta('admin_token'));
+  const admin = await app.accounts.sessions.bootstrap(config.adminToken,
+    await store.meta('admin_token'));
   if (config.rateLimits !== 'on') {
     logger.warn(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${
       config.rateLimits === 'off' ? 'NO rate limits apply' : 'per-address rate limits are OFF'
     }. For load tests only; never on launch night.`);
   }
   // Orders whose cooling-off ended while the server was down lock before anyone is served.
-  await app.autoLockDue();
-  await app.sendPayments();
+  await app.orders.autoLockDue();
+  await app.payments.sendPayments();
   // Charges a crash left without their order are voided, and lost refunds found, at start-up.
-  await app.reconcilePayments()
+  await app.settlement.reconcilePayments()
     .catch((err) => logger.error({ err }, 'payment reconciliation failed'));
-  const frames = new LiveFrames(app);
-  const live = new LiveHub((launchId) => frames.frame(launchId),
-    config.limits.liveViewersMax, config.limits.liveStalledFramesMax);
+  const live = app.live;
   const timers = [
-    setInterval(() => void app.autoLockDue()
+    setInterval(() => void app.orders.autoLockDue()
       .catch((err) => logger.error({ err }, 'auto-lock failed')), 1_000),
-    setInterval(() => void app.sendPayments()
+    setInterval(() => void app.payments.sendPayments()
       .catch((err) => logger.error({ err }, 'sending payments failed')), 2_000),
-    setInterval(() => void app.reconcilePayments()
+    setInterval(() => void app.settlement.reconcilePayments()
       .catch((err) => logger.error({ err }, 'payment reconciliation failed')),
     RECONCILE_INTERVAL_MS),
   ];
@@ -173,7 +174,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   });
   app.committer.onBatch = metrics.batch;
   const telemetry = new RequestTelemetry(logger, metrics);
-  const web = httpApp({ app, live, files: new StaticFiles(config.webDir), telemetry,
+  const web = httpApp({ app, routes: capabilityRoutes, files: new StaticFiles(config.webDir),
+    telemetry,
     metricsToken: config.metricsToken, trustProxy: config.trustProxy });
   return {
     app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Route } from '../src/app/route.js';
+import type { Route } from '../src/kernel/http/route.js';
 import { ADMIN, harness, YU7_MAX, type Harness, type Reply } from './harness.js';
 import { QuietPayments } from './quiet-payments.js';
 import { sampleBody } from './route-samples.js';

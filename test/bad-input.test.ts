@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { outcomes } from '../src/domain/outcomes.js';
+import { outcomes } from '../src/kernel/outcomes.js';
 import { ADMIN, harness, type Harness } from './harness.js';
 
 const ENDPOINTS: Array<[string, string]> = [

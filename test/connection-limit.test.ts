@@ -7,8 +7,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { silentLogger } from '../src/app/logger.js';
-import { defaultLimits, loadConfig } from '../src/config.js';
+import { silentLogger } from '../src/kernel/logger.js';
+import { defaultLimits, loadConfig } from '../src/kernel/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
 const MAX = 5;

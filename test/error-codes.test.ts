@@ -3,11 +3,11 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { renderErrorsDoc } from '../src/domain/errors-doc.js';
-import { outcomes, type OutcomeCode } from '../src/domain/outcomes.js';
-import { SandboxPaymentProvider, type PaymentProvider } from '../src/app/payments.js';
-import type { SandboxSmsSender } from '../src/app/sms.js';
-import { syntheticIdentity } from '../src/domain/identity.js';
+import { renderErrorsDoc } from '../src/kernel/errors-doc.js';
+import { outcomes, type OutcomeCode } from '../src/kernel/outcomes.js';
+import { SandboxPaymentProvider, type PaymentProvider } from '../src/payments/payments.js';
+import type { SandboxSmsSender } from '../src/accounts/sms.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 import { ADMIN, harness, type Harness, type Reply } from './harness.js';
 
 const SU7 = { launch_id: 'su7-2024', trim: 'pro', options: [], city: 'wuhan' };
@@ -55,7 +55,7 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
   ['too_many_attempts', async (s) => {
     const phone = syntheticIdentity(4).phone;
     await post(s, '/sessions/code', { phone });
-    await s.h.ld.app.sessions.codesIssued();
+    await s.h.ld.app.accounts.sessions.codesIssued();
     // The code as the sandbox "texted" it: replies never carry it.
     const texted = (s.h.ld.app.deps.sms as SandboxSmsSender).sent.get(phone)!;
     const code = /code is (\d{6})/.exec(texted)![1]!;

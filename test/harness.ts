@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import inject from 'light-my-request';
-import { loadConfig } from '../src/config.js';
-import type { Clock } from '../src/domain/clock.js';
-import { syntheticIdentity } from '../src/domain/identity.js';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { silentLogger } from '../src/app/logger.js';
+import { loadConfig } from '../src/kernel/config.js';
+import type { Clock } from '../src/kernel/clock.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { silentLogger } from '../src/kernel/logger.js';
 import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
 
 export const ADMIN = 'test-operator-token-0123456789';

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { loadConfig } from '../src/config.js';
-import { syntheticIdentity } from '../src/domain/identity.js';
+import { loadConfig } from '../src/kernel/config.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 import {
   defaultLaneLimits, HttpLane, parseHead, type LaneApi, type LaneLimits,
-} from '../src/app/http-lane.js';
-import type { LaneRoute } from '../src/app/http-app.js';
-import { silentLogger } from '../src/app/logger.js';
+} from '../src/kernel/http/http-lane.js';
+import type { LaneRoute } from '../src/kernel/http/http-app.js';
+import { silentLogger } from '../src/kernel/logger.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { ADMIN } from './harness.js';
 

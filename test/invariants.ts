@@ -1,8 +1,8 @@
 // Checks that must hold at every moment, computed from the orders themselves and compared with
 // the figures launchday reports.
 import { strict as assert } from 'node:assert';
-import type { Order } from '../src/domain/order.js';
-import { depositReference } from '../src/app/payments.js';
+import type { Order } from '../src/orders/order.js';
+import { depositReference } from '../src/payments/payments.js';
 import { ADMIN, type Harness } from './harness.js';
 
 export interface ListedOrder {
@@ -97,7 +97,7 @@ export function holdsMismatch(expected: ReadonlyMap<string, number>,
 /** Every order of every launch, straight from the store. */
 export async function storedOrders(h: Harness): Promise<Order[]> {
   const out: Order[] = [];
-  for (const l of await h.ld.app.launches()) {
+  for (const l of await h.ld.app.launches.all()) {
     let after = '';
     for (;;) {
       const page = await h.ld.app.deps.store.ordersOfLaunch(l.launchId, after, 1000);
@@ -115,7 +115,7 @@ export async function storedOrders(h: Harness): Promise<Order[]> {
  * in-process sandbox provider (`h.payments`).
  */
 export async function checkPaymentHolds(h: Harness): Promise<void> {
-  await h.ld.app.sendPayments();
+  await h.ld.app.payments.sendPayments();
   const mismatch = holdsMismatch(expectedHolds(await storedOrders(h)),
     h.payments.heldReferences());
   assert.deepEqual(mismatch, [], 'the provider holds what the orders hold');

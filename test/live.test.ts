@@ -5,9 +5,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import type { ServerResponse } from 'node:http';
-import { LiveHub, type LiveFrame } from '../src/app/live-hub.js';
-import { liveFigures, withTail } from '../src/domain/live-series.js';
+import { LiveHub, type LiveFrame } from '../src/launches/live-hub.js';
+import { liveFigures, withTail } from '../src/launches/live-series.js';
+import { LiveFrames } from '../src/orders/live-frames.js';
+import type { Launchday } from '../src/launchday.js';
 import { harness, YU7_MAX } from './harness.js';
+
+/** Frames built from this launchday's store, as another process would build them. */
+const liveFramesOf = (app: Launchday): LiveFrames => new LiveFrames(app.launches, app.orders,
+  app.clock);
 
 /** A frame as the hub sees it, with `orders` to tell frames apart. */
 const fakeFrame = (orders = 1): LiveFrame => ({ launch_id: 'yu7-2025', as_of: '', orders,
@@ -150,8 +156,7 @@ describe('the time figures come from the store, the same for every screen', () =
         assert.equal(again.status, 304);
         assert.equal(again.body, '');
         // Another process computing from the same store sends the same figures.
-        const { LiveFrames } = await import('../src/app/live-frame.js');
-        const other = await new LiveFrames(h.ld.app).frame('yu7-2025');
+                const other = await liveFramesOf(h.ld.app).frame('yu7-2025');
         assert.deepEqual([other!.peak_per_s, other!.series], [frame.peak_per_s, frame.series]);
         const missing = await h.call('GET', '/launches/nope/live.json');
         assert.equal((missing.body as { error: { code: string } }).error.code, 'launch_not_found');
@@ -163,11 +168,11 @@ describe('the time figures come from the store, the same for every screen', () =
 
 describe('the placements between frames', () => {
   it('re-read the last seconds each frame, and the whole night every minute', async () => {
-    const { LiveFrames, FULL_READ_MS, RECENT_S } = await import('../src/app/live-frame.js');
+    const { FULL_READ_MS, RECENT_S } = await import('../src/orders/live-frames.js');
     const h = await harness();
     try {
       await h.tick(60); // the opening
-      const frames = new LiveFrames(h.ld.app);
+      const frames = liveFramesOf(h.ld.app);
       assert.deepEqual((await frames.frame('yu7-2025'))!.series.counts, [0]);
       const b = await h.buyer(1);
       assert.equal((await h.order(b.token, 'k', YU7_MAX)).status, 201);

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import inject from 'light-my-request';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { syntheticIdentity } from '../src/domain/identity.js';
-import { Overloaded } from '../src/app/group-committer.js';
-import { createLogger, silentLogger, type Logger } from '../src/app/logger.js';
-import { RequestTelemetry } from '../src/app/request-telemetry.js';
+import { ConfigError, loadConfig } from '../src/kernel/config.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
+import { Overloaded } from '../src/kernel/write/group-committer.js';
+import { createLogger, silentLogger, type Logger } from '../src/kernel/logger.js';
+import { RequestTelemetry } from '../src/kernel/http/request-telemetry.js';
 import {
   createLaunchday, startServer, type LaunchdayInstance, type RunningServer, type ServerParts,
 } from '../src/server.js';

@@ -5,8 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { defaultLimits } from '../src/config.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { defaultLimits } from '../src/kernel/config.js';
 import { harness, type Harness } from './harness.js';
 import { checkPaymentHolds } from './invariants.js';
 
@@ -47,7 +47,7 @@ async function step(w: World, c: Command): Promise<void> {
     await h.payments.charge({ reference: `dep_crashed_${w.crashes++}`, amountFen: 500_000,
       payer: w.buyers[c.buyer]!.accountId });
     w.advanceProvider(defaultLimits.chargeSweepGraceMs + 1);
-    await h.ld.app.reconciler.sweepCharges();
+    await h.ld.app.settlement.reconciler.sweepCharges();
     return;
   }
   if (c.kind === 'cancel') {

@@ -2,8 +2,8 @@
 // twice: each is taken once, and a forged or stale one is refused.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { sign } from '../src/app/payment-signature.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { sign } from '../src/payments/payment-signature.js';
 import { ADMIN, harness, type Harness } from './harness.js';
 
 const ORDER = { launch_id: 'yu7-2025', trim: 'pro', options: [], city: 'beijing' };
@@ -138,7 +138,7 @@ describe('payment notifications', () => {
         const held = await h.order(token, 'b', ORDER);
         const ref = (r: { body: any }) => r.body.history[0].detail.payment_reference as string;
         await h.call('POST', `/orders/${refunded.body.order_id}/cancel`, { token, body: {} });
-        await h.ld.app.sendPayments();
+        await h.ld.app.payments.sendPayments();
         const history = async () => (await h.call('GET', `/orders/${refunded.body.order_id}`,
           { token })).body.history.filter((e: any) => e.type === 'refund_settled');
         const rows: Array<[Record<string, unknown>, string | undefined]> = [

@@ -5,9 +5,9 @@
 // voided by the sweep at start-up.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { PaymentReconciler } from '../src/app/payment-reconciler.js';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { defaultLimits } from '../src/config.js';
+import { PaymentReconciler } from '../src/orders/payment-reconciler.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { defaultLimits } from '../src/kernel/config.js';
 import { ADMIN, harness, type Harness } from './harness.js';
 import { checkPaymentHolds } from './invariants.js';
 
@@ -31,7 +31,7 @@ async function refundedOrder(h: Harness): Promise<{ orderId: string; token: stri
   const placed = await h.order(token, 'k', ORDER);
   assert.equal(placed.status, 201);
   await h.call('POST', `/orders/${placed.body.order_id}/cancel`, { token, body: {} });
-  await h.ld.app.sendPayments();
+  await h.ld.app.payments.sendPayments();
   return { orderId: placed.body.order_id, token,
     reference: placed.body.history[0].detail.payment_reference };
 }
@@ -50,16 +50,16 @@ describe('payment reconciliation', () => {
       const { orderId, token, reference } = await refundedOrder(h);
       await until('the refund succeeds', async () =>
         (await payments.refundStatus(reference)).status === 'succeeded');
-      const early = await h.ld.app.reconcilePayments();
+      const early = await h.ld.app.settlement.reconcilePayments();
       assert.deepEqual(early, { settled: 0, resent: 0, mismatched: 0, voided: 0 },
         'not asked before the limit');
       assert.deepEqual(await settlements(h, token, orderId), []);
       await h.tick(CONFIRM_S + 1);
-      assert.equal((await h.ld.app.reconcilePayments()).settled, 1);
+      assert.equal((await h.ld.app.settlement.reconcilePayments()).settled, 1);
       const settled = await settlements(h, token, orderId);
       assert.deepEqual(settled.map((e) => e.detail), [{ amount_fen: 500_000,
         via: 'status_query' }]);
-      assert.equal((await h.ld.app.reconcilePayments()).settled, 0, 'settled once');
+      assert.equal((await h.ld.app.settlement.reconcilePayments()).settled, 0, 'settled once');
       assert.equal(payments.delivered, 0);
     } finally {
       await h.close();
@@ -78,7 +78,7 @@ describe('payment reconciliation', () => {
     try {
       assert.deepEqual(await second.refundStatus(reference), { status: 'unknown' });
       await h.tick(CONFIRM_S + 1);
-      assert.equal((await h.ld.app.reconcilePayments()).resent, 1);
+      assert.equal((await h.ld.app.settlement.reconcilePayments()).resent, 1);
       await until('the notification', () => second.delivered >= 1);
       const settled = await settlements(h, token, orderId);
       assert.equal(settled.length, 1);
@@ -96,7 +96,7 @@ describe('payment reconciliation', () => {
       const unsettled = () => h.call('GET', '/admin/payments/unsettled', { token: ADMIN });
       assert.equal((await unsettled()).body.count, 0, 'not before the alert time');
       await h.tick(CONFIRM_S + 1);
-      assert.equal((await h.ld.app.reconcilePayments()).resent, 1);
+      assert.equal((await h.ld.app.settlement.reconcilePayments()).resent, 1);
       await h.tick(ALERT_S);
       const r = await unsettled();
       assert.equal(r.status, 200);
@@ -107,7 +107,7 @@ describe('payment reconciliation', () => {
       assert.notEqual(r.body.refunds[0].sent_at, null);
       const anomalies = await h.call('GET', '/admin/payments/anomalies', { token: ADMIN });
       assert.equal(anomalies.body.unsettled_refunds, 1);
-      assert.equal(await h.ld.app.reconciler.unsettledCount(), 1);
+      assert.equal(await h.ld.app.settlement.reconciler.unsettledCount(), 1);
     } finally {
       await h.close();
     }

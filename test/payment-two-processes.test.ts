@@ -4,7 +4,7 @@
 // cancels an order, and both refunds settle.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { harness, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
@@ -36,7 +36,7 @@ describe('payment notifications from two processes', async () => {
           assert.equal(c.body.deposit.state, 'refunded');
           placed.push({ h, token, orderId: r.body.order_id });
         }
-        for (const { h } of placed) await h.ld.app.sendPayments();
+        for (const { h } of placed) await h.ld.app.payments.sendPayments();
         for (let i = 0; i < 500; i++) {
           if (processes.every((h) => h.payments.delivered >= 1)) break;
           await new Promise((r) => setTimeout(r, 10));

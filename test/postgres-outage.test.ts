@@ -5,8 +5,8 @@
 // was acknowledged is lost or doubled.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { PostgresStore } from '../src/store/postgres-store.js';
-import { isStoreUnavailable } from '../src/store/store-unavailable.js';
+import { PostgresStore } from '../src/stores.js';
+import { isStoreUnavailable } from '../src/kernel/store/store-unavailable.js';
 import { ADMIN, harness, YU7_MAX } from './harness.js';
 import {
   startPrivatePostgres, withPrivatePostgres, type PrivatePostgres,

@@ -1,6 +1,6 @@
 // Runs launchday as a real child process, as an operator would, for crash and restart tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { syntheticIdentity } from '../src/domain/identity.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 
 export interface Child {
   readonly proc: ChildProcess;

@@ -2,7 +2,7 @@
 // notification, so that nothing changes the store behind a test's back.
 import type {
   ChargeResult, HeldCharge, PaymentProvider, RefundStatus,
-} from '../src/app/payments.js';
+} from '../src/payments/payments.js';
 
 export class QuietPayments implements PaymentProvider {
   readonly ledgerId = 'quiet';

@@ -1,6 +1,6 @@
 // A valid body for each route that takes one, so that a test's request reaches the route's work
 // rather than stopping at its field checks. `n` makes the people in it new each time.
-import { syntheticIdentity } from '../src/domain/identity.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 
 const ORDER = { launch_id: 'yu7-2025', trim: 'max', options: [], city: 'beijing' };
 

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { syntheticIdentity } from '../src/domain/identity.js';
-import { SimulatedClock } from '../src/domain/clock.js';
-import { SandboxPaymentProvider } from '../src/app/payments.js';
-import { SandboxSmsSender } from '../src/app/sms.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
+import { SimulatedClock } from '../src/kernel/clock.js';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { SandboxSmsSender } from '../src/accounts/sms.js';
 import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 import { killHard, startChild } from './process.js';
@@ -24,7 +24,7 @@ const SESSION_DEFAULTS = { LAUNCHDAY_SESSION_ABSOLUTE_SECONDS: String(30 * DAY),
 /** The code the sandbox texted to `phone`, read as the operator reads it. */
 async function textedCode(h: Harness, phone: string, token = ADMIN): Promise<string> {
   // The code is written and texted after the 202 (its timing tells nothing): wait for it.
-  await h.ld.app.sessions.codesIssued();
+  await h.ld.app.accounts.sessions.codesIssued();
   const r = await h.call('GET', '/admin/sandbox/sms', { token });
   assert.equal(r.status, 200);
   const m = r.body.messages.find((x: { phone: string }) => x.phone === phone);
@@ -95,7 +95,7 @@ describe('sign-in codes are never handed to the requester', () => {
       }
       assert.deepEqual(replies[0], replies[1]);
       assert.equal(replies[0]!.status, 202);
-      await h.ld.app.sessions.codesIssued();
+      await h.ld.app.accounts.sessions.codesIssued();
       assert.ok(sms.sent.has(known.phone));
       assert.ok(!sms.sent.has(syntheticIdentity(9_002).phone));
       // Any valid phone: the reply is the same as a registered one's.

@@ -2,7 +2,7 @@
 // none is read in the server's own zone. time-zones.test.ts runs this file under two zones.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/kernel/config.js';
 import { ADMIN, harness, type Harness } from './harness.js';
 
 const YU7_OPENS = '2025-06-26T14:00:00.000Z';

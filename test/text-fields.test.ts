@@ -4,8 +4,8 @@
 // either store.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { sign, SIGNATURE_HEADER } from '../src/app/payment-signature.js';
-import { syntheticIdentity } from '../src/domain/identity.js';
+import { sign, SIGNATURE_HEADER } from '../src/payments/payment-signature.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 import { ADMIN, harness, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 

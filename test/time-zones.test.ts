@@ -8,11 +8,11 @@ import { describe, it } from 'node:test';
 
 /** The compiled unit tests whose results involve times, dates or zones. */
 export const TIME_SENSITIVE_TESTS = [
-  'dist/src/domain/iso-time.test.js',
-  'dist/src/domain/order.test.js',
-  'dist/src/domain/identity.test.js',
-  'dist/src/domain/launch-stats.test.js',
-  'dist/src/app/views.test.js',
+  'dist/src/kernel/iso-time.test.js',
+  'dist/src/orders/order.test.js',
+  'dist/src/accounts/identity.test.js',
+  'dist/src/orders/launch-stats.test.js',
+  'dist/src/orders/views.test.js',
   'dist/test/web/beijing-time.test.js',
   'dist/test/strict-times.test.js',
 ];

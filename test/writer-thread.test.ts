@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { defaultLimits } from '../src/config.js';
-import type { JobOutcome } from '../src/app/group-committer.js';
-import { SqliteBatchExecutor } from '../src/app/sqlite-batch-executor.js';
-import { syntheticIdentity } from '../src/domain/identity.js';
-import { SqliteStore } from '../src/store/sqlite-store.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import type { JobOutcome } from '../src/kernel/write/group-committer.js';
+import { SqliteBatchExecutor } from '../src/kernel/write/sqlite-batch-executor.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
+import { SqliteStore, writeComposition } from '../src/stores.js';
 import { ADMIN, harness, YU7_MAX } from './harness.js';
 
 describe('the SQLite writer thread', () => {
@@ -18,7 +18,7 @@ describe('the SQLite writer thread', () => {
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'launchday-writer-'));
       const store = new SqliteStore(dir);
-      const writer = new SqliteBatchExecutor(store, defaultLimits);
+      const writer = new SqliteBatchExecutor(store, defaultLimits, writeComposition.wires);
       try {
         const account = (n: number, phone = syntheticIdentity(n).phone) => ({ handler: 'register',
           payload: { phone, name: `Buyer ${n}`, idNumber: syntheticIdentity(n).idNumber,
@@ -53,9 +53,9 @@ describe('the SQLite writer thread', () => {
       const dir = mkdtempSync(join(tmpdir(), 'launchday-writer-'));
       const store = new SqliteStore(dir);
       try {
-        const closed = new SqliteBatchExecutor(store, defaultLimits);
+        const closed = new SqliteBatchExecutor(store, defaultLimits, writeComposition.wires);
         await closed.close();
-        const crashed = new SqliteBatchExecutor(store, defaultLimits);
+        const crashed = new SqliteBatchExecutor(store, defaultLimits, writeComposition.wires);
         await crashed.terminate();
         const err = await crashed.died;
         assert.match(err.message, /writer thread exited/);
@@ -73,7 +73,7 @@ describe('the SQLite writer thread', () => {
   it('holds the process only while something waits on it, a close included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'launchday-writer-'));
     const store = new SqliteStore(dir);
-    const writer = new SqliteBatchExecutor(store, defaultLimits);
+    const writer = new SqliteBatchExecutor(store, defaultLimits, writeComposition.wires);
     try {
       assert.equal(writer.holdsProcess, false, 'an idle writer lets the process end');
       const batch = writer.execute([{ handler: 'autoLock', payload: null }], 1_000);

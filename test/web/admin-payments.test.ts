@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { sign } from '../../src/app/payment-signature.js';
+import { sign } from '../../src/payments/payment-signature.js';
 import {
   ADMIN_TOKEN,
   DESKTOP_VIEWPORT,

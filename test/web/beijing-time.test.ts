@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
-import { parseIsoTime } from '../../src/domain/iso-time.js';
+import { parseIsoTime } from '../../src/kernel/iso-time.js';
 
 const load = (path: string) => import(pathToFileURL(path).href);
 

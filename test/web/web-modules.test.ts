@@ -43,7 +43,7 @@ test('identity numbers: region, birth date, sequence, MOD 11-2 check character',
 
 test('names: the page applies the server\'s rules (text-fields.js), in characters', async () => {
   const { nameProblem } = await load('web/js/validate.js');
-  const { validateName } = await import('../../src/domain/identity.js');
+  const { validateName } = await import('../../src/accounts/identity.js');
   const table: [string, string | null][] = [
     ['李雷', null],
     ['a'.repeat(64), null], // the page used to stop at 50 while the server took 64
@@ -95,7 +95,7 @@ test('every code in docs/errors.md has zh and en text with a next step', async (
 
 test('every outcome code the server can return has zh and en text with a next step', async () => {
   const { ERRORS } = await load('web/js/errors.js');
-  const { outcomes } = await load('dist/src/domain/outcomes.js');
+  const { outcomes } = await load('dist/src/kernel/outcomes.js');
   const missing = Object.keys(outcomes).filter((c) => !ERRORS[c]);
   assert.deepEqual(missing, [], 'server codes without buyer-facing text');
 });

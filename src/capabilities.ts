@@ -1,0 +1,26 @@
+// The one composition point: every capability, in dependency order (each after those it
+// depends on). Adding a capability is its folder and one line here. From this list come the
+// routes (kernel/http/http-app.ts), the store's parts and migrations, and the group-commit
+// handlers (src/stores.ts); test/capability-boundaries.test.ts checks every import against
+// the `dependsOn` declared in each capability's index.ts.
+//
+//   orders ──> launches ──> accounts
+//      └─────> payments ──────┘
+import { accounts } from './accounts/index.js';
+import { checkCapabilities, type Capability } from './kernel/capability.js';
+import type { Route } from './kernel/http/route.js';
+import { launches } from './launches/index.js';
+import { orders } from './orders/index.js';
+import { payments } from './payments/index.js';
+
+export const capabilities: readonly Capability[] = [
+  accounts,
+  launches,
+  payments,
+  orders,
+];
+
+checkCapabilities(capabilities);
+
+/** Every capability's routes, in the list's order. */
+export const capabilityRoutes: readonly Route[] = capabilities.flatMap((c) => c.routes);

@@ -1,0 +1,446 @@
+// Configuration is read here, from the environment, once; validated; frozen; passed down.
+// Nothing else in launchday reads process.env.
+import { strict as assert } from 'node:assert';
+import { parseIsoTime } from './iso-time.js';
+
+export interface Limits {
+  /** Largest request body accepted. */
+  readonly bodyBytesMax: number;
+  /** Largest body of an operator's bulk import, which carries thousands of accounts. */
+  readonly importBodyBytesMax: number;
+  /** Commands written in one group-commit transaction. */
+  readonly batchCommandsMax: number;
+  /** Commands waiting that send a batch before the event loop's turn ends. */
+  readonly batchEarlyCommands: number;
+  /** As batchEarlyCommands, while no batch is under way (the writer is idle). */
+  readonly batchIdleCommands: number;
+  /** Group-commit batches under way at once (writing, or waiting for their flush). */
+  readonly batchesInFlightMax: number;
+  /** Commands waiting for a commit before new ones are answered 503. */
+  readonly pendingCommandsMax: number;
+  /** The oldest waiting write's age beyond which new writes are refused with 503. */
+  readonly queueDelayMaxMs: number;
+  /** Seconds a client is told to wait in Retry-After when refused for load. */
+  readonly retryAfterSeconds: number;
+  readonly importAccountsMax: number;
+  readonly ordersListMax: number;
+  readonly adminSearchMax: number;
+  readonly auditLogMax: number;
+  readonly autoLockBatchMax: number;
+  /**
+   * Viewers of the live stream at once; past it `503 live_viewers_full`, and the screen polls
+   * the cacheable snapshot (live-snapshot-route.ts). Env LAUNCHDAY_LIVE_VIEWERS_MAX (lower only).
+   */
+  readonly liveViewersMax: number;
+  /**
+   * Buyers' sign-in tokens kept in memory (about 400 bytes each); the cache starts over when
+   * full. Sized with the old generation's cap (`--max-old-space-size`, README): 500,000 take
+   * about 200 MB of a 640 MB heap.
+   */
+  readonly tokenCacheMax: number;
+  readonly codeTtlSeconds: number;
+  readonly codeAttemptsMax: number;
+  readonly optionsPerOrderMax: number;
+  readonly clockAdvanceSecondsMax: number;
+  /**
+   * Requests one connection may have in flight at once. node:http reads pipelined requests
+   * ahead and starts them all; past this many it answers 503 overloaded without running them.
+   * The lane reads the next request only once the last is answered, so it holds one.
+   */
+  readonly connectionRequestsMax: number;
+  /**
+   * Bytes received on one connection and not yet answered (pipelined requests) beyond which the
+   * lane stops reading it, until its replies are answered and taken by the peer (http-lane.ts).
+   */
+  readonly connectionUnreadBytesMax: number;
+  /**
+   * Live frames in a row a viewer may miss because its stream has not drained (a frame is
+   * skipped, never queued, while the peer is not reading) before it is disconnected.
+   */
+  readonly liveStalledFramesMax: number;
+  /**
+   * Connections open at once, idle ones included; past it a new one is closed as it arrives
+   * (node's `server.maxConnections`), so that a crowd of idle sockets cannot take the process's
+   * last file descriptors and leave it answering no one (the machine's limit is 20,000). Above
+   * `liveViewersMax`: every live viewer holds one. Env LAUNCHDAY_CONNECTIONS_MAX.
+   */
+  readonly connectionsMax: number;
+  // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
+  // the database, shared by every API process, except the buyer's writes (in memory: see there).
+  /**
+   * The sliding window of sign-in codes, in seconds: code requests and failed code checks are
+   * counted over it, and `codeAttemptsMax` is the failed checks a phone may have in it (asking
+   * for a new code does not reset them: 5 guesses in 15 minutes of 1,000,000 codes).
+   */
+  readonly codeWindowSeconds: number;
+  /** Codes sent to one phone per code window: no flooding a victim's phone. */
+  readonly codeRequestsPerPhoneMax: number;
+  /** Codes asked for from one network address per code window (a carrier's NAT holds many). */
+  readonly codeRequestsPerAddressMax: number;
+  /** Sign-in attempts (code checks) from one network address per code window. */
+  readonly signInsPerAddressMax: number;
+  /** The window of registrations, in seconds. */
+  readonly registrationWindowSeconds: number;
+  /** Registration attempts naming one phone, and one identity number, per window. */
+  readonly registrationsPerKeyMax: number;
+  /** Registration attempts from one network address per registration window. */
+  readonly registrationsPerAddressMax: number;
+  /** The window of a buyer's writes (order, lock, cancel, change), in seconds. */
+  readonly buyerWriteWindowSeconds: number;
+  /** Writes one account may make per window, in each API process. */
+  readonly buyerWritesPerAccountMax: number;
+  /** Buyers' writes from one network address per window, in each API process. */
+  readonly buyerWritesPerAddressMax: number;
+  /** Rate counters one process keeps in memory (about 200 bytes each) before it sweeps them. */
+  readonly rateKeysMax: number;
+  /**
+   * A refund handed to the provider and not confirmed within this (ms) is asked about
+   * (`refundStatus`), and re-sent if the provider lost it; asked again after as long again.
+   * Env LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS.
+   */
+  readonly refundConfirmAfterMs: number;
+  /**
+   * A refund not settled this long (ms) after launchday asked for it is shown to operators
+   * (GET /admin/payments/unsettled). Env LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS.
+   */
+  readonly refundUnsettledAlertMs: number;
+  /**
+   * A charge the provider holds that no order holds is voided once it is this old (ms): younger
+   * ones may belong to a request still being committed, here or on another process.
+   */
+  readonly chargeSweepGraceMs: number;
+  /** Refunds asked about, and held charges compared with orders, per reconciliation round. */
+  readonly paymentReconcileBatchMax: number;
+  /** Payment anomalies and unsettled refunds listed per page for operators. */
+  readonly paymentAnomaliesListMax: number;
+  /**
+   * A buyer's session ends this long after its sign-in, however busy (seconds; 30 days).
+   * Env: LAUNCHDAY_SESSION_ABSOLUTE_SECONDS.
+   */
+  readonly sessionAbsoluteSeconds: number;
+  /**
+   * A session unused this long ends (seconds; 7 days). Env: LAUNCHDAY_SESSION_IDLE_SECONDS.
+   */
+  readonly sessionIdleSeconds: number;
+  /**
+   * A session's last use is written at most once per this many seconds (5 minutes), so that
+   * the order path does not write on every request; the idle timeout may run this much late.
+   */
+  readonly sessionTouchSeconds: number;
+  /**
+   * A cached session or operator token is checked against the store again when the check is
+   * older than this (seconds; 10): a sign-out, revocation or rotation made by another process
+   * takes effect here within it. Env: LAUNCHDAY_SESSION_RECHECK_SECONDS.
+   */
+  readonly sessionRecheckSeconds: number;
+  /** A buyer's sessions listed by GET /sessions (the newest). */
+  readonly sessionsListMax: number;
+  /** Named operators at most (POST /admin/operators). */
+  readonly operatorsMax: number;
+  /** Text messages being sent to a real SMS provider at once; more wait their turn. */
+  readonly smsConcurrencyMax: number;
+  /** Text messages waiting for a turn before new ones are dropped (logged). */
+  readonly smsQueueMax: number;
+  /** How long one request to the SMS provider may take before it is abandoned (ms). */
+  readonly smsTimeoutMs: number;
+  /** Messages the sandbox SMS sender keeps for the operator's console (the newest). */
+  readonly sandboxSmsKept: number;
+  /** Longest reason an operator gives for cancelling, refunding or revoking (characters). */
+  readonly operatorReasonMax: number;
+}
+
+/**
+ * Which rate limits apply: all; all but the per-address ones (a load test or the simulator
+ * sends every buyer from one machine); none (the intake benchmark, whose 20,000 accounts each
+ * order thousands of times a minute). Anything but `on` is logged loudly at start.
+ */
+export type RateLimitMode = 'on' | 'per-address-off' | 'off';
+
+/** Where sign-in codes go: the sandbox keeps them for the operator; twilio texts them. */
+export type SmsConfig =
+  | { readonly provider: 'sandbox' }
+  | {
+    readonly provider: 'twilio';
+    /** Twilio's Account SID (AC...), also the user of its Basic authentication. */
+    readonly accountSid: string;
+    readonly authToken: string;
+    /** The sender: a Twilio number in E.164 (+1...) or a Messaging Service SID (MG...). */
+    readonly from: string;
+    /** https://api.twilio.com unless a test points it at a stand-in. */
+    readonly baseUrl: string;
+  };
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** A postgres:// URL: the store for more than one machine. Null: embedded SQLite. */
+  readonly databaseUrl: string | null;
+  /** A PostgreSQL schema of launchday's own (created if missing); null: the default one. */
+  readonly databaseSchema: string | null;
+  /** Null: generate one on first start and keep it in the store. */
+  readonly adminToken: string | null;
+  /** Signs the payment provider's notifications; null: generated once and kept in the store. */
+  readonly paymentSecret: string | null;
+  readonly clock: 'real' | 'simulated';
+  readonly clockStartMs: number | null;
+  readonly demoLaunch: boolean;
+  readonly demoDelaySeconds: number;
+  readonly webDir: string;
+  /** Reads the API's requests off the socket itself (http-lane.ts); off: node:http reads all. */
+  readonly httpLane: boolean;
+  readonly rateLimits: RateLimitMode;
+  /**
+   * Whether a proxy in front sets X-Forwarded-For: then its last address is the client's (the
+   * one the proxy saw); otherwise the header is ignored and the socket's address counts.
+   */
+  readonly trustProxy: boolean;
+  /**
+   * Development only (LAUNCHDAY_DEV_SHOW_CODES=on, warned about at start): the reply to a code
+   * request carries the code, so anyone can sign in as anyone. Only with the sandbox sender.
+   */
+  readonly devShowCodes: boolean;
+  readonly sms: SmsConfig;
+  readonly limits: Limits;
+  /** The least severe log lines written (pino's levels); 'silent' writes none. */
+  readonly logLevel: LogLevel;
+  /**
+   * A bearer token that may read GET /api/v1/metrics besides the operator's, so that a
+   * Prometheus server need not hold the operator token. Null: only the operator's.
+   */
+  readonly metricsToken: string | null;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = typeof LOG_LEVELS[number];
+
+export const defaultLimits: Limits = Object.freeze({
+  bodyBytesMax: 16 * 1024,
+  importBodyBytesMax: 2 * 1024 * 1024,
+  batchCommandsMax: 2_000,
+  batchEarlyCommands: 128,
+  batchIdleCommands: 32,
+  batchesInFlightMax: 4,
+  pendingCommandsMax: 20_000,
+  queueDelayMaxMs: 100,
+  retryAfterSeconds: 1,
+  importAccountsMax: 5_000,
+  ordersListMax: 100,
+  adminSearchMax: 100,
+  auditLogMax: 1_000,
+  autoLockBatchMax: 5_000,
+  liveViewersMax: 10_000,
+  tokenCacheMax: 500_000,
+  codeTtlSeconds: 300,
+  codeAttemptsMax: 5,
+  optionsPerOrderMax: 16,
+  clockAdvanceSecondsMax: 400 * 24 * 3600,
+  connectionRequestsMax: 32,
+  connectionUnreadBytesMax: 64 * 1024,
+  liveStalledFramesMax: 30,
+  connectionsMax: 16_000,
+  codeWindowSeconds: 15 * 60,
+  codeRequestsPerPhoneMax: 5,
+  codeRequestsPerAddressMax: 100,
+  signInsPerAddressMax: 200,
+  registrationWindowSeconds: 3600,
+  registrationsPerKeyMax: 10,
+  registrationsPerAddressMax: 100,
+  buyerWriteWindowSeconds: 60,
+  buyerWritesPerAccountMax: 120,
+  buyerWritesPerAddressMax: 6_000,
+  rateKeysMax: 200_000,
+  refundConfirmAfterMs: 10 * 60_000,
+  refundUnsettledAlertMs: 60 * 60_000,
+  chargeSweepGraceMs: 5 * 60_000,
+  paymentReconcileBatchMax: 500,
+  paymentAnomaliesListMax: 1_000,
+  sessionAbsoluteSeconds: 30 * 24 * 3600,
+  sessionIdleSeconds: 7 * 24 * 3600,
+  sessionTouchSeconds: 300,
+  sessionRecheckSeconds: 10,
+  sessionsListMax: 50,
+  operatorsMax: 100,
+  smsConcurrencyMax: 8,
+  smsQueueMax: 10_000,
+  smsTimeoutMs: 10_000,
+  sandboxSmsKept: 200,
+  operatorReasonMax: 500,
+});
+
+export function checkLimits(l: Limits): void {
+  for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
+  assert.ok(l.pendingCommandsMax >= l.batchCommandsMax, 'pending holds at least one batch');
+  assert.ok(l.batchEarlyCommands <= l.batchCommandsMax, 'an early batch fits in one batch');
+  assert.ok(l.batchIdleCommands <= l.batchCommandsMax, 'an idle-writer batch fits in one batch');
+  assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
+  assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
+  assert.ok(l.connectionsMax > l.liveViewersMax, 'room for buyers beside every live viewer');
+  assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
+    'a connection holds a whole request while the one before it is answered');
+  // An address holds many buyers (a carrier's NAT): it may do at least what one buyer may.
+  assert.ok(l.codeRequestsPerAddressMax >= l.codeRequestsPerPhoneMax, 'address >= phone');
+  assert.ok(l.signInsPerAddressMax >= l.codeAttemptsMax, 'address sign-ins >= one phone\'s');
+  assert.ok(l.registrationsPerAddressMax >= l.registrationsPerKeyMax, 'address >= one key');
+  assert.ok(l.buyerWritesPerAddressMax >= l.buyerWritesPerAccountMax, 'address >= account');
+  // The scalper's third order must meet per_account_limit_reached, not a rate limit.
+  assert.ok(l.buyerWritesPerAccountMax >= 10, 'a buyer can order, retry, lock and cancel');
+  assert.ok(l.refundUnsettledAlertMs >= l.refundConfirmAfterMs,
+    'a refund is asked about before operators are told it has not settled');
+  assert.ok(l.chargeSweepGraceMs >= 2 * l.queueDelayMaxMs,
+    'a charge is never voided while its order may still be waiting for its commit');
+  assert.ok(l.sessionIdleSeconds <= l.sessionAbsoluteSeconds, 'idle timeout within the absolute');
+  assert.ok(l.sessionTouchSeconds < l.sessionIdleSeconds, 'a session in use is touched in time');
+  assert.ok(l.sessionRecheckSeconds < l.sessionIdleSeconds, 'revocations reach caches in time');
+  assert.ok(l.codeTtlSeconds < l.sessionIdleSeconds, 'a code lives shorter than a session');
+  assert.ok(l.smsConcurrencyMax <= l.smsQueueMax, 'the SMS queue holds the sends under way');
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number,
+  max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  }
+  return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[],
+  fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(values as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${values.join(', ')}, not "${raw}"`);
+  }
+  return raw as T;
+}
+
+function limitsFrom(env: NodeJS.ProcessEnv): Limits {
+  const pendingCommandsMax = int(env, 'LAUNCHDAY_PENDING_COMMANDS_MAX',
+    defaultLimits.pendingCommandsMax, 1, 10_000_000);
+  const batchCommandsMax = Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
+    defaultLimits.batchCommandsMax, 1, 100_000));
+  return {
+    ...defaultLimits,
+    pendingCommandsMax,
+    queueDelayMaxMs: int(env, 'LAUNCHDAY_QUEUE_DELAY_MAX_MS', defaultLimits.queueDelayMaxMs, 1,
+      60_000),
+    batchCommandsMax,
+    batchEarlyCommands: Math.min(batchCommandsMax, int(env, 'LAUNCHDAY_BATCH_EARLY_COMMANDS',
+      defaultLimits.batchEarlyCommands, 1, 100_000)),
+    batchIdleCommands: Math.min(batchCommandsMax, int(env, 'LAUNCHDAY_BATCH_IDLE_COMMANDS',
+      defaultLimits.batchIdleCommands, 1, 100_000)),
+    batchesInFlightMax: int(env, 'LAUNCHDAY_BATCHES_IN_FLIGHT_MAX',
+      defaultLimits.batchesInFlightMax, 1, 64),
+    connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
+      defaultLimits.liveViewersMax + 1, 1_000_000),
+    // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
+    liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
+      defaultLimits.liveViewersMax),
+    refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
+      defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
+    refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',
+      defaultLimits.refundUnsettledAlertMs / 1000, 1, 30 * 24 * 3600),
+    sessionAbsoluteSeconds: int(env, 'LAUNCHDAY_SESSION_ABSOLUTE_SECONDS',
+      defaultLimits.sessionAbsoluteSeconds, 60, 365 * 24 * 3600),
+    sessionIdleSeconds: int(env, 'LAUNCHDAY_SESSION_IDLE_SECONDS',
+      defaultLimits.sessionIdleSeconds, 60, 365 * 24 * 3600),
+    sessionRecheckSeconds: int(env, 'LAUNCHDAY_SESSION_RECHECK_SECONDS',
+      defaultLimits.sessionRecheckSeconds, 1, 3600),
+    // An import is queued whole, so it can never be larger than the queue.
+    importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
+    codeRequestsPerAddressMax: int(env, 'LAUNCHDAY_CODE_REQUESTS_PER_ADDRESS_MAX',
+      defaultLimits.codeRequestsPerAddressMax, 5, 1_000_000),
+    signInsPerAddressMax: int(env, 'LAUNCHDAY_SIGN_INS_PER_ADDRESS_MAX',
+      defaultLimits.signInsPerAddressMax, 5, 1_000_000),
+    registrationsPerAddressMax: int(env, 'LAUNCHDAY_REGISTRATIONS_PER_ADDRESS_MAX',
+      defaultLimits.registrationsPerAddressMax, 10, 1_000_000),
+    buyerWritesPerAccountMax: int(env, 'LAUNCHDAY_BUYER_WRITES_PER_ACCOUNT_MAX',
+      defaultLimits.buyerWritesPerAccountMax, 10, 1_000_000),
+    buyerWritesPerAddressMax: int(env, 'LAUNCHDAY_BUYER_WRITES_PER_ADDRESS_MAX',
+      defaultLimits.buyerWritesPerAddressMax, 120, 100_000_000),
+  };
+}
+
+/** LAUNCHDAY_SMS_PROVIDER (sandbox, twilio) and the chosen provider's credentials. */
+function smsFrom(env: NodeJS.ProcessEnv): SmsConfig {
+  const provider = oneOf(env, 'LAUNCHDAY_SMS_PROVIDER', ['sandbox', 'twilio'] as const, 'sandbox');
+  if (provider === 'sandbox') return { provider };
+  const need = (name: string, shape: RegExp, what: string): string => {
+    const v = env[name] ?? '';
+    if (!shape.test(v)) throw new ConfigError(`${name} must be ${what} with twilio`);
+    return v;
+  };
+  const baseUrl = env.LAUNCHDAY_TWILIO_BASE_URL || 'https://api.twilio.com';
+  if (!/^https?:\/\/[^/]+$/.test(baseUrl)) {
+    throw new ConfigError('LAUNCHDAY_TWILIO_BASE_URL must be a scheme and host, no path');
+  }
+  return {
+    provider,
+    accountSid: need('LAUNCHDAY_TWILIO_ACCOUNT_SID', /^AC[0-9a-fA-F]{32}$/, 'an Account SID'),
+    authToken: need('LAUNCHDAY_TWILIO_AUTH_TOKEN', /^\S{16,}$/, 'an auth token'),
+    from: need('LAUNCHDAY_TWILIO_FROM', /^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/,
+      'an E.164 number or a Messaging Service SID'),
+    baseUrl,
+  };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = {}): Config {
+  const databaseUrl = env.LAUNCHDAY_DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('LAUNCHDAY_DATABASE_URL must be a postgres:// URL');
+  }
+  const databaseSchema = env.LAUNCHDAY_DATABASE_SCHEMA || null;
+  if (databaseSchema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema)) {
+    throw new ConfigError('LAUNCHDAY_DATABASE_SCHEMA must be a plain lower-case name');
+  }
+  const adminToken = env.LAUNCHDAY_ADMIN_TOKEN || null;
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new ConfigError('LAUNCHDAY_ADMIN_TOKEN must be at least 16 characters');
+  }
+  const paymentSecret = env.LAUNCHDAY_PAYMENT_SECRET || null;
+  if (paymentSecret !== null && paymentSecret.length < 16) {
+    throw new ConfigError('LAUNCHDAY_PAYMENT_SECRET must be at least 16 characters');
+  }
+  const metricsToken = env.LAUNCHDAY_METRICS_TOKEN || null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('LAUNCHDAY_METRICS_TOKEN must be at least 16 characters');
+  }
+  const start = env.LAUNCHDAY_CLOCK_START;
+  // The shared strict parser: a start without a zone would depend on the machine's TZ.
+  const clockStartMs = start ? parseIsoTime(start) : null;
+  if (start && clockStartMs === null) {
+    throw new ConfigError(`LAUNCHDAY_CLOCK_START must be an ISO 8601 / RFC 3339 date-time with `
+      + `Z or an offset (such as 2025-06-26T13:59:00Z), not "${start}"`);
+  }
+  const config: Config = {
+    host: env.LAUNCHDAY_HOST || '127.0.0.1',
+    port: int(env, 'LAUNCHDAY_PORT', 3000, 0, 65535),
+    dataDir: env.LAUNCHDAY_DATA_DIR || './data',
+    databaseUrl,
+    databaseSchema,
+    adminToken,
+    paymentSecret,
+    clock: oneOf(env, 'LAUNCHDAY_CLOCK', ['real', 'simulated'] as const, 'real'),
+    clockStartMs,
+    demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',
+    demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
+    webDir: env.LAUNCHDAY_WEB_DIR || 'web',
+    httpLane: oneOf(env, 'LAUNCHDAY_HTTP_LANE', ['on', 'off'] as const, 'on') === 'on',
+    rateLimits: oneOf(env, 'LAUNCHDAY_RATE_LIMITS', ['on', 'per-address-off', 'off'] as const,
+      'on'),
+    trustProxy: oneOf(env, 'LAUNCHDAY_TRUST_PROXY', ['on', 'off'] as const, 'off') === 'on',
+    devShowCodes: oneOf(env, 'LAUNCHDAY_DEV_SHOW_CODES', ['on', 'off'] as const, 'off') === 'on',
+    sms: smsFrom(env),
+    limits: limitsFrom(env),
+    logLevel: oneOf(env, 'LAUNCHDAY_LOG_LEVEL', LOG_LEVELS, 'info'),
+    metricsToken,
+    ...overrides,
+  };
+  checkLimits(config.limits);
+  return Object.freeze({ ...config, limits: Object.freeze({ ...config.limits }) });
+}

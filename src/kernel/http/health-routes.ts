@@ -1,0 +1,53 @@
+// Health as orchestrators and people ask for it (docs/api.md, "Health"):
+// - `GET /health/live`: is this process worth keeping? 200 while its event loop answers; 503
+//   only when it is broken beyond repairing itself (the SQLite writer thread died), so that a
+//   supervisor restarts it. A database out of reach is no reason to restart: it comes back.
+// - `GET /health/ready`: should it get traffic now? 503 with Retry-After while the store is out
+//   of reach or the process is closing; 200 otherwise.
+// - `GET /health`: the summary for people and monitors: ok, degraded (store out of reach) or
+//   broken. The public see only that; an operator's token adds the process's figures.
+import type { App } from './route.js';
+import { reply, type Reply, type Route } from './route.js';
+import { iso } from '../iso-time.js';
+
+type Status = 'ok' | 'degraded' | 'broken';
+
+async function status(app: App): Promise<{ status: Status; store: string }> {
+  if (app.brokenBecause !== null) return { status: 'broken', store: 'unwritable' };
+  const store = await app.storeHealth.check();
+  return { status: store === 'reachable' ? 'ok' : 'degraded', store };
+}
+
+const retryAfter = (app: App): Record<string, string> =>
+  ({ 'retry-after': String(app.deps.limits.retryAfterSeconds) });
+
+/** What only an operator sees: the commits, refusals for load, and the process's memory. */
+function operatorView(app: App): Record<string, unknown> {
+  const m = process.memoryUsage();
+  return {
+    store_kind: app.deps.store.kind, closing: app.closing,
+    clock: app.clock.simulated ? 'simulated' : 'real', server_time: iso(app.clock.nowMs()),
+    commits: { pending_commands: app.committer.pendingCount,
+      transactions: app.committer.batches, commands: app.committer.commands,
+      refused_for_load: app.committer.refused },
+    memory: { rss_bytes: m.rss, heap_used_bytes: m.heapUsed, external_bytes: m.external },
+  };
+}
+
+export const healthRoutes: Route[] = [
+  { method: 'GET', path: '/health', access: 'public', handler: async ({ app, caller }):
+    Promise<Reply> => {
+    const s = await status(app);
+    const body = caller?.role === 'admin' ? { ...s, ...operatorView(app) } : s;
+    return s.status === 'ok' ? reply(200, body) : reply(503, body, retryAfter(app));
+  } },
+  { method: 'GET', path: '/health/live', access: 'public', handler: async ({ app }) =>
+    (app.brokenBecause === null ? reply(200, { status: 'live' })
+      : reply(503, { status: 'broken' })) },
+  { method: 'GET', path: '/health/ready', access: 'public', handler: async ({ app }) => {
+    if (app.closing) return reply(503, { status: 'closing' }, retryAfter(app));
+    const s = await status(app);
+    return s.status === 'ok' ? reply(200, { status: 'ready', store: s.store })
+      : reply(503, { status: 'not_ready', store: s.store }, retryAfter(app));
+  } },
+];

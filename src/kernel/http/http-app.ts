@@ -1,0 +1,317 @@
+// The HTTP shell: routing, authentication and the mapping of results to replies. It decides
+// nothing itself; the routes come from the capabilities (src/capabilities.ts), their rules and
+// use cases live in each capability's folder.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
+import { healthRoutes } from './health-routes.js';
+import {
+  jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+} from './http-io.js';
+import { clientAddress } from '../rate-limits.js';
+import { requestIdOf } from '../logger.js';
+import { metricsRoute, type RouteSeries } from '../metrics.js';
+import type { RequestTelemetry } from './request-telemetry.js';
+import {
+  reply, type Access, type App, type Caller, type Ctx, type Reply, type Route,
+} from './route.js';
+import type { StaticFiles } from './static-files.js';
+import { iso, isoNow } from '../iso-time.js';
+
+const API_PREFIX = '/api/v1/';
+const ORIGIN = 'http://launchday.local';
+
+/**
+ * A request target as a URL, or null when it is none. An origin-form target ('/...') is put
+ * after the origin rather than resolved against it: resolved, '//' or '//x' would be a
+ * scheme-relative URL naming another host, and '//' one with no host at all, which throws.
+ */
+export function targetUrl(raw: string): URL | null {
+  try {
+    return new URL(raw.startsWith('/') ? `${ORIGIN}${raw}` : raw);
+  } catch {
+    return null;
+  }
+}
+
+/** The 500 of a request that failed unexpectedly: only a read can say nothing was changed. */
+function internalError(method: string | undefined): Refusal {
+  return method === 'GET' || method === 'HEAD'
+    ? refuse('internal_error', 'Something went wrong on our side; nothing was changed. '
+      + 'Retry shortly.')
+    : refuse('internal_error');
+}
+
+/**
+ * What a route's handler sees of its request. A class, so that the lazy `url` is one getter on
+ * the prototype: as an object literal, each request's context carried a getter of its own, and
+ * V8 kept every such context (and all it reached: headers, body, caller, the order) alive past
+ * two young-generation collections, into the old generation: about 0.6 KB a request on
+ * `GET /time`, where with the class nothing is promoted (docs/benchmarks.md, session 7).
+ */
+class RequestCtx implements Ctx {
+  #url: URL | null = null;
+
+  constructor(readonly headers: IncomingHttpHeaders, readonly res: ServerResponse | null,
+    readonly params: Readonly<Record<string, string>>, readonly caller: Caller | null,
+    readonly app: App, private readonly raw: string,
+    private readonly readBody: () => Promise<Result<string>>,
+    private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean,
+    private readonly ownTextRules: boolean) {}
+
+  // Worked out only by the routes that count it (rate limits).
+  get address(): string {
+    return clientAddress(this.remoteAddress, this.headers['x-forwarded-for'], this.trustProxy);
+  }
+
+  // Parsed only by the routes that read the query.
+  get url(): URL {
+    // `raw` starts with the API prefix, so it is always a URL after the origin.
+    return (this.#url ??= targetUrl(this.raw)!);
+  }
+
+  text(): Promise<Result<string>> {
+    return this.readBody();
+  }
+
+  async body(): Promise<Result<Json>> {
+    const t = await this.readBody();
+    return t.ok ? parseJsonBody(this.headers['content-type'], t.value, this.ownTextRules) : t;
+  }
+}
+
+interface CompiledRoute extends Route { readonly parts: readonly string[] }
+
+function compile(routes: readonly Route[]): CompiledRoute[] {
+  return routes.map((r) => ({ ...r, parts: r.path.split('/').filter(Boolean) }));
+}
+
+function match(parts: readonly string[], path: readonly string[]): Record<string, string> | null {
+  if (parts.length !== path.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.startsWith(':')) params[p.slice(1)] = path[i]!;
+    else if (p !== path[i]) return null;
+  }
+  return params;
+}
+
+export interface HttpAppDeps {
+  readonly app: App;
+  /** The capabilities' routes, in the composition's order (src/capabilities.ts). */
+  readonly routes: readonly Route[];
+  readonly files: StaticFiles;
+  /** Counts every reply and logs what is worth a line (request-telemetry.ts). */
+  readonly telemetry: RequestTelemetry;
+  /** Besides the operator's, the bearer token that may read /metrics; null: none. */
+  readonly metricsToken: string | null;
+  /** Whether X-Forwarded-For names the client (config.ts's trustProxy). */
+  readonly trustProxy?: boolean;
+}
+
+/** A JSON reply, serialised: what the lane writes after its own status line. */
+export interface JsonReply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** An API route as the lane sees it: how much body to read, and how to answer. */
+export interface LaneRoute {
+  readonly bodyLimit: number;
+  /** `remoteAddress`: the socket's, for the rate limits. */
+  answer(headers: IncomingHttpHeaders, body: string, remoteAddress?: string): Promise<JsonReply>;
+}
+
+export interface HttpApp {
+  /** node:http's request listener: pages, live streams, and any API request. */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * The route of an API request the lane may answer itself, found once for the lane to read
+   * its body and answer; null when node:http must (a page, a stream, no API path at all).
+   */
+  laneRoute(method: string, url: string): LaneRoute | null;
+  /** Every API route, for the tests that must cover them all (access matrix, fuzz). */
+  readonly routes: readonly Route[];
+}
+
+type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
+
+/** Builds the request listener and the lane's entry. Only the entry point binds them to a port. */
+export function httpApp(deps: HttpAppDeps): HttpApp {
+  const { app, files } = deps;
+  const { telemetry } = deps;
+  const routes = compile([timeRoute, ...deps.routes,
+    metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes]);
+  const retryAfter = app.deps.limits.retryAfterSeconds;
+  // Each route's metric series, found by the route itself: labelled by its path pattern,
+  // never the raw URL, so that the series stay as few as the routes.
+  const seriesOf = new Map(routes.map((r) => [r as Route,
+    telemetry.series(r.method, `${API_PREFIX.slice(0, -1)}${r.path}`)]));
+  const seriesFor = (method: string, found: Found | null): RouteSeries => (found === null
+    ? telemetry.series(method, 'page') : 'ok' in found ? telemetry.series(method, 'unmatched')
+    : seriesOf.get(found.route)!);
+
+  // Routes without parameters are found by one lookup; the rest by matching, in order.
+  const exact = new Map<string, CompiledRoute>();
+  for (const r of routes) {
+    if (!r.path.includes(':')) exact.set(`${r.method} ${r.parts.join('/')}`, r);
+  }
+
+  /** The route for an API path (`raw` starts with the prefix), or why there is none. */
+  function find(method: string, raw: string): Found {
+    const query = raw.indexOf('?');
+    const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
+      .filter(Boolean);
+    const found = exact.get(`${method} ${path.join('/')}`);
+    if (found) return { route: found, params: {} };
+    let allowed = false;
+    for (const route of routes) {
+      const params = match(route.parts, path);
+      if (!params) continue;
+      if (route.method !== method) { allowed = true; continue; }
+      return { route, params };
+    }
+    return refuse(allowed ? 'method_not_allowed' : 'route_not_found');
+  }
+
+  const bodyLimit = (route: Route): number => (route.bodyLimit === 'import'
+    ? app.deps.limits.importBodyBytesMax : app.deps.limits.bodyBytesMax);
+
+  /** Runs a route: who calls, whether they may, then its handler. */
+  async function respond(found: Found, headers: IncomingHttpHeaders, raw: string,
+    res: ServerResponse | null, text: (limit: number) => Promise<Result<string>>,
+    remoteAddress: string | undefined): Promise<Reply | null> {
+    if ('ok' in found) return found;
+    const { route, params } = found;
+    const caller = await identify(headers.authorization);
+    const denied = checkAccess(route.access, caller);
+    if (denied) return denied;
+    const limit = bodyLimit(route);
+    return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
+      () => text(limit), remoteAddress, deps.trustProxy === true, route.ownTextRules === true));
+  }
+
+  /** Answers a request; the refusal's code if it was refused (for the metrics), else null. */
+  async function handle(req: IncomingMessage, res: ServerResponse, raw: string,
+    found: Found | null): Promise<string | null> {
+    res.setHeader('x-server-time', isoNow(app.clock.nowMs()));
+    if (found === null) {
+      const url = targetUrl(raw);
+      const page = req.method === 'GET' || req.method === 'HEAD';
+      if (url !== null && page && await files.serve(req, res, url.pathname)) return null;
+      sendRefusal(res, refuse('route_not_found'), retryAfter);
+      return 'route_not_found';
+    }
+    const out = await respond(found, req.headers, raw, res,
+      (limit) => readText(req, limit), req.socket?.remoteAddress);
+    if (out === null) return null;
+    if ('ok' in out) {
+      sendRefusal(res, out, retryAfter);
+      return out.code;
+    }
+    sendJson(res, out.status, out.body, out.headers);
+    return null;
+  }
+
+  async function identify(authorization: string | undefined): Promise<Caller | null> {
+    if (!authorization || !authorization.startsWith('Bearer ') || authorization.length > 256) {
+      return null;
+    }
+    return app.authenticate(authorization.slice(7).trim());
+  }
+
+  const serialise = (status: number, body: unknown, headers: Record<string, string> = {},
+    atMs: number, requestId: string): JsonReply => ({ status, body: jsonText(body),
+    headers: { 'x-server-time': isoNow(atMs), 'x-request-id': requestId, ...headers } });
+
+  // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
+  // past this many unanswered on one connection, the rest are refused unstarted.
+  const inFlight = new WeakMap<Socket, number>();
+  const inFlightMax = app.deps.limits.connectionRequestsMax;
+
+  return {
+    routes,
+    listener: (req, res) => {
+      const startedMs = performance.now();
+      const requestId = requestIdOf(req.headers['x-request-id']);
+      res.setHeader('x-request-id', requestId);
+      const raw = req.url ?? '/';
+      const found = raw.startsWith(API_PREFIX) ? find(req.method ?? '', raw) : null;
+      const series = seriesFor(req.method ?? '', found);
+      const socket = req.socket;
+      const n = (inFlight.get(socket) ?? 0) + 1;
+      inFlight.set(socket, n);
+      res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+      if (n > inFlightMax) {
+        // Every request node:http has parsed holds its objects and its queued reply until the
+        // peer reads: a peer that keeps pipelining past twice the limit without reading is
+        // dropped, or each such connection would hold megabytes (refusals included).
+        if (n > 2 * inFlightMax) {
+          socket.destroy();
+          return;
+        }
+        sendRefusal(res, refuse('overloaded', `At most ${inFlightMax} requests may wait `
+          + 'for their replies on one connection; read the replies first.'), retryAfter);
+        telemetry.replied(series, requestId, res.statusCode, 'overloaded', startedMs);
+        return;
+      }
+      handle(req, res, raw, found).then((code) => {
+        telemetry.replied(series, requestId, res.statusCode, code, startedMs);
+      }, (err: unknown) => {
+        const expected = app.refusalFor(err);
+        if (expected === null) telemetry.failed(series, requestId, err);
+        else telemetry.storeUnavailable(series, requestId, err);
+        if (!res.headersSent) sendRefusal(res, expected ?? internalError(req.method), retryAfter);
+        else res.end();
+        telemetry.replied(series, requestId, res.statusCode, expected?.code ?? 'internal_error',
+          startedMs);
+      });
+    },
+    laneRoute(method, url) {
+      if (!url.startsWith(API_PREFIX)) return null;
+      const found = find(method, url);
+      if (!('ok' in found) && found.route.stream === true) return null;
+      return {
+        bodyLimit: 'ok' in found ? app.deps.limits.bodyBytesMax : bodyLimit(found.route),
+        async answer(headers, body, remoteAddress) {
+          const atMs = app.clock.nowMs();
+          const startedMs = performance.now();
+          const requestId = requestIdOf(headers['x-request-id']);
+          const series = seriesFor(method, found);
+          let out: Reply | null;
+          try {
+            // The lane has read the body whole, within this route's limit.
+            out = await respond(found, headers, url, null, async () => ok(body),
+              remoteAddress);
+            if (out === null) throw new Error('a route answered nothing off node:http');
+          } catch (err) {
+            const expected = app.refusalFor(err);
+            if (expected === null) telemetry.failed(series, requestId, err);
+            else telemetry.storeUnavailable(series, requestId, err);
+            out = expected ?? internalError(method);
+          }
+          const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
+          telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null,
+            startedMs);
+          return serialise(r.status, r.body, r.headers, atMs, requestId);
+        },
+      };
+    },
+  };
+}
+
+function checkAccess(access: Access, caller: Caller | null): Refusal | null {
+  if (access === 'public') return null;
+  if (!caller) return refuse('unauthorized');
+  if (access === 'admin' && caller.role !== 'admin') return refuse('admin_only');
+  if (access === 'buyer' && caller.role !== 'buyer') {
+    return refuse('invalid_request', 'This endpoint acts for a buyer; sign in as one.');
+  }
+  return null;
+}
+
+/** The server's time, for a client to set its own clock by. */
+const timeRoute: Route = { method: 'GET', path: '/time', access: 'public',
+  handler: async ({ app }) => reply(200, { server_time: iso(app.clock.nowMs()) }) };

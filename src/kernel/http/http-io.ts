@@ -1,0 +1,158 @@
+// Reading requests and writing replies, with the limits and the error shape in one place.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ok, outcomes, refuse, type Refusal, type Result,
+} from '../outcomes.js';
+
+export type Json = Record<string, unknown>;
+
+/** A reply body already written as JSON (views.ts's orderViewJson), sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/** A reply body as JSON text. */
+export const jsonText = (body: unknown): string =>
+  (body instanceof JsonText ? body.text : JSON.stringify(body));
+
+export function sendJson(res: ServerResponse, status: number, body: unknown,
+  headers: Record<string, string> = {}): void {
+  const text = jsonText(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
+ * A refusal as a reply: its status, the error body, and Retry-After when it is for load or a
+ * rate limit (the refusal's own seconds when it has them).
+ */
+export function refusalReply(r: Refusal, retryAfterSeconds: number):
+  { status: number; body: unknown; headers: Record<string, string> } {
+  const spec = outcomes[r.code];
+  const headers: Record<string, string> = {};
+  if (spec.status === 503 || spec.status === 429) {
+    headers['retry-after'] = String(r.retryAfterSeconds ?? retryAfterSeconds);
+  }
+  return { status: spec.status, body: { error: { code: r.code, message: r.message } }, headers };
+}
+
+export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: number): void {
+  const out = refusalReply(r, retryAfterSeconds);
+  sendJson(res, out.status, out.body, out.headers);
+}
+
+/**
+ * Whether a Content-Type names JSON: the media type `application/json`, in any case, with or
+ * without parameters (`; charset=utf-8`), as RFC 9110 8.3.1 reads media types.
+ */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semicolon = contentType.indexOf(';');
+  const type = semicolon < 0 ? contentType : contentType.slice(0, semicolon);
+  return type.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * A request body read whole as a JSON object; an absent body reads as `{}`. A body that is
+ * there must say it is JSON: without a Content-Type it is refused as text/plain is
+ * (unsupported_media_type, docs/api.md), rather than guessed at.
+ */
+/**
+ * A JSON body as an object: `unsupported_media_type`, `invalid_json`, or `invalid_request` (not
+ * an object, or a NUL anywhere unless `nulAllowed`: the route's own field rules refuse it).
+ */
+export function parseJsonBody(contentType: string | undefined, text: string,
+  nulAllowed = false): Result<Json> {
+  if (text === '') return ok({});
+  if (!isJsonMediaType(contentType)) return refuse('unsupported_media_type');
+  return parseObject(text, nulAllowed);
+}
+
+// A \u0000 escape not itself escaped. PostgreSQL cannot store a NUL in text and fails the
+// whole statement (a 500, and for a batch, every command in it), so no body may carry one.
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
+
+export function parseObject(text: string, nulAllowed = false): Result<Json> {
+  if (!nulAllowed && NUL_ESCAPE.test(text)) {
+    return refuse('invalid_request', 'Text may not contain the NUL character (\\u0000).');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return refuse('invalid_json');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return refuse('invalid_request', 'The body must be a JSON object.');
+  }
+  return ok(value as Json);
+}
+
+/** Reads the raw body of at most `maxBytes` as UTF-8 text. */
+export function readText(req: IncomingMessage, maxBytes: number): Promise<Result<string>> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes) {
+      resolve(refuse('body_too_large', `The body may be at most ${maxBytes} bytes.`));
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (r: Result<string>): void => {
+      if (!done) { done = true; resolve(r); }
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        finish(refuse('body_too_large', `The body may be at most ${maxBytes} bytes.`));
+        req.resume();
+        return;
+      }
+      if (!done) chunks.push(chunk);
+    });
+    req.on('error', () => finish(refuse('invalid_json', 'The body could not be read.')));
+    req.on('end', () => {
+      if (!done) finish(ok(Buffer.concat(chunks, size).toString('utf8')));
+    });
+  });
+}
+
+type Kind = 'string' | 'boolean' | 'integer' | 'string[]';
+type KindType<K extends Kind> = K extends 'string' ? string : K extends 'boolean' ? boolean
+  : K extends 'integer' ? number : string[];
+
+/** Reads one field of a body with its type checked; the refusal names the field. */
+export function field<K extends Kind>(body: Json, name: string, kind: K, opts: {
+  required?: boolean; maxLength?: number; maxItems?: number;
+} = {}): Result<KindType<K> | undefined> {
+  const v = body[name];
+  if (v === undefined || v === null) {
+    return opts.required ? refuse('invalid_request', `"${name}" is required.`) : ok(undefined);
+  }
+  const bad = (what: string): Refusal => refuse('invalid_request', `"${name}" must be ${what}.`);
+  const maxLength = opts.maxLength ?? 256;
+  switch (kind) {
+    case 'string':
+      if (typeof v !== 'string') return bad('a string');
+      if (v.length > maxLength) return bad(`at most ${maxLength} characters`);
+      return ok(v as KindType<K>);
+    case 'boolean':
+      return typeof v === 'boolean' ? ok(v as KindType<K>) : bad('true or false');
+    case 'integer':
+      return Number.isSafeInteger(v) ? ok(v as KindType<K>) : bad('a whole number');
+    default: {
+      if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length <= maxLength)) {
+        return bad('a list of strings');
+      }
+      if (v.length > (opts.maxItems ?? 32)) return bad(`a list of at most ${opts.maxItems ?? 32}`);
+      return ok(v as KindType<K>);
+    }
+  }
+}

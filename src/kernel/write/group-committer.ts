@@ -1,0 +1,281 @@
+// Group commit: commands that arrive while a transaction is being written wait and then share
+// the next one, so a stampede costs one disk flush per batch, not per order. A reply is sent only
+// after the batch that holds its command is committed.
+//
+// The committer only queues, sheds and batches; an executor runs each batch where the store's
+// writer lives: in this thread (PostgreSQL), or in a thread of its own (SQLite, see
+// sqlite-batch-executor.ts). Commands name their handler and carry plain data, so a batch can
+// cross to another thread.
+import type { Clock } from '../clock.js';
+import type { Store, StoreTx } from '../store/store.js';
+import {
+  CommitUnknown, isCommitUnknown, isStoreUnavailable, StoreUnavailable,
+} from '../store/store-unavailable.js';
+
+/** Runs many commands of one kind inside a transaction; returns one result per command. */
+export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[], nowMs: number) =>
+  Promise<R[]>;
+
+export type HandlerMap = Readonly<Record<string, BatchHandler<any, any>>>;
+export type PayloadOf<H> = H extends BatchHandler<infer P, unknown> ? P : never;
+export type ResultOf<H> = H extends BatchHandler<never, infer R> ? R : never;
+
+export interface BatchJob {
+  readonly handler: string;
+  readonly payload: unknown;
+}
+
+/**
+ * A command's outcome: its handler's result, or the error that failed it. `unavailable` says
+ * the store could not be reached (store-unavailable.ts): a plain flag, as it crosses threads.
+ */
+export type JobOutcome =
+  | { readonly done: true; readonly value: unknown }
+  | { readonly done: false; readonly error: string; readonly unavailable?: boolean;
+      /** The store went away during the COMMIT: the command may have been written. */
+      readonly commitUnknown?: boolean };
+
+/** Runs a batch at the time given, all in one transaction if it can (see executeBatch). */
+export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promise<JobOutcome[]>;
+
+/**
+ * Runs a batch in one transaction; if that fails, runs each command alone, so that one
+ * command's failure does not fail its batch-mates. Shared by every executor.
+ *
+ * A store out of reach fails every command at once, each marked `unavailable`: the transaction
+ * rolled back (or never began), so nothing of the batch is written, and trying each command
+ * alone would only wait for the same dead connection once per command. Lost during its COMMIT,
+ * the batch may have been written: each command is marked `commitUnknown` as well.
+ */
+export async function executeBatch(transaction: Store['transaction'], handlers: HandlerMap,
+  jobs: readonly BatchJob[], nowMs: number): Promise<JobOutcome[]> {
+  try {
+    const values = await transaction((tx) => runGroups(tx, handlers, jobs, nowMs));
+    return values.map((value) => ({ done: true, value }));
+  } catch (first) {
+    if (isStoreUnavailable(first)) return jobs.map(() => unavailableOutcome(first));
+    const out: JobOutcome[] = [];
+    for (const job of jobs) {
+      try {
+        const [value] = await transaction((tx) => runGroups(tx, handlers, [job], nowMs));
+        out.push({ done: true, value });
+      } catch (err) {
+        // The store went away part-way: the commands not yet tried fail with it, untried.
+        if (isStoreUnavailable(err)) {
+          out.push(unavailableOutcome(err));
+          // The ones after it were never tried: certainly not written.
+          const untried = new StoreUnavailable((err as Error)?.message ?? String(err));
+          while (out.length < jobs.length) out.push(unavailableOutcome(untried));
+          return out;
+        }
+        out.push({ done: false, error: (err as Error)?.message ?? String(err) });
+      }
+    }
+    return out;
+  }
+}
+
+function unavailableOutcome(err: unknown): JobOutcome {
+  return { done: false, error: (err as Error)?.message ?? String(err), unavailable: true,
+    ...(isCommitUnknown(err) ? { commitUnknown: true } : {}) };
+}
+
+/** The error a failed outcome rejects its command with. */
+export function outcomeError(o: Extract<JobOutcome, { done: false }>): Error {
+  if (o.commitUnknown === true) return new CommitUnknown(o.error);
+  return o.unavailable === true ? new StoreUnavailable(o.error) : new Error(o.error);
+}
+
+/** Runs the batch's commands grouped by handler, in order of each group's first arrival. */
+export async function runGroups(tx: StoreTx, handlers: HandlerMap, batch: readonly BatchJob[],
+  nowMs: number): Promise<unknown[]> {
+  const groups = new Map<string, number[]>();
+  batch.forEach((job, i) => {
+    const list = groups.get(job.handler);
+    if (list) list.push(i);
+    else groups.set(job.handler, [i]);
+  });
+  const results = new Array<unknown>(batch.length);
+  for (const [name, indexes] of groups) {
+    const handler = handlers[name];
+    if (handler === undefined) throw new Error(`no batch handler named ${name}`);
+    const out = await handler(tx, indexes.map((i) => batch[i]!.payload), nowMs);
+    if (out.length !== indexes.length) throw new Error('a batch handler lost a result');
+    indexes.forEach((at, k) => { results[at] = out[k]; });
+  }
+  return results;
+}
+
+/** Runs batches in this thread, on the store's own transactions. */
+export function localExecutor(store: Store, handlers: HandlerMap): BatchExecutor {
+  return (jobs, nowMs) => executeBatch((fn) => store.transaction(fn), handlers, jobs, nowMs);
+}
+
+interface Job {
+  readonly handler: string;
+  readonly payload: unknown;
+  readonly queuedAtMs: number;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+export interface GroupCommitterLimits {
+  /** Commands in one transaction at most. */
+  readonly batchCommandsMax: number;
+  /**
+   * A batch normally goes when the event loop's turn ends, so that every request already read
+   * joins it. When this many are waiting it goes at once: in a stampede a turn reads hundreds of
+   * requests, and the writer would sit idle while the event loop parses them all.
+   */
+  readonly batchEarlyCommands: number;
+  /**
+   * As `batchEarlyCommands`, while no batch is under way: the writer has nothing to do, so a
+   * smaller batch starts it now rather than after the event loop has parsed a whole burst.
+   */
+  readonly batchIdleCommands: number;
+  /**
+   * Batches under way at once. The next batch may be written while the one before is still
+   * being flushed to disk (SQLite) or committed on another connection (PostgreSQL).
+   */
+  readonly batchesInFlightMax: number;
+  /** Commands waiting at most; beyond it `submit` refuses at once (the caller answers 503). */
+  readonly pendingCommandsMax: number;
+  /**
+   * How long the oldest waiting command may have waited before new ones are refused. Offered
+   * more than it can write, launchday says so at once instead of letting every reply wait.
+   */
+  readonly queueDelayMaxMs: number;
+}
+
+/** One batch as the committer's observer sees it (metrics.ts counts them). */
+export interface BatchObservation {
+  /** False when the batch could not run at all (each of its commands failed). */
+  readonly ok: boolean;
+  readonly commands: number;
+  /** How long its oldest command waited in the queue before the batch began (ms). */
+  readonly queueDelayMs: number;
+  /** From the batch's start to its commit and flush (ms). */
+  readonly durationMs: number;
+}
+
+export class Overloaded extends Error {
+  constructor() {
+    super('too many commands waiting for a commit');
+  }
+}
+
+export class GroupCommitter<H extends HandlerMap> {
+  #pending: Job[] = [];
+  #inFlight = 0;
+  #scheduled = false;
+  #idle: Array<() => void> = [];
+  batches = 0;
+  commands = 0;
+  /** Commands refused because the queue was full or too slow. */
+  refused = 0;
+  #onCommit: ((jobs: readonly BatchJob[]) => void) | null = null;
+  /**
+   * Told of every batch once it has committed or failed: a callback, so that the committer
+   * knows nothing of how it is measured. Its cost is per batch, not per command.
+   */
+  onBatch: ((batch: BatchObservation) => void) | null = null;
+
+  constructor(private readonly execute: BatchExecutor, private readonly clock: Clock,
+    private readonly limits: GroupCommitterLimits) {}
+
+  /**
+   * Calls `listener` with each batch once it has committed (or failed), before any of its
+   * commands' promises settle: a cache the batch makes stale is dropped before anyone can be
+   * told the write happened. One listener; a second replaces the first.
+   */
+  onCommit(listener: (jobs: readonly BatchJob[]) => void): void {
+    this.#onCommit = listener;
+  }
+
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /**
+   * Queues a command for the handler named; the promise settles once its batch has committed
+   * (or failed). An `essential` command (the system's own, such as locking orders whose
+   * cooling-off ended) is never refused for load.
+   */
+  submit<K extends keyof H & string>(handler: K, payload: PayloadOf<H[K]>, essential = false):
+    Promise<ResultOf<H[K]>> {
+    const nowMs = performance.now();
+    const oldest = this.#pending[0];
+    if (!essential && (this.#pending.length >= this.limits.pendingCommandsMax
+      || (oldest !== undefined && nowMs - oldest.queuedAtMs > this.limits.queueDelayMaxMs))) {
+      this.refused++;
+      return Promise.reject(new Overloaded());
+    }
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ handler, payload, queuedAtMs: nowMs,
+        resolve: resolve as (v: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  /** Resolves when nothing is pending or running: for orderly shutdown. */
+  drained(): Promise<void> {
+    if (this.#inFlight === 0 && this.#pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  // setImmediate lets every request already readable on a socket join the batch first, unless
+  // enough are waiting to keep the writer busy meanwhile (fewer when it has nothing to do).
+  #schedule(): void {
+    if (this.#inFlight >= this.limits.batchesInFlightMax) return;
+    const early = this.#inFlight === 0 ? this.limits.batchIdleCommands
+      : this.limits.batchEarlyCommands;
+    if (this.#pending.length >= early) {
+      void this.#runBatch();
+      return;
+    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      // An early batch may have taken the last slot since; its end schedules the next.
+      if (this.#inFlight < this.limits.batchesInFlightMax) void this.#runBatch();
+    });
+  }
+
+  async #runBatch(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    this.#inFlight++;
+    const batch = this.#pending.splice(0, this.limits.batchCommandsMax);
+    // Start gathering the next batch now: it runs as soon as this one has been written.
+    if (this.#pending.length > 0) this.#schedule();
+    const startedMs = performance.now();
+    const queueDelayMs = startedMs - batch[0]!.queuedAtMs;
+    let ok = false;
+    try {
+      const outcomes = await this.execute(
+        batch.map((j) => ({ handler: j.handler, payload: j.payload })), this.clock.nowMs());
+      ok = true;
+      this.batches++;
+      this.#onCommit?.(batch);
+      batch.forEach((job, i) => {
+        const o = outcomes[i]!;
+        if (o.done) {
+          this.commands++;
+          job.resolve(o.value);
+        } else {
+          job.reject(outcomeError(o));
+        }
+      });
+    } catch (err) {
+      // Part of it may have been written before the failure: treat it as committed.
+      this.#onCommit?.(batch);
+      for (const job of batch) job.reject(err);
+    } finally {
+      this.#inFlight--;
+      if (this.#pending.length > 0) this.#schedule();
+      else if (this.#inFlight === 0) for (const done of this.#idle.splice(0)) done();
+      this.onBatch?.({ ok, commands: batch.length, queueDelayMs,
+        durationMs: performance.now() - startedMs });
+    }
+  }
+}

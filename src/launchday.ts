@@ -1,0 +1,141 @@
+// The application: the capabilities' services composed over the kernel's Core, and nothing
+// else. Each use case lives in its capability's service (`app.orders.place(...)`,
+// `app.accounts.register(...)`, `app.launches.putLaunch(...)`, `app.payments.sendPayments()`,
+// `app.settlement.receivePaymentNotification(...)`); this facade builds them in dependency order
+// and passes the kernel's shared parts (group commit, store health, rate limits, the audit log)
+// through for the HTTP shell (kernel/http/route.ts, KernelApp). HTTP is a thin shell over it
+// (kernel/http/http-app.ts); tests drive it directly or through HTTP.
+import type { Clock } from './kernel/clock.js';
+import type { Limits, RateLimitMode } from './kernel/config.js';
+import { Core } from './kernel/core.js';
+import type { KernelApp } from './kernel/http/route.js';
+import type { Refusal } from './kernel/outcomes.js';
+import type { Store } from './kernel/store/store.js';
+import {
+  AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
+} from './accounts/index.js';
+import { LaunchesService, LiveHub } from './launches/index.js';
+import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
+import { PaymentsService, type PaymentProvider } from './payments/index.js';
+import { writeComposition, type BatchHandlers } from './stores.js';
+
+export type { Caller } from './accounts/index.js';
+export type { PlaceInput } from './orders/index.js';
+
+declare module './kernel/http/route.js' {
+  interface HttpTypes {
+    app: Launchday;
+    caller: AccountsCaller;
+  }
+}
+
+export interface LaunchdayDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly payments: PaymentProvider;
+  readonly sms: SmsSender;
+  readonly limits: Limits;
+  /** Shared with the payment provider: signs its notifications. */
+  readonly paymentSecret: string;
+  /**
+   * Shown in the reply to a code request: only in the development setting
+   * (LAUNCHDAY_DEV_SHOW_CODES=on) with the sandbox SMS sender.
+   */
+  readonly showCodes: boolean;
+  /** Which rate limits apply (config.ts); all when absent. */
+  readonly rateLimitMode?: RateLimitMode;
+  /**
+   * The clock of the rate limits: real time even when launch night runs on a simulated clock
+   * (abuse comes at real speed); a test passes its own to move the windows.
+   */
+  readonly rateClock?: Clock;
+  readonly log?: (line: string) => void;
+}
+
+export class Launchday implements KernelApp {
+  /** The kernel's shared parts: group commit, the writer thread, store health, rate limits. */
+  readonly core: Core<BatchHandlers>;
+  readonly accounts: AccountsService;
+  readonly launches: LaunchesService;
+  readonly payments: PaymentsService;
+  readonly orders: OrdersService;
+  readonly settlement: SettlementService;
+  /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
+  readonly live: LiveHub;
+
+  constructor(readonly deps: LaunchdayDeps) {
+    this.core = new Core(deps, writeComposition);
+    this.accounts = new AccountsService(deps, this.core.submit);
+    this.launches = new LaunchesService(deps);
+    this.payments = new PaymentsService(deps);
+    this.orders = new OrdersService(deps, this.core.committer, this.core.submit, this.launches,
+      this.payments);
+    this.settlement = new SettlementService(deps);
+    // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
+    const frames = new LiveFrames(this.launches, this.orders, deps.clock);
+    this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
+      deps.limits.liveStalledFramesMax);
+  }
+
+  // ---------- the kernel's parts, for the HTTP shell and the entry point ----------
+
+  get clock(): Clock {
+    return this.core.clock;
+  }
+
+  get committer(): Core<BatchHandlers>['committer'] {
+    return this.core.committer;
+  }
+
+  get storeHealth(): Core<BatchHandlers>['storeHealth'] {
+    return this.core.storeHealth;
+  }
+
+  get rateLimits(): Core<BatchHandlers>['rateLimits'] {
+    return this.core.rateLimits;
+  }
+
+  /** Settles if nothing can be written any more (Core.broken). */
+  get broken(): Promise<Error> {
+    return this.core.broken;
+  }
+
+  get brokenBecause(): Error | null {
+    return this.core.brokenBecause;
+  }
+
+  /** For tests that play a dead writer thread. */
+  set brokenBecause(err: Error | null) {
+    this.core.brokenBecause = err;
+  }
+
+  /** True from the moment the process starts to close: readiness says 503 from then on. */
+  get closing(): boolean {
+    return this.core.closing;
+  }
+
+  beginClosing(): void {
+    this.core.beginClosing();
+  }
+
+  refusalFor(err: unknown): Refusal | null {
+    return this.core.refusalFor(err);
+  }
+
+  /** Who a bearer token stands for (accounts' sessions): the HTTP shell's one question. */
+  authenticate(token: string): Promise<Caller | null> {
+    return this.accounts.authenticate(token);
+  }
+
+  audit(actor: string, action: string, detail: Record<string, unknown>): Promise<void> {
+    return this.core.audit(actor, action, detail);
+  }
+
+  /** Waits for the commits under way and stops the writer thread; the store stays open. */
+  async close(): Promise<void> {
+    this.core.beginClosing();
+    await this.accounts.sessions.codesIssued();
+    await this.accounts.sessions.flushTouches();
+    await this.core.close();
+  }
+}

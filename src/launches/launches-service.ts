@@ -1,0 +1,102 @@
+// Launches' use cases: the catalogue and change windows, cached because every order reads them,
+// and an operator's edits to them (each with its audit entry).
+import type { Clock } from '../kernel/clock.js';
+import type { Store } from '../kernel/store/store.js';
+import type { ChangeWindow, Launch } from './launch.js';
+
+export interface LaunchesDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+}
+
+/**
+ * How long cached launches and windows may lag a change made by another process (PostgreSQL);
+ * this process's own changes reload them as they commit (putLaunch, putWindow).
+ */
+const CACHE_MS = 1_000;
+
+export class LaunchesService {
+  #launches = new Map<string, Launch>();
+  #windows: ChangeWindow[] = [];
+  #loadedAtMs = -Infinity;
+  #loading: Promise<void> | null = null;
+
+  constructor(private readonly deps: LaunchesDeps) {}
+
+  // ---------- launches and windows (cached: read on every order) ----------
+  /** Reloads launches and windows when stale; concurrent callers share one load. */
+  refresh(force = false): Promise<void> {
+    // A forced reload must see writes made after a load already in flight began.
+    if (this.#loading) return force ? this.#loading.then(() => this.refresh(true)) : this.#loading;
+    if (!force && this.fresh()) return Promise.resolve();
+    this.#loading = (async () => {
+      try {
+        const launches = await this.deps.store.launches();
+        const windows = await this.deps.store.changeWindows();
+        this.#launches = new Map(launches.map((l) => [l.launchId, l]));
+        this.#windows = windows;
+        this.#loadedAtMs = performance.now();
+      } finally {
+        this.#loading = null;
+      }
+    })();
+    return this.#loading;
+  }
+
+  /** Whether the cached launches and windows may be used as they are. */
+  fresh(): boolean {
+    return this.#loading === null && performance.now() - this.#loadedAtMs < CACHE_MS;
+  }
+
+  /**
+   * The launch from a fresh cache, without waiting (every order reads it twice); undefined when
+   * the cache must be reloaded first, which `launch` does.
+   */
+  cachedLaunch(launchId: string): Launch | null | undefined {
+    return this.fresh() ? this.#launches.get(launchId) ?? null : undefined;
+  }
+
+  /** The launches by id as last loaded: for a caller that has just checked `fresh()`. */
+  get byId(): ReadonlyMap<string, Launch> {
+    return this.#launches;
+  }
+
+  /** The change windows as last loaded: for a caller that has just checked `fresh()`. */
+  get cachedWindows(): ChangeWindow[] {
+    return this.#windows;
+  }
+
+  async launch(launchId: string): Promise<Launch | null> {
+    await this.refresh();
+    return this.#launches.get(launchId) ?? null;
+  }
+
+  async all(): Promise<Launch[]> {
+    await this.refresh();
+    return [...this.#launches.values()].sort((a, b) => a.opensAtMs - b.opensAtMs);
+  }
+
+  async windows(): Promise<ChangeWindow[]> {
+    await this.refresh();
+    return this.#windows;
+  }
+
+  async putLaunch(actor: string, launch: Launch, detail: Record<string, unknown>): Promise<void> {
+    const atMs = this.deps.clock.nowMs();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.putLaunch(launch);
+      await tx.appendAudit({ atMs, actor, action: 'launch_updated',
+        detail: { launch_id: launch.launchId, ...detail } });
+    });
+    await this.refresh(true);
+  }
+
+  async putWindow(actor: string, window: ChangeWindow, action: string): Promise<void> {
+    const atMs = this.deps.clock.nowMs();
+    await this.deps.store.transaction(async (tx) => {
+      await tx.putChangeWindow(window);
+      await tx.appendAudit({ atMs, actor, action, detail: { window_id: window.windowId } });
+    });
+    await this.refresh(true);
+  }
+}

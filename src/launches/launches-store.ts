@@ -1,0 +1,23 @@
+// Launches' part of the storage port: launches and their change windows. Both adapters implement
+// it (launches-sqlite.ts, launches-postgres.ts) and pass its contract (launches-
+// store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these methods by
+// declaration merging.
+import type { ChangeWindow, Launch } from './launch.js';
+
+/** Launches' reads and writes inside one transaction (see StoreTx). */
+export interface LaunchesTx {
+  putLaunch(launch: Launch): Promise<void>;
+  putChangeWindow(window: ChangeWindow): Promise<void>;
+  changeWindows(): Promise<ChangeWindow[]>;
+}
+
+/** Launches' reads of committed data (see Store). */
+export interface LaunchesReads {
+  launches(): Promise<Launch[]>;
+  changeWindows(): Promise<ChangeWindow[]>;
+}
+
+declare module '../kernel/store/store.js' {
+  interface StoreTx extends LaunchesTx {}
+  interface Store extends LaunchesReads {}
+}

@@ -1,0 +1,325 @@
+// The payment port. The real provider is out of reach from here, so launchday ships a sandbox
+// that keeps the provider's contract: a charge is identified by the caller's reference, so a
+// retried charge returns the first answer instead of taking the money twice.
+import { hash } from 'node:crypto';
+import { sign, SIGNATURE_HEADER } from './payment-signature.js';
+import { newId } from '../kernel/ids.js';
+import { RecentMap } from '../kernel/recent-map.js';
+
+export type ChargeResult =
+  | { readonly status: 'approved'; readonly paymentId: string }
+  | { readonly status: 'declined'; readonly reason: string };
+
+/**
+ * What the provider knows of a refund: `succeeded` (money returned; the amount it returned, fen),
+ * `pending` (accepted, not yet done), or `unknown` (never received, or lost: send it again).
+ */
+export type RefundStatus =
+  | { readonly status: 'succeeded'; readonly amountFen: number }
+  | { readonly status: 'pending' }
+  | { readonly status: 'unknown' };
+
+/** A charge the provider holds: approved, and neither voided nor refunded. */
+export interface HeldCharge {
+  readonly reference: string;
+  readonly amountFen: number;
+  /** The payer given to `charge` (launchday's account id). */
+  readonly payer: string;
+  /** When the provider took it, by its own clock (ms). */
+  readonly chargedAtMs: number;
+}
+
+export interface PaymentProvider {
+  /**
+   * Names the provider's ledger (a real provider's merchant account): launchday keeps one
+   * sweep cursor per ledger, so processes that each run their own sandbox never share one.
+   */
+  readonly ledgerId: string;
+  /** Takes a deposit. A charge that no committed order holds is released with `void`. */
+  charge(req: { reference: string; amountFen: number; payer: string }): Promise<ChargeResult>;
+  /**
+   * Releases a charge no order holds (the order was refused after the payment): the money
+   * never left the buyer's hold, so no notification follows. A charge neither kept by an order
+   * nor voided (the process died in between) is found by launchday's sweep (`heldCharges`).
+   */
+  void(req: { reference: string }): Promise<void>;
+  /**
+   * Asks for money back for a reference; refunding the same reference twice returns it once.
+   * Accepted here; the provider confirms later with a signed `refund.succeeded` notification.
+   */
+  refund(req: { reference: string; amountFen: number }): Promise<void>;
+  /** Asks after a refund whose notification has not come (launchday's reconciliation). */
+  refundStatus(reference: string): Promise<RefundStatus>;
+  /**
+   * Charges held now that were taken after `afterMs` and at least `olderThanMs` ago (the
+   * provider's clock), oldest first, at most `limit`: what launchday compares with its orders
+   * to void what no order holds.
+   */
+  heldCharges(olderThanMs: number, limit: number, afterMs: number): Promise<HeldCharge[]>;
+}
+
+/** The deposit's reference: the same account, key and body always pay under the same one. */
+export function depositReference(accountId: string, idempotencyKey: string,
+  requestHash: string): string {
+  return `dep_${hash('sha256', `${accountId}\u0000${idempotencyKey}\u0000${requestHash}`,
+    'base64url').slice(0, 32)}`;
+}
+
+export interface SandboxOptions {
+  /** Payers whose charges the sandbox declines, to exercise the decline path. */
+  readonly declinePayers?: ReadonlySet<string>;
+  /** Delay before a refund succeeds and its notification is sent (ms), as [least, most]. */
+  readonly notifyDelayMs?: readonly [number, number];
+  /** Share of notifications sent very late (ten times the longest delay). */
+  readonly lateShare?: number;
+  /** Share of notifications sent twice. */
+  readonly duplicateShare?: number;
+  /** Share of refunds that succeed but whose notification is never sent (lost). */
+  readonly lostNotificationShare?: number;
+  /** Share of refund requests that fail outright (the provider is unavailable): they throw. */
+  readonly refundFailureShare?: number;
+  /** Share of refund requests accepted and then forgotten: `refundStatus` answers unknown. */
+  readonly lostRefundShare?: number;
+  /** Delivery attempts per notification before the sandbox gives up on it. */
+  readonly deliveryAttempts?: number;
+  /** Deliveries awaiting the receiver's answer at once; the rest wait in a queue. */
+  readonly deliveriesInFlightMax?: number;
+  /**
+   * Notifications waiting to be delivered (queued, or scheduled for a later attempt); past it
+   * a new one is dropped (counted in `dropped`), as a provider sheds a receiver that does not
+   * answer; the refund itself still succeeds and `refundStatus` says so.
+   */
+  readonly deliveriesWaitingMax?: number;
+  readonly random?: () => number;
+  /** How many recent charge and refund references the sandbox remembers. */
+  readonly referencesKept?: number;
+  /** The provider's own clock (ms); `Date.now` unless a test moves it. */
+  readonly nowMs?: () => number;
+}
+
+const DEFAULT_REFERENCES_KEPT = 100_000;
+
+/** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
+export type Deliver = (body: string, headers: Record<string, string>) => Promise<number>;
+
+interface ChargeRecord {
+  readonly amountFen: number;
+  readonly payer: string;
+  readonly result: ChargeResult;
+  readonly chargedAtMs: number;
+  refunded: boolean;
+}
+
+interface RefundRecord {
+  readonly amountFen: number;
+  succeeded: boolean;
+}
+
+/**
+ * In-memory sandbox that keeps the real provider's contract: a charge is approved inside the
+ * call; a refund is accepted at once and settled later by a signed notification, sometimes
+ * late, sometimes twice, sometimes never, retried until the receiver answers 2xx. Deliveries
+ * are bounded: `deliveriesInFlightMax` at once, `deliveriesWaitingMax` waiting.
+ */
+export class SandboxPaymentProvider implements PaymentProvider {
+  /** Each sandbox is a ledger of its own: it forgets everything when its process ends. */
+  readonly ledgerId = newId('sandbox');
+  /** Recent references only: a retry comes within minutes, and the sandbox must stay small. */
+  readonly charges: RecentMap<ChargeRecord>;
+  readonly refunds: RecentMap<RefundRecord>;
+  voided = 0;
+  /** Notifications the receiver has acknowledged (duplicates included). */
+  delivered = 0;
+  /** Notifications dropped because too many were waiting, or given up after every attempt. */
+  dropped = 0;
+  /** The most deliveries that were awaiting an answer at once (for tests of the bound). */
+  inFlightPeak = 0;
+  #inFlight = 0;
+  /** Scheduled for a later attempt (timers), counted against the waiting bound. */
+  #scheduled = 0;
+  readonly #ready: Array<{ body: string; attempt: number }> = [];
+  #deliver: Deliver | null = null;
+  #secret = '';
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: SandboxOptions = {}) {
+    const kept = options.referencesKept ?? DEFAULT_REFERENCES_KEPT;
+    this.charges = new RecentMap(kept);
+    this.refunds = new RecentMap(kept);
+  }
+
+  /** Starts delivering notifications, signed with the secret both sides share. */
+  connect(secret: string, deliver: Deliver): void {
+    this.#secret = secret;
+    this.#deliver = deliver;
+    this.#pump();
+  }
+
+  /** Stops every delivery still scheduled or queued. */
+  close(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#scheduled = 0;
+    this.#ready.length = 0;
+    this.#deliver = null;
+  }
+
+  /** Notifications queued, scheduled for a retry, or awaiting an answer. */
+  get outstanding(): number {
+    return this.#ready.length + this.#scheduled + this.#inFlight;
+  }
+
+  #now(): number {
+    return (this.options.nowMs ?? Date.now)();
+  }
+
+  #later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    t.unref();
+    this.#timers.add(t);
+  }
+
+  /** Queues a delivery if the bound allows; false when it was dropped. */
+  #enqueue(body: string, attempt: number): boolean {
+    if (this.outstanding >= (this.options.deliveriesWaitingMax ?? 10_000)) {
+      this.dropped++;
+      return false;
+    }
+    this.#ready.push({ body, attempt });
+    this.#pump();
+    return true;
+  }
+
+  /** A delivery to be queued after `ms`, counted against the bound while it waits. */
+  #schedule(ms: number, body: string, attempt: number): void {
+    if (this.outstanding >= (this.options.deliveriesWaitingMax ?? 10_000)) {
+      this.dropped++;
+      return;
+    }
+    this.#scheduled++;
+    this.#later(ms, () => {
+      this.#scheduled--;
+      this.#ready.push({ body, attempt });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    const max = this.options.deliveriesInFlightMax ?? 16;
+    while (this.#deliver && this.#inFlight < max && this.#ready.length > 0) {
+      const { body, attempt } = this.#ready.shift()!;
+      this.#send(this.#deliver, body, attempt);
+    }
+  }
+
+  #send(deliver: Deliver, body: string, attempt: number): void {
+    this.#inFlight++;
+    this.inFlightPeak = Math.max(this.inFlightPeak, this.#inFlight);
+    const headers = { 'content-type': 'application/json',
+      [SIGNATURE_HEADER]: sign(this.#secret, Date.now(), body) };
+    const done = (delivered: boolean): void => {
+      // No longer in flight before a retry is counted, so a retry never crowds itself out.
+      this.#inFlight--;
+      if (delivered) this.delivered++;
+      else if (!this.#deliver) return; // Closed meanwhile.
+      else if (attempt < (this.options.deliveryAttempts ?? 8)) {
+        this.#schedule(100 * 2 ** attempt, body, attempt + 1);
+      } else this.dropped++;
+      this.#pump();
+    };
+    deliver(body, headers).then((status) => done(status >= 200 && status < 300),
+      () => done(false));
+  }
+
+  /** After a delay the refund succeeds; its notification is sent (once, twice, or never). */
+  #settleLater(reference: string, record: RefundRecord): void {
+    const random = this.options.random ?? Math.random;
+    const [least, most] = this.options.notifyDelayMs ?? [50, 500];
+    const delay = (): number => {
+      const ms = least + random() * (most - least);
+      return random() < (this.options.lateShare ?? 0.1) ? ms + most * 10 : ms;
+    };
+    const lost = random() < (this.options.lostNotificationShare ?? 0);
+    const copies = random() < (this.options.duplicateShare ?? 0.1) ? 2 : 1;
+    // Unique across processes and restarts, as a real provider's are: a counter starting at 1
+    // in every process gave two processes' refunds the same event id.
+    const body = JSON.stringify({ event_id: newId('evt'), type: 'refund.succeeded',
+      reference, amount_fen: record.amountFen, occurred_at: new Date(this.#now()).toISOString() });
+    this.#later(delay(), () => {
+      record.succeeded = true;
+      if (lost) return;
+      this.#enqueue(body, 1);
+      if (copies === 2) this.#schedule(delay(), body, 1);
+    });
+  }
+
+  async charge(req: { reference: string; amountFen: number; payer: string }):
+    Promise<ChargeResult> {
+    const seen = this.charges.get(req.reference);
+    // A refunded reference is charged afresh, as the real provider does: that charge is a new
+    // hold, which launchday must keep with an order or void.
+    if (seen && !seen.refunded) return seen.result;
+    const result: ChargeResult = this.options.declinePayers?.has(req.payer)
+      ? { status: 'declined', reason: 'sandbox: payer on the decline list' }
+      : { status: 'approved', paymentId: newId('pay') };
+    this.charges.set(req.reference, { amountFen: req.amountFen, payer: req.payer, result,
+      chargedAtMs: this.#now(), refunded: false });
+    this.refunds.delete(req.reference);
+    return result;
+  }
+
+  async void(req: { reference: string }): Promise<void> {
+    const c = this.charges.get(req.reference);
+    if (c && !c.refunded && this.charges.delete(req.reference)) this.voided++;
+  }
+
+  async refund(req: { reference: string; amountFen: number }): Promise<void> {
+    if (this.refunds.has(req.reference)) return;
+    const random = this.options.random ?? Math.random;
+    if (random() < (this.options.refundFailureShare ?? 0)) {
+      throw new Error('sandbox: the provider is unavailable');
+    }
+    const charge = this.charges.get(req.reference);
+    if (charge) charge.refunded = true;
+    // Accepted, then forgotten: only a status query finds out, and sending it again fixes it.
+    if (random() < (this.options.lostRefundShare ?? 0)) return;
+    const record: RefundRecord = { amountFen: req.amountFen, succeeded: false };
+    this.refunds.set(req.reference, record);
+    this.#settleLater(req.reference, record);
+  }
+
+  async refundStatus(reference: string): Promise<RefundStatus> {
+    const r = this.refunds.get(reference);
+    if (!r) return { status: 'unknown' };
+    return r.succeeded ? { status: 'succeeded', amountFen: r.amountFen } : { status: 'pending' };
+  }
+
+  async heldCharges(olderThanMs: number, limit: number, afterMs: number):
+    Promise<HeldCharge[]> {
+    const before = this.#now() - olderThanMs;
+    const out: HeldCharge[] = [];
+    // Kept in the order taken; a linear walk is fine for a sandbox's 100,000 references.
+    for (const reference of this.charges.keys()) {
+      const c = this.charges.get(reference)!;
+      if (c.chargedAtMs > before) break; // Oldest first: the rest are younger still.
+      if (c.chargedAtMs <= afterMs || c.refunded || c.result.status !== 'approved') continue;
+      out.push({ reference, amountFen: c.amountFen, payer: c.payer,
+        chargedAtMs: c.chargedAtMs });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Every charge held now, whatever its age (for tests and the invariant checks). */
+  heldReferences(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const reference of this.charges.keys()) {
+      const c = this.charges.get(reference)!;
+      if (!c.refunded && c.result.status === 'approved') out.set(reference, c.amountFen);
+    }
+    return out;
+  }
+}

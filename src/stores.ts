@@ -1,0 +1,73 @@
+// The store and the write path as composed from the capabilities (src/capabilities.ts): the
+// kernel's adapters (connections, transactions, migrations runner) with each capability's SQL,
+// in dependency order (a capability after those it depends on, so that its tables' references
+// find theirs), and every group-commit handler. This is the module the SQLite writer thread
+// imports (StoreComposition.module).
+import { accounts } from './accounts/index.js';
+import { capabilities } from './capabilities.js';
+import { baseMigrations } from './kernel/store/base-migrations.js';
+import { composeMigrations } from './kernel/store/migrations.js';
+import {
+  PostgresStore as PostgresAdapter, type PostgresStoreOptions,
+} from './kernel/store/postgres-store.js';
+import { SqliteStore as SqliteAdapter } from './kernel/store/sqlite-store.js';
+import type { StoreComposition } from './kernel/store/store.js';
+import {
+  mergeHandlers, type BatchHandlerLimits, type WriteComposition,
+} from './kernel/write/batch-handlers.js';
+import type { orders } from './orders/index.js';
+
+export type { Store, StoreTx } from './kernel/store/store.js';
+
+/**
+ * The global migrations' names as recorded in schema_migrations (numbers 1-5 shipped before the
+ * capabilities had folders; their SQL is unchanged, now split by the capability owning each table).
+ */
+const MIGRATION_NAMES = [
+  { version: 1, name: 'orders, accounts, launches, counters' },
+  { version: 2, name: 'payment notifications: settled refunds, each notification recorded once' },
+  { version: 3, name: 'rate limits: sliding-window counters shared by the API processes' },
+  { version: 4,
+    name: 'payments: notifications keyed by event and reference, anomalies, refund checks' },
+  { version: 5, name: 'sessions end and can be revoked; named operators' },
+];
+
+/** Every capability's store part and migrations, in dependency order. */
+export const storeComposition: StoreComposition = {
+  migrations: composeMigrations(MIGRATION_NAMES,
+    [baseMigrations, ...capabilities.map((c) => c.migrations)]),
+  sqlite: capabilities.map((c) => c.sqlite),
+  postgres: capabilities.map((c) => c.postgres),
+  module: import.meta.url,
+};
+
+/** The embedded store with every capability (kernel/store/sqlite-store.ts). */
+export class SqliteStore extends SqliteAdapter {
+  /** `rateKeysMax`: rate counters kept in memory (Limits.rateKeysMax). */
+  constructor(dataDir: string, rateKeysMax?: number) {
+    super(dataDir, storeComposition, rateKeysMax);
+  }
+}
+
+/** The shared store with every capability (kernel/store/postgres-store.ts). */
+export type PostgresStore = PostgresAdapter;
+export const PostgresStore = {
+  open: (url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> =>
+    PostgresAdapter.open(url, storeComposition, options),
+};
+
+/** Every group-commit handler by name, as the capabilities that write in batches name them. */
+export type BatchHandlers = ReturnType<typeof accounts.batchHandlers>
+  & ReturnType<(typeof orders)['batchHandlers']>;
+
+/** Every group-commit handler by name, from the capabilities that write in batches. */
+export function batchHandlers(limits: BatchHandlerLimits): BatchHandlers {
+  return mergeHandlers(capabilities.flatMap((c) => (c.batchHandlers
+    ? [c.batchHandlers(limits)] : []))) as BatchHandlers;
+}
+
+/** The write path as composed (the SQLite writer thread imports it from here). */
+export const writeComposition: WriteComposition<BatchHandlers> = {
+  handlers: batchHandlers,
+  wires: Object.assign({}, ...capabilities.map((c) => c.wires ?? {})),
+};

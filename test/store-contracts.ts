@@ -1,0 +1,15 @@
+// Every part of the storage contract: the kernel's and each capability's, in the composition's
+// order. The adapters' test files run it on a fresh store per test.
+import { accountsStoreContract } from '../src/accounts/accounts-store.contract.js';
+import { kernelStoreContract, type OpenedStore } from '../src/kernel/store/store-contract.js';
+import { launchesStoreContract } from '../src/launches/launches-store.contract.js';
+import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
+import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
+
+export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
+  kernelStoreContract(name, open);
+  accountsStoreContract(name, open);
+  launchesStoreContract(name, open);
+  paymentsStoreContract(name, open);
+  ordersStoreContract(name, open);
+}
