@@ -24,7 +24,7 @@ import { HttpClient } from '../sim/http-client.js';
 import { identityNumber, personName, phoneNumber } from '../sim/identity-generator.js';
 import { Random } from '../sim/random.js';
 import { startServers } from '../sim/server-process.js';
-import { LiveHub, liveFigures, type LiveFrame } from '../src/launches/index.js';
+import { LiveHub, liveFigures, SLICE_MS, type LiveFrame } from '../src/launches/index.js';
 import { statsFromCounters } from '../src/orders/index.js';
 import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
 
@@ -148,11 +148,12 @@ async function main(): Promise<void> {
 const rnd = (): string => randomBytes(4).toString('hex');
 
 /**
- * One tick of the hub to `n` viewers on local sockets, in this process, sliced at 1 ms (as
+ * One tick of the hub to `n` viewers on local sockets, in this process, sliced (as
  * served) and in one burst: the writes' time in all and the longest run that held the loop.
  */
 async function measureTicks(n: number, frame: LiveFrame): Promise<void> {
-  for (const [label, sliceMs] of [['sliced at 1 ms', 1], ['in one burst', Infinity]] as const) {
+  for (const [label, sliceMs] of [[`sliced at ${SLICE_MS} ms`, SLICE_MS],
+    ['in one burst', Infinity]] as const) {
     const hub = new LiveHub(async () => frame, n, 30, 3_600_000, sliceMs);
     const server = createServer((req, res) => void hub.subscribe(LAUNCH, res));
     server.maxConnections = n + 100;
