@@ -27,6 +27,10 @@ export interface Limits {
   readonly adminSearchMax: number;
   readonly auditLogMax: number;
   readonly autoLockBatchMax: number;
+  /**
+   * Viewers of the live stream at once; past it `503 live_viewers_full`, and the screen polls
+   * the cacheable snapshot (live-snapshot-route.ts). Env LAUNCHDAY_LIVE_VIEWERS_MAX (lower only).
+   */
   readonly liveViewersMax: number;
   /**
    * Buyers' sign-in tokens kept in memory (about 400 bytes each); the cache starts over when
@@ -343,6 +347,9 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
       defaultLimits.liveViewersMax + 1, 1_000_000),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
+    // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
+    liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
+      defaultLimits.liveViewersMax),
     refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
       defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
     refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',

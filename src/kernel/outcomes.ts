@@ -101,6 +101,9 @@ export const outcomes = {
     message: 'The notification is not signed with the shared payment secret, or is too old.' },
   overloaded: { status: 503, transient: true,
     message: 'We are holding your place: too many requests right now. Retry after the pause.' },
+  live_viewers_full: { status: 503, transient: true,
+    message: 'Too many viewers are watching the live stream: read the snapshot instead '
+      + '(GET /api/v1/launches/{launch_id}/live.json, the same figures, one second fresh).' },
   commit_unknown: { status: 503, transient: true,
     message: 'Our order database went away while your change was being saved: it may or may not '
       + 'have been made. Read it back before you try again; an order retried with the same '

@@ -13,6 +13,7 @@ import { launchChanges } from './launch-changes.js';
 import { launchView, windowView } from './launch-views.js';
 import { preparedLaunches } from './prepared-launches.js';
 import * as Launches from './launch-schemas.js';
+import { liveSnapshotRoute } from './live-snapshot-route.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
@@ -108,9 +109,14 @@ export const launchRoutes: Route[] = [
       if (ctx.res === null) throw new Error('a live stream is served by node:http only');
       const id = ctx.params.launch_id!;
       if (!(await ctx.app.launches.launch(id))) return refuse('launch_not_found');
-      if (!(await ctx.app.live.subscribe(id, ctx.res))) return refuse('overloaded');
+      if (!(await ctx.app.live.subscribe(id, ctx.res))) {
+        return refuse('live_viewers_full', 'Too many viewers are watching the live stream: read '
+          + `the snapshot instead (GET /api/v1/launches/${id}/live.json, the same figures, one `
+          + 'second fresh).');
+      }
       return null;
     } },
+  liveSnapshotRoute,
   { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin',
     schema: Launches.patchLaunch, handler: async (ctx) => {
       const l = await ctx.app.launches.launch(ctx.params.launch_id!);

@@ -82,5 +82,25 @@ export const closeWindow: RouteContract = () => ({ summary: 'Close a change wind
 export const liveStream: RouteContract = () => ({
   summary: 'A launch\'s figures once a second, as server-sent events',
   replyMediaType: 'text/event-stream',
-  replies: { 200: Type.String({ description: 'Server-sent events, each a stats object' }) },
-  errors: ['launch_not_found', 'overloaded'] });
+  replies: { 200: Type.String({ description: 'Server-sent events `stats`, each a LiveFrame: '
+    + 'the first with the whole series since the opening, later ones with its last points' }) },
+  errors: ['launch_not_found', 'live_viewers_full'] });
+
+/**
+ * A live frame: the launch's figures (the LaunchStats of `GET /launches/{id}/stats`, declared
+ * by orders, which this capability may not name) with the time figures every screen shares.
+ */
+export const LiveFrame = Type.Object({
+  opens_at: Time,
+  elapsed_s: Type.Integer({ description: 'Seconds since the opening; negative before it' }),
+  rate_per_s: Type.Number({ description: 'Orders taken per second over the last whole seconds' }),
+  peak_per_s: Int,
+  peak_at_s: orNull(Type.Integer({ description: 'Seconds since the opening of the peak second' })),
+  series: Type.Object({ step_s: Int, from: Int, counts: Type.Array(Int) }),
+}, { additionalProperties: true, 'x-component': 'LiveFrame',
+  description: 'The time figures shared by every screen, with the launch\'s LaunchStats fields' });
+
+export const liveSnapshot: RouteContract = () => ({
+  summary: 'A launch\'s live figures as a cacheable snapshot, one second fresh (ETag, 304)',
+  replies: { 200: LiveFrame, 304: Type.Null({ description: 'Not modified (If-None-Match)' }) },
+  errors: ['launch_not_found'] });

@@ -28,10 +28,16 @@ export const OrderView = Type.Object({
   deposit: Type.Object({ amount_fen: Int, state: DepositState }),
   created_at: Time, cooling_off_ends_at: Time, locked_at: TimeOrNull, queued_at: TimeOrNull,
   cancelled_at: TimeOrNull,
-  queue: orNull(Type.Object({ queue_key: Str, place: Int, locked_ahead_in_trim: Int })),
+  cancel_reason: orNull(Type.String({ description: 'The reason an operator gave for cancelling '
+    + 'or refunding the order; null when the buyer cancelled or it is not cancelled' })),
+  queue: orNull(Type.Object({ queue_key: Str, place: Int, locked_ahead_in_trim: Int,
+    position_in_trim: Type.Integer({ description: 'The figure a buyer reads: 1 + the locked '
+      + 'orders of the same trim ahead, every city, by lock time; it only goes down' }) })),
   estimate: orNull(Type.Object({ weeks_min: Int, weeks_max: Int, basis: Str })),
   actions: Type.Array(Str, { description: 'What the caller may do with the order now' }),
   switch_to: Type.Array(Str, { description: 'Launches the order may switch to now' }),
+  window_closes_at: orNull(Type.String({ format: 'date-time', description: 'When the soonest '
+    + 'open change window this order may still use closes; null when none is open' })),
   history: Type.Array(Type.Object({ at: Time, type: Str, actor: Str, detail: Type.Unknown() })),
 }, { 'x-component': 'Order' });
 

@@ -87,9 +87,12 @@ export class OrdersService {
     this.#lockedMaxAgeMs = deps.store.kind === 'postgres' ? COUNTERS_CACHE_MS : Infinity;
   }
 
-  /** A launch's counters as committed now, read from the store (never cached). */
-  counters(launchId: string): Promise<Map<string, number>> {
-    return this.deps.store.counters(launchId);
+  /**
+   * A launch's counters as committed now, read from the store (never cached); with `fromKey`,
+   * those from that key on (OrdersStore.counters).
+   */
+  counters(launchId: string, fromKey?: string): Promise<Map<string, number>> {
+    return this.deps.store.counters(launchId, fromKey);
   }
 
   /**

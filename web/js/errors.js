@@ -380,6 +380,13 @@ export const ERRORS = {
       'Keep this page open; it retries by itself and never orders twice.',
     ],
   },
+  live_viewers_full: {
+    zh: ['实时数据流观看人数已满。', '本页改为每秒读取一次同样的数据，无需任何操作。'],
+    en: [
+      'Too many viewers are watching the live stream.',
+      'This screen reads the same figures once a second instead; nothing to do.',
+    ],
+  },
   commit_unknown: {
     zh: ['保存时订单系统中断，这次操作可能已经生效，也可能没有。', '请先刷新查看订单，再决定是否重试；同一次下单重试不会重复下单。'],
     en: [

@@ -174,6 +174,9 @@ export function openApiDocument(routes: readonly DocumentedRoute[], version: str
           required: ['code', 'message'], properties: {
             code: { type: 'string', enum: codes },
             message: { type: 'string', description: 'For a person; the code is stable' },
+            tries_left: { type: 'integer', minimum: 0, description: 'code_invalid only: wrong '
+              + 'codes this phone may still send before too_many_attempts (absent when the '
+              + 'rate limits are off)' },
           } } } },
       },
       'x-outcomes': Object.fromEntries(codes.map((code) => [code, {
