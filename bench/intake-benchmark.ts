@@ -5,10 +5,12 @@
 //
 //   npm run bench [-- --seconds 10 --connections 256 --rounds 1 --database-url postgres://...]
 //   npm run bench -- --only reads [--quick] [--storm 10000] [--backlog 511]
+//   npm run bench -- --only live [--seconds 5]
 //
 // After the intake comes the read section (read-benchmark.ts): each read against a bare GET,
-// with and without If-None-Match, and the opening second's connection storm. `--only intake`
-// or `--only reads` runs one of them; `--quick` measures 2 s per figure, for development.
+// with and without If-None-Match, and the opening second's connection storm; then the live
+// stream's effect on order p99 (live-viewers.ts). `--only intake`, `--only reads` or
+// `--only live` runs one of them; `--quick` measures 2 s per figure, for development.
 //
 // With --rounds N, (a) and (b) are measured N times in turn, a, b, a, b, ...: this machine's
 // speed drifts by 10% or more within minutes, and a ratio from neighbouring measurements, the
@@ -58,8 +60,8 @@ async function main(): Promise<void> {
     'database-url': { type: 'string' }, only: { type: 'string' }, quick: { type: 'boolean' },
     storm: { type: 'string' }, backlog: { type: 'string' } } });
   const only = values.only ?? 'all';
-  if (!['all', 'intake', 'reads'].includes(only)) {
-    console.log('--only is intake or reads; nothing measured.');
+  if (!['all', 'intake', 'reads', 'live'].includes(only)) {
+    console.log('--only is intake, reads or live; nothing measured.');
     return;
   }
   const opts: Options = { seconds: Number(values.seconds ?? (values.quick ? 2 : 10)),
@@ -86,16 +88,34 @@ async function main(): Promise<void> {
     const readOpts = { seconds: values.seconds === undefined ? (values.quick ? 2 : 5)
       : opts.seconds, connections: opts.connections, stormConnections: storm, backlog };
     const intakeOpts = { ...opts, seconds: 6 };
-    // The intake first, then the reads: one load at a time on a shared machine.
+    // The intake first, then the reads, then the live stream: one load at a time on a shared
+    // machine.
     if (only === 'all') await runIntake(opts, bodies);
-    await readSection(readOpts, {
-      prepare: (url, adminToken, accounts) => prepare(url, adminToken, bodies[0]!, accounts),
-      orders: async (url, tokens, seconds) => (await load([url], [], { ...intakeOpts, seconds },
-        tokens, bodies, 0)),
-    });
+    if (only !== 'live') {
+      await readSection(readOpts, {
+        prepare: (url, adminToken, accounts) => prepare(url, adminToken, bodies[0]!, accounts),
+        orders: async (url, tokens, seconds) => (await load([url], [], { ...intakeOpts, seconds },
+          tokens, bodies, 0)),
+      });
+    }
+    // The stream's effect on order p99 (live-viewers.ts, also `npm run bench:live`), in its own
+    // process: it holds 10,000 viewer sockets, which this process should not carry after.
+    await liveSection(readOpts.seconds);
     return;
   }
   await runIntake(opts, bodies);
+}
+
+/** Runs bench/live-viewers.ts for `seconds` per window, its output in line with this one's. */
+function liveSection(seconds: number): Promise<void> {
+  const script = fileURLToPath(new URL('./live-viewers.js', import.meta.url));
+  return new Promise((resolve) => {
+    spawn(process.execPath, [script, '--seconds', String(seconds)], { stdio: 'inherit' })
+      .on('exit', () => resolve()).on('error', (err) => {
+        console.log(`live stream: not measured (${err.message})`);
+        resolve();
+      });
+  });
 }
 
 async function runIntake(opts: Options, bodies: readonly string[]): Promise<void> {
