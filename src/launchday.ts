@@ -15,7 +15,7 @@ import {
   AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
 } from './accounts/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
-import { OrdersService, SettlementService } from './orders/index.js';
+import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
 import { ProductionService } from './production/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
@@ -77,10 +77,10 @@ export class Launchday implements KernelApp {
     // Orders' estimates come from the plan where one covers the trim (orders' EstimateSource).
     this.orders.estimates = this.production;
     this.orders.vehicles = this.production;
-    this.live = new LiveHub(async (launchId) => {
-      const s = await this.orders.stats(launchId);
-      return s.ok ? s.value : null;
-    }, deps.limits.liveViewersMax, deps.limits.liveStalledFramesMax);
+    // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
+    const frames = new LiveFrames(this.launches, this.orders, deps.clock);
+    this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
+      deps.limits.liveStalledFramesMax);
   }
 
   // ---------- the kernel's parts, for the HTTP shell and the entry point ----------

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { defaultLimits } from '../src/kernel/config.js';
+import { compileReply } from '../src/kernel/http/schema.js';
 import { withCheckCharacter } from '../src/production/vin.js';
 import { ADMIN, harness, type Harness, type Reply } from './harness.js';
 import { storeDigest } from './store-digest.js';
@@ -198,6 +199,43 @@ describe('production plans, centres and re-plans', () => {
       assert.equal(later.status, 201);
       assert.equal(later.body.replan.moved_earlier + later.body.replan.moved_later, 0);
     });
+
+  it('the replies are what openapi.json declares, with no field undeclared', async () => {
+    const doc = (await h.call('GET', '/openapi.json')).body;
+    const shared = doc.components.schemas;
+    // References resolved, and every object that declares properties closed to others.
+    const strict = (schema: unknown): never => JSON.parse(JSON.stringify(schema), (_k, v) => {
+      const ref = v?.$ref;
+      if (typeof ref === 'string') return strict(shared[ref.replace('#/components/schemas/', '')]);
+      return v && typeof v === 'object' && !Array.isArray(v) && v.properties
+        ? { ...v, additionalProperties: false } : v;
+    }) as never;
+    const calls: Array<[string, string, Reply]> = [
+      ['get', '/admin/production-plans', await get('/admin/production-plans')],
+      ['get', '/admin/production-plans/{launch_id}/{trim}',
+        await get('/admin/production-plans/su7-2024/standard')],
+      ['get', '/admin/delivery-centres', await get('/admin/delivery-centres')],
+      ['get', '/admin/delivery-centres/{city_id}', await get('/admin/delivery-centres/beijing')],
+      ['get', '/admin/replans', await get('/admin/replans')],
+      ['post', '/admin/replans', await post('/admin/replans', { reason: 'schema check' })],
+      ['get', '/admin/estimate-changes', await get('/admin/estimate-changes?limit=5')],
+      ['get', '/admin/truth-audit', await get('/admin/truth-audit')],
+      ['get', '/admin/ready-stock', await get('/admin/ready-stock')],
+      ['get', '/launches/{launch_id}/delivery-cities',
+        await h.call('GET', '/launches/su7-2024/delivery-cities')],
+      ['get', '/launches/{launch_id}/estimate',
+        await h.call('GET', '/launches/su7-2024/estimate?trim=standard&city=beijing')],
+      ['get', '/orders/{order_id}', await get(`/orders/${orders[0]}`, tokens[0])],
+    ];
+    assert.ok(calls.at(-1)![2].body.vehicle, 'an order with its car and a planned estimate');
+    for (const [method, path, r] of calls) {
+      const declared = doc.paths[path]?.[method]?.responses[String(r.status)]
+        ?.content?.['application/json']?.schema;
+      assert.ok(declared, `${method} ${path} ${r.status} is declared`);
+      const check = compileReply(strict(declared));
+      assert.ok(check(r.body), `${method} ${path}: ${JSON.stringify(check.errors)}`);
+    }
+  });
 
   it('every change is in the audit log under the operator\'s name', async () => {
     const log = (await get('/admin/audit-log')).body.entries as any[];
