@@ -4,20 +4,22 @@
 // handlers (src/stores.ts); test/capability-boundaries.test.ts checks every import against
 // the `dependsOn` declared in each capability's index.ts.
 //
-//   orders ──> launches ──> accounts
-//      └─────> payments ──────┘
+//   production ──> orders ──> launches ──> accounts
+//                     └─────> payments ──────┘
 import { accounts } from './accounts/index.js';
 import { checkCapabilities, type Capability } from './kernel/capability.js';
 import type { Route } from './kernel/http/route.js';
 import { launches } from './launches/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
+import { production } from './production/index.js';
 
 export const capabilities: readonly Capability[] = [
   accounts,
   launches,
   payments,
   orders,
+  production,
 ];
 
 checkCapabilities(capabilities);

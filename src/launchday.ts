@@ -17,6 +17,7 @@ import {
 import { LaunchesService, LiveHub } from './launches/index.js';
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
+import { ProductionService } from './production/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
 export type { Caller } from './accounts/index.js';
@@ -60,6 +61,7 @@ export class Launchday implements KernelApp {
   readonly payments: PaymentsService;
   readonly orders: OrdersService;
   readonly settlement: SettlementService;
+  readonly production: ProductionService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -71,6 +73,10 @@ export class Launchday implements KernelApp {
     this.orders = new OrdersService(deps, this.core.committer, this.core.submit, this.launches,
       this.payments);
     this.settlement = new SettlementService(deps);
+    this.production = new ProductionService(deps, this.launches);
+    // Orders' estimates come from the plan where one covers the trim (orders' EstimateSource).
+    this.orders.estimates = this.production;
+    this.orders.vehicles = this.production;
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
@@ -136,6 +142,7 @@ export class Launchday implements KernelApp {
     this.core.beginClosing();
     await this.accounts.sessions.codesIssued();
     await this.accounts.sessions.flushTouches();
+    await this.production.flushShown().catch(() => undefined);
     await this.core.close();
   }
 }

@@ -15,6 +15,10 @@ interface SchemaRow { type: string; name: string; tbl_name: string; sql: string 
 const before = JSON.parse(readFileSync('test/fixtures/schema-5.sqlite.json', 'utf8')) as
   SchemaRow[];
 
+/** The objects migrations 1-5 made: later numbers (new capabilities' tables) add to them. */
+const FIRST_FIVE = new Set(before.map((r) => r.name));
+const firstFive = (rows: SchemaRow[]): SchemaRow[] => rows.filter((r) => FIRST_FIVE.has(r.name));
+
 const schemaOf = (file: string): SchemaRow[] => {
   const db = new Database(file, { readonly: true });
   try {
@@ -26,7 +30,8 @@ const schemaOf = (file: string): SchemaRow[] => {
 };
 
 it('the composed migrations keep the global numbers 1-5 and their names', () => {
-  assert.deepEqual(storeComposition.migrations.map((m) => m.version), [1, 2, 3, 4, 5]);
+  assert.deepEqual(storeComposition.migrations.map((m) => m.version).slice(0, 5),
+    [1, 2, 3, 4, 5]);
   assert.equal(storeComposition.migrations[0]!.name, 'orders, accounts, launches, counters');
 });
 
@@ -34,13 +39,14 @@ it('a new database gets the schema the single migration list made', async () => 
   const dir = mkdtempSync(join(tmpdir(), 'launchday-migrations-'));
   try {
     await new SqliteStore(dir).close();
-    assert.deepEqual(schemaOf(join(dir, 'launchday.sqlite')), before);
+    assert.deepEqual(firstFive(schemaOf(join(dir, 'launchday.sqlite'))), before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-it('a database made by the pre-split code opens, migrates nothing and takes writes', async () => {
+it('a database made by the pre-split code opens, migrates only the numbers after 5 and takes '
+  + 'writes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-migrations-'));
   try {
     const file = join(dir, 'launchday.sqlite');
@@ -62,7 +68,7 @@ it('a database made by the pre-split code opens, migrates nothing and takes writ
     } finally {
       await store.close();
     }
-    assert.deepEqual(schemaOf(file), before);
+    assert.deepEqual(firstFive(schemaOf(file)), before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -23,6 +23,13 @@ export function sampleBody(method: string, path: string, n: number): unknown {
       closes_at: '2025-06-28T00:00:00Z', allows: ['colour'] },
     'POST /admin/orders/:order_id/cancel': { accept_forfeit: true },
     'POST /payments/notifications': { type: 'refund.succeeded', reference: 'x' },
+    'POST /admin/production-plans': { launch_id: 'yu7-2025', trim: 'max',
+      rates: [{ from: '2025-09-01', units_per_week: 1000 }], reason: 'sample' },
+    'POST /admin/delivery-centres': { city_id: 'beijing', handovers_per_week: 500,
+      opens_on: '2025-07-01', reason: 'sample' },
+    'POST /admin/replans': { reason: 'sample' },
+    'POST /admin/production-runs': { launch_id: 'yu7-2025', built_on: '2025-09-01',
+      cars: [{ vin: '11111111111111111', trim: 'max', options: [] }], reason: 'sample' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }
