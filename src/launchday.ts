@@ -15,6 +15,7 @@ import {
   AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
 } from './accounts/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
+import { NotificationsService, type MessageProvider } from './notifications/index.js';
 import { OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
@@ -34,6 +35,8 @@ export interface LaunchdayDeps {
   readonly clock: Clock;
   readonly payments: PaymentProvider;
   readonly sms: SmsSender;
+  /** Carries messages to buyers (notifications' provider port). */
+  readonly messages: MessageProvider;
   readonly limits: Limits;
   /** Shared with the payment provider: signs its notifications. */
   readonly paymentSecret: string;
@@ -60,6 +63,7 @@ export class Launchday implements KernelApp {
   readonly payments: PaymentsService;
   readonly orders: OrdersService;
   readonly settlement: SettlementService;
+  readonly notifications: NotificationsService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -71,6 +75,8 @@ export class Launchday implements KernelApp {
     this.orders = new OrdersService(deps, this.core.committer, this.core.submit, this.launches,
       this.payments);
     this.settlement = new SettlementService(deps);
+    this.notifications = new NotificationsService({ store: deps.store, clock: deps.clock,
+      limits: deps.limits, provider: deps.messages });
     this.live = new LiveHub(async (launchId) => {
       const s = await this.orders.stats(launchId);
       return s.ok ? s.value : null;
@@ -136,6 +142,7 @@ export class Launchday implements KernelApp {
     this.core.beginClosing();
     await this.accounts.sessions.codesIssued();
     await this.accounts.sessions.flushTouches();
+    await this.notifications.drain();
     await this.core.close();
   }
 }

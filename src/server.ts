@@ -13,12 +13,13 @@ import {
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
 import type { LiveHub } from './launches/index.js';
-import { capabilityRoutes } from './capabilities.js';
+import { capabilityRoutes, capabilityTimers } from './capabilities.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
 import { RequestTelemetry } from './kernel/http/request-telemetry.js';
 import { SandboxPaymentProvider, type PaymentProvider } from './payments/payments.js';
 import { SandboxSmsSender, type SmsSender } from './accounts/sms.js';
+import { SandboxMessageProvider, type MessageProvider } from './notifications/index.js';
 import { TwilioSmsSender } from './accounts/twilio-sms-sender.js';
 import { StaticFiles } from './kernel/http/static-files.js';
 import { SqliteStore } from './stores.js';
@@ -46,6 +47,8 @@ export interface ServerParts {
   readonly clock?: Clock;
   readonly payments?: PaymentProvider;
   readonly sms?: SmsSender;
+  /** Carries messages to buyers; by default the sandbox (sandbox-message-provider.ts). */
+  readonly messages?: MessageProvider;
   /** The rate limits' clock (real time when absent): for tests that move their windows. */
   readonly rateClock?: Clock;
   /** Where launchday logs; by default a new logger at the configured level, to stdout. */
@@ -134,8 +137,9 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
   const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? smsSender(config, clock);
+  const messages = parts.messages ?? new SandboxMessageProvider();
   const app = new Launchday({
-    store, clock, sms, limits: config.limits, paymentSecret, payments,
+    store, clock, sms, messages, limits: config.limits, paymentSecret, payments,
     log: (line: string) => logger.warn(line),
     // Only a sandbox has codes to show, and only in the explicit development setting.
     showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
@@ -163,6 +167,10 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     setInterval(() => void app.settlement.reconcilePayments()
       .catch((err) => logger.error({ err }, 'payment reconciliation failed')),
     RECONCILE_INTERVAL_MS),
+    // The capabilities' own timers (kernel/capability.ts, CapabilityTimer).
+    ...capabilityTimers.map((t) => setInterval(() => void t.run(app)
+      .catch((err) => logger.error({ err, timer: t.name }, 'timer failed')),
+    t.intervalMs(config.limits))),
   ];
   const metrics = new Metrics({
     storeUp: parts.storeUp ?? (() => (app.brokenBecause === null
@@ -186,7 +194,9 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
       for (const t of timers) clearInterval(t);
       if (payments instanceof SandboxPaymentProvider) payments.close();
       live.close();
+      // The round under way may wait for the sandbox's timers: they stop after it.
       await app.close();
+      messages.close?.();
       await store.close();
     },
   };

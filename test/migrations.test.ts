@@ -25,8 +25,14 @@ const schemaOf = (file: string): SchemaRow[] => {
   }
 };
 
+/** Tables made by migrations after 5 (new capabilities'), and their indexes. */
+const LATER_TABLES = /^notification_/;
+const upTo5 = (rows: SchemaRow[]): SchemaRow[] =>
+  rows.filter((r) => !LATER_TABLES.test(r.tbl_name));
+
 it('the composed migrations keep the global numbers 1-5 and their names', () => {
-  assert.deepEqual(storeComposition.migrations.map((m) => m.version), [1, 2, 3, 4, 5]);
+  assert.deepEqual(storeComposition.migrations.map((m) => m.version).slice(0, 5),
+    [1, 2, 3, 4, 5]);
   assert.equal(storeComposition.migrations[0]!.name, 'orders, accounts, launches, counters');
 });
 
@@ -34,13 +40,15 @@ it('a new database gets the schema the single migration list made', async () => 
   const dir = mkdtempSync(join(tmpdir(), 'launchday-migrations-'));
   try {
     await new SqliteStore(dir).close();
-    assert.deepEqual(schemaOf(join(dir, 'launchday.sqlite')), before);
+    const made = schemaOf(join(dir, 'launchday.sqlite'));
+    assert.deepEqual(upTo5(made), before);
+    assert.ok(made.some((r) => r.name === 'notification_outbox'), 'migration 8 ran');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-it('a database made by the pre-split code opens, migrates nothing and takes writes', async () => {
+it('a database made by the pre-split code opens, migrates only what followed, takes writes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-migrations-'));
   try {
     const file = join(dir, 'launchday.sqlite');
@@ -62,7 +70,7 @@ it('a database made by the pre-split code opens, migrates nothing and takes writ
     } finally {
       await store.close();
     }
-    assert.deepEqual(schemaOf(file), before);
+    assert.deepEqual(upTo5(schemaOf(file)), before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

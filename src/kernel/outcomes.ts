@@ -121,6 +121,8 @@ export const outcomes = {
   rate_limited: { status: 429, transient: true,
     message: 'Too many requests from this phone, account or network; wait the seconds in '
       + 'Retry-After, then try again.' },
+  notification_not_found: { status: 404, transient: false,
+    message: 'There is no such message in the notification outbox.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

@@ -153,7 +153,8 @@ export const orderRoutes: Route[] = [
       if (!b.ok) return b;
       const reason = operatorReason(ctx, b.value);
       if (!reason.ok) return reason;
-      const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
+      const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
+        { kind: 'refund', reason: reason.value });
       if (!r.ok) return r;
       return afterWrite(async () => {
         await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
@@ -200,7 +201,7 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   const reason = ctx.caller!.role === 'admin' ? operatorReason(ctx, b.value) : ok('');
   if (!reason.ok) return reason;
   const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
-    { kind: 'cancel', acceptForfeit: accept.value === true });
+    { kind: 'cancel', acceptForfeit: accept.value === true, reason: reason.value });
   if (!r.ok) return r;
   const caller = ctx.caller!;
   return afterWrite(async () => {
