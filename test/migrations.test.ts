@@ -48,7 +48,8 @@ it('a new database gets the schema the single migration list made', async () => 
   }
 });
 
-it('a database made by the pre-split code opens, migrates only what followed, takes writes', async () => {
+it('a database made by the pre-split code opens, migrates only what followed, takes writes',
+  async () => {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-migrations-'));
   try {
     const file = join(dir, 'launchday.sqlite');

@@ -3,6 +3,9 @@
 import { accountsStoreContract } from '../src/accounts/accounts-store.contract.js';
 import { kernelStoreContract, type OpenedStore } from '../src/kernel/store/store-contract.js';
 import { launchesStoreContract } from '../src/launches/launches-store.contract.js';
+import {
+  notificationsStoreContract,
+} from '../src/notifications/notifications-store.contract.js';
 import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
 import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
 
@@ -12,4 +15,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   launchesStoreContract(name, open);
   paymentsStoreContract(name, open);
   ordersStoreContract(name, open);
+  notificationsStoreContract(name, open);
 }
