@@ -116,7 +116,8 @@ describe('delivery', () => {
     assert.equal(afterSend(claimed(m, T0, policy), 2, fatal, T0, 0, policy)!.state, 'failed');
     const sent = afterSend(m, 1, accepted, T0 + 5, 0, policy)!;
     assert.deepEqual([sent.state, sent.providerMessageId, sent.sentAtMs], ['sent', 'p1', T0 + 5]);
-    assert.equal(afterSend(m, 1, { ...accepted, reportsDelivery: false }, T0, 0, policy)!.state,
+    assert.equal(afterSend(m, 1, { ...accepted, reportsDelivery: false }, T0, 0,
+      policy)!.state,
       'delivered');
     const report = { generation: 1, status: 'delivered', providerMessageId: 'p1',
       detail: 'DELIVRD' } as const;
