@@ -23,6 +23,7 @@ export function sampleBody(method: string, path: string, n: number): unknown {
       closes_at: '2025-06-28T00:00:00Z', allows: ['colour'] },
     'POST /admin/orders/:order_id/cancel': { accept_forfeit: true },
     'POST /payments/notifications': { type: 'refund.succeeded', reference: 'x' },
+    'PUT /notifications/language': { language: 'en' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

@@ -102,7 +102,8 @@ describe('delivery', () => {
 
   it('moves through its states as the table says', () => {
     const accepted = { kind: 'accepted', providerMessageId: 'p1', reportsDelivery: true } as const;
-    const transient = { kind: 'failed', retryable: true, error: '503', retryAfterMs: null } as const;
+    const transient = { kind: 'failed', retryable: true, error: '503',
+      retryAfterMs: null } as const;
     const fatal = { kind: 'failed', retryable: false, error: '400', retryAfterMs: null } as const;
     let m = queued();
     assert.ok(isDue(m, T0) && !isDue(m, T0 - 1));
