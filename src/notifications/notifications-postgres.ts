@@ -74,6 +74,11 @@ class NotificationsPostgresTx implements NotificationsTx {
 class NotificationsPostgresReads implements NotificationsReads {
   constructor(private readonly pool: Queryable) {}
 
+  async anyNotificationDue(nowMs: number): Promise<boolean> {
+    return (await rows(this.pool, "SELECT 1 FROM notification_outbox WHERE state IN ('queued', "
+      + "'sending') AND due_at_ms <= $1 LIMIT 1", [nowMs])).length > 0;
+  }
+
   async notificationsOfOrder(orderId: string, limit: number): Promise<OutboxMessage[]> {
     return (await rows(this.pool, 'SELECT * FROM notification_outbox WHERE order_id = $1 '
       + 'ORDER BY notification_id LIMIT $2', [orderId, limit])).map(messageFromRow);

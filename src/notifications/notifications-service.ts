@@ -73,6 +73,8 @@ export class NotificationsService {
   async #deliver(): Promise<number> {
     const { store, clock, limits } = this.deps;
     const claimedAtMs = clock.nowMs();
+    // On SQLite a write transaction here pauses the order writer's thread: none when idle.
+    if (!await store.anyNotificationDue(claimedAtMs)) return 0;
     const mine = await store.transaction(async (tx) => {
       const due = await tx.dueNotifications(claimedAtMs, limits.notificationClaimBatchMax);
       const next = due.map((m) => claimed(m, claimedAtMs, this.#policy));

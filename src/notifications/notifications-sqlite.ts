@@ -73,6 +73,8 @@ class NotificationsSqliteTx implements NotificationsTx {
 
 function prepareReads(db: Db) {
   return {
+    anyDue: db.prepare("SELECT 1 FROM notification_outbox WHERE state IN ('queued', 'sending') "
+      + 'AND due_at_ms <= ? LIMIT 1').pluck(),
     ofOrder: db.prepare('SELECT * FROM notification_outbox WHERE order_id = ? '
       + 'ORDER BY notification_id LIMIT ?'),
     all: db.prepare('SELECT * FROM notification_outbox ORDER BY notification_id DESC LIMIT ?'),
@@ -92,6 +94,10 @@ class NotificationsSqliteReads implements NotificationsReads {
 
   constructor(db: Db) {
     this.#r = prepareReads(db);
+  }
+
+  async anyNotificationDue(nowMs: number): Promise<boolean> {
+    return this.#r.anyDue.get(nowMs) !== undefined;
   }
 
   async notificationsOfOrder(orderId: string, limit: number): Promise<OutboxMessage[]> {

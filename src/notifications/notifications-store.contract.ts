@@ -64,6 +64,8 @@ export function notificationsStoreContract(name: string, open: () => Promise<Ope
             await tx.enqueueNotifications([locked(3)], T0 + 20);
             await tx.enqueueNotifications([locked(4)], T0 + 500);
           });
+          assert.equal(await store.anyNotificationDue(T0 + 9), false);
+          assert.equal(await store.anyNotificationDue(T0 + 10), true);
           const due = await store.transaction((tx) => tx.dueNotifications(T0 + 100, 10));
           assert.deepEqual(due.map((m) => m.orderId), ['ord_2', 'ord_3', 'ord_1']);
           assert.deepEqual((await store.transaction((tx) => tx.dueNotifications(T0 + 100, 2)))
@@ -86,6 +88,11 @@ export function notificationsStoreContract(name: string, open: () => Promise<Ope
             ['ord_4', 'ord_1', 'ord_3', 'ord_2']);
           assert.deepEqual(await store.notificationCounts(),
             { queued: 2, sending: 1, sent: 0, delivered: 1, failed: 0 });
+          await store.transaction(async (tx) => tx.updateNotifications(
+            (await tx.dueNotifications(T0 + 600, 10)).map((m) => ({ ...m, state: 'failed',
+              dueAtMs: null }))));
+          assert.equal(await store.anyNotificationDue(T0 + 100 + policy.leaseMs - 1), false);
+          assert.equal(await store.anyNotificationDue(T0 + 100 + policy.leaseMs), true);
         });
 
       test('messages read for update, and attempts read back in order', async (store) => {

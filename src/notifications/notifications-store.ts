@@ -33,6 +33,11 @@ export interface NotificationsTx {
 
 /** Notifications' reads of committed data (see Store). */
 export interface NotificationsReads {
+  /**
+   * Whether any message is due at `nowMs` (as `dueNotifications` would find it): read before a
+   * round opens a write transaction, so an idle outbox costs a read a second, not a write.
+   */
+  anyNotificationDue(nowMs: number): Promise<boolean>;
   /** An order's messages, oldest first. */
   notificationsOfOrder(orderId: string, limit: number): Promise<OutboxMessage[]>;
   /** The newest messages, in one state or all (null). */

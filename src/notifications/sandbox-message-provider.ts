@@ -51,13 +51,17 @@ export const DEFAULT_SANDBOX: SandboxBehaviour = Object.freeze({
   undeliveredRate: 0.02, duplicateReportRate: 0.05, reportRetryMs: 2_000,
 });
 
-/** Time as the sandbox sees it: a clock and a way to run something later. */
+/**
+ * Time as the sandbox sees it: a clock and a way to run something later. `background`: work
+ * the provider does on its own (delivery reports), which must not keep a process alive; a reply
+ * to a hand-over does, as the open connection of a real provider's request would.
+ */
 export interface SandboxScheduler {
   nowMs(): number;
-  after(ms: number, fn: () => void): void;
+  after(ms: number, fn: () => void, background?: boolean): void;
 }
 
-/** Real time, with timers that do not keep the process alive; `close` cancels them. */
+/** Real time; `close` cancels the timers. */
 export class RealTimeScheduler implements SandboxScheduler {
   readonly #timers = new Set<NodeJS.Timeout>();
 
@@ -65,12 +69,12 @@ export class RealTimeScheduler implements SandboxScheduler {
     return Date.now();
   }
 
-  after(ms: number, fn: () => void): void {
+  after(ms: number, fn: () => void, background = false): void {
     const t = setTimeout(() => {
       this.#timers.delete(t);
       fn();
     }, ms);
-    t.unref();
+    if (background) t.unref();
     this.#timers.add(t);
   }
 
@@ -174,8 +178,8 @@ export class SandboxMessageProvider implements MessageProvider {
     if (this.#accepted.size > this.keysKept) {
       this.#accepted.delete(this.#accepted.keys().next().value!);
     }
-    this.scheduler.after(b.reportMsMin
-      + Math.round((b.reportMsMax - b.reportMsMin) * this.random()), () => this.#deliver(accepted));
+    this.scheduler.after(b.reportMsMin + Math.round((b.reportMsMax - b.reportMsMin)
+      * this.random()), () => this.#deliver(accepted), true);
     if (this.random() < b.lostReplyRate) {
       throw new ProviderError('connection reset before the reply', true);
     }
@@ -198,14 +202,14 @@ export class SandboxMessageProvider implements MessageProvider {
       detail: delivered ? 'DELIVRD' : 'UNDELIV: handset unreachable' };
     this.#report(report);
     if (this.random() < b.duplicateReportRate) {
-      this.scheduler.after(b.reportRetryMs, () => this.#report(report));
+      this.scheduler.after(b.reportRetryMs, () => this.#report(report), true);
     }
   }
 
   /** Sends a report until the listener takes it, as a provider retries its webhook. */
   #report(r: DeliveryReport): void {
     const retry = (): void => this.scheduler.after(this.behaviour.reportRetryMs,
-      () => this.#report(r));
+      () => this.#report(r), true);
     const listener = this.#listener;
     if (listener === null) {
       retry();
