@@ -20,8 +20,12 @@ const INSERT_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 't
 const INSERT = `INSERT INTO notification_outbox (${INSERT_COLUMNS.join(', ')}) SELECT * FROM
   unnest(${INSERT_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
   ON CONFLICT (dedup_key) DO NOTHING`;
-const UPDATE = `UPDATE notification_outbox SET ${UPDATE_COLUMNS.map((c, i) => `${c} = $${i + 1}`)
-  .join(', ')} WHERE notification_id = $${UPDATE_COLUMNS.length + 1}`;
+/** Each updated column's array type, in UPDATE_COLUMNS' order, then the id's. */
+const UPDATE_TYPES = ['text', 'int', 'int', 'bigint', 'text', 'text', 'bigint', 'bigint', 'bigint',
+  'text'];
+const UPDATE = `UPDATE notification_outbox o SET ${UPDATE_COLUMNS.map((c) => `${c} = u.${c}`)
+  .join(', ')} FROM unnest(${UPDATE_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})
+  AS u(${UPDATE_COLUMNS.join(', ')}, id) WHERE o.notification_id = u.id`;
 
 class NotificationsPostgresTx implements NotificationsTx {
   constructor(private readonly c: pg.PoolClient) {}
@@ -52,7 +56,9 @@ class NotificationsPostgresTx implements NotificationsTx {
   }
 
   async updateNotifications(messages: readonly OutboxMessage[]): Promise<void> {
-    for (const m of messages) await this.c.query(UPDATE, updateValues(m));
+    if (messages.length === 0) return;
+    const values = messages.map(updateValues);
+    await this.c.query(UPDATE, UPDATE_TYPES.map((_, i) => values.map((v) => v[i])));
   }
 
   async recordDeliveryAttempts(attempts: readonly DeliveryAttempt[]): Promise<void> {

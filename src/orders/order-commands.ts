@@ -76,28 +76,30 @@ class Writes {
   readonly inserted: Order[] = [];
   readonly updated = new Map<string, Order>();
   readonly events: OrderEvent[] = [];
+  /** The order as each event of `events` left it (for the hooks). */
+  readonly eventOrders: Order[] = [];
   readonly counters = new CounterSums();
 
   change(before: Order | null, after: Order, event: Omit<OrderEvent, 'orderId'>): void {
     if (before === null) this.inserted.push(after);
     else this.updated.set(after.orderId, after);
     this.events.push({ orderId: after.orderId, ...event });
+    if (this.eventHooks.length > 0) this.eventOrders.push(after);
     if (before !== null) this.counters.addOrder(before, -1);
     this.counters.addOrder(after, 1);
   }
 
   /** Writes the orders and events so far; the counter changes wait for `flush`. */
   async flushRows(tx: StoreTx): Promise<void> {
-    const written = this.eventHooks.length === 0 ? null
-      : new Map([...this.inserted, ...this.updated.values()].map((o) => [o.orderId, o]));
     if (this.inserted.length > 0) await tx.insertOrders(this.inserted.splice(0));
     if (this.updated.size > 0) await tx.updateOrders([...this.updated.values()]);
     this.updated.clear();
     if (this.events.length === 0) return;
     const events = this.events.splice(0);
     await tx.insertEvents(events);
-    if (written === null) return;
-    const changes = events.map((event) => ({ event, order: written.get(event.orderId)! }));
+    if (this.eventHooks.length === 0) return;
+    const orders = this.eventOrders.splice(0);
+    const changes = events.map((event, i) => ({ event, order: orders[i]! }));
     for (const h of this.eventHooks) await h(tx, changes);
   }
 
