@@ -19,7 +19,9 @@ import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
 import { RequestTelemetry } from './kernel/http/request-telemetry.js';
 import { SandboxPaymentProvider, type PaymentProvider } from './payments/payments.js';
 import { SandboxSmsSender, type SmsSender } from './accounts/sms.js';
-import { SandboxMessageProvider, type MessageProvider } from './notifications/index.js';
+import {
+  SandboxMessageProvider, SmsMessageProvider, type MessageProvider,
+} from './notifications/index.js';
 import { TwilioSmsSender } from './accounts/twilio-sms-sender.js';
 import { StaticFiles } from './kernel/http/static-files.js';
 import { SqliteStore } from './stores.js';
@@ -47,7 +49,10 @@ export interface ServerParts {
   readonly clock?: Clock;
   readonly payments?: PaymentProvider;
   readonly sms?: SmsSender;
-  /** Carries messages to buyers; by default the sandbox (sandbox-message-provider.ts). */
+  /**
+   * Carries messages to buyers; by default the configured SMS gateway (Twilio) through
+   * sms-message-provider.ts, or the sandbox (sandbox-message-provider.ts).
+   */
   readonly messages?: MessageProvider;
   /** The rate limits' clock (real time when absent): for tests that move their windows. */
   readonly rateClock?: Clock;
@@ -137,7 +142,9 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
   const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? smsSender(config, clock);
-  const messages = parts.messages ?? new SandboxMessageProvider();
+  // One configured gateway texts both sign-in codes and messages; the sandbox stands in for it.
+  const messages = parts.messages ?? (config.sms.provider === 'twilio'
+    ? new SmsMessageProvider(sms) : new SandboxMessageProvider());
   const app = new Launchday({
     store, clock, sms, messages, limits: config.limits, paymentSecret, payments,
     log: (line: string) => logger.warn(line),
