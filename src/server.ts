@@ -143,7 +143,7 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? smsSender(config, clock);
   // One configured gateway texts both sign-in codes and messages; the sandbox stands in for it.
-  const messages = parts.messages ?? (config.sms.provider === 'twilio'
+  const messages: MessageProvider = parts.messages ?? (config.sms.provider === 'twilio'
     ? new SmsMessageProvider(sms) : new SandboxMessageProvider());
   const app = new Launchday({
     store, clock, sms, messages, limits: config.limits, paymentSecret, payments,
