@@ -186,6 +186,7 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     pendingCommands: () => app.committer.pendingCount,
     // Read at each scrape (every 15 s or so), never on a request's path; bounded.
     outboxPending: async () => (await store.pendingPayments(OUTBOX_COUNT_MAX)).length,
+    notificationCounts: () => store.notificationCounts(),
   });
   app.committer.onBatch = metrics.batch;
   const telemetry = new RequestTelemetry(logger, metrics);
