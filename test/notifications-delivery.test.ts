@@ -170,66 +170,93 @@ const draft = (n: number, accountId: string): NotificationDraft => ({
   key: `order_locked:ord_${n}`, accountId, orderId: `ord_${n}`, kind: 'order_locked',
   params: { order_id: `ord_${n}`, queue_place: n } });
 
+/**
+ * Runs one world: `messages` queued, the steps, then time until every message is settled.
+ * Returns each message's final state and how many times it reached the phone.
+ */
+async function run(messages: number, b: SandboxBehaviour, seed: number, steps: readonly Step[],
+  limits: Limits): Promise<Array<{ key: string; state: string; reached: number;
+    lastError: string | null }>> {
+  const dir = mkdtempSync(join(tmpdir(), 'launchday-notify-'));
+  const store = new SqliteStore(dir);
+  const clock = new SimulatedClock(T0);
+  const scheduler = new FakeScheduler(clock);
+  const random = seeded(seed);
+  const sandbox = new SandboxMessageProvider(b, scheduler, random);
+  const workers = [0, 1].map(() => new Worker(store, sandbox, clock, limits, random));
+  const abandoned: Array<Promise<unknown>> = [];
+  try {
+    await store.transaction(async (tx) => {
+      await tx.insertAccount({ accountId: 'acc_1', phone: '13800138000', name: 'Li Lei',
+        idNumber: '11010519491231002X', createdAtMs: T0 }, null);
+      const drafts = Array.from({ length: messages }, (_, i) => draft(i, 'acc_1'));
+      // The cause handled twice (a retried batch) queues nothing more.
+      await tx.enqueueNotifications([...drafts, ...drafts], T0);
+    });
+    await store.transaction((tx) => tx.enqueueNotifications([draft(0, 'acc_1')], T0));
+    for (const s of steps) {
+      if (s.kind === 'advance') await scheduler.advance(s.ms);
+      else if (s.kind === 'round') await drive(workers[s.worker]!.service.deliverDue(),
+        scheduler);
+      else {
+        // The worker dies once a message it handed over is accepted, mid-round; a new
+        // process takes its place.
+        const w = workers[s.worker]!;
+        w.crashAfterNextAcceptance = true;
+        abandoned.push(drive(w.service.deliverDue(), scheduler));
+        await abandoned.at(-1);
+        w.dead = true;
+        workers[s.worker] = new Worker(store, sandbox, clock, limits, random);
+      }
+    }
+    // Then time passes and the live workers go on until every message is settled.
+    for (let i = 0; i < 400; i++) {
+      const counts = await store.notificationCounts();
+      if (counts.delivered + counts.failed === messages && scheduler.pending === 0) break;
+      await scheduler.advance(limits.notificationLeaseMs);
+      await drive(workers[i % 2]!.service.deliverDue(), scheduler);
+    }
+    await Promise.all(workers.map((w) => w.service.drain()));
+    const all = await store.notifications(null, 100);
+    assert.equal(all.length, messages, 'one message per key');
+    for (const [key, n] of sandbox.deliveries()) assert.equal(n, 1, key);
+    return all.map((m) => {
+      let reached = 0;
+      for (let g = 1; g <= m.generation; g++) {
+        reached += sandbox.deliveredCount(idempotencyKey({ ...m, generation: g }));
+      }
+      return { key: m.key, state: m.state, reached, lastError: m.lastError };
+    });
+  } finally {
+    await Promise.allSettled(abandoned);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 it('every message reaches the phone exactly once, through failures, crashes and restarts',
   async () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 12 }), behaviour,
       fc.integer(), fc.array(step, { minLength: 1, maxLength: 25 }),
       async (messages, b, seed, steps) => {
-        const dir = mkdtempSync(join(tmpdir(), 'launchday-notify-'));
-        const store = new SqliteStore(dir);
-        const clock = new SimulatedClock(T0);
-        const scheduler = new FakeScheduler(clock);
-        const random = seeded(seed);
-        const sandbox = new SandboxMessageProvider(b, scheduler, random);
-        const workers = [0, 1].map(() => new Worker(store, sandbox, clock, limits, random));
-        const abandoned: Array<Promise<unknown>> = [];
-        try {
-          await store.transaction(async (tx) => {
-            await tx.insertAccount({ accountId: 'acc_1', phone: '13800138000', name: 'Li Lei',
-              idNumber: '11010519491231002X', createdAtMs: T0 }, null);
-            const drafts = Array.from({ length: messages }, (_, i) => draft(i, 'acc_1'));
-            // The cause handled twice (a retried batch) queues nothing more.
-            await tx.enqueueNotifications([...drafts, ...drafts], T0);
-          });
-          await store.transaction((tx) => tx.enqueueNotifications([draft(0, 'acc_1')], T0));
-          for (const s of steps) {
-            if (s.kind === 'advance') await scheduler.advance(s.ms);
-            else if (s.kind === 'round') await drive(workers[s.worker]!.service.deliverDue(),
-              scheduler);
-            else {
-              // The worker dies once a message it handed over is accepted, mid-round; a new
-              // process takes its place.
-              const w = workers[s.worker]!;
-              w.crashAfterNextAcceptance = true;
-              abandoned.push(drive(w.service.deliverDue(), scheduler));
-              await abandoned.at(-1);
-              w.dead = true;
-              workers[s.worker] = new Worker(store, sandbox, clock, limits, random);
-            }
-          }
-          // Then time passes and the live workers go on until every message is settled.
-          for (let i = 0; i < 400; i++) {
-            const counts = await store.notificationCounts();
-            if (counts.delivered + counts.failed === messages && scheduler.pending === 0) break;
-            await scheduler.advance(limits.notificationLeaseMs);
-            await drive(workers[i % 2]!.service.deliverDue(), scheduler);
-          }
-          await Promise.all(workers.map((w) => w.service.drain()));
-          const all = await store.notifications(null, 100);
-          assert.equal(all.length, messages, 'one message per key');
-          for (const m of all) {
-            let reached = 0;
-            for (let g = 1; g <= m.generation; g++) {
-              reached += sandbox.deliveredCount(idempotencyKey({ ...m, generation: g }));
-            }
-            assert.equal(reached, 1, `${m.key} reached the phone ${reached} times (${m.state})`);
-            assert.equal(m.state, 'delivered', `${m.key}: ${m.lastError}`);
-          }
-          for (const [key, n] of sandbox.deliveries()) assert.equal(n, 1, key);
-        } finally {
-          await Promise.allSettled(abandoned);
-          await store.close();
-          rmSync(dir, { recursive: true, force: true });
+        for (const m of await run(messages, b, seed, steps, limits)) {
+          assert.equal(m.reached, 1, `${m.key} reached the phone ${m.reached} times (${m.state})`);
+          assert.equal(m.state, 'delivered', `${m.key}: ${m.lastError}`);
         }
       }), { numRuns: 40 });
+  });
+
+it('with refusals for good and few tries, a message is delivered once or failed and never sent',
+  async () => {
+    const few: Limits = { ...limits, notificationAttemptsMax: 3, notificationGenerationsMax: 2 };
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 10 }), behaviour,
+      fc.double({ min: 0.05, max: 0.5, noNaN: true }), fc.integer(),
+      fc.array(step, { minLength: 1, maxLength: 15 }),
+      async (messages, b, rejectRate, seed, steps) => {
+        for (const m of await run(messages, { ...b, rejectRate }, seed, steps, few)) {
+          assert.ok(m.state === 'delivered' || m.state === 'failed', `${m.key}: ${m.state}`);
+          assert.equal(m.reached, m.state === 'delivered' ? 1 : 0,
+            `${m.key} reached the phone ${m.reached} times (${m.state})`);
+        }
+      }), { numRuns: 25 });
   });

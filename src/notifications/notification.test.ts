@@ -140,5 +140,8 @@ describe('delivery', () => {
       worn = afterSend(claimed(worn, T0, policy), i, transient, T0, 0, policy)!;
     }
     assert.equal(worn.state, 'failed', 'attempts used up');
+    // ... yet the first try had been accepted, its reply lost: the phone got it.
+    assert.equal(afterReport(worn, report, T0, 0, policy)!.state, 'delivered');
+    assert.equal(afterReport(worn, { ...report, status: 'undelivered' }, T0, 0, policy), null);
   });
 });

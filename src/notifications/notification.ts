@@ -284,11 +284,16 @@ export interface ReportSeen {
  * the worker has recorded the acceptance (`sending`), or after a send whose reply was lost was
  * put back in the queue (`queued`): the provider has the message, so the report settles it.
  * Undelivered means the buyer did not get it, so a new generation is queued (a new idempotency
- * key: the provider would otherwise drop it as a duplicate), up to `generationsMax`.
+ * key: the provider would otherwise drop it as a duplicate), up to `generationsMax`. A message
+ * given up as failed that the provider reports delivered is delivered.
  */
 export function afterReport(m: OutboxMessage, r: ReportSeen, nowMs: number, random: number,
   p: DeliveryPolicy): OutboxMessage | null {
-  if (r.generation !== m.generation || m.state === 'delivered' || m.state === 'failed') {
+  // Given up after its tries, a message can still have reached the phone: one try was accepted
+  // but its reply lost, and the tries after it failed. The provider's word is the truth.
+  const revived = m.state === 'failed' && r.status === 'delivered';
+  if (r.generation !== m.generation || m.state === 'delivered'
+    || (m.state === 'failed' && !revived)) {
     return null;
   }
   if (r.status === 'delivered') {
