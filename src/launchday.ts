@@ -16,7 +16,7 @@ import {
 } from './accounts/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
 import { NotificationsService, type MessageProvider } from './notifications/index.js';
-import { OrdersService, SettlementService } from './orders/index.js';
+import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
@@ -77,10 +77,10 @@ export class Launchday implements KernelApp {
     this.settlement = new SettlementService(deps);
     this.notifications = new NotificationsService({ store: deps.store, clock: deps.clock,
       limits: deps.limits, provider: deps.messages });
-    this.live = new LiveHub(async (launchId) => {
-      const s = await this.orders.stats(launchId);
-      return s.ok ? s.value : null;
-    }, deps.limits.liveViewersMax, deps.limits.liveStalledFramesMax);
+    // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
+    const frames = new LiveFrames(this.launches, this.orders, deps.clock);
+    this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
+      deps.limits.liveStalledFramesMax);
   }
 
   // ---------- the kernel's parts, for the HTTP shell and the entry point ----------

@@ -219,7 +219,9 @@ describe('codes that need a particular launchday', () => {
       // test/postgres-outage.test.ts and test/sqlite-disk-full.test.ts
       'store_unavailable',
       // src/store/store-unavailable.test.ts (a connection lost during COMMIT)
-      'commit_unknown']);
+      'commit_unknown',
+      // test/live.test.ts (a stream over its viewer limit; node:http only)
+      'live_viewers_full']);
     // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts.
     for (const c of ['malformed_request', 'request_timeout', 'headers_too_large']) tested.add(c);
     assert.deepEqual(Object.keys(outcomes).filter((c) => !tested.has(c)), []);

@@ -2,14 +2,13 @@
 // written in; the operator's view of the outbox with each message's delivery state and
 // attempts (docs/api.md, "Notifications").
 import { iso } from '../kernel/iso-time.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
-import { field } from '../kernel/http/http-io.js';
-import { queryInteger, queryText } from '../kernel/http/query-params.js';
+import { refuse } from '../kernel/outcomes.js';
+import { queryNumber } from '../kernel/http/schema.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import {
-  DELIVERY_STATES, LANGUAGES, type DeliveryAttempt, type DeliveryState, type Language,
-  type OutboxMessage,
+  LANGUAGES, type DeliveryAttempt, type DeliveryState, type Language, type OutboxMessage,
 } from './notification.js';
+import * as Notifications from './notification-schemas.js';
 
 /** A message as its buyer sees it. */
 export const messageView = (m: OutboxMessage) => ({
@@ -28,57 +27,50 @@ export const outboxView = (m: OutboxMessage) => ({
 const attemptView = (a: DeliveryAttempt) => ({ at: iso(a.atMs), outcome: a.outcome,
   detail: a.detail });
 
-/** A page size from `limit`, at most notificationsListMax. */
-const pageSize = (ctx: Ctx): Result<number> => {
-  const max = ctx.app.deps.limits.notificationsListMax;
-  return queryInteger(ctx.url, 'limit', { min: 1, max, fallback: max });
-};
-
-function stateParam(ctx: Ctx): Result<DeliveryState | null> {
-  const s = queryText(ctx.url, 'state');
-  if (!s.ok) return s;
-  if (s.value === undefined) return ok(null);
-  return (DELIVERY_STATES as readonly string[]).includes(s.value) ? ok(s.value as DeliveryState)
-    : refuse('invalid_request', `"state" must be one of ${DELIVERY_STATES.join(', ')}.`);
-}
+/** The page size a query its schema passed asks for: at most notificationsListMax. */
+const pageSize = (ctx: Ctx, q: Readonly<Record<string, string | undefined>>): number =>
+  queryNumber(q.limit, ctx.app.deps.limits.notificationsListMax);
 
 const MESSAGE_ID = /^ntf_[A-Za-z0-9_-]{1,60}$/;
 
 export const notificationRoutes: Route[] = [
-  { method: 'GET', path: '/orders/:order_id/messages', access: 'buyer', handler: async (ctx) => {
-    const limit = pageSize(ctx);
-    if (!limit.ok) return limit;
+  { method: 'GET', path: '/orders/:order_id/messages', access: 'buyer',
+    schema: Notifications.orderMessages, handler: async (ctx) => {
+    const q = ctx.query();
+    if (!q.ok) return q;
     // Only the order's buyer: anyone else meets order_not_found, as for the order itself.
     const order = await ctx.app.orders.get(ctx.caller!, ctx.params.order_id!);
     if (!order.ok) return order;
-    const found = await ctx.app.deps.store.notificationsOfOrder(order.value.orderId, limit.value);
+    const found = await ctx.app.deps.store.notificationsOfOrder(order.value.orderId,
+      pageSize(ctx, q.value));
     return reply(200, { order_id: order.value.orderId, messages: found.map(messageView) });
   } },
-  { method: 'PUT', path: '/notifications/language', access: 'buyer', handler: async (ctx) => {
+  { method: 'PUT', path: '/notifications/language', access: 'buyer',
+    schema: Notifications.language, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const lang = field(b.value, 'language', 'string', { required: true, maxLength: 8 });
-    if (!lang.ok) return lang;
-    if (!(LANGUAGES as readonly string[]).includes(lang.value!)) {
+    // The schema took a short text; which languages there are is this rule's.
+    const lang = String(b.value.language);
+    if (!(LANGUAGES as readonly string[]).includes(lang)) {
       return refuse('invalid_request', `"language" must be one of ${LANGUAGES.join(', ')}.`);
     }
     const caller = ctx.caller as Extract<typeof ctx.caller, { role: 'buyer' }>;
-    await ctx.app.notifications.setLanguage(caller!.account.accountId, lang.value as Language);
-    return reply(200, { language: lang.value });
+    await ctx.app.notifications.setLanguage(caller!.account.accountId, lang as Language);
+    return reply(200, { language: lang });
   } },
-  { method: 'GET', path: '/admin/notifications', access: 'admin', handler: async (ctx) => {
-    const state = stateParam(ctx);
-    if (!state.ok) return state;
-    const limit = pageSize(ctx);
-    if (!limit.ok) return limit;
+  { method: 'GET', path: '/admin/notifications', access: 'admin', schema: Notifications.outbox,
+    handler: async (ctx) => {
+    const q = ctx.query();
+    if (!q.ok) return q;
     const store = ctx.app.deps.store;
     const [counts, found] = await Promise.all([store.notificationCounts(),
-      store.notifications(state.value, limit.value)]);
+      store.notifications((q.value.state ?? null) as DeliveryState | null,
+        pageSize(ctx, q.value))]);
     return reply(200, { provider: ctx.app.notifications.provider.name, counts,
       notifications: found.map(outboxView) });
   } },
   { method: 'GET', path: '/admin/notifications/:notification_id', access: 'admin',
-    handler: async (ctx) => {
+    schema: Notifications.outboxMessage, handler: async (ctx) => {
       const id = ctx.params.notification_id!;
       const store = ctx.app.deps.store;
       const m = MESSAGE_ID.test(id) ? await store.notification(id) : null;

@@ -330,6 +330,8 @@ export function orderCommands(limits: { autoLockBatchMax: number }, hooks?: Hook
           reference: depositReference(order.accountId, order.idempotencyKey, order.requestHash),
           amountFen: order.depositFen, createdAtMs: nowMs });
       }
+      // An operator's reason goes into the order's own history, so that the buyer reads why
+      // (the order view's `cancel_reason`) without the audit log, which is operators' only.
       writes.change(order, d.value, { atMs: nowMs, type: 'cancelled', actor,
         detail: { deposit_state: d.value.depositState, deposit_fen: order.depositFen,
           ...(a.reason ? { reason: a.reason } : {}) } });
