@@ -4,12 +4,17 @@
 // handlers (src/stores.ts); test/capability-boundaries.test.ts checks every import against
 // the `dependsOn` declared in each capability's index.ts.
 //
-//   production ──> orders ──> launches ──> accounts
-//                     └─────> payments ──────┘
+//   production    -> orders, launches, accounts
+//   notifications -> orders, accounts
+//   orders        -> launches, payments, accounts
+//   launches      -> accounts
+//   payments      -> accounts
+//   accounts      -> (none)
 import { accounts } from './accounts/index.js';
 import { checkCapabilities, type Capability } from './kernel/capability.js';
 import type { Route } from './kernel/http/route.js';
 import { launches } from './launches/index.js';
+import { notifications } from './notifications/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
 import { production } from './production/index.js';
@@ -20,9 +25,13 @@ export const capabilities: readonly Capability[] = [
   payments,
   orders,
   production,
+  notifications,
 ];
 
 checkCapabilities(capabilities);
+
+/** Every capability's timers (server.ts starts and stops them). */
+export const capabilityTimers = capabilities.flatMap((c) => c.timers ?? []);
 
 /** Every capability's routes, in the list's order. */
 export const capabilityRoutes: readonly Route[] = capabilities.flatMap((c) => c.routes);

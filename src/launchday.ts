@@ -15,6 +15,7 @@ import {
   AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
 } from './accounts/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
+import { NotificationsService, type MessageProvider } from './notifications/index.js';
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
 import { ProductionService } from './production/index.js';
@@ -35,6 +36,8 @@ export interface LaunchdayDeps {
   readonly clock: Clock;
   readonly payments: PaymentProvider;
   readonly sms: SmsSender;
+  /** Carries messages to buyers (notifications' provider port). */
+  readonly messages: MessageProvider;
   readonly limits: Limits;
   /** Shared with the payment provider: signs its notifications. */
   readonly paymentSecret: string;
@@ -53,6 +56,9 @@ export interface LaunchdayDeps {
   readonly log?: (line: string) => void;
 }
 
+/** Midnight in Beijing of a `YYYY-MM-DD` date, in ms (production's windows are Beijing dates). */
+const beijingDayMs = (date: string): number => Date.parse(`${date}T00:00:00+08:00`);
+
 export class Launchday implements KernelApp {
   /** The kernel's shared parts: group commit, the writer thread, store health, rate limits. */
   readonly core: Core<BatchHandlers>;
@@ -62,6 +68,7 @@ export class Launchday implements KernelApp {
   readonly orders: OrdersService;
   readonly settlement: SettlementService;
   readonly production: ProductionService;
+  readonly notifications: NotificationsService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -77,6 +84,21 @@ export class Launchday implements KernelApp {
     // Orders' estimates come from the plan where one covers the trim (orders' EstimateSource).
     this.orders.estimates = this.production;
     this.orders.vehicles = this.production;
+    this.notifications = new NotificationsService({ store: deps.store, clock: deps.clock,
+      limits: deps.limits, provider: deps.messages });
+    // Production's moves and allocations reach their buyers as messages queued in the same
+    // transaction as the re-plan or the production run: one per moved estimate (keyed by the
+    // re-plan), one per allocated car.
+    this.production.onEstimatesMoved = (tx, changes) => tx.enqueueNotifications(
+      changes.map((c) => ({ key: `estimate_moved:${c.replanId}:${c.orderId}`,
+        accountId: c.accountId, orderId: c.orderId, kind: 'estimate_moved' as const,
+        params: { order_id: c.orderId, weeks_moved: c.weeksMoved,
+          window_start_ms: beijingDayMs(c.newFrom), window_end_ms: beijingDayMs(c.newTo) } })),
+      changes[0]?.atMs ?? deps.clock.nowMs()).then(() => undefined);
+    this.production.onCarsAllocated = (tx, allocated, atMs) => tx.enqueueNotifications(
+      allocated.map((a) => ({ key: `order_scheduled:${a.orderId}`, accountId: a.accountId,
+        orderId: a.orderId, kind: 'order_scheduled' as const,
+        params: { order_id: a.orderId, vin: a.vin } })), atMs).then(() => undefined);
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
@@ -143,6 +165,7 @@ export class Launchday implements KernelApp {
     await this.accounts.sessions.codesIssued();
     await this.accounts.sessions.flushTouches();
     await this.production.flushShown().catch(() => undefined);
+    await this.notifications.drain();
     await this.core.close();
   }
 }

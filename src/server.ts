@@ -13,12 +13,15 @@ import {
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
 import type { LiveHub } from './launches/index.js';
-import { capabilityRoutes } from './capabilities.js';
+import { capabilityRoutes, capabilityTimers } from './capabilities.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
 import { RequestTelemetry } from './kernel/http/request-telemetry.js';
 import { SandboxPaymentProvider, type PaymentProvider } from './payments/payments.js';
 import { SandboxSmsSender, type SmsSender } from './accounts/sms.js';
+import {
+  SandboxMessageProvider, SmsMessageProvider, type MessageProvider,
+} from './notifications/index.js';
 import { TwilioSmsSender } from './accounts/twilio-sms-sender.js';
 import { StaticFiles } from './kernel/http/static-files.js';
 import { SqliteStore } from './stores.js';
@@ -46,6 +49,11 @@ export interface ServerParts {
   readonly clock?: Clock;
   readonly payments?: PaymentProvider;
   readonly sms?: SmsSender;
+  /**
+   * Carries messages to buyers; by default the configured SMS gateway (Twilio) through
+   * sms-message-provider.ts, or the sandbox (sandbox-message-provider.ts).
+   */
+  readonly messages?: MessageProvider;
   /** The rate limits' clock (real time when absent): for tests that move their windows. */
   readonly rateClock?: Clock;
   /** Where launchday logs; by default a new logger at the configured level, to stdout. */
@@ -136,8 +144,11 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
   const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? smsSender(config, clock);
+  // One configured gateway texts both sign-in codes and messages; the sandbox stands in for it.
+  const messages: MessageProvider = parts.messages ?? (config.sms.provider === 'twilio'
+    ? new SmsMessageProvider(sms) : new SandboxMessageProvider());
   const app = new Launchday({
-    store, clock, sms, limits: config.limits, paymentSecret, payments,
+    store, clock, sms, messages, limits: config.limits, paymentSecret, payments,
     log: (line: string) => logger.warn(line),
     // Only a sandbox has codes to show, and only in the explicit development setting.
     showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
@@ -167,6 +178,10 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     RECONCILE_INTERVAL_MS),
     setInterval(() => void app.production.flushShown()
       .catch((err) => logger.error({ err }, 'recording estimates shown failed')), 1_000),
+    // The capabilities' own timers (kernel/capability.ts, CapabilityTimer).
+    ...capabilityTimers.map((t) => setInterval(() => void t.run(app)
+      .catch((err) => logger.error({ err, timer: t.name }, 'timer failed')),
+    t.intervalMs(config.limits))),
   ];
   const metrics = new Metrics({
     storeUp: parts.storeUp ?? (() => (app.brokenBecause === null
@@ -175,6 +190,7 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     pendingCommands: () => app.committer.pendingCount,
     // Read at each scrape (every 15 s or so), never on a request's path; bounded.
     outboxPending: async () => (await store.pendingPayments(OUTBOX_COUNT_MAX)).length,
+    notificationCounts: () => store.notificationCounts(),
   });
   app.committer.onBatch = metrics.batch;
   const telemetry = new RequestTelemetry(logger, metrics);
@@ -190,7 +206,9 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
       for (const t of timers) clearInterval(t);
       if (payments instanceof SandboxPaymentProvider) payments.close();
       live.close();
+      // The round under way may wait for the sandbox's timers: they stop after it.
       await app.close();
+      messages.close?.();
       await store.close();
     },
   };

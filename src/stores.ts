@@ -5,6 +5,7 @@
 // imports (StoreComposition.module).
 import { accounts } from './accounts/index.js';
 import { capabilities } from './capabilities.js';
+import { collectHooks } from './kernel/capability.js';
 import { baseMigrations } from './kernel/store/base-migrations.js';
 import { composeMigrations } from './kernel/store/migrations.js';
 import {
@@ -32,6 +33,7 @@ const MIGRATION_NAMES = [
   { version: 5, name: 'sessions end and can be revoked; named operators' },
   { version: 6, name: 'production: plans, delivery centres, stored estimates, re-plans, '
     + 'estimate changes, estimates shown' },
+  { version: 8, name: 'notifications: the outbox, delivery attempts, buyers\' languages' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */
@@ -62,10 +64,13 @@ export const PostgresStore = {
 export type BatchHandlers = ReturnType<typeof accounts.batchHandlers>
   & ReturnType<(typeof orders)['batchHandlers']>;
 
+/** Every hook implementation, for the capabilities that declare hooks (kernel/capability.ts). */
+export const hooks = collectHooks(capabilities);
+
 /** Every group-commit handler by name, from the capabilities that write in batches. */
 export function batchHandlers(limits: BatchHandlerLimits): BatchHandlers {
   return mergeHandlers(capabilities.flatMap((c) => (c.batchHandlers
-    ? [c.batchHandlers(limits)] : []))) as BatchHandlers;
+    ? [c.batchHandlers(limits, hooks)] : []))) as BatchHandlers;
 }
 
 /** The write path as composed (the SQLite writer thread imports it from here). */

@@ -106,6 +106,8 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
     headers: { 'content-type': 'application/json', 'payment-signature': `t=${Date.now()},v1=${
       '0'.repeat(64)}` } })],
   ['change_window_not_found', (s) => post(s, '/admin/change-windows/win_nope/close', {}, ADMIN)],
+  ['notification_not_found', (s) => s.h.call('GET', '/admin/notifications/ntf_nope',
+    { token: ADMIN })],
   ['invalid_change_window', (s) => post(s, '/admin/change-windows', { from_launch_id: 'su7-2024',
     allows: ['paint'], opens_at: '2025-01-01T00:00:00Z', closes_at: '2025-12-31T00:00:00Z' },
   ADMIN)],

@@ -8,6 +8,7 @@ import { loadConfig } from '../src/kernel/config.js';
 import type { Clock } from '../src/kernel/clock.js';
 import { syntheticIdentity } from '../src/accounts/identity.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import type { MessageProvider } from '../src/notifications/index.js';
 import { silentLogger } from '../src/kernel/logger.js';
 import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
 
@@ -47,9 +48,13 @@ export interface Harness {
   close(keepData?: boolean): Promise<void>;
 }
 
-/** `rateClock`: the rate limits' clock, for a test that moves their windows (else real time). */
+/**
+ * `rateClock`: the rate limits' clock, for a test that moves their windows (else real time).
+ * `messages`: the notifications provider (else the default sandbox).
+ */
 export async function harness(env: Record<string, string> = {},
-  payments = new SandboxPaymentProvider(), rateClock?: Clock): Promise<Harness> {
+  payments = new SandboxPaymentProvider(), rateClock?: Clock,
+  messages?: MessageProvider): Promise<Harness> {
   const dir = env.LAUNCHDAY_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'launchday-test-'));
   const config = loadConfig({
     LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: BEFORE_YU7,
@@ -58,7 +63,7 @@ export async function harness(env: Record<string, string> = {},
     LAUNCHDAY_RATE_LIMITS: 'per-address-off', ...env,
   });
   const ld = await createLaunchday(config, { payments, logger: silentLogger(),
-    ...(rateClock ? { rateClock } : {}) });
+    ...(rateClock ? { rateClock } : {}), ...(messages ? { messages } : {}) });
   // The sandbox provider's notifications reach this launchday through inject too.
   if (payments instanceof SandboxPaymentProvider) {
     payments.connect(ld.paymentSecret, async (payload, headers) => (await inject(

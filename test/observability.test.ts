@@ -324,6 +324,23 @@ describe('GET /api/v1/metrics', () => {
     assert.equal(sample(after, 'launchday_commit_pending_commands'), 0);
   });
 
+  it('reports the notification outbox by state, and nothing when the store does not answer',
+    async () => {
+      const store = t.ld.app.deps.store;
+      const original = store.notificationCounts;
+      try {
+        store.notificationCounts = async () => ({ queued: 3, sending: 0, sent: 1, delivered: 9,
+          failed: 2 });
+        const text = await t.metrics();
+        assert.match(text, /launchday_notifications\{state="queued"\} 3/);
+        assert.match(text, /launchday_notifications\{state="failed"\} 2/);
+        store.notificationCounts = async () => { throw new Error('store unreachable'); };
+        assert.doesNotMatch(await t.metrics(), /launchday_notifications\{/);
+      } finally {
+        store.notificationCounts = original;
+      }
+    });
+
   it('reports the payment outbox, bounded, and NaN when the store does not answer', async () => {
     const store = t.ld.app.deps.store;
     const original = store.pendingPayments;

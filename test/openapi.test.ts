@@ -148,6 +148,16 @@ describe('the OpenAPI document', () => {
         { token: buyer.token, body: { city: 'shanghai' } })],
       ['post', '/orders/{order_id}/lock', await h.call('POST', `/orders/${orderId}/lock`,
         { token: buyer.token, body: { confirm: true } })],
+      // The lock queued a message (notifications).
+      ['get', '/orders/{order_id}/messages', await h.call('GET', `/orders/${orderId}/messages`,
+        { token: buyer.token })],
+      ['put', '/notifications/language', await h.call('PUT', '/notifications/language',
+        { token: buyer.token, body: { language: 'en' } })],
+      ['get', '/admin/notifications', await h.call('GET', '/admin/notifications',
+        { token: ADMIN })],
+      ['get', '/admin/notifications/{notification_id}', await h.call('GET',
+        `/admin/notifications/${(await h.call('GET', '/admin/notifications', { token: ADMIN }))
+          .body.notifications[0].message_id}`, { token: ADMIN })],
       ['get', '/admin/orders', await h.call('GET', `/admin/orders?order_id=${orderId}`,
         { token: ADMIN })],
       ['get', '/admin/launches/{launch_id}/orders',

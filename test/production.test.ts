@@ -117,12 +117,14 @@ describe('production plans, centres and re-plans', () => {
   it('more capacity moves estimates earlier, each moved order listed once', async () => {
     // What a notifications capability would be handed, inside the re-plan's transaction.
     const handed: string[] = [];
-    h.ld.app.production.onEstimatesMoved = async (_tx, changes) => {
+    const wired = h.ld.app.production.onEstimatesMoved;
+    h.ld.app.production.onEstimatesMoved = async (tx, changes) => {
       handed.push(...changes.map((c) => `${c.orderId} ${c.oldFrom} -> ${c.newFrom}`));
+      await wired?.(tx, changes);
     };
     const r = await post('/admin/production-plans', { ...PLAN, reason: 'suppliers sped up',
       rates: [{ from: '2025-07-07', units_per_week: 3 }] });
-    h.ld.app.production.onEstimatesMoved = null;
+    h.ld.app.production.onEstimatesMoved = wired;
     assert.deepEqual(handed, [`${orders[1]} 2025-07-21 -> 2025-07-14`,
       `${orders[2]} 2025-07-28 -> 2025-07-14`]);
     assert.equal(r.status, 201);
@@ -144,6 +146,16 @@ describe('production plans, centres and re-plans', () => {
     assert.equal(again.body.replan.moved_earlier + again.body.replan.moved_later, 0);
     const after = (await get(`/admin/estimate-changes?after=${changes[1].change_id}`)).body;
     assert.deepEqual(after, { changes: [], next_after: null });
+    // Each moved buyer was sent one message saying so, queued with the re-plan; the buyer whose
+    // estimate stayed was sent none, and the re-plan that moved nothing added none.
+    for (const [i, text] of [[1, '提前了1周'], [2, '提前了2周']] as const) {
+      const moved = (await get(`/orders/${orders[i]}/messages`, tokens[i])).body.messages
+        .filter((m: any) => m.kind === 'estimate_moved');
+      assert.equal(moved.length, 1, `order ${i}: ${JSON.stringify(moved)}`);
+      assert.match(moved[0].text, new RegExp(text));
+    }
+    const unmoved = (await get(`/orders/${orders[0]}/messages`, tokens[0])).body.messages;
+    assert.equal(unmoved.filter((m: any) => m.kind === 'estimate_moved').length, 0);
   });
 
   it('a delivery centre that hands over one car a week moves estimates later', async () => {
@@ -322,6 +334,13 @@ describe('production runs: built cars allocated in queue order', () => {
   it('a run sent again records and allocates nothing more', async () => {
     const r = await run([std(1), std(2), std(3)]);
     assert.deepEqual(r.body, { recorded: 0, already_recorded: 3, allocated: [], pooled: [] });
+    // Each allocated buyer was told once, with the VIN; the re-sent run told nobody again.
+    for (const [name, n] of [['a1', 1], ['a2', 2]] as const) {
+      const scheduled = (await h.call('GET', `/orders/${orders[name]}/messages`,
+        { token: tokens[name] })).body.messages.filter((m: any) => m.kind === 'order_scheduled');
+      assert.equal(scheduled.length, 1, `${name}: ${JSON.stringify(scheduled)}`);
+      assert.ok(scheduled[0].text.includes(vin(n)), scheduled[0].text);
+    }
     const conflict = await run([{ ...std(1), options: ['colour-verdant-green'] }]);
     assert.equal(conflict.body.error.code, 'vin_conflict');
   });

@@ -30,6 +30,7 @@ export function sampleBody(method: string, path: string, n: number): unknown {
     'POST /admin/replans': { reason: 'sample' },
     'POST /admin/production-runs': { launch_id: 'yu7-2025', built_on: '2025-09-01',
       cars: [{ vin: '11111111111111111', trim: 'max', options: [] }], reason: 'sample' },
+    'PUT /notifications/language': { language: 'en' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

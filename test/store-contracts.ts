@@ -3,6 +3,9 @@
 import { accountsStoreContract } from '../src/accounts/accounts-store.contract.js';
 import { kernelStoreContract, type OpenedStore } from '../src/kernel/store/store-contract.js';
 import { launchesStoreContract } from '../src/launches/launches-store.contract.js';
+import {
+  notificationsStoreContract,
+} from '../src/notifications/notifications-store.contract.js';
 import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
 import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
 import { productionStoreContract } from '../src/production/production-store.contract.js';
@@ -14,4 +17,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   paymentsStoreContract(name, open);
   ordersStoreContract(name, open);
   productionStoreContract(name, open);
+  notificationsStoreContract(name, open);
 }

@@ -170,6 +170,28 @@ export interface Limits {
   readonly carsPerRunMax: number;
   /** Ready-stock cars listed to an operator. */
   readonly readyStockListMax: number;
+  /** How often the delivery worker looks for messages due (ms; notifications). */
+  readonly notificationRoundMs: number;
+  /** Messages one delivery round claims at most. */
+  readonly notificationClaimBatchMax: number;
+  /** Messages being handed to the provider at once by one process. */
+  readonly notificationSendsInFlightMax: number;
+  /** Sends tried per message before it is given up as failed. */
+  readonly notificationAttemptsMax: number;
+  /** Provider messages per notification: a new one only after one was reported undelivered. */
+  readonly notificationGenerationsMax: number;
+  /** The first retry's delay; each next one doubles, with jitter, up to the max (ms). */
+  readonly notificationBackoffBaseMs: number;
+  readonly notificationBackoffMaxMs: number;
+  /**
+   * How long a claimed message is held by its worker (ms): after it, another worker (or this
+   * one after a restart) sends it again, under the same idempotency key.
+   */
+  readonly notificationLeaseMs: number;
+  /** Delivery reports recorded in one transaction at most. */
+  readonly notificationReportsBatchMax: number;
+  /** Messages listed per page (an order's messages, the operator's outbox view). */
+  readonly notificationsListMax: number;
 }
 
 /**
@@ -298,6 +320,16 @@ export const defaultLimits: Limits = Object.freeze({
   shownEstimatesBufferMax: 5_000,
   carsPerRunMax: 5_000,
   readyStockListMax: 1_000,
+  notificationRoundMs: 1_000,
+  notificationClaimBatchMax: 200,
+  notificationSendsInFlightMax: 16,
+  notificationAttemptsMax: 12,
+  notificationGenerationsMax: 3,
+  notificationBackoffBaseMs: 2_000,
+  notificationBackoffMaxMs: 10 * 60_000,
+  notificationLeaseMs: 60_000,
+  notificationReportsBatchMax: 500,
+  notificationsListMax: 100,
 });
 
 export function checkLimits(l: Limits): void {
@@ -326,6 +358,12 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.sessionRecheckSeconds < l.sessionIdleSeconds, 'revocations reach caches in time');
   assert.ok(l.codeTtlSeconds < l.sessionIdleSeconds, 'a code lives shorter than a session');
   assert.ok(l.smsConcurrencyMax <= l.smsQueueMax, 'the SMS queue holds the sends under way');
+  // A send outlasting its lease would let a second worker send it too (the provider's
+  // deduplication would still make them one, but the lease is meant to make that rare).
+  assert.ok(l.notificationLeaseMs >= 3 * l.smsTimeoutMs, 'a send ends well within its lease');
+  assert.ok(l.notificationBackoffBaseMs <= l.notificationBackoffMaxMs, 'backoff base <= max');
+  assert.ok(l.notificationSendsInFlightMax <= l.notificationClaimBatchMax,
+    'a round claims at least what it sends at once');
 }
 
 export class ConfigError extends Error {}

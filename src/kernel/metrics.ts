@@ -35,6 +35,8 @@ export interface MetricsSources {
   readonly pendingCommands: () => number;
   /** Payment operations not yet handed to the provider, counted up to OUTBOX_COUNT_MAX. */
   readonly outboxPending: () => Promise<number>;
+  /** Messages to buyers per delivery state (queued, sending, sent, delivered, failed). */
+  readonly notificationCounts?: () => Promise<Readonly<Record<string, number>>>;
 }
 
 type CounterChild = ReturnType<Counter<string>['labels']>;
@@ -145,6 +147,17 @@ export class Metrics {
       help: `Payment operations (refunds) not yet handed to the provider, counted up to ${
         OUTBOX_COUNT_MAX}; NaN when the store did not answer.`,
       async collect() { this.set(await withTimeout(sources.outboxPending())); } });
+    const notificationCounts = sources.notificationCounts;
+    if (notificationCounts) {
+      new Gauge({ name: 'launchday_notifications', registers, labelNames: ['state'],
+        help: 'Messages to buyers in the notification outbox, by delivery state; none when '
+          + 'the store did not answer within 1 s.',
+        async collect() {
+          this.reset();
+          const counts = await withTimeout(notificationCounts(), null);
+          for (const [state, n] of Object.entries(counts ?? {})) this.labels(state).set(n);
+        } });
+    }
     const lane = (): { answered: number; handedOver: number } =>
       this.#lane?.() ?? { answered: 0, handedOver: 0 };
     // The lane keeps plain counts on its hot path; they are copied here at each scrape.
@@ -194,13 +207,14 @@ export class Metrics {
   }
 }
 
-async function withTimeout(count: Promise<number>): Promise<number> {
+async function withTimeout<T = number>(count: Promise<T>, unknown: T = Number.NaN as T):
+  Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<number>((resolve) => {
-    timer = setTimeout(() => resolve(Number.NaN), OUTBOX_COUNT_TIMEOUT_MS);
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(unknown), OUTBOX_COUNT_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([count.catch(() => Number.NaN), late]);
+    return await Promise.race([count.catch(() => unknown), late]);
   } finally {
     clearTimeout(timer);
   }

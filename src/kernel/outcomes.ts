@@ -133,6 +133,8 @@ export const outcomes = {
       + 'character (ISO 3779) ninth.' },
   vin_conflict: { status: 409, transient: false,
     message: 'This VIN was recorded before with another configuration; check the car.' },
+  notification_not_found: { status: 404, transient: false,
+    message: 'There is no such message in the notification outbox.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

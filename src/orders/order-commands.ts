@@ -7,6 +7,7 @@ import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
   queueKey, trimKey, type ChangeRequest, type Order,
 } from './order.js';
+import type { HookName, Hooks } from '../kernel/capability.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { StoreTx } from '../kernel/store/store.js';
 import type { OrderEvent } from './orders-store.js';
@@ -35,8 +36,26 @@ export interface PlaceOutcome {
   readonly history?: readonly OrderEvent[];
 }
 
+/** An order event and the order as that write left it. */
+export interface OrderChange {
+  readonly event: OrderEvent;
+  readonly order: Order;
+}
+
+/**
+ * Orders' hook, called inside every transaction that writes order events, with the events just
+ * written (before COMMIT): a capability that depends on orders writes what follows from them
+ * (notifications' outbox) in the same transaction, so both commit or neither does. A hook that
+ * throws fails the transaction (its commands are then retried one by one), so a hook only
+ * writes rows of its own.
+ */
+export type OrderEventsWritten = (tx: StoreTx, changes: readonly OrderChange[]) =>
+  Promise<void>;
+export const ORDER_EVENTS_WRITTEN: HookName<OrderEventsWritten> = 'orders.eventsWritten';
+
 export type OrderAction =
   | { readonly kind: 'lock'; readonly confirm: boolean }
+  /** `reason`: an operator's, kept in the event (and told to the buyer); empty for a buyer. */
   | { readonly kind: 'cancel'; readonly acceptForfeit: boolean; readonly reason?: string }
   | { readonly kind: 'refund'; readonly reason?: string }
   | { readonly kind: 'change'; readonly change: ChangeRequest; readonly target: Launch;
@@ -52,15 +71,20 @@ export interface OrderCommand {
 
 /** What one transaction writes, gathered so each table is written once per batch. */
 class Writes {
+  constructor(private readonly eventHooks: readonly OrderEventsWritten[]) {}
+
   readonly inserted: Order[] = [];
   readonly updated = new Map<string, Order>();
   readonly events: OrderEvent[] = [];
+  /** The order as each event of `events` left it (for the hooks). */
+  readonly eventOrders: Order[] = [];
   readonly counters = new CounterSums();
 
   change(before: Order | null, after: Order, event: Omit<OrderEvent, 'orderId'>): void {
     if (before === null) this.inserted.push(after);
     else this.updated.set(after.orderId, after);
     this.events.push({ orderId: after.orderId, ...event });
+    if (this.eventHooks.length > 0) this.eventOrders.push(after);
     if (before !== null) this.counters.addOrder(before, -1);
     this.counters.addOrder(after, 1);
   }
@@ -70,7 +94,13 @@ class Writes {
     if (this.inserted.length > 0) await tx.insertOrders(this.inserted.splice(0));
     if (this.updated.size > 0) await tx.updateOrders([...this.updated.values()]);
     this.updated.clear();
-    if (this.events.length > 0) await tx.insertEvents(this.events.splice(0));
+    if (this.events.length === 0) return;
+    const events = this.events.splice(0);
+    await tx.insertEvents(events);
+    if (this.eventHooks.length === 0) return;
+    const orders = this.eventOrders.splice(0);
+    const changes = events.map((event, i) => ({ event, order: orders[i]! }));
+    for (const h of this.eventHooks) await h(tx, changes);
   }
 
   /**
@@ -197,7 +227,13 @@ export const placeWire = {
   },
 };
 
-export function orderCommands(limits: { autoLockBatchMax: number }) {
+/**
+ * Orders' group-commit handlers. `hooks`: the implementations of ORDER_EVENTS_WRITTEN (none
+ * when absent).
+ */
+export function orderCommands(limits: { autoLockBatchMax: number }, hooks?: Hooks) {
+  const eventHooks = hooks?.all(ORDER_EVENTS_WRITTEN) ?? [];
+  const newWrites = (): Writes => new Writes(eventHooks);
   /** Locks, at the moment their cooling-off ended, the firm orders now past it. */
   async function sweepDue(tx: StoreTx, writes: Writes, nowMs: number): Promise<number> {
     const due = await tx.dueFirmOrders(nowMs, limits.autoLockBatchMax);
@@ -227,7 +263,7 @@ export function orderCommands(limits: { autoLockBatchMax: number }) {
         active.set(`${launchId}\u0000${acc}`, n);
       }
     }
-    const writes = new Writes();
+    const writes = newWrites();
     const lockNow: Array<{ at: number; command: PlaceCommand; order: Order }> = [];
     const results = cmds.map((c, at): Result<PlaceOutcome> => {
       const idKey = `${c.accountId}\u0000${c.idempotencyKey}`;
@@ -325,7 +361,7 @@ export function orderCommands(limits: { autoLockBatchMax: number }) {
   }
 
   const act: BatchHandler<OrderCommand, Result<Order>> = async (tx, cmds, nowMs) => {
-    const writes = new Writes();
+    const writes = newWrites();
     // Due orders lock first, so queue places always follow lock times.
     await sweepDue(tx, writes, nowMs);
     await writes.flushRows(tx);
@@ -346,7 +382,7 @@ export function orderCommands(limits: { autoLockBatchMax: number }) {
   };
 
   const autoLock: BatchHandler<null, number> = async (tx, cmds, nowMs) => {
-    const writes = new Writes();
+    const writes = newWrites();
     const n = await sweepDue(tx, writes, nowMs);
     await writes.flush(tx);
     return cmds.map(() => n);

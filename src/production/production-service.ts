@@ -78,9 +78,18 @@ export interface ReplanSummary extends Replan {
 export type EstimatesMovedHook = (tx: StoreTx,
   changes: ReadonlyArray<Omit<EstimateChange, 'changeId'>>) => Promise<void>;
 
+/**
+ * Called inside a production run's transaction with each car just allocated and its order's
+ * buyer (`accountId`): the composition queues the "scheduled, your VIN is ..." message there.
+ */
+export type CarsAllocatedHook = (tx: StoreTx, allocated: ReadonlyArray<{ vin: string;
+  orderId: string; accountId: string }>, atMs: number) => Promise<void>;
+
 export class ProductionService implements EstimateSource, VehicleSource {
   /** Set by the composition when a capability wants the moved estimates in the same commit. */
   onEstimatesMoved: EstimatesMovedHook | null = null;
+  /** Set by the composition when a capability wants each allocation in the same commit. */
+  onCarsAllocated: CarsAllocatedHook | null = null;
   #snapshot: Snapshot | null = null;
   #reading: Promise<Snapshot> | null = null;
   #gen = 0;
@@ -267,6 +276,11 @@ export class ProductionService implements EstimateSource, VehicleSource {
     const waiting = (await tx.lockedQueue()).filter((o) => !served.has(o.orderId));
     const r = allocate(cars, waiting);
     await tx.placeCars(r.allocations, r.pooled, atMs);
+    if (r.allocations.length > 0 && this.onCarsAllocated) {
+      const buyer = new Map(waiting.map((o) => [o.orderId, o.accountId]));
+      await this.onCarsAllocated(tx, r.allocations.map((a) => ({ ...a,
+        accountId: buyer.get(a.orderId)! })), atMs);
+    }
     return r;
   }
 

@@ -17,6 +17,8 @@ export const state = {
   audit: null,
   payments: null, // {unsettled, anomalies} from admin-payments.js
   sms: null, // the sandbox's text messages: {provider, messages}
+  notifications: null, // the outbox: {provider, counts, notifications}
+  notificationState: '', // the outbox's filter ('' for every state)
   status: null, // {text} or {failure: api result}, shown in the toast (showToast)
 };
 

@@ -15,10 +15,11 @@ import { ordersSection } from './admin-orders.js';
 import { auditSection } from './admin-audit.js';
 import { paymentsSection } from './admin-payments.js';
 import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
+import { loadNotifications, notificationsSection } from './admin-notifications.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
-const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms'];
+const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications'];
 
 function tokenForm() {
   const input = h('input', {
@@ -88,6 +89,7 @@ function render() {
                 state.status = null;
                 await loadTab();
                 if (name === 'sms') await loadSandboxSms();
+                if (name === 'notifications') await loadNotifications();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -104,6 +106,7 @@ function render() {
       audit: auditSection,
       payments: paymentsSection,
       sms: sandboxSection,
+      notifications: notificationsSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

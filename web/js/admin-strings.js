@@ -20,6 +20,15 @@ export const ADMIN_STRINGS = {
     en: 'Enter the time as year-month-day hour:minute (Beijing time).',
   },
   tab_sms: { zh: '测试短信', en: 'Sandbox SMS' },
+  tab_notifications: { zh: '通知发件箱', en: 'Notifications' },
+  n_provider: { zh: '通知服务商：{provider}', en: 'Message provider: {provider}' },
+  n_all: { zh: '全部', en: 'All' },
+  n_state: { zh: '状态', en: 'State' },
+  n_order: { zh: '订单', en: 'Order' },
+  n_text: { zh: '内容', en: 'Text' },
+  n_attempts: { zh: '尝试次数', en: 'Tries' },
+  n_error: { zh: '最近错误', en: 'Last error' },
+  n_none: { zh: '没有消息。', en: 'No messages.' },
   s_provider: {
     zh: '短信通道：{provider}。测试通道不发短信，验证码只在此处给运营人员查看。',
     en:

@@ -177,6 +177,11 @@ export const ERRORS = {
     zh: ['已有同名操作员。', '换一个名字，或为该操作员更换令牌。'],
     en: ['An operator of that name exists.', 'Pick another name, or rotate its token.'],
   },
+  notification_not_found: {
+    zh: ['通知发件箱中没有这条消息。', '核对消息编号后再试。'],
+    en: ['There is no such message in the notification outbox.',
+      'Check the message id and try again.'],
+  },
   operator_not_found: {
     zh: ['没有该名称的操作员。', '核对名称后再试。'],
     en: ['There is no operator of that name.', 'Check the name and try again.'],

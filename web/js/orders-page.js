@@ -1,7 +1,7 @@
 // My orders: each order's status and history, deposit, queue place, estimate, cooling-off
 // countdown, and exactly the actions the rules allow right now (the order's `actions`).
-import { get, post, serverNow, token } from './api.js';
-import { depositState, localName, t } from './i18n.js';
+import { get, post, request, serverNow, token } from './api.js';
+import { depositState, lang, localName, t } from './i18n.js';
 import {
   calendarWindow, count, countdown, dateTime, h, weeksRange, yuan,
 } from './format.js';
@@ -21,6 +21,32 @@ let failure = null;
 let flash = null; // key of a notice shown after an action
 let lastLoad = 0;
 const openHistory = new Set(); // order ids whose history the buyer has expanded
+// The messages sent about an order, read when the buyer opens them (not with every refresh).
+const openMessages = new Set();
+const messages = new Map(); // order id -> [message] or an api failure
+
+async function loadMessages(orderId) {
+  const r = await get(`/orders/${orderId}/messages`);
+  messages.set(orderId, r.ok ? r.data.messages : r);
+}
+
+function messageItem(m) {
+  return h(
+    'li',
+    {},
+    h('time', { datetime: m.created_at }, dateTime(m.created_at)),
+    h('span', {}, m.text),
+    h('span', { class: `badge badge-msg-${m.state}` }, t(`msg_state_${m.state}`)),
+  );
+}
+
+function messagesList(orderId) {
+  const list = messages.get(orderId);
+  if (list === undefined) return h('p', {}, '…');
+  if (!Array.isArray(list)) return errorBox(list);
+  if (list.length === 0) return h('p', {}, t('messages_none'));
+  return h('ol', { class: 'timeline messages' }, list.map(messageItem));
+}
 
 // Launch names and options change rarely: read once, then only the orders on refresh.
 async function load() {
@@ -33,6 +59,7 @@ async function load() {
   failure = l && !l.ok ? l : null;
   orders = o.data.orders;
   if (l?.ok) launches = new Map(l.data.launches.map((x) => [x.launch_id, x]));
+  await Promise.all([...openMessages].map(loadMessages));
 }
 
 function describe(order) {
@@ -235,6 +262,25 @@ function orderCard(order) {
       },
       h('summary', {}, t('history')),
       h('ol', { class: 'timeline' }, order.history.map(historyItem)),
+    ),
+    h(
+      'details',
+      {
+        class: 'order-messages',
+        open: openMessages.has(order.order_id) || null,
+        ontoggle: async (ev) => {
+          if (!ev.target.open) {
+            openMessages.delete(order.order_id);
+            return;
+          }
+          if (openMessages.has(order.order_id)) return;
+          openMessages.add(order.order_id);
+          await loadMessages(order.order_id);
+          if (!isDialogOpen()) render();
+        },
+      },
+      h('summary', {}, t('messages')),
+      messagesList(order.order_id),
     ),
   );
 }
@@ -518,4 +564,8 @@ if (token()) {
     document.getElementById(`order-${focusId}`)?.focus();
   }
   setInterval(tick, 1000);
+  // Texts about the buyer's orders follow the language they read the pages in.
+  window.addEventListener('langchange', () => {
+    if (token()) void request('PUT', '/notifications/language', { body: { language: lang() } });
+  });
 }
