@@ -9,6 +9,28 @@ import { idNumber } from './web-harness.js';
 
 const load = (path: string) => import(pathToFileURL(path).href);
 
+test('after sign-in a buyer goes to a page of this site only', async () => {
+  const { sameSitePath } = await load('web/js/same-site.js');
+  const origin = 'https://launchday.example';
+  const table: [string | null, string][] = [
+    ['/orders?launch=yu7-2025', '/orders?launch=yu7-2025'],
+    ['/configure?launch=yu7#pay', '/configure?launch=yu7#pay'],
+    [null, '/orders'],
+    ['', '/orders'],
+    // Each of these the browser reads as another host (the attack found /\evil first).
+    ['//evil.example/login', '/orders'],
+    ['/\\evil.example/login', '/orders'],
+    ['/\t/evil.example', '/orders'],
+    ['\\/evil.example', '/orders'],
+    ['https://evil.example/', '/orders'],
+    ['javascript:alert(1)', '/orders'],
+    ['http://[', '/orders'],
+  ];
+  for (const [next, expected] of table) {
+    assert.equal(sameSitePath(next, origin, '/orders'), expected, String(next));
+  }
+});
+
 test('phone numbers: each problem has its own message', async () => {
   const { phoneProblem } = await load('web/js/validate.js');
   const table: [string, string | null][] = [
