@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  JsonText, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+  jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
 import {
   compileFields, queryObject, type FieldCheck, type RouteSchema,
@@ -173,19 +173,23 @@ export interface HttpApp {
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
 
+/** Who may keep GET /api/v1/openapi.json, and how long (s). */
+const OPENAPI_CACHE_CONTROL = 'public, max-age=300';
+
 /** Builds the request listener and the lane's entry. Only the entry point binds them to a port. */
 export function httpApp(deps: HttpAppDeps): HttpApp {
   const { app, files } = deps;
   const { telemetry } = deps;
-  // The document is built from the very routes served, itself included, once: its bytes are
-  // prepared here and sent as they are.
-  let document = new JsonText('');
+  // The document is built from the very routes served, itself included, once: its bytes (and
+  // their gzip) are prepared here and sent as they are, with an ETag. It changes only with the
+  // code, so a client or a CDN may keep it five minutes and then revalidate (about 190 KB).
+  let document = new PreparedJson(null, OPENAPI_CACHE_CONTROL);
   const openApiRoute: Route = { method: 'GET', path: '/openapi.json', access: 'public',
     schema: Kernel.openapi, handler: async () => reply(200, document) };
   const routes = compile([timeRoute, ...deps.routes,
     metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes, openApiRoute],
   app.deps.limits);
-  document = new JsonText(JSON.stringify(openApiDocument(routes, API_VERSION)));
+  document = new PreparedJson(openApiDocument(routes, API_VERSION), OPENAPI_CACHE_CONTROL);
   const retryAfter = app.deps.limits.retryAfterSeconds;
   // Each route's metric series, found by the route itself: labelled by its path pattern,
   // never the raw URL, so that the series stay as few as the routes.
