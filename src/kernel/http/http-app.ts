@@ -205,21 +205,30 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (!r.path.includes(':')) exact.set(`${r.method} ${r.parts.join('/')}`, r);
   }
 
-  /** The route for an API path (`raw` starts with the prefix), or why there is none. */
+  /**
+   * The route for an API path (`raw` starts with the prefix), or why there is none. HEAD is
+   * answered by the GET route (node:http sends its headers without the body), except a stream,
+   * which would hold the connection for a body never sent. A method the path does not take is
+   * `method_not_allowed` with the methods it does take (Allow).
+   */
   function find(method: string, raw: string): Found {
     const query = raw.indexOf('?');
     const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
       .filter(Boolean);
-    const found = exact.get(`${method} ${path.join('/')}`);
-    if (found) return { route: found, params: {} };
-    let allowed = false;
+    const head = method === 'HEAD';
+    const wanted = head ? 'GET' : method;
+    const found = exact.get(`${wanted} ${path.join('/')}`);
+    if (found && !(head && found.stream)) return { route: found, params: {} };
+    const allow: string[] = [];
     for (const route of routes) {
       const params = match(route.parts, path);
       if (!params) continue;
-      if (route.method !== method) { allowed = true; continue; }
-      return { route, params };
+      if (route.method === wanted && !(head && route.stream)) return { route, params };
+      allow.push(route.method);
+      if (route.method === 'GET' && !route.stream) allow.push('HEAD');
     }
-    return refuse(allowed ? 'method_not_allowed' : 'route_not_found');
+    if (allow.length === 0) return refuse('route_not_found');
+    return { ...refuse('method_not_allowed'), allow: [...new Set(allow)] };
   }
 
   const bodyLimit = (route: Route): number => (route.bodyLimit === 'import'
