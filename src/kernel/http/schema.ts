@@ -79,7 +79,7 @@ export const text = (opts: { maxLength?: number; description?: string;
     maxLength: `"{field}" must be at most ${maxLength} characters.` } });
 };
 
-/** A time field: text by the one strict parser (domain/iso-time.ts), checked after the types. */
+/** A time field: text by the one strict parser (kernel/iso-time.ts), checked after the types. */
 /**
  * The years an operator's time may fall in: a launch or a window in year 0 or 9999 is a typing
  * slip, never a plan (the parser itself takes any year RFC 3339 can write).
