@@ -233,7 +233,7 @@ describe('codes that need a particular launchday', () => {
       'internal_error',
       // test/postgres-outage.test.ts and test/sqlite-disk-full.test.ts
       'store_unavailable',
-      // src/store/store-unavailable.test.ts (a connection lost during COMMIT)
+      // src/kernel/store/store-unavailable.test.ts (a connection lost during COMMIT)
       'commit_unknown',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
       'live_viewers_full']);

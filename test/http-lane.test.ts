@@ -1,4 +1,4 @@
-// The lane (src/app/http-lane.ts) against node:http: the same requests get the same replies
+// The lane (src/kernel/http/http-lane.ts) against node:http: the same requests get the same replies
 // whichever side reads them; the lane takes only what it understands and gives the rest, with
 // every unread byte, to node:http; it keeps replies in order however the bytes arrive.
 import { strict as assert } from 'node:assert';

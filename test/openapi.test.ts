@@ -66,6 +66,13 @@ describe('the OpenAPI document', () => {
     const again = await h.call('GET', '/openapi.json');
     assert.deepEqual(again.body, raw.body);
     assert.equal(doc.openapi, '3.1.0');
+    // About 190 KB: kept by caches a while, then revalidated by its ETag (prepared-reply.ts
+    // also gzips it when asked, as it does every prepared reply).
+    const etag = String(raw.headers.etag);
+    assert.match(etag, /^W\/"/);
+    assert.match(String(raw.headers['cache-control']), /^public, max-age=\d+$/);
+    const unchanged = await h.call('GET', '/openapi.json', { headers: { 'if-none-match': etag } });
+    assert.equal(unchanged.status, 304);
   });
 
   it('validates as OpenAPI 3.1', async () => {

@@ -125,12 +125,19 @@ await withPrivatePostgres('PostgreSQL outage (private cluster)', () => {
       await cluster.stop();
       const env = { LAUNCHDAY_DATABASE_URL: cluster.url, LAUNCHDAY_DATABASE_SCHEMA: 'outage_boot',
         LAUNCHDAY_ADMIN_TOKEN: ADMIN };
-      const starting = startChild(env);
+      // The database comes back only once launchday has said it is waiting for it: a fixed
+      // pause was too short on a loaded machine, where the child had not yet tried.
+      let saidWaiting!: () => void;
+      const waiting = new Promise<void>((resolve) => { saidWaiting = resolve; });
+      const starting = startChild(env, (out) => {
+        if (/PostgreSQL is out of reach/.test(out)) saidWaiting();
+      });
       // Before launchday waited, it exited here; that is this test's failure, not an unhandled one.
       starting.catch(() => undefined);
       let child: Child | null = null;
       try {
-        await sleep(1_500);
+        await Promise.race([waiting, starting.then(() => undefined, () => undefined),
+          new Promise((r) => { setTimeout(r, 20_000).unref(); })]);
         await cluster.start();
         child = await starting;
         assert.match(child.output(), /PostgreSQL is out of reach/);

@@ -8,14 +8,17 @@ export interface Child {
   readonly output: () => string;
 }
 
-export async function startChild(env: Record<string, string>): Promise<Child> {
+/** `watch`: called with everything the child has printed so far, each time it prints more. */
+export async function startChild(env: Record<string, string>,
+  watch?: (output: string) => void): Promise<Child> {
   const proc = spawn(process.execPath, ['dist/src/main.js'], {
     env: { ...process.env, LAUNCHDAY_PORT: '0', LAUNCHDAY_DEMO_LAUNCH: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   proc.stdout!.on('data', (d) => { out += String(d); });
-  proc.stderr!.on('data', (d) => { out += String(d); });
+  proc.stderr!.on('data', (d) => { out += String(d); watch?.(out); });
+  if (watch) proc.stdout!.on('data', () => watch(out));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${out}`)), 20_000);
     proc.stdout!.on('data', () => {

@@ -90,6 +90,29 @@ describe('rate limits', () => {
     }
   });
 
+  it('the tries left after a wrong code are a whole number, however far into the window',
+    async () => {
+      const clock = rateClock();
+      const h = await harness(ON, new SandboxPaymentProvider(), clock);
+      try {
+        const b = await h.buyer(1);
+        const code = (await askCode(h, b.phone)).body.dev_code as string;
+        const windowMs = h.ld.app.deps.limits.codeWindowSeconds * 1000;
+        const seen: unknown[] = [];
+        for (const step of [0, 0.5, 0.7]) {
+          // The window slides: the earlier failures weigh a fraction of one by now.
+          clock.tick(Math.round(step * windowMs));
+          const r = await signIn(h, b.phone, wrong(code));
+          assert.equal(r.body.error.code, 'code_invalid');
+          seen.push(r.body.error.tries_left);
+        }
+        assert.ok(seen.every((n) => Number.isInteger(n) && (n as number) >= 0),
+          JSON.stringify(seen));
+      } finally {
+        await h.close();
+      }
+    });
+
   it('registrations from one address: refused past the limit; X-Forwarded-For only from a '
     + 'trusted proxy', async () => {
     const env = { ...ON, LAUNCHDAY_REGISTRATIONS_PER_ADDRESS_MAX: '10' };

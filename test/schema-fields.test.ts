@@ -54,8 +54,21 @@ const first = (...rs: Array<Result<unknown>>): Refusal | null => {
   for (const r of rs) if (!r.ok) return r;
   return null;
 };
-const parseTime = (name: string, v: unknown): Result<unknown> => (v === undefined
-  || parseIsoTime(v as string) !== null ? ok(v) : refuse('invalid_request', isoTimeRule(name)));
+const parseTime = (name: string, v: unknown): Result<unknown> => {
+  if (v === undefined) return ok(v);
+  const ms = parseIsoTime(v as string);
+  if (ms === null) return refuse('invalid_request', isoTimeRule(name));
+  const year = new Date(ms).getUTCFullYear();
+  return year >= 2000 && year <= 2099 ? ok(v)
+    : refuse('invalid_request', `"${name}" must be a time in the years 2000 to 2099.`);
+};
+/** An operator's edit takes only its own fields: the first other one is refused, after them. */
+const closed = (fields: readonly string[], reference: (b: Json) => Refusal | null) =>
+  (b: Json): Refusal | null => reference(b) ?? (() => {
+    const other = Object.keys(b).find((k) => !fields.includes(k));
+    return other === undefined ? null : refuse('invalid_request',
+      `"${other}" is not a field of this request: check its spelling.`);
+  })();
 const operatorReason = (body: Json): Refusal | null => {
   const r = body.reason;
   return typeof r !== 'string' || r.trim().length === 0 || r.length > L.operatorReasonMax
@@ -107,7 +120,8 @@ const bodyReference: Record<string, [RouteContract, (b: Json) => Refusal | null]
     return !Array.isArray(list) || list.length > L.importAccountsMax ? refuse('invalid_request',
       `"accounts" must be a list of at most ${L.importAccountsMax}.`) : null;
   }],
-  'PATCH /admin/launches/:launch_id': [Launches.patchLaunch, (b) => {
+  'PATCH /admin/launches/:launch_id': [Launches.patchLaunch, closed(['opens_at', 'deposit_fen',
+    'per_account_limit', 'cooling_off_hours', 'cities', 'capacity_per_week'], (b) => {
     const bad = first(field(b, 'opens_at', 'string'), field(b, 'deposit_fen', 'integer'),
       field(b, 'per_account_limit', 'integer'), field(b, 'cooling_off_hours', 'integer'),
       field(b, 'cities', 'string[]', { maxItems: 500, maxLength: 64 }));
@@ -122,8 +136,9 @@ const bodyReference: Record<string, [RouteContract, (b: Json) => Refusal | null]
     const cap = b.capacity_per_week;
     return cap !== undefined && (cap === null || typeof cap !== 'object' || Array.isArray(cap))
       ? refuse('invalid_request', '"capacity_per_week" must be an object of trim: cars.') : null;
-  }],
-  'POST /admin/change-windows': [Launches.openWindow, (b) => {
+  })],
+  'POST /admin/change-windows': [Launches.openWindow, closed(['from_launch_id', 'to_launch_id',
+    'opens_at', 'closes_at', 'allows'], (b) => {
     const bad = first(field(b, 'from_launch_id', 'string', { required: true, maxLength: 64 }),
       field(b, 'to_launch_id', 'string', { maxLength: 64 }),
       field(b, 'opens_at', 'string', { required: true }),
@@ -131,7 +146,7 @@ const bodyReference: Record<string, [RouteContract, (b: Json) => Refusal | null]
       field(b, 'allows', 'string[]', { required: true, maxItems: 6 }));
     if (bad) return bad;
     return first(parseTime('opens_at', b.opens_at), parseTime('closes_at', b.closes_at));
-  }],
+  })],
 };
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
@@ -183,7 +198,8 @@ const queryReference: Record<string, [RouteContract, (u: URL) => Refusal | null]
 
 // ---- Inputs ----
 
-const texts = ['', ' ', 'x', 'beijing', 'max', '2025-06-26T14:00:00Z',
+const texts = ['', ' ', 'x', 'beijing', 'max', '2025-06-26T14:00:00Z', '0000-01-01T00:00:00Z',
+  '2100-01-01T00:00:00+08:00', '2100-01-01T00:00:00Z',
   '2025-06-26T22:00:00+08:00', '2025-06-26T22:00:00', '06/26/2025', 'a'.repeat(16),
   'a'.repeat(17), 'a'.repeat(32), 'a'.repeat(33), 'a'.repeat(64), 'a'.repeat(65),
   'a'.repeat(200), 'a'.repeat(201), 'a'.repeat(256), 'a'.repeat(257), 'a'.repeat(500),

@@ -30,6 +30,40 @@ describe('times entering launchday', () => {
     });
   }
 
+  // Well-formed, but no launch opens in year 0 or 9999: a typing slip, refused with the years.
+  for (const text of ['0000-01-01T00:00:00Z', '1999-12-31T23:59:59Z',
+    '9999-12-31T23:59:59.999+14:00', '2100-01-01T00:00:00Z']) {
+    it(`refuses opens_at ${text}, outside the years 2000 to 2099`, async () => {
+      const r = await patch({ opens_at: text });
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'invalid_request');
+      assert.equal(r.body.error.message, '"opens_at" must be a time in the years 2000 to 2099.');
+      assert.equal((await h.call('GET', '/launches/yu7-2025')).body.opens_at, YU7_OPENS);
+      const w = await openWindow(text, '2025-07-01T00:00:00Z');
+      assert.equal(w.status, 422, JSON.stringify(w.body));
+    });
+  }
+
+  it('refuses a field the edit does not take, changing nothing and logging nothing', async () => {
+    const audit = async () => (await h.call('GET', '/admin/audit-log', { token: ADMIN }))
+      .body.entries.length;
+    const entries = await audit();
+    for (const body of [{ bogus: 1 }, { deposit: 600_000 }, { deposit_fen: 600_000, opens: 1 }]) {
+      const r = await patch(body);
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'invalid_request');
+      assert.match(r.body.error.message, /is not a field of this request: check its spelling/);
+    }
+    const launch = (await h.call('GET', '/launches/yu7-2025')).body;
+    assert.equal(launch.deposit_fen, 500_000);
+    assert.equal(await audit(), entries);
+    const w = await h.call('POST', '/admin/change-windows', { token: ADMIN, body: {
+      from_launch_id: 'su7-2024', opens_at: '2025-07-01T00:00:00Z',
+      closes_at: '2025-07-02T00:00:00Z', allows: ['colour'], closes: 'tomorrow' } });
+    assert.equal(w.status, 422, JSON.stringify(w.body));
+    assert.equal(w.body.error.message, '"closes" is not a field of this request: check its spelling.');
+  });
+
   it('reads an explicit offset as that offset, and Z as UTC', async () => {
     const r = await patch({ opens_at: '2025-06-26T22:00:00+08:00' });
     assert.equal(r.status, 200, JSON.stringify(r.body));

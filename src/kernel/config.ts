@@ -1,6 +1,7 @@
 // Configuration is read here, from the environment, once; validated; frozen; passed down.
 // Nothing else in launchday reads process.env.
 import { strict as assert } from 'node:assert';
+import { fileURLToPath } from 'node:url';
 import { parseIsoTime } from './iso-time.js';
 
 export interface Limits {
@@ -231,6 +232,7 @@ export interface Config {
   readonly clockStartMs: number | null;
   readonly demoLaunch: boolean;
   readonly demoDelaySeconds: number;
+  /** The pages' folder: LAUNCHDAY_WEB_DIR, else the package's own `web/` wherever it is run from. */
   readonly webDir: string;
   /** Reads the API's requests off the socket itself (http-lane.ts); off: node:http reads all. */
   readonly httpLane: boolean;
@@ -331,6 +333,12 @@ export const defaultLimits: Limits = Object.freeze({
   notificationReportsBatchMax: 500,
   notificationsListMax: 100,
 });
+
+/**
+ * The package's own `web/` folder, found from this file (dist/src/kernel/config.js) rather than
+ * from the working directory: started from another folder, launchday served no page at all.
+ */
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web', import.meta.url));
 
 export function checkLimits(l: Limits): void {
   for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
@@ -500,7 +508,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     clockStartMs,
     demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
-    webDir: env.LAUNCHDAY_WEB_DIR || 'web',
+    webDir: env.LAUNCHDAY_WEB_DIR || DEFAULT_WEB_DIR,
     httpLane: oneOf(env, 'LAUNCHDAY_HTTP_LANE', ['on', 'off'] as const, 'on') === 'on',
     rateLimits: oneOf(env, 'LAUNCHDAY_RATE_LIMITS', ['on', 'per-address-off', 'off'] as const,
       'on'),

@@ -151,6 +151,8 @@ export interface Refusal {
    * object (e.g. `tries_left` of `code_invalid`); never `code` or `message`.
    */
   readonly details?: Readonly<Record<string, number | string>>;
+  /** The methods the path takes, sent as Allow with `method_not_allowed` (RFC 9110 15.5.6). */
+  readonly allow?: readonly string[];
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | Refusal;

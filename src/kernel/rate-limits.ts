@@ -121,7 +121,10 @@ export class RateLimits {
     const nowMs = this.clock.nowMs();
     const [counts] = await this.store.hitRates([{ key: `code_fail:phone:${phone}`,
       windowMs, cost: 1 }], nowMs);
-    return Math.max(0, this.limits.codeAttemptsMax - slidingCount(counts!, nowMs, windowMs));
+    // The sliding count weighs the previous window's failures by the share of it still in
+    // view, so it is fractional; the buyer is told the failures that will surely be taken.
+    return Math.max(0, Math.floor(this.limits.codeAttemptsMax
+      - slidingCount(counts!, nowMs, windowMs)));
   }
 
   /**

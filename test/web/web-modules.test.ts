@@ -9,6 +9,28 @@ import { idNumber } from './web-harness.js';
 
 const load = (path: string) => import(pathToFileURL(path).href);
 
+test('after sign-in a buyer goes to a page of this site only', async () => {
+  const { sameSitePath } = await load('web/js/same-site.js');
+  const origin = 'https://launchday.example';
+  const table: [string | null, string][] = [
+    ['/orders?launch=yu7-2025', '/orders?launch=yu7-2025'],
+    ['/configure?launch=yu7#pay', '/configure?launch=yu7#pay'],
+    [null, '/orders'],
+    ['', '/orders'],
+    // Each of these the browser reads as another host (the attack found /\evil first).
+    ['//evil.example/login', '/orders'],
+    ['/\\evil.example/login', '/orders'],
+    ['/\t/evil.example', '/orders'],
+    ['\\/evil.example', '/orders'],
+    ['https://evil.example/', '/orders'],
+    ['javascript:alert(1)', '/orders'],
+    ['http://[', '/orders'],
+  ];
+  for (const [next, expected] of table) {
+    assert.equal(sameSitePath(next, origin, '/orders'), expected, String(next));
+  }
+});
+
 test('phone numbers: each problem has its own message', async () => {
   const { phoneProblem } = await load('web/js/validate.js');
   const table: [string, string | null][] = [
@@ -116,3 +138,30 @@ test('a locked order\'s deposit is never called refundable, on the buyer\'s or o
       assert.doesNotMatch(readFileSync(page, 'utf8'), /deposit_\$\{/, `${page} names states itself`);
     }
   });
+
+test('every style sheet is well formed: blocks closed, no rule inside another rule', () => {
+  // A merge once dropped the two braces closing a @media block: every rule after it became part
+  // of that block, so the buyer pages lost their layout while every behaviour test passed.
+  for (const file of ['web/app.css', 'web/live.css']) {
+    const css = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    const stack: Array<'at' | 'rule'> = [];
+    let prelude = '';
+    for (const [i, c] of [...css].entries()) {
+      if (c === '{') {
+        const kind = prelude.trim().startsWith('@') ? 'at' : 'rule';
+        assert.ok(!(kind === 'rule' && stack.at(-1) === 'rule'),
+          `${file}: a rule inside a rule near character ${i} (${prelude.trim().slice(0, 60)})`);
+        stack.push(kind);
+        prelude = '';
+      } else if (c === '}') {
+        assert.ok(stack.pop() !== undefined, `${file}: a } with no block open at ${i}`);
+        prelude = '';
+      } else if (c === ';') {
+        prelude = '';
+      } else {
+        prelude += c;
+      }
+    }
+    assert.deepEqual(stack, [], `${file}: blocks left open at the end`);
+  }
+});

@@ -4,6 +4,7 @@
 import { get, post, request, setToken, token } from './api.js';
 import { t } from './i18n.js';
 import { h } from './format.js';
+import { sameSitePath } from './same-site.js';
 import { errorBox, initPage, notice, param } from './ui.js';
 import {
   idNumberProblem, nameProblem, normaliseIdNumber, normaliseName, normalisePhone, phoneProblem,
@@ -14,9 +15,8 @@ let meFailure = null;
 let codeSent = null; // {phone, devCode, expiresS}
 
 function nextUrl() {
-  const next = param('next');
-  // Only same-site paths, so the link cannot send a buyer elsewhere after sign-in.
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/orders';
+  // Only a page of this site, so the link cannot send a buyer elsewhere after sign-in.
+  return sameSitePath(param('next'), location.origin, '/orders');
 }
 
 // A labelled input with its own error line, checked on blur, and while typing once the value is

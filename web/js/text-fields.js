@@ -1,4 +1,4 @@
-// The rules of the buyer's text fields, written once: the server (src/domain/identity.ts, the
+// The rules of the buyer's text fields, written once: the server (src/accounts/identity.ts, the
 // API and the operator's import) and the registration page (validate.js) import this module, so
 // a name the page accepts is a name the server accepts. Plain JavaScript with no imports, so that
 // the browser loads it as it is and tsc compiles it for the server (tsconfig allowJs).

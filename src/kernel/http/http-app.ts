@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  JsonText, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+  jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
 import {
   compileFields, queryObject, type FieldCheck, type RouteSchema,
@@ -173,19 +173,23 @@ export interface HttpApp {
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
 
+/** Who may keep GET /api/v1/openapi.json, and how long (s). */
+const OPENAPI_CACHE_CONTROL = 'public, max-age=300';
+
 /** Builds the request listener and the lane's entry. Only the entry point binds them to a port. */
 export function httpApp(deps: HttpAppDeps): HttpApp {
   const { app, files } = deps;
   const { telemetry } = deps;
-  // The document is built from the very routes served, itself included, once: its bytes are
-  // prepared here and sent as they are.
-  let document = new JsonText('');
+  // The document is built from the very routes served, itself included, once: its bytes (and
+  // their gzip) are prepared here and sent as they are, with an ETag. It changes only with the
+  // code, so a client or a CDN may keep it five minutes and then revalidate (about 190 KB).
+  let document = new PreparedJson(null, OPENAPI_CACHE_CONTROL);
   const openApiRoute: Route = { method: 'GET', path: '/openapi.json', access: 'public',
     schema: Kernel.openapi, handler: async () => reply(200, document) };
   const routes = compile([timeRoute, ...deps.routes,
     metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes, openApiRoute],
   app.deps.limits);
-  document = new JsonText(JSON.stringify(openApiDocument(routes, API_VERSION)));
+  document = new PreparedJson(openApiDocument(routes, API_VERSION), OPENAPI_CACHE_CONTROL);
   const retryAfter = app.deps.limits.retryAfterSeconds;
   // Each route's metric series, found by the route itself: labelled by its path pattern,
   // never the raw URL, so that the series stay as few as the routes.
@@ -201,21 +205,30 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (!r.path.includes(':')) exact.set(`${r.method} ${r.parts.join('/')}`, r);
   }
 
-  /** The route for an API path (`raw` starts with the prefix), or why there is none. */
+  /**
+   * The route for an API path (`raw` starts with the prefix), or why there is none. HEAD is
+   * answered by the GET route (node:http sends its headers without the body), except a stream,
+   * which would hold the connection for a body never sent. A method the path does not take is
+   * `method_not_allowed` with the methods it does take (Allow).
+   */
   function find(method: string, raw: string): Found {
     const query = raw.indexOf('?');
     const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
       .filter(Boolean);
-    const found = exact.get(`${method} ${path.join('/')}`);
-    if (found) return { route: found, params: {} };
-    let allowed = false;
+    const head = method === 'HEAD';
+    const wanted = head ? 'GET' : method;
+    const found = exact.get(`${wanted} ${path.join('/')}`);
+    if (found && !(head && found.stream)) return { route: found, params: {} };
+    const allow: string[] = [];
     for (const route of routes) {
       const params = match(route.parts, path);
       if (!params) continue;
-      if (route.method !== method) { allowed = true; continue; }
-      return { route, params };
+      if (route.method === wanted && !(head && route.stream)) return { route, params };
+      allow.push(route.method);
+      if (route.method === 'GET' && !route.stream) allow.push('HEAD');
     }
-    return refuse(allowed ? 'method_not_allowed' : 'route_not_found');
+    if (allow.length === 0) return refuse('route_not_found');
+    return { ...refuse('method_not_allowed'), allow: [...new Set(allow)] };
   }
 
   const bodyLimit = (route: Route): number => (route.bodyLimit === 'import'

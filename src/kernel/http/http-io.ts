@@ -38,6 +38,7 @@ export function refusalReply(r: Refusal, retryAfterSeconds: number):
   if (spec.status === 503 || spec.status === 429) {
     headers['retry-after'] = String(r.retryAfterSeconds ?? retryAfterSeconds);
   }
+  if (r.allow !== undefined) headers.allow = r.allow.join(', ');
   return { status: spec.status,
     body: { error: { ...r.details, code: r.code, message: r.message } }, headers };
 }

@@ -1,5 +1,5 @@
 // The OpenAPI 3.1 document of the API, generated from the routes' own declarations
-// (schema.ts's RouteSchema) and the outcome catalogue (domain/outcomes.ts): built once at start
+// (schema.ts's RouteSchema) and the outcome catalogue (kernel/outcomes.ts): built once at start
 // and served as prepared bytes at GET /api/v1/openapi.json.
 import type { TSchema } from '@sinclair/typebox';
 import { outcomes, type OutcomeCode } from '../outcomes.js';

@@ -40,7 +40,7 @@ export type RouteContract = (limits: Limits) => RouteSchema;
 
 /** The checks a field can fail, in the order they are made within one field. */
 export const CHECKS = ['required', 'type', 'maxLength', 'format', 'items', 'maxItems', 'minItems',
-  'pattern', 'minimum', 'maximum', 'x-whole-range'] as const;
+  'pattern', 'minimum', 'maximum', 'x-whole-range', 'x-year-range'] as const;
 export type Check = typeof CHECKS[number];
 
 /**
@@ -79,13 +79,22 @@ export const text = (opts: { maxLength?: number; description?: string;
     maxLength: `"{field}" must be at most ${maxLength} characters.` } });
 };
 
-/** A time field: text by the one strict parser (domain/iso-time.ts), checked after the types. */
+/** A time field: text by the one strict parser (kernel/iso-time.ts), checked after the types. */
+/**
+ * The years an operator's time may fall in: a launch or a window in year 0 or 9999 is a typing
+ * slip, never a plan (the parser itself takes any year RFC 3339 can write).
+ */
+const YEAR_MIN = 2000;
+const YEAR_MAX = 2099;
+
 export const time = (opts: { description?: string } = {}) => annotated(Type.String({
-  maxLength: 256, format: 'rfc3339-strict',
-  description: opts.description ?? 'RFC 3339 date-time with Z or an offset' }),
+  maxLength: 256, format: 'rfc3339-strict', 'x-year-range': [YEAR_MIN, YEAR_MAX],
+  description: opts.description ?? `RFC 3339 date-time with Z or an offset, in the years `
+    + `${YEAR_MIN} to ${YEAR_MAX}` }),
 { messages: { required: requiredMessage, type: '"{field}" must be a string.',
-  maxLength: '"{field}" must be at most 256 characters.', format: isoTimeRule('{field}') },
-stages: { format: 1 } });
+  maxLength: '"{field}" must be at most 256 characters.', format: isoTimeRule('{field}'),
+  'x-year-range': `"{field}" must be a time in the years ${YEAR_MIN} to ${YEAR_MAX}.` },
+stages: { format: 1, 'x-year-range': 1 } });
 
 /** true or false. */
 export const flag = (opts: { description?: string } = {}) => annotated(Type.Boolean(
@@ -163,6 +172,12 @@ export const queryWhole = (min: number, max: number, fallback: number) => {
     'x-whole-range': message } }));
 };
 
+/**
+ * A body that takes no field it does not declare: for an operator's edit, where a misspelt
+ * optional field would otherwise be ignored and the change silently not made.
+ */
+export const CLOSED = { additionalProperties: false } as const;
+
 /** A reply schema that also allows null (`"type": [type, "null"]`). */
 export function orNull<T extends TSchema>(schema: T) {
   const type = (schema as { type?: unknown }).type;
@@ -193,6 +208,14 @@ ajv.addKeyword({ keyword: 'x-whole-range', type: 'string', schemaType: 'array',
   validate: (range: [number, number], data: string) => {
     const n = Number(data);
     return n >= range[0] && n <= range[1];
+  } });
+ajv.addKeyword({ keyword: 'x-year-range', type: 'string', schemaType: 'array',
+  validate: (range: [number, number], data: string) => {
+    const ms = parseIsoTime(data);
+    // A time the parser refuses is the format's failure, not this one's.
+    if (ms === null) return true;
+    const year = new Date(ms).getUTCFullYear();
+    return year >= range[0] && year <= range[1];
   } });
 ajv.addFormat('rfc3339-strict', { type: 'string', validate: (s) => parseIsoTime(s) !== null });
 // The times of replies (views.ts's iso): what the strict parser takes.
@@ -240,11 +263,26 @@ export function compileFields(schema: TSchema): FieldCheck {
   return check;
 }
 
+/** Unknown fields are reported after every known field's checks (stages run 0, 1, 2). */
+const UNKNOWN_FIELD_STAGE = 9;
+
 function firstRefusal(errors: readonly ErrorObject[], fields: ReadonlyMap<string, FieldInfo>,
   data: Record<string, unknown>): Refusal {
   let best: { rank: number[]; name: string; check: Check; info: FieldInfo } | null = null;
   for (const e of errors) {
     const parts = e.instancePath.split('/');
+    // A field the request does not take (a closed body): after every check of the fields it does.
+    if (e.keyword === 'additionalProperties' && parts.length === 1) {
+      const given = (e.params as { additionalProperty: string }).additionalProperty;
+      const name = given.length > 64 ? `${given.slice(0, 64)}…` : given;
+      const rank = [UNKNOWN_FIELD_STAGE, 0, 0];
+      if (best === null || before(rank, best.rank)) {
+        best = { rank, name, check: 'required', info: { index: 0, required: false, error: {
+          messages: { required: `"${name}" is not a field of this request: check its spelling.` },
+        } } };
+      }
+      continue;
+    }
     const name = e.keyword === 'required'
       ? (e.params as { missingProperty: string }).missingProperty : parts[1] ?? '';
     if (name === '' && e.keyword !== 'type') continue;
