@@ -10,8 +10,11 @@ import Database from 'better-sqlite3';
  * notification outbox, delivered by one.)
  */
 const BACKGROUND_TABLES = new Set(['payment_outbox', 'notification_outbox']);
-/** Tables only the background writes, growing as it works: neither counted nor hashed. */
-const BACKGROUND_ONLY_TABLES = new Set(['notification_attempts']);
+/**
+ * Tables only the background writes, growing as it works: neither counted nor hashed. (The
+ * estimates shown at lock are written by production's timer up to a second after the lock.)
+ */
+const BACKGROUND_ONLY_TABLES = new Set(['notification_attempts', 'shown_estimates']);
 
 export interface StoreDigest {
   readonly counts: Readonly<Record<string, number>>;
