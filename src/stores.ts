@@ -33,6 +33,7 @@ const MIGRATION_NAMES = [
   { version: 5, name: 'sessions end and can be revoked; named operators' },
   { version: 6, name: 'production: plans, delivery centres, stored estimates, re-plans, '
     + 'estimate changes, estimates shown' },
+  { version: 7, name: 'orders: placements counters rebuilt from the orders (the live series)' },
   { version: 8, name: 'notifications: the outbox, delivery attempts, buyers\' languages' },
 ];
 

@@ -121,6 +121,15 @@ describe('the time figures come from the store, the same for every screen', () =
     assert.equal(f.series.counts[2], 1);
   });
 
+  it('never show a negative count, even from a counter below zero (a switch of an order its '
+    + 'placements never had)', () => {
+    const placed = new Map([[sec(-30), -5], [sec(1), 3], [sec(2), -2], [sec(4), 1]]);
+    const f = liveFigures(placed, opensAtMs, opensAtMs + 5_500);
+    assert.deepEqual(f.series.counts, [0, 0, 3, 3, 3, 4]);
+    assert.equal(f.rate_per_s, 4 / 5);
+    assert.deepEqual([f.peak_per_s, f.peak_at_s], [3, 1]);
+  });
+
   it('before the opening, and from a moved opening at once', () => {
     const placed = new Map([[sec(5), 2]]);
     const before = liveFigures(placed, opensAtMs, opensAtMs - 60_000);

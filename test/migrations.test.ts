@@ -35,6 +35,15 @@ it('the composed migrations keep the global numbers 1-5 and their names', () => 
   assert.equal(storeComposition.migrations[0]!.name, 'orders, accounts, launches, counters');
 });
 
+it('the later numbers follow without a gap; 7 rebuilds the placements counters and makes no '
+  + 'object (its upgrade test: placements-upgrade.test.ts)', () => {
+  const versions = storeComposition.migrations.map((m) => m.version);
+  assert.deepEqual(versions, versions.map((_, i) => i + 1));
+  assert.ok(versions.includes(7));
+  assert.doesNotMatch(storeComposition.migrations.find((m) => m.version === 7)!.sql('sqlite'),
+    /CREATE/);
+});
+
 it('a new database gets the schema the single migration list made', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-migrations-'));
   try {
@@ -67,6 +76,7 @@ it('a database made by the pre-split code opens, migrates only the numbers after
       await store.transaction((tx) => tx.setMeta('after', 'yes'));
       assert.equal(await store.meta('after'), 'yes');
       assert.deepEqual(await store.launches(), []);
+      assert.deepEqual(await store.counters('placed:yu7-2025'), new Map());
     } finally {
       await store.close();
     }

@@ -49,11 +49,20 @@ export function seriesStepS(elapsedS: number): number {
 /**
  * The figures at `nowMs` from the placements counters (`placed`: Unix second as text -> orders
  * taken in it) of a launch opening at `opensAtMs`. Costs one pass over the seconds with orders.
+ * A second whose counter is below zero counts as none (see below): every count is >= 0.
  */
 export function liveFigures(placed: ReadonlyMap<string, number>, opensAtMs: number,
   nowMs: number): LiveFigures {
+  // A second below zero is left out, so the series never falls or shows a negative count.
+  // Migration 7 rebuilds the counters from the orders, and the live code keeps them equal to
+  // the orders after it, so none should be: one still can when a process running the code from
+  // before the placements (which writes none) takes orders after migration 7 has run (a rolling
+  // upgrade of several processes on one PostgreSQL) and a new process later switches one of
+  // them. That second is then shown as 0, not as the orders it had; a restart of every process
+  // on the new code, then a run of migration 7 again (delete its schema_migrations row), puts
+  // it right.
   const seconds = [...placed].map(([k, n]) => [Number(k), n] as const)
-    .filter(([, n]) => n !== 0).sort((a, b) => a[0] - b[0]);
+    .filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
   const elapsedS = Math.floor((nowMs - opensAtMs) / 1000);
   const nowSecond = Math.floor(nowMs / 1000);
   let peak = 0;

@@ -38,4 +38,29 @@ export const ordersMigrations: readonly MigrationPiece[] = [
         value ${int(d)} NOT NULL, PRIMARY KEY (launch_id, key, shard));
     `,
   },
+  {
+    // The placements counters (launch-stats.ts placementsOf) began with the wall screen: a
+    // database made before holds none, so its series showed zeros for the orders it had, and a
+    // switch of one of them took a placement back from a second that never had it (negative).
+    // They are rebuilt here from the orders as the live code keeps them: one per order, under
+    // the launch the order is in now (a switch moves it, keeping its second), keyed by the Unix
+    // second of created_at_ms as decimal text (floor, as Math.floor: exact for any sign), all
+    // statuses. Rebuilt, not added to: a database made by the code between the wall screen and
+    // this number already holds some (maybe negative ones), and the rebuild equals what the
+    // live code would have written had it always run. Shard 0: reads sum over shards.
+    // On PostgreSQL the orders table is locked against writes first, so a process already
+    // running the new code cannot commit an order (and its counter) between the delete and the
+    // insert; SQLite's migration holds the only writer.
+    version: 7,
+    sql: (d) => `
+      ${d === 'postgres' ? 'LOCK TABLE orders IN SHARE MODE;' : ''}
+      DELETE FROM counters WHERE substr(launch_id, 1, 7) = 'placed:';
+      INSERT INTO counters (launch_id, key, shard, value)
+        SELECT 'placed:' || launch_id, CAST(at_s AS TEXT), 0, count(*)
+        FROM (SELECT launch_id,
+            (created_at_ms - ((created_at_ms % 1000) + 1000) % 1000) / 1000 AS at_s
+          FROM orders) AS placed
+        GROUP BY launch_id, at_s;
+    `,
+  },
 ];

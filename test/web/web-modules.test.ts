@@ -163,5 +163,47 @@ test('every style sheet is well formed: blocks closed, no rule inside another ru
       }
     }
     assert.deepEqual(stack, [], `${file}: blocks left open at the end`);
+
+test('an order an operator cancelled carries the staff notice, with or without a recorded '
+  + 'reason (the old code recorded none), in both languages', async () => {
+  const { staffCancellation, operatorCancelNotice } = await load('web/js/operator-cancel.js');
+  const cancelled = (actor: string, detail: object, cancelReason: string | null = null) => ({
+    order_id: 'ord_1', status: 'cancelled', cancel_reason: cancelReason, cancelled_at: null,
+    history: [{ at: '', type: 'placed', actor: 'buyer:acc_1', detail: {} },
+      { at: '', type: 'cancelled', actor, detail }] });
+  const byOldOperator = cancelled('operator:li', { refunded: true });
+  const byOperator = cancelled('operator:li', { reason: 'Bank reversal' }, 'Bank reversal');
+  const byBuyer = cancelled('buyer:acc_1', {});
+  assert.deepEqual(staffCancellation(byOldOperator), { reason: null });
+  assert.deepEqual(staffCancellation(byOperator), { reason: 'Bank reversal' });
+  assert.equal(staffCancellation(byBuyer), null);
+  assert.equal(staffCancellation({ ...byOldOperator, status: 'firm' }), null);
+  assert.equal(staffCancellation({ status: 'cancelled', cancel_reason: null }), null);
+
+  // Just enough DOM for format.js's h(): the notice's text is what the buyer reads.
+  class FakeNode { text = ''; get textContent(): string { return this.text; } }
+  class FakeEl extends FakeNode {
+    className = '';
+    readonly style = { cssText: '' };
+    readonly attrs: Record<string, string> = {};
+    setAttribute(k: string, v: string): void { this.attrs[k] = v; }
+    addEventListener(): void {}
+    append(c: FakeNode | string): void { this.text += typeof c === 'string' ? c : c.textContent; }
+  }
+  const g = globalThis as Record<string, unknown>;
+  let language = 'en';
+  Object.assign(g, { Node: FakeNode, document: { createElement: () => new FakeEl() },
+    localStorage: { getItem: () => language } });
+  try {
+    const text = (o: object): string => (operatorCancelNotice(o) as FakeEl).textContent;
+    assert.match(text(byOldOperator), /launchday staff.*Reason: not recorded.*400-000-0000.*ord_1/);
+    assert.match(text(byOperator), /Reason: Bank reversal/);
+    assert.doesNotMatch(text(byOperator), /not recorded/);
+    assert.equal(operatorCancelNotice(byBuyer), null);
+    language = 'zh';
+    assert.match(text(byOldOperator), /工作人员.*原因：未记录.*客服 400-000-0000.*ord_1/);
+    assert.match(text(byOperator), /原因：Bank reversal/);
+  } finally {
+    for (const k of ['Node', 'document', 'localStorage']) delete g[k];
   }
 });
