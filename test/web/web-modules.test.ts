@@ -163,6 +163,8 @@ test('every style sheet is well formed: blocks closed, no rule inside another ru
       }
     }
     assert.deepEqual(stack, [], `${file}: blocks left open at the end`);
+  }
+});
 
 test('an order an operator cancelled carries the staff notice, with or without a recorded '
   + 'reason (the old code recorded none), in both languages', async () => {
