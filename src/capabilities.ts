@@ -6,7 +6,9 @@
 //
 //   orders ──> launches ──> accounts
 //      └─────> payments ──────┘
+//   drops ───> payments, accounts
 import { accounts } from './accounts/index.js';
+import { drops } from './drops/index.js';
 import { checkCapabilities, type Capability } from './kernel/capability.js';
 import type { Route } from './kernel/http/route.js';
 import { launches } from './launches/index.js';
@@ -18,6 +20,7 @@ export const capabilities: readonly Capability[] = [
   launches,
   payments,
   orders,
+  drops,
 ];
 
 checkCapabilities(capabilities);

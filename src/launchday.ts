@@ -14,6 +14,7 @@ import type { Store } from './kernel/store/store.js';
 import {
   AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
 } from './accounts/index.js';
+import { DropsService } from './drops/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
 import { OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
@@ -60,6 +61,7 @@ export class Launchday implements KernelApp {
   readonly payments: PaymentsService;
   readonly orders: OrdersService;
   readonly settlement: SettlementService;
+  readonly drops: DropsService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -71,6 +73,9 @@ export class Launchday implements KernelApp {
     this.orders = new OrdersService(deps, this.core.committer, this.core.submit, this.launches,
       this.payments);
     this.settlement = new SettlementService(deps);
+    this.drops = new DropsService(deps, this.core.submit);
+    // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
+    this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     this.live = new LiveHub(async (launchId) => {
       const s = await this.orders.stats(launchId);
       return s.ok ? s.value : null;

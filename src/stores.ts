@@ -15,6 +15,7 @@ import type { StoreComposition } from './kernel/store/store.js';
 import {
   mergeHandlers, type BatchHandlerLimits, type WriteComposition,
 } from './kernel/write/batch-handlers.js';
+import type { drops } from './drops/index.js';
 import type { orders } from './orders/index.js';
 
 export type { Store, StoreTx } from './kernel/store/store.js';
@@ -30,6 +31,7 @@ const MIGRATION_NAMES = [
   { version: 4,
     name: 'payments: notifications keyed by event and reference, anomalies, refund checks' },
   { version: 5, name: 'sessions end and can be revoked; named operators' },
+  { version: 9, name: 'drops: variants\' stock, holds, waitlist' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */
@@ -58,7 +60,7 @@ export const PostgresStore = {
 
 /** Every group-commit handler by name, as the capabilities that write in batches name them. */
 export type BatchHandlers = ReturnType<typeof accounts.batchHandlers>
-  & ReturnType<(typeof orders)['batchHandlers']>;
+  & ReturnType<(typeof orders)['batchHandlers']> & ReturnType<(typeof drops)['batchHandlers']>;
 
 /** Every group-commit handler by name, from the capabilities that write in batches. */
 export function batchHandlers(limits: BatchHandlerLimits): BatchHandlers {

@@ -23,6 +23,11 @@ export function sampleBody(method: string, path: string, n: number): unknown {
       closes_at: '2025-06-28T00:00:00Z', allows: ['colour'] },
     'POST /admin/orders/:order_id/cancel': { accept_forfeit: true },
     'POST /payments/notifications': { type: 'refund.succeeded', reference: 'x' },
+    'PUT /admin/drops/:drop_id': { name: 'Jacket', name_zh: '夹克', kind: 'merch',
+      price_fen: 129_900, opens_at: '2030-01-01T00:00:00Z', per_account_limit: 1,
+      per_identity_limit: 1, variants: [{ variant: 'm', name: 'M', name_zh: 'M', quantity: 8 }] },
+    'POST /drops/:drop_id/purchases': { variant: 'm', quantity: 1 },
+    'POST /drops/:drop_id/waitlist': { variant: 'm' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }
