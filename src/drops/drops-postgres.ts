@@ -217,6 +217,11 @@ class DropsPostgresReads implements DropsReads {
     return (await rows(this.pool, 'SELECT * FROM drop_holds WHERE drop_id = $1 '
       + 'ORDER BY created_at_ms, hold_id LIMIT $2', [dropId, limit])).map(rowToHold);
   }
+
+  async entriesOfDrop(dropId: string, limit: number): Promise<WaitlistEntry[]> {
+    return (await rows(this.pool, 'SELECT * FROM drop_waitlist WHERE drop_id = $1 '
+      + 'ORDER BY seq LIMIT $2', [dropId, limit])).map(rowToEntry);
+  }
 }
 
 /** drops' part of the PostgreSQL store. */

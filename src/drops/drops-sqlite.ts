@@ -182,6 +182,8 @@ function prepareReads(db: Db) {
       + 'AND e.account_id = ? ORDER BY e.seq'),
     holdsOfDrop: db.prepare('SELECT * FROM drop_holds WHERE drop_id = ? '
       + 'ORDER BY created_at_ms, hold_id LIMIT ?'),
+    entriesOfDrop: db.prepare('SELECT * FROM drop_waitlist WHERE drop_id = ? ORDER BY seq '
+      + 'LIMIT ?'),
   };
 }
 
@@ -236,6 +238,10 @@ class DropsSqliteReads implements DropsReads {
 
   async holdsOfDrop(dropId: string, limit: number): Promise<Hold[]> {
     return (this.#r.holdsOfDrop.all(dropId, limit) as Row[]).map(rowToHold);
+  }
+
+  async entriesOfDrop(dropId: string, limit: number): Promise<WaitlistEntry[]> {
+    return (this.#r.entriesOfDrop.all(dropId, limit) as Row[]).map(rowToEntry);
   }
 }
 

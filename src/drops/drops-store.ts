@@ -76,6 +76,8 @@ export interface DropsReads {
     Promise<Array<{ entry: WaitlistEntry; ahead: number }>>;
   /** Every hold of a drop, for auditors and the model test (bounded by `limit`). */
   holdsOfDrop(dropId: string, limit: number): Promise<Hold[]>;
+  /** Every waitlist entry of a drop in line order, for auditors (bounded by `limit`). */
+  entriesOfDrop(dropId: string, limit: number): Promise<WaitlistEntry[]>;
 }
 
 declare module '../kernel/store/store.js' {
