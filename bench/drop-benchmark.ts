@@ -110,8 +110,16 @@ async function registerBuyers(urls: readonly string[], buyers: number): Promise<
   let next = 0;
   const one = async (): Promise<void> => {
     for (let j = next++; j < buyers; j = next++) {
-      const o = await client.request('POST', '/accounts', { timeoutMs: 60_000, body: {
-        phone: phoneNumber(j, 0), name: personName(r), id_number: identityNumber(j, 0, r) } });
+      const body = { phone: phoneNumber(j, 0), name: personName(r),
+        id_number: identityNumber(j, 0, r) };
+      let o = await client.request('POST', '/accounts', { timeoutMs: 60_000, body });
+      // A loaded machine may answer 503 overloaded: wait as told and ask again.
+      for (let attempt = 0; o.kind === 'reply' && o.status === 503
+        && attempt < LIMITS.retriesMax; attempt++) {
+        await new Promise((res) => setTimeout(res, 1000 * Number(o.kind === 'reply'
+          && o.headers['retry-after'] || 1)));
+        o = await client.request('POST', '/accounts', { timeoutMs: 60_000, body });
+      }
       if (o.kind !== 'reply' || o.status !== 201) {
         throw new Error(`registering ${j}: ${o.kind === 'reply' ? JSON.stringify(o.body)
           : o.message}`);
