@@ -184,7 +184,7 @@ const sqlite = (): Store => ({ env: {}, cleanup: async () => undefined });
 describe('drops: never oversell, never undersell (model test)', async () => {
   it('on SQLite, with restarts', async () => {
     await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 40 }),
-      (steps) => run(steps, sqlite())), { numRuns: 20 });
+      (steps) => run(steps, sqlite())), { numRuns: 40 });
   });
 
   await withPostgres('on PostgreSQL, with restarts', () => {
@@ -195,7 +195,7 @@ describe('drops: never oversell, never undersell (model test)', async () => {
           return run(steps, { env: { LAUNCHDAY_DATABASE_URL: postgresUrl,
             LAUNCHDAY_DATABASE_SCHEMA: schema, LAUNCHDAY_CLOCK_START: BEFORE_YU7 },
           cleanup: () => dropSchema(schema) });
-        }), { numRuns: 8 });
+        }), { numRuns: 20 });
     });
   });
 });

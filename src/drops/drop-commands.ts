@@ -200,16 +200,52 @@ async function holdingsOf(tx: StoreTx, cmds: readonly HoldCommand[]) {
 }
 
 export function dropCommands() {
+  /**
+   * A batch that can only be refused: every variant it asks for has nothing on sale and no hold
+   * of its drops is past due, as committed now. Its refusals are decided from that state, read
+   * without taking the drops' lock, so that after a sell-out the crowd still asking does not
+   * queue behind the batches that pay and release units (the other process's too). Null when
+   * any command might succeed: then the batch takes the lock.
+   */
+  async function refuseWithoutLock(tx: StoreTx, cmds: readonly HoldCommand[], nowMs: number):
+    Promise<Array<Result<HoldOutcome>> | null> {
+    const ids = [...new Set(cmds.map((c) => c.dropId))].sort();
+    const stock = new StockMirror(await tx.stock(ids));
+    if (cmds.some((c) => (stock.get(c.dropId, c.variant)?.available ?? 1) > 0)) return null;
+    if ((await tx.dueHolds(ids, nowMs, 1)).length > 0) return null;
+    const drops = new Map((await tx.dropsById(ids)).map((d) => [d.dropId, d]));
+    const known = new Map((await tx.holdsByIdempotency(cmds.map((c) =>
+      ({ accountId: c.accountId, key: c.idempotencyKey }))))
+      .map((h) => [stockKey(h.accountId, h.idempotencyKey), h]));
+    return cmds.map((c) => {
+      const prior = known.get(stockKey(c.accountId, c.idempotencyKey));
+      if (prior) {
+        return prior.requestHash === c.requestHash ? ok({ hold: prior, replay: true })
+          : refuse('idempotency_key_reused');
+      }
+      const drop = drops.get(c.dropId);
+      if (!drop) return refuse('drop_not_found');
+      // As in the locked path, a sold-out variant's refusal reads no limits: sold out is true
+      // for a buyer at their limit too, and the limits cost two reads per buyer.
+      const d = decideHold(drop, stock.get(c.dropId, c.variant),
+        { accountUnits: 0, identityUnits: 0 }, c.quantity, nowMs);
+      assert.ok(!d.ok, 'nothing on sale: every hold is refused');
+      return d;
+    });
+  }
+
   /** Takes holds in arrival order: the heart of a drop's opening second. */
   const dropHold: BatchHandler<HoldCommand, Result<HoldOutcome>> = async (tx, cmds, nowMs) => {
+    const refused = await refuseWithoutLock(tx, cmds, nowMs);
+    if (refused !== null) return refused;
     const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times);
     const known = new Map<string, Hold>();
     for (const h of await tx.holdsByIdempotency(cmds.map((c) =>
       ({ accountId: c.accountId, key: c.idempotencyKey })))) {
       known.set(stockKey(h.accountId, h.idempotencyKey), h);
     }
-    // Once sold out, the rest of the batch is refused without reading limits: at the opening
-    // second almost every command of a batch meets an empty variant.
+    // Once sold out, the rest of the batch is refused without reading limits (sold out is true
+    // for a buyer at their limit too): at the opening second most commands meet an empty variant.
     const live = cmds.filter((c) => (scope.stock.get(c.dropId, c.variant)?.available ?? 0) > 0
       && !known.has(stockKey(c.accountId, c.idempotencyKey)));
     const held = await holdingsOf(tx, live);

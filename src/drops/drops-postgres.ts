@@ -30,6 +30,12 @@ class DropsPostgresTx implements DropsTx {
       + 'ORDER BY drop_id FOR UPDATE', [dropIds])).map(rowToDrop);
   }
 
+  async dropsById(dropIds: readonly string[]): Promise<Drop[]> {
+    if (dropIds.length === 0) return [];
+    return (await rows(this.c, 'SELECT * FROM drops WHERE drop_id = ANY($1::text[]) '
+      + 'ORDER BY drop_id', [dropIds])).map(rowToDrop);
+  }
+
   async putDrop(drop: Drop): Promise<void> {
     await this.c.query(`INSERT INTO drops (${DROP_COLUMNS.join(', ')}) VALUES (${
       params(DROP_COLUMNS.length)}) ON CONFLICT (drop_id) DO UPDATE SET ${DROP_COLUMNS.slice(1)

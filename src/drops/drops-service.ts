@@ -126,13 +126,10 @@ export class DropsService {
         this.deps.limits.dropUnitsPerBuyerMax}.`);
     }
     const requestHash = sha256(JSON.stringify([dropId, input.variant, input.quantity]));
-    // Checked again in the batch; here so that the crowd before the opening costs no commit.
-    // A retry of a hold taken before still finds it: the key is looked up first.
-    const prior = await this.deps.store.holdByIdempotency(account.accountId, key);
-    if (prior) {
-      return prior.requestHash === requestHash ? ok({ hold: prior, replay: true })
-        : refuse('idempotency_key_reused');
-    }
+    // Checked again in the batch; here so that the crowd before the opening costs no commit
+    // (no hold can exist before it, so no retry is refused here). The key is looked up in the
+    // batch, not before it: nothing is charged before the hold, so a retry costs no charge,
+    // and every request saves a read.
     if (this.deps.clock.nowMs() < drop.opensAtMs) return refuse('drop_not_open');
     return this.submit('dropHold', { dropId, variant: input.variant, quantity: input.quantity,
       accountId: account.accountId, identityKey: identityKey(account), idempotencyKey: key,

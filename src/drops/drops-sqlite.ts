@@ -61,6 +61,10 @@ class DropsSqliteTx implements DropsTx {
     });
   }
 
+  async dropsById(dropIds: readonly string[]): Promise<Drop[]> {
+    return this.lockDrops(dropIds);
+  }
+
   async putDrop(drop: Drop): Promise<void> {
     this.s.upsertDrop.run(dropToValues(drop));
     this.s.deleteStock.run(drop.dropId);

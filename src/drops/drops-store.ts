@@ -22,6 +22,8 @@ export interface DropsTx {
    * and distinct.
    */
   lockDrops(dropIds: readonly string[]): Promise<Drop[]>;
+  /** The drops as committed, without locking them (missing ids are left out). */
+  dropsById(dropIds: readonly string[]): Promise<Drop[]>;
   /** Creates the drop, or replaces its definition and its variants' stock (before opening). */
   putDrop(drop: Drop): Promise<void>;
   /** Whether any hold was ever taken on the drop (its definition is then fixed). */
