@@ -77,9 +77,14 @@ const DUE_PER_PASS_MAX = 5_000;
 
 const stockKey = (dropId: string, variant: string): string => `${dropId}\u0000${variant}`;
 
-/** The stock of the drops a batch touches, kept in step with every move it makes. */
+/**
+ * The stock of the drops a batch touches, kept in step with every move it decides. The moves
+ * are written once per variant per batch (`flush`), each a conditional UPDATE: a batch of 500
+ * holds costs one statement, not 500, while it holds the drop's lock.
+ */
 class StockMirror {
   readonly #byKey = new Map<string, VariantStock>();
+  readonly #pending = new Map<string, { available: number; held: number; sold: number }>();
 
   constructor(rows: readonly VariantStock[]) {
     for (const r of rows) this.#byKey.set(stockKey(r.dropId, r.variant), r);
@@ -89,18 +94,34 @@ class StockMirror {
     return this.#byKey.get(stockKey(dropId, variant));
   }
 
+  /** Moves units in the mirror; the store gets them at `flush`. */
+  move(dropId: string, variant: string, d: { available?: number; held?: number; sold?: number }):
+    void {
+    const key = stockKey(dropId, variant);
+    const s = this.#byKey.get(key)!;
+    const m = { available: d.available ?? 0, held: d.held ?? 0, sold: d.sold ?? 0 };
+    const next = { ...s, available: s.available + m.available, held: s.held + m.held,
+      sold: s.sold + m.sold };
+    assert.ok(next.available >= 0 && next.held >= 0 && next.sold >= 0,
+      `stock of ${dropId}/${variant} would go below zero`);
+    this.#byKey.set(key, next);
+    const p = this.#pending.get(key) ?? { available: 0, held: 0, sold: 0 };
+    this.#pending.set(key, { available: p.available + m.available, held: p.held + m.held,
+      sold: p.sold + m.sold });
+  }
+
   /**
-   * Moves units in the store (conditionally) and in the mirror. Under the drop's lock the
-   * condition always holds; if it did not, the batch fails and each command runs again alone.
+   * Writes the moves, one conditional UPDATE per variant. Under the drop's lock the condition
+   * always holds; if it did not, the batch fails and each command runs again alone.
    */
-  async move(tx: StoreTx, dropId: string, variant: string,
-    d: { available?: number; held?: number; sold?: number }): Promise<void> {
-    const m = { dropId, variant, available: d.available ?? 0, held: d.held ?? 0,
-      sold: d.sold ?? 0 };
-    assert.ok(await tx.moveStock(m), `stock of ${dropId}/${variant} would go below zero`);
-    const s = this.get(dropId, variant)!;
-    this.#byKey.set(stockKey(dropId, variant), { ...s, available: s.available + m.available,
-      held: s.held + m.held, sold: s.sold + m.sold });
+  async flush(tx: StoreTx): Promise<void> {
+    for (const [key, m] of [...this.#pending].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (m.available === 0 && m.held === 0 && m.sold === 0) continue;
+      const [dropId, variant] = key.split('\u0000') as [string, string];
+      assert.ok(await tx.moveStock({ dropId, variant, ...m }),
+        `stock of ${dropId}/${variant} moved under another writer`);
+    }
+    this.#pending.clear();
   }
 }
 
@@ -155,7 +176,7 @@ async function returnUnits(tx: StoreTx, scope: Scope, dropId: string, variant: s
       left -= 1; // the unit moves from one hold to another: `held` does not change
     }
   }
-  if (left > 0) await scope.stock.move(tx, dropId, variant, { available: left, held: -left });
+  if (left > 0) scope.stock.move(dropId, variant, { available: left, held: -left });
 }
 
 /**
@@ -274,7 +295,7 @@ export function dropCommands() {
         results.push(d);
         continue;
       }
-      await scope.stock.move(tx, c.dropId, c.variant, { available: -c.quantity,
+      scope.stock.move(c.dropId, c.variant, { available: -c.quantity,
         held: c.quantity });
       held.accounts.set(aKey, holding.accountUnits + c.quantity);
       held.identities.set(iKey, holding.identityUnits + c.quantity);
@@ -289,15 +310,23 @@ export function dropCommands() {
       results.push(ok({ hold, replay: false }));
     }
     await tx.insertHolds(inserted);
+    await scope.stock.flush(tx);
     return results;
   };
 
-  /** Pays, fails or cancels held holds; a paid hold is a sale, the others return their units. */
+  /**
+   * Pays, fails or cancels held holds; a paid hold is a sale, the others return their units.
+   * The holds are read in one statement and the sales written in one; a hold settled earlier in
+   * the batch is seen as settled by the commands after it.
+   */
   const dropSettle: BatchHandler<SettleCommand, Result<Hold>> = async (tx, cmds, nowMs) => {
     const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times);
+    const holds = new Map((await tx.holds([...new Set(cmds.map((c) => c.holdId))]))
+      .map((h) => [h.holdId, h]));
+    const paid: string[] = [];
     const results: Array<Result<Hold>> = [];
     for (const c of cmds) {
-      const [h] = await tx.holds([c.holdId]);
+      const h = holds.get(c.holdId);
       if (!h || h.dropId !== c.dropId || (c.accountId !== null && h.accountId !== c.accountId)) {
         results.push(refuse('hold_not_found'));
         continue;
@@ -308,16 +337,20 @@ export function dropCommands() {
           : refuse(h.status === 'expired' ? 'hold_expired' : 'hold_closed'));
         continue;
       }
+      const settled: Hold = { ...h, status: c.outcome, settledAtMs: nowMs };
+      holds.set(h.holdId, settled);
       if (c.outcome === 'paid') {
-        assert.ok(await tx.settleHold(h.holdId, 'paid', nowMs), 'a locked held hold settles');
-        await scope.stock.move(tx, h.dropId, h.variant, { held: -h.quantity, sold: h.quantity });
+        paid.push(h.holdId);
+        scope.stock.move(h.dropId, h.variant, { held: -h.quantity, sold: h.quantity });
         if (h.entryId !== null) await tx.setEntry(h.entryId, 'bought', h.holdId);
-        results.push(ok({ ...h, status: 'paid', settledAtMs: nowMs }));
-        continue;
+      } else {
+        assert.ok(await endHold(tx, scope, h, c.outcome, nowMs, c.times), 'a held hold ends');
       }
-      await endHold(tx, scope, h, c.outcome, nowMs, c.times);
-      results.push(ok({ ...h, status: c.outcome, settledAtMs: nowMs }));
+      results.push(ok(settled));
     }
+    assert.equal(await tx.settleHolds(paid, 'paid', nowMs), paid.length,
+      'every hold paid was held');
+    await scope.stock.flush(tx);
     return results;
   };
 
@@ -377,6 +410,7 @@ export function dropCommands() {
       results.push(ok({ entry, replay: false,
         ahead: line.filter((e) => e.seq < entry.seq).length }));
     }
+    await scope.stock.flush(tx);
     return results;
   };
 
@@ -389,6 +423,7 @@ export function dropCommands() {
     const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
     const scope = { drops, stock: new StockMirror(await tx.stock(ids)) };
     const n = await releaseDue(tx, scope, nowMs, c.times, c.limit);
+    await scope.stock.flush(tx);
     return cmds.map(() => n);
   };
 

@@ -113,6 +113,14 @@ class DropsPostgresTx implements DropsTx {
     return r.rowCount === 1;
   }
 
+  async settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>,
+    atMs: number): Promise<number> {
+    if (holdIds.length === 0) return 0;
+    const r = await this.c.query("UPDATE drop_holds SET status = $2, settled_at_ms = $3 "
+      + "WHERE hold_id = ANY($1::text[]) AND status = 'held'", [holdIds, status, atMs]);
+    return r.rowCount ?? 0;
+  }
+
   async dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]> {
     if (dropIds.length === 0) return [];
     return (await rows(this.c, "SELECT * FROM drop_holds WHERE status = 'held' "

@@ -128,6 +128,13 @@ class DropsSqliteTx implements DropsTx {
     return this.s.settle.run(status, atMs, holdId).changes === 1;
   }
 
+  async settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>,
+    atMs: number): Promise<number> {
+    let n = 0;
+    for (const id of holdIds) n += this.s.settle.run(status, atMs, id).changes;
+    return n;
+  }
+
   async dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]> {
     const all = dropIds.flatMap((id) => (this.s.due.all(id, nowMs, limit) as Row[])
       .map(rowToHold));

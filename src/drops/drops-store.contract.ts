@@ -76,6 +76,7 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
           await store.transaction((tx) => tx.insertHolds([hold(1), hold(2, { quantity: 2 }),
             hold(4, { status: 'paid', settledAtMs: T0 + 9 })]));
           assert.deepEqual(await store.hold(hold(1).holdId), hold(1));
+          assert.deepEqual(await store.hold(hold(2).holdId), hold(2, { quantity: 2 }));
           assert.deepEqual(await store.holdByIdempotency('acc_1', 'key-1'), hold(1));
           assert.deepEqual(await store.holdByReference('drp_hld_2'), hold(2, { quantity: 2 }));
           await store.transaction(async (tx) => {
@@ -86,10 +87,13 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
             assert.deepEqual(await tx.unitsByIdentity('jacket', ['id_1']), new Map([['id_1', 2]]));
             assert.equal(await tx.settleHold(hold(1).holdId, 'expired', T0 + 5), true);
             assert.equal(await tx.settleHold(hold(1).holdId, 'paid', T0 + 6), false);
+            assert.equal(await tx.settleHolds([hold(1).holdId, hold(2).holdId, hold(4).holdId],
+              'paid', T0 + 7), 1);
             assert.equal(await tx.dropHasHolds('jacket'), true);
           });
           assert.equal((await store.hold(hold(1).holdId))!.status, 'expired');
           assert.equal((await store.hold(hold(1).holdId))!.settledAtMs, T0 + 5);
+          assert.equal((await store.hold(hold(2).holdId))!.status, 'paid');
           assert.deepEqual((await store.holdsOf('jacket', 'acc_1', 10)).map((h) => h.holdId),
             [hold(4).holdId, hold(1).holdId]);
           await assert.rejects(store.transaction((tx) => tx.insertHolds([hold(7,

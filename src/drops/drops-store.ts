@@ -45,6 +45,9 @@ export interface DropsTx {
   /** Sets a held hold's end; false if it was no longer held (nothing changed). */
   settleHold(holdId: string, status: Exclude<HoldStatus, 'held'>, atMs: number):
     Promise<boolean>;
+  /** `settleHold` for many holds at once; returns how many were held (and are now settled). */
+  settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>, atMs: number):
+    Promise<number>;
   /** Held holds of these drops whose deadline is at or before `nowMs`, earliest first. */
   dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]>;
   /** Drops that have held holds past their deadline (read without locking). */
