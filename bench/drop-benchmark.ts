@@ -84,7 +84,8 @@ async function main(): Promise<void> {
       timeoutMs: 30_000, body: { name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch',
         price_fen: 129_900, opens_at: new Date(opensAtMs).toISOString(), per_account_limit: 1,
         per_identity_limit: 1, variants: Object.entries(SIZES).map(([variant, quantity]) =>
-          ({ variant, name: variant.toUpperCase(), name_zh: variant.toUpperCase(), quantity })) } });
+          ({ variant, name: variant.toUpperCase(), name_zh: variant.toUpperCase(),
+            quantity })) } });
     if (put.kind !== 'reply' || put.status !== 201) throw new Error('the drop was not created');
     await new Promise((r) => setTimeout(r, Math.max(0, opensAtMs - Date.now())));
     const race = await runRace(servers.urls, connections, bodies.length, (i) => ({
