@@ -131,8 +131,11 @@ describe('drops over HTTP', () => {
     const e = await buyer();
     const f = await buyer();
     declined.add(d.accountId);
-    const r = await buy(d.token, 'jacket', { variant: 'm' });
+    const r = await buy(d.token, 'jacket', { variant: 'm' }, 'd-1');
     assert.equal(r.body.error?.code, 'payment_declined');
+    // The same request again is answered as the first was, and charges nothing more.
+    assert.equal((await buy(d.token, 'jacket', { variant: 'm' }, 'd-1')).body.error?.code,
+      'payment_declined');
     assert.equal((await figures('jacket')).m.remaining, 1);
     // e holds the last M without paying (a hold alone), f is refused and waits.
     const held = await h.ld.app.drops.hold((await h.ld.app.deps.store.accountById(e.accountId))!,

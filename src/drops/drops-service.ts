@@ -138,13 +138,19 @@ export class DropsService {
 
   /**
    * Buys: holds, then pays. A retry with the same key pays a hold still held (the provider
-   * answers a repeated reference with its first answer) and returns a paid one as it is.
-   * Refusals: those of `hold` and `pay`.
+   * answers a repeated reference with its first answer), returns a paid one as it is, and
+   * refuses as before one that ended unpaid. Refusals: those of `hold` and `pay`.
    */
   async purchase(account: Account, dropId: string, input: PurchaseInput, key: string):
     Promise<Result<HoldOutcome>> {
     const held = await this.hold(account, dropId, input, key);
-    if (!held.ok || held.value.hold.status !== 'held') return held;
+    if (!held.ok) return held;
+    // A retry of a purchase that did not become a sale says why, as the first reply did.
+    const status = held.value.hold.status;
+    if (status === 'failed') return refuse('payment_declined');
+    if (status === 'expired') return refuse('hold_expired');
+    if (status === 'cancelled') return refuse('hold_closed');
+    if (status === 'paid') return held;
     const paid = await this.pay(account, dropId, held.value.hold.holdId);
     return paid.ok ? ok({ hold: paid.value, replay: held.value.replay }) : paid;
   }
