@@ -4,6 +4,13 @@
 // shared machine; the ratios are the result. It never fails: a missing tool is reported, not thrown.
 //
 //   npm run bench [-- --seconds 10 --connections 256 --rounds 1 --database-url postgres://...]
+//   npm run bench -- --only reads [--quick] [--storm 10000] [--backlog 511]
+//   npm run bench -- --only live [--seconds 5]
+//
+// After the intake comes the read section (read-benchmark.ts): each read against a bare GET,
+// with and without If-None-Match, and the opening second's connection storm; then the live
+// stream's effect on order p99 (live-viewers.ts). `--only intake`, `--only reads` or
+// `--only live` runs one of them; `--quick` measures 2 s per figure, for development.
 //
 // With --rounds N, (a) and (b) are measured N times in turn, a, b, a, b, ...: this machine's
 // speed drifts by 10% or more within minutes, and a ratio from neighbouring measurements, the
@@ -19,6 +26,7 @@ import { phoneNumber, identityNumber, personName } from '../sim/identity-generat
 import { Random } from '../sim/random.js';
 import { startServers, type StartedServers } from '../sim/server-process.js';
 import { cpuPerRequest, cpuSample } from './proc-cpu.js';
+import { readSection } from './read-benchmark.js';
 import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
 
 /** A load's result with the server's CPU per request (all its processes), when /proc tells. */
@@ -49,8 +57,14 @@ const ROUNDS_MAX = 9;
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string' },
     connections: { type: 'string' }, rounds: { type: 'string' },
-    'database-url': { type: 'string' } } });
-  const opts: Options = { seconds: Number(values.seconds ?? 10),
+    'database-url': { type: 'string' }, only: { type: 'string' }, quick: { type: 'boolean' },
+    storm: { type: 'string' }, backlog: { type: 'string' } } });
+  const only = values.only ?? 'all';
+  if (!['all', 'intake', 'reads', 'live'].includes(only)) {
+    console.log('--only is intake, reads or live; nothing measured.');
+    return;
+  }
+  const opts: Options = { seconds: Number(values.seconds ?? (values.quick ? 2 : 10)),
     connections: Number(values.connections ?? 256), rounds: Number(values.rounds ?? 1),
     databaseUrl: values['database-url'] ?? null };
   if (!Number.isInteger(opts.rounds) || opts.rounds < 1 || opts.rounds > ROUNDS_MAX) {
@@ -66,9 +80,47 @@ async function main(): Promise<void> {
     console.log('wrk is not installed (Debian: apt-get install -y wrk); nothing measured.');
     return;
   }
-  console.log(`load: ${wrk}, ${opts.connections} connections, ${LIMITS.warmupSeconds} s warm-up ` +
-    `then ${opts.seconds} s measured, POST /api/v1/orders with a new Idempotency-Key each`);
+  console.log(`load: ${wrk}`);
   const bodies = orderBodies();
+  if (only !== 'intake') {
+    const storm = Number(values.storm ?? 10_000);
+    const backlog = values.backlog === undefined ? null : Number(values.backlog);
+    const readOpts = { seconds: values.seconds === undefined ? (values.quick ? 2 : 5)
+      : opts.seconds, connections: opts.connections, stormConnections: storm, backlog };
+    const intakeOpts = { ...opts, seconds: 6 };
+    // The intake first, then the reads, then the live stream: one load at a time on a shared
+    // machine.
+    if (only === 'all') await runIntake(opts, bodies);
+    if (only !== 'live') {
+      await readSection(readOpts, {
+        prepare: (url, adminToken, accounts) => prepare(url, adminToken, bodies[0]!, accounts),
+        orders: async (url, tokens, seconds) => (await load([url], [], { ...intakeOpts, seconds },
+          tokens, bodies, 0)),
+      });
+    }
+    // The stream's effect on order p99 (live-viewers.ts, also `npm run bench:live`), in its own
+    // process: it holds 10,000 viewer sockets, which this process should not carry after.
+    await liveSection(readOpts.seconds);
+    return;
+  }
+  await runIntake(opts, bodies);
+}
+
+/** Runs bench/live-viewers.ts for `seconds` per window, its output in line with this one's. */
+function liveSection(seconds: number): Promise<void> {
+  const script = fileURLToPath(new URL('./live-viewers.js', import.meta.url));
+  return new Promise((resolve) => {
+    spawn(process.execPath, [script, '--seconds', String(seconds)], { stdio: 'inherit' })
+      .on('exit', () => resolve()).on('error', (err) => {
+        console.log(`live stream: not measured (${err.message})`);
+        resolve();
+      });
+  });
+}
+
+async function runIntake(opts: Options, bodies: readonly string[]): Promise<void> {
+  console.log(`intake: ${opts.connections} connections, ${LIMITS.warmupSeconds} s warm-up `
+    + `then ${opts.seconds} s measured, POST /api/v1/orders with a new Idempotency-Key each`);
   const ratios: number[] = [];
   let sqlite: Measured | null = null;
   for (let round = 1; round <= opts.rounds; round++) {
@@ -127,12 +179,13 @@ function orderBodies(): string[] {
 }
 
 async function load(urls: readonly string[], pids: readonly number[], opts: Options,
-  tokens: readonly string[], bodies: readonly string[]): Promise<Measured> {
+  tokens: readonly string[], bodies: readonly string[],
+  warmupSeconds: number = LIMITS.warmupSeconds): Promise<Measured> {
   const run = (seconds: number, tag: string): Promise<LoadResult[]> => Promise.all(urls.map(
     (url, i) => runWrk({ url, connections: Math.floor(opts.connections / urls.length),
       threads: Math.max(1, Math.floor(Math.min(2, os.cpus().length) / urls.length)), seconds,
       tokens, bodies, keyPrefix: `${tag}${i}${randomBytes(4).toString('hex')}` })));
-  await run(LIMITS.warmupSeconds, 'w');
+  if (warmupSeconds > 0) await run(warmupSeconds, 'w');
   const before = cpuSample(pids);
   const parts = await run(opts.seconds, 'm');
   const after = cpuSample(pids);
@@ -179,7 +232,8 @@ async function measureLaunchday(opts: Options, bodies: readonly string[],
 }
 
 /** Accounts for the load, the per-account limit raised, and one order that must succeed. */
-async function prepare(url: string, adminToken: string, body: string): Promise<string[]> {
+async function prepare(url: string, adminToken: string, body: string,
+  accounts: number = LIMITS.accounts): Promise<string[]> {
   const client = new HttpClient([url], 8);
   const must = async (method: string, path: string, b: unknown, token = adminToken,
     headers?: Record<string, string>): Promise<any> => {
@@ -195,18 +249,18 @@ async function prepare(url: string, adminToken: string, body: string): Promise<s
     const r = new Random(2025);
     // Each buyer registers itself and keeps the token of its own session: an operator's import
     // hands out no credentials.
-    const tokens: string[] = new Array(LIMITS.accounts);
+    const tokens: string[] = new Array(accounts);
     let next = 0;
     const register = async (): Promise<void> => {
-      for (let j = next++; j < LIMITS.accounts; j = next++) {
+      for (let j = next++; j < accounts; j = next++) {
         const created = await must('POST', '/accounts', { phone: phoneNumber(j, 0),
           name: personName(r), id_number: identityNumber(j, 0, r) });
         tokens[j] = created.token;
       }
     };
     await Promise.all(Array.from({ length: LIMITS.registerConcurrency }, register));
-    if (tokens.filter(Boolean).length < LIMITS.accounts) {
-      throw new Error(`only ${tokens.filter(Boolean).length} of ${LIMITS.accounts} registered`);
+    if (tokens.filter(Boolean).length < accounts) {
+      throw new Error(`only ${tokens.filter(Boolean).length} of ${accounts} registered`);
     }
     // The load must measure orders taken, not refusals: one order first, checked by hand.
     await must('POST', '/orders', JSON.parse(body), tokens[0], { 'idempotency-key': 'bench-probe' });

@@ -16,7 +16,7 @@ import {
 } from './accounts/index.js';
 import { DropsService } from './drops/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
-import { OrdersService, SettlementService } from './orders/index.js';
+import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
@@ -76,10 +76,10 @@ export class Launchday implements KernelApp {
     this.drops = new DropsService(deps, this.core.submit);
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
-    this.live = new LiveHub(async (launchId) => {
-      const s = await this.orders.stats(launchId);
-      return s.ok ? s.value : null;
-    }, deps.limits.liveViewersMax, deps.limits.liveStalledFramesMax);
+    // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
+    const frames = new LiveFrames(this.launches, this.orders, deps.clock);
+    this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
+      deps.limits.liveStalledFramesMax);
   }
 
   // ---------- the kernel's parts, for the HTTP shell and the entry point ----------

@@ -112,6 +112,8 @@ export interface LaunchdayInstance {
   readonly logger: Logger;
   /** The Prometheus metrics served at GET /api/v1/metrics. */
   readonly metrics: Metrics;
+  /** The web pages, read and compressed at first use or by `prepare` (static-files.ts). */
+  readonly files: StaticFiles;
   /** Stops the timers, the live streams, waits for the commits in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -178,12 +180,12 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   });
   app.committer.onBatch = metrics.batch;
   const telemetry = new RequestTelemetry(logger, metrics);
-  const web = httpApp({ app, routes: capabilityRoutes, files: new StaticFiles(config.webDir),
-    telemetry,
+  const files = new StaticFiles(config.webDir);
+  const web = httpApp({ app, routes: capabilityRoutes, files, telemetry,
     metricsToken: config.metricsToken, trustProxy: config.trustProxy });
   return {
     app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,
-    payments, logger, metrics,
+    payments, logger, metrics, files,
     handler: web.listener,
     api: web,
     async close() {
@@ -236,8 +238,14 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
+    // The opening second's storm of new connections waits in this queue while the event loop
+    // is busy; the kernel caps it at net.core.somaxconn (docs/benchmarks.md, "connections").
+    server.listen({ port: config.port, host: config.host,
+      backlog: config.limits.listenBacklog }, () => resolve());
   });
+  // The pages are compressed in the thread pool now rather than for the night's first buyers,
+  // and are the lane's to answer from the start.
+  await ld.files.prepare();
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

@@ -4,6 +4,8 @@
 // refused with its code.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import * as Drops from '../src/drops/drop-schemas.js';
+import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { ADMIN, BEFORE_YU7, harness, type Harness } from './harness.js';
 
@@ -35,6 +37,14 @@ describe('drops over HTTP', () => {
     Object.fromEntries((await h.call('GET', `/drops/${dropId}`)).body.variants
       .map((v: any) => [v.variant, v]));
 
+  /** A real reply agrees with the schema its route declares (so the document cannot drift). */
+  const declared = (contract: RouteContract, r: { status: number; body: unknown }) => {
+    const schema = contract(h.ld.app.deps.limits).replies[r.status];
+    assert.ok(schema, `no reply schema for ${r.status}`);
+    const valid = compileReply(schema);
+    assert.ok(valid(r.body), JSON.stringify(valid.errors));
+  };
+
   before(async () => {
     h = await harness({}, new SandboxPaymentProvider({ declinePayers: declined }));
   });
@@ -48,6 +58,8 @@ describe('drops over HTTP', () => {
       body: jacketDrop({ s: 2, m: 1 }) });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal(created.body.opens_at, OPENS);
+    declared(Drops.putDrop, created);
+    declared(Drops.drops, await h.call('GET', '/drops'));
     const edited = await h.call('PUT', '/admin/drops/jacket', { token: ADMIN,
       body: jacketDrop({ s: 3, m: 1 }) });
     assert.equal(edited.status, 200);
@@ -105,6 +117,8 @@ describe('drops over HTTP', () => {
       assert.equal(bought.status, 201, JSON.stringify(bought.body));
       assert.equal(bought.body.hold.status, 'paid');
       assert.equal(bought.body.hold.amount_fen, 2 * 129_900);
+      declared(Drops.purchase, bought);
+      declared(Drops.drop, await h.call('GET', '/drops/jacket'));
       const replay = await buy(a.token, 'jacket', { variant: 's', quantity: 2 }, 'a-1');
       assert.equal(replay.status, 200);
       assert.equal(replay.body.hold.hold_id, bought.body.hold.hold_id);
@@ -147,6 +161,7 @@ describe('drops over HTTP', () => {
       body: { variant: 'm' } });
     assert.equal(joinedF.status, 201, JSON.stringify(joinedF.body));
     assert.equal(joinedF.body.entry.ahead, 0);
+    declared(Drops.joinWaitlist, joinedF);
     const joinedD = await h.call('POST', '/drops/jacket/waitlist', { token: d.token,
       body: { variant: 'm' } });
     assert.equal(joinedD.body.entry.ahead, 1);
@@ -160,6 +175,7 @@ describe('drops over HTTP', () => {
     const mineF = await h.call('GET', '/drops/jacket/mine', { token: f.token });
     assert.equal(mineF.body.waitlist[0].status, 'offered');
     const offerId = mineF.body.waitlist[0].offer_hold_id;
+    declared(Drops.mine, mineF);
     assert.equal((await figures('jacket')).m.remaining, 0);
     // f lets the offer lapse; it passes to d, who declines it by cancelling; back on sale.
     await h.tick(h.ld.app.deps.limits.dropOfferSeconds);
@@ -173,6 +189,7 @@ describe('drops over HTTP', () => {
       `/drops/jacket/holds/${mineD.body.waitlist[0].offer_hold_id}/pay`, { token: d.token });
     assert.equal(paid.status, 200, JSON.stringify(paid.body));
     assert.equal(paid.body.hold.status, 'paid');
+    declared(Drops.payHold, paid);
     const fig = await figures('jacket');
     assert.deepEqual([fig.m.remaining, fig.m.held, fig.m.sold], [0, 0, 1]);
     assert.equal((await h.call('POST', `/drops/jacket/holds/${offerId}/cancel`,
@@ -190,7 +207,9 @@ describe('drops over HTTP', () => {
     assert.ok(held.ok);
     const id = held.value.hold.holdId;
     const cancel = () => h.call('POST', `/drops/cap/holds/${id}/cancel`, { token: g.token });
-    assert.equal((await cancel()).body.hold.status, 'cancelled');
+    const cancelled = await cancel();
+    assert.equal(cancelled.body.hold.status, 'cancelled');
+    declared(Drops.cancelHold, cancelled);
     assert.equal((await cancel()).body.error?.code, 'hold_closed');
     assert.equal((await h.call('POST', `/drops/cap/holds/${id}/pay`, { token: g.token }))
       .body.error?.code, 'hold_closed');

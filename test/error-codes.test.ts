@@ -221,7 +221,9 @@ describe('codes that need a particular launchday', () => {
       // test/drop-routes.test.ts
       'drop_not_found', 'drop_not_open', 'drop_sold_out', 'drop_limit_reached', 'unknown_variant',
       'invalid_drop', 'drop_already_open', 'hold_not_found', 'hold_expired', 'hold_closed',
-      'waitlist_not_needed', 'waitlist_full']);
+      'waitlist_not_needed', 'waitlist_full',
+      // test/live.test.ts (a stream over its viewer limit; node:http only)
+      'live_viewers_full']);
     // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts.
     for (const c of ['malformed_request', 'request_timeout', 'headers_too_large']) tested.add(c);
     assert.deepEqual(Object.keys(outcomes).filter((c) => !tested.has(c)), []);

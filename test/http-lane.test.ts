@@ -355,6 +355,13 @@ describe('launchday behind the lane and behind node:http', () => {
         { 'idempotency-key': `${key}-type`, 'content-type': 'text/plain' } }),
       request('POST', '/api/v1/orders', { token, body: order, headers: { 'idempotency-key': key } }),
       request('POST', '/api/v1/orders', { token, body: order, headers: { 'idempotency-key': key } }),
+      // Refused by the route's schema: the same compiled check either way.
+      request('POST', '/api/v1/orders', { token, body: '{"launch_id":5,"trim":"max"}', headers:
+        { 'idempotency-key': `${key}-schema` } }),
+      request('POST', '/api/v1/orders', { token, body: JSON.stringify({ launch_id: 'yu7-2025',
+        trim: 'max', options: Array(17).fill('x'), city: null }), headers:
+        { 'idempotency-key': `${key}-schema2` } }),
+      request('GET', '/api/v1/openapi.json'),
       request('DELETE', '/api/v1/orders'),
       request('GET', '/api/v1/no-such-route'),
       request('GET', '/api/v1/admin/orders?status=firm', { token }),

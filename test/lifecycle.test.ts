@@ -64,7 +64,7 @@ const rows: Row[] = [
     status: 200, check: (b) => {
       assert.equal(b.status, 'locked');
       assert.deepEqual(b.queue, { queue_key: 'yu7-2025/max/beijing', place: 1,
-        locked_ahead_in_trim: 0 });
+        locked_ahead_in_trim: 0, position_in_trim: 1 });
       assert.equal(b.estimate.basis, 'locked');
       assert.deepEqual(b.actions, ['cancel_with_forfeit']);
     } },

@@ -406,7 +406,9 @@ describe('request ids on the lane and on node:http', () => {
       ['POST /api/v1/orders HTTP/1.1\r\nContent-Length: 0', 'lane', 401],
       ['GET /api/v1/no-such-route HTTP/1.1', 'lane', 404],
       ['GET /api/v1/time HTTP/1.0', 'node', 200],
-      ['GET / HTTP/1.1', 'node', 200],
+      // A page in memory is the lane's; one there is not goes to node:http, which says so.
+      ['GET / HTTP/1.1', 'lane', 200],
+      ['GET /no-such-page HTTP/1.1', 'node', 404],
       // A repeated header: the lane leaves its merging rules to node:http.
       ['GET /api/v1/time HTTP/1.1\r\nAccept: a\r\nAccept: b', 'node', 200],
     ];

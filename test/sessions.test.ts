@@ -270,7 +270,34 @@ describe('operators act under their own name, with a reason', () => {
       const log = (await h.call('GET', '/admin/audit-log', { token: ADMIN })).body.entries;
       assert.equal(log[0].actor, 'operator:admin');
       assert.equal(log[0].detail.reason, 'buyer asked by phone, ticket 7');
+      assert.deepEqual(log[0].detail.changes, { status: { from: 'locked', to: 'cancelled' },
+        deposit_state: { from: 'held', to: 'forfeited' } });
+      // The buyer reads the operator's reason on their own order; their own cancel has none.
+      const seen = await h.call('GET', `/orders/${locked}`, { token: b.token });
+      assert.equal(seen.body.cancel_reason, 'buyer asked by phone, ticket 7');
+      const refunded = await h.call('POST', `/admin/orders/${firm}/refund`, { token: ADMIN,
+        body: { reason: 'duplicate order' } });
+      assert.equal(refunded.body.cancel_reason, 'duplicate order');
+      const own = (await h.order(b.token, 'c', YU7_MAX)).body.order_id;
+      const mine = await h.call('POST', `/orders/${own}/cancel`, { token: b.token, body: {} });
+      assert.equal(mine.body.cancel_reason, null);
     });
+
+  it('an edit of a launch is logged with each changed field before and after', async () => {
+    const path = '/admin/launches/yu7-2025';
+    const was = (await h.call('GET', '/launches/yu7-2025')).body;
+    const r = await h.call('PATCH', path, { token: ADMIN, body: { deposit_fen: 600000,
+      per_account_limit: was.per_account_limit, capacity_per_week: { max: 1234 } } });
+    assert.equal(r.status, 200);
+    const log = (await h.call('GET', '/admin/audit-log', { token: ADMIN })).body.entries;
+    assert.equal(log[0].action, 'launch_updated');
+    assert.deepEqual(log[0].detail.changes, {
+      deposit_fen: { from: was.deposit_fen, to: 600000 },
+      'capacity_per_week.max': { from: was.trims.find((t: { trim: string }) => t.trim === 'max')
+        .capacity_per_week, to: 1234 } });
+    await h.call('PATCH', path, { token: ADMIN, body: { deposit_fen: was.deposit_fen,
+      capacity_per_week: { max: 1234 } } });
+  });
 
   it('operators are created, rotated and removed without a restart', async () => {
     const made = await h.call('POST', '/admin/operators', { token: ADMIN, body: { name: 'li' } });

@@ -31,7 +31,7 @@ describe('a launch with no cooling-off', () => {
     assert.equal(r.body.locked_at, r.body.created_at);
     assert.equal(r.body.cooling_off_ends_at, r.body.created_at);
     assert.deepEqual(r.body.queue, { queue_key: 'yu7-2025/max/beijing', place: 1,
-      locked_ahead_in_trim: 0 });
+      locked_ahead_in_trim: 0, position_in_trim: 1 });
     assert.equal(r.body.estimate.basis, 'locked');
     assert.deepEqual(r.body.history.map((e: any) => e.type), ['placed_and_locked']);
     assert.deepEqual(r.body.deposit, { amount_fen: 500_000, state: 'held' });

@@ -2,9 +2,11 @@
 // operator's import of buyers and the audit log (docs/api.md). Operators: operator-routes.ts.
 import { iso } from '../kernel/iso-time.js';
 import { refuse } from '../kernel/outcomes.js';
-import { field, type Json } from '../kernel/http/http-io.js';
-import { queryInteger } from '../kernel/http/query-params.js';
-import { firstRefusal, reply, type Ctx, type Reply, type Route } from '../kernel/http/route.js';
+import type { Static } from '@sinclair/typebox';
+import type { Json } from '../kernel/http/http-io.js';
+import { reply, type Ctx, type Reply, type Route } from '../kernel/http/route.js';
+import { compileFields, queryNumber } from '../kernel/http/schema.js';
+import * as Accounts from './account-schemas.js';
 import { accountView } from './account-views.js';
 import { idNumberSearchKey, validatePhone } from './identity.js';
 import { operatorRoutes } from './operator-routes.js';
@@ -23,31 +25,26 @@ const phoneKey = (raw: string): string | null => {
 
 export const accountRoutes: Route[] = [
   { method: 'POST', path: '/accounts', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: Accounts.register, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    const name = field(b.value, 'name', 'string', { required: true, maxLength: 200 });
-    const idNumber = field(b.value, 'id_number', 'string', { required: true, maxLength: 32 });
-    const bad = firstRefusal(phone, name, idNumber);
-    if (bad) return bad;
-    const limited = await ctx.app.rateLimits.registration(phoneKey(phone.ok ? phone.value! : ''),
-      idNumberSearchKey(idNumber.ok ? idNumber.value! : ''), ctx.address);
+    const { phone, name, id_number: idNumber } =
+      b.value as Static<typeof Accounts.RegistrationFields>;
+    const limited = await ctx.app.rateLimits.registration(phoneKey(phone),
+      idNumberSearchKey(idNumber), ctx.address);
     if (limited) return limited;
-    const r = await ctx.app.accounts.register({ phone: phone.ok ? phone.value! : '',
-      name: name.ok ? name.value! : '', idNumber: idNumber.ok ? idNumber.value! : '' });
+    const r = await ctx.app.accounts.register({ phone, name, idNumber });
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
   { method: 'POST', path: '/sessions/code', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: Accounts.requestCode, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    if (!phone.ok) return phone;
-    const limited = await ctx.app.rateLimits.codeRequest(phoneKey(phone.value!), ctx.address);
+    const phone = b.value.phone as string;
+    const limited = await ctx.app.rateLimits.codeRequest(phoneKey(phone), ctx.address);
     if (limited) return limited;
-    const r = await ctx.app.accounts.requestCode(phone.value!);
+    const r = await ctx.app.accounts.requestCode(phone);
     if (!r.ok) return r;
     // The same reply whether or not the phone is registered: only a registered one gets a text.
     return reply(202, { sent: true, expires_in_seconds: ctx.app.deps.limits.codeTtlSeconds,
@@ -55,36 +52,36 @@ export const accountRoutes: Route[] = [
   } },
   ...sessionRoutes,
   { method: 'POST', path: '/sessions', access: 'public', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: Accounts.signIn, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const phone = field(b.value, 'phone', 'string', { required: true, maxLength: 32 });
-    const code = field(b.value, 'code', 'string', { required: true, maxLength: 16 });
-    const bad = firstRefusal(phone, code);
-    if (bad) return bad;
+    const phone = b.value.phone as string;
     // Wrong codes are counted per phone across the codes sent: asking again resets nothing.
-    const key = phoneKey(phone.ok ? phone.value! : '');
+    const key = phoneKey(phone);
     const limited = await ctx.app.rateLimits.signIn(key, ctx.address);
     if (limited) return limited;
-    const r = await ctx.app.accounts.signIn(phone.ok ? phone.value! : '',
-      code.ok ? code.value! : '');
+    const r = await ctx.app.accounts.signIn(phone, b.value.code as string);
     if (!r.ok && r.code === 'code_invalid' && key !== null) {
-      await ctx.app.rateLimits.signInFailed(key);
+      // The buyer is told how many tries remain (error.tries_left), so the last one is not a
+      // surprise lock-out.
+      const triesLeft = await ctx.app.rateLimits.signInFailed(key);
+      if (triesLeft !== null) return { ...r, details: { tries_left: triesLeft } };
     }
     if (!r.ok) return r;
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
-  { method: 'GET', path: '/me', access: 'signed_in', handler: async (ctx) =>
+  { method: 'GET', path: '/me', access: 'signed_in', schema: Accounts.me, handler: async (ctx) =>
     (ctx.caller!.role === 'admin' ? reply(200, { role: 'admin', actor: ctx.caller!.actor })
       : reply(200, accountView(buyer(ctx), 'buyer'))) },
   { method: 'POST', path: '/admin/accounts/import', access: 'admin', bodyLimit: 'import',
-    ownTextRules: true,
+    ownTextRules: true, schema: Accounts.importAccounts,
     handler: importAccounts },
-  { method: 'GET', path: '/admin/audit-log', access: 'admin', handler: async (ctx) => {
-    const max = ctx.app.deps.limits.auditLogMax;
-    const limit = queryInteger(ctx.url, 'limit', { min: 1, max, fallback: Math.min(100, max) });
-    if (!limit.ok) return limit;
-    const entries = await ctx.app.deps.store.auditLog(limit.value);
+  { method: 'GET', path: '/admin/audit-log', access: 'admin', schema: Accounts.auditLog,
+    handler: async (ctx) => {
+    const q = ctx.query();
+    if (!q.ok) return q;
+    const entries = await ctx.app.deps.store.auditLog(queryNumber(q.value.limit,
+      Math.min(100, ctx.app.deps.limits.auditLogMax)));
     return reply(200, { entries: entries.map((e) => ({ at: iso(e.atMs), actor: e.actor,
       action: e.action, detail: e.detail })) });
   } },
@@ -100,11 +97,7 @@ export const accountRoutes: Route[] = [
 async function importAccounts(ctx: Ctx): Promise<Reply> {
   const b = await ctx.body();
   if (!b.ok) return b;
-  const list = b.value.accounts;
-  const max = ctx.app.deps.limits.importAccountsMax;
-  if (!Array.isArray(list) || list.length > max) {
-    return refuse('invalid_request', `"accounts" must be a list of at most ${max}.`);
-  }
+  const list = b.value.accounts as unknown[];
   const errors: Array<{ index: number; code: string; message: string }> = [];
   const valid = [];
   for (const [index, row] of list.entries()) {
@@ -130,18 +123,15 @@ async function importAccounts(ctx: Ctx): Promise<Reply> {
   return reply(200, { created, errors });
 }
 
+// Compiled once, at start (account-schemas.ts's ImportRow: POST /accounts's fields).
+const checkImportRow = compileFields(Accounts.ImportRow);
+
 /** One import row, checked as POST /accounts checks its body. */
 function importRow(ctx: Ctx, row: unknown) {
-  if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-    return refuse('invalid_request', 'Each row must be an object of phone, name, id_number.');
-  }
+  const bad = checkImportRow(row);
+  if (bad) return bad;
   const x = row as Json;
-  const phone = field(x, 'phone', 'string', { required: true, maxLength: 32 });
-  const name = field(x, 'name', 'string', { required: true, maxLength: 200 });
-  const idNumber = field(x, 'id_number', 'string', { required: true, maxLength: 32 });
-  const bad = firstRefusal(phone, name, idNumber);
-  if (bad || !phone.ok || !name.ok || !idNumber.ok) return bad!;
-  return ctx.app.accounts.validateRegistration({ phone: phone.value!, name: name.value!,
-    idNumber: idNumber.value! });
+  return ctx.app.accounts.validateRegistration({ phone: x.phone as string,
+    name: x.name as string, idNumber: x.id_number as string });
 }
 

@@ -13,6 +13,7 @@ export * from './accounts-service.js';
 export * from './accounts-store.js';
 export * from './identity.js';
 export { operatorReason } from './operator-routes.js';
+export { AccountView } from './account-schemas.js';
 export * from './session.js';
 export * from './sessions.js';
 export * from './sms.js';

@@ -2,11 +2,12 @@
 // buyer's sessions revoked, and the sandbox's text messages. Every change is in the audit log
 // under the operator's name.
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
-import { field, type Json } from '../kernel/http/http-io.js';
+import type { Json } from '../kernel/http/http-io.js';
 import type { Caller } from './sessions.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { SandboxSmsSender } from './sms.js';
 import { iso } from '../kernel/iso-time.js';
+import * as Accounts from './account-schemas.js';
 
 const operatorOf = (ctx: Ctx) => ctx.caller as Extract<Caller, { role: 'admin' }>;
 
@@ -17,63 +18,59 @@ async function managing(ctx: Ctx): Promise<Result<null>> {
 }
 
 /**
- * The reason an operator must give for acting on a buyer's order or sessions: 1 to
- * `operatorReasonMax` characters, or `reason_required`.
+ * The reason an operator gives for acting on a buyer's order or sessions, without the white
+ * space around it, from a body its schema passed (kernel/http/schema.ts's `reason`: 1 to
+ * `operatorReasonMax` characters, not all white space, or `reason_required`).
  */
-export function operatorReason(ctx: Ctx, body: Json): Result<string> {
-  const r = body.reason;
-  if (typeof r !== 'string' || r.trim().length === 0
-    || r.length > ctx.app.deps.limits.operatorReasonMax) {
-    return refuse('reason_required');
-  }
-  return ok(r.trim());
-}
+export const operatorReason = (body: Json): string => (body.reason as string).trim();
 
 export const operatorRoutes: Route[] = [
-  { method: 'GET', path: '/admin/operators', access: 'admin', handler: async (ctx) =>
+  { method: 'GET', path: '/admin/operators', access: 'admin', schema: Accounts.operators,
+    handler: async (ctx) =>
     reply(200, { operators: (await ctx.app.accounts.sessions.operators()).map((o) => ({
       name: o.name,
       created_at: iso(o.createdAtMs), created_by: o.createdBy,
       you: o.name === operatorOf(ctx).operator })) }) },
-  { method: 'POST', path: '/admin/operators', access: 'admin', handler: async (ctx) => {
+  { method: 'POST', path: '/admin/operators', access: 'admin', schema: Accounts.createOperator,
+    handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const name = field(b.value, 'name', 'string', { required: true, maxLength: 64 });
-    if (!name.ok) return name;
+    const name = b.value.name as string;
     const allowed = await managing(ctx);
     if (!allowed.ok) return allowed;
-    const r = await ctx.app.accounts.sessions.createOperator(name.value!, operatorOf(ctx).actor);
-    return r.ok ? reply(201, { name: name.value, token: r.value.token }) : r;
+    const r = await ctx.app.accounts.sessions.createOperator(name, operatorOf(ctx).actor);
+    return r.ok ? reply(201, { name, token: r.value.token }) : r;
   } },
   { method: 'POST', path: '/admin/operators/:name/rotate', access: 'admin',
-    handler: async (ctx) => {
+    schema: Accounts.rotateOperator, handler: async (ctx) => {
       const allowed = await managing(ctx);
       if (!allowed.ok) return allowed;
       const r = await ctx.app.accounts.sessions.rotateOperator(ctx.params.name!,
         operatorOf(ctx).actor);
       return r.ok ? reply(200, { name: ctx.params.name, token: r.value.token }) : r;
     } },
-  { method: 'DELETE', path: '/admin/operators/:name', access: 'admin', handler: async (ctx) => {
+  { method: 'DELETE', path: '/admin/operators/:name', access: 'admin',
+    schema: Accounts.removeOperator, handler: async (ctx) => {
     const allowed = await managing(ctx);
     if (!allowed.ok) return allowed;
     const r = await ctx.app.accounts.sessions.removeOperator(ctx.params.name!, operatorOf(ctx));
     return r.ok ? reply(200, { removed: ctx.params.name }) : r;
   } },
   { method: 'POST', path: '/admin/accounts/:account_id/sessions/revoke', access: 'admin',
-    handler: async (ctx) => {
+    schema: Accounts.revokeSessions, handler: async (ctx) => {
       const b = await ctx.body();
       if (!b.ok) return b;
-      const reason = operatorReason(ctx, b.value);
-      if (!reason.ok) return reason;
+      const reason = operatorReason(b.value);
       const accountId = ctx.params.account_id!;
       if (!(await ctx.app.deps.store.accountById(accountId))) {
         return refuse('account_not_found', 'No account has this id.');
       }
       const r = await ctx.app.accounts.sessions.revoke(accountId, 'all',
-        { actor: operatorOf(ctx).actor, reason: reason.value });
+        { actor: operatorOf(ctx).actor, reason });
       return r.ok ? reply(200, { account_id: accountId, revoked: r.value.revoked }) : r;
     } },
-  { method: 'GET', path: '/admin/sandbox/sms', access: 'admin', handler: async (ctx) => {
+  { method: 'GET', path: '/admin/sandbox/sms', access: 'admin', schema: Accounts.sandboxSms,
+    handler: async (ctx) => {
     const sms = ctx.app.deps.sms;
     // Per process: with several processes, each shows the texts it "sent".
     return reply(200, { provider: sms.provider, messages: sms instanceof SandboxSmsSender

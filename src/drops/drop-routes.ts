@@ -1,16 +1,15 @@
 // Drops' endpoints (docs/api.md, "Drops"): the public figures, an operator's definition before
 // the opening, and a buyer's purchase, payment of an offer, cancel, waitlist and own view.
 import type { Caller } from '../accounts/index.js';
-import { iso } from '../kernel/iso-time.js';
+import { iso, parseIsoTime } from '../kernel/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
-import { field, type Json } from '../kernel/http/http-io.js';
-import {
-  afterWrite, firstRefusal, parseTime, reply, type Ctx, type Route,
-} from '../kernel/http/route.js';
+import type { Json } from '../kernel/http/http-io.js';
+import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
+import * as Drops from './drop-schemas.js';
 import type { Drop, DropKind, DropVariant, Hold, VariantFigures, WaitlistEntry } from './drop.js';
 import type { DropFigures } from './drops-service.js';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const IDEMPOTENCY_KEY = new RegExp(Drops.IDEMPOTENCY_KEY_PATTERN);
 const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
@@ -63,59 +62,68 @@ const entryView = (e: WaitlistEntry, ahead: number) => ({
   offer_hold_id: e.status === 'offered' ? e.holdId : null,
 });
 
-/** The definition an operator sends (PUT /admin/drops/:drop_id), checked field by field. */
-function dropInput(dropId: string, b: Json): Result<Omit<Drop, 'createdAtMs'>> {
-  const name = field(b, 'name', 'string', { required: true, maxLength: 120 });
-  const nameZh = field(b, 'name_zh', 'string', { required: true, maxLength: 120 });
-  const kind = field(b, 'kind', 'string', { required: true });
-  const priceFen = field(b, 'price_fen', 'integer', { required: true });
-  const depositFen = field(b, 'deposit_fen', 'integer');
-  const opensAtText = field(b, 'opens_at', 'string', { required: true, maxLength: 64 });
-  const perAccount = field(b, 'per_account_limit', 'integer', { required: true });
-  const perIdentity = field(b, 'per_identity_limit', 'integer', { required: true });
-  const bad = firstRefusal(name, nameZh, kind, priceFen, depositFen, opensAtText, perAccount,
-    perIdentity);
-  if (bad) return bad;
-  const opensAt = parseTime('opens_at', opensAtText.ok ? opensAtText.value : undefined);
-  if (!opensAt.ok) return opensAt;
-  const raw = b.variants;
-  if (!Array.isArray(raw) || raw.length > 64) {
-    return refuse('invalid_request', '"variants" must be a list of at most 64 objects.');
+/** A body's field as its schema let it through: null (not given) reads as undefined. */
+const given = <T>(b: Json, name: string): T | undefined => (b[name] ?? undefined) as T | undefined;
+
+/**
+ * One of a definition's variants, checked by hand (the schema checks only the list): each
+ * field present and of its type, in the field's order, with the messages the schemas give.
+ */
+function variantInput(v: unknown): Result<DropVariant> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    return refuse('invalid_request', 'Each of "variants" must be an object.');
   }
-  const variants: DropVariant[] = [];
-  for (const v of raw) {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      return refuse('invalid_request', 'Each of "variants" must be an object.');
+  const o = v as Json;
+  for (const [name, maxLength] of [['variant', 48], ['name', 120], ['name_zh', 120]] as const) {
+    const x = o[name];
+    if (x === undefined || x === null) return refuse('invalid_request', `"${name}" is required.`);
+    if (typeof x !== 'string') return refuse('invalid_request', `"${name}" must be a string.`);
+    if (x.length > maxLength) {
+      return refuse('invalid_request', `"${name}" must be at most ${maxLength} characters.`);
     }
-    const o = v as Json;
-    const id = field(o, 'variant', 'string', { required: true, maxLength: 48 });
-    const vName = field(o, 'name', 'string', { required: true, maxLength: 120 });
-    const vNameZh = field(o, 'name_zh', 'string', { required: true, maxLength: 120 });
-    const quantity = field(o, 'quantity', 'integer', { required: true });
-    const vBad = firstRefusal(id, vName, vNameZh, quantity);
-    if (vBad) return vBad;
-    variants.push({ variant: id.ok ? id.value! : '', name: vName.ok ? vName.value! : '',
-      nameZh: vNameZh.ok ? vNameZh.value! : '', quantity: quantity.ok ? quantity.value! : 0 });
   }
-  const v = <T>(r: Result<T | undefined>): T => (r.ok ? r.value : undefined) as T;
-  return ok({ dropId, name: v(name), nameZh: v(nameZh), kind: v(kind) as DropKind,
-    priceFen: v(priceFen), depositFen: v(depositFen) ?? 0, opensAtMs: opensAt.value!,
-    perAccountLimit: v(perAccount), perIdentityLimit: v(perIdentity), variants });
+  if (o.quantity === undefined || o.quantity === null) {
+    return refuse('invalid_request', '"quantity" is required.');
+  }
+  if (!Number.isSafeInteger(o.quantity)) {
+    return refuse('invalid_request', '"quantity" must be a whole number.');
+  }
+  return ok({ variant: o.variant as string, name: o.name as string, nameZh: o.name_zh as string,
+    quantity: o.quantity as number });
+}
+
+/** The definition an operator sends (PUT /admin/drops/:drop_id), its schema passed. */
+function dropInput(dropId: string, b: Json): Result<Omit<Drop, 'createdAtMs'>> {
+  const variants: DropVariant[] = [];
+  for (const v of b.variants as unknown[]) {
+    const r = variantInput(v);
+    if (!r.ok) return r;
+    variants.push(r.value);
+  }
+  return ok({ dropId, name: b.name as string, nameZh: b.name_zh as string,
+    kind: b.kind as DropKind, priceFen: b.price_fen as number,
+    depositFen: given<number>(b, 'deposit_fen') ?? 0,
+    opensAtMs: parseIsoTime(b.opens_at as string)!,
+    perAccountLimit: b.per_account_limit as number,
+    perIdentityLimit: b.per_identity_limit as number, variants });
 }
 
 export const dropRoutes: Route[] = [
-  { method: 'GET', path: '/drops', access: 'public', handler: async ({ app }) => {
+  { method: 'GET', path: '/drops', access: 'public', schema: Drops.drops,
+    handler: async ({ app }) => {
     const now = app.clock.nowMs();
     return reply(200, { drops: (await app.drops.list()).map((d) => dropView(d, now)),
       server_time: iso(now) });
   } },
-  { method: 'GET', path: '/drops/:drop_id', access: 'public', handler: async (ctx) => {
+  { method: 'GET', path: '/drops/:drop_id', access: 'public', schema: Drops.drop,
+    handler: async (ctx) => {
     const bad = pathIds(ctx);
     if (bad) return bad;
     const f = await ctx.app.drops.figures(ctx.params.drop_id!);
     return f.ok ? reply(200, dropView(f.value.drop, ctx.app.clock.nowMs(), f.value)) : f;
   } },
-  { method: 'PUT', path: '/admin/drops/:drop_id', access: 'admin', handler: async (ctx) => {
+  { method: 'PUT', path: '/admin/drops/:drop_id', access: 'admin', schema: Drops.putDrop,
+    handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
     const input = dropInput(ctx.params.drop_id!, b.value);
@@ -124,7 +132,8 @@ export const dropRoutes: Route[] = [
     if (!r.ok) return r;
     return reply(r.value.created ? 201 : 200, dropView(r.value.drop, ctx.app.clock.nowMs()));
   } },
-  { method: 'POST', path: '/drops/:drop_id/purchases', access: 'buyer', handler: async (ctx) => {
+  { method: 'POST', path: '/drops/:drop_id/purchases', access: 'buyer', schema: Drops.purchase,
+    handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
     if (limited) return limited;
     const key = ctx.headers['idempotency-key'];
@@ -133,43 +142,40 @@ export const dropRoutes: Route[] = [
     }
     const b = await ctx.body();
     if (!b.ok) return b;
-    const variant = field(b.value, 'variant', 'string', { required: true, maxLength: 48 });
-    const quantity = field(b.value, 'quantity', 'integer');
-    const bad = firstRefusal(variant, quantity);
-    if (bad) return bad;
     const r = await ctx.app.drops.purchase(buyer(ctx), ctx.params.drop_id!, {
-      variant: variant.ok ? variant.value! : '', quantity: (quantity.ok ? quantity.value : 1) ?? 1,
+      variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
     }, key);
     if (!r.ok) return r;
     return reply(r.value.replay ? 200 : 201, { hold: holdView(r.value.hold) },
       r.value.replay ? { 'idempotent-replay': 'true' } : undefined);
   } },
   { method: 'POST', path: '/drops/:drop_id/holds/:hold_id/pay', access: 'buyer',
-    handler: async (ctx) => {
+    schema: Drops.payHold, handler: async (ctx) => {
       const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
       if (limited) return limited;
       const r = await ctx.app.drops.pay(buyer(ctx), ctx.params.drop_id!, ctx.params.hold_id!);
       return r.ok ? afterWrite(async () => reply(200, { hold: holdView(r.value) })) : r;
     } },
   { method: 'POST', path: '/drops/:drop_id/holds/:hold_id/cancel', access: 'buyer',
-    handler: async (ctx) => {
+    schema: Drops.cancelHold, handler: async (ctx) => {
       const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
       if (limited) return limited;
       const r = await ctx.app.drops.cancel(buyer(ctx), ctx.params.drop_id!, ctx.params.hold_id!);
       return r.ok ? reply(200, { hold: holdView(r.value) }) : r;
     } },
-  { method: 'POST', path: '/drops/:drop_id/waitlist', access: 'buyer', handler: async (ctx) => {
+  { method: 'POST', path: '/drops/:drop_id/waitlist', access: 'buyer', schema: Drops.joinWaitlist,
+    handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
     if (limited) return limited;
     const b = await ctx.body();
     if (!b.ok) return b;
-    const variant = field(b.value, 'variant', 'string', { required: true, maxLength: 48 });
-    if (!variant.ok) return variant;
-    const r = await ctx.app.drops.join(buyer(ctx), ctx.params.drop_id!, variant.value!);
+    const r = await ctx.app.drops.join(buyer(ctx), ctx.params.drop_id!,
+      b.value.variant as string);
     if (!r.ok) return r;
     return reply(r.value.replay ? 200 : 201, { entry: entryView(r.value.entry, r.value.ahead) });
   } },
-  { method: 'GET', path: '/drops/:drop_id/mine', access: 'buyer', handler: async (ctx) => {
+  { method: 'GET', path: '/drops/:drop_id/mine', access: 'buyer', schema: Drops.mine,
+    handler: async (ctx) => {
     const bad = pathIds(ctx);
     if (bad) return bad;
     if (!(await ctx.app.drops.drop(ctx.params.drop_id!))) return refuse('drop_not_found');

@@ -27,6 +27,10 @@ export interface Limits {
   readonly adminSearchMax: number;
   readonly auditLogMax: number;
   readonly autoLockBatchMax: number;
+  /**
+   * Viewers of the live stream at once; past it `503 live_viewers_full`, and the screen polls
+   * the cacheable snapshot (live-snapshot-route.ts). Env LAUNCHDAY_LIVE_VIEWERS_MAX (lower only).
+   */
   readonly liveViewersMax: number;
   /**
    * Buyers' sign-in tokens kept in memory (about 400 bytes each); the cache starts over when
@@ -61,6 +65,13 @@ export interface Limits {
    * `liveViewersMax`: every live viewer holds one. Env LAUNCHDAY_CONNECTIONS_MAX.
    */
   readonly connectionsMax: number;
+  /**
+   * New connections the kernel holds for the process to accept (node's listen backlog, 511 by
+   * default): past it a phone's connection attempt is dropped and retried only after 1 or 3
+   * seconds. Linux caps it at net.core.somaxconn (4096 on this machine and on Linux 5.4 and
+   * later). Env LAUNCHDAY_LISTEN_BACKLOG.
+   */
+  readonly listenBacklog: number;
   // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -255,6 +266,7 @@ export const defaultLimits: Limits = Object.freeze({
   connectionUnreadBytesMax: 64 * 1024,
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
+  listenBacklog: 4096,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -361,6 +373,10 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.batchesInFlightMax, 1, 64),
     connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
       defaultLimits.liveViewersMax + 1, 1_000_000),
+    listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
+    // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
+    liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
+      defaultLimits.liveViewersMax),
     refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
       defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
     refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',

@@ -9,6 +9,7 @@ import { refuse } from './outcomes.js';
 import { sha256 } from './ids.js';
 import type { BatchObservation } from './write/group-committer.js';
 import type { Route } from './http/route.js';
+import { metrics as metricsContract } from './http/health-schemas.js';
 
 /** Most pending payment operations counted at a scrape: the gauge saturates there. */
 export const OUTBOX_COUNT_MAX = 1_000;
@@ -216,7 +217,7 @@ const digest = (token: string): Buffer => Buffer.from(sha256(token), 'hex');
 export function metricsRoute(metrics: Metrics, metricsToken: string | null): Route {
   const expected = metricsToken === null ? null : digest(metricsToken);
   return { method: 'GET', path: '/metrics', access: 'public', stream: true,
-    handler: async (ctx) => {
+    schema: metricsContract, handler: async (ctx) => {
       const auth = ctx.headers.authorization;
       const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : null;
       const scraper = expected !== null && bearer !== null

@@ -101,6 +101,9 @@ export const outcomes = {
     message: 'The notification is not signed with the shared payment secret, or is too old.' },
   overloaded: { status: 503, transient: true,
     message: 'We are holding your place: too many requests right now. Retry after the pause.' },
+  live_viewers_full: { status: 503, transient: true,
+    message: 'Too many viewers are watching the live stream: read the snapshot instead '
+      + '(GET /api/v1/launches/{launch_id}/live.json, the same figures, one second fresh).' },
   commit_unknown: { status: 503, transient: true,
     message: 'Our order database went away while your change was being saved: it may or may not '
       + 'have been made. Read it back before you try again; an order retried with the same '
@@ -158,6 +161,11 @@ export interface Refusal {
   readonly message: string;
   /** Seconds until a retry can succeed, sent as Retry-After (a rate limit knows them). */
   readonly retryAfterSeconds?: number;
+  /**
+   * Figures the buyer needs beside the message, sent as further fields of the reply's `error`
+   * object (e.g. `tries_left` of `code_invalid`); never `code` or `message`.
+   */
+  readonly details?: Readonly<Record<string, number | string>>;
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | Refusal;

@@ -109,11 +109,19 @@ export class RateLimits {
     ], address);
   }
 
-  /** Counts a failed code check against `phone` (see signIn). */
-  async signInFailed(phone: string): Promise<void> {
-    if (this.mode === 'off') return;
-    await this.store.hitRates([{ key: `code_fail:phone:${phone}`,
-      windowMs: this.limits.codeWindowSeconds * 1000, cost: 1 }], this.clock.nowMs());
+  /**
+   * Counts a failed code check against `phone` (see signIn) and returns how many more checks
+   * the phone may fail in the code window (0 when the next one is refused), or null when rate
+   * limits are off. Counted the same way for every phone, registered or not, so the figure
+   * tells nobody whether an account exists.
+   */
+  async signInFailed(phone: string): Promise<number | null> {
+    if (this.mode === 'off') return null;
+    const windowMs = this.limits.codeWindowSeconds * 1000;
+    const nowMs = this.clock.nowMs();
+    const [counts] = await this.store.hitRates([{ key: `code_fail:phone:${phone}`,
+      windowMs, cost: 1 }], nowMs);
+    return Math.max(0, this.limits.codeAttemptsMax - slidingCount(counts!, nowMs, windowMs));
   }
 
   /**

@@ -12,6 +12,7 @@ export * from './launch-views.js';
 export * from './launches-service.js';
 export * from './launches-store.js';
 export * from './live-hub.js';
+export * from './live-series.js';
 
 export const launches = {
   name: 'launches',

@@ -3,41 +3,41 @@
 import { iso } from '../kernel/iso-time.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
-import { field, type Json } from '../kernel/http/http-io.js';
-import { firstRefusal, parseTime, reply, type Ctx, type Route } from '../kernel/http/route.js';
+import type { Json } from '../kernel/http/http-io.js';
+import { reply, type Ctx, type Route } from '../kernel/http/route.js';
+import { parseIsoTime } from '../kernel/iso-time.js';
 import {
   CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow, type City, type Launch,
 } from './launch.js';
+import { launchChanges } from './launch-changes.js';
 import { launchView, windowView } from './launch-views.js';
+import { preparedLaunches } from './prepared-launches.js';
+import * as Launches from './launch-schemas.js';
+import { liveSnapshotRoute } from './live-snapshot-route.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
-/** Applies a PATCH body to a launch, or refuses naming the field. */
+/** A body's field as its schema let it through: null (not given) reads as undefined. */
+const given = <T>(b: Json, name: string): T | undefined => (b[name] ?? undefined) as T | undefined;
+
+/** A time its schema passed (`time()`: the strict parser's), in ms; undefined stays so. */
+const timeMs = (v: string | undefined): number | undefined =>
+  (v === undefined ? undefined : parseIsoTime(v)!);
+
+/**
+ * Applies a PATCH body its schema passed (launch-schemas.ts's patchLaunch) to a launch, or
+ * refuses by the rules that need the launch: trims and cities it knows.
+ */
 function patchLaunch(l: Launch, b: Json, knownCities: ReadonlyMap<string, City>): Result<Launch> {
-  const opensAt = field(b, 'opens_at', 'string');
-  const deposit = field(b, 'deposit_fen', 'integer');
-  const limit = field(b, 'per_account_limit', 'integer');
-  const cooling = field(b, 'cooling_off_hours', 'integer');
-  const cities = field(b, 'cities', 'string[]', { maxItems: 500, maxLength: 64 });
-  const bad = firstRefusal(opensAt, deposit, limit, cooling, cities);
-  if (bad || !opensAt.ok || !deposit.ok || !limit.ok || !cooling.ok || !cities.ok) return bad!;
-  const opensAtMs = parseTime('opens_at', opensAt.value);
-  if (!opensAtMs.ok) return opensAtMs;
-  if (deposit.value !== undefined && (deposit.value < 100 || deposit.value > 100_000_00)) {
-    return refuse('invalid_request', '"deposit_fen" must be from 100 to 10000000 fen.');
-  }
-  if (limit.value !== undefined && (limit.value < 1 || limit.value > 100)) {
-    return refuse('invalid_request', '"per_account_limit" must be from 1 to 100.');
-  }
-  if (cooling.value !== undefined && (cooling.value < 0 || cooling.value > 24 * 60)) {
-    return refuse('invalid_request', '"cooling_off_hours" must be from 0 to 1440.');
-  }
+  const opensAtMs = timeMs(given<string>(b, 'opens_at'));
+  const deposit = given<number>(b, 'deposit_fen');
+  const limit = given<number>(b, 'per_account_limit');
+  const cooling = given<number>(b, 'cooling_off_hours');
+  const cities = given<string[]>(b, 'cities');
   let trims = l.trims;
-  const cap = b.capacity_per_week;
+  const cap = b.capacity_per_week as Record<string, unknown> | undefined;
   if (cap !== undefined) {
-    if (cap === null || typeof cap !== 'object' || Array.isArray(cap)) {
-      return refuse('invalid_request', '"capacity_per_week" must be an object of trim: cars.');
-    }
+    // Each entry names a trim of this launch before its number is checked.
     for (const [t, n] of Object.entries(cap)) {
       if (!l.trims.some((x) => x.trim === t)) return refuse('unknown_trim');
       if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 1_000_000) {
@@ -48,9 +48,9 @@ function patchLaunch(l: Launch, b: Json, knownCities: ReadonlyMap<string, City>)
       capacityPerWeek: (cap as Record<string, number>)[t.trim] ?? t.capacityPerWeek }));
   }
   let cityList = l.cities;
-  if (cities.value !== undefined) {
+  if (cities !== undefined) {
     const picked: City[] = [];
-    for (const id of new Set(cities.value)) {
+    for (const id of new Set(cities)) {
       const c = knownCities.get(id);
       if (!c) return refuse('unknown_city', `"${id}" is not a city launchday knows.`);
       picked.push(c);
@@ -59,64 +59,66 @@ function patchLaunch(l: Launch, b: Json, knownCities: ReadonlyMap<string, City>)
     cityList = picked;
   }
   return ok({ ...l, trims, cities: cityList,
-    ...(opensAtMs.value !== undefined ? { opensAtMs: opensAtMs.value } : {}),
-    ...(deposit.value !== undefined ? { depositFen: deposit.value } : {}),
-    ...(limit.value !== undefined ? { perAccountLimit: limit.value } : {}),
-    ...(cooling.value !== undefined ? { coolingOffHours: cooling.value } : {}) });
+    ...(opensAtMs !== undefined ? { opensAtMs } : {}),
+    ...(deposit !== undefined ? { depositFen: deposit } : {}),
+    ...(limit !== undefined ? { perAccountLimit: limit } : {}),
+    ...(cooling !== undefined ? { coolingOffHours: cooling } : {}) });
 }
 
+/** A change window from a body its schema passed (launch-schemas.ts's openWindow). */
 async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
-  const from = field(b, 'from_launch_id', 'string', { required: true, maxLength: 64 });
-  const to = field(b, 'to_launch_id', 'string', { maxLength: 64 });
-  const opensAt = field(b, 'opens_at', 'string', { required: true });
-  const closesAt = field(b, 'closes_at', 'string', { required: true });
-  const allows = field(b, 'allows', 'string[]', { required: true, maxItems: 6 });
-  const bad = firstRefusal(from, to, opensAt, closesAt, allows);
-  if (bad || !from.ok || !to.ok || !opensAt.ok || !closesAt.ok || !allows.ok) return bad!;
-  const o = parseTime('opens_at', opensAt.value);
-  const c = parseTime('closes_at', closesAt.value);
-  if (!o.ok) return o;
-  if (!c.ok) return c;
-  if (!(await ctx.app.launches.launch(from.value!))) return refuse('launch_not_found');
-  if (to.value !== undefined && !(await ctx.app.launches.launch(to.value))) {
+  const from = b.from_launch_id as string;
+  const to = given<string>(b, 'to_launch_id');
+  const o = timeMs(b.opens_at as string)!;
+  const c = timeMs(b.closes_at as string)!;
+  if (!(await ctx.app.launches.launch(from))) return refuse('launch_not_found');
+  if (to !== undefined && !(await ctx.app.launches.launch(to))) {
     return refuse('launch_not_found');
   }
-  const aspects = [...new Set(allows.value!)];
+  const aspects = [...new Set(b.allows as string[])];
   if (aspects.length === 0 || !aspects.every((a) => CHANGE_ASPECTS.includes(a as ChangeAspect))) {
     return refuse('invalid_change_window', `"allows" takes some of ${CHANGE_ASPECTS.join(', ')}.`);
   }
-  if (aspects.includes('model') !== (to.value !== undefined && to.value !== from.value)) {
+  if (aspects.includes('model') !== (to !== undefined && to !== from)) {
     return refuse('invalid_change_window',
       'A model switch ("model" in allows) needs a to_launch_id other than the from launch.');
   }
-  if (o.value! >= c.value!) {
+  if (o >= c) {
     return refuse('invalid_change_window', 'opens_at must be before closes_at.');
   }
-  return ok({ windowId: newId('win'), fromLaunchId: from.value!, toLaunchId: to.value ?? null,
-    opensAtMs: o.value!, closesAtMs: c.value!, allows: aspects as ChangeAspect[],
+  return ok({ windowId: newId('win'), fromLaunchId: from, toLaunchId: to ?? null,
+    opensAtMs: o, closesAtMs: c, allows: aspects as ChangeAspect[],
     closedAtMs: null, createdBy: actorOf(ctx), createdAtMs: ctx.app.clock.nowMs() });
 }
 
 export const launchRoutes: Route[] = [
-  { method: 'GET', path: '/launches', access: 'public', handler: async ({ app }) => {
-    const now = app.clock.nowMs();
-    return reply(200, { launches: (await app.launches.all()).map((l) => launchView(l, now)),
-      server_time: iso(now) });
+  // The public reads are prepared once per change, with an ETag (prepared-launches.ts).
+  { method: 'GET', path: '/launches', access: 'public', schema: Launches.launches,
+    handler: async ({ app }) => {
+    const launches = await app.launches.all();
+    return reply(200, preparedLaunches(app.launches).list(launches, app.clock.nowMs()));
   } },
-  { method: 'GET', path: '/launches/:launch_id', access: 'public', handler: async (ctx) => {
+  { method: 'GET', path: '/launches/:launch_id', access: 'public', schema: Launches.launch,
+    handler: async (ctx) => {
     const l = await ctx.app.launches.launch(ctx.params.launch_id!);
-    return l ? reply(200, launchView(l, ctx.app.clock.nowMs())) : refuse('launch_not_found');
+    return l ? reply(200, preparedLaunches(ctx.app.launches).launch(l, ctx.app.clock.nowMs()))
+      : refuse('launch_not_found');
   } },
   { method: 'GET', path: '/launches/:launch_id/live', access: 'public', stream: true,
-    handler: async (ctx) => {
+    schema: Launches.liveStream, handler: async (ctx) => {
       if (ctx.res === null) throw new Error('a live stream is served by node:http only');
       const id = ctx.params.launch_id!;
       if (!(await ctx.app.launches.launch(id))) return refuse('launch_not_found');
-      if (!(await ctx.app.live.subscribe(id, ctx.res))) return refuse('overloaded');
+      if (!(await ctx.app.live.subscribe(id, ctx.res))) {
+        return refuse('live_viewers_full', 'Too many viewers are watching the live stream: read '
+          + `the snapshot instead (GET /api/v1/launches/${id}/live.json, the same figures, one `
+          + 'second fresh).');
+      }
       return null;
     } },
+  liveSnapshotRoute,
   { method: 'PATCH', path: '/admin/launches/:launch_id', access: 'admin',
-    handler: async (ctx) => {
+    schema: Launches.patchLaunch, handler: async (ctx) => {
       const l = await ctx.app.launches.launch(ctx.params.launch_id!);
       if (!l) return refuse('launch_not_found');
       const b = await ctx.body();
@@ -127,10 +129,12 @@ export const launchRoutes: Route[] = [
       }
       const next = patchLaunch(l, b.value, known);
       if (!next.ok) return next;
-      await ctx.app.launches.putLaunch(actorOf(ctx), next.value, { fields: Object.keys(b.value) });
+      await ctx.app.launches.putLaunch(actorOf(ctx), next.value, {
+        fields: Object.keys(b.value), changes: launchChanges(l, next.value) });
       return reply(200, launchView(next.value, ctx.app.clock.nowMs()));
     } },
-  { method: 'POST', path: '/admin/change-windows', access: 'admin', handler: async (ctx) => {
+  { method: 'POST', path: '/admin/change-windows', access: 'admin',
+    schema: Launches.openWindow, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
     const w = await newWindow(ctx, b.value);
@@ -138,20 +142,22 @@ export const launchRoutes: Route[] = [
     await ctx.app.launches.putWindow(actorOf(ctx), w.value, 'change_window_opened');
     return reply(201, windowView(w.value, ctx.app.clock.nowMs()));
   } },
-  { method: 'GET', path: '/admin/change-windows', access: 'admin', handler: async (ctx) => {
+  { method: 'GET', path: '/admin/change-windows', access: 'admin', schema: Launches.windows,
+    handler: async (ctx) => {
     await ctx.app.launches.refresh(true);
     const now = ctx.app.clock.nowMs();
     const windows = await ctx.app.launches.windows();
     return reply(200, { change_windows: windows.map((w) => windowView(w, now)) });
   } },
   { method: 'POST', path: '/admin/change-windows/:window_id/close', access: 'admin',
-    handler: async (ctx) => {
+    schema: Launches.closeWindow, handler: async (ctx) => {
         await ctx.app.launches.refresh(true);
         const w = (await ctx.app.launches.windows())
           .find((x) => x.windowId === ctx.params.window_id);
         if (!w) return refuse('change_window_not_found');
         const closed = { ...w, closedAtMs: w.closedAtMs ?? ctx.app.clock.nowMs() };
-        await ctx.app.launches.putWindow(actorOf(ctx), closed, 'change_window_closed');
+        await ctx.app.launches.putWindow(actorOf(ctx), closed, 'change_window_closed',
+          { closed_at: { from: iso(w.closedAtMs), to: iso(closed.closedAtMs) } });
         return reply(200, windowView(closed, ctx.app.clock.nowMs()));
       } },
 ];

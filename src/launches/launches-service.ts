@@ -91,11 +91,14 @@ export class LaunchesService {
     await this.refresh(true);
   }
 
-  async putWindow(actor: string, window: ChangeWindow, action: string): Promise<void> {
+  /** Writes a window and its audit entry; `changes` is each changed field `{from, to}`. */
+  async putWindow(actor: string, window: ChangeWindow, action: string,
+    changes?: Record<string, { from: unknown; to: unknown }>): Promise<void> {
     const atMs = this.deps.clock.nowMs();
     await this.deps.store.transaction(async (tx) => {
       await tx.putChangeWindow(window);
-      await tx.appendAudit({ atMs, actor, action, detail: { window_id: window.windowId } });
+      await tx.appendAudit({ atMs, actor, action, detail: { window_id: window.windowId,
+        ...(changes ? { changes } : {}) } });
     });
     await this.refresh(true);
   }

@@ -10,6 +10,7 @@ import { ordersPostgres } from './orders-postgres.js';
 import { ordersSqlite } from './orders-sqlite.js';
 
 export * from './launch-stats.js';
+export * from './live-frames.js';
 export * from './order.js';
 export * from './order-commands.js';
 export * from './orders-service.js';

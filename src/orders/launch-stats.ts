@@ -32,6 +32,9 @@ export class CounterSums {
     this.add(l, 'deposits.received', sign * order.depositFen);
     this.add(l, `deposits.${order.depositState}`, sign * order.depositFen);
     if (s !== 'cancelled') this.add(l, 'revenue.potential', sign * order.priceFen);
+    // Whatever its status: an order counts as taken in the second it was placed, so a change
+    // of status takes back and adds the same key (net 0) and the series never rewrites history.
+    this.add(placementsOf(l), String(Math.floor(order.createdAtMs / 1000)), sign);
   }
 
   /**
@@ -58,6 +61,16 @@ export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
   for (const d of deltas) sums.add(d.launchId, d.key, d.delta);
   return sums.take();
 }
+
+/**
+ * The counters holding a launch's orders by the second they were placed (key: Unix seconds,
+ * value: orders taken in that second, cancelled ones included). They are kept as the counters
+ * of a launch of their own name, `placed:<launch id>`, so that they are written in the same
+ * transaction as the order, sharded the same way across processes, and never read with the
+ * launch's own figures (which every estimate reads): the live series (live-series.ts) reads
+ * them alone. Launch ids hold no `:`, so the name cannot meet a real launch.
+ */
+export const placementsOf = (launchId: string): string => `placed:${launchId}`;
 
 type StatusCounts = Record<OrderStatus, number>;
 

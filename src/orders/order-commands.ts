@@ -37,8 +37,8 @@ export interface PlaceOutcome {
 
 export type OrderAction =
   | { readonly kind: 'lock'; readonly confirm: boolean }
-  | { readonly kind: 'cancel'; readonly acceptForfeit: boolean }
-  | { readonly kind: 'refund' }
+  | { readonly kind: 'cancel'; readonly acceptForfeit: boolean; readonly reason?: string }
+  | { readonly kind: 'refund'; readonly reason?: string }
   | { readonly kind: 'change'; readonly change: ChangeRequest; readonly target: Launch;
       readonly own: Launch };
 
@@ -294,8 +294,11 @@ export function orderCommands(limits: { autoLockBatchMax: number }) {
           reference: depositReference(order.accountId, order.idempotencyKey, order.requestHash),
           amountFen: order.depositFen, createdAtMs: nowMs });
       }
+      // An operator's reason goes into the order's own history, so that the buyer reads why
+      // (the order view's `cancel_reason`) without the audit log, which is operators' only.
       writes.change(order, d.value, { atMs: nowMs, type: 'cancelled', actor,
-        detail: { deposit_state: d.value.depositState, deposit_fen: order.depositFen } });
+        detail: { deposit_state: d.value.depositState, deposit_fen: order.depositFen,
+          ...(a.reason ? { reason: a.reason } : {}) } });
       return ok(d.value);
     }
     const d = decideChange(order, a.own, a.target, a.change, await tx.changeWindows(), nowMs);

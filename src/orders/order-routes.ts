@@ -6,22 +6,26 @@ import {
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
-import { field, JsonText, type Json } from '../kernel/http/http-io.js';
-import { queryInteger, queryText } from '../kernel/http/query-params.js';
+import { JsonText, type Json } from '../kernel/http/http-io.js';
 import {
-  afterWrite, firstRefusal, reply, type App, type Ctx, type Reply, type Route,
+  afterWrite, reply, type App, type Ctx, type Reply, type Route,
 } from '../kernel/http/route.js';
+import { queryNumber } from '../kernel/http/schema.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
+import { cancelChanges } from './cancel-changes.js';
 import type { Order } from './order.js';
 import type { OrderEvent } from './orders-store.js';
+import { preparedFigures } from './prepared-figures.js';
 import { accountView, orderView, orderViewJson } from './views.js';
-
-/** An id in a query: what newId makes, with room to spare; never NUL or a control character. */
-const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
+import * as Orders from './order-schemas.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+const IDEMPOTENCY_KEY = new RegExp(Orders.IDEMPOTENCY_KEY_PATTERN);
+
+/** A body's text field, as its schema let it through: null (not given) reads as undefined. */
+const given = (body: Json, name: string): string | undefined =>
+  (body[name] ?? undefined) as string | undefined;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
 
@@ -30,7 +34,8 @@ const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buy
   ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
 export const orderRoutes: Route[] = [
-  { method: 'POST', path: '/payments/notifications', access: 'public', handler: async (ctx) => {
+  { method: 'POST', path: '/payments/notifications', access: 'public',
+    schema: Orders.paymentNotification, handler: async (ctx) => {
     const text = await ctx.text();
     if (!text.ok) return text;
     const signature = ctx.headers[SIGNATURE_HEADER];
@@ -40,15 +45,13 @@ export const orderRoutes: Route[] = [
       ...(r.value.anomaly ? { anomaly: r.value.anomaly } : {}) }) : r;
   } },
   { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public',
-    handler: async (ctx) => {
+    schema: Orders.estimate, handler: async (ctx) => {
       const l = await ctx.app.launches.launch(ctx.params.launch_id!);
       if (!l) return refuse('launch_not_found');
-      const trimParam = queryText(ctx.url, 'trim');
-      const cityParam = queryText(ctx.url, 'city');
-      if (!trimParam.ok) return trimParam;
-      if (!cityParam.ok) return cityParam;
-      const trim = trimParam.value ?? '';
-      const city = cityParam.value ?? null;
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const trim = q.value.trim ?? '';
+      const city = q.value.city ?? null;
       if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
       const e = await ctx.app.orders.estimateIfLockedNow(l, trim);
       if (!e) return refuse('unknown_trim');
@@ -56,12 +59,16 @@ export const orderRoutes: Route[] = [
         estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' },
         as_of: iso(e.asOfMs) });
     } },
-  { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', handler: async (ctx) => {
-    const s = await ctx.app.orders.stats(ctx.params.launch_id!);
-    return s.ok ? reply(200, s.value) : s;
+  { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', schema: Orders.stats,
+    handler: async (ctx) => {
+    // Read from the store every time, prepared again only when a count moved.
+    const l = await ctx.app.launches.launch(ctx.params.launch_id!);
+    if (!l) return refuse('launch_not_found');
+    const counters = await ctx.app.orders.counters(l.launchId);
+    return reply(200, preparedFigures(ctx.app.orders).figures(l, counters, ctx.app.clock.nowMs()));
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: Orders.placeOrder, handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const key = ctx.headers['idempotency-key'];
@@ -70,9 +77,7 @@ export const orderRoutes: Route[] = [
     }
     const b = await ctx.body();
     if (!b.ok) return b;
-    const c = configuration(ctx, b.value, true);
-    if (!c.ok) return c;
-    const { launchId, trim, options, city } = c.value;
+    const { launchId, trim, options, city } = configuration(b.value);
     const r = await ctx.app.orders.place(buyer(ctx), { launchId: launchId!, trim: trim!,
       options: options ?? [], city: city! }, key);
     if (!r.ok) return r;
@@ -81,54 +86,50 @@ export const orderRoutes: Route[] = [
       ? orderReply(ctx.app, placed.order, 200, { 'idempotent-replay': 'true' })
       : orderReply(ctx.app, placed.order, 201, undefined, placed.history)));
   } },
-  { method: 'GET', path: '/orders', access: 'buyer', handler: async (ctx) => {
+  { method: 'GET', path: '/orders', access: 'buyer', schema: Orders.myOrders, handler: async (ctx) => {
     const orders = await ctx.app.orders.ordersOf(buyer(ctx));
     const views = [];
     for (const o of orders) views.push(orderView(o, await ctx.app.orders.orderExtras(o)));
     return reply(200, { orders: views });
   } },
-  { method: 'GET', path: '/orders/:order_id', access: 'signed_in', handler: async (ctx) => {
+  { method: 'GET', path: '/orders/:order_id', access: 'signed_in', schema: Orders.order,
+    handler: async (ctx) => {
     const r = await ctx.app.orders.get(ctx.caller!, ctx.params.order_id!);
     return r.ok ? orderReply(ctx.app, r.value) : r;
   } },
-  { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', handler: async (ctx) => {
+  { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', schema: Orders.lock,
+    handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const b = await ctx.body();
     if (!b.ok) return b;
-    const confirm = field(b.value, 'confirm', 'boolean');
-    if (!confirm.ok) return confirm;
     const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
-      { kind: 'lock', confirm: confirm.value === true });
+      { kind: 'lock', confirm: b.value.confirm === true });
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
-  { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', handler: cancelHandler },
+  { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', schema: Orders.cancel,
+    handler: cancelHandler },
   { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', ownTextRules: true,
-    handler: async (ctx) => {
+    schema: Orders.change, handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
     const b = await ctx.body();
     if (!b.ok) return b;
-    const c = configuration(ctx, b.value, false);
-    if (!c.ok) return c;
-    const change = Object.fromEntries(Object.entries(c.value).filter(([, v]) => v !== undefined));
+    const change = Object.fromEntries(Object.entries(configuration(b.value))
+      .filter(([, v]) => v !== undefined));
     const r = await ctx.app.orders.change(ctx.caller!, ctx.params.order_id!, change);
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
-  } },  { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
-    handler: async (ctx) => {
+  } },
+  { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
+    schema: Orders.launchOrders, handler: async (ctx) => {
       if (!(await ctx.app.launches.launch(ctx.params.launch_id!))) {
         return refuse('launch_not_found');
       }
-      const after = queryText(ctx.url, 'after');
-      if (!after.ok) return after;
-      if (after.value && !ID_PARAM.test(after.value)) {
-        return refuse('invalid_request', '"after" must be an order id.');
-      }
-      const asked = queryInteger(ctx.url, 'limit', { min: 1, max: 1000, fallback: 1000 });
-      if (!asked.ok) return asked;
-      const limit = asked.value;
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const limit = queryNumber(q.value.limit, 1000);
       const orders = await ctx.app.orders.currentAll(await ctx.app.deps.store.ordersOfLaunch(
-        ctx.params.launch_id!, after.value ?? '', limit));
+        ctx.params.launch_id!, q.value.after ?? '', limit));
       return reply(200, { orders: orders.map((o) => ({ order_id: o.orderId,
         account_id: o.accountId, trim: o.trim, city: o.city, status: o.status,
         price_fen: o.priceFen, deposit: { amount_fen: o.depositFen, state: o.depositState },
@@ -136,7 +137,8 @@ export const orderRoutes: Route[] = [
         trim_seq: o.trimSeq })),
         next_after: orders.length === limit ? orders[orders.length - 1]!.orderId : null });
     } },
-    { method: 'GET', path: '/admin/orders', access: 'admin', handler: async (ctx) => {
+    { method: 'GET', path: '/admin/orders', access: 'admin', schema: Orders.findOrders,
+      handler: async (ctx) => {
       const found = await findOrders(ctx);
       if (!found.ok) return found;
       const views = [];
@@ -148,21 +150,21 @@ export const orderRoutes: Route[] = [
       return reply(200, { orders: views });
     } },
   { method: 'POST', path: '/admin/orders/:order_id/refund', access: 'admin',
-    handler: async (ctx) => {
+    schema: Orders.refund, handler: async (ctx) => {
       const b = await ctx.body();
       if (!b.ok) return b;
-      const reason = operatorReason(ctx, b.value);
-      if (!reason.ok) return reason;
-      const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund' });
+      const reason = operatorReason(b.value);
+      const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!, { kind: 'refund',
+        reason });
       if (!r.ok) return r;
       return afterWrite(async () => {
         await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
-          reason: reason.value });
+          reason, changes: cancelChanges(r.value) });
         return orderReply(ctx.app, r.value);
       });
     } },
   { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin',
-    handler: cancelHandler },
+    schema: Orders.adminCancel, handler: cancelHandler },
 ];
 
 interface ConfigurationFields {
@@ -172,21 +174,13 @@ interface ConfigurationFields {
   city?: string;
 }
 
-/** Reads the fields that configure an order; an order needs launch, trim and city. */
-function configuration(ctx: Ctx, body: Json, forNewOrder: boolean):
-  Result<ConfigurationFields> {
-  const text = { required: forNewOrder, maxLength: 64 };
-  const launchId = field(body, 'launch_id', 'string', text);
-  const trim = field(body, 'trim', 'string', text);
-  const options = field(body, 'options', 'string[]',
-    { maxLength: 64, maxItems: ctx.app.deps.limits.optionsPerOrderMax });
-  const city = field(body, 'city', 'string', text);
-  if (!launchId.ok) return launchId;
-  if (!trim.ok) return trim;
-  if (!options.ok) return options;
-  if (!city.ok) return city;
-  return ok({ launchId: launchId.value, trim: trim.value, options: options.value,
-    city: city.value });
+/**
+ * The fields that configure an order, from a body its schema passed (order-schemas.ts: a new
+ * order needs launch, trim and city); null reads as not given.
+ */
+function configuration(body: Json): ConfigurationFields {
+  return { launchId: given(body, 'launch_id'), trim: given(body, 'trim'),
+    options: (body.options ?? undefined) as string[] | undefined, city: given(body, 'city') };
 }
 
 export async function cancelHandler(ctx: Ctx): Promise<Reply> {
@@ -194,19 +188,18 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   if (limited) return limited;
   const b = await ctx.body();
   if (!b.ok) return b;
-  const accept = field(b.value, 'accept_forfeit', 'boolean');
-  if (!accept.ok) return accept;
-  // An operator cancelling a buyer's order says why; the audit log keeps it with the name.
-  const reason = ctx.caller!.role === 'admin' ? operatorReason(ctx, b.value) : ok('');
-  if (!reason.ok) return reason;
+  // An operator cancelling a buyer's order says why (its schema requires it); the audit log
+  // keeps it with the name.
+  const reason = ctx.caller!.role === 'admin' ? operatorReason(b.value) : '';
   const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
-    { kind: 'cancel', acceptForfeit: accept.value === true });
+    { kind: 'cancel', acceptForfeit: b.value.accept_forfeit === true,
+      ...(reason ? { reason } : {}) });
   if (!r.ok) return r;
   const caller = ctx.caller!;
   return afterWrite(async () => {
     if (caller.role === 'admin') {
       await ctx.app.audit(caller.actor, 'order_cancelled', { order_id: r.value.orderId,
-        deposit_state: r.value.depositState, reason: reason.value });
+        deposit_state: r.value.depositState, reason, changes: cancelChanges(r.value) });
     }
     return orderReply(ctx.app, r.value);
   });
@@ -214,20 +207,16 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
 
 async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
   const store = ctx.app.deps.store;
-  const byOrder = queryText(ctx.url, 'order_id');
-  const byPhone = queryText(ctx.url, 'phone');
-  const byIdNumber = queryText(ctx.url, 'id_number');
-  const bad = firstRefusal(byOrder, byPhone, byIdNumber);
-  if (bad || !byOrder.ok || !byPhone.ok || !byIdNumber.ok) return bad!;
-  const orderId = byOrder.value;
+  // Ids are short ASCII (the schema's pattern): one holding NUL or a control character is none.
+  const q = ctx.query();
+  if (!q.ok) return q;
+  const orderId = q.value.order_id;
   if (orderId) {
-    // Ids are short ASCII; one holding NUL or another control character names no order.
-    if (!ID_PARAM.test(orderId)) return refuse('invalid_request', '"order_id" is not an id.');
     return ok([await store.order(orderId)].filter((o): o is Order => o !== null));
   }
   // Searched by their stored forms (web/js/text-fields.js), so a lower-case x finds its X.
-  const phone = byPhone.value;
-  const idNumber = byIdNumber.value;
+  const phone = q.value.phone;
+  const idNumber = q.value.id_number;
   const phoneKey = phone ? validatePhone(phone) : null;
   if (phoneKey && !phoneKey.ok) return phoneKey;
   const idKey = idNumber ? idNumberSearchKey(idNumber) : null;
@@ -255,21 +244,17 @@ async function orderReply(app: App, order: Order, status = 200,
 
 /** Moves a simulated clock forward (rehearsals), and locks the orders that fell due. */
 export function clockRoute(): Route {
-  return { method: 'POST', path: '/admin/clock', access: 'admin', handler: async (ctx) => {
+  return { method: 'POST', path: '/admin/clock', access: 'admin', schema: Orders.clock,
+    handler: async (ctx) => {
     const clock = ctx.app.clock;
     if (!(clock instanceof SimulatedClock)) return refuse('clock_not_simulated');
     const b = await ctx.body();
     if (!b.ok) return b;
-    const s = field(b.value, 'advance_seconds', 'integer', { required: true });
-    if (!s.ok) return s;
-    if (s.value! < 0 || s.value! > ctx.app.deps.limits.clockAdvanceSecondsMax) {
-      return refuse('invalid_request', '"advance_seconds" must be from 0 to '
-        + `${ctx.app.deps.limits.clockAdvanceSecondsMax}.`);
-    }
-    clock.tick(s.value! * 1000);
+    const seconds = b.value.advance_seconds as number;
+    clock.tick(seconds * 1000);
     const locked = await ctx.app.orders.autoLockDue();
     await ctx.app.audit(ctx.caller!.role === 'admin' ? ctx.caller!.actor : '?', 'clock_advanced',
-      { advance_seconds: s.value, now: iso(clock.nowMs()) });
+      { advance_seconds: seconds, now: iso(clock.nowMs()) });
     return reply(200, { now: iso(clock.nowMs()), auto_locked: locked });
   } };
 }

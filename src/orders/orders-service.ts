@@ -15,7 +15,7 @@ import { depositReference, type PaymentProvider, type PaymentsService } from '..
 import { statsFromCounters, type LaunchStats } from './launch-stats.js';
 import {
   allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
-  resolveConfiguration, switchTargets, trimKey, type ChangeRequest, type Order,
+  resolveConfiguration, switchTargets, trimKey, isWindowOpen, type ChangeRequest, type Order,
 } from './order.js';
 import type {
   orderCommands, OrderAction, PlaceCommand, PlaceOutcome,
@@ -87,9 +87,12 @@ export class OrdersService {
     this.#lockedMaxAgeMs = deps.store.kind === 'postgres' ? COUNTERS_CACHE_MS : Infinity;
   }
 
-  /** A launch's counters as committed now, read from the store (never cached). */
-  counters(launchId: string): Promise<Map<string, number>> {
-    return this.deps.store.counters(launchId);
+  /**
+   * A launch's counters as committed now, read from the store (never cached); with `fromKey`,
+   * those from that key on (OrdersStore.counters).
+   */
+  counters(launchId: string, fromKey?: string): Promise<Map<string, number>> {
+    return this.deps.store.counters(launchId, fromKey);
   }
 
   /**
@@ -341,7 +344,17 @@ export class OrdersService {
     const nowMs = this.deps.clock.nowMs();
     const actions = allowedActions(order, windows, nowMs, this.launches.byId);
     const switchTo = switchTargets(order, windows, nowMs, this.launches.byId);
-    return { estimate, queue, actions, switchTo,
+    // When the soonest open window that still lets this order change or switch closes: the
+    // buyer's page says until when the window's actions are offered.
+    let windowClosesAtMs: number | null = null;
+    if (order.status !== 'cancelled') {
+      for (const w of windows) {
+        if (w.fromLaunchId !== order.launchId || !isWindowOpen(w, nowMs)
+          || order.changedInWindowId === w.windowId) continue;
+        windowClosesAtMs = Math.min(windowClosesAtMs ?? w.closesAtMs, w.closesAtMs);
+      }
+    }
+    return { estimate, queue, actions, switchTo, windowClosesAtMs,
       history: history ?? await this.deps.store.orderEvents(order.orderId) };
   }
 }

@@ -135,8 +135,9 @@ class OrdersSqliteReads implements OrdersReads {
     }));
   }
 
-  async counters(launchId: string): Promise<Map<string, number>> {
-    const rows = this.#r.counters.all(launchId) as Array<{ key: string; value: number }>;
+  async counters(launchId: string, fromKey?: string): Promise<Map<string, number>> {
+    const rows = (fromKey === undefined ? this.#r.counters.all(launchId)
+      : this.#r.countersFrom.all(launchId, fromKey)) as Array<{ key: string; value: number }>;
     return new Map(rows.map((r) => [r.key, Number(r.value)]));
   }
 
@@ -160,6 +161,8 @@ function prepareOrdersReads(db: Db) {
     events: db.prepare('SELECT * FROM order_events WHERE order_id = ? ORDER BY event_id'),
     counters: db.prepare('SELECT key, sum(value) AS value FROM counters WHERE launch_id = ? '
       + 'GROUP BY key'),
+    countersFrom: db.prepare('SELECT key, sum(value) AS value FROM counters WHERE launch_id = ? '
+      + 'AND key >= ? GROUP BY key'),
     releasedBefore: db.prepare('SELECT count(*) FROM released_seqs WHERE trim_key = ? AND seq < ?'),
     byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
   };

@@ -278,6 +278,21 @@ export function ordersStoreContract(name: string, open: () => Promise<OpenedStor
         assert.deepEqual(await store.counters('none'), new Map());
       });
 
+      test('counters from a key on: the range the live series re-reads', async (store) => {
+        await store.transaction((tx) => tx.addCounters([
+          { launchId: 'placed:yu7', key: '1750946399', delta: 2 },
+          { launchId: 'placed:yu7', key: '1750946400', delta: 5 },
+          { launchId: 'placed:yu7', key: '1750946401', delta: 1 },
+          { launchId: 'placed:su7', key: '1750946401', delta: 9 },
+        ]));
+        await store.transaction((tx) => tx.addCounters([
+          { launchId: 'placed:yu7', key: '1750946401', delta: 3 }]));
+        assert.deepEqual(await store.counters('placed:yu7', '1750946400'),
+          new Map([['1750946400', 5], ['1750946401', 4]]));
+        assert.deepEqual(await store.counters('placed:yu7', '1750946402'), new Map());
+        assert.equal((await store.counters('placed:yu7')).size, 3);
+      });
+
       test('a counter beyond 2^32 stays exact', async (store) => {
         // 289,000 YU7 orders x 253,500 yuan is about 7.3e12 fen of potential revenue.
         const big = 289_000 * 25_350_000;

@@ -59,7 +59,12 @@ export interface OrdersReads {
   /** A page of a launch's orders in queue order, for auditors and operators. */
   ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]>;
   orderEvents(orderId: string): Promise<OrderEvent[]>;
-  counters(launchId: string): Promise<Map<string, number>>;
+  /**
+   * The launch's counters, summed over shards; with `fromKey`, only those whose key sorts at or
+   * after it (an index range: the live series re-reads its last seconds, live-frames.ts; keys
+   * compared that way are digits of one length, which every collation orders alike).
+   */
+  counters(launchId: string, fromKey?: string): Promise<Map<string, number>>;
   /** How many production sequence numbers below `seq` of `trimKey` have been released. */
   releasedBefore(trimKey: string, seq: number): Promise<number>;
   /**

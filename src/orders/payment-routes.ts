@@ -1,9 +1,10 @@
 // Operator views of the money launchday could not match with the payment provider: anomalies
 // (payment-notification.ts) and refunds that have not settled in time (payment-reconciler.ts).
 import type { PaymentAnomaly, UnsettledRefund } from '../payments/index.js';
-import { queryInteger } from '../kernel/http/query-params.js';
 import { reply, type Route } from '../kernel/http/route.js';
 import { iso } from '../kernel/iso-time.js';
+import { queryNumber } from '../kernel/http/schema.js';
+import * as Orders from './order-schemas.js';
 
 const anomalyView = (a: PaymentAnomaly) => ({ at: iso(a.atMs), kind: a.kind,
   reference: a.reference, event_id: a.eventId || null, detail: a.detail });
@@ -13,18 +14,21 @@ const refundView = (r: UnsettledRefund) => ({ order_id: r.orderId, reference: r.
   sent_at: r.sentAtMs === null ? null : iso(r.sentAtMs) });
 
 export const paymentAdminRoutes: Route[] = [
-  { method: 'GET', path: '/admin/payments/anomalies', access: 'admin', handler: async (ctx) => {
-    // Checked like every query parameter (query-params.ts): `1.5` once reached SQLite's LIMIT.
-    const max = ctx.app.deps.limits.paymentAnomaliesListMax;
-    const limit = queryInteger(ctx.url, 'limit', { min: 1, max, fallback: Math.min(100, max) });
-    if (!limit.ok) return limit;
+  { method: 'GET', path: '/admin/payments/anomalies', access: 'admin', schema: Orders.anomalies,
+    handler: async (ctx) => {
+    // Checked by its schema (digits only): `1.5` once reached SQLite's LIMIT.
+    const q = ctx.query();
+    if (!q.ok) return q;
+    const limit = queryNumber(q.value.limit,
+      Math.min(100, ctx.app.deps.limits.paymentAnomaliesListMax));
     const { reconciler } = ctx.app.settlement;
-    const [anomalies, unsettled] = await Promise.all([reconciler.anomalies(limit.value),
+    const [anomalies, unsettled] = await Promise.all([reconciler.anomalies(limit),
       ctx.app.settlement.reconciler.unsettled()]);
     return reply(200, { anomalies: anomalies.map(anomalyView),
       unsettled_refunds: unsettled.count });
   } },
-  { method: 'GET', path: '/admin/payments/unsettled', access: 'admin', handler: async (ctx) => {
+  { method: 'GET', path: '/admin/payments/unsettled', access: 'admin',
+    schema: Orders.unsettled, handler: async (ctx) => {
     const { count, refunds } = await ctx.app.settlement.reconciler.unsettled();
     return reply(200, { count,
       older_than_seconds: ctx.app.deps.limits.refundUnsettledAlertMs / 1000,

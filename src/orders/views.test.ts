@@ -22,7 +22,8 @@ describe('orderViewJson', () => {
   // Any text at all, so that quotes, backslashes, control characters and lone surrogates
   // (which JSON.stringify escapes) are drawn as well as plain identifiers.
   const text = fc.oneof(fc.string(), fc.string({ unit: 'binary' }),
-    fc.constantFrom('yu7-2025', 'buyer:acc_x', 'a"b', 'a\\b', '\n', '\ud800', '\u2028'));
+    fc.constantFrom('yu7-2025', 'buyer:acc_x', 'operator:admin', 'cancelled', 'reason',
+      'a"b', 'a\\b', '\n', '\ud800', '\u2028'));
   const ms = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4_102_444_800_000 }));
   const num = fc.oneof(fc.integer(), fc.double());
   const order = fc.record({
@@ -41,6 +42,7 @@ describe('orderViewJson', () => {
     queue: fc.oneof(fc.constant(null),
       fc.record({ queueKey: text, place: fc.nat(), lockedAheadInTrim: fc.integer() })),
     actions: fc.array(text, { maxLength: 5 }), switchTo: fc.array(text, { maxLength: 2 }),
+    windowClosesAtMs: ms,
     history: fc.array(fc.record({ orderId: text, atMs: fc.integer({ min: 0,
       max: 4_102_444_800_000 }), type: text, actor: text,
     detail: fc.dictionary(text, fc.jsonValue()) }), { maxLength: 3 }) });

@@ -14,7 +14,24 @@ export interface OrderExtras {
   readonly actions: readonly string[];
   /** Launches the order may switch to now (with the `switch_model` action). */
   readonly switchTo: readonly string[];
+  /** When the soonest open change window for this order closes; null or absent when none. */
+  readonly windowClosesAtMs?: number | null;
   readonly history: readonly OrderEvent[];
+}
+
+/**
+ * The reason an operator gave for cancelling or refunding this order, from its `cancelled`
+ * event (order-commands.ts); null when the buyer cancelled, or it is not cancelled. The buyer's
+ * page shows it with a contact, since the buyer did not ask for it.
+ */
+export function cancelReason(history: readonly OrderEvent[]): string | null {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const e = history[i]!;
+    if (e.type !== 'cancelled') continue;
+    const reason = e.detail.reason;
+    return e.actor.startsWith('operator:') && typeof reason === 'string' ? reason : null;
+  }
+  return null;
 }
 
 export function orderView(o: Order, x: OrderExtras) {
@@ -24,12 +41,16 @@ export function orderView(o: Order, x: OrderExtras) {
     deposit: { amount_fen: o.depositFen, state: o.depositState },
     created_at: iso(o.createdAtMs), cooling_off_ends_at: iso(o.coolingOffEndsAtMs),
     locked_at: iso(o.lockedAtMs), queued_at: iso(o.queuedAtMs), cancelled_at: iso(o.cancelledAtMs),
+    cancel_reason: cancelReason(x.history),
+    // position_in_trim is the figure a buyer reads (docs/api.md): 1 + locked_ahead_in_trim.
     queue: x.queue && { queue_key: x.queue.queueKey, place: x.queue.place,
-      locked_ahead_in_trim: x.queue.lockedAheadInTrim },
+      locked_ahead_in_trim: x.queue.lockedAheadInTrim,
+      position_in_trim: x.queue.lockedAheadInTrim + 1 },
     estimate: x.estimate && { weeks_min: x.estimate.weeksMin, weeks_max: x.estimate.weeksMax,
       basis: x.estimate.basis },
     actions: x.actions,
     switch_to: x.switchTo,
+    window_closes_at: iso(x.windowClosesAtMs ?? null),
     history: x.history.map((e) => ({ at: iso(e.atMs), type: e.type, actor: e.actor,
       detail: e.detail })),
   };
@@ -62,6 +83,7 @@ const jsonIso = (ms: number | null): string => (ms === null ? 'null' : jsonStrin
 export function orderViewJson(o: Order, x: OrderExtras): string {
   const q = x.queue;
   const e = x.estimate;
+  const reason = cancelReason(x.history);
   let history = '[';
   for (let i = 0; i < x.history.length; i++) {
     const h = x.history[i]!;
@@ -76,10 +98,13 @@ export function orderViewJson(o: Order, x: OrderExtras): string {
     + `"state":${jsonString(o.depositState)}},"created_at":${jsonIso(o.createdAtMs)},`
     + `"cooling_off_ends_at":${jsonIso(o.coolingOffEndsAtMs)},"locked_at":${jsonIso(o.lockedAtMs)},`
     + `"queued_at":${jsonIso(o.queuedAtMs)},"cancelled_at":${jsonIso(o.cancelledAtMs)},`
+    + `"cancel_reason":${reason === null ? 'null' : jsonString(reason)},`
     + `"queue":${q === null ? 'null' : `{"queue_key":${jsonString(q.queueKey)},"place":${
-      jsonNumber(q.place)},"locked_ahead_in_trim":${jsonNumber(q.lockedAheadInTrim)}}`},`
+      jsonNumber(q.place)},"locked_ahead_in_trim":${jsonNumber(q.lockedAheadInTrim)},`
+      + `"position_in_trim":${jsonNumber(q.lockedAheadInTrim + 1)}}`},`
     + `"estimate":${e === null ? 'null' : `{"weeks_min":${jsonNumber(e.weeksMin)},"weeks_max":${
       jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}}`},`
     + `"actions":${jsonStrings(x.actions)},"switch_to":${jsonStrings(x.switchTo)},`
+    + `"window_closes_at":${jsonIso(x.windowClosesAtMs ?? null)},`
     + `"history":${history}]}`;
 }

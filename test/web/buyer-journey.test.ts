@@ -163,19 +163,27 @@ test('locking shows its consequences and the estimate, then locks on confirmatio
   const card = page.locator(`#order-${order.order_id}`);
   await card.locator('button[data-action="lock"]').click();
   const dialog = page.locator('dialog[open]');
-  const said = (await dialog.textContent()) ?? '';
+  // Three steps (given up, gained, final), then a confirmation that must be ticked.
+  let said = '';
+  for (let step = 1; step <= 3; step++) {
+    await dialog.getByText(`Step ${step} of 3`).waitFor();
+    said += (await dialog.textContent()) ?? '';
+    if (step === 2) await screenshots(page, 'lock-dialog');
+    await dialog.locator('button[data-role="confirm"]').click();
+  }
   assert.match(said, /no longer be refundable/);
   assert.match(said, /frozen/);
   assert.ok(said.includes(`${order.estimate.weeks_min}–${order.estimate.weeks_max} weeks`));
-  await screenshots(page, 'lock-dialog');
+  await dialog.locator('#accept-lock').waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
+  await dialog.locator('#accept-lock').check();
   await dialog.locator('button[data-role="confirm"]').click();
   await page.locator(`#order-${order.order_id}[data-status="locked"]`).waitFor();
   const locked = (await server.api('GET', `/orders/${order.order_id}`, undefined, token)).body;
   assert.equal(locked.status, 'locked');
   assert.ok(locked.queue && locked.queue.place >= 1);
   const text = (await page.locator(`#order-${order.order_id}`).textContent()) ?? '';
-  assert.ok(text.includes(`No. ${locked.queue.place}`), text);
+  assert.ok(text.includes(`No. ${locked.queue.position_in_trim}`), text);
   assert.equal(
     await page.locator(`#order-${order.order_id} button[data-action="lock"]`).count(),
     0,

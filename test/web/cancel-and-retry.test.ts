@@ -53,7 +53,7 @@ test('sign-in by SMS code (page in Chinese by default)', async () => {
 });
 
 test(
-  'a lost reply and a 503 are retried with the same key: one order, "holding your place" ' +
+  'a lost reply and a 503 are retried with the same key: one order, "not placed yet" ' +
     'meanwhile',
   async () => {
     const keys: string[] = [];
@@ -80,7 +80,8 @@ test(
     await page.locator('#place-order').click();
     const holding = page.locator('.holding');
     await holding.waitFor({ timeout: 15000 });
-    assert.match((await holding.textContent()) ?? '', /为您保留位置/);
+    // What is true: not placed yet, still trying (never "we are holding your place").
+    assert.match((await holding.textContent()) ?? '', /尚未下成/);
     await screenshots(page, 'configure-holding');
     await page.waitForURL(/\/orders\?order=/, { timeout: 30000 });
     await page.unroute('**/api/v1/orders');

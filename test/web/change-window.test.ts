@@ -87,7 +87,9 @@ test('the console edits a launch: capacity per trim per week', async () => {
   const before = Number(await input.inputValue());
   await input.fill(String(before + 500));
   await form.locator('button[type="submit"]').click();
-  await admin.locator('main .notice-ok').waitFor();
+  // The launch is open: the change is confirmed first (operator-console.test.ts).
+  await admin.locator('dialog[open] [data-role="confirm"]').click();
+  await admin.locator('#console-toast .notice-ok').waitFor();
   // The notice can show before the reply's effects are readable through another request on a
   // busy machine: wait, briefly and boundedly, for the saved value itself.
   const capacity = async () => (await server.api('GET', '/launches/yu7-2025')).body.trims
@@ -104,14 +106,16 @@ test('the console enters and shows launch times in Beijing time, sent with +08:0
   assert.match((await form.locator('label[for="su7-2024-opens"]').textContent()) ?? '',
     /北京时间 \/ Beijing time/);
   // Seeded at 14:00Z, which is 22:00 in Beijing (and 10:00 in New York).
-  assert.equal(await input.inputValue(), '2024-03-28T22:00');
+  assert.equal(await input.inputValue(), '2024-03-28 22:00');
   assert.match((await form.textContent()) ?? '', /2024-03-28 22:00 北京时间 \/ Beijing time/);
   const sent = admin.waitForRequest((r) => r.method() === 'PATCH');
-  await input.fill('2024-03-28T18:00');
+  await input.fill('2024-03-28 18:00');
   await form.locator('button[type="submit"]').click();
+  // The launch is open: the change is confirmed first (operator-console.test.ts).
+  await admin.locator('dialog[open] [data-role="confirm"]').click();
   assert.deepEqual(JSON.parse((await sent).postData() ?? '{}'),
     { opens_at: '2024-03-28T18:00:00+08:00' });
-  await admin.locator('main .notice-ok').waitFor();
+  await admin.locator('#console-toast .notice-ok').waitFor();
   assert.equal((await server.api('GET', '/launches/su7-2024')).body.opens_at,
     '2024-03-28T10:00:00.000Z');
 });
@@ -129,7 +133,7 @@ test('the operator opens a model-switch window from SU7 to YU7', async () => {
     assert.ok(await admin.isChecked(`#cw-allow-${a}`), a);
   assert.equal(await admin.isChecked('#cw-allow-city'), false);
   await admin.click('#cw-form button[type="submit"]');
-  await admin.locator('main .notice-ok').waitFor();
+  await admin.locator('#console-toast .notice-ok').waitFor();
   // The seeded, historical windows are closed; ours is the one open now.
   const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body
     .change_windows;
@@ -214,7 +218,7 @@ test('the console refunds a firm order found by identity number; closes the wind
   assert.equal(await dialog.locator('button[data-role="confirm"]').isDisabled(), true);
   await dialog.locator('#admin-reason').fill('buyer asked by phone');
   await dialog.locator('button[data-role="confirm"]').click();
-  await admin.locator('main .notice-ok').waitFor();
+  await admin.locator('#console-toast .notice-ok').waitFor();
   const refunded = (
     await server.api('GET', `/orders/${placed.body.order_id}`, undefined, other.token)
   ).body;
@@ -226,7 +230,7 @@ test('the console refunds a firm order found by identity number; closes the wind
   const openRow = admin.locator('tr[data-window]', { hasText: 'open' });
   await openRow.getByRole('button', { name: 'Close window' }).click();
   await admin.locator('dialog[open] button[data-role="confirm"]').click();
-  await admin.locator('main .notice-ok').waitFor();
+  await admin.locator('#console-toast .notice-ok').waitFor();
   const windows = (await server.api('GET', '/admin/change-windows', undefined, ADMIN_TOKEN)).body
     .change_windows;
   assert.equal(windows.filter((w: any) => w.state === 'open').length, 0);

@@ -302,7 +302,8 @@ function render() {
   }
   main.replaceChildren(
     h('h1', {}, t('sign_in_or_register')),
-    h('div', { class: 'grid grid-2' }, registerCard(), signInCard()),
+    // Sign-in first: on launch night most who come here already have an account.
+    h('div', { class: 'grid grid-2 account-grid' }, signInCard(), registerCard()),
   );
 }
 

@@ -1,7 +1,9 @@
-// Operator console, the audit log: who did what, newest first.
+// Operator console, the audit log: who did what, newest first; the operator by name, each
+// changed field old and new, times to the second (admin-history.js).
 import { t } from './i18n.js';
-import { dateTime, h } from './format.js';
+import { h } from './format.js';
 import { loadAudit, rerender, state } from './admin-context.js';
+import { actionText, actorText, auditDetail, timeCell } from './admin-history.js';
 
 export function auditSection() {
   const limit = h('input', { type: 'number', id: 'a-limit', min: '1', max: '1000', value: '100' });
@@ -51,11 +53,17 @@ export function auditSection() {
                 state.audit.map((e) =>
                   h(
                     'tr',
-                    {},
-                    h('td', {}, dateTime(e.at)),
-                    h('td', {}, e.actor),
-                    h('td', {}, e.action),
-                    h('td', {}, h('pre', {}, JSON.stringify(e.detail))),
+                    { 'data-action': e.action },
+                    h('td', { class: 'at' }, timeCell(e.at)),
+                    h('td', { class: 'actor' }, actorText(e.actor)),
+                    h(
+                      'td',
+                      { class: 'action' },
+                      actionText(e.action),
+                      h('br'),
+                      h('code', { class: 'small muted' }, e.action),
+                    ),
+                    h('td', { class: 'detail' }, auditDetail(e)),
                   ),
                 ),
               ),

@@ -1,9 +1,11 @@
 // What the operator console's sections share: the token (sessionStorage only, so it does not
 // outlive the tab it was pasted into), the api with that token, the loaded data and the status
 // line, and a way to redraw.
-import { request } from './api.js';
+import { request, serverNow } from './api.js';
 import { t } from './i18n.js';
 import { h } from './format.js';
+import { errorBox, notice } from './ui.js';
+import { beijingSeconds } from './beijing-time.js';
 
 export const TOKEN_KEY = 'launchday.adminToken';
 
@@ -15,7 +17,7 @@ export const state = {
   audit: null,
   payments: null, // {unsettled, anomalies} from admin-payments.js
   sms: null, // the sandbox's text messages: {provider, messages}
-  status: null, // {text} or {failure: api result}, shown above the section
+  status: null, // {text} or {failure: api result}, shown in the toast (showToast)
 };
 
 let renderFn = () => {};
@@ -28,7 +30,43 @@ export const adminToken = () => sessionStorage.getItem(TOKEN_KEY);
 export const api = (method, path, body) => request(method, path, { body, auth: adminToken() });
 
 export function say(result, okKey) {
-  state.status = result.ok ? { text: t(okKey) } : { failure: result };
+  state.status = result.ok ? { text: t(okKey), at: serverNow() } : { failure: result };
+}
+
+/**
+ * The console's one notice, fixed at the bottom of the window so the operator sees it wherever
+ * the form was (a long launch list put it off-screen). `status` is {text} or {failure}; null
+ * takes it down, as any further edit does (admin-page.js), so no earlier "Saved" outlives the
+ * next change. An ok notice carries the Beijing time it was given, to the second.
+ */
+export function showToast(status) {
+  state.status = status && status.text ? { ...status, at: serverNow() } : status;
+  paintToast();
+}
+
+export function paintToast() {
+  let box = document.getElementById('console-toast');
+  if (!box) {
+    box = h('div', { id: 'console-toast', class: 'console-toast' });
+    document.body.append(box);
+  }
+  const s = state.status;
+  if (!s) {
+    box.replaceChildren();
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.replaceChildren(
+    s.failure
+      ? errorBox(s.failure)
+      : notice(`${s.text} ${t('toast_at', { at: beijingSeconds(s.at ?? serverNow()) })}`, 'ok'),
+    h(
+      'button',
+      { type: 'button', class: 'secondary', onclick: () => showToast(null) },
+      t('toast_close'),
+    ),
+  );
 }
 
 export async function loadTab() {

@@ -1,9 +1,25 @@
 // Operator console, orders: find by order id, phone or identity number; history; refund a
 // firm order; cancel (a locked one forfeits its deposit, which the operator must accept).
 import { depositState, t } from './i18n.js';
-import { dateTime, h, yuan } from './format.js';
+import { h, yuan } from './format.js';
 import { confirmDialog } from './dialog.js';
 import { api, rerender, say, state } from './admin-context.js';
+import { historyTimeline } from './admin-history.js';
+
+/**
+ * The deposit as an operator must read it before acting: a locked order's deposit is no longer
+ * refundable (it goes to the price at delivery, or is forfeited by a cancel).
+ */
+function depositText(o) {
+  if (o.deposit.state === 'held' && o.status === 'locked') return t('o_deposit_locked');
+  return depositState(o);
+}
+
+/** Who placed the order: name and phone from the account the API nests, then the id. */
+function buyerText(o) {
+  const a = o.account;
+  return a ? `${a.name} · ${a.phone} · ${o.account_id}` : `${t('o_no_account')} · ${o.account_id}`;
+}
 
 export function ordersSection() {
   const fields = [
@@ -30,7 +46,7 @@ export function ordersSection() {
   return [
     h(
       'form',
-      { class: 'card', onsubmit: search },
+      { class: 'card', id: 'order-search', onsubmit: search },
       h('h2', {}, t('o_find')),
       h(
         'div',
@@ -99,13 +115,14 @@ function adminOrder(o) {
       'dl',
       { class: 'kv' },
       h('dt', {}, t('o_buyer')),
-      h('dd', {}, [o.name, o.phone, o.account_id].filter(Boolean).join(' · ')),
+      h('dd', { class: 'buyer' }, buyerText(o)),
       h('dt', {}, t('configuration')),
       h('dd', {}, `${o.launch_id} · ${o.trim} · ${o.options.join(', ')} · ${o.city}`),
       h('dt', {}, t('deposit')),
-      h('dd', {}, `${deposit} · ${depositState(o)}`),
+      h('dd', { class: 'deposit' }, `${deposit} · ${depositText(o)}`),
       h('dt', {}, t('queue_place')),
       h('dd', {}, o.queue ? `${o.queue.queue_key} #${o.queue.place}` : '–'),
+      o.cancel_reason ? [h('dt', {}, t('o_reason_short')), h('dd', {}, o.cancel_reason)] : null,
     ),
     h(
       'div',
@@ -125,23 +142,7 @@ function adminOrder(o) {
           )
         : null,
     ),
-    h(
-      'details',
-      {},
-      h('summary', {}, t('history')),
-      h(
-        'ol',
-        { class: 'timeline' },
-        o.history.map((e) =>
-          h(
-            'li',
-            {},
-            h('time', { datetime: e.at }, dateTime(e.at)),
-            h('span', {}, e.type),
-            e.detail ? h('pre', {}, JSON.stringify(e.detail)) : null,
-          ),
-        ),
-      ),
-    ),
+    h('h3', {}, t('history')),
+    historyTimeline(o.history),
   );
 }

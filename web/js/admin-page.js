@@ -1,10 +1,14 @@
 // The operator console: launches, change windows, orders and the audit log, one module each.
-import { initPage, errorBox, notice } from './ui.js';
+import { initPage } from './ui.js';
 import { t } from './i18n.js';
 import { h } from './format.js';
 import { STRINGS } from './strings.js';
 import { ADMIN_STRINGS } from './admin-strings.js';
-import { TOKEN_KEY, adminToken, api, loadTab, onRender, say, state } from './admin-context.js';
+import {
+  TOKEN_KEY, adminToken, api, loadTab, onRender, paintToast, say, showToast, state,
+} from './admin-context.js';
+import { BEIJING_LABEL, beijingSeconds } from './beijing-time.js';
+import { serverNow } from './api.js';
 import { launchForm } from './admin-launches.js';
 import { windowsSection } from './admin-windows.js';
 import { ordersSection } from './admin-orders.js';
@@ -66,9 +70,7 @@ function tokenForm() {
 function render() {
   const main = document.getElementById('main');
   document.title = `${t('admin_title')} · launchday`;
-  const parts = [h('h1', {}, t('admin_title')), tokenForm()];
-  if (state.status?.failure) parts.push(errorBox(state.status.failure));
-  else if (state.status?.text) parts.push(notice(state.status.text, 'ok'));
+  const parts = [h('h1', {}, t('admin_title')), clockLine(), tokenForm()];
   if (adminToken()) {
     parts.push(
       h(
@@ -106,7 +108,32 @@ function render() {
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }
   main.replaceChildren(...parts);
+  paintToast();
 }
+
+// The time zone every time in the console is entered and shown in, with the time now in it to
+// the second (the server's clock), so `22:00` in a field can be read against it.
+function clockLine() {
+  return h(
+    'p',
+    { class: 'console-clock' },
+    t('console_clock'),
+    ' ',
+    h('time', { id: 'console-clock' }, beijingSeconds(serverNow())),
+    ` ${BEIJING_LABEL} (UTC+8)`,
+  );
+}
+
+setInterval(() => {
+  const clock = document.getElementById('console-clock');
+  if (clock) clock.textContent = beijingSeconds(serverNow());
+}, 1000);
+
+// Any further edit takes down the last notice: a "Saved" must not stand beside new, unsaved
+// values.
+document.getElementById('main').addEventListener('input', (ev) => {
+  if (state.status && !ev.target.closest('dialog')) showToast(null);
+});
 
 onRender(render);
 initPage(render);

@@ -128,4 +128,117 @@ export const ADMIN_STRINGS = {
     zh: '无订单对应的扣款已撤销',
     en: 'Charge held by no order, voided',
   },
+  // The console's header clock, notices and launch edits (admin-page.js, admin-launches.js).
+  console_clock: { zh: '现在', en: 'Now' },
+  toast_at: { zh: '（北京时间 {at}）', en: '(at {at} Beijing time)' },
+  toast_close: { zh: '关闭提示', en: 'Dismiss' },
+  saved_fields: {
+    zh: '已保存 {launch} 的 {n} 项修改。',
+    en: 'Saved {n} change(s) to {launch}.',
+  },
+  l_state_scheduled: { zh: '未开放（已排期）', en: 'scheduled (not open yet)' },
+  l_state_open: { zh: '已开放，正在接单', en: 'open, taking orders' },
+  l_opens_now: { zh: '当前开放时间：{at}', en: 'opens at {at}' },
+  l_opens_format: {
+    zh: '格式：年-月-日 时:分，北京时间，例如 2025-06-26 22:00。',
+    en: 'Format: year-month-day hour:minute in Beijing time, e.g. 2025-06-26 22:00.',
+  },
+  l_opens_echo: {
+    zh: '按北京时间 (UTC+8) 理解，即 UTC {utc}。',
+    en: 'Read as Beijing time (UTC+8): {utc} UTC.',
+  },
+  l_bad_deposit: {
+    zh: '定金应为 1 至 100,000 元，最多两位小数。',
+    en: 'The deposit is 1 to 100,000 yuan, with at most two decimals.',
+  },
+  l_bad_number: {
+    zh: '请输入 {min} 至 {max} 之间的整数。',
+    en: 'Enter a whole number from {min} to {max}.',
+  },
+  l_bad_cities: { zh: '请至少填写一个城市代码。', en: 'Name at least one city id.' },
+  l_fix_fields: {
+    zh: '有字段需要更正，未保存任何修改。',
+    en: 'Some fields need correcting; nothing was saved.',
+  },
+  l_confirm_title: { zh: '确认修改 {launch}', en: 'Confirm changes to {launch}' },
+  l_confirm_open: {
+    zh: '此发布正在接单：修改立即对所有买家生效。请核对每一项修改前后的值。',
+    en:
+      'This launch is taking orders: the change applies to every buyer at once. ' +
+      'Check each value before and after.',
+  },
+  l_confirm_scheduled: {
+    zh: '此发布已公布：买家会看到修改后的值。请核对每一项修改前后的值。',
+    en:
+      'This launch is announced: buyers will see the new values. ' +
+      'Check each value before and after.',
+  },
+  l_deposit_yuan: { zh: '定金', en: 'Deposit' },
+  col_field: { zh: '项目', en: 'Field' },
+  col_before: { zh: '修改前', en: 'Before' },
+  col_after: { zh: '修改后', en: 'After' },
+  // Orders and history (admin-orders.js, admin-history.js).
+  o_deposit_locked: {
+    zh: '已支付，不可退（订单已锁定：交车时抵扣车款，取消则扣除）',
+    en: 'paid, non-refundable (locked: applied to the price at delivery, forfeited on cancel)',
+  },
+  o_no_account: { zh: '账户不存在', en: 'no such account' },
+  o_reason_short: { zh: '原因', en: 'Reason' },
+  actor_operator: { zh: '运营人员 {name}', en: 'operator {name}' },
+  actor_buyer: { zh: '买家本人', en: 'the buyer' },
+  actor_system: { zh: '系统自动', en: 'launchday (automatic)' },
+  ev_placed: { zh: '下定，定金已支付', en: 'Placed, deposit paid' },
+  ev_placed_and_locked: {
+    zh: '下定并锁定，排队第 {place} 位',
+    en: 'Placed and locked, queue place {place}',
+  },
+  ev_locked: { zh: '提前锁定，排队第 {place} 位', en: 'Locked early, queue place {place}' },
+  ev_auto_locked: {
+    zh: '冷静期结束自动锁定，排队第 {place} 位',
+    en: 'Locked when cooling-off ended, queue place {place}',
+  },
+  ev_cancelled: { zh: '订单取消', en: 'Cancelled' },
+  ev_cancelled_refunded: {
+    zh: '订单取消，定金 {deposit} 退还',
+    en: 'Cancelled, {deposit} deposit refunded',
+  },
+  ev_cancelled_forfeited: {
+    zh: '订单取消，定金 {deposit} 扣除',
+    en: 'Cancelled, {deposit} deposit forfeited',
+  },
+  ev_changed: { zh: '配置修改', en: 'Configuration changed' },
+  ev_changed_requeued: {
+    zh: '配置修改，从此刻重新排队',
+    en: 'Configuration changed, re-queued from then',
+  },
+  // The audit log's actions and detail names (admin-audit.js).
+  act_launch_updated: { zh: '修改发布设置', en: 'Launch settings changed' },
+  act_order_cancelled: { zh: '取消订单', en: 'Order cancelled' },
+  act_order_refunded: { zh: '退还定金', en: 'Deposit refunded' },
+  act_sessions_revoked: { zh: '强制买家退出登录', en: "Buyer's sessions revoked" },
+  act_accounts_imported: { zh: '导入账户', en: 'Accounts imported' },
+  act_change_window_opened: { zh: '开放改配窗口', en: 'Change window opened' },
+  act_change_window_closed: { zh: '关闭改配窗口', en: 'Change window closed' },
+  act_operator_created: { zh: '新增运营人员', en: 'Operator added' },
+  act_operator_rotated: { zh: '更换运营令牌', en: 'Operator token rotated' },
+  act_operator_removed: { zh: '移除运营人员', en: 'Operator removed' },
+  act_clock_advanced: { zh: '测试时钟前进', en: 'Test clock advanced' },
+  detail_launch_id: { zh: '发布', en: 'Launch' },
+  detail_order_id: { zh: '订单', en: 'Order' },
+  detail_window_id: { zh: '窗口', en: 'Window' },
+  detail_account_id: { zh: '账户', en: 'Account' },
+  detail_reason: { zh: '原因', en: 'Reason' },
+  detail_deposit_state: { zh: '定金', en: 'Deposit' },
+  detail_revoked: { zh: '退出的会话数', en: 'Sessions ended' },
+  detail_operator: { zh: '运营人员', en: 'Operator' },
+  detail_created: { zh: '已创建', en: 'Created' },
+  detail_refused: { zh: '被拒绝', en: 'Refused' },
+  detail_advance_seconds: { zh: '前进秒数', en: 'Seconds advanced' },
+  detail_now: { zh: '时钟', en: 'Clock now' },
+  dstate_held: { zh: '已支付', en: 'held' },
+  dstate_refunded: { zh: '已退还', en: 'refunded' },
+  dstate_forfeited: { zh: '已扣除', en: 'forfeited' },
+  dstate_applied: { zh: '已抵扣车款', en: 'applied to the price' },
+  detail_status: { zh: '订单状态', en: 'Order status' },
+  detail_closed_at: { zh: '关闭时间', en: 'Closed at' },
 };

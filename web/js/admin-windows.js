@@ -3,9 +3,9 @@
 import { serverNow } from './api.js';
 import { localName, t } from './i18n.js';
 import { h } from './format.js';
-import { beijingText, fromBeijingInput, toBeijingInput } from './beijing-time.js';
+import { beijingText, fromBeijingInput, toBeijingText } from './beijing-time.js';
 import { confirmDialog } from './dialog.js';
-import { api, loadTab, rerender, say, state } from './admin-context.js';
+import { api, loadTab, rerender, say, showToast, state } from './admin-context.js';
 
 const ALLOWS = ['trim', 'colour', 'wheels', 'extras', 'city', 'model'];
 
@@ -21,17 +21,24 @@ export function windowsSection() {
     );
   const from = sel('cw-from', false);
   const to = sel('cw-to', true);
-  // Beijing wall time, whatever the operator's own zone (beijing-time.js).
-  const opens = h('input', {
-    id: 'cw-opens',
-    type: 'datetime-local',
-    value: toBeijingInput(serverNow()),
-  });
-  const closes = h('input', {
-    id: 'cw-closes',
-    type: 'datetime-local',
-    value: toBeijingInput(serverNow() + 72 * 3600e3),
-  });
+  // Typed as Beijing wall time, whatever the operator's own zone (beijing-time.js), as the
+  // launch times are; a wrong one is said beside its field.
+  const timeInput = (id, ms) =>
+    h('input', {
+      id,
+      type: 'text',
+      inputmode: 'numeric',
+      spellcheck: 'false',
+      autocomplete: 'off',
+      placeholder: 'YYYY-MM-DD HH:MM',
+      'aria-describedby': `${id}-err`,
+      value: toBeijingText(Math.floor(ms / 60e3) * 60e3),
+    });
+  const opens = timeInput('cw-opens', serverNow());
+  const closes = timeInput('cw-closes', serverNow() + 72 * 3600e3);
+  const errorOf = (input) => h('p', { class: 'field-error', id: `${input.id}-err` });
+  const opensErr = errorOf(opens);
+  const closesErr = errorOf(closes);
   const boxes = ALLOWS.map((a) => [
     a,
     h('input', { type: 'checkbox', value: a, id: `cw-allow-${a}` }),
@@ -49,9 +56,17 @@ export function windowsSection() {
     ev.preventDefault();
     const opensAt = fromBeijingInput(opens.value);
     const closesAt = fromBeijingInput(closes.value);
+    for (const [input, err, ok] of [
+      [opens, opensErr, opensAt !== null],
+      [closes, closesErr, closesAt !== null],
+    ]) {
+      if (ok) input.removeAttribute('aria-invalid');
+      else input.setAttribute('aria-invalid', 'true');
+      err.textContent = ok ? '' : t('bad_beijing_time');
+    }
     if (opensAt === null || closesAt === null) {
-      state.status = { text: t('bad_beijing_time') };
-      rerender();
+      showToast(null);
+      (opensAt === null ? opens : closes).focus();
       return;
     }
     const body = {
@@ -94,8 +109,8 @@ export function windowsSection() {
       h(
         'div',
         { class: 'row' },
-        h('div', {}, h('label', { for: 'cw-opens' }, t('cw_opens')), opens),
-        h('div', {}, h('label', { for: 'cw-closes' }, t('cw_closes')), closes),
+        h('div', {}, h('label', { for: 'cw-opens' }, t('cw_opens')), opens, opensErr),
+        h('div', {}, h('label', { for: 'cw-closes' }, t('cw_closes')), closes, closesErr),
       ),
       h(
         'fieldset',

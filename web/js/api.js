@@ -24,6 +24,13 @@ function noteServerTime(res, sentAtMs) {
   // The header was stamped somewhere between sending and receiving; assume the middle.
   offsetMs = serverMs - (sentAtMs + Date.now()) / 2;
   offsetKnown = true;
+  showOffset();
+}
+
+// The offset in use, on <html data-server-offset-ms>: what a person debugging a countdown (and
+// the browser tests, which move the page's clock by hand) needs to know.
+function showOffset() {
+  document.documentElement.dataset.serverOffsetMs = String(Math.round(offsetMs));
 }
 
 // A page that just read `server_time` from a body can use it before any header arrives.
@@ -32,6 +39,7 @@ export function noteServerTimeIso(iso) {
   if (!offsetKnown && !Number.isNaN(ms)) {
     offsetMs = ms - Date.now();
     offsetKnown = true;
+    showOffset();
   }
 }
 

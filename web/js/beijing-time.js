@@ -32,3 +32,18 @@ export function fromBeijingInput(text) {
 export function beijingText(instant) {
   return `${toBeijingInput(instant).replace('T', ' ')} ${BEIJING_LABEL}`;
 }
+
+/** An instant as Beijing wall time to the second, `YYYY-MM-DD HH:MM:SS` (the console's times). */
+export function beijingSeconds(instant) {
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  return new Date(ms + OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/**
+ * An instant as the text an operator edits, `YYYY-MM-DD HH:MM`, with `:SS` only when the
+ * seconds are not zero (so saving an untouched field never moves a time by its seconds).
+ */
+export function toBeijingText(instant) {
+  const full = beijingSeconds(instant);
+  return full.endsWith(':00') ? full.slice(0, 16) : full;
+}

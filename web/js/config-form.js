@@ -2,6 +2,7 @@
 // Used by the configurator and by "change" / "switch model" on an order.
 import { localName, t } from './i18n.js';
 import { h, yuan } from './format.js';
+import { paintOf } from './car-drawing.js';
 
 let formSeq = 0;
 
@@ -35,21 +36,30 @@ export function fitSelection(launch, sel) {
   };
 }
 
+const GROUP_ORDER = ['colour', 'wheels', 'extras'];
+
+// The lines of a price in a fixed order whatever order they were clicked in: trim, colour,
+// wheels, then extras as the launch lists them. Each line: {group, label, fen}.
 export function priceLines(launch, sel) {
   const trim = launch.trims.find((tr) => tr.trim === sel.trim);
-  const lines = [{ label: localName(trim), fen: trim ? trim.price_fen : 0 }];
-  for (const id of sel.options) {
-    const o = launch.options.find((x) => x.option_id === id);
-    if (o) lines.push({ label: localName(o), fen: o.price_fen });
+  const lines = [{ group: 'trim', label: localName(trim), fen: trim ? trim.price_fen : 0 }];
+  for (const group of GROUP_ORDER) {
+    for (const o of launch.options) {
+      if (o.group === group && sel.options.includes(o.option_id))
+        lines.push({ group, label: localName(o), fen: o.price_fen });
+    }
   }
   return { lines, totalFen: lines.reduce((s, l) => s + l.fen, 0) };
 }
 
-function choice(type, name, value, checked, label, priceFen, onchange) {
+function choice(type, name, value, checked, label, priceFen, onchange, swatch = null) {
   return h(
     'label',
     { class: 'choice' },
     h('input', { type, name, value, checked: checked || null, onchange }),
+    swatch
+      ? h('span', { class: 'swatch', 'aria-hidden': 'true', style: `background:${swatch}` })
+      : null,
     h('span', {}, label),
     priceFen === null
       ? null
@@ -105,6 +115,7 @@ export function configFields(launch, initial, onChange, { allow = null } = {}) {
             else sel.options = sel.options.filter((x) => x !== o.option_id);
             emit();
           },
+          group === 'colour' ? paintOf(o.option_id) : null,
         ),
       ),
     );

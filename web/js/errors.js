@@ -238,10 +238,10 @@ export const ERRORS = {
     en: ['We do not deliver in that city yet.', 'Choose a city from the list.'],
   },
   per_account_limit_reached: {
-    zh: ['您已达到本次发布的每人订购上限。', '如需更换配置，可修改现有订单。'],
+    zh: ['您已达到本次发布的每人订购上限。', '如需更换配置，可在“我的订单”中修改现有订单。'],
     en: [
       'You already hold as many orders as this launch allows per person.',
-      'Change an existing order instead of placing a new one.',
+      'Change an existing order in My orders instead of placing a new one.',
     ],
   },
   sold_out: {
@@ -374,10 +374,17 @@ export const ERRORS = {
     ],
   },
   overloaded: {
-    zh: ['当前访问人数过多，我们正在为您保留位置。', '请不要关闭页面，系统会自动重试。'],
+    zh: ['当前访问人数过多，请求尚未完成。', '请不要关闭页面，系统会自动重试；重试不会重复下单。'],
     en: [
-      'Very many people are ordering right now; we are holding your place.',
-      'Keep this page open; it retries by itself.',
+      'Very many people are ordering right now; this request was not completed.',
+      'Keep this page open; it retries by itself and never orders twice.',
+    ],
+  },
+  live_viewers_full: {
+    zh: ['实时数据流观看人数已满。', '本页改为每秒读取一次同样的数据，无需任何操作。'],
+    en: [
+      'Too many viewers are watching the live stream.',
+      'This screen reads the same figures once a second instead; nothing to do.',
     ],
   },
   commit_unknown: {
@@ -455,11 +462,36 @@ export const ERRORS = {
   },
 };
 
+// The next step after a wrong code, by how many tries the server says are left.
+const TRIES_LEFT = {
+  zh: ['还可再试 {n} 次；用完后需等待 15 分钟。请核对短信中的验证码，或重新获取。', '还可再试 1 次；用完后需等待 15 分钟。'],
+  en: [
+    '{n} tries left before a 15-minute wait. Check the code in the SMS, or ask for a new one.',
+    '1 try left before a 15-minute wait.',
+  ],
+};
+const PER_ACCOUNT_LIMIT = {
+  zh: '每人本次发布最多可持有 {limit} 个订单，您已达到上限。',
+  en: 'This launch allows {limit} orders per person, and you already hold {limit}.',
+};
+
 // {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
 // sentence and a next step; the server's own message is added because it is better than nothing.
-export function errorText(result) {
+export function errorText(result, vars = {}) {
   const entry = ERRORS[result.code];
-  const [what, next] = entry ? entry[lang()] : ERRORS.unknown_error[lang()];
-  if (entry) return { what, next };
+  let [what, next] = entry ? entry[lang()] : ERRORS.unknown_error[lang()];
+  // Figures in a sentence: those the page passes, then those in the refusal itself.
+  const figures = { ...vars, ...(result.data?.error ?? {}) };
+  const fill = (text) => text.replace(/\{(\w+)\}/g, (m, k) => (k in figures ? figures[k] : m));
+  if (result.code === 'code_invalid' && Number.isInteger(figures.tries_left)) {
+    next = (TRIES_LEFT[lang()][figures.tries_left === 1 ? 1 : 0]).replace(
+      '{n}',
+      figures.tries_left,
+    );
+  }
+  if (result.code === 'per_account_limit_reached' && Number.isInteger(vars.limit)) {
+    what = PER_ACCOUNT_LIMIT[lang()];
+  }
+  if (entry) return { what: fill(what), next: next && fill(next) };
   return { what: result.message ? `${what} (${result.message})` : what, next };
 }

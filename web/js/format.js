@@ -33,8 +33,9 @@ export function count(n) {
   return Math.round(n).toLocaleString(locale());
 }
 
-// Times shown in Beijing time, which is what every launch announcement uses.
-export function dateTime(iso) {
+// Times shown in Beijing time, which is what every launch announcement uses; `seconds` for
+// the times an order's history and deadlines are read to.
+export function dateTime(iso, { seconds = false } = {}) {
   return (
     new Date(iso).toLocaleString(locale(), {
       timeZone: 'Asia/Shanghai',
@@ -43,9 +44,30 @@ export function dateTime(iso) {
       day: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
+      second: seconds ? '2-digit' : undefined,
       hour12: false,
     }) + (lang() === 'zh' ? '（北京时间）' : ' (Beijing time)')
   );
+}
+
+// A delivery estimate in weeks as the calendar dates a buyer plans by, counted from `fromMs`
+// (the lock, or now for "if locked now"): "3 Mar 2027 – 24 Mar 2027".
+export function calendarWindow(estimate, fromMs) {
+  if (!estimate) return t('estimate_unknown');
+  const week = 7 * 86400e3;
+  const day = (ms) =>
+    new Date(ms).toLocaleDateString(locale(), {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+    });
+  return `${day(fromMs + estimate.weeks_min * week)} – ${day(fromMs + estimate.weeks_max * week)}`;
+}
+
+// t() of `key_one` or `key_other` by n, so English says "1 locked order" and "2 locked orders".
+export function plural(key, n, vars = {}) {
+  return t(n === 1 ? `${key}_one` : `${key}_other`, { n, ...vars });
 }
 
 // 3 d 04:05:06 style countdown; never negative.

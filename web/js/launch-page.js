@@ -32,8 +32,14 @@ async function load() {
   if (result.data.server_time) noteServerTimeIso(result.data.server_time);
 }
 
+// A launch that opened this long ago is an earlier launch, not tonight's event.
+const TONIGHT_MS = 24 * 3600e3;
+
 function isOpen(launch) {
   return launch.state === 'open' || serverNow() >= Date.parse(launch.opens_at);
+}
+function isEarlier(launch) {
+  return serverNow() - Date.parse(launch.opens_at) > TONIGHT_MS;
 }
 
 function openingBlock(launch) {
@@ -75,11 +81,12 @@ function fillOpening(box, launch) {
 }
 
 function launchCard(launch) {
+  const earlier = isEarlier(launch);
   const cheapest = Math.min(...launch.trims.map((tr) => tr.price_fen));
   return h(
     'article',
     { class: 'card launch', 'aria-labelledby': `l-${launch.launch_id}` },
-    h('h2', { id: `l-${launch.launch_id}` }, localName(launch)),
+    h('h3', { id: `l-${launch.launch_id}`, class: 'launch-name' }, localName(launch)),
     h('p', { class: 'muted' }, t('from_price', { price: yuan(cheapest) })),
     h(
       'ul',
@@ -96,12 +103,27 @@ function launchCard(launch) {
         hours: launch.cooling_off_hours,
       }),
     ),
-    openingBlock(launch),
-    h(
-      'p',
-      { class: 'small' },
-      h('a', { href: `/live?launch=${encodeURIComponent(launch.launch_id)}` }, t('watch_live')),
-    ),
+    // An earlier launch that still takes orders says so plainly, without tonight's big button.
+    earlier
+      ? h(
+          'p',
+          { class: 'small earlier-state', 'data-launch': launch.launch_id },
+          t('launched_on', { at: dateTime(launch.opens_at) }),
+          ' ',
+          h(
+            'a',
+            { href: `/configure?launch=${encodeURIComponent(launch.launch_id)}` },
+            t('configure_link'),
+          ),
+        )
+      : openingBlock(launch),
+    earlier
+      ? null
+      : h(
+          'p',
+          { class: 'small' },
+          h('a', { href: `/live?launch=${encodeURIComponent(launch.launch_id)}` }, t('watch_live')),
+        ),
   );
 }
 
@@ -113,12 +135,40 @@ function render() {
     return;
   }
   if (!launches) return;
-  // Launches still to open come first (tonight's event), then the newest opened.
-  const sorted = [...launches].sort(
+  // Tonight's launch alone at the top: the next to open, else the one opened in the last day.
+  // Earlier launches follow, newest first, in their own section.
+  const current = launches.filter((l) => !isEarlier(l));
+  const tonight = [...current].sort(
     (a, b) =>
-      Number(isOpen(a)) - Number(isOpen(b)) || Date.parse(b.opens_at) - Date.parse(a.opens_at),
+      Number(isOpen(a)) - Number(isOpen(b)) ||
+      Math.abs(Date.parse(a.opens_at) - serverNow()) -
+        Math.abs(Date.parse(b.opens_at) - serverNow()),
+  )[0];
+  const rest = launches
+    .filter((l) => l !== tonight)
+    .sort((a, b) => Date.parse(b.opens_at) - Date.parse(a.opens_at));
+  const restLaunches = rest.filter((l) => !isEarlier(l));
+  const earlier = rest.filter(isEarlier);
+  main.replaceChildren(
+    h('h1', {}, t('launches_title')),
+    tonight
+      ? h(
+          'section',
+          { class: 'launch-section', id: 'tonight', 'aria-labelledby': 'tonight-h' },
+          h('h2', { class: 'section', id: 'tonight-h' }, t('tonight_heading')),
+          launchCard(tonight),
+          ...restLaunches.map(launchCard),
+        )
+      : null,
+    earlier.length
+      ? h(
+          'section',
+          { class: 'launch-section', id: 'earlier', 'aria-labelledby': 'earlier-h' },
+          h('h2', { class: 'section', id: 'earlier-h' }, t('earlier_heading')),
+          ...earlier.map(launchCard),
+        )
+      : null,
   );
-  main.replaceChildren(h('h1', {}, t('launches_title')), ...sorted.map(launchCard));
 }
 
 function tick() {
@@ -146,7 +196,17 @@ function tick() {
   }
 }
 
+// Each tick runs just after a whole second of the server's clock, and just after an opening
+// that falls between two, so the order button appears at the opening, not up to a tick later.
+function everySecond() {
+  tick();
+  const untilOpening = Math.min(
+    ...(launches ?? []).map((l) => Date.parse(l.opens_at) - serverNow()).filter((ms) => ms > 0),
+  );
+  setTimeout(everySecond, Math.min(1000 - (serverNow() % 1000), untilOpening) + 5);
+}
+
 initPage(render, { current: '/' });
 await load();
 render();
-setInterval(tick, 250);
+everySecond();

@@ -38,26 +38,51 @@ function clearPending() {
   }
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Waits `ms`, or less: until `signal` aborts, or (when offline) until the connection returns,
+// because then a retry can succeed at once.
+function pause(ms, signal, offline) {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      window.removeEventListener('online', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+    if (offline) window.addEventListener('online', done);
+  });
+}
+
+/** Forgets the attempt kept for a reload: the buyer chose "start again". */
+export function forgetAttempt() {
+  clearPending();
+}
 
 let inFlight = null;
 
-// Places the order described by `body`. onHolding({attempt, waitS, reason}) is called before each
-// wait so the page can say "we are holding your place". Resolves to the final api result.
-// A second call while one is running returns the same promise: a double tap sends nothing new.
-export function placeOrder(body, { onHolding = () => {}, resume = null } = {}) {
+// Places the order described by `body`. Before each wait, `await onRetry({attempt, waitMs,
+// untilMs, reason, offline})` lets the page say what is true (not placed yet, still trying;
+// offline or busy) and count down to `untilMs` (Date.now() time). `signal` (an AbortSignal)
+// stops the attempt: it resolves to {ok: false, code: 'abandoned'} and nothing more is sent.
+// Resolves to the final api result. A second call while one is running returns the same
+// promise: a double tap sends nothing new.
+export function placeOrder(body, { onRetry = () => {}, resume = null, signal = null } = {}) {
   if (inFlight) return inFlight;
   const attempt = resume && resume.key ? resume : { key: newKey(), body };
   savePending(attempt);
-  inFlight = run(attempt, onHolding).finally(() => {
+  inFlight = run(attempt, onRetry, signal).finally(() => {
     inFlight = null;
   });
   return inFlight;
 }
 
-async function run(attempt, onHolding) {
+const ABANDONED = { ok: false, status: -1, code: 'abandoned', data: null };
+
+async function run(attempt, onRetry, signal) {
   let backoffMs = BACKOFF_MS_MIN;
   for (let i = 0; ; i++) {
+    if (signal?.aborted) return { ...ABANDONED, key: attempt.key };
     const result = await post('/orders', attempt.body, {
       headers: { 'Idempotency-Key': attempt.key },
     });
@@ -75,7 +100,15 @@ async function run(attempt, onHolding) {
       waitMs = BACKOFF_MS_MIN + Math.random() * backoffMs;
       backoffMs = Math.min(backoffMs * 2, BACKOFF_MS_MAX);
     }
-    onHolding({ attempt: i + 1, waitS: Math.ceil(waitMs / 1000), reason: result.code });
-    await sleep(waitMs);
+    const offline = result.status === 0 && navigator.onLine === false;
+    await onRetry({
+      attempt: i + 1,
+      waitMs,
+      untilMs: Date.now() + waitMs,
+      reason: result.code,
+      offline,
+    });
+    if (signal?.aborted) return { ...ABANDONED, key: attempt.key };
+    await pause(waitMs, signal, offline);
   }
 }

@@ -2,10 +2,14 @@
 // countdown, and exactly the actions the rules allow right now (the order's `actions`).
 import { get, post, serverNow, token } from './api.js';
 import { depositState, localName, t } from './i18n.js';
-import { count, countdown, dateTime, h, weeksRange, yuan } from './format.js';
+import {
+  calendarWindow, count, countdown, dateTime, h, weeksRange, yuan,
+} from './format.js';
 import { configFields, fitSelection, priceLines } from './config-form.js';
 import { confirmDialog, isDialogOpen } from './dialog.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
+// Why an operator cancelled an order, and whom to call (operator-cancel.js).
+import { operatorCancelNotice } from './operator-cancel.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
 // minute, give or take 15 s) so that a crowd's refreshes do not line up.
@@ -47,11 +51,69 @@ function describe(order) {
   };
 }
 
+const secs = (iso) => dateTime(iso, { seconds: true });
+
 function coolingText(order) {
   const left = Date.parse(order.cooling_off_ends_at) - serverNow();
   return left > 0
-    ? t('cooling_left', { left: countdown(left), at: dateTime(order.cooling_off_ends_at) })
+    ? t('cooling_left', { left: countdown(left), at: secs(order.cooling_off_ends_at) })
     : t('cooling_over');
+}
+
+// The stages an order goes through; those after "locked" come with production and delivery.
+const STAGES = ['placed', 'cooling_off', 'locked', 'scheduled', 'built', 'ready', 'delivered'];
+
+function stageTracker(order) {
+  if (order.status === 'cancelled') return null;
+  const current = order.status === 'firm' ? 'cooling_off' : order.status === 'locked' ? 'locked'
+    : order.status;
+  const at = STAGES.indexOf(current);
+  return h(
+    'ol',
+    { class: 'stages', 'aria-label': t('stages_label') },
+    STAGES.map((stage, i) =>
+      h(
+        'li',
+        {
+          class: i < at ? 'done' : null,
+          'aria-current': i === at ? 'step' : null,
+          'data-stage': stage,
+        },
+        t(`stage_${stage}`),
+        i === at ? h('span', { class: 'visually-hidden' }, t('stage_current')) : null,
+      ),
+    ),
+  );
+}
+
+// The queue figure a buyer reads: the position in the trim's production line (docs/api.md).
+function queueText(order, trimName) {
+  const ahead = order.queue.locked_ahead_in_trim ?? 0;
+  const pos = order.queue.position_in_trim ?? ahead + 1;
+  const key = ahead === 0 ? 'queue_position_none' : ahead === 1 ? 'queue_position_ahead_one'
+    : 'queue_position_ahead_other';
+  return t(key, { pos: count(pos), ahead: count(ahead), trim: trimName });
+}
+
+// Why an action a buyer may remember is no longer offered, and until when one still is.
+function whyLines(order) {
+  const lines = [];
+  if (order.status === 'cancelled') lines.push(t('why_no_actions_cancelled'));
+  if (order.status === 'locked' && !order.actions.includes('cancel')) {
+    const at = secs(order.locked_at ?? order.cooling_off_ends_at);
+    lines.push(t('why_no_cancel_refund', { at }));
+  }
+  if (order.window_closes_at) {
+    const left = Date.parse(order.window_closes_at) - serverNow();
+    lines.push(
+      h(
+        'span',
+        { class: 'window-closes', 'data-closes': order.window_closes_at },
+        t('window_open_until', { at: secs(order.window_closes_at), left: countdown(left) }),
+      ),
+    );
+  }
+  return lines.map((l) => h('p', { class: 'why' }, l));
 }
 
 // One line per event, in words: the server's event type plus the detail that matters to a buyer.
@@ -87,7 +149,7 @@ function historyItem(entry) {
   return h(
     'li',
     {},
-    h('time', { datetime: entry.at }, dateTime(entry.at)),
+    h('time', { datetime: entry.at }, secs(entry.at)),
     h('span', {}, historyText(entry)),
   );
 }
@@ -107,26 +169,34 @@ function orderCard(order) {
       t('cooling_off'),
       h('span', { class: 'cooling', 'data-ends': order.cooling_off_ends_at }, coolingText(order)),
     ]);
-  if (order.locked_at) kv.push([t('locked_at'), dateTime(order.locked_at)]);
-  // A change after the lock re-queues the order; the queue place counts from then.
+  if (order.locked_at) kv.push([t('locked_at'), secs(order.locked_at)]);
+  // A change after the lock re-queues the order; the queue position counts from then.
   if (order.queued_at && order.queued_at !== order.locked_at)
-    kv.push([t('queued_at'), dateTime(order.queued_at)]);
+    kv.push([t('queued_at'), secs(order.queued_at)]);
   if (order.queue) {
     kv.push([
       t('queue_place'),
-      t('queue_text', {
-        place: count(order.queue.place),
-        ahead: count(order.queue.locked_ahead_in_trim ?? 0),
-      }),
+      h(
+        'span',
+        { class: 'queue' },
+        queueText(order, d.trim),
+        h('span', { class: 'hint' }, t('queue_meaning')),
+      ),
     ]);
   }
   if (order.status !== 'cancelled' && order.estimate) {
+    // Counted from the lock (or the re-queue) once locked; from now while still firm.
+    const from = order.estimate.basis === 'locked'
+      ? Date.parse(order.queued_at ?? order.locked_at)
+      : serverNow();
     kv.push([
       t('estimate'),
       h(
         'span',
         { class: 'estimate' },
-        `${weeksRange(order.estimate)} · ${t(`basis_${order.estimate.basis}`)}`,
+        `${weeksRange(order.estimate)} · ${t('estimate_calendar', {
+          window: calendarWindow(order.estimate, from),
+        })} · ${t(`basis_${order.estimate.basis}`)}`,
       ),
     ]);
   }
@@ -145,12 +215,15 @@ function orderCard(order) {
       `${d.model} · ${d.trim} `,
       h('span', { class: `badge badge-${order.status}` }, t(`status_${order.status}`)),
     ),
+    operatorCancelNotice(order),
+    stageTracker(order),
     h(
       'dl',
       { class: 'kv' },
       kv.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
     ),
     actionButtons(order),
+    ...whyLines(order),
     h(
       'details',
       {
@@ -170,7 +243,8 @@ function actionButtons(order) {
   const labels = {
     change: ['secondary', 'action_change', () => changeFlow(order, false)],
     switch_model: ['primary', 'action_switch_model', () => changeFlow(order, true)],
-    lock: ['primary', 'action_lock', () => lockFlow(order)],
+    // Not the orange primary: an early lock gives something up, and takes three steps.
+    lock: ['secondary', 'action_lock', () => lockFlow(order)],
     cancel: ['secondary', 'action_cancel', () => cancelFlow(order, false)],
     cancel_with_forfeit: ['secondary', 'action_cancel_forfeit', () => cancelFlow(order, true)],
   };
@@ -190,22 +264,75 @@ function replaceOrder(updated, flashKey) {
   document.getElementById(`order-${updated.order_id}`)?.focus();
 }
 
+// An early lock gives up the rest of the cooling-off for an earlier queue position. As the
+// reported app did, it is explained over three steps (what is given up, what is gained, what
+// becomes final) before a final confirmation that must be ticked; any step can go back.
 async function lockFlow(order) {
   const d = describe(order);
+  const deposit = yuan(order.deposit.amount_fen);
+  const q = new URLSearchParams({ trim: order.trim, city: order.city });
+  const est = await get(`/launches/${encodeURIComponent(order.launch_id)}/estimate?${q}`);
+  const ahead = est.ok ? est.data.locked_ahead ?? 0 : null;
+  const estimate = est.ok ? est.data.estimate : order.estimate;
+  const left = Date.parse(order.cooling_off_ends_at) - serverNow();
+  const step = (n, heading, body) =>
+    confirmDialog({
+      title: `${t('lock_title')} · ${t('lock_step', { n })}`,
+      body: [h('h3', {}, heading), ...body],
+      confirmLabel: t('lock_next'),
+      action: async () => ({ ok: true }),
+    });
+  const steps = [
+    () =>
+      step(1, t('lock_give_up_title'), [
+        h(
+          'p',
+          {},
+          t('lock_give_up', {
+            left: countdown(left),
+            at: secs(order.cooling_off_ends_at),
+            deposit,
+          }),
+        ),
+      ]),
+    () =>
+      step(2, t('lock_gain_title'), [
+        h(
+          'p',
+          {},
+          t('lock_gain', {
+            pos: ahead === null ? '?' : count(ahead + 1),
+            ahead: ahead === null ? '?' : count(ahead),
+            trim: d.trim,
+            range: weeksRange(estimate),
+            window: calendarWindow(estimate, serverNow()),
+          }),
+        ),
+        est.ok ? null : errorBox(est),
+      ]),
+    () =>
+      step(3, t('lock_frozen_title'), [
+        h(
+          'ul',
+          {},
+          h('li', {}, t('lock_deposit', { deposit })),
+          h('li', {}, t('lock_frozen', { config: [d.trim, ...d.opts, d.city].join(' · ') })),
+          h('li', {}, t('lock_name')),
+          h('li', {}, t('lock_estimate', { range: weeksRange(estimate) })),
+        ),
+      ]),
+  ];
+  for (const show of steps) if (!(await show())) return;
+  const accept = h('input', { type: 'checkbox', id: 'accept-lock' });
   const result = await confirmDialog({
     title: t('lock_title'),
     body: [
-      h('p', {}, t('lock_intro')),
-      h(
-        'ul',
-        {},
-        h('li', {}, t('lock_deposit', { deposit: yuan(order.deposit.amount_fen) })),
-        h('li', {}, t('lock_frozen', { config: [d.trim, ...d.opts, d.city].join(' · ') })),
-        h('li', {}, t('lock_name')),
-        h('li', {}, t('lock_estimate', { range: weeksRange(order.estimate) })),
-      ),
+      h('p', { class: 'error-what' }, t('lock_final', { deposit })),
+      h('label', { class: 'choice' }, accept, h('span', {}, t('lock_final_accept', { deposit }))),
     ],
     confirmLabel: t('lock_confirm'),
+    danger: true,
+    ready: () => accept.checked,
     action: () => post(`/orders/${order.order_id}/lock`, { confirm: true }),
   });
   if (result) replaceOrder(result.data, 'flash_locked');
@@ -239,11 +366,10 @@ async function cancelFlow(order, forfeit) {
 // Change within the same launch, or (switch) move to another model's launch with the deposit.
 async function changeFlow(order, switching) {
   const from = launches.get(order.launch_id);
+  // Exactly the launches the server lists for this order: a target it would refuse (a
+  // demonstration launch, another model's launch with no window) is never offered.
   const targets = switching
-    ? // The newest open launch of another model first: the one a switch window is usually for.
-      [...launches.values()]
-        .filter((l) => l.model_id !== order.model_id && l.state === 'open')
-        .sort((a, b) => Date.parse(b.opens_at) - Date.parse(a.opens_at))
+    ? order.switch_to.map((id) => launches.get(id)).filter(Boolean)
     : [from];
   if (!targets[0]) return;
   let target = targets[0];
@@ -347,6 +473,14 @@ function render() {
 
 function tick() {
   let ended = false;
+  for (const el of document.querySelectorAll('.window-closes')) {
+    const left = Date.parse(el.dataset.closes) - serverNow();
+    el.textContent = t('window_open_until', {
+      at: secs(el.dataset.closes),
+      left: countdown(left),
+    });
+    if (left <= 0) ended = true;
+  }
   for (const el of document.querySelectorAll('.cooling')) {
     const order = orders?.find((o) => o.cooling_off_ends_at === el.dataset.ends);
     if (order) el.textContent = coolingText(order);
@@ -366,8 +500,18 @@ function tick() {
 initPage(render, { current: '/orders' });
 if (token()) {
   const focusId = param('order');
-  if (focusId) flash = 'flash_placed';
   await load();
+  // "Order placed" only when this tab placed that very order (the configurator notes it) and it
+  // is one of the buyer's: /orders?order=anything says nothing.
+  let justPlaced = null;
+  try {
+    justPlaced = sessionStorage.getItem('launchday.justPlaced');
+    sessionStorage.removeItem('launchday.justPlaced');
+  } catch {
+    /* best effort */
+  }
+  if (focusId && focusId === justPlaced && orders?.some((o) => o.order_id === focusId))
+    flash = 'flash_placed';
   render();
   if (focusId) {
     document.getElementById(`order-${focusId}`)?.scrollIntoView({ block: 'start' });

@@ -294,4 +294,163 @@ export const STRINGS = {
       'The check character “{got}” does not match the first 17 digits: one of them is ' +
       'probably mistyped.',
   },
+  // The configurator's bar, attempts and held orders.
+  paybar_label: { zh: '价格与支付', en: 'Price and payment' },
+  summary_attempt_heading: { zh: '正在下定的配置', en: 'Being ordered now' },
+  line_trim: { zh: '版本', en: 'Trim' },
+  line_colour: { zh: '颜色', en: 'Colour' },
+  line_wheels: { zh: '轮毂', en: 'Wheels' },
+  line_extras: { zh: '选装', en: 'Extra' },
+  estimate_window: { zh: '约 {window} 交付', en: 'About {window}' },
+  estimate_basis_now_one: {
+    zh: '已有 {n} 台同版本订单锁定在前；产能变化时预估会更新。',
+    en: '1 order of this trim is locked ahead; the estimate updates as capacity changes.',
+  },
+  estimate_basis_now_other: {
+    zh: '已有 {n} 台同版本订单锁定在前；产能变化时预估会更新。',
+    en: '{n} orders of this trim are locked ahead; the estimate updates as capacity changes.',
+  },
+  form_locked: {
+    zh: '正在为以下配置下定，期间不能修改。如需更改，请先点击“重新开始”放弃本次下定。',
+    en:
+      'This configuration is being ordered and cannot change meanwhile. To change it, press ' +
+      '“Start again”, which abandons this attempt.',
+  },
+  start_again: { zh: '重新开始（放弃本次下定）', en: 'Start again (abandon this attempt)' },
+  not_placed_trying: { zh: '订单尚未下成，仍在尝试', en: 'Not placed yet: still trying' },
+  not_placed_offline: { zh: '您已离线：订单尚未下成', en: 'You are offline: not placed yet' },
+  not_placed_yet: { zh: '订单尚未下成', en: 'Not placed yet' },
+  retry_busy: {
+    zh: '服务器繁忙，尚未接受这笔订单。重试不会重复扣款。',
+    en: 'The server is busy and has not taken this order yet. Retrying never charges twice.',
+  },
+  retry_no_answer: {
+    zh: '没有收到服务器的答复，订单可能尚未下成。重试同一笔订单不会重复下单。',
+    en:
+      'No answer came back, so the order may not be placed yet. Retrying the same order ' +
+      'never orders twice.',
+  },
+  retry_not_open: {
+    zh: '服务器表示订购尚未开始。',
+    en: 'The server says orders are not open yet.',
+  },
+  retry_offline: {
+    zh: '手机没有网络连接，请求没有发出。',
+    en: 'This phone has no connection, so nothing was sent.',
+  },
+  retry_in: { zh: '{s} 秒后再试。', en: 'Next try in {s} s.' },
+  retry_when_online: { zh: '恢复连接后立即重试。', en: 'We try again as soon as it is back.' },
+  opening_moved: {
+    zh: '开放时间已改为 {at}，订单未下成。届时按钮会重新出现。',
+    en: 'The opening moved to {at}; no order was placed. The button comes back then.',
+  },
+  held_orders_one: {
+    zh: '您已持有本次发布的订单：{order}。',
+    en: 'You already hold an order for this launch: {order}.',
+  },
+  held_orders_other: {
+    zh: '您已持有本次发布的 {n} 个订单：{order}。',
+    en: 'You already hold {n} orders for this launch: {order}.',
+  },
+  see_order: { zh: '查看订单', en: 'See the order' },
+  see_my_orders: { zh: '查看我的订单', en: 'See my orders' },
+  order_another: { zh: '再下一个订单（另付定金）', en: 'Order another car (a second deposit)' },
+  pay_another_deposit: {
+    zh: '再支付一笔定金 {deposit}，下第二个订单',
+    en: 'Pay a second {deposit} deposit for another order',
+  },
+  limit_reached: {
+    zh: '每人本次发布最多可持有 {limit} 个订单，您已达到上限。',
+    en: 'This launch allows {limit} orders per person; you have reached it.',
+  },
+  sign_in_again: { zh: '重新登录', en: 'Sign in again' },
+  not_found_title: { zh: '页面不存在', en: 'Page not found' },
+  not_found_body: { zh: '这个地址没有页面。', en: 'There is no page at this address.' },
+  not_found_home: { zh: '返回发布页', en: 'Back to the launches' },
+
+  // The launch list.
+  tonight_heading: { zh: '本场发布', en: 'Tonight’s launch' },
+  earlier_heading: { zh: '往期发布', en: 'Earlier launches' },
+  launched_on: {
+    zh: '{at} 已发布，仍接受订购。',
+    en: 'Launched {at}; still taking orders.',
+  },
+  configure_link: { zh: '选择配置', en: 'Configure' },
+
+  // The orders page: the stage tracker, queue, and why actions are or are not offered.
+  stages_label: { zh: '订单进度', en: 'Order progress' },
+  stage_placed: { zh: '已下定', en: 'Placed' },
+  stage_cooling_off: { zh: '冷静期', en: 'Cooling-off' },
+  stage_locked: { zh: '已锁定', en: 'Locked' },
+  stage_scheduled: { zh: '已排产', en: 'Scheduled' },
+  stage_built: { zh: '已生产', en: 'Built' },
+  stage_ready: { zh: '待交付', en: 'Ready' },
+  stage_delivered: { zh: '已交付', en: 'Delivered' },
+  stage_current: { zh: '（当前）', en: ' (now)' },
+  queue_position_none: {
+    zh: '同版本生产队列第 {pos} 位：前面没有已锁定的同版本订单。',
+    en: 'No. {pos} in the {trim} production queue: no locked order of this trim is ahead of yours.',
+  },
+  queue_position_ahead_other: {
+    zh: '同版本生产队列第 {pos} 位：前面有 {ahead} 台已锁定的同版本订单。',
+    en:
+      'No. {pos} in the {trim} production queue: {ahead} locked orders of this trim are ' +
+      'ahead of yours.',
+  },
+  queue_position_ahead_one: {
+    zh: '同版本生产队列第 {pos} 位：前面有 1 台已锁定的同版本订单。',
+    en: 'No. {pos} in the {trim} production queue: 1 locked order of this trim is ahead of yours.',
+  },
+  queue_meaning: {
+    zh: '按锁定时间排队，全国同版本订单统一计算；前面的订单取消时，位置会前移，不会后退。',
+    en:
+      'By lock time, among every locked order of this trim in every city; it moves up when ' +
+      'an order ahead is cancelled, never down.',
+  },
+  estimate_calendar: { zh: '约 {window}', en: 'about {window}' },
+  why_no_cancel_refund: {
+    zh: '订单已于 {at} 锁定，因此不再提供免费取消和修改；定金不再退还。',
+    en:
+      'Free cancellation and changes ended when the order locked at {at}; the deposit is ' +
+      'no longer refundable.',
+  },
+  why_no_actions_cancelled: {
+    zh: '订单已取消，没有可执行的操作。',
+    en: 'The order is cancelled, so there is nothing to do on it.',
+  },
+  window_open_until: {
+    zh: '修改窗口开放中，{at} 关闭（剩余 {left}）。',
+    en: 'A change window is open until {at} ({left} left).',
+  },
+  lock_step: { zh: '第 {n} 步，共 3 步', en: 'Step {n} of 3' },
+  lock_give_up_title: { zh: '您将放弃什么', en: 'What you give up' },
+  lock_give_up: {
+    zh: '剩余 {left} 的冷静期（至 {at}）：在此期间您可以免费修改或取消并全额退还定金 {deposit}。锁定后定金不再退还。',
+    en:
+      'The {left} of cooling-off you have left (until {at}): until then you may change freely ' +
+      'or cancel for your whole {deposit} deposit back. Once locked, the deposit is not ' +
+      'refundable.',
+  },
+  lock_gain_title: { zh: '您将得到什么', en: 'What you gain' },
+  lock_gain: {
+    zh: '现在锁定，您将排在同版本生产队列第 {pos} 位（前面 {ahead} 台），预计交付 {range}（约 {window}）。若等到冷静期结束自动锁定，排在这之后锁定的订单后面。',
+    en:
+      'Lock now and your order is No. {pos} in the {trim} production queue ({ahead} ahead), ' +
+      'delivery estimated {range} (about {window}). Waiting for the automatic lock puts you ' +
+      'behind everyone who locks before then.',
+  },
+  lock_frozen_title: { zh: '锁定后不可更改', en: 'What becomes final' },
+  lock_next: { zh: '下一步', en: 'Next' },
+  lock_final: {
+    zh: '最后确认：锁定不可撤回，定金 {deposit} 将不再退还。',
+    en: 'Final confirmation: locking cannot be undone and the {deposit} deposit stops being refundable.',
+  },
+  lock_final_accept: {
+    zh: '我明白锁定后定金 {deposit} 不可退还',
+    en: 'I understand the {deposit} deposit is not refundable once locked',
+  },
+  switch_none: {
+    zh: '目前没有可更换的车型。',
+    en: 'There is no model this order can switch to now.',
+  },
 };

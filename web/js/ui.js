@@ -41,14 +41,21 @@ export function initPage(render, { current } = {}) {
   render();
 }
 
-// A refusal as a block of text: what happened and what to do next.
-export function errorBox(result) {
-  const { what, next } = errorText(result);
+// A refusal as a block of text: what happened and what to do next, with the link that does it
+// where there is one (sign in again; see the orders already held). `vars` fill the figures the
+// page knows ({limit}); the reply's own figures (tries_left) are filled from it.
+export function errorBox(result, vars = {}) {
+  const { what, next } = errorText(result, vars);
+  let link = null;
+  if (result.status === 401 && result.code !== 'code_invalid') link = signInLink();
+  else if (result.code === 'per_account_limit_reached')
+    link = h('a', { class: 'button', href: '/orders' }, t('see_my_orders'));
   return h(
     'div',
     { class: 'error', role: 'alert' },
     h('p', { class: 'error-what' }, what),
     next ? h('p', { class: 'error-next' }, next) : null,
+    link,
   );
 }
 
@@ -69,6 +76,6 @@ export function signInLink() {
   return h(
     'a',
     { class: 'button', href: `/account?next=${encodeURIComponent(next)}` },
-    t('sign_in_to_continue'),
+    t(location.pathname === '/configure' ? 'sign_in_to_continue' : 'sign_in_again'),
   );
 }

@@ -9,6 +9,7 @@
 import type { App } from './route.js';
 import { reply, type Reply, type Route } from './route.js';
 import { iso } from '../iso-time.js';
+import * as Kernel from './health-schemas.js';
 
 type Status = 'ok' | 'degraded' | 'broken';
 
@@ -35,16 +36,19 @@ function operatorView(app: App): Record<string, unknown> {
 }
 
 export const healthRoutes: Route[] = [
-  { method: 'GET', path: '/health', access: 'public', handler: async ({ app, caller }):
+  { method: 'GET', path: '/health', access: 'public', schema: Kernel.health,
+    handler: async ({ app, caller }):
     Promise<Reply> => {
     const s = await status(app);
     const body = caller?.role === 'admin' ? { ...s, ...operatorView(app) } : s;
     return s.status === 'ok' ? reply(200, body) : reply(503, body, retryAfter(app));
   } },
-  { method: 'GET', path: '/health/live', access: 'public', handler: async ({ app }) =>
+  { method: 'GET', path: '/health/live', access: 'public', schema: Kernel.live,
+    handler: async ({ app }) =>
     (app.brokenBecause === null ? reply(200, { status: 'live' })
       : reply(503, { status: 'broken' })) },
-  { method: 'GET', path: '/health/ready', access: 'public', handler: async ({ app }) => {
+  { method: 'GET', path: '/health/ready', access: 'public', schema: Kernel.ready,
+    handler: async ({ app }) => {
     if (app.closing) return reply(503, { status: 'closing' }, retryAfter(app));
     const s = await status(app);
     return s.status === 'ok' ? reply(200, { status: 'ready', store: s.store })

@@ -6,19 +6,28 @@ import type { Socket } from 'node:net';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+  JsonText, jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
 } from './http-io.js';
+import {
+  compileFields, queryObject, type FieldCheck, type RouteSchema,
+} from './schema.js';
+import { openApiDocument } from './openapi.js';
+import * as Kernel from './health-schemas.js';
 import { clientAddress } from '../rate-limits.js';
 import { requestIdOf } from '../logger.js';
 import { metricsRoute, type RouteSeries } from '../metrics.js';
+import { PreparedJson, writeServed } from './prepared-reply.js';
 import type { RequestTelemetry } from './request-telemetry.js';
 import {
   reply, type Access, type App, type Caller, type Ctx, type Reply, type Route,
 } from './route.js';
 import type { StaticFiles } from './static-files.js';
+import type { Limits } from '../config.js';
 import { iso, isoNow } from '../iso-time.js';
 
 const API_PREFIX = '/api/v1/';
+/** The API's version as the OpenAPI document gives it. */
+const API_VERSION = '1.0.0';
 const ORIGIN = 'http://launchday.local';
 
 /**
@@ -57,7 +66,7 @@ class RequestCtx implements Ctx {
     readonly app: App, private readonly raw: string,
     private readonly readBody: () => Promise<Result<string>>,
     private readonly remoteAddress: string | undefined, private readonly trustProxy: boolean,
-    private readonly ownTextRules: boolean) {}
+    private readonly route: CompiledRoute) {}
 
   // Worked out only by the routes that count it (rate limits).
   get address(): string {
@@ -76,14 +85,37 @@ class RequestCtx implements Ctx {
 
   async body(): Promise<Result<Json>> {
     const t = await this.readBody();
-    return t.ok ? parseJsonBody(this.headers['content-type'], t.value, this.ownTextRules) : t;
+    if (!t.ok) return t;
+    const b = parseJsonBody(this.headers['content-type'], t.value,
+      this.route.ownTextRules === true);
+    if (!b.ok || this.route.checkBody === null) return b;
+    return this.route.checkBody(b.value) ?? b;
+  }
+
+  query(): Result<Readonly<Record<string, string | undefined>>> {
+    const q = queryObject(this.url);
+    return (this.route.checkQuery === null ? null : this.route.checkQuery(q))
+      ?? ok(q as Record<string, string>);
   }
 }
 
-interface CompiledRoute extends Route { readonly parts: readonly string[] }
+interface CompiledRoute extends Route {
+  readonly parts: readonly string[];
+  /** The route's declared contract, built from this process's limits. */
+  readonly contract: RouteSchema;
+  /** Its body's and query's checks, compiled once here (schema.ts). */
+  readonly checkBody: FieldCheck | null;
+  readonly checkQuery: FieldCheck | null;
+}
 
-function compile(routes: readonly Route[]): CompiledRoute[] {
-  return routes.map((r) => ({ ...r, parts: r.path.split('/').filter(Boolean) }));
+/** Each route with its path's parts and its contract's checks, compiled once, at start. */
+function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
+  return routes.map((r) => {
+    const contract = r.schema(limits);
+    return { ...r, parts: r.path.split('/').filter(Boolean), contract,
+      checkBody: contract.body ? compileFields(contract.body) : null,
+      checkQuery: contract.query ? compileFields(contract.query) : null };
+  });
 }
 
 function match(parts: readonly string[], path: readonly string[]): Record<string, string> | null {
@@ -110,11 +142,14 @@ export interface HttpAppDeps {
   readonly trustProxy?: boolean;
 }
 
-/** A JSON reply, serialised: what the lane writes after its own status line. */
+/**
+ * A JSON reply, serialised: what the lane writes after its own status line. The body is text,
+ * or bytes already compressed (its headers then name the encoding); a 304's is empty.
+ */
 export interface JsonReply {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
 
 /** An API route as the lane sees it: how much body to read, and how to answer. */
@@ -133,7 +168,7 @@ export interface HttpApp {
    */
   laneRoute(method: string, url: string): LaneRoute | null;
   /** Every API route, for the tests that must cover them all (access matrix, fuzz). */
-  readonly routes: readonly Route[];
+  readonly routes: readonly (Route & { readonly contract: RouteSchema })[];
 }
 
 type Found = { readonly route: CompiledRoute; readonly params: Record<string, string> } | Refusal;
@@ -142,8 +177,15 @@ type Found = { readonly route: CompiledRoute; readonly params: Record<string, st
 export function httpApp(deps: HttpAppDeps): HttpApp {
   const { app, files } = deps;
   const { telemetry } = deps;
+  // The document is built from the very routes served, itself included, once: its bytes are
+  // prepared here and sent as they are.
+  let document = new JsonText('');
+  const openApiRoute: Route = { method: 'GET', path: '/openapi.json', access: 'public',
+    schema: Kernel.openapi, handler: async () => reply(200, document) };
   const routes = compile([timeRoute, ...deps.routes,
-    metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes]);
+    metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes, openApiRoute],
+  app.deps.limits);
+  document = new JsonText(JSON.stringify(openApiDocument(routes, API_VERSION)));
   const retryAfter = app.deps.limits.retryAfterSeconds;
   // Each route's metric series, found by the route itself: labelled by its path pattern,
   // never the raw URL, so that the series stay as few as the routes.
@@ -190,7 +232,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (denied) return denied;
     const limit = bodyLimit(route);
     return route.handler(new RequestCtx(headers, res, params, caller, app, raw,
-      () => text(limit), remoteAddress, deps.trustProxy === true, route.ownTextRules === true));
+      () => text(limit), remoteAddress, deps.trustProxy === true, route));
   }
 
   /** Answers a request; the refusal's code if it was refused (for the metrics), else null. */
@@ -200,7 +242,12 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     if (found === null) {
       const url = targetUrl(raw);
       const page = req.method === 'GET' || req.method === 'HEAD';
-      if (url !== null && page && await files.serve(req, res, url.pathname)) return null;
+      if (url !== null && page && await files.serve(req, res, url.pathname, url.search)) {
+        return null;
+      }
+      if (url !== null && page && await files.serveNotFoundPage(req, res, url.pathname)) {
+        return 'route_not_found';
+      }
       sendRefusal(res, refuse('route_not_found'), retryAfter);
       return 'route_not_found';
     }
@@ -211,7 +258,11 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       sendRefusal(res, out, retryAfter);
       return out.code;
     }
-    sendJson(res, out.status, out.body, out.headers);
+    if (out.body instanceof PreparedJson) {
+      writeServed(res, out.body.serve(req.headers, isoNow(app.clock.nowMs())));
+    } else {
+      sendJson(res, out.status, out.body, out.headers);
+    }
     return null;
   }
 
@@ -223,8 +274,36 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   }
 
   const serialise = (status: number, body: unknown, headers: Record<string, string> = {},
-    atMs: number, requestId: string): JsonReply => ({ status, body: jsonText(body),
-    headers: { 'x-server-time': isoNow(atMs), 'x-request-id': requestId, ...headers } });
+    atMs: number, requestId: string, request: Readonly<Record<string, string>>): JsonReply => {
+    const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+    if (!(body instanceof PreparedJson)) {
+      return { status, body: jsonText(body), headers: { ...common, ...headers } };
+    }
+    const served = body.serve(request, isoNow(atMs));
+    return { status: served.status, body: served.body ?? '',
+      headers: { ...common, ...served.headers } };
+  };
+
+  /**
+   * A page or script the lane may answer: one already in memory (static-files.ts), with the
+   * same headers node:http's reply carries. A page is most of what a phone opens first.
+   */
+  const fileRoute = (url: string): LaneRoute => ({
+    bodyLimit: 0,
+    async answer(headers) {
+      const atMs = app.clock.nowMs();
+      const startedMs = performance.now();
+      const requestId = requestIdOf(headers['x-request-id']);
+      const r = files.ready(url, headers);
+      const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+      const out: JsonReply = r === null ? serialise(404, refusalReply(refuse('route_not_found'),
+        retryAfter).body, {}, atMs, requestId, {})
+        : { status: r.status, headers: { ...common, ...r.headers }, body: r.body ?? '' };
+      telemetry.replied(seriesFor('GET', null), requestId, out.status,
+        r === null ? 'route_not_found' : null, startedMs);
+      return out;
+    },
+  });
 
   // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
   // past this many unanswered on one connection, the rest are refused unstarted.
@@ -270,7 +349,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       });
     },
     laneRoute(method, url) {
-      if (!url.startsWith(API_PREFIX)) return null;
+      if (!url.startsWith(API_PREFIX)) {
+        return method === 'GET' && files.isReady(url) ? fileRoute(url) : null;
+      }
       const found = find(method, url);
       if (!('ok' in found) && found.route.stream === true) return null;
       return {
@@ -295,7 +376,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
           const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
           telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null,
             startedMs);
-          return serialise(r.status, r.body, r.headers, atMs, requestId);
+          return serialise(r.status, r.body, r.headers, atMs, requestId,
+            headers as Readonly<Record<string, string>>);
         },
       };
     },
@@ -313,5 +395,5 @@ function checkAccess(access: Access, caller: Caller | null): Refusal | null {
 }
 
 /** The server's time, for a client to set its own clock by. */
-const timeRoute: Route = { method: 'GET', path: '/time', access: 'public',
+const timeRoute: Route = { method: 'GET', path: '/time', access: 'public', schema: Kernel.time,
   handler: async ({ app }) => reply(200, { server_time: iso(app.clock.nowMs()) }) };

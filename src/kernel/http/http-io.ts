@@ -38,7 +38,8 @@ export function refusalReply(r: Refusal, retryAfterSeconds: number):
   if (spec.status === 503 || spec.status === 429) {
     headers['retry-after'] = String(r.retryAfterSeconds ?? retryAfterSeconds);
   }
-  return { status: spec.status, body: { error: { code: r.code, message: r.message } }, headers };
+  return { status: spec.status,
+    body: { error: { ...r.details, code: r.code, message: r.message } }, headers };
 }
 
 export function sendRefusal(res: ServerResponse, r: Refusal, retryAfterSeconds: number): void {
@@ -122,37 +123,4 @@ export function readText(req: IncomingMessage, maxBytes: number): Promise<Result
       if (!done) finish(ok(Buffer.concat(chunks, size).toString('utf8')));
     });
   });
-}
-
-type Kind = 'string' | 'boolean' | 'integer' | 'string[]';
-type KindType<K extends Kind> = K extends 'string' ? string : K extends 'boolean' ? boolean
-  : K extends 'integer' ? number : string[];
-
-/** Reads one field of a body with its type checked; the refusal names the field. */
-export function field<K extends Kind>(body: Json, name: string, kind: K, opts: {
-  required?: boolean; maxLength?: number; maxItems?: number;
-} = {}): Result<KindType<K> | undefined> {
-  const v = body[name];
-  if (v === undefined || v === null) {
-    return opts.required ? refuse('invalid_request', `"${name}" is required.`) : ok(undefined);
-  }
-  const bad = (what: string): Refusal => refuse('invalid_request', `"${name}" must be ${what}.`);
-  const maxLength = opts.maxLength ?? 256;
-  switch (kind) {
-    case 'string':
-      if (typeof v !== 'string') return bad('a string');
-      if (v.length > maxLength) return bad(`at most ${maxLength} characters`);
-      return ok(v as KindType<K>);
-    case 'boolean':
-      return typeof v === 'boolean' ? ok(v as KindType<K>) : bad('true or false');
-    case 'integer':
-      return Number.isSafeInteger(v) ? ok(v as KindType<K>) : bad('a whole number');
-    default: {
-      if (!Array.isArray(v) || !v.every((s) => typeof s === 'string' && s.length <= maxLength)) {
-        return bad('a list of strings');
-      }
-      if (v.length > (opts.maxItems ?? 32)) return bad(`a list of at most ${opts.maxItems ?? 32}`);
-      return ok(v as KindType<K>);
-    }
-  }
 }

@@ -4,7 +4,8 @@
 // spends about as much of the event loop on its streams and objects per request as on the
 // request itself; the lane reads such requests straight off the socket and writes each reply
 // in one piece. It takes only what it fully understands: an HTTP/1.1 request for an API route
-// with a Content-Length body, well-formed headers and no surprises. At the first request it
+// with a Content-Length body, or a GET of a page or script already in memory, with well-formed
+// headers and no surprises. At the first request it
 // does not take (a page, a live stream, chunked bodies, Expect, HTTP/1.0, a malformed or
 // over-long head) it hands the connection, with every byte not yet answered, to node:http for
 // good, which answers it, or refuses it, as it always did. The routes, and so the replies, are
@@ -171,20 +172,35 @@ function httpDate(): string {
   return dateText;
 }
 
-/** A JSON reply in one piece: status line, the same headers node:http would send, body. */
-export function renderReply(reply: JsonReply, close: boolean, keepAliveSeconds: number): string {
+/**
+ * A JSON reply's status line and the same headers node:http would send, ending in the blank
+ * line. A 304 has no body, so neither type nor length; a reply naming its own cache-control
+ * (a prepared read) has that instead of `no-store`.
+ */
+export function renderHead(reply: JsonReply, close: boolean, keepAliveSeconds: number): string {
   let head = `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status] ?? ''}\r\n`;
   const time = reply.headers['x-server-time'];
   if (time !== undefined) head += `x-server-time: ${time}\r\n`;
-  head += 'content-type: application/json; charset=utf-8\r\n'
-    + `content-length: ${Buffer.byteLength(reply.body)}\r\ncache-control: no-store\r\n`;
+  if (reply.status !== 304) {
+    // A page or script served by the lane names its own type (static-files.ts).
+    if (reply.headers['content-type'] === undefined) {
+      head += 'content-type: application/json; charset=utf-8\r\n';
+    }
+    head += `content-length: ${Buffer.byteLength(reply.body)}\r\n`;
+  }
+  if (reply.headers['cache-control'] === undefined) head += 'cache-control: no-store\r\n';
   for (const name in reply.headers) {
     if (name !== 'x-server-time') head += `${name}: ${reply.headers[name]}\r\n`;
   }
   head += `Date: ${httpDate()}\r\n`;
   head += close ? 'Connection: close\r\n'
     : `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n`;
-  return `${head}\r\n${reply.body}`;
+  return `${head}\r\n`;
+}
+
+/** A JSON reply with a text body in one piece: its head, then its body. */
+export function renderReply(reply: JsonReply, close: boolean, keepAliveSeconds: number): string {
+  return renderHead(reply, close, keepAliveSeconds) + (reply.status === 304 ? '' : reply.body);
 }
 
 export class HttpLane {
@@ -337,8 +353,17 @@ class LaneConnection {
     this.lane.answered++;
     if (this.#gone) return;
     const last = close || this.lane.closing;
-    const taken = this.socket.write(renderReply(reply, last,
-      Math.round(this.lane.limits.keepAliveMs / 1000)), 'utf8');
+    const keepAliveSeconds = Math.round(this.lane.limits.keepAliveMs / 1000);
+    let taken: boolean;
+    if (typeof reply.body === 'string') {
+      taken = this.socket.write(renderReply(reply, last, keepAliveSeconds), 'utf8');
+    } else {
+      // Compressed bytes: head and body leave in one write (writev) all the same.
+      this.socket.cork();
+      this.socket.write(renderHead(reply, last, keepAliveSeconds), 'utf8');
+      taken = this.socket.write(reply.body);
+      this.socket.uncork();
+    }
     if (last) {
       this.socket.end();
       this.#gone = true;

@@ -1,13 +1,13 @@
 // What a route is, and the small helpers every route file shares.
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { isoTimeRule, parseIsoTime } from '../iso-time.js';
-import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
+import { refuse, type Refusal, type Result } from '../outcomes.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { Json } from './http-io.js';
 import type { Clock } from '../clock.js';
 import type { Limits } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { StoreHealth } from './store-health.js';
+import type { RouteContract } from './schema.js';
 
 /**
  * What the HTTP shell and the routes see as `app` and `caller`: the composition fills these in
@@ -52,7 +52,14 @@ export interface Ctx {
   /** The client's network address (rate-limits.ts's clientAddress); '' when unknown. */
   readonly address: string;
   readonly app: App;
+  /**
+   * The JSON body, checked against the route's body schema (schema.ts): its fields have the
+   * types and bounds the schema declares (an optional one may be null, which reads as not
+   * given), or the refusal of the first that fails.
+   */
   body(): Promise<Result<Json>>;
+  /** The query parameters, checked against the route's query schema as `body()` is. */
+  query(): Result<Readonly<Record<string, string | undefined>>>;
   /** The raw body, for a caller that signs it. */
   text(): Promise<Result<string>>;
 }
@@ -67,6 +74,8 @@ export interface Route {
   readonly path: string;
   readonly access: Access;
   readonly handler: Handler;
+  /** Its request and reply shapes: validated (once compiled) and published (openapi.json). */
+  readonly schema: RouteContract;
   /** A larger body than the default, for the few routes that need one. */
   readonly bodyLimit?: 'import';
   /** Writes its own reply as a stream (node:http only). */
@@ -82,22 +91,6 @@ export interface Route {
 
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>
   ({ status, body, ...(headers ? { headers } : {}) });
-
-/** The first refusal among field checks, or null when all passed. */
-export function firstRefusal(...results: Array<Result<unknown>>): Refusal | null {
-  for (const r of results) if (!r.ok) return r;
-  return null;
-}
-
-/**
- * A time field or query parameter in ms, by the one strict parser (kernel/iso-time.ts): RFC 3339
- * with `Z` or an offset, else `invalid_request` (422) naming the field. Undefined stays undefined.
- */
-export const parseTime = (name: string, v: string | undefined): Result<number | undefined> => {
-  if (v === undefined) return ok(undefined);
-  const ms = parseIsoTime(v);
-  return ms === null ? refuse('invalid_request', isoTimeRule(name)) : ok(ms);
-};
 
 /**
  * Runs what follows a committed write (its reply, read from the store; an operator's audit

@@ -82,8 +82,12 @@ describe('group commit', () => {
           await tx.setMeta(`last`, String(xs.at(-1)));
           return xs.map((x) => x * 2);
         };
+        // The slow batch runs until the test lets it go, not for a fixed time: on a loaded
+        // machine a fixed sleep could end before the refusal it is there to cause.
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => { release = resolve; });
         const slow: BatchHandler<number, number> = async (_tx, xs) => {
-          await sleep(60);
+          await gate;
           return [...xs];
         };
         const clock = new SimulatedClock(1_000);
@@ -108,6 +112,7 @@ describe('group commit', () => {
         await sleep(40);
         await assert.rejects(committer.submit('slow', 3), Overloaded);
         const essential = committer.submit('slow', 4, true);
+        release();
         assert.deepEqual(await Promise.all([running, waiting, essential]), [1, 2, 4]);
         assert.equal(committer.refused, 1);
         await committer.drained();
