@@ -4,8 +4,8 @@
 // handlers (src/stores.ts); test/capability-boundaries.test.ts checks every import against
 // the `dependsOn` declared in each capability's index.ts.
 //
-//   orders ──> launches ──> accounts
-//      └─────> payments ──────┘
+//   production ──> orders ──> launches ──> accounts
+//                     └─────> payments ──────┘
 //   drops ───> payments, accounts
 import { accounts } from './accounts/index.js';
 import { drops } from './drops/index.js';
@@ -14,12 +14,14 @@ import type { Route } from './kernel/http/route.js';
 import { launches } from './launches/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
+import { production } from './production/index.js';
 
 export const capabilities: readonly Capability[] = [
   accounts,
   launches,
   payments,
   orders,
+  production,
   drops,
 ];
 

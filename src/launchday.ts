@@ -18,6 +18,7 @@ import { DropsService } from './drops/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
+import { ProductionService } from './production/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
 export type { Caller } from './accounts/index.js';
@@ -61,6 +62,7 @@ export class Launchday implements KernelApp {
   readonly payments: PaymentsService;
   readonly orders: OrdersService;
   readonly settlement: SettlementService;
+  readonly production: ProductionService;
   readonly drops: DropsService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
@@ -73,6 +75,10 @@ export class Launchday implements KernelApp {
     this.orders = new OrdersService(deps, this.core.committer, this.core.submit, this.launches,
       this.payments);
     this.settlement = new SettlementService(deps);
+    this.production = new ProductionService(deps, this.launches);
+    // Orders' estimates come from the plan where one covers the trim (orders' EstimateSource).
+    this.orders.estimates = this.production;
+    this.orders.vehicles = this.production;
     this.drops = new DropsService(deps, this.core.submit);
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
@@ -141,6 +147,7 @@ export class Launchday implements KernelApp {
     this.core.beginClosing();
     await this.accounts.sessions.codesIssued();
     await this.accounts.sessions.flushTouches();
+    await this.production.flushShown().catch(() => undefined);
     await this.core.close();
   }
 }

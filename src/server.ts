@@ -169,6 +169,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     setInterval(() => void app.settlement.reconcilePayments()
       .catch((err) => logger.error({ err }, 'payment reconciliation failed')),
     RECONCILE_INTERVAL_MS),
+    setInterval(() => void app.production.flushShown()
+      .catch((err) => logger.error({ err }, 'recording estimates shown failed')), 1_000),
   ];
   const metrics = new Metrics({
     storeUp: parts.storeUp ?? (() => (app.brokenBecause === null

@@ -31,6 +31,8 @@ const MIGRATION_NAMES = [
   { version: 4,
     name: 'payments: notifications keyed by event and reference, anomalies, refund checks' },
   { version: 5, name: 'sessions end and can be revoked; named operators' },
+  { version: 6, name: 'production: plans, delivery centres, stored estimates, re-plans, '
+    + 'estimate changes, estimates shown' },
   { version: 9, name: 'drops: variants\' stock, holds, waitlist' },
 ];
 

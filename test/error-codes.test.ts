@@ -109,6 +109,21 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
   ['invalid_change_window', (s) => post(s, '/admin/change-windows', { from_launch_id: 'su7-2024',
     allows: ['paint'], opens_at: '2025-01-01T00:00:00Z', closes_at: '2025-12-31T00:00:00Z' },
   ADMIN)],
+  ['plan_not_found', (s) => s.h.call('GET', '/admin/production-plans/su7-2024/pro',
+    { token: ADMIN })],
+  ['invalid_vin', (s) => post(s, '/admin/production-runs', { launch_id: 'su7-2024',
+    built_on: '2025-07-01', cars: [{ vin: '1M8GDM9A1KP042788', trim: 'pro' }],
+    reason: 'test' }, ADMIN)],
+  ['vin_conflict', async (s) => {
+    const run = (options: string[]) => post(s, '/admin/production-runs', {
+      launch_id: 'su7-ultra-2025', built_on: '2025-07-01',
+      cars: [{ vin: '1M8GDM9AXKP042788', trim: 'ultra', options }], reason: 'test' }, ADMIN);
+    assert.equal((await run([])).status, 201);
+    return run(['colour-pearl-white']);
+  }],
+  ['centre_not_found', (s) => post(s, '/admin/delivery-centres', { city_id: 'wuhan',
+    handovers_per_week: 100, opens_on: '2024-04-20', served_by: 'beijing', reason: 'test' },
+  ADMIN)],
 ];
 
 /** What a refusal must leave alone: every launch's figures and every buyer's orders. */

@@ -6,6 +6,7 @@ import { kernelStoreContract, type OpenedStore } from '../src/kernel/store/store
 import { launchesStoreContract } from '../src/launches/launches-store.contract.js';
 import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
 import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
+import { productionStoreContract } from '../src/production/production-store.contract.js';
 
 export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
   kernelStoreContract(name, open);
@@ -13,5 +14,6 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   launchesStoreContract(name, open);
   paymentsStoreContract(name, open);
   ordersStoreContract(name, open);
+  productionStoreContract(name, open);
   dropsStoreContract(name, open);
 }

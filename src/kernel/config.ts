@@ -154,6 +154,22 @@ export interface Limits {
   readonly sandboxSmsKept: number;
   /** Longest reason an operator gives for cancelling, refunding or revoking (characters). */
   readonly operatorReasonMax: number;
+  /** Dated rates in one version of a production plan. */
+  readonly planRatesMax: number;
+  /** Largest weekly rate of a plan (cars of one trim a week). */
+  readonly planUnitsPerWeekMax: number;
+  /** Largest weekly handover capacity of a delivery centre. */
+  readonly handoversPerWeekMax: number;
+  /** Re-plans listed to an operator. */
+  readonly replansListMax: number;
+  /** Estimate changes per page (operators; the notifications capability pages the same way). */
+  readonly estimateChangesPageMax: number;
+  /** Estimates shown at lock held in memory before a write is started without the timer. */
+  readonly shownEstimatesBufferMax: number;
+  /** Built cars recorded in one production run (one request, one transaction). */
+  readonly carsPerRunMax: number;
+  /** Ready-stock cars listed to an operator. */
+  readonly readyStockListMax: number;
   /**
    * How long a drop's hold keeps its units while the payment completes (s); past it the units
    * return to the waitlist or to sale (a charge made for a hold that ended is voided).
@@ -294,6 +310,14 @@ export const defaultLimits: Limits = Object.freeze({
   smsTimeoutMs: 10_000,
   sandboxSmsKept: 200,
   operatorReasonMax: 500,
+  planRatesMax: 200,
+  planUnitsPerWeekMax: 1_000_000,
+  handoversPerWeekMax: 1_000_000,
+  replansListMax: 100,
+  estimateChangesPageMax: 1_000,
+  shownEstimatesBufferMax: 5_000,
+  carsPerRunMax: 5_000,
+  readyStockListMax: 1_000,
   dropHoldSeconds: 120,
   dropOfferSeconds: 600,
   dropVariantsMax: 20,

@@ -124,6 +124,15 @@ export const outcomes = {
   rate_limited: { status: 429, transient: true,
     message: 'Too many requests from this phone, account or network; wait the seconds in '
       + 'Retry-After, then try again.' },
+  plan_not_found: { status: 404, transient: false,
+    message: 'This launch and trim have no production plan yet.' },
+  centre_not_found: { status: 404, transient: false,
+    message: 'This city has no delivery centre on record.' },
+  invalid_vin: { status: 422, transient: false,
+    message: 'A VIN must be 17 characters A-Z and 0-9 without I, O and Q, with the check '
+      + 'character (ISO 3779) ninth.' },
+  vin_conflict: { status: 409, transient: false,
+    message: 'This VIN was recorded before with another configuration; check the car.' },
   drop_not_found: { status: 404, transient: false,
     message: 'There is no such drop.' },
   drop_not_open: { status: 409, transient: true,

@@ -53,10 +53,11 @@ export const orderRoutes: Route[] = [
       const trim = q.value.trim ?? '';
       const city = q.value.city ?? null;
       if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
-      const e = await ctx.app.orders.estimateIfLockedNow(l, trim);
+      const e = await ctx.app.orders.estimateIfLockedNow(l, trim, city);
       if (!e) return refuse('unknown_trim');
       return reply(200, { trim, city, locked_ahead: e.lockedAhead,
-        estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now' },
+        estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now',
+          ...(e.window ? { window: e.window } : {}) },
         as_of: iso(e.asOfMs) });
     } },
   { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', schema: Orders.stats,
@@ -84,7 +85,8 @@ export const orderRoutes: Route[] = [
     const placed = r.value;
     return afterWrite(() => (placed.replay
       ? orderReply(ctx.app, placed.order, 200, { 'idempotent-replay': 'true' })
-      : orderReply(ctx.app, placed.order, 201, undefined, placed.history)));
+      : orderReply(ctx.app, placed.order, 201, undefined, placed.history,
+        placed.order.status === 'locked')));
   } },
   { method: 'GET', path: '/orders', access: 'buyer', schema: Orders.myOrders, handler: async (ctx) => {
     const orders = await ctx.app.orders.ordersOf(buyer(ctx));
@@ -105,7 +107,9 @@ export const orderRoutes: Route[] = [
     if (!b.ok) return b;
     const r = await ctx.app.orders.act(ctx.caller!, ctx.params.order_id!,
       { kind: 'lock', confirm: b.value.confirm === true });
-    return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
+    // The estimate in this reply is the one shown at the lock: recorded for the truth audit.
+    return r.ok ? afterWrite(() => orderReply(ctx.app, r.value, 200, undefined, undefined, true))
+      : r;
   } },
   { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', schema: Orders.cancel,
     handler: cancelHandler },
@@ -236,10 +240,11 @@ async function findOrders(ctx: Ctx): Promise<Result<Order[]>> {
  * is used only while the order is unchanged.
  */
 async function orderReply(app: App, order: Order, status = 200,
-  headers?: Record<string, string>, history?: readonly OrderEvent[]): Promise<Reply> {
+  headers?: Record<string, string>, history?: readonly OrderEvent[], atLock = false):
+  Promise<Reply> {
   const now = await app.orders.current(order);
   return reply(status, new JsonText(orderViewJson(now,
-    await app.orders.orderExtras(now, now === order ? history : undefined))), headers);
+    await app.orders.orderExtras(now, now === order ? history : undefined, atLock))), headers);
 }
 
 /** Moves a simulated clock forward (rehearsals), and locks the orders that fell due. */

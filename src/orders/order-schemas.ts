@@ -22,6 +22,10 @@ const OrderStatus = Type.Union([Type.Literal('firm'), Type.Literal('locked'),
 const DepositState = Type.Union([Type.Literal('held'), Type.Literal('refunded'),
   Type.Literal('forfeited'), Type.Literal('applied')]);
 
+/** The calendar window of an estimate from a production plan: Beijing dates, both included. */
+const EstimateWindow = Type.Object({ from: Str, to: Str }, { description: 'Present when a '
+  + 'production plan gave the estimate: Beijing dates, both included' });
+
 export const OrderView = Type.Object({
   order_id: Str, account_id: Str, launch_id: Str, model_id: Str, trim: Str,
   options: Type.Array(Str), city: Str, status: OrderStatus, price_fen: Int,
@@ -33,12 +37,16 @@ export const OrderView = Type.Object({
   queue: orNull(Type.Object({ queue_key: Str, place: Int, locked_ahead_in_trim: Int,
     position_in_trim: Type.Integer({ description: 'The figure a buyer reads: 1 + the locked '
       + 'orders of the same trim ahead, every city, by lock time; it only goes down' }) })),
-  estimate: orNull(Type.Object({ weeks_min: Int, weeks_max: Int, basis: Str })),
+  estimate: orNull(Type.Object({ weeks_min: Int, weeks_max: Int, basis: Str,
+    window: Type.Optional(EstimateWindow) })),
   actions: Type.Array(Str, { description: 'What the caller may do with the order now' }),
   switch_to: Type.Array(Str, { description: 'Launches the order may switch to now' }),
   window_closes_at: orNull(Type.String({ format: 'date-time', description: 'When the soonest '
     + 'open change window this order may still use closes; null when none is open' })),
   history: Type.Array(Type.Object({ at: Time, type: Str, actor: Str, detail: Type.Unknown() })),
+  stage: Type.Optional(Type.Literal('scheduled', { description: 'A car is allocated to the '
+    + 'locked order (production): its VIN is in `vehicle`' })),
+  vehicle: Type.Optional(Type.Object({ vin: Str, built_on: Str })),
 }, { 'x-component': 'Order' });
 
 const StatusCounts = Type.Object({ firm: Int, locked: Int, cancelled: Int });
@@ -87,7 +95,8 @@ export const estimate: RouteContract = () => ({
     city: queryText({ description: 'A city the launch delivers to' }) }),
   replies: { 200: Type.Object({ trim: Str, city: Type.Union([Str, Type.Null()]),
     locked_ahead: Type.Integer(), estimate: Type.Object({ weeks_min: Type.Integer(),
-      weeks_max: Type.Integer(), basis: Type.Literal('if_locked_now') }), as_of: Time }) },
+      weeks_max: Type.Integer(), basis: Type.Literal('if_locked_now'),
+      window: Type.Optional(EstimateWindow) }), as_of: Time }) },
   errors: ['launch_not_found', 'unknown_city', 'unknown_trim'] });
 
 export const stats: RouteContract = () => ({ summary: 'A launch\'s live figures',

@@ -4,7 +4,9 @@ import { mergeDeltas, type CounterDelta } from './launch-stats.js';
 import type { Order } from './order.js';
 import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
-import type { IdempotencyRef, OrderEvent, OrdersReads, OrdersTx } from './orders-store.js';
+import type {
+  IdempotencyRef, LockedQueueEntry, OrderEvent, OrdersReads, OrdersTx,
+} from './orders-store.js';
 
 /** The array type of each order column, for inserts and updates through unnest. */
 const ORDER_COLUMN_TYPES: Record<(typeof ORDER_COLUMNS)[number], string> = {
@@ -138,6 +140,16 @@ class OrdersPostgresTx implements OrdersTx {
    */
   async addCounters(deltas: readonly CounterDelta[]): Promise<void> {
     this.#counters.push(...deltas);
+  }
+
+  async lockedQueue(): Promise<LockedQueueEntry[]> {
+    const r = await this.c.query({ text: 'SELECT order_id, account_id, launch_id, trim, city, '
+      + "options, trim_seq, queued_at_ms FROM orders WHERE status = 'locked'", rowMode: 'array' });
+    return (r.rows as Array<[string, string, string, string, string, string, string, string]>)
+      .map(([orderId, accountId, launchId, trim, city, options, trimSeq, queuedAtMs]) => ({
+        orderId, accountId, launchId, trim, city,
+        options: options === '' ? [] : options.split(','), trimSeq: Number(trimSeq),
+        queuedAtMs: Number(queuedAtMs) }));
   }
 
   async writeCounters(): Promise<void> {

@@ -24,6 +24,45 @@ import type { OrderEvent } from './orders-store.js';
 import { paidUnder } from './payment-reconciler.js';
 import type { OrderExtras } from './views.js';
 
+/**
+ * A delivery estimate from a production plan (the production capability's): weeks from now and
+ * the calendar window, Beijing dates with both ends included.
+ */
+export interface PlannedEstimate {
+  readonly weeksMin: number;
+  readonly weeksMax: number;
+  readonly windowFrom: string;
+  readonly windowTo: string;
+}
+
+type Maybe<T> = T | Promise<T>;
+
+/**
+ * Where estimates come from when a production plan covers the order's trim. Orders does not
+ * depend on production: the composition (src/launchday.ts) sets `OrdersService.estimates`. Each
+ * method answers null when no plan covers the trim, and then the weekly-capacity estimate
+ * (`estimateWeeks`) applies, as before there were plans. Answers without a promise when it can,
+ * so that the order hot path need not wait.
+ */
+export interface EstimateSource {
+  /**
+   * A locked order's estimate, with `aheadInTrim` live locked orders of its trim before it.
+   * `atLock`: it is shown in the reply to the lock (recorded for the truth audit).
+   */
+  forLocked(order: Order, aheadInTrim: number, atLock: boolean): Maybe<PlannedEstimate | null>;
+  /** The estimate if an order of this configuration locked now, behind `lockedInTrim` orders. */
+  ifLockedNow(launchId: string, trim: string, city: string | null, lockedInTrim: number):
+    Maybe<PlannedEstimate | null>;
+}
+
+/**
+ * The car built for a locked order, when one has been allocated (the production capability's;
+ * wired by the composition like `EstimateSource`). The order is then scheduled, with its VIN.
+ */
+export interface VehicleSource {
+  vehicleOf(order: Order): Promise<{ vin: string; builtOn: string } | null>;
+}
+
 export interface OrdersDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -37,6 +76,11 @@ export interface PlaceInput {
   readonly options: readonly string[];
   readonly city: string;
 }
+
+/** A planned estimate as an order view's. */
+const planView = (p: PlannedEstimate, basis: string): NonNullable<OrderExtras['estimate']> =>
+  ({ weeksMin: p.weeksMin, weeksMax: p.weeksMax, basis,
+    window: { from: p.windowFrom, to: p.windowTo } });
 
 /**
  * Whether the charge made for a place command is held by an order after its batch: a new order
@@ -78,6 +122,10 @@ export class OrdersService {
   #lockedGen = 0;
   /** How old cached locked counts may be: other processes write only to PostgreSQL. */
   readonly #lockedMaxAgeMs: number;
+  /** Plan-based estimates, when the composition wires a production capability in. */
+  estimates: EstimateSource | null = null;
+  /** Allocated cars, likewise. */
+  vehicles: VehicleSource | null = null;
 
   constructor(private readonly deps: OrdersDeps,
     private readonly committer: GroupCommitter<ReturnType<typeof orderCommands>>,
@@ -303,11 +351,17 @@ export class OrdersService {
    * it was read (`asOfMs`): every lock this process has committed is in it; another process's
    * may be missing for at most COUNTERS_CACHE_MS. Null for a trim the launch does not have.
    */
-  async estimateIfLockedNow(launch: Launch, trim: string):
-    Promise<{ weeksMin: number; weeksMax: number; lockedAhead: number; asOfMs: number } | null> {
+  async estimateIfLockedNow(launch: Launch, trim: string, city: string | null = null):
+    Promise<{ weeksMin: number; weeksMax: number; lockedAhead: number; asOfMs: number;
+      window?: { from: string; to: string } } | null> {
     const counts = await this.#lockedCounts(launch.launchId);
     const e = this.#estimateIfLockedNow(launch, trim, counts);
-    return e && { ...e, asOfMs: counts.asOfMs };
+    if (!e) return null;
+    const planned = await this.estimates?.ifLockedNow(launch.launchId, trim, city, e.lockedAhead);
+    return planned ? { weeksMin: planned.weeksMin, weeksMax: planned.weeksMax,
+      lockedAhead: e.lockedAhead, asOfMs: counts.asOfMs,
+      window: { from: planned.windowFrom, to: planned.windowTo } }
+      : { ...e, asOfMs: counts.asOfMs };
   }
 
   #estimateIfLockedNow(launch: Launch, trim: string, counts: LockedCounts):
@@ -319,11 +373,12 @@ export class OrdersService {
   }
 
   /** What an order's view adds to the order: estimate, queue, actions, and history. */
-  async orderExtras(order: Order, history?: readonly OrderEvent[]): Promise<OrderExtras> {
+  async orderExtras(order: Order, history?: readonly OrderEvent[], atLock = false):
+    Promise<OrderExtras> {
     const launch = this.launches.cachedLaunch(order.launchId)
       ?? await this.launches.launch(order.launchId);
     const t = launch ? findTrim(launch, order.trim) : undefined;
-    let estimate: { weeksMin: number; weeksMax: number; basis: string } | null = null;
+    let estimate: OrderExtras['estimate'] = null;
     let queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null = null;
     if (order.status === 'locked' && order.trimSeq !== null && order.queuePlace !== null && t) {
       const released = await this.deps.store.releasedBefore(trimKey(order.launchId, order.trim),
@@ -331,14 +386,24 @@ export class OrdersService {
       const ahead = order.trimSeq - 1 - released;
       queue = { queueKey: queueKey(order.launchId, order.trim, order.city),
         place: order.queuePlace, lockedAheadInTrim: ahead };
-      estimate = { ...estimateWeeks(t, ahead), basis: 'locked' };
+      const p = this.estimates?.forLocked(order, ahead, atLock) ?? null;
+      const planned = p instanceof Promise ? await p : p;
+      estimate = planned ? planView(planned, 'locked') : { ...estimateWeeks(t, ahead),
+        basis: 'locked' };
     } else if (order.status === 'firm' && launch) {
       // Cached (no await) on the order hot path: new firm orders leave it valid.
       const known = this.#lockedCounts(launch.launchId);
       const counts = known instanceof Promise ? await known : known;
       const e = this.#estimateIfLockedNow(launch, order.trim, counts);
-      if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
+      const p = e && this.estimates
+        ? this.estimates.ifLockedNow(launch.launchId, order.trim, order.city, e.lockedAhead)
+        : null;
+      const planned = p instanceof Promise ? await p : p;
+      if (planned) estimate = planView(planned, 'if_locked_now');
+      else if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
+    const vehicle = order.status === 'locked' && this.vehicles
+      ? await this.vehicles.vehicleOf(order) : null;
     const windows = this.launches.fresh() ? this.launches.cachedWindows
       : await this.launches.windows();
     const nowMs = this.deps.clock.nowMs();
@@ -355,6 +420,7 @@ export class OrdersService {
       }
     }
     return { estimate, queue, actions, switchTo, windowClosesAtMs,
-      history: history ?? await this.deps.store.orderEvents(order.orderId) };
+      history: history ?? await this.deps.store.orderEvents(order.orderId),
+      ...(vehicle ? { vehicle } : {}) };
   }
 }

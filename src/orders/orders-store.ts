@@ -13,6 +13,19 @@ export interface OrderEvent {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
+/** A locked order's place in production, as the estimates read it (production/estimates.ts). */
+export interface LockedQueueEntry {
+  readonly orderId: string;
+  readonly accountId: string;
+  readonly launchId: string;
+  readonly trim: string;
+  readonly city: string;
+  /** Sorted, defaults filled in: the configuration a built car must match. */
+  readonly options: readonly string[];
+  readonly trimSeq: number;
+  readonly queuedAtMs: number;
+}
+
 export interface IdempotencyRef {
   readonly accountId: string;
   readonly key: string;
@@ -50,6 +63,8 @@ export interface OrdersTx {
   releaseSeq(trimKey: string, seq: number): Promise<void>;
   /** Adds to counters. An adapter may hold the changes back until just before commit. */
   addCounters(deltas: readonly CounterDelta[]): Promise<void>;
+  /** Every locked order's queue entry, in no particular order (a re-plan reads them all). */
+  lockedQueue(): Promise<LockedQueueEntry[]>;
 }
 
 /** Orders' reads of committed data (see Store). */

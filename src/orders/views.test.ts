@@ -38,14 +38,18 @@ describe('orderViewJson', () => {
     idempotencyKey: text, requestHash: text, version: fc.nat() }) as fc.Arbitrary<Order>;
   const extras: fc.Arbitrary<OrderExtras> = fc.record({
     estimate: fc.oneof(fc.constant(null),
-      fc.record({ weeksMin: num, weeksMax: num, basis: text })),
+      fc.record({ weeksMin: num, weeksMax: num, basis: text }),
+      fc.record({ weeksMin: num, weeksMax: num, basis: text,
+        window: fc.record({ from: text, to: text }) })),
     queue: fc.oneof(fc.constant(null),
       fc.record({ queueKey: text, place: fc.nat(), lockedAheadInTrim: fc.integer() })),
     actions: fc.array(text, { maxLength: 5 }), switchTo: fc.array(text, { maxLength: 2 }),
     windowClosesAtMs: ms,
     history: fc.array(fc.record({ orderId: text, atMs: fc.integer({ min: 0,
       max: 4_102_444_800_000 }), type: text, actor: text,
-    detail: fc.dictionary(text, fc.jsonValue()) }), { maxLength: 3 }) });
+    detail: fc.dictionary(text, fc.jsonValue()) }), { maxLength: 3 }),
+    vehicle: fc.record({ vin: text, builtOn: text }) }, { requiredKeys: ['estimate', 'queue',
+    'actions', 'switchTo', 'history'] });
 
   it('writes exactly what JSON.stringify writes of orderView', () => {
     fc.assert(fc.property(order, extras, (o, x) => {

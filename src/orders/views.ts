@@ -9,7 +9,12 @@ export { accountView } from '../accounts/index.js';
 export { launchView, windowView } from '../launches/index.js';
 
 export interface OrderExtras {
-  readonly estimate: { weeksMin: number; weeksMax: number; basis: string } | null;
+  /**
+   * `window`: the calendar window (Beijing dates, both included), present when a production
+   * plan gave the estimate; absent for the weekly-capacity estimate.
+   */
+  readonly estimate: { weeksMin: number; weeksMax: number; basis: string;
+    window?: { from: string; to: string } } | null;
   readonly queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null;
   readonly actions: readonly string[];
   /** Launches the order may switch to now (with the `switch_model` action). */
@@ -17,6 +22,11 @@ export interface OrderExtras {
   /** When the soonest open change window for this order closes; null or absent when none. */
   readonly windowClosesAtMs?: number | null;
   readonly history: readonly OrderEvent[];
+  /**
+   * The car allocated to a locked order (production's allocation): the order is `scheduled`
+   * with this VIN. Absent until then, so replies before any allocation are unchanged.
+   */
+  readonly vehicle?: { readonly vin: string; readonly builtOn: string };
 }
 
 /**
@@ -47,12 +57,14 @@ export function orderView(o: Order, x: OrderExtras) {
       locked_ahead_in_trim: x.queue.lockedAheadInTrim,
       position_in_trim: x.queue.lockedAheadInTrim + 1 },
     estimate: x.estimate && { weeks_min: x.estimate.weeksMin, weeks_max: x.estimate.weeksMax,
-      basis: x.estimate.basis },
+      basis: x.estimate.basis, ...(x.estimate.window ? { window: x.estimate.window } : {}) },
     actions: x.actions,
     switch_to: x.switchTo,
     window_closes_at: iso(x.windowClosesAtMs ?? null),
     history: x.history.map((e) => ({ at: iso(e.atMs), type: e.type, actor: e.actor,
       detail: e.detail })),
+    ...(x.vehicle ? { stage: 'scheduled', vehicle: { vin: x.vehicle.vin,
+      built_on: x.vehicle.builtOn } } : {}),
   };
 }
 
@@ -103,8 +115,10 @@ export function orderViewJson(o: Order, x: OrderExtras): string {
       jsonNumber(q.place)},"locked_ahead_in_trim":${jsonNumber(q.lockedAheadInTrim)},`
       + `"position_in_trim":${jsonNumber(q.lockedAheadInTrim + 1)}}`},`
     + `"estimate":${e === null ? 'null' : `{"weeks_min":${jsonNumber(e.weeksMin)},"weeks_max":${
-      jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}}`},`
+      jsonNumber(e.weeksMax)},"basis":${jsonString(e.basis)}${e.window ? `,"window":{"from":${
+      jsonString(e.window.from)},"to":${jsonString(e.window.to)}}` : ''}}`},`
     + `"actions":${jsonStrings(x.actions)},"switch_to":${jsonStrings(x.switchTo)},`
     + `"window_closes_at":${jsonIso(x.windowClosesAtMs ?? null)},`
-    + `"history":${history}]}`;
+    + `"history":${history}]${x.vehicle ? `,"stage":"scheduled","vehicle":{"vin":${
+      jsonString(x.vehicle.vin)},"built_on":${jsonString(x.vehicle.builtOn)}}` : ''}}`;
 }

@@ -409,6 +409,25 @@ export const ERRORS = {
     zh: ['请求过于频繁。', '请稍等片刻再试。'],
     en: ['Too many requests.', 'Wait a moment and try again.'],
   },
+  plan_not_found: {
+    zh: ['该车型版本还没有生产计划。', '请先为它录入生产计划。'],
+    en: ['This trim has no production plan yet.', 'Enter a production plan for it first.'],
+  },
+  centre_not_found: {
+    zh: ['该城市还没有交付中心记录。', '请先录入该城市的交付中心，或选择另一个城市。'],
+    en: ['This city has no delivery centre on record.',
+      'Enter its delivery centre first, or pick another city.'],
+  },
+  invalid_vin: {
+    zh: ['车架号（VIN）无效。', '请核对 17 位字符（不含 I、O、Q）和第 9 位校验位。'],
+    en: ['The VIN is not valid.',
+      'Check its 17 characters (no I, O or Q) and the check character in ninth place.'],
+  },
+  vin_conflict: {
+    zh: ['该车架号已按另一种配置登记。', '请核对这辆车的配置后再登记。'],
+    en: ['This VIN was recorded with another configuration.',
+      'Check the car\'s configuration before recording it.'],
+  },
   drop_not_found: {
     zh: ['找不到该限量发售。', '请返回首页查看正在进行的发售。'],
     en: ['That drop does not exist.', 'Go back and look at the drops on now.'],

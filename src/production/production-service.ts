@@ -1,0 +1,420 @@
+// Production's use cases: plan and centre versions, re-plans (every locked order's estimate in
+// one pass, moved ones listed), the estimates orders show (wired into orders as its
+// EstimateSource), and the record of estimates shown at lock.
+import type { Clock } from '../kernel/clock.js';
+import type { Limits } from '../kernel/config.js';
+import { newId } from '../kernel/ids.js';
+import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import type { Store, StoreTx } from '../kernel/store/store.js';
+import { findTrim, type LaunchesService } from '../launches/index.js';
+import {
+  resolveConfiguration, type EstimateSource, type Order, type PlannedEstimate,
+  type VehicleSource,
+} from '../orders/index.js';
+import { allocate } from './allocation.js';
+import {
+  estimateAppended, planKey, TRANSIT_WEEKS, WINDOW_WEEKS, weeksFromNow, windowOf, type CentreLoad,
+  type OrderEstimate, type PlanningState,
+} from './estimates.js';
+import {
+  beijingDateMs, checkRates, weekOfDate, type CentreVersion, type PlanRate, type PlanVersion,
+} from './plan.js';
+import type {
+  CarRecord, EstimateChange, Replan, ShownEstimate,
+} from './production-store.js';
+import { isValidVin } from './vin.js';
+import { changeRow, replan } from './replan.js';
+
+export interface ProductionDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly limits: Limits;
+}
+
+/** What the estimates read on a request's path: the plans and centres, and the centres' loads. */
+interface Snapshot {
+  readonly state: PlanningState;
+  readonly loads: ReadonlyMap<string, CentreLoad>;
+  /** Cars recorded: none means no order has a VIN to look up. */
+  readonly cars: number;
+  readonly gen: number;
+  /** `performance.now()` when the read began. */
+  readonly readAt: number;
+}
+
+/**
+ * How long a snapshot may lag a re-plan made by another process (PostgreSQL). This process's
+ * own re-plans drop it as they commit; on SQLite, which only this process writes, it has no age
+ * limit.
+ */
+const SNAPSHOT_MAX_AGE_MS = 1_000;
+
+/** A car as an operator records it. */
+export interface BuiltCarInput {
+  readonly vin: string;
+  readonly trim: string;
+  readonly options: readonly string[];
+}
+
+/** What a production run did: cars new and seen before, and where the new ones went. */
+export interface RunSummary {
+  readonly recorded: number;
+  /** Cars of this run recorded before with the same configuration (a re-sent run). */
+  readonly alreadyRecorded: number;
+  readonly allocations: ReadonlyArray<{ vin: string; orderId: string }>;
+  readonly pooled: readonly string[];
+}
+
+/** A re-plan's result as the operator's reply and the audit log show it. */
+export interface ReplanSummary extends Replan {
+  readonly durationMs: number;
+}
+
+/**
+ * Called inside a re-plan's transaction with the estimate changes it writes (not yet numbered:
+ * `replanId` + `orderId` is unique), so that a capability that tells buyers (notifications)
+ * can queue its messages in the same transaction: a crash then loses or doubles none.
+ */
+export type EstimatesMovedHook = (tx: StoreTx,
+  changes: ReadonlyArray<Omit<EstimateChange, 'changeId'>>) => Promise<void>;
+
+export class ProductionService implements EstimateSource, VehicleSource {
+  /** Set by the composition when a capability wants the moved estimates in the same commit. */
+  onEstimatesMoved: EstimatesMovedHook | null = null;
+  #snapshot: Snapshot | null = null;
+  #reading: Promise<Snapshot> | null = null;
+  #gen = 0;
+  readonly #maxAgeMs: number;
+  /** Estimates shown at lock, written by `flushShown` (the timer, or when many wait). */
+  #shown: ShownEstimate[] = [];
+  #flushing: Promise<void> | null = null;
+
+  constructor(private readonly deps: ProductionDeps, private readonly launches: LaunchesService) {
+    this.#maxAgeMs = deps.store.kind === 'postgres' ? SNAPSHOT_MAX_AGE_MS : Infinity;
+  }
+
+  // ---------- plans and centres ----------
+
+  /**
+   * Adds a version of a trim's plan and re-plans in the same transaction. Outcomes:
+   * `launch_not_found`, `unknown_trim`, `invalid_request` (the rates; the last must build).
+   */
+  async putPlan(actor: string, launchId: string, trim: string, rates: readonly PlanRate[],
+    reason: string): Promise<Result<{ plan: PlanVersion; replan: ReplanSummary }>> {
+    const launch = await this.launches.launch(launchId);
+    if (!launch) return refuse('launch_not_found');
+    if (!findTrim(launch, trim)) return refuse('unknown_trim');
+    const checked = checkRates(rates, this.deps.limits.planRatesMax,
+      this.deps.limits.planUnitsPerWeekMax);
+    if (!checked.ok) return checked;
+    if (rates[rates.length - 1]!.unitsPerWeek === 0) {
+      return refuse('invalid_request', 'The last rate must build cars: a plan that stops would '
+        + 'leave locked orders without a date.');
+    }
+    const atMs = this.deps.clock.nowMs();
+    return ok(await this.#inTransaction(async (tx) => {
+      const plan: PlanVersion = { launchId, trim, rates,
+        version: (await tx.planVersionCount(launchId, trim)) + 1,
+        createdBy: actor, createdAtMs: atMs, reason };
+      await tx.insertPlanVersion(plan);
+      const r = await this.#replan(tx, actor, 'plan', reason, atMs);
+      await tx.appendAudit({ atMs, actor, action: 'production_plan_changed', detail: {
+        launch_id: launchId, trim, version: plan.version, reason, replan_id: r.replanId } });
+      return { plan, replan: r };
+    }));
+  }
+
+  /**
+   * Adds a version of a city's delivery centre and re-plans in the same transaction. Outcomes:
+   * `unknown_city` (no launch delivers there), `centre_not_found` (`servedBy` names a city
+   * without a centre), `invalid_request`.
+   */
+  async putCentre(actor: string, centre: Omit<CentreVersion, 'version' | 'createdBy'
+    | 'createdAtMs'>): Promise<Result<{ centre: CentreVersion; replan: ReplanSummary }>> {
+    const cities = new Set((await this.launches.all()).flatMap((l) => l.cities.map((c) =>
+      c.cityId)));
+    if (!cities.has(centre.cityId)) return refuse('unknown_city');
+    if (centre.servedBy === centre.cityId) {
+      return refuse('invalid_request', '"served_by" must name another city.');
+    }
+    const atMs = this.deps.clock.nowMs();
+    return this.#inTransaction(async (tx) => {
+      if (centre.servedBy !== null && (await tx.centreVersionCount(centre.servedBy)) === 0) {
+        return refuse('centre_not_found', `"${centre.servedBy}" has no delivery centre.`);
+      }
+      const c: CentreVersion = { ...centre,
+        version: (await tx.centreVersionCount(centre.cityId)) + 1, createdBy: actor,
+        createdAtMs: atMs };
+      await tx.insertCentreVersion(c);
+      const r = await this.#replan(tx, actor, 'centre', c.reason, atMs);
+      await tx.appendAudit({ atMs, actor, action: 'delivery_centre_changed', detail: {
+        city_id: c.cityId, version: c.version, reason: c.reason, replan_id: r.replanId } });
+      return ok({ centre: c, replan: r });
+    });
+  }
+
+  /** Re-plans now: picks up orders locked since the last one (they get their first estimate). */
+  async replanNow(actor: string, reason: string): Promise<ReplanSummary> {
+    const atMs = this.deps.clock.nowMs();
+    return this.#inTransaction(async (tx) => {
+      const r = await this.#replan(tx, actor, 'manual', reason, atMs);
+      await tx.appendAudit({ atMs, actor, action: 'replanned', detail: { reason,
+        replan_id: r.replanId } });
+      return r;
+    });
+  }
+
+  /** A transaction that holds off other re-plans, and drops the snapshot once it committed. */
+  async #inTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.deps.store.transaction(async (tx) => {
+        await tx.lockPlanning();
+        return fn(tx);
+      });
+    } finally {
+      this.#gen++;
+      this.#snapshot = null;
+    }
+  }
+
+  /**
+   * Every locked order's estimate in one pass, in the caller's transaction: the new ones stored,
+   * those of orders gone removed, and each moved one written to `estimate_changes` (the rows the
+   * notifications capability consumes, one message each).
+   */
+  async #replan(tx: StoreTx, actor: string, cause: string, reason: string, atMs: number):
+    Promise<ReplanSummary> {
+    const started = performance.now();
+    const state = stateOf(await tx.plansInForce(), await tx.centresInForce());
+    const result = replan(state, await tx.lockedQueue(), await tx.storedEstimates(),
+      new Set(await tx.ordersWithCars()));
+    const replanId = newId('rpl');
+    await tx.putEstimates(result.write);
+    await tx.deleteEstimates(result.remove);
+    const changes = result.moved.map((m) => changeRow(m, replanId, atMs));
+    await tx.insertEstimateChanges(changes);
+    if (changes.length > 0 && this.onEstimatesMoved) await this.onEstimatesMoved(tx, changes);
+    const r: Replan = { replanId, atMs, actor, cause, reason,
+      ordersEstimated: result.estimates.size, movedEarlier: result.earlier,
+      movedLater: result.later };
+    await tx.insertReplan(r);
+    return { ...r, durationMs: Math.round(performance.now() - started) };
+  }
+
+  // ---------- production runs and allocation ----------
+
+  /**
+   * Records a run of built cars and allocates every unplaced car, in one transaction: each car
+   * to the first locked order of its configuration in queue order that has none, the others to
+   * the ready-stock pool. Re-sending a run records nothing new and allocates nothing twice; a
+   * crash before the commit leaves nothing, so the run can be sent again. Outcomes:
+   * `launch_not_found`, `invalid_vin`, `unknown_trim`, `unknown_option`, `option_conflict`,
+   * `vin_conflict` (a VIN recorded before with another configuration), `invalid_request`.
+   */
+  async recordRun(actor: string, launchId: string, builtOn: string,
+    cars: readonly BuiltCarInput[], reason: string): Promise<Result<RunSummary>> {
+    const launch = await this.launches.launch(launchId);
+    if (!launch) return refuse('launch_not_found');
+    if (beijingDateMs(builtOn) === null) {
+      return refuse('invalid_request', '"built_on" must be a date YYYY-MM-DD.');
+    }
+    const atMs = this.deps.clock.nowMs();
+    const records: CarRecord[] = [];
+    const seen = new Set<string>();
+    for (const [i, c] of cars.entries()) {
+      if (!isValidVin(c.vin)) {
+        return refuse('invalid_vin', `cars[${i}].vin "${c.vin}" is not a valid VIN: 17 `
+          + 'characters A-Z and 0-9 without I, O, Q, with the check character ninth.');
+      }
+      if (seen.has(c.vin)) return refuse('invalid_request', `cars[${i}].vin is repeated.`);
+      seen.add(c.vin);
+      // The order rules fill the defaults in, so that a car matches orders as they are stored.
+      const r = resolveConfiguration(launch, { trim: c.trim, options: c.options,
+        city: launch.cities[0]?.cityId ?? '' });
+      if (!r.ok) return refuse(r.code, `cars[${i}]: ${r.message}`);
+      records.push({ vin: c.vin, launchId, trim: r.value.config.trim,
+        options: r.value.config.options, builtOn, recordedAtMs: atMs, recordedBy: actor,
+        orderId: null, placedAtMs: null, pooled: false });
+    }
+    return this.#inTransaction(async (tx) => {
+      const before = new Map((await tx.carsByVin(records.map((c) => c.vin)))
+        .map((c) => [c.vin, c]));
+      const fresh: CarRecord[] = [];
+      for (const c of records) {
+        const old = before.get(c.vin);
+        if (old === undefined) fresh.push(c);
+        else if (old.launchId !== c.launchId || old.trim !== c.trim
+          || old.options.join(',') !== c.options.join(',')) {
+          return refuse('vin_conflict', `${c.vin} was recorded before as another configuration.`);
+        }
+      }
+      await tx.insertCars(fresh);
+      const placed = await this.#allocate(tx, atMs);
+      await tx.appendAudit({ atMs, actor, action: 'production_run_recorded', detail: {
+        launch_id: launchId, built_on: builtOn, recorded: fresh.length, reason,
+        allocated: placed.allocations.length, pooled: placed.pooled.length } });
+      return ok({ recorded: fresh.length, alreadyRecorded: records.length - fresh.length,
+        ...placed });
+    });
+  }
+
+  /** Allocates every unplaced car (`allocate`), in the caller's transaction. */
+  async #allocate(tx: StoreTx, atMs: number):
+    Promise<Pick<RunSummary, 'allocations' | 'pooled'>> {
+    const cars = await tx.unplacedCars();
+    if (cars.length === 0) return { allocations: [], pooled: [] };
+    const served = new Set(await tx.ordersWithCars());
+    const waiting = (await tx.lockedQueue()).filter((o) => !served.has(o.orderId));
+    const r = allocate(cars, waiting);
+    await tx.placeCars(r.allocations, r.pooled, atMs);
+    return r;
+  }
+
+  /**
+   * The truth audit: of the allocated orders that were shown a plan's estimate at their lock,
+   * how many got their car in the window shown (the week it can be handed over, its build week
+   * + TRANSIT_WEEKS, within the shown handover week or the week after).
+   */
+  async truthShare(): Promise<{ allocated: number; shownAtLock: number; inside: number;
+    share: number | null }> {
+    const rows = await this.deps.store.allocatedWithShown();
+    let shown = 0;
+    let inside = 0;
+    for (const r of rows) {
+      if (r.shownHandoverWeek === null) continue;
+      shown++;
+      const week = weekOfDate(r.builtOn) + TRANSIT_WEEKS;
+      if (week >= r.shownHandoverWeek && week < r.shownHandoverWeek + WINDOW_WEEKS) inside++;
+    }
+    return { allocated: rows.length, shownAtLock: shown, inside,
+      share: shown === 0 ? null : inside / shown };
+  }
+
+  /** The car allocated to a locked order (its VIN: the order is scheduled), when any is. */
+  async vehicleOf(order: Order): Promise<{ vin: string; builtOn: string } | null> {
+    if (order.status !== 'locked') return null;
+    const s = this.#current();
+    const snap = s instanceof Promise ? await s : s;
+    if (snap.cars === 0) return null;
+    const car = await this.deps.store.carOfOrder(order.orderId);
+    return car && { vin: car.vin, builtOn: car.builtOn };
+  }
+
+  // ---------- estimates for orders (EstimateSource) ----------
+
+  /** The plans, centres and loads, cached; read once for every caller when stale. */
+  #current(): Snapshot | Promise<Snapshot> {
+    const s = this.#snapshot;
+    if (s !== null && s.gen === this.#gen && performance.now() - s.readAt < this.#maxAgeMs) {
+      return s;
+    }
+    if (this.#reading !== null) return this.#reading;
+    const gen = this.#gen;
+    const read = (async () => {
+      const readAt = performance.now();
+      const [plans, centres, arrivals, cars] = await Promise.all([
+        this.deps.store.plansInForce(), this.deps.store.centresInForce(),
+        this.deps.store.centreArrivals(), this.deps.store.carCount()]);
+      const loads = new Map<string, Array<[number, number]>>();
+      for (const [centre, week, cars] of arrivals) {
+        let l = loads.get(centre);
+        if (l === undefined) loads.set(centre, l = []);
+        l.push([week, cars]);
+      }
+      const snap: Snapshot = { state: stateOf(plans, centres), loads, cars, gen, readAt };
+      if (gen === this.#gen) this.#snapshot = snap;
+      return snap;
+    })();
+    this.#reading = read;
+    const done = (): void => {
+      if (this.#reading === read) this.#reading = null;
+    };
+    void read.then(done, done);
+    return read;
+  }
+
+  #planned(handoverWeek: number): PlannedEstimate {
+    const w = windowOf(handoverWeek);
+    return { ...weeksFromNow(handoverWeek, this.deps.clock.nowMs()), windowFrom: w.from,
+      windowTo: w.to };
+  }
+
+  /** The estimate of one more order at `position` of its trim: see `estimateAppended`. */
+  #appended(s: Snapshot, launchId: string, trim: string, city: string | null, position: number):
+    OrderEstimate | null {
+    const e = estimateAppended(s.state, s.loads, launchId, trim, city ?? '', position);
+    return e && { ...e, orderId: '', accountId: '' };
+  }
+
+  ifLockedNow(launchId: string, trim: string, city: string | null, lockedInTrim: number):
+    PlannedEstimate | null | Promise<PlannedEstimate | null> {
+    const s = this.#current();
+    const answer = (snap: Snapshot): PlannedEstimate | null => {
+      const e = this.#appended(snap, launchId, trim, city, lockedInTrim + 1);
+      return e && this.#planned(e.handoverWeek);
+    };
+    return s instanceof Promise ? s.then(answer) : answer(s);
+  }
+
+  /**
+   * A locked order's estimate: the one the last re-plan stored (what the buyer is kept informed
+   * of), or, for an order locked since, its place appended to that queue.
+   */
+  forLocked(order: Order, aheadInTrim: number, atLock: boolean):
+    PlannedEstimate | null | Promise<PlannedEstimate | null> {
+    const s = this.#current();
+    const answer = async (snap: Snapshot): Promise<PlannedEstimate | null> => {
+      if (!snap.state.plans.has(planKey(order.launchId, order.trim))) return null;
+      const stored = await this.deps.store.storedEstimate(order.orderId);
+      const week = stored?.handoverWeek ?? this.#appended(snap, order.launchId, order.trim,
+        order.city, aheadInTrim + 1)?.handoverWeek;
+      if (week === undefined) return null;
+      const planned = this.#planned(week);
+      if (atLock) this.#recordShown(order.orderId, week, planned);
+      return planned;
+    };
+    if (s instanceof Promise) return s.then(answer);
+    // No plan for the trim: answered at once, as orders' own estimate is.
+    return s.state.plans.has(planKey(order.launchId, order.trim)) ? answer(s) : null;
+  }
+
+  // ---------- estimates shown (truth audit) ----------
+
+  #recordShown(orderId: string, handoverWeek: number, p: PlannedEstimate): void {
+    this.#shown.push({ orderId, shownAtMs: this.deps.clock.nowMs(), handoverWeek,
+      windowFrom: p.windowFrom, windowTo: p.windowTo, occasion: 'lock' });
+    if (this.#shown.length >= this.deps.limits.shownEstimatesBufferMax) {
+      void this.flushShown().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Writes the estimates shown since the last flush in one transaction (the server's timer calls
+   * it every second, and `close`). A lock's reply does not wait for it: a crash can lose the
+   * last second's records, never an order or a lock.
+   */
+  async flushShown(): Promise<void> {
+    while (this.#flushing !== null) await this.#flushing;
+    if (this.#shown.length === 0) return;
+    const batch = this.#shown;
+    this.#shown = [];
+    this.#flushing = this.deps.store.transaction((tx) => tx.insertShownEstimates(batch))
+      .catch((err) => {
+        // Kept for the next flush, up to the bound: the store may be back by then.
+        const room = this.deps.limits.shownEstimatesBufferMax * 2 - this.#shown.length;
+        this.#shown = [...batch.slice(Math.max(0, batch.length - room)), ...this.#shown];
+        throw err;
+      })
+      .finally(() => {
+        this.#flushing = null;
+      });
+    await this.#flushing;
+  }
+}
+
+/** The plans and centres in force as the estimates take them. */
+export function stateOf(plans: readonly PlanVersion[], centres: readonly CentreVersion[]):
+  PlanningState {
+  return { plans: new Map(plans.map((p) => [planKey(p.launchId, p.trim), p])),
+    centres: new Map(centres.map((c) => [c.cityId, c])) };
+}
