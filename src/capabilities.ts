@@ -6,11 +6,13 @@
 //
 //   production    -> orders, launches, accounts
 //   notifications -> orders, accounts
+//   drops         -> payments, accounts
 //   orders        -> launches, payments, accounts
 //   launches      -> accounts
 //   payments      -> accounts
 //   accounts      -> (none)
 import { accounts } from './accounts/index.js';
+import { drops } from './drops/index.js';
 import { checkCapabilities, type Capability } from './kernel/capability.js';
 import type { Route } from './kernel/http/route.js';
 import { launches } from './launches/index.js';
@@ -26,6 +28,7 @@ export const capabilities: readonly Capability[] = [
   orders,
   production,
   notifications,
+  drops,
 ];
 
 checkCapabilities(capabilities);

@@ -14,6 +14,7 @@ import type { Store } from './kernel/store/store.js';
 import {
   AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
 } from './accounts/index.js';
+import { DropsService } from './drops/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
 import { NotificationsService, type MessageProvider } from './notifications/index.js';
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
@@ -69,6 +70,7 @@ export class Launchday implements KernelApp {
   readonly settlement: SettlementService;
   readonly production: ProductionService;
   readonly notifications: NotificationsService;
+  readonly drops: DropsService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -99,6 +101,9 @@ export class Launchday implements KernelApp {
       allocated.map((a) => ({ key: `order_scheduled:${a.orderId}`, accountId: a.accountId,
         orderId: a.orderId, kind: 'order_scheduled' as const,
         params: { order_id: a.orderId, vin: a.vin } })), atMs).then(() => undefined);
+    this.drops = new DropsService(deps, this.core.submit);
+    // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
+    this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,

@@ -171,6 +171,10 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   const timers = [
     setInterval(() => void app.orders.autoLockDue()
       .catch((err) => logger.error({ err }, 'auto-lock failed')), 1_000),
+    // Holds and waitlist offers past their deadline return their units even when no buyer
+    // writes to the drop (every drop batch also ends the due ones before it decides).
+    setInterval(() => void app.drops.sweep()
+      .catch((err) => logger.error({ err }, 'drop sweep failed')), 1_000),
     setInterval(() => void app.payments.sendPayments()
       .catch((err) => logger.error({ err }, 'sending payments failed')), 2_000),
     setInterval(() => void app.settlement.reconcilePayments()

@@ -16,6 +16,7 @@ import type { StoreComposition } from './kernel/store/store.js';
 import {
   mergeHandlers, type BatchHandlerLimits, type WriteComposition,
 } from './kernel/write/batch-handlers.js';
+import type { drops } from './drops/index.js';
 import type { orders } from './orders/index.js';
 
 export type { Store, StoreTx } from './kernel/store/store.js';
@@ -35,6 +36,7 @@ const MIGRATION_NAMES = [
     + 'estimate changes, estimates shown' },
   { version: 7, name: 'orders: placements counters rebuilt from the orders (the live series)' },
   { version: 8, name: 'notifications: the outbox, delivery attempts, buyers\' languages' },
+  { version: 9, name: 'drops: variants\' stock, holds, waitlist' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */
@@ -63,7 +65,7 @@ export const PostgresStore = {
 
 /** Every group-commit handler by name, as the capabilities that write in batches name them. */
 export type BatchHandlers = ReturnType<typeof accounts.batchHandlers>
-  & ReturnType<(typeof orders)['batchHandlers']>;
+  & ReturnType<(typeof orders)['batchHandlers']> & ReturnType<(typeof drops)['batchHandlers']>;
 
 /** Every hook implementation, for the capabilities that declare hooks (kernel/capability.ts). */
 export const hooks = collectHooks(capabilities);

@@ -235,6 +235,10 @@ describe('codes that need a particular launchday', () => {
       'store_unavailable',
       // src/kernel/store/store-unavailable.test.ts (a connection lost during COMMIT)
       'commit_unknown',
+      // test/drop-routes.test.ts
+      'drop_not_found', 'drop_not_open', 'drop_sold_out', 'drop_limit_reached', 'unknown_variant',
+      'invalid_drop', 'drop_already_open', 'hold_not_found', 'hold_expired', 'hold_closed',
+      'waitlist_not_needed', 'waitlist_full',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
       'live_viewers_full']);
     // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts.

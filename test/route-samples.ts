@@ -31,6 +31,11 @@ export function sampleBody(method: string, path: string, n: number): unknown {
     'POST /admin/production-runs': { launch_id: 'yu7-2025', built_on: '2025-09-01',
       cars: [{ vin: '11111111111111111', trim: 'max', options: [] }], reason: 'sample' },
     'PUT /notifications/language': { language: 'en' },
+    'PUT /admin/drops/:drop_id': { name: 'Jacket', name_zh: '夹克', kind: 'merch',
+      price_fen: 129_900, opens_at: '2030-01-01T00:00:00Z', per_account_limit: 1,
+      per_identity_limit: 1, variants: [{ variant: 'm', name: 'M', name_zh: 'M', quantity: 8 }] },
+    'POST /drops/:drop_id/purchases': { variant: 'm', quantity: 1 },
+    'POST /drops/:drop_id/waitlist': { variant: 'm' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

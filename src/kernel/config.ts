@@ -193,6 +193,26 @@ export interface Limits {
   readonly notificationReportsBatchMax: number;
   /** Messages listed per page (an order's messages, the operator's outbox view). */
   readonly notificationsListMax: number;
+  /**
+   * How long a drop's hold keeps its units while the payment completes (s); past it the units
+   * return to the waitlist or to sale (a charge made for a hold that ended is voided).
+   */
+  readonly dropHoldSeconds: number;
+  /**
+   * How long a waitlist offer waits for its buyer to pay before it passes to the next (s).
+   * Env LAUNCHDAY_DROP_OFFER_SECONDS; the hold's is LAUNCHDAY_DROP_HOLD_SECONDS.
+   */
+  readonly dropOfferSeconds: number;
+  /** Variants (sizes) one drop may have. */
+  readonly dropVariantsMax: number;
+  /** Units of one variant a drop may sell. */
+  readonly dropQuantityMax: number;
+  /** Highest per-account or per-identity limit a drop may set; also most units per request. */
+  readonly dropUnitsPerBuyerMax: number;
+  /** Entries waiting on one drop's waitlist at most. Env LAUNCHDAY_DROP_WAITLIST_MAX. */
+  readonly dropWaitlistMax: number;
+  /** Drops, and a buyer's holds in one drop, listed at most. */
+  readonly dropsListMax: number;
 }
 
 /**
@@ -332,6 +352,13 @@ export const defaultLimits: Limits = Object.freeze({
   notificationLeaseMs: 60_000,
   notificationReportsBatchMax: 500,
   notificationsListMax: 100,
+  dropHoldSeconds: 120,
+  dropOfferSeconds: 600,
+  dropVariantsMax: 20,
+  dropQuantityMax: 1_000_000,
+  dropUnitsPerBuyerMax: 10,
+  dropWaitlistMax: 100_000,
+  dropsListMax: 100,
 });
 
 /**
@@ -442,6 +469,12 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.buyerWritesPerAccountMax, 10, 1_000_000),
     buyerWritesPerAddressMax: int(env, 'LAUNCHDAY_BUYER_WRITES_PER_ADDRESS_MAX',
       defaultLimits.buyerWritesPerAddressMax, 120, 100_000_000),
+    dropHoldSeconds: int(env, 'LAUNCHDAY_DROP_HOLD_SECONDS', defaultLimits.dropHoldSeconds, 10,
+      3600),
+    dropOfferSeconds: int(env, 'LAUNCHDAY_DROP_OFFER_SECONDS', defaultLimits.dropOfferSeconds,
+      10, 24 * 3600),
+    dropWaitlistMax: int(env, 'LAUNCHDAY_DROP_WAITLIST_MAX', defaultLimits.dropWaitlistMax, 1,
+      10_000_000),
   };
 }
 

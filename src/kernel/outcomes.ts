@@ -135,6 +135,32 @@ export const outcomes = {
     message: 'This VIN was recorded before with another configuration; check the car.' },
   notification_not_found: { status: 404, transient: false,
     message: 'There is no such message in the notification outbox.' },
+  drop_not_found: { status: 404, transient: false,
+    message: 'There is no such drop.' },
+  drop_not_open: { status: 409, transient: true,
+    message: 'This drop has not opened yet; wait for the countdown.' },
+  drop_sold_out: { status: 409, transient: false,
+    message: 'Sold out: every unit of this size is sold or held. Join the waitlist to be offered '
+      + 'a unit that comes back.' },
+  drop_limit_reached: { status: 409, transient: false,
+    message: 'You already hold or bought as many units of this drop as it allows per person.' },
+  unknown_variant: { status: 422, transient: false,
+    message: 'This drop has no such variant (size); pick one from the drop.' },
+  invalid_drop: { status: 422, transient: false,
+    message: 'The drop is not valid; the message names the rule.' },
+  drop_already_open: { status: 409, transient: false,
+    message: 'This drop has opened or has holds: its definition can no longer change.' },
+  hold_not_found: { status: 404, transient: false,
+    message: 'There is no such hold among yours in this drop.' },
+  hold_expired: { status: 409, transient: false,
+    message: 'Your hold ended before its payment completed; nothing was charged and its units '
+      + 'went back on sale.' },
+  hold_closed: { status: 409, transient: false,
+    message: 'This hold is no longer waiting for payment: it was paid, declined or cancelled.' },
+  waitlist_not_needed: { status: 409, transient: false,
+    message: 'Units of this size are on sale now: buy instead of joining the waitlist.' },
+  waitlist_full: { status: 409, transient: false,
+    message: 'The waitlist of this drop is full.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

@@ -108,6 +108,9 @@ interface LockedCounts {
   readonly byTrim: ReadonlyMap<string, number>;
 }
 
+/** Orders' batch handlers whose commit may change a locked count (`place` only if it locks). */
+const MOVES_LOCKS: ReadonlySet<string> = new Set(['place', 'act', 'autoLock']);
+
 export class OrdersService {
   /**
    * Locked counts per launch, for estimates. Valid while no batch that may have changed a locked
@@ -150,7 +153,9 @@ export class OrdersService {
    */
   #afterCommit(jobs: readonly { handler: string; payload: unknown }[]): void {
     for (const j of jobs) {
-      if (j.handler === 'register') continue;
+      // Only orders' own handlers move a lock: another capability's batch (accounts' sign-ups,
+      // a drop's holds and its sweep every second) leaves the cache valid.
+      if (!MOVES_LOCKS.has(j.handler)) continue;
       if (j.handler === 'place' && !locksOnPlacement((j.payload as PlaceCommand).launch)) continue;
       this.#lockedGen++;
       this.#lockedCache.clear();

@@ -42,6 +42,12 @@ export function paidUnder(order: Order, reference: string): boolean {
 }
 
 export class PaymentReconciler {
+  /**
+   * Other capabilities that hold charges of their own (drops' holds): a charge no order holds
+   * is voided only if none of these says it holds it. The composition (launchday.ts) adds them;
+   * orders does not know who they are.
+   */
+  readonly otherHolders: Array<(reference: string) => Promise<boolean>> = [];
   /** The round under way: a timer that fires during a slow round joins it. */
   #round: Promise<ReconcileReport> | null = null;
 
@@ -138,6 +144,7 @@ export class PaymentReconciler {
         ? await store.transaction((tx) => tx.refundOf(charge.reference)) : null;
       // An order refunded but whose refund is still queued holds its charge until it is sent.
       if (holder && !(refunded && refunded.sentAtMs !== null)) continue;
+      if (!holder && await this.#heldElsewhere(charge.reference)) continue;
       await payments.void({ reference: charge.reference });
       const anomaly: PaymentAnomaly = { atMs: clock.nowMs(), kind: 'orphan_charge_voided',
         reference: charge.reference, eventId: '', detail: { amount_fen: charge.amountFen,
@@ -156,6 +163,11 @@ export class PaymentReconciler {
       await store.transaction((tx) => tx.setMeta(cursor, String(next)));
     }
     return voided;
+  }
+
+  async #heldElsewhere(reference: string): Promise<boolean> {
+    for (const holds of this.otherHolders) if (await holds(reference)) return true;
+    return false;
   }
 
   /** Refunds not settled within `refundUnsettledAlertMs`: how many, and the oldest page. */

@@ -433,6 +433,57 @@ export const ERRORS = {
     en: ['This VIN was recorded with another configuration.',
       'Check the car\'s configuration before recording it.'],
   },
+  drop_not_found: {
+    zh: ['找不到该限量发售。', '请返回首页查看正在进行的发售。'],
+    en: ['That drop does not exist.', 'Go back and look at the drops on now.'],
+  },
+  drop_not_open: {
+    zh: ['限量发售尚未开始。', '请在倒计时结束后购买。'],
+    en: ['The drop has not opened yet.', 'Buy when the countdown ends.'],
+  },
+  drop_sold_out: {
+    zh: ['该尺码已售罄。', '可加入候补名单：有货退回时将按顺序通知您。'],
+    en: ['This size is sold out.', 'Join the waitlist: units that come back are offered in turn.'],
+  },
+  drop_limit_reached: {
+    zh: ['您已达到该发售的每人限购数量。', '每个账户和每个身份证号的限购数量相同，无法再购买。'],
+    en: ['You have reached this drop\'s limit per person.',
+      'The limit counts per account and per identity number; you cannot buy more.'],
+  },
+  unknown_variant: {
+    zh: ['所选尺码不存在。', '请重新选择尺码。'],
+    en: ['That size does not exist.', 'Choose a size again.'],
+  },
+  invalid_drop: {
+    zh: ['限量发售的设置无效。', '请按提示修改后重新保存。'],
+    en: ['The drop\'s settings are not valid.', 'Correct what the message names and save again.'],
+  },
+  drop_already_open: {
+    zh: ['该发售已开始，无法再修改。', '开售后数量和限购不能更改。'],
+    en: ['The drop has opened and can no longer change.',
+      'Quantities and limits are fixed once a drop opens.'],
+  },
+  hold_not_found: {
+    zh: ['找不到该预留。', '请刷新页面查看您的预留和购买。'],
+    en: ['That hold was not found.', 'Reload the page to see your holds and purchases.'],
+  },
+  hold_expired: {
+    zh: ['预留已在付款完成前到期，未扣款。', '商品已重新开售；如仍有货可再次购买。'],
+    en: ['Your hold ended before the payment completed; nothing was charged.',
+      'The units went back on sale; buy again if any are left.'],
+  },
+  hold_closed: {
+    zh: ['该预留已不在等待付款。', '请刷新页面查看它的状态。'],
+    en: ['This hold is no longer waiting for payment.', 'Reload the page to see where it stands.'],
+  },
+  waitlist_not_needed: {
+    zh: ['该尺码目前有货。', '请直接购买，无需候补。'],
+    en: ['This size is on sale now.', 'Buy it directly; no need to wait.'],
+  },
+  waitlist_full: {
+    zh: ['候补名单已满。', '请关注后续发售。'],
+    en: ['The waitlist is full.', 'Watch for the next drop.'],
+  },
 };
 
 // The next step after a wrong code, by how many tries the server says are left.

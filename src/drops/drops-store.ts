@@ -1,0 +1,91 @@
+// Drops' part of the storage port: drops and their variants' stock, holds, and the waitlist.
+// Both adapters implement it (drops-sqlite.ts, drops-postgres.ts) and pass its contract
+// (drops-store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these
+// methods by declaration merging.
+import type { Drop, Hold, HoldStatus, VariantStock, WaitlistEntry, EntryStatus } from './drop.js';
+
+/** Units moved between a variant's three states, all in one conditional update. */
+export interface StockMove {
+  readonly dropId: string;
+  readonly variant: string;
+  readonly available: number;
+  readonly held: number;
+  readonly sold: number;
+}
+
+/** Drops' reads and writes inside one transaction (see StoreTx). */
+export interface DropsTx {
+  /**
+   * Locks the drops until commit and returns them (missing ids are left out). Every write to a
+   * drop's stock, holds or waitlist takes this first, in sorted order, so the writes of one drop
+   * are serialised across processes and its limits counted in a transaction hold. Ids sorted
+   * and distinct.
+   */
+  lockDrops(dropIds: readonly string[]): Promise<Drop[]>;
+  /** The drops as committed, without locking them (missing ids are left out). */
+  dropsById(dropIds: readonly string[]): Promise<Drop[]>;
+  /** Creates the drop, or replaces its definition and its variants' stock (before opening). */
+  putDrop(drop: Drop): Promise<void>;
+  /** Whether any hold was ever taken on the drop (its definition is then fixed). */
+  dropHasHolds(dropId: string): Promise<boolean>;
+  stock(dropIds: readonly string[]): Promise<VariantStock[]>;
+  /**
+   * Applies a move if it leaves every count at zero or above, in one conditional UPDATE (never
+   * read-then-write); false when it would not, and then nothing changed.
+   */
+  moveStock(move: StockMove): Promise<boolean>;
+  holdsByIdempotency(refs: ReadonlyArray<{ accountId: string; key: string }>): Promise<Hold[]>;
+  /** Units held or bought in the drop per account (accounts with none are absent). */
+  unitsByAccount(dropId: string, accountIds: readonly string[]): Promise<Map<string, number>>;
+  /** Units held or bought in the drop per identity key (keys with none are absent). */
+  unitsByIdentity(dropId: string, keys: readonly string[]): Promise<Map<string, number>>;
+  insertHolds(holds: readonly Hold[]): Promise<void>;
+  /** The holds by id, as they are now in this transaction. */
+  holds(holdIds: readonly string[]): Promise<Hold[]>;
+  /** Sets a held hold's end; false if it was no longer held (nothing changed). */
+  settleHold(holdId: string, status: Exclude<HoldStatus, 'held'>, atMs: number):
+    Promise<boolean>;
+  /** `settleHold` for many holds at once; returns how many were held (and are now settled). */
+  settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>, atMs: number):
+    Promise<number>;
+  /** Held holds of these drops whose deadline is at or before `nowMs`, earliest first. */
+  dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]>;
+  /** Drops that have held holds past their deadline (read without locking). */
+  dropsWithDueHolds(nowMs: number, limit: number): Promise<string[]>;
+  /** Waiting entries of a variant in line order, the first `limit`. */
+  waitingEntries(dropId: string, variant: string, limit: number): Promise<WaitlistEntry[]>;
+  /** Waiting entries of the drop (all variants). */
+  waitingCount(dropId: string): Promise<number>;
+  /** An account's entry for the variant that is still waiting or offered, if any. */
+  openEntry(dropId: string, variant: string, accountId: string): Promise<WaitlistEntry | null>;
+  /** The next place in the drop's line (1 for the first). */
+  nextEntrySeq(dropId: string): Promise<number>;
+  insertEntry(entry: WaitlistEntry): Promise<void>;
+  setEntry(entryId: string, status: EntryStatus, holdId: string | null): Promise<void>;
+}
+
+/** Drops' reads of committed data (see Store). */
+export interface DropsReads {
+  drop(dropId: string): Promise<Drop | null>;
+  drops(): Promise<Drop[]>;
+  dropStock(dropId: string): Promise<VariantStock[]>;
+  /** Waiting entries per variant of the drop. */
+  waitingByVariant(dropId: string): Promise<Map<string, number>>;
+  hold(holdId: string): Promise<Hold | null>;
+  holdByIdempotency(accountId: string, key: string): Promise<Hold | null>;
+  holdByReference(reference: string): Promise<Hold | null>;
+  /** An account's holds of a drop, newest first, at most `limit`. */
+  holdsOf(dropId: string, accountId: string, limit: number): Promise<Hold[]>;
+  /** An account's waitlist entries of a drop, each with the entries waiting ahead of it. */
+  entriesOf(dropId: string, accountId: string):
+    Promise<Array<{ entry: WaitlistEntry; ahead: number }>>;
+  /** Every hold of a drop, for auditors and the model test (bounded by `limit`). */
+  holdsOfDrop(dropId: string, limit: number): Promise<Hold[]>;
+  /** Every waitlist entry of a drop in line order, for auditors (bounded by `limit`). */
+  entriesOfDrop(dropId: string, limit: number): Promise<WaitlistEntry[]>;
+}
+
+declare module '../kernel/store/store.js' {
+  interface StoreTx extends DropsTx {}
+  interface Store extends DropsReads {}
+}

@@ -1,0 +1,149 @@
+// The drop page (/drop?id=...): the drop's live remaining count per size (read every 2 s), a
+// purchase per size, the waitlist once a size is sold out, and the buyer's own purchases and
+// offers. A purchase keeps its Idempotency-Key until it is answered, so a retry never buys twice.
+import { get, request, token } from './api.js';
+import { localName, t } from './i18n.js';
+import { dateTime, h, yuan } from './format.js';
+import { errorBox, initPage, notice, param, signInLink } from './ui.js';
+import { DROP_STRINGS } from './drop-strings.js';
+import { STRINGS } from './strings.js';
+
+Object.assign(STRINGS, DROP_STRINGS);
+
+const REFRESH_MS = 2000;
+const dropId = param('id') ?? '';
+let drop = null;
+let mine = null;
+let message = null;
+
+const path = (p = '') => `/drops/${encodeURIComponent(dropId)}${p}`;
+
+function keyFor(variant) {
+  const name = `launchday.drop.${dropId}.${variant}`;
+  let key = sessionStorage.getItem(name);
+  if (!key) {
+    key = `drop-${crypto.randomUUID()}`;
+    sessionStorage.setItem(name, key);
+  }
+  return key;
+}
+
+async function act(run) {
+  const r = await run();
+  message = r.ok ? r.note : errorBox(r);
+  await refresh();
+}
+
+async function buy(v) {
+  await act(async () => {
+    const r = await request('POST', path('/purchases'), {
+      body: { variant: v.variant, quantity: 1 },
+      headers: { 'Idempotency-Key': keyFor(v.variant) },
+    });
+    if (r.status !== 0 && r.code !== 'overloaded') {
+      sessionStorage.removeItem(`launchday.drop.${dropId}.${v.variant}`);
+    }
+    return r.ok
+      ? { ok: true, note: notice(t('drop_bought', { v: localName(v), n: 1 }), 'ok') } : r;
+  });
+}
+
+async function join(v) {
+  await act(async () => {
+    const r = await request('POST', path('/waitlist'), { body: { variant: v.variant } });
+    return r.ok
+      ? { ok: true, note: notice(t('drop_in_line', { v: localName(v), n: r.data.entry.ahead })) }
+      : r;
+  });
+}
+
+async function payOffer(v, holdId) {
+  await act(async () => {
+    const r = await request('POST', path(`/holds/${encodeURIComponent(holdId)}/pay`));
+    return r.ok
+      ? { ok: true, note: notice(t('drop_bought', { v: localName(v), n: 1 }), 'ok') } : r;
+  });
+}
+
+function variantRow(v) {
+  const open = drop.open;
+  const status = v.sold_out
+    ? h('strong', { class: 'sold-out' }, v.held > 0 ? t('drop_sold_out_held', { n: v.held })
+      : t('drop_sold_out'))
+    : h('span', { class: 'remaining' }, t('drop_remaining', { n: v.remaining, q: v.quantity }));
+  let action = null;
+  if (open && token()) {
+    if (!v.sold_out) {
+      action = h('button', { type: 'button', class: 'button', 'data-variant': v.variant,
+        onclick: () => buy(v) }, t('drop_buy', { v: localName(v) }));
+    } else if (!v.sold_out_for_good) {
+      action = h('button', { type: 'button', class: 'button secondary',
+        'data-join': v.variant, onclick: () => join(v) }, t('drop_join', { v: localName(v) }));
+    }
+  }
+  return h('li', { class: 'variant', 'data-row': v.variant }, h('span', {}, localName(v)), ' ',
+    status, ' ', action);
+}
+
+function mineSection() {
+  if (!mine) return null;
+  const byVariant = new Map(drop.variants.map((v) => [v.variant, v]));
+  const items = [];
+  for (const hold of mine.holds.filter((x) => x.status === 'paid')) {
+    items.push(h('li', {}, t('drop_bought', { v: localName(byVariant.get(hold.variant)),
+      n: hold.quantity })));
+  }
+  for (const e of mine.waitlist) {
+    const v = byVariant.get(e.variant);
+    if (e.status === 'waiting') {
+      items.push(h('li', {}, t('drop_in_line', { v: localName(v), n: e.ahead })));
+    }
+    if (e.status === 'offered') {
+      const hold = mine.holds.find((x) => x.hold_id === e.offer_hold_id);
+      items.push(h('li', {}, t('drop_offered', { v: localName(v),
+        t: hold ? dateTime(hold.expires_at) : '' }), ' ',
+      h('button', { type: 'button', class: 'button', id: 'pay-offer',
+        onclick: () => payOffer(v, e.offer_hold_id) }, t('drop_pay_offer', { v: localName(v) }))));
+    }
+  }
+  return items.length === 0 ? null
+    : h('section', {}, h('h2', {}, t('drop_mine')), h('ul', { class: 'mine' }, items));
+}
+
+function render() {
+  const main = document.getElementById('main');
+  if (!drop) return;
+  // replaceChildren would show a null as the text "null": the parts not shown are left out.
+  const parts = [
+    h('h1', {}, localName(drop)),
+    h('p', {}, drop.kind === 'car' ? t('drop_deposit', { p: yuan(drop.deposit_fen) })
+      : t('drop_price', { p: yuan(drop.price_fen) })),
+    h('p', {}, t('drop_limit', { a: drop.per_account_limit, i: drop.per_identity_limit })),
+    h('p', { id: 'drop-state' }, drop.open ? t('drop_open')
+      : t('drop_opens_at', { t: dateTime(drop.opens_at) })),
+    token() ? null : signInLink(),
+    message,
+    h('ul', { class: 'variants', 'aria-live': 'polite' }, drop.variants.map(variantRow)),
+    mineSection(),
+    h('p', { class: 'muted' }, t('drop_as_of', { t: dateTime(drop.as_of) })),
+  ];
+  main.replaceChildren(...parts.filter((p) => p !== null && p !== undefined));
+}
+
+async function refresh() {
+  const r = await get(path());
+  if (!r.ok) {
+    document.getElementById('main').replaceChildren(errorBox(r));
+    return;
+  }
+  drop = r.data;
+  if (token()) {
+    const m = await get(path('/mine'));
+    mine = m.ok ? m.data : null;
+  }
+  render();
+}
+
+initPage(render);
+await refresh();
+setInterval(() => void refresh(), REFRESH_MS);

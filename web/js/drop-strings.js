@@ -1,0 +1,28 @@
+// Text of the drop page only, kept apart so the other buyer pages do not load it.
+export const DROP_STRINGS = {
+  drop_price: { zh: '价格 {p}', en: 'Price {p}' },
+  drop_deposit: { zh: '定金 {p}（支付即锁定，不可退）', en: 'Deposit {p} (locks on payment, non-refundable)' },
+  drop_limit: {
+    zh: '每个账户限购 {a} 件，每个身份证号限购 {i} 件',
+    en: 'At most {a} per account and {i} per identity number',
+  },
+  drop_opens_at: { zh: '开售时间 {t}', en: 'Opens {t}' },
+  drop_open: { zh: '发售中', en: 'On sale now' },
+  drop_remaining: { zh: '剩余 {n} / {q}', en: '{n} of {q} left' },
+  drop_sold_out: { zh: '已售罄', en: 'Sold out' },
+  drop_sold_out_held: {
+    zh: '已售罄（{n} 件正在付款，未付款将退回）',
+    en: 'Sold out ({n} being paid for; unpaid ones come back)',
+  },
+  drop_buy: { zh: '购买 {v}', en: 'Buy {v}' },
+  drop_join: { zh: '加入候补 {v}', en: 'Join the waitlist for {v}' },
+  drop_bought: { zh: '购买成功：{v}，{n} 件', en: 'Bought: {v}, {n}' },
+  drop_in_line: { zh: '候补 {v}：前面还有 {n} 人', en: 'Waitlist for {v}: {n} ahead of you' },
+  drop_offered: {
+    zh: '{v} 有货退回，已为您保留至 {t}',
+    en: 'A {v} came back for you: it is held until {t}',
+  },
+  drop_pay_offer: { zh: '付款购买 {v}', en: 'Pay for {v}' },
+  drop_mine: { zh: '我的购买与候补', en: 'My purchases and waitlist' },
+  drop_as_of: { zh: '数据更新于 {t}', en: 'Figures as of {t}' },
+};
