@@ -134,7 +134,7 @@ export class OrdersService {
     private readonly committer: GroupCommitter<ReturnType<typeof orderCommands>>,
     private readonly submit: Submit<ReturnType<typeof orderCommands>>,
     private readonly launches: LaunchesService, private readonly payments: PaymentsService) {
-    committer.onCommit((jobs) => this.#afterCommit(jobs));
+    committer.onCommit((jobs, results) => this.#afterCommit(jobs, results));
     this.#lockedMaxAgeMs = deps.store.kind === 'postgres' ? COUNTERS_CACHE_MS : Infinity;
   }
 
@@ -149,14 +149,18 @@ export class OrdersService {
   /**
    * Drops the cached locked counts when a committed batch may have changed one: a lock, cancel,
    * change or sweep (`act`, `autoLock`), or orders that lock as placed. Runs before any command
-   * of the batch is answered, so a reply and every read after it see the batch.
+   * of the batch is answered, so a reply and every read after it see the batch. `results`: each
+   * command's (null when the batch failed, so anything may have changed).
    */
-  #afterCommit(jobs: readonly { handler: string; payload: unknown }[]): void {
-    for (const j of jobs) {
+  #afterCommit(jobs: readonly { handler: string; payload: unknown }[],
+    results: readonly unknown[] | null): void {
+    for (const [i, j] of jobs.entries()) {
       // Only orders' own handlers move a lock: another capability's batch (accounts' sign-ups,
       // a drop's holds and its sweep every second) leaves the cache valid.
       if (!MOVES_LOCKS.has(j.handler)) continue;
       if (j.handler === 'place' && !locksOnPlacement((j.payload as PlaceCommand).launch)) continue;
+      // The cooling-off sweep runs every second and mostly locks nothing: that leaves it valid.
+      if (j.handler === 'autoLock' && results !== null && results[i] === 0) continue;
       this.#lockedGen++;
       this.#lockedCache.clear();
       return;

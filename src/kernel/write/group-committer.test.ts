@@ -28,17 +28,19 @@ describe('group commit', () => {
   it('tells its listener of each committed batch before any command is answered', async () => {
     const seen: string[] = [];
     const execute: BatchExecutor = async (jobs) =>
-      jobs.map((j) => ({ done: true, value: j.payload }));
+      jobs.map((j) => ({ done: true, value: (j.payload as number) * 10 }));
     const committer = new GroupCommitter<{ echo: BatchHandler<number, number> }>(execute,
       new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 100,
         batchIdleCommands: 100, batchesInFlightMax: 1, pendingCommandsMax: 1000,
         queueDelayMaxMs: 1000 });
-    committer.onCommit((jobs) => seen.push(`commit ${jobs.map((j) => j.payload).join(',')}`));
+    // With each command's result, so that a cache is dropped only when the batch moved it.
+    committer.onCommit((jobs, results) => seen.push(`commit ${jobs.map((j) => j.payload)
+      .join(',')} -> ${results?.join(',')}`));
     await Promise.all([1, 2].map(async (x) => {
       await committer.submit('echo', x);
       seen.push(`answered ${x}`);
     }));
-    assert.deepEqual(seen, ['commit 1,2', 'answered 1', 'answered 2']);
+    assert.deepEqual(seen, ['commit 1,2 -> 10,20', 'answered 1', 'answered 2']);
   });
 
   it('sends a batch before the turn ends once enough wait (fewer while none is under way), '

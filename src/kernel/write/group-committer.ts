@@ -173,7 +173,8 @@ export class GroupCommitter<H extends HandlerMap> {
   commands = 0;
   /** Commands refused because the queue was full or too slow. */
   refused = 0;
-  #onCommit: ((jobs: readonly BatchJob[]) => void) | null = null;
+  #onCommit: ((jobs: readonly BatchJob[], results: readonly unknown[] | null) => void) | null
+    = null;
   /**
    * Told of every batch once it has committed or failed: a callback, so that the committer
    * knows nothing of how it is measured. Its cost is per batch, not per command.
@@ -186,9 +187,12 @@ export class GroupCommitter<H extends HandlerMap> {
   /**
    * Calls `listener` with each batch once it has committed (or failed), before any of its
    * commands' promises settle: a cache the batch makes stale is dropped before anyone can be
-   * told the write happened. One listener; a second replaces the first.
+   * told the write happened. `results`: each command's result (undefined for one refused), or
+   * null when the batch failed and what it wrote is unknown. One listener; a second replaces
+   * the first.
    */
-  onCommit(listener: (jobs: readonly BatchJob[]) => void): void {
+  onCommit(listener: (jobs: readonly BatchJob[], results: readonly unknown[] | null) => void):
+    void {
     this.#onCommit = listener;
   }
 
@@ -256,7 +260,7 @@ export class GroupCommitter<H extends HandlerMap> {
         batch.map((j) => ({ handler: j.handler, payload: j.payload })), this.clock.nowMs());
       ok = true;
       this.batches++;
-      this.#onCommit?.(batch);
+      this.#onCommit?.(batch, outcomes.map((o) => (o.done ? o.value : undefined)));
       batch.forEach((job, i) => {
         const o = outcomes[i]!;
         if (o.done) {
@@ -268,7 +272,7 @@ export class GroupCommitter<H extends HandlerMap> {
       });
     } catch (err) {
       // Part of it may have been written before the failure: treat it as committed.
-      this.#onCommit?.(batch);
+      this.#onCommit?.(batch, null);
       for (const job of batch) job.reject(err);
     } finally {
       this.#inFlight--;
