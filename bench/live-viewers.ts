@@ -184,8 +184,8 @@ async function measureTicks(n: number, frame: LiveFrame): Promise<void> {
 
 function report(label: string, [r, loop]: [LoadResult, LoopDelay | null]): void {
   console.log(`${label}: ${Math.round(r.ratePerSecond).toLocaleString('en-GB')}/s, p50 ${
-    r.latencyMsP50.toFixed(1)} ms, p99 ${r.latencyMsP99.toFixed(1)} ms (wrk, without ` +
-    `coordinated-omission correction), max ${r.latencyMsMax.toFixed(0)} ms, ${r.non2xx} not 2xx` +
+    r.latencyMsP50.toFixed(1)} ms, p99 ${r.latencyMsP99.toFixed(1)} ms (wrk's, ` +
+    `corrected for coordinated omission as read-benchmark.ts says), max ${r.latencyMsMax.toFixed(0)} ms, ${r.non2xx} not 2xx` +
     (loop ? `; server event-loop delay p99 ${loop.p99Ms.toFixed(1)} ms, max ${
       loop.maxMs.toFixed(1)} ms` : ''));
 }
