@@ -55,7 +55,18 @@ function request()
     ["Idempotency-Key"] = "${spec.keyPrefix}-" .. tid .. "-" .. counter,
   }, bodies[counter % #bodies + 1])
 end
-function done(summary, latency, requests)
+${WRK_DONE_LUA}`;
+}
+
+export function runWrk(spec: LoadSpec): Promise<LoadResult> {
+  return runWrkScript(spec, script(spec), `http://${new URL(spec.url).host}`);
+}
+
+/**
+ * wrk's `done` in Lua: prints the run's figures as one `WRKJSON {...}` line, which
+ * `runWrkScript` reads. Every script this bench hands wrk ends with it.
+ */
+export const WRK_DONE_LUA = `function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"non2xx":%d,' ..
     '"socket_errors":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\\n',
@@ -63,15 +74,18 @@ function done(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), latency.max))
 end
 `;
-}
 
-export function runWrk(spec: LoadSpec): Promise<LoadResult> {
+/**
+ * Runs wrk with the Lua `lua` (ending with WRK_DONE_LUA) against `target` for the threads,
+ * connections and seconds of `spec`, and reads its figures; rejects when wrk printed none.
+ */
+export function runWrkScript(spec: { threads: number; connections: number; seconds: number },
+  lua: string, target: string): Promise<LoadResult> {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-bench-'));
-  const path = join(dir, 'orders.lua');
-  writeFileSync(path, script(spec));
-  const url = new URL(spec.url);
+  const path = join(dir, 'load.lua');
+  writeFileSync(path, lua);
   const child = spawn('wrk', ['-t', String(spec.threads), '-c', String(spec.connections), '-d',
-    `${spec.seconds}s`, '--timeout', '10s', '-s', path, `http://${url.host}`],
+    `${spec.seconds}s`, '--timeout', '10s', '-s', path, target],
   { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c; });

@@ -5,11 +5,11 @@ import { iso, parseIsoTime } from '../kernel/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
+import { idempotencyKey } from '../kernel/http/schema.js';
 import * as Drops from './drop-schemas.js';
 import type { Drop, DropKind, DropVariant, Hold, VariantFigures, WaitlistEntry } from './drop.js';
 import type { DropFigures } from './drops-service.js';
 
-const IDEMPOTENCY_KEY = new RegExp(Drops.IDEMPOTENCY_KEY_PATTERN);
 const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
@@ -136,10 +136,9 @@ export const dropRoutes: Route[] = [
     handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
     if (limited) return limited;
-    const key = ctx.headers['idempotency-key'];
-    if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-      return refuse('idempotency_key_missing');
-    }
+    const keyed = idempotencyKey(ctx.headers);
+    if (!keyed.ok) return keyed;
+    const key = keyed.value;
     const b = await ctx.body();
     if (!b.ok) return b;
     const r = await ctx.app.drops.purchase(buyer(ctx), ctx.params.drop_id!, {

@@ -4,14 +4,14 @@
 // by kernel/http/schema.ts, published by kernel/http/openapi.ts.
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
-import { maybe, orNull, text, time, whole } from '../kernel/http/schema.js';
+import {
+  idempotencyKeyHeader, maybe, orNull, text, time, whole,
+} from '../kernel/http/schema.js';
 
 const Str = Type.String();
 const Int = Type.Integer();
 const Time = Type.String({ format: 'date-time' });
 
-/** An Idempotency-Key: 1-64 letters, digits, - or _ (the same as orders'). */
-export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 /** The variants a definition may list at most, before the Limits table's own bound. */
 export const VARIANTS_LISTED_MAX = 64;
 
@@ -72,9 +72,7 @@ export const putDrop: RouteContract = () => ({
   replies: { 201: DropView, 200: DropView },
   errors: ['invalid_drop', 'drop_already_open'] });
 
-const idempotencyKey = { 'idempotency-key': { schema: Type.String({
-  pattern: IDEMPOTENCY_KEY_PATTERN }), required: true,
-description: 'One key per purchase, reused for its retries' } };
+const idempotencyKey = idempotencyKeyHeader('One key per purchase, reused for its retries');
 
 export const purchase: RouteContract = () => ({
   summary: 'Buy: hold units, pay, and the hold becomes a sale (one per Idempotency-Key)',

@@ -10,7 +10,7 @@ import { JsonText, type Json } from '../kernel/http/http-io.js';
 import {
   afterWrite, reply, type App, type Ctx, type Reply, type Route,
 } from '../kernel/http/route.js';
-import { queryNumber } from '../kernel/http/schema.js';
+import { idempotencyKey, queryNumber } from '../kernel/http/schema.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
 import { cancelChanges } from './cancel-changes.js';
 import type { Order } from './order.js';
@@ -21,7 +21,6 @@ import * as Orders from './order-schemas.js';
 
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
 
-const IDEMPOTENCY_KEY = new RegExp(Orders.IDEMPOTENCY_KEY_PATTERN);
 
 /** A body's text field, as its schema let it through: null (not given) reads as undefined. */
 const given = (body: Json, name: string): string | undefined =>
@@ -72,10 +71,9 @@ export const orderRoutes: Route[] = [
     schema: Orders.placeOrder, handler: async (ctx) => {
     const limited = buyerWriteLimit(ctx);
     if (limited) return limited;
-    const key = ctx.headers['idempotency-key'];
-    if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-      return refuse('idempotency_key_missing');
-    }
+    const keyed = idempotencyKey(ctx.headers);
+    if (!keyed.ok) return keyed;
+    const key = keyed.value;
     const b = await ctx.body();
     if (!b.ok) return b;
     const { launchId, trim, options, city } = configuration(b.value);

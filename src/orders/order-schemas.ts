@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
-  flag, maybe, orNull, queryText, queryWhole, reason, text, textList, whole,
+  flag, idempotencyKeyHeader, maybe, orNull, queryText, queryWhole, reason, text, textList, whole,
 } from '../kernel/http/schema.js';
 import { AccountView } from '../accounts/index.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
@@ -77,8 +77,6 @@ const Orders = Type.Object({ orders: Type.Array(OrderView) });
 /** An id in a query: what ids.ts's newId makes, with room to spare. */
 const ID_PATTERN = '^([A-Za-z0-9_-]{1,64})?$';
 
-/** The Idempotency-Key header's rule; idempotency_key_missing otherwise. */
-export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 
 export const paymentNotification: RouteContract = () => ({
   summary: 'The payment provider\'s signed notification (raw JSON body, signature header)',
@@ -104,8 +102,7 @@ export const stats: RouteContract = () => ({ summary: 'A launch\'s live figures'
 
 export const placeOrder: RouteContract = (limits) => ({
   summary: 'Place an order: pay the deposit (one per Idempotency-Key)',
-  headers: { 'idempotency-key': { schema: Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN }),
-    required: true, description: 'One key per attempt, reused for its retries' } },
+  headers: idempotencyKeyHeader('One key per attempt, reused for its retries'),
   body: configuration(limits.optionsPerOrderMax, true),
   replies: { 201: OrderView, 200: OrderView },
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused',

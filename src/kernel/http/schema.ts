@@ -10,7 +10,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseIsoTime, isoTimeRule } from '../iso-time.js';
-import { refuse, type OutcomeCode, type Refusal } from '../outcomes.js';
+import { refuse, type OutcomeCode, type Refusal, type Result } from '../outcomes.js';
 import type { Limits } from '../config.js';
 
 /**
@@ -177,6 +177,25 @@ export const queryWhole = (min: number, max: number, fallback: number) => {
  * optional field would otherwise be ignored and the change silently not made.
  */
 export const CLOSED = { additionalProperties: false } as const;
+
+/** The Idempotency-Key header's rule: 1-64 letters, digits, - or _. */
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
+
+/** The Idempotency-Key header as a route's contract documents it (required). */
+export const idempotencyKeyHeader = (description: string) => ({ 'idempotency-key': {
+  schema: Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN }), required: true, description } });
+
+/**
+ * A write's Idempotency-Key header (orders, drop purchases): the key, or
+ * `idempotency_key_missing` when it is absent, repeated or not by the rule.
+ */
+export function idempotencyKey(headers: Readonly<Record<string, string | string[] | undefined>>):
+  Result<string> {
+  const key = headers['idempotency-key'];
+  return typeof key === 'string' && IDEMPOTENCY_KEY.test(key) ? { ok: true, value: key }
+    : refuse('idempotency_key_missing');
+}
 
 /** A reply schema that also allows null (`"type": [type, "null"]`). */
 export function orNull<T extends TSchema>(schema: T) {
