@@ -155,13 +155,12 @@ describe('prepared reads builds', () => {
   before(async () => { h = await harness(); });
   after(() => h.close());
   it('prepare a launch once however often it is read, and refuse an unknown one', async () => {
-    const { preparedLaunches } = await import('../src/launches/prepared-launches.js');
     await h.call('GET', '/launches/yu7-2025');
-    const builds = preparedLaunches(h.ld.app.launches).builds;
+    const builds = h.ld.app.launches.prepared.builds;
     for (let i = 0; i < 5; i++) {
       assert.equal((await h.call('GET', '/launches/yu7-2025')).status, 200);
     }
-    assert.equal(preparedLaunches(h.ld.app.launches).builds, builds);
+    assert.equal(h.ld.app.launches.prepared.builds, builds);
     assert.equal((await h.call('GET', '/launches/nope')).status, 404);
     assert.equal((await h.call('GET', '/launches/nope/stats')).status, 404);
   });

@@ -11,7 +11,6 @@ import {
 } from './launch.js';
 import { launchChanges } from './launch-changes.js';
 import { launchView, windowView } from './launch-views.js';
-import { preparedLaunches } from './prepared-launches.js';
 import * as Launches from './launch-schemas.js';
 import { liveSnapshotRoute } from './live-snapshot-route.js';
 
@@ -96,12 +95,12 @@ export const launchRoutes: Route[] = [
   { method: 'GET', path: '/launches', access: 'public', schema: Launches.launches,
     handler: async ({ app }) => {
     const launches = await app.launches.all();
-    return reply(200, preparedLaunches(app.launches).list(launches, app.clock.nowMs()));
+    return reply(200, app.launches.prepared.list(launches, app.clock.nowMs()));
   } },
   { method: 'GET', path: '/launches/:launch_id', access: 'public', schema: Launches.launch,
     handler: async (ctx) => {
     const l = await ctx.app.launches.launch(ctx.params.launch_id!);
-    return l ? reply(200, preparedLaunches(ctx.app.launches).launch(l, ctx.app.clock.nowMs()))
+    return l ? reply(200, ctx.app.launches.prepared.launch(l, ctx.app.clock.nowMs()))
       : refuse('launch_not_found');
   } },
   { method: 'GET', path: '/launches/:launch_id/live', access: 'public', stream: true,

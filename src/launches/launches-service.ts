@@ -3,6 +3,7 @@
 import type { Clock } from '../kernel/clock.js';
 import type { Store } from '../kernel/store/store.js';
 import type { ChangeWindow, Launch } from './launch.js';
+import { PreparedLaunches } from './prepared-launches.js';
 
 export interface LaunchesDeps {
   readonly store: Store;
@@ -16,6 +17,8 @@ export interface LaunchesDeps {
 const CACHE_MS = 1_000;
 
 export class LaunchesService {
+  /** The public launch reads, prepared once per change (prepared-launches.ts). */
+  readonly prepared = new PreparedLaunches();
   #launches = new Map<string, Launch>();
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;

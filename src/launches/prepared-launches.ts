@@ -4,7 +4,6 @@
 import { PreparedJson, REPLY_TIME } from '../kernel/http/prepared-reply.js';
 import { launchState, type Launch } from './launch.js';
 import { launchView } from './launch-views.js';
-import type { LaunchesService } from './launches-service.js';
 
 /**
  * Launches: any cache may keep them but must ask again each time (a 304 when unchanged), since
@@ -56,13 +55,4 @@ export class PreparedLaunches {
     this.#launches.set(l, { state, reply });
     return reply;
   }
-}
-
-const byService = new WeakMap<LaunchesService, PreparedLaunches>();
-
-/** The prepared launch reads of one process's launches, made on first use. */
-export function preparedLaunches(service: LaunchesService): PreparedLaunches {
-  let r = byService.get(service);
-  if (r === undefined) byService.set(service, r = new PreparedLaunches());
-  return r;
 }

@@ -15,7 +15,6 @@ import { SIGNATURE_HEADER } from '../payments/index.js';
 import { cancelChanges } from './cancel-changes.js';
 import type { Order } from './order.js';
 import type { OrderEvent } from './orders-store.js';
-import { preparedFigures } from './prepared-figures.js';
 import { accountView, orderView, orderViewJson } from './views.js';
 import * as Orders from './order-schemas.js';
 
@@ -65,7 +64,7 @@ export const orderRoutes: Route[] = [
     const l = await ctx.app.launches.launch(ctx.params.launch_id!);
     if (!l) return refuse('launch_not_found');
     const counters = await ctx.app.orders.counters(l.launchId);
-    return reply(200, preparedFigures(ctx.app.orders).figures(l, counters, ctx.app.clock.nowMs()));
+    return reply(200, ctx.app.orders.preparedFigures.figures(l, counters, ctx.app.clock.nowMs()));
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
     schema: Orders.placeOrder, handler: async (ctx) => {

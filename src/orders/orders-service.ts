@@ -21,6 +21,7 @@ import type {
   orderCommands, OrderAction, PlaceCommand, PlaceOutcome,
 } from './order-commands.js';
 import type { OrderEvent } from './orders-store.js';
+import { PreparedFigures } from './prepared-figures.js';
 import { paidUnder } from './payment-reconciler.js';
 import type { OrderExtras } from './views.js';
 
@@ -112,6 +113,8 @@ interface LockedCounts {
 const MOVES_LOCKS: ReadonlySet<string> = new Set(['place', 'act', 'autoLock']);
 
 export class OrdersService {
+  /** The public figures, prepared again only when a count moved (prepared-figures.ts). */
+  readonly preparedFigures = new PreparedFigures();
   /**
    * Locked counts per launch, for estimates. Valid while no batch that may have changed a locked
    * count has committed since it was read (its `gen` is the current one), and on PostgreSQL for

@@ -5,7 +5,6 @@
 import { PreparedJson, REPLY_TIME } from '../kernel/http/prepared-reply.js';
 import type { Launch } from '../launches/index.js';
 import { statsFromCounters } from './launch-stats.js';
-import type { OrdersService } from './orders-service.js';
 
 /**
  * The public figures: a phone asks again each time; a shared cache (a CDN) may answer for one
@@ -45,13 +44,4 @@ export class PreparedFigures {
     this.#figures.set(l.launchId, { launch: l, counters, reply });
     return reply;
   }
-}
-
-const byService = new WeakMap<OrdersService, PreparedFigures>();
-
-/** The prepared figures of one process's orders, made on first use. */
-export function preparedFigures(service: OrdersService): PreparedFigures {
-  let r = byService.get(service);
-  if (r === undefined) byService.set(service, r = new PreparedFigures());
-  return r;
 }
