@@ -173,8 +173,13 @@ function queryText(url: URL, name: string): Result<string | undefined> {
 
 /** The query checks each route made before its first rule that is not about the query. */
 const queryReference: Record<string, [RouteContract, (u: URL) => Refusal | null]> = {
-  'GET /launches/:launch_id/estimate': [Orders.estimate,
-    (u) => first(queryText(u, 'trim'), queryText(u, 'city'))],
+  'GET /launches/:launch_id/estimate': [Orders.estimate, (u) => {
+    const trim = queryText(u, 'trim');
+    // An estimate is of one trim: without it there is nothing to answer (it once fell through
+    // to "unknown trim", naming a trim nobody gave).
+    if (trim.ok && trim.value === undefined) return refuse('invalid_request', '"trim" is required.');
+    return first(trim, queryText(u, 'city'));
+  }],
   'GET /admin/orders': [Orders.findOrders, (u) => {
     const o = queryText(u, 'order_id');
     const bad = first(o, queryText(u, 'phone'), queryText(u, 'id_number'));
@@ -338,6 +343,7 @@ describe('representative requests over HTTP', () => {
     ['GET', '/admin/launches/yu7-2025/orders?after=a.b&limit=0', undefined, 422,
       '"after" must be an order id.'],
     ['GET', '/launches/yu7-2025/estimate?trim=max&city=beijing', undefined, 200, null],
+    ['GET', '/launches/yu7-2025/estimate?city=beijing', undefined, 422, '"trim" is required.'],
   ];
   it('keep their code and message, and the accepted stay accepted', async () => {
     const h = await harness();

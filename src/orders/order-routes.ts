@@ -48,7 +48,7 @@ export const orderRoutes: Route[] = [
       if (!l) return refuse('launch_not_found');
       const q = ctx.query();
       if (!q.ok) return q;
-      const trim = q.value.trim ?? '';
+      const trim = q.value.trim ?? ''; // required by the contract: never empty here
       const city = q.value.city ?? null;
       if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
       const e = await ctx.app.orders.estimateIfLockedNow(l, trim, city);

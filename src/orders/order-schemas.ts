@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
-  flag, idempotencyKeyHeader, maybe, orNull, queryText, queryWhole, reason, text, textList, whole,
+  flag, idempotencyKeyHeader, maybe, orNull, queryText, queryWhole, requiredQueryText, reason, text, textList, whole,
 } from '../kernel/http/schema.js';
 import { AccountView } from '../accounts/index.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
@@ -89,7 +89,7 @@ export const paymentNotification: RouteContract = () => ({
 
 export const estimate: RouteContract = () => ({
   summary: 'The delivery estimate of a trim if locked now',
-  query: Type.Object({ trim: queryText({ description: 'A trim of the launch' }),
+  query: Type.Object({ trim: requiredQueryText({ description: 'A trim of the launch' }),
     city: queryText({ description: 'A city the launch delivers to' }) }),
   replies: { 200: Type.Object({ trim: Str, city: Type.Union([Str, Type.Null()]),
     locked_ahead: Type.Integer(), estimate: Type.Object({ weeks_min: Type.Integer(),

@@ -145,19 +145,32 @@ export function maybe<T extends TSchema>(schema: T) {
     type: [type as string, 'null'] }));
 }
 
-/** A query parameter's text: once, at most `maxLength` characters, no control characters. */
-export const queryText = (opts: { maxLength?: number; pattern?: string; patternMessage?: string;
-  patternStage?: number; description?: string } = {}) => {
+interface QueryTextOptions {
+  maxLength?: number; pattern?: string; patternMessage?: string; patternStage?: number;
+  description?: string;
+}
+
+function queryTextSchema(opts: QueryTextOptions) {
   const maxLength = opts.maxLength ?? 64;
   const textMessage =
     `"{field}" must be at most ${maxLength} characters, none of them control characters.`;
-  return Type.Optional(annotated(Type.String({ maxLength, format: 'no-control',
+  return annotated(Type.String({ maxLength, format: 'no-control',
     ...(opts.pattern ? { pattern: opts.pattern } : {}),
     ...(opts.description ? { description: opts.description } : {}) }),
-  { messages: { type: '"{field}" may be given only once.', maxLength: textMessage,
-    format: textMessage, ...(opts.patternMessage ? { pattern: opts.patternMessage } : {}) },
-  stages: { pattern: opts.patternStage ?? 0 } }));
-};
+  { messages: { required: requiredMessage, type: '"{field}" may be given only once.',
+    maxLength: textMessage, format: textMessage,
+    ...(opts.patternMessage ? { pattern: opts.patternMessage } : {}) },
+  stages: { pattern: opts.patternStage ?? 0 } });
+}
+
+/** A query parameter's text: once, at most `maxLength` characters, no control characters. */
+export const queryText = (opts: QueryTextOptions = {}) => Type.Optional(queryTextSchema(opts));
+
+/**
+ * The same, for a parameter the route cannot answer without: absent is 422 `invalid_request`
+ * '"{field}" is required.', and the contract says it is required.
+ */
+export const requiredQueryText = (opts: QueryTextOptions = {}) => queryTextSchema(opts);
 
 /**
  * A whole-number query parameter from `min` to `max`: plain decimal digits only ("1.5", "1e3",
