@@ -197,7 +197,7 @@ class OrdersPostgresReads implements OrdersReads {
   async counters(launchId: string, fromKey?: string): Promise<Map<string, number>> {
     const found = await rows<{ key: string; value: number }>(this.pool, 'SELECT key, '
       + 'sum(value)::bigint AS value FROM counters WHERE launch_id = $1'
-      + `${fromKey === undefined ? '' : ' AND key >= $2'} GROUP BY key`,
+      + `${fromKey === undefined ? '' : ' AND key >= $2'} GROUP BY key ORDER BY key`,
     fromKey === undefined ? [launchId] : [launchId, fromKey]);
     return new Map(found.map((r) => [r.key, r.value]));
   }

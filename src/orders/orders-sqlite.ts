@@ -172,9 +172,9 @@ function prepareOrdersReads(db: Db) {
       + 'ORDER BY order_id LIMIT ?'),
     events: db.prepare('SELECT * FROM order_events WHERE order_id = ? ORDER BY event_id'),
     counters: db.prepare('SELECT key, sum(value) AS value FROM counters WHERE launch_id = ? '
-      + 'GROUP BY key'),
+      + 'GROUP BY key ORDER BY key'),
     countersFrom: db.prepare('SELECT key, sum(value) AS value FROM counters WHERE launch_id = ? '
-      + 'AND key >= ? GROUP BY key'),
+      + 'AND key >= ? GROUP BY key ORDER BY key'),
     releasedBefore: db.prepare('SELECT count(*) FROM released_seqs WHERE trim_key = ? AND seq < ?'),
     byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
   };
