@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SimulatedClock } from '../src/kernel/clock.js';
 import { defaultLimits } from '../src/kernel/config.js';
@@ -65,22 +66,36 @@ async function openStore(): Promise<{ store: Store; done: () => Promise<void>; k
   } };
 }
 
-/** Wall seconds, and this process's CPU seconds (steadier on a shared machine). */
+/**
+ * Wall seconds, this process's CPU seconds (steadier on a shared machine; every thread's), and
+ * how long the event loop was held at most while it ran (ms: the longest delay a timer firing
+ * every 10 ms saw, perf_hooks.monitorEventLoopDelay), and the 99th percentile of those delays.
+ */
 interface Took {
   readonly s: number;
   readonly cpuS: number;
+  readonly loopMaxMs: number;
+  readonly loopP99Ms: number;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, Took]> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const t = performance.now();
   const c = process.cpuUsage();
   const r = await fn();
   const used = process.cpuUsage(c);
-  return [r, { s: (performance.now() - t) / 1000, cpuS: (used.user + used.system) / 1e6 }];
+  const s = (performance.now() - t) / 1000;
+  // The monitor's timer records a held loop only when it next fires: let it fire once more.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  loop.disable();
+  return [r, { s, cpuS: (used.user + used.system) / 1e6,
+    loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6 }];
 }
 
 const show = (t: Took, ref: Took): string => `${t.s.toFixed(2)} s, CPU ${t.cpuS.toFixed(2)} s `
-  + `(${(t.s / ref.s).toFixed(2)}x the reference; CPU ${(t.cpuS / ref.cpuS).toFixed(2)}x)`;
+  + `(${(t.s / ref.s).toFixed(2)}x the reference; CPU ${(t.cpuS / ref.cpuS).toFixed(2)}x); `
+  + `event loop held up to ${t.loopMaxMs.toFixed(0)} ms (p99 ${t.loopP99Ms.toFixed(0)} ms)`;
 
 async function main(): Promise<void> {
   const { store, done, kind } = await openStore();
@@ -138,7 +153,7 @@ async function main(): Promise<void> {
     console.log(`store: ${kind}; ${ORDERS.toLocaleString('en')} locked orders (3 trims, ${
       CITIES.length} cities with centres), loaded in ${loadS.s.toFixed(1)} s`);
     console.log(`reference: reading the locked queue in a transaction: ${readS.s.toFixed(2)} s, `
-      + `CPU ${readS.cpuS.toFixed(2)} s`);
+      + `CPU ${readS.cpuS.toFixed(2)} s; event loop held up to ${readS.loopMaxMs.toFixed(0)} ms`);
     console.log(`the pure estimate function alone (estimateQueue): ${show(pureS, readS)}`);
     for (const [what, t, detail] of results) console.log(`${what}: ${show(t, readS)}; ${detail}`);
   } finally {

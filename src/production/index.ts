@@ -14,6 +14,7 @@ export * from './production-service.js';
 export * from './production-store.js';
 export * from './production-views.js';
 export * from './replan.js';
+export * from './replan-coalescer.js';
 
 export const production = {
   name: 'production',
@@ -22,4 +23,8 @@ export const production = {
   migrations: productionMigrations,
   sqlite: productionSqlite,
   postgres: productionPostgres,
+  // Orders locked since the last re-plan get their stored estimate, and a plan change a crash
+  // left unplanned is planned (a change re-plans at once by itself).
+  timers: [{ name: 'production.replan', intervalMs: (l) => l.replanIntervalMs,
+    run: (app) => app.production.replanPeriodic() }],
 } satisfies Capability;

@@ -63,6 +63,10 @@ class ProductionSqliteTx implements ProductionTx {
     // One process writes SQLite, one transaction at a time: nothing to hold off.
   }
 
+  async tryLockPlanning(): Promise<boolean> {
+    return true;
+  }
+
   async insertPlanVersion(p: PlanVersion): Promise<void> {
     this.s.insertPlan.run(p.launchId, p.trim, p.version, ratesText(p), p.createdBy,
       p.createdAtMs, p.reason);

@@ -80,6 +80,11 @@ export interface ProductionTx {
    * one before it stored, and version numbers are taken one at a time (first in a transaction).
    */
   lockPlanning(): Promise<void>;
+  /**
+   * As `lockPlanning` when no other transaction holds it; false at once, holding nothing, when
+   * one does (another process is re-planning): the periodic re-plan then gives way.
+   */
+  tryLockPlanning(): Promise<boolean>;
   insertPlanVersion(plan: PlanVersion): Promise<void>;
   insertCentreVersion(centre: CentreVersion): Promise<void>;
   /** The highest version of every launch and trim's plan. */
