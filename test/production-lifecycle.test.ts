@@ -69,8 +69,32 @@ const TABLE: Row[] = [
   (r, w) => assert.deepEqual(r.body.allocated.map((a: any) => a.order_id),
     [w.orders.a, w.orders.b])],
   ['a is scheduled with its VIN', read('a'), 200, (r) => {
+    assert.equal(r.body.status, 'scheduled');
     assert.equal(r.body.stage, 'scheduled');
     assert.equal(r.body.vehicle.vin, vin(1));
+    // Still in its queue place, its deposit non-refundable; only a forfeit is offered.
+    assert.equal(r.body.queue.place, 1);
+    assert.equal(r.body.deposit.state, 'held');
+    assert.deepEqual(r.body.actions, ['cancel_with_forfeit']);
+    assert.deepEqual(r.body.history.at(-1).detail, { vin: vin(1), built_on: '2025-07-09',
+      allocation_week: 79 });
+    assert.equal(r.body.history.at(-1).type, 'scheduled');
+  }],
+  ['b is scheduled too; c, without a car, stays locked', read('b'), 200,
+    (r) => assert.deepEqual([r.body.status, r.body.vehicle.vin], ['scheduled', vin(2)])],
+  ['c stays locked', read('c'), 200, (r) => {
+    assert.equal(r.body.status, 'locked');
+    assert.equal(r.body.vehicle, undefined);
+  }],
+  ['a scheduled order cannot lock again', lock('a'), 409,
+    (r) => assert.equal(r.body.error.code, 'order_already_locked')],
+  ['nor be cancelled without accepting the forfeit', (w) => w.h.call('POST',
+    `/orders/${w.orders.a}/cancel`, { token: buyerOf(w, 'a'), body: {} }), 409,
+  (r) => assert.equal(r.body.error.code, 'forfeit_not_accepted')],
+  ['the figures count scheduled orders as locked', (w) => w.h.call('GET',
+    '/launches/su7-2024/stats'), 200, (r) => {
+    assert.equal(r.body.orders.locked, 3);
+    assert.deepEqual(r.body.by_trim.standard, { firm: 0, locked: 3, cancelled: 0 });
   }],
   ['the run sent again changes nothing', admin('/admin/production-runs', {
     launch_id: 'su7-2024', built_on: '2025-07-09', reason: 'week 28 again',

@@ -219,7 +219,10 @@ export interface Limits {
    * change re-plans at once. Env LAUNCHDAY_REPLAN_INTERVAL_MS.
    */
   readonly replanIntervalMs: number;
-  /** Estimates written per transaction by a re-plan on SQLite (orders keep flowing between). */
+  /**
+   * Estimates written per transaction by a re-plan on SQLite (orders keep flowing between).
+   * Env LAUNCHDAY_REPLAN_SLICE_ORDERS.
+   */
   readonly replanSliceOrders: number;
 }
 
@@ -487,6 +490,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       10_000_000),
     replanIntervalMs: int(env, 'LAUNCHDAY_REPLAN_INTERVAL_MS', defaultLimits.replanIntervalMs,
       1_000, 7 * 24 * 3_600_000),
+    replanSliceOrders: int(env, 'LAUNCHDAY_REPLAN_SLICE_ORDERS',
+      defaultLimits.replanSliceOrders, 1, 1_000_000),
   };
 }
 
