@@ -108,6 +108,21 @@ const TABLE: Row[] = [
     '/admin/estimate-changes', { token: ADMIN }), 200, (r, w) => assert.deepEqual(
     r.body.changes.map((c: any) => [c.order_id, c.direction, c.weeks_moved]),
     [[w.orders.b, 'later', 1], [w.orders.c, 'later', 1], [w.orders.c, 'later', 1]])],
+  ['a, scheduled, cancels forfeiting its deposit: its car goes back', (w) => w.h.call('POST',
+    `/orders/${w.orders.a}/cancel`, { token: buyerOf(w, 'a'), body: { accept_forfeit: true } }),
+  200, (r) => assert.deepEqual([r.body.status, r.body.deposit.state, r.body.vehicle],
+    ['cancelled', 'forfeited', undefined])],
+  ['the run sent again gives a\'s car to c, next in the queue', admin('/admin/production-runs', {
+    launch_id: 'su7-2024', built_on: '2025-07-09', reason: 'week 28, a cancelled',
+    cars: [{ vin: vin(1), trim: 'standard' }] }), 201, (r, w) => {
+    assert.equal(r.body.recorded, 0);
+    assert.deepEqual(r.body.allocated, [{ vin: vin(1), order_id: w.orders.c }]);
+  }],
+  ['c is scheduled with it', read('c'), 200,
+    (r) => assert.deepEqual([r.body.status, r.body.vehicle.vin], ['scheduled', vin(1)])],
+  ['the figures: a cancelled, b and c locked (scheduled)', (w) => w.h.call('GET',
+    '/launches/su7-2024/stats'), 200,
+  (r) => assert.deepEqual(r.body.by_trim.standard, { firm: 0, locked: 2, cancelled: 1 })],
 ];
 
 let w: World;
@@ -137,6 +152,6 @@ it('what the re-plans stored is what the plan, centres and queue give directly',
   const direct = estimateQueue(stateOf(await store.plansInForce(), await store.centresInForce()),
     queue);
   const stored = await store.transaction((tx) => tx.storedEstimates());
-  assert.equal(stored.length, 3);
+  assert.equal(stored.length, 2);
   for (const s of stored) assert.deepEqual(s, direct.get(s.orderId));
 });

@@ -178,6 +178,13 @@ class ProductionPostgresTx implements ProductionTx {
       'SELECT order_id FROM built_cars WHERE order_id IS NOT NULL')).map((r) => r.order_id);
   }
 
+  async releaseCars(orderIds: readonly string[]): Promise<number> {
+    if (orderIds.length === 0) return 0;
+    const r = await this.c.query('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL '
+      + 'WHERE order_id = ANY($1::text[])', [orderIds]);
+    return r.rowCount ?? 0;
+  }
+
   async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
     pooled: readonly string[], atMs: number): Promise<void> {
     // Only an unplaced car is placed: a car is never given twice.

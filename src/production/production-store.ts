@@ -108,6 +108,11 @@ export interface ProductionTx {
   unplacedCars(): Promise<CarRecord[]>;
   /** Every order that has a car. */
   ordersWithCars(): Promise<string[]>;
+  /**
+   * Takes back the cars of these orders (cancelled after their car was allocated): each is
+   * unplaced again, for the next allocation to give to the next order waiting. Returns how many.
+   */
+  releaseCars(orderIds: readonly string[]): Promise<number>;
   /** Gives each car its order, and pools the others, at `atMs`. */
   placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
     pooled: readonly string[], atMs: number): Promise<void>;
