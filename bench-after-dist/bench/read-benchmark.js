@@ -1,0 +1,169 @@
+// The read section of `npm run bench`: the reads every phone repeats on launch night, each
+// against a bare node:http server answering a body of the same length (the GET ceiling of this
+// machine and runtime), measured in the same run with the same tool and concurrency, with and
+// without a conditional request; then the opening second's storm of new connections while
+// orders flow. Each figure is printed beside its target (issue 19). Latency is given twice:
+// wrk's, corrected for coordinated omission (wrk adds samples for requests a stalled connection
+// would have sent), and a probe's, uncorrected (one more connection sending one request after
+// another and timing each).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServers } from '../sim/server-process.js';
+import { connectionStorm, percentile } from './connection-storm.js';
+import { cpuPerRequest, cpuSample } from './proc-cpu.js';
+import { runWrkGet } from './wrk-get.js';
+const WARMUP_SECONDS = 1;
+const STORM_ACCOUNTS = 2_000;
+const PATH_LAUNCH = '/api/v1/launches/yu7-2025';
+/** One connection sending one request after another for `ms`, each timed (no correction). */
+function probe(url, headers, ms) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const times = [];
+    const until = performance.now() + ms;
+    const once = () => new Promise((resolve) => {
+        const t = performance.now();
+        http.get(url, { agent, headers }, (res) => {
+            res.resume();
+            res.on('end', () => { times.push(performance.now() - t); resolve(); });
+        }).on('error', () => resolve());
+    });
+    return (async () => {
+        while (performance.now() < until)
+            await once();
+        agent.destroy();
+        const s = times.sort((a, b) => a - b);
+        return { p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN, n: s.length };
+    })();
+}
+async function startBare(bodyBytes, backlog = 511) {
+    const main = join(dirname(fileURLToPath(import.meta.url)), 'bare-get-server.js');
+    const child = spawn(process.execPath, [main], { stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, BARE_BODY_BYTES: String(bodyBytes), BARE_BACKLOG: String(backlog) } });
+    const url = await new Promise((resolve, reject) => {
+        child.stdout.setEncoding('utf8').on('data', (c) => {
+            const m = /listening on (\S+)/.exec(c);
+            if (m !== null)
+                resolve(m[1]);
+        });
+        child.on('exit', () => reject(new Error('bare server exited')));
+    });
+    return { url, child };
+}
+function stop(child) {
+    if (child.exitCode !== null)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+    });
+}
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+async function measure(url, headers, opts, pids) {
+    const threads = Math.min(2, os.cpus().length);
+    await runWrkGet({ url, connections: opts.connections, threads, seconds: WARMUP_SECONDS,
+        headers });
+    const before = cpuSample(pids);
+    const [wrk, p] = await Promise.all([runWrkGet({ url, connections: opts.connections, threads,
+            seconds: opts.seconds, headers }), probe(url, headers, opts.seconds * 1000 - 200)]);
+    const cpu = cpuPerRequest(before, cpuSample(pids), wrk.requests + p.n);
+    return { wrk, probe: p, cpuUs: cpu === null ? null : cpu.totalUs };
+}
+// CPU per request holds up on a shared machine better than the rate does (proc-cpu.ts).
+const latency = (m) => `${m.cpuUs === null ? '' : `server CPU ${m.cpuUs.toFixed(0)} us/request; `}`
+    + `wrk p50/p99 ${m.wrk.latencyMsP50.toFixed(1)}/${m.wrk.latencyMsP99.toFixed(1)} ms `
+    + `(corrected); probe p50/p99/max ${m.probe.p50.toFixed(1)}/${m.probe.p99.toFixed(1)}/`
+    + `${m.probe.max.toFixed(1)} ms (uncorrected, ${fmt(m.probe.n)} requests)`
+    + (m.wrk.non2xx + m.wrk.socketErrors > 0
+        ? `; ${m.wrk.non2xx + m.wrk.socketErrors} failed or over 399` : '');
+function stormLine(label, s) {
+    return `${label}: ${fmt(s.answered)} of ${fmt(s.count)} answered, ${s.failed} not; time to `
+        + `first byte p50 ${s.ttfbMsP50.toFixed(0)} ms, p99 ${s.ttfbMsP99.toFixed(0)} ms, max `
+        + `${s.ttfbMsMax.toFixed(0)} ms, ${s.overOneSecond} after a second or more (uncorrected)`;
+}
+/** The read section; prints as it goes, never throws past a measurement it could not make. */
+export async function readSection(opts, helpers) {
+    const adminToken = `bench-${randomBytes(16).toString('hex')}`;
+    const backlogEnv = opts.backlog === null ? {}
+        : { LAUNCHDAY_LISTEN_BACKLOG: String(opts.backlog) };
+    console.log(`\nreads: ${opts.connections} connections, ${WARMUP_SECONDS} s warm-up then `
+        + `${opts.seconds} s measured per figure; bare node:http answers a body of the same length; `
+        + `somaxconn ${somaxconn()}`);
+    const servers = await startServers({ processes: 1, databaseUrl: null, adminToken,
+        keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off', ...backlogEnv } });
+    try {
+        const base = servers.urls[0];
+        const version = /\?v=([A-Za-z0-9_-]+)/.exec(await (await fetch(`${base}/`)).text())?.[1];
+        const paths = [
+            { label: 'GET /launches/{id}', path: PATH_LAUNCH, target: [0.8, 0.9] },
+            { label: 'GET /launches', path: '/api/v1/launches', target: [0.8, 0.9] },
+            { label: 'GET /launches/{id}/stats', path: `${PATH_LAUNCH}/stats`, target: [0.8, 0.9] },
+            { label: 'GET / (page)', path: '/', target: [0.8, 0.8] },
+            { label: 'GET /js/launch-page.js?v=', path: `/js/launch-page.js?v=${version}`,
+                target: [0.8, 0.8] },
+        ];
+        for (const p of paths) {
+            const first = await fetch(base + p.path);
+            const bytes = (await first.arrayBuffer()).byteLength;
+            const etag = first.headers.get('etag') ?? '';
+            const bare = await startBare(bytes);
+            let ceiling;
+            try {
+                ceiling = await measure(bare.url, {}, opts, [bare.child.pid ?? 0]);
+            }
+            finally {
+                await stop(bare.child);
+            }
+            const plain = await measure(base + p.path, {}, opts, servers.pids);
+            const cond = await measure(base + p.path, { 'If-None-Match': etag }, opts, servers.pids);
+            console.log(`${p.label} (${fmt(bytes)} bytes)\n`
+                + `    bare node:http GET: ${fmt(ceiling.wrk.ratePerSecond)}/s; ${latency(ceiling)}\n`
+                + `    launchday: ${fmt(plain.wrk.ratePerSecond)}/s, ratio ${(plain.wrk.ratePerSecond
+                    / ceiling.wrk.ratePerSecond).toFixed(2)} (target ${p.target[0]}); ${latency(plain)}\n`
+                + `    launchday, If-None-Match (304): ${fmt(cond.wrk.ratePerSecond)}/s, ratio `
+                + `${(cond.wrk.ratePerSecond / ceiling.wrk.ratePerSecond).toFixed(2)} (target `
+                + `${p.target[1]}); ${latency(cond)}`);
+        }
+        console.log(`\nconnection storm: ${fmt(opts.stormConnections)} new connections within one `
+            + `second, each GET ${PATH_LAUNCH} (target: every one answered, p99 time to first byte `
+            + 'under 1 s)');
+        const tokens = await helpers.prepare(base, adminToken, STORM_ACCOUNTS);
+        const idle = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
+        console.log(stormLine('    launchday, no other load', idle));
+        const orders = helpers.orders(base, tokens, 6);
+        await new Promise((r) => setTimeout(r, 2500));
+        const busy = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
+        const o = await orders;
+        console.log(stormLine('    launchday, while orders flow', busy));
+        console.log(`    the orders meanwhile: ${fmt(o.ratePerSecond)}/s, wrk p99 `
+            + `${o.latencyMsP99.toFixed(1)} ms (corrected), ${o.non2xx + o.socketErrors} not 2xx`);
+    }
+    finally {
+        await servers.stop();
+    }
+    const bare = await startBare(6908);
+    try {
+        const load = runWrkGet({ url: bare.url, connections: opts.connections, threads: 2,
+            seconds: 5, headers: {} });
+        await new Promise((r) => setTimeout(r, 2000));
+        const s = await connectionStorm(bare.url, '/', opts.stormConnections, 1000);
+        await load;
+        console.log(stormLine('    bare node:http (backlog 511) while GETs flow', s));
+    }
+    finally {
+        await stop(bare.child);
+    }
+}
+function somaxconn() {
+    try {
+        return String(Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8')));
+    }
+    catch {
+        return 'unknown';
+    }
+}
+//# sourceMappingURL=read-benchmark.js.map

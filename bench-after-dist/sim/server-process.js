@@ -1,0 +1,169 @@
+// Starts launchday API processes as children for a simulation or a benchmark: on a fresh
+// temporary SQLite folder, or several sharing one PostgreSQL database (a scratch database created
+// for the run, so earlier runs cannot disturb the audit). Stops and cleans up what it started.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+/** The server's entry point in the compiled tree (dist/sim -> dist/src/main.js). */
+export const SERVER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
+/**
+ * V8 flags the server runs with, as `npm start` does (package.json): a young generation twice
+ * the default halves the scavenges, and the GC threads' time per order with them, in a
+ * stampede; a capped old generation is collected before the process outgrows 1 GiB
+ * (docs/benchmarks.md, README "Garbage collection").
+ */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=640'];
+/** What the children run: it imports SERVER_MAIN (see server-entry.ts for why). */
+const SERVER_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'server-entry.js');
+export async function startServers(setup) {
+    if (setup.processes < 1)
+        throw new Error('processes must be at least 1');
+    if (setup.processes > 1 && setup.databaseUrl === null) {
+        throw new Error('several API processes need PostgreSQL (--database-url)');
+    }
+    let dataDir = null;
+    let scratch = null;
+    // The children get our settings only, whatever LAUNCHDAY_* the caller's shell holds.
+    const env = {};
+    for (const [k, v] of Object.entries(process.env)) {
+        if (v !== undefined && !k.startsWith('LAUNCHDAY_'))
+            env[k] = v;
+    }
+    // Every simulated buyer comes from 127.0.0.1: per-address rate limits would stop the night
+    // (the server logs that they are off); per-phone and per-account ones still apply.
+    Object.assign(env, { LAUNCHDAY_PORT: '0', LAUNCHDAY_HOST: '127.0.0.1',
+        LAUNCHDAY_ADMIN_TOKEN: setup.adminToken, LAUNCHDAY_RATE_LIMITS: 'per-address-off',
+        ...setup.extraEnv });
+    if (setup.databaseUrl !== null) {
+        scratch = await createScratchDatabase(setup.databaseUrl);
+        env.LAUNCHDAY_DATABASE_URL = scratch.url;
+    }
+    else {
+        dataDir = mkdtempSync(join(tmpdir(), 'launchday-sim-'));
+        env.LAUNCHDAY_DATA_DIR = dataDir;
+    }
+    const children = [];
+    const urls = [];
+    let stopping = false;
+    let reportDeath = () => { };
+    const died = new Promise((resolve) => { reportDeath = resolve; });
+    const stop = async () => {
+        stopping = true;
+        await Promise.all(children.map(stopChild));
+        if (!setup.keepData) {
+            if (dataDir !== null)
+                rmSync(dataDir, { recursive: true, force: true });
+            if (scratch !== null)
+                await scratch.drop();
+        }
+    };
+    try {
+        // The first process creates the schema alone; the others start once it is ready.
+        for (let i = 0; i < setup.processes; i++) {
+            const { child, url, tail } = await startOne(env, setup.onOutput);
+            children.push(child);
+            urls.push(url);
+            child.on('exit', (code, signal) => {
+                if (!stopping) {
+                    reportDeath(`API process ${child.pid} (${url}) exited with ${code ?? signal}; its ` +
+                        `last lines:\n${tail.join('\n')}`);
+                }
+            });
+        }
+    }
+    catch (e) {
+        await stop();
+        throw e;
+    }
+    return { urls, store: scratch !== null ? 'postgres' : 'sqlite',
+        pids: children.map((c) => c.pid ?? 0), dataLocation: scratch?.url ?? dataDir ?? '', died,
+        stop };
+}
+export function startOne(env, onOutput) {
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new Promise((resolve, reject) => {
+        let ready = false;
+        const tail = [];
+        const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error(`server not ready in ${READY_TIMEOUT_MS} ms:\n${tail.join('\n')}`));
+        }, READY_TIMEOUT_MS);
+        const onLine = (line) => {
+            tail.push(line);
+            if (tail.length > 20)
+                tail.shift();
+            onOutput?.(line);
+            const m = /launchday listening on (http:\/\/\S+)/.exec(line);
+            if (m !== null && !ready) {
+                ready = true;
+                clearTimeout(timer);
+                resolve({ child, url: m[1].replace(/\/$/, ''), tail });
+            }
+        };
+        lines(child.stdout, onLine);
+        lines(child.stderr, onLine);
+        child.on('exit', (code, signal) => {
+            if (!ready) {
+                clearTimeout(timer);
+                reject(new Error(`server exited (${code ?? signal}) before ready:\n${tail.join('\n')}`));
+            }
+        });
+    });
+}
+function lines(stream, onLine) {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+        buffered += chunk;
+        let i;
+        while ((i = buffered.indexOf('\n')) >= 0) {
+            onLine(buffered.slice(0, i));
+            buffered = buffered.slice(i + 1);
+        }
+    });
+}
+export function stopChild(child) {
+    if (child.exitCode !== null || child.signalCode !== null)
+        return Promise.resolve();
+    return new Promise((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+        });
+        child.kill('SIGTERM');
+    });
+}
+async function createScratchDatabase(url) {
+    const { default: pg } = await import('pg');
+    const name = `launchday_sim_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+        await admin.query(`CREATE DATABASE ${name}`);
+    }
+    finally {
+        await admin.end();
+    }
+    const scratchUrl = new URL(url);
+    scratchUrl.pathname = `/${name}`;
+    return {
+        url: scratchUrl.toString(),
+        drop: async () => {
+            const c = new pg.Client({ connectionString: url });
+            await c.connect();
+            try {
+                await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            }
+            finally {
+                await c.end();
+            }
+        },
+    };
+}
+//# sourceMappingURL=server-process.js.map

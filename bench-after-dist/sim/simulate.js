@@ -1,0 +1,194 @@
+// `launchday simulate`: replays a launch night against a server (started here, or given with
+// --url), audits every reply and the final state, and prints a report. Exit code 0 means the
+// audit passed; 1 that it found differences; 2 that the run could not be made.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Auditor } from './auditor.js';
+import { catalogFromLaunch } from './catalog.js';
+import { DemandCurve } from './demand-curve.js';
+import { HttpClient } from './http-client.js';
+import { LaunchNight } from './launch-night.js';
+import { RunMetrics, fmt } from './run-metrics.js';
+import { startServers } from './server-process.js';
+import { parseSimulateOptions, USAGE } from './simulate-options.js';
+import { reportText } from './simulation-report.js';
+import { buildWorkload } from './workload.js';
+/** Earlier launches whose locked orders may switch to the target (the seeds' SU7 -> YU7). */
+export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
+const PROGRESS_INTERVAL_MS = 1000;
+export async function runSimulate(argv) {
+    const options = parseSimulateOptions(argv);
+    if (typeof options === 'string') {
+        console.error(options === '' ? USAGE : `${options}\n\n${USAGE}`);
+        return options === '' ? 0 : 2;
+    }
+    let servers = null;
+    try {
+        const adminToken = options.adminToken ?? `sim-${randomBytes(16).toString('hex')}`;
+        let urls = options.urls;
+        let setup = `${urls.length} running server(s) at ${urls.join(', ')}`;
+        if (urls.length === 0) {
+            servers = await startServers({ processes: options.processes,
+                databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData });
+            const started = servers;
+            // Interrupted, the simulator still stops the servers it started and removes their data.
+            for (const signal of ['SIGINT', 'SIGTERM']) {
+                process.once(signal, () => {
+                    console.error(`simulate: ${signal}, stopping the servers it started`);
+                    void started.stop().finally(() => process.exit(130));
+                });
+            }
+            urls = servers.urls;
+            setup = `${servers.urls.length} API process(es) started on ${servers.store}`;
+        }
+        return await simulate(options, urls, adminToken, setup, servers);
+    }
+    catch (e) {
+        console.error(`simulate: ${e.stack ?? e}`);
+        return 2;
+    }
+    finally {
+        await servers?.stop();
+    }
+}
+async function simulate(options, urls, adminToken, setupText, servers) {
+    const fresh = servers !== null;
+    const log = (line) => {
+        if (!options.quiet)
+            console.error(line);
+    };
+    const client = new HttpClient(urls, options.connections);
+    try {
+        const { catalogs, launchId } = await readCatalogs(client, options.launchId);
+        // On a server of our own the identities can be the same every run; on a shared one they must
+        // differ from earlier runs, or registration would meet phones it already has.
+        const salt = fresh ? 0 : Date.now() % 1_000_000_007;
+        const workload = buildWorkload({ seed: options.seed, scale: options.scale, salt,
+            target: catalogs.get(launchId),
+            switchSources: SWITCH_SOURCES.map((id) => catalogs.get(id)).filter((c) => c !== undefined && c.launchId !== launchId),
+        });
+        const setup = `seed ${options.seed}, scale ${options.scale} (${fmt(workload.ordersPlanned)} ` +
+            `orders, ${fmt(workload.buyers.length)} buyers), speed ${options.speed}, ` +
+            `${options.connections} connections, ${setupText}`;
+        log(`simulate: ${setup}`);
+        const auditor = new Auditor(catalogs);
+        const metrics = new RunMetrics();
+        const playBudgetMs = options.maxSeconds * 1000;
+        const night = new LaunchNight(client, auditor, metrics, workload, catalogs, {
+            speed: options.speed, adminToken, connections: options.connections,
+            playBudgetMs, log, switchAllows: options.switchAllows,
+        });
+        const phases = [];
+        const timed = async (label, f) => {
+            const start = performance.now();
+            const r = await f();
+            phases.push(label(r, ((performance.now() - start) / 1000).toFixed(1)));
+            return r;
+        };
+        let serverDied = false;
+        void servers?.died.then((text) => {
+            serverDied = true;
+            console.error(`simulate: ${text}`);
+            night.abort(text);
+        });
+        await night.prepare();
+        await timed((_, s) => `${fmt(night.accounts.size)} accounts registered in ${s} s`, () => night.registerAccounts());
+        const switchOrders = await timed((r, s) => `${fmt(r.size)} SU7 / SU7 Ultra orders placed ` +
+            `and locked in ${s} s`, () => night.prepareSwitchOrders());
+        const timeline = await night.open();
+        const plannedSeconds = new DemandCurve().durationSeconds / options.speed;
+        const progress = options.quiet ? null : setInterval(() => {
+            log(metrics.progressLine(timeline.simSeconds(), night.limiter.backlog));
+        }, PROGRESS_INTERVAL_MS);
+        await night.play(switchOrders);
+        if (progress !== null)
+            clearInterval(progress);
+        const playSeconds = (performance.now() - timeline.openingMs) / 1000;
+        log(metrics.progressLine(timeline.simSeconds(), 0));
+        // With a server gone there is nothing left to read back; the report says why.
+        const auditLines = serverDied ? ['no read-back: an API process died']
+            : await finalAudit(night, auditor, catalogs, workload.targetLaunchId, phases);
+        if (night.wasStopped && !serverDied) {
+            auditor.violation('deadline', `the hour was stopped after ${options.maxSeconds} s with ` +
+                `${night.unfinishedBuyers} buyers unfinished`);
+        }
+        const targetStats = serverDied ? null : await night.stats(workload.targetLaunchId);
+        const summary = { setup, phases, playSeconds, plannedSeconds, metrics,
+            violations: auditor.violations(), auditLines, passed: auditor.violationCount === 0,
+            scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned };
+        console.log(reportText(summary));
+        if (options.reportFile !== null)
+            writeReportFile(options.reportFile, summary);
+        return summary.passed ? 0 : 1;
+    }
+    finally {
+        client.close();
+    }
+}
+/**
+ * The catalogues of the target launch and the switch sources. The target may be named by its
+ * launch id (`yu7-2025`) or by its model (`yu7`): a model's first launch is its launch night.
+ */
+export async function readCatalogs(client, named) {
+    const o = await client.request('GET', '/launches', { timeoutMs: 30_000 });
+    if (o.kind !== 'reply' || o.status !== 200 || !Array.isArray(o.body?.launches)) {
+        throw new Error(`GET /launches failed: ${o.kind === 'reply' ? o.status : o.message}`);
+    }
+    const launches = o.body.launches;
+    const ofModel = launches.filter((l) => l.model_id === named)
+        .sort((a, b) => Date.parse(a.opens_at) - Date.parse(b.opens_at));
+    const target = launches.some((l) => l.launch_id === named) ? named
+        : ofModel[0]?.launch_id ?? named;
+    const catalogs = new Map();
+    for (const l of o.body.launches) {
+        if (l.launch_id === target || SWITCH_SOURCES.includes(l.launch_id)) {
+            catalogs.set(l.launch_id, catalogFromLaunch(l));
+        }
+    }
+    if (!catalogs.has(target))
+        throw new Error(`the server has no launch or model ${named}`);
+    return { catalogs, launchId: target };
+}
+/** Read-back of every order, queue checks, and the statistics of every launch we touched. */
+export async function finalAudit(night, auditor, catalogs, target, phases) {
+    const lines = [];
+    const start = performance.now();
+    const back = await night.readBack();
+    phases.push(`read back ${fmt(back.orders)} orders of ${fmt(back.accounts)} accounts in ` +
+        `${((performance.now() - start) / 1000).toFixed(1)} s`);
+    if (back.adopted > 0)
+        lines.push(`${back.adopted} orders of unanswered attempts adopted`);
+    const baselineLocked = new Map();
+    for (const [id, b] of night.baseline)
+        baselineLocked.set(id, b?.orders?.locked ?? 0);
+    const q = auditor.checkQueues(baselineLocked);
+    lines.push(`${fmt(auditor.orders.size)} orders modelled; ${fmt(q.places)} queue places in ` +
+        `${q.queues} queues checked (unique, gaps explained, in lock order)`);
+    for (const id of catalogs.keys()) {
+        let diffs = auditor.compareStats(id, await night.stats(id), night.baseline.get(id));
+        if (diffs.length > 0) {
+            // The live figures may be a tick behind; one second later they must agree.
+            await new Promise((r) => setTimeout(r, 1500));
+            diffs = auditor.compareStats(id, await night.stats(id), night.baseline.get(id));
+        }
+        if (diffs.length === 0) {
+            lines.push(`stats of ${id} equal the model${id === target ? '' : ' (switch source)'}`);
+        }
+        for (const d of diffs)
+            auditor.violation('stats', d);
+    }
+    lines.push(`${fmt(auditor.checks)} checks`);
+    return lines;
+}
+function writeReportFile(path, s) {
+    const m = s.metrics;
+    const lat = (h) => ({ p50: h.percentileMs(0.5),
+        p90: h.percentileMs(0.9), p99: h.percentileMs(0.99), p999: h.percentileMs(0.999),
+        max: h.maxMs, count: h.count });
+    writeFileSync(path, JSON.stringify({ setup: s.setup, phases: s.phases,
+        play_seconds: s.playSeconds, planned_seconds: s.plannedSeconds, requests: m.requests,
+        orders: m.targetOrders, confirmed_by: m.confirmedBy, latency_ms: lat(m.latency),
+        order_latency_ms: lat(m.orderLatency), errors_by_code: Object.fromEntries(m.errorsByCode),
+        passed: s.passed, violations: s.violations, target_stats: s.targetStats }, null, 2));
+}
+//# sourceMappingURL=simulate.js.map

@@ -1,0 +1,83 @@
+import { YU7_FIRST_HOUR_ORDERS, YU7_ORDERS_2_MIN, YU7_ORDERS_3_MIN } from './demand-curve.js';
+import { errorsText, fmt } from './run-metrics.js';
+export function latencyLine(h) {
+    const p = (q) => `${h.percentileMs(q).toFixed(1)}`;
+    return `p50 ${p(0.5)} ms, p90 ${p(0.9)}, p99 ${p(0.99)}, p99.9 ${p(0.999)}, max ` +
+        `${h.maxMs.toFixed(1)} (${fmt(h.count)} requests)`;
+}
+export function reportText(s) {
+    const m = s.metrics;
+    const out = [];
+    out.push('', `launchday simulate: ${s.setup}`);
+    for (const p of s.phases)
+        out.push(`  ${p}`);
+    out.push(`  the hour took ${s.playSeconds.toFixed(1)} s of real time (planned ` +
+        `${s.plannedSeconds.toFixed(1)} s)`);
+    out.push('throughput:');
+    out.push(`  ${fmt(m.requests)} requests, ${fmt(m.requests / s.playSeconds)}/s over the hour; ` +
+        `${fmt(m.targetOrders)} orders (${fmt(m.ordersPlaced)} new, ${fmt(m.switches)} switched), ` +
+        `${fmt(m.targetOrders / s.playSeconds)}/s`);
+    out.push(`  ${fmt(m.locks)} early locks, ${fmt(m.changes)} changes, ${fmt(m.cancels)} ` +
+        `cancellations, ${fmt(m.retries)} retries`);
+    out.push('latency:');
+    out.push(`  all requests   ${latencyLine(m.latency)}`);
+    out.push(`  POST /orders   ${latencyLine(m.orderLatency)}`);
+    out.push(`errors by code: ${errorsText(m.errorsByCode)}`);
+    out.push(`  (sales_not_open, unknown_trim, per_account_limit_reached, lock_needs_confirmation, ` +
+        `forfeit_not_accepted and impatient_timeout are provoked on purpose; a timeout is a request ` +
+        `unanswered in 30 s, counted in the latencies as 30 s)`);
+    out.push(`audit: ${s.passed ? 'PASSED' : 'FAILED'}`);
+    for (const l of s.auditLines)
+        out.push(`  ${l}`);
+    for (const v of s.violations) {
+        out.push(`  ${v.kind}: ${fmt(v.count)}`);
+        for (const e of v.examples)
+            out.push(`    - ${e}`);
+    }
+    out.push(...figuresTable(s));
+    return out.join('\n');
+}
+/** The YU7 money figures as reported (DOMAIN.md): orders x deposit, orders x Standard price. */
+export const YU7_REPORTED_DEPOSITS_FEN = YU7_FIRST_HOUR_ORDERS * 5_000 * 100;
+export const YU7_REPORTED_REVENUE_FEN = YU7_FIRST_HOUR_ORDERS * 253_500 * 100;
+/**
+ * The night's figures beside YU7's. Each money figure twice: on the basis YU7's was reported
+ * on (orders x the deposit, orders x the Standard price; the stats reply's `reported_basis`),
+ * which is the one to compare, and on launchday's own (gross deposits received, each standing
+ * order's own list price), which YU7 did not report.
+ */
+export function figuresTable(s) {
+    const m = s.metrics;
+    const stats = s.targetStats ?? {};
+    const received = stats.deposits_fen?.received ?? 0;
+    const revenue = stats.potential_revenue_fen ?? 0;
+    const basis = stats.reported_basis ?? {};
+    const yuan = (fen) => `${(fen / 100 / 1e9).toFixed(3)} bn yuan`;
+    const perScale = (n) => fmt(n / s.scale);
+    const money = (label, reported, fen) => [label, reported, yuan(fen), yuan(fen / s.scale)];
+    const rows = [
+        ['', 'YU7 (reported)', 'this run', 'this run / scale'],
+        ['orders in first 2 minutes', fmt(YU7_ORDERS_2_MIN), fmt(m.confirmedBy.s120),
+            perScale(m.confirmedBy.s120)],
+        ['orders in first 3 minutes', `over ${fmt(YU7_ORDERS_3_MIN)}`, fmt(m.confirmedBy.s180),
+            perScale(m.confirmedBy.s180)],
+        ['orders in the hour', fmt(YU7_FIRST_HOUR_ORDERS), fmt(m.confirmedBy.s3600),
+            perScale(m.confirmedBy.s3600)],
+        ['orders taken (reported basis)', fmt(YU7_FIRST_HOUR_ORDERS), fmt(basis.orders ?? 0),
+            perScale(basis.orders ?? 0)],
+        money('deposits, reported basis *', yuan(YU7_REPORTED_DEPOSITS_FEN), basis.deposits_fen ?? 0),
+        money('deposits, launchday basis **', 'not reported', received),
+        money('revenue, reported basis *', `about ${yuan(YU7_REPORTED_REVENUE_FEN)}`, basis.potential_revenue_fen ?? 0),
+        money('revenue, launchday basis **', 'not reported', revenue),
+    ];
+    const w = [30, 22, 16, 18];
+    const lines = rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join(' ').trimEnd());
+    return ['figures (orders counted when the server confirmed them, in simulated time; the plan ' +
+            `had ${fmt(s.ordersPlanned)}):`, ...lines.map((l) => `  ${l}`),
+        '  * as YU7 reported them: orders taken (placed or switched in, cancelled included) x the ' +
+            'launch\'s deposit, and x the Standard trim\'s list price; compare these',
+        '  ** launchday\'s own: every deposit received as paid (refunded, forfeited and switched-in ' +
+            'included, a switched SU7 Ultra\'s 20,000 yuan too), and each standing order\'s own list ' +
+            'price with options'];
+}
+//# sourceMappingURL=simulation-report.js.map

@@ -1,0 +1,30 @@
+import { strict as assert } from 'node:assert';
+import { test } from 'node:test';
+import { seedLaunches } from '../src/launches/catalogue.js';
+import { statsFromCounters } from '../src/orders/launch-stats.js';
+import { figuresTable } from './simulation-report.js';
+test('the money figures stand on the reported basis beside launchday\'s own, labelled', () => {
+    const yu7 = seedLaunches(0).find((l) => l.launchId === 'yu7-2025');
+    // 289,000 orders: 250,000 placed at 5,000 yuan, 39,000 switched in, 10,000 of them SU7 Ultra
+    // orders whose 20,000 yuan deposits came with them; 5,000 cancelled (refunded).
+    const counters = new Map([
+        ['orders.firm', 200_000], ['orders.locked', 84_000], ['orders.cancelled', 5_000],
+        ['deposits.received', (279_000 * 5_000 + 10_000 * 20_000) * 100],
+        ['revenue.potential', 284_000 * 290_000 * 100],
+    ]);
+    const stats = statsFromCounters('yu7-2025', counters, 0, yu7);
+    assert.deepEqual(stats.reported_basis, { orders: 289_000, deposit_fen: 500_000,
+        base_price_fen: 25_350_000, deposits_fen: 289_000 * 500_000,
+        potential_revenue_fen: 289_000 * 25_350_000 });
+    const lines = figuresTable({ metrics: { confirmedBy: { s120: 0, s180: 0, s3600: 289_000 } },
+        targetStats: JSON.parse(JSON.stringify(stats)), scale: 1, ordersPlanned: 289_000 });
+    const row = (label) => lines.find((l) => l.trim().startsWith(label))?.trim()
+        .split(/\s{2,}/);
+    assert.deepEqual(row('deposits, reported basis'), ['deposits, reported basis *', '1.445 bn yuan', '1.445 bn yuan', '1.445 bn yuan']);
+    assert.deepEqual(row('deposits, launchday basis'), ['deposits, launchday basis **', 'not reported', '1.595 bn yuan', '1.595 bn yuan']);
+    assert.deepEqual(row('revenue, reported basis'), ['revenue, reported basis *', 'about 73.261 bn yuan', '73.261 bn yuan', '73.261 bn yuan']);
+    assert.deepEqual(row('revenue, launchday basis'), ['revenue, launchday basis **', 'not reported', '82.360 bn yuan', '82.360 bn yuan']);
+    assert.ok(lines.some((l) => /\* as YU7 reported them/.test(l)));
+    assert.ok(lines.some((l) => /\*\* launchday's own/.test(l)));
+});
+//# sourceMappingURL=simulation-report.test.js.map

@@ -1,0 +1,33 @@
+// Accounts' pieces of the global migrations (kernel/store/migrations.ts): its tables, under the
+// numbers they shipped with. A piece is never edited after it has shipped: add a new number.
+import { int } from '../kernel/store/migrations.js';
+export const accountsMigrations = [
+    {
+        version: 1,
+        sql: (d) => `
+      CREATE TABLE accounts (
+        account_id TEXT PRIMARY KEY, phone TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+        id_number TEXT NOT NULL UNIQUE, created_at_ms ${int(d)} NOT NULL);
+      CREATE TABLE tokens (
+        token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(account_id),
+        created_at_ms ${int(d)} NOT NULL);
+      CREATE TABLE one_time_codes (
+        phone TEXT PRIMARY KEY, code_hash TEXT NOT NULL, expires_at_ms ${int(d)} NOT NULL,
+        attempts INTEGER NOT NULL);
+    `,
+    },
+    {
+        version: 5,
+        // Sessions from before this migration count as last seen at their sign-in.
+        sql: (d) => `
+      ALTER TABLE tokens ADD COLUMN last_seen_at_ms ${int(d)};
+      ALTER TABLE tokens ADD COLUMN revoked_at_ms ${int(d)};
+      UPDATE tokens SET last_seen_at_ms = created_at_ms;
+      CREATE INDEX tokens_account ON tokens (account_id, created_at_ms);
+      CREATE TABLE operators (
+        name TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,
+        created_at_ms ${int(d)} NOT NULL, created_by TEXT NOT NULL);
+    `,
+    },
+];
+//# sourceMappingURL=accounts-migrations.js.map

@@ -1,0 +1,103 @@
+// Accounts' part of the storage contract (kernel/store/store-contract.ts): accounts, sessions,
+// codes and operators, on every adapter.
+import { strict as assert } from 'node:assert';
+import { describe } from 'node:test';
+import { HOUR_MS, storeTest, T0, } from '../kernel/store/store-contract.js';
+/** The account a token hash signs in, through the session port. */
+const accountOf = async (store, tokenHash) => (await store.sessionByToken(tokenHash))?.account ?? null;
+export function account(n) {
+    const pad = (width) => String(n).padStart(width, '0');
+    return { accountId: `acc_${pad(4)}`, phone: `139${pad(8)}`,
+        name: `Buyer ${n}`, idNumber: `11010519491231${pad(4)}`,
+        createdAtMs: T0 - HOUR_MS + n };
+}
+/** A firm order with every nullable field null and no options. */
+export function accountsStoreContract(name, open) {
+    const test = storeTest(open);
+    const withAccounts = (store, ...ns) => store.transaction(async (tx) => {
+        for (const n of ns)
+            await tx.insertAccount(account(n), `token-${n}`);
+    });
+    describe(`${name} store contract`, () => {
+        describe('accounts and tokens', () => {
+            test('an account is found by token, phone, identity number and id', async (store) => {
+                await withAccounts(store, 1, 2);
+                await store.transaction((tx) => tx.insertToken('token-1b', account(1).accountId, T0));
+                assert.deepEqual(await accountOf(store, 'token-1'), account(1));
+                assert.deepEqual(await accountOf(store, 'token-1b'), account(1));
+                assert.deepEqual(await accountOf(store, 'token-2'), account(2));
+                assert.deepEqual(await store.accountByPhone(account(2).phone), account(2));
+                assert.deepEqual(await store.accountByIdNumber(account(1).idNumber), account(1));
+                assert.deepEqual(await store.accountById(account(2).accountId), account(2));
+                assert.equal(await accountOf(store, 'token-3'), null);
+                assert.equal(await store.accountByPhone('13900000099'), null);
+                assert.equal(await store.accountByIdNumber('110105194912310099'), null);
+                assert.equal(await store.accountById('acc_none'), null);
+            });
+            test('sessions: last use moves forward only, revocation ends them', async (store) => {
+                await withAccounts(store, 1, 2);
+                await store.transaction(async (tx) => {
+                    await tx.insertToken('token-1b', account(1).accountId, T0);
+                    await tx.insertAccount({ ...account(3) }, null);
+                });
+                const first = (await store.sessionByToken('token-1')).session;
+                assert.deepEqual(first, { tokenHash: 'token-1', accountId: account(1).accountId,
+                    createdAtMs: account(1).createdAtMs, lastSeenAtMs: account(1).createdAtMs,
+                    revokedAtMs: null });
+                await store.transaction((tx) => tx.touchSessions(['token-1', 'token-1b'], T0 + 5));
+                await store.transaction((tx) => tx.touchSessions(['token-1'], T0 + 1));
+                assert.equal((await store.sessionByToken('token-1')).session.lastSeenAtMs, T0 + 5);
+                assert.deepEqual((await store.sessionsOf(account(1).accountId, 10))
+                    .map((x) => x.tokenHash), ['token-1b', 'token-1']);
+                assert.deepEqual(await store.sessionsOf(account(3).accountId, 10), [], 'an imported account has no session');
+                assert.deepEqual(await store.transaction((tx) => tx.revokeSessions(account(1).accountId, ['token-1b', 'token-2'], T0 + 9)), ['token-1b']);
+                assert.equal((await store.sessionByToken('token-1b')).session.revokedAtMs, T0 + 9);
+                assert.deepEqual(await store.transaction((tx) => tx.revokeSessions(account(1).accountId, null, T0 + 10)), ['token-1']);
+                assert.deepEqual(await store.sessionsOf(account(1).accountId, 10), []);
+                assert.equal((await store.sessionByToken('token-2')).session.revokedAtMs, null);
+            });
+            test('operators: created, rotated, removed; found by token hash', async (store) => {
+                const op = { name: 'ops', tokenHash: 'h1', createdAtMs: T0, createdBy: 'operator:admin' };
+                await store.transaction((tx) => tx.putOperator(op));
+                assert.deepEqual(await store.operatorByToken('h1'), op);
+                await store.transaction((tx) => tx.putOperator({ ...op, tokenHash: 'h2' }));
+                assert.equal(await store.operatorByToken('h1'), null);
+                assert.deepEqual(await store.operators(), [{ ...op, tokenHash: 'h2' }]);
+                assert.equal(await store.transaction((tx) => tx.deleteOperator('ops')), true);
+                assert.equal(await store.transaction((tx) => tx.deleteOperator('ops')), false);
+                assert.deepEqual(await store.operators(), []);
+            });
+            test('a second phone, identity number or account id is refused', async (store) => {
+                await withAccounts(store, 1);
+                const a = account(2);
+                for (const dup of [{ ...a, phone: account(1).phone },
+                    { ...a, idNumber: account(1).idNumber }, { ...a, accountId: account(1).accountId }]) {
+                    await assert.rejects(store.transaction((tx) => tx.insertAccount(dup, 'token-x')));
+                }
+                await assert.rejects(store.transaction((tx) => tx.insertToken('token-1', 'acc_0002', T0)));
+                assert.equal(await accountOf(store, 'token-x'), null);
+                assert.equal(await store.accountById(a.accountId), null);
+            });
+            test('registered reports the phones and identity numbers already taken', async (store) => {
+                await withAccounts(store, 1, 2);
+                const found = await store.transaction((tx) => tx.registered([account(1).phone, account(3).phone, account(2).phone], [account(3).idNumber, account(2).idNumber]));
+                assert.deepEqual(found.phones, new Set([account(1).phone, account(2).phone]));
+                assert.deepEqual(found.idNumbers, new Set([account(2).idNumber]));
+                const none = await store.transaction((tx) => tx.registered([], []));
+                assert.deepEqual(none, { phones: new Set(), idNumbers: new Set() });
+            });
+            test('one-time codes are put, replaced, read and deleted', async (store) => {
+                const phone = account(1).phone;
+                const code = { phone, codeHash: 'h1', expiresAtMs: T0 + 300_000, attempts: 0 };
+                await store.transaction((tx) => tx.putCode(code));
+                assert.deepEqual(await store.transaction((tx) => tx.getCode(phone)), code);
+                await store.transaction((tx) => tx.putCode({ ...code, codeHash: 'h2', attempts: 3 }));
+                assert.deepEqual(await store.transaction((tx) => tx.getCode(phone)), { ...code, codeHash: 'h2', attempts: 3 });
+                await store.transaction((tx) => tx.deleteCode(phone));
+                assert.equal(await store.transaction((tx) => tx.getCode(phone)), null);
+                await store.transaction((tx) => tx.deleteCode(phone));
+            });
+        });
+    });
+}
+//# sourceMappingURL=accounts-store.contract.js.map

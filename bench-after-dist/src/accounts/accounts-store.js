@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=accounts-store.js.map

@@ -1,0 +1,337 @@
+// Who is calling: buyers' sessions (sign-in by SMS code, expiry, sign-out, revocation) and named
+// operators. Bearer tokens are random; the store keeps only their sha256. A token is looked up
+// once and then cached in memory, keyed by the token itself, so the order path costs no hashing
+// and no read; the cached entry is checked against the store again when it is older than
+// `sessionRecheckSeconds`, which bounds how long another process may honour a revoked token.
+import { randomInt } from 'node:crypto';
+import { isValidPhone } from './identity.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { sessionEndsAtMs, sessionId, sessionState, } from './session.js';
+import { newId, sha256 } from '../kernel/ids.js';
+/** The operator created from LAUNCHDAY_ADMIN_TOKEN (or the token generated at first start). */
+export const BOOTSTRAP_OPERATOR = 'admin';
+/** How an operator appears in the audit log and in orders' histories. */
+export const operatorActor = (name) => `operator:${name}`;
+const OPERATOR_NAME = /^[a-z][a-z0-9_-]{1,31}$/;
+/** Sessions touched in one write at most; more wait for the next. */
+const TOUCH_BATCH_MAX = 5_000;
+/** How long touches gather before they are written together (ms). */
+const TOUCH_FLUSH_MS = 1_000;
+export class Sessions {
+    deps;
+    #cache = new Map();
+    #touches = new Map();
+    #touchTimer = null;
+    #flushing = Promise.resolve();
+    /** Codes asked for whose write and text are still under way (requestCode). */
+    #issuing = new Set();
+    constructor(deps) {
+        this.deps = deps;
+    }
+    /** The caller a bearer token stands for, or null when it is unknown, expired or revoked. */
+    async authenticate(token) {
+        const limits = this.deps.limits;
+        let hit = this.#cache.get(token);
+        if (hit && performance.now() - hit.checkedAt >= limits.sessionRecheckSeconds * 1000) {
+            hit = undefined;
+        }
+        hit ??= await this.#load(token);
+        if (!hit)
+            return null;
+        if (hit.session) {
+            const nowMs = this.deps.clock.nowMs();
+            if (sessionState(hit.session, nowMs, limits) !== 'active') {
+                this.#cache.delete(token);
+                return null;
+            }
+            // The last use is written once per sessionTouchSeconds, gathered over a second.
+            if (nowMs - hit.session.lastSeenAtMs >= limits.sessionTouchSeconds * 1000) {
+                hit.session = { ...hit.session, lastSeenAtMs: nowMs };
+                this.#touch(hit.session.tokenHash, nowMs);
+            }
+        }
+        return hit.caller;
+    }
+    async #load(token) {
+        const tokenHash = sha256(token);
+        const found = await this.deps.store.sessionByToken(tokenHash);
+        if (found) {
+            const pending = this.#touches.get(tokenHash) ?? 0;
+            const session = pending > found.session.lastSeenAtMs
+                ? { ...found.session, lastSeenAtMs: pending } : found.session;
+            return this.#remember(token, { role: 'buyer', account: found.account, tokenHash }, session);
+        }
+        const operator = await this.deps.store.operatorByToken(tokenHash);
+        if (!operator)
+            return undefined;
+        return this.#remember(token, { role: 'admin', actor: operatorActor(operator.name),
+            operator: operator.name, tokenHash }, null);
+    }
+    /** The cache is bounded: it starts over when full (each token is then read once again). */
+    #remember(token, caller, session) {
+        if (this.#cache.size >= this.deps.limits.tokenCacheMax)
+            this.#cache.clear();
+        const entry = { caller, session, checkedAt: performance.now() };
+        this.#cache.set(token, entry);
+        return entry;
+    }
+    /** A new session for `account`: the token and the hash to store. */
+    newToken() {
+        const token = newId('ldt');
+        return { token, tokenHash: sha256(token) };
+    }
+    /** Caches a session just written, so the buyer's next request costs no read. */
+    rememberNew(token, account, atMs) {
+        const tokenHash = sha256(token);
+        this.#remember(token, { role: 'buyer', account, tokenHash }, { tokenHash, accountId: account.accountId, createdAtMs: atMs, lastSeenAtMs: atMs,
+            revokedAtMs: null });
+    }
+    #touch(tokenHash, atMs) {
+        this.#touches.set(tokenHash, atMs);
+        if (this.#touchTimer === null) {
+            this.#touchTimer = setTimeout(() => void this.flushTouches(), TOUCH_FLUSH_MS);
+            this.#touchTimer.unref();
+        }
+    }
+    /** Writes the gathered last uses; a failed write is logged and only ends idle sessions early. */
+    flushTouches() {
+        if (this.#touchTimer !== null)
+            clearTimeout(this.#touchTimer);
+        this.#touchTimer = null;
+        this.#flushing = this.#flushing.then(async () => {
+            while (this.#touches.size > 0) {
+                const hashes = [...this.#touches.keys()].slice(0, TOUCH_BATCH_MAX);
+                const atMs = Math.max(...hashes.map((h) => this.#touches.get(h)));
+                for (const h of hashes)
+                    this.#touches.delete(h);
+                try {
+                    await this.deps.store.transaction((tx) => tx.touchSessions(hashes, atMs));
+                }
+                catch (err) {
+                    this.deps.log(`sessions: last use of ${hashes.length} not written: ${String(err)}`);
+                    return;
+                }
+            }
+        });
+        return this.#flushing;
+    }
+    // ---------- sign-in by code ----------
+    /**
+     * Texts a sign-in code to the phone if it is registered. Answered alike for every valid
+     * phone, registered or not, and at once: the look-up, the code's write and the text happen
+     * after the reply, so that neither the reply nor its timing tells who has an account (a
+     * registered phone took a write longer). The code is in the reply only in the development
+     * setting, which waits for it. Refuses `invalid_phone`.
+     */
+    async requestCode(phone) {
+        if (!isValidPhone(phone))
+            return refuse('invalid_phone');
+        const issued = this.#issueCode(phone);
+        this.#issuing.add(issued);
+        void issued.finally(() => this.#issuing.delete(issued)).catch(() => undefined);
+        if (this.deps.showCodes)
+            return ok({ code: await issued });
+        // A failure (the store or the provider away) is logged; the buyer asks for another code.
+        issued.catch((err) => this.deps.log(`sign-in code for ${phone.slice(0, 3)}****${phone.slice(-4)} not issued: ${String(err)}`));
+        return ok({ code: null });
+    }
+    /**
+     * Settles once every code asked for so far has been written and handed to the sender: for
+     * closing cleanly, and for tests that read the sandbox's texts.
+     */
+    async codesIssued() {
+        await Promise.allSettled([...this.#issuing]);
+    }
+    /** Writes and texts a new code for a registered phone; null for an unknown one. */
+    async #issueCode(phone) {
+        if (!(await this.deps.store.accountByPhone(phone)))
+            return null;
+        const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+        const ttl = this.deps.limits.codeTtlSeconds;
+        const nowMs = this.deps.clock.nowMs();
+        const expiresAtMs = nowMs + ttl * 1000;
+        await this.deps.store.transaction(async (tx) => {
+            // Wrong attempts carry over to a new code while the old one is still valid: otherwise
+            // asking again would give five more guesses each time, without end.
+            const before = await tx.getCode(phone);
+            const attempts = before && before.expiresAtMs > nowMs ? before.attempts : 0;
+            await tx.putCode({ phone, codeHash: sha256(`${phone}:${code}`), expiresAtMs, attempts });
+        });
+        // Not waited for either: a slow provider must not hold anything up.
+        this.deps.sms.send(phone, `launchday: your code is ${code}; it expires in ${Math.round(ttl / 60)} minutes.`).catch((err) => this.deps.log(`sms: code for ${phone.slice(0, 3)}****${phone.slice(-4)} not sent: ${String(err)}`));
+        return code;
+    }
+    /**
+     * Exchanges a code for a new session; other sessions stay. Refuses `invalid_phone`,
+     * `code_invalid` (also for an unknown phone), `too_many_attempts`.
+     */
+    async signIn(phone, code) {
+        if (!isValidPhone(phone))
+            return refuse('invalid_phone');
+        const account = await this.deps.store.accountByPhone(phone);
+        const nowMs = this.deps.clock.nowMs();
+        const { token, tokenHash } = this.newToken();
+        const outcome = await this.deps.store.transaction(async (tx) => {
+            const stored = await tx.getCode(phone);
+            if (!account || !stored || stored.expiresAtMs <= nowMs)
+                return refuse('code_invalid');
+            if (stored.attempts >= this.deps.limits.codeAttemptsMax)
+                return refuse('too_many_attempts');
+            if (stored.codeHash !== sha256(`${phone}:${code}`)) {
+                await tx.putCode({ ...stored, attempts: stored.attempts + 1 });
+                return refuse('code_invalid');
+            }
+            await tx.deleteCode(phone);
+            await tx.insertToken(tokenHash, account.accountId, nowMs);
+            return ok(null);
+        });
+        if (!outcome.ok)
+            return outcome;
+        this.rememberNew(token, account, nowMs);
+        return ok({ account: account, token });
+    }
+    // ---------- listing and revoking ----------
+    /** The account's sessions that may still be used, newest first. */
+    async list(accountId, currentHash) {
+        const nowMs = this.deps.clock.nowMs();
+        const limits = this.deps.limits;
+        const sessions = await this.deps.store.sessionsOf(accountId, limits.sessionsListMax);
+        return sessions.filter((s) => sessionState(s, nowMs, limits) === 'active').map((s) => ({
+            sessionId: sessionId(s.tokenHash), createdAtMs: s.createdAtMs,
+            lastSeenAtMs: Math.max(s.lastSeenAtMs, this.#touches.get(s.tokenHash) ?? 0),
+            endsAtMs: sessionEndsAtMs(s, limits), current: s.tokenHash === currentHash,
+        }));
+    }
+    /**
+     * Revokes sessions of an account: the one of `tokenHash`, the one whose id is `sessionId`, or
+     * all (`which` = 'all'). An operator's revocation is written to the audit log, with its reason,
+     * in the same transaction. Returns how many were revoked; refuses `session_not_found` when a
+     * named one is not among the account's.
+     */
+    async revoke(accountId, which, by) {
+        let hashes = null;
+        if (which !== 'all' && 'tokenHash' in which)
+            hashes = [which.tokenHash];
+        if (which !== 'all' && 'sessionId' in which) {
+            const all = await this.deps.store.sessionsOf(accountId, this.deps.limits.sessionsListMax);
+            const s = all.find((x) => sessionId(x.tokenHash) === which.sessionId);
+            if (!s)
+                return refuse('session_not_found');
+            hashes = [s.tokenHash];
+        }
+        const atMs = this.deps.clock.nowMs();
+        const revoked = await this.deps.store.transaction(async (tx) => {
+            const done = await tx.revokeSessions(accountId, hashes, atMs);
+            if (by) {
+                await tx.appendAudit({ atMs, actor: by.actor, action: 'sessions_revoked',
+                    detail: { account_id: accountId, revoked: done.length, reason: by.reason } });
+            }
+            return done;
+        });
+        const gone = new Set(revoked);
+        for (const [token, e] of this.#cache) {
+            if (e.caller.role === 'buyer' && gone.has(e.caller.tokenHash))
+                this.#cache.delete(token);
+        }
+        return ok({ revoked: revoked.length });
+    }
+    // ---------- operators ----------
+    /**
+     * Makes sure the bootstrap operator `admin` exists. A configured token (LAUNCHDAY_ADMIN_TOKEN)
+     * becomes admin's when it differs from the one applied last time, so a rotation survives a
+     * restart until the configuration itself changes. Without one, the first start generates a
+     * token (returned, to be printed once); later starts return null.
+     */
+    async bootstrap(configured, legacy) {
+        const store = this.deps.store;
+        const applied = await store.meta('admin_bootstrap_hash');
+        const token = configured ?? (applied === null ? legacy || newId('ldadmin') : null);
+        if (token === null)
+            return { token: null, generated: false };
+        const hash = sha256(token);
+        if (hash === applied)
+            return { token, generated: false };
+        await store.transaction(async (tx) => {
+            await tx.putOperator({ name: BOOTSTRAP_OPERATOR, tokenHash: hash,
+                createdAtMs: this.deps.clock.nowMs(), createdBy: 'bootstrap' });
+            await tx.setMeta('admin_bootstrap_hash', hash);
+            // Before named operators the token itself was kept here; only its hash is kept now.
+            if (legacy)
+                await tx.setMeta('admin_token', '');
+        });
+        this.#forget(BOOTSTRAP_OPERATOR);
+        return { token, generated: configured === null && !legacy };
+    }
+    /**
+     * Whether the operator's token is still its own in the store, read now, not from the cache:
+     * an operator removed or rotated through another process would otherwise keep, until this
+     * process re-checks, the power to rotate the others (taking their place) or make new ones.
+     */
+    async stillOperator(caller) {
+        const found = await this.deps.store.operatorByToken(caller.tokenHash);
+        if (found?.name === caller.operator)
+            return true;
+        this.#forget(caller.operator);
+        return false;
+    }
+    async operators() {
+        return this.deps.store.operators();
+    }
+    /** A new operator and its token (shown once). Refuses `invalid_request`, `operator_exists`. */
+    async createOperator(name, by) {
+        if (!OPERATOR_NAME.test(name)) {
+            return refuse('invalid_request', '"name" must be 2-32 lower-case letters, digits, - or _, starting with a letter.');
+        }
+        const existing = await this.deps.store.operators();
+        if (existing.some((o) => o.name === name))
+            return refuse('operator_exists');
+        if (existing.length >= this.deps.limits.operatorsMax) {
+            return refuse('invalid_request', `At most ${this.deps.limits.operatorsMax} operators.`);
+        }
+        return this.#issue(name, by, 'operator_created');
+    }
+    /** A new token for the operator; the old one stops working. Refuses `operator_not_found`. */
+    async rotateOperator(name, by) {
+        if (!(await this.deps.store.operators()).some((o) => o.name === name)) {
+            return refuse('operator_not_found');
+        }
+        return this.#issue(name, by, 'operator_rotated');
+    }
+    async #issue(name, by, action) {
+        const token = newId('ldop');
+        const atMs = this.deps.clock.nowMs();
+        await this.deps.store.transaction(async (tx) => {
+            await tx.putOperator({ name, tokenHash: sha256(token), createdAtMs: atMs, createdBy: by });
+            await tx.appendAudit({ atMs, actor: by, action, detail: { operator: name } });
+        });
+        this.#forget(name);
+        return ok({ token });
+    }
+    /**
+     * Removes an operator. Refuses `operator_not_found`, and `invalid_request` for oneself, so
+     * that there is always an operator left who can create others.
+     */
+    async removeOperator(name, by) {
+        if (name === by.operator) {
+            return refuse('invalid_request', 'An operator cannot remove itself; ask another one.');
+        }
+        const atMs = this.deps.clock.nowMs();
+        const removed = await this.deps.store.transaction(async (tx) => {
+            const done = await tx.deleteOperator(name);
+            if (done) {
+                await tx.appendAudit({ atMs, actor: by.actor, action: 'operator_removed',
+                    detail: { operator: name } });
+            }
+            return done;
+        });
+        this.#forget(name);
+        return removed ? ok(null) : refuse('operator_not_found');
+    }
+    #forget(operator) {
+        for (const [token, e] of this.#cache) {
+            if (e.caller.role === 'admin' && e.caller.operator === operator)
+                this.#cache.delete(token);
+        }
+    }
+}
+//# sourceMappingURL=sessions.js.map

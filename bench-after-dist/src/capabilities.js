@@ -1,0 +1,36 @@
+// The one composition point: every capability, in dependency order (each after those it
+// depends on). Adding a capability is its folder and one line here. From this list come the
+// routes (kernel/http/http-app.ts), the store's parts and migrations, and the group-commit
+// handlers (src/stores.ts); test/capability-boundaries.test.ts checks every import against
+// the `dependsOn` declared in each capability's index.ts.
+//
+//   production    -> orders, launches, accounts
+//   notifications -> orders, accounts
+//   drops         -> payments, accounts
+//   orders        -> launches, payments, accounts
+//   launches      -> accounts
+//   payments      -> accounts
+//   accounts      -> (none)
+import { accounts } from './accounts/index.js';
+import { drops } from './drops/index.js';
+import { checkCapabilities } from './kernel/capability.js';
+import { launches } from './launches/index.js';
+import { notifications } from './notifications/index.js';
+import { orders } from './orders/index.js';
+import { payments } from './payments/index.js';
+import { production } from './production/index.js';
+export const capabilities = [
+    accounts,
+    launches,
+    payments,
+    orders,
+    production,
+    notifications,
+    drops,
+];
+checkCapabilities(capabilities);
+/** Every capability's timers (server.ts starts and stops them). */
+export const capabilityTimers = capabilities.flatMap((c) => c.timers ?? []);
+/** Every capability's routes, in the list's order. */
+export const capabilityRoutes = capabilities.flatMap((c) => c.routes);
+//# sourceMappingURL=capabilities.js.map

@@ -1,0 +1,345 @@
+// The write side of drops: batch handlers that run inside a group-commit transaction, like
+// orders' (orders/order-commands.ts). Each first locks the drops it touches (sorted), returns
+// the units of holds past their deadline (to the waitlist first, then to sale), then decides
+// each command in arrival order with the pure rules (drop.ts). Stock moves are conditional
+// UPDATEs under that lock, and a CHECK in the table refuses an oversell whatever happens.
+// An expected refusal is a result, never an exception, so it cannot fail the batch-mates.
+import { strict as assert } from 'node:assert';
+import { newTimeOrderedId } from '../kernel/ids.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { amountFen, decideHold, dropPaymentReference, } from './drop.js';
+/** Holds released per drop in one pass of a batch; the timer's sweep takes the rest. */
+const DUE_PER_PASS_MAX = 5_000;
+const stockKey = (dropId, variant) => `${dropId}\u0000${variant}`;
+/**
+ * The stock of the drops a batch touches, kept in step with every move it decides. The moves
+ * are written once per variant per batch (`flush`), each a conditional UPDATE: a batch of 500
+ * holds costs one statement, not 500, while it holds the drop's lock.
+ */
+class StockMirror {
+    #byKey = new Map();
+    #pending = new Map();
+    constructor(rows) {
+        for (const r of rows)
+            this.#byKey.set(stockKey(r.dropId, r.variant), r);
+    }
+    get(dropId, variant) {
+        return this.#byKey.get(stockKey(dropId, variant));
+    }
+    /** Moves units in the mirror; the store gets them at `flush`. */
+    move(dropId, variant, d) {
+        const key = stockKey(dropId, variant);
+        const s = this.#byKey.get(key);
+        const m = { available: d.available ?? 0, held: d.held ?? 0, sold: d.sold ?? 0 };
+        const next = { ...s, available: s.available + m.available, held: s.held + m.held,
+            sold: s.sold + m.sold };
+        assert.ok(next.available >= 0 && next.held >= 0 && next.sold >= 0, `stock of ${dropId}/${variant} would go below zero`);
+        this.#byKey.set(key, next);
+        const p = this.#pending.get(key) ?? { available: 0, held: 0, sold: 0 };
+        this.#pending.set(key, { available: p.available + m.available, held: p.held + m.held,
+            sold: p.sold + m.sold });
+    }
+    /**
+     * Writes the moves, one conditional UPDATE per variant. Under the drop's lock the condition
+     * always holds; if it did not, the batch fails and each command runs again alone.
+     */
+    async flush(tx) {
+        for (const [key, m] of [...this.#pending].sort(([a], [b]) => (a < b ? -1 : 1))) {
+            if (m.available === 0 && m.held === 0 && m.sold === 0)
+                continue;
+            const [dropId, variant] = key.split('\u0000');
+            assert.ok(await tx.moveStock({ dropId, variant, ...m }), `stock of ${dropId}/${variant} moved under another writer`);
+        }
+        this.#pending.clear();
+    }
+}
+/** Locks the drops (sorted), reads their stock, and returns the units of holds past due. */
+async function openScope(tx, dropIds, nowMs, times) {
+    const ids = [...new Set(dropIds)].sort();
+    const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
+    const scope = { drops, stock: new StockMirror(await tx.stock([...drops.keys()])) };
+    await releaseDue(tx, scope, nowMs, times, DUE_PER_PASS_MAX);
+    return scope;
+}
+/** Ends the held holds of the scope's drops whose deadline has passed; returns how many. */
+async function releaseDue(tx, scope, nowMs, times, limit) {
+    const due = await tx.dueHolds([...scope.drops.keys()], nowMs, limit);
+    for (const h of due)
+        await endHold(tx, scope, h, 'expired', nowMs, times);
+    return due.length;
+}
+/**
+ * Ends a held hold (expired, failed, cancelled) and returns its units at once: to the next
+ * waiting entries of its variant, one unit each as an offer with its own deadline, and what no
+ * one waits for back to sale. False if the hold was no longer held.
+ */
+async function endHold(tx, scope, h, status, nowMs, times) {
+    if (!(await tx.settleHold(h.holdId, status, nowMs)))
+        return false;
+    if (h.entryId !== null)
+        await tx.setEntry(h.entryId, 'lapsed', h.holdId);
+    await returnUnits(tx, scope, h.dropId, h.variant, h.quantity, nowMs, times);
+    return true;
+}
+/** `units` of a variant leave a hold: offered down the waitlist, the rest back on sale. */
+async function returnUnits(tx, scope, dropId, variant, units, nowMs, times) {
+    const drop = scope.drops.get(dropId);
+    let left = units;
+    while (left > 0) {
+        const line = await tx.waitingEntries(dropId, variant, left);
+        if (line.length === 0)
+            break;
+        for (const e of line) {
+            if (!(await offer(tx, drop, e, nowMs, times)))
+                continue;
+            left -= 1; // the unit moves from one hold to another: `held` does not change
+        }
+    }
+    if (left > 0)
+        scope.stock.move(dropId, variant, { available: left, held: -left });
+}
+/**
+ * Offers one unit to a waiting entry: a hold of one unit with the offer's deadline. An entry
+ * whose account or identity has meanwhile reached a limit is passed over (false).
+ */
+async function offer(tx, drop, e, nowMs, times) {
+    const byAccount = (await tx.unitsByAccount(drop.dropId, [e.accountId])).get(e.accountId) ?? 0;
+    const byIdentity = (await tx.unitsByIdentity(drop.dropId, [e.identityKey]))
+        .get(e.identityKey) ?? 0;
+    if (byAccount + 1 > drop.perAccountLimit || byIdentity + 1 > drop.perIdentityLimit) {
+        await tx.setEntry(e.entryId, 'passed', null);
+        return false;
+    }
+    const holdId = newTimeOrderedId('hld', nowMs);
+    await tx.insertHolds([{ holdId, dropId: drop.dropId, variant: e.variant,
+            accountId: e.accountId, identityKey: e.identityKey, quantity: 1, amountFen: amountFen(drop, 1),
+            status: 'held', source: 'waitlist', paymentReference: dropPaymentReference(holdId),
+            createdAtMs: nowMs, expiresAtMs: nowMs + times.offerMs, settledAtMs: null,
+            idempotencyKey: `offer-${e.entryId}`, requestHash: '', entryId: e.entryId }]);
+    await tx.setEntry(e.entryId, 'offered', holdId);
+    return true;
+}
+/** Units already held or bought per account and identity in each drop, for the limits. */
+async function holdingsOf(tx, cmds) {
+    const accounts = new Map();
+    const identities = new Map();
+    for (const dropId of new Set(cmds.map((c) => c.dropId))) {
+        const mine = cmds.filter((c) => c.dropId === dropId);
+        const accountIds = [...new Set(mine.map((c) => c.accountId))];
+        const keys = [...new Set(mine.map((c) => c.identityKey))];
+        for (const [id, n] of await tx.unitsByAccount(dropId, accountIds)) {
+            accounts.set(stockKey(dropId, id), n);
+        }
+        for (const [k, n] of await tx.unitsByIdentity(dropId, keys)) {
+            identities.set(stockKey(dropId, k), n);
+        }
+    }
+    return { accounts, identities };
+}
+export function dropCommands() {
+    /**
+     * A batch that can only be refused: every variant it asks for has nothing on sale and no hold
+     * of its drops is past due, as committed now. Its refusals are decided from that state, read
+     * without taking the drops' lock, so that after a sell-out the crowd still asking does not
+     * queue behind the batches that pay and release units (the other process's too). Null when
+     * any command might succeed: then the batch takes the lock.
+     */
+    async function refuseWithoutLock(tx, cmds, nowMs) {
+        const ids = [...new Set(cmds.map((c) => c.dropId))].sort();
+        const stock = new StockMirror(await tx.stock(ids));
+        if (cmds.some((c) => (stock.get(c.dropId, c.variant)?.available ?? 1) > 0))
+            return null;
+        if ((await tx.dueHolds(ids, nowMs, 1)).length > 0)
+            return null;
+        const drops = new Map((await tx.dropsById(ids)).map((d) => [d.dropId, d]));
+        const known = new Map((await tx.holdsByIdempotency(cmds.map((c) => ({ accountId: c.accountId, key: c.idempotencyKey }))))
+            .map((h) => [stockKey(h.accountId, h.idempotencyKey), h]));
+        return cmds.map((c) => {
+            const prior = known.get(stockKey(c.accountId, c.idempotencyKey));
+            if (prior) {
+                return prior.requestHash === c.requestHash ? ok({ hold: prior, replay: true })
+                    : refuse('idempotency_key_reused');
+            }
+            const drop = drops.get(c.dropId);
+            if (!drop)
+                return refuse('drop_not_found');
+            // As in the locked path, a sold-out variant's refusal reads no limits: sold out is true
+            // for a buyer at their limit too, and the limits cost two reads per buyer.
+            const d = decideHold(drop, stock.get(c.dropId, c.variant), { accountUnits: 0, identityUnits: 0 }, c.quantity, nowMs);
+            assert.ok(!d.ok, 'nothing on sale: every hold is refused');
+            return d;
+        });
+    }
+    /** Takes holds in arrival order: the heart of a drop's opening second. */
+    const dropHold = async (tx, cmds, nowMs) => {
+        const refused = await refuseWithoutLock(tx, cmds, nowMs);
+        if (refused !== null)
+            return refused;
+        const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0].times);
+        const known = new Map();
+        for (const h of await tx.holdsByIdempotency(cmds.map((c) => ({ accountId: c.accountId, key: c.idempotencyKey })))) {
+            known.set(stockKey(h.accountId, h.idempotencyKey), h);
+        }
+        // Once sold out, the rest of the batch is refused without reading limits (sold out is true
+        // for a buyer at their limit too): at the opening second most commands meet an empty variant.
+        const live = cmds.filter((c) => (scope.stock.get(c.dropId, c.variant)?.available ?? 0) > 0
+            && !known.has(stockKey(c.accountId, c.idempotencyKey)));
+        const held = await holdingsOf(tx, live);
+        const inserted = [];
+        const results = [];
+        for (const c of cmds) {
+            const idKey = stockKey(c.accountId, c.idempotencyKey);
+            const prior = known.get(idKey);
+            if (prior) {
+                results.push(prior.requestHash === c.requestHash ? ok({ hold: prior, replay: true })
+                    : refuse('idempotency_key_reused'));
+                continue;
+            }
+            const drop = scope.drops.get(c.dropId);
+            if (!drop) {
+                results.push(refuse('drop_not_found'));
+                continue;
+            }
+            const aKey = stockKey(c.dropId, c.accountId);
+            const iKey = stockKey(c.dropId, c.identityKey);
+            const holding = { accountUnits: held.accounts.get(aKey) ?? 0,
+                identityUnits: held.identities.get(iKey) ?? 0 };
+            const stock = scope.stock.get(c.dropId, c.variant);
+            const d = decideHold(drop, stock, holding, c.quantity, nowMs);
+            if (!d.ok) {
+                results.push(d);
+                continue;
+            }
+            scope.stock.move(c.dropId, c.variant, { available: -c.quantity,
+                held: c.quantity });
+            held.accounts.set(aKey, holding.accountUnits + c.quantity);
+            held.identities.set(iKey, holding.identityUnits + c.quantity);
+            const holdId = newTimeOrderedId('hld', nowMs);
+            const hold = { holdId, dropId: c.dropId, variant: c.variant, accountId: c.accountId,
+                identityKey: c.identityKey, quantity: c.quantity, amountFen: amountFen(drop, c.quantity),
+                status: 'held', source: 'sale', paymentReference: dropPaymentReference(holdId),
+                createdAtMs: nowMs, expiresAtMs: nowMs + c.times.holdMs, settledAtMs: null,
+                idempotencyKey: c.idempotencyKey, requestHash: c.requestHash, entryId: null };
+            known.set(idKey, hold);
+            inserted.push(hold);
+            results.push(ok({ hold, replay: false }));
+        }
+        await tx.insertHolds(inserted);
+        await scope.stock.flush(tx);
+        return results;
+    };
+    /**
+     * Pays, fails or cancels held holds; a paid hold is a sale, the others return their units.
+     * The holds are read in one statement and the sales written in one; a hold settled earlier in
+     * the batch is seen as settled by the commands after it.
+     */
+    const dropSettle = async (tx, cmds, nowMs) => {
+        const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0].times);
+        const holds = new Map((await tx.holds([...new Set(cmds.map((c) => c.holdId))]))
+            .map((h) => [h.holdId, h]));
+        const paid = [];
+        const results = [];
+        for (const c of cmds) {
+            const h = holds.get(c.holdId);
+            if (!h || h.dropId !== c.dropId || (c.accountId !== null && h.accountId !== c.accountId)) {
+                results.push(refuse('hold_not_found'));
+                continue;
+            }
+            if (h.status !== 'held') {
+                // A retried payment of a hold already paid is answered with the sale.
+                results.push(h.status === 'paid' && c.outcome === 'paid' ? ok(h)
+                    : refuse(h.status === 'expired' ? 'hold_expired' : 'hold_closed'));
+                continue;
+            }
+            const settled = { ...h, status: c.outcome, settledAtMs: nowMs };
+            holds.set(h.holdId, settled);
+            if (c.outcome === 'paid') {
+                paid.push(h.holdId);
+                scope.stock.move(h.dropId, h.variant, { held: -h.quantity, sold: h.quantity });
+                if (h.entryId !== null)
+                    await tx.setEntry(h.entryId, 'bought', h.holdId);
+            }
+            else {
+                assert.ok(await endHold(tx, scope, h, c.outcome, nowMs, c.times), 'a held hold ends');
+            }
+            results.push(ok(settled));
+        }
+        assert.equal(await tx.settleHolds(paid, 'paid', nowMs), paid.length, 'every hold paid was held');
+        await scope.stock.flush(tx);
+        return results;
+    };
+    /** Joins refused buyers to a variant's waitlist, one unit each, in arrival order. */
+    const dropJoin = async (tx, cmds, nowMs) => {
+        const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0].times);
+        const results = [];
+        for (const c of cmds) {
+            const drop = scope.drops.get(c.dropId);
+            const stock = scope.stock.get(c.dropId, c.variant);
+            if (!drop) {
+                results.push(refuse('drop_not_found'));
+                continue;
+            }
+            if (!stock) {
+                results.push(refuse('unknown_variant'));
+                continue;
+            }
+            const open = await tx.openEntry(c.dropId, c.variant, c.accountId);
+            if (open) {
+                const line = await tx.waitingEntries(c.dropId, c.variant, c.waitlistMax);
+                results.push(ok({ entry: open, replay: true,
+                    ahead: line.filter((e) => e.seq < open.seq).length }));
+                continue;
+            }
+            if (nowMs < drop.opensAtMs) {
+                results.push(refuse('drop_not_open'));
+                continue;
+            }
+            // Someone who could buy now is told to: the waitlist is for units that come back.
+            if (stock.available > 0) {
+                results.push(refuse('waitlist_not_needed'));
+                continue;
+            }
+            const a = (await tx.unitsByAccount(c.dropId, [c.accountId])).get(c.accountId) ?? 0;
+            const i = (await tx.unitsByIdentity(c.dropId, [c.identityKey])).get(c.identityKey) ?? 0;
+            if (a + 1 > drop.perAccountLimit || i + 1 > drop.perIdentityLimit) {
+                results.push(refuse('drop_limit_reached'));
+                continue;
+            }
+            if (stock.sold === stock.quantity) {
+                results.push(refuse('drop_sold_out', 'Every unit of this size is sold: none can come '
+                    + 'back, so there is no waitlist for it.'));
+                continue;
+            }
+            const waiting = await tx.waitingCount(c.dropId);
+            if (waiting >= c.waitlistMax) {
+                results.push(refuse('waitlist_full'));
+                continue;
+            }
+            const entry = { entryId: newTimeOrderedId('wle', nowMs), dropId: c.dropId,
+                variant: c.variant, accountId: c.accountId, identityKey: c.identityKey,
+                seq: await tx.nextEntrySeq(c.dropId), joinedAtMs: nowMs, status: 'waiting',
+                holdId: null };
+            await tx.insertEntry(entry);
+            const line = await tx.waitingEntries(c.dropId, c.variant, c.waitlistMax);
+            results.push(ok({ entry, replay: false,
+                ahead: line.filter((e) => e.seq < entry.seq).length }));
+        }
+        await scope.stock.flush(tx);
+        return results;
+    };
+    /** Ends every held hold past its deadline (the timer's sweep); returns how many. */
+    const dropSweep = async (tx, cmds, nowMs) => {
+        const c = cmds[0];
+        const dropIds = await tx.dropsWithDueHolds(nowMs, 100);
+        if (dropIds.length === 0)
+            return cmds.map(() => 0);
+        const ids = [...dropIds].sort();
+        const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
+        const scope = { drops, stock: new StockMirror(await tx.stock(ids)) };
+        const n = await releaseDue(tx, scope, nowMs, c.times, c.limit);
+        await scope.stock.flush(tx);
+        return cmds.map(() => n);
+    };
+    return { dropHold, dropSettle, dropJoin, dropSweep };
+}
+//# sourceMappingURL=drop-commands.js.map

@@ -1,0 +1,185 @@
+import { iso, parseIsoTime } from '../kernel/iso-time.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { afterWrite, reply } from '../kernel/http/route.js';
+import { idempotencyKey } from '../kernel/http/schema.js';
+import * as Drops from './drop-schemas.js';
+const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
+const buyer = (ctx) => ctx.caller.account;
+const actorOf = (ctx) => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
+/** A buyer's write against the per-account and per-address limits. */
+const buyerWriteLimit = (ctx) => (ctx.caller?.role === 'buyer'
+    ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
+/** Ids in the path that no drop or hold can have are refused before any read. */
+function pathIds(ctx) {
+    if (!ID_PARAM.test(ctx.params.drop_id ?? ''))
+        return refuse('drop_not_found');
+    if (ctx.params.hold_id !== undefined && !ID_PARAM.test(ctx.params.hold_id)) {
+        return refuse('hold_not_found');
+    }
+    return null;
+}
+const variantView = (v, f) => ({
+    variant: v.variant, name: v.name, name_zh: v.nameZh, quantity: v.quantity,
+    remaining: f?.remaining ?? 0, held: f?.held ?? 0, sold: f?.sold ?? 0,
+    sold_out: f?.soldOut ?? true, sold_out_for_good: f?.soldOutForGood ?? false,
+    waitlist_waiting: f?.waiting ?? 0,
+});
+/** A drop's definition, and its live figures when read. */
+export function dropView(d, nowMs, figures) {
+    const byVariant = new Map(figures?.variants.map((f) => [f.variant, f]));
+    return { drop_id: d.dropId, name: d.name, name_zh: d.nameZh, kind: d.kind,
+        price_fen: d.priceFen, deposit_fen: d.depositFen, opens_at: iso(d.opensAtMs),
+        open: nowMs >= d.opensAtMs, per_account_limit: d.perAccountLimit,
+        per_identity_limit: d.perIdentityLimit,
+        // A car's deposit locks on payment: it is never refunded.
+        deposit_refundable: false,
+        variants: d.variants.map((v) => (figures ? variantView(v, byVariant.get(v.variant))
+            : { variant: v.variant, name: v.name, name_zh: v.nameZh, quantity: v.quantity })),
+        ...(figures ? { as_of: iso(figures.asOfMs) } : {}) };
+}
+export const holdView = (h) => ({
+    hold_id: h.holdId, drop_id: h.dropId, variant: h.variant, quantity: h.quantity,
+    amount_fen: h.amountFen, status: h.status, source: h.source,
+    created_at: iso(h.createdAtMs), expires_at: iso(h.expiresAtMs),
+    settled_at: h.settledAtMs === null ? null : iso(h.settledAtMs),
+});
+const entryView = (e, ahead) => ({
+    entry_id: e.entryId, drop_id: e.dropId, variant: e.variant, status: e.status,
+    joined_at: iso(e.joinedAtMs), ahead: e.status === 'waiting' ? ahead : 0,
+    offer_hold_id: e.status === 'offered' ? e.holdId : null,
+});
+/** A body's field as its schema let it through: null (not given) reads as undefined. */
+const given = (b, name) => (b[name] ?? undefined);
+/**
+ * One of a definition's variants, checked by hand (the schema checks only the list): each
+ * field present and of its type, in the field's order, with the messages the schemas give.
+ */
+function variantInput(v) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+        return refuse('invalid_request', 'Each of "variants" must be an object.');
+    }
+    const o = v;
+    for (const [name, maxLength] of [['variant', 48], ['name', 120], ['name_zh', 120]]) {
+        const x = o[name];
+        if (x === undefined || x === null)
+            return refuse('invalid_request', `"${name}" is required.`);
+        if (typeof x !== 'string')
+            return refuse('invalid_request', `"${name}" must be a string.`);
+        if (x.length > maxLength) {
+            return refuse('invalid_request', `"${name}" must be at most ${maxLength} characters.`);
+        }
+    }
+    if (o.quantity === undefined || o.quantity === null) {
+        return refuse('invalid_request', '"quantity" is required.');
+    }
+    if (!Number.isSafeInteger(o.quantity)) {
+        return refuse('invalid_request', '"quantity" must be a whole number.');
+    }
+    return ok({ variant: o.variant, name: o.name, nameZh: o.name_zh,
+        quantity: o.quantity });
+}
+/** The definition an operator sends (PUT /admin/drops/:drop_id), its schema passed. */
+function dropInput(dropId, b) {
+    const variants = [];
+    for (const v of b.variants) {
+        const r = variantInput(v);
+        if (!r.ok)
+            return r;
+        variants.push(r.value);
+    }
+    return ok({ dropId, name: b.name, nameZh: b.name_zh,
+        kind: b.kind, priceFen: b.price_fen,
+        depositFen: given(b, 'deposit_fen') ?? 0,
+        opensAtMs: parseIsoTime(b.opens_at),
+        perAccountLimit: b.per_account_limit,
+        perIdentityLimit: b.per_identity_limit, variants });
+}
+export const dropRoutes = [
+    { method: 'GET', path: '/drops', access: 'public', schema: Drops.drops,
+        handler: async ({ app }) => {
+            const now = app.clock.nowMs();
+            return reply(200, { drops: (await app.drops.list()).map((d) => dropView(d, now)),
+                server_time: iso(now) });
+        } },
+    { method: 'GET', path: '/drops/:drop_id', access: 'public', schema: Drops.drop,
+        handler: async (ctx) => {
+            const bad = pathIds(ctx);
+            if (bad)
+                return bad;
+            const f = await ctx.app.drops.figures(ctx.params.drop_id);
+            return f.ok ? reply(200, dropView(f.value.drop, ctx.app.clock.nowMs(), f.value)) : f;
+        } },
+    { method: 'PUT', path: '/admin/drops/:drop_id', access: 'admin', schema: Drops.putDrop,
+        handler: async (ctx) => {
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const input = dropInput(ctx.params.drop_id, b.value);
+            if (!input.ok)
+                return input;
+            const r = await ctx.app.drops.put(actorOf(ctx), input.value);
+            if (!r.ok)
+                return r;
+            return reply(r.value.created ? 201 : 200, dropView(r.value.drop, ctx.app.clock.nowMs()));
+        } },
+    { method: 'POST', path: '/drops/:drop_id/purchases', access: 'buyer', schema: Drops.purchase,
+        handler: async (ctx) => {
+            const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
+            if (limited)
+                return limited;
+            const keyed = idempotencyKey(ctx.headers);
+            if (!keyed.ok)
+                return keyed;
+            const key = keyed.value;
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const r = await ctx.app.drops.purchase(buyer(ctx), ctx.params.drop_id, {
+                variant: b.value.variant, quantity: given(b.value, 'quantity') ?? 1,
+            }, key);
+            if (!r.ok)
+                return r;
+            return reply(r.value.replay ? 200 : 201, { hold: holdView(r.value.hold) }, r.value.replay ? { 'idempotent-replay': 'true' } : undefined);
+        } },
+    { method: 'POST', path: '/drops/:drop_id/holds/:hold_id/pay', access: 'buyer',
+        schema: Drops.payHold, handler: async (ctx) => {
+            const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
+            if (limited)
+                return limited;
+            const r = await ctx.app.drops.pay(buyer(ctx), ctx.params.drop_id, ctx.params.hold_id);
+            return r.ok ? afterWrite(async () => reply(200, { hold: holdView(r.value) })) : r;
+        } },
+    { method: 'POST', path: '/drops/:drop_id/holds/:hold_id/cancel', access: 'buyer',
+        schema: Drops.cancelHold, handler: async (ctx) => {
+            const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
+            if (limited)
+                return limited;
+            const r = await ctx.app.drops.cancel(buyer(ctx), ctx.params.drop_id, ctx.params.hold_id);
+            return r.ok ? reply(200, { hold: holdView(r.value) }) : r;
+        } },
+    { method: 'POST', path: '/drops/:drop_id/waitlist', access: 'buyer', schema: Drops.joinWaitlist,
+        handler: async (ctx) => {
+            const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
+            if (limited)
+                return limited;
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const r = await ctx.app.drops.join(buyer(ctx), ctx.params.drop_id, b.value.variant);
+            if (!r.ok)
+                return r;
+            return reply(r.value.replay ? 200 : 201, { entry: entryView(r.value.entry, r.value.ahead) });
+        } },
+    { method: 'GET', path: '/drops/:drop_id/mine', access: 'buyer', schema: Drops.mine,
+        handler: async (ctx) => {
+            const bad = pathIds(ctx);
+            if (bad)
+                return bad;
+            if (!(await ctx.app.drops.drop(ctx.params.drop_id)))
+                return refuse('drop_not_found');
+            const m = await ctx.app.drops.mine(buyer(ctx), ctx.params.drop_id);
+            return reply(200, { holds: m.holds.map(holdView),
+                waitlist: m.entries.map((x) => entryView(x.entry, x.ahead)) });
+        } },
+];
+//# sourceMappingURL=drop-routes.js.map

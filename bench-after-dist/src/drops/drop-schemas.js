@@ -1,0 +1,98 @@
+// The contract of the drops' endpoints (drop-routes.ts: the public figures, an operator's drop
+// definition, a buyer's purchase, payment of an offer, cancel, waitlist and own view): each
+// request's fields with the code and message of every check, and each reply's shape. Validated
+// by kernel/http/schema.ts, published by kernel/http/openapi.ts.
+import { Type } from '@sinclair/typebox';
+import { idempotencyKeyHeader, maybe, orNull, text, time, whole, } from '../kernel/http/schema.js';
+const Str = Type.String();
+const Int = Type.Integer();
+const Time = Type.String({ format: 'date-time' });
+/** The variants a definition may list at most, before the Limits table's own bound. */
+export const VARIANTS_LISTED_MAX = 64;
+const VariantFigures = Type.Object({
+    variant: Str, name: Str, name_zh: Str, quantity: Int,
+    remaining: Type.Optional(Int), held: Type.Optional(Int), sold: Type.Optional(Int),
+    sold_out: Type.Optional(Type.Boolean()), sold_out_for_good: Type.Optional(Type.Boolean()),
+    waitlist_waiting: Type.Optional(Int),
+});
+export const DropView = Type.Object({
+    drop_id: Str, name: Str, name_zh: Str,
+    kind: Type.Union([Type.Literal('merch'), Type.Literal('car')]),
+    price_fen: Int, deposit_fen: Int, opens_at: Time, open: Type.Boolean(),
+    per_account_limit: Int, per_identity_limit: Int, deposit_refundable: Type.Boolean(),
+    variants: Type.Array(VariantFigures, { description: 'With live figures when one drop is read' }),
+    as_of: Type.Optional(Time),
+}, { 'x-component': 'Drop' });
+export const HoldView = Type.Object({
+    hold_id: Str, drop_id: Str, variant: Str, quantity: Int, amount_fen: Int,
+    status: Type.Union([Type.Literal('held'), Type.Literal('paid'), Type.Literal('expired'),
+        Type.Literal('failed'), Type.Literal('cancelled')]),
+    source: Type.Union([Type.Literal('sale'), Type.Literal('waitlist')]),
+    created_at: Time, expires_at: Time, settled_at: orNull(Time),
+}, { 'x-component': 'DropHold' });
+export const EntryView = Type.Object({
+    entry_id: Str, drop_id: Str, variant: Str,
+    status: Type.Union([Type.Literal('waiting'), Type.Literal('offered'), Type.Literal('bought'),
+        Type.Literal('lapsed'), Type.Literal('passed')]),
+    joined_at: Time, ahead: Int, offer_hold_id: orNull(Str),
+}, { 'x-component': 'DropWaitlistEntry' });
+export const drops = () => ({ summary: 'Every drop (definitions)',
+    replies: { 200: Type.Object({ drops: Type.Array(DropView), server_time: Time }) } });
+export const drop = () => ({
+    summary: 'One drop with each variant\'s live figures (remaining, held, sold)',
+    replies: { 200: DropView }, errors: ['drop_not_found']
+});
+export const putDrop = () => ({
+    summary: 'Create a drop, or replace its definition before it opens',
+    body: Type.Object({
+        name: text({ maxLength: 120 }), name_zh: text({ maxLength: 120 }),
+        kind: text({ maxLength: 16, description: 'merch (the price is charged) or car (the '
+                + 'deposit is charged and locks on payment)' }),
+        price_fen: whole(), deposit_fen: maybe(whole()), opens_at: time(),
+        per_account_limit: whole(), per_identity_limit: whole(),
+        // Each entry is checked by the route (its fields, then the drop's rules: invalid_drop), so
+        // only the list is the schema's.
+        variants: Type.Unsafe({ type: 'array', maxItems: VARIANTS_LISTED_MAX,
+            description: 'Each {variant, name, name_zh, quantity}',
+            'x-error': { messages: { required: '"variants" is required.',
+                    type: `"variants" must be a list of at most ${VARIANTS_LISTED_MAX} objects.`,
+                    maxItems: `"variants" must be a list of at most ${VARIANTS_LISTED_MAX} objects.` } } }),
+    }),
+    replies: { 201: DropView, 200: DropView },
+    errors: ['invalid_drop', 'drop_already_open']
+});
+const idempotencyKey = idempotencyKeyHeader('One key per purchase, reused for its retries');
+export const purchase = () => ({
+    summary: 'Buy: hold units, pay, and the hold becomes a sale (one per Idempotency-Key)',
+    headers: idempotencyKey,
+    body: Type.Object({ variant: text({ maxLength: 48 }), quantity: maybe(whole()) }),
+    replies: { 201: Type.Object({ hold: HoldView }), 200: Type.Object({ hold: HoldView }) },
+    errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused', 'drop_not_found',
+        'drop_not_open', 'unknown_variant', 'drop_limit_reached', 'drop_sold_out',
+        'payment_declined', 'hold_expired', 'hold_closed']
+});
+export const payHold = () => ({
+    summary: 'Pay a held hold (how a waitlist offer is accepted)',
+    replies: { 200: Type.Object({ hold: HoldView }) },
+    errors: ['rate_limited', 'hold_not_found', 'hold_expired', 'hold_closed', 'payment_declined',
+        'commit_unknown']
+});
+export const cancelHold = () => ({
+    summary: 'Let a held hold or an offer go: its units return at once',
+    replies: { 200: Type.Object({ hold: HoldView }) },
+    errors: ['rate_limited', 'hold_not_found', 'hold_expired', 'hold_closed']
+});
+export const joinWaitlist = () => ({
+    summary: 'Join the waitlist of a sold-out variant (one unit)',
+    body: Type.Object({ variant: text({ maxLength: 48 }) }),
+    replies: { 201: Type.Object({ entry: EntryView }), 200: Type.Object({ entry: EntryView }) },
+    errors: ['rate_limited', 'drop_not_found', 'drop_not_open', 'unknown_variant',
+        'waitlist_not_needed', 'drop_sold_out', 'drop_limit_reached', 'waitlist_full']
+});
+export const mine = () => ({
+    summary: 'The caller\'s holds and waitlist places in a drop',
+    replies: { 200: Type.Object({ holds: Type.Array(HoldView),
+            waitlist: Type.Array(EntryView) }) },
+    errors: ['drop_not_found']
+});
+//# sourceMappingURL=drop-schemas.js.map

@@ -1,0 +1,72 @@
+// A drop's rules as tables: whether a hold may be taken, and what a valid drop is.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { amountFen, decideHold, dropPaymentReference, isDropPaymentReference, validateDrop, variantFigures, } from './drop.js';
+const T = 1_750_946_400_000;
+const drop = { dropId: 'su7-founders', name: 'SU7 Founder\'s Edition', nameZh: '创始版',
+    kind: 'car', priceFen: 29_990_000, depositFen: 2_000_000, opensAtMs: T, perAccountLimit: 2,
+    perIdentityLimit: 1, createdAtMs: T - 1,
+    variants: [{ variant: 'green', name: 'Green', nameZh: '绿', quantity: 5_000 }] };
+const stock = (available) => ({ dropId: drop.dropId, variant: 'green',
+    quantity: 5_000, available, held: 5_000 - available, sold: 0 });
+const bounds = { dropVariantsMax: 20, dropQuantityMax: 1_000_000, dropUnitsPerBuyerMax: 10 };
+describe('decideHold', () => {
+    const rows = [
+        // what, stock, account units, identity units, quantity, now, expected
+        ['before the opening', stock(10), 0, 0, 1, T - 1, 'drop_not_open'],
+        ['at the opening', stock(10), 0, 0, 1, T, null],
+        ['no such variant', undefined, 0, 0, 1, T, 'unknown_variant'],
+        ['the account at its limit', stock(10), 2, 0, 1, T, 'drop_limit_reached'],
+        ['the identity at its limit', stock(10), 0, 1, 1, T, 'drop_limit_reached'],
+        ['the limit before the stock', stock(0), 2, 1, 1, T, 'drop_limit_reached'],
+        ['the last unit', stock(1), 0, 0, 1, T, null],
+        ['sold out', stock(0), 0, 0, 1, T, 'drop_sold_out'],
+    ];
+    for (const [what, s, a, i, q, now, code] of rows) {
+        it(what, () => {
+            const r = decideHold(drop, s, { accountUnits: a, identityUnits: i }, q, now);
+            assert.equal(r.ok ? null : r.code, code);
+        });
+    }
+    it('says how many are left when fewer than asked', () => {
+        const r = decideHold({ ...drop, perIdentityLimit: 2 }, stock(1), { accountUnits: 0,
+            identityUnits: 0 }, 2, T);
+        assert.ok(!r.ok && r.code === 'drop_sold_out' && r.message.includes('Only 1 left'));
+    });
+});
+describe('validateDrop', () => {
+    const rows = [
+        ['a car drop', {}, true],
+        ['a car without a deposit', { depositFen: 0 }, false],
+        ['a deposit above the price', { depositFen: 30_000_000 }, false],
+        ['merchandise with a deposit', { kind: 'merch' }, false],
+        ['merchandise', { kind: 'merch', depositFen: 0 }, true],
+        ['a limit of 0', { perAccountLimit: 0 }, false],
+        ['a limit above the bound', { perIdentityLimit: 11 }, false],
+        ['no variants', { variants: [] }, false],
+        ['a variant of 0 units', { variants: [{ variant: 'a', name: 'A', nameZh: 'A', quantity: 0 }] },
+            false],
+        ['two variants with one id', { variants: [drop.variants[0], drop.variants[0]] }, false],
+        ['an id with capitals', { dropId: 'SU7' }, false],
+        ['a name with NUL', { name: 'a\u0000b' }, false],
+    ];
+    for (const [what, change, valid] of rows) {
+        it(what, () => assert.equal(validateDrop({ ...drop, ...change }, bounds).ok, valid));
+    }
+});
+describe('money and figures', () => {
+    it('charges a car\'s deposit and merchandise\'s price per unit', () => {
+        assert.equal(amountFen(drop, 2), 4_000_000);
+        assert.equal(amountFen({ ...drop, kind: 'merch', depositFen: 0, priceFen: 129_900 }, 3), 389_700);
+    });
+    it('names its payments apart from orders\' deposits', () => {
+        assert.ok(isDropPaymentReference(dropPaymentReference('hld_x')));
+        assert.ok(!isDropPaymentReference('dep_abc'));
+    });
+    it('is sold out when nothing is on sale, for good when everything is sold', () => {
+        const f = variantFigures({ ...stock(0), held: 1, sold: 4_999 }, 3);
+        assert.deepEqual([f.soldOut, f.soldOutForGood, f.waiting], [true, false, 3]);
+        assert.equal(variantFigures({ ...stock(0), held: 0, sold: 5_000 }, 0).soldOutForGood, true);
+    });
+});
+//# sourceMappingURL=drop.test.js.map

@@ -1,0 +1,222 @@
+import { sha256 } from '../kernel/ids.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { findVariant, HOLDING, isDropPaymentReference, validateDrop, variantFigures, } from './drop.js';
+/**
+ * How long a cached drop definition may lag an edit made by another process (PostgreSQL).
+ * Definitions only change before the opening, and the batch re-reads the drop under its lock.
+ */
+const CACHE_MS = 1_000;
+/** The key the per-identity limit counts by: the identity number, hashed. */
+export const identityKey = (account) => sha256(`identity\u0000${account.idNumber}`).slice(0, 32);
+export class DropsService {
+    deps;
+    submit;
+    #cache = new Map();
+    constructor(deps, submit) {
+        this.deps = deps;
+        this.submit = submit;
+    }
+    get #times() {
+        return { holdMs: this.deps.limits.dropHoldSeconds * 1000,
+            offerMs: this.deps.limits.dropOfferSeconds * 1000 };
+    }
+    /** The drop, from a cache at most CACHE_MS old (every purchase reads it). */
+    async drop(dropId) {
+        const hit = this.#cache.get(dropId);
+        if (hit && performance.now() - hit.readAt < CACHE_MS)
+            return hit.drop;
+        const drop = await this.deps.store.drop(dropId);
+        if (this.#cache.size >= this.deps.limits.dropsListMax * 10)
+            this.#cache.clear();
+        this.#cache.set(dropId, { drop, readAt: performance.now() });
+        return drop;
+    }
+    async list() {
+        return (await this.deps.store.drops()).slice(0, this.deps.limits.dropsListMax);
+    }
+    /**
+     * Creates a drop or replaces its definition: refused with `drop_already_open` once it has
+     * opened or any hold was taken (the quantity sold is then fixed). `created` tells which.
+     */
+    async put(actor, input) {
+        const nowMs = this.deps.clock.nowMs();
+        const valid = validateDrop({ ...input, createdAtMs: nowMs }, this.deps.limits);
+        if (!valid.ok)
+            return valid;
+        const r = await this.deps.store.transaction(async (tx) => {
+            const [before] = await tx.lockDrops([input.dropId]);
+            if (before && (nowMs >= before.opensAtMs || await tx.dropHasHolds(before.dropId))) {
+                return refuse('drop_already_open');
+            }
+            const drop = { ...valid.value, createdAtMs: before?.createdAtMs ?? nowMs };
+            await tx.putDrop(drop);
+            await tx.appendAudit({ atMs: nowMs, actor, action: before ? 'drop_updated' : 'drop_created',
+                detail: { drop_id: drop.dropId, opens_at_ms: drop.opensAtMs,
+                    variants: drop.variants.map((v) => ({ variant: v.variant, quantity: v.quantity })) } });
+            return ok({ drop, created: before === undefined });
+        });
+        this.#cache.delete(input.dropId);
+        return r;
+    }
+    /** The drop's public figures, read from the store (never cached): sold out shows at once. */
+    async figures(dropId) {
+        const drop = await this.drop(dropId);
+        if (!drop)
+            return refuse('drop_not_found');
+        const asOfMs = this.deps.clock.nowMs();
+        const [stock, waiting] = await Promise.all([this.deps.store.dropStock(dropId),
+            this.deps.store.waitingByVariant(dropId)]);
+        return ok({ drop, asOfMs,
+            variants: stock.map((s) => variantFigures(s, waiting.get(s.variant) ?? 0)) });
+    }
+    /**
+     * Holds units for the buyer (group commit), without paying: `purchase` pays right after.
+     * Refusals: drop_not_found, drop_not_open, unknown_variant, invalid_request (quantity),
+     * drop_limit_reached, drop_sold_out, idempotency_key_reused; overloaded.
+     */
+    async hold(account, dropId, input, key) {
+        const drop = await this.drop(dropId);
+        if (!drop)
+            return refuse('drop_not_found');
+        if (!findVariant(drop, input.variant))
+            return refuse('unknown_variant');
+        if (!(input.quantity >= 1 && input.quantity <= this.deps.limits.dropUnitsPerBuyerMax)) {
+            return refuse('invalid_request', `"quantity" must be 1-${this.deps.limits.dropUnitsPerBuyerMax}.`);
+        }
+        const requestHash = sha256(JSON.stringify([dropId, input.variant, input.quantity]));
+        // Checked again in the batch; here so that the crowd before the opening costs no commit
+        // (no hold can exist before it, so no retry is refused here). The key is looked up in the
+        // batch, not before it: nothing is charged before the hold, so a retry costs no charge,
+        // and every request saves a read.
+        if (this.deps.clock.nowMs() < drop.opensAtMs)
+            return refuse('drop_not_open');
+        return this.submit('dropHold', { dropId, variant: input.variant, quantity: input.quantity,
+            accountId: account.accountId, identityKey: identityKey(account), idempotencyKey: key,
+            requestHash, times: this.#times });
+    }
+    /**
+     * Buys: holds, then pays. A retry with the same key pays a hold still held (the provider
+     * answers a repeated reference with its first answer), returns a paid one as it is, and
+     * refuses as before one that ended unpaid. Refusals: those of `hold` and `pay`.
+     */
+    async purchase(account, dropId, input, key) {
+        const held = await this.hold(account, dropId, input, key);
+        if (!held.ok)
+            return held;
+        // A retry of a purchase that did not become a sale says why, as the first reply did.
+        const status = held.value.hold.status;
+        if (status === 'failed')
+            return refuse('payment_declined');
+        if (status === 'expired')
+            return refuse('hold_expired');
+        if (status === 'cancelled')
+            return refuse('hold_closed');
+        if (status === 'paid')
+            return held;
+        const paid = await this.pay(account, dropId, held.value.hold.holdId);
+        return paid.ok ? ok({ hold: paid.value, replay: held.value.replay }) : paid;
+    }
+    /**
+     * Pays a held hold (a purchase's, or a waitlist offer's): charges, then makes it a sale.
+     * Refusals: hold_not_found, hold_expired, hold_closed, payment_declined (the hold is ended
+     * and its units returned), overloaded/store_unavailable (the hold stays until its deadline).
+     */
+    async pay(account, dropId, holdId) {
+        const h = await this.deps.store.hold(holdId);
+        if (!h || h.dropId !== dropId || h.accountId !== account.accountId) {
+            return refuse('hold_not_found');
+        }
+        if (h.status === 'paid')
+            return ok(h);
+        if (h.status !== 'held')
+            return refuse(h.status === 'expired' ? 'hold_expired' : 'hold_closed');
+        if (h.expiresAtMs <= this.deps.clock.nowMs())
+            return refuse('hold_expired');
+        const settle = (outcome) => this.submit('dropSettle', { dropId,
+            holdId, accountId: account.accountId, outcome, times: this.#times }, true);
+        const charged = await this.deps.payments.charge({ reference: h.paymentReference,
+            amountFen: h.amountFen, payer: account.accountId });
+        if (charged.status !== 'approved') {
+            await settle('failed');
+            return refuse('payment_declined');
+        }
+        let r;
+        try {
+            r = await settle('paid');
+        }
+        catch (err) {
+            await this.#voidUnlessPaid(holdId, h.paymentReference);
+            throw err;
+        }
+        // The hold ended while the payment was being taken: nothing holds the charge.
+        if (!r.ok && r.code !== 'store_unavailable' && r.code !== 'overloaded') {
+            await this.#void(h.paymentReference);
+        }
+        return r;
+    }
+    /** Lets a held hold (or a waitlist offer) go: its units return at once. */
+    async cancel(account, dropId, holdId) {
+        return this.submit('dropSettle', { dropId, holdId, accountId: account.accountId,
+            outcome: 'cancelled', times: this.#times }, true);
+    }
+    /** Joins the waitlist of a sold-out variant (one unit). Refusals: see dropJoin. */
+    async join(account, dropId, variant) {
+        const drop = await this.drop(dropId);
+        if (!drop)
+            return refuse('drop_not_found');
+        if (!findVariant(drop, variant))
+            return refuse('unknown_variant');
+        return this.submit('dropJoin', { dropId, variant, accountId: account.accountId,
+            identityKey: identityKey(account), waitlistMax: this.deps.limits.dropWaitlistMax,
+            times: this.#times });
+    }
+    /** A buyer's holds and waitlist places in a drop, each place with how many wait ahead. */
+    async mine(account, dropId) {
+        const [holds, entries] = await Promise.all([
+            this.deps.store.holdsOf(dropId, account.accountId, this.deps.limits.dropsListMax),
+            this.deps.store.entriesOf(dropId, account.accountId)
+        ]);
+        return { holds, entries };
+    }
+    /** Ends the holds and offers past their deadline (the server's timer); returns how many. */
+    async sweep() {
+        let total = 0;
+        for (;;) {
+            const n = await this.submit('dropSweep', { times: this.#times, limit: 5_000 }, true);
+            if (typeof n !== 'number')
+                return total;
+            total += n;
+            if (n < 5_000)
+                return total;
+        }
+    }
+    /**
+     * Whether a charge at the provider is a drop's and still held by it (a hold waiting for it,
+     * or a sale): the payment reconciler voids a drop's charge only when this says no.
+     */
+    async holdsCharge(reference) {
+        if (!isDropPaymentReference(reference))
+            return false;
+        const h = await this.deps.store.holdByReference(reference);
+        return h !== null && HOLDING.has(h.status);
+    }
+    async #voidUnlessPaid(holdId, reference) {
+        try {
+            const h = await this.deps.store.hold(holdId);
+            if (h?.status !== 'paid')
+                await this.#void(reference);
+        }
+        catch {
+            // The store cannot say: the reconciler's sweep decides later (holdsCharge).
+        }
+    }
+    async #void(reference) {
+        try {
+            await this.deps.payments.void({ reference });
+        }
+        catch {
+            // Left to the reconciler's sweep, which asks holdsCharge.
+        }
+    }
+}
+//# sourceMappingURL=drops-service.js.map

@@ -1,0 +1,213 @@
+import { DROP_COLUMNS, dropToValues, ENTRY_COLUMNS, entryToValues, HOLD_COLUMNS, holdToValues, rowToDrop, rowToEntry, rowToHold, rowToStock, } from './drop-rows.js';
+const insertSql = (table, cols) => `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+function prepareWrites(db) {
+    return {
+        drop: db.prepare('SELECT * FROM drops WHERE drop_id = ?'),
+        upsertDrop: db.prepare(`${insertSql('drops', DROP_COLUMNS)} ON CONFLICT (drop_id) DO UPDATE `
+            + `SET ${DROP_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`),
+        deleteStock: db.prepare('DELETE FROM drop_variants WHERE drop_id = ?'),
+        insertStock: db.prepare('INSERT INTO drop_variants VALUES (?, ?, ?, ?, 0, 0)'),
+        anyHold: db.prepare('SELECT 1 FROM drop_holds WHERE drop_id = ? LIMIT 1'),
+        stock: db.prepare('SELECT * FROM drop_variants WHERE drop_id = ? ORDER BY variant'),
+        move: db.prepare('UPDATE drop_variants SET available = available + ?, held = held + ?, '
+            + 'sold = sold + ? WHERE drop_id = ? AND variant = ? AND available + ? >= 0 '
+            + 'AND held + ? >= 0 AND sold + ? >= 0'),
+        byIdempotency: db.prepare('SELECT * FROM drop_holds WHERE account_id = ? '
+            + 'AND idempotency_key = ?'),
+        unitsByAccount: db.prepare("SELECT coalesce(sum(quantity), 0) FROM drop_holds WHERE "
+            + "drop_id = ? AND account_id = ? AND status IN ('held', 'paid')"),
+        unitsByIdentity: db.prepare("SELECT coalesce(sum(quantity), 0) FROM drop_holds WHERE "
+            + "drop_id = ? AND identity_key = ? AND status IN ('held', 'paid')"),
+        insertHold: db.prepare(insertSql('drop_holds', HOLD_COLUMNS)),
+        hold: db.prepare('SELECT * FROM drop_holds WHERE hold_id = ?'),
+        settle: db.prepare("UPDATE drop_holds SET status = ?, settled_at_ms = ? WHERE hold_id = ? "
+            + "AND status = 'held'"),
+        due: db.prepare("SELECT * FROM drop_holds WHERE status = 'held' AND drop_id = ? "
+            + 'AND expires_at_ms <= ? ORDER BY expires_at_ms, hold_id LIMIT ?'),
+        dueDrops: db.prepare("SELECT DISTINCT drop_id FROM drop_holds WHERE status = 'held' "
+            + 'AND expires_at_ms <= ? ORDER BY drop_id LIMIT ?'),
+        waiting: db.prepare("SELECT * FROM drop_waitlist WHERE drop_id = ? AND variant = ? "
+            + "AND status = 'waiting' ORDER BY seq LIMIT ?"),
+        waitingCount: db.prepare("SELECT count(*) FROM drop_waitlist WHERE drop_id = ? "
+            + "AND status = 'waiting'"),
+        openEntry: db.prepare("SELECT * FROM drop_waitlist WHERE drop_id = ? AND variant = ? "
+            + "AND account_id = ? AND status IN ('waiting', 'offered')"),
+        nextSeq: db.prepare('SELECT coalesce(max(seq), 0) + 1 FROM drop_waitlist WHERE drop_id = ?'),
+        insertEntry: db.prepare(insertSql('drop_waitlist', ENTRY_COLUMNS)),
+        setEntry: db.prepare('UPDATE drop_waitlist SET status = ?, hold_id = ? WHERE entry_id = ?'),
+    };
+}
+class DropsSqliteTx {
+    s;
+    constructor(s) {
+        this.s = s;
+    }
+    async lockDrops(dropIds) {
+        return dropIds.flatMap((id) => {
+            const r = this.s.drop.get(id);
+            return r ? [rowToDrop(r)] : [];
+        });
+    }
+    async dropsById(dropIds) {
+        return this.lockDrops(dropIds);
+    }
+    async putDrop(drop) {
+        this.s.upsertDrop.run(dropToValues(drop));
+        this.s.deleteStock.run(drop.dropId);
+        for (const v of drop.variants) {
+            this.s.insertStock.run(drop.dropId, v.variant, v.quantity, v.quantity);
+        }
+    }
+    async dropHasHolds(dropId) {
+        return this.s.anyHold.get(dropId) !== undefined;
+    }
+    async stock(dropIds) {
+        return dropIds.flatMap((id) => this.s.stock.all(id).map(rowToStock));
+    }
+    async moveStock(m) {
+        return this.s.move.run(m.available, m.held, m.sold, m.dropId, m.variant, m.available, m.held, m.sold).changes === 1;
+    }
+    async holdsByIdempotency(refs) {
+        return refs.flatMap((r) => {
+            const row = this.s.byIdempotency.get(r.accountId, r.key);
+            return row ? [rowToHold(row)] : [];
+        });
+    }
+    async unitsByAccount(dropId, accountIds) {
+        return this.#units(this.s.unitsByAccount, dropId, accountIds);
+    }
+    async unitsByIdentity(dropId, keys) {
+        return this.#units(this.s.unitsByIdentity, dropId, keys);
+    }
+    #units(stmt, dropId, ids) {
+        const out = new Map();
+        for (const id of ids) {
+            const n = Number(stmt.pluck().get(dropId, id));
+            if (n > 0)
+                out.set(id, n);
+        }
+        return out;
+    }
+    async insertHolds(holds) {
+        for (const h of holds)
+            this.s.insertHold.run(holdToValues(h));
+    }
+    async holds(holdIds) {
+        return holdIds.flatMap((id) => {
+            const r = this.s.hold.get(id);
+            return r ? [rowToHold(r)] : [];
+        });
+    }
+    async settleHold(holdId, status, atMs) {
+        return this.s.settle.run(status, atMs, holdId).changes === 1;
+    }
+    async settleHolds(holdIds, status, atMs) {
+        let n = 0;
+        for (const id of holdIds)
+            n += this.s.settle.run(status, atMs, id).changes;
+        return n;
+    }
+    async dueHolds(dropIds, nowMs, limit) {
+        const all = dropIds.flatMap((id) => this.s.due.all(id, nowMs, limit)
+            .map(rowToHold));
+        return all.sort((a, b) => a.expiresAtMs - b.expiresAtMs
+            || (a.holdId < b.holdId ? -1 : 1)).slice(0, limit);
+    }
+    async dropsWithDueHolds(nowMs, limit) {
+        return this.s.dueDrops.pluck().all(nowMs, limit);
+    }
+    async waitingEntries(dropId, variant, limit) {
+        return this.s.waiting.all(dropId, variant, limit).map(rowToEntry);
+    }
+    async waitingCount(dropId) {
+        return Number(this.s.waitingCount.pluck().get(dropId));
+    }
+    async openEntry(dropId, variant, accountId) {
+        const r = this.s.openEntry.get(dropId, variant, accountId);
+        return r ? rowToEntry(r) : null;
+    }
+    async nextEntrySeq(dropId) {
+        return Number(this.s.nextSeq.pluck().get(dropId));
+    }
+    async insertEntry(entry) {
+        this.s.insertEntry.run(entryToValues(entry));
+    }
+    async setEntry(entryId, status, holdId) {
+        this.s.setEntry.run(status, holdId, entryId);
+    }
+}
+function prepareReads(db) {
+    return {
+        drop: db.prepare('SELECT * FROM drops WHERE drop_id = ?'),
+        drops: db.prepare('SELECT * FROM drops ORDER BY opens_at_ms, drop_id'),
+        stock: db.prepare('SELECT * FROM drop_variants WHERE drop_id = ? ORDER BY variant'),
+        waitingByVariant: db.prepare("SELECT variant, count(*) AS n FROM drop_waitlist "
+            + "WHERE drop_id = ? AND status = 'waiting' GROUP BY variant"),
+        hold: db.prepare('SELECT * FROM drop_holds WHERE hold_id = ?'),
+        byIdempotency: db.prepare('SELECT * FROM drop_holds WHERE account_id = ? '
+            + 'AND idempotency_key = ?'),
+        byReference: db.prepare('SELECT * FROM drop_holds WHERE payment_reference = ?'),
+        holdsOf: db.prepare('SELECT * FROM drop_holds WHERE drop_id = ? AND account_id = ? '
+            + 'ORDER BY created_at_ms DESC, hold_id DESC LIMIT ?'),
+        entriesOf: db.prepare('SELECT e.*, (SELECT count(*) FROM drop_waitlist a WHERE '
+            + "a.drop_id = e.drop_id AND a.variant = e.variant AND a.status = 'waiting' "
+            + 'AND a.seq < e.seq) AS ahead FROM drop_waitlist e WHERE e.drop_id = ? '
+            + 'AND e.account_id = ? ORDER BY e.seq'),
+        holdsOfDrop: db.prepare('SELECT * FROM drop_holds WHERE drop_id = ? '
+            + 'ORDER BY created_at_ms, hold_id LIMIT ?'),
+        entriesOfDrop: db.prepare('SELECT * FROM drop_waitlist WHERE drop_id = ? ORDER BY seq '
+            + 'LIMIT ?'),
+    };
+}
+class DropsSqliteReads {
+    #r;
+    constructor(db) {
+        this.#r = prepareReads(db);
+    }
+    async drop(dropId) {
+        const r = this.#r.drop.get(dropId);
+        return r ? rowToDrop(r) : null;
+    }
+    async drops() {
+        return this.#r.drops.all().map(rowToDrop);
+    }
+    async dropStock(dropId) {
+        return this.#r.stock.all(dropId).map(rowToStock);
+    }
+    async waitingByVariant(dropId) {
+        return new Map(this.#r.waitingByVariant.all(dropId)
+            .map((r) => [String(r.variant), Number(r.n)]));
+    }
+    async hold(holdId) {
+        const r = this.#r.hold.get(holdId);
+        return r ? rowToHold(r) : null;
+    }
+    async holdByIdempotency(accountId, key) {
+        const r = this.#r.byIdempotency.get(accountId, key);
+        return r ? rowToHold(r) : null;
+    }
+    async holdByReference(reference) {
+        const r = this.#r.byReference.get(reference);
+        return r ? rowToHold(r) : null;
+    }
+    async holdsOf(dropId, accountId, limit) {
+        return this.#r.holdsOf.all(dropId, accountId, limit).map(rowToHold);
+    }
+    async entriesOf(dropId, accountId) {
+        return this.#r.entriesOf.all(dropId, accountId)
+            .map((r) => ({ entry: rowToEntry(r), ahead: Number(r.ahead) }));
+    }
+    async holdsOfDrop(dropId, limit) {
+        return this.#r.holdsOfDrop.all(dropId, limit).map(rowToHold);
+    }
+    async entriesOfDrop(dropId, limit) {
+        return this.#r.entriesOfDrop.all(dropId, limit).map(rowToEntry);
+    }
+}
+/** drops' part of the SQLite store: its statements, prepared once per connection. */
+export const dropsSqlite = {
+    name: 'drops',
+    writes: (db) => new DropsSqliteTx(prepareWrites(db)),
+    reads: (db) => new DropsSqliteReads(db),
+};
+//# sourceMappingURL=drops-sqlite.js.map

@@ -1,0 +1,143 @@
+// Drops' part of the storage contract (kernel/store/store-contract.ts): drops and their stock,
+// holds and the waitlist, and the guarantees the batch handlers rely on (conditional stock
+// moves, the CHECK that refuses an oversell, a drop's lock serialising writers across
+// processes), on every adapter.
+import { strict as assert } from 'node:assert';
+import { describe } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { barrier, storeTest, T0 } from '../kernel/store/store-contract.js';
+function jacket(overrides = {}) {
+    return { dropId: 'jacket', name: 'Limited jacket', nameZh: '限量夹克', kind: 'merch',
+        priceFen: 129_900, depositFen: 0, opensAtMs: T0, perAccountLimit: 2, perIdentityLimit: 2,
+        variants: [{ variant: 'm', name: 'M', nameZh: 'M', quantity: 5 },
+            { variant: 's', name: 'S', nameZh: 'S', quantity: 3 }], createdAtMs: T0 - 1, ...overrides };
+}
+function hold(n, overrides = {}) {
+    return { holdId: `hld_${String(n).padStart(4, '0')}`, dropId: 'jacket', variant: 'm',
+        accountId: `acc_${n % 3}`, identityKey: `id_${n % 3}`, quantity: 1, amountFen: 129_900,
+        status: 'held', source: 'sale', paymentReference: `drp_hld_${n}`, createdAtMs: T0 + n,
+        expiresAtMs: T0 + 120_000 + n, settledAtMs: null, idempotencyKey: `key-${n}`,
+        requestHash: `hash-${n}`, entryId: null, ...overrides };
+}
+function entry(n, overrides = {}) {
+    return { entryId: `wle_${n}`, dropId: 'jacket', variant: 'm', accountId: `acc_${n}`,
+        identityKey: `id_${n}`, seq: n, joinedAtMs: T0 + n, status: 'waiting', holdId: null,
+        ...overrides };
+}
+const withDrop = (store, d = jacket()) => store.transaction((tx) => tx.putDrop(d));
+export function dropsStoreContract(name, open) {
+    const test = storeTest(open);
+    describe(`${name} store contract`, () => {
+        describe('drops', () => {
+            test('a drop and its stock read back; replacing it starts its stock over', async (store) => {
+                await withDrop(store);
+                assert.deepEqual(await store.drop('jacket'), jacket());
+                assert.deepEqual((await store.dropStock('jacket')).map((s) => [s.variant, s.available]), [['m', 5], ['s', 3]]);
+                await withDrop(store, jacket({ variants: [{ variant: 'l', name: 'L', nameZh: 'L',
+                            quantity: 7 }] }));
+                assert.deepEqual((await store.dropStock('jacket')).map((s) => [s.variant, s.quantity,
+                    s.available, s.held, s.sold]), [['l', 7, 7, 0, 0]]);
+                assert.equal((await store.drops()).length, 1);
+                assert.equal(await store.drop('nope'), null);
+            });
+            test('a stock move applies only if no count goes below zero', async (store) => {
+                await withDrop(store);
+                const move = (available, held, sold) => store.transaction((tx) => tx.moveStock({ dropId: 'jacket', variant: 's', available, held, sold }));
+                assert.equal(await move(-3, 3, 0), true);
+                assert.equal(await move(-1, 1, 0), false);
+                assert.equal(await move(0, -2, 2), true);
+                assert.equal(await move(0, -2, 2), false);
+                assert.equal(await move(1, -1, 0), true);
+                assert.deepEqual((await store.dropStock('jacket')).find((s) => s.variant === 's'), { dropId: 'jacket', variant: 's', quantity: 3, available: 1, held: 0, sold: 2 });
+            });
+            test('the table refuses stock that does not add up to the quantity', async (store) => {
+                await withDrop(store);
+                await assert.rejects(store.transaction((tx) => tx.moveStock({ dropId: 'jacket', variant: 's', available: 0, held: 0, sold: 1 })));
+                assert.equal((await store.dropStock('jacket'))[1].sold, 0);
+            });
+            test('holds read back by id, key and reference; settling one is conditional', async (store) => {
+                await withDrop(store);
+                await store.transaction((tx) => tx.insertHolds([hold(1), hold(2, { quantity: 2 }),
+                    hold(4, { status: 'paid', settledAtMs: T0 + 9 })]));
+                assert.deepEqual(await store.hold(hold(1).holdId), hold(1));
+                assert.deepEqual(await store.hold(hold(2).holdId), hold(2, { quantity: 2 }));
+                assert.deepEqual(await store.holdByIdempotency('acc_1', 'key-1'), hold(1));
+                assert.deepEqual(await store.holdByReference('drp_hld_2'), hold(2, { quantity: 2 }));
+                await store.transaction(async (tx) => {
+                    assert.deepEqual((await tx.holdsByIdempotency([{ accountId: 'acc_2', key: 'key-2' },
+                        { accountId: 'acc_2', key: 'key-1' }])).map((h) => h.holdId), [hold(2).holdId]);
+                    assert.deepEqual(await tx.unitsByAccount('jacket', ['acc_1', 'acc_2', 'acc_0']), new Map([['acc_1', 2], ['acc_2', 2]]));
+                    assert.deepEqual(await tx.unitsByIdentity('jacket', ['id_1']), new Map([['id_1', 2]]));
+                    assert.equal(await tx.settleHold(hold(1).holdId, 'expired', T0 + 5), true);
+                    assert.equal(await tx.settleHold(hold(1).holdId, 'paid', T0 + 6), false);
+                    assert.equal(await tx.settleHolds([hold(1).holdId, hold(2).holdId, hold(4).holdId], 'paid', T0 + 7), 1);
+                    assert.equal(await tx.dropHasHolds('jacket'), true);
+                });
+                assert.equal((await store.hold(hold(1).holdId)).status, 'expired');
+                assert.equal((await store.hold(hold(1).holdId)).settledAtMs, T0 + 5);
+                assert.equal((await store.hold(hold(2).holdId)).status, 'paid');
+                assert.deepEqual((await store.holdsOf('jacket', 'acc_1', 10)).map((h) => h.holdId), [hold(4).holdId, hold(1).holdId]);
+                await assert.rejects(store.transaction((tx) => tx.insertHolds([hold(7, { accountId: 'acc_1', idempotencyKey: 'key-1' })])), 'a key is taken once');
+            });
+            test('due holds are the held ones past their deadline, earliest first', async (store) => {
+                await withDrop(store);
+                await store.transaction((tx) => tx.insertHolds([hold(1, { expiresAtMs: T0 + 30 }),
+                    hold(2, { expiresAtMs: T0 + 10 }), hold(3, { expiresAtMs: T0 + 50 }),
+                    hold(4, { expiresAtMs: T0 + 5, status: 'paid' })]));
+                await store.transaction(async (tx) => {
+                    assert.deepEqual((await tx.dueHolds(['jacket'], T0 + 30, 10)).map((h) => h.holdId), [hold(2).holdId, hold(1).holdId]);
+                    assert.deepEqual((await tx.dueHolds(['jacket'], T0 + 30, 1)).length, 1);
+                    assert.deepEqual(await tx.dropsWithDueHolds(T0 + 30, 10), ['jacket']);
+                    assert.deepEqual(await tx.dropsWithDueHolds(T0 + 1, 10), []);
+                });
+            });
+            test('the waitlist is read in line order, with who is ahead', async (store) => {
+                await withDrop(store);
+                await store.transaction(async (tx) => {
+                    assert.equal(await tx.nextEntrySeq('jacket'), 1);
+                    for (const n of [1, 2, 3])
+                        await tx.insertEntry(entry(n));
+                    await tx.insertEntry(entry(4, { variant: 's' }));
+                    await tx.setEntry('wle_1', 'offered', 'hld_x');
+                    assert.deepEqual((await tx.waitingEntries('jacket', 'm', 10)).map((e) => e.seq), [2, 3]);
+                    assert.equal(await tx.waitingCount('jacket'), 3);
+                    assert.equal((await tx.openEntry('jacket', 'm', 'acc_1')).status, 'offered');
+                    assert.equal(await tx.openEntry('jacket', 's', 'acc_1'), null);
+                    assert.equal(await tx.nextEntrySeq('jacket'), 5);
+                });
+                assert.deepEqual((await store.entriesOf('jacket', 'acc_3')).map((x) => x.ahead), [1]);
+                assert.deepEqual(await store.waitingByVariant('jacket'), new Map([['m', 2], ['s', 1]]));
+                assert.deepEqual((await store.entriesOfDrop('jacket', 10)).map((e) => e.entryId), ['wle_1', 'wle_2', 'wle_3', 'wle_4']);
+                await assert.rejects(store.transaction((tx) => tx.insertEntry(entry(5, { seq: 2 }))), 'a place in line is taken once');
+            });
+            test('a drop\'s lock serialises two writers: no unit is sold twice', async (store, opened) => {
+                const peer = opened.openPeer ? await opened.openPeer() : store;
+                try {
+                    await withDrop(store, jacket({ variants: [{ variant: 'm', name: 'M', nameZh: 'M',
+                                quantity: 1 }] }));
+                    const meet = barrier(2, 300);
+                    // Each reads the stock under the lock, waits for the other, then takes the unit if it
+                    // saw one. With the lock the second reads after the first has committed and sees
+                    // none; without it both would see the unit.
+                    const take = (s) => s.transaction(async (tx) => {
+                        await tx.lockDrops(['jacket']);
+                        const [stock] = await tx.stock(['jacket']);
+                        await Promise.race([meet(), sleep(50)]);
+                        if (stock.available >= 1) {
+                            await tx.moveStock({ dropId: 'jacket', variant: 'm', available: -1, held: 1,
+                                sold: 0 });
+                        }
+                        return stock.available;
+                    });
+                    const seen = await Promise.all([take(store), take(peer)]);
+                    assert.deepEqual(seen.sort(), [0, 1]);
+                }
+                finally {
+                    if (peer !== store)
+                        await peer.close();
+                }
+            });
+        });
+    });
+}
+//# sourceMappingURL=drops-store.contract.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=drops-store.js.map

@@ -1,0 +1,350 @@
+import { ok, refuse } from '../outcomes.js';
+import { healthRoutes } from './health-routes.js';
+import { jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, } from './http-io.js';
+import { compileFields, queryObject, } from './schema.js';
+import { openApiDocument } from './openapi.js';
+import * as Kernel from './health-schemas.js';
+import { clientAddress } from '../rate-limits.js';
+import { requestIdOf } from '../logger.js';
+import { metricsRoute } from '../metrics.js';
+import { PreparedJson, writeServed } from './prepared-reply.js';
+import { reply, } from './route.js';
+import { iso, isoNow } from '../iso-time.js';
+const API_PREFIX = '/api/v1/';
+/** The API's version as the OpenAPI document gives it. */
+const API_VERSION = '1.0.0';
+const ORIGIN = 'http://launchday.local';
+/**
+ * A request target as a URL, or null when it is none. An origin-form target ('/...') is put
+ * after the origin rather than resolved against it: resolved, '//' or '//x' would be a
+ * scheme-relative URL naming another host, and '//' one with no host at all, which throws.
+ */
+export function targetUrl(raw) {
+    try {
+        return new URL(raw.startsWith('/') ? `${ORIGIN}${raw}` : raw);
+    }
+    catch {
+        return null;
+    }
+}
+/** The 500 of a request that failed unexpectedly: only a read can say nothing was changed. */
+function internalError(method) {
+    return method === 'GET' || method === 'HEAD'
+        ? refuse('internal_error', 'Something went wrong on our side; nothing was changed. '
+            + 'Retry shortly.')
+        : refuse('internal_error');
+}
+/**
+ * What a route's handler sees of its request. A class, so that the lazy `url` is one getter on
+ * the prototype: as an object literal, each request's context carried a getter of its own, and
+ * V8 kept every such context (and all it reached: headers, body, caller, the order) alive past
+ * two young-generation collections, into the old generation: about 0.6 KB a request on
+ * `GET /time`, where with the class nothing is promoted (docs/benchmarks.md, session 7).
+ */
+class RequestCtx {
+    headers;
+    res;
+    params;
+    caller;
+    app;
+    raw;
+    readBody;
+    remoteAddress;
+    trustProxy;
+    route;
+    #url = null;
+    constructor(headers, res, params, caller, app, raw, readBody, remoteAddress, trustProxy, route) {
+        this.headers = headers;
+        this.res = res;
+        this.params = params;
+        this.caller = caller;
+        this.app = app;
+        this.raw = raw;
+        this.readBody = readBody;
+        this.remoteAddress = remoteAddress;
+        this.trustProxy = trustProxy;
+        this.route = route;
+    }
+    // Worked out only by the routes that count it (rate limits).
+    get address() {
+        return clientAddress(this.remoteAddress, this.headers['x-forwarded-for'], this.trustProxy);
+    }
+    // Parsed only by the routes that read the query.
+    get url() {
+        // `raw` starts with the API prefix, so it is always a URL after the origin.
+        return (this.#url ??= targetUrl(this.raw));
+    }
+    text() {
+        return this.readBody();
+    }
+    async body() {
+        const t = await this.readBody();
+        if (!t.ok)
+            return t;
+        const b = parseJsonBody(this.headers['content-type'], t.value, this.route.ownTextRules === true);
+        if (!b.ok || this.route.checkBody === null)
+            return b;
+        return this.route.checkBody(b.value) ?? b;
+    }
+    query() {
+        const q = queryObject(this.url);
+        return (this.route.checkQuery === null ? null : this.route.checkQuery(q))
+            ?? ok(q);
+    }
+}
+/** Each route with its path's parts and its contract's checks, compiled once, at start. */
+function compile(routes, limits) {
+    return routes.map((r) => {
+        const contract = r.schema(limits);
+        return { ...r, parts: r.path.split('/').filter(Boolean), contract,
+            checkBody: contract.body ? compileFields(contract.body) : null,
+            checkQuery: contract.query ? compileFields(contract.query) : null };
+    });
+}
+function match(parts, path) {
+    if (parts.length !== path.length)
+        return null;
+    const params = {};
+    for (let i = 0; i < parts.length; i++) {
+        const p = parts[i];
+        if (p.startsWith(':'))
+            params[p.slice(1)] = path[i];
+        else if (p !== path[i])
+            return null;
+    }
+    return params;
+}
+/** Who may keep GET /api/v1/openapi.json, and how long (s). */
+const OPENAPI_CACHE_CONTROL = 'public, max-age=300';
+/** Builds the request listener and the lane's entry. Only the entry point binds them to a port. */
+export function httpApp(deps) {
+    const { app, files } = deps;
+    const { telemetry } = deps;
+    // The document is built from the very routes served, itself included, once: its bytes (and
+    // their gzip) are prepared here and sent as they are, with an ETag. It changes only with the
+    // code, so a client or a CDN may keep it five minutes and then revalidate (about 190 KB).
+    let document = new PreparedJson(null, OPENAPI_CACHE_CONTROL);
+    const openApiRoute = { method: 'GET', path: '/openapi.json', access: 'public',
+        schema: Kernel.openapi, handler: async () => reply(200, document) };
+    const routes = compile([timeRoute, ...deps.routes,
+        metricsRoute(telemetry.metrics, deps.metricsToken), ...healthRoutes, openApiRoute], app.deps.limits);
+    document = new PreparedJson(openApiDocument(routes, API_VERSION), OPENAPI_CACHE_CONTROL);
+    const retryAfter = app.deps.limits.retryAfterSeconds;
+    // Each route's metric series, found by the route itself: labelled by its path pattern,
+    // never the raw URL, so that the series stay as few as the routes.
+    const seriesOf = new Map(routes.map((r) => [r,
+        telemetry.series(r.method, `${API_PREFIX.slice(0, -1)}${r.path}`)]));
+    const seriesFor = (method, found) => (found === null
+        ? telemetry.series(method, 'page') : 'ok' in found ? telemetry.series(method, 'unmatched')
+        : seriesOf.get(found.route));
+    // Routes without parameters are found by one lookup; the rest by matching, in order.
+    const exact = new Map();
+    for (const r of routes) {
+        if (!r.path.includes(':'))
+            exact.set(`${r.method} ${r.parts.join('/')}`, r);
+    }
+    /**
+     * The route for an API path (`raw` starts with the prefix), or why there is none. HEAD is
+     * answered by the GET route (node:http sends its headers without the body), except a stream,
+     * which would hold the connection for a body never sent. A method the path does not take is
+     * `method_not_allowed` with the methods it does take (Allow).
+     */
+    function find(method, raw) {
+        const query = raw.indexOf('?');
+        const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
+            .filter(Boolean);
+        const head = method === 'HEAD';
+        const wanted = head ? 'GET' : method;
+        const found = exact.get(`${wanted} ${path.join('/')}`);
+        if (found && !(head && found.stream))
+            return { route: found, params: {} };
+        const allow = [];
+        for (const route of routes) {
+            const params = match(route.parts, path);
+            if (!params)
+                continue;
+            if (route.method === wanted && !(head && route.stream))
+                return { route, params };
+            allow.push(route.method);
+            if (route.method === 'GET' && !route.stream)
+                allow.push('HEAD');
+        }
+        if (allow.length === 0)
+            return refuse('route_not_found');
+        return { ...refuse('method_not_allowed'), allow: [...new Set(allow)] };
+    }
+    const bodyLimit = (route) => (route.bodyLimit === 'import'
+        ? app.deps.limits.importBodyBytesMax : app.deps.limits.bodyBytesMax);
+    /** Runs a route: who calls, whether they may, then its handler. */
+    async function respond(found, headers, raw, res, text, remoteAddress) {
+        if ('ok' in found)
+            return found;
+        const { route, params } = found;
+        const caller = await identify(headers.authorization);
+        const denied = checkAccess(route.access, caller);
+        if (denied)
+            return denied;
+        const limit = bodyLimit(route);
+        return route.handler(new RequestCtx(headers, res, params, caller, app, raw, () => text(limit), remoteAddress, deps.trustProxy === true, route));
+    }
+    /** Answers a request; the refusal's code if it was refused (for the metrics), else null. */
+    async function handle(req, res, raw, found) {
+        res.setHeader('x-server-time', isoNow(app.clock.nowMs()));
+        if (found === null) {
+            const url = targetUrl(raw);
+            const page = req.method === 'GET' || req.method === 'HEAD';
+            if (url !== null && page && await files.serve(req, res, url.pathname, url.search)) {
+                return null;
+            }
+            if (url !== null && page && await files.serveNotFoundPage(req, res, url.pathname)) {
+                return 'route_not_found';
+            }
+            sendRefusal(res, refuse('route_not_found'), retryAfter);
+            return 'route_not_found';
+        }
+        const out = await respond(found, req.headers, raw, res, (limit) => readText(req, limit), req.socket?.remoteAddress);
+        if (out === null)
+            return null;
+        if ('ok' in out) {
+            sendRefusal(res, out, retryAfter);
+            return out.code;
+        }
+        if (out.body instanceof PreparedJson) {
+            writeServed(res, out.body.serve(req.headers, isoNow(app.clock.nowMs())));
+        }
+        else {
+            sendJson(res, out.status, out.body, out.headers);
+        }
+        return null;
+    }
+    async function identify(authorization) {
+        if (!authorization || !authorization.startsWith('Bearer ') || authorization.length > 256) {
+            return null;
+        }
+        return app.authenticate(authorization.slice(7).trim());
+    }
+    const serialise = (status, body, headers = {}, atMs, requestId, request) => {
+        const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+        if (!(body instanceof PreparedJson)) {
+            return { status, body: jsonText(body), headers: { ...common, ...headers } };
+        }
+        const served = body.serve(request, isoNow(atMs));
+        return { status: served.status, body: served.body ?? '',
+            headers: { ...common, ...served.headers } };
+    };
+    /**
+     * A page or script the lane may answer: one already in memory (static-files.ts), with the
+     * same headers node:http's reply carries. A page is most of what a phone opens first.
+     */
+    const fileRoute = (url) => ({
+        bodyLimit: 0,
+        async answer(headers) {
+            const atMs = app.clock.nowMs();
+            const startedMs = performance.now();
+            const requestId = requestIdOf(headers['x-request-id']);
+            const r = files.ready(url, headers);
+            const common = { 'x-server-time': isoNow(atMs), 'x-request-id': requestId };
+            const out = r === null ? serialise(404, refusalReply(refuse('route_not_found'), retryAfter).body, {}, atMs, requestId, {})
+                : { status: r.status, headers: { ...common, ...r.headers }, body: r.body ?? '' };
+            telemetry.replied(seriesFor('GET', null), requestId, out.status, r === null ? 'route_not_found' : null, startedMs);
+            return out;
+        },
+    });
+    // node:http reads pipelined requests ahead of their replies and starts each as it reads it;
+    // past this many unanswered on one connection, the rest are refused unstarted.
+    const inFlight = new WeakMap();
+    const inFlightMax = app.deps.limits.connectionRequestsMax;
+    return {
+        routes,
+        listener: (req, res) => {
+            const startedMs = performance.now();
+            const requestId = requestIdOf(req.headers['x-request-id']);
+            res.setHeader('x-request-id', requestId);
+            const raw = req.url ?? '/';
+            const found = raw.startsWith(API_PREFIX) ? find(req.method ?? '', raw) : null;
+            const series = seriesFor(req.method ?? '', found);
+            const socket = req.socket;
+            const n = (inFlight.get(socket) ?? 0) + 1;
+            inFlight.set(socket, n);
+            res.once('close', () => inFlight.set(socket, (inFlight.get(socket) ?? 1) - 1));
+            if (n > inFlightMax) {
+                // Every request node:http has parsed holds its objects and its queued reply until the
+                // peer reads: a peer that keeps pipelining past twice the limit without reading is
+                // dropped, or each such connection would hold megabytes (refusals included).
+                if (n > 2 * inFlightMax) {
+                    socket.destroy();
+                    return;
+                }
+                sendRefusal(res, refuse('overloaded', `At most ${inFlightMax} requests may wait `
+                    + 'for their replies on one connection; read the replies first.'), retryAfter);
+                telemetry.replied(series, requestId, res.statusCode, 'overloaded', startedMs);
+                return;
+            }
+            handle(req, res, raw, found).then((code) => {
+                telemetry.replied(series, requestId, res.statusCode, code, startedMs);
+            }, (err) => {
+                const expected = app.refusalFor(err);
+                if (expected === null)
+                    telemetry.failed(series, requestId, err);
+                else
+                    telemetry.storeUnavailable(series, requestId, err);
+                if (!res.headersSent)
+                    sendRefusal(res, expected ?? internalError(req.method), retryAfter);
+                else
+                    res.end();
+                telemetry.replied(series, requestId, res.statusCode, expected?.code ?? 'internal_error', startedMs);
+            });
+        },
+        laneRoute(method, url) {
+            if (!url.startsWith(API_PREFIX)) {
+                return method === 'GET' && files.isReady(url) ? fileRoute(url) : null;
+            }
+            const found = find(method, url);
+            if (!('ok' in found) && found.route.stream === true)
+                return null;
+            return {
+                bodyLimit: 'ok' in found ? app.deps.limits.bodyBytesMax : bodyLimit(found.route),
+                async answer(headers, body, remoteAddress) {
+                    const atMs = app.clock.nowMs();
+                    const startedMs = performance.now();
+                    const requestId = requestIdOf(headers['x-request-id']);
+                    const series = seriesFor(method, found);
+                    let out;
+                    try {
+                        // The lane has read the body whole, within this route's limit.
+                        out = await respond(found, headers, url, null, async () => ok(body), remoteAddress);
+                        if (out === null)
+                            throw new Error('a route answered nothing off node:http');
+                    }
+                    catch (err) {
+                        const expected = app.refusalFor(err);
+                        if (expected === null)
+                            telemetry.failed(series, requestId, err);
+                        else
+                            telemetry.storeUnavailable(series, requestId, err);
+                        out = expected ?? internalError(method);
+                    }
+                    const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
+                    telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null, startedMs);
+                    return serialise(r.status, r.body, r.headers, atMs, requestId, headers);
+                },
+            };
+        },
+    };
+}
+function checkAccess(access, caller) {
+    if (access === 'public')
+        return null;
+    if (!caller)
+        return refuse('unauthorized');
+    if (access === 'admin' && caller.role !== 'admin')
+        return refuse('admin_only');
+    if (access === 'buyer' && caller.role !== 'buyer') {
+        return refuse('invalid_request', 'This endpoint acts for a buyer; sign in as one.');
+    }
+    return null;
+}
+/** The server's time, for a client to set its own clock by. */
+const timeRoute = { method: 'GET', path: '/time', access: 'public', schema: Kernel.time,
+    handler: async ({ app }) => reply(200, { server_time: iso(app.clock.nowMs()) }) };
+//# sourceMappingURL=http-app.js.map

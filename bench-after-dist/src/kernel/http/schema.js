@@ -1,0 +1,267 @@
+// The API contract as schemas: each route declares its request (params, query, body) and its
+// replies once, as JSON Schema 2020-12 built with TypeBox. The same declarations are validated
+// here (Ajv, compiled once at start) and published as the OpenAPI 3.1 document (openapi.ts).
+//
+// Refusals keep their exact words: every field carries, in its `x-error` annotation, the code
+// and the message of each check it can fail, and the stage at which today's order of checks
+// makes that check (a type before a range, fields in their declared order). Ajv reports every
+// failure (allErrors); on the failure path only, the first by (stage, field, check) is the
+// refusal. The success path is one compiled call, allocating nothing.
+import { Type } from '@sinclair/typebox';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parseIsoTime, isoTimeRule } from '../iso-time.js';
+import { refuse } from '../outcomes.js';
+/** The checks a field can fail, in the order they are made within one field. */
+export const CHECKS = ['required', 'type', 'maxLength', 'format', 'items', 'maxItems', 'minItems',
+    'pattern', 'minimum', 'maximum', 'x-whole-range', 'x-year-range'];
+const X_ERROR = 'x-error';
+const requiredMessage = '"{field}" is required.';
+function annotated(schema, error) {
+    return { ...schema, [X_ERROR]: error };
+}
+/**
+ * A text field of at most `maxLength` characters (256 when not said). `rules`: the codes of the
+ * rules its value meets later, in the use case (`x-rules`, for the document only): the phone
+ * and identity number rules of web/js/text-fields.js come after the rate limits, which need
+ * the field's shape first.
+ */
+export const text = (opts = {}) => {
+    const maxLength = opts.maxLength ?? 256;
+    return annotated(Type.String({ maxLength,
+        ...(opts.description ? { description: opts.description } : {}),
+        ...(opts.rules ? { 'x-rules': opts.rules } : {}) }), { messages: { required: requiredMessage, type: '"{field}" must be a string.',
+            maxLength: `"{field}" must be at most ${maxLength} characters.` } });
+};
+/** A time field: text by the one strict parser (kernel/iso-time.ts), checked after the types. */
+/**
+ * The years an operator's time may fall in: a launch or a window in year 0 or 9999 is a typing
+ * slip, never a plan (the parser itself takes any year RFC 3339 can write).
+ */
+const YEAR_MIN = 2000;
+const YEAR_MAX = 2099;
+export const time = (opts = {}) => annotated(Type.String({
+    maxLength: 256, format: 'rfc3339-strict', 'x-year-range': [YEAR_MIN, YEAR_MAX],
+    description: opts.description ?? `RFC 3339 date-time with Z or an offset, in the years `
+        + `${YEAR_MIN} to ${YEAR_MAX}`
+}), { messages: { required: requiredMessage, type: '"{field}" must be a string.',
+        maxLength: '"{field}" must be at most 256 characters.', format: isoTimeRule('{field}'),
+        'x-year-range': `"{field}" must be a time in the years ${YEAR_MIN} to ${YEAR_MAX}.` },
+    stages: { format: 1, 'x-year-range': 1 } });
+/** true or false. */
+export const flag = (opts = {}) => annotated(Type.Boolean(opts.description ? { description: opts.description } : {}), { messages: { required: requiredMessage, type: '"{field}" must be true or false.' } });
+/**
+ * A whole number (a safe integer, as Number.isSafeInteger); with a range, the range is checked
+ * after every field's type, with `rangeMessage`.
+ */
+export const whole = (opts = {}) => annotated(Type.Integer({ format: 'safe-integer',
+    ...(opts.minimum !== undefined ? { minimum: opts.minimum } : {}),
+    ...(opts.maximum !== undefined ? { maximum: opts.maximum } : {}),
+    ...(opts.description ? { description: opts.description } : {}) }), { messages: { required: requiredMessage, type: '"{field}" must be a whole number.',
+        format: '"{field}" must be a whole number.',
+        ...(opts.rangeMessage ? { minimum: opts.rangeMessage, maximum: opts.rangeMessage } : {}) },
+    stages: { minimum: 1, maximum: 1 } });
+/** A list of at most `maxItems` (32) texts of at most `maxLength` (256) characters each. */
+export const textList = (opts = {}) => {
+    const maxItems = opts.maxItems ?? 32;
+    return annotated(Type.Array(opts.items ?? Type.String({ maxLength: opts.maxLength ?? 256 }), { maxItems, ...(opts.description ? { description: opts.description } : {}) }), { messages: { required: requiredMessage, type: '"{field}" must be a list of strings.',
+            items: '"{field}" must be a list of strings.',
+            maxItems: `"{field}" must be a list of at most ${maxItems}.` } });
+};
+/**
+ * The reason an operator gives: 1 to `maxLength` characters, not all white space; anything
+ * else (absent too) is `reason_required`.
+ */
+export const reason = (maxLength) => annotated(Type.String({ maxLength,
+    pattern: '\\S', description: `Why the operator acts: 1 to ${maxLength} characters` }), { code: 'reason_required' });
+/**
+ * An optional field: absent, or null, reads as not given (as the hand-written checks read it).
+ * JSON Schema says so with `"type": [type, "null"]`, which keeps the checks of `schema` and
+ * their messages.
+ */
+export function maybe(schema) {
+    const type = schema.type;
+    return Type.Optional(Type.Unsafe({ ...schema,
+        type: [type, 'null'] }));
+}
+/** A query parameter's text: once, at most `maxLength` characters, no control characters. */
+export const queryText = (opts = {}) => {
+    const maxLength = opts.maxLength ?? 64;
+    const textMessage = `"{field}" must be at most ${maxLength} characters, none of them control characters.`;
+    return Type.Optional(annotated(Type.String({ maxLength, format: 'no-control',
+        ...(opts.pattern ? { pattern: opts.pattern } : {}),
+        ...(opts.description ? { description: opts.description } : {}) }), { messages: { type: '"{field}" may be given only once.', maxLength: textMessage,
+            format: textMessage, ...(opts.patternMessage ? { pattern: opts.patternMessage } : {}) },
+        stages: { pattern: opts.patternStage ?? 0 } }));
+};
+/**
+ * A whole-number query parameter from `min` to `max`: plain decimal digits only ("1.5", "1e3",
+ * "0x10", " 7" and "" are refused, never clamped), once.
+ */
+export const queryWhole = (min, max, fallback) => {
+    const message = `"{field}" must be a whole number from ${min} to ${max}.`;
+    return Type.Optional(annotated(Type.String({ pattern: '^[0-9]{1,15}$',
+        'x-whole-range': [min, max], default: String(fallback),
+        description: `A whole number from ${min} to ${max}; ${fallback} when absent` }), { messages: { type: '"{field}" may be given only once.', pattern: message,
+            'x-whole-range': message } }));
+};
+/**
+ * A body that takes no field it does not declare: for an operator's edit, where a misspelt
+ * optional field would otherwise be ignored and the change silently not made.
+ */
+export const CLOSED = { additionalProperties: false };
+/** The Idempotency-Key header's rule: 1-64 letters, digits, - or _. */
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
+const IDEMPOTENCY_KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
+/** The Idempotency-Key header as a route's contract documents it (required). */
+export const idempotencyKeyHeader = (description) => ({ 'idempotency-key': {
+        schema: Type.String({ pattern: IDEMPOTENCY_KEY_PATTERN }), required: true, description
+    } });
+/**
+ * A write's Idempotency-Key header (orders, drop purchases): the key, or
+ * `idempotency_key_missing` when it is absent, repeated or not by the rule.
+ */
+export function idempotencyKey(headers) {
+    const key = headers['idempotency-key'];
+    return typeof key === 'string' && IDEMPOTENCY_KEY.test(key) ? { ok: true, value: key }
+        : refuse('idempotency_key_missing');
+}
+/** A reply schema that also allows null (`"type": [type, "null"]`). */
+export function orNull(schema) {
+    const type = schema.type;
+    return Type.Unsafe({ ...schema, type: [type, 'null'] });
+}
+// One Ajv for every schema: the formats and keywords the fields above use, every failure
+// reported (allErrors: only the failure path reads them), 2020-12 as OpenAPI 3.1 is.
+// `unicode: false`: a length is counted in UTF-16 code units, as JavaScript's `length` and the
+// hand-written checks counted it (JSON Schema counts code points: 33 emoji would pass a
+// maxLength of 64 that refused them before).
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false,
+    validateFormats: true, unicode: false, logger: {
+        log: () => { },
+        // Ajv calls `unicode` deprecated; it is what keeps the old lengths, so that is no news.
+        warn: (...args) => {
+            if (!String(args[0]).includes('option unicode'))
+                console.warn(...args);
+        },
+        error: (...args) => console.error(...args),
+    } });
+ajv.addKeyword({ keyword: X_ERROR });
+ajv.addKeyword({ keyword: 'example' });
+// The codes of the rules a field meets in its use case (`text`'s `rules`): documentation.
+ajv.addKeyword({ keyword: 'x-rules' });
+// A reply shape the document names once, under components.schemas (openapi.ts).
+ajv.addKeyword({ keyword: 'x-component' });
+ajv.addKeyword({ keyword: 'x-whole-range', type: 'string', schemaType: 'array',
+    validate: (range, data) => {
+        const n = Number(data);
+        return n >= range[0] && n <= range[1];
+    } });
+ajv.addKeyword({ keyword: 'x-year-range', type: 'string', schemaType: 'array',
+    validate: (range, data) => {
+        const ms = parseIsoTime(data);
+        // A time the parser refuses is the format's failure, not this one's.
+        if (ms === null)
+            return true;
+        const year = new Date(ms).getUTCFullYear();
+        return year >= range[0] && year <= range[1];
+    } });
+ajv.addFormat('rfc3339-strict', { type: 'string', validate: (s) => parseIsoTime(s) !== null });
+// The times of replies (views.ts's iso): what the strict parser takes.
+ajv.addFormat('date-time', { type: 'string', validate: (s) => parseIsoTime(s) !== null });
+ajv.addFormat('safe-integer', { type: 'number', validate: (n) => Number.isSafeInteger(n) });
+// PostgreSQL refuses a NUL in text outright (an error, so a 500); no query text holds one.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+ajv.addFormat('no-control', { type: 'string', validate: (s) => !CONTROL.test(s) });
+// Compiled checks by their schema's text: the same declaration (same limits) compiles once per
+// process however many apps a test starts.
+const compiled = new Map();
+/**
+ * Compiles an object schema of fields into a check, once. The refusal of a failing value is the
+ * first failing check by (stage, field's place in the schema, check's place in CHECKS), with the
+ * field's code and message.
+ */
+export function compileFields(schema) {
+    const key = JSON.stringify(schema);
+    const known = compiled.get(key);
+    if (known)
+        return known;
+    const validate = ajv.compile(schema);
+    const props = schema.properties ?? {};
+    const required = new Set(schema.required ?? []);
+    const fields = new Map(Object.entries(props).map(([name, s], index) => [name, { index, required: required.has(name),
+            error: (s[X_ERROR] ?? {}) }]));
+    // The value as a whole (not an object at all): before any field.
+    fields.set('', { index: -1, required: false,
+        error: (schema[X_ERROR] ?? {}) });
+    const check = (data) => (validate(data) ? null
+        : firstRefusal(validate.errors ?? [], fields, data));
+    compiled.set(key, check);
+    return check;
+}
+/** Unknown fields are reported after every known field's checks (stages run 0, 1, 2). */
+const UNKNOWN_FIELD_STAGE = 9;
+function firstRefusal(errors, fields, data) {
+    let best = null;
+    for (const e of errors) {
+        const parts = e.instancePath.split('/');
+        // A field the request does not take (a closed body): after every check of the fields it does.
+        if (e.keyword === 'additionalProperties' && parts.length === 1) {
+            const given = e.params.additionalProperty;
+            const name = given.length > 64 ? `${given.slice(0, 64)}…` : given;
+            const rank = [UNKNOWN_FIELD_STAGE, 0, 0];
+            if (best === null || before(rank, best.rank)) {
+                best = { rank, name, check: 'required', info: { index: 0, required: false, error: {
+                            messages: { required: `"${name}" is not a field of this request: check its spelling.` },
+                        } } };
+            }
+            continue;
+        }
+        const name = e.keyword === 'required'
+            ? e.params.missingProperty : parts[1] ?? '';
+        if (name === '' && e.keyword !== 'type')
+            continue;
+        const info = fields.get(name);
+        if (!info)
+            continue;
+        let check = parts.length > 2 ? 'items' : e.keyword;
+        const v = name === '' ? data : data[name];
+        if (check === 'type' && info.required && (v === undefined || v === null))
+            check = 'required';
+        const stage = info.error.stages?.[check] ?? 0;
+        const rank = [stage, info.index, CHECKS.indexOf(check)];
+        if (best === null || before(rank, best.rank))
+            best = { rank, name, check, info };
+    }
+    if (best === null)
+        return refuse('invalid_request');
+    const code = best.info.error.code ?? 'invalid_request';
+    const message = best.info.error.messages?.[best.check];
+    return refuse(code, message?.replaceAll('{field}', best.name));
+}
+const before = (a, b) => {
+    for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i])
+            return a[i] < b[i];
+    return false;
+};
+/**
+ * A query string as an object for its schema: a parameter given once is its text, one given
+ * more than once the list of its texts (which its schema refuses: "may be given only once").
+ */
+export function queryObject(url) {
+    // No prototype: a parameter named "__proto__" is only a parameter.
+    const out = Object.create(null);
+    for (const name of new Set(url.searchParams.keys())) {
+        const all = url.searchParams.getAll(name);
+        out[name] = all.length === 1 ? all[0] : all;
+    }
+    return out;
+}
+/** Compiles a reply schema, for the tests that hold real replies to their declarations. */
+export function compileReply(schema) {
+    return ajv.compile(schema);
+}
+/** A whole-number query parameter its schema passed (`queryWhole`), or `fallback` if absent. */
+export const queryNumber = (raw, fallback) => (raw === undefined ? fallback : Number(raw));
+//# sourceMappingURL=schema.js.map

@@ -1,0 +1,148 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { baseMigrations } from '../store/base-migrations.js';
+import { composeMigrations } from '../store/migrations.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+/** A store with the kernel's tables only: the committer needs no capability. */
+const kernelOnly = { sqlite: [], postgres: [], module: '',
+    migrations: composeMigrations([{ version: 1, name: 'base' }, { version: 3, name: 'rates' }], [baseMigrations]) };
+import { SimulatedClock } from '../clock.js';
+import { executeBatch, GroupCommitter, localExecutor, outcomeError, Overloaded, } from './group-committer.js';
+import { CommitUnknown, isCommitUnknown, StoreUnavailable, } from '../store/store-unavailable.js';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+describe('group commit', () => {
+    it('tells its listener of each committed batch before any command is answered', async () => {
+        const seen = [];
+        const execute = async (jobs) => jobs.map((j) => ({ done: true, value: j.payload * 10 }));
+        const committer = new GroupCommitter(execute, new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 100,
+            batchIdleCommands: 100, batchesInFlightMax: 1, pendingCommandsMax: 1000,
+            queueDelayMaxMs: 1000 });
+        // With each command's result, so that a cache is dropped only when the batch moved it.
+        committer.onCommit((jobs, results) => seen.push(`commit ${jobs.map((j) => j.payload)
+            .join(',')} -> ${results?.join(',')}`));
+        await Promise.all([1, 2].map(async (x) => {
+            await committer.submit('echo', x);
+            seen.push(`answered ${x}`);
+        }));
+        assert.deepEqual(seen, ['commit 1,2 -> 10,20', 'answered 1', 'answered 2']);
+    });
+    it('sends a batch before the turn ends once enough wait (fewer while none is under way), '
+        + 'within the batches allowed in flight', async () => {
+        const sizes = [];
+        let running = 0;
+        let mostRunning = 0;
+        const execute = async (jobs) => {
+            sizes.push(jobs.length);
+            mostRunning = Math.max(mostRunning, ++running);
+            await sleep(5);
+            running--;
+            return jobs.map((j) => ({ done: true, value: j.payload }));
+        };
+        const committer = new GroupCommitter(execute, new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 3,
+            batchIdleCommands: 2, batchesInFlightMax: 2, pendingCommandsMax: 1000,
+            queueDelayMaxMs: 1000 });
+        const xs = [1, 2, 3, 4, 5, 6, 7];
+        // All submitted in one turn: the first batch goes at two (nothing under way), the next
+        // at three, and the rest wait for a free slot.
+        const started = xs.map((x) => committer.submit('echo', x));
+        assert.deepEqual(sizes, [2, 3]);
+        assert.deepEqual(await Promise.all(started), xs);
+        assert.deepEqual(sizes, [2, 3, 2]);
+        assert.equal(mostRunning, 2);
+    });
+    it('shares a transaction, retries a failed batch one by one, and sheds load by queue age', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'launchday-committer-'));
+        const store = new SqliteStore(dir, kernelOnly);
+        try {
+            const batchSizes = [];
+            const times = [];
+            const echo = async (tx, xs, nowMs) => {
+                batchSizes.push(xs.length);
+                times.push(nowMs);
+                if (xs.includes(-1))
+                    throw new Error('a bad command');
+                await tx.setMeta(`last`, String(xs.at(-1)));
+                return xs.map((x) => x * 2);
+            };
+            // The slow batch runs until the test lets it go, not for a fixed time: on a loaded
+            // machine a fixed sleep could end before the refusal it is there to cause.
+            let release;
+            const gate = new Promise((resolve) => { release = resolve; });
+            const slow = async (_tx, xs) => {
+                await gate;
+                return [...xs];
+            };
+            const clock = new SimulatedClock(1_000);
+            const committer = new GroupCommitter(localExecutor(store, { echo, slow }), clock, { batchCommandsMax: 100, batchEarlyCommands: 100, batchIdleCommands: 100,
+                batchesInFlightMax: 1,
+                pendingCommandsMax: 1000, queueDelayMaxMs: 20 });
+            // Submitted in one turn of the event loop: one transaction.
+            assert.deepEqual(await Promise.all([1, 2, 3].map((x) => committer.submit('echo', x))), [2, 4, 6]);
+            assert.deepEqual(batchSizes, [3]);
+            // A batch runs at the committer's clock, read when the batch starts.
+            clock.tick(500);
+            // One failing command fails alone; its batch-mates commit.
+            const mixed = await Promise.allSettled([4, -1, 5].map((x) => committer.submit('echo', x)));
+            assert.deepEqual(mixed.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+            assert.deepEqual(times, [1_000, 1_500, 1_500, 1_500, 1_500]);
+            // A slow batch: new commands are refused once the oldest waiting one is too old.
+            const running = committer.submit('slow', 1);
+            await sleep(1);
+            const waiting = committer.submit('slow', 2);
+            await sleep(40);
+            await assert.rejects(committer.submit('slow', 3), Overloaded);
+            const essential = committer.submit('slow', 4, true);
+            release();
+            assert.deepEqual(await Promise.all([running, waiting, essential]), [1, 2, 4]);
+            assert.equal(committer.refused, 1);
+            await committer.drained();
+        }
+        finally {
+            await store.close();
+            rmSync(dir, { recursive: true, force: true });
+        }
+    });
+    it('tells its observer of every batch: its size, and whether it ran', async () => {
+        const execute = async (jobs) => {
+            if (jobs.some((j) => j.payload === -1))
+                throw new Error('the store went away');
+            return jobs.map((j) => ({ done: true, value: j.payload }));
+        };
+        const committer = new GroupCommitter(execute, new SimulatedClock(0), { batchCommandsMax: 100, batchEarlyCommands: 100,
+            batchIdleCommands: 100, batchesInFlightMax: 1, pendingCommandsMax: 1000,
+            queueDelayMaxMs: 1000 });
+        const seen = [];
+        committer.onBatch = (b) => seen.push(b);
+        // [commands submitted in one turn, whether their batch runs]
+        const table = [[[1, 2, 3], true], [[4, -1], false], [[5], true]];
+        for (const [xs] of table) {
+            await Promise.allSettled(xs.map((x) => committer.submit('echo', x)));
+        }
+        assert.deepEqual(seen.map((b) => [b.commands, b.ok]), table.map(([xs, ran]) => [xs.length, ran]));
+        for (const b of seen)
+            assert.ok(b.queueDelayMs >= 0 && b.durationMs >= 0);
+    });
+});
+describe('a batch whose COMMIT was lost', () => {
+    it('answers each command "may have been written", never "not written"', async () => {
+        const lost = new CommitUnknown('the connection was lost during COMMIT');
+        const table = [
+            ['lost during the COMMIT', lost, true],
+            ['lost before it', new StoreUnavailable('connection refused'), false],
+        ];
+        for (const [what, thrown, unknown] of table) {
+            const transaction = (async () => { throw thrown; });
+            const outcomes = await executeBatch(transaction, {}, [
+                { handler: 'act', payload: 1 }, { handler: 'act', payload: 2 }
+            ], 0);
+            for (const o of outcomes) {
+                assert.ok(!o.done, what);
+                assert.equal(isCommitUnknown(outcomeError(o)), unknown, what);
+            }
+        }
+    });
+});
+//# sourceMappingURL=group-committer.test.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=launches-store.js.map

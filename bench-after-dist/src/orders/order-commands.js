@@ -1,0 +1,358 @@
+// The write side: batch handlers that run inside a group-commit transaction. Each loads what it
+// needs, lets the pure rules (order.ts) decide, and writes the outcome; an expected refusal is a
+// result, never an exception, so it cannot fail the batch-mates.
+import { CounterSums } from './launch-stats.js';
+import { locksOnPlacement } from '../launches/index.js';
+import { decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder, queueKey, scheduledOrder, trimKey, } from './order.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { newId, newTimeOrderedId } from '../kernel/ids.js';
+import { depositReference } from '../payments/index.js';
+export const ORDER_EVENTS_WRITTEN = 'orders.eventsWritten';
+/** What one transaction writes, gathered so each table is written once per batch. */
+class Writes {
+    eventHooks;
+    constructor(eventHooks) {
+        this.eventHooks = eventHooks;
+    }
+    inserted = [];
+    updated = new Map();
+    events = [];
+    /** The order as each event of `events` left it (for the hooks). */
+    eventOrders = [];
+    counters = new CounterSums();
+    change(before, after, event) {
+        if (before === null)
+            this.inserted.push(after);
+        else
+            this.updated.set(after.orderId, after);
+        this.events.push({ orderId: after.orderId, ...event });
+        if (this.eventHooks.length > 0)
+            this.eventOrders.push(after);
+        if (before !== null)
+            this.counters.addOrder(before, -1);
+        this.counters.addOrder(after, 1);
+    }
+    /** Writes the orders and events so far; the counter changes wait for `flush`. */
+    async flushRows(tx) {
+        if (this.inserted.length > 0)
+            await tx.insertOrders(this.inserted.splice(0));
+        if (this.updated.size > 0)
+            await tx.updateOrders([...this.updated.values()]);
+        this.updated.clear();
+        if (this.events.length === 0)
+            return;
+        const events = this.events.splice(0);
+        await tx.insertEvents(events);
+        if (this.eventHooks.length === 0)
+            return;
+        const orders = this.eventOrders.splice(0);
+        const changes = events.map((event, i) => ({ event, order: orders[i] }));
+        for (const h of this.eventHooks)
+            await h(tx, changes);
+    }
+    /**
+     * Writes everything, the counters once per transaction and in one order (`take` sorts),
+     * so that transactions on other connections never wait for each other's counter rows in a
+     * cycle.
+     */
+    async flush(tx) {
+        await this.flushRows(tx);
+        const merged = this.counters.take();
+        if (merged.length > 0)
+            await tx.addCounters(merged);
+    }
+}
+/**
+ * Gives each order, in the order given, the next place in its queue and the next production
+ * sequence of its trim, taking each sequence's numbers in one step.
+ */
+async function assignPlaces(tx, orders) {
+    const need = new Map();
+    for (const o of orders) {
+        for (const k of [`queue:${queueKey(o.launchId, o.trim, o.city)}`,
+            `trim:${trimKey(o.launchId, o.trim)}`])
+            need.set(k, (need.get(k) ?? 0) + 1);
+    }
+    const next = new Map();
+    for (const k of [...need.keys()].sort())
+        next.set(k, await tx.takeNumbers(k, need.get(k)));
+    const take = (k) => {
+        const n = next.get(k);
+        next.set(k, n + 1);
+        return n;
+    };
+    return orders.map((o) => ({
+        place: take(`queue:${queueKey(o.launchId, o.trim, o.city)}`),
+        trimSeq: take(`trim:${trimKey(o.launchId, o.trim)}`),
+    }));
+}
+const configDetail = (o) => ({ launch_id: o.launchId, trim: o.trim, options: o.options, city: o.city,
+    price_fen: o.priceFen });
+/**
+ * Locks, in one global order, the orders a batch acts on and the queue sequences its locks and
+ * changes may take numbers from. Taken command by command, two batches on two processes could
+ * each hold one sequence and wait for the other's until the database broke the deadlock.
+ */
+async function lockWhatTheBatchNeeds(tx, cmds) {
+    const orders = new Map((await tx.ordersForUpdate([...new Set(cmds.map((c) => c.orderId))]
+        .sort())).map((o) => [o.orderId, o]));
+    const names = new Set();
+    const need = (launchId, trim, city) => {
+        names.add(`queue:${queueKey(launchId, trim, city)}`);
+        names.add(`trim:${trimKey(launchId, trim)}`);
+    };
+    for (const c of cmds) {
+        const o = orders.get(c.orderId);
+        if (!o)
+            continue;
+        if (c.action.kind === 'lock')
+            need(o.launchId, o.trim, o.city);
+        if (c.action.kind === 'change') {
+            const { target, change } = c.action;
+            need(target.launchId, change.trim ?? o.trim, change.city ?? o.city);
+        }
+    }
+    await tx.lockSequences([...names].sort());
+}
+/** The order a place command creates, before any queue place. */
+function newPlacedOrder(c, orderId, nowMs) {
+    return newOrder({ orderId, accountId: c.accountId, launch: c.launch, config: c.config,
+        priceFen: c.priceFen, nowMs, idempotencyKey: c.idempotencyKey, requestHash: c.requestHash });
+}
+/** A new firm order's outcome: the order and the event that records it. */
+function placedOutcome(c, order, nowMs) {
+    return { order, replay: false, history: [{ orderId: order.orderId, atMs: nowMs,
+                type: 'placed', actor: `buyer:${c.accountId}`, detail: { ...configDetail(order),
+                    deposit_fen: order.depositFen, payment_reference: c.paymentReference } }] };
+}
+/** A new order that locked on payment (founder's editions), with the places it took. */
+function placedAndLockedOutcome(c, order, nowMs, p) {
+    const locked = lockedOrder(order, nowMs, p.place, p.trimSeq);
+    return { order: locked, replay: false, history: [{ orderId: locked.orderId, atMs: nowMs,
+                type: 'placed_and_locked', actor: `buyer:${c.accountId}`,
+                detail: { ...configDetail(locked), queue_place: locked.queuePlace } }] };
+}
+/**
+ * How a place outcome crosses from the writer thread to the event loop. A new order is
+ * everything its command says plus an id and the batch's time, so only the id (and the places
+ * of an order locked on payment) crosses; the event loop rebuilds the rest with the same
+ * builders. Copying whole orders between threads took about a tenth of each thread's time per
+ * order (docs/benchmarks.md, session 5). Replays and refusals cross as they are. Commands
+ * cross as flat lists.
+ */
+export const placeWire = {
+    /** The command as a flat list, which crosses at less than half the cost of the object. */
+    encodeCommand(c) {
+        return [c.accountId, c.launch, c.config.trim, c.config.options, c.config.city, c.priceFen,
+            c.idempotencyKey, c.requestHash, c.paymentReference, c.refusal ?? null];
+    },
+    decodeCommand(wire) {
+        const [accountId, launch, trim, options, city, priceFen, idempotencyKey, requestHash, paymentReference, refusal] = wire;
+        return { accountId, launch, config: { trim, options, city }, priceFen, idempotencyKey,
+            requestHash, paymentReference, ...(refusal === null ? {} : { refusal }) };
+    },
+    encode(c, r) {
+        if (!r.ok || r.value.replay)
+            return r;
+        const o = r.value.order;
+        return o.status === 'locked' ? [o.orderId, o.queuePlace, o.trimSeq] : [o.orderId];
+    },
+    decode(c, wire, nowMs) {
+        if (!Array.isArray(wire))
+            return wire;
+        const [orderId, place, trimSeq] = wire;
+        const order = newPlacedOrder(c, orderId, nowMs);
+        return ok(place === undefined ? placedOutcome(c, order, nowMs)
+            : placedAndLockedOutcome(c, order, nowMs, { place, trimSeq: trimSeq }));
+    },
+};
+/**
+ * Orders' group-commit handlers. `hooks`: the implementations of ORDER_EVENTS_WRITTEN (none
+ * when absent).
+ */
+export function orderCommands(limits, hooks) {
+    const eventHooks = hooks?.all(ORDER_EVENTS_WRITTEN) ?? [];
+    const newWrites = () => new Writes(eventHooks);
+    /** Locks, at the moment their cooling-off ended, the firm orders now past it. */
+    async function sweepDue(tx, writes, nowMs) {
+        const due = await tx.dueFirmOrders(nowMs, limits.autoLockBatchMax);
+        const places = await assignPlaces(tx, due);
+        due.forEach((o, i) => {
+            const p = places[i];
+            const locked = lockedOrder(o, o.coolingOffEndsAtMs, p.place, p.trimSeq);
+            writes.change(o, locked, { atMs: o.coolingOffEndsAtMs, type: 'locked', actor: 'system',
+                detail: { reason: 'cooling_off_ended', queue_place: p.place } });
+        });
+        return due.length;
+    }
+    const place = async (tx, cmds, nowMs) => {
+        const accountIds = [...new Set(cmds.map((c) => c.accountId))].sort();
+        await tx.lockAccounts(accountIds);
+        const known = new Map();
+        for (const o of await tx.ordersByIdempotency(cmds.map((c) => ({ accountId: c.accountId, key: c.idempotencyKey })))) {
+            known.set(`${o.accountId}\u0000${o.idempotencyKey}`, o);
+        }
+        const active = new Map();
+        for (const launchId of new Set(cmds.map((c) => c.launch.launchId))) {
+            const ids = [...new Set(cmds.filter((c) => c.launch.launchId === launchId)
+                    .map((c) => c.accountId))];
+            for (const [acc, n] of await tx.activeOrderCounts(launchId, ids)) {
+                active.set(`${launchId}\u0000${acc}`, n);
+            }
+        }
+        const writes = newWrites();
+        const lockNow = [];
+        const results = cmds.map((c, at) => {
+            const idKey = `${c.accountId}\u0000${c.idempotencyKey}`;
+            const prior = known.get(idKey);
+            if (prior) {
+                return prior.requestHash === c.requestHash ? ok({ order: prior, replay: true })
+                    : refuse('idempotency_key_reused');
+            }
+            if (c.refusal !== undefined)
+                return c.refusal;
+            const activeKey = `${c.launch.launchId}\u0000${c.accountId}`;
+            const activeOrders = active.get(activeKey) ?? 0;
+            const decision = decidePlace(c.launch, { nowMs, activeOrders });
+            if (!decision.ok)
+                return decision;
+            const order = newPlacedOrder(c, newTimeOrderedId('ord', nowMs), nowMs);
+            known.set(idKey, order);
+            active.set(activeKey, activeOrders + 1);
+            // A founder's edition, or a launch without cooling-off: the order is locked as placed.
+            if (locksOnPlacement(c.launch)) {
+                lockNow.push({ at, command: c, order });
+                return ok({ order, replay: false });
+            }
+            const placed = placedOutcome(c, order, nowMs);
+            writes.change(null, order, placed.history[0]);
+            return ok(placed);
+        });
+        // Orders that lock on placement take their queue place in the same transaction, after
+        // any order whose cooling-off ended earlier, so queue places follow lock times.
+        if (lockNow.length > 0) {
+            await sweepDue(tx, writes, nowMs);
+            await writes.flushRows(tx);
+        }
+        const places = await assignPlaces(tx, lockNow.map((l) => l.order));
+        lockNow.forEach(({ at, command, order }, i) => {
+            const locked = placedAndLockedOutcome(command, order, nowMs, places[i]);
+            writes.change(null, locked.order, locked.history[0]);
+            results[at] = ok(locked);
+        });
+        await writes.flush(tx);
+        return results;
+    };
+    async function applyAction(tx, writes, order, cmd, nowMs) {
+        const a = cmd.action;
+        const actor = cmd.actor;
+        if (a.kind === 'lock') {
+            const d = decideLock(order, a.confirm);
+            if (!d.ok)
+                return d;
+            const [p] = await assignPlaces(tx, [order]);
+            const locked = lockedOrder(order, nowMs, p.place, p.trimSeq);
+            writes.change(order, locked, { atMs: nowMs, type: 'locked', actor,
+                detail: { reason: 'early_lock', queue_place: p.place } });
+            return ok(locked);
+        }
+        if (a.kind === 'cancel' || a.kind === 'refund') {
+            const d = a.kind === 'refund' ? decideRefund(order, nowMs)
+                : decideCancel(order, a.acceptForfeit, nowMs);
+            if (!d.ok)
+                return d;
+            if (order.trimSeq !== null) {
+                await tx.releaseSeq(trimKey(order.launchId, order.trim), order.trimSeq);
+            }
+            if (d.value.depositState === 'refunded') {
+                await tx.queuePayment({ opId: newId('pop'), kind: 'refund', orderId: order.orderId,
+                    reference: depositReference(order.accountId, order.idempotencyKey, order.requestHash),
+                    amountFen: order.depositFen, createdAtMs: nowMs });
+            }
+            // An operator's reason goes into the order's own history, so that the buyer reads why
+            // (the order view's `cancel_reason`) without the audit log, which is operators' only.
+            writes.change(order, d.value, { atMs: nowMs, type: 'cancelled', actor,
+                detail: { deposit_state: d.value.depositState, deposit_fen: order.depositFen,
+                    ...(a.reason ? { reason: a.reason } : {}) } });
+            return ok(d.value);
+        }
+        const d = decideChange(order, a.own, a.target, a.change, await tx.changeWindows(), nowMs);
+        if (!d.ok)
+            return d;
+        let changed = d.value.order;
+        if (changed.launchId !== order.launchId) {
+            // As `place` does: another process placing for this buyer waits, and is waited for, so
+            // neither counts before the other's order is in.
+            await tx.lockAccounts([order.accountId]);
+            const counts = await tx.activeOrderCounts(changed.launchId, [order.accountId]);
+            if ((counts.get(order.accountId) ?? 0) >= a.target.perAccountLimit) {
+                return refuse('per_account_limit_reached');
+            }
+        }
+        if (d.value.requeue) {
+            await tx.releaseSeq(trimKey(order.launchId, order.trim), order.trimSeq);
+            const [p] = await assignPlaces(tx, [changed]);
+            changed = { ...changed, queuedAtMs: nowMs, queuePlace: p.place, trimSeq: p.trimSeq };
+        }
+        writes.change(order, changed, { atMs: nowMs, type: 'changed', actor,
+            detail: { aspects: d.value.aspects, from: configDetail(order), to: configDetail(changed),
+                requeued: d.value.requeue, queue_place: changed.queuePlace } });
+        return ok(changed);
+    }
+    const act = async (tx, cmds, nowMs) => {
+        const writes = newWrites();
+        // Due orders lock first, so queue places always follow lock times.
+        await sweepDue(tx, writes, nowMs);
+        await writes.flushRows(tx);
+        await lockWhatTheBatchNeeds(tx, cmds);
+        const results = [];
+        for (const cmd of cmds) {
+            const [order] = await tx.ordersForUpdate([cmd.orderId]);
+            if (!order || (cmd.accountId !== null && order.accountId !== cmd.accountId)) {
+                results.push(refuse('order_not_found'));
+                continue;
+            }
+            // Each command's rows are written before the next reads them.
+            results.push(await applyAction(tx, writes, order, cmd, nowMs));
+            await writes.flushRows(tx);
+        }
+        await writes.flush(tx);
+        return results;
+    };
+    const autoLock = async (tx, cmds, nowMs) => {
+        const writes = newWrites();
+        const n = await sweepDue(tx, writes, nowMs);
+        await writes.flush(tx);
+        return cmds.map(() => n);
+    };
+    return { place, act, autoLock };
+}
+/**
+ * Makes each allocated order `scheduled` (scheduledOrder), in the caller's transaction: the
+ * production run's, so that the car's allocation and the order's status commit together. Each
+ * gets a `scheduled` event with its VIN and allocation week; the figures do not move (a
+ * scheduled order counts as locked). Every order must be locked (allocation picks only those):
+ * anything else is a bug and fails the transaction. Orders' event hooks are not called: the
+ * buyer's message about the car is production's (its CarsAllocatedHook), keyed by the VIN.
+ */
+export async function scheduleOrders(tx, allocations, atMs, actor = 'system') {
+    if (allocations.length === 0)
+        return [];
+    const byId = new Map((await tx.ordersForUpdate([...new Set(allocations.map((a) => a.orderId))]
+        .sort())).map((o) => [o.orderId, o]));
+    const writes = new Writes([]);
+    const out = [];
+    for (const a of allocations) {
+        const before = byId.get(a.orderId);
+        if (before === undefined)
+            throw new Error(`allocated order ${a.orderId} does not exist`);
+        const after = scheduledOrder(before);
+        byId.set(a.orderId, after);
+        writes.change(before, after, { atMs, type: 'scheduled', actor,
+            detail: { vin: a.vin, built_on: a.builtOn, allocation_week: a.allocationWeek } });
+        out.push(after);
+    }
+    await writes.flush(tx);
+    return out;
+}
+//# sourceMappingURL=order-commands.js.map

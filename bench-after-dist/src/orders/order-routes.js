@@ -1,0 +1,255 @@
+// Orders' endpoints: a buyer's orders, estimates and launch figures, the payment provider's
+// notifications, and an operator's view of orders, refunds and cancellations (docs/api.md).
+import { idNumberSearchKey, operatorReason, validatePhone, } from '../accounts/index.js';
+import { SimulatedClock } from '../kernel/clock.js';
+import { iso } from '../kernel/iso-time.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { JsonText } from '../kernel/http/http-io.js';
+import { afterWrite, reply, } from '../kernel/http/route.js';
+import { idempotencyKey, queryNumber } from '../kernel/http/schema.js';
+import { SIGNATURE_HEADER } from '../payments/index.js';
+import { cancelChanges } from './cancel-changes.js';
+import { accountView, orderView, orderViewJson } from './views.js';
+import * as Orders from './order-schemas.js';
+const actorOf = (ctx) => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
+/** A body's text field, as its schema let it through: null (not given) reads as undefined. */
+const given = (body, name) => (body[name] ?? undefined);
+const buyer = (ctx) => ctx.caller.account;
+/** A buyer's write against the per-account and per-address limits (none for an operator). */
+const buyerWriteLimit = (ctx) => (ctx.caller?.role === 'buyer'
+    ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
+export const orderRoutes = [
+    { method: 'POST', path: '/payments/notifications', access: 'public',
+        schema: Orders.paymentNotification, handler: async (ctx) => {
+            const text = await ctx.text();
+            if (!text.ok)
+                return text;
+            const signature = ctx.headers[SIGNATURE_HEADER];
+            const r = await ctx.app.settlement.receivePaymentNotification(text.value, typeof signature === 'string' ? signature : undefined);
+            return r.ok ? reply(200, { received: true, duplicate: r.value.duplicate,
+                ...(r.value.anomaly ? { anomaly: r.value.anomaly } : {}) }) : r;
+        } },
+    { method: 'GET', path: '/launches/:launch_id/estimate', access: 'public',
+        schema: Orders.estimate, handler: async (ctx) => {
+            const l = await ctx.app.launches.launch(ctx.params.launch_id);
+            if (!l)
+                return refuse('launch_not_found');
+            const q = ctx.query();
+            if (!q.ok)
+                return q;
+            const trim = q.value.trim ?? '';
+            const city = q.value.city ?? null;
+            if (city !== null && !l.cities.some((c) => c.cityId === city))
+                return refuse('unknown_city');
+            const e = await ctx.app.orders.estimateIfLockedNow(l, trim, city);
+            if (!e)
+                return refuse('unknown_trim');
+            return reply(200, { trim, city, locked_ahead: e.lockedAhead,
+                estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now',
+                    ...(e.window ? { window: e.window } : {}) },
+                as_of: iso(e.asOfMs) });
+        } },
+    { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', schema: Orders.stats,
+        handler: async (ctx) => {
+            // Read from the store every time, prepared again only when a count moved.
+            const l = await ctx.app.launches.launch(ctx.params.launch_id);
+            if (!l)
+                return refuse('launch_not_found');
+            const counters = await ctx.app.orders.counters(l.launchId);
+            return reply(200, ctx.app.orders.preparedFigures.figures(l, counters, ctx.app.clock.nowMs()));
+        } },
+    { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
+        schema: Orders.placeOrder, handler: async (ctx) => {
+            const limited = buyerWriteLimit(ctx);
+            if (limited)
+                return limited;
+            const keyed = idempotencyKey(ctx.headers);
+            if (!keyed.ok)
+                return keyed;
+            const key = keyed.value;
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const { launchId, trim, options, city } = configuration(b.value);
+            const r = await ctx.app.orders.place(buyer(ctx), { launchId: launchId, trim: trim,
+                options: options ?? [], city: city }, key);
+            if (!r.ok)
+                return r;
+            const placed = r.value;
+            return afterWrite(() => (placed.replay
+                ? orderReply(ctx.app, placed.order, 200, { 'idempotent-replay': 'true' })
+                : orderReply(ctx.app, placed.order, 201, undefined, placed.history, placed.order.status === 'locked')));
+        } },
+    { method: 'GET', path: '/orders', access: 'buyer', schema: Orders.myOrders, handler: async (ctx) => {
+            const orders = await ctx.app.orders.ordersOf(buyer(ctx));
+            const views = [];
+            for (const o of orders)
+                views.push(orderView(o, await ctx.app.orders.orderExtras(o)));
+            return reply(200, { orders: views });
+        } },
+    { method: 'GET', path: '/orders/:order_id', access: 'signed_in', schema: Orders.order,
+        handler: async (ctx) => {
+            const r = await ctx.app.orders.get(ctx.caller, ctx.params.order_id);
+            return r.ok ? orderReply(ctx.app, r.value) : r;
+        } },
+    { method: 'POST', path: '/orders/:order_id/lock', access: 'buyer', schema: Orders.lock,
+        handler: async (ctx) => {
+            const limited = buyerWriteLimit(ctx);
+            if (limited)
+                return limited;
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const r = await ctx.app.orders.act(ctx.caller, ctx.params.order_id, { kind: 'lock', confirm: b.value.confirm === true });
+            // The estimate in this reply is the one shown at the lock: recorded for the truth audit.
+            return r.ok ? afterWrite(() => orderReply(ctx.app, r.value, 200, undefined, undefined, true))
+                : r;
+        } },
+    { method: 'POST', path: '/orders/:order_id/cancel', access: 'buyer', schema: Orders.cancel,
+        handler: cancelHandler },
+    { method: 'POST', path: '/orders/:order_id/change', access: 'buyer', ownTextRules: true,
+        schema: Orders.change, handler: async (ctx) => {
+            const limited = buyerWriteLimit(ctx);
+            if (limited)
+                return limited;
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const change = Object.fromEntries(Object.entries(configuration(b.value))
+                .filter(([, v]) => v !== undefined));
+            const r = await ctx.app.orders.change(ctx.caller, ctx.params.order_id, change);
+            return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
+        } },
+    { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',
+        schema: Orders.launchOrders, handler: async (ctx) => {
+            if (!(await ctx.app.launches.launch(ctx.params.launch_id))) {
+                return refuse('launch_not_found');
+            }
+            const q = ctx.query();
+            if (!q.ok)
+                return q;
+            const limit = queryNumber(q.value.limit, 1000);
+            const orders = await ctx.app.orders.currentAll(await ctx.app.deps.store.ordersOfLaunch(ctx.params.launch_id, q.value.after ?? '', limit));
+            return reply(200, { orders: orders.map((o) => ({ order_id: o.orderId,
+                    account_id: o.accountId, trim: o.trim, city: o.city, status: o.status,
+                    price_fen: o.priceFen, deposit: { amount_fen: o.depositFen, state: o.depositState },
+                    locked_at: iso(o.lockedAtMs), queued_at: iso(o.queuedAtMs), queue_place: o.queuePlace,
+                    trim_seq: o.trimSeq })),
+                next_after: orders.length === limit ? orders[orders.length - 1].orderId : null });
+        } },
+    { method: 'GET', path: '/admin/orders', access: 'admin', schema: Orders.findOrders,
+        handler: async (ctx) => {
+            const found = await findOrders(ctx);
+            if (!found.ok)
+                return found;
+            const views = [];
+            for (const o of await ctx.app.orders.currentAll(found.value)) {
+                const a = await ctx.app.deps.store.accountById(o.accountId);
+                views.push({ ...orderView(o, await ctx.app.orders.orderExtras(o)),
+                    account: a ? accountView(a, 'buyer') : null });
+            }
+            return reply(200, { orders: views });
+        } },
+    { method: 'POST', path: '/admin/orders/:order_id/refund', access: 'admin',
+        schema: Orders.refund, handler: async (ctx) => {
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const reason = operatorReason(b.value);
+            const r = await ctx.app.orders.act(ctx.caller, ctx.params.order_id, { kind: 'refund',
+                reason });
+            if (!r.ok)
+                return r;
+            return afterWrite(async () => {
+                await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
+                    reason, changes: cancelChanges(r.value) });
+                return orderReply(ctx.app, r.value);
+            });
+        } },
+    { method: 'POST', path: '/admin/orders/:order_id/cancel', access: 'admin',
+        schema: Orders.adminCancel, handler: cancelHandler },
+];
+/**
+ * The fields that configure an order, from a body its schema passed (order-schemas.ts: a new
+ * order needs launch, trim and city); null reads as not given.
+ */
+function configuration(body) {
+    return { launchId: given(body, 'launch_id'), trim: given(body, 'trim'),
+        options: (body.options ?? undefined), city: given(body, 'city') };
+}
+export async function cancelHandler(ctx) {
+    const limited = buyerWriteLimit(ctx);
+    if (limited)
+        return limited;
+    const b = await ctx.body();
+    if (!b.ok)
+        return b;
+    // An operator cancelling a buyer's order says why (its schema requires it); the audit log
+    // keeps it with the name.
+    const reason = ctx.caller.role === 'admin' ? operatorReason(b.value) : '';
+    const r = await ctx.app.orders.act(ctx.caller, ctx.params.order_id, { kind: 'cancel', acceptForfeit: b.value.accept_forfeit === true,
+        ...(reason ? { reason } : {}) });
+    if (!r.ok)
+        return r;
+    const caller = ctx.caller;
+    return afterWrite(async () => {
+        if (caller.role === 'admin') {
+            await ctx.app.audit(caller.actor, 'order_cancelled', { order_id: r.value.orderId,
+                deposit_state: r.value.depositState, reason, changes: cancelChanges(r.value) });
+        }
+        return orderReply(ctx.app, r.value);
+    });
+}
+async function findOrders(ctx) {
+    const store = ctx.app.deps.store;
+    // Ids are short ASCII (the schema's pattern): one holding NUL or a control character is none.
+    const q = ctx.query();
+    if (!q.ok)
+        return q;
+    const orderId = q.value.order_id;
+    if (orderId) {
+        return ok([await store.order(orderId)].filter((o) => o !== null));
+    }
+    // Searched by their stored forms (web/js/text-fields.js), so a lower-case x finds its X.
+    const phone = q.value.phone;
+    const idNumber = q.value.id_number;
+    const phoneKey = phone ? validatePhone(phone) : null;
+    if (phoneKey && !phoneKey.ok)
+        return phoneKey;
+    const idKey = idNumber ? idNumberSearchKey(idNumber) : null;
+    if (idNumber && idKey === null)
+        return refuse('invalid_id_number');
+    const account = phoneKey ? await store.accountByPhone(phoneKey.value)
+        : idKey ? await store.accountByIdNumber(idKey) : undefined;
+    if (account === undefined) {
+        return refuse('invalid_request', 'Search by order_id, phone or id_number.');
+    }
+    return ok(account ? await store.ordersOfAccount(account.accountId, ctx.app.deps.limits.adminSearchMax) : []);
+}
+/**
+ * An order's reply, describing the order as it stands at the reply's time (a lock that fell due
+ * since it was read is written first, `OrdersService.current`). `history`, given for a new order,
+ * is used only while the order is unchanged.
+ */
+async function orderReply(app, order, status = 200, headers, history, atLock = false) {
+    const now = await app.orders.current(order);
+    return reply(status, new JsonText(orderViewJson(now, await app.orders.orderExtras(now, now === order ? history : undefined, atLock))), headers);
+}
+/** Moves a simulated clock forward (rehearsals), and locks the orders that fell due. */
+export function clockRoute() {
+    return { method: 'POST', path: '/admin/clock', access: 'admin', schema: Orders.clock,
+        handler: async (ctx) => {
+            const clock = ctx.app.clock;
+            if (!(clock instanceof SimulatedClock))
+                return refuse('clock_not_simulated');
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const seconds = b.value.advance_seconds;
+            clock.tick(seconds * 1000);
+            const locked = await ctx.app.orders.autoLockDue();
+            await ctx.app.audit(ctx.caller.role === 'admin' ? ctx.caller.actor : '?', 'clock_advanced', { advance_seconds: seconds, now: iso(clock.nowMs()) });
+            return reply(200, { now: iso(clock.nowMs()), auto_locked: locked });
+        } };
+}
+//# sourceMappingURL=order-routes.js.map

@@ -1,0 +1,33 @@
+export const ORDER_COLUMNS = [
+    'order_id', 'account_id', 'launch_id', 'model_id', 'trim', 'options', 'city', 'status',
+    'price_fen', 'deposit_fen', 'deposit_state', 'created_at_ms', 'cooling_off_ends_at_ms',
+    'locked_at_ms', 'cancelled_at_ms', 'queued_at_ms', 'queue_place', 'trim_seq',
+    'changed_in_window_id', 'idempotency_key', 'request_hash', 'version',
+];
+export function orderToValues(o) {
+    return [
+        o.orderId, o.accountId, o.launchId, o.modelId, o.trim, o.options.join(','), o.city, o.status,
+        o.priceFen, o.depositFen, o.depositState, o.createdAtMs, o.coolingOffEndsAtMs, o.lockedAtMs,
+        o.cancelledAtMs, o.queuedAtMs, o.queuePlace, o.trimSeq, o.changedInWindowId,
+        o.idempotencyKey, o.requestHash, o.version,
+    ];
+}
+const num = (v) => Number(v);
+const numOrNull = (v) => (v === null || v === undefined ? null : Number(v));
+export function rowToOrder(r) {
+    const options = String(r.options);
+    return {
+        orderId: String(r.order_id), accountId: String(r.account_id), launchId: String(r.launch_id),
+        modelId: String(r.model_id), trim: String(r.trim),
+        options: options === '' ? [] : options.split(','), city: String(r.city),
+        status: r.status, priceFen: num(r.price_fen), depositFen: num(r.deposit_fen),
+        depositState: r.deposit_state, createdAtMs: num(r.created_at_ms),
+        coolingOffEndsAtMs: num(r.cooling_off_ends_at_ms), lockedAtMs: numOrNull(r.locked_at_ms),
+        cancelledAtMs: numOrNull(r.cancelled_at_ms), queuedAtMs: numOrNull(r.queued_at_ms),
+        queuePlace: numOrNull(r.queue_place), trimSeq: numOrNull(r.trim_seq),
+        changedInWindowId: r.changed_in_window_id === null ? null : String(r.changed_in_window_id),
+        idempotencyKey: String(r.idempotency_key), requestHash: String(r.request_hash),
+        version: num(r.version),
+    };
+}
+//# sourceMappingURL=order-row.js.map

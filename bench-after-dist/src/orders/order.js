@@ -1,0 +1,284 @@
+// Order rules: pure functions of the order, the launch, the change windows and the time.
+import { findTrim, locksOnPlacement, } from '../launches/index.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { CHANGE_ASPECTS, isWindowOpen, } from '../launches/index.js';
+// Change windows belong to launches (an operator opens one on a launch); the rules about what an
+// order may change in one are here. Re-exported for the order rules' readers.
+export { CHANGE_ASPECTS, isWindowOpen };
+/** The statuses in lifecycle order (cancelled aside), as pages draw the stage tracker. */
+export const ORDER_STATUS_SEQUENCE = ['firm', 'locked', 'scheduled'];
+/**
+ * The statuses past the lock: the deposit is non-refundable, the configuration frozen, and the
+ * order keeps its place in the production queue. Every rule and count that means "locked"
+ * asks `isPastLock`, never `status === 'locked'`.
+ */
+const PAST_LOCK = new Set(['locked', 'scheduled']);
+/** Whether an order with `status` is past its lock (see PAST_LOCK). */
+export const isPastLock = (status) => PAST_LOCK.has(status);
+/**
+ * The status an order is counted under in the launch figures (launch-stats.ts): every status
+ * past the lock counts as `locked`, so a car's allocation moves no figure.
+ */
+export const countedStatus = (status) => (isPastLock(status) ? 'locked' : status);
+export const queueKey = (launchId, trim, city) => `${launchId}/${trim}/${city}`;
+export const trimKey = (launchId, trim) => `${launchId}/${trim}`;
+/** Checks a configuration against the launch, fills defaults, and prices it. */
+export function resolveConfiguration(launch, req) {
+    const trim = findTrim(launch, req.trim);
+    if (!trim)
+        return refuse('unknown_trim', `The launch has no trim "${req.trim}"; pick one of ${launch.trims.map((t) => t.trim).join(', ')}.`);
+    if (!launch.cities.some((c) => c.cityId === req.city)) {
+        return refuse('unknown_city', `${launch.name} does not deliver to "${req.city}".`);
+    }
+    const chosen = new Map();
+    for (const id of req.options) {
+        const spec = launch.options.find((o) => o.optionId === id);
+        if (!spec)
+            return refuse('unknown_option', `${launch.name} has no option "${id}".`);
+        chosen.set(id, spec);
+    }
+    for (const group of ['colour', 'wheels']) {
+        let picked = 0;
+        for (const o of chosen.values())
+            if (o.group === group)
+                picked++;
+        if (picked > 1)
+            return refuse('option_conflict', `Pick only one ${group} option.`);
+        if (picked === 0) {
+            const fallback = launch.options.find((o) => o.group === group && o.isDefault);
+            if (fallback)
+                chosen.set(fallback.optionId, fallback);
+        }
+    }
+    let priceFen = trim.priceFen;
+    for (const spec of chosen.values())
+        priceFen += spec.priceFen;
+    const options = sortedIds([...chosen.keys()]);
+    return ok({ config: { trim: trim.trim, options, city: req.city }, priceFen });
+}
+/**
+ * The ids in sorted order, as `[...ids].sort()` gives them; the list itself when it is sorted
+ * already (as a buyer's options usually are), which spares the copy on every order.
+ */
+export function sortedIds(ids) {
+    for (let i = 1; i < ids.length; i++) {
+        if (ids[i - 1] > ids[i])
+            return [...ids].sort();
+    }
+    return ids;
+}
+/** Whether the launch takes orders at `nowMs`. */
+export function decideSalesOpen(launch, nowMs) {
+    if (nowMs < launch.opensAtMs) {
+        return refuse('sales_not_open', `Sales open at ${new Date(launch.opensAtMs).toISOString()}; wait for the countdown.`);
+    }
+    return ok(true);
+}
+export function decidePlace(launch, ctx) {
+    const open = decideSalesOpen(launch, ctx.nowMs);
+    if (!open.ok)
+        return open;
+    if (ctx.activeOrders >= launch.perAccountLimit) {
+        return refuse('per_account_limit_reached', `You already hold ${ctx.activeOrders} order(s); ${launch.name} allows ${launch.perAccountLimit} per person.`);
+    }
+    return ok(true);
+}
+export function newOrder(fields) {
+    const { launch, config, nowMs } = fields;
+    return {
+        orderId: fields.orderId, accountId: fields.accountId, launchId: launch.launchId,
+        modelId: launch.modelId, ...config, status: 'firm', priceFen: fields.priceFen,
+        depositFen: launch.depositFen, depositState: 'held', createdAtMs: nowMs,
+        coolingOffEndsAtMs: locksOnPlacement(launch) ? nowMs
+            : nowMs + launch.coolingOffHours * 3_600_000,
+        lockedAtMs: null, cancelledAtMs: null, queuedAtMs: null, queuePlace: null, trimSeq: null,
+        changedInWindowId: null, idempotencyKey: fields.idempotencyKey,
+        requestHash: fields.requestHash, version: 1,
+    };
+}
+export function decideLock(order, confirm) {
+    if (order.status === 'cancelled')
+        return refuse('order_cancelled');
+    if (isPastLock(order.status))
+        return refuse('order_already_locked');
+    if (!confirm) {
+        return refuse('lock_needs_confirmation', 'Locking is final: the deposit is no longer refundable, the configuration is frozen and '
+            + 'the depositor can no longer change. Your order then takes its place in the production '
+            + 'queue. Send {"confirm": true} to lock.');
+    }
+    return ok(true);
+}
+/** The order locked at `atMs`; the caller supplies the queue places reserved for it. */
+export function lockedOrder(order, atMs, place, trimSeq) {
+    return { ...order, status: 'locked', lockedAtMs: atMs, queuedAtMs: atMs, queuePlace: place,
+        trimSeq, version: order.version + 1 };
+}
+/**
+ * The locked order scheduled: production allocated it a built car (the VIN and allocation week
+ * are in the `scheduled` event the caller writes). Asserts the order is `locked`: allocation
+ * only ever picks locked orders still waiting for a car.
+ */
+export function scheduledOrder(order) {
+    if (order.status !== 'locked') {
+        throw new Error(`order ${order.orderId} is ${order.status}, not locked: cannot schedule`);
+    }
+    return { ...order, status: 'scheduled', version: order.version + 1 };
+}
+export function isDueForAutoLock(order, nowMs) {
+    return order.status === 'firm' && order.coolingOffEndsAtMs <= nowMs;
+}
+export function decideCancel(order, acceptForfeit, nowMs) {
+    if (order.status === 'cancelled')
+        return refuse('order_cancelled');
+    if (isPastLock(order.status) && !acceptForfeit) {
+        return refuse('forfeit_not_accepted', `The order is ${order.status}: cancelling forfeits the ${order.depositFen / 100} yuan deposit. `
+            + 'Send {"accept_forfeit": true} to cancel anyway.');
+    }
+    return ok({ ...order, status: 'cancelled', cancelledAtMs: nowMs,
+        depositState: order.status === 'firm' ? 'refunded' : 'forfeited',
+        version: order.version + 1 });
+}
+/** A refund by an operator: only while the deposit is still refundable. */
+export function decideRefund(order, nowMs) {
+    if (order.status === 'cancelled')
+        return refuse('order_cancelled');
+    if (order.status !== 'firm')
+        return refuse('order_not_firm');
+    return decideCancel(order, false, nowMs);
+}
+function groupOf(launch, optionId) {
+    return launch.options.find((o) => o.optionId === optionId)?.group;
+}
+/** Which aspects differ between two configurations (options compared group by group). */
+export function changedAspects(before, beforeLaunch, after, afterLaunch) {
+    const aspects = [];
+    if (afterLaunch.launchId !== beforeLaunch.launchId)
+        aspects.push('model');
+    if (after.trim !== before.trim)
+        aspects.push('trim');
+    for (const group of ['colour', 'wheels', 'extras']) {
+        const a = before.options.filter((o) => groupOf(beforeLaunch, o) === group).join(',');
+        const b = after.options.filter((o) => groupOf(afterLaunch, o) === group).join(',');
+        if (a !== b)
+            aspects.push(group);
+    }
+    if (after.city !== before.city)
+        aspects.push('city');
+    return aspects;
+}
+/**
+ * Decides a change. `target` is the launch the order ends up in (its own unless the request
+ * names another). A firm order changes freely within its launch; a locked order, and any move
+ * to another launch, needs an open window that allows every aspect that changes.
+ */
+export function decideChange(order, own, target, req, windows, nowMs) {
+    if (order.status === 'cancelled')
+        return refuse('order_cancelled');
+    if (req.trim === undefined && req.options === undefined && req.city === undefined
+        && req.launchId === undefined)
+        return refuse('nothing_to_change');
+    // A scheduled order has a built car of exactly its configuration: no window changes that.
+    if (order.status === 'scheduled') {
+        return refuse('change_not_allowed', 'A car is already built and allocated to this order: '
+            + 'its configuration and city can no longer change.');
+    }
+    const switching = target.launchId !== own.launchId;
+    const keep = (id) => !switching || target.options.some((o) => o.optionId === id);
+    const resolved = resolveConfiguration(target, {
+        trim: req.trim ?? order.trim,
+        options: req.options ?? order.options.filter(keep),
+        city: req.city ?? order.city,
+    });
+    if (!resolved.ok)
+        return resolved;
+    const { config, priceFen } = resolved.value;
+    const aspects = changedAspects(order, own, config, target);
+    if (aspects.length === 0) {
+        return refuse('nothing_to_change', 'That is the configuration already.');
+    }
+    if (order.status === 'firm' && !switching) {
+        return ok({ order: { ...order, ...config, priceFen, version: order.version + 1 },
+            requeue: false, aspects });
+    }
+    const open = windows.filter((w) => w.fromLaunchId === own.launchId && isWindowOpen(w, nowMs)
+        && (!switching || w.toLaunchId === target.launchId));
+    if (open.length === 0)
+        return refuse('change_window_closed');
+    // A new model is a new configuration: "model" covers its trim and options; the city is not
+    // part of the car, so a move to another city still needs "city".
+    const needed = switching ? aspects.filter((a) => a === 'model' || a === 'city') : aspects;
+    const window = open.find((w) => needed.every((a) => w.allows.includes(a)));
+    if (!window) {
+        return refuse('change_not_allowed', `The open change window allows ${open[0].allows.join(', ')} but not ${needed.join(', ')}.`);
+    }
+    if (order.changedInWindowId === window.windowId) {
+        return refuse('change_not_allowed', 'This order was already changed in this window, and a change cannot be undone.');
+    }
+    // A switch is a way into the target launch: it opens to switched orders when it opens to new
+    // ones, whatever window the operator opened earlier (DOMAIN.md: orders are taken from the
+    // announced minute; nobody may take a queue place before buyers can order).
+    if (switching) {
+        const salesOpen = decideSalesOpen(target, nowMs);
+        if (!salesOpen.ok)
+            return salesOpen;
+    }
+    const changed = {
+        ...order, ...config, priceFen, launchId: target.launchId, modelId: target.modelId,
+        changedInWindowId: window.windowId, version: order.version + 1,
+    };
+    return ok({ order: changed, requeue: isPastLock(order.status), aspects });
+}
+/**
+ * The status an order has at `nowMs`: a firm order whose cooling-off has ended is locked, even
+ * before the sweep has written its lock (a reply must not offer what the rules no longer allow).
+ */
+export function statusAt(order, nowMs) {
+    return isDueForAutoLock(order, nowMs) ? 'locked' : order.status;
+}
+/**
+ * The actions the rules allow right now, for clients to offer and no others. `launches`, when
+ * given, leaves out switches into a launch not yet open (see switchTargets).
+ */
+export function allowedActions(order, windows, nowMs, launches) {
+    if (order.status === 'cancelled')
+        return [];
+    const open = windows.filter((w) => w.fromLaunchId === order.launchId && isWindowOpen(w, nowMs)
+        && order.changedInWindowId !== w.windowId);
+    const actions = [];
+    if (statusAt(order, nowMs) === 'firm')
+        actions.push('change', 'lock', 'cancel');
+    else if (order.status === 'scheduled')
+        return ['cancel_with_forfeit'];
+    else {
+        if (open.some((w) => w.allows.some((a) => a !== 'model')))
+            actions.push('change');
+        actions.push('cancel_with_forfeit');
+    }
+    if (switchTargets(order, windows, nowMs, launches).length > 0)
+        actions.push('switch_model');
+    return actions;
+}
+/**
+ * The launches an order may switch to right now, through open model-switch windows. With
+ * `launches` (by id), a target that has not opened yet is left out: `decideChange` refuses a
+ * switch into it with `sales_not_open`, so it is not offered.
+ */
+export function switchTargets(order, windows, nowMs, launches) {
+    if (order.status === 'cancelled' || order.status === 'scheduled')
+        return [];
+    const opened = (id) => {
+        const l = launches?.get(id);
+        return l === undefined || decideSalesOpen(l, nowMs).ok;
+    };
+    return [...new Set(windows.filter((w) => w.fromLaunchId === order.launchId
+            && isWindowOpen(w, nowMs) && w.allows.includes('model') && w.toLaunchId !== null
+            && order.changedInWindowId !== w.windowId && opened(w.toLaunchId)).map((w) => w.toLaunchId))];
+}
+/** Spread of the shown range: production plans hold to within about three weeks. */
+export const ESTIMATE_SPREAD_WEEKS = 3;
+/** Weeks until delivery for a car with `aheadInTrim` locked orders of its trim before it. */
+export function estimateWeeks(trim, aheadInTrim) {
+    const weeksMin = trim.leadWeeks + Math.floor(aheadInTrim / Math.max(1, trim.capacityPerWeek));
+    return { weeksMin, weeksMax: weeksMin + ESTIMATE_SPREAD_WEEKS };
+}
+//# sourceMappingURL=order.js.map

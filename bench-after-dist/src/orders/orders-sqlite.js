@@ -1,0 +1,161 @@
+import { ORDER_COLUMNS, orderToValues, rowToOrder } from './order-row.js';
+const ORDER_INSERT = `INSERT INTO orders (${ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map(() => '?').join(', ')})`;
+const ORDER_UPDATE = `UPDATE orders SET ${ORDER_COLUMNS.slice(1).map((c) => `${c} = ?`)
+    .join(', ')} WHERE order_id = ?`;
+class OrdersSqliteTx {
+    s;
+    constructor(s) {
+        this.s = s;
+    }
+    // One process owns the file and BEGIN IMMEDIATE already excludes every other writer.
+    async lockAccounts() { }
+    async ordersByIdempotency(refs) {
+        const out = [];
+        for (const r of refs) {
+            const row = this.s.byIdempotency.get(r.accountId, r.key);
+            if (row)
+                out.push(rowToOrder(row));
+        }
+        return out;
+    }
+    async activeOrderCounts(launchId, accountIds) {
+        const out = new Map();
+        for (const id of accountIds) {
+            const n = this.s.activeCount.pluck().get(id, launchId);
+            if (n > 0)
+                out.set(id, n);
+        }
+        return out;
+    }
+    async ordersForUpdate(orderIds) {
+        const out = [];
+        for (const id of orderIds) {
+            const row = this.s.order.get(id);
+            if (row)
+                out.push(rowToOrder(row));
+        }
+        return out;
+    }
+    async dueFirmOrders(nowMs, limit) {
+        return this.s.due.all(nowMs, limit).map(rowToOrder);
+    }
+    async insertOrders(orders) {
+        for (const o of orders)
+            this.s.insertOrder.run(orderToValues(o));
+    }
+    async updateOrders(orders) {
+        for (const o of orders) {
+            const [id, ...rest] = orderToValues(o);
+            const info = this.s.updateOrder.run(...rest, id);
+            if (info.changes !== 1)
+                throw new Error(`order ${String(id)} vanished during update`);
+        }
+    }
+    async insertEvents(events) {
+        for (const e of events) {
+            this.s.insertEvent.run(e.orderId, e.atMs, e.type, e.actor, JSON.stringify(e.detail));
+        }
+    }
+    // BEGIN IMMEDIATE already excludes every other writer.
+    async lockSequences() { }
+    async takeNumbers(sequence, count) {
+        const last = this.s.takeNumbers.pluck().get(sequence, count, count);
+        return last - count + 1;
+    }
+    async releaseSeq(trimKey, seq) {
+        this.s.release.run(trimKey, seq);
+    }
+    async addCounters(deltas) {
+        for (const d of deltas)
+            this.s.addCounter.run(d.launchId, d.key, d.delta, d.delta);
+    }
+    async lockedQueue() {
+        // Rows as arrays: a re-plan reads every locked order, and objects per row cost a third more.
+        return this.s.lockedQueue.all().map(([orderId, accountId, launchId, trim, city, options, trimSeq, queuedAtMs]) => ({ orderId, accountId, launchId, trim, city,
+            options: options === '' ? [] : options.split(','), trimSeq, queuedAtMs }));
+    }
+}
+function prepareOrdersWrites(db) {
+    return {
+        byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
+        // The unary + keeps SQLite on the (account_id, ...) index: a buyer has a handful of orders,
+        // while the launch_id index would scan every order of the launch.
+        activeCount: db.prepare("SELECT count(*) FROM orders WHERE account_id = ? AND +launch_id = ? "
+            + "AND status <> 'cancelled'"),
+        order: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
+        due: db.prepare("SELECT * FROM orders WHERE status = 'firm' AND cooling_off_ends_at_ms <= ? "
+            + 'ORDER BY cooling_off_ends_at_ms, order_id LIMIT ?'),
+        insertOrder: db.prepare(ORDER_INSERT),
+        updateOrder: db.prepare(ORDER_UPDATE),
+        insertEvent: db.prepare('INSERT INTO order_events (order_id, at_ms, type, actor, detail) '
+            + 'VALUES (?, ?, ?, ?, ?)'),
+        takeNumbers: db.prepare('INSERT INTO sequences (name, last) VALUES (?, ?) ON CONFLICT (name) '
+            + 'DO UPDATE SET last = last + ? RETURNING last'),
+        release: db.prepare('INSERT INTO released_seqs VALUES (?, ?)'),
+        lockedQueue: db.prepare('SELECT order_id, account_id, launch_id, trim, city, options, '
+            + "trim_seq, queued_at_ms FROM orders WHERE status IN ('locked', 'scheduled')").raw(),
+        addCounter: db.prepare('INSERT INTO counters VALUES (?, ?, 0, ?) ON CONFLICT '
+            + '(launch_id, key, shard) DO UPDATE SET value = value + ?'),
+    };
+}
+class OrdersSqliteReads {
+    #r;
+    constructor(db) {
+        this.#r = prepareOrdersReads(db);
+    }
+    async order(orderId) {
+        const row = this.#r.order.get(orderId);
+        return row ? rowToOrder(row) : null;
+    }
+    async ordersOfAccount(accountId, limit) {
+        return this.#r.ordersOfAccount.all(accountId, limit).map(rowToOrder);
+    }
+    async ordersOfLaunch(launchId, afterOrderId, limit) {
+        // A key holding NUL finds nothing, as on PostgreSQL (store.ts), even as a paging cursor.
+        if (afterOrderId.includes('\u0000'))
+            return [];
+        return this.#r.ordersOfLaunch.all(launchId, afterOrderId, limit)
+            .map(rowToOrder);
+    }
+    async orderEvents(orderId) {
+        return this.#r.events.all(orderId).map((r) => ({
+            orderId, atMs: Number(r.at_ms), type: String(r.type), actor: String(r.actor),
+            detail: JSON.parse(String(r.detail)),
+        }));
+    }
+    async counters(launchId, fromKey) {
+        const rows = (fromKey === undefined ? this.#r.counters.all(launchId)
+            : this.#r.countersFrom.all(launchId, fromKey));
+        return new Map(rows.map((r) => [r.key, Number(r.value)]));
+    }
+    async releasedBefore(trimKey, seq) {
+        return this.#r.releasedBefore.pluck().get(trimKey, seq);
+    }
+    async orderByIdempotency(accountId, key) {
+        const row = this.#r.byIdempotency.get(accountId, key);
+        return row ? rowToOrder(row) : null;
+    }
+}
+function prepareOrdersReads(db) {
+    return {
+        order: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
+        ordersOfAccount: db.prepare('SELECT * FROM orders WHERE account_id = ? '
+            + 'ORDER BY created_at_ms DESC, order_id DESC LIMIT ?'),
+        ordersOfLaunch: db.prepare('SELECT * FROM orders WHERE launch_id = ? AND order_id > ? '
+            + 'ORDER BY order_id LIMIT ?'),
+        events: db.prepare('SELECT * FROM order_events WHERE order_id = ? ORDER BY event_id'),
+        counters: db.prepare('SELECT key, sum(value) AS value FROM counters WHERE launch_id = ? '
+            + 'GROUP BY key'),
+        countersFrom: db.prepare('SELECT key, sum(value) AS value FROM counters WHERE launch_id = ? '
+            + 'AND key >= ? GROUP BY key'),
+        releasedBefore: db.prepare('SELECT count(*) FROM released_seqs WHERE trim_key = ? AND seq < ?'),
+        byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
+    };
+}
+/** orders' part of the SQLite store: its statements, prepared once per connection. */
+export const ordersSqlite = {
+    name: 'orders',
+    writes: (db) => new OrdersSqliteTx(prepareOrdersWrites(db)),
+    reads: (db) => new OrdersSqliteReads(db),
+};
+//# sourceMappingURL=orders-sqlite.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=orders-store.js.map

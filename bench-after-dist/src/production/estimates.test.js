@@ -1,0 +1,216 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { buildWeek, centreLoads, estimateAppended, estimateQueue, servingCentre, weeksFromNow, windowOf, } from './estimates.js';
+import { beijingDate, beijingDateMs, weekOf, weekOfDate, weekStartMs, } from './plan.js';
+import { changeRow, replan } from './replan.js';
+import { pack, UnpackedReplan } from './replan-packing.js';
+const plan = (trim, rates, version = 1) => ({
+    launchId: 'su7', trim, version, rates: rates.map(([fromDate, unitsPerWeek]) => ({ fromDate, unitsPerWeek })), createdBy: 'op', createdAtMs: 0, reason: 'test'
+});
+const centre = (cityId, handoversPerWeek, opensOn, servedBy = null) => ({ cityId, version: 1, handoversPerWeek,
+    opensOn, servedBy, createdBy: 'op', createdAtMs: 0, reason: 'test' });
+const order = (i, trim, city, trimSeq = i) => ({
+    orderId: `ord_${String(i).padStart(4, '0')}`, accountId: `acc_${i}`, launchId: 'su7', trim,
+    city, trimSeq, queuedAtMs: i * 1000
+});
+const state = (plans, centres = []) => ({
+    plans: new Map(plans.map((p) => [`${p.launchId}/${p.trim}`, p])),
+    centres: new Map(centres.map((c) => [c.cityId, c]))
+});
+describe('the week grid', () => {
+    it('weeks run Monday to Sunday in Beijing from 1 January 2024', () => {
+        assert.equal(weekOf(beijingDateMs('2024-01-01')), 0);
+        assert.equal(weekOf(beijingDateMs('2024-01-07')), 0);
+        assert.equal(weekOf(beijingDateMs('2024-01-08')), 1);
+        assert.equal(weekOfDate('2024-04-03'), 13); // a Wednesday: the week of Monday 1 April
+        assert.equal(weekOfDate('2023-12-31'), -1);
+        assert.equal(beijingDate(weekStartMs(13)), '2024-04-01');
+        assert.equal(beijingDateMs('2024-02-30'), null);
+        assert.equal(beijingDateMs('2024-4-1'), null);
+    });
+    it('a window is the handover week and the week after, Monday to Sunday', () => {
+        assert.deepEqual(windowOf(13), { from: '2024-04-01', to: '2024-04-14' });
+    });
+    it('weeks from now count whole weeks to the window, never below 0', () => {
+        const now = beijingDateMs('2024-03-28'); // a Thursday
+        assert.deepEqual(weeksFromNow(13, now), { weeksMin: 1, weeksMax: 3 });
+        assert.deepEqual(weeksFromNow(10, now), { weeksMin: 0, weeksMax: 0 });
+    });
+});
+describe('buildWeek', () => {
+    const rates = plan('std', [['2024-04-03', 1000], ['2024-06-01', 2000]]).rates;
+    it('counts each rate from the week holding its date, the last one for ever', () => {
+        assert.equal(buildWeek(rates, 1), 13);
+        assert.equal(buildWeek(rates, 1000), 13);
+        assert.equal(buildWeek(rates, 1001), 14);
+        // 1 April to 26 May: 8 weeks at 1,000; from the week of 1 June (27 May) 2,000 a week.
+        assert.equal(buildWeek(rates, 8000), 20);
+        assert.equal(buildWeek(rates, 8001), 21);
+        assert.equal(buildWeek(rates, 10_000), 21);
+        assert.equal(buildWeek(rates, 10_001), 22);
+    });
+    it('a pause builds nothing, and a plan that ends at 0 never builds the rest', () => {
+        const paused = plan('std', [['2024-01-01', 2], ['2024-01-08', 0], ['2024-01-22', 1]]).rates;
+        assert.deepEqual([1, 2, 3, 4].map((p) => buildWeek(paused, p)), [0, 0, 3, 4]);
+        const ends = plan('std', [['2024-01-01', 2], ['2024-01-08', 0]]).rates;
+        assert.equal(buildWeek(ends, 3), null);
+    });
+});
+describe('servingCentre', () => {
+    const centres = new Map([['beijing', centre('beijing', 10, '2024-01-01')],
+        ['tianjin', centre('tianjin', 5, '2024-03-04', 'beijing')],
+        ['langfang', centre('langfang', 5, '2024-03-04', 'tianjin')]]);
+    it('its own once open, the named one until then, else its own from its opening', () => {
+        assert.deepEqual(servingCentre(centres, 'tianjin', 9), { centre: 'tianjin', week: 9 });
+        assert.deepEqual(servingCentre(centres, 'tianjin', 8), { centre: 'beijing', week: 8 });
+        assert.deepEqual(servingCentre(centres, 'langfang', 8), { centre: 'langfang', week: 9 });
+        assert.deepEqual(servingCentre(centres, 'wuhan', 8), { centre: null, week: 8 });
+    });
+});
+describe('estimateQueue', () => {
+    it('hands over at most the centre\'s weekly capacity, first come first served', () => {
+        const s = state([plan('std', [['2024-01-01', 10]])], [centre('beijing', 2, '2024-01-01')]);
+        const q = [order(1, 'std', 'beijing'), order(2, 'std', 'beijing'),
+            order(3, 'std', 'beijing'), order(4, 'std', 'wuhan')];
+        const e = estimateQueue(s, q);
+        assert.deepEqual([...e.values()].map((x) => [x.orderId, x.buildWeek, x.handoverWeek])
+            .sort(), [['ord_0001', 0, 1], ['ord_0002', 0, 1], ['ord_0003', 0, 2],
+            ['ord_0004', 0, 1]]);
+    });
+    it('leaves out orders of trims without a plan (they keep the weekly-capacity estimate)', () => {
+        const e = estimateQueue(state([plan('std', [['2024-01-01', 10]])]), [order(1, 'max', 'beijing')]);
+        assert.equal(e.size, 0);
+    });
+});
+// ---------- properties ----------
+const CITIES = ['a', 'b', 'c', 'd']; // d never has a centre
+const date = (week, day) => beijingDate(weekStartMs(week) + day * 86_400_000);
+const ratesArb = fc.array(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })), { minLength: 1, maxLength: 4 })
+    .map((steps) => {
+    let week = 0;
+    return steps.map(([gap, units, day], i) => {
+        week += i === 0 ? 0 : gap;
+        return [date(week, i === 0 ? day : 0), i === steps.length - 1 ? units + 1 : units];
+    });
+});
+const stateArb = fc.record({
+    std: ratesArb, max: fc.option(ratesArb, { nil: undefined }),
+    centres: fc.array(fc.record({ city: fc.constantFrom('a', 'b', 'c'),
+        perWeek: fc.integer({ min: 1, max: 3 }), opens: fc.integer({ min: 0, max: 8 }),
+        by: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: null }) }), { maxLength: 3 }),
+}).map((g) => state([plan('std', g.std), ...(g.max ? [plan('max', g.max)] : [])], g.centres.map((c) => centre(c.city, c.perWeek, date(c.opens, 0), c.by === c.city ? null : c.by))));
+/** A queue in lock order: trimSeq and queuedAtMs grow together within a trim; some left. */
+const queueArb = fc.array(fc.record({ trim: fc.constantFrom('std', 'max'),
+    city: fc.constantFrom(...CITIES), gone: fc.boolean() }), { maxLength: 40 })
+    .map((rows) => {
+    const seq = new Map();
+    const q = [];
+    rows.forEach((r, i) => {
+        const s = (seq.get(r.trim) ?? 0) + 1;
+        seq.set(r.trim, s);
+        if (!r.gone)
+            q.push(order(i, r.trim, r.city, s));
+    });
+    return q;
+});
+const asObject = (m) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
+describe('estimate properties', () => {
+    it('are a function of plan, centres and queue: not of the queue\'s order', () => {
+        fc.assert(fc.property(stateArb, queueArb, fc.integer(), (s, q, seed) => {
+            const shuffled = [...q].sort((x, y) => ((x.trimSeq * 7919 + seed) % 13)
+                - ((y.trimSeq * 7919 + seed) % 13));
+            assert.deepEqual(asObject(estimateQueue(s, shuffled)), asObject(estimateQueue(s, q)));
+        }), { numRuns: 200 });
+    });
+    it('the same plan and queue give the same stored estimates whatever the history', () => {
+        const step = fc.record({ s: stateArb, q: queueArb });
+        fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 5 }), (history) => {
+            let stored = new Map();
+            for (const { s, q } of history) {
+                const r = replan(s, q, stored.values());
+                const next = new Map(stored);
+                for (const id of r.remove)
+                    next.delete(id);
+                for (const e of r.write)
+                    next.set(e.orderId, e);
+                // Moved exactly when the handover week changed: no message without a move, nor a move
+                // without one.
+                const moved = new Set(r.moved.map((m) => m.after.orderId));
+                for (const [id, e] of r.estimates) {
+                    const before = stored.get(id);
+                    assert.equal(moved.has(id), before !== undefined && before.handoverWeek
+                        !== e.handoverWeek);
+                }
+                stored = next;
+            }
+            const last = history[history.length - 1];
+            assert.deepEqual(asObject(stored), asObject(estimateQueue(last.s, last.q)));
+        }), { numRuns: 150 });
+    });
+    it('packed for the thread and written in slices of any size, a re-plan stores and tells '
+        + 'what it does in one pass', () => {
+        const step = fc.record({ s: stateArb, q: queueArb, slice: fc.integer({ min: 1, max: 7 }) });
+        fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 4 }), (history) => {
+            let stored = new Map();
+            for (const { s, q, slice } of history) {
+                const r = replan(s, q, stored.values());
+                const u = new UnpackedReplan(pack(r));
+                const next = new Map(stored);
+                for (const id of u.remove)
+                    next.delete(id);
+                const told = [];
+                for (let from = 0; from < u.size; from += slice) {
+                    const part = u.slice(from, Math.min(u.size, from + slice));
+                    for (const e of part.write)
+                        next.set(e.orderId, e);
+                    told.push(...part.moved.map((m) => changeRow(m, 'rpl', 0)));
+                }
+                assert.deepEqual(u.remove, [...r.remove]);
+                assert.equal(u.size, r.write.length);
+                // The change rows, in the order the one-pass re-plan lists them (its message order).
+                assert.deepEqual(told, r.moved.map((m) => changeRow(m, 'rpl', 0)));
+                const direct = new Map(stored);
+                for (const id of r.remove)
+                    direct.delete(id);
+                for (const e of r.write)
+                    direct.set(e.orderId, e);
+                assert.deepEqual(asObject(next), asObject(direct));
+                stored = next;
+            }
+        }), { numRuns: 150 });
+    });
+    it('are monotone in queue order: within a trim the build week, and at one centre the '
+        + 'handover week, never go down as the sequence goes up', () => {
+        fc.assert(fc.property(stateArb, queueArb, (s, q) => {
+            const e = [...estimateQueue(s, q).values()];
+            for (const a of e) {
+                for (const b of e) {
+                    if (a.trim !== b.trim)
+                        continue;
+                    const qa = q.find((o) => o.orderId === a.orderId);
+                    const qb = q.find((o) => o.orderId === b.orderId);
+                    if (qa.trimSeq >= qb.trimSeq)
+                        continue;
+                    assert.ok(a.buildWeek <= b.buildWeek);
+                    if (a.centre === b.centre)
+                        assert.ok(a.handoverWeek <= b.handoverWeek);
+                }
+            }
+        }), { numRuns: 200 });
+    });
+    it('"if you lock now" is what the queue with the order appended gives it', () => {
+        fc.assert(fc.property(stateArb, queueArb, fc.constantFrom('std', 'max'), fc.constantFrom(...CITIES), (s, q, trim, city) => {
+            const before = estimateQueue(s, q);
+            const inTrim = q.filter((o) => o.trim === trim);
+            const next = { ...order(9999, trim, city, Math.max(0, ...inTrim.map((o) => o.trimSeq)) + 1) };
+            const full = estimateQueue(s, [...q, next]).get(next.orderId);
+            const appended = estimateAppended(s, centreLoads(before.values()), 'su7', trim, city, inTrim.length + 1);
+            if (full === undefined)
+                assert.equal(appended, null);
+            else
+                assert.equal(appended?.handoverWeek, full.handoverWeek);
+        }), { numRuns: 300 });
+    });
+});
+//# sourceMappingURL=estimates.test.js.map

@@ -1,0 +1,130 @@
+// Production's endpoints: an operator's plans, delivery centres, re-plans and the estimate
+// changes they found, production runs (built cars allocated in queue order), ready stock and
+// the truth audit; and the public list of the cities a launch delivers to, with the centre
+// serving each (docs/api.md). Every change an operator makes is written to the audit log. The
+// shapes are production-schemas.ts's; the rules that need more than a shape are here and in the
+// service.
+import { refuse } from '../kernel/outcomes.js';
+import { queryNumber } from '../kernel/http/schema.js';
+import { reply } from '../kernel/http/route.js';
+import { servingCentre } from './estimates.js';
+import { beijingDateMs, weekOf } from './plan.js';
+import * as Production from './production-schemas.js';
+import { stateOf } from './production-service.js';
+import { changeView, centreView, planView, replanView } from './production-views.js';
+const actorOf = (ctx) => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
+/** A city id as the catalogue spells them. */
+const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** A body's field as its schema let it through: null (not given) reads as undefined. */
+const given = (b, name) => (b[name] ?? undefined);
+const carView = (c) => ({ vin: c.vin, launch_id: c.launchId, trim: c.trim,
+    options: c.options, built_on: c.builtOn, order_id: c.orderId, pooled: c.pooled });
+export const productionRoutes = [
+    // A week's run is thousands of cars: the import's body limit (2 MiB holds 5,000 with room).
+    { method: 'POST', path: '/admin/production-runs', access: 'admin', bodyLimit: 'import',
+        schema: Production.recordRun, handler: async (ctx) => {
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const cars = b.value.cars.map((c) => ({ vin: c.vin, trim: c.trim,
+                options: c.options ?? [] }));
+            const r = await ctx.app.production.recordRun(actorOf(ctx), b.value.launch_id, b.value.built_on, cars, b.value.reason);
+            if (!r.ok)
+                return r;
+            return reply(201, { recorded: r.value.recorded, already_recorded: r.value.alreadyRecorded,
+                allocated: r.value.allocations.map((a) => ({ vin: a.vin, order_id: a.orderId })),
+                pooled: r.value.pooled });
+        } },
+    { method: 'GET', path: '/admin/truth-audit', access: 'admin', schema: Production.truthAudit,
+        handler: async (ctx) => {
+            const t = await ctx.app.production.truthShare();
+            return reply(200, { allocated: t.allocated, shown_at_lock: t.shownAtLock,
+                inside: t.inside, share: t.share });
+        } },
+    { method: 'GET', path: '/admin/ready-stock', access: 'admin', schema: Production.readyStock,
+        handler: async (ctx) => reply(200, { cars: (await ctx.app.deps.store.readyStock(ctx.app.deps.limits.readyStockListMax)).map(carView) }) },
+    { method: 'GET', path: '/admin/production-plans', access: 'admin', schema: Production.plans,
+        handler: async (ctx) => reply(200, { plans: (await ctx.app.deps.store.plansInForce()).map(planView) }) },
+    { method: 'GET', path: '/admin/production-plans/:launch_id/:trim', access: 'admin',
+        schema: Production.planVersions, handler: async (ctx) => {
+            const versions = await ctx.app.deps.store.planVersions(ctx.params.launch_id, ctx.params.trim);
+            if (versions.length === 0)
+                return refuse('plan_not_found');
+            return reply(200, { versions: versions.map(planView) });
+        } },
+    { method: 'POST', path: '/admin/production-plans', access: 'admin',
+        schema: Production.putPlan, handler: async (ctx) => {
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const rates = b.value.rates.map((r) => ({ fromDate: r.from, unitsPerWeek: r.units_per_week }));
+            const r = await ctx.app.production.putPlan(actorOf(ctx), b.value.launch_id, b.value.trim, rates, b.value.reason);
+            return r.ok ? reply(201, { plan: planView(r.value.plan),
+                replan: replanView(r.value.replan) }) : r;
+        } },
+    { method: 'GET', path: '/admin/delivery-centres', access: 'admin', schema: Production.centres,
+        handler: async (ctx) => reply(200, { centres: (await ctx.app.deps.store.centresInForce()).map(centreView) }) },
+    { method: 'GET', path: '/admin/delivery-centres/:city_id', access: 'admin',
+        schema: Production.centreVersions, handler: async (ctx) => {
+            const versions = await ctx.app.deps.store.centreVersions(ctx.params.city_id);
+            if (versions.length === 0)
+                return refuse('centre_not_found');
+            return reply(200, { versions: versions.map(centreView) });
+        } },
+    { method: 'POST', path: '/admin/delivery-centres', access: 'admin',
+        schema: Production.putCentre, handler: async (ctx) => {
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            const city = b.value.city_id;
+            const opensOn = b.value.opens_on;
+            const servedBy = given(b.value, 'served_by');
+            if (beijingDateMs(opensOn) === null) {
+                return refuse('invalid_request', '"opens_on" must be a date YYYY-MM-DD.');
+            }
+            if (!ID.test(city) || (servedBy !== undefined && !ID.test(servedBy))) {
+                return refuse('unknown_city');
+            }
+            const r = await ctx.app.production.putCentre(actorOf(ctx), { cityId: city,
+                handoversPerWeek: b.value.handovers_per_week, opensOn,
+                servedBy: servedBy ?? null, reason: b.value.reason });
+            return r.ok ? reply(201, { centre: centreView(r.value.centre),
+                replan: replanView(r.value.replan) }) : r;
+        } },
+    { method: 'POST', path: '/admin/replans', access: 'admin', schema: Production.replanNow,
+        handler: async (ctx) => {
+            const b = await ctx.body();
+            if (!b.ok)
+                return b;
+            return reply(201, { replan: replanView(await ctx.app.production.replanNow(actorOf(ctx), b.value.reason)) });
+        } },
+    { method: 'GET', path: '/admin/replans', access: 'admin', schema: Production.replans,
+        handler: async (ctx) => reply(200, { replans: (await ctx.app.deps.store.replans(ctx.app.deps.limits.replansListMax)).map(replanView) }) },
+    { method: 'GET', path: '/admin/estimate-changes', access: 'admin',
+        schema: Production.estimateChanges, handler: async (ctx) => {
+            const q = ctx.query();
+            if (!q.ok)
+                return q;
+            const max = ctx.app.deps.limits.estimateChangesPageMax;
+            const limit = queryNumber(q.value.limit, max);
+            const changes = await ctx.app.deps.store.estimateChangesAfter(queryNumber(q.value.after, 0), limit);
+            return reply(200, { changes: changes.map(changeView),
+                next_after: changes.length === limit ? changes[changes.length - 1].changeId : null });
+        } },
+    { method: 'GET', path: '/launches/:launch_id/delivery-cities', access: 'public',
+        schema: Production.deliveryCities, handler: async (ctx) => {
+            const launch = await ctx.app.launches.launch(ctx.params.launch_id);
+            if (!launch)
+                return refuse('launch_not_found');
+            const state = stateOf([], await ctx.app.deps.store.centresInForce());
+            const week = weekOf(ctx.app.clock.nowMs());
+            return reply(200, { launch_id: launch.launchId, cities: launch.cities.map((c) => {
+                    const own = state.centres.get(c.cityId);
+                    const now = servingCentre(state.centres, c.cityId, week);
+                    return { city_id: c.cityId, name: c.name, name_zh: c.nameZh,
+                        centre_opens_on: own?.opensOn ?? null,
+                        served_by: now.centre === null || now.week > week ? null : now.centre };
+                }) });
+        } },
+];
+//# sourceMappingURL=production-routes.js.map

@@ -1,0 +1,474 @@
+import { newId } from '../kernel/ids.js';
+import { ok, refuse } from '../kernel/outcomes.js';
+import { findTrim } from '../launches/index.js';
+import { resolveConfiguration, scheduleOrders, } from '../orders/index.js';
+import { allocate } from './allocation.js';
+import { estimateAppended, planKey, TRANSIT_WEEKS, WINDOW_WEEKS, weeksFromNow, windowOf, } from './estimates.js';
+import { beijingDateMs, checkRates, weekOfDate, } from './plan.js';
+import { isValidVin } from './vin.js';
+import { changeRow, replan } from './replan.js';
+import { mergedRequest, ReplanCoalescer } from './replan-coalescer.js';
+import { UnpackedReplan } from './replan-packing.js';
+import { ReplanThread } from './replan-thread.js';
+/**
+ * How long a snapshot may lag a re-plan made by another process (PostgreSQL). This process's
+ * own re-plans drop it as they commit; on SQLite, which only this process writes, it has no age
+ * limit.
+ */
+const SNAPSHOT_MAX_AGE_MS = 1_000;
+export class ProductionService {
+    deps;
+    launches;
+    /** Set by the composition when a capability wants the moved estimates in the same commit. */
+    onEstimatesMoved = null;
+    /** Set by the composition when a capability wants each allocation in the same commit. */
+    onCarsAllocated = null;
+    #snapshot = null;
+    #reading = null;
+    #gen = 0;
+    #maxAgeMs;
+    /** Estimates shown at lock, written by `flushShown` (the timer, or when many wait). */
+    #shown = [];
+    #flushing = null;
+    /** Re-plans one at a time; requests made during one share the next (replan-coalescer.ts). */
+    #replans = new ReplanCoalescer((requests) => this.#runReplan(mergedRequest(requests)));
+    /**
+     * On SQLite: computes re-plans in a worker thread, so that a re-plan of 300,000 orders does
+     * not hold the event loop for seconds (docs/benchmarks.md); null on PostgreSQL, where one
+     * transaction re-plans (the database does the heavy part, and serialises processes).
+     */
+    #thread;
+    /** The tail of this process's re-plans and production runs: they never interleave. */
+    #serialTail = Promise.resolve();
+    /** `offThread`: false keeps SQLite re-plans on the event loop, in one transaction. */
+    constructor(deps, launches, options = {}) {
+        this.deps = deps;
+        this.launches = launches;
+        this.#maxAgeMs = deps.store.kind === 'postgres' ? SNAPSHOT_MAX_AGE_MS : Infinity;
+        const sqlite = deps.store.kind === 'sqlite' ? deps.store : null;
+        this.#thread = sqlite !== null && options.offThread !== false
+            ? new ReplanThread(sqlite.file, sqlite.composition.module) : null;
+    }
+    /** Waits for the re-plan under way and stops the re-plan worker. */
+    async close() {
+        await this.#replans.idle();
+        await this.#thread?.close();
+    }
+    // ---------- plans and centres ----------
+    /**
+     * Adds a version of a trim's plan, then re-plans (requestReplan) and answers with the re-plan
+     * that covered it. Outcomes:
+     * `launch_not_found`, `unknown_trim`, `invalid_request` (the rates; the last must build).
+     */
+    async putPlan(actor, launchId, trim, rates, reason) {
+        const launch = await this.launches.launch(launchId);
+        if (!launch)
+            return refuse('launch_not_found');
+        if (!findTrim(launch, trim))
+            return refuse('unknown_trim');
+        const checked = checkRates(rates, this.deps.limits.planRatesMax, this.deps.limits.planUnitsPerWeekMax);
+        if (!checked.ok)
+            return checked;
+        if (rates[rates.length - 1].unitsPerWeek === 0) {
+            return refuse('invalid_request', 'The last rate must build cars: a plan that stops would '
+                + 'leave locked orders without a date.');
+        }
+        const atMs = this.deps.clock.nowMs();
+        const plan = await this.#inTransaction(async (tx) => {
+            const p = { launchId, trim, rates,
+                version: (await tx.planVersionCount(launchId, trim)) + 1,
+                createdBy: actor, createdAtMs: atMs, reason };
+            await tx.insertPlanVersion(p);
+            await tx.appendAudit({ atMs, actor, action: 'production_plan_changed', detail: {
+                    launch_id: launchId, trim, version: p.version, reason
+                } });
+            return p;
+        });
+        // The re-plan runs by itself once the version is in: the reply waits for the one that
+        // covers it. A crash before it ran leaves the version unplanned only until the periodic one.
+        return ok({ plan, replan: (await this.requestReplan({ actor, cause: 'plan', reason })) });
+    }
+    /**
+     * Adds a version of a city's delivery centre, then re-plans as `putPlan` does. Outcomes:
+     * `unknown_city` (no launch delivers there), `centre_not_found` (`servedBy` names a city
+     * without a centre), `invalid_request`.
+     */
+    async putCentre(actor, centre) {
+        const cities = new Set((await this.launches.all()).flatMap((l) => l.cities.map((c) => c.cityId)));
+        if (!cities.has(centre.cityId))
+            return refuse('unknown_city');
+        if (centre.servedBy === centre.cityId) {
+            return refuse('invalid_request', '"served_by" must name another city.');
+        }
+        const atMs = this.deps.clock.nowMs();
+        const put = await this.#inTransaction(async (tx) => {
+            if (centre.servedBy !== null && (await tx.centreVersionCount(centre.servedBy)) === 0) {
+                return refuse('centre_not_found', `"${centre.servedBy}" has no delivery centre.`);
+            }
+            const c = { ...centre,
+                version: (await tx.centreVersionCount(centre.cityId)) + 1, createdBy: actor,
+                createdAtMs: atMs };
+            await tx.insertCentreVersion(c);
+            await tx.appendAudit({ atMs, actor, action: 'delivery_centre_changed', detail: {
+                    city_id: c.cityId, version: c.version, reason: c.reason
+                } });
+            return ok(c);
+        });
+        if (!put.ok)
+            return put;
+        const r = await this.requestReplan({ actor, cause: 'centre', reason: put.value.reason });
+        return ok({ centre: put.value, replan: r });
+    }
+    /** Re-plans now: picks up orders locked since the last one (they get their first estimate). */
+    async replanNow(actor, reason) {
+        return (await this.requestReplan({ actor, cause: 'manual', reason }));
+    }
+    /**
+     * Asks for a re-plan and answers with the one that covers the request: one runs at a time in
+     * this process, and requests made while one runs share the next (ReplanCoalescer). On
+     * PostgreSQL a re-plan holds the planning lock (lockPlanning), so processes take turns.
+     * Null only for a periodic request alone that found another process re-planning, or nothing
+     * to change.
+     */
+    requestReplan(r) {
+        return this.#replans.request(r);
+    }
+    /**
+     * The periodic re-plan (the timer, every `replanIntervalMs`): covers orders locked since the
+     * last re-plan and any change a crash left unplanned. It leaves no trace when nothing changed,
+     * and on PostgreSQL gives way when another process is re-planning (tryLockPlanning).
+     */
+    replanPeriodic() {
+        return this.requestReplan({ actor: 'system', cause: 'periodic', reason: '' });
+    }
+    /** Runs `fn` after this process's re-plans and production runs begun before it. */
+    #serial(fn) {
+        const run = this.#serialTail.then(fn, fn);
+        this.#serialTail = run.catch(() => undefined);
+        return run;
+    }
+    async #runReplan(req) {
+        return this.#serial(async () => {
+            const atMs = this.deps.clock.nowMs();
+            const quiet = req.cause === 'periodic';
+            if (this.#thread !== null)
+                return this.#replanSliced(req, atMs, quiet);
+            return this.#inTransaction(async (tx) => this.#replan(tx, req, atMs, quiet), { tryLock: quiet });
+        });
+    }
+    async #inTransaction(fn, o = { tryLock: false }) {
+        try {
+            return await this.deps.store.transaction(async (tx) => {
+                if (o.tryLock) {
+                    if (!await tx.tryLockPlanning())
+                        return null;
+                }
+                else
+                    await tx.lockPlanning();
+                return fn(tx);
+            });
+        }
+        finally {
+            this.#dropSnapshot();
+        }
+    }
+    #dropSnapshot() {
+        this.#gen++;
+        this.#snapshot = null;
+    }
+    /**
+     * Every locked order's estimate in one pass, in the caller's transaction: the new ones stored,
+     * those of orders gone removed, and each moved one written to `estimate_changes` (the rows the
+     * notifications capability consumes, one message each). `quiet`: when nothing changed, no
+     * re-plan is recorded (null).
+     */
+    async #replan(tx, req, atMs, quiet) {
+        const started = performance.now();
+        const state = stateOf(await tx.plansInForce(), await tx.centresInForce());
+        const result = replan(state, await tx.lockedQueue(), await tx.storedEstimates(), new Set(await tx.ordersWithCars()));
+        if (quiet && result.write.length === 0 && result.remove.length === 0)
+            return null;
+        const replanId = newId('rpl');
+        await tx.putEstimates(result.write);
+        await tx.deleteEstimates(result.remove);
+        const changes = result.moved.map((m) => changeRow(m, replanId, atMs));
+        await tx.insertEstimateChanges(changes);
+        if (changes.length > 0 && this.onEstimatesMoved)
+            await this.onEstimatesMoved(tx, changes);
+        return this.#recordReplan(tx, { replanId, atMs, ...req,
+            ordersEstimated: result.estimates.size, movedEarlier: result.earlier,
+            movedLater: result.later }, started);
+    }
+    async #recordReplan(tx, r, started) {
+        await tx.insertReplan(r);
+        await tx.appendAudit({ atMs: r.atMs, actor: r.actor, action: 'replanned', detail: {
+                cause: r.cause, reason: r.reason, replan_id: r.replanId,
+                moved_earlier: r.movedEarlier, moved_later: r.movedLater
+            } });
+        return { ...r, durationMs: Math.round(performance.now() - started) };
+    }
+    /**
+     * A re-plan on SQLite: computed in the worker thread from one consistent read, then written
+     * in slices of `replanSliceOrders` estimates, each in its own short transaction with its
+     * changes and their messages (onEstimatesMoved), the event loop and the orders' writer free
+     * between them. A crash between slices leaves the rest unwritten and unannounced: the next
+     * re-plan compares with what was stored, so each move is still told exactly once. Orders
+     * locked or cancelled while it runs are the next re-plan's (periodic at the latest).
+     */
+    async #replanSliced(req, atMs, quiet) {
+        const started = performance.now();
+        const u = new UnpackedReplan(await this.#thread.replan());
+        const remove = u.remove;
+        // Every moved estimate is among those written: nothing to write is nothing moved.
+        if (quiet && u.size === 0 && remove.length === 0)
+            return null;
+        const replanId = newId('rpl');
+        const step = this.deps.limits.replanSliceOrders;
+        for (let from = 0; from < Math.max(u.size, remove.length); from += step) {
+            const { write, moved } = u.slice(from, Math.min(u.size, from + step));
+            const gone = remove.slice(from, from + step);
+            await this.deps.store.transaction(async (tx) => {
+                await tx.putEstimates(write);
+                await tx.deleteEstimates(gone);
+                const changes = moved.map((m) => changeRow(m, replanId, atMs));
+                await tx.insertEstimateChanges(changes);
+                if (changes.length > 0 && this.onEstimatesMoved)
+                    await this.onEstimatesMoved(tx, changes);
+            });
+            this.#dropSnapshot();
+            // A turn for the requests and group commits waiting.
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        const r = await this.deps.store.transaction((tx) => this.#recordReplan(tx, { replanId, atMs,
+            ...req, ordersEstimated: u.p.estimated, movedEarlier: u.p.earlier,
+            movedLater: u.p.later }, started));
+        this.#dropSnapshot();
+        return r;
+    }
+    // ---------- production runs and allocation ----------
+    /**
+     * Records a run of built cars and allocates every unplaced car, in one transaction: each car
+     * to the first locked order of its configuration in queue order that has none, the others to
+     * the ready-stock pool. Re-sending a run records nothing new and allocates nothing twice; a
+     * crash before the commit leaves nothing, so the run can be sent again. Outcomes:
+     * `launch_not_found`, `invalid_vin`, `unknown_trim`, `unknown_option`, `option_conflict`,
+     * `vin_conflict` (a VIN recorded before with another configuration), `invalid_request`.
+     */
+    async recordRun(actor, launchId, builtOn, cars, reason) {
+        const launch = await this.launches.launch(launchId);
+        if (!launch)
+            return refuse('launch_not_found');
+        if (beijingDateMs(builtOn) === null) {
+            return refuse('invalid_request', '"built_on" must be a date YYYY-MM-DD.');
+        }
+        const atMs = this.deps.clock.nowMs();
+        const records = [];
+        const seen = new Set();
+        for (const [i, c] of cars.entries()) {
+            if (!isValidVin(c.vin)) {
+                return refuse('invalid_vin', `cars[${i}].vin "${c.vin}" is not a valid VIN: 17 `
+                    + 'characters A-Z and 0-9 without I, O, Q, with the check character ninth.');
+            }
+            if (seen.has(c.vin))
+                return refuse('invalid_request', `cars[${i}].vin is repeated.`);
+            seen.add(c.vin);
+            // The order rules fill the defaults in, so that a car matches orders as they are stored.
+            const r = resolveConfiguration(launch, { trim: c.trim, options: c.options,
+                city: launch.cities[0]?.cityId ?? '' });
+            if (!r.ok)
+                return refuse(r.code, `cars[${i}]: ${r.message}`);
+            records.push({ vin: c.vin, launchId, trim: r.value.config.trim,
+                options: r.value.config.options, builtOn, recordedAtMs: atMs, recordedBy: actor,
+                orderId: null, placedAtMs: null, pooled: false });
+        }
+        return this.#serial(() => this.#inTransaction(async (tx) => {
+            const before = new Map((await tx.carsByVin(records.map((c) => c.vin)))
+                .map((c) => [c.vin, c]));
+            const fresh = [];
+            for (const c of records) {
+                const old = before.get(c.vin);
+                if (old === undefined)
+                    fresh.push(c);
+                else if (old.launchId !== c.launchId || old.trim !== c.trim
+                    || old.options.join(',') !== c.options.join(',')) {
+                    return refuse('vin_conflict', `${c.vin} was recorded before as another configuration.`);
+                }
+            }
+            await tx.insertCars(fresh);
+            const placed = await this.#allocate(tx, atMs);
+            await tx.appendAudit({ atMs, actor, action: 'production_run_recorded', detail: {
+                    launch_id: launchId, built_on: builtOn, recorded: fresh.length, reason,
+                    allocated: placed.allocations.length, pooled: placed.pooled.length
+                } });
+            return ok({ recorded: fresh.length, alreadyRecorded: records.length - fresh.length,
+                ...placed });
+        }));
+    }
+    /** Allocates every unplaced car (`allocate`), in the caller's transaction. */
+    async #allocate(tx, atMs) {
+        const cars = await tx.unplacedCars();
+        if (cars.length === 0)
+            return { allocations: [], pooled: [] };
+        const served = new Set(await tx.ordersWithCars());
+        const waiting = (await tx.lockedQueue()).filter((o) => !served.has(o.orderId));
+        const r = allocate(cars, waiting);
+        await tx.placeCars(r.allocations, r.pooled, atMs);
+        // The orders capability owns the status: each order allocated a car becomes scheduled in
+        // this same transaction, so a car is never allocated to an order still shown as locked.
+        const builtOn = new Map(cars.map((c) => [c.vin, c.builtOn]));
+        await scheduleOrders(tx, r.allocations.map((a) => ({ ...a, builtOn: builtOn.get(a.vin),
+            allocationWeek: weekOfDate(builtOn.get(a.vin)) })), atMs);
+        if (r.allocations.length > 0 && this.onCarsAllocated) {
+            const buyer = new Map(waiting.map((o) => [o.orderId, o.accountId]));
+            await this.onCarsAllocated(tx, r.allocations.map((a) => ({ ...a,
+                accountId: buyer.get(a.orderId) })), atMs);
+        }
+        return r;
+    }
+    /**
+     * The truth audit: of the allocated orders that were shown a plan's estimate at their lock,
+     * how many got their car in the window shown (the week it can be handed over, its build week
+     * + TRANSIT_WEEKS, within the shown handover week or the week after).
+     */
+    async truthShare() {
+        const rows = await this.deps.store.allocatedWithShown();
+        let shown = 0;
+        let inside = 0;
+        for (const r of rows) {
+            if (r.shownHandoverWeek === null)
+                continue;
+            shown++;
+            const week = weekOfDate(r.builtOn) + TRANSIT_WEEKS;
+            if (week >= r.shownHandoverWeek && week < r.shownHandoverWeek + WINDOW_WEEKS)
+                inside++;
+        }
+        return { allocated: rows.length, shownAtLock: shown, inside,
+            share: shown === 0 ? null : inside / shown };
+    }
+    /** The car allocated to a scheduled order (its VIN), when any is. */
+    async vehicleOf(order) {
+        if (order.status !== 'scheduled')
+            return null;
+        const s = this.#current();
+        const snap = s instanceof Promise ? await s : s;
+        if (snap.cars === 0)
+            return null;
+        const car = await this.deps.store.carOfOrder(order.orderId);
+        return car && { vin: car.vin, builtOn: car.builtOn };
+    }
+    // ---------- estimates for orders (EstimateSource) ----------
+    /** The plans, centres and loads, cached; read once for every caller when stale. */
+    #current() {
+        const s = this.#snapshot;
+        if (s !== null && s.gen === this.#gen && performance.now() - s.readAt < this.#maxAgeMs) {
+            return s;
+        }
+        if (this.#reading !== null)
+            return this.#reading;
+        const gen = this.#gen;
+        const read = (async () => {
+            const readAt = performance.now();
+            const [plans, centres, arrivals, cars] = await Promise.all([
+                this.deps.store.plansInForce(), this.deps.store.centresInForce(),
+                this.deps.store.centreArrivals(), this.deps.store.carCount()
+            ]);
+            const loads = new Map();
+            for (const [centre, week, cars] of arrivals) {
+                let l = loads.get(centre);
+                if (l === undefined)
+                    loads.set(centre, l = []);
+                l.push([week, cars]);
+            }
+            const snap = { state: stateOf(plans, centres), loads, cars, gen, readAt };
+            if (gen === this.#gen)
+                this.#snapshot = snap;
+            return snap;
+        })();
+        this.#reading = read;
+        const done = () => {
+            if (this.#reading === read)
+                this.#reading = null;
+        };
+        void read.then(done, done);
+        return read;
+    }
+    #planned(handoverWeek) {
+        const w = windowOf(handoverWeek);
+        return { ...weeksFromNow(handoverWeek, this.deps.clock.nowMs()), windowFrom: w.from,
+            windowTo: w.to };
+    }
+    /** The estimate of one more order at `position` of its trim: see `estimateAppended`. */
+    #appended(s, launchId, trim, city, position) {
+        const e = estimateAppended(s.state, s.loads, launchId, trim, city ?? '', position);
+        return e && { ...e, orderId: '', accountId: '' };
+    }
+    ifLockedNow(launchId, trim, city, lockedInTrim) {
+        const s = this.#current();
+        const answer = (snap) => {
+            const e = this.#appended(snap, launchId, trim, city, lockedInTrim + 1);
+            return e && this.#planned(e.handoverWeek);
+        };
+        return s instanceof Promise ? s.then(answer) : answer(s);
+    }
+    /**
+     * A locked order's estimate: the one the last re-plan stored (what the buyer is kept informed
+     * of), or, for an order locked since, its place appended to that queue.
+     */
+    forLocked(order, aheadInTrim, atLock) {
+        const s = this.#current();
+        const answer = async (snap) => {
+            if (!snap.state.plans.has(planKey(order.launchId, order.trim)))
+                return null;
+            const stored = await this.deps.store.storedEstimate(order.orderId);
+            const week = stored?.handoverWeek ?? this.#appended(snap, order.launchId, order.trim, order.city, aheadInTrim + 1)?.handoverWeek;
+            if (week === undefined)
+                return null;
+            const planned = this.#planned(week);
+            if (atLock)
+                this.#recordShown(order.orderId, week, planned);
+            return planned;
+        };
+        if (s instanceof Promise)
+            return s.then(answer);
+        // No plan for the trim: answered at once, as orders' own estimate is.
+        return s.state.plans.has(planKey(order.launchId, order.trim)) ? answer(s) : null;
+    }
+    // ---------- estimates shown (truth audit) ----------
+    #recordShown(orderId, handoverWeek, p) {
+        this.#shown.push({ orderId, shownAtMs: this.deps.clock.nowMs(), handoverWeek,
+            windowFrom: p.windowFrom, windowTo: p.windowTo, occasion: 'lock' });
+        if (this.#shown.length >= this.deps.limits.shownEstimatesBufferMax) {
+            void this.flushShown().catch(() => undefined);
+        }
+    }
+    /**
+     * Writes the estimates shown since the last flush in one transaction (the server's timer calls
+     * it every second, and `close`). A lock's reply does not wait for it: a crash can lose the
+     * last second's records, never an order or a lock.
+     */
+    async flushShown() {
+        while (this.#flushing !== null)
+            await this.#flushing;
+        if (this.#shown.length === 0)
+            return;
+        const batch = this.#shown;
+        this.#shown = [];
+        this.#flushing = this.deps.store.transaction((tx) => tx.insertShownEstimates(batch))
+            .catch((err) => {
+            // Kept for the next flush, up to the bound: the store may be back by then.
+            const room = this.deps.limits.shownEstimatesBufferMax * 2 - this.#shown.length;
+            this.#shown = [...batch.slice(Math.max(0, batch.length - room)), ...this.#shown];
+            throw err;
+        })
+            .finally(() => {
+            this.#flushing = null;
+        });
+        await this.#flushing;
+    }
+}
+/** The plans and centres in force as the estimates take them. */
+export function stateOf(plans, centres) {
+    return { plans: new Map(plans.map((p) => [planKey(p.launchId, p.trim), p])),
+        centres: new Map(centres.map((c) => [c.cityId, c])) };
+}
+//# sourceMappingURL=production-service.js.map

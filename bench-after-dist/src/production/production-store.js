@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=production-store.js.map

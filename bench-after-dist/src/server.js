@@ -1,0 +1,223 @@
+// The server shell: opens the store, seeds it, builds the app, listens, runs the timers, and
+// shuts down in order. Everything it wires is a plain object built from the configuration.
+import { createServer } from 'node:http';
+import { SimulatedClock, systemClock } from './kernel/clock.js';
+import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './launches/catalogue.js';
+import { answerClientError } from './kernel/http/client-errors.js';
+import { httpApp } from './kernel/http/http-app.js';
+import { defaultLaneLimits, HttpLane, } from './kernel/http/http-lane.js';
+import { newId } from './kernel/ids.js';
+import { Launchday } from './launchday.js';
+import { capabilityRoutes, capabilityTimers } from './capabilities.js';
+import { createLogger } from './kernel/logger.js';
+import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
+import { RequestTelemetry } from './kernel/http/request-telemetry.js';
+import { SandboxPaymentProvider } from './payments/payments.js';
+import { SandboxSmsSender } from './accounts/sms.js';
+import { SandboxMessageProvider, SmsMessageProvider, } from './notifications/index.js';
+import { TwilioSmsSender } from './accounts/twilio-sms-sender.js';
+import { StaticFiles } from './kernel/http/static-files.js';
+import { SqliteStore } from './stores.js';
+/** How often node:http looks for requests past their time (requestTimeout), ms. */
+const CONNECTIONS_CHECK_MS = 2_000;
+/** How often launchday asks the provider about unconfirmed refunds and unheld charges. */
+const RECONCILE_INTERVAL_MS = 10_000;
+export async function openStore(config) {
+    if (config.databaseUrl) {
+        const { PostgresStore } = await import('./stores.js');
+        return PostgresStore.open(config.databaseUrl, config.databaseSchema ? { schema: config.databaseSchema } : {});
+    }
+    return new SqliteStore(config.dataDir, config.limits.rateKeysMax);
+}
+/** Seeds the catalogue once, and re-schedules the demonstration launch while it has no orders. */
+async function seed(store, config, nowMs) {
+    const demoOpensAtMs = nowMs + config.demoDelaySeconds * 1000;
+    const seeded = await store.meta('seeded_at');
+    const launches = seedLaunches(demoOpensAtMs)
+        .filter((l) => config.demoLaunch || l.launchId !== DEMO_LAUNCH_ID);
+    const demo = launches.find((l) => l.launchId === DEMO_LAUNCH_ID);
+    const demoCounters = demo ? await store.counters(DEMO_LAUNCH_ID) : new Map();
+    const existing = new Map((await store.launches()).map((l) => [l.launchId, l]));
+    await store.transaction(async (tx) => {
+        if (!seeded) {
+            for (const l of launches)
+                await tx.putLaunch(l);
+            for (const w of seedChangeWindows())
+                await tx.putChangeWindow(w);
+            await tx.setMeta('seeded_at', new Date(nowMs).toISOString());
+        }
+        else if (demo && demoCounters.size === 0) {
+            const current = existing.get(DEMO_LAUNCH_ID) ?? demo;
+            await tx.putLaunch({ ...current, opensAtMs: demoOpensAtMs });
+        }
+    });
+}
+/** A configured secret, or the one kept in the store, or a new one kept there from now on. */
+async function secret(store, configured, key, prefix) {
+    if (configured)
+        return { token: configured, generated: false };
+    const stored = await store.meta(key);
+    if (stored)
+        return { token: stored, generated: false };
+    const token = newId(prefix);
+    await store.transaction((tx) => tx.setMeta(key, token));
+    return { token, generated: true };
+}
+/** The configured SMS provider: the sandbox, or Twilio (twilio-sms-sender.ts). */
+function smsSender(config, clock) {
+    if (config.sms.provider === 'twilio')
+        return new TwilioSmsSender(config.sms, config.limits);
+    return new SandboxSmsSender(config.limits.sandboxSmsKept, () => clock.nowMs());
+}
+/** Builds launchday from its configuration without listening anywhere. */
+export async function createLaunchday(config, parts = {}) {
+    const logger = parts.logger ?? createLogger({ level: config.logLevel });
+    const clock = parts.clock ?? (config.clock === 'simulated'
+        ? new SimulatedClock(config.clockStartMs ?? Date.now()) : systemClock);
+    const store = await openStore(config);
+    await seed(store, config, clock.nowMs());
+    const paymentSecret = (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
+    const payments = parts.payments ?? new SandboxPaymentProvider();
+    const sms = parts.sms ?? smsSender(config, clock);
+    // One configured gateway texts both sign-in codes and messages; the sandbox stands in for it.
+    const messages = parts.messages ?? (config.sms.provider === 'twilio'
+        ? new SmsMessageProvider(sms) : new SandboxMessageProvider());
+    const app = new Launchday({
+        store, clock, sms, messages, limits: config.limits, paymentSecret, payments,
+        log: (line) => logger.warn(line),
+        // Only a sandbox has codes to show, and only in the explicit development setting.
+        showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,
+        rateLimitMode: config.rateLimits, ...(parts.rateClock ? { rateClock: parts.rateClock } : {}),
+    });
+    const admin = await app.accounts.sessions.bootstrap(config.adminToken, await store.meta('admin_token'));
+    if (config.rateLimits !== 'on') {
+        logger.warn(`WARNING: LAUNCHDAY_RATE_LIMITS=${config.rateLimits}: ${config.rateLimits === 'off' ? 'NO rate limits apply' : 'per-address rate limits are OFF'}. For load tests only; never on launch night.`);
+    }
+    // Orders whose cooling-off ended while the server was down lock before anyone is served.
+    await app.orders.autoLockDue();
+    await app.payments.sendPayments();
+    // Charges a crash left without their order are voided, and lost refunds found, at start-up.
+    await app.settlement.reconcilePayments()
+        .catch((err) => logger.error({ err }, 'payment reconciliation failed'));
+    const live = app.live;
+    const timers = [
+        setInterval(() => void app.orders.autoLockDue()
+            .catch((err) => logger.error({ err }, 'auto-lock failed')), 1_000),
+        // Holds and waitlist offers past their deadline return their units even when no buyer
+        // writes to the drop (every drop batch also ends the due ones before it decides).
+        setInterval(() => void app.drops.sweep()
+            .catch((err) => logger.error({ err }, 'drop sweep failed')), 1_000),
+        setInterval(() => void app.payments.sendPayments()
+            .catch((err) => logger.error({ err }, 'sending payments failed')), 2_000),
+        setInterval(() => void app.settlement.reconcilePayments()
+            .catch((err) => logger.error({ err }, 'payment reconciliation failed')), RECONCILE_INTERVAL_MS),
+        setInterval(() => void app.production.flushShown()
+            .catch((err) => logger.error({ err }, 'recording estimates shown failed')), 1_000),
+        // The capabilities' own timers (kernel/capability.ts, CapabilityTimer).
+        ...capabilityTimers.map((t) => setInterval(() => void t.run(app)
+            .catch((err) => logger.error({ err, timer: t.name }, 'timer failed')), t.intervalMs(config.limits))),
+    ];
+    const metrics = new Metrics({
+        storeUp: parts.storeUp ?? (() => (app.brokenBecause === null
+            && app.storeHealth.state === 'reachable' ? 1 : 0)),
+        liveViewers: () => live.viewerCount,
+        pendingCommands: () => app.committer.pendingCount,
+        // Read at each scrape (every 15 s or so), never on a request's path; bounded.
+        outboxPending: async () => (await store.pendingPayments(OUTBOX_COUNT_MAX)).length,
+        notificationCounts: () => store.notificationCounts(),
+    });
+    app.committer.onBatch = metrics.batch;
+    const telemetry = new RequestTelemetry(logger, metrics);
+    const files = new StaticFiles(config.webDir);
+    const web = httpApp({ app, routes: capabilityRoutes, files, telemetry,
+        metricsToken: config.metricsToken, trustProxy: config.trustProxy });
+    return {
+        app, live, adminToken: admin.token, adminTokenGenerated: admin.generated, paymentSecret,
+        payments, logger, metrics, files,
+        handler: web.listener,
+        api: web,
+        async close() {
+            for (const t of timers)
+                clearInterval(t);
+            if (payments instanceof SandboxPaymentProvider)
+                payments.close();
+            live.close();
+            // The round under way may wait for the sandbox's timers: they stop after it.
+            await app.close();
+            messages.close?.();
+            await store.close();
+        },
+    };
+}
+/**
+ * Puts the lane in front of node:http: each new connection is the lane's until it meets a
+ * request only node:http serves, when node:http's own connection listener takes it over.
+ */
+function takeConnections(server, api, limits) {
+    const listeners = server.listeners('connection');
+    if (listeners.length !== 1)
+        throw new Error('node:http has an unexpected connection listener');
+    const nodeConnection = listeners[0];
+    server.removeListener('connection', nodeConnection);
+    const lane = new HttpLane(api, (socket) => nodeConnection.call(server, socket), limits);
+    server.on('connection', (socket) => lane.accept(socket));
+    return lane;
+}
+/** Builds launchday and serves it on the configured host and port. */
+export async function startServer(config, parts = {}) {
+    const ld = await createLaunchday(config, parts);
+    const server = createServer({ keepAliveTimeout: defaultLaneLimits.keepAliveMs,
+        requestTimeout: defaultLaneLimits.requestMs,
+        // node:http checks its request timeout this often (30 s by default), so a trickling body
+        // could last nearly twice the 30 s; the lane keeps its own deadline exactly.
+        connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, ld.handler);
+    server.maxConnections = config.limits.connectionsMax;
+    server.maxHeadersCount = defaultLaneLimits.headersMax;
+    // A connection with no traffic either way for this long is closed, as the lane closes its
+    // own: a peer that stopped reading its replies would otherwise hold its socket for ever.
+    server.timeout = defaultLaneLimits.keepAliveMs;
+    // Malformed heads, heads too large, requests not received in time: refused with the JSON
+    // error body, as the lane refuses them (client-errors.ts), not node:http's bare status line.
+    server.on('clientError', answerClientError);
+    const laneLimits = { ...defaultLaneLimits,
+        unreadBytesMax: config.limits.connectionUnreadBytesMax };
+    const lane = config.httpLane ? takeConnections(server, ld.api, laneLimits) : null;
+    if (lane !== null) {
+        ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver }));
+    }
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        // The opening second's storm of new connections waits in this queue while the event loop
+        // is busy; the kernel caps it at net.core.somaxconn (docs/benchmarks.md, "connections").
+        server.listen({ port: config.port, host: config.host,
+            backlog: config.limits.listenBacklog }, () => resolve());
+    });
+    // The pages are compressed in the thread pool now rather than for the night's first buyers,
+    // and are the lane's to answer from the start.
+    await ld.files.prepare();
+    const { port } = server.address();
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}`;
+    // The sandbox provider posts its notifications to this server, as the real one would.
+    if (ld.payments instanceof SandboxPaymentProvider) {
+        ld.payments.connect(ld.paymentSecret, async (body, headers) => (await fetch(`${url}/api/v1/payments/notifications`, { method: 'POST', body, headers })).status);
+    }
+    return {
+        url,
+        app: ld.app,
+        adminToken: ld.adminToken,
+        adminTokenGenerated: ld.adminTokenGenerated,
+        routes: ld.api.routes,
+        async close() {
+            // Readiness says 503 from now on, while the requests in flight finish.
+            ld.app.beginClosing();
+            await new Promise((resolve) => {
+                server.close(() => resolve());
+                server.closeIdleConnections();
+                lane?.close();
+            });
+            await ld.close();
+        },
+    };
+}
+//# sourceMappingURL=server.js.map

@@ -1,0 +1,20 @@
+// Defaults that must not depend on where launchday is started from.
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { it } from 'node:test';
+import { loadConfig } from '../src/kernel/config.js';
+it('the pages are the package\'s own web/ folder, whatever the working directory', () => {
+    const before = process.cwd();
+    try {
+        process.chdir('/tmp');
+        const { webDir } = loadConfig({});
+        assert.equal(resolve(webDir), resolve(before, 'web'));
+        assert.ok(existsSync(join(webDir, 'index.html')));
+        assert.equal(loadConfig({ LAUNCHDAY_WEB_DIR: '/srv/pages' }).webDir, '/srv/pages');
+    }
+    finally {
+        process.chdir(before);
+    }
+});
+//# sourceMappingURL=config-defaults.test.js.map

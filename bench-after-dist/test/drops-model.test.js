@@ -1,0 +1,180 @@
+// "Never oversell, never undersell", as a fast-check property on both stores: random purchases
+// (paid or declined), holds left unpaid, payments and cancels of earlier holds and offers,
+// waitlist joins, the clock moved past deadlines (with and without the timer's sweep), and
+// restarts of the process. After every step the store is checked against its own holds and
+// the rules; at the end every deadline passes and nothing may be left idle while someone waits.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { ADMIN, BEFORE_YU7, harness } from './harness.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+const QUANTITY = { s: 3, m: 2 };
+const PER_ACCOUNT = 3;
+const PER_IDENTITY = 2;
+const BUYERS = 5;
+const variant = fc.constantFrom('s', 'm');
+const buyer = fc.integer({ min: 0, max: BUYERS - 1 });
+const step = fc.oneof({ arbitrary: fc.record({ kind: fc.constant('buy'), buyer, variant,
+        quantity: fc.integer({ min: 1, max: 2 }), declined: fc.boolean() }), weight: 4 }, { arbitrary: fc.record({ kind: fc.constant('hold'), buyer, variant,
+        quantity: fc.integer({ min: 1, max: 2 }) }), weight: 3 }, { arbitrary: fc.record({ kind: fc.constant('pay'), pick: fc.nat(), declined: fc.boolean() }), weight: 3 }, { arbitrary: fc.record({ kind: fc.constant('cancel'), pick: fc.nat() }), weight: 1 }, { arbitrary: fc.record({ kind: fc.constant('join'), buyer, variant }), weight: 3 }, { arbitrary: fc.record({ kind: fc.constant('tick'),
+        seconds: fc.constantFrom(1, 60, 119, 120, 300, 600, 700), sweep: fc.boolean() }), weight: 3 }, { arbitrary: fc.constant({ kind: 'restart' }), weight: 1 });
+/** Runs the steps on a fresh drop; throws (an assertion) at the first broken rule. */
+async function run(steps, store) {
+    const declined = new Set();
+    // One provider across restarts: it is the outside world, which a restart does not reset.
+    const payments = new SandboxPaymentProvider({ declinePayers: declined });
+    let h = await harness(store.env, payments);
+    const accounts = [];
+    try {
+        for (let i = 0; i < BUYERS; i++)
+            accounts.push((await h.buyer(i + 1)).accountId);
+        const opens = new Date(h.ld.app.clock.nowMs()).toISOString();
+        const put = await h.call('PUT', '/admin/drops/model', { token: ADMIN, body: {
+                name: 'Model jacket', name_zh: '模型夹克', kind: 'merch', price_fen: 100, opens_at: opens,
+                per_account_limit: PER_ACCOUNT, per_identity_limit: PER_IDENTITY,
+                variants: Object.entries(QUANTITY).map(([v, q]) => ({ variant: v, name: v, name_zh: v,
+                    quantity: q }))
+            } });
+        assert.equal(put.status, 201, JSON.stringify(put.body));
+        let keys = 0;
+        const account = async (i) => (await h.ld.app.deps.store.accountById(accounts[i]));
+        for (const s of steps) {
+            const app = h.ld.app;
+            const holds = await app.deps.store.holdsOfDrop('model', 1_000);
+            const pickHold = (pick) => holds[pick % Math.max(1, holds.length)];
+            if (s.kind === 'buy' || s.kind === 'hold') {
+                if (s.kind === 'buy' && s.declined)
+                    declined.add(accounts[s.buyer]);
+                const input = { variant: s.variant, quantity: s.quantity };
+                const key = `k${keys++}`;
+                const r = s.kind === 'buy'
+                    ? await app.drops.purchase(await account(s.buyer), 'model', input, key)
+                    : await app.drops.hold(await account(s.buyer), 'model', input, key);
+                declined.clear();
+                if (!r.ok && r.code === 'drop_sold_out') {
+                    // Refused only if, as the batch decided (due holds already returned), too few were
+                    // on sale: a refusal changes nothing, so the store shows what the batch saw.
+                    const stock = await app.deps.store.dropStock('model');
+                    const left = stock.find((x) => x.variant === s.variant).available;
+                    assert.ok(left < s.quantity, `refused sold out with ${left} of ${s.variant} on sale`);
+                }
+                else if (!r.ok) {
+                    assert.ok(['drop_limit_reached', 'payment_declined'].includes(r.code), r.code);
+                }
+            }
+            else if (s.kind === 'pay' || s.kind === 'cancel') {
+                const hold = pickHold(s.pick);
+                if (!hold)
+                    continue;
+                if (s.kind === 'pay' && s.declined)
+                    declined.add(hold.accountId);
+                const acc = (await app.deps.store.accountById(hold.accountId));
+                const r = s.kind === 'pay' ? await app.drops.pay(acc, 'model', hold.holdId)
+                    : await app.drops.cancel(acc, 'model', hold.holdId);
+                declined.clear();
+                if (!r.ok) {
+                    assert.ok(['hold_expired', 'hold_closed', 'payment_declined'].includes(r.code), r.code);
+                }
+            }
+            else if (s.kind === 'join') {
+                const r = await app.drops.join(await account(s.buyer), 'model', s.variant);
+                if (!r.ok) {
+                    assert.ok(['waitlist_not_needed', 'drop_limit_reached', 'drop_sold_out']
+                        .includes(r.code), r.code);
+                }
+            }
+            else if (s.kind === 'tick') {
+                await h.tick(s.seconds);
+                if (s.sweep)
+                    await app.drops.sweep();
+            }
+            else {
+                const nowIso = new Date(app.clock.nowMs()).toISOString();
+                await h.close(true);
+                h = await harness({ ...store.env, LAUNCHDAY_DATA_DIR: h.dir,
+                    LAUNCHDAY_CLOCK_START: nowIso }, payments);
+            }
+            await checkInvariants(h, payments, false);
+        }
+        // Every deadline passes: nothing is held, and no unit is idle while someone waits for it.
+        // Each sweep may offer released units to the next in line, with a new deadline.
+        for (let i = 0; i <= BUYERS * 2; i++) {
+            await h.tick(h.ld.app.deps.limits.dropOfferSeconds + 1);
+            await h.ld.app.drops.sweep();
+            const stock = await h.ld.app.deps.store.dropStock('model');
+            if (stock.every((x) => x.held === 0))
+                break;
+        }
+        await checkInvariants(h, payments, true);
+    }
+    finally {
+        await h.close();
+        await store.cleanup();
+    }
+}
+async function checkInvariants(h, payments, final) {
+    const store = h.ld.app.deps.store;
+    const stock = await store.dropStock('model');
+    const holds = await store.holdsOfDrop('model', 10_000);
+    const limits = { account: PER_ACCOUNT, identity: PER_IDENTITY };
+    for (const s of stock) {
+        assert.equal(s.quantity, QUANTITY[s.variant]);
+        assert.ok(s.available >= 0 && s.held >= 0 && s.sold >= 0, JSON.stringify(s));
+        assert.equal(s.available + s.held + s.sold, s.quantity, `never oversell: ${JSON.stringify(s)}`);
+        const mine = holds.filter((x) => x.variant === s.variant);
+        const units = (status) => mine.filter((x) => x.status === status)
+            .reduce((n, x) => n + x.quantity, 0);
+        assert.equal(s.sold, units('paid'), 'sold is the paid holds');
+        assert.equal(s.held, units('held'), 'held is the held holds');
+    }
+    for (const key of ['accountId', 'identityKey']) {
+        const per = new Map();
+        for (const x of holds) {
+            if (x.status === 'held' || x.status === 'paid')
+                per.set(x[key], (per.get(x[key]) ?? 0)
+                    + x.quantity);
+        }
+        for (const n of per.values()) {
+            assert.ok(n <= Math.min(limits.account, limits.identity), `${key} holds ${n}`);
+        }
+    }
+    // Every sale is paid for, and nothing else is: a charge for a hold not paid was voided.
+    const charged = payments.heldReferences();
+    for (const x of holds) {
+        assert.equal(charged.has(x.paymentReference), x.status === 'paid', `charge of a ${x.status} hold`);
+    }
+    // Offers follow the line: no entry still waiting is ahead of one offered a unit.
+    const line = await store.entriesOfDrop('model', 10_000);
+    for (const v of Object.keys(QUANTITY)) {
+        const mine = line.filter((e) => e.variant === v);
+        const waiting = mine.filter((e) => e.status === 'waiting').map((e) => e.seq);
+        const served = mine.filter((e) => e.status !== 'waiting' && e.status !== 'passed')
+            .map((e) => e.seq);
+        if (waiting.length > 0 && served.length > 0) {
+            assert.ok(Math.max(...served) < Math.min(...waiting), `waitlist order of ${v}`);
+        }
+        if (final) {
+            const s = stock.find((x) => x.variant === v);
+            assert.equal(s.held, 0, 'every deadline passed');
+            assert.ok(s.available === 0 || waiting.length === 0, `never undersell: ${s.available} of ${v} idle while ${waiting.length} wait`);
+        }
+    }
+}
+const sqlite = () => ({ env: {}, cleanup: async () => undefined });
+describe('drops: never oversell, never undersell (model test)', async () => {
+    it('on SQLite, with restarts', async () => {
+        await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 40 }), (steps) => run(steps, sqlite())), { numRuns: 40 });
+    });
+    await withPostgres('on PostgreSQL, with restarts', () => {
+        it('on PostgreSQL, with restarts', async () => {
+            await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 30 }), (steps) => {
+                const schema = testSchema();
+                return run(steps, { env: { LAUNCHDAY_DATABASE_URL: postgresUrl,
+                        LAUNCHDAY_DATABASE_SCHEMA: schema, LAUNCHDAY_CLOCK_START: BEFORE_YU7 },
+                    cleanup: () => dropSchema(schema) });
+            }), { numRuns: 20 });
+        });
+    });
+});
+//# sourceMappingURL=drops-model.test.js.map

@@ -1,0 +1,382 @@
+// The lane (src/kernel/http/http-lane.ts) against node:http: the same requests get the same replies
+// whichever side reads them; the lane takes only what it understands and gives the rest, with
+// every unread byte, to node:http; it keeps replies in order however the bytes arrive.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { loadConfig } from '../src/kernel/config.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
+import { defaultLaneLimits, HttpLane, parseHead, } from '../src/kernel/http/http-lane.js';
+import { silentLogger } from '../src/kernel/logger.js';
+import { startServer } from '../src/server.js';
+import { ADMIN } from './harness.js';
+/** A client that writes raw bytes and reads HTTP/1.1 replies with a Content-Length. */
+class RawClient {
+    socket;
+    #buf = Buffer.alloc(0);
+    #waiting = [];
+    closed = false;
+    constructor(port) {
+        this.socket = connect(port, '127.0.0.1');
+        this.socket.on('data', (c) => {
+            this.#buf = Buffer.concat([this.#buf, c]);
+            for (const w of this.#waiting.splice(0))
+                w();
+        });
+        this.socket.on('close', () => {
+            this.closed = true;
+            for (const w of this.#waiting.splice(0))
+                w();
+        });
+    }
+    send(text) {
+        this.socket.write(text);
+    }
+    async reply() {
+        for (;;) {
+            const end = this.#buf.indexOf('\r\n\r\n');
+            if (end >= 0) {
+                const lines = this.#buf.toString('latin1', 0, end).split('\r\n');
+                const headers = {};
+                for (const l of lines.slice(1)) {
+                    const at = l.indexOf(':');
+                    headers[l.slice(0, at).toLowerCase()] = l.slice(at + 1).trim();
+                }
+                const length = Number(headers['content-length'] ?? 0);
+                if (this.#buf.length >= end + 4 + length) {
+                    const body = this.#buf.toString('utf8', end + 4, end + 4 + length);
+                    this.#buf = this.#buf.subarray(end + 4 + length);
+                    return { status: Number(lines[0].split(' ')[1]), headers, body };
+                }
+            }
+            if (this.closed)
+                throw new Error(`connection closed; unread: ${this.#buf.toString()}`);
+            await new Promise((resolve) => this.#waiting.push(resolve));
+        }
+    }
+    close() {
+        this.socket.destroy();
+    }
+}
+function request(method, path, opts = {}) {
+    const headers = { host: 'launchday.test', ...opts.headers };
+    if (opts.token !== undefined)
+        headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) {
+        headers['content-type'] ??= 'application/json';
+        headers['content-length'] = String(Buffer.byteLength(opts.body));
+    }
+    return `${method} ${path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('')}\r\n${opts.body ?? ''}`;
+}
+/** A reply with what differs from one request to the next (ids, times, keys) masked. */
+function masked(r) {
+    const headers = { ...r.headers };
+    delete headers.date;
+    delete headers['x-server-time'];
+    // Each reply has a request id of its own, new unless the client sent one (test/obs.test.ts).
+    assert.match(headers['x-request-id'] ?? '', /^[0-9a-f-]{36}$/);
+    delete headers['x-request-id'];
+    return { status: r.status, headers,
+        body: r.body.replace(/"(ord|acc|dep|ldt)_[A-Za-z0-9_-]+"/g, '"$1_*"')
+            .replace(/buyer:acc_[A-Za-z0-9_-]+/g, 'buyer:acc_*')
+            .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'T') };
+}
+const limits = (over = {}) => ({ ...defaultLaneLimits, ...over });
+/** API paths only, with a 100-byte body limit; the reply echoes the path and the body. */
+const apiOnly = (_method, url) => (url.startsWith('/api/')
+    ? { bodyLimit: 100, answer: async (_headers, body) => ({ status: 200, headers: {},
+            body: JSON.stringify({ url, body }) }) }
+    : null);
+describe('the lane reads a request head', () => {
+    const cases = [
+        ['a plain POST', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}',
+            'request'],
+        ['a head still arriving', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nContent-Le', 'incomplete'],
+        ['no Host', 'GET /api/v1/time HTTP/1.1\r\n\r\n', 'other'],
+        ['HTTP/1.0', 'GET /api/v1/time HTTP/1.0\r\nHost: a\r\n\r\n', 'other'],
+        ['HEAD', 'HEAD /api/v1/time HTTP/1.1\r\nHost: a\r\n\r\n', 'other'],
+        ['a page', 'GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n', 'other'],
+        ['a chunked body', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked'
+                + '\r\n\r\n', 'other'],
+        ['Expect', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n'
+                + 'Content-Length: 2\r\n\r\n', 'other'],
+        ['an upgrade', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\n'
+                + 'Upgrade: websocket\r\n\r\n', 'other'],
+        ['a repeated header', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 'other'],
+        ['a space before the colon', 'GET /api/v1/time HTTP/1.1\r\nHost : a\r\n\r\n', 'other'],
+        ['a folded header', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\n b\r\n\r\n', 'other'],
+        ['a control character', 'GET /api/v1/time HTTP/1.1\r\nHost: a\u0001\r\n\r\n', 'other'],
+        ['a length that is no number', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\n'
+                + 'Content-Length: 1e3\r\n\r\n', 'other'],
+        ['a body over the limit', 'POST /api/v1/orders HTTP/1.1\r\nHost: a\r\n'
+                + 'Content-Length: 101\r\n\r\n', 'other'],
+        ['garbage', '\u0016\u0003\u0001\u0002\u0000\r\n\r\n', 'other'],
+        // A head not yet ended is held only while it could still become one the lane takes.
+        ['a method still arriving', 'PO', 'incomplete'],
+        ['a target still arriving', 'GET /api/v1/ti', 'incomplete'],
+        ['a version still arriving', 'GET /api/v1/time HTTP/1.', 'incomplete'],
+        ['half a CRLF', 'GET /api/v1/time HTTP/1.1\r', 'incomplete'],
+        ['a header name still arriving', 'GET /api/v1/time HTTP/1.1\r\nHo', 'incomplete'],
+        ['garbage, not ended', '\u0016\u0003\u0001\u0002\u0000', 'other'],
+        ['printable garbage, not ended', 'hello there', 'other'],
+        ['a lower-case method, not ended', 'get /api', 'other'],
+        ['no slash before the target, not ended', 'GET api/v1/time', 'other'],
+        ['HTTP/1.0, not ended', 'GET /api/v1/time HTTP/1.0', 'other'],
+        ['a bare LF, not ended', 'GET /api/v1/time HTTP/1.1\nHost: a\n', 'other'],
+        ['a bare CR, not ended', 'GET /api/v1/time HTTP/1.1\rHost: a', 'other'],
+        ['a NUL in the target, not ended', 'GET /api/\u0000 HTTP/1.1\r\n', 'other'],
+        ['a NUL in a header, not ended', 'GET /api/v1/time HTTP/1.1\r\nHost: a\u0000', 'other'],
+        ['a space before a colon, not ended', 'GET /api/v1/time HTTP/1.1\r\nHost :', 'other'],
+        ['a folded header, not ended', 'GET /api/v1/time HTTP/1.1\r\nHost: a\r\n b', 'other'],
+        ['too many headers, not ended', `GET /api/v1/time HTTP/1.1\r\n${'X: 1\r\n'.repeat(65)}`,
+            'other'],
+    ];
+    for (const [name, text, kind] of cases) {
+        it(`${name}: ${kind}`, () => {
+            assert.equal(parseHead(Buffer.from(text, 'latin1'), limits(), apiOnly).kind, kind);
+        });
+    }
+    it('takes Connection: close, lower-cases names, and knows where the body starts', () => {
+        const text = 'POST /api/v1/x?y=1 HTTP/1.1\r\nHOST: a\r\nConnection: Close\r\n'
+            + 'Content-Length: 3\r\nIdempotency-Key:  k1 \r\n\r\nabc';
+        const h = parseHead(Buffer.from(text), limits(), apiOnly);
+        assert.ok(h.kind === 'request');
+        assert.equal(h.close, true);
+        assert.equal(h.url, '/api/v1/x?y=1');
+        assert.equal(h.headers['idempotency-key'], 'k1');
+        assert.equal(h.bodyBytes, 3);
+        assert.equal(text.slice(h.headBytes), 'abc');
+    });
+    it('leaves a head longer than the limit to node:http, ended or not', () => {
+        const long = `GET /api/v1/time HTTP/1.1\r\nHost: a\r\nX: ${'y'.repeat(300)}`;
+        assert.equal(parseHead(Buffer.from(long), limits({ headBytesMax: 256 }), apiOnly).kind, 'other');
+        assert.equal(parseHead(Buffer.from(`${long}\r\n\r\n`), limits({ headBytesMax: 256 }), apiOnly)
+            .kind, 'other');
+    });
+});
+describe('the lane on a connection', () => {
+    /** A lane in front of an echo API, and what it handed to "node:http". */
+    async function echoLane(over = {}) {
+        const handed = [];
+        const api = { laneRoute: apiOnly };
+        const lane = new HttpLane(api, (socket) => {
+            socket.on('data', (c) => handed.push(c));
+        }, limits(over));
+        const server = createServer((s) => lane.accept(s));
+        await new Promise((r) => server.listen(0, '127.0.0.1', r));
+        return { server, port: server.address().port, lane, handed };
+    }
+    it('answers requests in order however their bytes are split', async () => {
+        const { server, port } = await echoLane();
+        try {
+            await fc.assert(fc.asyncProperty(fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), async (bodies, cuts) => {
+                const client = new RawClient(port);
+                try {
+                    const bytes = Buffer.from(bodies.map((b, i) => request('POST', `/api/${i}`, { body: JSON.stringify(b) })).join(''));
+                    let at = 0;
+                    for (let i = 0; at < bytes.length; i++) {
+                        const n = cuts[i % cuts.length];
+                        client.socket.write(bytes.subarray(at, at + n));
+                        at += n;
+                        await new Promise((r) => setImmediate(r));
+                    }
+                    for (const [i, b] of bodies.entries()) {
+                        const r = await client.reply();
+                        assert.equal(r.status, 200);
+                        assert.deepEqual(JSON.parse(r.body), { url: `/api/${i}`, body: JSON.stringify(b) });
+                    }
+                }
+                finally {
+                    client.close();
+                }
+            }), { numRuns: 25 });
+        }
+        finally {
+            server.close();
+        }
+    });
+    it('hands over a connection with every byte not yet answered', async () => {
+        const { server, port, lane, handed } = await echoLane();
+        const client = new RawClient(port);
+        try {
+            const page = request('GET', '/index.html');
+            const after = request('POST', '/api/late', { body: '{}' });
+            client.send(request('POST', '/api/first', { body: '"a"' }) + page + after);
+            assert.equal(JSON.parse((await client.reply()).body).url, '/api/first');
+            while (Buffer.concat(handed).length < page.length + after.length) {
+                await new Promise((r) => setTimeout(r, 5));
+            }
+            assert.equal(Buffer.concat(handed).toString(), page + after);
+            assert.equal(lane.handedOver, 1);
+            assert.equal(lane.answered, 1);
+        }
+        finally {
+            client.close();
+            server.close();
+        }
+    });
+    it('stops answering while the peer takes none of its replies, and catches up after', async () => {
+        // Each reply is 64 KB: a client that pipelines 400 requests and reads nothing would
+        // otherwise leave 25 MB of replies in the socket's buffer.
+        const big = 'x'.repeat(64 * 1024);
+        const handed = [];
+        const lane = new HttpLane({ laneRoute: (method, url) => ({ bodyLimit: 100,
+                answer: async () => ({ status: 200, headers: {}, body: JSON.stringify({ url, big }) }) }) }, (socket) => { socket.on('data', (c) => handed.push(c)); }, limits());
+        const server = createServer((s) => lane.accept(s));
+        await new Promise((r) => server.listen(0, '127.0.0.1', r));
+        const client = new RawClient(server.address().port);
+        try {
+            client.socket.pause();
+            const count = 400;
+            let bytes = '';
+            for (let i = 0; i < count; i++)
+                bytes += request('GET', `/api/${i}`);
+            client.send(bytes);
+            // Wait until the lane has stopped answering: nothing more for a while.
+            let seen = -1;
+            while (lane.answered !== seen) {
+                seen = lane.answered;
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            assert.ok(lane.answered < count / 4, `answered ${lane.answered} of ${count} unread`);
+            client.socket.resume();
+            for (let i = 0; i < count; i++) {
+                assert.equal(JSON.parse((await client.reply()).body).url, `/api/${i}`);
+            }
+            assert.equal(lane.answered, count);
+            assert.equal(handed.length, 0);
+        }
+        finally {
+            client.close();
+            server.close();
+        }
+    });
+    it('answers 408 to a request still trickling in when its time is up', async () => {
+        const { server, port } = await echoLane({ requestMs: 150 });
+        const client = new RawClient(port);
+        const bytes = 'POST /api/slow HTTP/1.1\r\nHost: a\r\nContent-Length: 900\r\n\r\n'
+            + 'x'.repeat(900);
+        let at = 0;
+        const trickle = setInterval(() => client.send(bytes[at++] ?? ''), 10);
+        try {
+            assert.equal((await client.reply()).status, 408);
+            assert.ok(at < bytes.length, 'answered before the request was whole');
+        }
+        finally {
+            clearInterval(trickle);
+            client.close();
+            server.close();
+        }
+    });
+    it('answers a request not received in time with 408 and closes', async () => {
+        const { server, port } = await echoLane({ requestMs: 50 });
+        const client = new RawClient(port);
+        try {
+            client.send('POST /api/slow HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n{"a"');
+            const r = await client.reply();
+            assert.equal(r.status, 408);
+            assert.equal(JSON.parse(r.body).error.code, 'request_timeout');
+            await new Promise((r) => client.socket.once('close', r));
+        }
+        finally {
+            client.close();
+            server.close();
+        }
+    });
+});
+describe('launchday behind the lane and behind node:http', () => {
+    let dir;
+    let server;
+    let port;
+    const tokens = [];
+    before(async () => {
+        dir = mkdtempSync(join(tmpdir(), 'launchday-lane-'));
+        server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
+            LAUNCHDAY_CLOCK: 'simulated', LAUNCHDAY_CLOCK_START: '2025-06-26T14:05:00.000Z',
+            LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_DEMO_LAUNCH: 'off' }), { logger: silentLogger() });
+        port = Number(new URL(server.url).port);
+        const client = new RawClient(port);
+        for (const n of [1, 2]) {
+            const id = syntheticIdentity(n);
+            client.send(request('POST', '/api/v1/accounts', { body: JSON.stringify({ phone: id.phone,
+                    name: `Buyer ${n}`, id_number: id.idNumber }) }));
+            const r = await client.reply();
+            assert.equal(r.status, 201, r.body);
+            tokens.push(JSON.parse(r.body).token);
+        }
+        client.close();
+    });
+    after(async () => {
+        await server.close();
+        rmSync(dir, { recursive: true, force: true });
+    });
+    it('gives the same replies either way, refusals included', async () => {
+        const order = JSON.stringify({ launch_id: 'yu7-2025', trim: 'max', options: [],
+            city: 'beijing' });
+        const script = (token, key) => [
+            request('GET', '/api/v1/launches'),
+            request('POST', '/api/v1/orders', { body: order }),
+            request('POST', '/api/v1/orders', { token, body: order }),
+            request('POST', '/api/v1/orders', { token, body: '{"launch_id":', headers: { 'idempotency-key': `${key}-bad` } }),
+            request('POST', '/api/v1/orders', { token, body: order, headers: { 'idempotency-key': `${key}-type`, 'content-type': 'text/plain' } }),
+            request('POST', '/api/v1/orders', { token, body: order, headers: { 'idempotency-key': key } }),
+            request('POST', '/api/v1/orders', { token, body: order, headers: { 'idempotency-key': key } }),
+            // Refused by the route's schema: the same compiled check either way.
+            request('POST', '/api/v1/orders', { token, body: '{"launch_id":5,"trim":"max"}', headers: { 'idempotency-key': `${key}-schema` } }),
+            request('POST', '/api/v1/orders', { token, body: JSON.stringify({ launch_id: 'yu7-2025',
+                    trim: 'max', options: Array(17).fill('x'), city: null }), headers: { 'idempotency-key': `${key}-schema2` } }),
+            request('GET', '/api/v1/openapi.json'),
+            request('DELETE', '/api/v1/orders'),
+            request('GET', '/api/v1/no-such-route'),
+            request('GET', '/api/v1/admin/orders?status=firm', { token }),
+        ];
+        const lane = new RawClient(port);
+        const node = new RawClient(port);
+        try {
+            // A page first: node:http keeps this connection from then on.
+            node.send(request('GET', '/no-such-page'));
+            assert.equal((await node.reply()).status, 404);
+            const a = script(tokens[0], 'lane-key');
+            const b = script(tokens[1], 'node-key');
+            for (let i = 0; i < a.length; i++) {
+                lane.send(a[i]);
+                node.send(b[i]);
+                const [x, y] = [await lane.reply(), await node.reply()];
+                assert.deepEqual(masked(x), masked(y), `request ${i}: ${a[i].split('\r\n')[0]}`);
+            }
+        }
+        finally {
+            lane.close();
+            node.close();
+        }
+    });
+    it('serves a page and then the API on a connection the lane handed over', async () => {
+        const client = new RawClient(port);
+        try {
+            client.send(request('GET', '/api/v1/time') + request('GET', '/') + request('GET', '/api/v1/time'));
+            const replies = [await client.reply(), await client.reply(), await client.reply()];
+            assert.deepEqual(replies.map((r) => r.status), [200, 200, 200]);
+            assert.match(replies[1].headers['content-type'], /text\/html/);
+            assert.ok('server_time' in JSON.parse(replies[2].body));
+        }
+        finally {
+            client.close();
+        }
+    });
+    it('lets node:http refuse what the lane does not take', async () => {
+        const client = new RawClient(port);
+        try {
+            client.send('POST /api/v1/orders HTTP/1.1\r\nHost: a\r\nContent-Length: x\r\n\r\n');
+            assert.equal((await client.reply()).status, 400);
+        }
+        finally {
+            client.close();
+        }
+    });
+});
+//# sourceMappingURL=http-lane.test.js.map

@@ -1,0 +1,69 @@
+/// <reference types="node" />
+// The drop page in a browser: the live remaining count per size, a purchase, sold out shown at
+// once, and the waitlist for a sold-out size, in both languages.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN_TOKEN, apiBuyer, phoneContext, screenshots, signInPage, startServerAndBrowser, } from './web-harness.js';
+let server;
+let browser;
+let page;
+before(async () => {
+    [server, browser] = await startServerAndBrowser();
+    const put = await server.api('PUT', '/admin/drops/jacket', {
+        name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch', price_fen: 129_900,
+        opens_at: new Date(Date.now() - 1000).toISOString(), per_account_limit: 1,
+        per_identity_limit: 1, variants: [
+            { variant: 's', name: 'S', name_zh: 'S码', quantity: 1 },
+            { variant: 'm', name: 'M', name_zh: 'M码', quantity: 5 }
+        ]
+    }, ADMIN_TOKEN);
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    page = await (await phoneContext(browser, 'en')).newPage();
+});
+after(async () => {
+    await browser?.close();
+    await server?.stop();
+});
+test('a buyer sees what is left, buys the last S, and sold out shows at once', async () => {
+    const buyer = await apiBuyer(server, 31);
+    await signInPage(page, server.url, buyer.token);
+    await page.goto(`${server.url}/drop?id=jacket`);
+    await page.locator('[data-row="s"]').waitFor();
+    assert.match((await page.textContent('[data-row="s"]')) ?? '', /1 of 1 left/);
+    await page.click('[data-variant="s"]');
+    await page.locator('.notice').waitFor();
+    assert.match((await page.textContent('.notice')) ?? '', /Bought: S/);
+    assert.match((await page.textContent('[data-row="s"]')) ?? '', /Sold out/);
+    await screenshots(page, 'drop-bought');
+});
+test('another buyer, in Chinese, is offered the waitlist for a sold-out size', async () => {
+    const other = await apiBuyer(server, 32);
+    const zh = await (await phoneContext(browser, 'zh')).newPage();
+    await signInPage(zh, server.url, other.token);
+    await zh.goto(`${server.url}/drop?id=jacket`);
+    await zh.locator('[data-row="s"]').waitFor();
+    assert.match((await zh.textContent('[data-row="s"]')) ?? '', /已售罄/);
+    // S is sold for good (paid): no unit can come back, so no waitlist; M is on sale.
+    assert.equal(await zh.locator('[data-join="s"]').count(), 0);
+    assert.equal(await zh.locator('[data-variant="m"]').count(), 1);
+    // Seen while a buyer's payment is still under way (one S held): the page offers the
+    // waitlist, and shows the place the server gives.
+    await zh.route('**/api/v1/drops/jacket', async (route) => {
+        const r = await route.fetch();
+        const body = await r.json();
+        body.variants[0] = { ...body.variants[0], held: 1, sold: 0, sold_out_for_good: false };
+        await route.fulfill({ response: r, json: body });
+    });
+    await zh.route('**/api/v1/drops/jacket/waitlist', (route) => route.fulfill({ status: 201,
+        json: { entry: { entry_id: 'wle_x', drop_id: 'jacket', variant: 's', status: 'waiting',
+                joined_at: new Date().toISOString(), ahead: 3, offer_hold_id: null } } }));
+    await zh.reload();
+    await zh.locator('[data-join="s"]').waitFor();
+    assert.match((await zh.textContent('[data-row="s"]')) ?? '', /1 件正在付款/);
+    assert.doesNotMatch((await zh.textContent('main')) ?? '', /null|undefined/);
+    await zh.click('[data-join="s"]');
+    await zh.locator('.notice').waitFor();
+    assert.match((await zh.textContent('.notice')) ?? '', /前面还有 3 人/);
+    await screenshots(zh, 'drop-waitlist-zh');
+});
+//# sourceMappingURL=drop-page.test.js.map

@@ -1,0 +1,209 @@
+/// <reference types="node" />
+// What the browser tests share: a real server started as a child process on a free port with its
+// own data directory, a real Chromium, and small helpers that talk to the API the way a second
+// client (another buyer, the operator) would. Nothing here imitates the server.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+export const ADMIN_TOKEN = 'web-test-operator-token';
+export const SCREENSHOT_DIR = 'artifacts/screenshots';
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+export const DESKTOP_VIEWPORT = { width: 1280, height: 800 };
+const START_TIMEOUT_MS = 20000;
+const CHROMIUM = '/usr/bin/chromium';
+export async function startServer(env = {}) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'launchday-web-'));
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+        env: {
+            ...process.env,
+            LAUNCHDAY_PORT: '0',
+            LAUNCHDAY_HOST: '127.0.0.1',
+            LAUNCHDAY_DATA_DIR: dataDir,
+            LAUNCHDAY_ADMIN_TOKEN: ADMIN_TOKEN,
+            // The sign-in test reads the code off the page: the explicit development setting.
+            LAUNCHDAY_DEV_SHOW_CODES: 'on',
+            // The stories move the clock past the cooling-off and keep the buyer signed in.
+            LAUNCHDAY_SESSION_ABSOLUTE_SECONDS: String(365 * 86_400),
+            LAUNCHDAY_SESSION_IDLE_SECONDS: String(365 * 86_400),
+            ...env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdoutTail = [];
+    let stopping = false;
+    child.stderr.on('data', (d) => {
+        stderr += String(d);
+    });
+    // A server that dies under a test would otherwise show up only as "connection refused".
+    // 'close' comes after the output is drained, so a "SIGTERM" line the server printed is shown.
+    child.on('close', (code, signal) => {
+        if (!stopping) {
+            console.error(`launchday server exited during the test: code ${code}, signal ${signal}\n` +
+                `stdout: ${stdoutTail.join('\n')}\nstderr: ${stderr.slice(-2000)}`);
+        }
+    });
+    const url = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), START_TIMEOUT_MS);
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+        createInterface({ input: child.stdout }).on('line', (line) => {
+            stdoutTail = [...stdoutTail.slice(-20), line];
+            const m = /launchday listening on (http:\/\/\S+)/.exec(line);
+            if (m) {
+                clearTimeout(timer);
+                resolve(m[1].replace(/\/$/, ''));
+            }
+        });
+    });
+    return {
+        url,
+        async stop() {
+            stopping = true;
+            if (child.exitCode === null) {
+                const exited = new Promise((r) => child.once('exit', r));
+                child.kill('SIGTERM');
+                await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+                if (child.exitCode === null)
+                    child.kill('SIGKILL');
+            }
+            rmSync(dataDir, { recursive: true, force: true });
+        },
+        async api(method, path, body, token, headers = {}) {
+            const res = await fetch(`${url}/api/v1${path}`, {
+                method,
+                headers: {
+                    ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+                    ...(token ? { Authorization: `Bearer ${token}` } : {}),
+                    ...headers,
+                },
+                body: body === undefined ? undefined : JSON.stringify(body),
+            });
+            const text = await res.text();
+            return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+        },
+    };
+}
+/**
+ * Starts a server and Debian's Chromium together. If either fails, the other is stopped before
+ * the error is thrown: a server left running would keep the test process alive for ever.
+ */
+export async function startServerAndBrowser(env = {}) {
+    const [server, browser] = await Promise.allSettled([startServer(env), launchBrowser()]);
+    if (server.status === 'fulfilled' && browser.status === 'fulfilled') {
+        return [server.value, browser.value];
+    }
+    if (server.status === 'fulfilled')
+        await server.value.stop();
+    if (browser.status === 'fulfilled')
+        await browser.value.close();
+    throw server.status === 'rejected' ? server.reason
+        : browser.reason;
+}
+export async function launchBrowser() {
+    if (!existsSync(CHROMIUM)) {
+        throw new Error(`${CHROMIUM} is missing: install Debian's chromium package `
+            + '(apt-get install -y chromium; .ci/run does it)');
+    }
+    return chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-quic',
+        ],
+    });
+}
+// A phone-sized context, with the language chosen before any page script runs.
+export async function phoneContext(browser, lang = 'en') {
+    const context = await browser.newContext({
+        viewport: PHONE_VIEWPORT,
+        deviceScaleFactor: 1,
+        hasTouch: true,
+    });
+    await context.addInitScript((l) => {
+        if (!localStorage.getItem('launchday.lang'))
+            localStorage.setItem('launchday.lang', l);
+    }, lang);
+    return context;
+}
+// Saves the page at phone and desktop sizes, then puts the viewport back.
+export async function screenshots(page, name) {
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const before = page.viewportSize();
+    for (const [label, size] of [
+        ['phone', PHONE_VIEWPORT],
+        ['desktop', DESKTOP_VIEWPORT],
+    ]) {
+        await page.setViewportSize(size);
+        // Two animation frames: pages that redraw on resize (the live chart) have done so.
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${label}.png`), fullPage: true });
+    }
+    if (before)
+        await page.setViewportSize(before);
+}
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+// A valid identity number (Beijing region, given birth date and sequence); `wrongCheck` makes the
+// check character deliberately wrong.
+export function idNumber(seq, wrongCheck = false) {
+    const day = String(1 + (seq % 28)).padStart(2, '0');
+    const sequence = String(100 + (seq % 900)).padStart(3, '0');
+    const first17 = `110105199001${day}${sequence}`;
+    let sum = 0;
+    for (let i = 0; i < 17; i++)
+        sum += Number(first17[i]) * ID_WEIGHTS[i];
+    const chars = '10X98765432';
+    const right = chars[sum % 11];
+    const check = wrongCheck ? chars[(sum + 1) % 11] : right;
+    return first17 + check;
+}
+let phoneSeq = Math.floor(Math.random() * 1e6);
+export function phoneNumber() {
+    phoneSeq += 1;
+    return `139${String(phoneSeq % 1e8).padStart(8, '0')}`;
+}
+// A buyer made through the API, for tests where registering in the page is not the point.
+export async function apiBuyer(server, seq) {
+    const phone = phoneNumber();
+    const r = await server.api('POST', '/accounts', {
+        phone,
+        name: `Buyer ${seq}`,
+        id_number: idNumber(seq),
+    });
+    if (r.status !== 201)
+        throw new Error(`account not created: ${r.status} ${JSON.stringify(r.body)}`);
+    return { token: r.body.token, phone };
+}
+// Signs a page in as `token` by the same storage the sign-in page writes.
+export async function signInPage(page, baseUrl, token) {
+    await page.goto(`${baseUrl}/account`);
+    await page.evaluate((tk) => localStorage.setItem('launchday.token', tk), token);
+}
+// Every form control and button on the page has an accessible name (a <label>, aria-label or
+// aria-labelledby, or text for buttons and links). Returns the ones that do not, described.
+export async function unlabelledControls(page) {
+    return page.evaluate(() => {
+        const bad = [];
+        for (const el of document.querySelectorAll('input, select, textarea, button, a[href]')) {
+            if (el.type === 'hidden')
+                continue;
+            const labels = el.labels;
+            const named = (labels && labels.length > 0 && [...labels].some((l) => l.textContent.trim() !== '')) ||
+                el.getAttribute('aria-label') ||
+                el.getAttribute('aria-labelledby') ||
+                ((el.tagName === 'BUTTON' || el.tagName === 'A') && el.textContent.trim() !== '');
+            if (!named)
+                bad.push(el.outerHTML.slice(0, 120));
+        }
+        return bad;
+    });
+}
+//# sourceMappingURL=web-harness.js.map

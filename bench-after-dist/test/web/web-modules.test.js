@@ -1,0 +1,209 @@
+/// <reference types="node" />
+// The browser modules that need no browser: identity and phone checks, the reference curves, and
+// the error catalogue kept in step with docs/errors.md.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { idNumber } from './web-harness.js';
+const load = (path) => import(pathToFileURL(path).href);
+test('after sign-in a buyer goes to a page of this site only', async () => {
+    const { sameSitePath } = await load('web/js/same-site.js');
+    const origin = 'https://launchday.example';
+    const table = [
+        ['/orders?launch=yu7-2025', '/orders?launch=yu7-2025'],
+        ['/configure?launch=yu7#pay', '/configure?launch=yu7#pay'],
+        [null, '/orders'],
+        ['', '/orders'],
+        // Each of these the browser reads as another host (the attack found /\evil first).
+        ['//evil.example/login', '/orders'],
+        ['/\\evil.example/login', '/orders'],
+        ['/\t/evil.example', '/orders'],
+        ['\\/evil.example', '/orders'],
+        ['https://evil.example/', '/orders'],
+        ['javascript:alert(1)', '/orders'],
+        ['http://[', '/orders'],
+    ];
+    for (const [next, expected] of table) {
+        assert.equal(sameSitePath(next, origin, '/orders'), expected, String(next));
+    }
+});
+test('phone numbers: each problem has its own message', async () => {
+    const { phoneProblem } = await load('web/js/validate.js');
+    const table = [
+        ['13912345678', null],
+        ['19912345678', null],
+        ['', 'v_phone_empty'],
+        ['1391234567a', 'v_phone_digits'],
+        ['1391234567', 'v_phone_length'],
+        ['12912345678', 'v_phone_prefix'],
+        ['23912345678', 'v_phone_prefix'],
+    ];
+    for (const [input, expected] of table)
+        assert.equal(phoneProblem(input), expected, input);
+});
+test('identity numbers: region, birth date, sequence, MOD 11-2 check character', async () => {
+    const { idNumberProblem, idCheckChar } = await load('web/js/validate.js');
+    // A published example: 11010519491231002X.
+    assert.equal(idCheckChar('11010519491231002'), 'X');
+    assert.equal(idNumberProblem('11010519491231002X'), null);
+    assert.equal(idNumberProblem('11010519491231002x'), null);
+    for (let seq = 0; seq < 50; seq++)
+        assert.equal(idNumberProblem(idNumber(seq)), null, idNumber(seq));
+    const key = (s) => idNumberProblem(s)?.key ?? null;
+    assert.equal(key(''), 'v_id_empty');
+    assert.equal(key('1101051949123100'), 'v_id_length');
+    assert.equal(key('1101051949123100AX'), 'v_id_chars');
+    assert.equal(key('000000194912310021'), 'v_id_region');
+    assert.equal(key('110105194902300021'), 'v_id_birth'); // 30 February
+    assert.equal(key('110105194912310001'), 'v_id_sequence');
+    assert.deepEqual(idNumberProblem(idNumber(3, true))?.key, 'v_id_check');
+});
+test('names: the page applies the server\'s rules (text-fields.js), in characters', async () => {
+    const { nameProblem } = await load('web/js/validate.js');
+    const { validateName } = await import('../../src/accounts/identity.js');
+    const table = [
+        ['李雷', null],
+        ['a'.repeat(64), null], // the page used to stop at 50 while the server took 64
+        ['𠀀'.repeat(33), null], // 66 UTF-16 units, 33 characters
+        ['😀'.repeat(40), null],
+        ['a'.repeat(65), 'v_name_long'],
+        ['', 'v_name_empty'],
+        ['\u200b', 'v_name_chars'],
+        ['Li\u0000Lei', 'v_name_chars'],
+    ];
+    for (const [name, expected] of table) {
+        assert.equal(nameProblem(name), expected, JSON.stringify(name));
+        assert.equal(validateName(name).ok, expected === null, JSON.stringify(name));
+    }
+    // The input holds 64 characters of two UTF-16 units each; the rule counts characters.
+    const page = readFileSync('web/js/account-page.js', 'utf8');
+    assert.match(page, /autocomplete: 'name', maxlength: '128'/);
+});
+test('reference curves interpolate the published figures and stop where they stop', async () => {
+    const { REFERENCE_CURVES, referenceAt } = await load('web/js/reference-curves.js');
+    const su7 = REFERENCE_CURVES.find((c) => c.id === 'su7').points;
+    const yu7 = REFERENCE_CURVES.find((c) => c.id === 'yu7').points;
+    assert.equal(referenceAt(su7, 240), 10000);
+    assert.equal(referenceAt(su7, 420), 20000);
+    assert.equal(referenceAt(su7, 1620), 50000);
+    assert.equal(referenceAt(su7, 86400), 88898);
+    assert.equal(referenceAt(su7, 120), 5000);
+    assert.equal(referenceAt(su7, 86401), null);
+    assert.equal(referenceAt(yu7, 120), 196000);
+    assert.equal(referenceAt(yu7, 3600), 289000);
+});
+test('every code in docs/errors.md has zh and en text with a next step', async (t) => {
+    if (!existsSync('docs/errors.md')) {
+        t.skip('docs/errors.md is not in this tree yet');
+        return;
+    }
+    const { ERRORS } = await load('web/js/errors.js');
+    const doc = readFileSync('docs/errors.md', 'utf8');
+    // Codes are the backticked snake_case words that open a table row.
+    const codes = [...doc.matchAll(/^\|\s*`([a-z][a-z0-9_]*)`/gm)].map((m) => m[1]);
+    assert.ok(codes.length > 5, `found codes in docs/errors.md: ${codes.length}`);
+    const missing = codes.filter((c) => !ERRORS[c]);
+    assert.deepEqual(missing, [], 'codes without buyer-facing text');
+    for (const c of codes)
+        for (const text of [...ERRORS[c].zh, ...ERRORS[c].en])
+            assert.ok(text.length > 2, c);
+});
+test('every outcome code the server can return has zh and en text with a next step', async () => {
+    const { ERRORS } = await load('web/js/errors.js');
+    const { outcomes } = await load('dist/src/kernel/outcomes.js');
+    const missing = Object.keys(outcomes).filter((c) => !ERRORS[c]);
+    assert.deepEqual(missing, [], 'server codes without buyer-facing text');
+});
+test('a locked order\'s deposit is never called refundable, on the buyer\'s or operator\'s page', async () => {
+    // No localStorage in node: the pages' default language, Chinese.
+    const { depositState } = await load('web/js/i18n.js');
+    const table = [
+        ['firm', 'held', '已支付（可退）'],
+        ['locked', 'held', '已支付（锁定后不可退）'],
+        ['cancelled', 'refunded', '已退还'],
+    ];
+    for (const [status, state, expected] of table) {
+        assert.equal(depositState({ status, deposit: { state } }), expected, `${status} ${state}`);
+    }
+    for (const page of ['web/js/orders-page.js', 'web/js/admin-orders.js']) {
+        assert.doesNotMatch(readFileSync(page, 'utf8'), /deposit_\$\{/, `${page} names states itself`);
+    }
+});
+test('every style sheet is well formed: blocks closed, no rule inside another rule', () => {
+    // A merge once dropped the two braces closing a @media block: every rule after it became part
+    // of that block, so the buyer pages lost their layout while every behaviour test passed.
+    for (const file of ['web/app.css', 'web/live.css']) {
+        const css = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+        const stack = [];
+        let prelude = '';
+        for (const [i, c] of [...css].entries()) {
+            if (c === '{') {
+                const kind = prelude.trim().startsWith('@') ? 'at' : 'rule';
+                assert.ok(!(kind === 'rule' && stack.at(-1) === 'rule'), `${file}: a rule inside a rule near character ${i} (${prelude.trim().slice(0, 60)})`);
+                stack.push(kind);
+                prelude = '';
+            }
+            else if (c === '}') {
+                assert.ok(stack.pop() !== undefined, `${file}: a } with no block open at ${i}`);
+                prelude = '';
+            }
+            else if (c === ';') {
+                prelude = '';
+            }
+            else {
+                prelude += c;
+            }
+        }
+        assert.deepEqual(stack, [], `${file}: blocks left open at the end`);
+    }
+});
+test('an order an operator cancelled carries the staff notice, with or without a recorded '
+    + 'reason (the old code recorded none), in both languages', async () => {
+    const { staffCancellation, operatorCancelNotice } = await load('web/js/operator-cancel.js');
+    const cancelled = (actor, detail, cancelReason = null) => ({
+        order_id: 'ord_1', status: 'cancelled', cancel_reason: cancelReason, cancelled_at: null,
+        history: [{ at: '', type: 'placed', actor: 'buyer:acc_1', detail: {} },
+            { at: '', type: 'cancelled', actor, detail }]
+    });
+    const byOldOperator = cancelled('operator:li', { refunded: true });
+    const byOperator = cancelled('operator:li', { reason: 'Bank reversal' }, 'Bank reversal');
+    const byBuyer = cancelled('buyer:acc_1', {});
+    assert.deepEqual(staffCancellation(byOldOperator), { reason: null });
+    assert.deepEqual(staffCancellation(byOperator), { reason: 'Bank reversal' });
+    assert.equal(staffCancellation(byBuyer), null);
+    assert.equal(staffCancellation({ ...byOldOperator, status: 'firm' }), null);
+    assert.equal(staffCancellation({ status: 'cancelled', cancel_reason: null }), null);
+    // Just enough DOM for format.js's h(): the notice's text is what the buyer reads.
+    class FakeNode {
+        text = '';
+        get textContent() { return this.text; }
+    }
+    class FakeEl extends FakeNode {
+        className = '';
+        style = { cssText: '' };
+        attrs = {};
+        setAttribute(k, v) { this.attrs[k] = v; }
+        addEventListener() { }
+        append(c) { this.text += typeof c === 'string' ? c : c.textContent; }
+    }
+    const g = globalThis;
+    let language = 'en';
+    Object.assign(g, { Node: FakeNode, document: { createElement: () => new FakeEl() },
+        localStorage: { getItem: () => language } });
+    try {
+        const text = (o) => operatorCancelNotice(o).textContent;
+        assert.match(text(byOldOperator), /launchday staff.*Reason: not recorded.*400-000-0000.*ord_1/);
+        assert.match(text(byOperator), /Reason: Bank reversal/);
+        assert.doesNotMatch(text(byOperator), /not recorded/);
+        assert.equal(operatorCancelNotice(byBuyer), null);
+        language = 'zh';
+        assert.match(text(byOldOperator), /工作人员.*原因：未记录.*客服 400-000-0000.*ord_1/);
+        assert.match(text(byOperator), /原因：Bank reversal/);
+    }
+    finally {
+        for (const k of ['Node', 'document', 'localStorage'])
+            delete g[k];
+    }
+});
+//# sourceMappingURL=web-modules.test.js.map

@@ -1,0 +1,121 @@
+// The rules of the buyer's text fields, written once: the server (src/accounts/identity.ts, the
+// API and the operator's import) and the registration page (validate.js) import this module, so
+// a name the page accepts is a name the server accepts. Plain JavaScript with no imports, so that
+// the browser loads it as it is and tsc compiles it for the server (tsconfig allowJs).
+//
+// Length is counted in Unicode code points, not UTF-16 units (an emoji or a CJK Extension B
+// character is one) and not grapheme clusters: Intl.Segmenter's clusters follow each engine's
+// ICU version, so a browser and the server could disagree on a name's length, and one cluster can
+// hold any number of combining marks, so it would bound nothing that is stored.
+/** The longest name, in code points (at most 4 UTF-8 bytes each). */
+export const NAME_CHARS_MAX = 64;
+/**
+ * Characters no text field holds: controls (Cc, NUL among them: PostgreSQL cannot store it),
+ * format characters (Cf: zero-width space, joiners, direction marks, which make two different
+ * names look the same), lone surrogates (Cs), private use (Co), and the line and paragraph
+ * separators (Zl, Zp).
+ */
+const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u;
+/**
+ * A character that shows on its own: anything but a combining mark (M) or a space (Z). A name
+ * of marks alone (a variation selector, a combining grapheme joiner) prints as a blank one.
+ */
+const VISIBLE = /[^\p{M}\p{Z}]/u;
+const PHONE = /^1[3-9]\d{9}$/;
+const ID_SHAPE = /^\d{17}[\dX]$/;
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK_CHARS = '10X98765432';
+/**
+ * Whether a string holds a character no text field may hold (see FORBIDDEN).
+ * @param {string} s
+ * @returns {boolean}
+ */
+export function hasForbiddenChar(s) {
+    return FORBIDDEN.test(s);
+}
+/**
+ * A string's length in code points.
+ * @param {string} s
+ * @returns {number}
+ */
+export function codePointLength(s) {
+    let n = 0;
+    for (const _ of s)
+        n++;
+    return n;
+}
+/**
+ * The stored form of a name: NFC (so that a composed and a decomposed "é" are one name), with
+ * white space around it removed.
+ * @param {string} raw
+ * @returns {string}
+ */
+export function normaliseName(raw) {
+    return raw.normalize('NFC').trim();
+}
+/**
+ * What is wrong with a name as given, or null: 'empty', 'too_long' (over NAME_CHARS_MAX code
+ * points), 'forbidden_char', or 'invisible' (only combining marks and spaces: a variation
+ * selector or a combining grapheme joiner alone shows as a blank name). Checks the normalised
+ * form.
+ * @param {string} raw
+ * @returns {'empty' | 'too_long' | 'forbidden_char' | 'invisible' | null}
+ */
+export function nameProblem(raw) {
+    const name = normaliseName(raw);
+    if (name === '')
+        return 'empty';
+    if (hasForbiddenChar(name))
+        return 'forbidden_char';
+    if (codePointLength(name) > NAME_CHARS_MAX)
+        return 'too_long';
+    if (!VISIBLE.test(name))
+        return 'invisible';
+    return null;
+}
+/**
+ * The stored form of a mobile number: white space around it removed.
+ * @param {string} raw
+ * @returns {string}
+ */
+export function normalisePhone(raw) {
+    return raw.trim();
+}
+/**
+ * Whether a normalised phone is a mainland mobile number: 11 digits, 13 to 19 first.
+ * @param {string} phone
+ * @returns {boolean}
+ */
+export function isMobileNumber(phone) {
+    return PHONE.test(phone);
+}
+/**
+ * The stored form of an identity number: white space around it removed and the check
+ * character's x upper-case, so that one number is one key in the store whichever way it was
+ * typed (GB 11643: the check character is X).
+ * @param {string} raw
+ * @returns {string}
+ */
+export function normaliseIdNumber(raw) {
+    return raw.trim().replace(/x$/, 'X');
+}
+/**
+ * Whether a normalised identity number has the shape 17 digits then a digit or X.
+ * @param {string} id
+ * @returns {boolean}
+ */
+export function hasIdNumberShape(id) {
+    return ID_SHAPE.test(id);
+}
+/**
+ * The ISO 7064 MOD 11-2 check character for the first 17 digits of an identity number.
+ * @param {string} first17
+ * @returns {string}
+ */
+export function idCheckCharacter(first17) {
+    let sum = 0;
+    for (let i = 0; i < 17; i++)
+        sum += (first17.charCodeAt(i) - 48) * ID_WEIGHTS[i];
+    return ID_CHECK_CHARS[sum % 11];
+}
+//# sourceMappingURL=text-fields.js.map
