@@ -104,3 +104,47 @@ it('an estimate never moves without a message, nor a message goes without a move
     }), { numRuns: 12, seed: 15 });
   assert.ok([...moves.values()].some((n) => n > 0), 'some estimate moved');
 });
+
+it('a re-plan that fails between slices leaves the rest to the next, and each move is told '
+  + 'once', async () => {
+  const h2 = await harness({ LAUNCHDAY_REPLAN_SLICE_ORDERS: '1' });
+  try {
+    const app = h2.ld.app;
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const b = await h2.buyer(i);
+      const o = await h2.order(b.token, `f${i}`, SU7);
+      await h2.call('POST', `/orders/${o.body.order_id}/lock`,
+        { token: b.token, body: { confirm: true } });
+      ids.push(o.body.order_id);
+    }
+    const plan = (units: number) => app.production.putPlan('op', 'su7-2024', 'standard',
+      [{ fromDate: '2025-07-07', unitsPerWeek: units }], 'test');
+    assert.ok((await plan(1)).ok);
+    // The process "crashes" in the third slice: its transaction fails, the slices before it
+    // are committed with their messages, the rest is neither written nor told.
+    const hook = app.production.onEstimatesMoved!;
+    let calls = 0;
+    app.production.onEstimatesMoved = async (tx, changes) => {
+      if (++calls === 3) throw new Error('crash in the third slice');
+      await hook(tx, changes);
+    };
+    await assert.rejects(plan(4), /crash in the third slice/);
+    app.production.onEstimatesMoved = hook;
+    const told = async () => Promise.all(ids.map(async (id) =>
+      (await app.deps.store.notificationsOfOrder(id, 100))
+        .filter((m) => m.kind === 'estimate_moved').length));
+    // Orders 2-4 move earlier (1 a week becomes 4), one slice each (the hook is called for a
+    // slice with a move): the first two were told, the third failed.
+    assert.deepEqual(await told(), [0, 1, 1, 0]);
+    const r = await app.production.replanNow('op', 'after the crash');
+    assert.equal(r.movedEarlier, 1, 'only the move not yet stored');
+    assert.deepEqual(await told(), [0, 1, 1, 1]);
+    // All four cars are built in the first week now: one handover week for all.
+    const stored = await app.deps.store.transaction((tx) => tx.storedEstimates());
+    assert.equal(stored.length, 4);
+    assert.equal(new Set(stored.map((e) => e.handoverWeek)).size, 1);
+  } finally {
+    await h2.close();
+  }
+});
