@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=accounts-store.js.map

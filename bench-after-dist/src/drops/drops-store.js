@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=drops-store.js.map

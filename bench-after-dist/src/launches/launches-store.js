@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=launches-store.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=orders-store.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=production-store.js.map
