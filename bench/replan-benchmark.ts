@@ -1,8 +1,8 @@
 // The re-plan benchmark (`npm run bench:replan`): how long a re-plan of 300,000 locked orders
 // takes on this machine, how long it holds the event loop (perf_hooks.monitorEventLoopDelay)
 // and how long a small write waits behind it (as an order's would); on SQLite both on the event
-// loop in one transaction and computed in the worker thread, written in slices: the first plan (every estimate written), a
-// capacity increase (most estimates move earlier: rewritten, and a change row each), and a
+// loop in one transaction and computed in the worker thread, written in slices: the first plan
+// (every estimate written), a capacity increase (most estimates move earlier: rewritten, and a change row each), and a
 // re-plan that finds nothing moved. Beside them, measured in the same run, the reference: reading
 // those locked orders in a transaction and nothing else, the floor of any re-plan. The machine
 // is shared and noisy: the ratios to the reference hold better than the seconds. It never fails.

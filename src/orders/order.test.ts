@@ -196,7 +196,8 @@ describe('a scheduled order (a car allocated) is still locked for every rule', (
       const r = decideCancel(o, true, NOW);
       return r.ok ? r.value.depositState : r.code;
     }],
-    ['refund by an operator', (o) => { const r = decideRefund(o, NOW); return r.ok ? 'ok' : r.code; }],
+    ['refund by an operator',
+      (o) => { const r = decideRefund(o, NOW); return r.ok ? 'ok' : r.code; }],
     ['counted in the figures as', (o) => countedStatus(o.status)],
     ['past the lock', (o) => String(isPastLock(o.status))],
   ];

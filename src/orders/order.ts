@@ -209,8 +209,8 @@ export function decideCancel(order: Order, acceptForfeit: boolean, nowMs: number
   if (order.status === 'cancelled') return refuse('order_cancelled');
   if (isPastLock(order.status) && !acceptForfeit) {
     return refuse('forfeit_not_accepted',
-      `The order is ${order.status}: cancelling forfeits the ${order.depositFen / 100} yuan deposit. `
-      + 'Send {"accept_forfeit": true} to cancel anyway.');
+      `The order is ${order.status}: cancelling forfeits the ${order.depositFen / 100} yuan `
+      + 'deposit. Send {"accept_forfeit": true} to cancel anyway.');
   }
   return ok({ ...order, status: 'cancelled', cancelledAtMs: nowMs,
     depositState: order.status === 'firm' ? 'refunded' : 'forfeited',
