@@ -1,6 +1,8 @@
 // The re-plan benchmark (`npm run bench:replan`): how long a re-plan of 300,000 locked orders
-// takes, in one transaction, on this machine: the first plan (every estimate written), a
-// capacity increase (most estimates move earlier: rewritten, and a change row each), and a
+// takes on this machine, how long it holds the event loop (perf_hooks.monitorEventLoopDelay)
+// and how long a small write waits behind it (as an order's would); on SQLite both on the event
+// loop in one transaction and computed in the worker thread, written in slices: the first plan
+// (every estimate written), a capacity increase (most estimates move earlier: rewritten, and a change row each), and a
 // re-plan that finds nothing moved. Beside them, measured in the same run, the reference: reading
 // those locked orders in a transaction and nothing else, the floor of any re-plan. The machine
 // is shared and noisy: the ratios to the reference hold better than the seconds. It never fails.
@@ -9,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SimulatedClock } from '../src/kernel/clock.js';
 import { defaultLimits } from '../src/kernel/config.js';
@@ -65,24 +68,74 @@ async function openStore(): Promise<{ store: Store; done: () => Promise<void>; k
   } };
 }
 
-/** Wall seconds, and this process's CPU seconds (steadier on a shared machine). */
+/**
+ * Wall seconds, this process's CPU seconds (steadier on a shared machine; every thread's), and
+ * how long the event loop was held at most while it ran (ms: the longest delay a timer firing
+ * every 10 ms saw, perf_hooks.monitorEventLoopDelay), and the 99th percentile of those delays.
+ */
 interface Took {
   readonly s: number;
   readonly cpuS: number;
+  readonly loopMaxMs: number;
+  readonly loopP99Ms: number;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, Took]> {
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  // The monitor drops its first sample: let it take one before the work begins.
+  await new Promise((resolve) => setTimeout(resolve, 30));
   const t = performance.now();
   const c = process.cpuUsage();
   const r = await fn();
   const used = process.cpuUsage(c);
-  return [r, { s: (performance.now() - t) / 1000, cpuS: (used.user + used.system) / 1e6 }];
+  const s = (performance.now() - t) / 1000;
+  // The monitor's timer records a held loop only when it next fires: let it fire once more.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  loop.disable();
+  return [r, { s, cpuS: (used.user + used.system) / 1e6,
+    loopMaxMs: loop.max / 1e6, loopP99Ms: loop.percentile(99) / 1e6 }];
 }
 
 const show = (t: Took, ref: Took): string => `${t.s.toFixed(2)} s, CPU ${t.cpuS.toFixed(2)} s `
-  + `(${(t.s / ref.s).toFixed(2)}x the reference; CPU ${(t.cpuS / ref.cpuS).toFixed(2)}x)`;
+  + `(${(t.s / ref.s).toFixed(2)}x the reference; CPU ${(t.cpuS / ref.cpuS).toFixed(2)}x); `
+  + `event loop held up to ${t.loopMaxMs.toFixed(0)} ms (p99 ${t.loopP99Ms.toFixed(0)} ms)`;
 
-async function main(): Promise<void> {
+/**
+ * While `fn` runs, a small write (the meta table) every 20 ms, as an order's would queue behind
+ * a re-plan: the longest any of them waited (ms) says whether orders flow during it.
+ */
+async function withWriteProbe<T>(store: Store, fn: () => Promise<T>): Promise<[T, number]> {
+  let running = true;
+  let maxMs = 0;
+  const probe = (async () => {
+    for (let i = 0; running; i++) {
+      const t = performance.now();
+      await store.transaction((tx) => tx.setMeta('bench_probe', String(i)));
+      maxMs = Math.max(maxMs, performance.now() - t);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  try {
+    const r = await fn();
+    running = false;
+    await probe;
+    return [r, maxMs];
+  } finally {
+    running = false;
+  }
+}
+
+interface Step {
+  readonly what: string;
+  readonly took: Took;
+  readonly detail: string;
+  readonly writeWaitMs: number;
+}
+
+/** One store loaded with ORDERS locked orders, and the three re-plans timed on it. */
+async function scenario(offThread: boolean): Promise<{ kind: string; loadS: number; readS: Took;
+  pureS: Took; steps: Step[] }> {
   const { store, done, kind } = await openStore();
   try {
     const clock = new SimulatedClock(NIGHT_MS + 30 * 86_400_000);
@@ -90,7 +143,7 @@ async function main(): Promise<void> {
       for (const l of seedLaunches(NIGHT_MS)) await tx.putLaunch(l);
     });
     const seqs = new Map<string, number>();
-    const [, loadS] = await timed(async () => {
+    const [, load] = await timed(async () => {
       for (let i = 0; i < ORDERS; i += 5_000) {
         const batch: Order[] = [];
         for (let n = i; n < Math.min(ORDERS, i + 5_000); n++) batch.push(lockedOrder(n, seqs));
@@ -98,51 +151,78 @@ async function main(): Promise<void> {
       }
     });
     const deps = { store, clock, limits: defaultLimits };
-    const production = new ProductionService(deps, new LaunchesService(deps));
-    const centres = CITIES.map((cityId) => ({ cityId, handoversPerWeek: 1_500,
-      opensOn: '2024-04-01', servedBy: null, reason: 'bench' }));
-    for (const c of centres) await production.putCentre('bench', c);
+    const production = new ProductionService(deps, new LaunchesService(deps), { offThread });
+    try {
+      const centres = CITIES.map((cityId) => ({ cityId, handoversPerWeek: 1_500,
+        opensOn: '2024-04-01', servedBy: null, reason: 'bench' }));
+      for (const c of centres) await production.putCentre('bench', c);
 
-    const [queue, readS] = await timed(() => store.transaction((tx) => tx.lockedQueue()));
-    const plans = TRIMS.map((trim) => ({ launchId: LAUNCH, trim, version: 1, createdBy: 'b',
-      createdAtMs: 0, reason: 'b', rates: [{ fromDate: '2024-04-03', unitsPerWeek: 1_000 },
-        { fromDate: '2024-06-01', unitsPerWeek: 3_000 }] }));
-    const [, pureS] = await timed(async () => estimateQueue(stateOf(plans,
-      (await store.centresInForce()).map((c) => c)), queue));
+      const [queue, readS] = await timed(() => store.transaction((tx) => tx.lockedQueue()));
+      const plans = TRIMS.map((trim) => ({ launchId: LAUNCH, trim, version: 1, createdBy: 'b',
+        createdAtMs: 0, reason: 'b', rates: [{ fromDate: '2024-04-03', unitsPerWeek: 1_000 },
+          { fromDate: '2024-06-01', unitsPerWeek: 3_000 }] }));
+      const [, pureS] = await timed(async () => estimateQueue(stateOf(plans,
+        (await store.centresInForce()).map((c) => c)), queue));
 
-    const ramp = (units: number) => [{ fromDate: '2024-04-03', unitsPerWeek: 1_000 },
-      { fromDate: '2024-06-01', unitsPerWeek: units }];
-    const results: Array<[string, Took, string]> = [];
-    for (const trim of TRIMS.slice(0, 2)) {
-      await production.putPlan('bench', LAUNCH, trim, ramp(3_000), 'set up');
+      const ramp = (units: number) => [{ fromDate: '2024-04-03', unitsPerWeek: 1_000 },
+        { fromDate: '2024-06-01', unitsPerWeek: units }];
+      const steps: Step[] = [];
+      const step = async <T>(what: string, fn: () => Promise<T>, detail: (r: T) => string) => {
+        let waitMs = 0;
+        const [r, took] = await timed(async () => {
+          const [x, w] = await withWriteProbe(store, fn);
+          waitMs = w;
+          return x;
+        });
+        steps.push({ what, took, detail: detail(r), writeWaitMs: waitMs });
+      };
+      for (const trim of TRIMS.slice(0, 2)) {
+        await production.putPlan('bench', LAUNCH, trim, ramp(3_000), 'set up');
+      }
+      const replanOf = (r: Awaited<ReturnType<typeof production.putPlan>>) => {
+        if (!r.ok) throw new Error(r.message);
+        return r.value.replan;
+      };
+      await step('first plan of the last trim (its orders stored)', () =>
+        production.putPlan('bench', LAUNCH, 'max', ramp(3_000), 'first plan'),
+      (r) => `${replanOf(r).ordersEstimated} estimated`);
+      await step('capacity increase (Standard 3,000 -> 6,000 a week)', () =>
+        production.putPlan('bench', LAUNCH, 'standard', ramp(6_000), 'suppliers sped up'),
+      (r) => `${replanOf(r).movedEarlier} earlier, ${replanOf(r).movedLater} later`);
+      await step('re-plan with nothing changed', () =>
+        production.replanNow('bench', 'nothing changed'),
+      (r) => `${r.movedEarlier + r.movedLater} moved`);
+      return { kind, loadS: load.s, readS, pureS, steps };
+    } finally {
+      await production.close();
     }
-    const [first, firstS] = await timed(() =>
-      production.putPlan('bench', LAUNCH, 'max', ramp(3_000), 'first plan'));
-    if (!first.ok) throw new Error(first.message);
-    results.push(['first plan of the last trim (its orders stored)', firstS,
-      `${first.value.replan.ordersEstimated} estimated`]);
-    const [up, upS] = await timed(() =>
-      production.putPlan('bench', LAUNCH, 'standard', ramp(6_000), 'suppliers sped up'));
-    if (!up.ok) throw new Error(up.message);
-    results.push(['capacity increase (Standard 3,000 -> 6,000 a week)', upS,
-      `${up.value.replan.movedEarlier} earlier, ${up.value.replan.movedLater} later`]);
-    const [none, noneS] = await timed(() => production.replanNow('bench', 'nothing changed'));
-    results.push(['re-plan with nothing changed', noneS,
-      `${none.movedEarlier + none.movedLater} moved`]);
-
-    const cpu = os.cpus();
-    console.log(`machine: ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, ${
-      (os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.type()} ${
-      os.release()}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} `
-      + '(shared with other sessions)');
-    console.log(`store: ${kind}; ${ORDERS.toLocaleString('en')} locked orders (3 trims, ${
-      CITIES.length} cities with centres), loaded in ${loadS.s.toFixed(1)} s`);
-    console.log(`reference: reading the locked queue in a transaction: ${readS.s.toFixed(2)} s, `
-      + `CPU ${readS.cpuS.toFixed(2)} s`);
-    console.log(`the pure estimate function alone (estimateQueue): ${show(pureS, readS)}`);
-    for (const [what, t, detail] of results) console.log(`${what}: ${show(t, readS)}; ${detail}`);
   } finally {
     await done();
+  }
+}
+
+async function main(): Promise<void> {
+  const cpu = os.cpus();
+  console.log(`machine: ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, ${
+    (os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.type()} ${
+    os.release()}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} `
+    + '(shared with other sessions)');
+  // On SQLite both ways, in this run: on the event loop in one transaction (as before the
+  // worker), then computed in the worker thread and written in slices.
+  const modes = values['database-url'] ? [false] : [false, true];
+  for (const offThread of modes) {
+    const r = await scenario(offThread);
+    console.log(`\nstore: ${r.kind}, re-plan ${offThread ? 'computed in a worker thread, '
+      + `written in slices of ${defaultLimits.replanSliceOrders.toLocaleString('en')}`
+      : 'on the event loop, one transaction'}; ${ORDERS.toLocaleString('en')} locked orders `
+      + `(3 trims, ${CITIES.length} cities with centres), loaded in ${r.loadS.toFixed(1)} s`);
+    console.log(`reference: reading the locked queue in a transaction: ${r.readS.s.toFixed(2)} `
+      + `s, CPU ${r.readS.cpuS.toFixed(2)} s`);
+    console.log(`the pure estimate function alone (estimateQueue): ${show(r.pureS, r.readS)}`);
+    for (const x of r.steps) {
+      console.log(`${x.what}: ${show(x.took, r.readS)}; a write waited up to ${
+        x.writeWaitMs.toFixed(0)} ms; ${x.detail}`);
+    }
   }
 }
 

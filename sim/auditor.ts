@@ -5,7 +5,11 @@
 import { listPriceFen, type Catalog } from './catalog.js';
 import type { Configuration } from './workload.js';
 
-export type OrderStatus = 'firm' | 'locked' | 'cancelled';
+/** As the server's (src/orders/order.ts): firm -> locked -> scheduled; cancelled from any. */
+export type OrderStatus = 'firm' | 'locked' | 'scheduled' | 'cancelled';
+
+/** Past the lock (locked or scheduled): in the queue, deposit forfeited on cancel. */
+const pastLock = (s: OrderStatus | string): boolean => s === 'locked' || s === 'scheduled';
 export type DepositState = 'held' | 'refunded' | 'forfeited' | 'applied';
 
 export interface ModelOrder {
@@ -130,10 +134,20 @@ export class Auditor {
       () => `lock ${order.orderId}: locked_at is ${reply.body.locked_at}`);
   }
 
+  /**
+   * A car was allocated to a locked order (production): it is scheduled, keeping its queue
+   * place. For the simulator's after-the-night mode, which reads the allocations.
+   */
+  scheduled(order: ModelOrder): void {
+    this.expect(order.status === 'locked', 'order_fields',
+      () => `schedule ${order.orderId}: the model has it ${order.status}, not locked`);
+    if (order.status === 'locked') order.status = 'scheduled';
+  }
+
   cancelled(order: ModelOrder, reply: AuditedReply): void {
     if (!this.ok('cancel', order, reply)) return;
-    if (order.status === 'locked') this.leaveQueue(order);
-    order.depositState = order.status === 'locked' ? 'forfeited' : 'refunded';
+    if (pastLock(order.status)) this.leaveQueue(order);
+    order.depositState = pastLock(order.status) ? 'forfeited' : 'refunded';
     order.status = 'cancelled';
     this.compareOrder(`cancel ${order.orderId}`, order, reply.body);
   }
@@ -200,7 +214,7 @@ export class Auditor {
     same('deposit.amount_fen', body?.deposit?.amount_fen, order.depositFen);
     same('deposit.state', body?.deposit?.state, order.depositState);
     const queue = body?.queue ?? null;
-    if (order.status === 'locked') {
+    if (pastLock(order.status)) {
       same('queue.queue_key', queue?.queue_key, order.queueKey);
       same('queue.place', queue?.place, order.place);
     } else if (order.status === 'firm') {
@@ -254,7 +268,7 @@ export class Auditor {
 
   /** Takes the server's word for an order whose last action went unanswered. */
   private adoptState(order: ModelOrder, body: any): void {
-    const queueKey = body.status === 'locked' ? body.queue?.queue_key ?? null : null;
+    const queueKey = pastLock(body.status) ? body.queue?.queue_key ?? null : null;
     if (order.queueKey !== null && order.queueKey !== queueKey) this.leaveQueue(order);
     Object.assign(order, { launchId: body.launch_id, trim: body.trim,
       options: [...(body.options ?? [])].sort(), city: body.city, status: body.status,
@@ -291,7 +305,7 @@ export class Auditor {
   checkQueues(baselineLocked: ReadonlyMap<string, number>): { queues: number; places: number } {
     const queues = new Map<string, ModelOrder[]>();
     for (const o of this.orders.values()) {
-      if (o.status !== 'locked' || o.queueKey === null || o.place === null) continue;
+      if (!pastLock(o.status) || o.queueKey === null || o.place === null) continue;
       const list = queues.get(o.queueKey) ?? [];
       list.push(o);
       queues.set(o.queueKey, list);

@@ -170,6 +170,7 @@ export class Launchday implements KernelApp {
     await this.accounts.sessions.codesIssued();
     await this.accounts.sessions.flushTouches();
     await this.production.flushShown().catch(() => undefined);
+    await this.production.close().catch(() => undefined);
     await this.notifications.drain();
     await this.core.close();
   }

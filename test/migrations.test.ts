@@ -19,6 +19,16 @@ const before = JSON.parse(readFileSync('test/fixtures/schema-5.sqlite.json', 'ut
 const FIRST_FIVE = new Set(before.map((r) => r.name));
 const firstFive = (rows: SchemaRow[]): SchemaRow[] => rows.filter((r) => FIRST_FIVE.has(r.name));
 
+/**
+ * What migration 10 leaves of the first five's objects: the orders table rebuilt with the
+ * `scheduled` status in its CHECK (SQLite quotes a renamed table's name), all else as it was.
+ * Its upgrade test: scheduled-upgrade.test.ts.
+ */
+const afterTen = (rows: SchemaRow[]): SchemaRow[] => rows.map((r) => (r.name !== 'orders' ? r
+  : { ...r, sql: r.sql.replace('CREATE TABLE orders (', 'CREATE TABLE "orders" (')
+    .replace("('firm', 'locked', 'cancelled')", "('firm', 'locked', 'scheduled', 'cancelled')")
+  }));
+
 const schemaOf = (file: string): SchemaRow[] => {
   const db = new Database(file, { readonly: true });
   try {
@@ -49,7 +59,7 @@ it('a new database gets the schema the single migration list made', async () => 
   try {
     await new SqliteStore(dir).close();
     const made = schemaOf(join(dir, 'launchday.sqlite'));
-    assert.deepEqual(firstFive(made), before);
+    assert.deepEqual(firstFive(made), afterTen(before));
     assert.ok(made.some((r) => r.name === 'notification_outbox'), 'migration 8 ran');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -80,7 +90,7 @@ it('a database made by the pre-split code opens, migrates only the numbers after
     } finally {
       await store.close();
     }
-    assert.deepEqual(firstFive(schemaOf(file)), before);
+    assert.deepEqual(firstFive(schemaOf(file)), afterTen(before));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -69,8 +69,32 @@ const TABLE: Row[] = [
   (r, w) => assert.deepEqual(r.body.allocated.map((a: any) => a.order_id),
     [w.orders.a, w.orders.b])],
   ['a is scheduled with its VIN', read('a'), 200, (r) => {
+    assert.equal(r.body.status, 'scheduled');
     assert.equal(r.body.stage, 'scheduled');
     assert.equal(r.body.vehicle.vin, vin(1));
+    // Still in its queue place, its deposit non-refundable; only a forfeit is offered.
+    assert.equal(r.body.queue.place, 1);
+    assert.equal(r.body.deposit.state, 'held');
+    assert.deepEqual(r.body.actions, ['cancel_with_forfeit']);
+    assert.deepEqual(r.body.history.at(-1).detail, { vin: vin(1), built_on: '2025-07-09',
+      allocation_week: 79 });
+    assert.equal(r.body.history.at(-1).type, 'scheduled');
+  }],
+  ['b is scheduled too; c, without a car, stays locked', read('b'), 200,
+    (r) => assert.deepEqual([r.body.status, r.body.vehicle.vin], ['scheduled', vin(2)])],
+  ['c stays locked', read('c'), 200, (r) => {
+    assert.equal(r.body.status, 'locked');
+    assert.equal(r.body.vehicle, undefined);
+  }],
+  ['a scheduled order cannot lock again', lock('a'), 409,
+    (r) => assert.equal(r.body.error.code, 'order_already_locked')],
+  ['nor be cancelled without accepting the forfeit', (w) => w.h.call('POST',
+    `/orders/${w.orders.a}/cancel`, { token: buyerOf(w, 'a'), body: {} }), 409,
+  (r) => assert.equal(r.body.error.code, 'forfeit_not_accepted')],
+  ['the figures count scheduled orders as locked', (w) => w.h.call('GET',
+    '/launches/su7-2024/stats'), 200, (r) => {
+    assert.equal(r.body.orders.locked, 3);
+    assert.deepEqual(r.body.by_trim.standard, { firm: 0, locked: 3, cancelled: 0 });
   }],
   ['the run sent again changes nothing', admin('/admin/production-runs', {
     launch_id: 'su7-2024', built_on: '2025-07-09', reason: 'week 28 again',
@@ -84,6 +108,21 @@ const TABLE: Row[] = [
     '/admin/estimate-changes', { token: ADMIN }), 200, (r, w) => assert.deepEqual(
     r.body.changes.map((c: any) => [c.order_id, c.direction, c.weeks_moved]),
     [[w.orders.b, 'later', 1], [w.orders.c, 'later', 1], [w.orders.c, 'later', 1]])],
+  ['a, scheduled, cancels forfeiting its deposit: its car goes back', (w) => w.h.call('POST',
+    `/orders/${w.orders.a}/cancel`, { token: buyerOf(w, 'a'), body: { accept_forfeit: true } }),
+  200, (r) => assert.deepEqual([r.body.status, r.body.deposit.state, r.body.vehicle],
+    ['cancelled', 'forfeited', undefined])],
+  ['the run sent again gives a\'s car to c, next in the queue', admin('/admin/production-runs', {
+    launch_id: 'su7-2024', built_on: '2025-07-09', reason: 'week 28, a cancelled',
+    cars: [{ vin: vin(1), trim: 'standard' }] }), 201, (r, w) => {
+    assert.equal(r.body.recorded, 0);
+    assert.deepEqual(r.body.allocated, [{ vin: vin(1), order_id: w.orders.c }]);
+  }],
+  ['c is scheduled with it', read('c'), 200,
+    (r) => assert.deepEqual([r.body.status, r.body.vehicle.vin], ['scheduled', vin(1)])],
+  ['the figures: a cancelled, b and c locked (scheduled)', (w) => w.h.call('GET',
+    '/launches/su7-2024/stats'), 200,
+  (r) => assert.deepEqual(r.body.by_trim.standard, { firm: 0, locked: 2, cancelled: 1 })],
 ];
 
 let w: World;
@@ -113,6 +152,6 @@ it('what the re-plans stored is what the plan, centres and queue give directly',
   const direct = estimateQueue(stateOf(await store.plansInForce(), await store.centresInForce()),
     queue);
   const stored = await store.transaction((tx) => tx.storedEstimates());
-  assert.equal(stored.length, 3);
+  assert.equal(stored.length, 2);
   for (const s of stored) assert.deepEqual(s, direct.get(s.orderId));
 });

@@ -213,6 +213,17 @@ export interface Limits {
   readonly dropWaitlistMax: number;
   /** Drops, and a buyer's holds in one drop, listed at most. */
   readonly dropsListMax: number;
+  /**
+   * How often every process re-plans by itself (ms), so that orders locked since the last
+   * re-plan get a stored estimate and a change missed by a crash is planned; a plan or centre
+   * change re-plans at once. Env LAUNCHDAY_REPLAN_INTERVAL_MS.
+   */
+  readonly replanIntervalMs: number;
+  /**
+   * Estimates written per transaction by a re-plan on SQLite (orders keep flowing between).
+   * Env LAUNCHDAY_REPLAN_SLICE_ORDERS.
+   */
+  readonly replanSliceOrders: number;
 }
 
 /**
@@ -359,6 +370,8 @@ export const defaultLimits: Limits = Object.freeze({
   dropUnitsPerBuyerMax: 10,
   dropWaitlistMax: 100_000,
   dropsListMax: 100,
+  replanIntervalMs: 10 * 60_000,
+  replanSliceOrders: 2_000,
 });
 
 /**
@@ -475,6 +488,10 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       10, 24 * 3600),
     dropWaitlistMax: int(env, 'LAUNCHDAY_DROP_WAITLIST_MAX', defaultLimits.dropWaitlistMax, 1,
       10_000_000),
+    replanIntervalMs: int(env, 'LAUNCHDAY_REPLAN_INTERVAL_MS', defaultLimits.replanIntervalMs,
+      1_000, 7 * 24 * 3_600_000),
+    replanSliceOrders: int(env, 'LAUNCHDAY_REPLAN_SLICE_ORDERS',
+      defaultLimits.replanSliceOrders, 1, 1_000_000),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Order } from './order.js';
  */
 export function cancelChanges(after: Order): Record<string, { from: unknown; to: unknown }> {
   return {
+    // `locked` stands for every status past the lock (isPastLock): a forfeit came from one.
     status: { from: after.depositState === 'refunded' ? 'firm' : 'locked', to: after.status },
     deposit_state: { from: 'held', to: after.depositState },
   };

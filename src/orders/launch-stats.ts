@@ -1,7 +1,7 @@
 // Launch figures as counters: every write of an order adds the difference between what the
 // order contributed before and after, so the figures never need a scan of all orders.
 import type { Launch } from '../launches/index.js';
-import type { Order, OrderStatus, DepositState } from './order.js';
+import { countedStatus, type Order, type DepositState } from './order.js';
 
 export interface CounterDelta {
   readonly launchId: string;
@@ -24,7 +24,8 @@ export class CounterSums {
 
   /** Adds what an order contributes to its launch's figures (`sign` 1), or takes it back (-1). */
   addOrder(order: Order, sign: 1 | -1): void {
-    const s = order.status;
+    // Past the lock every status counts as locked: an allocation moves no figure.
+    const s = countedStatus(order.status);
     const l = order.launchId;
     this.add(l, `orders.${s}`, sign);
     this.add(l, `trim.${order.trim}.${s}`, sign);
@@ -72,7 +73,8 @@ export function mergeDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
  */
 export const placementsOf = (launchId: string): string => `placed:${launchId}`;
 
-type StatusCounts = Record<OrderStatus, number>;
+/** Orders by counted status (countedStatus: `locked` includes every status past the lock). */
+type StatusCounts = Record<ReturnType<typeof countedStatus>, number>;
 
 /**
  * The night's money on the basis the carmaker's figures were reported on (DOMAIN.md: "289,000 x
@@ -129,7 +131,7 @@ export function statsFromCounters(launchId: string, counters: ReadonlyMap<string
   let revenue = 0;
   for (const [key, value] of counters) {
     const parts = key.split('.');
-    const status = parts[parts.length - 1] as OrderStatus;
+    const status = parts[parts.length - 1] as keyof StatusCounts;
     if (parts[0] === 'orders') orders[status] = value;
     else if (parts[0] === 'trim' || parts[0] === 'city') {
       const table = parts[0] === 'trim' ? byTrim : byCity;

@@ -5,7 +5,7 @@ import { CounterSums } from './launch-stats.js';
 import { locksOnPlacement, type Launch } from '../launches/index.js';
 import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
-  queueKey, trimKey, type ChangeRequest, type Order,
+  queueKey, scheduledOrder, trimKey, type ChangeRequest, type Order,
 } from './order.js';
 import type { HookName, Hooks } from '../kernel/capability.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
@@ -389,4 +389,45 @@ export function orderCommands(limits: { autoLockBatchMax: number }, hooks?: Hook
   };
 
   return { place, act, autoLock };
+}
+
+/** A built car allocated to a locked order, as production hands it to `scheduleOrders`. */
+export interface CarAllocation {
+  readonly orderId: string;
+  readonly vin: string;
+  /** `YYYY-MM-DD`, Beijing: the day the car left the line. */
+  readonly builtOn: string;
+  /**
+   * The build slot the order took: the week of `builtOn` as production numbers weeks (weeks
+   * since Monday 1 January 2024, Beijing; production/plan.ts `weekOfDate`).
+   */
+  readonly allocationWeek: number;
+}
+
+/**
+ * Makes each allocated order `scheduled` (scheduledOrder), in the caller's transaction: the
+ * production run's, so that the car's allocation and the order's status commit together. Each
+ * gets a `scheduled` event with its VIN and allocation week; the figures do not move (a
+ * scheduled order counts as locked). Every order must be locked (allocation picks only those):
+ * anything else is a bug and fails the transaction. Orders' event hooks are not called: the
+ * buyer's message about the car is production's (its CarsAllocatedHook), keyed by the VIN.
+ */
+export async function scheduleOrders(tx: StoreTx, allocations: readonly CarAllocation[],
+  atMs: number, actor = 'system'): Promise<Order[]> {
+  if (allocations.length === 0) return [];
+  const byId = new Map((await tx.ordersForUpdate([...new Set(allocations.map((a) => a.orderId))]
+    .sort())).map((o) => [o.orderId, o]));
+  const writes = new Writes([]);
+  const out: Order[] = [];
+  for (const a of allocations) {
+    const before = byId.get(a.orderId);
+    if (before === undefined) throw new Error(`allocated order ${a.orderId} does not exist`);
+    const after = scheduledOrder(before);
+    byId.set(a.orderId, after);
+    writes.change(before, after, { atMs, type: 'scheduled', actor,
+      detail: { vin: a.vin, built_on: a.builtOn, allocation_week: a.allocationWeek } });
+    out.push(after);
+  }
+  await writes.flush(tx);
+  return out;
 }

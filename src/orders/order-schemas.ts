@@ -17,7 +17,9 @@ const Time = Type.String({ format: 'date-time' });
 const TimeOrNull = orNull(Type.String({ format: 'date-time' }));
 
 const OrderStatus = Type.Union([Type.Literal('firm'), Type.Literal('locked'),
-  Type.Literal('cancelled')]);
+  Type.Literal('scheduled'), Type.Literal('cancelled')], { description: 'firm -> locked -> '
+  + 'scheduled (a built car is allocated: `vehicle`); cancelled from any. A scheduled order is '
+  + 'still locked for every rule and figure' });
 
 const DepositState = Type.Union([Type.Literal('held'), Type.Literal('refunded'),
   Type.Literal('forfeited'), Type.Literal('applied')]);

@@ -5,8 +5,10 @@ import { seedLaunches } from '../launches/index.js';
 import { locksOnPlacement } from '../launches/index.js';
 import { CounterSums, statsFromCounters, type CounterDelta } from './launch-stats.js';
 import {
-  allowedActions, decideChange, estimateWeeks, newOrder, resolveConfiguration, sortedIds,
-  switchTargets,
+  allowedActions, countedStatus, decideCancel, decideChange, decideLock, decideRefund,
+  estimateWeeks, isPastLock, lockedOrder, newOrder, ORDER_STATUS_SEQUENCE, resolveConfiguration,
+  scheduledOrder, sortedIds, switchTargets,
+  type ChangeAspect,
   type ChangeWindow,
   type Order,
 } from './order.js';
@@ -173,5 +175,68 @@ describe('launch figures', () => {
     const yu7Firm = deltas.find((d) => d.launchId === 'yu7-2025' && d.key === 'orders.firm');
     assert.equal(su7Firm?.delta, -1);
     assert.equal(yu7Firm?.delta, 1);
+  });
+});
+
+describe('a scheduled order (a car allocated) is still locked for every rule', () => {
+  const window = { windowId: 'w1', fromLaunchId: 'yu7-2025', toLaunchId: null,
+    opensAtMs: NOW - 1, closesAtMs: NOW + 1, allows: ['trim', 'colour', 'city'] as ChangeAspect[],
+    closedAtMs: null, createdBy: 'op', createdAtMs: 0 } satisfies ChangeWindow;
+  const switchWindow = { ...window, windowId: 'w2', toLaunchId: 'su7-2024',
+    allows: ['model'] as ChangeAspect[] } satisfies ChangeWindow;
+  const locked = lockedOrder(order(), NOW - 10, 1, 1);
+  const scheduled = scheduledOrder(locked);
+
+  // One row per rule: what a locked order gets, and what the same order scheduled gets.
+  const table: Array<[string, (o: Order) => string]> = [
+    ['lock again', (o) => { const r = decideLock(o, true); return r.ok ? 'ok' : r.code; }],
+    ['cancel without accepting the forfeit',
+      (o) => { const r = decideCancel(o, false, NOW); return r.ok ? 'ok' : r.code; }],
+    ['cancel accepting it', (o) => {
+      const r = decideCancel(o, true, NOW);
+      return r.ok ? r.value.depositState : r.code;
+    }],
+    ['refund by an operator',
+      (o) => { const r = decideRefund(o, NOW); return r.ok ? 'ok' : r.code; }],
+    ['counted in the figures as', (o) => countedStatus(o.status)],
+    ['past the lock', (o) => String(isPastLock(o.status))],
+  ];
+  const expected: Record<string, [string, string]> = {
+    'lock again': ['order_already_locked', 'order_already_locked'],
+    'cancel without accepting the forfeit': ['forfeit_not_accepted', 'forfeit_not_accepted'],
+    'cancel accepting it': ['forfeited', 'forfeited'],
+    'refund by an operator': ['order_not_firm', 'order_not_firm'],
+    'counted in the figures as': ['locked', 'locked'],
+    'past the lock': ['true', 'true'],
+  };
+  for (const [what, rule] of table) {
+    it(what, () => assert.deepEqual([rule(locked), rule(scheduled)], expected[what]));
+  }
+
+  it('its configuration can no longer change, nor its model switch: only a forfeit is offered',
+    () => {
+      const change = decideChange(scheduled, yu7!, yu7!, { trim: 'pro' }, [window], NOW);
+      assert.equal(change.ok ? 'ok' : change.code, 'change_not_allowed');
+      assert.equal(decideChange(locked, yu7!, yu7!, { trim: 'pro' }, [window], NOW).ok, true);
+      assert.deepEqual(allowedActions(scheduled, [window, switchWindow], NOW),
+        ['cancel_with_forfeit']);
+      assert.deepEqual(switchTargets(scheduled, [switchWindow], NOW), []);
+      assert.deepEqual(allowedActions(locked, [window, switchWindow], NOW),
+        ['change', 'cancel_with_forfeit', 'switch_model']);
+    });
+
+  it('only a locked order can be scheduled, and scheduling moves no figure', () => {
+    assert.throws(() => scheduledOrder(order()), /not locked/);
+    assert.throws(() => scheduledOrder(scheduled), /not locked/);
+    assert.equal(scheduled.version, locked.version + 1);
+    const sums = new CounterSums();
+    sums.addOrder(locked, -1);
+    sums.addOrder(scheduled, 1);
+    assert.deepEqual(sums.take(), []);
+  });
+
+  it('the statuses run in one documented sequence, each after the lock past it', () => {
+    assert.deepEqual(ORDER_STATUS_SEQUENCE, ['firm', 'locked', 'scheduled']);
+    assert.deepEqual(ORDER_STATUS_SEQUENCE.map(isPastLock), [false, true, true]);
   });
 });

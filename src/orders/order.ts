@@ -11,7 +11,38 @@ import {
 // order may change in one are here. Re-exported for the order rules' readers.
 export { CHANGE_ASPECTS, isWindowOpen, type ChangeAspect, type ChangeWindow };
 
-export type OrderStatus = 'firm' | 'locked' | 'cancelled';
+/**
+ * An order's status. The sequence, in one place (DOMAIN.md lifecycle steps 2-7):
+ *
+ *   firm (placed; cooling off) -> locked -> scheduled -> [built -> ready -> delivered]
+ *
+ * `cancelled` may end it from `firm` (deposit refunded) or from any status past the lock
+ * (deposit forfeited). `scheduled`: production allocated a built car (its VIN) to the order.
+ * The bracketed statuses belong to the next issue (#16); adding one means: its name here and
+ * in PAST_LOCK (it is still a locked firm order for every count and rule), the orders CHECK in a
+ * new migration, the transition's pure rule beside `scheduledOrder`, and the schemas' enum.
+ */
+export type OrderStatus = 'firm' | 'locked' | 'scheduled' | 'cancelled';
+
+/** The statuses in lifecycle order (cancelled aside), as pages draw the stage tracker. */
+export const ORDER_STATUS_SEQUENCE: readonly OrderStatus[] = ['firm', 'locked', 'scheduled'];
+
+/**
+ * The statuses past the lock: the deposit is non-refundable, the configuration frozen, and the
+ * order keeps its place in the production queue. Every rule and count that means "locked"
+ * asks `isPastLock`, never `status === 'locked'`.
+ */
+const PAST_LOCK: ReadonlySet<OrderStatus> = new Set(['locked', 'scheduled']);
+
+/** Whether an order with `status` is past its lock (see PAST_LOCK). */
+export const isPastLock = (status: OrderStatus): boolean => PAST_LOCK.has(status);
+
+/**
+ * The status an order is counted under in the launch figures (launch-stats.ts): every status
+ * past the lock counts as `locked`, so a car's allocation moves no figure.
+ */
+export const countedStatus = (status: OrderStatus): 'firm' | 'locked' | 'cancelled' =>
+  (isPastLock(status) ? 'locked' : status as 'firm' | 'cancelled');
 export type DepositState = 'held' | 'refunded' | 'forfeited' | 'applied';
 
 export interface Configuration {
@@ -141,7 +172,7 @@ export function newOrder(fields: {
 
 export function decideLock(order: Order, confirm: boolean): Result<true> {
   if (order.status === 'cancelled') return refuse('order_cancelled');
-  if (order.status === 'locked') return refuse('order_already_locked');
+  if (isPastLock(order.status)) return refuse('order_already_locked');
   if (!confirm) {
     return refuse('lock_needs_confirmation',
       'Locking is final: the deposit is no longer refundable, the configuration is frozen and '
@@ -157,6 +188,18 @@ export function lockedOrder(order: Order, atMs: number, place: number, trimSeq: 
     trimSeq, version: order.version + 1 };
 }
 
+/**
+ * The locked order scheduled: production allocated it a built car (the VIN and allocation week
+ * are in the `scheduled` event the caller writes). Asserts the order is `locked`: allocation
+ * only ever picks locked orders still waiting for a car.
+ */
+export function scheduledOrder(order: Order): Order {
+  if (order.status !== 'locked') {
+    throw new Error(`order ${order.orderId} is ${order.status}, not locked: cannot schedule`);
+  }
+  return { ...order, status: 'scheduled', version: order.version + 1 };
+}
+
 export function isDueForAutoLock(order: Order, nowMs: number): boolean {
   return order.status === 'firm' && order.coolingOffEndsAtMs <= nowMs;
 }
@@ -164,10 +207,10 @@ export function isDueForAutoLock(order: Order, nowMs: number): boolean {
 export function decideCancel(order: Order, acceptForfeit: boolean, nowMs: number):
   Result<Order> {
   if (order.status === 'cancelled') return refuse('order_cancelled');
-  if (order.status === 'locked' && !acceptForfeit) {
+  if (isPastLock(order.status) && !acceptForfeit) {
     return refuse('forfeit_not_accepted',
-      `The order is locked: cancelling forfeits the ${order.depositFen / 100} yuan deposit. `
-      + 'Send {"accept_forfeit": true} to cancel anyway.');
+      `The order is ${order.status}: cancelling forfeits the ${order.depositFen / 100} yuan `
+      + 'deposit. Send {"accept_forfeit": true} to cancel anyway.');
   }
   return ok({ ...order, status: 'cancelled', cancelledAtMs: nowMs,
     depositState: order.status === 'firm' ? 'refunded' : 'forfeited',
@@ -224,6 +267,11 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
   if (order.status === 'cancelled') return refuse('order_cancelled');
   if (req.trim === undefined && req.options === undefined && req.city === undefined
     && req.launchId === undefined) return refuse('nothing_to_change');
+  // A scheduled order has a built car of exactly its configuration: no window changes that.
+  if (order.status === 'scheduled') {
+    return refuse('change_not_allowed', 'A car is already built and allocated to this order: '
+      + 'its configuration and city can no longer change.');
+  }
   const switching = target.launchId !== own.launchId;
   const keep = (id: string): boolean => !switching || target.options.some((o) => o.optionId === id);
   const resolved = resolveConfiguration(target, {
@@ -267,7 +315,7 @@ export function decideChange(order: Order, own: Launch, target: Launch, req: Cha
     ...order, ...config, priceFen, launchId: target.launchId, modelId: target.modelId,
     changedInWindowId: window.windowId, version: order.version + 1,
   };
-  return ok({ order: changed, requeue: order.status === 'locked', aspects });
+  return ok({ order: changed, requeue: isPastLock(order.status), aspects });
 }
 
 /**
@@ -289,6 +337,7 @@ export function allowedActions(order: Order, windows: readonly ChangeWindow[], n
     && order.changedInWindowId !== w.windowId);
   const actions: string[] = [];
   if (statusAt(order, nowMs) === 'firm') actions.push('change', 'lock', 'cancel');
+  else if (order.status === 'scheduled') return ['cancel_with_forfeit'];
   else {
     if (open.some((w) => w.allows.some((a) => a !== 'model'))) actions.push('change');
     actions.push('cancel_with_forfeit');
@@ -304,7 +353,7 @@ export function allowedActions(order: Order, windows: readonly ChangeWindow[], n
  */
 export function switchTargets(order: Order, windows: readonly ChangeWindow[], nowMs: number,
   launches?: ReadonlyMap<string, Launch>): string[] {
-  if (order.status === 'cancelled') return [];
+  if (order.status === 'cancelled' || order.status === 'scheduled') return [];
   const opened = (id: string): boolean => {
     const l = launches?.get(id);
     return l === undefined || decideSalesOpen(l, nowMs).ok;

@@ -63,4 +63,49 @@ export const ordersMigrations: readonly MigrationPiece[] = [
         GROUP BY launch_id, at_s;
     `,
   },
+  {
+    // A real `scheduled` status (order.ts OrderStatus): the CHECK on orders.status takes it, and
+    // every order production had already allocated a car to (built_cars, migration 6: until now
+    // such an order stayed `locked` and only its reply showed `stage: "scheduled"`) becomes
+    // scheduled, with a `scheduled` event naming its VIN, as an allocation now writes one. The
+    // figures need nothing: a scheduled order counts as locked (countedStatus).
+    // SQLite cannot alter a CHECK: the table is rebuilt, same columns in the same order, and its
+    // indexes made again. PostgreSQL named the column's CHECK orders_status_check.
+    version: 10,
+    sql: (d) => `
+      ${d === 'postgres' ? `
+      LOCK TABLE orders IN SHARE ROW EXCLUSIVE MODE;
+      ALTER TABLE orders DROP CONSTRAINT orders_status_check;
+      ALTER TABLE orders ADD CONSTRAINT orders_status_check
+        CHECK (status IN ('firm', 'locked', 'scheduled', 'cancelled'));` : `
+      CREATE TABLE orders_v10 (
+        order_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL, launch_id TEXT NOT NULL,
+        model_id TEXT NOT NULL, trim TEXT NOT NULL, options TEXT NOT NULL, city TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('firm', 'locked', 'scheduled', 'cancelled')),
+        price_fen INTEGER NOT NULL, deposit_fen INTEGER NOT NULL,
+        deposit_state TEXT NOT NULL
+          CHECK (deposit_state IN ('held', 'refunded', 'forfeited', 'applied')),
+        created_at_ms INTEGER NOT NULL, cooling_off_ends_at_ms INTEGER NOT NULL,
+        locked_at_ms INTEGER, cancelled_at_ms INTEGER, queued_at_ms INTEGER,
+        queue_place INTEGER, trim_seq INTEGER, changed_in_window_id TEXT,
+        idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL, version INTEGER NOT NULL,
+        UNIQUE (account_id, idempotency_key));
+      INSERT INTO orders_v10 SELECT * FROM orders;
+      DROP TABLE orders;
+      ALTER TABLE orders_v10 RENAME TO orders;
+      CREATE UNIQUE INDEX orders_queue_place ON orders (launch_id, trim, city, queue_place)
+        WHERE queue_place IS NOT NULL;
+      CREATE INDEX orders_due ON orders (cooling_off_ends_at_ms) WHERE status = 'firm';
+      CREATE INDEX orders_launch ON orders (launch_id, order_id);`}
+      INSERT INTO order_events (order_id, at_ms, type, actor, detail)
+        SELECT o.order_id, c.placed_at_ms, 'scheduled', 'system',
+          '{"vin":"' || c.vin || '","built_on":"' || c.built_on || '","migrated":true}'
+        FROM orders o JOIN built_cars c ON c.order_id = o.order_id
+        WHERE o.status = 'locked' ORDER BY c.placed_at_ms, o.order_id;
+      UPDATE orders SET status = 'scheduled', version = version + 1
+        WHERE status = 'locked'
+          AND order_id IN (SELECT order_id FROM built_cars WHERE order_id IS NOT NULL);
+    `,
+  },
 ];

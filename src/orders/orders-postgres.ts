@@ -144,7 +144,8 @@ class OrdersPostgresTx implements OrdersTx {
 
   async lockedQueue(): Promise<LockedQueueEntry[]> {
     const r = await this.c.query({ text: 'SELECT order_id, account_id, launch_id, trim, city, '
-      + "options, trim_seq, queued_at_ms FROM orders WHERE status = 'locked'", rowMode: 'array' });
+      + "options, trim_seq, queued_at_ms FROM orders WHERE status IN ('locked', 'scheduled')",
+    rowMode: 'array' });
     return (r.rows as Array<[string, string, string, string, string, string, string, string]>)
       .map(([orderId, accountId, launchId, trim, city, options, trimSeq, queuedAtMs]) => ({
         orderId, accountId, launchId, trim, city,

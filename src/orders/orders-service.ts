@@ -14,7 +14,7 @@ import {
 import { depositReference, type PaymentProvider, type PaymentsService } from '../payments/index.js';
 import { statsFromCounters, type LaunchStats } from './launch-stats.js';
 import {
-  allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, queueKey,
+  allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, isPastLock, queueKey,
   resolveConfiguration, switchTargets, trimKey, isWindowOpen, type ChangeRequest, type Order,
 } from './order.js';
 import type {
@@ -57,8 +57,8 @@ export interface EstimateSource {
 }
 
 /**
- * The car built for a locked order, when one has been allocated (the production capability's;
- * wired by the composition like `EstimateSource`). The order is then scheduled, with its VIN.
+ * The car built for a scheduled order (the production capability's; wired by the composition
+ * like `EstimateSource`): allocation makes an order `scheduled` and gives it this car's VIN.
  */
 export interface VehicleSource {
   vehicleOf(order: Order): Promise<{ vin: string; builtOn: string } | null>;
@@ -392,7 +392,7 @@ export class OrdersService {
     const t = launch ? findTrim(launch, order.trim) : undefined;
     let estimate: OrderExtras['estimate'] = null;
     let queue: { queueKey: string; place: number; lockedAheadInTrim: number } | null = null;
-    if (order.status === 'locked' && order.trimSeq !== null && order.queuePlace !== null && t) {
+    if (isPastLock(order.status) && order.trimSeq !== null && order.queuePlace !== null && t) {
       const released = await this.deps.store.releasedBefore(trimKey(order.launchId, order.trim),
         order.trimSeq);
       const ahead = order.trimSeq - 1 - released;
@@ -414,7 +414,7 @@ export class OrdersService {
       if (planned) estimate = planView(planned, 'if_locked_now');
       else if (e) estimate = { weeksMin: e.weeksMin, weeksMax: e.weeksMax, basis: 'if_locked_now' };
     }
-    const vehicle = order.status === 'locked' && this.vehicles
+    const vehicle = order.status === 'scheduled' && this.vehicles
       ? await this.vehicles.vehicleOf(order) : null;
     const windows = this.launches.fresh() ? this.launches.cachedWindows
       : await this.launches.windows();

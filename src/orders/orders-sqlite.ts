@@ -110,7 +110,7 @@ function prepareOrdersWrites(db: Db) {
       + 'DO UPDATE SET last = last + ? RETURNING last'),
     release: db.prepare('INSERT INTO released_seqs VALUES (?, ?)'),
     lockedQueue: db.prepare('SELECT order_id, account_id, launch_id, trim, city, options, '
-      + "trim_seq, queued_at_ms FROM orders WHERE status = 'locked'").raw(),
+      + "trim_seq, queued_at_ms FROM orders WHERE status IN ('locked', 'scheduled')").raw(),
     addCounter: db.prepare('INSERT INTO counters VALUES (?, ?, 0, ?) ON CONFLICT '
       + '(launch_id, key, shard) DO UPDATE SET value = value + ?'),
   };

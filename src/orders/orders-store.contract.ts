@@ -92,15 +92,20 @@ export function ordersStoreContract(name: string, open: () => Promise<OpenedStor
           assert.deepEqual(await store.order(firm.orderId), relocked);
         });
 
-      test('the locked queue lists every locked order and nothing else', async (store) => {
-        await store.transaction((tx) => tx.insertOrders([order(1), lockedOrder(2),
-          order(3, { status: 'cancelled', trimSeq: 3, queuedAtMs: T0 + 9 })]));
-        assert.deepEqual(await store.transaction((tx) => tx.lockedQueue()), [{
-          orderId: lockedOrder(2).orderId, accountId: account(1).accountId,
-          launchId: 'yu7-2025', trim: 'max', city: 'beijing',
-          options: ['colour-emerald-green', 'extras-lidar', 'wheels-21in'], trimSeq: 42,
-          queuedAtMs: T0 + 120_000 }]);
-      });
+      test('the locked queue lists every order past its lock (scheduled too) and nothing else',
+        async (store) => {
+          await store.transaction((tx) => tx.insertOrders([order(1), lockedOrder(2),
+            order(3, { status: 'cancelled', trimSeq: 3, queuedAtMs: T0 + 9 }),
+            { ...lockedOrder(4), status: 'scheduled', trimSeq: 43, queuePlace: 8 }]));
+          const entry = (n: number, trimSeq: number) => ({
+            orderId: lockedOrder(n).orderId, accountId: account(1).accountId,
+            launchId: 'yu7-2025', trim: 'max', city: 'beijing',
+            options: ['colour-emerald-green', 'extras-lidar', 'wheels-21in'], trimSeq,
+            queuedAtMs: T0 + 120_000 });
+          const queue = await store.transaction((tx) => tx.lockedQueue());
+          assert.deepEqual(queue.sort((a, b) => a.trimSeq - b.trimSeq), [entry(2, 42),
+            entry(4, 43)]);
+        });
 
       test('updating an order that does not exist fails the transaction', async (store) => {
         await store.transaction((tx) => tx.insertOrders([order(1)]));

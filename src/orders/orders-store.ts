@@ -63,7 +63,10 @@ export interface OrdersTx {
   releaseSeq(trimKey: string, seq: number): Promise<void>;
   /** Adds to counters. An adapter may hold the changes back until just before commit. */
   addCounters(deltas: readonly CounterDelta[]): Promise<void>;
-  /** Every locked order's queue entry, in no particular order (a re-plan reads them all). */
+  /**
+   * Every queue entry of an order past its lock (`locked` or `scheduled`), in no particular
+   * order (a re-plan reads them all).
+   */
   lockedQueue(): Promise<LockedQueueEntry[]>;
 }
 

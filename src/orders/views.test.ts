@@ -29,7 +29,8 @@ describe('orderViewJson', () => {
   const order = fc.record({
     orderId: text, accountId: text, launchId: text, modelId: text, trim: text,
     options: fc.array(text, { maxLength: 4 }), city: text,
-    status: fc.constantFrom('firm', 'locked', 'cancelled'), priceFen: num, depositFen: num,
+    status: fc.constantFrom('firm', 'locked', 'scheduled', 'cancelled'), priceFen: num,
+    depositFen: num,
     depositState: fc.constantFrom('held', 'refunded', 'forfeited', 'applied'),
     createdAtMs: fc.integer({ min: 0, max: 4_102_444_800_000 }),
     coolingOffEndsAtMs: fc.integer({ min: 0, max: 4_102_444_800_000 }), lockedAtMs: ms,

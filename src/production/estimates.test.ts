@@ -9,7 +9,8 @@ import {
   beijingDate, beijingDateMs, weekOf, weekOfDate, weekStartMs, type CentreVersion,
   type PlanVersion,
 } from './plan.js';
-import { replan } from './replan.js';
+import { changeRow, replan } from './replan.js';
+import { pack, UnpackedReplan } from './replan-packing.js';
 
 const plan = (trim: string, rates: Array<[string, number]>, version = 1): PlanVersion => ({
   launchId: 'su7', trim, version, rates: rates.map(([fromDate, unitsPerWeek]) =>
@@ -170,6 +171,35 @@ describe('estimate properties', () => {
       }
       const last = history[history.length - 1]!;
       assert.deepEqual(asObject(stored), asObject(estimateQueue(last.s, last.q)));
+    }), { numRuns: 150 });
+  });
+
+  it('packed for the thread and written in slices of any size, a re-plan stores and tells '
+    + 'what it does in one pass', () => {
+    const step = fc.record({ s: stateArb, q: queueArb, slice: fc.integer({ min: 1, max: 7 }) });
+    fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 4 }), (history) => {
+      let stored = new Map<string, OrderEstimate>();
+      for (const { s, q, slice } of history) {
+        const r = replan(s, q, stored.values());
+        const u = new UnpackedReplan(pack(r));
+        const next = new Map(stored);
+        for (const id of u.remove) next.delete(id);
+        const told: unknown[] = [];
+        for (let from = 0; from < u.size; from += slice) {
+          const part = u.slice(from, Math.min(u.size, from + slice));
+          for (const e of part.write) next.set(e.orderId, e);
+          told.push(...part.moved.map((m) => changeRow(m, 'rpl', 0)));
+        }
+        assert.deepEqual(u.remove, [...r.remove]);
+        assert.equal(u.size, r.write.length);
+        // The change rows, in the order the one-pass re-plan lists them (its message order).
+        assert.deepEqual(told, r.moved.map((m) => changeRow(m, 'rpl', 0)));
+        const direct = new Map(stored);
+        for (const id of r.remove) direct.delete(id);
+        for (const e of r.write) direct.set(e.orderId, e);
+        assert.deepEqual(asObject(next), asObject(direct));
+        stored = next;
+      }
     }), { numRuns: 150 });
   });
 

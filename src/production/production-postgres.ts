@@ -13,6 +13,12 @@ import type {
   CarRecord, EstimateChange, ProductionReads, ProductionTx, Replan, ShownEstimate, StoredEstimate,
 } from './production-store.js';
 
+/**
+ * The advisory lock every re-plan and production run holds until commit (lockPlanning): one
+ * process at a time re-plans. A fixed 64-bit key of launchday's own ("ldplan" in ASCII).
+ */
+const PLANNING_LOCK = 119_178_638_680_430;
+
 /** Rows per statement in bulk writes. */
 const CHUNK = 10_000;
 
@@ -45,7 +51,18 @@ class ProductionPostgresTx implements ProductionTx {
 
   async lockPlanning(): Promise<void> {
     // Readers of the estimates go on; another re-plan (any process) waits for this one's commit.
+    await this.c.query('SELECT pg_advisory_xact_lock($1)', [PLANNING_LOCK]);
     await this.c.query('LOCK TABLE order_estimates IN EXCLUSIVE MODE');
+  }
+
+  async tryLockPlanning(): Promise<boolean> {
+    // Every holder of the planning lock takes the advisory lock first: if it is free, so will
+    // the table lock be but for a writer that has not yet reached it, which is waited for.
+    const r = await rows<{ got: boolean }>(this.c, 'SELECT pg_try_advisory_xact_lock($1) AS got',
+      [PLANNING_LOCK]);
+    if (!r[0]!.got) return false;
+    await this.c.query('LOCK TABLE order_estimates IN EXCLUSIVE MODE');
+    return true;
   }
 
   async insertPlanVersion(p: PlanVersion): Promise<void> {
@@ -159,6 +176,13 @@ class ProductionPostgresTx implements ProductionTx {
   async ordersWithCars(): Promise<string[]> {
     return (await rows<{ order_id: string }>(this.c,
       'SELECT order_id FROM built_cars WHERE order_id IS NOT NULL')).map((r) => r.order_id);
+  }
+
+  async releaseCars(orderIds: readonly string[]): Promise<number> {
+    if (orderIds.length === 0) return 0;
+    const r = await this.c.query('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL '
+      + 'WHERE order_id = ANY($1::text[])', [orderIds]);
+    return r.rowCount ?? 0;
   }
 
   async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,

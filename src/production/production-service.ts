@@ -5,10 +5,11 @@ import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import type { SqliteStore } from '../kernel/store/sqlite-store.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import { findTrim, type LaunchesService } from '../launches/index.js';
 import {
-  resolveConfiguration, type EstimateSource, type Order, type PlannedEstimate,
+  resolveConfiguration, scheduleOrders, type EstimateSource, type Order, type PlannedEstimate,
   type VehicleSource,
 } from '../orders/index.js';
 import { allocate } from './allocation.js';
@@ -24,6 +25,9 @@ import type {
 } from './production-store.js';
 import { isValidVin } from './vin.js';
 import { changeRow, replan } from './replan.js';
+import { mergedRequest, ReplanCoalescer, type ReplanRequest } from './replan-coalescer.js';
+import { UnpackedReplan } from './replan-packing.js';
+import { ReplanThread } from './replan-thread.js';
 
 export interface ProductionDeps {
   readonly store: Store;
@@ -97,15 +101,38 @@ export class ProductionService implements EstimateSource, VehicleSource {
   /** Estimates shown at lock, written by `flushShown` (the timer, or when many wait). */
   #shown: ShownEstimate[] = [];
   #flushing: Promise<void> | null = null;
+  /** Re-plans one at a time; requests made during one share the next (replan-coalescer.ts). */
+  readonly #replans = new ReplanCoalescer<ReplanSummary | null>((requests) =>
+    this.#runReplan(mergedRequest(requests)));
+  /**
+   * On SQLite: computes re-plans in a worker thread, so that a re-plan of 300,000 orders does
+   * not hold the event loop for seconds (docs/benchmarks.md); null on PostgreSQL, where one
+   * transaction re-plans (the database does the heavy part, and serialises processes).
+   */
+  readonly #thread: ReplanThread | null;
+  /** The tail of this process's re-plans and production runs: they never interleave. */
+  #serialTail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: ProductionDeps, private readonly launches: LaunchesService) {
+  /** `offThread`: false keeps SQLite re-plans on the event loop, in one transaction. */
+  constructor(private readonly deps: ProductionDeps, private readonly launches: LaunchesService,
+    options: { offThread?: boolean } = {}) {
     this.#maxAgeMs = deps.store.kind === 'postgres' ? SNAPSHOT_MAX_AGE_MS : Infinity;
+    const sqlite = deps.store.kind === 'sqlite' ? deps.store as SqliteStore : null;
+    this.#thread = sqlite !== null && options.offThread !== false
+      ? new ReplanThread(sqlite.file, sqlite.composition.module) : null;
+  }
+
+  /** Waits for the re-plan under way and stops the re-plan worker. */
+  async close(): Promise<void> {
+    await this.#replans.idle();
+    await this.#thread?.close();
   }
 
   // ---------- plans and centres ----------
 
   /**
-   * Adds a version of a trim's plan and re-plans in the same transaction. Outcomes:
+   * Adds a version of a trim's plan, then re-plans (requestReplan) and answers with the re-plan
+   * that covered it. Outcomes:
    * `launch_not_found`, `unknown_trim`, `invalid_request` (the rates; the last must build).
    */
   async putPlan(actor: string, launchId: string, trim: string, rates: readonly PlanRate[],
@@ -121,20 +148,22 @@ export class ProductionService implements EstimateSource, VehicleSource {
         + 'leave locked orders without a date.');
     }
     const atMs = this.deps.clock.nowMs();
-    return ok(await this.#inTransaction(async (tx) => {
-      const plan: PlanVersion = { launchId, trim, rates,
+    const plan = await this.#inTransaction(async (tx) => {
+      const p: PlanVersion = { launchId, trim, rates,
         version: (await tx.planVersionCount(launchId, trim)) + 1,
         createdBy: actor, createdAtMs: atMs, reason };
-      await tx.insertPlanVersion(plan);
-      const r = await this.#replan(tx, actor, 'plan', reason, atMs);
+      await tx.insertPlanVersion(p);
       await tx.appendAudit({ atMs, actor, action: 'production_plan_changed', detail: {
-        launch_id: launchId, trim, version: plan.version, reason, replan_id: r.replanId } });
-      return { plan, replan: r };
-    }));
+        launch_id: launchId, trim, version: p.version, reason } });
+      return p;
+    });
+    // The re-plan runs by itself once the version is in: the reply waits for the one that
+    // covers it. A crash before it ran leaves the version unplanned only until the periodic one.
+    return ok({ plan, replan: (await this.requestReplan({ actor, cause: 'plan', reason }))! });
   }
 
   /**
-   * Adds a version of a city's delivery centre and re-plans in the same transaction. Outcomes:
+   * Adds a version of a city's delivery centre, then re-plans as `putPlan` does. Outcomes:
    * `unknown_city` (no launch delivers there), `centre_not_found` (`servedBy` names a city
    * without a centre), `invalid_request`.
    */
@@ -147,7 +176,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
       return refuse('invalid_request', '"served_by" must name another city.');
     }
     const atMs = this.deps.clock.nowMs();
-    return this.#inTransaction(async (tx) => {
+    const put = await this.#inTransaction(async (tx): Promise<Result<CentreVersion>> => {
       if (centre.servedBy !== null && (await tx.centreVersionCount(centre.servedBy)) === 0) {
         return refuse('centre_not_found', `"${centre.servedBy}" has no delivery centre.`);
       }
@@ -155,59 +184,151 @@ export class ProductionService implements EstimateSource, VehicleSource {
         version: (await tx.centreVersionCount(centre.cityId)) + 1, createdBy: actor,
         createdAtMs: atMs };
       await tx.insertCentreVersion(c);
-      const r = await this.#replan(tx, actor, 'centre', c.reason, atMs);
       await tx.appendAudit({ atMs, actor, action: 'delivery_centre_changed', detail: {
-        city_id: c.cityId, version: c.version, reason: c.reason, replan_id: r.replanId } });
-      return ok({ centre: c, replan: r });
+        city_id: c.cityId, version: c.version, reason: c.reason } });
+      return ok(c);
     });
+    if (!put.ok) return put;
+    const r = await this.requestReplan({ actor, cause: 'centre', reason: put.value.reason });
+    return ok({ centre: put.value, replan: r! });
   }
 
   /** Re-plans now: picks up orders locked since the last one (they get their first estimate). */
   async replanNow(actor: string, reason: string): Promise<ReplanSummary> {
-    const atMs = this.deps.clock.nowMs();
-    return this.#inTransaction(async (tx) => {
-      const r = await this.#replan(tx, actor, 'manual', reason, atMs);
-      await tx.appendAudit({ atMs, actor, action: 'replanned', detail: { reason,
-        replan_id: r.replanId } });
-      return r;
+    return (await this.requestReplan({ actor, cause: 'manual', reason }))!;
+  }
+
+  /**
+   * Asks for a re-plan and answers with the one that covers the request: one runs at a time in
+   * this process, and requests made while one runs share the next (ReplanCoalescer). On
+   * PostgreSQL a re-plan holds the planning lock (lockPlanning), so processes take turns.
+   * Null only for a periodic request alone that found another process re-planning, or nothing
+   * to change.
+   */
+  requestReplan(r: ReplanRequest): Promise<ReplanSummary | null> {
+    return this.#replans.request(r);
+  }
+
+  /**
+   * The periodic re-plan (the timer, every `replanIntervalMs`): covers orders locked since the
+   * last re-plan and any change a crash left unplanned. It leaves no trace when nothing changed,
+   * and on PostgreSQL gives way when another process is re-planning (tryLockPlanning).
+   */
+  replanPeriodic(): Promise<ReplanSummary | null> {
+    return this.requestReplan({ actor: 'system', cause: 'periodic', reason: '' });
+  }
+
+  /** Runs `fn` after this process's re-plans and production runs begun before it. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#serialTail.then(fn, fn);
+    this.#serialTail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runReplan(req: ReplanRequest): Promise<ReplanSummary | null> {
+    return this.#serial(async () => {
+      const atMs = this.deps.clock.nowMs();
+      const quiet = req.cause === 'periodic';
+      if (this.#thread !== null) return this.#replanSliced(req, atMs, quiet);
+      return this.#inTransaction(async (tx) => this.#replan(tx, req, atMs, quiet),
+        { tryLock: quiet });
     });
   }
 
-  /** A transaction that holds off other re-plans, and drops the snapshot once it committed. */
-  async #inTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  /**
+   * A transaction that holds off other re-plans (with `tryLock`, or gives up at once and
+   * answers null when another holds them), and drops the snapshot once it committed.
+   */
+  async #inTransaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  async #inTransaction<T>(fn: (tx: StoreTx) => Promise<T>, o: { tryLock: boolean }):
+    Promise<T | null>;
+  async #inTransaction<T>(fn: (tx: StoreTx) => Promise<T>, o = { tryLock: false }):
+    Promise<T | null> {
     try {
       return await this.deps.store.transaction(async (tx) => {
-        await tx.lockPlanning();
+        if (o.tryLock) {
+          if (!await tx.tryLockPlanning()) return null;
+        } else await tx.lockPlanning();
         return fn(tx);
       });
     } finally {
-      this.#gen++;
-      this.#snapshot = null;
+      this.#dropSnapshot();
     }
+  }
+
+  #dropSnapshot(): void {
+    this.#gen++;
+    this.#snapshot = null;
   }
 
   /**
    * Every locked order's estimate in one pass, in the caller's transaction: the new ones stored,
    * those of orders gone removed, and each moved one written to `estimate_changes` (the rows the
-   * notifications capability consumes, one message each).
+   * notifications capability consumes, one message each). `quiet`: when nothing changed, no
+   * re-plan is recorded (null).
    */
-  async #replan(tx: StoreTx, actor: string, cause: string, reason: string, atMs: number):
-    Promise<ReplanSummary> {
+  async #replan(tx: StoreTx, req: ReplanRequest, atMs: number, quiet: boolean):
+    Promise<ReplanSummary | null> {
     const started = performance.now();
     const state = stateOf(await tx.plansInForce(), await tx.centresInForce());
     const result = replan(state, await tx.lockedQueue(), await tx.storedEstimates(),
       new Set(await tx.ordersWithCars()));
+    if (quiet && result.write.length === 0 && result.remove.length === 0) return null;
     const replanId = newId('rpl');
     await tx.putEstimates(result.write);
     await tx.deleteEstimates(result.remove);
     const changes = result.moved.map((m) => changeRow(m, replanId, atMs));
     await tx.insertEstimateChanges(changes);
     if (changes.length > 0 && this.onEstimatesMoved) await this.onEstimatesMoved(tx, changes);
-    const r: Replan = { replanId, atMs, actor, cause, reason,
+    return this.#recordReplan(tx, { replanId, atMs, ...req,
       ordersEstimated: result.estimates.size, movedEarlier: result.earlier,
-      movedLater: result.later };
+      movedLater: result.later }, started);
+  }
+
+  async #recordReplan(tx: StoreTx, r: Replan, started: number): Promise<ReplanSummary> {
     await tx.insertReplan(r);
+    await tx.appendAudit({ atMs: r.atMs, actor: r.actor, action: 'replanned', detail: {
+      cause: r.cause, reason: r.reason, replan_id: r.replanId,
+      moved_earlier: r.movedEarlier, moved_later: r.movedLater } });
     return { ...r, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /**
+   * A re-plan on SQLite: computed in the worker thread from one consistent read, then written
+   * in slices of `replanSliceOrders` estimates, each in its own short transaction with its
+   * changes and their messages (onEstimatesMoved), the event loop and the orders' writer free
+   * between them. A crash between slices leaves the rest unwritten and unannounced: the next
+   * re-plan compares with what was stored, so each move is still told exactly once. Orders
+   * locked or cancelled while it runs are the next re-plan's (periodic at the latest).
+   */
+  async #replanSliced(req: ReplanRequest, atMs: number, quiet: boolean):
+    Promise<ReplanSummary | null> {
+    const started = performance.now();
+    const u = new UnpackedReplan(await this.#thread!.replan());
+    const remove = u.remove;
+    // Every moved estimate is among those written: nothing to write is nothing moved.
+    if (quiet && u.size === 0 && remove.length === 0) return null;
+    const replanId = newId('rpl');
+    const step = this.deps.limits.replanSliceOrders;
+    for (let from = 0; from < Math.max(u.size, remove.length); from += step) {
+      const { write, moved } = u.slice(from, Math.min(u.size, from + step));
+      const gone = remove.slice(from, from + step);
+      await this.deps.store.transaction(async (tx) => {
+        await tx.putEstimates(write);
+        await tx.deleteEstimates(gone);
+        const changes = moved.map((m) => changeRow(m, replanId, atMs));
+        await tx.insertEstimateChanges(changes);
+        if (changes.length > 0 && this.onEstimatesMoved) await this.onEstimatesMoved(tx, changes);
+      });
+      this.#dropSnapshot();
+      // A turn for the requests and group commits waiting.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const r = await this.deps.store.transaction((tx) => this.#recordReplan(tx, { replanId, atMs,
+      ...req, ordersEstimated: u.p.estimated, movedEarlier: u.p.earlier,
+      movedLater: u.p.later }, started));
+    this.#dropSnapshot();
+    return r;
   }
 
   // ---------- production runs and allocation ----------
@@ -245,7 +366,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
         options: r.value.config.options, builtOn, recordedAtMs: atMs, recordedBy: actor,
         orderId: null, placedAtMs: null, pooled: false });
     }
-    return this.#inTransaction(async (tx) => {
+    return this.#serial(() => this.#inTransaction(async (tx) => {
       const before = new Map((await tx.carsByVin(records.map((c) => c.vin)))
         .map((c) => [c.vin, c]));
       const fresh: CarRecord[] = [];
@@ -264,7 +385,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
         allocated: placed.allocations.length, pooled: placed.pooled.length } });
       return ok({ recorded: fresh.length, alreadyRecorded: records.length - fresh.length,
         ...placed });
-    });
+    }));
   }
 
   /** Allocates every unplaced car (`allocate`), in the caller's transaction. */
@@ -276,6 +397,11 @@ export class ProductionService implements EstimateSource, VehicleSource {
     const waiting = (await tx.lockedQueue()).filter((o) => !served.has(o.orderId));
     const r = allocate(cars, waiting);
     await tx.placeCars(r.allocations, r.pooled, atMs);
+    // The orders capability owns the status: each order allocated a car becomes scheduled in
+    // this same transaction, so a car is never allocated to an order still shown as locked.
+    const builtOn = new Map(cars.map((c) => [c.vin, c.builtOn]));
+    await scheduleOrders(tx, r.allocations.map((a) => ({ ...a, builtOn: builtOn.get(a.vin)!,
+      allocationWeek: weekOfDate(builtOn.get(a.vin)!) })), atMs);
     if (r.allocations.length > 0 && this.onCarsAllocated) {
       const buyer = new Map(waiting.map((o) => [o.orderId, o.accountId]));
       await this.onCarsAllocated(tx, r.allocations.map((a) => ({ ...a,
@@ -304,9 +430,9 @@ export class ProductionService implements EstimateSource, VehicleSource {
       share: shown === 0 ? null : inside / shown };
   }
 
-  /** The car allocated to a locked order (its VIN: the order is scheduled), when any is. */
+  /** The car allocated to a scheduled order (its VIN), when any is. */
   async vehicleOf(order: Order): Promise<{ vin: string; builtOn: string } | null> {
-    if (order.status !== 'locked') return null;
+    if (order.status !== 'scheduled') return null;
     const s = this.#current();
     const snap = s instanceof Promise ? await s : s;
     if (snap.cars === 0) return null;

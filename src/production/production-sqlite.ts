@@ -46,6 +46,8 @@ function prepareWrites(db: Db) {
     withCars: db.prepare('SELECT order_id FROM built_cars WHERE order_id IS NOT NULL').pluck(),
     allocate: db.prepare('UPDATE built_cars SET order_id = ?, placed_at_ms = ? '
       + 'WHERE vin = ? AND placed_at_ms IS NULL'),
+    release: db.prepare('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL '
+      + 'WHERE order_id = ?'),
     pool: db.prepare('UPDATE built_cars SET pooled = 1, placed_at_ms = ? '
       + 'WHERE vin = ? AND placed_at_ms IS NULL'),
   };
@@ -61,6 +63,10 @@ class ProductionSqliteTx implements ProductionTx {
 
   async lockPlanning(): Promise<void> {
     // One process writes SQLite, one transaction at a time: nothing to hold off.
+  }
+
+  async tryLockPlanning(): Promise<boolean> {
+    return true;
   }
 
   async insertPlanVersion(p: PlanVersion): Promise<void> {
@@ -147,6 +153,12 @@ class ProductionSqliteTx implements ProductionTx {
 
   async ordersWithCars(): Promise<string[]> {
     return this.s.withCars.all() as string[];
+  }
+
+  async releaseCars(orderIds: readonly string[]): Promise<number> {
+    let n = 0;
+    for (const id of orderIds) n += this.s.release.run(id).changes;
+    return n;
   }
 
   async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,

@@ -155,6 +155,18 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
           assert.deepEqual(await tx.ordersWithCars(), ['ord_1']);
           assert.deepEqual((await tx.unplacedCars()).map((c) => c.vin), ['VIN3']);
         });
+        // ord_1 cancelled: its car is unplaced again (in the order recorded), the pooled one
+        // stays pooled, and the car can be placed anew.
+        assert.equal(await store.transaction((tx) => tx.releaseCars(['ord_1', 'ord_9'])), 1);
+        await store.transaction(async (tx) => {
+          assert.deepEqual(await tx.ordersWithCars(), []);
+          assert.deepEqual((await tx.unplacedCars()).map((c) => c.vin), ['VIN3', 'VIN1']);
+          assert.equal(await tx.releaseCars([]), 0);
+          await tx.placeCars([{ vin: 'VIN1', orderId: 'ord_2' }], [], T0 + 7);
+        });
+        assert.equal(await store.carOfOrder('ord_1'), null);
+        assert.equal((await store.carOfOrder('ord_2'))!.vin, 'VIN1');
+        assert.equal((await store.readyStock(10)).length, 1);
       });
     });
   });

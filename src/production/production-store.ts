@@ -80,6 +80,11 @@ export interface ProductionTx {
    * one before it stored, and version numbers are taken one at a time (first in a transaction).
    */
   lockPlanning(): Promise<void>;
+  /**
+   * As `lockPlanning` when no other transaction holds it; false at once, holding nothing, when
+   * one does (another process is re-planning): the periodic re-plan then gives way.
+   */
+  tryLockPlanning(): Promise<boolean>;
   insertPlanVersion(plan: PlanVersion): Promise<void>;
   insertCentreVersion(centre: CentreVersion): Promise<void>;
   /** The highest version of every launch and trim's plan. */
@@ -103,6 +108,11 @@ export interface ProductionTx {
   unplacedCars(): Promise<CarRecord[]>;
   /** Every order that has a car. */
   ordersWithCars(): Promise<string[]>;
+  /**
+   * Takes back the cars of these orders (cancelled after their car was allocated): each is
+   * unplaced again, for the next allocation to give to the next order waiting. Returns how many.
+   */
+  releaseCars(orderIds: readonly string[]): Promise<number>;
   /** Gives each car its order, and pools the others, at `atMs`. */
   placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
     pooled: readonly string[], atMs: number): Promise<void>;

@@ -41,6 +41,8 @@ function eventText(e) {
         : t('ev_cancelled');
     case 'changed':
       return t(d.requeued ? 'ev_changed_requeued' : 'ev_changed');
+    case 'scheduled':
+      return t('ev_scheduled', { vin: d.vin ?? '–' });
     default:
       return e.type;
   }

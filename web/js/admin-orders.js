@@ -11,7 +11,8 @@ import { historyTimeline } from './admin-history.js';
  * refundable (it goes to the price at delivery, or is forfeited by a cancel).
  */
 function depositText(o) {
-  if (o.deposit.state === 'held' && o.status === 'locked') return t('o_deposit_locked');
+  const pastLock = o.status === 'locked' || o.status === 'scheduled';
+  if (o.deposit.state === 'held' && pastLock) return t('o_deposit_locked');
   return depositState(o);
 }
 
@@ -70,7 +71,7 @@ export function ordersSection() {
 function adminOrder(o) {
   const deposit = yuan(o.deposit.amount_fen);
   const act = async (kind) => {
-    const locked = o.status === 'locked';
+    const locked = o.status === 'locked' || o.status === 'scheduled';
     const accept = h('input', { type: 'checkbox', id: 'admin-accept' });
     // The server requires the operator's reason and keeps it in the audit log.
     const reason = h('input', { type: 'text', id: 'admin-reason', maxlength: '500' });

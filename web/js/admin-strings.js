@@ -202,6 +202,7 @@ export const ADMIN_STRINGS = {
     en: 'Placed and locked, queue place {place}',
   },
   ev_locked: { zh: '提前锁定，排队第 {place} 位', en: 'Locked early, queue place {place}' },
+  ev_scheduled: { zh: '已分配车辆，车架号 {vin}', en: 'Car allocated, VIN {vin}' },
   ev_auto_locked: {
     zh: '冷静期结束自动锁定，排队第 {place} 位',
     en: 'Locked when cooling-off ended, queue place {place}',

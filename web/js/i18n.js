@@ -54,6 +54,7 @@ export function applyStatic(root = document) {
 // A locked order's deposit is still held by the carmaker, but it is no longer the buyer's to
 // take back: every page (the buyer's and the operator's) says so rather than "refundable".
 export function depositState(order) {
-  if (order.deposit.state === 'held' && order.status === 'locked') return t('deposit_held_locked');
+  const pastLock = order.status === 'locked' || order.status === 'scheduled';
+  if (order.deposit.state === 'held' && pastLock) return t('deposit_held_locked');
   return t(`deposit_${order.deposit.state}`);
 }

@@ -87,13 +87,16 @@ function coolingText(order) {
     : t('cooling_over');
 }
 
+// Past the lock: the deposit is no longer refundable and the order is in the production queue.
+const pastLock = (order) => order.status === 'locked' || order.status === 'scheduled';
+
 // The stages an order goes through; those after "locked" come with production and delivery.
 const STAGES = ['placed', 'cooling_off', 'locked', 'scheduled', 'built', 'ready', 'delivered'];
 
 function stageTracker(order) {
   if (order.status === 'cancelled') return null;
-  const current = order.status === 'firm' ? 'cooling_off' : order.status === 'locked' ? 'locked'
-    : order.status;
+  // The server's statuses past the lock (locked, scheduled, ...) are stages of their own name.
+  const current = order.status === 'firm' ? 'cooling_off' : order.status;
   const at = STAGES.indexOf(current);
   return h(
     'ol',
@@ -126,7 +129,7 @@ function queueText(order, trimName) {
 function whyLines(order) {
   const lines = [];
   if (order.status === 'cancelled') lines.push(t('why_no_actions_cancelled'));
-  if (order.status === 'locked' && !order.actions.includes('cancel')) {
+  if (pastLock(order) && !order.actions.includes('cancel')) {
     const at = secs(order.locked_at ?? order.cooling_off_ends_at);
     lines.push(t('why_no_cancel_refund', { at }));
   }
@@ -153,6 +156,8 @@ function historyText(entry) {
       return t('history_placed_and_locked');
     case 'locked':
       return d.reason === 'cooling_off_ended' ? t('history_auto_locked') : t('history_locked');
+    case 'scheduled':
+      return t('history_scheduled', { vin: d.vin ?? '' });
     case 'cancelled':
       return d.deposit_state === 'forfeited'
         ? t('history_cancelled_forfeited')
@@ -472,7 +477,7 @@ async function changeFlow(order, switching) {
       ),
     );
   }
-  if (order.status === 'locked')
+  if (pastLock(order))
     body.push(h('p', { class: 'notice notice-warn' }, t('change_requeue')));
   body.push(fieldsSlot);
   showFields();

@@ -130,6 +130,7 @@ export const STRINGS = {
   history: { zh: '订单记录', en: 'History' },
   status_firm: { zh: '已下定', en: 'Firm' },
   status_locked: { zh: '已锁定', en: 'Locked' },
+  status_scheduled: { zh: '已排产', en: 'Scheduled' },
   status_cancelled: { zh: '已取消', en: 'Cancelled' },
   deposit_held: { zh: '已支付（可退）', en: 'held (refundable)' },
   deposit_held_locked: { zh: '已支付（锁定后不可退）', en: 'held (no longer refundable: locked)' },
@@ -157,6 +158,10 @@ export const STRINGS = {
   history_cancelled_forfeited: {
     zh: '订单取消，定金已扣除',
     en: 'Order cancelled, deposit forfeited',
+  },
+  history_scheduled: {
+    zh: '已为您分配车辆，车架号 {vin}',
+    en: 'A car was allocated to your order: VIN {vin}',
   },
   history_other: { zh: '订单更新', en: 'Order updated' },
   messages: { zh: '通知消息', en: 'Messages' },

@@ -1,0 +1,125 @@
+// Migration 10 on a database made before the `scheduled` status: an order production had
+// already allocated a car to (built_cars) becomes scheduled, with a `scheduled` event naming
+// its VIN; a locked order without a car stays locked; the figures do not move; and the status
+// CHECK takes `scheduled` and still refuses anything else. Both stores: SQLite in a temporary
+// folder, PostgreSQL in a fresh schema of the shared server.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { order } from '../src/orders/orders-store.contract.js';
+import type { Order } from '../src/orders/order.js';
+import { ORDER_COLUMNS, orderToValues } from '../src/orders/order-row.js';
+import { PostgresStore, SqliteStore, storeComposition, type Store } from '../src/stores.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+
+const LOCKED = { status: 'locked' as const, lockedAtMs: 2_000, queuedAtMs: 2_000 };
+const ORDERS: readonly Order[] = [
+  order(1, { ...LOCKED, queuePlace: 1, trimSeq: 1 }),
+  order(2, { ...LOCKED, queuePlace: 2, trimSeq: 2 }),
+  order(3),
+];
+const VIN = 'LXMSU7AB0R0000001';
+const INSERT_ORDER = (p: (i: number) => string): string => `INSERT INTO orders (${
+  ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map((_, i) => p(i)).join(', ')})`;
+/** Order 1's car, allocated as the code before the status left it; a pooled car beside it. */
+const CARS = 'INSERT INTO built_cars (vin, launch_id, trim, options, built_on, recorded_at_ms, '
+  + `recorded_by, order_id, placed_at_ms, pooled) VALUES ('${VIN}', 'yu7-2025', 'standard', '', `
+  + "'2025-07-09', 5000, 'operator:admin', 'ord_00001', 5000, 0), ('LXMSU7AB0R0000002', "
+  + "'yu7-2025', 'standard', '', '2025-07-09', 5000, 'operator:admin', NULL, 5000, 1)";
+const BEFORE_TEN = storeComposition.migrations.filter((m) => m.version < 10);
+
+interface Kind {
+  /** A database at migration 9 holding ORDERS and CARS. */
+  atNine(): Promise<void>;
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+function upgradeTests(kind: () => Kind): void {
+  let k: Kind;
+  after(() => k?.cleanup());
+
+  it('migration 10 makes the allocated order scheduled, with its VIN in its history, and '
+    + 'nothing else', async () => {
+    k = kind();
+    await k.atNine();
+    const store = await k.open();
+    try {
+      assert.equal((await store.order('ord_00001'))!.status, 'scheduled');
+      assert.equal((await store.order('ord_00001'))!.version, 2);
+      assert.equal((await store.order('ord_00002'))!.status, 'locked');
+      assert.equal((await store.order('ord_00003'))!.status, 'firm');
+      const events = await store.orderEvents('ord_00001');
+      assert.deepEqual(events.map((e) => [e.type, e.actor, e.atMs]),
+        [['scheduled', 'system', 5000]]);
+      assert.deepEqual(events[0]!.detail, { vin: VIN, built_on: '2025-07-09', migrated: true });
+      // Still in the production queue, as a locked order is.
+      const queue = await store.transaction((tx) => tx.lockedQueue());
+      assert.deepEqual(queue.map((q) => q.orderId).sort(), ['ord_00001', 'ord_00002']);
+      await store.transaction((tx) => tx.updateOrders([{ ...ORDERS[1]!, status: 'scheduled',
+        version: 2 }]));
+      await assert.rejects(store.transaction((tx) => tx.updateOrders([{ ...ORDERS[2]!,
+        status: 'bogus' as never, version: 2 }])), /CHECK|check/);
+    } finally {
+      await store.close();
+    }
+  });
+}
+
+describe('scheduled after an upgrade, SQLite', () => {
+  const d = mkdtempSync(join(tmpdir(), 'launchday-scheduled-'));
+  upgradeTests(() => ({
+    atNine: async () => {
+      const db = new Database(join(d, 'launchday.sqlite'));
+      try {
+        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
+          + 'name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
+        for (const m of BEFORE_TEN) {
+          db.exec(m.sql('sqlite'));
+          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
+        }
+        const ins = db.prepare(INSERT_ORDER(() => '?'));
+        for (const o of ORDERS) ins.run(...orderToValues(o));
+        db.exec(CARS);
+      } finally {
+        db.close();
+      }
+    },
+    open: async () => new SqliteStore(d),
+    cleanup: async () => rmSync(d, { recursive: true, force: true }),
+  }));
+});
+
+await withPostgres('scheduled after an upgrade, PostgreSQL', () => {
+  describe('scheduled after an upgrade, PostgreSQL', () => {
+    const s = testSchema();
+    upgradeTests(() => ({
+      atNine: async () => {
+        const c = new pg.Client({ connectionString: postgresUrl });
+        await c.connect();
+        try {
+          await c.query(`CREATE SCHEMA ${s}`);
+          await c.query(`SET search_path = ${s}`);
+          await c.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
+            + 'name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
+          for (const m of BEFORE_TEN) {
+            await c.query(m.sql('postgres'));
+            await c.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
+          }
+          for (const o of ORDERS) {
+            await c.query(INSERT_ORDER((i) => `$${i + 1}`), orderToValues(o));
+          }
+          await c.query(CARS);
+        } finally {
+          await c.end();
+        }
+      },
+      open: () => PostgresStore.open(postgresUrl, { schema: s }),
+      cleanup: () => dropSchema(s),
+    }));
+  });
+});
