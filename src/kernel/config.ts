@@ -213,6 +213,10 @@ export interface Limits {
   readonly dropWaitlistMax: number;
   /** Drops, and a buyer's holds in one drop, listed at most. */
   readonly dropsListMax: number;
+  /** Built cars listed to an operator at most, newest first, grouped into their runs. */
+  readonly carsListMax: number;
+  /** Weeks of a production plan's chart at most (capacity against locked orders). */
+  readonly planWeeksShownMax: number;
 }
 
 /**
@@ -359,6 +363,8 @@ export const defaultLimits: Limits = Object.freeze({
   dropUnitsPerBuyerMax: 10,
   dropWaitlistMax: 100_000,
   dropsListMax: 100,
+  carsListMax: 1_000,
+  planWeeksShownMax: 156,
 });
 
 /**
