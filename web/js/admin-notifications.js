@@ -1,9 +1,50 @@
 // Operator console, the notification outbox: every message to buyers with its delivery state
 // (queued, sending, sent, delivered, failed), how many tries it took and the last error, the
-// counts per state, and a filter by state.
+// counts per state, and a filter by state; each message's kind, channel and language, when it was
+// sent and delivered, and on request every send and report of it (its delivery history).
 import { t } from './i18n.js';
 import { dateTime, h } from './format.js';
-import { api, rerender, state } from './admin-context.js';
+import { api, rerender, showToast, state } from './admin-context.js';
+import { STRINGS } from './strings.js';
+import { PRODUCTION_STRINGS } from './admin-production-strings.js';
+
+Object.assign(STRINGS, PRODUCTION_STRINGS);
+
+/** The message whose history is open: {id, message} from GET /admin/notifications/{id}. */
+let opened = null;
+
+async function openHistory(id) {
+  const r = await api('GET', `/admin/notifications/${encodeURIComponent(id)}`);
+  if (!r.ok) {
+    showToast({ failure: r });
+    return;
+  }
+  opened = r.data;
+  rerender();
+  document.getElementById('n-history')?.focus();
+}
+
+function historyPanel() {
+  if (!opened) return null;
+  const m = opened;
+  return h(
+    'div',
+    { class: 'card table-wrap', id: 'n-history', tabindex: '-1' },
+    h('h3', {}, t('n_history_title', { id: m.message_id })),
+    h('p', {}, m.text),
+    h('p', { class: 'hint' }, t('n_history_facts', { key: m.key, account: m.account_id,
+      generation: m.generation, provider: m.provider_message_id ?? '—' })),
+    m.history.length === 0
+      ? h('p', {}, t('n_history_none'))
+      : h('table', {},
+          h('thead', {}, h('tr', {}, ['col_at', 'n_outcome', 'n_detail'].map((k) =>
+            h('th', { scope: 'col' }, t(k))))),
+          h('tbody', {}, m.history.map((a) => h('tr', {},
+            h('td', {}, dateTime(a.at, { seconds: true })),
+            h('td', {}, a.outcome),
+            h('td', {}, a.detail))))),
+  );
+}
 
 const STATES = ['queued', 'sending', 'sent', 'delivered', 'failed'];
 
@@ -81,7 +122,8 @@ export function notificationsSection() {
                 h(
                   'tr',
                   {},
-                  ['col_at', 'n_order', 'n_text', 'n_state', 'n_attempts', 'n_error'].map((k) =>
+                  ['col_at', 'n_order', 'n_kind', 'n_text', 'n_state', 'n_attempts',
+                    'n_delivered', 'n_error', 'n_history'].map((k) =>
                     h('th', { scope: 'col' }, t(k)),
                   ),
                 ),
@@ -92,17 +134,27 @@ export function notificationsSection() {
                 n.notifications.map((m) =>
                   h(
                     'tr',
-                    {},
+                    { 'data-message': m.message_id },
                     h('td', {}, dateTime(m.created_at)),
                     h('td', {}, m.order_id ?? '—'),
+                    h('td', {}, t('n_kind_line', { kind: t(`n_kind_${m.kind}`),
+                      channel: m.channel === 'sms' ? t('n_sms') : t('n_push'),
+                      language: m.language === 'zh' ? '中文' : 'English' })),
                     h('td', {}, m.text),
                     h('td', {}, t(`msg_state_${m.state}`)),
                     h('td', {}, String(m.attempts)),
+                    h('td', {}, m.delivered_at ? dateTime(m.delivered_at, { seconds: true })
+                      : m.sent_at ? t('n_sent_at', { at: dateTime(m.sent_at, { seconds: true }) })
+                        : '—'),
                     h('td', {}, m.last_error ?? ''),
+                    h('td', {}, h('button', { type: 'button', class: 'secondary',
+                      'aria-label': `${t('n_history')} ${m.message_id}`,
+                      onclick: () => openHistory(m.message_id) }, t('n_history'))),
                   ),
                 ),
               ),
             ),
           ),
+    historyPanel(),
   ];
 }

@@ -54,6 +54,8 @@ export function applyStatic(root = document) {
 // A locked order's deposit is still held by the carmaker, but it is no longer the buyer's to
 // take back: every page (the buyer's and the operator's) says so rather than "refundable".
 export function depositState(order) {
-  if (order.deposit.state === 'held' && order.status === 'locked') return t('deposit_held_locked');
+  // Scheduled and the steps after it come after the lock (its status, or the `stage` beside it).
+  const locked = order.status === 'locked' || order.status === 'scheduled' || !!order.stage;
+  if (order.deposit.state === 'held' && locked) return t('deposit_held_locked');
   return t(`deposit_${order.deposit.state}`);
 }
