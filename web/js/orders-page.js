@@ -33,12 +33,14 @@ async function loadMessages(orderId) {
 }
 
 function messageItem(m) {
-  // When it reached the phone, when the provider has said so; until then when it was written.
-  const at = m.delivered_at ?? m.sent_at ?? m.created_at;
+  // When it reached the phone once the provider has said so; before that when it was sent, or
+  // written: a message is not said to be received on the strength of a send alone.
+  const [key, at] = m.delivered_at ? ['message_received', m.delivered_at]
+    : m.sent_at ? ['message_sent', m.sent_at] : ['message_written', m.created_at];
   return h(
     'li',
     { 'data-kind': m.kind },
-    h('time', { datetime: at }, t('message_received', { at: dateTime(at) })),
+    h('time', { datetime: at }, t(key, { at: dateTime(at) })),
     h('span', {}, m.text),
     h('span', { class: `badge badge-msg-${m.state}` }, t(`msg_state_${m.state}`)),
   );

@@ -471,4 +471,6 @@ export const STRINGS = {
     en: 'This car is allocated to your order: the VIN is your car.',
   },
   message_received: { zh: '收到于 {at}', en: 'received {at}' },
+  message_sent: { zh: '发送于 {at}', en: 'sent {at}' },
+  message_written: { zh: '生成于 {at}', en: 'written {at}' },
 };
