@@ -265,3 +265,25 @@ test('the same tab in Chinese, and a re-plan now needs a reason', async () => {
   await consoleShots(page, 'admin-production-zh');
   await page.context().close();
 });
+
+test('the outbox says each message\'s kind, channel and language, and shows its history',
+  async () => {
+    const page = await consolePage('en');
+    await page.click('#tab-notifications');
+    // The scheduled messages of the run above, with the VIN, among the others.
+    const row = page.locator('#notifications tbody tr', { hasText: vin(1) });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /scheduled \(VIN\) · (SMS|push) · (中文|English)/);
+    await row.getByRole('button', { name: /History/ }).click();
+    const panel = page.locator('#n-history');
+    await panel.waitFor();
+    const id = await row.getAttribute('data-message');
+    assert.match((await panel.locator('h3').textContent()) ?? '', new RegExp(`Delivery history of ${id}`));
+    assert.ok(((await panel.textContent()) ?? '').includes(vin(1)));
+    // What the panel says is what the API has for it.
+    const api = (await admin('GET', `/admin/notifications/${id}`)).body;
+    assert.match((await panel.textContent()) ?? '', new RegExp(`Key ${api.key}`));
+    assert.deepEqual(await unlabelledControls(page), []);
+    assert.deepEqual(pageErrors, []);
+    await page.context().close();
+  });

@@ -6,11 +6,31 @@ import { t } from './i18n.js';
 import { dateTime, h } from './format.js';
 import { api, rerender, showToast, state } from './admin-context.js';
 import { STRINGS } from './strings.js';
-import { PRODUCTION_STRINGS } from './admin-production-strings.js';
 
-Object.assign(STRINGS, PRODUCTION_STRINGS);
+Object.assign(STRINGS, {
+  n_kind: { zh: '类型', en: 'Kind' },
+  n_kind_line: { zh: '{kind} · {channel} · {language}', en: '{kind} · {channel} · {language}' },
+  n_kind_order_placed: { zh: '下定', en: 'order placed' },
+  n_kind_order_locked: { zh: '锁单', en: 'order locked' },
+  n_kind_order_cancelled: { zh: '取消', en: 'order cancelled' },
+  n_kind_estimate_moved: { zh: '预计交付变动', en: 'estimate moved' },
+  n_kind_order_scheduled: { zh: '已排产（VIN）', en: 'scheduled (VIN)' },
+  n_sms: { zh: '短信', en: 'SMS' },
+  n_push: { zh: '推送', en: 'push' },
+  n_delivered: { zh: '送达时间', en: 'Delivered' },
+  n_sent_at: { zh: '{at} 已发送，未确认送达', en: 'sent {at}, not yet confirmed' },
+  n_history: { zh: '发送记录', en: 'History' },
+  n_history_title: { zh: '消息 {id} 的发送记录', en: 'Delivery history of {id}' },
+  n_history_facts: {
+    zh: '去重键 {key} · 账户 {account} · 第 {generation} 次交给服务商 · 服务商消息号 {provider}',
+    en: 'Key {key} · account {account} · provider message {generation} · provider id {provider}',
+  },
+  n_history_none: { zh: '尚未发送。', en: 'Not sent yet.' },
+  n_outcome: { zh: '结果', en: 'Outcome' },
+  n_detail: { zh: '详情', en: 'Detail' },
+});
 
-/** The message whose history is open: {id, message} from GET /admin/notifications/{id}. */
+/** The message whose history is open: the reply of GET /admin/notifications/{id}, or null. */
 let opened = null;
 
 async function openHistory(id) {

@@ -16,7 +16,8 @@ import { auditSection } from './admin-audit.js';
 import { paymentsSection } from './admin-payments.js';
 import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
 import { loadNotifications, notificationsSection } from './admin-notifications.js';
-import { loadProduction, productionSection } from './admin-production.js';
+// The Production tab is the console's largest: loaded when first opened, not with the page.
+let production = null;
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
@@ -92,7 +93,10 @@ function render() {
                 await loadTab();
                 if (name === 'sms') await loadSandboxSms();
                 if (name === 'notifications') await loadNotifications();
-                if (name === 'production') await loadProduction();
+                if (name === 'production') {
+                  production ??= await import('./admin-production.js');
+                  await production.loadProduction();
+                }
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -110,7 +114,7 @@ function render() {
       payments: paymentsSection,
       sms: sandboxSection,
       notifications: notificationsSection,
-      production: productionSection,
+      production: () => production?.productionSection() ?? [],
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }
