@@ -38,7 +38,8 @@ test('a window in words: the shared month and year said once, both languages', a
   assert.equal(beijingToday(Date.parse('2025-12-31T15:59:59Z')), '2025-12-31');
 });
 
-test('a run pasted as CSV: header and blank lines skipped, each problem with its line', async () => {
+test('a run pasted as CSV: header and blank lines skipped, each problem with its line',
+  async () => {
   const { parseCars } = await load('web/js/production-csv.js');
   const vin = 'LXMYU7AB8T0000042';
   const ok = parseCars(`VIN,trim,options\n\n${vin.toLowerCase()}, pro ,colour-emerald-green,\n`

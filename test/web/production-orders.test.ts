@@ -137,7 +137,8 @@ test('Chinese: the same order', async () => {
   const scheduled = card.locator('ol.messages li[data-kind="order_scheduled"]');
   await scheduled.waitFor();
   assert.ok(((await scheduled.textContent()) ?? '').includes(VIN));
-  assert.match((await scheduled.locator('time').textContent()) ?? '', /^(收到|发送|生成)于 \d{4}年\d+月\d+日/);
+  assert.match((await scheduled.locator('time').textContent()) ?? '',
+    /^(收到|发送|生成)于 \d{4}年\d+月\d+日/);
   await screenshots(page, 'orders-scheduled-zh');
   await page.context().close();
 });

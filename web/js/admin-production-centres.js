@@ -24,7 +24,9 @@ export async function loadCentres() {
 /** Every city any launch delivers to, by id, with its names. */
 function allCities() {
   const m = new Map();
-  for (const l of state.launches) for (const c of l.cities) if (!m.has(c.city_id)) m.set(c.city_id, c);
+  for (const l of state.launches) {
+    for (const c of l.cities) if (!m.has(c.city_id)) m.set(c.city_id, c);
+  }
   return m;
 }
 

@@ -25,8 +25,8 @@ export async function loadReplans() {
 }
 
 async function showMoves(replan) {
-  const r = await api('GET',
-    `/admin/estimate-changes?replan_id=${encodeURIComponent(replan.replan_id)}&limit=${MOVES_SHOWN}`);
+  const q = new URLSearchParams({ replan_id: replan.replan_id, limit: String(MOVES_SHOWN) });
+  const r = await api('GET', `/admin/estimate-changes?${q}`);
   if (!r.ok) {
     showToast({ failure: r });
     return;
@@ -53,7 +53,8 @@ async function replanNow(ev) {
   await loadReplans();
   const x = r.data.replan;
   showToast({ text: t('pr_replanned', { n: count(x.orders_estimated),
-    earlier: count(x.moved_earlier), later: count(x.moved_later), ms: count(x.duration_ms ?? 0) }) });
+    earlier: count(x.moved_earlier), later: count(x.moved_later),
+    ms: count(x.duration_ms ?? 0) }) });
   rerender();
 }
 

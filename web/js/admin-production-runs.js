@@ -34,7 +34,8 @@ export async function loadRuns() {
 function draft() {
   if (!U.draft || !state.launches.some((l) => l.launch_id === U.draft.launch)) {
     // The launch whose plan is in view: runs are mostly recorded while looking at it.
-    U.draft = { launch: P.launch ?? state.launches[0]?.launch_id ?? '', builtOn: beijingToday(serverNow()),
+    U.draft = { launch: P.launch ?? state.launches[0]?.launch_id ?? '',
+      builtOn: beijingToday(serverNow()),
       text: '', reason: '', vin: '', trim: '', options: '', errors: {}, launchChosen: false };
   }
   // Until the operator picks the run's launch, it follows the plan in view.

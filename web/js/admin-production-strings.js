@@ -41,12 +41,21 @@ export const PRODUCTION_STRINGS = {
   pr_rate_units: { zh: '第 {n} 条：台/周', en: 'Rate {n}: cars a week' },
   pr_rate_remove: { zh: '删除第 {n} 条', en: 'Remove rate {n}' },
   pr_rate_add: { zh: '添加一条', en: 'Add a rate' },
-  pr_reason: { zh: '修改原因（必填，记入版本和审计日志）', en: 'Why (required; kept with the version and in the audit log)' },
+  pr_reason: {
+    zh: '修改原因（必填，记入版本和审计日志）',
+    en: 'Why (required; kept with the version and in the audit log)',
+  },
   pr_reason_missing: { zh: '请填写原因。', en: 'Say why: the reason is required.' },
-  pr_bad_date: { zh: '日期格式应为 年-月-日，例如 2026-01-12。', en: 'Enter a date as year-month-day, such as 2026-01-12.' },
+  pr_bad_date: {
+    zh: '日期格式应为 年-月-日，例如 2026-01-12。',
+    en: 'Enter a date as year-month-day, such as 2026-01-12.',
+  },
   pr_bad_order: { zh: '日期须晚于上一条。', en: 'The date must come after the rate before it.' },
   pr_bad_units: { zh: '请输入 0 到 1,000,000 的整数。', en: 'Enter a whole number from 0 to 1,000,000.' },
-  pr_last_zero: { zh: '最后一条必须大于 0：计划停产会让已锁单订单没有日期。', en: 'The last rate must be above 0: a plan that stops leaves locked orders without a date.' },
+  pr_last_zero: {
+    zh: '最后一条必须大于 0：计划停产会让已锁单订单没有日期。',
+    en: 'The last rate must be above 0: a plan that stops leaves locked orders without a date.',
+  },
   pr_save_plan: { zh: '保存为新版本', en: 'Save as a new version' },
   pr_plan_saved: {
     zh: '计划版本 {version} 已保存；重新排期：{earlier} 个提前、{later} 个推迟。',
@@ -93,7 +102,10 @@ export const PRODUCTION_STRINGS = {
   pr_opens: { zh: '{date} 开业', en: 'Opens {date}' },
   pr_serves: { zh: '交付的城市', en: 'Cities served' },
   pr_last_change: { zh: '最近修改', en: 'Last change' },
-  pr_change_line: { zh: '版本 {version} · {who} · {at} · {reason}', en: 'version {version} · {who} · {at} · {reason}' },
+  pr_change_line: {
+    zh: '版本 {version} · {who} · {at} · {reason}',
+    en: 'version {version} · {who} · {at} · {reason}',
+  },
   pr_edit: { zh: '编辑', en: 'Edit' },
   pr_centre_form: { zh: '新增或修改交付中心', en: 'Add or change a centre' },
   pr_save_centre: { zh: '保存交付中心', en: 'Save centre' },
@@ -108,7 +120,10 @@ export const PRODUCTION_STRINGS = {
   },
   pr_list_sep: { zh: '、', en: ', ' },
   pr_city_missing: { zh: '请选择城市。', en: 'Choose a city.' },
-  pr_bad_handovers: { zh: '请输入 1 到 1,000,000 的整数。', en: 'Enter a whole number from 1 to 1,000,000.' },
+  pr_bad_handovers: {
+    zh: '请输入 1 到 1,000,000 的整数。',
+    en: 'Enter a whole number from 1 to 1,000,000.',
+  },
   // Production runs and ready stock.
   pr_runs_title: { zh: '生产批次', en: 'Production runs' },
   pr_record_run: { zh: '登记一批下线车辆', en: 'Record a run of built cars' },
@@ -151,7 +166,10 @@ export const PRODUCTION_STRINGS = {
       '{pooled} to stock',
   },
   pr_runs_none: { zh: '还没有登记生产批次。', en: 'No runs recorded yet.' },
-  pr_runs_more: { zh: '仅显示最近 {n} 台车；更早的批次未列出。', en: 'Only the latest {n} cars are shown; older runs are left out.' },
+  pr_runs_more: {
+    zh: '仅显示最近 {n} 台车；更早的批次未列出。',
+    en: 'Only the latest {n} cars are shown; older runs are left out.',
+  },
   pr_configuration: { zh: '配置', en: 'Configuration' },
   pr_went_to: { zh: '去向', en: 'Went to' },
   pr_to_stock: { zh: '现车库存', en: 'Ready stock' },
@@ -159,7 +177,9 @@ export const PRODUCTION_STRINGS = {
   pr_stock_title: { zh: '现车库存', en: 'Ready stock' },
   pr_stock_hint: {
     zh: '没有已锁单订单需要其配置的车辆，先下线先列出（在尾款环节销售）。',
-    en: 'Cars whose configuration no locked order wanted, first built first (sold with the balance).',
+    en:
+      'Cars whose configuration no locked order wanted, first built first (sold with the ' +
+      'balance).',
   },
   pr_stock_none: { zh: '现车库存为空。', en: 'No cars in ready stock.' },
   // Re-plans.

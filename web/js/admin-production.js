@@ -58,7 +58,8 @@ export async function loadPlan() {
     P.trim = trimsOf(P.launch)[0]?.trim ?? null;
   }
   if (!P.trim) return;
-  const path = `/admin/production-plans/${encodeURIComponent(P.launch)}/${encodeURIComponent(P.trim)}`;
+  const path =
+    `/admin/production-plans/${encodeURIComponent(P.launch)}/${encodeURIComponent(P.trim)}`;
   const [versions, weeks] = await Promise.all([api('GET', path), api('GET', `${path}/weeks`)]);
   const missing = (r) => !r.ok && r.error?.code === 'plan_not_found';
   P.versions = versions.ok ? versions.data.versions : [];
@@ -229,7 +230,11 @@ async function savePlan(ev) {
 
 function rateRow(r, i, rates) {
   const n = i + 1;
-  const from = h('input', { type: 'date', value: r.from, oninput: (ev) => (r.from = ev.target.value) });
+  const from = h('input', {
+    type: 'date',
+    value: r.from,
+    oninput: (ev) => (r.from = ev.target.value),
+  });
   const units = h('input', {
     type: 'text',
     inputmode: 'numeric',
