@@ -213,6 +213,12 @@ test('delivery centres, a run pasted as CSV, ready stock and the truth share', a
   await page.click('#dc-save');
   assert.match(await toast(page), /Beijing centre version 2 saved/);
   assert.equal((await admin('GET', '/admin/delivery-centres/beijing')).body.versions.length, 2);
+  // Both versions readable in the table: the new first, the old with its 50 a week.
+  await page.locator('#centres tr[data-city="beijing"] details.centre-versions summary').click();
+  const old = page.locator('#centres tr[data-city="beijing"] details.centre-versions li');
+  await old.nth(1).waitFor();
+  assert.match((await old.nth(0).textContent()) ?? '', /^version 2 · .*more bays.* 60 ·/);
+  assert.match((await old.nth(1).textContent()) ?? '', /^version 1 · .*Beijing centre.* 50 ·/);
 
   // A run: a line the page refuses first (a short VIN), then three for the queue and one
   // green car nobody waits for. Built in week 2, inside the window the third order was shown.

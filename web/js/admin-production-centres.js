@@ -11,6 +11,7 @@ import { loadReplans } from './admin-production-replans.js';
 
 const C = {
   centres: [],
+  versions: new Map(), // city id -> every version, oldest first, once its history is opened
   draft: { city: '', handovers: '', opens: '', servedBy: '', reason: '' },
   errors: {},
 };
@@ -69,6 +70,7 @@ async function save(ev) {
     showToast({ failure: r });
     return;
   }
+  C.versions.delete(d.city);
   await Promise.all([loadCentres(), loadReplans(), loadPlan()]);
   C.draft = { city: '', handovers: '', opens: '', servedBy: '', reason: '' };
   showToast({ text: t('pr_centre_saved', { city: cityName(r.data.centre.city_id),
@@ -120,6 +122,38 @@ function centreForm() {
   );
 }
 
+/** The last change, and every earlier version read when the operator opens them. */
+function history(c) {
+  const line = (v) => t('pr_change_line', { version: v.version, who: v.created_by,
+    at: dateTime(v.created_at), reason: v.reason });
+  if (c.version === 1) return line(c);
+  const versions = C.versions.get(c.city_id);
+  return h(
+    'details',
+    {
+      class: 'centre-versions',
+      open: versions ? true : null,
+      ontoggle: async (ev) => {
+        if (!ev.target.open || C.versions.has(c.city_id)) return;
+        const r = await api('GET', `/admin/delivery-centres/${encodeURIComponent(c.city_id)}`);
+        if (!r.ok) {
+          showToast({ failure: r });
+          return;
+        }
+        C.versions.set(c.city_id, r.data.versions);
+        rerender();
+      },
+    },
+    h('summary', {}, line(c)),
+    versions
+      ? h('ol', { class: 'pr-rates', reversed: true }, [...versions].reverse().map((v) =>
+          h('li', {}, `${line(v)} · ${t('pr_handovers')}: ${count(v.handovers_per_week)} · `
+            + `${t('pr_opens_on')}: ${dateWords(v.opens_on)}`
+            + (v.served_by ? ` · ${t('pr_served_by')}: ${cityName(v.served_by)}` : ''))))
+      : h('p', {}, '…'),
+  );
+}
+
 function centresTable(today) {
   if (C.centres.length === 0) return h('p', {}, t('pr_no_centres'));
   return h(
@@ -144,8 +178,7 @@ function centresTable(today) {
             h('td', {}, c.served_by ? cityName(c.served_by) : '—'),
             h('td', { class: 'served' }, citiesServed(c, C.centres, today).map(cityName)
               .join(t('pr_list_sep')) || '—'),
-            h('td', {}, t('pr_change_line', { version: c.version, who: c.created_by,
-              at: dateTime(c.created_at), reason: c.reason })),
+            h('td', {}, history(c)),
             h('td', {}, h('button', {
               type: 'button',
               class: 'secondary',
