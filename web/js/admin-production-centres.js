@@ -146,7 +146,7 @@ function history(c) {
     },
     h('summary', {}, line(c)),
     versions
-      ? h('ol', { class: 'pr-rates', reversed: true }, [...versions].reverse().map((v) =>
+      ? h('ul', { class: 'pr-rates' }, [...versions].reverse().map((v) =>
           h('li', {}, `${line(v)} · ${t('pr_handovers')}: ${count(v.handovers_per_week)} · `
             + `${t('pr_opens_on')}: ${dateWords(v.opens_on)}`
             + (v.served_by ? ` · ${t('pr_served_by')}: ${cityName(v.served_by)}` : ''))))
