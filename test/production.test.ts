@@ -212,6 +212,43 @@ describe('production plans, centres and re-plans', () => {
       assert.equal(later.body.replan.moved_earlier + later.body.replan.moved_later, 0);
     });
 
+  it('the operator\'s reads: the plan week by week, the runs, one re-plan\'s changes',
+    async () => {
+      // One car a week from 7 July, four locked orders: built one a week for four weeks, then
+      // four weeks more are shown; nothing is built beyond.
+      const w = (await get('/admin/production-plans/su7-2024/standard/weeks')).body;
+      assert.equal(w.version, 3);
+      assert.equal(w.locked, 4);
+      assert.equal(w.beyond, 0);
+      assert.deepEqual(w.weeks.map((x: any) => [x.from, x.units_per_week, x.locked]), [
+        ['2025-07-07', 1, 1], ['2025-07-14', 1, 1], ['2025-07-21', 1, 1], ['2025-07-28', 1, 1],
+        ['2025-08-04', 1, 0], ['2025-08-11', 1, 0], ['2025-08-18', 1, 0], ['2025-08-25', 1, 0]]);
+      assert.match(w.this_week, /^\d{4}-\d{2}-\d{2}$/);
+      assert.equal((await get('/admin/production-plans/su7-2024/pro/weeks')).body.error.code,
+        'plan_not_found');
+      const runs = (await get('/admin/production-runs')).body;
+      assert.equal(runs.more, false);
+      assert.deepEqual(runs.runs.map((r: any) => [r.launch_id, r.built_on, r.recorded_by,
+        r.allocated, r.pooled, r.cars.map((c: any) => c.order_id)]), [
+        ['su7-2024', '2025-07-30', 'operator:admin', 4, 0, orders]]);
+      const two = (await get('/admin/production-runs?limit=2')).body;
+      assert.equal(two.more, true);
+      assert.deepEqual(two.runs[0].cars.map((c: any) => c.order_id), orders.slice(2));
+      // The re-plan that moved two estimates earlier, and only its changes.
+      const replans = (await get('/admin/replans')).body.replans as any[];
+      const faster = replans.find((r) => r.reason === 'suppliers sped up');
+      const changes = (await get(`/admin/estimate-changes?replan_id=${faster.replan_id}`))
+        .body.changes;
+      assert.deepEqual(changes.map((c: any) => [c.order_id, c.direction]),
+        [[orders[1], 'earlier'], [orders[2], 'earlier']]);
+      const centre = replans.find((r) => r.cause === 'centre' && r.moved_later === 2);
+      assert.deepEqual((await get(`/admin/estimate-changes?replan_id=${centre.replan_id}`))
+        .body.changes.map((c: any) => c.direction), ['later', 'later']);
+      const bad = await get('/admin/estimate-changes?replan_id=ord_1');
+      assert.equal(bad.status, 422);
+      assert.equal(bad.body.error.code, 'invalid_request');
+    });
+
   it('the replies are what openapi.json declares, with no field undeclared', async () => {
     const doc = (await h.call('GET', '/openapi.json')).body;
     const shared = doc.components.schemas;
@@ -233,6 +270,9 @@ describe('production plans, centres and re-plans', () => {
       ['get', '/admin/estimate-changes', await get('/admin/estimate-changes?limit=5')],
       ['get', '/admin/truth-audit', await get('/admin/truth-audit')],
       ['get', '/admin/ready-stock', await get('/admin/ready-stock')],
+      ['get', '/admin/production-plans/{launch_id}/{trim}/weeks',
+        await get('/admin/production-plans/su7-2024/standard/weeks')],
+      ['get', '/admin/production-runs', await get('/admin/production-runs')],
       ['get', '/launches/{launch_id}/delivery-cities',
         await h.call('GET', '/launches/su7-2024/delivery-cities')],
       ['get', '/launches/{launch_id}/estimate',

@@ -224,6 +224,10 @@ export interface Limits {
    * Env LAUNCHDAY_REPLAN_SLICE_ORDERS.
    */
   readonly replanSliceOrders: number;
+  /** Built cars listed to an operator at most, newest first, grouped into their runs. */
+  readonly carsListMax: number;
+  /** Weeks of a production plan's chart at most (capacity against locked orders). */
+  readonly planWeeksShownMax: number;
 }
 
 /**
@@ -372,6 +376,8 @@ export const defaultLimits: Limits = Object.freeze({
   dropsListMax: 100,
   replanIntervalMs: 10 * 60_000,
   replanSliceOrders: 2_000,
+  carsListMax: 1_000,
+  planWeeksShownMax: 156,
 });
 
 /**

@@ -249,6 +249,18 @@ class ProductionPostgresReads implements ProductionReads {
       + 'ORDER BY at_ms DESC, replan_id COLLATE "C" DESC LIMIT $1', [limit])).map(replanFromRow);
   }
 
+  async estimateChangesOfReplan(replanId: string, afterId: number, limit: number):
+    Promise<EstimateChange[]> {
+    return (await rows(this.pool, `SELECT ${CHANGE_COLUMNS} FROM estimate_changes `
+      + 'WHERE replan_id = $1 AND change_id > $2 ORDER BY change_id LIMIT $3',
+    [replanId, afterId, limit])).map(changeFromRow);
+  }
+
+  async latestCars(limit: number): Promise<CarRecord[]> {
+    return (await rows(this.pool, `SELECT ${CAR_COLUMNS} FROM built_cars `
+      + 'ORDER BY car_seq DESC LIMIT $1', [limit])).map(carFromRow);
+  }
+
   async carOfOrder(orderId: string): Promise<CarRecord | null> {
     const r = await rows(this.pool, `SELECT ${CAR_COLUMNS} FROM built_cars WHERE order_id = $1`,
       [orderId]);

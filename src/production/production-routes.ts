@@ -9,7 +9,11 @@ import type { Json } from '../kernel/http/http-io.js';
 import { queryNumber } from '../kernel/http/schema.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { servingCentre } from './estimates.js';
-import { beijingDateMs, weekOf, type PlanRate } from './plan.js';
+import { iso } from '../kernel/iso-time.js';
+import {
+  beijingDate, beijingDateMs, weekOf, weekStartMs, type PlanRate,
+} from './plan.js';
+import { planWeeks } from './plan-weeks.js';
 import * as Production from './production-schemas.js';
 import { stateOf, type BuiltCarInput } from './production-service.js';
 import type { CarRecord } from './production-store.js';
@@ -24,6 +28,30 @@ const given = <T>(b: Json, name: string): T | undefined => (b[name] ?? undefined
 
 const carView = (c: CarRecord) => ({ vin: c.vin, launch_id: c.launchId, trim: c.trim,
   options: c.options, built_on: c.builtOn, order_id: c.orderId, pooled: c.pooled });
+
+/**
+ * Cars newest first as runs: a run is one recording (one request and transaction), so its cars
+ * share the time, operator, launch and build day; within a run they are listed as recorded.
+ */
+function runsOf(cars: readonly CarRecord[]) {
+  const runs: Array<{ launch_id: string; built_on: string; recorded_at: string;
+    recorded_by: string; allocated: number; pooled: number;
+    cars: Array<ReturnType<typeof carView>> }> = [];
+  let key = '';
+  for (const c of cars) {
+    const k = `${c.recordedAtMs}\u0000${c.recordedBy}\u0000${c.launchId}\u0000${c.builtOn}`;
+    if (k !== key) {
+      runs.push({ launch_id: c.launchId, built_on: c.builtOn, recorded_at: iso(c.recordedAtMs)!,
+        recorded_by: c.recordedBy, allocated: 0, pooled: 0, cars: [] });
+      key = k;
+    }
+    const run = runs[runs.length - 1]!;
+    run.cars.unshift(carView(c));
+    if (c.orderId !== null) run.allocated++;
+    if (c.pooled) run.pooled++;
+  }
+  return runs;
+}
 
 export const productionRoutes: Route[] = [
   // A week's run is thousands of cars: the import's body limit (2 MiB holds 5,000 with room).
@@ -71,6 +99,28 @@ export const productionRoutes: Route[] = [
       return r.ok ? reply(201, { plan: planView(r.value.plan),
         replan: replanView(r.value.replan) }) : r;
     } },
+  { method: 'GET', path: '/admin/production-plans/:launch_id/:trim/weeks', access: 'admin',
+    schema: Production.planWeeks, handler: async (ctx) => {
+      const { launch_id: launchId, trim } = ctx.params as { launch_id: string; trim: string };
+      const versions = await ctx.app.deps.store.planVersions(launchId, trim);
+      const plan = versions[versions.length - 1];
+      if (plan === undefined) return refuse('plan_not_found');
+      // The counters the estimates read: the live locked orders of the trim, every city.
+      const locked = (await ctx.app.orders.counters(launchId)).get(`trim.${trim}.locked`) ?? 0;
+      const r = planWeeks(plan.rates, locked, ctx.app.deps.limits.planWeeksShownMax);
+      return reply(200, { launch_id: launchId, trim, version: plan.version, locked,
+        this_week: beijingDate(weekStartMs(weekOf(ctx.app.clock.nowMs()))),
+        weeks: r.weeks.map((w) => ({ from: beijingDate(weekStartMs(w.week)),
+          units_per_week: w.capacity, locked: w.locked })), beyond: r.beyond });
+    } },
+  { method: 'GET', path: '/admin/production-runs', access: 'admin',
+    schema: Production.productionRuns, handler: async (ctx) => {
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const limit = queryNumber(q.value.limit, ctx.app.deps.limits.carsListMax);
+      const cars = await ctx.app.deps.store.latestCars(limit);
+      return reply(200, { runs: runsOf(cars), more: cars.length === limit });
+    } },
   { method: 'GET', path: '/admin/delivery-centres', access: 'admin', schema: Production.centres,
     handler: async (ctx) =>
       reply(200, { centres: (await ctx.app.deps.store.centresInForce()).map(centreView) }) },
@@ -115,8 +165,11 @@ export const productionRoutes: Route[] = [
       if (!q.ok) return q;
       const max = ctx.app.deps.limits.estimateChangesPageMax;
       const limit = queryNumber(q.value.limit, max);
-      const changes = await ctx.app.deps.store.estimateChangesAfter(
-        queryNumber(q.value.after, 0), limit);
+      const after = queryNumber(q.value.after, 0);
+      const replanId = q.value.replan_id;
+      const changes = replanId === undefined
+        ? await ctx.app.deps.store.estimateChangesAfter(after, limit)
+        : await ctx.app.deps.store.estimateChangesOfReplan(replanId, after, limit);
       return reply(200, { changes: changes.map(changeView),
         next_after: changes.length === limit ? changes[changes.length - 1]!.changeId : null });
     } },

@@ -6,7 +6,9 @@
 // known cities) stay with the route and the service, which refuse with the codes listed.
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
-import { maybe, orNull, queryWhole, reason, text, whole, CLOSED } from '../kernel/http/schema.js';
+import {
+  maybe, orNull, queryText, queryWhole, reason, text, whole, CLOSED,
+} from '../kernel/http/schema.js';
 
 const Str = Type.String();
 const Int = Type.Integer();
@@ -112,7 +114,10 @@ export const replans: RouteContract = () => ({ summary: 'The latest re-plans, ne
 export const estimateChanges: RouteContract = (limits) => ({
   summary: 'Estimates re-plans moved, oldest first: one message each',
   query: Type.Object({ after: queryWhole(0, Number.MAX_SAFE_INTEGER, 0),
-    limit: queryWhole(1, limits.estimateChangesPageMax, limits.estimateChangesPageMax) }),
+    limit: queryWhole(1, limits.estimateChangesPageMax, limits.estimateChangesPageMax),
+    replan_id: queryText({ pattern: '^rpl_[A-Za-z0-9_-]{1,60}$',
+      patternMessage: '"{field}" must be a replan_id.',
+      description: 'Only the changes this re-plan found' }) }),
   replies: { 200: Type.Object({ changes: Type.Array(ChangeView), next_after: orNull(Int) }) } });
 
 export const recordRun: RouteContract = (limits) => ({
@@ -151,3 +156,25 @@ export const deliveryCities: RouteContract = () => ({
     city_id: Str, name: Str, name_zh: Str, centre_opens_on: orNull(DateText),
     served_by: orNull(Str) })) }) },
   errors: ['launch_not_found'] });
+
+export const planWeeks: RouteContract = (limits) => ({
+  summary: 'A plan in force week by week: its capacity against the locked orders it builds',
+  replies: { 200: Type.Object({ launch_id: Str, trim: Str, version: Int,
+    locked: Type.Integer({ description: 'Locked orders of the trim now (its queue)' }),
+    this_week: DateText,
+    weeks: Type.Array(Type.Object({ from: DateText,
+      units_per_week: Type.Integer({ description: 'What the plan builds that week' }),
+      locked: Type.Integer({ description: 'Locked orders built that week, in queue order' }) }),
+    { description: `From the plan's first week; at most ${limits.planWeeksShownMax}` }),
+    beyond: Type.Integer({ description: 'Locked orders built after the last week shown' }),
+  }) },
+  errors: ['plan_not_found'] });
+
+export const productionRuns: RouteContract = (limits) => ({
+  summary: 'The cars recorded last, grouped into their runs, newest first, with where each went',
+  query: Type.Object({ limit: queryWhole(1, limits.carsListMax, limits.carsListMax) }),
+  replies: { 200: Type.Object({ runs: Type.Array(Type.Object({ launch_id: Str,
+    built_on: DateText, recorded_at: Time, recorded_by: Str, allocated: Int, pooled: Int,
+    cars: Type.Array(CarView) })),
+  more: Type.Boolean({ description: 'Older cars were left out: the oldest run may be partial' }),
+  }) } });

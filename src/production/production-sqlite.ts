@@ -191,6 +191,9 @@ function prepareReads(db: Db) {
       + 'WHERE change_id > ? ORDER BY change_id LIMIT ?'),
     replans: db.prepare(`SELECT ${REPLAN_COLUMNS} FROM replans ORDER BY at_ms DESC, `
       + 'replan_id DESC LIMIT ?'),
+    changesOfReplan: db.prepare(`SELECT ${CHANGE_COLUMNS} FROM estimate_changes `
+      + 'WHERE replan_id = ? AND change_id > ? ORDER BY change_id LIMIT ?'),
+    latestCars: db.prepare(`SELECT ${CAR_COLUMNS} FROM built_cars ORDER BY car_seq DESC LIMIT ?`),
     shown: db.prepare('SELECT order_id, shown_at_ms, handover_week, window_from, window_to, '
       + 'occasion FROM shown_estimates WHERE order_id = ? ORDER BY shown_id'),
     carOfOrder: db.prepare(`SELECT ${CAR_COLUMNS} FROM built_cars WHERE order_id = ?`),
@@ -239,6 +242,15 @@ class ProductionSqliteReads implements ProductionReads {
 
   async replans(limit: number): Promise<Replan[]> {
     return (this.#r.replans.all(limit) as Row[]).map(replanFromRow);
+  }
+
+  async estimateChangesOfReplan(replanId: string, afterId: number, limit: number):
+    Promise<EstimateChange[]> {
+    return (this.#r.changesOfReplan.all(replanId, afterId, limit) as Row[]).map(changeFromRow);
+  }
+
+  async latestCars(limit: number): Promise<CarRecord[]> {
+    return (this.#r.latestCars.all(limit) as Row[]).map(carFromRow);
   }
 
   async shownEstimates(orderId: string): Promise<ShownEstimate[]> {

@@ -108,6 +108,15 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
           assert.deepEqual(await store.estimateChangesAfter(all[0]!.changeId, 1), [all[1]]);
           assert.deepEqual(await store.estimateChangesAfter(all[2]!.changeId, 10), []);
           assert.deepEqual(await store.replans(10), [replan]);
+          await store.transaction((tx) => tx.insertEstimateChanges([{ ...change(4),
+            replanId: 'rpl_2' }]));
+          const ofFirst = await store.estimateChangesOfReplan('rpl_1', 0, 10);
+          assert.deepEqual(ofFirst, all);
+          assert.deepEqual(await store.estimateChangesOfReplan('rpl_1', all[0]!.changeId, 1),
+            [all[1]]);
+          assert.deepEqual((await store.estimateChangesOfReplan('rpl_2', 0, 10))
+            .map((c) => c.orderId), ['ord_4']);
+          assert.deepEqual(await store.estimateChangesOfReplan('rpl_none', 0, 10), []);
         });
 
       test('estimates shown are kept per order in the order shown', async (store) => {
@@ -132,6 +141,8 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
             'wheels-20']));
         });
         assert.equal(await store.carCount(), 3);
+        // Newest first: the operator's list of runs reads the latest cars.
+        assert.deepEqual((await store.latestCars(2)).map((c) => c.vin), ['VIN2', 'VIN1']);
         await assert.rejects(store.transaction((tx) => tx.insertCars([car('VIN1')])));
         await store.transaction((tx) => tx.placeCars([{ vin: 'VIN1', orderId: 'ord_1' }],
           ['VIN2'], T0 + 5));

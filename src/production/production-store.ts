@@ -133,6 +133,11 @@ export interface ProductionReads {
   estimateChangesAfter(afterId: number, limit: number): Promise<EstimateChange[]>;
   /** The latest re-plans, newest first. */
   replans(limit: number): Promise<Replan[]>;
+  /** One re-plan's estimate changes with `changeId` above `afterId`, oldest first. */
+  estimateChangesOfReplan(replanId: string, afterId: number, limit: number):
+    Promise<EstimateChange[]>;
+  /** The cars recorded last, newest first, at most `limit` (the operator's list of runs). */
+  latestCars(limit: number): Promise<CarRecord[]>;
   shownEstimates(orderId: string): Promise<ShownEstimate[]>;
   /** The car allocated to an order, or null. */
   carOfOrder(orderId: string): Promise<CarRecord | null>;

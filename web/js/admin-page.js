@@ -16,10 +16,13 @@ import { auditSection } from './admin-audit.js';
 import { paymentsSection } from './admin-payments.js';
 import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
 import { loadNotifications, notificationsSection } from './admin-notifications.js';
+// The Production tab is the console's largest: loaded when first opened, not with the page.
+let production = null;
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
-const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications'];
+const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications',
+  'production'];
 
 function tokenForm() {
   const input = h('input', {
@@ -90,6 +93,10 @@ function render() {
                 await loadTab();
                 if (name === 'sms') await loadSandboxSms();
                 if (name === 'notifications') await loadNotifications();
+                if (name === 'production') {
+                  production ??= await import('./admin-production.js');
+                  await production.loadProduction();
+                }
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -107,6 +114,7 @@ function render() {
       payments: paymentsSection,
       sms: sandboxSection,
       notifications: notificationsSection,
+      production: () => production?.productionSection() ?? [],
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

@@ -10,6 +10,8 @@ import { confirmDialog, isDialogOpen } from './dialog.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 // Why an operator cancelled an order, and whom to call (operator-cancel.js).
 import { operatorCancelNotice } from './operator-cancel.js';
+// The plan's delivery window and the car's build day in words (date-window.js).
+import { dateWindow, dateWords } from './date-window.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
 // minute, give or take 15 s) so that a crowd's refreshes do not line up.
@@ -31,10 +33,14 @@ async function loadMessages(orderId) {
 }
 
 function messageItem(m) {
+  // When it reached the phone once the provider has said so; before that when it was sent, or
+  // written: a message is not said to be received on the strength of a send alone.
+  const [key, at] = m.delivered_at ? ['message_received', m.delivered_at]
+    : m.sent_at ? ['message_sent', m.sent_at] : ['message_written', m.created_at];
   return h(
     'li',
-    {},
-    h('time', { datetime: m.created_at }, dateTime(m.created_at)),
+    { 'data-kind': m.kind },
+    h('time', { datetime: at }, t(key, { at: dateTime(at) })),
     h('span', {}, m.text),
     h('span', { class: `badge badge-msg-${m.state}` }, t(`msg_state_${m.state}`)),
   );
@@ -87,17 +93,22 @@ function coolingText(order) {
     : t('cooling_over');
 }
 
-// Past the lock: the deposit is no longer refundable and the order is in the production queue.
-const pastLock = (order) => order.status === 'locked' || order.status === 'scheduled';
-
 // The stages an order goes through; those after "locked" come with production and delivery.
 const STAGES = ['placed', 'cooling_off', 'locked', 'scheduled', 'built', 'ready', 'delivered'];
 
+// A locked order with its car allocated is scheduled: the server says so in `stage` (its status
+// stays `locked`) or, once the status has that step, in `status`. The later of the two counts.
+const stageOf = (order) =>
+  order.status === 'firm'
+    ? 'cooling_off'
+    : STAGES[Math.max(STAGES.indexOf(order.status), STAGES.indexOf(order.stage ?? ''))];
+
+// Locked or any step after it: the lock's rules (a deposit no longer refundable) still apply.
+const pastLock = (order) => STAGES.indexOf(stageOf(order)) >= STAGES.indexOf('locked');
+
 function stageTracker(order) {
   if (order.status === 'cancelled') return null;
-  // The server's statuses past the lock (locked, scheduled, ...) are stages of their own name.
-  const current = order.status === 'firm' ? 'cooling_off' : order.status;
-  const at = STAGES.indexOf(current);
+  const at = STAGES.indexOf(stageOf(order));
   return h(
     'ol',
     { class: 'stages', 'aria-label': t('stages_label') },
@@ -186,6 +197,22 @@ function historyItem(entry) {
   );
 }
 
+// The window a production plan gives ("between 12 and 26 January 2026 (in 3-5 weeks)"); without
+// a plan, the weekly-capacity estimate's weeks as dates counted from the lock (or from now).
+function estimateText(estimate, order) {
+  const basis = t(`basis_${estimate.basis}`);
+  if (estimate.window) {
+    const window = dateWindow(estimate.window.from, estimate.window.to);
+    return `${t('estimate_window', { window, range: weeksRange(estimate) })} · ${basis}`;
+  }
+  const from = estimate.basis === 'locked'
+    ? Date.parse(order.queued_at ?? order.locked_at)
+    : serverNow();
+  return `${weeksRange(estimate)} · ${t('estimate_calendar', {
+    window: calendarWindow(estimate, from),
+  })} · ${basis}`;
+}
+
 function orderCard(order) {
   const d = describe(order);
   const firm = order.status === 'firm';
@@ -216,21 +243,22 @@ function orderCard(order) {
       ),
     ]);
   }
-  if (order.status !== 'cancelled' && order.estimate) {
-    // Counted from the lock (or the re-queue) once locked; from now while still firm.
-    const from = order.estimate.basis === 'locked'
-      ? Date.parse(order.queued_at ?? order.locked_at)
-      : serverNow();
+  if (order.vehicle) {
     kv.push([
-      t('estimate'),
+      t('vin'),
       h(
         'span',
-        { class: 'estimate' },
-        `${weeksRange(order.estimate)} · ${t('estimate_calendar', {
-          window: calendarWindow(order.estimate, from),
-        })} · ${t(`basis_${order.estimate.basis}`)}`,
+        { class: 'vin' },
+        h('span', { class: 'vin-text' }, t('vin_built', {
+          vin: order.vehicle.vin,
+          built: dateWords(order.vehicle.built_on),
+        })),
+        h('span', { class: 'hint' }, t('vin_hint')),
       ),
     ]);
+  }
+  if (order.status !== 'cancelled' && order.estimate) {
+    kv.push([t('estimate'), h('span', { class: 'estimate' }, estimateText(order.estimate, order))]);
   }
   return h(
     'article',
@@ -246,6 +274,9 @@ function orderCard(order) {
       { id: `h-${order.order_id}` },
       `${d.model} · ${d.trim} `,
       h('span', { class: `badge badge-${order.status}` }, t(`status_${order.status}`)),
+      order.stage && order.stage !== order.status
+        ? h('span', { class: `badge badge-${order.stage}` }, t(`stage_${order.stage}`))
+        : null,
     ),
     operatorCancelNotice(order),
     stageTracker(order),

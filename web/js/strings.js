@@ -465,4 +465,17 @@ export const STRINGS = {
     zh: '目前没有可更换的车型。',
     en: 'There is no model this order can switch to now.',
   },
+  // The order page with production (issue 15): the window from the plan, the car's VIN.
+  window_between: { zh: '{range}之间', en: 'between {range}' },
+  estimate_window: { zh: '{window}（{range}）', en: '{window} ({range})' },
+  status_scheduled: { zh: '已排产', en: 'Scheduled' },
+  vin: { zh: '车架号（VIN）', en: 'VIN' },
+  vin_built: { zh: '{vin} · {built}下线', en: '{vin} · built on {built}' },
+  vin_hint: {
+    zh: '这台车已分配给您的订单：车架号即您的车。',
+    en: 'This car is allocated to your order: the VIN is your car.',
+  },
+  message_received: { zh: '收到于 {at}', en: 'received {at}' },
+  message_sent: { zh: '发送于 {at}', en: 'sent {at}' },
+  message_written: { zh: '生成于 {at}', en: 'written {at}' },
 };
