@@ -161,6 +161,12 @@ class ProductionPostgresTx implements ProductionTx {
       'SELECT order_id FROM built_cars WHERE order_id IS NOT NULL')).map((r) => r.order_id);
   }
 
+  async unplaceCarOf(orderId: string): Promise<string | null> {
+    const r = await this.c.query('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL, '
+      + 'pooled = 0 WHERE order_id = $1 RETURNING vin', [orderId]);
+    return (r.rows[0]?.vin as string | undefined) ?? null;
+  }
+
   async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
     pooled: readonly string[], atMs: number): Promise<void> {
     // Only an unplaced car is placed: a car is never given twice.

@@ -48,6 +48,8 @@ function prepareWrites(db: Db) {
       + 'WHERE vin = ? AND placed_at_ms IS NULL'),
     pool: db.prepare('UPDATE built_cars SET pooled = 1, placed_at_ms = ? '
       + 'WHERE vin = ? AND placed_at_ms IS NULL'),
+    unplace: db.prepare('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL, '
+      + 'pooled = 0 WHERE order_id = ? RETURNING vin'),
   };
 }
 
@@ -147,6 +149,11 @@ class ProductionSqliteTx implements ProductionTx {
 
   async ordersWithCars(): Promise<string[]> {
     return this.s.withCars.all() as string[];
+  }
+
+  async unplaceCarOf(orderId: string): Promise<string | null> {
+    const r = this.s.unplace.get(orderId) as { vin: string } | undefined;
+    return r?.vin ?? null;
   }
 
   async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,

@@ -103,6 +103,11 @@ export interface ProductionTx {
   unplacedCars(): Promise<CarRecord[]>;
   /** Every order that has a car. */
   ordersWithCars(): Promise<string[]>;
+  /**
+   * Takes the car from an order (deliveries: a deferral, or a release by the rules): the car is
+   * unplaced again, for the next allocation. Its VIN; null when the order had none.
+   */
+  unplaceCarOf(orderId: string): Promise<string | null>;
   /** Gives each car its order, and pools the others, at `atMs`. */
   placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
     pooled: readonly string[], atMs: number): Promise<void>;
