@@ -262,6 +262,50 @@ describe('deliveries: from scheduled to delivered', () => {
             assert.equal(r.body.stage, 'built');
             assert.equal(r.body.cycle, 2);
           } },
+        { what: 'more than the 330 days left', call: () => as(e.token).post(
+          `/orders/${e.orderId}/delivery/defer`, { days: 331 }), status: 422,
+          code: 'deferral_too_long' },
+      ]);
+    });
+
+  it('ten parts at most (then only all that is left); a slot at its capacity is full',
+    async () => {
+      const i = await lockedOrder(40);
+      const j = await lockedOrder(41);
+      await run(2);
+      for (const o of [i, j]) await admin().post(`/admin/orders/${o.orderId}/ready`);
+      const pay = (o: { token: string; orderId: string }, key: string, amount: number) =>
+        as(o.token).post(`/orders/${o.orderId}/balance/parts`, { amount_fen: amount,
+          method: 'card' }, key);
+      for (let k = 0; k < 10; k++) assert.equal((await pay(i, `p${k}`, 100_000)).status, 201);
+      await settled(i.token, i.orderId);
+      const owed = async (o: { token: string; orderId: string }) => (await as(o.token).get(
+        `/orders/${o.orderId}/delivery`)).body.balance.outstanding_fen as number;
+      const left = await owed(i);
+      const slotOf = async () => (await as(i.token).get(`/orders/${i.orderId}/delivery/slots`))
+        .body.slots[3].slot_start as string;
+      await runTable([
+        { what: 'an eleventh part', call: () => pay(i, 'p10', 100_000), status: 409,
+          code: 'balance_parts_limit' },
+        { what: 'all that is left, in one', call: () => pay(i, 'p11', left), status: 201 },
+        { what: 'paid', call: () => settled(i.token, i.orderId), status: 200 },
+        { what: 'j pays in one', call: async () => pay(j, 'all', await owed(j)), status: 201 },
+        { what: 'j paid', call: () => settled(j.token, j.orderId), status: 200 },
+        { what: 'the centre takes one a slot', call: () => admin().put(
+          '/admin/delivery-slots/beijing/capacity', { capacity: 1 }), status: 200 },
+        { what: 'i books', call: async () => as(i.token).put(
+          `/orders/${i.orderId}/delivery/appointment`, { slot_start: await slotOf() }),
+          status: 200 },
+        { what: 'j finds it full', call: async () => as(j.token).put(
+          `/orders/${j.orderId}/delivery/appointment`, { slot_start: await slotOf() }),
+          status: 409, code: 'slot_full' },
+        { what: 'the console shows it', call: () => admin().get('/admin/delivery-slots/beijing'),
+          status: 200, check: (r) => {
+            assert.equal(r.body.capacity, 1);
+            assert.equal(r.body.slots.filter((s: { booked: number }) => s.booked > 0).length, 1);
+          } },
+        { what: 'back to four', call: () => admin().put(
+          '/admin/delivery-slots/beijing/capacity', { capacity: 4 }), status: 200 },
       ]);
     });
 

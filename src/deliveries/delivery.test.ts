@@ -104,6 +104,7 @@ describe('the balance: every fen accounted', () => {
     assert.equal(checkPart(d, 99, 0, limits), 'balance_part_invalid');
     assert.equal(checkPart(d, 100, 0, limits), 'ok');
     assert.equal(checkPart(d, 100, 2, limits), 'balance_parts_limit');
+    assert.equal(checkPart(d, 1_000_000, 2, limits), 'ok', 'at the limit, all that is left');
     assert.equal(checkPart({ ...d, receivedFen: 999_950 }, 50, 1, limits), 'ok',
       'the last part may be what is left');
     assert.equal(checkPart({ ...d, pendingFen: 1_000_000 }, 1, 1, limits), 'balance_covered');

@@ -248,7 +248,7 @@ export const deferralDaysLeft = (d: Delivery, rules: DeliveryRules): number =>
 
 /**
  * Whether a new part of `amountFen` may be asked for: `balance_covered` when nothing is open,
- * `balance_parts_limit` past the parts allowed, `balance_part_invalid` when it is more than is
+ * `balance_parts_limit` past the parts allowed (but for one paying all that is open), `balance_part_invalid` when it is more than is
  * open or less than the smallest part (the last part may be smaller: it is what is left).
  */
 export function checkPart(d: Delivery, amountFen: number, partsSoFar: number,
@@ -256,7 +256,9 @@ export function checkPart(d: Delivery, amountFen: number, partsSoFar: number,
   'ok' | 'balance_covered' | 'balance_parts_limit' | 'balance_part_invalid' {
   const open = openFen(d);
   if (open <= 0) return 'balance_covered';
-  if (partsSoFar >= limits.balancePartsMax) return 'balance_parts_limit';
+  // At the limit only the part paying everything left is taken, so the limit never strands
+  // a buyer with a balance they cannot pay.
+  if (partsSoFar >= limits.balancePartsMax && amountFen !== open) return 'balance_parts_limit';
   if (!Number.isSafeInteger(amountFen) || amountFen > open
     || (amountFen < limits.balancePartMinFen && amountFen !== open) || amountFen < 1) {
     return 'balance_part_invalid';

@@ -175,7 +175,8 @@ export const outcomes = {
     message: 'The part must be a whole number of fen, at least the smallest part allowed and '
       + 'at most what is still due.' },
   balance_parts_limit: { status: 409, transient: false,
-    message: 'This order\'s balance has as many parts as allowed: pay the rest in one part.' },
+    message: 'This order\'s balance has as many parts as allowed: pay all that is left in one '
+      + 'part.' },
   deferral_not_allowed: { status: 409, transient: false,
     message: 'Only an order with a car allocated and not yet handed over can be deferred.' },
   deferral_too_long: { status: 422, transient: false,
