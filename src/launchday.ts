@@ -111,6 +111,7 @@ export class Launchday implements KernelApp {
     this.deliveries = new DeliveriesService({ ...deps, production: this.production });
     // A deferral passes its order over in every allocation until it ends.
     this.production.heldBack = (tx, atMs) => this.deliveries.heldBack(tx, atMs);
+    this.orders.deliveries = this.deliveries;
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.

@@ -92,6 +92,14 @@ export class DeliveriesService {
     await tx.putDeliveries(out);
   }
 
+  /** The order view's short form of the delivery (orders' DeliverySource); null before a car. */
+  async deliveryOf(order: { orderId: string }): Promise<{ stage: string; outstandingFen: number;
+    dueAtMs: number | null; slotStartMs: number | null } | null> {
+    const d = await this.deps.store.delivery(order.orderId);
+    return d && { stage: d.stage, outstandingFen: Math.max(0, outstandingFen(d)),
+      dueAtMs: d.dueAtMs, slotStartMs: d.slotStartMs };
+  }
+
   /** Orders an allocation passes over now: their deferral runs (production's HeldBackSource). */
   async heldBack(tx: StoreTx, atMs: number): Promise<ReadonlySet<string>> {
     return new Set(await tx.deferredOrders(atMs));
