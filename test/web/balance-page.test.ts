@@ -104,3 +104,39 @@ test('in Chinese: the deadline, the rule after it, and the deferral offer', asyn
   assert.match((await zh.textContent('#main')) ?? '', /尾款付清后即可预约交付时间/);
   await screenshots(zh, 'balance-zh');
 });
+
+test('the operator console: cars to mark ready, ready ones handed over, a centre\'s slots',
+  async () => {
+    const { orderId, token } = await readyOrder(43);
+    // Paid in full through the API (the sandbox confirms later), then booked.
+    const owed = (await server.api('GET', `/orders/${orderId}/delivery`, undefined, token)).body
+      .balance.outstanding_fen;
+    await server.api('POST', `/orders/${orderId}/balance/parts`, { amount_fen: owed,
+      method: 'bank_transfer' }, token, { 'idempotency-key': 'all' });
+    let slots: any = null;
+    for (let i = 0; i < 200 && slots === null; i++) {
+      const d = await server.api('GET', `/orders/${orderId}/delivery`, undefined, token);
+      if (d.body.balance.outstanding_fen === 0) {
+        slots = (await server.api('GET', `/orders/${orderId}/delivery/slots`, undefined, token))
+          .body.slots;
+      } else await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(slots, 'the sandbox confirmed the payment');
+    const booked = await server.api('PUT', `/orders/${orderId}/delivery/appointment`,
+      { slot_start: slots[0].slot_start }, token);
+    assert.equal(booked.status, 200, JSON.stringify(booked.body));
+    const admin = await (await phoneContext(browser, 'en')).newPage();
+    await admin.goto(`${server.url}/admin`);
+    await admin.fill('#admin-token', ADMIN_TOKEN);
+    await admin.click('#use-token');
+    await admin.click('#tab-deliveries');
+    await admin.locator('#d-ready-table').waitFor();
+    assert.match((await admin.textContent('#d-slots-table')) ?? '', /1 \/ 4/);
+    await admin.click(`#handover-${orderId}`);
+    await admin.locator('#console-toast').waitFor();
+    assert.match((await admin.textContent('#console-toast')) ?? '', /revenue recognised/);
+    const after = await server.api('GET', `/orders/${orderId}/delivery`, undefined, token);
+    assert.equal(after.body.stage, 'delivered');
+    assert.equal(after.body.revenue_fen, after.body.balance.price_fen);
+    await screenshots(admin, 'admin-deliveries');
+  });
