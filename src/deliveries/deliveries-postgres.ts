@@ -155,6 +155,12 @@ class DeliveriesPostgresReads implements DeliveriesReads {
       + 'ORDER BY centre')).map((r) => [r.centre as string, Number(r.capacity)]);
   }
 
+  async nextSweepAt(): Promise<number | null> {
+    const [r] = await rows(this.pool, 'SELECT min(next_sweep_at_ms) AS t FROM deliveries '
+      + 'WHERE next_sweep_at_ms IS NOT NULL');
+    return r?.t === null || r?.t === undefined ? null : Number(r.t);
+  }
+
   async deliveryAnomalies(limit: number): Promise<DeliveryAnomaly[]> {
     return (await rows(this.pool, 'SELECT * FROM delivery_anomalies ORDER BY anomaly_id DESC '
       + 'LIMIT $1', [limit])).map(anomalyFromRow);

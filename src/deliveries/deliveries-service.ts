@@ -362,6 +362,10 @@ export class DeliveriesService {
   }
 
   async #sweepOnce(): Promise<number> {
+    // A read first: most rounds have nothing to do, and then no write transaction is opened
+    // (on SQLite that would pause the writer thread every round).
+    const next = await this.deps.store.nextSweepAt();
+    if (next === null || next > this.deps.clock.nowMs()) return 0;
     return this.deps.store.transaction(async (tx) => {
       await tx.lockPlanning();
       const nowMs = this.deps.clock.nowMs();

@@ -134,6 +134,8 @@ class DeliveriesSqliteReads implements DeliveriesReads {
       capacities: db.prepare('SELECT centre, capacity FROM delivery_slot_capacity '
         + 'ORDER BY centre'),
       anomalies: db.prepare('SELECT * FROM delivery_anomalies ORDER BY anomaly_id DESC LIMIT ?'),
+      nextSweep: db.prepare('SELECT min(next_sweep_at_ms) AS t FROM deliveries '
+        + 'WHERE next_sweep_at_ms IS NOT NULL'),
     };
   }
 
@@ -165,6 +167,11 @@ class DeliveriesSqliteReads implements DeliveriesReads {
   async slotCapacities(): Promise<Array<[string, number]>> {
     return (this.#r.capacities.all() as Row[]).map((r) => [r.centre as string,
       Number(r.capacity)]);
+  }
+
+  async nextSweepAt(): Promise<number | null> {
+    const t = (this.#r.nextSweep.get() as Row).t;
+    return t === null || t === undefined ? null : Number(t);
   }
 
   async deliveryAnomalies(limit: number): Promise<DeliveryAnomaly[]> {

@@ -50,6 +50,7 @@ export function deliveriesStoreContract(name: string, open: () => Promise<Opened
         // Overdue: ready, past the deadline, not paid in full (ord_1 is paid).
         assert.deepEqual(await ids({ overdueAtMs: T0 + 21 * DAY }), ['ord_2']);
         assert.deepEqual(await ids({ overdueAtMs: T0 + 21 * DAY - 1 }), []);
+        assert.equal(await store.nextSweepAt(), T0 + 14 * DAY);
         await store.transaction(async (tx) => {
           assert.deepEqual((await tx.deliveriesDue(T0 + 14 * DAY, 10)).map((d) => d.orderId),
             ['ord_2']);

@@ -66,6 +66,8 @@ export interface DeliveriesReads {
   slotBookings(centre: string, fromMs: number, toMs: number): Promise<Array<[number, number]>>;
   /** Centres with an operator's own slot capacity. */
   slotCapacities(): Promise<Array<[string, number]>>;
+  /** The earliest time the sweep has something to do (null when nothing waits for it). */
+  nextSweepAt(): Promise<number | null>;
   /** The newest anomalies first. */
   deliveryAnomalies(limit: number): Promise<DeliveryAnomaly[]>;
 }
