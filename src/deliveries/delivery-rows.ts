@@ -1,5 +1,7 @@
 // Rows of deliveries' tables as both adapters read and write them.
-import type { BalancePart, Delivery, Method, MoneyEvent, ReleaseReason, Stage } from './delivery.js';
+import type {
+  BalancePart, Delivery, Method, MoneyEvent, ReleaseReason, Stage,
+} from './delivery.js';
 import type { DeliveryAnomaly } from './deliveries-store.js';
 
 export const DELIVERY_COLUMNS = ['order_id', 'account_id', 'launch_id', 'city', 'centre', 'vin',

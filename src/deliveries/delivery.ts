@@ -248,8 +248,9 @@ export const deferralDaysLeft = (d: Delivery, rules: DeliveryRules): number =>
 
 /**
  * Whether a new part of `amountFen` may be asked for: `balance_covered` when nothing is open,
- * `balance_parts_limit` past the parts allowed (but for one paying all that is open), `balance_part_invalid` when it is more than is
- * open or less than the smallest part (the last part may be smaller: it is what is left).
+ * `balance_parts_limit` past the parts allowed (but for one paying all that is open),
+ * `balance_part_invalid` when it is more than is open or less than the smallest part (the last
+ * part may be smaller: it is what is left).
  */
 export function checkPart(d: Delivery, amountFen: number, partsSoFar: number,
   limits: { balancePartsMax: number; balancePartMinFen: number }):

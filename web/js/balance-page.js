@@ -86,7 +86,8 @@ function balanceSection(d) {
   const deadline = b.outstanding_fen === 0
     ? h('p', { id: 'deadline', class: 'ok' }, t('bal_paid'))
     : h('div', { id: 'deadline' },
-      b.grace_ends_at ? h('p', { class: 'warning' }, t('bal_grace', { t: dateTime(b.grace_ends_at) }))
+      b.grace_ends_at
+        ? h('p', { class: 'warning' }, t('bal_grace', { t: dateTime(b.grace_ends_at) }))
         : b.due_at ? h('p', {}, h('strong', {}, t('bal_due', { t: dateTime(b.due_at) })))
           : h('p', {}, t('bal_due_later', { n: b.deadline_days })),
       h('p', { class: 'muted', id: 'after-deadline' }, t('bal_after', { g: b.grace_days })));
@@ -99,7 +100,11 @@ function balanceSection(d) {
 function payForm(d) {
   const payable = d.balance.payable_fen;
   if (payable <= 0 || d.stage === 'delivered' || d.stage === 'released') return null;
-  return h('form', { id: 'pay-form', onsubmit: (ev) => { ev.preventDefault(); void pay(ev.target); } },
+  const onsubmit = (ev) => {
+    ev.preventDefault();
+    void pay(ev.target);
+  };
+  return h('form', { id: 'pay-form', onsubmit },
     h('h3', {}, t('bal_pay_title')),
     h('label', {}, t('bal_amount'), ' ', h('input', { name: 'amount', type: 'number',
       min: '1', step: '0.01', max: String(payable / 100), value: String(payable / 100),
