@@ -326,14 +326,17 @@ export class DeliveriesService {
       }
       const untilMs = nowMs + days * DAY_MS;
       const r = await this.#release(tx, { ...d, deferredDays: d.deferredDays + days },
-        'deferral', nowMs, untilMs);
+        'deferral', nowMs, untilMs, `buyer:${accountId}`);
       return ok(r);
     });
   }
 
-  /** Takes the car, gives it to the next order or ready stock, and tells the buyer. */
+  /**
+   * Takes the car, gives it to the next order or ready stock, and tells the buyer; `actor`
+   * (who caused it) goes to the audit log.
+   */
   async #release(tx: StoreTx, d: Delivery, reason: ReleaseReason, nowMs: number,
-    untilMs: number | null): Promise<Deferred> {
+    untilMs: number | null, actor: string): Promise<Deferred> {
     if (d.slotStartMs !== null) await tx.freeSlot(d.centre, d.slotStartMs);
     const car = await this.deps.production.releaseCar(tx, d.orderId, nowMs);
     const next = released(d, reason, nowMs, untilMs);
@@ -341,7 +344,7 @@ export class DeliveriesService {
     await tx.enqueueNotifications([{ key: `car_released:${d.orderId}:${d.cycle}`,
       accountId: d.accountId, orderId: d.orderId, kind: 'car_released',
       params: { order_id: d.orderId, reason, until_ms: untilMs ?? 0 } }], nowMs);
-    await tx.appendAudit({ atMs: nowMs, actor: 'system:deliveries', action: 'car_released',
+    await tx.appendAudit({ atMs: nowMs, actor, action: 'car_released',
       detail: { order_id: d.orderId, reason, vin: car?.vin ?? null,
         to_order_id: car?.toOrderId ?? null, until_ms: untilMs } });
     return { delivery: next, carToOrderId: car?.toOrderId ?? null };
@@ -375,7 +378,7 @@ export class DeliveriesService {
           a = sweepAction(d, nowMs, this.rules)) {
           steps++;
           if (a === 'release') {
-            d = (await this.#release(tx, d, 'lapsed', nowMs, null)).delivery;
+            d = (await this.#release(tx, d, 'lapsed', nowMs, null, 'system')).delivery;
             break;
           }
           d = applySweep(d, a, nowMs, this.rules);
@@ -450,7 +453,7 @@ export class DeliveriesService {
       await tx.appendAudit({ atMs: nowMs, actor, action: 'appointment_missed', detail: {
         order_id: d.orderId, no_shows: next.noShows } });
       if (next.noShows >= this.rules.noShowMax) {
-        return ok(await this.#release(tx, next, 'no_show', nowMs, null));
+        return ok(await this.#release(tx, next, 'no_show', nowMs, null, actor));
       }
       await tx.putDeliveries([next]);
       return ok({ delivery: next, carToOrderId: null });
