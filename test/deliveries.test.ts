@@ -284,7 +284,11 @@ function deliveriesSuite(name: string, env: Record<string, string>,
         const i = await lockedOrder(40);
         const j = await lockedOrder(41);
         await run(2);
-        for (const o of [i, j]) await admin().post(`/admin/orders/${o.orderId}/ready`);
+        // A truck arrives at the centre: both cars ready at once.
+        const marked = await admin().post('/admin/deliveries/ready', { centre: 'beijing' });
+        // (The earlier cases' cars still at built are marked too.)
+        assert.ok(marked.body.marked.includes(i.orderId) && marked.body.marked.includes(j.orderId));
+        assert.deepEqual((await admin().get('/admin/deliveries?stage=built')).body.deliveries, []);
         const pay = (o: { token: string; orderId: string }, key: string, amount: number) =>
           as(o.token).post(`/orders/${o.orderId}/balance/parts`, { amount_fen: amount,
             method: 'card' }, key);

@@ -41,6 +41,7 @@ export function sampleBody(method: string, path: string, n: number): unknown {
     'PUT /orders/:order_id/delivery/appointment': { slot_start: '2025-07-01T02:00:00Z' },
     'POST /admin/orders/:order_id/handover': { inspection_confirmed: true, keys_given: true },
     'PUT /admin/delivery-slots/:centre/capacity': { capacity: 4 },
+    'POST /admin/deliveries/ready': { centre: 'nowhere' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

@@ -170,6 +170,20 @@ export class DeliveriesService {
     });
   }
 
+  /**
+   * Marks ready every car built for a centre (an arriving truck), up to `deliveriesListMax` a
+   * call, each as `markReady` does it (its own transaction and message). The orders marked.
+   */
+  async markCentreReady(actor: string, centre: string): Promise<string[]> {
+    const built = await this.deps.store.deliveries({ stage: 'built', centre },
+      this.deps.limits.deliveriesListMax);
+    const marked: string[] = [];
+    for (const d of built) {
+      if ((await this.markReady(actor, d.orderId)).ok) marked.push(d.orderId);
+    }
+    return marked;
+  }
+
   // ---------- the balance ----------
 
   /**

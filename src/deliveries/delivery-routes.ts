@@ -127,6 +127,14 @@ export const deliveryRoutes: Route[] = [
       const r = await ctx.app.deliveries.markReady(actorOf(ctx), id);
       return r.ok ? reply(200, { delivery: deliveryView(r.value, ctx.app.deliveries.rules) }) : r;
     } },
+  { method: 'POST', path: '/admin/deliveries/ready', access: 'admin',
+    schema: Deliveries.markCentreReady, handler: async (ctx) => {
+      const b = await ctx.body();
+      if (!b.ok) return b;
+      const centre = b.value.centre as string;
+      return reply(200, { centre,
+        marked: await ctx.app.deliveries.markCentreReady(actorOf(ctx), centre) });
+    } },
   { method: 'POST', path: '/admin/orders/:order_id/no-show', access: 'admin',
     schema: Deliveries.noShow, handler: async (ctx) => {
       const id = orderId(ctx);

@@ -93,6 +93,12 @@ export const markReady: RouteContract = () => ({
   replies: { 200: Type.Object({ delivery: DeliveryView }) },
   errors: [...ORDER_ERRORS, 'already_delivered'] });
 
+export const markCentreReady: RouteContract = (l) => ({
+  summary: 'Mark every car built for a centre ready for inspection (a truck arrived)',
+  body: Type.Object({ centre: text({ maxLength: 64 }) }),
+  replies: { 200: Type.Object({ centre: Str, marked: Type.Array(Str, { description:
+    `The orders marked ready, at most ${l.deliveriesListMax} a call` }) }) } });
+
 export const noShow: RouteContract = () => ({
   summary: 'Record a missed appointment (after N the car is released by the rule)',
   replies: { 200: Type.Object({ delivery: DeliveryView,
