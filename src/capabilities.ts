@@ -4,6 +4,7 @@
 // handlers (src/stores.ts); test/capability-boundaries.test.ts checks every import against
 // the `dependsOn` declared in each capability's index.ts.
 //
+//   deliveries    -> notifications, production, orders, payments, accounts
 //   production    -> orders, launches, accounts
 //   notifications -> orders, accounts
 //   drops         -> payments, accounts
@@ -12,6 +13,7 @@
 //   payments      -> accounts
 //   accounts      -> (none)
 import { accounts } from './accounts/index.js';
+import { deliveries } from './deliveries/index.js';
 import { drops } from './drops/index.js';
 import { checkCapabilities, type Capability } from './kernel/capability.js';
 import type { Route } from './kernel/http/route.js';
@@ -29,6 +31,7 @@ export const capabilities: readonly Capability[] = [
   production,
   notifications,
   drops,
+  deliveries,
 ];
 
 checkCapabilities(capabilities);

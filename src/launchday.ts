@@ -14,6 +14,7 @@ import type { Store } from './kernel/store/store.js';
 import {
   AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
 } from './accounts/index.js';
+import { DeliveriesService } from './deliveries/index.js';
 import { DropsService } from './drops/index.js';
 import { LaunchesService, LiveHub } from './launches/index.js';
 import { NotificationsService, type MessageProvider } from './notifications/index.js';
@@ -71,6 +72,8 @@ export class Launchday implements KernelApp {
   readonly production: ProductionService;
   readonly notifications: NotificationsService;
   readonly drops: DropsService;
+  /** From a car allocated to the keys handed over: balance, deadline, appointments. */
+  readonly deliveries: DeliveriesService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -97,11 +100,18 @@ export class Launchday implements KernelApp {
         params: { order_id: c.orderId, weeks_moved: c.weeksMoved,
           window_start_ms: beijingDayMs(c.newFrom), window_end_ms: beijingDayMs(c.newTo) } })),
       changes[0]?.atMs ?? deps.clock.nowMs()).then(() => undefined);
-    this.production.onCarsAllocated = (tx, allocated, atMs) => tx.enqueueNotifications(
-      allocated.map((a) => ({ key: `order_scheduled:${a.orderId}`, accountId: a.accountId,
-        orderId: a.orderId, kind: 'order_scheduled' as const,
-        params: { order_id: a.orderId, vin: a.vin } })), atMs).then(() => undefined);
+    this.production.onCarsAllocated = async (tx, allocated, atMs) => {
+      await tx.enqueueNotifications(allocated.map((a) => ({ key: `order_scheduled:${a.orderId}`,
+        accountId: a.accountId, orderId: a.orderId, kind: 'order_scheduled' as const,
+        params: { order_id: a.orderId, vin: a.vin } })), atMs);
+      // Each allocated car opens (or reopens) the order's delivery record in the same commit.
+      await this.deliveries.onCarsAllocated(tx, allocated, atMs);
+    };
     this.drops = new DropsService(deps, this.core.submit);
+    this.deliveries = new DeliveriesService({ ...deps, production: this.production });
+    // A deferral passes its order over in every allocation until it ends.
+    this.production.heldBack = (tx, atMs) => this.deliveries.heldBack(tx, atMs);
+    this.orders.deliveries = this.deliveries;
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.

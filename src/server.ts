@@ -272,7 +272,9 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   // The sandbox provider posts its notifications to this server, as the real one would.
   if (ld.payments instanceof SandboxPaymentProvider) {
     ld.payments.connect(ld.paymentSecret, async (body, headers) => (await fetch(
-      `${url}/api/v1/payments/notifications`, { method: 'POST', body, headers })).status);
+      `${url}/api/v1/payments/notifications`, { method: 'POST', body, headers })).status,
+    async (body, headers) => (await fetch(`${url}/api/v1/payments/balance-notifications`,
+      { method: 'POST', body, headers })).status);
   }
   return {
     url,

@@ -240,7 +240,12 @@ describe('codes that need a particular launchday', () => {
       'invalid_drop', 'drop_already_open', 'hold_not_found', 'hold_expired', 'hold_closed',
       'waitlist_not_needed', 'waitlist_full',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
-      'live_viewers_full']);
+      'live_viewers_full',
+      // test/deliveries.test.ts
+      'delivery_not_started', 'delivery_not_ready', 'balance_outstanding', 'balance_covered',
+      'balance_part_invalid', 'balance_parts_limit', 'deferral_not_allowed', 'deferral_too_long',
+      'slot_invalid', 'slot_full', 'appointment_not_found', 'appointment_not_due',
+      'already_delivered', 'handover_unconfirmed']);
     // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts.
     for (const c of ['malformed_request', 'request_timeout', 'headers_too_large']) tested.add(c);
     assert.deepEqual(Object.keys(outcomes).filter((c) => !tested.has(c)), []);

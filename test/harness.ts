@@ -68,7 +68,9 @@ export async function harness(env: Record<string, string> = {},
   if (payments instanceof SandboxPaymentProvider) {
     payments.connect(ld.paymentSecret, async (payload, headers) => (await inject(
       ld.handler as never, { method: 'POST', url: '/api/v1/payments/notifications', headers,
-        payload })).statusCode);
+        payload })).statusCode, async (payload, headers) => (await inject(ld.handler as never,
+      { method: 'POST', url: '/api/v1/payments/balance-notifications', headers, payload }))
+      .statusCode);
   }
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Reply> => {
     const headers: Record<string, string> = { ...opts.headers };

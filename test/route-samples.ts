@@ -36,6 +36,12 @@ export function sampleBody(method: string, path: string, n: number): unknown {
       per_identity_limit: 1, variants: [{ variant: 'm', name: 'M', name_zh: 'M', quantity: 8 }] },
     'POST /drops/:drop_id/purchases': { variant: 'm', quantity: 1 },
     'POST /drops/:drop_id/waitlist': { variant: 'm' },
+    'POST /orders/:order_id/balance/parts': { amount_fen: 100_000, method: 'card' },
+    'POST /orders/:order_id/delivery/defer': { days: 30 },
+    'PUT /orders/:order_id/delivery/appointment': { slot_start: '2025-07-01T02:00:00Z' },
+    'POST /admin/orders/:order_id/handover': { inspection_confirmed: true, keys_given: true },
+    'PUT /admin/delivery-slots/:centre/capacity': { capacity: 4 },
+    'POST /admin/deliveries/ready': { centre: 'nowhere' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

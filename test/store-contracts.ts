@@ -1,6 +1,7 @@
 // Every part of the storage contract: the kernel's and each capability's, in the composition's
 // order. The adapters' test files run it on a fresh store per test.
 import { accountsStoreContract } from '../src/accounts/accounts-store.contract.js';
+import { deliveriesStoreContract } from '../src/deliveries/deliveries-store.contract.js';
 import { dropsStoreContract } from '../src/drops/drops-store.contract.js';
 import { kernelStoreContract, type OpenedStore } from '../src/kernel/store/store-contract.js';
 import { launchesStoreContract } from '../src/launches/launches-store.contract.js';
@@ -20,4 +21,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   productionStoreContract(name, open);
   notificationsStoreContract(name, open);
   dropsStoreContract(name, open);
+  deliveriesStoreContract(name, open);
 }

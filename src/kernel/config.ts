@@ -228,6 +228,44 @@ export interface Limits {
   readonly carsListMax: number;
   /** Weeks of a production plan's chart at most (capacity against locked orders). */
   readonly planWeeksShownMax: number;
+  /**
+   * Days the buyer has to pay the balance, counted from the car being ready for inspection at
+   * the centre, not from scheduling (a court found 7 days before inspection unfair).
+   * Env LAUNCHDAY_BALANCE_DEADLINE_DAYS.
+   */
+  readonly balanceDeadlineDays: number;
+  /** Days before the deadline the one reminder goes out. Env LAUNCHDAY_BALANCE_REMINDER_DAYS. */
+  readonly balanceReminderDays: number;
+  /**
+   * Days of grace after the overdue notice before the rule applies (the car is released).
+   * Env LAUNCHDAY_BALANCE_GRACE_DAYS.
+   */
+  readonly balanceGraceDays: number;
+  /** Parts (pending or received) one order's balance may be paid in. */
+  readonly balancePartsMax: number;
+  /** Smallest balance part (fen), but the last part may be what is left. */
+  readonly balancePartMinFen: number;
+  /** Days of deferral one order may ask for in all. Env LAUNCHDAY_DEFERRAL_MAX_DAYS. */
+  readonly deferralMaxDays: number;
+  /** Missed appointments after which the car is released. Env LAUNCHDAY_NO_SHOW_MAX. */
+  readonly noShowMax: number;
+  /**
+   * Handovers one centre takes per appointment slot unless an operator sets its own.
+   * Env LAUNCHDAY_SLOT_CAPACITY.
+   */
+  readonly slotCapacity: number;
+  /** Largest capacity an operator may give a centre's slot. */
+  readonly slotCapacityMax: number;
+  /** Length of an appointment slot (minutes); slots run 10:00-18:00 Beijing. */
+  readonly slotMinutes: number;
+  /** Days ahead a buyer may book an appointment. */
+  readonly appointmentDaysAhead: number;
+  /** Deliveries listed to an operator per page. */
+  readonly deliveriesListMax: number;
+  /** How often the balance deadlines are swept for reminders, notices and releases (ms). */
+  readonly deliverySweepMs: number;
+  /** Deliveries one sweep handles at most (the rest in the next). */
+  readonly deliverySweepBatchMax: number;
 }
 
 /**
@@ -378,6 +416,20 @@ export const defaultLimits: Limits = Object.freeze({
   replanSliceOrders: 2_000,
   carsListMax: 1_000,
   planWeeksShownMax: 156,
+  balanceDeadlineDays: 21,
+  balanceReminderDays: 7,
+  balanceGraceDays: 14,
+  balancePartsMax: 10,
+  balancePartMinFen: 100,
+  deferralMaxDays: 360,
+  noShowMax: 2,
+  slotCapacity: 4,
+  slotCapacityMax: 1_000,
+  slotMinutes: 60,
+  appointmentDaysAhead: 14,
+  deliveriesListMax: 200,
+  deliverySweepMs: 5_000,
+  deliverySweepBatchMax: 500,
 });
 
 /**
@@ -388,6 +440,9 @@ const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web', import.meta.url));
 
 export function checkLimits(l: Limits): void {
   for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
+  assert.ok(l.balanceReminderDays < l.balanceDeadlineDays, 'the reminder comes before the deadline');
+  assert.ok(l.slotCapacity <= l.slotCapacityMax, 'the default slot capacity is within the max');
+  assert.ok(8 * 60 % l.slotMinutes === 0, 'slots fill the 8 opening hours exactly');
   assert.ok(l.pendingCommandsMax >= l.batchCommandsMax, 'pending holds at least one batch');
   assert.ok(l.batchEarlyCommands <= l.batchCommandsMax, 'an early batch fits in one batch');
   assert.ok(l.batchIdleCommands <= l.batchCommandsMax, 'an idle-writer batch fits in one batch');
@@ -498,6 +553,17 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       1_000, 7 * 24 * 3_600_000),
     replanSliceOrders: int(env, 'LAUNCHDAY_REPLAN_SLICE_ORDERS',
       defaultLimits.replanSliceOrders, 1, 1_000_000),
+    balanceDeadlineDays: int(env, 'LAUNCHDAY_BALANCE_DEADLINE_DAYS',
+      defaultLimits.balanceDeadlineDays, 8, 365),
+    balanceReminderDays: int(env, 'LAUNCHDAY_BALANCE_REMINDER_DAYS',
+      defaultLimits.balanceReminderDays, 1, 7),
+    balanceGraceDays: int(env, 'LAUNCHDAY_BALANCE_GRACE_DAYS', defaultLimits.balanceGraceDays,
+      1, 365),
+    deferralMaxDays: int(env, 'LAUNCHDAY_DEFERRAL_MAX_DAYS', defaultLimits.deferralMaxDays, 1,
+      720),
+    noShowMax: int(env, 'LAUNCHDAY_NO_SHOW_MAX', defaultLimits.noShowMax, 1, 10),
+    slotCapacity: int(env, 'LAUNCHDAY_SLOT_CAPACITY', defaultLimits.slotCapacity, 1,
+      defaultLimits.slotCapacityMax),
   };
 }
 

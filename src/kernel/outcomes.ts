@@ -161,6 +161,38 @@ export const outcomes = {
     message: 'Units of this size are on sale now: buy instead of joining the waitlist.' },
   waitlist_full: { status: 409, transient: false,
     message: 'The waitlist of this drop is full.' },
+  delivery_not_started: { status: 409, transient: true,
+    message: 'No car is allocated to this order yet: the balance, the appointment and the '
+      + 'handover open once it is scheduled.' },
+  delivery_not_ready: { status: 409, transient: true,
+    message: 'The car is not ready at the delivery centre yet: appointments open once it is.' },
+  balance_outstanding: { status: 409, transient: true,
+    message: 'The balance is not received in full yet: pay what is left, or wait for the '
+      + 'parts under way to be confirmed.' },
+  balance_covered: { status: 409, transient: false,
+    message: 'Nothing more is due: the balance is paid, or covered by parts under way.' },
+  balance_part_invalid: { status: 422, transient: false,
+    message: 'The part must be a whole number of fen, at least the smallest part allowed and '
+      + 'at most what is still due.' },
+  balance_parts_limit: { status: 409, transient: false,
+    message: 'This order\'s balance has as many parts as allowed: pay all that is left in one '
+      + 'part.' },
+  deferral_not_allowed: { status: 409, transient: false,
+    message: 'Only an order with a car allocated and not yet handed over can be deferred.' },
+  deferral_too_long: { status: 422, transient: false,
+    message: 'The deferral is longer than the days of deferral this order has left.' },
+  slot_invalid: { status: 422, transient: false,
+    message: 'That is not an appointment slot: pick one from the list of slots offered.' },
+  slot_full: { status: 409, transient: false,
+    message: 'That slot is fully booked: pick another one.' },
+  appointment_not_found: { status: 409, transient: false,
+    message: 'This order has no appointment booked.' },
+  appointment_not_due: { status: 409, transient: true,
+    message: 'The appointment has not begun yet: a no-show can be recorded once it has.' },
+  already_delivered: { status: 409, transient: false,
+    message: 'This order has been handed over: nothing about its delivery can change now.' },
+  handover_unconfirmed: { status: 422, transient: false,
+    message: 'Confirm both the inspection and the keys given before recording a handover.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

@@ -39,6 +39,24 @@ describe('wording', () => {
       ['order_scheduled', { order_id: 'ord_1', vin: 'LSVAU2180N2183294' },
         '【launchday】您的订单 ord_1 已排产，车辆识别代号（VIN）LSVAU2180N2183294。',
         'launchday: Your order ord_1 is scheduled: your car\'s VIN is LSVAU2180N2183294.'],
+      ['balance_due', { order_id: 'ord_1', outstanding_fen: 21_090_000,
+        due_at_ms: T0 + 21 * DAY, grace_days: 14 },
+      '【launchday】您的订单 ord_1 车辆已到店可验车。请于1月26日前支付尾款 210,900 元；逾期将先通知'
+        + '您，再给予 14 天宽限期，之后车辆将分配给下一位订单，您的订单保留排序等待下一辆车。',
+      'launchday: Your car for order ord_1 is ready for inspection. Please pay the balance of '
+        + '210,900 yuan by 26 January. If it is late we tell you, then give you 14 days\' grace; '
+        + 'after that the car goes to the next order and yours keeps its place for the next car.'],
+      ['balance_overdue', { order_id: 'ord_1', outstanding_fen: 100_050,
+        grace_ends_at_ms: T0 + 35 * DAY },
+      '【launchday】订单 ord_1 尾款 1,000.5 元已逾期。宽限期至2月9日；届时仍未付清，车辆将分配给下一位订单。',
+      'launchday: The balance of 1,000.5 yuan for order ord_1 is overdue. You have until '
+        + '9 February; after that the car goes to the next order.'],
+      ['car_released', { order_id: 'ord_1', reason: 'lapsed', until_ms: 0 },
+        '【launchday】订单 ord_1 的车辆因尾款在宽限期后仍未付清已分配给下一位订单或转为现车；'
+          + '您的订单保留排序，等待下一辆同配置车辆。',
+        'launchday: The car of order ord_1 went to the next order or to ready stock, as the '
+          + 'balance was unpaid after the grace period; your order keeps its place for the next '
+          + 'car of its configuration.'],
     ] as const;
     for (const [kind, params, zh, en] of cases) {
       assert.equal(renderMessage(kind, params as never, 'zh'), zh);

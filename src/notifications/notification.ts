@@ -24,10 +24,24 @@ export interface NotificationParamsByKind {
   estimate_moved: { order_id: string; weeks_moved: number; window_start_ms: number;
     window_end_ms: number };
   order_scheduled: { order_id: string; vin: string };
+  /** The car is ready for inspection: the balance left and its deadline (ms); then the grace. */
+  balance_due: { order_id: string; outstanding_fen: number; due_at_ms: number;
+    grace_days: number };
+  /** The one reminder before the deadline. */
+  balance_reminder: { order_id: string; outstanding_fen: number; due_at_ms: number };
+  /** The notice at the deadline: the grace runs to `grace_ends_at_ms`, then the car is released. */
+  balance_overdue: { order_id: string; outstanding_fen: number; grace_ends_at_ms: number };
+  /**
+   * The car went to the next order of its configuration or to ready stock. `reason`: deferral
+   * (the buyer asked; `until_ms` when it ends), lapsed (balance unpaid after the grace),
+   * no_show (missed appointments); the order keeps its place for the next car.
+   */
+  car_released: { order_id: string; reason: string; until_ms: number };
 }
 export type NotificationKind = keyof NotificationParamsByKind;
 export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['order_placed', 'order_locked',
-  'order_cancelled', 'estimate_moved', 'order_scheduled'];
+  'order_cancelled', 'estimate_moved', 'order_scheduled', 'balance_due', 'balance_reminder',
+  'balance_overdue', 'car_released'];
 
 /**
  * A message to send, as the change that causes it writes it to the outbox (in the same
@@ -121,6 +135,12 @@ export function dayWindow(startMs: number, endMs: number, lang: Language): strin
     : `${d1} ${EN_MONTHS[m1]} - ${d2} ${EN_MONTHS[m2]}`;
 }
 
+/** One day as a person reads it, in Beijing: "7月14日", "14 July". */
+export function dayOf(ms: number, lang: Language): string {
+  const [m, d] = beijingDay(ms);
+  return lang === 'zh' ? `${m + 1}月${d}日` : `${d} ${EN_MONTHS[m]}`;
+}
+
 const yuan = (fen: number): string => (fen / 100).toLocaleString('en-US',
   { maximumFractionDigits: 2 });
 
@@ -162,6 +182,43 @@ const WORDING: Wording = {
   order_scheduled: (p, lang) => (lang === 'zh'
     ? `您的订单 ${p.order_id} 已排产，车辆识别代号（VIN）${p.vin}。`
     : `Your order ${p.order_id} is scheduled: your car's VIN is ${p.vin}.`),
+  balance_due: (p, lang) => {
+    const by = dayOf(p.due_at_ms, lang);
+    return lang === 'zh'
+      ? `您的订单 ${p.order_id} 车辆已到店可验车。请于${by}前支付尾款 ${yuan(p.outstanding_fen)} `
+        + `元；逾期将先通知您，再给予 ${p.grace_days} 天宽限期，之后车辆将分配给下一位订单，`
+        + '您的订单保留排序等待下一辆车。'
+      : `Your car for order ${p.order_id} is ready for inspection. Please pay the balance of `
+        + `${yuan(p.outstanding_fen)} yuan by ${by}. If it is late we tell you, then give you `
+        + `${p.grace_days} days' grace; after that the car goes to the next order and yours `
+        + 'keeps its place for the next car.';
+  },
+  balance_reminder: (p, lang) => {
+    const by = dayOf(p.due_at_ms, lang);
+    return lang === 'zh'
+      ? `提醒：订单 ${p.order_id} 尾款 ${yuan(p.outstanding_fen)} 元请于${by}前支付。`
+      : `Reminder: the balance of ${yuan(p.outstanding_fen)} yuan for order ${p.order_id} `
+        + `is due by ${by}.`;
+  },
+  balance_overdue: (p, lang) => {
+    const until = dayOf(p.grace_ends_at_ms, lang);
+    return lang === 'zh'
+      ? `订单 ${p.order_id} 尾款 ${yuan(p.outstanding_fen)} 元已逾期。宽限期至${until}；`
+        + '届时仍未付清，车辆将分配给下一位订单。'
+      : `The balance of ${yuan(p.outstanding_fen)} yuan for order ${p.order_id} is overdue. `
+        + `You have until ${until}; after that the car goes to the next order.`;
+  },
+  car_released: (p, lang) => {
+    const why = { deferral: ['应您的延期申请', 'as you asked to defer'],
+      lapsed: ['因尾款在宽限期后仍未付清', 'as the balance was unpaid after the grace period'],
+      no_show: ['因多次未按预约到店', 'as appointments were missed'] }[p.reason]
+      ?? ['', ''];
+    return lang === 'zh'
+      ? `订单 ${p.order_id} 的车辆${why[0]}已分配给下一位订单或转为现车；`
+        + '您的订单保留排序，等待下一辆同配置车辆。'
+      : `The car of order ${p.order_id} went to the next order or to ready stock, ${why[1]}; `
+        + 'your order keeps its place for the next car of its configuration.';
+  },
 };
 
 /** The brand every text starts with, as carriers require of a sender. */

@@ -49,6 +49,10 @@ export const OrderView = Type.Object({
   stage: Type.Optional(Type.Literal('scheduled', { description: 'A car is allocated to the '
     + 'locked order (production): its VIN is in `vehicle`' })),
   vehicle: Type.Optional(Type.Object({ vin: Str, built_on: Str })),
+  delivery: Type.Optional(Type.Object({
+    stage: Str, outstanding_fen: Int, due_at: orNull(Time), appointment_at: orNull(Time),
+  }, { description: 'Where the delivery stands once a car was allocated (deliveries): '
+    + 'GET /orders/{order_id}/delivery has the whole record' })),
 }, { 'x-component': 'Order' });
 
 const StatusCounts = Type.Object({ firm: Int, locked: Int, cancelled: Int });

@@ -64,6 +64,22 @@ export interface VehicleSource {
   vehicleOf(order: Order): Promise<{ vin: string; builtOn: string } | null>;
 }
 
+/**
+ * Where a scheduled order's delivery stands (the deliveries capability's; wired by the
+ * composition like `VehicleSource`): shown in the order view as `delivery`.
+ */
+export interface DeliverySource {
+  deliveryOf(order: Order): Promise<OrderDelivery | null>;
+}
+
+/** A delivery in short, for the order view: its stage, what is still owed, the deadline. */
+export interface OrderDelivery {
+  readonly stage: string;
+  readonly outstandingFen: number;
+  readonly dueAtMs: number | null;
+  readonly slotStartMs: number | null;
+}
+
 export interface OrdersDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -132,6 +148,8 @@ export class OrdersService {
   estimates: EstimateSource | null = null;
   /** Allocated cars, likewise. */
   vehicles: VehicleSource | null = null;
+  /** Deliveries (balance, readiness, appointment), likewise. */
+  deliveries: DeliverySource | null = null;
 
   constructor(private readonly deps: OrdersDeps,
     private readonly committer: GroupCommitter<ReturnType<typeof orderCommands>>,
@@ -416,6 +434,8 @@ export class OrdersService {
     }
     const vehicle = order.status === 'scheduled' && this.vehicles
       ? await this.vehicles.vehicleOf(order) : null;
+    // Looked up only for an order with a car, so that no other order view pays a read.
+    const delivery = vehicle && this.deliveries ? await this.deliveries.deliveryOf(order) : null;
     const windows = this.launches.fresh() ? this.launches.cachedWindows
       : await this.launches.windows();
     const nowMs = this.deps.clock.nowMs();
@@ -433,6 +453,6 @@ export class OrdersService {
     }
     return { estimate, queue, actions, switchTo, windowClosesAtMs,
       history: history ?? await this.deps.store.orderEvents(order.orderId),
-      ...(vehicle ? { vehicle } : {}) };
+      ...(vehicle ? { vehicle } : {}), ...(delivery ? { delivery } : {}) };
   }
 }

@@ -49,7 +49,9 @@ describe('orderViewJson', () => {
     history: fc.array(fc.record({ orderId: text, atMs: fc.integer({ min: 0,
       max: 4_102_444_800_000 }), type: text, actor: text,
     detail: fc.dictionary(text, fc.jsonValue()) }), { maxLength: 3 }),
-    vehicle: fc.record({ vin: text, builtOn: text }) }, { requiredKeys: ['estimate', 'queue',
+    vehicle: fc.record({ vin: text, builtOn: text }),
+    delivery: fc.record({ stage: text, outstandingFen: num, dueAtMs: ms, slotStartMs: ms }) },
+  { requiredKeys: ['estimate', 'queue',
     'actions', 'switchTo', 'history'] });
 
   it('writes exactly what JSON.stringify writes of orderView', () => {

@@ -27,6 +27,9 @@ export interface OrderExtras {
    * with this VIN. Absent until then, so replies before any allocation are unchanged.
    */
   readonly vehicle?: { readonly vin: string; readonly builtOn: string };
+  /** Where a scheduled order's delivery stands (deliveries); absent before its first car. */
+  readonly delivery?: { readonly stage: string; readonly outstandingFen: number;
+    readonly dueAtMs: number | null; readonly slotStartMs: number | null };
 }
 
 /**
@@ -65,6 +68,9 @@ export function orderView(o: Order, x: OrderExtras) {
       detail: e.detail })),
     ...(x.vehicle ? { stage: 'scheduled', vehicle: { vin: x.vehicle.vin,
       built_on: x.vehicle.builtOn } } : {}),
+    ...(x.delivery ? { delivery: { stage: x.delivery.stage,
+      outstanding_fen: x.delivery.outstandingFen, due_at: iso(x.delivery.dueAtMs),
+      appointment_at: iso(x.delivery.slotStartMs) } } : {}),
   };
 }
 
@@ -120,5 +126,8 @@ export function orderViewJson(o: Order, x: OrderExtras): string {
     + `"actions":${jsonStrings(x.actions)},"switch_to":${jsonStrings(x.switchTo)},`
     + `"window_closes_at":${jsonIso(x.windowClosesAtMs ?? null)},`
     + `"history":${history}]${x.vehicle ? `,"stage":"scheduled","vehicle":{"vin":${
-      jsonString(x.vehicle.vin)},"built_on":${jsonString(x.vehicle.builtOn)}}` : ''}}`;
+      jsonString(x.vehicle.vin)},"built_on":${jsonString(x.vehicle.builtOn)}}` : ''}${
+      x.delivery ? `,"delivery":{"stage":${jsonString(x.delivery.stage)},"outstanding_fen":${
+        jsonNumber(x.delivery.outstandingFen)},"due_at":${jsonIso(x.delivery.dueAtMs)},`
+        + `"appointment_at":${jsonIso(x.delivery.slotStartMs)}}` : ''}}`;
 }

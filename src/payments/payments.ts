@@ -19,6 +19,15 @@ export type RefundStatus =
   | { readonly status: 'pending' }
   | { readonly status: 'unknown' };
 
+/**
+ * A collection (a balance part): accepted now and settled later by a signed notification,
+ * `collection.succeeded` or `collection.failed`, as card acquirers, bank transfers and finance
+ * providers (a loan or lease paid by the lender) confirm; or declined at once.
+ */
+export type CollectResult =
+  | { readonly status: 'pending' }
+  | { readonly status: 'declined'; readonly reason: string };
+
 /** A charge the provider holds: approved, and neither voided nor refunded. */
 export interface HeldCharge {
   readonly reference: string;
@@ -48,6 +57,14 @@ export interface PaymentProvider {
    * Accepted here; the provider confirms later with a signed `refund.succeeded` notification.
    */
   refund(req: { reference: string; amountFen: number }): Promise<void>;
+  /**
+   * Collects a balance part (deliveries): the same reference again answers as the first time.
+   * `method` is how the buyer pays (card, alipay, wechat_pay, bank_transfer, loan, lease); for
+   * a loan or lease `payer` names the finance provider paying for the buyer. Optional: a
+   * provider without it is asked `charge`, whose approval counts as the part received.
+   */
+  collect?(req: { reference: string; amountFen: number; payer: string; method: string }):
+    Promise<CollectResult>;
   /** Asks after a refund whose notification has not come (launchday's reconciliation). */
   refundStatus(reference: string): Promise<RefundStatus>;
   /**
@@ -80,6 +97,8 @@ export interface SandboxOptions {
   readonly refundFailureShare?: number;
   /** Share of refund requests accepted and then forgotten: `refundStatus` answers unknown. */
   readonly lostRefundShare?: number;
+  /** Share of collections (balance parts) that fail: a `collection.failed` notification. */
+  readonly collectFailureShare?: number;
   /** Delivery attempts per notification before the sandbox gives up on it. */
   readonly deliveryAttempts?: number;
   /** Deliveries awaiting the receiver's answer at once; the rest wait in a queue. */
@@ -98,6 +117,9 @@ export interface SandboxOptions {
 }
 
 const DEFAULT_REFERENCES_KEPT = 100_000;
+
+/** Which webhook a notification goes to: refunds' (orders) or collections' (deliveries). */
+type Target = 'refund' | 'collection';
 
 /** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
 export type Deliver = (body: string, headers: Record<string, string>) => Promise<number>;
@@ -127,6 +149,8 @@ export class SandboxPaymentProvider implements PaymentProvider {
   /** Recent references only: a retry comes within minutes, and the sandbox must stay small. */
   readonly charges: RecentMap<ChargeRecord>;
   readonly refunds: RecentMap<RefundRecord>;
+  /** Collections (balance parts) by reference, with the first answer given. */
+  readonly collections: RecentMap<CollectResult>;
   voided = 0;
   /** Notifications the receiver has acknowledged (duplicates included). */
   delivered = 0;
@@ -137,8 +161,10 @@ export class SandboxPaymentProvider implements PaymentProvider {
   #inFlight = 0;
   /** Scheduled for a later attempt (timers), counted against the waiting bound. */
   #scheduled = 0;
-  readonly #ready: Array<{ body: string; attempt: number }> = [];
+  readonly #ready: Array<{ body: string; attempt: number; to: Target }> = [];
   #deliver: Deliver | null = null;
+  /** Where collections' notifications go (deliveries' webhook); refunds' when not given. */
+  #deliverCollections: Deliver | null = null;
   #secret = '';
   readonly #timers = new Set<NodeJS.Timeout>();
 
@@ -146,13 +172,22 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const kept = options.referencesKept ?? DEFAULT_REFERENCES_KEPT;
     this.charges = new RecentMap(kept);
     this.refunds = new RecentMap(kept);
+    this.collections = new RecentMap(kept);
   }
 
-  /** Starts delivering notifications, signed with the secret both sides share. */
-  connect(secret: string, deliver: Deliver): void {
+  /**
+   * Starts delivering notifications, signed with the secret both sides share; collections'
+   * notifications go to `collections` when given (their own webhook), else to `deliver`.
+   */
+  connect(secret: string, deliver: Deliver, collections?: Deliver): void {
     this.#secret = secret;
     this.#deliver = deliver;
+    this.#deliverCollections = collections ?? null;
     this.#pump();
+  }
+
+  #target(to: Target): Deliver | null {
+    return to === 'collection' ? this.#deliverCollections ?? this.#deliver : this.#deliver;
   }
 
   /** Stops every delivery still scheduled or queued. */
@@ -162,6 +197,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     this.#scheduled = 0;
     this.#ready.length = 0;
     this.#deliver = null;
+    this.#deliverCollections = null;
   }
 
   /** Notifications queued, scheduled for a retry, or awaiting an answer. */
@@ -183,18 +219,18 @@ export class SandboxPaymentProvider implements PaymentProvider {
   }
 
   /** Queues a delivery if the bound allows; false when it was dropped. */
-  #enqueue(body: string, attempt: number): boolean {
+  #enqueue(body: string, attempt: number, to: Target = 'refund'): boolean {
     if (this.outstanding >= (this.options.deliveriesWaitingMax ?? 10_000)) {
       this.dropped++;
       return false;
     }
-    this.#ready.push({ body, attempt });
+    this.#ready.push({ body, attempt, to });
     this.#pump();
     return true;
   }
 
   /** A delivery to be queued after `ms`, counted against the bound while it waits. */
-  #schedule(ms: number, body: string, attempt: number): void {
+  #schedule(ms: number, body: string, attempt: number, to: Target = 'refund'): void {
     if (this.outstanding >= (this.options.deliveriesWaitingMax ?? 10_000)) {
       this.dropped++;
       return;
@@ -202,7 +238,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     this.#scheduled++;
     this.#later(ms, () => {
       this.#scheduled--;
-      this.#ready.push({ body, attempt });
+      this.#ready.push({ body, attempt, to });
       this.#pump();
     });
   }
@@ -210,12 +246,12 @@ export class SandboxPaymentProvider implements PaymentProvider {
   #pump(): void {
     const max = this.options.deliveriesInFlightMax ?? 16;
     while (this.#deliver && this.#inFlight < max && this.#ready.length > 0) {
-      const { body, attempt } = this.#ready.shift()!;
-      this.#send(this.#deliver, body, attempt);
+      const { body, attempt, to } = this.#ready.shift()!;
+      this.#send(this.#target(to)!, body, attempt, to);
     }
   }
 
-  #send(deliver: Deliver, body: string, attempt: number): void {
+  #send(deliver: Deliver, body: string, attempt: number, to: Target): void {
     this.#inFlight++;
     this.inFlightPeak = Math.max(this.inFlightPeak, this.#inFlight);
     const headers = { 'content-type': 'application/json',
@@ -226,7 +262,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
       if (delivered) this.delivered++;
       else if (!this.#deliver) return; // Closed meanwhile.
       else if (attempt < (this.options.deliveryAttempts ?? 8)) {
-        this.#schedule(100 * 2 ** attempt, body, attempt + 1);
+        this.#schedule(100 * 2 ** attempt, body, attempt + 1, to);
       } else this.dropped++;
       this.#pump();
     };
@@ -254,6 +290,43 @@ export class SandboxPaymentProvider implements PaymentProvider {
       this.#enqueue(body, 1);
       if (copies === 2) this.#schedule(delay(), body, 1);
     });
+  }
+
+  /**
+   * Accepts a collection and settles it later: a signed `collection.succeeded` (or, for a
+   * share `collectFailureShare`, `collection.failed`) notification after a delay, sometimes
+   * late or twice, as refunds' are; so two parts' notifications can arrive in either order.
+   * Payers on the decline list are declined at once. The same reference answers as before.
+   */
+  async collect(req: { reference: string; amountFen: number; payer: string; method: string }):
+    Promise<CollectResult> {
+    const seen = this.collections.get(req.reference);
+    if (seen) return seen;
+    if (this.options.declinePayers?.has(req.payer)) {
+      const declined: CollectResult = { status: 'declined',
+        reason: 'sandbox: payer on the decline list' };
+      this.collections.set(req.reference, declined);
+      return declined;
+    }
+    const pending: CollectResult = { status: 'pending' };
+    this.collections.set(req.reference, pending);
+    const random = this.options.random ?? Math.random;
+    const [least, most] = this.options.notifyDelayMs ?? [50, 500];
+    const delay = (): number => {
+      const ms = least + random() * (most - least);
+      return random() < (this.options.lateShare ?? 0.1) ? ms + most * 10 : ms;
+    };
+    const failed = random() < (this.options.collectFailureShare ?? 0);
+    const copies = random() < (this.options.duplicateShare ?? 0.1) ? 2 : 1;
+    const body = JSON.stringify({ event_id: newId('evt'),
+      type: failed ? 'collection.failed' : 'collection.succeeded', reference: req.reference,
+      amount_fen: req.amountFen, method: req.method,
+      occurred_at: new Date(this.#now()).toISOString() });
+    this.#later(delay(), () => {
+      this.#enqueue(body, 1, 'collection');
+      if (copies === 2) this.#schedule(delay(), body, 1, 'collection');
+    });
+    return pending;
   }
 
   async charge(req: { reference: string; amountFen: number; payer: string }):

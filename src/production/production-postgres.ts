@@ -180,9 +180,16 @@ class ProductionPostgresTx implements ProductionTx {
 
   async releaseCars(orderIds: readonly string[]): Promise<number> {
     if (orderIds.length === 0) return 0;
-    const r = await this.c.query('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL '
-      + 'WHERE order_id = ANY($1::text[])', [orderIds]);
+    // The same release as unplaceCarOf, for many orders in one statement.
+    const r = await this.c.query('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL, '
+      + 'pooled = 0 WHERE order_id = ANY($1::text[])', [orderIds]);
     return r.rowCount ?? 0;
+  }
+
+  async unplaceCarOf(orderId: string): Promise<string | null> {
+    const r = await this.c.query('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL, '
+      + 'pooled = 0 WHERE order_id = $1 RETURNING vin', [orderId]);
+    return (r.rows[0]?.vin as string | undefined) ?? null;
   }
 
   async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,

@@ -89,7 +89,15 @@ export type EstimatesMovedHook = (tx: StoreTx,
 export type CarsAllocatedHook = (tx: StoreTx, allocated: ReadonlyArray<{ vin: string;
   orderId: string; accountId: string }>, atMs: number) => Promise<void>;
 
+/**
+ * Asked inside an allocation's transaction: the locked orders that must not get a car now
+ * (deliveries: a deferral the buyer asked for runs until its date). They keep their place.
+ */
+export type HeldBackSource = (tx: StoreTx, atMs: number) => Promise<ReadonlySet<string>>;
+
 export class ProductionService implements EstimateSource, VehicleSource {
+  /** Set by the composition: orders an allocation passes over for now (deliveries). */
+  heldBack: HeldBackSource | null = null;
   /** Set by the composition when a capability wants the moved estimates in the same commit. */
   onEstimatesMoved: EstimatesMovedHook | null = null;
   /** Set by the composition when a capability wants each allocation in the same commit. */
@@ -388,12 +396,32 @@ export class ProductionService implements EstimateSource, VehicleSource {
     }));
   }
 
+  /**
+   * Takes the car from `orderId` and allocates it again at once, in the caller's transaction
+   * (deliveries: a deferral, an unpaid balance after notice and grace, missed appointments):
+   * by the allocation rule it goes to the first waiting order of its configuration by
+   * production sequence, passing over `orderId` and the orders held back, else to the
+   * ready-stock pool. The caller locks planning first (`tx.lockPlanning`). Null when the order
+   * had no car.
+   */
+  async releaseCar(tx: StoreTx, orderId: string, atMs: number):
+    Promise<{ vin: string; toOrderId: string | null } | null> {
+    const vin = await tx.unplaceCarOf(orderId);
+    if (vin === null) return null;
+    const r = await this.#allocate(tx, atMs, orderId);
+    this.#gen++;
+    this.#snapshot = null;
+    return { vin, toOrderId: r.allocations.find((a) => a.vin === vin)?.orderId ?? null };
+  }
+
   /** Allocates every unplaced car (`allocate`), in the caller's transaction. */
-  async #allocate(tx: StoreTx, atMs: number):
+  async #allocate(tx: StoreTx, atMs: number, passOver?: string):
     Promise<Pick<RunSummary, 'allocations' | 'pooled'>> {
     const cars = await tx.unplacedCars();
     if (cars.length === 0) return { allocations: [], pooled: [] };
     const served = new Set(await tx.ordersWithCars());
+    if (passOver !== undefined) served.add(passOver);
+    for (const o of (await this.heldBack?.(tx, atMs)) ?? []) served.add(o);
     const waiting = (await tx.lockedQueue()).filter((o) => !served.has(o.orderId));
     const r = allocate(cars, waiting);
     await tx.placeCars(r.allocations, r.pooled, atMs);

@@ -46,10 +46,10 @@ function prepareWrites(db: Db) {
     withCars: db.prepare('SELECT order_id FROM built_cars WHERE order_id IS NOT NULL').pluck(),
     allocate: db.prepare('UPDATE built_cars SET order_id = ?, placed_at_ms = ? '
       + 'WHERE vin = ? AND placed_at_ms IS NULL'),
-    release: db.prepare('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL '
-      + 'WHERE order_id = ?'),
     pool: db.prepare('UPDATE built_cars SET pooled = 1, placed_at_ms = ? '
       + 'WHERE vin = ? AND placed_at_ms IS NULL'),
+    unplace: db.prepare('UPDATE built_cars SET order_id = NULL, placed_at_ms = NULL, '
+      + 'pooled = 0 WHERE order_id = ? RETURNING vin'),
   };
 }
 
@@ -157,8 +157,13 @@ class ProductionSqliteTx implements ProductionTx {
 
   async releaseCars(orderIds: readonly string[]): Promise<number> {
     let n = 0;
-    for (const id of orderIds) n += this.s.release.run(id).changes;
+    for (const id of orderIds) if (await this.unplaceCarOf(id) !== null) n += 1;
     return n;
+  }
+
+  async unplaceCarOf(orderId: string): Promise<string | null> {
+    const r = this.s.unplace.get(orderId) as { vin: string } | undefined;
+    return r?.vin ?? null;
   }
 
   async placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,

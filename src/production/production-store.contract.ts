@@ -179,6 +179,23 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
         assert.equal((await store.carOfOrder('ord_2'))!.vin, 'VIN1');
         assert.equal((await store.readyStock(10)).length, 1);
       });
+
+      test('a car taken from its order is unplaced again, for the next allocation',
+        async (store) => {
+          await store.transaction(async (tx) => {
+            await tx.insertCars([car('VIN1'), car('VIN2')]);
+            await tx.placeCars([{ vin: 'VIN1', orderId: 'ord_1' }], ['VIN2'], T0 + 5);
+          });
+          assert.equal(await store.transaction((tx) => tx.unplaceCarOf('ord_2')), null);
+          assert.equal(await store.transaction((tx) => tx.unplaceCarOf('ord_1')), 'VIN1');
+          assert.equal(await store.carOfOrder('ord_1'), null);
+          await store.transaction(async (tx) => {
+            assert.deepEqual((await tx.unplacedCars()).map((c) => c.vin), ['VIN1']);
+            assert.deepEqual(await tx.ordersWithCars(), []);
+            await tx.placeCars([{ vin: 'VIN1', orderId: 'ord_2' }], [], T0 + 6);
+          });
+          assert.equal((await store.carOfOrder('ord_2'))?.vin, 'VIN1');
+        });
     });
   });
 }

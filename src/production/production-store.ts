@@ -113,6 +113,11 @@ export interface ProductionTx {
    * unplaced again, for the next allocation to give to the next order waiting. Returns how many.
    */
   releaseCars(orderIds: readonly string[]): Promise<number>;
+  /**
+   * Takes the car from an order (deliveries: a deferral, or a release by the rules): the car is
+   * unplaced again, for the next allocation. Its VIN; null when the order had none.
+   */
+  unplaceCarOf(orderId: string): Promise<string | null>;
   /** Gives each car its order, and pools the others, at `atMs`. */
   placeCars(allocations: ReadonlyArray<{ vin: string; orderId: string }>,
     pooled: readonly string[], atMs: number): Promise<void>;

@@ -19,6 +19,7 @@ export const state = {
   sms: null, // the sandbox's text messages: {provider, messages}
   notifications: null, // the outbox: {provider, counts, notifications}
   notificationState: '', // the outbox's filter ('' for every state)
+  deliveries: null, // {centre, overdue, built, ready, slots} from admin-deliveries.js
   status: null, // {text} or {failure: api result}, shown in the toast (showToast)
 };
 

@@ -18,11 +18,12 @@ import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
 import { loadNotifications, notificationsSection } from './admin-notifications.js';
 // The Production tab is the console's largest: loaded when first opened, not with the page.
 let production = null;
+import { deliveriesSection, loadDeliveries } from './admin-deliveries.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
 const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications',
-  'production'];
+  'production', 'deliveries'];
 
 function tokenForm() {
   const input = h('input', {
@@ -97,6 +98,7 @@ function render() {
                   production ??= await import('./admin-production.js');
                   await production.loadProduction();
                 }
+                if (name === 'deliveries') await loadDeliveries();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -115,6 +117,7 @@ function render() {
       sms: sandboxSection,
       notifications: notificationsSection,
       production: () => production?.productionSection() ?? [],
+      deliveries: deliveriesSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

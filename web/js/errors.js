@@ -480,6 +480,67 @@ export const ERRORS = {
     zh: ['该尺码目前有货。', '请直接购买，无需候补。'],
     en: ['This size is on sale now.', 'Buy it directly; no need to wait.'],
   },
+  delivery_not_started: {
+    zh: ['该订单尚未分配车辆。', '排产后即可支付尾款、预约交付。'],
+    en: ['No car is allocated to this order yet.',
+      'The balance and the appointment open once it is scheduled.'],
+  },
+  delivery_not_ready: {
+    zh: ['车辆尚未到达交付中心。', '车辆可验车后即可预约交付时间。'],
+    en: ['The car is not at the delivery centre yet.',
+      'Book an appointment once it is ready for inspection.'],
+  },
+  balance_outstanding: {
+    zh: ['尾款尚未全部到账。', '请支付剩余尾款，或等待处理中的付款确认。'],
+    en: ['The balance is not fully received yet.',
+      'Pay what is left, or wait for the payments under way to be confirmed.'],
+  },
+  balance_covered: {
+    zh: ['尾款已付清或已有付款在处理中。', '无需再付款；请刷新查看付款状态。'],
+    en: ['Nothing more is due.', 'Reload to see your payments under way.'],
+  },
+  balance_part_invalid: {
+    zh: ['付款金额无效。', '请输入不低于最低金额、不超过剩余尾款的金额。'],
+    en: ['That amount cannot be paid.',
+      'Enter at least the smallest part and at most what is still due.'],
+  },
+  balance_parts_limit: {
+    zh: ['尾款分笔支付次数已达上限。', '请一次付清剩余尾款。'],
+    en: ['The balance has as many parts as allowed.', 'Pay the rest in one part.'],
+  },
+  deferral_not_allowed: {
+    zh: ['该订单目前不能延期提车。', '只有已分配车辆且尚未交付的订单可以延期。'],
+    en: ['This order cannot be deferred now.',
+      'Only an order with a car allocated and not yet handed over can be.'],
+  },
+  deferral_too_long: {
+    zh: ['延期天数超出剩余可延期天数。', '请选择更短的延期。'],
+    en: ['That deferral is longer than the days you have left.', 'Choose a shorter deferral.'],
+  },
+  slot_invalid: {
+    zh: ['该时段不可预约。', '请从列出的时段中选择。'],
+    en: ['That is not an appointment slot.', 'Pick one of the slots listed.'],
+  },
+  slot_full: {
+    zh: ['该时段已约满。', '请选择其他时段。'],
+    en: ['That slot is fully booked.', 'Pick another slot.'],
+  },
+  appointment_not_found: {
+    zh: ['该订单没有预约。', '请先预约交付时间。'],
+    en: ['This order has no appointment.', 'Book an appointment first.'],
+  },
+  appointment_not_due: {
+    zh: ['预约时间尚未到。', '预约开始后才能记录未到店。'],
+    en: ['The appointment has not begun yet.', 'Record a no-show once it has.'],
+  },
+  already_delivered: {
+    zh: ['该订单已交付。', '交付后无法再更改。'],
+    en: ['This order has been handed over.', 'Nothing about its delivery can change now.'],
+  },
+  handover_unconfirmed: {
+    zh: ['请确认验车和交钥匙。', '两项都确认后才能记录交付。'],
+    en: ['Confirm the inspection and the keys.', 'Both are needed to record a handover.'],
+  },
   waitlist_full: {
     zh: ['候补名单已满。', '请关注后续发售。'],
     en: ['The waitlist is full.', 'Watch for the next drop.'],

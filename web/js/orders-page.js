@@ -286,6 +286,9 @@ function orderCard(order) {
       kv.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
     ),
     actionButtons(order),
+    order.delivery ? h('a', { class: 'button secondary', href: `/delivery?order=${
+      encodeURIComponent(order.order_id)}`, 'data-delivery': order.order_id },
+    t('delivery_link')) : null,
     ...whyLines(order),
     h(
       'details',

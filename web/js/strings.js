@@ -366,6 +366,7 @@ export const STRINGS = {
   },
   see_order: { zh: '查看订单', en: 'See the order' },
   see_my_orders: { zh: '查看我的订单', en: 'See my orders' },
+  delivery_link: { zh: '尾款与交付预约', en: 'Balance and delivery' },
   order_another: { zh: '再下一个订单（另付定金）', en: 'Order another car (a second deposit)' },
   pay_another_deposit: {
     zh: '再支付一笔定金 {deposit}，下第二个订单',

@@ -1,0 +1,121 @@
+// Operator console, deliveries: overdue balances (past the deadline, not paid in full), cars
+// built to mark ready at the centre, ready cars to hand over or record as a no-show, and a
+// centre's appointment slots with its capacity (docs/api.md, "Deliveries").
+import { t } from './i18n.js';
+import { count, dateTime, h, yuan } from './format.js';
+import { api, rerender, say, state } from './admin-context.js';
+import { STRINGS } from './strings.js';
+
+Object.assign(STRINGS, {
+  tab_deliveries: { zh: '交付', en: 'Deliveries' },
+  d_overdue: { zh: '逾期尾款（{n}）', en: 'Overdue balances ({n})' },
+  d_built: { zh: '已生产，待到店（{n}）', en: 'Built, not yet at the centre ({n})' },
+  d_ready: { zh: '已到店，待交付（{n}）', en: 'Ready at the centre ({n})' },
+  d_slots: { zh: '交付中心时段', en: 'A centre\'s slots' },
+  d_centre: { zh: '交付中心', en: 'Centre' },
+  d_capacity: { zh: '每时段交付数', en: 'Handovers per slot' },
+  d_show: { zh: '查看', en: 'Show' },
+  d_set_capacity: { zh: '保存容量', en: 'Save capacity' },
+  d_mark_ready: { zh: '标记到店可验车', en: 'Mark ready' },
+  d_handover: { zh: '交付（已验车、已交钥匙）', en: 'Hand over (inspected, keys given)' },
+  d_no_show: { zh: '未到店', en: 'No-show' },
+  d_done_ready: { zh: '已标记到店，尾款期限开始计算', en: 'Marked ready: the balance deadline runs' },
+  d_done_handover: { zh: '已交付，收入已确认', en: 'Handed over: revenue recognised' },
+  d_done_no_show: { zh: '已记录未到店', en: 'No-show recorded' },
+  d_done_capacity: { zh: '容量已保存', en: 'Capacity saved' },
+  col_outstanding: { zh: '待付', en: 'Outstanding' },
+  col_due: { zh: '期限', en: 'Due' },
+  col_grace: { zh: '宽限至', en: 'Grace until' },
+  col_vin: { zh: 'VIN', en: 'VIN' },
+  col_appointment: { zh: '预约', en: 'Appointment' },
+  col_slot: { zh: '时段', en: 'Slot' },
+  col_booked: { zh: '已约', en: 'Booked' },
+  col_action: { zh: '操作', en: 'Action' },
+  col_centre: { zh: '中心', en: 'Centre' },
+});
+
+/** Loads the three lists and the chosen centre's slots into state.deliveries. */
+export async function loadDeliveries() {
+  const centre = state.deliveries?.centre ?? 'beijing';
+  const [overdue, built, ready, slots] = await Promise.all([
+    api('GET', '/admin/deliveries?overdue=true'), api('GET', '/admin/deliveries?stage=built'),
+    api('GET', '/admin/deliveries?stage=ready'),
+    api('GET', `/admin/delivery-slots/${encodeURIComponent(centre)}`)]);
+  const failed = [overdue, built, ready, slots].find((r) => !r.ok);
+  if (failed) {
+    state.status = { failure: failed };
+    return;
+  }
+  state.deliveries = { centre, overdue: overdue.data.deliveries, built: built.data.deliveries,
+    ready: ready.data.deliveries, slots: slots.data };
+}
+
+async function act(method, path, body, okKey) {
+  const r = await api(method, path, body);
+  say(r, okKey);
+  await loadDeliveries();
+  rerender();
+}
+
+function table(id, columns, rows) {
+  return h('div', { class: 'card table-wrap' }, h('table', { id },
+    h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))));
+}
+
+const button = (id, key, onclick, kind = 'primary') =>
+  h('button', { type: 'button', class: kind, id, onclick }, t(key));
+
+export function deliveriesSection() {
+  const d = state.deliveries;
+  const refresh = h('div', { class: 'actions' }, button('d-refresh', 'a_refresh', async () => {
+    await loadDeliveries();
+    rerender();
+  }));
+  if (!d) return [refresh];
+  const orderPath = (x) => `/admin/orders/${encodeURIComponent(x.order_id)}`;
+  const centreInput = h('input', { id: 'd-centre', value: d.centre, autocomplete: 'off' });
+  const capacityInput = h('input', { id: 'd-capacity', type: 'number', min: '1',
+    value: String(d.slots.capacity) });
+  return [
+    refresh,
+    h('h2', {}, t('d_overdue', { n: count(d.overdue.length) })),
+    d.overdue.length === 0 ? h('p', {}, t('a_none')) : table('d-overdue-table',
+      ['col_order', 'col_centre', 'col_outstanding', 'col_due', 'col_grace'],
+      d.overdue.map((x) => [x.order_id, x.centre, yuan(x.balance.outstanding_fen),
+        dateTime(x.balance.due_at), x.balance.grace_ends_at ? dateTime(x.balance.grace_ends_at)
+          : '—'])),
+    h('h2', {}, t('d_built', { n: count(d.built.length) })),
+    d.built.length === 0 ? h('p', {}, t('a_none')) : table('d-built-table',
+      ['col_order', 'col_vin', 'col_centre', 'col_action'],
+      d.built.map((x) => [x.order_id, x.vin ?? '', x.centre, button(`ready-${x.order_id}`,
+        'd_mark_ready', () => act('POST', `${orderPath(x)}/ready`, undefined,
+          'd_done_ready'))])),
+    h('h2', {}, t('d_ready', { n: count(d.ready.length) })),
+    d.ready.length === 0 ? h('p', {}, t('a_none')) : table('d-ready-table',
+      ['col_order', 'col_outstanding', 'col_appointment', 'col_action'],
+      d.ready.map((x) => [x.order_id, yuan(x.balance.outstanding_fen),
+        x.appointment ? dateTime(x.appointment.slot_start) : '—',
+        h('div', { class: 'actions' },
+          button(`handover-${x.order_id}`, 'd_handover', () => act('POST',
+            `${orderPath(x)}/handover`, { inspection_confirmed: true, keys_given: true },
+            'd_done_handover')),
+          x.appointment ? button(`no-show-${x.order_id}`, 'd_no_show', () => act('POST',
+            `${orderPath(x)}/no-show`, undefined, 'd_done_no_show'), 'secondary') : null)])),
+    h('h2', {}, t('d_slots')),
+    h('div', { class: 'card' },
+      h('label', { for: 'd-centre' }, t('d_centre')), centreInput,
+      button('d-show', 'd_show', async () => {
+        state.deliveries = { ...d, centre: centreInput.value.trim() || 'beijing' };
+        await loadDeliveries();
+        rerender();
+      }, 'secondary'),
+      h('label', { for: 'd-capacity' }, t('d_capacity')), capacityInput,
+      button('d-save-capacity', 'd_set_capacity', () => act('PUT',
+        `/admin/delivery-slots/${encodeURIComponent(d.centre)}/capacity`,
+        { capacity: Number(capacityInput.value) }, 'd_done_capacity'))),
+    table('d-slots-table', ['col_slot', 'col_booked'], d.slots.slots
+      .filter((s) => s.booked > 0).map((s) => [dateTime(s.slot_start),
+        `${count(s.booked)} / ${count(d.slots.capacity)}`])),
+  ];
+}
