@@ -253,6 +253,9 @@ function deliveriesSuite(name: string, env: Record<string, string>,
               assert.equal(r.body.car_went_to, 'next_order');
               assert.equal(r.body.delivery.deferral.days_left, 330);
             } },
+          { what: 'e waits for a car again: locked, not scheduled',
+            call: () => as(e.token).get(`/orders/${e.orderId}`), status: 200,
+            check: (r) => assert.equal(r.body.status, 'locked') },
           { what: 'f has it', call: () => as(f.token).get(`/orders/${f.orderId}/delivery`),
             status: 200, check: (r) => assert.equal(r.body.stage, 'built') },
           { what: 'a car during the deferral: ready stock', call: () => run(1), status: 201,
@@ -268,6 +271,8 @@ function deliveriesSuite(name: string, env: Record<string, string>,
           { what: '30 days on', call: () => h.tick(30 * DAY), status: 200 },
           { what: 'the next car is e\'s, keeping its place', call: () => run(1), status: 201,
             check: (r) => assert.equal(r.body.allocated[0]?.order_id, e.orderId) },
+          { what: 'e scheduled again', call: () => as(e.token).get(`/orders/${e.orderId}`),
+            status: 200, check: (r) => assert.equal(r.body.status, 'scheduled') },
           { what: 'a second cycle', call: () => as(e.token).get(`/orders/${e.orderId}/delivery`),
             status: 200, check: (r) => {
               assert.equal(r.body.stage, 'built');

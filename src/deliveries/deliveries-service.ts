@@ -352,7 +352,7 @@ export class DeliveriesService {
   async #release(tx: StoreTx, d: Delivery, reason: ReleaseReason, nowMs: number,
     untilMs: number | null, actor: string): Promise<Deferred> {
     if (d.slotStartMs !== null) await tx.freeSlot(d.centre, d.slotStartMs);
-    const car = await this.deps.production.releaseCar(tx, d.orderId, nowMs);
+    const car = await this.deps.production.releaseCar(tx, d.orderId, reason, nowMs);
     const next = released(d, reason, nowMs, untilMs);
     await tx.putDeliveries([next]);
     await tx.enqueueNotifications([{ key: `car_released:${d.orderId}:${d.cycle}`,

@@ -5,7 +5,7 @@ import { CounterSums } from './launch-stats.js';
 import { locksOnPlacement, type Launch } from '../launches/index.js';
 import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
-  queueKey, scheduledOrder, trimKey, type ChangeRequest, type Order,
+  queueKey, scheduledOrder, trimKey, unscheduledOrder, type ChangeRequest, type Order,
 } from './order.js';
 import type { HookName, Hooks } from '../kernel/capability.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
@@ -426,6 +426,33 @@ export async function scheduleOrders(tx: StoreTx, allocations: readonly CarAlloc
     byId.set(a.orderId, after);
     writes.change(before, after, { atMs, type: 'scheduled', actor,
       detail: { vin: a.vin, built_on: a.builtOn, allocation_week: a.allocationWeek } });
+    out.push(after);
+  }
+  await writes.flush(tx);
+  return out;
+}
+
+/**
+ * Takes each order's car back (`unscheduledOrder`: scheduled -> locked), in the caller's
+ * transaction: production's, as it unplaces the car. A `car_released` event names the VIN and
+ * why (`reason`: the deliveries rule that released it); the figures do not move (both statuses
+ * count as locked). Orders not `scheduled` are a bug and fail the transaction.
+ */
+export async function unscheduleOrders(tx: StoreTx,
+  releases: ReadonlyArray<{ orderId: string; vin: string }>, reason: string, atMs: number,
+  actor = 'system'): Promise<Order[]> {
+  if (releases.length === 0) return [];
+  const byId = new Map((await tx.ordersForUpdate([...new Set(releases.map((r) => r.orderId))]
+    .sort())).map((o) => [o.orderId, o]));
+  const writes = new Writes([]);
+  const out: Order[] = [];
+  for (const r of releases) {
+    const before = byId.get(r.orderId);
+    if (before === undefined) throw new Error(`released order ${r.orderId} does not exist`);
+    const after = unscheduledOrder(before);
+    byId.set(r.orderId, after);
+    writes.change(before, after, { atMs, type: 'car_released', actor,
+      detail: { vin: r.vin, reason } });
     out.push(after);
   }
   await writes.flush(tx);

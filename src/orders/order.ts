@@ -200,6 +200,18 @@ export function scheduledOrder(order: Order): Order {
   return { ...order, status: 'scheduled', version: order.version + 1 };
 }
 
+/**
+ * The scheduled order whose car was taken back (deliveries: a deferral, an unpaid balance after
+ * notice and grace, missed appointments): locked again, keeping its production sequence, to be
+ * scheduled again by a later allocation. Asserts the order is `scheduled`.
+ */
+export function unscheduledOrder(order: Order): Order {
+  if (order.status !== 'scheduled') {
+    throw new Error(`order ${order.orderId} is ${order.status}, not scheduled: no car to take back`);
+  }
+  return { ...order, status: 'locked', version: order.version + 1 };
+}
+
 export function isDueForAutoLock(order: Order, nowMs: number): boolean {
   return order.status === 'firm' && order.coolingOffEndsAtMs <= nowMs;
 }

@@ -9,7 +9,7 @@ import type { SqliteStore } from '../kernel/store/sqlite-store.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import { findTrim, type LaunchesService } from '../launches/index.js';
 import {
-  resolveConfiguration, scheduleOrders, type EstimateSource, type Order, type PlannedEstimate,
+  resolveConfiguration, scheduleOrders, unscheduleOrders, type EstimateSource, type Order, type PlannedEstimate,
   type VehicleSource,
 } from '../orders/index.js';
 import { allocate } from './allocation.js';
@@ -401,13 +401,16 @@ export class ProductionService implements EstimateSource, VehicleSource {
    * (deliveries: a deferral, an unpaid balance after notice and grace, missed appointments):
    * by the allocation rule it goes to the first waiting order of its configuration by
    * production sequence, passing over `orderId` and the orders held back, else to the
-   * ready-stock pool. The caller locks planning first (`tx.lockPlanning`). Null when the order
-   * had no car.
+   * ready-stock pool. The caller locks planning first (`tx.lockPlanning`). `reason` (the
+   * deliveries rule) goes into the order's `car_released` event. Null when the order had no car.
    */
-  async releaseCar(tx: StoreTx, orderId: string, atMs: number):
+  async releaseCar(tx: StoreTx, orderId: string, reason: string, atMs: number):
     Promise<{ vin: string; toOrderId: string | null } | null> {
     const vin = await tx.unplaceCarOf(orderId);
     if (vin === null) return null;
+    // The order goes back to waiting for a car (scheduled -> locked) in the same transaction,
+    // so that a later allocation can schedule it again.
+    await unscheduleOrders(tx, [{ orderId, vin }], reason, atMs);
     const r = await this.#allocate(tx, atMs, orderId);
     this.#gen++;
     this.#snapshot = null;
