@@ -92,7 +92,8 @@ test('English: the window in words, scheduled with its VIN, and the messages rec
     const page = await ordersPage('en');
     const card = page.locator(`#order-${orderId}`);
     assert.deepEqual(await stages(page), SCHEDULED);
-    assert.match((await card.locator('h2').textContent()) ?? '', /Locked\s*Scheduled/);
+    // The status itself is scheduled now (no "Locked" badge beside a "Scheduled" stage).
+    assert.match((await card.locator('h2').textContent()) ?? '', /Pro\s*Scheduled$/);
     const [fy, fm, fd] = ymd(window.from);
     const [ty, tm, td] = ymd(window.to);
     const words = fy !== ty
