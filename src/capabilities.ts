@@ -4,6 +4,7 @@
 // handlers (src/stores.ts); test/capability-boundaries.test.ts checks every import against
 // the `dependsOn` declared in each capability's index.ts.
 //
+//   scalpers      -> drops, orders, launches, accounts
 //   production    -> orders, launches, accounts
 //   notifications -> orders, accounts
 //   drops         -> payments, accounts
@@ -20,6 +21,7 @@ import { notifications } from './notifications/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
 import { production } from './production/index.js';
+import { scalpers } from './scalpers/index.js';
 
 export const capabilities: readonly Capability[] = [
   accounts,
@@ -29,6 +31,7 @@ export const capabilities: readonly Capability[] = [
   production,
   notifications,
   drops,
+  scalpers,
 ];
 
 checkCapabilities(capabilities);

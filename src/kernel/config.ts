@@ -213,6 +213,35 @@ export interface Limits {
   readonly dropWaitlistMax: number;
   /** Drops, and a buyer's holds in one drop, listed at most. */
   readonly dropsListMax: number;
+  /**
+   * The suspicious-pattern report (scalpers/suspicion.ts): accounts behind one device, payment
+   * source, delivery address or network before it counts as shared. The network's is higher: a
+   * campus or a carrier's NAT puts honest buyers behind one. Env LAUNCHDAY_SUSPICION_*.
+   */
+  readonly suspicionDeviceAccountsMin: number;
+  readonly suspicionPaymentAccountsMin: number;
+  readonly suspicionAddressAccountsMin: number;
+  readonly suspicionNetworkAccountsMin: number;
+  /** A burst: this many orders of one cluster within `suspicionBurstWindowSeconds`. */
+  readonly suspicionBurstOrdersMin: number;
+  readonly suspicionBurstWindowSeconds: number;
+  /**
+   * Bulk registration: this many of a cluster's accounts registered within
+   * `suspicionBulkWindowSeconds`, in the `suspicionBulkBeforeOpeningHours` before the opening.
+   */
+  readonly suspicionBulkAccountsMin: number;
+  readonly suspicionBulkWindowSeconds: number;
+  readonly suspicionBulkBeforeOpeningHours: number;
+  /** Signals one report reads at most (it says `truncated` past it). */
+  readonly suspicionSignalsMax: number;
+  /** Clusters one report lists at most, most suspicious first. */
+  readonly suspicionClustersMax: number;
+  /** Orders one batch cancel of flagged orders takes at most. */
+  readonly flaggedCancelMax: number;
+  /** Signals waiting in memory to be written at most; past it new ones are dropped (counted). */
+  readonly signalsBufferMax: number;
+  /** How often buffered signals are written (ms). */
+  readonly signalsFlushMs: number;
 }
 
 /**
@@ -359,6 +388,20 @@ export const defaultLimits: Limits = Object.freeze({
   dropUnitsPerBuyerMax: 10,
   dropWaitlistMax: 100_000,
   dropsListMax: 100,
+  suspicionDeviceAccountsMin: 3,
+  suspicionPaymentAccountsMin: 3,
+  suspicionAddressAccountsMin: 3,
+  suspicionNetworkAccountsMin: 8,
+  suspicionBurstOrdersMin: 5,
+  suspicionBurstWindowSeconds: 10,
+  suspicionBulkAccountsMin: 5,
+  suspicionBulkWindowSeconds: 600,
+  suspicionBulkBeforeOpeningHours: 72,
+  suspicionSignalsMax: 500_000,
+  suspicionClustersMax: 200,
+  flaggedCancelMax: 500,
+  signalsBufferMax: 50_000,
+  signalsFlushMs: 500,
 });
 
 /**
@@ -475,6 +518,16 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       10, 24 * 3600),
     dropWaitlistMax: int(env, 'LAUNCHDAY_DROP_WAITLIST_MAX', defaultLimits.dropWaitlistMax, 1,
       10_000_000),
+    suspicionDeviceAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_DEVICE_ACCOUNTS_MIN',
+      defaultLimits.suspicionDeviceAccountsMin, 2, 1000),
+    suspicionPaymentAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_PAYMENT_ACCOUNTS_MIN',
+      defaultLimits.suspicionPaymentAccountsMin, 2, 1000),
+    suspicionAddressAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_ADDRESS_ACCOUNTS_MIN',
+      defaultLimits.suspicionAddressAccountsMin, 2, 1000),
+    suspicionNetworkAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_NETWORK_ACCOUNTS_MIN',
+      defaultLimits.suspicionNetworkAccountsMin, 2, 100_000),
+    suspicionBurstOrdersMin: int(env, 'LAUNCHDAY_SUSPICION_BURST_ORDERS_MIN',
+      defaultLimits.suspicionBurstOrdersMin, 2, 10_000),
   };
 }
 
