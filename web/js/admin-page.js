@@ -16,10 +16,13 @@ import { auditSection } from './admin-audit.js';
 import { paymentsSection } from './admin-payments.js';
 import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
 import { loadNotifications, notificationsSection } from './admin-notifications.js';
+import { dropsSection, loadDrops } from './admin-drops.js';
+import { loadScopes, suspiciousSection } from './admin-suspicious.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
-const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications'];
+const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications',
+  'drops', 'suspicious'];
 
 function tokenForm() {
   const input = h('input', {
@@ -90,6 +93,8 @@ function render() {
                 await loadTab();
                 if (name === 'sms') await loadSandboxSms();
                 if (name === 'notifications') await loadNotifications();
+                if (name === 'drops') await loadDrops();
+                if (name === 'suspicious') await loadScopes();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -107,6 +112,8 @@ function render() {
       payments: paymentsSection,
       sms: sandboxSection,
       notifications: notificationsSection,
+      drops: dropsSection,
+      suspicious: suspiciousSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }
