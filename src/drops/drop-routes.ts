@@ -144,7 +144,7 @@ export const dropRoutes: Route[] = [
     if (!b.ok) return b;
     const r = await ctx.app.drops.purchase(buyer(ctx), ctx.params.drop_id!, {
       variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
-    }, key);
+    }, key, clientFacts(ctx).paymentSource);
     if (!r.ok) return r;
     if (!r.value.replay) {
       const h = r.value.hold;
@@ -161,7 +161,8 @@ export const dropRoutes: Route[] = [
     schema: Drops.payHold, handler: async (ctx) => {
       const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
       if (limited) return limited;
-      const r = await ctx.app.drops.pay(buyer(ctx), ctx.params.drop_id!, ctx.params.hold_id!);
+      const r = await ctx.app.drops.pay(buyer(ctx), ctx.params.drop_id!, ctx.params.hold_id!,
+        clientFacts(ctx).paymentSource);
       return r.ok ? afterWrite(async () => reply(200, { hold: holdView(r.value) })) : r;
     } },
   { method: 'POST', path: '/drops/:drop_id/holds/:hold_id/cancel', access: 'buyer',

@@ -141,8 +141,8 @@ export class DropsService {
    * answers a repeated reference with its first answer), returns a paid one as it is, and
    * refuses as before one that ended unpaid. Refusals: those of `hold` and `pay`.
    */
-  async purchase(account: Account, dropId: string, input: PurchaseInput, key: string):
-    Promise<Result<HoldOutcome>> {
+  async purchase(account: Account, dropId: string, input: PurchaseInput, key: string,
+    source: string | null = null): Promise<Result<HoldOutcome>> {
     const held = await this.hold(account, dropId, input, key);
     if (!held.ok) return held;
     // A retry of a purchase that did not become a sale says why, as the first reply did.
@@ -151,16 +151,18 @@ export class DropsService {
     if (status === 'expired') return refuse('hold_expired');
     if (status === 'cancelled') return refuse('hold_closed');
     if (status === 'paid') return held;
-    const paid = await this.pay(account, dropId, held.value.hold.holdId);
+    const paid = await this.pay(account, dropId, held.value.hold.holdId, source);
     return paid.ok ? ok({ hold: paid.value, replay: held.value.replay }) : paid;
   }
 
   /**
    * Pays a held hold (a purchase's, or a waitlist offer's): charges, then makes it a sale.
+   * `source`: the payment instrument the buyer named (X-Payment-Source), passed to the port.
    * Refusals: hold_not_found, hold_expired, hold_closed, payment_declined (the hold is ended
    * and its units returned), overloaded/store_unavailable (the hold stays until its deadline).
    */
-  async pay(account: Account, dropId: string, holdId: string): Promise<Result<Hold>> {
+  async pay(account: Account, dropId: string, holdId: string, source: string | null = null):
+    Promise<Result<Hold>> {
     const h = await this.deps.store.hold(holdId);
     if (!h || h.dropId !== dropId || h.accountId !== account.accountId) {
       return refuse('hold_not_found');
@@ -171,7 +173,7 @@ export class DropsService {
     const settle = (outcome: 'paid' | 'failed') => this.submit('dropSettle', { dropId,
       holdId, accountId: account.accountId, outcome, times: this.#times }, true);
     const charged = await this.deps.payments.charge({ reference: h.paymentReference,
-      amountFen: h.amountFen, payer: account.accountId });
+      amountFen: h.amountFen, payer: account.accountId, source });
     if (charged.status !== 'approved') {
       await settle('failed');
       return refuse('payment_declined');
