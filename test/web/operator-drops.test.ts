@@ -119,3 +119,38 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   assert.match((await zh.textContent('#figures-hoodie')) ?? '', /合计/);
   await screenshots(zh, 'admin-suspicious-zh');
 });
+
+test('a buyer on the waitlist is offered the unit a declined payment let go, and pays', async () => {
+  const put = await server.api('PUT', '/admin/drops/cap', { name: 'Launch cap',
+    name_zh: '发布会帽子', kind: 'merch', price_fen: 9_900,
+    opens_at: new Date(Date.now() - 1000).toISOString(), per_account_limit: 1,
+    per_identity_limit: 1, variants: [{ variant: 'one', name: 'One size', name_zh: '均码',
+      quantity: 1 }] }, ADMIN_TOKEN);
+  assert.equal(put.status, 201, JSON.stringify(put.body));
+  // The last cap is held by a buyer whose bank answers in 2 s, and then declines.
+  const slow = await buyer(620, 'own-device-620');
+  const declined = server.api('POST', '/drops/cap/purchases', { variant: 'one' }, slow,
+    { 'idempotency-key': 'cap-slow', 'x-payment-source': 'slow-decline-card-620' });
+  const token = await buyer(621, 'own-device-621');
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await context.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${server.url}/account`);
+  await page.evaluate((tk) => localStorage.setItem('launchday.token', tk), token);
+  await page.goto(`${server.url}/drop?id=cap`);
+  await page.locator('[data-join="one"]').waitFor({ timeout: 5000 });
+  assert.match((await page.textContent('[data-row="one"]')) ?? '', /1 being paid for/);
+  await page.click('[data-join="one"]');
+  await page.locator('.notice').waitFor();
+  assert.match((await page.textContent('.notice')) ?? '', /0 ahead of you/);
+  assert.equal((await declined).body.error?.code, 'payment_declined');
+  // The unit goes to the waitlist, not back on sale: the page shows the offer and its deadline.
+  await page.locator('#pay-offer').waitFor({ timeout: 8000 });
+  assert.match((await page.textContent('.offer')) ?? '', /came back for you.*\(\d+ s left\)/);
+  await screenshots(page, 'drop-offer');
+  await page.click('#pay-offer');
+  await page.waitForFunction(() => /Bought: One size/.test(document.body.textContent ?? ''));
+  const f = await server.api('GET', '/drops/cap');
+  assert.deepEqual([f.body.variants[0].sold, f.body.variants[0].remaining], [1, 0]);
+});
