@@ -7,13 +7,14 @@ import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
 import { sha256 } from '../kernel/ids.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
 import type { Account } from '../accounts/index.js';
 import type { PaymentProvider } from '../payments/index.js';
+import { GroupRead } from './group-read.js';
 import {
-  findVariant, HOLDING, isDropPaymentReference, validateDrop, variantFigures, type Drop, type Hold,
-  type VariantFigures, type WaitlistEntry,
+  decideHold, findVariant, HOLDING, isDropPaymentReference, validateDrop, variantFigures,
+  type Drop, type Hold, type VariantFigures, type WaitlistEntry,
 } from './drop.js';
 import type {
   dropCommands, HoldOutcome, HoldTimes, JoinOutcome,
@@ -53,6 +54,26 @@ type DropHandlers = ReturnType<typeof dropCommands>;
 
 export class DropsService {
   readonly #cache = new Map<string, { drop: Drop | null; readAt: number }>();
+  /**
+   * Variants sold for good (every unit paid), by `dropId\u0000variant`: none can come back, so a
+   * purchase of one is refused without a read of the stock. Learnt from the stock reads
+   * (#fresh); forgotten when the drop is redefined.
+   */
+  readonly #soldForGood = new Set<string>();
+  /**
+   * The drop's stock and whether a hold is past due, read once for every purchase waiting for
+   * it (group-read.ts): a purchase that can only be refused is refused from it, before the
+   * commit queue.
+   */
+  readonly #fresh = new GroupRead(async (dropId) => {
+    const nowMs = this.deps.clock.nowMs();
+    const [stock, due] = await Promise.all([this.deps.store.dropStock(dropId),
+      this.deps.store.hasDueHolds(dropId, nowMs)]);
+    for (const s of stock) {
+      if (s.sold === s.quantity) this.#soldForGood.add(`${dropId}\u0000${s.variant}`);
+    }
+    return { stock, due, nowMs };
+  });
 
   constructor(private readonly deps: DropsDeps, private readonly submit: Submit<DropHandlers>) {}
 
@@ -97,6 +118,9 @@ export class DropsService {
       return ok({ drop, created: before === undefined });
     });
     this.#cache.delete(input.dropId);
+    for (const k of this.#soldForGood) {
+      if (k.startsWith(`${input.dropId}\u0000`)) this.#soldForGood.delete(k);
+    }
     return r;
   }
 
@@ -131,10 +155,41 @@ export class DropsService {
     // batch, not before it: nothing is charged before the hold, so a retry costs no charge,
     // and every request saves a read.
     if (this.deps.clock.nowMs() < drop.opensAtMs) return refuse('drop_not_open');
-    return this.submit('dropHold', { dropId, variant: input.variant, quantity: input.quantity,
-      accountId: account.accountId, identityKey: identityKey(account), idempotencyKey: key,
-      requestHash, times: this.#times });
+    if (this.#soldForGood.has(`${dropId}\u0000${input.variant}`)) {
+      return this.#unlessReplay(account, key, requestHash, refuse('drop_sold_out',
+        'Every unit of this size is sold: none can come back.'));
+    }
+    // As the batch's own lock-free refusal (drop-commands.ts refuseWithoutLock), but before the
+    // commit queue: from a read that started after this request arrived, with nothing on sale
+    // and no hold past due, nothing can be held. At a sell-out this keeps the queue for the
+    // purchases that can succeed and the payments that settle them.
+    const seen = await this.#fresh.get(dropId);
+    const stock = seen.stock.find((x) => x.variant === input.variant);
+    if (stock && stock.available < input.quantity && !seen.due) {
+      const d = decideHold(drop, stock, { accountUnits: 0, identityUnits: 0 }, input.quantity,
+        seen.nowMs);
+      if (!d.ok) return this.#unlessReplay(account, key, requestHash, d);
+    }
+    return this.submit('dropHold', { dropId, variant: input.variant,
+      quantity: input.quantity, accountId: account.accountId, identityKey: identityKey(account),
+      idempotencyKey: key, requestHash, times: this.#times });
   }
+
+  /**
+   * A purchase refused without a batch, with one lookup of its key: a retry of a purchase that
+   * got its hold is answered with it, and the key with another body is refused, as the batch
+   * would; otherwise `refusal`.
+   */
+  async #unlessReplay(account: Account, key: string, requestHash: string, refusal: Refusal):
+    Promise<Result<HoldOutcome>> {
+    const prior = await this.deps.store.holdByIdempotency(account.accountId, key);
+    if (prior) {
+      return prior.requestHash === requestHash ? ok({ hold: prior, replay: true })
+        : refuse('idempotency_key_reused');
+    }
+    return refusal;
+  }
+
 
   /**
    * Buys: holds, then pays. A retry with the same key pays a hold still held (the provider
