@@ -25,6 +25,12 @@ export const DROP_NIGHT_LIMITS = Object.freeze({
   waitlistSecondsMax: 90,
   pollMs: 1000,
   retriesMax: 10,
+  /**
+   * Registrations at once, and the times one is sent again after `503 overloaded`: each attempt
+   * counts against the phone's registration limit (10 in the window), so at most 8 retries.
+   */
+  registerConcurrency: 64,
+  registerRetriesMax: 8,
   requestTimeoutMs: 60_000,
 });
 
@@ -144,21 +150,23 @@ export class DropNight {
 
   /** Sends with the same body and key again after `503 overloaded`, as a client should. */
   async #send(method: string, path: string, b: Buyer | null, body?: unknown,
-    headers: Record<string, string> = {}): Promise<Outcome> {
+    headers: Record<string, string> = {}, retriesMax: number = DROP_NIGHT_LIMITS.retriesMax):
+    Promise<Outcome> {
     for (let attempt = 0; ; attempt++) {
       const o = await this.#client.request(method, path, { timeoutMs: DROP_NIGHT_LIMITS
         .requestTimeoutMs, body, token: b?.token || undefined,
       headers: { ...(b ? this.#headers(b) : {}), ...headers } });
-      if (o.kind !== 'reply' || o.status !== 503 || attempt >= DROP_NIGHT_LIMITS.retriesMax) {
+      if (o.kind !== 'reply' || o.status !== 503 || attempt >= retriesMax) {
         return o;
       }
       await new Promise((r) => setTimeout(r, 1000 * Number(o.headers['retry-after'] ?? 1)));
     }
   }
 
-  async #pool<T>(items: readonly T[], f: (x: T) => Promise<void>): Promise<void> {
+  async #pool<T>(items: readonly T[], f: (x: T) => Promise<void>,
+    width = this.o.connections): Promise<void> {
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(this.o.connections, items.length) },
+    await Promise.all(Array.from({ length: Math.min(width, items.length) },
       async () => {
         for (let i = next++; i < items.length; i = next++) await f(items[i]!);
       }));
@@ -169,14 +177,15 @@ export class DropNight {
     // Honest buyers first; the rings register last, in bulk, just before the opening.
     await this.#pool(this.#buyers, async (b) => {
       const o = await this.#send('POST', '/accounts', b, { phone: phoneNumber(b.index, 0),
-        name: personName(r), id_number: identityNumber(b.index, 0, r) });
+        name: personName(r), id_number: identityNumber(b.index, 0, r) }, {},
+      DROP_NIGHT_LIMITS.registerRetriesMax);
       if (o.kind !== 'reply' || o.status !== 201) {
         throw new Error(`registering buyer ${b.index}: ${o.kind === 'reply'
           ? JSON.stringify(o.body) : o.message}`);
       }
       b.token = o.body.token;
       b.accountId = o.body.account_id;
-    });
+    }, Math.min(this.o.connections, DROP_NIGHT_LIMITS.registerConcurrency));
   }
 
   async #defineDrop(): Promise<void> {
