@@ -8,7 +8,7 @@ const end = (o: Partial<VariantEnd> = {}): VariantEnd => ({ variant: 'm', quanti
   remaining: 0, held: 0, sold: 2, waiting: 0, ...o });
 const buyer = (id: string, o: Partial<BuyerEnd> = {}): BuyerEnd => ({ accountId: id, ring: null,
   holds: [{ hold_id: `h-${id}`, variant: 'm', quantity: 1, status: 'paid' }], entries: [],
-  toldBought: 1, ...o });
+  toldBought: 1, join: null, ...o });
 const two = [buyer('a'), buyer('b')];
 const at = (s: number) => new Date(1_750_000_000_000 + s * 1000).toISOString();
 
@@ -27,10 +27,17 @@ describe('auditDrop', () => {
     ['a sale told but not kept', [end({ sold: 1, remaining: 1 })],
       [buyer('a'), buyer('b', { holds: [] })], /told 1 bought, 0/],
     ['an offer out of waitlist order', [end()], [...two,
-      buyer('c', { holds: [], toldBought: 0, entries: [{ entry_id: 'e1', variant: 'm',
-        status: 'waiting', joined_at: at(1) }] }),
-      buyer('d', { holds: [], toldBought: 0, entries: [{ entry_id: 'e2', variant: 'm',
-        status: 'lapsed', joined_at: at(2) }] })], /offered while e1/],
+      buyer('c', { holds: [], toldBought: 0, join: { sentMs: 1, repliedMs: 5 },
+        entries: [{ entry_id: 'e1', variant: 'm', status: 'waiting', joined_at: at(1) }] }),
+      buyer('d', { holds: [], toldBought: 0, join: { sentMs: 6, repliedMs: 9 },
+        entries: [{ entry_id: 'e2', variant: 'm', status: 'lapsed', joined_at: at(2) }] })],
+    /offered while e1/],
+    ['joins that overlapped may be in either order', [end()], [...two,
+      buyer('c', { holds: [], toldBought: 0, join: { sentMs: 1, repliedMs: 7 },
+        entries: [{ entry_id: 'e1', variant: 'm', status: 'waiting', joined_at: at(1) }] }),
+      buyer('d', { holds: [], toldBought: 0, join: { sentMs: 6, repliedMs: 9 },
+        entries: [{ entry_id: 'e2', variant: 'm', status: 'lapsed', joined_at: at(2) }] })],
+    null],
   ];
   for (const [what, ends, buyers, want] of rows) {
     it(what, () => {

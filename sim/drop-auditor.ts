@@ -24,6 +24,13 @@ export interface BuyerEnd {
     status: string }>;
   readonly entries: ReadonlyArray<{ entry_id: string; variant: string; status: string;
     joined_at: string }>;
+  /**
+   * When the buyer sent its join and when the reply came (the simulator's clock, ms), or null.
+   * The line's order is decided under the drop's lock, so a join answered before another was
+   * sent is surely ahead of it, whichever process took each (`joined_at`, the batch's time, is
+   * read before that lock and does not order joins across processes).
+   */
+  readonly join: { sentMs: number; repliedMs: number } | null;
   /** Units the buyer was told were bought (201/200 with a paid hold, or an offer paid). */
   readonly toldBought: number;
 }
@@ -126,16 +133,19 @@ export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd
 }
 
 /**
- * Per variant: an entry offered a unit while another that joined strictly before it (by the
- * millisecond) is still waiting is out of order. An entry passed over for a limit is not waiting.
+ * Per variant: an entry offered a unit while another entry still waits whose join was answered
+ * before this one's was sent (so it is surely ahead in the line) is out of order. An entry
+ * passed over for a limit is not waiting.
  */
 export function waitlistOrder(buyers: readonly BuyerEnd[]): string[] {
   const out: string[] = [];
-  const byVariant = new Map<string, Array<{ at: number; status: string; id: string }>>();
+  const byVariant = new Map<string, Array<{ sentMs: number; repliedMs: number; status: string;
+    id: string }>>();
   for (const b of buyers) {
+    if (b.join === null) continue;
     for (const e of b.entries) {
       const list = byVariant.get(e.variant) ?? [];
-      list.push({ at: Date.parse(e.joined_at), status: e.status, id: e.entry_id });
+      list.push({ ...b.join, status: e.status, id: e.entry_id });
       byVariant.set(e.variant, list);
     }
   }
@@ -143,9 +153,9 @@ export function waitlistOrder(buyers: readonly BuyerEnd[]): string[] {
     const offered = list.filter((e) => ENTRY_OFFERED.has(e.status));
     const waiting = list.filter((e) => e.status === 'waiting');
     for (const o of offered) {
-      const before = waiting.find((w) => w.at < o.at);
+      const before = waiting.find((w) => w.repliedMs < o.sentMs);
       if (before) {
-        out.push(`waitlist ${variant}: ${o.id} offered while ${before.id}, earlier, waits`);
+        out.push(`waitlist ${variant}: ${o.id} offered while ${before.id}, ahead of it, waits`);
         break;
       }
     }

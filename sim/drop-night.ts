@@ -61,6 +61,8 @@ interface Buyer {
   accountId: string;
   toldBought: number;
   joined: boolean;
+  /** When its waitlist join was sent and answered (performance.now(), ms). */
+  join: { sentMs: number; repliedMs: number } | null;
   /** Offers already decided (by hold id). */
   readonly decided: Set<string>;
 }
@@ -73,7 +75,7 @@ export function plantBuyers(seed: number, honest: number, rings: number): Buyer[
   const make = (ring: number | null, device: string, source: string, net: string,
     address: string): Buyer => ({ index: out.length, ring, device, source, forwardedFor: net,
     address, variant: r.weighted(sizes, SIZE_WEIGHTS), token: '', accountId: '', toldBought: 0,
-    joined: false, decided: new Set() });
+    joined: false, join: null, decided: new Set() });
   for (let i = 0; i < honest; i++) {
     // The sandbox's test instruments: `slow-` answers after 2 s (a hold in flight at the
     // sell-out), `decline` is declined (its units come back, to the waitlist first).
@@ -227,7 +229,10 @@ export class DropNight {
 
   async #join(b: Buyer): Promise<void> {
     const o = await this.#send('POST', '/drops/jacket/waitlist', b, { variant: b.variant });
-    if (o.kind === 'reply' && (o.status === 201 || o.status === 200)) b.joined = true;
+    if (o.kind === 'reply' && (o.status === 201 || o.status === 200)) {
+      b.joined = true;
+      b.join = { sentMs: o.sentAtMs, repliedMs: o.repliedAtMs };
+    }
     // Units came back on sale meanwhile: the buyer simply buys (a new attempt, a new key).
     if (o.kind === 'reply' && o.code === 'waitlist_not_needed') {
       const again = await this.#send('POST', '/drops/jacket/purchases', b,
@@ -288,7 +293,7 @@ export class DropNight {
       const m = await this.#send('GET', '/drops/jacket/mine', b);
       if (m.kind !== 'reply' || m.status !== 200) throw new Error(`reading ${b.accountId} back`);
       buyers.push({ accountId: b.accountId, ring: b.ring, holds: m.body.holds,
-        entries: m.body.waitlist, toldBought: b.toldBought });
+        entries: m.body.waitlist, toldBought: b.toldBought, join: b.join });
     });
     const rep = await this.#send('GET', '/admin/suspicious?drop_id=jacket', null, undefined,
       { authorization: `Bearer ${this.o.adminToken}` });
