@@ -134,8 +134,8 @@ export class DropNight {
       `its last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the opening ` +
       '(slow payers take 2 s)');
     const waited = await this.#waitlistPhase();
-    lines.push(`waitlist phase: ${waited.offers} offers (${waited.paid} paid, ${waited.cancelled} ` +
-      `let go, ${waited.ignored} left to expire) in ${waited.seconds.toFixed(1)} s`);
+    lines.push(`waitlist phase: ${waited.offers} offers (${waited.paid} paid, ` +
+      `${waited.cancelled} let go, ${waited.ignored} left to expire) in ${waited.seconds.toFixed(1)} s`);
     const { ends, buyers, clusters } = await this.#readBack();
     const audit = auditDrop(ends, buyers, clusters);
     const sold = ends.reduce((n, e) => n + e.sold, 0);

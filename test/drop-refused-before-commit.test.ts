@@ -38,7 +38,8 @@ it('refuses a sold-for-good size without a commit, and still replays its buyer',
   assert.ok(h.ld.app.committer.commands > commands);
 });
 
-it('a size whose last unit is held past its deadline goes to the batch, which frees it', async () => {
+it('a size whose last unit is held past its deadline goes to the batch, which frees it',
+  async () => {
   assert.equal((await h.call('PUT', '/admin/drops/mug', { token: ADMIN,
     body: jacketDrop({ one: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
       .toISOString() }) })).status, 201);

@@ -81,13 +81,15 @@ describe('the suspicious-pattern report and the batch cancel', () => {
     assert.equal((await h.call('GET', '/admin/suspicious?launch_id=yu7-2025',
       { token: ring[0]!.token })).status, 403);
     assert.equal((await report('')).body.error?.code, 'invalid_request');
-    assert.equal((await report('launch_id=yu7-2025&drop_id=x')).body.error?.code, 'invalid_request');
+    assert.equal((await report('launch_id=yu7-2025&drop_id=x')).body.error?.code,
+      'invalid_request');
     assert.equal((await report('launch_id=nope')).body.error?.code, 'launch_not_found');
     assert.equal((await report('drop_id=nope')).body.error?.code, 'drop_not_found');
     assert.equal((await report('launch_id=bad%20id')).status, 422);
   });
 
-  it('cancels the firm ones with a refund and the reason; a locked one is refused, kept', async () => {
+  it('cancels the firm ones with a refund and the reason; a locked one is refused, kept',
+    async () => {
     const locked = await h.call('POST', `/orders/${ringOrders[0]}/lock`,
       { token: ring[0]!.token, body: { confirm: true } });
     assert.equal(locked.status, 200);
@@ -172,6 +174,28 @@ describe('the suspicious-pattern report and the batch cancel', () => {
     // The depositor's name cannot change at all: no route edits an account's name.
     assert.equal((await h.call('PATCH', '/me', { token: a!.token,
       body: { name: 'Someone Else' } })).status, 405);
+  });
+
+  it('a refused registration, order or purchase leaves no signal', async () => {
+    const count = async () => {
+      await h.ld.app.scalpers.flush();
+      return (await h.ld.app.deps.store.signalsOfScope('launch:yu7-2025', 10_000)).length
+        + (await h.ld.app.deps.store.signalsOfScope('drop:jacket', 10_000)).length
+        + (await h.ld.app.deps.store.registrationSignals(
+          [...ring, ...strangers].map((b) => b.accountId))).length;
+    };
+    const before = await count();
+    const id = syntheticIdentity(100);
+    assert.equal((await h.call('POST', '/accounts', { body: { phone: '13911112222',
+      name: 'Again', id_number: id.idNumber }, headers: { 'x-device-id': RING_DEVICE } }))
+      .body.error?.code, 'id_number_taken');
+    assert.equal((await h.call('POST', '/orders', { token: ring[2]!.token,
+      body: { ...YU7_MAX, trim: 'turbo' }, headers: { 'idempotency-key': 'bad-trim',
+        'x-device-id': RING_DEVICE } })).status, 422);
+    assert.equal((await h.call('POST', '/drops/jacket/purchases', { token: ring[2]!.token,
+      body: { variant: 'xxl' }, headers: { 'idempotency-key': 'bad-size',
+        'x-device-id': RING_DEVICE } })).body.error?.code, 'unknown_variant');
+    assert.equal(await count(), before);
   });
 
   it('one identity number is one account, so the per-account limit is per identity', async () => {

@@ -17,7 +17,8 @@ function sig(accountId: string, o: Partial<Signal> = {}): Signal {
   return { signalId: `sig_${n}`, kind: 'order', accountId,
     accountCreatedAtMs: OPEN - 30 * 86_400_000 - n * 3_600_000,
     subjectId: `ord_${n}`, scope: 'launch:x', units: 1, atMs: OPEN + n * 60_000,
-    deviceKey: `dev_${accountId}`, networkKey: `10.0.${n % 250}.0/24`, paymentKey: `pay_${accountId}`,
+    deviceKey: `dev_${accountId}`, networkKey: `10.0.${n % 250}.0/24`,
+    paymentKey: `pay_${accountId}`,
     addressKey: null, city: 'beijing', ...o };
 }
 

@@ -215,7 +215,8 @@ function clusterOf(idPrefix: string, accountIds: ReadonlySet<string>, shared: re
       withinMs: bulk.spanMs });
   }
   const sorted = [...accountIds].sort();
-  return { clusterId: idPrefix ? `${idPrefix}:${sorted[0]!}` : sorted[0]!, score: scoreOf(reasons, sorted.length), reasons,
+  return { clusterId: idPrefix ? `${idPrefix}:${sorted[0]!}` : sorted[0]!,
+    score: scoreOf(reasons, sorted.length), reasons,
     accounts: sorted.map((a) => ({ accountId: a, registeredAtMs: registeredAt.get(a)! })),
     orders };
 }

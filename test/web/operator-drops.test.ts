@@ -120,7 +120,8 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   await screenshots(zh, 'admin-suspicious-zh');
 });
 
-test('a buyer on the waitlist is offered the unit a declined payment let go, and pays', async () => {
+test('a buyer on the waitlist is offered the unit a declined payment let go, and pays',
+  async () => {
   const put = await server.api('PUT', '/admin/drops/cap', { name: 'Launch cap',
     name_zh: '发布会帽子', kind: 'merch', price_fen: 9_900,
     opens_at: new Date(Date.now() - 1000).toISOString(), per_account_limit: 1,

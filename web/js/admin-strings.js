@@ -339,6 +339,7 @@ export const ADMIN_STRINGS = {
   s_outcome_refused: { zh: '未取消（{code}），保持原状', en: 'not cancelled ({code}), left alone' },
   s_drop_hint: {
     zh: '限量发售的购买在支付时即成交：此处仅供核查与限制后续购买。',
-    en: 'A drop\'s purchase is final on payment: this list is for review and for limiting later ones.',
+    en: 'A drop\'s purchase is final on payment: this list is for review and for limiting '
+      + 'later ones.',
   },
 };

@@ -94,7 +94,8 @@ export function suspiciousSection() {
       && state.suspicion.report.scope.kind === s.kind }, `${t(`s_kind_${s.kind}`)} ${s.id}`)));
   const report = state.suspicion?.report;
   return [
-    h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); void runReport(select.value); } },
+    h('form', { class: 'card',
+      onsubmit: (ev) => { ev.preventDefault(); void runReport(select.value); } },
       labelled('s-scope', 's_scope', select),
       h('button', { type: 'submit', class: 'primary', id: 's-run' }, t('s_run'))),
     report ? h('p', { id: 's-summary' }, t('s_summary', { n: count(report.signals),
