@@ -29,3 +29,15 @@ test('limits and combinations are checked once, at the start', () => {
   assert.match(String(parseSimulateOptions(['--database-url', 'mysql://x'])), /postgres/);
   assert.match(String(parseSimulateOptions(['--bogus'])), /bogus/);
 });
+
+test('--drop jacket with its buyers and rings, checked at the start', () => {
+  const o = parseSimulateOptions(['--drop', 'jacket', '--drop-buyers', '900', '--rings', '2']);
+  assert.ok(typeof o !== 'string');
+  assert.deepEqual([o.drop, o.dropBuyers, o.rings], ['jacket', 900, 2]);
+  const d = parseSimulateOptions([]);
+  assert.ok(typeof d !== 'string');
+  assert.deepEqual([d.drop, d.dropBuyers, d.rings], [null, 3000, 6]);
+  assert.match(String(parseSimulateOptions(['--drop', 'hoodie'])), /one drop: jacket/);
+  assert.match(String(parseSimulateOptions(['--drop', 'jacket', '--rings', '51'])), /--rings/);
+  assert.match(String(parseSimulateOptions(['--drop-buyers', '0'])), /--drop-buyers/);
+});

@@ -8,6 +8,8 @@ export const OPTION_LIMITS = Object.freeze({
   connectionsMax: 4096,
   processesMax: 16,
   maxSecondsMax: 6 * 3600,
+  dropBuyersMax: 100_000,
+  ringsMax: 50,
 });
 
 /**
@@ -34,6 +36,12 @@ export interface SimulateOptions {
   readonly reportFile: string | null;
   /** What the model-switch windows allow. */
   readonly switchAllows: readonly string[];
+  /** `--drop jacket`: play the 800-piece jacket's opening instead of a launch night. */
+  readonly drop: 'jacket' | null;
+  /** Honest buyers racing for the drop (`--drop-buyers`). */
+  readonly dropBuyers: number;
+  /** Scalper rings planted among them (`--rings`). */
+  readonly rings: number;
 }
 
 export const USAGE = `usage: launchday simulate [options]
@@ -51,6 +59,11 @@ export const USAGE = `usage: launchday simulate [options]
   --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)
   --report-file F    also write the final report as JSON to F
+  --drop jacket      play the 800-piece jacket's opening (sizes as variants) instead: buyers
+                     race, some payments fail, a waitlist takes released units, scalper rings
+                     are planted and the suspicious-pattern report must find them
+  --drop-buyers N    honest buyers in the drop (default 3000, at most 100000)
+  --rings N          scalper rings planted in the drop (default 6, at most 50)
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
 
@@ -65,6 +78,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       connections: { type: 'string' }, launch: { type: 'string' },
       'max-seconds': { type: 'string' }, 'report-file': { type: 'string' }, 'switch-allows': { type: 'string' },
       'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      drop: { type: 'string' }, 'drop-buyers': { type: 'string' }, rings: { type: 'string' },
     } });
   } catch (e) {
     return (e as Error).message;
@@ -87,6 +101,12 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     true);
   const processes = num('processes', v.processes, 1, 1, OPTION_LIMITS.processesMax, true);
   for (const x of [scale, speed, seed, connections, processes]) if (typeof x === 'string') return x;
+  if (v.drop !== undefined && v.drop !== 'jacket') return '--drop knows one drop: jacket';
+  const dropBuyers = num('drop-buyers', v['drop-buyers'], 3000, 1, OPTION_LIMITS.dropBuyersMax,
+    true);
+  const rings = num('rings', v.rings, 6, 0, OPTION_LIMITS.ringsMax, true);
+  if (typeof dropBuyers === 'string') return dropBuyers;
+  if (typeof rings === 'string') return rings;
   const defaultMax = Math.ceil(3600 / (speed as number)) + 600;
   const maxSeconds = num('max-seconds', v['max-seconds'], defaultMax, 1,
     OPTION_LIMITS.maxSecondsMax, false);
@@ -123,5 +143,6 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     reportFile: v['report-file'] ?? null,
     switchAllows: Object.freeze((v['switch-allows'] ?? DEFAULT_SWITCH_ALLOWS).split(',')
       .map((a) => a.trim())),
+    drop: v.drop === 'jacket' ? 'jacket' : null, dropBuyers, rings,
   });
 }

@@ -13,6 +13,7 @@ import { startServers, type StartedServers } from './server-process.js';
 import { parseSimulateOptions, USAGE, type SimulateOptions } from './simulate-options.js';
 import { reportText, type SimulationSummary } from './simulation-report.js';
 import { buildWorkload } from './workload.js';
+import { DROP_NIGHT_SERVER_ENV, DropNight } from './drop-night.js';
 
 /** Earlier launches whose locked orders may switch to the target (the seeds' SU7 -> YU7). */
 export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
@@ -31,7 +32,8 @@ export async function runSimulate(argv: string[]): Promise<number> {
     let setup = `${urls.length} running server(s) at ${urls.join(', ')}`;
     if (urls.length === 0) {
       servers = await startServers({ processes: options.processes,
-        databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData });
+        databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData,
+        ...(options.drop !== null ? { extraEnv: DROP_NIGHT_SERVER_ENV } : {}) });
       const started = servers;
       // Interrupted, the simulator still stops the servers it started and removes their data.
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -43,6 +45,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
       urls = servers.urls;
       setup = `${servers.urls.length} API process(es) started on ${servers.store}`;
     }
+    if (options.drop !== null) return await simulateDrop(options, urls, adminToken, setup);
     return await simulate(options, urls, adminToken, setup, servers);
   } catch (e) {
     console.error(`simulate: ${(e as Error).stack ?? e}`);
@@ -192,4 +195,22 @@ function writeReportFile(path: string, s: SimulationSummary): void {
     orders: m.targetOrders, confirmed_by: m.confirmedBy, latency_ms: lat(m.latency),
     order_latency_ms: lat(m.orderLatency), errors_by_code: Object.fromEntries(m.errorsByCode),
     passed: s.passed, violations: s.violations, target_stats: s.targetStats }, null, 2));
+}
+
+/** `--drop jacket`: the drop's opening, its audit and the ring detection (drop-night.ts). */
+async function simulateDrop(options: SimulateOptions, urls: readonly string[],
+  adminToken: string, setupText: string): Promise<number> {
+  const night = new DropNight(urls, { seed: options.seed, buyers: options.dropBuyers,
+    rings: options.rings, connections: options.connections, adminToken,
+    log: (line) => { if (!options.quiet) console.error(line); } });
+  try {
+    const r = await night.run();
+    console.log([`drop jacket: seed ${options.seed}, ${options.dropBuyers} honest buyers, ` +
+      `${options.rings} rings, ${options.connections} connections, ${setupText}`, ...r.lines,
+    r.passed ? 'audit: passed' : `audit: FAILED\n  ${r.violations.slice(0, 20).join('\n  ')}`]
+      .join('\n'));
+    return r.passed ? 0 : 1;
+  } finally {
+    night.close();
+  }
 }

@@ -5,6 +5,7 @@
 // the `dependsOn` declared in each capability's index.ts.
 //
 //   deliveries    -> notifications, production, orders, payments, accounts
+//   scalpers      -> drops, orders, launches, accounts
 //   production    -> orders, launches, accounts
 //   notifications -> orders, accounts
 //   drops         -> payments, accounts
@@ -22,6 +23,7 @@ import { notifications } from './notifications/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
 import { production } from './production/index.js';
+import { scalpers } from './scalpers/index.js';
 
 export const capabilities: readonly Capability[] = [
   accounts,
@@ -32,6 +34,7 @@ export const capabilities: readonly Capability[] = [
   notifications,
   drops,
   deliveries,
+  scalpers,
 ];
 
 checkCapabilities(capabilities);

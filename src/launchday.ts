@@ -21,6 +21,8 @@ import { NotificationsService, type MessageProvider } from './notifications/inde
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
 import { ProductionService } from './production/index.js';
+import { ScalpersService } from './scalpers/index.js';
+import type { ClientEvent } from './kernel/http/client-signals.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
 export type { Caller } from './accounts/index.js';
@@ -74,6 +76,8 @@ export class Launchday implements KernelApp {
   readonly drops: DropsService;
   /** From a car allocated to the keys handed over: balance, deadline, appointments. */
   readonly deliveries: DeliveriesService;
+  /** Signals of registrations, orders and drop holds; the suspicious-pattern report. */
+  readonly scalpers: ScalpersService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -114,6 +118,8 @@ export class Launchday implements KernelApp {
     this.orders.deliveries = this.deliveries;
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
+    this.scalpers = new ScalpersService({ store: deps.store, clock: deps.clock,
+      limits: deps.limits, ...(deps.log ? { log: deps.log } : {}) }, this.orders, this.launches);
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
@@ -170,6 +176,14 @@ export class Launchday implements KernelApp {
     return this.accounts.authenticate(token);
   }
 
+  /**
+   * Keeps what a request told about its client (device, network, payment source) with the
+   * account, order or hold it made, for the suspicious-pattern report (scalpers/). Never waits.
+   */
+  observe(event: ClientEvent): void {
+    this.scalpers.record(event);
+  }
+
   audit(actor: string, action: string, detail: Record<string, unknown>): Promise<void> {
     return this.core.audit(actor, action, detail);
   }
@@ -182,6 +196,7 @@ export class Launchday implements KernelApp {
     await this.production.flushShown().catch(() => undefined);
     await this.production.close().catch(() => undefined);
     await this.notifications.drain();
+    await this.scalpers.flush().catch(() => undefined);
     await this.core.close();
   }
 }

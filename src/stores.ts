@@ -38,6 +38,7 @@ const MIGRATION_NAMES = [
   { version: 8, name: 'notifications: the outbox, delivery attempts, buyers\' languages' },
   { version: 9, name: 'drops: variants\' stock, holds, waitlist' },
   { version: 10, name: 'orders: a scheduled status; allocated orders become scheduled' },
+  { version: 12, name: 'scalpers: client signals (device, network, payment source, address)' },
   { version: 13, name: 'deliveries: delivery records, balance parts, money events, slots' },
 ];
 

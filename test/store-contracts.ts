@@ -11,6 +11,7 @@ import {
 import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
 import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
 import { productionStoreContract } from '../src/production/production-store.contract.js';
+import { scalpersStoreContract } from '../src/scalpers/scalpers-store.contract.js';
 
 export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
   kernelStoreContract(name, open);
@@ -22,4 +23,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   notificationsStoreContract(name, open);
   dropsStoreContract(name, open);
   deliveriesStoreContract(name, open);
+  scalpersStoreContract(name, open);
 }

@@ -12,9 +12,12 @@ import Database from 'better-sqlite3';
 const BACKGROUND_TABLES = new Set(['payment_outbox', 'notification_outbox']);
 /**
  * Tables only the background writes, growing as it works: neither counted nor hashed. (The
- * estimates shown at lock are written by production's timer up to a second after the lock.)
+ * estimates shown at lock are written by production's timer up to a second after the lock;
+ * the client signals of earlier registrations, orders and holds by scalpers' timer, within
+ * half a second: that a refusal leaves none is test/suspicious-patterns.test.ts's to check.)
  */
-const BACKGROUND_ONLY_TABLES = new Set(['notification_attempts', 'shown_estimates']);
+const BACKGROUND_ONLY_TABLES = new Set(['notification_attempts', 'shown_estimates',
+  'client_signals']);
 
 export interface StoreDigest {
   readonly counts: Readonly<Record<string, number>>;

@@ -4,6 +4,7 @@ import { iso } from '../kernel/iso-time.js';
 import { refuse } from '../kernel/outcomes.js';
 import type { Static } from '@sinclair/typebox';
 import type { Json } from '../kernel/http/http-io.js';
+import { clientFacts } from '../kernel/http/client-signals.js';
 import { reply, type Ctx, type Reply, type Route } from '../kernel/http/route.js';
 import { compileFields, queryNumber } from '../kernel/http/schema.js';
 import * as Accounts from './account-schemas.js';
@@ -35,6 +36,10 @@ export const accountRoutes: Route[] = [
     if (limited) return limited;
     const r = await ctx.app.accounts.register({ phone, name, idNumber });
     if (!r.ok) return r;
+    const account = r.value.account;
+    ctx.app.observe({ kind: 'registration', accountId: account.accountId,
+      accountCreatedAtMs: account.createdAtMs, subjectId: null, scope: null, units: 1,
+      city: null, deliveryAddress: null, atMs: account.createdAtMs, facts: clientFacts(ctx) });
     return reply(201, { ...accountView(r.value.account, 'buyer'), token: r.value.token });
   } },
   { method: 'POST', path: '/sessions/code', access: 'public', ownTextRules: true,

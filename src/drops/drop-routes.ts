@@ -4,6 +4,7 @@ import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
+import { clientFacts } from '../kernel/http/client-signals.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { idempotencyKey } from '../kernel/http/schema.js';
 import * as Drops from './drop-schemas.js';
@@ -143,8 +144,16 @@ export const dropRoutes: Route[] = [
     if (!b.ok) return b;
     const r = await ctx.app.drops.purchase(buyer(ctx), ctx.params.drop_id!, {
       variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
-    }, key);
+    }, key, clientFacts(ctx).paymentSource);
     if (!r.ok) return r;
+    if (!r.value.replay) {
+      const h = r.value.hold;
+      ctx.app.observe({ kind: 'drop_purchase', accountId: h.accountId,
+        accountCreatedAtMs: buyer(ctx).createdAtMs, subjectId: h.holdId,
+        scope: `drop:${h.dropId}`, units: h.quantity, city: null,
+        deliveryAddress: given<string>(b.value, 'delivery_address') ?? null,
+        atMs: h.createdAtMs, facts: clientFacts(ctx) });
+    }
     return reply(r.value.replay ? 200 : 201, { hold: holdView(r.value.hold) },
       r.value.replay ? { 'idempotent-replay': 'true' } : undefined);
   } },
@@ -152,7 +161,8 @@ export const dropRoutes: Route[] = [
     schema: Drops.payHold, handler: async (ctx) => {
       const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
       if (limited) return limited;
-      const r = await ctx.app.drops.pay(buyer(ctx), ctx.params.drop_id!, ctx.params.hold_id!);
+      const r = await ctx.app.drops.pay(buyer(ctx), ctx.params.drop_id!, ctx.params.hold_id!,
+        clientFacts(ctx).paymentSource);
       return r.ok ? afterWrite(async () => reply(200, { hold: holdView(r.value) })) : r;
     } },
   { method: 'POST', path: '/drops/:drop_id/holds/:hold_id/cancel', access: 'buyer',

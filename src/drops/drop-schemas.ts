@@ -77,7 +77,9 @@ const idempotencyKey = idempotencyKeyHeader('One key per purchase, reused for it
 export const purchase: RouteContract = () => ({
   summary: 'Buy: hold units, pay, and the hold becomes a sale (one per Idempotency-Key)',
   headers: idempotencyKey,
-  body: Type.Object({ variant: text({ maxLength: 48 }), quantity: maybe(whole()) }),
+  body: Type.Object({ variant: text({ maxLength: 48 }), quantity: maybe(whole()),
+    delivery_address: maybe(text({ maxLength: 200, description: 'Where it is sent; kept only '
+      + 'as a hash, for the suspicious-pattern report' })) }),
   replies: { 201: Type.Object({ hold: HoldView }), 200: Type.Object({ hold: HoldView }) },
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused', 'drop_not_found',
     'drop_not_open', 'unknown_variant', 'drop_limit_reached', 'drop_sold_out',

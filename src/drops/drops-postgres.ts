@@ -190,6 +190,11 @@ class DropsPostgresReads implements DropsReads {
       + 'ORDER BY variant', [dropId])).map(rowToStock);
   }
 
+  async hasDueHolds(dropId: string, nowMs: number): Promise<boolean> {
+    return (await rows(this.pool, "SELECT 1 FROM drop_holds WHERE status = 'held' "
+      + 'AND drop_id = $1 AND expires_at_ms <= $2 LIMIT 1', [dropId, nowMs])).length > 0;
+  }
+
   async waitingByVariant(dropId: string): Promise<Map<string, number>> {
     return new Map((await rows(this.pool, 'SELECT variant, count(*)::bigint AS n FROM '
       + "drop_waitlist WHERE drop_id = $1 AND status = 'waiting' GROUP BY variant", [dropId]))

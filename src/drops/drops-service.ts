@@ -7,13 +7,14 @@ import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
 import { sha256 } from '../kernel/ids.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
 import type { Account } from '../accounts/index.js';
 import type { PaymentProvider } from '../payments/index.js';
+import { GroupRead } from './group-read.js';
 import {
-  findVariant, HOLDING, isDropPaymentReference, validateDrop, variantFigures, type Drop, type Hold,
-  type VariantFigures, type WaitlistEntry,
+  decideHold, findVariant, HOLDING, isDropPaymentReference, validateDrop, variantFigures,
+  type Drop, type Hold, type VariantFigures, type WaitlistEntry,
 } from './drop.js';
 import type {
   dropCommands, HoldOutcome, HoldTimes, JoinOutcome,
@@ -53,6 +54,26 @@ type DropHandlers = ReturnType<typeof dropCommands>;
 
 export class DropsService {
   readonly #cache = new Map<string, { drop: Drop | null; readAt: number }>();
+  /**
+   * Variants sold for good (every unit paid), by `dropId\u0000variant`: none can come back, so a
+   * purchase of one is refused without a read of the stock. Learnt from the stock reads
+   * (#fresh); forgotten when the drop is redefined.
+   */
+  readonly #soldForGood = new Set<string>();
+  /**
+   * The drop's stock and whether a hold is past due, read once for every purchase waiting for
+   * it (group-read.ts): a purchase that can only be refused is refused from it, before the
+   * commit queue.
+   */
+  readonly #fresh = new GroupRead(async (dropId) => {
+    const nowMs = this.deps.clock.nowMs();
+    const [stock, due] = await Promise.all([this.deps.store.dropStock(dropId),
+      this.deps.store.hasDueHolds(dropId, nowMs)]);
+    for (const s of stock) {
+      if (s.sold === s.quantity) this.#soldForGood.add(`${dropId}\u0000${s.variant}`);
+    }
+    return { stock, due, nowMs };
+  });
 
   constructor(private readonly deps: DropsDeps, private readonly submit: Submit<DropHandlers>) {}
 
@@ -97,6 +118,9 @@ export class DropsService {
       return ok({ drop, created: before === undefined });
     });
     this.#cache.delete(input.dropId);
+    for (const k of this.#soldForGood) {
+      if (k.startsWith(`${input.dropId}\u0000`)) this.#soldForGood.delete(k);
+    }
     return r;
   }
 
@@ -131,18 +155,49 @@ export class DropsService {
     // batch, not before it: nothing is charged before the hold, so a retry costs no charge,
     // and every request saves a read.
     if (this.deps.clock.nowMs() < drop.opensAtMs) return refuse('drop_not_open');
-    return this.submit('dropHold', { dropId, variant: input.variant, quantity: input.quantity,
-      accountId: account.accountId, identityKey: identityKey(account), idempotencyKey: key,
-      requestHash, times: this.#times });
+    if (this.#soldForGood.has(`${dropId}\u0000${input.variant}`)) {
+      return this.#unlessReplay(account, key, requestHash, refuse('drop_sold_out',
+        'Every unit of this size is sold: none can come back.'));
+    }
+    // As the batch's own lock-free refusal (drop-commands.ts refuseWithoutLock), but before the
+    // commit queue: from a read that started after this request arrived, with nothing on sale
+    // and no hold past due, nothing can be held. At a sell-out this keeps the queue for the
+    // purchases that can succeed and the payments that settle them.
+    const seen = await this.#fresh.get(dropId);
+    const stock = seen.stock.find((x) => x.variant === input.variant);
+    if (stock && stock.available < input.quantity && !seen.due) {
+      const d = decideHold(drop, stock, { accountUnits: 0, identityUnits: 0 }, input.quantity,
+        seen.nowMs);
+      if (!d.ok) return this.#unlessReplay(account, key, requestHash, d);
+    }
+    return this.submit('dropHold', { dropId, variant: input.variant,
+      quantity: input.quantity, accountId: account.accountId, identityKey: identityKey(account),
+      idempotencyKey: key, requestHash, times: this.#times });
   }
+
+  /**
+   * A purchase refused without a batch, with one lookup of its key: a retry of a purchase that
+   * got its hold is answered with it, and the key with another body is refused, as the batch
+   * would; otherwise `refusal`.
+   */
+  async #unlessReplay(account: Account, key: string, requestHash: string, refusal: Refusal):
+    Promise<Result<HoldOutcome>> {
+    const prior = await this.deps.store.holdByIdempotency(account.accountId, key);
+    if (prior) {
+      return prior.requestHash === requestHash ? ok({ hold: prior, replay: true })
+        : refuse('idempotency_key_reused');
+    }
+    return refusal;
+  }
+
 
   /**
    * Buys: holds, then pays. A retry with the same key pays a hold still held (the provider
    * answers a repeated reference with its first answer), returns a paid one as it is, and
    * refuses as before one that ended unpaid. Refusals: those of `hold` and `pay`.
    */
-  async purchase(account: Account, dropId: string, input: PurchaseInput, key: string):
-    Promise<Result<HoldOutcome>> {
+  async purchase(account: Account, dropId: string, input: PurchaseInput, key: string,
+    source: string | null = null): Promise<Result<HoldOutcome>> {
     const held = await this.hold(account, dropId, input, key);
     if (!held.ok) return held;
     // A retry of a purchase that did not become a sale says why, as the first reply did.
@@ -151,16 +206,18 @@ export class DropsService {
     if (status === 'expired') return refuse('hold_expired');
     if (status === 'cancelled') return refuse('hold_closed');
     if (status === 'paid') return held;
-    const paid = await this.pay(account, dropId, held.value.hold.holdId);
+    const paid = await this.pay(account, dropId, held.value.hold.holdId, source);
     return paid.ok ? ok({ hold: paid.value, replay: held.value.replay }) : paid;
   }
 
   /**
    * Pays a held hold (a purchase's, or a waitlist offer's): charges, then makes it a sale.
+   * `source`: the payment instrument the buyer named (X-Payment-Source), passed to the port.
    * Refusals: hold_not_found, hold_expired, hold_closed, payment_declined (the hold is ended
    * and its units returned), overloaded/store_unavailable (the hold stays until its deadline).
    */
-  async pay(account: Account, dropId: string, holdId: string): Promise<Result<Hold>> {
+  async pay(account: Account, dropId: string, holdId: string, source: string | null = null):
+    Promise<Result<Hold>> {
     const h = await this.deps.store.hold(holdId);
     if (!h || h.dropId !== dropId || h.accountId !== account.accountId) {
       return refuse('hold_not_found');
@@ -171,7 +228,7 @@ export class DropsService {
     const settle = (outcome: 'paid' | 'failed') => this.submit('dropSettle', { dropId,
       holdId, accountId: account.accountId, outcome, times: this.#times }, true);
     const charged = await this.deps.payments.charge({ reference: h.paymentReference,
-      amountFen: h.amountFen, payer: account.accountId });
+      amountFen: h.amountFen, payer: account.accountId, source });
     if (charged.status !== 'approved') {
       await settle('failed');
       return refuse('payment_declined');

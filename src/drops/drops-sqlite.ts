@@ -21,6 +21,8 @@ function prepareWrites(db: Db) {
     insertStock: db.prepare('INSERT INTO drop_variants VALUES (?, ?, ?, ?, 0, 0)'),
     anyHold: db.prepare('SELECT 1 FROM drop_holds WHERE drop_id = ? LIMIT 1'),
     stock: db.prepare('SELECT * FROM drop_variants WHERE drop_id = ? ORDER BY variant'),
+    hasDue: db.prepare("SELECT 1 FROM drop_holds WHERE status = 'held' AND drop_id = ? "
+      + 'AND expires_at_ms <= ? LIMIT 1'),
     move: db.prepare('UPDATE drop_variants SET available = available + ?, held = held + ?, '
       + 'sold = sold + ? WHERE drop_id = ? AND variant = ? AND available + ? >= 0 '
       + 'AND held + ? >= 0 AND sold + ? >= 0'),
@@ -179,6 +181,8 @@ function prepareReads(db: Db) {
     drop: db.prepare('SELECT * FROM drops WHERE drop_id = ?'),
     drops: db.prepare('SELECT * FROM drops ORDER BY opens_at_ms, drop_id'),
     stock: db.prepare('SELECT * FROM drop_variants WHERE drop_id = ? ORDER BY variant'),
+    hasDue: db.prepare("SELECT 1 FROM drop_holds WHERE status = 'held' AND drop_id = ? "
+      + 'AND expires_at_ms <= ? LIMIT 1'),
     waitingByVariant: db.prepare("SELECT variant, count(*) AS n FROM drop_waitlist "
       + "WHERE drop_id = ? AND status = 'waiting' GROUP BY variant"),
     hold: db.prepare('SELECT * FROM drop_holds WHERE hold_id = ?'),
@@ -216,6 +220,10 @@ class DropsSqliteReads implements DropsReads {
 
   async dropStock(dropId: string): Promise<VariantStock[]> {
     return (this.#r.stock.all(dropId) as Row[]).map(rowToStock);
+  }
+
+  async hasDueHolds(dropId: string, nowMs: number): Promise<boolean> {
+    return this.#r.hasDue.get(dropId, nowMs) !== undefined;
   }
 
   async waitingByVariant(dropId: string): Promise<Map<string, number>> {

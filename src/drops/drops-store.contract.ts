@@ -112,6 +112,10 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
           assert.deepEqual(await tx.dropsWithDueHolds(T0 + 30, 10), ['jacket']);
           assert.deepEqual(await tx.dropsWithDueHolds(T0 + 1, 10), []);
         });
+        // The same question read outside a transaction (a purchase's lock-free refusal).
+        assert.equal(await store.hasDueHolds('jacket', T0 + 10), true);
+        assert.equal(await store.hasDueHolds('jacket', T0 + 9), false, 'a paid hold is not due');
+        assert.equal(await store.hasDueHolds('nope', T0 + 99), false);
       });
 
       test('the waitlist is read in line order, with who is ahead', async (store) => {

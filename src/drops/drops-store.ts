@@ -69,6 +69,8 @@ export interface DropsReads {
   drop(dropId: string): Promise<Drop | null>;
   drops(): Promise<Drop[]>;
   dropStock(dropId: string): Promise<VariantStock[]>;
+  /** Whether the drop has a held hold whose deadline is at or before `nowMs`. */
+  hasDueHolds(dropId: string, nowMs: number): Promise<boolean>;
   /** Waiting entries per variant of the drop. */
   waitingByVariant(dropId: string): Promise<Map<string, number>>;
   hold(holdId: string): Promise<Hold | null>;

@@ -266,6 +266,35 @@ export interface Limits {
   readonly deliverySweepMs: number;
   /** Deliveries one sweep handles at most (the rest in the next). */
   readonly deliverySweepBatchMax: number;
+  /**
+   * The suspicious-pattern report (scalpers/suspicion.ts): accounts behind one device, payment
+   * source, delivery address or network before it counts as shared. The network's is higher: a
+   * campus or a carrier's NAT puts honest buyers behind one. Env LAUNCHDAY_SUSPICION_*.
+   */
+  readonly suspicionDeviceAccountsMin: number;
+  readonly suspicionPaymentAccountsMin: number;
+  readonly suspicionAddressAccountsMin: number;
+  readonly suspicionNetworkAccountsMin: number;
+  /** A burst: this many orders of one cluster within `suspicionBurstWindowSeconds`. */
+  readonly suspicionBurstOrdersMin: number;
+  readonly suspicionBurstWindowSeconds: number;
+  /**
+   * Bulk registration: this many of a cluster's accounts registered within
+   * `suspicionBulkWindowSeconds`, in the `suspicionBulkBeforeOpeningHours` before the opening.
+   */
+  readonly suspicionBulkAccountsMin: number;
+  readonly suspicionBulkWindowSeconds: number;
+  readonly suspicionBulkBeforeOpeningHours: number;
+  /** Signals one report reads at most (it says `truncated` past it). */
+  readonly suspicionSignalsMax: number;
+  /** Clusters one report lists at most, most suspicious first. */
+  readonly suspicionClustersMax: number;
+  /** Orders one batch cancel of flagged orders takes at most. */
+  readonly flaggedCancelMax: number;
+  /** Signals waiting in memory to be written at most; past it new ones are dropped (counted). */
+  readonly signalsBufferMax: number;
+  /** How often buffered signals are written (ms). */
+  readonly signalsFlushMs: number;
 }
 
 /**
@@ -430,6 +459,20 @@ export const defaultLimits: Limits = Object.freeze({
   deliveriesListMax: 200,
   deliverySweepMs: 5_000,
   deliverySweepBatchMax: 500,
+  suspicionDeviceAccountsMin: 3,
+  suspicionPaymentAccountsMin: 3,
+  suspicionAddressAccountsMin: 3,
+  suspicionNetworkAccountsMin: 8,
+  suspicionBurstOrdersMin: 5,
+  suspicionBurstWindowSeconds: 10,
+  suspicionBulkAccountsMin: 5,
+  suspicionBulkWindowSeconds: 600,
+  suspicionBulkBeforeOpeningHours: 72,
+  suspicionSignalsMax: 500_000,
+  suspicionClustersMax: 200,
+  flaggedCancelMax: 500,
+  signalsBufferMax: 50_000,
+  signalsFlushMs: 500,
 });
 
 /**
@@ -564,6 +607,16 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     noShowMax: int(env, 'LAUNCHDAY_NO_SHOW_MAX', defaultLimits.noShowMax, 1, 10),
     slotCapacity: int(env, 'LAUNCHDAY_SLOT_CAPACITY', defaultLimits.slotCapacity, 1,
       defaultLimits.slotCapacityMax),
+    suspicionDeviceAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_DEVICE_ACCOUNTS_MIN',
+      defaultLimits.suspicionDeviceAccountsMin, 2, 1000),
+    suspicionPaymentAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_PAYMENT_ACCOUNTS_MIN',
+      defaultLimits.suspicionPaymentAccountsMin, 2, 1000),
+    suspicionAddressAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_ADDRESS_ACCOUNTS_MIN',
+      defaultLimits.suspicionAddressAccountsMin, 2, 1000),
+    suspicionNetworkAccountsMin: int(env, 'LAUNCHDAY_SUSPICION_NETWORK_ACCOUNTS_MIN',
+      defaultLimits.suspicionNetworkAccountsMin, 2, 100_000),
+    suspicionBurstOrdersMin: int(env, 'LAUNCHDAY_SUSPICION_BURST_ORDERS_MIN',
+      defaultLimits.suspicionBurstOrdersMin, 2, 10_000),
   };
 }
 

@@ -7,6 +7,7 @@ import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
+import { clientFacts } from '../kernel/http/client-signals.js';
 import {
   afterWrite, reply, type App, type Ctx, type Reply, type Route,
 } from '../kernel/http/route.js';
@@ -80,6 +81,13 @@ export const orderRoutes: Route[] = [
       options: options ?? [], city: city! }, key);
     if (!r.ok) return r;
     const placed = r.value;
+    if (!placed.replay) {
+      const o = placed.order;
+      ctx.app.observe({ kind: 'order', accountId: o.accountId,
+        accountCreatedAtMs: buyer(ctx).createdAtMs, subjectId: o.orderId,
+        scope: `launch:${o.launchId}`, units: 1, city: o.city, deliveryAddress: null,
+        atMs: o.createdAtMs, facts: clientFacts(ctx) });
+    }
     return afterWrite(() => (placed.replay
       ? orderReply(ctx.app, placed.order, 200, { 'idempotent-replay': 'true' })
       : orderReply(ctx.app, placed.order, 201, undefined, placed.history,

@@ -44,8 +44,12 @@ export interface PaymentProvider {
    * sweep cursor per ledger, so processes that each run their own sandbox never share one.
    */
   readonly ledgerId: string;
-  /** Takes a deposit. A charge that no committed order holds is released with `void`. */
-  charge(req: { reference: string; amountFen: number; payer: string }): Promise<ChargeResult>;
+  /**
+   * Takes a deposit. A charge that no committed order holds is released with `void`.
+   * `source`: the payment instrument the buyer named (X-Payment-Source), when the caller has one.
+   */
+  charge(req: { reference: string; amountFen: number; payer: string; source?: string | null }):
+    Promise<ChargeResult>;
   /**
    * Releases a charge no order holds (the order was refused after the payment): the money
    * never left the buyer's hold, so no notification follows. A charge neither kept by an order
@@ -120,6 +124,11 @@ const DEFAULT_REFERENCES_KEPT = 100_000;
 
 /** Which webhook a notification goes to: refunds' (orders) or collections' (deliveries). */
 type Target = 'refund' | 'collection';
+/** Payment sources the sandbox always declines start with this (its test instrument). */
+export const DECLINED_SOURCE_PREFIX = 'decline';
+/** Payment sources the sandbox answers only after SLOW_SOURCE_MS start with this. */
+export const SLOW_SOURCE_PREFIX = 'slow-';
+export const SLOW_SOURCE_MS = 2_000;
 
 /** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
 export type Deliver = (body: string, headers: Record<string, string>) => Promise<number>;
@@ -329,14 +338,24 @@ export class SandboxPaymentProvider implements PaymentProvider {
     return pending;
   }
 
-  async charge(req: { reference: string; amountFen: number; payer: string }):
-    Promise<ChargeResult> {
+  async charge(req: { reference: string; amountFen: number; payer: string;
+    source?: string | null }): Promise<ChargeResult> {
+    // A source named `slow-…` is the sandbox's slow bank: it answers after SLOW_SOURCE_MS, as a
+    // payment that takes its time does (the rest of its name then decides, `slow-decline-…`).
+    if (req.source?.startsWith(SLOW_SOURCE_PREFIX)) {
+      await new Promise((r) => setTimeout(r, SLOW_SOURCE_MS));
+      req = { ...req, source: req.source.slice(SLOW_SOURCE_PREFIX.length) };
+    }
     const seen = this.charges.get(req.reference);
     // A refunded reference is charged afresh, as the real provider does: that charge is a new
     // hold, which launchday must keep with an order or void.
     if (seen && !seen.refunded) return seen.result;
+    // A source named `decline…` is the sandbox's test instrument that is always declined (as a
+    // provider's test card is): how a simulator's buyer has a payment fail.
     const result: ChargeResult = this.options.declinePayers?.has(req.payer)
       ? { status: 'declined', reason: 'sandbox: payer on the decline list' }
+      : req.source?.startsWith(DECLINED_SOURCE_PREFIX)
+      ? { status: 'declined', reason: 'sandbox: the declining test instrument' }
       : { status: 'approved', paymentId: newId('pay') };
     this.charges.set(req.reference, { amountFen: req.amountFen, payer: req.payer, result,
       chargedAtMs: this.#now(), refunded: false });

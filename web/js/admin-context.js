@@ -21,6 +21,10 @@ export const state = {
   notificationState: '', // the outbox's filter ('' for every state)
   deliveries: null, // {centre, overdue, built, ready, slots} from admin-deliveries.js
   status: null, // {text} or {failure: api result}, shown in the toast (showToast)
+  drops: null, // every drop with its live figures (admin-drops.js)
+  dropEdit: null, // the drop the form edits, or null for a new one
+  suspicionScopes: null, // the launches and drops a report can cover (admin-suspicious.js)
+  suspicion: null, // {report, results: {cluster_id: the batch cancel's reply}}
 };
 
 let renderFn = () => {};

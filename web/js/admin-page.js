@@ -19,11 +19,13 @@ import { loadNotifications, notificationsSection } from './admin-notifications.j
 // The Production tab is the console's largest: loaded when first opened, not with the page.
 let production = null;
 import { deliveriesSection, loadDeliveries } from './admin-deliveries.js';
+import { dropsSection, loadDrops } from './admin-drops.js';
+import { loadScopes, suspiciousSection } from './admin-suspicious.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
 const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications',
-  'production', 'deliveries'];
+  'production', 'deliveries', 'drops', 'suspicious'];
 
 function tokenForm() {
   const input = h('input', {
@@ -99,6 +101,8 @@ function render() {
                   await production.loadProduction();
                 }
                 if (name === 'deliveries') await loadDeliveries();
+                if (name === 'drops') await loadDrops();
+                if (name === 'suspicious') await loadScopes();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -118,6 +122,8 @@ function render() {
       notifications: notificationsSection,
       production: () => production?.productionSection() ?? [],
       deliveries: deliveriesSection,
+      drops: dropsSection,
+      suspicious: suspiciousSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

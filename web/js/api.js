@@ -55,10 +55,30 @@ export function setToken(value) {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
+const DEVICE_KEY = 'launchday.device';
+
+// One random id per browser, kept in localStorage and sent with every request as X-Device-Id:
+// the operators' suspicious-pattern report sees many accounts behind one device. It names the
+// browser, not the person, and the server keeps only its hash (docs/api.md, "Anti-scalping").
+export function deviceId() {
+  try {
+    let id = localStorage.getItem(DEVICE_KEY);
+    if (!id) {
+      id = `dev-${crypto.randomUUID()}`;
+      localStorage.setItem(DEVICE_KEY, id);
+    }
+    return id;
+  } catch {
+    return null;
+  }
+}
+
 // Returns {ok, status, data, code, message, retryAfterS, headers}. Network failures and
 // timeouts come back as {ok: false, status: 0, code: 'network_error' | 'timeout'}.
 export async function request(method, path, { body, headers = {}, auth, timeoutMs } = {}) {
   const h = { Accept: 'application/json', ...headers };
+  const device = deviceId();
+  if (device) h['X-Device-Id'] = device;
   const bearer = auth === undefined ? token() : auth;
   if (bearer) h.Authorization = `Bearer ${bearer}`;
   if (body !== undefined) h['Content-Type'] = 'application/json';

@@ -1,7 +1,7 @@
 // The drop page (/drop?id=...): the drop's live remaining count per size (read every 2 s), a
 // purchase per size, the waitlist once a size is sold out, and the buyer's own purchases and
 // offers. A purchase keeps its Idempotency-Key until it is answered, so a retry never buys twice.
-import { get, request, token } from './api.js';
+import { get, request, serverNow, token } from './api.js';
 import { localName, t } from './i18n.js';
 import { dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
@@ -100,8 +100,12 @@ function mineSection() {
     }
     if (e.status === 'offered') {
       const hold = mine.holds.find((x) => x.hold_id === e.offer_hold_id);
-      items.push(h('li', {}, t('drop_offered', { v: localName(v),
-        t: hold ? dateTime(hold.expires_at) : '' }), ' ',
+      // The deadline by the server's clock, counted down at each refresh (every 2 s).
+      const leftS = hold ? Math.max(0, Math.round((Date.parse(hold.expires_at) - serverNow())
+        / 1000)) : null;
+      items.push(h('li', { class: 'offer' }, t('drop_offered', { v: localName(v),
+        t: hold ? dateTime(hold.expires_at) : '' }), leftS === null ? ''
+        : ` ${t('drop_offer_left', { s: leftS })}`, ' ',
       h('button', { type: 'button', class: 'button', id: 'pay-offer',
         onclick: () => payOffer(v, e.offer_hold_id) }, t('drop_pay_offer', { v: localName(v) }))));
     }

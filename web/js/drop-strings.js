@@ -22,6 +22,7 @@ export const DROP_STRINGS = {
     zh: '{v} 有货退回，已为您保留至 {t}',
     en: 'A {v} came back for you: it is held until {t}',
   },
+  drop_offer_left: { zh: '（还剩 {s} 秒）', en: '({s} s left)' },
   drop_pay_offer: { zh: '付款购买 {v}', en: 'Pay for {v}' },
   drop_mine: { zh: '我的购买与候补', en: 'My purchases and waitlist' },
   drop_as_of: { zh: '数据更新于 {t}', en: 'Figures as of {t}' },

@@ -1,0 +1,311 @@
+// `launchday simulate --drop jacket`: the 800-piece jacket's opening, in real time, against a
+// server. Honest buyers (each with a device, network, payment source and address of their own)
+// and planted scalper rings (one device and network, or one payment source, or one address and
+// network; registered in bulk just before the opening; sending first, as bots do) race at the
+// opening second for one jacket each. Some payments fail (the sandbox's declining instrument),
+// refused buyers join the waitlist, and the waitlist is offered the units that come back: some
+// pay, some let the offer go, some let it expire. Then it reads everything back and audits it
+// (drop-auditor.ts), including whether the suspicious-pattern report finds the rings.
+import { HttpClient, type Outcome } from './http-client.js';
+import { identityNumber, personName, phoneNumber } from './identity-generator.js';
+import { Random } from './random.js';
+import { auditDrop, type BuyerEnd, type VariantEnd } from './drop-auditor.js';
+
+/** The 800-piece jacket, sizes as variants. */
+export const JACKET_SIZES: Readonly<Record<string, number>> = { s: 150, m: 250, l: 250, xl: 150 };
+const SIZE_WEIGHTS = [0.18, 0.32, 0.32, 0.18];
+
+export const DROP_NIGHT_LIMITS = Object.freeze({
+  buyersMax: 100_000,
+  /** Seconds from the drop's definition to its opening: every buyer is ready by then. */
+  openingDelaySeconds: 3,
+  /** A waitlist offer's deadline on the started server (LAUNCHDAY_DROP_OFFER_SECONDS). */
+  offerSeconds: 10,
+  /** Real seconds the waitlist phase may take at most. */
+  waitlistSecondsMax: 90,
+  pollMs: 1000,
+  retriesMax: 10,
+  /**
+   * Registrations at once, and the times one is sent again after `503 overloaded`: each attempt
+   * counts against the phone's registration limit (10 in the window), so at most 8 retries.
+   */
+  registerConcurrency: 64,
+  registerRetriesMax: 8,
+  requestTimeoutMs: 60_000,
+});
+
+/** Shares of the honest buyers' behaviour. */
+const SHARE = { declining: 0.06, slow: 0.08, joinWaitlist: 0.6, offerPay: 0.6,
+  offerCancel: 0.15 };
+/** The planted rings: how they link their accounts, and how many accounts each has. */
+const RING_KINDS = ['device', 'payment', 'address'] as const;
+
+export interface DropNightOptions {
+  readonly seed: number;
+  readonly buyers: number;
+  readonly rings: number;
+  readonly connections: number;
+  readonly adminToken: string;
+  readonly log: (line: string) => void;
+}
+
+interface Buyer {
+  readonly index: number;
+  readonly ring: number | null;
+  readonly device: string;
+  readonly source: string;
+  readonly forwardedFor: string;
+  readonly address: string;
+  readonly variant: string;
+  token: string;
+  accountId: string;
+  toldBought: number;
+  joined: boolean;
+  /** When its waitlist join was sent and answered (performance.now(), ms). */
+  join: { sentMs: number; repliedMs: number } | null;
+  /** Offers already decided (by hold id). */
+  readonly decided: Set<string>;
+}
+
+/** The buyers: honest ones, then the rings' accounts (planted), by seed. */
+export function plantBuyers(seed: number, honest: number, rings: number): Buyer[] {
+  const r = Random.stream(seed, 'drop-buyers');
+  const sizes = Object.keys(JACKET_SIZES);
+  const out: Buyer[] = [];
+  const make = (ring: number | null, device: string, source: string, net: string,
+    address: string): Buyer => ({ index: out.length, ring, device, source, forwardedFor: net,
+    address, variant: r.weighted(sizes, SIZE_WEIGHTS), token: '', accountId: '', toldBought: 0,
+    joined: false, join: null, decided: new Set() });
+  for (let i = 0; i < honest; i++) {
+    // The sandbox's test instruments: `slow-` answers after 2 s (a hold in flight at the
+    // sell-out), `decline` is declined (its units come back, to the waitlist first).
+    const x = r.next();
+    const source = x < SHARE.declining ? `slow-decline-card-${seed}-${i}`
+      : x < SHARE.declining + SHARE.slow ? `slow-card-${seed}-${i}` : `card-${seed}-${i}`;
+    out.push(make(null, `device-h-${seed}-${i}`, source,
+      `10.${(i >> 8) & 255}.${i & 255}.${1 + r.int(250)}`, `${i + 1} Honest Road, Hangzhou`));
+  }
+  for (let k = 0; k < rings; k++) {
+    const kind = RING_KINDS[k % RING_KINDS.length]!;
+    const size = 6 + r.int(10);
+    for (let j = 0; j < size; j++) {
+      const own = `${k}-${j}`;
+      out.push(make(k,
+        kind === 'device' ? `device-ring-${seed}-${k}` : `device-r-${seed}-${own}`,
+        kind === 'payment' ? `card-ring-${seed}-${k}` : `card-r-${seed}-${own}`,
+        kind === 'payment' ? `10.200.${(k * 16 + j) & 255}.9` : `172.16.${k}.${1 + j}`,
+        kind === 'address' ? `88 Warehouse Road ${k}, Shenzhen` : `${own} Ring Street`));
+    }
+  }
+  return out;
+}
+
+export interface DropNightResult {
+  readonly passed: boolean;
+  readonly lines: string[];
+  readonly violations: string[];
+}
+
+export class DropNight {
+  readonly #client: HttpClient;
+  readonly #buyers: Buyer[];
+  readonly #outcomes = new Map<string, number>();
+  #soldOutAtMs = 0;
+  #openingMs = 0;
+
+  constructor(urls: readonly string[], private readonly o: DropNightOptions) {
+    this.#client = new HttpClient(urls, o.connections);
+    this.#buyers = plantBuyers(o.seed, o.buyers, o.rings);
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+
+  async run(): Promise<DropNightResult> {
+    const t0 = performance.now();
+    await this.#register();
+    const lines = [`${this.#buyers.length} buyers registered (${this.o.rings} rings, ` +
+      `${this.#buyers.filter((b) => b.ring !== null).length} ring accounts) in ` +
+      `${((performance.now() - t0) / 1000).toFixed(1)} s`];
+    await this.#defineDrop();
+    await this.#race();
+    lines.push(`race: ${[...this.#outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}; ` +
+      `its last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the opening ` +
+      '(slow payers take 2 s)');
+    const waited = await this.#waitlistPhase();
+    lines.push(`waitlist phase: ${waited.offers} offers (${waited.paid} paid, ` +
+      `${waited.cancelled} let go, ${waited.ignored} left to expire) in ${waited.seconds.toFixed(1)} s`);
+    const { ends, buyers, clusters } = await this.#readBack();
+    const audit = auditDrop(ends, buyers, clusters);
+    const sold = ends.reduce((n, e) => n + e.sold, 0);
+    lines.push(`sold ${sold} of ${ends.reduce((n, e) => n + e.quantity, 0)} ` +
+      `(${ends.map((e) => `${e.variant} ${e.sold}/${e.quantity}, ${e.remaining} on sale, ` +
+        `${e.waiting} waiting`).join('; ')})`, ...audit.lines);
+    return { passed: audit.violations.length === 0, lines, violations: audit.violations };
+  }
+
+  #headers(b: Buyer): Record<string, string> {
+    return { 'x-device-id': b.device, 'x-forwarded-for': b.forwardedFor,
+      'x-payment-source': b.source };
+  }
+
+  /** Sends with the same body and key again after `503 overloaded`, as a client should. */
+  async #send(method: string, path: string, b: Buyer | null, body?: unknown,
+    headers: Record<string, string> = {}, retriesMax: number = DROP_NIGHT_LIMITS.retriesMax):
+    Promise<Outcome> {
+    for (let attempt = 0; ; attempt++) {
+      const o = await this.#client.request(method, path, { timeoutMs: DROP_NIGHT_LIMITS
+        .requestTimeoutMs, body, token: b?.token || undefined,
+      headers: { ...(b ? this.#headers(b) : {}), ...headers } });
+      if (o.kind !== 'reply' || o.status !== 503 || attempt >= retriesMax) {
+        return o;
+      }
+      await new Promise((r) => setTimeout(r, 1000 * Number(o.headers['retry-after'] ?? 1)));
+    }
+  }
+
+  async #pool<T>(items: readonly T[], f: (x: T) => Promise<void>,
+    width = this.o.connections): Promise<void> {
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(width, items.length) },
+      async () => {
+        for (let i = next++; i < items.length; i = next++) await f(items[i]!);
+      }));
+  }
+
+  async #register(): Promise<void> {
+    const r = Random.stream(this.o.seed, 'drop-names');
+    // Honest buyers first; the rings register last, in bulk, just before the opening.
+    await this.#pool(this.#buyers, async (b) => {
+      const o = await this.#send('POST', '/accounts', b, { phone: phoneNumber(b.index, 0),
+        name: personName(r), id_number: identityNumber(b.index, 0, r) }, {},
+      DROP_NIGHT_LIMITS.registerRetriesMax);
+      if (o.kind !== 'reply' || o.status !== 201) {
+        throw new Error(`registering buyer ${b.index}: ${o.kind === 'reply'
+          ? JSON.stringify(o.body) : o.message}`);
+      }
+      b.token = o.body.token;
+      b.accountId = o.body.account_id;
+    }, Math.min(this.o.connections, DROP_NIGHT_LIMITS.registerConcurrency));
+  }
+
+  async #defineDrop(): Promise<void> {
+    this.#openingMs = Date.now() + DROP_NIGHT_LIMITS.openingDelaySeconds * 1000;
+    const o = await this.#send('PUT', '/admin/drops/jacket', null, { name: 'Limited jacket',
+      name_zh: '限量夹克', kind: 'merch', price_fen: 129_900,
+      opens_at: new Date(this.#openingMs).toISOString(), per_account_limit: 1,
+      per_identity_limit: 1, variants: Object.entries(JACKET_SIZES).map(([variant, quantity]) =>
+        ({ variant, name: variant.toUpperCase(), name_zh: `${variant.toUpperCase()}码`,
+          quantity })) }, { authorization: `Bearer ${this.o.adminToken}` });
+    if (o.kind !== 'reply' || o.status !== 201) {
+      throw new Error(`the drop was not created: ${o.kind === 'reply' ? JSON.stringify(o.body)
+        : o.message}`);
+    }
+    await new Promise((r) => setTimeout(r, Math.max(0, this.#openingMs - Date.now())));
+  }
+
+  async #race(): Promise<void> {
+    // Bots are fastest: the rings' requests go out first.
+    const order = [...this.#buyers].sort((a, b) => (a.ring === null ? 1 : 0)
+      - (b.ring === null ? 1 : 0) || a.index - b.index);
+    const started = performance.now();
+    const join = Random.stream(this.o.seed, 'drop-join');
+    await this.#pool(order, async (b) => {
+      const o = await this.#send('POST', '/drops/jacket/purchases', b,
+        { variant: b.variant, delivery_address: b.address },
+        { 'idempotency-key': `jacket-${b.index}` });
+      const key = o.kind === 'reply' ? o.code ?? String(o.status) : o.kind;
+      this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
+      if (o.kind === 'reply' && o.status === 201 && o.body.hold.status === 'paid') {
+        b.toldBought += 1;
+        this.#soldOutAtMs = Math.max(this.#soldOutAtMs, o.repliedAtMs - started);
+      }
+      // A refused buyer is offered the waitlist at once (the page shows it with the refusal).
+      if (o.kind === 'reply' && o.code === 'drop_sold_out' && b.ring === null
+        && join.chance(SHARE.joinWaitlist)) await this.#join(b);
+    });
+  }
+
+  async #join(b: Buyer): Promise<void> {
+    const o = await this.#send('POST', '/drops/jacket/waitlist', b, { variant: b.variant });
+    if (o.kind === 'reply' && (o.status === 201 || o.status === 200)) {
+      b.joined = true;
+      b.join = { sentMs: o.sentAtMs, repliedMs: o.repliedAtMs };
+    }
+    // Units came back on sale meanwhile: the buyer simply buys (a new attempt, a new key).
+    if (o.kind === 'reply' && o.code === 'waitlist_not_needed') {
+      const again = await this.#send('POST', '/drops/jacket/purchases', b,
+        { variant: b.variant, delivery_address: b.address },
+        { 'idempotency-key': `jacket-${b.index}-again` });
+      if (again.kind === 'reply' && again.status === 201) b.toldBought += 1;
+    }
+  }
+
+  /** Polls each waiting buyer's place; decides each offer once; ends when nothing is held. */
+  async #waitlistPhase() {
+    const r = Random.stream(this.o.seed, 'drop-offers');
+    const started = performance.now();
+    const n = { offers: 0, paid: 0, cancelled: 0, ignored: 0 };
+    const waiting = this.#buyers.filter((b) => b.joined);
+    while ((performance.now() - started) / 1000 < DROP_NIGHT_LIMITS.waitlistSecondsMax) {
+      await this.#pool(waiting, async (b) => {
+        const mine = await this.#send('GET', '/drops/jacket/mine', b);
+        if (mine.kind !== 'reply' || mine.status !== 200) return;
+        for (const e of mine.body.waitlist) {
+          if (e.status !== 'offered' || b.decided.has(e.offer_hold_id)) continue;
+          b.decided.add(e.offer_hold_id);
+          n.offers += 1;
+          const x = r.next();
+          const path = `/drops/jacket/holds/${e.offer_hold_id}`;
+          if (x < SHARE.offerPay) {
+            const paid = await this.#send('POST', `${path}/pay`, b);
+            if (paid.kind === 'reply' && paid.status === 200) {
+              b.toldBought += 1;
+              n.paid += 1;
+            }
+          } else if (x < SHARE.offerPay + SHARE.offerCancel) {
+            await this.#send('POST', `${path}/cancel`, b);
+            n.cancelled += 1;
+          } else {
+            n.ignored += 1;
+          }
+        }
+      });
+      const f = await this.#send('GET', '/drops/jacket', null);
+      if (f.kind === 'reply' && f.status === 200
+        && f.body.variants.every((v: { held: number }) => v.held === 0)) break;
+      await new Promise((res) => setTimeout(res, DROP_NIGHT_LIMITS.pollMs));
+    }
+    return { ...n, seconds: (performance.now() - started) / 1000 };
+  }
+
+  async #readBack(): Promise<{ ends: VariantEnd[]; buyers: BuyerEnd[];
+    clusters: Array<{ cluster_id: string; score: number;
+      accounts: Array<{ account_id: string }> }> }> {
+    const f = await this.#send('GET', '/drops/jacket', null);
+    if (f.kind !== 'reply' || f.status !== 200) throw new Error('the drop could not be read');
+    const ends: VariantEnd[] = f.body.variants.map((v: any) => ({ variant: v.variant,
+      quantity: v.quantity, remaining: v.remaining, held: v.held, sold: v.sold,
+      waiting: v.waitlist_waiting }));
+    const buyers: BuyerEnd[] = [];
+    await this.#pool(this.#buyers, async (b) => {
+      const m = await this.#send('GET', '/drops/jacket/mine', b);
+      if (m.kind !== 'reply' || m.status !== 200) throw new Error(`reading ${b.accountId} back`);
+      buyers.push({ accountId: b.accountId, ring: b.ring, holds: m.body.holds,
+        entries: m.body.waitlist, toldBought: b.toldBought, join: b.join });
+    });
+    const rep = await this.#send('GET', '/admin/suspicious?drop_id=jacket', null, undefined,
+      { authorization: `Bearer ${this.o.adminToken}` });
+    if (rep.kind !== 'reply' || rep.status !== 200) throw new Error('the report failed');
+    return { ends, buyers, clusters: rep.body.clusters };
+  }
+}
+
+/** The server settings the drop night needs: short offers, and the buyers' own networks. */
+export const DROP_NIGHT_SERVER_ENV: Readonly<Record<string, string>> = {
+  LAUNCHDAY_DROP_OFFER_SECONDS: String(DROP_NIGHT_LIMITS.offerSeconds),
+  // Every simulated buyer connects from 127.0.0.1; X-Forwarded-For carries the network each
+  // stands for, as a proxy in front would.
+  LAUNCHDAY_TRUST_PROXY: 'on',
+};

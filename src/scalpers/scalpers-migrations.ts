@@ -1,0 +1,20 @@
+// Scalpers' piece of the global migrations (kernel/store/migrations.ts), numbered 12: the
+// client signals (signals.ts says what each column holds and why only hashes and prefixes).
+// A piece is never edited after it has shipped: add a new number instead.
+import { int, type MigrationPiece } from '../kernel/store/migrations.js';
+
+export const scalpersMigrations: readonly MigrationPiece[] = [
+  {
+    version: 12,
+    sql: (d) => `
+      CREATE TABLE client_signals (
+        signal_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('registration', 'order', 'drop_purchase')),
+        account_id TEXT NOT NULL, account_created_at_ms ${int(d)} NOT NULL,
+        subject_id TEXT, scope TEXT, units INTEGER NOT NULL, at_ms ${int(d)} NOT NULL,
+        device_key TEXT, network_key TEXT, payment_key TEXT, address_key TEXT, city TEXT);
+      CREATE INDEX client_signals_scope ON client_signals (scope, at_ms);
+      CREATE INDEX client_signals_account ON client_signals (account_id);
+    `,
+  },
+];

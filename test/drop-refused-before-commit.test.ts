@@ -1,0 +1,58 @@
+// A purchase that can only be refused (nothing on sale, no hold past due, by a stock read that
+// started after it arrived) is refused without a batch: the crowd still asking after a sell-out
+// costs a shared read and one key lookup each, not a transaction. A retry of a purchase that
+// got its hold is still answered with it, and the same key with another body still refused;
+// a size still on sale, or one whose hold is past due, still goes through the batch.
+import { strict as assert } from 'node:assert';
+import { after, before, it } from 'node:test';
+import { jacketDrop } from './drop-routes.test.js';
+import { ADMIN, harness, type Harness } from './harness.js';
+
+let h: Harness;
+before(async () => {
+  h = await harness();
+});
+after(async () => h.close());
+
+it('refuses a sold-for-good size without a commit, and still replays its buyer', async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
+    body: jacketDrop({ s: 1, m: 5 }) })).status, 201);
+  await h.tick(61);
+  const [a, b, c] = [await h.buyer(1), await h.buyer(2), await h.buyer(3)];
+  const buy = (token: string, key: string, variant = 's', quantity = 1) => h.call('POST',
+    '/drops/tee/purchases', { token, body: { variant, quantity },
+      headers: { 'idempotency-key': key } });
+  assert.equal((await buy(a.token, 'a-1')).status, 201);
+  const commands = h.ld.app.committer.commands;
+  assert.equal((await buy(b.token, 'b-1')).body.error?.code, 'drop_sold_out');
+  const refused = await buy(c.token, 'c-1');
+  assert.equal(refused.body.error?.code, 'drop_sold_out');
+  assert.match(refused.body.error?.message, /none can come back/);
+  const replay = await buy(a.token, 'a-1');
+  assert.equal(replay.status, 200);
+  assert.equal(replay.headers['idempotent-replay'], 'true');
+  assert.equal((await buy(a.token, 'a-1', 's', 2)).body.error?.code, 'idempotency_key_reused');
+  assert.equal(h.ld.app.committer.commands, commands, 'no batch for a sold-for-good size');
+  // Another size still on sale goes through the batch as before.
+  assert.equal((await buy(c.token, 'c-2', 'm')).status, 201);
+  assert.ok(h.ld.app.committer.commands > commands);
+});
+
+it('a size whose last unit is held past its deadline goes to the batch, which frees it',
+  async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/mug', { token: ADMIN,
+    body: jacketDrop({ one: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
+      .toISOString() }) })).status, 201);
+  await h.tick(2);
+  const [a, b] = [await h.buyer(11), await h.buyer(12)];
+  // A hold without its payment: the service's first half of a purchase.
+  const account = (await h.ld.app.deps.store.accountById(a.accountId))!;
+  const held = await h.ld.app.drops.hold(account, 'mug', { variant: 'one', quantity: 1 }, 'h-1');
+  assert.ok(held.ok);
+  const buy = () => h.call('POST', '/drops/mug/purchases', { token: b.token,
+    body: { variant: 'one' }, headers: { 'idempotency-key': 'b-mug' } });
+  assert.equal((await buy()).body.error?.code, 'drop_sold_out', 'held: nothing on sale');
+  await h.tick(h.ld.app.deps.limits.dropHoldSeconds + 1);
+  const r = await buy();
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+});

@@ -1,0 +1,157 @@
+/// <reference types="node" />
+// The operator console's drop controls and suspicious-pattern report in a browser: a drop made
+// in the form, its figures read live in place as a buyer buys; a planted ring found by the
+// report, and its orders cancelled with a reason, each outcome shown; in both languages.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ADMIN_TOKEN, DESKTOP_VIEWPORT, idNumber, phoneNumber, screenshots, startServerAndBrowser,
+  unlabelledControls, type Server,
+} from './web-harness.js';
+
+let server: Server;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+before(async () => {
+  // The demonstration launch opens at the start: the ring can order at once.
+  [server, browser] = await startServerAndBrowser({ LAUNCHDAY_DEMO_DELAY_SECONDS: '0' });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  assert.deepEqual(pageErrors, []);
+});
+
+async function consolePage(lang: 'en' | 'zh'): Promise<Page> {
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, deviceScaleFactor: 1 });
+  await context.addInitScript((l) => localStorage.setItem('launchday.lang', l), lang);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${server.url}/admin`);
+  await page.fill('#admin-token', ADMIN_TOKEN);
+  await page.click('#use-token');
+  await page.locator('#tab-launches[aria-pressed="true"]').waitFor();
+  return page;
+}
+
+/** Beijing wall time `YYYY-MM-DD HH:MM:SS` of an instant, as the console's field takes it. */
+const beijing = (ms: number) => new Date(ms + 8 * 3600e3).toISOString().slice(0, 19)
+  .replace('T', ' ');
+
+async function buyer(seq: number, device: string) {
+  const r = await server.api('POST', '/accounts', { phone: phoneNumber(), name: `Ring ${seq}`,
+    id_number: idNumber(seq) }, undefined, { 'x-device-id': device });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.token as string;
+}
+
+test('an operator creates a drop and watches its figures move live', async () => {
+  const page = await consolePage('en');
+  await page.click('#tab-drops');
+  await page.locator('#drop-form').waitFor();
+  await page.fill('#d-id', 'hoodie');
+  await page.fill('#d-name', 'Launch hoodie');
+  await page.fill('#d-name-zh', '发布会卫衣');
+  await page.fill('#d-price', '399');
+  await page.fill('#d-opens', beijing(Date.now() + 3000));
+  await page.fill('#d-per-account', '1');
+  await page.fill('#d-per-identity', '1');
+  await page.fill('#d-variants', 'm, M, 中号, 2\nl, L, 大号, 3');
+  await page.click('#d-save');
+  const figures = page.locator('#figures-hoodie');
+  await figures.waitFor();
+  assert.match((await figures.textContent()) ?? '', /Total\s*5\s*5\s*0\s*0\s*0/);
+  assert.deepEqual(await unlabelledControls(page), []);
+  // A buyer buys once the drop opens; the table shows it without a reload.
+  await new Promise((r) => setTimeout(r, 3200));
+  const token = await buyer(601, 'own-device-601');
+  const bought = await server.api('POST', '/drops/hoodie/purchases', { variant: 'm' }, token,
+    { 'idempotency-key': 'hoodie-1' });
+  assert.equal(bought.status, 201, JSON.stringify(bought.body));
+  await page.waitForFunction(() => /Total\s*5\s*4\s*0\s*1\s*0/
+    .test(document.getElementById('figures-hoodie')?.textContent ?? ''), null, { timeout: 8000 });
+  await screenshots(page, 'admin-drops');
+});
+
+test('the report finds a planted ring and the operator cancels its orders', async () => {
+  const ring: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const token = await buyer(610 + i, 'ring-device-abc');
+    const r = await server.api('POST', '/orders', { launch_id: 'yu7-demo', trim: 'max',
+      options: [], city: 'beijing' }, token, { 'idempotency-key': `ring-${i}`,
+      'x-device-id': 'ring-device-abc', 'x-payment-source': 'ring-card-0001' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    ring.push(r.body.order_id);
+  }
+  const page = await consolePage('en');
+  await page.click('#tab-suspicious');
+  await page.selectOption('#s-scope', 'launch:yu7-demo');
+  await page.click('#s-run');
+  const cluster = page.locator('.cluster').first();
+  await cluster.waitFor();
+  const text = (await cluster.textContent()) ?? '';
+  assert.match(text, /3 accounts on one device/);
+  assert.match(text, /3 accounts paying from one source/);
+  for (const id of ring) assert.ok(text.includes(id), id);
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshots(page, 'admin-suspicious');
+  await cluster.locator('textarea').fill('One device and one card behind three accounts');
+  await cluster.locator('[data-cancel-cluster]').click();
+  await page.locator('[data-outcome="cancelled"]').nth(2).waitFor();
+  assert.match((await page.textContent('.cancel-results')) ?? '', /3 cancelled, 0 refused/);
+  const after = await server.api('GET', `/admin/orders?order_id=${ring[0]}`, undefined,
+    ADMIN_TOKEN);
+  assert.equal(after.body.orders[0].status, 'cancelled');
+  assert.equal(after.body.orders[0].deposit.state, 'refunded');
+  await screenshots(page, 'admin-suspicious-cancelled');
+
+  const zh = await consolePage('zh');
+  await zh.click('#tab-suspicious');
+  await zh.selectOption('#s-scope', 'launch:yu7-demo');
+  await zh.click('#s-run');
+  await zh.locator('.cluster').first().waitFor();
+  assert.match((await zh.textContent('.cluster')) ?? '', /3 个账户使用同一设备/);
+  await zh.click('#tab-drops');
+  await zh.locator('#figures-hoodie').waitFor();
+  assert.match((await zh.textContent('#figures-hoodie')) ?? '', /合计/);
+  await screenshots(zh, 'admin-suspicious-zh');
+});
+
+test('a buyer on the waitlist is offered the unit a declined payment let go, and pays',
+  async () => {
+  const put = await server.api('PUT', '/admin/drops/cap', { name: 'Launch cap',
+    name_zh: '发布会帽子', kind: 'merch', price_fen: 9_900,
+    opens_at: new Date(Date.now() - 1000).toISOString(), per_account_limit: 1,
+    per_identity_limit: 1, variants: [{ variant: 'one', name: 'One size', name_zh: '均码',
+      quantity: 1 }] }, ADMIN_TOKEN);
+  assert.equal(put.status, 201, JSON.stringify(put.body));
+  // The last cap is held by a buyer whose bank answers in 2 s, and then declines.
+  const slow = await buyer(620, 'own-device-620');
+  const declined = server.api('POST', '/drops/cap/purchases', { variant: 'one' }, slow,
+    { 'idempotency-key': 'cap-slow', 'x-payment-source': 'slow-decline-card-620' });
+  const token = await buyer(621, 'own-device-621');
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await context.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${server.url}/account`);
+  await page.evaluate((tk) => localStorage.setItem('launchday.token', tk), token);
+  await page.goto(`${server.url}/drop?id=cap`);
+  await page.locator('[data-join="one"]').waitFor({ timeout: 5000 });
+  assert.match((await page.textContent('[data-row="one"]')) ?? '', /1 being paid for/);
+  await page.click('[data-join="one"]');
+  await page.locator('.notice').waitFor();
+  assert.match((await page.textContent('.notice')) ?? '', /0 ahead of you/);
+  assert.equal((await declined).body.error?.code, 'payment_declined');
+  // The unit goes to the waitlist, not back on sale: the page shows the offer and its deadline.
+  await page.locator('#pay-offer').waitFor({ timeout: 8000 });
+  assert.match((await page.textContent('.offer')) ?? '', /came back for you.*\(\d+ s left\)/);
+  await screenshots(page, 'drop-offer');
+  await page.click('#pay-offer');
+  await page.waitForFunction(() => /Bought: One size/.test(document.body.textContent ?? ''));
+  const f = await server.api('GET', '/drops/cap');
+  assert.deepEqual([f.body.variants[0].sold, f.body.variants[0].remaining], [1, 0]);
+});
