@@ -7,6 +7,7 @@
 //   production    -> orders, launches, accounts
 //   notifications -> orders, accounts
 //   drops         -> payments, accounts
+//   pricebooks    -> production, orders, payments, launches, accounts
 //   orders        -> launches, payments, accounts
 //   launches      -> accounts
 //   payments      -> accounts
@@ -19,6 +20,7 @@ import { launches } from './launches/index.js';
 import { notifications } from './notifications/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
+import { pricebooks } from './pricebooks/index.js';
 import { production } from './production/index.js';
 
 export const capabilities: readonly Capability[] = [
@@ -29,6 +31,7 @@ export const capabilities: readonly Capability[] = [
   production,
   notifications,
   drops,
+  pricebooks,
 ];
 
 checkCapabilities(capabilities);

@@ -19,6 +19,7 @@ import { LaunchesService, LiveHub } from './launches/index.js';
 import { NotificationsService, type MessageProvider } from './notifications/index.js';
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
+import { PricebooksService } from './pricebooks/index.js';
 import { ProductionService } from './production/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
@@ -71,6 +72,8 @@ export class Launchday implements KernelApp {
   readonly production: ProductionService;
   readonly notifications: NotificationsService;
   readonly drops: DropsService;
+  /** Price versions and protection, ready-stock sales, the books. */
+  readonly pricebooks: PricebooksService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -104,6 +107,10 @@ export class Launchday implements KernelApp {
     this.drops = new DropsService(deps, this.core.submit);
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
+    this.pricebooks = new PricebooksService(deps, this.launches);
+    // Ready-stock sales hold their charges too: the reconciler voids none a sale holds.
+    this.settlement.reconciler.otherHolders.push(
+      (reference) => this.pricebooks.holdsCharge(reference));
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,

@@ -37,6 +37,8 @@ const MIGRATION_NAMES = [
   { version: 7, name: 'orders: placements counters rebuilt from the orders (the live series)' },
   { version: 8, name: 'notifications: the outbox, delivery attempts, buyers\' languages' },
   { version: 9, name: 'drops: variants\' stock, holds, waitlist' },
+  { version: 14, name: 'price books: price versions, order prices, the ledger, price '
+    + 'protection, refunds, book settings, ready-stock cars and sales' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */

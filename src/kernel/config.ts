@@ -213,6 +213,34 @@ export interface Limits {
   readonly dropWaitlistMax: number;
   /** Drops, and a buyer's holds in one drop, listed at most. */
   readonly dropsListMax: number;
+  /** Highest list price a price version may set (fen): 10 million yuan. */
+  readonly priceMaxFen: number;
+  /** How far ahead a price change may be dated (days). */
+  readonly priceHorizonDays: number;
+  /** Price versions listed per launch at most; more are refused (a launch has few). */
+  readonly priceVersionsMax: number;
+  /** Orders read per transaction while price protection is applied to a price change. */
+  readonly protectionPageOrders: number;
+  /**
+   * How long a ready-stock car is held for a buyer while the payment completes (s); past it the
+   * car is on sale again at once. Env LAUNCHDAY_READY_HOLD_SECONDS.
+   */
+  readonly readyHoldSeconds: number;
+  /** The balance deadline of a ready-stock car bought with a deposit (hours). Env
+   * LAUNCHDAY_READY_BALANCE_HOURS. */
+  readonly readyBalanceHours: number;
+  /** A buyer's ready-stock purchases listed at most. */
+  readonly readySalesListMax: number;
+  /** Weeks in the books' deliveries-per-week series at most. */
+  readonly booksWeeksMax: number;
+  /** Days in the books' launch-against-launch series at most. */
+  readonly booksDaysMax: number;
+  /** Ledger rows in one CSV export or page at most. */
+  readonly ledgerRowsMax: number;
+  /** How often price books applies due price changes, ends due holds, follows refunds (ms). */
+  readonly pricebooksRoundMs: number;
+  /** Refunds asked or checked at the provider per round at most. */
+  readonly pricebooksRefundsPerRound: number;
 }
 
 /**
@@ -359,6 +387,18 @@ export const defaultLimits: Limits = Object.freeze({
   dropUnitsPerBuyerMax: 10,
   dropWaitlistMax: 100_000,
   dropsListMax: 100,
+  priceMaxFen: 1_000_000_000,
+  priceHorizonDays: 366,
+  priceVersionsMax: 500,
+  protectionPageOrders: 1_000,
+  readyHoldSeconds: 300,
+  readyBalanceHours: 72,
+  readySalesListMax: 100,
+  booksWeeksMax: 260,
+  booksDaysMax: 1_100,
+  ledgerRowsMax: 100_000,
+  pricebooksRoundMs: 5_000,
+  pricebooksRefundsPerRound: 200,
 });
 
 /**
@@ -475,6 +515,10 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       10, 24 * 3600),
     dropWaitlistMax: int(env, 'LAUNCHDAY_DROP_WAITLIST_MAX', defaultLimits.dropWaitlistMax, 1,
       10_000_000),
+    readyHoldSeconds: int(env, 'LAUNCHDAY_READY_HOLD_SECONDS', defaultLimits.readyHoldSeconds,
+      30, 3600),
+    readyBalanceHours: int(env, 'LAUNCHDAY_READY_BALANCE_HOURS',
+      defaultLimits.readyBalanceHours, 1, 720),
   };
 }
 
