@@ -9,6 +9,7 @@ import {
 } from '../src/notifications/notifications-store.contract.js';
 import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
 import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
+import { pricebooksStoreContract } from '../src/pricebooks/pricebooks-store.contract.js';
 import { productionStoreContract } from '../src/production/production-store.contract.js';
 
 export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
@@ -20,4 +21,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   productionStoreContract(name, open);
   notificationsStoreContract(name, open);
   dropsStoreContract(name, open);
+  pricebooksStoreContract(name, open);
 }

@@ -31,11 +31,17 @@ export function aggregateLedger(entries: readonly LedgerEntry[], opensAtMs: numb
     day.set(`${e.kind}|${d}`, { ...x, fen: x.fen + e.amountFen, count: x.count + 1 });
     if (e.kind === 'price_credit' && due.has(e.orderId)) creditsOnDueFen += e.amountFen;
   }
-  const byKey = <T extends { kind: string }>(a: T, b: T, k: (x: T) => string | number) =>
-    a.kind.localeCompare(b.kind) || String(k(a)).localeCompare(String(k(b)));
-  return { byTrim: [...trim.values()].sort((a, b) => byKey(a, b, (x) => x.trim)),
-    byDay: [...day.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.day - b.day),
-    creditsOnDueFen };
+  return sortSums({ byTrim: [...trim.values()], byDay: [...day.values()], creditsOnDueFen });
+}
+
+/** Code-point order: the same in JS and whatever collation the database has. */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The sums in one order (kind, then trim or day), whichever produced them. */
+export function sortSums(s: LedgerSums): LedgerSums {
+  return { byTrim: [...s.byTrim].sort((a, b) => cmp(a.kind, b.kind) || cmp(a.trim, b.trim)),
+    byDay: [...s.byDay].sort((a, b) => cmp(a.kind, b.kind) || a.day - b.day),
+    creditsOnDueFen: s.creditsOnDueFen };
 }
 
 /** Whole days from the opening; before it counts as day 0. */

@@ -58,6 +58,31 @@ export interface BooksReport {
   readonly compare: { readonly launchId: string; readonly days: readonly DayFigures[] } | null;
 }
 
+/**
+ * Claims a ready car for a new sale inside `tx`: the car must be free at `nowMs` (isFree), and
+ * the claim is a compare-and-set on the row as read, so of two buyers racing (threads or
+ * processes) one wins and the other gets ready_car_taken. `overtaken`: the stale sale whose
+ * hold or reservation had ended, for the caller to close. Refusals: ready_car_not_found,
+ * ready_car_taken.
+ */
+export async function claimReadyCar(tx: StoreTx, req: { vin: string; accountId: string;
+  mode: SaleMode; key: string }, nowMs: number, holdMs: number):
+  Promise<Result<{ sale: ReadySale; overtaken: string | null }>> {
+  const car = await tx.readyCarTx(req.vin);
+  if (!car || car.status === 'sold') return refuse('ready_car_not_found');
+  if (!isFree(car, nowMs)) return refuse('ready_car_taken');
+  const saleId = newId('rs');
+  const sale: ReadySale = { saleId, vin: req.vin, launchId: car.launchId,
+    accountId: req.accountId, mode: req.mode, priceFen: car.priceFen, depositFen: car.depositFen,
+    status: 'held', paymentReference: `${READY_REFERENCE_PREFIX}${saleId}`, createdAtMs: nowMs,
+    expiresAtMs: nowMs + holdMs, balanceDueAtMs: null, settledAtMs: null,
+    idempotencyKey: req.key };
+  if (!(await tx.moveReadyCar({ vin: req.vin, expect: { status: car.status, saleId: car.saleId },
+    status: 'held', saleId, untilMs: sale.expiresAtMs }))) return refuse('ready_car_taken');
+  await tx.insertReadySale(sale);
+  return ok({ sale, overtaken: car.saleId });
+}
+
 export class PricebooksService {
   constructor(private readonly deps: PricebooksDeps, private readonly launches: LaunchesService) {}
 
@@ -348,21 +373,12 @@ export class PricebooksService {
     const earlier = await this.#sameKey(account.accountId, key);
     if (earlier) return ok({ sale: earlier, replay: true });
     const nowMs = this.deps.clock.nowMs();
+    const holdMs = this.deps.limits.readyHoldSeconds * 1000;
     const held = await this.deps.store.transaction(async (tx) => {
-      const car = await tx.readyCarTx(vin);
-      if (!car || car.status === 'sold') return refuse('ready_car_not_found');
-      if (!isFree(car, nowMs)) return refuse('ready_car_taken');
-      const saleId = newId('rs');
-      const sale: ReadySale = { saleId, vin, launchId: car.launchId, accountId: account.accountId,
-        mode, priceFen: car.priceFen, depositFen: car.depositFen, status: 'held',
-        paymentReference: `${READY_REFERENCE_PREFIX}${saleId}`, createdAtMs: nowMs,
-        expiresAtMs: nowMs + this.deps.limits.readyHoldSeconds * 1000, balanceDueAtMs: null,
-        settledAtMs: null, idempotencyKey: key };
-      if (!(await tx.moveReadyCar({ vin, expect: { status: car.status, saleId: car.saleId },
-        status: 'held', saleId, untilMs: sale.expiresAtMs }))) return refuse('ready_car_taken');
-      if (car.saleId !== null) await this.#endStale(tx, car, nowMs);
-      await tx.insertReadySale(sale);
-      return ok(sale);
+      const r = await claimReadyCar(tx, { vin, accountId: account.accountId, mode, key }, nowMs,
+        holdMs);
+      if (r.ok && r.value.overtaken !== null) await this.#endStale(tx, r.value.overtaken, nowMs);
+      return r.ok ? ok(r.value.sale) : r;
     });
     if (!held.ok) return held;
     return this.#pay(account, held.value, held.value.paymentReference,
@@ -387,8 +403,8 @@ export class PricebooksService {
   }
 
   /** A stale hold or reservation another buyer's claim just overtook ends here. */
-  async #endStale(tx: StoreTx, car: ReadyCar, nowMs: number): Promise<void> {
-    const old = await tx.readySaleTx(car.saleId!);
+  async #endStale(tx: StoreTx, saleId: string, nowMs: number): Promise<void> {
+    const old = await tx.readySaleTx(saleId);
     if (!old) return;
     if (old.status === 'held') await tx.settleReadySale(old.saleId, 'held', 'expired', nowMs);
     if (old.status === 'deposit_paid') await this.#lapse(tx, old, nowMs);

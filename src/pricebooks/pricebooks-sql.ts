@@ -3,7 +3,7 @@
 // order hook appends, which are one multi-row INSERT per batch. Every claim on a ready car is a
 // compare-and-set UPDATE on the row as read, so two buyers (threads or processes) racing for a
 // car cannot both win on either store, and no lock is held while a payment is taken.
-import type { BookSettings, LedgerSums } from './books.js';
+import { sortSums, type BookSettings, type LedgerSums } from './books.js';
 import type { LedgerEntry, LedgerKind, StoredLedgerEntry } from './ledger.js';
 import type {
   CarMove, OrderPrice, PendingRefund, PriceProtection, PricebooksReads, PricebooksTx,
@@ -248,17 +248,18 @@ export class PricebooksSqlReads implements PricebooksReads {
     [launchId])).map((r) => ({ kind: String(r.kind) as LedgerKind, trim: String(r.trim),
       fen: n(r.fen), count: n(r.c) }));
     // Whole days since the opening, 0 before it: (at - opens) / day on non-negative integers
-    // divides the same way on both stores.
+    // divides the same way on both stores (the CAST: SQLite binds a JS number as a real).
     const byDay = (await this.q.all('SELECT kind, d AS day, sum(amount_fen) AS fen, '
       + 'count(*) AS c FROM (SELECT kind, amount_fen, CASE WHEN at_ms < ? THEN 0 ELSE '
-      + '(at_ms - ?) / 86400000 END AS d FROM ledger_entries WHERE launch_id = ?) x '
+      + '(at_ms - CAST(? AS BIGINT)) / 86400000 END AS d FROM ledger_entries '
+      + 'WHERE launch_id = ?) x '
       + 'GROUP BY kind, d ORDER BY kind, d', [opensAtMs, opensAtMs, launchId]))
       .map((r) => ({ kind: String(r.kind) as LedgerKind, day: n(r.day), fen: n(r.fen),
         count: n(r.c) }));
     const [c] = await this.q.all("SELECT coalesce(sum(amount_fen), 0) AS fen FROM "
       + "ledger_entries WHERE launch_id = ? AND kind = 'price_credit' AND order_id IN "
       + "(SELECT order_id FROM ledger_entries WHERE kind = 'balance_due')", [launchId]);
-    return { byTrim, byDay, creditsOnDueFen: n(c?.fen ?? 0) };
+    return sortSums({ byTrim, byDay, creditsOnDueFen: n(c?.fen ?? 0) });
   }
 
   async ledgerEntries(launchId: string, afterSeq: number, limit: number):
