@@ -19,9 +19,21 @@ const MAX = 329_900 * YUAN;
 const PRO = 279_900 * YUAN;
 const vin = (n: number): string => withCheckCharacter(`LXMYU7AB0S${String(n).padStart(7, '0')}`);
 
+/** A provider whose charges for some payers take longer than a ready-stock hold. */
+class SlowPayments extends SandboxPaymentProvider {
+  readonly slow = new Set<string>();
+  onSlow: () => Promise<unknown> = async () => undefined;
+
+  override async charge(req: { reference: string; amountFen: number; payer: string }) {
+    if (this.slow.has(req.payer)) await this.onSlow();
+    return super.charge(req);
+  }
+}
+
 describe('price books over HTTP', () => {
   let h: Harness;
   const declined = new Set<string>();
+  const payments = new SlowPayments({ declinePayers: declined });
   const tokens: string[] = [];
   const accounts: string[] = [];
   const orders: string[] = [];
@@ -65,7 +77,8 @@ describe('price books over HTTP', () => {
   };
 
   before(async () => {
-    h = await harness({}, new SandboxPaymentProvider({ declinePayers: declined }));
+    h = await harness({}, payments);
+    payments.onSlow = () => h.tick(h.ld.app.deps.limits.readyHoldSeconds + 1);
     await h.tick(60);
     for (let i = 1; i <= 6; i++) {
       const b = await h.buyer(i);
@@ -298,7 +311,23 @@ describe('price books over HTTP', () => {
       { token: tokens[3] });
     assert.equal(bal.status, 200, JSON.stringify(bal.body));
     assert.equal(bal.body.sale.status, 'paid');
+    assert.equal((await h.call('POST', `/ready-stock/sales/${second.body.sale.sale_id}/balance`,
+      { token: tokens[3] })).body.error.code, 'ready_sale_not_payable');
+    assert.equal((await h.call('POST', `/ready-stock/sales/${second.body.sale.sale_id}/balance`,
+      { token: tokens[0] })).body.error.code, 'ready_sale_not_found');
     assert.deepEqual((await h.call('GET', '/ready-stock')).body.cars, []);
+    // A payment slower than the hold: the car went back on sale, the charge is voided.
+    const run2 = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
+      launch_id: LAUNCH, built_on: '2025-07-02', reason: 'surplus',
+      cars: [{ vin: vin(3), trim: 'standard' }] } });
+    assert.equal(run2.status, 201, JSON.stringify(run2.body));
+    await h.call('POST', '/admin/ready-stock/listings', { token: ADMIN,
+      body: { vin: vin(3), city: 'beijing' } });
+    payments.slow.add(accounts[0]!);
+    const slow = await buy(0, vin(3), 'full', 'r7');
+    assert.equal(slow.body.error?.code, 'ready_hold_expired', JSON.stringify(slow.body));
+    payments.slow.clear();
+    assert.equal((await h.call('GET', '/ready-stock')).body.cars[0].status, 'available');
     const mine = await h.call('GET', '/ready-stock/mine', { token: tokens[1] });
     declared(S.myReadySales, mine);
     assert.equal(mine.body.sales[0].status, 'lapsed');

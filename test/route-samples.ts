@@ -36,6 +36,13 @@ export function sampleBody(method: string, path: string, n: number): unknown {
       per_identity_limit: 1, variants: [{ variant: 'm', name: 'M', name_zh: 'M', quantity: 8 }] },
     'POST /drops/:drop_id/purchases': { variant: 'm', quantity: 1 },
     'POST /drops/:drop_id/waitlist': { variant: 'm' },
+    'POST /admin/launches/:launch_id/price-versions': { item_kind: 'trim', item_id: 'max',
+      price_fen: 31_590_000, effective_from: '2026-01-01T00:00:00Z', reason: 'sample' },
+    'PUT /admin/books/:launch_id/settings': { costs: { max: 25_000_000 },
+      deliveries_per_year_target: 100_000, undelivered_pays_lower: true,
+      delivered_within_days: 30 },
+    'POST /admin/ready-stock/listings': { vin: 'none', city: 'beijing' },
+    'POST /ready-stock/:vin/purchases': { mode: 'full' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { seedLaunches } from '../launches/catalogue.js';
+import { seedLaunches } from '../launches/index.js';
 import {
   configurationPrice, decidePriceChange, decideProtection, withPrice, type PriceVersion,
 } from './pricing.js';
