@@ -10,6 +10,7 @@ import { confirmDialog, isDialogOpen } from './dialog.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 // Why an operator cancelled an order, and whom to call (operator-cancel.js).
 import { operatorCancelNotice } from './operator-cancel.js';
+import { priceSection } from './price-protection.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
 // minute, give or take 15 s) so that a crowd's refreshes do not line up.
@@ -282,6 +283,9 @@ function orderCard(order) {
       h('summary', {}, t('messages')),
       messagesList(order.order_id),
     ),
+    priceSection(order.order_id, () => {
+      if (!isDialogOpen()) render();
+    }),
   );
 }
 
