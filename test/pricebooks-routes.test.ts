@@ -171,12 +171,19 @@ describe('price books over HTTP', () => {
     assert.equal(p3.body.refunds[0].amount_fen, 14_000 * YUAN);
     let status = p3.body.refunds[0].status;
     for (let i = 0; i < 50 && status !== 'confirmed'; i++) {
-      await h.ld.app.pricebooks.reconcileRefunds();
+      await h.ld.app.payments.sendPayments();
+      await h.ld.app.settlement.reconciler.checkRefunds();
       status = (await h.call('GET', `/orders/${orders[3]}/price-protection`,
         { token: tokens[3] })).body.refunds[0].status;
       if (status !== 'confirmed') await sleep(20);
     }
     assert.equal(status, 'confirmed');
+    // Settled as a deposit refund is: in the order's history, with no anomaly.
+    const history = (await h.call('GET', `/orders/${orders[3]}`, { token: tokens[3] })).body
+      .history.map((e: any) => e.type);
+    assert.ok(history.includes('refund_settled'), JSON.stringify(history));
+    assert.deepEqual((await h.call('GET', '/admin/payments/anomalies', { token: ADMIN })).body
+      .anomalies, []);
     // Applying again gives nothing twice.
     assert.equal(await h.ld.app.pricebooks.applyDue(), 0);
     const versions = await h.call('GET', `/admin/launches/${LAUNCH}/price-versions`,

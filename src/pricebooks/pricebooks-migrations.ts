@@ -1,14 +1,14 @@
 // Price books' piece of the global migrations (kernel/store/migrations.ts), numbered 14: price
 // versions, each order's price version, the money ledger the books are folded from, price
-// protection, refunds followed until the provider confirms them, costs and targets, and ready-
-// stock cars with their sales. Existing orders get price version 1 at their current price and
+// protection, costs and targets, and ready-stock cars with their sales. Refunds go through
+// payments' outbox (payment_outbox), followed until the provider confirms them. Existing orders get price version 1 at their current price and
 // the ledger entries their state implies, so the books of a database that predates 14 are whole.
 // A piece is never edited after it has shipped: add a new number instead.
 import { int, type Dialect, type MigrationPiece } from '../kernel/store/migrations.js';
 
 const seq = (d: Dialect): string => (d === 'postgres' ? 'BIGSERIAL' : 'INTEGER');
 
-/** The ledger rows an existing order's state implies (the same as the hook writes going forward). */
+/** The ledger rows an existing order's state implies (as the hook writes them from now on). */
 const backfill = (d: Dialect): string => {
   const amount = (e: string) => (d === 'postgres' ? `(${e})::bigint` : e);
   const row = (kind: string, amountSql: string, where: string, atSql = 'created_at_ms') => `
@@ -55,14 +55,6 @@ export const pricebooksMigrations: readonly MigrationPiece[] = [
         kind TEXT NOT NULL CHECK (kind IN ('credit', 'refund')),
         amount_fen ${int(d)} NOT NULL CHECK (amount_fen > 0), at_ms ${int(d)} NOT NULL,
         PRIMARY KEY (order_id, version));
-      CREATE TABLE pb_refunds (
-        reference TEXT PRIMARY KEY, order_id TEXT NOT NULL, launch_id TEXT NOT NULL,
-        purpose TEXT NOT NULL CHECK (purpose IN ('price_protection', 'ready_deposit')),
-        amount_fen ${int(d)} NOT NULL CHECK (amount_fen > 0),
-        status TEXT NOT NULL CHECK (status IN ('requested', 'sent', 'confirmed')),
-        requested_at_ms ${int(d)} NOT NULL, confirmed_at_ms ${int(d)},
-        attempts INTEGER NOT NULL DEFAULT 0);
-      CREATE INDEX pb_refunds_open ON pb_refunds (requested_at_ms) WHERE status <> 'confirmed';
       CREATE TABLE book_settings (
         launch_id TEXT PRIMARY KEY, costs TEXT NOT NULL,
         deliveries_per_year_target ${int(d)} NOT NULL, protection TEXT NOT NULL,

@@ -1,8 +1,8 @@
 // Price books' use cases: an operator records a price change (applied to the catalogue when it
 // takes effect, with price protection for the orders it reaches); buyers see the price their
 // order keeps and the protection applied; ready-stock cars are listed and sold first paid,
-// first served; refunds owed are asked of the provider until it confirms them; the books and
-// their CSV exports are read from the ledger. Every write is a transaction of its own: nothing
+// first served; refunds owed go through payments' outbox (followed until the provider
+// confirms them); the books and their CSV exports are read from the ledger. Every write is a transaction of its own: nothing
 // here is on the order path (the ledger's rows there come from the order hook, order-ledger.ts).
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
@@ -18,7 +18,7 @@ import {
   type DayFigures,
 } from './books.js';
 import type { LedgerEntry } from './ledger.js';
-import type { OrderPrice, PendingRefund, PriceProtection } from './pricebooks-store.js';
+import type { OrderPrice, PriceProtection } from './pricebooks-store.js';
 import {
   configurationPrice, decidePriceChange, decideProtection, withPrice, type PriceChangeInput,
   type PriceVersion,
@@ -38,12 +38,25 @@ const DAY_MS = 86_400_000;
 /** A ready-stock sale's charges carry this prefix (the payment reconciler asks holdsCharge). */
 export const READY_REFERENCE_PREFIX = 'rsl_';
 
+/** A refund owed to a buyer, as payments' outbox has it (asked, sent, confirmed). */
+export interface RefundState {
+  readonly reference: string;
+  readonly amountFen: number;
+  readonly status: 'requested' | 'sent' | 'confirmed';
+  readonly requestedAtMs: number;
+  readonly confirmedAtMs: number | null;
+}
+
+/** The payment reference of a price-protection refund: one per order and price version. */
+export const protectionRefundReference = (orderId: string, version: number): string =>
+  `pbr_${orderId}_v${version}`;
+
 /** An order's price as the buyer sees it: the version it keeps and what protection did. */
 export interface OrderPriceView {
   readonly order: Order;
   readonly placed: OrderPrice | null;
   readonly protections: readonly PriceProtection[];
-  readonly refunds: readonly PendingRefund[];
+  readonly refunds: readonly RefundState[];
   /** What the order costs now: its price less protection (credits and refunds), fen. */
   readonly priceNowFen: number;
   /** Its configuration's list price in the catalogue now, fen. */
@@ -190,7 +203,6 @@ export class PricebooksService {
     }
     const rows: PriceProtection[] = [];
     const ledger: LedgerEntry[] = [];
-    const refunds: PendingRefund[] = [];
     for (const o of orders) {
       const before = given.get(o.orderId) ?? 0;
       if (Number.isNaN(before)) continue;
@@ -206,17 +218,17 @@ export class PricebooksService {
         ledger.push({ ...base, entryKey: `price_credit:${o.orderId}:${v.version}`,
           kind: 'price_credit', amountFen: -d.amountFen });
       } else {
-        const reference = `pbr_${o.orderId}_v${v.version}`;
         ledger.push({ ...base, entryKey: `protection_refund:${o.orderId}:${v.version}`,
           kind: 'protection_refund', amountFen: d.amountFen });
-        refunds.push({ reference, orderId: o.orderId, launchId: o.launchId,
-          purpose: 'price_protection', amountFen: d.amountFen, status: 'requested',
-          requestedAtMs: nowMs, confirmedAtMs: null, attempts: 0 });
+        // Through payments' outbox, as a deposit refund: sent, and asked after until the
+        // provider confirms it; its settlement is an event in the order's history.
+        await tx.queuePayment({ opId: newId('pop'), kind: 'refund', orderId: o.orderId,
+          reference: protectionRefundReference(o.orderId, v.version), amountFen: d.amountFen,
+          createdAtMs: nowMs });
       }
     }
     await tx.insertProtections(rows);
     await tx.appendLedger(ledger);
-    await tx.insertPbRefunds(refunds);
   }
 
   /**
@@ -228,46 +240,26 @@ export class PricebooksService {
     if (!order || (accountId !== null && order.accountId !== accountId)) {
       return refuse('order_not_found');
     }
-    const [placed, protections, refunds, launch, settings] = await Promise.all([
+    const [placed, protections, launch, settings] = await Promise.all([
       this.deps.store.orderPrice(orderId), this.deps.store.protectionsOf(orderId),
-      this.deps.store.pbRefundsOfOrder(orderId), this.launches.launch(order.launchId),
-      this.settings(order.launchId)]);
+      this.launches.launch(order.launchId), this.settings(order.launchId)]);
+    const refunds = await this.#refunds(protections.filter((p) => p.kind === 'refund')
+      .map((p) => protectionRefundReference(orderId, p.version)));
     const off = protections.reduce((a, p) => a + p.amountFen, 0);
     return ok({ order, placed, protections, refunds, priceNowFen: order.priceFen - off,
       listPriceNowFen: launch ? configurationPrice(launch, order.trim, order.options) : 0,
       rule: settings.protection });
   }
 
-  // ---------- refunds owed, reconciled until the provider confirms ----------
-
-  /**
-   * Asks the provider for each refund not yet asked, and after each one asked whether it is
-   * done; a refund the provider does not know (lost) is asked again. Returns how many were
-   * confirmed in this round.
-   */
-  async reconcileRefunds(): Promise<number> {
-    let confirmed = 0;
-    const nowMs = this.deps.clock.nowMs();
-    for (const r of await this.deps.store.openPbRefunds(
-      this.deps.limits.pricebooksRefundsPerRound)) {
-      try {
-        if (r.status === 'sent') {
-          const s = await this.deps.payments.refundStatus(r.reference);
-          if (s.status === 'succeeded') {
-            await this.deps.store.transaction((tx) => tx.setPbRefund(r.reference, 'confirmed',
-              nowMs));
-            confirmed++;
-            continue;
-          }
-          if (s.status === 'pending') continue;
-        }
-        await this.deps.payments.refund({ reference: r.reference, amountFen: r.amountFen });
-        await this.deps.store.transaction((tx) => tx.setPbRefund(r.reference, 'sent', null));
-      } catch {
-        // The provider is unavailable: the next round asks again.
-      }
-    }
-    return confirmed;
+  /** The state of refunds in payments' outbox (a read-only transaction: refundOf is its). */
+  async #refunds(references: readonly string[]): Promise<RefundState[]> {
+    if (references.length === 0) return [];
+    const found = await this.deps.store.transaction(async (tx) =>
+      Promise.all(references.map((r) => tx.refundOf(r))));
+    return found.flatMap((r) => (r === null ? [] : [{ reference: r.reference,
+      amountFen: r.amountFen, requestedAtMs: r.createdAtMs, confirmedAtMs: r.settledAtMs,
+      status: r.settledAtMs !== null ? 'confirmed' as const
+        : r.sentAtMs !== null ? 'sent' as const : 'requested' as const }]));
   }
 
   // ---------- books ----------
@@ -283,7 +275,9 @@ export class PricebooksService {
     if (!launch) return refuse('launch_not_found');
     const unknown = Object.keys(s.costFenByTrim).find((t) => !launch.trims.some((x) =>
       x.trim === t));
-    if (unknown !== undefined) return refuse('unknown_price_item', `The launch has no trim "${unknown}".`);
+    if (unknown !== undefined) {
+      return refuse('unknown_price_item', `The launch has no trim "${unknown}".`);
+    }
     const nowMs = this.deps.clock.nowMs();
     await this.deps.store.transaction(async (tx) => {
       await tx.putBookSettings(launchId, s, nowMs);
@@ -413,9 +407,10 @@ export class PricebooksService {
   /** The balance deadline passed: the sale lapses and its deposit is refunded (never kept). */
   async #lapse(tx: StoreTx, sale: ReadySale, nowMs: number): Promise<void> {
     if (!(await tx.settleReadySale(sale.saleId, 'deposit_paid', 'lapsed', nowMs))) return;
-    await tx.insertPbRefunds([{ reference: sale.paymentReference, orderId: sale.saleId,
-      launchId: sale.launchId, purpose: 'ready_deposit', amountFen: sale.depositFen,
-      status: 'requested', requestedAtMs: nowMs, confirmedAtMs: null, attempts: 0 }]);
+    // Through payments' outbox against the deposit's own charge; its settlement is recorded
+    // under the sale's id.
+    await tx.queuePayment({ opId: newId('pop'), kind: 'refund', orderId: sale.saleId,
+      reference: sale.paymentReference, amountFen: sale.depositFen, createdAtMs: nowMs });
     const car = await tx.readyCarTx(sale.vin);
     await tx.appendLedger([{ entryKey: `ready_refunded:${sale.saleId}`, atMs: nowMs,
       launchId: sale.launchId, orderId: sale.saleId, accountId: sale.accountId,
@@ -519,14 +514,14 @@ export class PricebooksService {
     if (!reference.startsWith(READY_REFERENCE_PREFIX)) return false;
     const saleId = reference.slice(READY_REFERENCE_PREFIX.length).replace(/:balance$/, '');
     const s = await this.deps.store.readySale(saleId);
+    // A lapsed sale's deposit is returned by a refund, never by voiding the charge.
     return s !== null && (s.status === 'held' || s.status === 'paid'
-      || s.status === 'deposit_paid');
+      || s.status === 'deposit_paid' || s.status === 'lapsed');
   }
 
-  /** One round of the timer: due price changes, due holds, refunds. */
+  /** One round of the timer: due price changes, then due holds and reservations. */
   async round(): Promise<void> {
     await this.applyDue();
     await this.sweepReady();
-    await this.reconcileRefunds();
   }
 }

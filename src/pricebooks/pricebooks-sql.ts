@@ -6,7 +6,7 @@
 import { sortSums, type BookSettings, type LedgerSums } from './books.js';
 import type { LedgerEntry, LedgerKind, StoredLedgerEntry } from './ledger.js';
 import type {
-  CarMove, OrderPrice, PendingRefund, PriceProtection, PricebooksReads, PricebooksTx,
+  CarMove, OrderPrice, PriceProtection, PricebooksReads, PricebooksTx,
 } from './pricebooks-store.js';
 import type { PriceVersion } from './pricing.js';
 import type { ReadyCar, ReadySale, SaleStatus } from './ready-stock.js';
@@ -37,12 +37,6 @@ const rowToVersion = (r: Row): PriceVersion => ({ launchId: String(r.launch_id),
 const rowToProtection = (r: Row): PriceProtection => ({ orderId: String(r.order_id),
   version: n(r.version), launchId: String(r.launch_id), kind: String(r.kind) as 'credit',
   amountFen: n(r.amount_fen), atMs: n(r.at_ms) });
-
-const rowToRefund = (r: Row): PendingRefund => ({ reference: String(r.reference),
-  orderId: String(r.order_id), launchId: String(r.launch_id),
-  purpose: String(r.purpose) as PendingRefund['purpose'], amountFen: n(r.amount_fen),
-  status: String(r.status) as PendingRefund['status'], requestedAtMs: n(r.requested_at_ms),
-  confirmedAtMs: nOrNull(r.confirmed_at_ms), attempts: n(r.attempts) });
 
 const rowToCar = (r: Row): ReadyCar => ({ vin: String(r.vin), launchId: String(r.launch_id),
   trim: String(r.trim), options: JSON.parse(String(r.options)) as string[], city: String(r.city),
@@ -144,22 +138,6 @@ export class PricebooksSqlTx implements PricebooksTx {
         + 'GROUP BY order_id', part)) out.set(String(r.order_id), n(r.at));
     }
     return out;
-  }
-
-  async insertPbRefunds(rows: readonly PendingRefund[]): Promise<void> {
-    for (const r of rows) {
-      await this.q.run('INSERT INTO pb_refunds (reference, order_id, launch_id, purpose, '
-        + `amount_fen, status, requested_at_ms) VALUES (${marks(7)}) `
-        + 'ON CONFLICT (reference) DO NOTHING', [r.reference, r.orderId, r.launchId, r.purpose,
-        r.amountFen, r.status, r.requestedAtMs]);
-    }
-  }
-
-  async setPbRefund(reference: string, status: PendingRefund['status'], atMs: number | null):
-    Promise<void> {
-    await this.q.run('UPDATE pb_refunds SET status = ?, confirmed_at_ms = ?, '
-      + "attempts = attempts + 1 WHERE reference = ? AND status <> 'confirmed'",
-    [status, atMs, reference]);
   }
 
   async putBookSettings(launchId: string, s: BookSettings, atMs: number): Promise<void> {
@@ -291,15 +269,5 @@ export class PricebooksSqlReads implements PricebooksReads {
   async readySalesOf(accountId: string, limit: number): Promise<ReadySale[]> {
     return (await this.q.all('SELECT * FROM ready_sales WHERE account_id = ? '
       + 'ORDER BY created_at_ms DESC, sale_id DESC LIMIT ?', [accountId, limit])).map(rowToSale);
-  }
-
-  async openPbRefunds(limit: number): Promise<PendingRefund[]> {
-    return (await this.q.all("SELECT * FROM pb_refunds WHERE status <> 'confirmed' "
-      + 'ORDER BY requested_at_ms, reference LIMIT ?', [limit])).map(rowToRefund);
-  }
-
-  async pbRefundsOfOrder(orderId: string): Promise<PendingRefund[]> {
-    return (await this.q.all('SELECT * FROM pb_refunds WHERE order_id = ? '
-      + 'ORDER BY requested_at_ms, reference', [orderId])).map(rowToRefund);
   }
 }

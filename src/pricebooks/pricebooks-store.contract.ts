@@ -71,7 +71,7 @@ export function pricebooksStoreContract(name: string, open: () => Promise<Opened
         await assert.rejects(store.transaction((tx) => tx.insertPriceVersion(version(2))));
       });
 
-      test('settings, order prices, protections and refunds read back', async (store) => {
+      test('settings, order prices and protections read back', async (store) => {
         const settings = { costFenByTrim: { max: 25_000_000 }, deliveriesPerYearTarget: 100_000,
           protection: { undeliveredPaysLower: true, deliveredWithinDays: 30 } };
         await store.transaction(async (tx) => {
@@ -83,21 +83,11 @@ export function pricebooksStoreContract(name: string, open: () => Promise<Opened
             priceVersion: 3, priceFen: 1, atMs: T0 }]);
           await tx.insertProtections([{ orderId: 'ord_1', version: 2, launchId: 'yu7-2025',
             kind: 'refund', amountFen: 7, atMs: T0 }]);
-          await tx.insertPbRefunds([{ reference: 'pbr_1', orderId: 'ord_1',
-            launchId: 'yu7-2025', purpose: 'price_protection', amountFen: 7,
-            status: 'requested', requestedAtMs: T0, confirmedAtMs: null, attempts: 0 }]);
         });
         assert.equal((await store.bookSettings('yu7-2025'))?.deliveriesPerYearTarget, 9);
         assert.equal(await store.bookSettings('other'), null);
         assert.equal((await store.orderPrice('ord_1'))?.priceVersion, 2);
         assert.equal((await store.protectionsOf('ord_1'))[0]?.amountFen, 7);
-        assert.equal((await store.openPbRefunds(10)).length, 1);
-        await store.transaction((tx) => tx.setPbRefund('pbr_1', 'sent', null));
-        await store.transaction((tx) => tx.setPbRefund('pbr_1', 'confirmed', T0 + 5));
-        await store.transaction((tx) => tx.setPbRefund('pbr_1', 'sent', null));
-        assert.deepEqual((await store.pbRefundsOfOrder('ord_1')).map((r) => [r.status,
-          r.confirmedAtMs, r.attempts]), [['confirmed', T0 + 5, 2]]);
-        assert.deepEqual(await store.openPbRefunds(10), []);
       });
 
       test('a ready car goes to one of the buyers racing for it', async (store, opened) => {

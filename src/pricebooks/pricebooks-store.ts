@@ -1,6 +1,6 @@
 // Price books' part of the storage port: price versions and each order's, the ledger and its
 // sums, price protection, refunds followed until confirmed, book settings, and ready-stock cars
-// and sales. Both adapters (pricebooks-sqlite.ts, pricebooks-postgres.ts) run the same SQL
+// and sales (refunds go through payments' outbox: tx.queuePayment). Both adapters (pricebooks-sqlite.ts, pricebooks-postgres.ts) run the same SQL
 // (pricebooks-sql.ts) and pass its contract (pricebooks-store.contract.ts). The composed Store
 // and StoreTx (kernel/store/store.ts) take these methods by declaration merging.
 //
@@ -21,19 +21,6 @@ export interface PriceProtection {
   readonly kind: 'credit' | 'refund';
   readonly amountFen: number;
   readonly atMs: number;
-}
-
-/** Money owed back to a buyer, asked of the provider until it confirms (reconciled). */
-export interface PendingRefund {
-  readonly reference: string;
-  readonly orderId: string;
-  readonly launchId: string;
-  readonly purpose: 'price_protection' | 'ready_deposit';
-  readonly amountFen: number;
-  readonly status: 'requested' | 'sent' | 'confirmed';
-  readonly requestedAtMs: number;
-  readonly confirmedAtMs: number | null;
-  readonly attempts: number;
 }
 
 /** The price version an order was placed at, and the price it was placed at (fen). */
@@ -69,9 +56,6 @@ export interface PricebooksTx {
   insertProtections(rows: readonly PriceProtection[]): Promise<void>;
   /** When each of these orders was handed over (revenue_recognised), if it was. */
   handoversOf(orderIds: readonly string[]): Promise<Map<string, number>>;
-  insertPbRefunds(rows: readonly PendingRefund[]): Promise<void>;
-  setPbRefund(reference: string, status: PendingRefund['status'], atMs: number | null):
-    Promise<void>;
   putBookSettings(launchId: string, s: BookSettings, atMs: number): Promise<void>;
   /** Lists a car; false if the VIN is listed already. */
   insertReadyCar(car: ReadyCar): Promise<boolean>;
@@ -101,9 +85,6 @@ export interface PricebooksReads {
   readyCar(vin: string): Promise<ReadyCar | null>;
   readySale(saleId: string): Promise<ReadySale | null>;
   readySalesOf(accountId: string, limit: number): Promise<ReadySale[]>;
-  /** Refunds not yet confirmed, oldest first, at most `limit`. */
-  openPbRefunds(limit: number): Promise<PendingRefund[]>;
-  pbRefundsOfOrder(orderId: string): Promise<PendingRefund[]>;
 }
 
 declare module '../kernel/store/store.js' {

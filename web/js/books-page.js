@@ -73,7 +73,8 @@ async function downloadCsv(part) {
 }
 
 function booksView(b) {
-  const margin = b.margin.basis_points === null ? '–' : `${(b.margin.basis_points / 100).toFixed(2)}%`;
+  const margin = b.margin.basis_points === null ? '–'
+    : `${(b.margin.basis_points / 100).toFixed(2)}%`;
   const weekMax = Math.max(1, ...b.weeks.map((w) => Math.max(w.deliveries, w.target)));
   const days = b.days.map((d, i) => ({ label: String(d.day), a: d.orders,
     b: b.compare?.days[i]?.orders ?? 0 }));
@@ -156,7 +157,8 @@ function versionsSection() {
   const record = async (ev) => {
     ev.preventDefault();
     const [kind, id] = item.value.split(':');
-    const r = await api('POST', `/admin/launches/${encodeURIComponent(s.launchId)}/price-versions`, {
+    const path = `/admin/launches/${encodeURIComponent(s.launchId)}/price-versions`;
+    const r = await api('POST', path, {
       item_kind: kind, item_id: id, price_fen: Math.round(Number(price.value) * 100),
       ...(from.value ? { effective_from: new Date(from.value).toISOString() } : {}),
       reason: reason.value });
@@ -202,7 +204,8 @@ function listingsSection() {
 }
 
 function pickers() {
-  const pick = (id, value, withNone, on) => h('select', { id, onchange: (ev) => on(ev.target.value) },
+  const pick = (id, value, withNone, on) => h('select', { id,
+    onchange: (ev) => on(ev.target.value) },
     withNone ? h('option', { value: '' }, '–') : null,
     s.launches.map((l) => h('option', { value: l.launch_id,
       selected: l.launch_id === value || null }, localName(l))));

@@ -74,7 +74,8 @@ function carRow(c) {
 }
 
 function saleRow(s) {
-  const status = t(`ready_status_${s.status}`, { t: s.balance_due_at ? dateTime(s.balance_due_at) : '' });
+  const due = s.balance_due_at ? dateTime(s.balance_due_at) : '';
+  const status = t(`ready_status_${s.status}`, { t: due });
   return h('li', { 'data-sale': s.sale_id },
     `${s.vin} · ${yuan(s.price_fen)} · `, h('span', { class: 'sale-status' }, status),
     s.status === 'deposit_paid'
