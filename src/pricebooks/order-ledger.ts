@@ -1,6 +1,6 @@
 // What price books does inside orders' transactions (orders' ORDER_EVENTS_WRITTEN hook): the
-// ledger entries the order changes imply, and each new order's price version, written in the
-// same transaction as the events, so the books hold an order if and only if it committed.
+// ledger entries the order changes imply (a new order's booking with its price version),
+// written in the same transaction as the events, so the books hold an order if and only if it committed.
 import type { OrderEventsWritten } from '../orders/index.js';
 import { ledgerForOrderChanges } from './ledger.js';
 
@@ -19,10 +19,6 @@ export const ledgerOrderChanges: OrderEventsWritten = async (tx, changes) => {
   }
   const entries = ledgerForOrderChanges(relevant, (l) => versions.get(l) ?? 1,
     (id) => credits.get(id) ?? 0);
+  // The booking carries the order's price version: no row of its own on the order path.
   await tx.appendLedger(entries);
-  const placed = entries.filter((e) => e.kind === 'order_booked' && !e.entryKey.includes(':in:'));
-  if (placed.length > 0) {
-    await tx.insertOrderPrices(placed.map((e) => ({ orderId: e.orderId, launchId: e.launchId,
-      priceVersion: e.priceVersion ?? 1, priceFen: e.amountFen, atMs: e.atMs })));
-  }
 };

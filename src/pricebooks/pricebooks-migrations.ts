@@ -1,8 +1,9 @@
 // Price books' piece of the global migrations (kernel/store/migrations.ts), numbered 14: price
-// versions, each order's price version, the money ledger the books are folded from, price
-// protection, costs and targets, and ready-stock cars with their sales. Refunds go through
-// payments' outbox (payment_outbox), followed until the provider confirms them. Existing orders get price version 1 at their current price and
-// the ledger entries their state implies, so the books of a database that predates 14 are whole.
+// versions, the money ledger the books are folded from (its bookings carry each order's price
+// version), price protection, costs and targets, and ready-stock cars with their sales. Refunds
+// go through payments' outbox (payment_outbox), followed until the provider confirms them.
+// Existing orders get the ledger entries their state implies, booked at price version 1 at their
+// current price, so the books of a database that predates 14 are whole.
 // A piece is never edited after it has shipped: add a new number instead.
 import { int, type Dialect, type MigrationPiece } from '../kernel/store/migrations.js';
 
@@ -37,11 +38,6 @@ export const pricebooksMigrations: readonly MigrationPiece[] = [
         previous_fen ${int(d)} NOT NULL, effective_from_ms ${int(d)} NOT NULL,
         reason TEXT NOT NULL, actor TEXT NOT NULL, recorded_at_ms ${int(d)} NOT NULL,
         applied_at_ms ${int(d)}, PRIMARY KEY (launch_id, version));
-      CREATE TABLE order_prices (
-        order_id TEXT PRIMARY KEY, launch_id TEXT NOT NULL, price_version INTEGER NOT NULL,
-        price_fen ${int(d)} NOT NULL, at_ms ${int(d)} NOT NULL);
-      INSERT INTO order_prices SELECT order_id, launch_id, 1, price_fen, created_at_ms
-        FROM orders;
       CREATE TABLE ledger_entries (
         seq ${seq(d)} PRIMARY KEY, entry_key TEXT NOT NULL UNIQUE, at_ms ${int(d)} NOT NULL,
         launch_id TEXT NOT NULL, order_id TEXT NOT NULL, account_id TEXT NOT NULL,

@@ -102,15 +102,6 @@ export class PricebooksSqlTx implements PricebooksTx {
       .map((r) => [String(r.launch_id), n(r.v)]));
   }
 
-  async insertOrderPrices(rows: readonly OrderPrice[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += LEDGER_ROWS_PER_INSERT) {
-      const part = rows.slice(i, i + LEDGER_ROWS_PER_INSERT);
-      await this.q.run(`INSERT INTO order_prices VALUES ${part.map(() => `(${marks(5)})`)
-        .join(', ')} ON CONFLICT (order_id) DO NOTHING`,
-      part.flatMap((p) => [p.orderId, p.launchId, p.priceVersion, p.priceFen, p.atMs]));
-    }
-  }
-
   async protectionsTx(orderIds: readonly string[]): Promise<PriceProtection[]> {
     if (orderIds.length === 0) return [];
     const out: PriceProtection[] = [];
@@ -210,9 +201,12 @@ export class PricebooksSqlReads implements PricebooksReads {
   }
 
   async orderPrice(orderId: string): Promise<OrderPrice | null> {
-    const [r] = await this.q.all('SELECT * FROM order_prices WHERE order_id = ?', [orderId]);
+    // The latest booking: a model switch books the order again on the other launch.
+    const [r] = await this.q.all("SELECT * FROM ledger_entries WHERE order_id = ? "
+      + "AND kind = 'order_booked' ORDER BY seq DESC LIMIT 1", [orderId]);
     return r ? { orderId: String(r.order_id), launchId: String(r.launch_id),
-      priceVersion: n(r.price_version), priceFen: n(r.price_fen), atMs: n(r.at_ms) } : null;
+      priceVersion: nOrNull(r.price_version) ?? 1, priceFen: n(r.amount_fen),
+      atMs: n(r.at_ms) } : null;
   }
 
   async protectionsOf(orderId: string): Promise<PriceProtection[]> {
@@ -236,7 +230,8 @@ export class PricebooksSqlReads implements PricebooksReads {
         count: n(r.c) }));
     const [c] = await this.q.all("SELECT coalesce(sum(amount_fen), 0) AS fen FROM "
       + "ledger_entries WHERE launch_id = ? AND kind = 'price_credit' AND order_id IN "
-      + "(SELECT order_id FROM ledger_entries WHERE kind = 'balance_due')", [launchId]);
+      + "(SELECT order_id FROM ledger_entries WHERE kind = 'balance_due' AND launch_id = ?)",
+    [launchId, launchId]);
     return sortSums({ byTrim, byDay, creditsOnDueFen: n(c?.fen ?? 0) });
   }
 

@@ -77,16 +77,21 @@ export function pricebooksStoreContract(name: string, open: () => Promise<Opened
         await store.transaction(async (tx) => {
           await tx.putBookSettings('yu7-2025', settings, T0);
           await tx.putBookSettings('yu7-2025', { ...settings, deliveriesPerYearTarget: 9 }, T0);
-          await tx.insertOrderPrices([{ orderId: 'ord_1', launchId: 'yu7-2025',
-            priceVersion: 2, priceFen: 100, atMs: T0 }]);
-          await tx.insertOrderPrices([{ orderId: 'ord_1', launchId: 'yu7-2025',
-            priceVersion: 3, priceFen: 1, atMs: T0 }]);
+          const booked = { atMs: T0, launchId: 'yu7-2025', orderId: 'ord_1',
+            accountId: 'acc_1', kind: 'order_booked' as const, trim: 'max' };
+          await tx.appendLedger([{ ...booked, entryKey: 'order_booked:ord_1', amountFen: 100,
+            priceVersion: 2 }]);
+          // A model switch books it again: the latest booking is the order's.
+          await tx.appendLedger([{ ...booked, entryKey: 'order_booked:ord_1:in:1',
+            amountFen: 90, priceVersion: 3 }]);
           await tx.insertProtections([{ orderId: 'ord_1', version: 2, launchId: 'yu7-2025',
             kind: 'refund', amountFen: 7, atMs: T0 }]);
         });
         assert.equal((await store.bookSettings('yu7-2025'))?.deliveriesPerYearTarget, 9);
         assert.equal(await store.bookSettings('other'), null);
-        assert.equal((await store.orderPrice('ord_1'))?.priceVersion, 2);
+        assert.deepEqual([(await store.orderPrice('ord_1'))?.priceVersion,
+          (await store.orderPrice('ord_1'))?.priceFen], [3, 90]);
+        assert.equal(await store.orderPrice('ord_2'), null);
         assert.equal((await store.protectionsOf('ord_1'))[0]?.amountFen, 7);
       });
 

@@ -50,7 +50,6 @@ export interface PricebooksTx {
   markVersionApplied(launchId: string, version: number, atMs: number): Promise<boolean>;
   /** Each launch's highest applied version (launches with none are absent: version 1). */
   appliedVersions(): Promise<Map<string, number>>;
-  insertOrderPrices(rows: readonly OrderPrice[]): Promise<void>;
   /** The protection already given to these orders. */
   protectionsTx(orderIds: readonly string[]): Promise<PriceProtection[]>;
   insertProtections(rows: readonly PriceProtection[]): Promise<void>;
@@ -74,6 +73,7 @@ export interface PricebooksTx {
 
 export interface PricebooksReads {
   priceVersions(launchId: string): Promise<PriceVersion[]>;
+  /** The order's booking in the ledger: its price version and the price booked. */
   orderPrice(orderId: string): Promise<OrderPrice | null>;
   protectionsOf(orderId: string): Promise<PriceProtection[]>;
   /** The launch's ledger summed (books.ts); `opensAtMs` sets day 0. */
