@@ -28,8 +28,8 @@ it('locks, sweeps and operators\' cancels queue their messages in the same trans
         await tx.putLaunch(yu7);
         await tx.insertOrders([firm(1), firm(2), firm(3), firm(4, OPEN_MS - 8 * 86_400_000)]);
       });
-      // The composition's hooks: notifications implements orders' hook.
-      assert.equal(hooks.all(ORDER_EVENTS_WRITTEN).length, 1);
+      // The composition's hooks: notifications and price books implement orders' hook.
+      assert.equal(hooks.all(ORDER_EVENTS_WRITTEN).length, 2);
       const { act } = orderCommands({ autoLockBatchMax: 100 }, hooks);
       const nowMs = OPEN_MS + 60_000;
       const id = (n: number) => firm(n).orderId;

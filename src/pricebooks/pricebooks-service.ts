@@ -368,12 +368,23 @@ export class PricebooksService {
     if (earlier) return ok({ sale: earlier, replay: true });
     const nowMs = this.deps.clock.nowMs();
     const holdMs = this.deps.limits.readyHoldSeconds * 1000;
-    const held = await this.deps.store.transaction(async (tx) => {
-      const r = await claimReadyCar(tx, { vin, accountId: account.accountId, mode, key }, nowMs,
-        holdMs);
-      if (r.ok && r.value.overtaken !== null) await this.#endStale(tx, r.value.overtaken, nowMs);
-      return r.ok ? ok(r.value.sale) : r;
-    });
+    let held: Result<ReadySale>;
+    try {
+      held = await this.deps.store.transaction(async (tx) => {
+        const r = await claimReadyCar(tx, { vin, accountId: account.accountId, mode, key },
+          nowMs, holdMs);
+        if (r.ok && r.value.overtaken !== null) {
+          await this.#endStale(tx, r.value.overtaken, nowMs);
+        }
+        return r.ok ? ok(r.value.sale) : r;
+      });
+    } catch (err) {
+      // Two requests with one key at once: the second's sale breaks the key's uniqueness and
+      // rolls back; it answers with the first's sale, as a retry would.
+      const first = await this.#sameKey(account.accountId, key);
+      if (first) return ok({ sale: first, replay: true });
+      throw err;
+    }
     if (!held.ok) return held;
     return this.#pay(account, held.value, held.value.paymentReference,
       chargeNowFen(held.value, mode));
