@@ -9,6 +9,7 @@
 //   production    -> orders, launches, accounts
 //   notifications -> orders, accounts
 //   drops         -> payments, accounts
+//   pricebooks    -> production, orders, payments, launches, accounts
 //   orders        -> launches, payments, accounts
 //   launches      -> accounts
 //   payments      -> accounts
@@ -22,6 +23,7 @@ import { launches } from './launches/index.js';
 import { notifications } from './notifications/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
+import { pricebooks } from './pricebooks/index.js';
 import { production } from './production/index.js';
 import { scalpers } from './scalpers/index.js';
 
@@ -35,6 +37,7 @@ export const capabilities: readonly Capability[] = [
   drops,
   deliveries,
   scalpers,
+  pricebooks,
 ];
 
 checkCapabilities(capabilities);

@@ -20,6 +20,7 @@ import { LaunchesService, LiveHub } from './launches/index.js';
 import { NotificationsService, type MessageProvider } from './notifications/index.js';
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
+import { PricebooksService } from './pricebooks/index.js';
 import { ProductionService } from './production/index.js';
 import { ScalpersService } from './scalpers/index.js';
 import type { ClientEvent } from './kernel/http/client-signals.js';
@@ -78,6 +79,8 @@ export class Launchday implements KernelApp {
   readonly deliveries: DeliveriesService;
   /** Signals of registrations, orders and drop holds; the suspicious-pattern report. */
   readonly scalpers: ScalpersService;
+  /** Price versions and protection, ready-stock sales, the books. */
+  readonly pricebooks: PricebooksService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -120,6 +123,10 @@ export class Launchday implements KernelApp {
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     this.scalpers = new ScalpersService({ store: deps.store, clock: deps.clock,
       limits: deps.limits, ...(deps.log ? { log: deps.log } : {}) }, this.orders, this.launches);
+    this.pricebooks = new PricebooksService(deps, this.launches);
+    // Ready-stock sales hold their charges too: the reconciler voids none a sale holds.
+    this.settlement.reconciler.otherHolders.push(
+      (reference) => this.pricebooks.holdsCharge(reference));
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,

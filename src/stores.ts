@@ -40,6 +40,8 @@ const MIGRATION_NAMES = [
   { version: 10, name: 'orders: a scheduled status; allocated orders become scheduled' },
   { version: 12, name: 'scalpers: client signals (device, network, payment source, address)' },
   { version: 13, name: 'deliveries: delivery records, balance parts, money events, slots' },
+  { version: 14, name: 'price books: price versions, order prices, the ledger, price '
+    + 'protection, refunds, book settings, ready-stock cars and sales' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */

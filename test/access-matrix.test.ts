@@ -97,7 +97,7 @@ describe('access matrix (docs/access.md)', () => {
         n += 1;
         const path = row.path.replace(':order_id', order).replace(':launch_id', 'yu7-2025')
           .replace(':window_id', windowId)
-          .replace(/:(session_id|name|account_id|drop_id|hold_id|centre)/g, 'none');
+          .replace(/:(session_id|name|account_id|drop_id|hold_id|centre|vin|sale_id)/g, 'none');
         // Signing out (DELETE /sessions) ends a buyer's tokens: the other buyer is new too.
         const token = { anonymous: undefined, buyer: owner.token,
           'other buyer': row.path.startsWith('/sessions') ? (await h.buyer(20_000 + n)).token

@@ -239,6 +239,10 @@ describe('codes that need a particular launchday', () => {
       'drop_not_found', 'drop_not_open', 'drop_sold_out', 'drop_limit_reached', 'unknown_variant',
       'invalid_drop', 'drop_already_open', 'hold_not_found', 'hold_expired', 'hold_closed',
       'waitlist_not_needed', 'waitlist_full',
+      // test/pricebooks-routes.test.ts
+      'unknown_price_item', 'invalid_price_change', 'ready_car_not_found', 'ready_car_taken',
+      'ready_car_not_listable', 'ready_sale_not_found', 'ready_hold_expired',
+      'ready_sale_not_payable', 'ready_balance_overdue',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
       'live_viewers_full',
       // test/deliveries.test.ts

@@ -28,9 +28,9 @@ it('locks, sweeps and operators\' cancels queue their messages in the same trans
         await tx.putLaunch(yu7);
         await tx.insertOrders([firm(1), firm(2), firm(3), firm(4, OPEN_MS - 8 * 86_400_000)]);
       });
-      // The composition's hooks: notifications implements orders' hook, and so does production
-      // (a scheduled order cancelled gives its car back: none here).
-      assert.equal(hooks.all(ORDER_EVENTS_WRITTEN).length, 2);
+      // The composition's hooks: notifications, production (a scheduled order cancelled gives its
+      // car back: none here) and price books (the ledger) implement orders' hook.
+      assert.equal(hooks.all(ORDER_EVENTS_WRITTEN).length, 3);
       const { act } = orderCommands({ autoLockBatchMax: 100 }, hooks);
       const nowMs = OPEN_MS + 60_000;
       const id = (n: number) => firm(n).orderId;

@@ -42,6 +42,13 @@ export function sampleBody(method: string, path: string, n: number): unknown {
     'POST /admin/orders/:order_id/handover': { inspection_confirmed: true, keys_given: true },
     'PUT /admin/delivery-slots/:centre/capacity': { capacity: 4 },
     'POST /admin/deliveries/ready': { centre: 'nowhere' },
+    'POST /admin/launches/:launch_id/price-versions': { item_kind: 'trim', item_id: 'max',
+      price_fen: 31_590_000, effective_from: '2026-01-01T00:00:00Z', reason: 'sample' },
+    'PUT /admin/books/:launch_id/settings': { costs: { max: 25_000_000 },
+      deliveries_per_year_target: 100_000, undelivered_pays_lower: true,
+      delivered_within_days: 30 },
+    'POST /admin/ready-stock/listings': { vin: 'none', city: 'beijing' },
+    'POST /ready-stock/:vin/purchases': { mode: 'full' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

@@ -10,6 +10,7 @@ import {
 } from '../src/notifications/notifications-store.contract.js';
 import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
 import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
+import { pricebooksStoreContract } from '../src/pricebooks/pricebooks-store.contract.js';
 import { productionStoreContract } from '../src/production/production-store.contract.js';
 import { scalpersStoreContract } from '../src/scalpers/scalpers-store.contract.js';
 
@@ -24,4 +25,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   dropsStoreContract(name, open);
   deliveriesStoreContract(name, open);
   scalpersStoreContract(name, open);
+  pricebooksStoreContract(name, open);
 }

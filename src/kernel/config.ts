@@ -295,6 +295,34 @@ export interface Limits {
   readonly signalsBufferMax: number;
   /** How often buffered signals are written (ms). */
   readonly signalsFlushMs: number;
+  /** Highest list price a price version may set (fen): 10 million yuan. */
+  readonly priceMaxFen: number;
+  /** How far ahead a price change may be dated (days). */
+  readonly priceHorizonDays: number;
+  /** Price versions listed per launch at most; more are refused (a launch has few). */
+  readonly priceVersionsMax: number;
+  /** Orders read per transaction while price protection is applied to a price change. */
+  readonly protectionPageOrders: number;
+  /**
+   * How long a ready-stock car is held for a buyer while the payment completes (s); past it the
+   * car is on sale again at once. Env LAUNCHDAY_READY_HOLD_SECONDS.
+   */
+  readonly readyHoldSeconds: number;
+  /** The balance deadline of a ready-stock car bought with a deposit (hours). Env
+   * LAUNCHDAY_READY_BALANCE_HOURS. */
+  readonly readyBalanceHours: number;
+  /** A buyer's ready-stock purchases listed at most. */
+  readonly readySalesListMax: number;
+  /** Weeks in the books' deliveries-per-week series at most. */
+  readonly booksWeeksMax: number;
+  /** Days in the books' launch-against-launch series at most. */
+  readonly booksDaysMax: number;
+  /** Ledger rows in one CSV export or page at most. */
+  readonly ledgerRowsMax: number;
+  /** How often price books applies due price changes, ends due holds, follows refunds (ms). */
+  readonly pricebooksRoundMs: number;
+  /** Refunds asked or checked at the provider per round at most. */
+  readonly pricebooksRefundsPerRound: number;
 }
 
 /**
@@ -473,6 +501,18 @@ export const defaultLimits: Limits = Object.freeze({
   flaggedCancelMax: 500,
   signalsBufferMax: 50_000,
   signalsFlushMs: 500,
+  priceMaxFen: 1_000_000_000,
+  priceHorizonDays: 366,
+  priceVersionsMax: 500,
+  protectionPageOrders: 1_000,
+  readyHoldSeconds: 300,
+  readyBalanceHours: 72,
+  readySalesListMax: 100,
+  booksWeeksMax: 260,
+  booksDaysMax: 1_100,
+  ledgerRowsMax: 100_000,
+  pricebooksRoundMs: 5_000,
+  pricebooksRefundsPerRound: 200,
 });
 
 /**
@@ -617,6 +657,10 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.suspicionNetworkAccountsMin, 2, 100_000),
     suspicionBurstOrdersMin: int(env, 'LAUNCHDAY_SUSPICION_BURST_ORDERS_MIN',
       defaultLimits.suspicionBurstOrdersMin, 2, 10_000),
+    readyHoldSeconds: int(env, 'LAUNCHDAY_READY_HOLD_SECONDS', defaultLimits.readyHoldSeconds,
+      30, 3600),
+    readyBalanceHours: int(env, 'LAUNCHDAY_READY_BALANCE_HOURS',
+      defaultLimits.readyBalanceHours, 1, 720),
   };
 }
 

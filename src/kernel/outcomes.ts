@@ -193,6 +193,28 @@ export const outcomes = {
     message: 'This order has been handed over: nothing about its delivery can change now.' },
   handover_unconfirmed: { status: 422, transient: false,
     message: 'Confirm both the inspection and the keys given before recording a handover.' },
+  unknown_price_item: { status: 404, transient: false,
+    message: 'The launch has no such trim or option; pick one from its catalogue.' },
+  invalid_price_change: { status: 422, transient: false,
+    message: 'The price change is not valid; the message names the rule.' },
+  ready_car_not_found: { status: 404, transient: false,
+    message: 'There is no such car in ready stock; pick one from the list.' },
+  ready_car_taken: { status: 409, transient: true,
+    message: 'Another buyer is paying for this car or bought it; pick another, or try again '
+      + 'in a few minutes in case their payment does not complete.' },
+  ready_car_not_listable: { status: 409, transient: false,
+    message: 'This car cannot be listed: it is not a recorded car in the ready-stock pool, '
+      + 'nor the car of a cancelled order, or it is listed already.' },
+  ready_sale_not_found: { status: 404, transient: false,
+    message: 'There is no such ready-stock purchase of yours.' },
+  ready_hold_expired: { status: 409, transient: false,
+    message: 'The time to pay for this car ran out and it went back on sale; nothing was '
+      + 'charged. Buy it again if it is still available.' },
+  ready_sale_not_payable: { status: 409, transient: false,
+    message: 'This purchase has no balance to pay: it is paid, or it ended.' },
+  ready_balance_overdue: { status: 409, transient: false,
+    message: 'The balance deadline passed: the car went back on sale and your deposit is '
+      + 'being refunded to the original payment method.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

@@ -545,6 +545,49 @@ export const ERRORS = {
     zh: ['候补名单已满。', '请关注后续发售。'],
     en: ['The waitlist is full.', 'Watch for the next drop.'],
   },
+  unknown_price_item: {
+    zh: ['该车型配置或选装不存在。', '请从车型目录中选择。'],
+    en: ['The launch has no such trim or option.', 'Pick one from its catalogue.'],
+  },
+  invalid_price_change: {
+    zh: ['调价无效。', '请按提示修改：生效时间不能早于现在，并须填写原因。'],
+    en: ['The price change is not valid.',
+      'Correct what the message names: it cannot take effect in the past, and needs a reason.'],
+  },
+  ready_car_not_found: {
+    zh: ['该现车已售出或不在现车列表中。', '请从列表中选择其他现车。'],
+    en: ['That car is sold or not in ready stock.', 'Pick another car from the list.'],
+  },
+  ready_car_taken: {
+    zh: ['另一位用户正在为该车付款或已购得。', '请选择其他现车；如对方未完成付款，几分钟后可再试。'],
+    en: ['Another buyer is paying for this car or bought it.',
+      'Pick another car, or try again in a few minutes in case their payment does not complete.'],
+  },
+  ready_car_not_listable: {
+    zh: ['该车辆不能上架为现车。', '只有未分配订单的已生产车辆可以上架，且不能重复上架。'],
+    en: ['This car cannot be listed as ready stock.',
+      'Only a built car no order holds can be listed, and only once.'],
+  },
+  ready_sale_not_found: {
+    zh: ['找不到您的这笔现车购买。', '请刷新页面查看您的购买。'],
+    en: ['That ready-stock purchase of yours was not found.',
+      'Reload the page to see your purchases.'],
+  },
+  ready_hold_expired: {
+    zh: ['付款未在保留时间内完成，车辆已重新开售，未扣款。', '如该车仍在列表中，可再次购买。'],
+    en: ['The time to pay ran out and the car went back on sale; nothing was charged.',
+      'Buy it again if it is still on the list.'],
+  },
+  ready_sale_not_payable: {
+    zh: ['这笔购买没有待付尾款。', '它已付清或已结束；请刷新页面查看状态。'],
+    en: ['This purchase has no balance to pay.',
+      'It is paid or it ended; reload the page to see where it stands.'],
+  },
+  ready_balance_overdue: {
+    zh: ['尾款期限已过，车辆已重新开售。', '您的定金将原路退回。'],
+    en: ['The balance deadline passed and the car went back on sale.',
+      'Your deposit is being refunded to the original payment method.'],
+  },
 };
 
 // The next step after a wrong code, by how many tries the server says are left.

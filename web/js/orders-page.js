@@ -12,6 +12,7 @@ import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 import { operatorCancelNotice } from './operator-cancel.js';
 // The plan's delivery window and the car's build day in words (date-window.js).
 import { dateWindow, dateWords } from './date-window.js';
+import { priceSection } from './price-protection.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
 // minute, give or take 15 s) so that a crowd's refreshes do not line up.
@@ -321,6 +322,9 @@ function orderCard(order) {
       h('summary', {}, t('messages')),
       messagesList(order.order_id),
     ),
+    priceSection(order.order_id, () => {
+      if (!isDialogOpen()) render();
+    }),
   );
 }
 

@@ -1,0 +1,268 @@
+// Price books' SQL, the same text on both stores (`?` placeholders; the PostgreSQL adapter
+// numbers them): the tables are small and written off the hot path, except the ledger rows the
+// order hook appends, which are one multi-row INSERT per batch. Every claim on a ready car is a
+// compare-and-set UPDATE on the row as read, so two buyers (threads or processes) racing for a
+// car cannot both win on either store, and no lock is held while a payment is taken.
+import { sortSums, type BookSettings, type LedgerSums } from './books.js';
+import type { LedgerEntry, LedgerKind, StoredLedgerEntry } from './ledger.js';
+import type {
+  CarMove, OrderPrice, PriceProtection, PricebooksReads, PricebooksTx,
+} from './pricebooks-store.js';
+import type { PriceVersion } from './pricing.js';
+import type { ReadyCar, ReadySale, SaleStatus } from './ready-stock.js';
+
+type Row = Record<string, unknown>;
+
+/** What the SQL needs of a connection: rows of a query, and the rows a write changed. */
+export interface Sql {
+  all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+const n = (v: unknown): number => Number(v);
+const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const sOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+const LEDGER_COLS = 'entry_key, at_ms, launch_id, order_id, account_id, kind, amount_fen, trim, '
+  + 'price_version';
+/** Rows per INSERT: well under SQLite's 32,766 parameters with 9 columns. */
+const LEDGER_ROWS_PER_INSERT = 500;
+
+const rowToVersion = (r: Row): PriceVersion => ({ launchId: String(r.launch_id),
+  version: n(r.version), itemKind: String(r.item_kind) as PriceVersion['itemKind'],
+  itemId: String(r.item_id), priceFen: n(r.price_fen), previousFen: n(r.previous_fen),
+  effectiveFromMs: n(r.effective_from_ms), reason: String(r.reason), actor: String(r.actor),
+  recordedAtMs: n(r.recorded_at_ms), appliedAtMs: nOrNull(r.applied_at_ms) });
+
+const rowToProtection = (r: Row): PriceProtection => ({ orderId: String(r.order_id),
+  version: n(r.version), launchId: String(r.launch_id), kind: String(r.kind) as 'credit',
+  amountFen: n(r.amount_fen), atMs: n(r.at_ms) });
+
+const rowToCar = (r: Row): ReadyCar => ({ vin: String(r.vin), launchId: String(r.launch_id),
+  trim: String(r.trim), options: JSON.parse(String(r.options)) as string[], city: String(r.city),
+  priceFen: n(r.price_fen), depositFen: n(r.deposit_fen),
+  status: String(r.status) as ReadyCar['status'], saleId: sOrNull(r.sale_id),
+  untilMs: nOrNull(r.until_ms), listedAtMs: n(r.listed_at_ms), listedBy: String(r.listed_by) });
+
+const rowToSale = (r: Row): ReadySale => ({ saleId: String(r.sale_id), vin: String(r.vin),
+  launchId: String(r.launch_id), accountId: String(r.account_id),
+  mode: String(r.mode) as ReadySale['mode'], priceFen: n(r.price_fen),
+  depositFen: n(r.deposit_fen), status: String(r.status) as SaleStatus,
+  paymentReference: String(r.payment_reference), createdAtMs: n(r.created_at_ms),
+  expiresAtMs: n(r.expires_at_ms), balanceDueAtMs: nOrNull(r.balance_due_at_ms),
+  settledAtMs: nOrNull(r.settled_at_ms), idempotencyKey: String(r.idempotency_key) });
+
+const rowToEntry = (r: Row): StoredLedgerEntry => ({ seq: n(r.seq), entryKey: String(r.entry_key),
+  atMs: n(r.at_ms), launchId: String(r.launch_id), orderId: String(r.order_id),
+  accountId: String(r.account_id), kind: String(r.kind) as LedgerKind,
+  amountFen: n(r.amount_fen), trim: String(r.trim), priceVersion: nOrNull(r.price_version) });
+
+const rowToSettings = (r: Row): BookSettings => ({
+  costFenByTrim: JSON.parse(String(r.costs)) as Record<string, number>,
+  deliveriesPerYearTarget: n(r.deliveries_per_year_target),
+  protection: JSON.parse(String(r.protection)) as BookSettings['protection'] });
+
+const marks = (k: number): string => Array.from({ length: k }, () => '?').join(', ');
+
+/** Price books' writes inside one transaction. */
+export class PricebooksSqlTx implements PricebooksTx {
+  constructor(private readonly q: Sql) {}
+
+  async appendLedger(entries: readonly LedgerEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += LEDGER_ROWS_PER_INSERT) {
+      const part = entries.slice(i, i + LEDGER_ROWS_PER_INSERT);
+      await this.q.run(`INSERT INTO ledger_entries (${LEDGER_COLS}) VALUES ${part
+        .map(() => `(${marks(9)})`).join(', ')} ON CONFLICT (entry_key) DO NOTHING`,
+      part.flatMap((e) => [e.entryKey, e.atMs, e.launchId, e.orderId, e.accountId, e.kind,
+        e.amountFen, e.trim, e.priceVersion]));
+    }
+  }
+
+  async priceVersionsTx(launchId: string): Promise<PriceVersion[]> {
+    return (await this.q.all('SELECT * FROM price_versions WHERE launch_id = ? ORDER BY version',
+      [launchId])).map(rowToVersion);
+  }
+
+  async insertPriceVersion(v: PriceVersion): Promise<void> {
+    await this.q.run('INSERT INTO price_versions (launch_id, version, item_kind, item_id, '
+      + 'price_fen, previous_fen, effective_from_ms, reason, actor, recorded_at_ms, '
+      + `applied_at_ms) VALUES (${marks(11)})`, [v.launchId, v.version, v.itemKind, v.itemId,
+      v.priceFen, v.previousFen, v.effectiveFromMs, v.reason, v.actor, v.recordedAtMs,
+      v.appliedAtMs]);
+  }
+
+  async markVersionApplied(launchId: string, version: number, atMs: number): Promise<boolean> {
+    return (await this.q.run('UPDATE price_versions SET applied_at_ms = ? WHERE launch_id = ? '
+      + 'AND version = ? AND applied_at_ms IS NULL', [atMs, launchId, version])) === 1;
+  }
+
+  async appliedVersions(): Promise<Map<string, number>> {
+    return new Map((await this.q.all('SELECT launch_id, max(version) AS v FROM price_versions '
+      + 'WHERE applied_at_ms IS NOT NULL GROUP BY launch_id'))
+      .map((r) => [String(r.launch_id), n(r.v)]));
+  }
+
+  async protectionsTx(orderIds: readonly string[]): Promise<PriceProtection[]> {
+    if (orderIds.length === 0) return [];
+    const out: PriceProtection[] = [];
+    for (let i = 0; i < orderIds.length; i += LEDGER_ROWS_PER_INSERT) {
+      const part = orderIds.slice(i, i + LEDGER_ROWS_PER_INSERT);
+      out.push(...(await this.q.all(`SELECT * FROM price_protections WHERE order_id IN (${
+        marks(part.length)}) ORDER BY order_id, version`, part)).map(rowToProtection));
+    }
+    return out;
+  }
+
+  async insertProtections(rows: readonly PriceProtection[]): Promise<void> {
+    for (const p of rows) {
+      await this.q.run(`INSERT INTO price_protections VALUES (${marks(6)})`, [p.orderId,
+        p.version, p.launchId, p.kind, p.amountFen, p.atMs]);
+    }
+  }
+
+  async handoversOf(orderIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < orderIds.length; i += LEDGER_ROWS_PER_INSERT) {
+      const part = orderIds.slice(i, i + LEDGER_ROWS_PER_INSERT);
+      for (const r of await this.q.all('SELECT order_id, min(at_ms) AS at FROM ledger_entries '
+        + `WHERE kind = 'revenue_recognised' AND order_id IN (${marks(part.length)}) `
+        + 'GROUP BY order_id', part)) out.set(String(r.order_id), n(r.at));
+    }
+    return out;
+  }
+
+  async putBookSettings(launchId: string, s: BookSettings, atMs: number): Promise<void> {
+    await this.q.run(`INSERT INTO book_settings VALUES (${marks(5)}) ON CONFLICT (launch_id) `
+      + 'DO UPDATE SET costs = excluded.costs, deliveries_per_year_target = '
+      + 'excluded.deliveries_per_year_target, protection = excluded.protection, '
+      + 'updated_at_ms = excluded.updated_at_ms',
+    [launchId, JSON.stringify(s.costFenByTrim), s.deliveriesPerYearTarget,
+      JSON.stringify(s.protection), atMs]);
+  }
+
+  async insertReadyCar(c: ReadyCar): Promise<boolean> {
+    return (await this.q.run(`INSERT INTO ready_cars VALUES (${marks(12)}) `
+      + 'ON CONFLICT (vin) DO NOTHING', [c.vin, c.launchId, c.trim, JSON.stringify(c.options),
+      c.city, c.priceFen, c.depositFen, c.status, c.saleId, c.untilMs, c.listedAtMs,
+      c.listedBy])) === 1;
+  }
+
+  async readyCarTx(vin: string): Promise<ReadyCar | null> {
+    const [r] = await this.q.all('SELECT * FROM ready_cars WHERE vin = ?', [vin]);
+    return r ? rowToCar(r) : null;
+  }
+
+  async moveReadyCar(m: CarMove): Promise<boolean> {
+    // `sale_id IS ?` compares NULL too on SQLite; PostgreSQL spells it IS NOT DISTINCT FROM,
+    // so the expected sale is compared through coalesce on both.
+    return (await this.q.run('UPDATE ready_cars SET status = ?, sale_id = ?, until_ms = ? '
+      + "WHERE vin = ? AND status = ? AND coalesce(sale_id, '') = ?", [m.status, m.saleId,
+      m.untilMs, m.vin, m.expect.status, m.expect.saleId ?? ''])) === 1;
+  }
+
+  async insertReadySale(s: ReadySale): Promise<void> {
+    await this.q.run(`INSERT INTO ready_sales VALUES (${marks(14)})`, [s.saleId, s.vin,
+      s.launchId, s.accountId, s.mode, s.priceFen, s.depositFen, s.status, s.paymentReference,
+      s.createdAtMs, s.expiresAtMs, s.balanceDueAtMs, s.settledAtMs, s.idempotencyKey]);
+  }
+
+  async readySaleTx(saleId: string): Promise<ReadySale | null> {
+    const [r] = await this.q.all('SELECT * FROM ready_sales WHERE sale_id = ?', [saleId]);
+    return r ? rowToSale(r) : null;
+  }
+
+  async readySaleByKey(accountId: string, key: string): Promise<ReadySale | null> {
+    const [r] = await this.q.all('SELECT * FROM ready_sales WHERE account_id = ? '
+      + 'AND idempotency_key = ?', [accountId, key]);
+    return r ? rowToSale(r) : null;
+  }
+
+  async settleReadySale(saleId: string, from: SaleStatus, to: SaleStatus, atMs: number,
+    balanceDueAtMs: number | null = null): Promise<boolean> {
+    return (await this.q.run('UPDATE ready_sales SET status = ?, settled_at_ms = ?, '
+      + 'balance_due_at_ms = coalesce(?, balance_due_at_ms) WHERE sale_id = ? AND status = ?',
+    [to, atMs, balanceDueAtMs, saleId, from])) === 1;
+  }
+
+  async dueReadySales(nowMs: number, limit: number): Promise<ReadySale[]> {
+    return (await this.q.all("SELECT * FROM ready_sales WHERE (status = 'held' "
+      + "AND expires_at_ms <= ?) OR (status = 'deposit_paid' AND balance_due_at_ms <= ?) "
+      + 'ORDER BY created_at_ms, sale_id LIMIT ?', [nowMs, nowMs, limit])).map(rowToSale);
+  }
+}
+
+/** Price books' reads of committed data. */
+export class PricebooksSqlReads implements PricebooksReads {
+  constructor(private readonly q: Sql) {}
+
+  async priceVersions(launchId: string): Promise<PriceVersion[]> {
+    return (await this.q.all('SELECT * FROM price_versions WHERE launch_id = ? ORDER BY version',
+      [launchId])).map(rowToVersion);
+  }
+
+  async orderPrice(orderId: string): Promise<OrderPrice | null> {
+    // The latest booking: a model switch books the order again on the other launch.
+    const [r] = await this.q.all("SELECT * FROM ledger_entries WHERE order_id = ? "
+      + "AND kind = 'order_booked' ORDER BY seq DESC LIMIT 1", [orderId]);
+    return r ? { orderId: String(r.order_id), launchId: String(r.launch_id),
+      priceVersion: nOrNull(r.price_version) ?? 1, priceFen: n(r.amount_fen),
+      atMs: n(r.at_ms) } : null;
+  }
+
+  async protectionsOf(orderId: string): Promise<PriceProtection[]> {
+    return (await this.q.all('SELECT * FROM price_protections WHERE order_id = ? '
+      + 'ORDER BY version', [orderId])).map(rowToProtection);
+  }
+
+  async ledgerSums(launchId: string, opensAtMs: number): Promise<LedgerSums> {
+    const byTrim = (await this.q.all('SELECT kind, trim, sum(amount_fen) AS fen, count(*) AS c '
+      + 'FROM ledger_entries WHERE launch_id = ? GROUP BY kind, trim ORDER BY kind, trim',
+    [launchId])).map((r) => ({ kind: String(r.kind) as LedgerKind, trim: String(r.trim),
+      fen: n(r.fen), count: n(r.c) }));
+    // Whole days since the opening, 0 before it: (at - opens) / day on non-negative integers
+    // divides the same way on both stores (the CAST: SQLite binds a JS number as a real).
+    const byDay = (await this.q.all('SELECT kind, d AS day, sum(amount_fen) AS fen, '
+      + 'count(*) AS c FROM (SELECT kind, amount_fen, CASE WHEN at_ms < ? THEN 0 ELSE '
+      + '(at_ms - CAST(? AS BIGINT)) / 86400000 END AS d FROM ledger_entries '
+      + 'WHERE launch_id = ?) x '
+      + 'GROUP BY kind, d ORDER BY kind, d', [opensAtMs, opensAtMs, launchId]))
+      .map((r) => ({ kind: String(r.kind) as LedgerKind, day: n(r.day), fen: n(r.fen),
+        count: n(r.c) }));
+    const [c] = await this.q.all("SELECT coalesce(sum(amount_fen), 0) AS fen FROM "
+      + "ledger_entries WHERE launch_id = ? AND kind = 'price_credit' AND order_id IN "
+      + "(SELECT order_id FROM ledger_entries WHERE kind = 'balance_due' AND launch_id = ?)",
+    [launchId, launchId]);
+    return sortSums({ byTrim, byDay, creditsOnDueFen: n(c?.fen ?? 0) });
+  }
+
+  async ledgerEntries(launchId: string, afterSeq: number, limit: number):
+    Promise<StoredLedgerEntry[]> {
+    return (await this.q.all('SELECT * FROM ledger_entries WHERE launch_id = ? AND seq > ? '
+      + 'ORDER BY seq LIMIT ?', [launchId, afterSeq, limit])).map(rowToEntry);
+  }
+
+  async bookSettings(launchId: string): Promise<BookSettings | null> {
+    const [r] = await this.q.all('SELECT * FROM book_settings WHERE launch_id = ?', [launchId]);
+    return r ? rowToSettings(r) : null;
+  }
+
+  async readyCars(limit: number): Promise<ReadyCar[]> {
+    return (await this.q.all("SELECT * FROM ready_cars WHERE status <> 'sold' "
+      + 'ORDER BY listed_at_ms, vin LIMIT ?', [limit])).map(rowToCar);
+  }
+
+  async readyCar(vin: string): Promise<ReadyCar | null> {
+    const [r] = await this.q.all('SELECT * FROM ready_cars WHERE vin = ?', [vin]);
+    return r ? rowToCar(r) : null;
+  }
+
+  async readySale(saleId: string): Promise<ReadySale | null> {
+    const [r] = await this.q.all('SELECT * FROM ready_sales WHERE sale_id = ?', [saleId]);
+    return r ? rowToSale(r) : null;
+  }
+
+  async readySalesOf(accountId: string, limit: number): Promise<ReadySale[]> {
+    return (await this.q.all('SELECT * FROM ready_sales WHERE account_id = ? '
+      + 'ORDER BY created_at_ms DESC, sale_id DESC LIMIT ?', [accountId, limit])).map(rowToSale);
+  }
+}

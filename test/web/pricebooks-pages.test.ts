@@ -1,0 +1,117 @@
+/// <reference types="node" />
+// The price-books pages in a browser: a buyer buys a ready-stock car (and it leaves the list),
+// sees on the orders page the price version their order keeps and the protection a price cut
+// gave it; the operator reads the books with their charts and CSV buttons, records a price
+// version and lists a car; in both languages, every control labelled.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { withCheckCharacter } from '../../src/production/vin.js';
+import {
+  ADMIN_TOKEN, apiBuyer, phoneContext, screenshots, signInPage, startServerAndBrowser,
+  unlabelledControls, type Server,
+} from './web-harness.js';
+
+let server: Server;
+let browser: Browser;
+const vin = (n: number) => withCheckCharacter(`LXMYU7AB0S${String(n).padStart(7, '0')}`);
+
+before(async () => {
+  [server, browser] = await startServerAndBrowser();
+  const run = await server.api('POST', '/admin/production-runs', { launch_id: 'yu7-2025',
+    built_on: '2025-07-01', reason: 'surplus', cars: [{ vin: vin(1), trim: 'standard' },
+      { vin: vin(2), trim: 'standard' }] }, ADMIN_TOKEN);
+  assert.equal(run.status, 201, JSON.stringify(run.body));
+  for (const n of [1, 2]) {
+    const l = await server.api('POST', '/admin/ready-stock/listings',
+      { vin: vin(n), city: 'beijing' }, ADMIN_TOKEN);
+    assert.equal(l.status, 201, JSON.stringify(l.body));
+  }
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a buyer buys a ready-stock car; it leaves the list at once', async () => {
+  const buyer = await apiBuyer(server, 41);
+  const page = await (await phoneContext(browser, 'en')).newPage();
+  await signInPage(page, server.url, buyer.token);
+  await page.goto(`${server.url}/ready-stock`);
+  await page.locator(`[data-vin="${vin(1)}"]`).waitFor();
+  assert.deepEqual(await unlabelledControls(page), []);
+  await page.click(`[data-buy="${vin(1)}:full"]`);
+  await page.locator('.notice').waitFor();
+  assert.match((await page.textContent('.notice')) ?? '', /Bought/);
+  assert.equal(await page.locator(`[data-vin="${vin(1)}"]`).count(), 0);
+  assert.match((await page.textContent('#ready-mine')) ?? '', /Paid/);
+  await screenshots(page, 'ready-stock-bought');
+});
+
+test('in Chinese, a deposit reserves the other car with its balance deadline', async () => {
+  const buyer = await apiBuyer(server, 42);
+  const page = await (await phoneContext(browser, 'zh')).newPage();
+  await signInPage(page, server.url, buyer.token);
+  await page.goto(`${server.url}/ready-stock`);
+  await page.locator(`[data-buy="${vin(2)}:deposit"]`).waitFor();
+  await page.click(`[data-buy="${vin(2)}:deposit"]`);
+  await page.locator('.notice').waitFor();
+  assert.match((await page.textContent('.notice')) ?? '', /定金已付/);
+  await page.locator('[data-pay]').waitFor();
+  assert.match((await page.textContent('#ready-mine')) ?? '', /尾款截止/);
+  await page.click('[data-pay]');
+  await page.locator('.notice').waitFor();
+  assert.match((await page.textContent('#ready-mine')) ?? '', /已付清/);
+});
+
+test('the orders page shows the price version kept and the protection a cut gave', async () => {
+  const buyer = await apiBuyer(server, 43);
+  const o = await server.api('POST', '/orders', { launch_id: 'yu7-2025', trim: 'max',
+    options: [], city: 'beijing' }, buyer.token, { 'Idempotency-Key': 'pb-1' });
+  assert.equal(o.status, 201, JSON.stringify(o.body));
+  const page = await (await phoneContext(browser, 'en')).newPage();
+  await signInPage(page, server.url, buyer.token);
+  const cut = await server.api('POST', '/admin/launches/yu7-2025/price-versions', {
+    item_kind: 'trim', item_id: 'max', price_fen: o.body.price_fen - 1_400_000,
+    reason: 'Price cut' }, ADMIN_TOKEN);
+  assert.equal(cut.status, 201, JSON.stringify(cut.body));
+  await page.goto(`${server.url}/orders`);
+  const section = page.locator(`[data-price="${o.body.order_id}"]`);
+  await section.waitFor();
+  await section.locator('summary').click();
+  await section.locator('.price-now').waitFor();
+  const text = (await section.textContent()) ?? '';
+  assert.match(text, /price version 1/);
+  assert.match(text, /¥315,900/);
+  assert.match(text, /14,000 off/);
+  await screenshots(page, 'order-price-protection');
+});
+
+test('the operator reads the books, records a price version and lists a car', async () => {
+  const page = await (await phoneContext(browser, 'en')).newPage();
+  await page.goto(`${server.url}/books`);
+  await page.fill('#books-token', ADMIN_TOKEN);
+  await page.click('form button[type=submit]');
+  await page.locator('[data-figure="deposits_received"]').waitFor();
+  assert.match((await page.textContent('[data-figure="deliveries"]')) ?? '', /2/);
+  assert.equal(await page.locator('#books-weeks .bar-a').count() > 0, true);
+  assert.equal(await page.locator('[data-csv]').count(), 4);
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.click('[data-csv="summary"]')]);
+  assert.match(download.suggestedFilename(), /books-yu7-2025-summary\.csv/);
+  await page.selectOption('#version-item', 'trim:pro');
+  await page.fill('#version-price', '269900');
+  await page.fill('#version-reason', 'Pro cut');
+  await page.click('#version-record');
+  await page.locator('[data-version="3"]').waitFor();
+  await page.fill('#listing-vin', vin(9));
+  await page.fill('#listing-city', 'beijing');
+  await page.click('#listing-add');
+  await page.locator('.error').waitFor();
+  assert.deepEqual(await unlabelledControls(page), []);
+  await page.click('#lang-switch');
+  await page.locator('h1').waitFor();
+  assert.match((await page.textContent('h1')) ?? '', /账目/);
+  await screenshots(page, 'books');
+});

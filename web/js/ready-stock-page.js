@@ -1,0 +1,114 @@
+// The ready-stock page (/ready-stock): built cars to collect at once, bought first paid, first
+// served (the whole price, or a deposit with the balance by a deadline), and the buyer's own
+// purchases with their balance to pay. A purchase keeps its Idempotency-Key until it is
+// answered, so a retry after a lost reply never buys twice. The list is read every 5 s.
+import { get, request, token } from './api.js';
+import { t } from './i18n.js';
+import { dateTime, h, yuan } from './format.js';
+import { errorBox, initPage, notice, signInLink } from './ui.js';
+import { PRICEBOOKS_STRINGS } from './pricebooks-strings.js';
+import { STRINGS } from './strings.js';
+
+Object.assign(STRINGS, PRICEBOOKS_STRINGS);
+
+const REFRESH_MS = 5000;
+let cars = null;
+let sales = [];
+let message = null;
+
+function keyFor(vin, mode) {
+  const name = `launchday.ready.${vin}.${mode}`;
+  let key = sessionStorage.getItem(name);
+  if (!key) {
+    key = `ready-${crypto.randomUUID()}`;
+    sessionStorage.setItem(name, key);
+  }
+  return key;
+}
+
+const carName = (c) => [c.trim.toUpperCase(), ...c.options].join(' · ');
+
+async function buy(car, mode) {
+  const r = await request('POST', `/ready-stock/${encodeURIComponent(car.vin)}/purchases`, {
+    body: { mode },
+    headers: { 'Idempotency-Key': keyFor(car.vin, mode) },
+  });
+  // An answer ends the key's use; a lost reply keeps it for the retry.
+  if (r.status !== 0 && r.code !== 'overloaded') {
+    sessionStorage.removeItem(`launchday.ready.${car.vin}.${mode}`);
+  }
+  if (!r.ok) message = errorBox(r);
+  else if (r.data.sale.status === 'paid') {
+    message = notice(t('ready_bought', { v: carName(car) }), 'ok');
+  } else {
+    message = notice(t('ready_reserved_you', { v: carName(car),
+      p: yuan(r.data.sale.balance_fen), t: dateTime(r.data.sale.balance_due_at) }), 'ok');
+  }
+  await refresh();
+}
+
+async function payBalance(sale) {
+  const r = await request('POST', `/ready-stock/sales/${encodeURIComponent(sale.sale_id)}/balance`);
+  message = r.ok ? notice(t('ready_bought', { v: sale.vin }), 'ok') : errorBox(r);
+  await refresh();
+}
+
+function carRow(c) {
+  const actions = [];
+  if (c.status === 'available' && token()) {
+    actions.push(
+      h('button', { type: 'button', class: 'primary', 'data-buy': `${c.vin}:full`,
+        onclick: () => buy(c, 'full') }, t('ready_buy_full', { p: yuan(c.price_fen) })),
+      h('button', { type: 'button', class: 'secondary', 'data-buy': `${c.vin}:deposit`,
+        onclick: () => buy(c, 'deposit') }, t('ready_buy_deposit', { p: yuan(c.deposit_fen) })),
+    );
+  } else if (c.status !== 'available') {
+    actions.push(h('strong', {}, t(c.status === 'held' ? 'ready_held' : 'ready_reserved')));
+  }
+  return h('li', { class: 'card', 'data-vin': c.vin },
+    h('h2', {}, carName(c)),
+    h('p', {}, `VIN ${c.vin}`),
+    h('p', {}, t('ready_city', { c: c.city }), ' · ', t('ready_price', { p: yuan(c.price_fen) }),
+      ' · ', t('ready_deposit', { p: yuan(c.deposit_fen) })),
+    h('div', { class: 'actions' }, actions));
+}
+
+function saleRow(s) {
+  const due = s.balance_due_at ? dateTime(s.balance_due_at) : '';
+  const status = t(`ready_status_${s.status}`, { t: due });
+  return h('li', { 'data-sale': s.sale_id },
+    `${s.vin} · ${yuan(s.price_fen)} · `, h('span', { class: 'sale-status' }, status),
+    s.status === 'deposit_paid'
+      ? h('button', { type: 'button', class: 'primary', 'data-pay': s.sale_id,
+        onclick: () => payBalance(s) }, t('ready_pay_balance', { p: yuan(s.balance_fen) }))
+      : null);
+}
+
+function render() {
+  const main = document.getElementById('main');
+  const parts = [h('h1', {}, t('ready_title')), h('p', { class: 'hint' }, t('ready_intro'))];
+  if (message) parts.push(message);
+  if (!token()) parts.push(h('p', {}, t('ready_sign_in'), ' ', signInLink()));
+  if (cars && !cars.ok) parts.push(errorBox(cars));
+  else if (cars) {
+    parts.push(cars.data.cars.length === 0 ? h('p', { id: 'ready-none' }, t('ready_none'))
+      : h('ul', { class: 'cards', id: 'ready-cars' }, cars.data.cars.map(carRow)));
+  }
+  if (sales.length > 0) {
+    parts.push(h('h2', {}, t('ready_mine')), h('ul', { id: 'ready-mine' }, sales.map(saleRow)));
+  }
+  main.replaceChildren(...parts);
+}
+
+async function refresh() {
+  cars = await get('/ready-stock');
+  if (token()) {
+    const r = await get('/ready-stock/mine');
+    if (r.ok) sales = r.data.sales;
+  }
+  render();
+}
+
+initPage(render, { current: '/ready-stock' });
+await refresh();
+setInterval(refresh, REFRESH_MS);
