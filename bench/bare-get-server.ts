@@ -10,7 +10,8 @@ const server = http.createServer((req, res) => {
   res.end(body);
 });
 server.keepAliveTimeout = 60_000;
-server.listen({ port: 0, host: '127.0.0.1', backlog: Number(process.env.BARE_BACKLOG ?? 511) },
+server.listen({ port: Number(process.env.BARE_PORT ?? 0), host: '127.0.0.1',
+  backlog: Number(process.env.BARE_BACKLOG ?? 511) },
   () => {
     const address = server.address();
     if (address !== null && typeof address === 'object') {

@@ -114,6 +114,14 @@ const latency = (m: Measured): string =>
   + (m.wrk.non2xx + m.wrk.socketErrors > 0
     ? `; ${m.wrk.non2xx + m.wrk.socketErrors} failed or over 399` : '');
 
+/**
+ * The bare server's CPU per request over launchday's: the ratio of rates the machine would give
+ * if the server had the cores to itself, and one that a loaded machine moves much less.
+ */
+const cpuRatio = (bare: Measured, ours: Measured): string =>
+  (bare.cpuUs === null || ours.cpuUs === null ? ''
+    : `, by CPU per request ${(bare.cpuUs / ours.cpuUs).toFixed(2)}`);
+
 interface ReadPath {
   readonly label: string;
   readonly path: string;
@@ -164,10 +172,11 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
       console.log(`${p.label} (${fmt(bytes)} bytes)\n`
         + `    bare node:http GET: ${fmt(ceiling.wrk.ratePerSecond)}/s; ${latency(ceiling)}\n`
         + `    launchday: ${fmt(plain.wrk.ratePerSecond)}/s, ratio ${(plain.wrk.ratePerSecond
-          / ceiling.wrk.ratePerSecond).toFixed(2)} (target ${p.target[0]}); ${latency(plain)}\n`
+          / ceiling.wrk.ratePerSecond).toFixed(2)}${cpuRatio(ceiling, plain)} (target `
+        + `${p.target[0]}); ${latency(plain)}\n`
         + `    launchday, If-None-Match (304): ${fmt(cond.wrk.ratePerSecond)}/s, ratio `
-        + `${(cond.wrk.ratePerSecond / ceiling.wrk.ratePerSecond).toFixed(2)} (target `
-        + `${p.target[1]}); ${latency(cond)}`);
+        + `${(cond.wrk.ratePerSecond / ceiling.wrk.ratePerSecond).toFixed(2)}`
+        + `${cpuRatio(ceiling, cond)} (target ${p.target[1]}); ${latency(cond)}`);
     }
     console.log(`\nconnection storm: ${fmt(opts.stormConnections)} new connections within one `
       + `second, each GET ${PATH_LAUNCH} (target: every one answered, p99 time to first byte `

@@ -362,6 +362,14 @@ describe('launchday behind the lane and behind node:http', () => {
         trim: 'max', options: Array(17).fill('x'), city: null }), headers:
         { 'idempotency-key': `${key}-schema2` } }),
       request('GET', '/api/v1/openapi.json'),
+      // Prepared reads, answered at once by the lane (Route.prepared), and a 304 of one.
+      request('GET', '/api/v1/launches/yu7-2025'),
+      request('GET', '/api/v1/launches/yu7-2025/stats'),
+      request('GET', '/api/v1/launches/yu7-2025', { headers: { 'if-none-match': '*' } }),
+      request('GET', '/api/v1/launches/nope'),
+      // A page in memory, answered by the lane from its prepared buffer, and its 304.
+      request('GET', '/'),
+      request('GET', '/', { headers: { 'if-none-match': '*' } }),
       request('DELETE', '/api/v1/orders'),
       request('GET', '/api/v1/no-such-route'),
       request('GET', '/api/v1/admin/orders?status=firm', { token }),

@@ -14,6 +14,7 @@ import { loadConfig } from '../src/kernel/config.js';
 import { silentLogger } from '../src/kernel/logger.js';
 import { launchView } from '../src/launches/index.js';
 import { statsFromCounters } from '../src/orders/launch-stats.js';
+import { syntheticIdentity } from '../src/accounts/identity.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
@@ -142,6 +143,51 @@ for (const lane of ['on', 'off']) {
         await server.app.orders.counters('yu7-2025'), Date.parse(stats.as_of), launch)));
     });
 
+    it('serves the figures again without reading the store until a commit', async () => {
+      const first = await get(`${api}/launches/yu7-2025/stats`);
+      assert.equal(first.status, 200);
+      const figures = server.app.orders.preparedFigures;
+      const reads = figures.reads;
+      for (let i = 0; i < 5; i++) {
+        const r = await get(`${api}/launches/yu7-2025/stats`);
+        assert.equal(r.headers.etag, first.headers.etag);
+      }
+      // At most one more: the counts are read again at least once a second (FIGURES_CACHE_MS).
+      assert.ok(figures.reads - reads <= 1, `${figures.reads - reads} reads`);
+      const id = syntheticIdentity(7);
+      const again = await fetch(`${api}/accounts`, { method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone: id.phone, name: 'Han Meimei', id_number: id.idNumber }) });
+      const buyer = await again.json() as { token: string };
+      const placed = await fetch(`${api}/orders`, { method: 'POST', body: JSON.stringify(YU7_MAX),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${buyer.token}`,
+          'idempotency-key': 'reads-2' } });
+      assert.equal(placed.status, 201, await placed.text());
+      const after = await get(`${api}/launches/yu7-2025/stats`);
+      assert.equal(JSON.parse(after.text).orders.total, 2);
+      assert.notEqual(after.headers.etag, first.headers.etag);
+    });
+
+    it(`answers a launch read ${lane === 'on' ? 'in the lane, without its handler'
+      : 'through its handler'}`, async () => {
+      const launches = server.app.launches;
+      const original = launches.launch.bind(launches);
+      let calls = 0;
+      launches.launch = (id: string) => { calls++; return original(id); };
+      try {
+        await get(`${api}/launches/yu7-2025`);
+        calls = 0;
+        for (let i = 0; i < 5; i++) {
+          assert.equal((await get(`${api}/launches/yu7-2025`)).status, 200);
+        }
+      } finally {
+        launches.launch = original;
+      }
+      // In the lane, the handler runs only when the launches' cache turned stale meanwhile.
+      if (lane === 'on') assert.ok(calls <= 1, `${calls} handler calls`);
+      else assert.equal(calls, 5);
+    });
+
     it('keeps the reads a buyer makes of their own orders private and unconditional', async () => {
       const r = await get(`${api}/orders`, { authorization: 'Bearer nobody' });
       assert.equal(r.headers['cache-control'], 'no-store');
@@ -201,6 +247,10 @@ await withPostgres('prepared reads across two processes on PostgreSQL', () => {
 
     it('shows the other process\'s order in the figures at once', async () => {
       const first = await b.call('GET', '/launches/yu7-2025/stats');
+      // Another process's commits are not seen here: the counts are read on every request.
+      const reads = b.ld.app.orders.preparedFigures.reads;
+      await b.call('GET', '/launches/yu7-2025/stats');
+      assert.equal(b.ld.app.orders.preparedFigures.reads, reads + 1);
       await a.tick(60);
       const { token } = await a.buyer(1);
       assert.equal((await a.order(token, 'pg-1', YU7_MAX)).status, 201);

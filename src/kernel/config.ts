@@ -55,6 +55,12 @@ export interface Limits {
    */
   readonly connectionUnreadBytesMax: number;
   /**
+   * GET request targets (path and query) whose route the HTTP shell keeps found, so that a
+   * repeated read (a launch, its figures, a page) is not matched against every route again.
+   * Past this many distinct targets the kept ones are forgotten and found again as asked.
+   */
+  readonly laneGetRoutesKeptMax: number;
+  /**
    * Live frames in a row a viewer may miss because its stream has not drained (a frame is
    * skipped, never queued, while the peer is not reading) before it is disconnected.
    */
@@ -414,6 +420,7 @@ export const defaultLimits: Limits = Object.freeze({
   clockAdvanceSecondsMax: 400 * 24 * 3600,
   connectionRequestsMax: 32,
   connectionUnreadBytesMax: 64 * 1024,
+  laneGetRoutesKeptMax: 1_000,
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
   listenBacklog: 4096,

@@ -93,11 +93,20 @@ async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
 export const launchRoutes: Route[] = [
   // The public reads are prepared once per change, with an ETag (prepared-launches.ts).
   { method: 'GET', path: '/launches', access: 'public', schema: Launches.launches,
+    prepared: (_params, app) => {
+      const launches = app.launches.cachedAll();
+      return launches && app.launches.prepared.list(launches, app.clock.nowMs());
+    },
     handler: async ({ app }) => {
     const launches = await app.launches.all();
     return reply(200, app.launches.prepared.list(launches, app.clock.nowMs()));
   } },
   { method: 'GET', path: '/launches/:launch_id', access: 'public', schema: Launches.launch,
+    // An unknown launch (null) is the handler's to refuse.
+    prepared: (params, app) => {
+      const l = app.launches.cachedLaunch(params.launch_id!);
+      return l ? app.launches.prepared.launch(l, app.clock.nowMs()) : undefined;
+    },
     handler: async (ctx) => {
     const l = await ctx.app.launches.launch(ctx.params.launch_id!);
     return l ? reply(200, ctx.app.launches.prepared.launch(l, ctx.app.clock.nowMs()))

@@ -23,6 +23,9 @@ export class LaunchesService {
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;
   #loading: Promise<void> | null = null;
+  /** `cachedAll`'s sorted list, and the load it was sorted from. */
+  #sorted: readonly Launch[] = [];
+  #sortedFrom: ReadonlyMap<string, Launch> | null = null;
 
   constructor(private readonly deps: LaunchesDeps) {}
 
@@ -57,6 +60,19 @@ export class LaunchesService {
    */
   cachedLaunch(launchId: string): Launch | null | undefined {
     return this.fresh() ? this.#launches.get(launchId) ?? null : undefined;
+  }
+
+  /**
+   * Every launch by opening from a fresh cache, without waiting; undefined when the cache must
+   * be reloaded first, which `all` does. Sorted once per load.
+   */
+  cachedAll(): readonly Launch[] | undefined {
+    if (!this.fresh()) return undefined;
+    if (this.#sortedFrom !== this.#launches) {
+      this.#sorted = [...this.#launches.values()].sort((a, b) => a.opensAtMs - b.opensAtMs);
+      this.#sortedFrom = this.#launches;
+    }
+    return this.#sorted;
   }
 
   /** The launches by id as last loaded: for a caller that has just checked `fresh()`. */

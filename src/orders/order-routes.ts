@@ -60,12 +60,16 @@ export const orderRoutes: Route[] = [
         as_of: iso(e.asOfMs) });
     } },
   { method: 'GET', path: '/launches/:launch_id/stats', access: 'public', schema: Orders.stats,
+    // Read from the store again after any commit that may have moved a count (on PostgreSQL,
+    // every time), prepared again only when a count moved (prepared-figures.ts).
+    prepared: (params, app) => {
+      const l = app.launches.cachedLaunch(params.launch_id!);
+      return l ? app.orders.cachedFigures(l) : undefined;
+    },
     handler: async (ctx) => {
-    // Read from the store every time, prepared again only when a count moved.
     const l = await ctx.app.launches.launch(ctx.params.launch_id!);
     if (!l) return refuse('launch_not_found');
-    const counters = await ctx.app.orders.counters(l.launchId);
-    return reply(200, ctx.app.orders.preparedFigures.figures(l, counters, ctx.app.clock.nowMs()));
+    return reply(200, await ctx.app.orders.figures(l));
   } },
   { method: 'POST', path: '/orders', access: 'buyer', ownTextRules: true,
     schema: Orders.placeOrder, handler: async (ctx) => {

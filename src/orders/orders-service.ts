@@ -22,6 +22,7 @@ import type {
 } from './order-commands.js';
 import type { OrderEvent } from './orders-store.js';
 import { PreparedFigures } from './prepared-figures.js';
+import type { PreparedJson } from '../kernel/http/prepared-reply.js';
 import { paidUnder } from './payment-reconciler.js';
 import type { OrderExtras } from './views.js';
 
@@ -125,6 +126,18 @@ interface LockedCounts {
   readonly byTrim: ReadonlyMap<string, number>;
 }
 
+/**
+ * Orders' batch handlers (order-commands.ts), the only writers of the counters the figures are
+ * made of.
+ */
+const ORDER_HANDLERS: ReadonlySet<string> = new Set(['place', 'act', 'autoLock']);
+/**
+ * How long this process's prepared figures may be served on SQLite without reading the store
+ * again when nothing was committed: a bound for any write that does not go through orders'
+ * handlers (none today), the live screen's tick.
+ */
+export const FIGURES_CACHE_MS = 1_000;
+
 /** Orders' batch handlers whose commit may change a locked count (`place` only if it locks). */
 const MOVES_LOCKS: ReadonlySet<string> = new Set(['place', 'act', 'autoLock']);
 
@@ -144,6 +157,16 @@ export class OrdersService {
   #lockedGen = 0;
   /** How old cached locked counts may be: other processes write only to PostgreSQL. */
   readonly #lockedMaxAgeMs: number;
+  /**
+   * Bumped, before any of its commands is answered, by each commit of orders' own handlers
+   * (the only writers of the counters: order-commands.ts's Writes) and by each failed batch:
+   * the public figures read before it are no longer current (preparedFigures).
+   */
+  #figuresGen = 0;
+  /** How old prepared figures may be: SQLite FIGURES_CACHE_MS; PostgreSQL 0 (read each time). */
+  readonly #figuresMaxAgeMs: number;
+  /** Figures reads under way, shared by the requests of one generation (SQLite only). */
+  readonly #figuresReads = new Map<string, Promise<PreparedJson>>();
   /** Plan-based estimates, when the composition wires a production capability in. */
   estimates: EstimateSource | null = null;
   /** Allocated cars, likewise. */
@@ -157,6 +180,47 @@ export class OrdersService {
     private readonly launches: LaunchesService, private readonly payments: PaymentsService) {
     committer.onCommit((jobs, results) => this.#afterCommit(jobs, results));
     this.#lockedMaxAgeMs = deps.store.kind === 'postgres' ? COUNTERS_CACHE_MS : Infinity;
+    // On PostgreSQL another process's order is in the next read's figures, as it always was;
+    // this process cannot see that commit, so it reads every time.
+    this.#figuresMaxAgeMs = deps.store.kind === 'postgres' ? 0 : FIGURES_CACHE_MS;
+  }
+
+  /**
+   * A launch's public figures, prepared, without reading the store: when no commit that may
+   * have changed them has come since they were read, and they were read within
+   * FIGURES_CACHE_MS (SQLite: this process is the only writer); undefined otherwise, and
+   * `figures` reads them.
+   */
+  cachedFigures(l: Launch): PreparedJson | undefined {
+    if (this.#figuresMaxAgeMs <= 0) return undefined;
+    return this.preparedFigures.current(l, this.#figuresGen,
+      performance.now() - this.#figuresMaxAgeMs);
+  }
+
+  /**
+   * A launch's public figures, prepared: current ones as they are, else read from the store.
+   * On SQLite the requests of one generation share one read: it began after the last commit
+   * any of them could have been told of, so every order acknowledged before a request is in
+   * its figures.
+   */
+  figures(l: Launch): Promise<PreparedJson> {
+    const hit = this.cachedFigures(l);
+    if (hit !== undefined) return Promise.resolve(hit);
+    const gen = this.#figuresGen;
+    const key = `${gen}\u0000${l.launchId}`;
+    const reading = this.#figuresReads.get(key);
+    if (reading !== undefined) return reading;
+    const read = (async () => {
+      const readAt = performance.now();
+      const counters = await this.counters(l.launchId);
+      return this.preparedFigures.figures(l, counters, this.deps.clock.nowMs(),
+        gen === this.#figuresGen ? gen : -1, readAt);
+    })();
+    if (this.#figuresMaxAgeMs <= 0) return read;
+    this.#figuresReads.set(key, read);
+    const done = (): void => void this.#figuresReads.delete(key);
+    void read.then(done, done);
+    return read;
   }
 
   /**
@@ -175,6 +239,11 @@ export class OrdersService {
    */
   #afterCommit(jobs: readonly { handler: string; payload: unknown }[],
     results: readonly unknown[] | null): void {
+    // The cooling-off sweep that locked nothing (every second, mostly) wrote no counter.
+    if (results === null || jobs.some((j, i) => ORDER_HANDLERS.has(j.handler)
+      && !(j.handler === 'autoLock' && results[i] === 0))) {
+      this.#figuresGen++;
+    }
     for (const [i, j] of jobs.entries()) {
       // Only orders' own handlers move a lock: another capability's batch (accounts' sign-ups,
       // a drop's holds and its sweep every second) leaves the cache valid.

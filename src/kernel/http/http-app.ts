@@ -152,11 +152,33 @@ export interface JsonReply {
   readonly body: string | Buffer;
 }
 
+/**
+ * A reply the lane writes at once from bytes prepared before the request (a launch, the
+ * figures, a page): no promise, no context, no serialisation. `headers` is one object for every
+ * reply of one version and encoding, so the lane keeps what it rendered of them (http-lane.ts).
+ */
+export interface ReadyReply {
+  readonly status: 200 | 304;
+  /** etag, cache-control, vary, and the type and encoding of a body; never the two below. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Null for a 304. */
+  readonly body: Buffer | null;
+  /** X-Server-Time. */
+  readonly timeIso: string;
+  /** X-Request-Id. */
+  readonly requestId: string;
+}
+
 /** An API route as the lane sees it: how much body to read, and how to answer. */
 export interface LaneRoute {
   readonly bodyLimit: number;
   /** `remoteAddress`: the socket's, for the rate limits. */
   answer(headers: IncomingHttpHeaders, body: string, remoteAddress?: string): Promise<JsonReply>;
+  /**
+   * The reply now, from prepared bytes, when the route has them ready (Route.prepared, a file
+   * in memory); null when `answer` must. Counted in the metrics as `answer` is.
+   */
+  ready?(headers: Readonly<Record<string, string>>): ReadyReply | null;
 }
 
 export interface HttpApp {
@@ -303,6 +325,15 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
    */
   const fileRoute = (url: string): LaneRoute => ({
     bodyLimit: 0,
+    ready(headers) {
+      const startedMs = performance.now();
+      const r = files.ready(url, headers);
+      if (r === null) return null;
+      const requestId = requestIdOf(headers['x-request-id']);
+      telemetry.replied(seriesFor('GET', null), requestId, r.status, null, startedMs);
+      return { status: r.status, headers: r.headers, body: r.body,
+        timeIso: isoNow(app.clock.nowMs()), requestId };
+    },
     async answer(headers) {
       const atMs = app.clock.nowMs();
       const startedMs = performance.now();
@@ -322,6 +353,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
   // past this many unanswered on one connection, the rest are refused unstarted.
   const inFlight = new WeakMap<Socket, number>();
   const inFlightMax = app.deps.limits.connectionRequestsMax;
+  /** GET targets' lane routes, found once (Limits.laneGetRoutesKeptMax). */
+  const keptGets = new Map<string, LaneRoute>();
+  const keptGetsMax = app.deps.limits.laneGetRoutesKeptMax;
 
   return {
     routes,
@@ -362,39 +396,70 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
       });
     },
     laneRoute(method, url) {
-      if (!url.startsWith(API_PREFIX)) {
-        return method === 'GET' && files.isReady(url) ? fileRoute(url) : null;
-      }
-      const found = find(method, url);
-      if (!('ok' in found) && found.route.stream === true) return null;
-      return {
-        bodyLimit: 'ok' in found ? app.deps.limits.bodyBytesMax : bodyLimit(found.route),
-        async answer(headers, body, remoteAddress) {
-          const atMs = app.clock.nowMs();
-          const startedMs = performance.now();
-          const requestId = requestIdOf(headers['x-request-id']);
-          const series = seriesFor(method, found);
-          let out: Reply | null;
-          try {
-            // The lane has read the body whole, within this route's limit.
-            out = await respond(found, headers, url, null, async () => ok(body),
-              remoteAddress);
-            if (out === null) throw new Error('a route answered nothing off node:http');
-          } catch (err) {
-            const expected = app.refusalFor(err);
-            if (expected === null) telemetry.failed(series, requestId, err);
-            else telemetry.storeUnavailable(series, requestId, err);
-            out = expected ?? internalError(method);
-          }
-          const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
-          telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null,
-            startedMs);
-          return serialise(r.status, r.body, r.headers, atMs, requestId,
-            headers as Readonly<Record<string, string>>);
-        },
-      };
+      if (method !== 'GET') return laneRouteOf(method, url);
+      // The same few reads are asked for over and over: each target's route is found once.
+      const kept = keptGets.get(url);
+      if (kept !== undefined) return kept;
+      const r = laneRouteOf(method, url);
+      if (r === null) return null;
+      if (keptGets.size >= keptGetsMax) keptGets.clear();
+      keptGets.set(url, r);
+      return r;
     },
   };
+
+  function laneRouteOf(method: string, url: string): LaneRoute | null {
+    if (!url.startsWith(API_PREFIX)) {
+      return method === 'GET' && files.isReady(url) ? fileRoute(url) : null;
+    }
+    const found = find(method, url);
+    if (!('ok' in found) && found.route.stream === true) return null;
+    const prepared = 'ok' in found ? undefined : found.route.prepared;
+    return {
+      bodyLimit: 'ok' in found ? app.deps.limits.bodyBytesMax : bodyLimit(found.route),
+      ready: prepared === undefined || 'ok' in found ? undefined : (headers) => {
+        const startedMs = performance.now();
+        const p = prepared(found.params, app);
+        if (p === undefined) return null;
+        // A signed-in phone sends its token with every read: the session is still touched
+        // (its "7 days unused" counts from here), as the handler's path does, without the
+        // public reply waiting for it.
+        if (headers.authorization !== undefined) {
+          void identify(headers.authorization).catch(() => null);
+        }
+        const timeIso = isoNow(app.clock.nowMs());
+        const served = p.serve(headers, timeIso);
+        const requestId = requestIdOf(headers['x-request-id']);
+        telemetry.replied(seriesOf.get(found.route)!, requestId, served.status, null,
+          startedMs);
+        return { status: served.status, headers: served.headers, body: served.body, timeIso,
+          requestId };
+      },
+      async answer(headers, body, remoteAddress) {
+        const atMs = app.clock.nowMs();
+        const startedMs = performance.now();
+        const requestId = requestIdOf(headers['x-request-id']);
+        const series = seriesFor(method, found);
+        let out: Reply | null;
+        try {
+          // The lane has read the body whole, within this route's limit.
+          out = await respond(found, headers, url, null, async () => ok(body),
+            remoteAddress);
+          if (out === null) throw new Error('a route answered nothing off node:http');
+        } catch (err) {
+          const expected = app.refusalFor(err);
+          if (expected === null) telemetry.failed(series, requestId, err);
+          else telemetry.storeUnavailable(series, requestId, err);
+          out = expected ?? internalError(method);
+        }
+        const r = 'ok' in out ? refusalReply(out, retryAfter) : out;
+        telemetry.replied(series, requestId, r.status, 'ok' in out ? out.code : null,
+          startedMs);
+        return serialise(r.status, r.body, r.headers, atMs, requestId,
+          headers as Readonly<Record<string, string>>);
+      },
+    };
+  }
 }
 
 function checkAccess(access: Access, caller: Caller | null): Refusal | null {

@@ -21,8 +21,8 @@ export interface ServedReply {
   readonly status: 200 | 304;
   /** etag, cache-control, vary, and content-encoding when compressed. */
   readonly headers: Readonly<Record<string, string>>;
-  /** JSON text, a gzip member, or null for a 304. */
-  readonly body: string | Buffer | null;
+  /** JSON as UTF-8 bytes, a gzip member, or null for a 304. */
+  readonly body: Buffer | null;
 }
 
 /**

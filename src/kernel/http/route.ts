@@ -8,6 +8,7 @@ import type { Limits } from '../config.js';
 import type { Store } from '../store/store.js';
 import type { StoreHealth } from './store-health.js';
 import type { RouteContract } from './schema.js';
+import type { PreparedJson } from './prepared-reply.js';
 
 /**
  * What the HTTP shell and the routes see as `app` and `caller`: the composition fills these in
@@ -87,6 +88,14 @@ export interface Route {
    * and an import reports it on its row instead of refusing every row.
    */
   readonly ownTextRules?: true;
+  /**
+   * A public GET whose reply is prepared once per change (prepared-reply.ts): the prepared reply
+   * if it can be had now without waiting (what the handler would answer, from caches that are
+   * current), else undefined and the handler answers. The lane writes it without the handler's
+   * promise, context or serialisation (http-lane.ts, issue 19).
+   */
+  readonly prepared?: (params: Readonly<Record<string, string>>, app: App) =>
+    PreparedJson | undefined;
 }
 
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>

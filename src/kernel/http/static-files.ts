@@ -35,7 +35,22 @@ const REVALIDATED_CACHE = 'no-cache';
 /** Files read from the folder at most (the cache of names, found or not, is bounded too). */
 const FILES_MAX = 1000;
 
-interface Variant { readonly body: Buffer; readonly etag: string; readonly encoding: string | null }
+/** One encoding of a file, with the headers of each of its replies made once (the lane keeps
+ * what it rendered of each headers object: http-lane.ts's renderReady). */
+interface Variant {
+  readonly body: Buffer;
+  readonly etag: string;
+  readonly encoding: string | null;
+  /** 200 and 304, under the current version (`immutable`) and without it (`no-cache`). */
+  readonly headers: {
+    readonly versioned: Replies;
+    readonly revalidated: Replies;
+  };
+}
+interface Replies {
+  readonly ok: Readonly<Record<string, string>>;
+  readonly notModified: Readonly<Record<string, string>>;
+}
 interface Entry {
   readonly type: string;
   readonly raw: Variant;
@@ -139,8 +154,11 @@ export class StaticFiles {
   /** The folder's version (folderVersion), in the names the pages give their files. */
   readonly version: string;
 
+  readonly #versionSearch: string;
+
   constructor(private readonly root: string) {
     this.version = folderVersion(root);
+    this.#versionSearch = `?v=${this.version}`;
   }
 
   #load(rel: string): Promise<Entry | null> {
@@ -168,8 +186,17 @@ export class StaticFiles {
       raw = Buffer.from(versionReferences(raw.toString('utf8'), ext, this.version));
     }
     const tag = contentTag(raw);
-    const variant = (body: Buffer, encoding: string | null): Variant =>
-      ({ body, encoding, etag: `"${tag}${encoding === null ? '' : `-${encoding}`}"` });
+    const variant = (body: Buffer, encoding: string | null): Variant => {
+      const etag = `"${tag}${encoding === null ? '' : `-${encoding}`}"`;
+      const replies = (cacheControl: string): Replies => {
+        const common = { 'cache-control': cacheControl, etag, vary: 'accept-encoding',
+          ...SECURITY_HEADERS };
+        return { notModified: Object.freeze(common), ok: Object.freeze({ 'content-type': type,
+          ...(encoding === null ? {} : { 'content-encoding': encoding }), ...common }) };
+      };
+      return { body, encoding, etag, headers: { versioned: replies(VERSIONED_CACHE),
+        revalidated: replies(REVALIDATED_CACHE) } };
+    };
     if (!COMPRESSIBLE.has(ext)) return { type, raw: variant(raw, null), gzip: null, br: null };
     const [gz, br] = await Promise.all([gzipAsync(raw, { level: 9 }), brotli(raw, { params: {
       [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
@@ -255,15 +282,11 @@ export class StaticFiles {
     const chosen = (entry.br !== null && acceptsEncoding(accept, 'br') ? entry.br : null)
       ?? (entry.gzip !== null && acceptsEncoding(accept, 'gzip') ? entry.gzip : null)
       ?? entry.raw;
-    const versioned = search === `?v=${this.version}` && entry.type !== TYPES['.html'];
-    const common: Record<string, string> = {
-      'cache-control': versioned ? VERSIONED_CACHE : REVALIDATED_CACHE,
-      etag: chosen.etag, vary: 'accept-encoding', ...SECURITY_HEADERS,
-    };
+    const versioned = search === this.#versionSearch && entry.type !== TYPES['.html'];
+    const replies = versioned ? chosen.headers.versioned : chosen.headers.revalidated;
     if (noneMatchHits(headers['if-none-match'], chosen.etag)) {
-      return { status: 304, headers: common, body: null };
+      return { status: 304, headers: replies.notModified, body: null };
     }
-    return { status: 200, body: chosen.body, headers: { 'content-type': entry.type,
-      ...(chosen.encoding === null ? {} : { 'content-encoding': chosen.encoding }), ...common } };
+    return { status: 200, body: chosen.body, headers: replies.ok };
   }
 }
