@@ -1,5 +1,6 @@
 // Command-line options of `launchday simulate`, read once, checked against their limits, frozen.
 import { parseArgs } from 'node:util';
+import { nightOf } from './demand-curve.js';
 
 export const OPTION_LIMITS = Object.freeze({
   scaleMax: 2,
@@ -8,7 +9,12 @@ export const OPTION_LIMITS = Object.freeze({
   connectionsMax: 4096,
   processesMax: 16,
   maxSecondsMax: 6 * 3600,
+  /** `--until-allocations`: SU7 deliveries passed 100,000 in the first year; twice that at most. */
+  untilAllocationsMax: 200_000,
 });
+
+/** SU7 deliveries reached 100,000 within the first year (DOMAIN.md): the default target. */
+export const FIRST_YEAR_ALLOCATIONS = 100_000;
 
 /**
  * A switch is a new configuration of the new model, so the window lets trim and options change
@@ -34,6 +40,11 @@ export interface SimulateOptions {
   readonly reportFile: string | null;
   /** What the model-switch windows allow. */
   readonly switchAllows: readonly string[];
+  /**
+   * After the night, run on in simulated weeks through production (sim/after-night.ts) until
+   * this many cars are allocated; null: the night only.
+   */
+  readonly untilAllocations: number | null;
 }
 
 export const USAGE = `usage: launchday simulate [options]
@@ -50,6 +61,11 @@ export const USAGE = `usage: launchday simulate [options]
   --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
   --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)
+  --after-night      (with --launch su7, its default then) run on after the night in simulated weeks through production (a plan,
+                     weekly runs with VINs, a capacity increase, new delivery cities, more
+                     orders) until 100,000 x scale cars are allocated; starts its own server
+                     with a simulated clock at the launch (not with --url)
+  --until-allocations N  as --after-night, until N cars are allocated (at most 200,000)
   --report-file F    also write the final report as JSON to F
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
@@ -64,7 +80,8 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       scale: { type: 'string' }, speed: { type: 'string' }, seed: { type: 'string' },
       connections: { type: 'string' }, launch: { type: 'string' },
       'max-seconds': { type: 'string' }, 'report-file': { type: 'string' }, 'switch-allows': { type: 'string' },
-      'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      'keep-data': { type: 'boolean' }, 'after-night': { type: 'boolean' },
+      'until-allocations': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
     } });
   } catch (e) {
     return (e as Error).message;
@@ -87,10 +104,21 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     true);
   const processes = num('processes', v.processes, 1, 1, OPTION_LIMITS.processesMax, true);
   for (const x of [scale, speed, seed, connections, processes]) if (typeof x === 'string') return x;
-  const defaultMax = Math.ceil(3600 / (speed as number)) + 600;
+  const afterNight = v['after-night'] === true || v['until-allocations'] !== undefined;
+  // The weeks after the night are the SU7 year (sim/after-night.ts): it is that launch's option.
+  const launchId = v.launch ?? (afterNight ? 'su7' : 'yu7-2025');
+  if (afterNight && launchId !== 'su7' && launchId !== 'su7-2024') {
+    return '--after-night plays the SU7 year after its night: it goes with --launch su7';
+  }
+  const nightSeconds = nightOf(launchId).curve.durationSeconds;
+  const defaultMax = Math.ceil(nightSeconds / (speed as number)) + 600;
   const maxSeconds = num('max-seconds', v['max-seconds'], defaultMax, 1,
     OPTION_LIMITS.maxSecondsMax, false);
   if (typeof maxSeconds === 'string') return maxSeconds;
+  const defaultAllocations = Math.max(1, Math.round(FIRST_YEAR_ALLOCATIONS * (scale as number)));
+  const until = num('until-allocations', v['until-allocations'], defaultAllocations, 1,
+    OPTION_LIMITS.untilAllocationsMax, true);
+  if (typeof until === 'string') return until;
   const urls = (v.url ?? []).flatMap((u) => u.split(',')).map((u) => u.trim()).filter(Boolean);
   for (const u of urls) {
     let host: string;
@@ -105,6 +133,9 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     }
   }
   if (urls.length > 0 && v['admin-token'] === undefined) return '--url needs --admin-token';
+  if (urls.length > 0 && afterNight) {
+    return '--after-night moves the server\'s clock by weeks: it starts its own server, not --url';
+  }
   if (urls.length > 0 && (v['database-url'] !== undefined || v.processes !== undefined)) {
     return '--database-url and --processes start servers; they do not go with --url';
   }
@@ -118,10 +149,11 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   return Object.freeze({
     urls, adminToken: v['admin-token'] ?? null, databaseUrl, processes: processes as number,
     scale: scale as number, speed: speed as number, seed: seed as number,
-    connections: connections as number, launchId: v.launch ?? 'yu7-2025',
+    connections: connections as number, launchId,
     maxSeconds, quiet: v.quiet === true, keepData: v['keep-data'] === true,
     reportFile: v['report-file'] ?? null,
     switchAllows: Object.freeze((v['switch-allows'] ?? DEFAULT_SWITCH_ALLOWS).split(',')
       .map((a) => a.trim())),
+    untilAllocations: afterNight ? until : null,
   });
 }

@@ -3,9 +3,11 @@
 // audit passed; 1 that it found differences; 2 that the run could not be made.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { AfterNight } from './after-night.js';
+import { afterNightText, auditAfterNight } from './after-night-report.js';
 import { Auditor } from './auditor.js';
 import { catalogFromLaunch, type Catalog } from './catalog.js';
-import { DemandCurve } from './demand-curve.js';
+import { nightOf } from './demand-curve.js';
 import { HttpClient } from './http-client.js';
 import { LaunchNight } from './launch-night.js';
 import { RunMetrics, fmt } from './run-metrics.js';
@@ -16,6 +18,12 @@ import { buildWorkload } from './workload.js';
 
 /** Earlier launches whose locked orders may switch to the target (the seeds' SU7 -> YU7). */
 export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
+/**
+ * The weeks after the night move the server's clock: it starts simulated, ten minutes before
+ * the SU7 opening of 28 March 2024 (22:00 in Beijing), and only the simulator moves it.
+ */
+const AFTER_NIGHT_ENV = Object.freeze({ LAUNCHDAY_CLOCK: 'simulated',
+  LAUNCHDAY_CLOCK_START: '2024-03-28T13:50:00Z', LAUNCHDAY_DEMO_LAUNCH: 'off' });
 const PROGRESS_INTERVAL_MS = 1000;
 
 export async function runSimulate(argv: string[]): Promise<number> {
@@ -31,7 +39,8 @@ export async function runSimulate(argv: string[]): Promise<number> {
     let setup = `${urls.length} running server(s) at ${urls.join(', ')}`;
     if (urls.length === 0) {
       servers = await startServers({ processes: options.processes,
-        databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData });
+        databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData,
+        extraEnv: options.untilAllocations === null ? undefined : AFTER_NIGHT_ENV });
       const started = servers;
       // Interrupted, the simulator still stops the servers it started and removes their data.
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -64,10 +73,14 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     // On a server of our own the identities can be the same every run; on a shared one they must
     // differ from earlier runs, or registration would meet phones it already has.
     const salt = fresh ? 0 : Date.now() % 1_000_000_007;
-    const workload = buildWorkload({ seed: options.seed, scale: options.scale, salt,
-      target: catalogs.get(launchId)!,
+    const target = catalogs.get(launchId)!;
+    // Orders switch only to a later launch (SU7 -> YU7), never back to the SU7 night.
+    const nightShape = nightOf(launchId);
+    const workload = buildWorkload({ seed: options.seed, scale: options.scale, salt, target,
       switchSources: SWITCH_SOURCES.map((id) => catalogs.get(id)).filter(
-        (c): c is Catalog => c !== undefined && c.launchId !== launchId),
+        (c): c is Catalog => c !== undefined && c.launchId !== launchId
+          && Date.parse(c.opensAt) < Date.parse(target.opensAt)),
+      curve: nightShape.curve, orders: nightShape.orders,
     });
     const setup = `seed ${options.seed}, scale ${options.scale} (${fmt(workload.ordersPlanned)} ` +
       `orders, ${fmt(workload.buyers.length)} buyers), speed ${options.speed}, ` +
@@ -94,12 +107,16 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
       night.abort(text);
     });
     await night.prepare();
+    // The plan and the delivery centres are published before the opening, as a carmaker does.
+    const after = options.untilAllocations === null ? null : new AfterNight(night, auditor,
+      workload, adminToken, options.untilAllocations, log);
+    await after?.setUp();
     await timed((_, s) => `${fmt(night.accounts.size)} accounts registered in ${s} s`,
       () => night.registerAccounts());
     const switchOrders = await timed((r, s) => `${fmt(r.size)} SU7 / SU7 Ultra orders placed ` +
       `and locked in ${s} s`, () => night.prepareSwitchOrders());
     const timeline = await night.open();
-    const plannedSeconds = new DemandCurve().durationSeconds / options.speed;
+    const plannedSeconds = nightShape.curve.durationSeconds / options.speed;
     const progress = options.quiet ? null : setInterval(() => {
       log(metrics.progressLine(timeline.simSeconds(), night.limiter.backlog));
     }, PROGRESS_INTERVAL_MS);
@@ -110,6 +127,13 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     // With a server gone there is nothing left to read back; the report says why.
     const auditLines = serverDied ? ['no read-back: an API process died']
       : await finalAudit(night, auditor, catalogs, workload.targetLaunchId, phases);
+    let afterText: string | null = null;
+    if (after !== null && servers !== null && !serverDied && !night.wasStopped) {
+      const weeks = await after.run();
+      const verdict = await auditAfterNight((method, path) => night.call(method, path,
+        { token: adminToken, timeoutMs: 120_000 }), servers.dataLocation, launchId, weeks, auditor);
+      afterText = afterNightText(weeks, verdict, options.scale);
+    }
     if (night.wasStopped && !serverDied) {
       auditor.violation('deadline', `the hour was stopped after ${options.maxSeconds} s with ` +
         `${night.unfinishedBuyers} buyers unfinished`);
@@ -119,6 +143,7 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
       violations: auditor.violations(), auditLines, passed: auditor.violationCount === 0,
       scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned };
     console.log(reportText(summary));
+    if (afterText !== null) console.log(afterText);
     if (options.reportFile !== null) writeReportFile(options.reportFile, summary);
     return summary.passed ? 0 : 1;
   } finally {
