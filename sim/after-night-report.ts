@@ -62,6 +62,8 @@ export function afterNightText(s: AfterNightSummary, v: ProductionVerdict, scale
     'after the night:',
     `  ${s.weeks} weeks from ${s.firstWeek} to ${s.lastWeek} in ${s.seconds.toFixed(1)} s of ` +
       `real time; target ${fmt(s.target)} allocations`,
+    `  real seconds by part: ${[...s.secondsBy].map(([k, x]) => `${k} ${x.toFixed(1)}`)
+      .join(', ')}`,
     `  cooling-off week: ${fmt(s.cancelledInCoolingOff)} cancelled, ${fmt(s.lockedAfterCoolingOff)}` +
       ` of ${fmt(s.nightOrders)} night orders locked (/ scale ${perScale(s.lockedAfterCoolingOff)};` +
       ` SU7 reported ${fmt(SU7_LOCKED_BY_LATE_APRIL)} by late April)`,
@@ -82,4 +84,18 @@ export function afterNightText(s: AfterNightSummary, v: ProductionVerdict, scale
       'and order per car, allocations within built cars, one message per moved estimate, ' +
       'truth audit = store)',
   ].join('\n');
+}
+
+/** The same section as data, for `--report-file` (`after_night`). */
+export function afterNightJson(s: AfterNightSummary, v: ProductionVerdict):
+  Record<string, unknown> {
+  const f = v.figures;
+  return { weeks: s.weeks, first_week: s.firstWeek, last_week: s.lastWeek, target: s.target,
+    seconds: s.seconds, seconds_by: Object.fromEntries(s.secondsBy),
+    night_orders: s.nightOrders, locked_after_cooling_off: s.lockedAfterCoolingOff,
+    orders_after_night: s.ordersAfterNight, plan_versions: s.planVersions, replans: s.replans,
+    cities_with_centre: s.citiesWithCentre, built: f.built, allocated: f.allocated,
+    ready_stock: f.readyStock, moved_earlier: f.movedEarlier, moved_later: f.movedLater,
+    estimate_messages: f.estimateMessages, scheduled_messages: f.scheduledMessages,
+    truth: f.truth, violations: v.violations.length };
 }

@@ -113,6 +113,8 @@ export interface AfterNightSummary {
   readonly lineShortWeeks: number;
   readonly queueReads: number;
   readonly seconds: number;
+  /** Real seconds per part of the weeks (orders, runs, re-plans, clock, queue reads, events). */
+  readonly secondsBy: ReadonlyMap<string, number>;
   readonly recorded: readonly AuditCar[];
   readonly replied: ReadonlyArray<{ vin: string; orderId: string }>;
 }
@@ -145,6 +147,18 @@ export class AfterNight {
   private buyers = 0;
   private ordersAfterNight = 0;
   private readonly opened = new Set<string>();
+  private readonly secondsBy = new Map<string, number>();
+
+  /** Runs `f`, adding its real time to `part`. */
+  private async timed<T>(part: string, f: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await f();
+    } finally {
+      this.secondsBy.set(part, (this.secondsBy.get(part) ?? 0)
+        + (performance.now() - start) / 1000);
+    }
+  }
 
   constructor(
     private readonly night: LaunchNight,
@@ -271,12 +285,14 @@ export class AfterNight {
           `allocated after ${AFTER_NIGHT.weeksMax} weeks`);
         break;
       }
-      await this.weekEvents(week);
-      await this.newOrders(week);
+      await this.timed('plan and centre changes', () => this.weekEvents(week));
+      await this.timed('orders after the night', () => this.newOrders(week));
       // The week ends: orders whose cooling-off ended lock, and its cars are counted.
-      await this.advanceTo(weekStartMs(week + 1) + AFTER_NIGHT.weekHourMs);
+      await this.timed('clock', () =>
+        this.advanceTo(weekStartMs(week + 1) + AFTER_NIGHT.weekHourMs));
       allocated += await this.build(week);
-      await this.replan(`weekly re-plan after week ${beijingDate(weekStartMs(week))}`);
+      await this.timed('weekly re-plans', () =>
+        this.replan(`weekly re-plan after week ${beijingDate(weekStartMs(week))}`));
       this.log(`week of ${beijingDate(weekStartMs(week))}: ${allocated} of ${this.target} ` +
         `cars allocated, ${this.recorded.length} built, ${this.pooled} in ready stock`);
     }
@@ -289,7 +305,7 @@ export class AfterNight {
       centresOpenedDuringRun: this.opened.size,
       citiesWithCentre: { before: citiesBefore, after: this.openCitiesAt(this.serverNowMs) },
       replans: this.replans, lineShortWeeks: this.lineShortWeeks, queueReads: this.queueReads,
-      seconds: (performance.now() - started) / 1000, recorded: this.recorded,
+      seconds: (performance.now() - started) / 1000, secondsBy: this.secondsBy, recorded: this.recorded,
       replied: this.replied,
     };
   }
@@ -322,10 +338,12 @@ export class AfterNight {
     let excess = Math.max(0, live.length - want);
     const tokens = this.tokens();
     let cancelled = 0;
+    // Selection sampling: each firm order in turn, with the chance that leaves `excess` picks
+    // spread evenly over the ones not yet seen.
     const picks: ModelOrder[] = [];
-    for (const o of firm) {
+    for (const [i, o] of firm.entries()) {
       if (excess === 0) break;
-      if (this.random.chance(Math.min(1, excess / (firm.length - picks.length)))) {
+      if (this.random.chance(excess / (firm.length - i))) {
         picks.push(o);
         excess--;
       }
@@ -473,7 +491,9 @@ export class AfterNight {
       rateInWeek(trimRates(total, this.shares.get(t.trim) ?? 0, this.scale), week)]));
     const waitingOf = (trim: string): Waiting[] => (this.queues.get(trim) ?? [])
       .filter((w) => !this.allocatedOrders.has(w.orderId));
-    if ([...plan].some(([trim, n]) => waitingOf(trim).length < n)) await this.readQueues();
+    if ([...plan].some(([trim, n]) => waitingOf(trim).length < n)) {
+      await this.timed('queue reads', () => this.readQueues());
+    }
     const cars: Array<{ vin: string; trim: string; options: readonly string[] }> = [];
     for (const [trim, n] of plan) {
       const next = waitingOf(trim).slice(0, n);
@@ -487,9 +507,10 @@ export class AfterNight {
     let allocated = 0;
     for (let i = 0; i < cars.length; i += AFTER_NIGHT.carsPerRequest) {
       const chunk = cars.slice(i, i + AFTER_NIGHT.carsPerRequest);
-      const r = await this.adminOk('POST', '/admin/production-runs', { launch_id: this.launchId,
+      const r = await this.timed('production runs', () => this.adminOk('POST',
+        '/admin/production-runs', { launch_id: this.launchId,
         built_on: builtOn, cars: chunk.map((c) => ({ vin: c.vin, trim: c.trim,
-          options: c.options })), reason: `built in the week of ${beijingDate(weekStartMs(week))}` });
+          options: c.options })), reason: `built in the week of ${beijingDate(weekStartMs(week))}` }));
       for (const c of chunk) {
         this.recorded.push({ vin: c.vin, launchId: this.launchId, trim: c.trim,
           options: c.options, builtOn, orderId: null, pooled: false });

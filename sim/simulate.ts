@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { AfterNight } from './after-night.js';
-import { afterNightText, auditAfterNight } from './after-night-report.js';
+import { afterNightJson, afterNightText, auditAfterNight } from './after-night-report.js';
 import { Auditor } from './auditor.js';
 import { catalogFromLaunch, type Catalog } from './catalog.js';
 import { nightOf } from './demand-curve.js';
@@ -128,11 +128,13 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     const auditLines = serverDied ? ['no read-back: an API process died']
       : await finalAudit(night, auditor, catalogs, workload.targetLaunchId, phases);
     let afterText: string | null = null;
+    let afterJson: Record<string, unknown> | null = null;
     if (after !== null && servers !== null && !serverDied && !night.wasStopped) {
       const weeks = await after.run();
       const verdict = await auditAfterNight((method, path) => night.call(method, path,
         { token: adminToken, timeoutMs: 120_000 }), servers.dataLocation, launchId, weeks, auditor);
       afterText = afterNightText(weeks, verdict, options.scale);
+      afterJson = afterNightJson(weeks, verdict);
     }
     if (night.wasStopped && !serverDied) {
       auditor.violation('deadline', `the hour was stopped after ${options.maxSeconds} s with ` +
@@ -144,7 +146,7 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
       scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned };
     console.log(reportText(summary));
     if (afterText !== null) console.log(afterText);
-    if (options.reportFile !== null) writeReportFile(options.reportFile, summary);
+    if (options.reportFile !== null) writeReportFile(options.reportFile, summary, afterJson);
     return summary.passed ? 0 : 1;
   } finally {
     client.close();
@@ -207,7 +209,8 @@ export async function finalAudit(night: LaunchNight, auditor: Auditor,
   return lines;
 }
 
-function writeReportFile(path: string, s: SimulationSummary): void {
+function writeReportFile(path: string, s: SimulationSummary,
+  afterNight: Record<string, unknown> | null = null): void {
   const m = s.metrics;
   const lat = (h: typeof m.latency): Record<string, number> => ({ p50: h.percentileMs(0.5),
     p90: h.percentileMs(0.9), p99: h.percentileMs(0.99), p999: h.percentileMs(0.999),
@@ -216,5 +219,6 @@ function writeReportFile(path: string, s: SimulationSummary): void {
     play_seconds: s.playSeconds, planned_seconds: s.plannedSeconds, requests: m.requests,
     orders: m.targetOrders, confirmed_by: m.confirmedBy, latency_ms: lat(m.latency),
     order_latency_ms: lat(m.orderLatency), errors_by_code: Object.fromEntries(m.errorsByCode),
-    passed: s.passed, violations: s.violations, target_stats: s.targetStats }, null, 2));
+    passed: s.passed, violations: s.violations, target_stats: s.targetStats,
+    ...(afterNight === null ? {} : { after_night: afterNight }) }, null, 2));
 }
