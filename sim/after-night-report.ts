@@ -54,8 +54,8 @@ export async function auditAfterNight(call: Call, storeLocation: string, launchI
 const pct = (x: number | null): string => (x === null ? 'none shown' : `${(x * 100).toFixed(1)}%`);
 
 /** The report's section on the weeks after the night. */
-export function afterNightText(s: AfterNightSummary, v: ProductionVerdict, scale: number):
-  string {
+export function afterNightText(s: AfterNightSummary, v: ProductionVerdict, scale: number,
+  viewsRead = 0): string {
   const f = v.figures;
   const perScale = (n: number): string => fmt(Math.round(n / scale));
   return [
@@ -82,7 +82,7 @@ export function afterNightText(s: AfterNightSummary, v: ProductionVerdict, scale
     `  production audit: ${v.violations.length === 0 ? 'PASSED' : `${v.violations.length} ` +
       'violations (listed with the audit)'} (queue order per configuration, one car per order ` +
       'and order per car, allocations within built cars, one message per moved estimate, ' +
-      'truth audit = store)',
+      `truth audit = store; ${fmt(viewsRead)} orders read back: stage and VIN)`,
   ].join('\n');
 }
 

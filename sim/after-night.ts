@@ -148,6 +148,8 @@ export class AfterNight {
   private ordersAfterNight = 0;
   private readonly opened = new Set<string>();
   private readonly secondsBy = new Map<string, number>();
+  /** Tokens of the buyers who ordered after the night, by account. */
+  private readonly laterTokens = new Map<string, string>();
 
   /** Runs `f`, adding its real time to `part`. */
   private async timed<T>(part: string, f: () => Promise<T>): Promise<T> {
@@ -360,9 +362,47 @@ export class AfterNight {
   }
 
   private tokens(): Map<string, string> {
-    const m = new Map<string, string>();
+    const m = new Map<string, string>(this.laterTokens);
     for (const a of this.night.accounts.values()) m.set(a.accountId, a.token);
     return m;
+  }
+
+  /**
+   * What the order says: for a sample of allocated orders, `GET /admin/orders?order_id=` (the
+   * view the buyer's page gets; buyers' own sessions have long expired after weeks of simulated
+   * time) says stage `scheduled` with the VIN the run's reply gave (status `locked`, or
+   * `scheduled` once allocation sets it), and for a sample of orders still waiting, no VIN.
+   * Returns the orders read.
+   */
+  async checkOrderViews(sampleMax: number): Promise<number> {
+    const vinOf = new Map(this.replied.map((a) => [a.orderId, a.vin]));
+    const allocated = this.sample([...vinOf.keys()], sampleMax);
+    const waiting = this.sample([...this.auditor.orders.values()].filter((o) =>
+      o.launchId === this.launchId && o.status !== 'cancelled' && !vinOf.has(o.orderId))
+      .map((o) => o.orderId), sampleMax);
+    let read = 0;
+    await Promise.all([...allocated, ...waiting].map(async (id) => {
+      const r = await this.adminOk('GET', `/admin/orders?order_id=${id}`);
+      read++;
+      const b = r.body?.orders?.[0] ?? {};
+      const vin = b.vehicle?.vin ?? b.vin ?? null;
+      const want = vinOf.get(id) ?? null;
+      if (b.order_id !== id || vin !== want || (want !== null && (b.stage !== 'scheduled'
+        || (b.status !== 'locked' && b.status !== 'scheduled')))) {
+        this.auditor.violation('order_view', `GET /admin/orders?order_id=${id}: status ` +
+          `${b.status} stage ${b.stage} VIN ${vin}; the runs allocated ${want ?? 'no car'}`);
+      }
+    }));
+    return read;
+  }
+
+  private sample<T>(items: readonly T[], n: number): T[] {
+    const a = [...items];
+    for (let i = 0; i < Math.min(n, a.length); i++) {
+      const j = i + this.random.int(a.length - i);
+      [a[i], a[j]] = [a[j]!, a[i]!];
+    }
+    return a.slice(0, n);
   }
 
   /** Moves the server's simulated clock to `ms` (orders whose cooling-off ended lock). */
@@ -432,6 +472,7 @@ export class AfterNight {
       return;
     }
     const account: Account = { accountId: reg.body.account_id, token: reg.body.token };
+    this.laterTokens.set(account.accountId, account.token);
     const key = `after-${index}`;
     const placed = await this.buyer('POST', '/orders', account.token,
       orderBody(this.launchId, config), { 'idempotency-key': key });

@@ -25,6 +25,8 @@ export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
 const AFTER_NIGHT_ENV = Object.freeze({ LAUNCHDAY_CLOCK: 'simulated',
   LAUNCHDAY_CLOCK_START: '2024-03-28T13:50:00Z', LAUNCHDAY_DEMO_LAUNCH: 'off' });
 const PROGRESS_INTERVAL_MS = 1000;
+/** Allocated orders, and as many waiting ones, read as their buyers see them after the weeks. */
+const AFTER_NIGHT_VIEWS_SAMPLED = 500;
 
 export async function runSimulate(argv: string[]): Promise<number> {
   const options = parseSimulateOptions(argv);
@@ -131,9 +133,10 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     let afterJson: Record<string, unknown> | null = null;
     if (after !== null && servers !== null && !serverDied && !night.wasStopped) {
       const weeks = await after.run();
+      const viewsRead = await after.checkOrderViews(AFTER_NIGHT_VIEWS_SAMPLED);
       const verdict = await auditAfterNight((method, path) => night.call(method, path,
         { token: adminToken, timeoutMs: 120_000 }), servers.dataLocation, launchId, weeks, auditor);
-      afterText = afterNightText(weeks, verdict, options.scale);
+      afterText = afterNightText(weeks, verdict, options.scale, viewsRead);
       afterJson = afterNightJson(weeks, verdict);
     }
     if (night.wasStopped && !serverDied) {
