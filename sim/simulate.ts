@@ -7,7 +7,7 @@ import { AfterNight } from './after-night.js';
 import { afterNightJson, afterNightText, auditAfterNight } from './after-night-report.js';
 import { Auditor } from './auditor.js';
 import { catalogFromLaunch, type Catalog } from './catalog.js';
-import { nightOf } from './demand-curve.js';
+import { nightOf, SU7_DAY_ORDERS } from './demand-curve.js';
 import { HttpClient } from './http-client.js';
 import { LaunchNight } from './launch-night.js';
 import { RunMetrics, fmt } from './run-metrics.js';
@@ -146,7 +146,8 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     const targetStats = serverDied ? null : await night.stats(workload.targetLaunchId);
     const summary: SimulationSummary = { setup, phases, playSeconds, plannedSeconds, metrics,
       violations: auditor.violations(), auditLines, passed: auditor.violationCount === 0,
-      scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned };
+      scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned,
+      night: nightShape.orders === SU7_DAY_ORDERS ? 'su7' : 'yu7' };
     console.log(reportText(summary));
     if (afterText !== null) console.log(afterText);
     if (options.reportFile !== null) writeReportFile(options.reportFile, summary, afterJson);
