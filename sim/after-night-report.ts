@@ -5,7 +5,9 @@
 import type { AfterNightSummary } from './after-night.js';
 import type { Auditor } from './auditor.js';
 import type { Outcome } from './http-client.js';
-import { auditProduction, type ProductionVerdict, type ServerFigures } from './production-auditor.js';
+import {
+  auditProduction, type ProductionVerdict, type ServerFigures,
+} from './production-auditor.js';
 import { readProductionStore } from './production-store-reader.js';
 import { fmt } from './run-metrics.js';
 
@@ -64,8 +66,9 @@ export function afterNightText(s: AfterNightSummary, v: ProductionVerdict, scale
       `real time; target ${fmt(s.target)} allocations`,
     `  real seconds by part: ${[...s.secondsBy].map(([k, x]) => `${k} ${x.toFixed(1)}`)
       .join(', ')}`,
-    `  cooling-off week: ${fmt(s.cancelledInCoolingOff)} cancelled, ${fmt(s.lockedAfterCoolingOff)}` +
-      ` of ${fmt(s.nightOrders)} night orders locked (/ scale ${perScale(s.lockedAfterCoolingOff)};` +
+    `  cooling-off week: ${fmt(s.cancelledInCoolingOff)} cancelled, ` +
+      `${fmt(s.lockedAfterCoolingOff)} of ${fmt(s.nightOrders)} night orders locked ` +
+      `(/ scale ${perScale(s.lockedAfterCoolingOff)};` +
       ` SU7 reported ${fmt(SU7_LOCKED_BY_LATE_APRIL)} by late April)`,
     `  ${fmt(s.ordersAfterNight)} orders after the night; ${s.planVersions} plan versions ` +
       `(a capacity increase among them), ${s.replans} re-plans, queue read ${s.queueReads} times`,

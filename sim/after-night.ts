@@ -242,7 +242,8 @@ export class AfterNight {
         handovers_per_week: capacity(i),
         opens_on: first ? AFTER_NIGHT.centresOpenOn : AFTER_NIGHT.announcedOpenOn,
         served_by: first ? null : SERVED_BY[city] ?? null,
-        reason: first ? 'SU7 deliveries: the first 29 cities' : 'announced: by the end of the year' });
+        reason: first ? 'SU7 deliveries: the first 29 cities'
+          : 'announced: by the end of the year' });
       this.replans++;
     }
     for (const t of this.catalog.trims) await this.postPlan(t.trim, AFTER_NIGHT.planV1,
@@ -307,7 +308,8 @@ export class AfterNight {
       centresOpenedDuringRun: this.opened.size,
       citiesWithCentre: { before: citiesBefore, after: this.openCitiesAt(this.serverNowMs) },
       replans: this.replans, lineShortWeeks: this.lineShortWeeks, queueReads: this.queueReads,
-      seconds: (performance.now() - started) / 1000, secondsBy: this.secondsBy, recorded: this.recorded,
+      seconds: (performance.now() - started) / 1000, secondsBy: this.secondsBy,
+      recorded: this.recorded,
       replied: this.replied,
     };
   }
@@ -551,7 +553,8 @@ export class AfterNight {
       const r = await this.timed('production runs', () => this.adminOk('POST',
         '/admin/production-runs', { launch_id: this.launchId,
         built_on: builtOn, cars: chunk.map((c) => ({ vin: c.vin, trim: c.trim,
-          options: c.options })), reason: `built in the week of ${beijingDate(weekStartMs(week))}` }));
+          options: c.options })),
+        reason: `built in the week of ${beijingDate(weekStartMs(week))}` }));
       for (const c of chunk) {
         this.recorded.push({ vin: c.vin, launchId: this.launchId, trim: c.trim,
           options: c.options, builtOn, orderId: null, pooled: false });

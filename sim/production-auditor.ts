@@ -103,7 +103,8 @@ const LIVE = new Set(['locked', 'scheduled']);
  * (options sorted here), so that a server that compared them wrongly is caught.
  */
 export const configurationKey = (x: { launchId: string; trim: string;
-  options: readonly string[] }): string => `${x.launchId}/${x.trim}/${[...x.options].sort().join(',')}`;
+  options: readonly string[] }): string =>
+  `${x.launchId}/${x.trim}/${[...x.options].sort().join(',')}`;
 const sameConfiguration = (a: AuditCar | AuditOrder, b: AuditCar | AuditOrder): boolean =>
   configurationKey(a) === configurationKey(b);
 

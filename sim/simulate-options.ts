@@ -61,10 +61,11 @@ export const USAGE = `usage: launchday simulate [options]
   --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
   --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)
-  --after-night      (with --launch su7, its default then) run on after the night in simulated weeks through production (a plan,
-                     weekly runs with VINs, a capacity increase, new delivery cities, more
-                     orders) until 100,000 x scale cars are allocated; starts its own server
-                     with a simulated clock at the launch (not with --url)
+  --after-night      run on after the night in simulated weeks through production (a
+                     plan, weekly runs with VINs, a capacity increase, new delivery cities,
+                     more orders) until 100,000 x scale cars are allocated; starts its own
+                     server with a simulated clock at the launch (not with --url); it plays
+                     the SU7 year, so --launch su7 is its default and the only launch it takes
   --until-allocations N  as --after-night, until N cars are allocated (at most 200,000)
   --report-file F    also write the final report as JSON to F
   --keep-data        keep the started server's data folder or database
@@ -81,7 +82,8 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       connections: { type: 'string' }, launch: { type: 'string' },
       'max-seconds': { type: 'string' }, 'report-file': { type: 'string' }, 'switch-allows': { type: 'string' },
       'keep-data': { type: 'boolean' }, 'after-night': { type: 'boolean' },
-      'until-allocations': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      'until-allocations': { type: 'string' }, quiet: { type: 'boolean' },
+      help: { type: 'boolean' },
     } });
   } catch (e) {
     return (e as Error).message;
