@@ -44,4 +44,6 @@ test('--after-night runs on to 100,000 x scale allocations; the SU7 night lasts 
   assert.match(String(parseSimulateOptions(['--until-allocations', '0'])), /--until-allocations/);
   assert.match(String(parseSimulateOptions(['--after-night', '--url', 'http://127.0.0.1:1',
     '--admin-token', 'secret-token-123456'])), /starts its own server/);
+  assert.match(String(parseSimulateOptions(['--after-night', '--processes', '2',
+    '--database-url', 'postgres://x'])), /one process/);
 });

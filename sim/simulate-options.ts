@@ -145,6 +145,9 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   if (databaseUrl !== null && !databaseUrl.startsWith('postgres')) {
     return '--database-url must be a postgres:// URL';
   }
+  if (afterNight && (processes as number) > 1) {
+    return '--after-night moves a simulated clock, and each process keeps its own: one process';
+  }
   if ((processes as number) > 1 && databaseUrl === null) {
     return '--processes above 1 needs --database-url (processes share one PostgreSQL)';
   }
