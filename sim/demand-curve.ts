@@ -22,6 +22,30 @@ export const YU7_SEGMENTS: readonly CurveSegment[] = [
   { endSeconds: 3600, shareAtEnd: 1, decaySeconds: 1200 },
 ];
 
+/**
+ * The SU7 night of 28 March 2024 (DOMAIN.md): 10,000 firm orders in 4 minutes, 20,000 in 7,
+ * 50,000 in 27 and 88,898 in 24 hours. Its curve runs a day, not an hour.
+ */
+export const SU7_DAY_ORDERS = 88_898;
+export const SU7_ORDERS_BY = Object.freeze({ s240: 10_000, s420: 20_000, s1620: 50_000 });
+
+export const SU7_SEGMENTS: readonly CurveSegment[] = [
+  { endSeconds: 240, shareAtEnd: SU7_ORDERS_BY.s240 / SU7_DAY_ORDERS, decaySeconds: 240 },
+  { endSeconds: 420, shareAtEnd: SU7_ORDERS_BY.s420 / SU7_DAY_ORDERS, decaySeconds: 400 },
+  { endSeconds: 1620, shareAtEnd: SU7_ORDERS_BY.s1620 / SU7_DAY_ORDERS, decaySeconds: 900 },
+  { endSeconds: 86_400, shareAtEnd: 1, decaySeconds: 20_000 },
+];
+
+/**
+ * The night a launch is played with: the SU7 day for the SU7 model (`su7`, `su7-2024`), the YU7
+ * hour for every other launch (as before). `orders` is the night's count at scale 1.
+ */
+export function nightOf(launch: string): { curve: DemandCurve; orders: number } {
+  return launch === 'su7' || launch === 'su7-2024'
+    ? { curve: new DemandCurve(SU7_SEGMENTS), orders: SU7_DAY_ORDERS }
+    : { curve: new DemandCurve(), orders: YU7_FIRST_HOUR_ORDERS };
+}
+
 export class DemandCurve {
   constructor(readonly segments: readonly CurveSegment[] = YU7_SEGMENTS) {
     let start = 0;

@@ -16,6 +16,8 @@ export class RunMetrics {
   retries = 0;
   /** Target-launch orders (new or switched) confirmed by simulated second 120, 180, 3600. */
   readonly confirmedBy = { s120: 0, s180: 0, s3600: 0, later: 0 };
+  /** The same by SU7's reported marks: 4, 7 and 27 minutes, and the day. */
+  readonly confirmedBySu7 = { s240: 0, s420: 0, s1620: 0, s86400: 0 };
   private lastOrders = 0;
   private lastAtMs = performance.now();
   readonly startedAtMs = performance.now();
@@ -37,6 +39,10 @@ export class RunMetrics {
     if (t <= 180) this.confirmedBy.s180 += 1;
     if (t <= 3600) this.confirmedBy.s3600 += 1;
     else this.confirmedBy.later += 1;
+    if (t <= 240) this.confirmedBySu7.s240 += 1;
+    if (t <= 420) this.confirmedBySu7.s420 += 1;
+    if (t <= 1620) this.confirmedBySu7.s1620 += 1;
+    if (t <= 86_400) this.confirmedBySu7.s86400 += 1;
   }
 
   get targetOrders(): number {

@@ -41,3 +41,21 @@ test('--drop jacket with its buyers and rings, checked at the start', () => {
   assert.match(String(parseSimulateOptions(['--drop', 'jacket', '--rings', '51'])), /--rings/);
   assert.match(String(parseSimulateOptions(['--drop-buyers', '0'])), /--drop-buyers/);
 });
+
+test('--after-night runs on to 100,000 x scale allocations; the SU7 night lasts a day', () => {
+  const night = parseSimulateOptions(['--launch', 'su7']);
+  assert.ok(typeof night !== 'string');
+  assert.equal(night.untilAllocations, null);
+  assert.equal(night.maxSeconds, 86_400 / 60 + 600);
+  const o = parseSimulateOptions(['--launch', 'su7', '--after-night', '--scale', '0.02']);
+  assert.ok(typeof o !== 'string');
+  assert.equal(o.untilAllocations, 2000);
+  const n = parseSimulateOptions(['--until-allocations', '500']);
+  assert.ok(typeof n !== 'string');
+  assert.equal(n.untilAllocations, 500);
+  assert.match(String(parseSimulateOptions(['--until-allocations', '0'])), /--until-allocations/);
+  assert.match(String(parseSimulateOptions(['--after-night', '--url', 'http://127.0.0.1:1',
+    '--admin-token', 'secret-token-123456'])), /starts its own server/);
+  assert.match(String(parseSimulateOptions(['--after-night', '--processes', '2',
+    '--database-url', 'postgres://x'])), /one process/);
+});

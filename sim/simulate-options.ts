@@ -1,5 +1,6 @@
 // Command-line options of `launchday simulate`, read once, checked against their limits, frozen.
 import { parseArgs } from 'node:util';
+import { nightOf } from './demand-curve.js';
 
 export const OPTION_LIMITS = Object.freeze({
   scaleMax: 2,
@@ -10,7 +11,12 @@ export const OPTION_LIMITS = Object.freeze({
   maxSecondsMax: 6 * 3600,
   dropBuyersMax: 100_000,
   ringsMax: 50,
+  /** `--until-allocations`: SU7 deliveries passed 100,000 in the first year; twice that at most. */
+  untilAllocationsMax: 200_000,
 });
+
+/** SU7 deliveries reached 100,000 within the first year (DOMAIN.md): the default target. */
+export const FIRST_YEAR_ALLOCATIONS = 100_000;
 
 /**
  * A switch is a new configuration of the new model, so the window lets trim and options change
@@ -42,6 +48,11 @@ export interface SimulateOptions {
   readonly dropBuyers: number;
   /** Scalper rings planted among them (`--rings`). */
   readonly rings: number;
+  /**
+   * After the night, run on in simulated weeks through production (sim/after-night.ts) until
+   * this many cars are allocated; null: the night only.
+   */
+  readonly untilAllocations: number | null;
 }
 
 export const USAGE = `usage: launchday simulate [options]
@@ -58,6 +69,12 @@ export const USAGE = `usage: launchday simulate [options]
   --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
   --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)
+  --after-night      run on after the night in simulated weeks through production (a
+                     plan, weekly runs with VINs, a capacity increase, new delivery cities,
+                     more orders) until 100,000 x scale cars are allocated; starts its own
+                     server with a simulated clock at the launch (not with --url); it plays
+                     the SU7 year, so --launch su7 is its default and the only launch it takes
+  --until-allocations N  as --after-night, until N cars are allocated (at most 200,000)
   --report-file F    also write the final report as JSON to F
   --drop jacket      play the 800-piece jacket's opening (sizes as variants) instead: buyers
                      race, some payments fail, a waitlist takes released units, scalper rings
@@ -79,6 +96,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       'max-seconds': { type: 'string' }, 'report-file': { type: 'string' }, 'switch-allows': { type: 'string' },
       'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
       drop: { type: 'string' }, 'drop-buyers': { type: 'string' }, rings: { type: 'string' },
+      'after-night': { type: 'boolean' }, 'until-allocations': { type: 'string' },
     } });
   } catch (e) {
     return (e as Error).message;
@@ -107,10 +125,21 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   const rings = num('rings', v.rings, 6, 0, OPTION_LIMITS.ringsMax, true);
   if (typeof dropBuyers === 'string') return dropBuyers;
   if (typeof rings === 'string') return rings;
-  const defaultMax = Math.ceil(3600 / (speed as number)) + 600;
+  const afterNight = v['after-night'] === true || v['until-allocations'] !== undefined;
+  // The weeks after the night are the SU7 year (sim/after-night.ts): it is that launch's option.
+  const launchId = v.launch ?? (afterNight ? 'su7' : 'yu7-2025');
+  if (afterNight && launchId !== 'su7' && launchId !== 'su7-2024') {
+    return '--after-night plays the SU7 year after its night: it goes with --launch su7';
+  }
+  const nightSeconds = nightOf(launchId).curve.durationSeconds;
+  const defaultMax = Math.ceil(nightSeconds / (speed as number)) + 600;
   const maxSeconds = num('max-seconds', v['max-seconds'], defaultMax, 1,
     OPTION_LIMITS.maxSecondsMax, false);
   if (typeof maxSeconds === 'string') return maxSeconds;
+  const defaultAllocations = Math.max(1, Math.round(FIRST_YEAR_ALLOCATIONS * (scale as number)));
+  const until = num('until-allocations', v['until-allocations'], defaultAllocations, 1,
+    OPTION_LIMITS.untilAllocationsMax, true);
+  if (typeof until === 'string') return until;
   const urls = (v.url ?? []).flatMap((u) => u.split(',')).map((u) => u.trim()).filter(Boolean);
   for (const u of urls) {
     let host: string;
@@ -125,6 +154,9 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     }
   }
   if (urls.length > 0 && v['admin-token'] === undefined) return '--url needs --admin-token';
+  if (urls.length > 0 && afterNight) {
+    return '--after-night moves the server\'s clock by weeks: it starts its own server, not --url';
+  }
   if (urls.length > 0 && (v['database-url'] !== undefined || v.processes !== undefined)) {
     return '--database-url and --processes start servers; they do not go with --url';
   }
@@ -132,17 +164,21 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   if (databaseUrl !== null && !databaseUrl.startsWith('postgres')) {
     return '--database-url must be a postgres:// URL';
   }
+  if (afterNight && (processes as number) > 1) {
+    return '--after-night moves a simulated clock, and each process keeps its own: one process';
+  }
   if ((processes as number) > 1 && databaseUrl === null) {
     return '--processes above 1 needs --database-url (processes share one PostgreSQL)';
   }
   return Object.freeze({
     urls, adminToken: v['admin-token'] ?? null, databaseUrl, processes: processes as number,
     scale: scale as number, speed: speed as number, seed: seed as number,
-    connections: connections as number, launchId: v.launch ?? 'yu7-2025',
+    connections: connections as number, launchId,
     maxSeconds, quiet: v.quiet === true, keepData: v['keep-data'] === true,
     reportFile: v['report-file'] ?? null,
     switchAllows: Object.freeze((v['switch-allows'] ?? DEFAULT_SWITCH_ALLOWS).split(',')
       .map((a) => a.trim())),
     drop: v.drop === 'jacket' ? 'jacket' : null, dropBuyers, rings,
+    untilAllocations: afterNight ? until : null,
   });
 }

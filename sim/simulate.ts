@@ -3,9 +3,11 @@
 // audit passed; 1 that it found differences; 2 that the run could not be made.
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { AfterNight } from './after-night.js';
+import { afterNightJson, afterNightText, auditAfterNight } from './after-night-report.js';
 import { Auditor } from './auditor.js';
 import { catalogFromLaunch, type Catalog } from './catalog.js';
-import { DemandCurve } from './demand-curve.js';
+import { nightOf, SU7_DAY_ORDERS } from './demand-curve.js';
 import { HttpClient } from './http-client.js';
 import { LaunchNight } from './launch-night.js';
 import { RunMetrics, fmt } from './run-metrics.js';
@@ -17,7 +19,15 @@ import { DROP_NIGHT_SERVER_ENV, DropNight } from './drop-night.js';
 
 /** Earlier launches whose locked orders may switch to the target (the seeds' SU7 -> YU7). */
 export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
+/**
+ * The weeks after the night move the server's clock: it starts simulated, ten minutes before
+ * the SU7 opening of 28 March 2024 (22:00 in Beijing), and only the simulator moves it.
+ */
+const AFTER_NIGHT_ENV = Object.freeze({ LAUNCHDAY_CLOCK: 'simulated',
+  LAUNCHDAY_CLOCK_START: '2024-03-28T13:50:00Z', LAUNCHDAY_DEMO_LAUNCH: 'off' });
 const PROGRESS_INTERVAL_MS = 1000;
+/** Allocated orders, and as many waiting ones, read as their buyers see them after the weeks. */
+const AFTER_NIGHT_VIEWS_SAMPLED = 500;
 
 export async function runSimulate(argv: string[]): Promise<number> {
   const options = parseSimulateOptions(argv);
@@ -33,7 +43,8 @@ export async function runSimulate(argv: string[]): Promise<number> {
     if (urls.length === 0) {
       servers = await startServers({ processes: options.processes,
         databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData,
-        ...(options.drop !== null ? { extraEnv: DROP_NIGHT_SERVER_ENV } : {}) });
+        ...(options.drop !== null ? { extraEnv: DROP_NIGHT_SERVER_ENV }
+          : options.untilAllocations !== null ? { extraEnv: AFTER_NIGHT_ENV } : {}) });
       const started = servers;
       // Interrupted, the simulator still stops the servers it started and removes their data.
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -67,10 +78,14 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     // On a server of our own the identities can be the same every run; on a shared one they must
     // differ from earlier runs, or registration would meet phones it already has.
     const salt = fresh ? 0 : Date.now() % 1_000_000_007;
-    const workload = buildWorkload({ seed: options.seed, scale: options.scale, salt,
-      target: catalogs.get(launchId)!,
+    const target = catalogs.get(launchId)!;
+    // Orders switch only to a later launch (SU7 -> YU7), never back to the SU7 night.
+    const nightShape = nightOf(launchId);
+    const workload = buildWorkload({ seed: options.seed, scale: options.scale, salt, target,
       switchSources: SWITCH_SOURCES.map((id) => catalogs.get(id)).filter(
-        (c): c is Catalog => c !== undefined && c.launchId !== launchId),
+        (c): c is Catalog => c !== undefined && c.launchId !== launchId
+          && Date.parse(c.opensAt) < Date.parse(target.opensAt)),
+      curve: nightShape.curve, orders: nightShape.orders,
     });
     const setup = `seed ${options.seed}, scale ${options.scale} (${fmt(workload.ordersPlanned)} ` +
       `orders, ${fmt(workload.buyers.length)} buyers), speed ${options.speed}, ` +
@@ -97,12 +112,16 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
       night.abort(text);
     });
     await night.prepare();
+    // The plan and the delivery centres are published before the opening, as a carmaker does.
+    const after = options.untilAllocations === null ? null : new AfterNight(night, auditor,
+      workload, adminToken, options.untilAllocations, log);
+    await after?.setUp();
     await timed((_, s) => `${fmt(night.accounts.size)} accounts registered in ${s} s`,
       () => night.registerAccounts());
     const switchOrders = await timed((r, s) => `${fmt(r.size)} SU7 / SU7 Ultra orders placed ` +
       `and locked in ${s} s`, () => night.prepareSwitchOrders());
     const timeline = await night.open();
-    const plannedSeconds = new DemandCurve().durationSeconds / options.speed;
+    const plannedSeconds = nightShape.curve.durationSeconds / options.speed;
     const progress = options.quiet ? null : setInterval(() => {
       log(metrics.progressLine(timeline.simSeconds(), night.limiter.backlog));
     }, PROGRESS_INTERVAL_MS);
@@ -113,6 +132,16 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     // With a server gone there is nothing left to read back; the report says why.
     const auditLines = serverDied ? ['no read-back: an API process died']
       : await finalAudit(night, auditor, catalogs, workload.targetLaunchId, phases);
+    let afterText: string | null = null;
+    let afterJson: Record<string, unknown> | null = null;
+    if (after !== null && servers !== null && !serverDied && !night.wasStopped) {
+      const weeks = await after.run();
+      const viewsRead = await after.checkOrderViews(AFTER_NIGHT_VIEWS_SAMPLED);
+      const verdict = await auditAfterNight((method, path) => night.call(method, path,
+        { token: adminToken, timeoutMs: 120_000 }), servers.dataLocation, launchId, weeks, auditor);
+      afterText = afterNightText(weeks, verdict, options.scale, viewsRead);
+      afterJson = afterNightJson(weeks, verdict);
+    }
     if (night.wasStopped && !serverDied) {
       auditor.violation('deadline', `the hour was stopped after ${options.maxSeconds} s with ` +
         `${night.unfinishedBuyers} buyers unfinished`);
@@ -120,9 +149,11 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     const targetStats = serverDied ? null : await night.stats(workload.targetLaunchId);
     const summary: SimulationSummary = { setup, phases, playSeconds, plannedSeconds, metrics,
       violations: auditor.violations(), auditLines, passed: auditor.violationCount === 0,
-      scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned };
+      scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned,
+      night: nightShape.orders === SU7_DAY_ORDERS ? 'su7' : 'yu7' };
     console.log(reportText(summary));
-    if (options.reportFile !== null) writeReportFile(options.reportFile, summary);
+    if (afterText !== null) console.log(afterText);
+    if (options.reportFile !== null) writeReportFile(options.reportFile, summary, afterJson);
     return summary.passed ? 0 : 1;
   } finally {
     client.close();
@@ -185,7 +216,8 @@ export async function finalAudit(night: LaunchNight, auditor: Auditor,
   return lines;
 }
 
-function writeReportFile(path: string, s: SimulationSummary): void {
+function writeReportFile(path: string, s: SimulationSummary,
+  afterNight: Record<string, unknown> | null = null): void {
   const m = s.metrics;
   const lat = (h: typeof m.latency): Record<string, number> => ({ p50: h.percentileMs(0.5),
     p90: h.percentileMs(0.9), p99: h.percentileMs(0.99), p999: h.percentileMs(0.999),
@@ -194,7 +226,8 @@ function writeReportFile(path: string, s: SimulationSummary): void {
     play_seconds: s.playSeconds, planned_seconds: s.plannedSeconds, requests: m.requests,
     orders: m.targetOrders, confirmed_by: m.confirmedBy, latency_ms: lat(m.latency),
     order_latency_ms: lat(m.orderLatency), errors_by_code: Object.fromEntries(m.errorsByCode),
-    passed: s.passed, violations: s.violations, target_stats: s.targetStats }, null, 2));
+    passed: s.passed, violations: s.violations, target_stats: s.targetStats,
+    ...(afterNight === null ? {} : { after_night: afterNight }) }, null, 2));
 }
 
 /** `--drop jacket`: the drop's opening, its audit and the ring detection (drop-night.ts). */

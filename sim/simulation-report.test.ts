@@ -32,3 +32,16 @@ test('the money figures stand on the reported basis beside launchday\'s own, lab
   assert.ok(lines.some((l) => /\* as YU7 reported them/.test(l)));
   assert.ok(lines.some((l) => /\*\* launchday's own/.test(l)));
 });
+
+test('the SU7 day is set beside SU7\'s figures, not YU7\'s', () => {
+  const lines = figuresTable({ metrics: { confirmedBySu7: { s240: 100, s420: 200, s1620: 500,
+    s86400: 889 } }, targetStats: { reported_basis: { orders: 889 },
+    deposits_fen: { received: 889 * 500_000 }, potential_revenue_fen: 0 }, scale: 0.01,
+  ordersPlanned: 889, night: 'su7' } as never);
+  const row = (label: string) => lines.find((l) => l.trim().startsWith(label))?.trim()
+    .split(/\s{2,}/);
+  assert.deepEqual(row('orders in first 4 minutes'),
+    ['orders in first 4 minutes', '10,000', '100', '10,000']);
+  assert.deepEqual(row('orders in the day'), ['orders in the day', '88,898', '889', '88,900']);
+  assert.ok(!lines.some((l) => /YU7/.test(l)));
+});

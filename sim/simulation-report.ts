@@ -1,7 +1,9 @@
 // The final report of a simulation: what was played, how fast the server answered, what went
 // wrong, the audit verdict, and the night's figures beside the YU7 launch's reported ones.
 import type { LatencyHistogram } from './latency-histogram.js';
-import { YU7_FIRST_HOUR_ORDERS, YU7_ORDERS_2_MIN, YU7_ORDERS_3_MIN } from './demand-curve.js';
+import {
+  SU7_DAY_ORDERS, SU7_ORDERS_BY, YU7_FIRST_HOUR_ORDERS, YU7_ORDERS_2_MIN, YU7_ORDERS_3_MIN,
+} from './demand-curve.js';
 import { errorsText, fmt, type RunMetrics } from './run-metrics.js';
 
 export interface SimulationSummary {
@@ -16,6 +18,8 @@ export interface SimulationSummary {
   readonly scale: number;
   readonly targetStats: any;
   readonly ordersPlanned: number;
+  /** The night played: the SU7 day (`--launch su7`) is compared with SU7's figures. */
+  readonly night?: 'yu7' | 'su7';
 }
 
 export function latencyLine(h: LatencyHistogram): string {
@@ -65,7 +69,8 @@ export const YU7_REPORTED_REVENUE_FEN = YU7_FIRST_HOUR_ORDERS * 253_500 * 100;
  * order's own list price), which YU7 did not report.
  */
 export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats' | 'scale'
-  | 'ordersPlanned'>): string[] {
+  | 'ordersPlanned' | 'night'>): string[] {
+  if (s.night === 'su7') return su7FiguresTable(s);
   const m = s.metrics;
   const stats = s.targetStats ?? {};
   const received = stats.deposits_fen?.received ?? 0;
@@ -101,4 +106,35 @@ export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats
   '  ** launchday\'s own: every deposit received as paid (refunded, forfeited and switched-in ' +
     'included, a switched SU7 Ultra\'s 20,000 yuan too), and each standing order\'s own list ' +
     'price with options'];
+}
+
+/**
+ * The SU7 day beside SU7's reported figures (DOMAIN.md): orders confirmed by 4, 7 and 27
+ * minutes and within the day, and orders taken. SU7's money was not reported; the run's own is
+ * shown on launchday's basis.
+ */
+function su7FiguresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats' | 'scale'
+  | 'ordersPlanned'>): string[] {
+  const c = s.metrics.confirmedBySu7;
+  const stats = s.targetStats ?? {};
+  const perScale = (n: number): string => fmt(n / s.scale);
+  const yuan = (fen: number): string => `${(fen / 100 / 1e9).toFixed(3)} bn yuan`;
+  const count = (label: string, reported: number, n: number): [string, string, string, string] =>
+    [label, fmt(reported), fmt(n), perScale(n)];
+  const received = stats.deposits_fen?.received ?? 0;
+  const revenue = stats.potential_revenue_fen ?? 0;
+  const rows: [string, string, string, string][] = [
+    ['', 'SU7 (reported)', 'this run', 'this run / scale'],
+    count('orders in first 4 minutes', SU7_ORDERS_BY.s240, c.s240),
+    count('orders in first 7 minutes', SU7_ORDERS_BY.s420, c.s420),
+    count('orders in first 27 minutes', SU7_ORDERS_BY.s1620, c.s1620),
+    count('orders in the day', SU7_DAY_ORDERS, c.s86400),
+    count('orders taken', SU7_DAY_ORDERS, stats.reported_basis?.orders ?? 0),
+    ['deposits received', 'not reported', yuan(received), yuan(received / s.scale)],
+    ['potential revenue', 'not reported', yuan(revenue), yuan(revenue / s.scale)],
+  ];
+  const w = [30, 22, 16, 18];
+  return ['figures (orders counted when the server confirmed them, in simulated time; the plan ' +
+    `had ${fmt(s.ordersPlanned)}):`,
+  ...rows.map((r) => `  ${r.map((x, i) => x.padEnd(w[i]!)).join(' ').trimEnd()}`)];
 }

@@ -90,10 +90,12 @@ export interface WorkloadInput {
   readonly target: Catalog;
   readonly switchSources: readonly Catalog[];
   readonly curve?: DemandCurve;
+  /** The night's orders at scale 1 (default YU7's first hour, 289,000). */
+  readonly orders?: number;
 }
 
 export function buildWorkload(input: WorkloadInput): Workload {
-  const ordersPlanned = Math.max(1, Math.round(YU7_FIRST_HOUR_ORDERS * input.scale));
+  const ordersPlanned = Math.max(1, Math.round((input.orders ?? YU7_FIRST_HOUR_ORDERS) * input.scale));
   const curve = input.curve ?? new DemandCurve();
   const arrivals = arrivalTimes(ordersPlanned, curve, Random.stream(input.seed, 'arrivals'));
   const people = Random.stream(input.seed, 'people');
