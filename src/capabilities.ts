@@ -7,6 +7,7 @@
 //   production    -> orders, launches, accounts
 //   notifications -> orders, accounts
 //   drops         -> payments, accounts
+//   waiting-rooms -> (none; orders and drops ask its gate through kernel/admission-gate.ts)
 //   orders        -> launches, payments, accounts
 //   launches      -> accounts
 //   payments      -> accounts
@@ -20,6 +21,7 @@ import { notifications } from './notifications/index.js';
 import { orders } from './orders/index.js';
 import { payments } from './payments/index.js';
 import { production } from './production/index.js';
+import { waitingRooms } from './waiting-rooms/index.js';
 
 export const capabilities: readonly Capability[] = [
   accounts,
@@ -29,6 +31,7 @@ export const capabilities: readonly Capability[] = [
   production,
   notifications,
   drops,
+  waitingRooms,
 ];
 
 checkCapabilities(capabilities);

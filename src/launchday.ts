@@ -8,6 +8,7 @@
 import type { Clock } from './kernel/clock.js';
 import type { Limits, RateLimitMode } from './kernel/config.js';
 import { Core } from './kernel/core.js';
+import { newId } from './kernel/ids.js';
 import type { KernelApp } from './kernel/http/route.js';
 import type { Refusal } from './kernel/outcomes.js';
 import type { Store } from './kernel/store/store.js';
@@ -20,6 +21,7 @@ import { NotificationsService, type MessageProvider } from './notifications/inde
 import { LiveFrames, OrdersService, SettlementService } from './orders/index.js';
 import { PaymentsService, type PaymentProvider } from './payments/index.js';
 import { ProductionService } from './production/index.js';
+import { WaitingRoomsService } from './waiting-rooms/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
 export type { Caller } from './accounts/index.js';
@@ -42,6 +44,8 @@ export interface LaunchdayDeps {
   readonly limits: Limits;
   /** Shared with the payment provider: signs its notifications. */
   readonly paymentSecret: string;
+  /** Signs waiting-room tickets and passes; a random one per process when absent (tests). */
+  readonly waitingRoomSecret?: string;
   /**
    * Shown in the reply to a code request: only in the development setting
    * (LAUNCHDAY_DEV_SHOW_CODES=on) with the sandbox SMS sender.
@@ -71,6 +75,7 @@ export class Launchday implements KernelApp {
   readonly production: ProductionService;
   readonly notifications: NotificationsService;
   readonly drops: DropsService;
+  readonly waitingRooms: WaitingRoomsService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -104,6 +109,12 @@ export class Launchday implements KernelApp {
     this.drops = new DropsService(deps, this.core.submit);
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
+    this.waitingRooms = new WaitingRoomsService({ store: deps.store, clock: deps.clock,
+      limits: deps.limits, waitingRoomSecret: deps.waitingRoomSecret ?? newId('ldwr'),
+      queueDelayMs: () => this.core.committer.queueDelayMs });
+    // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
+    this.orders.admission = this.waitingRooms.gate('launch');
+    this.drops.admission = this.waitingRooms.gate('drop');
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
@@ -171,6 +182,7 @@ export class Launchday implements KernelApp {
     await this.accounts.sessions.flushTouches();
     await this.production.flushShown().catch(() => undefined);
     await this.notifications.drain();
+    await this.waitingRooms.flushTouches().catch(() => undefined);
     await this.core.close();
   }
 }

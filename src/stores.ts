@@ -37,6 +37,7 @@ const MIGRATION_NAMES = [
   { version: 7, name: 'orders: placements counters rebuilt from the orders (the live series)' },
   { version: 8, name: 'notifications: the outbox, delivery attempts, buyers\' languages' },
   { version: 9, name: 'drops: variants\' stock, holds, waitlist' },
+  { version: 11, name: 'waiting rooms: rooms, the line\'s tickets, passes' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */
