@@ -154,7 +154,7 @@ export interface Admission {
 /**
  * One round of the admitter, a token bucket: the bucket fills at `admitPerMinute` (times
  * `factor`) and holds at most one second's worth (at least one), so a pause (a suspension, a
- * full cap) is never followed by a burst; it admits whole tokens, no more than the cap on
+ * full cap) is never followed by more than that; it admits whole tokens, no more than the cap on
  * active passes leaves room for and than `waiting`. Before the opening and while suspended it
  * admits none (and the bucket does not fill).
  */
@@ -163,10 +163,13 @@ export function admissionRound(room: Room, nowMs: number, active: number, waitin
   if (nowMs < room.opensAtMs || room.suspended || !room.enabled) {
     return { admit: 0, tokens: 0, filledAtMs: nowMs };
   }
-  const from = Math.max(room.filledAtMs ?? room.opensAtMs, room.opensAtMs);
   const burst = Math.max(1, room.admitPerMinute / 60);
-  const tokens = Math.min(burst,
-    room.tokens + (room.admitPerMinute * factor * Math.max(0, nowMs - from)) / 60_000);
+  // The first round at or after the opening starts with a full bucket: the first second's
+  // admissions go in at the opening second.
+  const first = room.filledAtMs === null || room.filledAtMs < room.opensAtMs;
+  const from = first ? room.opensAtMs : room.filledAtMs!;
+  const tokens = Math.min(burst, (first ? burst : room.tokens)
+    + (room.admitPerMinute * factor * Math.max(0, nowMs - from)) / 60_000);
   const admit = Math.max(0, Math.min(Math.floor(tokens), room.activeMax - active, waiting));
   return { admit, tokens: tokens - admit, filledAtMs: nowMs };
 }
