@@ -10,6 +10,9 @@ import {
 import { ordersStoreContract } from '../src/orders/orders-store.contract.js';
 import { paymentsStoreContract } from '../src/payments/payments-store.contract.js';
 import { productionStoreContract } from '../src/production/production-store.contract.js';
+import {
+  waitingRoomsStoreContract,
+} from '../src/waiting-rooms/waiting-rooms-store.contract.js';
 
 export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
   kernelStoreContract(name, open);
@@ -20,4 +23,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   productionStoreContract(name, open);
   notificationsStoreContract(name, open);
   dropsStoreContract(name, open);
+  waitingRoomsStoreContract(name, open);
 }
