@@ -111,7 +111,8 @@ export class Launchday implements KernelApp {
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     this.waitingRooms = new WaitingRoomsService({ store: deps.store, clock: deps.clock,
       limits: deps.limits, waitingRoomSecret: deps.waitingRoomSecret ?? newId('ldwr'),
-      queueDelayMs: () => this.core.committer.queueDelayMs });
+      queueDelayMs: () => this.core.committer.queueDelayMs,
+      perAddressLimits: (deps.rateLimitMode ?? 'on') === 'on' });
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
     this.orders.admission = this.waitingRooms.gate('launch');
     this.drops.admission = this.waitingRooms.gate('drop');

@@ -239,6 +239,11 @@ describe('codes that need a particular launchday', () => {
       'drop_not_found', 'drop_not_open', 'drop_sold_out', 'drop_limit_reached', 'unknown_variant',
       'invalid_drop', 'drop_already_open', 'hold_not_found', 'hold_expired', 'hold_closed',
       'waitlist_not_needed', 'waitlist_full',
+      // test/waiting-room-routes.test.ts
+      'waiting_room_not_found', 'invalid_waiting_room', 'waiting_room_not_open',
+      'waiting_ticket_invalid', 'waiting_ticket_expired', 'too_many_tickets',
+      'waiting_room_pass_required', 'waiting_room_pass_invalid', 'waiting_pass_not_found',
+      'waiting_ticket_not_found',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
       'live_viewers_full']);
     // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts.

@@ -37,8 +37,13 @@ it('the composed migrations keep the global numbers 1-5 and their names', () => 
 
 it('the later numbers follow without a gap; 7 rebuilds the placements counters and makes no '
   + 'object (its upgrade test: placements-upgrade.test.ts)', () => {
+  // Numbers another branch has claimed and not yet merged (10: issue 17's other half), so this
+  // branch's 11 leaves a gap until then. Remove a number here when its migration arrives.
+  const claimedElsewhere = [10];
   const versions = storeComposition.migrations.map((m) => m.version);
-  assert.deepEqual(versions, versions.map((_, i) => i + 1));
+  const all = [...versions, ...claimedElsewhere.filter((v) => !versions.includes(v))]
+    .sort((a, b) => a - b);
+  assert.deepEqual(all, all.map((_, i) => i + 1));
   assert.ok(versions.includes(7));
   assert.doesNotMatch(storeComposition.migrations.find((m) => m.version === 7)!.sql('sqlite'),
     /CREATE/);

@@ -206,8 +206,9 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     await h.tick(400);
     await admit();
     await h.tick(1);
-    const lapsed = await poll('early7');
-    assert.ok(lapsed.status === 410 || lapsed.body.phase === 'admitted', JSON.stringify(lapsed.body));
+    const lapsed = await poll('after');
+    assert.equal(lapsed.status, 410, JSON.stringify(lapsed.body));
+    assert.equal(lapsed.body.error.code, 'waiting_ticket_expired');
     const bad = await h.call('GET', '/waiting-rooms/night/place',
       { headers: { 'x-waiting-room-ticket': 'wrt1.e30.AAAA' } });
     assert.equal(bad.status, 422);
@@ -215,5 +216,45 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     const none = await h.call('GET', '/waiting-rooms/night/place');
     assert.equal(none.body.error.code, 'waiting_ticket_invalid');
     assert.equal((await h.call('GET', '/waiting-rooms/nope')).status, 404);
+    const noTicket = await h.call('POST', '/admin/waiting-rooms/night/tickets/wrt_nope/hold',
+      { token: ADMIN, body: { held: true, reason: 'x' } });
+    assert.equal(noTicket.status, 404);
+    assert.equal(noTicket.body.error.code, 'waiting_ticket_not_found');
+  });
+});
+
+describe('joining: not before the pre-queue, not past the places per address', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness({ LAUNCHDAY_RATE_LIMITS: 'on', LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX: '2' });
+  });
+  after(async () => h.close());
+
+  it('refuses a join before prequeue_at and while the room is off', async () => {
+    await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
+      opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T14:30:00.000Z' }) });
+    const early = await h.call('POST', '/waiting-rooms/later/tickets');
+    assert.equal(early.status, 409);
+    assert.equal(early.body.error.code, 'waiting_room_not_open');
+    assert.equal(early.body.error.prequeue_at, '2025-06-26T14:30:00.000Z');
+    await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
+      opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T13:30:00.000Z',
+      enabled: false }) });
+    assert.equal((await h.call('POST', '/waiting-rooms/later/tickets')).body.error.code,
+      'waiting_room_not_open');
+    const b = await h.buyer(1);
+    assert.equal((await h.order(b.token, 'off-room', YU7_MAX)).body.error.code,
+      'sales_not_open', 'a room switched off gates nothing');
+  });
+
+  it('one address holds at most the configured places in a room', async () => {
+    await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
+      opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T13:30:00.000Z' }) });
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await h.call('POST', '/waiting-rooms/later/tickets')).status, 201);
+    }
+    const third = await h.call('POST', '/waiting-rooms/later/tickets');
+    assert.equal(third.status, 429);
+    assert.equal(third.body.error.code, 'too_many_tickets');
   });
 });

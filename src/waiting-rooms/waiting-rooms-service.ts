@@ -30,6 +30,11 @@ export interface WaitingRoomsDeps {
   readonly waitingRoomSecret: string;
   /** The commit queue's delay now (ms), for adaptive rooms; 0 when not wired. */
   readonly queueDelayMs?: () => number;
+  /**
+   * Whether places per network address are limited (off with LAUNCHDAY_RATE_LIMITS other than
+   * `on`: the simulator's buyers all come from one address).
+   */
+  readonly perAddressLimits?: boolean;
 }
 
 /** What a person in the line is told (one poll's answer). */
@@ -172,7 +177,8 @@ export class WaitingRoomsService {
       return { ...refuse('waiting_room_not_open'), details: { prequeue_at:
         new Date(room.prequeueAtMs).toISOString() } };
     }
-    if (address !== '' && await this.deps.store.ticketsFromAddress(roomId, address)
+    if (this.deps.perAddressLimits !== false && address !== ''
+      && await this.deps.store.ticketsFromAddress(roomId, address)
       >= this.deps.limits.waitingTicketsPerAddressMax) {
       return refuse('too_many_tickets');
     }
