@@ -19,6 +19,9 @@ export const state = {
   sms: null, // the sandbox's text messages: {provider, messages}
   notifications: null, // the outbox: {provider, counts, notifications}
   notificationState: '', // the outbox's filter ('' for every state)
+  rooms: null, // waiting rooms (admin-rooms.js)
+  room: null, // the room shown
+  roomView: null, // its live figures and passes
   status: null, // {text} or {failure: api result}, shown in the toast (showToast)
 };
 

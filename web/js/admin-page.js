@@ -16,10 +16,12 @@ import { auditSection } from './admin-audit.js';
 import { paymentsSection } from './admin-payments.js';
 import { loadSandboxSms, sandboxSection } from './admin-sandbox.js';
 import { loadNotifications, notificationsSection } from './admin-notifications.js';
+import { loadRooms, roomsSection } from './admin-rooms.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
-const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications'];
+const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications',
+  'rooms'];
 
 function tokenForm() {
   const input = h('input', {
@@ -90,6 +92,7 @@ function render() {
                 await loadTab();
                 if (name === 'sms') await loadSandboxSms();
                 if (name === 'notifications') await loadNotifications();
+                if (name === 'rooms') await loadRooms();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -107,6 +110,7 @@ function render() {
       payments: paymentsSection,
       sms: sandboxSection,
       notifications: notificationsSection,
+      rooms: roomsSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }
