@@ -34,6 +34,8 @@ export interface SimulateOptions {
   readonly reportFile: string | null;
   /** What the model-switch windows allow. */
   readonly switchAllows: readonly string[];
+  /** Play a launch behind a waiting room instead of the night (waiting-room-night.ts). */
+  readonly waitingRoom: boolean;
 }
 
 export const USAGE = `usage: launchday simulate [options]
@@ -51,6 +53,8 @@ export const USAGE = `usage: launchday simulate [options]
   --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)
   --report-file F    also write the final report as JSON to F
+  --waiting-room     a launch behind a waiting room: the buyers (scale x 100,000, 50 at least)
+                     join the pre-queue and poll, then order with passes; audited
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
 
@@ -65,6 +69,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       connections: { type: 'string' }, launch: { type: 'string' },
       'max-seconds': { type: 'string' }, 'report-file': { type: 'string' }, 'switch-allows': { type: 'string' },
       'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
+      'waiting-room': { type: 'boolean' },
     } });
   } catch (e) {
     return (e as Error).message;
@@ -123,5 +128,6 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     reportFile: v['report-file'] ?? null,
     switchAllows: Object.freeze((v['switch-allows'] ?? DEFAULT_SWITCH_ALLOWS).split(',')
       .map((a) => a.trim())),
+    waitingRoom: v['waiting-room'] === true,
   });
 }
