@@ -36,6 +36,13 @@ export function sampleBody(method: string, path: string, n: number): unknown {
       per_identity_limit: 1, variants: [{ variant: 'm', name: 'M', name_zh: 'M', quantity: 8 }] },
     'POST /drops/:drop_id/purchases': { variant: 'm', quantity: 1 },
     'POST /drops/:drop_id/waitlist': { variant: 'm' },
+    // Off, and in front of no launch: a sample room must not gate other tests' orders.
+    'PUT /admin/waiting-rooms/:room_id': { scope: 'launch', target_id: 'sample-launch',
+      enabled: false, opens_at: '2030-01-01T00:10:00Z', prequeue_at: '2030-01-01T00:00:00Z',
+      admit_per_minute: 60, active_max: 10 },
+    'POST /admin/waiting-rooms/:room_id/passes/:pass_id/revoke': { reason: 'sample' },
+    'POST /admin/waiting-rooms/:room_id/tickets/:ticket_id/hold': { held: true,
+      reason: 'sample' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }
