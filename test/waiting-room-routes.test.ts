@@ -179,6 +179,13 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     const again = await h.call('POST', `/admin/waiting-rooms/night/passes/${active.pass_id}/revoke`,
       { token: ADMIN, body: { reason: 'bot' } });
     assert.equal(again.body.error.code, 'waiting_pass_not_found');
+    // Its holder's turn is over: the next poll says the place lapsed.
+    const holder = [...tickets].find(([, t]) => ticketId(t) === active.ticket_id);
+    assert.ok(holder, 'the revoked pass was one of ours');
+    await h.tick(1);
+    const after = await poll(holder[0]);
+    assert.equal(after.status, 410, JSON.stringify(after.body));
+    assert.equal(after.body.error.code, 'waiting_ticket_expired');
   });
 
   it('a held ticket never admits and its position never moves', async () => {

@@ -243,6 +243,8 @@ export interface Limits {
   readonly waitingAdmitRoundMax: number;
   /** Polls remembered between two writes of their times (each is a ticket id and a time). */
   readonly waitingTouchesMax: number;
+  /** How often the polls' times are written (ms): well within the shortest grace (30 s). */
+  readonly waitingTouchFlushMs: number;
   /** Passes listed for an operator at most. */
   readonly waitingPassesListMax: number;
 }
@@ -406,6 +408,7 @@ export const defaultLimits: Limits = Object.freeze({
   waitingAdmitRoundMs: 500,
   waitingAdmitRoundMax: 1_000,
   waitingTouchesMax: 200_000,
+  waitingTouchFlushMs: 5_000,
   waitingPassesListMax: 100,
 });
 
@@ -427,6 +430,8 @@ export function checkLimits(l: Limits): void {
     'a waiting client polling when told to is never refused for polling too fast');
   assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
     'a place outlives several missed polls');
+  assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
+    'a poll\'s time is written well within the shortest grace a room may set');
   assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
     'a connection holds a whole request while the one before it is answered');
   // An address holds many buyers (a carrier's NAT): it may do at least what one buyer may.
