@@ -141,7 +141,8 @@ async function main(): Promise<void> {
         if (o.body.position !== null) last[i] = o.body.position;
       } else joinFailures++;
     });
-    console.log(`joined: ${fmt(waiting - joinFailures)} places in ${(joinMs / 1000).toFixed(1)} s (${
+    console.log(`joined: ${fmt(waiting - joinFailures)} places in ${
+      (joinMs / 1000).toFixed(1)} s (${
       fmt(waiting / (joinMs / 1000))}/s)${joinFailures ? `, ${joinFailures} failed` : ''}`);
 
     let polls = 0;
@@ -171,7 +172,8 @@ async function main(): Promise<void> {
     const totalAdmitted = overview.kind === 'reply' ? overview.body.admitted as number : -1;
     const allowed = (rate * elapsedS) / 60 + Math.max(1, rate / 60);
 
-    console.log(`polled: ${fmt(polls)} polls in ${rounds} rounds, ${(pollMs / 1000).toFixed(1)} s (${
+    console.log(`polled: ${fmt(polls)} polls in ${rounds} rounds, ${
+      (pollMs / 1000).toFixed(1)} s (${
       fmt(polls / (pollMs / 1000))}/s), ${failures} without a place`);
     const memPer10k = idleRss !== null && waitingRss !== null
       ? ((waitingRss - idleRss) / (waiting / 10_000)) / 2 ** 20 : null;

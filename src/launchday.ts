@@ -5,7 +5,7 @@
 // and passes the kernel's shared parts (group commit, store health, rate limits, the audit log)
 // through for the HTTP shell (kernel/http/route.ts, KernelApp). HTTP is a thin shell over it
 // (kernel/http/http-app.ts); tests drive it directly or through HTTP.
-import type { Clock } from './kernel/clock.js';
+import { systemClock, type Clock } from './kernel/clock.js';
 import type { Limits, RateLimitMode } from './kernel/config.js';
 import { Core } from './kernel/core.js';
 import { newId } from './kernel/ids.js';
@@ -112,7 +112,8 @@ export class Launchday implements KernelApp {
     this.waitingRooms = new WaitingRoomsService({ store: deps.store, clock: deps.clock,
       limits: deps.limits, waitingRoomSecret: deps.waitingRoomSecret ?? newId('ldwr'),
       queueDelayMs: () => this.core.committer.queueDelayMs,
-      perAddressLimits: (deps.rateLimitMode ?? 'on') === 'on' });
+      perAddressLimits: (deps.rateLimitMode ?? 'on') === 'on',
+      pollClock: deps.rateClock ?? systemClock });
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
     this.orders.admission = this.waitingRooms.gate('launch');
     this.drops.admission = this.waitingRooms.gate('drop');

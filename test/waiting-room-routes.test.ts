@@ -4,10 +4,11 @@
 // (one pass, one order), revocation, a held bot never admitted, a lapsed place, bad tickets.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { SimulatedClock } from '../src/kernel/clock.js';
 import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import * as Rooms from '../src/waiting-rooms/room-schemas.js';
 import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/waiting-room.js';
-import { ADMIN, harness, YU7_MAX, type Harness } from './harness.js';
+import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
 
 const OPENS = '2025-06-26T14:00:00.000Z';
 const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-2025',
@@ -69,7 +70,15 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     .toString()).t as string;
 
   before(async () => {
-    h = await harness();
+    // Polls are paced by the rate limits' clock (real time in service): here it moves with
+    // the simulated one, by `tick`.
+    const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
+    h = await harness({}, undefined, rateClock);
+    const tick = h.tick;
+    h = { ...h, tick: (seconds: number) => {
+      rateClock.tick(seconds * 1000);
+      return tick(seconds);
+    } };
     const r = await h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN,
       body: room({ grace_seconds: 300 }) });
     assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -122,7 +131,9 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
         const r = await poll(who);
         assert.ok([200].includes(r.status), JSON.stringify(r.body));
         const p = r.body.phase === 'admitted' ? 0 : r.body.position;
-        if (last.has(who)) assert.ok(p <= last.get(who)!, `${who} went up: ${last.get(who)} to ${p}`);
+        if (last.has(who)) {
+          assert.ok(p <= last.get(who)!, `${who} went up: ${last.get(who)} to ${p}`);
+        }
         last.set(who, p);
       }
     }
@@ -233,7 +244,8 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
 describe('joining: not before the pre-queue, not past the places per address', () => {
   let h: Harness;
   before(async () => {
-    h = await harness({ LAUNCHDAY_RATE_LIMITS: 'on', LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX: '2' });
+    h = await harness({ LAUNCHDAY_RATE_LIMITS: 'on',
+      LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX: '2' });
   });
   after(async () => h.close());
 

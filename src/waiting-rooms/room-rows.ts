@@ -6,13 +6,22 @@ import type { PassClaim, RoomCounts } from './waiting-rooms-store.js';
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const textOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const textOrNull = (v: unknown): string | null =>
+  (v === null || v === undefined ? null : String(v));
 
 export const ROOM_COLUMNS = ['room_id', 'scope', 'target_id', 'enabled', 'suspended',
   'opens_at_ms', 'prequeue_at_ms', 'queue_order', 'admit_per_minute', 'active_max',
   'pass_seconds', 'grace_seconds', 'adaptive', 'waiting_status', 'seed', 'seed_commitment',
   'shuffled_at_ms', 'tokens', 'filled_at_ms', 'admitted_total', 'created_at_ms',
   'updated_at_ms'] as const;
+
+/**
+ * The operator's columns: what replacing a room changes. The seed, its commitment and the
+ * admitter's state are kept, so that an edit read before an admitter round cannot undo it.
+ */
+export const ROOM_SETTINGS_COLUMNS = ['scope', 'target_id', 'enabled', 'suspended',
+  'opens_at_ms', 'prequeue_at_ms', 'queue_order', 'admit_per_minute', 'active_max',
+  'pass_seconds', 'grace_seconds', 'adaptive', 'waiting_status', 'updated_at_ms'] as const;
 
 export const roomToValues = (r: Room): unknown[] => [r.roomId, r.scope, r.targetId,
   r.enabled ? 1 : 0, r.suspended ? 1 : 0, r.opensAtMs, r.prequeueAtMs, r.order, r.admitPerMinute,

@@ -5,8 +5,8 @@
 import type pg from 'pg';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
 import {
-  claimOutcome, countsFrom, PASS_COLUMNS, ROOM_COLUMNS, roomToValues, rowToPass, rowToRoom,
-  rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
+  claimOutcome, countsFrom, PASS_COLUMNS, passToValues, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
+  roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
 import type { Pass, Room, Ticket } from './waiting-room.js';
 import type {
@@ -15,7 +15,7 @@ import type {
 
 const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
 const ROOM_SQL = `INSERT INTO waiting_rooms (${ROOM_COLUMNS.join(', ')}) VALUES (${
-  params(ROOM_COLUMNS.length)}) ON CONFLICT (room_id) DO UPDATE SET ${ROOM_COLUMNS.slice(1)
+  params(ROOM_COLUMNS.length)}) ON CONFLICT (room_id) DO UPDATE SET ${ROOM_SETTINGS_COLUMNS
   .map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
 const TICKET_SQL = `INSERT INTO waiting_tickets (${TICKET_COLUMNS.join(', ')}) VALUES (${
   params(TICKET_COLUMNS.length)}) ON CONFLICT DO NOTHING`;
@@ -81,7 +81,7 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
       + 'admitted_at_ms = $3 FROM unnest($1::text[], $2::text[]) AS x(t, p) '
       + "WHERE t.ticket_id = x.t AND t.status = 'waiting'",
     [passes.map((p) => p.ticketId), passes.map((p) => p.passId), atMs]);
-    const values = passes.map(passToColumns);
+    const values = passes.map(passToValues);
     await this.c.query(PASS_SQL, PASS_COLUMNS.map((_, i) => values.map((v) => v[i])));
   }
 
@@ -123,9 +123,6 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
       + 'AND spent_by = $2 AND spent_key = $3', [passId, by, key])).rowCount ?? 0) === 1;
   }
 }
-
-const passToColumns = (p: Pass): unknown[] => [p.passId, p.roomId, p.ticketId, p.issuedAtMs,
-  p.expiresAtMs, p.status, p.spentBy, p.spentKey, p.spentAtMs];
 
 class WaitingRoomsPostgresReads implements WaitingRoomsReads {
   constructor(private readonly pool: Queryable) {}

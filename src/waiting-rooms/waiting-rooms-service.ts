@@ -35,6 +35,11 @@ export interface WaitingRoomsDeps {
    * `on`: the simulator's buyers all come from one address).
    */
   readonly perAddressLimits?: boolean;
+  /**
+   * The clock of the poll rate: real time even when the room runs on a simulated clock (a
+   * client polls at real speed; the rate limits' clock, LaunchdayDeps.rateClock).
+   */
+  readonly pollClock?: Clock;
 }
 
 /** What a person in the line is told (one poll's answer). */
@@ -208,18 +213,19 @@ export class WaitingRoomsService {
     const room = await this.#cachedRoom(roomId);
     if (!room) return refuse('waiting_room_not_found');
     const nowMs = this.deps.clock.nowMs();
+    const pollMs = (this.deps.pollClock ?? this.deps.clock).nowMs();
     const last = this.#lastPoll.get(claims.t);
-    if (last !== undefined && nowMs - last < this.deps.limits.waitingPollIntervalMinMs) {
+    if (last !== undefined && pollMs - last < this.deps.limits.waitingPollIntervalMinMs) {
       return { ...refuse('rate_limited', 'Poll at most once a second; the reply says when.'),
         retryAfterSeconds: 1 };
     }
-    this.#remember(claims.t, nowMs);
+    this.#remember(claims.t, pollMs, nowMs);
     return this.#placeOrLapsed(room, claims);
   }
 
-  #remember(ticketId: string, nowMs: number): void {
+  #remember(ticketId: string, pollMs: number, nowMs: number): void {
     if (this.#lastPoll.size >= this.deps.limits.waitingTouchesMax) this.#lastPoll = new Map();
-    this.#lastPoll.set(ticketId, nowMs);
+    this.#lastPoll.set(ticketId, pollMs);
     if (this.#touches.size >= this.deps.limits.waitingTouchesMax) void this.flushTouches();
     this.#touches.set(ticketId, nowMs);
   }

@@ -3,8 +3,8 @@
 // lock is the transaction itself.
 import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
 import {
-  claimOutcome, countsFrom, splitLine, PASS_COLUMNS, passToValues, ROOM_COLUMNS, roomToValues, rowToPass, rowToRoom, rowToTicket,
-  TICKET_COLUMNS, ticketToValues,
+  claimOutcome, countsFrom, passToValues, PASS_COLUMNS, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
+  roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
 import type { Pass, Room, Ticket } from './waiting-room.js';
 import type {
@@ -18,7 +18,7 @@ const insertSql = (table: string, cols: readonly string[]): string =>
 function prepareWrites(db: Db) {
   return {
     putRoom: db.prepare(`${insertSql('waiting_rooms', ROOM_COLUMNS)} ON CONFLICT (room_id) DO `
-      + `UPDATE SET ${ROOM_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`),
+      + `UPDATE SET ${ROOM_SETTINGS_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`),
     room: db.prepare('SELECT * FROM waiting_rooms WHERE room_id = ?'),
     setState: db.prepare('UPDATE waiting_rooms SET tokens = ?, filled_at_ms = ?, '
       + 'admitted_total = ?, shuffled_at_ms = ? WHERE room_id = ?'),

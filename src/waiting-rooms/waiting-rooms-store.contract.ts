@@ -41,8 +41,10 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
       test('a room reads back whole; replacing it keeps one row', async (store) => {
         await put(store);
         assert.deepEqual(await store.room('night'), room());
-        await put(store, room({ suspended: true, admitPerMinute: 60 }));
-        assert.deepEqual(await store.rooms(10), [room({ suspended: true, admitPerMinute: 60 })]);
+        await put(store, room({ suspended: true, admitPerMinute: 60, seed: 'other',
+          tokens: 9, admittedTotal: 5 }));
+        assert.deepEqual(await store.rooms(10), [room({ suspended: true, admitPerMinute: 60 })],
+          'the settings change; the seed and the admitter\'s state stay');
         assert.equal(await store.room('nope'), null);
         await store.transaction((tx) => tx.setRoomState('night', { tokens: 1.25,
           filledAtMs: T0 + 5, admittedTotal: 7, shuffledAtMs: T0 }));

@@ -32,7 +32,10 @@ export interface RoomCounts {
 
 /** Waiting rooms' reads and writes inside one transaction (see StoreTx). */
 export interface WaitingRoomsTx {
-  /** Creates the room or replaces it whole (settings and state). */
+  /**
+   * Creates the room, or replaces its settings (ROOM_SETTINGS_COLUMNS); an existing room's
+   * seed, commitment and admitter state stay as they are.
+   */
   putRoom(room: Room): Promise<void>;
   /**
    * The room, locked for the admitter until commit; null when another process's admitter holds

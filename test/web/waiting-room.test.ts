@@ -99,8 +99,10 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
   // The operator raises the cap: everyone is let in at the rate.
   const put = await server.api('PUT', '/admin/waiting-rooms/yu7-night', { scope: 'launch',
     target_id: 'yu7-2025', enabled: true, opens_at: room.opens_at, prequeue_at: room.prequeue_at,
-    admit_per_minute: 60, active_max: 100 }, ADMIN_TOKEN);
+    admit_per_minute: 600, active_max: 100 }, ADMIN_TOKEN);
   assert.equal(put.status, 200, JSON.stringify(put.body));
+  // The server's clock stands still unless moved: two seconds fill the bucket for everyone.
+  await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
   await page.waitForURL(/\/configure\?launch=yu7-2025/, { timeout: 30_000 })
     .catch(async (err) => { throw new Error(`${err}: ${await page.textContent('main')}`); });
   const pass = await page.evaluate(() => localStorage.getItem('launchday.pass.launch.yu7-2025'));

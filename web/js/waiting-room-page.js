@@ -66,7 +66,9 @@ async function join() {
 
 async function poll() {
   if (!ticket()) return join();
-  const r = await request('GET', path('/place'), { headers: { 'X-Waiting-Room-Ticket': ticket() } });
+  const r = await request('GET', path('/place'), {
+    headers: { 'X-Waiting-Room-Ticket': ticket() },
+  });
   const p = placeOf(r);
   if (p) accept(p);
   else if (r.code === 'waiting_ticket_expired' || r.code === 'waiting_ticket_invalid') {
@@ -123,7 +125,8 @@ function render() {
   const lapsed = failure && !ticket() && !notOpen;
   const parts = [
     h('h1', {}, t('wr_title')),
-    h('p', {}, t(room.scope === 'launch' ? 'wr_for_launch' : 'wr_for_drop', { id: room.target_id })),
+    h('p', {}, t(room.scope === 'launch' ? 'wr_for_launch' : 'wr_for_drop',
+      { id: room.target_id })),
     h('p', {}, t('wr_opens', { t: dateTime(room.opens_at) })),
     notOpen ? notice(t('wr_not_yet', { t: dateTime(room.prequeue_at) })) : null,
     failure && !notOpen ? errorBox(failure) : null,
