@@ -53,6 +53,8 @@ export interface SimulateOptions {
    * this many cars are allocated; null: the night only.
    */
   readonly untilAllocations: number | null;
+  /** Play a launch behind a waiting room instead of the night (waiting-room-night.ts). */
+  readonly waitingRoom: boolean;
 }
 
 export const USAGE = `usage: launchday simulate [options]
@@ -81,6 +83,8 @@ export const USAGE = `usage: launchday simulate [options]
                      are planted and the suspicious-pattern report must find them
   --drop-buyers N    honest buyers in the drop (default 3000, at most 100000)
   --rings N          scalper rings planted in the drop (default 6, at most 50)
+  --waiting-room     a launch behind a waiting room: the buyers (scale x 100,000, 50 at least)
+                     join the pre-queue and poll, then order with passes; audited
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
 
@@ -97,6 +101,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
       drop: { type: 'string' }, 'drop-buyers': { type: 'string' }, rings: { type: 'string' },
       'after-night': { type: 'boolean' }, 'until-allocations': { type: 'string' },
+      'waiting-room': { type: 'boolean' },
     } });
   } catch (e) {
     return (e as Error).message;
@@ -180,5 +185,6 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       .map((a) => a.trim())),
     drop: v.drop === 'jacket' ? 'jacket' : null, dropBuyers, rings,
     untilAllocations: afterNight ? until : null,
+    waitingRoom: v['waiting-room'] === true,
   });
 }

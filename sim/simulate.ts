@@ -16,6 +16,7 @@ import { parseSimulateOptions, USAGE, type SimulateOptions } from './simulate-op
 import { reportText, type SimulationSummary } from './simulation-report.js';
 import { buildWorkload } from './workload.js';
 import { DROP_NIGHT_SERVER_ENV, DropNight } from './drop-night.js';
+import { runWaitingRoomNight, WAITING_ROOM_LIMITS } from './waiting-room-night.js';
 
 /** Earlier launches whose locked orders may switch to the target (the seeds' SU7 -> YU7). */
 export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
@@ -57,6 +58,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
       setup = `${servers.urls.length} API process(es) started on ${servers.store}`;
     }
     if (options.drop !== null) return await simulateDrop(options, urls, adminToken, setup);
+    if (options.waitingRoom) return await waitingRoom(options, urls, adminToken, setup);
     return await simulate(options, urls, adminToken, setup, servers);
   } catch (e) {
     console.error(`simulate: ${(e as Error).stack ?? e}`);
@@ -155,6 +157,28 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     if (afterText !== null) console.log(afterText);
     if (options.reportFile !== null) writeReportFile(options.reportFile, summary, afterJson);
     return summary.passed ? 0 : 1;
+  } finally {
+    client.close();
+  }
+}
+
+/** `--waiting-room`: a launch behind a room, audited (waiting-room-night.ts). */
+async function waitingRoom(options: SimulateOptions, urls: readonly string[], adminToken: string,
+  setupText: string): Promise<number> {
+  const client = new HttpClient(urls, options.connections);
+  try {
+    const { launchId } = await readCatalogs(client, options.launchId);
+    const buyers = Math.min(WAITING_ROOM_LIMITS.buyersMax, Math.max(WAITING_ROOM_LIMITS.buyersMin,
+      Math.round(options.scale * 100_000)));
+    console.error(`simulate --waiting-room: ${buyers} buyers, seed ${options.seed}, ${setupText}`);
+    const r = await runWaitingRoomNight(client, adminToken, { buyers, seed: options.seed,
+      launchId, log: (line) => { if (!options.quiet) console.error(line); } });
+    console.log(r.lines.join('\n'));
+    for (const [kind, list] of r.violations) {
+      console.log(`VIOLATION ${kind}: ${list.length}; e.g. ${list.slice(0, 5).join(' | ')}`);
+    }
+    console.log(r.violations.size === 0 ? 'audit passed' : 'audit FAILED');
+    return r.violations.size === 0 ? 0 : 1;
   } finally {
     client.close();
   }

@@ -10,6 +10,7 @@
 //   notifications -> orders, accounts
 //   drops         -> payments, accounts
 //   pricebooks    -> production, orders, payments, launches, accounts
+//   waiting-rooms -> (none; orders and drops ask its gate through kernel/admission-gate.ts)
 //   orders        -> launches, payments, accounts
 //   launches      -> accounts
 //   payments      -> accounts
@@ -26,6 +27,7 @@ import { payments } from './payments/index.js';
 import { pricebooks } from './pricebooks/index.js';
 import { production } from './production/index.js';
 import { scalpers } from './scalpers/index.js';
+import { waitingRooms } from './waiting-rooms/index.js';
 
 export const capabilities: readonly Capability[] = [
   accounts,
@@ -38,6 +40,7 @@ export const capabilities: readonly Capability[] = [
   deliveries,
   scalpers,
   pricebooks,
+  waitingRooms,
 ];
 
 checkCapabilities(capabilities);

@@ -5,9 +5,10 @@
 // and passes the kernel's shared parts (group commit, store health, rate limits, the audit log)
 // through for the HTTP shell (kernel/http/route.ts, KernelApp). HTTP is a thin shell over it
 // (kernel/http/http-app.ts); tests drive it directly or through HTTP.
-import type { Clock } from './kernel/clock.js';
+import { systemClock, type Clock } from './kernel/clock.js';
 import type { Limits, RateLimitMode } from './kernel/config.js';
 import { Core } from './kernel/core.js';
+import { newId } from './kernel/ids.js';
 import type { KernelApp } from './kernel/http/route.js';
 import type { Refusal } from './kernel/outcomes.js';
 import type { Store } from './kernel/store/store.js';
@@ -24,6 +25,7 @@ import { PricebooksService } from './pricebooks/index.js';
 import { ProductionService } from './production/index.js';
 import { ScalpersService } from './scalpers/index.js';
 import type { ClientEvent } from './kernel/http/client-signals.js';
+import { WaitingRoomsService } from './waiting-rooms/index.js';
 import { writeComposition, type BatchHandlers } from './stores.js';
 
 export type { Caller } from './accounts/index.js';
@@ -46,6 +48,8 @@ export interface LaunchdayDeps {
   readonly limits: Limits;
   /** Shared with the payment provider: signs its notifications. */
   readonly paymentSecret: string;
+  /** Signs waiting-room tickets and passes; a random one per process when absent (tests). */
+  readonly waitingRoomSecret?: string;
   /**
    * Shown in the reply to a code request: only in the development setting
    * (LAUNCHDAY_DEV_SHOW_CODES=on) with the sandbox SMS sender.
@@ -81,6 +85,7 @@ export class Launchday implements KernelApp {
   readonly scalpers: ScalpersService;
   /** Price versions and protection, ready-stock sales, the books. */
   readonly pricebooks: PricebooksService;
+  readonly waitingRooms: WaitingRoomsService;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -127,6 +132,14 @@ export class Launchday implements KernelApp {
     // Ready-stock sales hold their charges too: the reconciler voids none a sale holds.
     this.settlement.reconciler.otherHolders.push(
       (reference) => this.pricebooks.holdsCharge(reference));
+    this.waitingRooms = new WaitingRoomsService({ store: deps.store, clock: deps.clock,
+      limits: deps.limits, waitingRoomSecret: deps.waitingRoomSecret ?? newId('ldwr'),
+      queueDelayMs: () => this.core.committer.queueDelayMs,
+      perAddressLimits: (deps.rateLimitMode ?? 'on') === 'on',
+      pollClock: deps.rateClock ?? systemClock });
+    // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
+    this.orders.admission = this.waitingRooms.gate('launch');
+    this.drops.admission = this.waitingRooms.gate('drop');
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,
@@ -204,6 +217,7 @@ export class Launchday implements KernelApp {
     await this.production.close().catch(() => undefined);
     await this.notifications.drain();
     await this.scalpers.flush().catch(() => undefined);
+    await this.waitingRooms.flushTouches().catch(() => undefined);
     await this.core.close();
   }
 }

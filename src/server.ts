@@ -142,13 +142,15 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   await seed(store, config, clock.nowMs());
   const paymentSecret =
     (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
+  const waitingRoomSecret =
+    (await secret(store, config.waitingRoomSecret, 'waiting_room_secret', 'ldwr')).token;
   const payments = parts.payments ?? new SandboxPaymentProvider();
   const sms = parts.sms ?? smsSender(config, clock);
   // One configured gateway texts both sign-in codes and messages; the sandbox stands in for it.
   const messages: MessageProvider = parts.messages ?? (config.sms.provider === 'twilio'
     ? new SmsMessageProvider(sms) : new SandboxMessageProvider());
   const app = new Launchday({
-    store, clock, sms, messages, limits: config.limits, paymentSecret, payments,
+    store, clock, sms, messages, limits: config.limits, paymentSecret, payments, waitingRoomSecret,
     log: (line: string) => logger.warn(line),
     // Only a sandbox has codes to show, and only in the explicit development setting.
     showCodes: config.devShowCodes && sms instanceof SandboxSmsSender,

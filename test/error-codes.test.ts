@@ -243,6 +243,11 @@ describe('codes that need a particular launchday', () => {
       'unknown_price_item', 'invalid_price_change', 'ready_car_not_found', 'ready_car_taken',
       'ready_car_not_listable', 'ready_sale_not_found', 'ready_hold_expired',
       'ready_sale_not_payable', 'ready_balance_overdue',
+      // test/waiting-room-routes.test.ts
+      'waiting_room_not_found', 'invalid_waiting_room', 'waiting_room_not_open',
+      'waiting_ticket_invalid', 'waiting_ticket_expired', 'too_many_tickets',
+      'waiting_room_pass_required', 'waiting_room_pass_invalid', 'waiting_pass_not_found',
+      'waiting_ticket_not_found',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
       'live_viewers_full',
       // test/deliveries.test.ts

@@ -20,7 +20,12 @@ export async function startChild(env: Record<string, string>,
   proc.stderr!.on('data', (d) => { out += String(d); watch?.(out); });
   if (watch) proc.stdout!.on('data', () => watch(out));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 20 s:\n${out}`)), 20_000);
+    // A child that did not start in time is killed: left running, it kept the test file's
+    // process (and so the whole suite) alive for ever on a loaded machine.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`no start within 20 s:\n${out}`));
+    }, 20_000);
     proc.stdout!.on('data', () => {
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m) { clearTimeout(timer); resolve(m[1]!); }

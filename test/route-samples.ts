@@ -49,6 +49,13 @@ export function sampleBody(method: string, path: string, n: number): unknown {
       delivered_within_days: 30 },
     'POST /admin/ready-stock/listings': { vin: 'none', city: 'beijing' },
     'POST /ready-stock/:vin/purchases': { mode: 'full' },
+    // Off, and in front of no launch: a sample room must not gate other tests' orders.
+    'PUT /admin/waiting-rooms/:room_id': { scope: 'launch', target_id: 'sample-launch',
+      enabled: false, opens_at: '2030-01-01T00:10:00Z', prequeue_at: '2030-01-01T00:00:00Z',
+      admit_per_minute: 60, active_max: 10 },
+    'POST /admin/waiting-rooms/:room_id/passes/:pass_id/revoke': { reason: 'sample' },
+    'POST /admin/waiting-rooms/:room_id/tickets/:ticket_id/hold': { held: true,
+      reason: 'sample' },
   };
   return bodies[`${method} ${path}`] ?? (method === 'GET' ? undefined : {});
 }

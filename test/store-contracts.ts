@@ -13,6 +13,9 @@ import { paymentsStoreContract } from '../src/payments/payments-store.contract.j
 import { pricebooksStoreContract } from '../src/pricebooks/pricebooks-store.contract.js';
 import { productionStoreContract } from '../src/production/production-store.contract.js';
 import { scalpersStoreContract } from '../src/scalpers/scalpers-store.contract.js';
+import {
+  waitingRoomsStoreContract,
+} from '../src/waiting-rooms/waiting-rooms-store.contract.js';
 
 export function storeContract(name: string, open: () => Promise<OpenedStore>): void {
   kernelStoreContract(name, open);
@@ -26,4 +29,5 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
   deliveriesStoreContract(name, open);
   scalpersStoreContract(name, open);
   pricebooksStoreContract(name, open);
+  waitingRoomsStoreContract(name, open);
 }

@@ -2,7 +2,8 @@
 // the opening, and a buyer's purchase, payment of an offer, cancel, waitlist and own view.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { ok, outcomes, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
@@ -142,10 +143,23 @@ export const dropRoutes: Route[] = [
     const key = keyed.value;
     const b = await ctx.body();
     if (!b.ok) return b;
-    const r = await ctx.app.drops.purchase(buyer(ctx), ctx.params.drop_id!, {
+    // While a waiting room is on in front of the drop, the purchase spends its pass.
+    const dropId = ctx.params.drop_id!;
+    const pass = ctx.headers[PASS_HEADER];
+    const passText = typeof pass === 'string' ? pass : undefined;
+    const gate = ctx.app.drops.admission;
+    const closed = await gate.claim(dropId, passText, buyer(ctx).accountId, key);
+    if (closed) return closed;
+    const r = await ctx.app.drops.purchase(buyer(ctx), dropId, {
       variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
     }, key, clientFacts(ctx).paymentSource);
-    if (!r.ok) return r;
+    if (!r.ok) {
+      // Refused for its content or timing: nothing was held under the key, the pass comes back.
+      if (r.code === 'drop_not_open' || outcomes[r.code].status === 422) {
+        await gate.release(dropId, passText, buyer(ctx).accountId, key);
+      }
+      return r;
+    }
     if (!r.value.replay) {
       const h = r.value.hold;
       ctx.app.observe({ kind: 'drop_purchase', accountId: h.accountId,

@@ -2,6 +2,7 @@
 // definition, a buyer's purchase, payment of an offer, cancel, waitlist and own view): each
 // request's fields with the code and message of every check, and each reply's shape. Validated
 // by kernel/http/schema.ts, published by kernel/http/openapi.ts.
+import { PASS_HEADER } from '../kernel/admission-gate.js';
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
@@ -76,14 +77,17 @@ const idempotencyKey = idempotencyKeyHeader('One key per purchase, reused for it
 
 export const purchase: RouteContract = () => ({
   summary: 'Buy: hold units, pay, and the hold becomes a sale (one per Idempotency-Key)',
-  headers: idempotencyKey,
+  headers: { ...idempotencyKey, [PASS_HEADER]: { schema: Type.String({ maxLength: 512 }),
+    required: false, description: 'The pass a waiting room gave, while one is on in front of '
+      + 'the drop' } },
   body: Type.Object({ variant: text({ maxLength: 48 }), quantity: maybe(whole()),
     delivery_address: maybe(text({ maxLength: 200, description: 'Where it is sent; kept only '
       + 'as a hash, for the suspicious-pattern report' })) }),
   replies: { 201: Type.Object({ hold: HoldView }), 200: Type.Object({ hold: HoldView }) },
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused', 'drop_not_found',
     'drop_not_open', 'unknown_variant', 'drop_limit_reached', 'drop_sold_out',
-    'payment_declined', 'hold_expired', 'hold_closed'] });
+    'payment_declined', 'hold_expired', 'hold_closed', 'waiting_room_pass_required',
+    'waiting_room_pass_invalid'] });
 
 export const payHold: RouteContract = () => ({
   summary: 'Pay a held hold (how a waitlist offer is accepted)',

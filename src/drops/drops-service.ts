@@ -4,6 +4,7 @@
 // between two batches, as orders take theirs before one (orders-service.ts): the units are
 // reserved first, so nobody is charged for a unit they cannot have.
 import type { Clock } from '../kernel/clock.js';
+import { openGate, type AdmissionGate } from '../kernel/admission-gate.js';
 import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
 import { sha256 } from '../kernel/ids.js';
@@ -74,6 +75,8 @@ export class DropsService {
     }
     return { stock, due, nowMs };
   });
+  /** The waiting room's gate in front of purchases (open when no room is wired in). */
+  admission: AdmissionGate = openGate;
 
   constructor(private readonly deps: DropsDeps, private readonly submit: Submit<DropHandlers>) {}
 

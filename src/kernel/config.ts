@@ -329,6 +329,40 @@ export interface Limits {
   readonly pricebooksRoundMs: number;
   /** Refunds asked or checked at the provider per round at most. */
   readonly pricebooksRefundsPerRound: number;
+  /** Waiting rooms held and listed at most. */
+  readonly waitingRoomsMax: number;
+  /** Highest admission rate a room may set (people a minute). */
+  readonly waitingAdmitPerMinuteMax: number;
+  /** Highest cap on admitted-but-unfinished sessions a room may set. */
+  readonly waitingActiveMax: number;
+  /** Longest pass (s) and longest time a place is kept after the last poll (s) a room may set. */
+  readonly waitingPassSecondsMax: number;
+  readonly waitingGraceSecondsMax: number;
+  /**
+   * How long a place is kept after its last poll when the room does not say (s): a reload or a
+   * short disconnect keeps it. Env LAUNCHDAY_WAITING_ROOM_GRACE_SECONDS.
+   */
+  readonly waitingGraceSeconds: number;
+  /**
+   * Places one network address may hold in one room at once; past it `429 too_many_tickets`
+   * (a carrier's NAT puts many people behind one). Env LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX.
+   */
+  readonly waitingTicketsPerAddressMax: number;
+  /** Least time between two polls of one ticket (ms); sooner is `429 rate_limited`. */
+  readonly waitingPollIntervalMinMs: number;
+  /** The poll interval a waiting reply suggests (s, its Retry-After and `poll_after_seconds`). */
+  readonly waitingPollAfterSeconds: number;
+  /** How old a process's copy of a room's line may be before it is read again (ms). */
+  readonly waitingLineRefreshMs: number;
+  /** How often the admitter runs (ms), and people it admits in one round at most. */
+  readonly waitingAdmitRoundMs: number;
+  readonly waitingAdmitRoundMax: number;
+  /** Polls remembered between two writes of their times (each is a ticket id and a time). */
+  readonly waitingTouchesMax: number;
+  /** How often the polls' times are written (ms): well within the shortest grace (30 s). */
+  readonly waitingTouchFlushMs: number;
+  /** Passes listed for an operator at most. */
+  readonly waitingPassesListMax: number;
 }
 
 /**
@@ -364,6 +398,8 @@ export interface Config {
   readonly adminToken: string | null;
   /** Signs the payment provider's notifications; null: generated once and kept in the store. */
   readonly paymentSecret: string | null;
+  /** Signs waiting-room tickets and passes; null: generated once and kept in the store. */
+  readonly waitingRoomSecret: string | null;
   readonly clock: 'real' | 'simulated';
   readonly clockStartMs: number | null;
   readonly demoLaunch: boolean;
@@ -520,6 +556,21 @@ export const defaultLimits: Limits = Object.freeze({
   ledgerRowsMax: 100_000,
   pricebooksRoundMs: 5_000,
   pricebooksRefundsPerRound: 200,
+  waitingRoomsMax: 100,
+  waitingAdmitPerMinuteMax: 60_000,
+  waitingActiveMax: 100_000,
+  waitingPassSecondsMax: 3_600,
+  waitingGraceSecondsMax: 3_600,
+  waitingGraceSeconds: 300,
+  waitingTicketsPerAddressMax: 50,
+  waitingPollIntervalMinMs: 1_000,
+  waitingPollAfterSeconds: 5,
+  waitingLineRefreshMs: 1_000,
+  waitingAdmitRoundMs: 500,
+  waitingAdmitRoundMax: 1_000,
+  waitingTouchesMax: 200_000,
+  waitingTouchFlushMs: 5_000,
+  waitingPassesListMax: 100,
 });
 
 /**
@@ -539,6 +590,12 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
   assert.ok(l.connectionsMax > l.liveViewersMax, 'room for buyers beside every live viewer');
+  assert.ok(l.waitingPollIntervalMinMs <= l.waitingPollAfterSeconds * 1000,
+    'a waiting client polling when told to is never refused for polling too fast');
+  assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
+    'a place outlives several missed polls');
+  assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
+    'a poll\'s time is written well within the shortest grace a room may set');
   assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
     'a connection holds a whole request while the one before it is answered');
   // An address holds many buyers (a carrier's NAT): it may do at least what one buyer may.
@@ -668,6 +725,10 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       30, 3600),
     readyBalanceHours: int(env, 'LAUNCHDAY_READY_BALANCE_HOURS',
       defaultLimits.readyBalanceHours, 1, 720),
+    waitingGraceSeconds: int(env, 'LAUNCHDAY_WAITING_ROOM_GRACE_SECONDS',
+      defaultLimits.waitingGraceSeconds, 30, defaultLimits.waitingGraceSecondsMax),
+    waitingTicketsPerAddressMax: int(env, 'LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX',
+      defaultLimits.waitingTicketsPerAddressMax, 1, 1_000_000),
   };
 }
 
@@ -711,6 +772,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
   if (paymentSecret !== null && paymentSecret.length < 16) {
     throw new ConfigError('LAUNCHDAY_PAYMENT_SECRET must be at least 16 characters');
   }
+  const waitingRoomSecret = env.LAUNCHDAY_WAITING_ROOM_SECRET || null;
+  if (waitingRoomSecret !== null && waitingRoomSecret.length < 16) {
+    throw new ConfigError('LAUNCHDAY_WAITING_ROOM_SECRET must be at least 16 characters');
+  }
   const metricsToken = env.LAUNCHDAY_METRICS_TOKEN || null;
   if (metricsToken !== null && metricsToken.length < 16) {
     throw new ConfigError('LAUNCHDAY_METRICS_TOKEN must be at least 16 characters');
@@ -730,6 +795,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     databaseSchema,
     adminToken,
     paymentSecret,
+    waitingRoomSecret,
     clock: oneOf(env, 'LAUNCHDAY_CLOCK', ['real', 'simulated'] as const, 'real'),
     clockStartMs,
     demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',

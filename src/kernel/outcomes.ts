@@ -215,6 +215,31 @@ export const outcomes = {
   ready_balance_overdue: { status: 409, transient: false,
     message: 'The balance deadline passed: the car went back on sale and your deposit is '
       + 'being refunded to the original payment method.' },
+  waiting_room_not_found: { status: 404, transient: false,
+    message: 'There is no such waiting room.' },
+  invalid_waiting_room: { status: 422, transient: false,
+    message: 'The waiting room\'s settings are not valid; the message names the rule.' },
+  waiting_room_not_open: { status: 409, transient: true,
+    message: 'This waiting room\'s pre-queue has not opened yet (or the room is off); come '
+      + 'back at the time it gives.' },
+  waiting_ticket_invalid: { status: 422, transient: false,
+    message: 'This queue ticket is not one this waiting room gave; join the room again.' },
+  waiting_ticket_expired: { status: 410, transient: false,
+    message: 'Your place lapsed: the page was closed longer than the room keeps a place. Join '
+      + 'the room again.' },
+  too_many_tickets: { status: 429, transient: true,
+    message: 'Too many places are held in this waiting room from your network; keep the one '
+      + 'you have (a reload keeps it).' },
+  waiting_room_pass_required: { status: 403, transient: false,
+    message: 'This sale is behind a waiting room: join it at the address in room_url, and '
+      + 'order with the pass it gives you when it is your turn.' },
+  waiting_room_pass_invalid: { status: 403, transient: false,
+    message: 'Your waiting-room pass has ended, was used for another order or was revoked; '
+      + 'join the waiting room again.' },
+  waiting_pass_not_found: { status: 404, transient: false,
+    message: 'This waiting room gave no such pass, or it is no longer active.' },
+  waiting_ticket_not_found: { status: 404, transient: false,
+    message: 'This waiting room has no such ticket waiting (or held).' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

@@ -5,7 +5,8 @@ import {
 } from '../accounts/index.js';
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
-import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { ok, outcomes, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import {
@@ -27,6 +28,19 @@ const given = (body: Json, name: string): string | undefined =>
   (body[name] ?? undefined) as string | undefined;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
+
+/** The waiting-room pass the request carries, if any (kernel/admission-gate.ts). */
+const passOf = (ctx: Ctx): string | undefined => {
+  const v = ctx.headers[PASS_HEADER];
+  return typeof v === 'string' ? v : undefined;
+};
+
+/**
+ * A refusal for the request's content or timing (a 422, or not open yet) wrote nothing under
+ * its key, so the pass it spent is given back for the corrected request.
+ */
+const givesPassBack = (r: Refusal): boolean => r.code === 'sales_not_open'
+  || outcomes[r.code].status === 422;
 
 /** A buyer's write against the per-account and per-address limits (none for an operator). */
 const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
@@ -81,9 +95,17 @@ export const orderRoutes: Route[] = [
     const b = await ctx.body();
     if (!b.ok) return b;
     const { launchId, trim, options, city } = configuration(b.value);
+    // While a waiting room is on in front of the launch, the order spends its pass.
+    const pass = passOf(ctx);
+    const gate = ctx.app.orders.admission;
+    const closed = await gate.claim(launchId!, pass, buyer(ctx).accountId, key);
+    if (closed) return closed;
     const r = await ctx.app.orders.place(buyer(ctx), { launchId: launchId!, trim: trim!,
       options: options ?? [], city: city! }, key);
-    if (!r.ok) return r;
+    if (!r.ok) {
+      if (givesPassBack(r)) await gate.release(launchId!, pass, buyer(ctx).accountId, key);
+      return r;
+    }
     const placed = r.value;
     if (!placed.replay) {
       const o = placed.order;

@@ -3,6 +3,7 @@
 // the simulated clock; payment-routes.ts): each request's fields with the code and message of
 // every check, and each reply's shape. Validated by kernel/http/schema.ts, published by
 // kernel/http/openapi.ts.
+import { PASS_HEADER } from '../kernel/admission-gate.js';
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
@@ -106,14 +107,20 @@ export const estimate: RouteContract = () => ({
 export const stats: RouteContract = () => ({ summary: 'A launch\'s live figures',
   replies: { 200: StatsView }, errors: ['launch_not_found'] });
 
+/** The waiting room's pass (kernel/admission-gate.ts), needed while a room is on. */
+const passHeader = { [PASS_HEADER]: { schema: Type.String({ maxLength: 512 }), required: false,
+  description: 'The pass a waiting room gave, while one is on in front of the launch' } };
+
 export const placeOrder: RouteContract = (limits) => ({
   summary: 'Place an order: pay the deposit (one per Idempotency-Key)',
-  headers: idempotencyKeyHeader('One key per attempt, reused for its retries'),
+  headers: { ...idempotencyKeyHeader('One key per attempt, reused for its retries'),
+    ...passHeader },
   body: configuration(limits.optionsPerOrderMax, true),
   replies: { 201: OrderView, 200: OrderView },
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused',
     'launch_not_found', 'sales_not_open', 'unknown_trim', 'unknown_option', 'option_conflict',
-    'unknown_city', 'per_account_limit_reached', 'payment_declined', 'commit_unknown'] });
+    'unknown_city', 'per_account_limit_reached', 'payment_declined', 'commit_unknown',
+    'waiting_room_pass_required', 'waiting_room_pass_invalid'] });
 
 export const myOrders: RouteContract = () => ({ summary: 'The caller\'s orders, newest first',
   replies: { 200: Orders } });

@@ -1,6 +1,7 @@
 // Orders' use cases: placing (charge, then group commit), reading, locking, cancelling and
 // changing orders, the cooling-off sweep, estimates and the launch figures.
 import type { Clock } from '../kernel/clock.js';
+import { openGate, type AdmissionGate } from '../kernel/admission-gate.js';
 import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
 import { sha256 } from '../kernel/ids.js';
@@ -169,6 +170,8 @@ export class OrdersService {
   readonly #figuresReads = new Map<string, Promise<PreparedJson>>();
   /** Plan-based estimates, when the composition wires a production capability in. */
   estimates: EstimateSource | null = null;
+  /** The waiting room's gate in front of `POST /orders` (open when no room is wired in). */
+  admission: AdmissionGate = openGate;
   /** Allocated cars, likewise. */
   vehicles: VehicleSource | null = null;
   /** Deliveries (balance, readiness, appointment), likewise. */

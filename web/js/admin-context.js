@@ -20,6 +20,9 @@ export const state = {
   notifications: null, // the outbox: {provider, counts, notifications}
   notificationState: '', // the outbox's filter ('' for every state)
   deliveries: null, // {centre, overdue, built, ready, slots} from admin-deliveries.js
+  rooms: null, // waiting rooms (admin-rooms.js)
+  room: null, // the room shown
+  roomView: null, // its live figures and passes
   status: null, // {text} or {failure: api result}, shown in the toast (showToast)
   drops: null, // every drop with its live figures (admin-drops.js)
   dropEdit: null, // the drop the form edits, or null for a new one

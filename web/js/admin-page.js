@@ -21,11 +21,12 @@ let production = null;
 import { deliveriesSection, loadDeliveries } from './admin-deliveries.js';
 import { dropsSection, loadDrops } from './admin-drops.js';
 import { loadScopes, suspiciousSection } from './admin-suspicious.js';
+import { loadRooms, roomsSection } from './admin-rooms.js';
 
 Object.assign(STRINGS, ADMIN_STRINGS);
 
 const TABS = ['launches', 'windows', 'orders', 'audit', 'payments', 'sms', 'notifications',
-  'production', 'deliveries', 'drops', 'suspicious'];
+  'production', 'deliveries', 'drops', 'suspicious', 'rooms'];
 
 function tokenForm() {
   const input = h('input', {
@@ -103,6 +104,7 @@ function render() {
                 if (name === 'deliveries') await loadDeliveries();
                 if (name === 'drops') await loadDrops();
                 if (name === 'suspicious') await loadScopes();
+                if (name === 'rooms') await loadRooms();
                 render();
                 document.getElementById(`tab-${name}`)?.focus();
               },
@@ -124,6 +126,7 @@ function render() {
       deliveries: deliveriesSection,
       drops: dropsSection,
       suspicious: suspiciousSection,
+      rooms: roomsSection,
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }

@@ -6,6 +6,7 @@ import { localName, t } from './i18n.js';
 import { dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 import { DROP_STRINGS } from './drop-strings.js';
+import { forgetPass, passHeaders } from './waiting-pass.js';
 import { STRINGS } from './strings.js';
 
 Object.assign(STRINGS, DROP_STRINGS);
@@ -38,8 +39,9 @@ async function buy(v) {
   await act(async () => {
     const r = await request('POST', path('/purchases'), {
       body: { variant: v.variant, quantity: 1 },
-      headers: { 'Idempotency-Key': keyFor(v.variant) },
+      headers: { 'Idempotency-Key': keyFor(v.variant), ...passHeaders('drop', dropId) },
     });
+    if (r.ok) forgetPass('drop', dropId);
     if (r.status !== 0 && r.code !== 'overloaded') {
       sessionStorage.removeItem(`launchday.drop.${dropId}.${v.variant}`);
     }

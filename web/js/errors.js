@@ -587,6 +587,49 @@ export const ERRORS = {
     zh: ['尾款期限已过，车辆已重新开售。', '您的定金将原路退回。'],
     en: ['The balance deadline passed and the car went back on sale.',
       'Your deposit is being refunded to the original payment method.'],
+  waiting_room_not_found: {
+    zh: ['找不到该排队室。', '请从发布页重新进入。'],
+    en: ['That waiting room does not exist.', 'Go back to the launch page and enter again.'],
+  },
+  invalid_waiting_room: {
+    zh: ['排队室的设置无效。', '请按提示修改后重新保存。'],
+    en: ['The waiting room\'s settings are not valid.',
+      'Correct what the message names and save again.'],
+  },
+  waiting_room_not_open: {
+    zh: ['排队尚未开始。', '请在页面显示的时间之后再来。'],
+    en: ['The queue has not opened yet.', 'Come back at the time shown.'],
+  },
+  waiting_ticket_invalid: {
+    zh: ['排队凭证无效。', '请重新进入排队室。'],
+    en: ['Your queue ticket is not valid.', 'Enter the waiting room again.'],
+  },
+  waiting_ticket_expired: {
+    zh: ['您的排队位置已失效：页面关闭的时间超过了保留时长。', '请重新进入排队室。'],
+    en: ['Your place lapsed: the page was closed longer than places are kept.',
+      'Enter the waiting room again.'],
+  },
+  too_many_tickets: {
+    zh: ['您所在的网络已占用过多排队位置。', '请保留现有的位置（刷新页面不会丢失）。'],
+    en: ['Too many places are held from your network.',
+      'Keep the one you have (a reload keeps it).'],
+  },
+  waiting_room_pass_required: {
+    zh: ['本次发售需要先排队。', '请进入排队室，轮到您时会获得下单凭证。'],
+    en: ['This sale is behind a waiting room.',
+      'Enter the waiting room; when it is your turn you get a pass to order with.'],
+  },
+  waiting_room_pass_invalid: {
+    zh: ['您的下单凭证已过期、已使用或已被撤销。', '请重新进入排队室。'],
+    en: ['Your pass has ended, was used or was revoked.', 'Enter the waiting room again.'],
+  },
+  waiting_pass_not_found: {
+    zh: ['找不到该凭证，或它已不再有效。', '请刷新列表。'],
+    en: ['That pass was not found or is no longer active.', 'Reload the list.'],
+  },
+  waiting_ticket_not_found: {
+    zh: ['该排队室中没有这个排队凭证。', '请核对凭证编号。'],
+    en: ['This waiting room has no such ticket waiting.', 'Check the ticket id.'],
   },
 };
 

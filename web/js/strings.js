@@ -1,5 +1,6 @@
 // Every piece of text the buyer pages show, in zh-CN and English. {name} marks a value filled in.
 export const STRINGS = {
+  wr_enter_room: { zh: '进入排队室', en: 'Enter the waiting room' },
   brand: { zh: 'launchday 直售', en: 'launchday' },
   skip_to_content: { zh: '跳到正文', en: 'Skip to content' },
   nav_label: { zh: '主导航', en: 'Main navigation' },

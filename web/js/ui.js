@@ -50,6 +50,10 @@ export function errorBox(result, vars = {}) {
   if (result.status === 401 && result.code !== 'code_invalid') link = signInLink();
   else if (result.code === 'per_account_limit_reached')
     link = h('a', { class: 'button', href: '/orders' }, t('see_my_orders'));
+  else if (result.data?.error?.room_url)
+    // Behind a waiting room: the way in is the room's own page.
+    link = h('a', { class: 'button', id: 'enter-waiting-room', href: result.data.error.room_url },
+      t('wr_enter_room'));
   return h(
     'div',
     { class: 'error', role: 'alert' },

@@ -196,6 +196,15 @@ export class GroupCommitter<H extends HandlerMap> {
     this.#onCommit = listener;
   }
 
+  /**
+   * How long the oldest write waiting for a commit has waited (ms; 0 when none waits): the load
+   * signal an adaptive waiting room slows its admissions by.
+   */
+  get queueDelayMs(): number {
+    const oldest = this.#pending[0];
+    return oldest === undefined ? 0 : performance.now() - oldest.queuedAtMs;
+  }
+
   get pendingCount(): number {
     return this.#pending.length;
   }

@@ -1,0 +1,30 @@
+// The gate in front of a write that a waiting room may guard (POST /orders for a launch, a
+// drop's purchases): a port of the kernel, so that orders and drops ask it without depending on
+// the waiting room's capability; the composition (src/launchday.ts) plugs the room in.
+import type { Refusal } from './outcomes.js';
+
+/** Where the pass comes in: this header on the guarded request. */
+export const PASS_HEADER = 'x-waiting-room-pass';
+
+export interface AdmissionGate {
+  /**
+   * Whether the request may go ahead for `targetId` (a launch or a drop id): null when no room
+   * is on for it, or when the pass was spent for this account and Idempotency-Key (a retry of
+   * the same request spends it again); else the refusal (`waiting_room_pass_required`,
+   * `waiting_room_pass_invalid`), whose details carry the room's address.
+   */
+  claim(targetId: string, pass: string | undefined, accountId: string, key: string):
+    Promise<Refusal | null>;
+  /**
+   * The guarded write was refused for its content (nothing was written under this key): the
+   * pass is given back, so that a corrected request can use it.
+   */
+  release(targetId: string, pass: string | undefined, accountId: string, key: string):
+    Promise<void>;
+}
+
+/** The gate of a composition without waiting rooms: always open. */
+export const openGate: AdmissionGate = {
+  claim: () => Promise.resolve(null),
+  release: () => Promise.resolve(),
+};

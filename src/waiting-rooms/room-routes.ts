@@ -1,0 +1,163 @@
+// Waiting rooms' endpoints (docs/api.md, "Waiting rooms"): a room's public face, taking a place
+// and polling it (JSON for apps, with the status the room is set to answer waiting with), and an
+// operator's settings, live view, pass revocations and bot holds.
+import { iso, parseIsoTime } from '../kernel/iso-time.js';
+import { refuse, type Refusal } from '../kernel/outcomes.js';
+import type { Json } from '../kernel/http/http-io.js';
+import { reply, type Ctx, type Route } from '../kernel/http/route.js';
+import * as Rooms from './room-schemas.js';
+import type { Pass, QueueOrder, Room, RoomScope, RoomSettings } from './waiting-room.js';
+import type { PlaceView } from './waiting-rooms-service.js';
+
+const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
+/** A pass lasts this long when the operator does not say (s). */
+const PASS_SECONDS_DEFAULT = 600;
+
+const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
+
+function pathIds(ctx: Ctx): Refusal | null {
+  if (!ID_PARAM.test(ctx.params.room_id ?? '')) return refuse('waiting_room_not_found');
+  if (ctx.params.pass_id !== undefined && !ID_PARAM.test(ctx.params.pass_id)) {
+    return refuse('waiting_pass_not_found');
+  }
+  if (ctx.params.ticket_id !== undefined && !ID_PARAM.test(ctx.params.ticket_id)) {
+    return refuse('waiting_ticket_not_found');
+  }
+  return null;
+}
+
+/** A room as anyone may see it: the seed only once the shuffle has used it. */
+export function roomView(r: Room, nowMs: number, waiting?: number) {
+  return { room_id: r.roomId, scope: r.scope, target_id: r.targetId, enabled: r.enabled,
+    suspended: r.suspended, prequeue_at: iso(r.prequeueAtMs), opens_at: iso(r.opensAtMs),
+    order: r.order, admit_per_minute: r.admitPerMinute, active_max: r.activeMax,
+    pass_seconds: r.passSeconds, grace_seconds: r.graceSeconds, adaptive: r.adaptive,
+    waiting_status: r.waitingStatus, seed_commitment: r.seedCommitment,
+    seed: r.shuffledAtMs === null ? null : r.seed,
+    shuffled_at: r.shuffledAtMs === null ? null : iso(r.shuffledAtMs),
+    ...(waiting === undefined ? {} : { waiting }), server_time: iso(nowMs) };
+}
+
+/** Where an admitted person goes next: the launch's order page or the drop's page. */
+const nextUrl = (r: Room): string => (r.scope === 'launch'
+  ? `/configure?launch=${encodeURIComponent(r.targetId)}`
+  : `/drop?id=${encodeURIComponent(r.targetId)}`);
+
+/**
+ * A place as its holder sees it, with the status the room answers waiting with (apps read the
+ * JSON either way) and Retry-After as the poll interval.
+ */
+function placeReply(ctx: Ctx, v: PlaceView, created: boolean) {
+  const pollAfter = ctx.app.deps.limits.waitingPollAfterSeconds;
+  const body = { room_id: v.room.roomId, phase: v.phase, position: v.position, ahead: v.ahead,
+    estimate: v.estimate, last_updated: iso(v.asOfMs), opens_at: iso(v.room.opensAtMs),
+    suspended: v.room.suspended, ticket: v.ticket, poll_after_seconds: pollAfter,
+    pass: v.pass ? { token: v.pass.token, expires_at: iso(v.pass.expiresAtMs),
+      next_url: nextUrl(v.room) } : null,
+    seed_commitment: v.room.seedCommitment };
+  if (created) return reply(201, body);
+  const status = v.phase === 'admitted' ? 200 : v.room.waitingStatus;
+  return reply(status, body, status === 200 ? undefined : { 'retry-after': String(pollAfter) });
+}
+
+const passView = (p: Pass) => ({ pass_id: p.passId, ticket_id: p.ticketId,
+  issued_at: iso(p.issuedAtMs), expires_at: iso(p.expiresAtMs), status: p.status,
+  spent_at: p.spentAtMs === null ? null : iso(p.spentAtMs) });
+
+/** The operator's body as settings, or the refusal of the first rule the types cannot say. */
+function settingsOf(roomId: string, b: Json, graceDefault: number):
+  RoomSettings | Refusal {
+  const bad = (m: string) => refuse('invalid_waiting_room', `The waiting room is not valid: ${m}.`);
+  const scope = b.scope as string;
+  if (scope !== 'launch' && scope !== 'drop') return bad('scope must be launch or drop');
+  const order = (b.order ?? 'shuffle') as string;
+  if (order !== 'shuffle' && order !== 'fifo') return bad('order must be shuffle or fifo');
+  if (!ID_PARAM.test(b.target_id as string)) return bad('target_id must be an id');
+  return { roomId, scope: scope as RoomScope, targetId: b.target_id as string,
+    enabled: b.enabled === true, suspended: b.suspended === true,
+    opensAtMs: parseIsoTime(b.opens_at as string)!, prequeueAtMs:
+      parseIsoTime(b.prequeue_at as string)!, order: order as QueueOrder,
+    admitPerMinute: b.admit_per_minute as number, activeMax: b.active_max as number,
+    passSeconds: (b.pass_seconds ?? PASS_SECONDS_DEFAULT) as number,
+    graceSeconds: (b.grace_seconds ?? graceDefault) as number, adaptive: b.adaptive === true,
+    waitingStatus: (b.waiting_status ?? 200) as number };
+}
+
+export const roomRoutes: Route[] = [
+  { method: 'GET', path: '/waiting-rooms/:room_id', access: 'public', schema: Rooms.room,
+    handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const r = await ctx.app.waitingRooms.room(ctx.params.room_id!);
+      if (!r) return refuse('waiting_room_not_found');
+      return reply(200, roomView(r, ctx.app.clock.nowMs(),
+        ctx.app.waitingRooms.lineLength(r.roomId)));
+    } },
+  { method: 'POST', path: '/waiting-rooms/:room_id/tickets', access: 'public',
+    schema: Rooms.join, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const r = await ctx.app.waitingRooms.join(ctx.params.room_id!, ctx.address);
+      return r.ok ? placeReply(ctx, r.value, true) : r;
+    } },
+  { method: 'GET', path: '/waiting-rooms/:room_id/place', access: 'public',
+    schema: Rooms.place, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const token = ctx.headers[Rooms.TICKET_HEADER];
+      if (typeof token !== 'string') return refuse('waiting_ticket_invalid');
+      const r = await ctx.app.waitingRooms.poll(ctx.params.room_id!, token);
+      return r.ok ? placeReply(ctx, r.value, false) : r;
+    } },
+  { method: 'GET', path: '/admin/waiting-rooms', access: 'admin', schema: Rooms.rooms,
+    handler: async (ctx) => {
+      const nowMs = ctx.app.clock.nowMs();
+      const rooms = await ctx.app.deps.store.rooms(ctx.app.deps.limits.waitingRoomsMax);
+      return reply(200, { rooms: rooms.map((r) => roomView(r, nowMs)) });
+    } },
+  { method: 'PUT', path: '/admin/waiting-rooms/:room_id', access: 'admin',
+    schema: Rooms.putRoom, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const b = await ctx.body();
+      if (!b.ok) return b;
+      const s = settingsOf(ctx.params.room_id!, b.value, ctx.app.deps.limits.waitingGraceSeconds);
+      if ('ok' in s) return s;
+      const r = await ctx.app.waitingRooms.put(actorOf(ctx), s);
+      if (!r.ok) return r;
+      return reply(r.value.created ? 201 : 200, roomView(r.value.room, ctx.app.clock.nowMs()));
+    } },
+  { method: 'GET', path: '/admin/waiting-rooms/:room_id', access: 'admin',
+    schema: Rooms.overview, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const o = await ctx.app.waitingRooms.overview(ctx.params.room_id!);
+      if (!o.ok) return o;
+      const c = o.value.counts;
+      return reply(200, { room: roomView(o.value.room, ctx.app.clock.nowMs()),
+        waiting: c.waiting, prequeue: c.prequeue, held: c.held, admitted: c.admitted,
+        expired: c.expired, active_passes: c.activePasses, spent_passes: c.spentPasses,
+        revoked_passes: c.revokedPasses, admitted_last_minute: o.value.admittedLastMinute,
+        passes: (await ctx.app.waitingRooms.passes(o.value.room.roomId)).map(passView) });
+    } },
+  { method: 'POST', path: '/admin/waiting-rooms/:room_id/passes/:pass_id/revoke',
+    access: 'admin', schema: Rooms.revokePass, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const b = await ctx.body();
+      if (!b.ok) return b;
+      const r = await ctx.app.waitingRooms.revoke(actorOf(ctx), ctx.params.room_id!,
+        ctx.params.pass_id!, b.value.reason as string);
+      return r.ok ? reply(200, { pass: passView(r.value) }) : r;
+    } },
+  { method: 'POST', path: '/admin/waiting-rooms/:room_id/tickets/:ticket_id/hold',
+    access: 'admin', schema: Rooms.holdTicket, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const b = await ctx.body();
+      if (!b.ok) return b;
+      const r = await ctx.app.waitingRooms.hold(actorOf(ctx), ctx.params.room_id!,
+        ctx.params.ticket_id!, b.value.held === true, b.value.reason as string);
+      return r.ok ? reply(200, { ticket_id: r.value.ticketId, held: r.value.held }) : r;
+    } },
+];

@@ -1,0 +1,108 @@
+// Rows of the waiting rooms' tables and the values they are written from, shared by both
+// adapters (SQLite's booleans are 0/1, PostgreSQL's bigints arrive as strings).
+import type { Pass, PassStatus, Room, Ticket, TicketStatus } from './waiting-room.js';
+import type { PassClaim, RoomCounts } from './waiting-rooms-store.js';
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const textOrNull = (v: unknown): string | null =>
+  (v === null || v === undefined ? null : String(v));
+
+export const ROOM_COLUMNS = ['room_id', 'scope', 'target_id', 'enabled', 'suspended',
+  'opens_at_ms', 'prequeue_at_ms', 'queue_order', 'admit_per_minute', 'active_max',
+  'pass_seconds', 'grace_seconds', 'adaptive', 'waiting_status', 'seed', 'seed_commitment',
+  'shuffled_at_ms', 'tokens', 'filled_at_ms', 'admitted_total', 'created_at_ms',
+  'updated_at_ms'] as const;
+
+/**
+ * The operator's columns: what replacing a room changes. The seed, its commitment and the
+ * admitter's state are kept, so that an edit read before an admitter round cannot undo it.
+ */
+export const ROOM_SETTINGS_COLUMNS = ['scope', 'target_id', 'enabled', 'suspended',
+  'opens_at_ms', 'prequeue_at_ms', 'queue_order', 'admit_per_minute', 'active_max',
+  'pass_seconds', 'grace_seconds', 'adaptive', 'waiting_status', 'updated_at_ms'] as const;
+
+export const roomToValues = (r: Room): unknown[] => [r.roomId, r.scope, r.targetId,
+  r.enabled ? 1 : 0, r.suspended ? 1 : 0, r.opensAtMs, r.prequeueAtMs, r.order, r.admitPerMinute,
+  r.activeMax, r.passSeconds, r.graceSeconds, r.adaptive ? 1 : 0, r.waitingStatus, r.seed,
+  r.seedCommitment, r.shuffledAtMs, r.tokens, r.filledAtMs, r.admittedTotal, r.createdAtMs,
+  r.updatedAtMs];
+
+export const rowToRoom = (r: Row): Room => ({
+  roomId: String(r.room_id), scope: r.scope as Room['scope'], targetId: String(r.target_id),
+  enabled: num(r.enabled) === 1, suspended: num(r.suspended) === 1,
+  opensAtMs: num(r.opens_at_ms), prequeueAtMs: num(r.prequeue_at_ms),
+  order: r.queue_order as Room['order'], admitPerMinute: num(r.admit_per_minute),
+  activeMax: num(r.active_max), passSeconds: num(r.pass_seconds),
+  graceSeconds: num(r.grace_seconds), adaptive: num(r.adaptive) === 1,
+  waitingStatus: num(r.waiting_status), seed: String(r.seed),
+  seedCommitment: String(r.seed_commitment), shuffledAtMs: numOrNull(r.shuffled_at_ms),
+  tokens: num(r.tokens), filledAtMs: numOrNull(r.filled_at_ms),
+  admittedTotal: num(r.admitted_total), createdAtMs: num(r.created_at_ms),
+  updatedAtMs: num(r.updated_at_ms),
+});
+
+export const TICKET_COLUMNS = ['ticket_id', 'room_id', 'joined_at_ms', 'line_key', 'status',
+  'last_seen_ms', 'address', 'pass_id', 'admitted_at_ms'] as const;
+
+export const ticketToValues = (t: Ticket): unknown[] => [t.ticketId, t.roomId, t.joinedAtMs,
+  t.key, t.status, t.lastSeenMs, t.address, t.passId, t.admittedAtMs];
+
+export const rowToTicket = (r: Row): Ticket => ({
+  ticketId: String(r.ticket_id), roomId: String(r.room_id), joinedAtMs: num(r.joined_at_ms),
+  key: numOrNull(r.line_key), status: r.status as TicketStatus, lastSeenMs: num(r.last_seen_ms),
+  address: String(r.address), passId: textOrNull(r.pass_id),
+  admittedAtMs: numOrNull(r.admitted_at_ms),
+});
+
+export const PASS_COLUMNS = ['pass_id', 'room_id', 'ticket_id', 'issued_at_ms', 'expires_at_ms',
+  'status', 'spent_by', 'spent_key', 'spent_at_ms'] as const;
+
+export const passToValues = (p: Pass): unknown[] => [p.passId, p.roomId, p.ticketId,
+  p.issuedAtMs, p.expiresAtMs, p.status, p.spentBy, p.spentKey, p.spentAtMs];
+
+export const rowToPass = (r: Row): Pass => ({
+  passId: String(r.pass_id), roomId: String(r.room_id), ticketId: String(r.ticket_id),
+  issuedAtMs: num(r.issued_at_ms), expiresAtMs: num(r.expires_at_ms),
+  status: r.status as PassStatus, spentBy: textOrNull(r.spent_by),
+  spentKey: textOrNull(r.spent_key), spentAtMs: numOrNull(r.spent_at_ms),
+});
+
+/** How a pass that could not be claimed stands (shared by both adapters). */
+export function claimOutcome(p: Pass | null, by: string, key: string, nowMs: number): PassClaim {
+  if (!p) return 'missing';
+  if (p.status === 'spent') return p.spentBy === by && p.spentKey === key ? 'again' : 'spent';
+  if (p.status === 'revoked') return 'revoked';
+  return p.expiresAtMs <= nowMs ? 'expired' : 'missing';
+}
+
+/** The line's keys split by status (both adapters read `[status, key]` pairs in key order). */
+export function splitLine(pairs: ReadonlyArray<readonly [unknown, unknown]>):
+  { waiting: Float64Array; held: Float64Array } {
+  let held = 0;
+  for (const p of pairs) if (p[0] === 'held') held++;
+  const w = new Float64Array(pairs.length - held);
+  const h = new Float64Array(held);
+  let wi = 0;
+  let hi = 0;
+  for (const [status, key] of pairs) {
+    if (status === 'held') h[hi++] = Number(key);
+    else w[wi++] = Number(key);
+  }
+  return { waiting: w, held: h };
+}
+
+/** Counts from `status, unkeyed, n` and `status, live, n` rows (both adapters). */
+export function countsFrom(tickets: readonly Row[], passes: readonly Row[]): RoomCounts {
+  const t = (status: string, unkeyed?: boolean) => tickets.filter((r) => r.status === status
+    && (unkeyed === undefined || (Number(r.unkeyed) === 1 || r.unkeyed === true) === unkeyed))
+    .reduce((a, r) => a + Number(r.n), 0);
+  const p = (status: string, live?: boolean) => passes.filter((r) => r.status === status
+    && (live === undefined || (Number(r.live) === 1 || r.live === true) === live))
+    .reduce((a, r) => a + Number(r.n), 0);
+  return { waiting: t('waiting'), prequeue: t('waiting', true), held: t('held'),
+    admitted: t('admitted'), expired: t('expired'), activePasses: p('active', true),
+    spentPasses: p('spent'), revokedPasses: p('revoked') };
+}
+

@@ -1,0 +1,120 @@
+// The contract of the waiting rooms' endpoints (room-routes.ts: a room's public face, joining,
+// polling a place, and an operator's settings, live view, revocations and bot holds): each
+// request's fields with the code and message of every check, and each reply's shape. Validated
+// by kernel/http/schema.ts, published by kernel/http/openapi.ts.
+import { Type } from '@sinclair/typebox';
+import type { RouteContract } from '../kernel/http/schema.js';
+import { flag, maybe, orNull, reason, text, time, whole } from '../kernel/http/schema.js';
+import { PASS_HEADER } from '../kernel/admission-gate.js';
+
+const Str = Type.String();
+const Int = Type.Integer();
+const Time = Type.String({ format: 'date-time' });
+
+/** The header a poll carries its queue ticket in (kept out of addresses and their logs). */
+export const TICKET_HEADER = 'x-waiting-room-ticket';
+
+export const RoomView = Type.Object({
+  room_id: Str, scope: Type.Union([Type.Literal('launch'), Type.Literal('drop')]),
+  target_id: Str, enabled: Type.Boolean(), suspended: Type.Boolean(),
+  prequeue_at: Time, opens_at: Time,
+  order: Type.Union([Type.Literal('shuffle'), Type.Literal('fifo')]),
+  admit_per_minute: Int, active_max: Int, pass_seconds: Int, grace_seconds: Int,
+  adaptive: Type.Boolean(), waiting_status: Int,
+  seed_commitment: Type.String({ description: 'sha256 of the shuffle\'s seed, hex: published '
+    + 'before the opening' }),
+  seed: orNull(Type.String({ description: 'The seed, once the pre-queue was shuffled' })),
+  shuffled_at: orNull(Time),
+  waiting: Type.Optional(Type.Integer({ description: 'People in the line, as this process last '
+    + 'read it' })),
+  server_time: Time,
+}, { 'x-component': 'WaitingRoom' });
+
+export const PlaceView = Type.Object({
+  room_id: Str,
+  phase: Type.Union([Type.Literal('prequeue'), Type.Literal('waiting'),
+    Type.Literal('admitted')]),
+  position: orNull(Int), ahead: orNull(Int),
+  estimate: orNull(Type.Object({ seconds: Int,
+    certainty: Type.Union([Type.Literal('firm'), Type.Literal('likely'),
+      Type.Literal('uncertain')]) })),
+  last_updated: Time, opens_at: Time, suspended: Type.Boolean(),
+  ticket: Type.String({ description: `The signed queue ticket: send it in ${TICKET_HEADER} `
+    + 'with the next poll (it keeps the place across reloads)' }),
+  poll_after_seconds: Int,
+  pass: orNull(Type.Object({ token: Type.String({ description: `Send it in ${PASS_HEADER} with `
+    + 'the order or purchase' }), expires_at: Time, next_url: Str })),
+  seed_commitment: Str,
+}, { 'x-component': 'WaitingPlace' });
+
+const PassView = Type.Object({
+  pass_id: Str, ticket_id: Str, issued_at: Time, expires_at: Time,
+  status: Type.Union([Type.Literal('active'), Type.Literal('spent'), Type.Literal('revoked')]),
+  spent_at: orNull(Time),
+}, { 'x-component': 'WaitingPass' });
+
+
+
+export const room: RouteContract = () => ({ summary: 'A waiting room: its settings, its seed '
+  + 'commitment (and seed after the shuffle)', replies: { 200: RoomView },
+errors: ['waiting_room_not_found'] });
+
+export const join: RouteContract = (l) => ({
+  summary: `Take a place in the waiting room (the pre-queue before the opening); at most ${
+    l.waitingTicketsPerAddressMax} places per network address`,
+  replies: { 201: PlaceView },
+  errors: ['waiting_room_not_found', 'waiting_room_not_open', 'too_many_tickets'],
+
+});
+
+export const place: RouteContract = () => ({
+  summary: 'Where the ticket stands: position, number ahead, estimate, or the pass',
+  headers: { [TICKET_HEADER]: { schema: Type.String({ maxLength: 512 }), required: true,
+    description: 'The ticket of the last reply' } },
+  replies: { 200: PlaceView, 202: PlaceView, 429: PlaceView, 503: PlaceView },
+  errors: ['waiting_room_not_found', 'waiting_ticket_invalid', 'waiting_ticket_expired'] });
+
+const settings = (l: Parameters<RouteContract>[0]) => Type.Object({
+  scope: text({ maxLength: 16, description: 'launch or drop' }),
+  target_id: text({ maxLength: 64, description: 'The launch\'s or drop\'s id' }),
+  enabled: flag(), suspended: maybe(flag()),
+  opens_at: time(), prequeue_at: time({ description: 'At least 5 minutes before opens_at' }),
+  order: maybe(text({ maxLength: 16, description: 'shuffle (default) or fifo' })),
+  admit_per_minute: whole({ minimum: 1, maximum: l.waitingAdmitPerMinuteMax,
+    rangeMessage: `"admit_per_minute" must be 1 to ${l.waitingAdmitPerMinuteMax}.` }),
+  active_max: whole({ minimum: 1, maximum: l.waitingActiveMax,
+    rangeMessage: `"active_max" must be 1 to ${l.waitingActiveMax}.` }),
+  pass_seconds: maybe(whole({ description: 'How long a pass lasts (default 600)' })),
+  grace_seconds: maybe(whole({ description: 'How long a place is kept after its last poll '
+    + `(default ${l.waitingGraceSeconds})` })),
+  adaptive: maybe(flag({ description: 'Slow admissions as the commit queue delay grows' })),
+  waiting_status: maybe(whole({ description: 'Status of a waiting reply: 200, 202, 429 or 503' })),
+});
+
+export const rooms: RouteContract = () => ({ summary: 'Every waiting room',
+  replies: { 200: Type.Object({ rooms: Type.Array(RoomView) }) } });
+
+export const putRoom: RouteContract = (l) => ({
+  summary: 'Create a waiting room or change its settings (switch, rates, suspend)',
+  body: settings(l),
+  replies: { 201: RoomView, 200: RoomView },
+  errors: ['invalid_waiting_room'] });
+
+export const overview: RouteContract = () => ({
+  summary: 'A room live: line length, admissions in the last minute, passes',
+  replies: { 200: Type.Object({ room: RoomView, waiting: Int, prequeue: Int, held: Int,
+    admitted: Int, expired: Int, active_passes: Int, spent_passes: Int, revoked_passes: Int,
+    admitted_last_minute: Int, passes: Type.Array(PassView) }) },
+  errors: ['waiting_room_not_found'] });
+
+export const revokePass: RouteContract = (l) => ({
+  summary: 'Revoke an active pass (it can no longer order)',
+  body: Type.Object({ reason: reason(l.operatorReasonMax) }),
+  replies: { 200: Type.Object({ pass: PassView }) },
+  errors: ['waiting_pass_not_found'] });
+
+export const holdTicket: RouteContract = (l) => ({
+  summary: 'Hold a suspected bot\'s ticket in a line that never admits (or let it wait again)',
+  body: Type.Object({ held: flag(), reason: reason(l.operatorReasonMax) }),
+  replies: { 200: Type.Object({ ticket_id: Str, held: Type.Boolean() }) },
+  errors: ['waiting_ticket_not_found'] });

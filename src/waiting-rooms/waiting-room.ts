@@ -1,0 +1,267 @@
+// The waiting room's rules, as pure functions of state, command and time (DOMAIN.md,
+// "Waiting-room conventions", after Cloudflare Waiting Room and Queue-it): a pre-queue shuffled
+// at the opening by a seeded, auditable shuffle; later arrivals first in, first out; admission at
+// a configured rate under a cap on admitted-but-unfinished sessions; positions that only go down
+// and an estimate that says how sure it is. Storage, HTTP and timers depend on this, never back.
+import { createHash } from 'node:crypto';
+
+/** What a room stands in front of: a launch's `POST /orders` or a drop's purchases. */
+export type RoomScope = 'launch' | 'drop';
+/** `shuffle`: the pre-queue is put in random order at the opening; `fifo`: arrival order. */
+export type QueueOrder = 'shuffle' | 'fifo';
+
+/**
+ * A room's settings (the operator's) and the admitter's state. Times in ms since the epoch.
+ * `seed` stays secret until the shuffle (its sha256 `seedCommitment` is public from creation).
+ */
+export interface Room {
+  readonly roomId: string;
+  readonly scope: RoomScope;
+  readonly targetId: string;
+  /** Off: no gate, no queue (the switch). */
+  readonly enabled: boolean;
+  /** On: nobody is admitted (passes already given stay valid). */
+  readonly suspended: boolean;
+  readonly opensAtMs: number;
+  /** At least PREQUEUE_LEAD_MIN_MS before `opensAtMs`. */
+  readonly prequeueAtMs: number;
+  readonly order: QueueOrder;
+  readonly admitPerMinute: number;
+  /** Passes given and neither spent nor expired, at most. */
+  readonly activeMax: number;
+  /** How long a pass lasts: the session an admitted person has to order (s). */
+  readonly passSeconds: number;
+  /** How long a ticket keeps its place after its last poll (s). */
+  readonly graceSeconds: number;
+  /** Admission slows as the server's commit queue delay grows (adaptiveFactor). */
+  readonly adaptive: boolean;
+  /** The status a waiting reply carries for apps (200, or 429/503 for clients that want one). */
+  readonly waitingStatus: number;
+  readonly seed: string;
+  readonly seedCommitment: string;
+  /** When the pre-queue was shuffled (null: not yet). */
+  readonly shuffledAtMs: number | null;
+  /** Admissions the bucket holds (fractional), and when it was last filled. */
+  readonly tokens: number;
+  readonly filledAtMs: number | null;
+  readonly admittedTotal: number;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+export type TicketStatus = 'waiting' | 'admitted' | 'expired' | 'held';
+
+/**
+ * A place in a room. `key` orders the line (smaller first): the pre-queue's shuffled ranks
+ * 1..n, then later arrivals by `lateKey`; null for a pre-queue ticket before the shuffle.
+ */
+export interface Ticket {
+  readonly ticketId: string;
+  readonly roomId: string;
+  readonly joinedAtMs: number;
+  readonly key: number | null;
+  readonly status: TicketStatus;
+  readonly lastSeenMs: number;
+  readonly address: string;
+  readonly passId: string | null;
+  readonly admittedAtMs: number | null;
+}
+
+export type PassStatus = 'active' | 'spent' | 'revoked';
+
+/** A short-lived right to order, given at admission; spent by one order or purchase. */
+export interface Pass {
+  readonly passId: string;
+  readonly roomId: string;
+  readonly ticketId: string;
+  readonly issuedAtMs: number;
+  readonly expiresAtMs: number;
+  readonly status: PassStatus;
+  /** Who spent it, with which Idempotency-Key (a retry of the same order spends it again). */
+  readonly spentBy: string | null;
+  readonly spentKey: string | null;
+  readonly spentAtMs: number | null;
+}
+
+/** The pre-queue opens at least this long before the opening (DOMAIN.md). */
+export const PREQUEUE_LEAD_MIN_MS = 5 * 60_000;
+/** Late keys: arrival ms times this plus a random tie-break below it. */
+export const LATE_KEY_SPREAD = 1024;
+
+/** The line key of an arrival after the opening: arrival order, ties broken at random. */
+export function lateKey(joinedAtMs: number, tieBreak: number): number {
+  return joinedAtMs * LATE_KEY_SPREAD + (Math.abs(Math.trunc(tieBreak)) % LATE_KEY_SPREAD);
+}
+
+/** The public commitment to a seed: its sha256, hex. Published before the shuffle. */
+export function seedCommitment(seed: string): string {
+  return createHash('sha256').update(seed).digest('hex');
+}
+
+/**
+ * A deterministic stream of 32-bit numbers from a seed: sha256(seed ":" block), 8 numbers a
+ * block. Anyone holding the seed can rebuild it (the audit of a shuffle).
+ */
+function* seededUint32(seed: string): Generator<number> {
+  for (let block = 0; ; block++) {
+    const h = createHash('sha256').update(`${seed}:${block}`).digest();
+    for (let i = 0; i < 32; i += 4) yield h.readUInt32BE(i);
+  }
+}
+
+/** A uniform integer in [0, n) from the stream, by rejection (no modulo bias). */
+function below(n: number, stream: Generator<number>): number {
+  const limit = Math.floor(0x1_0000_0000 / n) * n;
+  for (;;) {
+    const x = stream.next().value as number;
+    if (x < limit) return x % n;
+  }
+}
+
+/**
+ * The pre-queue's order: Fisher-Yates over the ticket ids sorted, driven by the seed. Pure and
+ * reproducible: with the published seed and the ticket ids anyone gets the same order.
+ */
+export function shuffleOrder(ticketIds: readonly string[], seed: string): string[] {
+  const out = [...ticketIds].sort();
+  const stream = seededUint32(seed);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = below(i + 1, stream);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * How much the admission rate is slowed by the server's commit queue delay (ms) against the
+ * delay at which writes start being refused: 1 while the queue is under a quarter of it, down
+ * to 0.1 at the limit, so the room keeps letting a trickle in.
+ */
+export function adaptiveFactor(queueDelayMs: number, queueDelayMaxMs: number): number {
+  const load = queueDelayMs / queueDelayMaxMs;
+  if (load <= 0.25) return 1;
+  return Math.max(0.1, 1 - (load - 0.25) / 0.75 * 0.9);
+}
+
+/** What one admitter round may do. */
+export interface Admission {
+  /** Tickets to admit now. */
+  readonly admit: number;
+  readonly tokens: number;
+  readonly filledAtMs: number;
+}
+
+/**
+ * One round of the admitter, a token bucket: the bucket fills at `admitPerMinute` (times
+ * `factor`) and holds at most one second's worth (at least one), so a pause (a suspension, a
+ * full cap) is never followed by more than that; it admits whole tokens, no more than the cap on
+ * active passes leaves room for and than `waiting`. Before the opening and while suspended it
+ * admits none (and the bucket does not fill).
+ */
+export function admissionRound(room: Room, nowMs: number, active: number, waiting: number,
+  factor = 1): Admission {
+  if (nowMs < room.opensAtMs || room.suspended || !room.enabled) {
+    return { admit: 0, tokens: 0, filledAtMs: nowMs };
+  }
+  const burst = Math.max(1, room.admitPerMinute / 60);
+  // The first round at or after the opening starts with a full bucket: the first second's
+  // admissions go in at the opening second.
+  const first = room.filledAtMs === null || room.filledAtMs < room.opensAtMs;
+  const from = first ? room.opensAtMs : room.filledAtMs!;
+  const tokens = Math.min(burst, (first ? burst : room.tokens)
+    + (room.admitPerMinute * factor * Math.max(0, nowMs - from)) / 60_000);
+  const admit = Math.max(0, Math.min(Math.floor(tokens), room.activeMax - active, waiting));
+  return { admit, tokens: tokens - admit, filledAtMs: nowMs };
+}
+
+/** Position in a line given the waiting keys sorted ascending: 1 + the keys below `key`. */
+export function positionOf(sortedKeys: Float64Array | readonly number[], key: number): number {
+  let lo = 0;
+  let hi = sortedKeys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sortedKeys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+/**
+ * How sure an estimate is. `firm`: the rate alone decides it; `likely`: a long line (people
+ * ahead who give up make it shorter, never longer); `uncertain`: the room is suspended,
+ * adapting to load or at its cap, so the rate itself may change.
+ */
+export type Certainty = 'firm' | 'likely' | 'uncertain';
+
+export interface Estimate {
+  /** Seconds until admission if everyone ahead stays and the rate holds (an upper bound). */
+  readonly seconds: number;
+  readonly certainty: Certainty;
+}
+
+/** Lines longer than this are `likely` rather than `firm`: too long for the rate to be sure. */
+export const FIRM_AHEAD_MAX = 1_000;
+
+/**
+ * The wait for someone with `ahead` people before them: ahead / admissions per minute, rounded
+ * up to the second. People ahead who leave only shorten it; a suspension, an adaptive room or a
+ * full cap can lengthen it, so those say `uncertain`.
+ */
+export function estimateWait(room: Room, ahead: number, capFull: boolean): Estimate {
+  const seconds = Math.ceil((ahead * 60) / room.admitPerMinute);
+  const certainty: Certainty = room.suspended || room.adaptive || capFull ? 'uncertain'
+    : ahead > FIRM_AHEAD_MAX ? 'likely' : 'firm';
+  return { seconds, certainty };
+}
+
+/** What a waiting person is told: the phase of the room for them. */
+export type Phase = 'prequeue' | 'waiting' | 'admitted' | 'expired';
+
+/** A room's settings as an operator sends them (what `validateRoom` checks). */
+export interface RoomSettings {
+  readonly roomId: string;
+  readonly scope: RoomScope;
+  readonly targetId: string;
+  readonly enabled: boolean;
+  readonly suspended: boolean;
+  readonly opensAtMs: number;
+  readonly prequeueAtMs: number;
+  readonly order: QueueOrder;
+  readonly admitPerMinute: number;
+  readonly activeMax: number;
+  readonly passSeconds: number;
+  readonly graceSeconds: number;
+  readonly adaptive: boolean;
+  readonly waitingStatus: number;
+}
+
+/** Statuses a waiting reply may carry. */
+export const WAITING_STATUSES = [200, 202, 429, 503] as const;
+
+/**
+ * The first rule the settings break, as a sentence, or null. Bounds on rates and durations come
+ * from the Limits table (config.ts) through `bounds`.
+ */
+export function validateRoom(s: RoomSettings, bounds: {
+  admitPerMinuteMax: number; activeMax: number; passSecondsMax: number; graceSecondsMax: number;
+}): string | null {
+  if (s.opensAtMs - s.prequeueAtMs < PREQUEUE_LEAD_MIN_MS) {
+    return 'prequeue_at must be at least 5 minutes before opens_at';
+  }
+  if (s.admitPerMinute < 1 || s.admitPerMinute > bounds.admitPerMinuteMax) {
+    return `admit_per_minute must be 1 to ${bounds.admitPerMinuteMax}`;
+  }
+  if (s.activeMax < 1 || s.activeMax > bounds.activeMax) {
+    return `active_max must be 1 to ${bounds.activeMax}`;
+  }
+  if (s.passSeconds < 30 || s.passSeconds > bounds.passSecondsMax) {
+    return `pass_seconds must be 30 to ${bounds.passSecondsMax}`;
+  }
+  if (s.graceSeconds < 30 || s.graceSeconds > bounds.graceSecondsMax) {
+    return `grace_seconds must be 30 to ${bounds.graceSecondsMax}`;
+  }
+  if (!(WAITING_STATUSES as readonly number[]).includes(s.waitingStatus)) {
+    return 'waiting_status must be one of 200, 202, 429, 503';
+  }
+  return null;
+}

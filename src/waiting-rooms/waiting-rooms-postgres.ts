@@ -1,0 +1,192 @@
+// Waiting rooms' SQL on the shared store (waiting-rooms-store.ts is the port it implements).
+// Several API processes share the line: one admitter at a time per room, by an advisory lock
+// taken without waiting (the other processes skip that round), then the room's row locked for
+// the round; passes are spent by one conditional UPDATE, so two processes cannot both spend one.
+import type pg from 'pg';
+import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
+import {
+  claimOutcome, countsFrom, PASS_COLUMNS, passToValues, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
+  roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
+} from './room-rows.js';
+import type { Pass, Room, Ticket } from './waiting-room.js';
+import type {
+  PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
+} from './waiting-rooms-store.js';
+
+const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
+const ROOM_SQL = `INSERT INTO waiting_rooms (${ROOM_COLUMNS.join(', ')}) VALUES (${
+  params(ROOM_COLUMNS.length)}) ON CONFLICT (room_id) DO UPDATE SET ${ROOM_SETTINGS_COLUMNS
+  .map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`;
+const TICKET_SQL = `INSERT INTO waiting_tickets (${TICKET_COLUMNS.join(', ')}) VALUES (${
+  params(TICKET_COLUMNS.length)}) ON CONFLICT DO NOTHING`;
+const PASS_SQL = `INSERT INTO waiting_passes (${PASS_COLUMNS.join(', ')}) SELECT * FROM unnest(`
+  + '$1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], '
+  + '$8::text[], $9::bigint[])';
+
+class WaitingRoomsPostgresTx implements WaitingRoomsTx {
+  constructor(private readonly c: pg.PoolClient) {}
+
+  async putRoom(room: Room): Promise<void> {
+    await this.c.query(ROOM_SQL, roomToValues(room));
+  }
+
+  async lockRoomForAdmission(roomId: string): Promise<Room | null> {
+    const [got] = await rows(this.c, 'SELECT pg_try_advisory_xact_lock('
+      + "hashtext('waiting_room:' || $1)) AS ok", [roomId]);
+    if (got?.ok !== true) return null;
+    const [r] = await rows(this.c, 'SELECT * FROM waiting_rooms WHERE room_id = $1 FOR UPDATE',
+      [roomId]);
+    return r ? rowToRoom(r) : null;
+  }
+
+  async setRoomState(roomId: string, st: RoomState): Promise<void> {
+    await this.c.query('UPDATE waiting_rooms SET tokens = $1, filled_at_ms = $2, '
+      + 'admitted_total = $3, shuffled_at_ms = $4 WHERE room_id = $5',
+    [st.tokens, st.filledAtMs, st.admittedTotal, st.shuffledAtMs, roomId]);
+  }
+
+  async insertTicket(ticket: Ticket): Promise<boolean> {
+    return ((await this.c.query(TICKET_SQL, ticketToValues(ticket))).rowCount ?? 0) === 1;
+  }
+
+  async unkeyedTicketIds(roomId: string): Promise<string[]> {
+    return (await rows(this.c, "SELECT ticket_id FROM waiting_tickets WHERE room_id = $1 "
+      + "AND status = 'waiting' AND line_key IS NULL ORDER BY ticket_id COLLATE \"C\"",
+    [roomId])).map((r) => String(r.ticket_id));
+  }
+
+  async setTicketKeys(roomId: string, ids: readonly string[], keys: readonly number[]):
+    Promise<void> {
+    if (ids.length === 0) return;
+    await this.c.query('UPDATE waiting_tickets t SET line_key = x.k FROM unnest($2::text[], '
+      + '$3::bigint[]) AS x(id, k) WHERE t.room_id = $1 AND t.ticket_id = x.id',
+    [roomId, ids, keys]);
+  }
+
+  async expireTickets(roomId: string, seenBeforeMs: number): Promise<number> {
+    return (await this.c.query("UPDATE waiting_tickets SET status = 'expired' WHERE "
+      + "room_id = $1 AND status = 'waiting' AND last_seen_ms < $2", [roomId, seenBeforeMs]))
+      .rowCount ?? 0;
+  }
+
+  async headOfLine(roomId: string, limit: number): Promise<Ticket[]> {
+    return (await rows(this.c, "SELECT * FROM waiting_tickets WHERE room_id = $1 AND "
+      + "status = 'waiting' AND line_key IS NOT NULL ORDER BY line_key LIMIT $2",
+    [roomId, limit])).map(rowToTicket);
+  }
+
+  async admit(passes: readonly Pass[], atMs: number): Promise<void> {
+    if (passes.length === 0) return;
+    await this.c.query("UPDATE waiting_tickets t SET status = 'admitted', pass_id = x.p, "
+      + 'admitted_at_ms = $3 FROM unnest($1::text[], $2::text[]) AS x(t, p) '
+      + "WHERE t.ticket_id = x.t AND t.status = 'waiting'",
+    [passes.map((p) => p.ticketId), passes.map((p) => p.passId), atMs]);
+    const values = passes.map(passToValues);
+    await this.c.query(PASS_SQL, PASS_COLUMNS.map((_, i) => values.map((v) => v[i])));
+  }
+
+  async activePassCount(roomId: string, nowMs: number): Promise<number> {
+    const [r] = await rows(this.c, "SELECT count(*)::bigint AS n FROM waiting_passes WHERE "
+      + "room_id = $1 AND status = 'active' AND expires_at_ms > $2", [roomId, nowMs]);
+    return Number(r!.n);
+  }
+
+  async touchTickets(ids: readonly string[], atMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.c.query('UPDATE waiting_tickets SET last_seen_ms = greatest(last_seen_ms, $2) '
+      + "WHERE ticket_id = ANY($1::text[]) AND status IN ('waiting', 'held')", [ids, atMs]);
+  }
+
+  async holdTicket(ticketId: string, held: boolean): Promise<boolean> {
+    const [to, from] = held ? ['held', 'waiting'] : ['waiting', 'held'];
+    return ((await this.c.query('UPDATE waiting_tickets SET status = $2 WHERE ticket_id = $1 '
+      + 'AND status = $3', [ticketId, to, from])).rowCount ?? 0) === 1;
+  }
+
+  async revokePass(passId: string): Promise<boolean> {
+    return ((await this.c.query("UPDATE waiting_passes SET status = 'revoked' WHERE "
+      + "pass_id = $1 AND status = 'active'", [passId])).rowCount ?? 0) === 1;
+  }
+
+  async claimPass(passId: string, by: string, key: string, nowMs: number): Promise<PassClaim> {
+    const done = await this.c.query("UPDATE waiting_passes SET status = 'spent', spent_by = $2, "
+      + "spent_key = $3, spent_at_ms = $4 WHERE pass_id = $1 AND status = 'active' "
+      + 'AND expires_at_ms > $4', [passId, by, key, nowMs]);
+    if ((done.rowCount ?? 0) === 1) return 'claimed';
+    const [r] = await rows(this.c, 'SELECT * FROM waiting_passes WHERE pass_id = $1', [passId]);
+    return claimOutcome(r ? rowToPass(r) : null, by, key, nowMs);
+  }
+
+  async releasePass(passId: string, by: string, key: string): Promise<boolean> {
+    return ((await this.c.query("UPDATE waiting_passes SET status = 'active', spent_by = NULL, "
+      + "spent_key = NULL, spent_at_ms = NULL WHERE pass_id = $1 AND status = 'spent' "
+      + 'AND spent_by = $2 AND spent_key = $3', [passId, by, key])).rowCount ?? 0) === 1;
+  }
+}
+
+class WaitingRoomsPostgresReads implements WaitingRoomsReads {
+  constructor(private readonly pool: Queryable) {}
+
+  async room(roomId: string): Promise<Room | null> {
+    const [r] = await rows(this.pool, 'SELECT * FROM waiting_rooms WHERE room_id = $1', [roomId]);
+    return r ? rowToRoom(r) : null;
+  }
+
+  async rooms(limit: number): Promise<Room[]> {
+    return (await rows(this.pool, 'SELECT * FROM waiting_rooms ORDER BY opens_at_ms, '
+      + 'room_id LIMIT $1', [limit])).map(rowToRoom);
+  }
+
+  async ticket(ticketId: string): Promise<Ticket | null> {
+    const [r] = await rows(this.pool, 'SELECT * FROM waiting_tickets WHERE ticket_id = $1',
+      [ticketId]);
+    return r ? rowToTicket(r) : null;
+  }
+
+  async lineKeys(roomId: string) {
+    // Rows as arrays: 100,000 objects with named fields cost twice the memory and time.
+    const r = await this.pool.query({ text: "SELECT status, line_key FROM waiting_tickets "
+      + "WHERE room_id = $1 AND status IN ('waiting', 'held') AND line_key IS NOT NULL "
+      + 'ORDER BY line_key', values: [roomId], rowMode: 'array' });
+    return splitLine(r.rows as Array<[unknown, unknown]>);
+  }
+
+  async roomCounts(roomId: string, nowMs: number): Promise<RoomCounts> {
+    const tickets = await rows(this.pool, 'SELECT status, (line_key IS NULL) AS unkeyed, '
+      + 'count(*)::bigint AS n FROM waiting_tickets WHERE room_id = $1 GROUP BY 1, 2', [roomId]);
+    const passes = await rows(this.pool, "SELECT status, (status = 'active' AND "
+      + 'expires_at_ms > $2) AS live, count(*)::bigint AS n FROM waiting_passes '
+      + 'WHERE room_id = $1 GROUP BY 1, 2', [roomId, nowMs]);
+    return countsFrom(tickets, passes);
+  }
+
+  async ticketsFromAddress(roomId: string, address: string): Promise<number> {
+    const [r] = await rows(this.pool, 'SELECT count(*)::bigint AS n FROM waiting_tickets '
+      + "WHERE room_id = $1 AND address = $2 AND status IN ('waiting', 'held')",
+    [roomId, address]);
+    return Number(r!.n);
+  }
+
+  async pass(passId: string): Promise<Pass | null> {
+    const [r] = await rows(this.pool, 'SELECT * FROM waiting_passes WHERE pass_id = $1',
+      [passId]);
+    return r ? rowToPass(r) : null;
+  }
+
+  async passesOf(roomId: string, limit: number): Promise<Pass[]> {
+    return (await rows(this.pool, 'SELECT * FROM waiting_passes WHERE room_id = $1 '
+      + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT $2', [roomId, limit])).map(rowToPass);
+  }
+
+  async ticketsOf(roomId: string, limit: number): Promise<Ticket[]> {
+    return (await rows(this.pool, 'SELECT * FROM waiting_tickets WHERE room_id = $1 '
+      + 'ORDER BY line_key NULLS LAST, ticket_id LIMIT $2', [roomId, limit])).map(rowToTicket);
+  }
+}
+
+/** waiting-rooms' part of the PostgreSQL store. */
+export const waitingRoomsPostgres: PostgresPart<WaitingRoomsPostgresTx, WaitingRoomsReads> = {
+  name: 'waiting-rooms',
+  writes: (c) => new WaitingRoomsPostgresTx(c),
+  reads: (pool) => new WaitingRoomsPostgresReads(pool),
+};

@@ -1,0 +1,473 @@
+// Waiting rooms' use cases: an operator's rooms, a person's place in the line (join, poll),
+// the admitter, and the gate orders and drops ask (kernel/admission-gate.ts).
+//
+// What makes 100,000 waiting cheap: a poll reads no database row. The ticket the client holds
+// is signed and carries its line key and the least position shown; each process keeps a copy of
+// the room's line as one sorted Float64Array of keys (8 bytes a person), read again at most once
+// a second, and a position is a binary search in it. A poll's time is remembered in memory and
+// written for many tickets at once every admitter round (the place is kept `grace_seconds`
+// after the last poll, so a few seconds' delay in writing it costs nothing).
+import type { AdmissionGate } from '../kernel/admission-gate.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Limits } from '../kernel/config.js';
+import { newId } from '../kernel/ids.js';
+import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import type { Store } from '../kernel/store/store.js';
+import { randomBytes, randomInt } from 'node:crypto';
+import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
+import {
+  adaptiveFactor, admissionRound, estimateWait, lateKey, positionOf, seedCommitment,
+  shuffleOrder, validateRoom, type Estimate, type Pass, type Phase, type Room, type RoomScope,
+  type RoomSettings,
+} from './waiting-room.js';
+import type { RoomCounts } from './waiting-rooms-store.js';
+
+export interface WaitingRoomsDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly limits: Limits;
+  /** Signs tickets and passes (room-tokens.ts). */
+  readonly waitingRoomSecret: string;
+  /** The commit queue's delay now (ms), for adaptive rooms; 0 when not wired. */
+  readonly queueDelayMs?: () => number;
+  /**
+   * Whether places per network address are limited (off with LAUNCHDAY_RATE_LIMITS other than
+   * `on`: the simulator's buyers all come from one address).
+   */
+  readonly perAddressLimits?: boolean;
+  /**
+   * The clock of the poll rate: real time even when the room runs on a simulated clock (a
+   * client polls at real speed; the rate limits' clock, LaunchdayDeps.rateClock).
+   */
+  readonly pollClock?: Clock;
+}
+
+/** What a person in the line is told (one poll's answer). */
+export interface PlaceView {
+  readonly room: Room;
+  readonly phase: Phase;
+  /** 1 for the next to be admitted; null in the pre-queue before the shuffle. */
+  readonly position: number | null;
+  readonly ahead: number | null;
+  readonly estimate: Estimate | null;
+  /** When the line this was computed from was read (ms). */
+  readonly asOfMs: number;
+  /** The ticket to send with the next poll (carries the least position shown). */
+  readonly ticket: string;
+  readonly pass: { token: string; expiresAtMs: number } | null;
+  readonly held: boolean;
+}
+
+interface Line {
+  waiting: Float64Array;
+  held: Float64Array;
+  readAtMs: number;
+}
+
+const has = (sorted: Float64Array, key: number): boolean => {
+  const i = positionOf(sorted, key) - 1;
+  return i < sorted.length && sorted[i] === key;
+};
+
+/** How long the rooms' settings are kept in memory before they are read again (ms). */
+const ROOMS_CACHE_MS = 1_000;
+
+export class WaitingRoomsService {
+  #rooms: Room[] = [];
+  #roomsReadAt = -Infinity;
+  #roomsReading: Promise<Room[]> | null = null;
+  readonly #lines = new Map<string, Line>();
+  readonly #lineReads = new Map<string, Promise<Line>>();
+  /** Ticket id -> time of its last poll not yet written. */
+  #touches = new Map<string, number>();
+  /** Ticket id -> time of its last poll in this process (the poll rate). */
+  #lastPoll = new Map<string, number>();
+  /** The admitter round under way (rounds run one after another). */
+  #admitting: Promise<unknown> = Promise.resolve();
+  #touchesWrittenAt = -Infinity;
+  /** The last admissions per room, for the operator's view: [atMs, count] pairs of a minute. */
+  readonly #recent = new Map<string, Array<[number, number]>>();
+
+  constructor(private readonly deps: WaitingRoomsDeps) {}
+
+  // ---------- rooms ----------
+
+  /** Every room, from a copy at most a second old (every gated order reads it). */
+  async rooms(): Promise<Room[]> {
+    if (performance.now() - this.#roomsReadAt < ROOMS_CACHE_MS) return this.#rooms;
+    this.#roomsReading ??= this.deps.store.rooms(this.deps.limits.waitingRoomsMax)
+      .then((rooms) => {
+        this.#rooms = rooms;
+        this.#roomsReadAt = performance.now();
+        return rooms;
+      }).finally(() => { this.#roomsReading = null; });
+    return this.#roomsReading;
+  }
+
+  /** The room as committed (its public view and the operator's read it fresh). */
+  async room(roomId: string): Promise<Room | null> {
+    return this.deps.store.room(roomId);
+  }
+
+  /** The room from the copy at most a second old (every poll reads it). */
+  async #cachedRoom(roomId: string): Promise<Room | null> {
+    return (await this.rooms()).find((r) => r.roomId === roomId)
+      ?? await this.deps.store.room(roomId);
+  }
+
+  /** The room switched on in front of a launch or a drop, if any. */
+  async roomFor(scope: RoomScope, targetId: string): Promise<Room | null> {
+    return (await this.rooms()).find((r) => r.scope === scope && r.targetId === targetId
+      && r.enabled) ?? null;
+  }
+
+  /**
+   * Creates a room or changes its settings (the state, seed and line stay). Refused with
+   * `invalid_waiting_room` naming the rule it breaks; a new room gets its seed here, and only
+   * its commitment is shown until the shuffle.
+   */
+  async put(actor: string, s: RoomSettings): Promise<Result<{ room: Room; created: boolean }>> {
+    const l = this.deps.limits;
+    const bad = validateRoom(s, { admitPerMinuteMax: l.waitingAdmitPerMinuteMax,
+      activeMax: l.waitingActiveMax, passSecondsMax: l.waitingPassSecondsMax,
+      graceSecondsMax: l.waitingGraceSecondsMax });
+    if (bad) return refuse('invalid_waiting_room', `The waiting room is not valid: ${bad}.`);
+    const nowMs = this.deps.clock.nowMs();
+    const old = await this.deps.store.room(s.roomId);
+    const others = (await this.deps.store.rooms(l.waitingRoomsMax + 1))
+      .filter((r) => r.roomId !== s.roomId);
+    if (!old && others.length >= l.waitingRoomsMax) {
+      return refuse('invalid_waiting_room', `The waiting room is not valid: at most ${
+        l.waitingRoomsMax} rooms.`);
+    }
+    if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) {
+      return refuse('invalid_waiting_room', `The waiting room is not valid: the ${s.scope} ${
+        s.targetId} has a room already.`);
+    }
+    if (old?.shuffledAtMs != null && (s.opensAtMs !== old.opensAtMs || s.order !== old.order)) {
+      return refuse('invalid_waiting_room', 'The waiting room is not valid: its line was '
+        + 'formed at the opening; the opening and the order can no longer change.');
+    }
+    const seed = old?.seed ?? randomBytes(32).toString('hex');
+    const room: Room = { ...s, seed, seedCommitment: old?.seedCommitment ?? seedCommitment(seed),
+      shuffledAtMs: old?.shuffledAtMs ?? null, tokens: old?.tokens ?? 0,
+      filledAtMs: old?.filledAtMs ?? null, admittedTotal: old?.admittedTotal ?? 0,
+      createdAtMs: old?.createdAtMs ?? nowMs, updatedAtMs: nowMs };
+    await this.deps.store.transaction(async (tx) => {
+      await tx.putRoom(room);
+      await tx.appendAudit({ atMs: nowMs, actor, action: old ? 'waiting_room.change'
+        : 'waiting_room.create', detail: { room_id: s.roomId, ...diff(old, room) } });
+    });
+    this.#roomsReadAt = -Infinity;
+    return ok({ room, created: !old });
+  }
+
+  /** People in the room's line as this process last read it (undefined: not read yet). */
+  lineLength(roomId: string): number | undefined {
+    return this.#lines.get(roomId)?.waiting.length;
+  }
+
+  // ---------- a person's place ----------
+
+  /**
+   * A new place in the room for someone at `address`: in the pre-queue before the opening (its
+   * key is given by the shuffle), else at the back of the line. Refused while the room is off
+   * or its pre-queue has not opened (`waiting_room_not_open`), and past the places one address
+   * may hold (`too_many_tickets`).
+   */
+  async join(roomId: string, address: string): Promise<Result<PlaceView>> {
+    const room = await this.room(roomId);
+    if (!room) return refuse('waiting_room_not_found');
+    const nowMs = this.deps.clock.nowMs();
+    if (!room.enabled || nowMs < room.prequeueAtMs) {
+      return { ...refuse('waiting_room_not_open'), details: { prequeue_at:
+        new Date(room.prequeueAtMs).toISOString() } };
+    }
+    if (this.deps.perAddressLimits !== false && address !== ''
+      && await this.deps.store.ticketsFromAddress(roomId, address)
+      >= this.deps.limits.waitingTicketsPerAddressMax) {
+      return refuse('too_many_tickets');
+    }
+    // A shuffled room's pre-queue waits for its ranks; anything else joins by arrival time.
+    const early = nowMs < room.opensAtMs && room.order === 'shuffle';
+    for (let attempt = 0; ; attempt++) {
+      const ticketId = newId('wrt');
+      const key = early ? null : lateKey(nowMs, randomInt(0, 1024));
+      const inserted = await this.deps.store.transaction((tx) => tx.insertTicket({ ticketId,
+        roomId, joinedAtMs: nowMs, key, status: 'waiting', lastSeenMs: nowMs, address,
+        passId: null, admittedAtMs: null }));
+      if (inserted) return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
+      // Two arrivals in one millisecond drew the same tie-break: draw again.
+      if (attempt > 8) throw new Error('no free line key after 10 draws');
+    }
+  }
+
+  /**
+   * Where the holder of `token` stands now. A poll sooner than the least interval is
+   * `rate_limited`; a ticket not signed by this room is `waiting_ticket_invalid`; one whose
+   * place lapsed (no poll for the room's grace) is `waiting_ticket_expired`.
+   */
+  async poll(roomId: string, token: string): Promise<Result<PlaceView>> {
+    const claims = openTicket(this.deps.waitingRoomSecret, token);
+    if (!claims || claims.r !== roomId) return refuse('waiting_ticket_invalid');
+    const room = await this.#cachedRoom(roomId);
+    if (!room) return refuse('waiting_room_not_found');
+    const nowMs = this.deps.clock.nowMs();
+    const pollMs = (this.deps.pollClock ?? this.deps.clock).nowMs();
+    const last = this.#lastPoll.get(claims.t);
+    if (last !== undefined && pollMs - last < this.deps.limits.waitingPollIntervalMinMs) {
+      return { ...refuse('rate_limited', 'Poll at most once a second; the reply says when.'),
+        retryAfterSeconds: 1 };
+    }
+    this.#remember(claims.t, pollMs, nowMs);
+    return this.#placeOrLapsed(room, claims);
+  }
+
+  #remember(ticketId: string, pollMs: number, nowMs: number): void {
+    if (this.#lastPoll.size >= this.deps.limits.waitingTouchesMax) this.#lastPoll = new Map();
+    this.#lastPoll.set(ticketId, pollMs);
+    if (this.#touches.size >= this.deps.limits.waitingTouchesMax) void this.flushTouches();
+    this.#touches.set(ticketId, nowMs);
+  }
+
+  async #placeOrLapsed(room: Room, claims: TicketClaims): Promise<Result<PlaceView>> {
+    if (claims.k !== null) {
+      const line = await this.#line(room.roomId);
+      if (has(line.waiting, claims.k) || has(line.held, claims.k)) {
+        return this.#place(room, claims, line);
+      }
+    }
+    // Not in this process's copy of the line: admitted, lapsed, keyed by the shuffle since the
+    // ticket was signed, or newer than the copy. One read of its row says which.
+    const t = await this.deps.store.ticket(claims.t);
+    if (!t || t.roomId !== room.roomId) return refuse('waiting_ticket_invalid');
+    if (t.status === 'expired') return refuse('waiting_ticket_expired');
+    return this.#place(room, { ...claims, k: t.key }, undefined, t.status, t.passId);
+  }
+
+  async #place(room: Room, claims: TicketClaims, lineRead?: Line, status?: string,
+    passId?: string | null): Promise<Result<PlaceView>> {
+    const secret = this.deps.waitingRoomSecret;
+    const nowMs = this.deps.clock.nowMs();
+    const base = { room, pass: null, held: false };
+    if (status === 'admitted' && passId) {
+      const p = await this.deps.store.pass(passId);
+      // A turn whose pass ended unspent, or was revoked, is over: the person joins again.
+      if (!p || p.status === 'revoked' || (p.status === 'active' && p.expiresAtMs <= nowMs)) {
+        return refuse('waiting_ticket_expired', 'Your turn came and its pass has ended (or '
+          + 'was revoked): join the waiting room again.');
+      }
+      const pass = { token: signPass(secret, { r: room.roomId, p: p.passId,
+        e: p.expiresAtMs }), expiresAtMs: p.expiresAtMs };
+      return ok({ ...base, phase: 'admitted', position: 0, ahead: 0, estimate: null,
+        asOfMs: nowMs, ticket: signTicket(secret, { ...claims, p: 1 }), pass });
+    }
+    if (claims.k === null) {
+      return ok({ ...base, phase: 'prequeue', position: null, ahead: null, estimate: null,
+        asOfMs: nowMs, ticket: signTicket(secret, claims) });
+    }
+    const line = lineRead ?? await this.#line(room.roomId);
+    const held = status === 'held' || has(line.held, claims.k);
+    // A held ticket (a suspected bot) is shown the place it had, which never moves.
+    let position = held && claims.p > 0 ? claims.p : positionOf(line.waiting, claims.k);
+    if (claims.p > 0) position = Math.min(position, claims.p);
+    return ok({ ...base, held, phase: 'waiting', position, ahead: position - 1,
+      estimate: estimateWait(room, position - 1, held), asOfMs: line.readAtMs,
+      ticket: signTicket(secret, { ...claims, p: position }) });
+  }
+
+  /** This process's copy of the room's line, read again when older than the limit. */
+  async #line(roomId: string): Promise<Line> {
+    const nowMs = this.deps.clock.nowMs();
+    const have = this.#lines.get(roomId);
+    if (have && nowMs - have.readAtMs < this.deps.limits.waitingLineRefreshMs
+      && have.readAtMs <= nowMs) return have;
+    let reading = this.#lineReads.get(roomId);
+    if (!reading) {
+      reading = this.deps.store.lineKeys(roomId).then((k) => {
+        const line = { ...k, readAtMs: nowMs };
+        this.#lines.set(roomId, line);
+        return line;
+      }).finally(() => this.#lineReads.delete(roomId));
+      this.#lineReads.set(roomId, reading);
+    }
+    // A copy a little old is still true for positions (they only go down): serve it while the
+    // new one is read, so a second's polls do not queue behind one read. An older one is not.
+    const fresh = have && nowMs - have.readAtMs < 2 * this.deps.limits.waitingLineRefreshMs;
+    return fresh ? have : reading;
+  }
+
+  /** Writes the polls' times remembered since the last write. */
+  async flushTouches(): Promise<void> {
+    if (this.#touches.size === 0) return;
+    const touches = this.#touches;
+    this.#touches = new Map();
+    // One time for the whole write (the latest): places are kept by minutes, not milliseconds.
+    let atMs = 0;
+    for (const t of touches.values()) atMs = Math.max(atMs, t);
+    await this.deps.store.transaction((tx) => tx.touchTickets([...touches.keys()], atMs));
+  }
+
+  // ---------- the admitter ----------
+
+  /**
+   * One round over every room switched on: the shuffle at the opening, lapsed places expired,
+   * then admissions at the rate under the cap. On PostgreSQL one process admits for a room at
+   * a time (the advisory lock); the others skip it this round.
+   */
+  async admitRound(): Promise<void> {
+    // A round asked for while one runs follows it (it may see a later time), never beside it.
+    const run = this.#admitting.then(async () => {
+      // Places are kept by minutes: their poll times are written every few seconds, not every
+      // round, so 100,000 polling cost a few bulk updates a minute.
+      // By the room's clock, so that a simulated clock moved past a grace writes them first.
+      const nowMs = this.deps.clock.nowMs();
+      if (Math.abs(nowMs - this.#touchesWrittenAt) >= this.deps.limits.waitingTouchFlushMs) {
+        this.#touchesWrittenAt = nowMs;
+        await this.flushTouches();
+      }
+      for (const room of await this.deps.store.rooms(this.deps.limits.waitingRoomsMax)) {
+        if (room.enabled) await this.#admitRoom(room.roomId);
+      }
+    });
+    this.#admitting = run.catch(() => undefined);
+    return run;
+  }
+
+  async #admitRoom(roomId: string): Promise<void> {
+    const l = this.deps.limits;
+    const nowMs = this.deps.clock.nowMs();
+    const factor = (room: Room) => (room.adaptive && this.deps.queueDelayMs
+      ? adaptiveFactor(this.deps.queueDelayMs(), l.queueDelayMaxMs) : 1);
+    const admitted = await this.deps.store.transaction(async (tx) => {
+      const room = await tx.lockRoomForAdmission(roomId);
+      if (!room || !room.enabled) return 0;
+      let shuffledAtMs = room.shuffledAtMs;
+      if (nowMs >= room.opensAtMs) {
+        const unkeyed = await tx.unkeyedTicketIds(roomId);
+        if (shuffledAtMs === null) {
+          const order = shuffleOrder(unkeyed, room.seed);
+          await tx.setTicketKeys(roomId, order, order.map((_, i) => i + 1));
+          shuffledAtMs = nowMs;
+        } else if (unkeyed.length > 0) {
+          // A join that began before the opening and committed after the shuffle: at the back.
+          await tx.setTicketKeys(roomId, unkeyed,
+            unkeyed.map(() => lateKey(nowMs, randomInt(0, 1024))));
+        }
+      }
+      await tx.expireTickets(roomId, nowMs - room.graceSeconds * 1000);
+      const active = await tx.activePassCount(roomId, nowMs);
+      const f = factor(room);
+      const may = admissionRound(room, nowMs, active, l.waitingAdmitRoundMax, f).admit;
+      const head = may > 0 ? await tx.headOfLine(roomId, may) : [];
+      const round = admissionRound(room, nowMs, active, head.length, f);
+      const passes: Pass[] = head.slice(0, round.admit).map((t) => ({ passId: newId('wrp'),
+        roomId, ticketId: t.ticketId, issuedAtMs: nowMs,
+        expiresAtMs: nowMs + room.passSeconds * 1000, status: 'active', spentBy: null,
+        spentKey: null, spentAtMs: null }));
+      await tx.admit(passes, nowMs);
+      await tx.setRoomState(roomId, { tokens: round.tokens, filledAtMs: round.filledAtMs,
+        admittedTotal: room.admittedTotal + passes.length, shuffledAtMs });
+      return passes.length;
+    });
+    if (admitted > 0) {
+      const recent = (this.#recent.get(roomId) ?? []).filter(([at]) => at > nowMs - 60_000);
+      recent.push([nowMs, admitted]);
+      this.#recent.set(roomId, recent);
+    }
+  }
+
+  // ---------- operators ----------
+
+  /** A room's figures for its operator: the line, passes, and admissions in the last minute. */
+  async overview(roomId: string): Promise<Result<{ room: Room; counts: RoomCounts;
+    admittedLastMinute: number }>> {
+    const room = await this.deps.store.room(roomId);
+    if (!room) return refuse('waiting_room_not_found');
+    const nowMs = this.deps.clock.nowMs();
+    const counts = await this.deps.store.roomCounts(roomId, nowMs);
+    const admittedLastMinute = (this.#recent.get(roomId) ?? [])
+      .filter(([at]) => at > nowMs - 60_000).reduce((a, [, n]) => a + n, 0);
+    return ok({ room, counts, admittedLastMinute });
+  }
+
+  async passes(roomId: string): Promise<Pass[]> {
+    return this.deps.store.passesOf(roomId, this.deps.limits.waitingPassesListMax);
+  }
+
+  /** Revokes an active pass (`waiting_pass_not_found` when none), recorded with the reason. */
+  async revoke(actor: string, roomId: string, passId: string, reason: string):
+    Promise<Result<Pass>> {
+    const p = await this.deps.store.pass(passId);
+    if (!p || p.roomId !== roomId) return refuse('waiting_pass_not_found');
+    const done = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.revokePass(passId))) return false;
+      await tx.appendAudit({ atMs: this.deps.clock.nowMs(), actor,
+        action: 'waiting_room.revoke_pass', detail: { room_id: roomId, pass_id: passId, reason } });
+      return true;
+    });
+    if (!done) return refuse('waiting_pass_not_found');
+    return ok((await this.deps.store.pass(passId))!);
+  }
+
+  /**
+   * Holds a waiting ticket in the line that never admits (a suspected bot), or lets a held one
+   * wait again in its old place; recorded with the reason.
+   */
+  async hold(actor: string, roomId: string, ticketId: string, held: boolean, reason: string):
+    Promise<Result<{ ticketId: string; held: boolean }>> {
+    const t = await this.deps.store.ticket(ticketId);
+    if (!t || t.roomId !== roomId) return refuse('waiting_ticket_not_found');
+    const done = await this.deps.store.transaction(async (tx) => {
+      if (!(await tx.holdTicket(ticketId, held))) return false;
+      await tx.appendAudit({ atMs: this.deps.clock.nowMs(), actor,
+        action: held ? 'waiting_room.hold' : 'waiting_room.release',
+        detail: { room_id: roomId, ticket_id: ticketId, reason } });
+      return true;
+    });
+    return done ? ok({ ticketId, held }) : refuse('waiting_ticket_not_found');
+  }
+
+  // ---------- the gate ----------
+
+  /** The gate in front of a scope's writes (orders: 'launch'; drops: 'drop'). */
+  gate(scope: RoomScope): AdmissionGate {
+    return {
+      claim: async (targetId, token, accountId, key) => {
+        const room = await this.roomFor(scope, targetId);
+        if (!room) return null;
+        const where = { room_id: room.roomId,
+          room_url: `/waiting-room?room=${encodeURIComponent(room.roomId)}` };
+        if (!token) return { ...refuse('waiting_room_pass_required'), details: where };
+        const invalid = (why: string): Refusal => ({ ...refuse('waiting_room_pass_invalid',
+          `Your waiting-room pass ${why}; join the waiting room again.`), details: where });
+        const claims = openPass(this.deps.waitingRoomSecret, token);
+        if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
+        const nowMs = this.deps.clock.nowMs();
+        if (claims.e <= nowMs) return invalid('has ended');
+        const r = await this.deps.store.transaction((tx) => tx.claimPass(claims.p, accountId,
+          key, nowMs));
+        if (r === 'claimed' || r === 'again') return null;
+        return invalid(r === 'spent' ? 'was used for another order' : r === 'revoked'
+          ? 'was revoked by an operator' : 'has ended');
+      },
+      release: async (targetId, token, accountId, key) => {
+        const room = await this.roomFor(scope, targetId);
+        const claims = token ? openPass(this.deps.waitingRoomSecret, token) : null;
+        if (!room || !claims || claims.r !== room.roomId) return;
+        await this.deps.store.transaction((tx) => tx.releasePass(claims.p, accountId, key));
+      },
+    };
+  }
+}
+
+/** The settings an operator changed, old and new, for the audit log. */
+function diff(old: Room | null, now: Room): Record<string, unknown> {
+  const keys = ['enabled', 'suspended', 'opensAtMs', 'prequeueAtMs', 'order', 'admitPerMinute',
+    'activeMax', 'passSeconds', 'graceSeconds', 'adaptive', 'waitingStatus'] as const;
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (!old || old[k] !== now[k]) out[k] = old ? { old: old[k], new: now[k] } : now[k];
+  }
+  return out;
+}

@@ -1,0 +1,279 @@
+// A launch behind a waiting room, through HTTP (in-process, simulated clock): the pre-queue
+// joined before the opening and shuffled at it, later arrivals behind, positions that only go
+// down, admission at the rate under the cap, the pass that POST /orders requires and spends
+// (one pass, one order), revocation, a held bot never admitted, a lapsed place, bad tickets.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { SimulatedClock } from '../src/kernel/clock.js';
+import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
+import * as Rooms from '../src/waiting-rooms/room-schemas.js';
+import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/waiting-room.js';
+import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
+
+const OPENS = '2025-06-26T14:00:00.000Z';
+const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-2025',
+  enabled: true, opens_at: OPENS, prequeue_at: '2025-06-26T13:50:00.000Z',
+  admit_per_minute: 60, active_max: 3, pass_seconds: 120, grace_seconds: 60, ...overrides });
+
+describe('a launch behind a waiting room, over HTTP', () => {
+  let h: Harness;
+  const declared = (contract: RouteContract, r: { status: number; body: unknown }) => {
+    const schema = contract(h.ld.app.deps.limits).replies[r.status];
+    assert.ok(schema, `no reply schema for ${r.status}`);
+    const valid = compileReply(schema);
+    assert.ok(valid(r.body), JSON.stringify(valid.errors));
+  };
+
+  before(async () => { h = await harness(); });
+  after(async () => h.close());
+
+  it('an operator sets a room up; bad settings and buyers are refused', async () => {
+    const b = await h.buyer(1);
+    assert.equal((await h.call('PUT', '/admin/waiting-rooms/yu7-night',
+      { token: b.token, body: room() })).status, 403);
+    const tooLate = await h.call('PUT', '/admin/waiting-rooms/yu7-night', { token: ADMIN,
+      body: room({ prequeue_at: '2025-06-26T13:58:00.000Z' }) });
+    assert.equal(tooLate.status, 422);
+    assert.equal(tooLate.body.error.code, 'invalid_waiting_room');
+    const created = await h.call('PUT', '/admin/waiting-rooms/yu7-night',
+      { token: ADMIN, body: room() });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    declared(Rooms.putRoom, created);
+    assert.equal(created.body.seed, null, 'the seed stays secret until the shuffle');
+    assert.match(created.body.seed_commitment, /^[0-9a-f]{64}$/);
+  });
+
+  it('while the room is on, an order without a pass is refused with the room\'s address',
+    async () => {
+      const b = await h.buyer(2);
+      await h.tick(61);
+      const r = await h.order(b.token, 'no-pass', YU7_MAX);
+      assert.equal(r.status, 403);
+      assert.equal(r.body.error.code, 'waiting_room_pass_required');
+      assert.equal(r.body.error.room_url, '/waiting-room?room=yu7-night');
+    });
+
+});
+
+describe('the pre-queue, the shuffle, admission and the pass', () => {
+  let h: Harness;
+  const tickets = new Map<string, string>();
+  const ids = new Map<string, string>();
+  const poll = async (who: string) => {
+    const r = await h.call('GET', '/waiting-rooms/night/place',
+      { headers: { 'x-waiting-room-ticket': tickets.get(who)! } });
+    if (r.body?.ticket) tickets.set(who, r.body.ticket);
+    return r;
+  };
+  const admit = () => h.ld.app.waitingRooms.admitRound();
+  const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
+    .toString()).t as string;
+
+  before(async () => {
+    // Polls are paced by the rate limits' clock (real time in service): here it moves with
+    // the simulated one, by `tick`.
+    const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
+    h = await harness({}, undefined, rateClock);
+    const tick = h.tick;
+    h = { ...h, tick: (seconds: number) => {
+      rateClock.tick(seconds * 1000);
+      return tick(seconds);
+    } };
+    const r = await h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN,
+      body: room({ grace_seconds: 300 }) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+  after(async () => h.close());
+
+  it('joins before the opening wait in the pre-queue without a position', async () => {
+    for (let i = 0; i < 8; i++) {
+      const r = await h.call('POST', '/waiting-rooms/night/tickets');
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.phase, 'prequeue');
+      assert.equal(r.body.position, null);
+      tickets.set(`early${i}`, r.body.ticket);
+      ids.set(`early${i}`, ticketId(r.body.ticket));
+    }
+    await h.tick(1);
+    const again = await poll('early0');
+    assert.equal(again.body.phase, 'prequeue');
+  });
+
+  it('at the opening the pre-queue takes the order of the committed seed, late ones behind',
+    async () => {
+      await h.tick(60);
+      await admit();
+      const info = await h.call('GET', '/waiting-rooms/night');
+      assert.equal(seedCommitment(info.body.seed), info.body.seed_commitment);
+      const order = shuffleOrder([...ids.values()], info.body.seed);
+      const late = await h.call('POST', '/waiting-rooms/night/tickets');
+      assert.equal(late.body.phase, 'waiting');
+      tickets.set('late', late.body.ticket);
+      const positions = new Map<string, number>();
+      for (const who of tickets.keys()) {
+        await h.tick(1);
+        const r = await poll(who);
+        positions.set(who, r.body.position ?? (r.body.phase === 'admitted' ? 0 : -1));
+      }
+      // The first admitted (the round at the opening) are the first of the shuffled order.
+      const admittedIds = [...positions].filter(([, p]) => p === 0).map(([w]) => ids.get(w));
+      assert.deepEqual(new Set(admittedIds), new Set(order.slice(0, admittedIds.length)));
+      assert.ok(positions.get('late')! >= 8 - admittedIds.length,
+        `late is behind every early one: ${[...positions]}`);
+    });
+
+  it('positions only go down while admissions run; the cap holds admissions', async () => {
+    const last = new Map<string, number>();
+    for (let round = 0; round < 10; round++) {
+      await h.tick(1);
+      await admit();
+      for (const who of tickets.keys()) {
+        const r = await poll(who);
+        assert.ok([200].includes(r.status), JSON.stringify(r.body));
+        const p = r.body.phase === 'admitted' ? 0 : r.body.position;
+        if (last.has(who)) {
+          assert.ok(p <= last.get(who)!, `${who} went up: ${last.get(who)} to ${p}`);
+        }
+        last.set(who, p);
+      }
+    }
+    const o = await h.call('GET', '/admin/waiting-rooms/night', { token: ADMIN });
+    assert.equal(o.status, 200);
+    assert.ok(o.body.active_passes <= 3, `cap: ${o.body.active_passes}`);
+    assert.equal(o.body.admitted, 3, 'the cap of 3 stops admissions while no pass is spent');
+  });
+
+  it('an admitted person orders with the pass once; a second order with it is refused',
+    async () => {
+      let admitted = '';
+      for (const who of tickets.keys()) {
+        await h.tick(1);
+        const r = await poll(who);
+        if (r.body.phase === 'admitted') { admitted = who; break; }
+      }
+      assert.ok(admitted);
+      const r = await poll(admitted).catch(() => null);
+      void r;
+      await h.tick(1);
+      const place = await poll(admitted);
+      const pass = place.body.pass.token as string;
+      assert.equal(place.body.pass.next_url, '/configure?launch=yu7-2025');
+      const b = await h.buyer(10);
+      const headers = { 'idempotency-key': 'with-pass', 'x-waiting-room-pass': pass };
+      const bad = await h.call('POST', '/orders', { token: b.token, headers,
+        body: { ...YU7_MAX, trim: 'nope' } });
+      assert.equal(bad.body.error.code, 'unknown_trim', 'a 422 gives the pass back');
+      const o = await h.call('POST', '/orders', { token: b.token, headers, body: YU7_MAX });
+      assert.equal(o.status, 201, JSON.stringify(o.body));
+      const replay = await h.call('POST', '/orders', { token: b.token, headers, body: YU7_MAX });
+      assert.equal(replay.status, 200, 'a retry of the same order spends the same pass again');
+      const c = await h.buyer(11);
+      const second = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
+        headers: { 'idempotency-key': 'another', 'x-waiting-room-pass': pass } });
+      assert.equal(second.status, 403);
+      assert.equal(second.body.error.code, 'waiting_room_pass_invalid');
+      const forged = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
+        headers: { 'idempotency-key': 'forged', 'x-waiting-room-pass': `${pass}x` } });
+      assert.equal(forged.body.error.code, 'waiting_room_pass_invalid');
+    });
+
+  it('a spent pass frees a place under the cap; a revoked pass cannot order', async () => {
+    await h.tick(1);
+    await admit();
+    const o = await h.call('GET', '/admin/waiting-rooms/night', { token: ADMIN });
+    assert.equal(o.body.admitted, 4);
+    const active = o.body.passes.find((p: any) => p.status === 'active');
+    const rv = await h.call('POST', `/admin/waiting-rooms/night/passes/${active.pass_id}/revoke`,
+      { token: ADMIN, body: { reason: 'bot' } });
+    assert.equal(rv.status, 200);
+    assert.equal(rv.body.pass.status, 'revoked');
+    const again = await h.call('POST', `/admin/waiting-rooms/night/passes/${active.pass_id}/revoke`,
+      { token: ADMIN, body: { reason: 'bot' } });
+    assert.equal(again.body.error.code, 'waiting_pass_not_found');
+    // Its holder's turn is over: the next poll says the place lapsed.
+    const holder = [...tickets].find(([, t]) => ticketId(t) === active.ticket_id);
+    assert.ok(holder, 'the revoked pass was one of ours');
+    await h.tick(1);
+    const after = await poll(holder[0]);
+    assert.equal(after.status, 410, JSON.stringify(after.body));
+    assert.equal(after.body.error.code, 'waiting_ticket_expired');
+  });
+
+  it('a held ticket never admits and its position never moves', async () => {
+    for (const who of ['bot', 'after']) {
+      const j = await h.call('POST', '/waiting-rooms/night/tickets');
+      tickets.set(who, j.body.ticket);
+    }
+    const late = ticketId(tickets.get('bot')!);
+    const held = await h.call('POST', `/admin/waiting-rooms/night/tickets/${late}/hold`,
+      { token: ADMIN, body: { held: true, reason: 'many tickets from one device' } });
+    assert.equal(held.status, 200, JSON.stringify(held.body));
+    await h.tick(1);
+    const before = (await poll('bot')).body.position;
+    for (let i = 0; i < 5; i++) {
+      await h.tick(2);
+      await admit();
+      const r = await poll('bot');
+      assert.equal(r.body.phase, 'waiting');
+      assert.equal(r.body.position, before);
+      assert.equal(r.body.estimate.certainty, 'uncertain');
+    }
+  });
+
+  it('a place not polled for the grace lapses; tickets not signed here are refused', async () => {
+    await h.tick(400);
+    await admit();
+    await h.tick(1);
+    const lapsed = await poll('after');
+    assert.equal(lapsed.status, 410, JSON.stringify(lapsed.body));
+    assert.equal(lapsed.body.error.code, 'waiting_ticket_expired');
+    const bad = await h.call('GET', '/waiting-rooms/night/place',
+      { headers: { 'x-waiting-room-ticket': 'wrt1.e30.AAAA' } });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.error.code, 'waiting_ticket_invalid');
+    const none = await h.call('GET', '/waiting-rooms/night/place');
+    assert.equal(none.body.error.code, 'waiting_ticket_invalid');
+    assert.equal((await h.call('GET', '/waiting-rooms/nope')).status, 404);
+    const noTicket = await h.call('POST', '/admin/waiting-rooms/night/tickets/wrt_nope/hold',
+      { token: ADMIN, body: { held: true, reason: 'x' } });
+    assert.equal(noTicket.status, 404);
+    assert.equal(noTicket.body.error.code, 'waiting_ticket_not_found');
+  });
+});
+
+describe('joining: not before the pre-queue, not past the places per address', () => {
+  let h: Harness;
+  before(async () => {
+    h = await harness({ LAUNCHDAY_RATE_LIMITS: 'on',
+      LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX: '2' });
+  });
+  after(async () => h.close());
+
+  it('refuses a join before prequeue_at and while the room is off', async () => {
+    await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
+      opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T14:30:00.000Z' }) });
+    const early = await h.call('POST', '/waiting-rooms/later/tickets');
+    assert.equal(early.status, 409);
+    assert.equal(early.body.error.code, 'waiting_room_not_open');
+    assert.equal(early.body.error.prequeue_at, '2025-06-26T14:30:00.000Z');
+    await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
+      opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T13:30:00.000Z',
+      enabled: false }) });
+    assert.equal((await h.call('POST', '/waiting-rooms/later/tickets')).body.error.code,
+      'waiting_room_not_open');
+    const b = await h.buyer(1);
+    assert.equal((await h.order(b.token, 'off-room', YU7_MAX)).body.error.code,
+      'sales_not_open', 'a room switched off gates nothing');
+  });
+
+  it('one address holds at most the configured places in a room', async () => {
+    await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
+      opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T13:30:00.000Z' }) });
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await h.call('POST', '/waiting-rooms/later/tickets')).status, 201);
+    }
+    const third = await h.call('POST', '/waiting-rooms/later/tickets');
+    assert.equal(third.status, 429);
+    assert.equal(third.body.error.code, 'too_many_tickets');
+  });
+});

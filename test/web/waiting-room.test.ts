@@ -1,0 +1,130 @@
+/// <reference types="node" />
+// The waiting room in a browser (simulated server clock): the operator creates the room in the
+// console and sees its live figures; a buyer joins the pre-queue before the opening, keeps the
+// place across a reload, is shuffled at the opening with the seed committed to beforehand, sees
+// a position, is admitted, and orders on the configure page with the pass; without a pass the
+// order page sends the buyer to the room. Both languages.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ADMIN_TOKEN, apiBuyer, DESKTOP_VIEWPORT, phoneContext, screenshots, signInPage,
+  startServerAndBrowser, unlabelledControls, type Server,
+} from './web-harness.js';
+
+let server: Server;
+let browser: Browser;
+
+const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
+  .toString()).t as string;
+
+before(async () => {
+  [server, browser] = await startServerAndBrowser({ LAUNCHDAY_CLOCK: 'simulated',
+    LAUNCHDAY_CLOCK_START: '2025-06-26T13:57:00.000Z', LAUNCHDAY_DEMO_LAUNCH: 'off',
+    LAUNCHDAY_RATE_LIMITS: 'per-address-off' });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the operator creates a room in the console and sees its live figures', async () => {
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const page: Page = await context.newPage();
+  await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
+  await page.goto(`${server.url}/admin`);
+  await page.fill('#admin-token', ADMIN_TOKEN);
+  await page.click('#use-token');
+  await page.click('#tab-rooms');
+  await page.locator('#wr-new').waitFor();
+  await page.fill('#wr-new-id', 'yu7-night');
+  await page.fill('#wr-new-target', 'yu7-2025');
+  await page.fill('#wr-new-opens', '2025-06-26T22:00:00+08:00');
+  await page.fill('#wr-new-prequeue', '2025-06-26T21:50:00+08:00');
+  await page.fill('#wr-new-rate', '60');
+  await page.fill('#wr-new-cap', '1');
+  await page.click('#wr-create');
+  await page.locator('#wr-live [data-figure="wr_live_waiting"]').waitFor();
+  assert.equal(await page.textContent('#wr-live [data-figure="wr_live_waiting"]'), '0');
+  // The suspend switch, saved and read back, then off again.
+  await page.check('#wr-suspended');
+  await page.click('#wr-save');
+  await page.locator('.console-toast .notice-ok').waitFor();
+  assert.equal((await server.api('GET', '/waiting-rooms/yu7-night')).body.suspended, true);
+  await page.uncheck('#wr-suspended');
+  await page.click('#wr-save');
+  await page.waitForFunction(async () => !(await (await fetch('/api/v1/waiting-rooms/yu7-night'))
+    .json()).suspended);
+  assert.deepEqual(await unlabelledControls(page), []);
+  await page.click('#lang-switch');
+  await page.getByText('排队中', { exact: true }).waitFor();
+  await screenshots(page, 'console-waiting-rooms-zh');
+  await context.close();
+});
+
+test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled, admitted and '
+  + 'orders with the pass', async () => {
+  const buyer = await apiBuyer(server, 41);
+  const page = await (await phoneContext(browser, 'en')).newPage();
+  await signInPage(page, server.url, buyer.token);
+  await page.goto(`${server.url}/waiting-room?room=yu7-night`);
+  await page.locator('#wr-prequeue').waitFor();
+  assert.match((await page.textContent('#wr-prequeue')) ?? '', /random order/);
+  const before = await page.evaluate(() => localStorage.getItem('launchday.wr.yu7-night.ticket'));
+  // Others join the pre-queue too.
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await server.api('POST', '/waiting-rooms/yu7-night/tickets')).status, 201);
+  }
+  await page.reload();
+  await page.locator('#wr-prequeue').waitFor();
+  const after = await page.evaluate(() => localStorage.getItem('launchday.wr.yu7-night.ticket'));
+  assert.equal(ticketId(after!), ticketId(before!), 'a reload keeps the place');
+  assert.match((await page.textContent('main')) ?? '', /What happens next/);
+  await screenshots(page, 'waiting-room-prequeue');
+
+  // The opening: the admitter shuffles the pre-queue and admits one (the cap is 1).
+  await server.api('POST', '/admin/clock', { advance_seconds: 180 }, ADMIN_TOKEN);
+  await page.locator('#wr-position, #wr-admitted').first().waitFor({ timeout: 20_000 });
+  const room = (await server.api('GET', '/waiting-rooms/yu7-night')).body;
+  assert.ok(room.seed, 'the seed is published after the shuffle');
+  assert.equal(createHash('sha256').update(room.seed).digest('hex'), room.seed_commitment);
+  if (await page.locator('#wr-position').count()) {
+    assert.match((await page.textContent('#wr-position')) ?? '', /Your place: [1-4]/);
+    assert.match((await page.textContent('#wr-estimate')) ?? '', /Estimated wait/);
+    assert.match((await page.textContent('#wr-updated')) ?? '', /Last updated/);
+    await screenshots(page, 'waiting-room-position');
+  }
+  // The operator raises the cap: everyone is let in at the rate.
+  const put = await server.api('PUT', '/admin/waiting-rooms/yu7-night', { scope: 'launch',
+    target_id: 'yu7-2025', enabled: true, opens_at: room.opens_at, prequeue_at: room.prequeue_at,
+    admit_per_minute: 600, active_max: 100 }, ADMIN_TOKEN);
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  // The server's clock stands still unless moved: two seconds fill the bucket for everyone.
+  await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
+  await page.waitForURL(/\/configure\?launch=yu7-2025/, { timeout: 30_000 })
+    .catch(async (err) => { throw new Error(`${err}: ${await page.textContent('main')}`); });
+  const pass = await page.evaluate(() => localStorage.getItem('launchday.pass.launch.yu7-2025'));
+  assert.ok(pass, 'the pass is kept for the order page');
+  await page.locator('#place-order').click();
+  await page.waitForURL(/\/orders\?order=/, { timeout: 20_000 }).catch(async (err) => {
+    throw new Error(`${err}: ${await page.textContent('main')}`);
+  });
+  const live = (await server.api('GET', '/admin/waiting-rooms/yu7-night', undefined,
+    ADMIN_TOKEN)).body;
+  assert.equal(live.spent_passes, 1, 'the order spent the pass');
+});
+
+test('without a pass the order page says so, in Chinese, and leads to the room', async () => {
+  const other = await apiBuyer(server, 42);
+  const page = await (await phoneContext(browser, 'zh')).newPage();
+  await signInPage(page, server.url, other.token);
+  await page.goto(`${server.url}/configure?launch=yu7-2025`);
+  await page.locator('#place-order').click();
+  await page.locator('#enter-waiting-room').waitFor({ timeout: 20_000 });
+  assert.match((await page.textContent('.error')) ?? '', /需要先排队/);
+  assert.equal(await page.getAttribute('#enter-waiting-room', 'href'),
+    '/waiting-room?room=yu7-night');
+  await screenshots(page, 'order-needs-pass-zh');
+});

@@ -1,0 +1,179 @@
+// Operator console, waiting rooms: each room's switch, rates, cap, pass and grace times, and the
+// suspend switch (saved whole with PUT), a live view of the line (read every 2 s while the tab
+// is open: waiting, pre-queue, held, admitted in the last minute, passes active, spent and
+// revoked), the recent passes with a revoke button, and holding a suspected bot's ticket.
+import { t } from './i18n.js';
+import { dateTime, h } from './format.js';
+import { api, rerender, say, state } from './admin-context.js';
+
+const LIVE_MS = 2000;
+let liveTimer = null;
+
+export async function loadRooms() {
+  const r = await api('GET', '/admin/waiting-rooms');
+  if (r.ok) state.rooms = r.data.rooms;
+  else state.status = { failure: r };
+  if (!state.room && state.rooms?.length) state.room = state.rooms[0].room_id;
+  await loadRoom();
+  clearInterval(liveTimer);
+  liveTimer = setInterval(async () => {
+    if (state.tab !== 'rooms') return clearInterval(liveTimer);
+    await loadRoom();
+    // Only the live figures are redrawn: a form being typed into is left alone.
+    paintLive();
+  }, LIVE_MS);
+}
+
+async function loadRoom() {
+  if (!state.room) return;
+  const r = await api('GET', `/admin/waiting-rooms/${encodeURIComponent(state.room)}`);
+  if (r.ok) state.roomView = r.data;
+}
+
+const field = (id, key, input) => h('div', {}, h('label', { for: id }, t(key)),
+  Object.assign(input, { id }));
+const num = (value) => h('input', { type: 'number', inputmode: 'numeric', min: '1',
+  value: String(value) });
+const check = (id, on) => h('input', { type: 'checkbox', id, checked: on || null });
+
+function settingsForm(room) {
+  // Two forms on the tab (the room shown and a new one): their fields' ids differ by prefix.
+  const p = room ? 'wr' : 'wr-new';
+  const r = room ?? { room_id: '', scope: 'launch', target_id: '', enabled: true,
+    suspended: false, opens_at: '', prequeue_at: '', order: 'shuffle', admit_per_minute: 600,
+    active_max: 1000, pass_seconds: 600, grace_seconds: 300, adaptive: false,
+    waiting_status: 200 };
+  const f = {
+    id: h('input', { value: r.room_id, readonly: room ? '' : null }),
+    scope: h('select', {}, ['launch', 'drop'].map((s) => h('option',
+      { value: s, selected: r.scope === s || null }, t(`wr_scope_${s}`)))),
+    target: h('input', { value: r.target_id }),
+    enabled: check(`${p}-enabled`, r.enabled),
+    suspended: check(`${p}-suspended`, r.suspended),
+    opens: h('input', { value: r.opens_at, placeholder: '2025-06-26T22:00:00+08:00' }),
+    prequeue: h('input', { value: r.prequeue_at, placeholder: '2025-06-26T21:50:00+08:00' }),
+    order: h('select', {}, ['shuffle', 'fifo'].map((o) => h('option',
+      { value: o, selected: r.order === o || null }, t(`wr_order_${o}`)))),
+    rate: num(r.admit_per_minute),
+    cap: num(r.active_max),
+    pass: num(r.pass_seconds),
+    grace: num(r.grace_seconds),
+    adaptive: check(`${p}-adaptive`, r.adaptive),
+    status: h('select', {}, [200, 202, 429, 503].map((s) => h('option',
+      { value: String(s), selected: r.waiting_status === s || null }, String(s)))),
+  };
+  const save = async (ev) => {
+    ev.preventDefault();
+    const id = f.id.value.trim();
+    const res = await api('PUT', `/admin/waiting-rooms/${encodeURIComponent(id)}`, {
+      scope: f.scope.value, target_id: f.target.value.trim(), enabled: f.enabled.checked,
+      suspended: f.suspended.checked, opens_at: f.opens.value.trim(),
+      prequeue_at: f.prequeue.value.trim(), order: f.order.value,
+      admit_per_minute: Number(f.rate.value), active_max: Number(f.cap.value),
+      pass_seconds: Number(f.pass.value), grace_seconds: Number(f.grace.value),
+      adaptive: f.adaptive.checked, waiting_status: Number(f.status.value),
+    });
+    say(res, 'wr_saved');
+    if (res.ok) {
+      state.room = id;
+      await loadRooms();
+    }
+    rerender();
+  };
+  return h('form', { class: 'card', id: room ? 'wr-settings' : 'wr-new', onsubmit: save },
+    h('h2', {}, room ? t('wr_settings', { id: room.room_id }) : t('wr_new')),
+    h('div', { class: 'grid' },
+      field(`${p}-id`, 'wr_id', f.id),
+      field(`${p}-scope`, 'wr_scope', f.scope),
+      field(`${p}-target`, 'wr_target', f.target),
+      field(`${p}-opens`, 'wr_opens_at', f.opens),
+      field(`${p}-prequeue`, 'wr_prequeue_at', f.prequeue),
+      field(`${p}-order`, 'wr_order', f.order),
+      field(`${p}-rate`, 'wr_rate', f.rate),
+      field(`${p}-cap`, 'wr_cap', f.cap),
+      field(`${p}-pass`, 'wr_pass', f.pass),
+      field(`${p}-grace`, 'wr_grace', f.grace),
+      field(`${p}-status`, 'wr_status', f.status)),
+    h('label', { class: 'choice' }, f.enabled, h('span', {}, t('wr_enabled'))),
+    h('label', { class: 'choice' }, f.suspended, h('span', {}, t('wr_suspended'))),
+    h('label', { class: 'choice' }, f.adaptive, h('span', {}, t('wr_adaptive'))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary',
+      id: room ? 'wr-save' : 'wr-create' }, t(room ? 'wr_save' : 'wr_create'))));
+}
+
+function liveFigures() {
+  const v = state.roomView;
+  if (!v) return h('p', { id: 'wr-live' }, '…');
+  const rows = [['wr_live_waiting', v.waiting], ['wr_live_prequeue', v.prequeue],
+    ['wr_live_held', v.held], ['wr_live_rate', v.admitted_last_minute],
+    ['wr_live_admitted', v.admitted], ['wr_live_active', v.active_passes],
+    ['wr_live_spent', v.spent_passes], ['wr_live_revoked', v.revoked_passes],
+    ['wr_live_expired', v.expired]];
+  return h('dl', { id: 'wr-live', class: 'figures' }, rows.flatMap(([k, n]) => [
+    h('dt', {}, t(k)), h('dd', { 'data-figure': k }, String(n))]));
+}
+
+function paintLive() {
+  const old = document.getElementById('wr-live');
+  if (old) old.replaceWith(liveFigures());
+}
+
+function passList() {
+  const v = state.roomView;
+  if (!v) return null;
+  const reason = h('input', { id: 'wr-reason', placeholder: t('wr_reason_hint') });
+  const revoke = async (p) => {
+    const r = await api('POST', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/passes/`
+      + `${encodeURIComponent(p.pass_id)}/revoke`, { reason: reason.value });
+    say(r, 'wr_revoked');
+    await loadRoom();
+    rerender();
+  };
+  return h('div', { class: 'card' }, h('h2', {}, t('wr_passes')),
+    h('label', { for: 'wr-reason' }, t('wr_reason')), reason,
+    h('ul', { id: 'wr-pass-list' }, v.passes.map((p) => h('li', { 'data-pass': p.pass_id },
+      `${p.pass_id} · ${t(`wr_pass_${p.status}`)} · ${dateTime(p.expires_at, { seconds: true })} `,
+      p.status === 'active' ? h('button', { type: 'button', class: 'secondary',
+        onclick: () => revoke(p) }, t('wr_revoke')) : null))));
+}
+
+function holdForm() {
+  const ticket = h('input', { id: 'wr-hold-ticket', placeholder: 'wrt_…' });
+  const reason = h('input', { id: 'wr-hold-reason' });
+  const send = (held) => async () => {
+    const r = await api('POST', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/tickets/`
+      + `${encodeURIComponent(ticket.value.trim())}/hold`, { held, reason: reason.value });
+    say(r, held ? 'wr_held' : 'wr_released');
+    await loadRoom();
+    rerender();
+  };
+  return h('div', { class: 'card' }, h('h2', {}, t('wr_hold_title')),
+    h('p', { class: 'hint' }, t('wr_hold_hint')),
+    h('label', { for: 'wr-hold-ticket' }, t('wr_ticket')), ticket,
+    h('label', { for: 'wr-hold-reason' }, t('wr_reason')), reason,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'primary', id: 'wr-hold', onclick: send(true) },
+        t('wr_hold')),
+      h('button', { type: 'button', class: 'secondary', id: 'wr-release', onclick: send(false) },
+        t('wr_release'))));
+}
+
+export function roomsSection() {
+  const rooms = state.rooms ?? [];
+  const current = rooms.find((r) => r.room_id === state.room) ?? null;
+  const picker = rooms.length > 1 ? h('select', { id: 'wr-pick', onchange: async (ev) => {
+    state.room = ev.target.value;
+    await loadRoom();
+    rerender();
+  } }, rooms.map((r) => h('option', { value: r.room_id, selected: r.room_id === state.room
+    || null }, r.room_id))) : null;
+  return [
+    picker,
+    current ? h('div', { class: 'card' }, h('h2', {}, t('wr_live', { id: current.room_id })),
+      liveFigures()) : h('p', { class: 'muted' }, t('wr_none')),
+    current ? settingsForm(current) : null,
+    current ? passList() : null,
+    current ? holdForm() : null,
+    settingsForm(null),
+  ].filter((x) => x !== null);
+}

@@ -1,0 +1,157 @@
+// The waiting-room page (/waiting-room?room=...): joins the room (the pre-queue before the
+// opening), keeps the signed ticket in localStorage so a reload keeps the place, polls as the
+// server says (poll_after_seconds), and shows the position, the number ahead, the estimate with
+// how sure it is, when it was last updated and what happens next; once admitted it keeps the
+// pass for the order or drop page (waiting-pass.js) and goes on there.
+import { noteServerTimeIso, request } from './api.js';
+import { t } from './i18n.js';
+import { dateTime, h } from './format.js';
+import { errorBox, initPage, notice, param } from './ui.js';
+import { STRINGS } from './strings.js';
+import { WAITING_STRINGS } from './waiting-strings.js';
+import { storePass } from './waiting-pass.js';
+
+Object.assign(STRINGS, WAITING_STRINGS);
+
+const roomId = param('room') ?? '';
+const TICKET_KEY = `launchday.wr.${roomId}.ticket`;
+const GO_AFTER_MS = 1500;
+let room = null;
+let place = null;
+let failure = null;
+let timer = null;
+let leastPosition = Infinity;
+
+const path = (p = '') => `/waiting-rooms/${encodeURIComponent(roomId)}${p}`;
+const ticket = () => localStorage.getItem(TICKET_KEY);
+
+function schedule(seconds) {
+  clearTimeout(timer);
+  timer = setTimeout(() => void poll(), Math.max(1, seconds) * 1000);
+}
+
+// A waiting reply may come with a 202, 429 or 503 (the room's setting for apps): its body is
+// still the place.
+function placeOf(r) {
+  return r.data && r.data.room_id === roomId && r.data.ticket ? r.data : null;
+}
+
+function accept(p) {
+  localStorage.setItem(TICKET_KEY, p.ticket);
+  // Positions only go down: the server promises it, and the page never shows otherwise.
+  if (p.position !== null) {
+    leastPosition = Math.min(leastPosition, p.position);
+    p = { ...p, position: leastPosition, ahead: leastPosition - 1 };
+  }
+  place = p;
+  failure = null;
+  if (p.phase === 'admitted' && p.pass) {
+    storePass(room.scope, room.target_id, p.pass);
+    setTimeout(() => location.assign(p.pass.next_url), GO_AFTER_MS);
+  } else {
+    schedule(p.poll_after_seconds);
+  }
+}
+
+async function join() {
+  const r = await request('POST', path('/tickets'));
+  const p = placeOf(r);
+  if (p) accept(p);
+  else {
+    failure = r;
+    if (r.code === 'waiting_room_not_open' || r.status === 0 || r.status >= 500) schedule(5);
+  }
+  render();
+}
+
+async function poll() {
+  if (!ticket()) return join();
+  const r = await request('GET', path('/place'), {
+    headers: { 'X-Waiting-Room-Ticket': ticket() },
+  });
+  const p = placeOf(r);
+  if (p) accept(p);
+  else if (r.code === 'waiting_ticket_expired' || r.code === 'waiting_ticket_invalid') {
+    localStorage.removeItem(TICKET_KEY);
+    failure = r;
+  } else {
+    failure = r;
+    schedule(r.retryAfterS ?? 5);
+  }
+  render();
+}
+
+function wait(seconds) {
+  return seconds >= 120 ? t('wr_minutes', { n: Math.ceil(seconds / 60) })
+    : t('wr_seconds', { n: seconds });
+}
+
+function placeSection() {
+  if (!place) return null;
+  if (place.phase === 'admitted') {
+    return h('section', { id: 'wr-admitted' }, notice(t('wr_admitted'), 'ok'),
+      place.pass ? h('p', {}, t('wr_pass_until', { t: dateTime(place.pass.expires_at,
+        { seconds: true }) })) : null,
+      place.pass ? h('a', { class: 'button big', id: 'wr-go', href: place.pass.next_url },
+        t('wr_go')) : null);
+  }
+  const parts = [];
+  if (place.suspended) parts.push(notice(t('wr_suspended'), 'warn'));
+  if (place.phase === 'prequeue') {
+    parts.push(h('p', { id: 'wr-prequeue' }, t('wr_prequeue')));
+  } else {
+    parts.push(h('p', { class: 'wr-position', id: 'wr-position' },
+      t('wr_position', { n: place.position })));
+    parts.push(h('p', { id: 'wr-ahead' }, t('wr_ahead', { n: place.ahead })));
+    if (place.estimate) {
+      parts.push(h('p', { id: 'wr-estimate', 'data-certainty': place.estimate.certainty },
+        t('wr_estimate', { m: wait(place.estimate.seconds) }), ' ',
+        h('span', { class: 'muted' }, t(`wr_certainty_${place.estimate.certainty}`))));
+    }
+  }
+  parts.push(h('p', { class: 'muted', id: 'wr-updated' },
+    t('wr_updated', { t: dateTime(place.last_updated, { seconds: true }) })));
+  return h('section', { id: 'wr-place', 'aria-live': 'polite' }, parts);
+}
+
+function render() {
+  const main = document.getElementById('main');
+  document.title = `${t('wr_title')} · launchday`;
+  if (!room) {
+    if (failure) main.replaceChildren(errorBox(failure));
+    return;
+  }
+  const notOpen = failure && failure.code === 'waiting_room_not_open';
+  const lapsed = failure && !ticket() && !notOpen;
+  const parts = [
+    h('h1', {}, t('wr_title')),
+    h('p', {}, t(room.scope === 'launch' ? 'wr_for_launch' : 'wr_for_drop',
+      { id: room.target_id })),
+    h('p', {}, t('wr_opens', { t: dateTime(room.opens_at) })),
+    notOpen ? notice(t('wr_not_yet', { t: dateTime(room.prequeue_at) })) : null,
+    failure && !notOpen ? errorBox(failure) : null,
+    lapsed ? h('button', { type: 'button', class: 'button', id: 'wr-join-again',
+      onclick: () => { failure = null; leastPosition = Infinity; void join(); } },
+    t('wr_join_again')) : null,
+    placeSection(),
+    place && place.phase !== 'admitted' ? h('p', { id: 'wr-next' }, t('wr_next', {
+      m: Math.round(room.pass_seconds / 60), g: Math.round(room.grace_seconds / 60) })) : null,
+    h('p', { class: 'muted small wr-seed' }, t('wr_seed', { c: room.seed_commitment })),
+  ];
+  main.replaceChildren(...parts.filter((p) => p !== null && p !== undefined));
+}
+
+async function start() {
+  const r = await request('GET', path());
+  if (!r.ok) {
+    failure = r;
+    render();
+    return;
+  }
+  room = r.data;
+  noteServerTimeIso(room.server_time);
+  await poll();
+}
+
+initPage(render);
+await start();

@@ -1,0 +1,53 @@
+// Text of the waiting-room page only, kept apart so the other buyer pages do not load it.
+export const WAITING_STRINGS = {
+  wr_title: { zh: '排队室', en: 'Waiting room' },
+  wr_for_launch: { zh: '{id} 发布的排队', en: 'The queue for the {id} launch' },
+  wr_for_drop: { zh: '{id} 限量发售的排队', en: 'The queue for the {id} drop' },
+  wr_opens: { zh: '开售时间 {t}', en: 'Sales open {t}' },
+  wr_not_yet: {
+    zh: '排队将于 {t} 开始，届时本页会自动为您排队。',
+    en: 'The queue opens {t}; this page joins it for you then.',
+  },
+  wr_prequeue: {
+    zh: '您已在预排队中。开售时所有预排队的人将被随机排序：提前到达不会占优，也不会吃亏。',
+    en: 'You are in the pre-queue. At the opening everyone in it is put in random order: '
+      + 'arriving earlier neither helps nor hurts.',
+  },
+  wr_position: { zh: '您的位置：第 {n} 位', en: 'Your place: {n}' },
+  wr_ahead: { zh: '您前面还有 {n} 人', en: '{n} ahead of you' },
+  wr_estimate: { zh: '预计等待约 {m}', en: 'Estimated wait: about {m}' },
+  wr_minutes: { zh: '{n} 分钟', en: '{n} min' },
+  wr_seconds: { zh: '{n} 秒', en: '{n} s' },
+  wr_certainty_firm: {
+    zh: '（按当前放行速度计算；前面有人离开只会更快）',
+    en: '(at the current admission rate; people ahead who leave only make it shorter)',
+  },
+  wr_certainty_likely: {
+    zh: '（排队较长，仅供参考；前面有人离开只会更快）',
+    en: '(a long line: a guide only; people ahead who leave only make it shorter)',
+  },
+  wr_certainty_uncertain: {
+    zh: '（放行速度可能变化，此估计不确定）',
+    en: '(the admission rate may change: this estimate is uncertain)',
+  },
+  wr_updated: { zh: '更新于 {t}', en: 'Last updated {t}' },
+  wr_next: {
+    zh: '接下来：轮到您时，本页会带您进入下单页面，并附上有效期 {m} 分钟的下单凭证。'
+      + '刷新或短暂断网（{g} 分钟内）不会丢失位置。',
+    en: 'What happens next: when it is your turn this page takes you to the order page with a '
+      + 'pass valid for {m} minutes. A reload or a short disconnect (up to {g} minutes) keeps '
+      + 'your place.',
+  },
+  wr_suspended: {
+    zh: '排队暂停中，您的位置保留不变。',
+    en: 'The queue is paused; your place is kept.',
+  },
+  wr_admitted: { zh: '轮到您了！', en: 'It is your turn!' },
+  wr_pass_until: { zh: '下单凭证有效至 {t}', en: 'Your pass is valid until {t}' },
+  wr_go: { zh: '前往下单', en: 'Go and order' },
+  wr_join_again: { zh: '重新排队', en: 'Join the queue again' },
+  wr_seed: {
+    zh: '随机排序的种子承诺（sha256）：{c}',
+    en: 'Commitment to the shuffle\'s seed (sha256): {c}',
+  },
+};
