@@ -10,7 +10,7 @@ import { ok, refuse, type OutcomeCode, type Result } from '../kernel/outcomes.js
 import type { Store } from '../kernel/store/store.js';
 import type { Caller } from '../accounts/index.js';
 import type { LaunchesService } from '../launches/index.js';
-import type { OrdersService } from '../orders/index.js';
+import { isPastLock, type OrdersService } from '../orders/index.js';
 import { signalOf, type Signal } from './signals.js';
 import { findClusters, type Cluster, type SuspicionRules } from './suspicion.js';
 
@@ -184,7 +184,8 @@ export class ScalpersService {
       }
       const o = await this.orders.current(found);
       if (o.status !== 'firm') {
-        out.push({ orderId, outcome: o.status === 'locked' ? 'order_already_locked'
+        // Past the lock (locked, or scheduled with a car) is "already locked", not cancelled.
+        out.push({ orderId, outcome: isPastLock(o.status) ? 'order_already_locked'
           : 'order_cancelled', depositState: o.depositState });
         continue;
       }
