@@ -10,6 +10,7 @@ import { syntheticIdentity } from '../src/accounts/identity.js';
 import * as Scalpers from '../src/scalpers/scalper-schemas.js';
 import { compileReply } from '../src/kernel/http/schema.js';
 import { jacketDrop } from './drop-routes.test.js';
+import { withCheckCharacter } from '../src/production/vin.js';
 import { ADMIN, harness, YU7_MAX, type Harness } from './harness.js';
 
 describe('the suspicious-pattern report and the batch cancel', () => {
@@ -203,5 +204,30 @@ describe('the suspicious-pattern report and the batch cancel', () => {
     const r = await h.call('POST', '/accounts', { body: { phone: '13912345678',
       name: 'Second', id_number: id.idNumber } });
     assert.equal(r.body.error?.code, 'id_number_taken');
+  });
+});
+
+describe('a scheduled order in a flagged cluster', () => {
+  let h: Harness;
+  before(async () => { h = await harness(); });
+  after(() => h.close());
+
+  it('is refused as already locked (it has its car), not reported as cancelled', async () => {
+    const b = await h.buyer(901);
+    const o = await h.order(b.token, 'k901', { launch_id: 'su7-2024', trim: 'standard',
+      options: [], city: 'beijing' });
+    await h.call('POST', `/orders/${o.body.order_id}/lock`, { token: b.token,
+      body: { confirm: true } });
+    const run = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
+      launch_id: 'su7-2024', built_on: '2025-08-01', reason: 'run', cars: [{
+        vin: withCheckCharacter('LXMSU7AB0R0000901'), trim: 'standard', options: [] }] } });
+    assert.equal(run.body.allocated[0]?.order_id, o.body.order_id, JSON.stringify(run.body));
+    const r = await h.call('POST', '/admin/suspicious/cancel', { token: ADMIN, body: {
+      launch_id: 'su7-2024', order_ids: [o.body.order_id], reason: 'ring' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual([r.body.cancelled, r.body.refused], [0, 1]);
+    assert.equal(r.body.results[0].outcome, 'order_already_locked');
+    const kept = await h.call('GET', `/orders/${o.body.order_id}`, { token: b.token });
+    assert.equal(kept.body.status, 'scheduled');
   });
 });
