@@ -2,20 +2,12 @@
 // A malformed one is refused (422), so the provider sends it again; a well-formed one that does
 // not match a refund launchday asked for (unknown reference, deposit never refunded, another
 // amount) is acknowledged and recorded as an anomaly for an operator, never silently dropped.
-import { parseIsoTime } from '../kernel/iso-time.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import type { Result } from '../kernel/outcomes.js';
+import { parseProviderEvent, type ProviderEvent } from '../payments/index.js';
 import type { StoreTx } from '../kernel/store/store.js';
-import { parseObject } from '../kernel/http/http-io.js';
 
-/** A notification that passed every field check. */
-export interface PaymentNotice {
-  readonly eventId: string;
-  readonly type: 'refund.succeeded';
-  readonly reference: string;
-  /** What the provider says it returned, fen: a positive whole number. */
-  readonly amountFen: number;
-  readonly occurredAtMs: number;
-}
+/** A notification that passed every field check (payments' parser). */
+export type PaymentNotice = ProviderEvent<'refund.succeeded'>;
 
 /**
  * What launchday could not match, kept in payment_anomalies:
@@ -29,37 +21,12 @@ export const PAYMENT_ANOMALY_KINDS = ['refund_not_requested', 'amount_mismatch',
   'orphan_charge_voided'] as const;
 export type PaymentAnomalyKind = typeof PAYMENT_ANOMALY_KINDS[number];
 
-/** Event ids and references: printable ASCII without spaces, as providers issue them. */
-const TOKEN = /^[\x21-\x7e]{1,128}$/;
 /** Amounts are fen; the largest deposit is far below this (10,000,000 fen, admin-routes.ts). */
 const AMOUNT_FEN_MAX = 1_000_000_000;
 
 /** Parses and checks a notification body: `invalid_json` or `invalid_request` naming the field. */
-export function parseNotification(body: string): Result<PaymentNotice> {
-  const parsed = parseObject(body);
-  if (!parsed.ok) return parsed;
-  const n = parsed.value as Record<string, unknown>;
-  const bad = (field: string, rule: string) => refuse('invalid_request', `"${field}" ${rule}`);
-  if (typeof n.event_id !== 'string' || !TOKEN.test(n.event_id)) {
-    return bad('event_id', 'must be 1-128 printable characters without spaces.');
-  }
-  if (n.type !== 'refund.succeeded') return bad('type', 'must be "refund.succeeded".');
-  if (typeof n.reference !== 'string' || !TOKEN.test(n.reference)) {
-    return bad('reference', 'must be 1-128 printable characters without spaces.');
-  }
-  const amount = n.amount_fen;
-  if (typeof amount !== 'number' || !Number.isInteger(amount) || amount < 1
-    || amount > AMOUNT_FEN_MAX) {
-    return bad('amount_fen', `must be a whole number of fen from 1 to ${AMOUNT_FEN_MAX}.`);
-  }
-  // Strict RFC 3339 with a zone, as every time entering launchday (iso-time.ts).
-  const occurredAtMs = typeof n.occurred_at === 'string' ? parseIsoTime(n.occurred_at) : null;
-  if (occurredAtMs === null) {
-    return bad('occurred_at', 'must be an RFC 3339 time with Z or an offset.');
-  }
-  return ok({ eventId: n.event_id, type: n.type, reference: n.reference, amountFen: amount,
-    occurredAtMs });
-}
+export const parseNotification = (body: string): Result<PaymentNotice> =>
+  parseProviderEvent(body, ['refund.succeeded'] as const, AMOUNT_FEN_MAX);
 
 /** What taking a notice did: nothing (a duplicate), settled a refund, or recorded an anomaly. */
 export interface NoticeOutcome {

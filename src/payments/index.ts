@@ -10,6 +10,7 @@ export * from './payment-signature.js';
 export * from './payments.js';
 export * from './payments-service.js';
 export * from './payments-store.js';
+export * from './provider-event.js';
 
 export const payments = {
   name: 'payments',
