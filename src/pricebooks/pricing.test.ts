@@ -11,6 +11,8 @@ import {
 const DAY = 86_400_000;
 const NOW = Date.parse('2025-07-01T00:00:00Z');
 const yu7 = seedLaunches(NOW).find((l) => l.launchId === 'yu7-2025')!;
+/** An option with a price, made free by a promotion: allowed (the step rule is for trims). */
+const OPTION = yu7.options.find((o) => o.priceFen > 0)!.optionId;
 const LIMITS = { priceMaxFen: 1_000_000_000, horizonMs: 366 * DAY };
 const rule = { undeliveredPaysLower: true, deliveredWithinDays: 30 };
 
@@ -26,6 +28,12 @@ describe('price changes', () => {
     ['no reason', { reason: '  ' }, 'invalid_price_change'],
     ['a negative price', { priceFen: -1 }, 'invalid_price_change'],
     ['above the limit', { priceFen: 1_000_000_001 }, 'invalid_price_change'],
+    ['a trim at 0 fen (a typo)', { priceFen: 0 }, 'invalid_price_change'],
+    ['a trim at its deposit or below', { priceFen: yu7.depositFen }, 'invalid_price_change'],
+    ['more than half off in one change', { priceFen: 16_000_000 }, 'invalid_price_change'],
+    ['more than half again in one change', { priceFen: 50_000_000 }, 'invalid_price_change'],
+    ['a 35% cut (the SU7 Ultra\'s) is allowed', { priceFen: 21_443_500 }, 'ok'],
+    ['an option made free is allowed', { itemKind: 'option', itemId: OPTION, priceFen: 0 }, 'ok'],
   ];
   for (const [name, o, code] of rows) {
     it(name, () => {

@@ -62,11 +62,15 @@ export function itemPrice(launch: Launch, kind: PriceItemKind, itemId: string): 
     : launch.options.find((o) => o.optionId === itemId)?.priceFen;
 }
 
+/** The largest share one price change may move a trim's price, up or down (options may go free). */
+export const PRICE_STEP_MAX = 0.5;
+
 /**
  * Checks a change against the catalogue and the versions already recorded (the last of the
  * item's pending versions is what it replaces). Refusals: unknown_price_item,
  * invalid_price_change (the message names the rule: not in the past, at most `horizonMs`
- * ahead, a price at most `priceMaxFen`, a reason).
+ * ahead, a price at most `priceMaxFen`, a trim's above its deposit and at most PRICE_STEP_MAX
+ * from its last price, a reason).
  */
 export function decidePriceChange(launch: Launch, versions: readonly PriceVersion[],
   input: PriceChangeInput, nowMs: number, limits: { priceMaxFen: number; horizonMs: number }):
@@ -76,6 +80,21 @@ export function decidePriceChange(launch: Launch, versions: readonly PriceVersio
   if (!Number.isSafeInteger(input.priceFen) || input.priceFen < 0
     || input.priceFen > limits.priceMaxFen) {
     return refuse('invalid_price_change', `"price_fen" must be 0-${limits.priceMaxFen}.`);
+  }
+  // A typo must not reprice the catalogue: a trim never costs less than its deposit (the
+  // deposit is applied to the price), and one change moves a trim at most by the share below
+  // (the deepest real cut, SU7 Ultra's 814,900 -> 529,900 yuan, was 35%).
+  const previous = [...versions].reverse().find((v) => v.launchId === launch.launchId
+    && v.itemKind === input.itemKind && v.itemId === input.itemId)?.priceFen ?? catalogue;
+  if (input.itemKind === 'trim' && input.priceFen <= launch.depositFen) {
+    return refuse('invalid_price_change', `"price_fen" of a trim must be more than the `
+      + `deposit (${launch.depositFen} fen).`);
+  }
+  if (input.itemKind === 'trim' && (input.priceFen < previous * (1 - PRICE_STEP_MAX)
+    || input.priceFen > previous * (1 + PRICE_STEP_MAX))) {
+    return refuse('invalid_price_change', `"price_fen" may move at most `
+      + `${PRICE_STEP_MAX * 100}% from ${previous} fen in one change: record a larger move in `
+      + 'steps, each with its reason.');
   }
   if (input.effectiveFromMs < nowMs - 1_000) {
     return refuse('invalid_price_change', '"effective_from" must not be in the past: a version '
