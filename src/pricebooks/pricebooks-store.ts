@@ -55,6 +55,11 @@ export interface PricebooksTx {
   insertProtections(rows: readonly PriceProtection[]): Promise<void>;
   /** When each of these orders was handed over (revenue_recognised), if it was. */
   handoversOf(orderIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * The trim each of these orders is booked under in the ledger (its last booking or
+   * repricing), without locking the orders: how another capability's entries get their trim.
+   */
+  bookedTrims(orderIds: readonly string[]): Promise<Map<string, string>>;
   putBookSettings(launchId: string, s: BookSettings, atMs: number): Promise<void>;
   /** Lists a car; false if the VIN is listed already. */
   insertReadyCar(car: ReadyCar): Promise<boolean>;
