@@ -14,8 +14,8 @@ import type { NotificationDraft } from '../notifications/index.js';
 import { verify, type PaymentProvider } from '../payments/index.js';
 import { servingCentre, stateOf, weekOf, type ProductionService } from '../production/index.js';
 import {
-  applySweep, checkPart, credited, DAY_MS, deferralDaysLeft, isBookableSlot, markedReady, outstandingFen,
-  paidInFull, reallocated, released, settlePart, sweepAction, withSweep, chargedFen,
+  applySweep, checkPart, credited, creditedPrice, DAY_MS, deferralDaysLeft, isBookableSlot,
+  markedReady, outstandingFen, paidInFull, reallocated, released, settlePart, sweepAction, withSweep, chargedFen,
   type BalancePart, type Delivery, type DeliveryRules, type LedgerMove, type Method,
   type PartOutcome, type ReleaseReason,
 } from './delivery.js';
@@ -94,7 +94,8 @@ export class DeliveriesService {
       const o = orders.get(a.orderId)!;
       const centre = servingCentre(centres, o.city, weekOf(atMs)).centre ?? o.city;
       out.push({ orderId: o.orderId, accountId: o.accountId, launchId: o.launchId, city: o.city,
-        centre, vin: a.vin, priceFen: o.priceFen - (credits.get(o.orderId) ?? 0),
+        centre, vin: a.vin, priceFen: creditedPrice(o.priceFen, o.depositFen,
+          credits.get(o.orderId) ?? 0),
         depositFen: o.depositFen, cycle: 1,
         stage: 'built', scheduledAtMs: atMs, readyAtMs: null, dueAtMs: null,
         remindedAtMs: null, noticeAtMs: null, graceEndsAtMs: null, receivedFen: 0,

@@ -346,6 +346,14 @@ export function settlePart(d: Delivery, part: BalancePart, outcome: PartOutcome,
 // ---------- price protection ----------
 
 /**
+ * The price charged once `creditFen` of protection is taken off `priceFen`, never below the
+ * deposit: deliveries holds only the balance, so a price cut below the deposit lowers the
+ * balance to 0 and the rest of that credit is not deliveries' to return (fen).
+ */
+export const creditedPrice = (priceFen: number, depositFen: number, creditFen: number): number =>
+  Math.max(Math.min(priceFen, depositFen), priceFen - Math.max(0, creditFen));
+
+/**
  * What a price credit does to a record: the price charged falls by `creditFen`. When more was
  * received and kept than the lower balance (the buyer paid at the old price), the difference
  * goes back through the payment port (ours: refunded at once, never held as a credit the
@@ -356,8 +364,9 @@ export function settlePart(d: Delivery, part: BalancePart, outcome: PartOutcome,
 export function credited(d: Delivery, parts: readonly BalancePart[], creditFen: number,
   nowMs: number, rules: DeliveryRules): { delivery: Delivery;
     refunds: Array<{ part: BalancePart; amountFen: number }> } {
-  if (d.stage === 'delivered' || creditFen <= 0) return { delivery: d, refunds: [] };
-  let next: Delivery = { ...d, priceFen: d.priceFen - creditFen, updatedAtMs: nowMs };
+  const priceFen = creditedPrice(d.priceFen, d.depositFen, creditFen);
+  if (d.stage === 'delivered' || priceFen === d.priceFen) return { delivery: d, refunds: [] };
+  let next: Delivery = { ...d, priceFen, updatedAtMs: nowMs };
   let excess = Math.min(d.receivedFen - d.refundedFen, -outstandingFen(next));
   const refunds: Array<{ part: BalancePart; amountFen: number }> = [];
   const received = parts.filter((p) => p.status === 'received' && p.amountFen > p.refundedFen)
