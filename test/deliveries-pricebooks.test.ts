@@ -173,6 +173,30 @@ function joinedSuite(name: string, env: Record<string, string>,
       assert.equal(b.balance.received_fen, sum('balance_received') - sum('balance_refunded'));
       assert.equal(b.deposits.applied_fen, sum('deposit_applied'));
       assert.equal(b.revenue.recognised_fen, sum('revenue_recognised'));
+      // The rest from the order history and the protections given: deposits, the order book,
+      // protection refunds, what is due and outstanding.
+      let received = 0; let book = 0; let due = 0; let refunds = 0; let credits = 0;
+      const delivered = new Set((await store.deliveries({ stage: 'delivered' }, 100))
+        .map((d) => d.orderId));
+      for (const o of await store.ordersOfLaunch(LAUNCH, '', 1000)) {
+        received += o.depositFen;
+        let price = o.priceFen;
+        for (const p of await store.protectionsOf(o.orderId)) {
+          if (p.kind === 'credit') price -= p.amountFen;
+          if (p.kind === 'credit' && (await store.delivery(o.orderId)) !== null) {
+            credits += p.amountFen;
+          }
+          if (p.kind === 'refund') refunds += p.amountFen;
+        }
+        if (!delivered.has(o.orderId)) book += price;
+        if ((await store.delivery(o.orderId)) !== null) due += o.priceFen - o.depositFen;
+      }
+      assert.equal(b.deposits.received_fen, received);
+      assert.equal(b.deposits.held_fen, received - sum('deposit_applied'));
+      assert.equal(b.order_book.potential_revenue_fen, book);
+      assert.equal(b.revenue.protection_refunds_fen, refunds);
+      assert.equal(b.balance.due_fen, due);
+      assert.equal(b.balance.outstanding_fen, due - b.balance.received_fen - credits);
       // And the price charged is the order's price less its credits, order by order.
       for (const d of await store.deliveries({ stage: 'delivered' }, 100)) {
         const credits = (await store.protectionsOf(d.orderId))

@@ -5,9 +5,10 @@
 // and StoreTx (kernel/store/store.ts) take these methods by declaration merging.
 //
 // For other capabilities: `tx.appendLedger(entries)` inside their own transaction is how money
-// they move reaches the books (delivery: balance_due, balance_received, deposit_applied,
-// revenue_recognised at handover, and order_unbooked of the delivered price). An entry's key
-// makes a repeated append harmless.
+// they move reaches the books (delivery, through the composition's deliveries.onLedger:
+// balance_due, balance_received, balance_refunded, deposit_applied, revenue_recognised at
+// handover, and order_unbooked of the delivered price). An entry's key makes a repeated append
+// harmless.
 import type { BookSettings, LedgerSums } from './books.js';
 import type { LedgerEntry, StoredLedgerEntry } from './ledger.js';
 import type { PriceVersion } from './pricing.js';
