@@ -53,9 +53,9 @@ class DeliveriesPostgresTx implements DeliveriesTx {
     return r ? partFromRow(r) : null;
   }
 
-  async balancePartsForUpdate(orderId: string): Promise<BalancePart[]> {
+  async balancePartsTx(orderId: string): Promise<BalancePart[]> {
     return (await rows(this.c, 'SELECT * FROM balance_parts WHERE order_id = $1 '
-      + 'ORDER BY requested_at_ms, part_id FOR UPDATE', [orderId])).map(partFromRow);
+      + 'ORDER BY requested_at_ms, part_id', [orderId])).map(partFromRow);
   }
 
   async balancePartByKey(orderId: string, key: string): Promise<BalancePart | null> {

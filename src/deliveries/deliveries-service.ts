@@ -559,7 +559,7 @@ export class DeliveriesService {
     for (const c of credits) {
       const d = records.get(c.orderId);
       if (!d) continue;
-      const r = credited(d, await tx.balancePartsForUpdate(d.orderId), c.amountFen, atMs,
+      const r = credited(d, await tx.balancePartsTx(d.orderId), c.amountFen, atMs,
         this.rules);
       if (r.delivery === d) continue;
       records.set(d.orderId, r.delivery);

@@ -75,7 +75,7 @@ class DeliveriesSqliteTx implements DeliveriesTx {
     return r ? partFromRow(r) : null;
   }
 
-  async balancePartsForUpdate(orderId: string): Promise<BalancePart[]> {
+  async balancePartsTx(orderId: string): Promise<BalancePart[]> {
     return (this.s.partsOf.all(orderId) as Row[]).map(partFromRow);
   }
 
