@@ -129,6 +129,27 @@ export class Launchday implements KernelApp {
     this.scalpers = new ScalpersService({ store: deps.store, clock: deps.clock,
       limits: deps.limits, ...(deps.log ? { log: deps.log } : {}) }, this.orders, this.launches);
     this.pricebooks = new PricebooksService(deps, this.launches);
+    // Deliveries' money and price protection joined here (neither imports the other): a car
+    // allocated after a credit is charged the lower price; a credit after it lowers the
+    // balance and refunds what was paid beyond it; every move of deliveries' money reaches the
+    // ledger in its own transaction.
+    this.deliveries.creditsOf = async (tx, orderIds) => {
+      const credits = new Map<string, number>();
+      for (const p of await tx.protectionsTx(orderIds)) {
+        if (p.kind !== 'credit') continue;
+        credits.set(p.orderId, (credits.get(p.orderId) ?? 0) + p.amountFen);
+      }
+      return credits;
+    };
+    this.deliveries.onLedger = async (tx, moves) => {
+      const trims = await tx.bookedTrims([...new Set(moves.map((m) => m.orderId))]);
+      await tx.appendLedger(moves.map((m) => ({ ...m, trim: trims.get(m.orderId) ?? '',
+        priceVersion: null })));
+    };
+    this.pricebooks.link = {
+      lock: (tx, orderIds) => this.deliveries.lockRecords(tx, orderIds),
+      credited: (tx, credits, atMs) => this.deliveries.applyCredits(tx, credits, atMs),
+    };
     // Ready-stock sales hold their charges too: the reconciler voids none a sale holds.
     this.settlement.reconciler.otherHolders.push(
       (reference) => this.pricebooks.holdsCharge(reference));

@@ -53,6 +53,11 @@ class DeliveriesPostgresTx implements DeliveriesTx {
     return r ? partFromRow(r) : null;
   }
 
+  async balancePartsTx(orderId: string): Promise<BalancePart[]> {
+    return (await rows(this.c, 'SELECT * FROM balance_parts WHERE order_id = $1 '
+      + 'ORDER BY requested_at_ms, part_id', [orderId])).map(partFromRow);
+  }
+
   async balancePartByKey(orderId: string, key: string): Promise<BalancePart | null> {
     const [r] = await rows(this.c, 'SELECT * FROM balance_parts WHERE order_id = $1 '
       + 'AND idempotency_key = $2', [orderId, key]);

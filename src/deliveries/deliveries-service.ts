@@ -14,10 +14,10 @@ import type { NotificationDraft } from '../notifications/index.js';
 import { verify, type PaymentProvider } from '../payments/index.js';
 import { servingCentre, stateOf, weekOf, type ProductionService } from '../production/index.js';
 import {
-  applySweep, checkPart, DAY_MS, deferralDaysLeft, isBookableSlot, markedReady, outstandingFen,
-  paidInFull, reallocated, released, settlePart, sweepAction, withSweep, chargedFen,
-  type BalancePart, type Delivery, type DeliveryRules, type Method, type PartOutcome,
-  type ReleaseReason,
+  applySweep, checkPart, credited, creditedPrice, DAY_MS, deferralDaysLeft, isBookableSlot,
+  markedReady, outstandingFen, paidInFull, reallocated, released, settlePart, sweepAction, withSweep, chargedFen,
+  type BalancePart, type Delivery, type DeliveryRules, type LedgerMove, type Method,
+  type PartOutcome, type ReleaseReason,
 } from './delivery.js';
 import { parseCollectionNotice } from './collection-notice.js';
 
@@ -48,6 +48,14 @@ export const partReference = (orderId: string, key: string): string =>
 export class DeliveriesService {
   readonly rules: DeliveryRules;
   #sweeping: Promise<number> | null = null;
+  /**
+   * Price-protection credits already given to these orders, fen per order (the composition's:
+   * price books). A car allocated after a credit is charged the lower price. Null: none.
+   */
+  creditsOf: ((tx: StoreTx, orderIds: readonly string[]) =>
+    Promise<ReadonlyMap<string, number>>) | null = null;
+  /** Where the money moves go in the same transaction (the composition's: the ledger). */
+  onLedger: ((tx: StoreTx, moves: readonly LedgerMove[]) => Promise<void>) | null = null;
 
   constructor(private readonly deps: DeliveriesDeps) {
     this.rules = deps.limits;
@@ -66,7 +74,11 @@ export class DeliveriesService {
     const existing = new Map((await tx.deliveriesForUpdate(ids)).map((d) => [d.orderId, d]));
     const orders = new Map((await tx.ordersForUpdate(ids)).map((o) => [o.orderId, o]));
     const centres = stateOf([], await tx.centresInForce()).centres;
+    const fresh = ids.filter((id) => !existing.has(id));
+    const credits = fresh.length > 0 && this.creditsOf ? await this.creditsOf(tx, fresh)
+      : new Map<string, number>();
     const out: Delivery[] = [];
+    const moves: LedgerMove[] = [];
     for (const a of allocated) {
       const before = existing.get(a.orderId);
       if (before) {
@@ -82,14 +94,21 @@ export class DeliveriesService {
       const o = orders.get(a.orderId)!;
       const centre = servingCentre(centres, o.city, weekOf(atMs)).centre ?? o.city;
       out.push({ orderId: o.orderId, accountId: o.accountId, launchId: o.launchId, city: o.city,
-        centre, vin: a.vin, priceFen: o.priceFen, depositFen: o.depositFen, cycle: 1,
+        centre, vin: a.vin, priceFen: creditedPrice(o.priceFen, o.depositFen,
+          credits.get(o.orderId) ?? 0),
+        depositFen: o.depositFen, cycle: 1,
         stage: 'built', scheduledAtMs: atMs, readyAtMs: null, dueAtMs: null,
         remindedAtMs: null, noticeAtMs: null, graceEndsAtMs: null, receivedFen: 0,
         pendingFen: 0, refundedFen: 0, deferredUntilMs: null, deferredDays: 0,
         releasedAtMs: null, releaseReason: null, noShows: 0, slotStartMs: null,
         deliveredAtMs: null, revenueFen: null, nextSweepAtMs: null, updatedAtMs: atMs });
+      // Due at the order's price: the books take the credits off it themselves.
+      moves.push({ entryKey: `balance_due:${o.orderId}`, orderId: o.orderId,
+        launchId: o.launchId, accountId: o.accountId, kind: 'balance_due',
+        amountFen: o.priceFen - o.depositFen, atMs });
     }
     await tx.putDeliveries(out);
+    await this.#ledger(tx, moves);
   }
 
   /** The order view's short form of the delivery (orders' DeliverySource); null before a car. */
@@ -282,6 +301,8 @@ export class DeliveriesService {
           : [])];
       await tx.insertMoneyEvents(events.map((e) => ({ ...e, orderId: part.orderId, reference,
         atMs: nowMs })));
+      await this.#ledger(tx, events.map((e) => ({ ...e, entryKey: `${e.kind}:${reference}`,
+        orderId: d!.orderId, launchId: d!.launchId, accountId: d!.accountId, atMs: nowMs })));
       if (s.refundFen > 0) {
         await tx.queuePayment({ opId: newId('pop'), kind: 'refund', reference,
           orderId: part.orderId, amountFen: s.refundFen, createdAtMs: nowMs });
@@ -497,10 +518,67 @@ export class DeliveriesService {
           atMs: nowMs },
         { orderId, kind: 'revenue_recognised', amountFen: revenueFen, reference: orderId,
           atMs: nowMs }]);
+      // The order leaves the order book at the price charged; price protection reads the
+      // revenue entry as "delivered" from now on.
+      const base = { orderId, launchId: d.launchId, accountId: d.accountId, atMs: nowMs };
+      await this.#ledger(tx, [
+        { ...base, entryKey: `deposit_applied:${orderId}`, kind: 'deposit_applied',
+          amountFen: d.depositFen },
+        { ...base, entryKey: `revenue_recognised:${orderId}`, kind: 'revenue_recognised',
+          amountFen: revenueFen },
+        { ...base, entryKey: `order_unbooked:${orderId}:delivered`, kind: 'order_unbooked',
+          amountFen: -d.priceFen }]);
       await tx.appendAudit({ atMs: nowMs, actor, action: 'car_handed_over', detail: {
         order_id: orderId, vin: d.vin, revenue_fen: revenueFen } });
       return ok(next);
     });
+  }
+
+  // ---------- price protection ----------
+
+  /**
+   * Locks these orders' records (and the planning lock first, as an allocation takes it), so a
+   * credit being decided and an allocation or handover of the same order never interleave:
+   * price protection calls it before it reads which orders were handed over.
+   */
+  async lockRecords(tx: StoreTx, orderIds: readonly string[]): Promise<void> {
+    await tx.lockPlanning();
+    await tx.deliveriesForUpdate(orderIds);
+  }
+
+  /**
+   * Price credits given in `tx` (fen, one per order and price version; `credited` says what
+   * each does): the record's price falls, so the balance due does; what was already paid
+   * beyond it is refunded through the payment outbox, as a `balance_refunded` money event and
+   * ledger entry per part. Orders without a record yet take the credit at allocation.
+   */
+  async applyCredits(tx: StoreTx, credits: ReadonlyArray<{ orderId: string; version: number;
+    amountFen: number }>, atMs: number): Promise<void> {
+    const records = new Map((await tx.deliveriesForUpdate(credits.map((c) => c.orderId)))
+      .map((d) => [d.orderId, d]));
+    for (const c of credits) {
+      const d = records.get(c.orderId);
+      if (!d) continue;
+      const r = credited(d, await tx.balancePartsTx(d.orderId), c.amountFen, atMs,
+        this.rules);
+      if (r.delivery === d) continue;
+      records.set(d.orderId, r.delivery);
+      await tx.putDeliveries([r.delivery]);
+      for (const { part, amountFen } of r.refunds) {
+        await tx.updateBalancePart(part);
+        await tx.insertMoneyEvents([{ orderId: d.orderId, kind: 'balance_refunded', amountFen,
+          reference: part.reference, atMs }]);
+        await tx.queuePayment({ opId: newId('pop'), kind: 'refund', reference: part.reference,
+          orderId: d.orderId, amountFen, createdAtMs: atMs });
+        await this.#ledger(tx, [{ entryKey: `balance_refunded:${part.reference}:credit:${
+          c.version}`, orderId: d.orderId, launchId: d.launchId, accountId: d.accountId,
+        kind: 'balance_refunded', amountFen, atMs }]);
+      }
+    }
+  }
+
+  async #ledger(tx: StoreTx, moves: readonly LedgerMove[]): Promise<void> {
+    if (moves.length > 0 && this.onLedger) await this.onLedger(tx, moves);
   }
 
   /** An operator sets a centre's slot capacity (1 to `slotCapacityMax`). */

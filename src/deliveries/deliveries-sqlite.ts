@@ -24,6 +24,8 @@ function prepareWrites(db: Db) {
     updatePart: db.prepare('UPDATE balance_parts SET status = ?, settled_at_ms = ?, '
       + 'refunded_fen = ?, refunded_at_ms = ? WHERE part_id = ?'),
     partByRef: db.prepare('SELECT * FROM balance_parts WHERE reference = ?'),
+    partsOf: db.prepare('SELECT * FROM balance_parts WHERE order_id = ? '
+      + 'ORDER BY requested_at_ms, part_id'),
     partByKey: db.prepare('SELECT * FROM balance_parts WHERE order_id = ? AND idempotency_key = ?'),
     liveParts: db.prepare("SELECT count(*) AS n FROM balance_parts WHERE order_id = ? "
       + "AND status IN ('pending', 'received')"),
@@ -71,6 +73,10 @@ class DeliveriesSqliteTx implements DeliveriesTx {
   async balancePartForUpdate(reference: string): Promise<BalancePart | null> {
     const r = this.s.partByRef.get(reference) as Row | undefined;
     return r ? partFromRow(r) : null;
+  }
+
+  async balancePartsTx(orderId: string): Promise<BalancePart[]> {
+    return (this.s.partsOf.all(orderId) as Row[]).map(partFromRow);
   }
 
   async balancePartByKey(orderId: string, key: string): Promise<BalancePart | null> {

@@ -76,6 +76,9 @@ export function deliveriesStoreContract(name: string, open: () => Promise<Opened
           assert.deepEqual(await tx.balancePartByKey('ord_1', 'key2'), part(2, 'ord_1',
             { method: 'loan', status: 'failed' }));
           assert.equal(await tx.balancePartByKey('ord_2', 'key2'), null);
+          assert.deepEqual((await tx.balancePartsTx('ord_1')).map((p) => p.partId),
+            ['bpt_1', 'bpt_2']);
+          assert.deepEqual(await tx.balancePartsTx('ord_2'), []);
         });
         await assert.rejects(store.transaction((tx) => tx.insertBalancePart(part(1, 'ord_2',
           { partId: 'bpt_x', idempotencyKey: 'other' }))));

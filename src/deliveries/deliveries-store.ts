@@ -31,6 +31,12 @@ export interface DeliveriesTx {
   updateBalancePart(part: BalancePart): Promise<void>;
   /** The part with this payment reference, locked until commit; null when none. */
   balancePartForUpdate(reference: string): Promise<BalancePart | null>;
+  /**
+   * An order's parts, oldest first, read in the transaction but not locked: a credit refunds
+   * only from received parts, which settling never changes again, and settling locks a part
+   * before its record, so locking them after the record could deadlock with it.
+   */
+  balancePartsTx(orderId: string): Promise<BalancePart[]>;
   /** The part an order's buyer asked for with this Idempotency-Key; null when none. */
   balancePartByKey(orderId: string, idempotencyKey: string): Promise<BalancePart | null>;
   /** Parts of one order that are pending or received (the ones counting against the limit). */

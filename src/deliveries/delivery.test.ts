@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { defaultLimits } from '../kernel/config.js';
 import {
-  applySweep, bookableSlots, chargedFen, checkPart, DAY_MS, isBookableSlot, markedReady,
+  applySweep, bookableSlots, chargedFen, checkPart, credited, DAY_MS, isBookableSlot, markedReady,
   openFen, outstandingFen, settlePart, sweepAction, withSweep, type BalancePart, type Delivery,
   type PartOutcome,
 } from './delivery.js';
@@ -157,5 +157,55 @@ describe('appointment slots', () => {
     assert.equal(slots.length, 7 + 13 * 8 + 1,
       'today after 10:00, 8 a day for 13 days, and 10:00 fourteen days on');
     assert.ok(slots.every((s) => isBookableSlot(s, T0, rules)));
+  });
+});
+
+describe('price credits', () => {
+  const received = (n: number, d: Delivery, amountFen: number, atMs: number): BalancePart =>
+    ({ ...newPart(n, d, amountFen), status: 'received', settledAtMs: atMs });
+
+  it('lower the balance; what was kept beyond it goes back, latest part first, never more '
+    + 'than was kept; charged is then the lower price (property)', () => {
+    fc.assert(fc.property(fc.integer({ min: 10_000_000, max: 50_000_000 }),
+      fc.array(fc.integer({ min: 1, max: 3_000_000 }), { maxLength: 5 }),
+      fc.integer({ min: 1, max: 9_000_000 }), (priceFen, amounts, creditFen) => {
+        const base = markedReady(sampleDelivery(1, { priceFen, depositFen: 500_000 }), T0, rules);
+        const parts = amounts.map((a, i) => received(i + 1, base, a, T0 + i));
+        const kept = amounts.reduce((s, a) => s + a, 0);
+        const d: Delivery = { ...base, receivedFen: kept };
+        fc.pre(outstandingFen(d) >= 0);
+        const r = credited(d, parts, creditFen, T0 + 99, rules);
+        const back = r.refunds.reduce((s, x) => s + x.amountFen, 0);
+        assert.equal(r.delivery.priceFen, priceFen - creditFen);
+        assert.equal(back, Math.min(kept, Math.max(0, -outstandingFen({ ...d,
+          priceFen: priceFen - creditFen }))));
+        assert.equal(r.delivery.refundedFen, back);
+        assert.ok(outstandingFen(r.delivery) >= 0 || back === kept);
+        if (back > 0 && back < kept) assert.equal(outstandingFen(r.delivery), 0);
+        for (const x of r.refunds) assert.ok(x.part.refundedFen <= x.part.amountFen);
+        // Latest first: a refunded part is never older than one left whole.
+        const ids = new Set(r.refunds.map((x) => x.part.partId));
+        const oldestRefunded = Math.min(...parts.filter((p) => ids.has(p.partId))
+          .map((p) => p.settledAtMs!));
+        for (const p of parts) {
+          if (!ids.has(p.partId) && r.refunds.length > 0) {
+            assert.ok(p.settledAtMs! < oldestRefunded);
+          }
+        }
+      }));
+  });
+
+  it('never take the price below the deposit (the balance is what deliveries holds)', () => {
+    const d: Delivery = { ...markedReady(sampleDelivery(1, { priceFen: 20_000_000,
+      depositFen: 500_000 }), T0, rules), receivedFen: 3_000_000 };
+    const r = credited(d, [received(1, d, 3_000_000, T0)], 20_000_000, T0 + 1, rules);
+    assert.deepEqual([r.delivery.priceFen, r.delivery.refundedFen, outstandingFen(r.delivery)],
+      [500_000, 3_000_000, 0]);
+  });
+
+  it('leave a delivered record as it is (protection refunds it instead)', () => {
+    const d: Delivery = { ...sampleDelivery(1, { priceFen: 20_000_000, depositFen: 500_000 }),
+      stage: 'delivered', deliveredAtMs: T0 };
+    assert.equal(credited(d, [], 1_000_000, T0, rules).delivery, d);
   });
 });

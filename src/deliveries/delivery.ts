@@ -36,7 +36,11 @@ export interface Delivery {
   readonly centre: string;
   /** The car now allocated; null once released. */
   readonly vin: string | null;
-  /** The order's price and deposit as they were when its car was first allocated. */
+  /**
+   * The price charged, fen: the order's price less the price-protection credits it was given
+   * (before the allocation, read then; after it, applied by `credited`). The deposit as it was
+   * when the car was first allocated.
+   */
   readonly priceFen: number;
   readonly depositFen: number;
   /** 1 for the first car; one more for each car allocated after a release. */
@@ -108,6 +112,23 @@ export interface MoneyEvent {
   readonly amountFen: number;
   /** The part's payment reference, or the order id for the handover's events. */
   readonly reference: string;
+  readonly atMs: number;
+}
+
+/**
+ * A movement of deliveries' money as the books take it (the composition appends it to price
+ * books' ledger in the same transaction; deliveries does not depend on price books). Fen:
+ * `balance_due` price - deposit at the first allocation (the order's price before credits: the
+ * books lower it by the credits); `order_unbooked` minus the price charged, at handover.
+ */
+export interface LedgerMove {
+  /** Unique per movement: a second append of it is ignored. */
+  readonly entryKey: string;
+  readonly orderId: string;
+  readonly launchId: string;
+  readonly accountId: string;
+  readonly kind: MoneyEvent['kind'] | 'balance_due' | 'order_unbooked';
+  readonly amountFen: number;
   readonly atMs: number;
 }
 
@@ -320,4 +341,43 @@ export function settlePart(d: Delivery, part: BalancePart, outcome: PartOutcome,
   }
   return { delivery: withSweep(next, rules), part: p, receivedFen: part.amountFen, refundFen,
     anomaly: refundFen > 0 ? 'collection_after_close' : null };
+}
+
+// ---------- price protection ----------
+
+/**
+ * The price charged once `creditFen` of protection is taken off `priceFen`, never below the
+ * deposit: deliveries holds only the balance, so a price cut below the deposit lowers the
+ * balance to 0 and the rest of that credit is not deliveries' to return (fen).
+ */
+export const creditedPrice = (priceFen: number, depositFen: number, creditFen: number): number =>
+  Math.max(Math.min(priceFen, depositFen), priceFen - Math.max(0, creditFen));
+
+/**
+ * What a price credit does to a record: the price charged falls by `creditFen`. When more was
+ * received and kept than the lower balance (the buyer paid at the old price), the difference
+ * goes back through the payment port (ours: refunded at once, never held as a credit the
+ * buyer must ask for), taken from the latest received parts first: `refunds` names each part
+ * and its fen. A part still pending that the credit made surplus is returned when it is
+ * confirmed (settlePart). A delivered record is not changed (protection refunds it instead).
+ */
+export function credited(d: Delivery, parts: readonly BalancePart[], creditFen: number,
+  nowMs: number, rules: DeliveryRules): { delivery: Delivery;
+    refunds: Array<{ part: BalancePart; amountFen: number }> } {
+  const priceFen = creditedPrice(d.priceFen, d.depositFen, creditFen);
+  if (d.stage === 'delivered' || priceFen === d.priceFen) return { delivery: d, refunds: [] };
+  let next: Delivery = { ...d, priceFen, updatedAtMs: nowMs };
+  let excess = Math.min(d.receivedFen - d.refundedFen, -outstandingFen(next));
+  const refunds: Array<{ part: BalancePart; amountFen: number }> = [];
+  const received = parts.filter((p) => p.status === 'received' && p.amountFen > p.refundedFen)
+    .sort((a, b) => (b.settledAtMs ?? 0) - (a.settledAtMs ?? 0));
+  for (const p of received) {
+    if (excess <= 0) break;
+    const take = Math.min(excess, p.amountFen - p.refundedFen);
+    refunds.push({ part: { ...p, refundedFen: p.refundedFen + take, refundedAtMs: nowMs },
+      amountFen: take });
+    next = { ...next, refundedFen: next.refundedFen + take };
+    excess -= take;
+  }
+  return { delivery: withSweep(next, rules), refunds };
 }

@@ -61,6 +61,13 @@ describe('books', () => {
     assert.equal(computeBooks('l', T0, sums, DEFAULT_BOOK_SETTINGS, T0, 1).balance.outstandingFen,
       600);
   });
+
+  it('balance received is net of balance refunds; outstanding counts the refund as unpaid', () => {
+    const sums = aggregateLedger([entry('balance_due', 1000), entry('balance_received', 1000),
+      entry('price_credit', -100), entry('balance_refunded', 100)], T0);
+    const b = computeBooks('l', T0, sums, DEFAULT_BOOK_SETTINGS, T0, 1).balance;
+    assert.deepEqual([b.receivedFen, b.outstandingFen], [900, 0]);
+  });
 });
 
 describe('the ledger of order changes', () => {

@@ -110,7 +110,8 @@ export function computeBooks(launchId: string, opensAtMs: number, sums: LedgerSu
   const forfeited = sumOf(sums, 'deposit_forfeited');
   const applied = sumOf(sums, 'deposit_applied');
   const due = sumOf(sums, 'balance_due');
-  const paid = sumOf(sums, 'balance_received');
+  // Balance money returned (an excess part, or what a later credit made overpaid) is not paid.
+  const paid = sumOf(sums, 'balance_received') - sumOf(sums, 'balance_refunded');
   const recognised = sumOf(sums, 'revenue_recognised');
   const protection = sumOf(sums, 'protection_refund');
   const credits = sumOf(sums, 'price_credit');

@@ -20,11 +20,14 @@ import type { OrderChange } from '../orders/index.js';
  * - revenue_recognised: the price actually charged, at handover (delivery's, or a ready-stock
  *   sale at pick-up).
  * - ready_received / ready_refunded: money of ready-stock sales (deposit or whole price).
+ * - balance_refunded: balance money returned (a part confirmed after the balance was covered,
+ *   or the part a price credit made overpaid); the books count the balance received net of it.
  */
 export const LEDGER_KINDS = [
   'deposit_received', 'deposit_refunded', 'deposit_forfeited', 'deposit_applied',
   'order_booked', 'order_repriced', 'order_unbooked', 'price_credit', 'protection_refund',
   'balance_due', 'balance_received', 'revenue_recognised', 'ready_received', 'ready_refunded',
+  'balance_refunded',
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 

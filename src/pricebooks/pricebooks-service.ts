@@ -96,7 +96,21 @@ export async function claimReadyCar(tx: StoreTx, req: { vin: string; accountId: 
   return ok({ sale, overtaken: car.saleId });
 }
 
+/**
+ * How price protection reaches the orders' delivery records (set by the composition, as
+ * production's onCarsAllocated is; null: protection writes its own rows and ledger only).
+ */
+export interface ProtectionLink {
+  /** First in each page's transaction: locks the orders' delivery records. */
+  lock(tx: StoreTx, orderIds: readonly string[]): Promise<void>;
+  /** The credits this transaction gives (fen, one per order and version): balances fall. */
+  credited(tx: StoreTx, credits: readonly PriceProtection[], atMs: number): Promise<void>;
+}
+
 export class PricebooksService {
+  /** Delivery's side of price protection (the composition's; see ProtectionLink). */
+  link: ProtectionLink | null = null;
+
   constructor(private readonly deps: PricebooksDeps, private readonly launches: LaunchesService) {}
 
   // ---------- price versions and protection ----------
@@ -194,6 +208,9 @@ export class PricebooksService {
   async #protectPage(tx: StoreTx, launch: Launch, v: PriceVersion, orders: readonly Order[],
     settings: BookSettings, nowMs: number): Promise<void> {
     const ids = orders.map((o) => o.orderId);
+    // First: a handover or an allocation of these orders either committed before (and is
+    // seen below) or waits for this page's credits.
+    await this.link?.lock(tx, ids);
     const earlier = await tx.protectionsTx(ids);
     const handed = await tx.handoversOf(ids);
     const given = new Map<string, number>();
@@ -229,6 +246,8 @@ export class PricebooksService {
     }
     await tx.insertProtections(rows);
     await tx.appendLedger(ledger);
+    const credits = rows.filter((p) => p.kind === 'credit');
+    if (credits.length > 0) await this.link?.credited(tx, credits, nowMs);
   }
 
   /**

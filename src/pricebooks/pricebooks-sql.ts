@@ -131,6 +131,18 @@ export class PricebooksSqlTx implements PricebooksTx {
     return out;
   }
 
+  async bookedTrims(orderIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < orderIds.length; i += LEDGER_ROWS_PER_INSERT) {
+      const part = orderIds.slice(i, i + LEDGER_ROWS_PER_INSERT);
+      // In append order: the last booking or repricing carries the trim the order has now.
+      for (const r of await this.q.all('SELECT order_id, trim FROM ledger_entries WHERE kind IN '
+        + `('order_booked', 'order_repriced') AND order_id IN (${marks(part.length)}) `
+        + 'ORDER BY seq', part)) out.set(String(r.order_id), String(r.trim));
+    }
+    return out;
+  }
+
   async putBookSettings(launchId: string, s: BookSettings, atMs: number): Promise<void> {
     await this.q.run(`INSERT INTO book_settings VALUES (${marks(5)}) ON CONFLICT (launch_id) `
       + 'DO UPDATE SET costs = excluded.costs, deliveries_per_year_target = '

@@ -59,6 +59,17 @@ export function pricebooksStoreContract(name: string, open: () => Promise<Opened
         }), { numRuns: 15 });
       });
 
+      test('an order\'s trim is its last booking or repricing in the ledger', async (store) => {
+        const e = (key: string, orderId: string, kind: LedgerEntry['kind'], trim: string):
+          LedgerEntry => ({ entryKey: key, atMs: T0, launchId: 'yu7-2025', orderId,
+          accountId: 'acc', kind, amountFen: 1, trim, priceVersion: null });
+        await store.transaction((tx) => tx.appendLedger([e('b1', 'ord_1', 'order_booked', 'pro'),
+          e('r1', 'ord_1', 'order_repriced', 'max'), e('d1', 'ord_1', 'balance_due', 'other'),
+          e('b2', 'ord_2', 'order_booked', 'standard')]));
+        const trims = await store.transaction((tx) => tx.bookedTrims(['ord_1', 'ord_2', 'ord_3']));
+        assert.deepEqual([...trims].sort(), [['ord_1', 'max'], ['ord_2', 'standard']]);
+      });
+
       test('a price version is applied by one writer; versions read back', async (store) => {
         await store.transaction((tx) => tx.insertPriceVersion(version(2)));
         const marks = await Promise.all([1, 2].map(() => store.transaction((tx) =>

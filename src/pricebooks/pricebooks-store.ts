@@ -5,9 +5,10 @@
 // and StoreTx (kernel/store/store.ts) take these methods by declaration merging.
 //
 // For other capabilities: `tx.appendLedger(entries)` inside their own transaction is how money
-// they move reaches the books (delivery: balance_due, balance_received, deposit_applied,
-// revenue_recognised at handover, and order_unbooked of the delivered price). An entry's key
-// makes a repeated append harmless.
+// they move reaches the books (delivery, through the composition's deliveries.onLedger:
+// balance_due, balance_received, balance_refunded, deposit_applied, revenue_recognised at
+// handover, and order_unbooked of the delivered price). An entry's key makes a repeated append
+// harmless.
 import type { BookSettings, LedgerSums } from './books.js';
 import type { LedgerEntry, StoredLedgerEntry } from './ledger.js';
 import type { PriceVersion } from './pricing.js';
@@ -55,6 +56,11 @@ export interface PricebooksTx {
   insertProtections(rows: readonly PriceProtection[]): Promise<void>;
   /** When each of these orders was handed over (revenue_recognised), if it was. */
   handoversOf(orderIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * The trim each of these orders is booked under in the ledger (its last booking or
+   * repricing), without locking the orders: how another capability's entries get their trim.
+   */
+  bookedTrims(orderIds: readonly string[]): Promise<Map<string, string>>;
   putBookSettings(launchId: string, s: BookSettings, atMs: number): Promise<void>;
   /** Lists a car; false if the VIN is listed already. */
   insertReadyCar(car: ReadyCar): Promise<boolean>;
