@@ -276,4 +276,16 @@ describe('joining: not before the pre-queue, not past the places per address', (
     assert.equal(third.status, 429);
     assert.equal(third.body.error.code, 'too_many_tickets');
   });
+
+  it('joins from one address at once get no more places than the limit', async () => {
+    // The count and the insert are two steps: 300 concurrent joins once got 99 places of 50.
+    const made = await h.call('PUT', '/admin/waiting-rooms/burst', { token: ADMIN, body: room({
+      target_id: 'su7-2024', opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T13:30:00.000Z' }) });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const all = await Promise.all(Array.from({ length: 30 },
+      () => h.call('POST', '/waiting-rooms/burst/tickets')));
+    assert.equal(all.filter((r) => r.status === 201).length, 2,
+      JSON.stringify(all.map((r) => [r.status, r.body.error?.code])));
+    assert.ok(all.every((r) => r.status === 201 || r.body.error?.code === 'too_many_tickets'));
+  });
 });

@@ -16,6 +16,7 @@
 // guesses is what matters), they read Date.now() themselves (no injected clock: a test cannot
 // move time), and its PostgreSQL limiter makes a table of its own outside our migrations.
 // Every hit counts, refused or not: a client that keeps hammering stays refused.
+import { isIP } from 'node:net';
 import type { Clock } from './clock.js';
 import { refuse, type OutcomeCode, type Refusal } from './outcomes.js';
 import { msUntilAllowed, slidingCount, type WindowCounts } from './sliding-window.js';
@@ -44,7 +45,9 @@ export class RateLimits {
 
   #rule(name: string, who: string, windowSeconds: number, max: number,
     opts: { cost?: number; code?: OutcomeCode; perAddress?: boolean } = {}): Check {
-    return { key: `${name}:${who}`, windowMs: windowSeconds * 1000, max, cost: opts.cost ?? 1,
+    // A per-address limit counts a subscriber, not one of the 2^64 addresses an IPv6 client can
+    // take from its own /64 (addressKey).
+    return { key: `${name}:${opts.perAddress ? addressKey(who) : who}`, windowMs: windowSeconds * 1000, max, cost: opts.cost ?? 1,
       code: opts.code ?? 'rate_limited', perAddress: opts.perAddress ?? false };
   }
 
@@ -182,4 +185,32 @@ export function clientAddress(socketAddress: string | undefined,
     if (last !== '') return last;
   }
   return plausible(socketAddress);
+}
+
+/**
+ * The eight groups of an IPv6 address, expanded ('::' filled) and in canonical hex (no leading
+ * zeros, lower case); null for anything that is not an IPv6 address.
+ */
+export function ipv6Groups(address: string): string[] | null {
+  if (isIP(address) !== 6) return null;
+  const [head, tail] = address.toLowerCase().split('::') as [string, string | undefined];
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length)
+    .fill('0'), ...t];
+  return groups.map((g) => parseInt(g || '0', 16).toString(16));
+}
+
+/**
+ * What a per-address limit counts an address as: an IPv4 address itself (also when written as
+ * IPv4-mapped IPv6), an IPv6 address as its /64 (`2001:db8:1:2::/64`: one subscriber's
+ * network, which a client can pick any address of), '' for unknown. Cheap for IPv4 (the order
+ * path): no parsing without a ':'.
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(':')) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const groups = ipv6Groups(address);
+  return groups ? `${groups.slice(0, 4).join(':')}::/64` : address;
 }

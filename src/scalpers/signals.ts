@@ -11,6 +11,7 @@
 // and the prefix names a provider's block, not a household. The city is kept as chosen.
 import { isIP } from 'node:net';
 import { sha256 } from '../kernel/ids.js';
+import { ipv6Groups } from '../kernel/rate-limits.js';
 import type { ClientEvent } from '../kernel/http/client-signals.js';
 
 export type SignalKind = ClientEvent['kind'];
@@ -51,12 +52,7 @@ export function networkOf(address: string): string | null {
   const v = isIP(a);
   if (v === 4) return `${a.split('.').slice(0, 3).join('.')}.0/24`;
   if (v !== 6) return null;
-  // Expand '::' so that the first four groups are the /64 whatever the spelling.
-  const [head, tail] = a.toLowerCase().split('::') as [string, string | undefined];
-  const h = head === '' ? [] : head.split(':');
-  const t = tail === undefined || tail === '' ? [] : tail.split(':');
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return `${groups.slice(0, 4).map((g) => parseInt(g || '0', 16).toString(16)).join(':')}::/64`;
+  return `${ipv6Groups(a)!.slice(0, 4).join(':')}::/64`;
 }
 
 /** An address as typed, reduced so that spacing and case do not make two of one. */

@@ -13,6 +13,7 @@ import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
+import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
@@ -87,6 +88,8 @@ export class WaitingRoomsService {
   #touchesWrittenAt = -Infinity;
   /** The last admissions per room, for the operator's view: [atMs, count] pairs of a minute. */
   readonly #recent = new Map<string, Array<[number, number]>>();
+  /** Joins from one address to one room in flight (`room\u0000addressKey`), for the limit. */
+  readonly #joining = new Map<string, number>();
 
   constructor(private readonly deps: WaitingRoomsDeps) {}
 
@@ -183,11 +186,30 @@ export class WaitingRoomsService {
       return { ...refuse('waiting_room_not_open'), details: { prequeue_at:
         new Date(room.prequeueAtMs).toISOString() } };
     }
-    if (this.deps.perAddressLimits !== false && address !== ''
-      && await this.deps.store.ticketsFromAddress(roomId, address)
-      >= this.deps.limits.waitingTicketsPerAddressMax) {
-      return refuse('too_many_tickets');
+    // Counted per subscriber (an IPv6 /64: addressKey), and with the joins from it still in
+    // flight in this process: counting and inserting are two steps, and concurrent joins from
+    // one address all saw the same count (300 at once got 99 places against a limit of 50).
+    const who = addressKey(address);
+    const flightKey = `${roomId}\u0000${who}`;
+    // Reserved before the count is read, so that the joins awaiting it see one another.
+    const ahead = this.#joining.get(flightKey) ?? 0;
+    this.#joining.set(flightKey, ahead + 1);
+    try {
+      if (this.deps.perAddressLimits !== false && who !== ''
+        && ahead + await this.deps.store.ticketsFromAddress(roomId, who)
+        >= this.deps.limits.waitingTicketsPerAddressMax) {
+        return refuse('too_many_tickets');
+      }
+      return await this.#insertTicket(room, roomId, who, nowMs);
+    } finally {
+      const left = (this.#joining.get(flightKey) ?? 1) - 1;
+      if (left > 0) this.#joining.set(flightKey, left);
+      else this.#joining.delete(flightKey);
     }
+  }
+
+  async #insertTicket(room: Room, roomId: string, address: string, nowMs: number):
+    Promise<Result<PlaceView>> {
     // A shuffled room's pre-queue waits for its ranks; anything else joins by arrival time.
     const early = nowMs < room.opensAtMs && room.order === 'shuffle';
     for (let attempt = 0; ; attempt++) {

@@ -3,7 +3,8 @@
 // the error catalogue kept in step with docs/errors.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { idNumber } from './web-harness.js';
 
@@ -138,6 +139,18 @@ test('a locked order\'s deposit is never called refundable, on the buyer\'s or o
       assert.doesNotMatch(readFileSync(page, 'utf8'), /deposit_\$\{/, `${page} names states itself`);
     }
   });
+
+test('every page script parses', () => {
+  // A merge once dropped the brace closing one entry of errors.js: every page imports it, so
+  // every page stayed blank while the server's tests passed. Each module is parsed as the
+  // browser would, by node --check, without running it.
+  const files = readdirSync('web/js').filter((f) => f.endsWith('.js'));
+  assert.ok(files.length > 30, 'the page scripts are where they were');
+  for (const f of files) {
+    const r = spawnSync(process.execPath, ['--check', `web/js/${f}`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `web/js/${f} does not parse: ${r.stderr.split('\n').slice(0, 5).join(' ')}`);
+  }
+});
 
 test('every style sheet is well formed: blocks closed, no rule inside another rule', () => {
   // A merge once dropped the two braces closing a @media block: every rule after it became part

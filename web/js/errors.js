@@ -587,6 +587,7 @@ export const ERRORS = {
     zh: ['尾款期限已过，车辆已重新开售。', '您的定金将原路退回。'],
     en: ['The balance deadline passed and the car went back on sale.',
       'Your deposit is being refunded to the original payment method.'],
+  },
   waiting_room_not_found: {
     zh: ['找不到该排队室。', '请从发布页重新进入。'],
     en: ['That waiting room does not exist.', 'Go back to the launch page and enter again.'],
