@@ -170,6 +170,17 @@ function deliveriesSuite(name: string, env: Record<string, string>,
             } },
           { what: 'delivered is final', call: () => admin().post(`/admin${path}/ready`),
             status: 409, code: 'already_delivered' },
+          { what: 'the order offers nothing more, its deposit applied',
+            call: () => as(a.token).get(`/orders/${a.orderId}`), status: 200, check: (r) => {
+              assert.deepEqual(r.body.actions, []);
+              assert.equal(r.body.deposit.state, 'applied');
+              assert.equal(r.body.delivery.stage, 'delivered');
+            } },
+          // A cancel after the handover once forfeited the applied deposit and sent the
+          // buyer's car back to stock.
+          { what: 'no cancel after the handover', call: () => as(a.token).post(
+            `/orders/${a.orderId}/cancel`, { accept_forfeit: true }), status: 409,
+            code: 'already_delivered' },
           { what: 'the money events add up', call: () => admin().get(
             '/admin/deliveries/money-events'), status: 200, check: (r) => {
             const mine = r.body.events.filter((e: { order_id: string }) =>

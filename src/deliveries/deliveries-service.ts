@@ -11,6 +11,7 @@ import { newId } from '../kernel/ids.js';
 import { ok, refuse, type OutcomeCode, type Result } from '../kernel/outcomes.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import type { NotificationDraft } from '../notifications/index.js';
+import { handOverOrders } from '../orders/index.js';
 import { verify, type PaymentProvider } from '../payments/index.js';
 import { servingCentre, stateOf, weekOf, type ProductionService } from '../production/index.js';
 import {
@@ -513,6 +514,9 @@ export class DeliveriesService {
       const next: Delivery = { ...d, stage: 'delivered', deliveredAtMs: nowMs, revenueFen,
         nextSweepAtMs: null, updatedAtMs: nowMs };
       await tx.putDeliveries([next]);
+      // The order itself is handed over in the same transaction: its deposit applied, no
+      // cancel or change from now on (orders' rule).
+      await handOverOrders(tx, [{ orderId, vin: d.vin ?? '' }], nowMs, actor);
       await tx.insertMoneyEvents([
         { orderId, kind: 'deposit_applied', amountFen: d.depositFen, reference: orderId,
           atMs: nowMs },

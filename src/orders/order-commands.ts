@@ -5,7 +5,7 @@ import { CounterSums } from './launch-stats.js';
 import { locksOnPlacement, type Launch } from '../launches/index.js';
 import {
   decideCancel, decideChange, decideLock, decidePlace, decideRefund, lockedOrder, newOrder,
-  queueKey, scheduledOrder, trimKey, unscheduledOrder, type ChangeRequest, type Order,
+  queueKey, scheduledOrder, trimKey, unscheduledOrder, handedOverOrder, type ChangeRequest, type Order,
 } from './order.js';
 import type { HookName, Hooks } from '../kernel/capability.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
@@ -453,6 +453,32 @@ export async function unscheduleOrders(tx: StoreTx,
     byId.set(r.orderId, after);
     writes.change(before, after, { atMs, type: 'car_released', actor,
       detail: { vin: r.vin, reason } });
+    out.push(after);
+  }
+  await writes.flush(tx);
+  return out;
+}
+
+/**
+ * Marks each order handed over (`handedOverOrder`: its deposit applied), in the caller's
+ * transaction: deliveries' handover, so that the keys and the order's state commit together and
+ * the order can no longer be cancelled (a cancel after handover once forfeited an applied
+ * deposit and sent the buyer's car back to stock). A `delivered` event names the VIN.
+ */
+export async function handOverOrders(tx: StoreTx,
+  handovers: ReadonlyArray<{ orderId: string; vin: string }>, atMs: number, actor = 'system'):
+  Promise<Order[]> {
+  if (handovers.length === 0) return [];
+  const byId = new Map((await tx.ordersForUpdate([...new Set(handovers.map((h) => h.orderId))]
+    .sort())).map((o) => [o.orderId, o]));
+  const writes = new Writes([]);
+  const out: Order[] = [];
+  for (const h of handovers) {
+    const before = byId.get(h.orderId);
+    if (before === undefined) throw new Error(`handed-over order ${h.orderId} does not exist`);
+    const after = handedOverOrder(before);
+    byId.set(h.orderId, after);
+    writes.change(before, after, { atMs, type: 'delivered', actor, detail: { vin: h.vin } });
     out.push(after);
   }
   await writes.flush(tx);

@@ -212,6 +212,26 @@ export function unscheduledOrder(order: Order): Order {
   return { ...order, status: 'locked', version: order.version + 1 };
 }
 
+/**
+ * Whether the car was handed over (deliveries' handover): the order's deposit is then `applied`
+ * to the price paid. Nothing about such an order can change or be cancelled.
+ */
+export const isHandedOver = (order: Pick<Order, 'depositState'>): boolean =>
+  order.depositState === 'applied';
+
+/**
+ * The scheduled order whose car was handed over: its deposit `applied` to the price (DOMAIN.md,
+ * Money). Its status stays `scheduled` (the last production step orders keeps; deliveries keeps
+ * the stages after it). Asserts the order is `scheduled` and not yet handed over.
+ */
+export function handedOverOrder(order: Order): Order {
+  if (order.status !== 'scheduled' || isHandedOver(order)) {
+    throw new Error(`order ${order.orderId} is ${order.status}/${order.depositState}: `
+      + 'cannot hand over');
+  }
+  return { ...order, depositState: 'applied', version: order.version + 1 };
+}
+
 export function isDueForAutoLock(order: Order, nowMs: number): boolean {
   return order.status === 'firm' && order.coolingOffEndsAtMs <= nowMs;
 }
@@ -219,6 +239,8 @@ export function isDueForAutoLock(order: Order, nowMs: number): boolean {
 export function decideCancel(order: Order, acceptForfeit: boolean, nowMs: number):
   Result<Order> {
   if (order.status === 'cancelled') return refuse('order_cancelled');
+  // Handed over: the car is the buyer's and the deposit is part of what was paid for it.
+  if (isHandedOver(order)) return refuse('already_delivered');
   if (isPastLock(order.status) && !acceptForfeit) {
     return refuse('forfeit_not_accepted',
       `The order is ${order.status}: cancelling forfeits the ${order.depositFen / 100} yuan `
@@ -344,7 +366,7 @@ export function statusAt(order: Order, nowMs: number): OrderStatus {
  */
 export function allowedActions(order: Order, windows: readonly ChangeWindow[], nowMs: number,
   launches?: ReadonlyMap<string, Launch>): string[] {
-  if (order.status === 'cancelled') return [];
+  if (order.status === 'cancelled' || isHandedOver(order)) return [];
   const open = windows.filter((w) => w.fromLaunchId === order.launchId && isWindowOpen(w, nowMs)
     && order.changedInWindowId !== w.windowId);
   const actions: string[] = [];

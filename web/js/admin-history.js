@@ -43,6 +43,8 @@ function eventText(e) {
       return t(d.requeued ? 'ev_changed_requeued' : 'ev_changed');
     case 'scheduled':
       return t('ev_scheduled', { vin: d.vin ?? '–' });
+    case 'delivered':
+      return t('ev_delivered', { vin: d.vin ?? '–' });
     case 'car_released':
       return t('ev_car_released', { vin: d.vin ?? '–', reason: d.reason ?? '–' });
     default:

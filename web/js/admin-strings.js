@@ -203,6 +203,7 @@ export const ADMIN_STRINGS = {
   },
   ev_locked: { zh: '提前锁定，排队第 {place} 位', en: 'Locked early, queue place {place}' },
   ev_scheduled: { zh: '已分配车辆，车架号 {vin}', en: 'Car allocated, VIN {vin}' },
+  ev_delivered: { zh: '已交付，车架号 {vin}；定金已抵扣车款', en: 'Handed over, VIN {vin}; the deposit applied to the price' },
   ev_car_released: { zh: '车辆已收回（{reason}），车架号 {vin}；订单重新等待分配',
     en: 'Car taken back ({reason}), VIN {vin}; the order waits for a car again' },
   ev_auto_locked: {

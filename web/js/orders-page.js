@@ -97,12 +97,13 @@ function coolingText(order) {
 // The stages an order goes through; those after "locked" come with production and delivery.
 const STAGES = ['placed', 'cooling_off', 'locked', 'scheduled', 'built', 'ready', 'delivered'];
 
-// A locked order with its car allocated is scheduled: the server says so in `stage` (its status
-// stays `locked`) or, once the status has that step, in `status`. The later of the two counts.
+// A locked order with its car allocated is scheduled (its `status`, and `stage`); the steps after
+// it (built, ready, delivered) are its delivery's (`delivery.stage`). The latest of them counts.
 const stageOf = (order) =>
   order.status === 'firm'
     ? 'cooling_off'
-    : STAGES[Math.max(STAGES.indexOf(order.status), STAGES.indexOf(order.stage ?? ''))];
+    : STAGES[Math.max(STAGES.indexOf(order.status), STAGES.indexOf(order.stage ?? ''),
+      STAGES.indexOf(order.delivery?.stage ?? ''))];
 
 // Locked or any step after it: the lock's rules (a deposit no longer refundable) still apply.
 const pastLock = (order) => STAGES.indexOf(stageOf(order)) >= STAGES.indexOf('locked');
