@@ -167,6 +167,10 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       assert.equal(o.status, 201, JSON.stringify(o.body));
       const replay = await h.call('POST', '/orders', { token: b.token, headers, body: YU7_MAX });
       assert.equal(replay.status, 200, 'a retry of the same order spends the same pass again');
+      // The same key for another order is refused, and must not give back the pass it spent.
+      const reused = await h.call('POST', '/orders', { token: b.token, headers,
+        body: { ...YU7_MAX, city: 'shanghai' } });
+      assert.equal(reused.body.error.code, 'idempotency_key_reused');
       const c = await h.buyer(11);
       const second = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
         headers: { 'idempotency-key': 'another', 'x-waiting-room-pass': pass } });

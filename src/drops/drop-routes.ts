@@ -2,8 +2,8 @@
 // the opening, and a buyer's purchase, payment of an offer, cancel, waitlist and own view.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { PASS_HEADER } from '../kernel/admission-gate.js';
-import { ok, outcomes, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { givesPassBack, PASS_HEADER } from '../kernel/admission-gate.js';
+import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
@@ -154,8 +154,8 @@ export const dropRoutes: Route[] = [
       variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
     }, key, clientFacts(ctx).paymentSource);
     if (!r.ok) {
-      // Refused for its content or timing: nothing was held under the key, the pass comes back.
-      if (r.code === 'drop_not_open' || outcomes[r.code].status === 422) {
+      // Refused: nothing was held under the key, so the pass comes back (orders' rule).
+      if (givesPassBack(r)) {
         await gate.release(dropId, passText, buyer(ctx).accountId, key);
       }
       return r;

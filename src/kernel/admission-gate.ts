@@ -28,3 +28,12 @@ export const openGate: AdmissionGate = {
   claim: () => Promise.resolve(null),
   release: () => Promise.resolve(),
 };
+
+/**
+ * A refused order or drop purchase gives its waiting-room pass back: nothing was bought with it
+ * (a buyer at their limit or with a declined card once lost their place). Not when something
+ * may have been: the commit is unknown, or the key already holds an order made with this pass
+ * (`idempotency_key_reused`: releasing would let the pass buy a second one).
+ */
+export const givesPassBack = (r: Pick<Refusal, 'code'>): boolean =>
+  r.code !== 'commit_unknown' && r.code !== 'idempotency_key_reused';

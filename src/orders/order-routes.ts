@@ -5,8 +5,8 @@ import {
 } from '../accounts/index.js';
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
-import { PASS_HEADER } from '../kernel/admission-gate.js';
-import { ok, outcomes, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { givesPassBack, PASS_HEADER } from '../kernel/admission-gate.js';
+import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import {
@@ -39,8 +39,6 @@ const passOf = (ctx: Ctx): string | undefined => {
  * A refusal for the request's content or timing (a 422, or not open yet) wrote nothing under
  * its key, so the pass it spent is given back for the corrected request.
  */
-const givesPassBack = (r: Refusal): boolean => r.code === 'sales_not_open'
-  || outcomes[r.code].status === 422;
 
 /** A buyer's write against the per-account and per-address limits (none for an operator). */
 const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
