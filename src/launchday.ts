@@ -159,6 +159,8 @@ export class Launchday implements KernelApp {
       perAddressLimits: (deps.rateLimitMode ?? 'on') === 'on',
       pollClock: deps.rateClock ?? systemClock });
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
+    this.waitingRooms.targetExists = async (scope, id) => (scope === 'launch'
+      ? (await this.launches.launch(id)) !== null : (await this.drops.drop(id)) !== null);
     this.orders.admission = this.waitingRooms.gate('launch');
     this.drops.admission = this.waitingRooms.gate('drop');
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.

@@ -31,6 +31,9 @@ describe('a launch behind a waiting room, over HTTP', () => {
     const b = await h.buyer(1);
     assert.equal((await h.call('PUT', '/admin/waiting-rooms/yu7-night',
       { token: b.token, body: room() })).status, 403);
+    const nowhere = await h.call('PUT', '/admin/waiting-rooms/nowhere', { token: ADMIN,
+      body: room({ target_id: 'no-such-launch' }) });
+    assert.equal(nowhere.body.error?.code, 'invalid_waiting_room', 'a room for no launch');
     const tooLate = await h.call('PUT', '/admin/waiting-rooms/yu7-night', { token: ADMIN,
       body: room({ prequeue_at: '2025-06-26T13:58:00.000Z' }) });
     assert.equal(tooLate.status, 422);

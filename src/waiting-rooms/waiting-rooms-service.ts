@@ -88,6 +88,11 @@ export class WaitingRoomsService {
   #touchesWrittenAt = -Infinity;
   /** The last admissions per room, for the operator's view: [atMs, count] pairs of a minute. */
   readonly #recent = new Map<string, Array<[number, number]>>();
+  /**
+   * Whether the launch or drop a room would stand in front of exists (the composition's: the
+   * room's capability knows neither). Null: not checked.
+   */
+  targetExists: ((scope: RoomScope, targetId: string) => Promise<boolean>) | null = null;
   /** Joins from one address to one room in flight (`room\u0000addressKey`), for the limit. */
   readonly #joining = new Map<string, number>();
 
@@ -142,6 +147,10 @@ export class WaitingRoomsService {
     if (!old && others.length >= l.waitingRoomsMax) {
       return refuse('invalid_waiting_room', `The waiting room is not valid: at most ${
         l.waitingRoomsMax} rooms.`);
+    }
+    if (this.targetExists && !(await this.targetExists(s.scope, s.targetId))) {
+      return refuse('invalid_waiting_room', `The waiting room is not valid: there is no ${
+        s.scope} ${s.targetId}.`);
     }
     if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) {
       return refuse('invalid_waiting_room', `The waiting room is not valid: the ${s.scope} ${
