@@ -39,6 +39,14 @@ describe('decideHold', () => {
       identityUnits: 0 }, 2, T);
     assert.ok(!r.ok && r.code === 'drop_sold_out' && r.message.includes('Only 1 left'));
   });
+  it('offers the waitlist only while units are held (they may come back)', () => {
+    const held = decideHold(drop, stock(0), { accountUnits: 0, identityUnits: 0 }, 1, T);
+    assert.ok(!held.ok && held.message.includes('Join the waitlist'));
+    const sold = decideHold(drop, { dropId: drop.dropId, variant: 'green', quantity: 5_000, available: 0, held: 0,
+      sold: 5_000 }, { accountUnits: 0, identityUnits: 0 }, 1, T);
+    assert.ok(!sold.ok && sold.code === 'drop_sold_out' && !sold.message.includes('waitlist'),
+      sold.ok ? '' : sold.message);
+  });
 });
 
 describe('validateDrop', () => {

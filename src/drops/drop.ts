@@ -147,7 +147,9 @@ export function decideHold(drop: Drop, stock: VariantStock | undefined, holding:
       + `(identity number); ${holding.identityUnits} are held or bought under yours.`);
   }
   if (stock.available < quantity) {
-    return refuse('drop_sold_out', stock.available === 0 ? undefined
+    // Nothing held either: every unit is paid for, none can come back, so no waitlist.
+    return refuse('drop_sold_out', stock.available === 0
+      ? (stock.held === 0 ? 'Every unit of this size is sold: none can come back.' : undefined)
       : `Only ${stock.available} left of this size; ask for fewer or join the waitlist.`);
   }
   return ok(null);
