@@ -16,7 +16,7 @@ import { verify, type PaymentProvider } from '../payments/index.js';
 import { servingCentre, stateOf, weekOf, type ProductionService } from '../production/index.js';
 import {
   applySweep, checkPart, credited, creditedPrice, DAY_MS, deferralDaysLeft, isBookableSlot,
-  markedReady, outstandingFen, paidInFull, reallocated, released, settlePart, sweepAction, withSweep, chargedFen,
+  markedReady, openFen, outstandingFen, paidInFull, reallocated, released, settlePart, sweepAction, withSweep, chargedFen,
   type BalancePart, type Delivery, type DeliveryRules, type LedgerMove, type Method,
   type PartOutcome, type ReleaseReason,
 } from './delivery.js';
@@ -224,6 +224,13 @@ export class DeliveriesService {
       if (d.stage === 'delivered') return refuse('already_delivered');
       if (d.stage === 'released') return refuse('delivery_not_started');
       const check = checkPart(d, amountFen, await tx.livePartCount(orderId), this.deps.limits);
+      if (check === 'balance_part_invalid') {
+        // Name the bounds: "the smallest part allowed" alone left the buyer guessing.
+        const open = openFen(d);
+        const least = Math.min(this.deps.limits.balancePartMinFen, open);
+        return refuse(check, `A part must be a whole number of fen from ${least} to ${open} `
+          + `(${least / 100} to ${open / 100} yuan): what is still due, or less.`);
+      }
       if (check !== 'ok') return refuse(check);
       const part: BalancePart = { partId: newId('bpt'), orderId, method, amountFen,
         reference: partReference(orderId, key), status: 'pending', requestedAtMs: nowMs,
