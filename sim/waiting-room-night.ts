@@ -258,7 +258,7 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
     + `(${spent} spent, ${orders} counted in the launch's figures); ${reusedRefused} spent passes `
     + 'tried again and refused');
   lines.push(`rate: ${admitted} admitted, at most ${allowed.toFixed(0)} allowed since the opening`);
-  opts.log(lines.join('\n'));
+  // The caller prints `lines` (once: they were also logged here, and the report came twice).
   return { lines, violations };
 }
 

@@ -73,7 +73,8 @@ async function downloadCsv(part) {
 }
 
 function booksView(b) {
-  const margin = b.margin.basis_points === null ? '–'
+  // A margin with a trim's cost missing would count that trim's revenue as all margin.
+  const margin = b.margin.basis_points === null || b.margin.trims_without_cost.length > 0 ? '–'
     : `${(b.margin.basis_points / 100).toFixed(2)}%`;
   const weekMax = Math.max(1, ...b.weeks.map((w) => Math.max(w.deliveries, w.target)));
   const days = b.days.map((d, i) => ({ label: String(d.day), a: d.orders,
