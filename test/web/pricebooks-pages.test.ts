@@ -61,7 +61,9 @@ test('in Chinese, a deposit reserves the other car with its balance deadline', a
   await page.locator('[data-pay]').waitFor();
   assert.match((await page.textContent('#ready-mine')) ?? '', /尾款截止/);
   await page.click('[data-pay]');
-  await page.locator('.notice').waitFor();
+  // The deposit's notice is still up: wait for the list itself to say paid (waiting for a
+  // .notice returned at once and read the list before the payment's reply).
+  await page.locator('#ready-mine', { hasText: '已付清' }).waitFor({ timeout: 10_000 });
   assert.match((await page.textContent('#ready-mine')) ?? '', /已付清/);
 });
 

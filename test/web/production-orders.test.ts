@@ -83,8 +83,10 @@ const stages = (page: Page) =>
     [li.getAttribute('data-stage'), li.classList.contains('done'),
       li.getAttribute('aria-current') === 'step']));
 
+// A car is allocated once built: the order is scheduled and its delivery at `built`, the stage
+// the tracker marks as current (the latest of status, stage and delivery.stage).
 const SCHEDULED = [['placed', true, false], ['cooling_off', true, false],
-  ['locked', true, false], ['scheduled', false, true], ['built', false, false],
+  ['locked', true, false], ['scheduled', true, false], ['built', false, true],
   ['ready', false, false], ['delivered', false, false]];
 
 test('English: the window in words, scheduled with its VIN, and the messages received',
@@ -127,7 +129,7 @@ test('Chinese: the same order', async () => {
   const page = await ordersPage('zh');
   const card = page.locator(`#order-${orderId}`);
   assert.deepEqual(await stages(page), SCHEDULED);
-  assert.match((await card.locator('li[aria-current="step"]').textContent()) ?? '', /已排产/);
+  assert.match((await card.locator('li[aria-current="step"]').textContent()) ?? '', /已生产/);
   const [fy, fm, fd] = ymd(window.from);
   assert.match((await card.locator('.estimate').textContent()) ?? '',
     new RegExp(`^${fy}年${fm}月${fd}日至(\\d{4}年)?(\\d+月)?\\d+日之间（\\d+–\\d+ 周） · 按锁定时间计算$`));
