@@ -7,7 +7,7 @@
 // answered by a bare node:http server. Only 127.0.0.1. It never fails: it reports.
 //
 //   npm run bench:drop [-- --buyers 50000 --connections 512 --database-url postgres://...]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { HttpClient, type Outcome } from '../sim/http-client.js';
 import { identityNumber, personName, phoneNumber } from '../sim/identity-generator.js';
 import { Random } from '../sim/random.js';
-import { startServers } from '../sim/server-process.js';
+import { startServers, stopChild } from '../sim/server-process.js';
 
 const LIMITS = Object.freeze({
   buyersMax: 200_000,
@@ -190,7 +190,7 @@ async function raceBare(bodies: readonly unknown[], connections: number): Promis
       path: '/drops/jacket/purchases', token: 'bare-token', body: bodies[i],
       headers: { 'idempotency-key': `buy-${i}` } }));
   } finally {
-    await stop(child);
+    await stopChild(child);
   }
 }
 
@@ -227,14 +227,6 @@ function report(label: string, race: Race, figures: Array<{ variant: string; sol
       : `NOT ${UNITS}`}`);
   console.log(`    sold out ${(lastSaleMs / 1000).toFixed(2)} s after the opening (the last ` +
     'unit\'s reply); target: within 1 s, p99 under 100 ms');
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 main().catch((e) => {

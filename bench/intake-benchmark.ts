@@ -15,7 +15,7 @@
 // With --rounds N, (a) and (b) are measured N times in turn, a, b, a, b, ...: this machine's
 // speed drifts by 10% or more within minutes, and a ratio from neighbouring measurements, the
 // median of N, holds up better than one pair.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { HttpClient } from '../sim/http-client.js';
 import { phoneNumber, identityNumber, personName } from '../sim/identity-generator.js';
 import { Random } from '../sim/random.js';
-import { startServers, type StartedServers } from '../sim/server-process.js';
+import { startServers, stopChild, type StartedServers } from '../sim/server-process.js';
 import { cpuPerRequest, cpuSample } from './proc-cpu.js';
 import { readSection } from './read-benchmark.js';
 import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
@@ -212,7 +212,7 @@ async function measureBare(opts: Options, bodies: readonly string[]): Promise<Me
     });
     return await load([url], [child.pid ?? 0], opts, ['bare-token'], bodies);
   } finally {
-    await stop(child);
+    await stopChild(child);
   }
 }
 
@@ -268,14 +268,6 @@ async function prepare(url: string, adminToken: string, body: string,
   } finally {
     client.close();
   }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 main().catch((e) => {

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServers } from '../sim/server-process.js';
+import { startServers, stopChild } from '../sim/server-process.js';
 import { connectionStorm, percentile, type StormResult } from './connection-storm.js';
 import { cpuPerRequest, cpuSample } from './proc-cpu.js';
 import { runWrkGet } from './wrk-get.js';
@@ -74,14 +74,6 @@ async function startBare(bodyBytes: number, backlog = 511): Promise<{ url: strin
     child.on('exit', () => reject(new Error('bare server exited')));
   });
   return { url, child };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -165,7 +157,7 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
       try {
         ceiling = await measure(bare.url, {}, opts, [bare.child.pid ?? 0]);
       } finally {
-        await stop(bare.child);
+        await stopChild(bare.child);
       }
       const plain = await measure(base + p.path, {}, opts, servers.pids);
       const cond = await measure(base + p.path, { 'If-None-Match': etag }, opts, servers.pids);
@@ -203,7 +195,7 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
     await load;
     console.log(stormLine('    bare node:http (backlog 511) while GETs flow', s));
   } finally {
-    await stop(bare.child);
+    await stopChild(bare.child);
   }
 }
 

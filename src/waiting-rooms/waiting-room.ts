@@ -10,11 +10,8 @@ export type RoomScope = 'launch' | 'drop';
 /** `shuffle`: the pre-queue is put in random order at the opening; `fifo`: arrival order. */
 export type QueueOrder = 'shuffle' | 'fifo';
 
-/**
- * A room's settings (the operator's) and the admitter's state. Times in ms since the epoch.
- * `seed` stays secret until the shuffle (its sha256 `seedCommitment` is public from creation).
- */
-export interface Room {
+/** A room's settings as an operator sends them (what `validateRoom` checks); times in ms. */
+export interface RoomSettings {
   readonly roomId: string;
   readonly scope: RoomScope;
   readonly targetId: string;
@@ -37,6 +34,13 @@ export interface Room {
   readonly adaptive: boolean;
   /** The status a waiting reply carries for apps (200, or 429/503 for clients that want one). */
   readonly waitingStatus: number;
+}
+
+/**
+ * A room: its settings and the admitter's state. `seed` stays secret until the shuffle (its
+ * sha256 `seedCommitment` is public from creation).
+ */
+export interface Room extends RoomSettings {
   readonly seed: string;
   readonly seedCommitment: string;
   /** When the pre-queue was shuffled (null: not yet). */
@@ -217,23 +221,6 @@ export function estimateWait(room: Room, ahead: number, capFull: boolean): Estim
 /** What a waiting person is told: the phase of the room for them. */
 export type Phase = 'prequeue' | 'waiting' | 'admitted' | 'expired';
 
-/** A room's settings as an operator sends them (what `validateRoom` checks). */
-export interface RoomSettings {
-  readonly roomId: string;
-  readonly scope: RoomScope;
-  readonly targetId: string;
-  readonly enabled: boolean;
-  readonly suspended: boolean;
-  readonly opensAtMs: number;
-  readonly prequeueAtMs: number;
-  readonly order: QueueOrder;
-  readonly admitPerMinute: number;
-  readonly activeMax: number;
-  readonly passSeconds: number;
-  readonly graceSeconds: number;
-  readonly adaptive: boolean;
-  readonly waitingStatus: number;
-}
 
 /** Statuses a waiting reply may carry. */
 export const WAITING_STATUSES = [200, 202, 429, 503] as const;
