@@ -71,7 +71,11 @@ export const rulesOf = (l: Limits): SuspicionRules => ({
 const READ_CHUNK = 50;
 
 export class ScalpersService {
-  #buffer: Signal[] = [];
+  /**
+   * Events waiting for the next flush, with their signal ids. Hashed into signals at the flush
+   * (signalOf: three sha256 and the network prefix), not on the buyer's request.
+   */
+  #buffer: Array<{ readonly signalId: string; readonly event: ClientEvent }> = [];
   #flushing: Promise<void> = Promise.resolve();
   /** Signals dropped because the buffer was full (the store was away for a while). */
   dropped = 0;
@@ -89,7 +93,7 @@ export class ScalpersService {
       this.dropped += 1;
       return;
     }
-    this.#buffer.push(signalOf(newTimeOrderedId('sig', e.atMs), e));
+    this.#buffer.push({ signalId: newTimeOrderedId('sig', e.atMs), event: e });
   }
 
   /** Writes the buffered signals in one transaction; on failure they wait for the next. */
@@ -99,7 +103,8 @@ export class ScalpersService {
       const batch = this.#buffer;
       this.#buffer = [];
       try {
-        await this.deps.store.transaction((tx) => tx.insertSignals(batch));
+        const signals = batch.map((b) => signalOf(b.signalId, b.event));
+        await this.deps.store.transaction((tx) => tx.insertSignals(signals));
       } catch (err) {
         const room = this.deps.limits.signalsBufferMax - this.#buffer.length;
         this.#buffer = [...batch.slice(0, Math.max(0, room)), ...this.#buffer];
