@@ -391,6 +391,32 @@ export function orderCommands(limits: { autoLockBatchMax: number }, hooks?: Hook
   return { place, act, autoLock };
 }
 
+/**
+ * Moves each order named in `items` by `next` (a transition of order.ts that asserts its rule),
+ * in the caller's transaction, with one event each (`type`, its `detail` from the item): the
+ * orders locked in id order, every event written together. Production's and deliveries' steps
+ * (scheduled, car released, handed over) share it. An unknown order fails the transaction.
+ */
+async function moveOrders<T extends { readonly orderId: string }>(tx: StoreTx,
+  items: readonly T[], next: (o: Order) => Order, type: string,
+  detail: (item: T) => Record<string, unknown>, atMs: number, actor: string): Promise<Order[]> {
+  if (items.length === 0) return [];
+  const byId = new Map((await tx.ordersForUpdate([...new Set(items.map((i) => i.orderId))]
+    .sort())).map((o) => [o.orderId, o]));
+  const writes = new Writes([]);
+  const out: Order[] = [];
+  for (const item of items) {
+    const before = byId.get(item.orderId);
+    if (before === undefined) throw new Error(`order ${item.orderId} does not exist (${type})`);
+    const after = next(before);
+    byId.set(item.orderId, after);
+    writes.change(before, after, { atMs, type, actor, detail: detail(item) });
+    out.push(after);
+  }
+  await writes.flush(tx);
+  return out;
+}
+
 /** A built car allocated to a locked order, as production hands it to `scheduleOrders`. */
 export interface CarAllocation {
   readonly orderId: string;
@@ -414,22 +440,8 @@ export interface CarAllocation {
  */
 export async function scheduleOrders(tx: StoreTx, allocations: readonly CarAllocation[],
   atMs: number, actor = 'system'): Promise<Order[]> {
-  if (allocations.length === 0) return [];
-  const byId = new Map((await tx.ordersForUpdate([...new Set(allocations.map((a) => a.orderId))]
-    .sort())).map((o) => [o.orderId, o]));
-  const writes = new Writes([]);
-  const out: Order[] = [];
-  for (const a of allocations) {
-    const before = byId.get(a.orderId);
-    if (before === undefined) throw new Error(`allocated order ${a.orderId} does not exist`);
-    const after = scheduledOrder(before);
-    byId.set(a.orderId, after);
-    writes.change(before, after, { atMs, type: 'scheduled', actor,
-      detail: { vin: a.vin, built_on: a.builtOn, allocation_week: a.allocationWeek } });
-    out.push(after);
-  }
-  await writes.flush(tx);
-  return out;
+  return moveOrders(tx, allocations, scheduledOrder, 'scheduled', (a) => ({ vin: a.vin,
+    built_on: a.builtOn, allocation_week: a.allocationWeek }), atMs, actor);
 }
 
 /**
@@ -441,22 +453,8 @@ export async function scheduleOrders(tx: StoreTx, allocations: readonly CarAlloc
 export async function unscheduleOrders(tx: StoreTx,
   releases: ReadonlyArray<{ orderId: string; vin: string }>, reason: string, atMs: number,
   actor = 'system'): Promise<Order[]> {
-  if (releases.length === 0) return [];
-  const byId = new Map((await tx.ordersForUpdate([...new Set(releases.map((r) => r.orderId))]
-    .sort())).map((o) => [o.orderId, o]));
-  const writes = new Writes([]);
-  const out: Order[] = [];
-  for (const r of releases) {
-    const before = byId.get(r.orderId);
-    if (before === undefined) throw new Error(`released order ${r.orderId} does not exist`);
-    const after = unscheduledOrder(before);
-    byId.set(r.orderId, after);
-    writes.change(before, after, { atMs, type: 'car_released', actor,
-      detail: { vin: r.vin, reason } });
-    out.push(after);
-  }
-  await writes.flush(tx);
-  return out;
+  return moveOrders(tx, releases, unscheduledOrder, 'car_released',
+    (r) => ({ vin: r.vin, reason }), atMs, actor);
 }
 
 /**
@@ -468,19 +466,6 @@ export async function unscheduleOrders(tx: StoreTx,
 export async function handOverOrders(tx: StoreTx,
   handovers: ReadonlyArray<{ orderId: string; vin: string }>, atMs: number, actor = 'system'):
   Promise<Order[]> {
-  if (handovers.length === 0) return [];
-  const byId = new Map((await tx.ordersForUpdate([...new Set(handovers.map((h) => h.orderId))]
-    .sort())).map((o) => [o.orderId, o]));
-  const writes = new Writes([]);
-  const out: Order[] = [];
-  for (const h of handovers) {
-    const before = byId.get(h.orderId);
-    if (before === undefined) throw new Error(`handed-over order ${h.orderId} does not exist`);
-    const after = handedOverOrder(before);
-    byId.set(h.orderId, after);
-    writes.change(before, after, { atMs, type: 'delivered', actor, detail: { vin: h.vin } });
-    out.push(after);
-  }
-  await writes.flush(tx);
-  return out;
+  return moveOrders(tx, handovers, handedOverOrder, 'delivered', (h) => ({ vin: h.vin }), atMs,
+    actor);
 }
