@@ -91,13 +91,14 @@ export class Launchday implements KernelApp {
 
   constructor(readonly deps: LaunchdayDeps) {
     this.core = new Core(deps, writeComposition);
-    this.accounts = new AccountsService(deps, this.core.submit);
+    this.accounts = new AccountsService(deps, this.core.submit, this.core.writeInBatch);
     this.launches = new LaunchesService(deps);
     this.payments = new PaymentsService(deps);
     this.orders = new OrdersService(deps, this.core.committer, this.core.submit, this.launches,
       this.payments);
     this.settlement = new SettlementService(deps);
-    this.production = new ProductionService(deps, this.launches);
+    this.production = new ProductionService(deps, this.launches,
+      { write: this.core.writeInBatch });
     // Orders' estimates come from the plan where one covers the trim (orders' EstimateSource).
     this.orders.estimates = this.production;
     this.orders.vehicles = this.production;
@@ -127,7 +128,8 @@ export class Launchday implements KernelApp {
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     this.scalpers = new ScalpersService({ store: deps.store, clock: deps.clock,
-      limits: deps.limits, ...(deps.log ? { log: deps.log } : {}) }, this.orders, this.launches);
+      limits: deps.limits, ...(deps.log ? { log: deps.log } : {}) }, this.orders, this.launches,
+      this.core.submit);
     this.pricebooks = new PricebooksService(deps, this.launches);
     // Deliveries' money and price protection joined here (neither imports the other): a car
     // allocated after a credit is charged the lower price; a credit after it lowers the
@@ -157,7 +159,7 @@ export class Launchday implements KernelApp {
       limits: deps.limits, waitingRoomSecret: deps.waitingRoomSecret ?? newId('ldwr'),
       queueDelayMs: () => this.core.committer.queueDelayMs,
       perAddressLimits: (deps.rateLimitMode ?? 'on') === 'on',
-      pollClock: deps.rateClock ?? systemClock });
+      pollClock: deps.rateClock ?? systemClock, write: this.core.writeInBatch });
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
     this.waitingRooms.targetExists = async (scope, id) => (scope === 'launch'
       ? (await this.launches.launch(id)) !== null : (await this.drops.drop(id)) !== null);

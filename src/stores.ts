@@ -14,10 +14,11 @@ import {
 import { SqliteStore as SqliteAdapter } from './kernel/store/sqlite-store.js';
 import type { StoreComposition } from './kernel/store/store.js';
 import {
-  mergeHandlers, type BatchHandlerLimits, type WriteComposition,
+  kernelHandlers, mergeHandlers, type BatchHandlerLimits, type WriteComposition,
 } from './kernel/write/batch-handlers.js';
 import type { drops } from './drops/index.js';
 import type { orders } from './orders/index.js';
+import type { scalpers } from './scalpers/index.js';
 
 export type { Store, StoreTx } from './kernel/store/store.js';
 
@@ -71,15 +72,16 @@ export const PostgresStore = {
 
 /** Every group-commit handler by name, as the capabilities that write in batches name them. */
 export type BatchHandlers = ReturnType<typeof accounts.batchHandlers>
-  & ReturnType<(typeof orders)['batchHandlers']> & ReturnType<(typeof drops)['batchHandlers']>;
+  & ReturnType<(typeof orders)['batchHandlers']> & ReturnType<(typeof drops)['batchHandlers']>
+  & ReturnType<(typeof scalpers)['batchHandlers']> & typeof kernelHandlers;
 
 /** Every hook implementation, for the capabilities that declare hooks (kernel/capability.ts). */
 export const hooks = collectHooks(capabilities);
 
 /** Every group-commit handler by name, from the capabilities that write in batches. */
 export function batchHandlers(limits: BatchHandlerLimits): BatchHandlers {
-  return mergeHandlers(capabilities.flatMap((c) => (c.batchHandlers
-    ? [c.batchHandlers(limits, hooks)] : []))) as BatchHandlers;
+  return mergeHandlers([kernelHandlers, ...capabilities.flatMap((c) => (c.batchHandlers
+    ? [c.batchHandlers(limits, hooks)] : []))]) as BatchHandlers;
 }
 
 /** The write path as composed (the SQLite writer thread imports it from here). */

@@ -156,4 +156,45 @@ describe('the SQLite writer thread', () => {
         await h.close();
       }
     });
+
+  it('writes the buffered background records (signals, last uses) on the writer thread, never '
+    + 'on the event loop\'s own connection', async () => {
+    // The event loop's connection pauses the writer and holds the loop while it writes: a
+    // flush of a second's signals in a stampede held both (docs/benchmarks.md, session 11).
+    const h = await harness();
+    try {
+      const b = await h.buyer(1);
+      assert.equal((await h.tick(60)).status, 200);
+      const placed = await h.order(b.token, 'writer-thread-1', YU7_MAX);
+      assert.equal(placed.status, 201, JSON.stringify(placed.body));
+      // A use of the session past the touch interval: a last use waits to be written.
+      const limits = h.ld.app.deps.limits;
+      assert.equal((await h.tick(limits.sessionTouchSeconds + 1)).status, 200);
+      assert.equal((await h.call('GET', '/orders', { token: b.token })).status, 200);
+      const store = h.ld.app.deps.store;
+      const onLoop: string[] = [];
+      const transaction = store.transaction.bind(store);
+      // Every method called on the event loop's connection meanwhile, by name.
+      store.transaction = ((fn: (tx: object) => Promise<unknown>) => transaction((tx) =>
+        fn(new Proxy(tx, { get: (t, name, r) => {
+          if (typeof name === 'string') onLoop.push(name);
+          return Reflect.get(t, name, r);
+        } })))) as typeof store.transaction;
+      try {
+        await h.ld.app.scalpers.flush();
+        await h.ld.app.accounts.sessions.flushTouches();
+      } finally {
+        store.transaction = transaction;
+      }
+      assert.deepEqual(onLoop.filter((m) => m === 'insertSignals' || m === 'touchSessions'), []);
+      // And written all the same.
+      const signals = await store.signalsOfScope('launch:yu7-2025', 10);
+      assert.deepEqual(signals.map((s) => s.subjectId), [placed.body.order_id]);
+      const [session] = await store.sessionsOf(b.accountId, 10);
+      assert.ok(session !== undefined && session.lastSeenAtMs > session.createdAtMs,
+        JSON.stringify(session));
+    } finally {
+      await h.close();
+    }
+  });
 });

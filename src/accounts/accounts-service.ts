@@ -1,5 +1,6 @@
 // Accounts' use cases: registration, an operator's import, sign-in by code, and who a token
 // stands for (sessions.ts). Registrations are written by group commit (account-commands.ts).
+import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
@@ -29,9 +30,10 @@ export class AccountsService {
   readonly sessions: Sessions;
 
   constructor(private readonly deps: AccountsDeps,
-    private readonly submit: Submit<ReturnType<typeof accountCommands>>) {
+    private readonly submit: Submit<ReturnType<typeof accountCommands>>,
+    write: BatchWrite = transactionWrite(deps.store)) {
     this.sessions = new Sessions({ store: deps.store, clock: deps.clock, sms: deps.sms,
-      limits: deps.limits, showCodes: deps.showCodes, log: deps.log ?? (() => {}) });
+      limits: deps.limits, showCodes: deps.showCodes, log: deps.log ?? (() => {}), write });
   }
 
   // ---------- identity ----------

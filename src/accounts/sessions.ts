@@ -15,6 +15,7 @@ import type { Store } from '../kernel/store/store.js';
 import type { Account, Operator } from './accounts-store.js';
 import { newId, sha256 } from '../kernel/ids.js';
 import type { SmsSender } from './sms.js';
+import type { BatchWrite } from '../kernel/write/batch-handlers.js';
 
 export type Caller =
   | { readonly role: 'buyer'; readonly account: Account; readonly tokenHash: string }
@@ -48,6 +49,8 @@ export interface SessionsDeps {
   /** Development only: a code request's reply carries the code (LAUNCHDAY_DEV_SHOW_CODES). */
   readonly showCodes: boolean;
   readonly log: (line: string) => void;
+  /** Where the gathered last uses are written: the kernel's `writeInBatch` (not on the loop). */
+  readonly write: BatchWrite;
 }
 
 /** A session as its owner sees it. */
@@ -148,7 +151,7 @@ export class Sessions {
         const atMs = Math.max(...hashes.map((h) => this.#touches.get(h)!));
         for (const h of hashes) this.#touches.delete(h);
         try {
-          await this.deps.store.transaction((tx) => tx.touchSessions(hashes, atMs));
+          await this.deps.write('touchSessions', hashes, atMs);
         } catch (err) {
           this.deps.log(`sessions: last use of ${hashes.length} not written: ${String(err)}`);
           return;

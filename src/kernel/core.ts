@@ -9,7 +9,7 @@ import type { Limits, RateLimitMode } from './config.js';
 import type { Store } from './store/store.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import { isCommitUnknown, isStoreUnavailable } from './store/store-unavailable.js';
-import type { WriteComposition } from './write/batch-handlers.js';
+import type { BatchWrite, StoreCallCommand, WriteComposition } from './write/batch-handlers.js';
 import {
   GroupCommitter, localExecutor, Overloaded, type HandlerMap, type PayloadOf, type ResultOf,
 } from './write/group-committer.js';
@@ -130,6 +130,18 @@ export class Core<H extends HandlerMap> {
       if (refusal !== null) return refusal;
       throw err;
     }
+  };
+
+  /**
+   * A background write in a group-commit batch (batch-handlers.ts, `storeCall`): essential, so
+   * load never refuses it; on SQLite it runs on the writer thread. Throws as `submit`'s
+   * committer does (StoreUnavailable, CommitUnknown).
+   */
+  readonly writeInBatch: BatchWrite = async (method, ...args) => {
+    const command: StoreCallCommand = { method, args };
+    // The kernel's own handler, merged into every composition (src/stores.ts).
+    await (this.committer as unknown as GroupCommitter<{ storeCall: never }>)
+      .submit('storeCall', command as never, true);
   };
 
   // ---------- operator ----------

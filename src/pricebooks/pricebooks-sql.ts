@@ -64,17 +64,39 @@ const rowToSettings = (r: Row): BookSettings => ({
 
 const marks = (k: number): string => Array.from({ length: k }, () => '?').join(', ');
 
+const LEDGER_COL_COUNT = 9;
+/** The multi-row ledger INSERT by number of rows (1 to LEDGER_ROWS_PER_INSERT), built once. */
+const ledgerInserts = new Map<number, string>();
+function ledgerInsertSql(rows: number): string {
+  let sql = ledgerInserts.get(rows);
+  if (sql === undefined) {
+    const row = `(${marks(LEDGER_COL_COUNT)})`;
+    sql = `INSERT INTO ledger_entries (${LEDGER_COLS}) VALUES ${Array.from({ length: rows },
+      () => row).join(', ')} ON CONFLICT (entry_key) DO NOTHING`;
+    ledgerInserts.set(rows, sql);
+  }
+  return sql;
+}
+
 /** Price books' writes inside one transaction. */
 export class PricebooksSqlTx implements PricebooksTx {
   constructor(private readonly q: Sql) {}
 
   async appendLedger(entries: readonly LedgerEntry[]): Promise<void> {
+    // On the order path (a batch's placements): the statement text is built once per size and
+    // the parameters are filled in one flat array, since building them per entry (a string of
+    // 500 marks, a flatMap) cost more than SQLite's own work (bench:ledger's profile).
     for (let i = 0; i < entries.length; i += LEDGER_ROWS_PER_INSERT) {
-      const part = entries.slice(i, i + LEDGER_ROWS_PER_INSERT);
-      await this.q.run(`INSERT INTO ledger_entries (${LEDGER_COLS}) VALUES ${part
-        .map(() => `(${marks(9)})`).join(', ')} ON CONFLICT (entry_key) DO NOTHING`,
-      part.flatMap((e) => [e.entryKey, e.atMs, e.launchId, e.orderId, e.accountId, e.kind,
-        e.amountFen, e.trim, e.priceVersion]));
+      const end = Math.min(entries.length, i + LEDGER_ROWS_PER_INSERT);
+      const params: unknown[] = new Array((end - i) * LEDGER_COL_COUNT);
+      let j = 0;
+      for (let k = i; k < end; k++) {
+        const e = entries[k]!;
+        params[j++] = e.entryKey; params[j++] = e.atMs; params[j++] = e.launchId;
+        params[j++] = e.orderId; params[j++] = e.accountId; params[j++] = e.kind;
+        params[j++] = e.amountFen; params[j++] = e.trim; params[j++] = e.priceVersion;
+      }
+      await this.q.run(ledgerInsertSql(end - i), params);
     }
   }
 

@@ -7,6 +7,7 @@ import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { SqliteStore } from '../kernel/store/sqlite-store.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
+import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
 import { findTrim, type LaunchesService } from '../launches/index.js';
 import {
   resolveConfiguration, scheduleOrders, unscheduleOrders, type EstimateSource, type Order, type PlannedEstimate,
@@ -121,9 +122,16 @@ export class ProductionService implements EstimateSource, VehicleSource {
   /** The tail of this process's re-plans and production runs: they never interleave. */
   #serialTail: Promise<unknown> = Promise.resolve();
 
-  /** `offThread`: false keeps SQLite re-plans on the event loop, in one transaction. */
+  /** Where the estimates shown at lock are written (`flushShown`). */
+  readonly #write: BatchWrite;
+
+  /**
+   * `offThread`: false keeps SQLite re-plans on the event loop, in one transaction. `write`:
+   * the kernel's `writeInBatch` (the writer thread on SQLite), else this store's transaction.
+   */
   constructor(private readonly deps: ProductionDeps, private readonly launches: LaunchesService,
-    options: { offThread?: boolean } = {}) {
+    options: { offThread?: boolean; write?: BatchWrite } = {}) {
+    this.#write = options.write ?? transactionWrite(deps.store);
     this.#maxAgeMs = deps.store.kind === 'postgres' ? SNAPSHOT_MAX_AGE_MS : Infinity;
     const sqlite = deps.store.kind === 'sqlite' ? deps.store as SqliteStore : null;
     this.#thread = sqlite !== null && options.offThread !== false
@@ -569,7 +577,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
     if (this.#shown.length === 0) return;
     const batch = this.#shown;
     this.#shown = [];
-    this.#flushing = this.deps.store.transaction((tx) => tx.insertShownEstimates(batch))
+    this.#flushing = this.#write('insertShownEstimates', batch)
       .catch((err) => {
         // Kept for the next flush, up to the bound: the store may be back by then.
         const room = this.deps.limits.shownEstimatesBufferMax * 2 - this.#shown.length;

@@ -3,6 +3,7 @@
 // the batch cancel of flagged orders before they lock. What the composition may use of it.
 import type { Capability } from '../kernel/capability.js';
 import { scalperRoutes } from './scalper-routes.js';
+import { scalperCommands } from './signal-commands.js';
 import { scalpersMigrations } from './scalpers-migrations.js';
 import { scalpersPostgres } from './scalpers-postgres.js';
 import { scalpersSqlite } from './scalpers-sqlite.js';
@@ -11,6 +12,7 @@ export * from './signals.js';
 export * from './suspicion.js';
 export * from './scalpers-service.js';
 export * from './scalpers-store.js';
+export * from './signal-commands.js';
 
 export const scalpers = {
   name: 'scalpers',
@@ -19,6 +21,7 @@ export const scalpers = {
   migrations: scalpersMigrations,
   sqlite: scalpersSqlite,
   postgres: scalpersPostgres,
+  batchHandlers: () => scalperCommands(),
   // Signals wait in memory a moment so that the opening second's writes stay the orders' own.
   timers: [{ name: 'scalpers.flush', intervalMs: (l) => l.signalsFlushMs,
     run: (app) => app.scalpers.flush() }],

@@ -11,7 +11,9 @@ import type { Store } from '../kernel/store/store.js';
 import type { Caller } from '../accounts/index.js';
 import type { LaunchesService } from '../launches/index.js';
 import { isPastLock, type OrdersService } from '../orders/index.js';
-import { signalOf, type Signal } from './signals.js';
+import type { Submit } from '../kernel/core.js';
+import type { ScalperHandlers } from './signal-commands.js';
+import type { Signal } from './signals.js';
 import { findClusters, type Cluster, type SuspicionRules } from './suspicion.js';
 
 export interface ScalpersDeps {
@@ -81,7 +83,8 @@ export class ScalpersService {
   dropped = 0;
 
   constructor(private readonly deps: ScalpersDeps, private readonly orders: OrdersService,
-    private readonly launches: LaunchesService) {}
+    private readonly launches: LaunchesService,
+    private readonly submit: Submit<ScalperHandlers>) {}
 
   /**
    * Keeps an event's signal for the next flush. Never throws and never waits: the buyer's
@@ -96,19 +99,27 @@ export class ScalpersService {
     this.#buffer.push({ signalId: newTimeOrderedId('sig', e.atMs), event: e });
   }
 
-  /** Writes the buffered signals in one transaction; on failure they wait for the next. */
+  /**
+   * Writes the buffered signals through group commit (`recordSignals`: hashed and written in the
+   * writer's thread, never on the event loop's own connection); essential, so load never refuses
+   * it. On failure they wait for the next flush, up to `signalsBufferMax`.
+   */
   flush(): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
       if (this.#buffer.length === 0) return;
       const batch = this.#buffer;
       this.#buffer = [];
+      let failure: unknown = null;
       try {
-        const signals = batch.map((b) => signalOf(b.signalId, b.event));
-        await this.deps.store.transaction((tx) => tx.insertSignals(signals));
+        const r = await this.submit('recordSignals', { entries: batch }, true);
+        if (typeof r !== 'number') failure = r.code;
       } catch (err) {
+        failure = err;
+      }
+      if (failure !== null) {
         const room = this.deps.limits.signalsBufferMax - this.#buffer.length;
         this.#buffer = [...batch.slice(0, Math.max(0, room)), ...this.#buffer];
-        this.deps.log?.(`scalpers: signals not written yet (${String(err)})`);
+        this.deps.log?.(`scalpers: signals not written yet (${String(failure)})`);
       }
     });
     return this.#flushing;

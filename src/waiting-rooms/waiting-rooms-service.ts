@@ -13,6 +13,7 @@ import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
+import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
 import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
@@ -41,6 +42,11 @@ export interface WaitingRoomsDeps {
    * client polls at real speed; the rate limits' clock, LaunchdayDeps.rateClock).
    */
   readonly pollClock?: Clock;
+  /**
+   * Where polls' touches are written: the kernel's `writeInBatch` (the writer thread on SQLite);
+   * this store's transaction when absent.
+   */
+  readonly write?: BatchWrite;
 }
 
 /** What a person in the line is told (one poll's answer). */
@@ -336,7 +342,8 @@ export class WaitingRoomsService {
     // One time for the whole write (the latest): places are kept by minutes, not milliseconds.
     let atMs = 0;
     for (const t of touches.values()) atMs = Math.max(atMs, t);
-    await this.deps.store.transaction((tx) => tx.touchTickets([...touches.keys()], atMs));
+    await (this.deps.write ?? transactionWrite(this.deps.store))('touchTickets',
+      [...touches.keys()], atMs);
   }
 
   // ---------- the admitter ----------

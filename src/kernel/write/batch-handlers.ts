@@ -1,7 +1,8 @@
 // The batch-handler registry: every group-commit handler by name, what a batch may run, in
 // whichever thread runs it. Capabilities contribute handlers (and wires) and the composition
 // (src/stores.ts, writeComposition) merges them; the kernel names none.
-import type { BatchJob, HandlerMap, JobOutcome } from './group-committer.js';
+import type { Store, StoreTx } from '../store/store.js';
+import type { BatchHandler, BatchJob, HandlerMap, JobOutcome } from './group-committer.js';
 
 /** The limits a handler may read; plain data, as they cross to the writer thread. */
 export interface BatchHandlerLimits {
@@ -16,6 +17,51 @@ export interface BatchHandlerLimits {
 export interface WriteComposition<H extends HandlerMap = HandlerMap> {
   handlers(limits: BatchHandlerLimits): H;
   readonly wires: Readonly<Record<string, Wire>>;
+}
+
+/** One store method called in a batch: its name on StoreTx and its arguments (cloneable data). */
+export interface StoreCallCommand {
+  readonly method: string;
+  readonly args: readonly unknown[];
+}
+
+/**
+ * The kernel's own batch handler, `storeCall`: one StoreTx method called with its arguments, in
+ * the batch's thread. For the buffered background writes (sessions' last uses, the estimates
+ * shown at lock, waiting-room polls): on SQLite they then run on the writer thread, not on the
+ * event loop's own connection, which pauses the writer and holds the loop while it writes
+ * (docs/benchmarks.md, session 11).
+ */
+export const kernelHandlers = {
+  storeCall: (async (tx, cmds) => {
+    for (const c of cmds) {
+      const method = (tx as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
+        c.method];
+      if (typeof method !== 'function') throw new Error(`no store method named ${c.method}`);
+      await method.apply(tx, c.args as unknown[]);
+    }
+    return cmds.map(() => null);
+  }) as BatchHandler<StoreCallCommand, null>,
+};
+
+type ArgsOf<K extends keyof StoreTx> = StoreTx[K] extends (...a: infer A) => Promise<unknown>
+  ? A : never;
+
+/**
+ * Writes `tx[method](...args)` in a transaction of its own kind: `Core.writeInBatch` (group
+ * commit, essential, so load never refuses it; on SQLite the writer thread), or, for a service
+ * used without the kernel (a test, a benchmark), `transactionWrite`. Rejects as a transaction
+ * would (StoreUnavailable when the store is out of reach).
+ */
+export type BatchWrite = <K extends keyof StoreTx>(method: K, ...args: ArgsOf<K>) =>
+  Promise<void>;
+
+/** A BatchWrite on the store's own transaction (the calling thread's connection). */
+export function transactionWrite(store: Store): BatchWrite {
+  return async (method, ...args) => {
+    await store.transaction((tx) =>
+      (tx[method] as (...a: unknown[]) => Promise<unknown>).apply(tx, args));
+  };
 }
 
 /** Merges handler maps; two capabilities naming one handler is a composition error. */
