@@ -137,11 +137,11 @@ export class Core<H extends HandlerMap> {
    * load never refuses it; on SQLite it runs on the writer thread. Throws as `submit`'s
    * committer does (StoreUnavailable, CommitUnknown).
    */
-  readonly writeInBatch: BatchWrite = async (method, ...args) => {
+  readonly writeInBatch: BatchWrite = (method, ...args) => {
     const command: StoreCallCommand = { method, args };
     // The kernel's own handler, merged into every composition (src/stores.ts).
-    await (this.committer as unknown as GroupCommitter<{ storeCall: never }>)
-      .submit('storeCall', command as never, true);
+    return (this.committer as unknown as GroupCommitter<{ storeCall: never }>)
+      .submit('storeCall', command as never, true) as never;
   };
 
   // ---------- operator ----------

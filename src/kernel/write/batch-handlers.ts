@@ -34,34 +34,36 @@ export interface StoreCallCommand {
  */
 export const kernelHandlers = {
   storeCall: (async (tx, cmds) => {
+    const out: unknown[] = [];
     for (const c of cmds) {
       const method = (tx as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[
         c.method];
       if (typeof method !== 'function') throw new Error(`no store method named ${c.method}`);
-      await method.apply(tx, c.args as unknown[]);
+      out.push(await method.apply(tx, c.args as unknown[]));
     }
-    return cmds.map(() => null);
-  }) as BatchHandler<StoreCallCommand, null>,
+    return out;
+  }) as BatchHandler<StoreCallCommand, unknown>,
 };
 
 type ArgsOf<K extends keyof StoreTx> = StoreTx[K] extends (...a: infer A) => Promise<unknown>
   ? A : never;
+type ResultOfCall<K extends keyof StoreTx> =
+  StoreTx[K] extends (...a: never[]) => Promise<infer R> ? R : never;
 
 /**
  * Writes `tx[method](...args)` in a transaction of its own kind: `Core.writeInBatch` (group
  * commit, essential, so load never refuses it; on SQLite the writer thread), or, for a service
  * used without the kernel (a test, a benchmark), `transactionWrite`. Rejects as a transaction
- * would (StoreUnavailable when the store is out of reach).
+ * would (StoreUnavailable when the store is out of reach); resolves to the method's result
+ * (plain data: it may cross threads).
  */
 export type BatchWrite = <K extends keyof StoreTx>(method: K, ...args: ArgsOf<K>) =>
-  Promise<void>;
+  Promise<ResultOfCall<K>>;
 
 /** A BatchWrite on the store's own transaction (the calling thread's connection). */
 export function transactionWrite(store: Store): BatchWrite {
-  return async (method, ...args) => {
-    await store.transaction((tx) =>
-      (tx[method] as (...a: unknown[]) => Promise<unknown>).apply(tx, args));
-  };
+  return (method, ...args) => store.transaction((tx) =>
+    (tx[method] as (...a: unknown[]) => Promise<never>).apply(tx, args));
 }
 
 /** Merges handler maps; two capabilities naming one handler is a composition error. */
