@@ -150,8 +150,13 @@ export const deliveryRoutes: Route[] = [
       if (id === null) return refuse('order_not_found');
       const b = await ctx.body();
       if (!b.ok) return b;
-      const r = await ctx.app.deliveries.handover(actorOf(ctx), id,
-        b.value.inspection_confirmed === true && b.value.keys_given === true);
+      const unconfirmed = (['inspection_confirmed', 'keys_given'] as const)
+        .filter((k) => b.value[k] !== true);
+      if (unconfirmed.length > 0) {
+        return refuse('handover_unconfirmed', `Not confirmed: ${unconfirmed.map((k) => `"${k}"`)
+          .join(' and ')}. Confirm both the inspection and the keys given (true).`);
+      }
+      const r = await ctx.app.deliveries.handover(actorOf(ctx), id, true);
       return r.ok ? reply(200, { delivery: deliveryView(r.value, ctx.app.deliveries.rules) }) : r;
     } },
   { method: 'GET', path: '/admin/deliveries', access: 'admin', schema: Deliveries.list,

@@ -108,7 +108,10 @@ export const noShow: RouteContract = () => ({
 
 export const handover: RouteContract = () => ({
   summary: 'Hand the car over: the order is delivered and the revenue recognised',
-  body: Type.Object({ inspection_confirmed: flag(), keys_given: flag() }),
+  // Each optional: one left out is a handover not confirmed (handover_unconfirmed, naming
+  // it), not a malformed request.
+  body: Type.Object({ inspection_confirmed: Type.Optional(flag()),
+    keys_given: Type.Optional(flag()) }),
   replies: { 200: Type.Object({ delivery: DeliveryView }) },
   errors: [...ORDER_ERRORS, 'handover_unconfirmed', 'delivery_not_ready', 'already_delivered',
     'appointment_not_found', 'balance_outstanding'] });

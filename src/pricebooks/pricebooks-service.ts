@@ -372,13 +372,28 @@ export class PricebooksService {
     const nowMs = this.deps.clock.nowMs();
     const r = await this.deps.store.transaction(async (tx) => {
       const [car] = await tx.carsByVin([input.vin]);
-      if (!car) return refuse('ready_car_not_listable');
+      // Each refusal says its own reason: one message for all of them read, for a cancelled
+      // order's car that had gone on to the next order, as if the order had not been cancelled.
+      if (!car) {
+        return refuse('ready_car_not_listable', `No production run recorded a car with VIN ${
+          input.vin}; record it first.`);
+      }
       if (!car.pooled) {
         const order = car.orderId === null ? null : await this.deps.store.order(car.orderId);
-        if (order?.status !== 'cancelled') return refuse('ready_car_not_listable');
+        if (order?.status !== 'cancelled') {
+          return refuse('ready_car_not_listable', order === null
+            ? `Car ${car.vin} waits for the next allocation (its order was cancelled, or no `
+              + 'allocation has placed it yet), which gives it to the next order waiting for its '
+              + 'configuration, or else to the ready-stock pool: list it once it is there.'
+            : `Car ${car.vin} is allocated to order ${order.orderId} (${order.status}): only a `
+              + 'car no order holds can be listed.');
+        }
       }
       const launch = await this.launches.launch(car.launchId);
-      if (!launch) return refuse('ready_car_not_listable');
+      if (!launch) {
+        return refuse('ready_car_not_listable', `Car ${car.vin}'s launch ${car.launchId} `
+          + 'no longer exists.');
+      }
       if (!launch.cities.some((c) => c.cityId === input.city)) return refuse('unknown_city');
       const priceFen = input.priceFen ?? configurationPrice(launch, car.trim, car.options);
       const depositFen = input.depositFen ?? launch.depositFen;
@@ -390,7 +405,10 @@ export class PricebooksService {
       const listed: ReadyCar = { vin: car.vin, launchId: car.launchId, trim: car.trim,
         options: car.options, city: input.city, priceFen, depositFen, status: 'available',
         saleId: null, untilMs: null, listedAtMs: nowMs, listedBy: actor };
-      if (!(await tx.insertReadyCar(listed))) return refuse('ready_car_not_listable');
+      if (!(await tx.insertReadyCar(listed))) {
+        return refuse('ready_car_not_listable', `Car ${car.vin} is in ready stock already: `
+          + 'a car is listed once.');
+      }
       await tx.appendAudit({ atMs: nowMs, actor, action: 'ready_car_listed',
         detail: { vin: car.vin, city: input.city, price_fen: priceFen } });
       return ok(listed);
