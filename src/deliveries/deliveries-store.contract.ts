@@ -91,7 +91,7 @@ export function deliveriesStoreContract(name: string, open: () => Promise<Opened
         });
         assert.deepEqual(await due(T0 + 10_000), [['bpt_1', 1]]);
         const [p1] = await store.partsToCheck(T0 + 10_000, 1_000, 10);
-        assert.deepEqual({ ...p1, checks: undefined }, { ...part(1, 'ord_1'), checks: undefined });
+        assert.deepEqual(p1, { ...part(1, 'ord_1'), checks: 1, nextCheckAtMs: T0 + 5_000 });
       });
 
       test('parts by key and reference; a reference is used once', async (store) => {

@@ -15,7 +15,10 @@ export interface DeliveryAnomaly {
 
 /** A pending part the collection reconciler asks about, with the questions asked so far. */
 export interface PartToCheck extends BalancePart {
+  /** Questions asked about it so far. */
   readonly checks: number;
+  /** When it is next asked about (ms); null before the first (asked for + the first wait). */
+  readonly nextCheckAtMs: number | null;
 }
 
 /** A filter of the operator's list. */

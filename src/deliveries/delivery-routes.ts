@@ -187,6 +187,19 @@ export const deliveryRoutes: Route[] = [
       await ctx.app.deliveries.setCapacity(actorOf(ctx), centre, b.value.capacity as number);
       return reply(200, { centre, capacity: b.value.capacity as number });
     } },
+  { method: 'GET', path: '/admin/deliveries/pending-parts', access: 'admin',
+    schema: Deliveries.pendingParts, handler: async (ctx) => {
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const { limits } = ctx.app.deps;
+      // Every pending part: the questions' time reached by the end of time, from 0 ms after.
+      const parts = await ctx.app.deps.store.partsToCheck(Number.MAX_SAFE_INTEGER, 0,
+        queryNumber(q.value.limit, limits.deliveriesListMax));
+      return reply(200, { parts: parts.map((p) => ({ order_id: p.orderId, part_id: p.partId,
+        reference: p.reference, method: p.method, amount_fen: p.amountFen,
+        requested_at: iso(p.requestedAtMs), checks: p.checks, next_check_at: iso(p.nextCheckAtMs
+          ?? p.requestedAtMs + limits.collectionCheckAfterMs) })) });
+    } },
   { method: 'GET', path: '/admin/deliveries/money-events', access: 'admin',
     schema: Deliveries.moneyEvents, handler: async (ctx) => {
       const q = ctx.query();

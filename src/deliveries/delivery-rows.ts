@@ -61,7 +61,7 @@ export const PART_CHECKED_SQL = 'UPDATE balance_parts SET checks = ?, next_check
   + "WHERE part_id = ? AND status = 'pending'";
 
 export const partToCheckFromRow = (r: Row): PartToCheck => ({ ...partFromRow(r),
-  checks: n(r.checks) });
+  checks: n(r.checks), nextCheckAtMs: nn(r.next_check_at_ms) });
 
 export const moneyEventFromRow = (r: Row): MoneyEvent => ({ seq: n(r.seq),
   orderId: r.order_id as string, kind: r.kind as MoneyEvent['kind'], amountFen: n(r.amount_fen),

@@ -139,6 +139,16 @@ export const setCapacity: RouteContract = (l) => ({
     rangeMessage: `"capacity" must be a whole number from 1 to ${l.slotCapacityMax}.` }) }),
   replies: { 200: Type.Object({ centre: Str, capacity: Int }) } });
 
+export const pendingParts: RouteContract = (l) => ({
+  summary: 'Balance parts awaiting the provider\'s word, oldest first, with the collection '
+    + 'reconciler\'s questions about each',
+  query: Type.Object({ limit: queryWhole(1, l.deliveriesListMax, l.deliveriesListMax) }),
+  replies: { 200: Type.Object({ parts: Type.Array(Type.Object({ order_id: Str, part_id: Str,
+    reference: Str, method: Str, amount_fen: Int, requested_at: Time,
+    checks: Type.Integer({ minimum: 0, description: 'Times the provider was asked about it' }),
+    next_check_at: Type.String({ format: 'date-time',
+      description: 'When the provider is next asked about it' }) })) }) } });
+
 export const moneyEvents: RouteContract = () => ({
   summary: 'Deliveries\' money events for the books: balance received and refunded, deposit '
     + 'applied, revenue recognised',
