@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { syntheticIdentity } from '../../src/accounts/identity.js';
 import { loadConfig } from '../../src/kernel/config.js';
 import { silentLogger } from '../../src/kernel/logger.js';
@@ -65,6 +65,17 @@ async function readyOrder(n: number): Promise<{ token: string; orderId: string }
   return { token, orderId };
 }
 
+/** The console's deliveries tab, signed in as the operator, in `lang`. */
+async function deliveriesTab(lang: 'en' | 'zh'): Promise<Page> {
+  const page = await (await phoneContext(browser, lang)).newPage();
+  await page.goto(`${server.url}/admin`);
+  await page.fill('#admin-token', ADMIN_TOKEN);
+  await page.click('#use-token');
+  await page.click('#tab-deliveries');
+  await page.locator('#d-pending-table').waitFor();
+  return page;
+}
+
 test('overdue balances with their state, and parts awaiting the provider, in both languages',
   async () => {
     const paying = await readyOrder(1);
@@ -80,12 +91,7 @@ test('overdue balances with their state, and parts awaiting the provider, in bot
     // The provider never heard of the part: the reconciler hands it over again and waits.
     assert.equal((await server.app.deliveries.reconcileCollections()).resent, 1);
 
-    const en = await (await phoneContext(browser, 'en')).newPage();
-    await en.goto(`${server.url}/admin`);
-    await en.fill('#admin-token', ADMIN_TOKEN);
-    await en.click('#use-token');
-    await en.click('#tab-deliveries');
-    await en.locator('#d-pending-table').waitFor();
+    const en = await deliveriesTab('en');
     const overdue = (await en.textContent('#d-overdue-table')) ?? '';
     assert.match(overdue, new RegExp(`${paying.orderId}.*under way: waited for`));
     assert.match(overdue, new RegExp(`${silent.orderId}.*Notice sent: in grace`));
@@ -96,12 +102,7 @@ test('overdue balances with their state, and parts awaiting the provider, in bot
       /Balance parts awaiting the provider \(1\)/);
     await screenshots(en, 'admin-collections');
 
-    const zh = await (await phoneContext(browser, 'zh')).newPage();
-    await zh.goto(`${server.url}/admin`);
-    await zh.fill('#admin-token', ADMIN_TOKEN);
-    await zh.click('#use-token');
-    await zh.click('#tab-deliveries');
-    await zh.locator('#d-pending-table').waitFor();
+    const zh = await deliveriesTab('zh');
     assert.match((await zh.textContent('#d-overdue-table')) ?? '', /已发逾期通知，宽限期中/);
     assert.match((await zh.textContent('#d-overdue-table')) ?? '', /正在支付中/);
     const zhPending = (await zh.textContent('#d-pending-table')) ?? '';
