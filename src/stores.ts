@@ -43,6 +43,7 @@ const MIGRATION_NAMES = [
   { version: 13, name: 'deliveries: delivery records, balance parts, money events, slots' },
   { version: 14, name: 'price books: price versions, order prices, the ledger, price '
     + 'protection, refunds, book settings, ready-stock cars and sales' },
+  { version: 15, name: 'deliveries: pending balance parts asked about at the provider' },
   { version: 11, name: 'waiting rooms: rooms, the line\'s tickets, passes' },
 ];
 

@@ -5,43 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SandboxPaymentProvider } from '../src/payments/index.js';
 import {
-  sign, SIGNATURE_HEADER, SandboxPaymentProvider, type CollectResult,
-} from '../src/payments/index.js';
-import { withCheckCharacter } from '../src/production/vin.js';
+  collectionNotice, HeldCollections, moneyEvents as events, scheduledOrder,
+} from './delivery-fixtures.js';
 import { ADMIN, harness, type Harness } from './harness.js';
-
-const SU7 = { launch_id: 'su7-2024', trim: 'standard', options: [], city: 'beijing' };
-
-/** A sandbox whose collections wait for the notifications the test sends itself. */
-class HeldCollections extends SandboxPaymentProvider {
-  override async collect(): Promise<CollectResult> {
-    return { status: 'pending' };
-  }
-}
-
-async function scheduledOrder(h: Harness, n: number, vinNo: number) {
-  const b = await h.buyer(n);
-  const o = await h.order(b.token, `k${n}`, SU7);
-  await h.call('POST', `/orders/${o.body.order_id}/lock`, { token: b.token,
-    body: { confirm: true } });
-  const run = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
-    launch_id: 'su7-2024', built_on: '2025-08-01', reason: 'run', cars: [{ vin: withCheckCharacter(
-      `LXMSU7AB0R${String(vinNo).padStart(7, '0')}`), trim: 'standard', options: [] }] } });
-  assert.equal(run.body.allocated[0]?.order_id, o.body.order_id, JSON.stringify(run.body));
-  await h.call('POST', `/admin/orders/${o.body.order_id}/ready`, { token: ADMIN });
-  return { token: b.token as string, orderId: o.body.order_id as string };
-}
-
-/** Sums of an order's money events by kind. */
-async function events(h: Harness, orderId: string): Promise<Record<string, number>> {
-  const r = await h.call('GET', '/admin/deliveries/money-events', { token: ADMIN });
-  const out: Record<string, number> = {};
-  for (const e of r.body.events) {
-    if (e.order_id === orderId) out[e.kind] = (out[e.kind] ?? 0) + e.amount_fen;
-  }
-  return out;
-}
 
 describe('balance notifications in any order', () => {
   let h: Harness;
@@ -51,11 +19,8 @@ describe('balance notifications in any order', () => {
   });
   after(() => h.close());
 
-  const notify = (body: Record<string, unknown>, secret = h.ld.paymentSecret) => {
-    const raw = JSON.stringify({ occurred_at: '2025-09-01T00:00:00Z', ...body });
-    return h.call('POST', '/payments/balance-notifications', { raw, headers: {
-      'content-type': 'application/json', [SIGNATURE_HEADER]: sign(secret, Date.now(), raw) } });
-  };
+  const notify = (body: Record<string, unknown>, secret?: string) =>
+    collectionNotice(h, body, secret);
   const word = (type: string, reference: string, amount: number, eventId = `evt_${++n}`) =>
     notify({ event_id: eventId, type: `collection.${type}`, reference, amount_fen: amount });
 

@@ -243,6 +243,8 @@ describe('codes that need a particular launchday', () => {
       'unknown_price_item', 'invalid_price_change', 'ready_car_not_found', 'ready_car_taken',
       'ready_car_not_listable', 'ready_sale_not_found', 'ready_hold_expired',
       'ready_sale_not_payable', 'ready_balance_overdue',
+      // test/protection-rerun.test.ts
+      'price_version_not_found', 'price_version_not_applied',
       // test/waiting-room-routes.test.ts
       'waiting_room_not_found', 'invalid_waiting_room', 'waiting_room_not_open',
       'waiting_ticket_invalid', 'waiting_ticket_expired', 'too_many_tickets',

@@ -53,4 +53,15 @@ export const deliveriesMigrations: readonly MigrationPiece[] = [
         kind TEXT NOT NULL, detail TEXT NOT NULL);
     `,
   },
+  {
+    version: 15,
+    // The collection reconciler (collection-reconciler.ts): when a pending part is next asked
+    // about at the provider and how many times it was, so the backoff survives a restart.
+    sql: (d) => `
+      ALTER TABLE balance_parts ADD COLUMN next_check_at_ms ${int(d)};
+      ALTER TABLE balance_parts ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX balance_parts_pending ON balance_parts (requested_at_ms)
+        WHERE status = 'pending';
+    `,
+  },
 ];

@@ -7,10 +7,11 @@ import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgre
 import type { BalancePart, Delivery, MoneyEvent } from './delivery.js';
 import {
   anomalyFromRow, DELIVERY_COLUMNS, deliveryFromRow, deliveryValues, filterSql, moneyEventFromRow,
-  PART_COLUMNS, partFromRow, partValues,
+  PART_CHECKED_SQL, PART_COLUMNS, partFromRow, PARTS_TO_CHECK_SQL, partToCheckFromRow,
+  partValues,
 } from './delivery-rows.js';
 import type {
-  DeliveriesReads, DeliveriesTx, DeliveryAnomaly, DeliveryFilter,
+  DeliveriesReads, DeliveriesTx, DeliveryAnomaly, DeliveryFilter, PartToCheck,
 } from './deliveries-store.js';
 
 const params = (k: number): string => Array.from({ length: k }, (_, i) => `$${i + 1}`).join(', ');
@@ -97,6 +98,10 @@ class DeliveriesPostgresTx implements DeliveriesTx {
       + 'AND slot_start_ms = $2 AND booked > 0', [centre, slotStartMs]);
   }
 
+  async partChecked(partId: string, checks: number, nextCheckAtMs: number): Promise<void> {
+    await this.c.query(numbered(PART_CHECKED_SQL), [checks, nextCheckAtMs, partId]);
+  }
+
   async deferredOrders(atMs: number): Promise<string[]> {
     return (await rows(this.c, 'SELECT order_id FROM deliveries WHERE deferred_until_ms > $1 '
       + "AND stage = 'released' ORDER BY order_id", [atMs])).map((r) => r.order_id as string);
@@ -134,6 +139,12 @@ class DeliveriesPostgresReads implements DeliveriesReads {
   async balanceParts(orderId: string): Promise<BalancePart[]> {
     return (await rows(this.pool, 'SELECT * FROM balance_parts WHERE order_id = $1 '
       + 'ORDER BY requested_at_ms, part_id', [orderId])).map(partFromRow);
+  }
+
+  async partsToCheck(atMs: number, firstAfterMs: number, limit: number):
+    Promise<PartToCheck[]> {
+    return (await rows(this.pool, numbered(PARTS_TO_CHECK_SQL), [firstAfterMs, atMs, limit]))
+      .map(partToCheckFromRow);
   }
 
   async moneyEventsAfter(afterSeq: number, limit: number): Promise<MoneyEvent[]> {

@@ -21,6 +21,7 @@ import {
   type PartOutcome, type ReleaseReason,
 } from './delivery.js';
 import { parseCollectionNotice } from './collection-notice.js';
+import { CollectionReconciler, type CollectionReport } from './collection-reconciler.js';
 
 export interface DeliveriesDeps {
   readonly store: Store;
@@ -46,9 +47,17 @@ export interface Deferred {
 export const partReference = (orderId: string, key: string): string =>
   `bal_${hash('sha256', `${orderId}\u0000${key}`, 'base64url').slice(0, 32)}`;
 
+/**
+ * The payment reference of a refund a price credit takes from a part: one per part and price
+ * version (the part's own reference is its surplus refund's, at settlement).
+ */
+export const creditRefundReference = (partRef: string, version: number): string =>
+  `${partRef}:credit:${version}`;
+
 export class DeliveriesService {
   readonly rules: DeliveryRules;
   #sweeping: Promise<number> | null = null;
+  readonly #collections: CollectionReconciler;
   /**
    * Price-protection credits already given to these orders, fen per order (the composition's:
    * price books). A car allocated after a credit is charged the lower price. Null: none.
@@ -60,6 +69,21 @@ export class DeliveriesService {
 
   constructor(private readonly deps: DeliveriesDeps) {
     this.rules = deps.limits;
+    this.#collections = new CollectionReconciler({ ...deps,
+      settle: (reference, outcome, amountFen, source) => this.settle(reference, outcome,
+        amountFen, source),
+      resend: async (part) => {
+        const d = await deps.store.delivery(part.orderId);
+        return this.#collect(part, d?.accountId ?? '', false);
+      } });
+  }
+
+  /**
+   * One round of the collection reconciler (collection-reconciler.ts): pending parts whose
+   * notification is late are asked about at the provider and settled on its answer.
+   */
+  reconcileCollections(): Promise<CollectionReport> {
+    return this.#collections.reconcile();
   }
 
   // ---------- records ----------
@@ -254,7 +278,8 @@ export class DeliveriesService {
   }
 
   /** The provider's answer to a part: null while its notification is awaited. */
-  async #collect(part: BalancePart, accountId: string): Promise<PartOutcome | null> {
+  async #collect(part: BalancePart, accountId: string, unreachableFails = true):
+    Promise<PartOutcome | null> {
     // A loan or lease part is paid by the finance provider for the buyer.
     const payer = part.method === 'loan' || part.method === 'lease'
       ? `finance:${part.method}:${accountId}` : accountId;
@@ -267,9 +292,11 @@ export class DeliveriesService {
       }
       const c = await p.charge({ reference: part.reference, amountFen: part.amountFen, payer });
       return c.status === 'approved' ? 'succeeded' : 'failed';
-    } catch {
+    } catch (err) {
       // Unreachable: counted as failed so the buyer can pay again. Should the provider have
       // taken it after all, its success still counts (settlePart), and any excess goes back.
+      // The reconciler instead leaves the part pending and asks again later.
+      if (!unreachableFails) throw err;
       return 'failed';
     }
   }
@@ -579,8 +606,11 @@ export class DeliveriesService {
         await tx.updateBalancePart(part);
         await tx.insertMoneyEvents([{ orderId: d.orderId, kind: 'balance_refunded', amountFen,
           reference: part.reference, atMs }]);
-        await tx.queuePayment({ opId: newId('pop'), kind: 'refund', reference: part.reference,
-          orderId: d.orderId, amountFen, createdAtMs: atMs });
+        // A reference of its own: the provider returns a reference's refund once, and one
+        // part can owe several (a surplus at settlement, then a credit per price version).
+        await tx.queuePayment({ opId: newId('pop'), kind: 'refund',
+          reference: creditRefundReference(part.reference, c.version), orderId: d.orderId,
+          amountFen, createdAtMs: atMs });
         await this.#ledger(tx, [{ entryKey: `balance_refunded:${part.reference}:credit:${
           c.version}`, orderId: d.orderId, launchId: d.launchId, accountId: d.accountId,
         kind: 'balance_refunded', amountFen, atMs }]);

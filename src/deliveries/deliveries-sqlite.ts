@@ -5,10 +5,11 @@ import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
 import type { BalancePart, Delivery, MoneyEvent } from './delivery.js';
 import {
   anomalyFromRow, DELIVERY_COLUMNS, deliveryFromRow, deliveryValues, filterSql, moneyEventFromRow,
-  PART_COLUMNS, partFromRow, partValues,
+  PART_CHECKED_SQL, PART_COLUMNS, partFromRow, PARTS_TO_CHECK_SQL, partToCheckFromRow,
+  partValues,
 } from './delivery-rows.js';
 import type {
-  DeliveriesReads, DeliveriesTx, DeliveryAnomaly, DeliveryFilter,
+  DeliveriesReads, DeliveriesTx, DeliveryAnomaly, DeliveryFilter, PartToCheck,
 } from './deliveries-store.js';
 
 type Row = Record<string, unknown>;
@@ -29,6 +30,7 @@ function prepareWrites(db: Db) {
     partByKey: db.prepare('SELECT * FROM balance_parts WHERE order_id = ? AND idempotency_key = ?'),
     liveParts: db.prepare("SELECT count(*) AS n FROM balance_parts WHERE order_id = ? "
       + "AND status IN ('pending', 'received')"),
+    partChecked: db.prepare(PART_CHECKED_SQL),
     insertEvent: db.prepare('INSERT INTO delivery_money_events (order_id, kind, amount_fen, '
       + 'reference, at_ms) VALUES (?, ?, ?, ?, ?)'),
     insertAnomaly: db.prepare('INSERT INTO delivery_anomalies (at_ms, order_id, reference, kind, '
@@ -88,6 +90,10 @@ class DeliveriesSqliteTx implements DeliveriesTx {
     return Number((this.s.liveParts.get(orderId) as Row).n);
   }
 
+  async partChecked(partId: string, checks: number, nextCheckAtMs: number): Promise<void> {
+    this.s.partChecked.run(checks, nextCheckAtMs, partId);
+  }
+
   async insertMoneyEvents(events: ReadonlyArray<Omit<MoneyEvent, 'seq'>>): Promise<void> {
     for (const e of events) {
       this.s.insertEvent.run(e.orderId, e.kind, e.amountFen, e.reference, e.atMs);
@@ -134,6 +140,7 @@ class DeliveriesSqliteReads implements DeliveriesReads {
       delivery: db.prepare('SELECT * FROM deliveries WHERE order_id = ?'),
       parts: db.prepare('SELECT * FROM balance_parts WHERE order_id = ? '
         + 'ORDER BY requested_at_ms, part_id'),
+      toCheck: db.prepare(PARTS_TO_CHECK_SQL),
       events: db.prepare('SELECT * FROM delivery_money_events WHERE seq > ? ORDER BY seq LIMIT ?'),
       slots: db.prepare('SELECT slot_start_ms, booked FROM delivery_slots WHERE centre = ? '
         + 'AND slot_start_ms >= ? AND slot_start_ms < ? ORDER BY slot_start_ms'),
@@ -152,6 +159,11 @@ class DeliveriesSqliteReads implements DeliveriesReads {
 
   async balanceParts(orderId: string): Promise<BalancePart[]> {
     return (this.#r.parts.all(orderId) as Row[]).map(partFromRow);
+  }
+
+  async partsToCheck(atMs: number, firstAfterMs: number, limit: number):
+    Promise<PartToCheck[]> {
+    return (this.#r.toCheck.all(firstAfterMs, atMs, limit) as Row[]).map(partToCheckFromRow);
   }
 
   async moneyEventsAfter(afterSeq: number, limit: number): Promise<MoneyEvent[]> {

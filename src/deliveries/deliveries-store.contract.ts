@@ -67,6 +67,33 @@ export function deliveriesStoreContract(name: string, open: () => Promise<Opened
           { receivedFen: 21_090_001, refundedFen: 1 })]));
       });
 
+      test('pending parts to ask about: first after the delay, then at the time noted; a '
+        + 'settled part is never asked about', async (store) => {
+        await store.transaction(async (tx) => {
+          await tx.putDeliveries([sampleDelivery(1)]);
+          await tx.insertBalancePart(part(1, 'ord_1'));
+          await tx.insertBalancePart(part(2, 'ord_1'));
+          await tx.insertBalancePart(part(3, 'ord_1', { status: 'received', settledAtMs: T0 }));
+        });
+        const due = async (atMs: number) =>
+          (await store.partsToCheck(atMs, 1_000, 10)).map((p) => [p.partId, p.checks]);
+        assert.deepEqual(await due(T0 + 1_000), []);
+        assert.deepEqual(await due(T0 + 1_001), [['bpt_1', 0]]);
+        assert.deepEqual(await due(T0 + 1_002), [['bpt_1', 0], ['bpt_2', 0]]);
+        assert.equal((await store.partsToCheck(T0 + 1_002, 1_000, 1)).length, 1, 'the limit');
+        await store.transaction((tx) => tx.partChecked('bpt_1', 1, T0 + 5_000));
+        assert.deepEqual(await due(T0 + 4_999), [['bpt_2', 0]]);
+        assert.deepEqual(await due(T0 + 5_000), [['bpt_1', 1], ['bpt_2', 0]]);
+        // Settled between the question and the note: the note leaves it settled and unasked.
+        await store.transaction(async (tx) => {
+          await tx.updateBalancePart(part(2, 'ord_1', { status: 'received', settledAtMs: T0 }));
+          await tx.partChecked('bpt_2', 1, T0);
+        });
+        assert.deepEqual(await due(T0 + 10_000), [['bpt_1', 1]]);
+        const [p1] = await store.partsToCheck(T0 + 10_000, 1_000, 10);
+        assert.deepEqual(p1, { ...part(1, 'ord_1'), checks: 1, nextCheckAtMs: T0 + 5_000 });
+      });
+
       test('parts by key and reference; a reference is used once', async (store) => {
         await store.transaction(async (tx) => {
           await tx.putDeliveries([sampleDelivery(1)]);

@@ -13,6 +13,14 @@ export interface DeliveryAnomaly {
   readonly detail: string;
 }
 
+/** A pending part the collection reconciler asks about, with the questions asked so far. */
+export interface PartToCheck extends BalancePart {
+  /** Questions asked about it so far. */
+  readonly checks: number;
+  /** When it is next asked about (ms); null before the first (asked for + the first wait). */
+  readonly nextCheckAtMs: number | null;
+}
+
 /** A filter of the operator's list. */
 export interface DeliveryFilter {
   readonly stage?: Stage;
@@ -41,6 +49,11 @@ export interface DeliveriesTx {
   balancePartByKey(orderId: string, idempotencyKey: string): Promise<BalancePart | null>;
   /** Parts of one order that are pending or received (the ones counting against the limit). */
   livePartCount(orderId: string): Promise<number>;
+  /**
+   * Notes that a pending part was asked about at the provider: its `checks` so far and when it
+   * is next asked about (ms). A part settled meanwhile is left as it is.
+   */
+  partChecked(partId: string, checks: number, nextCheckAtMs: number): Promise<void>;
   insertMoneyEvents(events: ReadonlyArray<Omit<MoneyEvent, 'seq'>>): Promise<void>;
   recordDeliveryAnomaly(anomaly: DeliveryAnomaly): Promise<void>;
   /**
@@ -64,6 +77,11 @@ export interface DeliveriesReads {
   delivery(orderId: string): Promise<Delivery | null>;
   /** An order's parts, oldest first. */
   balanceParts(orderId: string): Promise<BalancePart[]>;
+  /**
+   * Pending parts due to be asked about at `atMs`: next check time reached, or never checked
+   * and asked for at least `firstAfterMs` before; oldest first, at most `limit`.
+   */
+  partsToCheck(atMs: number, firstAfterMs: number, limit: number): Promise<PartToCheck[]>;
   /** Money events with `seq` above `afterSeq`, oldest first, at most `limit`. */
   moneyEventsAfter(afterSeq: number, limit: number): Promise<MoneyEvent[]>;
   /** Records matching the filter, by order id, at most `limit`. */

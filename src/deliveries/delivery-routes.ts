@@ -150,8 +150,13 @@ export const deliveryRoutes: Route[] = [
       if (id === null) return refuse('order_not_found');
       const b = await ctx.body();
       if (!b.ok) return b;
-      const r = await ctx.app.deliveries.handover(actorOf(ctx), id,
-        b.value.inspection_confirmed === true && b.value.keys_given === true);
+      const unconfirmed = (['inspection_confirmed', 'keys_given'] as const)
+        .filter((k) => b.value[k] !== true);
+      if (unconfirmed.length > 0) {
+        return refuse('handover_unconfirmed', `Not confirmed: ${unconfirmed.map((k) => `"${k}"`)
+          .join(' and ')}. Confirm both the inspection and the keys given (true).`);
+      }
+      const r = await ctx.app.deliveries.handover(actorOf(ctx), id, true);
       return r.ok ? reply(200, { delivery: deliveryView(r.value, ctx.app.deliveries.rules) }) : r;
     } },
   { method: 'GET', path: '/admin/deliveries', access: 'admin', schema: Deliveries.list,
@@ -181,6 +186,19 @@ export const deliveryRoutes: Route[] = [
       if (!b.ok) return b;
       await ctx.app.deliveries.setCapacity(actorOf(ctx), centre, b.value.capacity as number);
       return reply(200, { centre, capacity: b.value.capacity as number });
+    } },
+  { method: 'GET', path: '/admin/deliveries/pending-parts', access: 'admin',
+    schema: Deliveries.pendingParts, handler: async (ctx) => {
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const { limits } = ctx.app.deps;
+      // Every pending part: the questions' time reached by the end of time, from 0 ms after.
+      const parts = await ctx.app.deps.store.partsToCheck(Number.MAX_SAFE_INTEGER, 0,
+        queryNumber(q.value.limit, limits.deliveriesListMax));
+      return reply(200, { parts: parts.map((p) => ({ order_id: p.orderId, part_id: p.partId,
+        reference: p.reference, method: p.method, amount_fen: p.amountFen,
+        requested_at: iso(p.requestedAtMs), checks: p.checks, next_check_at: iso(p.nextCheckAtMs
+          ?? p.requestedAtMs + limits.collectionCheckAfterMs) })) });
     } },
   { method: 'GET', path: '/admin/deliveries/money-events', access: 'admin',
     schema: Deliveries.moneyEvents, handler: async (ctx) => {

@@ -2,7 +2,7 @@
 import type {
   BalancePart, Delivery, Method, MoneyEvent, ReleaseReason, Stage,
 } from './delivery.js';
-import type { DeliveryAnomaly } from './deliveries-store.js';
+import type { DeliveryAnomaly, PartToCheck } from './deliveries-store.js';
 
 export const DELIVERY_COLUMNS = ['order_id', 'account_id', 'launch_id', 'city', 'centre', 'vin',
   'price_fen', 'deposit_fen', 'cycle', 'stage', 'scheduled_at_ms', 'ready_at_ms', 'due_at_ms',
@@ -51,6 +51,17 @@ export const partFromRow = (r: Row): BalancePart => ({ partId: r.part_id as stri
   requestedAtMs: n(r.requested_at_ms), settledAtMs: nn(r.settled_at_ms),
   refundedFen: n(r.refunded_fen), refundedAtMs: nn(r.refunded_at_ms),
   idempotencyKey: r.idempotency_key as string });
+
+/** The SQL (`?` placeholders) of the pending parts to ask about: at, first-after, limit. */
+export const PARTS_TO_CHECK_SQL = "SELECT * FROM balance_parts WHERE status = 'pending' "
+  + 'AND coalesce(next_check_at_ms, requested_at_ms + ?) <= ? '
+  + 'ORDER BY requested_at_ms, part_id LIMIT ?';
+/** The SQL (`?` placeholders) noting a question asked: checks, next, part id. */
+export const PART_CHECKED_SQL = 'UPDATE balance_parts SET checks = ?, next_check_at_ms = ? '
+  + "WHERE part_id = ? AND status = 'pending'";
+
+export const partToCheckFromRow = (r: Row): PartToCheck => ({ ...partFromRow(r),
+  checks: n(r.checks), nextCheckAtMs: nn(r.next_check_at_ms) });
 
 export const moneyEventFromRow = (r: Row): MoneyEvent => ({ seq: n(r.seq),
   orderId: r.order_id as string, kind: r.kind as MoneyEvent['kind'], amountFen: n(r.amount_fen),

@@ -108,7 +108,10 @@ export const noShow: RouteContract = () => ({
 
 export const handover: RouteContract = () => ({
   summary: 'Hand the car over: the order is delivered and the revenue recognised',
-  body: Type.Object({ inspection_confirmed: flag(), keys_given: flag() }),
+  // Each optional: one left out is a handover not confirmed (handover_unconfirmed, naming
+  // it), not a malformed request.
+  body: Type.Object({ inspection_confirmed: Type.Optional(flag()),
+    keys_given: Type.Optional(flag()) }),
   replies: { 200: Type.Object({ delivery: DeliveryView }) },
   errors: [...ORDER_ERRORS, 'handover_unconfirmed', 'delivery_not_ready', 'already_delivered',
     'appointment_not_found', 'balance_outstanding'] });
@@ -135,6 +138,16 @@ export const setCapacity: RouteContract = (l) => ({
   body: Type.Object({ capacity: whole({ minimum: 1, maximum: l.slotCapacityMax,
     rangeMessage: `"capacity" must be a whole number from 1 to ${l.slotCapacityMax}.` }) }),
   replies: { 200: Type.Object({ centre: Str, capacity: Int }) } });
+
+export const pendingParts: RouteContract = (l) => ({
+  summary: 'Balance parts awaiting the provider\'s word, oldest first, with the collection '
+    + 'reconciler\'s questions about each',
+  query: Type.Object({ limit: queryWhole(1, l.deliveriesListMax, l.deliveriesListMax) }),
+  replies: { 200: Type.Object({ parts: Type.Array(Type.Object({ order_id: Str, part_id: Str,
+    reference: Str, method: Str, amount_fen: Int, requested_at: Time,
+    checks: Type.Integer({ minimum: 0, description: 'Times the provider was asked about it' }),
+    next_check_at: Type.String({ format: 'date-time',
+      description: 'When the provider is next asked about it' }) })) }) } });
 
 export const moneyEvents: RouteContract = () => ({
   summary: 'Deliveries\' money events for the books: balance received and refunded, deposit '

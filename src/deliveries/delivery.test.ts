@@ -97,6 +97,23 @@ describe('the balance: every fen accounted', () => {
     assert.equal(stale.anomaly, 'collection_failed_after_success');
   });
 
+  it('a part a credit made partly surplus returns exactly the surplus, and the balance is '
+    + 'paid', () => {
+    // The whole balance asked in one part; a price credit lowers the balance while it is
+    // pending; the provider then confirms the part.
+    let d = markedReady(sampleDelivery(1, { priceFen: 1_500_000, depositFen: 500_000 }), T0,
+      rules);
+    const p = newPart(1, d, 1_000_000);
+    d = { ...d, pendingFen: 1_000_000 };
+    const c = credited(d, [p], 300_000, T0 + 1, rules);
+    assert.deepEqual([c.delivery.priceFen, c.refunds.length], [1_200_000, 0]);
+    const s = settlePart(c.delivery, p, 'succeeded', T0 + 2, rules);
+    assert.equal(s.refundFen, 300_000, 'the surplus, not the whole part');
+    assert.equal(s.part.refundedFen, 300_000);
+    assert.equal(outstandingFen(s.delivery), 0, 'still paid in full');
+    assert.equal(chargedFen(s.delivery), 1_200_000);
+  });
+
   it('checks a part: the open amount, the smallest part, the number of parts', () => {
     const d = sampleDelivery(1, { priceFen: 1_000_000, depositFen: 0 });
     const limits = { balancePartsMax: 2, balancePartMinFen: 100 };

@@ -310,8 +310,9 @@ export interface Settled {
 
 /**
  * Applies a provider's word on a part. A success makes the part received (the money is taken,
- * whatever was said before, so a success after a failure counts); money beyond what is due,
- * or arriving once the order is delivered, is returned whole (refund of the part). A failure
+ * whatever was said before, so a success after a failure counts); money beyond what is due
+ * (the balance already covered, lowered by a price credit, or the order delivered) is returned,
+ * exactly that surplus, as a refund of the part. A failure
  * of a pending part frees its amount to be paid again; a failure after a success changes
  * nothing. The same word twice changes nothing. Every fen: received - refunded never exceeds
  * the balance.
@@ -333,9 +334,11 @@ export function settlePart(d: Delivery, part: BalancePart, outcome: PartOutcome,
   let next: Delivery = { ...d, receivedFen: d.receivedFen + part.amountFen,
     pendingFen: d.pendingFen - (wasPending ? part.amountFen : 0), updatedAtMs: nowMs };
   let p: BalancePart = { ...part, status: 'received', settledAtMs: nowMs };
-  let refundFen = 0;
-  if (outstandingFen(next) < 0 || d.stage === 'delivered') {
-    refundFen = part.amountFen;
+  // Exactly the surplus goes back: what the part brings beyond the balance (all of it once the
+  // order is delivered, which needs the balance paid in full). Returning the whole part left a
+  // balance a credit had lowered while the part was pending unpaid again.
+  const refundFen = Math.min(part.amountFen, Math.max(0, -outstandingFen(next)));
+  if (refundFen > 0) {
     next = { ...next, refundedFen: next.refundedFen + refundFen };
     p = { ...p, refundedFen: refundFen, refundedAtMs: nowMs };
   }

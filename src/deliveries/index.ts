@@ -12,6 +12,7 @@ import { deliveryRoutes } from './delivery-routes.js';
 export * from './delivery.js';
 export * from './deliveries-service.js';
 export * from './deliveries-store.js';
+export * from './collection-reconciler.js';
 export { deliveryView } from './delivery-routes.js';
 
 export const deliveries = {
@@ -22,5 +23,7 @@ export const deliveries = {
   sqlite: deliveriesSqlite,
   postgres: deliveriesPostgres,
   timers: [{ name: 'deliveries.sweep', intervalMs: (l) => l.deliverySweepMs,
-    run: (app) => app.deliveries.sweep() }],
+    run: (app) => app.deliveries.sweep() },
+  { name: 'deliveries.collections', intervalMs: (l) => l.collectionReconcileMs,
+    run: (app) => app.deliveries.reconcileCollections() }],
 } satisfies Capability;

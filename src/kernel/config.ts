@@ -273,6 +273,19 @@ export interface Limits {
   /** Deliveries one sweep handles at most (the rest in the next). */
   readonly deliverySweepBatchMax: number;
   /**
+   * A balance part still pending this long (ms) after it was asked for is asked about at the
+   * provider (`collectionStatus`), then again after twice as long each time, up to
+   * `collectionCheckMaxIntervalMs`, until it is settled (deliveries/collection-reconciler.ts).
+   * Env LAUNCHDAY_COLLECTION_CHECK_AFTER_SECONDS.
+   */
+  readonly collectionCheckAfterMs: number;
+  /** The longest wait between two questions about one pending part (ms). */
+  readonly collectionCheckMaxIntervalMs: number;
+  /** How often pending parts are looked for (ms): the collection reconciler's timer. */
+  readonly collectionReconcileMs: number;
+  /** Pending parts asked about per round at most (the rest in the next). */
+  readonly collectionChecksPerRound: number;
+  /**
    * The suspicious-pattern report (scalpers/suspicion.ts): accounts behind one device, payment
    * source, delivery address or network before it counts as shared. The network's is higher: a
    * campus or a carrier's NAT puts honest buyers behind one. Env LAUNCHDAY_SUSPICION_*.
@@ -530,6 +543,10 @@ export const defaultLimits: Limits = Object.freeze({
   deliveriesListMax: 200,
   deliverySweepMs: 5_000,
   deliverySweepBatchMax: 500,
+  collectionCheckAfterMs: 5 * 60_000,
+  collectionCheckMaxIntervalMs: 6 * 3_600_000,
+  collectionReconcileMs: 30_000,
+  collectionChecksPerRound: 200,
   suspicionDeviceAccountsMin: 3,
   suspicionPaymentAccountsMin: 3,
   suspicionAddressAccountsMin: 3,
@@ -607,6 +624,8 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.buyerWritesPerAccountMax >= 10, 'a buyer can order, retry, lock and cancel');
   assert.ok(l.refundUnsettledAlertMs >= l.refundConfirmAfterMs,
     'a refund is asked about before operators are told it has not settled');
+  assert.ok(l.collectionCheckAfterMs <= l.collectionCheckMaxIntervalMs,
+    'a pending part is first asked about within the longest wait between questions');
   assert.ok(l.chargeSweepGraceMs >= 2 * l.queueDelayMaxMs,
     'a charge is never voided while its order may still be waiting for its commit');
   assert.ok(l.sessionIdleSeconds <= l.sessionAbsoluteSeconds, 'idle timeout within the absolute');
@@ -706,6 +725,9 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.balanceReminderDays, 1, 7),
     balanceGraceDays: int(env, 'LAUNCHDAY_BALANCE_GRACE_DAYS', defaultLimits.balanceGraceDays,
       1, 365),
+    collectionCheckAfterMs: 1000 * int(env, 'LAUNCHDAY_COLLECTION_CHECK_AFTER_SECONDS',
+      defaultLimits.collectionCheckAfterMs / 1000, 1,
+      defaultLimits.collectionCheckMaxIntervalMs / 1000),
     deferralMaxDays: int(env, 'LAUNCHDAY_DEFERRAL_MAX_DAYS', defaultLimits.deferralMaxDays, 1,
       720),
     noShowMax: int(env, 'LAUNCHDAY_NO_SHOW_MAX', defaultLimits.noShowMax, 1, 10),

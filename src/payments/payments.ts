@@ -28,6 +28,17 @@ export type CollectResult =
   | { readonly status: 'pending' }
   | { readonly status: 'declined'; readonly reason: string };
 
+/**
+ * What the provider knows of a collection (a balance part), asked when its notification has not
+ * come: `succeeded` (the money is taken; the amount, fen), `failed`, `pending` (accepted, not
+ * yet decided), or `unknown` (never received: launchday asks `collect` again, same reference).
+ */
+export type CollectionStatus =
+  | { readonly status: 'succeeded'; readonly amountFen: number }
+  | { readonly status: 'failed' }
+  | { readonly status: 'pending' }
+  | { readonly status: 'unknown' };
+
 /** A charge the provider holds: approved, and neither voided nor refunded. */
 export interface HeldCharge {
   readonly reference: string;
@@ -69,6 +80,11 @@ export interface PaymentProvider {
    */
   collect?(req: { reference: string; amountFen: number; payer: string; method: string }):
     Promise<CollectResult>;
+  /**
+   * Asks after a collection whose notification has not come (deliveries' collection
+   * reconciler). Optional, as `collect` is: without it a pending part waits for its notice.
+   */
+  collectionStatus?(reference: string): Promise<CollectionStatus>;
   /** Asks after a refund whose notification has not come (launchday's reconciliation). */
   refundStatus(reference: string): Promise<RefundStatus>;
   /**
@@ -103,6 +119,11 @@ export interface SandboxOptions {
   readonly lostRefundShare?: number;
   /** Share of collections (balance parts) that fail: a `collection.failed` notification. */
   readonly collectFailureShare?: number;
+  /**
+   * Share of collections settled whose notification is never sent (lost): only a status
+   * query (`collectionStatus`) finds out how they ended.
+   */
+  readonly lostCollectionNoticeShare?: number;
   /** Delivery attempts per notification before the sandbox gives up on it. */
   readonly deliveryAttempts?: number;
   /** Deliveries awaiting the receiver's answer at once; the rest wait in a queue. */
@@ -141,6 +162,13 @@ interface ChargeRecord {
   refunded: boolean;
 }
 
+/** A collection the sandbox accepted: how it will end, and whether it has yet. */
+interface CollectionRecord {
+  readonly amountFen: number;
+  readonly outcome: 'succeeded' | 'failed';
+  settled: boolean;
+}
+
 interface RefundRecord {
   readonly amountFen: number;
   succeeded: boolean;
@@ -160,6 +188,8 @@ export class SandboxPaymentProvider implements PaymentProvider {
   readonly refunds: RecentMap<RefundRecord>;
   /** Collections (balance parts) by reference, with the first answer given. */
   readonly collections: RecentMap<CollectResult>;
+  /** Accepted collections' ends (decided when accepted, reached after the delay). */
+  readonly #collected: RecentMap<CollectionRecord>;
   voided = 0;
   /** Notifications the receiver has acknowledged (duplicates included). */
   delivered = 0;
@@ -182,6 +212,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     this.charges = new RecentMap(kept);
     this.refunds = new RecentMap(kept);
     this.collections = new RecentMap(kept);
+    this.#collected = new RecentMap(kept);
   }
 
   /**
@@ -327,11 +358,20 @@ export class SandboxPaymentProvider implements PaymentProvider {
     };
     const failed = random() < (this.options.collectFailureShare ?? 0);
     const copies = random() < (this.options.duplicateShare ?? 0.1) ? 2 : 1;
+    // Drawn only when asked for, so a seeded sandbox without it draws the same numbers as
+    // before it existed (the tests' and the simulator's seeded runs stay as they were).
+    const lostShare = this.options.lostCollectionNoticeShare ?? 0;
+    const lost = lostShare > 0 && random() < lostShare;
+    const record: CollectionRecord = { amountFen: req.amountFen,
+      outcome: failed ? 'failed' : 'succeeded', settled: false };
+    this.#collected.set(req.reference, record);
     const body = JSON.stringify({ event_id: newId('evt'),
       type: failed ? 'collection.failed' : 'collection.succeeded', reference: req.reference,
       amount_fen: req.amountFen, method: req.method,
       occurred_at: new Date(this.#now()).toISOString() });
     this.#later(delay(), () => {
+      record.settled = true;
+      if (lost) return;
       this.#enqueue(body, 1, 'collection');
       if (copies === 2) this.#schedule(delay(), body, 1, 'collection');
     });
@@ -381,6 +421,16 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const record: RefundRecord = { amountFen: req.amountFen, succeeded: false };
     this.refunds.set(req.reference, record);
     this.#settleLater(req.reference, record);
+  }
+
+  async collectionStatus(reference: string): Promise<CollectionStatus> {
+    const seen = this.collections.get(reference);
+    if (seen?.status === 'declined') return { status: 'failed' };
+    const c = this.#collected.get(reference);
+    if (!c) return { status: 'unknown' };
+    if (!c.settled) return { status: 'pending' };
+    return c.outcome === 'failed' ? { status: 'failed' }
+      : { status: 'succeeded', amountFen: c.amountFen };
   }
 
   async refundStatus(reference: string): Promise<RefundStatus> {

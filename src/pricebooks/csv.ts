@@ -1,10 +1,22 @@
 // A tiny RFC 4180 writer: no CSV library is in the dependency tree, and writing is ten lines
 // (quote a field holding a comma, quote or line break; double its quotes; CRLF between records).
+// Text that a spreadsheet would run as a formula is neutralised, as OWASP's "CSV Injection"
+// page advises: a cell starting with = + - @ (or a tab or carriage return) gets a leading '.
+// Numbers are written as numbers, so a negative amount stays a negative number.
 
-/** One field as RFC 4180 writes it. Numbers and booleans as they print; null as empty. */
+/** Characters that make a spreadsheet read a text cell as a formula (OWASP). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** Text that is a plain decimal number: a spreadsheet reads it as that number, not a formula. */
+const PLAIN_NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+
+/**
+ * One field as RFC 4180 writes it. Numbers and booleans as they print; null as empty; text that
+ * would start a formula prefixed with ' (a numeric cell is not text, and keeps its sign).
+ */
 export function csvField(v: string | number | boolean | null): string {
   if (v === null) return '';
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === 'string' && FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -145,6 +145,18 @@ export const pricebooksRoutes: Route[] = [
           reason: b.value.reason as string });
       return r.ok ? reply(201, versionView(r.value)) : r;
     } },
+  { method: 'POST', path: '/admin/launches/:launch_id/price-versions/:version/protection',
+    access: 'admin', schema: S.rerunProtection, handler: async (ctx) => {
+      if (!ID_PARAM.test(ctx.params.launch_id ?? '')) return refuse('launch_not_found');
+      if (!/^[1-9][0-9]{0,8}$/.test(ctx.params.version ?? '')) {
+        return refuse('price_version_not_found');
+      }
+      const version = Number(ctx.params.version);
+      const r = await ctx.app.pricebooks.rerunProtection(actorOf(ctx), ctx.params.launch_id!,
+        version);
+      return r.ok ? reply(200, { launch_id: ctx.params.launch_id!, version,
+        protections_given: r.value.given }) : r;
+    } },
   { method: 'GET', path: '/orders/:order_id/price-protection', access: 'buyer',
     schema: S.orderPrice, handler: async (ctx) => {
       if (!ID_PARAM.test(ctx.params.order_id ?? '')) return refuse('order_not_found');

@@ -70,6 +70,14 @@ export const priceVersions: RouteContract = () => ({
   replies: { 200: Type.Object({ launch_id: Str, versions: Type.Array(PriceVersionView) }) },
   errors: ['launch_not_found'] });
 
+export const rerunProtection: RouteContract = () => ({
+  summary: 'Run price protection for an applied price version again (after a crash midway; '
+    + 'safe to repeat: each order is protected once per version)',
+  replies: { 200: Type.Object({ launch_id: Str, version: Int,
+    protections_given: Type.Integer({ minimum: 0, description: 'Orders protected by this run' +
+      ' (0 when every order reached had been)' }) }) },
+  errors: ['launch_not_found', 'price_version_not_found', 'price_version_not_applied'] });
+
 export const recordPriceVersion: RouteContract = (l) => ({
   summary: 'Change one trim\'s or option\'s list price from a moment, with a reason',
   body: Type.Object({

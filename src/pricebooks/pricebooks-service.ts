@@ -186,27 +186,54 @@ export class PricebooksService {
     return applied;
   }
 
-  /** Price protection for every order of the launch the version lowers, page by page. */
-  async #protect(launch: Launch, v: PriceVersion, nowMs: number): Promise<void> {
+  /**
+   * Runs price protection for version `version` of a launch again: for an operator after a
+   * crash stopped it midway (the version is marked applied before its pages are protected, so
+   * a restart does not run them again). Safe to repeat: an order given protection for this
+   * version already is passed over (the protections table's key is order and version). The
+   * price compared with is the version's own on today's catalogue. Returns the protections
+   * given now. Outcomes: `launch_not_found`, `price_version_not_found`,
+   * `price_version_not_applied` (it has not taken effect: its protection runs when it does).
+   */
+  async rerunProtection(actor: string, launchId: string, version: number):
+    Promise<Result<{ version: PriceVersion; given: number }>> {
+    const launch = await this.launches.launch(launchId);
+    if (!launch) return refuse('launch_not_found');
+    const v = (await this.deps.store.priceVersions(launchId)).find((x) => x.version === version);
+    if (!v) return refuse('price_version_not_found');
+    if (v.appliedAtMs === null) return refuse('price_version_not_applied');
+    const nowMs = this.deps.clock.nowMs();
+    const given = await this.#protect(withPrice(launch, v), v, nowMs);
+    await this.deps.store.transaction((tx) => tx.appendAudit({ atMs: nowMs, actor,
+      action: 'price_protection_rerun', detail: { launch_id: launchId, version, given } }));
+    return ok({ version: v, given });
+  }
+
+  /**
+   * Price protection for every order of the launch the version lowers, page by page: the
+   * protections given (orders protected for this version before are passed over).
+   */
+  async #protect(launch: Launch, v: PriceVersion, nowMs: number): Promise<number> {
     const settings = await this.settings(launch.launchId);
     let after = '';
+    let given = 0;
     for (;;) {
       const page = await this.deps.store.ordersOfLaunch(launch.launchId, after,
         this.deps.limits.protectionPageOrders);
-      if (page.length === 0) return;
+      if (page.length === 0) return given;
       after = page[page.length - 1]!.orderId;
       const reached = page.filter((o) => o.status !== 'cancelled' && (v.itemKind === 'trim'
         ? o.trim === v.itemId : o.options.includes(v.itemId)));
       if (reached.length > 0) {
-        await this.deps.store.transaction((tx) => this.#protectPage(tx, launch, v, reached,
-          settings, nowMs));
+        given += await this.deps.store.transaction((tx) => this.#protectPage(tx, launch, v,
+          reached, settings, nowMs));
       }
-      if (page.length < this.deps.limits.protectionPageOrders) return;
+      if (page.length < this.deps.limits.protectionPageOrders) return given;
     }
   }
 
   async #protectPage(tx: StoreTx, launch: Launch, v: PriceVersion, orders: readonly Order[],
-    settings: BookSettings, nowMs: number): Promise<void> {
+    settings: BookSettings, nowMs: number): Promise<number> {
     const ids = orders.map((o) => o.orderId);
     // First: a handover or an allocation of these orders either committed before (and is
     // seen below) or waits for this page's credits.
@@ -248,6 +275,7 @@ export class PricebooksService {
     await tx.appendLedger(ledger);
     const credits = rows.filter((p) => p.kind === 'credit');
     if (credits.length > 0) await this.link?.credited(tx, credits, nowMs);
+    return rows.length;
   }
 
   /**
@@ -344,13 +372,28 @@ export class PricebooksService {
     const nowMs = this.deps.clock.nowMs();
     const r = await this.deps.store.transaction(async (tx) => {
       const [car] = await tx.carsByVin([input.vin]);
-      if (!car) return refuse('ready_car_not_listable');
+      // Each refusal says its own reason: one message for all of them read, for a cancelled
+      // order's car that had gone on to the next order, as if the order had not been cancelled.
+      if (!car) {
+        return refuse('ready_car_not_listable', `No production run recorded a car with VIN ${
+          input.vin}; record it first.`);
+      }
       if (!car.pooled) {
         const order = car.orderId === null ? null : await this.deps.store.order(car.orderId);
-        if (order?.status !== 'cancelled') return refuse('ready_car_not_listable');
+        if (order?.status !== 'cancelled') {
+          return refuse('ready_car_not_listable', order === null
+            ? `Car ${car.vin} waits for the next allocation (its order was cancelled, or no `
+              + 'allocation has placed it yet), which gives it to the next order waiting for its '
+              + 'configuration, or else to the ready-stock pool: list it once it is there.'
+            : `Car ${car.vin} is allocated to order ${order.orderId} (${order.status}): only a `
+              + 'car no order holds can be listed.');
+        }
       }
       const launch = await this.launches.launch(car.launchId);
-      if (!launch) return refuse('ready_car_not_listable');
+      if (!launch) {
+        return refuse('ready_car_not_listable', `Car ${car.vin}'s launch ${car.launchId} `
+          + 'no longer exists.');
+      }
       if (!launch.cities.some((c) => c.cityId === input.city)) return refuse('unknown_city');
       const priceFen = input.priceFen ?? configurationPrice(launch, car.trim, car.options);
       const depositFen = input.depositFen ?? launch.depositFen;
@@ -362,7 +405,10 @@ export class PricebooksService {
       const listed: ReadyCar = { vin: car.vin, launchId: car.launchId, trim: car.trim,
         options: car.options, city: input.city, priceFen, depositFen, status: 'available',
         saleId: null, untilMs: null, listedAtMs: nowMs, listedBy: actor };
-      if (!(await tx.insertReadyCar(listed))) return refuse('ready_car_not_listable');
+      if (!(await tx.insertReadyCar(listed))) {
+        return refuse('ready_car_not_listable', `Car ${car.vin} is in ready stock already: `
+          + 'a car is listed once.');
+      }
       await tx.appendAudit({ atMs: nowMs, actor, action: 'ready_car_listed',
         detail: { vin: car.vin, city: input.city, price_fen: priceFen } });
       return ok(listed);

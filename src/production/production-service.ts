@@ -24,7 +24,7 @@ import {
 import type {
   CarRecord, EstimateChange, Replan, ShownEstimate,
 } from './production-store.js';
-import { isValidVin } from './vin.js';
+import { vinProblem } from './vin.js';
 import { changeRow, replan } from './replan.js';
 import { mergedRequest, ReplanCoalescer, type ReplanRequest } from './replan-coalescer.js';
 import { UnpackedReplan } from './replan-packing.js';
@@ -368,9 +368,9 @@ export class ProductionService implements EstimateSource, VehicleSource {
     const records: CarRecord[] = [];
     const seen = new Set<string>();
     for (const [i, c] of cars.entries()) {
-      if (!isValidVin(c.vin)) {
-        return refuse('invalid_vin', `cars[${i}].vin "${c.vin}" is not a valid VIN: 17 `
-          + 'characters A-Z and 0-9 without I, O, Q, with the check character ninth.');
+      const problem = vinProblem(c.vin);
+      if (problem !== null) {
+        return refuse('invalid_vin', `cars[${i}].vin "${c.vin}" is not a valid VIN: ${problem}.`);
       }
       if (seen.has(c.vin)) return refuse('invalid_request', `cars[${i}].vin is repeated.`);
       seen.add(c.vin);

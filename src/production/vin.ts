@@ -26,6 +26,19 @@ export function isValidVin(vin: string): boolean {
   return VIN.test(vin) && vin[8] === vinCheckCharacter(vin);
 }
 
+/**
+ * Why `vin` is not valid, in words a person can act on, or null when it is: a VIN of the
+ * right shape whose check character is wrong names the one expected (ISO 3779).
+ */
+export function vinProblem(vin: string): string | null {
+  if (!VIN.test(vin)) {
+    return 'a VIN is 17 characters A-Z and 0-9 without I, O and Q';
+  }
+  const expected = vinCheckCharacter(vin);
+  return vin[8] === expected ? null : `its check character (the ninth, ISO 3779) is "${
+    vin[8]}" where the other sixteen call for "${expected}": check the VIN as read`;
+}
+
 /** A VIN with its check character filled in (for tests and the simulator). */
 export function withCheckCharacter(vin17: string): string {
   return vin17.slice(0, 8) + vinCheckCharacter(vin17) + vin17.slice(9);

@@ -1,14 +1,35 @@
-// Operator console, deliveries: overdue balances (past the deadline, not paid in full), cars
+// Operator console, deliveries: overdue balances (past the deadline, not paid in full) with
+// where each stands (notice to send, in grace, waiting for a part under way, grace over),
+// balance parts awaiting the provider's word with the collection reconciler's questions, cars
 // built to mark ready at the centre, ready cars to hand over or record as a no-show, and a
 // centre's appointment slots with its capacity (docs/api.md, "Deliveries").
 import { t } from './i18n.js';
 import { count, dateTime, h, yuan } from './format.js';
 import { api, rerender, say, state } from './admin-context.js';
+import { serverNow } from './api.js';
+import { BALANCE_STRINGS } from './balance-strings.js';
 import { STRINGS } from './strings.js';
+
+// The payment methods' names, as the buyer's balance page says them.
+Object.assign(STRINGS, Object.fromEntries(Object.entries(BALANCE_STRINGS)
+  .filter(([k]) => k.startsWith('method_'))));
 
 Object.assign(STRINGS, {
   tab_deliveries: { zh: '交付', en: 'Deliveries' },
   d_overdue: { zh: '逾期尾款（{n}）', en: 'Overdue balances ({n})' },
+  d_pending: { zh: '待支付机构确认的尾款（{n}）', en: 'Balance parts awaiting the provider ({n})' },
+  d_state_part: { zh: '有 {amount} 正在支付中：等其结果后再处理', en:
+    '{amount} under way: waited for before anything else' },
+  d_state_notice: { zh: '已过期限：即将发送逾期通知', en: 'Past the deadline: the notice goes next' },
+  d_state_grace: { zh: '已发逾期通知，宽限期中', en: 'Notice sent: in grace' },
+  d_state_release: { zh: '宽限期已过：车辆将转给下一位', en:
+    'Grace over: the car goes to the next order' },
+  d_check_first: { zh: '等待通知；{at} 起向支付机构查询', en:
+    'Awaiting the notice; the provider is asked from {at}' },
+  d_check_again: { zh: '已查询 {n} 次，仍在处理；下次查询 {at}', en:
+    'Still under way (questions to the provider: {n}); asked again at {at}' },
+  col_method: { zh: '方式', en: 'Method' },
+  col_requested: { zh: '发起时间', en: 'Requested' },
   d_built: { zh: '已生产，待到店（{n}）', en: 'Built, not yet at the centre ({n})' },
   d_ready: { zh: '已到店，待交付（{n}）', en: 'Ready at the centre ({n})' },
   d_slots: { zh: '交付中心时段', en: 'A centre\'s slots' },
@@ -37,17 +58,17 @@ Object.assign(STRINGS, {
 /** Loads the three lists and the chosen centre's slots into state.deliveries. */
 export async function loadDeliveries() {
   const centre = state.deliveries?.centre ?? 'beijing';
-  const [overdue, built, ready, slots] = await Promise.all([
-    api('GET', '/admin/deliveries?overdue=true'), api('GET', '/admin/deliveries?stage=built'),
-    api('GET', '/admin/deliveries?stage=ready'),
+  const [overdue, pending, built, ready, slots] = await Promise.all([
+    api('GET', '/admin/deliveries?overdue=true'), api('GET', '/admin/deliveries/pending-parts'),
+    api('GET', '/admin/deliveries?stage=built'), api('GET', '/admin/deliveries?stage=ready'),
     api('GET', `/admin/delivery-slots/${encodeURIComponent(centre)}`)]);
-  const failed = [overdue, built, ready, slots].find((r) => !r.ok);
+  const failed = [overdue, pending, built, ready, slots].find((r) => !r.ok);
   if (failed) {
     state.status = { failure: failed };
     return;
   }
-  state.deliveries = { centre, overdue: overdue.data.deliveries, built: built.data.deliveries,
-    ready: ready.data.deliveries, slots: slots.data };
+  state.deliveries = { centre, overdue: overdue.data.deliveries, pending: pending.data.parts,
+    built: built.data.deliveries, ready: ready.data.deliveries, slots: slots.data };
 }
 
 async function act(method, path, body, okKey) {
@@ -61,6 +82,23 @@ function table(id, columns, rows) {
   return h('div', { class: 'card table-wrap' }, h('table', { id },
     h('thead', {}, h('tr', {}, columns.map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))));
+}
+
+/**
+ * Where an overdue balance stands, by the sweep's rules (deliveries/delivery.ts): a part under
+ * way is waited for; otherwise the notice, then the grace, then the release.
+ */
+export function overdueState(x, nowMs) {
+  const b = x.balance;
+  if (b.pending_fen > 0) return t('d_state_part', { amount: yuan(b.pending_fen) });
+  if (!b.notice_at) return t('d_state_notice');
+  return Date.parse(b.grace_ends_at) > nowMs ? t('d_state_grace') : t('d_state_release');
+}
+
+/** What the collection reconciler has done about a pending part, and when it asks next. */
+export function pendingState(p) {
+  const at = dateTime(p.next_check_at, { seconds: true });
+  return p.checks === 0 ? t('d_check_first', { at }) : t('d_check_again', { n: count(p.checks), at });
 }
 
 const button = (id, key, onclick, kind = 'primary') =>
@@ -81,10 +119,15 @@ export function deliveriesSection() {
     refresh,
     h('h2', {}, t('d_overdue', { n: count(d.overdue.length) })),
     d.overdue.length === 0 ? h('p', {}, t('a_none')) : table('d-overdue-table',
-      ['col_order', 'col_centre', 'col_outstanding', 'col_due', 'col_grace'],
+      ['col_order', 'col_centre', 'col_outstanding', 'col_due', 'col_grace', 'col_state'],
       d.overdue.map((x) => [x.order_id, x.centre, yuan(x.balance.outstanding_fen),
         dateTime(x.balance.due_at), x.balance.grace_ends_at ? dateTime(x.balance.grace_ends_at)
-          : '—'])),
+          : '—', overdueState(x, serverNow())])),
+    h('h2', {}, t('d_pending', { n: count(d.pending.length) })),
+    d.pending.length === 0 ? h('p', {}, t('a_none')) : table('d-pending-table',
+      ['col_order', 'col_method', 'col_amount', 'col_requested', 'col_state'],
+      d.pending.map((p) => [p.order_id, t(`method_${p.method}`), yuan(p.amount_fen),
+        dateTime(p.requested_at, { seconds: true }), pendingState(p)])),
     h('h2', {}, t('d_built', { n: count(d.built.length) })),
     d.built.length === 0 ? h('p', {}, t('a_none')) : table('d-built-table',
       ['col_order', 'col_vin', 'col_centre', 'col_action'],

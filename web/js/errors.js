@@ -554,6 +554,15 @@ export const ERRORS = {
     en: ['The price change is not valid.',
       'Correct what the message names: it cannot take effect in the past, and needs a reason.'],
   },
+  price_version_not_found: {
+    zh: ['该发布没有这个价格版本。', '请查看其价格版本列表。'],
+    en: ['This launch has no such price version.', 'See its list of price versions.'],
+  },
+  price_version_not_applied: {
+    zh: ['该价格版本尚未生效。', '生效时会自动执行价格保护。'],
+    en: ['This price version has not taken effect yet.',
+      'Its price protection runs when it does.'],
+  },
   ready_car_not_found: {
     zh: ['该现车已售出或不在现车列表中。', '请从列表中选择其他现车。'],
     en: ['That car is sold or not in ready stock.', 'Pick another car from the list.'],
