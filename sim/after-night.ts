@@ -571,25 +571,24 @@ export class AfterNight {
   }
 
   /**
-   * The week's surplus: `surplusShare` of the plan, each in a configuration no waiting order
-   * of its trim has (drawn at random, a few tries), so it goes to ready stock.
+   * The week's surplus: `surplusShare` of the plan, each in a configuration no known waiting
+   * order has (drawn among all the catalogue's; none while every one has a waiting order), so
+   * it goes to ready stock.
    */
   private surplus(builtOn: string, plan: ReadonlyMap<string, number>,
     waitingOf: (trim: string) => Waiting[]): LineCar[] {
     const n = [...plan.values()].reduce((a, b) => a + b, 0) * AFTER_NIGHT.surplusShare;
     const count = Math.floor(n) + (this.random.chance(n - Math.floor(n)) ? 1 : 0);
-    const out: LineCar[] = [];
-    for (let k = 0; k < count; k++) {
-      for (let attempt = 0; attempt < 20; attempt++) {
-        const c = configuration(this.catalog, this.random);
-        const key = [...c.options].sort().join(',');
-        if (waitingOf(c.trim).some((w) => [...w.options].sort().join(',') === key)) continue;
-        out.push({ vin: vinFor(c.trim, builtOn, ++this.serial), trim: c.trim,
-          options: c.options });
-        break;
-      }
-    }
-    return out;
+    if (count === 0) return [];
+    const waiting = new Set(this.catalog.trims.flatMap((t) => waitingOf(t.trim)
+      .map((w) => `${t.trim}/${[...w.options].sort().join(',')}`)));
+    const free = allConfigurations(this.catalog).filter((c) =>
+      !waiting.has(`${c.trim}/${c.options.join(',')}`));
+    if (free.length === 0) return [];
+    return Array.from({ length: count }, () => {
+      const c = this.random.pick(free);
+      return { vin: vinFor(c.trim, builtOn, ++this.serial), trim: c.trim, options: c.options };
+    });
   }
 
   /** The week's cars per trim, recorded and allocated; returns the cars allocated. */
@@ -615,14 +614,32 @@ export class AfterNight {
       }
     }
     if (this.afterWeek !== null) cars.push(...this.surplus(builtOn, plan, waitingOf));
+    return this.postCars(cars, builtOn, `built in the week of ${beijingDate(weekStartMs(week))}`);
+  }
+
+  /**
+   * Cars built before the opening (the pre-production run that fills the centres' showrooms):
+   * `count` cars of configurations drawn as buyers draw them, recorded while no order is
+   * locked, so they all go to ready stock.
+   */
+  async showroomRun(builtOn: string, count: number): Promise<void> {
+    const cars = Array.from({ length: count }, () => {
+      const c = configuration(this.catalog, this.random);
+      return { vin: vinFor(c.trim, builtOn, ++this.serial), trim: c.trim, options: c.options };
+    });
+    await this.postCars(cars, builtOn, 'pre-production run for the showrooms');
+  }
+
+  /** Records `cars` through POST /admin/production-runs; returns the cars allocated. */
+  private async postCars(cars: readonly LineCar[], builtOn: string, reason: string):
+    Promise<number> {
     let allocated = 0;
     for (let i = 0; i < cars.length; i += AFTER_NIGHT.carsPerRequest) {
       const chunk = cars.slice(i, i + AFTER_NIGHT.carsPerRequest);
       const r = await this.timed('production runs', () => this.adminOk('POST',
         '/admin/production-runs', { launch_id: this.launchId,
         built_on: builtOn, cars: chunk.map((c) => ({ vin: c.vin, trim: c.trim,
-          options: c.options })),
-        reason: `built in the week of ${beijingDate(weekStartMs(week))}` }));
+          options: c.options })), reason }));
       for (const c of chunk) {
         this.recorded.push({ vin: c.vin, launchId: this.launchId, trim: c.trim,
           options: c.options, builtOn, orderId: null, pooled: false });
@@ -636,6 +653,25 @@ export class AfterNight {
     }
     return allocated;
   }
+}
+
+/** Every configuration of the catalogue: a trim, one colour, one wheel, any extras (sorted). */
+export function allConfigurations(catalog: Catalog): Array<{ trim: string; options: string[] }> {
+  const of = (g: string) => catalog.options.filter((o) => o.group === g).map((o) => o.optionId);
+  const extras = of('extras');
+  const out: Array<{ trim: string; options: string[] }> = [];
+  for (const t of catalog.trims) {
+    for (const colour of of('colour').length > 0 ? of('colour') : [null]) {
+      for (const wheels of of('wheels').length > 0 ? of('wheels') : [null]) {
+        for (let mask = 0; mask < 1 << extras.length; mask++) {
+          const options = [colour, wheels, ...extras.filter((_, i) => mask & (1 << i))]
+            .filter((x): x is string => x !== null).sort();
+          out.push({ trim: t.trim, options });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** A car of the week's line, as recorded. */

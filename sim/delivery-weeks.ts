@@ -50,8 +50,11 @@ export const DELIVERY_STORY = Object.freeze({
   readyDepositShare: 0.4,
   /** Deposit buyers who pay the balance (the rest lapse: the deposit is refunded). */
   readyBalancePaidShare: 0.85,
+  /** Cars built before the opening for the showrooms (ready stock), at scale 1. */
+  showroomCars: 500,
+  showroomBuiltOn: '2024-03-25',
   /** Buyers acting at once. */
-  concurrency: 48,
+  concurrency: 64,
   /** Real time a part's notification is waited for before the buyer looks again next week. */
   settleWaitMs: 30_000,
 });
@@ -132,6 +135,8 @@ export class DeliveryWeeks implements AfterWeek {
       await this.an.adminOk('PUT', `/admin/delivery-slots/${c}/capacity`,
         { capacity: DELIVERY_STORY.slotCapacity });
     }
+    await this.an.showroomRun(DELIVERY_STORY.showroomBuiltOn,
+      Math.max(2, Math.round(DELIVERY_STORY.showroomCars * this.scale)));
   }
 
   /** One week: the price cut on its date, cars ready, balances, slots, handovers, ready stock. */
@@ -360,6 +365,7 @@ export class DeliveryWeeks implements AfterWeek {
       const v = await this.an.adminOk('GET', `/admin/launches/${this.launchId}/price-versions`);
       const mine = (v.body.versions as any[]).find((x) => x.version === version);
       if (mine?.applied_at) {
+        this.auditor.repriced(this.launchId, trim.trim, mine.price_fen);
         this.figures.priceCut = { version, appliedAt: mine.applied_at };
         this.log(`price cut: ${trim.trim} -14,000 yuan, version ${version}, applied ` +
           `${mine.applied_at}`);

@@ -163,7 +163,10 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
         { token: adminToken, timeoutMs: 120_000 });
       const history = toKeys === null ? null
         : await readDeliveryStore(servers.dataLocation, launchId);
-      const released = new Set(history?.releases.map((r) => r.orderId));
+      // Orders whose car deliveries released, and those that got such a car: their cars are
+      // no longer the ones the runs named (the delivery auditor checks them).
+      const released = new Set(history?.releases.flatMap((r) => (r.toOrderId === null
+        ? [r.orderId] : [r.orderId, r.toOrderId])));
       const viewsRead = await after.checkOrderViews(AFTER_NIGHT_VIEWS_SAMPLED, released);
       const verdict = await auditAfterNight(call, servers.dataLocation, launchId, weeks, auditor,
         released);
