@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { AfterNight } from './after-night.js';
 import { DeliveryWeeks } from './delivery-weeks.js';
-import { auditDeliveryRun, deliveriesJson, deliveriesText, readServerBooks } from './delivery-report.js';
+import {
+  auditDeliveryRun, deliveriesJson, deliveriesText, readServerBooks,
+} from './delivery-report.js';
 import { readDeliveryStore } from './delivery-store-reader.js';
 import { defaultLimits } from '../src/kernel/config.js';
 import { afterNightJson, afterNightText, auditAfterNight } from './after-night-report.js';
