@@ -45,10 +45,12 @@ export async function readServerFigures(call: Call): Promise<ServerFigures> {
 
 /** Reads the API and the store, checks, and hands every violation to the run's auditor. */
 export async function auditAfterNight(call: Call, storeLocation: string, launchId: string,
-  s: AfterNightSummary, auditor: Auditor): Promise<ProductionVerdict> {
+  s: AfterNightSummary, auditor: Auditor, released: ReadonlySet<string> = new Set()):
+  Promise<ProductionVerdict> {
   const server = await readServerFigures(call);
   const store = await readProductionStore(storeLocation, launchId);
-  const verdict = auditProduction({ ...store, recorded: s.recorded, replied: s.replied }, server);
+  const verdict = auditProduction({ ...store, recorded: s.recorded, replied: s.replied,
+    released }, server);
   for (const v of verdict.violations) auditor.violation(v.kind, v.detail);
   return verdict;
 }

@@ -55,6 +55,11 @@ export const AFTER_NIGHT = Object.freeze({
   nightLockedShare: 75_723 / 88_898,
   /** Cars built in a configuration other than the next order's (ready stock, or a later order). */
   offQueueShare: 0.03,
+  /**
+   * Going on to deliveries: cars built each week, as a share of the plan, in a configuration
+   * no waiting order has (surplus): they go to ready stock.
+   */
+  surplusShare: 0.02,
   /** Cars per POST /admin/production-runs (the server takes 5,000). */
   carsPerRequest: 2000,
   weeksMax: 104,
@@ -125,9 +130,19 @@ interface Waiting {
   readonly options: readonly string[];
 }
 
-interface Account {
+export interface Account {
   readonly accountId: string;
   readonly token: string;
+}
+
+/**
+ * What runs after each week's production when the run goes on to deliveries
+ * (delivery-weeks.ts): the weeks stop once it is `done`, not at the allocation target.
+ */
+export interface AfterWeek {
+  readonly done: boolean;
+  /** The week's deliveries, the clock standing after the week's production runs. */
+  week(): Promise<void>;
 }
 
 export class AfterNight {
@@ -150,6 +165,8 @@ export class AfterNight {
   private readonly secondsBy = new Map<string, number>();
   /** Tokens of the buyers who ordered after the night, by account. */
   private readonly laterTokens = new Map<string, string>();
+  /** Set to go on to deliveries: the weeks then run until it is done. */
+  afterWeek: AfterWeek | null = null;
 
   /** Runs `f`, adding its real time to `part`. */
   private async timed<T>(part: string, f: () => Promise<T>): Promise<T> {
@@ -197,7 +214,7 @@ export class AfterNight {
   }
 
   /** An operator's call that must succeed; retried while the server is busy. */
-  private async adminOk(method: string, path: string, body?: unknown): Promise<Reply> {
+  async adminOk(method: string, path: string, body?: unknown): Promise<Reply> {
     for (let attempt = 0; ; attempt++) {
       const o = await this.night.call(method, path, { token: this.adminToken, body,
         timeoutMs: 300_000 });
@@ -215,7 +232,7 @@ export class AfterNight {
   }
 
   /** A buyer's call: retried while the server is busy; the reply, whatever it says. */
-  private async buyer(method: string, path: string, token: string | undefined, body: unknown,
+  async buyer(method: string, path: string, token: string | undefined, body: unknown,
     headers?: Record<string, string>): Promise<Reply | null> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const o = await this.night.call(method, path, { token, body, headers });
@@ -282,7 +299,9 @@ export class AfterNight {
     let week = weekOf(this.serverNowMs);
     const firstWeek = week;
     let allocated = 0;
-    for (; allocated < this.target; week++) {
+    const more = (): boolean => (this.afterWeek === null ? allocated < this.target
+      : !this.afterWeek.done);
+    for (; more(); week++) {
       if (week - firstWeek >= AFTER_NIGHT.weeksMax) {
         this.auditor.violation('production_deadline', `${allocated} of ${this.target} cars ` +
           `allocated after ${AFTER_NIGHT.weeksMax} weeks`);
@@ -296,6 +315,7 @@ export class AfterNight {
       allocated += await this.build(week);
       await this.timed('weekly re-plans', () =>
         this.replan(`weekly re-plan after week ${beijingDate(weekStartMs(week))}`));
+      if (this.afterWeek !== null) await this.timed('deliveries', () => this.afterWeek!.week());
       this.log(`week of ${beijingDate(weekStartMs(week))}: ${allocated} of ${this.target} ` +
         `cars allocated, ${this.recorded.length} built, ${this.pooled} in ready stock`);
     }
@@ -363,7 +383,8 @@ export class AfterNight {
     return cancelled;
   }
 
-  private tokens(): Map<string, string> {
+  /** Every buyer's token by account: the night's and those who ordered after it. */
+  tokens(): Map<string, string> {
     const m = new Map<string, string>(this.laterTokens);
     for (const a of this.night.accounts.values()) m.set(a.accountId, a.token);
     return m;
@@ -376,11 +397,15 @@ export class AfterNight {
    * `scheduled` once allocation sets it), and for a sample of orders still waiting, no VIN.
    * Returns the orders read.
    */
-  async checkOrderViews(sampleMax: number): Promise<number> {
-    const vinOf = new Map(this.replied.map((a) => [a.orderId, a.vin]));
+  async checkOrderViews(sampleMax: number, released: ReadonlySet<string> = new Set()):
+    Promise<number> {
+    // A car deliveries released is no longer the one the run named (delivery-auditor.ts).
+    const vinOf = new Map(this.replied.filter((a) => !released.has(a.orderId))
+      .map((a) => [a.orderId, a.vin]));
     const allocated = this.sample([...vinOf.keys()], sampleMax);
     const waiting = this.sample([...this.auditor.orders.values()].filter((o) =>
-      o.launchId === this.launchId && o.status !== 'cancelled' && !vinOf.has(o.orderId))
+      o.launchId === this.launchId && o.status !== 'cancelled' && !vinOf.has(o.orderId)
+      && !released.has(o.orderId))
       .map((o) => o.orderId), sampleMax);
     let read = 0;
     await Promise.all([...allocated, ...waiting].map(async (id) => {
@@ -407,8 +432,13 @@ export class AfterNight {
     return a.slice(0, n);
   }
 
+  /** The server's simulated time as its last reply said (ms). */
+  get nowMs(): number {
+    return this.serverNowMs;
+  }
+
   /** Moves the server's simulated clock to `ms` (orders whose cooling-off ended lock). */
-  private async advanceTo(ms: number): Promise<void> {
+  async advanceTo(ms: number): Promise<void> {
     if (this.serverNowMs === 0) await this.adminOk('POST', '/admin/clock', { advance_seconds: 0 });
     const seconds = Math.max(0, Math.ceil((ms - this.serverNowMs) / 1000));
     const r = await this.adminOk('POST', '/admin/clock', { advance_seconds: seconds });
@@ -465,16 +495,31 @@ export class AfterNight {
     await Promise.all(jobs);
   }
 
-  private async oneBuyer(who: { phone: string; name: string; id_number: string }, index: number,
-    config: ReturnType<typeof configuration>, lockNow: boolean, cancel: boolean): Promise<void> {
+  /** A new person registers (POST /accounts); null when refused (a violation) or unresolved. */
+  async newAccount(label: string): Promise<Account | null> {
+    const index = this.workload.buyers.length + this.buyers++;
+    const people = Random.stream(this.workload.seed, `${label}-${index}`);
+    return this.register({ phone: phoneNumber(index, 0), name: personName(people),
+      id_number: identityNumber(index, 0, people) });
+  }
+
+  private async register(who: { phone: string; name: string; id_number: string }):
+    Promise<Account | null> {
     const reg = await this.buyer('POST', '/accounts', undefined, who);
-    if (reg === null) return;
+    if (reg === null) return null;
     if (reg.status !== 201) {
       this.auditor.violation('identity_refused', `after the night: ${who.phone}: ${reg.status}`);
-      return;
+      return null;
     }
     const account: Account = { accountId: reg.body.account_id, token: reg.body.token };
     this.laterTokens.set(account.accountId, account.token);
+    return account;
+  }
+
+  private async oneBuyer(who: { phone: string; name: string; id_number: string }, index: number,
+    config: ReturnType<typeof configuration>, lockNow: boolean, cancel: boolean): Promise<void> {
+    const account = await this.register(who);
+    if (account === null) return;
     const key = `after-${index}`;
     const placed = await this.buyer('POST', '/orders', account.token,
       orderBody(this.launchId, config), { 'idempotency-key': key });
@@ -525,6 +570,27 @@ export class AfterNight {
     this.queues = queues;
   }
 
+  /**
+   * The week's surplus: `surplusShare` of the plan, each in a configuration no known waiting
+   * order has (drawn among all the catalogue's; none while every one has a waiting order), so
+   * it goes to ready stock.
+   */
+  private surplus(builtOn: string, plan: ReadonlyMap<string, number>,
+    waitingOf: (trim: string) => Waiting[]): LineCar[] {
+    const n = [...plan.values()].reduce((a, b) => a + b, 0) * AFTER_NIGHT.surplusShare;
+    const count = Math.floor(n) + (this.random.chance(n - Math.floor(n)) ? 1 : 0);
+    if (count === 0) return [];
+    const waiting = new Set(this.catalog.trims.flatMap((t) => waitingOf(t.trim)
+      .map((w) => `${t.trim}/${[...w.options].sort().join(',')}`)));
+    const free = allConfigurations(this.catalog).filter((c) =>
+      !waiting.has(`${c.trim}/${c.options.join(',')}`));
+    if (free.length === 0) return [];
+    return Array.from({ length: count }, () => {
+      const c = this.random.pick(free);
+      return { vin: vinFor(c.trim, builtOn, ++this.serial), trim: c.trim, options: c.options };
+    });
+  }
+
   /** The week's cars per trim, recorded and allocated; returns the cars allocated. */
   private async build(week: number): Promise<number> {
     const builtOn = beijingDate(weekStartMs(week) + 4 * DAY_MS);
@@ -537,7 +603,7 @@ export class AfterNight {
     if ([...plan].some(([trim, n]) => waitingOf(trim).length < n)) {
       await this.timed('queue reads', () => this.readQueues());
     }
-    const cars: Array<{ vin: string; trim: string; options: readonly string[] }> = [];
+    const cars: LineCar[] = [];
     for (const [trim, n] of plan) {
       const next = waitingOf(trim).slice(0, n);
       if (next.length < n) this.lineShortWeeks++;
@@ -547,14 +613,33 @@ export class AfterNight {
         cars.push({ vin: vinFor(trim, builtOn, ++this.serial), trim, options });
       }
     }
+    if (this.afterWeek !== null) cars.push(...this.surplus(builtOn, plan, waitingOf));
+    return this.postCars(cars, builtOn, `built in the week of ${beijingDate(weekStartMs(week))}`);
+  }
+
+  /**
+   * Cars built before the opening (the pre-production run that fills the centres' showrooms):
+   * `count` cars of configurations drawn as buyers draw them, recorded while no order is
+   * locked, so they all go to ready stock.
+   */
+  async showroomRun(builtOn: string, count: number): Promise<void> {
+    const cars = Array.from({ length: count }, () => {
+      const c = configuration(this.catalog, this.random);
+      return { vin: vinFor(c.trim, builtOn, ++this.serial), trim: c.trim, options: c.options };
+    });
+    await this.postCars(cars, builtOn, 'pre-production run for the showrooms');
+  }
+
+  /** Records `cars` through POST /admin/production-runs; returns the cars allocated. */
+  private async postCars(cars: readonly LineCar[], builtOn: string, reason: string):
+    Promise<number> {
     let allocated = 0;
     for (let i = 0; i < cars.length; i += AFTER_NIGHT.carsPerRequest) {
       const chunk = cars.slice(i, i + AFTER_NIGHT.carsPerRequest);
       const r = await this.timed('production runs', () => this.adminOk('POST',
         '/admin/production-runs', { launch_id: this.launchId,
         built_on: builtOn, cars: chunk.map((c) => ({ vin: c.vin, trim: c.trim,
-          options: c.options })),
-        reason: `built in the week of ${beijingDate(weekStartMs(week))}` }));
+          options: c.options })), reason }));
       for (const c of chunk) {
         this.recorded.push({ vin: c.vin, launchId: this.launchId, trim: c.trim,
           options: c.options, builtOn, orderId: null, pooled: false });
@@ -568,6 +653,32 @@ export class AfterNight {
     }
     return allocated;
   }
+}
+
+/** Every configuration of the catalogue: a trim, one colour, one wheel, any extras (sorted). */
+export function allConfigurations(catalog: Catalog): Array<{ trim: string; options: string[] }> {
+  const of = (g: string) => catalog.options.filter((o) => o.group === g).map((o) => o.optionId);
+  const extras = of('extras');
+  const out: Array<{ trim: string; options: string[] }> = [];
+  for (const t of catalog.trims) {
+    for (const colour of of('colour').length > 0 ? of('colour') : [null]) {
+      for (const wheels of of('wheels').length > 0 ? of('wheels') : [null]) {
+        for (let mask = 0; mask < 1 << extras.length; mask++) {
+          const options = [colour, wheels, ...extras.filter((_, i) => mask & (1 << i))]
+            .filter((x): x is string => x !== null).sort();
+          out.push({ trim: t.trim, options });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A car of the week's line, as recorded. */
+interface LineCar {
+  readonly vin: string;
+  readonly trim: string;
+  readonly options: readonly string[];
 }
 
 function retryAfterMs(o: Outcome): number {

@@ -56,7 +56,21 @@ export class Auditor {
   private readonly examples: Violation[] = [];
   checks = 0;
 
-  constructor(private readonly catalogs: ReadonlyMap<string, Catalog>) {}
+  private readonly catalogs: Map<string, Catalog>;
+
+  constructor(catalogs: ReadonlyMap<string, Catalog>) {
+    this.catalogs = new Map(catalogs);
+  }
+
+  /**
+   * A price version took effect (an operator's price change, applied by the server): orders
+   * placed from now on are modelled at the trim's new list price.
+   */
+  repriced(launchId: string, trim: string, priceFen: number): void {
+    const c = this.catalog(launchId);
+    this.catalogs.set(launchId, { ...c, trims: c.trims.map((t) => (t.trim === trim
+      ? { ...t, priceFen } : t)) });
+  }
 
   get violationCount(): number {
     let n = 0;

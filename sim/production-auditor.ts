@@ -62,6 +62,12 @@ export interface ProductionData {
   readonly messages: readonly AuditMessage[];
   /** Handover week (of the grid) of the first estimate shown at each order's lock. */
   readonly shownAtLock: ReadonlyMap<string, number>;
+  /**
+   * Orders whose car deliveries released (a deferral, a lapsed balance, no-shows): they wait
+   * by deliveries' rules, not the queue's, and a run's reply about their first car no longer
+   * holds (delivery-auditor.ts checks them). None when the run stops at allocation.
+   */
+  readonly released?: ReadonlySet<string>;
 }
 
 /** What the server's own endpoints say, compared with what the data gives. */
@@ -178,6 +184,7 @@ function checkCars(d: ProductionData, orders: ReadonlyMap<string, AuditOrder>,
   const byVin = new Map<string, string>();
   const byOrder = new Map<string, string>();
   for (const a of d.replied) {
+    if (d.released?.has(a.orderId)) continue;
     const o = byVin.get(a.vin);
     if (o !== undefined && o !== a.orderId) {
       bad('double_allocation', `the runs' replies gave ${a.vin} to ${o} and to ${a.orderId}`);
@@ -207,7 +214,7 @@ function checkQueueOrder(d: ProductionData, bad: (kind: string, detail: string) 
   const served = new Set(d.stored.map((c) => c.orderId).filter((x): x is string => x !== null));
   const queues = new Map<string, AuditOrder[]>();
   for (const o of d.orders) {
-    if (!LIVE.has(o.status) || o.trimSeq === null) continue;
+    if (!LIVE.has(o.status) || o.trimSeq === null || d.released?.has(o.orderId)) continue;
     const k = configurationKey(o);
     let q = queues.get(k);
     if (q === undefined) queues.set(k, q = []);

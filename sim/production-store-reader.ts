@@ -45,21 +45,21 @@ function rowsToData(orders: any[], cars: any[], changes: any[], messages: any[],
   };
 }
 
+/** One query against the store: SQL with `$1`-style parameters, the rows as objects. */
+export type StoreQuery = (sql: string, params?: unknown[]) => Promise<any[]>;
+
 /**
- * The store's data for `launchId`. `location` is what `startServers` reports: a data folder
- * (SQLite) or a `postgres://` URL.
+ * Runs `read` with a query function on the store at `location` (what `startServers` reports:
+ * a data folder for SQLite, read-only beside the running server, or a `postgres://` URL).
  */
-export async function readProductionStore(location: string, launchId: string):
-  Promise<StoreData> {
+export async function readStore<T>(location: string, read: (q: StoreQuery) => Promise<T>):
+  Promise<T> {
   if (location.startsWith('postgres')) {
     const { default: pg } = await import('pg');
     const c = new pg.Client({ connectionString: location });
     await c.connect();
     try {
-      const q = async (sql: string, params: unknown[] = []): Promise<any[]> =>
-        (await c.query(sql, params)).rows;
-      return rowsToData(await q(ORDERS, [launchId]), await q(CARS), await q(CHANGES),
-        await q(MESSAGES), await q(SHOWN));
+      return await read(async (sql, params = []) => (await c.query(sql, params)).rows);
     } finally {
       await c.end();
     }
@@ -69,10 +69,16 @@ export async function readProductionStore(location: string, launchId: string):
   const db = new Database(join(location, 'launchday.sqlite'), { readonly: true,
     fileMustExist: true });
   try {
-    const q = (sql: string, params: unknown[] = []): any[] =>
-      db.prepare(sql.replace(/\$1/g, '?')).all(...params);
-    return rowsToData(q(ORDERS, [launchId]), q(CARS), q(CHANGES), q(MESSAGES), q(SHOWN));
+    return await read(async (sql, params = []) =>
+      db.prepare(sql.replace(/\$\d+/g, '?')).all(...params));
   } finally {
     db.close();
   }
+}
+
+/** The store's data for `launchId` (`location`: as `readStore` takes it). */
+export async function readProductionStore(location: string, launchId: string):
+  Promise<StoreData> {
+  return readStore(location, async (q) => rowsToData(await q(ORDERS, [launchId]),
+    await q(CARS), await q(CHANGES), await q(MESSAGES), await q(SHOWN)));
 }

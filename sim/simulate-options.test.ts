@@ -59,3 +59,19 @@ test('--after-night runs on to 100,000 x scale allocations; the SU7 night lasts 
   assert.match(String(parseSimulateOptions(['--after-night', '--processes', '2',
     '--database-url', 'postgres://x'])), /one process/);
 });
+
+test('--until-deliveries runs the weeks on to N handovers, on the SU7 year, not with a target', () => {
+  const o = parseSimulateOptions(['--until-deliveries', '10000', '--scale', '0.2']);
+  assert.ok(typeof o !== 'string');
+  assert.equal(o.untilDeliveries, 10_000);
+  assert.equal(o.launchId, 'su7');
+  assert.ok(o.untilAllocations !== null, 'it plays the weeks after the night');
+  const night = parseSimulateOptions(['--launch', 'su7', '--after-night']);
+  assert.ok(typeof night !== 'string');
+  assert.equal(night.untilDeliveries, null);
+  assert.match(String(parseSimulateOptions(['--until-deliveries', '0'])), /--until-deliveries/);
+  assert.match(String(parseSimulateOptions(['--until-deliveries', '100001'])),
+    /--until-deliveries/);
+  assert.match(String(parseSimulateOptions(['--until-deliveries', '10',
+    '--until-allocations', '10'])), /does not go with/);
+});

@@ -13,6 +13,8 @@ export const OPTION_LIMITS = Object.freeze({
   ringsMax: 50,
   /** `--until-allocations`: SU7 deliveries passed 100,000 in the first year; twice that at most. */
   untilAllocationsMax: 200_000,
+  /** `--until-deliveries`: the issue's goal is the first 10,000; ten times that at most. */
+  untilDeliveriesMax: 100_000,
 });
 
 /** SU7 deliveries reached 100,000 within the first year (DOMAIN.md): the default target. */
@@ -53,6 +55,11 @@ export interface SimulateOptions {
    * this many cars are allocated; null: the night only.
    */
   readonly untilAllocations: number | null;
+  /**
+   * Go on from the car built to the keys (sim/delivery-weeks.ts) until this many orders are
+   * handed over; null: stop at the allocation target.
+   */
+  readonly untilDeliveries: number | null;
   /** Play a launch behind a waiting room instead of the night (waiting-room-night.ts). */
   readonly waitingRoom: boolean;
 }
@@ -77,6 +84,10 @@ export const USAGE = `usage: launchday simulate [options]
                      server with a simulated clock at the launch (not with --url); it plays
                      the SU7 year, so --launch su7 is its default and the only launch it takes
   --until-allocations N  as --after-night, until N cars are allocated (at most 200,000)
+  --until-deliveries N   as --after-night, and each week the cars go on to their buyers
+                     (ready, balance in parts, deferrals, a price cut with protection, ready
+                     stock, appointments, no-shows, handovers) until N orders are handed
+                     over (at most 100,000); audited with the books
   --report-file F    also write the final report as JSON to F
   --drop jacket      play the 800-piece jacket's opening (sizes as variants) instead: buyers
                      race, some payments fail, a waitlist takes released units, scalper rings
@@ -101,6 +112,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       'keep-data': { type: 'boolean' }, quiet: { type: 'boolean' }, help: { type: 'boolean' },
       drop: { type: 'string' }, 'drop-buyers': { type: 'string' }, rings: { type: 'string' },
       'after-night': { type: 'boolean' }, 'until-allocations': { type: 'string' },
+      'until-deliveries': { type: 'string' },
       'waiting-room': { type: 'boolean' },
     } });
   } catch (e) {
@@ -130,7 +142,8 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   const rings = num('rings', v.rings, 6, 0, OPTION_LIMITS.ringsMax, true);
   if (typeof dropBuyers === 'string') return dropBuyers;
   if (typeof rings === 'string') return rings;
-  const afterNight = v['after-night'] === true || v['until-allocations'] !== undefined;
+  const afterNight = v['after-night'] === true || v['until-allocations'] !== undefined
+    || v['until-deliveries'] !== undefined;
   // The weeks after the night are the SU7 year (sim/after-night.ts): it is that launch's option.
   const launchId = v.launch ?? (afterNight ? 'su7' : 'yu7-2025');
   if (afterNight && launchId !== 'su7' && launchId !== 'su7-2024') {
@@ -145,6 +158,13 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   const until = num('until-allocations', v['until-allocations'], defaultAllocations, 1,
     OPTION_LIMITS.untilAllocationsMax, true);
   if (typeof until === 'string') return until;
+  const deliveries = v['until-deliveries'] === undefined ? null : num('until-deliveries',
+    v['until-deliveries'], 0, 1, OPTION_LIMITS.untilDeliveriesMax, true);
+  if (typeof deliveries === 'string') return deliveries;
+  if (deliveries !== null && v['until-allocations'] !== undefined) {
+    return '--until-deliveries runs until that many handovers: it does not go with ' +
+      '--until-allocations';
+  }
   const urls = (v.url ?? []).flatMap((u) => u.split(',')).map((u) => u.trim()).filter(Boolean);
   for (const u of urls) {
     let host: string;
@@ -185,6 +205,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       .map((a) => a.trim())),
     drop: v.drop === 'jacket' ? 'jacket' : null, dropBuyers, rings,
     untilAllocations: afterNight ? until : null,
+    untilDeliveries: deliveries,
     waitingRoom: v['waiting-room'] === true,
   });
 }

@@ -4,6 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { AfterNight } from './after-night.js';
+import { DeliveryWeeks } from './delivery-weeks.js';
+import {
+  auditDeliveryRun, deliveriesJson, deliveriesText, readServerBooks,
+} from './delivery-report.js';
+import { readDeliveryStore } from './delivery-store-reader.js';
+import { defaultLimits } from '../src/kernel/config.js';
 import { afterNightJson, afterNightText, auditAfterNight } from './after-night-report.js';
 import { Auditor } from './auditor.js';
 import { catalogFromLaunch, type Catalog } from './catalog.js';
@@ -26,6 +32,15 @@ export const SWITCH_SOURCES = ['su7-2024', 'su7-ultra-2025'];
  */
 const AFTER_NIGHT_ENV = Object.freeze({ LAUNCHDAY_CLOCK: 'simulated',
   LAUNCHDAY_CLOCK_START: '2024-03-28T13:50:00Z', LAUNCHDAY_DEMO_LAUNCH: 'off' });
+/**
+ * On to the keys, the buyers act months after the night with the tokens they signed in with:
+ * their sessions last the year (the most the settings allow) instead of a week unused; and the
+ * sandbox fails one balance part in twenty, so buyers pay again.
+ */
+const DELIVERIES_ENV = Object.freeze({ ...AFTER_NIGHT_ENV,
+  LAUNCHDAY_SANDBOX_COLLECT_FAILURE_PERCENT: '5',
+  LAUNCHDAY_SESSION_IDLE_SECONDS: String(365 * 86_400),
+  LAUNCHDAY_SESSION_ABSOLUTE_SECONDS: String(365 * 86_400) });
 const PROGRESS_INTERVAL_MS = 1000;
 /** Allocated orders, and as many waiting ones, read as their buyers see them after the weeks. */
 const AFTER_NIGHT_VIEWS_SAMPLED = 500;
@@ -45,7 +60,8 @@ export async function runSimulate(argv: string[]): Promise<number> {
       servers = await startServers({ processes: options.processes,
         databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData,
         ...(options.drop !== null ? { extraEnv: DROP_NIGHT_SERVER_ENV }
-          : options.untilAllocations !== null ? { extraEnv: AFTER_NIGHT_ENV } : {}) });
+          : options.untilDeliveries !== null ? { extraEnv: DELIVERIES_ENV }
+            : options.untilAllocations !== null ? { extraEnv: AFTER_NIGHT_ENV } : {}) });
       const started = servers;
       // Interrupted, the simulator still stops the servers it started and removes their data.
       for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -118,6 +134,13 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     const after = options.untilAllocations === null ? null : new AfterNight(night, auditor,
       workload, adminToken, options.untilAllocations, log);
     await after?.setUp();
+    const toKeys = after === null || options.untilDeliveries === null ? null
+      : new DeliveryWeeks(after, auditor, target, options.seed, options.scale,
+        options.untilDeliveries, log);
+    if (after !== null && toKeys !== null) {
+      after.afterWeek = toKeys;
+      await toKeys.setUp();
+    }
     await timed((_, s) => `${fmt(night.accounts.size)} accounts registered in ${s} s`,
       () => night.registerAccounts());
     const switchOrders = await timed((r, s) => `${fmt(r.size)} SU7 / SU7 Ultra orders placed ` +
@@ -138,11 +161,29 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     let afterJson: Record<string, unknown> | null = null;
     if (after !== null && servers !== null && !serverDied && !night.wasStopped) {
       const weeks = await after.run();
-      const viewsRead = await after.checkOrderViews(AFTER_NIGHT_VIEWS_SAMPLED);
-      const verdict = await auditAfterNight((method, path) => night.call(method, path,
-        { token: adminToken, timeoutMs: 120_000 }), servers.dataLocation, launchId, weeks, auditor);
+      const call = (method: string, path: string) => night.call(method, path,
+        { token: adminToken, timeoutMs: 120_000 });
+      const history = toKeys === null ? null
+        : await readDeliveryStore(servers.dataLocation, launchId);
+      // Orders whose car deliveries released, and those that got such a car: their cars are
+      // no longer the ones the runs named (the delivery auditor checks them).
+      const released = new Set(history?.releases.flatMap((r) => (r.toOrderId === null
+        ? [r.orderId] : [r.orderId, r.toOrderId])));
+      const viewsRead = await after.checkOrderViews(AFTER_NIGHT_VIEWS_SAMPLED, released);
+      const verdict = await auditAfterNight(call, servers.dataLocation, launchId, weeks, auditor,
+        released);
       afterText = afterNightText(weeks, verdict, options.scale, viewsRead);
       afterJson = afterNightJson(weeks, verdict);
+      if (toKeys !== null && history !== null) {
+        const books = await readServerBooks(call, urls[0]!, adminToken, launchId);
+        const rules = { defaultSlotCapacity: defaultLimits.slotCapacity,
+          deferralMaxDays: defaultLimits.deferralMaxDays,
+          graceDays: defaultLimits.balanceGraceDays, ...toKeys.settings,
+          opensAtMs: Date.parse(target.opensAt) };
+        const keys = auditDeliveryRun(history, rules, books, auditor);
+        afterText += `\n${deliveriesText(toKeys.figures, keys, toKeys.target)}`;
+        afterJson = { ...afterJson, deliveries: deliveriesJson(toKeys.figures, keys) };
+      }
     }
     if (night.wasStopped && !serverDied) {
       auditor.violation('deadline', `the hour was stopped after ${options.maxSeconds} s with ` +

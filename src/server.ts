@@ -144,7 +144,8 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     (await secret(store, config.paymentSecret, 'payment_secret', 'ldpay')).token;
   const waitingRoomSecret =
     (await secret(store, config.waitingRoomSecret, 'waiting_room_secret', 'ldwr')).token;
-  const payments = parts.payments ?? new SandboxPaymentProvider();
+  const payments = parts.payments ?? new SandboxPaymentProvider({
+    collectFailureShare: config.sandboxCollectFailurePercent / 100 });
   const sms = parts.sms ?? smsSender(config, clock);
   // One configured gateway texts both sign-in codes and messages; the sandbox stands in for it.
   const messages: MessageProvider = parts.messages ?? (config.sms.provider === 'twilio'

@@ -17,3 +17,11 @@ it('the pages are the package\'s own web/ folder, whatever the working directory
     process.chdir(before);
   }
 });
+
+it('the sandbox fails no balance part unless told to, and at most half of them', () => {
+  assert.equal(loadConfig({}).sandboxCollectFailurePercent, 0);
+  assert.equal(loadConfig({ LAUNCHDAY_SANDBOX_COLLECT_FAILURE_PERCENT: '5' })
+    .sandboxCollectFailurePercent, 5);
+  assert.throws(() => loadConfig({ LAUNCHDAY_SANDBOX_COLLECT_FAILURE_PERCENT: '60' }),
+    /LAUNCHDAY_SANDBOX_COLLECT_FAILURE_PERCENT/);
+});

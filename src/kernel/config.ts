@@ -417,6 +417,12 @@ export interface Config {
   readonly clockStartMs: number | null;
   readonly demoLaunch: boolean;
   readonly demoDelaySeconds: number;
+  /**
+   * Percent of balance parts the sandbox payment provider fails (a `collection.failed`
+   * notification), so that rehearsals and the simulator see parts fail and paid again; 0 in
+   * production, where the sandbox is not used.
+   */
+  readonly sandboxCollectFailurePercent: number;
   /** The pages' folder: LAUNCHDAY_WEB_DIR, else the package's own `web/` wherever it is run from. */
   readonly webDir: string;
   /** Reads the API's requests off the socket itself (http-lane.ts); off: node:http reads all. */
@@ -822,6 +828,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Config> = 
     clockStartMs,
     demoLaunch: oneOf(env, 'LAUNCHDAY_DEMO_LAUNCH', ['on', 'off'] as const, 'on') === 'on',
     demoDelaySeconds: int(env, 'LAUNCHDAY_DEMO_DELAY_SECONDS', 180, 0, 7 * 24 * 3600),
+    sandboxCollectFailurePercent: int(env, 'LAUNCHDAY_SANDBOX_COLLECT_FAILURE_PERCENT', 0, 0,
+      50),
     webDir: env.LAUNCHDAY_WEB_DIR || DEFAULT_WEB_DIR,
     httpLane: oneOf(env, 'LAUNCHDAY_HTTP_LANE', ['on', 'off'] as const, 'on') === 'on',
     rateLimits: oneOf(env, 'LAUNCHDAY_RATE_LIMITS', ['on', 'per-address-off', 'off'] as const,
