@@ -1,6 +1,8 @@
 // The connections a process holds are bounded (Limits.connectionsMax): past the limit a new
 // connection is closed as it arrives, and the ones already open are still served. Without it a
-// crowd of idle sockets took every file descriptor and the server answered no one.
+// crowd of idle sockets took every file descriptor and the server answered no one. So are those
+// of one address (Limits.connectionsPerAddressMax): past it a new one is refused with 429
+// too_many_connections, so that one machine cannot take the room everyone else needs.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -44,7 +46,7 @@ describe('connections are bounded', () => {
     dir = mkdtempSync(join(tmpdir(), 'launchday-conns-'));
     server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
       LAUNCHDAY_DEMO_LAUNCH: 'off' }, { limits: { ...defaultLimits, liveViewersMax: 2,
-      connectionsMax: MAX } }), { logger: silentLogger() });
+      connectionsMax: MAX, connectionsPerAddressMax: MAX } }), { logger: silentLogger() });
     port = Number(new URL(server.url).port);
   });
   after(async () => {
@@ -69,5 +71,86 @@ describe('connections are bounded', () => {
       }
       assert.equal(again, 200);
       for (const s of held) s.destroy();
+    });
+});
+
+/** The whole reply to whatever arrives on `s` until the server closes it. */
+function replyUntilClosed(s: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    s.on('data', (d) => { text += d.toString('latin1'); });
+    s.once('close', () => resolve(text));
+    s.once('error', () => resolve(text));
+  });
+}
+
+for (const lane of ['on', 'off']) {
+  describe(`one address holds at most LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX (lane ${lane})`,
+    () => {
+      const PER_ADDRESS = 3;
+      let dir: string;
+      let server: RunningServer;
+      let port: number;
+      before(async () => {
+        dir = mkdtempSync(join(tmpdir(), 'launchday-conns-'));
+        server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
+          LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_HTTP_LANE: lane,
+          LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: String(PER_ADDRESS) }),
+        { logger: silentLogger() });
+        port = Number(new URL(server.url).port);
+      });
+      after(async () => {
+        await server.close();
+        rmSync(dir, { recursive: true, force: true });
+      });
+
+      it('refuses the one past the cap with 429 too_many_connections, serves those open, and '
+        + 'takes a new one once one of them closes', async () => {
+        const held = [];
+        for (let i = 0; i < PER_ADDRESS; i++) held.push(await open(port));
+        const extra = await open(port);
+        const text = await replyUntilClosed(extra);
+        assert.match(text, /^HTTP\/1\.1 429 /);
+        assert.match(text, /\r\nRetry-After: 1\r\n/);
+        assert.match(text, /\r\nConnection: close\r\n/);
+        const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+        assert.equal(body.error.code, 'too_many_connections');
+        for (const s of held) assert.equal(await ask(s), 200, 'those open are still served');
+        held.pop()!.destroy();
+        // The server learns of the close on its next turn; a new connection then finds room.
+        let again: number | null = null;
+        for (let i = 0; i < 50 && again !== 200; i++) {
+          const s = await open(port);
+          again = await ask(s);
+          s.destroy();
+          if (again !== 200) await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(again, 200);
+        for (const s of held) s.destroy();
+        // The refusals are counted for the operators (a fetch may itself find no room until
+        // the server has seen the closes above).
+        let metrics = '';
+        for (let i = 0; i < 50 && !metrics.startsWith('#'); i++) {
+          metrics = await (await fetch(`${server.url}/api/v1/metrics`,
+            { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.match(metrics, /^launchday_connections_refused_total [1-9]/m);
+      });
+    });
+}
+
+describe('the per-address cap in the configuration', () => {
+  it('defaults to 512, is read from the environment, and never exceeds the connections cap',
+    () => {
+      assert.equal(loadConfig({}).limits.connectionsPerAddressMax, 512);
+      assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '40' }).limits
+        .connectionsPerAddressMax, 40);
+      assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '1000000',
+        LAUNCHDAY_CONNECTIONS_MAX: '20000' }).limits.connectionsPerAddressMax, 20_000);
+      for (const bad of ['0', '-1', '2.5', 'many']) {
+        assert.throws(() => loadConfig({ LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: bad }),
+          /LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX must be a whole number from 1 to 1000000/);
+      }
     });
 });
