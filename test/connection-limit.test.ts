@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../src/kernel/logger.js';
-import { defaultLimits, loadConfig } from '../src/kernel/config.js';
+import { defaultLimits, loadConfig, type Config } from '../src/kernel/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
 const MAX = 5;
@@ -38,34 +38,43 @@ function ask(s: Socket): Promise<number | null> {
   });
 }
 
-describe('connections are bounded', () => {
-  let dir: string;
-  let server: RunningServer;
-  let port: number;
+/**
+ * A server on a fresh folder for the suite it is called in, started before its tests with `env`
+ * (and `overrides`) and stopped after them; `server` and `port` are set once it listens.
+ */
+function serverFor(env: Record<string, string>, overrides: Partial<Config> = {}):
+  { server: RunningServer; port: number } {
+  const s = { server: null as unknown as RunningServer, port: 0 };
+  let dir = '';
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'launchday-conns-'));
-    server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
-      LAUNCHDAY_DEMO_LAUNCH: 'off' }, { limits: { ...defaultLimits, liveViewersMax: 2,
-      connectionsMax: MAX, connectionsPerAddressMax: MAX } }), { logger: silentLogger() });
-    port = Number(new URL(server.url).port);
+    s.server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
+      LAUNCHDAY_DEMO_LAUNCH: 'off', ...env }, overrides), { logger: silentLogger() });
+    s.port = Number(new URL(s.server.url).port);
   });
   after(async () => {
-    await server.close();
+    await s.server.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  return s;
+}
+
+describe('connections are bounded', () => {
+  const srv = serverFor({}, { limits: { ...defaultLimits, liveViewersMax: 2, connectionsMax: MAX,
+    connectionsPerAddressMax: MAX } });
 
   it('closes the one past the limit, serves those open, and takes new ones once room is made',
     async () => {
       const held = [];
-      for (let i = 0; i < MAX; i++) held.push(await open(port));
-      const extra = await open(port);
+      for (let i = 0; i < MAX; i++) held.push(await open(srv.port));
+      const extra = await open(srv.port);
       assert.equal(await ask(extra), null, 'the connection past the limit is closed');
       for (const s of held) assert.equal(await ask(s), 200, 'those open are still served');
       held.pop()!.destroy();
       // The server learns of the close on its next turn; a new connection then finds room.
       let again: number | null = null;
       for (let i = 0; i < 50 && again === null; i++) {
-        const s = await open(port);
+        const s = await open(srv.port);
         again = await ask(s);
         s.destroy();
       }
@@ -88,27 +97,14 @@ for (const lane of ['on', 'off']) {
   describe(`one address holds at most LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX (lane ${lane})`,
     () => {
       const PER_ADDRESS = 3;
-      let dir: string;
-      let server: RunningServer;
-      let port: number;
-      before(async () => {
-        dir = mkdtempSync(join(tmpdir(), 'launchday-conns-'));
-        server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
-          LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_HTTP_LANE: lane,
-          LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: String(PER_ADDRESS) }),
-        { logger: silentLogger() });
-        port = Number(new URL(server.url).port);
-      });
-      after(async () => {
-        await server.close();
-        rmSync(dir, { recursive: true, force: true });
-      });
+      const srv = serverFor({ LAUNCHDAY_HTTP_LANE: lane,
+        LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: String(PER_ADDRESS) });
 
       it('refuses the one past the cap with 429 too_many_connections, serves those open, and '
         + 'takes a new one once one of them closes', async () => {
         const held = [];
-        for (let i = 0; i < PER_ADDRESS; i++) held.push(await open(port));
-        const extra = await open(port);
+        for (let i = 0; i < PER_ADDRESS; i++) held.push(await open(srv.port));
+        const extra = await open(srv.port);
         const text = await replyUntilClosed(extra);
         assert.match(text, /^HTTP\/1\.1 429 /);
         assert.match(text, /\r\nRetry-After: 1\r\n/);
@@ -120,7 +116,7 @@ for (const lane of ['on', 'off']) {
         // The server learns of the close on its next turn; a new connection then finds room.
         let again: number | null = null;
         for (let i = 0; i < 50 && again !== 200; i++) {
-          const s = await open(port);
+          const s = await open(srv.port);
           again = await ask(s);
           s.destroy();
           if (again !== 200) await new Promise((r) => setTimeout(r, 20));
@@ -131,8 +127,8 @@ for (const lane of ['on', 'off']) {
         // the server has seen the closes above).
         let metrics = '';
         for (let i = 0; i < 50 && !metrics.startsWith('#'); i++) {
-          metrics = await (await fetch(`${server.url}/api/v1/metrics`,
-            { headers: { authorization: `Bearer ${server.adminToken}` } })).text();
+          metrics = await (await fetch(`${srv.server.url}/api/v1/metrics`,
+            { headers: { authorization: `Bearer ${srv.server.adminToken}` } })).text();
           await new Promise((r) => setTimeout(r, 20));
         }
         assert.match(metrics, /^launchday_connections_refused_total [1-9]/m);
