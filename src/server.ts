@@ -9,7 +9,7 @@ import { answerClientError } from './kernel/http/client-errors.js';
 import { ConnectionGate } from './kernel/http/connection-gate.js';
 import { httpApp, type HttpApp } from './kernel/http/http-app.js';
 import {
-  defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits,
+  HttpLane, laneLimitsOf, type LaneApi, type LaneLimits,
 } from './kernel/http/http-lane.js';
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
@@ -244,22 +244,21 @@ function takeConnections(server: Server, gate: ConnectionGate | null,
 export async function startServer(config: Config, parts: ServerParts = {}):
   Promise<RunningServer> {
   const ld = await createLaunchday(config, parts);
-  const server: Server = createServer({ keepAliveTimeout: defaultLaneLimits.keepAliveMs,
-    requestTimeout: defaultLaneLimits.requestMs,
+  const laneLimits = laneLimitsOf(config.limits);
+  const server: Server = createServer({ keepAliveTimeout: laneLimits.keepAliveMs,
+    requestTimeout: laneLimits.requestMs, maxHeaderSize: laneLimits.headBytesMax,
     // node:http checks its request timeout this often (30 s by default), so a trickling body
     // could last nearly twice the 30 s; the lane keeps its own deadline exactly.
     connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
     ld.handler);
   server.maxConnections = config.limits.connectionsMax;
-  server.maxHeadersCount = defaultLaneLimits.headersMax;
+  server.maxHeadersCount = laneLimits.headersMax;
   // A connection with no traffic either way for this long is closed, as the lane closes its
   // own: a peer that stopped reading its replies would otherwise hold its socket for ever.
-  server.timeout = defaultLaneLimits.keepAliveMs;
+  server.timeout = laneLimits.keepAliveMs;
   // Malformed heads, heads too large, requests not received in time: refused with the JSON
   // error body, as the lane refuses them (client-errors.ts), not node:http's bare status line.
   server.on('clientError', answerClientError);
-  const laneLimits: LaneLimits = { ...defaultLaneLimits,
-    unreadBytesMax: config.limits.connectionUnreadBytesMax };
   // Behind a proxy every connection is the proxy's: the cap per client is the proxy's to keep.
   const gate = config.trustProxy ? null
     : new ConnectionGate(config.limits.connectionsPerAddressMax, config.limits.retryAfterSeconds);

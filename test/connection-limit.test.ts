@@ -150,3 +150,33 @@ describe('the per-address cap in the configuration', () => {
       }
     });
 });
+
+for (const lane of ['on', 'off']) {
+  describe(`the request head's limit comes from the Limits table (lane ${lane})`, () => {
+    const srv = serverFor({ LAUNCHDAY_HTTP_LANE: lane }, { limits: { ...defaultLimits,
+      requestHeadBytesMax: 2048 } });
+
+    /** The status of a GET of /api/v1/time with a header of `size` bytes more. */
+    async function statusWith(size: number): Promise<number | null> {
+      const s = await open(srv.port);
+      const extra = `x-pad: ${'a'.repeat(size)}\r\n`;
+      const text = await new Promise<string>((resolve) => {
+        let got = '';
+        s.on('data', (d) => {
+          got += d.toString('latin1');
+          if (got.includes('\r\n\r\n')) resolve(got);
+        });
+        s.once('close', () => resolve(got));
+        s.write(`GET /api/v1/time HTTP/1.1\r\nhost: x\r\n${extra}\r\n`);
+      });
+      s.destroy();
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      return m ? Number(m[1]) : null;
+    }
+
+    it('a head over requestHeadBytesMax is 431; one within it is served', async () => {
+      assert.equal(await statusWith(1000), 200);
+      assert.equal(await statusWith(4000), 431);
+    });
+  });
+}

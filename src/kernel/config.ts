@@ -50,6 +50,25 @@ export interface Limits {
    */
   readonly connectionRequestsMax: number;
   /**
+   * Longest request head (request line and headers), bytes: the lane's, and node:http's
+   * `maxHeaderSize` (its default, said here so both stay in step); longer is `431
+   * headers_too_large`, and the connection is closed.
+   */
+  readonly requestHeadBytesMax: number;
+  /** Most headers in one request (node:http's `maxHeadersCount`; the lane leaves more to it). */
+  readonly requestHeadersMax: number;
+  /**
+   * A kept-alive connection with no request for this long (ms) is closed, by the lane and by
+   * node:http (its keepAliveTimeout and socket timeout): an idle socket costs a descriptor.
+   */
+  readonly keepAliveMs: number;
+  /**
+   * A request not received whole within this long (ms), however it trickles in, is answered
+   * `408 request_timeout` and its connection closed (the lane's deadline; node:http's
+   * requestTimeout): a slow client cannot hold a connection open a byte at a time.
+   */
+  readonly requestTimeoutMs: number;
+  /**
    * Bytes received on one connection and not yet answered (pipelined requests) beyond which the
    * lane stops reading it, until its replies are answered and taken by the peer (http-lane.ts).
    */
@@ -466,6 +485,10 @@ export const defaultLimits: Limits = Object.freeze({
   optionsPerOrderMax: 16,
   clockAdvanceSecondsMax: 400 * 24 * 3600,
   connectionRequestsMax: 32,
+  requestHeadBytesMax: 16 * 1024,
+  requestHeadersMax: 64,
+  keepAliveMs: 65_000,
+  requestTimeoutMs: 30_000,
   connectionUnreadBytesMax: 64 * 1024,
   laneGetRoutesKeptMax: 1_000,
   liveStalledFramesMax: 30,
@@ -610,8 +633,9 @@ export function checkLimits(l: Limits): void {
     'a place outlives several missed polls');
   assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
     'a poll\'s time is written well within the shortest grace a room may set');
-  assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
+  assert.ok(l.connectionUnreadBytesMax >= l.requestHeadBytesMax + l.bodyBytesMax,
     'a connection holds a whole request while the one before it is answered');
+  assert.ok(l.requestTimeoutMs < l.keepAliveMs, 'a request begun times out before an idle one');
   // An address holds many buyers (a carrier's NAT): it may do at least what one buyer may.
   assert.ok(l.codeRequestsPerAddressMax >= l.codeRequestsPerPhoneMax, 'address >= phone');
   assert.ok(l.signInsPerAddressMax >= l.codeAttemptsMax, 'address sign-ins >= one phone\'s');
