@@ -136,6 +136,20 @@ for (const lane of ['on', 'off']) {
     });
 }
 
+describe('behind a proxy (LAUNCHDAY_TRUST_PROXY=on) every connection is the proxy\'s', () => {
+  const srv = serverFor({ LAUNCHDAY_TRUST_PROXY: 'on',
+    LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '1' });
+
+  it('so the per-address cap is the proxy\'s to keep, not applied here', async () => {
+    const held = [await open(srv.port), await open(srv.port)];
+    try {
+      for (const s of held) assert.equal(await ask(s), 200);
+    } finally {
+      for (const s of held) s.destroy();
+    }
+  });
+});
+
 describe('the per-address cap in the configuration', () => {
   it('defaults to 512, is read from the environment, and never exceeds the connections cap',
     () => {
