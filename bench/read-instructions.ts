@@ -17,7 +17,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVER_NODE_FLAGS } from '../sim/server-process.js';
+import { ONE_ADDRESS_LOAD_ENV, SERVER_NODE_FLAGS } from '../sim/server-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SERVER_ENTRY = join(here, '..', 'sim', 'server-entry.js');
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   const data = mkdtempSync(join(tmpdir(), 'reads-cg-data-'));
   const launchdayEnv = { LAUNCHDAY_PORT: String(PORT), LAUNCHDAY_HOST: '127.0.0.1',
     LAUNCHDAY_DATA_DIR: data, LAUNCHDAY_ADMIN_TOKEN: `bench-${process.pid}-admin-token-xx`,
-    LAUNCHDAY_RATE_LIMITS: 'off', LAUNCHDAY_LOG_LEVEL: 'warn',
+    LAUNCHDAY_RATE_LIMITS: 'off', LAUNCHDAY_LOG_LEVEL: 'warn', ...ONE_ADDRESS_LOAD_ENV,
     // Under valgrind a server answers a few hundred requests a second, each in a millisecond of
     // its own: what launchday prepares once per millisecond (a reply's time) would be counted
     // whole in every request, where on launch night dozens share it. A simulated clock, which

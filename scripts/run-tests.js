@@ -1,6 +1,6 @@
 // Runs every compiled test file with node's own test runner. Files are listed here rather than
 // by a glob because Node 20's runner does not expand globs itself.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -14,8 +14,14 @@ function testFiles(dir) {
   return out;
 }
 
-const only = process.argv.slice(2);
-const files = ['dist/src', 'dist/test', 'dist/sim', 'dist/bench']
+// `--build <folder>`: the build `npm test` just made (scripts/build.js); else the one `dist`
+// points at now. Its real path, so that a build swapped in meanwhile changes nothing here, and
+// so that the test processes name their build (scripts/build.js keeps it while they run).
+const args = process.argv.slice(2);
+const at = args.indexOf('--build');
+const build = realpathSync(at >= 0 ? args.splice(at, 2)[1] : 'dist');
+const only = args;
+const files = ['src', 'test', 'sim', 'bench'].map((d) => join(build, d))
   .filter((d) => { try { return statSync(d).isDirectory(); } catch { return false; } })
   .flatMap(testFiles)
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))

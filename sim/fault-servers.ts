@@ -2,7 +2,7 @@
 // supervisor (systemd, Kubernetes) would. Each restarted process keeps its address, so the
 // simulator's clients see a refused or broken connection and retry, as phones would.
 import type { ChildProcess } from 'node:child_process';
-import { startOne, stopChild } from './server-process.js';
+import { ONE_ADDRESS_LOAD_ENV, startOne, stopChild } from './server-process.js';
 
 const OUTPUT_TAIL_LINES = 20;
 
@@ -57,7 +57,8 @@ export class FaultServers {
     }
     // Every simulated buyer comes from 127.0.0.1: per-address limits off, as for the simulator.
     Object.assign(env, { LAUNCHDAY_HOST: '127.0.0.1', LAUNCHDAY_DEMO_LAUNCH: 'off',
-      LAUNCHDAY_RATE_LIMITS: 'per-address-off', ...this.env, ...extraEnv, LAUNCHDAY_PORT: port });
+      LAUNCHDAY_RATE_LIMITS: 'per-address-off', ...ONE_ADDRESS_LOAD_ENV, ...this.env,
+      ...extraEnv, LAUNCHDAY_PORT: port });
     const { child, url, tail } = await startOne(env);
     const slot: Slot = { child, url, port: new URL(url).port, tail, killedByUs: false };
     child.on('exit', (code, signal) => {

@@ -20,6 +20,13 @@ export const SERVER_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '
  * (docs/benchmarks.md, README "Garbage collection").
  */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32', '--max-old-space-size=640'] as const;
+/**
+ * The setting a load from one machine needs: every connection of a simulation or a benchmark
+ * comes from 127.0.0.1, and one address may otherwise hold 512 (LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX;
+ * the server clamps the value to LAUNCHDAY_CONNECTIONS_MAX, so this is "all of them").
+ */
+export const ONE_ADDRESS_LOAD_ENV: Readonly<Record<string, string>> = Object.freeze({
+  LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '1000000' });
 /** What the children run: it imports SERVER_MAIN (see server-entry.ts for why). */
 const SERVER_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'server-entry.js');
 
@@ -58,10 +65,12 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
     if (v !== undefined && !k.startsWith('LAUNCHDAY_')) env[k] = v;
   }
   // Every simulated buyer comes from 127.0.0.1: per-address rate limits would stop the night
-  // (the server logs that they are off); per-phone and per-account ones still apply.
+  // (the server logs that they are off); per-phone and per-account ones still apply. So do
+  // the simulator's and the benchmarks' connections (256 to 10,000 at once): the per-address
+  // connection cap is raised to all of them, said here rather than loopback being exempt.
   Object.assign(env, { LAUNCHDAY_PORT: '0', LAUNCHDAY_HOST: '127.0.0.1',
     LAUNCHDAY_ADMIN_TOKEN: setup.adminToken, LAUNCHDAY_RATE_LIMITS: 'per-address-off',
-    ...setup.extraEnv });
+    ...ONE_ADDRESS_LOAD_ENV, ...setup.extraEnv });
   if (setup.databaseUrl !== null) {
     scratch = await createScratchDatabase(setup.databaseUrl);
     env.LAUNCHDAY_DATABASE_URL = scratch.url;

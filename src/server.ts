@@ -6,9 +6,10 @@ import { SimulatedClock, systemClock, type Clock } from './kernel/clock.js';
 import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './launches/catalogue.js';
 import type { Config } from './kernel/config.js';
 import { answerClientError } from './kernel/http/client-errors.js';
+import { ConnectionGate } from './kernel/http/connection-gate.js';
 import { httpApp, type HttpApp } from './kernel/http/http-app.js';
 import {
-  defaultLaneLimits, HttpLane, type LaneApi, type LaneLimits,
+  HttpLane, laneLimitsOf, type LaneApi, type LaneLimits,
 } from './kernel/http/http-lane.js';
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
@@ -222,43 +223,52 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
 }
 
 /**
- * Puts the lane in front of node:http: each new connection is the lane's until it meets a
- * request only node:http serves, when node:http's own connection listener takes it over.
+ * Puts the per-address gate (null: none), then the lane (null: none), in front of node:http:
+ * a connection the gate admits is the lane's until it meets a request only node:http serves,
+ * when node:http's own connection listener takes it over.
  */
-function takeConnections(server: Server, api: LaneApi, limits: LaneLimits): HttpLane {
+function takeConnections(server: Server, gate: ConnectionGate | null,
+  lane: { api: LaneApi; limits: LaneLimits } | null): HttpLane | null {
   const listeners = server.listeners('connection');
   if (listeners.length !== 1) throw new Error('node:http has an unexpected connection listener');
   const nodeConnection = listeners[0] as (socket: Socket) => void;
   server.removeListener('connection', nodeConnection);
-  const lane = new HttpLane(api, (socket) => nodeConnection.call(server, socket), limits);
-  server.on('connection', (socket: Socket) => lane.accept(socket));
-  return lane;
+  const toNode = (socket: Socket): void => nodeConnection.call(server, socket);
+  const http = lane === null ? null : new HttpLane(lane.api, toNode, lane.limits);
+  const serve = http === null ? toNode : (socket: Socket) => http.accept(socket);
+  server.on('connection', gate === null ? serve
+    : (socket: Socket) => { if (gate.admit(socket)) serve(socket); });
+  return http;
 }
 
 /** Builds launchday and serves it on the configured host and port. */
 export async function startServer(config: Config, parts: ServerParts = {}):
   Promise<RunningServer> {
   const ld = await createLaunchday(config, parts);
-  const server: Server = createServer({ keepAliveTimeout: defaultLaneLimits.keepAliveMs,
-    requestTimeout: defaultLaneLimits.requestMs,
+  const laneLimits = laneLimitsOf(config.limits);
+  const server: Server = createServer({ keepAliveTimeout: laneLimits.keepAliveMs,
+    requestTimeout: laneLimits.requestMs, maxHeaderSize: laneLimits.headBytesMax,
     // node:http checks its request timeout this often (30 s by default), so a trickling body
     // could last nearly twice the 30 s; the lane keeps its own deadline exactly.
     connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
     ld.handler);
   server.maxConnections = config.limits.connectionsMax;
-  server.maxHeadersCount = defaultLaneLimits.headersMax;
+  server.maxHeadersCount = laneLimits.headersMax;
   // A connection with no traffic either way for this long is closed, as the lane closes its
   // own: a peer that stopped reading its replies would otherwise hold its socket for ever.
-  server.timeout = defaultLaneLimits.keepAliveMs;
+  server.timeout = laneLimits.keepAliveMs;
   // Malformed heads, heads too large, requests not received in time: refused with the JSON
   // error body, as the lane refuses them (client-errors.ts), not node:http's bare status line.
   server.on('clientError', answerClientError);
-  const laneLimits: LaneLimits = { ...defaultLaneLimits,
-    unreadBytesMax: config.limits.connectionUnreadBytesMax };
-  const lane = config.httpLane ? takeConnections(server, ld.api, laneLimits) : null;
+  // Behind a proxy every connection is the proxy's: the cap per client is the proxy's to keep.
+  const gate = config.trustProxy ? null
+    : new ConnectionGate(config.limits.connectionsPerAddressMax, config.limits.retryAfterSeconds);
+  const lane = takeConnections(server, gate,
+    config.httpLane ? { api: ld.api, limits: laneLimits } : null);
   if (lane !== null) {
     ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver }));
   }
+  if (gate !== null) ld.metrics.watchConnections(() => gate.refused);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // The opening second's storm of new connections waits in this queue while the event loop

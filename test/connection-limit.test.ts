@@ -1,6 +1,8 @@
 // The connections a process holds are bounded (Limits.connectionsMax): past the limit a new
 // connection is closed as it arrives, and the ones already open are still served. Without it a
-// crowd of idle sockets took every file descriptor and the server answered no one.
+// crowd of idle sockets took every file descriptor and the server answered no one. So are those
+// of one address (Limits.connectionsPerAddressMax): past it a new one is refused with 429
+// too_many_connections, so that one machine cannot take the room everyone else needs.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -8,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../src/kernel/logger.js';
-import { defaultLimits, loadConfig } from '../src/kernel/config.js';
+import { defaultLimits, loadConfig, type Config } from '../src/kernel/config.js';
 import { startServer, type RunningServer } from '../src/server.js';
 
 const MAX = 5;
@@ -36,34 +38,43 @@ function ask(s: Socket): Promise<number | null> {
   });
 }
 
-describe('connections are bounded', () => {
-  let dir: string;
-  let server: RunningServer;
-  let port: number;
+/**
+ * A server on a fresh folder for the suite it is called in, started before its tests with `env`
+ * (and `overrides`) and stopped after them; `server` and `port` are set once it listens.
+ */
+function serverFor(env: Record<string, string>, overrides: Partial<Config> = {}):
+  { server: RunningServer; port: number } {
+  const s = { server: null as unknown as RunningServer, port: 0 };
+  let dir = '';
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'launchday-conns-'));
-    server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
-      LAUNCHDAY_DEMO_LAUNCH: 'off' }, { limits: { ...defaultLimits, liveViewersMax: 2,
-      connectionsMax: MAX } }), { logger: silentLogger() });
-    port = Number(new URL(server.url).port);
+    s.server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
+      LAUNCHDAY_DEMO_LAUNCH: 'off', ...env }, overrides), { logger: silentLogger() });
+    s.port = Number(new URL(s.server.url).port);
   });
   after(async () => {
-    await server.close();
+    await s.server.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  return s;
+}
+
+describe('connections are bounded', () => {
+  const srv = serverFor({}, { limits: { ...defaultLimits, liveViewersMax: 2, connectionsMax: MAX,
+    connectionsPerAddressMax: MAX } });
 
   it('closes the one past the limit, serves those open, and takes new ones once room is made',
     async () => {
       const held = [];
-      for (let i = 0; i < MAX; i++) held.push(await open(port));
-      const extra = await open(port);
+      for (let i = 0; i < MAX; i++) held.push(await open(srv.port));
+      const extra = await open(srv.port);
       assert.equal(await ask(extra), null, 'the connection past the limit is closed');
       for (const s of held) assert.equal(await ask(s), 200, 'those open are still served');
       held.pop()!.destroy();
       // The server learns of the close on its next turn; a new connection then finds room.
       let again: number | null = null;
       for (let i = 0; i < 50 && again === null; i++) {
-        const s = await open(port);
+        const s = await open(srv.port);
         again = await ask(s);
         s.destroy();
       }
@@ -71,3 +82,115 @@ describe('connections are bounded', () => {
       for (const s of held) s.destroy();
     });
 });
+
+/** The whole reply to whatever arrives on `s` until the server closes it. */
+function replyUntilClosed(s: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    s.on('data', (d) => { text += d.toString('latin1'); });
+    s.once('close', () => resolve(text));
+    s.once('error', () => resolve(text));
+  });
+}
+
+for (const lane of ['on', 'off']) {
+  describe(`one address holds at most LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX (lane ${lane})`,
+    () => {
+      const PER_ADDRESS = 3;
+      const srv = serverFor({ LAUNCHDAY_HTTP_LANE: lane,
+        LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: String(PER_ADDRESS) });
+
+      it('refuses the one past the cap with 429 too_many_connections, serves those open, and '
+        + 'takes a new one once one of them closes', async () => {
+        const held = [];
+        for (let i = 0; i < PER_ADDRESS; i++) held.push(await open(srv.port));
+        const extra = await open(srv.port);
+        const text = await replyUntilClosed(extra);
+        assert.match(text, /^HTTP\/1\.1 429 /);
+        assert.match(text, /\r\nRetry-After: 1\r\n/);
+        assert.match(text, /\r\nConnection: close\r\n/);
+        const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4));
+        assert.equal(body.error.code, 'too_many_connections');
+        for (const s of held) assert.equal(await ask(s), 200, 'those open are still served');
+        held.pop()!.destroy();
+        // The server learns of the close on its next turn; a new connection then finds room.
+        let again: number | null = null;
+        for (let i = 0; i < 50 && again !== 200; i++) {
+          const s = await open(srv.port);
+          again = await ask(s);
+          s.destroy();
+          if (again !== 200) await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(again, 200);
+        for (const s of held) s.destroy();
+        // The refusals are counted for the operators (a fetch may itself find no room until
+        // the server has seen the closes above).
+        let metrics = '';
+        for (let i = 0; i < 50 && !metrics.startsWith('#'); i++) {
+          metrics = await (await fetch(`${srv.server.url}/api/v1/metrics`,
+            { headers: { authorization: `Bearer ${srv.server.adminToken}` } })).text();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.match(metrics, /^launchday_connections_refused_total [1-9]/m);
+      });
+    });
+}
+
+describe('behind a proxy (LAUNCHDAY_TRUST_PROXY=on) every connection is the proxy\'s', () => {
+  const srv = serverFor({ LAUNCHDAY_TRUST_PROXY: 'on',
+    LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '1' });
+
+  it('so the per-address cap is the proxy\'s to keep, not applied here', async () => {
+    const held = [await open(srv.port), await open(srv.port)];
+    try {
+      for (const s of held) assert.equal(await ask(s), 200);
+    } finally {
+      for (const s of held) s.destroy();
+    }
+  });
+});
+
+describe('the per-address cap in the configuration', () => {
+  it('defaults to 512, is read from the environment, and never exceeds the connections cap',
+    () => {
+      assert.equal(loadConfig({}).limits.connectionsPerAddressMax, 512);
+      assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '40' }).limits
+        .connectionsPerAddressMax, 40);
+      assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '1000000',
+        LAUNCHDAY_CONNECTIONS_MAX: '20000' }).limits.connectionsPerAddressMax, 20_000);
+      for (const bad of ['0', '-1', '2.5', 'many']) {
+        assert.throws(() => loadConfig({ LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: bad }),
+          /LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX must be a whole number from 1 to 1000000/);
+      }
+    });
+});
+
+for (const lane of ['on', 'off']) {
+  describe(`the request head's limit comes from the Limits table (lane ${lane})`, () => {
+    const srv = serverFor({ LAUNCHDAY_HTTP_LANE: lane }, { limits: { ...defaultLimits,
+      requestHeadBytesMax: 2048 } });
+
+    /** The status of a GET of /api/v1/time with a header of `size` bytes more. */
+    async function statusWith(size: number): Promise<number | null> {
+      const s = await open(srv.port);
+      const extra = `x-pad: ${'a'.repeat(size)}\r\n`;
+      const text = await new Promise<string>((resolve) => {
+        let got = '';
+        s.on('data', (d) => {
+          got += d.toString('latin1');
+          if (got.includes('\r\n\r\n')) resolve(got);
+        });
+        s.once('close', () => resolve(got));
+        s.write(`GET /api/v1/time HTTP/1.1\r\nhost: x\r\n${extra}\r\n`);
+      });
+      s.destroy();
+      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
+      return m ? Number(m[1]) : null;
+    }
+
+    it('a head over requestHeadBytesMax is 431; one within it is served', async () => {
+      assert.equal(await statusWith(1000), 200);
+      assert.equal(await statusWith(4000), 431);
+    });
+  });
+}

@@ -257,8 +257,10 @@ describe('codes that need a particular launchday', () => {
       'balance_part_invalid', 'balance_parts_limit', 'deferral_not_allowed', 'deferral_too_long',
       'slot_invalid', 'slot_full', 'appointment_not_found', 'appointment_not_due',
       'already_delivered', 'handover_unconfirmed']);
-    // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts.
-    for (const c of ['malformed_request', 'request_timeout', 'headers_too_large']) tested.add(c);
+    // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts,
+    // and too_many_connections in test/connection-limit.test.ts.
+    for (const c of ['malformed_request', 'request_timeout', 'headers_too_large',
+      'too_many_connections']) tested.add(c);
     assert.deepEqual(Object.keys(outcomes).filter((c) => !tested.has(c)), []);
     assert.equal(readFileSync('docs/errors.md', 'utf8'), renderErrorsDoc(),
       'docs/errors.md is stale: run npm run docs:errors');

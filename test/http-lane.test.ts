@@ -280,6 +280,43 @@ describe('the lane on a connection', () => {
     }
   });
 
+  it('stops reading past unreadBytesMax while a request is answered, and reads on after',
+    async () => {
+      // The first request's answer waits; the client meanwhile pipelines 4 MB. The lane must
+      // hold at most about unreadBytesMax of it (plus one read's chunk), not all of it.
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => { release = r; });
+      let answered = 0;
+      const lane = new HttpLane({ laneRoute: (_method, url) => ({ bodyLimit: 100,
+        answer: async () => {
+          if (answered++ === 0) await held;
+          return { status: 200, headers: {}, body: JSON.stringify({ url }) };
+        } }) }, () => assert.fail('nothing is handed over'), limits({ unreadBytesMax: 4096 }));
+      const accepted: Socket[] = [];
+      const server = createServer((s) => { accepted.push(s); lane.accept(s); });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const client = new RawClient((server.address() as { port: number }).port);
+      const bytesRead = (): number => accepted[0]?.bytesRead ?? -1;
+      try {
+        const one = request('GET', '/api/x');
+        const count = Math.ceil(4 * 1024 * 1024 / one.length);
+        client.send(one.repeat(count));
+        // Wait until the lane has stopped reading: nothing more for a while.
+        let seen = -2;
+        while (bytesRead() !== seen) {
+          seen = bytesRead();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.ok(seen > 0 && seen < 4096 + 256 * 1024, `the lane read ${seen} bytes ahead`);
+        release();
+        for (let i = 0; i < count; i++) assert.equal((await client.reply()).status, 200);
+        assert.equal(bytesRead(), one.length * count);
+      } finally {
+        client.close();
+        server.close();
+      }
+    });
+
   it('answers 408 to a request still trickling in when its time is up', async () => {
     const { server, port } = await echoLane({ requestMs: 150 });
     const client = new RawClient(port);

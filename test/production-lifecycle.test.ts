@@ -155,3 +155,17 @@ it('what the re-plans stored is what the plan, centres and queue give directly',
   assert.equal(stored.length, 2);
   for (const s of stored) assert.deepEqual(s, direct.get(s.orderId));
 });
+
+it('an operator\'s cancel of a scheduled order is logged as from scheduled, not locked',
+  async () => {
+    const b = w.orders.b!;
+    assert.equal((await read('b')(w)).body.status, 'scheduled');
+    const r = await w.h.call('POST', `/admin/orders/${b}/cancel`, { token: ADMIN,
+      body: { accept_forfeit: true, reason: 'buyer asked by phone' } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.history.at(-1).detail.from_status, 'scheduled');
+    const log = (await w.h.call('GET', '/admin/audit-log', { token: ADMIN })).body.entries;
+    const entry = log.find((e: any) => e.action === 'order_cancelled' && e.detail.order_id === b);
+    assert.deepEqual(entry.detail.changes, { status: { from: 'scheduled', to: 'cancelled' },
+      deposit_state: { from: 'held', to: 'forfeited' } });
+  });

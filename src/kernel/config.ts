@@ -50,6 +50,25 @@ export interface Limits {
    */
   readonly connectionRequestsMax: number;
   /**
+   * Longest request head (request line and headers), bytes: the lane's, and node:http's
+   * `maxHeaderSize` (its default, said here so both stay in step); longer is `431
+   * headers_too_large`, and the connection is closed.
+   */
+  readonly requestHeadBytesMax: number;
+  /** Most headers in one request (node:http's `maxHeadersCount`; the lane leaves more to it). */
+  readonly requestHeadersMax: number;
+  /**
+   * A kept-alive connection with no request for this long (ms) is closed, by the lane and by
+   * node:http (its keepAliveTimeout and socket timeout): an idle socket costs a descriptor.
+   */
+  readonly keepAliveMs: number;
+  /**
+   * A request not received whole within this long (ms), however it trickles in, is answered
+   * `408 request_timeout` and its connection closed (the lane's deadline; node:http's
+   * requestTimeout): a slow client cannot hold a connection open a byte at a time.
+   */
+  readonly requestTimeoutMs: number;
+  /**
    * Bytes received on one connection and not yet answered (pipelined requests) beyond which the
    * lane stops reading it, until its replies are answered and taken by the peer (http-lane.ts).
    */
@@ -72,6 +91,17 @@ export interface Limits {
    * `liveViewersMax`: every live viewer holds one. Env LAUNCHDAY_CONNECTIONS_MAX.
    */
   readonly connectionsMax: number;
+  /**
+   * Connections one network address (IPv4, or an IPv6 /64: rate-limits.ts `addressKey`) may hold
+   * open at once; past it a new one is answered `429 too_many_connections` and closed, so that
+   * one machine cannot take the whole of `connectionsMax` from everyone else. 512: a carrier's
+   * NAT shares one public IPv4 address among some 32-64 phones (port blocks of 1,000-2,000 of
+   * its 64,512 ports), and a phone holds 1-2 kept-alive connections to one site, 6 at most while
+   * a browser loads a page: 64 x 6 = 384 leaves room. Not applied behind a proxy
+   * (LAUNCHDAY_TRUST_PROXY=on: every connection is the proxy's). At most `connectionsMax`.
+   * Env LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX (the benchmarks, all from 127.0.0.1, raise it).
+   */
+  readonly connectionsPerAddressMax: number;
   /**
    * New connections the kernel holds for the process to accept (node's listen backlog, 511 by
    * default): past it a phone's connection attempt is dropped and retried only after 1 or 3
@@ -474,10 +504,15 @@ export const defaultLimits: Limits = Object.freeze({
   optionsPerOrderMax: 16,
   clockAdvanceSecondsMax: 400 * 24 * 3600,
   connectionRequestsMax: 32,
+  requestHeadBytesMax: 16 * 1024,
+  requestHeadersMax: 64,
+  keepAliveMs: 65_000,
+  requestTimeoutMs: 30_000,
   connectionUnreadBytesMax: 64 * 1024,
   laneGetRoutesKeptMax: 1_000,
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
+  connectionsPerAddressMax: 512,
   listenBacklog: 4096,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
@@ -613,14 +648,17 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.importBodyBytesMax >= l.importAccountsMax * 200, 'an import of 200-byte rows fits');
   assert.ok(l.importAccountsMax <= l.pendingCommandsMax, 'an import fits in the pending queue');
   assert.ok(l.connectionsMax > l.liveViewersMax, 'room for buyers beside every live viewer');
+  assert.ok(l.connectionsPerAddressMax <= l.connectionsMax,
+    'one address holds no more connections than the process takes');
   assert.ok(l.waitingPollIntervalMinMs <= l.waitingPollAfterSeconds * 1000,
     'a waiting client polling when told to is never refused for polling too fast');
   assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
     'a place outlives several missed polls');
   assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
     'a poll\'s time is written well within the shortest grace a room may set');
-  assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
+  assert.ok(l.connectionUnreadBytesMax >= l.requestHeadBytesMax + l.bodyBytesMax,
     'a connection holds a whole request while the one before it is answered');
+  assert.ok(l.requestTimeoutMs < l.keepAliveMs, 'a request begun times out before an idle one');
   // An address holds many buyers (a carrier's NAT): it may do at least what one buyer may.
   assert.ok(l.codeRequestsPerAddressMax >= l.codeRequestsPerPhoneMax, 'address >= phone');
   assert.ok(l.signInsPerAddressMax >= l.codeAttemptsMax, 'address sign-ins >= one phone\'s');
@@ -675,6 +713,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     defaultLimits.pendingCommandsMax, 1, 10_000_000);
   const batchCommandsMax = Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
     defaultLimits.batchCommandsMax, 1, 100_000));
+  const connectionsMax = int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
+    defaultLimits.liveViewersMax + 1, 1_000_000);
   return {
     ...defaultLimits,
     pendingCommandsMax,
@@ -687,8 +727,12 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.batchIdleCommands, 1, 100_000)),
     batchesInFlightMax: int(env, 'LAUNCHDAY_BATCHES_IN_FLIGHT_MAX',
       defaultLimits.batchesInFlightMax, 1, 64),
-    connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
-      defaultLimits.liveViewersMax + 1, 1_000_000),
+    connectionsMax,
+    // Clamped, as a batch is to the queue: a benchmark asking for "all of them" from one
+    // address gets every connection the process takes.
+    connectionsPerAddressMax: Math.min(connectionsMax, int(env,
+      'LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX', defaultLimits.connectionsPerAddressMax, 1,
+      1_000_000)),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,

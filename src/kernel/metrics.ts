@@ -110,6 +110,7 @@ export class Metrics {
   readonly #queueDelay: Histogram<string>;
   readonly #commitSeconds: Histogram<string>;
   #lane: (() => { answered: number; handedOver: number }) | null = null;
+  #refusedConnections: (() => number) | null = null;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -167,6 +168,11 @@ export class Metrics {
     new Counter({ name: 'launchday_lane_handovers_total', registers,
       help: 'Connections the lane gave to node:http (pages, streams, anything unusual).',
       collect() { this.reset(); this.inc(lane().handedOver); } });
+    const refused = (): number => this.#refusedConnections?.() ?? 0;
+    new Counter({ name: 'launchday_connections_refused_total', registers,
+      help: 'New connections refused because their address held too many already '
+        + '(LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX).',
+      collect() { this.reset(); this.inc(refused()); } });
   }
 
   /** The series of a route; `route` is a path pattern or a fixed word, never a raw URL. */
@@ -193,6 +199,11 @@ export class Metrics {
   /** Reads the lane's counts at each scrape (the lane exists only once a port is open). */
   watchLane(counts: () => { answered: number; handedOver: number }): void {
     this.#lane = counts;
+  }
+
+  /** Reads the per-address refusals at each scrape (connection-gate.ts; once a port is open). */
+  watchConnections(refused: () => number): void {
+    this.#refusedConnections = refused;
   }
 
   get contentType(): string {

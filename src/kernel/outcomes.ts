@@ -124,6 +124,9 @@ export const outcomes = {
   rate_limited: { status: 429, transient: true,
     message: 'Too many requests from this phone, account or network; wait the seconds in '
       + 'Retry-After, then try again.' },
+  too_many_connections: { status: 429, transient: true,
+    message: 'Too many connections are open from your network at once; this one was closed. '
+      + 'Close some, or wait the seconds in Retry-After, then try again.' },
   plan_not_found: { status: 404, transient: false,
     message: 'This launch and trim have no production plan yet.' },
   centre_not_found: { status: 404, transient: false,

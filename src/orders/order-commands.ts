@@ -332,9 +332,11 @@ export function orderCommands(limits: { autoLockBatchMax: number }, hooks?: Hook
       }
       // An operator's reason goes into the order's own history, so that the buyer reads why
       // (the order view's `cancel_reason`) without the audit log, which is operators' only.
+      // `from_status`: what the audit log says the cancel changed (a scheduled order is past
+      // its lock as a locked one is, but its car went back: cancel-changes.ts).
       writes.change(order, d.value, { atMs: nowMs, type: 'cancelled', actor,
         detail: { deposit_state: d.value.depositState, deposit_fen: order.depositFen,
-          ...(a.reason ? { reason: a.reason } : {}) } });
+          from_status: order.status, ...(a.reason ? { reason: a.reason } : {}) } });
       return ok(d.value);
     }
     const d = decideChange(order, a.own, a.target, a.change, await tx.changeWindows(), nowMs);

@@ -14,7 +14,7 @@ import {
 } from '../kernel/http/route.js';
 import { idempotencyKey, queryNumber } from '../kernel/http/schema.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
-import { cancelChanges } from './cancel-changes.js';
+import { cancelChanges, cancelledFrom } from './cancel-changes.js';
 import type { Order } from './order.js';
 import type { OrderEvent } from './orders-store.js';
 import { accountView, orderView, orderViewJson } from './views.js';
@@ -191,8 +191,9 @@ export const orderRoutes: Route[] = [
         reason });
       if (!r.ok) return r;
       return afterWrite(async () => {
+        // A refund is only ever of a firm order (decideRefund).
         await ctx.app.audit(actorOf(ctx), 'order_refunded', { order_id: r.value.orderId,
-          reason, changes: cancelChanges(r.value) });
+          reason, changes: cancelChanges('firm', r.value) });
         return orderReply(ctx.app, r.value);
       });
     } },
@@ -231,8 +232,9 @@ export async function cancelHandler(ctx: Ctx): Promise<Reply> {
   const caller = ctx.caller!;
   return afterWrite(async () => {
     if (caller.role === 'admin') {
+      const from = cancelledFrom(r.value, await ctx.app.deps.store.orderEvents(r.value.orderId));
       await ctx.app.audit(caller.actor, 'order_cancelled', { order_id: r.value.orderId,
-        deposit_state: r.value.depositState, reason, changes: cancelChanges(r.value) });
+        deposit_state: r.value.depositState, reason, changes: cancelChanges(from, r.value) });
     }
     return orderReply(ctx.app, r.value);
   });

@@ -119,6 +119,22 @@ const toast = async (page: Page) => {
   return (await page.locator('#console-toast').textContent()) ?? '';
 };
 
+test('a trim without a plan says so in both languages, and is no error', async () => {
+  for (const [lang, words] of [['en', /This trim has no plan yet/],
+    ['zh', /此版本还没有生产计划/]] as const) {
+    const page = await consolePage(lang);
+    // 'pro' has no plan in this file: the normal state of a trim before production is planned.
+    await page.selectOption('#pp-trim', 'pro');
+    await page.locator('#plan-none').waitFor();
+    assert.match(await text(page, '#plan-none'), words);
+    assert.equal(await page.locator('#plan-chart').count(), 0);
+    assert.equal(await page.locator('#console-toast:not([hidden])').count(), 0,
+      `${lang}: ${await text(page, '#console-toast')}`);
+    assert.deepEqual(pageErrors, []);
+    await page.context().close();
+  }
+});
+
 test('a plan edited in the console: reason required, a new version, the chart redrawn, the '
   + 'moved estimates listed', async () => {
   const page = await consolePage('en');

@@ -61,7 +61,8 @@ export async function loadPlan() {
   const path =
     `/admin/production-plans/${encodeURIComponent(P.launch)}/${encodeURIComponent(P.trim)}`;
   const [versions, weeks] = await Promise.all([api('GET', path), api('GET', `${path}/weeks`)]);
-  const missing = (r) => !r.ok && r.error?.code === 'plan_not_found';
+  // A trim without a plan is normal (chartBlock says so): not an error for the toast.
+  const missing = (r) => !r.ok && r.code === 'plan_not_found';
   P.versions = versions.ok ? versions.data.versions : [];
   P.weeks = weeks.ok ? weeks.data : null;
   if (!versions.ok && !missing(versions)) showToast({ failure: versions });

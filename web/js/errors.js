@@ -414,6 +414,13 @@ export const ERRORS = {
     zh: ['请求过于频繁。', '请稍等片刻再试。'],
     en: ['Too many requests.', 'Wait a moment and try again.'],
   },
+  too_many_connections: {
+    zh: ['您所在的网络同时打开的连接过多，这次连接已被关闭。', '请关闭本站的其他页面，或稍等片刻再试。'],
+    en: [
+      'Too many connections are open from your network at once; this one was closed.',
+      'Close other pages of this site, or wait a moment and try again.',
+    ],
+  },
   plan_not_found: {
     zh: ['该车型版本还没有生产计划。', '请先为它录入生产计划。'],
     en: ['This trim has no production plan yet.', 'Enter a production plan for it first.'],

@@ -470,7 +470,6 @@ export const STRINGS = {
   // The order page with production (issue 15): the window from the plan, the car's VIN.
   window_between: { zh: '{range}之间', en: 'between {range}' },
   estimate_window: { zh: '{window}（{range}）', en: '{window} ({range})' },
-  status_scheduled: { zh: '已排产', en: 'Scheduled' },
   vin: { zh: '车架号（VIN）', en: 'VIN' },
   vin_built: { zh: '{vin} · {built}下线', en: '{vin} · built on {built}' },
   vin_hint: {

@@ -10,20 +10,22 @@ import { outcomes, type OutcomeCode } from '../outcomes.js';
 export const CLOSE_GRACE_MS = 1_000;
 
 /** The codes a connection can be refused with before a request is read. */
-export type ClientErrorCode =
-  'malformed_request' | 'request_timeout' | 'headers_too_large' | 'body_too_large';
+export type ClientErrorCode = 'malformed_request' | 'request_timeout' | 'headers_too_large'
+  | 'body_too_large' | 'too_many_connections';
 
 /**
  * A whole HTTP/1.1 reply refusing with `code`, its JSON error body
  * (`{"error":{"code","message"}}`), and Connection: close: after a fault in the framing
  * nothing later on the connection can be trusted to start where a request starts.
+ * `retryAfterSeconds`, when given, is sent as Retry-After (a refusal a wait can change).
  */
-export function closingRefusal(code: ClientErrorCode): string {
+export function closingRefusal(code: ClientErrorCode, retryAfterSeconds?: number): string {
   const { status, message } = outcomes[code as OutcomeCode];
   const body = JSON.stringify({ error: { code, message } });
   return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`
     + 'content-type: application/json; charset=utf-8\r\n'
     + `content-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\n`
+    + (retryAfterSeconds === undefined ? '' : `Retry-After: ${retryAfterSeconds}\r\n`)
     + `Connection: close\r\n\r\n${body}`;
 }
 
@@ -51,9 +53,10 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
   socket.destroy();
 }
 
-/** Writes `closingRefusal(code)` and closes the socket. */
-export function endWithRefusal(socket: Duplex, code: ClientErrorCode): void {
-  socket.end(closingRefusal(code));
+/** Writes `closingRefusal(code, retryAfterSeconds)` and closes the socket. */
+export function endWithRefusal(socket: Duplex, code: ClientErrorCode,
+  retryAfterSeconds?: number): void {
+  socket.end(closingRefusal(code, retryAfterSeconds));
   // end() lets the reply reach the peer before the close (destroy() at once may reset the
   // connection and lose it); a peer that never reads or closes keeps the socket no longer.
   setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();

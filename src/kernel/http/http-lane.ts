@@ -18,6 +18,7 @@
 // known to be malformed goes to node:http at once, which refuses it without waiting.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { defaultLimits, type Limits } from '../config.js';
 import { endWithRefusal } from './client-errors.js';
 import type { JsonReply, LaneRoute, ReadyReply } from './http-app.js';
 
@@ -42,10 +43,14 @@ export interface LaneLimits {
   readonly unreadBytesMax: number;
 }
 
-export const defaultLaneLimits: LaneLimits = Object.freeze({
-  headBytesMax: 16 * 1024, headersMax: 64, keepAliveMs: 65_000, requestMs: 30_000,
-  unreadBytesMax: 64 * 1024,
-});
+/** The lane's limits from the Limits table (config.ts), where each is set and explained. */
+export function laneLimitsOf(l: Limits): LaneLimits {
+  return Object.freeze({ headBytesMax: l.requestHeadBytesMax, headersMax: l.requestHeadersMax,
+    keepAliveMs: l.keepAliveMs, requestMs: l.requestTimeoutMs,
+    unreadBytesMax: l.connectionUnreadBytesMax });
+}
+
+export const defaultLaneLimits: LaneLimits = laneLimitsOf(defaultLimits);
 
 /** What the start of a connection's unread bytes holds. */
 export type Head =

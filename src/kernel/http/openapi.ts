@@ -17,10 +17,13 @@ export interface DocumentedRoute {
   readonly contract: RouteSchema;
 }
 
-/** Refusals any route can give: the framing, the load, the store, the unexpected. */
+/**
+ * Refusals any route can give: the framing, the connections of one address, the load, the
+ * store, the unexpected.
+ */
 export const EVERY_ROUTE: readonly OutcomeCode[] = ['malformed_request', 'request_timeout',
-  'headers_too_large', 'route_not_found', 'method_not_allowed', 'overloaded',
-  'store_unavailable', 'internal_error'];
+  'headers_too_large', 'too_many_connections', 'route_not_found', 'method_not_allowed',
+  'overloaded', 'store_unavailable', 'internal_error'];
 /** Refusals of a route that reads a JSON body. */
 export const JSON_BODY: readonly OutcomeCode[] = ['invalid_json', 'body_too_large',
   'unsupported_media_type', 'invalid_request'];
