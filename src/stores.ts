@@ -43,6 +43,7 @@ const MIGRATION_NAMES = [
   { version: 14, name: 'price books: price versions, order prices, the ledger, price '
     + 'protection, refunds, book settings, ready-stock cars and sales' },
   { version: 11, name: 'waiting rooms: rooms, the line\'s tickets, passes' },
+  { version: 16, name: 'waiting rooms: a pass claimed by a request under way (claimed_until_ms)' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */

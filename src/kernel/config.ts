@@ -363,6 +363,13 @@ export interface Limits {
   readonly waitingTouchFlushMs: number;
   /** Passes listed for an operator at most. */
   readonly waitingPassesListMax: number;
+  /**
+   * How long a request's claim holds a pass while the request runs (ms): a concurrent request
+   * with the same pass waits at most this long for its outcome, asking again every
+   * `waitingPassClaimPollMs`. Longer than a write's way through the commit queue and payment.
+   */
+  readonly waitingPassClaimMs: number;
+  readonly waitingPassClaimPollMs: number;
 }
 
 /**
@@ -571,6 +578,8 @@ export const defaultLimits: Limits = Object.freeze({
   waitingTouchesMax: 200_000,
   waitingTouchFlushMs: 5_000,
   waitingPassesListMax: 100,
+  waitingPassClaimMs: 10_000,
+  waitingPassClaimPollMs: 5,
 });
 
 /**
@@ -594,6 +603,8 @@ export function checkLimits(l: Limits): void {
     'a waiting client polling when told to is never refused for polling too fast');
   assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
     'a place outlives several missed polls');
+  assert.ok(l.waitingPassClaimMs >= 10 * l.queueDelayMaxMs,
+    'a claim on a pass outlasts the longest wait in the commit queue');
   assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
     'a poll\'s time is written well within the shortest grace a room may set');
   assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
