@@ -220,6 +220,11 @@ export interface Limits {
   /** Drops, and a buyer's holds in one drop, listed at most. */
   readonly dropsListMax: number;
   /**
+   * Holds of a drop sold for good (every unit paid) kept in memory at most, so that a refused
+   * purchase's key is looked up without a store read; a drop with more is looked up in the store.
+   */
+  readonly dropFinalHoldsMax: number;
+  /**
    * How often every process re-plans by itself (ms), so that orders locked since the last
    * re-plan get a stored estimate and a change missed by a crash is planned; a plan or centre
    * change re-plans at once. Env LAUNCHDAY_REPLAN_INTERVAL_MS.
@@ -518,6 +523,7 @@ export const defaultLimits: Limits = Object.freeze({
   dropQuantityMax: 1_000_000,
   dropUnitsPerBuyerMax: 10,
   dropWaitlistMax: 100_000,
+  dropFinalHoldsMax: 100_000,
   dropsListMax: 100,
   replanIntervalMs: 10 * 60_000,
   replanSliceOrders: 2_000,
