@@ -15,6 +15,23 @@ const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-202
   enabled: true, opens_at: OPENS, prequeue_at: '2025-06-26T13:50:00.000Z',
   admit_per_minute: 60, active_max: 3, pass_seconds: 120, grace_seconds: 60, ...overrides });
 
+/** The ticket id a signed ticket carries. */
+const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
+  .toString()).t as string;
+
+/**
+ * A harness whose poll pacing moves with the simulated clock: polls are paced by the rate
+ * limits' clock (real time in service), here moved by `tick` too.
+ */
+async function tickingHarness(): Promise<Harness> {
+  const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
+  const h = await harness({}, undefined, rateClock);
+  return { ...h, tick: (seconds: number) => {
+    rateClock.tick(seconds * 1000);
+    return h.tick(seconds);
+  } };
+}
+
 describe('a launch behind a waiting room, over HTTP', () => {
   let h: Harness;
   const declared = (contract: RouteContract, r: { status: number; body: unknown }) => {
@@ -69,19 +86,9 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     return r;
   };
   const admit = () => h.ld.app.waitingRooms.admitRound();
-  const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
-    .toString()).t as string;
 
   before(async () => {
-    // Polls are paced by the rate limits' clock (real time in service): here it moves with
-    // the simulated one, by `tick`.
-    const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
-    h = await harness({}, undefined, rateClock);
-    const tick = h.tick;
-    h = { ...h, tick: (seconds: number) => {
-      rateClock.tick(seconds * 1000);
-      return tick(seconds);
-    } };
+    h = await tickingHarness();
     const r = await h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN,
       body: room({ grace_seconds: 300 }) });
     assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -300,8 +307,6 @@ describe('joining: not before the pre-queue, not past the places per address', (
 describe('the opening instant and a pass raced by a refused request', () => {
   let h: Harness;
   const admit = () => h.ld.app.waitingRooms.admitRound();
-  const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
-    .toString()).t as string;
   const tickets = new Map<string, string>();
   const poll = async (who: string) => {
     const r = await h.call('GET', '/waiting-rooms/edge/place',
@@ -311,13 +316,7 @@ describe('the opening instant and a pass raced by a refused request', () => {
   };
 
   before(async () => {
-    const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
-    h = await harness({}, undefined, rateClock);
-    const tick = h.tick;
-    h = { ...h, tick: (seconds: number) => {
-      rateClock.tick(seconds * 1000);
-      return tick(seconds);
-    } };
+    h = await tickingHarness();
     const r = await h.call('PUT', '/admin/waiting-rooms/edge', { token: ADMIN,
       body: room({ grace_seconds: 300, active_max: 10 }) });
     assert.equal(r.status, 201, JSON.stringify(r.body));
