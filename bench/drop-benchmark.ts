@@ -12,7 +12,10 @@
 // run, the same requests answered by a bare node:http server. Only 127.0.0.1. It never fails:
 // it reports.
 //
-//   npm run bench:drop [-- --buyers 50000 --connections 512 --database-url postgres://...]
+//   npm run bench:drop [-- --buyers 50000 --connections 512 --database-url postgres://...
+//     --cpu-prof DIR]
+// `--cpu-prof DIR` writes the servers' CPU profiles (launchday's and the bare one's) to DIR;
+// the client's own: `node --cpu-prof --cpu-prof-dir=DIR dist/bench/drop-benchmark.js ...`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -58,10 +61,13 @@ const TARGETS = Object.freeze({ soldOutMs: 1_000, latencyMsP99: 100 });
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { buyers: { type: 'string' },
-    connections: { type: 'string' }, 'database-url': { type: 'string' } } });
+    connections: { type: 'string' }, 'database-url': { type: 'string' },
+    'cpu-prof': { type: 'string' } } });
   const buyers = Number(values.buyers ?? 50_000);
   const connections = Number(values.connections ?? 512);
   const databaseUrl = values['database-url'] ?? null;
+  const nodeFlags = values['cpu-prof'] === undefined ? []
+    : ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`];
   if (!Number.isInteger(buyers) || buyers < UNITS || buyers > LIMITS.buyersMax) {
     console.log(`--buyers must be a whole number from ${UNITS} to ${LIMITS.buyersMax}.`);
     return;
@@ -81,12 +87,12 @@ async function main(): Promise<void> {
   const bodies = Array.from({ length: buyers }, (_, i) =>
     ({ variant: Object.keys(SIZES)[i % 4]!, quantity: 1 }));
 
-  const bare = await raceBare(bodies, connections);
+  const bare = await raceBare(bodies, connections, nodeFlags);
   report('(a) bare node:http, same requests', bare, null);
 
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
   const servers = await startServers({ processes: databaseUrl ? 2 : 1, databaseUrl, adminToken,
-    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off' } });
+    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off' }, nodeFlags });
   try {
     const admin = new HttpClient(servers.urls, 8);
     const t0 = performance.now();
@@ -211,9 +217,11 @@ async function runRace(urls: readonly string[], pids: readonly number[], connect
     clientCpuUs: (client.user + client.system) / count };
 }
 
-async function raceBare(bodies: readonly unknown[], connections: number): Promise<Race> {
+async function raceBare(bodies: readonly unknown[], connections: number,
+  nodeFlags: readonly string[]): Promise<Race> {
   const main = join(dirname(fileURLToPath(import.meta.url)), 'bare-server.js');
-  const child = spawn(process.execPath, [main], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, main],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       child.stdout!.setEncoding('utf8').on('data', (c: string) => {
