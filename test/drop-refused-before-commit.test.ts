@@ -94,3 +94,23 @@ it('once every size is sold for good, a refusal and a replay read nothing from t
     store.holdByIdempotency = lookup;
   }
 });
+
+it('purchases that find the drop\'s cached definition stale share one read of it', async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/pin', { token: ADMIN,
+    body: jacketDrop({ one: 1 }) })).status, 201);
+  const store = h.ld.app.deps.store;
+  const read = store.drop;
+  let reads = 0;
+  store.drop = (...args) => {
+    reads++;
+    return read.apply(store, args);
+  };
+  try {
+    // The definition was just written: nothing of it is cached yet in this process.
+    const drops = await Promise.all(Array.from({ length: 20 }, () => h.ld.app.drops.drop('pin')));
+    assert.ok(drops.every((d) => d?.dropId === 'pin'));
+    assert.equal(reads, 1);
+  } finally {
+    store.drop = read;
+  }
+});

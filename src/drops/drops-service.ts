@@ -55,6 +55,8 @@ type DropHandlers = ReturnType<typeof dropCommands>;
 
 export class DropsService {
   readonly #cache = new Map<string, { drop: Drop | null; readAt: number }>();
+  /** The read refreshing a drop's cached definition, shared by the purchases asking meanwhile. */
+  readonly #reading = new Map<string, Promise<Drop | null>>();
   /**
    * Variants sold for good (every unit paid), by `dropId\u0000variant`: none can come back, so a
    * purchase of one is refused without a read of the stock. Learnt from the stock reads
@@ -92,14 +94,24 @@ export class DropsService {
       offerMs: this.deps.limits.dropOfferSeconds * 1000 };
   }
 
-  /** The drop, from a cache at most CACHE_MS old (every purchase reads it). */
+  /**
+   * The drop, from a cache at most CACHE_MS old (every purchase reads it). The purchases that
+   * find it stale share one read: at a sell-out on PostgreSQL each of them read it again while
+   * the first read was under way, hundreds of reads a second.
+   */
   async drop(dropId: string): Promise<Drop | null> {
     const hit = this.#cache.get(dropId);
     if (hit && performance.now() - hit.readAt < CACHE_MS) return hit.drop;
-    const drop = await this.deps.store.drop(dropId);
-    if (this.#cache.size >= this.deps.limits.dropsListMax * 10) this.#cache.clear();
-    this.#cache.set(dropId, { drop, readAt: performance.now() });
-    return drop;
+    let reading = this.#reading.get(dropId);
+    if (!reading) {
+      reading = this.deps.store.drop(dropId).then((drop) => {
+        if (this.#cache.size >= this.deps.limits.dropsListMax * 10) this.#cache.clear();
+        this.#cache.set(dropId, { drop, readAt: performance.now() });
+        return drop;
+      }).finally(() => this.#reading.delete(dropId));
+      this.#reading.set(dropId, reading);
+    }
+    return reading;
   }
 
   async list(): Promise<Drop[]> {
