@@ -147,6 +147,8 @@ export interface Limits {
    * takes effect here within it. Env: LAUNCHDAY_SESSION_RECHECK_SECONDS.
    */
   readonly sessionRecheckSeconds: number;
+  /** Sessions read from the store in one query at most (requests missing the cache at once). */
+  readonly sessionReadBatchMax: number;
   /** A buyer's sessions listed by GET /sessions (the newest). */
   readonly sessionsListMax: number;
   /** Named operators at most (POST /admin/operators). */
@@ -462,6 +464,7 @@ export const defaultLimits: Limits = Object.freeze({
   autoLockBatchMax: 5_000,
   liveViewersMax: 10_000,
   tokenCacheMax: 500_000,
+  sessionReadBatchMax: 500,
   codeTtlSeconds: 300,
   codeAttemptsMax: 5,
   optionsPerOrderMax: 16,

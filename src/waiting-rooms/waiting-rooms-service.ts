@@ -498,6 +498,8 @@ export class WaitingRoomsService {
           : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
       },
       settle: async (targetId, token, accountId, key, refusal) => {
+        // Without a pass nothing was claimed (the common case: no room in front).
+        if (!token) return;
         const room = await this.roomFor(scope, targetId);
         const claims = token ? openPass(this.deps.waitingRoomSecret, token) : null;
         if (!room || !claims || claims.r !== room.roomId) return;
