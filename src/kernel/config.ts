@@ -373,7 +373,8 @@ export interface Limits {
   /**
    * How long a request's claim holds a pass while the request runs (ms): a concurrent request
    * with the same pass waits at most this long for its outcome, asking again every
-   * `waitingPassClaimPollMs`. Longer than a write's way through the commit queue and payment.
+   * `waitingPassClaimPollMs`. Longer than a write's usual way through the commit queue and the
+   * payment; a claim that outlives it counts as spent (never as given back).
    */
   readonly waitingPassClaimMs: number;
   readonly waitingPassClaimPollMs: number;
@@ -612,8 +613,8 @@ export function checkLimits(l: Limits): void {
     'a waiting client polling when told to is never refused for polling too fast');
   assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
     'a place outlives several missed polls');
-  assert.ok(l.waitingPassClaimMs >= 10 * l.queueDelayMaxMs,
-    'a claim on a pass outlasts the longest wait in the commit queue');
+  assert.ok(l.waitingPassClaimPollMs < l.waitingPassClaimMs,
+    'a request waiting for a pass\'s claim asks again before the claim ends');
   assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
     'a poll\'s time is written well within the shortest grace a room may set');
   assert.ok(l.connectionUnreadBytesMax >= l.bodyBytesMax,
