@@ -589,7 +589,7 @@ export const defaultLimits: Limits = Object.freeze({
   waitingTouchFlushMs: 5_000,
   waitingPassesListMax: 100,
   waitingPassClaimMs: 10_000,
-  waitingPassClaimPollMs: 5,
+  waitingPassClaimPollMs: 10,
 });
 
 /**

@@ -501,7 +501,7 @@ export class WaitingRoomsService {
         // Without a pass nothing was claimed (the common case: no room in front).
         if (!token) return;
         const room = await this.roomFor(scope, targetId);
-        const claims = token ? openPass(this.deps.waitingRoomSecret, token) : null;
+        const claims = openPass(this.deps.waitingRoomSecret, token);
         if (!room || !claims || claims.r !== room.roomId) return;
         await this.deps.store.transaction((tx) => (refusal !== null && givesPassBack(refusal)
           ? tx.releasePass(claims.p, accountId, key) : tx.spendPass(claims.p, accountId, key)));
