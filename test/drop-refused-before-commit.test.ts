@@ -14,6 +14,24 @@ before(async () => {
 });
 after(async () => h.close());
 
+/** How many times the store's read `name` is called while `body` runs. */
+async function callsOf(name: 'drop' | 'holdByIdempotency', body: () => Promise<void>):
+  Promise<number> {
+  const store = h.ld.app.deps.store;
+  const read = store[name] as (...args: unknown[]) => Promise<unknown>;
+  let calls = 0;
+  (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    calls++;
+    return read.apply(store, args);
+  };
+  try {
+    await body();
+  } finally {
+    (store as unknown as Record<string, unknown>)[name] = read;
+  }
+  return calls;
+}
+
 it('refuses a sold-for-good size without a commit, and still replays its buyer', async () => {
   assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
     body: jacketDrop({ s: 1, m: 5 }) })).status, 201);
@@ -73,14 +91,7 @@ it('once every size is sold for good, a refusal and a replay read nothing from t
   for (const v of ['s', 'm']) {
     assert.equal((await buy(c.token, `c-${v}`, v)).body.error?.code, 'drop_sold_out');
   }
-  const store = h.ld.app.deps.store;
-  const lookup = store.holdByIdempotency;
-  let lookups = 0;
-  store.holdByIdempotency = (...args) => {
-    lookups++;
-    return lookup.apply(store, args);
-  };
-  try {
+  const lookups = await callsOf('holdByIdempotency', async () => {
     for (let i = 0; i < 5; i++) {
       assert.equal((await buy(c.token, `c-again-${i}`, i % 2 ? 's' : 'm')).body.error?.code,
         'drop_sold_out');
@@ -89,28 +100,17 @@ it('once every size is sold for good, a refusal and a replay read nothing from t
     assert.equal(replay.status, 200, 'a retry of a purchase that got its hold still gets it');
     assert.equal(replay.body.hold.variant, 's');
     assert.equal((await buy(b.token, 'b-m', 'm', 2)).body.error?.code, 'idempotency_key_reused');
-    assert.equal(lookups, 0, 'no key was looked up in the store');
-  } finally {
-    store.holdByIdempotency = lookup;
-  }
+  });
+  assert.equal(lookups, 0, 'no key was looked up in the store');
 });
 
 it('purchases that find the drop\'s cached definition stale share one read of it', async () => {
   assert.equal((await h.call('PUT', '/admin/drops/pin', { token: ADMIN,
     body: jacketDrop({ one: 1 }) })).status, 201);
-  const store = h.ld.app.deps.store;
-  const read = store.drop;
-  let reads = 0;
-  store.drop = (...args) => {
-    reads++;
-    return read.apply(store, args);
-  };
-  try {
+  const reads = await callsOf('drop', async () => {
     // The definition was just written: nothing of it is cached yet in this process.
     const drops = await Promise.all(Array.from({ length: 20 }, () => h.ld.app.drops.drop('pin')));
     assert.ok(drops.every((d) => d?.dropId === 'pin'));
-    assert.equal(reads, 1);
-  } finally {
-    store.drop = read;
-  }
+  });
+  assert.equal(reads, 1);
 });
