@@ -39,6 +39,8 @@ export interface ServerSetup {
   readonly extraEnv?: Readonly<Record<string, string>>;
   /** Called with each line a child prints, for diagnostics. */
   readonly onOutput?: (line: string) => void;
+  /** Node flags for the children beside SERVER_NODE_FLAGS (a benchmark's `--cpu-prof`). */
+  readonly nodeFlags?: readonly string[];
 }
 
 export interface StartedServers {
@@ -94,7 +96,7 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
   try {
     // The first process creates the schema alone; the others start once it is ready.
     for (let i = 0; i < setup.processes; i++) {
-      const { child, url, tail } = await startOne(env, setup.onOutput);
+      const { child, url, tail } = await startOne(env, setup.onOutput, setup.nodeFlags);
       children.push(child);
       urls.push(url);
       child.on('exit', (code, signal) => {
@@ -113,9 +115,10 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
     stop };
 }
 
-export function startOne(env: Record<string, string>, onOutput?: (line: string) => void):
-  Promise<{ child: ChildProcess; url: string; tail: string[] }> {
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER_ENTRY],
+export function startOne(env: Record<string, string>, onOutput?: (line: string) => void,
+  nodeFlags: readonly string[] = []): Promise<{ child: ChildProcess; url: string;
+  tail: string[] }> {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeFlags, SERVER_ENTRY],
     { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let ready = false;

@@ -14,6 +14,24 @@ before(async () => {
 });
 after(async () => h.close());
 
+/** How many times the store's read `name` is called while `body` runs. */
+async function callsOf(name: 'drop' | 'holdByIdempotency', body: () => Promise<void>):
+  Promise<number> {
+  const store = h.ld.app.deps.store;
+  const read = store[name] as (...args: unknown[]) => Promise<unknown>;
+  let calls = 0;
+  (store as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+    calls++;
+    return read.apply(store, args);
+  };
+  try {
+    await body();
+  } finally {
+    (store as unknown as Record<string, unknown>)[name] = read;
+  }
+  return calls;
+}
+
 it('refuses a sold-for-good size without a commit, and still replays its buyer', async () => {
   assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
     body: jacketDrop({ s: 1, m: 5 }) })).status, 201);
@@ -55,4 +73,44 @@ it('a size whose last unit is held past its deadline goes to the batch, which fr
   await h.tick(h.ld.app.deps.limits.dropHoldSeconds + 1);
   const r = await buy();
   assert.equal(r.status, 201, JSON.stringify(r.body));
+});
+
+it('once every size is sold for good, a refusal and a replay read nothing from the store',
+  async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/cap', { token: ADMIN,
+    body: jacketDrop({ s: 1, m: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
+      .toISOString() }) })).status, 201);
+  await h.tick(2);
+  const [a, b, c] = [await h.buyer(21), await h.buyer(22), await h.buyer(23)];
+  const buy = (token: string, key: string, variant: string, quantity = 1) => h.call('POST',
+    '/drops/cap/purchases', { token, body: { variant, quantity },
+      headers: { 'idempotency-key': key } });
+  assert.equal((await buy(a.token, 'a-s', 's')).status, 201);
+  assert.equal((await buy(b.token, 'b-m', 'm')).status, 201);
+  // The first refusals learn that both sizes are sold for good.
+  for (const v of ['s', 'm']) {
+    assert.equal((await buy(c.token, `c-${v}`, v)).body.error?.code, 'drop_sold_out');
+  }
+  const lookups = await callsOf('holdByIdempotency', async () => {
+    for (let i = 0; i < 5; i++) {
+      assert.equal((await buy(c.token, `c-again-${i}`, i % 2 ? 's' : 'm')).body.error?.code,
+        'drop_sold_out');
+    }
+    const replay = await buy(a.token, 'a-s', 's');
+    assert.equal(replay.status, 200, 'a retry of a purchase that got its hold still gets it');
+    assert.equal(replay.body.hold.variant, 's');
+    assert.equal((await buy(b.token, 'b-m', 'm', 2)).body.error?.code, 'idempotency_key_reused');
+  });
+  assert.equal(lookups, 0, 'no key was looked up in the store');
+});
+
+it('purchases that find the drop\'s cached definition stale share one read of it', async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/pin', { token: ADMIN,
+    body: jacketDrop({ one: 1 }) })).status, 201);
+  const reads = await callsOf('drop', async () => {
+    // The definition was just written: nothing of it is cached yet in this process.
+    const drops = await Promise.all(Array.from({ length: 20 }, () => h.ld.app.drops.drop('pin')));
+    assert.ok(drops.every((d) => d?.dropId === 'pin'));
+  });
+  assert.equal(reads, 1);
 });

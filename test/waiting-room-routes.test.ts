@@ -15,6 +15,23 @@ const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-202
   enabled: true, opens_at: OPENS, prequeue_at: '2025-06-26T13:50:00.000Z',
   admit_per_minute: 60, active_max: 3, pass_seconds: 120, grace_seconds: 60, ...overrides });
 
+/** The ticket id a signed ticket carries. */
+const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
+  .toString()).t as string;
+
+/**
+ * A harness whose poll pacing moves with the simulated clock: polls are paced by the rate
+ * limits' clock (real time in service), here moved by `tick` too.
+ */
+async function tickingHarness(): Promise<Harness> {
+  const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
+  const h = await harness({}, undefined, rateClock);
+  return { ...h, tick: (seconds: number) => {
+    rateClock.tick(seconds * 1000);
+    return h.tick(seconds);
+  } };
+}
+
 describe('a launch behind a waiting room, over HTTP', () => {
   let h: Harness;
   const declared = (contract: RouteContract, r: { status: number; body: unknown }) => {
@@ -69,19 +86,9 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     return r;
   };
   const admit = () => h.ld.app.waitingRooms.admitRound();
-  const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
-    .toString()).t as string;
 
   before(async () => {
-    // Polls are paced by the rate limits' clock (real time in service): here it moves with
-    // the simulated one, by `tick`.
-    const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
-    h = await harness({}, undefined, rateClock);
-    const tick = h.tick;
-    h = { ...h, tick: (seconds: number) => {
-      rateClock.tick(seconds * 1000);
-      return tick(seconds);
-    } };
+    h = await tickingHarness();
     const r = await h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN,
       body: room({ grace_seconds: 300 }) });
     assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -294,5 +301,76 @@ describe('joining: not before the pre-queue, not past the places per address', (
     assert.equal(all.filter((r) => r.status === 201).length, 2,
       JSON.stringify(all.map((r) => [r.status, r.body.error?.code])));
     assert.ok(all.every((r) => r.status === 201 || r.body.error?.code === 'too_many_tickets'));
+  });
+});
+
+describe('the opening instant and a pass raced by a refused request', () => {
+  let h: Harness;
+  const admit = () => h.ld.app.waitingRooms.admitRound();
+  const tickets = new Map<string, string>();
+  const poll = async (who: string) => {
+    const r = await h.call('GET', '/waiting-rooms/edge/place',
+      { headers: { 'x-waiting-room-ticket': tickets.get(who)! } });
+    if (r.body?.ticket) tickets.set(who, r.body.ticket);
+    return r;
+  };
+
+  before(async () => {
+    h = await tickingHarness();
+    const r = await h.call('PUT', '/admin/waiting-rooms/edge', { token: ADMIN,
+      body: room({ grace_seconds: 300, active_max: 10 }) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+  after(async () => h.close());
+
+  it('a ticket joined at the opening instant is shuffled with the pre-queue', async () => {
+    for (let i = 0; i < 3; i++) {
+      tickets.set(`early${i}`, (await h.call('POST', '/waiting-rooms/edge/tickets')).body.ticket);
+    }
+    await h.tick(60);
+    assert.equal(h.ld.app.clock.nowMs(), Date.parse(OPENS), 'the clock stands at the opening');
+    // A round of the admitter within the opening millisecond must not close the pre-queue.
+    await admit();
+    const edge = await h.call('POST', '/waiting-rooms/edge/tickets');
+    assert.equal(edge.status, 201, JSON.stringify(edge.body));
+    assert.equal(edge.body.phase, 'prequeue', 'arrived at the opening instant: in the shuffle');
+    tickets.set('edge', edge.body.ticket);
+    await h.tick(1);
+    await admit();
+    const info = await h.call('GET', '/waiting-rooms/edge');
+    const order = shuffleOrder([...tickets.values()].map(ticketId), info.body.seed);
+    for (const [who, token] of tickets) {
+      await h.tick(1);
+      const r = await poll(who);
+      const at = order.indexOf(ticketId(token));
+      // The first of the shuffled order was admitted: the k-th (from 0) stands k-th.
+      if (r.body.phase !== 'admitted') {
+        assert.equal(r.body.position, at, `${who} stands where the shuffle put it`);
+      }
+    }
+  });
+
+  it('a refused purchase racing a valid one with the same pass does not take it', async () => {
+    await h.tick(2);
+    await admit();
+    let pass = '';
+    for (const who of tickets.keys()) {
+      await h.tick(1);
+      const r = await poll(who);
+      if (r.body.phase === 'admitted' && r.body.pass) { pass = r.body.pass.token; break; }
+    }
+    assert.ok(pass, 'someone was admitted');
+    const bad = await h.buyer(20);
+    const good = await h.buyer(21);
+    const [refused, ordered] = await Promise.all([
+      h.call('POST', '/orders', { token: bad.token, body: { ...YU7_MAX, trim: 'nope' },
+        headers: { 'idempotency-key': 'bad', 'x-waiting-room-pass': pass } }),
+      h.call('POST', '/orders', { token: good.token, body: YU7_MAX,
+        headers: { 'idempotency-key': 'good', 'x-waiting-room-pass': pass } })]);
+    assert.equal(refused.body.error?.code, 'unknown_trim');
+    assert.equal(ordered.status, 201, JSON.stringify(ordered.body));
+    const again = await h.call('POST', '/orders', { token: bad.token, body: YU7_MAX,
+      headers: { 'idempotency-key': 'bad-2', 'x-waiting-room-pass': pass } });
+    assert.equal(again.body.error?.code, 'waiting_room_pass_invalid', 'the good order spent it');
   });
 });

@@ -102,6 +102,15 @@ class AccountsPostgresReads implements AccountsReads {
       account: accountFromRow(r)! } : null;
   }
 
+  async sessionsByTokens(tokenHashes: readonly string[]):
+    Promise<Map<string, { session: Session; account: Account }>> {
+    const found = await rows(this.pool, 'SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
+      + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
+      + 'WHERE t.token_hash = ANY($1::text[])', [tokenHashes]);
+    return new Map(found.map((r) => [String(r.token_hash), {
+      session: sessionFromRow({ ...r, created_at_ms: r.t_created }), account: accountFromRow(r)! }]));
+  }
+
   async sessionsOf(accountId: string, limit: number): Promise<Session[]> {
     return (await rows(this.pool, 'SELECT * FROM tokens WHERE account_id = $1 '
       + 'AND revoked_at_ms IS NULL ORDER BY created_at_ms DESC, token_hash LIMIT $2',

@@ -109,6 +109,13 @@ class AccountsSqliteReads implements AccountsReads {
       account: accountFromRow(r)! } : null;
   }
 
+  async sessionsByTokens(tokenHashes: readonly string[]) {
+    const rows = this.#r.sessionsByTokens.all(JSON.stringify(tokenHashes)) as
+      Array<Record<string, unknown>>;
+    return new Map(rows.map((r) => [String(r.token_hash), {
+      session: sessionFromRow({ ...r, created_at_ms: r.t_created }), account: accountFromRow(r)! }]));
+  }
+
   async sessionsOf(accountId: string, limit: number): Promise<Session[]> {
     return (this.#r.sessionsOf.all(accountId, limit) as Array<Record<string, unknown>>)
       .map(sessionFromRow);
@@ -141,6 +148,9 @@ function prepareAccountsReads(db: Db) {
     sessionByToken: db.prepare('SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
       + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
       + 'WHERE t.token_hash = ?'),
+    sessionsByTokens: db.prepare('SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
+      + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
+      + 'WHERE t.token_hash IN (SELECT value FROM json_each(?))'),
     sessionsOf: db.prepare('SELECT * FROM tokens WHERE account_id = ? AND revoked_at_ms IS NULL '
       + 'ORDER BY created_at_ms DESC, token_hash LIMIT ?'),
     operatorByToken: db.prepare('SELECT * FROM operators WHERE token_hash = ?'),

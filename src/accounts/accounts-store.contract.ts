@@ -67,6 +67,11 @@ export function accountsStoreContract(name: string, open: () => Promise<OpenedSt
           tx.revokeSessions(account(1).accountId, null, T0 + 10)), ['token-1']);
         assert.deepEqual(await store.sessionsOf(account(1).accountId, 10), []);
         assert.equal((await store.sessionByToken('token-2'))!.session.revokedAtMs, null);
+        const many = await store.sessionsByTokens(['token-1', 'token-2', 'token-none']);
+        assert.deepEqual([...many.keys()].sort(), ['token-1', 'token-2']);
+        assert.deepEqual(many.get('token-1'), await store.sessionByToken('token-1'));
+        assert.deepEqual(many.get('token-2')?.account, account(2));
+        assert.equal((await store.sessionsByTokens([])).size, 0);
       });
 
       test('operators: created, rotated, removed; found by token hash', async (store) => {

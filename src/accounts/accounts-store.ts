@@ -58,6 +58,9 @@ export interface AccountsTx {
 export interface AccountsReads {
   /** The session of a token hash and its account, revoked or expired ones too. */
   sessionByToken(tokenHash: string): Promise<{ session: Session; account: Account } | null>;
+  /** `sessionByToken` for many token hashes in one read; hashes not found are absent. */
+  sessionsByTokens(tokenHashes: readonly string[]):
+    Promise<Map<string, { session: Session; account: Account }>>;
   /** The account's sessions not revoked, newest first. */
   sessionsOf(accountId: string, limit: number): Promise<Session[]>;
   operatorByToken(tokenHash: string): Promise<Operator | null>;

@@ -13,6 +13,7 @@ import {
 import type { Limits } from '../kernel/config.js';
 import type { Store } from '../kernel/store/store.js';
 import type { Account, Operator } from './accounts-store.js';
+import { BatchRead } from '../kernel/batch-read.js';
 import { newId, sha256 } from '../kernel/ids.js';
 import type { SmsSender } from './sms.js';
 import type { BatchWrite } from '../kernel/write/batch-handlers.js';
@@ -64,13 +65,21 @@ export interface SessionView {
 
 export class Sessions {
   readonly #cache = new Map<string, Cached>();
+  /**
+   * Sessions not in the cache, read for every request waiting for one in one query: at an
+   * opening each buyer's first request misses the cache at once.
+   */
+  readonly #sessionReads: BatchRead<{ session: Session; account: Account }>;
   readonly #touches = new Map<string, number>();
   #touchTimer: NodeJS.Timeout | null = null;
   #flushing: Promise<void> = Promise.resolve();
   /** Codes asked for whose write and text are still under way (requestCode). */
   readonly #issuing = new Set<Promise<string | null>>();
 
-  constructor(private readonly deps: SessionsDeps) {}
+  constructor(private readonly deps: SessionsDeps) {
+    this.#sessionReads = new BatchRead((hashes) => deps.store.sessionsByTokens(hashes),
+      deps.limits.sessionReadBatchMax);
+  }
 
   /** The caller a bearer token stands for, or null when it is unknown, expired or revoked. */
   async authenticate(token: string): Promise<Caller | null> {
@@ -98,7 +107,7 @@ export class Sessions {
 
   async #load(token: string): Promise<Cached | undefined> {
     const tokenHash = sha256(token);
-    const found = await this.deps.store.sessionByToken(tokenHash);
+    const found = await this.#sessionReads.get(tokenHash);
     if (found) {
       const pending = this.#touches.get(tokenHash) ?? 0;
       const session = pending > found.session.lastSeenAtMs

@@ -2,7 +2,7 @@
 // the opening, and a buyer's purchase, payment of an offer, cancel, waitlist and own view.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { givesPassBack, PASS_HEADER } from '../kernel/admission-gate.js';
+import { PASS_HEADER } from '../kernel/admission-gate.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
@@ -153,13 +153,9 @@ export const dropRoutes: Route[] = [
     const r = await ctx.app.drops.purchase(buyer(ctx), dropId, {
       variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
     }, key, clientFacts(ctx).paymentSource);
-    if (!r.ok) {
-      // Refused: nothing was held under the key, so the pass comes back (orders' rule).
-      if (givesPassBack(r)) {
-        await gate.release(dropId, passText, buyer(ctx).accountId, key);
-      }
-      return r;
-    }
+    // Refused: nothing was held under the key, so the pass comes back (orders' rule).
+    await gate.settle(dropId, passText, buyer(ctx).accountId, key, r.ok ? null : r);
+    if (!r.ok) return r;
     if (!r.value.replay) {
       const h = r.value.hold;
       ctx.app.observe({ kind: 'drop_purchase', accountId: h.accountId,

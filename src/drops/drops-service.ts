@@ -55,6 +55,8 @@ type DropHandlers = ReturnType<typeof dropCommands>;
 
 export class DropsService {
   readonly #cache = new Map<string, { drop: Drop | null; readAt: number }>();
+  /** The read refreshing a drop's cached definition, shared by the purchases asking meanwhile. */
+  readonly #reading = new Map<string, Promise<Drop | null>>();
   /**
    * Variants sold for good (every unit paid), by `dropId\u0000variant`: none can come back, so a
    * purchase of one is refused without a read of the stock. Learnt from the stock reads
@@ -75,6 +77,13 @@ export class DropsService {
     }
     return { stock, due, nowMs };
   });
+  /**
+   * The holds of each drop whose every variant is sold for good, by `accountId\u0000key`: no
+   * hold can be taken or change any more, so the key of a purchase refused as sold out is looked
+   * up here, not in the store (null: more than dropFinalHoldsMax, looked up in the store).
+   * Read once per process, after the last variant sold for good.
+   */
+  readonly #finalHolds = new Map<string, Promise<Map<string, Hold> | null>>();
   /** The waiting room's gate in front of purchases (open when no room is wired in). */
   admission: AdmissionGate = openGate;
 
@@ -85,14 +94,24 @@ export class DropsService {
       offerMs: this.deps.limits.dropOfferSeconds * 1000 };
   }
 
-  /** The drop, from a cache at most CACHE_MS old (every purchase reads it). */
+  /**
+   * The drop, from a cache at most CACHE_MS old (every purchase reads it). The purchases that
+   * find it stale share one read: at a sell-out on PostgreSQL each of them read it again while
+   * the first read was under way, hundreds of reads a second.
+   */
   async drop(dropId: string): Promise<Drop | null> {
     const hit = this.#cache.get(dropId);
     if (hit && performance.now() - hit.readAt < CACHE_MS) return hit.drop;
-    const drop = await this.deps.store.drop(dropId);
-    if (this.#cache.size >= this.deps.limits.dropsListMax * 10) this.#cache.clear();
-    this.#cache.set(dropId, { drop, readAt: performance.now() });
-    return drop;
+    let reading = this.#reading.get(dropId);
+    if (!reading) {
+      reading = this.deps.store.drop(dropId).then((drop) => {
+        if (this.#cache.size >= this.deps.limits.dropsListMax * 10) this.#cache.clear();
+        this.#cache.set(dropId, { drop, readAt: performance.now() });
+        return drop;
+      }).finally(() => this.#reading.delete(dropId));
+      this.#reading.set(dropId, reading);
+    }
+    return reading;
   }
 
   async list(): Promise<Drop[]> {
@@ -121,6 +140,7 @@ export class DropsService {
       return ok({ drop, created: before === undefined });
     });
     this.#cache.delete(input.dropId);
+    this.#finalHolds.delete(input.dropId);
     for (const k of this.#soldForGood) {
       if (k.startsWith(`${input.dropId}\u0000`)) this.#soldForGood.delete(k);
     }
@@ -159,7 +179,7 @@ export class DropsService {
     // and every request saves a read.
     if (this.deps.clock.nowMs() < drop.opensAtMs) return refuse('drop_not_open');
     if (this.#soldForGood.has(`${dropId}\u0000${input.variant}`)) {
-      return this.#unlessReplay(account, key, requestHash, refuse('drop_sold_out',
+      return this.#unlessReplay(account, drop, key, requestHash, refuse('drop_sold_out',
         'Every unit of this size is sold: none can come back.'));
     }
     // As the batch's own lock-free refusal (drop-commands.ts refuseWithoutLock), but before the
@@ -171,7 +191,7 @@ export class DropsService {
     if (stock && stock.available < input.quantity && !seen.due) {
       const d = decideHold(drop, stock, { accountUnits: 0, identityUnits: 0 }, input.quantity,
         seen.nowMs);
-      if (!d.ok) return this.#unlessReplay(account, key, requestHash, d);
+      if (!d.ok) return this.#unlessReplay(account, drop, key, requestHash, d);
     }
     return this.submit('dropHold', { dropId, variant: input.variant,
       quantity: input.quantity, accountId: account.accountId, identityKey: identityKey(account),
@@ -183,9 +203,13 @@ export class DropsService {
    * got its hold is answered with it, and the key with another body is refused, as the batch
    * would; otherwise `refusal`.
    */
-  async #unlessReplay(account: Account, key: string, requestHash: string, refusal: Refusal):
-    Promise<Result<HoldOutcome>> {
-    const prior = await this.deps.store.holdByIdempotency(account.accountId, key);
+  async #unlessReplay(account: Account, drop: Drop, key: string, requestHash: string,
+    refusal: Refusal): Promise<Result<HoldOutcome>> {
+    const final = await this.#finalHoldsOf(drop);
+    // A key that named a purchase in another drop reads as unused here (the refusal, not
+    // idempotency_key_reused): nothing is written under it either way.
+    const prior = final ? final.get(`${account.accountId}\u0000${key}`)
+      : await this.deps.store.holdByIdempotency(account.accountId, key);
     if (prior) {
       return prior.requestHash === requestHash ? ok({ hold: prior, replay: true })
         : refuse('idempotency_key_reused');
@@ -193,6 +217,21 @@ export class DropsService {
     return refusal;
   }
 
+  /** The drop's holds by account and key once every variant is sold for good, else null. */
+  #finalHoldsOf(drop: Drop): Promise<Map<string, Hold> | null> | null {
+    const have = this.#finalHolds.get(drop.dropId);
+    if (have) return have;
+    if (!drop.variants.every((v) => this.#soldForGood.has(`${drop.dropId}\u0000${v.variant}`))) {
+      return null;
+    }
+    const max = this.deps.limits.dropFinalHoldsMax;
+    const read = this.deps.store.holdsOfDrop(drop.dropId, max + 1).then((holds) => (holds.length
+      > max ? null : new Map(holds.map((h) => [`${h.accountId}\u0000${h.idempotencyKey}`, h]))));
+    // A failed read is not remembered: the next refusal reads again.
+    read.catch(() => this.#finalHolds.delete(drop.dropId));
+    this.#finalHolds.set(drop.dropId, read);
+    return read;
+  }
 
   /**
    * Buys: holds, then pays. A retry with the same key pays a hold still held (the provider

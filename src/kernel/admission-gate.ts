@@ -16,17 +16,19 @@ export interface AdmissionGate {
   claim(targetId: string, pass: string | undefined, accountId: string, key: string):
     Promise<Refusal | null>;
   /**
-   * The guarded write was refused for its content (nothing was written under this key): the
-   * pass is given back, so that a corrected request can use it.
+   * The guarded write's outcome, for the pass `claim` held while it ran: spent for good when
+   * the write succeeded (`refusal` null) or may have (`givesPassBack` says no); given back
+   * when it was refused for its content (nothing was written under this key), so that a
+   * corrected request, or a concurrent one with the same pass waiting in `claim`, can use it.
    */
-  release(targetId: string, pass: string | undefined, accountId: string, key: string):
-    Promise<void>;
+  settle(targetId: string, pass: string | undefined, accountId: string, key: string,
+    refusal: Pick<Refusal, 'code'> | null): Promise<void>;
 }
 
 /** The gate of a composition without waiting rooms: always open. */
 export const openGate: AdmissionGate = {
   claim: () => Promise.resolve(null),
-  release: () => Promise.resolve(),
+  settle: () => Promise.resolve(),
 };
 
 /**

@@ -177,6 +177,8 @@ export interface Limits {
    * takes effect here within it. Env: LAUNCHDAY_SESSION_RECHECK_SECONDS.
    */
   readonly sessionRecheckSeconds: number;
+  /** Sessions read from the store in one query at most (requests missing the cache at once). */
+  readonly sessionReadBatchMax: number;
   /** A buyer's sessions listed by GET /sessions (the newest). */
   readonly sessionsListMax: number;
   /** Named operators at most (POST /admin/operators). */
@@ -249,6 +251,11 @@ export interface Limits {
   readonly dropWaitlistMax: number;
   /** Drops, and a buyer's holds in one drop, listed at most. */
   readonly dropsListMax: number;
+  /**
+   * Holds of a drop sold for good (every unit paid) kept in memory at most, so that a refused
+   * purchase's key is looked up without a store read; a drop with more is looked up in the store.
+   */
+  readonly dropFinalHoldsMax: number;
   /**
    * How often every process re-plans by itself (ms), so that orders locked since the last
    * re-plan get a stored estimate and a change missed by a crash is planned; a plan or centre
@@ -406,6 +413,14 @@ export interface Limits {
   readonly waitingTouchFlushMs: number;
   /** Passes listed for an operator at most. */
   readonly waitingPassesListMax: number;
+  /**
+   * How long a request's claim holds a pass while the request runs (ms): a concurrent request
+   * with the same pass waits at most this long for its outcome, asking again every
+   * `waitingPassClaimPollMs`. Longer than a write's usual way through the commit queue and the
+   * payment; a claim that outlives it counts as spent (never as given back).
+   */
+  readonly waitingPassClaimMs: number;
+  readonly waitingPassClaimPollMs: number;
 }
 
 /**
@@ -499,6 +514,7 @@ export const defaultLimits: Limits = Object.freeze({
   autoLockBatchMax: 5_000,
   liveViewersMax: 10_000,
   tokenCacheMax: 500_000,
+  sessionReadBatchMax: 500,
   codeTtlSeconds: 300,
   codeAttemptsMax: 5,
   optionsPerOrderMax: 16,
@@ -565,6 +581,7 @@ export const defaultLimits: Limits = Object.freeze({
   dropQuantityMax: 1_000_000,
   dropUnitsPerBuyerMax: 10,
   dropWaitlistMax: 100_000,
+  dropFinalHoldsMax: 100_000,
   dropsListMax: 100,
   replanIntervalMs: 10 * 60_000,
   replanSliceOrders: 2_000,
@@ -629,6 +646,8 @@ export const defaultLimits: Limits = Object.freeze({
   waitingTouchesMax: 200_000,
   waitingTouchFlushMs: 5_000,
   waitingPassesListMax: 100,
+  waitingPassClaimMs: 10_000,
+  waitingPassClaimPollMs: 10,
 });
 
 /**
@@ -654,6 +673,8 @@ export function checkLimits(l: Limits): void {
     'a waiting client polling when told to is never refused for polling too fast');
   assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
     'a place outlives several missed polls');
+  assert.ok(l.waitingPassClaimPollMs < l.waitingPassClaimMs,
+    'a request waiting for a pass\'s claim asks again before the claim ends');
   assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
     'a poll\'s time is written well within the shortest grace a room may set');
   assert.ok(l.connectionUnreadBytesMax >= l.requestHeadBytesMax + l.bodyBytesMax,

@@ -5,7 +5,7 @@ import {
 } from '../accounts/index.js';
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
-import { givesPassBack, PASS_HEADER } from '../kernel/admission-gate.js';
+import { PASS_HEADER } from '../kernel/admission-gate.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
@@ -100,10 +100,8 @@ export const orderRoutes: Route[] = [
     if (closed) return closed;
     const r = await ctx.app.orders.place(buyer(ctx), { launchId: launchId!, trim: trim!,
       options: options ?? [], city: city! }, key);
-    if (!r.ok) {
-      if (givesPassBack(r)) await gate.release(launchId!, pass, buyer(ctx).accountId, key);
-      return r;
-    }
+    await gate.settle(launchId!, pass, buyer(ctx).accountId, key, r.ok ? null : r);
+    if (!r.ok) return r;
     const placed = r.value;
     if (!placed.replay) {
       const o = placed.order;

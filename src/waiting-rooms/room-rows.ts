@@ -57,22 +57,27 @@ export const rowToTicket = (r: Row): Ticket => ({
 });
 
 export const PASS_COLUMNS = ['pass_id', 'room_id', 'ticket_id', 'issued_at_ms', 'expires_at_ms',
-  'status', 'spent_by', 'spent_key', 'spent_at_ms'] as const;
+  'status', 'spent_by', 'spent_key', 'spent_at_ms', 'claimed_until_ms'] as const;
 
 export const passToValues = (p: Pass): unknown[] => [p.passId, p.roomId, p.ticketId,
-  p.issuedAtMs, p.expiresAtMs, p.status, p.spentBy, p.spentKey, p.spentAtMs];
+  p.issuedAtMs, p.expiresAtMs, p.status, p.spentBy, p.spentKey, p.spentAtMs,
+  p.claimedUntilMs];
 
 export const rowToPass = (r: Row): Pass => ({
   passId: String(r.pass_id), roomId: String(r.room_id), ticketId: String(r.ticket_id),
   issuedAtMs: num(r.issued_at_ms), expiresAtMs: num(r.expires_at_ms),
   status: r.status as PassStatus, spentBy: textOrNull(r.spent_by),
   spentKey: textOrNull(r.spent_key), spentAtMs: numOrNull(r.spent_at_ms),
+  claimedUntilMs: numOrNull(r.claimed_until_ms),
 });
 
 /** How a pass that could not be claimed stands (shared by both adapters). */
 export function claimOutcome(p: Pass | null, by: string, key: string, nowMs: number): PassClaim {
   if (!p) return 'missing';
-  if (p.status === 'spent') return p.spentBy === by && p.spentKey === key ? 'again' : 'spent';
+  if (p.status === 'spent') {
+    if (p.spentBy === by && p.spentKey === key) return 'again';
+    return p.claimedUntilMs !== null && p.claimedUntilMs > nowMs ? 'pending' : 'spent';
+  }
   if (p.status === 'revoked') return 'revoked';
   return p.expiresAtMs <= nowMs ? 'expired' : 'missing';
 }

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { openPass, openTicket, signPass, signTicket } from './room-tokens.js';
 import {
   adaptiveFactor, admissionRound, estimateWait, lateKey, positionOf, seedCommitment,
-  shuffleOrder, validateRoom, type Room,
+  joinsShuffle, shuffleDue, shuffleOrder, validateRoom, type Room,
 } from './waiting-room.js';
 
 const T = 1_750_946_400_000;
@@ -30,10 +30,10 @@ class Line {
 
   tick(ms: number) { this.now += ms; }
   join(who: string) {
-    this.keys.set(who, this.now < this.room.opensAtMs ? null : lateKey(this.now, this.#seq++));
+    this.keys.set(who, joinsShuffle(this.room, this.now) ? null : lateKey(this.now, this.#seq++));
   }
   round() {
-    if (this.now >= this.room.opensAtMs && this.room.shuffledAtMs === null) {
+    if (shuffleDue(this.room, this.now) && this.room.shuffledAtMs === null) {
       const early = [...this.keys].filter(([, k]) => k === null).map(([w]) => w);
       shuffleOrder(early, this.room.seed).forEach((w, i) => this.keys.set(w, i + 1));
       this.room = { ...this.room, shuffledAtMs: this.now };
@@ -71,8 +71,8 @@ describe('a room\'s line, moved by tick', () => {
     ['b and c join a second early', (x) => { x.tick(119_000); x.join('b'); x.join('c');
       return x.position('c'); }, 'prequeue'],
     ['nobody is admitted before the opening', (x) => x.round(), 0],
-    ['at the opening the shuffle ranks the pre-queue and one is admitted (60/min, 1 s burst)',
-      (x) => { x.tick(1_000); return x.round(); }, 1],
+    ['once the opening millisecond has passed the shuffle ranks the pre-queue and one is '
+      + 'admitted (60/min, 1 s burst)', (x) => { x.tick(1_001); return x.round(); }, 1],
     ['d joins after the opening: behind all three',
       (x) => { x.join('d'); return x.position('d'); }, 3],
     ['half a second later nobody more', (x) => { x.tick(500); return x.round(); }, 0],
@@ -93,6 +93,18 @@ describe('a room\'s line, moved by tick', () => {
   for (const [what, step, expected] of rows) {
     it(what, () => assert.deepEqual(step(l), expected));
   }
+});
+
+describe('the opening instant', () => {
+  it('an arrival before or at the opening millisecond joins the shuffle; the shuffle waits '
+    + 'until that millisecond has passed', () => {
+    assert.equal(joinsShuffle(base, T - 1), true);
+    assert.equal(joinsShuffle(base, T), true, 'at the opening instant: in time');
+    assert.equal(joinsShuffle(base, T + 1), false);
+    assert.equal(joinsShuffle({ ...base, order: 'fifo' }, T - 1), false);
+    assert.equal(shuffleDue(base, T), false, 'a round within the opening ms shuffles nobody');
+    assert.equal(shuffleDue(base, T + 1), true);
+  });
 });
 
 describe('admissionRound', () => {

@@ -85,6 +85,12 @@ export interface Pass {
   readonly spentBy: string | null;
   readonly spentKey: string | null;
   readonly spentAtMs: number | null;
+  /**
+   * While the request that claimed it is under way: until when the claim holds the pass (ms),
+   * so that a concurrent request with it waits for the outcome; null once the request
+   * succeeded (or for a pass never claimed). A claim past this time counts as spent.
+   */
+  readonly claimedUntilMs: number | null;
 }
 
 /** The pre-queue opens at least this long before the opening (DOMAIN.md). */
@@ -95,6 +101,20 @@ export const LATE_KEY_SPREAD = 1024;
 /** The line key of an arrival after the opening: arrival order, ties broken at random. */
 export function lateKey(joinedAtMs: number, tieBreak: number): number {
   return joinedAtMs * LATE_KEY_SPREAD + (Math.abs(Math.trunc(tieBreak)) % LATE_KEY_SPREAD);
+}
+
+/**
+ * Whether an arrival at `nowMs` joins the pre-queue's shuffle: before or at the opening instant
+ * (ms), in a shuffled room. One who arrives within the opening millisecond asked in time, so the
+ * shuffle runs only once that millisecond has passed (`shuffleDue`).
+ */
+export function joinsShuffle(room: RoomSettings, nowMs: number): boolean {
+  return room.order === 'shuffle' && nowMs <= room.opensAtMs;
+}
+
+/** Whether the pre-queue is shuffled (or its stragglers keyed) at `nowMs`: after the opening. */
+export function shuffleDue(room: RoomSettings, nowMs: number): boolean {
+  return nowMs > room.opensAtMs;
 }
 
 /** The public commitment to a seed: its sha256, hex. Published before the shuffle. */

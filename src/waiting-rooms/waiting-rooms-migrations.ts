@@ -1,4 +1,4 @@
-// Waiting rooms' pieces of the global migrations (kernel/store/migrations.ts), numbered 11. The
+// Waiting rooms' pieces of the global migrations (kernel/store/migrations.ts), numbered 11 and 16. The
 // line is the tickets' `key` (unique per room, null before the pre-queue's shuffle); a waiting
 // ticket is read by (room, status, key), so 100,000 waiting cost one index range per snapshot.
 // A piece is never edited after it has shipped: add a new number instead.
@@ -37,5 +37,11 @@ export const waitingRoomsMigrations: readonly MigrationPiece[] = [
         spent_by TEXT, spent_key TEXT, spent_at_ms ${int(d)});
       CREATE INDEX waiting_passes_room ON waiting_passes (room_id, status, expires_at_ms);
     `,
+  },
+  {
+    // A pass claimed by a request still under way is held, not yet spent: a refused request
+    // gives it back, and a concurrent one with the same pass waits for the outcome.
+    version: 16,
+    sql: (d) => `ALTER TABLE waiting_passes ADD COLUMN claimed_until_ms ${int(d)};`,
   },
 ];

@@ -21,7 +21,7 @@ const TICKET_SQL = `INSERT INTO waiting_tickets (${TICKET_COLUMNS.join(', ')}) V
   params(TICKET_COLUMNS.length)}) ON CONFLICT DO NOTHING`;
 const PASS_SQL = `INSERT INTO waiting_passes (${PASS_COLUMNS.join(', ')}) SELECT * FROM unnest(`
   + '$1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], '
-  + '$8::text[], $9::bigint[])';
+  + '$8::text[], $9::bigint[], $10::bigint[])';
 
 class WaitingRoomsPostgresTx implements WaitingRoomsTx {
   constructor(private readonly c: pg.PoolClient) {}
@@ -108,18 +108,25 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
       + "pass_id = $1 AND status = 'active'", [passId])).rowCount ?? 0) === 1;
   }
 
-  async claimPass(passId: string, by: string, key: string, nowMs: number): Promise<PassClaim> {
+  async claimPass(passId: string, by: string, key: string, nowMs: number,
+    claimedUntilMs: number): Promise<PassClaim> {
     const done = await this.c.query("UPDATE waiting_passes SET status = 'spent', spent_by = $2, "
-      + "spent_key = $3, spent_at_ms = $4 WHERE pass_id = $1 AND status = 'active' "
-      + 'AND expires_at_ms > $4', [passId, by, key, nowMs]);
+      + "spent_key = $3, spent_at_ms = $4, claimed_until_ms = $5 WHERE pass_id = $1 "
+      + "AND status = 'active' AND expires_at_ms > $4", [passId, by, key, nowMs, claimedUntilMs]);
     if ((done.rowCount ?? 0) === 1) return 'claimed';
     const [r] = await rows(this.c, 'SELECT * FROM waiting_passes WHERE pass_id = $1', [passId]);
     return claimOutcome(r ? rowToPass(r) : null, by, key, nowMs);
   }
 
+  async spendPass(passId: string, by: string, key: string): Promise<boolean> {
+    return ((await this.c.query('UPDATE waiting_passes SET claimed_until_ms = NULL WHERE '
+      + "pass_id = $1 AND status = 'spent' AND spent_by = $2 AND spent_key = $3",
+    [passId, by, key])).rowCount ?? 0) === 1;
+  }
+
   async releasePass(passId: string, by: string, key: string): Promise<boolean> {
     return ((await this.c.query("UPDATE waiting_passes SET status = 'active', spent_by = NULL, "
-      + "spent_key = NULL, spent_at_ms = NULL WHERE pass_id = $1 AND status = 'spent' "
+      + "spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL WHERE pass_id = $1 AND status = 'spent' "
       + 'AND spent_by = $2 AND spent_key = $3', [passId, by, key])).rowCount ?? 0) === 1;
   }
 }

@@ -7,7 +7,7 @@
 // a second, and a position is a binary search in it. A poll's time is remembered in memory and
 // written for many tickets at once every admitter round (the place is kept `grace_seconds`
 // after the last poll, so a few seconds' delay in writing it costs nothing).
-import type { AdmissionGate } from '../kernel/admission-gate.js';
+import { givesPassBack, type AdmissionGate } from '../kernel/admission-gate.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
@@ -18,11 +18,11 @@ import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  adaptiveFactor, admissionRound, estimateWait, lateKey, positionOf, seedCommitment,
-  shuffleOrder, validateRoom, type Estimate, type Pass, type Phase, type Room, type RoomScope,
-  type RoomSettings,
+  adaptiveFactor, admissionRound, estimateWait, joinsShuffle, lateKey, positionOf,
+  seedCommitment, shuffleDue, shuffleOrder, validateRoom, type Estimate, type Pass, type Phase,
+  type Room, type RoomScope, type RoomSettings,
 } from './waiting-room.js';
-import type { RoomCounts } from './waiting-rooms-store.js';
+import type { PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
 export interface WaitingRoomsDeps {
   readonly store: Store;
@@ -226,7 +226,7 @@ export class WaitingRoomsService {
   async #insertTicket(room: Room, roomId: string, address: string, nowMs: number):
     Promise<Result<PlaceView>> {
     // A shuffled room's pre-queue waits for its ranks; anything else joins by arrival time.
-    const early = nowMs < room.opensAtMs && room.order === 'shuffle';
+    const early = joinsShuffle(room, nowMs);
     for (let attempt = 0; ; attempt++) {
       const ticketId = newId('wrt');
       const key = early ? null : lateKey(nowMs, randomInt(0, 1024));
@@ -381,7 +381,7 @@ export class WaitingRoomsService {
       const room = await tx.lockRoomForAdmission(roomId);
       if (!room || !room.enabled) return 0;
       let shuffledAtMs = room.shuffledAtMs;
-      if (nowMs >= room.opensAtMs) {
+      if (shuffleDue(room, nowMs)) {
         const unkeyed = await tx.unkeyedTicketIds(roomId);
         if (shuffledAtMs === null) {
           const order = shuffleOrder(unkeyed, room.seed);
@@ -402,7 +402,7 @@ export class WaitingRoomsService {
       const passes: Pass[] = head.slice(0, round.admit).map((t) => ({ passId: newId('wrp'),
         roomId, ticketId: t.ticketId, issuedAtMs: nowMs,
         expiresAtMs: nowMs + room.passSeconds * 1000, status: 'active', spentBy: null,
-        spentKey: null, spentAtMs: null }));
+        spentKey: null, spentAtMs: null, claimedUntilMs: null }));
       await tx.admit(passes, nowMs);
       await tx.setRoomState(roomId, { tokens: round.tokens, filledAtMs: round.filledAtMs,
         admittedTotal: room.admittedTotal + passes.length, shuffledAtMs });
@@ -468,6 +468,23 @@ export class WaitingRoomsService {
 
   // ---------- the gate ----------
 
+  /**
+   * Claims a pass for the request of `accountId` and `key`. While another request's claim on it
+   * is under way (`pending`), waits for that request's outcome, polling, for at most
+   * waitingPassClaimMs: a refused request gives the pass back and this one takes it; one that
+   * succeeded spent it. A claim that outlives the wait counts as spent.
+   */
+  async #claimPass(passId: string, accountId: string, key: string): Promise<PassClaim> {
+    const l = this.deps.limits;
+    for (let waitedMs = 0; ; waitedMs += l.waitingPassClaimPollMs) {
+      const nowMs = this.deps.clock.nowMs();
+      const r = await this.deps.store.transaction((tx) => tx.claimPass(passId, accountId, key,
+        nowMs, nowMs + l.waitingPassClaimMs));
+      if (r !== 'pending' || waitedMs >= l.waitingPassClaimMs) return r;
+      await pause(l.waitingPassClaimPollMs);
+    }
+  }
+
   /** The gate in front of a scope's writes (orders: 'launch'; drops: 'drop'). */
   gate(scope: RoomScope): AdmissionGate {
     return {
@@ -481,23 +498,27 @@ export class WaitingRoomsService {
           `Your waiting-room pass ${why}; join the waiting room again.`), details: where });
         const claims = openPass(this.deps.waitingRoomSecret, token);
         if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
-        const nowMs = this.deps.clock.nowMs();
-        if (claims.e <= nowMs) return invalid('has ended');
-        const r = await this.deps.store.transaction((tx) => tx.claimPass(claims.p, accountId,
-          key, nowMs));
+        if (claims.e <= this.deps.clock.nowMs()) return invalid('has ended');
+        const r = await this.#claimPass(claims.p, accountId, key);
         if (r === 'claimed' || r === 'again') return null;
-        return invalid(r === 'spent' ? 'was used for another order' : r === 'revoked'
-          ? 'was revoked by an operator' : 'has ended');
+        return invalid(r === 'spent' || r === 'pending' ? 'was used for another order'
+          : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
       },
-      release: async (targetId, token, accountId, key) => {
+      settle: async (targetId, token, accountId, key, refusal) => {
+        // Without a pass nothing was claimed (the common case: no room in front).
+        if (!token) return;
         const room = await this.roomFor(scope, targetId);
-        const claims = token ? openPass(this.deps.waitingRoomSecret, token) : null;
+        const claims = openPass(this.deps.waitingRoomSecret, token);
         if (!room || !claims || claims.r !== room.roomId) return;
-        await this.deps.store.transaction((tx) => tx.releasePass(claims.p, accountId, key));
+        await this.deps.store.transaction((tx) => (refusal !== null && givesPassBack(refusal)
+          ? tx.releasePass(claims.p, accountId, key) : tx.spendPass(claims.p, accountId, key)));
       },
     };
   }
 }
+
+/** A pause of `ms` (real time: a claim under way settles in real time). */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The settings an operator changed, old and new, for the audit log. */
 function diff(old: Room | null, now: Room): Record<string, unknown> {

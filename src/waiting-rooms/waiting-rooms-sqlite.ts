@@ -46,10 +46,13 @@ function prepareWrites(db: Db) {
     revoke: db.prepare("UPDATE waiting_passes SET status = 'revoked' WHERE pass_id = ? "
       + "AND status = 'active'"),
     claim: db.prepare("UPDATE waiting_passes SET status = 'spent', spent_by = ?, spent_key = ?, "
-      + "spent_at_ms = ? WHERE pass_id = ? AND status = 'active' AND expires_at_ms > ?"),
+      + "spent_at_ms = ?, claimed_until_ms = ? WHERE pass_id = ? AND status = 'active' "
+      + 'AND expires_at_ms > ?'),
+    spend: db.prepare('UPDATE waiting_passes SET claimed_until_ms = NULL WHERE pass_id = ? '
+      + "AND status = 'spent' AND spent_by = ? AND spent_key = ?"),
     pass: db.prepare('SELECT * FROM waiting_passes WHERE pass_id = ?'),
     release: db.prepare("UPDATE waiting_passes SET status = 'active', spent_by = NULL, "
-      + "spent_key = NULL, spent_at_ms = NULL WHERE pass_id = ? AND status = 'spent' "
+      + "spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL WHERE pass_id = ? AND status = 'spent' "
       + 'AND spent_by = ? AND spent_key = ?'),
   };
 }
@@ -115,10 +118,17 @@ class WaitingRoomsSqliteTx implements WaitingRoomsTx {
     return this.s.revoke.run(passId).changes === 1;
   }
 
-  async claimPass(passId: string, by: string, key: string, nowMs: number): Promise<PassClaim> {
-    if (this.s.claim.run(by, key, nowMs, passId, nowMs).changes === 1) return 'claimed';
+  async claimPass(passId: string, by: string, key: string, nowMs: number,
+    claimedUntilMs: number): Promise<PassClaim> {
+    if (this.s.claim.run(by, key, nowMs, claimedUntilMs, passId, nowMs).changes === 1) {
+      return 'claimed';
+    }
     const r = this.s.pass.get(passId) as Row | undefined;
     return claimOutcome(r ? rowToPass(r) : null, by, key, nowMs);
+  }
+
+  async spendPass(passId: string, by: string, key: string): Promise<boolean> {
+    return this.s.spend.run(passId, by, key).changes === 1;
   }
 
   async releasePass(passId: string, by: string, key: string): Promise<boolean> {

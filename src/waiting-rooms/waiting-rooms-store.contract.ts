@@ -26,6 +26,7 @@ function ticket(n: number, overrides: Partial<Ticket> = {}): Ticket {
 const pass = (n: number, t: Ticket, overrides: Partial<Pass> = {}): Pass => ({
   passId: `wrp_${n}`, roomId: 'night', ticketId: t.ticketId, issuedAtMs: T0,
   expiresAtMs: T0 + 600_000, status: 'active', spentBy: null, spentKey: null, spentAtMs: null,
+  claimedUntilMs: null,
   ...overrides });
 
 const put = (store: Store, r = room()) => store.transaction((tx) => tx.putRoom(r));
@@ -100,10 +101,19 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
           await add(store, a);
           await store.transaction((tx) => tx.admit([pass(1, a)], T0));
           const claim = (by: string, key: string, at = T0 + 1) =>
-            store.transaction((tx) => tx.claimPass('wrp_1', by, key, at));
+            store.transaction((tx) => tx.claimPass('wrp_1', by, key, at, at + 1_000));
+          const spend = (by: string, key: string) =>
+            store.transaction((tx) => tx.spendPass('wrp_1', by, key));
           assert.equal(await claim('acc_1', 'k1'), 'claimed');
           assert.equal(await claim('acc_1', 'k1'), 'again');
+          // Claimed by a request under way: another waits for its outcome, until the claim ends.
+          assert.equal(await claim('acc_2', 'k2'), 'pending');
+          assert.equal(await claim('acc_2', 'k2', T0 + 1_001), 'spent', 'a lapsed claim counts');
+          assert.equal(await spend('acc_2', 'k2'), false, 'only the claimant spends it');
+          assert.equal(await spend('acc_1', 'k1'), true);
+          assert.equal((await store.pass('wrp_1'))?.claimedUntilMs, null);
           assert.equal(await claim('acc_2', 'k2'), 'spent');
+          assert.equal(await claim('acc_1', 'k1'), 'again');
           assert.equal(await store.transaction((tx) => tx.releasePass('wrp_1', 'acc_2', 'k2')),
             false);
           assert.equal(await store.transaction((tx) => tx.releasePass('wrp_1', 'acc_1', 'k1')),
@@ -112,8 +122,8 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
           assert.equal(await store.transaction((tx) => tx.revokePass('wrp_1')), true);
           assert.equal(await store.transaction((tx) => tx.revokePass('wrp_1')), false);
           assert.equal(await claim('acc_2', 'k2'), 'revoked');
-          assert.equal(await store.transaction((tx) => tx.claimPass('wrp_x', 'a', 'k', T0)),
-            'missing');
+          assert.equal(await store.transaction((tx) => tx.claimPass('wrp_x', 'a', 'k', T0,
+            T0 + 1_000)), 'missing');
         });
 
       test('a held ticket leaves the waiting line for the held one and comes back',

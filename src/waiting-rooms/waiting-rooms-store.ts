@@ -13,7 +13,8 @@ export interface RoomState {
 }
 
 /** How spending a pass went (`claimPass`). */
-export type PassClaim = 'claimed' | 'again' | 'spent' | 'revoked' | 'expired' | 'missing';
+export type PassClaim = 'claimed' | 'again' | 'pending' | 'spent' | 'revoked' | 'expired'
+  | 'missing';
 
 /** A room's figures for its operator (`roomCounts`). */
 export interface RoomCounts {
@@ -64,11 +65,16 @@ export interface WaitingRoomsTx {
   /** Revokes an active pass; false when it was not active. */
   revokePass(passId: string): Promise<boolean>;
   /**
-   * Spends an active, unexpired pass for `by` and `key` in one conditional update; `again`
-   * when it was already spent by the same pair (a retry of the same request).
+   * Claims an active, unexpired pass for `by` and `key` in one conditional update, held until
+   * `claimedUntilMs` or until `spendPass` or `releasePass`; `again` when it was already claimed
+   * by the same pair (a retry of the same request); `pending` when another pair's claim is
+   * still under way.
    */
-  claimPass(passId: string, by: string, key: string, nowMs: number): Promise<PassClaim>;
-  /** Gives back a pass spent by `by` and `key`; false when it was not so spent. */
+  claimPass(passId: string, by: string, key: string, nowMs: number, claimedUntilMs: number):
+    Promise<PassClaim>;
+  /** Makes the claim of `by` and `key` final (its request succeeded); false when not so claimed. */
+  spendPass(passId: string, by: string, key: string): Promise<boolean>;
+  /** Gives back a pass claimed by `by` and `key`; false when it was not so claimed. */
   releasePass(passId: string, by: string, key: string): Promise<boolean>;
 }
 

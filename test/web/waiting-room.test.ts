@@ -41,13 +41,20 @@ test('the operator creates a room in the console and sees its live figures', asy
   await page.locator('#wr-new').waitFor();
   await page.fill('#wr-new-id', 'yu7-night');
   await page.fill('#wr-new-target', 'yu7-2025');
-  await page.fill('#wr-new-opens', '2025-06-26T22:00:00+08:00');
-  await page.fill('#wr-new-prequeue', '2025-06-26T21:50:00+08:00');
+  // Typed in Beijing time, as every time in the console.
+  await page.fill('#wr-new-opens', '2025-06-26 22:00');
+  await page.fill('#wr-new-prequeue', '2025-06-26 21:50');
   await page.fill('#wr-new-rate', '60');
   await page.fill('#wr-new-cap', '1');
   await page.click('#wr-create');
   await page.locator('#wr-live [data-figure="wr_live_waiting"]').waitFor();
   assert.equal(await page.textContent('#wr-live [data-figure="wr_live_waiting"]'), '0');
+  // Shown back in Beijing time (the server keeps 14:00 UTC), not in UTC.
+  assert.equal((await server.api('GET', '/waiting-rooms/yu7-night')).body.opens_at,
+    '2025-06-26T14:00:00.000Z');
+  assert.equal(await page.inputValue('#wr-opens'), '2025-06-26 22:00');
+  assert.equal(await page.inputValue('#wr-prequeue'), '2025-06-26 21:50');
+  assert.match((await page.textContent('label[for="wr-opens"]')) ?? '', /Beijing time/);
   // The suspend switch, saved and read back, then off again.
   await page.check('#wr-suspended');
   await page.click('#wr-save');
@@ -72,6 +79,8 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
   await page.goto(`${server.url}/waiting-room?room=yu7-night`);
   await page.locator('#wr-prequeue').waitFor();
   assert.match((await page.textContent('#wr-prequeue')) ?? '', /random order/);
+  assert.equal(await page.textContent('#wr-target'), 'The queue for the Xiaomi YU7 launch',
+    'the launch by its name, not its id');
   const before = await page.evaluate(() => localStorage.getItem('launchday.wr.yu7-night.ticket'));
   // Others join the pre-queue too.
   for (let i = 0; i < 3; i++) {
@@ -85,7 +94,9 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
   await screenshots(page, 'waiting-room-prequeue');
 
   // The opening: the admitter shuffles the pre-queue and admits one (the cap is 1).
-  await server.api('POST', '/admin/clock', { advance_seconds: 180 }, ADMIN_TOKEN);
+  // One second past it: an arrival within the opening millisecond still joins the shuffle, so
+  // the shuffle waits until that millisecond has passed (the simulated clock stands still).
+  await server.api('POST', '/admin/clock', { advance_seconds: 181 }, ADMIN_TOKEN);
   await page.locator('#wr-position, #wr-admitted').first().waitFor({ timeout: 20_000 });
   const room = (await server.api('GET', '/waiting-rooms/yu7-night')).body;
   assert.ok(room.seed, 'the seed is published after the shuffle');
@@ -127,4 +138,7 @@ test('without a pass the order page says so, in Chinese, and leads to the room',
   assert.equal(await page.getAttribute('#enter-waiting-room', 'href'),
     '/waiting-room?room=yu7-night');
   await screenshots(page, 'order-needs-pass-zh');
+  await page.goto(`${server.url}/waiting-room?room=yu7-night`);
+  await page.locator('#wr-target').waitFor();
+  assert.equal(await page.textContent('#wr-target'), '小米YU7 发布的排队');
 });

@@ -3,8 +3,9 @@
 // is open: waiting, pre-queue, held, admitted in the last minute, passes active, spent and
 // revoked), the recent passes with a revoke button, and holding a suspected bot's ticket.
 import { t } from './i18n.js';
-import { dateTime, h } from './format.js';
+import { h } from './format.js';
 import { api, rerender, say, state } from './admin-context.js';
+import { BEIJING_LABEL, beijingSeconds, fromBeijingInput, toBeijingText } from './beijing-time.js';
 
 const LIVE_MS = 2000;
 let liveTimer = null;
@@ -30,7 +31,7 @@ async function loadRoom() {
   if (r.ok) state.roomView = r.data;
 }
 
-const field = (id, key, input) => h('div', {}, h('label', { for: id }, t(key)),
+const field = (id, key, input, vars) => h('div', {}, h('label', { for: id }, t(key, vars)),
   Object.assign(input, { id }));
 const num = (value) => h('input', { type: 'number', inputmode: 'numeric', min: '1',
   value: String(value) });
@@ -50,8 +51,11 @@ function settingsForm(room) {
     target: h('input', { value: r.target_id }),
     enabled: check(`${p}-enabled`, r.enabled),
     suspended: check(`${p}-suspended`, r.suspended),
-    opens: h('input', { value: r.opens_at, placeholder: '2025-06-26T22:00:00+08:00' }),
-    prequeue: h('input', { value: r.prequeue_at, placeholder: '2025-06-26T21:50:00+08:00' }),
+    // Typed and shown as Beijing wall time, as the launches' and drops' openings are.
+    opens: h('input', { value: r.opens_at && toBeijingText(r.opens_at),
+      placeholder: '2025-06-26 22:00' }),
+    prequeue: h('input', { value: r.prequeue_at && toBeijingText(r.prequeue_at),
+      placeholder: '2025-06-26 21:50' }),
     order: h('select', {}, ['shuffle', 'fifo'].map((o) => h('option',
       { value: o, selected: r.order === o || null }, t(`wr_order_${o}`)))),
     rate: num(r.admit_per_minute),
@@ -62,13 +66,21 @@ function settingsForm(room) {
     status: h('select', {}, [200, 202, 429, 503].map((s) => h('option',
       { value: String(s), selected: r.waiting_status === s || null }, String(s)))),
   };
+  const problem = h('p', { class: 'field-error', id: `${p}-problem`, role: 'alert' });
   const save = async (ev) => {
     ev.preventDefault();
     const id = f.id.value.trim();
+    const opensAt = fromBeijingInput(f.opens.value);
+    const prequeueAt = fromBeijingInput(f.prequeue.value);
+    if (!opensAt || !prequeueAt) {
+      problem.textContent = t('bad_beijing_time');
+      return;
+    }
+    problem.textContent = '';
     const res = await api('PUT', `/admin/waiting-rooms/${encodeURIComponent(id)}`, {
       scope: f.scope.value, target_id: f.target.value.trim(), enabled: f.enabled.checked,
-      suspended: f.suspended.checked, opens_at: f.opens.value.trim(),
-      prequeue_at: f.prequeue.value.trim(), order: f.order.value,
+      suspended: f.suspended.checked, opens_at: opensAt,
+      prequeue_at: prequeueAt, order: f.order.value,
       admit_per_minute: Number(f.rate.value), active_max: Number(f.cap.value),
       pass_seconds: Number(f.pass.value), grace_seconds: Number(f.grace.value),
       adaptive: f.adaptive.checked, waiting_status: Number(f.status.value),
@@ -86,8 +98,8 @@ function settingsForm(room) {
       field(`${p}-id`, 'wr_id', f.id),
       field(`${p}-scope`, 'wr_scope', f.scope),
       field(`${p}-target`, 'wr_target', f.target),
-      field(`${p}-opens`, 'wr_opens_at', f.opens),
-      field(`${p}-prequeue`, 'wr_prequeue_at', f.prequeue),
+      field(`${p}-opens`, 'wr_opens_at', f.opens, { zone: BEIJING_LABEL }),
+      field(`${p}-prequeue`, 'wr_prequeue_at', f.prequeue, { zone: BEIJING_LABEL }),
       field(`${p}-order`, 'wr_order', f.order),
       field(`${p}-rate`, 'wr_rate', f.rate),
       field(`${p}-cap`, 'wr_cap', f.cap),
@@ -97,6 +109,7 @@ function settingsForm(room) {
     h('label', { class: 'choice' }, f.enabled, h('span', {}, t('wr_enabled'))),
     h('label', { class: 'choice' }, f.suspended, h('span', {}, t('wr_suspended'))),
     h('label', { class: 'choice' }, f.adaptive, h('span', {}, t('wr_adaptive'))),
+    problem,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary',
       id: room ? 'wr-save' : 'wr-create' }, t(room ? 'wr_save' : 'wr_create'))));
 }
@@ -132,7 +145,9 @@ function passList() {
   return h('div', { class: 'card' }, h('h2', {}, t('wr_passes')),
     h('label', { for: 'wr-reason' }, t('wr_reason')), reason,
     h('ul', { id: 'wr-pass-list' }, v.passes.map((p) => h('li', { 'data-pass': p.pass_id },
-      `${p.pass_id} · ${t(`wr_pass_${p.status}`)} · ${dateTime(p.expires_at, { seconds: true })} `,
+      `${p.pass_id} · ${t(`wr_pass_${p.status}`)} · `,
+      h('time', { datetime: p.expires_at, title: BEIJING_LABEL }, beijingSeconds(p.expires_at)),
+      ' ',
       p.status === 'active' ? h('button', { type: 'button', class: 'secondary',
         onclick: () => revoke(p) }, t('wr_revoke')) : null))));
 }

@@ -4,7 +4,7 @@
 // how sure it is, when it was last updated and what happens next; once admitted it keeps the
 // pass for the order or drop page (waiting-pass.js) and goes on there.
 import { noteServerTimeIso, request } from './api.js';
-import { t } from './i18n.js';
+import { lang, t } from './i18n.js';
 import { dateTime, h } from './format.js';
 import { errorBox, initPage, notice, param } from './ui.js';
 import { STRINGS } from './strings.js';
@@ -17,6 +17,8 @@ const roomId = param('room') ?? '';
 const TICKET_KEY = `launchday.wr.${roomId}.ticket`;
 const GO_AFTER_MS = 1500;
 let room = null;
+/** The launch's or drop's `{name, name_zh}`, read once (null: unknown, the id is shown). */
+let target = null;
 let place = null;
 let failure = null;
 let timer = null;
@@ -114,6 +116,12 @@ function placeSection() {
   return h('section', { id: 'wr-place', 'aria-live': 'polite' }, parts);
 }
 
+/** What the room stands in front of, by its name in the page's language. */
+function targetName() {
+  if (!target) return room.target_id;
+  return (lang() === 'zh' ? target.name_zh : target.name) || target.name || room.target_id;
+}
+
 function render() {
   const main = document.getElementById('main');
   document.title = `${t('wr_title')} · launchday`;
@@ -125,8 +133,8 @@ function render() {
   const lapsed = failure && !ticket() && !notOpen;
   const parts = [
     h('h1', {}, t('wr_title')),
-    h('p', {}, t(room.scope === 'launch' ? 'wr_for_launch' : 'wr_for_drop',
-      { id: room.target_id })),
+    h('p', { id: 'wr-target' }, t(room.scope === 'launch' ? 'wr_for_launch' : 'wr_for_drop',
+      { name: targetName() })),
     h('p', {}, t('wr_opens', { t: dateTime(room.opens_at) })),
     notOpen ? notice(t('wr_not_yet', { t: dateTime(room.prequeue_at) })) : null,
     failure && !notOpen ? errorBox(failure) : null,
@@ -150,6 +158,10 @@ async function start() {
   }
   room = r.data;
   noteServerTimeIso(room.server_time);
+  // The name is for people; a failed read leaves the id, and the line goes on regardless.
+  const named = await request('GET', `/${room.scope === 'launch' ? 'launches' : 'drops'}/${
+    encodeURIComponent(room.target_id)}`);
+  if (named.ok) target = { name: named.data.name, name_zh: named.data.name_zh };
   await poll();
 }
 

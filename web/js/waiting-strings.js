@@ -1,8 +1,8 @@
 // Text of the waiting-room page only, kept apart so the other buyer pages do not load it.
 export const WAITING_STRINGS = {
   wr_title: { zh: '排队室', en: 'Waiting room' },
-  wr_for_launch: { zh: '{id} 发布的排队', en: 'The queue for the {id} launch' },
-  wr_for_drop: { zh: '{id} 限量发售的排队', en: 'The queue for the {id} drop' },
+  wr_for_launch: { zh: '{name} 发布的排队', en: 'The queue for the {name} launch' },
+  wr_for_drop: { zh: '{name} 限量发售的排队', en: 'The queue for the {name} drop' },
   wr_opens: { zh: '开售时间 {t}', en: 'Sales open {t}' },
   wr_not_yet: {
     zh: '排队将于 {t} 开始，届时本页会自动为您排队。',
