@@ -253,10 +253,13 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   // error body, as the lane refuses them (client-errors.ts), not node:http's bare status line.
   server.on('clientError', answerClientError);
   const laneLimits: LaneLimits = { ...defaultLaneLimits,
-    unreadBytesMax: config.limits.connectionUnreadBytesMax };
+    unreadBytesMax: config.limits.connectionUnreadBytesMax,
+    stormAcceptsMin: config.limits.connectionStormAcceptsMin,
+    stormWindowMs: config.limits.connectionStormWindowMs };
   const lane = config.httpLane ? takeConnections(server, ld.api, laneLimits) : null;
   if (lane !== null) {
-    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver }));
+    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver,
+      deferred: lane.deferred }));
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

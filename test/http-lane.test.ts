@@ -313,6 +313,71 @@ describe('the lane on a connection', () => {
   });
 });
 
+describe('the lane in a storm of new connections', () => {
+  /**
+   * A lane in a storm from its fourth accept on, with windows of 1 s on a clock the test moves;
+   * it starts 50 ms before a window ends, so the lane's resume timer is due in 50 ms.
+   */
+  async function stormLane(stormAcceptsMin: number): Promise<{ server: Server; port: number;
+    lane: HttpLane; accepted: () => number; clock: { ms: number } }> {
+    const clock = { ms: 950 };
+    const lane = new HttpLane({ laneRoute: apiOnly }, () => {},
+      limits({ stormAcceptsMin, stormWindowMs: 1000 }), () => clock.ms);
+    let accepted = 0;
+    const server = createServer((s) => { accepted++; lane.accept(s); });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { server, port: (server.address() as { port: number }).port, lane,
+      accepted: () => accepted, clock };
+  }
+  /** Waits for `done`; fails, rather than hangs, when it never comes (10 s: any machine). */
+  const until = async (done: () => boolean, what: string): Promise<void> => {
+    for (let i = 0; !done(); i++) {
+      assert.ok(i < 2000, `never: ${what}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+
+  it('answers a new connection\'s first request before a kept-alive one\'s second', async () => {
+    const { server, port, lane, accepted, clock } = await stormLane(4);
+    const kept = new RawClient(port);
+    const fresh = [new RawClient(port), new RawClient(port), new RawClient(port)];
+    try {
+      kept.send(request('POST', '/api/1', { body: '"a"' }));
+      assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1');
+      await until(() => accepted() === 4, 'four connections accepted');
+      kept.send(request('POST', '/api/2', { body: '"b"' }));
+      await until(() => lane.deferred > 0, 'the second request waits for the next window');
+      fresh[0]!.send(request('POST', '/api/new', { body: '"c"' }));
+      assert.equal(JSON.parse((await fresh[0]!.reply()).body).url, '/api/new');
+      assert.equal(lane.answered, 2, 'the kept-alive connection\'s second request waits');
+      // The next window: it is answered, once, in order.
+      clock.ms = 1000;
+      assert.deepEqual(JSON.parse((await kept.reply()).body), { url: '/api/2', body: '"b"' });
+      assert.equal(lane.answered, 3);
+    } finally {
+      for (const c of [kept, ...fresh]) c.close();
+      server.close();
+    }
+  });
+
+  it('lets a kept-alive connection go on when few connections arrive', async () => {
+    const { server, port, lane, accepted } = await stormLane(5);
+    const kept = new RawClient(port);
+    const others = [new RawClient(port), new RawClient(port), new RawClient(port)];
+    try {
+      await until(() => accepted() === 4, 'four connections accepted');
+      for (let i = 0; i < 3; i++) {
+        kept.send(request('POST', `/api/${i}`, { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, `/api/${i}`);
+      }
+      assert.equal(lane.deferred, 0);
+    } finally {
+      for (const c of [kept, ...others]) c.close();
+      server.close();
+    }
+  });
+});
+
 describe('launchday behind the lane and behind node:http', () => {
   let dir: string;
   let server: RunningServer;

@@ -79,6 +79,16 @@ export interface Limits {
    * later). Env LAUNCHDAY_LISTEN_BACKLOG.
    */
   readonly listenBacklog: number;
+  /**
+   * New connections accepted within one storm window (this window or the one before) from
+   * which the lane lets each connection begin at most one request per window: the kept-alive
+   * order connections then leave the event loop to the new connections' first requests, whose
+   * connection attempts would otherwise overflow the listen backlog and be retried only after 1
+   * or 3 seconds (http-lane.ts). Env LAUNCHDAY_CONNECTION_STORM_ACCEPTS_MIN.
+   */
+  readonly connectionStormAcceptsMin: number;
+  /** The storm window, in ms: in a storm a kept-alive connection begins one request per window. */
+  readonly connectionStormWindowMs: number;
   // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -460,6 +470,8 @@ export const defaultLimits: Limits = Object.freeze({
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
   listenBacklog: 4096,
+  connectionStormAcceptsMin: 200,
+  connectionStormWindowMs: 100,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -665,6 +677,10 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
       defaultLimits.liveViewersMax + 1, 1_000_000),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
+    connectionStormAcceptsMin: int(env, 'LAUNCHDAY_CONNECTION_STORM_ACCEPTS_MIN',
+      defaultLimits.connectionStormAcceptsMin, 1, 1_000_000),
+    connectionStormWindowMs: int(env, 'LAUNCHDAY_CONNECTION_STORM_WINDOW_MS',
+      defaultLimits.connectionStormWindowMs, 10, 1_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
       defaultLimits.liveViewersMax),
