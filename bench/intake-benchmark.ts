@@ -94,8 +94,8 @@ async function main(): Promise<void> {
     if (only !== 'live') {
       await readSection(readOpts, {
         prepare: (url, adminToken, accounts) => prepare(url, adminToken, bodies[0]!, accounts),
-        orders: async (url, tokens, seconds) => (await load([url], [], { ...intakeOpts, seconds },
-          tokens, bodies, 0)),
+        orders: async (url, tokens, seconds, ratePerSecond) => (await load([url], [],
+          { ...intakeOpts, seconds }, tokens, bodies, 0, ratePerSecond)),
       });
     }
     // The stream's effect on order p99 (live-viewers.ts, also `npm run bench:live`), in its own
@@ -180,11 +180,12 @@ function orderBodies(): string[] {
 
 async function load(urls: readonly string[], pids: readonly number[], opts: Options,
   tokens: readonly string[], bodies: readonly string[],
-  warmupSeconds: number = LIMITS.warmupSeconds): Promise<Measured> {
+  warmupSeconds: number = LIMITS.warmupSeconds, ratePerSecond?: number): Promise<Measured> {
   const run = (seconds: number, tag: string): Promise<LoadResult[]> => Promise.all(urls.map(
     (url, i) => runWrk({ url, connections: Math.floor(opts.connections / urls.length),
       threads: Math.max(1, Math.floor(Math.min(2, os.cpus().length) / urls.length)), seconds,
-      tokens, bodies, keyPrefix: `${tag}${i}${randomBytes(4).toString('hex')}` })));
+      tokens, bodies, keyPrefix: `${tag}${i}${randomBytes(4).toString('hex')}`,
+      ratePerSecond: ratePerSecond === undefined ? undefined : ratePerSecond / urls.length })));
   if (warmupSeconds > 0) await run(warmupSeconds, 'w');
   const before = cpuSample(pids);
   const parts = await run(opts.seconds, 'm');
