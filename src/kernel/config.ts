@@ -84,7 +84,9 @@ export interface Limits {
    * which the lane lets each connection begin at most one request per window: the kept-alive
    * order connections then leave the event loop to the new connections' first requests, whose
    * connection attempts would otherwise overflow the listen backlog and be retried only after 1
-   * or 3 seconds (http-lane.ts). Env LAUNCHDAY_CONNECTION_STORM_ACCEPTS_MIN.
+   * or 3 seconds (http-lane.ts). 600 in 100 ms is 6,000 a second, when new connections alone
+   * take about 70% of the event loop (about 120 us each, docs/benchmarks.md); a drop's 512
+   * buyers connecting at the opening stay under it. Env LAUNCHDAY_CONNECTION_STORM_ACCEPTS_MIN.
    */
   readonly connectionStormAcceptsMin: number;
   /** The storm window, in ms: in a storm a kept-alive connection begins one request per window. */
@@ -470,7 +472,7 @@ export const defaultLimits: Limits = Object.freeze({
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
   listenBacklog: 4096,
-  connectionStormAcceptsMin: 200,
+  connectionStormAcceptsMin: 600,
   connectionStormWindowMs: 100,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,

@@ -58,7 +58,7 @@ export interface LaneLimits {
 
 export const defaultLaneLimits: LaneLimits = Object.freeze({
   headBytesMax: 16 * 1024, headersMax: 64, keepAliveMs: 65_000, requestMs: 30_000,
-  unreadBytesMax: 64 * 1024, stormAcceptsMin: 200, stormWindowMs: 100,
+  unreadBytesMax: 64 * 1024, stormAcceptsMin: 600, stormWindowMs: 100,
 });
 
 /** What the start of a connection's unread bytes holds. */
