@@ -253,13 +253,10 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   // error body, as the lane refuses them (client-errors.ts), not node:http's bare status line.
   server.on('clientError', answerClientError);
   const laneLimits: LaneLimits = { ...defaultLaneLimits,
-    unreadBytesMax: config.limits.connectionUnreadBytesMax,
-    stormAcceptsMin: config.limits.connectionStormAcceptsMin,
-    stormWindowMs: config.limits.connectionStormWindowMs };
+    unreadBytesMax: config.limits.connectionUnreadBytesMax };
   const lane = config.httpLane ? takeConnections(server, ld.api, laneLimits) : null;
   if (lane !== null) {
-    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver,
-      deferred: lane.deferred }));
+    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver }));
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

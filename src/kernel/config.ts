@@ -79,18 +79,6 @@ export interface Limits {
    * later). Env LAUNCHDAY_LISTEN_BACKLOG.
    */
   readonly listenBacklog: number;
-  /**
-   * New connections accepted within one storm window (this window or the one before) from
-   * which the lane lets each connection begin at most one request per window: the kept-alive
-   * order connections then leave the event loop to the new connections' first requests, whose
-   * connection attempts would otherwise overflow the listen backlog and be retried only after 1
-   * or 3 seconds (http-lane.ts). 600 in 100 ms is 6,000 a second, when new connections alone
-   * take about 70% of the event loop (about 120 us each, docs/benchmarks.md); a drop's 512
-   * buyers connecting at the opening stay under it. Env LAUNCHDAY_CONNECTION_STORM_ACCEPTS_MIN.
-   */
-  readonly connectionStormAcceptsMin: number;
-  /** The storm window, in ms: in a storm a kept-alive connection begins one request per window. */
-  readonly connectionStormWindowMs: number;
   // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -472,8 +460,6 @@ export const defaultLimits: Limits = Object.freeze({
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
   listenBacklog: 4096,
-  connectionStormAcceptsMin: 600,
-  connectionStormWindowMs: 100,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -679,10 +665,6 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     connectionsMax: int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
       defaultLimits.liveViewersMax + 1, 1_000_000),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
-    connectionStormAcceptsMin: int(env, 'LAUNCHDAY_CONNECTION_STORM_ACCEPTS_MIN',
-      defaultLimits.connectionStormAcceptsMin, 1, 1_000_000),
-    connectionStormWindowMs: int(env, 'LAUNCHDAY_CONNECTION_STORM_WINDOW_MS',
-      defaultLimits.connectionStormWindowMs, 10, 1_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
       defaultLimits.liveViewersMax),

@@ -109,7 +109,7 @@ export class Metrics {
   readonly #batchCommands: Histogram<string>;
   readonly #queueDelay: Histogram<string>;
   readonly #commitSeconds: Histogram<string>;
-  #lane: (() => { answered: number; handedOver: number; deferred: number }) | null = null;
+  #lane: (() => { answered: number; handedOver: number }) | null = null;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -158,8 +158,8 @@ export class Metrics {
           for (const [state, n] of Object.entries(counts ?? {})) this.labels(state).set(n);
         } });
     }
-    const lane = (): { answered: number; handedOver: number; deferred: number } =>
-      this.#lane?.() ?? { answered: 0, handedOver: 0, deferred: 0 };
+    const lane = (): { answered: number; handedOver: number } =>
+      this.#lane?.() ?? { answered: 0, handedOver: 0 };
     // The lane keeps plain counts on its hot path; they are copied here at each scrape.
     new Counter({ name: 'launchday_lane_requests_total', registers,
       help: 'Requests answered by the lane (launchday\'s own HTTP/1.1 reader).',
@@ -167,10 +167,6 @@ export class Metrics {
     new Counter({ name: 'launchday_lane_handovers_total', registers,
       help: 'Connections the lane gave to node:http (pages, streams, anything unusual).',
       collect() { this.reset(); this.inc(lane().handedOver); } });
-    new Counter({ name: 'launchday_lane_storm_waits_total', registers,
-      help: 'Requests of kept-alive connections that waited for the next window in a storm of '
-        + 'new connections.',
-      collect() { this.reset(); this.inc(lane().deferred); } });
   }
 
   /** The series of a route; `route` is a path pattern or a fixed word, never a raw URL. */
@@ -195,7 +191,7 @@ export class Metrics {
   };
 
   /** Reads the lane's counts at each scrape (the lane exists only once a port is open). */
-  watchLane(counts: () => { answered: number; handedOver: number; deferred: number }): void {
+  watchLane(counts: () => { answered: number; handedOver: number }): void {
     this.#lane = counts;
   }
 

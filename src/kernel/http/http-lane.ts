@@ -16,13 +16,6 @@
 // answering (and reading) while the socket holds replies the peer has not taken ('drain').
 // A head still arriving is held only while it could yet become one the lane takes; one already
 // known to be malformed goes to node:http at once, which refuses it without waiting.
-//
-// In a storm of new connections (many accepted within one window) a connection begins at most
-// one request per window: the kept-alive order connections, which would otherwise be read every
-// turn, leave the event loop to the new connections' first requests, whose SYNs otherwise
-// overflow the kernel's accept queue and are retried only after 1 or 3 seconds
-// (docs/benchmarks.md, "The storm while orders flow"). The requests waiting stay in the kernel's
-// buffers: nothing is lost, each is answered at the next window.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { endWithRefusal } from './client-errors.js';
@@ -47,18 +40,11 @@ export interface LaneLimits {
    * while it answers or waits for the peer to take its replies (Limits.connectionUnreadBytesMax).
    */
   readonly unreadBytesMax: number;
-  /**
-   * New connections accepted within one storm window (this one or the one before) from which
-   * each connection begins at most one request per window (Limits.connectionStormAcceptsMin).
-   */
-  readonly stormAcceptsMin: number;
-  /** The storm window, in ms (Limits.connectionStormWindowMs). */
-  readonly stormWindowMs: number;
 }
 
 export const defaultLaneLimits: LaneLimits = Object.freeze({
   headBytesMax: 16 * 1024, headersMax: 64, keepAliveMs: 65_000, requestMs: 30_000,
-  unreadBytesMax: 64 * 1024, stormAcceptsMin: 600, stormWindowMs: 100,
+  unreadBytesMax: 64 * 1024,
 });
 
 /** What the start of a connection's unread bytes holds. */
@@ -272,80 +258,23 @@ export class HttpLane {
   /** Requests the lane answered, and connections it gave to node:http. */
   answered = 0;
   handedOver = 0;
-  /** Requests that waited for the next storm window (a count, for the metrics). */
-  deferred = 0;
-  /** The storm window under way (ms since the time origin / stormWindowMs) and its accepts. */
-  #window = 0;
-  #acceptsNow = 0;
-  #acceptsBefore = 0;
-  /** Connections waiting for the next window, and the one timer that resumes them. */
-  readonly #waiting = new Set<LaneConnection>();
-  #resume: NodeJS.Timeout | null = null;
 
-  /**
-   * `handOver` gives a socket, its unread bytes put back, to node:http's connection listener.
-   * `nowMs`: a monotonic clock for the storm windows.
-   */
+  /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
   constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
-    readonly limits: LaneLimits = defaultLaneLimits,
-    private readonly nowMs: () => number = () => performance.now()) {}
+    readonly limits: LaneLimits = defaultLaneLimits) {}
 
   accept(socket: Socket): void {
     if (this.#closing) {
       socket.destroy();
       return;
     }
-    this.#roll();
-    this.#acceptsNow++;
     this.#open.add(new LaneConnection(this, socket));
   }
 
   /** Stops taking connections; idle ones close now, busy ones once their reply is written. */
   close(): void {
     this.#closing = true;
-    // A request waiting for its window is answered (with Connection: close), not dropped.
-    this.#resumeWaiting();
     for (const c of this.#open) c.closeWhenIdle();
-  }
-
-  /** Moves to the window of now: the accepts of the one just ended count as "before". */
-  #roll(): number {
-    const window = Math.floor(this.nowMs() / this.limits.stormWindowMs);
-    if (window !== this.#window) {
-      this.#acceptsBefore = window === this.#window + 1 ? this.#acceptsNow : 0;
-      this.#acceptsNow = 0;
-      this.#window = window;
-    }
-    return window;
-  }
-
-  /**
-   * The window a connection may begin a request in now, or null when it must wait for the
-   * next: in a storm, when it began one in this window already (`began`).
-   */
-  mayBegin(began: number): number | null {
-    const window = this.#roll();
-    const storm = this.#acceptsNow >= this.limits.stormAcceptsMin
-      || this.#acceptsBefore >= this.limits.stormAcceptsMin;
-    return storm && began === window && !this.#closing ? null : window;
-  }
-
-  /** Resumes `c` at the start of the next window. */
-  wait(c: LaneConnection): void {
-    this.deferred++;
-    this.#waiting.add(c);
-    if (this.#resume !== null) return;
-    const nextMs = (this.#window + 1) * this.limits.stormWindowMs;
-    this.#resume = setTimeout(() => this.#resumeWaiting(),
-      Math.max(1, Math.ceil(nextMs - this.nowMs())));
-  }
-
-  #resumeWaiting(): void {
-    if (this.#resume !== null) clearTimeout(this.#resume);
-    this.#resume = null;
-    const waiting = [...this.#waiting];
-    this.#waiting.clear();
-    for (const c of waiting) c.resumeWaiting();
   }
 
   get closing(): boolean {
@@ -354,7 +283,6 @@ export class HttpLane {
 
   forget(c: LaneConnection): void {
     this.#open.delete(c);
-    this.#waiting.delete(c);
   }
 }
 
@@ -369,10 +297,6 @@ class LaneConnection {
   #peerEnded = false;
   /** Runs out when a request begun has not arrived whole in time, however it trickles in. */
   #deadline: NodeJS.Timeout | null = null;
-  /** The storm window this connection last began a request in (HttpLane.mayBegin). */
-  #began = -1;
-  /** Waiting, paused, for the next storm window. */
-  #waiting = false;
 
   constructor(readonly lane: HttpLane, readonly socket: Socket) {
     socket.on('data', this.#onData);
@@ -389,19 +313,11 @@ class LaneConnection {
     this.socket.end();
   }
 
-  /** The next storm window has begun: read and answer again. */
-  resumeWaiting(): void {
-    this.#waiting = false;
-    if (this.#gone) return;
-    if (!this.#draining && this.socket.isPaused()) this.socket.resume();
-    if (!this.#busy && !this.#draining) this.#next();
-  }
-
   readonly #onData = (chunk: Buffer): void => {
     // Closing or closed (a 408, the last reply, a shutdown): what else arrives is not read.
     if (this.#gone) return;
     this.#buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk]);
-    if (!this.#busy && !this.#draining && !this.#waiting) {
+    if (!this.#busy && !this.#draining) {
       this.#next();
       return;
     }
@@ -412,7 +328,7 @@ class LaneConnection {
   /** The peer has taken the replies written so far: read and answer again. */
   readonly #onDrain = (): void => {
     this.#draining = false;
-    if (this.#gone || this.#waiting) return;
+    if (this.#gone) return;
     if (this.socket.isPaused()) this.socket.resume();
     this.#next();
   };
@@ -431,7 +347,7 @@ class LaneConnection {
 
   /** Ends a connection whose peer has ended, once nothing it sent is still being answered. */
   #endIfDone(): void {
-    if (!this.#peerEnded || this.#gone || this.#busy || this.#draining || this.#waiting) return;
+    if (!this.#peerEnded || this.#gone || this.#busy || this.#draining) return;
     this.#gone = true;
     this.#clearDeadline();
     this.socket.end();
@@ -478,14 +394,6 @@ class LaneConnection {
       }
       if (head.kind !== 'request') return;
       this.#clearDeadline();
-      const window = this.lane.mayBegin(this.#began);
-      if (window === null) {
-        this.#waiting = true;
-        this.socket.pause();
-        this.lane.wait(this);
-        return;
-      }
-      this.#began = window;
       const ready = head.route.ready?.(head.headers) ?? null;
       if (ready !== null) {
         this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
