@@ -107,13 +107,13 @@ async function main(): Promise<void> {
 }
 
 /**
- * The stream's windows: never under 5 s, and two rounds (a, b, a, b, a), even with --quick. A
- * p99 of 2 s windows is the slowest 1% of two ticks of the stream and of whatever else the
- * server did in them (a major GC, a WAL checkpoint): one such pause in one window moved the
- * ratio from 0.93 to 3.32 (docs/benchmarks.md, "The live stream's effect: the measurement").
+ * The stream's windows: never under 5 s, and three rounds (a, b, a, b, a, b, a), even with
+ * --quick. One round's ratio is one p99 set against two others, each moved by whatever else
+ * the shared machine did in its window: single rounds ranged from 0.88 to 1.53 in one hour
+ * (docs/benchmarks.md, "The live stream's effect on orders"); the median of three holds better.
  */
 const LIVE_WINDOW_SECONDS_MIN = 5;
-const LIVE_ROUNDS = 2;
+const LIVE_ROUNDS = 3;
 
 /** Runs bench/live-viewers.ts for `seconds` per window, its output in line with this one's. */
 function liveSection(seconds: number): Promise<void> {
