@@ -94,8 +94,8 @@ async function main(): Promise<void> {
     if (only !== 'live') {
       await readSection(readOpts, {
         prepare: (url, adminToken, accounts) => prepare(url, adminToken, bodies[0]!, accounts),
-        orders: async (url, tokens, seconds) => (await load([url], [], { ...intakeOpts, seconds },
-          tokens, bodies, 0)),
+        orders: async (url, tokens, seconds, ratePerSecond) => (await load([url], [],
+          { ...intakeOpts, seconds }, tokens, bodies, 0, ratePerSecond)),
       });
     }
     // The stream's effect on order p99 (live-viewers.ts, also `npm run bench:live`), in its own
@@ -106,11 +106,22 @@ async function main(): Promise<void> {
   await runIntake(opts, bodies);
 }
 
+/**
+ * The stream's windows: never under 5 s, and three rounds (a, b, a, b, a, b, a), even with
+ * --quick. One round's ratio is one p99 set against two others, each moved by whatever else
+ * the shared machine did in its window: single rounds ranged from 0.88 to 1.53 in one hour
+ * (docs/benchmarks.md, "The live stream's effect on orders"); the median of three holds better.
+ */
+const LIVE_WINDOW_SECONDS_MIN = 5;
+const LIVE_ROUNDS = 3;
+
 /** Runs bench/live-viewers.ts for `seconds` per window, its output in line with this one's. */
 function liveSection(seconds: number): Promise<void> {
   const script = fileURLToPath(new URL('./live-viewers.js', import.meta.url));
+  const windowSeconds = Math.max(LIVE_WINDOW_SECONDS_MIN, seconds);
   return new Promise((resolve) => {
-    spawn(process.execPath, [script, '--seconds', String(seconds)], { stdio: 'inherit' })
+    spawn(process.execPath, [script, '--seconds', String(windowSeconds), '--rounds',
+      String(LIVE_ROUNDS)], { stdio: 'inherit' })
       .on('exit', () => resolve()).on('error', (err) => {
         console.log(`live stream: not measured (${err.message})`);
         resolve();
@@ -180,11 +191,12 @@ function orderBodies(): string[] {
 
 async function load(urls: readonly string[], pids: readonly number[], opts: Options,
   tokens: readonly string[], bodies: readonly string[],
-  warmupSeconds: number = LIMITS.warmupSeconds): Promise<Measured> {
+  warmupSeconds: number = LIMITS.warmupSeconds, ratePerSecond?: number): Promise<Measured> {
   const run = (seconds: number, tag: string): Promise<LoadResult[]> => Promise.all(urls.map(
     (url, i) => runWrk({ url, connections: Math.floor(opts.connections / urls.length),
       threads: Math.max(1, Math.floor(Math.min(2, os.cpus().length) / urls.length)), seconds,
-      tokens, bodies, keyPrefix: `${tag}${i}${randomBytes(4).toString('hex')}` })));
+      tokens, bodies, keyPrefix: `${tag}${i}${randomBytes(4).toString('hex')}`,
+      ratePerSecond: ratePerSecond === undefined ? undefined : ratePerSecond / urls.length })));
   if (warmupSeconds > 0) await run(warmupSeconds, 'w');
   const before = cpuSample(pids);
   const parts = await run(opts.seconds, 'm');

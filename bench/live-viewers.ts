@@ -26,6 +26,7 @@ import { Random } from '../sim/random.js';
 import { startServers } from '../sim/server-process.js';
 import { LiveHub, liveFigures, SLICE_MS, type LiveFrame } from '../src/launches/index.js';
 import { statsFromCounters } from '../src/orders/index.js';
+import { cpuPerRequest, cpuSample } from './proc-cpu.js';
 import { runWrk, wrkVersion, type LoadResult } from './wrk-runner.js';
 
 const LIMITS = Object.freeze({
@@ -102,13 +103,15 @@ async function main(): Promise<void> {
     const bodies = [JSON.stringify({ launch_id: LAUNCH, trim: 'max', city: 'beijing',
       options: [] }), JSON.stringify({ launch_id: LAUNCH, trim: 'standard', city: 'shanghai',
       options: [] })];
-    const measure = async (tag: string): Promise<[LoadResult, LoopDelay | null]> => {
+    const measure = async (tag: string): Promise<Window> => {
       await runWrk({ url, connections: opts.connections, threads: 2,
         seconds: LIMITS.warmupSeconds, tokens, bodies, keyPrefix: `w${tag}${rnd()}` });
       await loopDelay(url, adminToken); // resets the server's histogram
+      const before = cpuSample(servers.pids);
       const r = await runWrk({ url, connections: opts.connections, threads: 2,
         seconds: opts.seconds, tokens, bodies, keyPrefix: `m${tag}${rnd()}` });
-      return [r, await loopDelay(url, adminToken)];
+      const cpu = cpuPerRequest(before, cpuSample(servers.pids), r.requests);
+      return [r, await loopDelay(url, adminToken), cpu === null ? null : cpu.totalUs];
     };
     const without: LoadResult[] = [];
     const withViewers: LoadResult[] = [];
@@ -133,7 +136,10 @@ async function main(): Promise<void> {
     const ratios = withViewers.map((b, i) =>
       b.latencyMsP99 / ((without[i]!.latencyMsP99 + without[i + 1]!.latencyMsP99) / 2));
     ratios.sort((x, y) => x - y);
-    const median = ratios[Math.floor(ratios.length / 2)]!;
+    // Of an even count, the mean of the middle two: the upper one alone made two rounds' figure
+    // their maximum.
+    const mid = Math.floor(ratios.length / 2);
+    const median = ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
     console.log(`order p99 with viewers / without (the runs either side; median of ${
       ratios.length}): ${median.toFixed(2)} (a rise of ${(100 * (median - 1)).toFixed(0)}%; ` +
       `target: under 20%)${ratios.length > 1 ? `; each round: ${
@@ -182,10 +188,15 @@ async function measureTicks(n: number, frame: LiveFrame): Promise<void> {
   }
 }
 
-function report(label: string, [r, loop]: [LoadResult, LoopDelay | null]): void {
+/** One measured window: wrk's figures, the server's loop delay, its CPU per order (us). */
+type Window = [LoadResult, LoopDelay | null, number | null];
+
+function report(label: string, [r, loop, cpuUs]: Window): void {
   console.log(`${label}: ${Math.round(r.ratePerSecond).toLocaleString('en-GB')}/s, p50 ${
     r.latencyMsP50.toFixed(1)} ms, p99 ${r.latencyMsP99.toFixed(1)} ms (wrk's, ` +
-    `corrected for coordinated omission as read-benchmark.ts says), max ${r.latencyMsMax.toFixed(0)} ms, ${r.non2xx} not 2xx` +
+    `corrected for coordinated omission as read-benchmark.ts says), max ${
+      r.latencyMsMax.toFixed(0)} ms, ${r.non2xx} not 2xx` +
+    (cpuUs === null ? '' : `; server CPU ${cpuUs.toFixed(0)} us/order`) +
     (loop ? `; server event-loop delay p99 ${loop.p99Ms.toFixed(1)} ms, max ${
       loop.maxMs.toFixed(1)} ms` : ''));
 }

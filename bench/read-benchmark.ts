@@ -31,12 +31,20 @@ export interface ReadOptions {
 export interface ReadHelpers {
   /** Registers `accounts` buyers and returns their tokens (intake-benchmark.ts's). */
   prepare(url: string, adminToken: string, accounts: number): Promise<string[]>;
-  /** Orders at the intake's concurrency for `seconds`. */
-  orders(url: string, tokens: readonly string[], seconds: number): Promise<LoadResult>;
+  /**
+   * Orders at the intake's concurrency for `seconds`: as fast as replies come, or paced at
+   * `ratePerSecond` in all (open loop, wrk-runner.ts).
+   */
+  orders(url: string, tokens: readonly string[], seconds: number, ratePerSecond?: number):
+    Promise<LoadResult>;
 }
 
 const WARMUP_SECONDS = 1;
-const STORM_ACCOUNTS = 2_000;
+/**
+ * Buyers for the orders beside the storm: at 50 orders each (intake-benchmark.ts), room for the
+ * capacity run and three 6 s runs at up to about 15,000 orders a second.
+ */
+const STORM_ACCOUNTS = 6_000;
 const PATH_LAUNCH = '/api/v1/launches/yu7-2025';
 
 interface Probe { p50: number; p99: number; max: number; n: number }
@@ -123,8 +131,46 @@ interface ReadPath {
 
 function stormLine(label: string, s: StormResult): string {
   return `${label}: ${fmt(s.answered)} of ${fmt(s.count)} answered, ${s.failed} not; time to `
-    + `first byte p50 ${s.ttfbMsP50.toFixed(0)} ms, p99 ${s.ttfbMsP99.toFixed(0)} ms, max `
-    + `${s.ttfbMsMax.toFixed(0)} ms, ${s.overOneSecond} after a second or more (uncorrected)`;
+    + `first byte p50 ${s.ttfbMsP50.toFixed(0)} ms, p99 ${s.ttfbMsP99.toFixed(0)} ms `
+    + `(target under 1,000), max ${s.ttfbMsMax.toFixed(0)} ms, ${s.overOneSecond} after a `
+    + 'second or more (uncorrected)\n'
+    + `        where it went: TCP handshake p99 ${s.connectMsP99.toFixed(0)} ms; kernel: `
+    + (s.kernel === null ? 'unknown' : `${fmt(s.kernel.listenDrops)} SYNs dropped on a full `
+      + `accept queue, ${fmt(s.kernel.synRetrans)} sent again`)
+    + `; the client opened its last connection ${s.openLateMsMax.toFixed(0)} ms late and used `
+    + `${fmt(s.clientCpuMs)} ms of CPU`;
+}
+
+/** Shares of the measured order capacity at which the storm is also measured (open loop). */
+const STORM_ORDER_SHARES = [0.5, 0.8] as const;
+const STORM_ORDER_SECONDS = 6;
+/** The storm starts this long after the orders, so that it meets them at their pace. */
+const STORM_AFTER_MS = 2500;
+
+/**
+ * The storm while orders flow: at shares of the capacity (paced, open loop), then as fast as
+ * replies come (closed loop, saturated), each beside the orders' own figures meanwhile.
+ */
+async function stormWhileOrdersFlow(base: string, tokens: readonly string[],
+  opts: ReadOptions, helpers: ReadHelpers): Promise<void> {
+  const capacity = await helpers.orders(base, tokens, 3);
+  console.log(`    order capacity (no storm, as fast as replies come): `
+    + `${fmt(capacity.ratePerSecond)}/s, wrk p99 ${capacity.latencyMsP99.toFixed(1)} ms`);
+  const runs: Array<[string, number | undefined]> = [
+    ...STORM_ORDER_SHARES.map((share): [string, number] => [
+      `while orders are offered at ${share * 100}% of capacity`, share * capacity.ratePerSecond]),
+    ['while orders flow as fast as replies come (saturated)', undefined],
+  ];
+  for (const [label, rate] of runs) {
+    const orders = helpers.orders(base, tokens, STORM_ORDER_SECONDS, rate);
+    await new Promise((r) => setTimeout(r, STORM_AFTER_MS));
+    const storm = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
+    const o = await orders;
+    console.log(stormLine(`    launchday, ${label}`, storm));
+    console.log(`        the orders meanwhile: ${fmt(o.ratePerSecond)}/s`
+      + `${rate === undefined ? '' : ` (offered ${fmt(rate)}/s)`}, wrk p99 `
+      + `${o.latencyMsP99.toFixed(1)} ms (corrected), ${o.non2xx + o.socketErrors} not 2xx`);
+  }
 }
 
 /** The read section; prints as it goes, never throws past a measurement it could not make. */
@@ -176,13 +222,7 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
     const tokens = await helpers.prepare(base, adminToken, STORM_ACCOUNTS);
     const idle = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
     console.log(stormLine('    launchday, no other load', idle));
-    const orders = helpers.orders(base, tokens, 6);
-    await new Promise((r) => setTimeout(r, 2500));
-    const busy = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
-    const o = await orders;
-    console.log(stormLine('    launchday, while orders flow', busy));
-    console.log(`    the orders meanwhile: ${fmt(o.ratePerSecond)}/s, wrk p99 `
-      + `${o.latencyMsP99.toFixed(1)} ms (corrected), ${o.non2xx + o.socketErrors} not 2xx`);
+    await stormWhileOrdersFlow(base, tokens, opts, helpers);
   } finally {
     await servers.stop();
   }
@@ -190,7 +230,7 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
   try {
     const load = runWrkGet({ url: bare.url, connections: opts.connections, threads: 2,
       seconds: 5, headers: {} });
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, STORM_AFTER_MS));
     const s = await connectionStorm(bare.url, '/', opts.stormConnections, 1000);
     await load;
     console.log(stormLine('    bare node:http (backlog 511) while GETs flow', s));

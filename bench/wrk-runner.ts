@@ -26,6 +26,12 @@ export interface LoadSpec {
   readonly bodies: readonly string[];
   /** Makes idempotency keys unique across runs against one server. */
   readonly keyPrefix: string;
+  /**
+   * Orders a second in all, paced: each connection waits connections/rate seconds after each
+   * reply before its next request (wrk's `delay`), so the load is offered at about this rate
+   * rather than as fast as replies come. Undefined: as fast as replies come (closed loop).
+   */
+  readonly ratePerSecond?: number;
 }
 
 export function wrkVersion(): string | null {
@@ -55,6 +61,8 @@ function request()
     ["Idempotency-Key"] = "${spec.keyPrefix}-" .. tid .. "-" .. counter,
   }, bodies[counter % #bodies + 1])
 end
+${spec.ratePerSecond === undefined ? ''
+    : `function delay()\n  return ${(1000 * spec.connections / spec.ratePerSecond).toFixed(3)}\nend`}
 ${WRK_DONE_LUA}`;
 }
 
