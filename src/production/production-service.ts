@@ -456,6 +456,8 @@ export class ProductionService implements EstimateSource, VehicleSource {
    */
   async truthShare(): Promise<{ allocated: number; shownAtLock: number; inside: number;
     share: number | null }> {
+    // Every estimate shown so far counts, the last second's too (written by group commit).
+    await this.flushShown();
     const rows = await this.deps.store.allocatedWithShown();
     let shown = 0;
     let inside = 0;
