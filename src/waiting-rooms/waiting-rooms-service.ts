@@ -102,7 +102,16 @@ export class WaitingRoomsService {
   /** Joins from one address to one room in flight (`room\u0000addressKey`), for the limit. */
   readonly #joining = new Map<string, number>();
 
-  constructor(private readonly deps: WaitingRoomsDeps) {}
+  /**
+   * The writes of joins, polls and passes: through group commit (on SQLite the writer thread,
+   * batched with the orders), not on the event loop's own connection, which pauses the writer
+   * for each and holds the loop while it writes.
+   */
+  readonly #write: BatchWrite;
+
+  constructor(private readonly deps: WaitingRoomsDeps) {
+    this.#write = deps.write ?? transactionWrite(deps.store);
+  }
 
   // ---------- rooms ----------
 
@@ -230,9 +239,8 @@ export class WaitingRoomsService {
     for (let attempt = 0; ; attempt++) {
       const ticketId = newId('wrt');
       const key = early ? null : lateKey(nowMs, randomInt(0, 1024));
-      const inserted = await this.deps.store.transaction((tx) => tx.insertTicket({ ticketId,
-        roomId, joinedAtMs: nowMs, key, status: 'waiting', lastSeenMs: nowMs, address,
-        passId: null, admittedAtMs: null }));
+      const inserted = await this.#write('insertTicket', { ticketId, roomId, joinedAtMs: nowMs,
+        key, status: 'waiting', lastSeenMs: nowMs, address, passId: null, admittedAtMs: null });
       if (inserted) return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
       // Two arrivals in one millisecond drew the same tie-break: draw again.
       if (attempt > 8) throw new Error('no free line key after 10 draws');
@@ -342,8 +350,7 @@ export class WaitingRoomsService {
     // One time for the whole write (the latest): places are kept by minutes, not milliseconds.
     let atMs = 0;
     for (const t of touches.values()) atMs = Math.max(atMs, t);
-    await (this.deps.write ?? transactionWrite(this.deps.store))('touchTickets',
-      [...touches.keys()], atMs);
+    await this.#write('touchTickets', [...touches.keys()], atMs);
   }
 
   // ---------- the admitter ----------
@@ -478,8 +485,8 @@ export class WaitingRoomsService {
     const l = this.deps.limits;
     for (let waitedMs = 0; ; waitedMs += l.waitingPassClaimPollMs) {
       const nowMs = this.deps.clock.nowMs();
-      const r = await this.deps.store.transaction((tx) => tx.claimPass(passId, accountId, key,
-        nowMs, nowMs + l.waitingPassClaimMs));
+      const r = await this.#write('claimPass', passId, accountId, key, nowMs,
+        nowMs + l.waitingPassClaimMs);
       if (r !== 'pending' || waitedMs >= l.waitingPassClaimMs) return r;
       await pause(l.waitingPassClaimPollMs);
     }
@@ -510,8 +517,11 @@ export class WaitingRoomsService {
         const room = await this.roomFor(scope, targetId);
         const claims = openPass(this.deps.waitingRoomSecret, token);
         if (!room || !claims || claims.r !== room.roomId) return;
-        await this.deps.store.transaction((tx) => (refusal !== null && givesPassBack(refusal)
-          ? tx.releasePass(claims.p, accountId, key) : tx.spendPass(claims.p, accountId, key)));
+        if (refusal !== null && givesPassBack(refusal)) {
+          await this.#write('releasePass', claims.p, accountId, key);
+        } else {
+          await this.#write('spendPass', claims.p, accountId, key);
+        }
       },
     };
   }
