@@ -181,6 +181,11 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       const reused = await h.call('POST', '/orders', { token: b.token, headers,
         body: { ...YU7_MAX, city: 'shanghai' } });
       assert.equal(reused.body.error.code, 'idempotency_key_reused');
+      // The same key with a body refused for its content repeats nothing: the pass it spent
+      // stays spent (giving it back here let any account order with it, again and again).
+      const refusedAgain = await h.call('POST', '/orders', { token: b.token, headers,
+        body: { ...YU7_MAX, trim: 'nope' } });
+      assert.equal(refusedAgain.body.error.code, 'unknown_trim');
       const c = await h.buyer(11);
       const second = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
         headers: { 'idempotency-key': 'another', 'x-waiting-room-pass': pass } });

@@ -125,9 +125,11 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
   }
 
   async releasePass(passId: string, by: string, key: string): Promise<boolean> {
+    // Only a claim under way (claimed_until_ms set) goes back: a spent pass never does.
     return ((await this.c.query("UPDATE waiting_passes SET status = 'active', spent_by = NULL, "
-      + "spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL WHERE pass_id = $1 AND status = 'spent' "
-      + 'AND spent_by = $2 AND spent_key = $3', [passId, by, key])).rowCount ?? 0) === 1;
+      + 'spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL WHERE pass_id = $1 '
+      + "AND status = 'spent' AND spent_by = $2 AND spent_key = $3 "
+      + 'AND claimed_until_ms IS NOT NULL', [passId, by, key])).rowCount ?? 0) === 1;
   }
 }
 

@@ -108,6 +108,8 @@ export class WaitingRoomsService {
    * for each and holds the loop while it writes.
    */
   readonly #write: BatchWrite;
+  /** Passes this process's requests claimed and have not settled yet (claimId). */
+  readonly #claimedHere = new Set<string>();
 
   constructor(private readonly deps: WaitingRoomsDeps) {
     this.#write = deps.write ?? transactionWrite(deps.store);
@@ -507,6 +509,9 @@ export class WaitingRoomsService {
         if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
         if (claims.e <= this.deps.clock.nowMs()) return invalid('has ended');
         const r = await this.#claimPass(claims.p, accountId, key);
+        // Only the request that claimed the pass may give it back: one answered 'again' (the
+        // same account and key, spent or under way) leaves it to the outcome it repeats.
+        if (r === 'claimed') this.#claimedHere.add(claimId(claims.p, accountId, key));
         if (r === 'claimed' || r === 'again') return null;
         return invalid(r === 'spent' || r === 'pending' ? 'was used for another order'
           : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
@@ -517,8 +522,9 @@ export class WaitingRoomsService {
         const room = await this.roomFor(scope, targetId);
         const claims = openPass(this.deps.waitingRoomSecret, token);
         if (!room || !claims || claims.r !== room.roomId) return;
+        const mine = this.#claimedHere.delete(claimId(claims.p, accountId, key));
         if (refusal !== null && givesPassBack(refusal)) {
-          await this.#write('releasePass', claims.p, accountId, key);
+          if (mine) await this.#write('releasePass', claims.p, accountId, key);
         } else {
           await this.#write('spendPass', claims.p, accountId, key);
         }
@@ -526,6 +532,10 @@ export class WaitingRoomsService {
     };
   }
 }
+
+/** A claim's identity: the pass, the account and the request's idempotency key. */
+const claimId = (passId: string, accountId: string, key: string): string =>
+  `${passId}\u0000${accountId}\u0000${key}`;
 
 /** A pause of `ms` (real time: a claim under way settles in real time). */
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -51,9 +51,11 @@ function prepareWrites(db: Db) {
     spend: db.prepare('UPDATE waiting_passes SET claimed_until_ms = NULL WHERE pass_id = ? '
       + "AND status = 'spent' AND spent_by = ? AND spent_key = ?"),
     pass: db.prepare('SELECT * FROM waiting_passes WHERE pass_id = ?'),
+    // Only a claim under way (claimed_until_ms set) goes back: a spent pass never does.
     release: db.prepare("UPDATE waiting_passes SET status = 'active', spent_by = NULL, "
-      + "spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL WHERE pass_id = ? AND status = 'spent' "
-      + 'AND spent_by = ? AND spent_key = ?'),
+      + 'spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL WHERE pass_id = ? '
+      + "AND status = 'spent' AND spent_by = ? AND spent_key = ? "
+      + 'AND claimed_until_ms IS NOT NULL'),
   };
 }
 type Writes = ReturnType<typeof prepareWrites>;
