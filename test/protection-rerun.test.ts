@@ -89,6 +89,31 @@ function rerunSuite(name: string, env: Record<string, string>,
         e.action === 'price_protection_rerun').length, 2);
     });
 
+    it('leaves an order placed after a later price rise to that version', async () => {
+      // The cut above is in force; the price goes back up, then an order is placed at it.
+      const store = h.ld.app.deps.store;
+      const cut = (await store.priceVersions(LAUNCH)).at(-1)!;
+      const list = cut.previousFen;
+      const raise = (await h.call('POST', `/admin/launches/${LAUNCH}/price-versions`, {
+        token: ADMIN, body: { item_kind: 'trim', item_id: 'standard', price_fen: list,
+          effective_from: new Date(h.ld.app.clock.nowMs() + 3600_000).toISOString(),
+          reason: 'back up' } })).body;
+      await h.tick(2 * 3600);
+      await h.ld.app.pricebooks.applyDue();
+      assert.equal((await store.priceVersions(LAUNCH)).find((x) => x.version === raise.version)
+        ?.appliedAtMs !== null, true, 'the raise applied');
+      await h.ld.app.launches.refresh(true);
+      const b = await h.buyer(3);
+      const placed = await h.order(b.token, 'after-raise', SU7);
+      assert.equal(placed.status, 201, JSON.stringify(placed.body));
+      const late = { token: b.token as string, orderId: placed.body.order_id as string };
+      const r = await rerun(cut.version);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.protections_given, 0);
+      assert.deepEqual(await protections(late), [], 'it never paid above the cut');
+      await assertBooksMatchHistory(h, LAUNCH);
+    });
+
     it('refuses a version that does not exist', async () => {
       assert.equal((await rerun(99)).status, 404);
       assert.equal((await rerun(99)).body.error.code, 'price_version_not_found');

@@ -203,7 +203,14 @@ export class PricebooksService {
     if (!v) return refuse('price_version_not_found');
     if (v.appliedAtMs === null) return refuse('price_version_not_applied');
     const nowMs = this.deps.clock.nowMs();
-    const given = await this.#protect(withPrice(launch, v), v, nowMs);
+    // A later version of the same item applied since governs the orders placed under it: the
+    // re-run reaches only the orders placed before that (an order placed after a price rise
+    // never paid above this cut).
+    const later = (await this.deps.store.priceVersions(launchId)).filter((x) =>
+      x.version > v.version && x.appliedAtMs !== null && x.itemKind === v.itemKind
+      && x.itemId === v.itemId).map((x) => x.appliedAtMs!);
+    const given = await this.#protect(withPrice(launch, v), v, nowMs,
+      later.length > 0 ? Math.min(...later) : Infinity);
     await this.deps.store.transaction((tx) => tx.appendAudit({ atMs: nowMs, actor,
       action: 'price_protection_rerun', detail: { launch_id: launchId, version, given } }));
     return ok({ version: v, given });
@@ -211,9 +218,12 @@ export class PricebooksService {
 
   /**
    * Price protection for every order of the launch the version lowers, page by page: the
-   * protections given (orders protected for this version before are passed over).
+   * protections given (orders protected for this version before are passed over). Orders
+   * placed at or after `supersededAtMs` (ms; when a later version of the item was applied)
+   * are left to that version.
    */
-  async #protect(launch: Launch, v: PriceVersion, nowMs: number): Promise<number> {
+  async #protect(launch: Launch, v: PriceVersion, nowMs: number,
+    supersededAtMs = Infinity): Promise<number> {
     const settings = await this.settings(launch.launchId);
     let after = '';
     let given = 0;
@@ -222,7 +232,8 @@ export class PricebooksService {
         this.deps.limits.protectionPageOrders);
       if (page.length === 0) return given;
       after = page[page.length - 1]!.orderId;
-      const reached = page.filter((o) => o.status !== 'cancelled' && (v.itemKind === 'trim'
+      const reached = page.filter((o) => o.status !== 'cancelled'
+        && o.createdAtMs < supersededAtMs && (v.itemKind === 'trim'
         ? o.trim === v.itemId : o.options.includes(v.itemId)));
       if (reached.length > 0) {
         given += await this.deps.store.transaction((tx) => this.#protectPage(tx, launch, v,
