@@ -25,6 +25,8 @@ const AFTER_S = defaultLimits.collectionCheckAfterMs / 1000;
 class QuietCollections extends SandboxPaymentProvider {
   forgetNext = false;
   readonly failing = new Set<string>();
+  /** References whose question throws (a provider error, not an answer). */
+  readonly rejecting = new Set<string>();
   constructor() {
     super({ notifyDelayMs: [0, 0], random: () => 0.99, lostCollectionNoticeShare: 1 });
   }
@@ -39,6 +41,7 @@ class QuietCollections extends SandboxPaymentProvider {
   }
 
   override async collectionStatus(reference: string): Promise<CollectionStatus> {
+    if (this.rejecting.has(reference)) throw new Error('provider: 400 bad reference');
     return this.failing.has(reference) ? { status: 'failed' } : super.collectionStatus(reference);
   }
 }
@@ -81,7 +84,7 @@ function reconcilerSuite(name: string, env: Record<string, string>,
         assert.equal((await view(o)).balance.pending_fen, balance);
         await h.tick(AFTER_S + 1);
         assert.deepEqual(await reconcile(), { received: 1, failed: 0, resent: 0, pending: 0,
-          mismatched: 0 });
+          mismatched: 0, unanswered: 0 });
         let v = await view(o);
         assert.deepEqual([v.balance.pending_fen, v.balance.received_fen, v.balance.outstanding_fen],
           [0, balance, 0]);
@@ -128,6 +131,25 @@ function reconcilerSuite(name: string, env: Record<string, string>,
         [0, balance, 'failed']);
       assert.deepEqual(await moneyEvents(h, o.orderId), {});
     });
+
+    it('a part whose question fails waits its backoff; the parts after it are still asked',
+      async () => {
+        const first = await scheduledOrder(h, 4, 4);
+        const next = await scheduledOrder(h, 5, 5);
+        const poisoned = await pay(first, 1_000_000);
+        await h.tick(1);
+        await pay(next, 1_000_000);
+        sandbox.rejecting.add(poisoned.reference);
+        await h.tick(AFTER_S + 1);
+        const r = await reconcile();
+        assert.deepEqual([r.unanswered, r.received], [1, 1], JSON.stringify(r));
+        assert.equal((await view(next)).balance.pending_fen, 0, 'the later part was settled');
+        assert.equal((await view(first)).balance.pending_fen, 1_000_000);
+        sandbox.rejecting.delete(poisoned.reference);
+        await h.tick(2 * AFTER_S + 1);
+        assert.equal((await reconcile()).received, 1, 'asked again after its backoff');
+        assert.equal((await view(first)).balance.pending_fen, 0);
+      });
   });
 }
 

@@ -41,12 +41,20 @@ export interface CollectionReport {
   readonly pending: number;
   /** Parts the provider reported at another amount (kept as anomalies). */
   readonly mismatched: number;
+  /** Parts whose question failed (an error, not an answer): asked again after the backoff. */
+  readonly unanswered: number;
 }
 
 /**
  * The wait (ms) before the next question about a part asked `checks` times so far: the first
  * wait doubled for each question, never more than the longest.
  */
+/**
+ * Questions in a row that may fail (errors, not answers) before a round stops: the provider is
+ * then taken to be away, and the parts left are asked in a later round.
+ */
+const UNANSWERED_IN_A_ROW_MAX = 3;
+
 export function nextCheckDelayMs(checks: number,
   limits: Pick<Limits, 'collectionCheckAfterMs' | 'collectionCheckMaxIntervalMs'>): number {
   const doubled = limits.collectionCheckAfterMs * 2 ** Math.min(checks, 30);
@@ -72,10 +80,12 @@ export class CollectionReconciler {
 
   async #once(): Promise<CollectionReport> {
     const { store, payments, clock, limits } = this.deps;
-    const report = { received: 0, failed: 0, resent: 0, pending: 0, mismatched: 0 };
+    const report = { received: 0, failed: 0, resent: 0, pending: 0, mismatched: 0,
+      unanswered: 0 };
     if (!payments.collectionStatus) return report;
     const due = await store.partsToCheck(clock.nowMs(), limits.collectionCheckAfterMs,
       limits.collectionChecksPerRound);
+    let errorsInARow = 0;
     for (const part of due) {
       let status: CollectionStatus;
       try {
@@ -87,8 +97,16 @@ export class CollectionReconciler {
             ? { status: 'failed' } : { status: 'succeeded', amountFen: part.amountFen };
         }
       } catch {
-        break; // The provider is unreachable: the rest are asked in a later round.
+        // This part's question failed: it waits its backoff like a pending one, so that it
+        // never heads the next round's list in front of the others (one reference the provider
+        // rejects stopped every part after it). Several in a row: the provider is away, and the
+        // rest are asked in a later round.
+        report.unanswered++;
+        await this.#checked(part);
+        if (++errorsInARow >= UNANSWERED_IN_A_ROW_MAX) break;
+        continue;
       }
+      errorsInARow = 0;
       await this.#apply(part, status, report);
     }
     return report;
@@ -107,6 +125,10 @@ export class CollectionReconciler {
     } else report.pending++;
     // A part settled above is no longer pending, and this changes nothing for it; one still
     // pending (or reported at another amount) is asked again after the backoff.
+    await this.#checked(part);
+  }
+
+  async #checked(part: PartToCheck): Promise<void> {
     const checks = part.checks + 1;
     const nowMs = this.deps.clock.nowMs();
     await this.deps.store.transaction((tx) => tx.partChecked(part.partId, checks,
