@@ -41,7 +41,58 @@ async function settlements(h: Harness, token: string, orderId: string): Promise<
     .filter((e: any) => e.type === 'refund_settled');
 }
 
+/** The sandbox, with references whose calls fail (a provider error, not an answer). */
+class Rejecting extends SandboxPaymentProvider {
+  readonly sendRejected = new Set<string>();
+  readonly questionRejected = new Set<string>();
+  override async refund(req: Parameters<SandboxPaymentProvider['refund']>[0]) {
+    if (this.sendRejected.has(req.reference)) throw new Error('provider: 400 bad reference');
+    return super.refund(req);
+  }
+
+  override async refundStatus(reference: string) {
+    if (this.questionRejected.has(reference)) throw new Error('provider: 400 bad reference');
+    return super.refundStatus(reference);
+  }
+}
+
 describe('payment reconciliation', () => {
+  it('one refund the provider keeps rejecting holds up neither the outbox nor the questions',
+    async () => {
+      const payments = new Rejecting({ notifyDelayMs: [1, 2], lateShare: 0,
+        lostNotificationShare: 1 });
+      const h = await harness(START, payments);
+      try {
+        const placed: Array<{ orderId: string; reference: string }> = [];
+        for (const n of [1, 2]) {
+          const { token } = await h.buyer(n);
+          const o = await h.order(token, `k${n}`, ORDER);
+          assert.equal(o.status, 201);
+          placed.push({ orderId: o.body.order_id,
+            reference: o.body.history[0].detail.payment_reference });
+          payments.sendRejected.add(placed[0]!.reference);
+          await h.call('POST', `/orders/${o.body.order_id}/cancel`, { token, body: {} });
+          await h.tick(1);
+        }
+        const [first, second] = placed as [typeof placed[0], typeof placed[0]];
+        await h.ld.app.payments.sendPayments();
+        await until('the second refund reaches the provider', async () =>
+          (await payments.refundStatus(second.reference)).status === 'succeeded');
+        assert.equal((await payments.refundStatus(first.reference)).status, 'unknown');
+        // The first goes through later; then its questions fail while the second's succeed.
+        payments.sendRejected.clear();
+        await h.ld.app.payments.sendPayments();
+        await until('the first refund reaches the provider', async () =>
+          (await payments.refundStatus(first.reference)).status === 'succeeded');
+        payments.questionRejected.add(first.reference);
+        await h.tick(CONFIRM_S + 1);
+        assert.equal((await h.ld.app.settlement.reconcilePayments()).settled, 1,
+          'the second is settled although the question about the first failed');
+      } finally {
+        await h.close();
+      }
+    });
+
   it('settle a refund whose notification was lost by asking the provider', async () => {
     const payments = new SandboxPaymentProvider({ notifyDelayMs: [1, 2], lateShare: 0,
       lostNotificationShare: 1 });

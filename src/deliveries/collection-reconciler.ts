@@ -12,7 +12,9 @@
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import type { Store } from '../kernel/store/store.js';
-import type { CollectionStatus, PaymentProvider } from '../payments/index.js';
+import {
+  PROVIDER_ERRORS_IN_A_ROW_MAX, type CollectionStatus, type PaymentProvider,
+} from '../payments/index.js';
 import type { PartToCheck } from './deliveries-store.js';
 import type { PartOutcome } from './delivery.js';
 
@@ -49,12 +51,6 @@ export interface CollectionReport {
  * The wait (ms) before the next question about a part asked `checks` times so far: the first
  * wait doubled for each question, never more than the longest.
  */
-/**
- * Questions in a row that may fail (errors, not answers) before a round stops: the provider is
- * then taken to be away, and the parts left are asked in a later round.
- */
-const UNANSWERED_IN_A_ROW_MAX = 3;
-
 export function nextCheckDelayMs(checks: number,
   limits: Pick<Limits, 'collectionCheckAfterMs' | 'collectionCheckMaxIntervalMs'>): number {
   const doubled = limits.collectionCheckAfterMs * 2 ** Math.min(checks, 30);
@@ -103,7 +99,7 @@ export class CollectionReconciler {
         // rest are asked in a later round.
         report.unanswered++;
         await this.#checked(part);
-        if (++errorsInARow >= UNANSWERED_IN_A_ROW_MAX) break;
+        if (++errorsInARow >= PROVIDER_ERRORS_IN_A_ROW_MAX) break;
         continue;
       }
       errorsInARow = 0;

@@ -10,7 +10,9 @@ import type { Limits } from '../kernel/config.js';
 import type { Order } from './order.js';
 import type { Store } from '../kernel/store/store.js';
 import type { PaymentAnomaly, UnsettledRefund } from '../payments/index.js';
-import { depositReference, type PaymentProvider } from '../payments/index.js';
+import {
+  depositReference, PROVIDER_ERRORS_IN_A_ROW_MAX, type PaymentProvider,
+} from '../payments/index.js';
 
 export interface ReconcilerDeps {
   readonly store: Store;
@@ -79,19 +81,24 @@ export class PaymentReconciler {
     let settled = 0;
     let resent = 0;
     let mismatched = 0;
+    let errorsInARow = 0;
     for (const refund of due) {
       let status;
       try {
         status = await payments.refundStatus(refund.reference);
-      } catch {
-        break; // The provider is unreachable: ask again next round.
-      }
-      if (status.status === 'unknown') {
-        try {
+        if (status.status === 'unknown') {
           await payments.refund({ reference: refund.reference, amountFen: refund.amountFen });
-        } catch {
-          break;
         }
+      } catch {
+        // This refund's call failed: it is asked again after the others, so that one the
+        // provider keeps rejecting never stops the rest; several in a row: the provider is
+        // away, and the rest wait for the next round.
+        await store.transaction((tx) => tx.markRefundsChecked([refund.opId], nowMs));
+        if (++errorsInARow >= PROVIDER_ERRORS_IN_A_ROW_MAX) break;
+        continue;
+      }
+      errorsInARow = 0;
+      if (status.status === 'unknown') {
         await store.transaction((tx) => tx.markPaymentsSent([refund.opId], nowMs));
         resent++;
       } else if (status.status === 'pending') {
