@@ -298,6 +298,9 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     async close() {
       // Readiness says 503 from now on, while the requests in flight finish.
       ld.app.beginClosing();
+      // Live streams first: the server waits for every open connection, and a stream's never
+      // ends by itself (a viewer kept a stopping process alive for up to a minute).
+      ld.live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

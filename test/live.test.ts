@@ -9,6 +9,12 @@ import { LiveHub, type LiveFrame } from '../src/launches/live-hub.js';
 import { liveFigures, withTail } from '../src/launches/live-series.js';
 import { LiveFrames } from '../src/orders/live-frames.js';
 import type { Launchday } from '../src/launchday.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../src/kernel/config.js';
+import { silentLogger } from '../src/kernel/logger.js';
+import { startServer } from '../src/server.js';
 import { harness, YU7_MAX } from './harness.js';
 
 /** Frames built from this launchday's store, as another process would build them. */
@@ -38,6 +44,24 @@ class FakeViewer {
 }
 
 describe('live figures over server-sent events', () => {
+  it('end when the server stops: a viewer does not keep a stopping process alive',
+    { timeout: 30_000 }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'launchday-live-stop-'));
+      const server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir,
+        LAUNCHDAY_PORT: '0', LAUNCHDAY_DEMO_LAUNCH: 'off' }), { logger: silentLogger() });
+      try {
+        const r = await fetch(`${server.url}/api/v1/launches/yu7-2025/live`);
+        assert.equal(r.status, 200);
+        const reader = r.body!.getReader();
+        assert.ok(!(await reader.read()).done, 'the stream is open');
+        // Before the fix close() waited for the stream's own end, a minute later.
+        await server.close();
+        for (;;) if ((await reader.read()).done) break;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
   it('cost one computation per tick for twenty viewers, and reach each of them', async () => {
     const h = await harness();
     const server = createServer(h.ld.handler);

@@ -69,6 +69,7 @@ interface Viewer {
 export class LiveHub {
   /** Each launch's viewers. */
   readonly #viewers = new Map<string, Set<Viewer>>();
+  #closed = false;
   /** The newest snapshot of each launch, and the one being computed. */
   readonly #snapshots = new Map<string, LiveSnapshot>();
   readonly #computing = new Map<string, Promise<LiveSnapshot | null>>();
@@ -150,7 +151,8 @@ export class LiveHub {
    * the current figures, with the whole series, at once.
    */
   async subscribe(launchId: string, res: ServerResponse): Promise<boolean> {
-    if (this.viewerCount >= this.viewersMax) return false;
+    // Closed (the process is stopping): a new viewer polls the snapshot meanwhile.
+    if (this.#closed || this.viewerCount >= this.viewersMax) return false;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
@@ -243,7 +245,12 @@ export class LiveHub {
     this.lastTick = stats;
   }
 
+  /**
+   * Ends every stream and takes no new viewer: called first when the process stops, since a
+   * server waits for its open connections and a stream never ends by itself (60 s at most).
+   */
   close(): void {
+    this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     for (const set of this.#viewers.values()) for (const v of set) v.res.end();
