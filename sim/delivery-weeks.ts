@@ -238,6 +238,9 @@ export class DeliveryWeeks implements AfterWeek {
     else if (paid === 'waiting') this.toPay.add(orderId);
   }
 
+  /** Parts each order has sent so far (their idempotency keys are numbered by it). */
+  private readonly partsSent = new Map<string, number>();
+
   /** Parts until the balance is in; 'waiting' while a notification is still awaited. */
   private async payBalance(orderId: string, token: string, first: any):
     Promise<'paid' | 'waiting' | 'gone'> {
@@ -249,8 +252,12 @@ export class DeliveryWeeks implements AfterWeek {
         const pick = this.choices(orderId, v.cycle, `parts-${round}`);
         if (round > 0) this.figures.partsRepaid++;
         const amounts = splitFen(payable, 1 + pick.int(DELIVERY_STORY.partsMax), pick);
-        for (const [i, amountFen] of amounts.entries()) {
-          await this.payPart(orderId, token, `bal-${v.cycle}-${round}-${i}`, amountFen, pick);
+        for (const amountFen of amounts) {
+          // One key per part this order ever sent: a buyer still waiting for a notification
+          // pays again in a later week, and a key used before with another amount is refused.
+          const n = (this.partsSent.get(orderId) ?? 0) + 1;
+          this.partsSent.set(orderId, n);
+          await this.payPart(orderId, token, `bal-${v.cycle}-${n}`, amountFen, pick);
         }
       }
       const settled = await this.settled(orderId, token);

@@ -73,3 +73,14 @@ test('another buyer, in Chinese, is offered the waitlist for a sold-out size', a
   assert.match((await zh.textContent('.notice')) ?? '', /前面还有 3 人/);
   await screenshots(zh, 'drop-waitlist-zh');
 });
+
+test('a link without the drop\'s id says there is no such drop, not "Loading" for ever',
+  async () => {
+    const p = await (await phoneContext(browser, 'en')).newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(e.message));
+    await p.goto(`${server.url}/drop?drop=jacket`);
+    await p.locator('.error').waitFor();
+    assert.match((await p.textContent('.error')) ?? '', /drop/i);
+    assert.deepEqual(errors, []);
+  });

@@ -94,6 +94,17 @@ async function saveLaunch(page: Page, launchId: string): Promise<void> {
 
 const launch = async (id: string) => (await server.api('GET', `/launches/${id}`)).body;
 
+test('every tab is named in words from the first paint, in both languages', async () => {
+  for (const lang of ['en', 'zh'] as const) {
+    const page = await consolePage(lang);
+    const names = await page.locator('.tabs button').allTextContents();
+    assert.ok(names.length >= 5, JSON.stringify(names));
+    // A raw key (`tab_production`) showed until the Production tab's own strings loaded.
+    assert.deepEqual(names.filter((n) => /^tab_|_/.test(n)), [], JSON.stringify(names));
+    await page.context().close();
+  }
+});
+
 test('a launch time typed as 22:00 is 22:00 in Beijing; the saved notice is in view', async () => {
   const page = await consolePage('en');
   const form = page.locator(`form[data-launch="${SCHEDULED}"]`);

@@ -1,6 +1,5 @@
 // Text of the operator console's Production tab (admin-production*.js), both languages.
 export const PRODUCTION_STRINGS = {
-  tab_production: { zh: '生产与交付', en: 'Production' },
   pr_refresh: { zh: '刷新', en: 'Refresh' },
   // The truth share.
   pr_truth_title: { zh: '预计交付的兑现率', en: 'Estimates kept' },

@@ -256,6 +256,8 @@ export const ADMIN_STRINGS = {
   detail_closed_at: { zh: '关闭时间', en: 'Closed at' },
   // Drops (admin-drops.js).
   tab_drops: { zh: '限量发售', en: 'Drops' },
+  // In the tab bar from the first paint: the Production tab's own strings load with it.
+  tab_production: { zh: '生产与交付', en: 'Production' },
   d_variant: { zh: '款式', en: 'Variant' },
   d_quantity: { zh: '总量', en: 'Quantity' },
   d_available: { zh: '在售', en: 'On sale' },

@@ -137,7 +137,9 @@ function render() {
 }
 
 async function refresh() {
-  const r = await get(path());
+  // No id (a link written /drop?drop=...): no such drop, said as the API says it, and not a
+  // read of /drops/ (the list), which this page cannot draw.
+  const r = dropId === '' ? { ok: false, status: 404, code: 'drop_not_found' } : await get(path());
   if (!r.ok) {
     document.getElementById('main').replaceChildren(errorBox(r));
     return;
