@@ -23,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
-  statSync, symlinkSync, writeFileSync,
+  statSync, symlinkSync, utimesSync, writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +71,10 @@ function freshCurrent() {
 
 /** Compiles into a new build folder; its path, or null when tsc failed (reported by tsc). */
 function compile() {
-  const dir = join(ROOT, `${PREFIX}${Date.now()}-${process.pid}`);
+  // The stamp carries the compile's start: a source edited while tsc ran is newer than it, so
+  // the next --if-stale builds again (stamped at the end, the edit was taken as built).
+  const startedMs = Date.now();
+  const dir = join(ROOT, `${PREFIX}${startedMs}-${process.pid}`);
   mkdirSync(dir);
   // The package's own bin (its exports do not name it): what `npx tsc` runs.
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -81,7 +84,9 @@ function compile() {
     rmSync(dir, { recursive: true, force: true });
     return null;
   }
-  writeFileSync(join(dir, STAMP), `${new Date().toISOString()}\n`);
+  const stamp = join(dir, STAMP);
+  writeFileSync(stamp, `${new Date(startedMs).toISOString()}\n`);
+  utimesSync(stamp, startedMs / 1000, startedMs / 1000);
   return dir;
 }
 

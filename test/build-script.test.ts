@@ -92,6 +92,20 @@ describe('scripts/build.js', () => {
     }
   });
 
+  it('builds again for a source edited while the last build compiled', () => {
+    source('export const version: number = 6;\n');
+    const built = build();
+    assert.equal(built.status, 0);
+    // The folder is named by the compile's start (ms): an edit 1 ms after that start came in
+    // while tsc ran, so the build may not have it.
+    const startedMs = Number(/-(\d+)-\d+$/.exec(built.dir)![1]);
+    const during = new Date(startedMs + 1);
+    utimesSync(join(root, 'src', 'a.ts'), during, during);
+    const next = build('--if-stale');
+    assert.equal(next.status, 0);
+    assert.notEqual(next.dir, built.dir, 'a build stamped at its end took the edit as built');
+  });
+
   it('leaves the current build as it was when the compiler fails', () => {
     const before = realpathSync(join(root, 'dist'));
     source('export const version: number = "not a number";\n');
