@@ -379,3 +379,38 @@ describe('the opening instant and a pass raced by a refused request', () => {
     assert.equal(again.body.error?.code, 'waiting_room_pass_invalid', 'the good order spent it');
   });
 });
+
+describe('a waiting room under load', () => {
+  it('refuses a join with 503 overloaded while the commit queue is past its bound', async () => {
+    const h = await harness();
+    let release: () => void = () => undefined;
+    const writes: Array<Promise<unknown>> = [];
+    try {
+      const put = await h.call('PUT', '/admin/waiting-rooms/busy', { token: ADMIN,
+        body: room() });
+      assert.equal(put.status, 201, JSON.stringify(put.body));
+      assert.equal((await h.call('POST', '/waiting-rooms/busy/tickets')).status, 201);
+      // The writer held by a transaction of the event loop's own: writes queue behind it, a
+      // batch in flight for each slot and one more waiting, past the queue's delay bound.
+      const held = h.ld.app.deps.store.transaction(() =>
+        new Promise<void>((resolve) => { release = resolve; }));
+      writes.push(held);
+      for (let i = 0; i <= h.ld.app.deps.limits.batchesInFlightMax; i++) {
+        writes.push(h.ld.app.core.writeInBatch('setMeta', `load-test-${i}`, 'queued'));
+        await new Promise((r) => setImmediate(r));
+      }
+      await new Promise((r) => setTimeout(r, h.ld.app.deps.limits.queueDelayMaxMs + 50));
+      const out: { reply: { status: number; body: any } | null } = { reply: null };
+      writes.push(h.call('POST', '/waiting-rooms/busy/tickets').then((r) => { out.reply = r; }));
+      await new Promise((r) => setTimeout(r, 200));
+      // Before, a join was essential: it waited in the queue behind everything, unbounded.
+      assert.ok(out.reply !== null, 'answered at once, not queued behind the held writer');
+      assert.equal(out.reply.status, 503);
+      assert.equal(out.reply.body.error.code, 'overloaded');
+    } finally {
+      release();
+      await Promise.all(writes);
+      await h.close();
+    }
+  });
+});

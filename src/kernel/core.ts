@@ -137,12 +137,22 @@ export class Core<H extends HandlerMap> {
    * load never refuses it; on SQLite it runs on the writer thread. Throws as `submit`'s
    * committer does (StoreUnavailable, CommitUnknown).
    */
-  readonly writeInBatch: BatchWrite = (method, ...args) => {
+  readonly writeInBatch: BatchWrite = (method, ...args) => this.#storeCall(method, args, true);
+
+  /**
+   * As `writeInBatch`, but refused for load like a buyer's order: rejects with `Overloaded`
+   * (group-committer.ts) when the commit queue is full or too slow. For writes a crowd makes
+   * (waiting-room joins and pass claims), which must not grow the queue past its bound.
+   */
+  readonly writeInBatchUnlessBusy: BatchWrite = (method, ...args) =>
+    this.#storeCall(method, args, false);
+
+  #storeCall(method: string, args: readonly unknown[], essential: boolean): Promise<never> {
     const command: StoreCallCommand = { method, args };
     // The kernel's own handler, merged into every composition (src/stores.ts).
     return (this.committer as unknown as GroupCommitter<{ storeCall: never }>)
-      .submit('storeCall', command as never, true) as never;
-  };
+      .submit('storeCall', command as never, essential) as Promise<never>;
+  }
 
   // ---------- operator ----------
   async audit(actor: string, action: string, detail: Record<string, unknown>): Promise<void> {

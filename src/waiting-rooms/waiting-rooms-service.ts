@@ -14,6 +14,7 @@ import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
 import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
+import { Overloaded } from '../kernel/write/group-committer.js';
 import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
@@ -47,6 +48,11 @@ export interface WaitingRoomsDeps {
    * this store's transaction when absent.
    */
   readonly write?: BatchWrite;
+  /**
+   * As `write`, refused for load (rejects with `Overloaded`): joins and pass claims, which a
+   * crowd makes; `write` when absent.
+   */
+  readonly writeUnlessBusy?: BatchWrite;
 }
 
 /** What a person in the line is told (one poll's answer). */
@@ -108,11 +114,13 @@ export class WaitingRoomsService {
    * for each and holds the loop while it writes.
    */
   readonly #write: BatchWrite;
+  readonly #writeUnlessBusy: BatchWrite;
   /** Passes this process's requests claimed and have not settled yet (claimId). */
   readonly #claimedHere = new Set<string>();
 
   constructor(private readonly deps: WaitingRoomsDeps) {
     this.#write = deps.write ?? transactionWrite(deps.store);
+    this.#writeUnlessBusy = deps.writeUnlessBusy ?? this.#write;
   }
 
   // ---------- rooms ----------
@@ -241,8 +249,16 @@ export class WaitingRoomsService {
     for (let attempt = 0; ; attempt++) {
       const ticketId = newId('wrt');
       const key = early ? null : lateKey(nowMs, randomInt(0, 1024));
-      const inserted = await this.#write('insertTicket', { ticketId, roomId, joinedAtMs: nowMs,
-        key, status: 'waiting', lastSeenMs: nowMs, address, passId: null, admittedAtMs: null });
+      let inserted: boolean;
+      try {
+        inserted = await this.#writeUnlessBusy('insertTicket', { ticketId, roomId,
+          joinedAtMs: nowMs, key, status: 'waiting', lastSeenMs: nowMs, address, passId: null,
+          admittedAtMs: null });
+      } catch (err) {
+        // The commit queue is past its bound: a join waits its turn like an order does.
+        if (err instanceof Overloaded) return refuse('overloaded');
+        throw err;
+      }
       if (inserted) return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
       // Two arrivals in one millisecond drew the same tie-break: draw again.
       if (attempt > 8) throw new Error('no free line key after 10 draws');
@@ -487,7 +503,7 @@ export class WaitingRoomsService {
     const l = this.deps.limits;
     for (let waitedMs = 0; ; waitedMs += l.waitingPassClaimPollMs) {
       const nowMs = this.deps.clock.nowMs();
-      const r = await this.#write('claimPass', passId, accountId, key, nowMs,
+      const r = await this.#writeUnlessBusy('claimPass', passId, accountId, key, nowMs,
         nowMs + l.waitingPassClaimMs);
       if (r !== 'pending' || waitedMs >= l.waitingPassClaimMs) return r;
       await pause(l.waitingPassClaimPollMs);
@@ -508,7 +524,14 @@ export class WaitingRoomsService {
         const claims = openPass(this.deps.waitingRoomSecret, token);
         if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
         if (claims.e <= this.deps.clock.nowMs()) return invalid('has ended');
-        const r = await this.#claimPass(claims.p, accountId, key);
+        let r: PassClaim;
+        try {
+          r = await this.#claimPass(claims.p, accountId, key);
+        } catch (err) {
+          // Refused for load before anything was claimed: the order is answered as one would be.
+          if (err instanceof Overloaded) return refuse('overloaded');
+          throw err;
+        }
         // Only the request that claimed the pass may give it back: one answered 'again' (the
         // same account and key, spent or under way) leaves it to the outcome it repeats.
         if (r === 'claimed') this.#claimedHere.add(claimId(claims.p, accountId, key));
