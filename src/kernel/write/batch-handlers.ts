@@ -27,10 +27,11 @@ export interface StoreCallCommand {
 
 /**
  * The kernel's own batch handler, `storeCall`: one StoreTx method called with its arguments, in
- * the batch's thread. For the buffered background writes (sessions' last uses, the estimates
- * shown at lock, waiting-room polls): on SQLite they then run on the writer thread, not on the
- * event loop's own connection, which pauses the writer and holds the loop while it writes
- * (docs/benchmarks.md, session 11).
+ * the batch's thread. For the writes a crowd makes that are not orders (sessions' last uses,
+ * the estimates shown at lock, waiting-room joins, polls and pass claims): on SQLite they then
+ * run on the writer thread, not on the event loop's own connection, which pauses the writer and
+ * holds the loop while it writes (docs/benchmarks.md, session 11). The method name is always a
+ * literal at the call site, never a request's input.
  */
 export const kernelHandlers = {
   storeCall: (async (tx, cmds) => {
