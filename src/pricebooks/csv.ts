@@ -1,11 +1,13 @@
 // A tiny RFC 4180 writer: no CSV library is in the dependency tree, and writing is ten lines
 // (quote a field holding a comma, quote or line break; double its quotes; CRLF between records).
 // Text that a spreadsheet would run as a formula is neutralised, as OWASP's "CSV Injection"
-// page advises: a cell starting with = + - @ (or a tab or carriage return) gets a leading '.
+// page advises: a cell starting with = + - @ (also after spaces or line breaks, which a
+// spreadsheet skips), or with a tab or carriage return, gets a leading '. A cell holding ; is
+// quoted: a spreadsheet set to ;-separated lists would split it, and a part could start a formula.
 // Numbers are written as numbers, so a negative amount stays a negative number.
 
 /** Characters that make a spreadsheet read a text cell as a formula (OWASP). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^\s*[=+\-@]|^[\t\r]/;
 /** Text that is a plain decimal number: a spreadsheet reads it as that number, not a formula. */
 const PLAIN_NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
 
@@ -17,7 +19,7 @@ export function csvField(v: string | number | boolean | null): string {
   if (v === null) return '';
   let s = String(v);
   if (typeof v === 'string' && FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** A header and rows as one CSV document (CRLF line ends, a final CRLF). */
