@@ -114,14 +114,25 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
           assert.equal((await store.pass('wrp_1'))?.claimedUntilMs, null);
           assert.equal(await claim('acc_2', 'k2'), 'spent');
           assert.equal(await claim('acc_1', 'k1'), 'again');
-          assert.equal(await store.transaction((tx) => tx.releasePass('wrp_1', 'acc_2', 'k2')),
-            false);
-          assert.equal(await store.transaction((tx) => tx.releasePass('wrp_1', 'acc_1', 'k1')),
-            true);
-          assert.equal(await claim('acc_2', 'k2', T0 + 700_000), 'expired');
-          assert.equal(await store.transaction((tx) => tx.revokePass('wrp_1')), true);
-          assert.equal(await store.transaction((tx) => tx.revokePass('wrp_1')), false);
-          assert.equal(await claim('acc_2', 'k2'), 'revoked');
+          const release = (id: string, by: string, key: string) =>
+            store.transaction((tx) => tx.releasePass(id, by, key));
+          assert.equal(await release('wrp_1', 'acc_2', 'k2'), false);
+          // A spent pass never goes back, even to its claimant (a second request under the
+          // same key, refused for its content, gave it back to anyone before).
+          assert.equal(await release('wrp_1', 'acc_1', 'k1'), false);
+          assert.equal(await claim('acc_2', 'k2'), 'spent');
+          // A claim under way does go back: a second pass, claimed then released.
+          const b = ticket(2);
+          await add(store, b);
+          await store.transaction((tx) => tx.admit([pass(2, b)], T0));
+          const claim2 = (by: string, key: string, at = T0 + 1) =>
+            store.transaction((tx) => tx.claimPass('wrp_2', by, key, at, at + 1_000));
+          assert.equal(await claim2('acc_1', 'k1'), 'claimed');
+          assert.equal(await release('wrp_2', 'acc_1', 'k1'), true);
+          assert.equal(await claim2('acc_2', 'k2', T0 + 700_000), 'expired');
+          assert.equal(await store.transaction((tx) => tx.revokePass('wrp_2')), true);
+          assert.equal(await store.transaction((tx) => tx.revokePass('wrp_2')), false);
+          assert.equal(await claim2('acc_2', 'k2'), 'revoked');
           assert.equal(await store.transaction((tx) => tx.claimPass('wrp_x', 'a', 'k', T0,
             T0 + 1_000)), 'missing');
         });
