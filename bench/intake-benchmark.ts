@@ -4,6 +4,7 @@
 // shared machine; the ratios are the result. It never fails: a missing tool is reported, not thrown.
 //
 //   npm run bench [-- --seconds 10 --connections 256 --rounds 1 --database-url postgres://...]
+//     [--cpu-prof DIR]   (the measured launchday servers' CPU profiles, every thread, into DIR)
 //   npm run bench -- --only reads [--quick] [--storm 10000] [--backlog 511]
 //   npm run bench -- --only live [--seconds 5]
 //
@@ -49,6 +50,8 @@ interface Options {
   connections: number;
   rounds: number;
   databaseUrl: string | null;
+  /** Node flags for the measured launchday servers (`--cpu-prof DIR` sets them). */
+  nodeFlags: readonly string[];
 }
 
 /** Most rounds one run takes: each costs two loads and a server start. */
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string' },
     connections: { type: 'string' }, rounds: { type: 'string' },
     'database-url': { type: 'string' }, only: { type: 'string' }, quick: { type: 'boolean' },
-    storm: { type: 'string' }, backlog: { type: 'string' } } });
+    storm: { type: 'string' }, backlog: { type: 'string' }, 'cpu-prof': { type: 'string' } } });
   const only = values.only ?? 'all';
   if (!['all', 'intake', 'reads', 'live'].includes(only)) {
     console.log('--only is intake, reads or live; nothing measured.');
@@ -66,7 +69,9 @@ async function main(): Promise<void> {
   }
   const opts: Options = { seconds: Number(values.seconds ?? (values.quick ? 2 : 10)),
     connections: Number(values.connections ?? 256), rounds: Number(values.rounds ?? 1),
-    databaseUrl: values['database-url'] ?? null };
+    databaseUrl: values['database-url'] ?? null,
+    nodeFlags: values['cpu-prof'] === undefined ? []
+      : ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] };
   if (!Number.isInteger(opts.rounds) || opts.rounds < 1 || opts.rounds > ROUNDS_MAX) {
     console.log(`--rounds must be a whole number from 1 to ${ROUNDS_MAX}; nothing measured.`);
     return;
@@ -234,7 +239,7 @@ async function measureLaunchday(opts: Options, bodies: readonly string[],
   // 20,000 accounts from one machine each order many times a second: no rate limit could pass
   // that, so the measured server runs without them (and says so in its log).
   const servers: StartedServers = await startServers({ processes, databaseUrl, adminToken,
-    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off' } });
+    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off' }, nodeFlags: opts.nodeFlags });
   try {
     const tokens = await prepare(servers.urls[0]!, adminToken, bodies[0]!);
     return await load(servers.urls, servers.pids, opts, tokens, bodies);

@@ -46,6 +46,7 @@ const MIGRATION_NAMES = [
   { version: 15, name: 'deliveries: pending balance parts asked about at the provider' },
   { version: 11, name: 'waiting rooms: rooms, the line\'s tickets, passes' },
   { version: 16, name: 'waiting rooms: a pass claimed by a request under way (claimed_until_ms)' },
+  { version: 17, name: 'scalpers: the account index of client signals holds registrations only' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */
