@@ -69,7 +69,8 @@ export const outcomes = {
   idempotency_key_missing: { status: 400, transient: false,
     message: 'Send an Idempotency-Key header (1-64 letters, digits, - or _).' },
   idempotency_key_reused: { status: 409, transient: false,
-    message: 'This Idempotency-Key was already used for a different order; use a new key.' },
+    message: 'This Idempotency-Key was already used for a request with a different body; use a '
+      + 'new key.' },
   payment_declined: { status: 402, transient: false,
     message: 'The deposit payment was declined; nothing was charged. Try another method.' },
   order_not_found: { status: 404, transient: false,
