@@ -248,6 +248,11 @@ export const outcomes = {
     message: 'This waiting room gave no such pass, or it is no longer active.' },
   waiting_ticket_not_found: { status: 404, transient: false,
     message: 'This waiting room has no such ticket waiting (or held).' },
+  // A text holding half a UTF-16 surrogate pair cannot be stored as sent (it becomes U+FFFD on
+  // the way to PostgreSQL and in JSON), so what was checked would not be what is kept.
+  text_not_well_formed: { status: 400, transient: false,
+    message: 'A text in the request holds a lone UTF-16 surrogate (\\ud800-\\udfff without its '
+      + 'pair): send well-formed Unicode text.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;
