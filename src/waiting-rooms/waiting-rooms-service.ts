@@ -17,11 +17,11 @@ import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handler
 import { Overloaded } from '../kernel/write/group-committer.js';
 import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
+import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  adaptiveFactor, admissionRound, estimateWait, joinsShuffle, lateKey, positionOf,
-  seedCommitment, shuffleDue, shuffleOrder, validateRoom, type Estimate, type Pass, type Phase,
-  type Room, type RoomScope, type RoomSettings,
+  estimateWait, joinsShuffle, lateKey, positionOf, seedCommitment, validateRoom, type Estimate,
+  type Pass, type Phase, type Room, type RoomScope, type RoomSettings,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
@@ -53,6 +53,11 @@ export interface WaitingRoomsDeps {
    * crowd makes; `write` when absent.
    */
   readonly writeUnlessBusy?: BatchWrite;
+  /**
+   * Runs an admitter round (room-commands.ts, `admitRoom`): the kernel's group commit,
+   * essential (the writer thread on SQLite); this store's transaction when absent.
+   */
+  readonly admit?: (command: AdmitCommand) => Promise<number>;
 }
 
 /** What a person in the line is told (one poll's answer). */
@@ -113,12 +118,14 @@ export class WaitingRoomsService {
    */
   readonly #write: BatchWrite;
   readonly #writeUnlessBusy: BatchWrite;
+  readonly #admit: (command: AdmitCommand) => Promise<number>;
   /** Passes this process's requests claimed and have not settled yet (claimId). */
   readonly #claimedHere = new Set<string>();
 
   constructor(private readonly deps: WaitingRoomsDeps) {
     this.#write = deps.write ?? transactionWrite(deps.store);
     this.#writeUnlessBusy = deps.writeUnlessBusy ?? this.#write;
+    this.#admit = deps.admit ?? ((c) => deps.store.transaction((tx) => admitIn(tx, c)));
   }
 
   // ---------- rooms ----------
@@ -398,39 +405,9 @@ export class WaitingRoomsService {
   async #admitRoom(roomId: string): Promise<void> {
     const l = this.deps.limits;
     const nowMs = this.deps.clock.nowMs();
-    const factor = (room: Room) => (room.adaptive && this.deps.queueDelayMs
-      ? adaptiveFactor(this.deps.queueDelayMs(), l.queueDelayMaxMs) : 1);
-    const admitted = await this.deps.store.transaction(async (tx) => {
-      const room = await tx.lockRoomForAdmission(roomId);
-      if (!room || !room.enabled) return 0;
-      let shuffledAtMs = room.shuffledAtMs;
-      if (shuffleDue(room, nowMs)) {
-        const unkeyed = await tx.unkeyedTicketIds(roomId);
-        if (shuffledAtMs === null) {
-          const order = shuffleOrder(unkeyed, room.seed);
-          await tx.setTicketKeys(roomId, order, order.map((_, i) => i + 1));
-          shuffledAtMs = nowMs;
-        } else if (unkeyed.length > 0) {
-          // A join that began before the opening and committed after the shuffle: at the back.
-          await tx.setTicketKeys(roomId, unkeyed,
-            unkeyed.map(() => lateKey(nowMs, randomInt(0, 1024))));
-        }
-      }
-      await tx.expireTickets(roomId, nowMs - room.graceSeconds * 1000);
-      const active = await tx.activePassCount(roomId, nowMs);
-      const f = factor(room);
-      const may = admissionRound(room, nowMs, active, l.waitingAdmitRoundMax, f).admit;
-      const head = may > 0 ? await tx.headOfLine(roomId, may) : [];
-      const round = admissionRound(room, nowMs, active, head.length, f);
-      const passes: Pass[] = head.slice(0, round.admit).map((t) => ({ passId: newId('wrp'),
-        roomId, ticketId: t.ticketId, issuedAtMs: nowMs,
-        expiresAtMs: nowMs + room.passSeconds * 1000, status: 'active', spentBy: null,
-        spentKey: null, spentAtMs: null, claimedUntilMs: null }));
-      await tx.admit(passes, nowMs);
-      await tx.setRoomState(roomId, { tokens: round.tokens, filledAtMs: round.filledAtMs,
-        admittedTotal: room.admittedTotal + passes.length, shuffledAtMs });
-      return passes.length;
-    });
+    const admitted = await this.#admit({ roomId, nowMs, admitRoundMax: l.waitingAdmitRoundMax,
+      queueDelay: this.deps.queueDelayMs
+        ? { delayMs: this.deps.queueDelayMs(), maxMs: l.queueDelayMaxMs } : null });
     if (admitted > 0) {
       const recent = (this.#recent.get(roomId) ?? []).filter(([at]) => at > nowMs - 60_000);
       recent.push([nowMs, admitted]);
