@@ -11,6 +11,7 @@ import type { JobOutcome } from '../src/kernel/write/group-committer.js';
 import { SqliteBatchExecutor } from '../src/kernel/write/sqlite-batch-executor.js';
 import { syntheticIdentity } from '../src/accounts/identity.js';
 import { SqliteStore, writeComposition } from '../src/stores.js';
+import { capabilityTimers } from '../src/capabilities.js';
 import { ADMIN, harness, YU7_MAX } from './harness.js';
 
 /**
@@ -22,11 +23,13 @@ async function onLoopDuring(store: { transaction: (fn: (tx: never) => Promise<un
   Promise<unknown> }, work: () => Promise<unknown>): Promise<string[]> {
   const onLoop: string[] = [];
   const transaction = store.transaction.bind(store);
-  store.transaction = ((fn: (tx: object) => Promise<unknown>) => transaction((tx) =>
-    fn(new Proxy(tx as object, { get: (t, name, r) => {
+  store.transaction = ((fn: (tx: object) => Promise<unknown>) => transaction((tx) => {
+    onLoop.push('(transaction)');
+    return fn(new Proxy(tx as object, { get: (t, name, r) => {
       if (typeof name === 'string') onLoop.push(name);
       return Reflect.get(t, name, r);
-    } })))) as typeof store.transaction;
+    } }));
+  })) as typeof store.transaction;
   try {
     await work();
   } finally {
@@ -249,4 +252,32 @@ describe('the SQLite writer thread', () => {
       await h.close();
     }
   });
+
+  it('opens no transaction on the event loop\'s own connection in an idle round of any timer',
+    async () => {
+      // The ready-stock sweep read its due sales in a write transaction every round.
+      const h = await harness();
+      try {
+        assert.equal((await h.tick(120)).status, 200);
+        const app = h.ld.app;
+        // server.ts's timers, and every capability's (kernel/capability.ts).
+        const rounds: Array<[string, () => Promise<unknown>]> = [
+          ['orders.autoLockDue', () => app.orders.autoLockDue()],
+          ['drops.sweep', () => app.drops.sweep()],
+          ['payments.sendPayments', () => app.payments.sendPayments()],
+          ['settlement.reconcilePayments', () => app.settlement.reconcilePayments()],
+          ['production.flushShown', () => app.production.flushShown()],
+          ...capabilityTimers.map((t): [string, () => Promise<unknown>] =>
+            [t.name, () => t.run(app)]),
+        ];
+        const written: string[] = [];
+        for (const [name, round] of rounds) {
+          const onLoop = await onLoopDuring(app.deps.store as never, round);
+          if (onLoop.length > 0) written.push(`${name}: ${onLoop.join(' ')}`);
+        }
+        assert.deepEqual(written, []);
+      } finally {
+        await h.close();
+      }
+    });
 });
