@@ -6,7 +6,7 @@ import { deliveriesJson, deliveriesText } from './delivery-report.js';
 const zeros = <T extends object>(named: T): T => new Proxy(named, {
   get: (t, k) => (k in t ? (t as Record<string | symbol, unknown>)[k] : 0) });
 
-test('the books\' deliveries are split into handovers and ready-stock sales, not read as one', () => {
+test('the books\' deliveries are split into handovers and ready-stock sales', () => {
   // The books count every car whose revenue is recognised: 12 = 9 handovers + 3 ready-stock
   // sales paid. The report once showed the 12 beside the handovers as if they were the same.
   const books = { deposits: zeros({}), balance: zeros({}), margin: zeros({}),

@@ -13,7 +13,7 @@ const LONE = 'A\ud800B';
 /** Routes that look up their path first (a car not in stock): that refusal keeps nothing. */
 const PATH_FIRST = new Set(['POST /ready-stock/:vin/purchases']);
 
-/** The first string field of an object schema, by name, with the path to it ('' for none). */
+/** The name of an object schema's first string field (null when it has none). */
 function firstStringField(schema: TSchema | undefined): string | null {
   const props = (schema as { properties?: Record<string, TSchema> } | undefined)?.properties;
   for (const [name, s] of Object.entries(props ?? {})) {
@@ -36,8 +36,9 @@ describe('text that is not well-formed Unicode', () => {
   after(() => h.close());
 
   const send = (method: string, path: string, body: unknown, access: string,
-    headers: Record<string, string> = {}) => h.call(method, path.replaceAll(':order_id', orderId)
-    .replaceAll(':launch_id', 'yu7-2025').replace(/:[a-z_]+/g, 'x'), { raw: JSON.stringify(body), headers: {
+    headers: Record<string, string> = {}) => h.call(method, path
+    .replaceAll(':order_id', orderId).replaceAll(':launch_id', 'yu7-2025')
+    .replace(/:[a-z_]+/g, 'x'), { raw: JSON.stringify(body), headers: {
     'content-type': 'application/json', 'idempotency-key': 'wf-key', ...headers },
   ...(access === 'admin' ? { token: ADMIN } : access === 'public' ? {} : { token: buyer }) });
 

@@ -255,7 +255,9 @@ export class WaitingRoomsService {
         if (err instanceof Overloaded) return refuse('overloaded');
         throw err;
       }
-      if (outcome === 'inserted') return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
+      if (outcome === 'inserted') {
+        return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
+      }
       if (outcome === 'too_many') return refuse('too_many_tickets');
       if (outcome === 'key_taken') {
         // Two arrivals in one millisecond drew the same tie-break: draw again.

@@ -65,8 +65,8 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
  * (unsupported_media_type, docs/api.md), rather than guessed at.
  */
 /**
- * A JSON body as an object: `unsupported_media_type`, `invalid_json`, or `invalid_request` (not
- * an object, or a NUL anywhere unless `nulAllowed`: the route's own field rules refuse it).
+ * A JSON body as an object: `unsupported_media_type`, or parseObject's refusals (a NUL anywhere
+ * is refused unless `nulAllowed`: the route's own field rules refuse it).
  */
 export function parseJsonBody(contentType: string | undefined, text: string,
   nulAllowed = false): Result<Json> {
@@ -79,7 +79,7 @@ export function parseJsonBody(contentType: string | undefined, text: string,
 // whole statement (a 500, and for a batch, every command in it), so no body may carry one.
 const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
 
-// A \\u escape of a UTF-16 surrogate (D800-DFFF). The body's bytes are decoded as UTF-8, which
+// A \u escape of a UTF-16 surrogate (D800-DFFF). The body's bytes are decoded as UTF-8, which
 // turns an encoded surrogate into U+FFFD, so an escape is the only way a lone surrogate reaches a
 // parsed body: a body without one is well-formed and is not walked.
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;

@@ -43,7 +43,8 @@ export function routeCodes(route: DocumentedRoute): OutcomeCode[] {
   const c = route.contract;
   const codes = new Set<OutcomeCode>([...EVERY_ROUTE, ...ACCESS_ERRORS[route.access],
     ...(c.body ? JSON_BODY : []), ...(c.rawBody ? ['body_too_large' as const] : []),
-    ...(c.query ? ['invalid_request' as const, 'text_not_well_formed' as const] : []), ...(c.errors ?? [])]);
+    ...(c.query ? ['invalid_request' as const, 'text_not_well_formed' as const] : []),
+    ...(c.errors ?? [])]);
   return (Object.keys(outcomes) as OutcomeCode[]).filter((code) => codes.has(code));
 }
 
