@@ -75,6 +75,10 @@ export function deliveriesText(f: DeliveryFigures, v: DeliveryVerdict, target: n
       `received, ${yuan(b.balance!.outstanding_fen!)} outstanding; revenue ` +
       `${yuan(b.revenue!.recognised_fen!)} recognised, ${yuan(b.revenue!.net_fen!)} net; ` +
       `gross margin ${yuan(b.margin!.gross_margin_fen!)}`,
+    // The books' "deliveries" is every car whose revenue is recognised, ready stock included:
+    // counted apart here, so that it is not read as handovers.
+    `  books: ${fmt(b.revenue!.deliveries!)} cars delivered = ${fmt(v.figures.delivered)} ` +
+      `handed over to their orders + ${fmt(v.figures.readySold)} ready-stock cars sold and paid`,
     `  delivery audit: ${v.violations.length === 0 ? 'PASSED' : `${v.violations.length} ` +
       'violations (listed with the audit)'} (money per order, slot capacity, ready stock sold ` +
       'once, handovers paid in full, no release without notice, deferrals, protection scope, ' +
@@ -86,5 +90,7 @@ export function deliveriesText(f: DeliveryFigures, v: DeliveryVerdict, target: n
 export function deliveriesJson(f: DeliveryFigures, v: DeliveryVerdict): Record<string, unknown> {
   return { ...f, store_delivered: v.figures.delivered, released: v.figures.released,
     credits: v.figures.credits, refunds: v.figures.refunds, ready_sold: v.figures.readySold,
+    // The books' revenue.deliveries, counted apart (it holds ready-stock sales too).
+    books_deliveries: { handed_over: v.figures.delivered, ready_stock_sold: v.figures.readySold },
     slots_full: v.figures.slotsFull, books: v.books, violations: v.violations.length };
 }

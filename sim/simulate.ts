@@ -193,7 +193,7 @@ async function simulate(options: SimulateOptions, urls: readonly string[], admin
     const summary: SimulationSummary = { setup, phases, playSeconds, plannedSeconds, metrics,
       violations: auditor.violations(), auditLines, passed: auditor.violationCount === 0,
       scale: options.scale, targetStats, ordersPlanned: workload.ordersPlanned,
-      night: nightShape.orders === SU7_DAY_ORDERS ? 'su7' : 'yu7' };
+      night: nightShape.orders === SU7_DAY_ORDERS ? 'su7' : 'yu7', speed: options.speed };
     console.log(reportText(summary));
     if (afterText !== null) console.log(afterText);
     if (options.reportFile !== null) writeReportFile(options.reportFile, summary, afterJson);

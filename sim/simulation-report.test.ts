@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { seedLaunches } from '../src/launches/catalogue.js';
 import { statsFromCounters } from '../src/orders/launch-stats.js';
+import { LatencyHistogram } from './latency-histogram.js';
 import { figuresTable } from './simulation-report.js';
 
 test('the money figures stand on the reported basis beside launchday\'s own, labelled', () => {
@@ -44,4 +45,33 @@ test('the SU7 day is set beside SU7\'s figures, not YU7\'s', () => {
     ['orders in first 4 minutes', '10,000', '100', '10,000']);
   assert.deepEqual(row('orders in the day'), ['orders in the day', '88,898', '889', '88,900']);
   assert.ok(!lines.some((l) => /YU7/.test(l)));
+});
+
+test('first minutes a compressed night cannot resolve read "not measured", never 0', () => {
+  // At --speed 36,000 (the after-night runs) one real millisecond is 36 simulated seconds: every
+  // confirmation fell after the first minutes, and the table said 0 orders in them.
+  const orderLatency = new LatencyHistogram();
+  for (let i = 0; i < 100; i++) orderLatency.record(5);
+  const su7 = (speed: number) => figuresTable({ metrics: { orderLatency,
+    confirmedBySu7: { s240: 0, s420: 0, s1620: 0, s86400: 889 } },
+  targetStats: { reported_basis: { orders: 889 } }, scale: 0.01, ordersPlanned: 889,
+  night: 'su7', speed } as never);
+  const row = (lines: string[], label: string) => lines.find((l) => l.trim()
+    .startsWith(label))?.trim().split(/\s{2,}/);
+  const fast = su7(36_000);
+  assert.deepEqual(row(fast, 'orders in first 4 minutes'),
+    ['orders in first 4 minutes', '10,000', 'not measured ***', 'not measured ***']);
+  assert.deepEqual(row(fast, 'orders in first 27 minutes')?.[2], 'not measured ***');
+  // 5 ms at 36,000 is 180 simulated seconds: the day (86,400 s) is still counted.
+  assert.deepEqual(row(fast, 'orders in the day')?.[2], '889');
+  assert.ok(fast.some((l) => /\*\*\* not measured: at speed 36,000 a median order reply/
+    .test(l)), fast.join('\n'));
+  const slow = su7(60);
+  assert.deepEqual(row(slow, 'orders in first 4 minutes')?.[2], '0');
+  assert.ok(!slow.some((l) => /not measured/.test(l)));
+  const yu7 = figuresTable({ metrics: { orderLatency, confirmedBy: { s120: 0, s180: 0,
+    s3600: 500 } }, targetStats: {}, scale: 0.01, ordersPlanned: 500, speed: 36_000 } as never);
+  assert.deepEqual(row(yu7, 'orders in first 2 minutes')?.slice(2),
+    ['not measured ***', 'not measured ***']);
+  assert.deepEqual(row(yu7, 'orders in the hour')?.[2], '500');
 });

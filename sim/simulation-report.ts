@@ -20,6 +20,38 @@ export interface SimulationSummary {
   readonly ordersPlanned: number;
   /** The night played: the SU7 day (`--launch su7`) is compared with SU7's figures. */
   readonly night?: 'yu7' | 'su7';
+  /** Simulated seconds per real second (`--speed`); absent: every mark is taken as measured. */
+  readonly speed?: number;
+}
+
+/**
+ * Whether orders confirmed by simulated second `markSeconds` can be counted: a confirmation's
+ * simulated time is its real reply time times the speed, so a median order reply must span at
+ * most a tenth of the mark. At the after-night runs' speed (36,000) one real millisecond is 36
+ * simulated seconds: every reply came "after" the first minutes, which then read 0.
+ */
+export function markMeasured(markSeconds: number, speed: number | undefined,
+  orderP50Ms: number): boolean {
+  return speed === undefined || (orderP50Ms * speed) / 1000 <= markSeconds / 10;
+}
+
+/** The count for a mark, or why it was not measured. */
+function markCount(n: number, markSeconds: number, s: Pick<SimulationSummary, 'metrics'
+  | 'speed'>, perScale?: (n: number) => string): [string, string] {
+  if (!markMeasured(markSeconds, s.speed, s.metrics.orderLatency?.percentileMs(0.5) ?? 0)) {
+    return ['not measured ***', 'not measured ***'];
+  }
+  return [fmt(n), perScale ? perScale(n) : fmt(n)];
+}
+
+/** The footnote of a mark not measured, or nothing. */
+function unmeasuredNote(rows: readonly (readonly string[])[],
+  s: Pick<SimulationSummary, 'metrics' | 'speed'>): string[] {
+  if (!rows.some((r) => r.includes('not measured ***'))) return [];
+  const p50 = s.metrics.orderLatency?.percentileMs(0.5) ?? 0;
+  return [`  *** not measured: at speed ${fmt(s.speed ?? 0)} a median order reply ` +
+    `(${p50.toFixed(1)} ms) spans ${fmt(Math.round((p50 * (s.speed ?? 0)) / 1000))} simulated ` +
+    'seconds, more than a tenth of the window; play the night slower to count it'];
 }
 
 export function latencyLine(h: LatencyHistogram): string {
@@ -69,7 +101,7 @@ export const YU7_REPORTED_REVENUE_FEN = YU7_FIRST_HOUR_ORDERS * 253_500 * 100;
  * order's own list price), which YU7 did not report.
  */
 export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats' | 'scale'
-  | 'ordersPlanned' | 'night'>): string[] {
+  | 'ordersPlanned' | 'night' | 'speed'>): string[] {
   if (s.night === 'su7') return su7FiguresTable(s);
   const m = s.metrics;
   const stats = s.targetStats ?? {};
@@ -82,12 +114,12 @@ export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats
     string] => [label, reported, yuan(fen), yuan(fen / s.scale)];
   const rows: [string, string, string, string][] = [
     ['', 'YU7 (reported)', 'this run', 'this run / scale'],
-    ['orders in first 2 minutes', fmt(YU7_ORDERS_2_MIN), fmt(m.confirmedBy.s120),
-      perScale(m.confirmedBy.s120)],
-    ['orders in first 3 minutes', `over ${fmt(YU7_ORDERS_3_MIN)}`, fmt(m.confirmedBy.s180),
-      perScale(m.confirmedBy.s180)],
-    ['orders in the hour', fmt(YU7_FIRST_HOUR_ORDERS), fmt(m.confirmedBy.s3600),
-      perScale(m.confirmedBy.s3600)],
+    ['orders in first 2 minutes', fmt(YU7_ORDERS_2_MIN),
+      ...markCount(m.confirmedBy.s120, 120, s, perScale)],
+    ['orders in first 3 minutes', `over ${fmt(YU7_ORDERS_3_MIN)}`,
+      ...markCount(m.confirmedBy.s180, 180, s, perScale)],
+    ['orders in the hour', fmt(YU7_FIRST_HOUR_ORDERS),
+      ...markCount(m.confirmedBy.s3600, 3600, s, perScale)],
     ['orders taken (reported basis)', fmt(YU7_FIRST_HOUR_ORDERS), fmt(basis.orders ?? 0),
       perScale(basis.orders ?? 0)],
     money('deposits, reported basis *', yuan(YU7_REPORTED_DEPOSITS_FEN),
@@ -97,7 +129,7 @@ export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats
       basis.potential_revenue_fen ?? 0),
     money('revenue, launchday basis **', 'not reported', revenue),
   ];
-  const w = [30, 22, 16, 18];
+  const w = [30, 22, 18, 18];
   const lines = rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join(' ').trimEnd());
   return ['figures (orders counted when the server confirmed them, in simulated time; the plan ' +
     `had ${fmt(s.ordersPlanned)}):`, ...lines.map((l) => `  ${l}`),
@@ -105,7 +137,7 @@ export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats
     'launch\'s deposit, and x the Standard trim\'s list price; compare these',
   '  ** launchday\'s own: every deposit received as paid (refunded, forfeited and switched-in ' +
     'included, a switched SU7 Ultra\'s 20,000 yuan too), and each standing order\'s own list ' +
-    'price with options'];
+    'price with options', ...unmeasuredNote(rows, s)];
 }
 
 /**
@@ -114,27 +146,30 @@ export function figuresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats
  * shown on launchday's basis.
  */
 function su7FiguresTable(s: Pick<SimulationSummary, 'metrics' | 'targetStats' | 'scale'
-  | 'ordersPlanned'>): string[] {
+  | 'ordersPlanned' | 'speed'>): string[] {
   const c = s.metrics.confirmedBySu7;
   const stats = s.targetStats ?? {};
   const perScale = (n: number): string => fmt(n / s.scale);
   const yuan = (fen: number): string => `${(fen / 100 / 1e9).toFixed(3)} bn yuan`;
-  const count = (label: string, reported: number, n: number): [string, string, string, string] =>
-    [label, fmt(reported), fmt(n), perScale(n)];
+  const count = (label: string, reported: number, n: number, markSeconds?: number):
+    [string, string, string, string] => [label, fmt(reported),
+    ...(markSeconds === undefined ? [fmt(n), perScale(n)] as [string, string]
+      : markCount(n, markSeconds, s, perScale))];
   const received = stats.deposits_fen?.received ?? 0;
   const revenue = stats.potential_revenue_fen ?? 0;
   const rows: [string, string, string, string][] = [
     ['', 'SU7 (reported)', 'this run', 'this run / scale'],
-    count('orders in first 4 minutes', SU7_ORDERS_BY.s240, c.s240),
-    count('orders in first 7 minutes', SU7_ORDERS_BY.s420, c.s420),
-    count('orders in first 27 minutes', SU7_ORDERS_BY.s1620, c.s1620),
-    count('orders in the day', SU7_DAY_ORDERS, c.s86400),
+    count('orders in first 4 minutes', SU7_ORDERS_BY.s240, c.s240, 240),
+    count('orders in first 7 minutes', SU7_ORDERS_BY.s420, c.s420, 420),
+    count('orders in first 27 minutes', SU7_ORDERS_BY.s1620, c.s1620, 1620),
+    count('orders in the day', SU7_DAY_ORDERS, c.s86400, 86_400),
     count('orders taken', SU7_DAY_ORDERS, stats.reported_basis?.orders ?? 0),
     ['deposits received', 'not reported', yuan(received), yuan(received / s.scale)],
     ['potential revenue', 'not reported', yuan(revenue), yuan(revenue / s.scale)],
   ];
-  const w = [30, 22, 16, 18];
+  const w = [30, 22, 18, 18];
   return ['figures (orders counted when the server confirmed them, in simulated time; the plan ' +
     `had ${fmt(s.ordersPlanned)}):`,
-  ...rows.map((r) => `  ${r.map((x, i) => x.padEnd(w[i]!)).join(' ').trimEnd()}`)];
+  ...rows.map((r) => `  ${r.map((x, i) => x.padEnd(w[i]!)).join(' ').trimEnd()}`),
+  ...unmeasuredNote(rows, s)];
 }

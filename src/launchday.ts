@@ -160,7 +160,8 @@ export class Launchday implements KernelApp {
       queueDelayMs: () => this.core.committer.queueDelayMs,
       perAddressLimits: (deps.rateLimitMode ?? 'on') === 'on',
       pollClock: deps.rateClock ?? systemClock, write: this.core.writeInBatch,
-      writeUnlessBusy: this.core.writeInBatchUnlessBusy });
+      writeUnlessBusy: this.core.writeInBatchUnlessBusy,
+      admit: (command) => this.core.committer.submit('admitRoom', command, true) });
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
     this.waitingRooms.targetExists = async (scope, id) => (scope === 'launch'
       ? (await this.launches.launch(id)) !== null : (await this.drops.drop(id)) !== null);

@@ -19,6 +19,7 @@ import {
 import type { drops } from './drops/index.js';
 import type { orders } from './orders/index.js';
 import type { scalpers } from './scalpers/index.js';
+import type { waitingRooms } from './waiting-rooms/index.js';
 
 export type { Store, StoreTx } from './kernel/store/store.js';
 
@@ -76,7 +77,8 @@ export const PostgresStore = {
 /** Every group-commit handler by name, as the capabilities that write in batches name them. */
 export type BatchHandlers = ReturnType<typeof accounts.batchHandlers>
   & ReturnType<(typeof orders)['batchHandlers']> & ReturnType<(typeof drops)['batchHandlers']>
-  & ReturnType<(typeof scalpers)['batchHandlers']> & typeof kernelHandlers;
+  & ReturnType<(typeof scalpers)['batchHandlers']>
+  & ReturnType<(typeof waitingRooms)['batchHandlers']> & typeof kernelHandlers;
 
 /** Every hook implementation, for the capabilities that declare hooks (kernel/capability.ts). */
 export const hooks = collectHooks(capabilities);

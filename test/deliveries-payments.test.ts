@@ -69,6 +69,21 @@ describe('balance notifications in any order', () => {
       ['received', 'received', 'received']);
   });
 
+  it('a part\'s key again with another amount is refused as that, not as another order',
+    async () => {
+      const a = await scheduledOrder(h, 9, 9);
+      const pay = (amount: number) => h.call('POST', `/orders/${a.orderId}/balance/parts`,
+        { token: a.token, body: { amount_fen: amount, method: 'card' },
+          headers: { 'idempotency-key': 'part-again' } });
+      assert.equal((await pay(100_00)).status, 201);
+      const again = await pay(200_00);
+      assert.equal(again.status, 409);
+      assert.equal(again.body.error.code, 'idempotency_key_reused');
+      // The same order, another body: "a different order" was untrue here.
+      assert.doesNotMatch(again.body.error.message, /different order/);
+      assert.match(again.body.error.message, /balance part of this order/);
+    });
+
   it('an unknown reference, another amount, a bad signature, a malformed body', async () => {
     const a = await scheduledOrder(h, 2, 2);
     const part = (await h.call('POST', `/orders/${a.orderId}/balance/parts`, { token: a.token,

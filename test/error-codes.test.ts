@@ -256,7 +256,9 @@ describe('codes that need a particular launchday', () => {
       'delivery_not_started', 'delivery_not_ready', 'balance_outstanding', 'balance_covered',
       'balance_part_invalid', 'balance_parts_limit', 'deferral_not_allowed', 'deferral_too_long',
       'slot_invalid', 'slot_full', 'appointment_not_found', 'appointment_not_due',
-      'already_delivered', 'handover_unconfirmed']);
+      'already_delivered', 'handover_unconfirmed',
+      // test/well-formed-text.test.ts
+      'text_not_well_formed']);
     // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts,
     // and too_many_connections in test/connection-limit.test.ts.
     for (const c of ['malformed_request', 'request_timeout', 'headers_too_large',

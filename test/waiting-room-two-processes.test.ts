@@ -86,4 +86,44 @@ describe('a waiting room shared by two processes on one PostgreSQL', async () =>
       }
     });
   });
+
+  await withPostgres('one address gets its places limit across both processes', () => {
+    it('one address gets its places limit across both processes, not per process', async () => {
+      // The count was kept per process: 7 places of 5 were seen through two (now counted in
+      // the join's own transaction, under a lock per room and address).
+      const LIMIT = 5;
+      const schema = testSchema();
+      const env = { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: schema,
+        LAUNCHDAY_ADMIN_TOKEN: ADMIN, LAUNCHDAY_RATE_LIMITS: 'on',
+        LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX: String(LIMIT),
+        LAUNCHDAY_LOG_LEVEL: 'warn', LAUNCHDAY_DEMO_LAUNCH: 'off' };
+      const children: Child[] = [];
+      try {
+        for (let i = 0; i < 2; i++) children.push(await startChild(env));
+        const [a, b] = children.map((c) => c.url) as [string, string];
+        const opensAtMs = Date.now() + 600_000;
+        const put = await api(a, 'PUT', '/admin/waiting-rooms/nat', { token: ADMIN, body: {
+          scope: 'launch', target_id: 'yu7-2025', enabled: true,
+          opens_at: new Date(opensAtMs).toISOString(),
+          prequeue_at: new Date(opensAtMs - 900_000).toISOString(), admit_per_minute: 60,
+          active_max: 100 } });
+        assert.equal(put.status, 201, JSON.stringify(put.body));
+        // Three waves of joins from 127.0.0.1, each sent to both processes at once.
+        const codes: string[] = [];
+        for (let wave = 0; wave < 3; wave++) {
+          const replies = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+            api(i % 2 ? a : b, 'POST', '/waiting-rooms/nat/tickets')));
+          codes.push(...replies.map((r) => (r.status === 201 ? 'placed' : r.body.error.code)));
+        }
+        assert.equal(codes.filter((c) => c === 'placed').length, LIMIT, codes.join(' '));
+        assert.ok(codes.every((c) => c === 'placed' || c === 'too_many_tickets'),
+          codes.join(' '));
+        const overview = (await api(b, 'GET', '/admin/waiting-rooms/nat', { token: ADMIN })).body;
+        assert.equal(overview.waiting, LIMIT, JSON.stringify(overview));
+      } finally {
+        for (const c of children) await killHard(c);
+        await dropSchema(schema);
+      }
+    });
+  });
 });

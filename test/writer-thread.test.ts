@@ -11,7 +11,32 @@ import type { JobOutcome } from '../src/kernel/write/group-committer.js';
 import { SqliteBatchExecutor } from '../src/kernel/write/sqlite-batch-executor.js';
 import { syntheticIdentity } from '../src/accounts/identity.js';
 import { SqliteStore, writeComposition } from '../src/stores.js';
+import { capabilityTimers } from '../src/capabilities.js';
 import { ADMIN, harness, YU7_MAX } from './harness.js';
+
+/**
+ * Runs `work` while recording every store method called on the event loop's own connection
+ * (store.transaction), by name; the connection pauses the writer thread and holds the loop
+ * while it writes.
+ */
+async function onLoopDuring(store: { transaction: (fn: (tx: never) => Promise<unknown>) =>
+  Promise<unknown> }, work: () => Promise<unknown>): Promise<string[]> {
+  const onLoop: string[] = [];
+  const transaction = store.transaction.bind(store);
+  store.transaction = ((fn: (tx: object) => Promise<unknown>) => transaction((tx) => {
+    onLoop.push('(transaction)');
+    return fn(new Proxy(tx as object, { get: (t, name, r) => {
+      if (typeof name === 'string') onLoop.push(name);
+      return Reflect.get(t, name, r);
+    } }));
+  })) as typeof store.transaction;
+  try {
+    await work();
+  } finally {
+    store.transaction = transaction;
+  }
+  return onLoop;
+}
 
 describe('the SQLite writer thread', () => {
   it('writes batches that queued up together in one go, each command still failing alone',
@@ -197,4 +222,62 @@ describe('the SQLite writer thread', () => {
       await h.close();
     }
   });
+
+  it('runs the waiting room\'s admitter rounds on the writer thread, never on the event '
+    + 'loop\'s own connection', async () => {
+    // A round (shuffle, expiry, admissions) wrote on the loop's connection once a round.
+    const h = await harness();
+    try {
+      const put = await h.call('PUT', '/admin/waiting-rooms/loop', { token: ADMIN, body: {
+        scope: 'launch', target_id: 'yu7-2025', enabled: true,
+        opens_at: '2025-06-26T14:00:00.000Z', prequeue_at: '2025-06-26T13:50:00.000Z',
+        admit_per_minute: 60, active_max: 3 } });
+      assert.equal(put.status, 201, JSON.stringify(put.body));
+      for (let i = 0; i < 4; i++) {
+        assert.equal((await h.call('POST', '/waiting-rooms/loop/tickets')).status, 201);
+      }
+      assert.equal((await h.tick(60)).status, 200); // The opening: the shuffle is due.
+      const store = h.ld.app.deps.store;
+      const round = () => h.ld.app.waitingRooms.admitRound();
+      assert.deepEqual(await onLoopDuring(store as never, round), []);
+      // The operator's clock move is written on the loop (an audit entry): not in a round.
+      assert.equal((await h.tick(2)).status, 200);
+      assert.deepEqual(await onLoopDuring(store as never, round), []);
+      // And written all the same: shuffled, and passes given at the room's rate.
+      const overview = (await h.call('GET', '/admin/waiting-rooms/loop', { token: ADMIN })).body;
+      assert.ok(overview.room.shuffled_at !== null, JSON.stringify(overview.room));
+      assert.ok(overview.admitted >= 1, JSON.stringify(overview));
+      assert.equal(overview.prequeue, 0);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('opens no transaction on the event loop\'s own connection in an idle round of any timer',
+    async () => {
+      // The ready-stock sweep read its due sales in a write transaction every round.
+      const h = await harness();
+      try {
+        assert.equal((await h.tick(120)).status, 200);
+        const app = h.ld.app;
+        // server.ts's timers, and every capability's (kernel/capability.ts).
+        const rounds: Array<[string, () => Promise<unknown>]> = [
+          ['orders.autoLockDue', () => app.orders.autoLockDue()],
+          ['drops.sweep', () => app.drops.sweep()],
+          ['payments.sendPayments', () => app.payments.sendPayments()],
+          ['settlement.reconcilePayments', () => app.settlement.reconcilePayments()],
+          ['production.flushShown', () => app.production.flushShown()],
+          ...capabilityTimers.map((t): [string, () => Promise<unknown>] =>
+            [t.name, () => t.run(app)]),
+        ];
+        const written: string[] = [];
+        for (const [name, round] of rounds) {
+          const onLoop = await onLoopDuring(app.deps.store as never, round);
+          if (onLoop.length > 0) written.push(`${name}: ${onLoop.join(' ')}`);
+        }
+        assert.deepEqual(written, []);
+      } finally {
+        await h.close();
+      }
+    });
 });

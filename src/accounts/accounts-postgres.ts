@@ -93,15 +93,6 @@ class AccountsPostgresTx implements AccountsTx {
 class AccountsPostgresReads implements AccountsReads {
   constructor(private readonly pool: Queryable) {}
 
-  async sessionByToken(tokenHash: string):
-    Promise<{ session: Session; account: Account } | null> {
-    const [r] = await rows(this.pool, 'SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
-      + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
-      + 'WHERE t.token_hash = $1', [tokenHash]);
-    return r ? { session: sessionFromRow({ ...r, created_at_ms: r.t_created }),
-      account: accountFromRow(r)! } : null;
-  }
-
   async sessionsByTokens(tokenHashes: readonly string[]):
     Promise<Map<string, { session: Session; account: Account }>> {
     const found = await rows(this.pool, 'SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '

@@ -103,12 +103,6 @@ class AccountsSqliteReads implements AccountsReads {
     this.#r = prepareAccountsReads(db);
   }
 
-  async sessionByToken(tokenHash: string) {
-    const r = this.#r.sessionByToken.get(tokenHash) as Record<string, unknown> | undefined;
-    return r ? { session: sessionFromRow({ ...r, created_at_ms: r.t_created }),
-      account: accountFromRow(r)! } : null;
-  }
-
   async sessionsByTokens(tokenHashes: readonly string[]) {
     const rows = this.#r.sessionsByTokens.all(JSON.stringify(tokenHashes)) as
       Array<Record<string, unknown>>;
@@ -145,9 +139,6 @@ class AccountsSqliteReads implements AccountsReads {
 
 function prepareAccountsReads(db: Db) {
   return {
-    sessionByToken: db.prepare('SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
-      + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
-      + 'WHERE t.token_hash = ?'),
     sessionsByTokens: db.prepare('SELECT a.*, t.token_hash, t.created_at_ms AS t_created, '
       + 't.last_seen_at_ms, t.revoked_at_ms FROM tokens t JOIN accounts a USING (account_id) '
       + 'WHERE t.token_hash IN (SELECT value FROM json_each(?))'),

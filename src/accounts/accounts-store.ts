@@ -56,9 +56,10 @@ export interface AccountsTx {
 
 /** Accounts' reads of committed data (see Store). */
 export interface AccountsReads {
-  /** The session of a token hash and its account, revoked or expired ones too. */
-  sessionByToken(tokenHash: string): Promise<{ session: Session; account: Account } | null>;
-  /** `sessionByToken` for many token hashes in one read; hashes not found are absent. */
+  /**
+   * The session of each token hash and its account, revoked or expired ones too, in one read;
+   * hashes not found are absent.
+   */
   sessionsByTokens(tokenHashes: readonly string[]):
     Promise<Map<string, { session: Session; account: Account }>>;
   /** The account's sessions not revoked, newest first. */

@@ -243,7 +243,9 @@ export class DeliveriesService {
       const seen = await tx.balancePartByKey(orderId, key);
       if (seen) {
         return seen.amountFen === amountFen && seen.method === method
-          ? ok({ part: seen, delivery: d, replay: true }) : refuse('idempotency_key_reused');
+          ? ok({ part: seen, delivery: d, replay: true }) : refuse('idempotency_key_reused',
+            'This Idempotency-Key was already used for a balance part of this order with '
+            + 'another amount or method; use a new key for a new part.');
       }
       if (d.stage === 'delivered') return refuse('already_delivered');
       if (d.stage === 'released') return refuse('delivery_not_started');

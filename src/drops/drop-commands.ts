@@ -15,6 +15,13 @@ import {
 } from './drop.js';
 
 /** How long holds and offers last; from the Limits table, carried by each command. */
+/**
+ * The refusal of a purchase whose Idempotency-Key named another purchase in the same drop (a
+ * key from another drop reads as unused: drops-service.ts).
+ */
+export const dropKeyReused = () => refuse('idempotency_key_reused', 'This Idempotency-Key was '
+  + 'already used for a purchase in this drop with another variant or quantity; use a new key.');
+
 export interface HoldTimes {
   /** A buyer's hold while the payment completes (Limits.dropHoldSeconds), in ms. */
   readonly holdMs: number;
@@ -242,7 +249,7 @@ export function dropCommands() {
       const prior = known.get(stockKey(c.accountId, c.idempotencyKey));
       if (prior) {
         return prior.requestHash === c.requestHash ? ok({ hold: prior, replay: true })
-          : refuse('idempotency_key_reused');
+          : dropKeyReused();
       }
       const drop = drops.get(c.dropId);
       if (!drop) return refuse('drop_not_found');
@@ -277,7 +284,7 @@ export function dropCommands() {
       const prior = known.get(idKey);
       if (prior) {
         results.push(prior.requestHash === c.requestHash ? ok({ hold: prior, replay: true })
-          : refuse('idempotency_key_reused'));
+          : dropKeyReused());
         continue;
       }
       const drop = scope.drops.get(c.dropId);

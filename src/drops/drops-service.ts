@@ -17,8 +17,8 @@ import {
   decideHold, findVariant, HOLDING, isDropPaymentReference, validateDrop, variantFigures,
   type Drop, type Hold, type VariantFigures, type WaitlistEntry,
 } from './drop.js';
-import type {
-  dropCommands, HoldOutcome, HoldTimes, JoinOutcome,
+import {
+  dropKeyReused, type dropCommands, type HoldOutcome, type HoldTimes, type JoinOutcome,
 } from './drop-commands.js';
 
 export interface DropsDeps {
@@ -212,7 +212,7 @@ export class DropsService {
       : await this.deps.store.holdByIdempotency(account.accountId, key);
     if (prior) {
       return prior.requestHash === requestHash ? ok({ hold: prior, replay: true })
-        : refuse('idempotency_key_reused');
+        : dropKeyReused();
     }
     return refusal;
   }

@@ -69,7 +69,8 @@ export const outcomes = {
   idempotency_key_missing: { status: 400, transient: false,
     message: 'Send an Idempotency-Key header (1-64 letters, digits, - or _).' },
   idempotency_key_reused: { status: 409, transient: false,
-    message: 'This Idempotency-Key was already used for a different order; use a new key.' },
+    message: 'This Idempotency-Key was already used for a request with a different body; use a '
+      + 'new key.' },
   payment_declined: { status: 402, transient: false,
     message: 'The deposit payment was declined; nothing was charged. Try another method.' },
   order_not_found: { status: 404, transient: false,
@@ -247,6 +248,11 @@ export const outcomes = {
     message: 'This waiting room gave no such pass, or it is no longer active.' },
   waiting_ticket_not_found: { status: 404, transient: false,
     message: 'This waiting room has no such ticket waiting (or held).' },
+  // A text holding half a UTF-16 surrogate pair cannot be stored as sent (it becomes U+FFFD on
+  // the way to PostgreSQL and in JSON), so what was checked would not be what is kept.
+  text_not_well_formed: { status: 400, transient: false,
+    message: 'A text in the request holds a lone UTF-16 surrogate (\\ud800-\\udfff without its '
+      + 'pair): send well-formed Unicode text.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

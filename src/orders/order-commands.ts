@@ -15,6 +15,10 @@ import type { BatchHandler } from '../kernel/write/group-committer.js';
 import { newId, newTimeOrderedId } from '../kernel/ids.js';
 import { depositReference } from '../payments/index.js';
 
+/** The refusal of an order whose Idempotency-Key named an order of another body. */
+export const orderKeyReused = () => refuse('idempotency_key_reused',
+  'This Idempotency-Key was already used for a different order; use a new key.');
+
 export interface PlaceCommand {
   readonly accountId: string;
   readonly launch: Launch;
@@ -270,7 +274,7 @@ export function orderCommands(limits: { autoLockBatchMax: number }, hooks?: Hook
       const prior = known.get(idKey);
       if (prior) {
         return prior.requestHash === c.requestHash ? ok({ order: prior, replay: true })
-          : refuse('idempotency_key_reused');
+          : orderKeyReused();
       }
       if (c.refusal !== undefined) return c.refusal;
       const activeKey = `${c.launch.launchId}\u0000${c.accountId}`;

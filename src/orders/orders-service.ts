@@ -18,8 +18,8 @@ import {
   allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, isPastLock, queueKey,
   resolveConfiguration, switchTargets, trimKey, isWindowOpen, type ChangeRequest, type Order,
 } from './order.js';
-import type {
-  orderCommands, OrderAction, PlaceCommand, PlaceOutcome,
+import {
+  orderKeyReused, type orderCommands, type OrderAction, type PlaceCommand, type PlaceOutcome,
 } from './order-commands.js';
 import type { OrderEvent } from './orders-store.js';
 import { PreparedFigures } from './prepared-figures.js';
@@ -325,7 +325,7 @@ export class OrdersService {
     const prior = await this.deps.store.orderByIdempotency(account.accountId, idempotencyKey);
     if (prior) {
       return prior.requestHash === requestHash ? ok({ order: prior, replay: true })
-        : refuse('idempotency_key_reused');
+        : orderKeyReused();
     }
     const paid = await this.deps.payments.charge({ reference, amountFen: launch.depositFen,
       payer: account.accountId });

@@ -575,7 +575,9 @@ export class PricebooksService {
   /** Ends holds past their end and reservations past their balance deadline. */
   async sweepReady(): Promise<number> {
     const nowMs = this.deps.clock.nowMs();
-    const due = await this.deps.store.transaction((tx) => tx.dueReadySales(nowMs, 500));
+    // A read, not a transaction: on SQLite a transaction on the event loop's connection pauses
+    // the order writer's thread, and this ran every round with nothing due.
+    const due = await this.deps.store.dueReadySales(nowMs, 500);
     for (const s of due) {
       await this.deps.store.transaction(async (tx) => {
         if (s.status === 'held') {

@@ -217,17 +217,17 @@ export class PricebooksSqlTx implements PricebooksTx {
       + 'balance_due_at_ms = coalesce(?, balance_due_at_ms) WHERE sale_id = ? AND status = ?',
     [to, atMs, balanceDueAtMs, saleId, from])) === 1;
   }
+}
+
+/** Price books' reads of committed data. */
+export class PricebooksSqlReads implements PricebooksReads {
+  constructor(private readonly q: Sql) {}
 
   async dueReadySales(nowMs: number, limit: number): Promise<ReadySale[]> {
     return (await this.q.all("SELECT * FROM ready_sales WHERE (status = 'held' "
       + "AND expires_at_ms <= ?) OR (status = 'deposit_paid' AND balance_due_at_ms <= ?) "
       + 'ORDER BY created_at_ms, sale_id LIMIT ?', [nowMs, nowMs, limit])).map(rowToSale);
   }
-}
-
-/** Price books' reads of committed data. */
-export class PricebooksSqlReads implements PricebooksReads {
-  constructor(private readonly q: Sql) {}
 
   async priceVersions(launchId: string): Promise<PriceVersion[]> {
     return (await this.q.all('SELECT * FROM price_versions WHERE launch_id = ? ORDER BY version',

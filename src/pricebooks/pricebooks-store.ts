@@ -73,8 +73,6 @@ export interface PricebooksTx {
   /** Sets a sale's status if it is `from`; false if it was not (nothing changed). */
   settleReadySale(saleId: string, from: SaleStatus, to: SaleStatus, atMs: number,
     balanceDueAtMs?: number | null): Promise<boolean>;
-  /** Sales held past their end or reserved past their balance deadline, at most `limit`. */
-  dueReadySales(nowMs: number, limit: number): Promise<ReadySale[]>;
 }
 
 export interface PricebooksReads {
@@ -91,6 +89,11 @@ export interface PricebooksReads {
   readyCar(vin: string): Promise<ReadyCar | null>;
   readySale(saleId: string): Promise<ReadySale | null>;
   readySalesOf(accountId: string, limit: number): Promise<ReadySale[]>;
+  /**
+   * Sales held past their end or reserved past their balance deadline, at most `limit`, as
+   * committed: each is then moved by a conditional update, so one moved meanwhile is skipped.
+   */
+  dueReadySales(nowMs: number, limit: number): Promise<ReadySale[]>;
 }
 
 declare module '../kernel/store/store.js' {

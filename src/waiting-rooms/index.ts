@@ -3,6 +3,7 @@
 // the gate orders and drops ask through the kernel's AdmissionGate port. What the composition
 // may use of it.
 import type { Capability } from '../kernel/capability.js';
+import { roomCommands } from './room-commands.js';
 import { roomRoutes } from './room-routes.js';
 import { waitingRoomsMigrations } from './waiting-rooms-migrations.js';
 import { waitingRoomsPostgres } from './waiting-rooms-postgres.js';
@@ -11,6 +12,7 @@ import { waitingRoomsSqlite } from './waiting-rooms-sqlite.js';
 export * from './waiting-room.js';
 export * from './room-tokens.js';
 export * from './room-routes.js';
+export * from './room-commands.js';
 export * from './waiting-rooms-service.js';
 export * from './waiting-rooms-store.js';
 
@@ -21,6 +23,7 @@ export const waitingRooms = {
   migrations: waitingRoomsMigrations,
   sqlite: waitingRoomsSqlite,
   postgres: waitingRoomsPostgres,
+  batchHandlers: () => roomCommands(),
   timers: [{
     name: 'waiting-room admitter',
     intervalMs: (limits) => limits.waitingAdmitRoundMs,

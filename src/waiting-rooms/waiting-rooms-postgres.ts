@@ -10,7 +10,7 @@ import {
 } from './room-rows.js';
 import type { Pass, Room, Ticket } from './waiting-room.js';
 import type {
-  PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
+  JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
 
 const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
@@ -47,6 +47,23 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
 
   async insertTicket(ticket: Ticket): Promise<boolean> {
     return ((await this.c.query(TICKET_SQL, ticketToValues(ticket))).rowCount ?? 0) === 1;
+  }
+
+  // The count and the insert under one lock per room and address, held to the commit, so that
+  // a join in another process counts this one. Taken without waiting: a group-commit batch
+  // holds the locks of all its joins, and two processes' batches waiting on each other's
+  // addresses would deadlock; `busy` sends the join back to be asked again instead.
+  async joinTicket(ticket: Ticket, perAddressMax: number | null): Promise<JoinOutcome> {
+    if (perAddressMax !== null && ticket.address !== '') {
+      const [got] = await rows(this.c, 'SELECT pg_try_advisory_xact_lock(hashtext('
+        + "'waiting_address:' || $1 || ' ' || $2)) AS ok", [ticket.roomId, ticket.address]);
+      if (got?.ok !== true) return 'busy';
+      const [r] = await rows(this.c, 'SELECT count(*)::bigint AS n FROM waiting_tickets '
+        + "WHERE room_id = $1 AND address = $2 AND status IN ('waiting', 'held')",
+      [ticket.roomId, ticket.address]);
+      if (Number(r!.n) >= perAddressMax) return 'too_many';
+    }
+    return (await this.insertTicket(ticket)) ? 'inserted' : 'key_taken';
   }
 
   async unkeyedTicketIds(roomId: string): Promise<string[]> {
@@ -167,13 +184,6 @@ class WaitingRoomsPostgresReads implements WaitingRoomsReads {
       + 'expires_at_ms > $2) AS live, count(*)::bigint AS n FROM waiting_passes '
       + 'WHERE room_id = $1 GROUP BY 1, 2', [roomId, nowMs]);
     return countsFrom(tickets, passes);
-  }
-
-  async ticketsFromAddress(roomId: string, address: string): Promise<number> {
-    const [r] = await rows(this.pool, 'SELECT count(*)::bigint AS n FROM waiting_tickets '
-      + "WHERE room_id = $1 AND address = $2 AND status IN ('waiting', 'held')",
-    [roomId, address]);
-    return Number(r!.n);
   }
 
   async pass(passId: string): Promise<Pass | null> {

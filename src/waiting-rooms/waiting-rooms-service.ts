@@ -17,13 +17,13 @@ import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handler
 import { Overloaded } from '../kernel/write/group-committer.js';
 import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
+import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  adaptiveFactor, admissionRound, estimateWait, joinsShuffle, lateKey, positionOf,
-  seedCommitment, shuffleDue, shuffleOrder, validateRoom, type Estimate, type Pass, type Phase,
-  type Room, type RoomScope, type RoomSettings,
+  estimateWait, joinsShuffle, lateKey, positionOf, seedCommitment, validateRoom, type Estimate,
+  type Pass, type Phase, type Room, type RoomScope, type RoomSettings,
 } from './waiting-room.js';
-import type { PassClaim, RoomCounts } from './waiting-rooms-store.js';
+import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
 export interface WaitingRoomsDeps {
   readonly store: Store;
@@ -53,6 +53,11 @@ export interface WaitingRoomsDeps {
    * crowd makes; `write` when absent.
    */
   readonly writeUnlessBusy?: BatchWrite;
+  /**
+   * Runs an admitter round (room-commands.ts, `admitRoom`): the kernel's group commit,
+   * essential (the writer thread on SQLite); this store's transaction when absent.
+   */
+  readonly admit?: (command: AdmitCommand) => Promise<number>;
 }
 
 /** What a person in the line is told (one poll's answer). */
@@ -105,8 +110,6 @@ export class WaitingRoomsService {
    * room's capability knows neither). Null: not checked.
    */
   targetExists: ((scope: RoomScope, targetId: string) => Promise<boolean>) | null = null;
-  /** Joins from one address to one room in flight (`room\u0000addressKey`), for the limit. */
-  readonly #joining = new Map<string, number>();
 
   /**
    * The writes of joins, polls and passes: through group commit (on SQLite the writer thread,
@@ -115,12 +118,14 @@ export class WaitingRoomsService {
    */
   readonly #write: BatchWrite;
   readonly #writeUnlessBusy: BatchWrite;
+  readonly #admit: (command: AdmitCommand) => Promise<number>;
   /** Passes this process's requests claimed and have not settled yet (claimId). */
   readonly #claimedHere = new Set<string>();
 
   constructor(private readonly deps: WaitingRoomsDeps) {
     this.#write = deps.write ?? transactionWrite(deps.store);
     this.#writeUnlessBusy = deps.writeUnlessBusy ?? this.#write;
+    this.#admit = deps.admit ?? ((c) => deps.store.transaction((tx) => admitIn(tx, c)));
   }
 
   // ---------- rooms ----------
@@ -210,7 +215,8 @@ export class WaitingRoomsService {
    * A new place in the room for someone at `address`: in the pre-queue before the opening (its
    * key is given by the shuffle), else at the back of the line. Refused while the room is off
    * or its pre-queue has not opened (`waiting_room_not_open`), and past the places one address
-   * may hold (`too_many_tickets`).
+   * may hold (`too_many_tickets`); `overloaded` when the commit queue is past its bound, or
+   * when another process's join from the same address held its lock past waitingPassClaimMs.
    */
   async join(roomId: string, address: string): Promise<Result<PlaceView>> {
     const room = await this.room(roomId);
@@ -220,48 +226,49 @@ export class WaitingRoomsService {
       return { ...refuse('waiting_room_not_open'), details: { prequeue_at:
         new Date(room.prequeueAtMs).toISOString() } };
     }
-    // Counted per subscriber (an IPv6 /64: addressKey), and with the joins from it still in
-    // flight in this process: counting and inserting are two steps, and concurrent joins from
-    // one address all saw the same count (300 at once got 99 places against a limit of 50).
+    // Counted per subscriber (an IPv6 /64: addressKey), in the join's own transaction
+    // (joinTicket): a count read before the insert let concurrent joins all see the same count
+    // (300 at once got 99 places against a limit of 50), and a count kept in one process let
+    // two processes give 7 places of 5.
     const who = addressKey(address);
-    const flightKey = `${roomId}\u0000${who}`;
-    // Reserved before the count is read, so that the joins awaiting it see one another.
-    const ahead = this.#joining.get(flightKey) ?? 0;
-    this.#joining.set(flightKey, ahead + 1);
-    try {
-      if (this.deps.perAddressLimits !== false && who !== ''
-        && ahead + await this.deps.store.ticketsFromAddress(roomId, who)
-        >= this.deps.limits.waitingTicketsPerAddressMax) {
-        return refuse('too_many_tickets');
-      }
-      return await this.#insertTicket(room, roomId, who, nowMs);
-    } finally {
-      const left = (this.#joining.get(flightKey) ?? 1) - 1;
-      if (left > 0) this.#joining.set(flightKey, left);
-      else this.#joining.delete(flightKey);
-    }
+    const perAddressMax = this.deps.perAddressLimits !== false && who !== ''
+      ? this.deps.limits.waitingTicketsPerAddressMax : null;
+    return this.#insertTicket(room, roomId, who, nowMs, perAddressMax);
   }
 
-  async #insertTicket(room: Room, roomId: string, address: string, nowMs: number):
-    Promise<Result<PlaceView>> {
+  async #insertTicket(room: Room, roomId: string, address: string, nowMs: number,
+    perAddressMax: number | null): Promise<Result<PlaceView>> {
+    const l = this.deps.limits;
     // A shuffled room's pre-queue waits for its ranks; anything else joins by arrival time.
     const early = joinsShuffle(room, nowMs);
-    for (let attempt = 0; ; attempt++) {
+    let draws = 0;
+    for (let waitedMs = 0; ;) {
       const ticketId = newId('wrt');
       const key = early ? null : lateKey(nowMs, randomInt(0, 1024));
-      let inserted: boolean;
+      let outcome: JoinOutcome;
       try {
-        inserted = await this.#writeUnlessBusy('insertTicket', { ticketId, roomId,
+        outcome = await this.#writeUnlessBusy('joinTicket', { ticketId, roomId,
           joinedAtMs: nowMs, key, status: 'waiting', lastSeenMs: nowMs, address, passId: null,
-          admittedAtMs: null });
+          admittedAtMs: null }, perAddressMax);
       } catch (err) {
         // The commit queue is past its bound: a join waits its turn like an order does.
         if (err instanceof Overloaded) return refuse('overloaded');
         throw err;
       }
-      if (inserted) return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
-      // Two arrivals in one millisecond drew the same tie-break: draw again.
-      if (attempt > 8) throw new Error('no free line key after 10 draws');
+      if (outcome === 'inserted') {
+        return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
+      }
+      if (outcome === 'too_many') return refuse('too_many_tickets');
+      if (outcome === 'key_taken') {
+        // Two arrivals in one millisecond drew the same tie-break: draw again.
+        if (++draws > 9) throw new Error('no free line key after 10 draws');
+        continue;
+      }
+      // Another process is joining from this address this moment: its commit comes within a
+      // batch's time, as a claimed pass's does, so the same waits apply.
+      if (waitedMs >= l.waitingPassClaimMs) return refuse('overloaded');
+      await pause(l.waitingPassClaimPollMs);
+      waitedMs += l.waitingPassClaimPollMs;
     }
   }
 
@@ -400,39 +407,9 @@ export class WaitingRoomsService {
   async #admitRoom(roomId: string): Promise<void> {
     const l = this.deps.limits;
     const nowMs = this.deps.clock.nowMs();
-    const factor = (room: Room) => (room.adaptive && this.deps.queueDelayMs
-      ? adaptiveFactor(this.deps.queueDelayMs(), l.queueDelayMaxMs) : 1);
-    const admitted = await this.deps.store.transaction(async (tx) => {
-      const room = await tx.lockRoomForAdmission(roomId);
-      if (!room || !room.enabled) return 0;
-      let shuffledAtMs = room.shuffledAtMs;
-      if (shuffleDue(room, nowMs)) {
-        const unkeyed = await tx.unkeyedTicketIds(roomId);
-        if (shuffledAtMs === null) {
-          const order = shuffleOrder(unkeyed, room.seed);
-          await tx.setTicketKeys(roomId, order, order.map((_, i) => i + 1));
-          shuffledAtMs = nowMs;
-        } else if (unkeyed.length > 0) {
-          // A join that began before the opening and committed after the shuffle: at the back.
-          await tx.setTicketKeys(roomId, unkeyed,
-            unkeyed.map(() => lateKey(nowMs, randomInt(0, 1024))));
-        }
-      }
-      await tx.expireTickets(roomId, nowMs - room.graceSeconds * 1000);
-      const active = await tx.activePassCount(roomId, nowMs);
-      const f = factor(room);
-      const may = admissionRound(room, nowMs, active, l.waitingAdmitRoundMax, f).admit;
-      const head = may > 0 ? await tx.headOfLine(roomId, may) : [];
-      const round = admissionRound(room, nowMs, active, head.length, f);
-      const passes: Pass[] = head.slice(0, round.admit).map((t) => ({ passId: newId('wrp'),
-        roomId, ticketId: t.ticketId, issuedAtMs: nowMs,
-        expiresAtMs: nowMs + room.passSeconds * 1000, status: 'active', spentBy: null,
-        spentKey: null, spentAtMs: null, claimedUntilMs: null }));
-      await tx.admit(passes, nowMs);
-      await tx.setRoomState(roomId, { tokens: round.tokens, filledAtMs: round.filledAtMs,
-        admittedTotal: room.admittedTotal + passes.length, shuffledAtMs });
-      return passes.length;
-    });
+    const admitted = await this.#admit({ roomId, nowMs, admitRoundMax: l.waitingAdmitRoundMax,
+      queueDelay: this.deps.queueDelayMs
+        ? { delayMs: this.deps.queueDelayMs(), maxMs: l.queueDelayMaxMs } : null });
     if (admitted > 0) {
       const recent = (this.#recent.get(roomId) ?? []).filter(([at]) => at > nowMs - 60_000);
       recent.push([nowMs, admitted]);

@@ -8,7 +8,7 @@ import {
 } from './room-rows.js';
 import type { Pass, Room, Ticket } from './waiting-room.js';
 import type {
-  PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
+  JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
 
 type Row = Record<string, unknown>;
@@ -24,6 +24,8 @@ function prepareWrites(db: Db) {
       + 'admitted_total = ?, shuffled_at_ms = ? WHERE room_id = ?'),
     insertTicket: db.prepare(`${insertSql('waiting_tickets', TICKET_COLUMNS)} `
       + 'ON CONFLICT DO NOTHING'),
+    fromAddress: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
+      + "AND address = ? AND status IN ('waiting', 'held')"),
     unkeyed: db.prepare("SELECT ticket_id FROM waiting_tickets WHERE room_id = ? "
       + "AND status = 'waiting' AND line_key IS NULL ORDER BY ticket_id"),
     setKey: db.prepare('UPDATE waiting_tickets SET line_key = ? WHERE room_id = ? '
@@ -78,6 +80,13 @@ class WaitingRoomsSqliteTx implements WaitingRoomsTx {
 
   async insertTicket(ticket: Ticket): Promise<boolean> {
     return this.s.insertTicket.run(ticketToValues(ticket)).changes === 1;
+  }
+
+  // One writer at a time (BEGIN IMMEDIATE): the count is exact without a lock, never busy.
+  async joinTicket(ticket: Ticket, perAddressMax: number | null): Promise<JoinOutcome> {
+    if (perAddressMax !== null && ticket.address !== '' && Number((this.s.fromAddress.get(
+      ticket.roomId, ticket.address) as Row).n) >= perAddressMax) return 'too_many';
+    return (await this.insertTicket(ticket)) ? 'inserted' : 'key_taken';
   }
 
   async unkeyedTicketIds(roomId: string): Promise<string[]> {
@@ -149,8 +158,6 @@ function prepareReads(db: Db) {
       + 'FROM waiting_tickets WHERE room_id = ? GROUP BY status, unkeyed'),
     passes: db.prepare("SELECT status, (status = 'active' AND expires_at_ms > ?) AS live, "
       + 'count(*) AS n FROM waiting_passes WHERE room_id = ? GROUP BY status, live'),
-    fromAddress: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
-      + "AND address = ? AND status IN ('waiting', 'held')"),
     pass: db.prepare('SELECT * FROM waiting_passes WHERE pass_id = ?'),
     passesOf: db.prepare('SELECT * FROM waiting_passes WHERE room_id = ? '
       + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT ?'),
@@ -187,10 +194,6 @@ class WaitingRoomsSqliteReads implements WaitingRoomsReads {
   async roomCounts(roomId: string, nowMs: number): Promise<RoomCounts> {
     return countsFrom(this.#r.tickets.all(roomId) as Row[],
       this.#r.passes.all(nowMs, roomId) as Row[]);
-  }
-
-  async ticketsFromAddress(roomId: string, address: string): Promise<number> {
-    return Number((this.#r.fromAddress.get(roomId, address) as Row).n);
   }
 
   async pass(passId: string): Promise<Pass | null> {

@@ -71,9 +71,20 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
             [1, 2, ticket(1).key, ticket(2).key]);
           assert.deepEqual((await store.transaction((tx) => tx.headOfLine('night', 3)))
             .map((t) => t.ticketId), ['wrt_0004', 'wrt_0003', 'wrt_0001']);
-          assert.equal(await store.ticketsFromAddress('night', '10.0.0.1'), 4);
           const c = await store.roomCounts('night', T0);
           assert.deepEqual([c.waiting, c.prequeue, c.held, c.admitted], [4, 0, 0, 0]);
+          // A join counts its address's waiting and held tickets in its own transaction.
+          const join = (t: Ticket, max: number | null) =>
+            store.transaction((tx) => tx.joinTicket(t, max));
+          assert.equal(await join(ticket(5), 4), 'too_many');
+          assert.equal(await store.ticket('wrt_0005'), null, 'refused: nothing added');
+          assert.equal(await join(ticket(5), 5), 'inserted');
+          assert.equal(await join(ticket(6), 5), 'too_many');
+          assert.equal(await join(ticket(6, { address: '10.0.0.2' }), 1), 'inserted');
+          assert.equal(await join(ticket(7, { key: ticket(1).key }), null), 'key_taken');
+          assert.equal(await join(ticket(7), null), 'inserted', 'no limit');
+          assert.equal(await join(ticket(8, { address: '' }), 1), 'inserted',
+            'an unknown address is not counted');
         });
 
       test('admission marks tickets and adds passes; the cap counts active ones',

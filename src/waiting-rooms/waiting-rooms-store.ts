@@ -31,6 +31,9 @@ export interface RoomCounts {
   readonly revokedPasses: number;
 }
 
+/** What a join did (WaitingRoomsTx.joinTicket). */
+export type JoinOutcome = 'inserted' | 'key_taken' | 'too_many' | 'busy';
+
 /** Waiting rooms' reads and writes inside one transaction (see StoreTx). */
 export interface WaitingRoomsTx {
   /**
@@ -46,6 +49,14 @@ export interface WaitingRoomsTx {
   setRoomState(roomId: string, state: RoomState): Promise<void>;
   /** Adds the ticket; false when its key is taken in the room (nothing changed). */
   insertTicket(ticket: Ticket): Promise<boolean>;
+  /**
+   * A join: adds the ticket unless its address (`ticket.address`, not '') already holds
+   * `perAddressMax` waiting or held tickets in the room (`too_many`), counted in this
+   * transaction so that joins through every process are counted together; null: no limit.
+   * `key_taken` as insertTicket's false. `busy` (PostgreSQL): another process is joining from
+   * the same address right now; nothing was done, ask again (the count would not be exact).
+   */
+  joinTicket(ticket: Ticket, perAddressMax: number | null): Promise<JoinOutcome>;
   /** Waiting tickets of the room that have no key yet (the pre-queue), by id. */
   unkeyedTicketIds(roomId: string): Promise<string[]>;
   /** Gives each ticket its key (the shuffle's ranks, or late keys for stragglers). */
@@ -86,8 +97,6 @@ export interface WaitingRoomsReads {
   /** Keys of the room's waiting and held tickets, ascending (the line as every process sees it). */
   lineKeys(roomId: string): Promise<{ waiting: Float64Array; held: Float64Array }>;
   roomCounts(roomId: string, nowMs: number): Promise<RoomCounts>;
-  /** Tickets of the room joined from `address` and still waiting or held. */
-  ticketsFromAddress(roomId: string, address: string): Promise<number>;
   pass(passId: string): Promise<Pass | null>;
   /** The room's passes, newest first, at most `limit`. */
   passesOf(roomId: string, limit: number): Promise<Pass[]>;

@@ -140,3 +140,24 @@ test('the operator console: cars to mark ready, ready ones handed over, a centre
     assert.equal(after.body.revenue_fen, after.body.balance.price_fen);
     await screenshots(admin, 'admin-deliveries');
   });
+
+test('the console offers no handover for a car with money outstanding and no appointment, '
+  + 'and says why, in both languages', async () => {
+  // "Hand over" was offered for such a car; the server then refused it (balance_outstanding).
+  const { orderId } = await readyOrder(44);
+  for (const [lang, why] of [
+    ['en', new RegExp('Balance not received in full \\(.+ outstanding\\)\\. '
+      + 'No appointment booked\\. No handover until then\\.')],
+    ['zh', /尾款未付清（待付 .+）。 未预约交付时间。 以上解决后才能交付。/],
+  ] as const) {
+    const admin = await (await phoneContext(browser, lang)).newPage();
+    await admin.goto(`${server.url}/admin`);
+    await admin.fill('#admin-token', ADMIN_TOKEN);
+    await admin.click('#use-token');
+    await admin.click('#tab-deliveries');
+    await admin.locator(`#handover-why-${orderId}`).waitFor();
+    assert.equal(await admin.locator(`#handover-${orderId}`).count(), 0, lang);
+    assert.match((await admin.textContent(`#handover-why-${orderId}`)) ?? '', why, lang);
+    await admin.close();
+  }
+});

@@ -40,6 +40,12 @@ Object.assign(STRINGS, {
   d_mark_ready: { zh: '标记到店可验车', en: 'Mark ready' },
   d_handover: { zh: '交付（已验车、已交钥匙）', en: 'Hand over (inspected, keys given)' },
   d_no_show: { zh: '未到店', en: 'No-show' },
+  d_why_balance: { zh: '尾款未付清（待付 {amount}）。', en:
+    'Balance not received in full ({amount} outstanding).' },
+  d_why_pending: { zh: '有 {amount} 尾款待支付机构确认。', en:
+    '{amount} of the balance awaits the provider.' },
+  d_why_appointment: { zh: '未预约交付时间。', en: 'No appointment booked.' },
+  d_why_then: { zh: '以上解决后才能交付。', en: 'No handover until then.' },
   d_done_ready: { zh: '已标记到店，尾款期限开始计算', en: 'Marked ready: the balance deadline runs' },
   d_done_handover: { zh: '已交付，收入已确认', en: 'Handed over: revenue recognised' },
   d_done_no_show: { zh: '已记录未到店', en: 'No-show recorded' },
@@ -101,6 +107,36 @@ export function pendingState(p) {
   return p.checks === 0 ? t('d_check_first', { at }) : t('d_check_again', { n: count(p.checks), at });
 }
 
+/**
+ * Why a ready car cannot be handed over yet, as lines to show (none: it can). The server refuses
+ * a handover before the balance is received in full, parts under way included
+ * (`balance_outstanding`), and without a booked appointment (`appointment_not_found`):
+ * deliveries-service.ts, handover.
+ */
+export function handoverBlockers(x) {
+  const why = [];
+  if (x.balance.outstanding_fen > 0) {
+    why.push(t('d_why_balance', { amount: yuan(x.balance.outstanding_fen) }));
+  }
+  if (x.balance.pending_fen > 0) {
+    why.push(t('d_why_pending', { amount: yuan(x.balance.pending_fen) }));
+  }
+  if (!x.appointment) why.push(t('d_why_appointment'));
+  return why;
+}
+
+/** The handover button of a ready car, or why there is none yet. */
+function handoverAction(x, orderPath) {
+  const why = handoverBlockers(x);
+  if (why.length > 0) {
+    return h('span', { id: `handover-why-${x.order_id}` },
+      [...why, t('d_why_then')].join(' '));
+  }
+  return button(`handover-${x.order_id}`, 'd_handover', () => act('POST',
+    `${orderPath(x)}/handover`, { inspection_confirmed: true, keys_given: true },
+    'd_done_handover'));
+}
+
 const button = (id, key, onclick, kind = 'primary') =>
   h('button', { type: 'button', class: kind, id, onclick }, t(key));
 
@@ -140,9 +176,7 @@ export function deliveriesSection() {
       d.ready.map((x) => [x.order_id, yuan(x.balance.outstanding_fen),
         x.appointment ? dateTime(x.appointment.slot_start) : '—',
         h('div', { class: 'actions' },
-          button(`handover-${x.order_id}`, 'd_handover', () => act('POST',
-            `${orderPath(x)}/handover`, { inspection_confirmed: true, keys_given: true },
-            'd_done_handover')),
+          handoverAction(x, orderPath),
           x.appointment ? button(`no-show-${x.order_id}`, 'd_no_show', () => act('POST',
             `${orderPath(x)}/no-show`, undefined, 'd_done_no_show'), 'secondary') : null)])),
     h('h2', {}, t('d_slots')),

@@ -648,6 +648,13 @@ export const ERRORS = {
     zh: ['该排队室中没有这个排队凭证。', '请核对凭证编号。'],
     en: ['This waiting room has no such ticket waiting.', 'Check the ticket id.'],
   },
+  text_not_well_formed: {
+    zh: ['提交的文字中含有无法保存的字符（不成对的代理字符）。', '请删除该字符后重新输入并提交。'],
+    en: [
+      'The text sent holds a character that cannot be stored (half of a surrogate pair).',
+      'Remove that character, type the text again and resend.',
+    ],
+  },
 };
 
 // The next step after a wrong code, by how many tries the server says are left.

@@ -6,7 +6,8 @@ import type { Socket } from 'node:net';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  jsonText, parseJsonBody, readText, refusalReply, sendJson, sendRefusal, type Json,
+  jsonText, notWellFormed, notWellFormedAt, parseJsonBody, readText, refusalReply, sendJson,
+  sendRefusal, type Json,
 } from './http-io.js';
 import {
   compileFields, queryObject, type FieldCheck, type RouteSchema,
@@ -94,6 +95,10 @@ class RequestCtx implements Ctx {
 
   query(): Result<Readonly<Record<string, string | undefined>>> {
     const q = queryObject(this.url);
+    // URL decoding turns an encoded surrogate into U+FFFD, so this never finds one today; it
+    // holds the rule (text_not_well_formed) if the query is ever read another way.
+    const at = notWellFormedAt(q);
+    if (at !== null) return notWellFormed(at);
     return (this.route.checkQuery === null ? null : this.route.checkQuery(q))
       ?? ok(q as Record<string, string>);
   }

@@ -65,8 +65,8 @@ export function isJsonMediaType(contentType: string | undefined): boolean {
  * (unsupported_media_type, docs/api.md), rather than guessed at.
  */
 /**
- * A JSON body as an object: `unsupported_media_type`, `invalid_json`, or `invalid_request` (not
- * an object, or a NUL anywhere unless `nulAllowed`: the route's own field rules refuse it).
+ * A JSON body as an object: `unsupported_media_type`, or parseObject's refusals (a NUL anywhere
+ * is refused unless `nulAllowed`: the route's own field rules refuse it).
  */
 export function parseJsonBody(contentType: string | undefined, text: string,
   nulAllowed = false): Result<Json> {
@@ -79,6 +79,16 @@ export function parseJsonBody(contentType: string | undefined, text: string,
 // whole statement (a 500, and for a batch, every command in it), so no body may carry one.
 const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/i;
 
+// A \u escape of a UTF-16 surrogate (D800-DFFF). The body's bytes are decoded as UTF-8, which
+// turns an encoded surrogate into U+FFFD, so an escape is the only way a lone surrogate reaches a
+// parsed body: a body without one is well-formed and is not walked.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/**
+ * A JSON body as an object: `invalid_json`; `invalid_request` (not an object, or a NUL anywhere
+ * unless `nulAllowed`); `text_not_well_formed` (a lone surrogate in any string or key, whatever
+ * the route: no field's own rule is trusted with it).
+ */
 export function parseObject(text: string, nulAllowed = false): Result<Json> {
   if (!nulAllowed && NUL_ESCAPE.test(text)) {
     return refuse('invalid_request', 'Text may not contain the NUL character (\\u0000).');
@@ -92,7 +102,53 @@ export function parseObject(text: string, nulAllowed = false): Result<Json> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return refuse('invalid_request', 'The body must be a JSON object.');
   }
+  if (SURROGATE_ESCAPE.test(text)) {
+    const at = notWellFormedAt(value);
+    if (at !== null) return notWellFormed(at);
+  }
   return ok(value as Json);
+}
+
+// Since Node 20 (V8 11.3); package.json's engines say >= 20.
+declare global {
+  interface String {
+    isWellFormed(): boolean;
+    toWellFormed(): string;
+  }
+}
+
+/**
+ * A place where a parsed JSON value (or a query's parameters) holds text that is not
+ * well-formed Unicode, a lone UTF-16 surrogate in a value or a key: the path of names and indexes
+ * joined by '/' ('' for the value itself), or null when all of it is well-formed. Walked without
+ * recursion: a body of deeply nested arrays that JSON.parse takes would overflow the stack.
+ */
+export function notWellFormedAt(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const [v, path] = top;
+    if (typeof v === 'string') {
+      if (!v.isWellFormed()) return path;
+    } else if (v !== null && typeof v === 'object') {
+      // Pushed last to first, so that the first field in the body is looked at first.
+      const entries = Object.entries(v);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, child] = entries[i]!;
+        const at = path === '' ? k : `${path}/${k}`;
+        if (!k.isWellFormed()) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return null;
+}
+
+/** The refusal of text that is not well-formed at `path` (notWellFormedAt). */
+export function notWellFormed(path: string): Refusal {
+  const shown = path.length > 64 ? `${path.slice(0, 64)}…` : path;
+  return refuse('text_not_well_formed', `"${shown.toWellFormed()}" holds a lone UTF-16 surrogate `
+    + '(\\ud800-\\udfff without its pair), which cannot be stored as sent: send well-formed '
+    + 'Unicode text.');
 }
 
 /** Reads the raw body of at most `maxBytes` as UTF-8 text. */

@@ -26,7 +26,7 @@ export const EVERY_ROUTE: readonly OutcomeCode[] = ['malformed_request', 'reques
   'overloaded', 'store_unavailable', 'internal_error'];
 /** Refusals of a route that reads a JSON body. */
 export const JSON_BODY: readonly OutcomeCode[] = ['invalid_json', 'body_too_large',
-  'unsupported_media_type', 'invalid_request'];
+  'unsupported_media_type', 'invalid_request', 'text_not_well_formed'];
 
 const ACCESS_ERRORS: Record<Access, readonly OutcomeCode[]> = {
   public: [], signed_in: ['unauthorized'], buyer: ['unauthorized', 'invalid_request'],
@@ -43,7 +43,8 @@ export function routeCodes(route: DocumentedRoute): OutcomeCode[] {
   const c = route.contract;
   const codes = new Set<OutcomeCode>([...EVERY_ROUTE, ...ACCESS_ERRORS[route.access],
     ...(c.body ? JSON_BODY : []), ...(c.rawBody ? ['body_too_large' as const] : []),
-    ...(c.query ? ['invalid_request' as const] : []), ...(c.errors ?? [])]);
+    ...(c.query ? ['invalid_request' as const, 'text_not_well_formed' as const] : []),
+    ...(c.errors ?? [])]);
   return (Object.keys(outcomes) as OutcomeCode[]).filter((code) => codes.has(code));
 }
 
