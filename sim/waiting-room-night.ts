@@ -95,6 +95,17 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
   const req = (method: string, path: string, o: { token?: string; body?: unknown;
     headers?: Record<string, string> } = {}): Promise<Outcome> =>
     client.request(method, path, { ...o, timeoutMs: L.requestTimeoutMs });
+  // A loaded machine may answer 503 overloaded: wait as told and ask again, as the pages do
+  // (the same request: the same idempotency key, and for an order the same pass, which a
+  // refusal for load leaves unspent).
+  const whileOverloaded = async (send: () => Promise<Outcome>): Promise<Outcome> => {
+    let o = await send();
+    for (let a = 0; a < 10 && o.kind === 'reply' && o.status === 503; a++) {
+      await new Promise((res) => setTimeout(res, 1000));
+      o = await send();
+    }
+    return o;
+  };
 
   // The buyers register first (the room is not in front of registration).
   const buyers: Buyer[] = [];
@@ -103,12 +114,7 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
     for (let i = next++; i < opts.buyers; i = next++) {
       const body = { phone: phoneNumber(i, 917), name: personName(r),
         id_number: identityNumber(i, 917, r) };
-      let o = await req('POST', '/accounts', { body });
-      // A loaded machine may answer 503 overloaded: wait as told and ask again.
-      for (let a = 0; a < 10 && o.kind === 'reply' && o.status === 503; a++) {
-        await new Promise((res) => setTimeout(res, 1000));
-        o = await req('POST', '/accounts', { body });
-      }
+      const o = await whileOverloaded(() => req('POST', '/accounts', { body }));
       if (o.kind !== 'reply' || o.status !== 201) {
         throw new Error(`registering ${i} failed: ${describe(o)}`);
       }
@@ -189,8 +195,8 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
       return;
     }
     const headers = { 'idempotency-key': `wr-${i}`, 'x-waiting-room-pass': b.pass };
-    const o = await req('POST', '/orders', { token: b.token, headers,
-      body: orderBody(opts.launchId) });
+    const o = await whileOverloaded(() => req('POST', '/orders', { token: b.token, headers,
+      body: orderBody(opts.launchId) }));
     if (o.kind !== 'reply' || o.status !== 201) {
       violation('order', `buyer ${i} with a pass: ${describe(o)}`);
       return;
