@@ -25,3 +25,11 @@ it('the sandbox fails no balance part unless told to, and at most half of them',
   assert.throws(() => loadConfig({ LAUNCHDAY_SANDBOX_COLLECT_FAILURE_PERCENT: '60' }),
     /LAUNCHDAY_SANDBOX_COLLECT_FAILURE_PERCENT/);
 });
+
+it('sessions\' revocation poll: 1 s by default, 100 ms to 60 s', () => {
+  assert.equal(loadConfig({}).limits.sessionRevocationPollMs, 1_000);
+  assert.equal(loadConfig({ LAUNCHDAY_SESSION_REVOCATION_POLL_MS: '250' }).limits
+    .sessionRevocationPollMs, 250);
+  assert.throws(() => loadConfig({ LAUNCHDAY_SESSION_REVOCATION_POLL_MS: '50' }),
+    /LAUNCHDAY_SESSION_REVOCATION_POLL_MS/);
+});

@@ -7,6 +7,9 @@ import type {
   Account, AccountsReads, AccountsTx, OneTimeCode, Operator,
 } from './accounts-store.js';
 
+/** The `meta` key of the count of revocations (countRevocation). */
+const REVOCATIONS_KEY = 'session_revocations';
+
 function accountFromRow(r: Record<string, unknown> | undefined): Account | null {
   if (!r) return null;
   return { accountId: String(r.account_id), phone: String(r.phone), name: String(r.name),
@@ -59,6 +62,13 @@ class AccountsPostgresTx implements AccountsTx {
     return r.map((x) => x.token_hash);
   }
 
+  async countRevocation(): Promise<number> {
+    const [r] = await rows<{ value: string }>(this.c, 'INSERT INTO meta VALUES ($1, \'1\') '
+      + 'ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text RETURNING value',
+    [REVOCATIONS_KEY]);
+    return Number(r!.value);
+  }
+
   async putOperator(o: Operator): Promise<void> {
     await this.c.query('INSERT INTO operators VALUES ($1, $2, $3, $4) ON CONFLICT (name) '
       + 'DO UPDATE SET token_hash = EXCLUDED.token_hash',
@@ -106,6 +116,12 @@ class AccountsPostgresReads implements AccountsReads {
     return (await rows(this.pool, 'SELECT * FROM tokens WHERE account_id = $1 '
       + 'AND revoked_at_ms IS NULL ORDER BY created_at_ms DESC, token_hash LIMIT $2',
     [accountId, limit])).map(sessionFromRow);
+  }
+
+  async revocationCount(): Promise<number> {
+    const [r] = await rows<{ value: string }>(this.pool, 'SELECT value FROM meta WHERE key = $1',
+      [REVOCATIONS_KEY]);
+    return r ? Number(r.value) : 0;
   }
 
   async operatorByToken(tokenHash: string): Promise<Operator | null> {

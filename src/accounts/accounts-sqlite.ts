@@ -12,6 +12,9 @@ function accountFromRow(r: Record<string, unknown> | undefined): Account | null 
     idNumber: String(r.id_number), createdAtMs: Number(r.created_at_ms) };
 }
 
+/** The `meta` key of the count of revocations (countRevocation). */
+const REVOCATIONS_KEY = 'session_revocations';
+
 class AccountsSqliteTx implements AccountsTx {
   constructor(private readonly s: AccountsWrites) {}
 
@@ -48,6 +51,10 @@ class AccountsSqliteTx implements AccountsTx {
       if (r !== undefined) out.push(r);
     }
     return out;
+  }
+
+  async countRevocation(): Promise<number> {
+    return Number(this.s.countRevocation.pluck().get());
   }
 
   async putOperator(o: Operator): Promise<void> {
@@ -87,6 +94,8 @@ function prepareAccountsWrites(db: Db) {
     putOperator: db.prepare('INSERT INTO operators VALUES (?, ?, ?, ?) ON CONFLICT (name) '
       + 'DO UPDATE SET token_hash = excluded.token_hash'),
     deleteOperator: db.prepare('DELETE FROM operators WHERE name = ?'),
+    countRevocation: db.prepare(`INSERT INTO meta VALUES ('${REVOCATIONS_KEY}', '1') ON CONFLICT `
+      + '(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value'),
     phoneExists: db.prepare('SELECT 1 FROM accounts WHERE phone = ?'),
     idNumberExists: db.prepare('SELECT 1 FROM accounts WHERE id_number = ?'),
     putCode: db.prepare('INSERT OR REPLACE INTO one_time_codes VALUES (?, ?, ?, ?)'),
@@ -113,6 +122,10 @@ class AccountsSqliteReads implements AccountsReads {
   async sessionsOf(accountId: string, limit: number): Promise<Session[]> {
     return (this.#r.sessionsOf.all(accountId, limit) as Array<Record<string, unknown>>)
       .map(sessionFromRow);
+  }
+
+  async revocationCount(): Promise<number> {
+    return Number(this.#r.revocationCount.pluck().get() ?? 0);
   }
 
   async operatorByToken(tokenHash: string): Promise<Operator | null> {
@@ -145,6 +158,7 @@ function prepareAccountsReads(db: Db) {
     sessionsOf: db.prepare('SELECT * FROM tokens WHERE account_id = ? AND revoked_at_ms IS NULL '
       + 'ORDER BY created_at_ms DESC, token_hash LIMIT ?'),
     operatorByToken: db.prepare('SELECT * FROM operators WHERE token_hash = ?'),
+    revocationCount: db.prepare(`SELECT value FROM meta WHERE key = '${REVOCATIONS_KEY}'`),
     operators: db.prepare('SELECT * FROM operators ORDER BY name'),
     accountByPhone: db.prepare('SELECT * FROM accounts WHERE phone = ?'),
     accountByIdNumber: db.prepare('SELECT * FROM accounts WHERE id_number = ?'),

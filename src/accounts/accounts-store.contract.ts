@@ -78,6 +78,19 @@ export function accountsStoreContract(name: string, open: () => Promise<OpenedSt
         assert.equal((await store.sessionsByTokens([])).size, 0);
       });
 
+      test('revocations are counted, one by one, in the revoking transaction', async (store) => {
+        assert.equal(await store.revocationCount(), 0);
+        assert.deepEqual(await Promise.all([1, 2, 3].map(() =>
+          store.transaction((tx) => tx.countRevocation()))).then((n) => n.sort()), [1, 2, 3]);
+        assert.equal(await store.revocationCount(), 3);
+        // A transaction that fails counts nothing.
+        await assert.rejects(store.transaction(async (tx) => {
+          await tx.countRevocation();
+          throw new Error('rolled back');
+        }));
+        assert.equal(await store.revocationCount(), 3);
+      });
+
       test('operators: created, rotated, removed; found by token hash', async (store) => {
         const op = { name: 'ops', tokenHash: 'h1', createdAtMs: T0, createdBy: 'operator:admin' };
         await store.transaction((tx) => tx.putOperator(op));

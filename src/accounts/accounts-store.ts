@@ -45,6 +45,13 @@ export interface AccountsTx {
    */
   revokeSessions(accountId: string, tokenHashes: readonly string[] | null, atMs: number):
     Promise<string[]>;
+  /**
+   * Adds one to the store's count of revocations (kept in `meta`) and returns the new count: a
+   * revocation's transaction calls it, so that every process learns of it from one small read
+   * (`revocationCount`) instead of reading every cached session again (sessions.ts). Atomic:
+   * two processes counting at once get two different counts.
+   */
+  countRevocation(): Promise<number>;
   /** Creates the operator, or replaces its token (rotation) when the name exists. */
   putOperator(operator: Operator): Promise<void>;
   /** False when there was no such operator. */
@@ -66,6 +73,8 @@ export interface AccountsReads {
   sessionsOf(accountId: string, limit: number): Promise<Session[]>;
   operatorByToken(tokenHash: string): Promise<Operator | null>;
   operators(): Promise<Operator[]>;
+  /** The count `countRevocation` keeps; 0 before the first revocation. */
+  revocationCount(): Promise<number>;
   accountByPhone(phone: string): Promise<Account | null>;
   accountByIdNumber(idNumber: string): Promise<Account | null>;
   accountById(accountId: string): Promise<Account | null>;

@@ -1,8 +1,19 @@
 // Who is calling: buyers' sessions (sign-in by SMS code, expiry, sign-out, revocation) and named
 // operators. Bearer tokens are random; the store keeps only their sha256. A token is looked up
 // once and then cached in memory, keyed by the token itself, so the order path costs no hashing
-// and no read; the cached entry is checked against the store again when it is older than
-// `sessionRecheckSeconds`, which bounds how long another process may honour a revoked token.
+// and no read.
+//
+// A buyer's cached session stays until a revocation reaches it. This process forgets the
+// sessions it revokes itself at once. Every revocation also counts one in the store
+// (countRevocation), and each process reads that count at most once per
+// `sessionRevocationPollMs`: when it moved by more than this process's own revocations, another
+// process revoked something, and every session cached before that read is read again on its
+// next use. So a sign-out anywhere takes effect everywhere within twice the poll interval, and
+// a buyer's requests cost no read in between (the re-check every 10 s this replaced read every
+// buyer's session again at an opening: a quarter of the server's CPU in the drop race,
+// docs/benchmarks.md). Expiry is decided from the cached session; an entry that looks ended is
+// read again before it is refused (another process may have seen it used since). Operators'
+// tokens are still re-read after `sessionRecheckSeconds`.
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import { isValidPhone } from './identity.js';
@@ -75,23 +86,42 @@ export class Sessions {
   #flushing: Promise<void> = Promise.resolve();
   /** Codes asked for whose write and text are still under way (requestCode). */
   readonly #issuing = new Set<Promise<string | null>>();
+  /** Buyers' entries checked (performance.now()) before this are read again on their next use. */
+  #validFrom = 0;
+  /** The store's revocation count this process has accounted for; null before the first read. */
+  #revocationsKnown: number | null = null;
+  /** performance.now() when the last read of the count began, and when the last one that
+   * succeeded began. */
+  #pollStartedAt = -Infinity;
+  #pollSucceededFrom = -Infinity;
+  /** The read of the count under way, shared by every request that must wait for it. */
+  #poll: Promise<void> | null = null;
+  /** This process's revocations under way, and when the last one ended (performance.now()). */
+  #revoking = 0;
+  #revokedAt = -Infinity;
 
   constructor(private readonly deps: SessionsDeps) {
     this.#sessionReads = new BatchRead((hashes) => deps.store.sessionsByTokens(hashes),
       deps.limits.sessionReadBatchMax);
+    // The first read of the revocation count marks every entry older than it stale: begun now,
+    // before any entry exists, it marks none.
+    void this.#pollRevocations();
   }
 
   /** The caller a bearer token stands for, or null when it is unknown, expired or revoked. */
   async authenticate(token: string): Promise<Caller | null> {
     const limits = this.deps.limits;
+    const stale = this.#pollRevocations();
+    if (stale) await stale;
     let hit = this.#cache.get(token);
-    if (hit && performance.now() - hit.checkedAt >= limits.sessionRecheckSeconds * 1000) {
-      hit = undefined;
-    }
+    if (hit && !this.#fresh(hit)) hit = undefined;
+    const nowMs = this.deps.clock.nowMs();
+    // Another process may have seen the session used since this entry was read: an entry that
+    // looks ended is read again before the caller is refused.
+    if (hit?.session && sessionState(hit.session, nowMs, limits) !== 'active') hit = undefined;
     hit ??= await this.#load(token);
     if (!hit) return null;
     if (hit.session) {
-      const nowMs = this.deps.clock.nowMs();
       if (sessionState(hit.session, nowMs, limits) !== 'active') {
         this.#cache.delete(token);
         return null;
@@ -105,25 +135,65 @@ export class Sessions {
     return hit.caller;
   }
 
+  /**
+   * Whether a cached entry may be used: a buyer's until a revocation elsewhere was seen after it
+   * was read, an operator's for `sessionRecheckSeconds`.
+   */
+  #fresh(e: Cached): boolean {
+    if (e.caller.role === 'admin') {
+      return performance.now() - e.checkedAt < this.deps.limits.sessionRecheckSeconds * 1000;
+    }
+    return e.checkedAt >= this.#validFrom;
+  }
+
+  /**
+   * Reads the store's revocation count when the last read began `sessionRevocationPollMs` ago
+   * or more. Returns the read for the caller to wait for only when no read begun within twice
+   * that has succeeded (after a quiet spell, or at start): so no cached session is used more
+   * than twice the interval after a revocation committed anywhere, and under load nobody waits.
+   * When the store cannot be read, the cache is used as it is (nothing can be revoked then).
+   */
+  #pollRevocations(): Promise<void> | null {
+    const pollMs = this.deps.limits.sessionRevocationPollMs;
+    const now = performance.now();
+    if (this.#poll === null && now - this.#pollStartedAt >= pollMs) {
+      this.#pollStartedAt = now;
+      this.#poll = this.deps.store.revocationCount().then((n) => {
+        // Entries read before this read began may predate a revocation made elsewhere.
+        if (n !== this.#revocationsKnown) this.#validFrom = Math.max(this.#validFrom, now);
+        this.#revocationsKnown = n;
+        this.#pollSucceededFrom = now;
+      }, (err) => this.deps.log(`sessions: revocations not read: ${String(err)}`))
+        .finally(() => { this.#poll = null; });
+    }
+    return now - this.#pollSucceededFrom > 2 * pollMs ? this.#poll : null;
+  }
+
   async #load(token: string): Promise<Cached | undefined> {
     const tokenHash = sha256(token);
+    // The read's start, not its end, dates the entry: a revocation seen meanwhile drops it.
+    let startedAt = performance.now();
     const found = await this.#sessionReads.get(tokenHash);
+    // A read that overlapped this process's own revocation may have missed it: its entry
+    // answers this request and is read again at the next.
+    if (this.#revoking > 0 || this.#revokedAt >= startedAt) startedAt = -Infinity;
     if (found) {
       const pending = this.#touches.get(tokenHash) ?? 0;
       const session = pending > found.session.lastSeenAtMs
         ? { ...found.session, lastSeenAtMs: pending } : found.session;
-      return this.#remember(token, { role: 'buyer', account: found.account, tokenHash }, session);
+      return this.#remember(token, { role: 'buyer', account: found.account, tokenHash }, session,
+        startedAt);
     }
     const operator = await this.deps.store.operatorByToken(tokenHash);
     if (!operator) return undefined;
     return this.#remember(token, { role: 'admin', actor: operatorActor(operator.name),
-      operator: operator.name, tokenHash }, null);
+      operator: operator.name, tokenHash }, null, startedAt);
   }
 
   /** The cache is bounded: it starts over when full (each token is then read once again). */
-  #remember(token: string, caller: Caller, session: Session | null): Cached {
+  #remember(token: string, caller: Caller, session: Session | null, checkedAt: number): Cached {
     if (this.#cache.size >= this.deps.limits.tokenCacheMax) this.#cache.clear();
-    const entry: Cached = { caller, session, checkedAt: performance.now() };
+    const entry: Cached = { caller, session, checkedAt };
     this.#cache.set(token, entry);
     return entry;
   }
@@ -137,9 +207,10 @@ export class Sessions {
   /** Caches a session just written, so the buyer's next request costs no read. */
   rememberNew(token: string, account: Account, atMs: number): void {
     const tokenHash = sha256(token);
+    // Nobody can have revoked a session before it was written: it is dated now.
     this.#remember(token, { role: 'buyer', account, tokenHash },
       { tokenHash, accountId: account.accountId, createdAtMs: atMs, lastSeenAtMs: atMs,
-        revokedAtMs: null });
+        revokedAtMs: null }, performance.now());
   }
 
   #touch(tokenHash: string, atMs: number): void {
@@ -278,14 +349,21 @@ export class Sessions {
       hashes = [s.tokenHash];
     }
     const atMs = this.deps.clock.nowMs();
-    const revoked = await this.deps.store.transaction(async (tx) => {
+    this.#revoking++;
+    const { revoked, count } = await this.deps.store.transaction(async (tx) => {
       const done = await tx.revokeSessions(accountId, hashes, atMs);
       if (by) {
         await tx.appendAudit({ atMs, actor: by.actor, action: 'sessions_revoked',
           detail: { account_id: accountId, revoked: done.length, reason: by.reason } });
       }
-      return done;
+      return { revoked: done, count: done.length > 0 ? await tx.countRevocation() : null };
+    }).finally(() => {
+      this.#revoking--;
+      this.#revokedAt = performance.now();
     });
+    // This process's own revocation moves the count by one: when nothing else moved it
+    // meanwhile, the next read of the count has nothing new to tell, and the cache stays.
+    if (count !== null && this.#revocationsKnown === count - 1) this.#revocationsKnown = count;
     const gone = new Set(revoked);
     for (const [token, e] of this.#cache) {
       if (e.caller.role === 'buyer' && gone.has(e.caller.tokenHash)) this.#cache.delete(token);

@@ -172,11 +172,19 @@ export interface Limits {
    */
   readonly sessionTouchSeconds: number;
   /**
-   * A cached session or operator token is checked against the store again when the check is
-   * older than this (seconds; 10): a sign-out, revocation or rotation made by another process
-   * takes effect here within it. Env: LAUNCHDAY_SESSION_RECHECK_SECONDS.
+   * A cached operator token is checked against the store again when the check is older than
+   * this (seconds; 10): a removal or rotation made by another process takes effect here within
+   * it (and at once for the operator routes that manage operators, which read the store).
+   * Env: LAUNCHDAY_SESSION_RECHECK_SECONDS.
    */
   readonly sessionRecheckSeconds: number;
+  /**
+   * How often a process reads the store's count of session revocations (ms; 1,000), so that a
+   * sign-out or an operator's revocation made in another process takes effect here within
+   * twice this, without reading every cached session again (sessions.ts).
+   * Env: LAUNCHDAY_SESSION_REVOCATION_POLL_MS.
+   */
+  readonly sessionRevocationPollMs: number;
   /** Sessions read from the store in one query at most (requests missing the cache at once). */
   readonly sessionReadBatchMax: number;
   /** A buyer's sessions listed by GET /sessions (the newest). */
@@ -550,6 +558,7 @@ export const defaultLimits: Limits = Object.freeze({
   sessionIdleSeconds: 7 * 24 * 3600,
   sessionTouchSeconds: 300,
   sessionRecheckSeconds: 10,
+  sessionRevocationPollMs: 1_000,
   sessionsListMax: 50,
   operatorsMax: 100,
   smsConcurrencyMax: 8,
@@ -696,6 +705,8 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.sessionIdleSeconds <= l.sessionAbsoluteSeconds, 'idle timeout within the absolute');
   assert.ok(l.sessionTouchSeconds < l.sessionIdleSeconds, 'a session in use is touched in time');
   assert.ok(l.sessionRecheckSeconds < l.sessionIdleSeconds, 'revocations reach caches in time');
+  assert.ok(2 * l.sessionRevocationPollMs < l.sessionIdleSeconds * 1000,
+    'sign-outs reach caches in time');
   assert.ok(l.codeTtlSeconds < l.sessionIdleSeconds, 'a code lives shorter than a session');
   assert.ok(l.smsConcurrencyMax <= l.smsQueueMax, 'the SMS queue holds the sends under way');
   // A send outlasting its lease would let a second worker send it too (the provider's
@@ -768,6 +779,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.sessionIdleSeconds, 60, 365 * 24 * 3600),
     sessionRecheckSeconds: int(env, 'LAUNCHDAY_SESSION_RECHECK_SECONDS',
       defaultLimits.sessionRecheckSeconds, 1, 3600),
+    sessionRevocationPollMs: int(env, 'LAUNCHDAY_SESSION_REVOCATION_POLL_MS',
+      defaultLimits.sessionRevocationPollMs, 100, 60_000),
     // An import is queued whole, so it can never be larger than the queue.
     importAccountsMax: Math.min(defaultLimits.importAccountsMax, pendingCommandsMax),
     codeRequestsPerAddressMax: int(env, 'LAUNCHDAY_CODE_REQUESTS_PER_ADDRESS_MAX',

@@ -3,7 +3,7 @@
 // does not answer.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { SandboxPaymentProvider } from './payments.js';
+import { SandboxPaymentProvider, SLOW_SOURCE_MS, slowSourceMs } from './payments.js';
 
 const settle = () => new Promise((r) => setTimeout(r, 30));
 
@@ -90,5 +90,15 @@ describe('sandbox payment provider', () => {
     await sandbox.void({ reference: 'a' });
     assert.deepEqual([...sandbox.heldReferences()], [['b', 2]]);
     sandbox.close();
+  });
+});
+
+describe('the sandbox\'s slow bank', () => {
+  it('slow- waits 2 s, slow<n>- n s (1 to 60), anything else not at all', () => {
+    assert.equal(slowSourceMs('slow-decline-card'), SLOW_SOURCE_MS);
+    assert.equal(slowSourceMs('slow10-decline-card'), 10_000);
+    assert.equal(slowSourceMs('slow60-card'), 60_000);
+    for (const s of ['slow0-card', 'slow99-card', 'slow100-card', 'slowly-card', 'card',
+      'decline-slow-', '', null, undefined]) assert.equal(slowSourceMs(s), 0, String(s));
   });
 });

@@ -150,6 +150,22 @@ export const DECLINED_SOURCE_PREFIX = 'decline';
 /** Payment sources the sandbox answers only after SLOW_SOURCE_MS start with this. */
 export const SLOW_SOURCE_PREFIX = 'slow-';
 export const SLOW_SOURCE_MS = 2_000;
+/**
+ * `slow<seconds>-…`: the slow bank with a delay of its own, 1 to SLOW_SOURCE_SECONDS_MAX s, for
+ * a test that must act while a payment is still under way on a loaded machine (2 s was not
+ * always enough for a browser to load a page there).
+ */
+const SLOW_SOURCE = /^slow(\d{1,2})?-/;
+export const SLOW_SOURCE_SECONDS_MAX = 60;
+
+/** How long the sandbox's slow bank takes for `source` (ms), or 0 for any other source. */
+export function slowSourceMs(source: string | null | undefined): number {
+  const m = SLOW_SOURCE.exec(source ?? '');
+  if (m === null) return 0;
+  if (m[1] === undefined) return SLOW_SOURCE_MS;
+  const seconds = Number(m[1]);
+  return seconds >= 1 && seconds <= SLOW_SOURCE_SECONDS_MAX ? seconds * 1000 : 0;
+}
 
 /** Where the sandbox posts its notifications: the webhook, as raw body and headers. */
 export type Deliver = (body: string, headers: Record<string, string>) => Promise<number>;
@@ -380,11 +396,13 @@ export class SandboxPaymentProvider implements PaymentProvider {
 
   async charge(req: { reference: string; amountFen: number; payer: string;
     source?: string | null }): Promise<ChargeResult> {
-    // A source named `slow-…` is the sandbox's slow bank: it answers after SLOW_SOURCE_MS, as a
-    // payment that takes its time does (the rest of its name then decides, `slow-decline-…`).
-    if (req.source?.startsWith(SLOW_SOURCE_PREFIX)) {
-      await new Promise((r) => setTimeout(r, SLOW_SOURCE_MS));
-      req = { ...req, source: req.source.slice(SLOW_SOURCE_PREFIX.length) };
+    // A source named `slow-…` is the sandbox's slow bank: it answers after SLOW_SOURCE_MS (or
+    // `slow10-…` after 10 s), as a payment that takes its time does (the rest of its name then
+    // decides, `slow-decline-…`).
+    const slowMs = slowSourceMs(req.source);
+    if (slowMs > 0) {
+      await new Promise((r) => setTimeout(r, slowMs));
+      req = { ...req, source: req.source!.slice(req.source!.indexOf('-') + 1) };
     }
     const seen = this.charges.get(req.reference);
     // A refunded reference is charged afresh, as the real provider does: that charge is a new

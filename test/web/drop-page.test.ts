@@ -43,6 +43,17 @@ test('a buyer sees what is left, buys the last S, and sold out shows at once', a
   await screenshots(page, 'drop-bought');
 });
 
+test('a buyer at the per-account limit is told so, and offered no Buy for the other sizes',
+  async () => {
+    // The buyer above bought the S; the drop allows one per account, so the M on sale is not
+    // for them: the page says so instead of a button the server would refuse.
+    await page.reload();
+    await page.locator('[data-row="m"]').waitFor();
+    assert.match((await page.textContent('[data-row="m"]')) ?? '', /5 of 5 left/);
+    assert.equal(await page.locator('[data-variant="m"]').count(), 0);
+    assert.match((await page.textContent('[data-row="m"]')) ?? '', /reached .*limit of 1/);
+  });
+
 test('another buyer, in Chinese, is offered the waitlist for a sold-out size', async () => {
   const other = await apiBuyer(server, 32);
   const zh = await (await phoneContext(browser, 'zh')).newPage();

@@ -128,10 +128,12 @@ test('a buyer on the waitlist is offered the unit a declined payment let go, and
     per_identity_limit: 1, variants: [{ variant: 'one', name: 'One size', name_zh: '均码',
       quantity: 1 }] }, ADMIN_TOKEN);
   assert.equal(put.status, 201, JSON.stringify(put.body));
-  // The last cap is held by a buyer whose bank answers in 2 s, and then declines.
+  // The last cap is held by a buyer whose bank answers in 10 s, and then declines: the page
+  // must load and the buyer join the waitlist meanwhile (with 2 s, a loaded machine sometimes
+  // loaded the page after the unit was back on sale, and no waitlist button ever showed).
   const slow = await buyer(620, 'own-device-620');
   const declined = server.api('POST', '/drops/cap/purchases', { variant: 'one' }, slow,
-    { 'idempotency-key': 'cap-slow', 'x-payment-source': 'slow-decline-card-620' });
+    { 'idempotency-key': 'cap-slow', 'x-payment-source': 'slow10-decline-card-620' });
   const token = await buyer(621, 'own-device-621');
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   await context.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
@@ -147,7 +149,7 @@ test('a buyer on the waitlist is offered the unit a declined payment let go, and
   assert.match((await page.textContent('.notice')) ?? '', /0 ahead of you/);
   assert.equal((await declined).body.error?.code, 'payment_declined');
   // The unit goes to the waitlist, not back on sale: the page shows the offer and its deadline.
-  await page.locator('#pay-offer').waitFor({ timeout: 8000 });
+  await page.locator('#pay-offer').waitFor({ timeout: 15_000 });
   assert.match((await page.textContent('.offer')) ?? '', /came back for you.*\(\d+ s left\)/);
   await screenshots(page, 'drop-offer');
   await page.click('#pay-offer');

@@ -67,6 +67,19 @@ async function payOffer(v, holdId) {
   });
 }
 
+/**
+ * Whether the buyer holds or bought as many units as the drop allows per account (holds still
+ * being paid for count, as the server counts them): then no size is for them, on sale or
+ * through the waitlist, and the page says so rather than offer what the server would refuse.
+ * The per-identity limit counts other accounts' units too, which this page cannot see.
+ */
+function atAccountLimit() {
+  if (!mine) return false;
+  const units = mine.holds.filter((x) => x.status === 'held' || x.status === 'paid')
+    .reduce((n, x) => n + x.quantity, 0);
+  return units >= drop.per_account_limit;
+}
+
 function variantRow(v) {
   const open = drop.open;
   const status = v.sold_out
@@ -75,7 +88,12 @@ function variantRow(v) {
     : h('span', { class: 'remaining' }, t('drop_remaining', { n: v.remaining, q: v.quantity }));
   let action = null;
   if (open && token()) {
-    if (!v.sold_out) {
+    if (atAccountLimit()) {
+      if (!v.sold_out_for_good) {
+        action = h('span', { class: 'muted', 'data-limit': v.variant },
+          t('drop_at_limit', { a: drop.per_account_limit }));
+      }
+    } else if (!v.sold_out) {
       action = h('button', { type: 'button', class: 'button', 'data-variant': v.variant,
         onclick: () => buy(v) }, t('drop_buy', { v: localName(v) }));
     } else if (!v.sold_out_for_good) {

@@ -15,6 +15,10 @@ export const DROP_STRINGS = {
     en: 'Sold out ({n} being paid for; unpaid ones come back)',
   },
   drop_buy: { zh: '购买 {v}', en: 'Buy {v}' },
+  drop_at_limit: {
+    zh: '您已达到每个账户限购 {a} 件的上限',
+    en: 'You have reached this drop\'s limit of {a} per account',
+  },
   drop_join: { zh: '加入候补 {v}', en: 'Join the waitlist for {v}' },
   drop_bought: { zh: '购买成功：{v}，{n} 件', en: 'Bought: {v}, {n}' },
   drop_in_line: { zh: '候补 {v}：前面还有 {n} 人', en: 'Waitlist for {v}: {n} ahead of you' },
