@@ -4,13 +4,6 @@
 // each command in arrival order with the pure rules (drop.ts). Stock moves are conditional
 // UPDATEs under that lock, and a CHECK in the table refuses an oversell whatever happens.
 // An expected refusal is a result, never an exception, so it cannot fail the batch-mates.
-//
-// Statements that do not depend on each other are sent together (Promise.all): on PostgreSQL
-// they go down the transaction's one connection in order, each right after the one before, so
-// the batch waits for the event loop once per group instead of once per statement. Under load a
-// wait is a turn of a busy event loop (several ms), and while a batch holds a drop's lock the
-// other processes' batches of that drop wait for it: twelve waits under the lock per batch
-// made two processes on PostgreSQL sell 800 units in 2.6 s (docs/benchmarks.md, "Drops").
 import { strict as assert } from 'node:assert';
 import { newTimeOrderedId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
@@ -129,16 +122,13 @@ class StockMirror {
    * always holds; if it did not, the batch fails and each command runs again alone.
    */
   async flush(tx: StoreTx): Promise<void> {
-    const moves = [...this.#pending].sort(([a], [b]) => (a < b ? -1 : 1))
-      .filter(([, m]) => m.available !== 0 || m.held !== 0 || m.sold !== 0)
-      .map(([key, m]) => {
-        const [dropId, variant] = key.split('\u0000') as [string, string];
-        return { dropId, variant, ...m };
-      });
+    for (const [key, m] of [...this.#pending].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (m.available === 0 && m.held === 0 && m.sold === 0) continue;
+      const [dropId, variant] = key.split('\u0000') as [string, string];
+      assert.ok(await tx.moveStock({ dropId, variant, ...m }),
+        `stock of ${dropId}/${variant} moved under another writer`);
+    }
     this.#pending.clear();
-    const done = await Promise.all(moves.map((m) => tx.moveStock(m)));
-    done.forEach((moved, i) => assert.ok(moved,
-      `stock of ${moves[i]!.dropId}/${moves[i]!.variant} moved under another writer`));
   }
 }
 
@@ -148,24 +138,14 @@ interface Scope {
   readonly stock: StockMirror;
 }
 
-/**
- * Locks the drops (sorted), reads their stock, and returns the units of holds past due.
- * `released`: how many holds it ended, so that reads sent beside it are made again when not 0.
- * The lock, the stock and the due holds are asked for together: the two reads run after the
- * lock is granted, on the same connection.
- */
+/** Locks the drops (sorted), reads their stock, and returns the units of holds past due. */
 async function openScope(tx: StoreTx, dropIds: Iterable<string>, nowMs: number,
-  times: HoldTimes): Promise<Scope & { readonly released: number }> {
+  times: HoldTimes): Promise<Scope> {
   const ids = [...new Set(dropIds)].sort();
-  const [locked, stock, due] = await Promise.all([tx.lockDrops(ids), tx.stock(ids),
-    tx.dueHolds(ids, nowMs, DUE_PER_PASS_MAX)]);
-  const drops = new Map(locked.map((d) => [d.dropId, d]));
-  const scope = { drops, stock: new StockMirror(stock.filter((s) => drops.has(s.dropId))) };
-  let released = 0;
-  for (const h of due) {
-    if (drops.has(h.dropId) && await endHold(tx, scope, h, 'expired', nowMs, times)) released++;
-  }
-  return { ...scope, released };
+  const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
+  const scope = { drops, stock: new StockMirror(await tx.stock([...drops.keys()])) };
+  await releaseDue(tx, scope, nowMs, times, DUE_PER_PASS_MAX);
+  return scope;
 }
 
 /** Ends the held holds of the scope's drops whose deadline has passed; returns how many. */
@@ -233,15 +213,16 @@ async function offer(tx: StoreTx, drop: Drop, e: WaitlistEntry, nowMs: number,
 async function holdingsOf(tx: StoreTx, cmds: readonly HoldCommand[]) {
   const accounts = new Map<string, number>();
   const identities = new Map<string, number>();
-  const reads = [...new Set(cmds.map((c) => c.dropId))].map((dropId) => {
+  for (const dropId of new Set(cmds.map((c) => c.dropId))) {
     const mine = cmds.filter((c) => c.dropId === dropId);
-    return Promise.all([dropId,
-      tx.unitsByAccount(dropId, [...new Set(mine.map((c) => c.accountId))]),
-      tx.unitsByIdentity(dropId, [...new Set(mine.map((c) => c.identityKey))])] as const);
-  });
-  for (const [dropId, byAccount, byIdentity] of await Promise.all(reads)) {
-    for (const [id, n] of byAccount) accounts.set(stockKey(dropId, id), n);
-    for (const [k, n] of byIdentity) identities.set(stockKey(dropId, k), n);
+    const accountIds = [...new Set(mine.map((c) => c.accountId))];
+    const keys = [...new Set(mine.map((c) => c.identityKey))];
+    for (const [id, n] of await tx.unitsByAccount(dropId, accountIds)) {
+      accounts.set(stockKey(dropId, id), n);
+    }
+    for (const [k, n] of await tx.unitsByIdentity(dropId, keys)) {
+      identities.set(stockKey(dropId, k), n);
+    }
   }
   return { accounts, identities };
 }
@@ -257,14 +238,13 @@ export function dropCommands() {
   async function refuseWithoutLock(tx: StoreTx, cmds: readonly HoldCommand[], nowMs: number):
     Promise<Array<Result<HoldOutcome>> | null> {
     const ids = [...new Set(cmds.map((c) => c.dropId))].sort();
-    const [rows, due] = await Promise.all([tx.stock(ids), tx.dueHolds(ids, nowMs, 1)]);
-    const stock = new StockMirror(rows);
+    const stock = new StockMirror(await tx.stock(ids));
     if (cmds.some((c) => (stock.get(c.dropId, c.variant)?.available ?? 1) > 0)) return null;
-    if (due.length > 0) return null;
-    const [dropRows, knownRows] = await Promise.all([tx.dropsById(ids),
-      tx.holdsByIdempotency(cmds.map((c) => ({ accountId: c.accountId, key: c.idempotencyKey })))]);
-    const drops = new Map(dropRows.map((d) => [d.dropId, d]));
-    const known = new Map(knownRows.map((h) => [stockKey(h.accountId, h.idempotencyKey), h]));
+    if ((await tx.dueHolds(ids, nowMs, 1)).length > 0) return null;
+    const drops = new Map((await tx.dropsById(ids)).map((d) => [d.dropId, d]));
+    const known = new Map((await tx.holdsByIdempotency(cmds.map((c) =>
+      ({ accountId: c.accountId, key: c.idempotencyKey }))))
+      .map((h) => [stockKey(h.accountId, h.idempotencyKey), h]));
     return cmds.map((c) => {
       const prior = known.get(stockKey(c.accountId, c.idempotencyKey));
       if (prior) {
@@ -286,22 +266,17 @@ export function dropCommands() {
   const dropHold: BatchHandler<HoldCommand, Result<HoldOutcome>> = async (tx, cmds, nowMs) => {
     const refused = await refuseWithoutLock(tx, cmds, nowMs);
     if (refused !== null) return refused;
-    const refs = cmds.map((c) => ({ accountId: c.accountId, key: c.idempotencyKey }));
-    // The keys and the limits are read beside the lock (sent after it, so read under it); if
-    // holds past due were ended meanwhile, they are read again, as they changed.
-    const [scope, keyed, counted] = await Promise.all([
-      openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times),
-      tx.holdsByIdempotency(refs), holdingsOf(tx, cmds)]);
-    const again = scope.released > 0;
+    const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times);
     const known = new Map<string, Hold>();
-    for (const h of again ? await tx.holdsByIdempotency(refs) : keyed) {
+    for (const h of await tx.holdsByIdempotency(cmds.map((c) =>
+      ({ accountId: c.accountId, key: c.idempotencyKey })))) {
       known.set(stockKey(h.accountId, h.idempotencyKey), h);
     }
-    const held = again ? await holdingsOf(tx, cmds) : counted;
-    // A variant sold out when the batch began is refused as sold out whatever the buyer holds
-    // (sold out is true for a buyer at their limit too), as the lock-free refusal does.
-    const live = new Set(cmds.filter((c) =>
-      (scope.stock.get(c.dropId, c.variant)?.available ?? 0) > 0));
+    // Once sold out, the rest of the batch is refused without reading limits (sold out is true
+    // for a buyer at their limit too): at the opening second most commands meet an empty variant.
+    const live = cmds.filter((c) => (scope.stock.get(c.dropId, c.variant)?.available ?? 0) > 0
+      && !known.has(stockKey(c.accountId, c.idempotencyKey)));
+    const held = await holdingsOf(tx, live);
     const inserted: Hold[] = [];
     const results: Array<Result<HoldOutcome>> = [];
     for (const c of cmds) {
@@ -319,8 +294,8 @@ export function dropCommands() {
       }
       const aKey = stockKey(c.dropId, c.accountId);
       const iKey = stockKey(c.dropId, c.identityKey);
-      const holding = live.has(c) ? { accountUnits: held.accounts.get(aKey) ?? 0,
-        identityUnits: held.identities.get(iKey) ?? 0 } : { accountUnits: 0, identityUnits: 0 };
+      const holding = { accountUnits: held.accounts.get(aKey) ?? 0,
+        identityUnits: held.identities.get(iKey) ?? 0 };
       const stock = scope.stock.get(c.dropId, c.variant);
       const d = decideHold(drop, stock, holding, c.quantity, nowMs);
       if (!d.ok) {
@@ -341,7 +316,8 @@ export function dropCommands() {
       inserted.push(hold);
       results.push(ok({ hold, replay: false }));
     }
-    await Promise.all([tx.insertHolds(inserted), scope.stock.flush(tx)]);
+    await tx.insertHolds(inserted);
+    await scope.stock.flush(tx);
     return results;
   };
 
@@ -351,11 +327,8 @@ export function dropCommands() {
    * the batch is seen as settled by the commands after it.
    */
   const dropSettle: BatchHandler<SettleCommand, Result<Hold>> = async (tx, cmds, nowMs) => {
-    const holdIds = [...new Set(cmds.map((c) => c.holdId))];
-    const [scope, read] = await Promise.all([
-      openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times), tx.holds(holdIds)]);
-    // Read beside the lock; again if holds past due were ended meanwhile (these among them).
-    const holds = new Map((scope.released > 0 ? await tx.holds(holdIds) : read)
+    const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times);
+    const holds = new Map((await tx.holds([...new Set(cmds.map((c) => c.holdId))]))
       .map((h) => [h.holdId, h]));
     const paid: string[] = [];
     const results: Array<Result<Hold>> = [];
@@ -382,9 +355,9 @@ export function dropCommands() {
       }
       results.push(ok(settled));
     }
-    const [settled] = await Promise.all([tx.settleHolds(paid, 'paid', nowMs),
-      scope.stock.flush(tx)]);
-    assert.equal(settled, paid.length, 'every hold paid was held');
+    assert.equal(await tx.settleHolds(paid, 'paid', nowMs), paid.length,
+      'every hold paid was held');
+    await scope.stock.flush(tx);
     return results;
   };
 
