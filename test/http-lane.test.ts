@@ -317,6 +317,60 @@ describe('the lane on a connection', () => {
       }
     });
 
+  it('in a storm, holds a kept-alive connection\'s next request for the next window, never a new one\'s first',
+    async () => {
+      // The turns and the clock are the test's: a turn ends when the test says so.
+      let now = 1_000;
+      const turnEnds: Array<() => void> = [];
+      const timers: Array<() => void> = [];
+      const lane = new HttpLane({ laneRoute: apiOnly }, () => {},
+        limits({ storm: { acceptsPerTurnMin: 2, windowMs: 100 } }),
+        { afterTurn: (f) => { turnEnds.push(f); }, nowMs: () => now,
+          later: (f) => { timers.push(f); return {}; } });
+      let accepted = 0;
+      const server = createServer((s) => { accepted++; lane.accept(s); });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const until = async (f: () => boolean): Promise<void> => {
+        while (!f()) await new Promise((r) => setTimeout(r, 2));
+      };
+      const endTurn = (): void => { for (const f of turnEnds.splice(0)) f(); };
+      const kept = new RawClient(port);
+      const fresh: RawClient[] = [];
+      try {
+        await until(() => accepted === 1);
+        endTurn();
+        assert.equal(lane.storm!.storm, false, 'one accept in a turn: no storm');
+        kept.send(request('POST', '/api/1', { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1');
+        // Two connections in one turn: the queue was long.
+        fresh.push(new RawClient(port), new RawClient(port));
+        await until(() => accepted === 3);
+        endTurn();
+        assert.equal(lane.storm!.storm, true);
+        kept.send(request('POST', '/api/2', { body: '"b"' }));
+        fresh[0]!.send(request('POST', '/api/new', { body: '"c"' }));
+        assert.equal(JSON.parse((await fresh[0]!.reply()).body).url, '/api/new',
+          'a new connection\'s first request is answered in a storm');
+        await until(() => lane.held === 1);
+        await new Promise((r) => setTimeout(r, 20));
+        let second: RawReply | null = null;
+        void kept.reply().then((r) => { second = r; });
+        await new Promise((r) => setTimeout(r, 20));
+        assert.equal(second, null, 'the kept-alive connection\'s second request waits');
+        assert.equal(timers.length, 1, 'one timer for the window\'s end');
+        now = 1_100;
+        timers.shift()!();
+        await until(() => second !== null);
+        assert.equal(JSON.parse(second!.body).url, '/api/2');
+        assert.equal(lane.answered, 3);
+      } finally {
+        kept.close();
+        for (const c of fresh) c.close();
+        server.close();
+      }
+    });
+
   it('answers 408 to a request still trickling in when its time is up', async () => {
     const { server, port } = await echoLane({ requestMs: 150 });
     const client = new RawClient(port);

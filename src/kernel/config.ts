@@ -109,6 +109,20 @@ export interface Limits {
    * later). Env LAUNCHDAY_LISTEN_BACKLOG.
    */
   readonly listenBacklog: number;
+  /**
+   * Connections accepted in one event-loop turn that mean the kernel's accept queue is long (a
+   * storm of new connections): libuv accepts until the queue is empty in one turn, so this is
+   * a reading of the queue itself. In a storm a kept-alive connection begins at most one request
+   * per `stormWindowMs`, so that the event loop goes to accepting and answering the new ones
+   * (storm-guard.ts). 0 turns the guard off. Env LAUNCHDAY_STORM_ACCEPTS_PER_TURN_MIN.
+   */
+  readonly stormAcceptsPerTurnMin: number;
+  /**
+   * The storm guard's window, ms: in a storm a kept-alive connection begins at most one request
+   * per window (a held order waits at most this long more), and a storm ends this long after
+   * the last turn that saw a long queue. Env LAUNCHDAY_STORM_WINDOW_MS.
+   */
+  readonly stormWindowMs: number;
   // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -530,6 +544,8 @@ export const defaultLimits: Limits = Object.freeze({
   connectionsMax: 16_000,
   connectionsPerAddressMax: 512,
   listenBacklog: 4096,
+  stormAcceptsPerTurnMin: 128,
+  stormWindowMs: 100,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -755,6 +771,9 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       'LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX', defaultLimits.connectionsPerAddressMax, 1,
       1_000_000)),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
+    stormAcceptsPerTurnMin: int(env, 'LAUNCHDAY_STORM_ACCEPTS_PER_TURN_MIN',
+      defaultLimits.stormAcceptsPerTurnMin, 0, 1_000_000),
+    stormWindowMs: int(env, 'LAUNCHDAY_STORM_WINDOW_MS', defaultLimits.stormWindowMs, 1, 10_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
       defaultLimits.liveViewersMax),

@@ -21,6 +21,7 @@ import type { Socket } from 'node:net';
 import { defaultLimits, type Limits } from '../config.js';
 import { endWithRefusal } from './client-errors.js';
 import type { JsonReply, LaneRoute, ReadyReply } from './http-app.js';
+import { StormGuard, type StormLimits } from './storm-guard.js';
 
 export interface LaneApi {
   /** The route of a request the lane may answer, or null when node:http must. */
@@ -41,13 +42,16 @@ export interface LaneLimits {
    * while it answers or waits for the peer to take its replies (Limits.connectionUnreadBytesMax).
    */
   readonly unreadBytesMax: number;
+  /** The storm guard's trigger and window (storm-guard.ts; Limits.storm*). */
+  readonly storm: StormLimits;
 }
 
 /** The lane's limits from the Limits table (config.ts), where each is set and explained. */
 export function laneLimitsOf(l: Limits): LaneLimits {
   return Object.freeze({ headBytesMax: l.requestHeadBytesMax, headersMax: l.requestHeadersMax,
     keepAliveMs: l.keepAliveMs, requestMs: l.requestTimeoutMs,
-    unreadBytesMax: l.connectionUnreadBytesMax });
+    unreadBytesMax: l.connectionUnreadBytesMax,
+    storm: { acceptsPerTurnMin: l.stormAcceptsPerTurnMin, windowMs: l.stormWindowMs } });
 }
 
 export const defaultLaneLimits: LaneLimits = laneLimitsOf(defaultLimits);
@@ -257,24 +261,80 @@ export function renderReady(reply: ReadyReply, close: boolean, keepAliveSeconds:
     + `x-request-id: ${reply.requestId}\r\n`, 'latin1'), tail.bytes];
 }
 
+/**
+ * How the lane sees event-loop turns and time, injected so that a test can end a turn and move
+ * the clock itself: `afterTurn` runs a function once the current turn's I/O is done (the
+ * server: setImmediate), `nowMs` is a monotonic clock, `later` a timer.
+ */
+export interface LaneTiming {
+  readonly afterTurn: (f: () => void) => void;
+  readonly nowMs: () => number;
+  readonly later: (f: () => void, ms: number) => { unref?: () => unknown };
+}
+
+const realTiming: LaneTiming = {
+  afterTurn: (f) => { setImmediate(f); },
+  nowMs: () => performance.now(),
+  later: (f, ms) => setTimeout(f, ms),
+};
+
 export class HttpLane {
   readonly #open = new Set<LaneConnection>();
   #closing = false;
   /** Requests the lane answered, and connections it gave to node:http. */
   answered = 0;
   handedOver = 0;
+  /** New connections first while the accept queue is long; null when off (storm-guard.ts). */
+  readonly storm: StormGuard | null;
+  /** Connections accepted in this event-loop turn so far. */
+  #turnAccepts = 0;
+  /** Kept-alive connections waiting for the next storm window to begin their next request. */
+  readonly #held = new Set<LaneConnection>();
+  #releaseTimer = false;
+  /** Connections held for a storm window since start (for the metrics and the tests). */
+  held = 0;
 
   /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
   constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
-    readonly limits: LaneLimits = defaultLaneLimits) {}
+    readonly limits: LaneLimits = defaultLaneLimits, readonly timing: LaneTiming = realTiming) {
+    this.storm = limits.storm.acceptsPerTurnMin > 0 ? new StormGuard(limits.storm, timing.nowMs)
+      : null;
+  }
 
   accept(socket: Socket): void {
     if (this.#closing) {
       socket.destroy();
       return;
     }
+    // libuv accepts until the queue is empty within one turn: the turn's count is the queue's
+    // length when the loop came round to it. One callback per turn that accepted, none else.
+    if (this.storm !== null && this.#turnAccepts++ === 0) this.timing.afterTurn(this.#turnEnded);
     this.#open.add(new LaneConnection(this, socket));
   }
+
+  readonly #turnEnded = (): void => {
+    const accepts = this.#turnAccepts;
+    this.#turnAccepts = 0;
+    this.storm!.turnAccepted(accepts);
+  };
+
+  /** `c` may not begin its next request in this storm window: it is given one at the next. */
+  hold(c: LaneConnection): void {
+    if (this.#held.has(c)) return;
+    this.#held.add(c);
+    this.held++;
+    if (this.#releaseTimer) return;
+    this.#releaseTimer = true;
+    // One timer for all of them; it never keeps a stopping process alive.
+    this.timing.later(this.#release, this.storm!.msToNextWindow()).unref?.();
+  }
+
+  readonly #release = (): void => {
+    this.#releaseTimer = false;
+    const held = [...this.#held];
+    this.#held.clear();
+    for (const c of held) c.release();
+  };
 
   /** Stops taking connections; idle ones close now, busy ones once their reply is written. */
   close(): void {
@@ -288,6 +348,7 @@ export class HttpLane {
 
   forget(c: LaneConnection): void {
     this.#open.delete(c);
+    this.#held.delete(c);
   }
 }
 
@@ -302,6 +363,8 @@ class LaneConnection {
   #peerEnded = false;
   /** Runs out when a request begun has not arrived whole in time, however it trickles in. */
   #deadline: NodeJS.Timeout | null = null;
+  /** The storm window its last request began in; null before its first (storm-guard.ts). */
+  #window: number | null = null;
 
   constructor(readonly lane: HttpLane, readonly socket: Socket) {
     socket.on('data', this.#onData);
@@ -309,6 +372,13 @@ class LaneConnection {
     socket.on('close', this.#onClose);
     socket.on('end', this.#onEnd);
     socket.setTimeout(lane.limits.keepAliveMs, this.#onTimeout);
+  }
+
+  /** A storm window has passed: it may begin its next request (http-lane.ts `hold`). */
+  release(): void {
+    if (this.#gone || this.#busy || this.#draining) return;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.#next();
   }
 
   closeWhenIdle(): void {
@@ -389,6 +459,13 @@ class LaneConnection {
   #next(): void {
     for (;;) {
       if (this.#buf === null || this.#gone) return this.#endIfDone();
+      const { storm } = this.lane;
+      if (storm !== null && !storm.mayBegin(this.#window)) {
+        // Read no further: its bytes wait in the kernel until the next window.
+        this.socket.pause();
+        this.lane.hold(this);
+        return;
+      }
       const head = parseHead(this.#buf, this.lane.limits,
         (method, url) => this.lane.api.laneRoute(method, url));
       if (head.kind === 'other') return this.#handOver();
@@ -399,6 +476,7 @@ class LaneConnection {
       }
       if (head.kind !== 'request') return;
       this.#clearDeadline();
+      if (storm !== null) this.#window = storm.window();
       const ready = head.route.ready?.(head.headers) ?? null;
       if (ready !== null) {
         this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
