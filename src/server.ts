@@ -266,7 +266,8 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   const lane = takeConnections(server, gate,
     config.httpLane ? { api: ld.api, limits: laneLimits } : null);
   if (lane !== null) {
-    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver }));
+    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver,
+      storms: lane.storm?.storms ?? 0, held: lane.held }));
   }
   if (gate !== null) ld.metrics.watchConnections(() => gate.refused);
   await new Promise<void>((resolve, reject) => {
