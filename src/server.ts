@@ -11,6 +11,7 @@ import { httpApp, type HttpApp } from './kernel/http/http-app.js';
 import {
   HttpLane, laneLimitsOf, type LaneApi, type LaneLimits,
 } from './kernel/http/http-lane.js';
+import { listenQueueReader } from './kernel/http/listen-queue.js';
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
 import type { LiveHub } from './launches/index.js';
@@ -277,6 +278,10 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     server.listen({ port: config.port, host: config.host,
       backlog: config.limits.listenBacklog }, () => resolve());
   });
+  if (lane !== null) {
+    const address = server.address() as AddressInfo;
+    lane.watchQueue(listenQueueReader(address.port, address.family));
+  }
   // The pages are compressed in the thread pool now rather than for the night's first buyers,
   // and are the lane's to answer from the start.
   await ld.files.prepare();

@@ -321,12 +321,14 @@ describe('the lane on a connection', () => {
     async () => {
       // The turns and the clock are the test's: a turn ends when the test says so.
       let now = 1_000;
-      const turnEnds: Array<() => void> = [];
+      let queue = 0;
+      let probe: (() => void) | null = null;
       const timers: Array<() => void> = [];
       const lane = new HttpLane({ laneRoute: apiOnly }, () => {},
-        limits({ storm: { acceptsPerTurnMin: 2, windowMs: 100 } }),
-        { afterTurn: (f) => { turnEnds.push(f); }, nowMs: () => now,
-          later: (f) => { timers.push(f); return {}; } });
+        limits({ storm: { queueMin: 2, windowMs: 100 } }),
+        { nowMs: () => now, later: (f) => { timers.push(f); return {}; },
+          every: (f) => { probe = f; return {}; } });
+      lane.watchQueue(() => queue);
       let accepted = 0;
       const server = createServer((s) => { accepted++; lane.accept(s); });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -334,18 +336,20 @@ describe('the lane on a connection', () => {
       const until = async (f: () => boolean): Promise<void> => {
         while (!f()) await new Promise((r) => setTimeout(r, 2));
       };
-      const endTurn = (): void => { for (const f of turnEnds.splice(0)) f(); };
+      const endTurn = (): void => probe!();
       const kept = new RawClient(port);
       const fresh: RawClient[] = [];
       try {
         await until(() => accepted === 1);
+        queue = 1;
         endTurn();
-        assert.equal(lane.storm!.storm, false, 'one accept in a turn: no storm');
+        assert.equal(lane.storm!.storm, false, 'one connection waiting: no storm');
         kept.send(request('POST', '/api/1', { body: '"a"' }));
         assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1');
-        // Two connections in one turn: the queue was long.
+        // The kernel says two connections wait to be accepted: the queue is long.
         fresh.push(new RawClient(port), new RawClient(port));
         await until(() => accepted === 3);
+        queue = 2;
         endTurn();
         assert.equal(lane.storm!.storm, true);
         kept.send(request('POST', '/api/2', { body: '"b"' }));

@@ -110,13 +110,19 @@ export interface Limits {
    */
   readonly listenBacklog: number;
   /**
-   * Connections accepted in one event-loop turn that mean the kernel's accept queue is long (a
-   * storm of new connections): libuv accepts until the queue is empty in one turn, so this is
-   * a reading of the queue itself. In a storm a kept-alive connection begins at most one request
-   * per `stormWindowMs`, so that the event loop goes to accepting and answering the new ones
-   * (storm-guard.ts). 0 turns the guard off. Env LAUNCHDAY_STORM_ACCEPTS_PER_TURN_MIN.
+   * Connections waiting in the kernel's accept queue (read from /proc/net/tcp) that mean a storm
+   * of new connections. node 20 accepts one connection per event-loop turn, so while each turn
+   * also reads hundreds of kept-alive connections the queue grows; in a storm a kept-alive
+   * connection begins at most one request per `stormWindowMs`, so that the turns are short and
+   * the new connections are accepted and answered (storm-guard.ts). 0 turns the guard off.
+   * Above listenBacklog it never fires. Env LAUNCHDAY_STORM_QUEUE_MIN.
    */
-  readonly stormAcceptsPerTurnMin: number;
+  readonly stormQueueMin: number;
+  /**
+   * How often the storm guard reads the accept queue while connections arrive, ms (a read costs
+   * about 50 us: listen-queue.ts). Env LAUNCHDAY_STORM_PROBE_MS.
+   */
+  readonly stormProbeMs: number;
   /**
    * The storm guard's window, ms: in a storm a kept-alive connection begins at most one request
    * per window (a held order waits at most this long more), and a storm ends this long after
@@ -544,7 +550,8 @@ export const defaultLimits: Limits = Object.freeze({
   connectionsMax: 16_000,
   connectionsPerAddressMax: 512,
   listenBacklog: 4096,
-  stormAcceptsPerTurnMin: 128,
+  stormQueueMin: 256,
+  stormProbeMs: 20,
   stormWindowMs: 100,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
@@ -771,8 +778,9 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       'LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX', defaultLimits.connectionsPerAddressMax, 1,
       1_000_000)),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
-    stormAcceptsPerTurnMin: int(env, 'LAUNCHDAY_STORM_ACCEPTS_PER_TURN_MIN',
-      defaultLimits.stormAcceptsPerTurnMin, 0, 1_000_000),
+    stormQueueMin: int(env, 'LAUNCHDAY_STORM_QUEUE_MIN', defaultLimits.stormQueueMin, 0,
+      65_535),
+    stormProbeMs: int(env, 'LAUNCHDAY_STORM_PROBE_MS', defaultLimits.stormProbeMs, 1, 10_000),
     stormWindowMs: int(env, 'LAUNCHDAY_STORM_WINDOW_MS', defaultLimits.stormWindowMs, 1, 10_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,

@@ -44,6 +44,8 @@ export interface LaneLimits {
   readonly unreadBytesMax: number;
   /** The storm guard's trigger and window (storm-guard.ts; Limits.storm*). */
   readonly storm: StormLimits;
+  /** How often the accept queue is read while connections arrive (Limits.stormProbeMs). */
+  readonly stormProbeMs: number;
 }
 
 /** The lane's limits from the Limits table (config.ts), where each is set and explained. */
@@ -51,7 +53,8 @@ export function laneLimitsOf(l: Limits): LaneLimits {
   return Object.freeze({ headBytesMax: l.requestHeadBytesMax, headersMax: l.requestHeadersMax,
     keepAliveMs: l.keepAliveMs, requestMs: l.requestTimeoutMs,
     unreadBytesMax: l.connectionUnreadBytesMax,
-    storm: { acceptsPerTurnMin: l.stormAcceptsPerTurnMin, windowMs: l.stormWindowMs } });
+    storm: { queueMin: l.stormQueueMin, windowMs: l.stormWindowMs },
+    stormProbeMs: l.stormProbeMs });
 }
 
 export const defaultLaneLimits: LaneLimits = laneLimitsOf(defaultLimits);
@@ -262,20 +265,19 @@ export function renderReady(reply: ReadyReply, close: boolean, keepAliveSeconds:
 }
 
 /**
- * How the lane sees event-loop turns and time, injected so that a test can end a turn and move
- * the clock itself: `afterTurn` runs a function once the current turn's I/O is done (the
- * server: setImmediate), `nowMs` is a monotonic clock, `later` a timer.
+ * How the lane sees time, injected so that a test can move the clock and fire the timers
+ * itself: `nowMs` is a monotonic clock, `later` a timer, `every` a repeating one.
  */
 export interface LaneTiming {
-  readonly afterTurn: (f: () => void) => void;
   readonly nowMs: () => number;
   readonly later: (f: () => void, ms: number) => { unref?: () => unknown };
+  readonly every: (f: () => void, ms: number) => { unref?: () => unknown };
 }
 
 const realTiming: LaneTiming = {
-  afterTurn: (f) => { setImmediate(f); },
   nowMs: () => performance.now(),
   later: (f, ms) => setTimeout(f, ms),
+  every: (f, ms) => setInterval(f, ms),
 };
 
 export class HttpLane {
@@ -286,8 +288,9 @@ export class HttpLane {
   handedOver = 0;
   /** New connections first while the accept queue is long; null when off (storm-guard.ts). */
   readonly storm: StormGuard | null;
-  /** Connections accepted in this event-loop turn so far. */
-  #turnAccepts = 0;
+  /** Connections accepted since the accept queue was last read. */
+  #accepted = 0;
+  #queue: (() => number | null) | null = null;
   /** Kept-alive connections waiting for the next storm window to begin their next request. */
   readonly #held = new Set<LaneConnection>();
   #releaseTimer = false;
@@ -297,26 +300,35 @@ export class HttpLane {
   /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
   constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
     readonly limits: LaneLimits = defaultLaneLimits, readonly timing: LaneTiming = realTiming) {
-    this.storm = limits.storm.acceptsPerTurnMin > 0 ? new StormGuard(limits.storm, timing.nowMs)
+    this.storm = limits.storm.queueMin > 0 ? new StormGuard(limits.storm, timing.nowMs)
       : null;
   }
+
+  /**
+   * Reads the listener's accept queue with `read` (listen-queue.ts) every stormProbeMs while
+   * connections arrive or a storm lasts, for the storm guard. Once, after the server listens.
+   */
+  watchQueue(read: () => number | null): void {
+    if (this.storm === null || this.#queue !== null) return;
+    this.#queue = read;
+    this.timing.every(this.#probe, this.limits.stormProbeMs).unref?.();
+  }
+
+  readonly #probe = (): void => {
+    if (this.#closing || (this.#accepted === 0 && !this.storm!.storm)) return;
+    this.#accepted = 0;
+    const length = this.#queue!();
+    if (length !== null) this.storm!.queueRead(length);
+  };
 
   accept(socket: Socket): void {
     if (this.#closing) {
       socket.destroy();
       return;
     }
-    // libuv accepts until the queue is empty within one turn: the turn's count is the queue's
-    // length when the loop came round to it. One callback per turn that accepted, none else.
-    if (this.storm !== null && this.#turnAccepts++ === 0) this.timing.afterTurn(this.#turnEnded);
+    this.#accepted++;
     this.#open.add(new LaneConnection(this, socket));
   }
-
-  readonly #turnEnded = (): void => {
-    const accepts = this.#turnAccepts;
-    this.#turnAccepts = 0;
-    this.storm!.turnAccepted(accepts);
-  };
 
   /** `c` may not begin its next request in this storm window: it is given one at the next. */
   hold(c: LaneConnection): void {

@@ -6,12 +6,13 @@
 // queue (Limits.listenBacklog) fills, and the SYNs past it are dropped and sent again by the
 // phone after 1 s, then 3 s (docs/benchmarks.md, "The storm while orders flow").
 //
-// The trigger is a reading of that queue. libuv accepts in a loop until EAGAIN in one callback,
-// so the connections accepted in one event-loop turn are the queue's length when the loop came
-// round to it (plus the few that arrived meanwhile). A turn that accepts `acceptsPerTurnMin` or
-// more starts (or prolongs) a storm; a storm ends `windowMs` after the last such turn. An earlier
-// trigger counted the connections accepted per 100 ms and never fired: a server behind its
-// queue accepts fewer than arrive, whatever the queue holds.
+// The trigger is a reading of that queue: the kernel's own count of the connections it completed
+// and the process has not accepted (listen-queue.ts, from /proc/net/tcp). A reading of
+// `queueMin` or more starts (or prolongs) a storm; a storm ends `windowMs` after the last such
+// reading. Two triggers that count accepts cannot see it: node 20 (libuv 1.46) accepts one
+// connection per event-loop turn (strace: accept4 and epoll_pwait alternate, never EAGAIN), so
+// a count per turn is always 1, and a count per 100 ms is the turn rate, which is what falls
+// behind (docs/benchmarks.md, "The storm guard").
 //
 // What a storm does: time is cut in windows of `windowMs`; in a storm a kept-alive connection
 // begins at most one request per window. Its next request waits, read no further (its bytes
@@ -19,18 +20,18 @@
 // A connection's first request is never held. Nothing is refused or dropped, and a request
 // once begun completes as before: the guard only decides when the next one is read.
 //
-// Pure: the clock is injected; the lane (http-lane.ts) tells it of each turn's accepts.
+// Pure: the clock is injected; the lane (http-lane.ts) tells it each reading of the queue.
 
 /** The storm guard's settings, from the Limits table (config.ts). */
 export interface StormLimits {
   /**
-   * Connections accepted in one event-loop turn that mean the accept queue is long: a storm.
-   * Limits.stormAcceptsPerTurnMin; 0: never a storm (the guard is off).
+   * Connections waiting in the accept queue that mean a storm. Limits.stormQueueMin; 0: never a
+   * storm (the guard is off).
    */
-  readonly acceptsPerTurnMin: number;
+  readonly queueMin: number;
   /**
    * A window, ms: in a storm a kept-alive connection begins at most one request per window,
-   * and a storm ends this long after its last long turn. Limits.stormWindowMs.
+   * and a storm ends this long after the last long queue read. Limits.stormWindowMs.
    */
   readonly windowMs: number;
 }
@@ -38,18 +39,18 @@ export interface StormLimits {
 export class StormGuard {
   /** Monotonic ms until which the storm lasts; -Infinity: none so far. */
   #until = -Infinity;
-  /** Storms begun since start, and long turns seen (for the metrics and the tests). */
+  /** Storms begun since start, and readings of a long queue (for the metrics and the tests). */
   storms = 0;
-  longTurns = 0;
+  longQueues = 0;
 
   /** `nowMs`: a monotonic clock in ms (performance.now in the server; a test's own). */
   constructor(readonly limits: StormLimits, readonly nowMs: () => number) {}
 
-  /** An event-loop turn accepted `accepts` connections. */
-  turnAccepted(accepts: number): void {
-    if (this.limits.acceptsPerTurnMin === 0 || accepts < this.limits.acceptsPerTurnMin) return;
+  /** The accept queue held `length` connections just now. */
+  queueRead(length: number): void {
+    if (this.limits.queueMin === 0 || length < this.limits.queueMin) return;
     const now = this.nowMs();
-    this.longTurns++;
+    this.longQueues++;
     if (now >= this.#until) this.storms++;
     this.#until = now + this.limits.windowMs;
   }
