@@ -680,7 +680,10 @@ export const defaultLimits: Limits = Object.freeze({
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web', import.meta.url));
 
 export function checkLimits(l: Limits): void {
-  for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
+  // Every limit is a positive whole number; the storm guard's trigger may be 0 (the guard off).
+  for (const [k, v] of Object.entries(l)) {
+    assert.ok(Number.isInteger(v) && (v > 0 || (k === 'stormQueueMin' && v === 0)), `${k} > 0`);
+  }
   assert.ok(l.balanceReminderDays < l.balanceDeadlineDays, 'the reminder comes before the deadline');
   assert.ok(l.slotCapacity <= l.slotCapacityMax, 'the default slot capacity is within the max');
   assert.ok(8 * 60 % l.slotMinutes === 0, 'slots fill the 8 opening hours exactly');
