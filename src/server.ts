@@ -271,6 +271,11 @@ export async function startServer(config: Config, parts: ServerParts = {}):
       storms: lane.storm?.storms ?? 0, held: lane.held }));
   }
   if (gate !== null) ld.metrics.watchConnections(() => gate.refused);
+  // The pages are compressed in the thread pool now rather than for the night's first buyers,
+  // and are the lane's to answer from the start. Before the port opens: while the thread pool
+  // compresses, a store probe's flush waits behind it (a health check said 503 "degraded" for
+  // a moment before the log said "listening"); a process that is not ready refuses connections.
+  await ld.files.prepare();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // The opening second's storm of new connections waits in this queue while the event loop
@@ -282,9 +287,6 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     const address = server.address() as AddressInfo;
     lane.watchQueue(listenQueueReader(address.port, address.family));
   }
-  // The pages are compressed in the thread pool now rather than for the night's first buyers,
-  // and are the lane's to answer from the start.
-  await ld.files.prepare();
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
