@@ -326,7 +326,8 @@ describe('the lane on a connection', () => {
       const timers: Array<() => void> = [];
       const lane = new HttpLane({ laneRoute: apiOnly }, () => {},
         limits({ storm: { queueMin: 2, windowMs: 100 } }),
-        { nowMs: () => now, later: (f) => { timers.push(f); return {}; },
+        { soon: (f) => { setImmediate(f); }, nowMs: () => now,
+          later: (f) => { timers.push(f); return {}; },
           every: (f) => { probe = f; return {}; } });
       lane.watchQueue(() => queue);
       let accepted = 0;

@@ -124,6 +124,13 @@ export interface Limits {
    */
   readonly stormProbeMs: number;
   /**
+   * At a storm window's end, the held kept-alive connections given their next request in one
+   * event-loop turn; the rest in the turns after. node accepts one connection per turn, so a
+   * turn that answered every held order at once (256 orders, about 30 ms) would accept one
+   * connection in that time. Env LAUNCHDAY_STORM_RELEASE_PER_TURN.
+   */
+  readonly stormReleasePerTurn: number;
+  /**
    * The storm guard's window, ms: in a storm a kept-alive connection begins at most one request
    * per window (a held order waits at most this long more), and a storm ends this long after
    * the last turn that saw a long queue. Env LAUNCHDAY_STORM_WINDOW_MS.
@@ -552,6 +559,7 @@ export const defaultLimits: Limits = Object.freeze({
   listenBacklog: 4096,
   stormQueueMin: 256,
   stormProbeMs: 20,
+  stormReleasePerTurn: 16,
   stormWindowMs: 100,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
@@ -784,6 +792,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     stormQueueMin: int(env, 'LAUNCHDAY_STORM_QUEUE_MIN', defaultLimits.stormQueueMin, 0,
       65_535),
     stormProbeMs: int(env, 'LAUNCHDAY_STORM_PROBE_MS', defaultLimits.stormProbeMs, 1, 10_000),
+    stormReleasePerTurn: int(env, 'LAUNCHDAY_STORM_RELEASE_PER_TURN',
+      defaultLimits.stormReleasePerTurn, 1, 100_000),
     stormWindowMs: int(env, 'LAUNCHDAY_STORM_WINDOW_MS', defaultLimits.stormWindowMs, 1, 10_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,

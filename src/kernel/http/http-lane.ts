@@ -46,6 +46,11 @@ export interface LaneLimits {
   readonly storm: StormLimits;
   /** How often the accept queue is read while connections arrive (Limits.stormProbeMs). */
   readonly stormProbeMs: number;
+  /**
+   * Held connections given their next request per event-loop turn at a window's end
+   * (Limits.stormReleasePerTurn).
+   */
+  readonly stormReleasePerTurn: number;
 }
 
 /** The lane's limits from the Limits table (config.ts), where each is set and explained. */
@@ -54,7 +59,7 @@ export function laneLimitsOf(l: Limits): LaneLimits {
     keepAliveMs: l.keepAliveMs, requestMs: l.requestTimeoutMs,
     unreadBytesMax: l.connectionUnreadBytesMax,
     storm: { queueMin: l.stormQueueMin, windowMs: l.stormWindowMs },
-    stormProbeMs: l.stormProbeMs });
+    stormProbeMs: l.stormProbeMs, stormReleasePerTurn: l.stormReleasePerTurn });
 }
 
 export const defaultLaneLimits: LaneLimits = laneLimitsOf(defaultLimits);
@@ -266,15 +271,19 @@ export function renderReady(reply: ReadyReply, close: boolean, keepAliveSeconds:
 
 /**
  * How the lane sees time, injected so that a test can move the clock and fire the timers
- * itself: `nowMs` is a monotonic clock, `later` a timer, `every` a repeating one.
+ * itself: `nowMs` is a monotonic clock, `later` a timer, `every` a repeating one, `soon` the
+ * next turn.
  */
 export interface LaneTiming {
+  /** Runs `f` after this event-loop turn's I/O (setImmediate). */
+  readonly soon: (f: () => void) => void;
   readonly nowMs: () => number;
   readonly later: (f: () => void, ms: number) => { unref?: () => unknown };
   readonly every: (f: () => void, ms: number) => { unref?: () => unknown };
 }
 
 const realTiming: LaneTiming = {
+  soon: (f) => { setImmediate(f); },
   nowMs: () => performance.now(),
   later: (f, ms) => setTimeout(f, ms),
   every: (f, ms) => setInterval(f, ms),
@@ -294,6 +303,8 @@ export class HttpLane {
   /** Kept-alive connections waiting for the next storm window to begin their next request. */
   readonly #held = new Set<LaneConnection>();
   #releaseTimer = false;
+  /** Held connections of the window just ended, given their next request a few per turn. */
+  #releasing: LaneConnection[] = [];
   /** Connections held for a storm window since start (for the metrics and the tests). */
   held = 0;
 
@@ -343,9 +354,21 @@ export class HttpLane {
 
   readonly #release = (): void => {
     this.#releaseTimer = false;
-    const held = [...this.#held];
+    const starting = this.#releasing.length === 0;
+    this.#releasing.push(...this.#held);
     this.#held.clear();
-    for (const c of held) c.release();
+    if (starting) this.#releaseSome();
+  };
+
+  /**
+   * Gives the held connections their next request a few per event-loop turn, not all in one:
+   * node accepts one connection per turn, and a turn that answered 256 orders at once (30 ms
+   * of the event loop) would accept one connection in that time.
+   */
+  readonly #releaseSome = (): void => {
+    const some = this.#releasing.splice(0, this.limits.stormReleasePerTurn);
+    for (const c of some) c.release();
+    if (this.#releasing.length > 0) this.timing.soon(this.#releaseSome);
   };
 
   /** Stops taking connections; idle ones close now, busy ones once their reply is written. */
