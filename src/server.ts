@@ -283,7 +283,9 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     server.listen({ port: config.port, host: config.host,
       backlog: config.limits.listenBacklog }, () => resolve());
   });
-  if (lane !== null) {
+  // Behind a proxy each kept-alive connection carries many buyers' requests: holding one for a
+  // window would hold them all, and the storm is the proxy's to absorb. The guard is off there.
+  if (lane !== null && !config.trustProxy) {
     const address = server.address() as AddressInfo;
     lane.watchQueue(listenQueueReader(address.port, address.family));
   }
