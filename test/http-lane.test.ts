@@ -329,7 +329,8 @@ describe('the lane on a connection', () => {
         { soon: (f) => { setImmediate(f); }, nowMs: () => now,
           later: (f) => { timers.push(f); return {}; },
           every: (f) => { probe = f; return {}; } });
-      lane.watchQueue(() => queue);
+      let reads = 0;
+      lane.watchQueue(() => { reads++; return queue; });
       let accepted = 0;
       const server = createServer((s) => { accepted++; lane.accept(s); });
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -342,14 +343,24 @@ describe('the lane on a connection', () => {
       const fresh: RawClient[] = [];
       try {
         await until(() => accepted === 1);
-        queue = 1;
+        queue = 1_000;
         endTurn();
-        assert.equal(lane.storm!.storm, false, 'one connection waiting: no storm');
+        assert.equal(reads, 0, 'no kept-alive connection has a request to hold: no read');
         kept.send(request('POST', '/api/1', { body: '"a"' }));
         assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1');
+        kept.send(request('POST', '/api/1b', { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1b');
         // The kernel says two connections wait to be accepted: the queue is long.
         fresh.push(new RawClient(port), new RawClient(port));
         await until(() => accepted === 3);
+        queue = 1;
+        endTurn();
+        assert.equal(reads, 1);
+        assert.equal(lane.storm!.storm, false, 'one connection waiting: no storm');
+        fresh.push(new RawClient(port));
+        await until(() => accepted === 4);
+        kept.send(request('POST', '/api/1c', { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1c');
         queue = 2;
         endTurn();
         assert.equal(lane.storm!.storm, true);
@@ -368,7 +379,7 @@ describe('the lane on a connection', () => {
         timers.shift()!();
         await until(() => second !== null);
         assert.equal(JSON.parse(second!.body).url, '/api/2');
-        assert.equal(lane.answered, 3);
+        assert.equal(lane.answered, 5);
       } finally {
         kept.close();
         for (const c of fresh) c.close();
