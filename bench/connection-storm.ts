@@ -10,7 +10,13 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
+/** The machine's monotonic clock in ms (CLOCK_MONOTONIC: the same in every process). */
+export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
 export interface StormResult {
+  /** When the first connection was asked for and the last one ended, on monotonicMs. */
+  readonly startMs: number;
+  readonly endMs: number;
   readonly count: number;
   readonly answered: number;
   readonly failed: number;
@@ -79,6 +85,7 @@ export async function connectionStorm(url: string, path: string, count: number, 
   const kernelBefore = tcpExt();
   const cpuBefore = process.cpuUsage();
   const t0 = performance.now();
+  const startMs = monotonicMs();
   await new Promise<void>((done) => {
     let opened = 0;
     const tick = (): void => {
@@ -92,12 +99,13 @@ export async function connectionStorm(url: string, path: string, count: number, 
     tick();
   });
   await Promise.all(all);
+  const endMs = monotonicMs();
   const cpu = process.cpuUsage(cpuBefore);
   const kernelAfter = tcpExt();
   const delta = (name: string): number => (kernelAfter!.get(name) ?? 0)
     - (kernelBefore!.get(name) ?? 0);
   const sorted = times.sort((a, b) => a - b);
-  return { count, answered: sorted.length, failed, ttfbMsP50: percentile(sorted, 50),
+  return { startMs, endMs, count, answered: sorted.length, failed, ttfbMsP50: percentile(sorted, 50),
     ttfbMsP99: percentile(sorted, 99), ttfbMsMax: sorted.at(-1) ?? NaN,
     overOneSecond: sorted.filter((t) => t >= 1000).length,
     connectMsP99: percentile(connects.sort((a, b) => a - b), 99), openLateMsMax: openLateMs,

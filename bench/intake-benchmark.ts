@@ -6,6 +6,7 @@
 //   npm run bench [-- --seconds 10 --connections 256 --rounds 1 --database-url postgres://...]
 //     [--cpu-prof DIR]   (the measured launchday servers' CPU profiles, every thread, into DIR)
 //   npm run bench -- --only reads [--quick] [--storm 10000] [--backlog 511]
+//   npm run bench -- --only storm [--server-env LAUNCHDAY_STORM_QUEUE_MIN=0]
 //   npm run bench -- --only live [--seconds 5]
 //
 // After the intake comes the read section (read-benchmark.ts): each read against a bare GET,
@@ -61,10 +62,11 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string' },
     connections: { type: 'string' }, rounds: { type: 'string' },
     'database-url': { type: 'string' }, only: { type: 'string' }, quick: { type: 'boolean' },
-    storm: { type: 'string' }, backlog: { type: 'string' }, 'cpu-prof': { type: 'string' } } });
+    storm: { type: 'string' }, backlog: { type: 'string' }, 'cpu-prof': { type: 'string' },
+    'server-env': { type: 'string', multiple: true } } });
   const only = values.only ?? 'all';
-  if (!['all', 'intake', 'reads', 'live'].includes(only)) {
-    console.log('--only is intake, reads or live; nothing measured.');
+  if (!['all', 'intake', 'reads', 'storm', 'live'].includes(only)) {
+    console.log('--only is intake, reads, storm or live; nothing measured.');
     return;
   }
   const opts: Options = { seconds: Number(values.seconds ?? (values.quick ? 2 : 10)),
@@ -91,7 +93,9 @@ async function main(): Promise<void> {
     const storm = Number(values.storm ?? 10_000);
     const backlog = values.backlog === undefined ? null : Number(values.backlog);
     const readOpts = { seconds: values.seconds === undefined ? (values.quick ? 2 : 5)
-      : opts.seconds, connections: opts.connections, stormConnections: storm, backlog };
+      : opts.seconds, connections: opts.connections, stormConnections: storm, backlog,
+      stormOnly: only === 'storm', serverEnv: Object.fromEntries((values['server-env'] ?? [])
+        .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])) };
     const intakeOpts = { ...opts, seconds: 6 };
     // The intake first, then the reads, then the live stream: one load at a time on a shared
     // machine.
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
           { ...intakeOpts, seconds }, tokens, bodies, 0, ratePerSecond)),
       });
     }
+    if (only === 'storm') return;
     // The stream's effect on order p99 (live-viewers.ts, also `npm run bench:live`), in its own
     // process: it holds 10,000 viewer sockets, which this process should not carry after.
     await liveSection(readOpts.seconds);

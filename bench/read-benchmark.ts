@@ -26,6 +26,10 @@ export interface ReadOptions {
   readonly stormConnections: number;
   /** launchday's listen backlog for this run (LAUNCHDAY_LISTEN_BACKLOG); null: its default. */
   readonly backlog: number | null;
+  /** Only the storm (no read figures, no bare server's storm): `--only storm`. */
+  readonly stormOnly?: boolean;
+  /** Settings for launchday beyond the bench's own (`--server-env NAME=VALUE`). */
+  readonly serverEnv?: Readonly<Record<string, string>>;
 }
 
 export interface ReadHelpers {
@@ -151,6 +155,41 @@ const STORM_AFTER_MS = 2500;
  * The storm while orders flow: at shares of the capacity (paced, open loop), then as fast as
  * replies come (closed loop, saturated), each beside the orders' own figures meanwhile.
  */
+/** Connections of the order probe beside the storm (order-probe.ts). */
+const PROBE_CONNECTIONS = 4;
+
+/** Runs order-probe.ts for `seconds`; resolves with its samples ([start, ms, status]). */
+function orderProbe(base: string, tokens: readonly string[], seconds: number):
+  Promise<Array<[number, number, number]>> {
+  const main = join(dirname(fileURLToPath(import.meta.url)), 'order-probe.js');
+  const child = spawn(process.execPath, [main], { stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PROBE_URL: base, PROBE_TOKENS: JSON.stringify(tokens),
+      PROBE_BODY: ORDER_BODY, PROBE_CONNECTIONS: String(PROBE_CONNECTIONS),
+      PROBE_SECONDS: String(seconds) } });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => { out += c; });
+  return new Promise((resolve) => {
+    child.on('exit', () => {
+      const line = out.split('\n').find((l) => l.startsWith('PROBEJSON '));
+      resolve(line === undefined ? [] : JSON.parse(line.slice(10)).samples);
+    });
+  });
+}
+
+const ORDER_BODY = JSON.stringify({ launch_id: 'yu7-2025', trim: 'standard', city: 'beijing',
+  options: ['colour-pearl-white', 'wheels-19'] });
+
+/** The probe's orders begun within [from, to): how many, p50, p99, max, and not 2xx. */
+function ordersWithin(samples: ReadonlyArray<[number, number, number]>, from: number,
+  to: number): string {
+  const within = samples.filter(([s]) => s >= from && s < to);
+  const ms = within.map(([, t]) => t).sort((a, b) => a - b);
+  const bad = within.filter(([, , status]) => status < 200 || status > 299).length;
+  return `${ms.length} orders, p50 ${percentile(ms, 50).toFixed(0)} ms, p99 `
+    + `${percentile(ms, 99).toFixed(0)} ms, max ${(ms.at(-1) ?? NaN).toFixed(0)} ms`
+    + (bad > 0 ? `, ${bad} not 2xx` : '');
+}
+
 async function stormWhileOrdersFlow(base: string, tokens: readonly string[],
   opts: ReadOptions, helpers: ReadHelpers): Promise<void> {
   const capacity = await helpers.orders(base, tokens, 3);
@@ -163,10 +202,17 @@ async function stormWhileOrdersFlow(base: string, tokens: readonly string[],
   ];
   for (const [label, rate] of runs) {
     const orders = helpers.orders(base, tokens, STORM_ORDER_SECONDS, rate);
+    // Tokens of their own, from the end: wrk takes its buyers in turn from the start.
+    const probe = orderProbe(base, tokens.slice(-500), STORM_ORDER_SECONDS);
     await new Promise((r) => setTimeout(r, STORM_AFTER_MS));
     const storm = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
     const o = await orders;
+    const samples = await probe;
     console.log(stormLine(`    launchday, ${label}`, storm));
+    console.log(`        orders during the storm (probe, ${PROBE_CONNECTIONS} connections, `
+      + `uncorrected): ${ordersWithin(samples, storm.startMs, storm.endMs)}; in the `
+      + `${(STORM_AFTER_MS / 1000).toFixed(1)} s before it: `
+      + `${ordersWithin(samples, storm.startMs - STORM_AFTER_MS + 500, storm.startMs)}`);
     console.log(`        the orders meanwhile: ${fmt(o.ratePerSecond)}/s`
       + `${rate === undefined ? '' : ` (offered ${fmt(rate)}/s)`}, wrk p99 `
       + `${o.latencyMsP99.toFixed(1)} ms (corrected), ${o.non2xx + o.socketErrors} not 2xx`);
@@ -176,8 +222,12 @@ async function stormWhileOrdersFlow(base: string, tokens: readonly string[],
 /** The read section; prints as it goes, never throws past a measurement it could not make. */
 export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Promise<void> {
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
-  const backlogEnv: Record<string, string> = opts.backlog === null ? {}
-    : { LAUNCHDAY_LISTEN_BACKLOG: String(opts.backlog) };
+  const backlogEnv: Record<string, string> = { ...opts.serverEnv, ...(opts.backlog === null
+    ? {} : { LAUNCHDAY_LISTEN_BACKLOG: String(opts.backlog) }) };
+  if (opts.serverEnv !== undefined && Object.keys(opts.serverEnv).length > 0) {
+    console.log(`launchday's settings for this run: ${Object.entries(opts.serverEnv)
+      .map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  }
   console.log(`\nreads: ${opts.connections} connections, ${WARMUP_SECONDS} s warm-up then `
     + `${opts.seconds} s measured per figure; bare node:http answers a body of the same length; `
     + `somaxconn ${somaxconn()}`);
@@ -194,7 +244,7 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
       { label: 'GET /js/launch-page.js?v=', path: `/js/launch-page.js?v=${version}`,
         target: [0.8, 0.8] },
     ];
-    for (const p of paths) {
+    for (const p of opts.stormOnly === true ? [] : paths) {
       const first = await fetch(base + p.path);
       const bytes = (await first.arrayBuffer()).byteLength;
       const etag = first.headers.get('etag') ?? '';
@@ -223,9 +273,11 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
     const idle = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
     console.log(stormLine('    launchday, no other load', idle));
     await stormWhileOrdersFlow(base, tokens, opts, helpers);
+    console.log(`    the storm guard: ${await stormCounts(base, adminToken)}`);
   } finally {
     await servers.stop();
   }
+  if (opts.stormOnly === true) return;
   const bare = await startBare(6908);
   try {
     const load = runWrkGet({ url: bare.url, connections: opts.connections, threads: 2,
@@ -236,6 +288,20 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
     console.log(stormLine('    bare node:http (backlog 511) while GETs flow', s));
   } finally {
     await stopChild(bare.child);
+  }
+}
+
+/** The storm guard's counts from the metrics (storms seen, connections held). */
+async function stormCounts(base: string, adminToken: string): Promise<string> {
+  try {
+    const text = await (await fetch(`${base}/api/v1/metrics`,
+      { headers: { authorization: `Bearer ${adminToken}` } })).text();
+    const count = (name: string): string => new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]
+      ?? '?';
+    return `${count('launchday_connection_storms_total')} storms, `
+      + `${count('launchday_storm_holds_total')} holds of a kept-alive connection`;
+  } catch {
+    return 'unknown';
   }
 }
 

@@ -11,6 +11,7 @@ import { httpApp, type HttpApp } from './kernel/http/http-app.js';
 import {
   HttpLane, laneLimitsOf, type LaneApi, type LaneLimits,
 } from './kernel/http/http-lane.js';
+import { listenQueueReader } from './kernel/http/listen-queue.js';
 import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
 import type { LiveHub } from './launches/index.js';
@@ -266,9 +267,15 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   const lane = takeConnections(server, gate,
     config.httpLane ? { api: ld.api, limits: laneLimits } : null);
   if (lane !== null) {
-    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver }));
+    ld.metrics.watchLane(() => ({ answered: lane.answered, handedOver: lane.handedOver,
+      storms: lane.storm?.storms ?? 0, held: lane.held }));
   }
   if (gate !== null) ld.metrics.watchConnections(() => gate.refused);
+  // The pages are compressed in the thread pool now rather than for the night's first buyers,
+  // and are the lane's to answer from the start. Before the port opens: while the thread pool
+  // compresses, a store probe's flush waits behind it (a health check said 503 "degraded" for
+  // a moment before the log said "listening"); a process that is not ready refuses connections.
+  await ld.files.prepare();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     // The opening second's storm of new connections waits in this queue while the event loop
@@ -276,9 +283,12 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     server.listen({ port: config.port, host: config.host,
       backlog: config.limits.listenBacklog }, () => resolve());
   });
-  // The pages are compressed in the thread pool now rather than for the night's first buyers,
-  // and are the lane's to answer from the start.
-  await ld.files.prepare();
+  // Behind a proxy each kept-alive connection carries many buyers' requests: holding one for a
+  // window would hold them all, and the storm is the proxy's to absorb. The guard is off there.
+  if (lane !== null && !config.trustProxy) {
+    const address = server.address() as AddressInfo;
+    lane.watchQueue(listenQueueReader(address.port, address.family));
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;

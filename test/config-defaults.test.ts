@@ -33,3 +33,15 @@ it('sessions\' revocation poll: 1 s by default, 100 ms to 60 s', () => {
   assert.throws(() => loadConfig({ LAUNCHDAY_SESSION_REVOCATION_POLL_MS: '50' }),
     /LAUNCHDAY_SESSION_REVOCATION_POLL_MS/);
 });
+
+it('the storm guard is on by default, tunable, and off at LAUNCHDAY_STORM_QUEUE_MIN=0', () => {
+  const on = loadConfig({}).limits;
+  assert.equal(on.stormQueueMin, 256);
+  assert.equal(on.stormWindowMs, 100);
+  assert.equal(on.stormProbeMs, 20);
+  assert.equal(loadConfig({ LAUNCHDAY_STORM_QUEUE_MIN: '0' }).limits.stormQueueMin, 0);
+  const tuned = loadConfig({ LAUNCHDAY_STORM_QUEUE_MIN: '64', LAUNCHDAY_STORM_WINDOW_MS: '50',
+    LAUNCHDAY_STORM_PROBE_MS: '10' }).limits;
+  assert.deepEqual([tuned.stormQueueMin, tuned.stormWindowMs, tuned.stormProbeMs], [64, 50, 10]);
+  assert.throws(() => loadConfig({ LAUNCHDAY_STORM_WINDOW_MS: '0' }));
+});

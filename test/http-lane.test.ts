@@ -317,6 +317,76 @@ describe('the lane on a connection', () => {
       }
     });
 
+  it('in a storm, holds a kept-alive connection\'s next request for the next window, never a new one\'s first',
+    async () => {
+      // The turns and the clock are the test's: a turn ends when the test says so.
+      let now = 1_000;
+      let queue = 0;
+      let probe: (() => void) | null = null;
+      const timers: Array<() => void> = [];
+      const lane = new HttpLane({ laneRoute: apiOnly }, () => {},
+        limits({ storm: { queueMin: 2, windowMs: 100 } }),
+        { soon: (f) => { setImmediate(f); }, nowMs: () => now,
+          later: (f) => { timers.push(f); return {}; },
+          every: (f) => { probe = f; return {}; } });
+      let reads = 0;
+      lane.watchQueue(() => { reads++; return queue; });
+      let accepted = 0;
+      const server = createServer((s) => { accepted++; lane.accept(s); });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const until = async (f: () => boolean): Promise<void> => {
+        while (!f()) await new Promise((r) => setTimeout(r, 2));
+      };
+      const endTurn = (): void => probe!();
+      const kept = new RawClient(port);
+      const fresh: RawClient[] = [];
+      try {
+        await until(() => accepted === 1);
+        queue = 1_000;
+        endTurn();
+        assert.equal(reads, 0, 'no kept-alive connection has a request to hold: no read');
+        kept.send(request('POST', '/api/1', { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1');
+        kept.send(request('POST', '/api/1b', { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1b');
+        // The kernel says two connections wait to be accepted: the queue is long.
+        fresh.push(new RawClient(port), new RawClient(port));
+        await until(() => accepted === 3);
+        queue = 1;
+        endTurn();
+        assert.equal(reads, 1);
+        assert.equal(lane.storm!.storm, false, 'one connection waiting: no storm');
+        fresh.push(new RawClient(port));
+        await until(() => accepted === 4);
+        kept.send(request('POST', '/api/1c', { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1c');
+        queue = 2;
+        endTurn();
+        assert.equal(lane.storm!.storm, true);
+        kept.send(request('POST', '/api/2', { body: '"b"' }));
+        fresh[0]!.send(request('POST', '/api/new', { body: '"c"' }));
+        assert.equal(JSON.parse((await fresh[0]!.reply()).body).url, '/api/new',
+          'a new connection\'s first request is answered in a storm');
+        await until(() => lane.held === 1);
+        await new Promise((r) => setTimeout(r, 20));
+        let second: RawReply | null = null;
+        void kept.reply().then((r) => { second = r; });
+        await new Promise((r) => setTimeout(r, 20));
+        assert.equal(second, null, 'the kept-alive connection\'s second request waits');
+        assert.equal(timers.length, 1, 'one timer for the window\'s end');
+        now = 1_100;
+        timers.shift()!();
+        await until(() => second !== null);
+        assert.equal(JSON.parse(second!.body).url, '/api/2');
+        assert.equal(lane.answered, 5);
+      } finally {
+        kept.close();
+        for (const c of fresh) c.close();
+        server.close();
+      }
+    });
+
   it('answers 408 to a request still trickling in when its time is up', async () => {
     const { server, port } = await echoLane({ requestMs: 150 });
     const client = new RawClient(port);

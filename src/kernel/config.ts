@@ -109,6 +109,33 @@ export interface Limits {
    * later). Env LAUNCHDAY_LISTEN_BACKLOG.
    */
   readonly listenBacklog: number;
+  /**
+   * Connections waiting in the kernel's accept queue (read from /proc/net/tcp) that mean a storm
+   * of new connections. node 20 accepts one connection per event-loop turn, so while each turn
+   * also reads hundreds of kept-alive connections the queue grows; in a storm a kept-alive
+   * connection begins at most one request per `stormWindowMs`, so that the turns are short and
+   * the new connections are accepted and answered (storm-guard.ts). 0 turns the guard off.
+   * Above listenBacklog it never fires. Env LAUNCHDAY_STORM_QUEUE_MIN.
+   */
+  readonly stormQueueMin: number;
+  /**
+   * How often the storm guard reads the accept queue while connections arrive, ms (a read costs
+   * about 50 us: listen-queue.ts). Env LAUNCHDAY_STORM_PROBE_MS.
+   */
+  readonly stormProbeMs: number;
+  /**
+   * At a storm window's end, the held kept-alive connections given their next request in one
+   * event-loop turn; the rest in the turns after. node accepts one connection per turn, so a
+   * turn that answered every held order at once (256 orders, about 30 ms) would accept one
+   * connection in that time. Env LAUNCHDAY_STORM_RELEASE_PER_TURN.
+   */
+  readonly stormReleasePerTurn: number;
+  /**
+   * The storm guard's window, ms: in a storm a kept-alive connection begins at most one request
+   * per window (a held order waits at most this long more), and a storm ends this long after
+   * the last turn that saw a long queue. Env LAUNCHDAY_STORM_WINDOW_MS.
+   */
+  readonly stormWindowMs: number;
   // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -538,6 +565,10 @@ export const defaultLimits: Limits = Object.freeze({
   connectionsMax: 16_000,
   connectionsPerAddressMax: 512,
   listenBacklog: 4096,
+  stormQueueMin: 256,
+  stormProbeMs: 20,
+  stormReleasePerTurn: 16,
+  stormWindowMs: 100,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -666,7 +697,10 @@ export const defaultLimits: Limits = Object.freeze({
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web', import.meta.url));
 
 export function checkLimits(l: Limits): void {
-  for (const [k, v] of Object.entries(l)) assert.ok(Number.isInteger(v) && v > 0, `${k} > 0`);
+  // Every limit is a positive whole number; the storm guard's trigger may be 0 (the guard off).
+  for (const [k, v] of Object.entries(l)) {
+    assert.ok(Number.isInteger(v) && (v > 0 || (k === 'stormQueueMin' && v === 0)), `${k} > 0`);
+  }
   assert.ok(l.balanceReminderDays < l.balanceDeadlineDays, 'the reminder comes before the deadline');
   assert.ok(l.slotCapacity <= l.slotCapacityMax, 'the default slot capacity is within the max');
   assert.ok(8 * 60 % l.slotMinutes === 0, 'slots fill the 8 opening hours exactly');
@@ -766,6 +800,12 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       'LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX', defaultLimits.connectionsPerAddressMax, 1,
       1_000_000)),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
+    stormQueueMin: int(env, 'LAUNCHDAY_STORM_QUEUE_MIN', defaultLimits.stormQueueMin, 0,
+      65_535),
+    stormProbeMs: int(env, 'LAUNCHDAY_STORM_PROBE_MS', defaultLimits.stormProbeMs, 1, 10_000),
+    stormReleasePerTurn: int(env, 'LAUNCHDAY_STORM_RELEASE_PER_TURN',
+      defaultLimits.stormReleasePerTurn, 1, 100_000),
+    stormWindowMs: int(env, 'LAUNCHDAY_STORM_WINDOW_MS', defaultLimits.stormWindowMs, 1, 10_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
       defaultLimits.liveViewersMax),

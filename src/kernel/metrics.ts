@@ -25,6 +25,16 @@ const QUEUE_DELAY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+/** The lane's plain counts (http-lane.ts), copied into the metrics at each scrape. */
+export interface LaneCounts {
+  readonly answered: number;
+  readonly handedOver: number;
+  /** Storms the storm guard began (storm-guard.ts). */
+  readonly storms: number;
+  /** Connections held for a storm window. */
+  readonly held: number;
+}
+
 /** What the metrics read from the running parts at each scrape. */
 export interface MetricsSources {
   /** 1 while the store takes reads and writes, 0 while it does not. Default: always 1. */
@@ -109,7 +119,7 @@ export class Metrics {
   readonly #batchCommands: Histogram<string>;
   readonly #queueDelay: Histogram<string>;
   readonly #commitSeconds: Histogram<string>;
-  #lane: (() => { answered: number; handedOver: number }) | null = null;
+  #lane: (() => LaneCounts) | null = null;
   #refusedConnections: (() => number) | null = null;
 
   constructor(sources: MetricsSources) {
@@ -159,8 +169,8 @@ export class Metrics {
           for (const [state, n] of Object.entries(counts ?? {})) this.labels(state).set(n);
         } });
     }
-    const lane = (): { answered: number; handedOver: number } =>
-      this.#lane?.() ?? { answered: 0, handedOver: 0 };
+    const lane = (): LaneCounts =>
+      this.#lane?.() ?? { answered: 0, handedOver: 0, storms: 0, held: 0 };
     // The lane keeps plain counts on its hot path; they are copied here at each scrape.
     new Counter({ name: 'launchday_lane_requests_total', registers,
       help: 'Requests answered by the lane (launchday\'s own HTTP/1.1 reader).',
@@ -168,6 +178,12 @@ export class Metrics {
     new Counter({ name: 'launchday_lane_handovers_total', registers,
       help: 'Connections the lane gave to node:http (pages, streams, anything unusual).',
       collect() { this.reset(); this.inc(lane().handedOver); } });
+    new Counter({ name: 'launchday_connection_storms_total', registers,
+      help: 'Storms of new connections seen by the lane\'s storm guard (a long accept queue).',
+      collect() { this.reset(); this.inc(lane().storms); } });
+    new Counter({ name: 'launchday_storm_holds_total', registers,
+      help: 'Kept-alive connections whose next request waited for the next storm window.',
+      collect() { this.reset(); this.inc(lane().held); } });
     const refused = (): number => this.#refusedConnections?.() ?? 0;
     new Counter({ name: 'launchday_connections_refused_total', registers,
       help: 'New connections refused because their address held too many already '
@@ -197,7 +213,7 @@ export class Metrics {
   };
 
   /** Reads the lane's counts at each scrape (the lane exists only once a port is open). */
-  watchLane(counts: () => { answered: number; handedOver: number }): void {
+  watchLane(counts: () => LaneCounts): void {
     this.#lane = counts;
   }
 

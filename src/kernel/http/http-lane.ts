@@ -21,6 +21,7 @@ import type { Socket } from 'node:net';
 import { defaultLimits, type Limits } from '../config.js';
 import { endWithRefusal } from './client-errors.js';
 import type { JsonReply, LaneRoute, ReadyReply } from './http-app.js';
+import { StormGuard, type StormLimits } from './storm-guard.js';
 
 export interface LaneApi {
   /** The route of a request the lane may answer, or null when node:http must. */
@@ -41,13 +42,24 @@ export interface LaneLimits {
    * while it answers or waits for the peer to take its replies (Limits.connectionUnreadBytesMax).
    */
   readonly unreadBytesMax: number;
+  /** The storm guard's trigger and window (storm-guard.ts; Limits.storm*). */
+  readonly storm: StormLimits;
+  /** How often the accept queue is read while connections arrive (Limits.stormProbeMs). */
+  readonly stormProbeMs: number;
+  /**
+   * Held connections given their next request per event-loop turn at a window's end
+   * (Limits.stormReleasePerTurn).
+   */
+  readonly stormReleasePerTurn: number;
 }
 
 /** The lane's limits from the Limits table (config.ts), where each is set and explained. */
 export function laneLimitsOf(l: Limits): LaneLimits {
   return Object.freeze({ headBytesMax: l.requestHeadBytesMax, headersMax: l.requestHeadersMax,
     keepAliveMs: l.keepAliveMs, requestMs: l.requestTimeoutMs,
-    unreadBytesMax: l.connectionUnreadBytesMax });
+    unreadBytesMax: l.connectionUnreadBytesMax,
+    storm: { queueMin: l.stormQueueMin, windowMs: l.stormWindowMs },
+    stormProbeMs: l.stormProbeMs, stormReleasePerTurn: l.stormReleasePerTurn });
 }
 
 export const defaultLaneLimits: LaneLimits = laneLimitsOf(defaultLimits);
@@ -257,24 +269,114 @@ export function renderReady(reply: ReadyReply, close: boolean, keepAliveSeconds:
     + `x-request-id: ${reply.requestId}\r\n`, 'latin1'), tail.bytes];
 }
 
+/**
+ * How the lane sees time, injected so that a test can move the clock and fire the timers
+ * itself: `nowMs` is a monotonic clock, `later` a timer, `every` a repeating one, `soon` the
+ * next turn.
+ */
+export interface LaneTiming {
+  /** Runs `f` after this event-loop turn's I/O (setImmediate). */
+  readonly soon: (f: () => void) => void;
+  readonly nowMs: () => number;
+  readonly later: (f: () => void, ms: number) => { unref?: () => unknown };
+  readonly every: (f: () => void, ms: number) => { unref?: () => unknown };
+}
+
+const realTiming: LaneTiming = {
+  soon: (f) => { setImmediate(f); },
+  nowMs: () => performance.now(),
+  later: (f, ms) => setTimeout(f, ms),
+  every: (f, ms) => setInterval(f, ms),
+};
+
 export class HttpLane {
   readonly #open = new Set<LaneConnection>();
   #closing = false;
   /** Requests the lane answered, and connections it gave to node:http. */
   answered = 0;
   handedOver = 0;
+  /** New connections first while the accept queue is long; null when off (storm-guard.ts). */
+  readonly storm: StormGuard | null;
+  /** Connections accepted since the accept queue was last read. */
+  #accepted = 0;
+  /** Requests begun on kept-alive connections (not their first) since then: what could be held. */
+  keptRequests = 0;
+  #queue: (() => number | null) | null = null;
+  /** Kept-alive connections waiting for the next storm window to begin their next request. */
+  readonly #held = new Set<LaneConnection>();
+  #releaseTimer = false;
+  /** Held connections of the window just ended, given their next request a few per turn. */
+  #releasing: LaneConnection[] = [];
+  /** Connections held for a storm window since start (for the metrics and the tests). */
+  held = 0;
 
   /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
   constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
-    readonly limits: LaneLimits = defaultLaneLimits) {}
+    readonly limits: LaneLimits = defaultLaneLimits, readonly timing: LaneTiming = realTiming) {
+    this.storm = limits.storm.queueMin > 0 ? new StormGuard(limits.storm, timing.nowMs)
+      : null;
+  }
+
+  /**
+   * Reads the listener's accept queue with `read` (listen-queue.ts) every stormProbeMs while
+   * connections arrive or a storm lasts, for the storm guard. Once, after the server listens.
+   */
+  watchQueue(read: () => number | null): void {
+    if (this.storm === null || this.#queue !== null) return;
+    this.#queue = read;
+    this.timing.every(this.#probe, this.limits.stormProbeMs).unref?.();
+  }
+
+  readonly #probe = (): void => {
+    // Read only when it could matter: connections arrive, and kept-alive ones have requests
+    // the guard could hold (in a storm of new connections alone there is nothing to hold, and
+    // a read costs 50-800 us while the kernel takes the storm).
+    const idle = this.#accepted === 0 || this.keptRequests === 0;
+    if (this.#closing || (idle && !this.storm!.storm)) return;
+    this.#accepted = 0;
+    this.keptRequests = 0;
+    const length = this.#queue!();
+    if (length !== null) this.storm!.queueRead(length);
+  };
 
   accept(socket: Socket): void {
     if (this.#closing) {
       socket.destroy();
       return;
     }
+    this.#accepted++;
     this.#open.add(new LaneConnection(this, socket));
   }
+
+  /** `c` may not begin its next request in this storm window: it is given one at the next. */
+  hold(c: LaneConnection): void {
+    if (this.#held.has(c)) return;
+    this.#held.add(c);
+    this.held++;
+    if (this.#releaseTimer) return;
+    this.#releaseTimer = true;
+    // One timer for all of them; it never keeps a stopping process alive.
+    this.timing.later(this.#release, this.storm!.msToNextWindow()).unref?.();
+  }
+
+  readonly #release = (): void => {
+    this.#releaseTimer = false;
+    const starting = this.#releasing.length === 0;
+    this.#releasing.push(...this.#held);
+    this.#held.clear();
+    if (starting) this.#releaseSome();
+  };
+
+  /**
+   * Gives the held connections their next request a few per event-loop turn, not all in one:
+   * node accepts one connection per turn, and a turn that answered 256 orders at once (30 ms
+   * of the event loop) would accept one connection in that time.
+   */
+  readonly #releaseSome = (): void => {
+    const some = this.#releasing.splice(0, this.limits.stormReleasePerTurn);
+    for (const c of some) c.release();
+    if (this.#releasing.length > 0) this.timing.soon(this.#releaseSome);
+  };
 
   /** Stops taking connections; idle ones close now, busy ones once their reply is written. */
   close(): void {
@@ -288,6 +390,7 @@ export class HttpLane {
 
   forget(c: LaneConnection): void {
     this.#open.delete(c);
+    this.#held.delete(c);
   }
 }
 
@@ -302,6 +405,8 @@ class LaneConnection {
   #peerEnded = false;
   /** Runs out when a request begun has not arrived whole in time, however it trickles in. */
   #deadline: NodeJS.Timeout | null = null;
+  /** The storm window its last request began in; null before its first (storm-guard.ts). */
+  #window: number | null = null;
 
   constructor(readonly lane: HttpLane, readonly socket: Socket) {
     socket.on('data', this.#onData);
@@ -309,6 +414,13 @@ class LaneConnection {
     socket.on('close', this.#onClose);
     socket.on('end', this.#onEnd);
     socket.setTimeout(lane.limits.keepAliveMs, this.#onTimeout);
+  }
+
+  /** A storm window has passed: it may begin its next request (http-lane.ts `hold`). */
+  release(): void {
+    if (this.#gone || this.#busy || this.#draining) return;
+    if (this.socket.isPaused()) this.socket.resume();
+    this.#next();
   }
 
   closeWhenIdle(): void {
@@ -389,6 +501,13 @@ class LaneConnection {
   #next(): void {
     for (;;) {
       if (this.#buf === null || this.#gone) return this.#endIfDone();
+      const { storm } = this.lane;
+      if (storm !== null && !storm.mayBegin(this.#window)) {
+        // Read no further: its bytes wait in the kernel until the next window.
+        this.socket.pause();
+        this.lane.hold(this);
+        return;
+      }
       const head = parseHead(this.#buf, this.lane.limits,
         (method, url) => this.lane.api.laneRoute(method, url));
       if (head.kind === 'other') return this.#handOver();
@@ -399,6 +518,10 @@ class LaneConnection {
       }
       if (head.kind !== 'request') return;
       this.#clearDeadline();
+      if (storm !== null) {
+        if (this.#window !== null) this.lane.keptRequests++;
+        this.#window = storm.window();
+      }
       const ready = head.route.ready?.(head.headers) ?? null;
       if (ready !== null) {
         this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);

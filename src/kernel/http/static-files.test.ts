@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { loadConfig } from '../config.js';
 import { folderVersion, StaticFiles, versionReferences } from './static-files.js';
 
 describe('the web folder\'s version in the names pages give their files', () => {
@@ -85,5 +86,23 @@ describe('static files', () => {
       assert.equal(files.ready(t, {}), null, t);
       assert.equal(files.isReady(t), false, t);
     }
+  });
+});
+
+describe('the site\'s icon', () => {
+  it('is served from memory by its fixed name, kept a day, never a 404', async () => {
+    const files = new StaticFiles(loadConfig({}).webDir);
+    await files.prepare();
+    const r = files.ready('/favicon.ico', { 'accept-encoding': 'gzip, br' });
+    assert.ok(r !== null, '/favicon.ico is a file of the web folder');
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-type'], 'image/x-icon');
+    assert.equal(r.headers['content-encoding'], undefined, 'an image is not compressed again');
+    assert.equal(r.headers['cache-control'], 'public, max-age=86400, stale-while-revalidate=604800');
+    // An ICO file: reserved 0, type 1 (icon), one image.
+    assert.deepEqual([...r.body!.subarray(0, 6)], [0, 0, 1, 0, 1, 0]);
+    assert.ok(r.body!.length < 1024);
+    const again = files.ready('/favicon.ico', { 'if-none-match': r.headers.etag! });
+    assert.equal(again?.status, 304);
   });
 });
