@@ -4,7 +4,7 @@
 // shared machine; the ratios are the result. It never fails: a missing tool is reported, not thrown.
 //
 //   npm run bench [-- --seconds 10 --connections 256 --rounds 1 --database-url postgres://...]
-//     [--cpu-prof DIR]   (the measured launchday servers' CPU profiles, every thread, into DIR)
+//     [--cpu-prof DIR]   (the intake's launchday servers' CPU profiles, every thread, into DIR)
 //   npm run bench -- --only reads [--quick] [--storm 10000] [--backlog 511]
 //   npm run bench -- --only storm [--server-env LAUNCHDAY_STORM_QUEUE_MIN=0]
 //   npm run bench -- --only live [--seconds 5]
@@ -74,6 +74,18 @@ async function main(): Promise<void> {
     databaseUrl: values['database-url'] ?? null,
     nodeFlags: values['cpu-prof'] === undefined ? []
       : ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] };
+  const serverEnv = values['server-env'] ?? [];
+  const malformed = serverEnv.find((e) => !/^LAUNCHDAY_[A-Z0-9_]+=/.test(e));
+  if (malformed !== undefined) {
+    console.log(`--server-env takes LAUNCHDAY_NAME=VALUE, not ${JSON.stringify(malformed)}; `
+      + 'nothing measured.');
+    return;
+  }
+  if (values['cpu-prof'] !== undefined && only !== 'intake' && only !== 'all') {
+    console.log('--cpu-prof profiles the intake\'s servers: use it with --only intake (or none); '
+      + 'nothing measured.');
+    return;
+  }
   if (!Number.isInteger(opts.rounds) || opts.rounds < 1 || opts.rounds > ROUNDS_MAX) {
     console.log(`--rounds must be a whole number from 1 to ${ROUNDS_MAX}; nothing measured.`);
     return;
@@ -94,7 +106,7 @@ async function main(): Promise<void> {
     const backlog = values.backlog === undefined ? null : Number(values.backlog);
     const readOpts = { seconds: values.seconds === undefined ? (values.quick ? 2 : 5)
       : opts.seconds, connections: opts.connections, stormConnections: storm, backlog,
-      stormOnly: only === 'storm', serverEnv: Object.fromEntries((values['server-env'] ?? [])
+      stormOnly: only === 'storm', serverEnv: Object.fromEntries(serverEnv
         .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])) };
     const intakeOpts = { ...opts, seconds: 6 };
     // The intake first, then the reads, then the live stream: one load at a time on a shared

@@ -228,9 +228,12 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
     console.log(`launchday's settings for this run: ${Object.entries(opts.serverEnv)
       .map(([k, v]) => `${k}=${v}`).join(' ')}`);
   }
-  console.log(`\nreads: ${opts.connections} connections, ${WARMUP_SECONDS} s warm-up then `
-    + `${opts.seconds} s measured per figure; bare node:http answers a body of the same length; `
-    + `somaxconn ${somaxconn()}`);
+  console.log(opts.stormOnly === true
+    ? `\nthe connection storm alone (no reads measured, no bare node:http storm); somaxconn `
+      + `${somaxconn()}`
+    : `\nreads: ${opts.connections} connections, ${WARMUP_SECONDS} s warm-up then `
+      + `${opts.seconds} s measured per figure; bare node:http answers a body of the same `
+      + `length; somaxconn ${somaxconn()}`);
   const servers = await startServers({ processes: 1, databaseUrl: null, adminToken,
     keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off', ...backlogEnv } });
   try {
@@ -273,7 +276,8 @@ export async function readSection(opts: ReadOptions, helpers: ReadHelpers): Prom
     const idle = await connectionStorm(base, PATH_LAUNCH, opts.stormConnections, 1000);
     console.log(stormLine('    launchday, no other load', idle));
     await stormWhileOrdersFlow(base, tokens, opts, helpers);
-    console.log(`    the storm guard: ${await stormCounts(base, adminToken)}`);
+    console.log(`    the storm guard, all the storms above together: `
+      + `${await stormCounts(base, adminToken)}`);
   } finally {
     await servers.stop();
   }

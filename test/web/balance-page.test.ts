@@ -83,9 +83,15 @@ test('a buyer pays the balance in two parts, then books and moves the appointmen
   const booked = await server.api('GET', `/orders/${orderId}/delivery`, undefined, token);
   assert.equal(booked.body.appointment.slot_start, options[0]);
   await page.selectOption('#slot', options[1]!);
+  // The select holds the new slot before the request is even sent: wait for the page to say
+  // the appointment moved (it re-renders from the server's answer), not for the select.
+  const before = await page.textContent('#appointment');
   await page.click('#book');
-  await page.waitForFunction((slot) => document.querySelector('#slot') !== null
-    && (document.querySelector('#slot') as HTMLSelectElement).value === slot, options[1]);
+  await page.waitForFunction((was) => {
+    const p = document.querySelector('#appointment');
+    return p !== null && p.textContent !== was;
+  }, before, { timeout: 10_000 });
+  assert.equal(await page.locator('#slot').inputValue(), options[1]);
   const moved = await server.api('GET', `/orders/${orderId}/delivery`, undefined, token);
   assert.equal(moved.body.appointment.slot_start, options[1]);
   await screenshots(page, 'balance-booked');

@@ -261,11 +261,14 @@ export const ERRORS = {
     zh: ['请求的防重复标识无效。', '请刷新页面后重试。'],
     en: ['The duplicate-protection key was not valid.', 'Reload the page and try again.'],
   },
+  // The same for an order, a drop purchase and a balance part: the page kept the key of an
+  // attempt whose answer it never saw, and the details changed since.
   idempotency_key_reused: {
-    zh: ['这次提交与之前的提交冲突。', '请刷新页面，在“我的订单”中确认是否已下单。'],
+    zh: ['这次提交与之前的一次提交内容不同。', '请刷新页面，确认之前的那次是否已成功（订单和付款都在“我的订单”中）。'],
     en: [
-      'This submission conflicts with an earlier one.',
-      'Reload, and check My orders to see whether the order was placed.',
+      'This submission differs from an earlier one the page sent.',
+      'Reload, and check whether the earlier one went through (My orders shows orders and '
+        + 'payments).',
     ],
   },
   payment_declined: {
