@@ -53,9 +53,15 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): v
   socket.destroy();
 }
 
+const ignoreError = (): void => {};
+
 /** Writes `closingRefusal(code, retryAfterSeconds)` and closes the socket. */
 export function endWithRefusal(socket: Duplex, code: ClientErrorCode,
   retryAfterSeconds?: number): void {
+  // A refused peer may reset the connection instead of reading the refusal: the error that
+  // raises is expected, and a socket with no listener for it would throw it from the process
+  // (one address opening connections past the cap and resetting them crashed the server).
+  socket.on('error', ignoreError);
   socket.end(closingRefusal(code, retryAfterSeconds));
   // end() lets the reply reach the peer before the close (destroy() at once may reset the
   // connection and lose it); a peer that never reads or closes keeps the socket no longer.

@@ -41,6 +41,16 @@ describe('ConnectionGate', () => {
     assert.equal(gate.refused, 2);
   });
 
+  it('a refused peer that resets its connection raises an error the server expects', () => {
+    const gate = new ConnectionGate(1, 1);
+    admit(gate, '203.0.113.9');
+    const [admitted, refused] = admit(gate, '203.0.113.9');
+    assert.equal(admitted, false);
+    // An 'error' with no listener is thrown: from a real socket, out of the process.
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    assert.doesNotThrow(() => refused.emit('error', reset));
+  });
+
   it('frees a place when a connection closes, and forgets an address with none open', () => {
     const gate = new ConnectionGate(1, 1);
     const [, first] = admit(gate, '127.0.0.1');
