@@ -48,6 +48,7 @@ const MIGRATION_NAMES = [
   { version: 11, name: 'waiting rooms: rooms, the line\'s tickets, passes' },
   { version: 16, name: 'waiting rooms: a pass claimed by a request under way (claimed_until_ms)' },
   { version: 17, name: 'scalpers: the account index of client signals holds registrations only' },
+  { version: 18, name: 'accounts: the token hashes of each counted revocation (revoked_tokens)' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */

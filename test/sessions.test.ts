@@ -469,6 +469,28 @@ withPostgres('sessions on PostgreSQL', () => describe('sessions on PostgreSQL', 
       assert.ok(ms <= 3_000, `reached b after ${ms.toFixed(0)} ms`);
     });
 
+  it('a sign-out in one process costs the other process\'s other buyers no read', async () => {
+    // Forgetting every cached session at each revocation seen made one sign-out a second
+    // anywhere cost a read of every active buyer everywhere (the attacker's review): only the
+    // sessions the count names are forgotten.
+    const stays = await a.buyer(5);
+    const leaves = await a.buyer(6);
+    assert.equal((await me(b, stays.token)).status, 200, 'cached in b');
+    const store = b.ld.app.deps.store;
+    const read = store.sessionsByTokens.bind(store);
+    let reads = 0;
+    store.sessionsByTokens = async (hashes) => { reads += hashes.length; return read(hashes); };
+    try {
+      await reachesB(leaves.token,
+        () => a.call('DELETE', '/sessions/current', { token: leaves.token }));
+      reads = 0;
+      assert.equal((await me(b, stays.token)).status, 200);
+      assert.equal(reads, 0, 'the buyer who stayed was not read again');
+    } finally {
+      store.sessionsByTokens = read;
+    }
+  });
+
   it('an operator\'s revocation in one process reaches another within 2 s', async () => {
     const buyer = await a.buyer(4);
     const ms = await reachesB(buyer.token, async () => {

@@ -30,4 +30,15 @@ export const accountsMigrations: readonly MigrationPiece[] = [
         created_at_ms ${int(d)} NOT NULL, created_by TEXT NOT NULL);
     `,
   },
+  {
+    version: 18,
+    // The token hashes each revocation revoked, under the count it took (countRevocation): a
+    // process that sees the count move reads which sessions to forget instead of forgetting
+    // every session it holds (one sign-out elsewhere made every process read every cached
+    // buyer again). Kept for the last REVOKED_TOKENS_KEPT counts.
+    sql: () => `
+      CREATE TABLE revoked_tokens (n BIGINT NOT NULL, token_hash TEXT NOT NULL,
+        PRIMARY KEY (n, token_hash));
+    `,
+  },
 ];

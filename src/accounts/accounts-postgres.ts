@@ -3,8 +3,9 @@ import type pg from 'pg';
 import type { Session } from './session.js';
 import { operatorFromRow, sessionFromRow } from './session-row.js';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
-import type {
-  Account, AccountsReads, AccountsTx, OneTimeCode, Operator,
+import {
+  REVOKED_TOKENS_KEPT, revocationsAnswer, type Account, type AccountsReads, type AccountsTx,
+  type OneTimeCode, type Operator, type RevocationsSince,
 } from './accounts-store.js';
 
 /** The `meta` key of the count of revocations (countRevocation). */
@@ -62,11 +63,17 @@ class AccountsPostgresTx implements AccountsTx {
     return r.map((x) => x.token_hash);
   }
 
-  async countRevocation(): Promise<number> {
+  async countRevocation(tokenHashes: readonly string[]): Promise<number> {
+    // The count's row stays locked until this transaction ends: a later count waits for it,
+    // so counts commit in their order and a reader that sees count n sees every hash up to n.
     const [r] = await rows<{ value: string }>(this.c, 'INSERT INTO meta VALUES ($1, \'1\') '
       + 'ON CONFLICT (key) DO UPDATE SET value = (meta.value::bigint + 1)::text RETURNING value',
     [REVOCATIONS_KEY]);
-    return Number(r!.value);
+    const n = Number(r!.value);
+    await this.c.query('INSERT INTO revoked_tokens SELECT $1, h FROM unnest($2::text[]) AS h '
+      + 'ON CONFLICT DO NOTHING', [n, tokenHashes]);
+    await this.c.query('DELETE FROM revoked_tokens WHERE n <= $1', [n - REVOKED_TOKENS_KEPT]);
+    return n;
   }
 
   async putOperator(o: Operator): Promise<void> {
@@ -118,10 +125,13 @@ class AccountsPostgresReads implements AccountsReads {
     [accountId, limit])).map(sessionFromRow);
   }
 
-  async revocationCount(): Promise<number> {
-    const [r] = await rows<{ value: string }>(this.pool, 'SELECT value FROM meta WHERE key = $1',
-      [REVOCATIONS_KEY]);
-    return r ? Number(r.value) : 0;
+  async revocationsSince(afterCount: number): Promise<RevocationsSince> {
+    // One statement, so one snapshot: the count and the hashes under it as of one moment.
+    const [r] = await rows<{ count: string | null; hashes: string[] }>(this.pool,
+      'SELECT m.count, (SELECT coalesce(array_agg(token_hash), \'{}\') FROM revoked_tokens '
+      + 'WHERE n > $2 AND n <= coalesce(m.count, 0)) AS hashes FROM (SELECT (SELECT '
+      + 'value::bigint FROM meta WHERE key = $1) AS count) m', [REVOCATIONS_KEY, afterCount]);
+    return revocationsAnswer(Number(r?.count ?? 0), afterCount, () => r?.hashes ?? []);
   }
 
   async operatorByToken(tokenHash: string): Promise<Operator | null> {

@@ -2,8 +2,9 @@
 import type { Session } from './session.js';
 import { operatorFromRow, sessionFromRow } from './session-row.js';
 import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
-import type {
-  Account, AccountsReads, AccountsTx, OneTimeCode, Operator,
+import {
+  REVOKED_TOKENS_KEPT, revocationsAnswer, type Account, type AccountsReads, type AccountsTx,
+  type OneTimeCode, type Operator, type RevocationsSince,
 } from './accounts-store.js';
 
 function accountFromRow(r: Record<string, unknown> | undefined): Account | null {
@@ -53,8 +54,11 @@ class AccountsSqliteTx implements AccountsTx {
     return out;
   }
 
-  async countRevocation(): Promise<number> {
-    return Number(this.s.countRevocation.pluck().get());
+  async countRevocation(tokenHashes: readonly string[]): Promise<number> {
+    const n = Number(this.s.countRevocation.pluck().get());
+    for (const h of tokenHashes) this.s.recordRevoked.run(n, h);
+    this.s.dropRevoked.run(n - REVOKED_TOKENS_KEPT);
+    return n;
   }
 
   async putOperator(o: Operator): Promise<void> {
@@ -96,6 +100,8 @@ function prepareAccountsWrites(db: Db) {
     deleteOperator: db.prepare('DELETE FROM operators WHERE name = ?'),
     countRevocation: db.prepare(`INSERT INTO meta VALUES ('${REVOCATIONS_KEY}', '1') ON CONFLICT `
       + '(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) RETURNING value'),
+    recordRevoked: db.prepare('INSERT INTO revoked_tokens VALUES (?, ?) ON CONFLICT DO NOTHING'),
+    dropRevoked: db.prepare('DELETE FROM revoked_tokens WHERE n <= ?'),
     phoneExists: db.prepare('SELECT 1 FROM accounts WHERE phone = ?'),
     idNumberExists: db.prepare('SELECT 1 FROM accounts WHERE id_number = ?'),
     putCode: db.prepare('INSERT OR REPLACE INTO one_time_codes VALUES (?, ?, ?, ?)'),
@@ -124,8 +130,11 @@ class AccountsSqliteReads implements AccountsReads {
       .map(sessionFromRow);
   }
 
-  async revocationCount(): Promise<number> {
-    return Number(this.#r.revocationCount.pluck().get() ?? 0);
+  async revocationsSince(afterCount: number): Promise<RevocationsSince> {
+    // One read transaction: the count and the hashes as of one moment.
+    return this.#r.snapshot(() => revocationsAnswer(
+      Number(this.#r.revocationCount.pluck().get() ?? 0), afterCount,
+      (after, upTo) => this.#r.revokedBetween.pluck().all(after, upTo) as string[]));
   }
 
   async operatorByToken(tokenHash: string): Promise<Operator | null> {
@@ -159,6 +168,8 @@ function prepareAccountsReads(db: Db) {
       + 'ORDER BY created_at_ms DESC, token_hash LIMIT ?'),
     operatorByToken: db.prepare('SELECT * FROM operators WHERE token_hash = ?'),
     revocationCount: db.prepare(`SELECT value FROM meta WHERE key = '${REVOCATIONS_KEY}'`),
+    revokedBetween: db.prepare('SELECT token_hash FROM revoked_tokens WHERE n > ? AND n <= ?'),
+    snapshot: <T>(fn: () => T): T => db.transaction(fn)(),
     operators: db.prepare('SELECT * FROM operators ORDER BY name'),
     accountByPhone: db.prepare('SELECT * FROM accounts WHERE phone = ?'),
     accountByIdNumber: db.prepare('SELECT * FROM accounts WHERE id_number = ?'),

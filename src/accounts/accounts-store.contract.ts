@@ -79,16 +79,24 @@ export function accountsStoreContract(name: string, open: () => Promise<OpenedSt
       });
 
       test('revocations are counted, one by one, in the revoking transaction', async (store) => {
-        assert.equal(await store.revocationCount(), 0);
-        assert.deepEqual(await Promise.all([1, 2, 3].map(() =>
-          store.transaction((tx) => tx.countRevocation()))).then((n) => n.sort()), [1, 2, 3]);
-        assert.equal(await store.revocationCount(), 3);
-        // A transaction that fails counts nothing.
+        assert.deepEqual(await store.revocationsSince(0), { count: 0, tokenHashes: [] });
+        assert.deepEqual(await Promise.all(['a', 'b', 'c'].map((h) =>
+          store.transaction((tx) => tx.countRevocation([h, `${h}2`])))).then((n) => n.sort()),
+        [1, 2, 3]);
+        const all = await store.revocationsSince(0);
+        assert.equal(all.count, 3);
+        assert.deepEqual([...all.tokenHashes!].sort(), ['a', 'a2', 'b', 'b2', 'c', 'c2']);
+        // Only the hashes under the counts after the one given.
+        const last = await store.revocationsSince(2);
+        assert.equal(last.count, 3);
+        assert.equal(last.tokenHashes!.length, 2);
+        assert.deepEqual(await store.revocationsSince(3), { count: 3, tokenHashes: [] });
+        // A transaction that fails counts nothing and records nothing.
         await assert.rejects(store.transaction(async (tx) => {
-          await tx.countRevocation();
+          await tx.countRevocation(['z']);
           throw new Error('rolled back');
         }));
-        assert.equal(await store.revocationCount(), 3);
+        assert.deepEqual(await store.revocationsSince(3), { count: 3, tokenHashes: [] });
       });
 
       test('operators: created, rotated, removed; found by token hash', async (store) => {

@@ -46,12 +46,14 @@ export interface AccountsTx {
   revokeSessions(accountId: string, tokenHashes: readonly string[] | null, atMs: number):
     Promise<string[]>;
   /**
-   * Adds one to the store's count of revocations (kept in `meta`) and returns the new count: a
-   * revocation's transaction calls it, so that every process learns of it from one small read
-   * (`revocationCount`) instead of reading every cached session again (sessions.ts). Atomic:
-   * two processes counting at once get two different counts.
+   * Adds one to the store's count of revocations (kept in `meta`), records `tokenHashes` under
+   * the new count and returns it: a revocation's transaction calls it, so that every process
+   * learns which sessions to forget from one small read (`revocationsSince`) instead of reading
+   * every cached session again (sessions.ts). Atomic: two processes counting at once get two
+   * different counts, and the count's row lock makes counts commit in their order. The hashes
+   * of counts more than REVOKED_TOKENS_KEPT behind are dropped.
    */
-  countRevocation(): Promise<number>;
+  countRevocation(tokenHashes: readonly string[]): Promise<number>;
   /** Creates the operator, or replaces its token (rotation) when the name exists. */
   putOperator(operator: Operator): Promise<void>;
   /** False when there was no such operator. */
@@ -73,8 +75,13 @@ export interface AccountsReads {
   sessionsOf(accountId: string, limit: number): Promise<Session[]>;
   operatorByToken(tokenHash: string): Promise<Operator | null>;
   operators(): Promise<Operator[]>;
-  /** The count `countRevocation` keeps; 0 before the first revocation. */
-  revocationCount(): Promise<number>;
+  /**
+   * The count `countRevocation` keeps (0 before the first revocation) and the token hashes
+   * recorded under the counts after `afterCount` up to it, read as of one moment; `tokenHashes`
+   * is null when some of those were dropped already (more than REVOKED_TOKENS_KEPT behind):
+   * the caller must then forget every session it holds.
+   */
+  revocationsSince(afterCount: number): Promise<RevocationsSince>;
   accountByPhone(phone: string): Promise<Account | null>;
   accountByIdNumber(idNumber: string): Promise<Account | null>;
   accountById(accountId: string): Promise<Account | null>;
@@ -83,4 +90,29 @@ export interface AccountsReads {
 declare module '../kernel/store/store.js' {
   interface StoreTx extends AccountsTx {}
   interface Store extends AccountsReads {}
+}
+
+/** What `revocationsSince` answers. */
+export interface RevocationsSince {
+  readonly count: number;
+  readonly tokenHashes: readonly string[] | null;
+}
+
+/**
+ * How many of the latest revocation counts keep their token hashes (revoked_tokens): a process
+ * that polls once a second falls that far behind only after 10,000 revocations in a second.
+ */
+export const REVOKED_TOKENS_KEPT = 10_000;
+
+/**
+ * `revocationsSince`'s answer from the count read and a reader of the hashes recorded under
+ * counts in (after, count] (called only when they are wanted), both adapters' one rule:
+ * nothing to read when the count has not moved, null when the hashes wanted may have been
+ * dropped already.
+ */
+export function revocationsAnswer(count: number, afterCount: number,
+  hashesBetween: (after: number, upTo: number) => string[]): RevocationsSince {
+  if (count <= afterCount) return { count, tokenHashes: [] };
+  if (afterCount < count - REVOKED_TOKENS_KEPT) return { count, tokenHashes: null };
+  return { count, tokenHashes: hashesBetween(afterCount, count) };
 }

@@ -4,11 +4,13 @@
 // and no read.
 //
 // A buyer's cached session stays until a revocation reaches it. This process forgets the
-// sessions it revokes itself at once. Every revocation also counts one in the store
-// (countRevocation), and each process reads that count at most once per
-// `sessionRevocationPollMs`: when it moved by more than this process's own revocations, another
-// process revoked something, and every session cached before that read is read again on its
-// next use. So a sign-out anywhere takes effect everywhere within twice the poll interval, and
+// sessions it revokes itself at once. Every revocation also counts one in the store and
+// records the token hashes it revoked under that count (countRevocation), and each process
+// reads the count at most once per `sessionRevocationPollMs`: when it moved, the same read
+// names the sessions revoked since, and only those are forgotten (every cached session, only
+// when this process fell more than REVOKED_TOKENS_KEPT counts behind). So a sign-out anywhere
+// takes effect everywhere within twice the poll interval, a sign-out costs other buyers
+// nothing (forgetting every session at each one made every buyer's next request a read), and
 // a buyer's requests cost no read in between (the re-check every 10 s this replaced read every
 // buyer's session again at an opening: a quarter of the server's CPU in the drop race,
 // docs/benchmarks.md). Expiry is decided from the cached session; an entry that looks ended is
@@ -44,6 +46,12 @@ const OPERATOR_NAME = /^[a-z][a-z0-9_-]{1,31}$/;
 const TOUCH_BATCH_MAX = 5_000;
 /** How long touches gather before they are written together (ms). */
 const TOUCH_FLUSH_MS = 1_000;
+/**
+ * How long a revoked token hash is remembered (ms): a read of its session begun before the
+ * revocation was learned and answered later than this would be kept. Reads end long before
+ * (their pool's and statement timeouts are seconds).
+ */
+const REVOKED_SEEN_KEPT_MS = 300_000;
 
 interface Cached {
   readonly caller: Caller;
@@ -88,6 +96,13 @@ export class Sessions {
   readonly #issuing = new Set<Promise<string | null>>();
   /** Buyers' entries checked (performance.now()) before this are read again on their next use. */
   #validFrom = 0;
+  /** The cached token of each token hash, so that a revoked hash finds its entry. */
+  readonly #tokenOf = new Map<string, string>();
+  /**
+   * Token hashes revoked lately and when this process learned of it (performance.now()): a
+   * read of one begun before then may have missed the revocation, and is not kept.
+   */
+  readonly #revokedSeen = new Map<string, number>();
   /** The store's revocation count this process has accounted for; null before the first read. */
   #revocationsKnown: number | null = null;
   /** performance.now() when the last read of the count began, and when the last one that
@@ -96,9 +111,6 @@ export class Sessions {
   #pollSucceededFrom = -Infinity;
   /** The read of the count under way, shared by every request that must wait for it. */
   #poll: Promise<void> | null = null;
-  /** This process's revocations under way, and when the last one ended (performance.now()). */
-  #revoking = 0;
-  #revokedAt = -Infinity;
 
   constructor(private readonly deps: SessionsDeps) {
     this.#sessionReads = new BatchRead((hashes) => deps.store.sessionsByTokens(hashes),
@@ -124,6 +136,7 @@ export class Sessions {
     if (hit.session) {
       if (sessionState(hit.session, nowMs, limits) !== 'active') {
         this.#cache.delete(token);
+        this.#tokenOf.delete(hit.caller.tokenHash);
         return null;
       }
       // The last use is written once per sessionTouchSeconds, gathered over a second.
@@ -136,8 +149,9 @@ export class Sessions {
   }
 
   /**
-   * Whether a cached entry may be used: a buyer's until a revocation elsewhere was seen after it
-   * was read, an operator's for `sessionRecheckSeconds`.
+   * Whether a cached entry may be used: a buyer's until its revocation is learned (the entry is
+   * then dropped), or until this process falls too far behind the revocations to be told which
+   * (every entry read before is then read again); an operator's for `sessionRecheckSeconds`.
    */
   #fresh(e: Cached): boolean {
     if (e.caller.role === 'admin') {
@@ -158,12 +172,23 @@ export class Sessions {
     const now = performance.now();
     if (this.#poll === null && now - this.#pollStartedAt >= pollMs) {
       this.#pollStartedAt = now;
-      this.#poll = this.deps.store.revocationCount().then((n) => {
-        // Entries read before this read began may predate a revocation made elsewhere.
-        if (n !== this.#revocationsKnown) this.#validFrom = Math.max(this.#validFrom, now);
-        this.#revocationsKnown = n;
-        this.#pollSucceededFrom = now;
-      }, (err) => this.deps.log(`sessions: revocations not read: ${String(err)}`))
+      // The first read only learns the count: nothing is cached before it.
+      const after = this.#revocationsKnown ?? Number.MAX_SAFE_INTEGER;
+      this.#poll = this.deps.store.revocationsSince(after)
+        .then(({ count, tokenHashes }) => {
+          // Dated on arrival, not when asked: a read of a session that ran between the two may
+          // already have missed a revocation this answer names.
+          const seenAt = performance.now();
+          if (this.#revocationsKnown !== null) {
+            if (tokenHashes === null) this.#validFrom = Math.max(this.#validFrom, seenAt);
+            else for (const h of tokenHashes) this.#forgetRevoked(h, seenAt);
+          }
+          this.#revocationsKnown = Math.max(this.#revocationsKnown ?? 0, count);
+          this.#pollSucceededFrom = now;
+          for (const [h, at] of this.#revokedSeen) {
+            if (at < seenAt - REVOKED_SEEN_KEPT_MS) this.#revokedSeen.delete(h);
+          }
+        }, (err: unknown) => this.deps.log(`sessions: revocations not read: ${String(err)}`))
         .finally(() => { this.#poll = null; });
     }
     return now - this.#pollSucceededFrom > 2 * pollMs ? this.#poll : null;
@@ -174,9 +199,10 @@ export class Sessions {
     // The read's start, not its end, dates the entry: a revocation seen meanwhile drops it.
     let startedAt = performance.now();
     const found = await this.#sessionReads.get(tokenHash);
-    // A read that overlapped this process's own revocation may have missed it: its entry
-    // answers this request and is read again at the next.
-    if (this.#revoking > 0 || this.#revokedAt >= startedAt) startedAt = -Infinity;
+    // A read begun before this process learned the session was revoked (its own revocation,
+    // or another's named by the count) may have missed it: its entry answers this request and
+    // is read again at the next.
+    if ((this.#revokedSeen.get(tokenHash) ?? -Infinity) >= startedAt) startedAt = -Infinity;
     if (found) {
       const pending = this.#touches.get(tokenHash) ?? 0;
       const session = pending > found.session.lastSeenAtMs
@@ -192,10 +218,24 @@ export class Sessions {
 
   /** The cache is bounded: it starts over when full (each token is then read once again). */
   #remember(token: string, caller: Caller, session: Session | null, checkedAt: number): Cached {
-    if (this.#cache.size >= this.deps.limits.tokenCacheMax) this.#cache.clear();
+    if (this.#cache.size >= this.deps.limits.tokenCacheMax) {
+      this.#cache.clear();
+      this.#tokenOf.clear();
+    }
     const entry: Cached = { caller, session, checkedAt };
     this.#cache.set(token, entry);
+    this.#tokenOf.set(caller.tokenHash, token);
     return entry;
+  }
+
+  /** Drops the cached entry of a revoked token hash, and keeps when this was learned. */
+  #forgetRevoked(tokenHash: string, seenAt: number): void {
+    this.#revokedSeen.set(tokenHash, seenAt);
+    const token = this.#tokenOf.get(tokenHash);
+    if (token === undefined) return;
+    this.#tokenOf.delete(tokenHash);
+    const e = this.#cache.get(token);
+    if (e?.caller.role === 'buyer') this.#cache.delete(token);
   }
 
   /** A new session for `account`: the token and the hash to store. */
@@ -349,25 +389,17 @@ export class Sessions {
       hashes = [s.tokenHash];
     }
     const atMs = this.deps.clock.nowMs();
-    this.#revoking++;
-    const { revoked, count } = await this.deps.store.transaction(async (tx) => {
+    const revoked = await this.deps.store.transaction(async (tx) => {
       const done = await tx.revokeSessions(accountId, hashes, atMs);
       if (by) {
         await tx.appendAudit({ atMs, actor: by.actor, action: 'sessions_revoked',
           detail: { account_id: accountId, revoked: done.length, reason: by.reason } });
       }
-      return { revoked: done, count: done.length > 0 ? await tx.countRevocation() : null };
-    }).finally(() => {
-      this.#revoking--;
-      this.#revokedAt = performance.now();
+      if (done.length > 0) await tx.countRevocation(done);
+      return done;
     });
-    // This process's own revocation moves the count by one: when nothing else moved it
-    // meanwhile, the next read of the count has nothing new to tell, and the cache stays.
-    if (count !== null && this.#revocationsKnown === count - 1) this.#revocationsKnown = count;
-    const gone = new Set(revoked);
-    for (const [token, e] of this.#cache) {
-      if (e.caller.role === 'buyer' && gone.has(e.caller.tokenHash)) this.#cache.delete(token);
-    }
+    const seenAt = performance.now();
+    for (const h of revoked) this.#forgetRevoked(h, seenAt);
     return ok({ revoked: revoked.length });
   }
 
@@ -471,7 +503,10 @@ export class Sessions {
 
   #forget(operator: string): void {
     for (const [token, e] of this.#cache) {
-      if (e.caller.role === 'admin' && e.caller.operator === operator) this.#cache.delete(token);
+      if (e.caller.role === 'admin' && e.caller.operator === operator) {
+        this.#cache.delete(token);
+        this.#tokenOf.delete(e.caller.tokenHash);
+      }
     }
   }
 }
