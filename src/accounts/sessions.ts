@@ -115,8 +115,7 @@ export class Sessions {
   constructor(private readonly deps: SessionsDeps) {
     this.#sessionReads = new BatchRead((hashes) => deps.store.sessionsByTokens(hashes),
       deps.limits.sessionReadBatchMax);
-    // The first read of the revocation count marks every entry older than it stale: begun now,
-    // before any entry exists, it marks none.
+    // The first read only learns the count; the first requests wait for it (pollRevocations).
     void this.#pollRevocations();
   }
 
@@ -228,8 +227,16 @@ export class Sessions {
     return entry;
   }
 
-  /** Drops the cached entry of a revoked token hash, and keeps when this was learned. */
+  /**
+   * Drops the cached entry of a revoked token hash, and keeps when this was learned. The hashes
+   * kept are bounded like the cache: past it they are let go and every entry cached before is
+   * read again instead (as when this process falls too far behind the revocations).
+   */
   #forgetRevoked(tokenHash: string, seenAt: number): void {
+    if (this.#revokedSeen.size >= this.deps.limits.tokenCacheMax) {
+      this.#revokedSeen.clear();
+      this.#validFrom = Math.max(this.#validFrom, seenAt);
+    }
     this.#revokedSeen.set(tokenHash, seenAt);
     const token = this.#tokenOf.get(tokenHash);
     if (token === undefined) return;
