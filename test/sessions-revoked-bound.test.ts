@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SqliteStore } from '../stores.js';
-import { defaultLimits } from '../kernel/config.js';
-import { systemClock } from '../kernel/clock.js';
-import { transactionWrite } from '../kernel/write/batch-handlers.js';
-import { Sessions } from './sessions.js';
+import { SqliteStore } from '../src/stores.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import { systemClock } from '../src/kernel/clock.js';
+import { transactionWrite } from '../src/kernel/write/batch-handlers.js';
+import { Sessions } from '../src/accounts/sessions.js';
 
 test('past the bound of revoked hashes remembered, cached sessions are read again', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-sessions-'));
