@@ -265,13 +265,23 @@ async function measureLaunchday(opts: Options, bodies: readonly string[],
   }
 }
 
+/** How often a request of the preparation asks again after `503 overloaded`. */
+const PREPARE_RETRIES_MAX = 10;
+
 /** Accounts for the load, the per-account limit raised, and one order that must succeed. */
 async function prepare(url: string, adminToken: string, body: string,
   accounts: number = LIMITS.accounts): Promise<string[]> {
   const client = new HttpClient([url], 8);
   const must = async (method: string, path: string, b: unknown, token = adminToken,
     headers?: Record<string, string>): Promise<any> => {
-    const o = await client.request(method, path, { token, body: b, headers, timeoutMs: 60_000 });
+    let o = await client.request(method, path, { token, body: b, headers, timeoutMs: 60_000 });
+    // A loaded machine may answer 503 overloaded while the accounts are made: wait as told
+    // and ask again (the same request), as a client should, rather than give the run up.
+    for (let a = 0; a < PREPARE_RETRIES_MAX && o.kind === 'reply' && o.status === 503; a++) {
+      const seconds = Number(o.headers['retry-after'] ?? 1);
+      await new Promise((r) => setTimeout(r, 1000 * (Number.isFinite(seconds) ? seconds : 1)));
+      o = await client.request(method, path, { token, body: b, headers, timeoutMs: 60_000 });
+    }
     if (o.kind !== 'reply' || o.status >= 300) {
       throw new Error(`${method} ${path}: ${o.kind === 'reply'
         ? `${o.status} ${JSON.stringify(o.body)}` : o.message}`);
