@@ -28,7 +28,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { HttpClient } from '../sim/http-client.js';
+import { HttpClient, whileOverloaded } from '../sim/http-client.js';
 import { cpuSample } from './proc-cpu.js';
 import { encodeRequest, RawConnection, type RawReply } from './raw-http-client.js';
 import { identityNumber, personName, phoneNumber } from '../sim/identity-generator.js';
@@ -142,14 +142,9 @@ async function registerBuyers(urls: readonly string[], buyers: number): Promise<
     for (let j = next++; j < buyers; j = next++) {
       const body = { phone: phoneNumber(j, 0), name: personName(r),
         id_number: identityNumber(j, 0, r) };
-      let o = await client.request('POST', '/accounts', { timeoutMs: 60_000, body });
       // A loaded machine may answer 503 overloaded: wait as told and ask again.
-      for (let attempt = 0; o.kind === 'reply' && o.status === 503
-        && attempt < LIMITS.retriesMax; attempt++) {
-        await new Promise((res) => setTimeout(res, 1000 * Number(o.kind === 'reply'
-          && o.headers['retry-after'] || 1)));
-        o = await client.request('POST', '/accounts', { timeoutMs: 60_000, body });
-      }
+      const o = await whileOverloaded(() => client.request('POST', '/accounts',
+        { timeoutMs: 60_000, body }), LIMITS.retriesMax);
       if (o.kind !== 'reply' || o.status !== 201) {
         throw new Error(`registering ${j}: ${o.kind === 'reply' ? JSON.stringify(o.body)
           : o.message}`);

@@ -23,7 +23,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { HttpClient } from '../sim/http-client.js';
+import { HttpClient, whileOverloaded } from '../sim/http-client.js';
 import { phoneNumber, identityNumber, personName } from '../sim/identity-generator.js';
 import { Random } from '../sim/random.js';
 import { startServers, stopChild, type StartedServers } from '../sim/server-process.js';
@@ -274,14 +274,10 @@ async function prepare(url: string, adminToken: string, body: string,
   const client = new HttpClient([url], 8);
   const must = async (method: string, path: string, b: unknown, token = adminToken,
     headers?: Record<string, string>): Promise<any> => {
-    let o = await client.request(method, path, { token, body: b, headers, timeoutMs: 60_000 });
     // A loaded machine may answer 503 overloaded while the accounts are made: wait as told
-    // and ask again (the same request), as a client should, rather than give the run up.
-    for (let a = 0; a < PREPARE_RETRIES_MAX && o.kind === 'reply' && o.status === 503; a++) {
-      const seconds = Number(o.headers['retry-after'] ?? 1);
-      await new Promise((r) => setTimeout(r, 1000 * (Number.isFinite(seconds) ? seconds : 1)));
-      o = await client.request(method, path, { token, body: b, headers, timeoutMs: 60_000 });
-    }
+    // and ask again, rather than give the run up.
+    const o = await whileOverloaded(() => client.request(method, path,
+      { token, body: b, headers, timeoutMs: 60_000 }), PREPARE_RETRIES_MAX);
     if (o.kind !== 'reply' || o.status >= 300) {
       throw new Error(`${method} ${path}: ${o.kind === 'reply'
         ? `${o.status} ${JSON.stringify(o.body)}` : o.message}`);

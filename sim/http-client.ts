@@ -23,6 +23,23 @@ export interface NoReply {
 
 export type Outcome = Reply | NoReply;
 
+/**
+ * Sends with `send` and, while the answer is `503` (overloaded), waits its `Retry-After` (1 s
+ * when absent) and sends again, at most `retriesMax` times, as the pages do: the same request,
+ * so the same idempotency key (and for an order the same pass, which a refusal for load leaves
+ * unspent). Returns the last outcome.
+ */
+export async function whileOverloaded(send: () => Promise<Outcome>, retriesMax = 10):
+  Promise<Outcome> {
+  let o = await send();
+  for (let a = 0; a < retriesMax && o.kind === 'reply' && o.status === 503; a++) {
+    const seconds = Number(o.headers['retry-after'] ?? 1);
+    await new Promise((r) => setTimeout(r, 1000 * (Number.isFinite(seconds) ? seconds : 1)));
+    o = await send();
+  }
+  return o;
+}
+
 export interface RequestOptions {
   readonly token?: string;
   readonly body?: unknown;

@@ -12,7 +12,7 @@
 // - nobody admitted beyond the rate;
 // - the pure shuffle is fair: a chi-square test of where each ticket lands over many seeds.
 import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/index.js';
-import type { HttpClient, Outcome } from './http-client.js';
+import { whileOverloaded, type HttpClient, type Outcome } from './http-client.js';
 import { identityNumber, personName, phoneNumber } from './identity-generator.js';
 import { Random } from './random.js';
 
@@ -95,17 +95,6 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
   const req = (method: string, path: string, o: { token?: string; body?: unknown;
     headers?: Record<string, string> } = {}): Promise<Outcome> =>
     client.request(method, path, { ...o, timeoutMs: L.requestTimeoutMs });
-  // A loaded machine may answer 503 overloaded: wait as told and ask again, as the pages do
-  // (the same request: the same idempotency key, and for an order the same pass, which a
-  // refusal for load leaves unspent).
-  const whileOverloaded = async (send: () => Promise<Outcome>): Promise<Outcome> => {
-    let o = await send();
-    for (let a = 0; a < 10 && o.kind === 'reply' && o.status === 503; a++) {
-      await new Promise((res) => setTimeout(res, 1000));
-      o = await send();
-    }
-    return o;
-  };
 
   // The buyers register first (the room is not in front of registration).
   const buyers: Buyer[] = [];
