@@ -85,7 +85,24 @@ export async function harness(env: Record<string, string> = {},
       headers, ...(payload !== undefined ? { payload } : {}) });
     let body: unknown = r.payload;
     if (String(r.headers['content-type'] ?? '').startsWith('application/json')) body = r.json();
+    const url = path.startsWith('/api/') || !path.startsWith('/') ? path : `/api/v1${path}`;
+    await checkDocumented(method, url, r.statusCode, body);
     return { status: r.statusCode, body, headers: r.headers };
+  };
+  // Every refusal a test sees must be one the OpenAPI document gives for that route and status:
+  // a client generated from the document would not know any other.
+  let operations: Promise<Operations> | null = null;
+  const checkDocumented = async (method: string, url: string, status: number, body: unknown):
+    Promise<void> => {
+    const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+    if (typeof code !== 'string' || !url.startsWith('/api/v1/')) return;
+    operations ??= inject(ld.handler as never, { method: 'GET', url: '/api/v1/openapi.json' })
+      .then((d) => documentedOperations(d.json()));
+    const codes = documentedCodes(await operations, method, url.slice('/api/v1'.length), status);
+    if (codes !== null && !codes.includes(code)) {
+      throw new Error(`${method} ${url} answered ${status} ${code}, which its OpenAPI `
+        + `operation does not list (it lists ${codes.join(', ') || 'nothing'} at ${status}).`);
+    }
   };
   return {
     ld, payments, dir, call,
@@ -105,6 +122,38 @@ export async function harness(env: Record<string, string> = {},
       if (!keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The API's operations: a path pattern, its method, and the refusal codes by status. */
+type Operations = Array<{ pattern: RegExp; method: string; codes: Map<number, string[]> }>;
+
+/** Reads every operation's `x-codes` by status from the OpenAPI document. */
+export function documentedOperations(doc: { paths: Record<string, Record<string,
+  { responses: Record<string, { 'x-codes'?: string[] }> }>> }): Operations {
+  const out: Operations = [];
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    for (const [method, op] of Object.entries(methods)) {
+      out.push({ pattern, method: method.toUpperCase(), codes: new Map(Object.entries(
+        op.responses).map(([s, r]) => [Number(s), r['x-codes'] ?? []])) });
+    }
+  }
+  // A literal path before a pattern that would also match it (as the router chooses).
+  return out.sort((a, b) => a.pattern.source.split('[^/]+').length
+    - b.pattern.source.split('[^/]+').length);
+}
+
+/**
+ * The codes documented for `status` of the operation `method url` (url without /api/v1 and
+ * with its query); null when no operation matches (route_not_found and method_not_allowed are
+ * every route's, so an unknown path is not checked here).
+ */
+export function documentedCodes(ops: Operations, method: string, url: string, status: number):
+  string[] | null {
+  const path = url.split('?')[0]!;
+  const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  const op = ops.find((o) => o.method === m && o.pattern.test(path));
+  return op ? op.codes.get(status) ?? [] : null;
 }
 
 export const YU7_MAX = { launch_id: 'yu7-2025', trim: 'max', options: [], city: 'beijing' };

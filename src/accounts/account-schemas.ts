@@ -103,7 +103,8 @@ export const rotateOperator: RouteContract = () => ({
   replies: { 200: Type.Object({ name: Str, token: Str }) }, errors: ['operator_not_found'] });
 
 export const removeOperator: RouteContract = () => ({ summary: 'Remove an operator',
-  replies: { 200: Type.Object({ removed: Str }) }, errors: ['operator_not_found'] });
+  replies: { 200: Type.Object({ removed: Str }) },
+  errors: ['operator_not_found', 'invalid_request'] });
 
 export const revokeSessions: RouteContract = (limits) => ({
   summary: 'Sign a buyer out everywhere (with a reason)',

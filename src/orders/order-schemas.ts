@@ -136,15 +136,15 @@ export const lock: RouteContract = () => ({ summary: 'Lock an order (final)',
 export const cancel: RouteContract = () => ({
   summary: 'Cancel an order (a locked one forfeits its deposit)',
   body: Type.Object({ accept_forfeit: maybe(flag()) }), replies: { 200: OrderView },
-  errors: ['rate_limited', 'order_not_found', 'order_cancelled', 'forfeit_not_accepted',
-    'commit_unknown'] });
+  errors: ['rate_limited', 'order_not_found', 'order_cancelled', 'already_delivered',
+    'forfeit_not_accepted', 'commit_unknown'] });
 
 export const change: RouteContract = (limits) => ({
   summary: 'Change an order\'s configuration (or switch its model in a window)',
   body: configuration(limits.optionsPerOrderMax, false), replies: { 200: OrderView },
   errors: ['rate_limited', 'order_not_found', 'order_cancelled', 'nothing_to_change',
     'change_window_closed', 'change_not_allowed', 'launch_not_found', 'unknown_trim',
-    'unknown_option', 'option_conflict', 'unknown_city', 'commit_unknown'] });
+    'unknown_option', 'option_conflict', 'unknown_city', 'sales_not_open', 'commit_unknown'] });
 
 export const launchOrders: RouteContract = () => ({
   summary: 'A launch\'s orders by id, a page at a time',

@@ -72,7 +72,8 @@ export const place: RouteContract = () => ({
   headers: { [TICKET_HEADER]: { schema: Type.String({ maxLength: 512 }), required: true,
     description: 'The ticket of the last reply' } },
   replies: { 200: PlaceView, 202: PlaceView, 429: PlaceView, 503: PlaceView },
-  errors: ['waiting_room_not_found', 'waiting_ticket_invalid', 'waiting_ticket_expired'] });
+  errors: ['waiting_room_not_found', 'waiting_ticket_invalid', 'waiting_ticket_expired',
+    'rate_limited'] });
 
 const settings = (l: Parameters<RouteContract>[0]) => Type.Object({
   scope: text({ maxLength: 16, description: 'launch or drop' }),
@@ -98,7 +99,7 @@ export const putRoom: RouteContract = (l) => ({
   summary: 'Create a waiting room or change its settings (switch, rates, suspend)',
   body: settings(l),
   replies: { 201: RoomView, 200: RoomView },
-  errors: ['invalid_waiting_room'] });
+  errors: ['invalid_waiting_room', 'waiting_room_not_found'] });
 
 export const overview: RouteContract = () => ({
   summary: 'A room live: line length, admissions in the last minute, passes',
@@ -111,10 +112,10 @@ export const revokePass: RouteContract = (l) => ({
   summary: 'Revoke an active pass (it can no longer order)',
   body: Type.Object({ reason: reason(l.operatorReasonMax) }),
   replies: { 200: Type.Object({ pass: PassView }) },
-  errors: ['waiting_pass_not_found'] });
+  errors: ['waiting_room_not_found', 'waiting_pass_not_found'] });
 
 export const holdTicket: RouteContract = (l) => ({
   summary: 'Hold a suspected bot\'s ticket in a line that never admits (or let it wait again)',
   body: Type.Object({ held: flag(), reason: reason(l.operatorReasonMax) }),
   replies: { 200: Type.Object({ ticket_id: Str, held: Type.Boolean() }) },
-  errors: ['waiting_ticket_not_found'] });
+  errors: ['waiting_room_not_found', 'waiting_ticket_not_found'] });

@@ -28,6 +28,13 @@ export const EVERY_ROUTE: readonly OutcomeCode[] = ['malformed_request', 'reques
 export const JSON_BODY: readonly OutcomeCode[] = ['invalid_json', 'body_too_large',
   'unsupported_media_type', 'invalid_request', 'text_not_well_formed'];
 
+/**
+ * Refusals of a route that reads its JSON body as sent (a provider's signed notification: the
+ * signature is over the raw bytes, so no content type is asked for before the check).
+ */
+export const RAW_JSON_BODY: readonly OutcomeCode[] = ['invalid_json', 'body_too_large',
+  'invalid_request', 'text_not_well_formed'];
+
 const ACCESS_ERRORS: Record<Access, readonly OutcomeCode[]> = {
   public: [], signed_in: ['unauthorized'], buyer: ['unauthorized', 'invalid_request'],
   admin: ['unauthorized', 'admin_only'],
@@ -42,7 +49,7 @@ const SECURITY: Record<Access, Array<Record<string, string[]>>> = {
 export function routeCodes(route: DocumentedRoute): OutcomeCode[] {
   const c = route.contract;
   const codes = new Set<OutcomeCode>([...EVERY_ROUTE, ...ACCESS_ERRORS[route.access],
-    ...(c.body ? JSON_BODY : []), ...(c.rawBody ? ['body_too_large' as const] : []),
+    ...(c.body ? JSON_BODY : []), ...(c.rawBody ? RAW_JSON_BODY : []),
     ...(c.query ? ['invalid_request' as const, 'text_not_well_formed' as const] : []),
     ...(c.errors ?? [])]);
   return (Object.keys(outcomes) as OutcomeCode[]).filter((code) => codes.has(code));
