@@ -16,6 +16,7 @@ import { newId } from './kernel/ids.js';
 import { Launchday } from './launchday.js';
 import type { LiveHub } from './launches/index.js';
 import { capabilityRoutes, capabilityTimers } from './capabilities.js';
+import type { CapabilityTimer } from './kernel/capability.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { Metrics, OUTBOX_COUNT_MAX } from './kernel/metrics.js';
 import { RequestTelemetry } from './kernel/http/request-telemetry.js';
@@ -34,6 +35,24 @@ const CONNECTIONS_CHECK_MS = 2_000;
 
 /** How often launchday asks the provider about unconfirmed refunds and unheld charges. */
 const RECONCILE_INTERVAL_MS = 10_000;
+
+/**
+ * The timers the shell runs beside the capabilities' own, each round as its name says; a
+ * round's failure is logged (`timer failed`, with the name) and the next round tries again.
+ * Listed here so that a test can run every round (test/writer-thread.test.ts).
+ */
+export const serverTimers: readonly CapabilityTimer[] = [
+  { name: 'orders.autoLockDue', intervalMs: () => 1_000, run: (app) => app.orders.autoLockDue() },
+  // Holds and waitlist offers past their deadline return their units even when no buyer
+  // writes to the drop (every drop batch also ends the due ones before it decides).
+  { name: 'drops.sweep', intervalMs: () => 1_000, run: (app) => app.drops.sweep() },
+  { name: 'payments.sendPayments', intervalMs: () => 2_000,
+    run: (app) => app.payments.sendPayments() },
+  { name: 'settlement.reconcilePayments', intervalMs: () => RECONCILE_INTERVAL_MS,
+    run: (app) => app.settlement.reconcilePayments() },
+  { name: 'production.flushShown', intervalMs: () => 1_000,
+    run: (app) => app.production.flushShown() },
+];
 
 export interface RunningServer {
   readonly url: string;
@@ -173,25 +192,10 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
   await app.settlement.reconcilePayments()
     .catch((err) => logger.error({ err }, 'payment reconciliation failed'));
   const live = app.live;
-  const timers = [
-    setInterval(() => void app.orders.autoLockDue()
-      .catch((err) => logger.error({ err }, 'auto-lock failed')), 1_000),
-    // Holds and waitlist offers past their deadline return their units even when no buyer
-    // writes to the drop (every drop batch also ends the due ones before it decides).
-    setInterval(() => void app.drops.sweep()
-      .catch((err) => logger.error({ err }, 'drop sweep failed')), 1_000),
-    setInterval(() => void app.payments.sendPayments()
-      .catch((err) => logger.error({ err }, 'sending payments failed')), 2_000),
-    setInterval(() => void app.settlement.reconcilePayments()
-      .catch((err) => logger.error({ err }, 'payment reconciliation failed')),
-    RECONCILE_INTERVAL_MS),
-    setInterval(() => void app.production.flushShown()
-      .catch((err) => logger.error({ err }, 'recording estimates shown failed')), 1_000),
-    // The capabilities' own timers (kernel/capability.ts, CapabilityTimer).
-    ...capabilityTimers.map((t) => setInterval(() => void t.run(app)
-      .catch((err) => logger.error({ err, timer: t.name }, 'timer failed')),
-    t.intervalMs(config.limits))),
-  ];
+  // The shell's timers and the capabilities' own (kernel/capability.ts, CapabilityTimer).
+  const timers = [...serverTimers, ...capabilityTimers].map((t) => setInterval(() => void t.run(app)
+    .catch((err) => logger.error({ err, timer: t.name }, 'timer failed')),
+  t.intervalMs(config.limits)));
   const metrics = new Metrics({
     storeUp: parts.storeUp ?? (() => (app.brokenBecause === null
       && app.storeHealth.state === 'reachable' ? 1 : 0)),

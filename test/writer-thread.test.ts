@@ -12,6 +12,7 @@ import { SqliteBatchExecutor } from '../src/kernel/write/sqlite-batch-executor.j
 import { syntheticIdentity } from '../src/accounts/identity.js';
 import { SqliteStore, writeComposition } from '../src/stores.js';
 import { capabilityTimers } from '../src/capabilities.js';
+import { serverTimers } from '../src/server.js';
 import { ADMIN, harness, YU7_MAX } from './harness.js';
 
 /**
@@ -261,15 +262,8 @@ describe('the SQLite writer thread', () => {
         assert.equal((await h.tick(120)).status, 200);
         const app = h.ld.app;
         // server.ts's timers, and every capability's (kernel/capability.ts).
-        const rounds: Array<[string, () => Promise<unknown>]> = [
-          ['orders.autoLockDue', () => app.orders.autoLockDue()],
-          ['drops.sweep', () => app.drops.sweep()],
-          ['payments.sendPayments', () => app.payments.sendPayments()],
-          ['settlement.reconcilePayments', () => app.settlement.reconcilePayments()],
-          ['production.flushShown', () => app.production.flushShown()],
-          ...capabilityTimers.map((t): [string, () => Promise<unknown>] =>
-            [t.name, () => t.run(app)]),
-        ];
+        const rounds = [...serverTimers, ...capabilityTimers].map(
+          (t): [string, () => Promise<unknown>] => [t.name, () => t.run(app)]);
         const written: string[] = [];
         for (const [name, round] of rounds) {
           const onLoop = await onLoopDuring(app.deps.store as never, round);
