@@ -1,6 +1,7 @@
 // Several accept handles in the server (Limits.acceptHandles, accept-handles.ts): the setting,
 // the listening socket's descriptors while the server runs, and none left after it closes.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,8 @@ function descriptorsOf(inode: string): number {
 async function run(env: Record<string, string>): Promise<{ fds: number; refusedAfter: boolean }> {
   const dir = mkdtempSync(join(tmpdir(), 'launchday-accept-'));
   const server = await startServer(loadConfig({ LAUNCHDAY_DATA_DIR: dir, LAUNCHDAY_PORT: '0',
-    LAUNCHDAY_HOST: '127.0.0.1', LAUNCHDAY_DEMO_LAUNCH: 'off', ...env }),
+    LAUNCHDAY_HOST: '127.0.0.1', LAUNCHDAY_DEMO_LAUNCH: 'off', LAUNCHDAY_LISTEN_BACKLOG: '77',
+    ...env }),
   { logger: silentLogger() });
   const port = Number(new URL(server.url).port);
   try {
@@ -43,6 +45,9 @@ async function run(env: Record<string, string>): Promise<{ fds: number; refusedA
     assert.ok(inode !== null);
     const res = await fetch(`${server.url}/api/v1/health/live`);
     assert.equal(res.status, 200);
+    // Each handle's listen() sets the socket's queue anew: still the configured backlog.
+    const ss = spawnSync('ss', ['-ltnH', `sport = :${port}`], { encoding: 'utf8' });
+    if (!ss.error) assert.equal(ss.stdout.trim().split(/\s+/)[2], '77', ss.stdout);
     return { fds: descriptorsOf(inode), refusedAfter: await closeThenConnect() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -58,10 +63,10 @@ async function run(env: Record<string, string>): Promise<{ fds: number; refusedA
 }
 
 describe('several accept handles in the server', () => {
-  it('are 8 unless set, 1 to 64', () => {
-    assert.equal(defaultLimits.acceptHandles, 8);
-    assert.equal(loadConfig({}).limits.acceptHandles, 8);
-    assert.equal(loadConfig({ LAUNCHDAY_ACCEPT_HANDLES: '1' }).limits.acceptHandles, 1);
+  it('are 1 unless set, 1 to 64', () => {
+    assert.equal(defaultLimits.acceptHandles, 1);
+    assert.equal(loadConfig({}).limits.acceptHandles, 1);
+    assert.equal(loadConfig({ LAUNCHDAY_ACCEPT_HANDLES: '8' }).limits.acceptHandles, 8);
     for (const bad of ['0', '65', 'many', '2.5']) {
       assert.throws(() => loadConfig({ LAUNCHDAY_ACCEPT_HANDLES: bad }),
         (e: unknown) => e instanceof ConfigError && /LAUNCHDAY_ACCEPT_HANDLES/.test(e.message),

@@ -114,7 +114,10 @@ export interface Limits {
    * its own in the event loop (accept-handles.ts). node 20 accepts one connection per handle per
    * event-loop turn, so while each turn also reads hundreds of kept-alive order connections the
    * accept queue fills and new connections' SYNs are dropped (retried after 1 s); with N handles
-   * a turn accepts up to N. 1: the one handle node has. Not applied behind a proxy
+   * a turn accepts up to N. 1 (the one handle node has) by default: on this 2-core machine the
+   * storm is bound by CPU, not by accepts, and 8 handles did not move its p99 while each
+   * connection arriving alone cost 10-50 us more (every handle is woken, all but one get EAGAIN;
+   * 64 handles: 185 us more) (docs/benchmarks.md, "Session 13"). Not applied behind a proxy
    * (LAUNCHDAY_TRUST_PROXY=on: the storm is the proxy's to absorb). Env LAUNCHDAY_ACCEPT_HANDLES.
    */
   readonly acceptHandles: number;
@@ -574,7 +577,7 @@ export const defaultLimits: Limits = Object.freeze({
   connectionsMax: 16_000,
   connectionsPerAddressMax: 512,
   listenBacklog: 4096,
-  acceptHandles: 8,
+  acceptHandles: 1,
   stormQueueMin: 256,
   stormProbeMs: 20,
   stormReleasePerTurn: 16,
