@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SimulatedClock, systemClock, type Clock } from './kernel/clock.js';
 import { DEMO_LAUNCH_ID, seedChangeWindows, seedLaunches } from './launches/catalogue.js';
 import type { Config } from './kernel/config.js';
+import { addAcceptHandles, type AcceptHandles } from './kernel/http/accept-handles.js';
 import { answerClientError } from './kernel/http/client-errors.js';
 import { ConnectionGate } from './kernel/http/connection-gate.js';
 import { httpApp, type HttpApp } from './kernel/http/http-app.js';
@@ -287,6 +288,11 @@ export async function startServer(config: Config, parts: ServerParts = {}):
     server.listen({ port: config.port, host: config.host,
       backlog: config.limits.listenBacklog }, () => resolve());
   });
+  // More than one new connection accepted per event-loop turn (accept-handles.ts). Behind a
+  // proxy its few kept-alive connections arrive once: the storm is the proxy's to absorb.
+  const accept: AcceptHandles = await addAcceptHandles(server,
+    config.trustProxy ? 1 : config.limits.acceptHandles, config.limits.listenBacklog,
+    (line) => ld.logger.warn(line));
   // Behind a proxy each kept-alive connection carries many buyers' requests: holding one for a
   // window would hold them all, and the storm is the proxy's to absorb. The guard is off there.
   if (lane !== null && !config.trustProxy) {
@@ -317,6 +323,7 @@ export async function startServer(config: Config, parts: ServerParts = {}):
       ld.live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
+        accept.close();
         server.closeIdleConnections();
         lane?.close();
       });

@@ -387,6 +387,26 @@ describe('the lane on a connection', () => {
       }
     });
 
+  it('closes a connection idle for the keep-alive time, first request or after a reply',
+    { timeout: 5_000 }, async () => {
+      const { server, port, lane } = await echoLane({ keepAliveMs: 150 });
+      const silent = new RawClient(port);
+      const kept = new RawClient(port);
+      try {
+        kept.send(request('POST', '/api/1', { body: '"a"' }));
+        assert.equal(JSON.parse((await kept.reply()).body).url, '/api/1');
+        const closed = (c: RawClient): Promise<void> => new Promise((r) => {
+          if (c.closed) r(); else c.socket.once('close', () => r());
+        });
+        await Promise.all([closed(silent), closed(kept)]);
+        assert.equal(lane.answered, 1);
+      } finally {
+        silent.close();
+        kept.close();
+        server.close();
+      }
+    });
+
   it('answers 408 to a request still trickling in when its time is up', async () => {
     const { server, port } = await echoLane({ requestMs: 150 });
     const client = new RawClient(port);

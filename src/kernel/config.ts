@@ -110,6 +110,18 @@ export interface Limits {
    */
   readonly listenBacklog: number;
   /**
+   * Handles accepting new connections on the one listening socket, each a file descriptor of
+   * its own in the event loop (accept-handles.ts). node 20 accepts one connection per handle per
+   * event-loop turn, so while each turn also reads hundreds of kept-alive order connections the
+   * accept queue fills and new connections' SYNs are dropped (retried after 1 s); with N handles
+   * a turn accepts up to N. 1 (the one handle node has) by default: on this 2-core machine the
+   * storm is bound by CPU, not by accepts, and 8 handles did not move its p99 while each
+   * connection arriving alone cost 10-50 us more (every handle is woken, all but one get EAGAIN;
+   * 64 handles: 185 us more) (docs/benchmarks.md, "Session 13"). Not applied behind a proxy
+   * (LAUNCHDAY_TRUST_PROXY=on: the storm is the proxy's to absorb). Env LAUNCHDAY_ACCEPT_HANDLES.
+   */
+  readonly acceptHandles: number;
+  /**
    * Connections waiting in the kernel's accept queue (read from /proc/net/tcp) that mean a storm
    * of new connections. node 20 accepts one connection per event-loop turn, so while each turn
    * also reads hundreds of kept-alive connections the queue grows; in a storm a kept-alive
@@ -565,6 +577,7 @@ export const defaultLimits: Limits = Object.freeze({
   connectionsMax: 16_000,
   connectionsPerAddressMax: 512,
   listenBacklog: 4096,
+  acceptHandles: 1,
   stormQueueMin: 256,
   stormProbeMs: 20,
   stormReleasePerTurn: 16,
@@ -800,6 +813,7 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       'LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX', defaultLimits.connectionsPerAddressMax, 1,
       1_000_000)),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
+    acceptHandles: int(env, 'LAUNCHDAY_ACCEPT_HANDLES', defaultLimits.acceptHandles, 1, 64),
     stormQueueMin: int(env, 'LAUNCHDAY_STORM_QUEUE_MIN', defaultLimits.stormQueueMin, 0,
       65_535),
     stormProbeMs: int(env, 'LAUNCHDAY_STORM_PROBE_MS', defaultLimits.stormProbeMs, 1, 10_000),

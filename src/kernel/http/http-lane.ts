@@ -282,6 +282,12 @@ export interface LaneTiming {
   readonly every: (f: () => void, ms: number) => { unref?: () => unknown };
 }
 
+/**
+ * Idle connections are looked for this many times per keep-alive time: one closes between
+ * keepAliveMs and keepAliveMs plus one part after its last activity, never before.
+ */
+const IDLE_SWEEP_PARTS = 8;
+
 const realTiming: LaneTiming = {
   soon: (f) => { setImmediate(f); },
   nowMs: () => performance.now(),
@@ -309,13 +315,36 @@ export class HttpLane {
   #releasing: LaneConnection[] = [];
   /** Connections held for a storm window since start (for the metrics and the tests). */
   held = 0;
+  /**
+   * Sweeps for idle connections so far. A connection notes the count at its last activity; one
+   * sweep every keepAliveMs / IDLE_SWEEP_PARTS closes those idle for `#idleSweepsMax` sweeps
+   * (one timer for all, rather than a socket timer per connection re-armed around every reply:
+   * cheaper for each new connection and each order, docs/benchmarks.md, "Session 13").
+   */
+  sweeps = 0;
+  readonly #idleSweepsMax: number;
 
   /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
   constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
     readonly limits: LaneLimits = defaultLaneLimits, readonly timing: LaneTiming = realTiming) {
     this.storm = limits.storm.queueMin > 0 ? new StormGuard(limits.storm, timing.nowMs)
       : null;
+    const sweepMs = Math.max(1, Math.ceil(limits.keepAliveMs / IDLE_SWEEP_PARTS));
+    this.#idleSweepsMax = Math.ceil(limits.keepAliveMs / sweepMs);
+    // It never keeps a stopping process alive.
+    timing.every(this.#sweep, sweepMs).unref?.();
   }
+
+  /**
+   * Closes the connections idle for the keep-alive time (no request being answered, nothing
+   * received, no reply taken by the peer): a peer that stopped reading its replies would
+   * otherwise hold its socket for ever.
+   */
+  readonly #sweep = (): void => {
+    this.sweeps++;
+    const activeBefore = this.sweeps - this.#idleSweepsMax;
+    for (const c of this.#open) c.closeIfIdle(activeBefore);
+  };
 
   /**
    * Reads the listener's accept queue with `read` (listen-queue.ts) every stormProbeMs while
@@ -407,13 +436,23 @@ class LaneConnection {
   #deadline: NodeJS.Timeout | null = null;
   /** The storm window its last request began in; null before its first (storm-guard.ts). */
   #window: number | null = null;
+  /** The lane's sweep count at its last activity (HttpLane `sweeps`). */
+  #activeSweep: number;
 
   constructor(readonly lane: HttpLane, readonly socket: Socket) {
+    this.#activeSweep = lane.sweeps;
     socket.on('data', this.#onData);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
     socket.on('end', this.#onEnd);
-    socket.setTimeout(lane.limits.keepAliveMs, this.#onTimeout);
+  }
+
+  /**
+   * Idle for the keep-alive time (its last activity before sweep `activeBefore`, and no
+   * request being answered), or a peer that took none of its replies for as long: closed.
+   */
+  closeIfIdle(activeBefore: number): void {
+    if (!this.#busy && this.#activeSweep < activeBefore) this.socket.destroy();
   }
 
   /** A storm window has passed: it may begin its next request (http-lane.ts `hold`). */
@@ -431,6 +470,7 @@ class LaneConnection {
   }
 
   readonly #onData = (chunk: Buffer): void => {
+    this.#activeSweep = this.lane.sweeps;
     // Closing or closed (a 408, the last reply, a shutdown): what else arrives is not read.
     if (this.#gone) return;
     this.#buf = this.#buf === null ? chunk : Buffer.concat([this.#buf, chunk]);
@@ -445,6 +485,7 @@ class LaneConnection {
   /** The peer has taken the replies written so far: read and answer again. */
   readonly #onDrain = (): void => {
     this.#draining = false;
+    this.#activeSweep = this.lane.sweeps;
     if (this.#gone) return;
     if (this.socket.isPaused()) this.socket.resume();
     this.#next();
@@ -474,11 +515,6 @@ class LaneConnection {
     this.#gone = true;
     this.#clearDeadline();
     this.lane.forget(this);
-  };
-
-  /** Idle for the keep-alive time, or a peer that took none of its replies for as long. */
-  readonly #onTimeout = (): void => {
-    if (!this.#busy) this.socket.destroy();
   };
 
   readonly #onLate = (): void => {
@@ -538,7 +574,6 @@ class LaneConnection {
       const body = this.#buf.toString('utf8', head.headBytes, total);
       this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
       this.#busy = true;
-      this.socket.setTimeout(0);
       head.route.answer(head.headers, body, this.socket.remoteAddress)
         .then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
       return;
@@ -564,7 +599,7 @@ class LaneConnection {
       // The socket holds more than its high-water mark the peer has not read: answering the
       // next request would only pile up replies in memory (a client that pipelines thousands
       // and never reads). Read and answer nothing more until the peer takes them; if it
-      // takes nothing for the keep-alive time, the timeout closes the connection.
+      // takes nothing for the keep-alive time, the idle sweep closes the connection.
       this.#draining = true;
       this.socket.pause();
       this.socket.once('drain', this.#onDrain);
@@ -590,7 +625,7 @@ class LaneConnection {
       taken = this.socket.write(reply.body);
       this.socket.uncork();
     }
-    if (!last) this.socket.setTimeout(this.lane.limits.keepAliveMs);
+    this.#activeSweep = this.lane.sweeps;
     if (this.#written(taken, last)) this.#next();
   }
 
@@ -604,8 +639,6 @@ class LaneConnection {
     socket.removeListener('error', this.#onError);
     socket.removeListener('close', this.#onClose);
     socket.removeListener('end', this.#onEnd);
-    socket.setTimeout(0);
-    socket.removeListener('timeout', this.#onTimeout);
     this.#clearDeadline();
     socket.pause();
     if (this.#buf !== null) socket.unshift(this.#buf);
