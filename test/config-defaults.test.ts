@@ -45,12 +45,3 @@ it('the storm guard is on by default, tunable, and off at LAUNCHDAY_STORM_QUEUE_
   assert.deepEqual([tuned.stormQueueMin, tuned.stormWindowMs, tuned.stormProbeMs], [64, 50, 10]);
   assert.throws(() => loadConfig({ LAUNCHDAY_STORM_WINDOW_MS: '0' }));
 });
-
-it('the lane\'s turn budget is 4 ms by default, tunable, and off at 0', () => {
-  assert.equal(loadConfig({}).limits.laneTurnBudgetUs, 4_000);
-  assert.equal(loadConfig({ LAUNCHDAY_LANE_TURN_BUDGET_US: '0' }).limits.laneTurnBudgetUs, 0);
-  assert.equal(loadConfig({ LAUNCHDAY_LANE_TURN_BUDGET_US: '2500' }).limits.laneTurnBudgetUs,
-    2_500);
-  assert.throws(() => loadConfig({ LAUNCHDAY_LANE_TURN_BUDGET_US: '-1' }),
-    /LAUNCHDAY_LANE_TURN_BUDGET_US/);
-});

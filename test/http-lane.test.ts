@@ -387,62 +387,6 @@ describe('the lane on a connection', () => {
       }
     });
 
-  it('spends a turn\'s budget on beginning requests; the rest begin in later turns, in arrival '
-    + 'order', async () => {
-    // Each request costs 0.6 ms of the fake clock to begin; a turn may spend 1 ms, so two
-    // begin per turn. A turn ends when the test runs what the lane left for it (`soon`).
-    let nowMs = 0;
-    const turns: Array<() => void> = [];
-    const begun: string[] = [];
-    const lane = new HttpLane({ laneRoute: (_method, url) => ({ bodyLimit: 100,
-      answer: async () => {
-        begun.push(url);
-        nowMs += 0.6;
-        return { status: 200, headers: {}, body: JSON.stringify({ url }) };
-      } }) }, () => assert.fail('nothing is handed over'), limits({ turnBudgetUs: 1_000 }),
-    { soon: (f) => { turns.push(f); }, nowMs: () => nowMs,
-      later: (f, ms) => setTimeout(f, ms), every: (f, ms) => setInterval(f, ms) });
-    const server = createServer((s) => lane.accept(s));
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    const clients = Array.from({ length: 5 }, () => new RawClient(port));
-    const until = async (done: () => boolean) => {
-      while (!done()) await new Promise((r) => setTimeout(r, 2));
-    };
-    try {
-      // One at a time, so that the order they arrive in is known.
-      for (const [i, c] of clients.entries()) {
-        c.send(request('POST', `/api/${i}`, { body: '{}' }));
-        await until(() => begun.length + lane.deferred > i);
-      }
-      assert.deepEqual(begun, ['/api/0', '/api/1'], 'the budget spent: the rest wait');
-      assert.equal(lane.deferred, 3);
-      for (const c of clients.slice(0, 2)) assert.equal((await c.reply()).status, 200);
-      turns.shift()!();
-      assert.deepEqual(begun.slice(2), ['/api/2', '/api/3'], 'the next turn: the oldest two');
-      turns.shift()!();
-      assert.deepEqual(begun.slice(4), ['/api/4']);
-      for (const c of clients.slice(2)) assert.equal((await c.reply()).status, 200);
-      assert.equal(lane.answered, 5);
-    } finally {
-      for (const c of clients) c.close();
-      server.close();
-    }
-  });
-
-  it('without a budget, begins every request as it arrives', async () => {
-    const { server, port, lane } = await echoLane({ turnBudgetUs: 0 });
-    const clients = Array.from({ length: 20 }, () => new RawClient(port));
-    try {
-      for (const [i, c] of clients.entries()) c.send(request('POST', `/api/${i}`, { body: '{}' }));
-      for (const c of clients) assert.equal((await c.reply()).status, 200);
-      assert.equal(lane.deferred, 0);
-    } finally {
-      for (const c of clients) c.close();
-      server.close();
-    }
-  });
-
   it('answers 408 to a request still trickling in when its time is up', async () => {
     const { server, port } = await echoLane({ requestMs: 150 });
     const client = new RawClient(port);

@@ -136,15 +136,6 @@ export interface Limits {
    * the last turn that saw a long queue. Env LAUNCHDAY_STORM_WINDOW_MS.
    */
   readonly stormWindowMs: number;
-  /**
-   * Event-loop time one turn spends beginning requests read by the lane, µs; past it the
-   * requests that have arrived wait, in arrival order, for the next turn, and the replies and
-   * commits that came back meanwhile are handled first. At a drop's opening 512 requests arrive
-   * in one turn (40-70 ms of reading): without it every purchase begun waited that long again
-   * between its hold and its payment, and again before its reply. 0: no budget. Env
-   * LAUNCHDAY_LANE_TURN_BUDGET_US.
-   */
-  readonly laneTurnBudgetUs: number;
   // Rate limits (rate-limits.ts): sliding windows, refused 429 with Retry-After. Counted on
   // the database, shared by every API process, except the buyer's writes (in memory: see there).
   /**
@@ -578,7 +569,6 @@ export const defaultLimits: Limits = Object.freeze({
   stormProbeMs: 20,
   stormReleasePerTurn: 16,
   stormWindowMs: 100,
-  laneTurnBudgetUs: 4_000,
   codeWindowSeconds: 15 * 60,
   codeRequestsPerPhoneMax: 5,
   codeRequestsPerAddressMax: 100,
@@ -709,7 +699,7 @@ const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../../web', import.meta.url));
 export function checkLimits(l: Limits): void {
   // Every limit is a positive whole number; the storm guard's trigger may be 0 (the guard off).
   for (const [k, v] of Object.entries(l)) {
-    assert.ok(Number.isInteger(v) && (v > 0 || ((k === 'stormQueueMin' || k === 'laneTurnBudgetUs') && v === 0)), `${k} > 0`);
+    assert.ok(Number.isInteger(v) && (v > 0 || (k === 'stormQueueMin' && v === 0)), `${k} > 0`);
   }
   assert.ok(l.balanceReminderDays < l.balanceDeadlineDays, 'the reminder comes before the deadline');
   assert.ok(l.slotCapacity <= l.slotCapacityMax, 'the default slot capacity is within the max');
@@ -816,8 +806,6 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     stormReleasePerTurn: int(env, 'LAUNCHDAY_STORM_RELEASE_PER_TURN',
       defaultLimits.stormReleasePerTurn, 1, 100_000),
     stormWindowMs: int(env, 'LAUNCHDAY_STORM_WINDOW_MS', defaultLimits.stormWindowMs, 1, 10_000),
-    laneTurnBudgetUs: int(env, 'LAUNCHDAY_LANE_TURN_BUDGET_US', defaultLimits.laneTurnBudgetUs,
-      0, 1_000_000),
     // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
     liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
       defaultLimits.liveViewersMax),

@@ -51,11 +51,6 @@ export interface LaneLimits {
    * (Limits.stormReleasePerTurn).
    */
   readonly stormReleasePerTurn: number;
-  /**
-   * Event-loop time one turn spends beginning requests, µs (Limits.laneTurnBudgetUs); past it
-   * the requests that arrived wait, in arrival order, for a later turn. 0: no budget.
-   */
-  readonly turnBudgetUs: number;
 }
 
 /** The lane's limits from the Limits table (config.ts), where each is set and explained. */
@@ -64,8 +59,7 @@ export function laneLimitsOf(l: Limits): LaneLimits {
     keepAliveMs: l.keepAliveMs, requestMs: l.requestTimeoutMs,
     unreadBytesMax: l.connectionUnreadBytesMax,
     storm: { queueMin: l.stormQueueMin, windowMs: l.stormWindowMs },
-    stormProbeMs: l.stormProbeMs, stormReleasePerTurn: l.stormReleasePerTurn,
-    turnBudgetUs: l.laneTurnBudgetUs });
+    stormProbeMs: l.stormProbeMs, stormReleasePerTurn: l.stormReleasePerTurn });
 }
 
 export const defaultLaneLimits: LaneLimits = laneLimitsOf(defaultLimits);
@@ -315,20 +309,6 @@ export class HttpLane {
   #releasing: LaneConnection[] = [];
   /** Connections held for a storm window since start (for the metrics and the tests). */
   held = 0;
-  /**
-   * Connections with a request arrived that wait for a turn with budget left, oldest first
-   * (`mayBegin`); `#waitingFrom` is the first still waiting.
-   */
-  #waiting: LaneConnection[] = [];
-  #waitingFrom = 0;
-  /** Event-loop time spent beginning requests in this turn, ms. */
-  #spentMs = 0;
-  /** A new turn's budget is scheduled (`#turn`, at the end of this one). */
-  #turnScheduled = false;
-  /** The waiting connection given its turn now: it may begin although others wait behind it. */
-  #current: LaneConnection | null = null;
-  /** Requests that waited for a later turn since start (for the metrics and the tests). */
-  deferred = 0;
 
   /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
   constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
@@ -398,62 +378,6 @@ export class HttpLane {
     if (this.#releasing.length > 0) this.timing.soon(this.#releaseSome);
   };
 
-  /**
-   * Whether `c` may begin a request in this turn: while the turn's budget lasts and no
-   * connection waits ahead of it. Otherwise `c` waits, in arrival order, and is given its
-   * request in a later turn (`#turn`). Replies and commits that come back meanwhile are handled
-   * first: a purchase begun finishes before the next wave of requests is read.
-   */
-  mayBegin(c: LaneConnection): boolean {
-    const budgetMs = this.limits.turnBudgetUs / 1000;
-    if (budgetMs === 0) return true;
-    if (c.waitsForTurn) return false;
-    const waiting = this.#waiting.length > this.#waitingFrom;
-    if (this.#spentMs < budgetMs && (c === this.#current || !waiting)) return true;
-    c.waitsForTurn = true;
-    this.#waiting.push(c);
-    this.deferred++;
-    this.#scheduleTurn();
-    return false;
-  }
-
-  /** `ms` of the event loop went to beginning a request (counted against the turn's budget). */
-  spend(ms: number): void {
-    if (this.limits.turnBudgetUs === 0) return;
-    this.#spentMs += ms;
-    this.#scheduleTurn();
-  }
-
-  #scheduleTurn(): void {
-    if (this.#turnScheduled) return;
-    this.#turnScheduled = true;
-    this.timing.soon(this.#turn);
-  }
-
-  /** A new turn: its budget goes to the connections waiting, oldest first. */
-  readonly #turn = (): void => {
-    this.#turnScheduled = false;
-    this.#spentMs = 0;
-    const budgetMs = this.limits.turnBudgetUs / 1000;
-    while (this.#waitingFrom < this.#waiting.length && this.#spentMs < budgetMs) {
-      const c = this.#waiting[this.#waitingFrom]!;
-      this.#waiting[this.#waitingFrom++] = undefined as unknown as LaneConnection;
-      c.waitsForTurn = false;
-      this.#current = c;
-      try {
-        c.beginWaiting();
-      } finally {
-        this.#current = null;
-      }
-    }
-    if (this.#waitingFrom >= this.#waiting.length) {
-      this.#waiting = [];
-      this.#waitingFrom = 0;
-    } else {
-      this.#scheduleTurn();
-    }
-  };
-
   /** Stops taking connections; idle ones close now, busy ones once their reply is written. */
   close(): void {
     this.#closing = true;
@@ -471,8 +395,6 @@ export class HttpLane {
 }
 
 class LaneConnection {
-  /** It has a request that waits for a turn with budget left (HttpLane `mayBegin`). */
-  waitsForTurn = false;
   /** Bytes received and not yet answered. */
   #buf: Buffer | null = null;
   #busy = false;
@@ -498,12 +420,6 @@ class LaneConnection {
   release(): void {
     if (this.#gone || this.#busy || this.#draining) return;
     if (this.socket.isPaused()) this.socket.resume();
-    this.#next();
-  }
-
-  /** Its turn has come (http-lane.ts `mayBegin`): begins the request that waited. */
-  beginWaiting(): void {
-    if (this.#gone || this.#busy || this.#draining) return;
     this.#next();
   }
 
@@ -592,8 +508,6 @@ class LaneConnection {
         this.lane.hold(this);
         return;
       }
-      if (!this.lane.mayBegin(this)) return;
-      const begunMs = this.lane.timing.nowMs();
       const head = parseHead(this.#buf, this.lane.limits,
         (method, url) => this.lane.api.laneRoute(method, url));
       if (head.kind === 'other') return this.#handOver();
@@ -618,7 +532,6 @@ class LaneConnection {
         this.socket.write(start);
         const taken = this.socket.write(rest);
         this.socket.uncork();
-        this.lane.spend(this.lane.timing.nowMs() - begunMs);
         if (!this.#written(taken, head.close)) return;
         continue;
       }
@@ -628,7 +541,6 @@ class LaneConnection {
       this.socket.setTimeout(0);
       head.route.answer(head.headers, body, this.socket.remoteAddress)
         .then((reply) => this.#reply(reply, head.close), () => this.socket.destroy());
-      this.lane.spend(this.lane.timing.nowMs() - begunMs);
       return;
     }
   }
