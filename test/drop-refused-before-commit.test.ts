@@ -15,7 +15,8 @@ before(async () => {
 after(async () => h.close());
 
 /** How many times the store's read `name` is called while `body` runs. */
-async function callsOf(name: 'drop' | 'holdByIdempotency', body: () => Promise<void>):
+async function callsOf(name: 'drop' | 'holdByIdempotency' | 'hold' | 'dropStock',
+  body: () => Promise<void>):
   Promise<number> {
   const store = h.ld.app.deps.store;
   const read = store[name] as (...args: unknown[]) => Promise<unknown>;
@@ -113,4 +114,38 @@ it('purchases that find the drop\'s cached definition stale share one read of it
     assert.ok(drops.every((d) => d?.dropId === 'pin'));
   });
   assert.equal(reads, 1);
+});
+
+it('a purchase pays the hold its batch returned, without reading it again', async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/scarf', { token: ADMIN,
+    body: jacketDrop({ one: 5 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
+      .toISOString() }) })).status, 201);
+  await h.tick(2);
+  const a = await h.buyer(31);
+  const reads = await callsOf('hold', async () => {
+    const r = await h.call('POST', '/drops/scarf/purchases', { token: a.token,
+      body: { variant: 'one' }, headers: { 'idempotency-key': 'a-scarf' } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.hold.status, 'paid');
+  });
+  assert.equal(reads, 0);
+});
+
+it('purchases of one event-loop turn share one read of the stock', async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/glove', { token: ADMIN,
+    body: jacketDrop({ one: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
+      .toISOString() }) })).status, 201);
+  await h.tick(2);
+  const buyers = await Promise.all(Array.from({ length: 8 }, (_, i) => h.buyer(41 + i)));
+  const accounts = await Promise.all(buyers.map(async (b) =>
+    (await h.ld.app.deps.store.accountById(b.accountId))!));
+  // The one unit held, so that every purchase after it can only be refused from the read.
+  assert.ok((await h.ld.app.drops.hold(accounts[0]!, 'glove', { variant: 'one', quantity: 1 },
+    'g-0')).ok);
+  const reads = await callsOf('dropStock', async () => {
+    const refused = await Promise.all(accounts.slice(1).map((a, i) => h.ld.app.drops.hold(a,
+      'glove', { variant: 'one', quantity: 1 }, `g-${i + 1}`)));
+    assert.ok(refused.every((r) => !r.ok && r.code === 'drop_sold_out'));
+  });
+  assert.equal(reads, 1, 'SQLite answers a read at once: one per turn, not one per purchase');
 });

@@ -248,7 +248,9 @@ export class DropsService {
     if (status === 'expired') return refuse('hold_expired');
     if (status === 'cancelled') return refuse('hold_closed');
     if (status === 'paid') return held;
-    const paid = await this.pay(account, dropId, held.value.hold.holdId, source);
+    // The hold as its batch returned it (or, for a replay, as the batch read it): paid from
+    // that, not read again. One read and one event-loop turn less per unit sold.
+    const paid = await this.#payHeld(account, held.value.hold, source);
     return paid.ok ? ok({ hold: paid.value, replay: held.value.replay }) : paid;
   }
 
@@ -264,6 +266,15 @@ export class DropsService {
     if (!h || h.dropId !== dropId || h.accountId !== account.accountId) {
       return refuse('hold_not_found');
     }
+    return this.#payHeld(account, h, source);
+  }
+
+  /**
+   * Pays `h`, the buyer's hold as last read or committed: charges, then makes it a sale. The
+   * settle's batch checks again, under the drop's lock, that it is still held.
+   */
+  async #payHeld(account: Account, h: Hold, source: string | null): Promise<Result<Hold>> {
+    const { dropId, holdId } = h;
     if (h.status === 'paid') return ok(h);
     if (h.status !== 'held') return refuse(h.status === 'expired' ? 'hold_expired' : 'hold_closed');
     if (h.expiresAtMs <= this.deps.clock.nowMs()) return refuse('hold_expired');
