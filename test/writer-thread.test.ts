@@ -2,7 +2,7 @@
 // transactions (operators' edits, the audit log) wait for it to pause: neither loses a write,
 // and an idempotent retry is answered by the writer without a second charge.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -72,40 +72,6 @@ describe('the SQLite writer thread', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
-
-  it('goes on to the next batch while the one before is being flushed, and answers each only '
-    + 'once its commit is on disk', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'launchday-writer-'));
-    const store = new SqliteStore(dir);
-    // Reports commits on disk only once `<wal>.go` exists (held-flush-worker.ts).
-    const writer = new SqliteBatchExecutor(store, defaultLimits, writeComposition.wires,
-      new URL('./held-flush-worker.js', import.meta.url));
-    const until = async (done: () => boolean): Promise<void> => {
-      while (!done()) await new Promise((r) => setTimeout(r, 5));
-    };
-    try {
-      const account = (n: number) => [{ handler: 'register', payload: {
-        phone: syntheticIdentity(n).phone, name: `Buyer ${n}`,
-        idNumber: syntheticIdentity(n).idNumber, tokenHash: `hash-${n}` } }];
-      const answered: string[] = [];
-      const first = writer.execute(account(1), 1_000).then(() => answered.push('first'));
-      await until(() => writer.commitsRequested >= 1);
-      // The first batch is committed and its flush under way: the writer takes the next one.
-      const second = writer.execute(account(2), 2_000).then(() => answered.push('second'));
-      await until(() => writer.commitsRequested >= 2);
-      await new Promise((r) => setTimeout(r, 50));
-      assert.deepEqual(answered, [], 'no reply before its commit is on disk');
-      assert.equal(writer.commitsFlushed, 0);
-      writeFileSync(`${store.file}-wal.go`, '');
-      await Promise.all([first, second]);
-      assert.deepEqual(answered, ['first', 'second']);
-      assert.ok(writer.commitsFlushed >= 2);
-    } finally {
-      await writer.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
 
   it('reports its death, after which every batch fails at once; a close is no death',
     async () => {

@@ -18,11 +18,6 @@ export class GroupSync {
     this.#written++;
   }
 
-  /** Writes recorded so far (each commit's number, counting from 1). */
-  get written(): number {
-    return this.#written;
-  }
-
   /** Resolves once every write recorded before this call is on disk. */
   durable(): Promise<void> {
     const upTo = this.#written;

@@ -98,7 +98,6 @@ export class SqliteWriter {
   #gate: WriteGate | null = null;
 
   readonly #flushInline: boolean;
-  readonly #flushElsewhere: ((commit: number) => void) | null;
 
   /**
    * `migrate`: bring the schema up to date first (the store's writer does, once).
@@ -106,16 +105,10 @@ export class SqliteWriter {
    * background while the next transaction runs. For the writer thread, which has nothing else
    * to do: a background flush is heard of only once the transaction after it has finished, and
    * every reply of the batch waited that long too (docs/benchmarks.md, session 5).
-   * `flushElsewhere`: neither; called with each commit's number (1, 2, ...) right after its
-   * COMMIT, for another thread to flush the WAL (sqlite-sync-worker.ts) while this one goes on
-   * to the next transaction. A transaction then resolves once committed, NOT once on disk: the
-   * caller must hold its replies until that commit is flushed (sqlite-batch-executor.ts).
    */
   constructor(file: string, composition: StoreComposition,
-    options: { migrate?: boolean; flushInline?: boolean;
-      flushElsewhere?: (commit: number) => void } = {}) {
+    options: { migrate?: boolean; flushInline?: boolean } = {}) {
     this.#flushInline = options.flushInline === true;
-    this.#flushElsewhere = options.flushElsewhere ?? null;
     this.#walPath = `${file}-wal`;
     this.#db = new Database(file);
     this.#db.pragma('journal_mode = WAL');
@@ -134,11 +127,6 @@ export class SqliteWriter {
       ...composition.sqlite.map((p) => p.writes(this.#db))]) as StoreTx;
   }
 
-  /** Commits so far: a transaction that has resolved is among them (see `flushElsewhere`). */
-  get commits(): number {
-    return this.#sync.written;
-  }
-
   /** Makes every transaction of this writer first wait for the gate. */
   setGate(gate: WriteGate | null): void {
     this.#gate = gate;
@@ -154,7 +142,6 @@ export class SqliteWriter {
           this.#db.exec('COMMIT');
           this.#sync.wrote();
           if (this.#flushInline) this.#sync.flushNow();
-          this.#flushElsewhere?.(this.#sync.written);
           const due = ++this.#commitsSinceCatchUp >= COMMITS_PER_CATCH_UP;
           if (due || this.#walBytes() > WAL_BYTES_KEPT) {
             this.#catchUp();
@@ -170,7 +157,6 @@ export class SqliteWriter {
     };
     const committed = this.#tail.then(run, run);
     this.#tail = committed.catch(() => undefined);
-    if (this.#flushElsewhere !== null) return committed;
     // The next transaction may run while this one's flush is under way; this one's caller
     // hears back only once it is on disk.
     return committed.then(async (result) => {

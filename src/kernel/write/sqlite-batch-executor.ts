@@ -1,16 +1,12 @@
 // The event loop's side of the SQLite writer thread (sqlite-batch-worker.ts): sends it batches,
-// matches its answers, holds each until its flushing thread (sqlite-sync-worker.ts) says the
-// batch's commit is on disk, and lets the store's own transactions in only while it is paused.
+// matches its answers, and lets the store's own transactions in only while it is paused.
 import { Worker } from 'node:worker_threads';
 import type { SqliteStore } from '../store/sqlite-store.js';
-import { CommitUnknown, StoreUnavailable } from '../store/store-unavailable.js';
+import { StoreUnavailable } from '../store/store-unavailable.js';
 import {
   decodeOutcomes, encodeJobs, type BatchHandlerLimits, type WriteComposition,
 } from './batch-handlers.js';
 import type { BatchExecutor, BatchJob, JobOutcome } from './group-committer.js';
-import {
-  newSyncCounters, stopSync, SYNC_REQUESTED, type SyncMessage,
-} from './sync-counters.js';
 
 export type ToWorker =
   | { readonly type: 'batch'; readonly id: number; readonly jobs: readonly BatchJob[];
@@ -20,9 +16,7 @@ export type ToWorker =
   | { readonly type: 'stop' };
 
 export type FromWorker =
-  | { readonly type: 'batch'; readonly id: number; readonly outcomes: JobOutcome[];
-      /** The writer's last commit when it answered: the batch's, or one after it. */
-      readonly commit: number }
+  | { readonly type: 'batch'; readonly id: number; readonly outcomes: JobOutcome[] }
   | { readonly type: 'failed'; readonly id: number; readonly error: string;
       /** The store could not write (disk full, read-only, I/O error): see store-unavailable. */
       readonly unavailable: boolean }
@@ -41,14 +35,7 @@ export class SqliteBatchExecutor {
    * pointed at the batches they held, and young collections take such pointers as live.
    */
   readonly #waiting: Array<{ readonly id: number; resolve(o: JobOutcome[]): void;
-    reject(e: Error): void;
-    /** The writer's answer, held until its commit is on disk. */
-    answered?: { readonly outcomes: JobOutcome[]; readonly commit: number } }> = [];
-  /** The flushing thread: it says which of the writer's commits are on disk. */
-  readonly #syncer: Worker;
-  readonly #syncCounters = new BigInt64Array(newSyncCounters());
-  /** Commits known to be on disk: those numbered up to this. */
-  #durableUpTo = 0;
+    reject(e: Error): void }> = [];
   /** Callers waiting for the writer to pause, in the order they asked. */
   readonly #pauses: Array<() => void> = [];
   #stopped: (() => void) | null = null;
@@ -69,26 +56,13 @@ export class SqliteBatchExecutor {
   /**
    * `wires`: the compact forms commands cross in (the composition's WriteComposition; the
    * thread imports the same composition from `store.composition.module`).
-   * `syncWorker`: the flushing thread's module, for tests (sqlite-sync-worker.js by default).
    */
   constructor(private readonly store: SqliteStore, limits: BatchHandlerLimits,
-    wires: WriteComposition['wires'],
-    syncWorker: URL = new URL('./sqlite-sync-worker.js', import.meta.url)) {
+    wires: WriteComposition['wires']) {
     this.#wires = wires;
-    const syncCounters = this.#syncCounters.buffer;
     this.#worker = new Worker(new URL('./sqlite-batch-worker.js', import.meta.url),
       { workerData: { file: store.file, limits: { autoLockBatchMax: limits.autoLockBatchMax },
-        module: store.composition.module, syncCounters } });
-    // Never referenced: the writer thread is, while anything waits on it, and so the process
-    // lives while a flush that a batch waits for is under way.
-    this.#syncer = new Worker(syncWorker,
-      { workerData: { walPath: `${store.file}-wal`, counters: syncCounters } });
-    this.#syncer.unref();
-    this.#syncer.on('message', (m: SyncMessage) => this.#synced(m));
-    this.#syncer.on('error', (err: Error) => this.#die(err));
-    this.#syncer.on('exit', (code) => {
-      if (!this.#closing) this.#die(new Error(`the SQLite flushing thread exited (${code})`));
-    });
+        module: store.composition.module } });
     // Referenced only while something waits on it, so an idle writer never keeps a process up.
     this.#worker.unref();
     this.#worker.on('message', (m: FromWorker) => this.#receive(m));
@@ -114,16 +88,6 @@ export class SqliteBatchExecutor {
     });
   };
 
-  /** The writer's last commit that it has asked to have flushed (its commits so far). */
-  get commitsRequested(): number {
-    return Number(Atomics.load(this.#syncCounters, SYNC_REQUESTED));
-  }
-
-  /** Commits known to be on disk (numbered 1 to this). */
-  get commitsFlushed(): number {
-    return this.#durableUpTo;
-  }
-
   /** Stops the writer thread once the batches sent have committed. */
   close(): Promise<void> {
     this.#closing = true;
@@ -141,7 +105,6 @@ export class SqliteBatchExecutor {
    */
   async terminate(): Promise<void> {
     await this.#worker.terminate();
-    stopSync(this.#syncCounters);
   }
 
   #pause(): Promise<() => void> {
@@ -186,45 +149,13 @@ export class SqliteBatchExecutor {
       return;
     }
     if (m.type === 'stopped') {
-      // The writer flushed its WAL itself before it stopped: every batch answered is on disk.
-      this.#synced({ type: 'durable', upTo: Number.MAX_SAFE_INTEGER });
-      stopSync(this.#syncCounters);
       this.#stopped?.();
       return;
     }
     const at = this.#waiting.findIndex((x) => x.id === m.id);
-    if (at < 0) return;
-    if (m.type === 'batch' && m.commit > this.#durableUpTo) {
-      // Committed, not yet on disk: answered by #synced.
-      this.#waiting[at]!.answered = { outcomes: m.outcomes, commit: m.commit };
-      return;
-    }
-    const w = this.#waiting.splice(at, 1)[0]!;
-    if (m.type === 'batch') w.resolve(m.outcomes);
-    else w.reject(m.unavailable ? new StoreUnavailable(m.error) : new Error(m.error));
-    this.#settled();
-  }
-
-  /**
-   * The flushing thread's word: the batches answered whose commits it covers are told now,
-   * in the order sent. If the flush failed, their commands may or may not be on disk: each
-   * fails as a commit of unknown outcome (CommitUnknown, as a connection lost during COMMIT).
-   */
-  #synced(m: SyncMessage): void {
-    this.#durableUpTo = Math.max(this.#durableUpTo, m.upTo);
-    for (let i = 0; i < this.#waiting.length;) {
-      const w = this.#waiting[i]!;
-      if (w.answered === undefined || w.answered.commit > m.upTo) {
-        i++;
-        continue;
-      }
-      this.#waiting.splice(i, 1);
-      if (m.type === 'durable') w.resolve(w.answered.outcomes);
-      else {
-        w.resolve(w.answered.outcomes.map((o) => ({ done: false, error: m.error,
-          unavailable: true, commitUnknown: true })));
-      }
-    }
+    const w = at < 0 ? undefined : this.#waiting.splice(at, 1)[0];
+    if (m.type === 'batch') w?.resolve(m.outcomes);
+    else w?.reject(m.unavailable ? new StoreUnavailable(m.error) : new Error(m.error));
     this.#settled();
   }
 
@@ -234,11 +165,7 @@ export class SqliteBatchExecutor {
     // in flight and after are refused as for a store out of reach, with Retry-After, not 500.
     const err = new StoreUnavailable(cause.message, { cause });
     this.#dead = err;
-    stopSync(this.#syncCounters);
-    // A batch answered and not yet known on disk was committed: it may be there or not.
-    for (const w of this.#waiting.splice(0)) {
-      w.reject(w.answered === undefined ? err : new CommitUnknown(cause.message, { cause }));
-    }
+    for (const w of this.#waiting.splice(0)) w.reject(err);
     for (const resume of this.#pauses.splice(0)) resume();
     this.#stopped?.();
     if (!this.#closing) this.#reportDeath(cause);

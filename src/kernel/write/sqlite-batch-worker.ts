@@ -1,8 +1,7 @@
 // Runs in a worker thread: the embedded store's writer. The event loop's thread sends it batches
 // of named commands (group-committer.ts); it runs each in one transaction (batches that queued
-// up together share one) on its own connection, asks its flushing thread (sqlite-sync-worker.ts)
-// to flush the WAL, and answers with the commit's number, so the event loop only parses requests
-// and writes replies, each once its commit is on disk (sqlite-batch-executor.ts).
+// up together share one) on its own connection, flushes the WAL, and answers, so the event loop
+// only parses requests and writes replies.
 // The store's own rare transactions (sign-in codes, operators' edits) ask it to pause first.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SqliteWriter } from '../store/sqlite-store.js';
@@ -13,18 +12,14 @@ import { executeBatch, runGroups, type JobOutcome } from './group-committer.js';
 import type { Store, StoreComposition } from '../store/store.js';
 import { isStoreUnavailable } from '../store/store-unavailable.js';
 import type { ToWorker, FromWorker } from './sqlite-batch-executor.js';
-import { requestSync } from './sync-counters.js';
 
-const { file, limits, module, syncCounters } = workerData as { file: string;
-  limits: BatchHandlerLimits; module: string; syncCounters: SharedArrayBuffer };
-const counters = new BigInt64Array(syncCounters);
+const { file, limits, module } = workerData as { file: string; limits: BatchHandlerLimits;
+  module: string };
 // The composition (src/stores.ts) names the capabilities' store parts and handlers; imported
 // by the URL the store was opened with, so that the kernel imports no capability.
 const composed = await import(module) as { storeComposition: StoreComposition;
   writeComposition: WriteComposition };
-// The flush is the flushing thread's: this one goes on to the next batch meanwhile.
-const writer = new SqliteWriter(file, composed.storeComposition,
-  { flushElsewhere: (commit) => requestSync(counters, commit) });
+const writer = new SqliteWriter(file, composed.storeComposition, { flushInline: true });
 const handlers = composed.writeComposition.handlers(limits);
 const { wires } = composed.writeComposition;
 const port = parentPort!;
@@ -61,10 +56,8 @@ function batches(sent: Extract<ToWorker, { type: 'batch' }>): void {
     commands += m.jobs.length;
   }
   const answer = (b: Batch, outcomes: Promise<JobOutcome[]>): Promise<void> =>
-    // Committed by now (or failed, each command in a transaction of its own): the last
-    // commit's number covers it; the reply waits until the flushing thread says it is on disk.
     outcomes.then((o) => post({ type: 'batch', id: b.id,
-      outcomes: encodeOutcomes(wires, b.jobs, o), commit: writer.commits }),
+      outcomes: encodeOutcomes(wires, b.jobs, o) }),
       (err: unknown) => post({ type: 'failed', id: b.id, error: String(err),
         unavailable: isStoreUnavailable(err) }));
   if (merged.length === 1) {
