@@ -4,16 +4,41 @@ import { SIGNAL_COLUMNS, signalFromRow, signalValues } from './signal-rows.js';
 import type { ScalpersReads, ScalpersTx } from './scalpers-store.js';
 import type { Signal } from './signals.js';
 
+/** Rows per multi-row INSERT: 13 columns, well under SQLite's 32,766 parameters. */
+const SIGNAL_ROWS_PER_INSERT = 250;
+const SIGNAL_COLUMN_COUNT = 13;
+
 class ScalpersSqliteTx implements ScalpersTx {
-  readonly #insert;
+  readonly #db: Db;
+  /** The INSERT of n rows (1 to SIGNAL_ROWS_PER_INSERT), prepared on first use. */
+  readonly #inserts = new Map<number, ReturnType<Db['prepare']>>();
 
   constructor(db: Db) {
-    this.#insert = db.prepare(`INSERT INTO client_signals (${SIGNAL_COLUMNS}) VALUES `
-      + '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (signal_id) DO NOTHING');
+    this.#db = db;
   }
 
+  #insert(rows: number): ReturnType<Db['prepare']> {
+    let stmt = this.#inserts.get(rows);
+    if (stmt === undefined) {
+      const row = `(${Array.from({ length: SIGNAL_COLUMN_COUNT }, () => '?').join(', ')})`;
+      stmt = this.#db.prepare(`INSERT INTO client_signals (${SIGNAL_COLUMNS}) VALUES `
+        + `${Array.from({ length: rows }, () => row).join(', ')} `
+        + 'ON CONFLICT (signal_id) DO NOTHING');
+      this.#inserts.set(rows, stmt);
+    }
+    return stmt;
+  }
+
+  // A flush holds a second's signals (thousands at an opening): full statements of
+  // SIGNAL_ROWS_PER_INSERT rows, then one for the rest, as the ledger's rows
+  // (pricebooks-sql.ts): one call into SQLite per row cost more than the row.
   async insertSignals(signals: readonly Signal[]): Promise<void> {
-    for (const s of signals) this.#insert.run(...signalValues(s));
+    for (let i = 0; i < signals.length; i += SIGNAL_ROWS_PER_INSERT) {
+      const end = Math.min(signals.length, i + SIGNAL_ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      for (let k = i; k < end; k++) params.push(...signalValues(signals[k]!));
+      this.#insert(end - i).run(params);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 // Scalpers' part of the storage contract (kernel/store/store-contract.ts): signals read back as
 // written, by scope in time order and by account for registrations, a signal written twice is
-// kept once, and 1,200 signals go in one transaction (PostgreSQL writes them 500 a statement).
+// kept once, and 1,200 signals go in one transaction (both stores write many rows a statement).
 import { strict as assert } from 'node:assert';
 import { describe } from 'node:test';
 import { storeTest, T0, type OpenedStore } from '../kernel/store/store-contract.js';
