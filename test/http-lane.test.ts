@@ -407,6 +407,23 @@ describe('the lane on a connection', () => {
       }
     });
 
+  it('stops sweeping for idle connections once closed (a stopped lane keeps no timer)',
+    async () => {
+      const { server, lane } = await echoLane({ keepAliveMs: 16 });
+      try {
+        const moved = async (): Promise<boolean> => {
+          const before = lane.sweeps;
+          await new Promise((r) => setTimeout(r, 60));
+          return lane.sweeps > before;
+        };
+        assert.equal(await moved(), true, 'it sweeps every keep-alive time / 8 while open');
+        lane.close();
+        assert.equal(await moved(), false);
+      } finally {
+        server.close();
+      }
+    });
+
   it('answers 408 to a request still trickling in when its time is up', async () => {
     const { server, port } = await echoLane({ requestMs: 150 });
     const client = new RawClient(port);

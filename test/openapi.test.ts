@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { outcomes, type OutcomeCode } from '../src/kernel/outcomes.js';
 import { compileReply } from '../src/kernel/http/schema.js';
 import { ADMIN, harness, YU7_MAX, type Harness, type Reply } from './harness.js';
@@ -15,7 +16,9 @@ type Doc = {
   paths: Record<string, Record<string, {
     responses: Record<string, { 'x-codes'?: string[];
       content?: Record<string, { schema: unknown }> }>;
+    requestBody?: { content?: Record<string, { schema: unknown }> };
   }>>;
+  components: { schemas: Record<string, unknown> };
 };
 
 const docPath = (path: string): string => path.replace(/:([a-z_]+)/g, '{$1}');
@@ -80,6 +83,36 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(result.errors, undefined, JSON.stringify(result.errors, null, 1));
     assert.equal(result.valid, true);
   });
+
+  it('holds only schemas that JSON Schema 2020-12 itself accepts (each one compiled by Ajv)',
+    () => {
+      // The OpenAPI validator above does not check the schemas inside: a `"type": [null,
+      // "null"]` (orNull of a union) passed it, and failed every client that compiled it.
+      const ajv = new Ajv2020({ strict: false, validateFormats: false });
+      ajv.addSchema({ ...doc, $id: 'openapi' } as never);
+      const bad: string[] = [];
+      const schemas: Array<[string, unknown]> = Object.keys(doc.components.schemas)
+        .map((name) => [`components/schemas/${name}`, { $ref: `openapi#/components/schemas/${name}` }]);
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops)) {
+          for (const [status, r] of Object.entries(op.responses)) {
+            for (const media of Object.values(r.content ?? {})) {
+              schemas.push([`${method} ${path} ${status}`, rebase(media.schema)]);
+            }
+          }
+          const body = op.requestBody?.content?.['application/json']?.schema;
+          if (body) schemas.push([`${method} ${path} body`, rebase(body)]);
+        }
+      }
+      for (const [where, schema] of schemas) {
+        try {
+          ajv.compile(schema as never);
+        } catch (err) {
+          bad.push(`${where}: ${(err as Error).message}`);
+        }
+      }
+      assert.deepEqual(bad, []);
+    });
 
   it('lists every route the app serves, with its method, and every code with its status', () => {
     const routes = h.ld.api.routes;
@@ -236,4 +269,10 @@ function closed(v: unknown, member: boolean): unknown {
     out.additionalProperties = false;
   }
   return out;
+}
+
+/** A schema of the document with its `#/...` references made to point into it (`openapi#/...`). */
+function rebase(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema ?? {}), (key, v: unknown) => (key === '$ref'
+    && typeof v === 'string' && v.startsWith('#/') ? `openapi${v}` : v));
 }

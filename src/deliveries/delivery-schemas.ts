@@ -137,7 +137,7 @@ export const setCapacity: RouteContract = (l) => ({
   summary: 'Set a centre\'s handovers per appointment slot',
   body: Type.Object({ capacity: whole({ minimum: 1, maximum: l.slotCapacityMax,
     rangeMessage: `"capacity" must be a whole number from 1 to ${l.slotCapacityMax}.` }) }),
-  replies: { 200: Type.Object({ centre: Str, capacity: Int }) } });
+  replies: { 200: Type.Object({ centre: Str, capacity: Int }) }, errors: ['centre_not_found'] });
 
 export const pendingParts: RouteContract = (l) => ({
   summary: 'Balance parts awaiting the provider\'s word, oldest first, with the collection '

@@ -72,7 +72,7 @@ export const outcomes = {
     message: 'This Idempotency-Key was already used for a request with a different body; use a '
       + 'new key.' },
   payment_declined: { status: 402, transient: false,
-    message: 'The deposit payment was declined; nothing was charged. Try another method.' },
+    message: 'The payment was declined; nothing was charged. Try another method.' },
   order_not_found: { status: 404, transient: false,
     message: 'There is no such order among yours.' },
   lock_needs_confirmation: { status: 409, transient: false,

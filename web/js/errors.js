@@ -272,8 +272,9 @@ export const ERRORS = {
     ],
   },
   payment_declined: {
-    zh: ['定金支付未成功，未产生订单。', '请更换支付方式后重试。'],
-    en: ['The deposit payment was declined; no order was created.', 'Try another payment method.'],
+    // A deposit's or a drop's payment alike: what is said holds for both.
+    zh: ['支付未成功，未扣款。', '请更换支付方式后重试。'],
+    en: ['The payment was declined; nothing was charged.', 'Try another payment method.'],
   },
   payment_failed: {
     zh: ['定金支付未成功，未产生订单。', '请稍后重试。'],

@@ -149,7 +149,8 @@ function render() {
     .sort((a, b) => Date.parse(b.opens_at) - Date.parse(a.opens_at));
   const restLaunches = rest.filter((l) => !isEarlier(l));
   const earlier = rest.filter(isEarlier);
-  main.replaceChildren(
+  // replaceChildren would show a null as the text "null": the sections not shown are left out.
+  main.replaceChildren(...[
     h('h1', {}, t('launches_title')),
     tonight
       ? h(
@@ -168,7 +169,7 @@ function render() {
           ...earlier.map(launchCard),
         )
       : null,
-  );
+  ].filter((p) => p !== null));
 }
 
 function tick() {

@@ -323,6 +323,8 @@ export class HttpLane {
    */
   sweeps = 0;
   readonly #idleSweepsMax: number;
+  /** The idle sweep's and the queue probe's intervals, stopped by close(). */
+  #timers: Array<{ unref?: () => unknown }> = [];
 
   /** `handOver` gives a socket, its unread bytes put back, to node:http's connection listener. */
   constructor(readonly api: LaneApi, readonly handOver: (socket: Socket) => void,
@@ -331,8 +333,9 @@ export class HttpLane {
       : null;
     const sweepMs = Math.max(1, Math.ceil(limits.keepAliveMs / IDLE_SWEEP_PARTS));
     this.#idleSweepsMax = Math.ceil(limits.keepAliveMs / sweepMs);
-    // It never keeps a stopping process alive.
-    timing.every(this.#sweep, sweepMs).unref?.();
+    // It never keeps a stopping process alive, and close() stops it.
+    this.#timers.push(timing.every(this.#sweep, sweepMs));
+    this.#timers[0]!.unref?.();
   }
 
   /**
@@ -353,7 +356,9 @@ export class HttpLane {
   watchQueue(read: () => number | null): void {
     if (this.storm === null || this.#queue !== null) return;
     this.#queue = read;
-    this.timing.every(this.#probe, this.limits.stormProbeMs).unref?.();
+    const t = this.timing.every(this.#probe, this.limits.stormProbeMs);
+    t.unref?.();
+    this.#timers.push(t);
   }
 
   readonly #probe = (): void => {
@@ -410,6 +415,10 @@ export class HttpLane {
   /** Stops taking connections; idle ones close now, busy ones once their reply is written. */
   close(): void {
     this.#closing = true;
+    // A stopped lane's timers would keep it, and the app it serves, reachable for ever (a test
+    // process starts and stops many). A test's own `every` handles are not timers: ignored.
+    for (const t of this.#timers) clearInterval(t as NodeJS.Timeout);
+    this.#timers = [];
     for (const c of this.#open) c.closeWhenIdle();
   }
 

@@ -51,8 +51,27 @@ export function routeCodes(route: DocumentedRoute): OutcomeCode[] {
   const codes = new Set<OutcomeCode>([...EVERY_ROUTE, ...ACCESS_ERRORS[route.access],
     ...(c.body ? JSON_BODY : []), ...(c.rawBody ? RAW_JSON_BODY : []),
     ...(c.query ? ['invalid_request' as const, 'text_not_well_formed' as const] : []),
-    ...(c.errors ?? [])]);
+    ...schemaCodes(c.body), ...schemaCodes(c.query), ...(c.errors ?? [])]);
   return (Object.keys(outcomes) as OutcomeCode[]).filter((code) => codes.has(code));
+}
+
+/**
+ * The codes a schema's fields refuse with (their `x-error` code, schema.ts `annotated`) and
+ * the rules they meet later (`x-rules`), anywhere in it: a field such as `reason()` answers
+ * `reason_required`, which a route's contract would otherwise have to repeat by hand.
+ */
+function schemaCodes(schema: unknown): OutcomeCode[] {
+  const out: OutcomeCode[] = [];
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    const code = (o['x-error'] as { code?: OutcomeCode } | undefined)?.code;
+    if (code !== undefined) out.push(code);
+    if (Array.isArray(o['x-rules'])) out.push(...o['x-rules'] as OutcomeCode[]);
+    for (const [k, child] of Object.entries(o)) if (k !== 'x-error') walk(child);
+  };
+  walk(schema);
+  return out;
 }
 
 /**

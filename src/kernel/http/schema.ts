@@ -210,10 +210,15 @@ export function idempotencyKey(headers: Readonly<Record<string, string | string[
     : refuse('idempotency_key_missing');
 }
 
-/** A reply schema that also allows null (`"type": [type, "null"]`). */
+/**
+ * A reply schema that also allows null: `"type": [type, "null"]`, or for a schema without one
+ * type (a union of literals: `anyOf`) `anyOf: [schema, null]`, since `[undefined, "null"]`
+ * is no JSON Schema at all.
+ */
 export function orNull<T extends TSchema>(schema: T) {
   const type = (schema as { type?: unknown }).type;
-  return Type.Unsafe<Static<T> | null>({ ...schema, type: [type as string, 'null'] });
+  return Type.Unsafe<Static<T> | null>(typeof type === 'string'
+    ? { ...schema, type: [type, 'null'] } : { anyOf: [schema, { type: 'null' }] });
 }
 
 // One Ajv for every schema: the formats and keywords the fields above use, every failure
