@@ -14,6 +14,7 @@ import {
   phoneContext,
   screenshots,
   signInPage,
+  startServer,
   startServerAndBrowser,
   unlabelledControls,
   type Server,
@@ -98,6 +99,23 @@ test('fault 8: tonight\'s launch alone at the top; earlier launches are not "ord
     assert.match((await yu7.textContent()) ?? '', /Launched .*2025/);
     await screenshots(page, 'launches-tonight');
     await context.close();
+  });
+
+test('no launch tonight: only the earlier launches, and no stray "null" where tonight\'s were',
+  async () => {
+    // replaceChildren writes a null it is given as the text "null" (seen by session 13's review).
+    const quiet = await startServer({ LAUNCHDAY_DEMO_LAUNCH: 'off' });
+    const context = await phoneContext(browser, 'en');
+    try {
+      const page = await context.newPage();
+      await page.goto(quiet.url + '/');
+      await page.locator('#earlier').waitFor();
+      assert.equal(await page.locator('#tonight').count(), 0);
+      assert.doesNotMatch(await page.locator('#main').innerText(), /\bnull\b/);
+    } finally {
+      await context.close();
+      await quiet.stop();
+    }
   });
 
 test('fault 1: while an order is being retried, what is paid for is what is shown', async () => {
