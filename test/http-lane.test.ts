@@ -104,7 +104,7 @@ const limits = (over: Partial<LaneLimits> = {}): LaneLimits => ({ ...defaultLane
 /** API paths only, with a 100-byte body limit; the reply echoes the path and the body. */
 const apiOnly = (_method: string, url: string): LaneRoute | null => (url.startsWith('/api/')
   ? { bodyLimit: 100, answer: async (_headers, body) => ({ status: 200, headers: {},
-    body: JSON.stringify({ url, body }) }) }
+    body: JSON.stringify({ url, body: body.ok ? body.value : body.code }) }) }
   : null);
 
 describe('the lane reads a request head', () => {
@@ -403,6 +403,24 @@ describe('the lane on a connection', () => {
       } finally {
         silent.close();
         kept.close();
+        server.close();
+      }
+    });
+
+  it('gives a route a body that is not UTF-8 as text_not_well_formed, and UTF-8 as its text',
+    async () => {
+      const { server, port } = await echoLane();
+      const client = new RawClient(port);
+      const post = (body: Buffer): Buffer => Buffer.concat([Buffer.from('POST /api/b HTTP/1.1\r\n'
+        + `Host: a\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
+      try {
+        // 0xff is no UTF-8 byte: decoded it would have become U+FFFD, unlike what was sent.
+        client.socket.write(post(Buffer.from([0x22, 0xff, 0x22])));
+        assert.equal(JSON.parse((await client.reply()).body).body, 'text_not_well_formed');
+        client.socket.write(post(Buffer.from('"é"')));
+        assert.equal(JSON.parse((await client.reply()).body).body, '"é"');
+      } finally {
+        client.close();
         server.close();
       }
     });

@@ -3,6 +3,8 @@
 // would be kept as U+FFFD (PostgreSQL, JSON), so the value checked would not be the one stored.
 // A VIN with one passed the operator's production-run route.
 import { strict as assert } from 'node:assert';
+import { createHmac } from 'node:crypto';
+import inject from 'light-my-request';
 import { after, before, describe, it } from 'node:test';
 import type { TSchema } from '@sinclair/typebox';
 import { notWellFormedAt } from '../src/kernel/http/http-io.js';
@@ -95,6 +97,25 @@ describe('text that is not well-formed Unicode', () => {
         reply.body.error.message);
     });
   }
+
+  it('refuses a body that is not UTF-8, even one signed as sent: 400, not 401 forged', async () => {
+    // Decoded, its bytes would have become U+FFFD: neither the text sent nor the one signed.
+    const bytes = Buffer.concat([Buffer.from('{"event_id":"e1","type":"refund.succeeded",'
+      + '"reference":"r'), Buffer.from([0xff]), Buffer.from('","amount_fen":1,'
+      + '"occurred_at":"2025-06-26T14:00:00Z"}')]);
+    const t = Date.now();
+    const mac = createHmac('sha256', h.ld.paymentSecret).update(Buffer.concat([
+      Buffer.from(`${t}.`), bytes])).digest('hex');
+    const r = await inject(h.ld.handler as never, { method: 'POST',
+      url: '/api/v1/payments/notifications', payload: bytes, headers: {
+        'content-type': 'application/json', 'payment-signature': `t=${t},v1=${mac}` } });
+    assert.equal(r.statusCode, 400, r.payload);
+    assert.equal(r.json().error.code, 'text_not_well_formed');
+    const account = await inject(h.ld.handler as never, { method: 'POST', url: '/api/v1/accounts',
+      payload: Buffer.from([0x7b, 0xfe, 0x7d]), headers: { 'content-type': 'application/json' } });
+    assert.equal(account.statusCode, 400, account.payload);
+    assert.equal(account.json().error.code, 'text_not_well_formed');
+  });
 
   it('leaves whole surrogate pairs alone (an emoji is text like any other)', async () => {
     const r = await send('POST', '/admin/production-runs', { launch_id: 'yu7-2025',

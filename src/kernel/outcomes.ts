@@ -252,7 +252,7 @@ export const outcomes = {
   // the way to PostgreSQL and in JSON), so what was checked would not be what is kept.
   text_not_well_formed: { status: 400, transient: false,
     message: 'A text in the request holds a lone UTF-16 surrogate (\\ud800-\\udfff without its '
-      + 'pair): send well-formed Unicode text.' },
+      + 'pair), or the body is not UTF-8: send well-formed Unicode text.' },
 } as const satisfies Record<string, OutcomeSpec>;
 
 export type OutcomeCode = keyof typeof outcomes;

@@ -178,7 +178,9 @@ export interface ReadyReply {
 export interface LaneRoute {
   readonly bodyLimit: number;
   /** `remoteAddress`: the socket's, for the rate limits. */
-  answer(headers: IncomingHttpHeaders, body: string, remoteAddress?: string): Promise<JsonReply>;
+  /** `body`: the body read whole as text, or its refusal (http-io.ts utf8Text). */
+  answer(headers: IncomingHttpHeaders, body: Result<string>, remoteAddress?: string):
+    Promise<JsonReply>;
   /**
    * The reply now, from prepared bytes, when the route has them ready (Route.prepared, a file
    * in memory); null when `answer` must. Counted in the metrics as `answer` is.
@@ -448,7 +450,7 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
         let out: Reply | null;
         try {
           // The lane has read the body whole, within this route's limit.
-          out = await respond(found, headers, url, null, async () => ok(body),
+          out = await respond(found, headers, url, null, async () => body,
             remoteAddress);
           if (out === null) throw new Error('a route answered nothing off node:http');
         } catch (err) {

@@ -1,4 +1,5 @@
 // Reading requests and writing replies, with the limits and the error shape in one place.
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   ok, outcomes, refuse, type Refusal, type Result,
@@ -152,6 +153,16 @@ export function notWellFormed(path: string): Refusal {
 }
 
 /** Reads the raw body of at most `maxBytes` as UTF-8 text. */
+/**
+ * A body's bytes as text; `text_not_well_formed` (400) when they are not UTF-8: decoding would
+ * put U+FFFD where they were, so the text checked and kept would not be the text sent, and a
+ * provider's signature over the bytes would not match it (a 401 it would send again for ever).
+ */
+export function utf8Text(bytes: Buffer): Result<string> {
+  return isUtf8(bytes) ? ok(bytes.toString('utf8'))
+    : refuse('text_not_well_formed', 'The body is not well-formed UTF-8; send it as UTF-8.');
+}
+
 export function readText(req: IncomingMessage, maxBytes: number): Promise<Result<string>> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -177,7 +188,7 @@ export function readText(req: IncomingMessage, maxBytes: number): Promise<Result
     });
     req.on('error', () => finish(refuse('invalid_json', 'The body could not be read.')));
     req.on('end', () => {
-      if (!done) finish(ok(Buffer.concat(chunks, size).toString('utf8')));
+      if (!done) finish(utf8Text(Buffer.concat(chunks, size)));
     });
   });
 }

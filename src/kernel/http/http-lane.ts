@@ -20,6 +20,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { defaultLimits, type Limits } from '../config.js';
 import { endWithRefusal } from './client-errors.js';
+import { utf8Text } from './http-io.js';
 import type { JsonReply, LaneRoute, ReadyReply } from './http-app.js';
 import { StormGuard, type StormLimits } from './storm-guard.js';
 
@@ -580,7 +581,7 @@ class LaneConnection {
         if (!this.#written(taken, head.close)) return;
         continue;
       }
-      const body = this.#buf.toString('utf8', head.headBytes, total);
+      const body = utf8Text(this.#buf.subarray(head.headBytes, total));
       this.#buf = this.#buf.length === total ? null : this.#buf.subarray(total);
       this.#busy = true;
       head.route.answer(head.headers, body, this.socket.remoteAddress)
