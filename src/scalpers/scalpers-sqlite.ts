@@ -6,7 +6,8 @@ import type { Signal } from './signals.js';
 
 /** Rows per multi-row INSERT: 13 columns, well under SQLite's 32,766 parameters. */
 const SIGNAL_ROWS_PER_INSERT = 250;
-const SIGNAL_COLUMN_COUNT = 13;
+/** From the column list itself, so that a column added there is bound here too. */
+const SIGNAL_COLUMN_COUNT = SIGNAL_COLUMNS.split(',').length;
 
 class ScalpersSqliteTx implements ScalpersTx {
   readonly #db: Db;
