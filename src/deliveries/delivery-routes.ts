@@ -174,6 +174,7 @@ export const deliveryRoutes: Route[] = [
   { method: 'GET', path: '/admin/delivery-slots/:centre', access: 'admin',
     schema: Deliveries.centreSlots, handler: async (ctx) => {
       const centre = ctx.params.centre ?? '';
+      if (!(await deliversTo(ctx, centre))) return refuse('centre_not_found', noCentre(centre));
       const s = await slotTable(ctx, centre);
       return reply(200, { centre, capacity: s.capacity, slot_minutes: s.slotMinutes,
         slots: s.slots.map(([t, booked]) => ({ slot_start: iso(t), booked })) });
@@ -181,9 +182,10 @@ export const deliveryRoutes: Route[] = [
   { method: 'PUT', path: '/admin/delivery-slots/:centre/capacity', access: 'admin',
     schema: Deliveries.setCapacity, handler: async (ctx) => {
       const centre = ctx.params.centre ?? '';
-      if (!/^[a-z0-9][a-z0-9-]{0,63}$/.test(centre)) return refuse('centre_not_found');
       const b = await ctx.body();
       if (!b.ok) return b;
+      // A capacity stored for a city no launch delivers to would be accepted and never used.
+      if (!(await deliversTo(ctx, centre))) return refuse('centre_not_found', noCentre(centre));
       await ctx.app.deliveries.setCapacity(actorOf(ctx), centre, b.value.capacity as number);
       return reply(200, { centre, capacity: b.value.capacity as number });
     } },
@@ -222,6 +224,20 @@ export const deliveryRoutes: Route[] = [
         ...(r.value.anomaly ? { anomaly: r.value.anomaly } : {}) }) : r;
     } },
 ];
+
+/**
+ * Whether `centre` names a city some launch delivers to: a delivery is handed over at its city's
+ * centre, or at the city itself when it has no centre on record (deliveries-service.ts
+ * `onCarsAllocated`), so every such city has slots, and no other name does.
+ */
+async function deliversTo(ctx: Ctx, centre: string): Promise<boolean> {
+  return (await ctx.app.launches.all()).some((l) => l.cities.some((c) => c.cityId === centre));
+}
+
+/** The message of `centre_not_found` for a slot table's centre. */
+function noCentre(centre: string): string {
+  return `No launch delivers to "${centre.slice(0, 64)}", so it has no delivery slots.`;
+}
 
 /** A centre's bookable slots from now with the places booked, and its capacity. */
 async function slotTable(ctx: Ctx, centre: string): Promise<{ capacity: number;

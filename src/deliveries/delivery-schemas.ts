@@ -131,7 +131,8 @@ export const list: RouteContract = (l) => ({
 export const centreSlots: RouteContract = () => ({
   summary: 'A centre\'s slots over the days bookable: booked and capacity',
   replies: { 200: Type.Object({ centre: Str, capacity: Int, slot_minutes: Int,
-    slots: Type.Array(Type.Object({ slot_start: Time, booked: Int })) }) } });
+    slots: Type.Array(Type.Object({ slot_start: Time, booked: Int })) }) },
+  errors: ['centre_not_found'] });
 
 export const setCapacity: RouteContract = (l) => ({
   summary: 'Set a centre\'s handovers per appointment slot',

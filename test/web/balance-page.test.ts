@@ -138,6 +138,16 @@ test('the operator console: cars to mark ready, ready ones handed over, a centre
     await admin.click('#tab-deliveries');
     await admin.locator('#d-ready-table').waitFor();
     assert.match((await admin.textContent('#d-slots-table')) ?? '', /1 \/ 4/);
+    // A centre no launch delivers to is said, the lists stay, and the real one comes back.
+    await admin.fill('#d-centre', 'atlantis');
+    await admin.click('#d-show');
+    await admin.locator('#d-slots-none').waitFor();
+    assert.match((await admin.textContent('#d-slots-none')) ?? '', /No launch delivers to "atlantis"/);
+    assert.equal(await admin.locator(`#handover-${orderId}`).count(), 1);
+    await admin.fill('#d-centre', 'beijing');
+    await admin.click('#d-show');
+    await admin.locator('#d-slots-table').waitFor();
+    assert.match((await admin.textContent('#d-slots-table')) ?? '', /1 \/ 4/);
     await admin.click(`#handover-${orderId}`);
     await admin.locator('#console-toast').waitFor();
     assert.match((await admin.textContent('#console-toast')) ?? '', /revenue recognised/);

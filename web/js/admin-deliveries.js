@@ -34,6 +34,8 @@ Object.assign(STRINGS, {
   d_ready: { zh: '已到店，待交付（{n}）', en: 'Ready at the centre ({n})' },
   d_slots: { zh: '交付中心时段', en: 'A centre\'s slots' },
   d_centre: { zh: '交付中心', en: 'Centre' },
+  d_no_centre: { zh: '没有车型交付到「{centre}」，因此没有交付时段。',
+    en: 'No launch delivers to "{centre}", so it has no slots.' },
   d_capacity: { zh: '每时段交付数', en: 'Handovers per slot' },
   d_show: { zh: '查看', en: 'Show' },
   d_set_capacity: { zh: '保存容量', en: 'Save capacity' },
@@ -61,20 +63,26 @@ Object.assign(STRINGS, {
   col_centre: { zh: '中心', en: 'Centre' },
 });
 
-/** Loads the three lists and the chosen centre's slots into state.deliveries. */
-export async function loadDeliveries() {
-  const centre = state.deliveries?.centre ?? 'beijing';
+/**
+ * Loads the lists and `centre`'s slots (by default the centre shown) into state.deliveries. A
+ * centre no launch delivers to (404 centre_not_found) leaves the lists shown, its slots empty and
+ * the reason in the toast, so a mistyped name is said and can be corrected.
+ */
+export async function loadDeliveries(centre = state.deliveries?.centre ?? 'beijing') {
   const [overdue, pending, built, ready, slots] = await Promise.all([
     api('GET', '/admin/deliveries?overdue=true'), api('GET', '/admin/deliveries/pending-parts'),
     api('GET', '/admin/deliveries?stage=built'), api('GET', '/admin/deliveries?stage=ready'),
     api('GET', `/admin/delivery-slots/${encodeURIComponent(centre)}`)]);
-  const failed = [overdue, pending, built, ready, slots].find((r) => !r.ok);
+  const failed = [overdue, pending, built, ready].find((r) => !r.ok)
+    ?? (slots.ok || slots.code === 'centre_not_found' ? undefined : slots);
   if (failed) {
     state.status = { failure: failed };
     return;
   }
+  if (!slots.ok) state.status = { failure: slots };
   state.deliveries = { centre, overdue: overdue.data.deliveries, pending: pending.data.parts,
-    built: built.data.deliveries, ready: ready.data.deliveries, slots: slots.data };
+    built: built.data.deliveries, ready: ready.data.deliveries,
+    slots: slots.ok ? slots.data : null };
 }
 
 async function act(method, path, body, okKey) {
@@ -150,7 +158,7 @@ export function deliveriesSection() {
   const orderPath = (x) => `/admin/orders/${encodeURIComponent(x.order_id)}`;
   const centreInput = h('input', { id: 'd-centre', value: d.centre, autocomplete: 'off' });
   const capacityInput = h('input', { id: 'd-capacity', type: 'number', min: '1',
-    value: String(d.slots.capacity) });
+    value: d.slots ? String(d.slots.capacity) : '' });
   return [
     refresh,
     h('h2', {}, t('d_overdue', { n: count(d.overdue.length) })),
@@ -183,16 +191,16 @@ export function deliveriesSection() {
     h('div', { class: 'card' },
       h('label', { for: 'd-centre' }, t('d_centre')), centreInput,
       button('d-show', 'd_show', async () => {
-        state.deliveries = { ...d, centre: centreInput.value.trim() || 'beijing' };
-        await loadDeliveries();
+        await loadDeliveries(centreInput.value.trim() || 'beijing');
         rerender();
       }, 'secondary'),
       h('label', { for: 'd-capacity' }, t('d_capacity')), capacityInput,
       button('d-save-capacity', 'd_set_capacity', () => act('PUT',
         `/admin/delivery-slots/${encodeURIComponent(d.centre)}/capacity`,
         { capacity: Number(capacityInput.value) }, 'd_done_capacity'))),
-    table('d-slots-table', ['col_slot', 'col_booked'], d.slots.slots
+    d.slots ? table('d-slots-table', ['col_slot', 'col_booked'], d.slots.slots
       .filter((s) => s.booked > 0).map((s) => [dateTime(s.slot_start),
-        `${count(s.booked)} / ${count(d.slots.capacity)}`])),
+        `${count(s.booked)} / ${count(d.slots.capacity)}`]))
+      : h('p', { id: 'd-slots-none' }, t('d_no_centre', { centre: d.centre })),
   ];
 }
