@@ -20,6 +20,8 @@ const CASES: ReadonlyArray<{ method: string; path: string; body: unknown; status
     status: 404, code: 'centre_not_found' },
   { method: 'GET', path: '/admin/delivery-slots/atlantis', body: undefined, status: 404,
     code: 'centre_not_found' },
+  { method: 'POST', path: '/admin/deliveries/ready', body: { centre: 'atlantis' }, status: 404,
+    code: 'centre_not_found' },
 ];
 
 describe('refusals the OpenAPI document lists for their routes', () => {

@@ -132,6 +132,8 @@ export const deliveryRoutes: Route[] = [
       const b = await ctx.body();
       if (!b.ok) return b;
       const centre = b.value.centre as string;
+      // A mistyped centre would mark nothing and look like a truck with no cars for it.
+      if (!(await deliversTo(ctx, centre))) return refuse('centre_not_found', noCentre(centre));
       return reply(200, { centre,
         marked: await ctx.app.deliveries.markCentreReady(actorOf(ctx), centre) });
     } },
@@ -234,9 +236,9 @@ async function deliversTo(ctx: Ctx, centre: string): Promise<boolean> {
   return (await ctx.app.launches.all()).some((l) => l.cities.some((c) => c.cityId === centre));
 }
 
-/** The message of `centre_not_found` for a slot table's centre. */
+/** The message of `centre_not_found` for a centre named in a path or body. */
 function noCentre(centre: string): string {
-  return `No launch delivers to "${centre.slice(0, 64)}", so it has no delivery slots.`;
+  return `No launch delivers to "${centre.slice(0, 64)}", so it is not a delivery centre.`;
 }
 
 /** A centre's bookable slots from now with the places booked, and its capacity. */

@@ -97,7 +97,8 @@ export const markCentreReady: RouteContract = (l) => ({
   summary: 'Mark every car built for a centre ready for inspection (a truck arrived)',
   body: Type.Object({ centre: text({ maxLength: 64 }) }),
   replies: { 200: Type.Object({ centre: Str, marked: Type.Array(Str, { description:
-    `The orders marked ready, at most ${l.deliveriesListMax} a call` }) }) } });
+    `The orders marked ready, at most ${l.deliveriesListMax} a call` }) }) },
+  errors: ['centre_not_found'] });
 
 export const noShow: RouteContract = () => ({
   summary: 'Record a missed appointment (after N the car is released by the rule)',
