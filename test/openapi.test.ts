@@ -1,7 +1,7 @@
 // GET /api/v1/openapi.json against what the server is: the document is valid OpenAPI 3.1 (a kept
 // validator), lists every route the app serves with its method and every code of the catalogue
-// with its status, agrees with docs/api.md and the README's route table path by path, and the main routes' real replies
-// match the reply schemas it declares for them.
+// with its status, agrees with docs/api.md and the README's route table path by path, and the
+// main routes' real replies match the reply schemas it declares for them.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
