@@ -150,6 +150,20 @@ describe('behind a proxy (LAUNCHDAY_TRUST_PROXY=on) every connection is the prox
   });
 });
 
+describe('the connections cap in the configuration', () => {
+  it('must leave room beside the live viewers this process takes, however few', () => {
+    assert.equal(loadConfig({}).limits.connectionsMax, 16_000);
+    // Fixed at 10,001 whatever LAUNCHDAY_LIVE_VIEWERS_MAX said (session 13's note).
+    assert.equal(loadConfig({ LAUNCHDAY_LIVE_VIEWERS_MAX: '100', LAUNCHDAY_CONNECTIONS_MAX: '500' })
+      .limits.connectionsMax, 500);
+    assert.throws(() => loadConfig({ LAUNCHDAY_LIVE_VIEWERS_MAX: '100',
+      LAUNCHDAY_CONNECTIONS_MAX: '100' }),
+    /LAUNCHDAY_CONNECTIONS_MAX must be a whole number from 101 to 1000000/);
+    assert.throws(() => loadConfig({ LAUNCHDAY_CONNECTIONS_MAX: '500' }),
+      /LAUNCHDAY_CONNECTIONS_MAX must be a whole number from 10001 to 1000000/);
+  });
+});
+
 describe('the per-address cap in the configuration', () => {
   it('defaults to 512, is read from the environment, and never exceeds the connections cap',
     () => {

@@ -792,8 +792,12 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     defaultLimits.pendingCommandsMax, 1, 10_000_000);
   const batchCommandsMax = Math.min(pendingCommandsMax, int(env, 'LAUNCHDAY_BATCH_COMMANDS_MAX',
     defaultLimits.batchCommandsMax, 1, 100_000));
+  // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
+  const liveViewersMax = int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
+    defaultLimits.liveViewersMax);
+  // Room for one buyer beside every live viewer this process takes, not beside the default's.
   const connectionsMax = int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
-    defaultLimits.liveViewersMax + 1, 1_000_000);
+    liveViewersMax + 1, 1_000_000);
   return {
     ...defaultLimits,
     pendingCommandsMax,
@@ -820,9 +824,7 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     stormReleasePerTurn: int(env, 'LAUNCHDAY_STORM_RELEASE_PER_TURN',
       defaultLimits.stormReleasePerTurn, 1, 100_000),
     stormWindowMs: int(env, 'LAUNCHDAY_STORM_WINDOW_MS', defaultLimits.stormWindowMs, 1, 10_000),
-    // Fewer, never more, than the default: past it viewers read the cacheable snapshot.
-    liveViewersMax: int(env, 'LAUNCHDAY_LIVE_VIEWERS_MAX', defaultLimits.liveViewersMax, 1,
-      defaultLimits.liveViewersMax),
+    liveViewersMax,
     refundConfirmAfterMs: 1000 * int(env, 'LAUNCHDAY_REFUND_CONFIRM_AFTER_SECONDS',
       defaultLimits.refundConfirmAfterMs / 1000, 1, 7 * 24 * 3600),
     refundUnsettledAlertMs: 1000 * int(env, 'LAUNCHDAY_REFUND_UNSETTLED_ALERT_SECONDS',
