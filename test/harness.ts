@@ -128,7 +128,7 @@ export async function harness(env: Record<string, string> = {},
 type Operations = Array<{ pattern: RegExp; method: string; codes: Map<number, string[]> }>;
 
 /** Reads every operation's `x-codes` by status from the OpenAPI document. */
-export function documentedOperations(doc: { paths: Record<string, Record<string,
+function documentedOperations(doc: { paths: Record<string, Record<string,
   { responses: Record<string, { 'x-codes'?: string[] }> }>> }): Operations {
   const out: Operations = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
@@ -148,7 +148,7 @@ export function documentedOperations(doc: { paths: Record<string, Record<string,
  * with its query); null when no operation matches (route_not_found and method_not_allowed are
  * every route's, so an unknown path is not checked here).
  */
-export function documentedCodes(ops: Operations, method: string, url: string, status: number):
+function documentedCodes(ops: Operations, method: string, url: string, status: number):
   string[] | null {
   const path = url.split('?')[0]!;
   const m = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();

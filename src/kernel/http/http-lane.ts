@@ -335,8 +335,9 @@ export class HttpLane {
     const sweepMs = Math.max(1, Math.ceil(limits.keepAliveMs / IDLE_SWEEP_PARTS));
     this.#idleSweepsMax = Math.ceil(limits.keepAliveMs / sweepMs);
     // It never keeps a stopping process alive, and close() stops it.
-    this.#timers.push(timing.every(this.#sweep, sweepMs));
-    this.#timers[0]!.unref?.();
+    const t = timing.every(this.#sweep, sweepMs);
+    t.unref?.();
+    this.#timers.push(t);
   }
 
   /**
