@@ -15,6 +15,7 @@ import type { Auditor } from './auditor.js';
 import type { Catalog } from './catalog.js';
 import type { Reply } from './http-client.js';
 import { Random } from './random.js';
+import { judgeReadyRace } from './ready-race.js';
 import { beijingDateMs, weekOf, weekStartMs, DAY_MS } from '../src/production/plan.js';
 
 /** The story's shares and dates (each a choice per order and car cycle, by its own stream). */
@@ -412,13 +413,12 @@ export class DeliveryWeeks implements AfterWeek {
     const replies = await Promise.all(modes.map((mode, i) => accounts[i] === null
       ? Promise.resolve(null) : this.an.buyer('POST', `/ready-stock/${vin}/purchases`,
         accounts[i]!.token, { mode }, { 'idempotency-key': `ready-${vin}-${w}-${i}` })));
+    const verdicts = judgeReadyRace(replies);
     for (const [i, r] of replies.entries()) {
       if (r === null) continue;
-      if (r.status !== 201) {
-        if (r.code === 'ready_car_taken') this.figures.readyRaceLost++;
-        else this.refused('ready purchase', vin, r);
-        continue;
-      }
+      if (verdicts[i] === 'race_lost') this.figures.readyRaceLost++;
+      if (verdicts[i] === 'refused') this.refused('ready purchase', vin, r);
+      if (verdicts[i] !== 'bought') continue;
       const sale = r.body.sale;
       if (sale.status === 'paid') this.figures.readySoldFull++;
       if (sale.status !== 'deposit_paid') continue;
