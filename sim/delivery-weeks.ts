@@ -7,14 +7,16 @@
 // it, and at the week's end the operator hands over the cars of those who came and records the
 // no-shows (the no-show rule releases the car at the second). A price cut with protection comes
 // on its date; ready stock (cars no order holds) is listed and sold, whole price or deposit then
-// balance, sometimes to two buyers racing for one car. Everything goes through the API, buyers
-// with their own tokens; the run is a function of the seed (each order's choices come from a
-// stream of its own). sim/delivery-auditor.ts then checks the store and the books.
-import type { AfterNight, AfterWeek } from './after-night.js';
+// balance, sometimes to two buyers racing for one car (the loser buys another car still on sale,
+// sim/ready-race.ts). Everything goes through the API, buyers with their own tokens; the run is
+// a function of the seed (each order's choices come from a stream of its own).
+// sim/delivery-auditor.ts then checks the store and the books.
+import type { Account, AfterNight, AfterWeek } from './after-night.js';
 import type { Auditor } from './auditor.js';
 import type { Catalog } from './catalog.js';
 import type { Reply } from './http-client.js';
 import { Random } from './random.js';
+import { judgeReadyRace, type ReadyPurchaseVerdict } from './ready-race.js';
 import { beijingDateMs, weekOf, weekStartMs, DAY_MS } from '../src/production/plan.js';
 
 /** The story's shares and dates (each a choice per order and car cycle, by its own stream). */
@@ -58,6 +60,13 @@ export const DELIVERY_STORY = Object.freeze({
   /** Real time a part's notification is waited for before the buyer looks again next week. */
   settleWaitMs: 30_000,
 });
+
+/** A ready-stock buyer: the account, how it pays, and the car it first tried to buy. */
+interface ReadyBuyer {
+  readonly account: Account;
+  readonly mode: 'full' | 'deposit';
+  readonly lostVin: string;
+}
 
 /** A booked appointment the week's end settles. */
 interface Booked {
@@ -382,7 +391,12 @@ export class DeliveryWeeks implements AfterWeek {
     }
   }
 
-  /** Cars no order holds are listed; buyers buy them, now and then two racing for one. */
+  /**
+   * Cars no order holds are listed; buyers buy them, now and then two racing for one. A buyer
+   * who lost a race goes back to the list and buys one car still on sale, as a person would:
+   * one at a time, after the races, so that nobody races them and any refusal is a violation
+   * (which racer lost, and so how the loser pays, was timing's and still is).
+   */
   private async readyStock(w: number): Promise<void> {
     const pool = await this.an.adminOk('GET', '/admin/ready-stock');
     const first = this.catalog.cities.slice(0, 29);
@@ -393,42 +407,73 @@ export class DeliveryWeeks implements AfterWeek {
       await this.an.adminOk('POST', '/admin/ready-stock/listings', { vin: c.vin, city });
       this.figures.readyListed++;
     }
-    const cars = (await this.an.adminOk('GET', '/ready-stock')).body.cars as
-      Array<{ vin: string; status: string; launch_id: string }>;
-    const open = cars.filter((c) => c.status === 'available' && c.launch_id === this.launchId)
-      .map((c) => c.vin).sort();
-    await this.pool(open, (vin) => this.sellOne(vin, w));
+    const losers: ReadyBuyer[] = [];
+    await this.pool(await this.openCars(), (vin) => this.sellOne(vin, w, losers));
+    losers.sort((a, b) => (a.lostVin < b.lostVin ? -1 : 1));
+    for (const b of losers) {
+      const open = await this.openCars();
+      if (open.length === 0) return;
+      const pick = Random.stream(this.seed, `ready-again-${b.lostVin}-${w}`);
+      const vin = open[pick.int(open.length)]!;
+      const r = await this.an.buyer('POST', `/ready-stock/${vin}/purchases`, b.account.token,
+        { mode: b.mode }, { 'idempotency-key': `ready-again-${b.lostVin}-${w}` });
+      // Alone on this car: a lost-race answer now is a refusal.
+      await this.settleReady(vin, b, r, judgeReadyRace([r])[0]!, pick.chance(
+        DELIVERY_STORY.readyBalancePaidShare), null);
+    }
   }
 
-  private async sellOne(vin: string, w: number): Promise<void> {
+  /** The launch's cars on sale now, by VIN. */
+  private async openCars(): Promise<string[]> {
+    const cars = (await this.an.adminOk('GET', '/ready-stock')).body.cars as
+      Array<{ vin: string; status: string; launch_id: string }>;
+    return cars.filter((c) => c.status === 'available' && c.launch_id === this.launchId)
+      .map((c) => c.vin).sort();
+  }
+
+  private async sellOne(vin: string, w: number, losers: ReadyBuyer[]): Promise<void> {
     const pick = Random.stream(this.seed, `ready-${vin}-${w}`);
     const s = DELIVERY_STORY;
     if (!pick.chance(s.readySellShare)) return;
     const racers = pick.chance(s.readyRaceShare) ? 2 : 1;
     const modes = Array.from({ length: racers }, () =>
-      (pick.chance(s.readyDepositShare) ? 'deposit' : 'full'));
+      (pick.chance(s.readyDepositShare) ? 'deposit' as const : 'full' as const));
     const payBalance = pick.chance(s.readyBalancePaidShare);
     const accounts = await Promise.all(modes.map(() => this.an.newAccount('ready-buyer')));
     const replies = await Promise.all(modes.map((mode, i) => accounts[i] === null
       ? Promise.resolve(null) : this.an.buyer('POST', `/ready-stock/${vin}/purchases`,
         accounts[i]!.token, { mode }, { 'idempotency-key': `ready-${vin}-${w}-${i}` })));
+    const verdicts = judgeReadyRace(replies);
     for (const [i, r] of replies.entries()) {
-      if (r === null) continue;
-      if (r.status !== 201) {
-        if (r.code === 'ready_car_taken') this.figures.readyRaceLost++;
-        else this.refused('ready purchase', vin, r);
-        continue;
-      }
-      const sale = r.body.sale;
-      if (sale.status === 'paid') this.figures.readySoldFull++;
-      if (sale.status !== 'deposit_paid') continue;
-      this.figures.readySoldDeposit++;
-      if (!payBalance) continue;
-      const b = await this.an.buyer('POST', `/ready-stock/sales/${sale.sale_id}/balance`,
-        accounts[i]!.token, {});
-      if (b?.status === 200) this.figures.readyBalancePaid++;
-      else this.refused('ready balance', vin, b);
+      if (accounts[i] === null) continue;
+      await this.settleReady(vin, { account: accounts[i]!, mode: modes[i]!, lostVin: vin }, r,
+        verdicts[i]!, payBalance, losers);
     }
+  }
+
+  /**
+   * Counts one buyer's purchase by its verdict; a buyer who paid a deposit pays the balance
+   * when `payBalance`. A buyer who lost a race joins `losers` (null: not again).
+   */
+  private async settleReady(vin: string, b: ReadyBuyer, r: Reply | null,
+    verdict: ReadyPurchaseVerdict, payBalance: boolean, losers: ReadyBuyer[] | null):
+    Promise<void> {
+    if (r === null) return;
+    if (verdict === 'race_lost') {
+      this.figures.readyRaceLost++;
+      losers?.push(b);
+    }
+    if (verdict === 'refused') this.refused('ready purchase', vin, r);
+    if (verdict !== 'bought') return;
+    const sale = r.body.sale;
+    if (sale.status === 'paid') this.figures.readySoldFull++;
+    if (sale.status !== 'deposit_paid') return;
+    this.figures.readySoldDeposit++;
+    if (!payBalance) return;
+    const paid = await this.an.buyer('POST', `/ready-stock/sales/${sale.sale_id}/balance`,
+      b.account.token, {});
+    if (paid?.status === 200) this.figures.readyBalancePaid++;
+    else this.refused('ready balance', vin, paid);
   }
 
   /** A refusal the story did not expect: kept as a violation with the code. */

@@ -72,28 +72,43 @@ export interface BooksReport {
 }
 
 /**
+ * How many times a claim reads the car: a compare-and-set that fails because the car was freed
+ * meanwhile (another process's sweep ended a stale hold, or a declined payment returned the
+ * car) reads it again; each further read needs yet another write to the same row in between.
+ */
+const CLAIM_READS_MAX = 3;
+
+/**
  * Claims a ready car for a new sale inside `tx`: the car must be free at `nowMs` (isFree), and
  * the claim is a compare-and-set on the row as read, so of two buyers racing (threads or
- * processes) one wins and the other gets ready_car_taken. `overtaken`: the stale sale whose
- * hold or reservation had ended, for the caller to close. Refusals: ready_car_not_found,
- * ready_car_taken.
+ * processes) one wins and the other gets ready_car_taken (or ready_car_not_found once the
+ * winner has bought it). `overtaken`: the stale sale whose hold or reservation had ended, for
+ * the caller to close. Refusals: ready_car_not_found, ready_car_taken.
  */
 export async function claimReadyCar(tx: StoreTx, req: { vin: string; accountId: string;
   mode: SaleMode; key: string }, nowMs: number, holdMs: number):
   Promise<Result<{ sale: ReadySale; overtaken: string | null }>> {
-  const car = await tx.readyCarTx(req.vin);
-  if (!car || car.status === 'sold') return refuse('ready_car_not_found');
-  if (!isFree(car, nowMs)) return refuse('ready_car_taken');
-  const saleId = newId('rs');
-  const sale: ReadySale = { saleId, vin: req.vin, launchId: car.launchId,
-    accountId: req.accountId, mode: req.mode, priceFen: car.priceFen, depositFen: car.depositFen,
-    status: 'held', paymentReference: `${READY_REFERENCE_PREFIX}${saleId}`, createdAtMs: nowMs,
-    expiresAtMs: nowMs + holdMs, balanceDueAtMs: null, settledAtMs: null,
-    idempotencyKey: req.key };
-  if (!(await tx.moveReadyCar({ vin: req.vin, expect: { status: car.status, saleId: car.saleId },
-    status: 'held', saleId, untilMs: sale.expiresAtMs }))) return refuse('ready_car_taken');
-  await tx.insertReadySale(sale);
-  return ok({ sale, overtaken: car.saleId });
+  for (let read = 1; ; read++) {
+    const car = await tx.readyCarTx(req.vin);
+    if (!car || car.status === 'sold') return refuse('ready_car_not_found');
+    if (!isFree(car, nowMs)) return refuse('ready_car_taken');
+    const saleId = newId('rs');
+    const sale: ReadySale = { saleId, vin: req.vin, launchId: car.launchId,
+      accountId: req.accountId, mode: req.mode, priceFen: car.priceFen,
+      depositFen: car.depositFen, status: 'held',
+      paymentReference: `${READY_REFERENCE_PREFIX}${saleId}`, createdAtMs: nowMs,
+      expiresAtMs: nowMs + holdMs, balanceDueAtMs: null, settledAtMs: null,
+      idempotencyKey: req.key };
+    if (await tx.moveReadyCar({ vin: req.vin, expect: { status: car.status,
+      saleId: car.saleId }, status: 'held', saleId, untilMs: sale.expiresAtMs })) {
+      await tx.insertReadySale(sale);
+      return ok({ sale, overtaken: car.saleId });
+    }
+    // The row changed since it was read. A failed compare-and-set alone does not say another
+    // buyer has the car: on PostgreSQL the sweep of another process may have freed it, and then
+    // "another buyer is paying for this car" would be untrue. Read it again and judge it as it is.
+    if (read >= CLAIM_READS_MAX) return refuse('ready_car_taken');
+  }
 }
 
 /**

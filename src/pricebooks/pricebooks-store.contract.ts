@@ -2,7 +2,8 @@
 // the ledger keeps an entry once and sums as the pure fold does (a property test), a price
 // version is applied by one writer only, book settings and refunds read back, and a ready car
 // is sold at most once to buyers racing for it (a property test; on PostgreSQL half of them on
-// a second store, as another process), a stale hold being free at once.
+// a second store, as another process), a stale hold being free at once, and a claim whose
+// compare-and-set meets another write judges the car again as it is.
 import { strict as assert } from 'node:assert';
 import { describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -134,6 +135,51 @@ export function pricebooksStoreContract(name: string, open: () => Promise<Opened
             }), { numRuns: 12 });
         } finally {
           if (peer !== store) await peer.close();
+        }
+      });
+
+      test('a claim judges the car as it is when another write came between its read and its '
+        + 'compare-and-set', async (store) => {
+        // Another connection's write committed between the claim's read and its update, as
+        // PostgreSQL's read committed allows (another process's sweep, another buyer): made
+        // here in the claim's own transaction, right after its first read, so that both stores
+        // show it and the interleaving is fixed.
+        const between: Array<[string, Partial<ReadyCar>, Partial<ReadyCar>, string]> = [
+          ['the sweep ended the stale hold', { status: 'held', saleId: 'rs_old', untilMs: T0 },
+            { status: 'available', saleId: null, untilMs: null }, 'ok'],
+          ['another buyer holds it', {}, { status: 'held', saleId: 'rs_other',
+            untilMs: T0 + DAY }, 'ready_car_taken'],
+          ['another buyer bought it', {}, { status: 'sold', saleId: 'rs_other', untilMs: null },
+            'ready_car_not_found'],
+        ];
+        for (const [i, [what, before, after, outcome]] of between.entries()) {
+          const vin = `VIN${String(900 + i).padStart(14, '0')}`;
+          await store.transaction((tx) => tx.insertReadyCar(car(vin, before)));
+          const r = await store.transaction(async (tx) => {
+            let written = false;
+            const racing = new Proxy(tx, { get(target, p) {
+              const f = Reflect.get(target, p) as unknown;
+              if (p !== 'readyCarTx') return typeof f === 'function' ? f.bind(target) : f;
+              return async (v: string) => {
+                const seen = await target.readyCarTx(v);
+                if (!written && seen) {
+                  written = true;
+                  assert.ok(await target.moveReadyCar({ vin: v, expect: { status: seen.status,
+                    saleId: seen.saleId }, status: after.status!, saleId: after.saleId!,
+                  untilMs: after.untilMs! }));
+                }
+                return seen;
+              };
+            } });
+            return claimReadyCar(racing, { vin, accountId: 'acc_1', mode: 'full',
+              key: `k-between-${i}` }, T0 + 1, 300_000);
+          });
+          assert.equal(r.ok ? 'ok' : r.code, outcome, `${what}: ${JSON.stringify(r)}`);
+          // The sweep closed the stale sale itself: the claim overtook nothing.
+          if (r.ok) {
+            assert.equal(r.value.overtaken, null);
+            assert.equal((await store.readyCar(vin))?.saleId, r.value.sale.saleId);
+          }
         }
       });
 
