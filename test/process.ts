@@ -46,16 +46,32 @@ export function killHard(child: Child): Promise<void> {
   });
 }
 
+/**
+ * One call to a child's API. `overloadedRetries`: how many times a `503 overloaded` is asked
+ * again after its Retry-After, as a real client does (0 by default: most tests assert it); for
+ * calls a test makes to set up or to wait, not the ones whose load answer it tests. A 503
+ * overloaded changed nothing (refused before the commit), so asking again is safe.
+ */
 export async function api(base: string, method: string, path: string, opts: {
-  token?: string; body?: unknown; headers?: Record<string, string>;
+  token?: string; body?: unknown; headers?: Record<string, string>; overloadedRetries?: number;
 } = {}): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${base}/api/v1${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...opts.headers,
-      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-  });
-  return { status: r.status, body: await r.json() };
+  for (let attempt = 0; ; attempt++) {
+    const r = await fetch(`${base}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...opts.headers,
+        ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    });
+    const body = await r.json();
+    if (r.status === 503 && body?.error?.code === 'overloaded'
+      && attempt < (opts.overloadedRetries ?? 0)) {
+      const seconds = Number(r.headers.get('retry-after') ?? 1);
+      await new Promise((done) => setTimeout(done, 1000 * (Number.isFinite(seconds) ? seconds
+        : 1)));
+      continue;
+    }
+    return { status: r.status, body };
+  }
 }
 
 export async function register(base: string, n: number): Promise<string> {
