@@ -278,8 +278,9 @@ export class DropsService {
     if (h.status === 'paid') return ok(h);
     if (h.status !== 'held') return refuse(h.status === 'expired' ? 'hold_expired' : 'hold_closed');
     if (h.expiresAtMs <= this.deps.clock.nowMs()) return refuse('hold_expired');
+    // With the hold, so that the batch settles it without reading it first.
     const settle = (outcome: 'paid' | 'failed') => this.submit('dropSettle', { dropId,
-      holdId, accountId: account.accountId, outcome, times: this.#times }, true);
+      holdId, accountId: account.accountId, outcome, times: this.#times, hold: h }, true);
     const charged = await this.deps.payments.charge({ reference: h.paymentReference,
       amountFen: h.amountFen, payer: account.accountId, source });
     if (charged.status !== 'approved') {
