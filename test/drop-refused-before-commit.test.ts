@@ -7,6 +7,9 @@ import { strict as assert } from 'node:assert';
 import { after, before, it } from 'node:test';
 import { jacketDrop } from './drop-routes.test.js';
 import { ADMIN, harness, type Harness } from './harness.js';
+import type { Hold } from '../src/drops/drop.js';
+import { identityKey } from '../src/drops/drops-service.js';
+import { sha256 } from '../src/kernel/ids.js';
 
 let h: Harness;
 before(async () => {
@@ -15,8 +18,8 @@ before(async () => {
 after(async () => h.close());
 
 /** How many times the store's read `name` is called while `body` runs. */
-async function callsOf(name: 'drop' | 'holdByIdempotency' | 'hold' | 'dropStock',
-  body: () => Promise<void>):
+async function callsOf(name: 'drop' | 'holdByIdempotency' | 'hold' | 'dropStock'
+  | 'holdsOfDrop', body: () => Promise<void>):
   Promise<number> {
   const store = h.ld.app.deps.store;
   const read = store[name] as (...args: unknown[]) => Promise<unknown>;
@@ -103,6 +106,72 @@ it('once every size is sold for good, a refusal and a replay read nothing from t
     assert.equal((await buy(b.token, 'b-m', 'm', 2)).body.error?.code, 'idempotency_key_reused');
   });
   assert.equal(lookups, 0, 'no key was looked up in the store');
+});
+
+it('at the sell-out the final holds are the batches\' results: the drop\'s holds are not read',
+  async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/sock', { token: ADMIN,
+    body: jacketDrop({ s: 1, m: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
+      .toISOString() }) })).status, 201);
+  await h.tick(2);
+  const [a, b, c] = [await h.buyer(51), await h.buyer(52), await h.buyer(53)];
+  const buy = (token: string, key: string, variant: string, quantity = 1) => h.call('POST',
+    '/drops/sock/purchases', { token, body: { variant, quantity },
+      headers: { 'idempotency-key': key } });
+  const reads = await callsOf('holdsOfDrop', async () => {
+    assert.equal((await buy(a.token, 'a-s', 's')).status, 201);
+    assert.equal((await buy(b.token, 'b-m', 'm')).status, 201);
+    for (const v of ['s', 'm', 's']) {
+      assert.equal((await buy(c.token, `c-${v}`, v)).body.error?.code, 'drop_sold_out');
+    }
+    const replay = await buy(a.token, 'a-s', 's');
+    assert.equal(replay.status, 200, 'a retry of a purchase that got its hold still gets it');
+    assert.equal(replay.body.hold.status, 'paid');
+    assert.equal((await buy(b.token, 'b-m', 'm', 2)).body.error?.code, 'idempotency_key_reused');
+  });
+  assert.equal(reads, 0);
+});
+
+it('at the sell-out a hold this process did not take or saw held is still replayed',
+  async () => {
+  assert.equal((await h.call('PUT', '/admin/drops/belt', { token: ADMIN,
+    body: jacketDrop({ s: 1, m: 1, l: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
+      .toISOString() }) })).status, 201);
+  await h.tick(2);
+  const [a, b, c, d] = [await h.buyer(61), await h.buyer(62), await h.buyer(63),
+    await h.buyer(64)];
+  const buy = (token: string, key: string, variant: string) => h.call('POST',
+    '/drops/belt/purchases', { token, body: { variant, quantity: 1 },
+      headers: { 'idempotency-key': key } });
+  assert.equal((await buy(a.token, 'a-s', 's')).status, 201);
+  const store = h.ld.app.deps.store;
+  const nowMs = h.ld.app.clock.nowMs();
+  // B's hold is taken here, but paid by another process: this process last saw it held.
+  const taken = await h.ld.app.drops.hold((await store.accountById(b.accountId))!, 'belt',
+    { variant: 'm', quantity: 1 }, 'b-m');
+  assert.ok(taken.ok);
+  // D's unit is sold by another process's batches altogether: never seen here.
+  const dHold: Hold = { ...taken.value.hold, holdId: 'hld_elsewhere', variant: 'l',
+    accountId: d.accountId, identityKey: identityKey((await store.accountById(d.accountId))!),
+    paymentReference: 'drp_hld_elsewhere', idempotencyKey: 'd-l', status: 'paid',
+    settledAtMs: nowMs, requestHash: sha256(JSON.stringify(['belt', 'l', 1])) };
+  await store.transaction(async (tx) => {
+    await tx.settleHolds([taken.value.hold.holdId], 'paid', nowMs);
+    await tx.moveStock({ dropId: 'belt', variant: 'm', available: 0, held: -1, sold: 1 });
+    await tx.insertHolds([dHold]);
+    await tx.moveStock({ dropId: 'belt', variant: 'l', available: -1, held: 0, sold: 1 });
+  });
+  const reads = await callsOf('holdsOfDrop', async () => {
+    for (const v of ['s', 'm', 'l']) {
+      assert.equal((await buy(c.token, `c-${v}`, v)).body.error?.code, 'drop_sold_out');
+    }
+    for (const [who, key, v] of [[b, 'b-m', 'm'], [d, 'd-l', 'l']] as const) {
+      const replay = await buy(who.token, key, v);
+      assert.equal(replay.status, 200, JSON.stringify(replay.body));
+      assert.equal(replay.body.hold.status, 'paid');
+    }
+  });
+  assert.equal(reads, 1, 'the count differed: read from the store once');
 });
 
 it('purchases that find the drop\'s cached definition stale share one read of it', async () => {

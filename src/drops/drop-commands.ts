@@ -54,6 +54,12 @@ export interface SettleCommand {
   /** `paid`: the charge was approved; `failed`: declined; `cancelled`: the buyer let it go. */
   readonly outcome: 'paid' | 'failed' | 'cancelled';
   readonly times: HoldTimes;
+  /**
+   * The hold as the caller last read or committed it, when it has it (a payment's): its fields
+   * other than status and settledAtMs never change, so the batch settles it by a conditional
+   * update without reading it first. Without it (a cancel) the batch reads the hold.
+   */
+  readonly hold?: Hold;
 }
 
 export interface JoinCommand {
@@ -323,16 +329,47 @@ export function dropCommands() {
 
   /**
    * Pays, fails or cancels held holds; a paid hold is a sale, the others return their units.
-   * The holds are read in one statement and the sales written in one; a hold settled earlier in
-   * the batch is seen as settled by the commands after it.
+   * A command that carries its hold (`SettleCommand.hold`, a payment's) is settled by a
+   * conditional update without reading the hold first: the payments of a batch in one statement,
+   * its failures one each. Only the holds that were no longer held, and the commands without
+   * their hold (a cancel), are read, in one statement; a hold settled earlier in the batch is
+   * seen as settled by the commands after it.
    */
   const dropSettle: BatchHandler<SettleCommand, Result<Hold>> = async (tx, cmds, nowMs) => {
     const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times);
-    const holds = new Map((await tx.holds([...new Set(cmds.map((c) => c.holdId))]))
+    // A hold named by two commands of the batch is decided from a read, in arrival order, so
+    // that the first command wins as it would alone.
+    const named = new Map<string, number>();
+    for (const c of cmds) named.set(c.holdId, (named.get(c.holdId) ?? 0) + 1);
+    const carried = (c: SettleCommand): c is SettleCommand & { hold: Hold } =>
+      c.hold !== undefined && named.get(c.holdId) === 1 && c.hold.holdId === c.holdId
+      && c.hold.dropId === c.dropId && (c.accountId === null || c.hold.accountId === c.accountId);
+    const paidAtOnce = new Set(await tx.settleHolds(cmds.filter((c) => carried(c)
+      && c.outcome === 'paid').map((c) => c.holdId), 'paid', nowMs));
+    const holds = new Map((await tx.holds([...new Set(cmds.filter((c) => !paidAtOnce.has(c.holdId)
+      && !(carried(c) && c.outcome !== 'paid')).map((c) => c.holdId))]))
       .map((h) => [h.holdId, h]));
-    const paid: string[] = [];
     const results: Array<Result<Hold>> = [];
     for (const c of cmds) {
+      if (carried(c)) {
+        if (paidAtOnce.has(c.holdId)) {
+          const sale: Hold = { ...c.hold, status: 'paid', settledAtMs: nowMs };
+          scope.stock.move(sale.dropId, sale.variant, { held: -sale.quantity,
+            sold: sale.quantity });
+          if (sale.entryId !== null) await tx.setEntry(sale.entryId, 'bought', sale.holdId);
+          results.push(ok(sale));
+          continue;
+        }
+        if (c.outcome !== 'paid') {
+          if (await endHold(tx, scope, c.hold, c.outcome, nowMs, c.times)) {
+            results.push(ok({ ...c.hold, status: c.outcome, settledAtMs: nowMs }));
+            continue;
+          }
+          // No longer held: answered from what it is now, below.
+          const [now] = await tx.holds([c.holdId]);
+          if (now) holds.set(now.holdId, now);
+        }
+      }
       const h = holds.get(c.holdId);
       if (!h || h.dropId !== c.dropId || (c.accountId !== null && h.accountId !== c.accountId)) {
         results.push(refuse('hold_not_found'));
@@ -347,7 +384,8 @@ export function dropCommands() {
       const settled: Hold = { ...h, status: c.outcome, settledAtMs: nowMs };
       holds.set(h.holdId, settled);
       if (c.outcome === 'paid') {
-        paid.push(h.holdId);
+        assert.deepEqual(await tx.settleHolds([h.holdId], 'paid', nowMs), [h.holdId],
+          'a held hold is paid');
         scope.stock.move(h.dropId, h.variant, { held: -h.quantity, sold: h.quantity });
         if (h.entryId !== null) await tx.setEntry(h.entryId, 'bought', h.holdId);
       } else {
@@ -355,8 +393,6 @@ export function dropCommands() {
       }
       results.push(ok(settled));
     }
-    assert.equal(await tx.settleHolds(paid, 'paid', nowMs), paid.length,
-      'every hold paid was held');
     await scope.stock.flush(tx);
     return results;
   };

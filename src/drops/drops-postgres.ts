@@ -114,11 +114,12 @@ class DropsPostgresTx implements DropsTx {
   }
 
   async settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>,
-    atMs: number): Promise<number> {
-    if (holdIds.length === 0) return 0;
-    const r = await this.c.query("UPDATE drop_holds SET status = $2, settled_at_ms = $3 "
-      + "WHERE hold_id = ANY($1::text[]) AND status = 'held'", [holdIds, status, atMs]);
-    return r.rowCount ?? 0;
+    atMs: number): Promise<string[]> {
+    if (holdIds.length === 0) return [];
+    const settled = new Set((await rows<{ hold_id: string }>(this.c, 'UPDATE drop_holds SET '
+      + "status = $2, settled_at_ms = $3 WHERE hold_id = ANY($1::text[]) AND status = 'held' "
+      + 'RETURNING hold_id', [holdIds, status, atMs])).map((r) => r.hold_id));
+    return holdIds.filter((id) => settled.has(id));
   }
 
   async dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]> {
@@ -230,6 +231,12 @@ class DropsPostgresReads implements DropsReads {
       + 'AND a.seq < e.seq)::bigint AS ahead FROM drop_waitlist e WHERE e.drop_id = $1 '
       + 'AND e.account_id = $2 ORDER BY e.seq', [dropId, accountId]))
       .map((r) => ({ entry: rowToEntry(r), ahead: Number(r.ahead) }));
+  }
+
+  async holdCount(dropId: string): Promise<number> {
+    const [r] = await rows<{ n: number }>(this.pool, 'SELECT count(*)::bigint AS n FROM '
+      + 'drop_holds WHERE drop_id = $1', [dropId]);
+    return Number(r?.n ?? 0);
   }
 
   async holdsOfDrop(dropId: string, limit: number): Promise<Hold[]> {

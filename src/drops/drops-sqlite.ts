@@ -134,10 +134,8 @@ class DropsSqliteTx implements DropsTx {
   }
 
   async settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>,
-    atMs: number): Promise<number> {
-    let n = 0;
-    for (const id of holdIds) n += this.s.settle.run(status, atMs, id).changes;
-    return n;
+    atMs: number): Promise<string[]> {
+    return holdIds.filter((id) => this.s.settle.run(status, atMs, id).changes === 1);
   }
 
   async dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]> {
@@ -201,6 +199,7 @@ function prepareReads(db: Db) {
       + "a.drop_id = e.drop_id AND a.variant = e.variant AND a.status = 'waiting' "
       + 'AND a.seq < e.seq) AS ahead FROM drop_waitlist e WHERE e.drop_id = ? '
       + 'AND e.account_id = ? ORDER BY e.seq'),
+    holdCount: db.prepare('SELECT count(*) FROM drop_holds WHERE drop_id = ?'),
     holdsOfDrop: db.prepare('SELECT * FROM drop_holds WHERE drop_id = ? '
       + 'ORDER BY created_at_ms, hold_id LIMIT ?'),
     entriesOfDrop: db.prepare('SELECT * FROM drop_waitlist WHERE drop_id = ? ORDER BY seq '
@@ -259,6 +258,10 @@ class DropsSqliteReads implements DropsReads {
   async entriesOf(dropId: string, accountId: string) {
     return (this.#r.entriesOf.all(dropId, accountId) as Row[])
       .map((r) => ({ entry: rowToEntry(r), ahead: Number(r.ahead) }));
+  }
+
+  async holdCount(dropId: string): Promise<number> {
+    return Number(this.#r.holdCount.pluck().get(dropId));
   }
 
   async holdsOfDrop(dropId: string, limit: number): Promise<Hold[]> {

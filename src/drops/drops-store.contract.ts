@@ -87,13 +87,18 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
             assert.deepEqual(await tx.unitsByIdentity('jacket', ['id_1']), new Map([['id_1', 2]]));
             assert.equal(await tx.settleHold(hold(1).holdId, 'expired', T0 + 5), true);
             assert.equal(await tx.settleHold(hold(1).holdId, 'paid', T0 + 6), false);
-            assert.equal(await tx.settleHolds([hold(1).holdId, hold(2).holdId, hold(4).holdId],
-              'paid', T0 + 7), 1);
+            // Only the one still held is settled, and named: no read is needed to tell which.
+            assert.deepEqual(await tx.settleHolds([hold(4).holdId, hold(2).holdId,
+              hold(1).holdId, 'hld_none'], 'paid', T0 + 7), [hold(2).holdId]);
+            assert.deepEqual(await tx.settleHolds([], 'paid', T0 + 7), []);
             assert.equal(await tx.dropHasHolds('jacket'), true);
           });
           assert.equal((await store.hold(hold(1).holdId))!.status, 'expired');
           assert.equal((await store.hold(hold(1).holdId))!.settledAtMs, T0 + 5);
           assert.equal((await store.hold(hold(2).holdId))!.status, 'paid');
+          assert.equal((await store.hold(hold(2).holdId))!.settledAtMs, T0 + 7);
+          assert.equal(await store.holdCount('jacket'), 3, 'every status counts');
+          assert.equal(await store.holdCount('nope'), 0);
           assert.deepEqual((await store.holdsOf('jacket', 'acc_1', 10)).map((h) => h.holdId),
             [hold(4).holdId, hold(1).holdId]);
           await assert.rejects(store.transaction((tx) => tx.insertHolds([hold(7,

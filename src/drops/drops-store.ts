@@ -45,9 +45,13 @@ export interface DropsTx {
   /** Sets a held hold's end; false if it was no longer held (nothing changed). */
   settleHold(holdId: string, status: Exclude<HoldStatus, 'held'>, atMs: number):
     Promise<boolean>;
-  /** `settleHold` for many holds at once; returns how many were held (and are now settled). */
+  /**
+   * `settleHold` for many holds at once, one conditional update (`status = 'held'`), no read
+   * first: returns the ids of those that were held (and are now settled), in the order given.
+   * Ids distinct.
+   */
   settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>, atMs: number):
-    Promise<number>;
+    Promise<string[]>;
   /** Held holds of these drops whose deadline is at or before `nowMs`, earliest first. */
   dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]>;
   /** Drops that have held holds past their deadline (read without locking). */
@@ -81,6 +85,8 @@ export interface DropsReads {
   /** An account's waitlist entries of a drop, each with the entries waiting ahead of it. */
   entriesOf(dropId: string, accountId: string):
     Promise<Array<{ entry: WaitlistEntry; ahead: number }>>;
+  /** Holds ever taken on the drop, whatever their status (offers too). */
+  holdCount(dropId: string): Promise<number>;
   /** Every hold of a drop, for auditors and the model test (bounded by `limit`). */
   holdsOfDrop(dropId: string, limit: number): Promise<Hold[]>;
   /** Every waitlist entry of a drop in line order, for auditors (bounded by `limit`). */

@@ -228,10 +228,15 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     ? telemetry.series(method, 'page') : 'ok' in found ? telemetry.series(method, 'unmatched')
     : seriesOf.get(found.route)!);
 
-  // Routes without parameters are found by one lookup; the rest by matching, in order.
+  // Routes without parameters are found by one lookup; the rest by matching, in order, among
+  // the routes of the request's method and number of path parts only (a drop's purchase tried
+  // all 100 routes, unoptimised at a drop's opening: 8 ms of the event loop in its first wave).
   const exact = new Map<string, CompiledRoute>();
+  const byShape = new Map<string, CompiledRoute[]>();
   for (const r of routes) {
     if (!r.path.includes(':')) exact.set(`${r.method} ${r.parts.join('/')}`, r);
+    const shape = `${r.method} ${r.parts.length}`;
+    byShape.set(shape, [...(byShape.get(shape) ?? []), r]);
   }
 
   /**
@@ -248,6 +253,12 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     const wanted = head ? 'GET' : method;
     const found = exact.get(`${wanted} ${path.join('/')}`);
     if (found && !(head && found.stream)) return { route: found, params: {} };
+    for (const route of byShape.get(`${wanted} ${path.length}`) ?? []) {
+      if (head && route.stream) continue;
+      const params = match(route.parts, path);
+      if (params) return { route, params };
+    }
+    // No route of the method: which methods the path does take (Allow).
     const allow: string[] = [];
     for (const route of routes) {
       const params = match(route.parts, path);
