@@ -13,7 +13,7 @@
 // it reports.
 //
 //   npm run bench:drop [-- --buyers 50000 --connections 512 --database-url postgres://...
-//     --cpu-prof DIR]
+//     --cpu-prof DIR --server-env LAUNCHDAY_X=value]
 // `--cpu-prof DIR` writes the servers' CPU profiles (launchday's and the bare one's) to DIR;
 // the client's own: `node --cpu-prof --cpu-prof-dir=DIR dist/bench/drop-benchmark.js ...`.
 //
@@ -71,10 +71,13 @@ const TARGETS = Object.freeze({ soldOutMs: 1_000, latencyMsP99: 100 });
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { buyers: { type: 'string' },
     connections: { type: 'string' }, 'database-url': { type: 'string' },
-    'cpu-prof': { type: 'string' } } });
+    'cpu-prof': { type: 'string' }, 'server-env': { type: 'string', multiple: true } } });
   const buyers = Number(values.buyers ?? 50_000);
   const connections = Number(values.connections ?? 512);
   const databaseUrl = values['database-url'] ?? null;
+  // `--server-env KEY=VALUE` (repeatable): a setting for the launchday processes, to try one.
+  const serverEnv = Object.fromEntries((values['server-env'] ?? []).map((kv) =>
+    [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
   const nodeFlags = values['cpu-prof'] === undefined ? []
     : ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`];
   if (!Number.isInteger(buyers) || buyers < UNITS || buyers > LIMITS.buyersMax) {
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
 
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
   const servers = await startServers({ processes: databaseUrl ? 2 : 1, databaseUrl, adminToken,
-    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off' }, nodeFlags });
+    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off', ...serverEnv }, nodeFlags });
   try {
     const admin = new HttpClient(servers.urls, 8);
     const t0 = performance.now();
