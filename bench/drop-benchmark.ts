@@ -13,7 +13,7 @@
 // it reports.
 //
 //   npm run bench:drop [-- --buyers 50000 --connections 512 --database-url postgres://...
-//     --cpu-prof DIR]
+//     --cpu-prof DIR --server-env LAUNCHDAY_X=value]
 // `--cpu-prof DIR` writes the servers' CPU profiles (launchday's and the bare one's) to DIR;
 // the client's own: `node --cpu-prof --cpu-prof-dir=DIR dist/bench/drop-benchmark.js ...`.
 //
@@ -29,7 +29,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HttpClient, whileOverloaded } from '../sim/http-client.js';
-import { cpuSample } from './proc-cpu.js';
+import { PgActivity } from './pg-activity.js';
+import { cpuPerRequest, cpuSample } from './proc-cpu.js';
 import { encodeRequest, RawConnection, type RawReply } from './raw-http-client.js';
 import { identityNumber, personName, phoneNumber } from '../sim/identity-generator.js';
 import { Random } from '../sim/random.js';
@@ -59,6 +60,8 @@ interface Race {
   readonly retries: number;
   /** CPU per request (µs) of the server processes (all threads) and of this client. */
   readonly serverCpuUs: number | null;
+  /** Per server process: CPU per request of the race, all its threads and its main thread. */
+  readonly perProcessCpuUs: ReadonlyArray<{ totalUs: number; mainUs: number } | null>;
   readonly clientCpuUs: number;
 }
 
@@ -68,10 +71,13 @@ const TARGETS = Object.freeze({ soldOutMs: 1_000, latencyMsP99: 100 });
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { buyers: { type: 'string' },
     connections: { type: 'string' }, 'database-url': { type: 'string' },
-    'cpu-prof': { type: 'string' } } });
+    'cpu-prof': { type: 'string' }, 'server-env': { type: 'string', multiple: true } } });
   const buyers = Number(values.buyers ?? 50_000);
   const connections = Number(values.connections ?? 512);
   const databaseUrl = values['database-url'] ?? null;
+  // `--server-env KEY=VALUE` (repeatable): a setting for the launchday processes, to try one.
+  const serverEnv = Object.fromEntries((values['server-env'] ?? []).map((kv) =>
+    [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
   const nodeFlags = values['cpu-prof'] === undefined ? []
     : ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`];
   if (!Number.isInteger(buyers) || buyers < UNITS || buyers > LIMITS.buyersMax) {
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
 
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
   const servers = await startServers({ processes: databaseUrl ? 2 : 1, databaseUrl, adminToken,
-    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off' }, nodeFlags });
+    keepData: false, extraEnv: { LAUNCHDAY_RATE_LIMITS: 'off', ...serverEnv }, nodeFlags });
   try {
     const admin = new HttpClient(servers.urls, 8);
     const t0 = performance.now();
@@ -114,14 +120,26 @@ async function main(): Promise<void> {
             quantity })) } });
     if (put.kind !== 'reply' || put.status !== 201) throw new Error('the drop was not created');
     const before = await scrape(servers.urls, adminToken);
+    // PostgreSQL's side of the race: who waits for the drop's row lock, and on what.
+    const activity = servers.store === 'postgres' ? new PgActivity(servers.dataLocation) : null;
+    await activity?.start();
     const race = await runRace(servers.urls, servers.pids, connections, bodies.length,
       (i) => ({ token: tokens[i]!, body: bodies[i]!, key: `buy-${i}` }), opensAtMs);
+    await activity?.stop();
     const after = await scrape(servers.urls, adminToken);
     const f = await admin.request('GET', '/drops/jacket', { timeoutMs: 30_000 });
     const figures = f.kind === 'reply' ? f.body.variants as Array<{ variant: string;
       sold: number; remaining: number; held: number }> : [];
     report(`(b) launchday, ${servers.store}`, race, figures);
     reportServers(before, after);
+    race.perProcessCpuUs.forEach((c, i) => console.log(`    server ${i + 1} CPU per request of `
+      + `the race: ${c === null ? 'unknown' : `${c.totalUs.toFixed(0)} µs (main thread ${
+        c.mainUs.toFixed(0)} µs)`}`));
+    if (activity !== null) {
+      const soldOutAt = race.startedAtMs + lastSaleMsOf(race);
+      console.log(`    PostgreSQL while selling: ${activity.report(race.startedAtMs, soldOutAt)}`);
+      console.log(`    PostgreSQL after the sell-out: ${activity.report(soldOutAt, Infinity)}`);
+    }
     const p99 = (r: Race) => percentile(sortedLatencies(r), 0.99);
     console.log(`ratios (b)/(a): requests answered per second ${
       (bare.elapsedMs / race.elapsedMs).toFixed(2)}, p99 latency ${
@@ -204,6 +222,7 @@ async function runRace(urls: readonly string[], pids: readonly number[], connect
     }
   };
   const serverBefore = cpuSample(pids);
+  const eachBefore = pids.map((p) => cpuSample([p]));
   const clientBefore = process.cpuUsage();
   const startedAtMs = performance.now();
   try {
@@ -215,7 +234,9 @@ async function runRace(urls: readonly string[], pids: readonly number[], connect
   const elapsedMs = performance.now() - startedAtMs;
   const client = process.cpuUsage(clientBefore);
   const serverAfter = cpuSample(pids);
-  return { replies, elapsedMs, startedAtMs, retries,
+  const perProcessCpuUs = pids.map((p, i) =>
+    cpuPerRequest(eachBefore[i]!, cpuSample([p]), count));
+  return { replies, elapsedMs, startedAtMs, retries, perProcessCpuUs,
     serverCpuUs: serverBefore && serverAfter
       ? (serverAfter.totalUs - serverBefore.totalUs) / count : null,
     clientCpuUs: (client.user + client.system) / count };
@@ -290,6 +311,10 @@ function report(label: string, race: Race, figures: Array<{ variant: string; sol
     `unit's reply; ${against(lastSaleMs, TARGETS.soldOutMs, 'ms')})`);
   reportPhases(race, lastSaleMs);
 }
+
+/** When the last unit's reply came, in ms after the race's start. */
+const lastSaleMsOf = (race: Race): number => race.replies.reduce((m, o) =>
+  (o.kind === 'reply' && o.status === 201 ? Math.max(m, o.repliedAtMs - race.startedAtMs) : m), 0);
 
 /** count, p50 and p99 of some replies' latencies. */
 function spread(replies: readonly RawReply[]): string {

@@ -9,6 +9,7 @@ import { newTimeOrderedId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { StoreTx } from '../kernel/store/store.js';
 import type { BatchHandler } from '../kernel/write/group-committer.js';
+import type { StockMove, UnderLockRead } from './drops-store.js';
 import {
   amountFen, decideHold, dropPaymentReference, type Drop, type Hold, type VariantStock,
   type WaitlistEntry,
@@ -124,17 +125,29 @@ class StockMirror {
   }
 
   /**
-   * Writes the moves, one conditional UPDATE per variant. Under the drop's lock the condition
-   * always holds; if it did not, the batch fails and each command runs again alone.
+   * Writes the moves, one conditional UPDATE per variant, and `holds` (inserted first). Under
+   * the drop's lock the condition always holds; if it did not, the batch fails and each command
+   * runs again alone. A store that offers insertHoldsAndMove writes them all in one statement.
    */
-  async flush(tx: StoreTx): Promise<void> {
+  async flush(tx: StoreTx, holds: readonly Hold[] = []): Promise<void> {
+    const moves: StockMove[] = [];
     for (const [key, m] of [...this.#pending].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (m.available === 0 && m.held === 0 && m.sold === 0) continue;
       const [dropId, variant] = key.split('\u0000') as [string, string];
-      assert.ok(await tx.moveStock({ dropId, variant, ...m }),
-        `stock of ${dropId}/${variant} moved under another writer`);
+      moves.push({ dropId, variant, ...m });
     }
     this.#pending.clear();
+    if (tx.insertHoldsAndMove) {
+      if (holds.length === 0 && moves.length === 0) return;
+      assert.equal(await tx.insertHoldsAndMove(holds, moves), moves.length,
+        'stock moved under another writer');
+      return;
+    }
+    await tx.insertHolds(holds);
+    for (const m of moves) {
+      assert.ok(await tx.moveStock(m), `stock of ${m.dropId}/${m.variant} moved under another `
+        + 'writer');
+    }
   }
 }
 
@@ -142,16 +155,36 @@ class StockMirror {
 interface Scope {
   readonly drops: ReadonlyMap<string, Drop>;
   readonly stock: StockMirror;
+  /**
+   * The hold batch's keys and limits as readUnderLock read them with the stock; null when the
+   * store reads them one by one, or when holds past due were ended after that read (their
+   * buyers' units and their keys' holds changed).
+   */
+  readonly read: UnderLockRead | null;
 }
 
-/** Locks the drops (sorted), reads their stock, and returns the units of holds past due. */
+/**
+ * Locks the drops (sorted), reads their stock, and returns the units of holds past due. For a
+ * hold batch (`holds`), a store that offers readUnderLock reads its keys and limits in the same
+ * statement as the stock.
+ */
 async function openScope(tx: StoreTx, dropIds: Iterable<string>, nowMs: number,
-  times: HoldTimes): Promise<Scope> {
+  times: HoldTimes, holds: readonly HoldCommand[] = []): Promise<Scope> {
   const ids = [...new Set(dropIds)].sort();
   const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
-  const scope = { drops, stock: new StockMirror(await tx.stock([...drops.keys()])) };
-  await releaseDue(tx, scope, nowMs, times, DUE_PER_PASS_MAX);
-  return scope;
+  if (!tx.readUnderLock) {
+    const scope = { drops, stock: new StockMirror(await tx.stock([...drops.keys()])), read: null };
+    await releaseDue(tx, scope, nowMs, times, DUE_PER_PASS_MAX);
+    return scope;
+  }
+  const read = await tx.readUnderLock({ dropIds: [...drops.keys()], nowMs,
+    dueLimit: DUE_PER_PASS_MAX,
+    refs: holds.map((c) => ({ accountId: c.accountId, key: c.idempotencyKey })),
+    accounts: holds.map((c) => ({ dropId: c.dropId, id: c.accountId })),
+    identities: holds.map((c) => ({ dropId: c.dropId, id: c.identityKey })) });
+  const scope = { drops, stock: new StockMirror(read.stock), read };
+  for (const h of read.due) await endHold(tx, scope, h, 'expired', nowMs, times);
+  return read.due.length === 0 ? scope : { ...scope, read: null };
 }
 
 /** Ends the held holds of the scope's drops whose deadline has passed; returns how many. */
@@ -215,8 +248,20 @@ async function offer(tx: StoreTx, drop: Drop, e: WaitlistEntry, nowMs: number,
   return true;
 }
 
-/** Units already held or bought per account and identity in each drop, for the limits. */
-async function holdingsOf(tx: StoreTx, cmds: readonly HoldCommand[]) {
+/**
+ * Units already held or bought per account and identity in each drop, for the limits: of the
+ * commands `cmds`, from `read` when the scope has it, else read.
+ */
+async function holdingsOf(tx: StoreTx, cmds: readonly HoldCommand[],
+  read: UnderLockRead | null) {
+  if (read !== null) {
+    const pick = (from: Map<string, number>, keys: string[]) => new Map(keys.flatMap((k) => {
+      const n = from.get(k);
+      return n === undefined ? [] : [[k, n] as const];
+    }));
+    return { accounts: pick(read.accountUnits, cmds.map((c) => stockKey(c.dropId, c.accountId))),
+      identities: pick(read.identityUnits, cmds.map((c) => stockKey(c.dropId, c.identityKey))) };
+  }
   const accounts = new Map<string, number>();
   const identities = new Map<string, number>();
   for (const dropId of new Set(cmds.map((c) => c.dropId))) {
@@ -272,9 +317,9 @@ export function dropCommands() {
   const dropHold: BatchHandler<HoldCommand, Result<HoldOutcome>> = async (tx, cmds, nowMs) => {
     const refused = await refuseWithoutLock(tx, cmds, nowMs);
     if (refused !== null) return refused;
-    const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times);
+    const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times, cmds);
     const known = new Map<string, Hold>();
-    for (const h of await tx.holdsByIdempotency(cmds.map((c) =>
+    for (const h of scope.read?.known ?? await tx.holdsByIdempotency(cmds.map((c) =>
       ({ accountId: c.accountId, key: c.idempotencyKey })))) {
       known.set(stockKey(h.accountId, h.idempotencyKey), h);
     }
@@ -282,7 +327,7 @@ export function dropCommands() {
     // for a buyer at their limit too): at the opening second most commands meet an empty variant.
     const live = cmds.filter((c) => (scope.stock.get(c.dropId, c.variant)?.available ?? 0) > 0
       && !known.has(stockKey(c.accountId, c.idempotencyKey)));
-    const held = await holdingsOf(tx, live);
+    const held = await holdingsOf(tx, live, scope.read);
     const inserted: Hold[] = [];
     const results: Array<Result<HoldOutcome>> = [];
     for (const c of cmds) {
@@ -322,8 +367,7 @@ export function dropCommands() {
       inserted.push(hold);
       results.push(ok({ hold, replay: false }));
     }
-    await tx.insertHolds(inserted);
-    await scope.stock.flush(tx);
+    await scope.stock.flush(tx, inserted);
     return results;
   };
 
@@ -464,7 +508,7 @@ export function dropCommands() {
     if (dropIds.length === 0) return cmds.map(() => 0);
     const ids = [...dropIds].sort();
     const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
-    const scope = { drops, stock: new StockMirror(await tx.stock(ids)) };
+    const scope = { drops, stock: new StockMirror(await tx.stock(ids)), read: null };
     const n = await releaseDue(tx, scope, nowMs, c.times, c.limit);
     await scope.stock.flush(tx);
     return cmds.map(() => n);

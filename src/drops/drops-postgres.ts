@@ -9,7 +9,9 @@ import {
   rowToEntry, rowToHold, rowToStock,
 } from './drop-rows.js';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
-import type { DropsReads, DropsTx, StockMove } from './drops-store.js';
+import type {
+  DropsReads, DropsTx, StockMove, UnderLockQuery, UnderLockRead,
+} from './drops-store.js';
 
 const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
 const HOLD_TYPES: Record<(typeof HOLD_COLUMNS)[number], string> = {
@@ -20,6 +22,51 @@ const HOLD_TYPES: Record<(typeof HOLD_COLUMNS)[number], string> = {
 };
 const HOLD_INSERT = `INSERT INTO drop_holds (${HOLD_COLUMNS.join(', ')}) SELECT * FROM unnest(${
   HOLD_COLUMNS.map((c, i) => `$${i + 1}::${HOLD_TYPES[c]}[]`).join(', ')})`;
+
+/**
+ * readUnderLock's one statement: a drop's stock, its holds past due, the holds of the batch's
+ * keys and the units its buyers hold, each as JSON. It runs after lockDrops, in a statement of
+ * its own: a statement sees what was committed when it began, and one that began before the
+ * lock was granted would miss what the other process committed while this one waited for it.
+ */
+const UNDER_LOCK_READ = `SELECT
+  (SELECT coalesce(json_agg(v ORDER BY v.drop_id, v.variant), '[]') FROM drop_variants v
+    WHERE v.drop_id = ANY($1::text[])) AS stock,
+  (SELECT coalesce(json_agg(h ORDER BY h.expires_at_ms, h.hold_id), '[]') FROM (SELECT * FROM
+    drop_holds WHERE status = 'held' AND expires_at_ms <= $2 AND drop_id = ANY($1::text[])
+    ORDER BY expires_at_ms, hold_id LIMIT $3) h) AS due,
+  (SELECT coalesce(json_agg(h), '[]') FROM drop_holds h WHERE (h.account_id, h.idempotency_key)
+    IN (SELECT * FROM unnest($4::text[], $5::text[]))) AS known,
+  (SELECT coalesce(json_agg(json_build_array(u.drop_id, u.account_id, u.n)), '[]') FROM (
+    SELECT h.drop_id, h.account_id, sum(h.quantity)::bigint AS n FROM drop_holds h
+    JOIN (SELECT DISTINCT * FROM unnest($6::text[], $7::text[])) q(d, a)
+      ON h.drop_id = q.d AND h.account_id = q.a
+    WHERE h.status IN ('held', 'paid') GROUP BY h.drop_id, h.account_id) u) AS accounts,
+  (SELECT coalesce(json_agg(json_build_array(u.drop_id, u.identity_key, u.n)), '[]') FROM (
+    SELECT h.drop_id, h.identity_key, sum(h.quantity)::bigint AS n FROM drop_holds h
+    JOIN (SELECT DISTINCT * FROM unnest($8::text[], $9::text[])) q(d, k)
+      ON h.drop_id = q.d AND h.identity_key = q.k
+    WHERE h.status IN ('held', 'paid') GROUP BY h.drop_id, h.identity_key) u) AS identities`;
+
+/**
+ * insertHoldsAndMove's one statement: the holds (HOLD_INSERT's columns, $1-$16) and the stock
+ * moves ($17-$21), each move conditional as moveStock's. Both parts of a statement always run.
+ */
+const INSERT_AND_MOVE = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
+  moved AS (UPDATE drop_variants v SET available = v.available + m.a, held = v.held + m.h,
+    sold = v.sold + m.s FROM unnest($17::text[], $18::text[], $19::bigint[], $20::bigint[],
+    $21::bigint[]) AS m(d, var, a, h, s)
+    WHERE v.drop_id = m.d AND v.variant = m.var AND v.available + m.a >= 0
+    AND v.held + m.h >= 0 AND v.sold + m.s >= 0 RETURNING 1)
+  SELECT (SELECT count(*) FROM moved)::integer AS moved,
+    (SELECT count(*) FROM inserted)::integer AS inserted`;
+
+/** Whether a value has NUL in it: PostgreSQL refuses such a text, and none is stored. */
+const hasNul = (...texts: string[]): boolean => texts.some((t) => t.includes('\u0000'));
+
+/** `dropId\u0000id` to units, from readUnderLock's [drop_id, id, n] triples. */
+const unitsMap = (triples: Array<[string, string, number]>): Map<string, number> =>
+  new Map(triples.map(([d, id, n]) => [`${d}\u0000${id}`, Number(n)]));
 
 class DropsPostgresTx implements DropsTx {
   constructor(private readonly c: pg.PoolClient) {}
@@ -170,6 +217,33 @@ class DropsPostgresTx implements DropsTx {
   async setEntry(entryId: string, status: EntryStatus, holdId: string | null): Promise<void> {
     await this.c.query('UPDATE drop_waitlist SET status = $2, hold_id = $3 WHERE entry_id = $1',
       [entryId, status, holdId]);
+  }
+
+  async readUnderLock(q: UnderLockQuery): Promise<UnderLockRead> {
+    // A key or an id with NUL in it matches nothing stored (rows() in postgres-store.ts).
+    const refs = q.refs.filter((r) => !hasNul(r.accountId, r.key));
+    const accounts = q.accounts.filter((a) => !hasNul(a.dropId, a.id));
+    const identities = q.identities.filter((a) => !hasNul(a.dropId, a.id));
+    const dropIds = q.dropIds.filter((d) => !hasNul(d));
+    const r = (await this.c.query(UNDER_LOCK_READ, [dropIds, q.nowMs, q.dueLimit,
+      refs.map((x) => x.accountId), refs.map((x) => x.key), accounts.map((a) => a.dropId),
+      accounts.map((a) => a.id), identities.map((a) => a.dropId), identities.map((a) => a.id)]))
+      .rows[0] as Record<string, unknown[]>;
+    return { stock: r.stock!.map((x) => rowToStock(x as Record<string, unknown>)),
+      due: r.due!.map((x) => rowToHold(x as Record<string, unknown>)),
+      known: r.known!.map((x) => rowToHold(x as Record<string, unknown>)),
+      accountUnits: unitsMap(r.accounts as Array<[string, string, number]>),
+      identityUnits: unitsMap(r.identities as Array<[string, string, number]>) };
+  }
+
+  async insertHoldsAndMove(holds: readonly Hold[], moves: readonly StockMove[]):
+    Promise<number> {
+    const cols: unknown[][] = HOLD_COLUMNS.map(() => []);
+    for (const h of holds) holdToValues(h).forEach((v, i) => cols[i]!.push(v));
+    const r = await this.c.query(INSERT_AND_MOVE, [...cols, moves.map((m) => m.dropId),
+      moves.map((m) => m.variant), moves.map((m) => m.available), moves.map((m) => m.held),
+      moves.map((m) => m.sold)]);
+    return Number(r.rows[0].moved);
   }
 }
 

@@ -13,6 +13,29 @@ export interface StockMove {
   readonly sold: number;
 }
 
+/** What a hold batch reads once it holds its drops' lock, in one statement (readUnderLock). */
+export interface UnderLockRead {
+  readonly stock: VariantStock[];
+  /** Held holds past their deadline, earliest first, at most `dueLimit`. */
+  readonly due: Hold[];
+  /** The holds taken with the idempotency keys asked about. */
+  readonly known: Hold[];
+  /** Units held or bought per `dropId\u0000accountId` (those with none are absent). */
+  readonly accountUnits: Map<string, number>;
+  /** Units held or bought per `dropId\u0000identityKey` (those with none are absent). */
+  readonly identityUnits: Map<string, number>;
+}
+
+/** What readUnderLock is asked: the drops, the time, and the batch's keys and buyers. */
+export interface UnderLockQuery {
+  readonly dropIds: readonly string[];
+  readonly nowMs: number;
+  readonly dueLimit: number;
+  readonly refs: ReadonlyArray<{ accountId: string; key: string }>;
+  readonly accounts: ReadonlyArray<{ dropId: string; id: string }>;
+  readonly identities: ReadonlyArray<{ dropId: string; id: string }>;
+}
+
 /** Drops' reads and writes inside one transaction (see StoreTx). */
 export interface DropsTx {
   /**
@@ -66,6 +89,21 @@ export interface DropsTx {
   nextEntrySeq(dropId: string): Promise<number>;
   insertEntry(entry: WaitlistEntry): Promise<void>;
   setEntry(entryId: string, status: EntryStatus, holdId: string | null): Promise<void>;
+  /**
+   * Optional: `stock`, `dueHolds`, `holdsByIdempotency`, `unitsByAccount` and `unitsByIdentity`
+   * in one statement, after `lockDrops`. PostgreSQL offers it: each of its statements waits for
+   * the API process's event loop while the drop's row lock is held, so the other process's
+   * batches wait for every one (docs/benchmarks.md, session 14). SQLite's writer thread runs its
+   * statements without that wait and reads them one by one.
+   */
+  readUnderLock?(q: UnderLockQuery): Promise<UnderLockRead>;
+  /**
+   * Optional, as readUnderLock: `insertHolds` and a `moveStock` per move in one statement;
+   * returns how many moves applied (each applies only if it leaves every count at zero or
+   * above; the holds are inserted whatever it returns, so a caller asserts it, failing the
+   * transaction).
+   */
+  insertHoldsAndMove?(holds: readonly Hold[], moves: readonly StockMove[]): Promise<number>;
 }
 
 /** Drops' reads of committed data (see Store). */
