@@ -190,13 +190,19 @@ test('the wall screen fills 1920x1080 and reads from across the room, and on a p
     const px = (sel: string) => page.$eval(sel, (el) => parseFloat(getComputedStyle(el).fontSize));
     assert.ok(await px('#rate-h') >= 22, `labels ${await px('#rate-h')} px`);
     // The chart is drawn again as frames arrive; its text is read once a drawing has settled
-    // (read mid-drawing it was once below 18 px and 20 px a moment later).
-    await page.waitForFunction(() => {
+    // (read mid-drawing it was once below 18 px and 20 px a moment later), and measured in the
+    // same task that found it: read in a later one, the drawing had replaced it with new nodes
+    // and the old one measured NaN px.
+    const chartPx = await page.waitForFunction(() => {
       const t = document.querySelector('#chart text');
-      return t !== null && parseFloat(getComputedStyle(t).fontSize) >= 18;
-    }, undefined, { timeout: 5000 }).catch(() => undefined);
-    const chartPx = await px('#chart text');
-    assert.ok(chartPx >= 18, `chart text ${chartPx} px`);
+      const size = t === null ? NaN : parseFloat(getComputedStyle(t).fontSize);
+      return size >= 18 ? size : false;
+    }, undefined, { timeout: 5000 }).then(async (h) => Number(await h.jsonValue()))
+      .catch(() => page.evaluate(() => {
+        const t = document.querySelector('#chart text');
+        return t === null ? null : parseFloat(getComputedStyle(t).fontSize);
+      }));
+    assert.ok(chartPx !== null && chartPx >= 18, `chart text ${chartPx} px`);
     // The big number's comma stays inside its own line box: nothing below overlaps it.
     // The night's figure, set and measured in one task, before the next frame redraws it: the
     // comma's ink (baseline plus the glyph's descent) ends above the line below.
