@@ -17,6 +17,14 @@ before(async () => {
 });
 after(async () => h.close());
 
+/** Puts drop `id` with `stock` (units by variant) on sale a second from now, then opens it. */
+async function openDrop(id: string, stock: Record<string, number>): Promise<void> {
+  const r = await h.call('PUT', `/admin/drops/${id}`, { token: ADMIN, body: jacketDrop(stock,
+    { opens_at: new Date(h.ld.app.clock.nowMs() + 1000).toISOString() }) });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  await h.tick(2);
+}
+
 /** How many times the store's read `name` is called while `body` runs. */
 async function callsOf(name: 'drop' | 'holdByIdempotency' | 'hold' | 'dropStock'
   | 'holdsOfDrop', body: () => Promise<void>):
@@ -62,10 +70,7 @@ it('refuses a sold-for-good size without a commit, and still replays its buyer',
 
 it('a size whose last unit is held past its deadline goes to the batch, which frees it',
   async () => {
-  assert.equal((await h.call('PUT', '/admin/drops/mug', { token: ADMIN,
-    body: jacketDrop({ one: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
-      .toISOString() }) })).status, 201);
-  await h.tick(2);
+  await openDrop('mug', { one: 1 });
   const [a, b] = [await h.buyer(11), await h.buyer(12)];
   // A hold without its payment: the service's first half of a purchase.
   const account = (await h.ld.app.deps.store.accountById(a.accountId))!;
@@ -81,10 +86,7 @@ it('a size whose last unit is held past its deadline goes to the batch, which fr
 
 it('once every size is sold for good, a refusal and a replay read nothing from the store',
   async () => {
-  assert.equal((await h.call('PUT', '/admin/drops/cap', { token: ADMIN,
-    body: jacketDrop({ s: 1, m: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
-      .toISOString() }) })).status, 201);
-  await h.tick(2);
+  await openDrop('cap', { s: 1, m: 1 });
   const [a, b, c] = [await h.buyer(21), await h.buyer(22), await h.buyer(23)];
   const buy = (token: string, key: string, variant: string, quantity = 1) => h.call('POST',
     '/drops/cap/purchases', { token, body: { variant, quantity },
@@ -110,10 +112,7 @@ it('once every size is sold for good, a refusal and a replay read nothing from t
 
 it('at the sell-out the final holds are the batches\' results: the drop\'s holds are not read',
   async () => {
-  assert.equal((await h.call('PUT', '/admin/drops/sock', { token: ADMIN,
-    body: jacketDrop({ s: 1, m: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
-      .toISOString() }) })).status, 201);
-  await h.tick(2);
+  await openDrop('sock', { s: 1, m: 1 });
   const [a, b, c] = [await h.buyer(51), await h.buyer(52), await h.buyer(53)];
   const buy = (token: string, key: string, variant: string, quantity = 1) => h.call('POST',
     '/drops/sock/purchases', { token, body: { variant, quantity },
@@ -134,10 +133,7 @@ it('at the sell-out the final holds are the batches\' results: the drop\'s holds
 
 it('at the sell-out a hold this process did not take or saw held is still replayed',
   async () => {
-  assert.equal((await h.call('PUT', '/admin/drops/belt', { token: ADMIN,
-    body: jacketDrop({ s: 1, m: 1, l: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
-      .toISOString() }) })).status, 201);
-  await h.tick(2);
+  await openDrop('belt', { s: 1, m: 1, l: 1 });
   const [a, b, c, d] = [await h.buyer(61), await h.buyer(62), await h.buyer(63),
     await h.buyer(64)];
   const buy = (token: string, key: string, variant: string) => h.call('POST',
@@ -186,10 +182,7 @@ it('purchases that find the drop\'s cached definition stale share one read of it
 });
 
 it('a purchase pays the hold its batch returned, without reading it again', async () => {
-  assert.equal((await h.call('PUT', '/admin/drops/scarf', { token: ADMIN,
-    body: jacketDrop({ one: 5 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
-      .toISOString() }) })).status, 201);
-  await h.tick(2);
+  await openDrop('scarf', { one: 5 });
   const a = await h.buyer(31);
   const reads = await callsOf('hold', async () => {
     const r = await h.call('POST', '/drops/scarf/purchases', { token: a.token,
@@ -201,10 +194,7 @@ it('a purchase pays the hold its batch returned, without reading it again', asyn
 });
 
 it('purchases of one event-loop turn share one read of the stock', async () => {
-  assert.equal((await h.call('PUT', '/admin/drops/glove', { token: ADMIN,
-    body: jacketDrop({ one: 1 }, { opens_at: new Date(h.ld.app.clock.nowMs() + 1000)
-      .toISOString() }) })).status, 201);
-  await h.tick(2);
+  await openDrop('glove', { one: 1 });
   const buyers = await Promise.all(Array.from({ length: 8 }, (_, i) => h.buyer(41 + i)));
   const accounts = await Promise.all(buyers.map(async (b) =>
     (await h.ld.app.deps.store.accountById(b.accountId))!));
