@@ -13,15 +13,15 @@ const CASES: ReadonlyArray<{ method: string; path: string; body: unknown; status
   { method: 'POST', path: '/admin/waiting-rooms/r1/tickets/t1/hold', body: { held: true },
     status: 422, code: 'reason_required' },
   { method: 'PUT', path: '/admin/delivery-slots/%ff/capacity', body: { capacity: 4 },
-    status: 404, code: 'centre_not_found' },
+    status: 404, code: 'delivery_city_not_found' },
   // Session 13's attacker: a capacity for a city no launch delivers to was stored (200) and
   // never used; its slot table answered too. Both now refuse, and store nothing.
   { method: 'PUT', path: '/admin/delivery-slots/atlantis/capacity', body: { capacity: 4 },
-    status: 404, code: 'centre_not_found' },
+    status: 404, code: 'delivery_city_not_found' },
   { method: 'GET', path: '/admin/delivery-slots/atlantis', body: undefined, status: 404,
-    code: 'centre_not_found' },
+    code: 'delivery_city_not_found' },
   { method: 'POST', path: '/admin/deliveries/ready', body: { centre: 'atlantis' }, status: 404,
-    code: 'centre_not_found' },
+    code: 'delivery_city_not_found' },
 ];
 
 describe('refusals the OpenAPI document lists for their routes', () => {

@@ -208,3 +208,18 @@ it('purchases of one event-loop turn share one read of the stock', async () => {
   });
   assert.equal(reads, 1, 'SQLite answers a read at once: one per turn, not one per purchase');
 });
+
+it('a key used for a purchase in one drop is refused in another, and the message says so',
+  async () => {
+    // Keys are the account's across its drops; the message said "in this drop" (a review find).
+    await openDrop('hat', { one: 5 });
+    await openDrop('sash', { one: 5 });
+    const a = await h.buyer(71);
+    const buy = (dropId: string) => h.call('POST', `/drops/${dropId}/purchases`,
+      { token: a.token, body: { variant: 'one' }, headers: { 'idempotency-key': 'mine' } });
+    assert.equal((await buy('hat')).status, 201);
+    const again = await buy('sash');
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error?.code, 'idempotency_key_reused');
+    assert.match(again.body.error?.message, /or in another drop/);
+  });

@@ -111,6 +111,8 @@ const rows: Array<[OutcomeCode, (s: Setup) => Promise<Reply>]> = [
   ['invalid_change_window', (s) => post(s, '/admin/change-windows', { from_launch_id: 'su7-2024',
     allows: ['paint'], opens_at: '2025-01-01T00:00:00Z', closes_at: '2025-12-31T00:00:00Z' },
   ADMIN)],
+  ['delivery_city_not_found', (s) => s.h.call('GET', '/admin/delivery-slots/atlantis',
+    { token: ADMIN })],
   ['plan_not_found', (s) => s.h.call('GET', '/admin/production-plans/su7-2024/pro',
     { token: ADMIN })],
   ['invalid_vin', (s) => post(s, '/admin/production-runs', { launch_id: 'su7-2024',

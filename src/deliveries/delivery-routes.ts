@@ -133,7 +133,9 @@ export const deliveryRoutes: Route[] = [
       if (!b.ok) return b;
       const centre = b.value.centre as string;
       // A mistyped centre would mark nothing and look like a truck with no cars for it.
-      if (!(await deliversTo(ctx, centre))) return refuse('centre_not_found', noCentre(centre));
+      if (!(await deliversTo(ctx, centre))) {
+        return refuse('delivery_city_not_found', noCentre(centre));
+      }
       return reply(200, { centre,
         marked: await ctx.app.deliveries.markCentreReady(actorOf(ctx), centre) });
     } },
@@ -176,7 +178,9 @@ export const deliveryRoutes: Route[] = [
   { method: 'GET', path: '/admin/delivery-slots/:centre', access: 'admin',
     schema: Deliveries.centreSlots, handler: async (ctx) => {
       const centre = ctx.params.centre ?? '';
-      if (!(await deliversTo(ctx, centre))) return refuse('centre_not_found', noCentre(centre));
+      if (!(await deliversTo(ctx, centre))) {
+        return refuse('delivery_city_not_found', noCentre(centre));
+      }
       const s = await slotTable(ctx, centre);
       return reply(200, { centre, capacity: s.capacity, slot_minutes: s.slotMinutes,
         slots: s.slots.map(([t, booked]) => ({ slot_start: iso(t), booked })) });
@@ -187,7 +191,9 @@ export const deliveryRoutes: Route[] = [
       const b = await ctx.body();
       if (!b.ok) return b;
       // A capacity stored for a city no launch delivers to would be accepted and never used.
-      if (!(await deliversTo(ctx, centre))) return refuse('centre_not_found', noCentre(centre));
+      if (!(await deliversTo(ctx, centre))) {
+        return refuse('delivery_city_not_found', noCentre(centre));
+      }
       await ctx.app.deliveries.setCapacity(actorOf(ctx), centre, b.value.capacity as number);
       return reply(200, { centre, capacity: b.value.capacity as number });
     } },
@@ -236,7 +242,7 @@ async function deliversTo(ctx: Ctx, centre: string): Promise<boolean> {
   return (await ctx.app.launches.all()).some((l) => l.cities.some((c) => c.cityId === centre));
 }
 
-/** The message of `centre_not_found` for a centre named in a path or body. */
+/** The message of `delivery_city_not_found` for a centre named in a path or body. */
 function noCentre(centre: string): string {
   return `No launch delivers to "${centre.slice(0, 64)}", so it is not a delivery centre.`;
 }

@@ -98,7 +98,7 @@ export const markCentreReady: RouteContract = (l) => ({
   body: Type.Object({ centre: text({ maxLength: 64 }) }),
   replies: { 200: Type.Object({ centre: Str, marked: Type.Array(Str, { description:
     `The orders marked ready, at most ${l.deliveriesListMax} a call` }) }) },
-  errors: ['centre_not_found'] });
+  errors: ['delivery_city_not_found'] });
 
 export const noShow: RouteContract = () => ({
   summary: 'Record a missed appointment (after N the car is released by the rule)',
@@ -133,13 +133,14 @@ export const centreSlots: RouteContract = () => ({
   summary: 'A centre\'s slots over the days bookable: booked and capacity',
   replies: { 200: Type.Object({ centre: Str, capacity: Int, slot_minutes: Int,
     slots: Type.Array(Type.Object({ slot_start: Time, booked: Int })) }) },
-  errors: ['centre_not_found'] });
+  errors: ['delivery_city_not_found'] });
 
 export const setCapacity: RouteContract = (l) => ({
   summary: 'Set a centre\'s handovers per appointment slot',
   body: Type.Object({ capacity: whole({ minimum: 1, maximum: l.slotCapacityMax,
     rangeMessage: `"capacity" must be a whole number from 1 to ${l.slotCapacityMax}.` }) }),
-  replies: { 200: Type.Object({ centre: Str, capacity: Int }) }, errors: ['centre_not_found'] });
+  replies: { 200: Type.Object({ centre: Str, capacity: Int }) },
+  errors: ['delivery_city_not_found'] });
 
 export const pendingParts: RouteContract = (l) => ({
   summary: 'Balance parts awaiting the provider\'s word, oldest first, with the collection '

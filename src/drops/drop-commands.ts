@@ -17,11 +17,13 @@ import {
 
 /** How long holds and offers last; from the Limits table, carried by each command. */
 /**
- * The refusal of a purchase whose Idempotency-Key named another purchase in the same drop (a
- * key from another drop reads as unused: drops-service.ts).
+ * The refusal of a purchase whose Idempotency-Key named another purchase of the account: keys
+ * are the account's, across its drops (`UNIQUE (account_id, idempotency_key)`), as an order's
+ * are; the message said "in this drop" of a key used in another (a reviewer's find).
  */
 export const dropKeyReused = () => refuse('idempotency_key_reused', 'This Idempotency-Key was '
-  + 'already used for a purchase in this drop with another variant or quantity; use a new key.');
+  + 'already used for another purchase of this account (in this drop with another variant or '
+  + 'quantity, or in another drop); use a new key for each purchase.');
 
 export interface HoldTimes {
   /** A buyer's hold while the payment completes (Limits.dropHoldSeconds), in ms. */

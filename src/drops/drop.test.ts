@@ -68,6 +68,21 @@ describe('validateDrop', () => {
   for (const [what, change, valid] of rows) {
     it(what, () => assert.equal(validateDrop({ ...drop, ...change }, bounds).ok, valid));
   }
+  // Each refusal names the rule the definition broke, not another one.
+  const v = (variant: string) => ({ variant, name: 'A', nameZh: 'A', quantity: 1 });
+  const why: Array<[string, Partial<Drop>, RegExp]> = [
+    ['distinct ids in capitals', { variants: [v('S'), v('M')] },
+      /variant "S" must be 1-48 of a-z, 0-9 and -/],
+    ['a fullwidth id', { variants: [v('\uff4d')] }, /variant "\uff4d" must be 1-48 of a-z/],
+    ['one id twice', { variants: [v('s'), v('s')] }, /variant "s" is named twice/],
+  ];
+  for (const [what, change, message] of why) {
+    it(`says why: ${what}`, () => {
+      const r = validateDrop({ ...drop, ...change }, bounds);
+      assert.ok(!r.ok && r.code === 'invalid_drop');
+      assert.match(r.message ?? '', message);
+    });
+  }
 });
 
 describe('money and figures', () => {

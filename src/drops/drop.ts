@@ -189,7 +189,12 @@ export function validateDrop(d: Drop, b: DropBounds): Result<Drop> {
   }
   const seen = new Set<string>();
   for (const v of d.variants) {
-    if (!ID.test(v.variant) || seen.has(v.variant)) return bad('variant ids must be distinct ids');
+    // Two rules, two messages: "S" was told it was not distinct (a reviewer's find).
+    if (!ID.test(v.variant)) {
+      return bad(`variant "${v.variant.slice(0, 48)}" must be 1-48 of a-z, 0-9 and -, starting `
+        + 'a-z0-9');
+    }
+    if (seen.has(v.variant)) return bad(`variant "${v.variant}" is named twice`);
     seen.add(v.variant);
     if (!textOk(v.name) || !textOk(v.nameZh)) return bad('variant names need 1-120 characters');
     if (!(v.quantity >= 1 && v.quantity <= b.dropQuantityMax)) {

@@ -242,8 +242,9 @@ export class DropsService {
   async #unlessReplay(account: Account, drop: Drop, key: string, requestHash: string,
     refusal: Refusal): Promise<Result<HoldOutcome>> {
     const final = await this.#finalHoldsOf(drop);
-    // A key that named a purchase in another drop reads as unused here (the refusal, not
-    // idempotency_key_reused): nothing is written under it either way.
+    // Once the drop is sold for good its own holds are enough: a key that named a purchase in
+    // another drop reads as unused here (the refusal, not idempotency_key_reused), where the
+    // store's lookup would find it; nothing is written under it either way.
     const prior = final ? final.get(`${account.accountId}\u0000${key}`)
       : await this.deps.store.holdByIdempotency(account.accountId, key);
     if (prior) {

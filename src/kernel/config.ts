@@ -766,13 +766,19 @@ export function checkLimits(l: Limits): void {
 
 export class ConfigError extends Error {}
 
+/**
+ * The whole number setting `name` (decimal digits, an optional minus: `0x3000`, `1e5` and
+ * ` 12000 ` were taken by Number()), `fallback` when unset; `why` is said after the range in
+ * the ConfigError of a value outside it (what the bound follows from).
+ */
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number,
-  max: number): number {
+  max: number, why = ''): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+  const n = /^-?[0-9]{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}${why}, not `
+      + `"${raw}"`);
   }
   return n;
 }
@@ -797,7 +803,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     defaultLimits.liveViewersMax);
   // Room for one buyer beside every live viewer this process takes, not beside the default's.
   const connectionsMax = int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
-    liveViewersMax + 1, 1_000_000);
+    liveViewersMax + 1, 1_000_000, ` (more than LAUNCHDAY_LIVE_VIEWERS_MAX, ${liveViewersMax}: `
+      + 'lower it too for a smaller cap)');
   return {
     ...defaultLimits,
     pendingCommandsMax,

@@ -132,6 +132,9 @@ export const outcomes = {
     message: 'This launch and trim have no production plan yet.' },
   centre_not_found: { status: 404, transient: false,
     message: 'This city has no delivery centre on record.' },
+  delivery_city_not_found: { status: 404, transient: false,
+    message: 'No launch delivers to this city, so it has no delivery slots or cars to mark '
+      + 'ready; check its name.' },
   invalid_vin: { status: 422, transient: false,
     message: 'A VIN must be 17 characters A-Z and 0-9 without I, O and Q, with the check '
       + 'character (ISO 3779) ninth.' },

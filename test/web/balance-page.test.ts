@@ -144,6 +144,7 @@ test('the operator console: cars to mark ready, ready ones handed over, a centre
     await admin.locator('#d-slots-none').waitFor();
     assert.match((await admin.textContent('#d-slots-none')) ?? '', /No launch delivers to "atlantis"/);
     assert.equal(await admin.locator(`#handover-${orderId}`).count(), 1);
+    assert.equal(await admin.locator('#d-save-capacity').count(), 0, 'no capacity for no slots');
     await admin.fill('#d-centre', 'beijing');
     await admin.click('#d-show');
     await admin.locator('#d-slots-table').waitFor();

@@ -36,7 +36,7 @@ Object.assign(STRINGS, {
   d_centre: { zh: '交付中心', en: 'Centre' },
   d_no_centre: { zh: '没有车型交付到「{centre}」，因此没有交付时段。',
     en: 'No launch delivers to "{centre}", so it has no slots.' },
-  d_capacity: { zh: '每时段交付数', en: 'Handovers per slot' },
+  d_capacity: { zh: '每时段交付数（1-1000）', en: 'Handovers per slot (1-1,000)' },
   d_show: { zh: '查看', en: 'Show' },
   d_set_capacity: { zh: '保存容量', en: 'Save capacity' },
   d_mark_ready: { zh: '标记到店可验车', en: 'Mark ready' },
@@ -65,7 +65,7 @@ Object.assign(STRINGS, {
 
 /**
  * Loads the lists and `centre`'s slots (by default the centre shown) into state.deliveries. A
- * centre no launch delivers to (404 centre_not_found) leaves the lists shown, its slots empty and
+ * centre no launch delivers to (404 delivery_city_not_found) leaves the lists shown, its slots empty and
  * the reason in the toast, so a mistyped name is said and can be corrected.
  */
 export async function loadDeliveries(centre = state.deliveries?.centre ?? 'beijing') {
@@ -74,7 +74,7 @@ export async function loadDeliveries(centre = state.deliveries?.centre ?? 'beiji
     api('GET', '/admin/deliveries?stage=built'), api('GET', '/admin/deliveries?stage=ready'),
     api('GET', `/admin/delivery-slots/${encodeURIComponent(centre)}`)]);
   const failed = [overdue, pending, built, ready].find((r) => !r.ok)
-    ?? (slots.ok || slots.code === 'centre_not_found' ? undefined : slots);
+    ?? (slots.ok || slots.code === 'delivery_city_not_found' ? undefined : slots);
   if (failed) {
     state.status = { failure: failed };
     return;
@@ -157,7 +157,7 @@ export function deliveriesSection() {
   if (!d) return [refresh];
   const orderPath = (x) => `/admin/orders/${encodeURIComponent(x.order_id)}`;
   const centreInput = h('input', { id: 'd-centre', value: d.centre, autocomplete: 'off' });
-  const capacityInput = h('input', { id: 'd-capacity', type: 'number', min: '1',
+  const capacityInput = h('input', { id: 'd-capacity', type: 'number', min: '1', max: '1000',
     value: d.slots ? String(d.slots.capacity) : '' });
   return [
     refresh,
@@ -194,10 +194,11 @@ export function deliveriesSection() {
         await loadDeliveries(centreInput.value.trim() || 'beijing');
         rerender();
       }, 'secondary'),
-      h('label', { for: 'd-capacity' }, t('d_capacity')), capacityInput,
-      button('d-save-capacity', 'd_set_capacity', () => act('PUT',
-        `/admin/delivery-slots/${encodeURIComponent(d.centre)}/capacity`,
-        { capacity: Number(capacityInput.value) }, 'd_done_capacity'))),
+      // A city no launch delivers to has no slots: no capacity is offered for it.
+      ...(d.slots ? [h('label', { for: 'd-capacity' }, t('d_capacity')), capacityInput,
+        button('d-save-capacity', 'd_set_capacity', () => act('PUT',
+          `/admin/delivery-slots/${encodeURIComponent(d.centre)}/capacity`,
+          { capacity: Number(capacityInput.value) }, 'd_done_capacity'))] : [])),
     d.slots ? table('d-slots-table', ['col_slot', 'col_booked'], d.slots.slots
       .filter((s) => s.booked > 0).map((s) => [dateTime(s.slot_start),
         `${count(s.booked)} / ${count(d.slots.capacity)}`]))

@@ -429,6 +429,11 @@ export const ERRORS = {
     zh: ['该车型版本还没有生产计划。', '请先为它录入生产计划。'],
     en: ['This trim has no production plan yet.', 'Enter a production plan for it first.'],
   },
+  delivery_city_not_found: {
+    zh: ['没有车型交付到该城市，因此没有交付时段。', '请检查城市名称：它应是某个车型的交付城市。'],
+    en: ['No launch delivers to this city, so it has no delivery slots.',
+      'Check its name: it must be one of the launches\' delivery cities.'],
+  },
   centre_not_found: {
     zh: ['该城市还没有交付中心记录。', '请先录入该城市的交付中心，或选择另一个城市。'],
     en: ['This city has no delivery centre on record.',
