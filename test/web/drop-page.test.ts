@@ -83,6 +83,19 @@ test('another buyer, in Chinese, is offered the waitlist for a sold-out size', a
   await zh.locator('.notice').waitFor();
   assert.match((await zh.textContent('.notice')) ?? '', /前面还有 3 人/);
   await screenshots(zh, 'drop-waitlist-zh');
+  // Once in line the page shows the place and offers no second join (it offered "Join" beside
+  // "0 ahead of you": the new-user review).
+  await zh.route('**/api/v1/drops/jacket/mine', async (route) => {
+    const r = await route.fetch();
+    const body = await r.json();
+    body.waitlist = [{ entry_id: 'wle_x', drop_id: 'jacket', variant: 's', status: 'waiting',
+      joined_at: new Date().toISOString(), ahead: 3, offer_hold_id: null }];
+    await route.fulfill({ response: r, json: body });
+  });
+  await zh.reload();
+  await zh.locator('.mine').waitFor();
+  assert.match((await zh.textContent('.mine')) ?? '', /前面还有 3 人/);
+  assert.equal(await zh.locator('[data-join="s"]').count(), 0);
 });
 
 test('a link without the drop\'s id says there is no such drop, not "Loading" for ever',

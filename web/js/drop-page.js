@@ -87,6 +87,9 @@ function variantRow(v) {
       : t('drop_sold_out'))
     : h('span', { class: 'remaining' }, t('drop_remaining', { n: v.remaining, q: v.quantity }));
   let action = null;
+  // In line for this size already: the place is shown below (mineSection), not a second join.
+  const inLine = mine?.waitlist.some((e) => e.variant === v.variant
+    && (e.status === 'waiting' || e.status === 'offered')) ?? false;
   if (open && token()) {
     if (atAccountLimit()) {
       if (!v.sold_out_for_good) {
@@ -96,7 +99,7 @@ function variantRow(v) {
     } else if (!v.sold_out) {
       action = h('button', { type: 'button', class: 'button', 'data-variant': v.variant,
         onclick: () => buy(v) }, t('drop_buy', { v: localName(v) }));
-    } else if (!v.sold_out_for_good) {
+    } else if (!v.sold_out_for_good && !inLine) {
       action = h('button', { type: 'button', class: 'button secondary',
         'data-join': v.variant, onclick: () => join(v) }, t('drop_join', { v: localName(v) }));
     }
