@@ -127,7 +127,13 @@ describe('TwilioSmsSender', () => {
         s.sendMessage(`1380013800${i}`, `m${i}`));
       await assert.rejects(s.sendMessage('13800138009', 'too many'),
         (err: unknown) => err instanceof SmsSendError && err.code === 0);
-      // Release the held replies as they arrive until all five are answered.
+      // Nothing is answered until both allowed requests are under way (released as they came,
+      // the first could be answered before the second arrived on a busy machine: 1 of 2). A
+      // third, had the sender let one through, would arrive meanwhile.
+      while (hold.length < 2) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(inFlight, 2, 'two under way, no more');
+      // Then release the held replies as they arrive until all five are answered.
       let done = false;
       const released = Promise.all(sends).finally(() => { done = true; });
       while (!done) {
