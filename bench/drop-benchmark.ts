@@ -336,6 +336,15 @@ function reportPhases(race: Race, lastSaleMs: number): void {
   const after = race.replies.filter((o) => at(o, o.repliedAtMs) > lastSaleMs);
   console.log(`    by phase (count, p50, p99 ms): answered while selling ${spread(selling)}; ` +
     `after the sell-out ${spread(after)}`);
+  // A sale waits for two commits (the hold, then its payment's settle), a refusal for none or
+  // one: which of them make the selling phase's tail.
+  const byOutcome = new Map<string, RawReply[]>();
+  for (const o of selling) {
+    const k = o.status === 201 ? '201' : o.code ?? String(o.status);
+    byOutcome.set(k, [...(byOutcome.get(k) ?? []), o]);
+  }
+  console.log(`    answered while selling, by outcome (count, p50, p99 ms): ${[...byOutcome]
+    .map(([k, v]) => `${k} ${spread(v)}`).join('; ')}`);
   const windows: RawReply[][] = Array.from({ length: WINDOWS_SHOWN + 1 }, () => []);
   for (const o of race.replies) {
     windows[Math.min(WINDOWS_SHOWN, Math.floor(at(o, o.sentAtMs) / 100))]!.push(o);
