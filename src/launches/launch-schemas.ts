@@ -4,7 +4,7 @@
 // published by kernel/http/openapi.ts.
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
-import { CLOSED, maybe, orNull, text, textList, time, whole } from '../kernel/http/schema.js';
+import { maybe, orNull, text, textList, time, whole } from '../kernel/http/schema.js';
 import { CHANGE_ASPECTS } from './launch.js';
 
 const Str = Type.String();
@@ -58,7 +58,7 @@ export const patchLaunch: RouteContract = () => ({
       'x-error': { messages: {
         type: '"capacity_per_week" must be an object of trim: cars.' }, stages: { type: 2 } },
     })),
-  }, CLOSED),
+  }),
   replies: { 200: LaunchView },
   errors: ['launch_not_found', 'unknown_trim', 'unknown_city'] });
 
@@ -69,7 +69,7 @@ export const openWindow: RouteContract = () => ({ summary: 'Open a change window
     opens_at: time(),
     closes_at: time(),
     allows: textList({ maxItems: 6, description: `Some of ${CHANGE_ASPECTS.join(', ')}` }),
-  }, CLOSED),
+  }),
   replies: { 201: ChangeWindowView },
   errors: ['launch_not_found', 'invalid_change_window'] });
 

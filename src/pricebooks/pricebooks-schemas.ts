@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
-  CLOSED, flag, idempotencyKeyHeader, maybe, orNull, queryText, text, time, whole,
+  flag, idempotencyKeyHeader, maybe, orNull, queryText, text, time, whole,
 } from '../kernel/http/schema.js';
 
 const Str = Type.String();
@@ -87,7 +87,7 @@ export const recordPriceVersion: RouteContract = (l) => ({
       rangeMessage: `"price_fen" must be 0-${l.priceMaxFen}.` }),
     effective_from: Type.Optional(time({ description: 'Now when absent; never in the past' })),
     reason: text({ maxLength: 200 }),
-  }, CLOSED),
+  }),
   replies: { 201: PriceVersionView },
   errors: ['launch_not_found', 'unknown_price_item', 'invalid_price_change'] });
 
@@ -122,7 +122,7 @@ export const putBookSettings: RouteContract = () => ({
     undelivered_pays_lower: flag(),
     delivered_within_days: whole({ minimum: 0, maximum: 365,
       rangeMessage: '"delivered_within_days" must be 0-365.' }),
-  }, CLOSED),
+  }),
   replies: { 200: Type.Object({ launch_id: Str }) },
   errors: ['launch_not_found', 'unknown_price_item'] });
 
@@ -133,7 +133,7 @@ export const readyCars: RouteContract = () => ({
 export const listReadyCar: RouteContract = () => ({
   summary: 'List a built car no order holds as ready stock at a city\'s delivery centre',
   body: Type.Object({ vin: text({ maxLength: 17 }), city: text({ maxLength: 64 }),
-    price_fen: maybe(whole()), deposit_fen: maybe(whole()) }, CLOSED),
+    price_fen: maybe(whole()), deposit_fen: maybe(whole()) }),
   replies: { 201: ReadyCarView },
   errors: ['ready_car_not_listable', 'unknown_city'] });
 

@@ -7,7 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
-  maybe, orNull, queryText, queryWhole, reason, text, whole, CLOSED,
+  maybe, orNull, queryText, queryWhole, reason, text, whole,
 } from '../kernel/http/schema.js';
 
 const Str = Type.String();
@@ -70,7 +70,7 @@ export const putPlan: RouteContract = (limits) => ({
         units_per_week: { type: 'integer', minimum: 0, maximum: limits.planUnitsPerWeekMax } } },
     'Dated weekly rates in date order; the last above 0'),
     reason: reason(limits.operatorReasonMax),
-  }, CLOSED),
+  }),
   replies: { 201: Type.Object({ plan: PlanView, replan: ReplanView }) },
   errors: ['launch_not_found', 'unknown_trim', 'reason_required'] });
 
@@ -91,7 +91,7 @@ export const putCentre: RouteContract = (limits) => ({
     served_by: maybe(text({ maxLength: 64,
       description: 'The city whose centre serves this one until it opens' })),
     reason: reason(limits.operatorReasonMax),
-  }, CLOSED),
+  }),
   replies: { 201: Type.Object({ centre: CentreView, replan: ReplanView }) },
   errors: ['unknown_city', 'centre_not_found', 'reason_required'] });
 
@@ -134,7 +134,7 @@ export const recordRun: RouteContract = (limits) => ({
           items: { type: 'string', maxLength: 64 } } } },
     'The cars built, each with its exact configuration'),
     reason: reason(limits.operatorReasonMax),
-  }, CLOSED),
+  }),
   replies: { 201: Type.Object({ recorded: Int, already_recorded: Int,
     allocated: Type.Array(Type.Object({ vin: Str, order_id: Str })),
     pooled: Type.Array(Str) }) },

@@ -10,7 +10,7 @@ import {
   sendRefusal, type Json,
 } from './http-io.js';
 import {
-  compileFields, queryObject, type FieldCheck, type RouteSchema,
+  closedBody, compileFields, queryObject, type FieldCheck, type RouteSchema,
 } from './schema.js';
 import { openApiDocument } from './openapi.js';
 import * as Kernel from './health-schemas.js';
@@ -116,7 +116,9 @@ interface CompiledRoute extends Route {
 /** Each route with its path's parts and its contract's checks, compiled once, at start. */
 function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
   return routes.map((r) => {
-    const contract = r.schema(limits);
+    const declared = r.schema(limits);
+    // Closed here, once for every route: the checks and the document say the same.
+    const contract = declared.body ? { ...declared, body: closedBody(declared.body) } : declared;
     return { ...r, parts: r.path.split('/').filter(Boolean), contract,
       checkBody: contract.body ? compileFields(contract.body) : null,
       checkQuery: contract.query ? compileFields(contract.query) : null };

@@ -186,10 +186,18 @@ export const queryWhole = (min: number, max: number, fallback: number) => {
 };
 
 /**
- * A body that takes no field it does not declare: for an operator's edit, where a misspelt
- * optional field would otherwise be ignored and the change silently not made.
+ * A request body takes no field it does not declare: the first other one is refused, after
+ * every declared field's checks, with 422 `invalid_request` '"x" is not a field of this
+ * request: check its spelling.' A misspelt optional field would otherwise be ignored and the
+ * request done without it: a purchase of 1 unit for `"quantiy": 2`, an order change that keeps
+ * its options for `"option"`, a waiting room's grace left at its default. Every route's body is
+ * closed here, when the app compiles its contract (http-app.ts), so that no capability can
+ * forget it (drops, rooms, deliveries and the buyers' bodies had). A body that states
+ * `additionalProperties` itself keeps its own.
  */
-export const CLOSED = { additionalProperties: false } as const;
+export function closedBody<T extends TSchema>(body: T): T {
+  return 'additionalProperties' in body ? body : { ...body, additionalProperties: false };
+}
 
 /** The Idempotency-Key header's rule: 1-64 letters, digits, - or _. */
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
