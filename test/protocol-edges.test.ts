@@ -116,6 +116,13 @@ const EDGES: Array<[string, string | Buffer, number, string]> = [
   ['GET //', head('GET', '//'), 404, 'route_not_found'],
   ['POST //', json('POST', '//', '{}', 'application/json'), 404, 'route_not_found'],
   ['DELETE //x', head('DELETE', '//x'), 404, 'route_not_found'],
+  // An API path's segments are percent-decoded (RFC 3986): an escaped id names the same thing,
+  // a segment that does not decode names nothing.
+  ['GET /api/v1/launches/yu7%ff', head('GET', '/api/v1/launches/yu7%ff'), 404,
+    'route_not_found'],
+  ['GET /api/v1/launches/%', head('GET', '/api/v1/launches/%'), 404, 'route_not_found'],
+  ['GET /api/v1/launches/no%2Fsuch', head('GET', '/api/v1/launches/no%2Fsuch'), 404,
+    'launch_not_found'],
   // Query parameters: checked, never clamped or passed to the store as they come.
   ['audit-log limit=1.5', head('GET', '/api/v1/admin/audit-log?limit=1.5', [admin]), 422,
     'invalid_request'],
@@ -205,6 +212,17 @@ describe('protocol edges, through the lane and through node:http', () => {
       }
     });
   }
+
+  it('reads an escaped path as the same path, whichever side reads it', async () => {
+    for (const path of ['/api/v1/launches/yu7%2D2025', '/api/v1/launch%65s/yu7-2025',
+      '/api/v1/launches/%79u7-2025']) {
+      for (const side of ['lane', 'node'] as const) {
+        const r = await exchange(ports[side], head('GET', path));
+        assert.equal(r.status, 200, `${side} ${path}: ${r.body}`);
+        assert.equal(JSON.parse(r.body).launch_id, 'yu7-2025', `${side} ${path}`);
+      }
+    }
+  });
 
   it('answers no request target with a 500, whichever side reads it', async () => {
     // Targets built from the pieces that broke decoding and URL parsing: bad escapes, empty

@@ -125,6 +125,25 @@ function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
   });
 }
 
+/**
+ * A path's segments, each percent-decoded (RFC 3986: `/drops/te%65` is `/drops/tee`, an id
+ * as any client may escape it; it was looked up as "te%65" and not found); null when one does
+ * not decode (`%ff`, `%`), which names nothing: `404 route_not_found`, as for a page.
+ */
+function pathParts(path: string): string[] | null {
+  const parts = path.split('/').filter(Boolean);
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (!p.includes('%')) continue;
+    try {
+      parts[i] = decodeURIComponent(p);
+    } catch {
+      return null;
+    }
+  }
+  return parts;
+}
+
 function match(parts: readonly string[], path: readonly string[]): Record<string, string> | null {
   if (parts.length !== path.length) return null;
   const params: Record<string, string> = {};
@@ -249,8 +268,8 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
    */
   function find(method: string, raw: string): Found {
     const query = raw.indexOf('?');
-    const path = (query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length).split('/')
-      .filter(Boolean);
+    const path = pathParts((query < 0 ? raw : raw.slice(0, query)).slice(API_PREFIX.length));
+    if (path === null) return refuse('route_not_found');
     const head = method === 'HEAD';
     const wanted = head ? 'GET' : method;
     const found = exact.get(`${wanted} ${path.join('/')}`);
