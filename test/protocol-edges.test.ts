@@ -122,7 +122,9 @@ const EDGES: Array<[string, string | Buffer, number, string]> = [
     'route_not_found'],
   ['GET /api/v1/launches/%', head('GET', '/api/v1/launches/%'), 404, 'route_not_found'],
   ['GET /api/v1/launches/no%2Fsuch', head('GET', '/api/v1/launches/no%2Fsuch'), 404,
-    'launch_not_found'],
+    'route_not_found'],
+  ['GET /api/v1/admin%2Faudit-log', head('GET', '/api/v1/admin%2Faudit-log', [admin]), 404,
+    'route_not_found'],
   // Query parameters: checked, never clamped or passed to the store as they come.
   ['audit-log limit=1.5', head('GET', '/api/v1/admin/audit-log?limit=1.5', [admin]), 422,
     'invalid_request'],

@@ -128,18 +128,24 @@ function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
 /**
  * A path's segments, each percent-decoded (RFC 3986: `/drops/te%65` is `/drops/tee`, an id
  * as any client may escape it; it was looked up as "te%65" and not found); null when one does
- * not decode (`%ff`, `%`), which names nothing: `404 route_not_found`, as for a page.
+ * not decode (`%ff`, `%`) or decodes to a slash, which names nothing: `404 route_not_found`,
+ * as for a page.
  */
 function pathParts(path: string): string[] | null {
   const parts = path.split('/').filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i]!;
     if (!p.includes('%')) continue;
+    let decoded: string;
     try {
-      parts[i] = decodeURIComponent(p);
+      decoded = decodeURIComponent(p);
     } catch {
       return null;
     }
+    // An escaped slash is no separator: `admin%2Faudit-log` would otherwise be one segment
+    // that the exact lookup (segments joined by '/') reads as two. No id holds a slash.
+    if (decoded.includes('/')) return null;
+    parts[i] = decoded;
   }
   return parts;
 }
