@@ -75,7 +75,8 @@ describe('sign-in codes are never handed to the requester', () => {
     const buyer = await h.buyer(1);
     const r = await h.call('POST', '/sessions/code', { body: { phone: buyer.phone } });
     assert.equal(r.status, 202);
-    assert.deepEqual(r.body, { sent: true, expires_in_seconds: 300 });
+    // texted: false says the sandbox texts nothing (the sign-in page then says who reads it).
+    assert.deepEqual(r.body, { sent: true, expires_in_seconds: 300, texted: false });
     const asBuyer = await h.call('GET', '/admin/sandbox/sms', { token: buyer.token });
     assert.equal(asBuyer.body.error.code, 'admin_only');
     const code = await textedCode(h, buyer.phone);
@@ -546,7 +547,7 @@ describe('a real SMS provider is chosen by configuration', () => {
     try {
       const b = await h.buyer(1);
       const r = await h.call('POST', '/sessions/code', { body: { phone: b.phone } });
-      assert.deepEqual(r.body, { sent: true, expires_in_seconds: 300 });
+      assert.deepEqual(r.body, { sent: true, expires_in_seconds: 300, texted: true });
       for (let i = 0; i < 100 && forms.length === 0; i++) {
         await new Promise((w) => setTimeout(w, 20));
       }

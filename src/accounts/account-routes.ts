@@ -10,6 +10,7 @@ import { closedBody, compileFields, queryNumber } from '../kernel/http/schema.js
 import * as Accounts from './account-schemas.js';
 import { accountView } from './account-views.js';
 import { idNumberSearchKey, validatePhone } from './identity.js';
+import { SandboxSmsSender } from './sms.js';
 import { operatorRoutes } from './operator-routes.js';
 import { sessionRoutes } from './session-routes.js';
 import type { Caller } from './sessions.js';
@@ -52,7 +53,10 @@ export const accountRoutes: Route[] = [
     const r = await ctx.app.accounts.requestCode(phone);
     if (!r.ok) return r;
     // The same reply whether or not the phone is registered: only a registered one gets a text.
+    // `texted` is the server's, not the phone's: the sign-in page tells a sandbox's user that
+    // no text will come and who can read the code, instead of "a code was sent".
     return reply(202, { sent: true, expires_in_seconds: ctx.app.deps.limits.codeTtlSeconds,
+      texted: !(ctx.app.deps.sms instanceof SandboxSmsSender),
       ...(r.value.code ? { dev_code: r.value.code } : {}) });
   } },
   ...sessionRoutes,

@@ -40,6 +40,8 @@ export const requestCode: RouteContract = () => ({
   summary: 'Text a sign-in code to a registered phone (the same reply for every valid phone)',
   body: Type.Object({ phone: text({ maxLength: 32, rules: ['invalid_phone'] }) }),
   replies: { 202: Type.Object({ sent: Type.Literal(true), expires_in_seconds: Type.Integer(),
+    texted: Type.Boolean({ description: 'False when this server\'s SMS provider is the sandbox, '
+      + 'which texts nothing: an operator reads the code (GET /admin/sandbox/sms)' }),
     dev_code: Type.Optional(Type.String({ description: 'Only with LAUNCHDAY_DEV_SHOW_CODES=on' })),
   }) },
   errors: ['rate_limited', 'invalid_phone'] });

@@ -387,6 +387,10 @@ test('11: sign-in comes first; a wrong code says how many tries are left', async
   await page.fill('#signin-phone', buyer.phone);
   await page.click('#send-code');
   const dev = (await page.locator('#dev-code').textContent()) ?? '';
+  // The sandbox texts nothing: the page says so and who reads the code, not "a code was sent".
+  const said = (await page.locator('main').textContent()) ?? '';
+  assert.match(said, /sandbox SMS provider, which texts nothing to .*Ask an operator/);
+  assert.doesNotMatch(said, /A code was sent/);
   const code = /(\d{4,8})/.exec(dev)![1]!;
   await page.fill('#signin-code', code === '000000' ? '111111' : '000000');
   await page.click('#sign-in');

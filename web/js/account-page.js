@@ -12,7 +12,7 @@ import {
 
 let me = null;
 let meFailure = null;
-let codeSent = null; // {phone, devCode, expiresS}
+let codeSent = null; // {phone, devCode, expiresS, texted}
 
 function nextUrl() {
   // Only a page of this site, so the link cannot send a buyer elsewhere after sign-in.
@@ -79,8 +79,14 @@ function signInCard() {
   });
   if (codeSent) {
     phone.input.value = codeSent.phone;
+    // A sandbox server texts nothing: say so, and who can read the code, rather than "sent".
+    const min = Math.round(codeSent.expiresS / 60);
     parts.push(
-      notice(t('code_sent', { phone: codeSent.phone, min: Math.round(codeSent.expiresS / 60) })),
+      notice(
+        codeSent.texted
+          ? t('code_sent', { phone: codeSent.phone, min })
+          : t('code_not_texted', { phone: codeSent.phone, min }),
+      ),
     );
     if (codeSent.devCode)
       parts.push(
@@ -101,6 +107,7 @@ function signInCard() {
     codeSent = {
       phone: phone.input.value.trim(),
       devCode: r.data.dev_code,
+      texted: r.data.texted !== false,
       expiresS: r.data.expires_in_seconds ?? 300,
     };
     render();

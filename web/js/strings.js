@@ -267,6 +267,10 @@ export const STRINGS = {
     zh: '验证码已发送至 {phone}，{min} 分钟内有效。',
     en: 'A code was sent to {phone}; it is valid for {min} minutes.',
   },
+  code_not_texted: {
+    zh: '本服务器使用测试短信通道，不会向 {phone} 发送短信。请向运营人员索取验证码（运营后台“测试短信”页），{min} 分钟内有效。',
+    en: 'This server uses the sandbox SMS provider, which texts nothing to {phone}. Ask an operator for the code (the console\'s "Sandbox SMS" tab); it is valid for {min} minutes.',
+  },
   dev_code: { zh: '测试环境验证码：{code}', en: 'Sandbox code: {code}' },
 
   v_phone_empty: { zh: '请输入手机号。', en: 'Enter your mobile number.' },
