@@ -19,15 +19,27 @@ const drop = (h: Harness, units: number) => ({ name: 'Tee', name_zh: 'T恤', kin
   per_account_limit: 2, per_identity_limit: 2,
   variants: [{ variant: 's', name: 'S', name_zh: 'S', quantity: units }] });
 
-const notAField = (name: string) => `"${name}" is not a field of this request: check its `
-  + 'spelling.';
+const notAField = (name: string) => `${JSON.stringify(name)} is not a field of this request: `
+  + 'check its spelling.';
 
 describe('closed request bodies', () => {
   it('every route that reads a JSON body declares it closed, in its checks and its document',
     async () => {
-    const open = h.ld.api.routes.filter((r) => r.contract.body !== undefined
-      && (r.contract.body as { additionalProperties?: unknown }).additionalProperties !== false)
-      .map((r) => `${r.method} ${r.path}`);
+    // Every object that declares its properties, nested in lists too; a map (no properties,
+    // or its own additionalProperties: capacity_per_week) is not one of them.
+    const openIn = (schema: unknown, at: string, out: string[]): string[] => {
+      if (schema === null || typeof schema !== 'object') return out;
+      const o = schema as { properties?: Record<string, unknown>; additionalProperties?: unknown;
+        items?: unknown };
+      if (o.properties !== undefined) {
+        if (o.additionalProperties === undefined || o.additionalProperties === true) out.push(at);
+        for (const [k, v] of Object.entries(o.properties)) openIn(v, `${at}.${k}`, out);
+      }
+      if (o.items !== undefined) openIn(o.items, `${at}[]`, out);
+      return out;
+    };
+    const open = h.ld.api.routes.flatMap((r) => openIn(r.contract.body, `${r.method} ${r.path}`,
+      []));
     assert.deepEqual(open, []);
     const doc = (await h.call('GET', '/openapi.json')).body;
     const documented: string[] = [];
@@ -66,6 +78,37 @@ describe('closed request bodies', () => {
     assert.equal(r.status, 422, JSON.stringify(r.body));
     assert.equal(r.body.error.message, notAField('per_acount_limit'));
     assert.equal((await h.call('GET', '/drops/closed-cap')).status, 404);
+  });
+
+  it('a misspelt field in a row of a list is refused, naming the row, and nothing is recorded',
+    async () => {
+    const vin = 'LXMYU7AB5T0000077';
+    const r = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
+      launch_id: 'yu7-2025', built_on: '2025-07-01', reason: 'line 1',
+      cars: [{ vin, trim: 'max', optionz: ['colour-emerald-green'] }] } });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.equal(r.body.error.message, notAField('cars[0].optionz'));
+    const runs = await h.call('GET', '/admin/production-runs', { token: ADMIN });
+    assert.doesNotMatch(JSON.stringify(runs.body), new RegExp(vin));
+    const variant = { variant: 's', name: 'S', name_zh: 'S', quantity: 5 };
+    const d = await h.call('PUT', '/admin/drops/closed-rows', { token: ADMIN,
+      body: { ...drop(h, 5), variants: [variant, { ...variant, variant: 'm', qty: 5 }] } });
+    assert.equal(d.status, 422, JSON.stringify(d.body));
+    assert.equal(d.body.error.message, notAField('variants[1].qty'));
+    assert.equal((await h.call('GET', '/drops/closed-rows')).status, 404);
+  });
+
+  it('quotes an unknown name as JSON, cut at 64 whole characters', async () => {
+    const long = `${'k'.repeat(63)}\u{1F600}zz`;
+    const r = await h.call('POST', '/sessions/code', { body: { phone: '13912345678',
+      [long]: 1 } });
+    assert.equal(r.body.error.message, notAField(`${'k'.repeat(63)}\u{1F600}…`));
+    assert.doesNotMatch(r.body.error.message, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/,
+      'no lone surrogate');
+    const quoted = await h.call('POST', '/sessions/code', { body: { phone: '13912345678',
+      'a" is fine; "b': 1 } });
+    assert.equal(quoted.body.error.message,
+      '"a\\" is fine; \\"b" is not a field of this request: check its spelling.');
   });
 
   it('a buyer\'s misspelt order change is refused and the order keeps what it had', async () => {

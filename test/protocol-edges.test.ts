@@ -125,6 +125,11 @@ const EDGES: Array<[string, string | Buffer, number, string]> = [
     'route_not_found'],
   ['GET /api/v1/admin%2Faudit-log', head('GET', '/api/v1/admin%2Faudit-log', [admin]), 404,
     'route_not_found'],
+  // A NUL or another control character names no id (PostgreSQL refuses NUL in text: a 500).
+  ['DELETE /api/v1/admin/operators/%00', head('DELETE', '/api/v1/admin/operators/%00', [admin]),
+    404, 'route_not_found'],
+  ['GET /api/v1/launches/yu7%0A2025', head('GET', '/api/v1/launches/yu7%0A2025'), 404,
+    'route_not_found'],
   // Query parameters: checked, never clamped or passed to the store as they come.
   ['audit-log limit=1.5', head('GET', '/api/v1/admin/audit-log?limit=1.5', [admin]), 422,
     'invalid_request'],

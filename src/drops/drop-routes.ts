@@ -7,7 +7,7 @@ import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
-import { idempotencyKey } from '../kernel/http/schema.js';
+import { idempotencyKey, notAField, shortName } from '../kernel/http/schema.js';
 import * as Drops from './drop-schemas.js';
 import type { Drop, DropKind, DropVariant, Hold, VariantFigures, WaitlistEntry } from './drop.js';
 import type { DropFigures } from './drops-service.js';
@@ -71,7 +71,9 @@ const given = <T>(b: Json, name: string): T | undefined => (b[name] ?? undefined
  * One of a definition's variants, checked by hand (the schema checks only the list): each
  * field present and of its type, in the field's order, with the messages the schemas give.
  */
-function variantInput(v: unknown): Result<DropVariant> {
+const VARIANT_FIELDS = new Set(['variant', 'name', 'name_zh', 'quantity']);
+
+function variantInput(v: unknown, index: number): Result<DropVariant> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     return refuse('invalid_request', 'Each of "variants" must be an object.');
   }
@@ -90,6 +92,10 @@ function variantInput(v: unknown): Result<DropVariant> {
   if (!Number.isSafeInteger(o.quantity)) {
     return refuse('invalid_request', '"quantity" must be a whole number.');
   }
+  // Closed, as every body is (schema.ts closedBody): checked here, since this list is.
+  const other = Object.keys(o).find((k) => !VARIANT_FIELDS.has(k));
+  if (other !== undefined) return refuse('invalid_request', notAField(
+    `variants[${index}].${shortName(other)}`));
   return ok({ variant: o.variant as string, name: o.name as string, nameZh: o.name_zh as string,
     quantity: o.quantity as number });
 }
@@ -97,8 +103,8 @@ function variantInput(v: unknown): Result<DropVariant> {
 /** The definition an operator sends (PUT /admin/drops/:drop_id), its schema passed. */
 function dropInput(dropId: string, b: Json): Result<Omit<Drop, 'createdAtMs'>> {
   const variants: DropVariant[] = [];
-  for (const v of b.variants as unknown[]) {
-    const r = variantInput(v);
+  for (const [i, v] of (b.variants as unknown[]).entries()) {
+    const r = variantInput(v, i);
     if (!r.ok) return r;
     variants.push(r.value);
   }

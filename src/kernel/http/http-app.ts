@@ -128,9 +128,12 @@ function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
 /**
  * A path's segments, each percent-decoded (RFC 3986: `/drops/te%65` is `/drops/tee`, an id
  * as any client may escape it; it was looked up as "te%65" and not found); null when one does
- * not decode (`%ff`, `%`) or decodes to a slash, which names nothing: `404 route_not_found`,
- * as for a page.
+ * not decode (`%ff`, `%`) or decodes to a slash or a control character, which names
+ * nothing: `404 route_not_found`, as for a page.
  */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
+
 function pathParts(path: string): string[] | null {
   const parts = path.split('/').filter(Boolean);
   for (let i = 0; i < parts.length; i++) {
@@ -143,8 +146,9 @@ function pathParts(path: string): string[] | null {
       return null;
     }
     // An escaped slash is no separator: `admin%2Faudit-log` would otherwise be one segment
-    // that the exact lookup (segments joined by '/') reads as two. No id holds a slash.
-    if (decoded.includes('/')) return null;
+    // that the exact lookup (segments joined by '/') reads as two. No id holds a slash, nor a
+    // control character: `%00` reached PostgreSQL, which refuses NUL in text (a 500).
+    if (decoded.includes('/') || CONTROL_CHAR.test(decoded)) return null;
     parts[i] = decoded;
   }
   return parts;

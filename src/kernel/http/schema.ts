@@ -196,7 +196,27 @@ export const queryWhole = (min: number, max: number, fallback: number) => {
  * `additionalProperties` itself keeps its own.
  */
 export function closedBody<T extends TSchema>(body: T): T {
-  return 'additionalProperties' in body ? body : { ...body, additionalProperties: false };
+  return closedObjects(body) as T;
+}
+
+/**
+ * `schema` with every object that declares its `properties` closed, nested ones too (a
+ * production run's `cars` rows: a row's `"option"` recorded the car with the trim's default
+ * options, for good). An object that states `additionalProperties` (a map such as
+ * `capacity_per_week`) keeps it; one without `properties` is a map, left open.
+ */
+function closedObjects(schema: unknown): unknown {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return schema;
+  const s = schema as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...s };
+  const props = s.properties as Record<string, unknown> | undefined;
+  if (props !== undefined) {
+    out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) =>
+      [k, closedObjects(v)]));
+    if (!('additionalProperties' in s)) out.additionalProperties = false;
+  }
+  if (s.items !== undefined) out.items = closedObjects(s.items);
+  return out;
 }
 
 /** The Idempotency-Key header's rule: 1-64 letters, digits, - or _. */
@@ -308,6 +328,19 @@ export function compileFields(schema: TSchema): FieldCheck {
   return check;
 }
 
+/**
+ * The refusal's words for a field the request does not take. The name is quoted as JSON, so a
+ * name holding a quote or a control character reads as one name ("a\" is fine; \"b").
+ */
+export const notAField = (name: string): string =>
+  `${JSON.stringify(name)} is not a field of this request: check its spelling.`;
+
+/** A name as quoted in a refusal: its first 64 characters (whole code points), then "…". */
+export function shortName(name: string): string {
+  const chars = [...name];
+  return chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : name;
+}
+
 /** Unknown fields are reported after every known field's checks (stages run 0, 1, 2). */
 const UNKNOWN_FIELD_STAGE = 9;
 
@@ -316,14 +349,17 @@ function firstRefusal(errors: readonly ErrorObject[], fields: ReadonlyMap<string
   let best: { rank: number[]; name: string; check: Check; info: FieldInfo } | null = null;
   for (const e of errors) {
     const parts = e.instancePath.split('/');
-    // A field the request does not take (a closed body): after every check of the fields it does.
-    if (e.keyword === 'additionalProperties' && parts.length === 1) {
+    // A field the request does not take (a closed body, or a closed row of one of its lists:
+    // `cars[0].optionz`): after every check of the fields it does.
+    if (e.keyword === 'additionalProperties') {
       const given = (e.params as { additionalProperty: string }).additionalProperty;
-      const name = given.length > 64 ? `${given.slice(0, 64)}…` : given;
+      const name = [...parts.slice(1).map((p, i) => (/^[0-9]+$/.test(p) ? `[${p}]`
+        : `${i === 0 ? '' : '.'}${p}`)), `${parts.length > 1 ? '.' : ''}${shortName(given)}`]
+        .join('');
       const rank = [UNKNOWN_FIELD_STAGE, 0, 0];
       if (best === null || before(rank, best.rank)) {
         best = { rank, name, check: 'required', info: { index: 0, required: false, error: {
-          messages: { required: `"${name}" is not a field of this request: check its spelling.` },
+          messages: { required: notAField(name) },
         } } };
       }
       continue;
