@@ -81,13 +81,16 @@ function signInCard() {
     phone.input.value = codeSent.phone;
     // A sandbox server texts nothing: say so, and who can read the code, rather than "sent".
     const min = Math.round(codeSent.expiresS / 60);
-    parts.push(
-      notice(
-        codeSent.texted
-          ? t('code_sent', { phone: codeSent.phone, min })
-          : t('code_not_texted', { phone: codeSent.phone, min }),
-      ),
-    );
+    // With the development setting the code is on the page: "ask an operator" would be wrong.
+    if (!codeSent.devCode) {
+      parts.push(
+        notice(
+          codeSent.texted
+            ? t('code_sent', { phone: codeSent.phone, min })
+            : t('code_not_texted', { phone: codeSent.phone, min }),
+        ),
+      );
+    }
     if (codeSent.devCode)
       parts.push(
         h('p', { class: 'hint', id: 'dev-code' }, t('dev_code', { code: codeSent.devCode })),

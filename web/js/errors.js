@@ -191,8 +191,9 @@ export const ERRORS = {
     en: ['An operator must give a reason.', 'Write a reason (1-500 characters) and send again.'],
   },
   code_invalid: {
-    zh: ['验证码不正确。', '请核对短信中的 6 位验证码，或重新获取。'],
-    en: ['That code is not right.', 'Check the code in the SMS, or ask for a new one.'],
+    // Said of the code as given (a text, or on a sandbox server an operator), not "the SMS".
+    zh: ['验证码不正确。', '请核对收到的 6 位验证码，或重新获取。'],
+    en: ['That code is not right.', 'Check the code you were given, or ask for a new one.'],
   },
   code_expired: {
     zh: ['验证码已过期。', '请重新获取验证码。'],
@@ -668,9 +669,9 @@ export const ERRORS = {
 
 // The next step after a wrong code, by how many tries the server says are left.
 const TRIES_LEFT = {
-  zh: ['还可再试 {n} 次；用完后需等待 15 分钟。请核对短信中的验证码，或重新获取。', '还可再试 1 次；用完后需等待 15 分钟。'],
+  zh: ['还可再试 {n} 次；用完后需等待 15 分钟。请核对收到的验证码，或重新获取。', '还可再试 1 次；用完后需等待 15 分钟。'],
   en: [
-    '{n} tries left before a 15-minute wait. Check the code in the SMS, or ask for a new one.',
+    '{n} tries left before a 15-minute wait. Check the code you were given, or ask for a new one.',
     '1 try left before a 15-minute wait.',
   ],
 };
