@@ -16,9 +16,11 @@ export const outcomes = {
   unsupported_media_type: { status: 415, transient: false,
     message: 'Send the body as application/json.' },
   invalid_request: { status: 422, transient: false,
-    message: 'A field is missing or has the wrong type; the message names it.' },
+    message: 'A field is missing, has the wrong type or range, or is not a field of this request; '
+      + 'the message names it.' },
   route_not_found: { status: 404, transient: false,
-    message: 'There is no such endpoint. See docs/api.md for the list.' },
+    message: 'There is no such endpoint, or its path does not decode (a bad %-escape, an '
+      + 'escaped slash or control character). See docs/api.md for the list.' },
   method_not_allowed: { status: 405, transient: false,
     message: 'This endpoint does not take that method.' },
   unauthorized: { status: 401, transient: false,
