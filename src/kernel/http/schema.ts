@@ -322,8 +322,23 @@ export function compileFields(schema: TSchema): FieldCheck {
   // The value as a whole (not an object at all): before any field.
   fields.set('', { index: -1, required: false,
     error: ((schema as Record<string, unknown>)[X_ERROR] ?? {}) as FieldError });
-  const check: FieldCheck = (data) => (validate(data) ? null
+  const judge = (data: unknown): Refusal | null => (validate(data) ? null
     : firstRefusal(validate.errors ?? [], fields, data as Record<string, unknown>));
+  const declared = new Set(Object.keys(props));
+  const closed = (schema as { additionalProperties?: unknown }).additionalProperties === false;
+  // A closed object with fields it does not take is judged without them, then refused for the
+  // first of them (they rank after every declared field's checks, so the refusal is the same):
+  // every one of them was an error object of Ajv's (allErrors), 2,000 of them in a 16 KB body
+  // to a public route cost 3.3 ms of the event loop, against 0.7 ms for a body of one field.
+  const check: FieldCheck = !closed ? judge : (data) => {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return judge(data);
+    const keys = Object.keys(data);
+    const unknown = keys.find((k) => !declared.has(k));
+    if (unknown === undefined) return judge(data);
+    const own = data as Record<string, unknown>;
+    return judge(Object.fromEntries(keys.filter((k) => declared.has(k)).map((k) => [k, own[k]])))
+      ?? refuse('invalid_request', notAField(shortName(unknown)));
+  };
   compiled.set(key, check);
   return check;
 }
