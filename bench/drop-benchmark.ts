@@ -13,7 +13,8 @@
 // it reports.
 //
 //   npm run bench:drop [-- --buyers 50000 --connections 512 --database-url postgres://...
-//     --cpu-prof DIR --server-env LAUNCHDAY_X=value]
+//     --cpu-prof DIR --server-env LAUNCHDAY_X=value --warm-up 5000]
+// `--warm-up N`: a drop of 80 raced by N of the buyers before the measured one (5,000; 0: none).
 // `--cpu-prof DIR` writes the servers' CPU profiles (launchday's and the bare one's) to DIR;
 // the client's own: `node --cpu-prof --cpu-prof-dir=DIR dist/bench/drop-benchmark.js ...`.
 //
@@ -50,6 +51,8 @@ const LIMITS = Object.freeze({
 /** The 800-piece jacket, in four sizes. */
 const SIZES: Record<string, number> = { s: 150, m: 250, l: 250, xl: 150 };
 const UNITS = Object.values(SIZES).reduce((a, b) => a + b, 0);
+/** The warm-up drop's units, in the same shares of sizes. */
+const WARM_UP_UNITS = 80;
 
 interface Race {
   readonly replies: RawReply[];
@@ -71,9 +74,14 @@ const TARGETS = Object.freeze({ soldOutMs: 1_000, latencyMsP99: 100 });
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { buyers: { type: 'string' },
     connections: { type: 'string' }, 'database-url': { type: 'string' },
-    'cpu-prof': { type: 'string' }, 'server-env': { type: 'string', multiple: true } } });
+    'cpu-prof': { type: 'string' }, 'server-env': { type: 'string', multiple: true },
+    'warm-up': { type: 'string' } } });
   const buyers = Number(values.buyers ?? 50_000);
   const connections = Number(values.connections ?? 512);
+  // A smaller drop raced first by the same connections and buyers: the purchase path has run
+  // (compiled, its caches filled) before the measured opening, as a server that has been up
+  // has; 0 skips it. The bare reference answers as many requests first, for the same reason.
+  const warmUp = Number(values['warm-up'] ?? 5_000);
   const databaseUrl = values['database-url'] ?? null;
   // `--server-env KEY=VALUE` (repeatable): a setting for the launchday processes, to try one.
   const serverEnv = Object.fromEntries((values['server-env'] ?? []).map((kv) =>
@@ -88,7 +96,12 @@ async function main(): Promise<void> {
     || connections > LIMITS.connectionsMax) {
     console.log(`--connections must be a whole number from 1 to ${LIMITS.connectionsMax}.`);
     return;
+  }  if (!Number.isInteger(warmUp) || warmUp < 0 || warmUp > buyers) {
+    console.log(`--warm-up must be a whole number from 0 to the buyers (${buyers}).`);
+    process.exitCode = 2;
+    return;
   }
+
   const cpus = os.cpus();
   console.log(`machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ` +
     `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, load average ${
@@ -99,7 +112,10 @@ async function main(): Promise<void> {
   const bodies = Array.from({ length: buyers }, (_, i) =>
     ({ variant: Object.keys(SIZES)[i % 4]!, quantity: 1 }));
 
-  const bare = await raceBare(bodies, connections, nodeFlags);
+  console.log(warmUp > 0 ? `warm-up: a drop of ${WARM_UP_UNITS} raced by ${warmUp.toLocaleString(
+    'en-US')} of the buyers first (the bare server answers as many), not counted`
+    : 'warm-up: none (--warm-up 0)');
+  const bare = await raceBare(bodies, connections, nodeFlags, warmUp);
   report('(a) bare node:http, same requests', bare, null);
 
   const adminToken = `bench-${randomBytes(16).toString('hex')}`;
@@ -111,14 +127,24 @@ async function main(): Promise<void> {
     const tokens = await registerBuyers(servers.urls, buyers);
     console.log(`registered ${buyers.toLocaleString('en-US')} buyers in ${
       ((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const opensAtMs = Date.now() + LIMITS.openingDelaySeconds * 1000;
-    const put = await admin.request('PUT', '/admin/drops/jacket', { token: adminToken,
-      timeoutMs: 30_000, body: { name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch',
-        price_fen: 129_900, opens_at: new Date(opensAtMs).toISOString(), per_account_limit: 1,
-        per_identity_limit: 1, variants: Object.entries(SIZES).map(([variant, quantity]) =>
-          ({ variant, name: variant.toUpperCase(), name_zh: variant.toUpperCase(),
-            quantity })) } });
-    if (put.kind !== 'reply' || put.status !== 201) throw new Error('the drop was not created');
+    const putDrop = async (dropId: string, sizes: Record<string, number>): Promise<number> => {
+      const opensAtMs = Date.now() + LIMITS.openingDelaySeconds * 1000;
+      const put = await admin.request('PUT', `/admin/drops/${dropId}`, { token: adminToken,
+        timeoutMs: 30_000, body: { name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch',
+          price_fen: 129_900, opens_at: new Date(opensAtMs).toISOString(), per_account_limit: 1,
+          per_identity_limit: 1, variants: Object.entries(sizes).map(([variant, quantity]) =>
+            ({ variant, name: variant.toUpperCase(), name_zh: variant.toUpperCase(),
+              quantity })) } });
+      if (put.kind !== 'reply' || put.status !== 201) throw new Error(`${dropId} not created`);
+      return opensAtMs;
+    };
+    if (warmUp > 0) {
+      const warmAtMs = await putDrop('warm-up', Object.fromEntries(Object.entries(SIZES)
+        .map(([v, q]) => [v, Math.round(q * WARM_UP_UNITS / UNITS)])));
+      await runRace(servers.urls, servers.pids, connections, warmUp, (i) => ({
+        token: tokens[i]!, body: bodies[i]!, key: `warm-${i}` }), warmAtMs, 'warm-up');
+    }
+    const opensAtMs = await putDrop('jacket', SIZES);
     const before = await scrape(servers.urls, adminToken);
     // PostgreSQL's side of the race: who waits for the drop's row lock, and on what.
     const activity = servers.store === 'postgres' ? new PgActivity(servers.dataLocation) : null;
@@ -190,12 +216,13 @@ interface Ask {
  * turn from `startAtMs` (epoch ms) on. The requests are encoded before the connections open.
  */
 async function runRace(urls: readonly string[], pids: readonly number[], connections: number,
-  count: number, ask: (i: number) => Ask, startAtMs = Date.now()): Promise<Race> {
+  count: number, ask: (i: number) => Ask, startAtMs = Date.now(), dropId = 'jacket'):
+  Promise<Race> {
   const bytes: Buffer[] = new Array(count);
   const host = new URL(urls[0]!).host;
   for (let i = 0; i < count; i++) {
     const a = ask(i);
-    bytes[i] = encodeRequest(host, 'POST', '/api/v1/drops/jacket/purchases',
+    bytes[i] = encodeRequest(host, 'POST', `/api/v1/drops/${dropId}/purchases`,
       { authorization: `Bearer ${a.token}`, 'idempotency-key': a.key }, a.body);
   }
   const conns = Array.from({ length: connections },
@@ -243,7 +270,7 @@ async function runRace(urls: readonly string[], pids: readonly number[], connect
 }
 
 async function raceBare(bodies: readonly unknown[], connections: number,
-  nodeFlags: readonly string[]): Promise<Race> {
+  nodeFlags: readonly string[], warmUp: number): Promise<Race> {
   const main = join(dirname(fileURLToPath(import.meta.url)), 'bare-server.js');
   const child = spawn(process.execPath, [...nodeFlags, main],
     { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -255,6 +282,10 @@ async function raceBare(bodies: readonly unknown[], connections: number,
       });
       child.on('exit', () => reject(new Error('bare server exited')));
     });
+    if (warmUp > 0) {
+      await runRace([url], [child.pid ?? 0], connections, warmUp, (i) => ({
+        token: 'bare-token', body: bodies[i], key: `warm-${i}` }));
+    }
     return await runRace([url], [child.pid ?? 0], connections, bodies.length, (i) => ({
       token: 'bare-token', body: bodies[i], key: `buy-${i}` }));
   } finally {
