@@ -38,8 +38,9 @@ describe('closed request bodies', () => {
       if (o.items !== undefined) openIn(o.items, `${at}[]`, out);
       return out;
     };
-    const open = h.ld.api.routes.flatMap((r) => openIn(r.contract.body, `${r.method} ${r.path}`,
-      []));
+    const open = h.ld.api.routes.flatMap((r) => [
+      ...openIn(r.contract.body, `${r.method} ${r.path}`, []),
+      ...openIn(r.contract.query, `${r.method} ${r.path}?`, [])]);
     assert.deepEqual(open, []);
     const doc = (await h.call('GET', '/openapi.json')).body;
     const documented: string[] = [];
@@ -96,6 +97,17 @@ describe('closed request bodies', () => {
     assert.equal(d.status, 422, JSON.stringify(d.body));
     assert.equal(d.body.error.message, notAField('variants[1].qty'));
     assert.equal((await h.call('GET', '/drops/closed-rows')).status, 404);
+  });
+
+  it('a misspelt query parameter is refused, not read as the default', async () => {
+    const r = await h.call('GET', '/admin/audit-log?limt=1', { token: ADMIN });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.equal(r.body.error.message,
+      '"limt" is not a parameter of this request: check its spelling.');
+    // Its own parameters, and a bad value of one before an unknown name, as before.
+    assert.equal((await h.call('GET', '/admin/audit-log?limit=1', { token: ADMIN })).status, 200);
+    assert.equal((await h.call('GET', '/admin/audit-log?limit=0&limt=1', { token: ADMIN }))
+      .body.error.message, '"limit" must be a whole number from 1 to 1000.');
   });
 
   it('quotes an unknown name as JSON, cut at 64 whole characters', async () => {

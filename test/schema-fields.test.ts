@@ -175,34 +175,45 @@ function queryText(url: URL, name: string): Result<string | undefined> {
     `"${name}" must be at most 64 characters, none of them control characters.`) : raw;
 }
 
+/** A query takes only its own parameters: the first other one is refused, after them. */
+const closedQuery = (names: readonly string[], reference: (u: URL) => Refusal | null) =>
+  (u: URL): Refusal | null => reference(u) ?? (() => {
+    const other = [...u.searchParams.keys()].find((k) => !names.includes(k));
+    return other === undefined ? null : refuse('invalid_request',
+      `${JSON.stringify(other)} is not a parameter of this request: check its spelling.`);
+  })();
+
 /** The query checks each route made before its first rule that is not about the query. */
 const queryReference: Record<string, [RouteContract, (u: URL) => Refusal | null]> = {
-  'GET /launches/:launch_id/estimate': [Orders.estimate, (u) => {
+  'GET /launches/:launch_id/estimate': [Orders.estimate, closedQuery(['trim', 'city'],
+    (u) => {
     const trim = queryText(u, 'trim');
     // An estimate is of one trim: without it there is nothing to answer (it once fell through
     // to "unknown trim", naming a trim nobody gave).
     if (trim.ok && trim.value === undefined) return refuse('invalid_request', '"trim" is required.');
     return first(trim, queryText(u, 'city'));
-  }],
-  'GET /admin/orders': [Orders.findOrders, (u) => {
+  })],
+  'GET /admin/orders': [Orders.findOrders, closedQuery(['order_id', 'phone', 'id_number'], (u) => {
     const o = queryText(u, 'order_id');
     const bad = first(o, queryText(u, 'phone'), queryText(u, 'id_number'));
     if (bad) return bad;
     const id = (o as { value?: string }).value;
     return id && !ID_PARAM.test(id) ? refuse('invalid_request', '"order_id" is not an id.')
       : null;
-  }],
-  'GET /admin/launches/:launch_id/orders': [Orders.launchOrders, (u) => {
+  })],
+  'GET /admin/launches/:launch_id/orders': [Orders.launchOrders, closedQuery(['after', 'limit'],
+    (u) => {
     const after = queryText(u, 'after');
     if (!after.ok) return after;
     if (after.value && !ID_PARAM.test(after.value)) {
       return refuse('invalid_request', '"after" must be an order id.');
     }
     return queryInteger(u, 'limit', 1, 1000);
-  }],
-  'GET /admin/audit-log': [Accounts.auditLog, (u) => queryInteger(u, 'limit', 1, L.auditLogMax)],
+  })],
+  'GET /admin/audit-log': [Accounts.auditLog,
+    closedQuery(['limit'], (u) => queryInteger(u, 'limit', 1, L.auditLogMax))],
   'GET /admin/payments/anomalies': [Orders.anomalies,
-    (u) => queryInteger(u, 'limit', 1, L.paymentAnomaliesListMax)],
+    closedQuery(['limit'], (u) => queryInteger(u, 'limit', 1, L.paymentAnomaliesListMax))],
 };
 
 // ---- Inputs ----
@@ -259,7 +270,8 @@ describe('route schemas refuse as the hand-written checks did', () => {
   }
   for (const [route, [contract, reference]] of Object.entries(queryReference)) {
     it(`${route}: the same first refusal for every query, none where they passed`, () => {
-      const check = compileFields(contract(L).query!);
+      // Closed as the app closes every query (http-app.ts compile).
+      const check = compileFields(closedBody(contract(L).query!), 'parameter');
       fc.assert(fc.property(query, (raw) => {
         const url = new URL(raw);
         sameRefusal(check(queryObject(url)), reference(url), `${route} ${raw}`);

@@ -117,11 +117,15 @@ interface CompiledRoute extends Route {
 function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
   return routes.map((r) => {
     const declared = r.schema(limits);
-    // Closed here, once for every route: the checks and the document say the same.
-    const contract = declared.body ? { ...declared, body: closedBody(declared.body) } : declared;
+    // Closed here, once for every route: the checks and the document say the same. A query is
+    // closed as a body is (`?limt=1` was the default page, said nowhere); a route that declares
+    // no query reads none.
+    const contract = { ...declared,
+      ...(declared.body ? { body: closedBody(declared.body) } : {}),
+      ...(declared.query ? { query: closedBody(declared.query) } : {}) };
     return { ...r, parts: r.path.split('/').filter(Boolean), contract,
       checkBody: contract.body ? compileFields(contract.body) : null,
-      checkQuery: contract.query ? compileFields(contract.query) : null };
+      checkQuery: contract.query ? compileFields(contract.query, 'parameter') : null };
   });
 }
 

@@ -309,8 +309,8 @@ const compiled = new Map<string, FieldCheck>();
  * first failing check by (stage, field's place in the schema, check's place in CHECKS), with the
  * field's code and message.
  */
-export function compileFields(schema: TSchema): FieldCheck {
-  const key = JSON.stringify(schema);
+export function compileFields(schema: TSchema, part: RequestPart = 'field'): FieldCheck {
+  const key = `${part}\u0000${JSON.stringify(schema)}`;
   const known = compiled.get(key);
   if (known) return known;
   const validate: ValidateFunction = ajv.compile(schema);
@@ -323,7 +323,7 @@ export function compileFields(schema: TSchema): FieldCheck {
   fields.set('', { index: -1, required: false,
     error: ((schema as Record<string, unknown>)[X_ERROR] ?? {}) as FieldError });
   const judge = (data: unknown): Refusal | null => (validate(data) ? null
-    : firstRefusal(validate.errors ?? [], fields, data as Record<string, unknown>));
+    : firstRefusal(validate.errors ?? [], fields, data as Record<string, unknown>, part));
   const declared = new Set(Object.keys(props));
   const closed = (schema as { additionalProperties?: unknown }).additionalProperties === false;
   // A closed object with fields it does not take is judged without them, then refused for the
@@ -337,7 +337,7 @@ export function compileFields(schema: TSchema): FieldCheck {
     if (unknown === undefined) return judge(data);
     const own = data as Record<string, unknown>;
     return judge(Object.fromEntries(keys.filter((k) => declared.has(k)).map((k) => [k, own[k]])))
-      ?? refuse('invalid_request', notAField(shortName(unknown)));
+      ?? refuse('invalid_request', notAField(shortName(unknown), part));
   };
   compiled.set(key, check);
   return check;
@@ -347,8 +347,11 @@ export function compileFields(schema: TSchema): FieldCheck {
  * The refusal's words for a field the request does not take. The name is quoted as JSON, so a
  * name holding a quote or a control character reads as one name ("a\" is fine; \"b").
  */
-export const notAField = (name: string): string =>
-  `${JSON.stringify(name)} is not a field of this request: check its spelling.`;
+export const notAField = (name: string, part: RequestPart = 'field'): string =>
+  `${JSON.stringify(name)} is not a ${part} of this request: check its spelling.`;
+
+/** What a compiled check reads: a body's fields, or a query's parameters. */
+export type RequestPart = 'field' | 'parameter';
 
 /** A name as quoted in a refusal: its first 64 characters (whole code points), then "…". */
 export function shortName(name: string): string {
@@ -360,7 +363,7 @@ export function shortName(name: string): string {
 const UNKNOWN_FIELD_STAGE = 9;
 
 function firstRefusal(errors: readonly ErrorObject[], fields: ReadonlyMap<string, FieldInfo>,
-  data: Record<string, unknown>): Refusal {
+  data: Record<string, unknown>, part: RequestPart): Refusal {
   let best: { rank: number[]; name: string; check: Check; info: FieldInfo } | null = null;
   for (const e of errors) {
     const parts = e.instancePath.split('/');
@@ -374,7 +377,7 @@ function firstRefusal(errors: readonly ErrorObject[], fields: ReadonlyMap<string
       const rank = [UNKNOWN_FIELD_STAGE, 0, 0];
       if (best === null || before(rank, best.rank)) {
         best = { rank, name, check: 'required', info: { index: 0, required: false, error: {
-          messages: { required: notAField(name) },
+          messages: { required: notAField(name, part) },
         } } };
       }
       continue;
