@@ -98,6 +98,44 @@ test('another buyer, in Chinese, is offered the waitlist for a sold-out size', a
   assert.equal(await zh.locator('[data-join="s"]').count(), 0);
 });
 
+test('an offer from the waitlist: the stale place goes, the held unit is said as held for them',
+  async () => {
+  const third = await apiBuyer(server, 33);
+  const p = await (await phoneContext(browser, 'en')).newPage();
+  await signInPage(p, server.url, third.token);
+  // S seen while another buyer's payment is under way, so it has a waitlist.
+  await p.route('**/api/v1/drops/jacket', async (route) => {
+    const r = await route.fetch();
+    const body = await r.json();
+    body.variants[0] = { ...body.variants[0], held: 1, sold: 0, sold_out_for_good: false };
+    await route.fulfill({ response: r, json: body });
+  });
+  await p.route('**/api/v1/drops/jacket/waitlist', (route) => route.fulfill({ status: 201,
+    json: { entry: { entry_id: 'wle_y', drop_id: 'jacket', variant: 's', status: 'waiting',
+      joined_at: new Date().toISOString(), ahead: 0, offer_hold_id: null } } }));
+  await p.goto(`${server.url}/drop?id=jacket`);
+  await p.click('[data-join="s"]');
+  await p.locator('.notice').waitFor();
+  assert.match((await p.textContent('.notice')) ?? '', /0 ahead of you/);
+  // The unit comes back to them: the next read of /mine shows the offer and its held unit.
+  const expires = new Date(Date.now() + 600_000).toISOString();
+  await p.route('**/api/v1/drops/jacket/mine', async (route) => {
+    const r = await route.fetch();
+    const body = await r.json();
+    body.waitlist = [{ entry_id: 'wle_y', drop_id: 'jacket', variant: 's', status: 'offered',
+      joined_at: new Date().toISOString(), ahead: 0, offer_hold_id: 'hld_y' }];
+    body.holds = [{ hold_id: 'hld_y', drop_id: 'jacket', variant: 's', quantity: 1,
+      status: 'held', amount_fen: 129_900, created_at: new Date().toISOString(),
+      expires_at: expires, settled_at: null, source: 'waitlist' }];
+    await route.fulfill({ response: r, json: body });
+  });
+  await p.locator('#pay-offer').waitFor({ timeout: 10_000 });
+  const text = (await p.textContent('main')) ?? '';
+  assert.doesNotMatch(text, /0 ahead of you/, 'the join\'s note is gone once the place is offered');
+  assert.match((await p.textContent('[data-row="m"]')) ?? '', /A unit is held for you: pay for/);
+  assert.doesNotMatch(text, /reached this drop's limit/);
+});
+
 test('a link without the drop\'s id says there is no such drop, not "Loading" for ever',
   async () => {
     const p = await (await phoneContext(browser, 'en')).newPage();

@@ -29,9 +29,13 @@ function keyFor(variant) {
   return key;
 }
 
-async function act(run) {
+/** The variant whose waitlist place `message` tells (a join's note), or null. */
+let messageJoin = null;
+
+async function act(run, joined = null) {
   const r = await run();
   message = r.ok ? r.note : errorBox(r);
+  messageJoin = r.ok ? joined : null;
   await refresh();
 }
 
@@ -56,7 +60,7 @@ async function join(v) {
     return r.ok
       ? { ok: true, note: notice(t('drop_in_line', { v: localName(v), n: r.data.entry.ahead })) }
       : r;
-  });
+  }, v.variant);
 }
 
 async function payOffer(v, holdId) {
@@ -80,6 +84,11 @@ function atAccountLimit() {
   return units >= drop.per_account_limit;
 }
 
+/** Whether a unit is held for the buyer, waiting for its payment (a waitlist offer). */
+function heldForMe() {
+  return mine?.holds.some((x) => x.status === 'held') ?? false;
+}
+
 function variantRow(v) {
   const open = drop.open;
   const status = v.sold_out
@@ -93,8 +102,10 @@ function variantRow(v) {
   if (open && token()) {
     if (atAccountLimit()) {
       if (!v.sold_out_for_good) {
-        action = h('span', { class: 'muted', 'data-limit': v.variant },
-          t('drop_at_limit', { a: drop.per_account_limit }));
+        // A unit held for them (an offer to pay) is the limit's reason: say so, not "reached".
+        action = h('span', { class: 'muted', 'data-limit': v.variant }, heldForMe()
+          ? t('drop_held_below', { a: drop.per_account_limit })
+          : t('drop_at_limit', { a: drop.per_account_limit }));
       }
     } else if (!v.sold_out) {
       action = h('button', { type: 'button', class: 'button', 'data-variant': v.variant,
@@ -169,6 +180,14 @@ async function refresh() {
   if (token()) {
     const m = await get(path('/mine'));
     mine = m.ok ? m.data : null;
+  }
+  // A join's note ("0 ahead of you") is stale once that place is no longer waiting (offered,
+  // bought, lapsed): the buyer's own section says what it is now.
+  const place = messageJoin === null ? undefined
+    : mine?.waitlist.find((e) => e.variant === messageJoin);
+  if (place !== undefined && place.status !== 'waiting') {
+    message = null;
+    messageJoin = null;
   }
   render();
 }

@@ -21,6 +21,10 @@ export const DROP_STRINGS = {
   },
   drop_join: { zh: '加入候补 {v}', en: 'Join the waitlist for {v}' },
   drop_bought: { zh: '购买成功：{v}，{n} 件', en: 'Bought: {v}, {n}' },
+  drop_held_below: {
+    zh: '已为您保留一件，请在下方付款（计入每人限购 {a} 件）。',
+    en: 'A unit is held for you: pay for it below (it counts toward the limit of {a} per account).',
+  },
   drop_in_line: { zh: '候补 {v}：前面还有 {n} 人', en: 'Waitlist for {v}: {n} ahead of you' },
   drop_offered: {
     zh: '{v} 有货退回，已为您保留至 {t}',
