@@ -1,4 +1,4 @@
-// Every request body takes only the fields its route declares (schema.ts closedBody): a
+// Every request body takes only the fields its route declares (schema.ts closedFields): a
 // misspelt field is refused with 422 invalid_request, naming it, and nothing is done. Before,
 // only some operator edits were closed; a buyer's `"quantiy": 2` bought one unit, a room's
 // `"grace_second"` left the grace at its default, an order change's `"option"` kept the

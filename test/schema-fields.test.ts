@@ -13,7 +13,7 @@ import * as Accounts from '../src/accounts/account-schemas.js';
 import * as Launches from '../src/launches/launch-schemas.js';
 import * as Orders from '../src/orders/order-schemas.js';
 import {
-  CHECKS, closedBody, compileFields, queryObject, type RouteContract,
+  CHECKS, closedFields, compileFields, queryObject, type RouteContract,
 } from '../src/kernel/http/schema.js';
 import { ADMIN, harness } from './harness.js';
 
@@ -261,8 +261,8 @@ const sameRefusal = (got: Refusal | null, want: Refusal | null, what: string): v
 describe('route schemas refuse as the hand-written checks did', () => {
   for (const [route, [contract, reference]] of Object.entries(bodyReference)) {
     it(`${route}: the same first refusal for every body, none where they passed`, () => {
-      // Closed as the app closes every body (schema.ts closedBody).
-      const check = compileFields(closedBody(contract(L).body!));
+      // Closed as the app closes every body (schema.ts closedFields).
+      const check = compileFields(closedFields(contract(L).body!));
       fc.assert(fc.property(body, (b) => {
         sameRefusal(check(structuredClone(b)), reference(b), `${route} ${JSON.stringify(b)}`);
       }), { numRuns: 3000, seed: 14 });
@@ -271,7 +271,7 @@ describe('route schemas refuse as the hand-written checks did', () => {
   for (const [route, [contract, reference]] of Object.entries(queryReference)) {
     it(`${route}: the same first refusal for every query, none where they passed`, () => {
       // Closed as the app closes every query (http-app.ts compile).
-      const check = compileFields(closedBody(contract(L).query!), 'parameter');
+      const check = compileFields(closedFields(contract(L).query!), 'parameter');
       fc.assert(fc.property(query, (raw) => {
         const url = new URL(raw);
         sameRefusal(check(queryObject(url)), reference(url), `${route} ${raw}`);
@@ -280,7 +280,7 @@ describe('route schemas refuse as the hand-written checks did', () => {
   }
 
   it('an import row is checked as POST /accounts checks its body', () => {
-    const check = compileFields(closedBody(Accounts.ImportRow));
+    const check = compileFields(closedFields(Accounts.ImportRow));
     const reference = (row: unknown): Refusal | null => (row === null
       || typeof row !== 'object' || Array.isArray(row) ? refuse('invalid_request',
         'Each row must be an object of phone, name, id_number.')

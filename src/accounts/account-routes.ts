@@ -6,7 +6,7 @@ import type { Static } from '@sinclair/typebox';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import { reply, type Ctx, type Reply, type Route } from '../kernel/http/route.js';
-import { closedBody, compileFields, queryNumber } from '../kernel/http/schema.js';
+import { closedFields, compileFields, queryNumber } from '../kernel/http/schema.js';
 import * as Accounts from './account-schemas.js';
 import { accountView } from './account-views.js';
 import { idNumberSearchKey, validatePhone } from './identity.js';
@@ -134,7 +134,7 @@ async function importAccounts(ctx: Ctx): Promise<Reply> {
 
 // Compiled once, at start (account-schemas.ts's ImportRow: POST /accounts's fields), closed
 // as that body is: a row's misspelt field is refused by its index, not ignored.
-const checkImportRow = compileFields(closedBody(Accounts.ImportRow));
+const checkImportRow = compileFields(closedFields(Accounts.ImportRow));
 
 /** One import row, checked as POST /accounts checks its body. */
 function importRow(ctx: Ctx, row: unknown) {

@@ -92,7 +92,7 @@ function variantInput(v: unknown, index: number): Result<DropVariant> {
   if (!Number.isSafeInteger(o.quantity)) {
     return refuse('invalid_request', '"quantity" must be a whole number.');
   }
-  // Closed, as every body is (schema.ts closedBody): checked here, since this list is.
+  // Closed, as every body is (schema.ts closedFields): checked here, since this list is.
   const other = Object.keys(o).find((k) => !VARIANT_FIELDS.has(k));
   if (other !== undefined) return refuse('invalid_request', notAField(
     `variants[${index}].${shortName(other)}`));

@@ -10,7 +10,7 @@ import {
   sendRefusal, type Json,
 } from './http-io.js';
 import {
-  closedBody, compileFields, queryObject, type FieldCheck, type RouteSchema,
+  closedFields, compileFields, queryObject, type FieldCheck, type RouteSchema,
 } from './schema.js';
 import { openApiDocument } from './openapi.js';
 import * as Kernel from './health-schemas.js';
@@ -121,13 +121,16 @@ function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
     // closed as a body is (`?limt=1` was the default page, said nowhere); a route that declares
     // no query reads none.
     const contract = { ...declared,
-      ...(declared.body ? { body: closedBody(declared.body) } : {}),
-      ...(declared.query ? { query: closedBody(declared.query) } : {}) };
+      ...(declared.body ? { body: closedFields(declared.body) } : {}),
+      ...(declared.query ? { query: closedFields(declared.query) } : {}) };
     return { ...r, parts: r.path.split('/').filter(Boolean), contract,
       checkBody: contract.body ? compileFields(contract.body) : null,
       checkQuery: contract.query ? compileFields(contract.query, 'parameter') : null };
   });
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
 
 /**
  * A path's segments, each percent-decoded (RFC 3986: `/drops/te%65` is `/drops/tee`, an id
@@ -135,8 +138,6 @@ function compile(routes: readonly Route[], limits: Limits): CompiledRoute[] {
  * not decode (`%ff`, `%`) or decodes to a slash or a control character, which names
  * nothing: `404 route_not_found`, as for a page.
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
 
 function pathParts(path: string): string[] | null {
   const parts = path.split('/').filter(Boolean);

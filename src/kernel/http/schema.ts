@@ -186,7 +186,7 @@ export const queryWhole = (min: number, max: number, fallback: number) => {
 };
 
 /**
- * A request body takes no field it does not declare: the first other one is refused, after
+ * A request body (or query) takes no field it does not declare: the first other one is refused, after
  * every declared field's checks, with 422 `invalid_request` '"x" is not a field of this
  * request: check its spelling.' A misspelt optional field would otherwise be ignored and the
  * request done without it: a purchase of 1 unit for `"quantiy": 2`, an order change that keeps
@@ -195,7 +195,7 @@ export const queryWhole = (min: number, max: number, fallback: number) => {
  * forget it (drops, rooms, deliveries and the buyers' bodies had). A body that states
  * `additionalProperties` itself keeps its own.
  */
-export function closedBody<T extends TSchema>(body: T): T {
+export function closedFields<T extends TSchema>(body: T): T {
   return closedObjects(body) as T;
 }
 
