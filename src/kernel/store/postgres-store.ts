@@ -93,6 +93,14 @@ export interface PostgresPart<Tx extends object, Reads extends object> {
   readonly name: string;
   writes(c: pg.PoolClient, shard: number): Tx;
   beforeCommit?(tx: Tx): Promise<void>;
+  /**
+   * Statements the part held back to send with the COMMIT, in its round trip (plain SQL text,
+   * values already inlined: the simple protocol takes no parameters). A transaction that holds
+   * a row lock other processes wait for (a drop's) thus releases it without waiting for this
+   * process's event loop once more. A statement that fails makes the rest of the text, the
+   * COMMIT too, not run: the transaction rolls back as on any failure.
+   */
+  commitWith?(tx: Tx): readonly string[];
   reads(pool: Queryable): Reads;
 }
 
@@ -106,13 +114,15 @@ class BrokenConnection extends Error {}
  * `CommitUnknown`, never as a plain store failure, whose reply says nothing was done.
  */
 export async function inTransaction<T>(client: Pick<pg.PoolClient, 'query'>,
-  fn: () => Promise<T>): Promise<T> {
+  fn: () => Promise<T>, commitWith: () => readonly string[] = () => []): Promise<T> {
   await client.query('BEGIN');
   let committing = false;
   try {
     const result = await fn();
+    const withCommit = commitWith();
     committing = true;
-    await client.query('COMMIT');
+    // One round trip: the statements held back, then COMMIT (simple protocol, one message).
+    await client.query(withCommit.length === 0 ? 'COMMIT' : `${withCommit.join(';\n')};\nCOMMIT`);
     return result;
   } catch (err) {
     if (committing && isStoreUnavailable(err)) {
@@ -230,14 +240,15 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       let broken: Error | undefined;
       try {
+        const parts = this.composition.postgres;
+        let own: object[] = [];
         return await inTransaction(client, async () => {
-          const parts = this.composition.postgres;
-          const own = parts.map((p) => p.writes(client, this.shard));
+          own = parts.map((p) => p.writes(client, this.shard));
           const tx = composeParts([new PostgresBaseTx(client), ...own]) as StoreTx;
           const result = await fn(tx);
           for (let i = 0; i < parts.length; i++) await parts[i]!.beforeCommit?.(own[i]!);
           return result;
-        });
+        }, () => parts.flatMap((p, i) => p.commitWith?.(own[i]!) ?? []));
       } catch (err) {
         if (err instanceof BrokenConnection) broken = err;
         const code = (err as { code?: unknown }).code;
