@@ -142,10 +142,44 @@ describe('the drop lock on PostgreSQL', async () => {
         dropHold(tx, cmds, T0 + 1)));
       assert.ok(results.every((r) => r.ok));
       assertOneMessageUnderLock(sent);
+      // And nothing before the lock: BEGIN goes with it (the read without the lock is left out).
+      assert.equal(sent.length, 2, sent.join(' | ').slice(0, 500));
+      assert.match(sent[0]!, /^BEGIN;\s*SELECT \* FROM drops/);
       const stock = await store.dropStock('jacket');
       assert.deepEqual(stock.map((s) => [s.variant, s.available, s.held]),
         [['l', 4, 1], ['m', 3, 2], ['s', 4, 1], ['xl', 4, 1]]);
       assert.equal((await store.holdsOfDrop('jacket', 10)).length, 5);
+    }));
+
+    it('BEGIN waits for the first statement: alone before one with parameters, nothing when '
+      + 'none is sent, and the connection is left as it was', () => withStore(async (store) => {
+      const sent: string[] = [];
+      await spying(sent, async () => {
+        assert.equal(await store.transaction(async () => 7), 7);
+        await assert.rejects(store.transaction(async () => { throw new Error('refused'); }),
+          /refused/);
+      });
+      assert.deepEqual(sent, [], 'a transaction that sends nothing sends no BEGIN nor COMMIT');
+      await spying(sent, () => store.transaction(async (tx) => {
+        await tx.lockDrops(['jacket']);
+        await tx.lockDrops(['cap']);
+      }));
+      assert.deepEqual((sent as string[]).map((q) => q.slice(0, 20)), ['BEGIN',
+        'SELECT * FROM drops ', 'SELECT * FROM drops ', 'COMMIT']);
+      // A failure after the combined BEGIN rolls back; the connections serve on as before.
+      sent.length = 0;
+      await assert.rejects(spying(sent, () => store.transaction(async (tx) => {
+        await tx.lockAndRead!({ dropIds: ['jacket'], nowMs: T0, dueLimit: 1, refs: [],
+          accounts: [], identities: [] });
+        await tx.insertHolds([holdOf(1), holdOf(1)]);
+      })), /duplicate key/);
+      assert.deepEqual((sent as string[]).map((q) => q.slice(0, 6)),
+        ['BEGIN;', 'INSERT', 'ROLLBA']);
+      assert.equal((await store.holdsOfDrop('jacket', 10)).length, 0);
+      for (let i = 0; i < 20; i++) {
+        await store.transaction((tx) => tx.setMeta('k', String(i)));
+      }
+      assert.equal(await store.meta('k'), '19');
     }));
 
     it('a settle batch of payments sends one message under the drop lock after the lock\'s: '

@@ -336,7 +336,13 @@ export function dropCommands() {
 
   /** Takes holds in arrival order: the heart of a drop's opening second. */
   const dropHold: BatchHandler<HoldCommand, Result<HoldOutcome>> = async (tx, cmds, nowMs) => {
-    const refused = await refuseWithoutLock(tx, cmds, nowMs);
+    // Not where the lock and its read go in one message (lockAndRead, PostgreSQL): there the
+    // read without the lock costs one more round trip of every batch while units sell, and it
+    // refuses little. A purchase reaches a batch only when a stock read begun after it arrived
+    // saw its size on sale or a hold past due (DropsService.hold); after a sell-out the crowd is
+    // refused by that read, and the few batches begun before it, one per process at a time
+    // (their lane), decide their refusals under the lock.
+    const refused = tx.lockAndRead ? null : await refuseWithoutLock(tx, cmds, nowMs);
     if (refused !== null) return refused;
     const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times, cmds);
     const known = new Map<string, Hold>();
