@@ -216,6 +216,27 @@ describe('the drop lock on PostgreSQL', async () => {
       assert.deepEqual(await store.dropStock('jacket'), stock);
     }));
 
+    it('a batch of holds and payments sends the holds\' write with the payments\' lock and read',
+      () => withStore(async (store) => {
+        const { dropHold, dropSettle } = dropCommands();
+        const [first] = await store.transaction((tx) => dropHold(tx, [command(1, 's')], T0 + 1));
+        assert.ok(first!.ok);
+        const sent: string[] = [];
+        // As runGroups runs a batch of both: the holds, then the settles, in one transaction.
+        const [held, paid] = await spying(sent, () => store.transaction(async (tx) => [
+          await dropHold(tx, [command(2, 'm')], T0 + 2),
+          await dropSettle(tx, [{ dropId: 'jacket', holdId: first!.value.hold.holdId,
+            accountId: 'acc_1', outcome: 'paid', times: TIMES, hold: first!.value.hold }],
+          T0 + 2)]));
+        assert.ok(held![0]!.ok && paid![0]!.ok);
+        assert.equal(sent.length, 3, sent.map((q) => q.slice(0, 60)).join(' | '));
+        assert.match(sent[1]!, /^WITH inserted AS \(INSERT INTO drop_holds[^]*FOR UPDATE;/);
+        assert.match(sent[2]!, /COMMIT$/);
+        const stock = await store.dropStock('jacket');
+        assert.deepEqual(stock.map((s) => [s.variant, s.available, s.held, s.sold]),
+          [['l', 5, 0, 0], ['m', 4, 1, 0], ['s', 4, 0, 1], ['xl', 5, 0, 0]]);
+      }));
+
     it('lockAndRead locks and reads what lockDrops and readUnderLock do, the holds asked for '
       + 'too', () => withStore(async (store) => {
       await store.transaction(async (tx) => {

@@ -304,11 +304,12 @@ class DropsPostgresTx implements DropsTx {
     if (dropIds.length === 0) return { drops: [], read: await this.readUnderLock(q) };
     const escape = (t: string) => this.c.escapeLiteral(t);
     // Two statements in one message: the second takes its snapshot once the first has the lock.
-    const text = `${inlineParams(LOCK_DROPS, [dropIds], escape)};\n${
-      inlineParams(UNDER_LOCK_READ, underLockParams(q), escape)}`;
-    // The simple protocol (no parameters): one result per statement.
-    const [locked, read] = await (await this.#conn()).query(text) as unknown as
-      pg.QueryResult[];
+    // A write held back by an earlier handler of the batch goes first, in the same message (a
+    // batch of holds and payments locks twice): the read after it sees it.
+    const text = [...this.atCommit.splice(0), inlineParams(LOCK_DROPS, [dropIds], escape),
+      inlineParams(UNDER_LOCK_READ, underLockParams(q), escape)].join(';\n');
+    // The simple protocol (no parameters): one result per statement, the last two ours.
+    const [locked, read] = (await this.c.query(text) as unknown as pg.QueryResult[]).slice(-2);
     return { drops: locked!.rows.map(rowToDrop), read: underLockRead(read!.rows[0]) };
   }
 
