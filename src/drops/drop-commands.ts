@@ -129,9 +129,12 @@ class StockMirror {
   /**
    * Writes the moves, one conditional UPDATE per variant, and `holds` (inserted first). Under
    * the drop's lock the condition always holds; if it did not, the batch fails and each command
-   * runs again alone. A store that offers insertHoldsAndMove writes them all in one statement.
+   * runs again alone. A store that offers insertHoldsAndMove writes them all in one statement;
+   * one that offers writeAtCommit holds them back to send with the COMMIT, with the holds
+   * `paid` (ids of held holds to mark paid at `nowMs`, given only to such a store).
    */
-  async flush(tx: StoreTx, holds: readonly Hold[] = []): Promise<void> {
+  async flush(tx: StoreTx, holds: readonly Hold[] = [], paid: readonly string[] = [],
+    nowMs = 0): Promise<void> {
     const moves: StockMove[] = [];
     for (const [key, m] of [...this.#pending].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (m.available === 0 && m.held === 0 && m.sold === 0) continue;
@@ -139,6 +142,12 @@ class StockMirror {
       moves.push({ dropId, variant, ...m });
     }
     this.#pending.clear();
+    if (tx.writeAtCommit) {
+      tx.writeAtCommit({ holds, moves, paid: paid.length === 0 ? null
+        : { holdIds: paid, atMs: nowMs } });
+      return;
+    }
+    assert.equal(paid.length, 0, 'holds are paid at flush only with writeAtCommit');
     if (tx.insertHoldsAndMove) {
       if (holds.length === 0 && moves.length === 0) return;
       assert.equal(await tx.insertHoldsAndMove(holds, moves), moves.length,
@@ -168,22 +177,32 @@ interface Scope {
 /**
  * Locks the drops (sorted), reads their stock, and returns the units of holds past due. For a
  * hold batch (`holds`), a store that offers readUnderLock reads its keys and limits in the same
- * statement as the stock.
+ * statement as the stock, and a settle batch's holds (`holdIds`); one that offers lockAndRead
+ * sends that read with the lock, in one round trip.
  */
 async function openScope(tx: StoreTx, dropIds: Iterable<string>, nowMs: number,
-  times: HoldTimes, holds: readonly HoldCommand[] = []): Promise<Scope> {
+  times: HoldTimes, holds: readonly HoldCommand[] = [], holdIds: readonly string[] = []):
+  Promise<Scope> {
   const ids = [...new Set(dropIds)].sort();
-  const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
   if (!tx.readUnderLock) {
+    const drops = new Map((await tx.lockDrops(ids)).map((d) => [d.dropId, d]));
     const scope = { drops, stock: new StockMirror(await tx.stock([...drops.keys()])), read: null };
     await releaseDue(tx, scope, nowMs, times, DUE_PER_PASS_MAX);
     return scope;
   }
-  const read = await tx.readUnderLock({ dropIds: [...drops.keys()], nowMs,
-    dueLimit: DUE_PER_PASS_MAX,
+  const q = { dropIds: ids, nowMs, dueLimit: DUE_PER_PASS_MAX, holdIds,
     refs: holds.map((c) => ({ accountId: c.accountId, key: c.idempotencyKey })),
     accounts: holds.map((c) => ({ dropId: c.dropId, id: c.accountId })),
-    identities: holds.map((c) => ({ dropId: c.dropId, id: c.identityKey })) });
+    identities: holds.map((c) => ({ dropId: c.dropId, id: c.identityKey })) };
+  let locked: Drop[];
+  let read: UnderLockRead;
+  if (tx.lockAndRead) {
+    ({ drops: locked, read } = await tx.lockAndRead(q));
+  } else {
+    locked = await tx.lockDrops(ids);
+    read = await tx.readUnderLock(q);
+  }
+  const drops = new Map(locked.map((d) => [d.dropId, d]));
   const scope = { drops, stock: new StockMirror(read.stock), read };
   for (const h of read.due) await endHold(tx, scope, h, 'expired', nowMs, times);
   return read.due.length === 0 ? scope : { ...scope, read: null };
@@ -317,7 +336,13 @@ export function dropCommands() {
 
   /** Takes holds in arrival order: the heart of a drop's opening second. */
   const dropHold: BatchHandler<HoldCommand, Result<HoldOutcome>> = async (tx, cmds, nowMs) => {
-    const refused = await refuseWithoutLock(tx, cmds, nowMs);
+    // Not where the lock and its read go in one message (lockAndRead, PostgreSQL): there the
+    // read without the lock costs one more round trip of every batch while units sell, and it
+    // refuses little. A purchase reaches a batch only when a stock read begun after it arrived
+    // saw its size on sale or a hold past due (DropsService.hold); after a sell-out the crowd is
+    // refused by that read, and the few batches begun before it, one per process at a time
+    // (their lane), decide their refusals under the lock.
+    const refused = tx.lockAndRead ? null : await refuseWithoutLock(tx, cmds, nowMs);
     if (refused !== null) return refused;
     const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times, cmds);
     const known = new Map<string, Hold>();
@@ -382,7 +407,8 @@ export function dropCommands() {
    * seen as settled by the commands after it.
    */
   const dropSettle: BatchHandler<SettleCommand, Result<Hold>> = async (tx, cmds, nowMs) => {
-    const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times);
+    const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times, [],
+      [...new Set(cmds.map((c) => c.holdId))]);
     // A hold named by two commands of the batch is decided from a read, in arrival order, so
     // that the first command wins as it would alone.
     const named = new Map<string, number>();
@@ -390,11 +416,26 @@ export function dropCommands() {
     const carried = (c: SettleCommand): c is SettleCommand & { hold: Hold } =>
       c.hold !== undefined && named.get(c.holdId) === 1 && c.hold.holdId === c.holdId
       && c.hold.dropId === c.dropId && (c.accountId === null || c.hold.accountId === c.accountId);
-    const paidAtOnce = new Set(await tx.settleHolds(cmds.filter((c) => carried(c)
-      && c.outcome === 'paid').map((c) => c.holdId), 'paid', nowMs));
-    const holds = new Map((await tx.holds([...new Set(cmds.filter((c) => !paidAtOnce.has(c.holdId)
-      && !(carried(c) && c.outcome !== 'paid')).map((c) => c.holdId))]))
-      .map((h) => [h.holdId, h]));
+    // The holds as read with the lock, when the store read them there (no hold past due was
+    // ended since): a hold's status changes only under its drop's lock, so what was held then
+    // is held until the COMMIT, and the payments are written with it (writeAtCommit), each
+    // still conditional on `held`. Otherwise they are marked paid now, and the rest read.
+    const underLock = tx.writeAtCommit ? scope.read?.holds : undefined;
+    const paidAtCommit: string[] = [];
+    let paidAtOnce: Set<string>;
+    let holds: Map<string, Hold>;
+    if (underLock !== undefined) {
+      holds = new Map(underLock.map((h) => [h.holdId, h]));
+      paidAtOnce = new Set(cmds.filter((c) => carried(c) && c.outcome === 'paid'
+        && holds.get(c.holdId)?.status === 'held').map((c) => c.holdId));
+      paidAtCommit.push(...paidAtOnce);
+    } else {
+      paidAtOnce = new Set(await tx.settleHolds(cmds.filter((c) => carried(c)
+        && c.outcome === 'paid').map((c) => c.holdId), 'paid', nowMs));
+      holds = new Map((await tx.holds([...new Set(cmds.filter((c) => !paidAtOnce.has(c.holdId)
+        && !(carried(c) && c.outcome !== 'paid')).map((c) => c.holdId))]))
+        .map((h) => [h.holdId, h]));
+    }
     const results: Array<Result<Hold>> = [];
     for (const c of cmds) {
       if (carried(c)) {
@@ -430,8 +471,11 @@ export function dropCommands() {
       const settled: Hold = { ...h, status: c.outcome, settledAtMs: nowMs };
       holds.set(h.holdId, settled);
       if (c.outcome === 'paid') {
-        assert.deepEqual(await tx.settleHolds([h.holdId], 'paid', nowMs), [h.holdId],
-          'a held hold is paid');
+        if (underLock !== undefined) paidAtCommit.push(h.holdId);
+        else {
+          assert.deepEqual(await tx.settleHolds([h.holdId], 'paid', nowMs), [h.holdId],
+            'a held hold is paid');
+        }
         scope.stock.move(h.dropId, h.variant, { held: -h.quantity, sold: h.quantity });
         if (h.entryId !== null) await tx.setEntry(h.entryId, 'bought', h.holdId);
       } else {
@@ -439,7 +483,7 @@ export function dropCommands() {
       }
       results.push(ok(settled));
     }
-    await scope.stock.flush(tx);
+    await scope.stock.flush(tx, [], paidAtCommit, nowMs);
     return results;
   };
 

@@ -10,7 +10,7 @@ import {
 } from './drop-rows.js';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
 import type {
-  DropsReads, DropsTx, StockMove, UnderLockQuery, UnderLockRead,
+  CommitWrite, DropsReads, DropsTx, StockMove, UnderLockQuery, UnderLockRead,
 } from './drops-store.js';
 
 const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
@@ -46,7 +46,13 @@ const UNDER_LOCK_READ = `SELECT
     SELECT h.drop_id, h.identity_key, sum(h.quantity)::bigint AS n FROM drop_holds h
     JOIN (SELECT DISTINCT * FROM unnest($8::text[], $9::text[])) q(d, k)
       ON h.drop_id = q.d AND h.identity_key = q.k
-    WHERE h.status IN ('held', 'paid') GROUP BY h.drop_id, h.identity_key) u) AS identities`;
+    WHERE h.status IN ('held', 'paid') GROUP BY h.drop_id, h.identity_key) u) AS identities,
+  (SELECT coalesce(json_agg(h), '[]') FROM drop_holds h WHERE h.hold_id = ANY($10::text[]))
+    AS holds`;
+
+/** lockDrops' statement; lockAndRead sends it with UNDER_LOCK_READ. */
+const LOCK_DROPS = 'SELECT * FROM drops WHERE drop_id = ANY($1::text[]) ORDER BY drop_id '
+  + 'FOR UPDATE';
 
 /**
  * insertHoldsAndMove's one statement: the holds (HOLD_INSERT's columns, $1-$16) and the stock
@@ -61,6 +67,57 @@ const INSERT_AND_MOVE = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
   SELECT (SELECT count(*) FROM moved)::integer AS moved,
     (SELECT count(*) FROM inserted)::integer AS inserted`;
 
+/**
+ * writeAtCommit's one statement: INSERT_AND_MOVE's holds ($1-$16) and moves ($17-$21), and the
+ * holds to mark paid ($22, at $23), each paid only if still held. It fails (an integer cast of
+ * a sentence) unless all $24 moves and all $25 payments applied: a statement sent with the
+ * COMMIT cannot be asserted on before it, so it asserts itself, and the COMMIT after it is then
+ * not run. The CASE's refusal is not a constant, so the planner does not evaluate it ahead.
+ */
+const WRITE_AT_COMMIT = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
+  moved AS (UPDATE drop_variants v SET available = v.available + m.a, held = v.held + m.h,
+    sold = v.sold + m.s FROM unnest($17::text[], $18::text[], $19::bigint[], $20::bigint[],
+    $21::bigint[]) AS m(d, var, a, h, s)
+    WHERE v.drop_id = m.d AND v.variant = m.var AND v.available + m.a >= 0
+    AND v.held + m.h >= 0 AND v.sold + m.s >= 0 RETURNING 1),
+  paid AS (UPDATE drop_holds SET status = 'paid', settled_at_ms = $23
+    WHERE hold_id = ANY($22::text[]) AND status = 'held' RETURNING 1),
+  applied AS (SELECT (SELECT count(*) FROM moved) AS moves, (SELECT count(*) FROM paid) AS paid)
+  SELECT CASE WHEN moves = $24 AND paid = $25 THEN 0 ELSE ('drop write at commit: ' || moves
+    || ' of ' || $24 || ' stock moves and ' || paid || ' of ' || $25 || ' payments applied')
+    ::integer END AS refused FROM applied`;
+
+/**
+ * `sql` with each $n replaced by params[n - 1] as a literal, for the simple protocol (several
+ * statements in one round trip take no parameters): text by pg's escapeLiteral, integers as
+ * digits, null as NULL, arrays as ARRAY[...] ('{}' when empty; every $n of an array is cast in
+ * the SQL). A text with NUL is refused (the simple protocol's message ends at NUL); the callers
+ * leave such values out first, as readUnderLock does.
+ */
+export function inlineParams(sql: string, params: readonly unknown[],
+  escape: (text: string) => string): string {
+  const literal = (v: unknown): string => {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number' || typeof v === 'bigint') {
+      if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+        throw new Error(`not an integer to inline: ${v}`);
+      }
+      return String(v);
+    }
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new Error('a text with NUL cannot be inlined');
+      return escape(v);
+    }
+    if (Array.isArray(v)) return v.length === 0 ? "'{}'" : `ARRAY[${v.map(literal).join(', ')}]`;
+    throw new Error(`cannot inline a ${typeof v}`);
+  };
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    if (i < 0 || i >= params.length) throw new Error(`no parameter $${n}`);
+    return literal(params[i]);
+  });
+}
+
 /** Whether a value has NUL in it: PostgreSQL refuses such a text, and none is stored. */
 const hasNul = (...texts: string[]): boolean => texts.some((t) => t.includes('\u0000'));
 
@@ -69,43 +126,62 @@ const unitsMap = (triples: Array<[string, string, number]>): Map<string, number>
   new Map(triples.map(([d, id, n]) => [`${d}\u0000${id}`, Number(n)]));
 
 class DropsPostgresTx implements DropsTx {
+  /** writeAtCommit's statement, sent with the COMMIT (dropsPostgres.commitWith). */
+  atCommit: string[] = [];
+
   constructor(private readonly c: pg.PoolClient) {}
+
+  /**
+   * The connection, once any write held back for the COMMIT has been sent: a statement after
+   * it (another handler's of the same batch) must see it, as it would have been written at once.
+   */
+  async #conn(): Promise<pg.PoolClient> {
+    if (this.atCommit.length > 0) await this.c.query(this.atCommit.splice(0).join(';\n'));
+    return this.c;
+  }
+
+  async #query(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    return (await this.#conn()).query(sql, params);
+  }
+
+  async #rows<R = Record<string, unknown>>(sql: string, params: unknown[]): Promise<R[]> {
+    return rows<R>(await this.#conn(), sql, params);
+  }
 
   async lockDrops(dropIds: readonly string[]): Promise<Drop[]> {
     if (dropIds.length === 0) return [];
-    return (await rows(this.c, 'SELECT * FROM drops WHERE drop_id = ANY($1::text[]) '
-      + 'ORDER BY drop_id FOR UPDATE', [dropIds])).map(rowToDrop);
+    return (await this.#rows(LOCK_DROPS, [dropIds])).map(rowToDrop);
   }
 
   async dropsById(dropIds: readonly string[]): Promise<Drop[]> {
     if (dropIds.length === 0) return [];
-    return (await rows(this.c, 'SELECT * FROM drops WHERE drop_id = ANY($1::text[]) '
+    return (await this.#rows('SELECT * FROM drops WHERE drop_id = ANY($1::text[]) '
       + 'ORDER BY drop_id', [dropIds])).map(rowToDrop);
   }
 
   async putDrop(drop: Drop): Promise<void> {
-    await this.c.query(`INSERT INTO drops (${DROP_COLUMNS.join(', ')}) VALUES (${
+    await this.#query(`INSERT INTO drops (${DROP_COLUMNS.join(', ')}) VALUES (${
       params(DROP_COLUMNS.length)}) ON CONFLICT (drop_id) DO UPDATE SET ${DROP_COLUMNS.slice(1)
       .map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`, dropToValues(drop));
-    await this.c.query('DELETE FROM drop_variants WHERE drop_id = $1', [drop.dropId]);
-    await this.c.query('INSERT INTO drop_variants SELECT $1, v, q, q, 0, 0 '
+    await this.#query('DELETE FROM drop_variants WHERE drop_id = $1', [drop.dropId]);
+    await this.#query('INSERT INTO drop_variants SELECT $1, v, q, q, 0, 0 '
       + 'FROM unnest($2::text[], $3::bigint[]) AS x(v, q)', [drop.dropId,
       drop.variants.map((v) => v.variant), drop.variants.map((v) => v.quantity)]);
   }
 
   async dropHasHolds(dropId: string): Promise<boolean> {
-    return (await rows(this.c, 'SELECT 1 FROM drop_holds WHERE drop_id = $1 LIMIT 1',
+    return (await this.#rows('SELECT 1 FROM drop_holds WHERE drop_id = $1 LIMIT 1',
       [dropId])).length > 0;
   }
 
   async stock(dropIds: readonly string[]): Promise<VariantStock[]> {
     if (dropIds.length === 0) return [];
-    return (await rows(this.c, 'SELECT * FROM drop_variants WHERE drop_id = ANY($1::text[]) '
+    return (await this.#rows('SELECT * FROM drop_variants WHERE drop_id = ANY($1::text[]) '
       + 'ORDER BY drop_id, variant', [dropIds])).map(rowToStock);
   }
 
   async moveStock(m: StockMove): Promise<boolean> {
-    const r = await this.c.query('UPDATE drop_variants SET available = available + $3, '
+    const r = await this.#query('UPDATE drop_variants SET available = available + $3, '
       + 'held = held + $4, sold = sold + $5 WHERE drop_id = $1 AND variant = $2 '
       + 'AND available + $3 >= 0 AND held + $4 >= 0 AND sold + $5 >= 0',
     [m.dropId, m.variant, m.available, m.held, m.sold]);
@@ -115,7 +191,7 @@ class DropsPostgresTx implements DropsTx {
   async holdsByIdempotency(refs: ReadonlyArray<{ accountId: string; key: string }>):
     Promise<Hold[]> {
     if (refs.length === 0) return [];
-    return (await rows(this.c, 'SELECT * FROM drop_holds WHERE (account_id, idempotency_key) '
+    return (await this.#rows('SELECT * FROM drop_holds WHERE (account_id, idempotency_key) '
       + 'IN (SELECT * FROM unnest($1::text[], $2::text[]))',
     [refs.map((r) => r.accountId), refs.map((r) => r.key)])).map(rowToHold);
   }
@@ -132,7 +208,7 @@ class DropsPostgresTx implements DropsTx {
     Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (ids.length === 0) return out;
-    for (const r of await rows<{ id: string; n: number }>(this.c, `SELECT ${column} AS id, `
+    for (const r of await this.#rows<{ id: string; n: number }>(`SELECT ${column} AS id, `
       + 'sum(quantity)::bigint AS n FROM drop_holds WHERE drop_id = $1 '
       + `AND ${column} = ANY($2::text[]) AND status IN ('held', 'paid') GROUP BY ${column}`,
     [dropId, ids])) out.set(r.id, Number(r.n));
@@ -143,19 +219,19 @@ class DropsPostgresTx implements DropsTx {
     if (holds.length === 0) return;
     const cols: unknown[][] = HOLD_COLUMNS.map(() => []);
     for (const h of holds) holdToValues(h).forEach((v, i) => cols[i]!.push(v));
-    await this.c.query(HOLD_INSERT, cols);
+    await this.#query(HOLD_INSERT, cols);
   }
 
   async holds(holdIds: readonly string[]): Promise<Hold[]> {
     if (holdIds.length === 0) return [];
-    const found = new Map((await rows(this.c, 'SELECT * FROM drop_holds WHERE '
+    const found = new Map((await this.#rows('SELECT * FROM drop_holds WHERE '
       + 'hold_id = ANY($1::text[])', [holdIds])).map((r) => [String(r.hold_id), rowToHold(r)]));
     return holdIds.flatMap((id) => found.get(id) ?? []);
   }
 
   async settleHold(holdId: string, status: Exclude<HoldStatus, 'held'>, atMs: number):
     Promise<boolean> {
-    const r = await this.c.query("UPDATE drop_holds SET status = $2, settled_at_ms = $3 "
+    const r = await this.#query("UPDATE drop_holds SET status = $2, settled_at_ms = $3 "
       + "WHERE hold_id = $1 AND status = 'held'", [holdId, status, atMs]);
     return r.rowCount === 1;
   }
@@ -163,7 +239,7 @@ class DropsPostgresTx implements DropsTx {
   async settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>,
     atMs: number): Promise<string[]> {
     if (holdIds.length === 0) return [];
-    const settled = new Set((await rows<{ hold_id: string }>(this.c, 'UPDATE drop_holds SET '
+    const settled = new Set((await this.#rows<{ hold_id: string }>('UPDATE drop_holds SET '
       + "status = $2, settled_at_ms = $3 WHERE hold_id = ANY($1::text[]) AND status = 'held' "
       + 'RETURNING hold_id', [holdIds, status, atMs])).map((r) => r.hold_id));
     return holdIds.filter((id) => settled.has(id));
@@ -171,80 +247,118 @@ class DropsPostgresTx implements DropsTx {
 
   async dueHolds(dropIds: readonly string[], nowMs: number, limit: number): Promise<Hold[]> {
     if (dropIds.length === 0) return [];
-    return (await rows(this.c, "SELECT * FROM drop_holds WHERE status = 'held' "
+    return (await this.#rows("SELECT * FROM drop_holds WHERE status = 'held' "
       + 'AND expires_at_ms <= $2 AND drop_id = ANY($1::text[]) '
       + 'ORDER BY expires_at_ms, hold_id LIMIT $3', [dropIds, nowMs, limit])).map(rowToHold);
   }
 
   async dropsWithDueHolds(nowMs: number, limit: number): Promise<string[]> {
-    return (await rows<{ drop_id: string }>(this.c, 'SELECT DISTINCT drop_id FROM drop_holds '
+    return (await this.#rows<{ drop_id: string }>('SELECT DISTINCT drop_id FROM drop_holds '
       + "WHERE status = 'held' AND expires_at_ms <= $1 ORDER BY drop_id LIMIT $2",
     [nowMs, limit])).map((r) => r.drop_id);
   }
 
   async waitingEntries(dropId: string, variant: string, limit: number):
     Promise<WaitlistEntry[]> {
-    return (await rows(this.c, 'SELECT * FROM drop_waitlist WHERE drop_id = $1 '
+    return (await this.#rows('SELECT * FROM drop_waitlist WHERE drop_id = $1 '
       + "AND variant = $2 AND status = 'waiting' ORDER BY seq LIMIT $3",
     [dropId, variant, limit])).map(rowToEntry);
   }
 
   async waitingCount(dropId: string): Promise<number> {
-    const [r] = await rows<{ n: number }>(this.c, 'SELECT count(*)::bigint AS n FROM '
+    const [r] = await this.#rows<{ n: number }>('SELECT count(*)::bigint AS n FROM '
       + "drop_waitlist WHERE drop_id = $1 AND status = 'waiting'", [dropId]);
     return Number(r?.n ?? 0);
   }
 
   async openEntry(dropId: string, variant: string, accountId: string):
     Promise<WaitlistEntry | null> {
-    const [r] = await rows(this.c, 'SELECT * FROM drop_waitlist WHERE drop_id = $1 '
+    const [r] = await this.#rows('SELECT * FROM drop_waitlist WHERE drop_id = $1 '
       + "AND variant = $2 AND account_id = $3 AND status IN ('waiting', 'offered')",
     [dropId, variant, accountId]);
     return r ? rowToEntry(r) : null;
   }
 
   async nextEntrySeq(dropId: string): Promise<number> {
-    const [r] = await rows<{ n: number }>(this.c, 'SELECT coalesce(max(seq), 0) + 1 AS n '
+    const [r] = await this.#rows<{ n: number }>('SELECT coalesce(max(seq), 0) + 1 AS n '
       + 'FROM drop_waitlist WHERE drop_id = $1', [dropId]);
     return Number(r?.n ?? 1);
   }
 
   async insertEntry(entry: WaitlistEntry): Promise<void> {
-    await this.c.query(`INSERT INTO drop_waitlist (${ENTRY_COLUMNS.join(', ')}) VALUES (${
+    await this.#query(`INSERT INTO drop_waitlist (${ENTRY_COLUMNS.join(', ')}) VALUES (${
       params(ENTRY_COLUMNS.length)})`, entryToValues(entry));
   }
 
   async setEntry(entryId: string, status: EntryStatus, holdId: string | null): Promise<void> {
-    await this.c.query('UPDATE drop_waitlist SET status = $2, hold_id = $3 WHERE entry_id = $1',
+    await this.#query('UPDATE drop_waitlist SET status = $2, hold_id = $3 WHERE entry_id = $1',
       [entryId, status, holdId]);
   }
 
   async readUnderLock(q: UnderLockQuery): Promise<UnderLockRead> {
-    // A key or an id with NUL in it matches nothing stored (rows() in postgres-store.ts).
-    const refs = q.refs.filter((r) => !hasNul(r.accountId, r.key));
-    const accounts = q.accounts.filter((a) => !hasNul(a.dropId, a.id));
-    const identities = q.identities.filter((a) => !hasNul(a.dropId, a.id));
+    return underLockRead((await this.#query(UNDER_LOCK_READ, underLockParams(q))).rows[0]);
+  }
+
+  async lockAndRead(q: UnderLockQuery): Promise<{ drops: Drop[]; read: UnderLockRead }> {
     const dropIds = q.dropIds.filter((d) => !hasNul(d));
-    const r = (await this.c.query(UNDER_LOCK_READ, [dropIds, q.nowMs, q.dueLimit,
-      refs.map((x) => x.accountId), refs.map((x) => x.key), accounts.map((a) => a.dropId),
-      accounts.map((a) => a.id), identities.map((a) => a.dropId), identities.map((a) => a.id)]))
-      .rows[0] as Record<string, unknown[]>;
-    return { stock: r.stock!.map((x) => rowToStock(x as Record<string, unknown>)),
-      due: r.due!.map((x) => rowToHold(x as Record<string, unknown>)),
-      known: r.known!.map((x) => rowToHold(x as Record<string, unknown>)),
-      accountUnits: unitsMap(r.accounts as Array<[string, string, number]>),
-      identityUnits: unitsMap(r.identities as Array<[string, string, number]>) };
+    if (dropIds.length === 0) return { drops: [], read: await this.readUnderLock(q) };
+    const escape = (t: string) => this.c.escapeLiteral(t);
+    // Two statements in one message: the second takes its snapshot once the first has the lock.
+    // A write held back by an earlier handler of the batch goes first, in the same message (a
+    // batch of holds and payments locks twice): the read after it sees it.
+    const text = [...this.atCommit.splice(0), inlineParams(LOCK_DROPS, [dropIds], escape),
+      inlineParams(UNDER_LOCK_READ, underLockParams(q), escape)].join(';\n');
+    // The simple protocol (no parameters): one result per statement, the last two ours.
+    const [locked, read] = (await this.c.query(text) as unknown as pg.QueryResult[]).slice(-2);
+    return { drops: locked!.rows.map(rowToDrop), read: underLockRead(read!.rows[0]) };
+  }
+
+  writeAtCommit(w: CommitWrite): void {
+    if (w.holds.length === 0 && w.moves.length === 0 && (w.paid?.holdIds.length ?? 0) === 0) {
+      return;
+    }
+    const cols: unknown[][] = HOLD_COLUMNS.map(() => []);
+    for (const h of w.holds) holdToValues(h).forEach((v, i) => cols[i]!.push(v));
+    const paid = w.paid?.holdIds ?? [];
+    this.atCommit.push(inlineParams(WRITE_AT_COMMIT, [...cols, w.moves.map((m) => m.dropId),
+      w.moves.map((m) => m.variant), w.moves.map((m) => m.available),
+      w.moves.map((m) => m.held), w.moves.map((m) => m.sold), paid, w.paid?.atMs ?? 0,
+      w.moves.length, paid.length], (t) => this.c.escapeLiteral(t)));
   }
 
   async insertHoldsAndMove(holds: readonly Hold[], moves: readonly StockMove[]):
     Promise<number> {
     const cols: unknown[][] = HOLD_COLUMNS.map(() => []);
     for (const h of holds) holdToValues(h).forEach((v, i) => cols[i]!.push(v));
-    const r = await this.c.query(INSERT_AND_MOVE, [...cols, moves.map((m) => m.dropId),
+    const r = await this.#query(INSERT_AND_MOVE, [...cols, moves.map((m) => m.dropId),
       moves.map((m) => m.variant), moves.map((m) => m.available), moves.map((m) => m.held),
       moves.map((m) => m.sold)]);
     return Number(r.rows[0].moved);
   }
+}
+
+/** readUnderLock's parameters; a key or an id with NUL matches nothing stored, so is left out. */
+function underLockParams(q: UnderLockQuery): unknown[] {
+  // As rows() in postgres-store.ts: PostgreSQL refuses a text with NUL, and none is stored.
+  const refs = q.refs.filter((r) => !hasNul(r.accountId, r.key));
+  const accounts = q.accounts.filter((a) => !hasNul(a.dropId, a.id));
+  const identities = q.identities.filter((a) => !hasNul(a.dropId, a.id));
+  const dropIds = q.dropIds.filter((d) => !hasNul(d));
+  const holdIds = (q.holdIds ?? []).filter((h) => !hasNul(h));
+  return [dropIds, q.nowMs, q.dueLimit, refs.map((x) => x.accountId), refs.map((x) => x.key),
+    accounts.map((a) => a.dropId), accounts.map((a) => a.id), identities.map((a) => a.dropId),
+    identities.map((a) => a.id), holdIds];
+}
+
+/** UNDER_LOCK_READ's one row, decoded. */
+function underLockRead(row: unknown): UnderLockRead {
+  const r = row as Record<string, unknown[]>;
+  return { stock: r.stock!.map((x) => rowToStock(x as Record<string, unknown>)),
+    due: r.due!.map((x) => rowToHold(x as Record<string, unknown>)),
+    known: r.known!.map((x) => rowToHold(x as Record<string, unknown>)),
+    accountUnits: unitsMap(r.accounts as Array<[string, string, number]>),
+    identityUnits: unitsMap(r.identities as Array<[string, string, number]>),
+    holds: r.holds!.map((x) => rowToHold(x as Record<string, unknown>)) };
 }
 
 class DropsPostgresReads implements DropsReads {
@@ -328,5 +442,6 @@ class DropsPostgresReads implements DropsReads {
 export const dropsPostgres: PostgresPart<DropsPostgresTx, DropsReads> = {
   name: 'drops',
   writes: (c) => new DropsPostgresTx(c),
+  commitWith: (tx) => tx.atCommit,
   reads: (pool) => new DropsPostgresReads(pool),
 };

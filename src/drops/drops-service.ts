@@ -53,6 +53,13 @@ export const identityKey = (account: Account): string =>
 
 type DropHandlers = ReturnType<typeof dropCommands>;
 
+/**
+ * The group-commit lane of a drop's holds, settles and joins (GroupCommitter.submit): each takes
+ * the drop's row lock, so a process sends one batch of them at a time (PostgreSQL only), and its
+ * other commands flow past. docs/benchmarks.md, session 15.
+ */
+const dropLane = (dropId: string): string => `drop:${dropId}`;
+
 export class DropsService {
   readonly #cache = new Map<string, { drop: Drop | null; readAt: number }>();
   /** The read refreshing a drop's cached definition, shared by the purchases asking meanwhile. */
@@ -204,7 +211,7 @@ export class DropsService {
     }
     const r = await this.submit('dropHold', { dropId, variant: input.variant,
       quantity: input.quantity, accountId: account.accountId, identityKey: identityKey(account),
-      idempotencyKey: key, requestHash, times: this.#times });
+      idempotencyKey: key, requestHash, times: this.#times }, false, dropLane(dropId));
     if (r.ok) this.#note(r.value.hold);
     return r;
   }
@@ -341,7 +348,8 @@ export class DropsService {
     if (h.expiresAtMs <= this.deps.clock.nowMs()) return refuse('hold_expired');
     // With the hold, so that the batch settles it without reading it first.
     const settle = (outcome: 'paid' | 'failed') => this.submit('dropSettle', { dropId,
-      holdId, accountId: account.accountId, outcome, times: this.#times, hold: h }, true)
+      holdId, accountId: account.accountId, outcome, times: this.#times, hold: h }, true,
+    dropLane(dropId))
       .then((r) => this.#noted(r));
     const charged = await this.deps.payments.charge({ reference: h.paymentReference,
       amountFen: h.amountFen, payer: account.accountId, source });
@@ -366,7 +374,8 @@ export class DropsService {
   /** Lets a held hold (or a waitlist offer) go: its units return at once. */
   async cancel(account: Account, dropId: string, holdId: string): Promise<Result<Hold>> {
     return this.#noted(await this.submit('dropSettle', { dropId, holdId,
-      accountId: account.accountId, outcome: 'cancelled', times: this.#times }, true));
+      accountId: account.accountId, outcome: 'cancelled', times: this.#times }, true,
+    dropLane(dropId)));
   }
 
   /** Joins the waitlist of a sold-out variant (one unit). Refusals: see dropJoin. */
@@ -376,7 +385,7 @@ export class DropsService {
     if (!findVariant(drop, variant)) return refuse('unknown_variant');
     return this.submit('dropJoin', { dropId, variant, accountId: account.accountId,
       identityKey: identityKey(account), waitlistMax: this.deps.limits.dropWaitlistMax,
-      times: this.#times });
+      times: this.#times }, false, dropLane(dropId));
   }
 
   /** A buyer's holds and waitlist places in a drop, each place with how many wait ahead. */

@@ -24,6 +24,8 @@ export interface UnderLockRead {
   readonly accountUnits: Map<string, number>;
   /** Units held or bought per `dropId\u0000identityKey` (those with none are absent). */
   readonly identityUnits: Map<string, number>;
+  /** The holds asked for by id (`UnderLockQuery.holdIds`), in no order; absent ones left out. */
+  readonly holds: Hold[];
 }
 
 /** What readUnderLock is asked: the drops, the time, and the batch's keys and buyers. */
@@ -34,6 +36,20 @@ export interface UnderLockQuery {
   readonly refs: ReadonlyArray<{ accountId: string; key: string }>;
   readonly accounts: ReadonlyArray<{ dropId: string; id: string }>;
   readonly identities: ReadonlyArray<{ dropId: string; id: string }>;
+  /** Holds to read as they are under the lock (a settle batch's); none when absent. */
+  readonly holdIds?: readonly string[];
+}
+
+/**
+ * What a batch writes at its COMMIT (writeAtCommit): holds to insert, stock moves, and holds to
+ * mark paid. Each move applies only if it leaves every count at zero or above, and each paid
+ * hold only if it is still held; if any does not, the COMMIT fails and nothing of the
+ * transaction is written.
+ */
+export interface CommitWrite {
+  readonly holds: readonly Hold[];
+  readonly moves: readonly StockMove[];
+  readonly paid: { readonly holdIds: readonly string[]; readonly atMs: number } | null;
 }
 
 /** Drops' reads and writes inside one transaction (see StoreTx). */
@@ -104,6 +120,21 @@ export interface DropsTx {
    * transaction).
    */
   insertHoldsAndMove?(holds: readonly Hold[], moves: readonly StockMove[]): Promise<number>;
+  /**
+   * Optional, as readUnderLock: `lockDrops` and then `readUnderLock`, two statements sent in one
+   * round trip (the read is a statement of its own, begun once the lock is granted, so it sees
+   * what the lock's previous holder committed). The lock is then held across one event-loop
+   * turn of this process, not two.
+   */
+  lockAndRead?(q: UnderLockQuery): Promise<{ drops: Drop[]; read: UnderLockRead }>;
+  /**
+   * Optional, as readUnderLock: holds `w` back and writes it with the COMMIT, in the COMMIT's
+   * round trip, so that the drop's lock is never held while this process's event loop is busy
+   * between the last write and the COMMIT. Sends nothing now. Its conditions are checked in the
+   * statement (CommitWrite); one that fails fails the COMMIT, and the batch then runs again
+   * command by command. Called at most once per transaction.
+   */
+  writeAtCommit?(w: CommitWrite): void;
 }
 
 /** Drops' reads of committed data (see Store). */

@@ -36,7 +36,8 @@ export interface CoreDeps {
  * handlers it uses.
  */
 export type Submit<H extends HandlerMap> = <K extends keyof H & string>(handler: K,
-  payload: PayloadOf<H[K]>, essential?: boolean) => Promise<ResultOf<H[K]> | Refusal>;
+  payload: PayloadOf<H[K]>, essential?: boolean, lane?: string) =>
+  Promise<ResultOf<H[K]> | Refusal>;
 
 /**
  * Least time between two probes of an idle store (readiness, /health): however often they are
@@ -70,9 +71,12 @@ export class Core<H extends HandlerMap> {
     // only reads requests and writes replies. PostgreSQL's writes run here, on its pool.
     this.#writerThread = deps.store instanceof SqliteStore
       ? new SqliteBatchExecutor(deps.store, deps.limits, write.wires) : null;
+    // Lanes (GroupCommitter.submit) on PostgreSQL only: there the batches of one drop queue on
+    // its row lock with the other processes' (docs/benchmarks.md, sessions 14 and 15). SQLite's
+    // one writer thread takes no such lock, and writes the next batch while one is flushed.
     this.committer = new GroupCommitter(
       this.#writerThread?.execute ?? localExecutor(deps.store, write.handlers(deps.limits)),
-      deps.clock, deps.limits);
+      deps.clock, deps.limits, this.#writerThread === null);
     this.broken = this.#writerThread?.died ?? new Promise<Error>(() => {});
     void this.broken.then((err) => { this.brokenBecause = err; });
     this.storeHealth = new StoreHealth({ probeIntervalMs: STORE_PROBE_INTERVAL_MS,
@@ -119,9 +123,9 @@ export class Core<H extends HandlerMap> {
    * Submits to group commit; a full queue becomes the `overloaded` outcome, a store out of
    * reach `store_unavailable` (its batch rolled back: nothing of it was written).
    */
-  readonly submit: Submit<H> = async (handler, payload, essential = false) => {
+  readonly submit: Submit<H> = async (handler, payload, essential = false, lane = '') => {
     try {
-      const r = await this.committer.submit(handler, payload, essential);
+      const r = await this.committer.submit(handler, payload, essential, lane);
       this.storeHealth.succeeded();
       return r;
     } catch (err) {

@@ -93,6 +93,14 @@ export interface PostgresPart<Tx extends object, Reads extends object> {
   readonly name: string;
   writes(c: pg.PoolClient, shard: number): Tx;
   beforeCommit?(tx: Tx): Promise<void>;
+  /**
+   * Statements the part held back to send with the COMMIT, in its round trip (plain SQL text,
+   * values already inlined: the simple protocol takes no parameters). A transaction that holds
+   * a row lock other processes wait for (a drop's) thus releases it without waiting for this
+   * process's event loop once more. A statement that fails makes the rest of the text, the
+   * COMMIT too, not run: the transaction rolls back as on any failure.
+   */
+  commitWith?(tx: Tx): readonly string[];
   reads(pool: Queryable): Reads;
 }
 
@@ -106,18 +114,32 @@ class BrokenConnection extends Error {}
  * `CommitUnknown`, never as a plain store failure, whose reply says nothing was done.
  */
 export async function inTransaction<T>(client: Pick<pg.PoolClient, 'query'>,
-  fn: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
+  fn: () => Promise<T>, commitWith: () => readonly string[] = () => [],
+  lazyBegin = false): Promise<T> {
+  const begin = lazyBegin ? deferBegin(client) : null;
+  if (begin === null) await client.query('BEGIN');
   let committing = false;
   try {
     const result = await fn();
+    const withCommit = commitWith();
     committing = true;
-    await client.query('COMMIT');
+    // A transaction that sent nothing has nothing to commit.
+    if (begin?.pending() === true && withCommit.length === 0) {
+      begin.cancel();
+      return result;
+    }
+    // One round trip: the statements held back, then COMMIT (simple protocol, one message).
+    await client.query(withCommit.length === 0 ? 'COMMIT' : `${withCommit.join(';\n')};\nCOMMIT`);
     return result;
   } catch (err) {
     if (committing && isStoreUnavailable(err)) {
       throw new BrokenConnection('COMMIT lost', { cause: new CommitUnknown(
         `the connection was lost during COMMIT: ${(err as Error).message}`, { cause: err }) });
+    }
+    // Nothing was sent: there is no transaction to roll back.
+    if (begin?.pending() === true) {
+      begin.cancel();
+      throw err;
     }
     try {
       await client.query('ROLLBACK');
@@ -126,6 +148,39 @@ export async function inTransaction<T>(client: Pick<pg.PoolClient, 'query'>,
     }
     throw err;
   }
+}
+
+/**
+ * Holds `client`'s BEGIN back until its first statement, and sends it in the same message when
+ * that statement is plain text with no parameters (the simple protocol: drops' lockAndRead), one
+ * round trip instead of two; before any other first statement, BEGIN goes alone, as it did.
+ * `client.query` is replaced on this connection until the first statement (then restored).
+ * `pending()`: nothing has been sent yet; `cancel()`: the transaction ends without having sent
+ * anything (`query` restored, the connection goes back to the pool as it came). For
+ * PostgresStore.transaction's own connections, which only its parts use, by promises.
+ */
+function deferBegin(client: Pick<pg.PoolClient, 'query'>):
+  { pending(): boolean; cancel(): void } {
+  const target = client as { query: (...args: unknown[]) => Promise<unknown> };
+  const own = Object.prototype.hasOwnProperty.call(target, 'query');
+  const query = target.query;
+  let pending = true;
+  const restore = () => {
+    pending = false;
+    if (own) target.query = query;
+    else delete (target as { query?: unknown }).query;
+  };
+  target.query = async (...args: unknown[]) => {
+    restore();
+    if (args.length === 1 && typeof args[0] === 'string') {
+      const results = await query.call(target, `BEGIN;\n${args[0]}`) as pg.QueryResult[];
+      const rest = results.slice(1);
+      return rest.length === 1 ? rest[0] : rest;
+    }
+    await query.call(target, 'BEGIN');
+    return query.apply(target, args);
+  };
+  return { pending: () => pending, cancel: restore };
 }
 
 /**
@@ -230,14 +285,15 @@ export class PostgresStore implements Store {
       const client = await this.pool.connect();
       let broken: Error | undefined;
       try {
+        const parts = this.composition.postgres;
+        let own: object[] = [];
         return await inTransaction(client, async () => {
-          const parts = this.composition.postgres;
-          const own = parts.map((p) => p.writes(client, this.shard));
+          own = parts.map((p) => p.writes(client, this.shard));
           const tx = composeParts([new PostgresBaseTx(client), ...own]) as StoreTx;
           const result = await fn(tx);
           for (let i = 0; i < parts.length; i++) await parts[i]!.beforeCommit?.(own[i]!);
           return result;
-        });
+        }, () => parts.flatMap((p, i) => p.commitWith?.(own[i]!) ?? []), true);
       } catch (err) {
         if (err instanceof BrokenConnection) broken = err;
         const code = (err as { code?: unknown }).code;

@@ -146,6 +146,95 @@ describe('group commit', () => {
   });
 });
 
+describe('group commit lanes', () => {
+  /** An executor whose batches end when the test says: `gates[i]()` ends the i-th. */
+  function gated() {
+    const batches: unknown[][] = [];
+    const gates: Array<() => void> = [];
+    const execute: BatchExecutor = async (jobs) => {
+      batches.push(jobs.map((j) => j.payload));
+      await new Promise<void>((r) => gates.push(r));
+      return jobs.map((j) => ({ done: true, value: j.payload }));
+    };
+    return { batches, gates, execute };
+  }
+  const limits = { batchCommandsMax: 100, batchEarlyCommands: 100, batchIdleCommands: 100,
+    batchesInFlightMax: 4, pendingCommandsMax: 1000, queueDelayMaxMs: 20 };
+  const turn = () => new Promise((r) => setImmediate(r));
+
+  it('keeps one batch of a lane in flight: its next commands wait and go together, others '
+    + 'flow past', async () => {
+    const { batches, gates, execute } = gated();
+    const committer = new GroupCommitter<{ echo: BatchHandler<string, string> }>(execute,
+      new SimulatedClock(0), limits);
+    const answers = [committer.submit('echo', 'a1', false, 'drop:a'),
+      committer.submit('echo', 'o1')];
+    await turn();
+    assert.deepEqual(batches, [['a1', 'o1']]);
+    // While a1's batch is under way: a2 and a3 wait for it; o2 and b1 (another lane) do not.
+    answers.push(committer.submit('echo', 'a2', false, 'drop:a'),
+      committer.submit('echo', 'o2'), committer.submit('echo', 'b1', false, 'drop:b'),
+      committer.submit('echo', 'a3', false, 'drop:a'));
+    await turn();
+    assert.deepEqual(batches, [['a1', 'o1'], ['o2', 'b1']]);
+    assert.equal(committer.pendingCount, 2);
+    // Waiting for its lane is not queue delay: nothing is refused for it.
+    await sleep(40);
+    assert.equal(committer.queueDelayMs, 0);
+    answers.push(committer.submit('echo', 'o3'));
+    await turn();
+    assert.deepEqual(batches.at(-1), ['o3']);
+    gates[0]!();
+    await turn();
+    await turn();
+    // a1's batch ended: a2 and a3 go in one batch.
+    assert.deepEqual(batches.at(-1), ['a2', 'a3']);
+    for (const g of gates.slice(1)) g();
+    await turn();
+    gates.at(-1)!();
+    assert.deepEqual(await Promise.all(answers), ['a1', 'o1', 'a2', 'o2', 'b1', 'a3', 'o3']);
+    await committer.drained();
+    assert.equal(committer.pendingCount, 0);
+    assert.equal(committer.refused, 0);
+  });
+
+  it('counts as queue delay a wait for a slot, not for the lane\'s batch under way', async () => {
+    const { batches, gates, execute } = gated();
+    const committer = new GroupCommitter<{ echo: BatchHandler<string, string> }>(execute,
+      new SimulatedClock(0), { ...limits, batchesInFlightMax: 1 });
+    const answers = [committer.submit('echo', 'a1', false, 'drop:a')];
+    await turn();
+    answers.push(committer.submit('echo', 'a2', false, 'drop:a'));
+    await sleep(40);
+    assert.equal(committer.queueDelayMs, 0, 'a2 waits for its lane');
+    // b1 is of another lane, free: it waits for the one slot, and that is queue delay.
+    answers.push(committer.submit('echo', 'b1', false, 'drop:b'));
+    await sleep(40);
+    assert.ok(committer.queueDelayMs >= 30, `waited ${committer.queueDelayMs} ms`);
+    await assert.rejects(committer.submit('echo', 'o1'), Overloaded);
+    gates[0]!();
+    await answers[0];
+    await turn();
+    assert.deepEqual(batches, [['a1'], ['a2', 'b1']]);
+    gates[1]!();
+    assert.deepEqual(await Promise.all(answers), ['a1', 'a2', 'b1']);
+    assert.equal(committer.refused, 1);
+  });
+
+  it('ignores lanes when made without them (SQLite\'s writer thread)', async () => {
+    const { batches, gates, execute } = gated();
+    const committer = new GroupCommitter<{ echo: BatchHandler<string, string> }>(execute,
+      new SimulatedClock(0), limits, false);
+    const answers = [committer.submit('echo', 'a1', false, 'drop:a')];
+    await turn();
+    answers.push(committer.submit('echo', 'a2', false, 'drop:a'));
+    await turn();
+    assert.deepEqual(batches, [['a1'], ['a2']]);
+    for (const g of gates) g();
+    assert.deepEqual(await Promise.all(answers), ['a1', 'a2']);
+  });
+});
+
 describe('a batch whose COMMIT was lost', () => {
   it('answers each command "may have been written", never "not written"', async () => {
     const lost = new CommitUnknown('the connection was lost during COMMIT');

@@ -115,8 +115,18 @@ interface Job {
   readonly handler: string;
   readonly payload: unknown;
   readonly queuedAtMs: number;
+  /** Its lane ('' for none): see GroupCommitter.submit. */
+  readonly lane: string;
   resolve(value: unknown): void;
   reject(err: unknown): void;
+}
+
+/** The commands of one lane waiting, oldest first, and whether a batch of it is under way. */
+interface Lane {
+  readonly jobs: Job[];
+  busy: boolean;
+  /** When its last batch ended (performance.now(), ms); its commands wait from then. */
+  freedAtMs: number;
 }
 
 export interface GroupCommitterLimits {
@@ -165,7 +175,9 @@ export class Overloaded extends Error {
 }
 
 export class GroupCommitter<H extends HandlerMap> {
-  #pending: Job[] = [];
+  /** The waiting commands by lane ('': those of none, never held back), each oldest first. */
+  readonly #lanes = new Map<string, Lane>([['', { jobs: [], busy: false, freedAtMs: 0 }]]);
+  #pendingCount = 0;
   #inFlight = 0;
   #scheduled = false;
   #idle: Array<() => void> = [];
@@ -181,8 +193,12 @@ export class GroupCommitter<H extends HandlerMap> {
    */
   onBatch: ((batch: BatchObservation) => void) | null = null;
 
+  /**
+   * `lanes`: whether `submit`'s lanes hold a lane's commands back while a batch of it is under
+   * way (see submit); when false every command flows as if it had none.
+   */
   constructor(private readonly execute: BatchExecutor, private readonly clock: Clock,
-    private readonly limits: GroupCommitterLimits) {}
+    private readonly limits: GroupCommitterLimits, private readonly lanes = true) {}
 
   /**
    * Calls `listener` with each batch once it has committed (or failed), before any of its
@@ -201,39 +217,115 @@ export class GroupCommitter<H extends HandlerMap> {
    * signal an adaptive waiting room slows its admissions by.
    */
   get queueDelayMs(): number {
-    const oldest = this.#pending[0];
-    return oldest === undefined ? 0 : performance.now() - oldest.queuedAtMs;
+    return this.#oldestWaitMs(performance.now());
   }
 
   get pendingCount(): number {
-    return this.#pending.length;
+    return this.#pendingCount;
+  }
+
+  /**
+   * How long the oldest command that could go in the next batch has waited (ms): a command of
+   * a lane waits from when its lane was last freed, not while a batch of its lane is under way
+   * (it is then held back by design, and the writer is not behind).
+   */
+  #oldestWaitMs(nowMs: number): number {
+    let most = 0;
+    for (const lane of this.#lanes.values()) {
+      const head = lane.jobs[0];
+      if (head === undefined || lane.busy) continue;
+      most = Math.max(most, nowMs - Math.max(head.queuedAtMs, lane.freedAtMs));
+    }
+    return most;
   }
 
   /**
    * Queues a command for the handler named; the promise settles once its batch has committed
    * (or failed). An `essential` command (the system's own, such as locking orders whose
    * cooling-off ended) is never refused for load.
+   *
+   * `lane` (a name; '' or absent for none): the commands of one lane go in one batch at a time;
+   * while a batch holding some is under way, the lane's next commands wait and join the batch
+   * after it, and other commands flow past them. For commands that all take one row lock (a
+   * drop's, on PostgreSQL), batches in flight would only queue on that lock, one behind the
+   * other, so a lane makes each batch larger instead and leaves the lock's queue to other
+   * processes. The wait for the lane's batch under way does not count as queue delay.
    */
-  submit<K extends keyof H & string>(handler: K, payload: PayloadOf<H[K]>, essential = false):
-    Promise<ResultOf<H[K]>> {
+  submit<K extends keyof H & string>(handler: K, payload: PayloadOf<H[K]>, essential = false,
+    lane = ''): Promise<ResultOf<H[K]>> {
     const nowMs = performance.now();
-    const oldest = this.#pending[0];
-    if (!essential && (this.#pending.length >= this.limits.pendingCommandsMax
-      || (oldest !== undefined && nowMs - oldest.queuedAtMs > this.limits.queueDelayMaxMs))) {
+    if (!essential && (this.#pendingCount >= this.limits.pendingCommandsMax
+      || this.#oldestWaitMs(nowMs) > this.limits.queueDelayMaxMs)) {
       this.refused++;
       return Promise.reject(new Overloaded());
     }
+    const name = this.lanes ? lane : '';
+    let queue = this.#lanes.get(name);
+    if (queue === undefined) {
+      queue = { jobs: [], busy: false, freedAtMs: 0 };
+      this.#lanes.set(name, queue);
+    }
+    const into = queue;
     return new Promise((resolve, reject) => {
-      this.#pending.push({ handler, payload, queuedAtMs: nowMs,
+      into.jobs.push({ handler, payload, queuedAtMs: nowMs, lane: name,
         resolve: resolve as (v: unknown) => void, reject });
+      this.#pendingCount++;
       this.#schedule();
     });
   }
 
   /** Resolves when nothing is pending or running: for orderly shutdown. */
   drained(): Promise<void> {
-    if (this.#inFlight === 0 && this.#pending.length === 0) return Promise.resolve();
+    if (this.#inFlight === 0 && this.#pendingCount === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Commands that the next batch could take now (those of lanes under way wait). */
+  #ready(): number {
+    let n = 0;
+    for (const lane of this.#lanes.values()) if (!lane.busy) n += lane.jobs.length;
+    return n;
+  }
+
+  /**
+   * Takes the next batch: the oldest ready commands, at most batchCommandsMax, in arrival
+   * order across the lanes not under way; marks the lanes it takes from as under way.
+   */
+  #take(): Job[] {
+    const open = [...this.#lanes.values()].filter((l) => !l.busy && l.jobs.length > 0);
+    const batch: Job[] = [];
+    if (open.length === 1) {
+      batch.push(...open[0]!.jobs.splice(0, this.limits.batchCommandsMax));
+    } else {
+      const at = open.map(() => 0);
+      while (batch.length < this.limits.batchCommandsMax) {
+        let pick = -1;
+        for (let i = 0; i < open.length; i++) {
+          const job = open[i]!.jobs[at[i]!];
+          if (job !== undefined && (pick < 0
+            || job.queuedAtMs < open[pick]!.jobs[at[pick]!]!.queuedAtMs)) pick = i;
+        }
+        if (pick < 0) break;
+        batch.push(open[pick]!.jobs[at[pick]!]!);
+        at[pick]!++;
+      }
+      open.forEach((l, i) => l.jobs.splice(0, at[i]!));
+    }
+    this.#pendingCount -= batch.length;
+    for (const job of batch) if (job.lane !== '') this.#lanes.get(job.lane)!.busy = true;
+    return batch;
+  }
+
+  /** Frees the lanes of a batch that ended; a lane with nothing waiting is forgotten. */
+  #free(batch: readonly Job[]): void {
+    const nowMs = performance.now();
+    for (const name of new Set(batch.map((j) => j.lane))) {
+      if (name === '') continue;
+      const lane = this.#lanes.get(name)!;
+      lane.busy = false;
+      lane.freedAtMs = nowMs;
+      if (lane.jobs.length === 0) this.#lanes.delete(name);
+    }
   }
 
   // setImmediate lets every request already readable on a socket join the batch first, unless
@@ -242,7 +334,7 @@ export class GroupCommitter<H extends HandlerMap> {
     if (this.#inFlight >= this.limits.batchesInFlightMax) return;
     const early = this.#inFlight === 0 ? this.limits.batchIdleCommands
       : this.limits.batchEarlyCommands;
-    if (this.#pending.length >= early) {
+    if (this.#ready() >= early) {
       void this.#runBatch();
       return;
     }
@@ -256,11 +348,11 @@ export class GroupCommitter<H extends HandlerMap> {
   }
 
   async #runBatch(): Promise<void> {
-    if (this.#pending.length === 0) return;
+    if (this.#ready() === 0) return;
     this.#inFlight++;
-    const batch = this.#pending.splice(0, this.limits.batchCommandsMax);
+    const batch = this.#take();
     // Start gathering the next batch now: it runs as soon as this one has been written.
-    if (this.#pending.length > 0) this.#schedule();
+    if (this.#ready() > 0) this.#schedule();
     const startedMs = performance.now();
     const queueDelayMs = startedMs - batch[0]!.queuedAtMs;
     let ok = false;
@@ -285,8 +377,11 @@ export class GroupCommitter<H extends HandlerMap> {
       for (const job of batch) job.reject(err);
     } finally {
       this.#inFlight--;
-      if (this.#pending.length > 0) this.#schedule();
-      else if (this.#inFlight === 0) for (const done of this.#idle.splice(0)) done();
+      this.#free(batch);
+      if (this.#ready() > 0) this.#schedule();
+      else if (this.#inFlight === 0 && this.#pendingCount === 0) {
+        for (const done of this.#idle.splice(0)) done();
+      }
       this.onBatch?.({ ok, commands: batch.length, queueDelayMs,
         durationMs: performance.now() - startedMs });
     }
