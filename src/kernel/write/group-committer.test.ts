@@ -198,6 +198,27 @@ describe('group commit lanes', () => {
     assert.equal(committer.refused, 0);
   });
 
+  it('never puts two lanes in one batch: each lane\'s commands take a row lock of their own',
+    async () => {
+    // Two drops' commands in one batch locked the two drops handler by handler; another
+    // process's batch in the other order waited on it until PostgreSQL's deadlock_timeout.
+    const { batches, gates, execute } = gated();
+    const committer = new GroupCommitter<{ echo: BatchHandler<string, string> }>(execute,
+      new SimulatedClock(0), limits);
+    const answers = [committer.submit('echo', 'a1', false, 'drop:a'),
+      committer.submit('echo', 'b1', false, 'drop:b'), committer.submit('echo', 'o1'),
+      committer.submit('echo', 'a2', false, 'drop:a'), committer.submit('echo', 'b2', false,
+        'drop:b')];
+    await turn();
+    await turn();
+    // The oldest lane (a) with the commands of none; b in a batch of its own, beside it.
+    assert.deepEqual(batches, [['a1', 'o1', 'a2'], ['b1', 'b2']]);
+    for (const g of gates) g();
+    assert.deepEqual(await Promise.all(answers), ['a1', 'b1', 'o1', 'a2', 'b2']);
+    await committer.drained();
+    assert.equal(committer.pendingCount, 0);
+  });
+
   it('counts as queue delay a wait for a slot, not for the lane\'s batch under way', async () => {
     const { batches, gates, execute } = gated();
     const committer = new GroupCommitter<{ echo: BatchHandler<string, string> }>(execute,
@@ -215,8 +236,13 @@ describe('group commit lanes', () => {
     gates[0]!();
     await answers[0];
     await turn();
-    assert.deepEqual(batches, [['a1'], ['a2', 'b1']]);
+    // Two lanes never share a batch: a2's (the older) goes first, then b1's.
+    assert.deepEqual(batches, [['a1'], ['a2']]);
     gates[1]!();
+    await answers[1];
+    await turn();
+    assert.deepEqual(batches, [['a1'], ['a2'], ['b1']]);
+    gates[2]!();
     assert.deepEqual(await Promise.all(answers), ['a1', 'a2', 'b1']);
     assert.equal(committer.refused, 1);
   });

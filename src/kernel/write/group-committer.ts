@@ -292,7 +292,19 @@ export class GroupCommitter<H extends HandlerMap> {
    * order across the lanes not under way; marks the lanes it takes from as under way.
    */
   #take(): Job[] {
-    const open = [...this.#lanes.values()].filter((l) => !l.busy && l.jobs.length > 0);
+    // The commands of no lane, and of one named lane at most: the oldest waiting. A named
+    // lane's commands all take one row lock (a drop's), and a batch with two lanes would take
+    // the two locks in the order its handlers run; two processes doing so in the other order
+    // waited for each other until PostgreSQL's deadlock_timeout (1 s), then one batch was
+    // aborted and run again (the PostgreSQL review's find). The other lanes go in the next
+    // batches, in flight beside this one.
+    const none = this.#lanes.get('')!;
+    let named: Lane | null = null;
+    for (const l of this.#lanes.values()) {
+      if (l === none || l.busy || l.jobs.length === 0) continue;
+      if (named === null || l.jobs[0]!.queuedAtMs < named.jobs[0]!.queuedAtMs) named = l;
+    }
+    const open = [none, ...(named === null ? [] : [named])].filter((l) => l.jobs.length > 0);
     const batch: Job[] = [];
     if (open.length === 1) {
       batch.push(...open[0]!.jobs.splice(0, this.limits.batchCommandsMax));
