@@ -12,8 +12,9 @@ const CASES: ReadonlyArray<{ method: string; path: string; body: unknown; status
     code: 'reason_required' },
   { method: 'POST', path: '/admin/waiting-rooms/r1/tickets/t1/hold', body: { held: true },
     status: 422, code: 'reason_required' },
+  // A segment that does not percent-decode names no route at all (http-app.ts pathParts).
   { method: 'PUT', path: '/admin/delivery-slots/%ff/capacity', body: { capacity: 4 },
-    status: 404, code: 'delivery_city_not_found' },
+    status: 404, code: 'route_not_found' },
   // Session 13's attacker: a capacity for a city no launch delivers to was stored (200) and
   // never used; its slot table answered too. Both now refuse, and store nothing.
   { method: 'PUT', path: '/admin/delivery-slots/atlantis/capacity', body: { capacity: 4 },
