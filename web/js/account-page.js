@@ -79,9 +79,9 @@ function signInCard() {
   });
   if (codeSent) {
     phone.input.value = codeSent.phone;
-    // A sandbox server texts nothing: say so, and who can read the code, rather than "sent".
+    // A sandbox server texts nothing: the page says so, and who can read the code, rather than
+    // "sent"; with the development setting the code is on the page, and neither is said.
     const min = Math.round(codeSent.expiresS / 60);
-    // With the development setting the code is on the page: "ask an operator" would be wrong.
     if (!codeSent.devCode) {
       parts.push(
         notice(
