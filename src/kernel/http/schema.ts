@@ -330,14 +330,22 @@ export function compileFields(schema: TSchema, part: RequestPart = 'field'): Fie
   // first of them (they rank after every declared field's checks, so the refusal is the same):
   // every one of them was an error object of Ajv's (allErrors), 2,000 of them in a 16 KB body
   // to a public route cost 3.3 ms of the event loop, against 0.7 ms for a body of one field.
+  // The success path stays one compiled call with nothing allocated: the names are looked
+  // over in place (a parsed body has no inherited enumerable names), and copied only when one
+  // is not declared.
   const check: FieldCheck = !closed ? judge : (data) => {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) return judge(data);
-    const keys = Object.keys(data);
-    const unknown = keys.find((k) => !declared.has(k));
-    if (unknown === undefined) return judge(data);
     const own = data as Record<string, unknown>;
-    return judge(Object.fromEntries(keys.filter((k) => declared.has(k)).map((k) => [k, own[k]])))
-      ?? refuse('invalid_request', notAField(shortName(unknown), part));
+    let unknown: string | undefined;
+    for (const k in own) {
+      if (!declared.has(k)) {
+        unknown = k;
+        break;
+      }
+    }
+    if (unknown === undefined) return judge(data);
+    return judge(Object.fromEntries(Object.keys(own).filter((k) => declared.has(k))
+      .map((k) => [k, own[k]]))) ?? refuse('invalid_request', notAField(shortName(unknown), part));
   };
   compiled.set(key, check);
   return check;
