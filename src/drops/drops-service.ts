@@ -51,7 +51,8 @@ const CACHE_MS = 1_000;
 export const identityKey = (account: Account): string =>
   sha256(`identity\u0000${account.idNumber}`).slice(0, 32);
 
-type DropHandlers = ReturnType<typeof dropCommands>;
+/** The drops capability's batch handlers, by name (drop-commands.ts). */
+export type DropHandlers = ReturnType<typeof dropCommands>;
 
 /**
  * The group-commit lane of a drop's holds, settles and joins (GroupCommitter.submit): each takes
@@ -59,6 +60,13 @@ type DropHandlers = ReturnType<typeof dropCommands>;
  * other commands flow past. docs/benchmarks.md, session 15.
  */
 const dropLane = (dropId: string): string => `drop:${dropId}`;
+
+/**
+ * The sweep's lane: it locks every drop with a hold past due (sorted), so it goes in a batch of
+ * no drop's lane. In one with drop b's commands, b's lock could come before a's; the other
+ * process's sweep, taking a then b, could wait for it until PostgreSQL's deadlock_timeout (1 s).
+ */
+const SWEEP_LANE = 'drops:sweep';
 
 export class DropsService {
   readonly #cache = new Map<string, { drop: Drop | null; readAt: number }>();
@@ -401,7 +409,8 @@ export class DropsService {
   async sweep(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.submit('dropSweep', { times: this.#times, limit: 5_000 }, true);
+      const n = await this.submit('dropSweep', { times: this.#times, limit: 5_000 }, true,
+        SWEEP_LANE);
       if (typeof n !== 'number') return total;
       total += n;
       if (n < 5_000) return total;
