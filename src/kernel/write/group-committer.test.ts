@@ -223,6 +223,8 @@ describe('group commit lanes', () => {
     const { batches, gates, execute } = gated();
     const committer = new GroupCommitter<{ echo: BatchHandler<string, string> }>(execute,
       new SimulatedClock(0), { ...limits, batchesInFlightMax: 1 });
+    const observed: number[] = [];
+    committer.onBatch = (b) => observed.push(b.queueDelayMs);
     const answers = [committer.submit('echo', 'a1', false, 'drop:a')];
     await turn();
     answers.push(committer.submit('echo', 'a2', false, 'drop:a'));
@@ -245,6 +247,11 @@ describe('group commit lanes', () => {
     gates[2]!();
     assert.deepEqual(await Promise.all(answers), ['a1', 'a2', 'b1']);
     assert.equal(committer.refused, 1);
+    // The batches' observed queue delay counts the same way: a2 waited 80 ms, all of it for
+    // its lane's batch under way (about 0); b1 waited 40 ms for the one slot.
+    assert.equal(observed.length, 3);
+    assert.ok(observed[1]! < 40, `a2's batch observed ${observed[1]} ms`);
+    assert.ok(observed[2]! >= 30, `b1's batch observed ${observed[2]} ms`);
   });
 
   it('ignores lanes when made without them (SQLite\'s writer thread)', async () => {

@@ -162,7 +162,10 @@ export interface BatchObservation {
   /** False when the batch could not run at all (each of its commands failed). */
   readonly ok: boolean;
   readonly commands: number;
-  /** How long its oldest command waited in the queue before the batch began (ms). */
+  /**
+   * How long its oldest command waited in the queue before the batch began (ms); a lane's
+   * command counts from when its lane's batch before ended (its wait for that is by design).
+   */
   readonly queueDelayMs: number;
   /** From the batch's start to its commit and flush (ms). */
   readonly durationMs: number;
@@ -291,7 +294,11 @@ export class GroupCommitter<H extends HandlerMap> {
    * Takes the next batch: the oldest ready commands, at most batchCommandsMax, in arrival
    * order across the lanes not under way; marks the lanes it takes from as under way.
    */
-  #take(): Job[] {
+  /**
+   * The next batch, and how long its oldest command waited for it (ms): a lane's command from
+   * when its lane was last freed, as queueDelayMs counts it, not while its lane's batch ran.
+   */
+  #take(): { batch: Job[]; waitedMs: number } {
     // The commands of no lane, and of one named lane at most: the oldest waiting. A named
     // lane's commands all take one row lock (a drop's), and a batch with two lanes would take
     // the two locks in the order its handlers run; two processes doing so in the other order
@@ -305,6 +312,9 @@ export class GroupCommitter<H extends HandlerMap> {
       if (named === null || l.jobs[0]!.queuedAtMs < named.jobs[0]!.queuedAtMs) named = l;
     }
     const open = [none, ...(named === null ? [] : [named])].filter((l) => l.jobs.length > 0);
+    const nowMs = performance.now();
+    const waitedMs = Math.max(...open.map((l) => nowMs - Math.max(l.jobs[0]!.queuedAtMs,
+      l.freedAtMs)));
     const batch: Job[] = [];
     if (open.length === 1) {
       batch.push(...open[0]!.jobs.splice(0, this.limits.batchCommandsMax));
@@ -325,7 +335,7 @@ export class GroupCommitter<H extends HandlerMap> {
     }
     this.#pendingCount -= batch.length;
     for (const job of batch) if (job.lane !== '') this.#lanes.get(job.lane)!.busy = true;
-    return batch;
+    return { batch, waitedMs };
   }
 
   /** Frees the lanes of a batch that ended; a lane with nothing waiting is forgotten. */
@@ -362,11 +372,10 @@ export class GroupCommitter<H extends HandlerMap> {
   async #runBatch(): Promise<void> {
     if (this.#ready() === 0) return;
     this.#inFlight++;
-    const batch = this.#take();
+    const { batch, waitedMs: queueDelayMs } = this.#take();
     // Start gathering the next batch now: it runs as soon as this one has been written.
     if (this.#ready() > 0) this.#schedule();
     const startedMs = performance.now();
-    const queueDelayMs = startedMs - batch[0]!.queuedAtMs;
     let ok = false;
     try {
       const outcomes = await this.execute(
