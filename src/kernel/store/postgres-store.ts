@@ -165,22 +165,32 @@ function deferBegin(client: Pick<pg.PoolClient, 'query'>):
   const own = Object.prototype.hasOwnProperty.call(target, 'query');
   const query = target.query;
   let pending = true;
+  let began: Promise<unknown> | null = null;
   const restore = () => {
-    pending = false;
     if (own) target.query = query;
     else delete (target as { query?: unknown }).query;
   };
   target.query = async (...args: unknown[]) => {
-    restore();
-    if (args.length === 1 && typeof args[0] === 'string') {
-      const results = await query.call(target, `BEGIN;\n${args[0]}`) as pg.QueryResult[];
-      const rest = results.slice(1);
-      return rest.length === 1 ? rest[0] : rest;
+    if (pending) {
+      pending = false;
+      if (args.length === 1 && typeof args[0] === 'string') {
+        restore();
+        const results = await query.call(target, `BEGIN;\n${args[0]}`) as pg.QueryResult[];
+        const rest = results.slice(1);
+        return rest.length === 1 ? rest[0] : rest;
+      }
+      began = query.call(target, 'BEGIN');
     }
-    await query.call(target, 'BEGIN');
+    // Every statement issued before BEGIN's answer waits for it here and then goes in the order
+    // it was issued; none is sent outside the transaction if BEGIN fails.
+    await began;
+    restore();
     return query.apply(target, args);
   };
-  return { pending: () => pending, cancel: restore };
+  return { pending: () => pending, cancel: () => {
+    pending = false;
+    restore();
+  } };
 }
 
 /**
