@@ -1,0 +1,175 @@
+// Unique keys raced across batches on PostgreSQL. A batch that reads "no row with this key" and
+// then inserts one can meet another transaction (another process's batch, or another lane's in
+// this process) that read the same and inserted first: its INSERT waits for that transaction,
+// then fails with a unique violation. Each test makes the race happen for sure: a transaction of
+// its own inserts the key and stays open while the batch reads and reaches its INSERT (seen
+// waiting in pg_locks), then commits. The batch's commands must be answered as if the key had
+// been read: a replay with the winner's row, or the key's refusal; never an error.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { dropCommands, type HoldCommand } from '../src/drops/drop-commands.js';
+import type { Drop, Hold } from '../src/drops/drop.js';
+import { HOLD_COLUMNS, holdToValues } from '../src/drops/drop-rows.js';
+import { executeBatch, type HandlerMap, type JobOutcome } from '../src/kernel/write/group-committer.js';
+import { PostgresStore } from '../src/stores.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+
+const T0 = Date.UTC(2026, 11, 1, 20, 0, 0);
+const TIMES = { holdMs: 120_000, offerMs: 60_000 };
+
+const drop = (dropId: string): Drop => ({ dropId, name: dropId, nameZh: dropId, kind: 'merch',
+  priceFen: 129_900, depositFen: 0, opensAtMs: T0, perAccountLimit: 2, perIdentityLimit: 2,
+  createdAtMs: T0 - 1, variants: [{ variant: 'm', name: 'm', nameZh: 'm', quantity: 5 }] });
+
+const hold = (dropId: string, accountId: string, key: string, requestHash: string): HoldCommand =>
+  ({ dropId, variant: 'm', quantity: 1, accountId, identityKey: `id-${accountId}`,
+    idempotencyKey: key, requestHash, times: TIMES });
+
+/** Rivals not yet ended: a failed test rolls them back, or dropping its schema would wait. */
+const rivals = new Set<Rival>();
+
+/** A transaction of the test's own, on a connection of its own, in the store's schema. */
+class Rival {
+  readonly #c: pg.Client;
+  #xid = '';
+  #ended = false;
+
+  private constructor(c: pg.Client) { this.#c = c; }
+
+  static async open(schema: string): Promise<Rival> {
+    const c = new pg.Client({ connectionString: postgresUrl });
+    await c.connect();
+    await c.query(`SET search_path TO ${schema}`);
+    await c.query('BEGIN');
+    const rival = new Rival(c);
+    rivals.add(rival);
+    return rival;
+  }
+
+  /** Runs `sql` in the open transaction and notes its transaction id. */
+  async query(sql: string, params: unknown[] = []): Promise<void> {
+    await this.#c.query(sql, params);
+    const r = await this.#c.query('SELECT backend_xid::text AS x FROM pg_stat_activity '
+      + 'WHERE pid = pg_backend_pid()');
+    this.#xid = String(r.rows[0].x);
+  }
+
+  /** Resolves once another transaction waits for this one (its INSERT met our key). */
+  async waitedFor(): Promise<void> {
+    const watch = new pg.Client({ connectionString: postgresUrl });
+    await watch.connect();
+    try {
+      for (let i = 0; i < 500; i++) {
+        const r = await watch.query('SELECT count(*)::int AS n FROM pg_locks WHERE '
+          + "locktype = 'transactionid' AND transactionid::text = $1 AND NOT granted",
+        [this.#xid]);
+        if (r.rows[0].n > 0) return;
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      assert.fail('no transaction came to wait for the rival');
+    } finally {
+      await watch.end();
+    }
+  }
+
+  async end(how: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    if (this.#ended) return;
+    this.#ended = true;
+    rivals.delete(this);
+    try {
+      await this.#c.query(how);
+    } finally {
+      await this.#c.end();
+    }
+  }
+}
+
+/**
+ * Runs `jobs` as one batch (executeBatch: the batch, then each command alone if it fails) while
+ * `rival` holds its rows uncommitted; the rival commits once the batch waits for it. Returns
+ * the outcomes and how many transactions ran (more than one: the batch failed).
+ */
+async function raceBatch(store: PostgresStore, handlers: HandlerMap,
+  jobs: Array<{ handler: string; payload: unknown }>, rival: Rival, nowMs: number):
+  Promise<{ outcomes: JobOutcome[]; transactions: number }> {
+  let transactions = 0;
+  const run = executeBatch((fn) => {
+    transactions++;
+    return store.transaction(fn);
+  }, handlers, jobs, nowMs).then((outcomes) => ({ outcomes, transactions }));
+  try {
+    await rival.waitedFor();
+  } catch (err) {
+    await rival.end('ROLLBACK');
+    await run.catch(() => undefined);
+    throw err;
+  }
+  await rival.end('COMMIT');
+  return run;
+}
+
+async function withStore(fn: (store: PostgresStore, schema: string) => Promise<void>):
+  Promise<void> {
+  const schema = testSchema();
+  const store = await PostgresStore.open(postgresUrl, { schema });
+  try {
+    await fn(store, schema);
+  } finally {
+    for (const r of [...rivals]) await r.end('ROLLBACK');
+    await store.close();
+    await dropSchema(schema);
+  }
+}
+
+const value = (o: JobOutcome): any => {
+  assert.ok(o.done, `the command failed: ${o.done ? '' : o.error}`);
+  return o.value;
+};
+
+describe('unique keys raced on PostgreSQL', async () => {
+  await withPostgres('unique keys raced on PostgreSQL', () => {
+    it('a drop purchase whose Idempotency-Key another drop\'s batch took meanwhile is answered '
+      + 'as a key read: replay, or idempotency_key_reused; its batch-mates are held',
+    () => withStore(async (store, schema) => {
+      await store.transaction(async (tx) => {
+        await tx.putDrop(drop('jacket'));
+        await tx.putDrop(drop('cap'));
+      });
+      const handlers = dropCommands() as unknown as HandlerMap;
+      // The rival is a batch of the cap's lane: it took acc_1's keys k1 and k2.
+      const winner = (key: string, hash: string): Hold => ({ holdId: `hld_${key}`,
+        dropId: 'cap', variant: 'm', accountId: 'acc_1', identityKey: 'id-acc_1', quantity: 1,
+        amountFen: 129_900, status: 'held', source: 'sale', paymentReference: `drp_${key}`,
+        createdAtMs: T0, expiresAtMs: T0 + 120_000, settledAtMs: null, idempotencyKey: key,
+        requestHash: hash, entryId: null });
+      const rival = await Rival.open(schema);
+      for (const h of [winner('k1', 'hash-same'), winner('k2', 'hash-cap')]) {
+        await rival.query(`INSERT INTO drop_holds (${HOLD_COLUMNS.join(', ')}) VALUES (${
+          HOLD_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`, holdToValues(h));
+      }
+      // The jacket's batch: k1 with the same request (a replay), k2 with another, and two
+      // purchases of other buyers.
+      const { outcomes: out, transactions } = await raceBatch(store, handlers, [
+        { handler: 'dropHold', payload: hold('jacket', 'acc_2', 'a', 'h-a') },
+        { handler: 'dropHold', payload: hold('jacket', 'acc_1', 'k1', 'hash-same') },
+        { handler: 'dropHold', payload: hold('jacket', 'acc_1', 'k2', 'hash-jacket') },
+        { handler: 'dropHold', payload: hold('jacket', 'acc_3', 'b', 'h-b') },
+      ], rival, T0 + 1);
+      // The race was lost: the batch's INSERT failed on the key, and each command ran alone.
+      assert.equal(transactions, 1 + 4);
+      const [a, k1, k2, b] = out.map(value);
+      assert.ok(a.ok && !a.value.replay, JSON.stringify(a));
+      assert.ok(b.ok && !b.value.replay, JSON.stringify(b));
+      assert.ok(k1.ok && k1.value.replay, JSON.stringify(k1));
+      assert.equal(k1.value.hold.holdId, 'hld_k1');
+      assert.equal(k1.value.hold.dropId, 'cap');
+      assert.ok(!k2.ok && k2.code === 'idempotency_key_reused', JSON.stringify(k2));
+      // Nothing partial: the jacket holds two units, the two new holds.
+      const stock = await store.dropStock('jacket');
+      assert.deepEqual(stock.map((s) => [s.available, s.held, s.sold]), [[3, 2, 0]]);
+      assert.deepEqual((await store.holdsOfDrop('jacket', 10)).map((h) => h.accountId).sort(),
+        ['acc_2', 'acc_3']);
+    }));
+  });
+});
