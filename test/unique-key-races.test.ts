@@ -13,6 +13,7 @@ import type { Drop, Hold } from '../src/drops/drop.js';
 import { HOLD_COLUMNS, holdToValues } from '../src/drops/drop-rows.js';
 import { executeBatch, type HandlerMap, type JobOutcome } from '../src/kernel/write/group-committer.js';
 import { PostgresStore } from '../src/stores.js';
+import { ADMIN, BEFORE_YU7, harness, type Reply } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const T0 = Date.UTC(2026, 11, 1, 20, 0, 0);
@@ -171,5 +172,40 @@ describe('unique keys raced on PostgreSQL', async () => {
       assert.deepEqual((await store.holdsOfDrop('jacket', 10)).map((h) => h.accountId).sort(),
         ['acc_2', 'acc_3']);
     }));
+
+    it('a price change numbered like another process\'s meanwhile is numbered after it, '
+      + 'not a 500', async () => {
+      const schema = testSchema();
+      const h = await harness({ LAUNCHDAY_DATABASE_URL: postgresUrl,
+        LAUNCHDAY_DATABASE_SCHEMA: schema });
+      try {
+        // Another process's change, not yet committed: version 2 of the launch.
+        const rival = await Rival.open(schema);
+        const at = Date.parse(BEFORE_YU7);
+        await rival.query('INSERT INTO price_versions VALUES ($1, 2, $2, $3, $4, $5, $6, $7, '
+          + '$8, $9, NULL)', ['yu7-2025', 'trim', 'max', 1_000_000_00, 1_000_000_00,
+          at + 86_400_000, 'the other operator', 'other', at]);
+        const reply = h.call('POST', '/admin/launches/yu7-2025/price-versions', { token: ADMIN,
+          body: { item_kind: 'option', item_id: 'colour-emerald-green', price_fen: 1_000,
+            reason: 'raced' } });
+        let r: Reply;
+        try {
+          await rival.waitedFor();
+        } finally {
+          await rival.end('COMMIT');
+          r = await reply;
+        }
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        assert.equal(r.body.version, 3);
+        const versions = await h.call('GET', '/admin/launches/yu7-2025/price-versions',
+          { token: ADMIN });
+        assert.deepEqual(versions.body.versions.map((v: { version: number }) => v.version)
+          .filter((v: number) => v > 1), [2, 3]);
+      } finally {
+        for (const r of [...rivals]) await r.end('ROLLBACK');
+        await h.close();
+        await dropSchema(schema);
+      }
+    });
   });
 });
