@@ -207,5 +207,44 @@ describe('unique keys raced on PostgreSQL', async () => {
         await dropSchema(schema);
       }
     });
+
+    it('a waiting room put for a target another process gave a room meanwhile is refused '
+      + 'invalid_waiting_room, not a 500', async () => {
+      const schema = testSchema();
+      const h = await harness({ LAUNCHDAY_DATABASE_URL: postgresUrl,
+        LAUNCHDAY_DATABASE_SCHEMA: schema });
+      const room = (targetId: string) => ({ scope: 'launch', target_id: targetId,
+        enabled: true, opens_at: '2025-06-26T14:00:00.000Z',
+        prequeue_at: '2025-06-26T13:50:00.000Z', admit_per_minute: 60, active_max: 3,
+        pass_seconds: 120, grace_seconds: 60 });
+      try {
+        const first = await h.call('PUT', '/admin/waiting-rooms/yu7-night', { token: ADMIN,
+          body: room('yu7-2025') });
+        assert.equal(first.status, 201, JSON.stringify(first.body));
+        // Another process's room for the SU7 launch, not yet committed (a copy of the first).
+        const rival = await Rival.open(schema);
+        await rival.query('CREATE TEMP TABLE rival_room AS SELECT * FROM waiting_rooms');
+        await rival.query("UPDATE rival_room SET room_id = 'su7-theirs', target_id = 'su7-2024'");
+        await rival.query('INSERT INTO waiting_rooms SELECT * FROM rival_room');
+        const reply = h.call('PUT', '/admin/waiting-rooms/su7-mine', { token: ADMIN,
+          body: room('su7-2024') });
+        let r: Reply;
+        try {
+          await rival.waitedFor();
+        } finally {
+          await rival.end('COMMIT');
+          r = await reply;
+        }
+        assert.equal(r.status, 422, JSON.stringify(r.body));
+        assert.equal(r.body.error.code, 'invalid_waiting_room');
+        assert.match(r.body.error.message, /has a room already/);
+        assert.equal((await h.call('GET', '/admin/waiting-rooms/su7-mine', { token: ADMIN }))
+          .status, 404, 'nothing of it was written');
+      } finally {
+        for (const r of [...rivals]) await r.end('ROLLBACK');
+        await h.close();
+        await dropSchema(schema);
+      }
+    });
   });
 });

@@ -8,10 +8,19 @@
 /** PostgreSQL's unique_violation (PostgreSQL 15 docs, Appendix A). */
 const UNIQUE_VIOLATION = '23505';
 
-/** Whether `err` (or an error it was caused by) is a PostgreSQL unique-key violation. */
-export function isUniqueViolation(err: unknown): boolean {
+/** better-sqlite3's codes of a unique or primary-key violation. */
+const SQLITE_UNIQUE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+/**
+ * Whether `err` (or an error it was caused by) is a unique-key violation: PostgreSQL's always,
+ * SQLite's too with `sqlite` (there it is never a race between transactions, but it can be one
+ * between two requests' awaits when the check was read outside the transaction).
+ */
+export function isUniqueViolation(err: unknown, sqlite = false): boolean {
   for (let e = err, depth = 0; e !== null && e !== undefined && depth < 5; depth++) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
+    const code = (e as { code?: unknown }).code;
+    if (code === UNIQUE_VIOLATION || (sqlite && typeof code === 'string'
+      && SQLITE_UNIQUE.has(code))) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;
