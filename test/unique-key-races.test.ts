@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import { accountCommands } from '../src/accounts/account-commands.js';
 import { dropCommands, type HoldCommand } from '../src/drops/drop-commands.js';
 import type { Drop, Hold } from '../src/drops/drop.js';
 import { HOLD_COLUMNS, holdToValues } from '../src/drops/drop-rows.js';
@@ -171,6 +172,24 @@ describe('unique keys raced on PostgreSQL', async () => {
       assert.deepEqual(stock.map((s) => [s.available, s.held, s.sold]), [[3, 2, 0]]);
       assert.deepEqual((await store.holdsOfDrop('jacket', 10)).map((h) => h.accountId).sort(),
         ['acc_2', 'acc_3']);
+    }));
+
+    it('a registration whose phone another batch registered meanwhile is refused phone_taken '
+      + 'by the batch\'s command-by-command retry; its batch-mate is registered',
+    () => withStore(async (store, schema) => {
+      const rival = await Rival.open(schema);
+      await rival.query('INSERT INTO accounts VALUES ($1, $2, $3, $4, $5)',
+        ['acc_rival', '13800000001', 'Rival', '110105194912310001', T0]);
+      const person = (n: number) => ({ phone: `1380000000${n}`, name: `P${n}`,
+        idNumber: `11010519491231000${n}`, tokenHash: `token-${n}` });
+      const { outcomes, transactions } = await raceBatch(store,
+        accountCommands() as unknown as HandlerMap, [
+          { handler: 'register', payload: person(1) },
+          { handler: 'register', payload: person(2) }], rival, T0 + 1);
+      assert.equal(transactions, 1 + 2, 'the race was lost, and each command ran alone');
+      const [one, two] = outcomes.map(value);
+      assert.ok(!one.ok && one.code === 'phone_taken', JSON.stringify(one));
+      assert.ok(two.ok, JSON.stringify(two));
     }));
 
     it('a price change numbered like another process\'s meanwhile is numbered after it, '
