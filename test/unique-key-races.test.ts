@@ -12,7 +12,9 @@ import { accountCommands } from '../src/accounts/account-commands.js';
 import { dropCommands, type HoldCommand } from '../src/drops/drop-commands.js';
 import type { Drop, Hold } from '../src/drops/drop.js';
 import { HOLD_COLUMNS, holdToValues } from '../src/drops/drop-rows.js';
-import { executeBatch, type HandlerMap, type JobOutcome } from '../src/kernel/write/group-committer.js';
+import {
+  executeBatch, type HandlerMap, type JobOutcome,
+} from '../src/kernel/write/group-committer.js';
 import { PostgresStore } from '../src/stores.js';
 import { ADMIN, BEFORE_YU7, harness, type Reply } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
