@@ -260,11 +260,15 @@ async function offer(tx: StoreTx, drop: Drop, e: WaitlistEntry, nowMs: number,
     return false;
   }
   const holdId = newTimeOrderedId('hld', nowMs);
+  // The key has a ':', which no Idempotency-Key may have (IDEMPOTENCY_KEY_PATTERN): a buyer's
+  // own purchase can never have taken it first. `offer-<entry>` could be sent as one, and the
+  // offer's INSERT then broke (account_id, idempotency_key) in every batch that returned the
+  // unit, each try. Offers made before keep their `offer-` keys; nothing looks offers up by key.
   await tx.insertHolds([{ holdId, dropId: drop.dropId, variant: e.variant,
     accountId: e.accountId, identityKey: e.identityKey, quantity: 1, amountFen: amountFen(drop, 1),
     status: 'held', source: 'waitlist', paymentReference: dropPaymentReference(holdId),
     createdAtMs: nowMs, expiresAtMs: nowMs + times.offerMs, settledAtMs: null,
-    idempotencyKey: `offer-${e.entryId}`, requestHash: '', entryId: e.entryId }]);
+    idempotencyKey: `offer:${e.entryId}`, requestHash: '', entryId: e.entryId }]);
   await tx.setEntry(e.entryId, 'offered', holdId);
   return true;
 }

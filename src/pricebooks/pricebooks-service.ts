@@ -9,6 +9,7 @@ import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
+import { againOnUniqueRace } from '../kernel/store/unique-race.js';
 import type { Account } from '../accounts/index.js';
 import type { Launch, LaunchesService } from '../launches/index.js';
 import type { Order } from '../orders/index.js';
@@ -141,7 +142,10 @@ export class PricebooksService {
     const nowMs = this.deps.clock.nowMs();
     const limits = { priceMaxFen: this.deps.limits.priceMaxFen,
       horizonMs: this.deps.limits.priceHorizonDays * DAY_MS };
-    const r = await this.deps.store.transaction(async (tx) => {
+    // The next version is numbered from the versions read: two operators' changes at once (two
+    // processes on PostgreSQL) may both number it n + 1; the second's INSERT then fails on the
+    // key, and run again it reads the first's and numbers its own n + 2.
+    const r = await againOnUniqueRace(() => this.deps.store.transaction(async (tx) => {
       const versions = await tx.priceVersionsTx(launchId);
       if (versions.length >= this.deps.limits.priceVersionsMax) {
         return refuse('invalid_price_change', 'This launch has as many price versions as it may.');
@@ -155,7 +159,7 @@ export class PricebooksService {
           from_fen: v.previousFen, to_fen: v.priceFen, effective_from_ms: v.effectiveFromMs,
           reason: v.reason } });
       return ok(v);
-    });
+    }));
     if (!r.ok) return r;
     if (r.value.effectiveFromMs <= nowMs) await this.applyDue();
     const applied = (await this.deps.store.priceVersions(launchId))

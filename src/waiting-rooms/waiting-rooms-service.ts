@@ -13,6 +13,7 @@ import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
+import { isUniqueViolation } from '../kernel/store/unique-race.js';
 import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
 import { Overloaded } from '../kernel/write/group-committer.js';
 import { addressKey } from '../kernel/rate-limits.js';
@@ -182,10 +183,9 @@ export class WaitingRoomsService {
       return refuse('invalid_waiting_room', `The waiting room is not valid: there is no ${
         s.scope} ${s.targetId}.`);
     }
-    if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) {
-      return refuse('invalid_waiting_room', `The waiting room is not valid: the ${s.scope} ${
-        s.targetId} has a room already.`);
-    }
+    const targetTaken = () => refuse('invalid_waiting_room', `The waiting room is not valid: `
+      + `the ${s.scope} ${s.targetId} has a room already.`);
+    if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) return targetTaken();
     if (old?.shuffledAtMs != null && (s.opensAtMs !== old.opensAtMs || s.order !== old.order)) {
       return refuse('invalid_waiting_room', 'The waiting room is not valid: its line was '
         + 'formed at the opening; the opening and the order can no longer change.');
@@ -195,11 +195,19 @@ export class WaitingRoomsService {
       shuffledAtMs: old?.shuffledAtMs ?? null, tokens: old?.tokens ?? 0,
       filledAtMs: old?.filledAtMs ?? null, admittedTotal: old?.admittedTotal ?? 0,
       createdAtMs: old?.createdAtMs ?? nowMs, updatedAtMs: nowMs };
-    await this.deps.store.transaction(async (tx) => {
-      await tx.putRoom(room);
-      await tx.appendAudit({ atMs: nowMs, actor, action: old ? 'waiting_room.change'
-        : 'waiting_room.create', detail: { room_id: s.roomId, ...diff(old, room) } });
-    });
+    try {
+      await this.deps.store.transaction(async (tx) => {
+        await tx.putRoom(room);
+        await tx.appendAudit({ atMs: nowMs, actor, action: old ? 'waiting_room.change'
+          : 'waiting_room.create', detail: { room_id: s.roomId, ...diff(old, room) } });
+      });
+    } catch (err) {
+      // `others` was read before the write: a room for the same target put meanwhile (by
+      // another process, or another request of this one between its awaits) breaks
+      // UNIQUE (scope, target_id), the only key putRoom's upsert does not take over.
+      if (!isUniqueViolation(err, true)) throw err;
+      return targetTaken();
+    }
     this.#roomsReadAt = -Infinity;
     return ok({ room, created: !old });
   }

@@ -42,6 +42,13 @@ export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promis
  * Runs a batch in one transaction; if that fails, runs each command alone, so that one
  * command's failure does not fail its batch-mates. Shared by every executor.
  *
+ * This is also what answers a unique-key race on PostgreSQL: a batch that read "no row with
+ * this key" (a drop purchase's Idempotency-Key, a registration's phone) and lost the INSERT to
+ * another process's or lane's batch fails on the key; its command, run alone in a transaction
+ * of its own, reads the winner's row and is answered from it (a replay, or the key's refusal),
+ * as test/unique-key-races.test.ts shows. A handler must therefore read its keys inside the
+ * transaction, never rely on a read made before it.
+ *
  * A store out of reach fails every command at once, each marked `unavailable`: the transaction
  * rolled back (or never began), so nothing of the batch is written, and trying each command
  * alone would only wait for the same dead connection once per command. Lost during its COMMIT,
