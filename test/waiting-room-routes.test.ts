@@ -194,6 +194,13 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       const forged = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
         headers: { 'idempotency-key': 'forged', 'x-waiting-room-pass': `${pass}x` } });
       assert.equal(forged.body.error.code, 'waiting_room_pass_invalid');
+      // The turn is used: the ticket's poll says so (it said admitted, with the spent pass, and
+      // the page sent the buyer back to order with it, refused, round and round).
+      await h.tick(1);
+      const used = await poll(admitted);
+      assert.equal(used.status, 410, JSON.stringify(used.body));
+      assert.equal(used.body.error.code, 'waiting_ticket_expired');
+      assert.match(used.body.error.message, /used/);
     });
 
   it('a spent pass frees a place under the cap; a revoked pass cannot order', async () => {

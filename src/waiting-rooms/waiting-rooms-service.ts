@@ -335,6 +335,13 @@ export class WaitingRoomsService {
         return refuse('waiting_ticket_expired', 'Your turn came and its pass has ended (or '
           + 'was revoked): join the waiting room again.');
       }
+      // Spent by an order or purchase that went through (no request holds its claim any more):
+      // the turn is used. Shown as admitted, the page sent the buyer back with the spent pass,
+      // refused, round and round (the new user's find): another order needs another turn.
+      if (p.status === 'spent' && (p.claimedUntilMs === null || p.claimedUntilMs <= nowMs)) {
+        return refuse('waiting_ticket_expired', 'Your turn was used: its pass went with an '
+          + 'order or purchase. Join the waiting room again for another.');
+      }
       const pass = { token: signPass(secret, { r: room.roomId, p: p.passId,
         e: p.expiresAtMs }), expiresAtMs: p.expiresAtMs };
       return ok({ ...base, phase: 'admitted', position: 0, ahead: 0, estimate: null,
