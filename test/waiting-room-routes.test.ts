@@ -109,6 +109,16 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     assert.equal(again.body.phase, 'prequeue');
   });
 
+  it('once its pre-queue has opened, the room cannot be moved to another target', async () => {
+    const moved = await h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN,
+      body: room({ grace_seconds: 300, target_id: 'su7-2024' }) });
+    assert.equal(moved.status, 422, JSON.stringify(moved.body));
+    assert.equal(moved.body.error.code, 'invalid_waiting_room');
+    assert.match(moved.body.error.message, /wait for the launch yu7-2025/);
+    const o = await h.call('GET', '/admin/waiting-rooms/night', { token: ADMIN });
+    assert.equal(o.body.room.target_id, 'yu7-2025', 'nothing changed');
+  });
+
   it('at the opening the pre-queue takes the order of the committed seed, late ones behind',
     async () => {
       await h.tick(60);

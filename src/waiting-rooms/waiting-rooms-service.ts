@@ -186,6 +186,15 @@ export class WaitingRoomsService {
     const targetTaken = () => refuse('invalid_waiting_room', `The waiting room is not valid: `
       + `the ${s.scope} ${s.targetId} has a room already.`);
     if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) return targetTaken();
+    // People in its pre-queue or line wait for what it stands in front of: moved elsewhere,
+    // the old target went ungated at once and the line queued for another (the attacker's find).
+    if (old && (s.scope !== old.scope || s.targetId !== old.targetId)
+      && (old.shuffledAtMs != null || nowMs >= old.prequeueAtMs)) {
+      return refuse('invalid_waiting_room', `The waiting room is not valid: its pre-queue has `
+        + `opened, and the people in it wait for the ${old.scope} ${old.targetId}; what it `
+        + `stands in front of can no longer change (make another room for the ${s.scope} ${
+          s.targetId}).`);
+    }
     if (old?.shuffledAtMs != null && (s.opensAtMs !== old.opensAtMs || s.order !== old.order)) {
       return refuse('invalid_waiting_room', 'The waiting room is not valid: its line was '
         + 'formed at the opening; the opening and the order can no longer change.');
