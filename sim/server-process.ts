@@ -41,6 +41,8 @@ export interface ServerSetup {
   readonly onOutput?: (line: string) => void;
   /** Node flags for the children beside SERVER_NODE_FLAGS (a benchmark's `--cpu-prof`). */
   readonly nodeFlags?: readonly string[];
+  /** The first process's port, the next one's the port after it...; absent or null: free ones. */
+  readonly port?: number | null;
 }
 
 export interface StartedServers {
@@ -96,7 +98,9 @@ export async function startServers(setup: ServerSetup): Promise<StartedServers> 
   try {
     // The first process creates the schema alone; the others start once it is ready.
     for (let i = 0; i < setup.processes; i++) {
-      const { child, url, tail } = await startOne(env, setup.onOutput, setup.nodeFlags);
+      const port = setup.port === undefined || setup.port === null ? 0 : setup.port + i;
+      const { child, url, tail } = await startOne({ ...env, LAUNCHDAY_PORT: String(port) },
+        setup.onOutput, setup.nodeFlags);
       children.push(child);
       urls.push(url);
       child.on('exit', (code, signal) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseSimulateOptions } from './simulate-options.js';
+import { parseSimulateOptions, USAGE } from './simulate-options.js';
 
 test('defaults: a tenth of the night, an hour in a minute, own server', () => {
   const o = parseSimulateOptions([]);
@@ -74,4 +74,27 @@ test('--until-deliveries runs the weeks on to N handovers, on the SU7 year, not 
     /--until-deliveries/);
   assert.match(String(parseSimulateOptions(['--until-deliveries', '10',
     '--until-allocations', '10'])), /does not go with/);
+});
+
+test('--port: the started server\'s port, checked like the other options', () => {
+  const o = parseSimulateOptions(['--port', '3100']);
+  assert.ok(typeof o !== 'string');
+  assert.equal(o.port, 3100);
+  const free = parseSimulateOptions([]);
+  assert.ok(typeof free !== 'string');
+  assert.equal(free.port, null, 'a free port by default');
+  for (const bad of ['0', '65536', '80.5', 'http', '1e3x']) {
+    assert.match(String(parseSimulateOptions(['--port', bad])),
+      /^--port must be an integer from 1 to 65535$/, bad);
+  }
+  // Several processes take one port each from it: the last must still be a port.
+  const two = parseSimulateOptions(['--port', '65534', '--processes', '2',
+    '--database-url', 'postgres://x']);
+  assert.ok(typeof two !== 'string');
+  assert.equal(two.port, 65534);
+  assert.match(String(parseSimulateOptions(['--port', '65535', '--processes', '2',
+    '--database-url', 'postgres://x'])), /from 1 to 65534 \(--processes 2 take the ports/);
+  assert.match(String(parseSimulateOptions(['--port', '3100', '--url', 'http://127.0.0.1:1',
+    '--admin-token', 'secret-token-123456'])), /with --url it starts none/);
+  assert.match(USAGE, /--port P/);
 });

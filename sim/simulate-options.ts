@@ -62,6 +62,11 @@ export interface SimulateOptions {
   readonly untilDeliveries: number | null;
   /** Play a launch behind a waiting room instead of the night (waiting-room-night.ts). */
   readonly waitingRoom: boolean;
+  /**
+   * `--port`: the port of the server the simulator starts (its n-th process listens on
+   * port + n - 1), so a browser or curl can watch it during the run; null: a free one.
+   */
+  readonly port: number | null;
 }
 
 export const USAGE = `usage: launchday simulate [options]
@@ -71,6 +76,9 @@ export const USAGE = `usage: launchday simulate [options]
   --url URL          use a running server (repeat or comma-separate for several processes);
                      default: start one on a temporary SQLite folder
   --admin-token T    operator token of that server (required with --url)
+  --port P           the port of the server the simulator starts (1-65535; with --processes N,
+                     P to P+N-1), to watch it at http://127.0.0.1:P while it runs; default:
+                     a free port (not with --url)
   --database-url U   start the server(s) on this PostgreSQL (a scratch database is made)
   --processes N      API processes to start and spread load across (needs --database-url)
   --connections N    requests in flight at most (default 256)
@@ -113,7 +121,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
       drop: { type: 'string' }, 'drop-buyers': { type: 'string' }, rings: { type: 'string' },
       'after-night': { type: 'boolean' }, 'until-allocations': { type: 'string' },
       'until-deliveries': { type: 'string' },
-      'waiting-room': { type: 'boolean' },
+      'waiting-room': { type: 'boolean' }, port: { type: 'string' },
     } });
   } catch (e) {
     return (e as Error).message;
@@ -195,6 +203,16 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   if ((processes as number) > 1 && databaseUrl === null) {
     return '--processes above 1 needs --database-url (processes share one PostgreSQL)';
   }
+  // Each process takes a port of its own: the last must be a port too.
+  const port = v.port === undefined ? null
+    : num('port', v.port, 0, 1, 65_536 - (processes as number), true);
+  if (typeof port === 'string') {
+    return (processes as number) > 1 ? `${port} (--processes ${processes as number} take the `
+      + `ports from it on)` : port;
+  }
+  if (port !== null && urls.length > 0) {
+    return '--port is the port of the server the simulator starts; with --url it starts none';
+  }
   return Object.freeze({
     urls, adminToken: v['admin-token'] ?? null, databaseUrl, processes: processes as number,
     scale: scale as number, speed: speed as number, seed: seed as number,
@@ -207,5 +225,6 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     untilAllocations: afterNight ? until : null,
     untilDeliveries: deliveries,
     waitingRoom: v['waiting-room'] === true,
+    port,
   });
 }

@@ -57,7 +57,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
     let urls = options.urls;
     let setup = `${urls.length} running server(s) at ${urls.join(', ')}`;
     if (urls.length === 0) {
-      servers = await startServers({ processes: options.processes,
+      servers = await startServers({ processes: options.processes, port: options.port,
         databaseUrl: options.databaseUrl, adminToken, keepData: options.keepData,
         ...(options.drop !== null ? { extraEnv: DROP_NIGHT_SERVER_ENV }
           : options.untilDeliveries !== null ? { extraEnv: DELIVERIES_ENV }

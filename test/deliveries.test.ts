@@ -151,7 +151,10 @@ function deliveriesSuite(name: string, env: Record<string, string>,
               slot = r.body.slots[0].slot_start;
             } },
           { what: 'a time off the grid', call: () => buyer.put(`${path}/delivery/appointment`,
-            { slot_start: '2025-06-27T02:17:00Z' }), status: 422, code: 'slot_invalid' },
+            { slot_start: '2025-06-27T02:17:00Z' }), status: 422, code: 'slot_invalid',
+            // The refusal names the time refused and where the offered ones are.
+            check: (r) => assert.match(r.body.error.message,
+              /^2025-06-27T02:17:00\.000Z is not a slot offered now: pick a slot_start /) },
           { what: 'booked', call: () => buyer.put(`${path}/delivery/appointment`,
             { slot_start: slot }), status: 200,
             check: (r) => assert.equal(r.body.delivery.appointment.slot_start, slot) },

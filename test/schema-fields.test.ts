@@ -341,7 +341,8 @@ describe('representative requests over HTTP', () => {
     ['PATCH', '/admin/launches/yu7-2025', { opens_at: '2025-06-26 22:00', deposit_fen: 5 }, 422,
       isoTimeRule('opens_at')],
     ['PATCH', '/admin/launches/yu7-2025', { capacity_per_week: { nosuch: 0 } }, 422,
-      'This launch has no such trim; pick one from the launch.'],
+      '"capacity_per_week" names the trim "nosuch", which yu7-2025 does not have; its trims '
+        + 'are standard, pro, max.'],
     ['PATCH', '/admin/launches/yu7-2025', { per_account_limit: null, cooling_off_hours: 24 },
       200, null],
     ['POST', '/admin/orders/ord_x/refund', { reason: '   ' }, 422,

@@ -497,7 +497,10 @@ export class DeliveriesService {
       const stage = stageRefusal(d);
       if (stage) return refuse(stage);
       if (!paidInFull(d) || d.pendingFen > 0) return refuse('balance_outstanding');
-      if (!isBookableSlot(slotMs, nowMs, this.rules)) return refuse('slot_invalid');
+      if (!isBookableSlot(slotMs, nowMs, this.rules)) {
+        return refuse('slot_invalid', `${new Date(slotMs).toISOString()} is not a slot offered `
+          + 'now: pick a slot_start from GET /orders/{order_id}/delivery/slots.');
+      }
       if (d.slotStartMs === slotMs) return ok(d);
       if (!(await tx.takeSlot(d.centre, slotMs, await this.capacityOf(tx, d.centre)))) {
         return refuse('slot_full');

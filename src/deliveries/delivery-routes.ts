@@ -4,7 +4,7 @@
 // Shapes are delivery-schemas.ts's; the rules are the service's and delivery.ts's.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { refuse, type Refusal } from '../kernel/outcomes.js';
+import { quoted, refuse, type Refusal } from '../kernel/outcomes.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { idempotencyKey, queryNumber } from '../kernel/http/schema.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
@@ -116,7 +116,10 @@ export const deliveryRoutes: Route[] = [
       const b = await ctx.body();
       if (!b.ok) return b;
       const slotMs = parseIsoTime(b.value.slot_start as string);
-      if (slotMs === null) return refuse('slot_invalid');
+      if (slotMs === null) {
+        return refuse('slot_invalid', `"slot_start" ${quoted(b.value.slot_start as string)} is `
+          + 'not a time: pick a slot_start from GET /orders/{order_id}/delivery/slots.');
+      }
       const r = await ctx.app.deliveries.book(buyerId(ctx), id, slotMs);
       return r.ok ? reply(200, { delivery: deliveryView(r.value, ctx.app.deliveries.rules) }) : r;
     } },

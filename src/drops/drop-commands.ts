@@ -11,8 +11,8 @@ import type { StoreTx } from '../kernel/store/store.js';
 import type { BatchHandler } from '../kernel/write/group-committer.js';
 import type { StockMove, UnderLockRead } from './drops-store.js';
 import {
-  amountFen, decideHold, dropPaymentReference, type Drop, type Hold, type VariantStock,
-  type WaitlistEntry,
+  amountFen, decideHold, dropPaymentReference, unknownVariant, type Drop, type Hold,
+  type VariantStock, type WaitlistEntry,
 } from './drop.js';
 
 /** How long holds and offers last; from the Limits table, carried by each command. */
@@ -503,7 +503,7 @@ export function dropCommands() {
         continue;
       }
       if (!stock) {
-        results.push(refuse('unknown_variant'));
+        results.push(unknownVariant(drop, c.variant));
         continue;
       }
       const open = await tx.openEntry(c.dropId, c.variant, c.accountId);

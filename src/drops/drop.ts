@@ -2,7 +2,7 @@
 // price, per-account and per-identity limits), whether a hold may be taken, and how units move
 // between on sale, held and sold. No storage, no clock: the time is an argument.
 // Sources: issue #17 ("Drops", anti-scalping), DOMAIN.md ("Ready stock", anti-scalping).
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, quoted, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 
 /**
  * `merch`: merchandise (the 800-piece jacket); the price is charged whole. `car`: a car of a
@@ -121,6 +121,11 @@ export const amountFen = (drop: Drop, quantity: number): number =>
 
 export const findVariant = (drop: Drop, variant: string): DropVariant | undefined =>
   drop.variants.find((v) => v.variant === variant);
+
+/** `unknown_variant` naming the variant asked for and the drop's own, so the buyer can pick. */
+export const unknownVariant = (drop: Drop, variant: string): Refusal =>
+  refuse('unknown_variant', `The drop ${drop.dropId} has no variant ${quoted(variant)}; its `
+    + `variants are ${drop.variants.map((v) => v.variant).join(', ')}.`);
 
 /** What a buyer already has of the drop: units held or bought, by account and by identity. */
 export interface Holding {

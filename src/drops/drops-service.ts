@@ -14,8 +14,8 @@ import type { Account } from '../accounts/index.js';
 import type { PaymentProvider } from '../payments/index.js';
 import { GroupRead } from './group-read.js';
 import {
-  decideHold, findVariant, HOLDING, isDropPaymentReference, validateDrop, variantFigures,
-  type Drop, type Hold, type VariantFigures, type WaitlistEntry,
+  decideHold, findVariant, HOLDING, isDropPaymentReference, unknownVariant, validateDrop,
+  variantFigures, type Drop, type Hold, type VariantFigures, type WaitlistEntry,
 } from './drop.js';
 import {
   dropKeyReused, type dropCommands, type HoldOutcome, type HoldTimes, type JoinOutcome,
@@ -191,7 +191,7 @@ export class DropsService {
     Promise<Result<HoldOutcome>> {
     const drop = await this.drop(dropId);
     if (!drop) return refuse('drop_not_found');
-    if (!findVariant(drop, input.variant)) return refuse('unknown_variant');
+    if (!findVariant(drop, input.variant)) return unknownVariant(drop, input.variant);
     if (!(input.quantity >= 1 && input.quantity <= this.deps.limits.dropUnitsPerBuyerMax)) {
       return refuse('invalid_request', `"quantity" must be 1-${
         this.deps.limits.dropUnitsPerBuyerMax}.`);
@@ -390,7 +390,7 @@ export class DropsService {
   async join(account: Account, dropId: string, variant: string): Promise<Result<JoinOutcome>> {
     const drop = await this.drop(dropId);
     if (!drop) return refuse('drop_not_found');
-    if (!findVariant(drop, variant)) return refuse('unknown_variant');
+    if (!findVariant(drop, variant)) return unknownVariant(drop, variant);
     return this.submit('dropJoin', { dropId, variant, accountId: account.accountId,
       identityKey: identityKey(account), waitlistMax: this.deps.limits.dropWaitlistMax,
       times: this.#times }, false, dropLane(dropId));

@@ -287,3 +287,16 @@ export function ok<T>(value: T): Result<T> {
 export function refuse(code: OutcomeCode, message?: string): Refusal {
   return { ok: false, code, message: message ?? outcomes[code].message };
 }
+
+/** Longest part of a caller's value a message repeats (`quoted`); a body can hold far longer. */
+export const QUOTED_CHARS_MAX = 64;
+
+/**
+ * A caller's value as a refusal's message names it: in JSON quotes (so a control character or
+ * a quote in it cannot garble the sentence), its first QUOTED_CHARS_MAX characters only, then
+ * "…". A message that names the value it refuses lets the caller see which one to fix.
+ */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > QUOTED_CHARS_MAX
+    ? `${value.slice(0, QUOTED_CHARS_MAX)}…` : value);
+}

@@ -2,12 +2,12 @@
 // change windows (docs/api.md). Every change an operator makes is written to the audit log.
 import { iso } from '../kernel/iso-time.js';
 import { newId } from '../kernel/ids.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { parseIsoTime } from '../kernel/iso-time.js';
 import {
-  CHANGE_ASPECTS, type ChangeAspect, type ChangeWindow, type City, type Launch,
+  CHANGE_ASPECTS, launchNotFound, type ChangeAspect, type ChangeWindow, type City, type Launch,
 } from './launch.js';
 import { launchChanges } from './launch-changes.js';
 import { launchView, windowView } from './launch-views.js';
@@ -38,7 +38,10 @@ function patchLaunch(l: Launch, b: Json, knownCities: ReadonlyMap<string, City>)
   if (cap !== undefined) {
     // Each entry names a trim of this launch before its number is checked.
     for (const [t, n] of Object.entries(cap)) {
-      if (!l.trims.some((x) => x.trim === t)) return refuse('unknown_trim');
+      if (!l.trims.some((x) => x.trim === t)) {
+        return refuse('unknown_trim', `"capacity_per_week" names the trim ${quoted(t)}, which `
+          + `${l.launchId} does not have; its trims are ${l.trims.map((x) => x.trim).join(', ')}.`);
+      }
       if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 1_000_000) {
         return refuse('invalid_request', `"capacity_per_week.${t}" must be from 1 to 1000000.`);
       }
@@ -70,9 +73,9 @@ async function newWindow(ctx: Ctx, b: Json): Promise<Result<ChangeWindow>> {
   const to = given<string>(b, 'to_launch_id');
   const o = timeMs(b.opens_at as string)!;
   const c = timeMs(b.closes_at as string)!;
-  if (!(await ctx.app.launches.launch(from))) return refuse('launch_not_found');
+  if (!(await ctx.app.launches.launch(from))) return launchNotFound('from_launch_id', from);
   if (to !== undefined && !(await ctx.app.launches.launch(to))) {
-    return refuse('launch_not_found');
+    return launchNotFound('to_launch_id', to);
   }
   const aspects = [...new Set(b.allows as string[])];
   if (aspects.length === 0 || !aspects.every((a) => CHANGE_ASPECTS.includes(a as ChangeAspect))) {

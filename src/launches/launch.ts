@@ -1,4 +1,5 @@
 // A launch is one model's sales opening with everything the order rules need to know about it.
+import { quoted, refuse, type Refusal } from '../kernel/outcomes.js';
 
 /** What a change window lets a buyer change in an order (orders/order.ts applies it). */
 export type ChangeAspect = 'trim' | 'colour' | 'wheels' | 'extras' | 'city' | 'model';
@@ -84,3 +85,11 @@ export function locksOnPlacement(launch: Launch): boolean {
 export function findTrim(launch: Launch, trim: string): Trim | undefined {
   return launch.trims.find((t) => t.trim === trim);
 }
+
+/**
+ * `launch_not_found` for a launch named by the request's `field` (a body's, not the path's),
+ * naming the field and the id: the caller sees which of the ids it sent is wrong.
+ */
+export const launchNotFound = (field: string, launchId: string): Refusal =>
+  refuse('launch_not_found', `"${field}": there is no launch ${quoted(launchId)}; `
+    + 'GET /launches lists them.');

@@ -6,7 +6,7 @@ import {
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
 import { PASS_HEADER } from '../kernel/admission-gate.js';
-import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { ok, quoted, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import {
@@ -63,9 +63,15 @@ export const orderRoutes: Route[] = [
       if (!q.ok) return q;
       const trim = q.value.trim ?? ''; // required by the contract: never empty here
       const city = q.value.city ?? null;
-      if (city !== null && !l.cities.some((c) => c.cityId === city)) return refuse('unknown_city');
+      if (city !== null && !l.cities.some((c) => c.cityId === city)) {
+        return refuse('unknown_city', `${l.name} does not deliver to the city ${quoted(city)}; `
+          + `it delivers to ${l.cities.map((c) => c.cityId).join(', ')}.`);
+      }
       const e = await ctx.app.orders.estimateIfLockedNow(l, trim, city);
-      if (!e) return refuse('unknown_trim');
+      if (!e) {
+        return refuse('unknown_trim', `${l.name} has no trim ${quoted(trim)}; pick one of `
+          + `${l.trims.map((t) => t.trim).join(', ')}.`);
+      }
       return reply(200, { trim, city, locked_ahead: e.lockedAhead,
         estimate: { weeks_min: e.weeksMin, weeks_max: e.weeksMax, basis: 'if_locked_now',
           ...(e.window ? { window: e.window } : {}) },

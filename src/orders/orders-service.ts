@@ -10,7 +10,7 @@ import type { Store } from '../kernel/store/store.js';
 import type { GroupCommitter } from '../kernel/write/group-committer.js';
 import type { Account, Caller } from '../accounts/index.js';
 import {
-  findTrim, locksOnPlacement, type Launch, type LaunchesService,
+  findTrim, launchNotFound, locksOnPlacement, type Launch, type LaunchesService,
 } from '../launches/index.js';
 import { depositReference, type PaymentProvider, type PaymentsService } from '../payments/index.js';
 import { statsFromCounters, type LaunchStats } from './launch-stats.js';
@@ -305,7 +305,7 @@ export class OrdersService {
     Promise<Result<PlaceOutcome>> {
     const launch = this.launches.cachedLaunch(input.launchId)
       ?? await this.launches.launch(input.launchId);
-    if (!launch) return refuse('launch_not_found');
+    if (!launch) return launchNotFound('launch_id', input.launchId);
     const resolved = resolveConfiguration(launch, input);
     if (!resolved.ok) return resolved;
     // The configuration as resolved, defaults included: a retry that spells out the options the
@@ -433,7 +433,8 @@ export class OrdersService {
     const own = await this.launches.launch(current.launchId);
     const target = change.launchId === undefined ? own
       : await this.launches.launch(change.launchId);
-    if (!own || !target) return refuse('launch_not_found');
+    if (!own) return refuse('launch_not_found');
+    if (!target) return launchNotFound('launch_id', change.launchId!);
     return this.act(caller, orderId, { kind: 'change', change, own, target });
   }
 

@@ -7,7 +7,7 @@
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import { againOnUniqueRace } from '../kernel/store/unique-race.js';
 import type { Account } from '../accounts/index.js';
@@ -424,7 +424,11 @@ export class PricebooksService {
         return refuse('ready_car_not_listable', `Car ${car.vin}'s launch ${car.launchId} `
           + 'no longer exists.');
       }
-      if (!launch.cities.some((c) => c.cityId === input.city)) return refuse('unknown_city');
+      if (!launch.cities.some((c) => c.cityId === input.city)) {
+        return refuse('unknown_city', `${launch.name} does not deliver to the city `
+          + `${quoted(input.city)}; it delivers to `
+          + `${launch.cities.map((c) => c.cityId).join(', ')}.`);
+      }
       const priceFen = input.priceFen ?? configurationPrice(launch, car.trim, car.options);
       const depositFen = input.depositFen ?? launch.depositFen;
       if (priceFen <= 0 || priceFen > this.deps.limits.priceMaxFen || depositFen <= 0

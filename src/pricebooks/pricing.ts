@@ -7,7 +7,7 @@
 // the difference back through the payment port. A rise never reaches an order already placed.
 import type { Launch } from '../launches/index.js';
 import type { Order } from '../orders/index.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 
 export type PriceItemKind = 'trim' | 'option';
 
@@ -76,7 +76,10 @@ export function decidePriceChange(launch: Launch, versions: readonly PriceVersio
   input: PriceChangeInput, nowMs: number, limits: { priceMaxFen: number; horizonMs: number }):
   Result<PriceVersion> {
   const catalogue = itemPrice(launch, input.itemKind, input.itemId);
-  if (catalogue === undefined) return refuse('unknown_price_item');
+  if (catalogue === undefined) {
+    return refuse('unknown_price_item', `${launch.name} has no ${input.itemKind} `
+      + `${quoted(input.itemId)}; pick one from its catalogue (GET /launches/${launch.launchId}).`);
+  }
   if (!Number.isSafeInteger(input.priceFen) || input.priceFen < 0
     || input.priceFen > limits.priceMaxFen) {
     return refuse('invalid_price_change', `"price_fen" must be 0-${limits.priceMaxFen}.`);

@@ -4,7 +4,7 @@
 // serving each (docs/api.md). Every change an operator makes is written to the audit log. The
 // shapes are production-schemas.ts's; the rules that need more than a shape are here and in the
 // service.
-import { refuse } from '../kernel/outcomes.js';
+import { quoted, refuse } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { queryNumber } from '../kernel/http/schema.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
@@ -140,8 +140,12 @@ export const productionRoutes: Route[] = [
       if (beijingDateMs(opensOn) === null) {
         return refuse('invalid_request', '"opens_on" must be a date YYYY-MM-DD.');
       }
-      if (!ID.test(city) || (servedBy !== undefined && !ID.test(servedBy))) {
-        return refuse('unknown_city');
+      // Not a city id's shape: no launch can deliver there (the service's own refusal).
+      for (const [field, id] of [['city_id', city], ['served_by', servedBy]] as const) {
+        if (id !== undefined && !ID.test(id)) {
+          return refuse('unknown_city', `"${field}" ${quoted(id)} is not a city id (lower-case `
+            + 'letters, digits and -): list the cities with GET /launches.');
+        }
       }
       const r = await ctx.app.production.putCentre(actorOf(ctx), { cityId: city,
         handoversPerWeek: b.value.handovers_per_week as number, opensOn,

@@ -4,11 +4,11 @@
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 import type { SqliteStore } from '../kernel/store/sqlite-store.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
-import { findTrim, type LaunchesService } from '../launches/index.js';
+import { findTrim, launchNotFound, type LaunchesService } from '../launches/index.js';
 import {
   resolveConfiguration, scheduleOrders, unscheduleOrders, type EstimateSource, type Order, type PlannedEstimate,
   type VehicleSource,
@@ -154,8 +154,11 @@ export class ProductionService implements EstimateSource, VehicleSource {
   async putPlan(actor: string, launchId: string, trim: string, rates: readonly PlanRate[],
     reason: string): Promise<Result<{ plan: PlanVersion; replan: ReplanSummary }>> {
     const launch = await this.launches.launch(launchId);
-    if (!launch) return refuse('launch_not_found');
-    if (!findTrim(launch, trim)) return refuse('unknown_trim');
+    if (!launch) return launchNotFound('launch_id', launchId);
+    if (!findTrim(launch, trim)) {
+      return refuse('unknown_trim', `${launchId} has no trim ${quoted(trim)}; its trims are `
+        + `${launch.trims.map((t) => t.trim).join(', ')}.`);
+    }
     const checked = checkRates(rates, this.deps.limits.planRatesMax,
       this.deps.limits.planUnitsPerWeekMax);
     if (!checked.ok) return checked;
@@ -187,7 +190,10 @@ export class ProductionService implements EstimateSource, VehicleSource {
     | 'createdAtMs'>): Promise<Result<{ centre: CentreVersion; replan: ReplanSummary }>> {
     const cities = new Set((await this.launches.all()).flatMap((l) => l.cities.map((c) =>
       c.cityId)));
-    if (!cities.has(centre.cityId)) return refuse('unknown_city');
+    if (!cities.has(centre.cityId)) {
+      return refuse('unknown_city', `No launch delivers to the city ${quoted(centre.cityId)}, `
+        + 'so it cannot have a delivery centre: list the cities with GET /launches.');
+    }
     if (centre.servedBy === centre.cityId) {
       return refuse('invalid_request', '"served_by" must name another city.');
     }
@@ -360,7 +366,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
   async recordRun(actor: string, launchId: string, builtOn: string,
     cars: readonly BuiltCarInput[], reason: string): Promise<Result<RunSummary>> {
     const launch = await this.launches.launch(launchId);
-    if (!launch) return refuse('launch_not_found');
+    if (!launch) return launchNotFound('launch_id', launchId);
     if (beijingDateMs(builtOn) === null) {
       return refuse('invalid_request', '"built_on" must be a date YYYY-MM-DD.');
     }

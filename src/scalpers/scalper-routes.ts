@@ -1,6 +1,7 @@
 // Scalpers' endpoints (docs/api.md, "Anti-scalping"): an operator's suspicious-pattern report
 // of a launch or a drop, and the batch cancel of a cluster's flagged orders.
 import { operatorReason, type Caller } from '../accounts/index.js';
+import { launchNotFound } from '../launches/index.js';
 import { iso } from '../kernel/iso-time.js';
 import { refuse } from '../kernel/outcomes.js';
 import { reply, type Route } from '../kernel/http/route.js';
@@ -48,7 +49,7 @@ export const scalperRoutes: Route[] = [
     const b = await ctx.body();
     if (!b.ok) return b;
     const launchId = b.value.launch_id as string;
-    if (!(await ctx.app.launches.launch(launchId))) return refuse('launch_not_found');
+    if (!(await ctx.app.launches.launch(launchId))) return launchNotFound('launch_id', launchId);
     const operator = ctx.caller as Operator;
     const reason = operatorReason(b.value);
     const clusterId = (b.value.cluster_id ?? null) as string | null;

@@ -51,7 +51,9 @@ test('a buyer pays the balance in two parts, then books and moves the appointmen
   await page.goto(`${server.url}/orders`);
   await page.locator(`[data-delivery="${orderId}"]`).click();
   await page.locator('#deadline').waitFor();
-  assert.match((await page.textContent('#stage')) ?? '', /ready for inspection/);
+  // The centre by its city's name, not its id ("at the beijing centre" was shown).
+  assert.equal((await page.textContent('#stage'))?.trim(),
+    'Your car is at the Beijing centre, ready for inspection');
   assert.match((await page.textContent('#deadline')) ?? '', /Please pay the balance by/);
   assert.match((await page.textContent('#after-deadline')) ?? '',
     /days of grace.*next order.*deposit is not forfeited/);
@@ -104,6 +106,7 @@ test('in Chinese: the deadline, the rule after it, and the deferral offer', asyn
   await zh.goto(`${server.url}/orders`);
   await zh.locator('[data-delivery]').click();
   await zh.locator('#deadline').waitFor();
+  assert.equal((await zh.textContent('#stage'))?.trim(), '车辆已到达北京交付中心，可以验车');
   assert.match((await zh.textContent('#deadline')) ?? '', /请于.*前付清尾款/);
   assert.match((await zh.textContent('#after-deadline')) ?? '', /宽限期.*定金不会因此被没收/);
   assert.match((await zh.textContent('#defer')) ?? '', /延期提车/);

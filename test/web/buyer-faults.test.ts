@@ -290,7 +290,7 @@ test('fault 7: the switch dialog lists exactly the server\'s switch_to', async (
 });
 
 test('fault 9: an early lock takes three steps (given up, gained, final) and a ticked ' +
-  'confirmation', async () => {
+  'confirmation, counted as four; only the last button locks, and says so', async () => {
   const { page, context, token } = await buyerPage();
   const order = await place(token, YU7, 'max', 'beijing', 'f9');
   await page.goto(`${server.url}/orders`);
@@ -298,7 +298,8 @@ test('fault 9: an early lock takes three steps (given up, gained, final) and a t
   await card.locator('button[data-action="lock"]').click();
   const dialog = page.locator('dialog[open]');
   const next = dialog.locator('button[data-role="confirm"]');
-  await dialog.getByText('Step 1 of 3').waitFor();
+  await dialog.getByText('Step 1 of 4').waitFor();
+  assert.equal((await next.textContent())?.trim(), 'Next');
   const gaveUp = (await dialog.textContent()) ?? '';
   assert.match(gaveUp, /cooling-off you have left/);
   assert.match(gaveUp, /\d\d:\d\d:\d\d/);
@@ -306,12 +307,16 @@ test('fault 9: an early lock takes three steps (given up, gained, final) and a t
   await next.click();
   assert.equal((await server.api('GET', `/orders/${order.order_id}`, undefined, token)).body
     .status, 'firm');
-  await dialog.getByText('Step 2 of 3').waitFor();
+  await dialog.getByText('Step 2 of 4').waitFor();
   assert.match((await dialog.textContent()) ?? '', /Lock now and your order is No\. \d+/);
   await next.click();
-  await dialog.getByText('Step 3 of 3').waitFor();
+  // "Step 3 of 3" here had a "Next" that opened a fourth dialog: the count includes it now.
+  await dialog.getByText('Step 3 of 4').waitFor();
+  assert.equal((await next.textContent())?.trim(), 'Next');
   await next.click();
   await dialog.locator('#accept-lock').waitFor();
+  await dialog.getByText('Step 4 of 4').waitFor();
+  assert.equal((await next.textContent())?.trim(), 'Lock order', 'the last button says it locks');
   assert.ok(await next.isDisabled(), 'the final confirmation needs the box ticked');
   assert.equal(await next.getAttribute('class'), 'danger');
   await screenshots(page, 'lock-final');
@@ -326,6 +331,24 @@ test('fault 9: an early lock takes three steps (given up, gained, final) and a t
   await screenshots(page, 'orders-locked-tracker');
   await context.close();
 });
+
+test('fault 9 in Chinese: the same four steps counted, the last button says it locks',
+  async () => {
+    const { page, context, token } = await buyerPage('zh');
+    const order = await place(token, YU7, 'max', 'beijing', 'f9-zh');
+    await page.goto(`${server.url}/orders`);
+    await page.locator(`#order-${order.order_id} button[data-action="lock"]`).click();
+    const dialog = page.locator('dialog[open]');
+    const next = dialog.locator('button[data-role="confirm"]');
+    for (let n = 1; n <= 3; n++) {
+      await dialog.getByText(`第 ${n} 步，共 4 步`).waitFor();
+      assert.equal((await next.textContent())?.trim(), '下一步', `step ${n}`);
+      await next.click();
+    }
+    await dialog.getByText('第 4 步，共 4 步').waitFor();
+    assert.equal((await next.textContent())?.trim(), '确认锁定');
+    await context.close();
+  });
 
 test('11: /orders?order=anything does not say "Order placed"', async () => {
   const { page, context } = await buyerPage();

@@ -163,10 +163,10 @@ test('locking shows its consequences and the estimate, then locks on confirmatio
   const card = page.locator(`#order-${order.order_id}`);
   await card.locator('button[data-action="lock"]').click();
   const dialog = page.locator('dialog[open]');
-  // Three steps (given up, gained, final), then a confirmation that must be ticked.
+  // Three steps (given up, gained, final), then a confirmation that must be ticked: four.
   let said = '';
   for (let step = 1; step <= 3; step++) {
-    await dialog.getByText(`Step ${step} of 3`).waitFor();
+    await dialog.getByText(`Step ${step} of 4`).waitFor();
     said += (await dialog.textContent()) ?? '';
     if (step === 2) await screenshots(page, 'lock-dialog');
     await dialog.locator('button[data-role="confirm"]').click();

@@ -41,6 +41,11 @@ test('a buyer buys a ready-stock car; it leaves the list at once', async () => {
   await page.goto(`${server.url}/ready-stock`);
   await page.locator(`[data-vin="${vin(1)}"]`).waitFor();
   assert.deepEqual(await unlabelledControls(page), []);
+  // The car and its city by name, not by id ("STANDARD · colour-... · Collect in beijing").
+  const card = (await page.textContent(`[data-vin="${vin(1)}"]`)) ?? '';
+  assert.match(card, /^YU7 Standard/);
+  assert.match(card, /Collect in Beijing/);
+  assert.doesNotMatch(card, /STANDARD|beijing|colour-|wheels-/);
   await page.click(`[data-buy="${vin(1)}:full"]`);
   await page.locator('.notice').waitFor();
   assert.match((await page.textContent('.notice')) ?? '', /Bought/);
@@ -55,6 +60,9 @@ test('in Chinese, a deposit reserves the other car with its balance deadline', a
   await signInPage(page, server.url, buyer.token);
   await page.goto(`${server.url}/ready-stock`);
   await page.locator(`[data-buy="${vin(2)}:deposit"]`).waitFor();
+  const card = (await page.textContent(`[data-vin="${vin(2)}"]`)) ?? '';
+  assert.match(card, /^YU7 标准版/);
+  assert.match(card, /提车城市 北京/);
   await page.click(`[data-buy="${vin(2)}:deposit"]`);
   await page.locator('.notice').waitFor();
   assert.match((await page.textContent('.notice')) ?? '', /定金已付/);

@@ -4,7 +4,7 @@
 // deferral. A payment keeps its Idempotency-Key until it is answered, so a retry never pays
 // twice. Parts under way are read again every few seconds until the provider confirms them.
 import { get, request, token } from './api.js';
-import { t } from './i18n.js';
+import { localName, t } from './i18n.js';
 import { dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 import { BALANCE_STRINGS } from './balance-strings.js';
@@ -18,6 +18,9 @@ const orderId = param('order') ?? '';
 const path = (p = '') => `/orders/${encodeURIComponent(orderId)}${p}`;
 let delivery = null;
 let slots = null;
+// City id -> {name, name_zh} from every launch's cities, read once: a delivery names its centre
+// by the city's id, and the buyer reads the city's name ("at the Beijing centre").
+let cities = null;
 let failure = null;
 let message = null;
 
@@ -69,9 +72,12 @@ async function defer(form) {
   });
 }
 
+/** The centre's city by name in the page's language; its id only if no launch names it. */
+const centreName = (id) => localName(cities?.get(id)) || id;
+
 function stageLine(d) {
   return h('p', { id: 'stage', 'data-stage': d.stage }, t(`bal_stage_${d.stage}`,
-    { vin: d.vin ?? '', centre: d.centre }));
+    { vin: d.vin ?? '', centre: centreName(d.centre) }));
 }
 
 function balanceSection(d) {
@@ -196,6 +202,13 @@ async function refresh() {
   }
   failure = null;
   delivery = r.data;
+  if (cities === null) {
+    // Without the names the page still works: it shows the id, and reads them again next time.
+    const l = await get('/launches');
+    if (l.ok) {
+      cities = new Map(l.data.launches.flatMap((x) => x.cities.map((c) => [c.city_id, c])));
+    }
+  }
   if (delivery.stage === 'ready') {
     const s = await get(path('/delivery/slots'));
     slots = s.ok ? s.data : null;

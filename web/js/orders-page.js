@@ -333,7 +333,7 @@ function actionButtons(order) {
   const labels = {
     change: ['secondary', 'action_change', () => changeFlow(order, false)],
     switch_model: ['primary', 'action_switch_model', () => changeFlow(order, true)],
-    // Not the orange primary: an early lock gives something up, and takes three steps.
+    // Not the orange primary: an early lock gives something up, and takes four steps.
     lock: ['secondary', 'action_lock', () => lockFlow(order)],
     cancel: ['secondary', 'action_cancel', () => cancelFlow(order, false)],
     cancel_with_forfeit: ['secondary', 'action_cancel_forfeit', () => cancelFlow(order, true)],
@@ -356,7 +356,9 @@ function replaceOrder(updated, flashKey) {
 
 // An early lock gives up the rest of the cooling-off for an earlier queue position. As the
 // reported app did, it is explained over three steps (what is given up, what is gained, what
-// becomes final) before a final confirmation that must be ticked; any step can go back.
+// becomes final) before a final confirmation that must be ticked; any step can go back. The
+// count shown includes that confirmation ("Step 4 of 4"): "Step 3 of 3" with a "Next" that opened
+// a fourth dialog told the buyer wrong. Only the confirmation's button locks, and says so.
 async function lockFlow(order) {
   const d = describe(order);
   const deposit = yuan(order.deposit.amount_fen);
@@ -365,9 +367,11 @@ async function lockFlow(order) {
   const ahead = est.ok ? est.data.locked_ahead ?? 0 : null;
   const estimate = est.ok ? est.data.estimate : order.estimate;
   const left = Date.parse(order.cooling_off_ends_at) - serverNow();
+  // `of` (the explaining steps and the confirmation) is counted below, before any is shown.
+  const stepTitle = (n) => `${t('lock_title')} · ${t('lock_step', { n, of })}`;
   const step = (n, heading, body) =>
     confirmDialog({
-      title: `${t('lock_title')} · ${t('lock_step', { n })}`,
+      title: stepTitle(n),
       body: [h('h3', {}, heading), ...body],
       confirmLabel: t('lock_next'),
       action: async () => ({ ok: true }),
@@ -412,10 +416,11 @@ async function lockFlow(order) {
         ),
       ]),
   ];
+  const of = steps.length + 1;
   for (const show of steps) if (!(await show())) return;
   const accept = h('input', { type: 'checkbox', id: 'accept-lock' });
   const result = await confirmDialog({
-    title: t('lock_title'),
+    title: stepTitle(of),
     body: [
       h('p', { class: 'error-what' }, t('lock_final', { deposit })),
       h('label', { class: 'choice' }, accept, h('span', {}, t('lock_final_accept', { deposit }))),

@@ -3,7 +3,7 @@
 // purchases with their balance to pay. A purchase keeps its Idempotency-Key until it is
 // answered, so a retry after a lost reply never buys twice. The list is read every 5 s.
 import { get, request, token } from './api.js';
-import { t } from './i18n.js';
+import { localName, t } from './i18n.js';
 import { dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, notice, signInLink } from './ui.js';
 import { PRICEBOOKS_STRINGS } from './pricebooks-strings.js';
@@ -15,6 +15,9 @@ const REFRESH_MS = 5000;
 let cars = null;
 let sales = [];
 let message = null;
+// Launches by id, read once: a car names its trim, options and city by id, and the buyer reads
+// their names ("YU7 Standard · Emerald green", "Collect in Beijing"); without them, the ids.
+let launches = null;
 
 function keyFor(vin, mode) {
   const name = `launchday.ready.${vin}.${mode}`;
@@ -26,7 +29,17 @@ function keyFor(vin, mode) {
   return key;
 }
 
-const carName = (c) => [c.trim.toUpperCase(), ...c.options].join(' · ');
+/** `c`'s trim and options by name in the page's language; an id no launch names stays. */
+function carName(c) {
+  const l = launches?.get(c.launch_id);
+  return [localName(l?.trims.find((x) => x.trim === c.trim)) || c.trim.toUpperCase(),
+    ...c.options.map((id) => localName(l?.options.find((o) => o.option_id === id)) || id)]
+    .join(' · ');
+}
+
+/** The city a car is collected in, by name; its id if its launch does not name it. */
+const cityName = (c) =>
+  localName(launches?.get(c.launch_id)?.cities.find((x) => x.city_id === c.city)) || c.city;
 
 async function buy(car, mode) {
   const r = await request('POST', `/ready-stock/${encodeURIComponent(car.vin)}/purchases`, {
@@ -68,7 +81,7 @@ function carRow(c) {
   return h('li', { class: 'card', 'data-vin': c.vin },
     h('h2', {}, carName(c)),
     h('p', {}, `VIN ${c.vin}`),
-    h('p', {}, t('ready_city', { c: c.city }), ' · ', t('ready_price', { p: yuan(c.price_fen) }),
+    h('p', {}, t('ready_city', { c: cityName(c) }), ' · ', t('ready_price', { p: yuan(c.price_fen) }),
       ' · ', t('ready_deposit', { p: yuan(c.deposit_fen) })),
     h('div', { class: 'actions' }, actions));
 }
@@ -101,6 +114,10 @@ function render() {
 }
 
 async function refresh() {
+  if (launches === null) {
+    const l = await get('/launches');
+    if (l.ok) launches = new Map(l.data.launches.map((x) => [x.launch_id, x]));
+  }
   cars = await get('/ready-stock');
   if (token()) {
     const r = await get('/ready-stock/mine');

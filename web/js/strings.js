@@ -440,7 +440,7 @@ export const STRINGS = {
     zh: '修改窗口开放中，{at} 关闭（剩余 {left}）。',
     en: 'A change window is open until {at} ({left} left).',
   },
-  lock_step: { zh: '第 {n} 步，共 3 步', en: 'Step {n} of 3' },
+  lock_step: { zh: '第 {n} 步，共 {of} 步', en: 'Step {n} of {of}' },
   lock_give_up_title: { zh: '您将放弃什么', en: 'What you give up' },
   lock_give_up: {
     zh: '剩余 {left} 的冷静期（至 {at}）：在此期间您可以免费修改或取消并全额退还定金 {deposit}。锁定后定金不再退还。',
