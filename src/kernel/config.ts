@@ -466,7 +466,10 @@ export interface Limits {
   readonly waitingPollWaitShare: number;
   /**
    * Pre-queue polls are aimed just after the opening (when the shuffle gives positions), spread
-   * at random over this many seconds so that the whole pre-queue does not ask at once.
+   * at random over this many seconds so that the whole pre-queue does not ask at once: 100,000
+   * over 20 s is 5,000 polls a second, about twice the paced line's rate (docs/benchmarks.md,
+   * session 16). Few are admitted within it (600 a minute: 200), and a pass runs from the
+   * admission, so a later look costs those few at most this long of a pass of minutes.
    */
   readonly waitingOpeningSpreadSeconds: number;
   /** A suggested interval is shortened at random by up to this percent (polls spread out). */
@@ -717,7 +720,7 @@ export const defaultLimits: Limits = Object.freeze({
   waitingPollAfterSeconds: 5,
   waitingPollAfterMaxSeconds: 45,
   waitingPollWaitShare: 10,
-  waitingOpeningSpreadSeconds: 10,
+  waitingOpeningSpreadSeconds: 20,
   waitingPollJitterPercent: 20,
   waitingLineRefreshMs: 1_000,
   waitingAdmitRoundMs: 500,

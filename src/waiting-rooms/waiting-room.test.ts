@@ -66,7 +66,7 @@ type Row = [string, (l: Line) => unknown, unknown];
 
 /** The limits table's pacing (config.ts defaults), fixed here so the tables say their numbers. */
 const PACING: PollPacing = { baseSeconds: 5, maxSeconds: 45, waitShare: 10,
-  openingSpreadSeconds: 10, jitterPercent: 20 };
+  openingSpreadSeconds: 20, jitterPercent: 20 };
 
 /** The interval the room suggests to `who` now, `u` its randomness. */
 function intervalOf(x: Line, who: string, u: number): number {
@@ -88,12 +88,12 @@ describe('the poll interval, moved by tick', () => {
     ['jittered up to a fifth shorter', (x) => intervalOf(x, 'p0', 0.999), 36],
     ['20 s before the opening: aimed one second past it', (x) => { x.tick(100_000);
       return intervalOf(x, 'p0', 0); }, 21],
-    ['or up to the spread (10 s) later', (x) => intervalOf(x, 'p0', 0.999), 30],
+    ['or up to the spread (20 s) later', (x) => intervalOf(x, 'p0', 0.999), 40],
     ['half a second before: still past the opening', (x) => { x.tick(19_500);
       return intervalOf(x, 'p0', 0); }, 2],
     ['the opening has passed but the shuffle has not run: again within the spread',
       (x) => { x.tick(1_000); return [intervalOf(x, 'p0', 0), intervalOf(x, 'p0', 0.999)]; },
-      [1, 10]],
+      [1, 20]],
     ['the shuffle: the first admitted, who waits no more, the least', (x) => {
       x.round(); return intervalOf(x, [...x.admitted.keys()][0]!, 0.5); }, 5],
     ['first in line: the least', (x) => intervalOf(x, at(x, 1), 0.999), 5],
