@@ -2,10 +2,12 @@
 // a place in a room in front of a launch that has opened, then every one of them polls its
 // place `--rounds` times over while the room admits at its rate. It prints what the server's
 // memory grew by per 10,000 waiting (resident set, from /proc), its CPU per 10,000 polls and
-// what 10,000 people polling every 5 s (the interval the room suggests) cost it as a share of
-// one core, beside a bare node:http server answering the same GETs (the reference, measured in
-// the same run); and it checks what the room promises: no position ever went up, nobody was
-// admitted beyond the rate. Only 127.0.0.1. It never fails: it reports.
+// what 10,000 people polling every 5 s (the least interval the room suggests) cost it as a share
+// of one core, beside a bare node:http server answering the same GETs (the reference, measured in
+// the same run); what the N waiting cost when each polls at the interval the room suggests to
+// their place (it follows the estimated wait: `pollAfterSeconds`), and what the pre-queue's polls
+// just after the opening cost while they land; and it checks what the room promises: no position
+// ever went up, nobody was admitted beyond the rate. Only 127.0.0.1. It never fails: it reports.
 //
 //   npm run bench:waiting-room [-- --waiting 100000 --connections 64 --rounds 2 --rate 600
 //                                  --database-url postgres://...]
@@ -17,13 +19,53 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HttpClient, type Outcome } from '../sim/http-client.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import {
+  estimateWait, pollAfterSeconds, type PollPacing, type Room,
+} from '../src/waiting-rooms/waiting-room.js';
 import { startServers } from '../sim/server-process.js';
 import { cpuSample, type CpuSample } from './proc-cpu.js';
 
 const LIMITS = Object.freeze({ waitingMax: 200_000, connectionsMax: 1_000, roundsMax: 10,
   requestTimeoutMs: 120_000, retriesMax: 20 });
-/** The poll interval the room suggests (Limits.waitingPollAfterSeconds). */
-const POLL_EVERY_S = 5;
+/** The least poll interval the room suggests (Limits.waitingPollAfterSeconds). */
+const POLL_EVERY_S = defaultLimits.waitingPollAfterSeconds;
+/** The room's poll pacing (the limits table's defaults, as the server runs with). */
+const PACING: PollPacing = { baseSeconds: defaultLimits.waitingPollAfterSeconds,
+  maxSeconds: defaultLimits.waitingPollAfterMaxSeconds,
+  waitShare: defaultLimits.waitingPollWaitShare,
+  openingSpreadSeconds: defaultLimits.waitingOpeningSpreadSeconds,
+  jitterPercent: defaultLimits.waitingPollJitterPercent };
+/** Points in [0, 1) the jitter's randomness is averaged over. */
+const JITTER_POINTS = 20;
+/** Grace (s) of the benchmark's room; its pass is the default 600 s. */
+const GRACE_S = 3_600;
+const PASS_S = 600;
+
+/**
+ * Polls a second from a line of `waiting` when each polls at the interval the room suggests to
+ * their place (positions 1..waiting, the rate `rate` a minute), the jitter averaged over
+ * uniform points; and the mean interval (s).
+ */
+function pacedPollsPerSecond(waiting: number, rate: number):
+  { perSecond: number; meanIntervalS: number } {
+  const room: Room = { roomId: 'bench', scope: 'launch', targetId: 'bench', enabled: true,
+    suspended: false, opensAtMs: 0, prequeueAtMs: 0, order: 'fifo', admitPerMinute: rate,
+    activeMax: 100_000, passSeconds: PASS_S, graceSeconds: GRACE_S, adaptive: false,
+    waitingStatus: 200, seed: '', seedCommitment: '', shuffledAtMs: 0, tokens: 0,
+    filledAtMs: null, admittedTotal: 0, createdAtMs: 0, updatedAtMs: 0 };
+  let perSecond = 0;
+  let sumInterval = 0;
+  for (let position = 1; position <= waiting; position++) {
+    const estimate = estimateWait(room, position - 1, false);
+    for (let j = 0; j < JITTER_POINTS; j++) {
+      const s = pollAfterSeconds(room, 'waiting', estimate, 1, PACING, (j + 0.5) / JITTER_POINTS);
+      perSecond += 1 / s / JITTER_POINTS;
+      sumInterval += s / JITTER_POINTS;
+    }
+  }
+  return { perSecond, meanIntervalS: sumInterval / waiting };
+}
 
 /** Resident memory of the processes (bytes), from /proc; null elsewhere. */
 function rssBytes(pids: readonly number[]): number | null {
@@ -125,7 +167,7 @@ async function main(): Promise<void> {
       timeoutMs: 30_000, body: { scope: 'launch', target_id: 'yu7-2025', enabled: true,
         opens_at: new Date(nowMs - 1_000).toISOString(),
         prequeue_at: new Date(nowMs - 400_000).toISOString(), admit_per_minute: rate,
-        active_max: 100_000, grace_seconds: 3_600 } });
+        active_max: 100_000, grace_seconds: GRACE_S, pass_seconds: PASS_S } });
     if (put.kind !== 'reply' || put.status !== 201) throw new Error('the room was not created');
     // Admissions run from the opening: the rate is checked against the time since the room.
     const startedAdmittingMs = performance.now() - (Date.now() - (nowMs - 1_000));
@@ -192,6 +234,20 @@ async function main(): Promise<void> {
       console.log(`10,000 waiting polling every ${POLL_EVERY_S} s cost the server ${
         ((cpuPer10k / POLL_EVERY_S) / 10).toFixed(1)}% of one core; ${fmt(waiting)} waiting: ${
         ((cpuPer10k / POLL_EVERY_S) / 10 * (waiting / 10_000)).toFixed(0)}%`);
+      // What the suggested intervals make of it: polls a second over the whole line, times the
+      // CPU a poll cost here (ms per 10,000 polls / 10,000 ms a second = share of one core).
+      const paced = pacedPollsPerSecond(waiting, rate);
+      const share = (pollsPerS: number) => ((pollsPerS * cpuPer10k) / 10_000 / 1000) * 100;
+      console.log(`${fmt(waiting)} waiting polling at the interval the room suggests to their ` +
+        `place (${rate}/min; ${PACING.baseSeconds} to ${PACING.maxSeconds} s, a ${
+          PACING.waitShare}th of the wait, jittered): ${fmt(paced.perSecond)} polls/s (every ${
+          POLL_EVERY_S} s: ${fmt(waiting / POLL_EVERY_S)}), mean interval ${
+          paced.meanIntervalS.toFixed(1)} s: ${share(paced.perSecond).toFixed(0)}% of one core ` +
+        `(every ${POLL_EVERY_S} s: ${share(waiting / POLL_EVERY_S).toFixed(0)}%)`);
+      const spread = PACING.openingSpreadSeconds;
+      console.log(`a pre-queue of ${fmt(waiting)} aimed past the opening lands over ${spread} ` +
+        `s: ${fmt(waiting / spread)} polls/s, ${share(waiting / spread).toFixed(0)}% of one ` +
+        `core for those ${spread} s (then as above)`);
     }
     console.log(`positions: ${up === 0 ? 'never went up' : `WENT UP ${up} times`}; admitted ${
       fmt(totalAdmitted)} in ${elapsedS.toFixed(1)} s at ${rate}/min (at most ${fmt(allowed)} ` +

@@ -431,3 +431,51 @@ describe('a waiting room under load', () => {
     }
   });
 });
+
+describe('the poll interval follows the wait', () => {
+  let h: Harness;
+  before(async () => { h = await tickingHarness(); });
+  after(async () => h.close());
+
+  it('a place far back is told to poll less often than one near the front, within the grace; '
+    + 'the pre-queue is aimed just past the opening', async () => {
+    // One a minute, a one-minute grace: the room's longest interval is a sixth of it, 10 s.
+    const put = await h.call('PUT', '/admin/waiting-rooms/paced', { token: ADMIN,
+      body: room({ admit_per_minute: 1, waiting_status: 429 }) });
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    const early = await h.call('POST', '/waiting-rooms/paced/tickets');
+    assert.equal(early.body.phase, 'prequeue');
+    const far = early.body.poll_after_seconds;
+    assert.ok(far >= 8 && far <= 10, `a minute before the opening: the cap, ${far}`);
+    await h.tick(57);
+    const soon = await h.call('GET', '/waiting-rooms/paced/place',
+      { headers: { 'x-waiting-room-ticket': early.body.ticket } });
+    assert.equal(soon.body.phase, 'prequeue');
+    const aimed = soon.body.poll_after_seconds;
+    assert.ok(aimed >= 4 && aimed <= 10, `3 s before the opening: just past it, ${aimed}`);
+    assert.equal(soon.headers['retry-after'], String(aimed), 'Retry-After says the same');
+    await h.tick(4);
+    const places = [];
+    for (let i = 0; i < 3; i++) {
+      // Two seconds apart: each join reads the line again, so it is shown behind the others.
+      await h.tick(2);
+      places.push(await h.call('POST', '/waiting-rooms/paced/tickets'));
+    }
+    const polled = [];
+    for (const p of places) {
+      // Two seconds: the process's copy of the line is read again, not served while it is.
+      await h.tick(2);
+      polled.push(await h.call('GET', '/waiting-rooms/paced/place',
+        { headers: { 'x-waiting-room-ticket': p.body.ticket } }));
+    }
+    const [first, , third] = polled.map((r) => {
+      assert.equal(r.status, 429, JSON.stringify(r.body));
+      assert.equal(r.headers['retry-after'], String(r.body.poll_after_seconds));
+      return { position: r.body.position, after: r.body.poll_after_seconds as number };
+    });
+    assert.ok(first!.position < third!.position, JSON.stringify(polled.map((r) => r.body)));
+    assert.ok(third!.after > first!.after, `near ${JSON.stringify(first)}, far ${
+      JSON.stringify(third)}`);
+    assert.ok(third!.after <= 10, 'never longer than a sixth of the grace');
+  });
+});

@@ -447,8 +447,33 @@ export interface Limits {
   readonly waitingTicketsPerAddressMax: number;
   /** Least time between two polls of one ticket (ms); sooner is `429 rate_limited`. */
   readonly waitingPollIntervalMinMs: number;
-  /** The poll interval a waiting reply suggests (s, its Retry-After and `poll_after_seconds`). */
+  /**
+   * The least poll interval a waiting reply suggests (s, its Retry-After and
+   * `poll_after_seconds`): near the front of the line. Further back the interval follows the
+   * estimated wait (`pollAfterSeconds` in src/waiting-rooms/waiting-room.ts).
+   */
   readonly waitingPollAfterSeconds: number;
+  /**
+   * The longest poll interval suggested (s). A room's own cap is lower when its grace or pass is
+   * short: a sixth of the shorter of the two, so a place outlives several missed polls and an
+   * admitted person learns of the pass with most of it left.
+   */
+  readonly waitingPollAfterMaxSeconds: number;
+  /**
+   * Further back, the interval is the estimated wait over this (then clamped between the two
+   * above): someone polls about this many times before their turn while the rate holds.
+   */
+  readonly waitingPollWaitShare: number;
+  /**
+   * Pre-queue polls are aimed just after the opening (when the shuffle gives positions), spread
+   * at random over this many seconds so that the whole pre-queue does not ask at once: 100,000
+   * over 20 s is 5,000 polls a second, about twice the paced line's rate (docs/benchmarks.md,
+   * session 16). Few are admitted within it (600 a minute: 200), and a pass runs from the
+   * admission, so a later look costs those few at most this long of a pass of minutes.
+   */
+  readonly waitingOpeningSpreadSeconds: number;
+  /** A suggested interval is shortened at random by up to this percent (polls spread out). */
+  readonly waitingPollJitterPercent: number;
   /** How old a process's copy of a room's line may be before it is read again (ms). */
   readonly waitingLineRefreshMs: number;
   /** How often the admitter runs (ms), and people it admits in one round at most. */
@@ -693,6 +718,10 @@ export const defaultLimits: Limits = Object.freeze({
   waitingTicketsPerAddressMax: 50,
   waitingPollIntervalMinMs: 1_000,
   waitingPollAfterSeconds: 5,
+  waitingPollAfterMaxSeconds: 45,
+  waitingPollWaitShare: 10,
+  waitingOpeningSpreadSeconds: 20,
+  waitingPollJitterPercent: 20,
   waitingLineRefreshMs: 1_000,
   waitingAdmitRoundMs: 500,
   waitingAdmitRoundMax: 1_000,
@@ -729,6 +758,18 @@ export function checkLimits(l: Limits): void {
     'a waiting client polling when told to is never refused for polling too fast');
   assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
     'a place outlives several missed polls');
+  // A room's cap on the interval is a sixth of its grace or pass (30 s at the least a room may
+  // set): the least interval must fit under it.
+  assert.ok(6 * l.waitingPollAfterSeconds <= 30,
+    'the least poll interval fits six times in the shortest grace or pass a room may set');
+  assert.ok(l.waitingPollAfterSeconds <= l.waitingPollAfterMaxSeconds,
+    'the least poll interval is within the longest');
+  assert.ok(6 * l.waitingPollAfterMaxSeconds <= l.waitingGraceSecondsMax,
+    'the longest poll interval fits six times in the longest grace a room may set');
+  assert.ok(l.waitingPollWaitShare >= 2, 'someone polls at least twice before their turn');
+  assert.ok(l.waitingOpeningSpreadSeconds <= l.waitingPollAfterMaxSeconds,
+    'pre-queue polls after the opening are spread within the longest interval');
+  assert.ok(l.waitingPollJitterPercent < 100, 'a jittered interval stays above zero');
   assert.ok(l.waitingPassClaimPollMs < l.waitingPassClaimMs,
     'a request waiting for a pass\'s claim asks again before the claim ends');
   assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,

@@ -45,10 +45,10 @@ const nextUrl = (r: Room): string => (r.scope === 'launch'
 
 /**
  * A place as its holder sees it, with the status the room answers waiting with (apps read the
- * JSON either way) and Retry-After as the poll interval.
+ * JSON either way) and Retry-After as the poll interval (the service's, following the wait).
  */
-function placeReply(ctx: Ctx, v: PlaceView, created: boolean) {
-  const pollAfter = ctx.app.deps.limits.waitingPollAfterSeconds;
+function placeReply(v: PlaceView, created: boolean) {
+  const pollAfter = v.pollAfterSeconds;
   const body = { room_id: v.room.roomId, phase: v.phase, position: v.position, ahead: v.ahead,
     estimate: v.estimate, last_updated: iso(v.asOfMs), opens_at: iso(v.room.opensAtMs),
     suspended: v.room.suspended, ticket: v.ticket, poll_after_seconds: pollAfter,
@@ -98,7 +98,7 @@ export const roomRoutes: Route[] = [
       const bad = pathIds(ctx);
       if (bad) return bad;
       const r = await ctx.app.waitingRooms.join(ctx.params.room_id!, ctx.address);
-      return r.ok ? placeReply(ctx, r.value, true) : r;
+      return r.ok ? placeReply(r.value, true) : r;
     } },
   { method: 'GET', path: '/waiting-rooms/:room_id/place', access: 'public',
     schema: Rooms.place, handler: async (ctx) => {
@@ -107,7 +107,7 @@ export const roomRoutes: Route[] = [
       const token = ctx.headers[Rooms.TICKET_HEADER];
       if (typeof token !== 'string') return refuse('waiting_ticket_invalid');
       const r = await ctx.app.waitingRooms.poll(ctx.params.room_id!, token);
-      return r.ok ? placeReply(ctx, r.value, false) : r;
+      return r.ok ? placeReply(r.value, false) : r;
     } },
   { method: 'GET', path: '/admin/waiting-rooms', access: 'admin', schema: Rooms.rooms,
     handler: async (ctx) => {

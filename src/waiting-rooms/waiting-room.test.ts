@@ -7,8 +7,9 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { openPass, openTicket, signPass, signTicket } from './room-tokens.js';
 import {
-  adaptiveFactor, admissionRound, estimateWait, lateKey, positionOf, seedCommitment,
-  joinsShuffle, shuffleDue, shuffleOrder, validateRoom, type Room,
+  adaptiveFactor, admissionRound, estimateWait, lateKey, pollAfterSeconds, pollCapSeconds,
+  positionOf, seedCommitment, joinsShuffle, shuffleDue, shuffleOrder, validateRoom,
+  type Phase, type PollPacing, type Room,
 } from './waiting-room.js';
 
 const T = 1_750_946_400_000;
@@ -62,6 +63,94 @@ class Line {
 }
 
 type Row = [string, (l: Line) => unknown, unknown];
+
+/** The limits table's pacing (config.ts defaults), fixed here so the tables say their numbers. */
+const PACING: PollPacing = { baseSeconds: 5, maxSeconds: 45, waitShare: 10,
+  openingSpreadSeconds: 20, jitterPercent: 20 };
+
+/** The interval the room suggests to `who` now, `u` its randomness. */
+function intervalOf(x: Line, who: string, u: number): number {
+  const at = x.position(who);
+  const phase: Phase = typeof at === 'number' ? 'waiting' : at;
+  const estimate = typeof at === 'number' ? estimateWait(x.room, at - 1, false) : null;
+  return pollAfterSeconds(x.room, phase, estimate, x.now, PACING, u);
+}
+/** Who stands at `position` in the line now. */
+const at = (x: Line, position: number): string => x.waiting()[position - 1]![0];
+
+describe('the poll interval, moved by tick', () => {
+  // 6 a minute: ten seconds a place. Pass 10 min, grace 5 min: the room's cap is the limit's 45 s.
+  const l = new Line();
+  l.room = { ...base, admitPerMinute: 6, activeMax: 100, passSeconds: 600, graceSeconds: 300 };
+  const rows: Row[] = [
+    ['two minutes before the opening the pre-queue polls at the cap',
+      (x) => { for (let i = 0; i < 60; i++) x.join(`p${i}`); return intervalOf(x, 'p0', 0); }, 45],
+    ['jittered up to a fifth shorter', (x) => intervalOf(x, 'p0', 0.999), 36],
+    ['20 s before the opening: aimed one second past it', (x) => { x.tick(100_000);
+      return intervalOf(x, 'p0', 0); }, 21],
+    ['or up to the spread (20 s) later', (x) => intervalOf(x, 'p0', 0.999), 40],
+    ['half a second before: still past the opening', (x) => { x.tick(19_500);
+      return intervalOf(x, 'p0', 0); }, 2],
+    ['the opening has passed but the shuffle has not run: again within the spread',
+      (x) => { x.tick(1_000); return [intervalOf(x, 'p0', 0), intervalOf(x, 'p0', 0.999)]; },
+      [1, 20]],
+    ['the shuffle: the first admitted, who waits no more, the least', (x) => {
+      x.round(); return intervalOf(x, [...x.admitted.keys()][0]!, 0.5); }, 5],
+    ['first in line: the least', (x) => intervalOf(x, at(x, 1), 0.999), 5],
+    ['sixth, 50 s away: still the least', (x) => intervalOf(x, at(x, 6), 0), 5],
+    ['eleventh, 100 s away: a tenth of it', (x) => intervalOf(x, at(x, 11), 0), 10],
+    ['jittered: 8 to 10 s', (x) => intervalOf(x, at(x, 11), 0.999), 8],
+    ['59th, 580 s away: the cap', (x) => intervalOf(x, at(x, 59), 0), 45],
+    ['a room whose grace is a minute caps at a sixth of it', (x) => { x.room = { ...x.room,
+      graceSeconds: 60 }; return intervalOf(x, at(x, 59), 0); }, 10],
+    ['and a pass of 30 s at the least', (x) => { x.room = { ...x.room, graceSeconds: 300,
+      passSeconds: 30 }; return intervalOf(x, at(x, 59), 0); }, 5],
+    ['the rate raised tenfold: the 59th is 58 s away, polled every 6 s', (x) => {
+      x.room = { ...x.room, passSeconds: 600, admitPerMinute: 60 };
+      return intervalOf(x, at(x, 59), 0); }, 6],
+  ];
+  for (const [what, step, expected] of rows) {
+    it(what, () => assert.deepEqual(step(l), expected));
+  }
+
+  const settings = fc.record({ grace: fc.integer({ min: 30, max: 3_600 }),
+    pass: fc.integer({ min: 30, max: 3_600 }), rate: fc.integer({ min: 1, max: 60_000 }) });
+  const uniform = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+  it('waiting: whole seconds from the least to the room cap, never shorter further back, '
+    + 'the cap a sixth of the grace and of the pass at most (property)', () => {
+    fc.assert(fc.property(settings, fc.integer({ min: 0, max: 200_000 }),
+      fc.integer({ min: 0, max: 200_000 }), uniform, (s, a, b, u) => {
+        const room = { ...base, graceSeconds: s.grace, passSeconds: s.pass,
+          admitPerMinute: s.rate };
+        const cap = pollCapSeconds(room, PACING);
+        assert.ok(cap * 6 <= Math.min(s.grace, s.pass), `cap ${cap}`);
+        const [near, far] = [Math.min(a, b), Math.max(a, b)].map((ahead) => pollAfterSeconds(
+          room, 'waiting', estimateWait(room, ahead, false), T, PACING, u));
+        for (const i of [near!, far!]) {
+          assert.ok(Number.isInteger(i) && i >= PACING.baseSeconds && i <= cap, `${i}`);
+        }
+        assert.ok(near! <= far!, `${near} then ${far}`);
+      }));
+  });
+
+  it('pre-queue: a poll never lands later than the spread after the opening, and lands after '
+    + 'it unless it comes at the cap (property)', () => {
+    fc.assert(fc.property(settings, fc.integer({ min: -600_000, max: 60_000 }), uniform,
+      (s, fromOpening, u) => {
+        const room = { ...base, graceSeconds: s.grace, passSeconds: s.pass };
+        const now = T + fromOpening;
+        const cap = pollCapSeconds(room, PACING);
+        const i = pollAfterSeconds(room, 'prequeue', null, now, PACING, u);
+        assert.ok(Number.isInteger(i) && i >= 1 && i <= cap, `${i}`);
+        const lands = now + i * 1000;
+        const spread = Math.min(PACING.openingSpreadSeconds, cap);
+        assert.ok(lands <= Math.max(now, T) + (2 + spread) * 1000, `lands ${lands - T}`);
+        const atCap = i >= cap - Math.floor((cap * PACING.jitterPercent) / 100);
+        assert.ok(lands > T || atCap, `lands ${lands - T} ms from the opening, ${i} s`);
+      }));
+  });
+});
 
 describe('a room\'s line, moved by tick', () => {
   const l = new Line();

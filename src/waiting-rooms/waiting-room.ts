@@ -241,6 +241,68 @@ export function estimateWait(room: Room, ahead: number, capFull: boolean): Estim
 /** What a waiting person is told: the phase of the room for them. */
 export type Phase = 'prequeue' | 'waiting' | 'admitted' | 'expired';
 
+/** The poll interval's settings, from the Limits table (config.ts); seconds unless named. */
+export interface PollPacing {
+  /** The least interval (Limits.waitingPollAfterSeconds): near the front. */
+  readonly baseSeconds: number;
+  /** The longest (Limits.waitingPollAfterMaxSeconds), before the room's own cap. */
+  readonly maxSeconds: number;
+  /** The interval is the estimated wait over this (Limits.waitingPollWaitShare). */
+  readonly waitShare: number;
+  /** Pre-queue polls land over this many seconds after the opening. */
+  readonly openingSpreadSeconds: number;
+  /** An interval is shortened at random by up to this percent. */
+  readonly jitterPercent: number;
+}
+
+/** A place outlives this many polls missed in a row, and a pass this many intervals. */
+export const POLLS_KEPT = 6;
+
+/**
+ * The longest interval a room suggests (s): the limit, but at most a sixth of the room's grace
+ * (a place lapses `graceSeconds` after its last poll) and of its pass (a pass runs from the
+ * admission, not from the poll that shows it), and never under the least interval.
+ */
+export function pollCapSeconds(room: RoomSettings, p: PollPacing): number {
+  return Math.max(p.baseSeconds, Math.min(p.maxSeconds,
+    Math.floor(Math.min(room.graceSeconds, room.passSeconds) / POLLS_KEPT)));
+}
+
+/**
+ * The poll interval a reply suggests (whole seconds, for `poll_after_seconds` and Retry-After),
+ * as established waiting rooms pace their pages: the further back, the less often.
+ *
+ * - `waiting`: the estimated wait over `waitShare`, between the least interval and the room's
+ *   cap (`pollCapSeconds`). The estimate counts at the room's configured rate, the fastest it
+ *   admits (the adaptive factor and the cap only slow it), so while the rate holds someone polls
+ *   about `waitShare` times before their turn. If the turn comes sooner (people ahead leave, an
+ *   operator raises the rate), nothing is lost: admission does not wait for a poll, and the next
+ *   poll comes within the cap, a sixth of the pass, so the pass is shown with most of it left.
+ * - `prequeue`: positions exist only once the opening has passed and the shuffle has run, so
+ *   the poll is aimed one second after the opening plus `u` times the spread (the pre-queue asks
+ *   over the spread, not all in one second); while the opening is further off than the cap, at
+ *   the cap (the place is kept by polls).
+ * - `admitted`, `expired`: the least interval (the page moves on; nothing more to wait for).
+ *
+ * The result is shortened at random by up to `jitterPercent` (never below the least interval)
+ * so that polls spread out. `u` in [0, 1) is the randomness, injected (the service's source).
+ */
+export function pollAfterSeconds(room: RoomSettings, phase: Phase, estimate: Estimate | null,
+  nowMs: number, p: PollPacing, u: number): number {
+  const cap = pollCapSeconds(room, p);
+  const jitter = (s: number) => Math.max(p.baseSeconds,
+    s - Math.floor(u * (Math.floor((s * p.jitterPercent) / 100) + 1)));
+  if (phase === 'prequeue') {
+    const untilOpening = Math.max(0, Math.ceil((room.opensAtMs - nowMs) / 1000));
+    const spread = Math.min(p.openingSpreadSeconds, cap);
+    const aimed = untilOpening + 1 + Math.floor(u * spread);
+    // Aimed past the cap: poll at the cap (jittered) and be aimed again then.
+    return aimed > cap ? jitter(cap) : aimed;
+  }
+  if (phase !== 'waiting' || estimate === null) return p.baseSeconds;
+  return jitter(Math.min(cap, Math.max(p.baseSeconds, Math.ceil(estimate.seconds / p.waitShare))));
+}
+
 
 /** Statuses a waiting reply may carry. */
 export const WAITING_STATUSES = [200, 202, 429, 503] as const;

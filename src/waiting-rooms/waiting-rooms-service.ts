@@ -21,8 +21,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  estimateWait, joinsShuffle, lateKey, positionOf, seedCommitment, validateRoom, type Estimate,
-  type Pass, type Phase, type Room, type RoomScope, type RoomSettings,
+  estimateWait, joinsShuffle, lateKey, pollAfterSeconds, positionOf, seedCommitment,
+  validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room, type RoomScope,
+  type RoomSettings,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
@@ -59,6 +60,11 @@ export interface WaitingRoomsDeps {
    * essential (the writer thread on SQLite); this store's transaction when absent.
    */
   readonly admit?: (command: AdmitCommand) => Promise<number>;
+  /**
+   * Uniform numbers in [0, 1) that jitter the suggested poll interval (`pollAfterSeconds`);
+   * Math.random when absent. Tests inject a fixed or seeded one.
+   */
+  readonly random?: () => number;
 }
 
 /** What a person in the line is told (one poll's answer). */
@@ -75,6 +81,8 @@ export interface PlaceView {
   readonly ticket: string;
   readonly pass: { token: string; expiresAtMs: number } | null;
   readonly held: boolean;
+  /** When to poll again (whole s): follows the estimated wait (`pollAfterSeconds`). */
+  readonly pollAfterSeconds: number;
 }
 
 interface Line {
@@ -332,8 +340,26 @@ export class WaitingRoomsService {
     return this.#place(room, { ...claims, k: t.key }, undefined, t.status, t.passId);
   }
 
+  /** The place as its holder is told it, with the interval to poll again at. */
   async #place(room: Room, claims: TicketClaims, lineRead?: Line, status?: string,
     passId?: string | null): Promise<Result<PlaceView>> {
+    const r = await this.#placeAsOf(room, claims, lineRead, status, passId);
+    if (!r.ok) return r;
+    const v = r.value;
+    return ok({ ...v, pollAfterSeconds: pollAfterSeconds(room, v.phase, v.estimate,
+      this.deps.clock.nowMs(), this.#pacing, (this.deps.random ?? Math.random)()) });
+  }
+
+  /** The poll interval's settings from the limits. */
+  get #pacing(): PollPacing {
+    const l = this.deps.limits;
+    return { baseSeconds: l.waitingPollAfterSeconds, maxSeconds: l.waitingPollAfterMaxSeconds,
+      waitShare: l.waitingPollWaitShare, openingSpreadSeconds: l.waitingOpeningSpreadSeconds,
+      jitterPercent: l.waitingPollJitterPercent };
+  }
+
+  async #placeAsOf(room: Room, claims: TicketClaims, lineRead?: Line, status?: string,
+    passId?: string | null): Promise<Result<Omit<PlaceView, 'pollAfterSeconds'>>> {
     const secret = this.deps.waitingRoomSecret;
     const nowMs = this.deps.clock.nowMs();
     const base = { room, pass: null, held: false };

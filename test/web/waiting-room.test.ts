@@ -86,18 +86,21 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
   for (let i = 0; i < 3; i++) {
     assert.equal((await server.api('POST', '/waiting-rooms/yu7-night/tickets')).status, 201);
   }
+  // A second before the opening: the pre-queue is told to poll just after it (the interval
+  // follows the time to the opening, spread over 20 s), not at the longest interval.
+  await server.api('POST', '/admin/clock', { advance_seconds: 179 }, ADMIN_TOKEN);
   await page.reload();
   await page.locator('#wr-prequeue').waitFor();
+  // The opening, before that poll (aimed 2 to 21 s after the reload): the admitter shuffles the
+  // pre-queue and admits one (the cap is 1). One second past it: an arrival within the opening
+  // millisecond still joins the shuffle, so the shuffle waits until that millisecond has passed
+  // (the simulated clock stands still).
+  await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
   const after = await page.evaluate(() => localStorage.getItem('launchday.wr.yu7-night.ticket'));
   assert.equal(ticketId(after!), ticketId(before!), 'a reload keeps the place');
   assert.match((await page.textContent('main')) ?? '', /What happens next/);
   await screenshots(page, 'waiting-room-prequeue');
-
-  // The opening: the admitter shuffles the pre-queue and admits one (the cap is 1).
-  // One second past it: an arrival within the opening millisecond still joins the shuffle, so
-  // the shuffle waits until that millisecond has passed (the simulated clock stands still).
-  await server.api('POST', '/admin/clock', { advance_seconds: 181 }, ADMIN_TOKEN);
-  await page.locator('#wr-position, #wr-admitted').first().waitFor({ timeout: 20_000 });
+  await page.locator('#wr-position, #wr-admitted').first().waitFor({ timeout: 30_000 });
   const room = (await server.api('GET', '/waiting-rooms/yu7-night')).body;
   assert.ok(room.seed, 'the seed is published after the shuffle');
   assert.equal(createHash('sha256').update(room.seed).digest('hex'), room.seed_commitment);
