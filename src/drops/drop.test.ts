@@ -8,8 +8,8 @@ import {
 
 const T = 1_750_946_400_000;
 const drop: Drop = { dropId: 'su7-founders', name: 'SU7 Founder\'s Edition', nameZh: '创始版',
-  kind: 'car', priceFen: 29_990_000, depositFen: 2_000_000, opensAtMs: T, perAccountLimit: 2,
-  perIdentityLimit: 1, createdAtMs: T - 1,
+  kind: 'car', priceFen: 29_990_000, depositFen: 2_000_000, opensAtMs: T, perAccountLimit: 1,
+  perIdentityLimit: 2, createdAtMs: T - 1,
   variants: [{ variant: 'green', name: 'Green', nameZh: '绿', quantity: 5_000 }] };
 const stock = (available: number): VariantStock => ({ dropId: drop.dropId, variant: 'green',
   quantity: 5_000, available, held: 5_000 - available, sold: 0 });
@@ -22,9 +22,11 @@ describe('decideHold', () => {
     ['before the opening', stock(10), 0, 0, 1, T - 1, 'drop_not_open'],
     ['at the opening', stock(10), 0, 0, 1, T, null],
     ['no such variant', undefined, 0, 0, 1, T, 'unknown_variant'],
-    ['the account at its limit', stock(10), 2, 0, 1, T, 'drop_limit_reached'],
-    ['the identity at its limit', stock(10), 0, 1, 1, T, 'drop_limit_reached'],
-    ['the limit before the stock', stock(0), 2, 1, 1, T, 'drop_limit_reached'],
+    ['the account at its limit', stock(10), 1, 1, 1, T, 'drop_limit_reached'],
+    // The person's other account bought: this one has none, the person is at 2.
+    ['the identity at its limit', stock(10), 0, 2, 1, T, 'drop_limit_reached'],
+    ['the identity under its limit', stock(10), 0, 1, 1, T, null],
+    ['the limit before the stock', stock(0), 1, 1, 1, T, 'drop_limit_reached'],
     ['the last unit', stock(1), 0, 0, 1, T, null],
     ['sold out', stock(0), 0, 0, 1, T, 'drop_sold_out'],
   ];
@@ -35,7 +37,7 @@ describe('decideHold', () => {
     });
   }
   it('says how many are left when fewer than asked', () => {
-    const r = decideHold({ ...drop, perIdentityLimit: 2 }, stock(1), { accountUnits: 0,
+    const r = decideHold({ ...drop, perAccountLimit: 2 }, stock(1), { accountUnits: 0,
       identityUnits: 0 }, 2, T);
     assert.ok(!r.ok && r.code === 'drop_sold_out' && r.message.includes('Only 1 left'));
   });
@@ -75,6 +77,14 @@ describe('validateDrop', () => {
       /variant "S" must be 1-48 of a-z, 0-9 and -/],
     ['a fullwidth id', { variants: [v('\uff4d')] }, /variant "\uff4d" must be 1-48 of a-z/],
     ['one id twice', { variants: [v('s'), v('s')] }, /variant "s" is named twice/],
+    ['a price above the bound', { priceFen: 900_719_925_474_099 },
+      /price_fen must be 1 to 10000000000 fen/],
+    ['a name that reverses itself', { name: '\u202eevil' }, /name must not hold control or invisible/],
+    ['a variant name_zh too long', { variants: [{ ...v('s'), nameZh: 'x'.repeat(121) }] },
+      /variant "s" name_zh needs 1-120 characters/],
+    ['a per-identity limit out of bounds', { perIdentityLimit: 11 }, /per_identity_limit must be 1-10/],
+    ['more per account than per person', { perAccountLimit: 3, perIdentityLimit: 1 },
+      /per_account_limit \(3\) cannot be more than per_identity_limit \(1\)/],
   ];
   for (const [what, change, message] of why) {
     it(`says why: ${what}`, () => {

@@ -170,24 +170,44 @@ export interface DropBounds {
 const ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const MONEY_FEN_MAX = 100_000_000_00; // 100 million yuan: beyond any car.
 
-const textOk = (s: string): boolean => s.length >= 1 && s.length <= 120
-  && !/[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060\ufeff]/.test(s);
+/** Control characters, and the invisible ones that reorder or hide text (U+200B-200F, ...). */
+const HIDDEN = /[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060\ufeff]/;
+
+/** The rule a name breaks, naming its field, or null: 1-120 characters, none hidden. */
+function nameRule(field: string, s: string): string | null {
+  if (s.length < 1 || s.length > 120) return `${field} needs 1-120 characters`;
+  if (HIDDEN.test(s)) {
+    return `${field} must not hold control or invisible formatting characters (such as `
+      + 'U+202E, which reverses the text after it)';
+  }
+  return null;
+}
 
 /** Checks a drop's definition; `invalid_drop` names the first rule broken. */
 export function validateDrop(d: Drop, b: DropBounds): Result<Drop> {
   const bad = (why: string) => refuse('invalid_drop', `The drop is not valid: ${why}.`);
   if (!ID.test(d.dropId)) return bad('drop_id must be 1-48 of a-z, 0-9 and -, starting a-z0-9');
-  if (!textOk(d.name) || !textOk(d.nameZh)) return bad('name and name_zh need 1-120 characters');
+  const named = nameRule('name', d.name) ?? nameRule('name_zh', d.nameZh);
+  if (named !== null) return bad(named);
   if (d.kind !== 'merch' && d.kind !== 'car') return bad('kind must be merch or car');
-  if (!(d.priceFen > 0 && d.priceFen <= MONEY_FEN_MAX)) return bad('price_fen must be positive');
+  if (!(d.priceFen > 0 && d.priceFen <= MONEY_FEN_MAX)) {
+    return bad(`price_fen must be 1 to ${MONEY_FEN_MAX} fen (100 million yuan)`);
+  }
   if (d.kind === 'car' && !(d.depositFen > 0 && d.depositFen <= d.priceFen)) {
     return bad('a car drop needs deposit_fen, positive and at most the price');
   }
   if (d.kind === 'merch' && d.depositFen !== 0) return bad('merchandise takes no deposit_fen');
-  for (const limit of [d.perAccountLimit, d.perIdentityLimit]) {
+  for (const [field, limit] of [['per_account_limit', d.perAccountLimit],
+    ['per_identity_limit', d.perIdentityLimit]] as const) {
     if (!(limit >= 1 && limit <= b.dropUnitsPerBuyerMax)) {
-      return bad(`per-account and per-identity limits must be 1-${b.dropUnitsPerBuyerMax}`);
+      return bad(`${field} must be 1-${b.dropUnitsPerBuyerMax}`);
     }
+  }
+  // An account is one person's: more per account than per person is a limit the drop would
+  // show and never apply (the attacker's find: 3 shown, the second unit refused).
+  if (d.perAccountLimit > d.perIdentityLimit) {
+    return bad(`per_account_limit (${d.perAccountLimit}) cannot be more than per_identity_limit (${
+      d.perIdentityLimit}): an account is one person's`);
   }
   if (d.variants.length < 1 || d.variants.length > b.dropVariantsMax) {
     return bad(`a drop has 1-${b.dropVariantsMax} variants`);
@@ -201,7 +221,9 @@ export function validateDrop(d: Drop, b: DropBounds): Result<Drop> {
     }
     if (seen.has(v.variant)) return bad(`variant "${v.variant}" is named twice`);
     seen.add(v.variant);
-    if (!textOk(v.name) || !textOk(v.nameZh)) return bad('variant names need 1-120 characters');
+    const vNamed = nameRule(`variant "${v.variant}" name`, v.name)
+      ?? nameRule(`variant "${v.variant}" name_zh`, v.nameZh);
+    if (vNamed !== null) return bad(vNamed);
     if (!(v.quantity >= 1 && v.quantity <= b.dropQuantityMax)) {
       return bad(`a variant's quantity must be 1-${b.dropQuantityMax}`);
     }
