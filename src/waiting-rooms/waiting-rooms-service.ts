@@ -88,6 +88,9 @@ const has = (sorted: Float64Array, key: number): boolean => {
   return i < sorted.length && sorted[i] === key;
 };
 
+/** Retry-After of `waiting_room_pass_in_use` (s): the other request's outcome is near. */
+const PASS_IN_USE_RETRY_SECONDS = 2;
+
 /** How long the rooms' settings are kept in memory before they are read again (ms). */
 const ROOMS_CACHE_MS = 1_000;
 
@@ -224,7 +227,8 @@ export class WaitingRoomsService {
    * key is given by the shuffle), else at the back of the line. Refused while the room is off
    * or its pre-queue has not opened (`waiting_room_not_open`), and past the places one address
    * may hold (`too_many_tickets`); `overloaded` when the commit queue is past its bound, or
-   * when another process's join from the same address held its lock past waitingPassClaimMs.
+   * when another process's join from the same address held its lock past
+   * waitingPassClaimWaitMs.
    */
   async join(roomId: string, address: string): Promise<Result<PlaceView>> {
     const room = await this.room(roomId);
@@ -274,7 +278,7 @@ export class WaitingRoomsService {
       }
       // Another process is joining from this address this moment: its commit comes within a
       // batch's time, as a claimed pass's does, so the same waits apply.
-      if (waitedMs >= l.waitingPassClaimMs) return refuse('overloaded');
+      if (waitedMs >= l.waitingPassClaimWaitMs) return refuse('overloaded');
       await pause(l.waitingPassClaimPollMs);
       waitedMs += l.waitingPassClaimPollMs;
     }
@@ -479,10 +483,11 @@ export class WaitingRoomsService {
   // ---------- the gate ----------
 
   /**
-   * Claims a pass for the request of `accountId` and `key`. While another request's claim on it
-   * is under way (`pending`), waits for that request's outcome, polling, for at most
-   * waitingPassClaimMs: a refused request gives the pass back and this one takes it; one that
-   * succeeded spent it. A claim that outlives the wait counts as spent.
+   * Claims a pass for the request of `accountId` and `key`, held for waitingPassClaimMs. While
+   * another request's claim on it is under way (`pending`), waits for that request's outcome,
+   * polling, for at most waitingPassClaimWaitMs: a refused request gives the pass back and this
+   * one takes it; one that succeeded spent it. Still `pending` past the wait: the caller answers
+   * it as retryable (the other request may yet give the pass back).
    */
   async #claimPass(passId: string, accountId: string, key: string): Promise<PassClaim> {
     const l = this.deps.limits;
@@ -490,7 +495,7 @@ export class WaitingRoomsService {
       const nowMs = this.deps.clock.nowMs();
       const r = await this.#writeUnlessBusy('claimPass', passId, accountId, key, nowMs,
         nowMs + l.waitingPassClaimMs);
-      if (r !== 'pending' || waitedMs >= l.waitingPassClaimMs) return r;
+      if (r !== 'pending' || waitedMs >= l.waitingPassClaimWaitMs) return r;
       await pause(l.waitingPassClaimPollMs);
     }
   }
@@ -521,7 +526,13 @@ export class WaitingRoomsService {
         // same account and key, spent or under way) leaves it to the outcome it repeats.
         if (r === 'claimed') this.#claimedHere.add(claimId(claims.p, accountId, key));
         if (r === 'claimed' || r === 'again') return null;
-        return invalid(r === 'spent' || r === 'pending' ? 'was used for another order'
+        // Another request still holds it: it may yet give it back (a declined payment), so
+        // the answer is "in a moment", not "join again" (only a spent pass is gone).
+        if (r === 'pending') {
+          return { ...refuse('waiting_room_pass_in_use'), details: where,
+            retryAfterSeconds: PASS_IN_USE_RETRY_SECONDS };
+        }
+        return invalid(r === 'spent' ? 'was used for another order'
           : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
       },
       settle: async (targetId, token, accountId, key, refusal) => {
