@@ -476,3 +476,68 @@ describe('a pass claimed by a request still paying', () => {
     assert.ok(l.waitingPassClaimWaitMs < l.waitingPassClaimMs);
   });
 });
+
+describe('a room switched off while people wait', () => {
+  let h: Harness;
+  const admit = () => h.ld.app.waitingRooms.admitRound();
+  const tickets: string[] = [];
+  const poll = async (i: number) => {
+    const r = await h.call('GET', '/waiting-rooms/pause/place',
+      { headers: { 'x-waiting-room-ticket': tickets[i]! } });
+    if (r.body?.ticket) tickets[i] = r.body.ticket;
+    return r;
+  };
+  const declared = (r: { status: number; body: unknown }) => {
+    const valid = compileReply(Rooms.place(h.ld.app.deps.limits).replies[r.status]!);
+    assert.ok(valid(r.body), JSON.stringify(valid.errors));
+  };
+  const put = (enabled: boolean) => h.call('PUT', '/admin/waiting-rooms/pause', { token: ADMIN,
+    body: room({ enabled, active_max: 1, grace_seconds: 300 }) });
+
+  before(async () => {
+    h = await tickingHarness();
+    assert.equal((await put(true)).status, 201);
+  });
+  after(async () => h.close());
+
+  it('polls say the room is off and where to go on; switched on, the places count again',
+    async () => {
+      for (let i = 0; i < 3; i++) {
+        tickets.push((await h.call('POST', '/waiting-rooms/pause/tickets')).body.ticket);
+      }
+      await h.tick(61);
+      await admit();
+      await h.tick(1);
+      const before = await Promise.all([0, 1, 2].map(poll));
+      const waiting = before.filter((r) => r.body.phase === 'waiting');
+      assert.equal(waiting.length, 2, JSON.stringify(before.map((r) => r.body.phase)));
+      assert.equal((await put(false)).status, 200);
+      await h.tick(1);
+      const off = await poll(0);
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      assert.equal(off.body.phase, 'off');
+      assert.equal(off.body.next_url, '/configure?launch=yu7-2025');
+      assert.equal(off.body.estimate, null, 'no estimate for a line that does not move');
+      declared(off);
+      const b = await h.buyer(1);
+      assert.equal((await h.order(b.token, 'off', YU7_MAX)).status, 201, 'the sale is ungated');
+      const join = await h.call('POST', '/waiting-rooms/pause/tickets');
+      assert.equal(join.body.error?.code, 'waiting_room_not_open');
+      assert.match(join.body.error.message, /switched off/);
+      assert.equal(join.body.error.next_url, '/configure?launch=yu7-2025');
+      // Off for longer than the grace: the pollers keep their places.
+      for (let i = 0; i < 4; i++) {
+        await h.tick(100);
+        await Promise.all([0, 1, 2].map(poll));
+      }
+      assert.equal((await put(true)).status, 200);
+      await h.tick(1);
+      const back = await Promise.all([0, 1, 2].map(poll));
+      // (The admitted one's pass, 120 s, ended meanwhile: passes are timed, places are not.)
+      for (let i = 0; i < 3; i++) {
+        if (before[i]!.body.phase !== 'waiting') continue;
+        assert.equal(back[i]!.body.phase, 'waiting', JSON.stringify(back[i]!.body));
+        assert.equal(back[i]!.body.position, before[i]!.body.position);
+      }
+    });
+});

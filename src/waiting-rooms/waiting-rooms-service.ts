@@ -21,7 +21,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  estimateWait, joinsShuffle, lateKey, positionOf, seedCommitment, validateRoom, type Estimate,
+  estimateWait, joinsShuffle, lateKey, nextUrl, positionOf, seedCommitment, validateRoom, type Estimate,
   type Pass, type Phase, type Room, type RoomScope, type RoomSettings,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
@@ -225,7 +225,8 @@ export class WaitingRoomsService {
   /**
    * A new place in the room for someone at `address`: in the pre-queue before the opening (its
    * key is given by the shuffle), else at the back of the line. Refused while the room is off
-   * or its pre-queue has not opened (`waiting_room_not_open`), and past the places one address
+   * (`waiting_room_not_open` with `next_url`, where to go on) or its pre-queue has not opened
+   * (`waiting_room_not_open` with `prequeue_at`), and past the places one address
    * may hold (`too_many_tickets`); `overloaded` when the commit queue is past its bound, or
    * when another process's join from the same address held its lock past
    * waitingPassClaimWaitMs.
@@ -234,9 +235,15 @@ export class WaitingRoomsService {
     const room = await this.room(roomId);
     if (!room) return refuse('waiting_room_not_found');
     const nowMs = this.deps.clock.nowMs();
-    if (!room.enabled || nowMs < room.prequeueAtMs) {
-      return { ...refuse('waiting_room_not_open'), details: { prequeue_at:
-        new Date(room.prequeueAtMs).toISOString() } };
+    if (!room.enabled) {
+      return { ...refuse('waiting_room_not_open', 'This waiting room is switched off: there is '
+        + `no line to join, and the sale is not behind it; go on to ${nextUrl(room)}.`),
+      details: { next_url: nextUrl(room) } };
+    }
+    if (nowMs < room.prequeueAtMs) {
+      return { ...refuse('waiting_room_not_open', 'This waiting room\'s pre-queue has not '
+        + `opened yet; come back at ${new Date(room.prequeueAtMs).toISOString()}.`),
+      details: { prequeue_at: new Date(room.prequeueAtMs).toISOString() } };
     }
     // Counted per subscriber (an IPv6 /64: addressKey), in the join's own transaction
     // (joinTicket): a count read before the insert let concurrent joins all see the same count
@@ -285,7 +292,8 @@ export class WaitingRoomsService {
   }
 
   /**
-   * Where the holder of `token` stands now. A poll sooner than the least interval is
+   * Where the holder of `token` stands now (phase `off` while the room is switched off). A
+   * poll sooner than the least interval is
    * `rate_limited`; a ticket not signed by this room is `waiting_ticket_invalid`; one whose
    * place lapsed (no poll for the room's grace) is `waiting_ticket_expired`.
    */
@@ -302,6 +310,14 @@ export class WaitingRoomsService {
         retryAfterSeconds: 1 };
     }
     this.#remember(claims.t, pollMs, nowMs);
+    // Switched off, the room gates nothing (roomFor): a "waiting, firm" answer stranded people
+    // while anyone without a pass bought. The place is kept (the poll was remembered above, and
+    // nothing lapses in a room the admitter skips) and counts again if the room comes back on.
+    if (!room.enabled) {
+      return ok({ room, phase: 'off', position: null, ahead: null, estimate: null,
+        asOfMs: nowMs, ticket: signTicket(this.deps.waitingRoomSecret, claims), pass: null,
+        held: false });
+    }
     return this.#placeOrLapsed(room, claims);
   }
 
