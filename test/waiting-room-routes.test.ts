@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { SimulatedClock } from '../src/kernel/clock.js';
 import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import * as Rooms from '../src/waiting-rooms/room-schemas.js';
+import { SLOW_SOURCE_SECONDS_MAX } from '../src/payments/payments.js';
 import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/waiting-room.js';
 import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
 
@@ -478,4 +479,130 @@ describe('the poll interval follows the wait', () => {
       JSON.stringify(third)}`);
     assert.ok(third!.after <= 10, 'never longer than a sixth of the grace');
   });
+});
+
+describe('a pass claimed by a request still paying', () => {
+  let h: Harness;
+  const admit = () => h.ld.app.waitingRooms.admitRound();
+
+  before(async () => {
+    h = await tickingHarness();
+    const drop = await h.call('PUT', '/admin/drops/jacket', { token: ADMIN, body: {
+      name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch', price_fen: 129_900,
+      opens_at: OPENS, per_account_limit: 2, per_identity_limit: 2,
+      variants: [{ variant: 's', name: 'S', name_zh: 'S', quantity: 5 }] } });
+    assert.equal(drop.status, 201, JSON.stringify(drop.body));
+    const r = await h.call('PUT', '/admin/waiting-rooms/shop', { token: ADMIN,
+      body: room({ scope: 'drop', target_id: 'jacket', grace_seconds: 300 }) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+  after(async () => h.close());
+
+  it('a second request is told to try again in a moment, not to join the room again',
+    async () => {
+      let ticket = (await h.call('POST', '/waiting-rooms/shop/tickets')).body.ticket as string;
+      await h.tick(61);
+      await admit();
+      await h.tick(1);
+      await admit();
+      await h.tick(1);
+      const place = await h.call('GET', '/waiting-rooms/shop/place',
+        { headers: { 'x-waiting-room-ticket': ticket } });
+      ticket = place.body.ticket;
+      assert.equal(place.body.phase, 'admitted', JSON.stringify(place.body));
+      const pass = place.body.pass.token as string;
+      const b = await h.buyer(1);
+      const buy = (key: string, source?: string) => h.call('POST', '/drops/jacket/purchases',
+        { token: b.token, body: { variant: 's' }, headers: { 'idempotency-key': key,
+          'x-waiting-room-pass': pass, ...(source ? { 'x-payment-source': source } : {}) } });
+      // A pays through the 10 s slow bank, which then declines; B comes 200 ms later (a second
+      // tab, a double tap) with the same pass. The room's clock then moves on past 10 s while
+      // A still pays (the simulated clock stands still unless moved): A's claim must still hold.
+      const a = buy('a', 'slow10-decline-aa');
+      await new Promise((r) => setTimeout(r, 200));
+      const b2 = buy('b');
+      await new Promise((r) => setTimeout(r, 300));
+      await h.tick(11);
+      const second = await b2;
+      assert.equal(second.status, 409, JSON.stringify(second.body));
+      assert.equal(second.body.error.code, 'waiting_room_pass_in_use');
+      assert.equal(second.body.error.room_url, '/waiting-room?room=shop');
+      assert.ok(Number(second.headers['retry-after']) >= 1, 'says when to try again');
+      assert.equal((await a).body.error?.code, 'payment_declined');
+      // The declined payment gave the pass back: B's retry buys with it, and then it is spent.
+      const retried = await buy('b');
+      assert.equal(retried.status, 201, JSON.stringify(retried.body));
+      assert.equal((await buy('c')).body.error?.code, 'waiting_room_pass_invalid');
+    });
+
+  it('a pass\'s claim outlasts the slowest payment and the commit queue', () => {
+    const l = h.ld.app.deps.limits;
+    assert.ok(l.waitingPassClaimMs >= SLOW_SOURCE_SECONDS_MAX * 1000 + l.queueDelayMaxMs);
+    assert.ok(l.waitingPassClaimWaitMs < l.waitingPassClaimMs);
+  });
+});
+
+describe('a room switched off while people wait', () => {
+  let h: Harness;
+  const admit = () => h.ld.app.waitingRooms.admitRound();
+  const tickets: string[] = [];
+  const poll = async (i: number) => {
+    const r = await h.call('GET', '/waiting-rooms/pause/place',
+      { headers: { 'x-waiting-room-ticket': tickets[i]! } });
+    if (r.body?.ticket) tickets[i] = r.body.ticket;
+    return r;
+  };
+  const declared = (r: { status: number; body: unknown }) => {
+    const valid = compileReply(Rooms.place(h.ld.app.deps.limits).replies[r.status]!);
+    assert.ok(valid(r.body), JSON.stringify(valid.errors));
+  };
+  const put = (enabled: boolean) => h.call('PUT', '/admin/waiting-rooms/pause', { token: ADMIN,
+    body: room({ enabled, active_max: 1, grace_seconds: 300 }) });
+
+  before(async () => {
+    h = await tickingHarness();
+    assert.equal((await put(true)).status, 201);
+  });
+  after(async () => h.close());
+
+  it('polls say the room is off and where to go on; switched on, the places count again',
+    async () => {
+      for (let i = 0; i < 3; i++) {
+        tickets.push((await h.call('POST', '/waiting-rooms/pause/tickets')).body.ticket);
+      }
+      await h.tick(61);
+      await admit();
+      await h.tick(1);
+      const before = await Promise.all([0, 1, 2].map(poll));
+      const waiting = before.filter((r) => r.body.phase === 'waiting');
+      assert.equal(waiting.length, 2, JSON.stringify(before.map((r) => r.body.phase)));
+      assert.equal((await put(false)).status, 200);
+      await h.tick(1);
+      const off = await poll(0);
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      assert.equal(off.body.phase, 'off');
+      assert.equal(off.body.next_url, '/configure?launch=yu7-2025');
+      assert.equal(off.body.estimate, null, 'no estimate for a line that does not move');
+      declared(off);
+      const b = await h.buyer(1);
+      assert.equal((await h.order(b.token, 'off', YU7_MAX)).status, 201, 'the sale is ungated');
+      const join = await h.call('POST', '/waiting-rooms/pause/tickets');
+      assert.equal(join.body.error?.code, 'waiting_room_not_open');
+      assert.match(join.body.error.message, /switched off/);
+      assert.equal(join.body.error.next_url, '/configure?launch=yu7-2025');
+      // Off for longer than the grace: the pollers keep their places.
+      for (let i = 0; i < 4; i++) {
+        await h.tick(100);
+        await Promise.all([0, 1, 2].map(poll));
+      }
+      assert.equal((await put(true)).status, 200);
+      await h.tick(1);
+      const back = await Promise.all([0, 1, 2].map(poll));
+      // (The admitted one's pass, 120 s, ended meanwhile: passes are timed, places are not.)
+      for (let i = 0; i < 3; i++) {
+        if (before[i]!.body.phase !== 'waiting') continue;
+        assert.equal(back[i]!.body.phase, 'waiting', JSON.stringify(back[i]!.body));
+        assert.equal(back[i]!.body.position, before[i]!.body.position);
+      }
+    });
 });

@@ -87,7 +87,7 @@ export const purchase: RouteContract = () => ({
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused', 'drop_not_found',
     'drop_not_open', 'unknown_variant', 'drop_limit_reached', 'drop_sold_out',
     'payment_declined', 'hold_expired', 'hold_closed', 'waiting_room_pass_required',
-    'waiting_room_pass_invalid'] });
+    'waiting_room_pass_invalid', 'waiting_room_pass_in_use'] });
 
 export const payHold: RouteContract = () => ({
   summary: 'Pay a held hold (how a waitlist offer is accepted)',

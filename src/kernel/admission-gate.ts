@@ -11,7 +11,8 @@ export interface AdmissionGate {
    * Whether the request may go ahead for `targetId` (a launch or a drop id): null when no room
    * is on for it, or when the pass was spent for this account and Idempotency-Key (a retry of
    * the same request spends it again); else the refusal (`waiting_room_pass_required`,
-   * `waiting_room_pass_invalid`), whose details carry the room's address.
+   * `waiting_room_pass_invalid`, or `waiting_room_pass_in_use` with Retry-After while another
+   * request's claim on the pass is still under way), whose details carry the room's address.
    */
   claim(targetId: string, pass: string | undefined, accountId: string, key: string):
     Promise<Refusal | null>;

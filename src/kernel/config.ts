@@ -486,12 +486,20 @@ export interface Limits {
   /** Passes listed for an operator at most. */
   readonly waitingPassesListMax: number;
   /**
-   * How long a request's claim holds a pass while the request runs (ms): a concurrent request
-   * with the same pass waits at most this long for its outcome, asking again every
-   * `waitingPassClaimPollMs`. Longer than a write's usual way through the commit queue and the
-   * payment; a claim that outlives it counts as spent (never as given back).
+   * How long a request's claim holds a pass while the request runs (ms). Longer than the
+   * slowest request that holds one: the payment (the sandbox's slow bank takes up to 10 s) and
+   * the commit queue's bound (`queueDelayMaxMs`); a claim that outlives it counts as spent
+   * (never as given back). At 10 s a purchase paid by the 10 s slow bank outlived its own
+   * claim, and a second request with the pass was told to join the room again.
    */
   readonly waitingPassClaimMs: number;
+  /**
+   * How long a concurrent request with a pass another request claimed waits for that
+   * request's outcome (ms), asking again every `waitingPassClaimPollMs`; past it the request is
+   * answered `waiting_room_pass_in_use` (retry in a moment), not told to join again. Also how
+   * long a join waits for another process's join from the same address.
+   */
+  readonly waitingPassClaimWaitMs: number;
   readonly waitingPassClaimPollMs: number;
 }
 
@@ -728,7 +736,8 @@ export const defaultLimits: Limits = Object.freeze({
   waitingTouchesMax: 200_000,
   waitingTouchFlushMs: 5_000,
   waitingPassesListMax: 100,
-  waitingPassClaimMs: 10_000,
+  waitingPassClaimMs: 30_000,
+  waitingPassClaimWaitMs: 5_000,
   waitingPassClaimPollMs: 10,
 });
 
@@ -770,8 +779,10 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.waitingOpeningSpreadSeconds <= l.waitingPollAfterMaxSeconds,
     'pre-queue polls after the opening are spread within the longest interval');
   assert.ok(l.waitingPollJitterPercent < 100, 'a jittered interval stays above zero');
-  assert.ok(l.waitingPassClaimPollMs < l.waitingPassClaimMs,
-    'a request waiting for a pass\'s claim asks again before the claim ends');
+  assert.ok(l.waitingPassClaimPollMs < l.waitingPassClaimWaitMs,
+    'a request waiting for a pass\'s claim asks again before it gives up');
+  assert.ok(l.waitingPassClaimMs >= l.queueDelayMaxMs + 10_000,
+    'a pass\'s claim outlasts the commit queue\'s bound plus the slowest (10 s) payment');
   assert.ok(l.waitingTouchFlushMs * 6 <= 30_000,
     'a poll\'s time is written well within the shortest grace a room may set');
   assert.ok(l.connectionUnreadBytesMax >= l.requestHeadBytesMax + l.bodyBytesMax,
@@ -846,11 +857,14 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
   const connectionsMax = int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
     liveViewersMax + 1, 1_000_000, ` (more than LAUNCHDAY_LIVE_VIEWERS_MAX, ${liveViewersMax}: `
       + 'lower it too for a smaller cap)');
+  const queueDelayMaxMs = int(env, 'LAUNCHDAY_QUEUE_DELAY_MAX_MS', defaultLimits.queueDelayMaxMs,
+    1, 60_000);
   return {
     ...defaultLimits,
     pendingCommandsMax,
-    queueDelayMaxMs: int(env, 'LAUNCHDAY_QUEUE_DELAY_MAX_MS', defaultLimits.queueDelayMaxMs, 1,
-      60_000),
+    queueDelayMaxMs,
+    // A pass's claim outlasts the commit queue's bound as set, plus the slowest payment.
+    waitingPassClaimMs: Math.max(defaultLimits.waitingPassClaimMs, queueDelayMaxMs + 20_000),
     batchCommandsMax,
     batchEarlyCommands: Math.min(batchCommandsMax, int(env, 'LAUNCHDAY_BATCH_EARLY_COMMANDS',
       defaultLimits.batchEarlyCommands, 1, 100_000)),

@@ -6,7 +6,18 @@ export interface OutcomeSpec {
   readonly status: number;
   readonly transient: boolean;
   readonly message: string;
+  /**
+   * Sent with Retry-After although neither 429 nor 503 (which always are): a conflict that
+   * ends by itself within seconds.
+   */
+  readonly retryAfter?: true;
 }
+
+/** Whether a refusal with this code carries Retry-After (429, 503, or said by the code). */
+export const carriesRetryAfter = (code: OutcomeCode): boolean => {
+  const spec: OutcomeSpec = outcomes[code];
+  return spec.status === 503 || spec.status === 429 || spec.retryAfter === true;
+};
 
 export const outcomes = {
   invalid_json: { status: 400, transient: false,
@@ -249,6 +260,11 @@ export const outcomes = {
   waiting_room_pass_invalid: { status: 403, transient: false,
     message: 'Your waiting-room pass has ended, was used for another order or was revoked; '
       + 'join the waiting room again.' },
+  // A second request (a double tap, a retry from another tab) while the first with the same
+  // pass is still paying: "join again" was false and cost the person their turn.
+  waiting_room_pass_in_use: { status: 409, transient: true, retryAfter: true,
+    message: 'Another request of yours is using this waiting-room pass right now (it is still '
+      + 'being paid for); keep the pass and try again in the seconds in Retry-After.' },
   waiting_pass_not_found: { status: 404, transient: false,
     message: 'This waiting room gave no such pass, or it is no longer active.' },
   waiting_ticket_not_found: { status: 404, transient: false,

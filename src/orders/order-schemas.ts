@@ -120,7 +120,8 @@ export const placeOrder: RouteContract = (limits) => ({
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused',
     'launch_not_found', 'sales_not_open', 'unknown_trim', 'unknown_option', 'option_conflict',
     'unknown_city', 'per_account_limit_reached', 'payment_declined', 'commit_unknown',
-    'waiting_room_pass_required', 'waiting_room_pass_invalid'] });
+    'waiting_room_pass_required', 'waiting_room_pass_invalid',
+    'waiting_room_pass_in_use'] });
 
 export const myOrders: RouteContract = () => ({ summary: 'The caller\'s orders, newest first',
   replies: { 200: Orders } });

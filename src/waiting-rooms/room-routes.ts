@@ -6,6 +6,7 @@ import { refuse, type Refusal } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import * as Rooms from './room-schemas.js';
+import { nextUrl } from './waiting-room.js';
 import type { Pass, QueueOrder, Room, RoomScope, RoomSettings } from './waiting-room.js';
 import type { PlaceView } from './waiting-rooms-service.js';
 
@@ -38,10 +39,6 @@ export function roomView(r: Room, nowMs: number, waiting?: number) {
     ...(waiting === undefined ? {} : { waiting }), server_time: iso(nowMs) };
 }
 
-/** Where an admitted person goes next: the launch's order page or the drop's page. */
-const nextUrl = (r: Room): string => (r.scope === 'launch'
-  ? `/configure?launch=${encodeURIComponent(r.targetId)}`
-  : `/drop?id=${encodeURIComponent(r.targetId)}`);
 
 /**
  * A place as its holder sees it, with the status the room answers waiting with (apps read the
@@ -54,9 +51,11 @@ function placeReply(v: PlaceView, created: boolean) {
     suspended: v.room.suspended, ticket: v.ticket, poll_after_seconds: pollAfter,
     pass: v.pass ? { token: v.pass.token, expires_at: iso(v.pass.expiresAtMs),
       next_url: nextUrl(v.room) } : null,
-    seed_commitment: v.room.seedCommitment };
+    seed_commitment: v.room.seedCommitment,
+    // Off: no line to wait in; the person goes on to what the room stood in front of.
+    ...(v.phase === 'off' ? { next_url: nextUrl(v.room) } : {}) };
   if (created) return reply(201, body);
-  const status = v.phase === 'admitted' ? 200 : v.room.waitingStatus;
+  const status = v.phase === 'admitted' || v.phase === 'off' ? 200 : v.room.waitingStatus;
   return reply(status, body, status === 200 ? undefined : { 'retry-after': String(pollAfter) });
 }
 

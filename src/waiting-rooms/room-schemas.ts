@@ -33,7 +33,9 @@ export const RoomView = Type.Object({
 export const PlaceView = Type.Object({
   room_id: Str,
   phase: Type.Union([Type.Literal('prequeue'), Type.Literal('waiting'),
-    Type.Literal('admitted')]),
+    Type.Literal('admitted'), Type.Literal('off')], { description: 'off: the operator switched '
+    + 'the room off; the sale is not gated: go on to next_url (polling keeps the place, which '
+    + 'counts again if the room is switched back on)' }),
   position: orNull(Int), ahead: orNull(Int),
   estimate: orNull(Type.Object({ seconds: Int,
     certainty: Type.Union([Type.Literal('firm'), Type.Literal('likely'),
@@ -45,6 +47,8 @@ export const PlaceView = Type.Object({
   pass: orNull(Type.Object({ token: Type.String({ description: `Send it in ${PASS_HEADER} with `
     + 'the order or purchase' }), expires_at: Time, next_url: Str })),
   seed_commitment: Str,
+  next_url: Type.Optional(Type.String({ description: 'With phase off only: where to go on (the '
+    + 'order page or the drop page, as a pass\'s next_url)' })),
 }, { 'x-component': 'WaitingPlace' });
 
 const PassView = Type.Object({
@@ -68,7 +72,8 @@ export const join: RouteContract = (l) => ({
 });
 
 export const place: RouteContract = () => ({
-  summary: 'Where the ticket stands: position, number ahead, estimate, or the pass',
+  summary: 'Where the ticket stands: position, number ahead, estimate, or the pass (or that '
+    + 'the room is off, with where to go on)',
   headers: { [TICKET_HEADER]: { schema: Type.String({ maxLength: 512 }), required: true,
     description: 'The ticket of the last reply' } },
   replies: { 200: PlaceView, 202: PlaceView, 429: PlaceView, 503: PlaceView },

@@ -238,8 +238,18 @@ export function estimateWait(room: Room, ahead: number, capFull: boolean): Estim
   return { seconds, certainty };
 }
 
-/** What a waiting person is told: the phase of the room for them. */
-export type Phase = 'prequeue' | 'waiting' | 'admitted' | 'expired';
+/**
+ * What a waiting person is told: the phase of the room for them. `off`: the operator switched
+ * the room off, so the sale is not gated and they go straight on (`nextUrl`); their place is
+ * kept while they poll, and counts again if the room is switched back on.
+ */
+export type Phase = 'prequeue' | 'waiting' | 'admitted' | 'expired' | 'off';
+
+/** Where a person goes from the room: the launch's order page or the drop's page. */
+export function nextUrl(r: Pick<RoomSettings, 'scope' | 'targetId'>): string {
+  return r.scope === 'launch' ? `/configure?launch=${encodeURIComponent(r.targetId)}`
+    : `/drop?id=${encodeURIComponent(r.targetId)}`;
+}
 
 /** The poll interval's settings, from the Limits table (config.ts); seconds unless named. */
 export interface PollPacing {

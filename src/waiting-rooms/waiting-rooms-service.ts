@@ -21,7 +21,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  estimateWait, joinsShuffle, lateKey, pollAfterSeconds, positionOf, seedCommitment,
+  estimateWait, joinsShuffle, lateKey, nextUrl, pollAfterSeconds, positionOf, seedCommitment,
   validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room, type RoomScope,
   type RoomSettings,
 } from './waiting-room.js';
@@ -95,6 +95,9 @@ const has = (sorted: Float64Array, key: number): boolean => {
   const i = positionOf(sorted, key) - 1;
   return i < sorted.length && sorted[i] === key;
 };
+
+/** Retry-After of `waiting_room_pass_in_use` (s): the other request's outcome is near. */
+const PASS_IN_USE_RETRY_SECONDS = 2;
 
 /** How long the rooms' settings are kept in memory before they are read again (ms). */
 const ROOMS_CACHE_MS = 1_000;
@@ -239,17 +242,25 @@ export class WaitingRoomsService {
   /**
    * A new place in the room for someone at `address`: in the pre-queue before the opening (its
    * key is given by the shuffle), else at the back of the line. Refused while the room is off
-   * or its pre-queue has not opened (`waiting_room_not_open`), and past the places one address
+   * (`waiting_room_not_open` with `next_url`, where to go on) or its pre-queue has not opened
+   * (`waiting_room_not_open` with `prequeue_at`), and past the places one address
    * may hold (`too_many_tickets`); `overloaded` when the commit queue is past its bound, or
-   * when another process's join from the same address held its lock past waitingPassClaimMs.
+   * when another process's join from the same address held its lock past
+   * waitingPassClaimWaitMs.
    */
   async join(roomId: string, address: string): Promise<Result<PlaceView>> {
     const room = await this.room(roomId);
     if (!room) return refuse('waiting_room_not_found');
     const nowMs = this.deps.clock.nowMs();
-    if (!room.enabled || nowMs < room.prequeueAtMs) {
-      return { ...refuse('waiting_room_not_open'), details: { prequeue_at:
-        new Date(room.prequeueAtMs).toISOString() } };
+    if (!room.enabled) {
+      return { ...refuse('waiting_room_not_open', 'This waiting room is switched off: there is '
+        + `no line to join, and the sale is not behind it; go on to ${nextUrl(room)}.`),
+      details: { next_url: nextUrl(room) } };
+    }
+    if (nowMs < room.prequeueAtMs) {
+      return { ...refuse('waiting_room_not_open', 'This waiting room\'s pre-queue has not '
+        + `opened yet; come back at ${new Date(room.prequeueAtMs).toISOString()}.`),
+      details: { prequeue_at: new Date(room.prequeueAtMs).toISOString() } };
     }
     // Counted per subscriber (an IPv6 /64: addressKey), in the join's own transaction
     // (joinTicket): a count read before the insert let concurrent joins all see the same count
@@ -291,14 +302,15 @@ export class WaitingRoomsService {
       }
       // Another process is joining from this address this moment: its commit comes within a
       // batch's time, as a claimed pass's does, so the same waits apply.
-      if (waitedMs >= l.waitingPassClaimMs) return refuse('overloaded');
+      if (waitedMs >= l.waitingPassClaimWaitMs) return refuse('overloaded');
       await pause(l.waitingPassClaimPollMs);
       waitedMs += l.waitingPassClaimPollMs;
     }
   }
 
   /**
-   * Where the holder of `token` stands now. A poll sooner than the least interval is
+   * Where the holder of `token` stands now (phase `off` while the room is switched off). A
+   * poll sooner than the least interval is
    * `rate_limited`; a ticket not signed by this room is `waiting_ticket_invalid`; one whose
    * place lapsed (no poll for the room's grace) is `waiting_ticket_expired`.
    */
@@ -315,6 +327,15 @@ export class WaitingRoomsService {
         retryAfterSeconds: 1 };
     }
     this.#remember(claims.t, pollMs, nowMs);
+    // Switched off, the room gates nothing (roomFor): a "waiting, firm" answer stranded people
+    // while anyone without a pass bought. The place is kept (the poll was remembered above, and
+    // nothing lapses in a room the admitter skips) and counts again if the room comes back on.
+    if (!room.enabled) {
+      return ok({ room, phase: 'off', position: null, ahead: null, estimate: null,
+        asOfMs: nowMs, ticket: signTicket(this.deps.waitingRoomSecret, claims), pass: null,
+        held: false, pollAfterSeconds: pollAfterSeconds(room, 'off', null, nowMs, this.#pacing,
+          (this.deps.random ?? Math.random)()) });
+    }
     return this.#placeOrLapsed(room, claims);
   }
 
@@ -521,10 +542,11 @@ export class WaitingRoomsService {
   // ---------- the gate ----------
 
   /**
-   * Claims a pass for the request of `accountId` and `key`. While another request's claim on it
-   * is under way (`pending`), waits for that request's outcome, polling, for at most
-   * waitingPassClaimMs: a refused request gives the pass back and this one takes it; one that
-   * succeeded spent it. A claim that outlives the wait counts as spent.
+   * Claims a pass for the request of `accountId` and `key`, held for waitingPassClaimMs. While
+   * another request's claim on it is under way (`pending`), waits for that request's outcome,
+   * polling, for at most waitingPassClaimWaitMs: a refused request gives the pass back and this
+   * one takes it; one that succeeded spent it. Still `pending` past the wait: the caller answers
+   * it as retryable (the other request may yet give the pass back).
    */
   async #claimPass(passId: string, accountId: string, key: string): Promise<PassClaim> {
     const l = this.deps.limits;
@@ -532,7 +554,7 @@ export class WaitingRoomsService {
       const nowMs = this.deps.clock.nowMs();
       const r = await this.#writeUnlessBusy('claimPass', passId, accountId, key, nowMs,
         nowMs + l.waitingPassClaimMs);
-      if (r !== 'pending' || waitedMs >= l.waitingPassClaimMs) return r;
+      if (r !== 'pending' || waitedMs >= l.waitingPassClaimWaitMs) return r;
       await pause(l.waitingPassClaimPollMs);
     }
   }
@@ -563,7 +585,13 @@ export class WaitingRoomsService {
         // same account and key, spent or under way) leaves it to the outcome it repeats.
         if (r === 'claimed') this.#claimedHere.add(claimId(claims.p, accountId, key));
         if (r === 'claimed' || r === 'again') return null;
-        return invalid(r === 'spent' || r === 'pending' ? 'was used for another order'
+        // Another request still holds it: it may yet give it back (a declined payment), so
+        // the answer is "in a moment", not "join again" (only a spent pass is gone).
+        if (r === 'pending') {
+          return { ...refuse('waiting_room_pass_in_use'), details: where,
+            retryAfterSeconds: PASS_IN_USE_RETRY_SECONDS };
+        }
+        return invalid(r === 'spent' ? 'was used for another order'
           : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
       },
       settle: async (targetId, token, accountId, key, refusal) => {

@@ -145,3 +145,32 @@ test('without a pass the order page says so, in Chinese, and leads to the room',
   await page.locator('#wr-target').waitFor();
   assert.equal(await page.textContent('#wr-target'), '小米YU7 发布的排队');
 });
+
+test('a room switched off says so and offers the way on, in both languages; switched on, the '
+  + 'place is shown again', async () => {
+  const settings = (enabled: boolean) => ({ scope: 'launch', target_id: 'su7-2024', enabled,
+    suspended: true, opens_at: '2025-06-26T13:10:00.000Z', prequeue_at: '2025-06-26T13:00:00.000Z',
+    order: 'fifo', admit_per_minute: 60, active_max: 1 });
+  const made = await server.api('PUT', '/admin/waiting-rooms/su7-night', settings(true),
+    ADMIN_TOKEN);
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const page = await (await phoneContext(browser, 'en')).newPage();
+  await page.goto(`${server.url}/waiting-room?room=su7-night`);
+  await page.locator('#wr-position').waitFor();
+  assert.equal((await server.api('PUT', '/admin/waiting-rooms/su7-night', settings(false),
+    ADMIN_TOKEN)).status, 200);
+  // The page polls every few seconds (poll_after_seconds).
+  await page.locator('#wr-off').waitFor({ timeout: 20_000 });
+  assert.match((await page.textContent('#wr-off')) ?? '', /switched off/);
+  assert.equal(await page.getAttribute('#wr-go-off', 'href'), '/configure?launch=su7-2024');
+  assert.equal(await page.locator('#wr-position').count(), 0, 'no position in a line that is off');
+  await page.click('#lang-switch');
+  await page.getByText('直接前往', { exact: true }).waitFor();
+  assert.match((await page.textContent('#wr-off')) ?? '', /排队室已关闭/);
+  await screenshots(page, 'waiting-room-off-zh');
+  assert.equal((await server.api('PUT', '/admin/waiting-rooms/su7-night', settings(true),
+    ADMIN_TOKEN)).status, 200);
+  await page.locator('#wr-position').waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('#wr-off').count(), 0);
+  await page.context().close();
+});

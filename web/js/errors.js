@@ -650,6 +650,11 @@ export const ERRORS = {
     zh: ['您的下单凭证已过期、已使用或已被撤销。', '请重新进入排队室。'],
     en: ['Your pass has ended, was used or was revoked.', 'Enter the waiting room again.'],
   },
+  waiting_room_pass_in_use: {
+    zh: ['您的另一个请求正在使用这张下单凭证（仍在付款中）。', '请保留凭证，稍等几秒后再试。'],
+    en: ['Another request of yours is using this pass (it is still being paid for).',
+      'Keep the pass and try again in a few seconds.'],
+  },
   waiting_pass_not_found: {
     zh: ['找不到该凭证，或它已不再有效。', '请刷新列表。'],
     en: ['That pass was not found or is no longer active.', 'Reload the list.'],

@@ -88,8 +88,25 @@ function wait(seconds) {
     : t('wr_seconds', { n: seconds });
 }
 
+/**
+ * Where to go on while the operator has switched the room off (the sale is not gated then):
+ * a poll's `next_url` with phase `off`, or a refused join's; null while the room is on.
+ */
+function offUrl() {
+  if (place && place.phase === 'off') return place.next_url;
+  const err = failure && failure.data && failure.data.error;
+  return (err && err.code === 'waiting_room_not_open' && err.next_url) || null;
+}
+
+// The page keeps polling while the room is off: the place is kept, and counts again if the
+// room is switched back on.
+function offSection(url) {
+  return h('section', { id: 'wr-off', 'aria-live': 'polite' }, notice(t('wr_off'), 'ok'),
+    h('a', { class: 'button big', id: 'wr-go-off', href: url }, t('wr_go_off')));
+}
+
 function placeSection() {
-  if (!place) return null;
+  if (!place || place.phase === 'off') return null;
   if (place.phase === 'admitted') {
     return h('section', { id: 'wr-admitted' }, notice(t('wr_admitted'), 'ok'),
       place.pass ? h('p', {}, t('wr_pass_until', { t: dateTime(place.pass.expires_at,
@@ -129,7 +146,8 @@ function render() {
     if (failure) main.replaceChildren(errorBox(failure));
     return;
   }
-  const notOpen = failure && failure.code === 'waiting_room_not_open';
+  const off = offUrl();
+  const notOpen = failure && failure.code === 'waiting_room_not_open' && !off;
   const lapsed = failure && !ticket() && !notOpen;
   const parts = [
     h('h1', {}, t('wr_title')),
@@ -137,12 +155,13 @@ function render() {
       { name: targetName() })),
     h('p', {}, t('wr_opens', { t: dateTime(room.opens_at) })),
     notOpen ? notice(t('wr_not_yet', { t: dateTime(room.prequeue_at) })) : null,
-    failure && !notOpen ? errorBox(failure) : null,
+    off ? offSection(off) : null,
+    failure && !notOpen && !off ? errorBox(failure) : null,
     lapsed ? h('button', { type: 'button', class: 'button', id: 'wr-join-again',
       onclick: () => { failure = null; leastPosition = Infinity; void join(); } },
     t('wr_join_again')) : null,
     placeSection(),
-    place && place.phase !== 'admitted' ? h('p', { id: 'wr-next' }, t('wr_next', {
+    place && place.phase !== 'admitted' && !off ? h('p', { id: 'wr-next' }, t('wr_next', {
       m: Math.round(room.pass_seconds / 60), g: Math.round(room.grace_seconds / 60) })) : null,
     h('p', { class: 'muted small wr-seed' }, t('wr_seed', { c: room.seed_commitment })),
   ];

@@ -45,6 +45,12 @@ export const WAITING_STRINGS = {
   wr_admitted: { zh: '轮到您了！', en: 'It is your turn!' },
   wr_pass_until: { zh: '下单凭证有效至 {t}', en: 'Your pass is valid until {t}' },
   wr_go: { zh: '前往下单', en: 'Go and order' },
+  wr_off: {
+    zh: '排队室已关闭：现在无需排队，可直接前往购买。本页仍为您保留位置，若排队室重新开启，位置依然有效。',
+    en: 'The waiting room has been switched off: there is no queue now, so go straight on. '
+      + 'This page keeps your place in case the room is switched back on.',
+  },
+  wr_go_off: { zh: '直接前往', en: 'Go on' },
   wr_join_again: { zh: '重新排队', en: 'Join the queue again' },
   wr_seed: {
     zh: '随机排序的种子承诺（sha256）：{c}',

@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  ok, outcomes, refuse, type Refusal, type Result,
+  carriesRetryAfter, ok, outcomes, refuse, type Refusal, type Result,
 } from '../outcomes.js';
 
 export type Json = Record<string, unknown>;
@@ -29,14 +29,15 @@ export function sendJson(res: ServerResponse, status: number, body: unknown,
 }
 
 /**
- * A refusal as a reply: its status, the error body, and Retry-After when it is for load or a
- * rate limit (the refusal's own seconds when it has them).
+ * A refusal as a reply: its status, the error body, and Retry-After when it is for load, a
+ * rate limit or a code that says so (`carriesRetryAfter`; the refusal's own seconds when it
+ * has them).
  */
 export function refusalReply(r: Refusal, retryAfterSeconds: number):
   { status: number; body: unknown; headers: Record<string, string> } {
   const spec = outcomes[r.code];
   const headers: Record<string, string> = {};
-  if (spec.status === 503 || spec.status === 429) {
+  if (carriesRetryAfter(r.code)) {
     headers['retry-after'] = String(r.retryAfterSeconds ?? retryAfterSeconds);
   }
   if (r.allow !== undefined) headers.allow = r.allow.join(', ');

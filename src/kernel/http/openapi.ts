@@ -2,7 +2,7 @@
 // (schema.ts's RouteSchema) and the outcome catalogue (kernel/outcomes.ts): built once at start
 // and served as prepared bytes at GET /api/v1/openapi.json.
 import type { TSchema } from '@sinclair/typebox';
-import { outcomes, type OutcomeCode } from '../outcomes.js';
+import { carriesRetryAfter, outcomes, type OutcomeCode } from '../outcomes.js';
 import type { RouteSchema } from './schema.js';
 
 /** Who may call a route: anyone, a signed-in buyer or operator, a buyer, an operator. */
@@ -130,7 +130,7 @@ function operation(route: DocumentedRoute, components: Map<string, unknown>):
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const retry = status === 503 || status === 429;
+    const retry = codes.some(carriesRetryAfter);
     const refusal = {
       description: `Refused: ${codes.join(', ')}`,
       'x-codes': codes,
