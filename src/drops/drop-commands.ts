@@ -1,7 +1,8 @@
 // The write side of drops: batch handlers that run inside a group-commit transaction, like
 // orders' (orders/order-commands.ts). Each first locks the drops it touches (sorted), returns
 // the units of holds past their deadline (to the waitlist first, then to sale), then decides
-// each command in arrival order with the pure rules (drop.ts). Stock moves are conditional
+// each command in arrival order with the pure rules (drop.ts); on PostgreSQL a hold batch is
+// decided by the same rules inside the database instead (holdsAtCommit, drop_take_holds). Stock moves are conditional
 // UPDATEs under that lock, and a CHECK in the table refuses an oversell whatever happens.
 // An expected refusal is a result, never an exception, so it cannot fail the batch-mates.
 import { strict as assert } from 'node:assert';
@@ -376,6 +377,7 @@ export function dropCommands() {
           default: break;
         }
         const drop = drops.get(c.dropId)!;
+        // decideHold reads a stock's `available` and `held` only: the rest is not returned.
         const stock: VariantStock | undefined = r.verdict === 'unknown_variant' ? undefined
           : { dropId: c.dropId, variant: c.variant, quantity: r.available + r.held,
             available: r.available, held: r.held, sold: 0 };
