@@ -8,7 +8,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import pg from 'pg';
-import { dropCommands, type HoldCommand } from '../src/drops/drop-commands.js';
+import { dropCommands, type HoldCommand, type HoldOutcome } from '../src/drops/drop-commands.js';
+import type { Result } from '../src/kernel/outcomes.js';
+import type { StoreTx } from '../src/kernel/store/store.js';
 import type { Drop, Hold } from '../src/drops/drop.js';
 import { PostgresStore } from '../src/stores.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
@@ -27,9 +29,19 @@ const holdOf = (n: number, o: Partial<Hold> = {}): Hold => ({ holdId: `hld_${n}`
   createdAtMs: T0 + n, expiresAtMs: T0 + 120_000 + n, settledAtMs: null,
   idempotencyKey: `key-${n}`, requestHash: `hash-${n}`, entryId: null, ...o });
 
+// These tests hold the JS path under the lock (`underLock`: where the database cannot decide,
+// a hold past due); the batch decided in the database is test/drops-take-holds-postgres.test.ts's.
 const command = (n: number, variant: string): HoldCommand => ({ dropId: 'jacket', variant,
   quantity: 1, accountId: `acc_${n}`, identityKey: `id_${n}`, idempotencyKey: `key-${n}`,
-  requestHash: `hash-${n}`, times: TIMES });
+  requestHash: `hash-${n}`, times: TIMES, underLock: true });
+
+/** dropHold as it answers `underLock` commands: decided, in the transaction. */
+function jsHold(): (tx: StoreTx, cmds: readonly HoldCommand[], nowMs: number) =>
+  Promise<Array<Result<HoldOutcome>>> {
+  const { dropHold } = dropCommands();
+  return async (tx, cmds, nowMs) => (await dropHold(tx, cmds, nowMs)) as
+    Array<Result<HoldOutcome>>;
+}
 
 /**
  * Runs `fn` with the text of every message sent on a PostgreSQL connection pushed on `sent`
@@ -134,7 +146,7 @@ describe('the drop lock on PostgreSQL', async () => {
 
     it('a hold batch sends one message under the drop lock after the lock\'s own: its write '
       + 'and the COMMIT', () => withStore(async (store) => {
-      const { dropHold } = dropCommands();
+      const dropHold = jsHold();
       const sent: string[] = [];
       const cmds = [command(1, 's'), command(2, 'm'), command(3, 'l'), command(4, 'xl'),
         command(5, 'm')];
@@ -184,7 +196,8 @@ describe('the drop lock on PostgreSQL', async () => {
 
     it('a settle batch of payments sends one message under the drop lock after the lock\'s: '
       + 'the payments, the stock and the COMMIT', () => withStore(async (store) => {
-      const { dropHold, dropSettle } = dropCommands();
+      const { dropSettle } = dropCommands();
+      const dropHold = jsHold();
       const held = await store.transaction((tx) => dropHold(tx, [command(1, 's'),
         command(2, 'm'), command(3, 'm')], T0 + 1));
       const hs = held.map((r) => { assert.ok(r.ok); return r.value.hold; });
@@ -218,7 +231,8 @@ describe('the drop lock on PostgreSQL', async () => {
 
     it('a batch of holds and payments sends the holds\' write with the payments\' lock and read',
       () => withStore(async (store) => {
-        const { dropHold, dropSettle } = dropCommands();
+        const { dropSettle } = dropCommands();
+      const dropHold = jsHold();
         const [first] = await store.transaction((tx) => dropHold(tx, [command(1, 's')], T0 + 1));
         assert.ok(first!.ok);
         const sent: string[] = [];
@@ -349,7 +363,7 @@ describe('the drop lock on PostgreSQL', async () => {
 
     it('a hold past due is ended first, and its buyer\'s limit counts without it', () =>
       withStore(async (store) => {
-        const { dropHold } = dropCommands();
+        const dropHold = jsHold();
         await store.transaction(async (tx) => {
           await tx.insertHolds([holdOf(1, { expiresAtMs: T0 + 5, idempotencyKey: 'old' })]);
           assert.ok(await tx.moveStock({ dropId: 'jacket', variant: 'm', available: -1, held: 1,

@@ -1,15 +1,16 @@
 // The write side of drops: batch handlers that run inside a group-commit transaction, like
 // orders' (orders/order-commands.ts). Each first locks the drops it touches (sorted), returns
 // the units of holds past their deadline (to the waitlist first, then to sale), then decides
-// each command in arrival order with the pure rules (drop.ts). Stock moves are conditional
+// each command in arrival order with the pure rules (drop.ts); on PostgreSQL a hold batch is
+// decided by the same rules inside the database instead (holdsAtCommit, drop_take_holds). Stock moves are conditional
 // UPDATEs under that lock, and a CHECK in the table refuses an oversell whatever happens.
 // An expected refusal is a result, never an exception, so it cannot fail the batch-mates.
 import { strict as assert } from 'node:assert';
 import { newTimeOrderedId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { StoreTx } from '../kernel/store/store.js';
-import type { BatchHandler } from '../kernel/write/group-committer.js';
-import type { StockMove, UnderLockRead } from './drops-store.js';
+import { AtCommit, type BatchHandler } from '../kernel/write/group-committer.js';
+import type { StockMove, TakenHoldRow, UnderLockRead } from './drops-store.js';
 import {
   amountFen, decideHold, dropPaymentReference, unknownVariant, type Drop, type Hold,
   type VariantStock, type WaitlistEntry,
@@ -41,7 +42,19 @@ export interface HoldCommand {
   readonly idempotencyKey: string;
   readonly requestHash: string;
   readonly times: HoldTimes;
+  /**
+   * Decide under the lock in JS even where the store could decide in the database
+   * (takeHoldsAtCommit): set when the database answered HOLD_AGAIN (a hold past due).
+   */
+  readonly underLock?: boolean;
 }
+
+/**
+ * dropHold's answer when the database decided nothing (a hold of the drop was past due, whose
+ * units the JS path offers down the waitlist): the caller submits the command again with
+ * `underLock`. Never returned to a buyer.
+ */
+export const HOLD_AGAIN = 'again' as const;
 
 /** A hold taken, or the one taken before with the same key (`replay`). */
 export interface HoldOutcome {
@@ -338,8 +351,70 @@ export function dropCommands() {
     });
   }
 
-  /** Takes holds in arrival order: the heart of a drop's opening second. */
-  const dropHold: BatchHandler<HoldCommand, Result<HoldOutcome>> = async (tx, cmds, nowMs) => {
+  /**
+   * dropHold in the database (takeHoldsAtCommit): each command's result once the COMMIT
+   * succeeded, from its row. The database's verdict is checked against decideHold run here on
+   * the figures it decided from (the rules' one source; a differing verdict fails the command,
+   * and the table test checks it never does), and the refusal's message is decideHold's.
+   */
+  function holdsAtCommit(take: NonNullable<StoreTx['takeHoldsAtCommit']>,
+    cmds: readonly HoldCommand[], nowMs: number):
+    Array<AtCommit<Result<HoldOutcome> | typeof HOLD_AGAIN>> {
+    const holdIds = cmds.map(() => newTimeOrderedId('hld', nowMs));
+    const rowsOf = take(cmds.map((c, i) => ({ dropId: c.dropId, variant: c.variant,
+      quantity: c.quantity, accountId: c.accountId, identityKey: c.identityKey,
+      idempotencyKey: c.idempotencyKey, requestHash: c.requestHash, holdId: holdIds[i]!,
+      expiresAtMs: nowMs + c.times.holdMs })), nowMs);
+    let results: Array<Result<HoldOutcome> | typeof HOLD_AGAIN> | null = null;
+    const decide = (): Array<Result<HoldOutcome> | typeof HOLD_AGAIN> => {
+      const taken = rowsOf();
+      assert.equal(taken.length, cmds.length, 'one decision per purchase');
+      const drops = new Map<string, Drop>();
+      return cmds.map((c, i) => {
+        const r: TakenHoldRow = taken[i]!;
+        if (r.drop) drops.set(r.drop.dropId, r.drop);
+        switch (r.verdict) {
+          case 'again': return HOLD_AGAIN;
+          case 'replay': return ok({ hold: r.prior!, replay: true });
+          case 'key_reused': return dropKeyReused();
+          case 'drop_not_found': return refuse('drop_not_found');
+          default: break;
+        }
+        const drop = drops.get(c.dropId)!;
+        // decideHold reads a stock's `available` and `held` only: the rest is not returned.
+        const stock: VariantStock | undefined = r.verdict === 'unknown_variant' ? undefined
+          : { dropId: c.dropId, variant: c.variant, quantity: r.available + r.held,
+            available: r.available, held: r.held, sold: 0 };
+        const d = decideHold(drop, stock, { accountUnits: r.accountUnits,
+          identityUnits: r.identityUnits }, c.quantity, nowMs);
+        assert.equal(d.ok ? 'held' : d.code, r.verdict, 'the database decided a hold as '
+          + 'decideHold does');
+        if (!d.ok) return d;
+        const holdId = holdIds[i]!;
+        return ok({ hold: { holdId, dropId: c.dropId, variant: c.variant,
+          accountId: c.accountId, identityKey: c.identityKey, quantity: c.quantity,
+          amountFen: amountFen(drop, c.quantity), status: 'held', source: 'sale',
+          paymentReference: dropPaymentReference(holdId), createdAtMs: nowMs,
+          expiresAtMs: nowMs + c.times.holdMs, settledAtMs: null,
+          idempotencyKey: c.idempotencyKey, requestHash: c.requestHash, entryId: null },
+        replay: false });
+      });
+    };
+    return cmds.map((_, i) => new AtCommit(() => (results ??= decide())[i]!));
+  }
+
+  /**
+   * Takes holds in arrival order: the heart of a drop's opening second. Where the store decides
+   * them in the database (takeHoldsAtCommit, PostgreSQL) the results come after the COMMIT, and
+   * a command may be answered HOLD_AGAIN; otherwise here, under the drops' lock.
+   */
+  const dropHold: BatchHandler<HoldCommand, Result<HoldOutcome> | typeof HOLD_AGAIN
+    | AtCommit<Result<HoldOutcome> | typeof HOLD_AGAIN>> = async (tx, cmds, nowMs) => {
+    if (tx.takeHoldsAtCommit && !cmds.some((c) => c.underLock === true || [c.dropId,
+      c.variant, c.accountId, c.identityKey, c.idempotencyKey, c.requestHash]
+      .some((t) => t.includes('\u0000')))) {
+      return holdsAtCommit(tx.takeHoldsAtCommit.bind(tx), cmds, nowMs);
+    }
     // Not where the lock and its read go in one message (lockAndRead, PostgreSQL): there the
     // read without the lock costs one more round trip of every batch while units sell, and it
     // refuses little. A purchase reaches a batch only when a stock read begun after it arrived

@@ -8,9 +8,12 @@ import {
   DROP_COLUMNS, dropToValues, ENTRY_COLUMNS, entryToValues, HOLD_COLUMNS, holdToValues, rowToDrop,
   rowToEntry, rowToHold, rowToStock,
 } from './drop-rows.js';
-import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
+import {
+  rows, sendStatements, type CommitStatement, type PostgresPart, type Queryable,
+} from '../kernel/store/postgres-store.js';
 import type {
-  CommitWrite, DropsReads, DropsTx, StockMove, UnderLockQuery, UnderLockRead,
+  CommitWrite, DropsReads, DropsTx, StockMove, TakeHoldRequest, TakenHoldRow, UnderLockQuery,
+  UnderLockRead,
 } from './drops-store.js';
 
 const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
@@ -126,8 +129,11 @@ const unitsMap = (triples: Array<[string, string, number]>): Map<string, number>
   new Map(triples.map(([d, id, n]) => [`${d}\u0000${id}`, Number(n)]));
 
 class DropsPostgresTx implements DropsTx {
-  /** writeAtCommit's statement, sent with the COMMIT (dropsPostgres.commitWith). */
-  atCommit: string[] = [];
+  /**
+   * writeAtCommit's and takeHoldsAtCommit's statements, sent with the COMMIT
+   * (dropsPostgres.commitWith), or before the next statement of the transaction.
+   */
+  atCommit: CommitStatement[] = [];
 
   constructor(private readonly c: pg.PoolClient) {}
 
@@ -136,7 +142,7 @@ class DropsPostgresTx implements DropsTx {
    * it (another handler's of the same batch) must see it, as it would have been written at once.
    */
   async #conn(): Promise<pg.PoolClient> {
-    if (this.atCommit.length > 0) await this.c.query(this.atCommit.splice(0).join(';\n'));
+    if (this.atCommit.length > 0) await sendStatements(this.c, this.atCommit.splice(0));
     return this.c;
   }
 
@@ -306,10 +312,10 @@ class DropsPostgresTx implements DropsTx {
     // Two statements in one message: the second takes its snapshot once the first has the lock.
     // A write held back by an earlier handler of the batch goes first, in the same message (a
     // batch of holds and payments locks twice): the read after it sees it.
-    const text = [...this.atCommit.splice(0), inlineParams(LOCK_DROPS, [dropIds], escape),
-      inlineParams(UNDER_LOCK_READ, underLockParams(q), escape)].join(';\n');
     // The simple protocol (no parameters): one result per statement, the last two ours.
-    const [locked, read] = (await this.c.query(text) as unknown as pg.QueryResult[]).slice(-2);
+    const [locked, read] = (await sendStatements(this.c, this.atCommit.splice(0), [
+      inlineParams(LOCK_DROPS, [dropIds], escape),
+      inlineParams(UNDER_LOCK_READ, underLockParams(q), escape)])).slice(-2);
     return { drops: locked!.rows.map(rowToDrop), read: underLockRead(read!.rows[0]) };
   }
 
@@ -320,10 +326,30 @@ class DropsPostgresTx implements DropsTx {
     const cols: unknown[][] = HOLD_COLUMNS.map(() => []);
     for (const h of w.holds) holdToValues(h).forEach((v, i) => cols[i]!.push(v));
     const paid = w.paid?.holdIds ?? [];
-    this.atCommit.push(inlineParams(WRITE_AT_COMMIT, [...cols, w.moves.map((m) => m.dropId),
-      w.moves.map((m) => m.variant), w.moves.map((m) => m.available),
-      w.moves.map((m) => m.held), w.moves.map((m) => m.sold), paid, w.paid?.atMs ?? 0,
-      w.moves.length, paid.length], (t) => this.c.escapeLiteral(t)));
+    this.atCommit.push({ text: inlineParams(WRITE_AT_COMMIT, [...cols,
+      w.moves.map((m) => m.dropId), w.moves.map((m) => m.variant),
+      w.moves.map((m) => m.available), w.moves.map((m) => m.held), w.moves.map((m) => m.sold),
+      paid, w.paid?.atMs ?? 0, w.moves.length, paid.length], (t) => this.c.escapeLiteral(t)) });
+  }
+
+  takeHoldsAtCommit(cmds: readonly TakeHoldRequest[], nowMs: number): () => TakenHoldRow[] {
+    let taken: TakenHoldRow[] | null = null;
+    const json = JSON.stringify(cmds.map((c) => ({ d: c.dropId, v: c.variant, q: c.quantity,
+      a: c.accountId, i: c.identityKey, k: c.idempotencyKey, h: c.requestHash, id: c.holdId,
+      e: c.expiresAtMs })));
+    this.atCommit.push({ text: inlineParams('SELECT * FROM drop_take_holds($1::json, $2) '
+      + 'ORDER BY ord', [json, nowMs], (t) => this.c.escapeLiteral(t)),
+    onResult: (r) => {
+      taken = r.rows.map((x) => ({ verdict: x.verdict as TakenHoldRow['verdict'],
+        prior: x.prior === null ? null : rowToHold(x.prior),
+        drop: x.drop_row === null ? null : rowToDrop(x.drop_row),
+        accountUnits: Number(x.account_units), identityUnits: Number(x.identity_units),
+        available: Number(x.available), held: Number(x.held) }));
+    } });
+    return () => {
+      if (taken === null) throw new Error('the holds decided at the COMMIT have no result');
+      return taken;
+    };
   }
 
   async insertHoldsAndMove(holds: readonly Hold[], moves: readonly StockMove[]):

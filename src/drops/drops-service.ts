@@ -3,6 +3,7 @@
 // refused buyers join the waitlist; a timer ends holds past their deadline. The payment is taken
 // between two batches, as orders take theirs before one (orders-service.ts): the units are
 // reserved first, so nobody is charged for a unit they cannot have.
+import { strict as assert } from 'node:assert';
 import type { Clock } from '../kernel/clock.js';
 import { openGate, type AdmissionGate } from '../kernel/admission-gate.js';
 import type { Limits } from '../kernel/config.js';
@@ -18,7 +19,7 @@ import {
   variantFigures, type Drop, type Hold, type VariantFigures, type WaitlistEntry,
 } from './drop.js';
 import {
-  dropKeyReused, type dropCommands, type HoldOutcome, type HoldTimes, type JoinOutcome,
+  dropKeyReused, HOLD_AGAIN, type dropCommands, type HoldOutcome, type HoldTimes, type JoinOutcome,
 } from './drop-commands.js';
 
 export interface DropsDeps {
@@ -217,9 +218,15 @@ export class DropsService {
         seen.nowMs);
       if (!d.ok) return this.#unlessReplay(account, drop, key, requestHash, d);
     }
-    const r = await this.submit('dropHold', { dropId, variant: input.variant,
-      quantity: input.quantity, accountId: account.accountId, identityKey: identityKey(account),
-      idempotencyKey: key, requestHash, times: this.#times }, false, dropLane(dropId));
+    const cmd = { dropId, variant: input.variant, quantity: input.quantity,
+      accountId: account.accountId, identityKey: identityKey(account), idempotencyKey: key,
+      requestHash, times: this.#times };
+    let r = await this.submit('dropHold', cmd, false, dropLane(dropId));
+    // The database decided nothing (a hold past due): decided again under the lock in JS.
+    if (r === HOLD_AGAIN) {
+      r = await this.submit('dropHold', { ...cmd, underLock: true }, false, dropLane(dropId));
+    }
+    assert.ok(r !== HOLD_AGAIN, 'a hold decided under the lock is decided');
     if (r.ok) this.#note(r.value.hold);
     return r;
   }

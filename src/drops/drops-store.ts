@@ -52,6 +52,42 @@ export interface CommitWrite {
   readonly paid: { readonly holdIds: readonly string[]; readonly atMs: number } | null;
 }
 
+/**
+ * One purchase for takeHoldsAtCommit, in arrival order: HoldCommand's fields, with the hold's
+ * id and deadline chosen beforehand (used only if the hold is taken).
+ */
+export interface TakeHoldRequest {
+  readonly dropId: string;
+  readonly variant: string;
+  readonly quantity: number;
+  readonly accountId: string;
+  readonly identityKey: string;
+  readonly idempotencyKey: string;
+  readonly requestHash: string;
+  readonly holdId: string;
+  readonly expiresAtMs: number;
+}
+
+/**
+ * The database's decision on one purchase (takeHoldsAtCommit), with the figures it decided
+ * from. `verdict`: `held` (taken), `replay` / `key_reused` (`prior`: the hold its key took),
+ * `drop_not_found`, or decideHold's refusal code (`drop_not_open`, `unknown_variant`,
+ * `drop_limit_reached`, `drop_sold_out`); `again`: nothing was decided, a hold of the drop is
+ * past due (the batch must run under the lock in JS). `drop`: the drop as locked, on the first
+ * row of each drop that reached decideHold. `accountUnits`, `identityUnits`: units held or
+ * bought that decideHold counted; `available`, `held`: the variant's stock before this purchase.
+ */
+export interface TakenHoldRow {
+  readonly verdict: 'held' | 'replay' | 'key_reused' | 'drop_not_found' | 'drop_not_open'
+    | 'unknown_variant' | 'drop_limit_reached' | 'drop_sold_out' | 'again';
+  readonly prior: Hold | null;
+  readonly drop: Drop | null;
+  readonly accountUnits: number;
+  readonly identityUnits: number;
+  readonly available: number;
+  readonly held: number;
+}
+
 /** Drops' reads and writes inside one transaction (see StoreTx). */
 export interface DropsTx {
   /**
@@ -135,6 +171,15 @@ export interface DropsTx {
    * command by command. Called at most once per transaction.
    */
   writeAtCommit?(w: CommitWrite): void;
+  /**
+   * Optional (PostgreSQL): decides a batch of purchases in the database, in arrival order, in
+   * one statement sent with the COMMIT (drop_take_holds, migration 19): it locks the drops,
+   * decides each by dropHold's rules, inserts the holds and moves the stock, so the lock is
+   * taken and released with no event-loop turn of this process while it is held. Sends
+   * nothing now; the function returned gives one row per request once the COMMIT succeeded
+   * (it throws before). Texts must hold no NUL (the simple protocol).
+   */
+  takeHoldsAtCommit?(cmds: readonly TakeHoldRequest[], nowMs: number): () => TakenHoldRow[];
 }
 
 /** Drops' reads of committed data (see Store). */

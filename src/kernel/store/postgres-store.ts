@@ -100,8 +100,34 @@ export interface PostgresPart<Tx extends object, Reads extends object> {
    * process's event loop once more. A statement that fails makes the rest of the text, the
    * COMMIT too, not run: the transaction rolls back as on any failure.
    */
-  commitWith?(tx: Tx): readonly string[];
+  commitWith?(tx: Tx): readonly CommitStatement[];
   reads(pool: Queryable): Reads;
+}
+
+/**
+ * One statement sent with the COMMIT (PostgresPart.commitWith): its SQL text (exactly one
+ * statement, values inlined), and what to do with its result once the server has answered
+ * (`onResult`), when its sender needs the result (drops' holds decided in the database).
+ */
+export interface CommitStatement {
+  readonly text: string;
+  readonly onResult?: (result: pg.QueryResult) => void;
+}
+
+/**
+ * Sends `statements` (and `after`, more SQL text, e.g. COMMIT) in one message on `client` and
+ * hands each statement its own result. The simple protocol answers one result per statement,
+ * or the result alone when there is one statement.
+ */
+export async function sendStatements(client: Pick<pg.PoolClient, 'query'>,
+  statements: readonly CommitStatement[], after: readonly string[] = []):
+  Promise<pg.QueryResult[]> {
+  const texts = [...statements.map((s) => s.text), ...after];
+  const reply = await client.query(texts.join(';\n')) as unknown as
+    pg.QueryResult | pg.QueryResult[];
+  const results = Array.isArray(reply) ? reply : [reply];
+  statements.forEach((s, i) => s.onResult?.(results[i]!));
+  return results;
 }
 
 /** A connection whose ROLLBACK failed: it must be dropped, not handed to the next caller. */
@@ -114,7 +140,7 @@ class BrokenConnection extends Error {}
  * `CommitUnknown`, never as a plain store failure, whose reply says nothing was done.
  */
 export async function inTransaction<T>(client: Pick<pg.PoolClient, 'query'>,
-  fn: () => Promise<T>, commitWith: () => readonly string[] = () => [],
+  fn: () => Promise<T>, commitWith: () => readonly CommitStatement[] = () => [],
   lazyBegin = false): Promise<T> {
   const begin = lazyBegin ? deferBegin(client) : null;
   if (begin === null) await client.query('BEGIN');
@@ -129,7 +155,8 @@ export async function inTransaction<T>(client: Pick<pg.PoolClient, 'query'>,
       return result;
     }
     // One round trip: the statements held back, then COMMIT (simple protocol, one message).
-    await client.query(withCommit.length === 0 ? 'COMMIT' : `${withCommit.join(';\n')};\nCOMMIT`);
+    if (withCommit.length === 0) await client.query('COMMIT');
+    else await sendStatements(client, withCommit, ['COMMIT']);
     return result;
   } catch (err) {
     if (committing && isStoreUnavailable(err)) {

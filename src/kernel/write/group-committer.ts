@@ -12,13 +12,40 @@ import {
   CommitUnknown, isCommitUnknown, isStoreUnavailable, StoreUnavailable,
 } from '../store/store-unavailable.js';
 
-/** Runs many commands of one kind inside a transaction; returns one result per command. */
+/**
+ * A command's result that is known only once its transaction has committed: a handler that
+ * sends its whole decision with the COMMIT (drops' holds on PostgreSQL, so the drop's lock is
+ * taken and released inside the database) returns one per command. `value` is called after the
+ * COMMIT succeeded (executeBatch), never before; it throws if the statement's result never came.
+ */
+export class AtCommit<R> {
+  constructor(readonly value: () => R) {}
+}
+
+/**
+ * Runs many commands of one kind inside a transaction; returns one result per command. A
+ * handler whose R includes AtCommit (dropHold) may answer after the COMMIT: ResultOf leaves
+ * AtCommit out, as executeBatch resolves it.
+ */
 export type BatchHandler<P, R> = (tx: StoreTx, payloads: readonly P[], nowMs: number) =>
   Promise<R[]>;
 
+/** A command's outcome from what its handler returned, once the transaction has committed. */
+function settled(value: unknown): JobOutcome {
+  if (!(value instanceof AtCommit)) return { done: true, value };
+  try {
+    return { done: true, value: value.value() };
+  } catch (err) {
+    // Committed, but its result could not be read: this command fails, not its batch-mates
+    // (running them again would take their holds twice).
+    return { done: false, error: (err as Error)?.message ?? String(err) };
+  }
+}
+
 export type HandlerMap = Readonly<Record<string, BatchHandler<any, any>>>;
 export type PayloadOf<H> = H extends BatchHandler<infer P, unknown> ? P : never;
-export type ResultOf<H> = H extends BatchHandler<never, infer R> ? R : never;
+export type ResultOf<H> = H extends BatchHandler<never, infer R> ? Exclude<R, AtCommit<unknown>>
+  : never;
 
 export interface BatchJob {
   readonly handler: string;
@@ -58,14 +85,14 @@ export async function executeBatch(transaction: Store['transaction'], handlers: 
   jobs: readonly BatchJob[], nowMs: number): Promise<JobOutcome[]> {
   try {
     const values = await transaction((tx) => runGroups(tx, handlers, jobs, nowMs));
-    return values.map((value) => ({ done: true, value }));
+    return values.map(settled);
   } catch (first) {
     if (isStoreUnavailable(first)) return jobs.map(() => unavailableOutcome(first));
     const out: JobOutcome[] = [];
     for (const job of jobs) {
       try {
         const [value] = await transaction((tx) => runGroups(tx, handlers, [job], nowMs));
-        out.push({ done: true, value });
+        out.push(settled(value));
       } catch (err) {
         // The store went away part-way: the commands not yet tried fail with it, untried.
         if (isStoreUnavailable(err)) {
