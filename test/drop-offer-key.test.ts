@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
-import { dropCommands, type HoldCommand } from '../src/drops/drop-commands.js';
+import { dropCommands, type HoldCommand, type HoldOutcome } from '../src/drops/drop-commands.js';
+import type { Result } from '../src/kernel/outcomes.js';
 import type { Drop } from '../src/drops/drop.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../src/kernel/http/schema.js';
 import { SqliteStore } from '../src/stores.js';
@@ -42,7 +43,10 @@ it('a buyer who took the key their waitlist offer would get still gets the offer
   const { dropHold, dropJoin, dropSettle } = dropCommands();
   const nowMs = T0 + 1_000;
   // B holds M's only unit; A joins M's waitlist.
-  const [b] = await store.transaction((tx) => dropHold(tx, [hold('acc_b', 'm', 'b1')], nowMs));
+  // On SQLite a hold batch is decided here, under the lock: its results are plain.
+  const holdNow = (cmd: ReturnType<typeof hold>) => store.transaction(async (tx) =>
+    (await dropHold(tx, [cmd], nowMs)) as Array<Result<HoldOutcome>>);
+  const [b] = await holdNow(hold('acc_b', 'm', 'b1'));
   assert.ok(b?.ok);
   const [joined] = await store.transaction((tx) => dropJoin(tx, [{ dropId: 'tee', variant: 'm',
     accountId: 'acc_a', identityKey: 'id-acc_a', waitlistMax: 10, times: TIMES }], nowMs));
@@ -50,7 +54,7 @@ it('a buyer who took the key their waitlist offer would get still gets the offer
   // A buys an S with the key an offer of that entry was given.
   const key = `offer-${joined.value.entry.entryId}`;
   assert.match(key, new RegExp(IDEMPOTENCY_KEY_PATTERN), 'a key a buyer may send');
-  const [a] = await store.transaction((tx) => dropHold(tx, [hold('acc_a', 's', key)], nowMs));
+  const [a] = await holdNow(hold('acc_a', 's', key));
   assert.ok(a?.ok, JSON.stringify(a));
   // B lets M go: its unit is offered to A.
   const [cancelled] = await store.transaction((tx) => dropSettle(tx, [{ dropId: 'tee',
