@@ -48,7 +48,8 @@ const nextUrl = (r: Room): string => (r.scope === 'launch'
  * JSON either way) and Retry-After as the poll interval.
  */
 function placeReply(ctx: Ctx, v: PlaceView, created: boolean) {
-  const pollAfter = ctx.app.deps.limits.waitingPollAfterSeconds;
+  // Sooner while the place is being counted (no position yet): the next copy settles it.
+  const pollAfter = v.pollAfterSeconds ?? ctx.app.deps.limits.waitingPollAfterSeconds;
   const body = { room_id: v.room.roomId, phase: v.phase, position: v.position, ahead: v.ahead,
     estimate: v.estimate, last_updated: iso(v.asOfMs), opens_at: iso(v.room.opensAtMs),
     suspended: v.room.suspended, ticket: v.ticket, poll_after_seconds: pollAfter,
