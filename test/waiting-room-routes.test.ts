@@ -359,7 +359,8 @@ describe('the opening instant and a pass raced by a refused request', () => {
       const at = order.indexOf(ticketId(token));
       // The first of the shuffled order was admitted: the k-th (from 0) stands k-th.
       if (r.body.phase !== 'admitted') {
-        assert.equal(r.body.position, at, `${who} stands where the shuffle put it: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.position, at,
+          `${who} stands where the shuffle put it: ${JSON.stringify(r.body)}`);
       }
     }
   });

@@ -21,8 +21,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, positionOf, seedCommitment, validateRoom, type Estimate,
-  type Pass, type Phase, type Room, type RoomScope, type RoomSettings,
+  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, positionOf, seedCommitment, validateRoom,
+  type Estimate, type Pass, type Phase, type Room, type RoomScope, type RoomSettings,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
