@@ -202,6 +202,8 @@ async function main(): Promise<void> {
         if (o.kind !== 'reply' || !o.body?.ticket) { failures++; return; }
         tickets[i] = o.body.ticket;
         if (o.body.phase === 'admitted') { admitted += last[i] === 0 ? 0 : 1; last[i] = 0; return; }
+        // Being counted (not yet in the server's copy of the line): no position to compare.
+        if (o.body.position === null) return;
         if (o.body.position > last[i]!) up++;
         last[i] = o.body.position;
       });

@@ -33,6 +33,8 @@ export const WAITING_ROOM_LIMITS = Object.freeze({
 });
 
 const ROOM = 'sim-night';
+/** How far the server's clock and ours may differ when a join's phase is judged (ms). */
+const CLOCKS_MS = 50;
 
 export interface WaitingRoomNightResult {
   readonly lines: string[];
@@ -135,22 +137,40 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
   }
 
   const join = async (b: Buyer) => {
-    const o = await req('POST', `/waiting-rooms/${ROOM}/tickets`);
+    // A join refused for load (503 overloaded: the commit queue past its delay bound, 100 ms,
+    // which a loaded machine crosses) is tried again after its Retry-After, as the page does.
+    // Counted as a violation it failed the audit (seen with the bound set to 5 ms), though the
+    // server did as documented.
+    let sentMs = 0;
+    const o = await whileOverloaded(() => {
+      sentMs = Date.now();
+      return req('POST', `/waiting-rooms/${ROOM}/tickets`);
+    });
+    const answeredMs = Date.now();
     if (o.kind !== 'reply' || o.status !== 201) {
       violation('join', describe(o));
       return;
     }
     b.ticket = o.body.ticket;
-    if ((o.body.phase === 'prequeue') !== (Date.now() < opensAtMs)) {
-      // A join within a few ms of the opening may be either; only a clear miss counts.
-      if (Math.abs(Date.now() - opensAtMs) > 500) violation('join', `phase ${o.body.phase}`);
+    // The server decides the phase by its clock between the request's sending and its reply:
+    // the pre-queue only for a join sent by the opening, the line only for one answered after
+    // it (a few ms either way for the two clocks). The reply's arrival alone decided before,
+    // and a pre-queue join answered late on a loaded machine counted as a miss.
+    const wrong = o.body.phase === 'prequeue' ? sentMs > opensAtMs + CLOCKS_MS
+      : answeredMs < opensAtMs - CLOCKS_MS;
+    if (wrong) {
+      violation('join', `phase ${o.body.phase}, sent ${sentMs - opensAtMs} ms and answered `
+        + `${answeredMs - opensAtMs} ms from the opening`);
     }
     b.prequeue = o.body.phase === 'prequeue';
   };
   // The pre-queue fills before the opening; the others come after it.
-  await Promise.all(buyers.filter((b) => b.prequeue).map(join));
+  // Both lists first: a pre-queue join tried again past the opening is in the line, and must
+  // not join a second time with the late ones.
+  const [first, later] = [buyers.filter((b) => b.prequeue), buyers.filter((b) => !b.prequeue)];
+  await Promise.all(first.map(join));
   await new Promise((res) => setTimeout(res, Math.max(0, opensAtMs - Date.now() + 200)));
-  await Promise.all(buyers.filter((b) => !b.prequeue).map(join));
+  await Promise.all(later.map(join));
   const startedMs = Date.now();
 
   let reusedRefused = 0;
@@ -193,8 +213,10 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
     b.ordered = true;
     // One pass, one order: the same pass with a new key is refused.
     if (i % 20 === 3) {
-      const again = await req('POST', '/orders', { token: b.token, body: orderBody(opts.launchId),
-        headers: { 'idempotency-key': `wr-${i}-again`, 'x-waiting-room-pass': b.pass } });
+      // Refused for load is no answer about the pass: asked again, as for the first order.
+      const again = await whileOverloaded(() => req('POST', '/orders', { token: b.token,
+        body: orderBody(opts.launchId),
+        headers: { 'idempotency-key': `wr-${i}-again`, 'x-waiting-room-pass': b.pass! } }));
       if (again.kind === 'reply' && again.body?.error?.code === 'waiting_room_pass_invalid') {
         reusedRefused++;
       } else violation('gate', `a spent pass ordered again: ${describe(again)}`);

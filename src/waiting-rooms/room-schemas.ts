@@ -36,14 +36,18 @@ export const PlaceView = Type.Object({
     Type.Literal('admitted'), Type.Literal('off')], { description: 'off: the operator switched '
     + 'the room off; the sale is not gated: go on to next_url (polling keeps the place, which '
     + 'counts again if the room is switched back on)' }),
-  position: orNull(Int), ahead: orNull(Int),
+  position: orNull(Type.Integer({ description: '1 for the next to be admitted; only ever goes '
+    + 'down. Null in the pre-queue before the shuffle, and with phase waiting while the place is '
+    + 'being counted (just joined, or just shuffled): poll again after poll_after_seconds' })),
+  ahead: orNull(Int),
   estimate: orNull(Type.Object({ seconds: Int,
     certainty: Type.Union([Type.Literal('firm'), Type.Literal('likely'),
       Type.Literal('uncertain')]) })),
   last_updated: Time, opens_at: Time, suspended: Type.Boolean(),
   ticket: Type.String({ description: `The signed queue ticket: send it in ${TICKET_HEADER} `
     + 'with the next poll (it keeps the place across reloads)' }),
-  poll_after_seconds: Int,
+  poll_after_seconds: Type.Integer({ description: 'When to poll next (s), as Retry-After; '
+    + 'sooner while the place is being counted' }),
   pass: orNull(Type.Object({ token: Type.String({ description: `Send it in ${PASS_HEADER} with `
     + 'the order or purchase' }), expires_at: Time, next_url: Str })),
   seed_commitment: Str,

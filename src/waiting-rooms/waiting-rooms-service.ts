@@ -21,9 +21,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  estimateWait, joinsShuffle, lateKey, nextUrl, pollAfterSeconds, positionOf, seedCommitment,
-  validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room, type RoomScope,
-  type RoomSettings,
+  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, nextUrl, pollAfterSeconds, positionOf,
+  seedCommitment, validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room,
+  type RoomScope, type RoomSettings,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
@@ -81,7 +81,11 @@ export interface PlaceView {
   readonly ticket: string;
   readonly pass: { token: string; expiresAtMs: number } | null;
   readonly held: boolean;
-  /** When to poll again (whole s): follows the estimated wait (`pollAfterSeconds`). */
+  /**
+   * When to poll again (whole s): follows the estimated wait (`pollAfterSeconds`); sooner while
+   * the place is being counted (phase `waiting`, position null), which the next copy of the
+   * line settles.
+   */
   readonly pollAfterSeconds: number;
 }
 
@@ -89,6 +93,13 @@ interface Line {
   waiting: Float64Array;
   held: Float64Array;
   readAtMs: number;
+  /**
+   * Whether every waiting ticket had its key when this copy was read: the room was read as
+   * shuffled before its keys were (the shuffle and the room's state commit together). Before
+   * the shuffle a late arrival's key is in the copy but the pre-queue, which goes in front of
+   * it, is not: a position from it would be too small.
+   */
+  complete: boolean;
 }
 
 const has = (sorted: Float64Array, key: number): boolean => {
@@ -349,7 +360,11 @@ export class WaitingRoomsService {
   async #placeOrLapsed(room: Room, claims: TicketClaims): Promise<Result<PlaceView>> {
     if (claims.k !== null) {
       const line = await this.#line(room.roomId);
-      if (has(line.waiting, claims.k) || has(line.held, claims.k)) {
+      // Joined after this copy was read (a late key is its arrival ms times LATE_KEY_SPREAD): it
+      // cannot have been admitted or have lapsed since, and #place says it is being counted,
+      // with no read of its row (at a stampede every new place polls a time or two so).
+      if (has(line.waiting, claims.k) || has(line.held, claims.k)
+        || Math.floor(claims.k / LATE_KEY_SPREAD) >= line.readAtMs) {
         return this.#place(room, claims, line);
       }
     }
@@ -367,7 +382,8 @@ export class WaitingRoomsService {
     const r = await this.#placeAsOf(room, claims, lineRead, status, passId);
     if (!r.ok) return r;
     const v = r.value;
-    return ok({ ...v, pollAfterSeconds: pollAfterSeconds(room, v.phase, v.estimate,
+    return ok({ ...v, pollAfterSeconds: v.pollAfterSeconds ?? pollAfterSeconds(room, v.phase,
+      v.estimate,
       this.deps.clock.nowMs(), this.#pacing, (this.deps.random ?? Math.random)()) });
   }
 
@@ -380,7 +396,8 @@ export class WaitingRoomsService {
   }
 
   async #placeAsOf(room: Room, claims: TicketClaims, lineRead?: Line, status?: string,
-    passId?: string | null): Promise<Result<Omit<PlaceView, 'pollAfterSeconds'>>> {
+    passId?: string | null):
+    Promise<Result<Omit<PlaceView, 'pollAfterSeconds'> & { pollAfterSeconds?: number }>> {
     const secret = this.deps.waitingRoomSecret;
     const nowMs = this.deps.clock.nowMs();
     const base = { room, pass: null, held: false };
@@ -409,12 +426,35 @@ export class WaitingRoomsService {
     }
     const line = lineRead ?? await this.#line(room.roomId);
     const held = status === 'held' || has(line.held, claims.k);
+    if (!line.complete || !(has(line.waiting, claims.k) || has(line.held, claims.k))) {
+      // Not in this copy of the line (newer than it, or read before the shuffle): a position
+      // counted without it would leave out the people who joined since the copy was read, and
+      // the ticket would keep that too-small position as the least shown, for good (three quick
+      // joins were all shown 1). It is counted once a copy holds it, a second or two later;
+      // until then it keeps the least position shown, if any (another process's copy may be
+      // older than the one that counted it), or is shown none.
+      const position = claims.p > 0 ? claims.p : null;
+      return ok({ ...base, held, phase: 'waiting', position,
+        ahead: position === null ? null : position - 1,
+        estimate: position === null ? null : estimateWait(room, position - 1, held),
+        asOfMs: line.readAtMs, ticket: signTicket(secret, claims),
+        pollAfterSeconds: position === null ? this.#countingPollSeconds() : undefined });
+    }
     // A held ticket (a suspected bot) is shown the place it had, which never moves.
     let position = held && claims.p > 0 ? claims.p : positionOf(line.waiting, claims.k);
     if (claims.p > 0) position = Math.min(position, claims.p);
     return ok({ ...base, held, phase: 'waiting', position, ahead: position - 1,
       estimate: estimateWait(room, position - 1, held), asOfMs: line.readAtMs,
       ticket: signTicket(secret, { ...claims, p: position }) });
+  }
+
+  /**
+   * How soon a place being counted polls again (s): when the next copy of the line is read,
+   * and no sooner than the poll rate allows.
+   */
+  #countingPollSeconds(): number {
+    const l = this.deps.limits;
+    return Math.ceil(Math.max(l.waitingLineRefreshMs, l.waitingPollIntervalMinMs) / 1000);
   }
 
   /** This process's copy of the room's line, read again when older than the limit. */
@@ -425,8 +465,11 @@ export class WaitingRoomsService {
       && have.readAtMs <= nowMs) return have;
     let reading = this.#lineReads.get(roomId);
     if (!reading) {
-      reading = this.deps.store.lineKeys(roomId).then((k) => {
-        const line = { ...k, readAtMs: nowMs };
+      // The room first: read as shuffled, the keys read after it hold the shuffle's.
+      reading = this.deps.store.room(roomId).then(async (room) => {
+        const k = await this.deps.store.lineKeys(roomId);
+        const complete = room !== null && (room.shuffledAtMs !== null || room.order === 'fifo');
+        const line = { ...k, readAtMs: nowMs, complete };
         this.#lines.set(roomId, line);
         return line;
       }).finally(() => this.#lineReads.delete(roomId));

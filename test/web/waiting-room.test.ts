@@ -141,9 +141,21 @@ test('without a pass the order page says so, in Chinese, and leads to the room',
   assert.equal(await page.getAttribute('#enter-waiting-room', 'href'),
     '/waiting-room?room=yu7-night');
   await screenshots(page, 'order-needs-pass-zh');
+  // A join now reads the line (the clock stands still: that copy is not read again), so the
+  // page's join comes after the copy: it was given its place in a copy without it, too small
+  // for good; now it is shown none until a copy holds it.
+  assert.equal((await server.api('POST', '/waiting-rooms/yu7-night/tickets')).status, 201);
   await page.goto(`${server.url}/waiting-room?room=yu7-night`);
   await page.locator('#wr-target').waitFor();
   assert.equal(await page.textContent('#wr-target'), '小米YU7 发布的排队');
+  await page.locator('#wr-counting, #wr-position').first().waitFor({ timeout: 20_000 });
+  assert.equal(await page.locator('#wr-position').count(), 0,
+    `a place not yet counted shows no position: ${await page.textContent('main')}`);
+  assert.match((await page.textContent('#wr-counting')) ?? '', /正在计算您的排队位置/);
+  await screenshots(page, 'waiting-room-counting-zh');
+  // Two seconds on, the next copy of the line holds it: counted (or already admitted).
+  await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
+  await page.locator('#wr-counting').waitFor({ state: 'detached', timeout: 20_000 });
 });
 
 test('a room switched off says so and offers the way on, in both languages; switched on, the '

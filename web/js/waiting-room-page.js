@@ -118,6 +118,10 @@ function placeSection() {
   if (place.suspended) parts.push(notice(t('wr_suspended'), 'warn'));
   if (place.phase === 'prequeue') {
     parts.push(h('p', { id: 'wr-prequeue' }, t('wr_prequeue')));
+  } else if (place.position === null) {
+    // Just joined (or just shuffled): the server has not counted the place yet, and shows no
+    // number rather than one too small.
+    parts.push(h('p', { id: 'wr-counting' }, t('wr_counting')));
   } else {
     parts.push(h('p', { class: 'wr-position', id: 'wr-position' },
       t('wr_position', { n: place.position })));

@@ -14,6 +14,11 @@ export const WAITING_STRINGS = {
       + 'arriving earlier neither helps nor hurts.',
   },
   wr_position: { zh: '您的位置：第 {n} 位', en: 'Your place: {n}' },
+  wr_counting: {
+    zh: '正在计算您的排队位置，几秒后显示。您已在队伍中，请勿离开本页。',
+    en: 'Your place in the line is being counted; it shows here in a few seconds. You are in '
+      + 'the line: keep this page open.',
+  },
   wr_ahead: { zh: '您前面还有 {n} 人', en: '{n} ahead of you' },
   wr_estimate: { zh: '预计等待约 {m}', en: 'Estimated wait: about {m}' },
   wr_minutes: { zh: '{n} 分钟', en: '{n} min' },
