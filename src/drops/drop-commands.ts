@@ -274,6 +274,22 @@ async function offer(tx: StoreTx, drop: Drop, e: WaitlistEntry, nowMs: number,
 }
 
 /**
+ * Closes the waiting entries of each variant of `sold` (stockKey) that this batch sold for good
+ * (every unit paid: none can come back to offer them), under the drop's lock and in the batch
+ * that sells its last unit, so the line ends with the sale: a buyer reads no place in a line
+ * that cannot move, and the waiting counts fall to 0. Only a payment sells for good, so the
+ * settle batch is the one place this happens.
+ */
+async function closeSoldForGood(tx: StoreTx, scope: Scope, sold: ReadonlySet<string>):
+  Promise<void> {
+  for (const key of [...sold].sort()) {
+    const [dropId, variant] = key.split('\u0000') as [string, string];
+    const s = scope.stock.get(dropId, variant)!;
+    if (s.sold === s.quantity) await tx.closeWaiting(dropId, variant);
+  }
+}
+
+/**
  * Units already held or bought per account and identity in each drop, for the limits: of the
  * commands `cmds`, from `read` when the scope has it, else read.
  */
@@ -441,12 +457,15 @@ export function dropCommands() {
         .map((h) => [h.holdId, h]));
     }
     const results: Array<Result<Hold>> = [];
+    /** The variants this batch sold units of (stockKey), for closeSoldForGood. */
+    const sold = new Set<string>();
     for (const c of cmds) {
       if (carried(c)) {
         if (paidAtOnce.has(c.holdId)) {
           const sale: Hold = { ...c.hold, status: 'paid', settledAtMs: nowMs };
           scope.stock.move(sale.dropId, sale.variant, { held: -sale.quantity,
             sold: sale.quantity });
+          sold.add(stockKey(sale.dropId, sale.variant));
           if (sale.entryId !== null) await tx.setEntry(sale.entryId, 'bought', sale.holdId);
           results.push(ok(sale));
           continue;
@@ -481,12 +500,14 @@ export function dropCommands() {
             'a held hold is paid');
         }
         scope.stock.move(h.dropId, h.variant, { held: -h.quantity, sold: h.quantity });
+        sold.add(stockKey(h.dropId, h.variant));
         if (h.entryId !== null) await tx.setEntry(h.entryId, 'bought', h.holdId);
       } else {
         assert.ok(await endHold(tx, scope, h, c.outcome, nowMs, c.times), 'a held hold ends');
       }
       results.push(ok(settled));
     }
+    await closeSoldForGood(tx, scope, sold);
     await scope.stock.flush(tx, [], paidAtCommit, nowMs);
     return results;
   };

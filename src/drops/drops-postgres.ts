@@ -295,6 +295,11 @@ class DropsPostgresTx implements DropsTx {
       [entryId, status, holdId]);
   }
 
+  async closeWaiting(dropId: string, variant: string): Promise<number> {
+    return (await this.#query("UPDATE drop_waitlist SET status = 'closed' WHERE drop_id = $1 "
+      + "AND variant = $2 AND status = 'waiting'", [dropId, variant])).rowCount ?? 0;
+  }
+
   async readUnderLock(q: UnderLockQuery): Promise<UnderLockRead> {
     return underLockRead((await this.#query(UNDER_LOCK_READ, underLockParams(q))).rows[0]);
   }

@@ -106,6 +106,11 @@ export interface DropsTx {
   insertEntry(entry: WaitlistEntry): Promise<void>;
   setEntry(entryId: string, status: EntryStatus, holdId: string | null): Promise<void>;
   /**
+   * Closes every waiting entry of the variant (status `closed`), one UPDATE; returns how many.
+   * For a variant sold for good, under the drop's lock: no unit can come back to offer them.
+   */
+  closeWaiting(dropId: string, variant: string): Promise<number>;
+  /**
    * Optional: `stock`, `dueHolds`, `holdsByIdempotency`, `unitsByAccount` and `unitsByIdentity`
    * in one statement, after `lockDrops`. PostgreSQL offers it: each of its statements waits for
    * the API process's event loop while the drop's row lock is held, so the other process's
