@@ -73,6 +73,8 @@ const INSERT_AND_MOVE = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
  * a sentence) unless all $24 moves and all $25 payments applied: a statement sent with the
  * COMMIT cannot be asserted on before it, so it asserts itself, and the COMMIT after it is then
  * not run. The CASE's refusal is not a constant, so the planner does not evaluate it ahead.
+ * It also closes the waiting entries of the variants $26/$27 (drop, variant) the batch sold for
+ * good: a data-modifying WITH runs whether or not the query reads it.
  */
 const WRITE_AT_COMMIT = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
   moved AS (UPDATE drop_variants v SET available = v.available + m.a, held = v.held + m.h,
@@ -82,6 +84,9 @@ const WRITE_AT_COMMIT = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
     AND v.held + m.h >= 0 AND v.sold + m.s >= 0 RETURNING 1),
   paid AS (UPDATE drop_holds SET status = 'paid', settled_at_ms = $23
     WHERE hold_id = ANY($22::text[]) AND status = 'held' RETURNING 1),
+  closed AS (UPDATE drop_waitlist w SET status = 'closed'
+    FROM unnest($26::text[], $27::text[]) AS c(d, var)
+    WHERE w.drop_id = c.d AND w.variant = c.var AND w.status = 'waiting' RETURNING 1),
   applied AS (SELECT (SELECT count(*) FROM moved) AS moves, (SELECT count(*) FROM paid) AS paid)
   SELECT CASE WHEN moves = $24 AND paid = $25 THEN 0 ELSE ('drop write at commit: ' || moves
     || ' of ' || $24 || ' stock moves and ' || paid || ' of ' || $25 || ' payments applied')
@@ -328,7 +333,8 @@ class DropsPostgresTx implements DropsTx {
     this.atCommit.push(inlineParams(WRITE_AT_COMMIT, [...cols, w.moves.map((m) => m.dropId),
       w.moves.map((m) => m.variant), w.moves.map((m) => m.available),
       w.moves.map((m) => m.held), w.moves.map((m) => m.sold), paid, w.paid?.atMs ?? 0,
-      w.moves.length, paid.length], (t) => this.c.escapeLiteral(t)));
+      w.moves.length, paid.length, (w.closeLines ?? []).map((c) => c.dropId),
+      (w.closeLines ?? []).map((c) => c.variant)], (t) => this.c.escapeLiteral(t)));
   }
 
   async insertHoldsAndMove(holds: readonly Hold[], moves: readonly StockMove[]):

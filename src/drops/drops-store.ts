@@ -50,6 +50,8 @@ export interface CommitWrite {
   readonly holds: readonly Hold[];
   readonly moves: readonly StockMove[];
   readonly paid: { readonly holdIds: readonly string[]; readonly atMs: number } | null;
+  /** Variants sold for good by this batch: their waiting entries close (closeWaiting). */
+  readonly closeLines?: ReadonlyArray<{ readonly dropId: string; readonly variant: string }>;
 }
 
 /** Drops' reads and writes inside one transaction (see StoreTx). */
