@@ -21,6 +21,8 @@ describe('auditDrop', () => {
     ['a unit still held at the end', [end({ sold: 1, held: 1 })], [buyer('a')], /still held/],
     ['a unit on sale while someone waits', [end({ sold: 1, remaining: 1, waiting: 1 })],
       [buyer('a')], /undersold m/],
+    ['someone still waiting for a size sold for good', [end({ waiting: 1 })], two,
+      /sold for good while 1 still wait/],
     ['a buyer over the limit', [end()], [buyer('a', { toldBought: 2, holds: [
       { hold_id: 'x', variant: 'm', quantity: 1, status: 'paid' },
       { hold_id: 'y', variant: 'm', quantity: 1, status: 'paid' }] })], /holds 2 units/],

@@ -1,7 +1,8 @@
 // The drop night's auditor, pure: from what the buyers were told, what they read back and the
 // drop's final figures, it checks never oversell (sold per size at most its quantity, equal to
 // the paid holds, counts adding up), the limits (one unit per buyer), never undersell (nothing
-// held at the end, and no size left on sale while someone still waits for it), the waitlist's
+// held at the end, and no size left on sale while someone still waits for it; nobody left
+// waiting for a size sold for good, whose line closes with its last sale), the waitlist's
 // order (an entry is never offered a unit while one that joined before it still waits), and
 // ring detection (each planted ring's buying accounts found together in one flagged cluster).
 // Source: issue #17 (the simulator's auditor).
@@ -90,6 +91,10 @@ export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd
     // Never undersell: a unit on sale at the end while someone still waits for it.
     if (e.remaining > 0 && e.waiting > 0) {
       v.push(`undersold ${e.variant}: ${e.remaining} on sale while ${e.waiting} wait`);
+    }
+    // Sold for good (every unit paid): none can come back, so the line is closed, not waiting.
+    if (e.sold === e.quantity && e.waiting > 0) {
+      v.push(`${e.variant}: sold for good while ${e.waiting} still wait for it`);
     }
   }
   // The limit per buyer, and every sale told is a sale kept.

@@ -165,6 +165,9 @@ export class Launchday implements KernelApp {
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
     this.waitingRooms.targetExists = async (scope, id) => (scope === 'launch'
       ? (await this.launches.launch(id)) !== null : (await this.drops.drop(id)) !== null);
+    // A launch takes orders until it closes; a drop sold for good can sell nothing more.
+    this.waitingRooms.targetSoldOut = async (scope, id) => scope === 'drop'
+      && this.drops.soldForGood(id);
     this.orders.admission = this.waitingRooms.gate('launch');
     this.drops.admission = this.waitingRooms.gate('drop');
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.

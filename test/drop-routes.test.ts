@@ -242,3 +242,77 @@ describe('a full drop waitlist', () => {
     }
   });
 });
+
+describe('a size sold for good ends its waitlist', () => {
+  it('closes the waiting entries in the sale\'s batch: no place shown, no one counted, a join '
+    + 'refused drop_sold_out', async () => {
+    const h = await harness({});
+    try {
+      const now = new Date(h.ld.app.clock.nowMs()).toISOString();
+      await h.call('PUT', '/admin/drops/car', { token: ADMIN, body: jacketDrop({ m: 1, s: 1 },
+        { opens_at: now }) });
+      const [a, b, c, d] = [await h.buyer(1), await h.buyer(2), await h.buyer(3),
+        await h.buyer(4)];
+      const account = async (id: string) => (await h.ld.app.deps.store.accountById(id))!;
+      const join = (token: string, variant: string) => h.call('POST', '/drops/car/waitlist',
+        { token, body: { variant } });
+      const waiting = async () => Object.fromEntries((await h.call('GET', '/drops/car')).body
+        .variants.map((v: any) => [v.variant, v.waitlist_waiting]));
+      const place = async (token: string, variant: string) => (await h.call('GET',
+        '/drops/car/mine', { token })).body.waitlist.find((e: any) => e.variant === variant);
+      // M: a holds the only unit; b then c wait; a's hold expires, b is offered it and pays.
+      const heldM = await h.ld.app.drops.hold(await account(a.accountId), 'car',
+        { variant: 'm', quantity: 1 }, 'a-m');
+      assert.ok(heldM.ok);
+      assert.equal((await join(b.token, 'm')).status, 201);
+      assert.equal((await join(c.token, 'm')).body.entry?.ahead, 1);
+      await h.tick(h.ld.app.deps.limits.dropHoldSeconds);
+      await h.ld.app.drops.sweep();
+      const offer = await place(b.token, 'm');
+      assert.equal(offer.status, 'offered');
+      const paidM = await h.call('POST', `/drops/car/holds/${offer.offer_hold_id}/pay`,
+        { token: b.token });
+      assert.equal(paidM.body.hold?.status, 'paid', JSON.stringify(paidM.body));
+      assert.deepEqual([(await place(c.token, 'm')).status, (await place(c.token, 'm')).ahead],
+        ['closed', 0]);
+      // S: a holds the only unit, d waits; S is not sold for good, so d still waits.
+      const heldS = await h.ld.app.drops.hold(await account(a.accountId), 'car',
+        { variant: 's', quantity: 1 }, 'a-s');
+      assert.ok(heldS.ok);
+      assert.equal((await join(d.token, 's')).status, 201);
+      assert.deepEqual(await waiting(), { m: 0, s: 1 });
+      assert.equal((await h.call('POST', `/drops/car/holds/${heldS.value.hold.holdId}/pay`,
+        { token: a.token })).body.hold?.status, 'paid');
+      assert.equal((await place(d.token, 's')).status, 'closed');
+      const again = await join(c.token, 'm');
+      assert.equal(again.status, 409, JSON.stringify(again.body));
+      assert.equal(again.body.error?.code, 'drop_sold_out');
+      assert.equal((await join(a.token, 's')).body.error?.code, 'drop_sold_out');
+      assert.deepEqual(await waiting(), { m: 0, s: 0 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a purchase paying the last unit closes the line of those waiting', async () => {
+    const h = await harness({});
+    try {
+      const now = new Date(h.ld.app.clock.nowMs()).toISOString();
+      await h.call('PUT', '/admin/drops/tee', { token: ADMIN, body: jacketDrop({ s: 1 },
+        { opens_at: now }) });
+      const [a, b] = [await h.buyer(1), await h.buyer(2)];
+      const held = await h.ld.app.drops.hold((await h.ld.app.deps.store.accountById(
+        a.accountId))!, 'tee', { variant: 's', quantity: 1 }, 'a-s');
+      assert.ok(held.ok);
+      assert.equal((await h.call('POST', '/drops/tee/waitlist', { token: b.token,
+        body: { variant: 's' } })).status, 201);
+      const paid = await h.call('POST', `/drops/tee/holds/${held.value.hold.holdId}/pay`,
+        { token: a.token });
+      assert.equal(paid.body.hold?.status, 'paid', JSON.stringify(paid.body));
+      const mine = await h.call('GET', '/drops/tee/mine', { token: b.token });
+      assert.deepEqual(mine.body.waitlist.map((e: any) => e.status), ['closed']);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -229,6 +229,30 @@ describe('the drop lock on PostgreSQL', async () => {
       assert.deepEqual(await store.dropStock('jacket'), stock);
     }));
 
+    it('a settle batch that sells a size for good closes its waiting entries in the message '
+      + 'with the COMMIT', () => withStore(async (store) => {
+      const { dropSettle } = dropCommands();
+      const dropHold = jsHold();
+      const held = await store.transaction((tx) => dropHold(tx, [1, 2, 3, 4, 5].map((n) =>
+        command(n, 's')), T0 + 1));
+      const hs = held.map((r) => { assert.ok(r.ok); return r.value.hold; });
+      await store.transaction(async (tx) => {
+        for (const [n, variant] of [[8, 'm'], [9, 's']] as const) {
+          await tx.insertEntry({ entryId: `wle_${n}`, dropId: 'jacket', variant,
+            accountId: `acc_${n}`, identityKey: `id_${n}`, seq: n, joinedAtMs: T0 + 1,
+            status: 'waiting', holdId: null });
+        }
+      });
+      const sent: string[] = [];
+      const settled = await spying(sent, () => store.transaction((tx) => dropSettle(tx,
+        hs.map((h) => ({ dropId: 'jacket', holdId: h.holdId, accountId: h.accountId,
+          outcome: 'paid' as const, times: TIMES, hold: h })), T0 + 2)));
+      assert.ok(settled.every((r) => r.ok && r.value.status === 'paid'));
+      assertOneMessageUnderLock(sent);
+      assert.deepEqual((await store.entriesOfDrop('jacket', 10)).map((e) =>
+        [e.variant, e.status]), [['m', 'waiting'], ['s', 'closed']]);
+    }));
+
     it('a batch of holds and payments sends the holds\' write with the payments\' lock and read',
       () => withStore(async (store) => {
         const { dropSettle } = dropCommands();

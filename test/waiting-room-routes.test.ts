@@ -671,3 +671,63 @@ describe('a room switched off while people wait', () => {
       }
     });
 });
+
+describe('a waiting room in front of a drop sold for good', () => {
+  it('refuses joins and polls with drop_sold_out, and admits no one more', async () => {
+    const h = await tickingHarness();
+    try {
+      const drop = await h.call('PUT', '/admin/drops/cap', { token: ADMIN, body: {
+        name: 'Launch cap', name_zh: '首发帽', kind: 'merch', price_fen: 19_900, opens_at: OPENS,
+        per_account_limit: 1, per_identity_limit: 1,
+        variants: [{ variant: 'one', name: 'One size', name_zh: '均码', quantity: 1 }] } });
+      assert.equal(drop.status, 201, JSON.stringify(drop.body));
+      const put = await h.call('PUT', '/admin/waiting-rooms/capq', { token: ADMIN,
+        body: room({ scope: 'drop', target_id: 'cap', grace_seconds: 300 }) });
+      assert.equal(put.status, 201, JSON.stringify(put.body));
+      const tickets: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        tickets.push((await h.call('POST', '/waiting-rooms/capq/tickets')).body.ticket);
+      }
+      const poll = (i: number) => h.call('GET', '/waiting-rooms/capq/place',
+        { headers: { 'x-waiting-room-ticket': tickets[i]! } });
+      await h.tick(61);
+      await h.ld.app.waitingRooms.admitRound();
+      let pass = '';
+      for (let i = 0; i < tickets.length && !pass; i++) {
+        const r = await poll(i);
+        tickets[i] = r.body.ticket;
+        if (r.body.phase === 'admitted') pass = r.body.pass.token;
+      }
+      assert.ok(pass, 'someone was admitted');
+      const buyer = await h.buyer(40);
+      const bought = await h.call('POST', '/drops/cap/purchases', { token: buyer.token,
+        body: { variant: 'one' },
+        headers: { 'idempotency-key': 'cap-40', 'x-waiting-room-pass': pass } });
+      assert.equal(bought.status, 201, JSON.stringify(bought.body));
+      const admitted = async () => {
+        const o = await h.ld.app.waitingRooms.overview('capq');
+        assert.ok(o.ok);
+        return o.value.room.admittedTotal;
+      };
+      const before = await admitted();
+      // What the drop's stock says is read again at most once a second (DropsService).
+      await new Promise((r) => setTimeout(r, 1_100));
+      const join = await h.call('POST', '/waiting-rooms/capq/tickets');
+      assert.equal(join.status, 409, JSON.stringify(join.body));
+      assert.equal(join.body.error.code, 'drop_sold_out');
+      assert.match(join.body.error.message, /sold out.*admits no one more/);
+      await h.tick(2);
+      const polled = await poll(1);
+      assert.equal(polled.status, 409, JSON.stringify(polled.body));
+      assert.equal(polled.body.error.code, 'drop_sold_out');
+      // Rounds go on, places wait under the cap (3, one pass spent): none is admitted.
+      for (let i = 0; i < 5; i++) {
+        await h.tick(2);
+        await h.ld.app.waitingRooms.admitRound();
+      }
+      assert.equal(await admitted(), before);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -43,7 +43,7 @@ export const HoldView = Type.Object({
 export const EntryView = Type.Object({
   entry_id: Str, drop_id: Str, variant: Str,
   status: Type.Union([Type.Literal('waiting'), Type.Literal('offered'), Type.Literal('bought'),
-    Type.Literal('lapsed'), Type.Literal('passed')]),
+    Type.Literal('lapsed'), Type.Literal('passed'), Type.Literal('closed')]),
   joined_at: Time, ahead: Int, offer_hold_id: orNull(Str),
 }, { 'x-component': 'DropWaitlistEntry' });
 

@@ -87,9 +87,10 @@ export interface Hold {
 /**
  * `waiting` in line; `offered` a released unit (its hold has a deadline); `bought` it;
  * `lapsed`: the offer ended unpaid (it passed to the next); `passed`: skipped because the
- * account had meanwhile reached a limit.
+ * account had meanwhile reached a limit; `closed`: the variant sold for good while it waited
+ * (every unit paid: none can come back), so the wait is over.
  */
-export type EntryStatus = 'waiting' | 'offered' | 'bought' | 'lapsed' | 'passed';
+export type EntryStatus = 'waiting' | 'offered' | 'bought' | 'lapsed' | 'passed' | 'closed';
 
 /** One place on a variant's waitlist: one unit, offered in `seq` order. */
 export interface WaitlistEntry {

@@ -178,4 +178,36 @@ export const dropsMigrations: readonly MigrationPiece[] = [
       $fn$;
     `),
   },
+  {
+    // A `closed` waitlist status (drop.ts EntryStatus): a variant sold for good (every unit
+    // paid) closes its waiting entries in the batch that sells its last unit, so no buyer is
+    // told they wait for a unit that cannot come back. The entries of variants already sold
+    // for good close here.
+    // SQLite cannot alter a CHECK: the table is rebuilt, same columns in the same order, and its
+    // indexes made again. PostgreSQL named the column's CHECK drop_waitlist_status_check.
+    version: 20,
+    sql: (d) => `
+      ${d === 'postgres' ? `
+      LOCK TABLE drop_waitlist IN SHARE ROW EXCLUSIVE MODE;
+      ALTER TABLE drop_waitlist DROP CONSTRAINT drop_waitlist_status_check;
+      ALTER TABLE drop_waitlist ADD CONSTRAINT drop_waitlist_status_check
+        CHECK (status IN ('waiting', 'offered', 'bought', 'lapsed', 'passed', 'closed'));` : `
+      CREATE TABLE drop_waitlist_v20 (
+        entry_id TEXT PRIMARY KEY, drop_id TEXT NOT NULL, variant TEXT NOT NULL,
+        account_id TEXT NOT NULL, identity_key TEXT NOT NULL, seq INTEGER NOT NULL,
+        joined_at_ms INTEGER NOT NULL,
+        status TEXT NOT NULL
+          CHECK (status IN ('waiting', 'offered', 'bought', 'lapsed', 'passed', 'closed')),
+        hold_id TEXT, UNIQUE (drop_id, seq));
+      INSERT INTO drop_waitlist_v20 SELECT * FROM drop_waitlist;
+      DROP TABLE drop_waitlist;
+      ALTER TABLE drop_waitlist_v20 RENAME TO drop_waitlist;
+      CREATE INDEX drop_waitlist_line ON drop_waitlist (drop_id, variant, seq)
+        WHERE status = 'waiting';
+      CREATE INDEX drop_waitlist_account ON drop_waitlist (drop_id, account_id);`}
+      UPDATE drop_waitlist SET status = 'closed' WHERE status = 'waiting' AND EXISTS (
+        SELECT 1 FROM drop_variants v WHERE v.drop_id = drop_waitlist.drop_id
+          AND v.variant = drop_waitlist.variant AND v.sold = v.quantity);
+    `,
+  },
 ];

@@ -76,8 +76,11 @@ const INSERT_AND_MOVE = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
  * a sentence) unless all $24 moves and all $25 payments applied: a statement sent with the
  * COMMIT cannot be asserted on before it, so it asserts itself, and the COMMIT after it is then
  * not run. The CASE's refusal is not a constant, so the planner does not evaluate it ahead.
+ * WRITE_AT_COMMIT_CLOSING also closes the waiting entries of the variants $26/$27 (drop,
+ * variant) the batch sold for good (a data-modifying WITH runs whether or not the query reads
+ * it); the other settle batches send no UPDATE of the waitlist.
  */
-const WRITE_AT_COMMIT = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
+const WRITE_AT_COMMIT_SQL = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
   moved AS (UPDATE drop_variants v SET available = v.available + m.a, held = v.held + m.h,
     sold = v.sold + m.s FROM unnest($17::text[], $18::text[], $19::bigint[], $20::bigint[],
     $21::bigint[]) AS m(d, var, a, h, s)
@@ -85,10 +88,16 @@ const WRITE_AT_COMMIT = `WITH inserted AS (${HOLD_INSERT} RETURNING 1),
     AND v.held + m.h >= 0 AND v.sold + m.s >= 0 RETURNING 1),
   paid AS (UPDATE drop_holds SET status = 'paid', settled_at_ms = $23
     WHERE hold_id = ANY($22::text[]) AND status = 'held' RETURNING 1),
+  CLOSE_LINES
   applied AS (SELECT (SELECT count(*) FROM moved) AS moves, (SELECT count(*) FROM paid) AS paid)
   SELECT CASE WHEN moves = $24 AND paid = $25 THEN 0 ELSE ('drop write at commit: ' || moves
     || ' of ' || $24 || ' stock moves and ' || paid || ' of ' || $25 || ' payments applied')
     ::integer END AS refused FROM applied`;
+const WRITE_AT_COMMIT = WRITE_AT_COMMIT_SQL.replace('CLOSE_LINES', '');
+const WRITE_AT_COMMIT_CLOSING = WRITE_AT_COMMIT_SQL.replace('CLOSE_LINES', `closed AS (
+    UPDATE drop_waitlist w SET status = 'closed'
+    FROM unnest($26::text[], $27::text[]) AS c(d, var)
+    WHERE w.drop_id = c.d AND w.variant = c.var AND w.status = 'waiting' RETURNING 1),`);
 
 /**
  * `sql` with each $n replaced by params[n - 1] as a literal, for the simple protocol (several
@@ -301,6 +310,11 @@ class DropsPostgresTx implements DropsTx {
       [entryId, status, holdId]);
   }
 
+  async closeWaiting(dropId: string, variant: string): Promise<number> {
+    return (await this.#query("UPDATE drop_waitlist SET status = 'closed' WHERE drop_id = $1 "
+      + "AND variant = $2 AND status = 'waiting'", [dropId, variant])).rowCount ?? 0;
+  }
+
   async readUnderLock(q: UnderLockQuery): Promise<UnderLockRead> {
     return underLockRead((await this.#query(UNDER_LOCK_READ, underLockParams(q))).rows[0]);
   }
@@ -326,10 +340,12 @@ class DropsPostgresTx implements DropsTx {
     const cols: unknown[][] = HOLD_COLUMNS.map(() => []);
     for (const h of w.holds) holdToValues(h).forEach((v, i) => cols[i]!.push(v));
     const paid = w.paid?.holdIds ?? [];
-    this.atCommit.push({ text: inlineParams(WRITE_AT_COMMIT, [...cols,
-      w.moves.map((m) => m.dropId), w.moves.map((m) => m.variant),
-      w.moves.map((m) => m.available), w.moves.map((m) => m.held), w.moves.map((m) => m.sold),
-      paid, w.paid?.atMs ?? 0, w.moves.length, paid.length], (t) => this.c.escapeLiteral(t)) });
+    const sql = (w.closeLines ?? []).length > 0 ? WRITE_AT_COMMIT_CLOSING : WRITE_AT_COMMIT;
+    this.atCommit.push({ text: inlineParams(sql, [...cols, w.moves.map((m) => m.dropId),
+      w.moves.map((m) => m.variant), w.moves.map((m) => m.available),
+      w.moves.map((m) => m.held), w.moves.map((m) => m.sold), paid, w.paid?.atMs ?? 0,
+      w.moves.length, paid.length, (w.closeLines ?? []).map((c) => c.dropId),
+      (w.closeLines ?? []).map((c) => c.variant)], (t) => this.c.escapeLiteral(t)) });
   }
 
   takeHoldsAtCommit(cmds: readonly TakeHoldRequest[], nowMs: number): () => TakenHoldRow[] {

@@ -108,6 +108,8 @@ export class DropsService {
    * the opening second's busiest moment (800 holds).
    */
   readonly #seen = new Map<string, Map<string, Hold> | null>();
+  /** soldForGood's stock reads, by drop: when each began, and the read (CACHE_MS). */
+  readonly #stockSeen = new Map<string, { read: Promise<void>; readAt: number }>();
   /** The waiting room's gate in front of purchases (open when no room is wired in). */
   admission: AdmissionGate = openGate;
 
@@ -166,10 +168,42 @@ export class DropsService {
     this.#cache.delete(input.dropId);
     this.#finalHolds.delete(input.dropId);
     this.#seen.delete(input.dropId);
+    this.#stockSeen.delete(input.dropId);
     for (const k of this.#soldForGood) {
       if (k.startsWith(`${input.dropId}\u0000`)) this.#soldForGood.delete(k);
     }
     return r;
+  }
+
+  /**
+   * Whether every variant of the drop is sold for good (every unit paid: nothing can be bought,
+   * now or later); false for a drop that does not exist. From what this process learnt (a
+   * variant sold for good stays so until the drop is redefined, which its opening forbids),
+   * else from a stock read at most CACHE_MS old, shared by the callers meanwhile: a waiting
+   * room in front of the drop asks at every join and poll.
+   */
+  async soldForGood(dropId: string): Promise<boolean> {
+    const drop = await this.drop(dropId);
+    if (!drop) return false;
+    const all = () => drop.variants.every((v) =>
+      this.#soldForGood.has(`${dropId}\u0000${v.variant}`));
+    if (all()) return true;
+    const seen = this.#stockSeen.get(dropId);
+    if (seen && performance.now() - seen.readAt < CACHE_MS) {
+      await seen.read;
+      return all();
+    }
+    if (this.#stockSeen.size >= this.deps.limits.dropsListMax * 10) this.#stockSeen.clear();
+    const read = this.deps.store.dropStock(dropId).then((stock) => {
+      for (const x of stock) {
+        if (x.sold === x.quantity) this.#soldForGood.add(`${dropId}\u0000${x.variant}`);
+      }
+    });
+    // A failed read is not remembered: the next caller reads again.
+    read.catch(() => this.#stockSeen.delete(dropId));
+    this.#stockSeen.set(dropId, { read, readAt: performance.now() });
+    await read;
+    return all();
   }
 
   /** The drop's public figures, read from the store (never cached): sold out shows at once. */

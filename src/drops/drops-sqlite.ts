@@ -52,6 +52,8 @@ function prepareWrites(db: Db) {
     nextSeq: db.prepare('SELECT coalesce(max(seq), 0) + 1 FROM drop_waitlist WHERE drop_id = ?'),
     insertEntry: db.prepare(insertSql('drop_waitlist', ENTRY_COLUMNS)),
     setEntry: db.prepare('UPDATE drop_waitlist SET status = ?, hold_id = ? WHERE entry_id = ?'),
+    closeWaiting: db.prepare("UPDATE drop_waitlist SET status = 'closed' WHERE drop_id = ? "
+      + "AND variant = ? AND status = 'waiting'"),
   };
 }
 type Writes = ReturnType<typeof prepareWrites>;
@@ -174,6 +176,10 @@ class DropsSqliteTx implements DropsTx {
 
   async setEntry(entryId: string, status: EntryStatus, holdId: string | null): Promise<void> {
     this.s.setEntry.run(status, holdId, entryId);
+  }
+
+  async closeWaiting(dropId: string, variant: string): Promise<number> {
+    return this.s.closeWaiting.run(dropId, variant).changes;
   }
 }
 

@@ -144,6 +144,25 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
           'a place in line is taken once');
       });
 
+      test('closing a variant\'s line ends its waiting entries only', async (store) => {
+        await withDrop(store);
+        await store.transaction(async (tx) => {
+          for (const n of [1, 2, 3]) await tx.insertEntry(entry(n));
+          await tx.insertEntry(entry(4, { variant: 's' }));
+          await tx.setEntry('wle_1', 'bought', 'hld_x');
+          assert.equal(await tx.closeWaiting('jacket', 'm'), 2);
+          assert.deepEqual(await tx.waitingEntries('jacket', 'm', 10), []);
+          assert.equal(await tx.openEntry('jacket', 'm', 'acc_2'), null, 'no longer open');
+          assert.equal(await tx.waitingCount('jacket'), 1, 'the other size still waits');
+          assert.equal(await tx.closeWaiting('jacket', 'm'), 0);
+        });
+        assert.deepEqual((await store.entriesOfDrop('jacket', 10)).map((e) => e.status),
+          ['bought', 'closed', 'closed', 'waiting']);
+        assert.deepEqual(await store.waitingByVariant('jacket'), new Map([['s', 1]]));
+        assert.deepEqual((await store.entriesOf('jacket', 'acc_3')).map((x) =>
+          [x.entry.status, x.ahead]), [['closed', 0]]);
+      });
+
       test('a drop\'s lock serialises two writers: no unit is sold twice',
         async (store, opened) => {
           const peer = opened.openPeer ? await opened.openPeer() : store;

@@ -50,6 +50,8 @@ export interface CommitWrite {
   readonly holds: readonly Hold[];
   readonly moves: readonly StockMove[];
   readonly paid: { readonly holdIds: readonly string[]; readonly atMs: number } | null;
+  /** Variants sold for good by this batch: their waiting entries close (closeWaiting). */
+  readonly closeLines?: ReadonlyArray<{ readonly dropId: string; readonly variant: string }>;
 }
 
 /**
@@ -141,6 +143,11 @@ export interface DropsTx {
   nextEntrySeq(dropId: string): Promise<number>;
   insertEntry(entry: WaitlistEntry): Promise<void>;
   setEntry(entryId: string, status: EntryStatus, holdId: string | null): Promise<void>;
+  /**
+   * Closes every waiting entry of the variant (status `closed`), one UPDATE; returns how many.
+   * For a variant sold for good, under the drop's lock: no unit can come back to offer them.
+   */
+  closeWaiting(dropId: string, variant: string): Promise<number>;
   /**
    * Optional: `stock`, `dueHolds`, `holdsByIdempotency`, `unitsByAccount` and `unitsByIdentity`
    * in one statement, after `lockDrops`. PostgreSQL offers it: each of its statements waits for

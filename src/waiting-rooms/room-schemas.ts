@@ -71,7 +71,8 @@ export const join: RouteContract = (l) => ({
   summary: `Take a place in the waiting room (the pre-queue before the opening); at most ${
     l.waitingTicketsPerAddressMax} places per network address`,
   replies: { 201: PlaceView },
-  errors: ['waiting_room_not_found', 'waiting_room_not_open', 'too_many_tickets'],
+  errors: ['waiting_room_not_found', 'waiting_room_not_open', 'too_many_tickets',
+    'drop_sold_out'],
 
 });
 
@@ -82,7 +83,7 @@ export const place: RouteContract = () => ({
     description: 'The ticket of the last reply' } },
   replies: { 200: PlaceView, 202: PlaceView, 429: PlaceView, 503: PlaceView },
   errors: ['waiting_room_not_found', 'waiting_ticket_invalid', 'waiting_ticket_expired',
-    'rate_limited'] });
+    'rate_limited', 'drop_sold_out'] });
 
 const settings = (l: Parameters<RouteContract>[0]) => Type.Object({
   scope: text({ maxLength: 16, description: 'launch or drop' }),

@@ -133,6 +133,12 @@ export class WaitingRoomsService {
    * room's capability knows neither). Null: not checked.
    */
   targetExists: ((scope: RoomScope, targetId: string) => Promise<boolean>) | null = null;
+  /**
+   * Whether the room's target can sell nothing more, ever (a drop whose every unit is paid; the
+   * composition's). Then a join and a poll are refused `drop_sold_out` and the admitter admits
+   * no one: a pass would only lead to that refusal. Null: never.
+   */
+  targetSoldOut: ((scope: RoomScope, targetId: string) => Promise<boolean>) | null = null;
 
   /**
    * The writes of joins, polls and passes: through group commit (on SQLite the writer thread,
@@ -262,6 +268,7 @@ export class WaitingRoomsService {
   async join(roomId: string, address: string): Promise<Result<PlaceView>> {
     const room = await this.room(roomId);
     if (!room) return refuse('waiting_room_not_found');
+    if (await this.#soldOut(room)) return soldOut();
     const nowMs = this.deps.clock.nowMs();
     if (!room.enabled) {
       return { ...refuse('waiting_room_not_open', 'This waiting room is switched off: there is '
@@ -338,6 +345,7 @@ export class WaitingRoomsService {
         retryAfterSeconds: 1 };
     }
     this.#remember(claims.t, pollMs, nowMs);
+    if (await this.#soldOut(room)) return soldOut();
     // Switched off, the room gates nothing (roomFor): a "waiting, firm" answer stranded people
     // while anyone without a pass bought. The place is kept (the poll was remembered above, and
     // nothing lapses in a room the admitter skips) and counts again if the room comes back on.
@@ -348,6 +356,11 @@ export class WaitingRoomsService {
           (this.deps.random ?? Math.random)()) });
     }
     return this.#placeOrLapsed(room, claims);
+  }
+
+  /** Whether the room's target can sell nothing more (targetSoldOut). */
+  async #soldOut(room: Room): Promise<boolean> {
+    return this.targetSoldOut !== null && await this.targetSoldOut(room.scope, room.targetId);
   }
 
   #remember(ticketId: string, pollMs: number, nowMs: number): void {
@@ -511,7 +524,9 @@ export class WaitingRoomsService {
         await this.flushTouches();
       }
       for (const room of await this.deps.store.rooms(this.deps.limits.waitingRoomsMax)) {
-        if (room.enabled) await this.#admitRoom(room.roomId);
+        // A pass for a target sold out for good would only meet drop_sold_out, and a refused
+        // purchase gives its pass back: admitting would fill the cap with passes for nothing.
+        if (room.enabled && !(await this.#soldOut(room))) await this.#admitRoom(room.roomId);
       }
     });
     this.#admitting = run.catch(() => undefined);
@@ -653,6 +668,10 @@ export class WaitingRoomsService {
     };
   }
 }
+
+/** A join or poll of a room whose target sold out for good (targetSoldOut). */
+const soldOut = (): Refusal => refuse('drop_sold_out', 'The drop is sold out: every unit is '
+  + 'sold and none can come back, so this waiting room admits no one more.');
 
 /** A claim's identity: the pass, the account and the request's idempotency key. */
 const claimId = (passId: string, accountId: string, key: string): string =>

@@ -146,3 +146,47 @@ test('a link without the drop\'s id says there is no such drop, not "Loading" fo
     assert.match((await p.textContent('.error')) ?? '', /drop/i);
     assert.deepEqual(errors, []);
   });
+
+test('a drop sold for good says sold out, not on sale, and a closed place says the wait is over '
+  + '(both languages)', async () => {
+  const put = await server.api('PUT', '/admin/drops/cap', {
+    name: 'Launch cap', name_zh: '首发帽', kind: 'merch', price_fen: 19_900,
+    opens_at: new Date(Date.now() - 1000).toISOString(), per_account_limit: 1,
+    per_identity_limit: 1, variants: [{ variant: 'one', name: 'One size', name_zh: '均码',
+      quantity: 1 }] }, ADMIN_TOKEN);
+  assert.equal(put.status, 201, JSON.stringify(put.body));
+  const first = await apiBuyer(server, 34);
+  const bought = await server.api('POST', '/drops/cap/purchases', { variant: 'one' },
+    first.token, { 'idempotency-key': 'cap-34' });
+  assert.equal(bought.status, 201, JSON.stringify(bought.body));
+  const late = await apiBuyer(server, 35);
+  for (const lang of ['en', 'zh'] as const) {
+    const p = await (await phoneContext(browser, lang)).newPage();
+    await signInPage(p, server.url, late.token);
+    // A place in the line that closed when the last unit sold (the server's part is tested
+    // in test/drop-routes.test.ts): the page says the wait is over, not a place.
+    await p.route('**/api/v1/drops/cap/mine', async (route) => {
+      const r = await route.fetch();
+      const body = await r.json();
+      body.waitlist = [{ entry_id: 'wle_z', drop_id: 'cap', variant: 'one', status: 'closed',
+        joined_at: new Date().toISOString(), ahead: 0, offer_hold_id: null }];
+      await route.fulfill({ response: r, json: body });
+    });
+    await p.goto(`${server.url}/drop?id=cap`);
+    await p.locator('.mine').waitFor();
+    const state = (await p.textContent('#drop-state')) ?? '';
+    const mine = (await p.textContent('.mine')) ?? '';
+    if (lang === 'en') {
+      assert.match(state, /Sold out/);
+      assert.doesNotMatch(state, /On sale/);
+      assert.match(mine, /the wait is over/);
+      assert.doesNotMatch(mine, /ahead of you/);
+    } else {
+      assert.match(state, /已全部售罄/);
+      assert.doesNotMatch(state, /发售中/);
+      assert.match(mine, /候补已结束/);
+      assert.doesNotMatch(mine, /前面还有/);
+    }
+    assert.equal(await p.locator('[data-join="one"]').count(), 0);
+  }
+});

@@ -186,3 +186,31 @@ test('a room switched off says so and offers the way on, in both languages; swit
   assert.equal(await page.locator('#wr-off').count(), 0);
   await page.context().close();
 });
+
+test('a room whose drop sold for good says the queue is over, keeps no place and polls no more '
+  + '(both languages)', async () => {
+  for (const lang of ['en', 'zh'] as const) {
+    const page = await (await phoneContext(browser, lang)).newPage();
+    // The server's refusal as test/waiting-room-routes.test.ts sees it for a drop sold for good.
+    let asked = 0;
+    const refusal = (route: { fulfill: (r: object) => Promise<void> }) => {
+      asked += 1;
+      return route.fulfill({ status: 409, json: { error: { code: 'drop_sold_out',
+        message: 'The drop is sold out: every unit is sold and none can come back, so this '
+          + 'waiting room admits no one more.' } } });
+    };
+    await page.route('**/api/v1/waiting-rooms/yu7-night/tickets', refusal);
+    await page.route('**/api/v1/waiting-rooms/yu7-night/place', refusal);
+    await page.goto(`${server.url}/waiting-room?room=yu7-night`);
+    await page.locator('.notice').waitFor();
+    const text = (await page.textContent('main')) ?? '';
+    assert.match(text, lang === 'en' ? /no one more will be let in/ : /不会再放行任何人/);
+    assert.doesNotMatch(text, lang === 'en' ? /waitlist|Your place/ : /候补|您的位置/);
+    assert.equal(await page.locator('#wr-join-again').count(), 0);
+    assert.equal(await page.evaluate(() => localStorage.getItem('launchday.wr.yu7-night.ticket')),
+      null);
+    const seen = asked;
+    await new Promise((r) => setTimeout(r, 6_000));
+    assert.equal(asked, seen, 'no poll or join after the end of the line');
+  }
+});

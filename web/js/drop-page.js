@@ -132,6 +132,10 @@ function mineSection() {
     if (e.status === 'waiting') {
       items.push(h('li', {}, t('drop_in_line', { v: localName(v), n: e.ahead })));
     }
+    // The size sold for good while they waited: the server closed the line.
+    if (e.status === 'closed') {
+      items.push(h('li', { class: 'closed' }, t('drop_line_closed', { v: localName(v) })));
+    }
     if (e.status === 'offered') {
       const hold = mine.holds.find((x) => x.hold_id === e.offer_hold_id);
       // The deadline by the server's clock, counted down at each refresh (every 2 s).
@@ -148,6 +152,13 @@ function mineSection() {
     : h('section', {}, h('h2', {}, t('drop_mine')), h('ul', { class: 'mine' }, items));
 }
 
+/** The drop's state line: not yet open, on sale, or sold out once every size is sold for good. */
+function dropState() {
+  if (!drop.open) return t('drop_opens_at', { t: dateTime(drop.opens_at) });
+  // Every unit of every size paid: none can come back, so "On sale now" would be untrue.
+  return drop.variants.every((v) => v.sold_out_for_good) ? t('drop_all_sold') : t('drop_open');
+}
+
 function render() {
   const main = document.getElementById('main');
   if (!drop) return;
@@ -157,8 +168,7 @@ function render() {
     h('p', {}, drop.kind === 'car' ? t('drop_deposit', { p: yuan(drop.deposit_fen) })
       : t('drop_price', { p: yuan(drop.price_fen) })),
     h('p', {}, t('drop_limit', { a: drop.per_account_limit, i: drop.per_identity_limit })),
-    h('p', { id: 'drop-state' }, drop.open ? t('drop_open')
-      : t('drop_opens_at', { t: dateTime(drop.opens_at) })),
+    h('p', { id: 'drop-state' }, dropState()),
     token() ? null : signInLink(),
     message,
     h('ul', { class: 'variants', 'aria-live': 'polite' }, drop.variants.map(variantRow)),

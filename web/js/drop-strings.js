@@ -8,6 +8,7 @@ export const DROP_STRINGS = {
   },
   drop_opens_at: { zh: '开售时间 {t}', en: 'Opens {t}' },
   drop_open: { zh: '发售中', en: 'On sale now' },
+  drop_all_sold: { zh: '已全部售罄', en: 'Sold out: every size is sold' },
   drop_remaining: { zh: '剩余 {n} / {q}', en: '{n} of {q} left' },
   drop_sold_out: { zh: '已售罄', en: 'Sold out' },
   drop_sold_out_held: {
@@ -26,6 +27,10 @@ export const DROP_STRINGS = {
     en: 'A unit is held for you: pay for it below (it counts toward the limit of {a} per account).',
   },
   drop_in_line: { zh: '候补 {v}：前面还有 {n} 人', en: 'Waitlist for {v}: {n} ahead of you' },
+  drop_line_closed: {
+    zh: '候补 {v}：已全部售出，不会再有退回，候补已结束',
+    en: 'Waitlist for {v}: every unit is sold and none can come back, so the wait is over',
+  },
   drop_offered: {
     zh: '{v} 有货退回，已为您保留至 {t}',
     en: 'A {v} came back for you: it is held until {t}',

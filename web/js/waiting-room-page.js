@@ -76,6 +76,11 @@ async function poll() {
   else if (r.code === 'waiting_ticket_expired' || r.code === 'waiting_ticket_invalid') {
     localStorage.removeItem(TICKET_KEY);
     failure = r;
+  } else if (r.code === 'drop_sold_out') {
+    // Sold for good: the line is over, so no place is kept and no poll follows.
+    localStorage.removeItem(TICKET_KEY);
+    failure = r;
+    place = null;
   } else {
     failure = r;
     schedule(r.retryAfterS ?? 5);
@@ -152,7 +157,9 @@ function render() {
   }
   const off = offUrl();
   const notOpen = failure && failure.code === 'waiting_room_not_open' && !off;
-  const lapsed = failure && !ticket() && !notOpen;
+  // A join or poll refused because the drop sold for good: said as the end of the line.
+  const soldOut = failure && failure.code === 'drop_sold_out';
+  const lapsed = failure && !ticket() && !notOpen && !soldOut;
   const parts = [
     h('h1', {}, t('wr_title')),
     h('p', { id: 'wr-target' }, t(room.scope === 'launch' ? 'wr_for_launch' : 'wr_for_drop',
@@ -160,7 +167,8 @@ function render() {
     h('p', {}, t('wr_opens', { t: dateTime(room.opens_at) })),
     notOpen ? notice(t('wr_not_yet', { t: dateTime(room.prequeue_at) })) : null,
     off ? offSection(off) : null,
-    failure && !notOpen && !off ? errorBox(failure) : null,
+    soldOut ? notice(t('wr_sold_out'), 'warn') : null,
+    failure && !notOpen && !off && !soldOut ? errorBox(failure) : null,
     lapsed ? h('button', { type: 'button', class: 'button', id: 'wr-join-again',
       onclick: () => { failure = null; leastPosition = Infinity; void join(); } },
     t('wr_join_again')) : null,

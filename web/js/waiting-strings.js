@@ -1,6 +1,11 @@
 // Text of the waiting-room page only, kept apart so the other buyer pages do not load it.
 export const WAITING_STRINGS = {
   wr_title: { zh: '排队室', en: 'Waiting room' },
+  wr_sold_out: {
+    zh: '已全部售罄，不会再有退回：排队已结束，不会再放行任何人。',
+    en: 'Sold out: every unit is sold and none can come back. The queue is over; no one more '
+      + 'will be let in.',
+  },
   wr_for_launch: { zh: '{name} 发布的排队', en: 'The queue for the {name} launch' },
   wr_for_drop: { zh: '{name} 限量发售的排队', en: 'The queue for the {name} drop' },
   wr_opens: { zh: '开售时间 {t}', en: 'Sales open {t}' },
