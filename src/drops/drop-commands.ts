@@ -10,7 +10,9 @@ import { newTimeOrderedId } from '../kernel/ids.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { StoreTx } from '../kernel/store/store.js';
 import { AtCommit, type BatchHandler } from '../kernel/write/group-committer.js';
-import type { CommitWrite, StockMove, TakenHoldRow, UnderLockRead } from './drops-store.js';
+import type {
+  CommitWrite, PurchaseAsked, StockMove, TakenHoldRow, UnderLockRead,
+} from './drops-store.js';
 import {
   amountFen, decideHold, dropPaymentReference, unknownVariant, type Drop, type Hold,
   type VariantStock, type WaitlistEntry,
@@ -33,14 +35,8 @@ export interface HoldTimes {
   readonly offerMs: number;
 }
 
-export interface HoldCommand {
-  readonly dropId: string;
-  readonly variant: string;
-  readonly quantity: number;
-  readonly accountId: string;
-  readonly identityKey: string;
-  readonly idempotencyKey: string;
-  readonly requestHash: string;
+/** A purchase's hold as submitted to the dropHold batch (DropsService.hold). */
+export interface HoldCommand extends PurchaseAsked {
   readonly times: HoldTimes;
   /**
    * Decide under the lock in JS even where the store could decide in the database

@@ -55,10 +55,10 @@ export interface CommitWrite {
 }
 
 /**
- * One purchase for takeHoldsAtCommit, in arrival order: HoldCommand's fields, with the hold's
- * id and deadline chosen beforehand (used only if the hold is taken).
+ * A buyer's purchase as a hold batch decides it: which units, whose (account and identity, for
+ * the limits), under which Idempotency-Key and the hash of the request it named.
  */
-export interface TakeHoldRequest {
+export interface PurchaseAsked {
   readonly dropId: string;
   readonly variant: string;
   readonly quantity: number;
@@ -66,6 +66,13 @@ export interface TakeHoldRequest {
   readonly identityKey: string;
   readonly idempotencyKey: string;
   readonly requestHash: string;
+}
+
+/**
+ * One purchase for takeHoldsAtCommit, in arrival order, with the hold's id and deadline chosen
+ * beforehand (used only if the hold is taken).
+ */
+export interface TakeHoldRequest extends PurchaseAsked {
   readonly holdId: string;
   readonly expiresAtMs: number;
 }
