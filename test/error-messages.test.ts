@@ -177,5 +177,10 @@ describe('refusals of a value the caller sent name that value', () => {
     assert.equal(r.body.error.code, 'unknown_trim');
     assert.ok(r.body.error.message.includes(`"${'x'.repeat(64)}…"`), r.body.error.message);
     assert.ok(!r.body.error.message.includes('x'.repeat(65)), r.body.error.message);
+    // Cut at whole code points: the 64th character is an emoji, two UTF-16 units.
+    const emoji = `${'x'.repeat(63)}\u{1F600}${'y'.repeat(10)}`;
+    const e = await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+      body: { capacity_per_week: { [emoji]: 10 } } });
+    assert.ok(e.body.error.message.includes(`"${'x'.repeat(63)}\u{1F600}…"`), e.body.error.message);
   });
 });

@@ -308,11 +308,20 @@ export function refuse(code: OutcomeCode, message?: string): Refusal {
 export const QUOTED_CHARS_MAX = 64;
 
 /**
+ * `text` as a message repeats it: its first QUOTED_CHARS_MAX characters, whole code points (a
+ * cut through a surrogate pair left a lone half of an emoji), then "…".
+ */
+export function shortText(text: string): string {
+  if (text.length <= QUOTED_CHARS_MAX) return text;
+  const chars = [...text];
+  return chars.length > QUOTED_CHARS_MAX ? `${chars.slice(0, QUOTED_CHARS_MAX).join('')}…` : text;
+}
+
+/**
  * A caller's value as a refusal's message names it: in JSON quotes (so a control character or
- * a quote in it cannot garble the sentence), its first QUOTED_CHARS_MAX characters only, then
- * "…". A message that names the value it refuses lets the caller see which one to fix.
+ * a quote in it cannot garble the sentence), cut as `shortText` cuts. A message that names the
+ * value it refuses lets the caller see which one to fix.
  */
 export function quoted(value: string): string {
-  return JSON.stringify(value.length > QUOTED_CHARS_MAX
-    ? `${value.slice(0, QUOTED_CHARS_MAX)}…` : value);
+  return JSON.stringify(shortText(value));
 }

@@ -10,7 +10,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseIsoTime, isoTimeRule } from '../iso-time.js';
-import { refuse, type OutcomeCode, type Refusal, type Result } from '../outcomes.js';
+import {
+  refuse, shortText, type OutcomeCode, type Refusal, type Result,
+} from '../outcomes.js';
 import type { Limits } from '../config.js';
 
 /**
@@ -361,11 +363,8 @@ export const notAField = (name: string, part: RequestPart = 'field'): string =>
 /** What a compiled check reads: a body's fields, or a query's parameters. */
 export type RequestPart = 'field' | 'parameter';
 
-/** A name as quoted in a refusal: its first 64 characters (whole code points), then "…". */
-export function shortName(name: string): string {
-  const chars = [...name];
-  return chars.length > 64 ? `${chars.slice(0, 64).join('')}…` : name;
-}
+/** A name as quoted in a refusal: outcomes.ts `shortText`, the one cut of a caller's text. */
+export const shortName = shortText;
 
 /** Unknown fields are reported after every known field's checks (stages run 0, 1, 2). */
 const UNKNOWN_FIELD_STAGE = 9;
