@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { order } from '../src/orders/orders-store.contract.js';
 import type { Order } from '../src/orders/order.js';
 import { ORDER_COLUMNS, orderToValues } from '../src/orders/order-row.js';
 import { PostgresStore, SqliteStore, storeComposition, type Store } from '../src/stores.js';
+import { postgresAt, sqliteAt } from './migrated-to.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const LOCKED = { status: 'locked' as const, lockedAtMs: 2_000, queuedAtMs: 2_000 };
@@ -73,22 +72,11 @@ function upgradeTests(kind: () => Kind): void {
 describe('scheduled after an upgrade, SQLite', () => {
   const d = mkdtempSync(join(tmpdir(), 'launchday-scheduled-'));
   upgradeTests(() => ({
-    atNine: async () => {
-      const db = new Database(join(d, 'launchday.sqlite'));
-      try {
-        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
-          + 'name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
-        for (const m of BEFORE_TEN) {
-          db.exec(m.sql('sqlite'));
-          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
-        }
-        const ins = db.prepare(INSERT_ORDER(() => '?'));
-        for (const o of ORDERS) ins.run(...orderToValues(o));
-        db.exec(CARS);
-      } finally {
-        db.close();
-      }
-    },
+    atNine: async () => sqliteAt(d, BEFORE_TEN, (db) => {
+      const ins = db.prepare(INSERT_ORDER(() => '?'));
+      for (const o of ORDERS) ins.run(...orderToValues(o));
+      db.exec(CARS);
+    }),
     open: async () => new SqliteStore(d),
     cleanup: async () => rmSync(d, { recursive: true, force: true }),
   }));
@@ -98,26 +86,12 @@ await withPostgres('scheduled after an upgrade, PostgreSQL', () => {
   describe('scheduled after an upgrade, PostgreSQL', () => {
     const s = testSchema();
     upgradeTests(() => ({
-      atNine: async () => {
-        const c = new pg.Client({ connectionString: postgresUrl });
-        await c.connect();
-        try {
-          await c.query(`CREATE SCHEMA ${s}`);
-          await c.query(`SET search_path = ${s}`);
-          await c.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
-            + 'name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
-          for (const m of BEFORE_TEN) {
-            await c.query(m.sql('postgres'));
-            await c.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
-          }
-          for (const o of ORDERS) {
-            await c.query(INSERT_ORDER((i) => `$${i + 1}`), orderToValues(o));
-          }
-          await c.query(CARS);
-        } finally {
-          await c.end();
+      atNine: () => postgresAt(s, BEFORE_TEN, async (c) => {
+        for (const o of ORDERS) {
+          await c.query(INSERT_ORDER((i) => `$${i + 1}`), orderToValues(o));
         }
-      },
+        await c.query(CARS);
+      }),
       open: () => PostgresStore.open(postgresUrl, { schema: s }),
       cleanup: () => dropSchema(s),
     }));

@@ -1,4 +1,4 @@
-// Migration 19 on a database made before the `closed` waitlist status: the waiting entries of a
+// Migration 20 on a database made before the `closed` waitlist status: the waiting entries of a
 // variant already sold for good (every unit paid) close, those of a variant that can still sell
 // keep waiting, entries that ended otherwise stay as they were, and the status CHECK takes
 // `closed` and still refuses anything else. Both stores: SQLite in a temporary folder,
@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { PostgresStore, SqliteStore, storeComposition, type Store } from '../src/stores.js';
+import { postgresAt, sqliteAt } from './migrated-to.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
-const BEFORE = storeComposition.migrations.filter((m) => m.version < 19);
+const BEFORE = storeComposition.migrations.filter((m) => m.version < 20);
 
 /** A drop whose M (1 unit) is sold for good and whose S (2 units) has one left. */
 const ROWS = [
@@ -30,7 +29,7 @@ const ROWS = [
 
 interface Kind {
   /** A database at migration 18 holding ROWS. */
-  atEighteen(): Promise<void>;
+  atNineteen(): Promise<void>;
   open(): Promise<Store>;
   cleanup(): Promise<void>;
 }
@@ -39,10 +38,10 @@ function upgradeTests(kind: () => Kind): void {
   let k: Kind;
   after(() => k?.cleanup());
 
-  it('migration 19 closes the waiting entries of a variant sold for good, and nothing else',
+  it('migration 20 closes the waiting entries of a variant sold for good, and nothing else',
     async () => {
       k = kind();
-      await k.atEighteen();
+      await k.atNineteen();
       const store = await k.open();
       try {
         assert.deepEqual((await store.entriesOfDrop('jacket', 10)).map((e) =>
@@ -61,20 +60,9 @@ function upgradeTests(kind: () => Kind): void {
 describe('closed waitlist entries after an upgrade, SQLite', () => {
   const d = mkdtempSync(join(tmpdir(), 'launchday-waitlist-closed-'));
   upgradeTests(() => ({
-    atEighteen: async () => {
-      const db = new Database(join(d, 'launchday.sqlite'));
-      try {
-        db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
-          + 'name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
-        for (const m of BEFORE) {
-          db.exec(m.sql('sqlite'));
-          db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
-        }
-        for (const sql of ROWS) db.exec(sql);
-      } finally {
-        db.close();
-      }
-    },
+    atNineteen: async () => sqliteAt(d, BEFORE, (db) => {
+      for (const sql of ROWS) db.exec(sql);
+    }),
     open: async () => new SqliteStore(d),
     cleanup: async () => rmSync(d, { recursive: true, force: true }),
   }));
@@ -84,23 +72,9 @@ await withPostgres('closed waitlist entries after an upgrade, PostgreSQL', () =>
   describe('closed waitlist entries after an upgrade, PostgreSQL', () => {
     const s = testSchema();
     upgradeTests(() => ({
-      atEighteen: async () => {
-        const c = new pg.Client({ connectionString: postgresUrl });
-        await c.connect();
-        try {
-          await c.query(`CREATE SCHEMA ${s}`);
-          await c.query(`SET search_path = ${s}`);
-          await c.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
-            + 'name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
-          for (const m of BEFORE) {
-            await c.query(m.sql('postgres'));
-            await c.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
-          }
-          for (const sql of ROWS) await c.query(sql);
-        } finally {
-          await c.end();
-        }
-      },
+      atNineteen: () => postgresAt(s, BEFORE, async (c) => {
+        for (const sql of ROWS) await c.query(sql);
+      }),
       open: () => PostgresStore.open(postgresUrl, { schema: s }),
       cleanup: () => dropSchema(s),
     }));
