@@ -37,7 +37,7 @@ export function roomNoticeView(r: NoticedRoom | null) {
     url: roomPageUrl(r.roomId) };
 }
 
-/** The contract of `roomNoticeView` (the OpenAPI component WaitingRoomNotice). */
+/** The contract of `roomNoticeView`, in the drop's and the launch's replies. */
 export const RoomNoticeSchema = Type.Union([Type.Object({
   id: Type.String(),
   prequeue_opens_at: Type.String({ format: 'date-time', description: 'From when its line can '
@@ -47,7 +47,7 @@ export const RoomNoticeSchema = Type.Union([Type.Object({
     + 'random order (else arrival order)' }),
   suspended: Type.Boolean({ description: 'Nobody is admitted for now; places are kept' }),
   url: Type.String({ description: 'The room\'s page' }),
-}, { 'x-component': 'WaitingRoomNotice' }), Type.Null()], {
+}), Type.Null()], {
   description: 'The waiting room in front of it, or null when none is on' });
 
 /**
