@@ -81,6 +81,3 @@ export class RoomNotices {
       ?? null;
   }
 }
-
-/** The notices of a composition without waiting rooms: none. */
-export const noRoomNotices = new RoomNotices(() => Promise.resolve([]));

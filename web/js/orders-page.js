@@ -573,8 +573,9 @@ function dropPurchaseItem(p) {
     state = h('a', { href: `/drop?id=${encodeURIComponent(drop.drop_id)}` },
       t('drop_purchase_held', { t: dateTime(hold.expires_at) }));
   } else if (drop.kind === 'car') {
-    state = t('drop_purchase_car_paid', { a: yuan(hold.amount_fen), t: when,
-      p: yuan(drop.price_fen) });
+    // The car's price only when the drop gives one.
+    state = t(drop.price_fen > 0 ? 'drop_purchase_car_paid_priced' : 'drop_purchase_car_paid',
+      { a: yuan(hold.amount_fen), t: when, p: yuan(drop.price_fen) });
   } else {
     state = t('drop_purchase_paid', { a: yuan(hold.amount_fen), t: when });
   }

@@ -138,6 +138,10 @@ export const STRINGS = {
   drop_purchases_title: { zh: '限量发售的购买', en: 'Drop purchases' },
   drop_purchase_paid: { zh: '已付款 {a}（{t}）', en: 'Paid {a} on {t}' },
   drop_purchase_car_paid: {
+    zh: '定金 {a} 已于 {t} 支付并锁定，不可退还',
+    en: 'Deposit {a} paid on {t}: locked, not refundable',
+  },
+  drop_purchase_car_paid_priced: {
     zh: '定金 {a} 已于 {t} 支付并锁定，不可退还；车价 {p}',
     en: 'Deposit {a} paid on {t}: locked, not refundable. The car\'s price: {p}',
   },
