@@ -63,7 +63,7 @@ export const cancelFlagged: RouteContract = (limits) => ({
     results: Type.Array(Type.Object({ order_id: Str, outcome: Str,
       deposit_state: orNull(Str),
       refund_fen: maybe(Type.Integer({ description: 'A drop\'s hold: the refund queued' })),
-      why: maybe(orNull(Str)),
+      why: maybe(Type.String({ description: 'Why it was left alone (a drop\'s hold)' })),
     }, { description: 'outcome: cancelled; refunded (a drop\'s paid sale); or the code of '
       + 'why it was left alone (order_already_locked, order_cancelled, order_not_found, '
       + 'drop_sale_locked, hold_closed, hold_not_found)' })),
