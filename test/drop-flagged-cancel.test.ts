@@ -14,6 +14,7 @@ import { defaultLimits } from '../src/kernel/config.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import * as Scalpers from '../src/scalpers/scalper-schemas.js';
 import { ADMIN, harness, type Harness } from './harness.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const DEVICE = 'ring-device-7777';
 const CARD = 'card-ring-7777';
@@ -35,7 +36,10 @@ async function until(what: string, probe: () => Promise<boolean>): Promise<void>
   throw new Error(`gave up waiting for ${what}`);
 }
 
-describe('cancelling a drop\'s flagged holds', () => {
+/** The suite on one store: `env` names it (SQLite when empty); `cleanup` after it. */
+function flaggedCancelSuite(label: string, env: () => Record<string, string>,
+  cleanup: () => Promise<void>): void {
+describe(`cancelling a drop's flagged holds (${label})`, () => {
   let h: Harness;
   const ring: Array<{ token: string; accountId: string }> = [];
   const holds: string[] = [];
@@ -61,7 +65,7 @@ describe('cancelling a drop\'s flagged holds', () => {
   };
 
   before(async () => {
-    h = await harness();
+    h = await harness(env());
     for (let i = 0; i < 3; i++) ring.push(await h.buyer(300 + i));
     waiter = await h.buyer(310);
     late = await h.buyer(311);
@@ -84,7 +88,10 @@ describe('cancelling a drop\'s flagged holds', () => {
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
   });
-  after(async () => h.close());
+  after(async () => {
+    await h.close();
+    await cleanup();
+  });
 
   it('the report shows the paid jackets cancellable and the car deposits locked, saying why',
     async () => {
@@ -154,16 +161,21 @@ describe('cancelling a drop\'s flagged holds', () => {
   });
 
   it('a second cancel changes nothing', async () => {
+    const { store } = h.ld.app.deps;
     const before = await stock('tee');
-    const refundsBefore = (await h.ld.app.deps.store.unsettledRefunds(Number.MAX_SAFE_INTEGER,
-      0)).count;
+    const audited = async () => (await h.call('GET', '/admin/audit-log?limit=50',
+      { token: ADMIN })).body.entries.filter((e: any) => e.action === 'drop_hold_cancelled')
+      .length;
+    const auditedBefore = await audited();
+    await h.ld.app.payments.sendPayments();
+    assert.deepEqual(await store.pendingPayments(10), []);
     const again = await cancel({ drop_id: 'tee', order_ids: holds, reason: 'again' });
     assert.deepEqual([again.body.cancelled, again.body.refused, again.body.refunded_fen],
       [0, 3, 0]);
     assert.ok(again.body.results.every((x: any) => x.outcome === 'hold_closed'));
     assert.deepEqual(await stock('tee'), before);
-    assert.equal((await h.ld.app.deps.store.unsettledRefunds(Number.MAX_SAFE_INTEGER, 0)).count,
-      refundsBefore);
+    assert.deepEqual(await store.pendingPayments(10), [], 'no second refund queued');
+    assert.equal(await audited(), auditedBefore);
   });
 
   it('a refunded unit is offered down the waitlist first; an unpaid offer is released',
@@ -219,13 +231,14 @@ describe('cancelling a drop\'s flagged holds', () => {
   });
 });
 
-describe('a crash between a drop sale\'s cancel and its refund', () => {
+describe(`a crash between a drop sale's cancel and its refund (${label})`, () => {
   it('loses no money: the charge is not voided, the refund is sent and confirmed', async () => {
     let offsetMs = 0;
     const options = { refundFailureShare: 1, notifyDelayMs: [1, 2] as const, lateShare: 0,
       nowMs: () => Date.now() + offsetMs };
     const payments = new SandboxPaymentProvider(options);
-    let h = await harness({}, payments);
+    const store = env();
+    let h = await harness(store, payments);
     try {
       const b = await h.buyer(400);
       assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
@@ -243,7 +256,7 @@ describe('a crash between a drop sale\'s cancel and its refund', () => {
       assert.equal(await h.ld.app.payments.sendPayments(), 0);
       // The process dies; the sweep of a later one finds the charge held and no sale holding it.
       await h.close(true);
-      h = await harness({ LAUNCHDAY_DATA_DIR: h.dir }, payments);
+      h = await harness({ ...store, LAUNCHDAY_DATA_DIR: h.dir }, payments);
       offsetMs += defaultLimits.chargeSweepGraceMs + 1000;
       assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 0,
         'a charge whose refund is queued is held by it, not voided');
@@ -259,6 +272,19 @@ describe('a crash between a drop sale\'s cancel and its refund', () => {
       assert.equal(payments.heldReferences().has(reference), false);
     } finally {
       await h.close();
+      await cleanup();
     }
   });
 });
+}
+
+flaggedCancelSuite('SQLite', () => ({}), async () => undefined);
+// A schema of its own per describe: the crash test counts every unsettled refund of its database.
+const made: string[] = [];
+await withPostgres('a drop\'s flagged holds cancelled on PostgreSQL', () =>
+  flaggedCancelSuite('PostgreSQL', () => {
+    made.push(testSchema());
+    return { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: made.at(-1)! };
+  }, async () => {
+    for (const schema of made.splice(0)) await dropSchema(schema);
+  }));
