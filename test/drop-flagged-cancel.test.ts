@@ -105,7 +105,7 @@ describe(`cancelling a drop's flagged holds (${label})`, () => {
     assert.equal(car.orders.length, 3);
     for (const o of car.orders) {
       assert.equal(o.cancellable, false);
-      assert.equal(o.not_cancellable.code, 'drop_sale_locked');
+      assert.equal(o.not_cancellable.code, 'order_already_locked');
       assert.match(o.not_cancellable.message, /deposit locks on payment/);
     }
   });
@@ -217,7 +217,7 @@ describe(`cancelling a drop's flagged holds (${label})`, () => {
     const before = await stock('founder');
     const r = await cancel({ drop_id: 'founder', order_ids: ids, reason: 'ring' });
     assert.deepEqual([r.body.cancelled, r.body.refused], [0, 3]);
-    assert.ok(r.body.results.every((x: any) => x.outcome === 'drop_sale_locked'
+    assert.ok(r.body.results.every((x: any) => x.outcome === 'order_already_locked'
       && /deposit locks on payment/.test(x.why)));
     assert.deepEqual(await stock('founder'), before);
   });
@@ -227,7 +227,7 @@ describe(`cancelling a drop's flagged holds (${label})`, () => {
       .find((x: any) => x.status === 'paid').hold_id;
     await h.tick(defaultLimits.dropSaleCancelHours * 3600);
     const r = await cancel({ drop_id: 'tee', order_ids: [sold], reason: 'late' });
-    assert.equal(r.body.results[0].outcome, 'drop_sale_locked');
+    assert.equal(r.body.results[0].outcome, 'order_already_locked');
   });
 });
 

@@ -27,8 +27,8 @@ export type RevokeAction = 'release' | 'refund';
 
 /**
  * Whether an operator may cancel `hold` of `drop` at `nowMs`, and how. Refusals: `hold_closed`
- * (expired, declined or cancelled already: nothing is left to cancel), `drop_sale_locked` (a
- * car's deposit, locked on payment; a merchandise sale past `saleCancelMs` after its payment),
+ * (expired, declined or cancelled already: nothing is left to cancel), `order_already_locked`
+ * (a car's deposit, locked on payment; a merchandise sale past `saleCancelMs` after its payment),
  * each with a message that says why. Rules: the file's comment.
  */
 export function decideRevoke(drop: Drop, hold: Hold, nowMs: number, saleCancelMs: number):
@@ -37,14 +37,16 @@ export function decideRevoke(drop: Drop, hold: Hold, nowMs: number, saleCancelMs
   if (hold.status !== 'paid') {
     return refuse('hold_closed', `This hold is ${hold.status}: nothing is left to cancel.`);
   }
+  // Locked as an order past its lock is: the same code, the drop's reason in the message.
   if (drop.kind === 'car') {
-    return refuse('drop_sale_locked', 'A car\'s deposit locks on payment: it is not refundable, '
-      + 'so the sale cannot be cancelled.');
+    return refuse('order_already_locked', 'A car\'s deposit locks on payment: it is not '
+      + 'refundable, so the sale cannot be cancelled.');
   }
   const paidAtMs = hold.settledAtMs ?? hold.createdAtMs;
   if (nowMs >= paidAtMs + saleCancelMs) {
-    return refuse('drop_sale_locked', `This sale was paid more than ${Math.round(saleCancelMs
-      / 3_600_000)} h ago: past the cancel window it ships, and it can no longer be cancelled.`);
+    return refuse('order_already_locked', `This sale was paid more than ${
+      Math.round(saleCancelMs / 3_600_000)} h ago: past the cancel window it ships, and it can `
+      + 'no longer be cancelled.');
   }
   return ok('refund');
 }

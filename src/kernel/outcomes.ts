@@ -177,9 +177,6 @@ export const outcomes = {
       + 'went back on sale.' },
   hold_closed: { status: 409, transient: false,
     message: 'This hold is no longer waiting for payment: it was paid, declined or cancelled.' },
-  drop_sale_locked: { status: 409, transient: false,
-    message: 'This sale can no longer be cancelled: a car\'s deposit locks on payment, and a '
-      + 'merchandise sale locks when its cancel window after payment ends (it ships).' },
   waitlist_not_needed: { status: 409, transient: false,
     message: 'Units of this size are on sale now: buy instead of joining the waitlist.' },
   waitlist_full: { status: 409, transient: false,

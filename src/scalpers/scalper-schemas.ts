@@ -24,7 +24,7 @@ const ClusterView = Type.Object({
     status: orNull(Str), deposit_state: orNull(Str), cancellable: Type.Boolean(),
     not_cancellable: orNull(Type.Object({ code: Str, message: Str }, { description: 'Why a '
       + 'cancel would leave it alone: the code and message it would answer (a car\'s deposit '
-      + 'locked on payment: drop_sale_locked)' })),
+      + 'locked on payment: order_already_locked)' })),
   }, { description: 'An order of a launch, or a hold of a drop (its hold id); of a hold, '
     + 'deposit_state is what it paid: held once paid, refunded once cancelled, else null' })),
 }, { 'x-component': 'SuspiciousCluster' });
@@ -66,6 +66,6 @@ export const cancelFlagged: RouteContract = (limits) => ({
       why: maybe(Type.String({ description: 'Why it was left alone (a drop\'s hold)' })),
     }, { description: 'outcome: cancelled; refunded (a drop\'s paid sale); or the code of '
       + 'why it was left alone (order_already_locked, order_cancelled, order_not_found, '
-      + 'drop_sale_locked, hold_closed, hold_not_found)' })),
+      + 'hold_closed, hold_not_found)' })),
   }) },
   errors: ['reason_required', 'launch_not_found', 'drop_not_found'] });
