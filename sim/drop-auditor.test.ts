@@ -49,6 +49,27 @@ describe('auditDrop', () => {
     });
   }
 
+  it('checks the operator\'s cancel: refunded in full, a ring\'s only, none left paid', () => {
+    const cancelled = (id: string, ring: number | null) => buyer(id, { ring, holds: [
+      { hold_id: `h-${id}`, variant: 'm', quantity: 1, status: 'cancelled' }] });
+    const ends = [end({ quantity: 3, sold: 1, remaining: 2 })];
+    const ring = [cancelled('r1', 0), cancelled('r2', 0), buyer('h')];
+    const revoked = (ids: string[], refundedFen = ids.length * 100) => ({
+      holdIds: new Set(ids.map((id) => `h-${id}`)), refundedFen, priceFen: 100 });
+    const audit = (buyers: BuyerEnd[], r: ReturnType<typeof revoked>) =>
+      auditDrop(ends, buyers, [], undefined, r).violations.join('; ');
+    assert.equal(audit(ring, revoked(['r1', 'r2'])), '');
+    assert.match(audit(ring, revoked(['r1'])), /r2 was told 1 bought, 0 paid/);
+    assert.match(audit(ring, revoked(['r1', 'r2'], 100)), /100 fen queued for 2 units/);
+    assert.match(audit([cancelled('r1', 0), cancelled('h2', null), buyer('h')],
+      revoked(['r1', 'h2'])), /h2: an honest buyer's purchase was cancelled/);
+    const kept = [cancelled('r1', 0), cancelled('r2', 0), buyer('r3', { ring: 0 })];
+    const found = [{ cluster_id: 'c', score: 90, accounts: ['r1', 'r2', 'r3']
+      .map((account_id) => ({ account_id })) }];
+    assert.match(auditDrop(ends, kept, found, undefined, revoked(['r1', 'r2'])).violations
+      .join('; '), /ring 0: 1 accounts keep a paid unit/);
+  });
+
   it('counts a ring found only when one flagged cluster holds most of its buyers', () => {
     const ring = ['r1', 'r2', 'r3', 'r4', 'r5'].map((id) => buyer(id, { ring: 0 }));
     const ends = [end({ quantity: 5, sold: 5 })];

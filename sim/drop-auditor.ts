@@ -3,8 +3,10 @@
 // the paid holds, counts adding up), the limits (one unit per buyer), never undersell (nothing
 // held at the end, and no size left on sale while someone still waits for it; nobody left
 // waiting for a size sold for good, whose line closes with its last sale), the waitlist's
-// order (an entry is never offered a unit while one that joined before it still waits), and
-// ring detection (each planted ring's buying accounts found together in one flagged cluster).
+// order (an entry is never offered a unit while one that joined before it still waits), ring
+// detection (each planted ring's buying accounts found together in one flagged cluster), and
+// the operator's cancel of the flagged clusters (`Revoked`): each sale cancelled is refunded in
+// full, no honest buyer's, and no found ring keeps a paid unit.
 // Source: issue #17 (the simulator's auditor).
 
 export interface VariantEnd {
@@ -52,6 +54,18 @@ export interface DropAudit {
   readonly lines: string[];
 }
 
+/**
+ * What the operator's cancel of the flagged clusters did (POST /admin/suspicious/cancel): the
+ * holds it cancelled, the refunds it queued (fen) and the price of one unit.
+ */
+export interface Revoked {
+  readonly holdIds: ReadonlySet<string>;
+  readonly refundedFen: number;
+  readonly priceFen: number;
+}
+
+const NONE_REVOKED: Revoked = { holdIds: new Set(), refundedFen: 0, priceFen: 0 };
+
 export interface DropAuditRules {
   /** A ring counts when at least this many of its accounts bought. */
   readonly ringMin: number;
@@ -68,7 +82,8 @@ export const DROP_AUDIT_RULES: DropAuditRules = { ringMin: 3, ringShare: 0.8, fl
 const ENTRY_OFFERED = new Set(['offered', 'bought', 'lapsed']);
 
 export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd[],
-  clusters: readonly ReportCluster[], rules: DropAuditRules = DROP_AUDIT_RULES): DropAudit {
+  clusters: readonly ReportCluster[], rules: DropAuditRules = DROP_AUDIT_RULES,
+  revoked: Revoked = NONE_REVOKED): DropAudit {
   const v: string[] = [];
   const lines: string[] = [];
   // Never oversell; the counts add up; nothing left held once every deadline has passed.
@@ -97,22 +112,37 @@ export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd
       v.push(`${e.variant}: sold for good while ${e.waiting} still wait for it`);
     }
   }
-  // The limit per buyer, and every sale told is a sale kept.
+  // The limit per buyer, and every sale told is a sale kept, or cancelled by the operator.
+  const cancelledOf = (b: BuyerEnd) => b.holds.filter((h) => revoked.holdIds.has(h.hold_id));
   for (const b of buyers) {
     const units = b.holds.filter((h) => h.status === 'paid' || h.status === 'held')
       .reduce((n, h) => n + h.quantity, 0);
     if (units > rules.perBuyerMax) v.push(`${b.accountId} holds ${units} units`);
     const bought = b.holds.filter((h) => h.status === 'paid').length;
-    if (bought !== b.toldBought) {
-      v.push(`${b.accountId} was told ${b.toldBought} bought, ${bought} paid read back`);
+    const cancelled = cancelledOf(b);
+    if (bought + cancelled.length !== b.toldBought) {
+      v.push(`${b.accountId} was told ${b.toldBought} bought, ${bought} paid read back`
+        + (cancelled.length > 0 ? ` and ${cancelled.length} cancelled by the operator` : ''));
     }
+    if (cancelled.some((h) => h.status !== 'cancelled')) {
+      v.push(`${b.accountId}: a hold the operator cancelled reads back not cancelled`);
+    }
+    if (b.ring === null && cancelled.length > 0) {
+      v.push(`${b.accountId}: an honest buyer's purchase was cancelled`);
+    }
+  }
+  const cancelledUnits = buyers.reduce((n, b) => n + cancelledOf(b)
+    .reduce((m, h) => m + h.quantity, 0), 0);
+  if (revoked.refundedFen !== cancelledUnits * revoked.priceFen) {
+    v.push(`refunds: ${revoked.refundedFen} fen queued for ${cancelledUnits} units cancelled`);
   }
   v.push(...waitlistOrder(buyers));
   // Ring detection.
   const flagged = clusters.filter((c) => c.score >= rules.flagScore);
   const rings = new Map<number, string[]>();
   for (const b of buyers) {
-    if (b.ring !== null && b.holds.some((h) => h.status === 'paid')) {
+    if (b.ring !== null && b.holds.some((h) => h.status === 'paid'
+      || revoked.holdIds.has(h.hold_id))) {
       rings.set(b.ring, [...(rings.get(b.ring) ?? []), b.accountId]);
     }
   }
@@ -127,6 +157,13 @@ export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd
     }));
     if (best >= rules.ringShare * accounts.length) found += 1;
     else v.push(`ring ${ring}: ${best} of its ${accounts.length} buying accounts in one cluster`);
+    // Once the operator has cancelled (any hold cancelled), a found ring keeps no paid unit
+    // (merchandise, inside its cancel window).
+    const kept = buyers.filter((b) => accounts.includes(b.accountId)
+      && b.holds.some((h) => h.status === 'paid')).length;
+    if (revoked.holdIds.size > 0 && kept > 0) {
+      v.push(`ring ${ring}: ${kept} accounts keep a paid unit after the operator's cancel`);
+    }
   }
   const honest = new Set(buyers.filter((b) => b.ring === null).map((b) => b.accountId));
   const honestFlagged = new Set(flagged.flatMap((c) => c.accounts.map((a) => a.account_id))
@@ -134,6 +171,10 @@ export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd
   if (honestFlagged > 0) v.push(`${honestFlagged} honest accounts in flagged clusters`);
   lines.push(`rings found: ${found} of ${eligible} (recall ${eligible === 0 ? '-'
     : (found / eligible).toFixed(2)}); honest accounts flagged: ${honestFlagged}`);
+  if (revoked.holdIds.size > 0) {
+    lines.push(`the operator cancelled ${cancelledUnits} ring units, ${revoked.refundedFen} fen `
+      + 'refunded (queued, reconciled until confirmed); back on sale or down the waitlist');
+  }
   return { violations: v, ringsEligible: eligible, ringsFound: found, honestFlagged, lines };
 }
 

@@ -4,13 +4,19 @@
 // network; registered in bulk just before the opening; sending first, as bots do) race at the
 // opening second for one jacket each. Some payments fail (the sandbox's declining instrument),
 // refused buyers join the waitlist, and the waitlist is offered the units that come back: some
-// pay, some let the offer go, some let it expire. Then it reads everything back and audits it
+// pay, some let the offer go, some let it expire. Then the operator cancels the flagged
+// clusters' purchases with a reason (each refunded; the units back on sale or down the
+// waitlist, whose offers are decided as before), and it reads everything back and audits it
 // (drop-auditor.ts), including whether the suspicious-pattern report finds the rings.
 import { HttpClient, type Outcome } from './http-client.js';
 import { identityNumber, personName, phoneNumber } from './identity-generator.js';
 import { Random } from './random.js';
-import { auditDrop, type BuyerEnd, type VariantEnd } from './drop-auditor.js';
+import {
+  auditDrop, DROP_AUDIT_RULES, type BuyerEnd, type Revoked, type VariantEnd,
+} from './drop-auditor.js';
 
+/** The jacket's price (fen): each refund of a cancelled sale is this. */
+const JACKET_PRICE_FEN = 129_900;
 /** The 800-piece jacket, sizes as variants. */
 export const JACKET_SIZES: Readonly<Record<string, number>> = { s: 150, m: 250, l: 250, xl: 150 };
 const SIZE_WEIGHTS = [0.18, 0.32, 0.32, 0.18];
@@ -136,8 +142,11 @@ export class DropNight {
     const waited = await this.#waitlistPhase();
     lines.push(`waitlist phase: ${waited.offers} offers (${waited.paid} paid, ` +
       `${waited.cancelled} let go, ${waited.ignored} left to expire) in ${waited.seconds.toFixed(1)} s`);
+    const revoked = await this.#cancelFlagged();
+    const again = await this.#waitlistPhase();
+    lines.push(`after the operator's cancel: ${again.offers} offers (${again.paid} paid)`);
     const { ends, buyers, clusters } = await this.#readBack();
-    const audit = auditDrop(ends, buyers, clusters);
+    const audit = auditDrop(ends, buyers, clusters, DROP_AUDIT_RULES, revoked);
     const sold = ends.reduce((n, e) => n + e.sold, 0);
     lines.push(`sold ${sold} of ${ends.reduce((n, e) => n + e.quantity, 0)} ` +
       `(${ends.map((e) => `${e.variant} ${e.sold}/${e.quantity}, ${e.remaining} on sale, ` +
@@ -193,7 +202,7 @@ export class DropNight {
   async #defineDrop(): Promise<void> {
     this.#openingMs = Date.now() + DROP_NIGHT_LIMITS.openingDelaySeconds * 1000;
     const o = await this.#send('PUT', '/admin/drops/jacket', null, { name: 'Limited jacket',
-      name_zh: '限量夹克', kind: 'merch', price_fen: 129_900,
+      name_zh: '限量夹克', kind: 'merch', price_fen: JACKET_PRICE_FEN,
       opens_at: new Date(this.#openingMs).toISOString(), per_account_limit: 1,
       per_identity_limit: 1, variants: Object.entries(JACKET_SIZES).map(([variant, quantity]) =>
         ({ variant, name: variant.toUpperCase(), name_zh: `${variant.toUpperCase()}码`,
@@ -278,6 +287,36 @@ export class DropNight {
       await new Promise((res) => setTimeout(res, DROP_NIGHT_LIMITS.pollMs));
     }
     return { ...n, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /**
+   * The operator's part: each flagged cluster (score at least the audit's flagScore) has its
+   * cancellable holds cancelled with a reason, as the console's button does.
+   */
+  async #cancelFlagged(): Promise<Revoked> {
+    const admin = { authorization: `Bearer ${this.o.adminToken}` };
+    const rep = await this.#send('GET', '/admin/suspicious?drop_id=jacket', null, undefined,
+      admin);
+    if (rep.kind !== 'reply' || rep.status !== 200) throw new Error('the report failed');
+    const holdIds = new Set<string>();
+    let refundedFen = 0;
+    for (const c of rep.body.clusters) {
+      const ids = c.orders.filter((o: { cancellable: boolean }) => o.cancellable)
+        .map((o: { order_id: string }) => o.order_id);
+      if (c.score < DROP_AUDIT_RULES.flagScore || ids.length === 0) continue;
+      const r = await this.#send('POST', '/admin/suspicious/cancel', null, { drop_id: 'jacket',
+        cluster_id: c.cluster_id, order_ids: ids, reason: 'A planted ring (the simulator)' },
+      admin);
+      if (r.kind !== 'reply' || r.status !== 200) {
+        throw new Error(`the cancel failed: ${r.kind === 'reply' ? JSON.stringify(r.body)
+          : r.message}`);
+      }
+      refundedFen += r.body.refunded_fen;
+      for (const x of r.body.results) {
+        if (x.outcome === 'refunded' || x.outcome === 'cancelled') holdIds.add(x.order_id);
+      }
+    }
+    return { holdIds, refundedFen, priceFen: JACKET_PRICE_FEN };
   }
 
   async #readBack(): Promise<{ ends: VariantEnd[]; buyers: BuyerEnd[];

@@ -132,7 +132,7 @@ export class Launchday implements KernelApp {
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
     this.scalpers = new ScalpersService({ store: deps.store, clock: deps.clock,
       limits: deps.limits, ...(deps.log ? { log: deps.log } : {}) }, this.orders, this.launches,
-      this.core.submit);
+      this.core.submit, this.drops);
     this.pricebooks = new PricebooksService(deps, this.launches);
     // Deliveries' money and price protection joined here (neither imports the other): a car
     // allocated after a credit is charged the lower price; a credit after it lowers the

@@ -100,14 +100,15 @@ export interface SweepCommand {
 /** Holds released per drop in one pass of a batch; the timer's sweep takes the rest. */
 const DUE_PER_PASS_MAX = 5_000;
 
-const stockKey = (dropId: string, variant: string): string => `${dropId}\u0000${variant}`;
+export const stockKey = (dropId: string, variant: string): string =>
+  `${dropId}\u0000${variant}`;
 
 /**
  * The stock of the drops a batch touches, kept in step with every move it decides. The moves
  * are written once per variant per batch (`flush`), each a conditional UPDATE: a batch of 500
  * holds costs one statement, not 500, while it holds the drop's lock.
  */
-class StockMirror {
+export class StockMirror {
   readonly #byKey = new Map<string, VariantStock>();
   readonly #pending = new Map<string, { available: number; held: number; sold: number }>();
 
@@ -173,7 +174,7 @@ class StockMirror {
 }
 
 /** What one batch holds open: the locked drops and their stock. */
-interface Scope {
+export interface Scope {
   readonly drops: ReadonlyMap<string, Drop>;
   readonly stock: StockMirror;
   /**
@@ -190,7 +191,7 @@ interface Scope {
  * statement as the stock, and a settle batch's holds (`holdIds`); one that offers lockAndRead
  * sends that read with the lock, in one round trip.
  */
-async function openScope(tx: StoreTx, dropIds: Iterable<string>, nowMs: number,
+export async function openScope(tx: StoreTx, dropIds: Iterable<string>, nowMs: number,
   times: HoldTimes, holds: readonly HoldCommand[] = [], holdIds: readonly string[] = []):
   Promise<Scope> {
   const ids = [...new Set(dropIds)].sort();
@@ -231,7 +232,7 @@ async function releaseDue(tx: StoreTx, scope: Scope, nowMs: number, times: HoldT
  * waiting entries of its variant, one unit each as an offer with its own deadline, and what no
  * one waits for back to sale. False if the hold was no longer held.
  */
-async function endHold(tx: StoreTx, scope: Scope, h: Hold,
+export async function endHold(tx: StoreTx, scope: Scope, h: Hold,
   status: 'expired' | 'failed' | 'cancelled', nowMs: number, times: HoldTimes):
   Promise<boolean> {
   if (!(await tx.settleHold(h.holdId, status, nowMs))) return false;
@@ -241,7 +242,7 @@ async function endHold(tx: StoreTx, scope: Scope, h: Hold,
 }
 
 /** `units` of a variant leave a hold: offered down the waitlist, the rest back on sale. */
-async function returnUnits(tx: StoreTx, scope: Scope, dropId: string, variant: string,
+export async function returnUnits(tx: StoreTx, scope: Scope, dropId: string, variant: string,
   units: number, nowMs: number, times: HoldTimes): Promise<void> {
   const drop = scope.drops.get(dropId)!;
   let left = units;

@@ -251,6 +251,12 @@ class DropsPostgresTx implements DropsTx {
     return r.rowCount === 1;
   }
 
+  async unsellHold(holdId: string, atMs: number): Promise<boolean> {
+    const r = await this.#query("UPDATE drop_holds SET status = 'cancelled', settled_at_ms = $2 "
+      + "WHERE hold_id = $1 AND status = 'paid'", [holdId, atMs]);
+    return r.rowCount === 1;
+  }
+
   async settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>,
     atMs: number): Promise<string[]> {
     if (holdIds.length === 0) return [];

@@ -16,11 +16,13 @@ import type { PaymentProvider } from '../payments/index.js';
 import { GroupRead } from './group-read.js';
 import {
   decideHold, findVariant, HOLDING, isDropPaymentReference, unknownVariant, validateDrop,
-  variantFigures, type Drop, type Hold, type VariantFigures, type WaitlistEntry,
+  variantFigures, type Drop, type Hold, type VariantFigures, type VariantStock,
+  type WaitlistEntry,
 } from './drop.js';
 import {
   dropKeyReused, HOLD_AGAIN, type dropCommands, type HoldOutcome, type HoldTimes, type JoinOutcome,
 } from './drop-commands.js';
+import { decideRevoke, type dropRevoke, type RevokeOutcome } from './drop-revoke.js';
 
 export interface DropsDeps {
   readonly store: Store;
@@ -53,7 +55,7 @@ export const identityKey = (account: Account): string =>
   sha256(`identity\u0000${account.idNumber}`).slice(0, 32);
 
 /** The drops capability's batch handlers, by name (drop-commands.ts). */
-export type DropHandlers = ReturnType<typeof dropCommands>;
+export type DropHandlers = ReturnType<typeof dropCommands> & { dropRevoke: typeof dropRevoke };
 
 /**
  * The group-commit lane of a drop's holds, settles and joins (GroupCommitter.submit): each takes
@@ -76,9 +78,11 @@ export class DropsService {
   /**
    * Variants sold for good (every unit paid), by `dropId\u0000variant`: none can come back, so a
    * purchase of one is refused without a read of the stock. Learnt from the stock reads
-   * (#fresh); forgotten when the drop is redefined.
+   * (#fresh), with when (performance.now()); forgotten when the drop is redefined or a sale of
+   * it cancelled here, and trusted for CACHE_MS only: an operator's cancel of a sale
+   * (drop-revoke.ts) in another process puts a unit back, which the next read then sees.
    */
-  readonly #soldForGood = new Set<string>();
+  readonly #soldForGood = new Map<string, number>();
   /**
    * The drop's stock and whether a hold is past due, read once for every purchase waiting for
    * it (group-read.ts): a purchase that can only be refused is refused from it, before the
@@ -88,9 +92,7 @@ export class DropsService {
     const nowMs = this.deps.clock.nowMs();
     const [stock, due] = await Promise.all([this.deps.store.dropStock(dropId),
       this.deps.store.hasDueHolds(dropId, nowMs)]);
-    for (const s of stock) {
-      if (s.sold === s.quantity) this.#soldForGood.add(`${dropId}\u0000${s.variant}`);
-    }
+    this.#learn(dropId, stock);
     return { stock, due, nowMs };
   });
   /**
@@ -166,27 +168,87 @@ export class DropsService {
       return ok({ drop, created: before === undefined });
     });
     this.#cache.delete(input.dropId);
-    this.#finalHolds.delete(input.dropId);
-    this.#seen.delete(input.dropId);
-    this.#stockSeen.delete(input.dropId);
-    for (const k of this.#soldForGood) {
-      if (k.startsWith(`${input.dropId}\u0000`)) this.#soldForGood.delete(k);
-    }
+    this.#forgetSales(input.dropId);
     return r;
   }
 
   /**
+   * What a stock read says of each variant: sold for good now (remembered, with when), or not
+   * (forgotten, and the drop's final holds with it: a cancelled sale put a unit back).
+   */
+  #learn(dropId: string, stock: readonly VariantStock[]): void {
+    const nowMs = performance.now();
+    for (const x of stock) {
+      const key = `${dropId}\u0000${x.variant}`;
+      if (x.sold === x.quantity) this.#soldForGood.set(key, nowMs);
+      else if (this.#soldForGood.delete(key)) this.#finalHolds.delete(dropId);
+    }
+  }
+
+  /** Whether the variant was read sold for good less than CACHE_MS ago. */
+  #isSoldForGood(dropId: string, variant: string): boolean {
+    const at = this.#soldForGood.get(`${dropId}\u0000${variant}`);
+    return at !== undefined && performance.now() - at < CACHE_MS;
+  }
+
+  /**
+   * Forgets what this process learnt of the drop's sales (sold for good, its final holds): a
+   * redefinition, or an operator's cancel of a sale, makes it untrue.
+   */
+  #forgetSales(dropId: string): void {
+    this.#finalHolds.delete(dropId);
+    this.#seen.delete(dropId);
+    this.#stockSeen.delete(dropId);
+    for (const k of this.#soldForGood.keys()) {
+      if (k.startsWith(`${dropId}\u0000`)) this.#soldForGood.delete(k);
+    }
+  }
+
+  /**
+   * An operator's cancel of flagged holds of a drop (drop-revoke.ts): held ones released, paid
+   * merchandise within its cancel window refunded, each with the reason in the audit log; the
+   * rest left alone, each with its code and why. Idempotent: a cancelled hold is `hold_closed`
+   * the second time, and nothing changes. Refusals: drop_not_found; invalid_request past
+   * Limits.flaggedCancelMax holds.
+   */
+  async revoke(actor: string, dropId: string, holdIds: readonly string[], reason: string,
+    clusterId: string | null): Promise<Result<RevokeOutcome[]>> {
+    const { limits } = this.deps;
+    if (holdIds.length > limits.flaggedCancelMax) {
+      return refuse('invalid_request', `Cancel at most ${limits.flaggedCancelMax} holds at once.`);
+    }
+    if (!(await this.deps.store.drop(dropId))) return refuse('drop_not_found');
+    const r = await this.submit('dropRevoke', { dropId, holdIds: [...new Set(holdIds)],
+      actor, reason, clusterId, saleCancelMs: limits.dropSaleCancelHours * 3_600_000,
+      times: this.#times }, true, dropLane(dropId));
+    if (!Array.isArray(r)) return r;
+    // A sale cancelled put a unit back: what this process learnt of the sell-out is untrue now.
+    if (r.some((x) => x.outcome === 'refunded')) this.#forgetSales(dropId);
+    return ok(r);
+  }
+
+  /**
+   * Whether an operator could cancel the hold now, and if not why (the report's column):
+   * decideRevoke's verdict, from the hold as read.
+   */
+  async revocable(h: Hold): Promise<Result<'release' | 'refund'>> {
+    const drop = await this.drop(h.dropId);
+    if (!drop) return refuse('drop_not_found');
+    return decideRevoke(drop, h, this.deps.clock.nowMs(),
+      this.deps.limits.dropSaleCancelHours * 3_600_000);
+  }
+
+  /**
    * Whether every variant of the drop is sold for good (every unit paid: nothing can be bought,
-   * now or later); false for a drop that does not exist. From what this process learnt (a
-   * variant sold for good stays so until the drop is redefined, which its opening forbids),
-   * else from a stock read at most CACHE_MS old, shared by the callers meanwhile: a waiting
+   * now, and later unless an operator cancels a sale); false for a drop that does not exist.
+   * From what this process learnt less than CACHE_MS ago, else from a stock read at most
+   * CACHE_MS old, shared by the callers meanwhile: a waiting
    * room in front of the drop asks at every join and poll.
    */
   async soldForGood(dropId: string): Promise<boolean> {
     const drop = await this.drop(dropId);
     if (!drop) return false;
-    const all = () => drop.variants.every((v) =>
-      this.#soldForGood.has(`${dropId}\u0000${v.variant}`));
+    const all = () => drop.variants.every((v) => this.#isSoldForGood(dropId, v.variant));
     if (all()) return true;
     const seen = this.#stockSeen.get(dropId);
     if (seen && performance.now() - seen.readAt < CACHE_MS) {
@@ -194,11 +256,7 @@ export class DropsService {
       return all();
     }
     if (this.#stockSeen.size >= this.deps.limits.dropsListMax * 10) this.#stockSeen.clear();
-    const read = this.deps.store.dropStock(dropId).then((stock) => {
-      for (const x of stock) {
-        if (x.sold === x.quantity) this.#soldForGood.add(`${dropId}\u0000${x.variant}`);
-      }
-    });
+    const read = this.deps.store.dropStock(dropId).then((stock) => this.#learn(dropId, stock));
     // A failed read is not remembered: the next caller reads again.
     read.catch(() => this.#stockSeen.delete(dropId));
     this.#stockSeen.set(dropId, { read, readAt: performance.now() });
@@ -237,7 +295,7 @@ export class DropsService {
     // batch, not before it: nothing is charged before the hold, so a retry costs no charge,
     // and every request saves a read.
     if (this.deps.clock.nowMs() < drop.opensAtMs) return refuse('drop_not_open');
-    if (this.#soldForGood.has(`${dropId}\u0000${input.variant}`)) {
+    if (this.#isSoldForGood(dropId, input.variant)) {
       return this.#unlessReplay(account, drop, key, requestHash, refuse('drop_sold_out',
         'Every unit of this size is sold: none can come back.'));
     }
@@ -312,11 +370,9 @@ export class DropsService {
 
   /** The drop's holds by account and key once every variant is sold for good, else null. */
   #finalHoldsOf(drop: Drop): Promise<Map<string, Hold> | null> | null {
+    if (!drop.variants.every((v) => this.#isSoldForGood(drop.dropId, v.variant))) return null;
     const have = this.#finalHolds.get(drop.dropId);
     if (have) return have;
-    if (!drop.variants.every((v) => this.#soldForGood.has(`${drop.dropId}\u0000${v.variant}`))) {
-      return null;
-    }
     const read = this.#finalHoldsRead(drop.dropId);
     // A failed read is not remembered: the next refusal reads again.
     read.catch(() => this.#finalHolds.delete(drop.dropId));
@@ -488,7 +544,14 @@ export class DropsService {
   async holdsCharge(reference: string): Promise<boolean> {
     if (!isDropPaymentReference(reference)) return false;
     const h = await this.deps.store.holdByReference(reference);
-    return h !== null && HOLDING.has(h.status);
+    if (h === null) return false;
+    if (HOLDING.has(h.status)) return true;
+    // A sale an operator cancelled returns its money by a refund, never by a void: until the
+    // refund is handed to the provider its charge is held (as orders' reconciler keeps an
+    // order's), else a crash between the cancel and the refund would void and refund it both.
+    if (h.status !== 'cancelled') return false;
+    const refund = await this.deps.store.transaction((tx) => tx.refundOf(reference));
+    return refund !== null && refund.sentAtMs === null;
   }
 
   async #voidUnlessPaid(holdId: string, reference: string): Promise<void> {

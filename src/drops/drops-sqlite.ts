@@ -39,6 +39,8 @@ function prepareWrites(db: Db) {
     hold: db.prepare('SELECT * FROM drop_holds WHERE hold_id = ?'),
     settle: db.prepare("UPDATE drop_holds SET status = ?, settled_at_ms = ? WHERE hold_id = ? "
       + "AND status = 'held'"),
+    unsell: db.prepare("UPDATE drop_holds SET status = 'cancelled', settled_at_ms = ? "
+      + "WHERE hold_id = ? AND status = 'paid'"),
     due: db.prepare("SELECT * FROM drop_holds INDEXED BY drop_holds_due WHERE status = 'held' "
       + 'AND drop_id = ? AND expires_at_ms <= ? ORDER BY expires_at_ms, hold_id LIMIT ?'),
     dueDrops: db.prepare("SELECT DISTINCT drop_id FROM drop_holds WHERE status = 'held' "
@@ -133,6 +135,10 @@ class DropsSqliteTx implements DropsTx {
   async settleHold(holdId: string, status: Exclude<HoldStatus, 'held'>, atMs: number):
     Promise<boolean> {
     return this.s.settle.run(status, atMs, holdId).changes === 1;
+  }
+
+  async unsellHold(holdId: string, atMs: number): Promise<boolean> {
+    return this.s.unsell.run(atMs, holdId).changes === 1;
   }
 
   async settleHolds(holdIds: readonly string[], status: Exclude<HoldStatus, 'held'>,

@@ -105,6 +105,26 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
             { accountId: 'acc_1', idempotencyKey: 'key-1' })])), 'a key is taken once');
         });
 
+      test('a paid hold is unsold (an operator\'s cancel) once; a held or ended one is not',
+        async (store) => {
+          await withDrop(store);
+          await store.transaction(async (tx) => {
+            await tx.insertHolds([hold(1), hold(2, { status: 'paid', settledAtMs: T0 + 3 }),
+              hold(3, { status: 'expired', settledAtMs: T0 + 4 })]);
+            assert.equal(await tx.unsellHold(hold(1).holdId, T0 + 9), false, 'held, not paid');
+            assert.equal(await tx.unsellHold(hold(2).holdId, T0 + 9), true);
+            assert.equal(await tx.unsellHold(hold(2).holdId, T0 + 10), false, 'once only');
+            assert.equal(await tx.unsellHold(hold(3).holdId, T0 + 9), false, 'ended');
+            assert.equal(await tx.unsellHold('hld_none', T0 + 9), false);
+          });
+          const now = await Promise.all([1, 2, 3].map((n) => store.hold(hold(n).holdId)));
+          assert.deepEqual(now.map((h) => [h!.status, h!.settledAtMs]), [['held', null],
+            ['cancelled', T0 + 9], ['expired', T0 + 4]]);
+          // No longer counted against the buyer's limits.
+          assert.deepEqual(await store.transaction((tx) => tx.unitsByAccount('jacket',
+            ['acc_2'])), new Map());
+        });
+
       test('due holds are the held ones past their deadline, earliest first', async (store) => {
         await withDrop(store);
         await store.transaction((tx) => tx.insertHolds([hold(1, { expiresAtMs: T0 + 30 }),

@@ -130,6 +130,12 @@ export interface DropsTx {
   settleHold(holdId: string, status: Exclude<HoldStatus, 'held'>, atMs: number):
     Promise<boolean>;
   /**
+   * Ends a paid hold as `cancelled` at `atMs` (an operator's cancel of a sale, refunded:
+   * drop-revoke.ts); false if it was not paid (nothing changed). The stock is the caller's to
+   * move, under the drop's lock.
+   */
+  unsellHold(holdId: string, atMs: number): Promise<boolean>;
+  /**
    * `settleHold` for many holds at once, one conditional update (`status = 'held'`), no read
    * first: returns the ids of those that were held (and are now settled), in the order given.
    * Ids distinct.

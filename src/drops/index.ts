@@ -3,6 +3,7 @@
 // What the composition may use of it.
 import type { Capability } from '../kernel/capability.js';
 import { dropCommands } from './drop-commands.js';
+import { dropRevoke } from './drop-revoke.js';
 import { dropRoutes } from './drop-routes.js';
 import { dropsMigrations } from './drops-migrations.js';
 import { dropsPostgres } from './drops-postgres.js';
@@ -10,6 +11,7 @@ import { dropsSqlite } from './drops-sqlite.js';
 
 export * from './drop.js';
 export * from './drop-commands.js';
+export * from './drop-revoke.js';
 export * from './drop-routes.js';
 export * from './drops-service.js';
 export * from './drops-store.js';
@@ -21,5 +23,5 @@ export const drops = {
   migrations: dropsMigrations,
   sqlite: dropsSqlite,
   postgres: dropsPostgres,
-  batchHandlers: () => dropCommands(),
+  batchHandlers: () => ({ ...dropCommands(), dropRevoke }),
 } satisfies Capability;

@@ -394,6 +394,12 @@ export interface Limits {
   readonly suspicionClustersMax: number;
   /** Orders one batch cancel of flagged orders takes at most. */
   readonly flaggedCancelMax: number;
+  /**
+   * How long after its payment an operator may still cancel a merchandise drop's sale with a
+   * full refund (h): the window before the parcel ships, ours (DOMAIN.md gives no rule for
+   * merchandise; a car's deposit locks on payment). Env LAUNCHDAY_DROP_SALE_CANCEL_HOURS.
+   */
+  readonly dropSaleCancelHours: number;
   /** Signals waiting in memory to be written at most; past it new ones are dropped (counted). */
   readonly signalsBufferMax: number;
   /** How often buffered signals are written (ms). */
@@ -703,6 +709,7 @@ export const defaultLimits: Limits = Object.freeze({
   suspicionSignalsMax: 500_000,
   suspicionClustersMax: 200,
   flaggedCancelMax: 500,
+  dropSaleCancelHours: 48,
   signalsBufferMax: 50_000,
   signalsFlushMs: 500,
   priceMaxFen: 1_000_000_000,
@@ -915,6 +922,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       3600),
     dropOfferSeconds: int(env, 'LAUNCHDAY_DROP_OFFER_SECONDS', defaultLimits.dropOfferSeconds,
       10, 24 * 3600),
+    dropSaleCancelHours: int(env, 'LAUNCHDAY_DROP_SALE_CANCEL_HOURS',
+      defaultLimits.dropSaleCancelHours, 0, 24 * 90),
     dropWaitlistMax: int(env, 'LAUNCHDAY_DROP_WAITLIST_MAX', defaultLimits.dropWaitlistMax, 1,
       10_000_000),
     replanIntervalMs: int(env, 'LAUNCHDAY_REPLAN_INTERVAL_MS', defaultLimits.replanIntervalMs,

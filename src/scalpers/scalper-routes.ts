@@ -4,7 +4,7 @@ import { operatorReason, type Caller } from '../accounts/index.js';
 import { launchNotFound } from '../launches/index.js';
 import { iso } from '../kernel/iso-time.js';
 import { refuse } from '../kernel/outcomes.js';
-import { reply, type Route } from '../kernel/http/route.js';
+import { reply, type App, type Route } from '../kernel/http/route.js';
 import * as Scalpers from './scalper-schemas.js';
 import type { Report } from './scalpers-service.js';
 
@@ -25,10 +25,30 @@ export function reportView(r: Report) {
         const s = r.states.get(o.subjectId);
         return { order_id: o.subjectId, account_id: o.accountId, at: iso(o.atMs),
           units: o.units, status: s?.status ?? null, deposit_state: s?.depositState ?? null,
-          cancellable: s?.cancellable ?? false };
+          cancellable: s?.cancellable ?? false, not_cancellable: s?.refusal
+            ? { code: s.refusal.code, message: s.refusal.message } : null };
       }),
     })),
   };
+}
+
+/**
+ * The batch cancel of a drop's flagged holds (drops' revoke): the reply counts the holds
+ * cancelled (released or refunded) and refused, with each one's outcome, the refund queued and
+ * why one was left alone. The refunds go to the provider now; the outbox's timer and the
+ * reconciler hand them over until confirmed if that fails.
+ */
+async function cancelDropHolds(app: App, operator: Operator, dropId: string,
+  holdIds: readonly string[], reason: string, clusterId: string | null) {
+  const r = await app.drops.revoke(operator.actor, dropId, holdIds, reason, clusterId);
+  if (!r.ok) return r;
+  const done = r.value.filter((x) => x.outcome === 'cancelled' || x.outcome === 'refunded');
+  const refundedFen = done.reduce((n, x) => n + x.refundFen, 0);
+  if (refundedFen > 0) void app.payments.sendPayments().catch(() => 0);
+  return reply(200, { cancelled: done.length, refused: r.value.length - done.length,
+    refunded_fen: refundedFen, results: r.value.map((x) => ({ order_id: x.holdId,
+      outcome: x.outcome, deposit_state: x.outcome === 'refunded' ? 'refunded' : null,
+      refund_fen: x.refundFen, why: x.why })) });
 }
 
 export const scalperRoutes: Route[] = [
@@ -48,12 +68,20 @@ export const scalperRoutes: Route[] = [
     schema: Scalpers.cancelFlagged, handler: async (ctx) => {
     const b = await ctx.body();
     if (!b.ok) return b;
-    const launchId = b.value.launch_id as string;
-    if (!(await ctx.app.launches.launch(launchId))) return launchNotFound('launch_id', launchId);
+    const { launch_id: launchId, drop_id: dropId } = b.value as { launch_id?: string;
+      drop_id?: string };
+    if ((launchId === undefined) === (dropId === undefined)) {
+      return refuse('invalid_request', 'Name one launch_id or one drop_id.');
+    }
     const operator = ctx.caller as Operator;
     const reason = operatorReason(b.value);
     const clusterId = (b.value.cluster_id ?? null) as string | null;
-    const r = await ctx.app.scalpers.cancelFlagged(operator, launchId,
+    if (dropId !== undefined) {
+      return cancelDropHolds(ctx.app, operator, dropId, b.value.order_ids as string[], reason,
+        clusterId);
+    }
+    if (!(await ctx.app.launches.launch(launchId!))) return launchNotFound('launch_id', launchId!);
+    const r = await ctx.app.scalpers.cancelFlagged(operator, launchId!,
       b.value.order_ids as string[], reason, (orderId, depositState) => ctx.app.audit(
         operator.actor, 'order_cancelled', { order_id: orderId, deposit_state: depositState,
           reason, flagged: true, cluster_id: clusterId }));

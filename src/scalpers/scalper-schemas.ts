@@ -22,7 +22,11 @@ const ClusterView = Type.Object({
   orders: Type.Array(Type.Object({
     order_id: Str, account_id: Str, at: Time, units: Int,
     status: orNull(Str), deposit_state: orNull(Str), cancellable: Type.Boolean(),
-  }, { description: 'An order of a launch, or a hold of a drop (its hold id)' })),
+    not_cancellable: orNull(Type.Object({ code: Str, message: Str }, { description: 'Why a '
+      + 'cancel would leave it alone: the code and message it would answer (a car\'s deposit '
+      + 'locked on payment: order_already_locked)' })),
+  }, { description: 'An order of a launch, or a hold of a drop (its hold id); of a hold, '
+    + 'deposit_state is what it paid: held once paid, refunded once cancelled, else null' })),
 }, { 'x-component': 'SuspiciousCluster' });
 
 export const report: RouteContract = () => ({
@@ -41,18 +45,27 @@ export const report: RouteContract = () => ({
   errors: ['launch_not_found', 'drop_not_found'] });
 
 export const cancelFlagged: RouteContract = (limits) => ({
-  summary: 'Cancel flagged firm orders of a launch, refunding each deposit (with a reason); '
-    + 'each order\'s outcome, locked ones refused and left alone',
+  summary: 'Cancel flagged firm orders of a launch, refunding each deposit, or flagged holds '
+    + 'of a drop (unpaid ones released, paid merchandise within its cancel window refunded), '
+    + 'with a reason; each one\'s outcome, locked ones refused and left alone',
   body: Type.Object({
-    launch_id: text({ maxLength: 64 }),
+    launch_id: maybe(text({ maxLength: 64, description: 'The launch; or drop_id' })),
+    drop_id: maybe(text({ maxLength: 64, description: 'The drop; or launch_id' })),
     order_ids: textList({ maxItems: limits.flaggedCancelMax, maxLength: 64,
-      description: 'The orders to cancel (a cluster\'s, as the report lists them)' }),
+      description: 'The orders (of a launch) or hold ids (of a drop) to cancel: a cluster\'s, '
+        + 'as the report lists them' }),
     reason: reason(limits.operatorReasonMax),
     cluster_id: maybe(text({ maxLength: 64, description: 'Kept in the audit log' })),
   }),
   replies: { 200: Type.Object({
     cancelled: Int, refused: Int,
+    refunded_fen: maybe(Type.Integer({ description: 'A drop\'s: the refunds queued, fen' })),
     results: Type.Array(Type.Object({ order_id: Str, outcome: Str,
-      deposit_state: orNull(Str) })),
+      deposit_state: orNull(Str),
+      refund_fen: maybe(Type.Integer({ description: 'A drop\'s hold: the refund queued' })),
+      why: maybe(Type.String({ description: 'Why it was left alone (a drop\'s hold)' })),
+    }, { description: 'outcome: cancelled; refunded (a drop\'s paid sale); or the code of '
+      + 'why it was left alone (order_already_locked, order_cancelled, order_not_found, '
+      + 'hold_closed, hold_not_found)' })),
   }) },
-  errors: ['reason_required', 'launch_not_found'] });
+  errors: ['reason_required', 'launch_not_found', 'drop_not_found'] });

@@ -9,6 +9,8 @@ import { newTimeOrderedId } from '../kernel/ids.js';
 import { ok, refuse, type OutcomeCode, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
 import type { Caller } from '../accounts/index.js';
+import type { Hold } from '../drops/index.js';
+import type { DropsService } from '../drops/index.js';
 import type { LaunchesService } from '../launches/index.js';
 import { isPastLock, type OrdersService } from '../orders/index.js';
 import type { Submit } from '../kernel/core.js';
@@ -33,10 +35,15 @@ export interface ReportScope {
 export interface SubjectState {
   /** Order: firm, locked, cancelled; hold: held, paid, expired, failed, cancelled. */
   readonly status: string;
-  /** Orders only: the deposit's state (held, refunded, forfeited, applied). */
+  /**
+   * The deposit's state (held, refunded, forfeited, applied); of a hold, the money it paid:
+   * `held` once paid, `refunded` once an operator cancelled the sale, null when none was paid.
+   */
   readonly depositState: string | null;
-  /** Whether `cancelFlagged` can still cancel it (a firm order). */
+  /** Whether an operator's cancel can still cancel it (a firm order; a hold decideRevoke lets). */
   readonly cancellable: boolean;
+  /** Why it cannot be cancelled: the code and message the cancel would answer; null if it can. */
+  readonly refusal: { readonly code: OutcomeCode; readonly message: string } | null;
 }
 
 export interface Report {
@@ -84,7 +91,7 @@ export class ScalpersService {
 
   constructor(private readonly deps: ScalpersDeps, private readonly orders: OrdersService,
     private readonly launches: LaunchesService,
-    private readonly submit: Submit<ScalperHandlers>) {}
+    private readonly submit: Submit<ScalperHandlers>, private readonly drops: DropsService) {}
 
   /**
    * Keeps an event's signal for the next flush. Never throws and never waits: the buyer's
@@ -165,15 +172,26 @@ export class ScalpersService {
           if (o) {
             const now = await this.orders.current(o);
             out.set(id, { status: now.status, depositState: now.depositState,
-              cancellable: now.status === 'firm' });
+              cancellable: now.status === 'firm', refusal: now.status === 'firm' ? null
+                : refuse(isPastLock(now.status) ? 'order_already_locked' : 'order_cancelled') });
           }
         } else {
           const h = await store.hold(id);
-          if (h) out.set(id, { status: h.status, depositState: null, cancellable: false });
+          if (h) out.set(id, await this.#holdState(h));
         }
       }));
     }
     return out;
+  }
+
+  /** Where a drop's hold stands: its money, and whether an operator may cancel it (drops). */
+  async #holdState(h: Hold): Promise<SubjectState> {
+    const verdict = await this.drops.revocable(h);
+    const refunded = h.status === 'cancelled' && await this.deps.store.transaction((tx) =>
+      tx.refundOf(h.paymentReference)) !== null;
+    return { status: h.status, cancellable: verdict.ok,
+      depositState: h.status === 'paid' ? 'held' : refunded ? 'refunded' : null,
+      refusal: verdict.ok ? null : { code: verdict.code, message: verdict.message } };
   }
 
   /**

@@ -157,3 +157,46 @@ test('a buyer on the waitlist is offered the unit a declined payment let go, and
   const f = await server.api('GET', '/drops/cap');
   assert.deepEqual([f.body.variants[0].sold, f.body.variants[0].remaining], [1, 0]);
 });
+
+test('a drop\'s report shows which holds can be cancelled, and why a car deposit cannot',
+  async () => {
+  const opensAt = new Date(Date.now() + 2000).toISOString();
+  const variants = [{ variant: 'm', name: 'M', name_zh: '中号', quantity: 5 }];
+  for (const [id, kind] of [['tee-web', 'merch'], ['founder-web', 'car']] as const) {
+    const put = await server.api('PUT', `/admin/drops/${id}`, { name: id, name_zh: id, kind,
+      price_fen: kind === 'car' ? 59_990_000 : 12_900,
+      ...(kind === 'car' ? { deposit_fen: 2_000_000 } : {}), opens_at: opensAt,
+      per_account_limit: 1, per_identity_limit: 1, variants }, ADMIN_TOKEN);
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+  }
+  const ring = [await buyer(630, 'ring-device-web'), await buyer(631, 'ring-device-web'),
+    await buyer(632, 'ring-device-web')];
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(opensAt) - Date.now() + 200)));
+  for (const [i, token] of ring.entries()) {
+    for (const id of ['tee-web', 'founder-web']) {
+      const r = await server.api('POST', `/drops/${id}/purchases`, { variant: 'm' }, token,
+        { 'idempotency-key': `${id}-${i}`, 'x-device-id': 'ring-device-web' });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+  }
+  const page = await consolePage('en');
+  await page.click('#tab-suspicious');
+  const report = async (scope: string) => {
+    await page.selectOption('#s-scope', scope);
+    await page.click('#s-run');
+    await page.locator(`.cluster button[data-cancel-cluster]`).first().waitFor();
+    return page.locator('.cluster').first();
+  };
+  // The car's deposits locked on payment: each row says so, and nothing is offered to cancel.
+  const car = await report('drop:founder-web');
+  assert.equal(await car.locator('[data-not-cancellable="order_already_locked"]').count(), 3);
+  assert.match((await car.textContent()) ?? '', /not cancellable \(order_already_locked\)/);
+  assert.ok(await car.locator('[data-cancel-cluster]').isDisabled());
+  // Paid jackets inside their window can be cancelled with a refund: all three are offered.
+  const tee = await report('drop:tee-web');
+  await page.waitForFunction(() => /Cancel this cluster's 3/.test(document.querySelector(
+    '.cluster [data-cancel-cluster]')?.textContent ?? ''));
+  assert.equal(await tee.locator('[data-not-cancellable]').count(), 0);
+  assert.ok(await tee.locator('[data-cancel-cluster]').isEnabled());
+  assert.deepEqual(await unlabelledControls(page), []);
+});

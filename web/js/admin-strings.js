@@ -337,17 +337,18 @@ export const ADMIN_STRINGS = {
   s_status: { zh: '状态', en: 'Status' },
   s_reason: { zh: '取消原因（必填，买家可见）', en: 'Reason (required; the buyer sees it)' },
   s_cancel: {
-    zh: '取消本群组 {n} 笔未锁定订单并退还定金',
-    en: 'Cancel this cluster\'s {n} unlocked orders and refund their deposits',
+    zh: '取消本群组 {n} 笔未锁定订单并退还已付款项',
+    en: 'Cancel this cluster\'s {n} unlocked orders and refund what they paid',
   },
   s_cancel_done: { zh: '已取消 {c} 笔，{r} 笔未取消', en: '{c} cancelled, {r} refused' },
   s_outcome_cancelled: { zh: '已取消，定金退还', en: 'cancelled, deposit refunded' },
   s_outcome_refused: { zh: '未取消（{code}），保持原状', en: 'not cancelled ({code}), left alone' },
-  s_drop_hint: {
-    zh: '限量发售的购买在支付时即成交：此处仅供核查与限制后续购买。',
-    en: 'A drop\'s purchase is final on payment: this list is for review and for limiting '
-      + 'later ones.',
+  s_outcome_released: { zh: '已取消，未扣款，商品重新开售', en: 'cancelled, nothing charged, back on sale' },
+  s_outcome_refunded: {
+    zh: '已取消，退款 {yuan} 元（待支付方确认），商品重新开售',
+    en: 'cancelled, {yuan} yuan refunded (until the provider confirms), back on sale',
   },
+  s_not_cancellable: { zh: '不可取消（{code}）', en: 'not cancellable ({code})' },
   tab_rooms: { zh: '排队室', en: 'Waiting rooms' },
   wr_none: { zh: '还没有排队室。', en: 'No waiting room yet.' },
   wr_live: { zh: '{id} 实时', en: '{id} live' },

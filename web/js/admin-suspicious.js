@@ -1,7 +1,8 @@
 // Operator console, the suspicious-pattern report (docs/api.md, "Anti-scalping"): for one
 // launch or drop, the clusters of accounts that share a device, payment source, address or
-// network, each with its score, reasons and orders; and for a launch, the cancel of a cluster's
-// firm orders with a reason, each order's outcome shown (locked ones are refused and kept).
+// network, each with its score, reasons and orders; and the cancel of a cluster's firm orders
+// (a launch) or unlocked holds (a drop: unpaid ones released, paid merchandise refunded) with a
+// reason, each one's outcome shown (locked ones are refused and kept, the report says why).
 import { t } from './i18n.js';
 import { count, h } from './format.js';
 import { api, labelled, rerender, state } from './admin-context.js';
@@ -41,7 +42,8 @@ function cancelForm(report, c) {
       class: 'cancel-cluster',
       onsubmit: async (ev) => {
         ev.preventDefault();
-        const r = await api('POST', '/admin/suspicious/cancel', { launch_id: report.scope.id,
+        const r = await api('POST', '/admin/suspicious/cancel', {
+          [`${report.scope.kind}_id`]: report.scope.id,
           cluster_id: c.cluster_id, order_ids: cancellable, reason: reason.value });
         if (!r.ok) {
           state.status = { failure: r };
@@ -49,7 +51,7 @@ function cancelForm(report, c) {
           return;
         }
         state.suspicion.results[c.cluster_id] = r.data;
-        await runReport(`launch:${report.scope.id}`);
+        await runReport(`${report.scope.kind}:${report.scope.id}`);
         state.suspicion.results[c.cluster_id] = r.data;
         rerender();
       },
@@ -65,8 +67,22 @@ function resultsList(done) {
   return h('div', { class: 'cancel-results' },
     h('p', {}, t('s_cancel_done', { c: done.cancelled, r: done.refused })),
     h('ul', {}, done.results.map((x) => h('li', { 'data-outcome': x.outcome },
-      `${x.order_id}: ${x.outcome === 'cancelled' ? t('s_outcome_cancelled')
-        : t('s_outcome_refused', { code: x.outcome })}`))));
+      `${x.order_id}: ${outcomeText(x)}`))));
+}
+
+/** One result's words: a launch's cancel refunds; a drop's releases a hold or refunds a sale. */
+function outcomeText(x) {
+  if (x.outcome === 'refunded') return t('s_outcome_refunded', { yuan: (x.refund_fen / 100) });
+  if (x.outcome !== 'cancelled') return t('s_outcome_refused', { code: x.outcome });
+  return t(x.refund_fen === undefined ? 's_outcome_cancelled' : 's_outcome_released');
+}
+
+/** A row's status, with why it cannot be cancelled (a car's deposit locks on payment). */
+function statusCell(o) {
+  const why = o.not_cancellable;
+  return h('td', why ? { title: why.message, 'data-not-cancellable': why.code } : {},
+    why && o.status !== 'cancelled' ? `${o.status ?? '?'} · ${t('s_not_cancellable',
+      { code: why.code })}` : o.status ?? '?');
 }
 
 function clusterCard(report, c) {
@@ -79,10 +95,9 @@ function clusterCard(report, c) {
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['s_order', 's_account', 's_at', 's_status']
         .map((k) => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, c.orders.map((o) => h('tr', {}, [o.order_id, o.account_id,
-        beijingSeconds(o.at), o.status ?? '?'].map((x) => h('td', {}, x))))))),
-    report.scope.kind === 'launch' ? cancelForm(report, c) : h('p', { class: 'hint' },
-      t('s_drop_hint')),
+      h('tbody', {}, c.orders.map((o) => h('tr', {}, [...[o.order_id, o.account_id,
+        beijingSeconds(o.at)].map((x) => h('td', {}, x)), statusCell(o)]))))),
+    cancelForm(report, c),
     resultsList(state.suspicion.results[c.cluster_id]),
   );
 }
