@@ -210,4 +210,105 @@ export const dropsMigrations: readonly MigrationPiece[] = [
           AND v.variant = drop_waitlist.variant AND v.sold = v.quantity);
     `,
   },
+  {
+    // drop_settle_holds: a batch of settles (payments, declines, cancels) decided inside
+    // PostgreSQL (drops-postgres.ts settleHoldsAtCommit), as drop_take_holds does for holds, so
+    // the drop's lock is taken and released in the COMMIT's message and never held across an
+    // event-loop turn of an API process. Its rule is settleVerdict's (drop.ts) restated, per
+    // command in arrival order against the hold as earlier commands left it: not found (no
+    // such hold, another drop's or another buyer's), a payment of a paid hold (`paid_before`),
+    // expired, closed, else the hold ends with the outcome asked: a sale moves its units from
+    // held to sold, a decline or a cancel back on sale; a waitlist entry's hold marks its entry
+    // bought or lapsed. The variants whose last unit this batch sold close their waiting
+    // entries (as soldForGoodOf). Each row returns the hold as the command found it; the JS
+    // re-runs settleVerdict on it and fails the command if the verdicts differ, and
+    // test/drops-settle-holds-postgres.test.ts runs random batches through both paths.
+    // It decides nothing ('again') when a hold of the drops is past due, or a decline or cancel
+    // would return units of a variant someone waits for: the JS path offers those down the
+    // waitlist (limits, offers), under the lock. SQLite has no such function.
+    version: 21,
+    sql: (d) => (d === 'sqlite' ? '' : `
+      CREATE FUNCTION drop_settle_holds(cmds json, now_ms bigint)
+      RETURNS TABLE (ord integer, verdict text, hold json)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        ids text[];
+        c record;
+        p drop_holds%ROWTYPE;
+        -- [available, held, sold, quantity] by [drop, variant] as JSON text, written once at
+        -- the end (as drop_take_holds: one version of each variant's row per batch).
+        stock jsonb;
+        -- The [drop, variant] keys this batch sold units of.
+        sold_in jsonb := '{}';
+        sk text;
+        s jsonb;
+      BEGIN
+        SELECT array_agg(DISTINCT x->>'d' ORDER BY x->>'d') INTO ids
+          FROM json_array_elements(cmds) x;
+        PERFORM 1 FROM drops WHERE drop_id = ANY(ids) ORDER BY drop_id FOR UPDATE;
+        IF EXISTS (SELECT 1 FROM drop_holds WHERE status = 'held' AND expires_at_ms <= now_ms
+            AND drop_id = ANY(ids))
+          OR EXISTS (SELECT 1 FROM json_array_elements(cmds) x
+            JOIN drop_holds h ON h.hold_id = x->>'h' AND h.status = 'held'
+            JOIN drop_waitlist w ON w.drop_id = h.drop_id AND w.variant = h.variant
+              AND w.status = 'waiting'
+            WHERE x->>'o' <> 'paid') THEN
+          RETURN QUERY SELECT (t.o - 1)::integer, 'again'::text, NULL::json
+            FROM json_array_elements(cmds) WITH ORDINALITY AS t(x, o);
+          RETURN;
+        END IF;
+        SELECT coalesce(jsonb_object_agg(json_build_array(v.drop_id, v.variant)::text,
+            jsonb_build_array(v.available, v.held, v.sold, v.quantity)), '{}') INTO stock
+          FROM drop_variants v WHERE v.drop_id = ANY(ids);
+        FOR c IN SELECT (t.o - 1)::integer AS o, x->>'d' AS d, x->>'h' AS h, x->>'a' AS a,
+            x->>'o' AS oc
+            FROM json_array_elements(cmds) WITH ORDINALITY AS t(x, o) ORDER BY t.o LOOP
+          ord := c.o;
+          hold := NULL;
+          SELECT * INTO p FROM drop_holds WHERE hold_id = c.h;
+          IF NOT FOUND OR p.drop_id <> c.d OR (c.a IS NOT NULL AND p.account_id <> c.a) THEN
+            verdict := 'hold_not_found';
+            RETURN NEXT;
+            CONTINUE;
+          END IF;
+          hold := row_to_json(p);
+          IF p.status <> 'held' THEN
+            verdict := CASE WHEN p.status = 'paid' AND c.oc = 'paid' THEN 'paid_before'
+              WHEN p.status = 'expired' THEN 'hold_expired' ELSE 'hold_closed' END;
+            RETURN NEXT;
+            CONTINUE;
+          END IF;
+          verdict := c.oc;
+          UPDATE drop_holds SET status = c.oc, settled_at_ms = now_ms WHERE hold_id = c.h;
+          IF p.entry_id IS NOT NULL THEN
+            UPDATE drop_waitlist SET status = CASE WHEN c.oc = 'paid' THEN 'bought'
+              ELSE 'lapsed' END, hold_id = p.hold_id WHERE entry_id = p.entry_id;
+          END IF;
+          sk := json_build_array(p.drop_id, p.variant)::text;
+          s := stock->sk;
+          IF c.oc = 'paid' THEN
+            stock := stock || jsonb_build_object(sk, jsonb_build_array((s->>0)::bigint,
+              (s->>1)::bigint - p.quantity, (s->>2)::bigint + p.quantity, s->3));
+            sold_in := sold_in || jsonb_build_object(sk, true);
+          ELSE
+            stock := stock || jsonb_build_object(sk, jsonb_build_array(
+              (s->>0)::bigint + p.quantity, (s->>1)::bigint - p.quantity, s->2, s->3));
+          END IF;
+          RETURN NEXT;
+        END LOOP;
+        UPDATE drop_variants v SET available = (s.value->>0)::bigint,
+            held = (s.value->>1)::bigint, sold = (s.value->>2)::bigint
+          FROM jsonb_each(stock) s
+          WHERE json_build_array(v.drop_id, v.variant)::text = s.key
+            AND v.drop_id = ANY(ids)
+            AND (v.available, v.held, v.sold) IS DISTINCT FROM ((s.value->>0)::bigint,
+              (s.value->>1)::bigint, (s.value->>2)::bigint);
+        UPDATE drop_waitlist w SET status = 'closed' FROM drop_variants v
+          WHERE sold_in ? json_build_array(v.drop_id, v.variant)::text
+            AND v.drop_id = ANY(ids) AND v.sold = v.quantity
+            AND w.drop_id = v.drop_id AND w.variant = v.variant AND w.status = 'waiting';
+      END
+      $fn$;
+    `),
+  },
 ];
