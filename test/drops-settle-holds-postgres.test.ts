@@ -156,46 +156,69 @@ withPostgres('drop settles decided in the database', () => {
     });
 
     it('sends a settle batch in one message, BEGIN to COMMIT, and closes the line of a size '
-      + 'sold for good', async () => {
+      + 'sold for good, whether its holds are decided as a set or one by one', async () => {
       const schema = testSchema();
       const store = await PostgresStore.open(postgresUrl, { schema });
       const { dropSettle } = dropCommands();
-      const one: Drop = { ...tee('j'), variants: [{ variant: 's', name: 's', nameZh: 's',
-        quantity: 2 }] };
-      const holdOf = (n: number): Hold => ({ holdId: `hld_${n}`, dropId: 'j', variant: 's',
-        accountId: `acc${n}`, identityKey: `id${n}`, quantity: 1, amountFen: 100,
-        status: 'held', source: 'sale', paymentReference: `drp_hld_${n}`, createdAtMs: T0,
-        expiresAtMs: T0 + TIMES.holdMs, settledAtMs: null, idempotencyKey: `k${n}`,
-        requestHash: 'h', entryId: null });
+      const one = (dropId: string, quantity: number): Drop => ({ ...tee(dropId),
+        variants: [{ variant: 's', name: 's', nameZh: 's', quantity }] });
+      const holdOf = (dropId: string, n: number): Hold => ({ holdId: `hld_${dropId}${n}`,
+        dropId, variant: 's', accountId: `acc${n}`, identityKey: `id${n}`, quantity: 1,
+        amountFen: 100, status: 'held', source: 'sale', paymentReference: `drp_${dropId}${n}`,
+        createdAtMs: T0, expiresAtMs: T0 + TIMES.holdMs, settledAtMs: null,
+        idempotencyKey: `k${dropId}${n}`, requestHash: 'h', entryId: null });
       const sent: string[] = [];
       const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
       const query = proto.query;
-      try {
-        await store.transaction(async (tx) => {
-          await tx.putDrop(one);
-          await tx.insertHolds([holdOf(1), holdOf(2)]);
-          await tx.moveStock({ dropId: 'j', variant: 's', available: -2, held: 2, sold: 0 });
-          await tx.insertEntry({ entryId: 'wle_1', dropId: 'j', variant: 's', accountId: 'acc9',
-            identityKey: 'id9', seq: 1, joinedAtMs: T0, status: 'waiting', holdId: null });
-        });
+      const pay = async (hs: Hold[], nowMs: number) => {
+        sent.length = 0;
         proto.query = function (this: unknown, ...args: unknown[]) {
           sent.push(String(args[0]));
           return query.apply(this, args);
         };
-        const out = await executeBatch((fn) => store.transaction(fn), { dropSettle },
-          [1, 2, 1].map((n) => ({ handler: 'dropSettle', payload: { dropId: 'j',
-            holdId: `hld_${n}`, accountId: `acc${n}`, outcome: 'paid', times: TIMES,
-            hold: holdOf(n) } satisfies SettleCommand })), T0 + 5);
-        proto.query = query;
-        assert.deepEqual(out.map((o) => o.done && o.value), [
-          { ok: true, value: { ...holdOf(1), status: 'paid', settledAtMs: T0 + 5 } },
-          { ok: true, value: { ...holdOf(2), status: 'paid', settledAtMs: T0 + 5 } },
-          { ok: true, value: { ...holdOf(1), status: 'paid', settledAtMs: T0 + 5 } }]);
+        try {
+          return await executeBatch((fn) => store.transaction(fn), { dropSettle },
+            hs.map((h) => ({ handler: 'dropSettle', payload: { dropId: h.dropId,
+              holdId: h.holdId, accountId: h.accountId, outcome: 'paid', times: TIMES, hold: h,
+            } satisfies SettleCommand })), nowMs);
+        } finally {
+          proto.query = query;
+        }
+      };
+      const paid = (h: Hold, atMs: number) => ({ done: true, value: { ok: true,
+        value: { ...h, status: 'paid', settledAtMs: atMs } } });
+      const closed = async (dropId: string) => (await store.entriesOfDrop(dropId, 10))
+        .map((e) => e.status);
+      try {
+        await store.transaction(async (tx) => {
+          for (const [dropId, units] of [['j', 2], ['k', 1]] as const) {
+            await tx.putDrop(one(dropId, units));
+            const hs = Array.from({ length: units }, (_, i) => holdOf(dropId, i + 1));
+            await tx.insertHolds(hs);
+            await tx.moveStock({ dropId, variant: 's', available: -units, held: units,
+              sold: 0 });
+            await tx.insertEntry({ entryId: `wle_${dropId}`, dropId, variant: 's',
+              accountId: 'acc9', identityKey: 'id9', seq: 1, joinedAtMs: T0,
+              status: 'waiting', holdId: null });
+          }
+        });
+        const j1 = holdOf('j', 1);
+        const j2 = holdOf('j', 2);
+        const k1 = holdOf('k', 1);
+        // Each hold named once (decided as a set): the last unit of j sold, its line closed.
+        assert.deepEqual(await pay([j1, j2], T0 + 5), [paid(j1, T0 + 5), paid(j2, T0 + 5)]);
         assert.equal(sent.length, 1, sent.join(' | ').slice(0, 300));
         assert.match(sent[0]!, /^BEGIN;\s*SELECT \* FROM drop_settle_holds\([^]*;\s*COMMIT$/);
         const [s] = await store.dropStock('j');
         assert.deepEqual([s!.available, s!.held, s!.sold], [0, 0, 2]);
-        assert.equal((await store.entriesOfDrop('j', 10))[0]!.status, 'closed');
+        assert.deepEqual(await closed('j'), ['closed']);
+        // A hold named twice (one by one): the second payment is answered with the sale.
+        assert.deepEqual(await pay([k1, k1, j1], T0 + 6), [paid(k1, T0 + 6), paid(k1, T0 + 6),
+          paid(j1, T0 + 5)]);
+        assert.equal(sent.length, 1, sent.join(' | ').slice(0, 300));
+        const [k] = await store.dropStock('k');
+        assert.deepEqual([k!.available, k!.held, k!.sold], [0, 0, 1]);
+        assert.deepEqual(await closed('k'), ['closed']);
       } finally {
         proto.query = query;
         await store.close();

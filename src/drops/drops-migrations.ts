@@ -257,6 +257,51 @@ export const dropsMigrations: readonly MigrationPiece[] = [
             FROM json_array_elements(cmds) WITH ORDINALITY AS t(x, o);
           RETURN;
         END IF;
+        -- Each hold named once (a batch of payments, nearly always): decided as a set, in
+        -- one statement that reads the holds, ends them, marks their entries and moves each
+        -- variant's stock once (a batch of 256 took 20 ms row by row, under the lock).
+        IF (SELECT count(DISTINCT x->>'h') = count(*) FROM json_array_elements(cmds) x) THEN
+          RETURN QUERY WITH asked AS (
+              SELECT (t.o - 1)::integer AS o, x->>'d' AS d, x->>'h' AS h, x->>'a' AS a,
+                x->>'o' AS oc FROM json_array_elements(cmds) WITH ORDINALITY AS t(x, o)),
+            f AS (SELECT asked.o, asked.oc, hd.hold_id, hd.drop_id, hd.variant, hd.quantity,
+                hd.entry_id,
+                CASE WHEN hd.hold_id IS NULL OR hd.drop_id <> asked.d
+                    OR (asked.a IS NOT NULL AND hd.account_id <> asked.a) THEN 'hold_not_found'
+                  WHEN hd.status = 'held' THEN asked.oc
+                  WHEN hd.status = 'paid' AND asked.oc = 'paid' THEN 'paid_before'
+                  WHEN hd.status = 'expired' THEN 'hold_expired' ELSE 'hold_closed' END
+                  AS verdict,
+                row_to_json(hd) AS pj
+              FROM asked LEFT JOIN drop_holds hd ON hd.hold_id = asked.h),
+            ended AS (UPDATE drop_holds h SET status = f.verdict, settled_at_ms = now_ms FROM f
+              WHERE h.hold_id = f.hold_id AND f.verdict IN ('paid', 'failed', 'cancelled')
+              RETURNING 1),
+            entries AS (UPDATE drop_waitlist w SET status = CASE WHEN f.verdict = 'paid'
+                THEN 'bought' ELSE 'lapsed' END, hold_id = f.hold_id FROM f
+              WHERE w.entry_id = f.entry_id AND f.verdict IN ('paid', 'failed', 'cancelled')
+              RETURNING 1),
+            moved AS (UPDATE drop_variants v SET available = v.available + m.back,
+                held = v.held - m.units, sold = v.sold + m.sold
+              FROM (SELECT f.drop_id, f.variant, sum(f.quantity) AS units,
+                  sum(CASE WHEN f.verdict = 'paid' THEN f.quantity ELSE 0 END) AS sold,
+                  sum(CASE WHEN f.verdict = 'paid' THEN 0 ELSE f.quantity END) AS back
+                FROM f WHERE f.verdict IN ('paid', 'failed', 'cancelled')
+                GROUP BY f.drop_id, f.variant) m
+              WHERE v.drop_id = m.drop_id AND v.variant = m.variant RETURNING 1)
+            SELECT f.o, f.verdict, CASE WHEN f.verdict = 'hold_not_found' THEN NULL
+              ELSE f.pj END FROM f ORDER BY f.o;
+          -- The variants whose last unit a payment of this batch sold close their lines.
+          UPDATE drop_waitlist w SET status = 'closed' FROM drop_variants v
+            WHERE v.drop_id = ANY(ids) AND v.sold = v.quantity AND w.drop_id = v.drop_id
+              AND w.variant = v.variant AND w.status = 'waiting'
+              AND EXISTS (SELECT 1 FROM json_array_elements(cmds) x JOIN drop_holds h
+                ON h.hold_id = x->>'h' WHERE x->>'o' = 'paid' AND h.status = 'paid'
+                  AND h.settled_at_ms = now_ms AND h.drop_id = v.drop_id
+                  AND h.variant = v.variant);
+          RETURN;
+        END IF;
+        -- A hold named twice: command by command, each seeing what the ones before it did.
         SELECT coalesce(jsonb_object_agg(json_build_array(v.drop_id, v.variant)::text,
             jsonb_build_array(v.available, v.held, v.sold, v.quantity)), '{}') INTO stock
           FROM drop_variants v WHERE v.drop_id = ANY(ids);
