@@ -7,7 +7,6 @@
 // they replace, and count the messages hold and settle batches send under the lock.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import {
   dropCommands, type HoldCommand, type HoldOutcome, type SettleCommand,
 } from '../src/drops/drop-commands.js';
@@ -15,7 +14,7 @@ import type { Result } from '../src/kernel/outcomes.js';
 import type { StoreTx } from '../src/kernel/store/store.js';
 import type { Drop, Hold } from '../src/drops/drop.js';
 import { PostgresStore } from '../src/stores.js';
-import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+import { dropSchema, postgresUrl, spying, testSchema, withPostgres } from './postgres.js';
 
 const T0 = Date.UTC(2026, 11, 1, 20, 0, 0);
 const TIMES = { holdMs: 120_000, offerMs: 60_000 };
@@ -55,25 +54,6 @@ function jsSettle(): (tx: StoreTx, cmds: readonly SettleCommand[], nowMs: number
   const { dropSettle } = dropCommands();
   return async (tx, cmds, nowMs) => (await dropSettle(tx, cmds.map((c) =>
     ({ ...c, underLock: true })), nowMs)) as Array<Result<Hold>>;
-}
-
-/**
- * Runs `fn` with the text of every message sent on a PostgreSQL connection pushed on `sent`
- * (one per round trip: node-postgres sends a query and waits for its reply before the next).
- */
-async function spying<T>(sent: string[], fn: () => Promise<T>): Promise<T> {
-  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const query = proto.query;
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const q = args[0];
-    sent.push(typeof q === 'string' ? q : String((q as { text?: unknown })?.text ?? q));
-    return query.apply(this, args);
-  };
-  try {
-    return await fn();
-  } finally {
-    proto.query = query;
-  }
 }
 
 /**

@@ -11,12 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import pg from 'pg';
 import { dropCommands, HOLD_AGAIN, type SettleCommand } from '../src/drops/drop-commands.js';
 import type { Drop, Hold, HoldStatus, WaitlistEntry } from '../src/drops/drop.js';
 import { executeBatch, type JobOutcome } from '../src/kernel/write/group-committer.js';
 import { PostgresStore, SqliteStore, type Store } from '../src/stores.js';
-import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+import { dropSchema, postgresUrl, spying, testSchema, withPostgres } from './postgres.js';
 
 const T0 = Date.UTC(2026, 11, 1, 20, 0, 0);
 const TIMES = { holdMs: 120_000, offerMs: 60_000 };
@@ -168,22 +167,12 @@ withPostgres('drop settles decided in the database', () => {
         createdAtMs: T0, expiresAtMs: T0 + TIMES.holdMs, settledAtMs: null,
         idempotencyKey: `k${dropId}${n}`, requestHash: 'h', entryId: null });
       const sent: string[] = [];
-      const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-      const query = proto.query;
       const pay = async (hs: Hold[], nowMs: number) => {
         sent.length = 0;
-        proto.query = function (this: unknown, ...args: unknown[]) {
-          sent.push(String(args[0]));
-          return query.apply(this, args);
-        };
-        try {
-          return await executeBatch((fn) => store.transaction(fn), { dropSettle },
-            hs.map((h) => ({ handler: 'dropSettle', payload: { dropId: h.dropId,
-              holdId: h.holdId, accountId: h.accountId, outcome: 'paid', times: TIMES, hold: h,
-            } satisfies SettleCommand })), nowMs);
-        } finally {
-          proto.query = query;
-        }
+        return spying(sent, () => executeBatch((fn) => store.transaction(fn), { dropSettle },
+          hs.map((h) => ({ handler: 'dropSettle', payload: { dropId: h.dropId,
+            holdId: h.holdId, accountId: h.accountId, outcome: 'paid', times: TIMES, hold: h,
+          } satisfies SettleCommand })), nowMs));
       };
       const paid = (h: Hold, atMs: number) => ({ done: true, value: { ok: true,
         value: { ...h, status: 'paid', settledAtMs: atMs } } });
@@ -220,7 +209,6 @@ withPostgres('drop settles decided in the database', () => {
         assert.deepEqual([k!.available, k!.held, k!.sold], [0, 0, 1]);
         assert.deepEqual(await closed('k'), ['closed']);
       } finally {
-        proto.query = query;
         await store.close();
         await dropSchema(schema);
       }
