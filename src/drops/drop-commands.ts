@@ -566,7 +566,7 @@ export function dropCommands() {
         && !(carried(c) && c.outcome !== 'paid')).map((c) => c.holdId))]))
         .map((h) => [h.holdId, h]));
     }
-    const results: Array<Result<Hold> | typeof HOLD_AGAIN> = [];
+    const results: Array<Result<Hold>> = [];
     /** The variants this batch sold units of (stockKey), for soldForGoodOf. */
     const sold = new Set<string>();
     for (const c of cmds) {
@@ -597,7 +597,7 @@ export function dropCommands() {
         results.push(settleResult(h, verdict, nowMs));
         continue;
       }
-      if (!h) throw new Error('a settled hold was found'); // settleVerdict said so
+      assert.ok(h, 'a hold settleVerdict ends is found');
       const settled: Hold = { ...h, status: c.outcome, settledAtMs: nowMs };
       holds.set(h.holdId, settled);
       if (c.outcome === 'paid') {
