@@ -51,6 +51,7 @@ const MIGRATION_NAMES = [
   { version: 18, name: 'accounts: the token hashes of each counted revocation (revoked_tokens)' },
   { version: 19, name: 'drops: a batch of holds decided in the database (drop_take_holds)' },
   { version: 20, name: 'drops: a closed waitlist status; variants sold for good close theirs' },
+  { version: 21, name: 'drops: a batch of settles decided in the database (drop_settle_holds)' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */

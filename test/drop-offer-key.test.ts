@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { dropCommands, type HoldCommand, type HoldOutcome } from '../src/drops/drop-commands.js';
 import type { Result } from '../src/kernel/outcomes.js';
-import type { Drop } from '../src/drops/drop.js';
+import type { Drop, Hold } from '../src/drops/drop.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../src/kernel/http/schema.js';
 import { SqliteStore } from '../src/stores.js';
 
@@ -57,9 +57,9 @@ it('a buyer who took the key their waitlist offer would get still gets the offer
   const [a] = await holdNow(hold('acc_a', 's', key));
   assert.ok(a?.ok, JSON.stringify(a));
   // B lets M go: its unit is offered to A.
-  const [cancelled] = await store.transaction((tx) => dropSettle(tx, [{ dropId: 'tee',
-    holdId: b.value.hold.holdId, accountId: 'acc_b', outcome: 'cancelled', times: TIMES }],
-  nowMs + 1));
+  const [cancelled] = await store.transaction(async (tx) => (await dropSettle(tx, [{
+    dropId: 'tee', holdId: b.value.hold.holdId, accountId: 'acc_b', outcome: 'cancelled',
+    times: TIMES }], nowMs + 1)) as Array<Result<Hold>>);
   assert.ok(cancelled?.ok, JSON.stringify(cancelled));
   const mine = await store.holdsOf('tee', 'acc_a', 10);
   const offered = mine.find((h) => h.source === 'waitlist');

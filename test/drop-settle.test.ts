@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { dropCommands, type SettleCommand } from '../src/drops/drop-commands.js';
 import type { Drop, Hold } from '../src/drops/drop.js';
+import type { Result } from '../src/kernel/outcomes.js';
 import type { StoreTx } from '../src/kernel/store/store.js';
 import { SqliteStore } from '../src/stores.js';
 
@@ -59,7 +60,8 @@ async function batch(cmds: SettleCommand[], nowMs = T0 + 1_000) {
       const v = Reflect.get(t, name, receiver);
       return typeof v === 'function' ? v.bind(t) : v;
     } }) as StoreTx;
-    return dropCommands().dropSettle(counting, cmds, nowMs);
+    // On SQLite a settle batch is decided here, under the lock: its results are plain.
+    return dropCommands().dropSettle(counting, cmds, nowMs) as Promise<Array<Result<Hold>>>;
   });
   return { results, read };
 }

@@ -7,13 +7,14 @@
 // they replace, and count the messages hold and settle batches send under the lock.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import pg from 'pg';
-import { dropCommands, type HoldCommand, type HoldOutcome } from '../src/drops/drop-commands.js';
+import {
+  dropCommands, type HoldCommand, type HoldOutcome, type SettleCommand,
+} from '../src/drops/drop-commands.js';
 import type { Result } from '../src/kernel/outcomes.js';
 import type { StoreTx } from '../src/kernel/store/store.js';
 import type { Drop, Hold } from '../src/drops/drop.js';
 import { PostgresStore } from '../src/stores.js';
-import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+import { dropSchema, postgresUrl, spying, testSchema, withPostgres } from './postgres.js';
 
 const T0 = Date.UTC(2026, 11, 1, 20, 0, 0);
 const TIMES = { holdMs: 120_000, offerMs: 60_000 };
@@ -44,22 +45,15 @@ function jsHold(): (tx: StoreTx, cmds: readonly HoldCommand[], nowMs: number) =>
 }
 
 /**
- * Runs `fn` with the text of every message sent on a PostgreSQL connection pushed on `sent`
- * (one per round trip: node-postgres sends a query and waits for its reply before the next).
+ * dropSettle's JS path, under the lock (`underLock`): on PostgreSQL a settle batch is otherwise
+ * decided in the database (drop_settle_holds; test/drops-settle-holds-postgres.test.ts), and
+ * this path remains for the batches the database answers HOLD_AGAIN.
  */
-async function spying<T>(sent: string[], fn: () => Promise<T>): Promise<T> {
-  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const query = proto.query;
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const q = args[0];
-    sent.push(typeof q === 'string' ? q : String((q as { text?: unknown })?.text ?? q));
-    return query.apply(this, args);
-  };
-  try {
-    return await fn();
-  } finally {
-    proto.query = query;
-  }
+function jsSettle(): (tx: StoreTx, cmds: readonly SettleCommand[], nowMs: number) =>
+  Promise<Array<Result<Hold>>> {
+  const { dropSettle } = dropCommands();
+  return async (tx, cmds, nowMs) => (await dropSettle(tx, cmds.map((c) =>
+    ({ ...c, underLock: true })), nowMs)) as Array<Result<Hold>>;
 }
 
 /**
@@ -196,7 +190,7 @@ describe('the drop lock on PostgreSQL', async () => {
 
     it('a settle batch of payments sends one message under the drop lock after the lock\'s: '
       + 'the payments, the stock and the COMMIT', () => withStore(async (store) => {
-      const { dropSettle } = dropCommands();
+      const dropSettle = jsSettle();
       const dropHold = jsHold();
       const held = await store.transaction((tx) => dropHold(tx, [command(1, 's'),
         command(2, 'm'), command(3, 'm')], T0 + 1));
@@ -231,7 +225,7 @@ describe('the drop lock on PostgreSQL', async () => {
 
     it('a settle batch that sells a size for good closes its waiting entries in the message '
       + 'with the COMMIT', () => withStore(async (store) => {
-      const { dropSettle } = dropCommands();
+      const dropSettle = jsSettle();
       const dropHold = jsHold();
       const held = await store.transaction((tx) => dropHold(tx, [1, 2, 3, 4, 5].map((n) =>
         command(n, 's')), T0 + 1));
@@ -255,8 +249,8 @@ describe('the drop lock on PostgreSQL', async () => {
 
     it('a batch of holds and payments sends the holds\' write with the payments\' lock and read',
       () => withStore(async (store) => {
-        const { dropSettle } = dropCommands();
-      const dropHold = jsHold();
+        const dropSettle = jsSettle();
+        const dropHold = jsHold();
         const [first] = await store.transaction((tx) => dropHold(tx, [command(1, 's')], T0 + 1));
         assert.ok(first!.ok);
         const sent: string[] = [];

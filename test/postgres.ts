@@ -44,3 +44,22 @@ export async function withPostgres(name: string, register: () => void): Promise<
     it(name, () => assert.fail(`${reason} (required: CI or LAUNCHDAY_REQUIRE_POSTGRES=1)`));
   } else it(name, { skip: reason }, () => undefined);
 }
+
+/**
+ * Runs `fn` with the text of every message sent on a PostgreSQL connection pushed on `sent`
+ * (one per round trip: node-postgres sends a query and waits for its reply before the next).
+ */
+export async function spying<T>(sent: string[], fn: () => Promise<T>): Promise<T> {
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const query = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    sent.push(typeof q === 'string' ? q : String((q as { text?: unknown })?.text ?? q));
+    return query.apply(this, args);
+  };
+  try {
+    return await fn();
+  } finally {
+    proto.query = query;
+  }
+}

@@ -14,8 +14,8 @@ import type {
   CommitWrite, PurchaseAsked, StockMove, TakenHoldRow, UnderLockRead,
 } from './drops-store.js';
 import {
-  amountFen, decideHold, dropPaymentReference, unknownVariant, type Drop, type Hold,
-  type VariantStock, type WaitlistEntry,
+  amountFen, decideHold, dropPaymentReference, settleResult, settleVerdict, unknownVariant,
+  type Drop, type Hold, type SettleOutcome, type VariantStock, type WaitlistEntry,
 } from './drop.js';
 
 /** How long holds and offers last; from the Limits table, carried by each command. */
@@ -46,9 +46,9 @@ export interface HoldCommand extends PurchaseAsked {
 }
 
 /**
- * dropHold's answer when the database decided nothing (a hold of the drop was past due, whose
- * units the JS path offers down the waitlist): the caller submits the command again with
- * `underLock`. Never returned to a buyer.
+ * dropHold's or dropSettle's answer when the database decided nothing (a hold of the drop was
+ * past due, or a settle would return units someone waits for: the JS path offers them down the
+ * waitlist): the caller submits the command again with `underLock`. Never returned to a buyer.
  */
 export const HOLD_AGAIN = 'again' as const;
 
@@ -64,7 +64,7 @@ export interface SettleCommand {
   /** The buyer acting; null for the system (a declined payment seen by the service). */
   readonly accountId: string | null;
   /** `paid`: the charge was approved; `failed`: declined; `cancelled`: the buyer let it go. */
-  readonly outcome: 'paid' | 'failed' | 'cancelled';
+  readonly outcome: SettleOutcome;
   readonly times: HoldTimes;
   /**
    * The hold as the caller last read or committed it, when it has it (a payment's): its fields
@@ -72,6 +72,11 @@ export interface SettleCommand {
    * update without reading it first. Without it (a cancel) the batch reads the hold.
    */
   readonly hold?: Hold;
+  /**
+   * Decide under the lock in JS even where the store could decide in the database
+   * (settleHoldsAtCommit): set when the database answered HOLD_AGAIN.
+   */
+  readonly underLock?: boolean;
 }
 
 export interface JoinCommand {
@@ -494,14 +499,45 @@ export function dropCommands() {
   };
 
   /**
+   * dropSettle in the database (settleHoldsAtCommit): each command's result once the COMMIT
+   * succeeded, from its row. Each row's verdict is checked against settleVerdict run here on
+   * the hold as the database found it (a differing verdict fails that command alone, and the
+   * table test checks it never does); the answer is settleResult's, as in the JS path.
+   */
+  function settlesAtCommit(settle: NonNullable<StoreTx['settleHoldsAtCommit']>,
+    cmds: readonly SettleCommand[], nowMs: number):
+    Array<AtCommit<Result<Hold> | typeof HOLD_AGAIN>> {
+    const rowsOf = settle(cmds.map((c) => ({ dropId: c.dropId, holdId: c.holdId,
+      accountId: c.accountId, outcome: c.outcome })), nowMs);
+    let rows: ReturnType<typeof rowsOf> | null = null;
+    return cmds.map((c, i) => new AtCommit(() => {
+      rows ??= rowsOf();
+      assert.equal(rows.length, cmds.length, 'one decision per settle');
+      const r = rows[i]!;
+      if (r.verdict === 'again') return HOLD_AGAIN;
+      const h = r.hold ?? undefined;
+      assert.equal(r.verdict, settleVerdict(h, c), 'the database decided a settle as '
+        + 'settleVerdict does');
+      return settleResult(h, r.verdict, nowMs);
+    }));
+  }
+
+  /**
    * Pays, fails or cancels held holds; a paid hold is a sale, the others return their units.
+   * Where the store decides them in the database (settleHoldsAtCommit, PostgreSQL) the results
+   * come after the COMMIT, and a command may be answered HOLD_AGAIN; otherwise as follows.
    * A command that carries its hold (`SettleCommand.hold`, a payment's) is settled by a
    * conditional update without reading the hold first: the payments of a batch in one statement,
    * its failures one each. Only the holds that were no longer held, and the commands without
    * their hold (a cancel), are read, in one statement; a hold settled earlier in the batch is
    * seen as settled by the commands after it.
    */
-  const dropSettle: BatchHandler<SettleCommand, Result<Hold>> = async (tx, cmds, nowMs) => {
+  const dropSettle: BatchHandler<SettleCommand, Result<Hold> | typeof HOLD_AGAIN
+    | AtCommit<Result<Hold> | typeof HOLD_AGAIN>> = async (tx, cmds, nowMs) => {
+    if (tx.settleHoldsAtCommit && !cmds.some((c) => c.underLock === true
+      || [c.dropId, c.holdId, c.accountId ?? ''].some((t) => t.includes('\u0000')))) {
+      return settlesAtCommit(tx.settleHoldsAtCommit.bind(tx), cmds, nowMs);
+    }
     const scope = await openScope(tx, cmds.map((c) => c.dropId), nowMs, cmds[0]!.times, [],
       [...new Set(cmds.map((c) => c.holdId))]);
     // A hold named by two commands of the batch is decided from a read, in arrival order, so
@@ -556,16 +592,13 @@ export function dropCommands() {
         }
       }
       const h = holds.get(c.holdId);
-      if (!h || h.dropId !== c.dropId || (c.accountId !== null && h.accountId !== c.accountId)) {
-        results.push(refuse('hold_not_found'));
+      const verdict = settleVerdict(h, c);
+      if (verdict !== c.outcome) {
+        // Not held (a retried payment of a hold already paid is answered with the sale).
+        results.push(settleResult(h, verdict, nowMs));
         continue;
       }
-      if (h.status !== 'held') {
-        // A retried payment of a hold already paid is answered with the sale.
-        results.push(h.status === 'paid' && c.outcome === 'paid' ? ok(h)
-          : refuse(h.status === 'expired' ? 'hold_expired' : 'hold_closed'));
-        continue;
-      }
+      assert.ok(h, 'a hold settleVerdict ends is found');
       const settled: Hold = { ...h, status: c.outcome, settledAtMs: nowMs };
       holds.set(h.holdId, settled);
       if (c.outcome === 'paid') {

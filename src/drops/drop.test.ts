@@ -2,8 +2,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import {
-  amountFen, decideHold, dropPaymentReference, isDropPaymentReference, validateDrop, variantFigures,
-  type Drop, type VariantStock,
+  amountFen, decideHold, dropPaymentReference, isDropPaymentReference, settleResult,
+  settleVerdict, validateDrop, variantFigures, type Drop, type Hold, type HoldStatus,
+  type SettleAsked, type VariantStock,
 } from './drop.js';
 
 const T = 1_750_946_400_000;
@@ -109,5 +110,42 @@ describe('money and figures', () => {
     const f = variantFigures({ ...stock(0), held: 1, sold: 4_999 }, 3);
     assert.deepEqual([f.soldOut, f.soldOutForGood, f.waiting], [true, false, 3]);
     assert.equal(variantFigures({ ...stock(0), held: 0, sold: 5_000 }, 0).soldOutForGood, true);
+  });
+});
+
+describe('settleVerdict', () => {
+  const hold = (status: HoldStatus): Hold => ({ holdId: 'hld_1', dropId: drop.dropId,
+    variant: 'green', accountId: 'acc_1', identityKey: 'id_1', quantity: 1,
+    amountFen: 2_000_000, status, source: 'sale', paymentReference: 'drp_hld_1',
+    createdAtMs: T, expiresAtMs: T + 600_000, settledAtMs: status === 'held' ? null : T + 5,
+    idempotencyKey: 'k', requestHash: 'h', entryId: null });
+  const asked = (outcome: SettleAsked['outcome'], o: Partial<SettleAsked> = {}): SettleAsked =>
+    ({ dropId: drop.dropId, accountId: 'acc_1', outcome, ...o });
+  const rows: Array<[string, Hold | undefined, SettleAsked, string]> = [
+    ['no such hold', undefined, asked('paid'), 'hold_not_found'],
+    ['another drop\'s', hold('held'), asked('paid', { dropId: 'other' }), 'hold_not_found'],
+    ['another buyer\'s', hold('held'), asked('cancelled', { accountId: 'acc_2' }),
+      'hold_not_found'],
+    ['the system settles any buyer\'s', hold('held'), asked('failed', { accountId: null }),
+      'failed'],
+    ['held, paid', hold('held'), asked('paid'), 'paid'],
+    ['held, cancelled', hold('held'), asked('cancelled'), 'cancelled'],
+    ['paid, paid again', hold('paid'), asked('paid'), 'paid_before'],
+    ['paid, cancelled', hold('paid'), asked('cancelled'), 'hold_closed'],
+    ['expired', hold('expired'), asked('paid'), 'hold_expired'],
+    ['declined before', hold('failed'), asked('paid'), 'hold_closed'],
+    ['cancelled before', hold('cancelled'), asked('cancelled'), 'hold_closed'],
+  ];
+  for (const [what, h, a, expected] of rows) {
+    it(what, () => assert.equal(settleVerdict(h, a), expected));
+  }
+
+  it('answers with the hold as it ends, the sale as it was, or the refusal', () => {
+    assert.deepEqual(settleResult(hold('held'), 'paid', T + 9),
+      { ok: true, value: { ...hold('held'), status: 'paid', settledAtMs: T + 9 } });
+    assert.deepEqual(settleResult(hold('paid'), 'paid_before', T + 9),
+      { ok: true, value: hold('paid') });
+    const r = settleResult(hold('expired'), 'hold_expired', T + 9);
+    assert.ok(!r.ok && r.code === 'hold_expired');
   });
 });

@@ -161,6 +161,49 @@ export function decideHold(drop: Drop, stock: VariantStock | undefined, holding:
   return ok(null);
 }
 
+/** How a settle asks to end a hold: paid (a sale), failed (declined) or cancelled. */
+export type SettleOutcome = 'paid' | 'failed' | 'cancelled';
+
+/** What a settle asks of a hold: which drop, whose (null: the system), and how it ends. */
+export interface SettleAsked {
+  readonly dropId: string;
+  readonly accountId: string | null;
+  readonly outcome: SettleOutcome;
+}
+
+/**
+ * A settle's verdict on a hold as it is now (undefined: no such hold). The outcome itself when
+ * the hold is held and ends now; `paid_before` for a payment of a hold already paid (answered
+ * with the sale, nothing changes); otherwise the refusal's code. The one rule of both paths:
+ * dropSettle's in JS and drop_settle_holds's in SQL (migration 21), which the JS checks
+ * against it. Source: issue #17 ("paid holds become sales; expired, failed or cancelled holds
+ * return their units"), a retried payment answered as the first (docs/api.md, idempotency).
+ */
+export type SettleVerdict = SettleOutcome | 'paid_before' | 'hold_not_found' | 'hold_expired'
+  | 'hold_closed';
+
+/** settleVerdict's rule; see SettleVerdict. A hold of another drop or buyer is not found. */
+export function settleVerdict(h: Hold | undefined, asked: SettleAsked): SettleVerdict {
+  if (!h || h.dropId !== asked.dropId
+    || (asked.accountId !== null && h.accountId !== asked.accountId)) return 'hold_not_found';
+  if (h.status === 'held') return asked.outcome;
+  if (h.status === 'paid' && asked.outcome === 'paid') return 'paid_before';
+  return h.status === 'expired' ? 'hold_expired' : 'hold_closed';
+}
+
+/**
+ * The answer to a settle of `h` (as it was before) given its verdict: the hold as it ends at
+ * `nowMs`, the sale as it is (`paid_before`), or the refusal.
+ */
+export function settleResult(h: Hold | undefined, verdict: SettleVerdict, nowMs: number):
+  Result<Hold> {
+  switch (verdict) {
+    case 'hold_not_found': case 'hold_expired': case 'hold_closed': return refuse(verdict);
+    case 'paid_before': return ok(h!);
+    default: return ok({ ...h!, status: verdict, settledAtMs: nowMs });
+  }
+}
+
 /** The bounds a drop's definition must keep (from the Limits table). */
 export interface DropBounds {
   readonly dropVariantsMax: number;

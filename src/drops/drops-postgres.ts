@@ -12,8 +12,8 @@ import {
   rows, sendStatements, type CommitStatement, type PostgresPart, type Queryable,
 } from '../kernel/store/postgres-store.js';
 import type {
-  CommitWrite, DropsReads, DropsTx, StockMove, TakeHoldRequest, TakenHoldRow, UnderLockQuery,
-  UnderLockRead,
+  CommitWrite, DropsReads, DropsTx, SettledHoldRow, SettleHoldRequest, StockMove,
+  TakeHoldRequest, TakenHoldRow, UnderLockQuery, UnderLockRead,
 } from './drops-store.js';
 
 const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
@@ -371,6 +371,23 @@ class DropsPostgresTx implements DropsTx {
     return () => {
       if (taken === null) throw new Error('the holds decided at the COMMIT have no result');
       return taken;
+    };
+  }
+
+  settleHoldsAtCommit(cmds: readonly SettleHoldRequest[], nowMs: number):
+    () => SettledHoldRow[] {
+    let settled: SettledHoldRow[] | null = null;
+    const json = JSON.stringify(cmds.map((c) => ({ d: c.dropId, h: c.holdId, a: c.accountId,
+      o: c.outcome })));
+    this.atCommit.push({ text: inlineParams('SELECT * FROM drop_settle_holds($1::json, $2) '
+      + 'ORDER BY ord', [json, nowMs], (t) => this.c.escapeLiteral(t)),
+    onResult: (r) => {
+      settled = r.rows.map((x) => ({ verdict: x.verdict as SettledHoldRow['verdict'],
+        hold: x.hold === null ? null : rowToHold(x.hold) }));
+    } });
+    return () => {
+      if (settled === null) throw new Error('the settles decided at the COMMIT have no result');
+      return settled;
     };
   }
 

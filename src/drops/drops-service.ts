@@ -21,6 +21,7 @@ import {
 } from './drop.js';
 import {
   dropKeyReused, HOLD_AGAIN, type dropCommands, type HoldOutcome, type HoldTimes, type JoinOutcome,
+  type SettleCommand,
 } from './drop-commands.js';
 import { decideRevoke, type dropRevoke, type RevokeOutcome } from './drop-revoke.js';
 
@@ -452,10 +453,8 @@ export class DropsService {
     if (h.status !== 'held') return refuse(h.status === 'expired' ? 'hold_expired' : 'hold_closed');
     if (h.expiresAtMs <= this.deps.clock.nowMs()) return refuse('hold_expired');
     // With the hold, so that the batch settles it without reading it first.
-    const settle = (outcome: 'paid' | 'failed') => this.submit('dropSettle', { dropId,
-      holdId, accountId: account.accountId, outcome, times: this.#times, hold: h }, true,
-    dropLane(dropId))
-      .then((r) => this.#noted(r));
+    const settle = (outcome: 'paid' | 'failed') => this.#settle({ dropId, holdId,
+      accountId: account.accountId, outcome, times: this.#times, hold: h });
     const charged = await this.deps.payments.charge({ reference: h.paymentReference,
       amountFen: h.amountFen, payer: account.accountId, source });
     if (charged.status !== 'approved') {
@@ -469,8 +468,11 @@ export class DropsService {
       await this.#voidUnlessPaid(holdId, h.paymentReference);
       throw err;
     }
-    // The hold ended while the payment was being taken: nothing holds the charge.
-    if (!r.ok && r.code !== 'store_unavailable' && r.code !== 'overloaded') {
+    // The hold ended while the payment was being taken: nothing holds the charge. A settle
+    // whose outcome is unknown (commit_unknown) may have made the sale: voided only if not.
+    if (!r.ok && r.code === 'commit_unknown') {
+      await this.#voidUnlessPaid(holdId, h.paymentReference);
+    } else if (!r.ok && r.code !== 'store_unavailable' && r.code !== 'overloaded') {
       await this.#void(h.paymentReference);
     }
     return r;
@@ -478,9 +480,22 @@ export class DropsService {
 
   /** Lets a held hold (or a waitlist offer) go: its units return at once. */
   async cancel(account: Account, dropId: string, holdId: string): Promise<Result<Hold>> {
-    return this.#noted(await this.submit('dropSettle', { dropId, holdId,
-      accountId: account.accountId, outcome: 'cancelled', times: this.#times }, true,
-    dropLane(dropId)));
+    return this.#settle({ dropId, holdId, accountId: account.accountId, outcome: 'cancelled',
+      times: this.#times });
+  }
+
+  /**
+   * Submits a settle (dropSettle, essential); where the database decided nothing (HOLD_AGAIN:
+   * a hold past due, or units to offer down the waitlist) it is decided again under the lock.
+   */
+  async #settle(cmd: SettleCommand): Promise<Result<Hold>> {
+    let r = await this.submit('dropSettle', cmd, true, dropLane(cmd.dropId));
+    if (r === HOLD_AGAIN) {
+      r = await this.submit('dropSettle', { ...cmd, underLock: true }, true,
+        dropLane(cmd.dropId));
+    }
+    assert.ok(r !== HOLD_AGAIN, 'a settle decided under the lock is decided');
+    return this.#noted(r);
   }
 
   /** Joins the waitlist of a sold-out variant (one unit). Refusals: see dropJoin. */

@@ -2,7 +2,9 @@
 // Both adapters implement it (drops-sqlite.ts, drops-postgres.ts) and pass its contract
 // (drops-store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these
 // methods by declaration merging.
-import type { Drop, Hold, HoldStatus, VariantStock, WaitlistEntry, EntryStatus } from './drop.js';
+import type {
+  Drop, Hold, HoldStatus, SettleAsked, SettleVerdict, VariantStock, WaitlistEntry, EntryStatus,
+} from './drop.js';
 
 /** Units moved between a variant's three states, all in one conditional update. */
 export interface StockMove {
@@ -95,6 +97,22 @@ export interface TakenHoldRow {
   readonly identityUnits: number;
   readonly available: number;
   readonly held: number;
+}
+
+/** One settle for settleHoldsAtCommit, in arrival order (SettleAsked and the hold it names). */
+export interface SettleHoldRequest extends SettleAsked {
+  readonly holdId: string;
+}
+
+/**
+ * The database's decision on one settle (settleHoldsAtCommit): settleVerdict's verdict, or
+ * `again` (nothing was decided: a hold of the drop is past due, or a decline or cancel would
+ * return units someone waits for; the batch must run under the lock in JS). `hold`: the hold
+ * as the command found it (before it ended), null when not found or `again`.
+ */
+export interface SettledHoldRow {
+  readonly verdict: SettleVerdict | 'again';
+  readonly hold: Hold | null;
 }
 
 /** Drops' reads and writes inside one transaction (see StoreTx). */
@@ -200,6 +218,15 @@ export interface DropsTx {
    * (it throws before). Texts must hold no NUL (the simple protocol).
    */
   takeHoldsAtCommit?(cmds: readonly TakeHoldRequest[], nowMs: number): () => TakenHoldRow[];
+  /**
+   * Optional (PostgreSQL), as takeHoldsAtCommit for settles (drop_settle_holds, migration 21):
+   * locks the drops, ends each held hold as asked (settleVerdict's rule) in arrival order, moves
+   * the stock, marks waitlist entries bought or lapsed and closes the lines of variants sold
+   * for good, all in one statement sent with the COMMIT. The function returned gives one row
+   * per request once the COMMIT succeeded (it throws before). Texts must hold no NUL.
+   */
+  settleHoldsAtCommit?(cmds: readonly SettleHoldRequest[], nowMs: number):
+    () => SettledHoldRow[];
 }
 
 /** Drops' reads of committed data (see Store). */

@@ -8,7 +8,7 @@ import { refuse, type Refusal } from './outcomes.js';
 import type { Limits, RateLimitMode } from './config.js';
 import type { Store } from './store/store.js';
 import { SqliteStore } from './store/sqlite-store.js';
-import { isCommitUnknown, isStoreUnavailable } from './store/store-unavailable.js';
+import { isCommitUnknown, isStoreUnavailable, ResultUnread } from './store/store-unavailable.js';
 import type { BatchWrite, StoreCallCommand, WriteComposition } from './write/batch-handlers.js';
 import {
   GroupCommitter, localExecutor, Overloaded, type HandlerMap, type PayloadOf, type ResultOf,
@@ -102,6 +102,11 @@ export class Core<H extends HandlerMap> {
    */
   refusalFor(err: unknown): Refusal | null {
     if (!isStoreUnavailable(err)) return null;
+    if (err instanceof ResultUnread) {
+      // Committed with the store in reach: its health is not in question.
+      return refuse('commit_unknown', 'Your request was saved, but its answer could not be '
+        + 'read: send the same request again with the same Idempotency-Key for its answer.');
+    }
     this.storeHealth.failed();
     // Lost during its COMMIT, the change may have been made: saying "not completed" would be
     // untrue, and a retry of a lock or a change would then meet "already done".

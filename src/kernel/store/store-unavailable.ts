@@ -26,6 +26,20 @@ export class CommitUnknown extends StoreUnavailable {
   }
 }
 
+/**
+ * A command's transaction committed, but its result, read from the COMMIT's reply (AtCommit,
+ * group-committer.ts), could not be read or did not check out: the change was made and the
+ * store is reachable. Answered `commit_unknown` (503, Retry-After) so that the same request sent
+ * again with its Idempotency-Key is answered from what was written (a drop purchase's hold by
+ * its key, a payment's sale), never a 500 with the change made.
+ */
+export class ResultUnread extends CommitUnknown {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ResultUnread';
+  }
+}
+
 /** Whether `err` (or an error it was caused by) is a COMMIT whose outcome is unknown. */
 export function isCommitUnknown(err: unknown): boolean {
   for (let e = err, depth = 0; e !== null && e !== undefined && depth < 5; depth++) {

@@ -14,12 +14,13 @@ const kernelOnly: StoreComposition = { sqlite: [], postgres: [], module: '',
     [baseMigrations]) };
 import { SimulatedClock } from '../clock.js';
 import {
-  executeBatch, GroupCommitter, localExecutor, outcomeError, Overloaded, type BatchExecutor,
+  AtCommit, executeBatch, GroupCommitter, localExecutor, outcomeError, Overloaded,
+  type BatchExecutor,
   type BatchHandler, type BatchObservation, type JobOutcome,
 } from './group-committer.js';
 import type { Store } from '../store/store.js';
 import {
-  CommitUnknown, isCommitUnknown, StoreUnavailable,
+  CommitUnknown, isCommitUnknown, ResultUnread, StoreUnavailable,
 } from '../store/store-unavailable.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -285,5 +286,22 @@ describe('a batch whose COMMIT was lost', () => {
           unknown, what);
       }
     }
+  });
+});
+
+describe('a batch committed whose result cannot be read', () => {
+  it('fails only that command: commit_unknown, the store not said away', async () => {
+    const transaction = (async (fn: (tx: never) => Promise<unknown>) => fn(undefined as never)) as
+      unknown as Store['transaction'];
+    const outcomes = await executeBatch(transaction, { act: async (_tx, payloads) =>
+      payloads.map((p) => new AtCommit(() => {
+        if (p === 2) throw new Error('no result');
+        return p;
+      })) }, [{ handler: 'act', payload: 1 }, { handler: 'act', payload: 2 }], 0);
+    assert.deepEqual(outcomes[0], { done: true, value: 1 });
+    const o = outcomes[1] as Extract<JobOutcome, { done: false }>;
+    assert.ok(!o.done && o.resultUnread === true);
+    const err = outcomeError(o);
+    assert.ok(err instanceof ResultUnread && isCommitUnknown(err), String(err));
   });
 });

@@ -9,7 +9,7 @@
 import type { Clock } from '../clock.js';
 import type { Store, StoreTx } from '../store/store.js';
 import {
-  CommitUnknown, isCommitUnknown, isStoreUnavailable, StoreUnavailable,
+  CommitUnknown, isCommitUnknown, isStoreUnavailable, ResultUnread, StoreUnavailable,
 } from '../store/store-unavailable.js';
 
 /**
@@ -37,8 +37,11 @@ function settled(value: unknown): JobOutcome {
     return { done: true, value: value.value() };
   } catch (err) {
     // Committed, but its result could not be read: this command fails, not its batch-mates
-    // (running them again would take their holds twice).
-    return { done: false, error: (err as Error)?.message ?? String(err) };
+    // (running them again would take their holds twice). Not a 500: its change was made, and
+    // the same request sent again with its Idempotency-Key is answered from what was written
+    // (ResultUnread, `commit_unknown`).
+    return { done: false, error: (err as Error)?.message ?? String(err), unavailable: true,
+      commitUnknown: true, resultUnread: true };
   }
 }
 
@@ -60,7 +63,9 @@ export type JobOutcome =
   | { readonly done: true; readonly value: unknown }
   | { readonly done: false; readonly error: string; readonly unavailable?: boolean;
       /** The store went away during the COMMIT: the command may have been written. */
-      readonly commitUnknown?: boolean };
+      readonly commitUnknown?: boolean;
+      /** Committed, but the command's result (AtCommit) could not be read: see ResultUnread. */
+      readonly resultUnread?: boolean };
 
 /** Runs a batch at the time given, all in one transaction if it can (see executeBatch). */
 export type BatchExecutor = (jobs: readonly BatchJob[], nowMs: number) => Promise<JobOutcome[]>;
@@ -116,6 +121,7 @@ function unavailableOutcome(err: unknown): JobOutcome {
 
 /** The error a failed outcome rejects its command with. */
 export function outcomeError(o: Extract<JobOutcome, { done: false }>): Error {
+  if (o.resultUnread === true) return new ResultUnread(o.error);
   if (o.commitUnknown === true) return new CommitUnknown(o.error);
   return o.unavailable === true ? new StoreUnavailable(o.error) : new Error(o.error);
 }
