@@ -89,7 +89,7 @@ export const purchase: RouteContract = () => ({
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused', 'drop_not_found',
     'drop_not_open', 'unknown_variant', 'drop_limit_reached', 'drop_sold_out',
     'payment_declined', 'hold_expired', 'hold_closed', 'waiting_room_pass_required',
-    'waiting_room_pass_invalid', 'waiting_room_pass_in_use'] });
+    'waiting_room_pass_invalid', 'waiting_room_pass_in_use', 'commit_unknown'] });
 
 export const payHold: RouteContract = () => ({
   summary: 'Pay a held hold (how a waitlist offer is accepted)',
@@ -100,7 +100,7 @@ export const payHold: RouteContract = () => ({
 export const cancelHold: RouteContract = () => ({
   summary: 'Let a held hold or an offer go: its units return at once',
   replies: { 200: Type.Object({ hold: HoldView }) },
-  errors: ['rate_limited', 'hold_not_found', 'hold_expired', 'hold_closed'] });
+  errors: ['rate_limited', 'hold_not_found', 'hold_expired', 'hold_closed', 'commit_unknown'] });
 
 export const joinWaitlist: RouteContract = () => ({
   summary: 'Join the waitlist of a sold-out variant (one unit)',
