@@ -16,7 +16,7 @@ import { catalogFromLaunch, type Catalog } from './catalog.js';
 import { nightOf, SU7_DAY_ORDERS } from './demand-curve.js';
 import { HttpClient } from './http-client.js';
 import { LaunchNight } from './launch-night.js';
-import { RunMetrics, fmt } from './run-metrics.js';
+import { RunMetrics, counted, fmt } from './run-metrics.js';
 import { startServers, type StartedServers } from './server-process.js';
 import { parseSimulateOptions, USAGE, type SimulateOptions } from './simulate-options.js';
 import { reportText, type SimulationSummary } from './simulation-report.js';
@@ -71,7 +71,8 @@ export async function runSimulate(argv: string[]): Promise<number> {
         });
       }
       urls = servers.urls;
-      setup = `${servers.urls.length} API process(es) started on ${servers.store}`;
+      setup = `${counted(servers.urls.length, 'API process', 'API processes')} started on `
+        + servers.store;
     }
     if (options.drop !== null) return await simulateDrop(options, urls, adminToken, setup);
     if (options.waitingRoom) return await waitingRoom(options, urls, adminToken, setup);
@@ -303,8 +304,9 @@ async function simulateDrop(options: SimulateOptions, urls: readonly string[],
     log: (line) => { if (!options.quiet) console.error(line); } });
   try {
     const r = await night.run();
-    console.log([`drop jacket: seed ${options.seed}, ${options.dropBuyers} honest buyers, ` +
-      `${options.rings} rings, ${options.connections} connections, ${setupText}`, ...r.lines,
+    console.log([`drop jacket: seed ${options.seed}, ${counted(options.dropBuyers,
+      'honest buyer')}, ${counted(options.rings, 'ring')}, ${counted(options.connections,
+      'connection')}, ${setupText}`, ...r.lines,
     r.passed ? 'audit: passed' : `audit: FAILED\n  ${r.violations.slice(0, 20).join('\n  ')}`]
       .join('\n'));
     return r.passed ? 0 : 1;
