@@ -458,9 +458,12 @@ export const ERRORS = {
     zh: ['限量发售尚未开始。', '请在倒计时结束后购买。'],
     en: ['The drop has not opened yet.', 'Buy when the countdown ends.'],
   },
+  // Also a size sold for good (no waitlist) and a sold-out waiting room: the next step holds
+  // for each, as the catalogue's text does (kernel/outcomes.ts).
   drop_sold_out: {
-    zh: ['该尺码已售罄。', '可加入候补名单：有货退回时将按顺序通知您。'],
-    en: ['This size is sold out.', 'Join the waitlist: units that come back are offered in turn.'],
+    zh: ['已售罄。', '正在付款的商品若未付款会退回，并按候补名单顺序提供；全部售出后不再退回，也没有候补名单。'],
+    en: ['Sold out.', 'Units still being paid for come back if unpaid and are offered to the '
+      + 'waitlist in turn; once every unit is sold, none come back and there is no waitlist.'],
   },
   drop_limit_reached: {
     zh: ['您已达到该发售的每人限购数量。', '每个账户和每个身份证号的限购数量相同，无法再购买。'],
