@@ -133,8 +133,8 @@ export class DropNight {
     await this.#defineDrop();
     await this.#race();
     lines.push(`race: ${[...this.#outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}; ` +
-      `its last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the opening ` +
-      '(slow payers take 2 s)');
+      `the race's last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the ` +
+      'opening (slow payments take 2 s)');
     const waited = await this.#waitlistPhase();
     lines.push(`waitlist phase: the buyers answered ${waited.offers} offers (${waited.paid} paid, ` +
       `${waited.declined} payment declined, ${waited.late} paid too late, ${waited.let_go} let ` +

@@ -212,14 +212,15 @@ async function waitingRoom(options: SimulateOptions, urls: readonly string[], ad
     const { launchId } = await readCatalogs(client, options.launchId);
     const buyers = Math.min(WAITING_ROOM_LIMITS.buyersMax, Math.max(WAITING_ROOM_LIMITS.buyersMin,
       Math.round(options.scale * 100_000)));
-    console.error(`simulate --waiting-room: ${buyers} buyers, seed ${options.seed}, ${setupText}`);
+    console.error(`simulate --waiting-room: ${fmt(buyers)} buyers, seed ${options.seed}, `
+      + setupText);
     const r = await runWaitingRoomNight(client, adminToken, { buyers, seed: options.seed,
       launchId, log: (line) => { if (!options.quiet) console.error(line); } });
     console.log(r.lines.join('\n'));
     for (const [kind, list] of r.violations) {
       console.log(`VIOLATION ${kind}: ${list.length}; e.g. ${list.slice(0, 5).join(' | ')}`);
     }
-    console.log(r.violations.size === 0 ? 'audit passed' : 'audit FAILED');
+    console.log(r.violations.size === 0 ? 'audit: passed' : 'audit: FAILED');
     return r.violations.size === 0 ? 0 : 1;
   } finally {
     client.close();
