@@ -136,8 +136,8 @@ export class DropNight {
       `the race's last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the ` +
       'opening (slow payments take 2 s)');
     const waited = await this.#waitlistPhase();
-    lines.push(`waitlist phase: the buyers answered ${waited.offers} offers (${waited.paid} paid, ` +
-      `${waited.declined} payment declined, ${waited.late} paid too late, ${waited.let_go} let ` +
+    lines.push(`waitlist phase: the buyers answered ${waited.offers} offers (` +
+      `${waited.paid} paid, ${waited.declined} payment declined, ${waited.late} paid too late, ${waited.let_go} let ` +
       `go, ${waited.ignored} left to expire) in ${waited.seconds.toFixed(1)} s`);
     const { ends, buyers, clusters } = await this.#readBack();
     const audit = auditDrop(ends, buyers, clusters);

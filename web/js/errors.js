@@ -683,7 +683,8 @@ Object.assign(STRINGS, {
   tries_left_one: { zh: '还可再试 1 次；用完后需等待 15 分钟。', en: '1 try left before a 15-minute wait.' },
   tries_left_other: {
     zh: '还可再试 {n} 次；用完后需等待 15 分钟。请核对收到的验证码，或重新获取。',
-    en: '{n} tries left before a 15-minute wait. Check the code you were given, or ask for a new one.',
+    en: '{n} tries left before a 15-minute wait. Check the code you were given, or ask for a '
+      + 'new one.',
   },
 });
 
