@@ -250,7 +250,7 @@ test('no page text puts a count before a plural noun outside a counted form', ()
     'pr_too_many', // the batch bound of a production run (config.ts)
     'pr_runs_more', // the cars the runs tab lists at most (a constant)
     'p_unsettled', // the minutes after which a refund counts as unsettled (a setting)
-    'bal_due_later', 'bal_after', // the balance's deadline and grace days (launch settings)
+    'bal_due_later', // the balance's deadline, at least 8 days (config.ts)
     'price_rule', 'price_rule_off', // price protection's days (a launch setting)
     'weeks_range', // a range of weeks, "2–4 weeks"
     'deposit_line', 'terms_cooling', // the cooling-off hours (a launch setting)

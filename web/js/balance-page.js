@@ -96,7 +96,7 @@ function balanceSection(d) {
         ? h('p', { class: 'warning' }, t('bal_grace', { t: dateTime(b.grace_ends_at) }))
         : b.due_at ? h('p', {}, h('strong', {}, t('bal_due', { t: dateTime(b.due_at) })))
           : h('p', {}, t('bal_due_later', { n: b.deadline_days })),
-      h('p', { class: 'muted', id: 'after-deadline' }, t('bal_after', { g: b.grace_days })));
+      h('p', { class: 'muted', id: 'after-deadline' }, t('bal_after', { grace: counted('n_days', b.grace_days) })));
   return h('section', { 'aria-labelledby': 'h-balance' },
     h('h2', { id: 'h-balance' }, t('bal_balance')),
     h('dl', { class: 'kv' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),

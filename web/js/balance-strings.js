@@ -19,8 +19,8 @@ export const BALANCE_STRINGS = {
     en: 'The deadline starts when your car is ready at the centre: you then have {n} days. You may pay now already.',
   },
   bal_after: {
-    zh: '逾期未付清：我们先通知您，再给予 {g} 天宽限期；宽限期后车辆将分配给下一位订单，您的订单保留排序等待下一辆车。定金不会因此被没收。',
-    en: 'If it is not paid by then we tell you, then give you {g} days of grace; after that the car goes to the next order and yours keeps its place for the next car. Your deposit is not forfeited for it.',
+    zh: '逾期未付清：我们先通知您，再给予 {grace}宽限期；宽限期后车辆将分配给下一位订单，您的订单保留排序等待下一辆车。定金不会因此被没收。',
+    en: 'If it is not paid by then we tell you, then give you {grace} of grace; after that the car goes to the next order and yours keeps its place for the next car. Your deposit is not forfeited for it.',
   },
   bal_grace: { zh: '已逾期：宽限期至 {t}', en: 'Overdue: your grace runs until {t}' },
   bal_paid: { zh: '尾款已付清', en: 'The balance is paid' },
