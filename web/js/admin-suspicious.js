@@ -40,7 +40,7 @@ function reasonText(x) {
  * orders, in the report's order) and the deposits it refunds, in fen (held ones only: a
  * refunded deposit is not refunded twice).
  */
-export function cancelPlan(c) {
+function cancelPlan(c) {
   const orders = c.orders.filter((o) => o.cancellable);
   const byAccount = new Map();
   for (const o of orders) byAccount.set(o.account_id, [...(byAccount.get(o.account_id) ?? []),
