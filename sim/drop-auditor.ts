@@ -42,8 +42,8 @@ export interface BuyerEnd {
 
 /**
  * A buyer's answer to an offer: paid (its payment went through), declined (the payment was
- * declined), late (the pay was refused otherwise, as when the offer had just ended), let_go
- * (cancelled it), ignored (left it to expire).
+ * declined), late (the pay or cancel was refused otherwise, as when the offer had just
+ * ended), let_go (cancelled it), ignored (left it to expire).
  */
 export type OfferChoice = 'paid' | 'declined' | 'late' | 'let_go' | 'ignored';
 

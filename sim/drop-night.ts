@@ -137,8 +137,9 @@ export class DropNight {
       'opening (slow payments take 2 s)');
     const waited = await this.#waitlistPhase();
     lines.push(`waitlist phase: the buyers answered ${waited.offers} offers (` +
-      `${waited.paid} paid, ${waited.declined} payment declined, ${waited.late} paid too late, ${waited.let_go} let ` +
-      `go, ${waited.ignored} left to expire) in ${waited.seconds.toFixed(1)} s`);
+      `${waited.paid} paid, ${waited.declined} payment declined, ${waited.late} too late, ` +
+      `${waited.let_go} let go, ${waited.ignored} left to expire) in ` +
+      `${waited.seconds.toFixed(1)} s`);
     const { ends, buyers, clusters } = await this.#readBack();
     const audit = auditDrop(ends, buyers, clusters);
     const sold = ends.reduce((n, e) => n + e.sold, 0);
@@ -277,8 +278,8 @@ export class DropNight {
 
   /**
    * A buyer's answer to an offer, by `x` (uniform in [0, 1)): pay, let it go, or leave it to
-   * expire; a pay is `declined` when the payment is (the sandbox's declining instrument) and
-   * `late` when refused otherwise (the offer ended first).
+   * expire; a pay is `declined` when the payment is (the sandbox's declining instrument), and
+   * a pay or a cancel is `late` when refused otherwise (the offer ended first).
    */
   async #answerOffer(b: Buyer, holdId: string, x: number): Promise<OfferChoice> {
     const path = `/drops/jacket/holds/${holdId}`;
@@ -291,8 +292,8 @@ export class DropNight {
       return paid.kind === 'reply' && paid.code === 'payment_declined' ? 'declined' : 'late';
     }
     if (x < SHARE.offerPay + SHARE.offerCancel) {
-      await this.#send('POST', `${path}/cancel`, b);
-      return 'let_go';
+      const gone = await this.#send('POST', `${path}/cancel`, b);
+      return gone.kind === 'reply' && gone.status === 200 ? 'let_go' : 'late';
     }
     return 'ignored';
   }
