@@ -36,11 +36,6 @@ const passOf = (ctx: Ctx): string | undefined => {
   return typeof v === 'string' ? v : undefined;
 };
 
-/**
- * A refusal for the request's content or timing (a 422, or not open yet) wrote nothing under
- * its key, so the pass it spent is given back for the corrected request.
- */
-
 export const orderRoutes: Route[] = [
   { method: 'POST', path: '/payments/notifications', access: 'public',
     schema: Orders.paymentNotification, handler: async (ctx) => {
