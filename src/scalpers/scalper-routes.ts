@@ -25,7 +25,8 @@ export function reportView(r: Report) {
         const s = r.states.get(o.subjectId);
         return { order_id: o.subjectId, account_id: o.accountId, at: iso(o.atMs),
           units: o.units, status: s?.status ?? null, deposit_state: s?.depositState ?? null,
-          cancellable: s?.cancellable ?? false, not_cancellable: s?.refusal
+          deposit_fen: s?.depositFen ?? null, cancellable: s?.cancellable ?? false,
+          not_cancellable: s?.refusal
             ? { code: s.refusal.code, message: s.refusal.message } : null };
       }),
     })),

@@ -21,7 +21,11 @@ const ClusterView = Type.Object({
   accounts: Type.Array(Type.Object({ account_id: Str, registered_at: Time })),
   orders: Type.Array(Type.Object({
     order_id: Str, account_id: Str, at: Time, units: Int,
-    status: orNull(Str), deposit_state: orNull(Str), cancellable: Type.Boolean(),
+    status: orNull(Str), deposit_state: orNull(Str),
+    deposit_fen: orNull(Type.Integer({ description: 'What a cancel refunds (fen): an order\'s '
+      + 'deposit; a drop\'s hold\'s amount when it is paid and a cancel would refund it; else '
+      + 'null' })),
+    cancellable: Type.Boolean(),
     not_cancellable: orNull(Type.Object({ code: Str, message: Str }, { description: 'Why a '
       + 'cancel would leave it alone: the code and message it would answer (a car\'s deposit '
       + 'locked on payment: order_already_locked)' })),

@@ -40,6 +40,12 @@ export interface SubjectState {
    * `held` once paid, `refunded` once an operator cancelled the sale, null when none was paid.
    */
   readonly depositState: string | null;
+  /**
+   * What a cancel refunds, in fen, so that the console can say what a cluster's cancel will
+   * refund before the operator confirms it: an order's deposit; a hold's amount when it is paid
+   * and an operator's cancel would refund it; else null (a hold not paid refunds nothing).
+   */
+  readonly depositFen: number | null;
   /** Whether an operator's cancel can still cancel it (a firm order; a hold decideRevoke lets). */
   readonly cancellable: boolean;
   /** Why it cannot be cancelled: the code and message the cancel would answer; null if it can. */
@@ -172,7 +178,8 @@ export class ScalpersService {
           if (o) {
             const now = await this.orders.current(o);
             out.set(id, { status: now.status, depositState: now.depositState,
-              cancellable: now.status === 'firm', refusal: now.status === 'firm' ? null
+              depositFen: now.depositFen, cancellable: now.status === 'firm',
+              refusal: now.status === 'firm' ? null
                 : refuse(isPastLock(now.status) ? 'order_already_locked' : 'order_cancelled') });
           }
         } else {
@@ -191,6 +198,7 @@ export class ScalpersService {
       tx.refundOf(h.paymentReference)) !== null;
     return { status: h.status, cancellable: verdict.ok,
       depositState: h.status === 'paid' ? 'held' : refunded ? 'refunded' : null,
+      depositFen: verdict.ok && h.status === 'paid' ? h.amountFen : null,
       refusal: verdict.ok ? null : { code: verdict.code, message: verdict.message } };
   }
 
