@@ -115,7 +115,7 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   const dialog = page.locator('dialog[open]');
   await dialog.waitFor();
   const said = (await dialog.locator('.cancel-what').textContent()) ?? '';
-  assert.ok(said.includes(`cancels 3 orders of 3 accounts and refunds ${total} in deposits`),
+  assert.ok(said.includes(`cancels 3 orders of 3 accounts and refunds ${total} (deposits`),
     said);
   const accounts = await dialog.locator('.cancel-accounts li').allTextContents();
   assert.equal(accounts.length, 3);
