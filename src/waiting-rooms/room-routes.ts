@@ -90,7 +90,7 @@ export const roomRoutes: Route[] = [
       const r = await ctx.app.waitingRooms.room(ctx.params.room_id!);
       if (!r) return refuse('waiting_room_not_found');
       return reply(200, roomView(r, ctx.app.clock.nowMs(),
-        ctx.app.waitingRooms.lineLength(r.roomId)));
+        await ctx.app.waitingRooms.waitingCount(r.roomId)));
     } },
   { method: 'POST', path: '/waiting-rooms/:room_id/tickets', access: 'public',
     schema: Rooms.join, handler: async (ctx) => {

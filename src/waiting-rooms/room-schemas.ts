@@ -25,8 +25,9 @@ export const RoomView = Type.Object({
     + 'before the opening' }),
   seed: orNull(Type.String({ description: 'The seed, once the pre-queue was shuffled' })),
   shuffled_at: orNull(Time),
-  waiting: Type.Optional(Type.Integer({ description: 'People in the line, as this process last '
-    + 'read it' })),
+  waiting: Type.Optional(Type.Integer({ description: 'People waiting, the pre-queue included '
+    + '(before the opening: the pre-queue\'s size), from a copy of the line at most a couple of '
+    + 'seconds old. In the public view only' })),
   server_time: Time,
 }, { 'x-component': 'WaitingRoom' });
 

@@ -23,6 +23,13 @@ const PASS_SQL = `INSERT INTO waiting_passes (${PASS_COLUMNS.join(', ')}) SELECT
   + '$1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], '
   + '$8::text[], $9::bigint[], $10::bigint[])';
 
+/** Passes counted against a room's cap: the admitter's count and the line copy's, one rule. */
+async function activePasses(q: Queryable, roomId: string, nowMs: number): Promise<number> {
+  const [r] = await rows(q, "SELECT count(*)::bigint AS n FROM waiting_passes WHERE "
+    + "room_id = $1 AND status = 'active' AND expires_at_ms > $2", [roomId, nowMs]);
+  return Number(r!.n);
+}
+
 class WaitingRoomsPostgresTx implements WaitingRoomsTx {
   constructor(private readonly c: pg.PoolClient) {}
 
@@ -103,9 +110,7 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
   }
 
   async activePassCount(roomId: string, nowMs: number): Promise<number> {
-    const [r] = await rows(this.c, "SELECT count(*)::bigint AS n FROM waiting_passes WHERE "
-      + "room_id = $1 AND status = 'active' AND expires_at_ms > $2", [roomId, nowMs]);
-    return Number(r!.n);
+    return activePasses(this.c, roomId, nowMs);
   }
 
   async touchTickets(ids: readonly string[], atMs: number): Promise<void> {
@@ -175,6 +180,12 @@ class WaitingRoomsPostgresReads implements WaitingRoomsReads {
       + "WHERE room_id = $1 AND status IN ('waiting', 'held') AND line_key IS NOT NULL "
       + 'ORDER BY line_key', values: [roomId], rowMode: 'array' });
     return splitLine(r.rows as Array<[unknown, unknown]>);
+  }
+
+  async lineCounts(roomId: string, nowMs: number) {
+    const [r] = await rows(this.pool, 'SELECT count(*)::bigint AS n FROM waiting_tickets '
+      + "WHERE room_id = $1 AND status = 'waiting' AND line_key IS NULL", [roomId]);
+    return { prequeue: Number(r!.n), activePasses: await activePasses(this.pool, roomId, nowMs) };
   }
 
   async roomCounts(roomId: string, nowMs: number): Promise<RoomCounts> {

@@ -23,7 +23,7 @@ import { openPass, openTicket, signPass, signTicket, type TicketClaims } from '.
 import {
   estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, nextUrl, pollAfterSeconds, positionOf,
   seedCommitment, validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room,
-  type RoomScope, type RoomSettings,
+  type RoomScope, type RoomSettings, type WaitBasis,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
@@ -93,6 +93,13 @@ interface Line {
   waiting: Float64Array;
   held: Float64Array;
   readAtMs: number;
+  /** Waiting tickets with no key yet when it was read (the pre-queue before the shuffle). */
+  prequeue: number;
+  /**
+   * Passes active when it was read (after the keys: a ticket admitted between the two reads is
+   * counted twice, never left out), against the room's cap (estimateWait).
+   */
+  activePasses: number;
   /**
    * Whether every waiting ticket had its key when this copy was read: the room was read as
    * shuffled before its keys were (the shuffle and the room's state commit together). Before
@@ -249,9 +256,14 @@ export class WaitingRoomsService {
     return ok({ room, created: !old });
   }
 
-  /** People in the room's line as this process last read it (undefined: not read yet). */
-  lineLength(roomId: string): number | undefined {
-    return this.#lines.get(roomId)?.waiting.length;
+  /**
+   * People waiting in the room, the pre-queue included (held tickets not), from this process's
+   * copy of the line (at most a second or two old; read now if there is none): before the
+   * opening the pre-queue's size, after it the line's, one figure.
+   */
+  async waitingCount(roomId: string): Promise<number> {
+    const line = await this.#line(roomId);
+    return line.waiting.length + line.prequeue;
   }
 
   // ---------- a person's place ----------
@@ -449,7 +461,8 @@ export class WaitingRoomsService {
       const position = claims.p > 0 ? claims.p : null;
       return ok({ ...base, held, phase: 'waiting', position,
         ahead: position === null ? null : position - 1,
-        estimate: position === null ? null : estimateWait(room, position - 1, held),
+        estimate: position === null ? null
+          : estimateWait(room, position - 1, this.#basis(line, nowMs, held)),
         asOfMs: line.readAtMs, ticket: signTicket(secret, claims),
         pollAfterSeconds: position === null ? this.#countingPollSeconds() : undefined });
     }
@@ -457,8 +470,18 @@ export class WaitingRoomsService {
     let position = held && claims.p > 0 ? claims.p : positionOf(line.waiting, claims.k);
     if (claims.p > 0) position = Math.min(position, claims.p);
     return ok({ ...base, held, phase: 'waiting', position, ahead: position - 1,
-      estimate: estimateWait(room, position - 1, held), asOfMs: line.readAtMs,
+      estimate: estimateWait(room, position - 1, this.#basis(line, nowMs, held)),
+      asOfMs: line.readAtMs,
       ticket: signTicket(secret, { ...claims, p: position }) });
+  }
+
+  /**
+   * What an estimate counts from: the copy's active passes against the cap (what the admitter
+   * counts, activePassCount), the admitter's period, and whether the ticket is held.
+   */
+  #basis(line: Line, nowMs: number, held: boolean): WaitBasis {
+    return { nowMs, active: line.activePasses, roundMs: this.deps.limits.waitingAdmitRoundMs,
+      held };
   }
 
   /**
@@ -481,8 +504,9 @@ export class WaitingRoomsService {
       // The room first: read as shuffled, the keys read after it hold the shuffle's.
       reading = this.deps.store.room(roomId).then(async (room) => {
         const k = await this.deps.store.lineKeys(roomId);
+        const counts = await this.deps.store.lineCounts(roomId, nowMs);
         const complete = room !== null && (room.shuffledAtMs !== null || room.order === 'fifo');
-        const line = { ...k, readAtMs: nowMs, complete };
+        const line = { ...k, ...counts, readAtMs: nowMs, complete };
         this.#lines.set(roomId, line);
         return line;
       }).finally(() => this.#lineReads.delete(roomId));
@@ -537,6 +561,7 @@ export class WaitingRoomsService {
     const l = this.deps.limits;
     const nowMs = this.deps.clock.nowMs();
     const admitted = await this.#admit({ roomId, nowMs, admitRoundMax: l.waitingAdmitRoundMax,
+      roundMs: l.waitingAdmitRoundMs,
       queueDelay: this.deps.queueDelayMs
         ? { delayMs: this.deps.queueDelayMs(), maxMs: l.queueDelayMaxMs } : null });
     if (admitted > 0) {

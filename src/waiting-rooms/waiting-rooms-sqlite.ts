@@ -15,6 +15,10 @@ type Row = Record<string, unknown>;
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
 
+/** Passes counted against a room's cap: the admitter's count and the line copy's, one rule. */
+const ACTIVE_PASSES_SQL = "SELECT count(*) AS n FROM waiting_passes WHERE room_id = ? "
+  + "AND status = 'active' AND expires_at_ms > ?";
+
 function prepareWrites(db: Db) {
   return {
     putRoom: db.prepare(`${insertSql('waiting_rooms', ROOM_COLUMNS)} ON CONFLICT (room_id) DO `
@@ -37,8 +41,7 @@ function prepareWrites(db: Db) {
     admitTicket: db.prepare("UPDATE waiting_tickets SET status = 'admitted', pass_id = ?, "
       + "admitted_at_ms = ? WHERE ticket_id = ? AND status = 'waiting'"),
     insertPass: db.prepare(insertSql('waiting_passes', PASS_COLUMNS)),
-    active: db.prepare("SELECT count(*) AS n FROM waiting_passes WHERE room_id = ? "
-      + "AND status = 'active' AND expires_at_ms > ?"),
+    active: db.prepare(ACTIVE_PASSES_SQL),
     touch: db.prepare('UPDATE waiting_tickets SET last_seen_ms = max(last_seen_ms, ?) '
       + "WHERE ticket_id = ? AND status IN ('waiting', 'held')"),
     hold: db.prepare("UPDATE waiting_tickets SET status = 'held' WHERE ticket_id = ? "
@@ -159,6 +162,9 @@ function prepareReads(db: Db) {
     passes: db.prepare("SELECT status, (status = 'active' AND expires_at_ms > ?) AS live, "
       + 'count(*) AS n FROM waiting_passes WHERE room_id = ? GROUP BY status, live'),
     pass: db.prepare('SELECT * FROM waiting_passes WHERE pass_id = ?'),
+    unkeyed: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
+      + "AND status = 'waiting' AND line_key IS NULL"),
+    active: db.prepare(ACTIVE_PASSES_SQL),
     passesOf: db.prepare('SELECT * FROM waiting_passes WHERE room_id = ? '
       + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT ?'),
     ticketsOf: db.prepare('SELECT * FROM waiting_tickets WHERE room_id = ? '
@@ -189,6 +195,11 @@ class WaitingRoomsSqliteReads implements WaitingRoomsReads {
 
   async lineKeys(roomId: string) {
     return splitLine(this.#r.line.all(roomId) as Array<[unknown, unknown]>);
+  }
+
+  async lineCounts(roomId: string, nowMs: number) {
+    return { prequeue: Number((this.#r.unkeyed.get(roomId) as Row).n),
+      activePasses: Number((this.#r.active.get(roomId, nowMs) as Row).n) };
   }
 
   async roomCounts(roomId: string, nowMs: number): Promise<RoomCounts> {

@@ -96,6 +96,12 @@ export interface WaitingRoomsReads {
   ticket(ticketId: string): Promise<Ticket | null>;
   /** Keys of the room's waiting and held tickets, ascending (the line as every process sees it). */
   lineKeys(roomId: string): Promise<{ waiting: Float64Array; held: Float64Array }>;
+  /**
+   * What each process's copy of the line keeps beside the keys: waiting tickets with no key
+   * yet (the pre-queue before the shuffle), and passes active at `nowMs` counted as the
+   * admitter counts them against the cap (WaitingRoomsTx.activePassCount).
+   */
+  lineCounts(roomId: string, nowMs: number): Promise<{ prequeue: number; activePasses: number }>;
   roomCounts(roomId: string, nowMs: number): Promise<RoomCounts>;
   pass(passId: string): Promise<Pass | null>;
   /** The room's passes, newest first, at most `limit`. */
