@@ -274,6 +274,41 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     }
   });
 
+  it('an operator finds tickets to hold by network and status, in line order, with places',
+    async () => {
+      const find = (query: string, token = ADMIN) =>
+        h.call('GET', `/admin/waiting-rooms/night/tickets${query}`, { token });
+      const held = await find('?status=held');
+      assert.equal(held.status, 200, JSON.stringify(held.body));
+      const body: unknown = held.body;
+      assert.ok(compileReply(Rooms.findTickets(h.ld.app.deps.limits).replies[200]!)(body));
+      assert.deepEqual(held.body.tickets.map((t: { ticket_id: string }) => t.ticket_id),
+        [ticketId(tickets.get('bot')!)]);
+      assert.equal(held.body.tickets[0].position, null, 'a held ticket has no place to count');
+      // Every test client joins from 127.0.0.1: its /24 as the suspicious-pattern report says.
+      const near = await find('?network=127.0.0.0/24&limit=3');
+      assert.equal(near.body.tickets.length, 3, JSON.stringify(near.body));
+      const all = (await find('?network=127.0.0.1')).body.tickets as
+        Array<{ status: string; position: number | null; network: string }>;
+      assert.ok(all.every((t) => t.network === '127.0.0.1'
+        && (t.status === 'waiting' || t.status === 'held')), JSON.stringify(all));
+      const places = all.filter((t) => t.status === 'waiting').map((t) => t.position);
+      assert.ok(places.length >= 2 && places.every((p, i) => p === i + 1),
+        `waiting ones in line order, each with its place: ${places}`);
+      assert.deepEqual((await find('?network=198.51.100.0/24')).body.tickets, []);
+      assert.deepEqual((await find('?network=2001:db8:1:2::/64')).body.tickets, []);
+      const bad = await find('?network=127.0.0.%25');
+      assert.equal(bad.status, 422);
+      assert.equal(bad.body.error.code, 'invalid_request');
+      assert.match(bad.body.error.message, /IPv4 \/24/);
+      assert.equal((await find('?limit=101')).status, 422, 'past the limits table\'s page');
+      assert.equal((await find('?status=gone')).status, 422);
+      assert.equal((await h.call('GET', '/admin/waiting-rooms/nope/tickets', { token: ADMIN }))
+        .body.error.code, 'waiting_room_not_found');
+      const b = await h.buyer(40);
+      assert.equal((await find('', b.token)).status, 403);
+    });
+
   it('a place not polled for the grace lapses; tickets not signed here are refused', async () => {
     await h.tick(400);
     await admit();

@@ -93,6 +93,31 @@ export interface Pass {
   readonly claimedUntilMs: number | null;
 }
 
+/**
+ * The networks an operator looks tickets up by, as the suspicious-pattern report names them: an
+ * IPv4 address, an IPv4 /24 (`203.0.113.0/24`) or an IPv6 /64 (`2001:db8:1:2::/64`). A ticket
+ * keeps its joiner's IPv4 address or IPv6 /64 (rate-limits.ts, addressKey).
+ */
+export const NETWORK_PATTERN = '^((\\d{1,3}\\.){3}(\\d{1,3}|0/24)'
+  + '|[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){3}::/64)$';
+
+/** Which tickets' addresses a network (NETWORK_PATTERN) covers: the one, or a /24's prefix. */
+export interface NetworkMatch {
+  /** A ticket's address equal to this. */
+  readonly address: string | null;
+  /** A ticket's address starting with this (`203.0.113.` for `203.0.113.0/24`). */
+  readonly prefix: string | null;
+}
+
+/** The match of a network as NETWORK_PATTERN checks it. */
+export function networkMatch(network: string): NetworkMatch {
+  if (network.endsWith('.0/24')) return { address: null, prefix: network.slice(0, -4) };
+  if (!network.endsWith('::/64')) return { address: network, prefix: null };
+  // Written as addressKey writes a /64: lower case, no leading zeros.
+  const groups = network.slice(0, -5).split(':').map((g) => parseInt(g, 16).toString(16));
+  return { address: `${groups.join(':')}::/64`, prefix: null };
+}
+
 /** The pre-queue opens at least this long before the opening (DOMAIN.md). */
 export const PREQUEUE_LEAD_MIN_MS = 5 * 60_000;
 /** Late keys: arrival ms times this plus a random tie-break below it. */

@@ -8,7 +8,7 @@ import {
   claimOutcome, countsFrom, PASS_COLUMNS, passToValues, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
   roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
-import type { Pass, Room, Ticket } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
 import type {
   JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
@@ -206,6 +206,17 @@ class WaitingRoomsPostgresReads implements WaitingRoomsReads {
   async passesOf(roomId: string, limit: number): Promise<Pass[]> {
     return (await rows(this.pool, 'SELECT * FROM waiting_passes WHERE room_id = $1 '
       + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT $2', [roomId, limit])).map(rowToPass);
+  }
+
+  async findTickets(roomId: string, status: TicketStatus | null, network: NetworkMatch | null,
+    limit: number): Promise<Ticket[]> {
+    // The prefix is digits and dots (NETWORK_PATTERN): nothing in it is a LIKE wildcard.
+    return (await rows(this.pool, 'SELECT * FROM waiting_tickets WHERE room_id = $1 '
+      + "AND (status = $2::text OR ($2::text IS NULL AND status IN ('waiting', 'held'))) "
+      + 'AND (($3::text IS NULL AND $4::text IS NULL) OR address = $3::text '
+      + "OR address LIKE $4::text || '%') "
+      + 'ORDER BY line_key NULLS LAST, ticket_id LIMIT $5',
+    [roomId, status, network?.address ?? null, network?.prefix ?? null, limit])).map(rowToTicket);
   }
 
   async ticketsOf(roomId: string, limit: number): Promise<Ticket[]> {

@@ -21,9 +21,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, nextUrl, pollAfterSeconds, positionOf,
-  seedCommitment, validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room,
-  type RoomScope, type RoomSettings, type WaitBasis,
+  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, networkMatch, nextUrl, pollAfterSeconds,
+  positionOf, seedCommitment, validateRoom, type Estimate, type Pass, type Phase,
+  type PollPacing, type Room, type RoomScope, type RoomSettings, type Ticket, type TicketStatus,
+  type WaitBasis,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
@@ -587,6 +588,25 @@ export class WaitingRoomsService {
 
   async passes(roomId: string): Promise<Pass[]> {
     return this.deps.store.passesOf(roomId, this.deps.limits.waitingPassesListMax);
+  }
+
+  /**
+   * The room's tickets an operator looks for (a suspected bot's, to hold): in line order, of
+   * `status` (null: waiting or held), from `network` (null: anywhere), at most `limit`; each
+   * waiting one with its position in this process's copy of the line (null while the copy does
+   * not hold it: the pre-queue before the shuffle, or joined since), read when the copy was.
+   * `waiting_room_not_found` for no such room.
+   */
+  async findTickets(roomId: string, status: TicketStatus | null, network: string | null,
+    limit: number): Promise<Result<{ tickets: Array<{ ticket: Ticket; position: number | null }>;
+      asOfMs: number }>> {
+    if (!(await this.deps.store.room(roomId))) return refuse('waiting_room_not_found');
+    const tickets = await this.deps.store.findTickets(roomId, status,
+      network === null ? null : networkMatch(network), limit);
+    const line = await this.#line(roomId);
+    return ok({ asOfMs: line.readAtMs, tickets: tickets.map((ticket) => ({ ticket,
+      position: ticket.status === 'waiting' && ticket.key !== null && has(line.waiting,
+        ticket.key) ? positionOf(line.waiting, ticket.key) : null })) });
   }
 
   /** Revokes an active pass (`waiting_pass_not_found` when none), recorded with the reason. */

@@ -6,7 +6,7 @@ import {
   claimOutcome, countsFrom, passToValues, PASS_COLUMNS, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
   roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
-import type { Pass, Room, Ticket } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
 import type {
   JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
@@ -169,6 +169,12 @@ function prepareReads(db: Db) {
       + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT ?'),
     ticketsOf: db.prepare('SELECT * FROM waiting_tickets WHERE room_id = ? '
       + 'ORDER BY line_key IS NULL, line_key, ticket_id LIMIT ?'),
+    // The prefix is digits and dots (NETWORK_PATTERN): nothing in it is a LIKE wildcard.
+    findTickets: db.prepare('SELECT * FROM waiting_tickets WHERE room_id = :room '
+      + "AND (status = :status OR (:status IS NULL AND status IN ('waiting', 'held'))) "
+      + 'AND ((:address IS NULL AND :prefix IS NULL) OR address = :address '
+      + "OR address LIKE :prefix || '%') "
+      + 'ORDER BY line_key IS NULL, line_key, ticket_id LIMIT :limit'),
   };
 }
 
@@ -214,6 +220,12 @@ class WaitingRoomsSqliteReads implements WaitingRoomsReads {
 
   async passesOf(roomId: string, limit: number): Promise<Pass[]> {
     return (this.#r.passesOf.all(roomId, limit) as Row[]).map(rowToPass);
+  }
+
+  async findTickets(roomId: string, status: TicketStatus | null, network: NetworkMatch | null,
+    limit: number): Promise<Ticket[]> {
+    return (this.#r.findTickets.all({ room: roomId, status, address: network?.address ?? null,
+      prefix: network?.prefix ?? null, limit }) as Row[]).map(rowToTicket);
   }
 
   async ticketsOf(roomId: string, limit: number): Promise<Ticket[]> {
