@@ -184,8 +184,8 @@ class WaitingRoomsPostgresReads implements WaitingRoomsReads {
 
   async lineCounts(roomId: string, nowMs: number) {
     const [r] = await rows(this.pool, 'SELECT count(*)::bigint AS n FROM waiting_tickets '
-      + "WHERE room_id = $1 AND status = 'waiting' AND line_key IS NULL", [roomId]);
-    return { prequeue: Number(r!.n), activePasses: await activePasses(this.pool, roomId, nowMs) };
+      + "WHERE room_id = $1 AND status = 'waiting'", [roomId]);
+    return { waiting: Number(r!.n), activePasses: await activePasses(this.pool, roomId, nowMs) };
   }
 
   async roomCounts(roomId: string, nowMs: number): Promise<RoomCounts> {

@@ -94,8 +94,6 @@ interface Line {
   waiting: Float64Array;
   held: Float64Array;
   readAtMs: number;
-  /** Waiting tickets with no key yet when it was read (the pre-queue before the shuffle). */
-  prequeue: number;
   /**
    * Passes active when it was read (after the keys: a ticket admitted between the two reads is
    * counted twice, never left out), against the room's cap (estimateWait).
@@ -127,6 +125,9 @@ export class WaitingRoomsService {
   #roomsReading: Promise<Room[]> | null = null;
   readonly #lines = new Map<string, Line>();
   readonly #lineReads = new Map<string, Promise<Line>>();
+  /** Room id -> its waiting count being read or read (waitingCount), and when (both clocks). */
+  readonly #waitingCounts = new Map<string, { realMs: number; nowMs: number;
+    count: Promise<number> }>();
   /** Ticket id -> time of its last poll not yet written. */
   #touches = new Map<string, number>();
   /** Ticket id -> time of its last poll in this process (the poll rate). */
@@ -258,13 +259,23 @@ export class WaitingRoomsService {
   }
 
   /**
-   * People waiting in the room, the pre-queue included (held tickets not), from this process's
-   * copy of the line (at most a second or two old; read now if there is none): before the
-   * opening the pre-queue's size, after it the line's, one figure.
+   * People waiting in the room, the pre-queue included (held tickets not): before the opening
+   * the pre-queue's size, after it the line's, one figure. Counted at most once a second per
+   * room and process (by real time and by the room's clock, which a rehearsal moves), apart
+   * from the copy of the line that positions are counted in: read for this figure, that copy
+   * was one a join made just after did not hold, and on a clock standing still it was never
+   * read again.
    */
   async waitingCount(roomId: string): Promise<number> {
-    const line = await this.#line(roomId);
-    return line.waiting.length + line.prequeue;
+    const nowMs = this.deps.clock.nowMs();
+    const have = this.#waitingCounts.get(roomId);
+    if (have && performance.now() - have.realMs < ROOMS_CACHE_MS && nowMs >= have.nowMs
+      && nowMs - have.nowMs < ROOMS_CACHE_MS) return have.count;
+    const count = this.deps.store.lineCounts(roomId, nowMs).then((c) => c.waiting);
+    if (this.#waitingCounts.size >= this.deps.limits.waitingRoomsMax) this.#waitingCounts.clear();
+    this.#waitingCounts.set(roomId, { realMs: performance.now(), nowMs, count });
+    count.catch(() => this.#waitingCounts.delete(roomId));
+    return count;
   }
 
   // ---------- a person's place ----------
@@ -505,9 +516,9 @@ export class WaitingRoomsService {
       // The room first: read as shuffled, the keys read after it hold the shuffle's.
       reading = this.deps.store.room(roomId).then(async (room) => {
         const k = await this.deps.store.lineKeys(roomId);
-        const counts = await this.deps.store.lineCounts(roomId, nowMs);
+        const { activePasses } = await this.deps.store.lineCounts(roomId, nowMs);
         const complete = room !== null && (room.shuffledAtMs !== null || room.order === 'fifo');
-        const line = { ...k, ...counts, readAtMs: nowMs, complete };
+        const line = { ...k, activePasses, readAtMs: nowMs, complete };
         this.#lines.set(roomId, line);
         return line;
       }).finally(() => this.#lineReads.delete(roomId));

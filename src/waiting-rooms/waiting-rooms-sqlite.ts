@@ -162,8 +162,8 @@ function prepareReads(db: Db) {
     passes: db.prepare("SELECT status, (status = 'active' AND expires_at_ms > ?) AS live, "
       + 'count(*) AS n FROM waiting_passes WHERE room_id = ? GROUP BY status, live'),
     pass: db.prepare('SELECT * FROM waiting_passes WHERE pass_id = ?'),
-    unkeyed: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
-      + "AND status = 'waiting' AND line_key IS NULL"),
+    waiting: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
+      + "AND status = 'waiting'"),
     active: db.prepare(ACTIVE_PASSES_SQL),
     passesOf: db.prepare('SELECT * FROM waiting_passes WHERE room_id = ? '
       + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT ?'),
@@ -204,7 +204,7 @@ class WaitingRoomsSqliteReads implements WaitingRoomsReads {
   }
 
   async lineCounts(roomId: string, nowMs: number) {
-    return { prequeue: Number((this.#r.unkeyed.get(roomId) as Row).n),
+    return { waiting: Number((this.#r.waiting.get(roomId) as Row).n),
       activePasses: Number((this.#r.active.get(roomId, nowMs) as Row).n) };
   }
 

@@ -97,11 +97,12 @@ export interface WaitingRoomsReads {
   /** Keys of the room's waiting and held tickets, ascending (the line as every process sees it). */
   lineKeys(roomId: string): Promise<{ waiting: Float64Array; held: Float64Array }>;
   /**
-   * What each process's copy of the line keeps beside the keys: waiting tickets with no key
-   * yet (the pre-queue before the shuffle), and passes active at `nowMs` counted as the
-   * admitter counts them against the cap (WaitingRoomsTx.activePassCount).
+   * The line's two counts: waiting tickets, the pre-queue included (held ones not), and passes
+   * active at `nowMs` counted as the admitter counts them against the cap
+   * (WaitingRoomsTx.activePassCount), which each process's copy of the line keeps beside the
+   * keys.
    */
-  lineCounts(roomId: string, nowMs: number): Promise<{ prequeue: number; activePasses: number }>;
+  lineCounts(roomId: string, nowMs: number): Promise<{ waiting: number; activePasses: number }>;
   roomCounts(roomId: string, nowMs: number): Promise<RoomCounts>;
   pass(passId: string): Promise<Pass | null>;
   /** The room's passes, newest first, at most `limit`. */
