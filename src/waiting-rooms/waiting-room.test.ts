@@ -400,50 +400,45 @@ function toldAndWaited(x: Line, phaseMs: number, horizonMs: number):
 }
 
 describe('the estimate is a promise the room keeps, moved by tick', () => {
-  const fifo = (over: Partial<Room> = {}) => {
+  /** An arrival-order room with `who` joined at the opening, a millisecond after it. */
+  const opened = (who: string[], over: Partial<Room> = {}) => {
     const x = new Line();
     x.room = { ...base, order: 'fifo', activeMax: 100, passSeconds: 600, ...over };
+    x.tick(120_000);
+    for (const w of who) x.join(w);
+    x.tick(1);
     return x;
+  };
+  /** What the first in the line is told, and whether the admission came within it. */
+  const firstKept = (x: Line, phaseMs: number, horizonMs: number) => {
+    const [first] = toldAndWaited(x, phaseMs, horizonMs);
+    return [first!.told, first!.waitedMs! <= first!.told.seconds * 1000];
   };
   const rows: Array<[string, () => unknown, unknown]> = [
     ['position 1 right after an admission (60/min) is told the next token and round, not 0 s',
       () => {
-        const x = fifo();
-        x.tick(120_000);
-        for (const w of ['a', 'b', 'c']) x.join(w);
-        x.tick(1);
+        const x = opened(['a', 'b', 'c']);
         x.round();
-        const [first] = toldAndWaited(x, 1, 60_000);
-        return [first!.told, first!.waitedMs! <= first!.told.seconds * 1000];
+        return firstKept(x, 1, 60_000);
       }, [{ seconds: 2, certainty: 'firm' }, true]],
     ['1 a minute: position 1 waits up to a minute and a round', () => {
-      const x = fifo({ admitPerMinute: 1 });
-      x.tick(120_000);
-      x.join('a'); x.join('b');
-      x.tick(1);
+      const x = opened(['a', 'b'], { admitPerMinute: 1 });
       x.round();
-      const [first] = toldAndWaited(x, ROUND_MS - 1, 120_000);
-      return [first!.told, first!.waitedMs! <= first!.told.seconds * 1000];
+      return firstKept(x, ROUND_MS - 1, 120_000);
     }, [{ seconds: 61, certainty: 'firm' }, true]],
     ['before the opening (arrival order) the wait counts from the opening', () => {
-      const x = fifo();
+      const x = new Line();
+      x.room = { ...base, order: 'fifo', activeMax: 100 };
       x.tick(60_000);
       x.join('a');
-      const [first] = toldAndWaited(x, 0, 120_000);
-      return [first!.told, first!.waitedMs! <= first!.told.seconds * 1000];
+      return firstKept(x, 0, 120_000);
     }, [{ seconds: 62, certainty: 'firm' }, true]],
     ['a cap that fills before the turn: uncertain from there on (2 active at most)', () => {
-      const x = fifo({ activeMax: 2 });
-      x.tick(120_000);
-      for (const w of ['a', 'b', 'c', 'd']) x.join(w);
-      x.tick(1);
+      const x = opened(['a', 'b', 'c', 'd'], { activeMax: 2 });
       return x.waiting().map((_, i) => estimateNow(x, i).certainty);
     }, ['firm', 'firm', 'uncertain', 'uncertain']],
     ['the cap full now: uncertain even at the front', () => {
-      const x = fifo({ activeMax: 1 });
-      x.tick(120_000);
-      x.join('a'); x.join('b');
-      x.tick(1);
+      const x = opened(['a', 'b'], { activeMax: 1 });
       x.round();
       return estimateNow(x, 0).certainty;
     }, 'uncertain'],

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ADMIN_TOKEN, apiBuyer, DESKTOP_VIEWPORT, phoneContext, screenshots, signInPage,
   startServerAndBrowser, unlabelledControls, type Server,
@@ -30,7 +30,8 @@ after(async () => {
   await server?.stop();
 });
 
-test('the operator creates a room in the console and sees its live figures', async () => {
+/** The console's waiting-rooms tab, signed in, in English. */
+async function roomsTab(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   const page: Page = await context.newPage();
   await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
@@ -38,6 +39,11 @@ test('the operator creates a room in the console and sees its live figures', asy
   await page.fill('#admin-token', ADMIN_TOKEN);
   await page.click('#use-token');
   await page.click('#tab-rooms');
+  return { context, page };
+}
+
+test('the operator creates a room in the console and sees its live figures', async () => {
+  const { context, page } = await roomsTab();
   await page.locator('#wr-new').waitFor();
   await page.fill('#wr-new-id', 'yu7-night');
   await page.fill('#wr-new-target', 'yu7-2025');
@@ -228,13 +234,7 @@ test('the operator reads when each pass was issued and ends, finds a suspected b
   const bot = ticketId((await server.api('POST', '/waiting-rooms/yu7-night/tickets')).body.ticket);
   // Two seconds on, the server's next copy of the line holds it, with its place.
   await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
-  const page: Page = await context.newPage();
-  await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
-  await page.goto(`${server.url}/admin`);
-  await page.fill('#admin-token', ADMIN_TOKEN);
-  await page.click('#use-token');
-  await page.click('#tab-rooms');
+  const { context, page } = await roomsTab();
   await page.selectOption('#wr-pick', 'yu7-night');
   // The recent passes say which time is which, in Beijing time.
   const pass = page.locator('#wr-pass-list li').first();
