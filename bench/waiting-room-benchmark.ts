@@ -57,7 +57,8 @@ function pacedPollsPerSecond(waiting: number, rate: number):
   let perSecond = 0;
   let sumInterval = 0;
   for (let position = 1; position <= waiting; position++) {
-    const estimate = estimateWait(room, position - 1, false);
+    const estimate = estimateWait(room, position - 1, { nowMs: 1, active: 0,
+      roundMs: defaultLimits.waitingAdmitRoundMs });
     for (let j = 0; j < JITTER_POINTS; j++) {
       const s = pollAfterSeconds(room, 'waiting', estimate, 1, PACING, (j + 0.5) / JITTER_POINTS);
       perSecond += 1 / s / JITTER_POINTS;

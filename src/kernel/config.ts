@@ -491,6 +491,8 @@ export interface Limits {
   readonly waitingTouchFlushMs: number;
   /** Passes listed for an operator at most. */
   readonly waitingPassesListMax: number;
+  /** Tickets an operator's look-up lists at most (GET /admin/waiting-rooms/{id}/tickets). */
+  readonly waitingTicketsListMax: number;
   /**
    * How long a request's claim holds a pass while the request runs (ms). Longer than the
    * slowest request that holds one: the payment (the sandbox's slow bank takes up to 10 s) and
@@ -743,6 +745,7 @@ export const defaultLimits: Limits = Object.freeze({
   waitingTouchesMax: 200_000,
   waitingTouchFlushMs: 5_000,
   waitingPassesListMax: 100,
+  waitingTicketsListMax: 100,
   waitingPassClaimMs: 30_000,
   waitingPassClaimWaitMs: 5_000,
   waitingPassClaimPollMs: 10,

@@ -18,6 +18,8 @@ export interface AdmitCommand {
   readonly nowMs: number;
   /** Limits.waitingAdmitRoundMax: passes given in one round at most. */
   readonly admitRoundMax: number;
+  /** Limits.waitingAdmitRoundMs: how often rounds run (the bucket's size, admissionRound). */
+  readonly roundMs: number;
   /**
    * For an adaptive room: the commit queue's delay now and Limits.queueDelayMaxMs (ms), read
    * on the event loop where the queue is; null when not wired (the rate is the room's own).
@@ -38,9 +40,9 @@ export async function admitIn(tx: StoreTx, c: AdmitCommand): Promise<number> {
   const active = await tx.activePassCount(roomId, nowMs);
   const f = room.adaptive && c.queueDelay !== null
     ? adaptiveFactor(c.queueDelay.delayMs, c.queueDelay.maxMs) : 1;
-  const may = admissionRound(room, nowMs, active, c.admitRoundMax, f).admit;
+  const may = admissionRound(room, nowMs, active, c.admitRoundMax, f, c.roundMs).admit;
   const head = may > 0 ? await tx.headOfLine(roomId, may) : [];
-  const round = admissionRound(room, nowMs, active, head.length, f);
+  const round = admissionRound(room, nowMs, active, head.length, f, c.roundMs);
   const passes: Pass[] = head.slice(0, round.admit).map((t) => ({ passId: newId('wrp'),
     roomId, ticketId: t.ticketId, issuedAtMs: nowMs,
     expiresAtMs: nowMs + room.passSeconds * 1000, status: 'active', spentBy: null,

@@ -3,11 +3,14 @@
 // operator's settings, live view, pass revocations and bot holds.
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
 import { refuse, type Refusal } from '../kernel/outcomes.js';
+import { queryNumber } from '../kernel/http/schema.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import * as Rooms from './room-schemas.js';
 import { nextUrl } from './waiting-room.js';
-import type { Pass, QueueOrder, Room, RoomScope, RoomSettings } from './waiting-room.js';
+import type {
+  Pass, QueueOrder, Room, RoomScope, RoomSettings, TicketStatus,
+} from './waiting-room.js';
 import type { PlaceView } from './waiting-rooms-service.js';
 
 const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
@@ -90,7 +93,7 @@ export const roomRoutes: Route[] = [
       const r = await ctx.app.waitingRooms.room(ctx.params.room_id!);
       if (!r) return refuse('waiting_room_not_found');
       return reply(200, roomView(r, ctx.app.clock.nowMs(),
-        ctx.app.waitingRooms.lineLength(r.roomId)));
+        await ctx.app.waitingRooms.waitingCount(r.roomId)));
     } },
   { method: 'POST', path: '/waiting-rooms/:room_id/tickets', access: 'public',
     schema: Rooms.join, handler: async (ctx) => {
@@ -148,6 +151,21 @@ export const roomRoutes: Route[] = [
       const r = await ctx.app.waitingRooms.revoke(actorOf(ctx), ctx.params.room_id!,
         ctx.params.pass_id!, b.value.reason as string);
       return r.ok ? reply(200, { pass: passView(r.value) }) : r;
+    } },
+  { method: 'GET', path: '/admin/waiting-rooms/:room_id/tickets', access: 'admin',
+    schema: Rooms.findTickets, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const r = await ctx.app.waitingRooms.findTickets(ctx.params.room_id!,
+        (q.value.status ?? null) as TicketStatus | null, q.value.network ?? null,
+        queryNumber(q.value.limit, ctx.app.deps.limits.waitingTicketsListMax));
+      if (!r.ok) return r;
+      return reply(200, { as_of: iso(r.value.asOfMs), tickets: r.value.tickets.map(
+        ({ ticket: t, position }) => ({ ticket_id: t.ticketId, network: t.address || null,
+          joined_at: iso(t.joinedAtMs), last_seen_at: iso(t.lastSeenMs), status: t.status,
+          position })) });
     } },
   { method: 'POST', path: '/admin/waiting-rooms/:room_id/tickets/:ticket_id/hold',
     access: 'admin', schema: Rooms.holdTicket, handler: async (ctx) => {

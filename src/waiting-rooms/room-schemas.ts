@@ -4,7 +4,10 @@
 // by kernel/http/schema.ts, published by kernel/http/openapi.ts.
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
-import { flag, maybe, orNull, reason, text, time, whole } from '../kernel/http/schema.js';
+import {
+  flag, maybe, orNull, queryText, queryWhole, reason, text, time, whole,
+} from '../kernel/http/schema.js';
+import { NETWORK_PATTERN } from './waiting-room.js';
 import { PASS_HEADER } from '../kernel/admission-gate.js';
 
 const Str = Type.String();
@@ -25,8 +28,9 @@ export const RoomView = Type.Object({
     + 'before the opening' }),
   seed: orNull(Type.String({ description: 'The seed, once the pre-queue was shuffled' })),
   shuffled_at: orNull(Time),
-  waiting: Type.Optional(Type.Integer({ description: 'People in the line, as this process last '
-    + 'read it' })),
+  waiting: Type.Optional(Type.Integer({ description: 'People waiting, the pre-queue included '
+    + '(before the opening: the pre-queue\'s size), from a copy of the line at most a couple of '
+    + 'seconds old. In the public view only' })),
   server_time: Time,
 }, { 'x-component': 'WaitingRoom' });
 
@@ -116,6 +120,34 @@ export const overview: RouteContract = () => ({
   replies: { 200: Type.Object({ room: RoomView, waiting: Int, prequeue: Int, held: Int,
     admitted: Int, expired: Int, active_passes: Int, spent_passes: Int, revoked_passes: Int,
     admitted_last_minute: Int, passes: Type.Array(PassView) }) },
+  errors: ['waiting_room_not_found'] });
+
+const TICKET_STATUSES = ['waiting', 'held', 'admitted', 'expired'] as const;
+
+const TicketFound = Type.Object({
+  ticket_id: Str,
+  network: orNull(Type.String({ description: 'The joiner\'s IPv4 address or IPv6 /64 (null: '
+    + 'unknown). Tickets are taken without signing in: they carry no account' })),
+  joined_at: Time, last_seen_at: Time,
+  status: Type.Union(TICKET_STATUSES.map((s) => Type.Literal(s))),
+  position: orNull(Type.Integer({ description: 'A waiting ticket\'s place in the line as of '
+    + 'as_of; null for the others, and for one the line has not counted yet (the pre-queue '
+    + 'before the shuffle, or just joined)' })),
+}, { 'x-component': 'WaitingTicket' });
+
+export const findTickets: RouteContract = (l) => ({
+  summary: 'Look up a room\'s tickets (a suspected bot\'s, to hold it): by network, as the '
+    + 'suspicious-pattern report names it, and status; in line order',
+  query: Type.Object({
+    network: queryText({ maxLength: 64, pattern: NETWORK_PATTERN, patternMessage: '"network" '
+      + 'must be an IPv4 address, an IPv4 /24 such as 203.0.113.0/24, or an IPv6 /64 such as '
+      + '2001:db8:1:2::/64 (as the suspicious-pattern report names networks).' }),
+    status: queryText({ maxLength: 16, pattern: `^(${TICKET_STATUSES.join('|')})$`,
+      patternMessage: `"status" must be one of ${TICKET_STATUSES.join(', ')} (absent: waiting `
+        + 'and held).' }),
+    limit: queryWhole(1, l.waitingTicketsListMax, l.waitingTicketsListMax),
+  }),
+  replies: { 200: Type.Object({ tickets: Type.Array(TicketFound), as_of: Time }) },
   errors: ['waiting_room_not_found'] });
 
 export const revokePass: RouteContract = (l) => ({

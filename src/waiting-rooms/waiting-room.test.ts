@@ -39,16 +39,19 @@ class Line {
       shuffleOrder(early, this.room.seed).forEach((w, i) => this.keys.set(w, i + 1));
       this.room = { ...this.room, shuffledAtMs: this.now };
     }
-    const active = [...this.admitted].filter(([w, at]) => !this.spent.has(w)
-      && at + this.room.passSeconds * 1000 > this.now).length;
     const line = this.waiting();
-    const r = admissionRound(this.room, this.now, active, line.length);
+    const r = admissionRound(this.room, this.now, this.activeCount(), line.length, 1, ROUND_MS);
     for (const [w] of line.slice(0, r.admit)) {
       this.admitted.set(w, this.now);
       this.keys.delete(w);
     }
     this.room = { ...this.room, tokens: r.tokens, filledAtMs: r.filledAtMs };
     return r.admit;
+  }
+  /** Passes given and neither spent nor ended (what the admitter counts against the cap). */
+  activeCount(): number {
+    return [...this.admitted].filter(([w, at]) => !this.spent.has(w)
+      && at + this.room.passSeconds * 1000 > this.now).length;
   }
   waiting(): Array<[string, number]> {
     return ([...this.keys].filter(([, k]) => k !== null) as Array<[string, number]>)
@@ -64,6 +67,15 @@ class Line {
 
 type Row = [string, (l: Line) => unknown, unknown];
 
+/** The admitter's period the estimates count (Limits.waitingAdmitRoundMs's default). */
+const ROUND_MS = 500;
+
+/** The estimate the service gives `ahead` of the line now (its active passes counted). */
+function estimateNow(x: Line, ahead: number): ReturnType<typeof estimateWait> {
+  return estimateWait(x.room, ahead, { nowMs: x.now, active: x.activeCount(),
+    roundMs: ROUND_MS });
+}
+
 /** The limits table's pacing (config.ts defaults), fixed here so the tables say their numbers. */
 const PACING: PollPacing = { baseSeconds: 5, maxSeconds: 45, waitShare: 10,
   openingSpreadSeconds: 20, jitterPercent: 20 };
@@ -72,7 +84,7 @@ const PACING: PollPacing = { baseSeconds: 5, maxSeconds: 45, waitShare: 10,
 function intervalOf(x: Line, who: string, u: number): number {
   const at = x.position(who);
   const phase: Phase = typeof at === 'number' ? 'waiting' : at;
-  const estimate = typeof at === 'number' ? estimateWait(x.room, at - 1, false) : null;
+  const estimate = typeof at === 'number' ? estimateNow(x, at - 1) : null;
   return pollAfterSeconds(x.room, phase, estimate, x.now, PACING, u);
 }
 /** Who stands at `position` in the line now. */
@@ -97,9 +109,9 @@ describe('the poll interval, moved by tick', () => {
     ['the shuffle: the first admitted, who waits no more, the least', (x) => {
       x.round(); return intervalOf(x, [...x.admitted.keys()][0]!, 0.5); }, 5],
     ['first in line: the least', (x) => intervalOf(x, at(x, 1), 0.999), 5],
-    ['sixth, 50 s away: still the least', (x) => intervalOf(x, at(x, 6), 0), 5],
-    ['eleventh, 100 s away: a tenth of it', (x) => intervalOf(x, at(x, 11), 0), 10],
-    ['jittered: 8 to 10 s', (x) => intervalOf(x, at(x, 11), 0.999), 8],
+    ['fourth, at most 41 s away: still the least', (x) => intervalOf(x, at(x, 4), 0), 5],
+    ['eleventh, at most 111 s away: a tenth of it', (x) => intervalOf(x, at(x, 11), 0), 12],
+    ['jittered: 10 to 12 s', (x) => intervalOf(x, at(x, 11), 0.999), 10],
     ['59th, 580 s away: the cap', (x) => intervalOf(x, at(x, 59), 0), 45],
     ['a room whose grace is a minute caps at a sixth of it', (x) => { x.room = { ...x.room,
       graceSeconds: 60 }; return intervalOf(x, at(x, 59), 0); }, 10],
@@ -126,7 +138,8 @@ describe('the poll interval, moved by tick', () => {
         const cap = pollCapSeconds(room, PACING);
         assert.ok(cap * 6 <= Math.min(s.grace, s.pass), `cap ${cap}`);
         const [near, far] = [Math.min(a, b), Math.max(a, b)].map((ahead) => pollAfterSeconds(
-          room, 'waiting', estimateWait(room, ahead, false), T, PACING, u));
+          room, 'waiting', estimateWait(room, ahead,
+            { nowMs: T, active: 0, roundMs: ROUND_MS }), T, PACING, u));
         for (const i of [near!, far!]) {
           assert.ok(Number.isInteger(i) && i >= PACING.baseSeconds && i <= cap, `${i}`);
         }
@@ -203,6 +216,21 @@ describe('admissionRound', () => {
     assert.equal(admissionRound({ ...base, enabled: false }, T + 60_000, 0, 10).admit, 0);
   });
 
+  it('runs at its rate under 120 a minute too: no part of a token is thrown away', () => {
+    for (const rate of [1, 7, 50, 90]) {
+      let room: Room = { ...base, admitPerMinute: rate, activeMax: 100_000 };
+      let admitted = 0;
+      // Ten minutes of rounds every 500 ms, the first 3 ms after the opening.
+      for (let now = T + 3; now <= T + 600_003; now += ROUND_MS) {
+        const r = admissionRound(room, now, 0, 1_000_000, 1, ROUND_MS);
+        admitted += r.admit;
+        room = { ...room, tokens: r.tokens, filledAtMs: r.filledAtMs };
+      }
+      // The opening's full bucket, then the rate: 10 x rate more, less the last part-token.
+      assert.ok(admitted >= 10 * rate, `${rate} a minute: ${admitted} in ten minutes`);
+    }
+  });
+
   it('never admits beyond the rate over any window, nor beyond the cap (property)', () => {
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 6_000 }), fc.integer({ min: 1, max: 50 }),
@@ -276,12 +304,19 @@ describe('positions', () => {
     assert.ok(lateKey(T, 1023) < lateKey(T + 1, 0));
   });
 
-  it('the estimate is the number ahead over the rate, and says how sure it is', () => {
-    assert.deepEqual(estimateWait(base, 120, false), { seconds: 120, certainty: 'firm' });
-    assert.equal(estimateWait(base, 5_000, false).certainty, 'likely');
-    assert.equal(estimateWait({ ...base, suspended: true }, 1, false).certainty, 'uncertain');
-    assert.equal(estimateWait({ ...base, adaptive: true }, 1, false).certainty, 'uncertain');
-    assert.equal(estimateWait(base, 1, true).certainty, 'uncertain');
+  it('the estimate is the number ahead and this one over the rate plus a round, and says '
+    + 'how sure it is', () => {
+    const open = { ...base, activeMax: 10_000 };
+    const at = (ahead: number, r: Room = open, active = 0) => estimateWait(r, ahead,
+      { nowMs: T + 1, active, roundMs: ROUND_MS });
+    assert.deepEqual(at(120), { seconds: 122, certainty: 'firm' });
+    assert.deepEqual(at(0), { seconds: 2, certainty: 'firm' }, 'position 1: never 0 s');
+    assert.equal(at(5_000).certainty, 'likely');
+    assert.equal(at(1, { ...open, suspended: true }).certainty, 'uncertain');
+    assert.equal(at(1, { ...open, adaptive: true }).certainty, 'uncertain');
+    assert.equal(at(1, open, 10_000).certainty, 'uncertain', 'the cap full');
+    assert.equal(at(1, open, 9_999).certainty, 'uncertain', 'the cap full before this turn');
+    assert.equal(at(1, open, 9_998).certainty, 'firm');
   });
 });
 
@@ -343,5 +378,110 @@ describe('tokens', () => {
     assert.equal(openPass(secret, t), null, 'a ticket is not a pass');
     assert.equal(openTicket(secret, `${t}.x`), null);
     assert.equal(openTicket(secret, body!), null);
+  });
+});
+
+/**
+ * Everyone waiting now, with the estimate they are told, then the admitter run every round
+ * (the first `phaseMs` from now) until each firm estimate is either kept or broken: what each
+ * was told and how long they waited (ms; null: not admitted within the run).
+ */
+function toldAndWaited(x: Line, phaseMs: number, horizonMs: number):
+  Array<{ who: string; told: ReturnType<typeof estimateWait>; waitedMs: number | null }> {
+  const t0 = x.now;
+  const told = x.waiting().map(([who], i) => ({ who, told: estimateNow(x, i) }));
+  x.tick(phaseMs);
+  while (x.now - t0 <= horizonMs && told.some(({ who }) => !x.admitted.has(who))) {
+    x.round();
+    x.tick(ROUND_MS);
+  }
+  return told.map(({ who, told: e }) => ({ who, told: e,
+    waitedMs: x.admitted.has(who) ? x.admitted.get(who)! - t0 : null }));
+}
+
+describe('the estimate is a promise the room keeps, moved by tick', () => {
+  /** An arrival-order room with `who` joined at the opening, a millisecond after it. */
+  const opened = (who: string[], over: Partial<Room> = {}) => {
+    const x = new Line();
+    x.room = { ...base, order: 'fifo', activeMax: 100, passSeconds: 600, ...over };
+    x.tick(120_000);
+    for (const w of who) x.join(w);
+    x.tick(1);
+    return x;
+  };
+  /** What the first in the line is told, and whether the admission came within it. */
+  const firstKept = (x: Line, phaseMs: number, horizonMs: number) => {
+    const [first] = toldAndWaited(x, phaseMs, horizonMs);
+    return [first!.told, first!.waitedMs! <= first!.told.seconds * 1000];
+  };
+  const rows: Array<[string, () => unknown, unknown]> = [
+    ['position 1 right after an admission (60/min) is told the next token and round, not 0 s',
+      () => {
+        const x = opened(['a', 'b', 'c']);
+        x.round();
+        return firstKept(x, 1, 60_000);
+      }, [{ seconds: 2, certainty: 'firm' }, true]],
+    ['1 a minute: position 1 waits up to a minute and a round', () => {
+      const x = opened(['a', 'b'], { admitPerMinute: 1 });
+      x.round();
+      return firstKept(x, ROUND_MS - 1, 120_000);
+    }, [{ seconds: 61, certainty: 'firm' }, true]],
+    ['before the opening (arrival order) the wait counts from the opening', () => {
+      const x = new Line();
+      x.room = { ...base, order: 'fifo', activeMax: 100 };
+      x.tick(60_000);
+      x.join('a');
+      return firstKept(x, 0, 120_000);
+    }, [{ seconds: 62, certainty: 'firm' }, true]],
+    ['a cap that fills before the turn: uncertain from there on (2 active at most)', () => {
+      const x = opened(['a', 'b', 'c', 'd'], { activeMax: 2 });
+      return x.waiting().map((_, i) => estimateNow(x, i).certainty);
+    }, ['firm', 'firm', 'uncertain', 'uncertain']],
+    ['the cap full now: uncertain even at the front', () => {
+      const x = opened(['a', 'b'], { activeMax: 1 });
+      x.round();
+      return estimateNow(x, 0).certainty;
+    }, 'uncertain'],
+    ['a held ticket never admits: its estimate is no promise', () => estimateWait(base, 3,
+      { nowMs: T + 5_000, active: 0, roundMs: ROUND_MS, held: true }).certainty, 'uncertain'],
+  ];
+  for (const [what, step, expected] of rows) {
+    it(what, () => assert.deepEqual(step(), expected));
+  }
+
+  it('a firm estimate is never exceeded by the admission, in a room at its configured rate '
+    + '(property)', () => {
+    fc.assert(fc.property(fc.record({
+      rate: fc.integer({ min: 1, max: 600 }), cap: fc.integer({ min: 1, max: 40 }),
+      early: fc.integer({ min: 0, max: 15 }), late: fc.integer({ min: 0, max: 25 }),
+      order: fc.constantFrom<'fifo' | 'shuffle'>('fifo', 'shuffle'),
+      warmMs: fc.integer({ min: 0, max: 20_000 }), phaseMs: fc.integer({ min: 0, max: ROUND_MS }),
+      pass: fc.integer({ min: 30, max: 600 }), spendEvery: fc.integer({ min: 0, max: 5 }),
+    }), (s) => {
+      const x = new Line();
+      x.room = { ...base, order: s.order, admitPerMinute: s.rate, activeMax: s.cap,
+        passSeconds: s.pass };
+      x.tick(60_000);
+      for (let i = 0; i < s.early; i++) x.join(`e${i}`);
+      x.tick(60_000);
+      // Some rounds before the estimates are taken, some passes spent (a place frees).
+      for (let ms = 0; ms < s.warmMs; ms += ROUND_MS) {
+        x.tick(ROUND_MS);
+        x.round();
+        if (s.spendEvery > 0 && ms % (s.spendEvery * ROUND_MS) === 0) {
+          for (const w of x.admitted.keys()) x.spent.add(w);
+        }
+      }
+      for (let i = 0; i < s.late; i++) { x.tick(1); x.join(`l${i}`); }
+      if (!x.room.shuffledAtMs && x.room.order === 'shuffle' && x.now > x.room.opensAtMs) {
+        x.round();
+      }
+      const firm = toldAndWaited(x, s.phaseMs, (s.early + s.late + 2) * 60_000 / s.rate
+        + 2_000).filter((r) => r.told.certainty === 'firm');
+      for (const r of firm) {
+        assert.ok(r.waitedMs !== null && r.waitedMs <= r.told.seconds * 1000,
+          `${r.who} told ${r.told.seconds} s, waited ${r.waitedMs} ms`);
+      }
+    }), { numRuns: 300 });
   });
 });

@@ -93,6 +93,31 @@ export interface Pass {
   readonly claimedUntilMs: number | null;
 }
 
+/**
+ * The networks an operator looks tickets up by, as the suspicious-pattern report names them: an
+ * IPv4 address, an IPv4 /24 (`203.0.113.0/24`) or an IPv6 /64 (`2001:db8:1:2::/64`). A ticket
+ * keeps its joiner's IPv4 address or IPv6 /64 (rate-limits.ts, addressKey).
+ */
+export const NETWORK_PATTERN = '^((\\d{1,3}\\.){3}(\\d{1,3}|0/24)'
+  + '|[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){3}::/64)$';
+
+/** Which tickets' addresses a network (NETWORK_PATTERN) covers: the one, or a /24's prefix. */
+export interface NetworkMatch {
+  /** A ticket's address equal to this. */
+  readonly address: string | null;
+  /** A ticket's address starting with this (`203.0.113.` for `203.0.113.0/24`). */
+  readonly prefix: string | null;
+}
+
+/** The match of a network as NETWORK_PATTERN checks it. */
+export function networkMatch(network: string): NetworkMatch {
+  if (network.endsWith('.0/24')) return { address: null, prefix: network.slice(0, -4) };
+  if (!network.endsWith('::/64')) return { address: network, prefix: null };
+  // Written as addressKey writes a /64: lower case, no leading zeros.
+  const groups = network.slice(0, -5).split(':').map((g) => parseInt(g, 16).toString(16));
+  return { address: `${groups.join(':')}::/64`, prefix: null };
+}
+
 /** The pre-queue opens at least this long before the opening (DOMAIN.md). */
 export const PREQUEUE_LEAD_MIN_MS = 5 * 60_000;
 /** Late keys: arrival ms times this plus a random tie-break below it. */
@@ -181,19 +206,27 @@ export interface Admission {
  * full cap) is never followed by more than that; it admits whole tokens, no more than the cap on
  * active passes leaves room for and than `waiting`. Before the opening and while suspended it
  * admits none (and the bucket does not fill).
+ *
+ * `roundMs` is how often the admitter runs (Limits.waitingAdmitRoundMs): the bucket also holds
+ * one token plus a round's filling. Capped at exactly one, a room under 120 a minute lost the
+ * part of the next token earned after the last one filled, every time: at 50 a minute with
+ * 500 ms rounds it admitted one every 1.5 s (40 a minute), and no estimate counted from the
+ * configured rate could be kept (estimateWait). A round's filling is below one token there, so
+ * a pause is still followed by one admission a round, as before.
  */
 export function admissionRound(room: Room, nowMs: number, active: number, waiting: number,
-  factor = 1): Admission {
+  factor = 1, roundMs = 0): Admission {
   if (nowMs < room.opensAtMs || room.suspended || !room.enabled) {
     return { admit: 0, tokens: 0, filledAtMs: nowMs };
   }
-  const burst = Math.max(1, room.admitPerMinute / 60);
+  const perMs = (room.admitPerMinute * factor) / 60_000;
+  const burst = Math.max(1, room.admitPerMinute / 60, 1 + perMs * roundMs);
   // The first round at or after the opening starts with a full bucket: the first second's
   // admissions go in at the opening second.
   const first = room.filledAtMs === null || room.filledAtMs < room.opensAtMs;
   const from = first ? room.opensAtMs : room.filledAtMs!;
-  const tokens = Math.min(burst, (first ? burst : room.tokens)
-    + (room.admitPerMinute * factor * Math.max(0, nowMs - from)) / 60_000);
+  const tokens = Math.min(burst, (first ? Math.max(1, room.admitPerMinute / 60) : room.tokens)
+    + perMs * Math.max(0, nowMs - from));
   const admit = Math.max(0, Math.min(Math.floor(tokens), room.activeMax - active, waiting));
   return { admit, tokens: tokens - admit, filledAtMs: nowMs };
 }
@@ -211,9 +244,11 @@ export function positionOf(sortedKeys: Float64Array | readonly number[], key: nu
 }
 
 /**
- * How sure an estimate is. `firm`: the rate alone decides it; `likely`: a long line (people
+ * How sure an estimate is. `firm`: the rate alone decides it, and it is kept while the room
+ * runs at its configured rate (the wait is at most `seconds`); `likely`: a long line (people
  * ahead who give up make it shorter, never longer); `uncertain`: the room is suspended,
- * adapting to load or at its cap, so the rate itself may change.
+ * adapting to load, at its cap or may reach it before this turn, or the ticket is held, so the
+ * rate itself may change and the figure is no promise.
  */
 export type Certainty = 'firm' | 'likely' | 'uncertain';
 
@@ -226,16 +261,45 @@ export interface Estimate {
 /** Lines longer than this are `likely` rather than `firm`: too long for the rate to be sure. */
 export const FIRM_AHEAD_MAX = 1_000;
 
+/** What an estimate is counted from besides the room and the number ahead. */
+export interface WaitBasis {
+  /** Now (ms): before the opening nobody is admitted, so the wait starts at the opening. */
+  readonly nowMs: number;
+  /**
+   * Passes given and neither spent, revoked nor ended now: what the admitter counts against
+   * the cap (`activePassCount`).
+   */
+  readonly active: number;
+  /** How often the admitter runs (ms, Limits.waitingAdmitRoundMs). */
+  readonly roundMs: number;
+  /** The ticket is held as a suspected bot: it is never admitted while held. */
+  readonly held?: boolean;
+}
+
 /**
- * The wait for someone with `ahead` people before them: ahead / admissions per minute, rounded
- * up to the second. People ahead who leave only shorten it; a suspension, an adaptive room or a
- * full cap can lengthen it, so those say `uncertain`.
+ * The wait for someone with `ahead` people before them, in whole seconds, as an upper bound.
+ *
+ * Issue 17 asks for "ahead divided by the admission rate", a figure "never a promise the room
+ * then breaks". Ahead / rate alone is broken at the front: position 1 was told 0 s while the
+ * bucket, just emptied by the last admission, needs 60 / rate seconds to hold the next token,
+ * and a token is used only by the next admitter round. So the bound counts this person's own
+ * admission too, and the round: (time to the opening, if ahead) + (ahead + 1) * 60 / rate s
+ * + one round, rounded up. Tokens already in the bucket and the full bucket at the opening only
+ * make the wait shorter, and so do people ahead who leave.
+ *
+ * Certainty: `firm` only when nothing but the rate decides the wait. A suspension or an
+ * adaptive rate can slow it; so can the cap on active passes: not only when it is full now but
+ * when the passes active now plus the people ahead (each admitted before this person) reach it,
+ * because then this turn may wait for sessions to finish. Those, and a held ticket (never
+ * admitted while held; it is shown the figure of the place it had), are `uncertain`.
  */
-export function estimateWait(room: Room, ahead: number, capFull: boolean): Estimate {
-  const seconds = Math.ceil((ahead * 60) / room.admitPerMinute);
-  const certainty: Certainty = room.suspended || room.adaptive || capFull ? 'uncertain'
-    : ahead > FIRM_AHEAD_MAX ? 'likely' : 'firm';
-  return { seconds, certainty };
+export function estimateWait(room: Room, ahead: number, basis: WaitBasis): Estimate {
+  const ms = Math.max(0, room.opensAtMs - basis.nowMs)
+    + ((ahead + 1) * 60_000) / room.admitPerMinute + basis.roundMs;
+  const capMayBind = basis.active + ahead >= room.activeMax;
+  const certainty: Certainty = room.suspended || room.adaptive || capMayBind || basis.held
+    ? 'uncertain' : ahead > FIRM_AHEAD_MAX ? 'likely' : 'firm';
+  return { seconds: Math.ceil(ms / 1000), certainty };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   claimOutcome, countsFrom, PASS_COLUMNS, passToValues, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
   roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
-import type { Pass, Room, Ticket } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
 import type {
   JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
@@ -22,6 +22,13 @@ const TICKET_SQL = `INSERT INTO waiting_tickets (${TICKET_COLUMNS.join(', ')}) V
 const PASS_SQL = `INSERT INTO waiting_passes (${PASS_COLUMNS.join(', ')}) SELECT * FROM unnest(`
   + '$1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::text[], '
   + '$8::text[], $9::bigint[], $10::bigint[])';
+
+/** Passes counted against a room's cap: the admitter's count and the line copy's, one rule. */
+async function activePasses(q: Queryable, roomId: string, nowMs: number): Promise<number> {
+  const [r] = await rows(q, "SELECT count(*)::bigint AS n FROM waiting_passes WHERE "
+    + "room_id = $1 AND status = 'active' AND expires_at_ms > $2", [roomId, nowMs]);
+  return Number(r!.n);
+}
 
 class WaitingRoomsPostgresTx implements WaitingRoomsTx {
   constructor(private readonly c: pg.PoolClient) {}
@@ -103,9 +110,7 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
   }
 
   async activePassCount(roomId: string, nowMs: number): Promise<number> {
-    const [r] = await rows(this.c, "SELECT count(*)::bigint AS n FROM waiting_passes WHERE "
-      + "room_id = $1 AND status = 'active' AND expires_at_ms > $2", [roomId, nowMs]);
-    return Number(r!.n);
+    return activePasses(this.c, roomId, nowMs);
   }
 
   async touchTickets(ids: readonly string[], atMs: number): Promise<void> {
@@ -177,6 +182,12 @@ class WaitingRoomsPostgresReads implements WaitingRoomsReads {
     return splitLine(r.rows as Array<[unknown, unknown]>);
   }
 
+  async lineCounts(roomId: string, nowMs: number) {
+    const [r] = await rows(this.pool, 'SELECT count(*)::bigint AS n FROM waiting_tickets '
+      + "WHERE room_id = $1 AND status = 'waiting'", [roomId]);
+    return { waiting: Number(r!.n), activePasses: await activePasses(this.pool, roomId, nowMs) };
+  }
+
   async roomCounts(roomId: string, nowMs: number): Promise<RoomCounts> {
     const tickets = await rows(this.pool, 'SELECT status, (line_key IS NULL) AS unkeyed, '
       + 'count(*)::bigint AS n FROM waiting_tickets WHERE room_id = $1 GROUP BY 1, 2', [roomId]);
@@ -195,6 +206,17 @@ class WaitingRoomsPostgresReads implements WaitingRoomsReads {
   async passesOf(roomId: string, limit: number): Promise<Pass[]> {
     return (await rows(this.pool, 'SELECT * FROM waiting_passes WHERE room_id = $1 '
       + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT $2', [roomId, limit])).map(rowToPass);
+  }
+
+  async findTickets(roomId: string, status: TicketStatus | null, network: NetworkMatch | null,
+    limit: number): Promise<Ticket[]> {
+    // The prefix is digits and dots (NETWORK_PATTERN): nothing in it is a LIKE wildcard.
+    return (await rows(this.pool, 'SELECT * FROM waiting_tickets WHERE room_id = $1 '
+      + "AND (status = $2::text OR ($2::text IS NULL AND status IN ('waiting', 'held'))) "
+      + 'AND (($3::text IS NULL AND $4::text IS NULL) OR address = $3::text '
+      + "OR address LIKE $4::text || '%') "
+      + 'ORDER BY line_key NULLS LAST, ticket_id LIMIT $5',
+    [roomId, status, network?.address ?? null, network?.prefix ?? null, limit])).map(rowToTicket);
   }
 
   async ticketsOf(roomId: string, limit: number): Promise<Ticket[]> {

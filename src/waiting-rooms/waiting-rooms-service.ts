@@ -21,9 +21,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
 import {
-  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, nextUrl, pollAfterSeconds, positionOf,
-  seedCommitment, validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room,
-  type RoomScope, type RoomSettings,
+  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, networkMatch, nextUrl, pollAfterSeconds,
+  positionOf, seedCommitment, validateRoom, type Estimate, type Pass, type Phase,
+  type PollPacing, type Room, type RoomScope, type RoomSettings, type Ticket, type TicketStatus,
+  type WaitBasis,
 } from './waiting-room.js';
 import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
@@ -94,6 +95,11 @@ interface Line {
   held: Float64Array;
   readAtMs: number;
   /**
+   * Passes active when it was read (after the keys: a ticket admitted between the two reads is
+   * counted twice, never left out), against the room's cap (estimateWait).
+   */
+  activePasses: number;
+  /**
    * Whether every waiting ticket had its key when this copy was read: the room was read as
    * shuffled before its keys were (the shuffle and the room's state commit together). Before
    * the shuffle a late arrival's key is in the copy but the pre-queue, which goes in front of
@@ -119,6 +125,9 @@ export class WaitingRoomsService {
   #roomsReading: Promise<Room[]> | null = null;
   readonly #lines = new Map<string, Line>();
   readonly #lineReads = new Map<string, Promise<Line>>();
+  /** Room id -> its waiting count being read or read (waitingCount), and when (both clocks). */
+  readonly #waitingCounts = new Map<string, { realMs: number; nowMs: number;
+    count: Promise<number> }>();
   /** Ticket id -> time of its last poll not yet written. */
   #touches = new Map<string, number>();
   /** Ticket id -> time of its last poll in this process (the poll rate). */
@@ -249,9 +258,24 @@ export class WaitingRoomsService {
     return ok({ room, created: !old });
   }
 
-  /** People in the room's line as this process last read it (undefined: not read yet). */
-  lineLength(roomId: string): number | undefined {
-    return this.#lines.get(roomId)?.waiting.length;
+  /**
+   * People waiting in the room, the pre-queue included (held tickets not): before the opening
+   * the pre-queue's size, after it the line's, one figure. Counted at most once a second per
+   * room and process (by real time and by the room's clock, which a rehearsal moves), apart
+   * from the copy of the line that positions are counted in: read for this figure, that copy
+   * was one a join made just after did not hold, and on a clock standing still it was never
+   * read again.
+   */
+  async waitingCount(roomId: string): Promise<number> {
+    const nowMs = this.deps.clock.nowMs();
+    const have = this.#waitingCounts.get(roomId);
+    if (have && performance.now() - have.realMs < ROOMS_CACHE_MS && nowMs >= have.nowMs
+      && nowMs - have.nowMs < ROOMS_CACHE_MS) return have.count;
+    const count = this.deps.store.lineCounts(roomId, nowMs).then((c) => c.waiting);
+    if (this.#waitingCounts.size >= this.deps.limits.waitingRoomsMax) this.#waitingCounts.clear();
+    this.#waitingCounts.set(roomId, { realMs: performance.now(), nowMs, count });
+    count.catch(() => this.#waitingCounts.delete(roomId));
+    return count;
   }
 
   // ---------- a person's place ----------
@@ -296,7 +320,9 @@ export class WaitingRoomsService {
     // A shuffled room's pre-queue waits for its ranks; anything else joins by arrival time.
     const early = joinsShuffle(room, nowMs);
     let draws = 0;
-    for (let waitedMs = 0; ;) {
+    // Real time elapsed, as a pass claim's wait (#claimPass).
+    const started = performance.now();
+    for (;;) {
       const ticketId = newId('wrt');
       const key = early ? null : lateKey(nowMs, randomInt(0, 1024));
       let outcome: JoinOutcome;
@@ -320,9 +346,8 @@ export class WaitingRoomsService {
       }
       // Another process is joining from this address this moment: its commit comes within a
       // batch's time, as a claimed pass's does, so the same waits apply.
-      if (waitedMs >= l.waitingPassClaimWaitMs) return refuse('overloaded');
+      if (performance.now() - started >= l.waitingPassClaimWaitMs) return refuse('overloaded');
       await pause(l.waitingPassClaimPollMs);
-      waitedMs += l.waitingPassClaimPollMs;
     }
   }
 
@@ -449,7 +474,8 @@ export class WaitingRoomsService {
       const position = claims.p > 0 ? claims.p : null;
       return ok({ ...base, held, phase: 'waiting', position,
         ahead: position === null ? null : position - 1,
-        estimate: position === null ? null : estimateWait(room, position - 1, held),
+        estimate: position === null ? null
+          : estimateWait(room, position - 1, this.#basis(line, nowMs, held)),
         asOfMs: line.readAtMs, ticket: signTicket(secret, claims),
         pollAfterSeconds: position === null ? this.#countingPollSeconds() : undefined });
     }
@@ -457,8 +483,18 @@ export class WaitingRoomsService {
     let position = held && claims.p > 0 ? claims.p : positionOf(line.waiting, claims.k);
     if (claims.p > 0) position = Math.min(position, claims.p);
     return ok({ ...base, held, phase: 'waiting', position, ahead: position - 1,
-      estimate: estimateWait(room, position - 1, held), asOfMs: line.readAtMs,
+      estimate: estimateWait(room, position - 1, this.#basis(line, nowMs, held)),
+      asOfMs: line.readAtMs,
       ticket: signTicket(secret, { ...claims, p: position }) });
+  }
+
+  /**
+   * What an estimate counts from: the copy's active passes against the cap (what the admitter
+   * counts, activePassCount), the admitter's period, and whether the ticket is held.
+   */
+  #basis(line: Line, nowMs: number, held: boolean): WaitBasis {
+    return { nowMs, active: line.activePasses, roundMs: this.deps.limits.waitingAdmitRoundMs,
+      held };
   }
 
   /**
@@ -481,8 +517,9 @@ export class WaitingRoomsService {
       // The room first: read as shuffled, the keys read after it hold the shuffle's.
       reading = this.deps.store.room(roomId).then(async (room) => {
         const k = await this.deps.store.lineKeys(roomId);
+        const { activePasses } = await this.deps.store.lineCounts(roomId, nowMs);
         const complete = room !== null && (room.shuffledAtMs !== null || room.order === 'fifo');
-        const line = { ...k, readAtMs: nowMs, complete };
+        const line = { ...k, activePasses, readAtMs: nowMs, complete };
         this.#lines.set(roomId, line);
         return line;
       }).finally(() => this.#lineReads.delete(roomId));
@@ -537,6 +574,7 @@ export class WaitingRoomsService {
     const l = this.deps.limits;
     const nowMs = this.deps.clock.nowMs();
     const admitted = await this.#admit({ roomId, nowMs, admitRoundMax: l.waitingAdmitRoundMax,
+      roundMs: l.waitingAdmitRoundMs,
       queueDelay: this.deps.queueDelayMs
         ? { delayMs: this.deps.queueDelayMs(), maxMs: l.queueDelayMaxMs } : null });
     if (admitted > 0) {
@@ -562,6 +600,25 @@ export class WaitingRoomsService {
 
   async passes(roomId: string): Promise<Pass[]> {
     return this.deps.store.passesOf(roomId, this.deps.limits.waitingPassesListMax);
+  }
+
+  /**
+   * The room's tickets an operator looks for (a suspected bot's, to hold): in line order, of
+   * `status` (null: waiting or held), from `network` (null: anywhere), at most `limit`; each
+   * waiting one with its position in this process's copy of the line (null while the copy does
+   * not hold it: the pre-queue before the shuffle, or joined since), read when the copy was.
+   * `waiting_room_not_found` for no such room.
+   */
+  async findTickets(roomId: string, status: TicketStatus | null, network: string | null,
+    limit: number): Promise<Result<{ tickets: Array<{ ticket: Ticket; position: number | null }>;
+      asOfMs: number }>> {
+    if (!(await this.deps.store.room(roomId))) return refuse('waiting_room_not_found');
+    const tickets = await this.deps.store.findTickets(roomId, status,
+      network === null ? null : networkMatch(network), limit);
+    const line = await this.#line(roomId);
+    return ok({ asOfMs: line.readAtMs, tickets: tickets.map((ticket) => ({ ticket,
+      position: ticket.status === 'waiting' && ticket.key !== null && has(line.waiting,
+        ticket.key) ? positionOf(line.waiting, ticket.key) : null })) });
   }
 
   /** Revokes an active pass (`waiting_pass_not_found` when none), recorded with the reason. */
@@ -608,11 +665,16 @@ export class WaitingRoomsService {
    */
   async #claimPass(passId: string, accountId: string, key: string): Promise<PassClaim> {
     const l = this.deps.limits;
-    for (let waitedMs = 0; ; waitedMs += l.waitingPassClaimPollMs) {
+    // The wait is real time elapsed, not pauses counted: on a loaded machine each claim's
+    // write took long, and counting pauses waited several times the limit, past the other
+    // request's outcome (its pass given back, this one took it: the test of a pass claimed by
+    // a request still paying failed under load).
+    const started = performance.now();
+    for (;;) {
       const nowMs = this.deps.clock.nowMs();
       const r = await this.#writeUnlessBusy('claimPass', passId, accountId, key, nowMs,
         nowMs + l.waitingPassClaimMs);
-      if (r !== 'pending' || waitedMs >= l.waitingPassClaimWaitMs) return r;
+      if (r !== 'pending' || performance.now() - started >= l.waitingPassClaimWaitMs) return r;
       await pause(l.waitingPassClaimPollMs);
     }
   }

@@ -6,7 +6,7 @@ import {
   claimOutcome, countsFrom, passToValues, PASS_COLUMNS, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
   roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
-import type { Pass, Room, Ticket } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
 import type {
   JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
@@ -14,6 +14,10 @@ import type {
 type Row = Record<string, unknown>;
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+
+/** Passes counted against a room's cap: the admitter's count and the line copy's, one rule. */
+const ACTIVE_PASSES_SQL = "SELECT count(*) AS n FROM waiting_passes WHERE room_id = ? "
+  + "AND status = 'active' AND expires_at_ms > ?";
 
 function prepareWrites(db: Db) {
   return {
@@ -37,8 +41,7 @@ function prepareWrites(db: Db) {
     admitTicket: db.prepare("UPDATE waiting_tickets SET status = 'admitted', pass_id = ?, "
       + "admitted_at_ms = ? WHERE ticket_id = ? AND status = 'waiting'"),
     insertPass: db.prepare(insertSql('waiting_passes', PASS_COLUMNS)),
-    active: db.prepare("SELECT count(*) AS n FROM waiting_passes WHERE room_id = ? "
-      + "AND status = 'active' AND expires_at_ms > ?"),
+    active: db.prepare(ACTIVE_PASSES_SQL),
     touch: db.prepare('UPDATE waiting_tickets SET last_seen_ms = max(last_seen_ms, ?) '
       + "WHERE ticket_id = ? AND status IN ('waiting', 'held')"),
     hold: db.prepare("UPDATE waiting_tickets SET status = 'held' WHERE ticket_id = ? "
@@ -159,10 +162,19 @@ function prepareReads(db: Db) {
     passes: db.prepare("SELECT status, (status = 'active' AND expires_at_ms > ?) AS live, "
       + 'count(*) AS n FROM waiting_passes WHERE room_id = ? GROUP BY status, live'),
     pass: db.prepare('SELECT * FROM waiting_passes WHERE pass_id = ?'),
+    waiting: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
+      + "AND status = 'waiting'"),
+    active: db.prepare(ACTIVE_PASSES_SQL),
     passesOf: db.prepare('SELECT * FROM waiting_passes WHERE room_id = ? '
       + 'ORDER BY issued_at_ms DESC, pass_id DESC LIMIT ?'),
     ticketsOf: db.prepare('SELECT * FROM waiting_tickets WHERE room_id = ? '
       + 'ORDER BY line_key IS NULL, line_key, ticket_id LIMIT ?'),
+    // The prefix is digits and dots (NETWORK_PATTERN): nothing in it is a LIKE wildcard.
+    findTickets: db.prepare('SELECT * FROM waiting_tickets WHERE room_id = :room '
+      + "AND (status = :status OR (:status IS NULL AND status IN ('waiting', 'held'))) "
+      + 'AND ((:address IS NULL AND :prefix IS NULL) OR address = :address '
+      + "OR address LIKE :prefix || '%') "
+      + 'ORDER BY line_key IS NULL, line_key, ticket_id LIMIT :limit'),
   };
 }
 
@@ -191,6 +203,11 @@ class WaitingRoomsSqliteReads implements WaitingRoomsReads {
     return splitLine(this.#r.line.all(roomId) as Array<[unknown, unknown]>);
   }
 
+  async lineCounts(roomId: string, nowMs: number) {
+    return { waiting: Number((this.#r.waiting.get(roomId) as Row).n),
+      activePasses: Number((this.#r.active.get(roomId, nowMs) as Row).n) };
+  }
+
   async roomCounts(roomId: string, nowMs: number): Promise<RoomCounts> {
     return countsFrom(this.#r.tickets.all(roomId) as Row[],
       this.#r.passes.all(nowMs, roomId) as Row[]);
@@ -203,6 +220,12 @@ class WaitingRoomsSqliteReads implements WaitingRoomsReads {
 
   async passesOf(roomId: string, limit: number): Promise<Pass[]> {
     return (this.#r.passesOf.all(roomId, limit) as Row[]).map(rowToPass);
+  }
+
+  async findTickets(roomId: string, status: TicketStatus | null, network: NetworkMatch | null,
+    limit: number): Promise<Ticket[]> {
+    return (this.#r.findTickets.all({ room: roomId, status, address: network?.address ?? null,
+      prefix: network?.prefix ?? null, limit }) as Row[]).map(rowToTicket);
   }
 
   async ticketsOf(roomId: string, limit: number): Promise<Ticket[]> {

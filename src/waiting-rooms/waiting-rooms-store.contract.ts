@@ -63,6 +63,7 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
             { key: ticket(1).key }))), false);
           const line = await store.lineKeys('night');
           assert.deepEqual([...line.waiting], [ticket(1).key, ticket(2).key]);
+          assert.equal((await store.lineCounts('night', T0)).waiting, 4, 'the unkeyed too');
           assert.deepEqual(await store.transaction((tx) => tx.unkeyedTicketIds('night')),
             ['wrt_0003', 'wrt_0004']);
           await store.transaction((tx) => tx.setTicketKeys('night', ['wrt_0004', 'wrt_0003'],
@@ -99,6 +100,10 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
           assert.deepEqual([...(await store.lineKeys('night')).waiting], [c.key]);
           assert.equal(await store.transaction((tx) => tx.activePassCount('night', T0 + 5)), 2);
           assert.equal(await store.transaction((tx) => tx.activePassCount('night', T0 + 10)), 1);
+          // The line's copy counts them as the admitter does (estimateWait's cap).
+          assert.deepEqual(await store.lineCounts('night', T0 + 5),
+            { waiting: 1, activePasses: 2 });
+          assert.equal((await store.lineCounts('night', T0 + 10)).activePasses, 1);
           const counts = await store.roomCounts('night', T0 + 10);
           assert.deepEqual([counts.admitted, counts.activePasses, counts.waiting], [2, 1, 1]);
           assert.deepEqual((await store.passesOf('night', 10)).map((p) => p.passId).sort(),

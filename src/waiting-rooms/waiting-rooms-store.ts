@@ -2,7 +2,7 @@
 // implement it (waiting-rooms-sqlite.ts, waiting-rooms-postgres.ts) and pass its contract
 // (waiting-rooms-store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take
 // these methods by declaration merging.
-import type { Pass, Room, Ticket } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
 
 /** The admitter's state of a room, written after each round. */
 export interface RoomState {
@@ -96,10 +96,24 @@ export interface WaitingRoomsReads {
   ticket(ticketId: string): Promise<Ticket | null>;
   /** Keys of the room's waiting and held tickets, ascending (the line as every process sees it). */
   lineKeys(roomId: string): Promise<{ waiting: Float64Array; held: Float64Array }>;
+  /**
+   * The line's two counts: waiting tickets, the pre-queue included (held ones not), and passes
+   * active at `nowMs` counted as the admitter counts them against the cap
+   * (WaitingRoomsTx.activePassCount), which each process's copy of the line keeps beside the
+   * keys.
+   */
+  lineCounts(roomId: string, nowMs: number): Promise<{ waiting: number; activePasses: number }>;
   roomCounts(roomId: string, nowMs: number): Promise<RoomCounts>;
   pass(passId: string): Promise<Pass | null>;
   /** The room's passes, newest first, at most `limit`. */
   passesOf(roomId: string, limit: number): Promise<Pass[]>;
+  /**
+   * The room's tickets an operator looks for, in line order (keyed first, then the pre-queue
+   * by id), at most `limit`: of `status` (null: waiting or held, the ones a hold or release
+   * applies to), and from `network` when given (null: from anywhere).
+   */
+  findTickets(roomId: string, status: TicketStatus | null, network: NetworkMatch | null,
+    limit: number): Promise<Ticket[]>;
   /** The room's tickets in line order (held and admitted included), for auditors; bounded. */
   ticketsOf(roomId: string, limit: number): Promise<Ticket[]>;
 }

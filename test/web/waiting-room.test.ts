@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   ADMIN_TOKEN, apiBuyer, DESKTOP_VIEWPORT, phoneContext, screenshots, signInPage,
   startServerAndBrowser, unlabelledControls, type Server,
@@ -30,7 +30,8 @@ after(async () => {
   await server?.stop();
 });
 
-test('the operator creates a room in the console and sees its live figures', async () => {
+/** The console's waiting-rooms tab, signed in, in English. */
+async function roomsTab(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
   const page: Page = await context.newPage();
   await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
@@ -38,6 +39,11 @@ test('the operator creates a room in the console and sees its live figures', asy
   await page.fill('#admin-token', ADMIN_TOKEN);
   await page.click('#use-token');
   await page.click('#tab-rooms');
+  return { context, page };
+}
+
+test('the operator creates a room in the console and sees its live figures', async () => {
+  const { context, page } = await roomsTab();
   await page.locator('#wr-new').waitFor();
   await page.fill('#wr-new-id', 'yu7-night');
   await page.fill('#wr-new-target', 'yu7-2025');
@@ -106,7 +112,9 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
   assert.equal(createHash('sha256').update(room.seed).digest('hex'), room.seed_commitment);
   if (await page.locator('#wr-position').count()) {
     assert.match((await page.textContent('#wr-position')) ?? '', /Your place: [1-4]/);
-    assert.match((await page.textContent('#wr-estimate')) ?? '', /Estimated wait/);
+    assert.match((await page.textContent('#wr-estimate')) ?? '', /Estimated wait: about/);
+    // The cap (1 pass) is full: the wait is not the rate's alone, and the page says so.
+    assert.equal(await page.getAttribute('#wr-estimate', 'data-certainty'), 'uncertain');
     assert.match((await page.textContent('#wr-updated')) ?? '', /Last updated/);
     await screenshots(page, 'waiting-room-position');
   }
@@ -212,5 +220,74 @@ test('a room whose drop sold for good says the queue is over, keeps no place and
     const seen = asked;
     await new Promise((r) => setTimeout(r, 6_000));
     assert.equal(asked, seen, 'no poll or join after the end of the line');
+  }
+});
+
+test('the operator reads when each pass was issued and ends, finds a suspected bot\'s ticket by '
+  + 'network and holds and releases it from beside it (both languages)', async () => {
+  // Suspended: nobody is admitted while the operator looks, so the tickets stay waiting.
+  const room = (await server.api('GET', '/waiting-rooms/yu7-night')).body;
+  assert.equal((await server.api('PUT', '/admin/waiting-rooms/yu7-night', { scope: 'launch',
+    target_id: 'yu7-2025', enabled: true, suspended: true, opens_at: room.opens_at,
+    prequeue_at: room.prequeue_at, admit_per_minute: 600, active_max: 100 }, ADMIN_TOKEN))
+    .status, 200);
+  const bot = ticketId((await server.api('POST', '/waiting-rooms/yu7-night/tickets')).body.ticket);
+  // Two seconds on, the server's next copy of the line holds it, with its place.
+  await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
+  const { context, page } = await roomsTab();
+  await page.selectOption('#wr-pick', 'yu7-night');
+  // The recent passes say which time is which, in Beijing time.
+  const pass = page.locator('#wr-pass-list li').first();
+  await pass.waitFor();
+  assert.match((await pass.textContent()) ?? '',
+    /Issued \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(Beijing time\) · Expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(Beijing time\)/);
+  // Every test client is 127.0.0.1: its /24, as the suspicious-pattern report names it.
+  await page.fill('#wr-find-network', '127.0.0.0/24');
+  await page.selectOption('#wr-find-status', 'waiting');
+  await page.click('#wr-find-go');
+  const row = page.locator(`#wr-ticket-list li[data-ticket="${bot}"]`);
+  await row.waitFor();
+  assert.match((await row.textContent()) ?? '', /127\.0\.0\.1 · waiting · place \d+ · Joined /);
+  await page.fill('#wr-hold-reason', 'one device, many tickets');
+  await row.locator('button[data-action="hold"]').click();
+  await page.locator('.console-toast .notice-ok').waitFor();
+  const held = (await server.api('GET', '/admin/waiting-rooms/yu7-night/tickets?status=held',
+    undefined, ADMIN_TOKEN)).body.tickets.map((t: { ticket_id: string }) => t.ticket_id);
+  assert.deepEqual(held, [bot], 'held through the button beside it');
+  // Looked up again with every waiting or held one: the held one is offered Release.
+  await page.selectOption('#wr-find-status', '');
+  await page.click('#wr-find-go');
+  await row.locator('button[data-action="release"]').waitFor();
+  assert.match((await row.textContent()) ?? '', /held/);
+  assert.deepEqual(await unlabelledControls(page), []);
+  await page.click('#lang-switch');
+  await page.getByText('查找排队凭证', { exact: true }).waitFor();
+  assert.match((await row.textContent()) ?? '', /已扣留 · 加入于 .*北京时间/);
+  assert.match((await page.locator('#wr-pass-list li').first().textContent()) ?? '',
+    /发放于 .* 失效于 /);
+  await screenshots(page, 'console-waiting-room-tickets-zh');
+  await page.fill('#wr-hold-reason', '核实为真人');
+  await row.locator('button[data-action="release"]').click();
+  await row.locator('button[data-action="hold"]').waitFor();
+  assert.deepEqual((await server.api('GET', '/admin/waiting-rooms/yu7-night/tickets?status=held',
+    undefined, ADMIN_TOKEN)).body.tickets, [], 'released');
+  await context.close();
+});
+
+test('a firm estimate is said as the most the wait will be, in both languages', async () => {
+  for (const [lang, said] of [['en', /Estimated wait: at most 3 min/],
+    ['zh', /预计最多等待 3 分钟/]] as const) {
+    const page = await (await phoneContext(browser, lang)).newPage();
+    // A place as the server gives it: 130 s at most, firm (test/waiting-room-routes.test.ts).
+    await page.route('**/api/v1/waiting-rooms/yu7-night/tickets', (route) => route.fulfill({
+      status: 201, json: { room_id: 'yu7-night', phase: 'waiting', position: 3, ahead: 2,
+        estimate: { seconds: 130, certainty: 'firm' }, last_updated: '2025-06-26T14:00:10.000Z',
+        opens_at: '2025-06-26T14:00:00.000Z', suspended: false, ticket: 'wrt1.e30.AAAA',
+        poll_after_seconds: 60, pass: null, seed_commitment: '0'.repeat(64) } }));
+    await page.goto(`${server.url}/waiting-room?room=yu7-night`);
+    await page.locator('#wr-estimate').waitFor();
+    assert.match((await page.textContent('#wr-estimate')) ?? '', said);
+    assert.equal(await page.getAttribute('#wr-estimate', 'data-certainty'), 'firm');
+    await page.context().close();
   }
 });

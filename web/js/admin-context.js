@@ -23,6 +23,7 @@ export const state = {
   rooms: null, // waiting rooms (admin-rooms.js)
   room: null, // the room shown
   roomView: null, // its live figures and passes
+  roomFind: null, // the ticket look-up: {network, status, found: the reply} (admin-rooms.js)
   status: null, // {text} or {failure: api result}, shown in the toast (showToast)
   drops: null, // every drop with its live figures (admin-drops.js)
   dropEdit: null, // the drop the form edits, or null for a new one

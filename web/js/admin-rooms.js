@@ -1,7 +1,8 @@
 // Operator console, waiting rooms: each room's switch, rates, cap, pass and grace times, and the
 // suspend switch (saved whole with PUT), a live view of the line (read every 2 s while the tab
 // is open: waiting, pre-queue, held, admitted in the last minute, passes active, spent and
-// revoked), the recent passes with a revoke button, and holding a suspected bot's ticket.
+// revoked), the recent passes with a revoke button, and finding a suspected bot's ticket (by
+// network and status) to hold it, or release it, from beside it.
 import { t } from './i18n.js';
 import { h } from './format.js';
 import { api, rerender, say, state } from './admin-context.js';
@@ -146,41 +147,85 @@ function passList() {
     h('label', { for: 'wr-reason' }, t('wr_reason')), reason,
     h('ul', { id: 'wr-pass-list' }, v.passes.map((p) => h('li', { 'data-pass': p.pass_id },
       `${p.pass_id} · ${t(`wr_pass_${p.status}`)} · `,
-      h('time', { datetime: p.expires_at, title: BEIJING_LABEL }, beijingSeconds(p.expires_at)),
-      ' ',
+      // Which instant is which, in Beijing time as everywhere in the console.
+      labelledTime('wr_pass_issued', p.issued_at), ' · ',
+      labelledTime('wr_pass_expires', p.expires_at), ' ',
       p.status === 'active' ? h('button', { type: 'button', class: 'secondary',
         onclick: () => revoke(p) }, t('wr_revoke')) : null))));
 }
 
-function holdForm() {
-  const ticket = h('input', { id: 'wr-hold-ticket', placeholder: 'wrt_…' });
-  const reason = h('input', { id: 'wr-hold-reason' });
-  const send = (held) => async () => {
-    const r = await api('POST', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/tickets/`
-      + `${encodeURIComponent(ticket.value.trim())}/hold`, { held, reason: reason.value });
-    say(r, held ? 'wr_held' : 'wr_released');
-    await loadRoom();
+/** "Issued 2025-06-26 22:00:01 (Beijing time)": a label, the time, the zone. */
+const labelledTime = (key, instant) => h('span', { 'data-time': key }, `${t(key)} `,
+  h('time', { datetime: instant, title: BEIJING_LABEL }, beijingSeconds(instant)),
+  ` (${t('wr_beijing')})`);
+
+/**
+ * Finding a suspected bot's ticket and holding it: the room's tickets by network (as the
+ * suspicious-pattern report names it) and status, in line order, each with Hold (a waiting
+ * one) or Release (a held one) beside it; the reason is required by the server.
+ */
+function ticketFinder() {
+  const network = h('input', { id: 'wr-find-network', value: state.roomFind?.network ?? '',
+    placeholder: '203.0.113.0/24' });
+  const status = h('select', { id: 'wr-find-status' }, ['', 'waiting', 'held', 'admitted',
+    'expired'].map((s) => h('option', { value: s, selected: (state.roomFind?.status ?? '') === s
+    || null }, t(s ? `wr_ticket_${s}` : 'wr_find_open'))));
+  const reason = h('input', { id: 'wr-hold-reason', placeholder: t('wr_reason_hint') });
+  const find = async (ev) => {
+    ev?.preventDefault();
+    const q = new URLSearchParams();
+    if (network.value.trim()) q.set('network', network.value.trim());
+    if (status.value) q.set('status', status.value);
+    const r = await api('GET', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/tickets`
+      + (q.size ? `?${q}` : ''));
+    state.roomFind = { network: network.value.trim(), status: status.value,
+      found: r.ok ? r.data : null };
+    if (!r.ok) say(r);
     rerender();
   };
-  return h('div', { class: 'card' }, h('h2', {}, t('wr_hold_title')),
+  const send = (ticket, held) => async () => {
+    const r = await api('POST', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/tickets/`
+      + `${encodeURIComponent(ticket.ticket_id)}/hold`, { held, reason: reason.value });
+    say(r, held ? 'wr_held' : 'wr_released');
+    if (r.ok) await find();
+    else rerender();
+  };
+  const found = state.roomFind?.found;
+  const rows = found ? found.tickets.map((tk) => h('li', { 'data-ticket': tk.ticket_id },
+    h('code', {}, tk.ticket_id), ` · ${tk.network ?? t('wr_network_unknown')} · `,
+    t(`wr_ticket_${tk.status}`),
+    tk.position === null ? '' : ` · ${t('wr_ticket_position', { n: tk.position })}`, ' · ',
+    labelledTime('wr_ticket_joined', tk.joined_at), ' ',
+    tk.status === 'waiting' || tk.status === 'held' ? h('button', { type: 'button',
+      class: tk.status === 'waiting' ? 'primary' : 'secondary',
+      'data-action': tk.status === 'waiting' ? 'hold' : 'release',
+      onclick: send(tk, tk.status === 'waiting') },
+    t(tk.status === 'waiting' ? 'wr_hold' : 'wr_release')) : null)) : [];
+  return h('form', { class: 'card', id: 'wr-find', onsubmit: find },
+    h('h2', {}, t('wr_hold_title')),
     h('p', { class: 'hint' }, t('wr_hold_hint')),
-    h('label', { for: 'wr-hold-ticket' }, t('wr_ticket')), ticket,
+    h('div', { class: 'grid' },
+      field('wr-find-network', 'wr_find_network', network),
+      field('wr-find-status', 'wr_find_status', status)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary',
+      id: 'wr-find-go' }, t('wr_find'))),
     h('label', { for: 'wr-hold-reason' }, t('wr_reason')), reason,
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'primary', id: 'wr-hold', onclick: send(true) },
-        t('wr_hold')),
-      h('button', { type: 'button', class: 'secondary', id: 'wr-release', onclick: send(false) },
-        t('wr_release'))));
+    found ? h('p', { class: 'muted', id: 'wr-find-count' }, t('wr_found', {
+      n: found.tickets.length, at: beijingSeconds(found.as_of) })) : null,
+    h('ul', { id: 'wr-ticket-list' }, rows));
 }
 
 export function roomsSection() {
   const rooms = state.rooms ?? [];
   const current = rooms.find((r) => r.room_id === state.room) ?? null;
-  const picker = rooms.length > 1 ? h('select', { id: 'wr-pick', onchange: async (ev) => {
-    state.room = ev.target.value;
-    await loadRoom();
-    rerender();
-  } }, rooms.map((r) => h('option', { value: r.room_id, selected: r.room_id === state.room
+  // Labelled: with two rooms or more it was the one unnamed control of the tab.
+  const picker = rooms.length > 1 ? h('select', { id: 'wr-pick', 'aria-label': t('wr_pick'),
+    onchange: async (ev) => {
+      state.room = ev.target.value;
+      state.roomFind = null;
+      await loadRoom();
+      rerender();
+    } }, rooms.map((r) => h('option', { value: r.room_id, selected: r.room_id === state.room
     || null }, r.room_id))) : null;
   return [
     picker,
@@ -188,7 +233,7 @@ export function roomsSection() {
       liveFigures()) : h('p', { class: 'muted' }, t('wr_none')),
     current ? settingsForm(current) : null,
     current ? passList() : null,
-    current ? holdForm() : null,
+    current ? ticketFinder() : null,
     settingsForm(null),
   ].filter((x) => x !== null);
 }

@@ -133,7 +133,9 @@ function placeSection() {
     parts.push(h('p', { id: 'wr-ahead' }, t('wr_ahead', { n: place.ahead })));
     if (place.estimate) {
       parts.push(h('p', { id: 'wr-estimate', 'data-certainty': place.estimate.certainty },
-        t('wr_estimate', { m: wait(place.estimate.seconds) }), ' ',
+        // Firm is an upper bound the room keeps (estimateWait): "at most", not "about".
+        t(place.estimate.certainty === 'firm' ? 'wr_estimate_firm' : 'wr_estimate',
+          { m: wait(place.estimate.seconds) }), ' ',
         h('span', { class: 'muted' }, t(`wr_certainty_${place.estimate.certainty}`))));
     }
   }

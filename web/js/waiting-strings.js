@@ -26,11 +26,13 @@ export const WAITING_STRINGS = {
   },
   wr_ahead: { zh: '您前面还有 {n} 人', en: '{n} ahead of you' },
   wr_estimate: { zh: '预计等待约 {m}', en: 'Estimated wait: about {m}' },
+  wr_estimate_firm: { zh: '预计最多等待 {m}', en: 'Estimated wait: at most {m}' },
   wr_minutes: { zh: '{n} 分钟', en: '{n} min' },
   wr_seconds: { zh: '{n} 秒', en: '{n} s' },
   wr_certainty_firm: {
-    zh: '（按当前放行速度计算；前面有人离开只会更快）',
-    en: '(at the current admission rate; people ahead who leave only make it shorter)',
+    zh: '（按当前放行速度计算，包括下一轮放行的时间；前面有人离开只会更快）',
+    en: '(at the current admission rate, counting the next admission round; people ahead who '
+      + 'leave only make it shorter)',
   },
   wr_certainty_likely: {
     zh: '（排队较长，仅供参考；前面有人离开只会更快）',
