@@ -351,6 +351,14 @@ export class DropsService {
   }
 
   /**
+   * Whether the buyer's Idempotency-Key already names a hold (in any drop): its retry is
+   * answered from it (a replay, or idempotency_key_reused), never refused by the waiting room.
+   */
+  async keyUsed(accountId: string, key: string): Promise<boolean> {
+    return (await this.deps.store.holdByIdempotency(accountId, key)) !== null;
+  }
+
+  /**
    * Buys: holds, then pays. A retry with the same key pays a hold still held (the provider
    * answers a repeated reference with its first answer), returns a paid one as it is, and
    * refuses as before one that ended unpaid. Refusals: those of `hold` and `pay`.

@@ -19,7 +19,9 @@ import { Overloaded } from '../kernel/write/group-committer.js';
 import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
-import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
+import { openPass, openTicket, signPass, signTicket, type PassClaims, type TicketClaims,
+} from './room-tokens.js';
+import { claimOutcome } from './room-rows.js';
 import {
   estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, nextUrl, pollAfterSeconds, positionOf,
   seedCommitment, validateRoom, type Estimate, type Pass, type Phase, type PollPacing, type Room,
@@ -617,20 +619,34 @@ export class WaitingRoomsService {
     }
   }
 
+  /**
+   * What the gate reads of a guarded request: null when no room is on for the target; a
+   * refusal when the pass is missing, not this room's or past its end; else the pass's claims,
+   * with the room's address for the refusals that follow.
+   */
+  async #passOf(scope: RoomScope, targetId: string, token: string | undefined):
+    Promise<Refusal | { claims: PassClaims; where: Record<string, string>;
+      invalid: (why: string) => Refusal } | null> {
+    const room = await this.roomFor(scope, targetId);
+    if (!room) return null;
+    const where = { room_id: room.roomId,
+      room_url: `/waiting-room?room=${encodeURIComponent(room.roomId)}` };
+    if (!token) return { ...refuse('waiting_room_pass_required'), details: where };
+    const invalid = (why: string): Refusal => ({ ...refuse('waiting_room_pass_invalid',
+      `Your waiting-room pass ${why}; join the waiting room again.`), details: where });
+    const claims = openPass(this.deps.waitingRoomSecret, token);
+    if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
+    if (claims.e <= this.deps.clock.nowMs()) return invalid('has ended');
+    return { claims, where, invalid };
+  }
+
   /** The gate in front of a scope's writes (orders: 'launch'; drops: 'drop'). */
   gate(scope: RoomScope): AdmissionGate {
     return {
       claim: async (targetId, token, accountId, key) => {
-        const room = await this.roomFor(scope, targetId);
-        if (!room) return null;
-        const where = { room_id: room.roomId,
-          room_url: `/waiting-room?room=${encodeURIComponent(room.roomId)}` };
-        if (!token) return { ...refuse('waiting_room_pass_required'), details: where };
-        const invalid = (why: string): Refusal => ({ ...refuse('waiting_room_pass_invalid',
-          `Your waiting-room pass ${why}; join the waiting room again.`), details: where });
-        const claims = openPass(this.deps.waitingRoomSecret, token);
-        if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
-        if (claims.e <= this.deps.clock.nowMs()) return invalid('has ended');
+        const read = await this.#passOf(scope, targetId, token);
+        if (read === null || 'code' in read) return read;
+        const { claims, where, invalid } = read;
         let r: PassClaim;
         try {
           r = await this.#claimPass(claims.p, accountId, key);
@@ -643,14 +659,16 @@ export class WaitingRoomsService {
         // same account and key, spent or under way) leaves it to the outcome it repeats.
         if (r === 'claimed') this.#claimedHere.add(claimId(claims.p, accountId, key));
         if (r === 'claimed' || r === 'again') return null;
-        // Another request still holds it: it may yet give it back (a declined payment), so
-        // the answer is "in a moment", not "join again" (only a spent pass is gone).
-        if (r === 'pending') {
-          return { ...refuse('waiting_room_pass_in_use'), details: where,
-            retryAfterSeconds: PASS_IN_USE_RETRY_SECONDS };
-        }
-        return invalid(r === 'spent' ? 'was used for another order'
-          : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
+        return passRefusal(r, where, invalid);
+      },
+      check: async (targetId, token, accountId) => {
+        const read = await this.#passOf(scope, targetId, token);
+        if (read === null || 'code' in read) return read;
+        const { claims, where, invalid } = read;
+        // Read, not claimed: a join spends nothing, so it writes nothing either.
+        const p = await this.deps.store.pass(claims.p);
+        const r = checkOutcome(p, accountId, this.deps.clock.nowMs());
+        return r === 'claimed' || r === 'again' ? null : passRefusal(r, where, invalid);
       },
       settle: async (targetId, token, accountId, key, refusal) => {
         // Without a pass nothing was claimed (the common case: no room in front).
@@ -667,6 +685,32 @@ export class WaitingRoomsService {
       },
     };
   }
+}
+
+/**
+ * The refusal of a pass another request holds or that cannot be used: `pending` is "in a
+ * moment" (the other request may yet give it back, a declined payment), not "join again" (only
+ * a spent pass is gone).
+ */
+function passRefusal(r: Exclude<PassClaim, 'claimed' | 'again'>, where: Record<string, string>,
+  invalid: (why: string) => Refusal): Refusal {
+  if (r === 'pending') {
+    return { ...refuse('waiting_room_pass_in_use'), details: where,
+      retryAfterSeconds: PASS_IN_USE_RETRY_SECONDS };
+  }
+  return invalid(r === 'spent' ? 'was used for another order'
+    : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
+}
+
+/**
+ * What a pass, as read, lets a write that does not spend it do (AdmissionGate.check), in
+ * claimPass's words: `claimed` for a live pass nobody holds, `again` for one `accountId` holds
+ * or spent itself (its own turn), else why not.
+ */
+function checkOutcome(p: Pass | null, accountId: string, nowMs: number): PassClaim {
+  if (p?.status === 'active' && p.expiresAtMs > nowMs) return 'claimed';
+  if (p?.status === 'spent' && p.spentBy === accountId) return 'again';
+  return claimOutcome(p, accountId, '', nowMs);
 }
 
 /** A join or poll of a room whose target sold out for good (targetSoldOut). */
