@@ -181,3 +181,64 @@ describe('a retry of a gated write that went through is its replay, pass or not'
     assert.equal(reuse.body.error?.code, 'waiting_room_pass_invalid', 'the switch spent it');
   });
 });
+
+describe('a room opens when its target does', () => {
+  let h: Harness;
+  const T = (hhmm: string) => `2025-06-26T${hhmm}:00.000Z`;
+  const putRoom = (id: string, scope: string, target: string, opens: string, prequeue: string) =>
+    h.call('PUT', `/admin/waiting-rooms/${id}`, { token: ADMIN,
+      body: { ...room(scope, target), opens_at: T(opens), prequeue_at: T(prequeue) } });
+  const roomTimes = async (id: string) => {
+    const r = (await h.call('GET', `/admin/waiting-rooms/${id}`, { token: ADMIN })).body.room;
+    return [r.opens_at, r.prequeue_at];
+  };
+  before(async () => { h = await harness(); }); // 13:59Z
+  after(async () => h.close());
+
+  it('a room whose opening is not its target\'s is refused, naming both times', async () => {
+    assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
+      body: { ...jacket, opens_at: T('16:00') } })).status, 201);
+    const off = await putRoom('teeq', 'drop', 'tee', '15:00', '14:30');
+    assert.equal(off.status, 422, JSON.stringify(off.body));
+    assert.equal(off.body.error.code, 'invalid_waiting_room');
+    assert.match(off.body.error.message, /opens_at \(2025-06-26T15:00:00\.000Z\) must be the opening of the drop tee, 2025-06-26T16:00:00\.000Z/);
+    const launch = await putRoom('yu7q', 'launch', 'yu7-2025', '15:00', '14:30');
+    assert.equal(launch.body.error?.code, 'invalid_waiting_room', JSON.stringify(launch.body));
+    assert.equal((await h.call('GET', '/admin/waiting-rooms/teeq', { token: ADMIN })).status,
+      404, 'nothing was written');
+    assert.equal((await putRoom('teeq', 'drop', 'tee', '16:00', '15:00')).status, 201);
+  });
+
+  it('a drop\'s opening moved before the pre-queue opens moves its room, after is refused',
+    async () => {
+      const moved = await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
+        body: { ...jacket, opens_at: T('17:00') } });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      assert.deepEqual(await roomTimes('teeq'), [T('17:00'), T('16:00')]);
+      await h.tick(2 * 3600 + 60); // 16:00: the pre-queue has opened
+      const late = await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
+        body: { ...jacket, opens_at: T('18:00') } });
+      assert.equal(late.status, 409, JSON.stringify(late.body));
+      assert.equal(late.body.error.code, 'opening_held_by_waiting_room');
+      assert.match(late.body.error.message, /waiting room teeq/);
+      assert.equal((await h.call('GET', '/drops/tee')).body.opens_at, T('17:00'));
+      assert.deepEqual(await roomTimes('teeq'), [T('17:00'), T('16:00')]);
+    });
+
+  it('so does a launch\'s', async () => {
+    // 16:00 now: YU7 opened at 14:00; moved ahead to 19:00 (no room yet), then a room for it.
+    assert.equal((await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+      body: { opens_at: T('19:00') } })).status, 200);
+    assert.equal((await putRoom('yu7q', 'launch', 'yu7-2025', '19:00', '18:00')).status, 201);
+    const moved = await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+      body: { opens_at: T('19:30') } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.deepEqual(await roomTimes('yu7q'), [T('19:30'), T('18:30')]);
+    await h.tick(2.5 * 3600); // 18:30
+    const late = await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+      body: { opens_at: T('20:00') } });
+    assert.equal(late.status, 409, JSON.stringify(late.body));
+    assert.equal(late.body.error.code, 'opening_held_by_waiting_room');
+    assert.equal((await h.call('GET', '/launches/yu7-2025')).body.opens_at, T('19:30'));
+  });
+});

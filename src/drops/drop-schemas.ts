@@ -71,7 +71,7 @@ export const putDrop: RouteContract = () => ({
         maxItems: `"variants" must be a list of at most ${VARIANTS_LISTED_MAX} objects.` } } }),
   }),
   replies: { 201: DropView, 200: DropView },
-  errors: ['invalid_drop', 'drop_already_open'] });
+  errors: ['invalid_drop', 'drop_already_open', 'opening_held_by_waiting_room'] });
 
 const idempotencyKey = idempotencyKeyHeader('One key per purchase, reused for its retries');
 

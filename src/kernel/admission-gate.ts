@@ -3,6 +3,7 @@
 // the waiting room's capability; the composition (src/launchday.ts) plugs the room in.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Refusal } from './outcomes.js';
+import type { StoreTx } from './store/store.js';
 
 /** Where the pass comes in: this header on the guarded request. */
 export const PASS_HEADER = 'x-waiting-room-pass';
@@ -59,3 +60,11 @@ export const openGate: AdmissionGate = {
  */
 export const givesPassBack = (r: Pick<Refusal, 'code'>): boolean =>
   r.code !== 'commit_unknown' && r.code !== 'idempotency_key_reused';
+
+/**
+ * Told of a launch's or drop's opening (ms) as it is written, inside that write's transaction:
+ * a waiting room in front of it moves with it, or refuses the move (the refusal, then nothing
+ * is written). The composition plugs the room in; alone, a target's opening moves freely.
+ */
+export type OpeningSet = (tx: StoreTx, targetId: string, opensAtMs: number, actor: string) =>
+  Promise<Refusal | null>;

@@ -12,7 +12,8 @@ import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
-import type { Store } from '../kernel/store/store.js';
+import type { Store, StoreTx } from '../kernel/store/store.js';
+import { iso } from '../kernel/iso-time.js';
 import { isUniqueViolation } from '../kernel/store/unique-race.js';
 import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
 import { Overloaded } from '../kernel/write/group-committer.js';
@@ -131,10 +132,12 @@ export class WaitingRoomsService {
   /** The last admissions per room, for the operator's view: [atMs, count] pairs of a minute. */
   readonly #recent = new Map<string, Array<[number, number]>>();
   /**
-   * Whether the launch or drop a room would stand in front of exists (the composition's: the
-   * room's capability knows neither). Null: not checked.
+   * The opening (ms) of the launch or drop a room would stand in front of, null when there is
+   * no such target (the composition's: the room's capability knows neither), read in the
+   * room's write transaction (a drop's row locked with it). Null: not checked.
    */
-  targetExists: ((scope: RoomScope, targetId: string) => Promise<boolean>) | null = null;
+  targetOpening: ((scope: RoomScope, targetId: string, tx: StoreTx) => Promise<number | null>)
+    | null = null;
   /**
    * Whether the room's target can sell nothing more, ever (a drop whose every unit is paid; the
    * composition's). Then a join and a poll are refused `drop_sold_out` and the admitter admits
@@ -209,10 +212,6 @@ export class WaitingRoomsService {
       return refuse('invalid_waiting_room', `The waiting room is not valid: at most ${
         l.waitingRoomsMax} rooms.`);
     }
-    if (this.targetExists && !(await this.targetExists(s.scope, s.targetId))) {
-      return refuse('invalid_waiting_room', `The waiting room is not valid: there is no ${
-        s.scope} ${s.targetId}.`);
-    }
     const targetTaken = () => refuse('invalid_waiting_room', `The waiting room is not valid: `
       + `the ${s.scope} ${s.targetId} has a room already.`);
     if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) return targetTaken();
@@ -234,11 +233,15 @@ export class WaitingRoomsService {
       shuffledAtMs: old?.shuffledAtMs ?? null, tokens: old?.tokens ?? 0,
       filledAtMs: old?.filledAtMs ?? null, admittedTotal: old?.admittedTotal ?? 0,
       createdAtMs: old?.createdAtMs ?? nowMs, updatedAtMs: nowMs };
+    let r: Result<{ room: Room; created: boolean }>;
     try {
-      await this.deps.store.transaction(async (tx) => {
+      r = await this.deps.store.transaction(async (tx) => {
+        const bad = await this.#offTarget(tx, s);
+        if (bad) return bad;
         await tx.putRoom(room);
         await tx.appendAudit({ atMs: nowMs, actor, action: old ? 'waiting_room.change'
           : 'waiting_room.create', detail: { room_id: s.roomId, ...diff(old, room) } });
+        return ok({ room, created: !old });
       });
     } catch (err) {
       // `others` was read before the write: a room for the same target put meanwhile (by
@@ -248,7 +251,50 @@ export class WaitingRoomsService {
       return targetTaken();
     }
     this.#roomsReadAt = -Infinity;
-    return ok({ room, created: !old });
+    return r;
+  }
+
+  /**
+   * Why the room cannot stand in front of its target, if it cannot: there is no such target,
+   * or its opening is not the target's (a shuffle's winners admitted before the sale opened,
+   * with passes ended by the time it did: the attacker's find). Read in the room's write.
+   */
+  async #offTarget(tx: StoreTx, s: RoomSettings): Promise<Refusal | null> {
+    if (!this.targetOpening) return null;
+    const opening = await this.targetOpening(s.scope, s.targetId, tx);
+    if (opening === null) {
+      return refuse('invalid_waiting_room', `The waiting room is not valid: there is no ${
+        s.scope} ${s.targetId}.`);
+    }
+    if (opening === s.opensAtMs) return null;
+    return refuse('invalid_waiting_room', `The waiting room is not valid: opens_at (${
+      iso(s.opensAtMs)}) must be the opening of the ${s.scope} ${s.targetId}, ${iso(opening)}.`);
+  }
+
+  /**
+   * A launch's or drop's opening written in `tx` (its own write): the room in front of it, if
+   * any, moves with it, its pre-queue by as much, in the same transaction, while the pre-queue
+   * has not opened; after, the move is refused (`opening_held_by_waiting_room`): the people in
+   * the line wait for the opening they were shown. Null when nothing stands in the way.
+   */
+  async followOpening(tx: StoreTx, scope: RoomScope, targetId: string, opensAtMs: number,
+    actor: string): Promise<Refusal | null> {
+    const room = await tx.roomOfTarget(scope, targetId);
+    if (!room || room.opensAtMs === opensAtMs) return null;
+    const nowMs = this.deps.clock.nowMs();
+    if (room.shuffledAtMs !== null || nowMs >= room.prequeueAtMs) {
+      return refuse('opening_held_by_waiting_room', `The opening of the ${scope} ${targetId} `
+        + `cannot move to ${iso(opensAtMs)}: the pre-queue of the waiting room ${room.roomId} `
+        + `in front of it opened at ${iso(room.prequeueAtMs)}, and the people in it wait for `
+        + `the opening at ${iso(room.opensAtMs)}.`);
+    }
+    const moved: Room = { ...room, opensAtMs,
+      prequeueAtMs: room.prequeueAtMs + (opensAtMs - room.opensAtMs), updatedAtMs: nowMs };
+    await tx.putRoom(moved);
+    await tx.appendAudit({ atMs: nowMs, actor, action: 'waiting_room.change',
+      detail: { room_id: room.roomId, follows: `${scope}:${targetId}`, ...diff(room, moved) } });
+    this.#roomsReadAt = -Infinity;
+    return null;
   }
 
   /** People in the room's line as this process last read it (undefined: not read yet). */
