@@ -242,3 +242,42 @@ describe('a room opens when its target does', () => {
     assert.equal((await h.call('GET', '/launches/yu7-2025')).body.opens_at, T('19:30'));
   });
 });
+
+describe('names and path ids of the drops and rooms an operator writes', () => {
+  let h: Harness;
+  before(async () => { h = await harness(); });
+  after(async () => h.close());
+
+  it('a name of white space only is refused, naming its field', async () => {
+    const v = jacket.variants[0]!;
+    for (const [body, field] of [
+      [{ ...jacket, name: '   ' }, 'name'], [{ ...jacket, name_zh: '\u3000\u3000' }, 'name_zh'],
+      [{ ...jacket, variants: [{ ...v, name: '\u00a0\t' }] }, 'variant "m" name'],
+      [{ ...jacket, variants: [{ ...v, name_zh: '\u3000' }] }, 'variant "m" name_zh'],
+    ] as const) {
+      const r = await h.call('PUT', '/admin/drops/blank', { token: ADMIN, body });
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'invalid_drop');
+      assert.ok(r.body.error.message.includes(`${field} must not be blank`), r.body.error.message);
+    }
+    assert.equal((await h.call('GET', '/drops/blank')).status, 404, 'nothing was written');
+    const named = await h.call('PUT', '/admin/drops/blank', { token: ADMIN,
+      body: { ...jacket, name: ' Jacket\u3000' } });
+    assert.equal(named.status, 201, 'white space around a name is fine');
+  });
+
+  it('a room or drop id no room or drop can have is refused with the id rule', async () => {
+    const long = 'r'.repeat(80);
+    const r = await h.call('PUT', `/admin/waiting-rooms/${long}`, { token: ADMIN,
+      body: room('launch', 'yu7-2025') });
+    assert.equal(r.status, 422, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'invalid_waiting_room');
+    assert.match(r.body.error.message, /room_id must be 1-64 characters/);
+    const d = await h.call('PUT', `/admin/drops/${long}`, { token: ADMIN, body: jacket });
+    assert.equal(d.status, 422, JSON.stringify(d.body));
+    assert.match(d.body.error.message, /drop_id must be/);
+    // Reads and acts on a room keep answering "no such room".
+    assert.equal((await h.call('GET', `/admin/waiting-rooms/${long}`, { token: ADMIN }))
+      .body.error.code, 'waiting_room_not_found');
+  });
+});
