@@ -289,6 +289,9 @@ describe('joining: not before the pre-queue, not past the places per address', (
   after(async () => h.close());
 
   it('refuses a join before prequeue_at and while the room is off', async () => {
+    // A room opens when its launch does: YU7 moved an hour ahead first.
+    assert.equal((await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+      body: { opens_at: '2025-06-26T15:00:00.000Z' } })).status, 200);
     await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
       opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T14:30:00.000Z' }) });
     const early = await h.call('POST', '/waiting-rooms/later/tickets');
@@ -319,7 +322,8 @@ describe('joining: not before the pre-queue, not past the places per address', (
   it('joins from one address at once get no more places than the limit', async () => {
     // The count and the insert are two steps: 300 concurrent joins once got 99 places of 50.
     const made = await h.call('PUT', '/admin/waiting-rooms/burst', { token: ADMIN, body: room({
-      target_id: 'su7-2024', opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T13:30:00.000Z' }) });
+      target_id: 'su7-2024', opens_at: '2024-03-28T14:00:00.000Z',
+      prequeue_at: '2024-03-28T13:30:00.000Z' }) });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const all = await Promise.all(Array.from({ length: 30 },
       () => h.call('POST', '/waiting-rooms/burst/tickets')));
