@@ -9,7 +9,7 @@ import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import * as Rooms from '../src/waiting-rooms/room-schemas.js';
 import { SLOW_SOURCE_SECONDS_MAX } from '../src/payments/payments.js';
 import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/waiting-room.js';
-import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
+import { ADMIN, harness, tickingHarness, YU7_MAX, type Harness } from './harness.js';
 
 const OPENS = '2025-06-26T14:00:00.000Z';
 const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-2025',
@@ -19,19 +19,6 @@ const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-202
 /** The ticket id a signed ticket carries. */
 const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
   .toString()).t as string;
-
-/**
- * A harness whose poll pacing moves with the simulated clock: polls are paced by the rate
- * limits' clock (real time in service), here moved by `tick` too.
- */
-async function tickingHarness(): Promise<Harness> {
-  const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
-  const h = await harness({}, undefined, rateClock);
-  return { ...h, tick: (seconds: number) => {
-    rateClock.tick(seconds * 1000);
-    return h.tick(seconds);
-  } };
-}
 
 describe('a launch behind a waiting room, over HTTP', () => {
   let h: Harness;

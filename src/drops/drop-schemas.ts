@@ -110,7 +110,8 @@ export const joinWaitlist: RouteContract = () => ({
   body: Type.Object({ variant: text({ maxLength: 48 }) }),
   replies: { 201: Type.Object({ entry: EntryView }), 200: Type.Object({ entry: EntryView }) },
   errors: ['rate_limited', 'drop_not_found', 'drop_not_open', 'unknown_variant',
-    'waitlist_not_needed', 'drop_sold_out', 'drop_limit_reached', 'waitlist_full', ...GATE_REFUSALS] });
+    'waitlist_not_needed', 'drop_sold_out', 'drop_limit_reached', 'waitlist_full',
+    ...GATE_REFUSALS] });
 
 export const mine: RouteContract = () => ({
   summary: 'The caller\'s holds and waitlist places in a drop',
