@@ -164,6 +164,10 @@ async function main(): Promise<void> {
   try {
     const nowMs = Date.now();
     // A room whose opening has just passed: every place is a late arrival's, first in, first out.
+    // It opens when its launch does: the launch's opening first.
+    const moved = await client.request('PATCH', '/admin/launches/yu7-2025', { token: adminToken,
+      timeoutMs: 30_000, body: { opens_at: new Date(nowMs - 1_000).toISOString() } });
+    if (moved.kind !== 'reply' || moved.status !== 200) throw new Error('the launch did not move');
     const put = await client.request('PUT', '/admin/waiting-rooms/bench', { token: adminToken,
       timeoutMs: 30_000, body: { scope: 'launch', target_id: 'yu7-2025', enabled: true,
         opens_at: new Date(nowMs - 1_000).toISOString(),

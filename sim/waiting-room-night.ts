@@ -117,6 +117,10 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
   const ratePerMinute = Math.max(60, Math.ceil((opts.buyers * 60) / L.admitAllSeconds));
   const nowMs = Date.now();
   const opensAtMs = nowMs + L.openingDelaySeconds * 1000;
+  // A room opens when its launch does (PUT /admin/waiting-rooms): the launch's opening first.
+  const moved = await req('PATCH', `/admin/launches/${opts.launchId}`, { token: adminToken,
+    body: { opens_at: new Date(opensAtMs).toISOString() } });
+  if (moved.kind !== 'reply' || moved.status !== 200) throw new Error('the launch did not move');
   const put = await req('PUT', `/admin/waiting-rooms/${ROOM}`, { token: adminToken, body: {
     scope: 'launch', target_id: opts.launchId, enabled: true,
     opens_at: new Date(opensAtMs).toISOString(),

@@ -166,8 +166,15 @@ export class Launchday implements KernelApp {
       writeUnlessBusy: this.core.writeInBatchUnlessBusy,
       admit: (command) => this.core.committer.submit('admitRoom', command, true) });
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
-    this.waitingRooms.targetExists = async (scope, id) => (scope === 'launch'
-      ? (await this.launches.launch(id)) !== null : (await this.drops.drop(id)) !== null);
+    // A room opens when its target does: checked as the room is written (the drop's row
+    // locked), and a target's opening moves the room with it (or is refused) as it is written.
+    this.waitingRooms.targetOpening = async (scope, id, tx) => (scope === 'launch'
+      ? (await this.launches.launch(id))?.opensAtMs
+      : (await tx.lockDrops([id]))[0]?.opensAtMs) ?? null;
+    this.drops.openingSet = (tx, id, opensAtMs, actor) => this.waitingRooms.followOpening(tx,
+      'drop', id, opensAtMs, actor);
+    this.launches.openingSet = (tx, id, opensAtMs, actor) => this.waitingRooms.followOpening(tx,
+      'launch', id, opensAtMs, actor);
     // A launch takes orders until it closes; a drop sold for good can sell nothing more.
     this.waitingRooms.targetSoldOut = async (scope, id) => scope === 'drop'
       && this.drops.soldForGood(id);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import inject from 'light-my-request';
 import { loadConfig } from '../src/kernel/config.js';
-import type { Clock } from '../src/kernel/clock.js';
+import { SimulatedClock, type Clock } from '../src/kernel/clock.js';
 import { syntheticIdentity } from '../src/accounts/identity.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import type { MessageProvider } from '../src/notifications/index.js';
@@ -157,3 +157,16 @@ function documentedCodes(ops: Operations, method: string, url: string, status: n
 }
 
 export const YU7_MAX = { launch_id: 'yu7-2025', trim: 'max', options: [], city: 'beijing' };
+
+/**
+ * A harness whose poll pacing moves with the simulated clock: polls are paced by the rate
+ * limits' clock (real time in service), here moved by `tick` too.
+ */
+export async function tickingHarness(): Promise<Harness> {
+  const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
+  const h = await harness({}, undefined, rateClock);
+  return { ...h, tick: (seconds: number) => {
+    rateClock.tick(seconds * 1000);
+    return h.tick(seconds);
+  } };
+}

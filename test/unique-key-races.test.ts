@@ -234,9 +234,11 @@ describe('unique keys raced on PostgreSQL', async () => {
       const schema = testSchema();
       const h = await harness({ LAUNCHDAY_DATABASE_URL: postgresUrl,
         LAUNCHDAY_DATABASE_SCHEMA: schema });
+      // Each opens when its launch does: YU7 on 2025-06-26, SU7 on 2024-03-28.
+      const day = (targetId: string) => (targetId === 'su7-2024' ? '2024-03-28' : '2025-06-26');
       const room = (targetId: string) => ({ scope: 'launch', target_id: targetId,
-        enabled: true, opens_at: '2025-06-26T14:00:00.000Z',
-        prequeue_at: '2025-06-26T13:50:00.000Z', admit_per_minute: 60, active_max: 3,
+        enabled: true, opens_at: `${day(targetId)}T14:00:00.000Z`,
+        prequeue_at: `${day(targetId)}T13:50:00.000Z`, admit_per_minute: 60, active_max: 3,
         pass_seconds: 120, grace_seconds: 60 });
       try {
         const first = await h.call('PUT', '/admin/waiting-rooms/yu7-night', { token: ADMIN,

@@ -9,7 +9,7 @@ import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import * as Rooms from '../src/waiting-rooms/room-schemas.js';
 import { SLOW_SOURCE_SECONDS_MAX } from '../src/payments/payments.js';
 import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/waiting-room.js';
-import { ADMIN, BEFORE_YU7, harness, YU7_MAX, type Harness } from './harness.js';
+import { ADMIN, harness, tickingHarness, YU7_MAX, type Harness } from './harness.js';
 
 const OPENS = '2025-06-26T14:00:00.000Z';
 const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-2025',
@@ -19,19 +19,6 @@ const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-202
 /** The ticket id a signed ticket carries. */
 const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
   .toString()).t as string;
-
-/**
- * A harness whose poll pacing moves with the simulated clock: polls are paced by the rate
- * limits' clock (real time in service), here moved by `tick` too.
- */
-async function tickingHarness(): Promise<Harness> {
-  const rateClock = new SimulatedClock(Date.parse(BEFORE_YU7));
-  const h = await harness({}, undefined, rateClock);
-  return { ...h, tick: (seconds: number) => {
-    rateClock.tick(seconds * 1000);
-    return h.tick(seconds);
-  } };
-}
 
 describe('a launch behind a waiting room, over HTTP', () => {
   let h: Harness;
@@ -339,6 +326,9 @@ describe('joining: not before the pre-queue, not past the places per address', (
   after(async () => h.close());
 
   it('refuses a join before prequeue_at and while the room is off', async () => {
+    // A room opens when its launch does: YU7 moved an hour ahead first.
+    assert.equal((await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+      body: { opens_at: '2025-06-26T15:00:00.000Z' } })).status, 200);
     await h.call('PUT', '/admin/waiting-rooms/later', { token: ADMIN, body: room({
       opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T14:30:00.000Z' }) });
     const early = await h.call('POST', '/waiting-rooms/later/tickets');
@@ -369,7 +359,8 @@ describe('joining: not before the pre-queue, not past the places per address', (
   it('joins from one address at once get no more places than the limit', async () => {
     // The count and the insert are two steps: 300 concurrent joins once got 99 places of 50.
     const made = await h.call('PUT', '/admin/waiting-rooms/burst', { token: ADMIN, body: room({
-      target_id: 'su7-2024', opens_at: '2025-06-26T15:00:00.000Z', prequeue_at: '2025-06-26T13:30:00.000Z' }) });
+      target_id: 'su7-2024', opens_at: '2024-03-28T14:00:00.000Z',
+      prequeue_at: '2024-03-28T13:30:00.000Z' }) });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const all = await Promise.all(Array.from({ length: 30 },
       () => h.call('POST', '/waiting-rooms/burst/tickets')));

@@ -25,6 +25,9 @@ describe('a waiting room shared by two processes on one PostgreSQL', async () =>
         for (let i = 0; i < 2; i++) children.push(await startChild(env));
         const [a, b] = children.map((c) => c.url) as [string, string];
         const opensAtMs = Date.now() + 8_000;
+        // A room opens when its launch does: the launch's opening first.
+        assert.equal((await api(a, 'PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+          body: { opens_at: new Date(opensAtMs).toISOString() } })).status, 200);
         const put = await api(a, 'PUT', '/admin/waiting-rooms/shared', { token: ADMIN, body: {
           scope: 'launch', target_id: 'yu7-2025', enabled: true,
           opens_at: new Date(opensAtMs).toISOString(),
@@ -104,6 +107,9 @@ describe('a waiting room shared by two processes on one PostgreSQL', async () =>
         for (let i = 0; i < 2; i++) children.push(await startChild(env));
         const [a, b] = children.map((c) => c.url) as [string, string];
         const opensAtMs = Date.now() + 600_000;
+        // A room opens when its launch does: the launch's opening first.
+        assert.equal((await api(a, 'PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+          body: { opens_at: new Date(opensAtMs).toISOString() } })).status, 200);
         const put = await api(a, 'PUT', '/admin/waiting-rooms/nat', { token: ADMIN, body: {
           scope: 'launch', target_id: 'yu7-2025', enabled: true,
           opens_at: new Date(opensAtMs).toISOString(),

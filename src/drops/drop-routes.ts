@@ -2,7 +2,7 @@
 // the opening, and a buyer's purchase, payment of an offer, cancel, waitlist and own view.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { passOf } from '../kernel/admission-gate.js';
 import { roomNoticeView, type NoticedRoom } from '../kernel/room-notice.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
@@ -65,6 +65,9 @@ const entryView = (e: WaitlistEntry, ahead: number) => ({
   joined_at: iso(e.joinedAtMs), ahead: e.status === 'waiting' ? ahead : 0,
   offer_hold_id: e.status === 'offered' ? e.holdId : null,
 });
+
+/** A waitlist place still in the line or offered a unit: a join of its variant repeats it. */
+const OPEN_ENTRY = new Set<WaitlistEntry['status']>(['waiting', 'offered']);
 
 /** A body's field as its schema let it through: null (not given) reads as undefined. */
 const given = <T>(b: Json, name: string): T | undefined => (b[name] ?? undefined) as T | undefined;
@@ -159,11 +162,12 @@ export const dropRoutes: Route[] = [
     if (!b.ok) return b;
     // While a waiting room is on in front of the drop, the purchase spends its pass.
     const dropId = ctx.params.drop_id!;
-    const pass = ctx.headers[PASS_HEADER];
-    const passText = typeof pass === 'string' ? pass : undefined;
+    const passText = passOf(ctx.headers);
     const gate = ctx.app.drops.admission;
     const closed = await gate.claim(dropId, passText, buyer(ctx).accountId, key);
-    if (closed) return closed;
+    // A retry of a purchase that took its hold is answered as one, pass or not (its pass went
+    // with it; the retry of a lost reply carries none): only a key never used is refused.
+    if (closed && !(await ctx.app.drops.keyUsed(buyer(ctx).accountId, key))) return closed;
     const r = await ctx.app.drops.purchase(buyer(ctx), dropId, {
       variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
     }, key, clientFacts(ctx).paymentSource);
@@ -202,8 +206,19 @@ export const dropRoutes: Route[] = [
     if (limited) return limited;
     const b = await ctx.body();
     if (!b.ok) return b;
-    const r = await ctx.app.drops.join(buyer(ctx), ctx.params.drop_id!,
-      b.value.variant as string);
+    // A place here leads to a unit (an offer is paid without a pass), so it is gated as the
+    // purchase is; it spends no pass: the pass stays for the purchase it was given for.
+    const dropId = ctx.params.drop_id!;
+    const variant = b.value.variant as string;
+    const closed = await ctx.app.drops.admission.check(dropId, passOf(ctx.headers),
+      buyer(ctx).accountId);
+    if (closed) {
+      // A place already taken is answered as the join's retry is, pass or not.
+      const had = (await ctx.app.drops.mine(buyer(ctx), dropId)).entries.find((x) =>
+        x.entry.variant === variant && OPEN_ENTRY.has(x.entry.status));
+      return had ? reply(200, { entry: entryView(had.entry, had.ahead) }) : closed;
+    }
+    const r = await ctx.app.drops.join(buyer(ctx), dropId, variant);
     if (!r.ok) return r;
     return reply(r.value.replay ? 200 : 201, { entry: entryView(r.value.entry, r.value.ahead) });
   } },

@@ -2,7 +2,7 @@
 // definition, a buyer's purchase, payment of an offer, cancel, waitlist and own view): each
 // request's fields with the code and message of every check, and each reply's shape. Validated
 // by kernel/http/schema.ts, published by kernel/http/openapi.ts.
-import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { GATE_REFUSALS, PASS_HEADER } from '../kernel/admission-gate.js';
 import { RoomNoticeSchema } from '../kernel/room-notice.js';
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
@@ -73,23 +73,26 @@ export const putDrop: RouteContract = () => ({
         maxItems: `"variants" must be a list of at most ${VARIANTS_LISTED_MAX} objects.` } } }),
   }),
   replies: { 201: DropView, 200: DropView },
-  errors: ['invalid_drop', 'drop_already_open'] });
+  errors: ['invalid_drop', 'drop_already_open', 'opening_held_by_waiting_room'] });
 
 const idempotencyKey = idempotencyKeyHeader('One key per purchase, reused for its retries');
 
+/** The waiting-room pass header, `spends` saying whether the request uses it up. */
+const passHeader = (spends: string) => ({ [PASS_HEADER]: {
+  schema: Type.String({ maxLength: 512 }), required: false,
+  description: `The pass a waiting room gave, while one is on in front of the drop; ${spends}` } });
+
 export const purchase: RouteContract = () => ({
   summary: 'Buy: hold units, pay, and the hold becomes a sale (one per Idempotency-Key)',
-  headers: { ...idempotencyKey, [PASS_HEADER]: { schema: Type.String({ maxLength: 512 }),
-    required: false, description: 'The pass a waiting room gave, while one is on in front of '
-      + 'the drop' } },
+  headers: { ...idempotencyKey, ...passHeader('the purchase spends it, a refused one gives it '
+    + 'back') },
   body: Type.Object({ variant: text({ maxLength: 48 }), quantity: maybe(whole()),
     delivery_address: maybe(text({ maxLength: 200, description: 'Where it is sent; kept only '
       + 'as a hash, for the suspicious-pattern report' })) }),
   replies: { 201: Type.Object({ hold: HoldView }), 200: Type.Object({ hold: HoldView }) },
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused', 'drop_not_found',
     'drop_not_open', 'unknown_variant', 'drop_limit_reached', 'drop_sold_out',
-    'payment_declined', 'hold_expired', 'hold_closed', 'waiting_room_pass_required',
-    'waiting_room_pass_invalid', 'waiting_room_pass_in_use', 'commit_unknown'] });
+    'payment_declined', 'hold_expired', 'hold_closed', ...GATE_REFUSALS, 'commit_unknown'] });
 
 export const payHold: RouteContract = () => ({
   summary: 'Pay a held hold (how a waitlist offer is accepted)',
@@ -104,10 +107,13 @@ export const cancelHold: RouteContract = () => ({
 
 export const joinWaitlist: RouteContract = () => ({
   summary: 'Join the waitlist of a sold-out variant (one unit)',
+  headers: passHeader('required as for a purchase, and not spent: an offer made to the place '
+    + 'is paid without another pass'),
   body: Type.Object({ variant: text({ maxLength: 48 }) }),
   replies: { 201: Type.Object({ entry: EntryView }), 200: Type.Object({ entry: EntryView }) },
   errors: ['rate_limited', 'drop_not_found', 'drop_not_open', 'unknown_variant',
-    'waitlist_not_needed', 'drop_sold_out', 'drop_limit_reached', 'waitlist_full'] });
+    'waitlist_not_needed', 'drop_sold_out', 'drop_limit_reached', 'waitlist_full',
+    ...GATE_REFUSALS] });
 
 export const mine: RouteContract = () => ({
   summary: 'The caller\'s holds and waitlist places in a drop',

@@ -220,9 +220,16 @@ const MONEY_FEN_MAX = 100_000_000_00; // 100 million yuan: beyond any car.
 /** Control characters, and the invisible ones that reorder or hide text (U+200B-200F, ...). */
 const HIDDEN = /[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060\ufeff]/;
 
-/** The rule a name breaks, naming its field, or null: 1-120 characters, none hidden. */
+/** Text of white space only, by Unicode's White_Space (U+3000 too, which trim() also takes). */
+const BLANK = /^\p{White_Space}*$/u;
+
+/**
+ * The rule a name breaks, naming its field, or null: 1-120 characters, not white space only
+ * (a blank title on the drop page), none hidden.
+ */
 function nameRule(field: string, s: string): string | null {
   if (s.length < 1 || s.length > 120) return `${field} needs 1-120 characters`;
+  if (BLANK.test(s)) return `${field} must not be blank (white space only)`;
   if (HIDDEN.test(s)) {
     return `${field} must not hold control or invisible formatting characters (such as `
       + 'U+202E, which reverses the text after it)';

@@ -5,7 +5,7 @@
 // reserved first, so nobody is charged for a unit they cannot have.
 import { strict as assert } from 'node:assert';
 import type { Clock } from '../kernel/clock.js';
-import { openGate, type AdmissionGate } from '../kernel/admission-gate.js';
+import { openGate, type AdmissionGate, type OpeningSet } from '../kernel/admission-gate.js';
 import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
 import { sha256 } from '../kernel/ids.js';
@@ -115,6 +115,11 @@ export class DropsService {
   readonly #stockSeen = new Map<string, { read: Promise<void>; readAt: number }>();
   /** The waiting room's gate in front of purchases (open when no room is wired in). */
   admission: AdmissionGate = openGate;
+  /**
+   * Told of a drop's opening as its definition is written, in that write's transaction (the
+   * composition's: a waiting room in front of the drop moves with it, or refuses the move).
+   */
+  openingSet: OpeningSet = () => Promise.resolve(null);
 
   constructor(private readonly deps: DropsDeps, private readonly submit: Submit<DropHandlers>) {}
 
@@ -149,7 +154,8 @@ export class DropsService {
 
   /**
    * Creates a drop or replaces its definition: refused with `drop_already_open` once it has
-   * opened or any hold was taken (the quantity sold is then fixed). `created` tells which.
+   * opened or any hold was taken (the quantity sold is then fixed), and as `openingSet` says
+   * (`opening_held_by_waiting_room`). `created` tells which.
    */
   async put(actor: string, input: Omit<Drop, 'createdAtMs'>):
     Promise<Result<{ drop: Drop; created: boolean }>> {
@@ -162,6 +168,8 @@ export class DropsService {
         return refuse('drop_already_open');
       }
       const drop = { ...valid.value, createdAtMs: before?.createdAtMs ?? nowMs };
+      const held = await this.openingSet(tx, drop.dropId, drop.opensAtMs, actor);
+      if (held) return held;
       await tx.putDrop(drop);
       await tx.appendAudit({ atMs: nowMs, actor, action: before ? 'drop_updated' : 'drop_created',
         detail: { drop_id: drop.dropId, opens_at_ms: drop.opensAtMs,
@@ -405,6 +413,14 @@ export class DropsService {
     const holds = await this.deps.store.holdsOfDrop(dropId, max + 1);
     return holds.length > max ? null
       : new Map(holds.map((h) => [`${h.accountId}\u0000${h.idempotencyKey}`, h]));
+  }
+
+  /**
+   * Whether the buyer's Idempotency-Key already names a hold (in any drop): its retry is
+   * answered from it (a replay, or idempotency_key_reused), never refused by the waiting room.
+   */
+  async keyUsed(accountId: string, key: string): Promise<boolean> {
+    return (await this.deps.store.holdByIdempotency(accountId, key)) !== null;
   }
 
   /**

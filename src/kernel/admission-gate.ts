@@ -1,10 +1,22 @@
 // The gate in front of a write that a waiting room may guard (POST /orders for a launch, a
 // drop's purchases): a port of the kernel, so that orders and drops ask it without depending on
 // the waiting room's capability; the composition (src/launchday.ts) plugs the room in.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Refusal } from './outcomes.js';
+import type { StoreTx } from './store/store.js';
 
 /** Where the pass comes in: this header on the guarded request. */
 export const PASS_HEADER = 'x-waiting-room-pass';
+
+/** The refusals of a request a waiting room gates, for its route's list of errors. */
+export const GATE_REFUSALS = ['waiting_room_pass_required', 'waiting_room_pass_invalid',
+  'waiting_room_pass_in_use'] as const;
+
+/** The waiting-room pass a request carries (PASS_HEADER), if any. */
+export const passOf = (headers: IncomingHttpHeaders): string | undefined => {
+  const v = headers[PASS_HEADER];
+  return typeof v === 'string' ? v : undefined;
+};
 
 export interface AdmissionGate {
   /**
@@ -16,6 +28,13 @@ export interface AdmissionGate {
    */
   claim(targetId: string, pass: string | undefined, accountId: string, key: string):
     Promise<Refusal | null>;
+  /**
+   * The same check as `claim`, with the same refusals, for a write that leads to a unit later
+   * without buying it now (a drop's waitlist join): the pass must be live and not another
+   * request's, and is not spent (it stays for the purchase it was given for). A pass spent by
+   * `accountId` itself still lets it in: the place was earned by that account.
+   */
+  check(targetId: string, pass: string | undefined, accountId: string): Promise<Refusal | null>;
   /**
    * The guarded write's outcome, for the pass `claim` held while it ran: spent for good when
    * the write succeeded (`refusal` null) or may have (`givesPassBack` says no); given back
@@ -29,6 +48,7 @@ export interface AdmissionGate {
 /** The gate of a composition without waiting rooms: always open. */
 export const openGate: AdmissionGate = {
   claim: () => Promise.resolve(null),
+  check: () => Promise.resolve(null),
   settle: () => Promise.resolve(),
 };
 
@@ -40,3 +60,11 @@ export const openGate: AdmissionGate = {
  */
 export const givesPassBack = (r: Pick<Refusal, 'code'>): boolean =>
   r.code !== 'commit_unknown' && r.code !== 'idempotency_key_reused';
+
+/**
+ * Told of a launch's or drop's opening (ms) as it is written, inside that write's transaction:
+ * a waiting room in front of it moves with it, or refuses the move (the refusal, then nothing
+ * is written). The composition plugs the room in; alone, a target's opening moves freely.
+ */
+export type OpeningSet = (tx: StoreTx, targetId: string, opensAtMs: number, actor: string) =>
+  Promise<Refusal | null>;

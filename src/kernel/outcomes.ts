@@ -269,6 +269,9 @@ export const outcomes = {
   waiting_room_pass_in_use: { status: 409, transient: true, retryAfter: true,
     message: 'Another request of yours is using this waiting-room pass right now (it is still '
       + 'being paid for); keep the pass and try again in the seconds in Retry-After.' },
+  opening_held_by_waiting_room: { status: 409, transient: false,
+    message: 'A waiting room in front of this launch or drop has opened its pre-queue: the '
+      + 'opening the people in it wait for can no longer move.' },
   waiting_pass_not_found: { status: 404, transient: false,
     message: 'This waiting room gave no such pass, or it is no longer active.' },
   waiting_ticket_not_found: { status: 404, transient: false,

@@ -149,8 +149,9 @@ export const launchRoutes: Route[] = [
       }
       const next = patchLaunch(l, b.value, known);
       if (!next.ok) return next;
-      await ctx.app.launches.putLaunch(actorOf(ctx), next.value, {
+      const held = await ctx.app.launches.putLaunch(actorOf(ctx), next.value, {
         fields: Object.keys(b.value), changes: launchChanges(l, next.value) });
+      if (held) return held;
       return reply(200, launchView(next.value, ctx.app.clock.nowMs(),
         await ctx.app.roomNotices.notice('launch', next.value.launchId)));
     } },

@@ -61,7 +61,7 @@ export const patchLaunch: RouteContract = () => ({
     })),
   }),
   replies: { 200: LaunchView },
-  errors: ['launch_not_found', 'unknown_trim', 'unknown_city'] });
+  errors: ['launch_not_found', 'unknown_trim', 'unknown_city', 'opening_held_by_waiting_room'] });
 
 export const openWindow: RouteContract = () => ({ summary: 'Open a change window',
   body: Type.Object({

@@ -2,6 +2,8 @@
 // and an operator's edits to them (each with its audit entry).
 import type { Clock } from '../kernel/clock.js';
 import type { Store } from '../kernel/store/store.js';
+import type { OpeningSet } from '../kernel/admission-gate.js';
+import type { Refusal } from '../kernel/outcomes.js';
 import type { ChangeWindow, Launch } from './launch.js';
 import { PreparedLaunches } from './prepared-launches.js';
 
@@ -19,6 +21,11 @@ const CACHE_MS = 1_000;
 export class LaunchesService {
   /** The public launch reads, prepared once per change (prepared-launches.ts). */
   readonly prepared = new PreparedLaunches();
+  /**
+   * Told of a launch's opening as it is written, in that write's transaction (the
+   * composition's: a waiting room in front of the launch moves with it, or refuses the move).
+   */
+  openingSet: OpeningSet = () => Promise.resolve(null);
   #launches = new Map<string, Launch>();
   #windows: ChangeWindow[] = [];
   #loadedAtMs = -Infinity;
@@ -100,14 +107,23 @@ export class LaunchesService {
     return this.#windows;
   }
 
-  async putLaunch(actor: string, launch: Launch, detail: Record<string, unknown>): Promise<void> {
+  /**
+   * Writes a launch and its audit entry; refused (nothing written) as `openingSet` says
+   * (`opening_held_by_waiting_room`), else null.
+   */
+  async putLaunch(actor: string, launch: Launch, detail: Record<string, unknown>):
+    Promise<Refusal | null> {
     const atMs = this.deps.clock.nowMs();
-    await this.deps.store.transaction(async (tx) => {
+    const held = await this.deps.store.transaction(async (tx) => {
+      const refused = await this.openingSet(tx, launch.launchId, launch.opensAtMs, actor);
+      if (refused) return refused;
       await tx.putLaunch(launch);
       await tx.appendAudit({ atMs, actor, action: 'launch_updated',
         detail: { launch_id: launch.launchId, ...detail } });
+      return null;
     });
     await this.refresh(true);
+    return held;
   }
 
   /** Writes a window and its audit entry; `changes` is each changed field `{from, to}`. */

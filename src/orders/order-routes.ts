@@ -5,7 +5,7 @@ import {
 } from '../accounts/index.js';
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
-import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { passOf } from '../kernel/admission-gate.js';
 import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
@@ -30,11 +30,6 @@ const given = (body: Json, name: string): string | undefined =>
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
 
-/** The waiting-room pass the request carries, if any (kernel/admission-gate.ts). */
-const passOf = (ctx: Ctx): string | undefined => {
-  const v = ctx.headers[PASS_HEADER];
-  return typeof v === 'string' ? v : undefined;
-};
 
 export const orderRoutes: Route[] = [
   { method: 'POST', path: '/payments/notifications', access: 'public',
@@ -92,10 +87,12 @@ export const orderRoutes: Route[] = [
     if (!b.ok) return b;
     const { launchId, trim, options, city } = configuration(b.value);
     // While a waiting room is on in front of the launch, the order spends its pass.
-    const pass = passOf(ctx);
+    const pass = passOf(ctx.headers);
     const gate = ctx.app.orders.admission;
     const closed = await gate.claim(launchId!, pass, buyer(ctx).accountId, key);
-    if (closed) return closed;
+    // A retry of an order taken is answered as one, pass or not (its pass went with it; the
+    // retry of a lost reply carries none): only a key never used is refused.
+    if (closed && !(await ctx.app.orders.keyUsed(buyer(ctx).accountId, key))) return closed;
     const r = await ctx.app.orders.place(buyer(ctx), { launchId: launchId!, trim: trim!,
       options: options ?? [], city: city! }, key);
     await gate.settle(launchId!, pass, buyer(ctx).accountId, key, r.ok ? null : r);
@@ -146,7 +143,22 @@ export const orderRoutes: Route[] = [
     if (!b.ok) return b;
     const change = Object.fromEntries(Object.entries(configuration(b.value))
       .filter(([, v]) => v !== undefined));
-    const r = await ctx.app.orders.change(ctx.caller!, ctx.params.order_id!, change);
+    const orderId = ctx.params.order_id!;
+    // A model switch is a way into the target launch: while a room is on in front of it, the
+    // switch spends a pass as an order there would. Keyed by the order and its version, so
+    // that a retry of the same switch repeats its claim, and a later one needs a new pass.
+    const mine = change.launchId === undefined ? null : await ctx.app.orders.get(ctx.caller!,
+      orderId);
+    const into = mine?.ok && mine.value.launchId !== change.launchId ? change.launchId! : null;
+    const key = mine?.ok ? `switch:${orderId}:${mine.value.version}` : '';
+    const gate = ctx.app.orders.admission;
+    const pass = passOf(ctx.headers);
+    if (into !== null) {
+      const closed = await gate.claim(into, pass, buyer(ctx).accountId, key);
+      if (closed) return closed;
+    }
+    const r = await ctx.app.orders.change(ctx.caller!, orderId, change);
+    if (into !== null) await gate.settle(into, pass, buyer(ctx).accountId, key, r.ok ? null : r);
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
   { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',

@@ -3,7 +3,7 @@
 // the simulated clock; payment-routes.ts): each request's fields with the code and message of
 // every check, and each reply's shape. Validated by kernel/http/schema.ts, published by
 // kernel/http/openapi.ts.
-import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { GATE_REFUSALS, PASS_HEADER } from '../kernel/admission-gate.js';
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
@@ -120,8 +120,7 @@ export const placeOrder: RouteContract = (limits) => ({
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused',
     'launch_not_found', 'sales_not_open', 'unknown_trim', 'unknown_option', 'option_conflict',
     'unknown_city', 'per_account_limit_reached', 'payment_declined', 'commit_unknown',
-    'waiting_room_pass_required', 'waiting_room_pass_invalid',
-    'waiting_room_pass_in_use'] });
+    ...GATE_REFUSALS] });
 
 export const myOrders: RouteContract = () => ({ summary: 'The caller\'s orders, newest first',
   replies: { 200: Orders } });
@@ -142,10 +141,14 @@ export const cancel: RouteContract = () => ({
 
 export const change: RouteContract = (limits) => ({
   summary: 'Change an order\'s configuration (or switch its model in a window)',
+  headers: { [PASS_HEADER]: { ...passHeader[PASS_HEADER], description: 'The pass a waiting '
+    + 'room gave, while one is on in front of the launch a model switch moves the order into; '
+    + 'the switch spends it' } },
   body: configuration(limits.optionsPerOrderMax, false), replies: { 200: OrderView },
   errors: ['rate_limited', 'order_not_found', 'order_cancelled', 'nothing_to_change',
     'change_window_closed', 'change_not_allowed', 'launch_not_found', 'unknown_trim',
-    'unknown_option', 'option_conflict', 'unknown_city', 'sales_not_open', 'commit_unknown'] });
+    'unknown_option', 'option_conflict', 'unknown_city', 'sales_not_open', 'commit_unknown',
+    ...GATE_REFUSALS] });
 
 export const launchOrders: RouteContract = () => ({
   summary: 'A launch\'s orders by id, a page at a time',

@@ -301,6 +301,14 @@ export class OrdersService {
   }
 
   // ---------- orders ----------
+  /**
+   * Whether the buyer's Idempotency-Key already names an order: its retry is answered from it
+   * (a replay, or idempotency_key_reused), never refused by the waiting room.
+   */
+  async keyUsed(accountId: string, key: string): Promise<boolean> {
+    return (await this.deps.store.orderByIdempotency(accountId, key)) !== null;
+  }
+
   async place(account: Account, input: PlaceInput, idempotencyKey: string):
     Promise<Result<PlaceOutcome>> {
     const launch = this.launches.cachedLaunch(input.launchId)

@@ -119,8 +119,11 @@ export const roomRoutes: Route[] = [
     } },
   { method: 'PUT', path: '/admin/waiting-rooms/:room_id', access: 'admin',
     schema: Rooms.putRoom, handler: async (ctx) => {
-      const bad = pathIds(ctx);
-      if (bad) return bad;
+      // The id names the room made here: one no room could have is a rule broken, not a miss.
+      if (!ID_PARAM.test(ctx.params.room_id ?? '')) {
+        return refuse('invalid_waiting_room', 'The waiting room is not valid: room_id must be '
+          + '1-64 characters of A-Z, a-z, 0-9, _ and -.');
+      }
       const b = await ctx.body();
       if (!b.ok) return b;
       const s = settingsOf(ctx.params.room_id!, b.value, ctx.app.deps.limits.waitingGraceSeconds);

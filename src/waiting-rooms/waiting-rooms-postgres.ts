@@ -8,7 +8,7 @@ import {
   claimOutcome, countsFrom, PASS_COLUMNS, passToValues, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
   roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
-import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, RoomScope, Ticket, TicketStatus } from './waiting-room.js';
 import type {
   JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
@@ -43,6 +43,12 @@ class WaitingRoomsPostgresTx implements WaitingRoomsTx {
     if (got?.ok !== true) return null;
     const [r] = await rows(this.c, 'SELECT * FROM waiting_rooms WHERE room_id = $1 FOR UPDATE',
       [roomId]);
+    return r ? rowToRoom(r) : null;
+  }
+
+  async roomOfTarget(scope: RoomScope, targetId: string): Promise<Room | null> {
+    const [r] = await rows(this.c, 'SELECT * FROM waiting_rooms WHERE scope = $1 '
+      + 'AND target_id = $2 FOR UPDATE', [scope, targetId]);
     return r ? rowToRoom(r) : null;
   }
 

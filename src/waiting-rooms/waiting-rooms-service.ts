@@ -12,14 +12,17 @@ import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
-import type { Store } from '../kernel/store/store.js';
+import type { Store, StoreTx } from '../kernel/store/store.js';
+import { iso } from '../kernel/iso-time.js';
 import { isUniqueViolation } from '../kernel/store/unique-race.js';
 import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
 import { Overloaded } from '../kernel/write/group-committer.js';
 import { addressKey } from '../kernel/rate-limits.js';
 import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
-import { openPass, openTicket, signPass, signTicket, type TicketClaims } from './room-tokens.js';
+import { openPass, openTicket, signPass, signTicket, type PassClaims, type TicketClaims,
+} from './room-tokens.js';
+import { claimOutcome } from './room-rows.js';
 import {
   estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, networkMatch, nextUrl, pollAfterSeconds,
   positionOf, seedCommitment, validateRoom, type Estimate, type Pass, type Phase,
@@ -138,10 +141,12 @@ export class WaitingRoomsService {
   /** The last admissions per room, for the operator's view: [atMs, count] pairs of a minute. */
   readonly #recent = new Map<string, Array<[number, number]>>();
   /**
-   * Whether the launch or drop a room would stand in front of exists (the composition's: the
-   * room's capability knows neither). Null: not checked.
+   * The opening (ms) of the launch or drop a room would stand in front of, null when there is
+   * no such target (the composition's: the room's capability knows neither), read in the
+   * room's write transaction (a drop's row locked with it). Null: not checked.
    */
-  targetExists: ((scope: RoomScope, targetId: string) => Promise<boolean>) | null = null;
+  targetOpening: ((scope: RoomScope, targetId: string, tx: StoreTx) => Promise<number | null>)
+    | null = null;
   /**
    * Whether the room's target can sell nothing more, ever (a drop whose every unit is paid; the
    * composition's). Then a join and a poll are refused `drop_sold_out` and the admitter admits
@@ -216,10 +221,6 @@ export class WaitingRoomsService {
       return refuse('invalid_waiting_room', `The waiting room is not valid: at most ${
         l.waitingRoomsMax} rooms.`);
     }
-    if (this.targetExists && !(await this.targetExists(s.scope, s.targetId))) {
-      return refuse('invalid_waiting_room', `The waiting room is not valid: there is no ${
-        s.scope} ${s.targetId}.`);
-    }
     const targetTaken = () => refuse('invalid_waiting_room', `The waiting room is not valid: `
       + `the ${s.scope} ${s.targetId} has a room already.`);
     if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) return targetTaken();
@@ -241,11 +242,15 @@ export class WaitingRoomsService {
       shuffledAtMs: old?.shuffledAtMs ?? null, tokens: old?.tokens ?? 0,
       filledAtMs: old?.filledAtMs ?? null, admittedTotal: old?.admittedTotal ?? 0,
       createdAtMs: old?.createdAtMs ?? nowMs, updatedAtMs: nowMs };
+    let r: Result<{ room: Room; created: boolean }>;
     try {
-      await this.deps.store.transaction(async (tx) => {
+      r = await this.deps.store.transaction(async (tx) => {
+        const bad = await this.#offTarget(tx, s);
+        if (bad) return bad;
         await tx.putRoom(room);
         await tx.appendAudit({ atMs: nowMs, actor, action: old ? 'waiting_room.change'
           : 'waiting_room.create', detail: { room_id: s.roomId, ...diff(old, room) } });
+        return ok({ room, created: !old });
       });
     } catch (err) {
       // `others` was read before the write: a room for the same target put meanwhile (by
@@ -255,7 +260,50 @@ export class WaitingRoomsService {
       return targetTaken();
     }
     this.#roomsReadAt = -Infinity;
-    return ok({ room, created: !old });
+    return r;
+  }
+
+  /**
+   * Why the room cannot stand in front of its target, if it cannot: there is no such target,
+   * or its opening is not the target's (a shuffle's winners admitted before the sale opened,
+   * with passes ended by the time it did: the attacker's find). Read in the room's write.
+   */
+  async #offTarget(tx: StoreTx, s: RoomSettings): Promise<Refusal | null> {
+    if (!this.targetOpening) return null;
+    const opening = await this.targetOpening(s.scope, s.targetId, tx);
+    if (opening === null) {
+      return refuse('invalid_waiting_room', `The waiting room is not valid: there is no ${
+        s.scope} ${s.targetId}.`);
+    }
+    if (opening === s.opensAtMs) return null;
+    return refuse('invalid_waiting_room', `The waiting room is not valid: opens_at (${
+      iso(s.opensAtMs)}) must be the opening of the ${s.scope} ${s.targetId}, ${iso(opening)}.`);
+  }
+
+  /**
+   * A launch's or drop's opening written in `tx` (its own write): the room in front of it, if
+   * any, moves with it, its pre-queue by as much, in the same transaction, while the pre-queue
+   * has not opened; after, the move is refused (`opening_held_by_waiting_room`): the people in
+   * the line wait for the opening they were shown. Null when nothing stands in the way.
+   */
+  async followOpening(tx: StoreTx, scope: RoomScope, targetId: string, opensAtMs: number,
+    actor: string): Promise<Refusal | null> {
+    const room = await tx.roomOfTarget(scope, targetId);
+    if (!room || room.opensAtMs === opensAtMs) return null;
+    const nowMs = this.deps.clock.nowMs();
+    if (room.shuffledAtMs !== null || nowMs >= room.prequeueAtMs) {
+      return refuse('opening_held_by_waiting_room', `The opening of the ${scope} ${targetId} `
+        + `cannot move to ${iso(opensAtMs)}: the pre-queue of the waiting room ${room.roomId} `
+        + `in front of it opened at ${iso(room.prequeueAtMs)}, and the people in it wait for `
+        + `the opening at ${iso(room.opensAtMs)}.`);
+    }
+    const moved: Room = { ...room, opensAtMs,
+      prequeueAtMs: room.prequeueAtMs + (opensAtMs - room.opensAtMs), updatedAtMs: nowMs };
+    await tx.putRoom(moved);
+    await tx.appendAudit({ atMs: nowMs, actor, action: 'waiting_room.change',
+      detail: { room_id: room.roomId, follows: `${scope}:${targetId}`, ...diff(room, moved) } });
+    this.#roomsReadAt = -Infinity;
+    return null;
   }
 
   /**
@@ -679,20 +727,34 @@ export class WaitingRoomsService {
     }
   }
 
+  /**
+   * What the gate reads of a guarded request: null when no room is on for the target; a
+   * refusal when the pass is missing, not this room's or past its end; else the pass's claims,
+   * with the room's address for the refusals that follow.
+   */
+  async #passOf(scope: RoomScope, targetId: string, token: string | undefined):
+    Promise<Refusal | { claims: PassClaims; where: Record<string, string>;
+      invalid: (why: string) => Refusal } | null> {
+    const room = await this.roomFor(scope, targetId);
+    if (!room) return null;
+    const where = { room_id: room.roomId,
+      room_url: `/waiting-room?room=${encodeURIComponent(room.roomId)}` };
+    if (!token) return { ...refuse('waiting_room_pass_required'), details: where };
+    const invalid = (why: string): Refusal => ({ ...refuse('waiting_room_pass_invalid',
+      `Your waiting-room pass ${why}; join the waiting room again.`), details: where });
+    const claims = openPass(this.deps.waitingRoomSecret, token);
+    if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
+    if (claims.e <= this.deps.clock.nowMs()) return invalid('has ended');
+    return { claims, where, invalid };
+  }
+
   /** The gate in front of a scope's writes (orders: 'launch'; drops: 'drop'). */
   gate(scope: RoomScope): AdmissionGate {
     return {
       claim: async (targetId, token, accountId, key) => {
-        const room = await this.roomFor(scope, targetId);
-        if (!room) return null;
-        const where = { room_id: room.roomId,
-          room_url: `/waiting-room?room=${encodeURIComponent(room.roomId)}` };
-        if (!token) return { ...refuse('waiting_room_pass_required'), details: where };
-        const invalid = (why: string): Refusal => ({ ...refuse('waiting_room_pass_invalid',
-          `Your waiting-room pass ${why}; join the waiting room again.`), details: where });
-        const claims = openPass(this.deps.waitingRoomSecret, token);
-        if (!claims || claims.r !== room.roomId) return invalid('is not one this room gave');
-        if (claims.e <= this.deps.clock.nowMs()) return invalid('has ended');
+        const read = await this.#passOf(scope, targetId, token);
+        if (read === null || 'code' in read) return read;
+        const { claims, where, invalid } = read;
         let r: PassClaim;
         try {
           r = await this.#claimPass(claims.p, accountId, key);
@@ -705,14 +767,16 @@ export class WaitingRoomsService {
         // same account and key, spent or under way) leaves it to the outcome it repeats.
         if (r === 'claimed') this.#claimedHere.add(claimId(claims.p, accountId, key));
         if (r === 'claimed' || r === 'again') return null;
-        // Another request still holds it: it may yet give it back (a declined payment), so
-        // the answer is "in a moment", not "join again" (only a spent pass is gone).
-        if (r === 'pending') {
-          return { ...refuse('waiting_room_pass_in_use'), details: where,
-            retryAfterSeconds: PASS_IN_USE_RETRY_SECONDS };
-        }
-        return invalid(r === 'spent' ? 'was used for another order'
-          : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
+        return passRefusal(r, where, invalid);
+      },
+      check: async (targetId, token, accountId) => {
+        const read = await this.#passOf(scope, targetId, token);
+        if (read === null || 'code' in read) return read;
+        const { claims, where, invalid } = read;
+        // Read, not claimed: a join spends nothing, so it writes nothing either.
+        const p = await this.deps.store.pass(claims.p);
+        const r = checkOutcome(p, accountId, this.deps.clock.nowMs());
+        return r === 'claimed' || r === 'again' ? null : passRefusal(r, where, invalid);
       },
       settle: async (targetId, token, accountId, key, refusal) => {
         // Without a pass nothing was claimed (the common case: no room in front).
@@ -729,6 +793,32 @@ export class WaitingRoomsService {
       },
     };
   }
+}
+
+/**
+ * The refusal of a pass another request holds or that cannot be used: `pending` is "in a
+ * moment" (the other request may yet give it back, a declined payment), not "join again" (only
+ * a spent pass is gone).
+ */
+function passRefusal(r: Exclude<PassClaim, 'claimed' | 'again'>, where: Record<string, string>,
+  invalid: (why: string) => Refusal): Refusal {
+  if (r === 'pending') {
+    return { ...refuse('waiting_room_pass_in_use'), details: where,
+      retryAfterSeconds: PASS_IN_USE_RETRY_SECONDS };
+  }
+  return invalid(r === 'spent' ? 'was used for another order'
+    : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
+}
+
+/**
+ * What a pass, as read, lets a write that does not spend it do (AdmissionGate.check), in
+ * claimPass's words: `claimed` for a live pass nobody holds, `again` for one `accountId` holds
+ * or spent itself (its own turn), else why not.
+ */
+function checkOutcome(p: Pass | null, accountId: string, nowMs: number): PassClaim {
+  if (p?.status === 'active' && p.expiresAtMs > nowMs) return 'claimed';
+  if (p?.status === 'spent' && p.spentBy === accountId) return 'again';
+  return claimOutcome(p, accountId, '', nowMs);
 }
 
 /** A join or poll of a room whose target sold out for good (targetSoldOut). */

@@ -6,7 +6,7 @@ import {
   claimOutcome, countsFrom, passToValues, PASS_COLUMNS, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
   roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
-import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, RoomScope, Ticket, TicketStatus } from './waiting-room.js';
 import type {
   JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
@@ -24,6 +24,7 @@ function prepareWrites(db: Db) {
     putRoom: db.prepare(`${insertSql('waiting_rooms', ROOM_COLUMNS)} ON CONFLICT (room_id) DO `
       + `UPDATE SET ${ROOM_SETTINGS_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`),
     room: db.prepare('SELECT * FROM waiting_rooms WHERE room_id = ?'),
+    roomOfTarget: db.prepare('SELECT * FROM waiting_rooms WHERE scope = ? AND target_id = ?'),
     setState: db.prepare('UPDATE waiting_rooms SET tokens = ?, filled_at_ms = ?, '
       + 'admitted_total = ?, shuffled_at_ms = ? WHERE room_id = ?'),
     insertTicket: db.prepare(`${insertSql('waiting_tickets', TICKET_COLUMNS)} `
@@ -74,6 +75,11 @@ class WaitingRoomsSqliteTx implements WaitingRoomsTx {
 
   async lockRoomForAdmission(roomId: string): Promise<Room | null> {
     const r = this.s.room.get(roomId) as Row | undefined;
+    return r ? rowToRoom(r) : null;
+  }
+
+  async roomOfTarget(scope: RoomScope, targetId: string): Promise<Room | null> {
+    const r = this.s.roomOfTarget.get(scope, targetId) as Row | undefined;
     return r ? rowToRoom(r) : null;
   }
 

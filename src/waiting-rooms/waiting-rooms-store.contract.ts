@@ -54,6 +54,16 @@ export function waitingRoomsStoreContract(name: string, open: () => Promise<Open
           [1.25, T0 + 5, 7, T0]);
       });
 
+      test('the room in front of a target reads back in a transaction', async (store) => {
+        await put(store);
+        await put(store, room({ roomId: 'drop-night', scope: 'drop', targetId: 'yu7-2025' }));
+        await store.transaction(async (tx) => {
+          assert.equal((await tx.roomOfTarget('launch', 'yu7-2025'))?.roomId, 'night');
+          assert.equal((await tx.roomOfTarget('drop', 'yu7-2025'))?.roomId, 'drop-night');
+          assert.equal(await tx.roomOfTarget('launch', 'su7-2024'), null);
+        });
+      });
+
       test('the line: keys in order, the pre-queue without, a taken key refused',
         async (store) => {
           await put(store);

@@ -2,7 +2,7 @@
 // implement it (waiting-rooms-sqlite.ts, waiting-rooms-postgres.ts) and pass its contract
 // (waiting-rooms-store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take
 // these methods by declaration merging.
-import type { NetworkMatch, Pass, Room, Ticket, TicketStatus } from './waiting-room.js';
+import type { NetworkMatch, Pass, Room, RoomScope, Ticket, TicketStatus } from './waiting-room.js';
 
 /** The admitter's state of a room, written after each round. */
 export interface RoomState {
@@ -46,6 +46,12 @@ export interface WaitingRoomsTx {
    * it (PostgreSQL: an advisory lock taken without waiting) or when there is no such room.
    */
   lockRoomForAdmission(roomId: string): Promise<Room | null>;
+  /**
+   * The room in front of a launch or drop (at most one), locked until commit (PostgreSQL: FOR
+   * UPDATE; SQLite's transaction excludes every other writer): the target's opening is written
+   * in the same transaction, so that the room's follows it (WaitingRoomsService.followOpening).
+   */
+  roomOfTarget(scope: RoomScope, targetId: string): Promise<Room | null>;
   setRoomState(roomId: string, state: RoomState): Promise<void>;
   /** Adds the ticket; false when its key is taken in the room (nothing changed). */
   insertTicket(ticket: Ticket): Promise<boolean>;

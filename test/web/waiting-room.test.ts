@@ -169,7 +169,7 @@ test('without a pass the order page says so, in Chinese, and leads to the room',
 test('a room switched off says so and offers the way on, in both languages; switched on, the '
   + 'place is shown again', async () => {
   const settings = (enabled: boolean) => ({ scope: 'launch', target_id: 'su7-2024', enabled,
-    suspended: true, opens_at: '2025-06-26T13:10:00.000Z', prequeue_at: '2025-06-26T13:00:00.000Z',
+    suspended: true, opens_at: '2024-03-28T14:00:00.000Z', prequeue_at: '2024-03-28T13:50:00.000Z',
     order: 'fifo', admit_per_minute: 60, active_max: 1 });
   const made = await server.api('PUT', '/admin/waiting-rooms/su7-night', settings(true),
     ADMIN_TOKEN);

@@ -58,7 +58,9 @@ async function buy(v) {
 
 async function join(v) {
   await act(async () => {
-    const r = await request('POST', path('/waitlist'), { body: { variant: v.variant } });
+    // The pass goes with the join too (the room gates it) and stays for a purchase.
+    const r = await request('POST', path('/waitlist'), { body: { variant: v.variant },
+      headers: passHeaders('drop', dropId) });
     return r.ok
       ? { ok: true, note: notice(t('drop_in_line', { v: localName(v), n: r.data.entry.ahead })) }
       : r;

@@ -660,6 +660,11 @@ export const ERRORS = {
     en: ['Another request of yours is using this pass (it is still being paid for).',
       'Keep the pass and try again in a few seconds.'],
   },
+  opening_held_by_waiting_room: {
+    zh: ['排队室的预排队已开始，开售时间不能再改。', '排队的人在等页面显示的开售时间；请保持不变。'],
+    en: ['A waiting room\'s pre-queue has opened: the opening can no longer move.',
+      'The people in it wait for the opening they were shown; keep it.'],
+  },
   waiting_pass_not_found: {
     zh: ['找不到该凭证，或它已不再有效。', '请刷新列表。'],
     en: ['That pass was not found or is no longer active.', 'Reload the list.'],

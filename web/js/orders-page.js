@@ -14,6 +14,7 @@ import { operatorCancelNotice } from './operator-cancel.js';
 // The plan's delivery window and the car's build day in words (date-window.js).
 import { dateWindow, dateWords } from './date-window.js';
 import { priceSection } from './price-protection.js';
+import { passHeaders } from './waiting-pass.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
 // minute, give or take 15 s) so that a crowd's refreshes do not line up.
@@ -558,7 +559,8 @@ async function changeFlow(order, switching) {
         trim: sel.trim,
         options: sel.options,
         city: sel.city,
-      }),
+        // A switch into a launch behind a waiting room spends its pass, as an order there does.
+      }, switching ? { headers: passHeaders('launch', target.launch_id) } : undefined),
   });
   if (result) replaceOrder(result.data, switching ? 'flash_switched' : 'flash_changed');
 }
