@@ -531,8 +531,11 @@ describe('a waiting room under load', () => {
       }
       await new Promise((r) => setTimeout(r, h.ld.app.deps.limits.queueDelayMaxMs + 50));
       const out: { reply: { status: number; body: any } | null } = { reply: null };
-      writes.push(h.call('POST', '/waiting-rooms/busy/tickets').then((r) => { out.reply = r; }));
-      await new Promise((r) => setTimeout(r, 200));
+      const join = h.call('POST', '/waiting-rooms/busy/tickets').then((r) => { out.reply = r; });
+      writes.push(join);
+      // The writer stays held until `finally`: any answer before then was not queued behind
+      // it. The bound is generous so that a loaded machine is not mistaken for a queued join.
+      await Promise.race([join, new Promise((r) => setTimeout(r, 5_000))]);
       // Before, a join was essential: it waited in the queue behind everything, unbounded.
       assert.ok(out.reply !== null, 'answered at once, not queued behind the held writer');
       assert.equal(out.reply.status, 503);

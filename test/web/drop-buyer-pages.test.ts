@@ -31,19 +31,23 @@ before(async () => {
   };
   // A jacket opening in two hours behind a shuffled room whose line opens in an hour; a car on
   // sale now, with no room.
+  // A room opens when its target does (one instant, read once).
+  const jacketOpens = at(2 * HOUR);
   await put('/admin/drops/jacket', { name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch',
-    price_fen: 129_900, opens_at: at(2 * HOUR), per_account_limit: 1, per_identity_limit: 1,
+    price_fen: 129_900, opens_at: jacketOpens, per_account_limit: 1, per_identity_limit: 1,
     variants: [{ variant: 'm', name: 'M', name_zh: 'M码', quantity: 5 }] });
   await put('/admin/drops/founders', { name: 'SU7 Founder\'s Edition', name_zh: 'SU7 创始版',
     kind: 'car', price_fen: 29_990_000, deposit_fen: 2_000_000, opens_at: at(-1000),
     per_account_limit: 1, per_identity_limit: 1,
     variants: [{ variant: 'max', name: 'Max', name_zh: 'Max', quantity: 1 }] });
   await put('/admin/waiting-rooms/jacket-line', { scope: 'drop', target_id: 'jacket',
-    enabled: true, opens_at: at(2 * HOUR), prequeue_at: at(HOUR), admit_per_minute: 60,
+    enabled: true, opens_at: jacketOpens, prequeue_at: at(HOUR), admit_per_minute: 60,
     active_max: 3, pass_seconds: 120, grace_seconds: 60 });
-  launchId = (await server.api('GET', '/launches')).body.launches[0].launch_id;
+  const launch = (await server.api('GET', '/launches')).body.launches[0];
+  launchId = launch.launch_id;
   await put(`/admin/waiting-rooms/launch-line`, { scope: 'launch', target_id: launchId,
-    enabled: true, suspended: true, opens_at: at(2 * HOUR), prequeue_at: at(HOUR),
+    enabled: true, suspended: true, opens_at: launch.opens_at,
+    prequeue_at: new Date(Date.parse(launch.opens_at) - HOUR).toISOString(),
     admit_per_minute: 60, active_max: 3, pass_seconds: 120, grace_seconds: 60 });
 });
 
