@@ -3,7 +3,9 @@
 // the paid holds, counts adding up), the limits (one unit per buyer), never undersell (nothing
 // held at the end, and no size left on sale while someone still waits for it; nobody left
 // waiting for a size sold for good, whose line closes with its last sale), the waitlist's
-// order (an entry is never offered a unit while one that joined before it still waits), and
+// order (an entry is never offered a unit while one that joined before it still waits), the
+// offers' balance (every offer the server made is one its buyer saw and decided, and ended as
+// that decision says: paid, payment declined, let go, expired, or still open), and
 // ring detection (each planted ring's buying accounts found together in one flagged cluster).
 // Source: issue #17 (the simulator's auditor).
 
@@ -22,7 +24,7 @@ export interface BuyerEnd {
   /** `null` for an honest buyer; else the ring's index. */
   readonly ring: number | null;
   readonly holds: ReadonlyArray<{ hold_id: string; variant: string; quantity: number;
-    status: string }>;
+    status: string; source: string }>;
   readonly entries: ReadonlyArray<{ entry_id: string; variant: string; status: string;
     joined_at: string }>;
   /**
@@ -34,6 +36,31 @@ export interface BuyerEnd {
   readonly join: { sentMs: number; repliedMs: number } | null;
   /** Units the buyer was told were bought (201/200 with a paid hold, or an offer paid). */
   readonly toldBought: number;
+  /** What the buyer did with each waitlist offer it saw (by the offer's hold id). */
+  readonly offers: ReadonlyArray<{ holdId: string; choice: OfferChoice }>;
+}
+
+/**
+ * A buyer's answer to an offer: paid (its payment went through), declined (the payment was
+ * declined), late (the pay or cancel was refused otherwise, as when the offer had just
+ * ended), let_go (cancelled it), ignored (left it to expire).
+ */
+export type OfferChoice = 'paid' | 'declined' | 'late' | 'let_go' | 'ignored';
+
+/** The statuses an offer's hold may end in after each choice. */
+const OFFER_ENDS: Readonly<Record<OfferChoice, readonly string[]>> = {
+  paid: ['paid'], declined: ['failed'], late: ['expired', 'failed'], let_go: ['cancelled'],
+  ignored: ['expired'],
+};
+
+/** The offers the server made (waitlist holds read back), by how each ended. */
+export interface OfferBalance {
+  readonly made: number;
+  readonly paid: number;
+  readonly declined: number;
+  readonly cancelled: number;
+  readonly expired: number;
+  readonly open: number;
 }
 
 export interface ReportCluster {
@@ -49,6 +76,7 @@ export interface DropAudit {
   readonly ringsFound: number;
   /** Honest accounts in a cluster scoring at least `flagScore` (false positives). */
   readonly honestFlagged: number;
+  readonly offers: OfferBalance;
   readonly lines: string[];
 }
 
@@ -108,6 +136,10 @@ export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd
     }
   }
   v.push(...waitlistOrder(buyers));
+  const offers = offerBalance(buyers, v);
+  lines.push(`offers: ${offers.made} made = ${offers.paid} paid + ${offers.declined} payment `
+    + `declined + ${offers.cancelled} let go + ${offers.expired} expired + ${offers.open} `
+    + 'still open');
   // Ring detection.
   const flagged = clusters.filter((c) => c.score >= rules.flagScore);
   const rings = new Map<number, string[]>();
@@ -134,7 +166,8 @@ export function auditDrop(ends: readonly VariantEnd[], buyers: readonly BuyerEnd
   if (honestFlagged > 0) v.push(`${honestFlagged} honest accounts in flagged clusters`);
   lines.push(`rings found: ${found} of ${eligible} (recall ${eligible === 0 ? '-'
     : (found / eligible).toFixed(2)}); honest accounts flagged: ${honestFlagged}`);
-  return { violations: v, ringsEligible: eligible, ringsFound: found, honestFlagged, lines };
+  return { violations: v, ringsEligible: eligible, ringsFound: found, honestFlagged, offers,
+    lines };
 }
 
 /**
@@ -166,4 +199,38 @@ export function waitlistOrder(buyers: readonly BuyerEnd[]): string[] {
     }
   }
   return out;
+}
+
+/**
+ * The offers' balance: every waitlist hold the server made counted once by how it ended, and
+ * checked against what its buyer did, so that made = paid + declined + cancelled + expired +
+ * open holds. An offer its buyer never saw (lost to the buyer), a decision on an offer the
+ * server does not have, an end the decision does not explain, or a status outside the five
+ * (which would leave the sum short) each push a violation onto `v`.
+ */
+export function offerBalance(buyers: readonly BuyerEnd[], v: string[]): OfferBalance {
+  const n = { made: 0, paid: 0, declined: 0, cancelled: 0, expired: 0, open: 0 };
+  const bucket: Readonly<Record<string, keyof typeof n>> = { paid: 'paid', failed: 'declined',
+    cancelled: 'cancelled', expired: 'expired', held: 'open' };
+  for (const b of buyers) {
+    const chose = new Map(b.offers.map((o) => [o.holdId, o.choice]));
+    for (const h of b.holds) {
+      if (h.source !== 'waitlist') continue;
+      n.made += 1;
+      const k = bucket[h.status];
+      if (k === undefined) v.push(`offer ${h.hold_id}: status ${h.status} is none of the five`);
+      else n[k] += 1;
+      const choice = chose.get(h.hold_id);
+      chose.delete(h.hold_id);
+      if (choice === undefined) {
+        v.push(`offer ${h.hold_id} to ${b.accountId} was never seen by its buyer (${h.status})`);
+      } else if (h.status !== 'held' && !OFFER_ENDS[choice].includes(h.status)) {
+        v.push(`offer ${h.hold_id}: its buyer chose ${choice}, it ended ${h.status}`);
+      }
+    }
+    for (const [holdId, choice] of chose) {
+      v.push(`${b.accountId} chose ${choice} on offer ${holdId}, which the server does not have`);
+    }
+  }
+  return n;
 }

@@ -9,7 +9,8 @@
 import { HttpClient, type Outcome } from './http-client.js';
 import { identityNumber, personName, phoneNumber } from './identity-generator.js';
 import { Random } from './random.js';
-import { auditDrop, type BuyerEnd, type VariantEnd } from './drop-auditor.js';
+import { counted } from './run-metrics.js';
+import { auditDrop, type BuyerEnd, type OfferChoice, type VariantEnd } from './drop-auditor.js';
 
 /** The 800-piece jacket, sizes as variants. */
 export const JACKET_SIZES: Readonly<Record<string, number>> = { s: 150, m: 250, l: 250, xl: 150 };
@@ -63,8 +64,8 @@ interface Buyer {
   joined: boolean;
   /** When its waitlist join was sent and answered (performance.now(), ms). */
   join: { sentMs: number; repliedMs: number } | null;
-  /** Offers already decided (by hold id). */
-  readonly decided: Set<string>;
+  /** Offers already decided: what the buyer did with each (by hold id). */
+  readonly decided: Map<string, OfferChoice>;
 }
 
 /** The buyers: honest ones, then the rings' accounts (planted), by seed. */
@@ -75,7 +76,7 @@ export function plantBuyers(seed: number, honest: number, rings: number): Buyer[
   const make = (ring: number | null, device: string, source: string, net: string,
     address: string): Buyer => ({ index: out.length, ring, device, source, forwardedFor: net,
     address, variant: r.weighted(sizes, SIZE_WEIGHTS), token: '', accountId: '', toldBought: 0,
-    joined: false, join: null, decided: new Set() });
+    joined: false, join: null, decided: new Map() });
   for (let i = 0; i < honest; i++) {
     // The sandbox's test instruments: `slow-` answers after 2 s (a hold in flight at the
     // sell-out), `decline` is declined (its units come back, to the waitlist first).
@@ -125,17 +126,20 @@ export class DropNight {
   async run(): Promise<DropNightResult> {
     const t0 = performance.now();
     await this.#register();
-    const lines = [`${this.#buyers.length} buyers registered (${this.o.rings} rings, ` +
-      `${this.#buyers.filter((b) => b.ring !== null).length} ring accounts) in ` +
+    const lines = [`${counted(this.#buyers.length, 'buyer')} registered (` +
+      `${counted(this.o.rings, 'ring')}, ` +
+      `${counted(this.#buyers.filter((b) => b.ring !== null).length, 'ring account')}) in ` +
       `${((performance.now() - t0) / 1000).toFixed(1)} s`];
     await this.#defineDrop();
     await this.#race();
     lines.push(`race: ${[...this.#outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}; ` +
-      `its last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the opening ` +
-      '(slow payers take 2 s)');
+      `the race's last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the ` +
+      'opening (slow payments take 2 s)');
     const waited = await this.#waitlistPhase();
-    lines.push(`waitlist phase: ${waited.offers} offers (${waited.paid} paid, ` +
-      `${waited.cancelled} let go, ${waited.ignored} left to expire) in ${waited.seconds.toFixed(1)} s`);
+    lines.push(`waitlist phase: the buyers answered ${waited.offers} offers (` +
+      `${waited.paid} paid, ${waited.declined} payment declined, ${waited.late} too late, ` +
+      `${waited.let_go} let go, ${waited.ignored} left to expire) in ` +
+      `${waited.seconds.toFixed(1)} s`);
     const { ends, buyers, clusters } = await this.#readBack();
     const audit = auditDrop(ends, buyers, clusters);
     const sold = ends.reduce((n, e) => n + e.sold, 0);
@@ -215,7 +219,10 @@ export class DropNight {
       const o = await this.#send('POST', '/drops/jacket/purchases', b,
         { variant: b.variant, delivery_address: b.address },
         { 'idempotency-key': `jacket-${b.index}` });
-      const key = o.kind === 'reply' ? o.code ?? String(o.status) : o.kind;
+      // Told in words: a sale is `bought`, a refusal its code, no reply its kind.
+      const key = o.kind !== 'reply' ? o.kind : o.code ?? (o.status === 201
+        ? (o.body.hold.status === 'paid' ? 'bought' : `hold ${o.body.hold.status}`)
+        : `status ${o.status}`);
       this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
       if (o.kind === 'reply' && o.status === 201 && o.body.hold.status === 'paid') {
         b.toldBought += 1;
@@ -246,7 +253,8 @@ export class DropNight {
   async #waitlistPhase() {
     const r = Random.stream(this.o.seed, 'drop-offers');
     const started = performance.now();
-    const n = { offers: 0, paid: 0, cancelled: 0, ignored: 0 };
+    const n: Record<OfferChoice | 'offers', number> = { offers: 0, paid: 0, declined: 0,
+      late: 0, let_go: 0, ignored: 0 };
     const waiting = this.#buyers.filter((b) => b.joined);
     while ((performance.now() - started) / 1000 < DROP_NIGHT_LIMITS.waitlistSecondsMax) {
       await this.#pool(waiting, async (b) => {
@@ -254,22 +262,10 @@ export class DropNight {
         if (mine.kind !== 'reply' || mine.status !== 200) return;
         for (const e of mine.body.waitlist) {
           if (e.status !== 'offered' || b.decided.has(e.offer_hold_id)) continue;
-          b.decided.add(e.offer_hold_id);
+          const choice = await this.#answerOffer(b, e.offer_hold_id, r.next());
+          b.decided.set(e.offer_hold_id, choice);
           n.offers += 1;
-          const x = r.next();
-          const path = `/drops/jacket/holds/${e.offer_hold_id}`;
-          if (x < SHARE.offerPay) {
-            const paid = await this.#send('POST', `${path}/pay`, b);
-            if (paid.kind === 'reply' && paid.status === 200) {
-              b.toldBought += 1;
-              n.paid += 1;
-            }
-          } else if (x < SHARE.offerPay + SHARE.offerCancel) {
-            await this.#send('POST', `${path}/cancel`, b);
-            n.cancelled += 1;
-          } else {
-            n.ignored += 1;
-          }
+          n[choice] += 1;
         }
       });
       const f = await this.#send('GET', '/drops/jacket', null);
@@ -278,6 +274,28 @@ export class DropNight {
       await new Promise((res) => setTimeout(res, DROP_NIGHT_LIMITS.pollMs));
     }
     return { ...n, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /**
+   * A buyer's answer to an offer, by `x` (uniform in [0, 1)): pay, let it go, or leave it to
+   * expire; a pay is `declined` when the payment is (the sandbox's declining instrument), and
+   * a pay or a cancel is `late` when refused otherwise (the offer ended first).
+   */
+  async #answerOffer(b: Buyer, holdId: string, x: number): Promise<OfferChoice> {
+    const path = `/drops/jacket/holds/${holdId}`;
+    if (x < SHARE.offerPay) {
+      const paid = await this.#send('POST', `${path}/pay`, b);
+      if (paid.kind === 'reply' && paid.status === 200) {
+        b.toldBought += 1;
+        return 'paid';
+      }
+      return paid.kind === 'reply' && paid.code === 'payment_declined' ? 'declined' : 'late';
+    }
+    if (x < SHARE.offerPay + SHARE.offerCancel) {
+      const gone = await this.#send('POST', `${path}/cancel`, b);
+      return gone.kind === 'reply' && gone.status === 200 ? 'let_go' : 'late';
+    }
+    return 'ignored';
   }
 
   async #readBack(): Promise<{ ends: VariantEnd[]; buyers: BuyerEnd[];
@@ -293,7 +311,8 @@ export class DropNight {
       const m = await this.#send('GET', '/drops/jacket/mine', b);
       if (m.kind !== 'reply' || m.status !== 200) throw new Error(`reading ${b.accountId} back`);
       buyers.push({ accountId: b.accountId, ring: b.ring, holds: m.body.holds,
-        entries: m.body.waitlist, toldBought: b.toldBought, join: b.join });
+        entries: m.body.waitlist, toldBought: b.toldBought, join: b.join,
+        offers: [...b.decided].map(([holdId, choice]) => ({ holdId, choice })) });
     });
     const rep = await this.#send('GET', '/admin/suspicious?drop_id=jacket', null, undefined,
       { authorization: `Bearer ${this.o.adminToken}` });

@@ -21,7 +21,7 @@ import { LaunchNight } from './launch-night.js';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres }
   from './private-postgres.js';
 import { Random } from './random.js';
-import { RunMetrics, fmt } from './run-metrics.js';
+import { RunMetrics, counted, fmt } from './run-metrics.js';
 import { finalAudit, readCatalogs, SWITCH_SOURCES } from './simulate.js';
 import { buildWorkload } from './workload.js';
 
@@ -229,7 +229,8 @@ async function faultyNight(store: FaultStore, env: Record<string, string>,
       connections: options.connections, playBudgetMs: (3600 / options.speed + 600) * 1000,
       log, switchAllows: ['model', 'trim', 'colour', 'wheels', 'extras'],
       retriesMax: NIGHT_RETRIES_MAX });
-    log(`faults: ${store}, ${processes} API process(es), seed ${options.seed}, ` +
+    log(`faults: ${store}, ${counted(processes, 'API process', 'API processes')}, ` +
+      `seed ${options.seed}, ` +
       `${fmt(workload.ordersPlanned)} orders planned, speed ${options.speed}`);
     await night.prepare();
     await night.registerAccounts();
@@ -337,7 +338,8 @@ export function campaignReport(r: CampaignResult, o: FaultsOptions, argv: readon
     `started ${started.toISOString()}, seed ${o.seed}, scale ${o.scale}, speed ${o.speed}, ` +
     `a kill every ${o.killMeanMs} ms on average`];
   for (const n of r.nights) {
-    out.push(`${n.store} (${n.processes} API process(es)), ${n.seconds.toFixed(0)} s: ` +
+    out.push(`${n.store} (${counted(n.processes, 'API process', 'API processes')}), ` +
+      `${n.seconds.toFixed(0)} s: ` +
       `${n.crashes} SIGKILLs, ${n.postgresRestarts} PostgreSQL restarts, ` +
       `${fmt(n.ordersChecked)} orders checked, lost ${n.lost}, doubled ${n.doubled}, ` +
       `500s ${n.serverErrors}; ${n.audit.lines.join('; ')}: ${n.passed ? 'PASSED' : 'FAILED'}`);

@@ -69,6 +69,11 @@ export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** `n` and its noun, singular for exactly one: "1 API process", "2 API processes". */
+export function counted(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${fmt(n)} ${n === 1 ? noun : nouns}`;
+}
+
 export function errorsText(errors: ReadonlyMap<string, number>): string {
   if (errors.size === 0) return 'none';
   return [...errors].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${fmt(n)}`).join(', ');

@@ -16,7 +16,7 @@ import { catalogFromLaunch, type Catalog } from './catalog.js';
 import { nightOf, SU7_DAY_ORDERS } from './demand-curve.js';
 import { HttpClient } from './http-client.js';
 import { LaunchNight } from './launch-night.js';
-import { RunMetrics, fmt } from './run-metrics.js';
+import { RunMetrics, counted, fmt } from './run-metrics.js';
 import { startServers, type StartedServers } from './server-process.js';
 import { parseSimulateOptions, USAGE, type SimulateOptions } from './simulate-options.js';
 import { reportText, type SimulationSummary } from './simulation-report.js';
@@ -71,7 +71,8 @@ export async function runSimulate(argv: string[]): Promise<number> {
         });
       }
       urls = servers.urls;
-      setup = `${servers.urls.length} API process(es) started on ${servers.store}`;
+      setup = `${counted(servers.urls.length, 'API process', 'API processes')} started on `
+        + servers.store;
     }
     if (options.drop !== null) return await simulateDrop(options, urls, adminToken, setup);
     if (options.waitingRoom) return await waitingRoom(options, urls, adminToken, setup);
@@ -211,14 +212,15 @@ async function waitingRoom(options: SimulateOptions, urls: readonly string[], ad
     const { launchId } = await readCatalogs(client, options.launchId);
     const buyers = Math.min(WAITING_ROOM_LIMITS.buyersMax, Math.max(WAITING_ROOM_LIMITS.buyersMin,
       Math.round(options.scale * 100_000)));
-    console.error(`simulate --waiting-room: ${buyers} buyers, seed ${options.seed}, ${setupText}`);
+    console.error(`simulate --waiting-room: ${fmt(buyers)} buyers, seed ${options.seed}, `
+      + setupText);
     const r = await runWaitingRoomNight(client, adminToken, { buyers, seed: options.seed,
       launchId, log: (line) => { if (!options.quiet) console.error(line); } });
     console.log(r.lines.join('\n'));
     for (const [kind, list] of r.violations) {
       console.log(`VIOLATION ${kind}: ${list.length}; e.g. ${list.slice(0, 5).join(' | ')}`);
     }
-    console.log(r.violations.size === 0 ? 'audit passed' : 'audit FAILED');
+    console.log(r.violations.size === 0 ? 'audit: passed' : 'audit: FAILED');
     return r.violations.size === 0 ? 0 : 1;
   } finally {
     client.close();
@@ -303,8 +305,9 @@ async function simulateDrop(options: SimulateOptions, urls: readonly string[],
     log: (line) => { if (!options.quiet) console.error(line); } });
   try {
     const r = await night.run();
-    console.log([`drop jacket: seed ${options.seed}, ${options.dropBuyers} honest buyers, ` +
-      `${options.rings} rings, ${options.connections} connections, ${setupText}`, ...r.lines,
+    console.log([`drop jacket: seed ${options.seed}, ${counted(options.dropBuyers,
+      'honest buyer')}, ${counted(options.rings, 'ring')}, ${counted(options.connections,
+      'connection')}, ${setupText}`, ...r.lines,
     r.passed ? 'audit: passed' : `audit: FAILED\n  ${r.violations.slice(0, 20).join('\n  ')}`]
       .join('\n'));
     return r.passed ? 0 : 1;

@@ -15,6 +15,7 @@ import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/index.js';
 import { whileOverloaded, type HttpClient, type Outcome } from './http-client.js';
 import { identityNumber, personName, phoneNumber } from './identity-generator.js';
 import { Random } from './random.js';
+import { fmt } from './run-metrics.js';
 
 export const WAITING_ROOM_LIMITS = Object.freeze({
   buyersMin: 50,
@@ -241,17 +242,17 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
       if (c.k !== rank.get(c.t)) wrong++;
     }
     if (wrong > 0) violation('shuffle', `${wrong} pre-queue tickets not at their shuffled rank`);
-    lines.push(`shuffle: seed matches its commitment; ${early.length} pre-queue places in the `
-      + 'order shuffleOrder(ids, seed) gives');
+    lines.push(`shuffle: the published seed matches its commitment; ${fmt(early.length)} `
+      + 'pre-queue places, each at its rank in the shuffle that seed gives');
   }
   const fairness = shuffleFairness(L.fairnessSeeds, L.fairnessTickets, `sim-${opts.seed}`);
   if (!fairness.fair) {
     violation('fairness', `chi-square ${fairness.chi2.toFixed(1)} over ${fairness.critical
       .toFixed(1)}`);
   }
-  lines.push(`fairness: chi-square ${fairness.chi2.toFixed(1)} < ${fairness.critical.toFixed(1)} `
-    + `(p 0.001, ${(L.fairnessTickets - 1) ** 2} df) over ${L.fairnessSeeds} seeds of `
-    + `${L.fairnessTickets} tickets`);
+  lines.push(`fairness of the shuffle (apart from this run: ${fmt(L.fairnessSeeds)} seeds of `
+    + `${L.fairnessTickets} tickets): chi-square ${fairness.chi2.toFixed(1)} < `
+    + `${fairness.critical.toFixed(1)} (p 0.001, ${(L.fairnessTickets - 1) ** 2} df)`);
 
   const overview = await req('GET', `/admin/waiting-rooms/${ROOM}`, { token: adminToken });
   const after = await req('GET', `/launches/${opts.launchId}/stats`);
@@ -268,13 +269,14 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
     + Math.max(1, ratePerMinute / 60);
   if (admitted > allowed) violation('rate', `admitted ${admitted}, at most ${allowed.toFixed(0)}`);
   const polls = buyers.reduce((a, b) => a + b.positions.length, 0);
-  lines.push(`waiting room: ${buyers.length} buyers (${early.length} in the pre-queue), `
-    + `${ratePerMinute}/min, all through in ${elapsedS.toFixed(1)} s; ${polls} positions seen, `
-    + `${violations.get('monotonic')?.length ?? 0} went up`);
-  lines.push(`gate: an order without a pass refused; ${ordered} orders each spent a pass `
-    + `(${spent} spent, ${orders} counted in the launch's figures); ${reusedRefused} spent passes `
-    + 'tried again and refused');
-  lines.push(`rate: ${admitted} admitted, at most ${allowed.toFixed(0)} allowed since the opening`);
+  lines.push(`waiting room: ${fmt(buyers.length)} buyers (${fmt(early.length)} in the `
+    + `pre-queue), admitting ${fmt(ratePerMinute)}/min, all through in ${elapsedS.toFixed(1)} s; `
+    + `${fmt(polls)} positions polled, ${violations.get('monotonic')?.length ?? 0} went up`);
+  lines.push(`gate: an order without a pass refused; ${fmt(ordered)} orders each spent a pass `
+    + `(${fmt(spent)} spent, ${fmt(orders)} counted in the launch's figures); `
+    + `${fmt(reusedRefused)} spent passes tried again and refused`);
+  lines.push(`rate: ${fmt(admitted)} admitted, at most ${fmt(allowed)} allowed since the `
+    + 'opening');
   // The caller prints `lines` (once: they were also logged here, and the report came twice).
   return { lines, violations };
 }

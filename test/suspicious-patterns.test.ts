@@ -74,6 +74,12 @@ describe('the suspicious-pattern report and the batch cancel', () => {
     }
     assert.ok(c.score >= 70, String(c.score));
     assert.ok(c.orders.every((o: any) => o.status === 'firm' && o.cancellable));
+    // Each order's deposit, so the console can say what a cancel refunds before it is sent.
+    for (const [i, id] of ringOrders.entries()) {
+      const mine = await h.call('GET', `/orders/${id}`, { token: ring[i]!.token });
+      const o = c.orders.find((x: any) => x.order_id === id);
+      assert.equal(o.deposit_fen, mine.body.deposit.amount_fen, id);
+    }
     assert.ok(!JSON.stringify(r.body).includes(RING_DEVICE), 'no raw device id');
     assert.ok(!JSON.stringify(r.body).includes(RING_CARD), 'no raw payment source');
   });

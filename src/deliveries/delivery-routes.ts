@@ -4,8 +4,9 @@
 // Shapes are delivery-schemas.ts's; the rules are the service's and delivery.ts's.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { quoted, refuse, type Refusal } from '../kernel/outcomes.js';
+import { quoted, refuse } from '../kernel/outcomes.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
+import { buyerWriteLimit } from '../kernel/http/buyer-write-limit.js';
 import { idempotencyKey, queryNumber } from '../kernel/http/schema.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
 import {
@@ -18,8 +19,6 @@ const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 const buyerId = (ctx: Ctx): string =>
   (ctx.caller as Extract<Caller, { role: 'buyer' }>).account.accountId;
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
-const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
-  ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 const orderId = (ctx: Ctx): string | null =>
   (ID_PARAM.test(ctx.params.order_id ?? '') ? ctx.params.order_id! : null);
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));

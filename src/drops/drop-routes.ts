@@ -7,6 +7,7 @@ import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
+import { buyerWriteLimit } from '../kernel/http/buyer-write-limit.js';
 import { idempotencyKey, notAField, shortName } from '../kernel/http/schema.js';
 import * as Drops from './drop-schemas.js';
 import type { Drop, DropKind, DropVariant, Hold, VariantFigures, WaitlistEntry } from './drop.js';
@@ -16,10 +17,6 @@ const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
-
-/** A buyer's write against the per-account and per-address limits. */
-const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
-  ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
 /** Ids in the path that no drop or hold can have are refused before any read. */
 function pathIds(ctx: Ctx): Refusal | null {

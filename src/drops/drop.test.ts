@@ -5,6 +5,7 @@ import {
   amountFen, decideHold, dropPaymentReference, isDropPaymentReference, validateDrop, variantFigures,
   type Drop, type VariantStock,
 } from './drop.js';
+import { outcomes } from '../kernel/outcomes.js';
 
 const T = 1_750_946_400_000;
 const drop: Drop = { dropId: 'su7-founders', name: 'SU7 Founder\'s Edition', nameZh: '创始版',
@@ -48,6 +49,20 @@ describe('decideHold', () => {
       sold: 5_000 }, { accountUnits: 0, identityUnits: 0 }, 1, T);
     assert.ok(!sold.ok && sold.code === 'drop_sold_out' && !sold.message.includes('waitlist'),
       sold.ok ? '' : sold.message);
+  });
+  it('the catalogue\'s text holds for a size sold for good too: it promises no waitlist', () => {
+    // docs/errors.md and the OpenAPI document show it for every drop_sold_out, including a join
+    // refused because no unit can come back (drop-commands.ts) and a sold-out waiting room.
+    assert.doesNotMatch(outcomes.drop_sold_out.message, /\bjoin the waitlist\b/i);
+  });
+  it('each sold-out case says which it is, beyond the catalogue\'s general text', () => {
+    const figures = [[1, 0], [0, 1], [0, 0]] as const; // [available, held]: fewer, held, for good
+    const said = figures.map(([available, held]) => {
+      const r = decideHold({ ...drop, perAccountLimit: 2 }, { ...stock(available), held,
+        sold: 5_000 - available - held }, { accountUnits: 0, identityUnits: 0 }, 2, T);
+      return r.ok ? 'held' : r.message;
+    });
+    assert.equal(new Set([...said, outcomes.drop_sold_out.message]).size, 4, said.join(' | '));
   });
 });
 

@@ -153,10 +153,13 @@ export function decideHold(drop: Drop, stock: VariantStock | undefined, holding:
       + `(identity number); ${holding.identityUnits} are held or bought under yours.`);
   }
   if (stock.available < quantity) {
-    // Nothing held either: every unit is paid for, none can come back, so no waitlist.
-    return refuse('drop_sold_out', stock.available === 0
-      ? (stock.held === 0 ? 'Every unit of this size is sold: none can come back.' : undefined)
-      : `Only ${stock.available} left of this size; ask for fewer or join the waitlist.`);
+    // Nothing held either: every unit is paid for, none can come back, so no waitlist. Each
+    // case says which it is: the catalogue's text covers all three.
+    return refuse('drop_sold_out', stock.available > 0
+      ? `Only ${stock.available} left of this size; ask for fewer or join the waitlist.`
+      : stock.held > 0 ? 'Sold out for now: every unit of this size is sold or held for '
+        + 'payment. Join the waitlist to be offered one that comes back.'
+        : 'Every unit of this size is sold: none can come back.');
   }
   return ok(null);
 }

@@ -159,9 +159,13 @@ export const outcomes = {
     message: 'There is no such drop.' },
   drop_not_open: { status: 409, transient: true,
     message: 'This drop has not opened yet; wait for the countdown.' },
+  // One code for three cases (a purchase while units are held, a purchase or waitlist join once
+  // a size is sold for good, a waiting room whose drop is): this text holds for each, and each
+  // refusal's own message says which case it is.
   drop_sold_out: { status: 409, transient: false,
-    message: 'Sold out: every unit of this size is sold or held. Join the waitlist to be offered '
-      + 'a unit that comes back.' },
+    message: 'Sold out: fewer units are on sale than asked for. Units still held for payment '
+      + 'may come back, and the waitlist offers them in turn; once every unit is sold for good, '
+      + 'none can come back and there is no waitlist.' },
   drop_limit_reached: { status: 409, transient: false,
     message: 'You already hold or bought as many units of this drop as it allows per person.' },
   unknown_variant: { status: 422, transient: false,

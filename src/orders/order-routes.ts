@@ -6,12 +6,13 @@ import {
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
 import { PASS_HEADER } from '../kernel/admission-gate.js';
-import { ok, quoted, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import {
   afterWrite, reply, type App, type Ctx, type Reply, type Route,
 } from '../kernel/http/route.js';
+import { buyerWriteLimit } from '../kernel/http/buyer-write-limit.js';
 import { idempotencyKey, queryNumber } from '../kernel/http/schema.js';
 import { SIGNATURE_HEADER } from '../payments/index.js';
 import { cancelChanges, cancelledFrom } from './cancel-changes.js';
@@ -34,15 +35,6 @@ const passOf = (ctx: Ctx): string | undefined => {
   const v = ctx.headers[PASS_HEADER];
   return typeof v === 'string' ? v : undefined;
 };
-
-/**
- * A refusal for the request's content or timing (a 422, or not open yet) wrote nothing under
- * its key, so the pass it spent is given back for the corrected request.
- */
-
-/** A buyer's write against the per-account and per-address limits (none for an operator). */
-const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
-  ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
 export const orderRoutes: Route[] = [
   { method: 'POST', path: '/payments/notifications', access: 'public',

@@ -3,9 +3,10 @@
 // ready-stock list and purchases.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { ok, refuse, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
+import { buyerWriteLimit } from '../kernel/http/buyer-write-limit.js';
 import { idempotencyKey } from '../kernel/http/schema.js';
 import type { BookSettings, DayFigures } from './books.js';
 import { toCsv } from './csv.js';
@@ -19,8 +20,6 @@ const VIN_PARAM = /^[A-HJ-NPR-Z0-9]{17}$/;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
 const actorOf = (ctx: Ctx): string => (ctx.caller?.role === 'admin' ? ctx.caller.actor : '?');
-const buyerWriteLimit = (ctx: Ctx): Refusal | null => (ctx.caller?.role === 'buyer'
-  ? ctx.app.rateLimits.buyerWrite(ctx.caller.account.accountId, ctx.address) : null);
 
 const versionView = (v: PriceVersion) => ({ launch_id: v.launchId, version: v.version,
   item_kind: v.itemKind, item_id: v.itemId, price_fen: v.priceFen, previous_fen: v.previousFen,

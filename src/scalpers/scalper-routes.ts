@@ -25,7 +25,7 @@ export function reportView(r: Report) {
         const s = r.states.get(o.subjectId);
         return { order_id: o.subjectId, account_id: o.accountId, at: iso(o.atMs),
           units: o.units, status: s?.status ?? null, deposit_state: s?.depositState ?? null,
-          cancellable: s?.cancellable ?? false };
+          deposit_fen: s?.depositFen ?? null, cancellable: s?.cancellable ?? false };
       }),
     })),
   };

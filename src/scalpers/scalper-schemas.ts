@@ -21,7 +21,10 @@ const ClusterView = Type.Object({
   accounts: Type.Array(Type.Object({ account_id: Str, registered_at: Time })),
   orders: Type.Array(Type.Object({
     order_id: Str, account_id: Str, at: Time, units: Int,
-    status: orNull(Str), deposit_state: orNull(Str), cancellable: Type.Boolean(),
+    status: orNull(Str), deposit_state: orNull(Str),
+    deposit_fen: orNull(Type.Integer({ description: 'An order\'s deposit (fen); null for a '
+      + 'drop\'s hold' })),
+    cancellable: Type.Boolean(),
   }, { description: 'An order of a launch, or a hold of a drop (its hold id)' })),
 }, { 'x-component': 'SuspiciousCluster' });
 

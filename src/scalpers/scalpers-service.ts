@@ -35,6 +35,11 @@ export interface SubjectState {
   readonly status: string;
   /** Orders only: the deposit's state (held, refunded, forfeited, applied). */
   readonly depositState: string | null;
+  /**
+   * Orders only: the deposit, in fen (what a cancel refunds while it is held), so that the
+   * console can say what a cluster's cancel will refund before the operator confirms it.
+   */
+  readonly depositFen: number | null;
   /** Whether `cancelFlagged` can still cancel it (a firm order). */
   readonly cancellable: boolean;
 }
@@ -165,11 +170,14 @@ export class ScalpersService {
           if (o) {
             const now = await this.orders.current(o);
             out.set(id, { status: now.status, depositState: now.depositState,
-              cancellable: now.status === 'firm' });
+              depositFen: now.depositFen, cancellable: now.status === 'firm' });
           }
         } else {
           const h = await store.hold(id);
-          if (h) out.set(id, { status: h.status, depositState: null, cancellable: false });
+          if (h) {
+            out.set(id, { status: h.status, depositState: null, depositFen: null,
+              cancellable: false });
+          }
         }
       }));
     }

@@ -1,7 +1,8 @@
 /// <reference types="node" />
 // The operator console's drop controls and suspicious-pattern report in a browser: a drop made
 // in the form, its figures read live in place as a buyer buys; a planted ring found by the
-// report, and its orders cancelled with a reason, each outcome shown; in both languages.
+// report, and its orders cancelled with a reason after a confirmation that says what will be
+// cancelled and refunded, each outcome shown; in both languages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
@@ -97,9 +98,42 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   assert.match(text, /3 accounts paying from one source/);
   for (const id of ring) assert.ok(text.includes(id), id);
   assert.deepEqual(await unlabelledControls(page), []);
+  // Counted nouns: "1 suspicious cluster", never "1 suspicious clusters".
+  const report = await server.api('GET', '/admin/suspicious?launch_id=yu7-demo', undefined,
+    ADMIN_TOKEN);
+  const clusters = report.body.clusters.length as number;
+  assert.match((await page.textContent('#s-summary')) ?? '',
+    new RegExp(`, ${clusters} suspicious cluster${clusters === 1 ? '' : 's'} \\(`));
   await screenshots(page, 'admin-suspicious');
-  await cluster.locator('textarea').fill('One device and one card behind three accounts');
+  // The cancel refunds deposits: it asks first, saying how many orders, whose, and the total.
+  const ringCluster = report.body.clusters.find((c: any) => c.orders.some((o: any) =>
+    o.order_id === ring[0]));
+  const refundFen = ringCluster.orders.reduce((n: number, o: any) => n + o.deposit_fen, 0);
+  assert.ok(refundFen > 0, 'each order carries its deposit');
+  const total = `¥${(refundFen / 100).toLocaleString('en-US')}`;
   await cluster.locator('[data-cancel-cluster]').click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.waitFor();
+  const said = (await dialog.locator('.cancel-what').textContent()) ?? '';
+  assert.ok(said.includes(`cancels 3 orders of 3 accounts and refunds ${total} in deposits`),
+    said);
+  const accounts = await dialog.locator('.cancel-accounts li').allTextContents();
+  assert.equal(accounts.length, 3);
+  for (const id of ring) assert.ok(accounts.some((a) => a.includes(id)), id);
+  const confirm = dialog.locator('[data-role="confirm"]');
+  assert.ok(await confirm.isDisabled(), 'no reason, no cancel');
+  assert.deepEqual(await unlabelledControls(page), []);
+  await screenshots(page, 'admin-suspicious-confirm');
+  // Going back sends nothing: the orders are still firm.
+  await dialog.locator('button.secondary').click();
+  await dialog.waitFor({ state: 'detached' });
+  const still = await server.api('GET', `/admin/orders?order_id=${ring[0]}`, undefined,
+    ADMIN_TOKEN);
+  assert.equal(still.body.orders[0].status, 'firm');
+  await cluster.locator('[data-cancel-cluster]').click();
+  await dialog.locator('textarea').fill('One device and one card behind three accounts');
+  assert.equal(await confirm.textContent(), `Cancel and refund ${total}`);
+  await confirm.click();
   await page.locator('[data-outcome="cancelled"]').nth(2).waitFor();
   assert.match((await page.textContent('.cancel-results')) ?? '', /3 cancelled, 0 refused/);
   const after = await server.api('GET', `/admin/orders?order_id=${ring[0]}`, undefined,

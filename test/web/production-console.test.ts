@@ -273,7 +273,7 @@ test('delivery centres, a run pasted as CSV, ready stock and the truth share', a
   await page.waitForFunction(() =>
     /100\.0%/.test(document.getElementById('truth-share')?.textContent ?? ''));
   assert.match((await page.textContent('#truth-share')) ?? '',
-    new RegExp('^100\\.0%: of the 1 allocated orders shown a window at their lock, 1 got '
+    new RegExp('^100\\.0%: of the 1 allocated order shown a window at their lock, 1 got '
       + 'their car inside it \\(3 orders allocated in all\\)\\.$'));
   assert.deepEqual(await unlabelledControls(page), []);
   await consoleShots(page, 'admin-production-runs-en');

@@ -222,3 +222,58 @@ test('an order an operator cancelled carries the staff notice, with or without a
     for (const k of ['Node', 'document', 'localStorage']) delete g[k];
   }
 });
+
+test('a counted noun is singular for exactly one, in English; Chinese has one form', async () => {
+  const g = globalThis as Record<string, unknown>;
+  let language = 'en';
+  Object.assign(g, { localStorage: { getItem: () => language } });
+  try {
+    const { counted, plural } = await load('web/js/format.js');
+    assert.equal(counted('n_orders', 1), '1 order');
+    assert.equal(counted('n_orders', 0), '0 orders');
+    assert.equal(counted('n_orders', 1200), '1,200 orders');
+    assert.equal(plural('limit_reached', 1, { limit: 1 }),
+      'This launch allows one order per person; you have reached it.');
+    language = 'zh';
+    assert.equal(counted('n_orders', 1), '1 个订单');
+  } finally {
+    delete g.localStorage;
+  }
+});
+
+test('no page text puts a count before a plural noun outside a counted form', () => {
+  // "{n} orders" reads "1 orders" when n is 1: a count goes through plural() or counted()
+  // (format.js), whose `_one` / `_other` forms each say it right. A figure set in the limits
+  // table or a launch (a duration, a bound) is not a count of things the page found, and is
+  // listed here with what it is.
+  const settings = new Set([
+    'pr_too_many', // the batch bound of a production run (config.ts)
+    'pr_runs_more', // the cars the runs tab lists at most (a constant)
+    'p_unsettled', // the minutes after which a refund counts as unsettled (a setting)
+    'bal_due_later', // the balance's deadline, at least 8 days (config.ts)
+    'price_rule', 'price_rule_off', // price protection's days (a launch setting)
+    'weeks_range', // a range of weeks, "2–4 weeks"
+    'deposit_line', 'terms_cooling', // the cooling-off hours (a launch setting)
+    'code_sent', 'code_not_texted', // a code's minutes of validity (a setting)
+    'wr_next', // a pass's minutes and the reconnect grace (a room's settings)
+  ]);
+  const COUNT = /\{(\w+)\} (?:(?:more|locked|unlocked|suspicious|firm|allocated) )*([a-z]+s)\b/g;
+  const found: string[] = [];
+  for (const file of readdirSync('web/js').filter((f) => f.endsWith('.js'))) {
+    let key: string | null = null;
+    readFileSync(`web/js/${file}`, 'utf8').split('\n').forEach((line, i) => {
+      key = /^\s*(\w+): \{/.exec(line)?.[1] ?? key;
+      if (/^\s*\/\//.test(line) || /_(one|other)$/.test(key ?? '') || settings.has(key ?? '')) {
+        return;
+      }
+      // English literals only: a Chinese noun has one form.
+      for (const lit of line.match(/'(?:[^'\\]|\\.)*'|`[^`]*`/g) ?? []) {
+        if (/[\u4e00-\u9fff]/.test(lit)) continue;
+        for (const m of lit.matchAll(COUNT)) {
+          if (m[1] !== 'id' && m[2] !== 'ms') found.push(`${file}:${i + 1} ${key}: ${m[0]}`);
+        }
+      }
+    });
+  }
+  assert.deepEqual(found, []);
+});

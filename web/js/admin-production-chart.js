@@ -2,7 +2,7 @@
 // the locked orders built that week (GET /admin/production-plans/{launch}/{trim}/weeks). Drawn
 // as SVG through the DOM; colours come from app.css classes (the CSP allows no inline style).
 import { t } from './i18n.js';
-import { count } from './format.js';
+import { count, plural } from './format.js';
 import { dateWords } from './date-window.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -89,8 +89,10 @@ export function chartSummary(data) {
   if (data.locked === 0) return t('pr_chart_summary_none');
   const last = [...data.weeks].reverse().find((w) => w.locked > 0);
   const parts = [];
-  if (last) parts.push(t('pr_chart_summary', { locked: count(data.locked),
+  if (last) parts.push(plural('pr_chart_summary', data.locked, { n: count(data.locked),
     last: dateWords(last.from) }));
-  if (data.beyond > 0) parts.push(t('pr_chart_beyond', { n: count(data.beyond) }));
+  if (data.beyond > 0) {
+    parts.push(plural('pr_chart_beyond', data.beyond, { n: count(data.beyond) }));
+  }
   return parts.join(' ');
 }

@@ -1,7 +1,7 @@
 // Operator console, Production: the latest re-plans (who, why, what moved), a button to re-plan
 // now with a reason, and the estimates one re-plan moved, earlier or later.
 import { t } from './i18n.js';
-import { count, dateTime, h } from './format.js';
+import { count, counted, dateTime, h } from './format.js';
 import { api, rerender, showToast } from './admin-context.js';
 import { dateWords } from './date-window.js';
 
@@ -52,7 +52,7 @@ async function replanNow(ev) {
   R.reason = '';
   await loadReplans();
   const x = r.data.replan;
-  showToast({ text: t('pr_replanned', { n: count(x.orders_estimated),
+  showToast({ text: t('pr_replanned', { orders: counted('n_orders', x.orders_estimated),
     earlier: count(x.moved_earlier), later: count(x.moved_later),
     ms: count(x.duration_ms ?? 0) }) });
   rerender();

@@ -4,16 +4,18 @@ export const PRODUCTION_STRINGS = {
   // The truth share.
   pr_truth_title: { zh: '预计交付的兑现率', en: 'Estimates kept' },
   pr_truth: {
-    zh: '{share}：锁单时看到交付窗口的 {shown} 个已分车订单中，{inside} 个的车在该窗口内到达（共 {allocated} 个订单已分车）。',
+    zh: '{share}：锁单时看到交付窗口的 {shown}中，{inside} 个的车在该窗口内到达（共 {allocated}已分车）。',
     en:
-      '{share}: of the {shown} allocated orders shown a window at their lock, {inside} got ' +
-      'their car inside it ({allocated} orders allocated in all).',
+      '{share}: of the {shown} shown a window at their lock, {inside} got ' +
+      'their car inside it ({allocated} allocated in all).',
   },
+  n_allocated_orders_one: { zh: '{n} 个已分车订单', en: '{n} allocated order' },
+  n_allocated_orders_other: { zh: '{n} 个已分车订单', en: '{n} allocated orders' },
   pr_truth_none: {
-    zh: '尚无可比较的订单：还没有锁单时看到计划窗口、且已分配车辆的订单（共 {allocated} 个订单已分车）。',
+    zh: '尚无可比较的订单：还没有锁单时看到计划窗口、且已分配车辆的订单（共 {allocated}已分车）。',
     en:
       'Nothing to compare yet: no allocated order was shown a plan\'s window at its lock ' +
-      '({allocated} orders allocated in all).',
+      '({allocated} allocated in all).',
   },
   // Plans.
   pr_plan_title: { zh: '生产计划', en: 'Production plan' },
@@ -76,12 +78,20 @@ export const PRODUCTION_STRINGS = {
   pr_chart_capacity: { zh: '计划产能（台/周）', en: 'Planned capacity (cars a week)' },
   pr_chart_locked: { zh: '当周生产的已锁单订单', en: 'Locked orders built that week' },
   pr_chart_now: { zh: '本周', en: 'This week' },
-  pr_chart_summary: {
-    zh: '{locked} 个已锁单订单；最后一个在 {last} 开始的一周生产。',
-    en: '{locked} locked orders; the last is built in the week of {last}.',
+  pr_chart_summary_one: {
+    zh: '{n} 个已锁单订单；在 {last} 开始的一周生产。',
+    en: '1 locked order, built in the week of {last}.',
+  },
+  pr_chart_summary_other: {
+    zh: '{n} 个已锁单订单；最后一个在 {last} 开始的一周生产。',
+    en: '{n} locked orders; the last is built in the week of {last}.',
   },
   pr_chart_summary_none: { zh: '还没有已锁单订单。', en: 'No locked orders yet.' },
-  pr_chart_beyond: {
+  pr_chart_beyond_one: {
+    zh: '另有 {n} 个已锁单订单在图中最后一周之后生产。',
+    en: '1 more locked order is built after the last week shown.',
+  },
+  pr_chart_beyond_other: {
     zh: '另有 {n} 个已锁单订单在图中最后一周之后生产。',
     en: '{n} more locked orders are built after the last week shown.',
   },
@@ -191,8 +201,8 @@ export const PRODUCTION_STRINGS = {
       'their first stored estimate (not a move).',
   },
   pr_replanned: {
-    zh: '重新排期完成：{n} 个订单，{earlier} 个提前、{later} 个推迟，用时 {ms} 毫秒。',
-    en: 'Re-planned {n} orders: {earlier} earlier, {later} later, in {ms} ms.',
+    zh: '重新排期完成：{orders}，{earlier} 个提前、{later} 个推迟，用时 {ms} 毫秒。',
+    en: 'Re-planned {orders}: {earlier} earlier, {later} later, in {ms} ms.',
   },
   pr_cause: { zh: '起因', en: 'Cause' },
   pr_cause_plan: { zh: '计划变更', en: 'plan change' },

@@ -3,7 +3,7 @@
 // required reason) and every version; re-plans and the estimates each moved; delivery centres;
 // production runs and the ready-stock pool (admin-production-centres.js, -runs.js).
 import { localName, t } from './i18n.js';
-import { count, dateTime, h } from './format.js';
+import { count, counted, dateTime, h } from './format.js';
 import { api, rerender, showToast, state } from './admin-context.js';
 import { serverNow } from './api.js';
 import { STRINGS } from './strings.js';
@@ -85,12 +85,12 @@ function truthCard() {
   if (!tr) return null;
   const text =
     tr.share === null
-      ? t('pr_truth_none', { allocated: count(tr.allocated) })
+      ? t('pr_truth_none', { allocated: counted('n_orders', tr.allocated) })
       : t('pr_truth', {
           share: `${(tr.share * 100).toFixed(1)}%`,
-          shown: count(tr.shown_at_lock),
+          shown: counted('n_allocated_orders', tr.shown_at_lock),
           inside: count(tr.inside),
-          allocated: count(tr.allocated),
+          allocated: counted('n_orders', tr.allocated),
         });
   return h(
     'div',

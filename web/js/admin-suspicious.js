@@ -2,10 +2,13 @@
 // launch or drop, the clusters of accounts that share a device, payment source, address or
 // network, each with its score, reasons and orders; and for a launch, the cancel of a cluster's
 // firm orders with a reason, each order's outcome shown (locked ones are refused and kept).
+// The cancel refunds deposits, so it asks first, as the console's other destructive actions
+// do: how many orders, whose, the refund total, the reason, then a confirm.
 import { t } from './i18n.js';
-import { count, h } from './format.js';
+import { count, counted, h, plural, yuan } from './format.js';
 import { api, labelled, rerender, state } from './admin-context.js';
 import { beijingSeconds } from './beijing-time.js';
+import { confirmDialog } from './dialog.js';
 
 /** Loads the launches and drops a report can be asked for into state.suspicionScopes. */
 export async function loadScopes() {
@@ -24,40 +27,63 @@ async function runReport(scope) {
   rerender();
 }
 
+// A reason's count is of accounts, except a burst's, which counts orders.
 function reasonText(x) {
-  if (x.code === 'burst' || x.code === 'bulk_registration') {
-    return t(`s_${x.code}`, { n: x.count, s: Math.round((x.within_ms ?? 0) / 1000) });
-  }
-  return t(`s_${x.code}`, { n: x.count, key: x.key });
+  const what = x.code === 'burst' ? { orders: counted('n_orders', x.count) }
+    : { accounts: counted('n_accounts', x.count) };
+  const s = Math.round((x.within_ms ?? 0) / 1000);
+  return t(`s_${x.code}`, { ...what, s, key: x.key });
 }
 
-function cancelForm(report, c) {
-  const cancellable = c.orders.filter((o) => o.cancellable).map((o) => o.order_id);
-  const reason = h('textarea', { rows: 2 });
-  const id = `s-reason-${c.cluster_id}`;
-  return h(
-    'form',
-    {
-      class: 'cancel-cluster',
-      onsubmit: async (ev) => {
-        ev.preventDefault();
-        const r = await api('POST', '/admin/suspicious/cancel', { launch_id: report.scope.id,
-          cluster_id: c.cluster_id, order_ids: cancellable, reason: reason.value });
-        if (!r.ok) {
-          state.status = { failure: r };
-          rerender();
-          return;
-        }
-        state.suspicion.results[c.cluster_id] = r.data;
-        await runReport(`launch:${report.scope.id}`);
-        state.suspicion.results[c.cluster_id] = r.data;
-        rerender();
-      },
-    },
-    labelled(id, 's_reason', reason),
-    h('button', { type: 'submit', class: 'danger', disabled: cancellable.length === 0,
-      'data-cancel-cluster': c.cluster_id }, t('s_cancel', { n: cancellable.length })),
-  );
+/**
+ * What a cluster's cancel would do: its cancellable orders, their accounts (each with its
+ * orders, in the report's order) and the deposits it refunds, in fen (held ones only: a
+ * refunded deposit is not refunded twice).
+ */
+function cancelPlan(c) {
+  const orders = c.orders.filter((o) => o.cancellable);
+  const byAccount = new Map();
+  for (const o of orders) byAccount.set(o.account_id, [...(byAccount.get(o.account_id) ?? []),
+    o.order_id]);
+  const refundFen = orders.reduce((n, o) => n + (o.deposit_state === 'held'
+    ? o.deposit_fen ?? 0 : 0), 0);
+  return { orderIds: orders.map((o) => o.order_id), byAccount, refundFen };
+}
+
+async function confirmCancel(report, c) {
+  const plan = cancelPlan(c);
+  const total = yuan(plan.refundFen);
+  // The server requires the reason, and the buyer reads it on their order.
+  const reason = h('textarea', { rows: 2, maxlength: '500' });
+  const r = await confirmDialog({
+    title: t('s_cancel_title', { id: c.cluster_id }),
+    body: [
+      h('p', { class: 'cancel-what' }, t('s_cancel_what', {
+        orders: counted('n_orders', plan.orderIds.length),
+        accounts: counted('n_accounts', plan.byAccount.size), total })),
+      h('h3', {}, t('s_cancel_accounts')),
+      h('ul', { class: 'cancel-accounts' }, [...plan.byAccount].map(([account, ids]) =>
+        h('li', { 'data-account': account }, `${account}: ${ids.join(', ')}`))),
+      labelled(`s-reason-${c.cluster_id}`, 's_reason', reason),
+    ],
+    confirmLabel: t('s_cancel_confirm', { total }),
+    danger: true,
+    ready: () => reason.value.trim() !== '',
+    action: () => api('POST', '/admin/suspicious/cancel', { launch_id: report.scope.id,
+      cluster_id: c.cluster_id, order_ids: plan.orderIds, reason: reason.value.trim() }),
+  });
+  if (!r) return; // dismissed: nothing was sent
+  await runReport(`launch:${report.scope.id}`);
+  state.suspicion.results[c.cluster_id] = r.data;
+  rerender();
+}
+
+function cancelButton(report, c) {
+  const n = cancelPlan(c).orderIds.length;
+  return h('div', { class: 'actions cancel-cluster' },
+    h('button', { type: 'button', class: 'danger', disabled: n === 0,
+      'data-cancel-cluster': c.cluster_id, onclick: () => void confirmCancel(report, c) },
+    plural('s_cancel', n, { n: count(n) })));
 }
 
 function resultsList(done) {
@@ -73,7 +99,8 @@ function clusterCard(report, c) {
   return h(
     'div',
     { class: 'card cluster', 'data-cluster': c.cluster_id },
-    h('h2', {}, t('s_cluster', { score: c.score, a: c.accounts.length, o: c.orders.length })),
+    h('h2', {}, t('s_cluster', { score: c.score, accounts: counted('n_accounts',
+      c.accounts.length), orders: counted('n_orders', c.orders.length) })),
     h('ul', { class: 'reasons' }, c.reasons.map((x) => h('li', { 'data-reason': x.code },
       reasonText(x)))),
     h('div', { class: 'table-wrap' }, h('table', {},
@@ -81,7 +108,7 @@ function clusterCard(report, c) {
         .map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, c.orders.map((o) => h('tr', {}, [o.order_id, o.account_id,
         beijingSeconds(o.at), o.status ?? '?'].map((x) => h('td', {}, x))))))),
-    report.scope.kind === 'launch' ? cancelForm(report, c) : h('p', { class: 'hint' },
+    report.scope.kind === 'launch' ? cancelButton(report, c) : h('p', { class: 'hint' },
       t('s_drop_hint')),
     resultsList(state.suspicion.results[c.cluster_id]),
   );
@@ -98,8 +125,9 @@ export function suspiciousSection() {
       onsubmit: (ev) => { ev.preventDefault(); void runReport(select.value); } },
       labelled('s-scope', 's_scope', select),
       h('button', { type: 'submit', class: 'primary', id: 's-run' }, t('s_run'))),
-    report ? h('p', { id: 's-summary' }, t('s_summary', { n: count(report.signals),
-      c: report.clusters.length, at: beijingSeconds(report.as_of) }),
+    report ? h('p', { id: 's-summary' }, t('s_summary', {
+      signals: counted('n_signals', report.signals),
+      clusters: counted('n_clusters', report.clusters.length), at: beijingSeconds(report.as_of) }),
     report.truncated ? ` ${t('s_truncated')}` : '') : null,
     report && report.clusters.length === 0 ? h('p', {}, t('s_none')) : null,
     ...(report ? report.clusters.map((c) => clusterCard(report, c)) : []),

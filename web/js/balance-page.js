@@ -5,7 +5,7 @@
 // twice. Parts under way are read again every few seconds until the provider confirms them.
 import { get, request, token } from './api.js';
 import { localName, t } from './i18n.js';
-import { dateTime, h, yuan } from './format.js';
+import { counted, dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 import { BALANCE_STRINGS } from './balance-strings.js';
 import { STRINGS } from './strings.js';
@@ -96,7 +96,7 @@ function balanceSection(d) {
         ? h('p', { class: 'warning' }, t('bal_grace', { t: dateTime(b.grace_ends_at) }))
         : b.due_at ? h('p', {}, h('strong', {}, t('bal_due', { t: dateTime(b.due_at) })))
           : h('p', {}, t('bal_due_later', { n: b.deadline_days })),
-      h('p', { class: 'muted', id: 'after-deadline' }, t('bal_after', { g: b.grace_days })));
+      h('p', { class: 'muted', id: 'after-deadline' }, t('bal_after', { grace: counted('n_days', b.grace_days) })));
   return h('section', { 'aria-labelledby': 'h-balance' },
     h('h2', { id: 'h-balance' }, t('bal_balance')),
     h('dl', { class: 'kv' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
@@ -145,7 +145,7 @@ function appointmentSection(d) {
     h('label', {}, t('appt_slot'), ' ', h('select', { name: 'slot', id: 'slot' },
       open.map((s) => h('option', { value: s.slot_start, selected:
         d.appointment?.slot_start === s.slot_start || null },
-      t('appt_left', { t: dateTime(s.slot_start), n: s.left }))))),
+      t('appt_left', { t: dateTime(s.slot_start), places: counted('n_places', s.left) }))))),
     h('button', { type: 'submit', class: 'button', id: 'book' },
       t(d.appointment ? 'appt_move' : 'appt_book'))));
   }
@@ -162,7 +162,7 @@ function deferSection(d) {
   if (d.stage !== 'built' && d.stage !== 'ready') return null;
   if (d.deferral.days_left <= 0) return null;
   return h('details', { id: 'defer' }, h('summary', {}, t('defer_title')),
-    h('p', {}, t('defer_explain', { n: d.deferral.days_left })),
+    h('p', {}, t('defer_explain', { days: counted('n_days', d.deferral.days_left) })),
     h('form', { id: 'defer-form',
       onsubmit: (ev) => { ev.preventDefault(); void defer(ev.target); } },
     h('label', {}, t('defer_days'), ' ', h('input', { name: 'days', type: 'number', min: '1',

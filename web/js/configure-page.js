@@ -220,7 +220,8 @@ function barStatus() {
         }),
         ' ',
         h('a', { href: `/orders?order=${encodeURIComponent(held[0].order_id)}` }, t('see_order')),
-        held.length >= limit ? h('p', { class: 'small' }, t('limit_reached', { limit })) : null,
+        held.length >= limit
+          ? h('p', { class: 'small' }, plural('limit_reached', limit, { limit })) : null,
       ),
     );
   }

@@ -3,6 +3,8 @@
 // docs/errors.md (or in the server's catalogue) has no entry here. The first four are outcomes
 // of a request that never got an answer, named by this client.
 import { lang } from './i18n.js';
+import { plural } from './format.js';
+import { STRINGS } from './strings.js';
 
 // code: { zh: [what happened, what to do next], en: [...] }
 export const ERRORS = {
@@ -458,9 +460,12 @@ export const ERRORS = {
     zh: ['限量发售尚未开始。', '请在倒计时结束后购买。'],
     en: ['The drop has not opened yet.', 'Buy when the countdown ends.'],
   },
+  // Also a size sold for good (no waitlist) and a sold-out waiting room: the next step holds
+  // for each, as the catalogue's text does (kernel/outcomes.ts).
   drop_sold_out: {
-    zh: ['该尺码已售罄。', '可加入候补名单：有货退回时将按顺序通知您。'],
-    en: ['This size is sold out.', 'Join the waitlist: units that come back are offered in turn.'],
+    zh: ['已售罄。', '正在付款的商品若未付款会退回，并按候补名单顺序提供；全部售出后不再退回，也没有候补名单。'],
+    en: ['Sold out.', 'Units still being paid for come back if unpaid and are offered to the '
+      + 'waitlist in turn; once every unit is sold, none come back and there is no waitlist.'],
   },
   drop_limit_reached: {
     zh: ['您已达到该发售的每人限购数量。', '每个账户和每个身份证号的限购数量相同，无法再购买。'],
@@ -672,18 +677,16 @@ export const ERRORS = {
   },
 };
 
-// The next step after a wrong code, by how many tries the server says are left.
-const TRIES_LEFT = {
-  zh: ['还可再试 {n} 次；用完后需等待 15 分钟。请核对收到的验证码，或重新获取。', '还可再试 1 次；用完后需等待 15 分钟。'],
-  en: [
-    '{n} tries left before a 15-minute wait. Check the code you were given, or ask for a new one.',
-    '1 try left before a 15-minute wait.',
-  ],
-};
-const PER_ACCOUNT_LIMIT = {
-  zh: '每人本次发布最多可持有 {limit} 个订单，您已达到上限。',
-  en: 'This launch allows {limit} orders per person, and you already hold {limit}.',
-};
+// The next step after a wrong code, by how many tries the server says are left; and the
+// launch's limit per person: counted, as every count on a page is (format.js plural()).
+Object.assign(STRINGS, {
+  tries_left_one: { zh: '还可再试 1 次；用完后需等待 15 分钟。', en: '1 try left before a 15-minute wait.' },
+  tries_left_other: {
+    zh: '还可再试 {n} 次；用完后需等待 15 分钟。请核对收到的验证码，或重新获取。',
+    en: '{n} tries left before a 15-minute wait. Check the code you were given, or ask for a '
+      + 'new one.',
+  },
+});
 
 // {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
 // sentence and a next step; the server's own message is added because it is better than nothing.
@@ -694,13 +697,10 @@ export function errorText(result, vars = {}) {
   const figures = { ...vars, ...(result.data?.error ?? {}) };
   const fill = (text) => text.replace(/\{(\w+)\}/g, (m, k) => (k in figures ? figures[k] : m));
   if (result.code === 'code_invalid' && Number.isInteger(figures.tries_left)) {
-    next = (TRIES_LEFT[lang()][figures.tries_left === 1 ? 1 : 0]).replace(
-      '{n}',
-      figures.tries_left,
-    );
+    next = plural('tries_left', figures.tries_left);
   }
   if (result.code === 'per_account_limit_reached' && Number.isInteger(vars.limit)) {
-    what = PER_ACCOUNT_LIMIT[lang()];
+    what = plural('limit_reached', vars.limit, { limit: vars.limit });
   }
   if (entry) return { what: fill(what), next: next && fill(next) };
   return { what: result.message ? `${what} (${result.message})` : what, next };

@@ -66,8 +66,15 @@ export function calendarWindow(estimate, fromMs) {
 }
 
 // t() of `key_one` or `key_other` by n, so English says "1 locked order" and "2 locked orders".
+// Chinese has one form: both keys hold it. Every counted noun on a page goes through here.
 export function plural(key, n, vars = {}) {
   return t(n === 1 ? `${key}_one` : `${key}_other`, { n, ...vars });
+}
+
+// A count and its noun, for a sentence that counts more than one thing: counted('n_orders', 1)
+// is "1 order", the figure formatted as count() does; `n_<noun>_one` / `_other` hold the forms.
+export function counted(key, n) {
+  return plural(key, n, { n: count(n) });
 }
 
 // 3 d 04:05:06 style countdown; never negative.

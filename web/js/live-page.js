@@ -2,7 +2,7 @@
 // the next animation frame, so however slowly a frame paints, events never queue up behind it.
 import { get, noteServerTimeIso } from './api.js';
 import { lang, localName, setLang, t } from './i18n.js';
-import { count, countdown, h, yuanLarge } from './format.js';
+import { count, countdown, h, plural, yuanLarge } from './format.js';
 import { errorBox, initPage, param } from './ui.js';
 import { curvesFor, referenceAt } from './reference-curves.js';
 import { LIVE_STRINGS } from './live-strings.js';
@@ -43,13 +43,6 @@ const tween = { from: 0, to: 0, start: 0 };
 // Firm orders are deposits paid and not cancelled: still firm plus already locked, the way the
 // carmaker reported its launch-night counts.
 const firmOf = (o) => (o.firm ?? 0) + (o.locked ?? 0);
-
-// English says "1 order" and "2 orders"; Chinese has one form. Keys ending `_one` hold the
-// singular.
-function tn(key, n, vars) {
-  return t(Math.round(n) === 1 && lang() === 'en' && STRINGS[`${key}_one`] ? `${key}_one` : key,
-    vars);
-}
 
 // A frame holds the whole figures and either the whole series (from 0) or its last points. A
 // tail that does not join what the screen has (frames missed, the step grew) is not guessed
@@ -135,7 +128,7 @@ function drawStats() {
   if (r) {
     setText(
       'held-reported',
-      tn('live_deposits_reported', r.orders, {
+      plural('live_deposits_reported', r.orders, {
         n: count(r.orders),
         d: yuanLarge(r.deposit_fen),
         v: yuanLarge(r.deposits_fen),
@@ -143,7 +136,7 @@ function drawStats() {
     );
     setText(
       'revenue-reported',
-      tn('live_revenue_reported', r.orders, {
+      plural('live_revenue_reported', r.orders, {
         n: count(r.orders),
         p: yuanLarge(r.base_price_fen),
         v: yuanLarge(r.potential_revenue_fen),
@@ -199,7 +192,7 @@ function drawCompare(s) {
     const name = lang() === 'zh' ? c.name_zh : c.name;
     if (s <= 0) return t('live_compare_wait', { name });
     if (ref === null) return t('live_compare_past', { name });
-    return tn('live_compare', own, { name, e: countdown(s * 1000), n: count(ref),
+    return plural('live_compare', own, { name, e: countdown(s * 1000), n: count(ref),
       own: count(own) });
   });
   document.getElementById('compare').replaceChildren(...lines.map((l) => h('p', {}, l)));
@@ -289,7 +282,7 @@ function drawChart(nowS) {
   svg.replaceChildren(...parts);
   svg.setAttribute(
     'aria-label',
-    tn('live_chart_label', latest.orders.total, {
+    plural('live_chart_label', latest.orders.total, {
       n: count(latest.orders.total),
       e: countdown(Math.max(0, nowS) * 1000),
     }),

@@ -21,7 +21,7 @@ export const LIVE_STRINGS = {
     zh: 'launchday 口径：累计实收 {v}（含退款、没收与转入）',
     en: 'launchday basis: {v} received in all (refunded, forfeited, switched in)',
   },
-  live_deposits_reported: {
+  live_deposits_reported_other: {
     zh: '公开口径：{n} 单 × {d} = {v}',
     en: 'Reported basis: {n} orders × {d} = {v}',
   },
@@ -33,7 +33,7 @@ export const LIVE_STRINGS = {
     zh: '潜在销售额（launchday 口径：每单实际标价）',
     en: 'Potential revenue (launchday basis: each order’s own list price)',
   },
-  live_revenue_reported: {
+  live_revenue_reported_other: {
     zh: '公开口径：{n} 单 × 标准版 {p} = {v}',
     en: 'Reported basis: {n} orders × Standard {p} = {v}',
   },
@@ -42,7 +42,7 @@ export const LIVE_STRINGS = {
     en: 'Reported basis: {n} order × Standard {p} = {v}',
   },
   live_compare_title: { zh: '同一时刻对比', en: 'At the same moment' },
-  live_compare: {
+  live_compare_other: {
     zh: '{name} 开放 {e} 时约 {n} 单（本次 {own} 单）。',
     en: '{name} had about {n} firm orders at {e} (this launch: {own}).',
   },
@@ -62,7 +62,7 @@ export const LIVE_STRINGS = {
     zh: '开放以来接到的订单（含之后取消的）',
     en: 'Orders taken since opening (later cancellations included)',
   },
-  live_chart_label: {
+  live_chart_label_other: {
     zh: '订单曲线：开放 {e} 时共接到 {n} 单',
     en: 'Orders chart: {n} orders taken by {e}',
   },

@@ -3,7 +3,7 @@
 import { get, post, request, serverNow, token } from './api.js';
 import { depositState, lang, localName, t } from './i18n.js';
 import {
-  calendarWindow, count, countdown, dateTime, h, weeksRange, yuan,
+  calendarWindow, count, countdown, dateTime, h, plural, weeksRange, yuan,
 } from './format.js';
 import { configFields, fitSelection, priceLines } from './config-form.js';
 import { confirmDialog, isDialogOpen } from './dialog.js';
@@ -133,9 +133,8 @@ function stageTracker(order) {
 function queueText(order, trimName) {
   const ahead = order.queue.locked_ahead_in_trim ?? 0;
   const pos = order.queue.position_in_trim ?? ahead + 1;
-  const key = ahead === 0 ? 'queue_position_none' : ahead === 1 ? 'queue_position_ahead_one'
-    : 'queue_position_ahead_other';
-  return t(key, { pos: count(pos), ahead: count(ahead), trim: trimName });
+  const vars = { pos: count(pos), ahead: count(ahead), trim: trimName };
+  return ahead === 0 ? t('queue_position_none', vars) : plural('queue_position_ahead', ahead, vars);
 }
 
 // Why an action a buyer may remember is no longer offered, and until when one still is.

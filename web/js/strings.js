@@ -54,10 +54,6 @@ export const STRINGS = {
     zh: '{trim}，{city}交付，若现在锁定。',
     en: '{trim}, delivered in {city}, if locked now.',
   },
-  estimate_basis_now: {
-    zh: '已有 {n} 台同版本订单锁定在前；产能变化时预估会更新。',
-    en: '{n} orders of this trim are locked ahead; the estimate updates as capacity changes.',
-  },
   terms_heading: { zh: '定金与锁定规则', en: 'Deposit, cooling-off and lock' },
   terms_deposit: {
     zh: '现在支付定金 {deposit}，车价余款在排产时支付。',
@@ -121,10 +117,6 @@ export const STRINGS = {
   locked_at: { zh: '锁定时间', en: 'Locked' },
   queued_at: { zh: '重新排队时间', en: 'Re-queued' },
   queue_place: { zh: '排队位置', en: 'Queue place' },
-  queue_text: {
-    zh: '第 {place} 位（同版本已锁定订单 {ahead} 台在前）',
-    en: 'No. {place} ({ahead} locked orders of this trim ahead)',
-  },
   estimate: { zh: '预计交付', en: 'Delivery estimate' },
   basis_if_locked_now: { zh: '若现在锁定', en: 'if locked now' },
   basis_locked: { zh: '按锁定时间计算', en: 'by your lock time' },
@@ -361,6 +353,11 @@ export const STRINGS = {
     zh: '开放时间已改为 {at}，订单未下成。届时按钮会重新出现。',
     en: 'The opening moved to {at}; no order was placed. The button comes back then.',
   },
+  // Counted nouns (format.js counted()): the figure and its noun, one form per number.
+  n_orders_one: { zh: '{n} 个订单', en: '{n} order' },
+  n_orders_other: { zh: '{n} 个订单', en: '{n} orders' },
+  n_accounts_one: { zh: '{n} 个账户', en: '{n} account' },
+  n_accounts_other: { zh: '{n} 个账户', en: '{n} accounts' },
   held_orders_one: {
     zh: '您已持有本次发布的订单：{order}。',
     en: 'You already hold an order for this launch: {order}.',
@@ -377,7 +374,11 @@ export const STRINGS = {
     zh: '再支付一笔定金 {deposit}，下第二个订单',
     en: 'Pay a second {deposit} deposit for another order',
   },
-  limit_reached: {
+  limit_reached_one: {
+    zh: '每人本次发布最多可持有 {limit} 个订单，您已达到上限。',
+    en: 'This launch allows one order per person; you have reached it.',
+  },
+  limit_reached_other: {
     zh: '每人本次发布最多可持有 {limit} 个订单，您已达到上限。',
     en: 'This launch allows {limit} orders per person; you have reached it.',
   },
