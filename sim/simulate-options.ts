@@ -27,7 +27,51 @@ export const FIRST_YEAR_ALLOCATIONS = 100_000;
  */
 const DEFAULT_SWITCH_ALLOWS = 'model,trim,colour,wheels,extras';
 
+/**
+ * What a run plays: the launch night (the default), the weeks after it (`--after-night`,
+ * `--until-allocations`, `--until-deliveries`), the drop (`--drop jacket`), a launch behind a
+ * waiting room (`--waiting-room`) or the drop behind one (`--drop jacket --waiting-room`).
+ */
+export type SimulateMode = 'launch' | 'after-night' | 'drop' | 'waiting-room' | 'drop-room';
+
+/** Each mode as the refusal of a flag names it. */
+const MODE_NAMES: Readonly<Record<SimulateMode, string>> = {
+  launch: 'the launch night (no mode flag)',
+  'after-night': 'the weeks after the night (--after-night)',
+  drop: 'the drop (--drop jacket)',
+  'waiting-room': 'the launch behind a waiting room (--waiting-room)',
+  'drop-room': 'the drop behind a waiting room (--drop jacket --waiting-room)',
+};
+
+/**
+ * The flags that apply to some modes only, and those modes; every other flag applies to every
+ * mode. A flag given to a mode it does not apply to is refused rather than ignored (the drop
+ * behind a room was once asked for with `--drop jacket --waiting-room` and ran without one).
+ */
+const FLAG_MODES: Readonly<Record<string, readonly SimulateMode[]>> = {
+  scale: ['launch', 'after-night', 'waiting-room'],
+  launch: ['launch', 'after-night', 'waiting-room'],
+  speed: ['launch', 'after-night'],
+  'max-seconds': ['launch', 'after-night'],
+  'switch-allows': ['launch', 'after-night'],
+  'drop-buyers': ['drop', 'drop-room'],
+  rings: ['drop', 'drop-room'],
+};
+
+/** The refusal of the first flag in `given` that does not apply to `mode`, or null. */
+export function flagNotApplying(mode: SimulateMode, given: readonly string[]): string | null {
+  for (const flag of given) {
+    const modes = FLAG_MODES[flag];
+    if (modes === undefined || modes.includes(mode)) continue;
+    return `--${flag} does not apply to ${MODE_NAMES[mode]}; it applies to `
+      + modes.map((m) => MODE_NAMES[m]).join(', ');
+  }
+  return null;
+}
+
 export interface SimulateOptions {
+  /** What the run plays (from the mode flags). */
+  readonly mode: SimulateMode;
   readonly urls: readonly string[];
   readonly adminToken: string | null;
   readonly databaseUrl: string | null;
@@ -60,7 +104,10 @@ export interface SimulateOptions {
    * handed over; null: stop at the allocation target.
    */
   readonly untilDeliveries: number | null;
-  /** Play a launch behind a waiting room instead of the night (waiting-room-night.ts). */
+  /**
+   * Behind a waiting room: a launch instead of the night (waiting-room-night.ts), or with
+   * `--drop` the drop (drop-night.ts).
+   */
   readonly waitingRoom: boolean;
   /**
    * `--port`: the port of the server the simulator starts (its n-th process listens on
@@ -152,6 +199,12 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   if (typeof rings === 'string') return rings;
   const afterNight = v['after-night'] === true || v['until-allocations'] !== undefined
     || v['until-deliveries'] !== undefined;
+  const chosen = modeOf(v.drop !== undefined, v['waiting-room'] === true, afterNight);
+  if (typeof chosen === 'string') return chosen;
+  const { mode } = chosen;
+  const notApplying = flagNotApplying(mode, Object.keys(v)
+    .filter((k) => v[k as keyof typeof v] !== undefined));
+  if (notApplying !== null) return notApplying;
   // The weeks after the night are the SU7 year (sim/after-night.ts): it is that launch's option.
   const launchId = v.launch ?? (afterNight ? 'su7' : 'yu7-2025');
   if (afterNight && launchId !== 'su7' && launchId !== 'su7-2024') {
@@ -214,7 +267,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     return '--port is the port of the server the simulator starts; with --url it starts none';
   }
   return Object.freeze({
-    urls, adminToken: v['admin-token'] ?? null, databaseUrl, processes: processes as number,
+    mode, urls, adminToken: v['admin-token'] ?? null, databaseUrl, processes: processes as number,
     scale: scale as number, speed: speed as number, seed: seed as number,
     connections: connections as number, launchId,
     maxSeconds, quiet: v.quiet === true, keepData: v['keep-data'] === true,
@@ -227,4 +280,15 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     waitingRoom: v['waiting-room'] === true,
     port,
   });
+}
+
+/** The mode the mode flags ask for, or the refusal of a combination that is none. */
+function modeOf(drop: boolean, room: boolean, afterNight: boolean):
+  { mode: SimulateMode } | string {
+  if (afterNight && (drop || room)) {
+    return `--after-night plays the weeks after the launch night: it does not go with ${drop
+      ? '--drop' : '--waiting-room'}`;
+  }
+  if (afterNight) return { mode: 'after-night' };
+  return { mode: drop ? (room ? 'drop-room' : 'drop') : room ? 'waiting-room' : 'launch' };
 }
