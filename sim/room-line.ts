@@ -10,7 +10,7 @@
 // - nobody admitted beyond the rate;
 // - every buyer admitted at most once: one pass per admitted ticket, no pass held by two.
 // Source: issue #17 (the simulator's waiting-room mode and its auditor).
-import { seedCommitment, shuffleOrder } from '../src/waiting-rooms/index.js';
+import { PREQUEUE_LEAD_MIN_MS, seedCommitment, shuffleOrder } from '../src/waiting-rooms/index.js';
 import { whileOverloaded, type Outcome } from './http-client.js';
 import { fmt } from './run-metrics.js';
 
@@ -26,8 +26,6 @@ export const ROOM_LINE_LIMITS = Object.freeze({
   fairnessTickets: 8,
 });
 
-/** The pre-queue opens this long before the opening (ms; the least DOMAIN.md allows). */
-const PREQUEUE_LEAD_MS = 5 * 60_000;
 /** How far the server's clock and ours may differ when a join's phase is judged (ms). */
 const CLOCKS_MS = 50;
 
@@ -43,7 +41,7 @@ export const admitRate = (buyers: number, seconds: number): number =>
 export const roomBody = (scope: 'launch' | 'drop', targetId: string, opensAtMs: number,
   ratePerMinute: number, activeMax: number) => ({ scope, target_id: targetId, enabled: true,
   opens_at: new Date(opensAtMs).toISOString(),
-  prequeue_at: new Date(opensAtMs - PREQUEUE_LEAD_MS).toISOString(), order: 'shuffle',
+  prequeue_at: new Date(opensAtMs - PREQUEUE_LEAD_MIN_MS).toISOString(), order: 'shuffle',
   admit_per_minute: ratePerMinute, active_max: activeMax, pass_seconds: 600 });
 
 /** The report's line on the room: who waited, the rate, how long, the positions polled. */
