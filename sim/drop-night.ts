@@ -14,7 +14,7 @@
 import { HttpClient, type Outcome } from './http-client.js';
 import { identityNumber, personName, phoneNumber } from './identity-generator.js';
 import { Random } from './random.js';
-import { counted } from './run-metrics.js';
+import { counted, fmt } from './run-metrics.js';
 import { auditDrop, type BuyerEnd, type DropAudit, type OfferChoice,
   type VariantEnd } from './drop-auditor.js';
 import { admitRate, auditRoom, describe, joinRoom, newPlace, roomBody, roomLine, waitForPass,
@@ -283,6 +283,11 @@ export class DropNight {
       ? (o.body.hold.status === 'paid' ? 'bought' : `hold ${o.body.hold.status}`)
       : `status ${o.status}`);
     this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
+    // An admitted buyer's purchase is for the drop to answer, never the room's gate.
+    if (this.o.room && key.startsWith('waiting_room_')) {
+      this.#roomViolation('gate', `buyer ${b.index}'s purchase with ${pass ? 'its' : 'no'} `
+        + `pass: ${describe(o)}`);
+    }
     if (o.kind === 'reply' && o.status === 201) this.#boughtWithPass += pass ? 1 : 0;
     if (o.kind === 'reply' && o.status === 201 && o.body.hold.status === 'paid') {
       b.toldBought += 1;
@@ -381,8 +386,8 @@ export class DropNight {
       this.#roomViolation('sold-out', `${soldOut} buyers told the drop sold for good, which `
         + 'it was not');
     }
-    lines.push(`gate: a purchase without a pass refused; ${this.#boughtWithPass} purchases `
-      + `went through, each spending a pass (${spent} spent)`);
+    lines.push(`gate: a purchase without a pass refused; ${fmt(this.#boughtWithPass)} purchases `
+      + `went through, each spending a pass (${fmt(spent)} spent)`);
     return lines;
   }
 
