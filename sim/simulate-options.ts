@@ -116,9 +116,15 @@ export interface SimulateOptions {
   readonly port: number | null;
 }
 
-export const USAGE = `usage: launchday simulate [options]
-  --scale S          size: 1 = the YU7 night's 289,000 orders (default 0.1, at most 2)
-  --speed X          time compression: 60 plays the hour in a minute (default 60)
+export const USAGE = `usage: launchday simulate [mode] [options]
+modes: the launch night (no mode flag); the weeks after it (--after-night, --until-*);
+  the drop (--drop jacket); a launch behind a waiting room (--waiting-room); the drop behind
+  a waiting room (--drop jacket --waiting-room). A flag marked belongs to those modes only
+  and is refused with the others: [night] the launch night and the weeks after it, [room]
+  the launch behind a waiting room, [drop] the drop, behind a room or not.
+  --scale S          [night, room] size: 1 = the YU7 night's 289,000 orders (default 0.1, at
+                     most 2); behind a room, scale x 100,000 buyers
+  --speed X          [night] time compression: 60 plays the hour in a minute (default 60)
   --seed N           the workload is a function of the seed (default 1)
   --url URL          use a running server (repeat or comma-separate for several processes);
                      default: start one on a temporary SQLite folder
@@ -129,9 +135,9 @@ export const USAGE = `usage: launchday simulate [options]
   --database-url U   start the server(s) on this PostgreSQL (a scratch database is made)
   --processes N      API processes to start and spread load across (needs --database-url)
   --connections N    requests in flight at most (default 256)
-  --launch ID        the launch whose night is played, by id or model (default yu7-2025)
-  --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
-  --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
+  --launch ID        [night, room] the launch played, by id or model (default yu7-2025)
+  --max-seconds N    [night] stop the hour after N real seconds (default 3600/speed + 600)
+  --switch-allows A  [night] what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)
   --after-night      run on after the night in simulated weeks through production (a
                      plan, weekly runs with VINs, a capacity increase, new delivery cities,
@@ -143,14 +149,16 @@ export const USAGE = `usage: launchday simulate [options]
                      (ready, balance in parts, deferrals, a price cut with protection, ready
                      stock, appointments, no-shows, handovers) until N orders are handed
                      over (at most 100,000); audited with the books
-  --report-file F    also write the final report as JSON to F
+  --report-file F    also write the final report as JSON to F (every mode)
   --drop jacket      play the 800-piece jacket's opening (sizes as variants) instead: buyers
                      race, some payments fail, a waitlist takes released units, scalper rings
                      are planted and the suspicious-pattern report must find them
-  --drop-buyers N    honest buyers in the drop (default 3000, at most 100000)
-  --rings N          scalper rings planted in the drop (default 6, at most 50)
+  --drop-buyers N    [drop] honest buyers in the drop (default 3000, at most 100000)
+  --rings N          [drop] scalper rings planted in the drop (default 6, at most 50)
   --waiting-room     a launch behind a waiting room: the buyers (scale x 100,000, 50 at least)
-                     join the pre-queue and poll, then order with passes; audited
+                     join the pre-queue and poll, then order with passes; audited. With
+                     --drop jacket: the drop behind a room (pre-queue, shuffle, admission at
+                     the room's rate, purchases and waitlist joins with the pass, rings)
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
 
