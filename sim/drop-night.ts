@@ -396,6 +396,10 @@ export class DropNight {
     const pass = this.#passHeader(b);
     const o = await this.#send('POST', '/drops/jacket/waitlist', b, { variant: b.variant },
       pass ?? {});
+    if (this.o.room && o.kind === 'reply' && o.code?.startsWith('waiting_room_')) {
+      this.#roomViolation('gate', `buyer ${b.index}'s waitlist join with its pass: `
+        + describe(o));
+    }
     if (o.kind === 'reply' && (o.status === 201 || o.status === 200)) {
       b.joined = true;
       b.join = { sentMs: o.sentAtMs, repliedMs: o.repliedAtMs };
