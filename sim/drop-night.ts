@@ -161,8 +161,8 @@ export class DropNight {
     await this.#defineDrop();
     let racing: Promise<void>;
     if (this.o.room) {
-      const room = await this.#putRoom();
-      racing = this.#throughRoom(room, lines);
+      await this.#putRoom();
+      racing = this.#throughRoom(lines);
     } else {
       await this.#untilOpening();
       await this.#race();
@@ -172,7 +172,7 @@ export class DropNight {
     }
     // Behind a room offers come while others still wait to be admitted: answered meanwhile.
     const waited = await this.#waitlistPhase(racing);
-    lines.push(`waitlist phase: the buyers answered ${waited.offers} offers (` +
+    lines.push(`waitlist phase: the buyers answered ${counted(waited.offers, 'offer')} (` +
       `${waited.paid} paid, ${waited.declined} payment declined, ${waited.late} too late, ` +
       `${waited.let_go} let go, ${waited.ignored} left to expire) in ` +
       `${waited.seconds.toFixed(1)} s`);
@@ -302,8 +302,8 @@ export class DropNight {
     return b.place?.pass ? { 'x-waiting-room-pass': b.place.pass } : null;
   }
 
-  /** The room in front of the drop, opening with it; its seed commitment and rate. */
-  async #putRoom(): Promise<{ commitment: string; ratePerMinute: number }> {
+  /** Puts the room in front of the drop, opening with it (its commitment and rate kept). */
+  async #putRoom(): Promise<void> {
     const ratePerMinute = admitRate(this.#buyers.length, DROP_NIGHT_LIMITS.roomAdmitAllSeconds);
     const o = await this.#send('PUT', `/admin/waiting-rooms/${ROOM}`, null, roomBody('drop',
       'jacket', this.#openingMs, ratePerMinute, this.#buyers.length),
@@ -314,7 +314,7 @@ export class DropNight {
     if (o.body.seed !== null) {
       this.#roomViolation('shuffle', 'the seed was shown before the opening');
     }
-    return { commitment: o.body.seed_commitment, ratePerMinute };
+    this.#room = { commitment: o.body.seed_commitment, ratePerMinute };
   }
 
   /**
@@ -322,8 +322,7 @@ export class DropNight {
    * four buyers in five join the pre-queue, the rest after the opening; each polls its place
    * until admitted, then buys with its pass. Adds the report's lines for the room.
    */
-  async #throughRoom(room: { commitment: string; ratePerMinute: number },
-    lines: string[]): Promise<void> {
+  async #throughRoom(lines: string[]): Promise<void> {
     const probe = this.#buyers[0]!;
     const noPass = await this.#send('POST', '/drops/jacket/purchases', probe,
       { variant: probe.variant }, { 'idempotency-key': `jacket-${probe.index}-no-pass` });
@@ -357,9 +356,8 @@ export class DropNight {
     lines.push(`through the room: ${this.#outcomesText()}; ${counted(soldOut, 'buyer')} told `
       + 'by the room that the drop sold for good; the last sale answered '
       + `${(this.#soldOutAtMs / 1000).toFixed(2)} s after the opening`,
-    roomLine(this.#buyers.map((b) => b.place!), room.ratePerMinute,
+    roomLine(this.#buyers.map((b) => b.place!), this.#room!.ratePerMinute,
       (Date.now() - this.#openingMs) / 1000, this.#roomViolations));
-    this.#room = room;
   }
 
   /**
