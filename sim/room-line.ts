@@ -231,9 +231,10 @@ export function auditRoom(places: readonly RoomPlace[], r: { seed: string | null
 }
 
 /**
- * Every buyer admitted at most once: no pass held by two buyers, the tickets the room counts
- * admitted are the buyers who hold a pass, and it gave one pass per admitted ticket (passes
- * active, spent and revoked add up to the admitted).
+ * Every buyer admitted at most once: no pass held by two buyers, the room gave one pass per
+ * admitted ticket (passes active, spent and revoked add up to the admitted), and it admitted
+ * every buyer who holds a pass and no one else, but for those it told the drop sold for good
+ * (a place admitted just before that is never polled again, so its pass is never seen).
  */
 export function admittedOnce(places: readonly RoomPlace[], overview: Record<string, any> | null,
   violation: Violation): string {
@@ -249,10 +250,14 @@ export function admittedOnce(places: readonly RoomPlace[], overview: Record<stri
   const given = Number(overview.active_passes) + Number(overview.spent_passes)
     + Number(overview.revoked_passes);
   const admitted = Number(overview.admitted);
-  if (admitted !== passIds.length || given !== admitted) {
+  const toldSoldOut = places.filter((p) => p.soldOut).length;
+  if (given !== admitted || admitted < passIds.length
+    || admitted > passIds.length + toldSoldOut) {
     violation('admitted-once', `${fmt(admitted)} tickets admitted, ${fmt(given)} passes given, `
-      + `${fmt(passIds.length)} buyers hold one`);
+      + `${fmt(passIds.length)} buyers hold one, ${fmt(toldSoldOut)} told sold out`);
   }
   return `admitted once: ${fmt(passIds.length)} buyers each hold one pass of their own; the room `
-    + `admitted ${fmt(admitted)} tickets and gave ${fmt(given)} passes`;
+    + `admitted ${fmt(admitted)} tickets and gave ${fmt(given)} passes`
+    + (toldSoldOut > 0 ? ` (${fmt(toldSoldOut)} buyers told the drop sold for good instead)`
+      : '');
 }
