@@ -68,6 +68,7 @@ export interface RoomPlace {
   soldOut: boolean;
 }
 
+/** A place not taken yet, for a buyer who means to join the pre-queue (or, false, the line). */
 export const newPlace = (prequeue: boolean): RoomPlace => ({ ticket: null, prequeue,
   positions: [], pass: null, soldOut: false });
 
@@ -81,6 +82,7 @@ export type Violation = (kind: string, text: string) => void;
 export const tokenClaims = (token: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 
+/** An outcome in a violation's words: the status and the start of the body, or why none. */
 export function describe(o: Outcome): string {
   return o.kind === 'reply' ? `${o.status} ${JSON.stringify(o.body).slice(0, 200)}`
     : `no reply (${o.message})`;

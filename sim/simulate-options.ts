@@ -119,9 +119,10 @@ export interface SimulateOptions {
 export const USAGE = `usage: launchday simulate [mode] [options]
 modes: the launch night (no mode flag); the weeks after it (--after-night, --until-*);
   the drop (--drop jacket); a launch behind a waiting room (--waiting-room); the drop behind
-  a waiting room (--drop jacket --waiting-room). A flag marked belongs to those modes only
-  and is refused with the others: [night] the launch night and the weeks after it, [room]
-  the launch behind a waiting room, [drop] the drop, behind a room or not.
+  a waiting room (--drop jacket --waiting-room). A flag marked [night], [room] or [drop]
+  belongs to those modes only and is refused with the others: [night] the launch night and
+  the weeks after it, [room] the launch behind a waiting room, [drop] the drop, behind a room
+  or not. The other flags go with every mode.
   --scale S          [night, room] size: 1 = the YU7 night's 289,000 orders (default 0.1, at
                      most 2); behind a room, scale x 100,000 buyers
   --speed X          [night] time compression: 60 plays the hour in a minute (default 60)
