@@ -8,13 +8,21 @@
 // clusters' purchases with a reason (each refunded; the units back on sale or down the
 // waitlist, whose offers are decided as before), and it reads everything back and audits it
 // (drop-auditor.ts), including whether the suspicious-pattern report finds the rings.
+// Behind a waiting room (`--waiting-room`), nobody races: the operator puts a room in front of
+// the drop, its pre-queue open from 5 minutes before the opening; the rings and four buyers in
+// five join it before the opening and the rest after; each polls its place until admitted,
+// then buys with its pass, and if refused as sold out joins the waitlist with it. The room is
+// audited too (room-line.ts): the gate, positions, the shuffle, the rate, admitted once.
 import { HttpClient, type Outcome } from './http-client.js';
 import { identityNumber, personName, phoneNumber } from './identity-generator.js';
 import { Random } from './random.js';
-import { counted } from './run-metrics.js';
+import { counted, fmt } from './run-metrics.js';
 import {
-  auditDrop, DROP_AUDIT_RULES, type BuyerEnd, type OfferChoice, type Revoked, type VariantEnd,
+  auditDrop, DROP_AUDIT_RULES, type BuyerEnd, type DropAudit, type OfferChoice, type Revoked,
+  type VariantEnd,
 } from './drop-auditor.js';
+import { admitRate, auditRoom, describe, joinRoom, newPlace, roomBody, roomLine, waitForPass,
+  type RoomPlace, type RoomSend } from './room-line.js';
 
 /** The jacket's price (fen): each refund of a cancelled sale is this. */
 const JACKET_PRICE_FEN = 129_900;
@@ -26,6 +34,10 @@ export const DROP_NIGHT_LIMITS = Object.freeze({
   buyersMax: 100_000,
   /** Seconds from the drop's definition to its opening: every buyer is ready by then. */
   openingDelaySeconds: 3,
+  /** Behind a room: the seconds before the opening in which the pre-queue fills. */
+  roomOpeningDelaySeconds: 8,
+  /** Behind a room: the rate is set so that everyone is admitted in about this many seconds. */
+  roomAdmitAllSeconds: 15,
   /** A waitlist offer's deadline on the started server (LAUNCHDAY_DROP_OFFER_SECONDS). */
   offerSeconds: 10,
   /** Real seconds the waitlist phase may take at most. */
@@ -53,8 +65,13 @@ export interface DropNightOptions {
   readonly rings: number;
   readonly connections: number;
   readonly adminToken: string;
+  /** Behind a waiting room (`--drop jacket --waiting-room`) instead of a race. */
+  readonly room: boolean;
   readonly log: (line: string) => void;
 }
+
+/** The room in front of the drop, when there is one. */
+const ROOM = 'jacket-room';
 
 interface Buyer {
   readonly index: number;
@@ -72,6 +89,8 @@ interface Buyer {
   join: { sentMs: number; repliedMs: number } | null;
   /** Offers already decided: what the buyer did with each (by hold id). */
   readonly decided: Map<string, OfferChoice>;
+  /** Its place in the room in front of the drop (null: no room). */
+  place: RoomPlace | null;
 }
 
 /** The buyers: honest ones, then the rings' accounts (planted), by seed. */
@@ -82,7 +101,7 @@ export function plantBuyers(seed: number, honest: number, rings: number): Buyer[
   const make = (ring: number | null, device: string, source: string, net: string,
     address: string): Buyer => ({ index: out.length, ring, device, source, forwardedFor: net,
     address, variant: r.weighted(sizes, SIZE_WEIGHTS), token: '', accountId: '', toldBought: 0,
-    joined: false, join: null, decided: new Map() });
+    joined: false, join: null, decided: new Map(), place: null });
   for (let i = 0; i < honest; i++) {
     // The sandbox's test instruments: `slow-` answers after 2 s (a hold in flight at the
     // sell-out), `decline` is declined (its units come back, to the waitlist first).
@@ -111,6 +130,9 @@ export interface DropNightResult {
   readonly passed: boolean;
   readonly lines: string[];
   readonly violations: string[];
+  /** The drop's audit (its figures go into the report file). */
+  readonly audit: DropAudit;
+  readonly ends: readonly VariantEnd[];
 }
 
 export class DropNight {
@@ -119,6 +141,12 @@ export class DropNight {
   readonly #outcomes = new Map<string, number>();
   #soldOutAtMs = 0;
   #openingMs = 0;
+  /** Findings of the room's audit, as `kind: text` (they fail the run as the drop's do). */
+  readonly #roomViolations = new Map<string, string[]>();
+  /** Purchases with a pass answered 201 (each spent its pass). */
+  #boughtWithPass = 0;
+  /** The room in front of the drop once put: its seed commitment and rate. */
+  #room: { commitment: string; ratePerMinute: number } | null = null;
 
   constructor(urls: readonly string[], private readonly o: DropNightOptions) {
     this.#client = new HttpClient(urls, o.connections);
@@ -137,17 +165,25 @@ export class DropNight {
       `${counted(this.#buyers.filter((b) => b.ring !== null).length, 'ring account')}) in ` +
       `${((performance.now() - t0) / 1000).toFixed(1)} s`];
     await this.#defineDrop();
-    await this.#race();
-    lines.push(`race: ${[...this.#outcomes].map(([k, n]) => `${k} ${n}`).join(', ')}; ` +
-      `the race's last sale answered ${(this.#soldOutAtMs / 1000).toFixed(2)} s after the ` +
-      'opening (slow payments take 2 s)');
-    const waited = await this.#waitlistPhase();
-    lines.push(`waitlist phase: the buyers answered ${waited.offers} offers (` +
+    let racing: Promise<void>;
+    if (this.o.room) {
+      await this.#putRoom();
+      racing = this.#throughRoom(lines);
+    } else {
+      await this.#untilOpening();
+      await this.#race();
+      racing = Promise.resolve();
+      lines.push(`race: ${this.#outcomesText()}; the race's last sale answered ` +
+        `${(this.#soldOutAtMs / 1000).toFixed(2)} s after the opening (slow payments take 2 s)`);
+    }
+    // Behind a room offers come while others still wait to be admitted: answered meanwhile.
+    const waited = await this.#waitlistPhase(racing);
+    lines.push(`waitlist phase: the buyers answered ${counted(waited.offers, 'offer')} (` +
       `${waited.paid} paid, ${waited.declined} payment declined, ${waited.late} too late, ` +
       `${waited.let_go} let go, ${waited.ignored} left to expire) in ` +
       `${waited.seconds.toFixed(1)} s`);
     const revoked = await this.#cancelFlagged();
-    const again = await this.#waitlistPhase();
+    const again = await this.#waitlistPhase(Promise.resolve());
     lines.push(`after the operator's cancel: the buyers answered ${again.offers} offers ` +
       `(${again.paid} paid)`);
     const { ends, buyers, clusters } = await this.#readBack();
@@ -156,8 +192,19 @@ export class DropNight {
     lines.push(`sold ${sold} of ${ends.reduce((n, e) => n + e.quantity, 0)} ` +
       `(${ends.map((e) => `${e.variant} ${e.sold}/${e.quantity}, ${e.remaining} on sale, ` +
         `${e.waiting} waiting`).join('; ')})`, ...audit.lines);
-    return { passed: audit.violations.length === 0, lines, violations: audit.violations };
+    if (this.o.room) lines.push(...await this.#auditRoom(ends));
+    const violations = [...audit.violations, ...[...this.#roomViolations]
+      .flatMap(([kind, list]) => list.map((text) => `${kind}: ${text}`))];
+    return { passed: violations.length === 0, lines, violations, audit, ends };
   }
+
+  #outcomesText(): string {
+    return [...this.#outcomes].map(([k, n]) => `${k} ${n}`).join(', ');
+  }
+
+  readonly #roomViolation = (kind: string, text: string): void => {
+    this.#roomViolations.set(kind, [...(this.#roomViolations.get(kind) ?? []), text]);
+  };
 
   #headers(b: Buyer): Record<string, string> {
     return { 'x-device-id': b.device, 'x-forwarded-for': b.forwardedFor,
@@ -205,7 +252,8 @@ export class DropNight {
   }
 
   async #defineDrop(): Promise<void> {
-    this.#openingMs = Date.now() + DROP_NIGHT_LIMITS.openingDelaySeconds * 1000;
+    this.#openingMs = Date.now() + 1000 * (this.o.room
+      ? DROP_NIGHT_LIMITS.roomOpeningDelaySeconds : DROP_NIGHT_LIMITS.openingDelaySeconds);
     const o = await this.#send('PUT', '/admin/drops/jacket', null, { name: 'Limited jacket',
       name_zh: '限量夹克', kind: 'merch', price_fen: JACKET_PRICE_FEN,
       opens_at: new Date(this.#openingMs).toISOString(), per_account_limit: 1,
@@ -216,7 +264,10 @@ export class DropNight {
       throw new Error(`the drop was not created: ${o.kind === 'reply' ? JSON.stringify(o.body)
         : o.message}`);
     }
-    await new Promise((r) => setTimeout(r, Math.max(0, this.#openingMs - Date.now())));
+  }
+
+  async #untilOpening(afterMs = 0): Promise<void> {
+    await new Promise((r) => setTimeout(r, Math.max(0, this.#openingMs - Date.now() + afterMs)));
   }
 
   async #race(): Promise<void> {
@@ -225,27 +276,138 @@ export class DropNight {
       - (b.ring === null ? 1 : 0) || a.index - b.index);
     const started = performance.now();
     const join = Random.stream(this.o.seed, 'drop-join');
-    await this.#pool(order, async (b) => {
-      const o = await this.#send('POST', '/drops/jacket/purchases', b,
-        { variant: b.variant, delivery_address: b.address },
-        { 'idempotency-key': `jacket-${b.index}` });
-      // Told in words: a sale is `bought`, a refusal its code, no reply its kind.
-      const key = o.kind !== 'reply' ? o.kind : o.code ?? (o.status === 201
-        ? (o.body.hold.status === 'paid' ? 'bought' : `hold ${o.body.hold.status}`)
-        : `status ${o.status}`);
-      this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
-      if (o.kind === 'reply' && o.status === 201 && o.body.hold.status === 'paid') {
-        b.toldBought += 1;
-        this.#soldOutAtMs = Math.max(this.#soldOutAtMs, o.repliedAtMs - started);
-      }
-      // A refused buyer is offered the waitlist at once (the page shows it with the refusal).
-      if (o.kind === 'reply' && o.code === 'drop_sold_out' && b.ring === null
-        && join.chance(SHARE.joinWaitlist)) await this.#join(b);
-    });
+    await this.#pool(order, (b) => this.#buy(b, started, join));
+  }
+
+  /**
+   * One buyer's purchase (with its pass when a room is in front), counted by outcome; a buyer
+   * refused as sold out is offered the waitlist at once (the page shows it with the refusal).
+   */
+  async #buy(b: Buyer, started: number, join: Random): Promise<void> {
+    const pass = this.#passHeader(b);
+    const o = await this.#send('POST', '/drops/jacket/purchases', b,
+      { variant: b.variant, delivery_address: b.address },
+      { 'idempotency-key': `jacket-${b.index}`, ...pass });
+    // Told in words: a sale is `bought`, a refusal its code, no reply its kind.
+    const key = o.kind !== 'reply' ? o.kind : o.code ?? (o.status === 201
+      ? (o.body.hold.status === 'paid' ? 'bought' : `hold ${o.body.hold.status}`)
+      : `status ${o.status}`);
+    this.#outcomes.set(key, (this.#outcomes.get(key) ?? 0) + 1);
+    // An admitted buyer's purchase is for the drop to answer, never the room's gate.
+    if (this.o.room && key.startsWith('waiting_room_')) {
+      this.#roomViolation('gate', `buyer ${b.index}'s purchase with ${pass ? 'its' : 'no'} `
+        + `pass: ${describe(o)}`);
+    }
+    if (o.kind === 'reply' && o.status === 201) this.#boughtWithPass += pass ? 1 : 0;
+    if (o.kind === 'reply' && o.status === 201 && o.body.hold.status === 'paid') {
+      b.toldBought += 1;
+      this.#soldOutAtMs = Math.max(this.#soldOutAtMs, o.repliedAtMs - started);
+    }
+    if (o.kind === 'reply' && o.code === 'drop_sold_out' && b.ring === null
+      && join.chance(SHARE.joinWaitlist)) await this.#join(b);
+  }
+
+  /** The pass a buyer sends with its purchase or waitlist join, once its room admitted it. */
+  #passHeader(b: Buyer): Record<string, string> | null {
+    return b.place?.pass ? { 'x-waiting-room-pass': b.place.pass } : null;
+  }
+
+  /** Puts the room in front of the drop, opening with it (its commitment and rate kept). */
+  async #putRoom(): Promise<void> {
+    const ratePerMinute = admitRate(this.#buyers.length, DROP_NIGHT_LIMITS.roomAdmitAllSeconds);
+    const o = await this.#send('PUT', `/admin/waiting-rooms/${ROOM}`, null, roomBody('drop',
+      'jacket', this.#openingMs, ratePerMinute, this.#buyers.length),
+    { authorization: `Bearer ${this.o.adminToken}` });
+    if (o.kind !== 'reply' || o.status !== 201) {
+      throw new Error(`the waiting room was not created: ${describe(o)}`);
+    }
+    if (o.body.seed !== null) {
+      this.#roomViolation('shuffle', 'the seed was shown before the opening');
+    }
+    this.#room = { commitment: o.body.seed_commitment, ratePerMinute };
+  }
+
+  /**
+   * The way through the room: a purchase without a pass refused; the rings (bots, first) and
+   * four buyers in five join the pre-queue, the rest after the opening; each polls its place
+   * until admitted, then buys with its pass. Adds the report's lines for the room.
+   */
+  async #throughRoom(lines: string[]): Promise<void> {
+    const probe = this.#buyers[0]!;
+    const noPass = await this.#send('POST', '/drops/jacket/purchases', probe,
+      { variant: probe.variant }, { 'idempotency-key': `jacket-${probe.index}-no-pass` });
+    if (noPass.kind !== 'reply' || noPass.code !== 'waiting_room_pass_required'
+      || noPass.body.error?.room_id !== ROOM) {
+      this.#roomViolation('gate', `a purchase without a pass got ${describe(noPass)}`);
+    }
+    const r = Random.stream(this.o.seed, 'drop-room');
+    for (const b of this.#buyers) b.place = newPlace(b.ring !== null || r.next() < 0.8);
+    const send = (b: Buyer): RoomSend => (method, path, headers) =>
+      this.#send(method, path, b, undefined, headers, 0);
+    const joinAll = (list: Buyer[]) => this.#pool(list, (b) => joinRoom(send(b), ROOM,
+      b.place!, this.#openingMs, this.#roomViolation));
+    // Both lists first: a pre-queue join tried again past the opening is in the line, and
+    // must not join a second time with the late ones. Bots are fastest: the rings first.
+    const [first, later] = [this.#buyers.filter((b) => b.place!.prequeue)
+      .sort((a, b) => (a.ring === null ? 1 : 0) - (b.ring === null ? 1 : 0)),
+    this.#buyers.filter((b) => !b.place!.prequeue)];
+    await joinAll(first);
+    await this.#untilOpening(200);
+    await joinAll(later);
+    const join = Random.stream(this.o.seed, 'drop-join');
+    // The opening on the clock the replies are timed by (performance.now()).
+    const openedAt = performance.now() - (Date.now() - this.#openingMs);
+    await Promise.all(this.#buyers.map(async (b) => {
+      await waitForPass(send(b), ROOM, b.place!, `buyer ${b.index}`, this.#roomViolation,
+        () => r.next());
+      if (b.place!.pass !== null) await this.#buy(b, openedAt, join);
+    }));
+    const soldOut = this.#buyers.filter((b) => b.place!.soldOut).length;
+    lines.push(`through the room: ${this.#outcomesText()}; ${counted(soldOut, 'buyer')} told `
+      + 'by the room that the drop sold for good; the last sale answered '
+      + `${(this.#soldOutAtMs / 1000).toFixed(2)} s after the opening`,
+    roomLine(this.#buyers.map((b) => b.place!), this.#room!.ratePerMinute,
+      (Date.now() - this.#openingMs) / 1000, this.#roomViolations));
+  }
+
+  /**
+   * The room's audit once all is read back: its own (room-line.ts), every purchase that went
+   * through spent a pass, and a buyer told "sold for good" by the room only when it was.
+   */
+  async #auditRoom(ends: readonly VariantEnd[]): Promise<string[]> {
+    const admin = { authorization: `Bearer ${this.o.adminToken}` };
+    const seen = await this.#send('GET', `/waiting-rooms/${ROOM}`, null);
+    const overview = await this.#send('GET', `/admin/waiting-rooms/${ROOM}`, null, undefined,
+      admin);
+    const o = overview.kind === 'reply' && overview.status === 200 ? overview.body : null;
+    const lines = auditRoom(this.#buyers.map((b) => b.place!), { seed: seen.kind === 'reply'
+      ? seen.body.seed ?? null : null, commitment: this.#room!.commitment, overview: o,
+    ratePerMinute: this.#room!.ratePerMinute, opensAtMs: this.#openingMs, nowMs: Date.now(),
+    fairnessPrefix: `drop-${this.o.seed}` }, this.#roomViolation);
+    const spent = o === null ? -1 : Number(o.spent_passes);
+    if (spent !== this.#boughtWithPass) {
+      this.#roomViolation('gate', `${this.#boughtWithPass} purchases with a pass went through, `
+        + `${spent} passes spent`);
+    }
+    const soldOut = this.#buyers.filter((b) => b.place!.soldOut).length;
+    if (soldOut > 0 && !ends.every((e) => e.sold === e.quantity)) {
+      this.#roomViolation('sold-out', `${soldOut} buyers told the drop sold for good, which `
+        + 'it was not');
+    }
+    lines.push(`gate: a purchase without a pass refused; ${fmt(this.#boughtWithPass)} purchases `
+      + `went through, each spending a pass (${fmt(spent)} spent)`);
+    return lines;
   }
 
   async #join(b: Buyer): Promise<void> {
-    const o = await this.#send('POST', '/drops/jacket/waitlist', b, { variant: b.variant });
+    // Behind a room the join shows the pass too (the place leads to a unit); it is not spent.
+    const pass = this.#passHeader(b);
+    const o = await this.#send('POST', '/drops/jacket/waitlist', b, { variant: b.variant },
+      pass ?? {});
+    if (this.o.room && o.kind === 'reply' && o.code?.startsWith('waiting_room_')) {
+      this.#roomViolation('gate', `buyer ${b.index}'s waitlist join with its pass: `
+        + describe(o));
+    }
     if (o.kind === 'reply' && (o.status === 201 || o.status === 200)) {
       b.joined = true;
       b.join = { sentMs: o.sentAtMs, repliedMs: o.repliedAtMs };
@@ -254,19 +416,28 @@ export class DropNight {
     if (o.kind === 'reply' && o.code === 'waitlist_not_needed') {
       const again = await this.#send('POST', '/drops/jacket/purchases', b,
         { variant: b.variant, delivery_address: b.address },
-        { 'idempotency-key': `jacket-${b.index}-again` });
-      if (again.kind === 'reply' && again.status === 201) b.toldBought += 1;
+        { 'idempotency-key': `jacket-${b.index}-again`, ...pass });
+      if (again.kind === 'reply' && again.status === 201) {
+        b.toldBought += 1;
+        this.#boughtWithPass += pass ? 1 : 0;
+      }
     }
   }
 
-  /** Polls each waiting buyer's place; decides each offer once; ends when nothing is held. */
-  async #waitlistPhase() {
+  /**
+   * Polls each waiting buyer's place; decides each offer once; ends when `buying` (the race or
+   * the way through the room) has ended and nothing is held, or waitlistSecondsMax after it.
+   */
+  async #waitlistPhase(buying: Promise<void>) {
     const r = Random.stream(this.o.seed, 'drop-offers');
     const started = performance.now();
+    const bought: { atMs: number | null } = { atMs: null };
+    void buying.then(() => { bought.atMs = performance.now(); }, () => {});
     const n: Record<OfferChoice | 'offers', number> = { offers: 0, paid: 0, declined: 0,
       late: 0, let_go: 0, ignored: 0 };
-    const waiting = this.#buyers.filter((b) => b.joined);
-    while ((performance.now() - started) / 1000 < DROP_NIGHT_LIMITS.waitlistSecondsMax) {
+    for (;;) {
+      // A buyer refused at the room's pace joins later: the list is taken each round.
+      const waiting = this.#buyers.filter((b) => b.joined);
       await this.#pool(waiting, async (b) => {
         const mine = await this.#send('GET', '/drops/jacket/mine', b);
         if (mine.kind !== 'reply' || mine.status !== 200) return;
@@ -279,10 +450,14 @@ export class DropNight {
         }
       });
       const f = await this.#send('GET', '/drops/jacket', null);
-      if (f.kind === 'reply' && f.status === 200
+      const over = bought.atMs !== null && (performance.now() - bought.atMs) / 1000
+        >= DROP_NIGHT_LIMITS.waitlistSecondsMax;
+      if (bought.atMs !== null && f.kind === 'reply' && f.status === 200
         && f.body.variants.every((v: { held: number }) => v.held === 0)) break;
+      if (over) break;
       await new Promise((res) => setTimeout(res, DROP_NIGHT_LIMITS.pollMs));
     }
+    await buying;
     return { ...n, seconds: (performance.now() - started) / 1000 };
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSimulateOptions, USAGE } from './simulate-options.js';
+import { runSimulate } from './simulate.js';
 
 test('defaults: a tenth of the night, an hour in a minute, own server', () => {
   const o = parseSimulateOptions([]);
@@ -39,7 +40,8 @@ test('--drop jacket with its buyers and rings, checked at the start', () => {
   assert.deepEqual([d.drop, d.dropBuyers, d.rings], [null, 3000, 6]);
   assert.match(String(parseSimulateOptions(['--drop', 'hoodie'])), /one drop: jacket/);
   assert.match(String(parseSimulateOptions(['--drop', 'jacket', '--rings', '51'])), /--rings/);
-  assert.match(String(parseSimulateOptions(['--drop-buyers', '0'])), /--drop-buyers/);
+  assert.match(String(parseSimulateOptions(['--drop', 'jacket', '--drop-buyers', '0'])),
+    /--drop-buyers must be/);
 });
 
 test('--after-night runs on to 100,000 x scale allocations; the SU7 night lasts a day', () => {
@@ -97,4 +99,54 @@ test('--port: the started server\'s port, checked like the other options', () =>
   assert.match(String(parseSimulateOptions(['--port', '3100', '--url', 'http://127.0.0.1:1',
     '--admin-token', 'secret-token-123456'])), /with --url it starts none/);
   assert.match(USAGE, /--port P/);
+});
+
+test('the mode flags choose one mode; --drop jacket --waiting-room: the drop behind a room', () => {
+  const mode = (argv: string[]) => {
+    const o = parseSimulateOptions(argv);
+    return typeof o === 'string' ? o : o.mode;
+  };
+  assert.equal(mode([]), 'launch');
+  assert.equal(mode(['--waiting-room']), 'waiting-room');
+  assert.equal(mode(['--drop', 'jacket']), 'drop');
+  assert.equal(mode(['--drop', 'jacket', '--waiting-room', '--drop-buyers', '300', '--rings',
+    '2']), 'drop-room');
+  assert.equal(mode(['--launch', 'su7', '--after-night']), 'after-night');
+  assert.match(mode(['--after-night', '--drop', 'jacket']), /does not go with --drop/);
+  assert.match(mode(['--until-deliveries', '10', '--waiting-room']),
+    /does not go with --waiting-room/);
+});
+
+test('a flag that does not apply to the chosen mode is refused, naming both', () => {
+  const refusal = (argv: string[]) => String(parseSimulateOptions(argv));
+  assert.match(refusal(['--drop', 'jacket', '--waiting-room', '--speed', '600']),
+    /^--speed does not apply to the drop behind a waiting room \(--drop jacket --waiting-room\)/);
+  assert.match(refusal(['--drop', 'jacket', '--scale', '0.5']),
+    /^--scale does not apply to the drop \(--drop jacket\); it applies to the launch night/);
+  assert.match(refusal(['--waiting-room', '--rings', '2']),
+    /^--rings does not apply to the launch behind a waiting room \(--waiting-room\)/);
+  assert.match(refusal(['--drop-buyers', '300']), /^--drop-buyers does not apply to the launch/);
+  assert.match(refusal(['--waiting-room', '--max-seconds', '60']), /^--max-seconds does not/);
+  assert.match(refusal(['--drop', 'jacket', '--switch-allows', 'model']),
+    /^--switch-allows does not/);
+  assert.match(refusal(['--drop', 'jacket', '--launch', 'su7']), /^--launch does not apply/);
+  // Flags of every mode go with each.
+  for (const m of [[], ['--waiting-room'], ['--drop', 'jacket'], ['--drop', 'jacket',
+    '--waiting-room']]) {
+    const o = parseSimulateOptions([...m, '--seed', '3', '--connections', '64', '--quiet',
+      '--report-file', '/tmp/x.json', '--keep-data', '--port', '3100']);
+    assert.ok(typeof o !== 'string', `${m.join(' ')}: ${o}`);
+  }
+});
+
+test('the command refuses such a flag with exit code 2, before starting anything', async () => {
+  const errors: string[] = [];
+  const error = console.error;
+  console.error = (line: string) => errors.push(line);
+  try {
+    assert.equal(await runSimulate(['--drop', 'jacket', '--speed', '600']), 2);
+  } finally {
+    console.error = error;
+  }
+  assert.match(errors.join('\n'), /--speed does not apply to the drop/);
 });

@@ -27,7 +27,51 @@ export const FIRST_YEAR_ALLOCATIONS = 100_000;
  */
 const DEFAULT_SWITCH_ALLOWS = 'model,trim,colour,wheels,extras';
 
+/**
+ * What a run plays: the launch night (the default), the weeks after it (`--after-night`,
+ * `--until-allocations`, `--until-deliveries`), the drop (`--drop jacket`), a launch behind a
+ * waiting room (`--waiting-room`) or the drop behind one (`--drop jacket --waiting-room`).
+ */
+export type SimulateMode = 'launch' | 'after-night' | 'drop' | 'waiting-room' | 'drop-room';
+
+/** Each mode as the refusal of a flag names it. */
+const MODE_NAMES: Readonly<Record<SimulateMode, string>> = {
+  launch: 'the launch night (no mode flag)',
+  'after-night': 'the weeks after the night (--after-night)',
+  drop: 'the drop (--drop jacket)',
+  'waiting-room': 'the launch behind a waiting room (--waiting-room)',
+  'drop-room': 'the drop behind a waiting room (--drop jacket --waiting-room)',
+};
+
+/**
+ * The flags that apply to some modes only, and those modes; every other flag applies to every
+ * mode. A flag given to a mode it does not apply to is refused rather than ignored (the drop
+ * behind a room was once asked for with `--drop jacket --waiting-room` and ran without one).
+ */
+const FLAG_MODES: Readonly<Record<string, readonly SimulateMode[]>> = {
+  scale: ['launch', 'after-night', 'waiting-room'],
+  launch: ['launch', 'after-night', 'waiting-room'],
+  speed: ['launch', 'after-night'],
+  'max-seconds': ['launch', 'after-night'],
+  'switch-allows': ['launch', 'after-night'],
+  'drop-buyers': ['drop', 'drop-room'],
+  rings: ['drop', 'drop-room'],
+};
+
+/** The refusal of the first flag in `given` that does not apply to `mode`, or null. */
+export function flagNotApplying(mode: SimulateMode, given: readonly string[]): string | null {
+  for (const flag of given) {
+    const modes = FLAG_MODES[flag];
+    if (modes === undefined || modes.includes(mode)) continue;
+    return `--${flag} does not apply to ${MODE_NAMES[mode]}; it applies to `
+      + modes.map((m) => MODE_NAMES[m]).join(', ');
+  }
+  return null;
+}
+
 export interface SimulateOptions {
+  /** What the run plays (from the mode flags). */
+  readonly mode: SimulateMode;
   readonly urls: readonly string[];
   readonly adminToken: string | null;
   readonly databaseUrl: string | null;
@@ -60,7 +104,10 @@ export interface SimulateOptions {
    * handed over; null: stop at the allocation target.
    */
   readonly untilDeliveries: number | null;
-  /** Play a launch behind a waiting room instead of the night (waiting-room-night.ts). */
+  /**
+   * Behind a waiting room: a launch instead of the night (waiting-room-night.ts), or with
+   * `--drop` the drop (drop-night.ts).
+   */
   readonly waitingRoom: boolean;
   /**
    * `--port`: the port of the server the simulator starts (its n-th process listens on
@@ -69,9 +116,16 @@ export interface SimulateOptions {
   readonly port: number | null;
 }
 
-export const USAGE = `usage: launchday simulate [options]
-  --scale S          size: 1 = the YU7 night's 289,000 orders (default 0.1, at most 2)
-  --speed X          time compression: 60 plays the hour in a minute (default 60)
+export const USAGE = `usage: launchday simulate [mode] [options]
+modes: the launch night (no mode flag); the weeks after it (--after-night, --until-*);
+  the drop (--drop jacket); a launch behind a waiting room (--waiting-room); the drop behind
+  a waiting room (--drop jacket --waiting-room). A flag marked [night], [room] or [drop]
+  belongs to those modes only and is refused with the others: [night] the launch night and
+  the weeks after it, [room] the launch behind a waiting room, [drop] the drop, behind a room
+  or not. The other flags go with every mode.
+  --scale S          [night, room] size: 1 = the YU7 night's 289,000 orders (default 0.1, at
+                     most 2); behind a room, scale x 100,000 buyers
+  --speed X          [night] time compression: 60 plays the hour in a minute (default 60)
   --seed N           the workload is a function of the seed (default 1)
   --url URL          use a running server (repeat or comma-separate for several processes);
                      default: start one on a temporary SQLite folder
@@ -82,9 +136,9 @@ export const USAGE = `usage: launchday simulate [options]
   --database-url U   start the server(s) on this PostgreSQL (a scratch database is made)
   --processes N      API processes to start and spread load across (needs --database-url)
   --connections N    requests in flight at most (default 256)
-  --launch ID        the launch whose night is played, by id or model (default yu7-2025)
-  --max-seconds N    stop the hour after N real seconds (default 3600/speed + 600)
-  --switch-allows A  what the SU7 -> YU7 windows allow, comma-separated
+  --launch ID        [night, room] the launch played, by id or model (default yu7-2025)
+  --max-seconds N    [night] stop the hour after N real seconds (default 3600/speed + 600)
+  --switch-allows A  [night] what the SU7 -> YU7 windows allow, comma-separated
                      (default model,trim,colour,wheels,extras)
   --after-night      run on after the night in simulated weeks through production (a
                      plan, weekly runs with VINs, a capacity increase, new delivery cities,
@@ -96,14 +150,16 @@ export const USAGE = `usage: launchday simulate [options]
                      (ready, balance in parts, deferrals, a price cut with protection, ready
                      stock, appointments, no-shows, handovers) until N orders are handed
                      over (at most 100,000); audited with the books
-  --report-file F    also write the final report as JSON to F
+  --report-file F    also write the final report as JSON to F (every mode)
   --drop jacket      play the 800-piece jacket's opening (sizes as variants) instead: buyers
                      race, some payments fail, a waitlist takes released units, scalper rings
                      are planted and the suspicious-pattern report must find them
-  --drop-buyers N    honest buyers in the drop (default 3000, at most 100000)
-  --rings N          scalper rings planted in the drop (default 6, at most 50)
+  --drop-buyers N    [drop] honest buyers in the drop (default 3000, at most 100000)
+  --rings N          [drop] scalper rings planted in the drop (default 6, at most 50)
   --waiting-room     a launch behind a waiting room: the buyers (scale x 100,000, 50 at least)
-                     join the pre-queue and poll, then order with passes; audited
+                     join the pre-queue and poll, then order with passes; audited. With
+                     --drop jacket: the drop behind a room (pre-queue, shuffle, admission at
+                     the room's rate, purchases and waitlist joins with the pass, rings)
   --keep-data        keep the started server's data folder or database
   --quiet            no progress line`;
 
@@ -152,6 +208,12 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
   if (typeof rings === 'string') return rings;
   const afterNight = v['after-night'] === true || v['until-allocations'] !== undefined
     || v['until-deliveries'] !== undefined;
+  const chosen = modeOf(v.drop !== undefined, v['waiting-room'] === true, afterNight);
+  if (typeof chosen === 'string') return chosen;
+  const { mode } = chosen;
+  const notApplying = flagNotApplying(mode, Object.keys(v)
+    .filter((k) => v[k as keyof typeof v] !== undefined));
+  if (notApplying !== null) return notApplying;
   // The weeks after the night are the SU7 year (sim/after-night.ts): it is that launch's option.
   const launchId = v.launch ?? (afterNight ? 'su7' : 'yu7-2025');
   if (afterNight && launchId !== 'su7' && launchId !== 'su7-2024') {
@@ -214,7 +276,7 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     return '--port is the port of the server the simulator starts; with --url it starts none';
   }
   return Object.freeze({
-    urls, adminToken: v['admin-token'] ?? null, databaseUrl, processes: processes as number,
+    mode, urls, adminToken: v['admin-token'] ?? null, databaseUrl, processes: processes as number,
     scale: scale as number, speed: speed as number, seed: seed as number,
     connections: connections as number, launchId,
     maxSeconds, quiet: v.quiet === true, keepData: v['keep-data'] === true,
@@ -227,4 +289,15 @@ export function parseSimulateOptions(argv: readonly string[]): SimulateOptions |
     waitingRoom: v['waiting-room'] === true,
     port,
   });
+}
+
+/** The mode the mode flags ask for, or the refusal of a combination that is none. */
+function modeOf(drop: boolean, room: boolean, afterNight: boolean):
+  { mode: SimulateMode } | string {
+  if (afterNight && (drop || room)) {
+    return `--after-night plays the weeks after the launch night: it does not go with ${drop
+      ? '--drop' : '--waiting-room'}`;
+  }
+  if (afterNight) return { mode: 'after-night' };
+  return { mode: drop ? (room ? 'drop-room' : 'drop') : room ? 'waiting-room' : 'launch' };
 }

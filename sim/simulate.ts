@@ -75,7 +75,9 @@ export async function runSimulate(argv: string[]): Promise<number> {
         + servers.store;
     }
     if (options.drop !== null) return await simulateDrop(options, urls, adminToken, setup);
-    if (options.waitingRoom) return await waitingRoom(options, urls, adminToken, setup);
+    if (options.mode === 'waiting-room') {
+      return await waitingRoom(options, urls, adminToken, setup);
+    }
     return await simulate(options, urls, adminToken, setup, servers);
   } catch (e) {
     console.error(`simulate: ${(e as Error).stack ?? e}`);
@@ -212,16 +214,21 @@ async function waitingRoom(options: SimulateOptions, urls: readonly string[], ad
     const { launchId } = await readCatalogs(client, options.launchId);
     const buyers = Math.min(WAITING_ROOM_LIMITS.buyersMax, Math.max(WAITING_ROOM_LIMITS.buyersMin,
       Math.round(options.scale * 100_000)));
-    console.error(`simulate --waiting-room: ${fmt(buyers)} buyers, seed ${options.seed}, `
-      + setupText);
+    const setup = `launch ${launchId} behind a waiting room: ${fmt(buyers)} buyers, seed `
+      + `${options.seed}, ${setupText}`;
+    console.error(`simulate --waiting-room: ${setup}`);
     const r = await runWaitingRoomNight(client, adminToken, { buyers, seed: options.seed,
       launchId, log: (line) => { if (!options.quiet) console.error(line); } });
     console.log(r.lines.join('\n'));
-    for (const [kind, list] of r.violations) {
-      console.log(`VIOLATION ${kind}: ${list.length}; e.g. ${list.slice(0, 5).join(' | ')}`);
+    const violations = [...r.violations].map(([kind, list]) =>
+      `${kind}: ${list.length}; e.g. ${list.slice(0, 5).join(' | ')}`);
+    for (const v of violations) console.log(`VIOLATION ${v}`);
+    console.log(violations.length === 0 ? 'audit: passed' : 'audit: FAILED');
+    if (options.reportFile !== null) {
+      writeModeReport(options.reportFile, { mode: options.mode, setup, report: r.lines,
+        passed: violations.length === 0, violations });
     }
-    console.log(r.violations.size === 0 ? 'audit: passed' : 'audit: FAILED');
-    return r.violations.size === 0 ? 0 : 1;
+    return violations.length === 0 ? 0 : 1;
   } finally {
     client.close();
   }
@@ -297,19 +304,39 @@ function writeReportFile(path: string, s: SimulationSummary,
     ...(afterNight === null ? {} : { after_night: afterNight }) }, null, 2));
 }
 
-/** `--drop jacket`: the drop's opening, its audit and the ring detection (drop-night.ts). */
+/**
+ * `--report-file` of the modes other than the launch night: what the run printed, whether its
+ * audit passed and why not, as JSON (`mode`, `setup`, `report`: the report's lines, `passed`,
+ * `violations`, and the mode's own figures). The launch night writes its own (writeReportFile).
+ */
+function writeModeReport(path: string, r: { mode: string; setup: string;
+  report: readonly string[]; passed: boolean; violations: readonly string[] } &
+  Record<string, unknown>): void {
+  writeFileSync(path, JSON.stringify(r, null, 2));
+}
+
+/** `--drop jacket` (behind a room with `--waiting-room`): the drop, its audit and the rings. */
 async function simulateDrop(options: SimulateOptions, urls: readonly string[],
   adminToken: string, setupText: string): Promise<number> {
   const night = new DropNight(urls, { seed: options.seed, buyers: options.dropBuyers,
     rings: options.rings, connections: options.connections, adminToken,
+    room: options.mode === 'drop-room',
     log: (line) => { if (!options.quiet) console.error(line); } });
   try {
     const r = await night.run();
-    console.log([`drop jacket: seed ${options.seed}, ${counted(options.dropBuyers,
-      'honest buyer')}, ${counted(options.rings, 'ring')}, ${counted(options.connections,
-      'connection')}, ${setupText}`, ...r.lines,
-    r.passed ? 'audit: passed' : `audit: FAILED\n  ${r.violations.slice(0, 20).join('\n  ')}`]
-      .join('\n'));
+    const setup = `drop jacket${options.mode === 'drop-room' ? ' behind a waiting room' : ''}: `
+      + `seed ${options.seed}, ${counted(options.dropBuyers, 'honest buyer')}, `
+      + `${counted(options.rings, 'ring')}, ${counted(options.connections, 'connection')}, `
+      + setupText;
+    console.log([setup, ...r.lines, r.passed ? 'audit: passed'
+      : `audit: FAILED\n  ${r.violations.slice(0, 20).join('\n  ')}`].join('\n'));
+    if (options.reportFile !== null) {
+      const a = r.audit;
+      writeModeReport(options.reportFile, { mode: options.mode, setup, report: r.lines,
+        passed: r.passed, violations: r.violations, variants: r.ends,
+        rings: { eligible: a.ringsEligible, found: a.ringsFound, honest_flagged: a.honestFlagged },
+        offers: a.offers });
+    }
     return r.passed ? 0 : 1;
   } finally {
     night.close();

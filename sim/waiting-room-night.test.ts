@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { SERVER_MAIN } from './server-process.js';
 import { runSimulate } from './simulate.js';
-import { chiSquare, chiSquareCritical, shuffleFairness } from './waiting-room-night.js';
+import { chiSquare, chiSquareCritical, shuffleFairness } from './room-line.js';
 
 test('the pure shuffle is fair by a chi-square test; a biased one is caught', () => {
   const fair = shuffleFairness(4_000, 8, 'unit');
