@@ -11,7 +11,7 @@ import { localName, t } from './i18n.js';
 import {
   calendarWindow, count, countdown, dateTime, h, plural, weeksRange, yuan,
 } from './format.js';
-import { configFields, defaultSelection, priceLines } from './config-form.js';
+import { configFields, defaultSelection, fitSelection, priceLines } from './config-form.js';
 import { carDrawing } from './car-drawing.js';
 import { forgetAttempt, pendingAttempt, placeOrder } from './order-attempt.js';
 import { errorBox, initPage, param, signInLink } from './ui.js';
@@ -34,6 +34,34 @@ let abort = null; // AbortController of the attempt under way
 let openingMoved = null; // {from, to}: the opening moved while the buyer waited
 let lastResyncMs = Date.now();
 let estimateSeq = 0;
+let kept = false; // the choices were restored from this tab's last visit (e.g. before the room)
+
+// The buyer's choices, kept for this tab per launch: an order refused for want of a waiting-room
+// pass sends the buyer to the room, whose pass brings them back here; without this they would
+// come back to the defaults and one tap would order a car they did not choose.
+const CHOICE_KEY = `launchday.choice.${launchId}`;
+function keepChoice(s) {
+  try {
+    sessionStorage.setItem(CHOICE_KEY, JSON.stringify(s));
+  } catch {
+    /* storage disabled: the defaults are shown again, as before */
+  }
+}
+function keptChoice() {
+  try {
+    const raw = sessionStorage.getItem(CHOICE_KEY);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+function forgetChoice() {
+  try {
+    sessionStorage.removeItem(CHOICE_KEY);
+  } catch {
+    /* nothing kept */
+  }
+}
 
 const selKey = (s) => `${s.trim}|${s.city}`;
 const busy = () => attempt && ['sending', 'retrying'].includes(attempt.state);
@@ -346,6 +374,7 @@ async function submit() {
   if (result.code === 'abandoned') return;
   if (result.ok) {
     // Only the page that placed it says "order placed" on /orders.
+    forgetChoice();
     try {
       sessionStorage.setItem('launchday.justPlaced', result.data.order_id);
     } catch {
@@ -418,6 +447,9 @@ function renderForm() {
         },
         h('div', { id: 'car', class: 'car-slot' }),
         locked ? h('p', { class: 'notice', id: 'form-locked' }, t('form_locked')) : null,
+        kept && !attempt
+          ? h('p', { class: 'notice', id: 'choices-kept', role: 'status' }, t('choices_kept'))
+          : null,
         h(
           'fieldset',
           { class: 'plain', disabled: locked || null, id: 'config' },
@@ -425,6 +457,11 @@ function renderForm() {
           configFields(launch, shown(), (next) => {
             const estimateChanged = selKey(next) !== selKey(sel);
             sel = next;
+            keepChoice(sel);
+            if (kept) {
+              kept = false;
+              document.getElementById('choices-kept')?.remove();
+            }
             renderSummary();
             if (estimateChanged) fetchEstimate();
           }),
@@ -467,7 +504,10 @@ const [result] = await Promise.all([get(`/launches/${encodeURIComponent(launchId
 if (result.ok) {
   launch = result.data;
   if (launch.server_time) noteServerTimeIso(launch.server_time);
-  sel = defaultSelection(launch);
+  const before = keptChoice();
+  // Checked against the launch as it is now: an option withdrawn meanwhile is not restored.
+  sel = before ? fitSelection(launch, before) : defaultSelection(launch);
+  kept = Boolean(before);
 } else failure ??= result;
 renderForm();
 if (launch) {
