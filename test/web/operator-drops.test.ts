@@ -114,6 +114,22 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   await zh.click('#s-run');
   await zh.locator('.cluster').first().waitFor();
   assert.match((await zh.textContent('.cluster')) ?? '', /3 个账户使用同一设备/);
+  // Statuses in words, not the server's codes: the ring's orders are cancelled now.
+  const statuses = async (p: Page) => [...new Set(await p.locator('.cluster tbody td:nth-child(4)')
+    .allTextContents())];
+  assert.deepEqual(await statuses(zh), ['已取消']);
+  // A drop's rows are its purchases, paid at once in the sandbox.
+  for (let i = 0; i < 3; i++) {
+    const token = await buyer(630 + i, 'ring-device-def');
+    const r = await server.api('POST', '/drops/hoodie/purchases', { variant: 'l' }, token,
+      { 'idempotency-key': `ring-hoodie-${i}`, 'x-device-id': 'ring-device-def' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  await zh.selectOption('#s-scope', 'drop:hoodie');
+  await zh.click('#s-run');
+  await zh.waitForFunction(() => /限量发售/.test(document.querySelector('.cluster')?.textContent
+    ?? ''));
+  assert.deepEqual(await statuses(zh), ['已付款']);
   await zh.click('#tab-drops');
   await zh.locator('#figures-hoodie').waitFor();
   assert.match((await zh.textContent('#figures-hoodie')) ?? '', /合计/);

@@ -2,7 +2,8 @@
 // launch or drop, the clusters of accounts that share a device, payment source, address or
 // network, each with its score, reasons and orders; and for a launch, the cancel of a cluster's
 // firm orders with a reason, each order's outcome shown (locked ones are refused and kept).
-import { t } from './i18n.js';
+import { codeText, t } from './i18n.js';
+import { errorText } from './errors.js';
 import { count, h } from './format.js';
 import { api, labelled, rerender, state } from './admin-context.js';
 import { beijingSeconds } from './beijing-time.js';
@@ -66,8 +67,12 @@ function resultsList(done) {
     h('p', {}, t('s_cancel_done', { c: done.cancelled, r: done.refused })),
     h('ul', {}, done.results.map((x) => h('li', { 'data-outcome': x.outcome },
       `${x.order_id}: ${x.outcome === 'cancelled' ? t('s_outcome_cancelled')
-        : t('s_outcome_refused', { code: x.outcome })}`))));
+        : t('s_outcome_refused', { code: errorText({ code: x.outcome }).what })}`))));
 }
+
+// A launch's rows are orders (firm, locked...), a drop's are purchase holds (held, paid...).
+const statusText = (report, status) =>
+  codeText(report.scope.kind === 'launch' ? 'status_' : 's_hold_', status);
 
 function clusterCard(report, c) {
   return h(
@@ -80,7 +85,7 @@ function clusterCard(report, c) {
       h('thead', {}, h('tr', {}, ['s_order', 's_account', 's_at', 's_status']
         .map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, c.orders.map((o) => h('tr', {}, [o.order_id, o.account_id,
-        beijingSeconds(o.at), o.status ?? '?'].map((x) => h('td', {}, x))))))),
+        beijingSeconds(o.at), statusText(report, o.status)].map((x) => h('td', {}, x))))))),
     report.scope.kind === 'launch' ? cancelForm(report, c) : h('p', { class: 'hint' },
       t('s_drop_hint')),
     resultsList(state.suspicion.results[c.cluster_id]),

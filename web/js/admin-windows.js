@@ -1,7 +1,7 @@
 // Operator console, change windows: open one (a model switch is also a new configuration),
 // list them, close one early.
 import { serverNow } from './api.js';
-import { localName, t } from './i18n.js';
+import { codeText, localName, t } from './i18n.js';
 import { h } from './format.js';
 import { beijingText, fromBeijingInput, toBeijingText } from './beijing-time.js';
 import { confirmDialog } from './dialog.js';
@@ -168,7 +168,7 @@ export function windowsSection() {
                     h('td', {}, w.from_launch_id + (w.to_launch_id ? ` → ${w.to_launch_id}` : '')),
                     h('td', {}, `${beijingText(w.opens_at)} – ${beijingText(w.closes_at)}`),
                     h('td', {}, w.allows.map((a) => t(`allow_${a}`)).join(', ')),
-                    h('td', {}, w.state),
+                    h('td', {}, codeText('w_state_', w.state)),
                     h(
                       'td',
                       {},
