@@ -52,6 +52,8 @@ test('an operator creates a drop and watches its figures move live', async () =>
   const page = await consolePage('en');
   await page.click('#tab-drops');
   await page.locator('#drop-form').waitFor();
+  // The opening's format is shown before it is typed, as on the room and launch forms.
+  assert.equal(await page.getAttribute('#d-opens', 'placeholder'), 'YYYY-MM-DD HH:MM');
   await page.fill('#d-id', 'hoodie');
   await page.fill('#d-name', 'Launch hoodie');
   await page.fill('#d-name-zh', '发布会卫衣');
@@ -135,6 +137,21 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   assert.match((await zh.textContent('#figures-hoodie')) ?? '', /合计/);
   await screenshots(zh, 'admin-suspicious-zh');
 });
+
+test('the room form says what its pass is needed for: orders of a launch, purchases of a drop',
+  async () => {
+    for (const [lang, orders, purchases] of [['en', /orders need a pass/, /purchases need a/],
+      ['zh', /下单需要凭证/, /购买需要凭证/]] as const) {
+      const page = await consolePage(lang);
+      await page.click('#tab-rooms');
+      const label = page.locator('label:has(#wr-new-enabled)');
+      await label.waitFor();
+      assert.match((await label.textContent()) ?? '', orders);
+      await page.selectOption('#wr-new-scope', 'drop');
+      assert.match((await label.textContent()) ?? '', purchases);
+      await page.context().close();
+    }
+  });
 
 test('a buyer on the waitlist is offered the unit a declined payment let go, and pays',
   async () => {

@@ -3,7 +3,9 @@
 import { serverNow } from './api.js';
 import { codeText, localName, t } from './i18n.js';
 import { h } from './format.js';
-import { beijingText, fromBeijingInput, toBeijingText } from './beijing-time.js';
+import {
+  BEIJING_FORMAT, beijingText, fromBeijingInput, toBeijingText,
+} from './beijing-time.js';
 import { confirmDialog } from './dialog.js';
 import { api, loadTab, rerender, say, showToast, state } from './admin-context.js';
 
@@ -30,7 +32,7 @@ export function windowsSection() {
       inputmode: 'numeric',
       spellcheck: 'false',
       autocomplete: 'off',
-      placeholder: 'YYYY-MM-DD HH:MM',
+      placeholder: BEIJING_FORMAT,
       'aria-describedby': `${id}-err`,
       value: toBeijingText(Math.floor(ms / 60e3) * 60e3),
     });
