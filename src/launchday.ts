@@ -11,6 +11,7 @@ import { Core } from './kernel/core.js';
 import { newId } from './kernel/ids.js';
 import type { KernelApp } from './kernel/http/route.js';
 import type { Refusal } from './kernel/outcomes.js';
+import { RoomNotices } from './kernel/room-notice.js';
 import type { Store } from './kernel/store/store.js';
 import {
   AccountsService, type Caller, type Caller as AccountsCaller, type SmsSender,
@@ -86,6 +87,8 @@ export class Launchday implements KernelApp {
   /** Price versions and protection, ready-stock sales, the books. */
   readonly pricebooks: PricebooksService;
   readonly waitingRooms: WaitingRoomsService;
+  /** The room in front of each launch and drop, as their public figures tell it. */
+  readonly roomNotices: RoomNotices;
   /** Live figures of each launch, for its viewers (launches/live-hub.ts). */
   readonly live: LiveHub;
 
@@ -170,6 +173,8 @@ export class Launchday implements KernelApp {
       && this.drops.soldForGood(id);
     this.orders.admission = this.waitingRooms.gate('launch');
     this.drops.admission = this.waitingRooms.gate('drop');
+    // Told before the opening from the same copy of the rooms the gate reads: no read of its own.
+    this.roomNotices = new RoomNotices(() => this.waitingRooms.rooms());
     // Frames from stored data (orders/live-frames.ts): every process serves the same figures.
     const frames = new LiveFrames(this.launches, this.orders, deps.clock);
     this.live = new LiveHub((launchId) => frames.frame(launchId), deps.limits.liveViewersMax,

@@ -67,7 +67,7 @@ for (const lane of ['on', 'off']) {
       assert.equal(plain.status, 200);
       const launch = (await server.app.launches.launch('yu7-2025'))!;
       const time = JSON.parse(plain.text).server_time as string;
-      assert.equal(plain.text, JSON.stringify(launchView(launch, Date.parse(time))));
+      assert.equal(plain.text, JSON.stringify(launchView(launch, Date.parse(time), null)));
       assert.equal(plain.headers['content-type'], 'application/json; charset=utf-8');
       assert.equal(plain.headers['cache-control'], 'public, no-cache');
       assert.equal(plain.headers.vary, 'accept-encoding');
@@ -77,12 +77,12 @@ for (const lane of ['on', 'off']) {
       assert.ok(gz.body.length < plain.body.length / 3, `${gz.body.length} bytes`);
       assert.equal(Number(gz.headers['content-length']), gz.body.length);
       const gzTime = JSON.parse(gz.text).server_time as string;
-      assert.equal(gz.text, JSON.stringify(launchView(launch, Date.parse(gzTime))));
+      assert.equal(gz.text, JSON.stringify(launchView(launch, Date.parse(gzTime), null)));
       assert.equal(gz.headers.etag, plain.headers.etag);
       const list = await get(`${api}/launches`, { 'accept-encoding': 'gzip' });
       const parsed = JSON.parse(list.text);
       assert.equal(list.text, JSON.stringify({ launches: (await server.app.launches.all())
-        .map((l) => launchView(l, Date.parse(parsed.server_time))),
+        .map((l) => launchView(l, Date.parse(parsed.server_time), null)),
       server_time: parsed.server_time }));
     });
 

@@ -3,11 +3,12 @@
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
 import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { roomNoticeView, type NoticedRoom } from '../kernel/room-notice.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
-import { idempotencyKey, notAField, shortName } from '../kernel/http/schema.js';
+import { idempotencyKey, notAField, queryNumber, shortName } from '../kernel/http/schema.js';
 import * as Drops from './drop-schemas.js';
 import type { Drop, DropKind, DropVariant, Hold, VariantFigures, WaitlistEntry } from './drop.js';
 import type { DropFigures } from './drops-service.js';
@@ -37,13 +38,17 @@ const variantView = (v: DropVariant, f: VariantFigures | undefined) => ({
   waitlist_waiting: f?.waiting ?? 0,
 });
 
-/** A drop's definition, and its live figures when read. */
-export function dropView(d: Drop, nowMs: number, figures?: DropFigures) {
+/**
+ * A drop's definition, the waiting room in front of it (null: none is on), and its live figures
+ * when read.
+ */
+export function dropView(d: Drop, nowMs: number, room: NoticedRoom | null,
+  figures?: DropFigures) {
   const byVariant = new Map(figures?.variants.map((f) => [f.variant, f]));
   return { drop_id: d.dropId, name: d.name, name_zh: d.nameZh, kind: d.kind,
     price_fen: d.priceFen, deposit_fen: d.depositFen, opens_at: iso(d.opensAtMs),
     open: nowMs >= d.opensAtMs, per_account_limit: d.perAccountLimit,
-    per_identity_limit: d.perIdentityLimit,
+    per_identity_limit: d.perIdentityLimit, waiting_room: roomNoticeView(room),
     // A car's deposit locks on payment: it is never refunded.
     deposit_refundable: false,
     variants: d.variants.map((v) => (figures ? variantView(v, byVariant.get(v.variant))
@@ -120,15 +125,20 @@ export const dropRoutes: Route[] = [
   { method: 'GET', path: '/drops', access: 'public', schema: Drops.drops,
     handler: async ({ app }) => {
     const now = app.clock.nowMs();
-    return reply(200, { drops: (await app.drops.list()).map((d) => dropView(d, now)),
-      server_time: iso(now) });
+    const views = [];
+    for (const d of await app.drops.list()) {
+      views.push(dropView(d, now, await app.roomNotices.notice('drop', d.dropId)));
+    }
+    return reply(200, { drops: views, server_time: iso(now) });
   } },
   { method: 'GET', path: '/drops/:drop_id', access: 'public', schema: Drops.drop,
     handler: async (ctx) => {
     const bad = pathIds(ctx);
     if (bad) return bad;
     const f = await ctx.app.drops.figures(ctx.params.drop_id!);
-    return f.ok ? reply(200, dropView(f.value.drop, ctx.app.clock.nowMs(), f.value)) : f;
+    if (!f.ok) return f;
+    const room = await ctx.app.roomNotices.notice('drop', f.value.drop.dropId);
+    return reply(200, dropView(f.value.drop, ctx.app.clock.nowMs(), room, f.value));
   } },
   { method: 'PUT', path: '/admin/drops/:drop_id', access: 'admin', schema: Drops.putDrop,
     handler: async (ctx) => {
@@ -138,7 +148,8 @@ export const dropRoutes: Route[] = [
     if (!input.ok) return input;
     const r = await ctx.app.drops.put(actorOf(ctx), input.value);
     if (!r.ok) return r;
-    return reply(r.value.created ? 201 : 200, dropView(r.value.drop, ctx.app.clock.nowMs()));
+    return reply(r.value.created ? 201 : 200, dropView(r.value.drop, ctx.app.clock.nowMs(),
+      await ctx.app.roomNotices.notice('drop', r.value.drop.dropId)));
   } },
   { method: 'POST', path: '/drops/:drop_id/purchases', access: 'buyer', schema: Drops.purchase,
     handler: async (ctx) => {
@@ -207,5 +218,20 @@ export const dropRoutes: Route[] = [
     const m = await ctx.app.drops.mine(buyer(ctx), ctx.params.drop_id!);
     return reply(200, { holds: m.holds.map(holdView),
       waitlist: m.entries.map((x) => entryView(x.entry, x.ahead)) });
+  } },
+  { method: 'GET', path: '/drop-purchases', access: 'buyer', schema: Drops.myPurchases,
+    handler: async (ctx) => {
+    const q = ctx.query();
+    if (!q.ok) return q;
+    const page = await ctx.app.drops.purchasesOf(buyer(ctx), q.value.after || null,
+      queryNumber(q.value.limit, Drops.PURCHASE_PAGE_DROPS_MAX));
+    return reply(200, { purchases: page.purchases.map(({ drop, hold }) => {
+      const v = drop.variants.find((x) => x.variant === hold.variant);
+      return { drop: { drop_id: drop.dropId, name: drop.name, name_zh: drop.nameZh,
+        kind: drop.kind, price_fen: drop.priceFen, deposit_fen: drop.depositFen,
+        deposit_refundable: false },
+      variant: { variant: hold.variant, name: v?.name ?? hold.variant,
+        name_zh: v?.nameZh ?? hold.variant }, hold: holdView(hold) };
+    }), next_after: page.nextAfter });
   } },
 ];

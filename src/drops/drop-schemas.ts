@@ -3,10 +3,11 @@
 // request's fields with the code and message of every check, and each reply's shape. Validated
 // by kernel/http/schema.ts, published by kernel/http/openapi.ts.
 import { PASS_HEADER } from '../kernel/admission-gate.js';
+import { RoomNoticeSchema } from '../kernel/room-notice.js';
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
-  idempotencyKeyHeader, maybe, orNull, text, time, whole,
+  idempotencyKeyHeader, maybe, orNull, queryText, queryWhole, text, time, whole,
 } from '../kernel/http/schema.js';
 
 const Str = Type.String();
@@ -28,6 +29,7 @@ export const DropView = Type.Object({
   kind: Type.Union([Type.Literal('merch'), Type.Literal('car')]),
   price_fen: Int, deposit_fen: Int, opens_at: Time, open: Type.Boolean(),
   per_account_limit: Int, per_identity_limit: Int, deposit_refundable: Type.Boolean(),
+  waiting_room: RoomNoticeSchema,
   variants: Type.Array(VariantFigures, { description: 'With live figures when one drop is read' }),
   as_of: Type.Optional(Time),
 }, { 'x-component': 'Drop' });
@@ -112,3 +114,26 @@ export const mine: RouteContract = () => ({
   replies: { 200: Type.Object({ holds: Type.Array(HoldView),
     waitlist: Type.Array(EntryView) }) },
   errors: ['drop_not_found'] });
+
+/** Drops a page of a buyer's purchases covers at most (one read each). */
+export const PURCHASE_PAGE_DROPS_MAX = 20;
+
+export const myPurchases: RouteContract = () => ({
+  summary: 'The caller\'s drop purchases (held and paid) across drops, a page of drops at a time',
+  query: Type.Object({
+    after: queryText({ pattern: '^([A-Za-z0-9_-]{1,64})?$',
+      patternMessage: '"after" must be a drop id.',
+      description: 'The next_after of the page before' }),
+    limit: queryWhole(1, PURCHASE_PAGE_DROPS_MAX, PURCHASE_PAGE_DROPS_MAX),
+  }),
+  replies: { 200: Type.Object({
+    purchases: Type.Array(Type.Object({
+      drop: Type.Object({ drop_id: Str, name: Str, name_zh: Str,
+        kind: Type.Union([Type.Literal('merch'), Type.Literal('car')]), price_fen: Int,
+        deposit_fen: Int, deposit_refundable: Type.Boolean() }),
+      variant: Type.Object({ variant: Str, name: Str, name_zh: Str }),
+      hold: HoldView,
+    }), { description: 'In the drops\' order (by opening), newest first within a drop' }),
+    next_after: orNull(Type.String({ description: 'The drop to ask after for the next page; '
+      + 'null on the last' })),
+  }) } });

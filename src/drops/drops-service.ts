@@ -446,6 +446,29 @@ export class DropsService {
     return { holds, entries };
   }
 
+  /**
+   * A buyer's purchases across drops for My orders: their held and paid holds (a hold ended
+   * without a sale bought nothing), newest first within a drop, in the drops' order (by
+   * opening), a page of at most `dropsPerPage` drops after the drop `afterDropId` (null: from
+   * the first). `nextAfter`: the drop to ask after for the next page, null on the last. One read
+   * per drop of the page: bounded by the page, and drops are few (dropsListMax).
+   */
+  async purchasesOf(account: Account, afterDropId: string | null, dropsPerPage: number):
+    Promise<{ purchases: Array<{ drop: Drop; hold: Hold }>; nextAfter: string | null }> {
+    const drops = await this.list();
+    const from = afterDropId === null ? 0
+      : drops.findIndex((d) => d.dropId === afterDropId) + 1;
+    // An id no drop has names no page: nothing after it.
+    if (from === 0 && afterDropId !== null) return { purchases: [], nextAfter: null };
+    const page = drops.slice(from, from + dropsPerPage);
+    const holds = await Promise.all(page.map((d) => this.deps.store.holdsOf(d.dropId,
+      account.accountId, this.deps.limits.dropsListMax)));
+    const purchases = page.flatMap((drop, i) => holds[i]!
+      .filter((h) => h.status === 'held' || h.status === 'paid').map((hold) => ({ drop, hold })));
+    return { purchases, nextAfter: from + dropsPerPage < drops.length
+      ? page[page.length - 1]!.dropId : null };
+  }
+
   /** Ends the holds and offers past their deadline (the server's timer); returns how many. */
   async sweep(): Promise<number> {
     let total = 0;

@@ -6,6 +6,7 @@ import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { parseIsoTime } from '../kernel/iso-time.js';
+import type { NoticedRoom } from '../kernel/room-notice.js';
 import {
   CHANGE_ASPECTS, launchNotFound, type ChangeAspect, type ChangeWindow, type City, type Launch,
 } from './launch.js';
@@ -98,22 +99,30 @@ export const launchRoutes: Route[] = [
   { method: 'GET', path: '/launches', access: 'public', schema: Launches.launches,
     prepared: (_params, app) => {
       const launches = app.launches.cachedAll();
-      return launches && app.launches.prepared.list(launches, app.clock.nowMs());
+      const rooms = launches?.map((l) => app.roomNotices.cachedNotice('launch', l.launchId));
+      return launches && rooms && !rooms.includes(undefined)
+        ? app.launches.prepared.list(launches, app.clock.nowMs(), rooms as NoticedRoom[])
+        : undefined;
     },
     handler: async ({ app }) => {
     const launches = await app.launches.all();
-    return reply(200, app.launches.prepared.list(launches, app.clock.nowMs()));
+    const rooms = [];
+    for (const l of launches) rooms.push(await app.roomNotices.notice('launch', l.launchId));
+    return reply(200, app.launches.prepared.list(launches, app.clock.nowMs(), rooms));
   } },
   { method: 'GET', path: '/launches/:launch_id', access: 'public', schema: Launches.launch,
-    // An unknown launch (null) is the handler's to refuse.
+    // An unknown launch (null) is the handler's to refuse; a stale copy of the rooms
+    // (undefined) is the handler's to read again.
     prepared: (params, app) => {
       const l = app.launches.cachedLaunch(params.launch_id!);
-      return l ? app.launches.prepared.launch(l, app.clock.nowMs()) : undefined;
+      const room = l && app.roomNotices.cachedNotice('launch', l.launchId);
+      return l && room !== undefined ? app.launches.prepared.launch(l, app.clock.nowMs(), room)
+        : undefined;
     },
     handler: async (ctx) => {
     const l = await ctx.app.launches.launch(ctx.params.launch_id!);
-    return l ? reply(200, ctx.app.launches.prepared.launch(l, ctx.app.clock.nowMs()))
-      : refuse('launch_not_found');
+    return l ? reply(200, ctx.app.launches.prepared.launch(l, ctx.app.clock.nowMs(),
+      await ctx.app.roomNotices.notice('launch', l.launchId))) : refuse('launch_not_found');
   } },
   { method: 'GET', path: '/launches/:launch_id/live', access: 'public', stream: true,
     schema: Launches.liveStream, handler: async (ctx) => {
@@ -142,7 +151,8 @@ export const launchRoutes: Route[] = [
       if (!next.ok) return next;
       await ctx.app.launches.putLaunch(actorOf(ctx), next.value, {
         fields: Object.keys(b.value), changes: launchChanges(l, next.value) });
-      return reply(200, launchView(next.value, ctx.app.clock.nowMs()));
+      return reply(200, launchView(next.value, ctx.app.clock.nowMs(),
+        await ctx.app.roomNotices.notice('launch', next.value.launchId)));
     } },
   { method: 'POST', path: '/admin/change-windows', access: 'admin',
     schema: Launches.openWindow, handler: async (ctx) => {

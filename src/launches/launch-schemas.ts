@@ -4,6 +4,7 @@
 // published by kernel/http/openapi.ts.
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
+import { RoomNoticeSchema } from '../kernel/room-notice.js';
 import { maybe, orNull, text, textList, time, whole } from '../kernel/http/schema.js';
 import { CHANGE_ASPECTS } from './launch.js';
 
@@ -16,7 +17,7 @@ export const LaunchView = Type.Object({
   launch_id: Str, model_id: Str, name: Str, name_zh: Str, opens_at: Time,
   state: Type.Union([Type.Literal('scheduled'), Type.Literal('open')]),
   server_time: Time, deposit_fen: Int, cooling_off_hours: Int, per_account_limit: Int,
-  locks_on_payment: Type.Boolean(),
+  locks_on_payment: Type.Boolean(), waiting_room: RoomNoticeSchema,
   trims: Type.Array(Type.Object({ trim: Str, name: Str, name_zh: Str, price_fen: Int,
     capacity_per_week: Int, lead_weeks: Int })),
   options: Type.Array(Type.Object({ option_id: Str,

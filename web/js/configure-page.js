@@ -15,6 +15,7 @@ import { configFields, defaultSelection, fitSelection, priceLines } from './conf
 import { carDrawing } from './car-drawing.js';
 import { forgetAttempt, pendingAttempt, placeOrder } from './order-attempt.js';
 import { errorBox, initPage, param, signInLink } from './ui.js';
+import { roomNote } from './room-note.js';
 
 const launchId = param('launch') || 'yu7-demo';
 // Before the opening, the launch is read again now and then (an operator may move the opening),
@@ -435,6 +436,9 @@ function renderForm() {
   const locked = Boolean(attempt) && attempt.state !== 'failed';
   main.replaceChildren(
     h('h1', {}, `${localName(launch)} · ${t('configure_title')}`),
+    // Before the order button: the room in front of this launch's orders, if one is on
+    // (replaceChildren would show a null as the text "null").
+    roomNote(launch.waiting_room) ?? '',
     h(
       'div',
       { class: 'grid grid-2' },

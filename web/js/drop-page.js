@@ -7,6 +7,7 @@ import { dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 import { DROP_STRINGS } from './drop-strings.js';
 import { forgetPass, passHeaders } from './waiting-pass.js';
+import { roomNote } from './room-note.js';
 import { STRINGS } from './strings.js';
 
 Object.assign(STRINGS, DROP_STRINGS);
@@ -34,7 +35,8 @@ let messageJoin = null;
 
 async function act(run, joined = null) {
   const r = await run();
-  message = r.ok ? r.note : errorBox(r);
+  // Said as a purchase, not an order (errors.js PURCHASE_WORDING).
+  message = r.ok ? r.note : errorBox(r, { purchase: true });
   messageJoin = r.ok ? joined : null;
   await refresh();
 }
@@ -68,6 +70,14 @@ async function payOffer(v, holdId) {
     const r = await request('POST', path(`/holds/${encodeURIComponent(holdId)}/pay`));
     return r.ok
       ? { ok: true, note: notice(t('drop_bought', { v: localName(v), n: 1 }), 'ok') } : r;
+  });
+}
+
+/** Lets an offer go: the unit goes at once to the next in line (or back on sale). */
+async function declineOffer(v, holdId) {
+  await act(async () => {
+    const r = await request('POST', path(`/holds/${encodeURIComponent(holdId)}/cancel`));
+    return r.ok ? { ok: true, note: notice(t('drop_declined', { v: localName(v) })) } : r;
   });
 }
 
@@ -145,7 +155,10 @@ function mineSection() {
         t: hold ? dateTime(hold.expires_at) : '' }), leftS === null ? ''
         : ` ${t('drop_offer_left', { s: leftS })}`, ' ',
       h('button', { type: 'button', class: 'button', id: 'pay-offer',
-        onclick: () => payOffer(v, e.offer_hold_id) }, t('drop_pay_offer', { v: localName(v) }))));
+        onclick: () => payOffer(v, e.offer_hold_id) }, t('drop_pay_offer', { v: localName(v) })),
+      ' ',
+      h('button', { type: 'button', class: 'button secondary', id: 'decline-offer',
+        onclick: () => declineOffer(v, e.offer_hold_id) }, t('drop_decline_offer'))));
     }
   }
   return items.length === 0 ? null
@@ -159,16 +172,30 @@ function dropState() {
   return drop.variants.every((v) => v.sold_out_for_good) ? t('drop_all_sold') : t('drop_open');
 }
 
+/**
+ * What is charged: a merchandise's price, or a car's deposit with the car it is for and the
+ * car's price when the drop gives one (a deposit alone said nothing of what it bought).
+ */
+function priceLine() {
+  if (drop.kind !== 'car') return h('p', {}, t('drop_price', { p: yuan(drop.price_fen) }));
+  return h('p', { id: 'drop-price' }, drop.price_fen > 0
+    ? t('drop_car_deposit_priced', { d: yuan(drop.deposit_fen), car: localName(drop),
+      p: yuan(drop.price_fen) })
+    : t('drop_car_deposit', { d: yuan(drop.deposit_fen), car: localName(drop) }));
+}
+
 function render() {
   const main = document.getElementById('main');
   if (!drop) return;
   // replaceChildren would show a null as the text "null": the parts not shown are left out.
   const parts = [
     h('h1', {}, localName(drop)),
-    h('p', {}, drop.kind === 'car' ? t('drop_deposit', { p: yuan(drop.deposit_fen) })
-      : t('drop_price', { p: yuan(drop.price_fen) })),
+    priceLine(),
+    drop.kind === 'car' ? h('p', { class: 'small', id: 'deposit-for' }, t('drop_deposit_for',
+      { d: yuan(drop.deposit_fen) })) : null,
     h('p', {}, t('drop_limit', { a: drop.per_account_limit, i: drop.per_identity_limit })),
     h('p', { id: 'drop-state' }, dropState()),
+    roomNote(drop.waiting_room),
     token() ? null : signInLink(),
     message,
     h('ul', { class: 'variants', 'aria-live': 'polite' }, drop.variants.map(variantRow)),

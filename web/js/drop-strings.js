@@ -1,7 +1,19 @@
 // Text of the drop page only, kept apart so the other buyer pages do not load it.
 export const DROP_STRINGS = {
   drop_price: { zh: '价格 {p}', en: 'Price {p}' },
-  drop_deposit: { zh: '定金 {p}（支付即锁定，不可退）', en: 'Deposit {p} (locks on payment, non-refundable)' },
+  drop_car_deposit: {
+    zh: '定金 {d}，用于订购一台 {car}',
+    en: 'Deposit {d} for one {car}',
+  },
+  drop_car_deposit_priced: {
+    zh: '定金 {d}，用于订购一台 {car}（车价 {p}）',
+    en: 'Deposit {d} for one {car} (the car\'s price: {p})',
+  },
+  drop_deposit_for: {
+    zh: '定金 {d} 在支付时即锁定，不予退还（之后取消也不退）；它为您保留这一版本的一台车。',
+    en: 'The deposit of {d} locks when you pay: it is not refundable, even if you cancel '
+      + 'afterwards. It secures one car of this edition for you.',
+  },
   drop_limit: {
     zh: '每个账户限购 {a} 件，每个身份证号限购 {i} 件',
     en: 'At most {a} per account and {i} per identity number',
@@ -37,6 +49,15 @@ export const DROP_STRINGS = {
   },
   drop_offer_left: { zh: '（还剩 {s} 秒）', en: '({s} s left)' },
   drop_pay_offer: { zh: '付款购买 {v}', en: 'Pay for {v}' },
+  drop_decline_offer: { zh: '放弃', en: 'Decline' },
+  drop_declined: {
+    zh: '您已放弃 {v}：它已转给候补中的下一位（没有人候补时重新开售）。',
+    en: 'You declined the {v}: it goes to the next in line at once (or back on sale if nobody '
+      + 'waits).',
+  },
   drop_mine: { zh: '我的购买与候补', en: 'My purchases and waitlist' },
+  drops_title: { zh: '限量发售', en: 'Drops' },
+  drops_none: { zh: '目前没有限量发售。', en: 'There are no drops at the moment.' },
+  drops_opened_at: { zh: '{t} 开售', en: 'On sale since {t}' },
   drop_as_of: { zh: '数据更新于 {t}', en: 'Figures as of {t}' },
 };

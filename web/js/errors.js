@@ -687,8 +687,46 @@ const PER_ACCOUNT_LIMIT = {
 
 // {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
 // sentence and a next step; the server's own message is added because it is better than nothing.
+// The refusals whose text speaks of an order, as a drop's purchase meets them: a purchase, not
+// an order (new-user review of issue #17). Used when the page says `{ purchase: true }`.
+const PURCHASE_WORDING = {
+  timeout: {
+    zh: ['服务器响应超时。', '请稍后重试；重复提交不会重复购买。'],
+    en: ['The server took too long to answer.',
+      'Try again in a moment; retrying cannot buy twice.'],
+  },
+  waiting_room_pass_required: {
+    zh: ['本次发售需要先排队。', '请进入排队室，轮到您时会获得购买凭证。'],
+    en: ['This sale is behind a waiting room.',
+      'Enter the waiting room; when it is your turn you get a pass to buy with.'],
+  },
+  waiting_room_pass_invalid: {
+    zh: ['您的购买凭证已过期、已使用或已被撤销。', '请重新进入排队室。'],
+    en: ['Your pass has ended, was used for another purchase or was revoked.',
+      'Enter the waiting room again.'],
+  },
+  waiting_room_pass_in_use: {
+    zh: ['您的另一个购买请求正在使用这张购买凭证（仍在付款中）。', '请保留凭证，稍等几秒后再试。'],
+    en: ['Another purchase of yours is using this pass (it is still being paid for).',
+      'Keep the pass and try again in a few seconds.'],
+  },
+  commit_unknown: {
+    zh: ['保存时系统中断，这次购买可能已经生效，也可能没有。', '请先刷新查看您的购买，再决定是否重试；同一次购买重试不会重复购买。'],
+    en: ['Our system went away while saving this: the purchase may or may not have been made.',
+      'Reload to see your purchases before trying again; retrying the same purchase never '
+        + 'buys twice.'],
+  },
+  idempotency_key_reused: {
+    zh: ['这次提交与之前的一次提交内容不同。', '请刷新页面，确认之前的那次购买是否已成功（购买也在“我的订单”中）。'],
+    en: ['This submission differs from an earlier one the page sent.',
+      'Reload, and check whether the earlier purchase went through (My orders lists purchases '
+        + 'too).'],
+  },
+};
+
 export function errorText(result, vars = {}) {
-  const entry = ERRORS[result.code];
+  const entry = (vars.purchase ? PURCHASE_WORDING[result.code] : undefined)
+    ?? ERRORS[result.code];
   let [what, next] = entry ? entry[lang()] : ERRORS.unknown_error[lang()];
   // Figures in a sentence: those the page passes, then those in the refusal itself.
   const figures = { ...vars, ...(result.data?.error ?? {}) };

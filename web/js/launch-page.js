@@ -4,6 +4,7 @@ import { get, noteServerTimeIso, serverNow } from './api.js';
 import { localName, t } from './i18n.js';
 import { countdown, dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, param } from './ui.js';
+import { roomNote } from './room-note.js';
 
 // Re-read launches while one is still to open (operators may move an opening): every minute in
 // the last ten minutes, every five before that.
@@ -103,6 +104,8 @@ function launchCard(launch) {
         hours: launch.cooling_off_hours,
       }),
     ),
+    // The waiting room in front of its orders, told before the opening (room-note.js).
+    roomNote(launch.waiting_room),
     // An earlier launch that still takes orders says so plainly, without tonight's big button.
     earlier
       ? h(

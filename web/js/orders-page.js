@@ -1,5 +1,6 @@
 // My orders: each order's status and history, deposit, queue place, estimate, cooling-off
-// countdown, and exactly the actions the rules allow right now (the order's `actions`).
+// countdown, and exactly the actions the rules allow right now (the order's `actions`); then the
+// buyer's drop purchases (GET /drop-purchases), held and paid, with what each is.
 import { get, post, request, serverNow, token } from './api.js';
 import { depositState, lang, localName, t } from './i18n.js';
 import {
@@ -19,6 +20,8 @@ import { priceSection } from './price-protection.js';
 const REFRESH_MS = 45000 + Math.random() * 30000;
 
 let orders = null;
+/** The buyer's drop purchases (GET /drop-purchases: held and paid), or null until read. */
+let dropPurchases = null;
 let launches = new Map();
 let failure = null;
 let flash = null; // key of a notice shown after an action
@@ -55,9 +58,29 @@ function messagesList(orderId) {
   return h('ol', { class: 'timeline messages' }, list.map(messageItem));
 }
 
+/** Pages of drop purchases read at most (a page covers 20 drops; there are at most 100). */
+const DROP_PAGES_MAX = 5;
+
+/** Every drop purchase of the buyer, page after page; null when a page could not be read. */
+async function loadDropPurchases() {
+  const all = [];
+  let after = null;
+  for (let page = 0; page < DROP_PAGES_MAX; page++) {
+    const r = await get(`/drop-purchases${after ? `?after=${encodeURIComponent(after)}` : ''}`);
+    if (!r.ok) return null;
+    all.push(...r.data.purchases);
+    after = r.data.next_after;
+    if (!after) break;
+  }
+  return all;
+}
+
 // Launch names and options change rarely: read once, then only the orders on refresh.
 async function load() {
-  const [o, l] = await Promise.all([get('/orders'), launches.size ? null : get('/launches')]);
+  const [o, l, d] = await Promise.all([get('/orders'), launches.size ? null : get('/launches'),
+    loadDropPurchases()]);
+  // A drop purchase the page could not read stays as last shown rather than vanish.
+  if (d) dropPurchases = d;
   lastLoad = Date.now();
   if (!o.ok) {
     failure = o;
@@ -541,6 +564,34 @@ async function changeFlow(order, switching) {
   if (result) replaceOrder(result.data, switching ? 'flash_switched' : 'flash_changed');
 }
 
+/** One drop purchase: what it is (the drop, the size or car, how many) and where it stands. */
+function dropPurchaseItem(p) {
+  const { drop, variant, hold } = p;
+  const when = dateTime(hold.settled_at ?? hold.created_at);
+  let state;
+  if (hold.status === 'held') {
+    state = h('a', { href: `/drop?id=${encodeURIComponent(drop.drop_id)}` },
+      t('drop_purchase_held', { t: dateTime(hold.expires_at) }));
+  } else if (drop.kind === 'car') {
+    // The car's price only when the drop gives one.
+    state = t(drop.price_fen > 0 ? 'drop_purchase_car_paid_priced' : 'drop_purchase_car_paid',
+      { a: yuan(hold.amount_fen), t: when, p: yuan(drop.price_fen) });
+  } else {
+    state = t('drop_purchase_paid', { a: yuan(hold.amount_fen), t: when });
+  }
+  return h('li', { class: 'card drop-purchase', 'data-hold': hold.hold_id },
+    h('p', {}, h('strong', {}, t('drop_purchase_item', { drop: localName(drop),
+      v: localName(variant), n: hold.quantity }))),
+    h('p', { class: 'small' }, state));
+}
+
+/** The buyer's drop purchases, under the orders (none: nothing shown). */
+function dropSection() {
+  if (!dropPurchases || dropPurchases.length === 0) return null;
+  return h('section', { id: 'drop-purchases' }, h('h2', {}, t('drop_purchases_title')),
+    h('ul', { class: 'plain' }, dropPurchases.map(dropPurchaseItem)));
+}
+
 function render() {
   const main = document.getElementById('main');
   document.title = `${t('orders_title')} · launchday`;
@@ -563,6 +614,8 @@ function render() {
     );
   }
   parts.push(...orders.map(orderCard));
+  const drops = dropSection();
+  if (drops) parts.push(drops);
   main.replaceChildren(...parts);
 }
 
@@ -585,9 +638,9 @@ function tick() {
   const due = ended || Date.now() - lastLoad > REFRESH_MS;
   if (due && !isDialogOpen() && Date.now() - lastLoad > 5000) {
     // Redraw only when something changed, so a refresh does not move the buyer's focus.
-    const before = JSON.stringify(orders);
+    const before = JSON.stringify([orders, dropPurchases]);
     load().then(() => {
-      if (!isDialogOpen() && JSON.stringify(orders) !== before) render();
+      if (!isDialogOpen() && JSON.stringify([orders, dropPurchases]) !== before) render();
     });
   }
 }

@@ -1,10 +1,42 @@
 // Every piece of text the buyer pages show, in zh-CN and English. {name} marks a value filled in.
 export const STRINGS = {
   wr_enter_room: { zh: '进入排队室', en: 'Enter the waiting room' },
+  // The waiting room in front of a sale, told before it (room-note.js): {t} the pre-queue's
+  // start, {o} the opening.
+  room_note_before_shuffle: {
+    zh: '本次发售设有排队室：{t} 起可进入排队；开售时（{o}）排队中的所有人将被随机排序，提前到达不占优势。',
+    en: 'This sale has a waiting room: join its line from {t}; at the opening ({o}) everyone in '
+      + 'it is put in random order, so arriving early gains nothing.',
+  },
+  room_note_before_fifo: {
+    zh: '本次发售设有排队室：{t} 起可进入排队；开售（{o}）后按到达顺序依次放行。',
+    en: 'This sale has a waiting room: join its line from {t}; from the opening ({o}) people '
+      + 'are let in in order of arrival.',
+  },
+  room_note_prequeue_shuffle: {
+    zh: '本次发售设有排队室，现在即可进入排队；开售时（{o}）排队中的所有人将被随机排序，提前到达不占优势。',
+    en: 'This sale has a waiting room and its line is open now; at the opening ({o}) everyone '
+      + 'in it is put in random order, so arriving early gains nothing.',
+  },
+  room_note_prequeue_fifo: {
+    zh: '本次发售设有排队室，现在即可进入排队；开售（{o}）后按到达顺序依次放行。',
+    en: 'This sale has a waiting room and its line is open now; from the opening ({o}) people '
+      + 'are let in in order of arrival.',
+  },
+  room_note_open: {
+    zh: '本次发售设有排队室：请先进入排队，轮到您时即可购买。',
+    en: 'This sale has a waiting room: join its line, and you can buy when it is your turn.',
+  },
+  room_note_paused: {
+    zh: '本次发售的排队室已暂停：暂时不放行任何人，已排队的位置会保留。',
+    en: 'This sale\'s waiting room is paused: nobody is let in for now, and places in its line '
+      + 'are kept.',
+  },
   brand: { zh: 'launchday 直售', en: 'launchday' },
   skip_to_content: { zh: '跳到正文', en: 'Skip to content' },
   nav_label: { zh: '主导航', en: 'Main navigation' },
   nav_launches: { zh: '发布', en: 'Launches' },
+  nav_drops: { zh: '限量发售', en: 'Drops' },
   nav_orders: { zh: '我的订单', en: 'My orders' },
   nav_account: { zh: '账户', en: 'Account' },
   nav_sign_in: { zh: '登录 / 注册', en: 'Sign in' },
@@ -102,6 +134,22 @@ export const STRINGS = {
   orders_title: { zh: '我的订单', en: 'My orders' },
   orders_sign_in: { zh: '登录后查看您的订单。', en: 'Sign in to see your orders.' },
   orders_none: { zh: '您还没有订单。', en: 'You have no orders yet.' },
+  // A buyer's drop purchases in My orders (orders-page.js): what each is, and where it stands.
+  drop_purchases_title: { zh: '限量发售的购买', en: 'Drop purchases' },
+  drop_purchase_paid: { zh: '已付款 {a}（{t}）', en: 'Paid {a} on {t}' },
+  drop_purchase_car_paid: {
+    zh: '定金 {a} 已于 {t} 支付并锁定，不可退还',
+    en: 'Deposit {a} paid on {t}: locked, not refundable',
+  },
+  drop_purchase_car_paid_priced: {
+    zh: '定金 {a} 已于 {t} 支付并锁定，不可退还；车价 {p}',
+    en: 'Deposit {a} paid on {t}: locked, not refundable. The car\'s price: {p}',
+  },
+  drop_purchase_held: {
+    zh: '已为您保留至 {t}，尚未付款：请在发售页面付款',
+    en: 'Held for you until {t}, not paid yet: pay on the drop\'s page',
+  },
+  drop_purchase_item: { zh: '{drop} · {v} × {n}', en: '{drop} · {v} × {n}' },
   order_id: { zh: '订单号', en: 'Order' },
   configuration: { zh: '配置', en: 'Configuration' },
   city: { zh: '交付城市', en: 'Delivery city' },

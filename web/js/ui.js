@@ -21,6 +21,7 @@ export function initPage(render, { current } = {}) {
         'nav',
         { 'data-i18n-attr': 'aria-label:nav_label' },
         link('/', 'nav_launches'),
+        link('/drops', 'nav_drops'),
         link('/orders', 'nav_orders'),
         link('/account', token() ? 'nav_account' : 'nav_sign_in'),
       ),
