@@ -455,8 +455,8 @@ export const ERRORS = {
     en: ['That drop does not exist.', 'Go back and look at the drops on now.'],
   },
   drop_not_open: {
-    zh: ['限量发售尚未开始。', '请在倒计时结束后购买。'],
-    en: ['The drop has not opened yet.', 'Buy when the countdown ends.'],
+    zh: ['限量发售尚未开始。', '请在本页开售倒计时结束后购买。'],
+    en: ['The drop has not opened yet.', 'Buy when the countdown on this page ends.'],
   },
   drop_sold_out: {
     zh: ['该尺码已售罄。', '可加入候补名单：有货退回时将按顺序通知您。'],
