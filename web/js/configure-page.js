@@ -15,6 +15,7 @@ import { configFields, defaultSelection, fitSelection, priceLines } from './conf
 import { carDrawing } from './car-drawing.js';
 import { forgetAttempt, pendingAttempt, placeOrder } from './order-attempt.js';
 import { errorBox, initPage, param, signInLink } from './ui.js';
+import { tabValue } from './tab-store.js';
 import { roomNote } from './room-note.js';
 
 const launchId = param('launch') || 'yu7-demo';
@@ -40,29 +41,8 @@ let kept = false; // the choices were restored from this tab's last visit (e.g. 
 // The buyer's choices, kept for this tab per launch: an order refused for want of a waiting-room
 // pass sends the buyer to the room, whose pass brings them back here; without this they would
 // come back to the defaults and one tap would order a car they did not choose.
-const CHOICE_KEY = `launchday.choice.${launchId}`;
-function keepChoice(s) {
-  try {
-    sessionStorage.setItem(CHOICE_KEY, JSON.stringify(s));
-  } catch {
-    /* storage disabled: the defaults are shown again, as before */
-  }
-}
-function keptChoice() {
-  try {
-    const raw = sessionStorage.getItem(CHOICE_KEY);
-    return raw ? JSON.parse(raw) : null;
-  } catch {
-    return null;
-  }
-}
-function forgetChoice() {
-  try {
-    sessionStorage.removeItem(CHOICE_KEY);
-  } catch {
-    /* nothing kept */
-  }
-}
+// Without storage the defaults are shown again, as before.
+const choice = tabValue(`launchday.choice.${launchId}`);
 
 const selKey = (s) => `${s.trim}|${s.city}`;
 const busy = () => attempt && ['sending', 'retrying'].includes(attempt.state);
@@ -375,7 +355,7 @@ async function submit() {
   if (result.code === 'abandoned') return;
   if (result.ok) {
     // Only the page that placed it says "order placed" on /orders.
-    forgetChoice();
+    choice.forget();
     try {
       sessionStorage.setItem('launchday.justPlaced', result.data.order_id);
     } catch {
@@ -461,7 +441,7 @@ function renderForm() {
           configFields(launch, shown(), (next) => {
             const estimateChanged = selKey(next) !== selKey(sel);
             sel = next;
-            keepChoice(sel);
+            choice.keep(sel);
             if (kept) {
               kept = false;
               document.getElementById('choices-kept')?.remove();
@@ -508,7 +488,7 @@ const [result] = await Promise.all([get(`/launches/${encodeURIComponent(launchId
 if (result.ok) {
   launch = result.data;
   if (launch.server_time) noteServerTimeIso(launch.server_time);
-  const before = keptChoice();
+  const before = choice.read();
   // Checked against the launch as it is now: an option withdrawn meanwhile is not restored.
   sel = before ? fitSelection(launch, before) : defaultSelection(launch);
   kept = Boolean(before);
