@@ -19,7 +19,7 @@ export const DROP_STRINGS = {
     en: 'At most {a} per account and {i} per identity number',
   },
   drop_opens_at: { zh: '开售时间 {t}', en: 'Opens {t}' },
-  drop_opens_in: { zh: '距开售还有', en: 'opens in' },
+  drop_opens_in: { zh: '还有', en: 'in' },
   drop_open: { zh: '发售中', en: 'On sale now' },
   drop_all_sold: { zh: '已全部售罄', en: 'Sold out: every size is sold' },
   drop_all_sold_car: { zh: '已全部售罄', en: 'Sold out: every car is sold' },
