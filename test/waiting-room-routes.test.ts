@@ -599,6 +599,26 @@ describe('the poll interval follows the wait', () => {
   });
 });
 
+describe('a waiting reply with the default status', () => {
+  let h: Harness;
+  before(async () => { h = await tickingHarness(); });
+  after(async () => h.close());
+
+  it('carries Retry-After too (docs/api.md "Apps"): an app reading the header need not parse '
+    + 'the JSON', async () => {
+    const put = await h.call('PUT', '/admin/waiting-rooms/plain', { token: ADMIN, body: room() });
+    assert.equal(put.status, 201, JSON.stringify(put.body));
+    const joined = await h.call('POST', '/waiting-rooms/plain/tickets');
+    assert.equal(joined.status, 201);
+    assert.equal(joined.headers['retry-after'], String(joined.body.poll_after_seconds));
+    const polled = await h.call('GET', '/waiting-rooms/plain/place',
+      { headers: { 'x-waiting-room-ticket': joined.body.ticket } });
+    assert.equal(polled.status, 200, JSON.stringify(polled.body));
+    assert.equal(polled.body.phase, 'prequeue');
+    assert.equal(polled.headers['retry-after'], String(polled.body.poll_after_seconds));
+  });
+});
+
 describe('a pass claimed by a request still paying', () => {
   let h: Harness;
   const admit = () => h.ld.app.waitingRooms.admitRound();

@@ -57,9 +57,10 @@ function placeReply(v: PlaceView, created: boolean) {
     seed_commitment: v.room.seedCommitment,
     // Off: no line to wait in; the person goes on to what the room stood in front of.
     ...(v.phase === 'off' ? { next_url: nextUrl(v.room) } : {}) };
-  if (created) return reply(201, body);
-  const status = v.phase === 'admitted' || v.phase === 'off' ? 200 : v.room.waitingStatus;
-  return reply(status, body, status === 200 ? undefined : { 'retry-after': String(pollAfter) });
+  // Every waiting reply says when to poll, 200 included: an app may read the header alone.
+  const waiting = v.phase !== 'admitted' && v.phase !== 'off';
+  const headers = waiting ? { 'retry-after': String(pollAfter) } : undefined;
+  return reply(created ? 201 : waiting ? v.room.waitingStatus : 200, body, headers);
 }
 
 const passView = (p: Pass) => ({ pass_id: p.passId, ticket_id: p.ticketId,

@@ -64,11 +64,18 @@ test('a drop behind a room says so before the opening, with the way to its line'
   assert.match(note, /This sale has a waiting room: join its line from .*random order/);
   assert.equal(await en.getAttribute('[data-room-link]', 'href'),
     '/waiting-room?room=jacket-line');
+  // The opening with a live countdown to it (drop_not_open says to wait for the countdown).
+  const left = (await en.textContent('#drop-countdown')) ?? '';
+  assert.match(left, /^01:5\d:\d\d$/, 'two hours less the time since the setup');
+  assert.match((await en.textContent('#drop-state')) ?? '', /^Opens .* · in 01:5\d:\d\d$/);
+  await en.waitForFunction((was) => document.getElementById('drop-countdown')?.textContent
+    !== was, left, { timeout: 3000 });
   await screenshots(en, 'drop-room-note');
   const zh = await page('zh');
   await zh.goto(`${server.url}/drop?id=jacket`);
   await zh.locator('.room-note').waitFor();
   assert.match((await zh.textContent('.room-note')) ?? '', /本次发售设有排队室.*随机排序/);
+  assert.match((await zh.textContent('#drop-state')) ?? '', /^开售时间 .* · 还有 01:5\d:\d\d$/);
   // No room in front of the car: nothing said of one.
   await en.goto(`${server.url}/drop?id=founders`);
   await en.locator('[data-row="max"]').waitFor();
@@ -117,8 +124,27 @@ test('a car drop says what its deposit is for; its purchase shows in My orders',
   assert.match((await en.textContent('#drop-price')) ?? '',
     /Deposit ¥20,000(\.00)? for one SU7 Founder's Edition \(the car's price: ¥299,900/);
   assert.match((await en.textContent('#deposit-for')) ?? '', /not refundable/);
+  // The button names the deposit; a tap asks first, saying it is never refunded.
+  assert.match((await en.textContent('[data-variant="max"]')) ?? '',
+    /^Buy Max: pay the ¥20,000(\.00)? deposit$/);
   await en.click('[data-variant="max"]');
+  const dialog = en.locator('dialog[open]');
+  await dialog.waitFor();
+  assert.match((await dialog.textContent()) ?? '',
+    /¥20,000(\.00)? deposit locks the moment you pay and is never refunded/);
+  assert.match((await dialog.locator('[data-role="confirm"]').textContent()) ?? '',
+    /Pay ¥20,000(\.00)? \(non-refundable\)/);
+  // Going back buys nothing.
+  await dialog.getByText('Go back').click();
+  await dialog.waitFor({ state: 'detached' });
+  const figures = (await server.api('GET', '/drops/founders')).body;
+  assert.equal(figures.variants[0].remaining, 1, 'nothing held or paid before the confirmation');
+  await en.click('[data-variant="max"]');
+  await en.click('dialog[open] [data-role="confirm"]');
   await en.locator('.notice').waitFor();
+  // The only car is sold: said of cars, not sizes.
+  await en.waitForFunction(() => /Sold out: every car is sold/.test(
+    document.getElementById('drop-state')?.textContent ?? ''), null, { timeout: 5000 });
   await en.goto(`${server.url}/orders`);
   await en.locator('#drop-purchases').waitFor();
   const mine = (await en.textContent('#drop-purchases')) ?? '';
@@ -159,6 +185,15 @@ test('an offer can be declined; a refusal of a purchase speaks of buying, not or
       });
       await p.goto(`${server.url}/drop?id=founders`);
       await p.locator('#decline-offer').waitFor();
+      // Paying the offer names the deposit and asks first, as a purchase does.
+      assert.match((await p.textContent('#pay-offer')) ?? '',
+        lang === 'en' ? /Pay the ¥20,000(\.00)? deposit for Max/
+          : /支付定金 ¥20,000(\.00)? 购买 Max/);
+      await p.click('#pay-offer');
+      await p.locator('dialog[open]').waitFor();
+      assert.match((await p.textContent('dialog[open]')) ?? '',
+        lang === 'en' ? /never refunded/ : /永不退还/);
+      await p.locator('dialog[open] button.secondary').click();
       assert.equal((await p.textContent('#decline-offer'))?.trim(), decline);
       await p.click('#decline-offer');
       await p.locator('.notice').waitFor();
@@ -180,6 +215,7 @@ test('an offer can be declined; a refusal of a purchase speaks of buying, not or
           message: 'A pass is required.', room_id: 'r', room_url: '/waiting-room?room=r' } } }));
       await other.goto(`${server.url}/drop?id=founders`);
       await other.click('[data-variant="max"]');
+      await other.click('dialog[open] [data-role="confirm"]');
       await other.locator('.error').waitFor();
       const error = (await other.textContent('.error')) ?? '';
       assert.match(error, pass);

@@ -36,6 +36,8 @@ test('a buyer sees what is left, buys the last S, and sold out shows at once', a
   await page.goto(`${server.url}/drop?id=jacket`);
   await page.locator('[data-row="s"]').waitFor();
   assert.match((await page.textContent('[data-row="s"]')) ?? '', /1 of 1 left/);
+  // Merchandise: one tap, and the button names what it charges.
+  assert.match((await page.textContent('[data-variant="s"]')) ?? '', /^Buy S · ¥1,299(\.00)?$/);
   await page.click('[data-variant="s"]');
   await page.locator('.notice').waitFor();
   assert.match((await page.textContent('.notice')) ?? '', /Bought: S/);
@@ -188,5 +190,25 @@ test('a drop sold for good says sold out, not on sale, and a closed place says t
       assert.doesNotMatch(mine, /前面还有/);
     }
     assert.equal(await p.locator('[data-join="one"]').count(), 0);
+  }
+});
+
+test('every unit held while payments complete is said as held, some may come back, not on sale '
+  + '(both languages)', async () => {
+  for (const lang of ['en', 'zh'] as const) {
+    const p = await (await phoneContext(browser, lang)).newPage();
+    await p.route('**/api/v1/drops/jacket', async (route) => {
+      const r = await route.fetch();
+      const body = await r.json();
+      body.variants = body.variants.map((v: { quantity: number }) => ({ ...v, remaining: 0,
+        held: 1, sold: v.quantity - 1, sold_out: true, sold_out_for_good: false }));
+      await route.fulfill({ response: r, json: body });
+    });
+    await p.goto(`${server.url}/drop?id=jacket`);
+    await p.locator('[data-row="s"]').waitFor();
+    const state = (await p.textContent('#drop-state')) ?? '';
+    assert.match(state, lang === 'en' ? /All units held.*some may come back/ : /已全部被保留/);
+    assert.doesNotMatch(state, lang === 'en' ? /On sale/ : /发售中/);
+    await p.context().close();
   }
 });

@@ -53,6 +53,8 @@ test('an operator creates a drop and watches its figures move live', async () =>
   const page = await consolePage('en');
   await page.click('#tab-drops');
   await page.locator('#drop-form').waitFor();
+  // The opening's format is shown before it is typed, as on the room and launch forms.
+  assert.equal(await page.getAttribute('#d-opens', 'placeholder'), 'YYYY-MM-DD HH:MM');
   await page.fill('#d-id', 'hoodie');
   await page.fill('#d-name', 'Launch hoodie');
   await page.fill('#d-name-zh', '发布会卫衣');
@@ -148,11 +150,42 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   await zh.click('#s-run');
   await zh.locator('.cluster').first().waitFor();
   assert.match((await zh.textContent('.cluster')) ?? '', /3 个账户使用同一设备/);
+  // Statuses in words, not the server's codes: the ring's orders are cancelled now.
+  const statuses = async (p: Page) => [...new Set(await p.locator('.cluster tbody td:nth-child(4)')
+    .allTextContents())];
+  assert.deepEqual(await statuses(zh), ['已取消']);
+  // A drop's rows are its purchases, paid at once in the sandbox.
+  for (let i = 0; i < 3; i++) {
+    const token = await buyer(630 + i, 'ring-device-def');
+    const r = await server.api('POST', '/drops/hoodie/purchases', { variant: 'l' }, token,
+      { 'idempotency-key': `ring-hoodie-${i}`, 'x-device-id': 'ring-device-def' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  await zh.selectOption('#s-scope', 'drop:hoodie');
+  await zh.click('#s-run');
+  await zh.waitForFunction(() => /限量发售/.test(document.querySelector('.cluster')?.textContent
+    ?? ''));
+  assert.deepEqual(await statuses(zh), ['已付款']);
   await zh.click('#tab-drops');
   await zh.locator('#figures-hoodie').waitFor();
   assert.match((await zh.textContent('#figures-hoodie')) ?? '', /合计/);
   await screenshots(zh, 'admin-suspicious-zh');
 });
+
+test('the room form says what its pass is needed for: orders of a launch, purchases of a drop',
+  async () => {
+    for (const [lang, orders, purchases] of [['en', /orders need a pass/, /purchases need a/],
+      ['zh', /下单需要凭证/, /购买需要凭证/]] as const) {
+      const page = await consolePage(lang);
+      await page.click('#tab-rooms');
+      const label = page.locator('label:has(#wr-new-enabled)');
+      await label.waitFor();
+      assert.match((await label.textContent()) ?? '', orders);
+      await page.selectOption('#wr-new-scope', 'drop');
+      assert.match((await label.textContent()) ?? '', purchases);
+      await page.context().close();
+    }
+  });
 
 test('a buyer on the waitlist is offered the unit a declined payment let go, and pays',
   async () => {

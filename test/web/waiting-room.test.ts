@@ -143,6 +143,8 @@ test('without a pass the order page says so, in Chinese, and leads to the room',
   const page = await (await phoneContext(browser, 'zh')).newPage();
   await signInPage(page, server.url, other.token);
   await page.goto(`${server.url}/configure?launch=yu7-2025`);
+  // The buyer chooses a car other than the defaults before being sent to the room.
+  await page.locator('#config input[type="radio"][value="max"]').check();
   await page.locator('#place-order').click();
   await page.locator('#enter-waiting-room').waitFor({ timeout: 20_000 });
   assert.match((await page.textContent('.error')) ?? '', /需要先排队/);
@@ -164,6 +166,17 @@ test('without a pass the order page says so, in Chinese, and leads to the room',
   // Two seconds on, the next copy of the line holds it: counted (or already admitted).
   await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
   await page.locator('#wr-counting').waitFor({ state: 'detached', timeout: 20_000 });
+  // Admitted (the cap and rate were raised above), the pass brings the buyer back to the
+  // configurator with the car they chose, not the defaults, and says so.
+  await page.waitForURL(/\/configure\?launch=yu7-2025/, { timeout: 30_000 })
+    .catch(async (err) => { throw new Error(`${err}: ${await page.textContent('main')}`); });
+  const max = page.locator('#config input[type="radio"][value="max"]');
+  await max.waitFor();
+  assert.equal(await max.isChecked(), true, 'the trim chosen before the room');
+  assert.match((await page.textContent('#choices-kept')) ?? '', /已为您保留/);
+  await screenshots(page, 'configure-choices-kept-zh');
+  await page.click('#lang-switch');
+  assert.match((await page.textContent('#choices-kept')) ?? '', /Your choices were kept/);
 });
 
 test('a room switched off says so and offers the way on, in both languages; switched on, the '

@@ -123,6 +123,26 @@ test('every outcome code the server can return has zh and en text with a next st
   assert.deepEqual(missing, [], 'server codes without buyer-facing text');
 });
 
+test('every audit action the server writes by name is in words in the console, zh and en',
+  async () => {
+    const { ADMIN_STRINGS } = await load('web/js/admin-strings.js');
+    const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => e.isDirectory() ? sources(`${dir}/${e.name}`)
+        : /(?<!\.test|\.contract)\.ts$/.test(e.name) ? [`${dir}/${e.name}`] : []);
+    const actions = new Set<string>();
+    for (const file of sources('src')) {
+      const text = readFileSync(file, 'utf8');
+      // `action: 'x'`, `action: c ? 'x' : 'y'` (appendAudit) and `.audit(actor, 'x'`.
+      for (const m of text.matchAll(/action: (?:[\w.!]+ \?\s*)?'([a-z_.]+)'(?:\s*: '([a-z_.]+)')?/g))
+        for (const a of [m[1], m[2]]) if (a) actions.add(a);
+      for (const m of text.matchAll(/\.audit\([^'\n]*?,\s*'([a-z_.]+)'/g)) actions.add(m[1]!);
+    }
+    assert.ok(actions.size > 10, `audit actions found: ${[...actions]}`);
+    const missing = [...actions].filter((a) => !ADMIN_STRINGS[`act_${a}`]?.zh
+      || !ADMIN_STRINGS[`act_${a}`]?.en);
+    assert.deepEqual(missing, [], 'shown to operators as raw codes');
+  });
+
 test('a locked order\'s deposit is never called refundable, on the buyer\'s or operator\'s page',
   async () => {
     // No localStorage in node: the pages' default language, Chinese.

@@ -4,7 +4,9 @@
 import { t, localName } from './i18n.js';
 import { count, h, yuan } from './format.js';
 import { api, labelled, rerender, say, state } from './admin-context.js';
-import { BEIJING_LABEL, fromBeijingInput, toBeijingText } from './beijing-time.js';
+import {
+  BEIJING_FORMAT, BEIJING_LABEL, fromBeijingInput, toBeijingText,
+} from './beijing-time.js';
 
 const LIVE_MS = 2000;
 
@@ -74,7 +76,8 @@ function dropForm() {
       selected: (d?.kind ?? 'merch') === k }, t(`d_kind_${k}`)))),
     price: input(d ? d.price_fen / 100 : '', 'number'),
     deposit: input(d ? d.deposit_fen / 100 : 0, 'number'),
-    opens: input(d ? toBeijingText(d.opens_at) : ''),
+    opens: h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off',
+      placeholder: BEIJING_FORMAT, value: d ? toBeijingText(d.opens_at) : '' }),
     perAccount: input(d?.per_account_limit ?? 1, 'number'),
     perIdentity: input(d?.per_identity_limit ?? 1, 'number'),
     variants: h('textarea', { rows: 4 }, d ? d.variants.map((v) =>

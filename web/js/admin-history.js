@@ -2,7 +2,7 @@
 // says what happened, who did it (the buyer, launchday itself, or the operator by name) and the
 // detail that matters (the deposit, the reason, the configuration before and after), with its
 // time to the second in Beijing time.
-import { t } from './i18n.js';
+import { codeText, t } from './i18n.js';
 import { h, yuan } from './format.js';
 import { BEIJING_LABEL, beijingSeconds, beijingText } from './beijing-time.js';
 
@@ -171,7 +171,5 @@ export function auditDetail(entry) {
 
 /** An audit action in words, with its code kept beside it for searching the docs. */
 export function actionText(action) {
-  const key = `act_${action}`;
-  const text = t(key);
-  return text === key ? action : text;
+  return codeText('act_', action);
 }

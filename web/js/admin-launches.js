@@ -7,7 +7,9 @@ import { h, yuan } from './format.js';
 import { errorBox, notice } from './ui.js';
 import { confirmDialog } from './dialog.js';
 import { api, rerender, showToast, state } from './admin-context.js';
-import { beijingText, fromBeijingInput, toBeijingText } from './beijing-time.js';
+import {
+  BEIJING_FORMAT, beijingText, fromBeijingInput, toBeijingText,
+} from './beijing-time.js';
 
 /** Whole numbers from `min` to `max`, as typed; null when the text is not one. */
 function wholeNumber(text, min, max) {
@@ -51,7 +53,7 @@ function fieldsOf(l) {
         inputmode: 'numeric',
         spellcheck: 'false',
         autocomplete: 'off',
-        placeholder: 'YYYY-MM-DD HH:MM',
+        placeholder: BEIJING_FORMAT,
         value: toBeijingText(l.opens_at),
       }),
       read: (v) => {

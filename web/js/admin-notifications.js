@@ -2,7 +2,7 @@
 // (queued, sending, sent, delivered, failed), how many tries it took and the last error, the
 // counts per state, and a filter by state; each message's kind, channel and language, when it was
 // sent and delivered, and on request every send and report of it (its delivery history).
-import { t } from './i18n.js';
+import { codeText, t } from './i18n.js';
 import { dateTime, h } from './format.js';
 import { api, rerender, showToast, state } from './admin-context.js';
 import { STRINGS } from './strings.js';
@@ -61,7 +61,7 @@ function historyPanel() {
             h('th', { scope: 'col' }, t(k))))),
           h('tbody', {}, m.history.map((a) => h('tr', {},
             h('td', {}, dateTime(a.at, { seconds: true })),
-            h('td', {}, a.outcome),
+            h('td', {}, codeText('n_outcome_', a.outcome)),
             h('td', {}, a.detail))))),
   );
 }

@@ -67,6 +67,11 @@ function settingsForm(room) {
     status: h('select', {}, [200, 202, 429, 503].map((s) => h('option',
       { value: String(s), selected: r.waiting_status === s || null }, String(s)))),
   };
+  // A launch's room guards orders, a drop's purchases: the switch says which, as chosen.
+  const enabledText = h('span', {}, t(`wr_enabled_${r.scope}`));
+  f.scope.addEventListener('change', () => {
+    enabledText.textContent = t(`wr_enabled_${f.scope.value}`);
+  });
   const problem = h('p', { class: 'field-error', id: `${p}-problem`, role: 'alert' });
   const save = async (ev) => {
     ev.preventDefault();
@@ -107,7 +112,7 @@ function settingsForm(room) {
       field(`${p}-pass`, 'wr_pass', f.pass),
       field(`${p}-grace`, 'wr_grace', f.grace),
       field(`${p}-status`, 'wr_status', f.status)),
-    h('label', { class: 'choice' }, f.enabled, h('span', {}, t('wr_enabled'))),
+    h('label', { class: 'choice' }, f.enabled, enabledText),
     h('label', { class: 'choice' }, f.suspended, h('span', {}, t('wr_suspended'))),
     h('label', { class: 'choice' }, f.adaptive, h('span', {}, t('wr_adaptive'))),
     problem,

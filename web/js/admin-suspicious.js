@@ -5,7 +5,8 @@
 // reason, each one's outcome shown (locked ones are refused and kept, the report says why).
 // The cancel refunds money, so it asks first, as the console's other destructive actions do:
 // how many orders, whose, the refund total, the reason, then a confirm.
-import { t } from './i18n.js';
+import { codeText, t } from './i18n.js';
+import { errorText } from './errors.js';
 import { count, counted, h, plural, yuan } from './format.js';
 import { api, labelled, rerender, state } from './admin-context.js';
 import { beijingSeconds } from './beijing-time.js';
@@ -98,17 +99,24 @@ function resultsList(done) {
 /** One result's words: a launch's cancel refunds; a drop's releases a hold or refunds a sale. */
 function outcomeText(x) {
   if (x.outcome === 'refunded') return t('s_outcome_refunded', { yuan: (x.refund_fen / 100) });
-  if (x.outcome !== 'cancelled') return t('s_outcome_refused', { code: x.outcome });
+  if (x.outcome !== 'cancelled') {
+    return t('s_outcome_refused', { code: errorText({ code: x.outcome }).what });
+  }
   return t(x.refund_fen === undefined ? 's_outcome_cancelled' : 's_outcome_released');
 }
 
 /** A row's status, with why it cannot be cancelled (a car's deposit locks on payment). */
-function statusCell(o) {
+function statusCell(report, o) {
   const why = o.not_cancellable;
+  const status = statusText(report, o.status);
   return h('td', why ? { title: why.message, 'data-not-cancellable': why.code } : {},
-    why && o.status !== 'cancelled' ? `${o.status ?? '?'} · ${t('s_not_cancellable',
-      { code: why.code })}` : o.status ?? '?');
+    why && o.status !== 'cancelled' ? `${status} · ${t('s_not_cancellable',
+      { code: why.code })}` : status);
 }
+
+// A launch's rows are orders (firm, locked...), a drop's are purchase holds (held, paid...).
+const statusText = (report, status) =>
+  codeText(report.scope.kind === 'launch' ? 'status_' : 's_hold_', status);
 
 function clusterCard(report, c) {
   return h(
@@ -122,7 +130,7 @@ function clusterCard(report, c) {
       h('thead', {}, h('tr', {}, ['s_order', 's_account', 's_at', 's_status']
         .map((k) => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, c.orders.map((o) => h('tr', {}, [...[o.order_id, o.account_id,
-        beijingSeconds(o.at)].map((x) => h('td', {}, x)), statusCell(o)]))))),
+        beijingSeconds(o.at)].map((x) => h('td', {}, x)), statusCell(report, o)]))))),
     cancelButton(report, c),
     resultsList(state.suspicion.results[c.cluster_id]),
   );

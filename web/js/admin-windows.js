@@ -1,9 +1,11 @@
 // Operator console, change windows: open one (a model switch is also a new configuration),
 // list them, close one early.
 import { serverNow } from './api.js';
-import { localName, t } from './i18n.js';
+import { codeText, localName, t } from './i18n.js';
 import { h } from './format.js';
-import { beijingText, fromBeijingInput, toBeijingText } from './beijing-time.js';
+import {
+  BEIJING_FORMAT, beijingText, fromBeijingInput, toBeijingText,
+} from './beijing-time.js';
 import { confirmDialog } from './dialog.js';
 import { api, loadTab, rerender, say, showToast, state } from './admin-context.js';
 
@@ -30,7 +32,7 @@ export function windowsSection() {
       inputmode: 'numeric',
       spellcheck: 'false',
       autocomplete: 'off',
-      placeholder: 'YYYY-MM-DD HH:MM',
+      placeholder: BEIJING_FORMAT,
       'aria-describedby': `${id}-err`,
       value: toBeijingText(Math.floor(ms / 60e3) * 60e3),
     });
@@ -168,7 +170,7 @@ export function windowsSection() {
                     h('td', {}, w.from_launch_id + (w.to_launch_id ? ` → ${w.to_launch_id}` : '')),
                     h('td', {}, `${beijingText(w.opens_at)} – ${beijingText(w.closes_at)}`),
                     h('td', {}, w.allows.map((a) => t(`allow_${a}`)).join(', ')),
-                    h('td', {}, w.state),
+                    h('td', {}, codeText('w_state_', w.state)),
                     h(
                       'td',
                       {},

@@ -8,6 +8,9 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 /** The label that goes with every such field, in both languages at once. */
 export const BEIJING_LABEL = '北京时间 / Beijing time';
 
+/** The placeholder of every such field: the format fromBeijingInput takes. */
+export const BEIJING_FORMAT = 'YYYY-MM-DD HH:MM';
+
 /** An instant (ISO string or ms) as Beijing wall time `YYYY-MM-DDTHH:MM`, for an input. */
 export function toBeijingInput(instant) {
   const ms = typeof instant === 'number' ? instant : Date.parse(instant);

@@ -11,10 +11,11 @@ import { localName, t } from './i18n.js';
 import {
   calendarWindow, count, countdown, dateTime, h, plural, weeksRange, yuan,
 } from './format.js';
-import { configFields, defaultSelection, priceLines } from './config-form.js';
+import { configFields, defaultSelection, fitSelection, priceLines } from './config-form.js';
 import { carDrawing } from './car-drawing.js';
 import { forgetAttempt, pendingAttempt, placeOrder } from './order-attempt.js';
 import { errorBox, initPage, param, signInLink } from './ui.js';
+import { tabValue } from './tab-store.js';
 import { roomNote } from './room-note.js';
 
 const launchId = param('launch') || 'yu7-demo';
@@ -35,6 +36,13 @@ let abort = null; // AbortController of the attempt under way
 let openingMoved = null; // {from, to}: the opening moved while the buyer waited
 let lastResyncMs = Date.now();
 let estimateSeq = 0;
+let kept = false; // the choices were restored from this tab's last visit (e.g. before the room)
+
+// The buyer's choices, kept for this tab per launch: an order refused for want of a waiting-room
+// pass sends the buyer to the room, whose pass brings them back here; without this they would
+// come back to the defaults and one tap would order a car they did not choose.
+// Without storage the defaults are shown again, as before.
+const choice = tabValue(`launchday.choice.${launchId}`);
 
 const selKey = (s) => `${s.trim}|${s.city}`;
 const busy = () => attempt && ['sending', 'retrying'].includes(attempt.state);
@@ -348,6 +356,7 @@ async function submit() {
   if (result.code === 'abandoned') return;
   if (result.ok) {
     // Only the page that placed it says "order placed" on /orders.
+    choice.forget();
     try {
       sessionStorage.setItem('launchday.justPlaced', result.data.order_id);
     } catch {
@@ -423,6 +432,9 @@ function renderForm() {
         },
         h('div', { id: 'car', class: 'car-slot' }),
         locked ? h('p', { class: 'notice', id: 'form-locked' }, t('form_locked')) : null,
+        kept && !attempt
+          ? h('p', { class: 'notice', id: 'choices-kept', role: 'status' }, t('choices_kept'))
+          : null,
         h(
           'fieldset',
           { class: 'plain', disabled: locked || null, id: 'config' },
@@ -430,6 +442,11 @@ function renderForm() {
           configFields(launch, shown(), (next) => {
             const estimateChanged = selKey(next) !== selKey(sel);
             sel = next;
+            choice.keep(sel);
+            if (kept) {
+              kept = false;
+              document.getElementById('choices-kept')?.remove();
+            }
             renderSummary();
             if (estimateChanged) fetchEstimate();
           }),
@@ -472,7 +489,10 @@ const [result] = await Promise.all([get(`/launches/${encodeURIComponent(launchId
 if (result.ok) {
   launch = result.data;
   if (launch.server_time) noteServerTimeIso(launch.server_time);
-  sel = defaultSelection(launch);
+  const before = choice.read();
+  // Checked against the launch as it is now: an option withdrawn meanwhile is not restored.
+  sel = before ? fitSelection(launch, before) : defaultSelection(launch);
+  kept = Boolean(before);
 } else failure ??= result;
 renderForm();
 if (launch) {

@@ -3,7 +3,8 @@
 // offers. A purchase keeps its Idempotency-Key until it is answered, so a retry never buys twice.
 import { get, request, serverNow, token } from './api.js';
 import { localName, t } from './i18n.js';
-import { dateTime, h, yuan } from './format.js';
+import { countdown, dateTime, h, yuan } from './format.js';
+import { confirmDialog } from './dialog.js';
 import { errorBox, initPage, notice, param, signInLink } from './ui.js';
 import { DROP_STRINGS } from './drop-strings.js';
 import { forgetPass, passHeaders } from './waiting-pass.js';
@@ -41,7 +42,33 @@ async function act(run, joined = null) {
   await refresh();
 }
 
+/**
+ * A car's deposit locks on payment and is never refunded (DOMAIN.md: the Founder's Edition's
+ * 20,000 yuan "locked on payment"), so it is paid only after a step that says so with the
+ * amount; merchandise is bought in one tap (its button names the price). Resolves to whether
+ * to go ahead.
+ */
+async function confirmed(v) {
+  if (drop.kind !== 'car') return true;
+  const d = yuan(drop.deposit_fen);
+  const answer = await confirmDialog({
+    title: t('drop_confirm_title', { v: localName(v), car: localName(drop) }),
+    body: [h('p', { class: 'error-what', id: 'deposit-confirm' }, t('drop_confirm_body', { d }))],
+    confirmLabel: t('drop_confirm_pay', { d }),
+    danger: true,
+    // Nothing is sent from the dialog: the purchase goes the page's usual way once confirmed.
+    action: async () => ({ ok: true }),
+  });
+  return answer !== null;
+}
+
+/** A button's words: what it buys and what that charges now (a car's deposit, or the price). */
+const payLabel = (key, v) => drop.kind === 'car'
+  ? t(`${key}_car`, { v: localName(v), d: yuan(drop.deposit_fen) })
+  : t(key, { v: localName(v), p: yuan(drop.price_fen) });
+
 async function buy(v) {
+  if (!(await confirmed(v))) return;
   await act(async () => {
     const r = await request('POST', path('/purchases'), {
       body: { variant: v.variant, quantity: 1 },
@@ -68,6 +95,7 @@ async function join(v) {
 }
 
 async function payOffer(v, holdId) {
+  if (!(await confirmed(v))) return;
   await act(async () => {
     const r = await request('POST', path(`/holds/${encodeURIComponent(holdId)}/pay`));
     return r.ok
@@ -121,7 +149,7 @@ function variantRow(v) {
       }
     } else if (!v.sold_out) {
       action = h('button', { type: 'button', class: 'button', 'data-variant': v.variant,
-        onclick: () => buy(v) }, t('drop_buy', { v: localName(v) }));
+        onclick: () => buy(v) }, payLabel('drop_buy', v));
     } else if (!v.sold_out_for_good && !inLine) {
       action = h('button', { type: 'button', class: 'button secondary',
         'data-join': v.variant, onclick: () => join(v) }, t('drop_join', { v: localName(v) }));
@@ -157,7 +185,7 @@ function mineSection() {
         t: hold ? dateTime(hold.expires_at) : '' }), leftS === null ? ''
         : ` ${t('drop_offer_left', { s: leftS })}`, ' ',
       h('button', { type: 'button', class: 'button', id: 'pay-offer',
-        onclick: () => payOffer(v, e.offer_hold_id) }, t('drop_pay_offer', { v: localName(v) })),
+        onclick: () => payOffer(v, e.offer_hold_id) }, payLabel('drop_pay_offer', v)),
       ' ',
       h('button', { type: 'button', class: 'button secondary', id: 'decline-offer',
         onclick: () => declineOffer(v, e.offer_hold_id) }, t('drop_decline_offer'))));
@@ -167,11 +195,25 @@ function mineSection() {
     : h('section', {}, h('h2', {}, t('drop_mine')), h('ul', { class: 'mine' }, items));
 }
 
-/** The drop's state line: not yet open, on sale, or sold out once every size is sold for good. */
+/** The time left to the opening by the server's clock, as the countdown shows it. */
+const untilOpening = () => countdown(Date.parse(drop.opens_at) - serverNow());
+
+/**
+ * The drop's state line: the opening with a live countdown (drop_not_open tells a buyer to wait
+ * for it), on sale, every unit held (some may come back), or sold out once every unit is sold
+ * for good (a car drop has no sizes to speak of).
+ */
 function dropState() {
-  if (!drop.open) return t('drop_opens_at', { t: dateTime(drop.opens_at) });
+  if (!drop.open) {
+    return [t('drop_opens_at', { t: dateTime(drop.opens_at) }), ' · ', t('drop_opens_in'), ' ',
+      h('span', { id: 'drop-countdown', role: 'timer' }, untilOpening())];
+  }
   // Every unit of every size paid: none can come back, so "On sale now" would be untrue.
-  return drop.variants.every((v) => v.sold_out_for_good) ? t('drop_all_sold') : t('drop_open');
+  if (drop.variants.every((v) => v.sold_out_for_good))
+    return [t(drop.kind === 'car' ? 'drop_all_sold_car' : 'drop_all_sold')];
+  // Every unit sold or held while its payment completes: unpaid ones come back to sale.
+  if (drop.variants.every((v) => v.sold_out)) return [t('drop_all_held')];
+  return [t('drop_open')];
 }
 
 /**
@@ -196,7 +238,7 @@ function render() {
     drop.kind === 'car' ? h('p', { class: 'small', id: 'deposit-for' }, t('drop_deposit_for',
       { d: yuan(drop.deposit_fen) })) : null,
     h('p', {}, t('drop_limit', { a: drop.per_account_limit, i: drop.per_identity_limit })),
-    h('p', { id: 'drop-state' }, dropState()),
+    h('p', { id: 'drop-state' }, ...dropState()),
     roomNote(drop.waiting_room),
     token() ? null : signInLink(),
     message,
@@ -234,3 +276,8 @@ async function refresh() {
 initPage(render);
 await refresh();
 setInterval(() => void refresh(), REFRESH_MS);
+// The countdown moves every second between the reads; the read after the opening shows Buy.
+setInterval(() => {
+  const el = document.getElementById('drop-countdown');
+  if (el && drop && !drop.open) el.textContent = untilOpening();
+}, 1000);

@@ -19,15 +19,29 @@ export const DROP_STRINGS = {
     en: 'At most {a} per account and {i} per identity number',
   },
   drop_opens_at: { zh: '开售时间 {t}', en: 'Opens {t}' },
+  drop_opens_in: { zh: '还有', en: 'in' },
   drop_open: { zh: '发售中', en: 'On sale now' },
   drop_all_sold: { zh: '已全部售罄', en: 'Sold out: every size is sold' },
+  drop_all_sold_car: { zh: '已全部售罄', en: 'Sold out: every car is sold' },
+  drop_all_held: {
+    zh: '已全部被保留（正在付款）：未付款的会退回，可能还有机会',
+    en: 'All units held while their payments complete: some may come back',
+  },
   drop_remaining: { zh: '剩余 {n} / {q}', en: '{n} of {q} left' },
   drop_sold_out: { zh: '已售罄', en: 'Sold out' },
   drop_sold_out_held: {
     zh: '已售罄（{n} 件正在付款，未付款将退回）',
     en: 'Sold out ({n} being paid for; unpaid ones come back)',
   },
-  drop_buy: { zh: '购买 {v}', en: 'Buy {v}' },
+  drop_buy: { zh: '购买 {v} · {p}', en: 'Buy {v} · {p}' },
+  drop_buy_car: { zh: '购买 {v}：支付定金 {d}', en: 'Buy {v}: pay the {d} deposit' },
+  drop_confirm_title: { zh: '支付 {car}（{v}）的定金？', en: 'Pay the deposit for {car} ({v})?' },
+  drop_confirm_body: {
+    zh: '定金 {d} 在支付时即锁定，永不退还：之后取消也不退。请确认后再支付。',
+    en: 'The {d} deposit locks the moment you pay and is never refunded, even if you cancel '
+      + 'afterwards. Pay only if you are sure.',
+  },
+  drop_confirm_pay: { zh: '支付定金 {d}（不可退）', en: 'Pay {d} (non-refundable)' },
   drop_at_limit: {
     zh: '您已达到每个账户限购 {a} 件的上限',
     en: 'You have reached this drop\'s limit of {a} per account',
@@ -48,7 +62,8 @@ export const DROP_STRINGS = {
     en: 'A {v} came back for you: it is held until {t}',
   },
   drop_offer_left: { zh: '（还剩 {s} 秒）', en: '({s} s left)' },
-  drop_pay_offer: { zh: '付款购买 {v}', en: 'Pay for {v}' },
+  drop_pay_offer: { zh: '付款 {p} 购买 {v}', en: 'Pay {p} for {v}' },
+  drop_pay_offer_car: { zh: '支付定金 {d} 购买 {v}', en: 'Pay the {d} deposit for {v}' },
   drop_decline_offer: { zh: '放弃', en: 'Decline' },
   drop_declined: {
     zh: '您已放弃 {v}：它已转给候补中的下一位（没有人候补时重新开售）。',

@@ -457,8 +457,8 @@ export const ERRORS = {
     en: ['That drop does not exist.', 'Go back and look at the drops on now.'],
   },
   drop_not_open: {
-    zh: ['限量发售尚未开始。', '请在倒计时结束后购买。'],
-    en: ['The drop has not opened yet.', 'Buy when the countdown ends.'],
+    zh: ['限量发售尚未开始。', '请在本页开售倒计时结束后购买。'],
+    en: ['The drop has not opened yet.', 'Buy when the countdown on this page ends.'],
   },
   // Also a size sold for good (no waitlist) and a sold-out waiting room: the next step holds
   // for each, as the catalogue's text does (kernel/outcomes.ts).

@@ -33,6 +33,13 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
 }
 
+// A code the server sends (a status, an outcome) in the reader's words: `${prefix}${code}` where
+// the strings have it, else the code itself, so a code newer than this page still reads as the
+// server's word rather than as a missing key.
+export function codeText(prefix, code) {
+  return STRINGS[`${prefix}${code}`] ? t(`${prefix}${code}`) : String(code ?? '?');
+}
+
 // Picks `name_zh` or `name` from a server object, whichever the buyer reads.
 export function localName(obj) {
   if (!obj) return '';

@@ -5,8 +5,9 @@
 // attempt; the server then returns the same order however many of our requests got through.
 import { forgetPass, passHeaders } from './waiting-pass.js';
 import { post, transient } from './api.js';
+import { tabValue } from './tab-store.js';
 
-const PENDING_KEY = 'launchday.pendingOrder';
+const pending = tabValue('launchday.pendingOrder');
 const RETRIES_MAX = 40;
 const BACKOFF_MS_MIN = 1000;
 const BACKOFF_MS_MAX = 15000;
@@ -18,26 +19,10 @@ function newKey() {
 }
 
 export function pendingAttempt() {
-  try {
-    return JSON.parse(sessionStorage.getItem(PENDING_KEY) || 'null');
-  } catch {
-    return null;
-  }
+  return pending.read();
 }
-function savePending(attempt) {
-  try {
-    sessionStorage.setItem(PENDING_KEY, JSON.stringify(attempt));
-  } catch {
-    /* best effort */
-  }
-}
-function clearPending() {
-  try {
-    sessionStorage.removeItem(PENDING_KEY);
-  } catch {
-    /* best effort */
-  }
-}
+const savePending = (attempt) => pending.keep(attempt);
+const clearPending = () => pending.forget();
 
 // Waits `ms`, or less: until `signal` aborts, or (when offline) until the connection returns,
 // because then a retry can succeed at once.

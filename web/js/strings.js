@@ -373,6 +373,10 @@ export const STRINGS = {
       'This configuration is being ordered and cannot change meanwhile. To change it, press ' +
       '“Start again”, which abandons this attempt.',
   },
+  choices_kept: {
+    zh: '已为您保留刚才的配置，请核对后再下定。',
+    en: 'Your choices were kept: check them before you pay.',
+  },
   start_again: { zh: '重新开始（放弃本次下定）', en: 'Start again (abandon this attempt)' },
   not_placed_trying: { zh: '订单尚未下成，仍在尝试', en: 'Not placed yet: still trying' },
   not_placed_offline: { zh: '您已离线：订单尚未下成', en: 'You are offline: not placed yet' },
