@@ -59,7 +59,15 @@ test('the drop behind a waiting room passes the audit, the room\'s too, and find
     assert.match(text, new RegExp('admitted once: ([\\d,]+) buyers each hold one pass of '
       + 'their own; the room admitted \\1 tickets'));
     assert.match(text, /shuffle: the published seed matches its commitment; [\d,]+ pre-queue/);
-    assert.equal(r.variants.reduce((n: number, v: { sold: number }) => n + v.sold, 0), 800);
+    // Every unit sold or back on sale, none held: the operator's cancel of the rings' purchases
+    // puts their units back, and those nobody waits for stay on sale (the audit's undersell
+    // rule judges that), so fewer than 800 may end sold.
+    const units = (k: 'sold' | 'remaining' | 'held') => r.variants
+      .reduce((n: number, v: Record<string, number>) => n + v[k]!, 0);
+    assert.equal(units('held'), 0);
+    assert.equal(units('sold') + units('remaining'), 800);
+    const cancelled = Number(/the operator cancelled (\d+) ring units/.exec(text)?.[1] ?? 0);
+    assert.ok(units('sold') >= 800 - cancelled, `sold ${units('sold')}, ${cancelled} cancelled`);
     assert.ok(r.rings.eligible > 0 && r.rings.found === r.rings.eligible, JSON.stringify(r.rings));
   } finally {
     rmSync(dir, { recursive: true, force: true });
