@@ -252,6 +252,8 @@ describe('codes that need a particular launchday', () => {
       'waiting_ticket_invalid', 'waiting_ticket_expired', 'too_many_tickets',
       'waiting_room_pass_required', 'waiting_room_pass_invalid', 'waiting_pass_not_found',
       'waiting_ticket_not_found', 'waiting_room_pass_in_use',
+      // test/waiting-room-truth.test.ts
+      'waiting_room_not_shuffled',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
       'live_viewers_full',
       // test/deliveries.test.ts
