@@ -93,6 +93,15 @@ describe('the operator\'s view of passes tells the truth at its time', () => {
     const spent = later.body.passes.find((p: any) => p.status === 'spent');
     assert.equal(spent.account_id, b.accountId);
     assert.equal(later.body.cap_reached, false);
+    // An ended pass is no longer active: revoking it is refused and leaves it expired (it was
+    // turned "revoked", a record of an operator's act that never stopped anyone).
+    const ended = later.body.passes.find((p: any) => p.status === 'expired');
+    const rv = await h.call('POST', `/admin/waiting-rooms/night/passes/${ended.pass_id}/revoke`,
+      { token: ADMIN, body: { reason: 'stalled the room' } });
+    assert.equal(rv.status, 404, JSON.stringify(rv.body));
+    assert.equal(rv.body.error.code, 'waiting_pass_not_found');
+    const still = await h.call('GET', '/admin/waiting-rooms/night', { token: ADMIN });
+    assert.equal(still.body.revoked_passes, 0);
   });
 });
 

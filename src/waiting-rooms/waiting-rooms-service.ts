@@ -654,11 +654,17 @@ export class WaitingRoomsService {
         ticket.key) ? positionOf(line.waiting, ticket.key) : null })) });
   }
 
-  /** Revokes an active pass (`waiting_pass_not_found` when none), recorded with the reason. */
+  /**
+   * Revokes an active pass (`waiting_pass_not_found` when none, or when it has ended: the store
+   * keeps an ended pass `active`, and revoking it recorded an act that stopped no one, turning
+   * an expired pass "revoked"), recorded with the reason.
+   */
   async revoke(actor: string, roomId: string, passId: string, reason: string):
     Promise<Result<Pass>> {
     const p = await this.deps.store.pass(passId);
-    if (!p || p.roomId !== roomId) return refuse('waiting_pass_not_found');
+    if (!p || p.roomId !== roomId || passStateAt(p, this.deps.clock.nowMs()) !== 'active') {
+      return refuse('waiting_pass_not_found');
+    }
     const done = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.revokePass(passId))) return false;
       await tx.appendAudit({ atMs: this.deps.clock.nowMs(), actor,
