@@ -254,6 +254,8 @@ describe('codes that need a particular launchday', () => {
       'waiting_ticket_not_found', 'waiting_room_pass_in_use',
       // test/waiting-room-gated-routes.test.ts
       'opening_held_by_waiting_room',
+      // test/waiting-room-truth.test.ts
+      'waiting_room_not_shuffled',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
       'live_viewers_full',
       // test/deliveries.test.ts

@@ -493,6 +493,8 @@ export interface Limits {
   readonly waitingPassesListMax: number;
   /** Tickets an operator's look-up lists at most (GET /admin/waiting-rooms/{id}/tickets). */
   readonly waitingTicketsListMax: number;
+  /** Entries of a room's draw one page lists at most (GET /waiting-rooms/{id}/shuffle). */
+  readonly waitingDrawPageMax: number;
   /**
    * How long a request's claim holds a pass while the request runs (ms). Longer than the
    * slowest request that holds one: the payment (the sandbox's slow bank takes up to 10 s) and
@@ -746,6 +748,7 @@ export const defaultLimits: Limits = Object.freeze({
   waitingTouchFlushMs: 5_000,
   waitingPassesListMax: 100,
   waitingTicketsListMax: 100,
+  waitingDrawPageMax: 1_000,
   waitingPassClaimMs: 30_000,
   waitingPassClaimWaitMs: 5_000,
   waitingPassClaimPollMs: 10,

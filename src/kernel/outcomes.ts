@@ -247,6 +247,9 @@ export const outcomes = {
     message: 'There is no such waiting room.' },
   invalid_waiting_room: { status: 422, transient: false,
     message: 'The waiting room\'s settings are not valid; the message names the rule.' },
+  waiting_room_not_shuffled: { status: 409, transient: true,
+    message: 'This waiting room has not drawn its order yet: the pre-queue is shuffled just '
+      + 'after the opening (opens_at), and a room in arrival order (fifo) draws none.' },
   waiting_room_not_open: { status: 409, transient: true,
     message: 'This waiting room\'s pre-queue has not opened yet (or the room is off); come '
       + 'back at the time it gives.' },

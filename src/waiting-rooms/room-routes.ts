@@ -7,7 +7,7 @@ import { queryNumber } from '../kernel/http/schema.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
 import * as Rooms from './room-schemas.js';
-import { nextUrl } from './waiting-room.js';
+import { nextUrl, passStateAt, ticketHash } from './waiting-room.js';
 import type {
   Pass, QueueOrder, Room, RoomScope, RoomSettings, TicketStatus,
 } from './waiting-room.js';
@@ -54,7 +54,7 @@ function placeReply(v: PlaceView, created: boolean) {
     suspended: v.room.suspended, ticket: v.ticket, poll_after_seconds: pollAfter,
     pass: v.pass ? { token: v.pass.token, expires_at: iso(v.pass.expiresAtMs),
       next_url: nextUrl(v.room) } : null,
-    seed_commitment: v.room.seedCommitment,
+    seed_commitment: v.room.seedCommitment, ticket_hash: v.ticketHash,
     // Off: no line to wait in; the person goes on to what the room stood in front of.
     ...(v.phase === 'off' ? { next_url: nextUrl(v.room) } : {}) };
   // Every waiting reply says when to poll, 200 included: an app may read the header alone.
@@ -63,9 +63,14 @@ function placeReply(v: PlaceView, created: boolean) {
   return reply(created ? 201 : waiting ? v.room.waitingStatus : 200, body, headers);
 }
 
-const passView = (p: Pass) => ({ pass_id: p.passId, ticket_id: p.ticketId,
-  issued_at: iso(p.issuedAtMs), expires_at: iso(p.expiresAtMs), status: p.status,
-  spent_at: p.spentAtMs === null ? null : iso(p.spentAtMs) });
+/**
+ * A pass as its operator sees it at `nowMs`: its status judged then (passStateAt), its ticket,
+ * and the account that claimed or spent it (null while unused: tickets and passes are taken
+ * without signing in, so an unused pass names no one).
+ */
+const passView = (p: Pass, nowMs: number) => ({ pass_id: p.passId, ticket_id: p.ticketId,
+  issued_at: iso(p.issuedAtMs), expires_at: iso(p.expiresAtMs), status: passStateAt(p, nowMs),
+  account_id: p.spentBy, spent_at: p.spentAtMs === null ? null : iso(p.spentAtMs) });
 
 /** The operator's body as settings, or the refusal of the first rule the types cannot say. */
 function settingsOf(roomId: string, b: Json, graceDefault: number):
@@ -95,6 +100,26 @@ export const roomRoutes: Route[] = [
       if (!r) return refuse('waiting_room_not_found');
       return reply(200, roomView(r, ctx.app.clock.nowMs(),
         await ctx.app.waitingRooms.waitingCount(r.roomId)));
+    } },
+  { method: 'GET', path: '/waiting-rooms/:room_id/shuffle', access: 'public',
+    schema: Rooms.draw, handler: async (ctx) => {
+      const bad = pathIds(ctx);
+      if (bad) return bad;
+      const q = ctx.query();
+      if (!q.ok) return q;
+      const r = await ctx.app.waitingRooms.draw(ctx.params.room_id!);
+      if (!r.ok) return r;
+      const { room: rm, draw } = r.value;
+      const offset = queryNumber(q.value.offset, 0);
+      const end = Math.min(draw.byRank.length,
+        offset + queryNumber(q.value.limit, ctx.app.deps.limits.waitingDrawPageMax));
+      const entries = [];
+      for (let i = offset; i < end; i++) {
+        entries.push({ rank: i + 1, ticket_hash: ticketHash(draw.byRank[i]!),
+          input_index: draw.inputIndex[i]! });
+      }
+      return reply(200, { room_id: rm.roomId, seed: rm.seed, seed_commitment: rm.seedCommitment,
+        shuffled_at: iso(rm.shuffledAtMs!), count: draw.byRank.length, offset, entries });
     } },
   { method: 'POST', path: '/waiting-rooms/:room_id/tickets', access: 'public',
     schema: Rooms.join, handler: async (ctx) => {
@@ -140,11 +165,15 @@ export const roomRoutes: Route[] = [
       const o = await ctx.app.waitingRooms.overview(ctx.params.room_id!);
       if (!o.ok) return o;
       const c = o.value.counts;
-      return reply(200, { room: roomView(o.value.room, ctx.app.clock.nowMs()),
+      const nowMs = ctx.app.clock.nowMs();
+      return reply(200, { room: roomView(o.value.room, nowMs),
         waiting: c.waiting, prequeue: c.prequeue, held: c.held, admitted: c.admitted,
         expired: c.expired, active_passes: c.activePasses, spent_passes: c.spentPasses,
         revoked_passes: c.revokedPasses, admitted_last_minute: o.value.admittedLastMinute,
-        passes: (await ctx.app.waitingRooms.passes(o.value.room.roomId)).map(passView) });
+        // Admissions wait for a pass to be used, expire or be revoked (admissionRound).
+        cap_reached: c.activePasses >= o.value.room.activeMax,
+        passes: (await ctx.app.waitingRooms.passes(o.value.room.roomId))
+          .map((p) => passView(p, nowMs)) });
     } },
   { method: 'POST', path: '/admin/waiting-rooms/:room_id/passes/:pass_id/revoke',
     access: 'admin', schema: Rooms.revokePass, handler: async (ctx) => {
@@ -154,7 +183,7 @@ export const roomRoutes: Route[] = [
       if (!b.ok) return b;
       const r = await ctx.app.waitingRooms.revoke(actorOf(ctx), ctx.params.room_id!,
         ctx.params.pass_id!, b.value.reason as string);
-      return r.ok ? reply(200, { pass: passView(r.value) }) : r;
+      return r.ok ? reply(200, { pass: passView(r.value, ctx.app.clock.nowMs()) }) : r;
     } },
   { method: 'GET', path: '/admin/waiting-rooms/:room_id/tickets', access: 'admin',
     schema: Rooms.findTickets, handler: async (ctx) => {

@@ -55,13 +55,19 @@ export const PlaceView = Type.Object({
   pass: orNull(Type.Object({ token: Type.String({ description: `Send it in ${PASS_HEADER} with `
     + 'the order or purchase' }), expires_at: Time, next_url: Str })),
   seed_commitment: Str,
+  ticket_hash: Type.String({ description: 'sha256 of this ticket\'s id, hex: how the published '
+    + 'draw (GET /waiting-rooms/{room_id}/shuffle) names it, so its holder can find their rank' }),
   next_url: Type.Optional(Type.String({ description: 'With phase off only: where to go on (the '
     + 'order page or the drop page, as a pass\'s next_url)' })),
 }, { 'x-component': 'WaitingPlace' });
 
 const PassView = Type.Object({
   pass_id: Str, ticket_id: Str, issued_at: Time, expires_at: Time,
-  status: Type.Union([Type.Literal('active'), Type.Literal('spent'), Type.Literal('revoked')]),
+  status: Type.Union([Type.Literal('active'), Type.Literal('spent'), Type.Literal('revoked'),
+    Type.Literal('expired')], { description: 'As of the reply: expired once past expires_at '
+    + 'unused; spent includes a claim by an order or purchase still under way' }),
+  account_id: orNull(Type.String({ description: 'The account that claimed or spent the pass; '
+    + 'null while unused (passes are given without signing in)' })),
   spent_at: orNull(Time),
 }, { 'x-component': 'WaitingPass' });
 
@@ -70,6 +76,25 @@ const PassView = Type.Object({
 export const room: RouteContract = () => ({ summary: 'A waiting room: its settings, its seed '
   + 'commitment (and seed after the shuffle)', replies: { 200: RoomView },
 errors: ['waiting_room_not_found'] });
+
+const DrawEntry = Type.Object({
+  rank: Type.Integer({ description: 'The place the shuffle gave (1 first)' }),
+  ticket_hash: Type.String({ description: 'sha256 of the ticket\'s id, hex' }),
+  input_index: Type.Integer({ description: 'Its place (from 0) in the shuffle\'s input, the '
+    + 'drawn ticket ids sorted' }),
+}, { 'x-component': 'WaitingDrawEntry' });
+
+export const draw: RouteContract = (l) => ({
+  summary: 'The shuffle\'s draw, to check it: the seed and each pre-queue ticket\'s hash with '
+    + 'its rank and its place in the input, in rank order (docs/api.md, "Checking the draw")',
+  query: Type.Object({
+    offset: queryWhole(0, 1_000_000_000, 0),
+    limit: queryWhole(1, l.waitingDrawPageMax, l.waitingDrawPageMax),
+  }),
+  replies: { 200: Type.Object({ room_id: Str, seed: Str, seed_commitment: Str, shuffled_at: Time,
+    count: Type.Integer({ description: 'Tickets in the draw' }), offset: Int,
+    entries: Type.Array(DrawEntry) }) },
+  errors: ['waiting_room_not_found', 'waiting_room_not_shuffled'] });
 
 export const join: RouteContract = (l) => ({
   summary: `Take a place in the waiting room (the pre-queue before the opening); at most ${
@@ -119,7 +144,10 @@ export const overview: RouteContract = () => ({
   summary: 'A room live: line length, admissions in the last minute, passes',
   replies: { 200: Type.Object({ room: RoomView, waiting: Int, prequeue: Int, held: Int,
     admitted: Int, expired: Int, active_passes: Int, spent_passes: Int, revoked_passes: Int,
-    admitted_last_minute: Int, passes: Type.Array(PassView) }) },
+    admitted_last_minute: Int,
+    cap_reached: Type.Boolean({ description: 'active_passes is at active_max: admissions are '
+      + 'paused until a pass is used, expires or is revoked' }),
+    passes: Type.Array(PassView) }) },
   errors: ['waiting_room_not_found'] });
 
 const TICKET_STATUSES = ['waiting', 'held', 'admitted', 'expired'] as const;

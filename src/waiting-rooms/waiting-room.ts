@@ -73,6 +73,19 @@ export interface Ticket {
 
 export type PassStatus = 'active' | 'spent' | 'revoked';
 
+/**
+ * A pass's status as a reply states it: the stored one judged at `nowMs`. The store keeps a
+ * pass `active` after its `expiresAtMs` (nothing rewrites it when it lapses), and the
+ * operator's view once listed a pass two minutes past its end as active, offering to revoke
+ * it, beside `active_passes: 0` (issue 17). `spent` includes a claim under way.
+ */
+export type PassState = PassStatus | 'expired';
+
+/** The status of `p` at `nowMs` (PassState): expired once active past its end. */
+export function passStateAt(p: Pick<Pass, 'status' | 'expiresAtMs'>, nowMs: number): PassState {
+  return p.status === 'active' && p.expiresAtMs <= nowMs ? 'expired' : p.status;
+}
+
 /** A short-lived right to order, given at admission; spent by one order or purchase. */
 export interface Pass {
   readonly passId: string;
@@ -168,17 +181,62 @@ function below(n: number, stream: Generator<number>): number {
 }
 
 /**
- * The pre-queue's order: Fisher-Yates over the ticket ids sorted, driven by the seed. Pure and
- * reproducible: with the published seed and the ticket ids anyone gets the same order.
+ * Fisher-Yates over `input` as given (from the last place down, each swapped with a place drawn
+ * below it by `below`), driven by the seed. What docs/api.md ("Checking the draw") tells an
+ * outsider to run over the published input list.
  */
-export function shuffleOrder(ticketIds: readonly string[], seed: string): string[] {
-  const out = [...ticketIds].sort();
+export function permute<T>(input: readonly T[], seed: string): T[] {
+  const out = [...input];
   const stream = seededUint32(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = below(i + 1, stream);
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
+}
+
+/**
+ * The pre-queue's order: `permute` over the ticket ids sorted (by UTF-16 code units, as
+ * PostgreSQL's "C" collation sorts these ASCII ids). Pure and reproducible: with the published
+ * seed and input anyone gets the same order (`drawOf`).
+ */
+export function shuffleOrder(ticketIds: readonly string[], seed: string): string[] {
+  return permute([...ticketIds].sort(), seed);
+}
+
+/**
+ * What a ticket is published as in the draw and told on its own place reply: sha256 of its id,
+ * hex. The id itself is no bearer secret (a place is polled with the signed ticket, not the id),
+ * but it is what operators and the audit log name a ticket by; its hash is enough to check.
+ */
+export function ticketHash(ticketId: string): string {
+  return createHash('sha256').update(ticketId).digest('hex');
+}
+
+/**
+ * Whether a line key is a rank the shuffle gave (1..n), not a later arrival's `lateKey`: late
+ * keys are arrival ms after the opening times LATE_KEY_SPREAD, far above any rank.
+ */
+export function isDrawRank(room: Pick<RoomSettings, 'order' | 'opensAtMs'>,
+  key: number | null): boolean {
+  return room.order === 'shuffle' && key !== null && key < room.opensAtMs * LATE_KEY_SPREAD;
+}
+
+/**
+ * A shuffled pre-queue as it can be published: its ticket ids in rank order (rank 1 first),
+ * and for each the index it had in the shuffle's input (the ids sorted, shuffleOrder). With
+ * the seed, permute(input) gives the ranks back.
+ */
+export interface Draw {
+  readonly byRank: readonly string[];
+  readonly inputIndex: Int32Array;
+}
+
+/** The draw of the ticket ids a shuffle ranked, given in rank order. */
+export function drawOf(byRank: readonly string[]): Draw {
+  const sorted = [...byRank].sort();
+  const index = new Map(sorted.map((id, i) => [id, i]));
+  return { byRank, inputIndex: Int32Array.from(byRank, (id) => index.get(id)!) };
 }
 
 /**

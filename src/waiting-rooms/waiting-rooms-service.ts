@@ -24,7 +24,8 @@ import { openPass, openTicket, signPass, signTicket, type PassClaims, type Ticke
 } from './room-tokens.js';
 import { claimOutcome } from './room-rows.js';
 import {
-  estimateWait, joinsShuffle, LATE_KEY_SPREAD, lateKey, networkMatch, nextUrl, pollAfterSeconds,
+  drawOf, estimateWait, isDrawRank, joinsShuffle, LATE_KEY_SPREAD, passStateAt, ticketHash,
+  type Draw, lateKey, networkMatch, nextUrl, pollAfterSeconds,
   positionOf, seedCommitment, validateRoom, type Estimate, type Pass, type Phase,
   type PollPacing, type Room, type RoomScope, type RoomSettings, type Ticket, type TicketStatus,
   type WaitBasis,
@@ -91,6 +92,11 @@ export interface PlaceView {
    * line settles.
    */
   readonly pollAfterSeconds: number;
+  /**
+   * sha256 of the ticket's id (ticketHash): what the published draw names it by, so its holder
+   * can find their own rank there (GET /waiting-rooms/{id}/shuffle).
+   */
+  readonly ticketHash: string;
 }
 
 interface Line {
@@ -131,6 +137,8 @@ export class WaitingRoomsService {
   /** Room id -> its waiting count being read or read (waitingCount), and when (both clocks). */
   readonly #waitingCounts = new Map<string, { realMs: number; nowMs: number;
     count: Promise<number> }>();
+  /** Room id -> its draw, read once its shuffle committed (draw). */
+  readonly #draws = new Map<string, Promise<Draw>>();
   /** Ticket id -> time of its last poll not yet written. */
   #touches = new Map<string, number>();
   /** Ticket id -> time of its last poll in this process (the poll rate). */
@@ -425,7 +433,7 @@ export class WaitingRoomsService {
     if (!room.enabled) {
       return ok({ room, phase: 'off', position: null, ahead: null, estimate: null,
         asOfMs: nowMs, ticket: signTicket(this.deps.waitingRoomSecret, claims), pass: null,
-        held: false, pollAfterSeconds: pollAfterSeconds(room, 'off', null, nowMs, this.#pacing,
+        held: false, ticketHash: ticketHash(claims.t), pollAfterSeconds: pollAfterSeconds(room, 'off', null, nowMs, this.#pacing,
           (this.deps.random ?? Math.random)()) });
     }
     return this.#placeOrLapsed(room, claims);
@@ -468,9 +476,9 @@ export class WaitingRoomsService {
     const r = await this.#placeAsOf(room, claims, lineRead, status, passId);
     if (!r.ok) return r;
     const v = r.value;
-    return ok({ ...v, pollAfterSeconds: v.pollAfterSeconds ?? pollAfterSeconds(room, v.phase,
-      v.estimate,
-      this.deps.clock.nowMs(), this.#pacing, (this.deps.random ?? Math.random)()) });
+    return ok({ ...v, ticketHash: ticketHash(claims.t),
+      pollAfterSeconds: v.pollAfterSeconds ?? pollAfterSeconds(room, v.phase, v.estimate,
+        this.deps.clock.nowMs(), this.#pacing, (this.deps.random ?? Math.random)()) });
   }
 
   /** The poll interval's settings from the limits. */
@@ -483,14 +491,15 @@ export class WaitingRoomsService {
 
   async #placeAsOf(room: Room, claims: TicketClaims, lineRead?: Line, status?: string,
     passId?: string | null):
-    Promise<Result<Omit<PlaceView, 'pollAfterSeconds'> & { pollAfterSeconds?: number }>> {
+    Promise<Result<Omit<PlaceView, 'pollAfterSeconds' | 'ticketHash'>
+      & { pollAfterSeconds?: number }>> {
     const secret = this.deps.waitingRoomSecret;
     const nowMs = this.deps.clock.nowMs();
     const base = { room, pass: null, held: false };
     if (status === 'admitted' && passId) {
       const p = await this.deps.store.pass(passId);
       // A turn whose pass ended unspent, or was revoked, is over: the person joins again.
-      if (!p || p.status === 'revoked' || (p.status === 'active' && p.expiresAtMs <= nowMs)) {
+      if (!p || p.status === 'revoked' || passStateAt(p, nowMs) === 'expired') {
         return refuse('waiting_ticket_expired', 'Your turn came and its pass has ended (or '
           + 'was revoked): join the waiting room again.');
       }
@@ -646,6 +655,30 @@ export class WaitingRoomsService {
     return ok({ room, counts, admittedLastMinute });
   }
 
+  /**
+   * The room's draw as it can be published (drawOf): the tickets the shuffle ranked, read once
+   * the room reads as shuffled (the ranks and shuffled_at commit together) and kept, since a
+   * draw never changes. `waiting_room_not_found`; `waiting_room_not_shuffled` before the
+   * shuffle and for a room in arrival order, which draws nothing.
+   */
+  async draw(roomId: string): Promise<Result<{ room: Room; draw: Draw }>> {
+    const room = await this.deps.store.room(roomId);
+    if (!room) return refuse('waiting_room_not_found');
+    if (room.order !== 'shuffle' || room.shuffledAtMs === null) {
+      return refuse('waiting_room_not_shuffled');
+    }
+    let draw = this.#draws.get(roomId);
+    if (!draw) {
+      draw = this.deps.store.ticketsOf(roomId, Number.MAX_SAFE_INTEGER).then((tickets) =>
+        drawOf(tickets.filter((t) => isDrawRank(room, t.key))
+          .sort((a, b) => a.key! - b.key!).map((t) => t.ticketId)));
+      if (this.#draws.size >= this.deps.limits.waitingRoomsMax) this.#draws.clear();
+      this.#draws.set(roomId, draw);
+      draw.catch(() => this.#draws.delete(roomId));
+    }
+    return ok({ room, draw: await draw });
+  }
+
   async passes(roomId: string): Promise<Pass[]> {
     return this.deps.store.passesOf(roomId, this.deps.limits.waitingPassesListMax);
   }
@@ -669,11 +702,17 @@ export class WaitingRoomsService {
         ticket.key) ? positionOf(line.waiting, ticket.key) : null })) });
   }
 
-  /** Revokes an active pass (`waiting_pass_not_found` when none), recorded with the reason. */
+  /**
+   * Revokes an active pass (`waiting_pass_not_found` when none, or when it has ended: the store
+   * keeps an ended pass `active`, and revoking it recorded an act that stopped no one, turning
+   * an expired pass "revoked"), recorded with the reason.
+   */
   async revoke(actor: string, roomId: string, passId: string, reason: string):
     Promise<Result<Pass>> {
     const p = await this.deps.store.pass(passId);
-    if (!p || p.roomId !== roomId) return refuse('waiting_pass_not_found');
+    if (!p || p.roomId !== roomId || passStateAt(p, this.deps.clock.nowMs()) !== 'active') {
+      return refuse('waiting_pass_not_found');
+    }
     const done = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.revokePass(passId))) return false;
       await tx.appendAudit({ atMs: this.deps.clock.nowMs(), actor,

@@ -116,8 +116,25 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
     // The cap (1 pass) is full: the wait is not the rate's alone, and the page says so.
     assert.equal(await page.getAttribute('#wr-estimate', 'data-certainty'), 'uncertain');
     assert.match((await page.textContent('#wr-updated')) ?? '', /Last updated/);
+    // The seed the shuffle used is shown once revealed, with how to check the draw and the
+    // buyer's own entry in it (the page read the room before the opening, seed still secret).
+    await page.locator('#wr-seed-revealed').waitFor();
+    assert.ok(((await page.textContent('#wr-seed-revealed')) ?? '').includes(room.seed));
+    assert.match((await page.textContent('#wr-check-draw')) ?? '', /Check the draw/);
+    assert.equal(await page.getAttribute('#wr-draw-link', 'href'),
+      '/api/v1/waiting-rooms/yu7-night/shuffle');
+    assert.match((await page.textContent('#wr-my-hash')) ?? '', /[0-9a-f]{64}/);
     await screenshots(page, 'waiting-room-position');
   }
+  // The cap of 1 is full: the console says why nobody more is admitted.
+  const console = await roomsTab();
+  if (await console.page.locator('#wr-pick').count()) {
+    await console.page.selectOption('#wr-pick', 'yu7-night');
+  }
+  await console.page.locator('#wr-cap-reached').waitFor();
+  assert.match((await console.page.textContent('#wr-cap-reached')) ?? '',
+    /Cap reached: the active passes are at the limit of 1; admissions paused until a pass is /);
+  await console.context.close();
   // The operator raises the cap: everyone is let in at the rate.
   const put = await server.api('PUT', '/admin/waiting-rooms/yu7-night', { scope: 'launch',
     target_id: 'yu7-2025', enabled: true, opens_at: room.opens_at, prequeue_at: room.prequeue_at,

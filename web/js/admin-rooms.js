@@ -128,8 +128,13 @@ function liveFigures() {
     ['wr_live_admitted', v.admitted], ['wr_live_active', v.active_passes],
     ['wr_live_spent', v.spent_passes], ['wr_live_revoked', v.revoked_passes],
     ['wr_live_expired', v.expired]];
-  return h('dl', { id: 'wr-live', class: 'figures' }, rows.flatMap(([k, n]) => [
-    h('dt', {}, t(k)), h('dd', { 'data-figure': k }, String(n))]));
+  // The cap stops admissions with nothing else to show for it: position 1 waits, "admitted in
+  // the last minute" is 0, and the operator read a stalled room (issue 17).
+  return h('div', { id: 'wr-live' },
+    h('dl', { class: 'figures' }, rows.flatMap(([k, n]) => [
+      h('dt', {}, t(k)), h('dd', { 'data-figure': k }, String(n))])),
+    v.cap_reached ? h('p', { class: 'warning', id: 'wr-cap-reached', role: 'status' },
+      t('wr_cap_reached', { n: v.room.active_max })) : null);
 }
 
 function paintLive() {
@@ -152,6 +157,9 @@ function passList() {
     h('label', { for: 'wr-reason' }, t('wr_reason')), reason,
     h('ul', { id: 'wr-pass-list' }, v.passes.map((p) => h('li', { 'data-pass': p.pass_id },
       `${p.pass_id} · ${t(`wr_pass_${p.status}`)} · `,
+      // Which place it was given to, and who used it (a pass names no one until it is used).
+      `${t('wr_pass_ticket')} `, h('code', {}, p.ticket_id), ' · ',
+      p.account_id ? [`${t('wr_pass_account')} `, h('code', {}, p.account_id), ' · '] : '',
       // Which instant is which, in Beijing time as everywhere in the console.
       labelledTime('wr_pass_issued', p.issued_at), ' · ',
       labelledTime('wr_pass_expires', p.expires_at), ' ',

@@ -445,6 +445,12 @@ export const ADMIN_STRINGS = {
   wr_pass_active: { zh: '有效', en: 'active' },
   wr_pass_spent: { zh: '已使用', en: 'spent' },
   wr_pass_revoked: { zh: '已撤销', en: 'revoked' },
+  wr_pass_expired: { zh: '已过期', en: 'expired' },
+  wr_pass_ticket: { zh: '排队号', en: 'ticket' },
+  wr_pass_account: { zh: '使用账户', en: 'used by account' },
+  wr_cap_reached: { zh: '已达上限：有效凭证已达上限 {n} 张，暂停放行，直到有凭证被使用、过期或撤销。',
+    en: 'Cap reached: the active passes are at the limit of {n}; admissions paused until a pass '
+      + 'is used, expires or is revoked.' },
   wr_revoke: { zh: '撤销', en: 'Revoke' },
   wr_revoked: { zh: '凭证已撤销', en: 'Pass revoked' },
   wr_reason: { zh: '原因', en: 'Reason' },

@@ -47,12 +47,52 @@ function accept(p) {
   }
   place = p;
   failure = null;
+  // The room was read before the opening, with its seed still secret: read it again once the
+  // line has formed, so the page can show the seed the shuffle used and how to check the draw.
+  if (room.order === 'shuffle' && room.seed === null && p.phase !== 'prequeue') void revealSeed();
   if (p.phase === 'admitted' && p.pass) {
     storePass(room.scope, room.target_id, p.pass);
     setTimeout(() => location.assign(p.pass.next_url), GO_AFTER_MS);
   } else {
     schedule(p.poll_after_seconds);
   }
+}
+
+let revealing = false;
+
+/** Reads the room again for its revealed seed (once the shuffle has run), then repaints. */
+async function revealSeed() {
+  if (revealing) return;
+  revealing = true;
+  const r = await request('GET', path());
+  if (r.ok && r.data.seed !== null) {
+    room = r.data;
+    render();
+  }
+  revealing = false;
+}
+
+/**
+ * The seed committed to and, once the shuffle used it, the seed itself with how anyone checks
+ * the draw: sha256(seed) is the commitment published before the opening, and the published
+ * draw (every pre-queue ticket by the sha256 of its id, with its rank) is what the seed gives
+ * (docs/api.md, "Checking the draw"). The holder's own ticket hash finds their entry.
+ */
+function drawSection() {
+  const parts = [h('p', { class: 'muted small wr-seed' },
+    t('wr_seed', { c: room.seed_commitment }))];
+  // A room in arrival order draws nothing: its seed is unused.
+  if (room.seed !== null && room.order === 'shuffle') {
+    parts.push(h('p', { class: 'muted small', id: 'wr-seed-revealed' },
+      t('wr_seed_revealed', { s: room.seed })));
+    parts.push(h('p', { class: 'muted small', id: 'wr-check-draw' }, t('wr_check_draw'), ' ',
+      h('a', { href: `/api/v1${path('/shuffle')}`, id: 'wr-draw-link' }, t('wr_draw_link'))));
+    if (place && place.ticket_hash) {
+      parts.push(h('p', { class: 'muted small', id: 'wr-my-hash' },
+        t('wr_my_hash', { h: place.ticket_hash })));
+    }
+  }
+  return h('section', { id: 'wr-draw' }, parts);
 }
 
 async function join() {
@@ -177,7 +217,7 @@ function render() {
     placeSection(),
     place && place.phase !== 'admitted' && !off ? h('p', { id: 'wr-next' }, t('wr_next', {
       m: Math.round(room.pass_seconds / 60), g: Math.round(room.grace_seconds / 60) })) : null,
-    h('p', { class: 'muted small wr-seed' }, t('wr_seed', { c: room.seed_commitment })),
+    drawSection(),
   ];
   main.replaceChildren(...parts.filter((p) => p !== null && p !== undefined));
 }

@@ -68,4 +68,21 @@ export const WAITING_STRINGS = {
     zh: '随机排序的种子承诺（sha256）：{c}',
     en: 'Commitment to the shuffle\'s seed (sha256): {c}',
   },
+  wr_seed_revealed: {
+    zh: '开售时随机排序使用的种子（现已公开）：{s}',
+    en: 'The seed the opening\'s shuffle used (now published): {s}',
+  },
+  wr_check_draw: {
+    zh: '核对抽签：种子的 sha256 应等于开售前公布的承诺；抽签名单按排名列出预排队中每个排队号的 sha256，'
+      + '任何人都可以用种子重新计算这一顺序（方法见 API 文档“Checking the draw”）。',
+    en: 'Check the draw: the seed\'s sha256 must equal the commitment published before the '
+      + 'opening; the draw lists every pre-queue ticket by its sha256, with its rank, and anyone '
+      + 'can recompute that order from the seed (the API documentation, "Checking the draw", '
+      + 'says how).',
+  },
+  wr_draw_link: { zh: '查看抽签名单', en: 'See the draw' },
+  wr_my_hash: {
+    zh: '您的排队号在名单中的 sha256：{h}',
+    en: 'Your ticket in the draw (its sha256): {h}',
+  },
 };
