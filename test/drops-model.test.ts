@@ -46,12 +46,43 @@ interface Store {
   cleanup(): Promise<void>;
 }
 
-/** Runs the steps on a fresh drop; throws (an assertion) at the first broken rule. */
-async function run(steps: readonly Step[], store: Store): Promise<void> {
+/**
+ * Makes the server's sweep timer (server.ts, every second of real time, whatever the steps do)
+ * commit right after every read of the store that returns: the earliest it can under load.
+ * Whatever reads the store twice and takes the two reads for one state then sees a sweep
+ * between them, as the model test once did on a loaded machine (held 1, no hold held).
+ */
+function sweepAfterEveryRead(h: Harness): void {
+  const store = h.ld.app.deps.store as unknown as Record<string, unknown>;
+  const writes = new Set(['transaction', 'close', 'hitRates']);
+  let sweeping = false;
+  for (const [name, read] of Object.entries(store)) {
+    if (typeof read !== 'function' || writes.has(name)) continue;
+    store[name] = async (...args: unknown[]) => {
+      const r = await (read as (...a: unknown[]) => Promise<unknown>)(...args);
+      if (!sweeping) {
+        sweeping = true;
+        try {
+          await h.ld.app.drops.sweep();
+        } finally {
+          sweeping = false;
+        }
+      }
+      return r;
+    };
+  }
+}
+
+/**
+ * Runs the steps on a fresh drop; throws (an assertion) at the first broken rule.
+ * `raceSweep`: the sweep commits after every read of the store (sweepAfterEveryRead).
+ */
+async function run(steps: readonly Step[], store: Store, raceSweep = false): Promise<void> {
   const declined = new Set<string>();
   // One provider across restarts: it is the outside world, which a restart does not reset.
   const payments = new SandboxPaymentProvider({ declinePayers: declined });
   let h: Harness = await harness(store.env, payments);
+  if (raceSweep) sweepAfterEveryRead(h);
   const accounts: string[] = [];
   try {
     for (let i = 0; i < BUYERS; i++) accounts.push((await h.buyer(i + 1)).accountId);
@@ -110,6 +141,7 @@ async function run(steps: readonly Step[], store: Store): Promise<void> {
         await h.close(true);
         h = await harness({ ...store.env, LAUNCHDAY_DATA_DIR: h.dir,
           LAUNCHDAY_CLOCK_START: nowIso }, payments);
+        if (raceSweep) sweepAfterEveryRead(h);
       }
       await checkInvariants(h, payments, false);
     }
@@ -180,6 +212,47 @@ async function checkInvariants(h: Harness, payments: SandboxPaymentProvider, fin
 }
 
 const sqlite = (): Store => ({ env: {}, cleanup: async () => undefined });
+const postgres = (): Store => {
+  const schema = testSchema();
+  return { env: { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: schema,
+    LAUNCHDAY_CLOCK_START: BEFORE_YU7 }, cleanup: () => dropSchema(schema) };
+};
+
+/**
+ * The counterexample the PostgreSQL property found once on a loaded machine (seed 1011610126):
+ * after the 700 s tick a hold is past due, and the server's sweep timer ended it while the
+ * check read the stock and then the holds, two reads: held 1, no hold held.
+ */
+const SWEPT_BETWEEN_READS: Step[] = [
+  { kind: 'buy', buyer: 2, variant: 's', quantity: 1, declined: false },
+  { kind: 'tick', seconds: 60, sweep: false },
+  { kind: 'hold', buyer: 0, variant: 's', quantity: 1 },
+  { kind: 'tick', seconds: 1, sweep: true },
+  { kind: 'pay', pick: 112310114, declined: true },
+  { kind: 'join', buyer: 4, variant: 'm' },
+  { kind: 'tick', seconds: 700, sweep: false },
+  { kind: 'hold', buyer: 1, variant: 's', quantity: 1 },
+  { kind: 'buy', buyer: 3, variant: 'm', quantity: 2, declined: true },
+  { kind: 'buy', buyer: 3, variant: 's', quantity: 2, declined: false },
+  { kind: 'join', buyer: 3, variant: 's' },
+  { kind: 'pay', pick: 37632771, declined: false },
+  { kind: 'tick', seconds: 300, sweep: false },
+  { kind: 'pay', pick: 1731179126, declined: false },
+  { kind: 'buy', buyer: 1, variant: 's', quantity: 1, declined: false },
+  { kind: 'join', buyer: 3, variant: 'm' },
+  { kind: 'cancel', pick: 238150470 },
+  { kind: 'hold', buyer: 1, variant: 'm', quantity: 2 },
+  { kind: 'join', buyer: 2, variant: 's' },
+];
+
+describe('drops model test: the counterexample of a sweep between two reads', async () => {
+  it('holds on SQLite, with the sweep after every read', () =>
+    run(SWEPT_BETWEEN_READS, sqlite(), true));
+  await withPostgres('holds on PostgreSQL, with the sweep after every read', () => {
+    it('holds on PostgreSQL, with the sweep after every read', () =>
+      run(SWEPT_BETWEEN_READS, postgres(), true));
+  });
+});
 
 describe('drops: never oversell, never undersell (model test)', async () => {
   it('on SQLite, with restarts', async () => {
