@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, it } from 'node:test';
 import { jacketDrop } from './drop-routes.test.js';
-import { ADMIN, harness, type Harness } from './harness.js';
+import { ADMIN, BEFORE_YU7, harness, type Harness } from './harness.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 import type { Hold } from '../src/drops/drop.js';
 import { identityKey } from '../src/drops/drops-service.js';
 import { sha256 } from '../src/kernel/ids.js';
@@ -223,3 +224,56 @@ it('a key used for a purchase in one drop is refused in another, and the message
     assert.equal(again.body.error?.code, 'idempotency_key_reused');
     assert.match(again.body.error?.message, /or in another drop/);
   });
+
+/**
+ * A unit held past its deadline, swept back to sale by the server's timer (or another
+ * process) while a purchase's lock-free refusal reads whether a hold is due and the stock: the
+ * purchase gets the unit whichever of the two reads the sweep commits before. With the stock
+ * read first and the due read after the sweep, it was refused drop_sold_out with the unit on
+ * sale (the model test's "never undersell").
+ */
+async function sweptBetweenReads(store: () => { env: Record<string, string>;
+  cleanup(): Promise<void> }): Promise<void> {
+  for (const before of ['hasDueHolds', 'dropStock'] as const) {
+    const { env, cleanup } = store();
+    const s = await harness(env);
+    try {
+      const r = await s.call('PUT', '/admin/drops/vest', { token: ADMIN, body: jacketDrop(
+        { one: 1 }, { opens_at: new Date(s.ld.app.clock.nowMs() + 1000).toISOString() }) });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      await s.tick(2);
+      const store = s.ld.app.deps.store;
+      const [a, b] = await Promise.all([s.buyer(1), s.buyer(2)]);
+      assert.ok((await s.ld.app.drops.hold((await store.accountById(a.accountId))!, 'vest',
+        { variant: 'one', quantity: 1 }, 'v-a')).ok);
+      await s.tick(s.ld.app.deps.limits.dropHoldSeconds + 1);
+      const surface = store as unknown as Record<string, (...args: unknown[]) => unknown>;
+      const read = surface[before]!;
+      surface[before] = async (...args: unknown[]) => {
+        surface[before] = read;
+        await s.ld.app.drops.sweep();
+        return read.apply(store, args);
+      };
+      const got = await s.ld.app.drops.hold((await store.accountById(b.accountId))!, 'vest',
+        { variant: 'one', quantity: 1 }, 'v-b');
+      assert.ok(got.ok, `swept before ${before}: ${JSON.stringify(got)}, stock ${
+        JSON.stringify(await store.dropStock('vest'))}`);
+      assert.equal(got.value.hold.status, 'held');
+    } finally {
+      await s.close();
+      await cleanup();
+    }
+  }
+}
+
+it('a sweep between the due read and the stock read leaves no unit refused (SQLite)', () =>
+  sweptBetweenReads(() => ({ env: {}, cleanup: async () => undefined })));
+
+await withPostgres('a sweep between the due read and the stock read (PostgreSQL)', () => {
+  it('a sweep between the due read and the stock read leaves no unit refused (PostgreSQL)',
+    () => sweptBetweenReads(() => {
+      const schema = testSchema();
+      return { env: { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: schema,
+        LAUNCHDAY_CLOCK_START: BEFORE_YU7 }, cleanup: () => dropSchema(schema) };
+    }));
+});

@@ -5,8 +5,12 @@
 // the rules; at the end every deadline passes and nothing may be left idle while someone waits.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import type { Hold } from '../src/drops/index.js';
+import pg from 'pg';
+import type { Hold, VariantStock, WaitlistEntry } from '../src/drops/index.js';
+import { rowToEntry, rowToHold, rowToStock } from '../src/drops/drop-rows.js';
+import type { SqliteStore } from '../src/stores.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { ADMIN, BEFORE_YU7, harness, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
@@ -41,17 +45,72 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'restart' as const }), weight: 1 },
 );
 
+/** The drop as one snapshot of the store: its stock, every hold, every waitlist entry. */
+interface DropState {
+  readonly stock: VariantStock[];
+  readonly holds: Hold[];
+  readonly line: WaitlistEntry[];
+}
+
+/** The three statements of a DropState, as the store's own reads (ordered alike). */
+const STATE_SQL = {
+  stock: 'SELECT * FROM drop_variants WHERE drop_id = $1 ORDER BY variant',
+  holds: 'SELECT * FROM drop_holds WHERE drop_id = $1 ORDER BY created_at_ms, hold_id',
+  line: 'SELECT * FROM drop_waitlist WHERE drop_id = $1 ORDER BY seq',
+};
+
 interface Store {
   readonly env: Record<string, string>;
+  /**
+   * The drop's state in one read transaction, on a connection of the test's own: the server's
+   * sweep timer (every second of real time) commits whenever it runs, so the store's reads one
+   * after another can see a hold ended in one and its units still held in the other.
+   */
+  read(h: Harness, dropId: string): Promise<DropState>;
+  /** Runs `sql` on the store's database behind the server's back (to break a rule). */
+  tamper(h: Harness, sql: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
-/** Runs the steps on a fresh drop; throws (an assertion) at the first broken rule. */
-async function run(steps: readonly Step[], store: Store): Promise<void> {
+/**
+ * Makes the server's sweep timer (server.ts, every second of real time, whatever the steps do)
+ * commit right after every read of the store that returns: the earliest it can under load.
+ * Whatever reads the store twice and takes the two reads for one state then sees a sweep
+ * between them, as the model test once did on a loaded machine (held 1, no hold held).
+ */
+function sweepAfterEveryRead(h: Harness): void {
+  const store = h.ld.app.deps.store as unknown as Record<string, unknown>;
+  const writes = new Set(['transaction', 'close', 'hitRates']);
+  let sweeping = false;
+  for (const [name, read] of Object.entries(store)) {
+    if (typeof read !== 'function' || writes.has(name)) continue;
+    store[name] = async (...args: unknown[]) => {
+      const r = await (read as (...a: unknown[]) => Promise<unknown>)(...args);
+      if (!sweeping) {
+        sweeping = true;
+        try {
+          await h.ld.app.drops.sweep();
+        } finally {
+          sweeping = false;
+        }
+      }
+      return r;
+    };
+  }
+}
+
+/**
+ * Runs the steps on a fresh drop; throws (an assertion) at the first broken rule.
+ * `raceSweep`: the sweep commits after every read of the store (sweepAfterEveryRead).
+ * `tamper`: SQL run on the database after the steps, then checked (a rule it breaks must show).
+ */
+async function run(steps: readonly Step[], store: Store, raceSweep = false,
+  tamper: string | null = null): Promise<void> {
   const declined = new Set<string>();
   // One provider across restarts: it is the outside world, which a restart does not reset.
   const payments = new SandboxPaymentProvider({ declinePayers: declined });
   let h: Harness = await harness(store.env, payments);
+  if (raceSweep) sweepAfterEveryRead(h);
   const accounts: string[] = [];
   try {
     for (let i = 0; i < BUYERS; i++) accounts.push((await h.buyer(i + 1)).accountId);
@@ -110,8 +169,13 @@ async function run(steps: readonly Step[], store: Store): Promise<void> {
         await h.close(true);
         h = await harness({ ...store.env, LAUNCHDAY_DATA_DIR: h.dir,
           LAUNCHDAY_CLOCK_START: nowIso }, payments);
+        if (raceSweep) sweepAfterEveryRead(h);
       }
-      await checkInvariants(h, payments, false);
+      await checkInvariants(h, store, payments, false);
+    }
+    if (tamper !== null) {
+      await store.tamper(h, tamper);
+      await checkInvariants(h, store, payments, false);
     }
     // Every deadline passes: nothing is held, and no unit is idle while someone waits for it.
     // Each sweep may offer released units to the next in line, with a new deadline.
@@ -121,18 +185,17 @@ async function run(steps: readonly Step[], store: Store): Promise<void> {
       const stock = await h.ld.app.deps.store.dropStock('model');
       if (stock.every((x) => x.held === 0)) break;
     }
-    await checkInvariants(h, payments, true);
+    await checkInvariants(h, store, payments, true);
   } finally {
     await h.close();
     await store.cleanup();
   }
 }
 
-async function checkInvariants(h: Harness, payments: SandboxPaymentProvider, final: boolean):
-  Promise<void> {
-  const store = h.ld.app.deps.store;
-  const stock = await store.dropStock('model');
-  const holds = await store.holdsOfDrop('model', 10_000);
+async function checkInvariants(h: Harness, store: Store, payments: SandboxPaymentProvider,
+  final: boolean): Promise<void> {
+  // One snapshot: the stock, the holds and the line are compared with each other.
+  const { stock, holds, line } = await store.read(h, 'model');
   const limits = { account: PER_ACCOUNT, identity: PER_IDENTITY };
   for (const s of stock) {
     assert.equal(s.quantity, QUANTITY[s.variant]);
@@ -161,7 +224,6 @@ async function checkInvariants(h: Harness, payments: SandboxPaymentProvider, fin
       `charge of a ${x.status} hold`);
   }
   // Offers follow the line: no entry still waiting is ahead of one offered a unit.
-  const line = await store.entriesOfDrop('model', 10_000);
   for (const v of Object.keys(QUANTITY)) {
     const mine = line.filter((e) => e.variant === v);
     const waiting = mine.filter((e) => e.status === 'waiting').map((e) => e.seq);
@@ -179,7 +241,134 @@ async function checkInvariants(h: Harness, payments: SandboxPaymentProvider, fin
   }
 }
 
-const sqlite = (): Store => ({ env: {}, cleanup: async () => undefined });
+/** A connection of the test's own to the harness's SQLite file (written by the server). */
+const sqliteFile = (h: Harness, readonly: boolean): Database.Database => {
+  const db = new Database((h.ld.app.deps.store as SqliteStore).file, { readonly });
+  db.pragma('busy_timeout = 5000');
+  return db;
+};
+
+const sqlite = (): Store => ({
+  env: {},
+  async read(h, dropId) {
+    const db = sqliteFile(h, true);
+    try {
+      // A read transaction in WAL mode: every statement sees the one commit it began at.
+      const all = (sql: string) => db.prepare(sql.replace('$1', '?')).all(dropId) as never[];
+      return db.transaction(() => ({ stock: all(STATE_SQL.stock).map(rowToStock),
+        holds: all(STATE_SQL.holds).map(rowToHold),
+        line: all(STATE_SQL.line).map(rowToEntry) }))();
+    } finally {
+      db.close();
+    }
+  },
+  async tamper(h, sql) {
+    const db = sqliteFile(h, false);
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+  },
+  cleanup: async () => undefined,
+});
+
+const postgres = (): Store => {
+  const schema = testSchema();
+  const connect = async (): Promise<pg.Client> => {
+    const client = new pg.Client({ connectionString: postgresUrl,
+      options: `-c search_path=${schema}` });
+    await client.connect();
+    return client;
+  };
+  return {
+    env: { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: schema,
+      LAUNCHDAY_CLOCK_START: BEFORE_YU7 },
+    async read(_h, dropId) {
+      const client = await connect();
+      try {
+        // REPEATABLE READ: every statement sees the snapshot the first one took.
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const all = async (sql: string) => (await client.query(sql, [dropId])).rows;
+        const state = { stock: (await all(STATE_SQL.stock)).map(rowToStock),
+          holds: (await all(STATE_SQL.holds)).map(rowToHold),
+          line: (await all(STATE_SQL.line)).map(rowToEntry) };
+        await client.query('COMMIT');
+        return state;
+      } finally {
+        await client.end();
+      }
+    },
+    async tamper(_h, sql) {
+      const client = await connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    },
+    cleanup: () => dropSchema(schema),
+  };
+};
+
+/**
+ * The counterexample the PostgreSQL property found once on a loaded machine (seed 1011610126):
+ * after the 700 s tick a hold is past due, and the server's sweep timer ended it while the
+ * check read the stock and then the holds, two reads: held 1, no hold held.
+ */
+const SWEPT_BETWEEN_READS: Step[] = [
+  { kind: 'buy', buyer: 2, variant: 's', quantity: 1, declined: false },
+  { kind: 'tick', seconds: 60, sweep: false },
+  { kind: 'hold', buyer: 0, variant: 's', quantity: 1 },
+  { kind: 'tick', seconds: 1, sweep: true },
+  { kind: 'pay', pick: 112310114, declined: true },
+  { kind: 'join', buyer: 4, variant: 'm' },
+  { kind: 'tick', seconds: 700, sweep: false },
+  { kind: 'hold', buyer: 1, variant: 's', quantity: 1 },
+  { kind: 'buy', buyer: 3, variant: 'm', quantity: 2, declined: true },
+  { kind: 'buy', buyer: 3, variant: 's', quantity: 2, declined: false },
+  { kind: 'join', buyer: 3, variant: 's' },
+  { kind: 'pay', pick: 37632771, declined: false },
+  { kind: 'tick', seconds: 300, sweep: false },
+  { kind: 'pay', pick: 1731179126, declined: false },
+  { kind: 'buy', buyer: 1, variant: 's', quantity: 1, declined: false },
+  { kind: 'join', buyer: 3, variant: 'm' },
+  { kind: 'cancel', pick: 238150470 },
+  { kind: 'hold', buyer: 1, variant: 'm', quantity: 2 },
+  { kind: 'join', buyer: 2, variant: 's' },
+];
+
+/**
+ * A held hold ended without its units moving, and units moved without their hold: each is
+ * the mismatch the check exists for, and must still show from its one snapshot.
+ */
+const MISMATCHES = [
+  "UPDATE drop_holds SET status = 'expired' WHERE status = 'held'",
+  'UPDATE drop_variants SET held = held - 1, available = available + 1 WHERE held > 0',
+];
+
+describe('drops model test: the counterexample of a sweep between two reads', async () => {
+  it('holds on SQLite, with the sweep after every read', () =>
+    run(SWEPT_BETWEEN_READS, sqlite(), true));
+  await withPostgres('holds on PostgreSQL, with the sweep after every read', () => {
+    it('holds on PostgreSQL, with the sweep after every read', () =>
+      run(SWEPT_BETWEEN_READS, postgres(), true));
+  });
+  // Its first three steps leave a hold held: the check must still see a real mismatch.
+  const held = SWEPT_BETWEEN_READS.slice(0, 3);
+  it('still finds a hold and its stock apart on SQLite', async () => {
+    for (const sql of MISMATCHES) {
+      await assert.rejects(run(held, sqlite(), false, sql), /held is the held holds/, sql);
+    }
+  });
+  await withPostgres('still finds a hold and its stock apart on PostgreSQL', () => {
+    it('still finds a hold and its stock apart on PostgreSQL', async () => {
+      for (const sql of MISMATCHES) {
+        await assert.rejects(run(held, postgres(), false, sql), /held is the held holds/, sql);
+      }
+    });
+  });
+});
 
 describe('drops: never oversell, never undersell (model test)', async () => {
   it('on SQLite, with restarts', async () => {
@@ -190,12 +379,7 @@ describe('drops: never oversell, never undersell (model test)', async () => {
   await withPostgres('on PostgreSQL, with restarts', () => {
     it('on PostgreSQL, with restarts', async () => {
       await fc.assert(fc.asyncProperty(fc.array(step, { minLength: 5, maxLength: 30 }),
-        (steps) => {
-          const schema = testSchema();
-          return run(steps, { env: { LAUNCHDAY_DATABASE_URL: postgresUrl,
-            LAUNCHDAY_DATABASE_SCHEMA: schema, LAUNCHDAY_CLOCK_START: BEFORE_YU7 },
-          cleanup: () => dropSchema(schema) });
-        }), { numRuns: 20 });
+        (steps) => run(steps, postgres())), { numRuns: 20 });
     });
   });
 });

@@ -91,8 +91,14 @@ export class DropsService {
    */
   readonly #fresh = new GroupRead(async (dropId) => {
     const nowMs = this.deps.clock.nowMs();
-    const [stock, due] = await Promise.all([this.deps.store.dropStock(dropId),
-      this.deps.store.hasDueHolds(dropId, nowMs)]);
+    // Whether a hold is past due first, then the stock: a sweep (this process's timer, or
+    // another process) that ends a due hold between two reads taken together could leave the
+    // stock read before it (its units held) and the due read after it (none due), a state that
+    // never was, and refuse as sold out a unit back on sale. In this order, no hold due at
+    // nowMs when the first read ran means the stock read after it has every unit such a hold
+    // returned, and a hold taken meanwhile is not due before nowMs + its time.
+    const due = await this.deps.store.hasDueHolds(dropId, nowMs);
+    const stock = await this.deps.store.dropStock(dropId);
     this.#learn(dropId, stock);
     return { stock, due, nowMs };
   });
