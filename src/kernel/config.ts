@@ -378,7 +378,10 @@ export interface Limits {
   readonly suspicionPaymentAccountsMin: number;
   readonly suspicionAddressAccountsMin: number;
   readonly suspicionNetworkAccountsMin: number;
-  /** A burst: this many orders of one cluster within `suspicionBurstWindowSeconds`. */
+  /**
+   * A burst: this many orders of one cluster within `suspicionBurstWindowSeconds` (a cluster
+   * that shares only a network counts only its accounts no other key links: issue #17).
+   */
   readonly suspicionBurstOrdersMin: number;
   readonly suspicionBurstWindowSeconds: number;
   /**

@@ -102,7 +102,10 @@ describe('findClusters', () => {
     assert.equal(findClusters(seven, [], OPEN, rules).length, 0);
     const eight = [...seven, sig('n7', { networkKey: '1.2.3.0/24' })];
     const [c] = findClusters(eight, [], OPEN, rules);
-    assert.equal(c!.score, 10 + 12);
+    // Only the network's weight: its head-count says how busy it is, not how suspicious.
+    assert.equal(c!.score, 10);
+    const busy = Array.from({ length: 40 }, (_, i) => sig(`m${i}`, { networkKey: '1.2.3.0/24' }));
+    assert.equal(findClusters(busy, [], OPEN, rules)[0]!.score, 10);
   });
 
   it('says burst and bulk registration when the orders and sign-ups bunch', () => {
@@ -157,6 +160,85 @@ describe('findClusters', () => {
           new Set(ring.map((s) => s.accountId)));
       }));
   });
+});
+
+// Issue #17: six accounts behind one device and card bought a drop, and two honest accounts on
+// the same /24 were put in a network cluster that borrowed the ring's burst and bulk
+// registration and scored 52, above the simulator's bar of 50.
+describe('honest accounts that share only a network with a ring', () => {
+  const FLAG = 50;
+  const NET = '203.0.113.0/24';
+  /** A ring of `size` accounts behind one device and card, registered and buying in bulk. */
+  const ringOf = (size: number, o: Partial<Signal> = {}) => Array.from({ length: size },
+    (_, i) => sig(`r${i}`, { deviceKey: 'dev_ring', paymentKey: 'pay_ring', networkKey: NET,
+      accountCreatedAtMs: OPEN - 600_000 + i * 1_000, atMs: OPEN + i * 100, ...o }));
+  /** Honest accounts on the ring's network, each with its own device, card and address. */
+  const honestOf = (count: number, o: (i: number) => Partial<Signal> = () => ({})) =>
+    Array.from({ length: count }, (_, i) => sig(`h${i}`, { networkKey: NET, ...o(i) }));
+  const scoreOfAccount = (cs: ReturnType<typeof findClusters>, a: string) =>
+    Math.max(0, ...cs.filter((c) => c.accounts.some((x) => x.accountId === a)).map((c) => c.score));
+
+  const rows: Array<{ name: string; ring: number; honest: number;
+    honestAt?: (i: number) => Partial<Signal>; wantNet: string[] }> = [
+    { name: 'the issue: 6 ring accounts, 2 honest ones buying in the same second', ring: 6,
+      honest: 2, honestAt: (i) => ({ atMs: OPEN + 50 + i * 100 }), wantNet: ['shared_network'] },
+    { name: 'honest ones that also registered in bulk: their own burst and bulk only', ring: 6,
+      honest: 6, honestAt: (i) => ({ atMs: OPEN + 20 + i * 100,
+        accountCreatedAtMs: OPEN - 3_600_000 + i * 1_000 }),
+      wantNet: ['shared_network', 'burst', 'bulk_registration'] },
+    { name: 'a ring big enough to share the network by itself', ring: 9, honest: 3,
+      wantNet: ['shared_network'] },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const ring = ringOf(row.ring);
+      const honest = honestOf(row.honest, row.honestAt);
+      const alone = findClusters(ring, [], OPEN, rules);
+      const cs = findClusters([...ring, ...honest], [], OPEN, rules);
+      const net = cs.find((c) => c.clusterId.startsWith('net:'))!;
+      assert.ok(net, 'the network is a cluster of its own');
+      assert.deepEqual(net.reasons.map((r) => r.code), row.wantNet);
+      for (const h of honest) assert.ok(scoreOfAccount(cs, h.accountId) < FLAG, h.accountId);
+      // The ring keeps its own reasons and score, whoever else is on its network.
+      const [ringCluster] = cs;
+      assert.deepEqual(ringCluster, alone[0]);
+      assert.ok(ringCluster!.score >= FLAG, String(ringCluster!.score));
+    });
+  }
+
+  it('property: honest accounts on a ring\'s network stay under the bar; the ring keeps its score',
+    () => {
+      fc.assert(fc.property(fc.integer({ min: 3, max: 12 }),
+        fc.constantFrom<'deviceKey' | 'paymentKey' | 'addressKey'>('deviceKey', 'paymentKey',
+          'addressKey'), fc.boolean(),
+        fc.array(fc.record({ atMs: fc.integer({ min: 0, max: 20_000 }),
+          createdMs: fc.integer({ min: 0, max: 4 * 86_400_000 }) }), { maxLength: 30 }),
+        (size, field, ringNet, honestAt) => {
+          const ring = Array.from({ length: size }, (_, i) => sig(`r${i}`, { [field]: 'shared',
+            networkKey: ringNet ? NET : `10.9.${i}.0/24`, atMs: OPEN + i * 200,
+            accountCreatedAtMs: OPEN - 300_000 + i * 1_000 }));
+          const honest = honestAt.map((x, i) => sig(`h${i}`, { networkKey: NET,
+            atMs: OPEN + x.atMs, accountCreatedAtMs: OPEN - x.createdMs }));
+          const alone = findClusters(ring, [], OPEN, rules);
+          const cs = findClusters([...ring, ...honest], [], OPEN, rules);
+          for (const h of honest) assert.ok(scoreOfAccount(cs, h.accountId) < FLAG);
+          for (const r of ring) {
+            assert.ok(scoreOfAccount(cs, r.accountId) >= scoreOfAccount(alone, r.accountId));
+          }
+        }));
+    });
+
+  it('property: accounts that share only a network score under the bar, whatever their timing',
+    () => {
+      fc.assert(fc.property(fc.array(fc.record({ atMs: fc.integer({ min: 0, max: 5_000 }),
+        createdMs: fc.integer({ min: 0, max: 600_000 }) }), { minLength: 8, maxLength: 60 }),
+      (xs) => {
+        const cs = findClusters(xs.map((x, i) => sig(`n${i}`, { networkKey: NET,
+          atMs: OPEN + x.atMs, accountCreatedAtMs: OPEN - x.createdMs })), [], OPEN, rules);
+        assert.equal(cs.length, 1);
+        assert.ok(cs[0]!.score < FLAG, JSON.stringify(cs[0]!.reasons));
+      }));
+    });
 });
 
 describe('scoreOf and densest', () => {

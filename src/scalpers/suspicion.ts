@@ -106,12 +106,17 @@ export function densest(times: readonly number[], windowMs: number): { count: nu
 
 /**
  * The score: the weight of each kind of key shared (device and payment source 35, address 25,
- * network 10), 2 per account past the second (at most 20), 15 for a burst, 15 for a bulk
- * registration; at most 100. Sharing a device or a card is what a ring cannot easily avoid;
- * a network alone is weak evidence.
+ * network 10), 2 per linked account past the second (at most 20), 15 for a burst, 15 for a bulk
+ * registration; at most 100. `linkedAccounts`: the accounts linked by a device, payment source
+ * or address (0 for a cluster that shares only a network: how many accounts are behind one
+ * network says how busy it is, not how suspicious). Sharing a device or a card is what a ring
+ * cannot easily avoid; a network alone is weak evidence and scores at most 40, under the
+ * simulator's bar of 50 (a carrier's NAT or an office puts honest buyers behind one, and they
+ * all buy in the opening second). Source: issue #17 (the report's rules; a shared network
+ * alone must not flag the honest buyers behind it).
  */
-export function scoreOf(reasons: readonly Reason[], accounts: number): number {
-  let score = Math.min(20, 2 * Math.max(0, accounts - 2));
+export function scoreOf(reasons: readonly Reason[], linkedAccounts: number): number {
+  let score = Math.min(20, 2 * Math.max(0, linkedAccounts - 2));
   for (const { d, weight } of DIMENSIONS) {
     if (reasons.some((r) => r.code === `shared_${d}`)) score += weight;
   }
@@ -125,9 +130,14 @@ export function scoreOf(reasons: readonly Reason[], accounts: number): number {
  * signals of its orders or holds; `registrations`: the registration signals of their accounts
  * (a device or network seen at sign-up links accounts too). `opensAtMs`: its opening.
  * Accounts linked by a shared device, payment source or address, directly or through others,
- * are one cluster. A shared network is weak evidence (a campus, a carrier's NAT): it joins the
- * reasons of the cluster holding all its accounts, and is otherwise a cluster of its own, so
- * that one busy network never merges a ring with the strangers behind it.
+ * are one cluster. A shared network is weak evidence (a campus, a carrier's NAT) and never
+ * merges clusters: it is a reason of each such cluster with at least `networkAccountsMin` of
+ * its own accounts behind it (counted over those accounts only, so strangers joining the
+ * network change nothing of the ring's), and a cluster of its own (`net:`) unless one cluster
+ * holds all its accounts. Each reason is counted over the accounts that caused it: a `net:`
+ * cluster's burst and bulk registration over its accounts that no device, payment source or
+ * address links (a ring's orders and sign-ups are its own cluster's reasons), so the honest
+ * accounts behind a ring's network never borrow its burst or bulk (issue #17).
  */
 export function findClusters(scoped: readonly Signal[], registrations: readonly Signal[],
   opensAtMs: number, rules: SuspicionRules): Cluster[] {
@@ -155,17 +165,31 @@ export function findClusters(scoped: readonly Signal[], registrations: readonly 
     g.reasons.push(reasonOf(x));
     found.set(root, g);
   }
+  // Each account linked by a strong key, to the cluster it is in.
+  const clusterOfAccount = new Map<string, string>();
+  for (const [root, g] of found) for (const a of g.accounts) clusterOfAccount.set(a, root);
+  const nets = new Map<string, ReadonlySet<string>>();
   for (const x of weak) {
-    const roots = new Set([...x.accounts].map((a) => groups.find(a)));
-    const [root] = roots;
-    const g = roots.size === 1 ? found.get(root!) : undefined;
-    if (g && [...x.accounts].every((a) => g.accounts.has(a))) g.reasons.push(reasonOf(x));
-    else found.set(`net:${x.key}`, { accounts: new Set(x.accounts), reasons: [reasonOf(x)] });
+    const behind = new Map<string, number>();
+    for (const a of x.accounts) {
+      const root = clusterOfAccount.get(a);
+      if (root !== undefined) behind.set(root, (behind.get(root) ?? 0) + 1);
+    }
+    for (const [root, count] of behind) {
+      if (count >= rules.networkAccountsMin) {
+        found.get(root)!.reasons.push({ ...reasonOf(x), count });
+      }
+    }
+    const [only] = behind;
+    if (behind.size === 1 && only![1] === x.accounts.size) continue;
+    const id = `net:${x.key}`;
+    found.set(id, { accounts: new Set(x.accounts), reasons: [reasonOf(x)] });
+    nets.set(id, new Set([...x.accounts].filter((a) => !clusterOfAccount.has(a))));
   }
   const registeredAt = new Map<string, number>();
   for (const s of all) registeredAt.set(s.accountId, s.accountCreatedAtMs);
   const clusters = [...found].map(([id, g]) => clusterOf(id.startsWith('net:') ? 'net' : '',
-    g.accounts, g.reasons, scoped, registeredAt, opensAtMs, rules));
+    g.accounts, nets.get(id) ?? null, g.reasons, scoped, registeredAt, opensAtMs, rules));
   return clusters.sort((a, b) => b.score - a.score || b.accounts.length - a.accounts.length
     || (a.clusterId < b.clusterId ? -1 : 1));
 }
@@ -194,20 +218,27 @@ function sharedKeys(all: readonly Signal[], dim: (typeof DIMENSIONS)[number],
     .map(([key, accounts]) => ({ d: dim.d, key, accounts }));
 }
 
-/** A cluster of these accounts: its orders, a burst and a bulk registration if any, score. */
-function clusterOf(idPrefix: string, accountIds: ReadonlySet<string>, shared: readonly Reason[],
-  scoped: readonly Signal[], registeredAt: ReadonlyMap<string, number>, opensAtMs: number,
-  rules: SuspicionRules): Cluster {
+/**
+ * A cluster of these accounts: its orders, a burst and a bulk registration if any, its score.
+ * `unlinked`: for a `net:` cluster, its accounts that no device, payment source or address
+ * links, the only ones its burst and bulk registration are counted over; null for a cluster
+ * of linked accounts (all of them count).
+ */
+function clusterOf(idPrefix: string, accountIds: ReadonlySet<string>,
+  unlinked: ReadonlySet<string> | null, shared: readonly Reason[], scoped: readonly Signal[],
+  registeredAt: ReadonlyMap<string, number>, opensAtMs: number, rules: SuspicionRules): Cluster {
   const reasons = [...shared].sort((a, b) => b.count - a.count);
   const orders = scoped.filter((s) => accountIds.has(s.accountId) && s.subjectId !== null)
     .map((s) => ({ subjectId: s.subjectId!, accountId: s.accountId, atMs: s.atMs,
       units: s.units }))
     .sort((a, b) => a.atMs - b.atMs || (a.subjectId < b.subjectId ? -1 : 1));
-  const burst = densest(orders.map((o) => o.atMs), rules.burstWindowMs);
+  const own = unlinked ?? accountIds;
+  const burst = densest(orders.filter((o) => own.has(o.accountId)).map((o) => o.atMs),
+    rules.burstWindowMs);
   if (burst.count >= rules.burstOrdersMin) {
     reasons.push({ code: 'burst', key: null, count: burst.count, withinMs: burst.spanMs });
   }
-  const lately = [...accountIds].map((a) => registeredAt.get(a)!)
+  const lately = [...own].map((a) => registeredAt.get(a)!)
     .filter((t) => t <= opensAtMs && t >= opensAtMs - rules.bulkBeforeOpeningMs);
   const bulk = densest(lately, rules.bulkWindowMs);
   if (bulk.count >= rules.bulkAccountsMin) {
@@ -216,7 +247,7 @@ function clusterOf(idPrefix: string, accountIds: ReadonlySet<string>, shared: re
   }
   const sorted = [...accountIds].sort();
   return { clusterId: idPrefix ? `${idPrefix}:${sorted[0]!}` : sorted[0]!,
-    score: scoreOf(reasons, sorted.length), reasons,
+    score: scoreOf(reasons, unlinked === null ? sorted.length : 0), reasons,
     accounts: sorted.map((a) => ({ accountId: a, registeredAtMs: registeredAt.get(a)! })),
     orders };
 }
