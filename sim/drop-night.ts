@@ -43,6 +43,11 @@ export const DROP_NIGHT_LIMITS = Object.freeze({
   /** Real seconds the waitlist phase may take at most. */
   waitlistSecondsMax: 90,
   pollMs: 1000,
+  /**
+   * The waitlist phase ends after this many rounds in a row (pollMs apart, so the server's
+   * one-second sweep runs between them) that answered no offer and read nothing held.
+   */
+  quietRoundsToEnd: 2,
   retriesMax: 10,
   /**
    * Registrations at once, and the times one is sent again after `503 overloaded`: each attempt
@@ -435,7 +440,13 @@ export class DropNight {
     void buying.then(() => { bought.atMs = performance.now(); }, () => {});
     const n: Record<OfferChoice | 'offers', number> = { offers: 0, paid: 0, declined: 0,
       late: 0, let_go: 0, ignored: 0 };
+    // Rounds in a row that answered no offer and read nothing held. One is not enough: the
+    // figures read may be a moment old, and a unit that came back may be offered to the next
+    // in line by a later batch or the server's sweep (every second), an offer this phase would
+    // then never see, and the audit would count as lost to its buyer.
+    let quiet = 0;
     for (;;) {
+      const answered = n.offers;
       // A buyer refused at the room's pace joins later: the list is taken each round.
       const waiting = this.#buyers.filter((b) => b.joined);
       await this.#pool(waiting, async (b) => {
@@ -452,9 +463,10 @@ export class DropNight {
       const f = await this.#send('GET', '/drops/jacket', null);
       const over = bought.atMs !== null && (performance.now() - bought.atMs) / 1000
         >= DROP_NIGHT_LIMITS.waitlistSecondsMax;
-      if (bought.atMs !== null && f.kind === 'reply' && f.status === 200
-        && f.body.variants.every((v: { held: number }) => v.held === 0)) break;
-      if (over) break;
+      const idle = bought.atMs !== null && n.offers === answered && f.kind === 'reply'
+        && f.status === 200 && f.body.variants.every((v: { held: number }) => v.held === 0);
+      quiet = idle ? quiet + 1 : 0;
+      if (quiet >= DROP_NIGHT_LIMITS.quietRoundsToEnd || over) break;
       await new Promise((res) => setTimeout(res, DROP_NIGHT_LIMITS.pollMs));
     }
     await buying;
