@@ -5,9 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import * as Drops from '../src/drops/drop-schemas.js';
-import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
+import type { RouteContract } from '../src/kernel/http/schema.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
-import { ADMIN, BEFORE_YU7, harness, type Harness } from './harness.js';
+import { ADMIN, assertDeclared, BEFORE_YU7, harness, type Harness } from './harness.js';
 
 const OPENS = new Date(Date.parse(BEFORE_YU7) + 60_000).toISOString();
 
@@ -37,13 +37,8 @@ describe('drops over HTTP', () => {
     Object.fromEntries((await h.call('GET', `/drops/${dropId}`)).body.variants
       .map((v: any) => [v.variant, v]));
 
-  /** A real reply agrees with the schema its route declares (so the document cannot drift). */
-  const declared = (contract: RouteContract, r: { status: number; body: unknown }) => {
-    const schema = contract(h.ld.app.deps.limits).replies[r.status];
-    assert.ok(schema, `no reply schema for ${r.status}`);
-    const valid = compileReply(schema);
-    assert.ok(valid(r.body), JSON.stringify(valid.errors));
-  };
+  const declared = (contract: RouteContract, r: { status: number; body: unknown }) =>
+    assertDeclared(h, contract, r);
 
   before(async () => {
     h = await harness({}, new SandboxPaymentProvider({ declinePayers: declined }));

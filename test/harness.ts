@@ -1,10 +1,12 @@
 // Builds launchday in-process on a temporary SQLite folder with a simulated clock, and calls it
 // through `inject`, without a port. Time moves only when a test says so.
+import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import inject from 'light-my-request';
 import { loadConfig } from '../src/kernel/config.js';
+import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import { SimulatedClock, type Clock } from '../src/kernel/clock.js';
 import { syntheticIdentity } from '../src/accounts/identity.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
@@ -169,4 +171,16 @@ export async function tickingHarness(): Promise<Harness> {
     rateClock.tick(seconds * 1000);
     return h.tick(seconds);
   } };
+}
+
+/**
+ * Asserts that a real reply agrees with the schema its route declares for its status (so the
+ * OpenAPI document, built from the same schemas, cannot drift from what is sent).
+ */
+export function assertDeclared(h: Harness, contract: RouteContract,
+  r: { status: number; body: unknown }): void {
+  const schema = contract(h.ld.app.deps.limits).replies[r.status];
+  assert.ok(schema, `no reply schema for ${r.status}`);
+  const valid = compileReply(schema);
+  assert.ok(valid(r.body), JSON.stringify(valid.errors));
 }

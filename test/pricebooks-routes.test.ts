@@ -6,11 +6,11 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
+import type { RouteContract } from '../src/kernel/http/schema.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import * as S from '../src/pricebooks/pricebooks-schemas.js';
 import { withCheckCharacter } from '../src/production/vin.js';
-import { ADMIN, harness, YU7_MAX, type Harness } from './harness.js';
+import { ADMIN, assertDeclared, harness, YU7_MAX, type Harness } from './harness.js';
 
 const LAUNCH = 'yu7-2025';
 const YUAN = 100;
@@ -40,12 +40,8 @@ describe('price books over HTTP', () => {
   /** Handovers the test plays for the delivery capability (built elsewhere): order -> ms. */
   const handovers = new Map<string, number>();
 
-  const declared = (contract: RouteContract, r: { status: number; body: unknown }) => {
-    const schema = contract(h.ld.app.deps.limits).replies[r.status];
-    assert.ok(schema, `no reply schema for ${r.status}`);
-    const valid = compileReply(schema);
-    assert.ok(valid(r.body), JSON.stringify(valid.errors));
-  };
+  const declared = (contract: RouteContract, r: { status: number; body: unknown }) =>
+    assertDeclared(h, contract, r);
   const books = async () => {
     const r = await h.call('GET', `/admin/books/${LAUNCH}?compare=su7-2024`, { token: ADMIN });
     assert.equal(r.status, 200, JSON.stringify(r.body));

@@ -9,7 +9,7 @@ import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import * as Rooms from '../src/waiting-rooms/room-schemas.js';
 import { SLOW_SOURCE_SECONDS_MAX } from '../src/payments/payments.js';
 import { shuffleOrder, seedCommitment } from '../src/waiting-rooms/waiting-room.js';
-import { ADMIN, harness, tickingHarness, YU7_MAX, type Harness } from './harness.js';
+import { ADMIN, assertDeclared, harness, tickingHarness, YU7_MAX, type Harness } from './harness.js';
 
 const OPENS = '2025-06-26T14:00:00.000Z';
 const room = (overrides: object = {}) => ({ scope: 'launch', target_id: 'yu7-2025',
@@ -22,12 +22,8 @@ const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!,
 
 describe('a launch behind a waiting room, over HTTP', () => {
   let h: Harness;
-  const declared = (contract: RouteContract, r: { status: number; body: unknown }) => {
-    const schema = contract(h.ld.app.deps.limits).replies[r.status];
-    assert.ok(schema, `no reply schema for ${r.status}`);
-    const valid = compileReply(schema);
-    assert.ok(valid(r.body), JSON.stringify(valid.errors));
-  };
+  const declared = (contract: RouteContract, r: { status: number; body: unknown }) =>
+    assertDeclared(h, contract, r);
 
   before(async () => { h = await harness(); });
   after(async () => h.close());
