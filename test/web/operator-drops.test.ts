@@ -163,8 +163,9 @@ test('the report finds a planted ring and the operator cancels its orders', asyn
   }
   await zh.selectOption('#s-scope', 'drop:hoodie');
   await zh.click('#s-run');
-  await zh.waitForFunction(() => /限量发售/.test(document.querySelector('.cluster')?.textContent
-    ?? ''));
+  // The drop's cluster is drawn when its rows are its purchases (paid ones: 已付款).
+  await zh.waitForFunction(() => /已付款/.test(document.querySelector('.cluster tbody')
+    ?.textContent ?? ''));
   assert.deepEqual(await statuses(zh), ['已付款']);
   await zh.click('#tab-drops');
   await zh.locator('#figures-hoodie').waitFor();
@@ -236,8 +237,9 @@ test('a drop\'s report shows which holds can be cancelled, and why a car deposit
       per_account_limit: 1, per_identity_limit: 1, variants }, ADMIN_TOKEN);
     assert.equal(put.status, 201, JSON.stringify(put.body));
   }
-  const ring = [await buyer(630, 'ring-device-web'), await buyer(631, 'ring-device-web'),
-    await buyer(632, 'ring-device-web')];
+  // Numbers of their own: the console test above registers 630-632 for its drop ring.
+  const ring = [await buyer(640, 'ring-device-web'), await buyer(641, 'ring-device-web'),
+    await buyer(642, 'ring-device-web')];
   await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(opensAt) - Date.now() + 200)));
   for (const [i, token] of ring.entries()) {
     for (const id of ['tee-web', 'founder-web']) {

@@ -80,7 +80,7 @@ export const PRODUCTION_STRINGS = {
   pr_chart_now: { zh: '本周', en: 'This week' },
   pr_chart_summary_one: {
     zh: '{n} 个已锁单订单；在 {last} 开始的一周生产。',
-    en: '1 locked order, built in the week of {last}.',
+    en: '{n} locked order, built in the week of {last}.',
   },
   pr_chart_summary_other: {
     zh: '{n} 个已锁单订单；最后一个在 {last} 开始的一周生产。',
@@ -89,7 +89,7 @@ export const PRODUCTION_STRINGS = {
   pr_chart_summary_none: { zh: '还没有已锁单订单。', en: 'No locked orders yet.' },
   pr_chart_beyond_one: {
     zh: '另有 {n} 个已锁单订单在图中最后一周之后生产。',
-    en: '1 more locked order is built after the last week shown.',
+    en: '{n} more locked order is built after the last week shown.',
   },
   pr_chart_beyond_other: {
     zh: '另有 {n} 个已锁单订单在图中最后一周之后生产。',

@@ -248,6 +248,10 @@ export const ADMIN_STRINGS = {
   act_clock_advanced: { zh: '测试时钟前进', en: 'Test clock advanced' },
   act_drop_created: { zh: '新建限量发售', en: 'Drop created' },
   act_drop_updated: { zh: '修改限量发售', en: 'Drop changed' },
+  act_drop_hold_cancelled: {
+    zh: '取消可疑购买（未付款的释放，已付款的退款）',
+    en: 'Flagged purchase cancelled (unpaid ones released, paid ones refunded)',
+  },
   'act_waiting_room.create': { zh: '新建排队室', en: 'Waiting room created' },
   'act_waiting_room.change': { zh: '修改排队室设置', en: 'Waiting room settings changed' },
   'act_waiting_room.hold': { zh: '扣留排队号（疑似机器人）', en: 'Ticket held (suspected bot)' },

@@ -660,6 +660,11 @@ export const ERRORS = {
     en: ['Another request of yours is using this pass (it is still being paid for).',
       'Keep the pass and try again in a few seconds.'],
   },
+  waiting_room_not_shuffled: {
+    zh: ['这个排队室还没有抽签排序（开售前，或按到达顺序排队）。', '开售时间过后再来核对抽签结果。'],
+    en: ['This waiting room has not drawn its order yet (before the opening, or it queues in '
+      + 'order of arrival).', 'Check the draw after the opening.'],
+  },
   opening_held_by_waiting_room: {
     zh: ['排队室的预排队已开始，开售时间不能再改。', '排队的人在等页面显示的开售时间；请保持不变。'],
     en: ['A waiting room\'s pre-queue has opened: the opening can no longer move.',
