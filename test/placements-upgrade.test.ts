@@ -16,6 +16,7 @@ import type { Order } from '../src/orders/order.js';
 import { ORDER_COLUMNS, orderToValues } from '../src/orders/order-row.js';
 import { liveFigures } from '../src/launches/live-series.js';
 import { PostgresStore, SqliteStore, storeComposition, type Store } from '../src/stores.js';
+import { postgresAt, sqliteAt } from './migrated-to.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const OPENS = Date.UTC(2025, 5, 26, 14, 0, 0); // YU7's opening
@@ -167,21 +168,10 @@ describe('placements after an upgrade, SQLite', () => {
     const db = (): Database.Database => new Database(join(old, 'launchday.sqlite'));
     return {
       fresh: async () => new SqliteStore(dir()),
-      preChange: async () => {
-        const d = db();
-        try {
-          d.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
-            + 'name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)');
-          for (const m of FIRST_FIVE) {
-            d.exec(m.sql('sqlite'));
-            d.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
-          }
-          const ins = d.prepare(INSERT(() => '?'));
-          for (const o of ORDERS) ins.run(...orderToValues(o));
-        } finally {
-          d.close();
-        }
-      },
+      preChange: async () => sqliteAt(old, FIRST_FIVE, (d) => {
+        const ins = d.prepare(INSERT(() => '?'));
+        for (const o of ORDERS) ins.run(...orderToValues(o));
+      }),
       open: async () => new SqliteStore(old),
       exec: async (sql) => {
         const d = db();
@@ -214,14 +204,7 @@ await withPostgres('placements after an upgrade, PostgreSQL', () => {
       const old = schema();
       return {
         fresh: () => PostgresStore.open(postgresUrl, { schema: schema() }),
-        preChange: () => run(old, async (c) => {
-          await c.query(`CREATE SCHEMA ${old}`);
-          await c.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, '
-            + 'name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)');
-          for (const m of FIRST_FIVE) {
-            await c.query(m.sql('postgres'));
-            await c.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
-          }
+        preChange: () => postgresAt(old, FIRST_FIVE, async (c) => {
           for (const o of ORDERS) await c.query(INSERT((i) => `$${i + 1}`), orderToValues(o));
         }),
         open: () => PostgresStore.open(postgresUrl, { schema: old }),
