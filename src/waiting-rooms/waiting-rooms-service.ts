@@ -14,6 +14,7 @@ import { newId } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import { iso } from '../kernel/iso-time.js';
+import { roomPageUrl } from '../kernel/room-notice.js';
 import { isUniqueViolation } from '../kernel/store/unique-race.js';
 import { transactionWrite, type BatchWrite } from '../kernel/write/batch-handlers.js';
 import { Overloaded } from '../kernel/write/group-committer.js';
@@ -777,7 +778,7 @@ export class WaitingRoomsService {
     const room = await this.roomFor(scope, targetId);
     if (!room) return null;
     const where = { room_id: room.roomId,
-      room_url: `/waiting-room?room=${encodeURIComponent(room.roomId)}` };
+      room_url: roomPageUrl(room.roomId) };
     if (!token) return { ...refuse('waiting_room_pass_required'), details: where };
     const invalid = (why: string): Refusal => ({ ...refuse('waiting_room_pass_invalid',
       `Your waiting-room pass ${why}; join the waiting room again.`), details: where });
