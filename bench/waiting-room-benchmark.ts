@@ -53,7 +53,7 @@ function pacedPollsPerSecond(waiting: number, rate: number):
     suspended: false, opensAtMs: 0, prequeueAtMs: 0, order: 'fifo', admitPerMinute: rate,
     activeMax: 100_000, passSeconds: PASS_S, graceSeconds: GRACE_S, adaptive: false,
     waitingStatus: 200, seed: '', seedCommitment: '', shuffledAtMs: 0, tokens: 0,
-    filledAtMs: null, admittedTotal: 0, createdAtMs: 0, updatedAtMs: 0 };
+    filledAtMs: null, admittedTotal: 0, createdAtMs: 0, updatedAtMs: 0, drawScheme: 2 };
   let perSecond = 0;
   let sumInterval = 0;
   for (let position = 1; position <= waiting; position++) {
@@ -163,17 +163,22 @@ async function main(): Promise<void> {
   const client = new HttpClient(servers.urls, connections);
   try {
     const nowMs = Date.now();
-    // A room whose opening has just passed: every place is a late arrival's, first in, first out.
+    // A room whose opening has just passed: every place is a late arrival's, first in, first out
+    // (in arrival order: a shuffled room stands before its opening, so that its commitment can be
+    // noted before the draw).
     // It opens when its launch does: the launch's opening first.
     const moved = await client.request('PATCH', '/admin/launches/yu7-2025', { token: adminToken,
       timeoutMs: 30_000, body: { opens_at: new Date(nowMs - 1_000).toISOString() } });
     if (moved.kind !== 'reply' || moved.status !== 200) throw new Error('the launch did not move');
     const put = await client.request('PUT', '/admin/waiting-rooms/bench', { token: adminToken,
       timeoutMs: 30_000, body: { scope: 'launch', target_id: 'yu7-2025', enabled: true,
-        opens_at: new Date(nowMs - 1_000).toISOString(),
+        order: 'fifo', opens_at: new Date(nowMs - 1_000).toISOString(),
         prequeue_at: new Date(nowMs - 400_000).toISOString(), admit_per_minute: rate,
         active_max: 100_000, grace_seconds: GRACE_S, pass_seconds: PASS_S } });
-    if (put.kind !== 'reply' || put.status !== 201) throw new Error('the room was not created');
+    if (put.kind !== 'reply' || put.status !== 201) {
+      throw new Error(`the room was not created: ${JSON.stringify(put.kind === 'reply'
+        ? put.body : put)}`);
+    }
     // Admissions run from the opening: the rate is checked against the time since the room.
     const startedAdmittingMs = performance.now() - (Date.now() - (nowMs - 1_000));
     await new Promise((r) => setTimeout(r, 1500));

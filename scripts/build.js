@@ -37,8 +37,8 @@ const PREFIX = '.dist-';
 /** Written into a build once tsc succeeded: its time is the build's. */
 const STAMP = '.built';
 /** What a build is made from: newer than the stamp, the build is stale. */
-const SOURCES = ['src', 'test', 'sim', 'bench', 'web/js/text-fields.js', 'tsconfig.json',
-  'package.json'];
+const SOURCES = ['src', 'test', 'sim', 'bench', 'web/js/text-fields.js',
+  'web/js/visible-text.js', 'tsconfig.json', 'package.json'];
 /** Builds kept before the current one whatever the command lines say. */
 const KEEP_PREVIOUS = 2;
 /** A build folder without its stamp younger than this may be another build under way. */

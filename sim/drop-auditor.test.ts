@@ -2,13 +2,13 @@
 // the violation it must report (or none).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { auditDrop, type BuyerEnd, type VariantEnd } from './drop-auditor.js';
+import { auditDrop, exercised, yuanText, type BuyerEnd, type VariantEnd } from './drop-auditor.js';
 
 const end = (o: Partial<VariantEnd> = {}): VariantEnd => ({ variant: 'm', quantity: 2,
   remaining: 0, held: 0, sold: 2, waiting: 0, ...o });
 const buyer = (id: string, o: Partial<BuyerEnd> = {}): BuyerEnd => ({ accountId: id, ring: null,
   holds: [{ hold_id: `h-${id}`, variant: 'm', quantity: 1, status: 'paid', source: 'sale' }],
-  entries: [], toldBought: 1, join: null, offers: [], ...o });
+  entries: [], toldBought: 1, tried: true, join: null, offers: [], ...o });
 const two = [buyer('a'), buyer('b')];
 const at = (s: number) => new Date(1_750_000_000_000 + s * 1000).toISOString();
 
@@ -41,6 +41,22 @@ describe('auditDrop', () => {
       buyer('d', { holds: [], toldBought: 0, join: { sentMs: 6, repliedMs: 9 },
         entries: [{ entry_id: 'e2', variant: 'm', status: 'lapsed', joined_at: at(2) }] })],
     null],
+    // Never undersell, for those who asked in time: the operator's cancel put a unit back on
+    // sale after the size sold for good, and a buyer whose line had closed (or who was told it
+    // was sold out) never got it (issue: 10 units on sale with nobody waiting, audit passed).
+    ['a unit on sale while a buyer whose line closed has none',
+      [end({ sold: 1, remaining: 1 })], [buyer('a'), buyer('c', { holds: [], toldBought: 0,
+        entries: [{ entry_id: 'e1', variant: 'm', status: 'closed', joined_at: at(1) }] })],
+      /undersold m: 1 on sale at the end while 1 who asked for it in time were refused/],
+    ['a unit on sale while a buyer told sold out has none', [end({ sold: 1, remaining: 1 })],
+      [buyer('a'), buyer('c', { holds: [], toldBought: 0, refusedFor: 'm' })],
+      /undersold m: 1 on sale/],
+    ['a unit on sale, and those refused got one or tried with a failing card',
+      [end({ sold: 1, remaining: 1 })], [buyer('a'), buyer('c', { refusedFor: null,
+        holds: [{ hold_id: 'f', variant: 'm', quantity: 1, status: 'failed', source: 'sale' }],
+        toldBought: 0, entries: [{ entry_id: 'e1', variant: 'm', status: 'closed',
+          joined_at: at(1) }] }), buyer('d', { holds: [], toldBought: 0, refusedFor: 'l' })],
+      null],
   ];
   for (const [what, ends, buyers, want] of rows) {
     it(what, () => {
@@ -52,23 +68,40 @@ describe('auditDrop', () => {
 
   it('checks the operator\'s cancel: refunded in full, a ring\'s only, none left paid', () => {
     const cancelled = (id: string, ring: number | null) => buyer(id, { ring, holds: [
-      { hold_id: `h-${id}`, variant: 'm', quantity: 1, status: 'cancelled', source: 'sale' }] });
+      { hold_id: `h-${id}`, variant: 'm', quantity: 1, status: 'revoked', source: 'sale' }] });
     const ends = [end({ quantity: 3, sold: 1, remaining: 2 })];
-    const ring = [cancelled('r1', 0), cancelled('r2', 0), buyer('h')];
+    // The ring's third account tried and bought nothing; the report flags all three.
+    const tried = buyer('r3', { ring: 0, holds: [], toldBought: 0 });
+    const ring = [cancelled('r1', 0), cancelled('r2', 0), tried, buyer('h')];
+    const found = [{ cluster_id: 'c', score: 90, accounts: ['r1', 'r2', 'r3']
+      .map((account_id) => ({ account_id })) }];
     const revoked = (ids: string[], refundedFen = ids.length * 100) => ({
       holdIds: new Set(ids.map((id) => `h-${id}`)), refundedFen, priceFen: 100 });
     const audit = (buyers: BuyerEnd[], r: ReturnType<typeof revoked>) =>
-      auditDrop(ends, buyers, [], undefined, r).violations.join('; ');
+      auditDrop(ends, buyers, found, undefined, r).violations.join('; ');
     assert.equal(audit(ring, revoked(['r1', 'r2'])), '');
     assert.match(audit(ring, revoked(['r1'])), /r2 was told 1 bought, 0 paid/);
     assert.match(audit(ring, revoked(['r1', 'r2'], 100)), /100 fen queued for 2 units/);
     assert.match(audit([cancelled('r1', 0), cancelled('h2', null), buyer('h')],
       revoked(['r1', 'h2'])), /h2: an honest buyer's purchase was cancelled/);
     const kept = [cancelled('r1', 0), cancelled('r2', 0), buyer('r3', { ring: 0 })];
-    const found = [{ cluster_id: 'c', score: 90, accounts: ['r1', 'r2', 'r3']
-      .map((account_id) => ({ account_id })) }];
     assert.match(auditDrop(ends, kept, found, undefined, revoked(['r1', 'r2'])).violations
       .join('; '), /ring 0: 1 accounts keep a paid unit/);
+  });
+
+  it('says the cancel\'s refunds in yuan, as queued, and where the units went', () => {
+    assert.equal(yuanText(9_222_900), '¥92,229.00');
+    assert.equal(yuanText(5), '¥0.05');
+    const r1 = buyer('r1', { ring: 0, holds: [{ hold_id: 'h-r1', variant: 'm', quantity: 1,
+      status: 'revoked', source: 'sale' }] });
+    const line = (extra: object) => auditDrop([end({ quantity: 3, sold: 1, remaining: 2 })],
+      [r1, buyer('h')], [], undefined, { holdIds: new Set(['h-r1']), refundedFen: 9_222_900,
+        priceFen: 9_222_900, ...extra }).lines.find((x) => x.startsWith('the operator'));
+    assert.equal(line({ backOnSale: 1, offered: 0 }), 'the operator cancelled 1 ring units, '
+      + 'refunds of ¥92,229.00 queued (the provider\'s confirmation is the reconciler\'s, not '
+      + 'waited for here); 0 offered to the waitlist places the sell-out closed (reopened in '
+      + 'their order), 1 back on sale');
+    assert.match(line({}) ?? '', /the rest back on sale \(not read\)$/);
   });
 
   // One buyer's offers (waitlist holds) as the server ended them, and what the buyer did.
@@ -112,7 +145,7 @@ describe('auditDrop', () => {
   });
 
   it('the offers balance: an offer paid and then cancelled by the operator counts apart', () => {
-    const b = offered([['o1', 'cancelled']], [{ holdId: 'o1', choice: 'paid' }]);
+    const b = offered([['o1', 'revoked']], [{ holdId: 'o1', choice: 'paid' }]);
     const revoked = { holdIds: new Set(['o1']), refundedFen: 100, priceFen: 100 };
     const a = auditDrop([end({ quantity: 10, sold: 2, remaining: 8 })], [...two,
       { ...b, toldBought: 1 }], [], undefined, revoked);
@@ -120,9 +153,50 @@ describe('auditDrop', () => {
     assert.equal(a.offers.revoked, 1);
     // Without the operator's cancel, the same end is a paid offer that did not end paid.
     const plain = auditDrop([end({ quantity: 10, sold: 2, remaining: 8 })], [...two, b], []);
-    assert.ok(plain.violations.some((x) => /chose paid, it ended cancelled/.test(x)),
+    assert.ok(plain.violations.some((x) => /chose paid, it ended revoked/.test(x)),
       plain.violations.join('; '));
   });
+
+  // Rings judged by every account that bought or tried: behind a room only some of a ring's
+  // accounts buy, and the others are seen by their attempts (refused, joined the room).
+  const member = (id: string, ring: number, how: 'bought' | 'tried' | 'idle') => buyer(id, {
+    ring, ...(how === 'bought' ? {} : { holds: [], toldBought: 0, tried: how === 'tried' }) });
+  /** Ring 0: r1 and r2 bought, r3-r5 tried (r5 idle when `idle`). */
+  const ringOf = (k: number, idle = 0) => [1, 2, 3, 4, 5].map((i) => member(`r${k}-${i}`, k,
+    i <= 2 ? 'bought' : i > 5 - idle ? 'idle' : 'tried'));
+  const flaggedAs = (ids: string[], score = 80) => ({ cluster_id: ids[0]!, score,
+    accounts: ids.map((account_id) => ({ account_id })) });
+  const ids = (k: number, ...i: number[]) => i.map((x) => `r${k}-${x}`);
+  const ringRows: Array<[string, BuyerEnd[], Array<ReturnType<typeof flaggedAs>>,
+    [planted: number, judged: number, found: number], RegExp | null]> = [
+    ['a ring found by its accounts that tried, though two bought', ringOf(0),
+      [flaggedAs(ids(0, 1, 2, 3, 4, 5))], [1, 1, 1], null],
+    ['a ring missed: only its buyers in the flagged cluster', ringOf(0),
+      [flaggedAs(ids(0, 1, 2))], [1, 1, 0],
+      /ring 0: 2 of its 5 accounts that bought or tried in one flagged cluster/],
+    ['a ring missed: its cluster scores under the flag', ringOf(0),
+      [flaggedAs(ids(0, 1, 2, 3, 4, 5), 40)], [1, 1, 0], /ring 0: 0 of its 5/],
+    ['a ring account that never tried fails, the ring judged by those that did', ringOf(0, 1),
+      [flaggedAs(ids(0, 1, 2, 3, 4))], [1, 1, 1], /ring 0: 1 of its 5 accounts neither bought/],
+    ['0 judged of 2 planted fails', [...ringOf(0, 3), ...ringOf(1, 3)], [], [2, 0, 0],
+      /no ring judged of the 2 planted/],
+    ['a ring too few of whose accounts tried is not judged, and fails', [...ringOf(0),
+      ...ringOf(1, 3)], [flaggedAs(ids(0, 1, 2, 3, 4, 5))], [2, 1, 1],
+    /ring 1: not judged, 2 of its 5 accounts bought or tried \(fewer than 3\)/],
+  ];
+  for (const [what, ring, clusters, [planted, judged, found], want] of ringRows) {
+    it(`rings: ${what}`, () => {
+      const buyers = [...ring, buyer('h')];
+      const sold = buyers.filter((b) => b.holds.length > 0).length;
+      const a = auditDrop([end({ quantity: 20, sold, remaining: 20 - sold })], buyers, clusters);
+      assert.deepEqual([a.ringsPlanted, a.ringsJudged, a.ringsFound], [planted, judged, found]);
+      if (want === null) assert.deepEqual(a.violations, []);
+      else assert.ok(a.violations.some((x) => want.test(x)), a.violations.join('; '));
+      assert.ok(a.lines.includes(`rings: ${planted} planted, ${judged} judged (at least 3 `
+        + `accounts bought or tried), ${found} found (recall ${judged === 0 ? '-'
+          : (found / judged).toFixed(2)}); honest accounts flagged: 0`), a.lines.join('\n'));
+    });
+  }
 
   it('counts a ring found only when one flagged cluster holds most of its buyers', () => {
     const ring = ['r1', 'r2', 'r3', 'r4', 'r5'].map((id) => buyer(id, { ring: 0 }));
@@ -136,5 +210,15 @@ describe('auditDrop', () => {
       [cluster(['r1', 'r2', 'r3', 'r4', 'r5', 'h'])]);
     assert.equal(honest.honestFlagged, 1);
     assert.ok(honest.violations.some((x) => /honest/.test(x)));
+  });
+});
+
+describe('exercised', () => {
+  it('fails a claimed behaviour the run never saw, and names it', () => {
+    const r = exercised([{ claim: 'offers made', count: 3 }, { claim: 'told sold for good by the '
+      + 'room', count: 0 }]);
+    assert.deepEqual(r.violations, ['not exercised: told sold for good by the room (0)']);
+    assert.match(r.line, /^exercised: offers made 3; told sold for good by the room 0 \(1 not/);
+    assert.deepEqual(exercised([{ claim: 'offers made', count: 1 }]).violations, []);
   });
 });

@@ -4,13 +4,17 @@
 // - each join's phase agrees with when it was sent and answered (pre-queue up to the opening);
 // - positions only ever went down, for every buyer, poll by poll;
 // - the pre-queue's order is the published shuffle: the seed matches the commitment published
-//   before the opening, and each pre-queue ticket's line key (readable in the ticket it holds)
-//   is its rank in shuffleOrder(ticket ids, seed);
+//   before the opening; the published draw (GET /waiting-rooms/{id}/shuffle) is what the seed
+//   gives its own hashes sorted, from public data alone (docs/api.md, "Checking the draw"); and
+//   each pre-queue ticket's line key (readable in the ticket it holds) is its rank in that draw
+//   and in shuffleOrder(ticket ids, seed);
 // - the pure shuffle is fair: a chi-square test of where each ticket lands over many seeds;
 // - nobody admitted beyond the rate;
 // - every buyer admitted at most once: one pass per admitted ticket, no pass held by two.
 // Source: issue #17 (the simulator's waiting-room mode and its auditor).
-import { PREQUEUE_LEAD_MIN_MS, seedCommitment, shuffleOrder } from '../src/waiting-rooms/index.js';
+import {
+  permute, PREQUEUE_LEAD_MIN_MS, seedCommitment, shuffleOrder, ticketHash,
+} from '../src/waiting-rooms/index.js';
 import { whileOverloaded, type Outcome } from './http-client.js';
 import { fmt } from './run-metrics.js';
 
@@ -44,14 +48,25 @@ export const roomBody = (scope: 'launch' | 'drop', targetId: string, opensAtMs: 
   prequeue_at: new Date(opensAtMs - PREQUEUE_LEAD_MIN_MS).toISOString(), order: 'shuffle',
   admit_per_minute: ratePerMinute, active_max: activeMax, pass_seconds: 600 });
 
-/** The report's line on the room: who waited, the rate, how long, the positions polled. */
+/**
+ * The report's line on the room: who waited, the rate, how each place ended `elapsedS` seconds
+ * after the opening (admitted with a pass seen, told the drop sold for good, never admitted:
+ * still waiting when the buyer gave up, or no place taken), the positions polled.
+ */
 export function roomLine(places: readonly RoomPlace[], ratePerMinute: number, elapsedS: number,
   violations: ReadonlyMap<string, readonly string[]>): string {
   const early = places.filter((p) => p.prequeue && p.ticket !== null).length;
   const polls = places.reduce((a, p) => a + p.positions.length, 0);
+  const admitted = places.filter((p) => p.pass !== null).length;
+  const soldOut = places.filter((p) => p.pass === null && p.soldOut).length;
+  const gaveUp = places.filter((p) => p.pass === null && !p.soldOut && p.ticket !== null).length;
+  const noPlace = places.length - admitted - soldOut - gaveUp;
   return `waiting room: ${fmt(places.length)} buyers (${fmt(early)} in the pre-queue), `
-    + `admitting ${fmt(ratePerMinute)}/min, all through in ${elapsedS.toFixed(1)} s; `
-    + `${fmt(polls)} positions polled, ${violations.get('monotonic')?.length ?? 0} went up`;
+    + `admitting ${fmt(ratePerMinute)}/min; ${elapsedS.toFixed(1)} s after the opening `
+    + `${fmt(admitted)} admitted (a pass seen), ${fmt(soldOut)} told the drop sold for good `
+    + `instead, ${fmt(gaveUp)} never admitted nor told` + (noPlace > 0 ? `, ${fmt(noPlace)} `
+      + 'without a place (the join failed)' : '') + `; ${fmt(polls)} positions polled, `
+    + `${violations.get('monotonic')?.length ?? 0} went up`;
 }
 
 /** One buyer's place, as the buyer saw it. */
@@ -189,29 +204,77 @@ export function shuffleFairness(seeds: number, tickets: number, seedPrefix: stri
   return { chi2, critical, fair: chi2 < critical };
 }
 
+/** A room's published draw as anyone reads it: its scheme and its hashes in rank order. */
+export interface PublishedDraw {
+  readonly scheme: number;
+  readonly hashes: readonly string[];
+}
+
+/**
+ * Reads every page of a room's published draw (GET /waiting-rooms/{id}/shuffle), as an outsider
+ * checking it would; null when a page is refused or lost, or its entries are out of rank order.
+ */
+export async function readDraw(send: RoomSend, roomId: string): Promise<PublishedDraw | null> {
+  const hashes: string[] = [];
+  let scheme = 0;
+  for (;;) {
+    const o = await whileOverloaded(() => send('GET',
+      `/waiting-rooms/${roomId}/shuffle?offset=${hashes.length}`));
+    if (o.kind !== 'reply' || o.status !== 200) return null;
+    scheme = o.body.scheme;
+    for (const e of o.body.entries as Array<{ rank: number; ticket_hash: string }>) {
+      if (e.rank !== hashes.length + 1) return null;
+      hashes.push(e.ticket_hash);
+    }
+    if (o.body.entries.length === 0 || hashes.length >= o.body.count) return { scheme, hashes };
+  }
+}
+
+/**
+ * The shuffle's audit: the seed against the commitment published before the opening, the
+ * published draw recomputed from public data alone (its hashes sorted, permuted by the seed),
+ * and each pre-queue place at its rank both in that draw (by its ticket's hash) and in
+ * shuffleOrder over the ids the buyers hold.
+ */
+function auditDraw(early: readonly RoomPlace[], seed: string | null, commitment: string,
+  draw: PublishedDraw | null, violation: Violation): string[] {
+  if (seed === null || seedCommitment(seed) !== commitment) {
+    violation('shuffle', 'the published seed does not match the commitment');
+    return [];
+  }
+  if (draw === null || draw.scheme !== 2) {
+    violation('shuffle', `the published draw could not be read as scheme 2 (${draw?.scheme})`);
+    return [];
+  }
+  const recomputed = permute([...draw.hashes].sort(), seed);
+  if (recomputed.some((h, i) => h !== draw.hashes[i])) {
+    violation('shuffle', 'the published draw is not the seed\'s order of its hashes sorted');
+  }
+  const published = new Map(draw.hashes.map((h, i) => [h, i + 1]));
+  const order = shuffleOrder(early.map((p) => tokenClaims(p.ticket!).t as string), seed);
+  const rank = new Map(order.map((id, i) => [id, i + 1]));
+  const wrong = early.filter((p) => {
+    const c = tokenClaims(p.ticket!);
+    return c.k !== rank.get(c.t as string) || c.k !== published.get(ticketHash(c.t as string));
+  }).length;
+  if (wrong > 0) violation('shuffle', `${wrong} pre-queue tickets not at their shuffled rank`);
+  return [`shuffle: the published seed matches its commitment; the published draw of `
+    + `${fmt(draw.hashes.length)} is the seed's order of its hashes sorted; ${fmt(early.length)} `
+    + 'pre-queue places, each at its rank in it'];
+}
+
 /**
  * The room's audit once everyone is through: the shuffle against the seed published now (read
- * from GET /waiting-rooms/{id}), the fairness of the pure shuffle, the rate, and every buyer
- * admitted at most once (`overview`: GET /admin/waiting-rooms/{id}). Returns the report's lines.
+ * from GET /waiting-rooms/{id}) and the published draw (readDraw), the fairness of the pure
+ * shuffle, the rate, and every buyer admitted at most once (`overview`:
+ * GET /admin/waiting-rooms/{id}). Returns the report's lines.
  */
 export function auditRoom(places: readonly RoomPlace[], r: { seed: string | null;
-  commitment: string; overview: Record<string, any> | null; ratePerMinute: number;
-  opensAtMs: number; nowMs: number; fairnessPrefix: string }, violation: Violation): string[] {
-  const lines: string[] = [];
+  commitment: string; draw: PublishedDraw | null; overview: Record<string, any> | null;
+  ratePerMinute: number; opensAtMs: number; nowMs: number; fairnessPrefix: string },
+  violation: Violation): string[] {
   const early = places.filter((p) => p.prequeue && p.ticket !== null);
-  if (r.seed === null || seedCommitment(r.seed) !== r.commitment) {
-    violation('shuffle', 'the published seed does not match the commitment');
-  } else {
-    const order = shuffleOrder(early.map((p) => tokenClaims(p.ticket!).t as string), r.seed);
-    const rank = new Map(order.map((id, i) => [id, i + 1]));
-    const wrong = early.filter((p) => {
-      const c = tokenClaims(p.ticket!);
-      return c.k !== rank.get(c.t as string);
-    }).length;
-    if (wrong > 0) violation('shuffle', `${wrong} pre-queue tickets not at their shuffled rank`);
-    lines.push(`shuffle: the published seed matches its commitment; ${fmt(early.length)} `
-      + 'pre-queue places, each at its rank in the shuffle that seed gives');
-  }
+  const lines = auditDraw(early, r.seed, r.commitment, r.draw, violation);
   const L = ROOM_LINE_LIMITS;
   const fairness = shuffleFairness(L.fairnessSeeds, L.fairnessTickets, r.fairnessPrefix);
   if (!fairness.fair) {
@@ -258,8 +321,14 @@ export function admittedOnce(places: readonly RoomPlace[], overview: Record<stri
     violation('admitted-once', `${fmt(admitted)} tickets admitted, ${fmt(given)} passes given, `
       + `${fmt(passIds.length)} buyers hold one, ${fmt(toldSoldOut)} told sold out`);
   }
+  const unseen = admitted - passIds.length;
   return `admitted once: ${fmt(passIds.length)} buyers each hold one pass of their own; the room `
-    + `admitted ${fmt(admitted)} tickets and gave ${fmt(given)} passes`
-    + (toldSoldOut > 0 ? ` (${fmt(toldSoldOut)} buyers told the drop sold for good instead)`
-      : '');
+    + `admitted ${fmt(admitted)} tickets and gave ${fmt(given)} passes (${fmt(Number(overview
+      .spent_passes))} spent on a purchase, ${fmt(Number(overview.active_passes))} unspent, `
+    + `${fmt(Number(overview.revoked_passes))} revoked)`
+    + (unseen > 0 ? `; the ${fmt(unseen)} more admitted than hold one were admitted just before `
+      + 'the drop sold for good, their buyers told so at the next poll, the pass never shown'
+      : '')
+    + (toldSoldOut > 0 ? `; ${fmt(toldSoldOut)} buyers in all told the drop sold for good `
+      + 'instead of a pass' : '');
 }

@@ -334,7 +334,8 @@ async function simulateDrop(options: SimulateOptions, urls: readonly string[],
       const a = r.audit;
       writeModeReport(options.reportFile, { mode: options.mode, setup, report: r.lines,
         passed: r.passed, violations: r.violations, variants: r.ends,
-        rings: { eligible: a.ringsEligible, found: a.ringsFound, honest_flagged: a.honestFlagged },
+        rings: { planted: a.ringsPlanted, judged: a.ringsJudged, found: a.ringsFound,
+          honest_flagged: a.honestFlagged },
         offers: a.offers });
     }
     return r.passed ? 0 : 1;

@@ -10,8 +10,8 @@
 import { whileOverloaded, type HttpClient, type Outcome } from './http-client.js';
 import { identityNumber, personName, phoneNumber } from './identity-generator.js';
 import { Random } from './random.js';
-import { admitRate, auditRoom, describe, joinRoom, newPlace, roomBody, roomLine, waitForPass,
-  type RoomPlace, type RoomSend } from './room-line.js';
+import { admitRate, auditRoom, describe, joinRoom, newPlace, readDraw, roomBody, roomLine,
+  waitForPass, type RoomPlace, type RoomSend } from './room-line.js';
 import { fmt } from './run-metrics.js';
 
 export const WAITING_ROOM_LIMITS = Object.freeze({
@@ -78,7 +78,10 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
   if (moved.kind !== 'reply' || moved.status !== 200) throw new Error('the launch did not move');
   const put = await req('PUT', `/admin/waiting-rooms/${ROOM}`, { token: adminToken,
     body: roomBody('launch', opts.launchId, opensAtMs, ratePerMinute, opts.buyers) });
-  if (put.kind !== 'reply' || put.status !== 201) throw new Error('the room was not created');
+  // Refused once its opening has passed (a shuffle stands before it): the reply says so.
+  if (put.kind !== 'reply' || put.status !== 201) {
+    throw new Error(`the room was not created: ${describe(put)}`);
+  }
   const commitment = put.body.seed_commitment as string;
   if (put.body.seed !== null) violation('shuffle', 'the seed was shown before the opening');
   const before = await req('GET', `/launches/${opts.launchId}/stats`);
@@ -134,8 +137,9 @@ export async function runWaitingRoomNight(client: HttpClient, adminToken: string
   const room = await req('GET', `/waiting-rooms/${ROOM}`);
   const overview = await req('GET', `/admin/waiting-rooms/${ROOM}`, { token: adminToken });
   const places = buyers.map((b) => b.place);
+  const draw = await readDraw(send, ROOM);
   const roomLines = auditRoom(places, { seed: room.kind === 'reply' ? room.body.seed : null,
-    commitment, overview: overview.kind === 'reply' && overview.status === 200 ? overview.body
+    commitment, draw, overview: overview.kind === 'reply' && overview.status === 200 ? overview.body
       : null, ratePerMinute, opensAtMs, nowMs: Date.now(), fairnessPrefix: `sim-${opts.seed}` },
   violation);
   const after = await req('GET', `/launches/${opts.launchId}/stats`);

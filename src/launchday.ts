@@ -130,8 +130,14 @@ export class Launchday implements KernelApp {
     this.orders.deliveries = this.deliveries;
     // A drop's charges are held by its holds, not by orders: the reconciler asks drops too.
     this.settlement.reconciler.otherHolders.push((reference) => this.drops.holdsCharge(reference));
+    // A drop's refunds are settled by the same outbox; each is recorded as the drop's, not as
+    // an order event under a hold's id.
+    this.settlement.reconciler.refundOwners.push((tx, refund) =>
+      this.drops.refundSettled(tx, refund));
+    // The timer's flush of signals waits while the group commit is busy (the buyers' writes).
     this.scalpers = new ScalpersService({ store: deps.store, clock: deps.clock,
-      limits: deps.limits, ...(deps.log ? { log: deps.log } : {}) }, this.orders, this.launches,
+      limits: deps.limits, ...(deps.log ? { log: deps.log } : {}),
+      writerBusy: () => this.core.committer.busy }, this.orders, this.launches,
       this.core.submit, this.drops);
     this.pricebooks = new PricebooksService(deps, this.launches);
     // Deliveries' money and price protection joined here (neither imports the other): a car
@@ -158,6 +164,11 @@ export class Launchday implements KernelApp {
     // Ready-stock sales hold their charges too: the reconciler voids none a sale holds.
     this.settlement.reconciler.otherHolders.push(
       (reference) => this.pricebooks.holdsCharge(reference));
+    // A lapsed ready-stock deposit's refund is the sale's (its id is no order's), and a balance
+    // refund is deliveries' money: each is recorded by its owner, never as an order event.
+    this.settlement.reconciler.refundOwners.push(
+      (tx, refund) => this.pricebooks.refundSettled(tx, refund),
+      (tx, refund) => this.deliveries.refundSettled(tx, refund));
     this.waitingRooms = new WaitingRoomsService({ store: deps.store, clock: deps.clock,
       limits: deps.limits, waitingRoomSecret: deps.waitingRoomSecret ?? newId('ldwr'),
       queueDelayMs: () => this.core.committer.queueDelayMs,
@@ -166,10 +177,10 @@ export class Launchday implements KernelApp {
       writeUnlessBusy: this.core.writeInBatchUnlessBusy,
       admit: (command) => this.core.committer.submit('admitRoom', command, true) });
     // A launch's orders and a drop's purchases need a pass while a room is on in front of them.
-    // A room opens when its target does: checked as the room is written (the drop's row
+    // A room opens when its target does: checked as the room is written (the target's row
     // locked), and a target's opening moves the room with it (or is refused) as it is written.
     this.waitingRooms.targetOpening = async (scope, id, tx) => (scope === 'launch'
-      ? (await this.launches.launch(id))?.opensAtMs
+      ? (await tx.lockLaunch(id))?.opensAtMs
       : (await tx.lockDrops([id]))[0]?.opensAtMs) ?? null;
     this.drops.openingSet = (tx, id, opensAtMs, actor) => this.waitingRooms.followOpening(tx,
       'drop', id, opensAtMs, actor);
@@ -178,6 +189,9 @@ export class Launchday implements KernelApp {
     // A launch takes orders until it closes; a drop sold for good can sell nothing more.
     this.waitingRooms.targetSoldOut = async (scope, id) => scope === 'drop'
       && this.drops.soldForGood(id);
+    // A signed-in buyer at the target's limit gets no place: its pass could buy nothing.
+    this.waitingRooms.targetAtLimit = (scope, id, accountId) => (scope === 'drop'
+      ? this.drops.limitReached(id, accountId) : this.orders.limitReached(id, accountId));
     this.orders.admission = this.waitingRooms.gate('launch');
     this.drops.admission = this.waitingRooms.gate('drop');
     // Told before the opening from the same copy of the rooms the gate reads: no read of its own.

@@ -52,6 +52,12 @@ const MIGRATION_NAMES = [
   { version: 19, name: 'drops: a batch of holds decided in the database (drop_take_holds)' },
   { version: 20, name: 'drops: a closed waitlist status; variants sold for good close theirs' },
   { version: 21, name: 'drops: a batch of settles decided in the database (drop_settle_holds)' },
+  { version: 22, name: 'waiting rooms: passes bound to the first account that uses them; '
+    + 'tickets\' signed-in account and network' },
+  { version: 23, name: 'scalpers: client signals of attempts (refused, waitlist and room joins)' },
+  { version: 24, name: 'drops: a revoked hold status, counted against the limits' },
+  { version: 25, name: 'waiting rooms: the draw\'s scheme (draw_scheme; shuffled rooms keep 1)' },
+  { version: 26, name: 'payments: notices looked up by reference (payment_events_reference)' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */

@@ -165,6 +165,25 @@ describe('the connections cap in the configuration', () => {
   });
 });
 
+describe('the per-/48 cap in the configuration', () => {
+  it('defaults to 2,048, is read from the environment, between the per-address cap and the '
+    + 'total', () => {
+    assert.equal(loadConfig({}).limits.connectionsPerNetworkMax, 2_048);
+    assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX: '4000' }).limits
+      .connectionsPerNetworkMax, 4_000);
+    assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX: '100' }).limits
+      .connectionsPerNetworkMax, 512, 'raised to the per-address cap');
+    assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX: '1000000' }).limits
+      .connectionsPerNetworkMax, 16_000, 'a benchmark from one address lifts it too');
+    assert.equal(loadConfig({ LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX: '1000000' }).limits
+      .connectionsPerNetworkMax, 16_000, 'lowered to the total');
+    for (const bad of ['0', '2.5', 'many', '0x30']) {
+      assert.throws(() => loadConfig({ LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX: bad }),
+        /LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX must be a whole number from 1 to 1000000/);
+    }
+  });
+});
+
 describe('the per-address cap in the configuration', () => {
   it('defaults to 512, is read from the environment, and never exceeds the connections cap',
     () => {

@@ -100,6 +100,11 @@ describe('balance notifications in any order', () => {
     const malformed = await notify({ event_id: 'e', type: 'collection.maybe',
       reference: part.reference, amount_fen: 100_000 });
     assert.equal(malformed.status, 422);
+    // A collection notified before it happened (beyond the signature's tolerance): refused.
+    const future = await notify({ event_id: 'e', type: 'collection.succeeded',
+      reference: part.reference, amount_fen: 100_000, occurred_at: '9999-12-31T00:00:00Z' });
+    assert.equal(future.status, 422);
+    assert.match(future.body.error.message, /"occurred_at" is later than the notification/);
     const v = (await h.call('GET', `/orders/${a.orderId}/delivery`, { token: a.token })).body;
     assert.equal(v.balance.pending_fen, 100_000, 'nothing of it settled the part');
     assert.equal(v.balance.received_fen, 0);

@@ -7,17 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import * as Drops from '../src/drops/drop-schemas.js';
 import * as Launches from '../src/launches/launch-schemas.js';
 import type { RouteContract } from '../src/kernel/http/schema.js';
+import { JACKET_OPENS as OPENS, jacketDrop } from './drop-fixtures.js';
 import { ADMIN, assertDeclared, BEFORE_YU7, harness, type Harness } from './harness.js';
 
-const OPENS = new Date(Date.parse(BEFORE_YU7) + 60_000).toISOString();
-
-function jacketDrop(quantities: Record<string, number>, overrides: object = {}) {
-  return { name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch', price_fen: 129_900,
-    opens_at: OPENS, per_account_limit: 2, per_identity_limit: 2,
-    variants: Object.entries(quantities).map(([variant, quantity]) => ({ variant,
-      name: variant.toUpperCase(), name_zh: variant.toUpperCase(), quantity })),
-    ...overrides };
-}
 const PREQUEUE = new Date(Date.parse(BEFORE_YU7) - 10 * 60_000).toISOString();
 const room = (scope: string, targetId: string, overrides: object = {}) => ({ scope,
   target_id: targetId, enabled: true, opens_at: OPENS, prequeue_at: PREQUEUE,
@@ -134,6 +126,11 @@ describe('what buyers are told of a drop and of what they bought', () => {
     assert.equal(rest.body.purchases.length, 1);
     assert.notEqual(rest.body.purchases[0].hold.hold_id, first.body.purchases[0].hold.hold_id);
     assert.equal((await mine('?limit=0')).status, 422);
+    // The limits table's dropPurchasePageDropsMax (20) bounds a page: one read per drop.
+    assert.equal((await mine('?limit=20')).status, 200);
+    const over = await mine('?limit=21');
+    assert.equal(over.status, 422, JSON.stringify(over.body));
+    assert.match(over.body.error.message, /limit/);
     assert.equal((await h.call('GET', '/drop-purchases')).status, 401);
   });
 });

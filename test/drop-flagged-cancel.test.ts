@@ -13,8 +13,8 @@ import { compileReply } from '../src/kernel/http/schema.js';
 import { defaultLimits } from '../src/kernel/config.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import * as Scalpers from '../src/scalpers/scalper-schemas.js';
-import { ADMIN, harness, type Harness } from './harness.js';
-import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+import { ADMIN, harness, sendQueued, until, type Harness } from './harness.js';
+import { freshSchemas, withPostgres } from './postgres.js';
 
 const DEVICE = 'ring-device-7777';
 const CARD = 'card-ring-7777';
@@ -26,14 +26,6 @@ function dropBody(h: Harness, kind: 'merch' | 'car', quantity: number) {
     ...(kind === 'car' ? { deposit_fen: 2_000_000 } : {}),
     opens_at: new Date(h.ld.app.clock.nowMs() + 60_000).toISOString(), per_account_limit: 1,
     per_identity_limit: 1, variants: [{ variant: 'm', name: 'M', name_zh: 'M', quantity }] };
-}
-
-async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 /** The suite on one store: `env` names it (SQLite when empty); `cleanup` after it. */
@@ -143,15 +135,39 @@ describe(`cancelling a drop's flagged holds (${label})`, () => {
       }
       return true;
     });
+    // Each refund the provider confirms is the drop's, recorded in the audit log under its hold,
+    // never an order event under a hold's id (the attacker's finding 11).
+    await until('the refunds settle', async () => (await h.ld.app.deps.store
+      .unsettledRefunds(Number.MAX_SAFE_INTEGER, 0)).count === 0);
+    for (const id of holds) assert.deepEqual(await h.ld.app.deps.store.orderEvents(id), []);
     const log = await h.call('GET', '/admin/audit-log?limit=50', { token: ADMIN });
+    const settled = log.body.entries.filter((e: any) => e.action === 'drop_refund_settled');
+    assert.deepEqual(new Set(settled.map((e: any) => e.detail.hold_id)), new Set(holds));
+    assert.ok(settled.every((e: any) => e.actor === 'payment_provider'
+      && e.detail.amount_fen === PRICE_FEN && e.detail.via === 'notification'));
     const entries = log.body.entries.filter((e: any) => e.action === 'drop_hold_cancelled');
     assert.equal(entries.length, 3);
     assert.ok(entries.every((e: any) => e.detail.reason === 'One device and card'
       && e.detail.refund_fen === PRICE_FEN && e.detail.cluster_id === 'c9'));
     const c = await clusterOf('tee');
-    assert.ok(c.orders.every((o: any) => o.status === 'cancelled'
+    assert.ok(c.orders.every((o: any) => o.status === 'revoked'
       && o.deposit_state === 'refunded' && !o.cancellable
       && o.not_cancellable.code === 'hold_closed'));
+  });
+
+  it('the cancelled ring cannot buy the returned units again, with a new key or from the line',
+    async () => {
+    // The attacker's finding 4: each account bought again at once (201 paid), its cancelled
+    // purchase no longer counting against its limit.
+    for (const [i, b] of ring.entries()) {
+      const r = await buy(b.token, 'tee', `tee-again-${i}`, `other-device-${i}`);
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'drop_limit_reached');
+    }
+    const mine = await h.call('GET', '/drops/tee/mine', { token: ring[0]!.token });
+    assert.deepEqual(mine.body.holds.map((x: any) => x.status), ['revoked']);
+    assert.deepEqual(await stock('tee'), { ...(await stock('tee')), remaining: 3, held: 0,
+      sold: 0 });
   });
 
   it('a buyer told "sold for good" before the cancel can buy the unit back on sale', async () => {
@@ -210,6 +226,9 @@ describe(`cancelling a drop's flagged holds (${label})`, () => {
       deposit_state: null, refund_fen: 0, why: null }]);
     assert.deepEqual(await stock('cap'), { ...(await stock('cap')), remaining: 2, held: 0,
       sold: 1 });
+    // A released offer counts as a refunded sale does: the waiter cannot buy one on sale now.
+    const again = await buy(waiter.token, 'cap', 'cap-waiter', 'own-device-310');
+    assert.equal(again.body.error?.code, 'drop_limit_reached', JSON.stringify(again.body));
   });
 
   it('refuses the car deposits, locked on payment, and leaves them alone', async () => {
@@ -232,6 +251,22 @@ describe(`cancelling a drop's flagged holds (${label})`, () => {
 });
 
 describe(`a crash between a drop sale's cancel and its refund (${label})`, () => {
+  /** Buyer `seq` buys the one tee; an operator cancels it (refunded); its hold id. */
+  const boughtAndCancelled = async (h: Harness, seq: number): Promise<string> => {
+    const b = await h.buyer(seq);
+    assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
+      body: dropBody(h, 'merch', 1) })).status, 201);
+    await h.tick(61);
+    const bought = await h.call('POST', '/drops/tee/purchases', { token: b.token,
+      body: { variant: 'm' }, headers: { 'idempotency-key': 'k' } });
+    assert.equal(bought.status, 201, JSON.stringify(bought.body));
+    const { hold_id: holdId } = bought.body.hold;
+    const r = await h.call('POST', '/admin/suspicious/cancel', { token: ADMIN,
+      body: { drop_id: 'tee', order_ids: [holdId], reason: 'ring' } });
+    assert.equal(r.body.results[0].outcome, 'refunded');
+    return holdId;
+  };
+
   it('loses no money: the charge is not voided, the refund is sent and confirmed', async () => {
     let offsetMs = 0;
     const options = { refundFailureShare: 1, notifyDelayMs: [1, 2] as const, lateShare: 0,
@@ -240,19 +275,9 @@ describe(`a crash between a drop sale's cancel and its refund (${label})`, () =>
     const store = env();
     let h = await harness(store, payments);
     try {
-      const b = await h.buyer(400);
-      assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
-        body: dropBody(h, 'merch', 1) })).status, 201);
-      await h.tick(61);
-      const bought = await h.call('POST', '/drops/tee/purchases', { token: b.token,
-        body: { variant: 'm' }, headers: { 'idempotency-key': 'k' } });
-      assert.equal(bought.status, 201, JSON.stringify(bought.body));
-      const { hold_id: holdId } = bought.body.hold;
-      const reference = `drp_${holdId}`;
-      // The provider is away when the cancel commits: the refund stays queued.
-      const r = await h.call('POST', '/admin/suspicious/cancel', { token: ADMIN,
-        body: { drop_id: 'tee', order_ids: [holdId], reason: 'ring' } });
-      assert.equal(r.body.results[0].outcome, 'refunded');
+      // The provider is away (refundFailureShare 1) when the cancel commits: the refund stays
+      // queued.
+      const reference = `drp_${await boughtAndCancelled(h, 400)}`;
       assert.equal(await h.ld.app.payments.sendPayments(), 0);
       // The process dies; the sweep of a later one finds the charge held and no sale holding it.
       await h.close(true);
@@ -263,7 +288,7 @@ describe(`a crash between a drop sale's cancel and its refund (${label})`, () =>
       assert.ok(payments.heldReferences().has(reference));
       // The provider is back: the outbox hands the refund over and the provider confirms it.
       (options as { refundFailureShare: number }).refundFailureShare = 0;
-      assert.equal(await h.ld.app.payments.sendPayments(), 1);
+      await sendQueued(h);
       await until('the refund settles', async () => (await h.ld.app.deps.store
         .unsettledRefunds(Number.MAX_SAFE_INTEGER, 0)).count === 0);
       assert.deepEqual(await payments.refundStatus(reference),
@@ -275,16 +300,36 @@ describe(`a crash between a drop sale's cancel and its refund (${label})`, () =>
       await cleanup();
     }
   });
+
+  it('a refund confirmed by a status query is the drop\'s too, not an order event', async () => {
+    // Every notification lost: only the reconciler's status query learns of the refund.
+    const payments = new SandboxPaymentProvider({ notifyDelayMs: [1, 2], lateShare: 0,
+      lostNotificationShare: 1 });
+    const h = await harness(env(), payments);
+    try {
+      const holdId = await boughtAndCancelled(h, 401);
+      await h.ld.app.payments.sendPayments();
+      await until('the provider has refunded it', async () =>
+        (await payments.refundStatus(`drp_${holdId}`)).status === 'succeeded');
+      await h.tick(defaultLimits.refundConfirmAfterMs / 1000 + 1);
+      await h.ld.app.settlement.reconciler.reconcile();
+      await until('the refund settles', async () => (await h.ld.app.deps.store
+        .unsettledRefunds(Number.MAX_SAFE_INTEGER, 0)).count === 0);
+      assert.deepEqual(await h.ld.app.deps.store.orderEvents(holdId), []);
+      const log = await h.call('GET', '/admin/audit-log?limit=50', { token: ADMIN });
+      const settled = log.body.entries.filter((e: any) => e.action === 'drop_refund_settled');
+      assert.deepEqual(settled.map((e: any) => [e.detail.hold_id, e.detail.via]),
+        [[holdId, 'status_query']]);
+    } finally {
+      await h.close();
+      await cleanup();
+    }
+  });
 });
 }
 
 flaggedCancelSuite('SQLite', () => ({}), async () => undefined);
 // A schema of its own per describe: the crash test counts every unsettled refund of its database.
-const made: string[] = [];
+const schemas = freshSchemas();
 await withPostgres('a drop\'s flagged holds cancelled on PostgreSQL', () =>
-  flaggedCancelSuite('PostgreSQL', () => {
-    made.push(testSchema());
-    return { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: made.at(-1)! };
-  }, async () => {
-    for (const schema of made.splice(0)) await dropSchema(schema);
-  }));
+  flaggedCancelSuite('PostgreSQL', schemas.env, schemas.dropAll));

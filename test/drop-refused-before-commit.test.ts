@@ -5,7 +5,7 @@
 // a size still on sale, or one whose hold is past due, still goes through the batch.
 import { strict as assert } from 'node:assert';
 import { after, before, it } from 'node:test';
-import { jacketDrop } from './drop-routes.test.js';
+import { jacketDrop } from './drop-fixtures.js';
 import { ADMIN, BEFORE_YU7, harness, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 import type { Hold } from '../src/drops/drop.js';

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { it } from 'node:test';
 import pg from 'pg';
-import { jacketDrop } from './drop-routes.test.js';
+import { jacketDrop } from './drop-fixtures.js';
 import { ADMIN, harness } from './harness.js';
 import type { Account } from '../src/accounts/accounts-store.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';

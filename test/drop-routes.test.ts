@@ -7,17 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import * as Drops from '../src/drops/drop-schemas.js';
 import type { RouteContract } from '../src/kernel/http/schema.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
-import { ADMIN, assertDeclared, BEFORE_YU7, harness, type Harness } from './harness.js';
-
-const OPENS = new Date(Date.parse(BEFORE_YU7) + 60_000).toISOString();
-
-export function jacketDrop(quantities: Record<string, number>, overrides: object = {}) {
-  return { name: 'Limited jacket', name_zh: '限量夹克', kind: 'merch', price_fen: 129_900,
-    opens_at: OPENS, per_account_limit: 2, per_identity_limit: 2,
-    variants: Object.entries(quantities).map(([variant, quantity]) => ({ variant,
-      name: variant.toUpperCase(), name_zh: variant.toUpperCase(), quantity })),
-    ...overrides };
-}
+import { JACKET_OPENS as OPENS, jacketDrop } from './drop-fixtures.js';
+import { ADMIN, assertDeclared, harness, type Harness } from './harness.js';
 
 describe('drops over HTTP', () => {
   let h: Harness;

@@ -132,5 +132,36 @@ withPostgres('drop holds decided in the database', () => {
         await dropSchema(schema);
       }
     });
+
+    it('counts a hold an operator revoked against the limits (migration 24), as the JS path',
+      async () => {
+      const schema = testSchema();
+      const store = await PostgresStore.open(postgresUrl, { schema });
+      const { dropHold } = dropCommands();
+      const command = (account: string, identity: string, quantity: number): HoldCommand => ({
+        dropId: 'j', variant: 's', quantity, accountId: account, identityKey: identity,
+        idempotencyKey: `k-${account}`, requestHash: `h${quantity}`, times: TIMES });
+      try {
+        await store.transaction(async (tx) => {
+          await tx.putDrop(jacket('j', 'merch'));
+          // Its units went back on sale when it was revoked: the stock is whole.
+          await tx.insertHolds([{ holdId: 'hld_ring', dropId: 'j', variant: 's',
+            accountId: 'ring', identityKey: 'id-ring', quantity: 2, amountFen: 259_800,
+            status: 'revoked', source: 'sale', paymentReference: 'drp_hld_ring',
+            createdAtMs: T0, expiresAtMs: T0 + 120_000, settledAtMs: T0 + 5,
+            idempotencyKey: 'first', requestHash: 'h', entryId: null }]);
+        });
+        // The account is at its limit (2); the identity (3) takes one more unit, not two.
+        const out = await executeBatch((fn) => store.transaction(fn), { dropHold },
+          [command('ring', 'id-ring', 1), command('ring-2', 'id-ring', 2),
+            command('ring-3', 'id-ring', 1)].map((payload) => ({ handler: 'dropHold', payload })),
+          T0 + 1_000);
+        assert.deepEqual(out.map((o) => o.done && (o.value as { ok: boolean; code?: string })
+          .code), ['drop_limit_reached', 'drop_limit_reached', undefined]);
+      } finally {
+        await store.close();
+        await dropSchema(schema);
+      }
+    });
   });
 });

@@ -251,9 +251,13 @@ describe('codes that need a particular launchday', () => {
       'waiting_room_not_found', 'invalid_waiting_room', 'waiting_room_not_open',
       'waiting_ticket_invalid', 'waiting_ticket_expired', 'too_many_tickets',
       'waiting_room_pass_required', 'waiting_room_pass_invalid', 'waiting_pass_not_found',
-      'waiting_ticket_not_found', 'waiting_room_pass_in_use',
+      'waiting_ticket_not_found', 'waiting_room_pass_in_use', 'waiting_room_settings_fixed',
+      'waiting_ticket_not_in_line',
+      // test/waiting-room-truth.test.ts
+      'waiting_pass_not_active',
       // test/waiting-room-gated-routes.test.ts
-      'opening_held_by_waiting_room',
+      'opening_held_by_waiting_room', 'waiting_room_pass_other_account',
+      'waiting_room_opening_passed',
       // test/waiting-room-truth.test.ts
       'waiting_room_not_shuffled',
       // test/live.test.ts (a stream over its viewer limit; node:http only)
@@ -265,10 +269,12 @@ describe('codes that need a particular launchday', () => {
       'already_delivered', 'handover_unconfirmed',
       // test/well-formed-text.test.ts
       'text_not_well_formed']);
-    // Refused on the socket before a request exists; tested in test/protocol-edges.test.ts,
-    // and too_many_connections in test/connection-limit.test.ts.
+    // Refused on the socket before a request exists, or for the body's coding; tested in
+    // test/protocol-edges.test.ts, and too_many_connections in test/connection-limit.test.ts.
     for (const c of ['malformed_request', 'request_timeout', 'headers_too_large',
-      'too_many_connections']) tested.add(c);
+      'too_many_connections', 'transfer_coding_unsupported', 'content_encoding_unsupported']) {
+      tested.add(c);
+    }
     assert.deepEqual(Object.keys(outcomes).filter((c) => !tested.has(c)), []);
     assert.equal(readFileSync('docs/errors.md', 'utf8'), renderErrorsDoc(),
       'docs/errors.md is stale: run npm run docs:errors');

@@ -459,6 +459,36 @@ describe('the lane on a connection', () => {
     }
   });
 
+  it('closes a connection that sends nothing within the request time, not the keep-alive time',
+    { timeout: 5_000 }, async () => {
+      // 530 silent connections from one address held their places under the per-address cap
+      // for 65 s (the keep-alive time): a request's 30 s is the most one may wait for a byte.
+      const { server, port } = await echoLane({ requestMs: 150, keepAliveMs: 60_000 });
+      const silent = new RawClient(port);
+      const prompt = new RawClient(port);
+      const started = performance.now();
+      try {
+        prompt.send(request('POST', '/api/1', { body: '"a"' }));
+        assert.equal((await prompt.reply()).status, 200);
+        const r = await silent.reply();
+        assert.equal(r.status, 408);
+        assert.equal(JSON.parse(r.body).error.code, 'request_timeout');
+        await new Promise((r) => {
+          if (silent.closed) r(null); else silent.socket.once('close', r);
+        });
+        assert.ok(performance.now() - started < 2_000, 'closed at the request time');
+        // A kept-alive connection that answered its request waits for the keep-alive time.
+        await new Promise((r) => setTimeout(r, 300));
+        assert.equal(prompt.closed, false, 'an answered connection is idle, not late');
+        prompt.send(request('POST', '/api/2', { body: '"b"' }));
+        assert.equal(JSON.parse((await prompt.reply()).body).url, '/api/2');
+      } finally {
+        silent.close();
+        prompt.close();
+        server.close();
+      }
+    });
+
   it('answers a request not received in time with 408 and closes', async () => {
     const { server, port } = await echoLane({ requestMs: 50 });
     const client = new RawClient(port);

@@ -64,7 +64,7 @@ async function step(w: World, c: Command): Promise<void> {
   if (c.kind === 'failing') w.failNextCommit();
   const replies = c.kind === 'double' ? await Promise.all([place(), place()]) : [await place()];
   for (const r of replies) {
-    assert.ok(EXPECTED.has(r.status), `${c.kind} answered ${r.status}`);
+    assert.ok(EXPECTED.has(r.status), `${c.kind} answered ${r.status} ${JSON.stringify(r.body)}`);
     if (r.status === 201) w.orders.push({ id: r.body.order_id, buyer: c.buyer });
   }
 }

@@ -112,6 +112,9 @@ describe('payment notifications', () => {
             [{ amount_fen: undefined }, 'amount_fen'],
             [{ occurred_at: 'yesterday' }, 'occurred_at'],
             [{ occurred_at: undefined }, 'occurred_at'],
+            // Later than the signature by more than its tolerance: not yet happened.
+            [{ occurred_at: '9999-12-31T00:00:00Z' }, 'occurred_at'],
+            [{ occurred_at: new Date(Date.now() + 6 * 60_000).toISOString() }, 'occurred_at'],
           ];
           for (const [fields, named] of rows) {
             const r = await notify(h, fields);
@@ -119,12 +122,20 @@ describe('payment notifications', () => {
             assert.equal(r.body.error.code, 'invalid_request');
             assert.match(r.body.error.message, new RegExp(`"${named}"`), JSON.stringify(fields));
           }
+          // Within the tolerance of the provider's clock, and long past, are times it may say.
+          for (const at of [new Date(Date.now() + 4 * 60_000).toISOString(),
+            '2001-01-01T00:00:00Z']) {
+            const r = await notify(h, { occurred_at: at, reference: 'dep_unknown' });
+            assert.equal(r.body.anomaly, 'refund_not_requested', at);
+          }
           // A blank id, sent twice, is refused twice: never swallowed as a duplicate.
           for (let i = 0; i < 2; i++) {
             assert.equal((await notify(h, { event_id: '' })).status, 422);
           }
           const seen = await h.call('GET', '/admin/payments/anomalies', { token: ADMIN });
-          assert.deepEqual(seen.body.anomalies, []);
+          // Only the two well-formed ones were taken.
+          assert.deepEqual(seen.body.anomalies.map((a: any) => a.kind),
+            ['refund_not_requested', 'refund_not_requested']);
         } finally {
           await h.close();
         }
@@ -146,22 +157,29 @@ describe('payment notifications', () => {
           [{ reference: 'dep_unknown' }, 'refund_not_requested'],
           [{ reference: ref(held) }, 'refund_not_requested'],
           [{ reference: ref(refunded), event_id: 'evt_right' }, undefined],
-          [{ reference: ref(refunded), event_id: 'evt_late' }, undefined],
+          // A second refund reported for one already settled: the books must show it.
+          [{ reference: ref(refunded), event_id: 'evt_late' }, 'refund_settled_again'],
         ];
         for (const [fields, anomaly] of rows) {
           const r = await notify(h, fields);
           assert.equal(r.status, 200);
           assert.equal(r.body.anomaly, anomaly, JSON.stringify(fields));
-          if (anomaly) assert.deepEqual(await history(), [], 'an anomaly settles nothing');
+          if (anomaly && anomaly !== 'refund_settled_again') {
+            assert.deepEqual(await history(), [], 'an anomaly settles nothing');
+          }
         }
         const settled = await history();
         assert.equal(settled.length, 1);
         assert.equal(settled[0].detail.amount_fen, 500_000);
         const seen = await h.call('GET', '/admin/payments/anomalies', { token: ADMIN });
         assert.deepEqual(seen.body.anomalies.map((a: any) => [a.kind, a.reference]), [
+          ['refund_settled_again', ref(refunded)],
           ['refund_not_requested', ref(held)], ['refund_not_requested', 'dep_unknown'],
           ['amount_mismatch', ref(refunded)]]);
-        assert.deepEqual(seen.body.anomalies[2].detail, { source: 'notification',
+        // Every earlier notice of the reference is named, the one at another amount too.
+        assert.deepEqual(seen.body.anomalies[0].detail.earlier_event_ids,
+          [seen.body.anomalies[3].event_id, 'evt_right']);
+        assert.deepEqual(seen.body.anomalies[3].detail, { source: 'notification',
           notified_fen: 1, asked_fen: 500_000, order_id: refunded.body.order_id,
           occurred_at: '2025-06-26T14:05:00.000Z' });
         const buyerLooks = await h.call('GET', '/admin/payments/anomalies', { token });

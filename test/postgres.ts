@@ -26,6 +26,25 @@ export async function postgresUnreachable(): Promise<string | null> {
 
 export const testSchema = (): string => `launchday_test_${randomBytes(6).toString('hex')}`;
 
+/**
+ * For a suite run on both stores that makes a server per test: `env()` names a fresh schema of
+ * the shared server each call (the variables a harness takes), and `dropAll()` drops every one
+ * made since the last drop.
+ */
+export function freshSchemas(): { env: () => Record<string, string>;
+  dropAll: () => Promise<void> } {
+  const made: string[] = [];
+  return {
+    env: () => {
+      made.push(testSchema());
+      return { LAUNCHDAY_DATABASE_URL: postgresUrl, LAUNCHDAY_DATABASE_SCHEMA: made.at(-1)! };
+    },
+    dropAll: async () => {
+      for (const schema of made.splice(0)) await dropSchema(schema);
+    },
+  };
+}
+
 export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: postgresUrl });
   await client.connect();

@@ -93,6 +93,37 @@ const EDGES: Array<[string, string | Buffer, number, string]> = [
   ['Content-Length with Transfer-Encoding', head('POST', '/api/v1/accounts',
     ['content-type: application/json', 'content-length: 2', 'transfer-encoding: chunked'],
     '0\r\n\r\n'), 400, 'malformed_request'],
+  // A body in a coding not decoded here is refused, not read as if it were plain JSON (the
+  // lane hands Transfer-Encoding to node:http; Content-Encoding it reads as a header).
+  ['Transfer-Encoding gzip, chunked', head('POST', '/api/v1/accounts',
+    ['content-type: application/json', 'transfer-encoding: gzip, chunked'],
+    `${Buffer.byteLength(badPhone).toString(16)}\r\n${badPhone}\r\n0\r\n\r\n`), 501,
+  'transfer_coding_unsupported'],
+  ['Transfer-Encoding chunked, chunked', head('POST', '/api/v1/accounts',
+    ['content-type: application/json', 'transfer-encoding: chunked, chunked'], '0\r\n\r\n'),
+  400, 'malformed_request'],
+  ['Transfer-Encoding gzip alone', head('POST', '/api/v1/accounts',
+    ['content-type: application/json', 'transfer-encoding: gzip'], '{}'), 400,
+  'malformed_request'],
+  ['Transfer-Encoding chunked alone', head('POST', '/api/v1/accounts',
+    ['content-type: application/json', 'transfer-encoding: Chunked'],
+    `${Buffer.byteLength(badPhone).toString(16)}\r\n${badPhone}\r\n0\r\n\r\n`), 422,
+  'invalid_phone'],
+  ['Content-Encoding gzip', json('POST', '/api/v1/accounts', badPhone, 'application/json',
+    ['content-encoding: gzip']), 415, 'content_encoding_unsupported'],
+  // Content-Encoding describes a body: a request without one has nothing to decode, and goes
+  // on to the route's own answer (GET and HEAD: the test below).
+  ['Content-Encoding gzip, Content-Length 0', json('POST', '/api/v1/accounts', '', undefined,
+    ['content-encoding: gzip']), 422, 'invalid_request'],
+  ['Content-Encoding gzip on a DELETE', head('DELETE', '/api/v1/sessions',
+    ['content-encoding: gzip']), 401, 'unauthorized'],
+  ['Content-Encoding gzip, an empty chunked body', head('POST', '/api/v1/accounts',
+    ['content-encoding: gzip', 'transfer-encoding: chunked'], '0\r\n\r\n'), 415,
+  'content_encoding_unsupported'],
+  ['Transfer-Encoding gzip, chunked on a GET', head('GET', '/api/v1/time',
+    ['transfer-encoding: gzip, chunked'], '0\r\n\r\n'), 501, 'transfer_coding_unsupported'],
+  ['Content-Encoding identity', json('POST', '/api/v1/accounts', badPhone, 'application/json',
+    ['content-encoding: Identity']), 422, 'invalid_phone'],
   ['a head too large', head('GET', '/api/v1/time', [`x-big: ${'y'.repeat(20_000)}`]), 431,
     'headers_too_large'],
   // Malformed heads, ended or not: refused at once (the connection stays open meanwhile).
@@ -219,6 +250,19 @@ describe('protocol edges, through the lane and through node:http', () => {
       }
     });
   }
+
+  it('answers a GET or HEAD with Content-Encoding but no body, whichever side reads it',
+    async () => {
+      // Some clients and proxies send Content-Encoding on every request; with no body there is
+      // nothing coded to refuse (it was 415 content_encoding_unsupported).
+      for (const side of ['lane', 'node'] as const) {
+        for (const method of ['GET', 'HEAD']) {
+          const r = await fetch(`http://127.0.0.1:${ports[side]}/api/v1/time`,
+            { method, headers: { 'content-encoding': 'gzip' } });
+          assert.equal(r.status, 200, `${side} ${method}: ${await r.text()}`);
+        }
+      }
+    });
 
   it('reads an escaped path as the same path, whichever side reads it', async () => {
     for (const path of ['/api/v1/launches/yu7%2D2025', '/api/v1/launch%65s/yu7-2025',

@@ -187,6 +187,37 @@ describe('rate limits', () => {
     }
   });
 
+  it('pages of a room\'s published draw: refused past the limit for that address only, until '
+    + 'the window slides', async () => {
+    const clock = rateClock();
+    const h = await harness({ ...ON, LAUNCHDAY_TRUST_PROXY: 'on',
+      LAUNCHDAY_DRAW_READS_PER_ADDRESS_MAX: '100' }, new SandboxPaymentProvider(), clock);
+    try {
+      const put = await h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN, body: {
+        scope: 'launch', target_id: 'yu7-2025', enabled: true, opens_at: '2025-06-26T14:00:00Z',
+        prequeue_at: '2025-06-26T13:50:00Z', admit_per_minute: 60, active_max: 2 } });
+      assert.equal(put.status, 201, JSON.stringify(put.body));
+      for (let i = 0; i < 3; i++) {
+        assert.equal((await h.call('POST', '/waiting-rooms/night/tickets')).status, 201);
+      }
+      await h.tick(600);
+      await h.ld.app.waitingRooms.admitRound();
+      const page = (from: string) => h.call('GET', '/waiting-rooms/night/shuffle?limit=1',
+        { headers: { 'x-forwarded-for': from } });
+      for (let i = 0; i < 100; i++) {
+        const r = await page('10.0.0.1');
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+      }
+      const wait = limited(await page('10.0.0.1'));
+      assert.ok(wait <= 2 * 60, `${wait}`);
+      assert.equal((await page('10.0.0.2')).status, 200, 'another address reads on');
+      clock.tick(wait * 1000);
+      assert.equal((await page('10.0.0.1')).status, 200, 'served once the window slid');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('turning limits off is a setting of its own, logged loudly at start', async () => {
     assert.throws(() => loadConfig({ LAUNCHDAY_RATE_LIMITS: 'no' }), /LAUNCHDAY_RATE_LIMITS/);
     assert.equal(loadConfig({}).rateLimits, 'on');

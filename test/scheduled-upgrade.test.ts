@@ -4,16 +4,10 @@
 // CHECK takes `scheduled` and still refuses anything else. Both stores: SQLite in a temporary
 // folder, PostgreSQL in a fresh schema of the shared server.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
 import { order } from '../src/orders/orders-store.contract.js';
 import type { Order } from '../src/orders/order.js';
 import { ORDER_COLUMNS, orderToValues } from '../src/orders/order-row.js';
-import { PostgresStore, SqliteStore, storeComposition, type Store } from '../src/stores.js';
-import { postgresAt, sqliteAt } from './migrated-to.js';
-import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
+import { type OldRows, upgradeOnBothStores } from './migrated-to.js';
 
 const LOCKED = { status: 'locked' as const, lockedAtMs: 2_000, queuedAtMs: 2_000 };
 const ORDERS: readonly Order[] = [
@@ -29,71 +23,38 @@ const CARS = 'INSERT INTO built_cars (vin, launch_id, trim, options, built_on, r
   + `recorded_by, order_id, placed_at_ms, pooled) VALUES ('${VIN}', 'yu7-2025', 'standard', '', `
   + "'2025-07-09', 5000, 'operator:admin', 'ord_00001', 5000, 0), ('LXMSU7AB0R0000002', "
   + "'yu7-2025', 'standard', '', '2025-07-09', 5000, 'operator:admin', NULL, 5000, 1)";
-const BEFORE_TEN = storeComposition.migrations.filter((m) => m.version < 10);
+/** ORDERS and CARS as the code before migration 10 wrote them, in each store's SQL. */
+const ROWS: OldRows = {
+  sqlite: (db) => {
+    const ins = db.prepare(INSERT_ORDER(() => '?'));
+    for (const o of ORDERS) ins.run(...orderToValues(o));
+    db.exec(CARS);
+  },
+  postgres: async (c) => {
+    for (const o of ORDERS) await c.query(INSERT_ORDER((i) => `$${i + 1}`), orderToValues(o));
+    await c.query(CARS);
+  },
+};
 
-interface Kind {
-  /** A database at migration 9 holding ORDERS and CARS. */
-  atNine(): Promise<void>;
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-function upgradeTests(kind: () => Kind): void {
-  let k: Kind;
-  after(() => k?.cleanup());
-
-  it('migration 10 makes the allocated order scheduled, with its VIN in its history, and '
-    + 'nothing else', async () => {
-    k = kind();
-    await k.atNine();
-    const store = await k.open();
-    try {
-      assert.equal((await store.order('ord_00001'))!.status, 'scheduled');
-      assert.equal((await store.order('ord_00001'))!.version, 2);
-      assert.equal((await store.order('ord_00002'))!.status, 'locked');
-      assert.equal((await store.order('ord_00003'))!.status, 'firm');
-      const events = await store.orderEvents('ord_00001');
-      assert.deepEqual(events.map((e) => [e.type, e.actor, e.atMs]),
-        [['scheduled', 'system', 5000]]);
-      assert.deepEqual(events[0]!.detail, { vin: VIN, built_on: '2025-07-09', migrated: true });
-      // Still in the production queue, as a locked order is.
-      const queue = await store.transaction((tx) => tx.lockedQueue());
-      assert.deepEqual(queue.map((q) => q.orderId).sort(), ['ord_00001', 'ord_00002']);
-      await store.transaction((tx) => tx.updateOrders([{ ...ORDERS[1]!, status: 'scheduled',
-        version: 2 }]));
-      await assert.rejects(store.transaction((tx) => tx.updateOrders([{ ...ORDERS[2]!,
-        status: 'bogus' as never, version: 2 }])), /CHECK|check/);
-    } finally {
-      await store.close();
-    }
-  });
-}
-
-describe('scheduled after an upgrade, SQLite', () => {
-  const d = mkdtempSync(join(tmpdir(), 'launchday-scheduled-'));
-  upgradeTests(() => ({
-    atNine: async () => sqliteAt(d, BEFORE_TEN, (db) => {
-      const ins = db.prepare(INSERT_ORDER(() => '?'));
-      for (const o of ORDERS) ins.run(...orderToValues(o));
-      db.exec(CARS);
-    }),
-    open: async () => new SqliteStore(d),
-    cleanup: async () => rmSync(d, { recursive: true, force: true }),
-  }));
-});
-
-await withPostgres('scheduled after an upgrade, PostgreSQL', () => {
-  describe('scheduled after an upgrade, PostgreSQL', () => {
-    const s = testSchema();
-    upgradeTests(() => ({
-      atNine: () => postgresAt(s, BEFORE_TEN, async (c) => {
-        for (const o of ORDERS) {
-          await c.query(INSERT_ORDER((i) => `$${i + 1}`), orderToValues(o));
-        }
-        await c.query(CARS);
-      }),
-      open: () => PostgresStore.open(postgresUrl, { schema: s }),
-      cleanup: () => dropSchema(s),
-    }));
-  });
+await upgradeOnBothStores({
+  name: 'scheduled after an upgrade', version: 10, rows: ROWS,
+  test: 'migration 10 makes the allocated order scheduled, with its VIN in its history, and '
+    + 'nothing else',
+  check: async (store) => {
+    assert.equal((await store.order('ord_00001'))!.status, 'scheduled');
+    assert.equal((await store.order('ord_00001'))!.version, 2);
+    assert.equal((await store.order('ord_00002'))!.status, 'locked');
+    assert.equal((await store.order('ord_00003'))!.status, 'firm');
+    const events = await store.orderEvents('ord_00001');
+    assert.deepEqual(events.map((e) => [e.type, e.actor, e.atMs]),
+      [['scheduled', 'system', 5000]]);
+    assert.deepEqual(events[0]!.detail, { vin: VIN, built_on: '2025-07-09', migrated: true });
+    // Still in the production queue, as a locked order is.
+    const queue = await store.transaction((tx) => tx.lockedQueue());
+    assert.deepEqual(queue.map((q) => q.orderId).sort(), ['ord_00001', 'ord_00002']);
+    await store.transaction((tx) => tx.updateOrders([{ ...ORDERS[1]!, status: 'scheduled',
+      version: 2 }]));
+    await assert.rejects(store.transaction((tx) => tx.updateOrders([{ ...ORDERS[2]!,
+      status: 'bogus' as never, version: 2 }])), /CHECK|check/);
+  },
 });

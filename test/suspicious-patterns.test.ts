@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { syntheticIdentity } from '../src/accounts/identity.js';
 import * as Scalpers from '../src/scalpers/scalper-schemas.js';
 import { compileReply } from '../src/kernel/http/schema.js';
-import { jacketDrop } from './drop-routes.test.js';
+import { jacketDrop } from './drop-fixtures.js';
 import { withCheckCharacter } from '../src/production/vin.js';
 import { ADMIN, harness, YU7_MAX, type Harness } from './harness.js';
 
@@ -138,6 +138,24 @@ describe('the suspicious-pattern report and the batch cancel', () => {
     const [c] = (await report('launch_id=yu7-2025')).body.clusters;
     assert.equal(c.accounts.length, 5);
     assert.equal(c.orders.filter((o: any) => o.cancellable).length, 0);
+  });
+
+  it('a cancelled ring account does not get its place back: the cancel keeps counting',
+    async () => {
+    // yu7-2025 allows 2 orders per account. The attacker's finding 4, for a launch: the
+    // cancelled order no longer counted, so the account could place 2 more.
+    const place = (key: string) => h.call('POST', '/orders', { token: ring[4]!.token,
+      body: YU7_MAX, headers: { 'idempotency-key': key, 'x-device-id': 'ring-device-0002' } });
+    const first = await place('ring-4-again-1');
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    const second = await place('ring-4-again-2');
+    assert.equal(second.body.error?.code, 'per_account_limit_reached',
+      JSON.stringify(second.body));
+    // A buyer's own cancel frees the place, as before.
+    const own = await h.call('POST', `/orders/${first.body.order_id}/cancel`,
+      { token: ring[4]!.token, body: {} });
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    assert.equal((await place('ring-4-again-3')).status, 201);
   });
 
   it('finds a drop ring by its shared delivery address', async () => {

@@ -22,7 +22,11 @@ const NAMES: Array<[string, string, number, string]> = [
   ['a bell', 'Li\u0007', 422, 'invalid_name'],
   ['a right-to-left override', '\u202eieL iL', 422, 'invalid_name'],
   ['only a variation selector', '\ufe0f', 422, 'invalid_name'],
-  ['a letter and a combining grapheme joiner', 'A\u034f', 201, 'A\u034f'],
+  // Default-ignorable: it shows nothing, so "A" and "A\u034f" would be two names that look one.
+  ['a letter and a combining grapheme joiner', 'A\u034f', 422, 'invalid_name'],
+  ['only a Hangul filler', '\u3164', 422, 'invalid_name'],
+  ['a family emoji (joiners between emoji)', 'Li \u{1F468}\u200d\u{1F469}\u200d\u{1F467}', 201,
+    'Li \u{1F468}\u200d\u{1F469}\u200d\u{1F467}'],
 ];
 
 function textFieldSuite(store: string, open: () => Promise<{ h: Harness; done(): Promise<void> }>) {

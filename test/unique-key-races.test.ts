@@ -236,8 +236,10 @@ describe('unique keys raced on PostgreSQL', async () => {
         LAUNCHDAY_DATABASE_SCHEMA: schema });
       // Each opens when its launch does: YU7 on 2025-06-26, SU7 on 2024-03-28.
       const day = (targetId: string) => (targetId === 'su7-2024' ? '2024-03-28' : '2025-06-26');
+      // SU7's opened already: its room is in arrival order (a shuffle stands before its opening).
       const room = (targetId: string) => ({ scope: 'launch', target_id: targetId,
-        enabled: true, opens_at: `${day(targetId)}T14:00:00.000Z`,
+        order: targetId === 'su7-2024' ? 'fifo' : 'shuffle', enabled: true,
+        opens_at: `${day(targetId)}T14:00:00.000Z`,
         prequeue_at: `${day(targetId)}T13:50:00.000Z`, admit_per_minute: 60, active_max: 3,
         pass_seconds: 120, grace_seconds: 60 });
       try {

@@ -3,7 +3,9 @@
 // answered as a replay, pass or not (in-process, simulated clock, SQLite).
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN, harness, tickingHarness, YU7_MAX, type Harness } from './harness.js';
+import { SqliteStore } from '../src/stores.js';
+import { ADMIN, harness, tickingHarness, YU7_MAX, type Harness, until } from './harness.js';
+import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const OPENS = '2025-06-26T14:00:00.000Z';
 const PREQUEUE = '2025-06-26T13:50:00.000Z';
@@ -45,6 +47,14 @@ async function passes(h: Harness, counts: Record<string, number>):
   }
   return out;
 }
+
+// PostgreSQL first: its reachability probe times out while the SQLite tests hold the loop.
+await withPostgres('a shuffled room stands before its opening, PostgreSQL', () => {
+  const schema = testSchema();
+  shuffleBeforeOpening('PostgreSQL', () => harness({ LAUNCHDAY_DATABASE_URL: postgresUrl,
+    LAUNCHDAY_DATABASE_SCHEMA: schema }), () => dropSchema(schema));
+});
+shuffleBeforeOpening('SQLite', () => harness());
 
 describe('a drop behind a waiting room: the waitlist is gated as the purchase is', () => {
   let h: Harness;
@@ -99,6 +109,96 @@ describe('a drop behind a waiting room: the waitlist is gated as the purchase is
     assert.equal(paid.body.hold.status, 'paid');
   });
 
+});
+
+describe('a pass is bound to the account that first uses it', () => {
+  let h: Harness;
+  let pass = '';
+  before(async () => {
+    h = await tickingHarness();
+    // M is held by someone (its waitlist open); L is on sale.
+    assert.equal((await h.call('PUT', '/admin/drops/bd', { token: ADMIN, body: { ...jacket,
+      per_account_limit: 2, per_identity_limit: 2, variants: [jacket.variants[0],
+        { variant: 'l', name: 'L', name_zh: 'L', quantity: 1 }] } })).status, 201);
+    const r = await h.call('PUT', '/admin/waiting-rooms/bdq', { token: ADMIN,
+      body: room('drop', 'bd') });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    pass = (await passes(h, { bdq: 1 })).bdq![0]!;
+  });
+  after(async () => h.close());
+
+  it('A joins the waitlist with it; B is refused with it, nothing changes; A buys with it, '
+    + 'and the binding outlives a restart', async () => {
+    const [a, b, c] = [await h.buyer(1), await h.buyer(2), await h.buyer(3)];
+    const held = await h.ld.app.drops.hold((await h.ld.app.deps.store.accountById(
+      c.accountId))!, 'bd', { variant: 'm', quantity: 1 }, 'c1');
+    assert.ok(held.ok);
+    const withPass = (token: string, path: string, body: object, key?: string) =>
+      h.call('POST', path, { token, body, headers: { 'x-waiting-room-pass': pass,
+        ...(key ? { 'idempotency-key': key } : {}) } });
+    const joined = await withPass(a.token, '/drops/bd/waitlist', { variant: 'm' });
+    assert.equal(joined.status, 201, JSON.stringify(joined.body));
+    const before = (await h.ld.app.waitingRooms.passes('bdq'))[0]!;
+    assert.equal(before.boundTo, a.accountId, 'the join bound it to A');
+    // B, with A's pass: a waitlist join, a purchase. Both refused; nothing written.
+    for (const [path, body, key] of [['/drops/bd/waitlist', { variant: 'm' }, undefined],
+      ['/drops/bd/purchases', { variant: 'l' }, 'b1']] as const) {
+      const r = await withPass(b.token, path, body, key);
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'waiting_room_pass_other_account');
+      assert.equal(r.body.error.room_url, '/waiting-room?room=bdq');
+    }
+    const mineB = await h.call('GET', '/drops/bd/mine', { token: b.token });
+    assert.deepEqual([mineB.body.holds, mineB.body.waitlist], [[], []]);
+    assert.deepEqual((await h.ld.app.waitingRooms.passes('bdq'))[0], before, 'nothing changed');
+    // A's purchase with it (check, then claim) goes, and its retry is its replay.
+    const bought = await withPass(a.token, '/drops/bd/purchases', { variant: 'l' }, 'a1');
+    assert.equal(bought.status, 201, JSON.stringify(bought.body));
+    const replay = await h.call('POST', '/drops/bd/purchases', { token: a.token,
+      body: { variant: 'l' }, headers: { 'idempotency-key': 'a1' } });
+    assert.equal(replay.status, 200, JSON.stringify(replay.body));
+    assert.equal(replay.body.hold.hold_id, bought.body.hold.hold_id);
+    // The binding is in the store: a restarted server refuses B the same way.
+    await h.close(true);
+    h = await harness({ LAUNCHDAY_DATA_DIR: h.dir });
+    const after = await withPass(b.token, '/drops/bd/waitlist', { variant: 'm' });
+    assert.equal(after.body.error?.code, 'waiting_room_pass_other_account',
+      JSON.stringify(after.body));
+  });
+});
+
+describe('a place taken signed in earns a pass bound to its account', () => {
+  let h: Harness;
+  before(async () => { h = await tickingHarness(); });
+  after(async () => h.close());
+
+  it('another account cannot order with it, even first; its own can', async () => {
+    const r = await h.call('PUT', '/admin/waiting-rooms/yu7q', { token: ADMIN,
+      body: room('launch', 'yu7-2025') });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const [a, b] = [await h.buyer(1), await h.buyer(2)];
+    let ticket = (await h.call('POST', '/waiting-rooms/yu7q/tickets', { token: a.token }))
+      .body.ticket as string;
+    let pass = '';
+    for (let round = 0; !pass; round++) {
+      assert.ok(round < 5, 'admitted in time');
+      await h.tick(61);
+      await h.ld.app.waitingRooms.admitRound();
+      const place = await h.call('GET', '/waiting-rooms/yu7q/place',
+        { headers: { 'x-waiting-room-ticket': ticket } });
+      ticket = place.body.ticket ?? ticket;
+      pass = place.body.pass?.token ?? '';
+    }
+    const order = (token: string, key: string) => h.call('POST', '/orders', { token,
+      body: YU7_MAX, headers: { 'idempotency-key': key, 'x-waiting-room-pass': pass } });
+    const stolen = await order(b.token, 'b1');
+    assert.equal(stolen.status, 403, JSON.stringify(stolen.body));
+    assert.equal(stolen.body.error.code, 'waiting_room_pass_other_account');
+    const own = await order(a.token, 'a1');
+    assert.equal(own.status, 201, JSON.stringify(own.body));
+    const listed = await h.call('GET', '/admin/waiting-rooms/yu7q', { token: ADMIN });
+    assert.equal(listed.body.passes[0].account_id, a.accountId);
+  });
 });
 
 describe('a retry of a gated write that went through is its replay, pass or not', () => {
@@ -167,7 +267,8 @@ describe('a retry of a gated write that went through is its replay, pass or not'
     const f = await h.buyer(6);
     const reuse = await h.call('POST', '/orders', { token: f.token, body: YU7_MAX,
       headers: { 'idempotency-key': 'f1', 'x-waiting-room-pass': pass.yu7q![1]! } });
-    assert.equal(reuse.body.error?.code, 'waiting_room_pass_invalid', 'the switch spent it');
+    assert.equal(reuse.body.error?.code, 'waiting_room_pass_other_account',
+      'the switch bound it to its account, and spent it');
   });
 });
 
@@ -199,20 +300,46 @@ describe('a room opens when its target does', () => {
     assert.equal((await putRoom('teeq', 'drop', 'tee', '16:00', '15:00')).status, 201);
   });
 
-  it('a drop\'s opening moved before the pre-queue opens moves its room, after is refused',
-    async () => {
-      const moved = await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
-        body: { ...jacket, opens_at: T('17:00') } });
+  it('a drop\'s opening moves its room until people join it (or while it is off); after, '
+    + 'neither the opening nor the room\'s pre-queue, opening or target moves', async () => {
+      const moveDrop = (hhmm: string) => h.call('PUT', '/admin/drops/tee', { token: ADMIN,
+        body: { ...jacket, opens_at: T(hhmm) } });
+      const moved = await moveDrop('17:00');
       assert.equal(moved.status, 200, JSON.stringify(moved.body));
       assert.deepEqual(await roomTimes('teeq'), [T('17:00'), T('16:00')]);
-      await h.tick(2 * 3600 + 60); // 16:00: the pre-queue has opened
-      const late = await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
-        body: { ...jacket, opens_at: T('18:00') } });
+      await h.tick(2 * 3600 + 60); // 16:00: the pre-queue has opened, nobody in it
+      // A room nobody joined holds nothing: it follows (it once pinned the opening).
+      const empty = await moveDrop('17:30');
+      assert.equal(empty.status, 200, JSON.stringify(empty.body));
+      assert.deepEqual(await roomTimes('teeq'), [T('17:30'), T('16:30')]);
+      await h.tick(30 * 60); // 16:30
+      assert.equal((await h.call('POST', '/waiting-rooms/teeq/tickets')).status, 201);
+      const late = await moveDrop('18:00');
       assert.equal(late.status, 409, JSON.stringify(late.body));
       assert.equal(late.body.error.code, 'opening_held_by_waiting_room');
       assert.match(late.body.error.message, /waiting room teeq/);
-      assert.equal((await h.call('GET', '/drops/tee')).body.opens_at, T('17:00'));
-      assert.deepEqual(await roomTimes('teeq'), [T('17:00'), T('16:00')]);
+      // The way around it (the attacker's find): the pre-queue moved later, then the opening,
+      // then the room pointed at another drop, the old one left ungated with people waiting.
+      const later = await putRoom('teeq', 'drop', 'tee', '17:30', '17:00');
+      assert.equal(later.status, 409, JSON.stringify(later.body));
+      assert.equal(later.body.error.code, 'waiting_room_settings_fixed');
+      assert.equal(later.body.error.fields, 'prequeue_at');
+      assert.equal((await moveDrop('18:00')).status, 409);
+      assert.equal((await h.call('PUT', '/admin/drops/tee2', { token: ADMIN,
+        body: { ...jacket, opens_at: T('19:00') } })).status, 201);
+      const other = await putRoom('teeq', 'drop', 'tee2', '19:00', '18:00');
+      assert.equal(other.body.error?.code, 'waiting_room_settings_fixed',
+        JSON.stringify(other.body));
+      assert.equal(other.body.error.fields, 'target_id,opens_at,prequeue_at');
+      assert.equal((await h.call('GET', '/drops/tee')).body.opens_at, T('17:30'));
+      assert.deepEqual(await roomTimes('teeq'), [T('17:30'), T('16:30')]);
+      // Switched off, the room gates nothing: the opening moves, and the room with it.
+      const off = await h.call('PUT', '/admin/waiting-rooms/teeq', { token: ADMIN,
+        body: { ...room('drop', 'tee'), enabled: false, opens_at: T('17:30'),
+          prequeue_at: T('16:30') } });
+      assert.equal(off.status, 200, JSON.stringify(off.body));
+      assert.equal((await moveDrop('18:00')).status, 200);
+      assert.deepEqual(await roomTimes('teeq'), [T('18:00'), T('17:00')]);
     });
 
   it('so does a launch\'s', async () => {
@@ -225,13 +352,148 @@ describe('a room opens when its target does', () => {
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
     assert.deepEqual(await roomTimes('yu7q'), [T('19:30'), T('18:30')]);
     await h.tick(2.5 * 3600); // 18:30
+    assert.equal((await h.call('POST', '/waiting-rooms/yu7q/tickets')).status, 201);
     const late = await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
       body: { opens_at: T('20:00') } });
     assert.equal(late.status, 409, JSON.stringify(late.body));
     assert.equal(late.body.error.code, 'opening_held_by_waiting_room');
     assert.equal((await h.call('GET', '/launches/yu7-2025')).body.opens_at, T('19:30'));
   });
+
+  it('a launch moved by another process: the room is checked against the stored opening',
+    async () => {
+      // This process has the launch cached (read just now); another moves it in the database,
+      // as a second API process would. A room written here must agree with the stored opening,
+      // not the copy: before, it was checked against the copy and opened an hour early.
+      assert.equal((await h.call('GET', '/launches/su7-2024')).status, 200);
+      const other = new SqliteStore(h.dir);
+      try {
+        const launch = (await other.launches()).find((l) => l.launchId === 'su7-2024')!;
+        await other.transaction((tx) => tx.putLaunch({ ...launch,
+          opensAtMs: Date.parse(T('21:00')) }));
+      } finally {
+        await other.close();
+      }
+      const stale = await putRoom('su7q', 'launch', 'su7-2024', '20:00', '19:00');
+      assert.equal(stale.status, 422, JSON.stringify(stale.body));
+      assert.match(stale.body.error.message,
+        /must be the opening of the launch su7-2024, 2025-06-26T21:00:00.000Z/);
+      assert.equal((await putRoom('su7q', 'launch', 'su7-2024', '21:00', '20:00')).status, 201);
+    });
 });
+
+/**
+ * The new user's finding: a shuffled room made after its opening drew at once, under a seed
+ * commitment nobody could have noted before it (its pre-queue empty, every place in arrival
+ * order all the same). Refused whichever way the room gets there; a fifo room is not. On the
+ * store of `open`'s harness (SQLite, PostgreSQL: the room's write reads whether anyone joined).
+ */
+function shuffleBeforeOpening(store: string, open: () => Promise<Harness>,
+  cleanup: () => Promise<void> = async () => undefined): void {
+  describe(`a shuffled room stands before its opening, ${store}`, () => {
+    let h: Harness;
+    const T = (hhmm: string) => `2025-06-26T${hhmm}:00.000Z`;
+    const SU7_OPENS = '2024-03-28T14:00:00.000Z';
+    const put = (id: string, body: Record<string, unknown>) =>
+      h.call('PUT', `/admin/waiting-rooms/${id}`, { token: ADMIN, body });
+    const get = async (id: string) =>
+      (await h.call('GET', `/admin/waiting-rooms/${id}`, { token: ADMIN })).body.room;
+    const refused = (r: { status: number; body: any }, opens: string) => {
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'waiting_room_opening_passed');
+      assert.equal(r.body.error.opens_at, opens);
+      assert.match(r.body.error.message, /order (to )?"fifo"/);
+    };
+    before(async () => { h = await open(); }); // 13:59Z; SU7 opened on 2024-03-28
+    after(async () => {
+      await h.close();
+      await cleanup();
+    });
+
+    it('made after its opening, shuffled or by default, is refused and nothing written; a fifo '
+      + 'one is made, and is not switched to shuffle after', async () => {
+      const su7 = { ...room('launch', 'su7-2024'), opens_at: SU7_OPENS,
+        prequeue_at: '2024-03-28T13:00:00.000Z' };
+      const shuffled = await put('su7q', { ...su7, order: 'shuffle' });
+      refused(shuffled, SU7_OPENS);
+      assert.match(shuffled.body.error.message, new RegExp(`launch su7-2024 opened at ${
+        SU7_OPENS}.*a room made now would draw at once`));
+      refused(await put('su7q', su7), SU7_OPENS); // no order: the default, shuffle
+      refused(await put('su7q', { ...su7, order: 'shuffle', enabled: false }), SU7_OPENS);
+      assert.equal((await h.call('GET', '/admin/waiting-rooms/su7q', { token: ADMIN })).status,
+        404, 'nothing was written');
+      const fifo = await put('su7q', { ...su7, order: 'fifo' });
+      assert.equal(fifo.status, 201, JSON.stringify(fifo.body));
+      // The admitter keys a room at its opening on its own timer (every 500 ms): the answer was
+      // opening_passed before it, settings_fixed after (a CI run under load saw the second).
+      // Asked after it, so that the answer does not hang on the timer, and said truly then.
+      await until('the admitter keys the fifo room at its opening', async () =>
+        (await get('su7q')).shuffled_at !== null);
+      for (const again of [{ ...su7, order: 'shuffle' }, su7]) {
+        const r = await put('su7q', again);
+        assert.equal(r.status, 409, JSON.stringify(r.body));
+        assert.deepEqual([r.body.error.code, r.body.error.fields], ['waiting_room_settings_fixed',
+          'order']);
+        assert.equal(r.body.error.message, 'The waiting room su7q formed its line at the launch '
+          + `su7-2024 opening at ${SU7_OPENS}, in arrival order, and places join it so: order `
+          + 'can no longer change (make another room for another sale).');
+      }
+      assert.equal((await get('su7q')).order, 'fifo');
+      const audit = await h.call('GET', '/admin/audit-log', { token: ADMIN });
+      assert.equal(audit.body.entries.filter((e: any) => e.detail?.room_id === 'su7q').length, 1,
+        'only the fifo room\'s creation was recorded');
+    });
+
+    it('pointed at a sale already open, or its target\'s opening moved past, or switched on '
+      + 'after its opening with nobody in it: refused, as made so', async () => {
+      const made = await put('yq', { ...room('launch', 'yu7-2025'), order: 'shuffle' });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      // A drop that opened at 13:00 has no room: the shuffled one re-pointed at it.
+      assert.equal((await h.call('PUT', '/admin/drops/old', { token: ADMIN,
+        body: { ...jacket, opens_at: T('13:00') } })).status, 201);
+      refused(await put('yq', { ...room('drop', 'old'), opens_at: T('13:00'),
+        prequeue_at: T('12:00') }), T('13:00'));
+      // Its launch's opening moved to one gone: the room would follow it and draw at once.
+      const past = await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+        body: { opens_at: T('13:58') } });
+      refused(past, T('13:58'));
+      assert.equal(past.body.error.room_id, 'yq');
+      assert.equal((await h.call('GET', '/launches/yu7-2025')).body.opens_at, T('14:00'));
+      const yq = await get('yq');
+      assert.deepEqual([yq.scope, yq.target_id, yq.opens_at, yq.order, yq.enabled],
+        ['launch', 'yu7-2025', T('14:00'), 'shuffle', true]);
+      // Switched off it draws nothing: it follows the opening, and is refused when switched on.
+      const off = { ...room('launch', 'yu7-2025'), enabled: false, order: 'shuffle' };
+      assert.equal((await put('yq', off)).status, 200);
+      assert.equal((await h.call('PATCH', '/admin/launches/yu7-2025', { token: ADMIN,
+        body: { opens_at: T('13:58') } })).status, 200);
+      const moved = { ...off, opens_at: T('13:58'), prequeue_at: T('13:48') };
+      assert.equal((await put('yq', { ...moved, admit_per_minute: 30 })).status, 200,
+        'a change that leaves it off is not refused');
+      refused(await put('yq', { ...moved, enabled: true }), T('13:58'));
+      assert.equal((await get('yq')).enabled, false);
+      const fifo = await put('yq', { ...moved, enabled: true, order: 'fifo' });
+      assert.equal(fifo.status, 200, JSON.stringify(fifo.body));
+    });
+
+    it('one whose pre-queue people joined, switched off and on again after its opening, draws '
+      + 'them', async () => {
+      assert.equal((await h.call('PUT', '/admin/drops/tee', { token: ADMIN,
+        body: { ...jacket, opens_at: T('14:30') } })).status, 201);
+      const tee = { ...room('drop', 'tee'), opens_at: T('14:30'), order: 'shuffle' };
+      assert.equal((await put('teeq', tee)).status, 201);
+      assert.equal((await h.call('POST', '/waiting-rooms/teeq/tickets')).status, 201);
+      assert.equal((await put('teeq', { ...tee, enabled: false })).status, 200);
+      await h.tick(35 * 60); // 14:34
+      const on = await put('teeq', tee);
+      assert.equal(on.status, 200, JSON.stringify(on.body));
+      await h.ld.app.waitingRooms.admitRound();
+      const draw = await h.call('GET', '/waiting-rooms/teeq/shuffle');
+      assert.equal(draw.status, 200, JSON.stringify(draw.body));
+      assert.equal(draw.body.count, 1);
+    });
+  });
+}
 
 describe('names and path ids of the drops and rooms an operator writes', () => {
   let h: Harness;
@@ -240,15 +502,19 @@ describe('names and path ids of the drops and rooms an operator writes', () => {
 
   it('a name of white space only is refused, naming its field', async () => {
     const v = jacket.variants[0]!;
-    for (const [body, field] of [
-      [{ ...jacket, name: '   ' }, 'name'], [{ ...jacket, name_zh: '\u3000\u3000' }, 'name_zh'],
-      [{ ...jacket, variants: [{ ...v, name: '\u00a0\t' }] }, 'variant "m" name'],
-      [{ ...jacket, variants: [{ ...v, name_zh: '\u3000' }] }, 'variant "m" name_zh'],
+    // Spaces only: required; a tab among them is a control character, named as such.
+    const spaces = 'is required: it holds only white space';
+    for (const [body, field, said] of [
+      [{ ...jacket, name: '   ' }, 'name', spaces],
+      [{ ...jacket, name_zh: '\u3000\u3000' }, 'name_zh', spaces],
+      [{ ...jacket, variants: [{ ...v, name: '\u00a0\t' }] }, 'variant "m" name',
+        'must not be blank: nothing in it shows, and it holds U+0009'],
+      [{ ...jacket, variants: [{ ...v, name_zh: '\u3000' }] }, 'variant "m" name_zh', spaces],
     ] as const) {
       const r = await h.call('PUT', '/admin/drops/blank', { token: ADMIN, body });
       assert.equal(r.status, 422, JSON.stringify(r.body));
       assert.equal(r.body.error.code, 'invalid_drop');
-      assert.ok(r.body.error.message.includes(`${field} must not be blank`), r.body.error.message);
+      assert.ok(r.body.error.message.includes(`${field} ${said}`), r.body.error.message);
     }
     assert.equal((await h.call('GET', '/drops/blank')).status, 404, 'nothing was written');
     const named = await h.call('PUT', '/admin/drops/blank', { token: ADMIN,

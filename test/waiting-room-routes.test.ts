@@ -96,14 +96,29 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     assert.equal(info.body.waiting, 8, JSON.stringify(info.body));
   });
 
-  it('once its pre-queue has opened, the room cannot be moved to another target', async () => {
-    const moved = await h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN,
-      body: room({ grace_seconds: 300, target_id: 'su7-2024' }) });
-    assert.equal(moved.status, 422, JSON.stringify(moved.body));
-    assert.equal(moved.body.error.code, 'invalid_waiting_room');
-    assert.match(moved.body.error.message, /wait for the launch yu7-2025/);
+  it('once people joined, what they wait for stays: its target, opening, pre-queue time and '
+    + 'order; its rate, cap, pass and grace may change', async () => {
+    const put = (o: object) => h.call('PUT', '/admin/waiting-rooms/night', { token: ADMIN,
+      body: room({ grace_seconds: 300, ...o }) });
+    // prequeue_at moved later let the target's opening move, and the room be re-pointed at
+    // another sale with the people still in it (the attacker's find); fifo broke the shuffle
+    // the pre-queue was told of.
+    for (const [change, field] of [[{ target_id: 'su7-2024' }, 'target_id'],
+      [{ prequeue_at: '2025-06-26T13:55:00.000Z' }, 'prequeue_at'],
+      [{ prequeue_at: '2025-06-26T13:40:00.000Z' }, 'prequeue_at'],
+      [{ order: 'fifo' }, 'order']] as const) {
+      const r = await put(change);
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'waiting_room_settings_fixed');
+      assert.equal(r.body.error.fields, field, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /wait for the launch yu7-2025 opening at/);
+    }
     const o = await h.call('GET', '/admin/waiting-rooms/night', { token: ADMIN });
-    assert.equal(o.body.room.target_id, 'yu7-2025', 'nothing changed');
+    assert.deepEqual([o.body.room.target_id, o.body.room.prequeue_at, o.body.room.order],
+      ['yu7-2025', '2025-06-26T13:50:00.000Z', 'shuffle'], 'nothing changed');
+    const rate = await put({ admit_per_minute: 120, active_max: 5, pass_seconds: 90 });
+    assert.equal(rate.status, 200, JSON.stringify(rate.body));
+    assert.equal((await put({})).status, 200, 'and back');
   });
 
   it('at the opening the pre-queue takes the order of the committed seed, late ones behind',
@@ -156,6 +171,8 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       if (r.body.phase !== 'waiting' || r.body.estimate === null) continue;
       told++;
       assert.equal(r.body.estimate.certainty, 'uncertain', `${who}: ${JSON.stringify(r.body)}`);
+      // Said as the cap, not as a rate that may change (the new user's find 6).
+      assert.equal(r.body.estimate.uncertain_because, 'cap', `${who}: ${JSON.stringify(r.body)}`);
     }
     assert.ok(told >= 5, `the waiting were told an estimate: ${told}`);
     const info = await h.call('GET', '/waiting-rooms/night');
@@ -195,11 +212,16 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       const refusedAgain = await h.call('POST', '/orders', { token: b.token, headers,
         body: { ...YU7_MAX, trim: 'nope' } });
       assert.equal(refusedAgain.body.error.code, 'unknown_trim');
-      const c = await h.buyer(11);
-      const second = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
+      const second = await h.call('POST', '/orders', { token: b.token, body: YU7_MAX,
         headers: { 'idempotency-key': 'another', 'x-waiting-room-pass': pass } });
       assert.equal(second.status, 403);
-      assert.equal(second.body.error.code, 'waiting_room_pass_invalid');
+      assert.equal(second.body.error.code, 'waiting_room_pass_invalid', 'spent');
+      // Another account: the pass is bound to the one that used it first.
+      const c = await h.buyer(11);
+      const stolen = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
+        headers: { 'idempotency-key': 'another', 'x-waiting-room-pass': pass } });
+      assert.equal(stolen.status, 403);
+      assert.equal(stolen.body.error.code, 'waiting_room_pass_other_account');
       const forged = await h.call('POST', '/orders', { token: c.token, body: YU7_MAX,
         headers: { 'idempotency-key': 'forged', 'x-waiting-room-pass': `${pass}x` } });
       assert.equal(forged.body.error.code, 'waiting_room_pass_invalid');
@@ -210,6 +232,9 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       assert.equal(used.status, 410, JSON.stringify(used.body));
       assert.equal(used.body.error.code, 'waiting_ticket_expired');
       assert.match(used.body.error.message, /used/);
+      // Told apart from a lapsed place: the page says the turn went with an order.
+      assert.equal(used.body.error.turn, 'used');
+      assert.equal(used.body.error.next_url, '/configure?launch=yu7-2025');
     });
 
   it('a spent pass frees a place under the cap; a revoked pass cannot order', async () => {
@@ -222,9 +247,17 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       { token: ADMIN, body: { reason: 'bot' } });
     assert.equal(rv.status, 200);
     assert.equal(rv.body.pass.status, 'revoked');
+    // A second revoke (a double click) changes and records nothing and answers the pass.
     const again = await h.call('POST', `/admin/waiting-rooms/night/passes/${active.pass_id}/revoke`,
       { token: ADMIN, body: { reason: 'bot' } });
-    assert.equal(again.body.error.code, 'waiting_pass_not_found');
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.pass.status, 'revoked');
+    const audit = await h.call('GET', '/admin/audit-log?limit=100', { token: ADMIN });
+    assert.equal(audit.body.entries.filter((e: any) => e.action === 'waiting_room.revoke_pass'
+      && e.detail.pass_id === active.pass_id).length, 1, 'one revoke recorded');
+    const none = await h.call('POST', '/admin/waiting-rooms/night/passes/wrp_nosuch/revoke',
+      { token: ADMIN, body: { reason: 'bot' } });
+    assert.equal(none.body.error?.code, 'waiting_pass_not_found');
     // Its holder's turn is over: the next poll says the place lapsed.
     const holder = [...tickets].find(([, t]) => ticketId(t) === active.ticket_id);
     assert.ok(holder, 'the revoked pass was one of ours');
@@ -232,27 +265,58 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     const after = await poll(holder[0]);
     assert.equal(after.status, 410, JSON.stringify(after.body));
     assert.equal(after.body.error.code, 'waiting_ticket_expired');
+    assert.equal(after.body.error.turn, 'ended');
   });
 
-  it('a held ticket never admits and its position never moves', async () => {
+  it('a held ticket keeps its place and never admits; a hold or a release moves nobody behind '
+    + 'it; a second one answers its state', async () => {
     for (const who of ['bot', 'after']) {
+      // A millisecond apart: within one, the line's order is a random tie-break.
+      (h.ld.app.clock as SimulatedClock).tick(1);
       const j = await h.call('POST', '/waiting-rooms/night/tickets');
       tickets.set(who, j.body.ticket);
     }
     const late = ticketId(tickets.get('bot')!);
-    const held = await h.call('POST', `/admin/waiting-rooms/night/tickets/${late}/hold`,
-      { token: ADMIN, body: { held: true, reason: 'many tickets from one device' } });
-    assert.equal(held.status, 200, JSON.stringify(held.body));
-    // Past twice the line's refresh: the copy read now holds the bot, which is shown its place
-    // (a place joined since the copy was read is shown none until it is counted).
+    const hold = (held: boolean) => h.call('POST',
+      `/admin/waiting-rooms/night/tickets/${late}/hold`,
+      { token: ADMIN, body: { held, reason: 'many tickets from one device' } });
+    // Past twice the line's refresh: the copy read now holds both (a place joined since the
+    // copy was read is shown none until it is counted).
     await h.tick(2);
-    const before = (await poll('bot')).body.position;
+    const bot = (await poll('bot')).body.position as number;
+    const behind = (await poll('after')).body.position as number;
+    assert.equal(behind, bot + 1, 'after joined just behind the bot');
+    const shown = async () => { await h.tick(2); return [(await poll('bot')).body,
+      (await poll('after')).body]; };
+    // Held then released (the attacker's find): everyone behind was shown one place too few,
+    // for good, by the least position shown.
+    for (const [held, twice] of [[true, true], [false, true], [true, false]] as const) {
+      const r = await hold(held);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.deepEqual(r.body, { ticket_id: late, held });
+      if (twice) {
+        const again = await hold(held);
+        assert.equal(again.status, 200, `a second ${held ? 'hold' : 'release'} is answered `
+          + `its state, not "no such ticket": ${JSON.stringify(again.body)}`);
+        assert.deepEqual(again.body, { ticket_id: late, held });
+      }
+      // The server's own admitter (every 500 ms of real time) may let someone ahead in after
+      // a tick: both move up together then, never apart, never back.
+      const [b, a] = await shown();
+      assert.ok(b.position <= bot && a.position === b.position + 1, JSON.stringify([b, a]));
+      const list = await h.call('GET', '/admin/waiting-rooms/night/tickets', { token: ADMIN });
+      const row = (id: string) => list.body.tickets.find((t: any) => t.ticket_id === id);
+      assert.deepEqual([row(late).position, row(ticketId(tickets.get('after')!)).position],
+        [b.position, a.position], 'the operator\'s list counts the same places');
+    }
+    let last = bot;
     for (let i = 0; i < 5; i++) {
       await h.tick(2);
       await admit();
       const r = await poll('bot');
       assert.equal(r.body.phase, 'waiting');
-      assert.equal(r.body.position, before);
+      assert.ok(r.body.position <= last, `never up: ${last} to ${r.body.position}`);
+      last = r.body.position;
       assert.equal(r.body.estimate.certainty, 'uncertain');
     }
   });
@@ -267,7 +331,8 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
       assert.ok(compileReply(Rooms.findTickets(h.ld.app.deps.limits).replies[200]!)(body));
       assert.deepEqual(held.body.tickets.map((t: { ticket_id: string }) => t.ticket_id),
         [ticketId(tickets.get('bot')!)]);
-      assert.equal(held.body.tickets[0].position, null, 'a held ticket has no place to count');
+      assert.equal(typeof held.body.tickets[0].position, 'number',
+        'a held ticket keeps its place in the line');
       // Every test client joins from 127.0.0.1: its /24 as the suspicious-pattern report says.
       const near = await find('?network=127.0.0.0/24&limit=3');
       assert.equal(near.body.tickets.length, 3, JSON.stringify(near.body));
@@ -275,9 +340,29 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
         Array<{ status: string; position: number | null; network: string }>;
       assert.ok(all.every((t) => t.network === '127.0.0.1'
         && (t.status === 'waiting' || t.status === 'held')), JSON.stringify(all));
-      const places = all.filter((t) => t.status === 'waiting').map((t) => t.position);
+      const places = all.map((t) => t.position);
       assert.ok(places.length >= 2 && places.every((p, i) => p === i + 1),
-        `waiting ones in line order, each with its place: ${places}`);
+        `waiting and held ones in line order, each with its place: ${places}`);
+      // Past a page: the next from next_offset, none twice, none left out.
+      const first = (await find('?network=127.0.0.1&limit=2')).body;
+      assert.equal(first.next_offset, 2);
+      const second = (await find(`?network=127.0.0.1&limit=2&offset=${first.next_offset}`)).body;
+      assert.deepEqual([...first.tickets, ...second.tickets].map((t: any) => t.ticket_id),
+        all.slice(0, 4).map((t: any) => t.ticket_id));
+      const end = (await find(`?network=127.0.0.1&offset=${all.length - 1}`)).body;
+      assert.deepEqual([end.tickets.length, end.next_offset], [1, null], 'the last page');
+      // An admitted ticket is out of the line: a hold says so, and which pass to revoke (it
+      // was "no such ticket" while its pass stayed live).
+      const admitted = (await find('?status=admitted')).body.tickets[0];
+      const ha = await h.call('POST',
+        `/admin/waiting-rooms/night/tickets/${admitted.ticket_id}/hold`,
+        { token: ADMIN, body: { held: true, reason: 'bot' } });
+      assert.equal(ha.status, 409, JSON.stringify(ha.body));
+      assert.equal(ha.body.error.code, 'waiting_ticket_not_in_line');
+      assert.match(ha.body.error.message, /admitted, with the pass wrp_/);
+      const missing = await h.call('POST', '/admin/waiting-rooms/night/tickets/wrt_nope/hold',
+        { token: ADMIN, body: { held: true, reason: 'bot' } });
+      assert.equal(missing.body.error.code, 'waiting_ticket_not_found');
       assert.deepEqual((await find('?network=198.51.100.0/24')).body.tickets, []);
       assert.deepEqual((await find('?network=2001:db8:1:2::/64')).body.tickets, []);
       const bad = await find('?network=127.0.0.%25');
@@ -299,6 +384,7 @@ describe('the pre-queue, the shuffle, admission and the pass', () => {
     const lapsed = await poll('after');
     assert.equal(lapsed.status, 410, JSON.stringify(lapsed.body));
     assert.equal(lapsed.body.error.code, 'waiting_ticket_expired');
+    assert.equal(lapsed.body.error.turn, undefined, 'lapsed while waiting: no turn came');
     const bad = await h.call('GET', '/waiting-rooms/night/place',
       { headers: { 'x-waiting-room-ticket': 'wrt1.e30.AAAA' } });
     assert.equal(bad.status, 422);
@@ -354,9 +440,10 @@ describe('joining: not before the pre-queue, not past the places per address', (
 
   it('joins from one address at once get no more places than the limit', async () => {
     // The count and the insert are two steps: 300 concurrent joins once got 99 places of 50.
+    // In front of a sale already open: in arrival order (a shuffle stands before its opening).
     const made = await h.call('PUT', '/admin/waiting-rooms/burst', { token: ADMIN, body: room({
       target_id: 'su7-2024', opens_at: '2024-03-28T14:00:00.000Z',
-      prequeue_at: '2024-03-28T13:30:00.000Z' }) });
+      prequeue_at: '2024-03-28T13:30:00.000Z', order: 'fifo' }) });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const all = await Promise.all(Array.from({ length: 30 },
       () => h.call('POST', '/waiting-rooms/burst/tickets')));
@@ -364,6 +451,96 @@ describe('joining: not before the pre-queue, not past the places per address', (
       JSON.stringify(all.map((r) => [r.status, r.body.error?.code])));
     assert.ok(all.every((r) => r.status === 201 || r.body.error?.code === 'too_many_tickets'));
   });
+});
+
+describe('farming places: per network, and one place per signed-in account', () => {
+  let h: Harness;
+  /** A join from `ip`, asked again while refused for load (a shared machine's commit queue). */
+  const from = async (ip: string, token?: string) => {
+    for (let i = 0; ; i++) {
+      const r = await h.call('POST', '/waiting-rooms/farm/tickets',
+        { headers: { 'x-forwarded-for': ip }, ...(token ? { token } : {}) });
+      if (r.body.error?.code !== 'overloaded' || i >= 50) return r;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  before(async () => {
+    h = await harness({ LAUNCHDAY_RATE_LIMITS: 'on', LAUNCHDAY_TRUST_PROXY: 'on',
+      LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX: '2',
+      LAUNCHDAY_WAITING_TICKETS_PER_NETWORK_MAX: '3' });
+    const r = await h.call('PUT', '/admin/waiting-rooms/farm', { token: ADMIN,
+      body: room({ grace_seconds: 300 }) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+  after(async () => h.close());
+
+  it('one IPv4 /24 (or IPv6 /48) holds at most the configured places, however many addresses',
+    async () => {
+      for (const ip of ['198.51.100.1', '198.51.100.1', '198.51.100.2']) {
+        assert.equal((await from(ip)).status, 201);
+      }
+      const fourth = await from('198.51.100.3');
+      assert.equal(fourth.status, 429, JSON.stringify(fourth.body));
+      assert.equal(fourth.body.error.code, 'too_many_tickets');
+      assert.match(fourth.body.error.message, /at most 3 per IPv4 \/24 or IPv6 \/48/);
+      const next = await from('198.51.101.3');
+      assert.equal(next.status, 201, `the next /24 is another network: ${
+        JSON.stringify(next.body)}`);
+      for (const ip of ['2001:db8:7:1::1', '2001:db8:7:2::1', '2001:db8:7:3::1']) {
+        const r = await from(ip);
+        assert.equal(r.status, 201, `${ip}: ${JSON.stringify(r.body)}`);
+      }
+      assert.equal((await from('2001:db8:7:4::1')).body.error?.code, 'too_many_tickets');
+    });
+
+  it('an address counts as one however it is spelt; a forwarded value that is none, as the '
+    + 'proxy\'s', async () => {
+    // 192.0.2.1 is ::ffff:c000:201. Each spelling once got a place past the cap of its own.
+    for (const ip of ['192.0.2.1', '::ffff:c000:201']) {
+      const r = await from(ip);
+      assert.equal(r.status, 201, `${ip}: ${JSON.stringify(r.body)}`);
+    }
+    for (const ip of ['::ffff:192.0.2.1', '0:0:0:0:0:ffff:192.0.2.1', '::FFFF:C000:0201',
+      '0:0:0:0:0:ffff:c000:201']) {
+      assert.equal((await from(ip)).body.error?.code, 'too_many_tickets', ip);
+    }
+    // Its network (192.0.2.0/24) holds 3: the third place, then none in any spelling.
+    assert.equal((await from('192.0.2.2')).status, 201);
+    assert.equal((await from('::ffff:c000:203')).body.error?.code, 'too_many_tickets');
+    // Not an address (octal to some parsers, a port, text): counted as the socket's.
+    const proxy = ['010.0.2.1', '192.0.2.9:443', 'unknown'];
+    for (const ip of proxy.slice(0, 2)) {
+      const r = await from(ip);
+      assert.equal(r.status, 201, `${ip}: ${JSON.stringify(r.body)}`);
+    }
+    assert.equal((await from(proxy[2]!)).body.error?.code, 'too_many_tickets');
+  });
+
+  it('a signed-in join holds one place: joined again, from anywhere, it gets the same one',
+    async () => {
+      const a = await h.buyer(1);
+      const first = await from('203.0.113.1', a.token);
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const again = await from('203.0.113.1', a.token);
+      assert.equal(again.status, 200, JSON.stringify(again.body));
+      assert.equal(ticketId(again.body.ticket), ticketId(first.body.ticket), 'the same place');
+      // From a full network too: no new place, so no limit is met.
+      const elsewhere = await from('198.51.100.9', a.token);
+      assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+      assert.equal(ticketId(elsewhere.body.ticket), ticketId(first.body.ticket));
+      // Anonymous joins from the same address are places of their own, under its limit.
+      const anon = await from('203.0.113.1');
+      assert.equal(anon.status, 201);
+      assert.notEqual(ticketId(anon.body.ticket), ticketId(first.body.ticket));
+      assert.equal((await from('203.0.113.1')).body.error?.code, 'too_many_tickets');
+      const b = await h.buyer(2);
+      assert.equal((await from('203.0.113.2', b.token)).status, 201, 'another account');
+      // The operator sees which places were taken signed in, and by whom.
+      const listed = await h.call('GET', '/admin/waiting-rooms/farm/tickets?network=203.0.113.1',
+        { token: ADMIN });
+      assert.deepEqual(listed.body.tickets.map((t: { account_id: string | null }) =>
+        t.account_id).sort(), [a.accountId, null].sort());
+    });
 });
 
 describe('the opening instant and a pass raced by a refused request', () => {
@@ -432,16 +609,16 @@ describe('the opening instant and a pass raced by a refused request', () => {
       if (r.body.phase === 'admitted' && r.body.pass) { pass = r.body.pass.token; break; }
     }
     assert.ok(pass, 'someone was admitted');
-    const bad = await h.buyer(20);
-    const good = await h.buyer(21);
+    // One buyer's two requests (a pass is bound to one account: another's is refused at once).
+    const buyer = await h.buyer(20);
     const [refused, ordered] = await Promise.all([
-      h.call('POST', '/orders', { token: bad.token, body: { ...YU7_MAX, trim: 'nope' },
+      h.call('POST', '/orders', { token: buyer.token, body: { ...YU7_MAX, trim: 'nope' },
         headers: { 'idempotency-key': 'bad', 'x-waiting-room-pass': pass } }),
-      h.call('POST', '/orders', { token: good.token, body: YU7_MAX,
+      h.call('POST', '/orders', { token: buyer.token, body: YU7_MAX,
         headers: { 'idempotency-key': 'good', 'x-waiting-room-pass': pass } })]);
     assert.equal(refused.body.error?.code, 'unknown_trim');
     assert.equal(ordered.status, 201, JSON.stringify(ordered.body));
-    const again = await h.call('POST', '/orders', { token: bad.token, body: YU7_MAX,
+    const again = await h.call('POST', '/orders', { token: buyer.token, body: YU7_MAX,
       headers: { 'idempotency-key': 'bad-2', 'x-waiting-room-pass': pass } });
     assert.equal(again.body.error?.code, 'waiting_room_pass_invalid', 'the good order spent it');
   });
@@ -807,4 +984,55 @@ describe('a waiting room in front of a drop sold for good', () => {
       await h.close();
     }
   });
+});
+
+describe('a room in arrival order', () => {
+  let h: Harness;
+  const admit = () => h.ld.app.waitingRooms.admitRound();
+  before(async () => {
+    h = await tickingHarness();
+    const r = await h.call('PUT', '/admin/waiting-rooms/fifo', { token: ADMIN,
+      body: room({ order: 'fifo', grace_seconds: 300, active_max: 1 }) });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+  after(async () => h.close());
+
+  it('keeps its pre-queue without positions until the opening, then in the order they came',
+    async () => {
+      // Joins before the opening were answered "waiting", position 1, counted before later
+      // joins within the same millisecond (a simulated clock's every join), and kept as the
+      // least shown while four were ahead (the attacker's find).
+      const tokens: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await h.call('POST', '/waiting-rooms/fifo/tickets');
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        assert.deepEqual([r.body.phase, r.body.position, r.body.estimate],
+          ['prequeue', null, null], JSON.stringify(r.body));
+        tokens.push(r.body.ticket);
+        if (i % 2 === 1) await h.tick(1); // two pairs, each within one millisecond
+      }
+      const o = await h.call('GET', '/admin/waiting-rooms/fifo', { token: ADMIN });
+      assert.equal(o.body.prequeue, 4, 'in the pre-queue, unkeyed');
+      assert.equal((await h.call('GET', '/waiting-rooms/fifo/shuffle')).body.error.code,
+        'waiting_room_not_shuffled', 'arrival order draws nothing');
+      await h.tick(60); // past the opening
+      const late = await h.call('POST', '/waiting-rooms/fifo/tickets');
+      tokens.push(late.body.ticket);
+      await admit();
+      await h.tick(2);
+      const byId = new Map<string, number>();
+      for (const t of tokens) {
+        const r = await h.call('GET', '/waiting-rooms/fifo/place',
+          { headers: { 'x-waiting-room-ticket': t } });
+        byId.set(ticketId(t), r.body.phase === 'admitted' ? 0 : r.body.position);
+      }
+      // In the order of their joins (one millisecond's by id), the late one last; the first
+      // admitted at the opening.
+      const list = (await h.call('GET', '/admin/waiting-rooms/fifo/tickets?status=admitted',
+        { token: ADMIN })).body.tickets.map((t: any) => t.ticket_id);
+      const pairs = [tokens.slice(0, 2), tokens.slice(2, 4)].map((p) => p.map(ticketId).sort());
+      const order = [...pairs[0]!, ...pairs[1]!, ticketId(tokens[4]!)];
+      assert.deepEqual(list, [order[0]]);
+      assert.deepEqual(order.map((id) => byId.get(id)), [0, 1, 2, 3, 4], JSON.stringify([...byId]));
+    });
 });

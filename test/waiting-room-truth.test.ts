@@ -17,7 +17,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
  * The draw as docs/api.md describes it, from public data only: Fisher-Yates over the published
- * input list, driven by sha256(seed ":" block) read as 32-bit big-endian numbers, each taken
+ * hashes sorted, driven by sha256(seed ":" block) read as 32-bit big-endian numbers, each taken
  * below n by rejection. Deliberately not the server's shuffleOrder.
  */
 function redraw(input: readonly string[], seed: string): string[] {
@@ -98,8 +98,14 @@ describe('the operator\'s view of passes tells the truth at its time', () => {
     const ended = later.body.passes.find((p: any) => p.status === 'expired');
     const rv = await h.call('POST', `/admin/waiting-rooms/night/passes/${ended.pass_id}/revoke`,
       { token: ADMIN, body: { reason: 'stalled the room' } });
-    assert.equal(rv.status, 404, JSON.stringify(rv.body));
-    assert.equal(rv.body.error.code, 'waiting_pass_not_found');
+    assert.equal(rv.status, 409, JSON.stringify(rv.body));
+    assert.equal(rv.body.error.code, 'waiting_pass_not_active');
+    assert.equal(rv.body.error.status, 'expired', JSON.stringify(rv.body));
+    assert.match(rv.body.error.message, /ended at .*would stop no one/);
+    const spentRv = await h.call('POST',
+      `/admin/waiting-rooms/night/passes/${spent.pass_id}/revoke`,
+      { token: ADMIN, body: { reason: 'stalled the room' } });
+    assert.deepEqual([spentRv.status, spentRv.body.error?.status], [409, 'spent']);
     const still = await h.call('GET', '/admin/waiting-rooms/night', { token: ADMIN });
     assert.equal(still.body.revoked_passes, 0);
   });
@@ -115,8 +121,8 @@ describe('anyone can check the draw from public data', () => {
   });
   after(async () => h.close());
 
-  it('the published input and seed give the published order, and a buyer finds their place',
-    async () => {
+  it('the published hashes sorted and the seed give the published order, and a buyer finds '
+    + 'their place', async () => {
       const before = await h.call('GET', '/waiting-rooms/night/shuffle');
       assert.equal(before.status, 409, JSON.stringify(before.body));
       assert.equal(before.body.error.code, 'waiting_room_not_shuffled');
@@ -124,6 +130,9 @@ describe('anyone can check the draw from public data', () => {
       for (let i = 0; i < 9; i++) {
         tickets.push((await h.call('POST', '/waiting-rooms/night/tickets')).body.ticket);
       }
+      // Noted before the opening: the commitment, while the seed is still secret.
+      const noted = await h.call('GET', '/waiting-rooms/night');
+      assert.equal(noted.body.seed, null);
       await h.tick(600);
       for (let i = 0; i < 3; i++) {
         await h.ld.app.waitingRooms.admitRound();
@@ -131,24 +140,28 @@ describe('anyone can check the draw from public data', () => {
       }
       const late = await h.call('POST', '/waiting-rooms/night/tickets');
       assert.equal(late.status, 201);
-      // Pages of 4: the whole draw, in rank order, each entry with its place in the input.
-      const entries: Array<{ rank: number; ticket_hash: string; input_index: number }> = [];
+      // Pages of 4: the whole draw, in rank order. Nothing but the hashes and the seed is used:
+      // an input order the server stated (the input_index of the first scheme) would let any
+      // order check out.
+      const entries: Array<{ rank: number; ticket_hash: string }> = [];
       let seed = '';
       let commitment = '';
       for (let offset = 0; ; offset += 4) {
         const page = await h.call('GET', `/waiting-rooms/night/shuffle?offset=${offset}&limit=4`);
         assert.equal(page.status, 200, JSON.stringify(page.body));
         assert.equal(page.body.count, 9, 'the late arrival was not in the draw');
+        assert.equal(page.body.scheme, 2);
         seed = page.body.seed;
         commitment = page.body.seed_commitment;
         entries.push(...page.body.entries);
         if (page.body.entries.length < 4) break;
       }
       assert.equal(entries.length, 9);
+      assert.equal(commitment, noted.body.seed_commitment);
       assert.equal(sha256(seed), commitment, 'the seed is the one committed to');
-      const input: string[] = [];
-      for (const e of entries) input[e.input_index] = e.ticket_hash;
-      assert.equal(input.filter(Boolean).length, 9, 'every input place is published once');
+      assert.ok(entries.every((e) => !('input_index' in e)), 'no input order to take on trust');
+      const input = entries.map((e) => e.ticket_hash).sort();
+      assert.equal(new Set(input).size, 9, 'every drawn ticket is published once');
       const drawn = redraw(input, seed);
       assert.deepEqual(drawn, [...entries].sort((a, b) => a.rank - b.rank)
         .map((e) => e.ticket_hash), 'the published order is the seed\'s');

@@ -72,7 +72,8 @@ describe('a waiting room shared by two processes on one PostgreSQL', async () =>
           `${overview.admitted} admitted in ${seconds} s at ${RATE}/min`);
         assert.ok(Date.now() - t0 >= ((PEOPLE - 2) * 60_000) / RATE - 1_000,
           'not admitted faster than the rate');
-        // A pass given through one process spends on the other, and only once.
+        // A pass given through one process spends on the other, and only once, for the
+        // account that used it first.
         const buyer = await register(a, 1);
         const other = await register(b, 2);
         const pass = passes.get(0)!;
@@ -84,7 +85,7 @@ describe('a waiting room shared by two processes on one PostgreSQL', async () =>
           headers: { 'idempotency-key': 'shared-2', 'x-waiting-room-pass': pass },
           body: { launch_id: 'yu7-2025', trim: 'max', options: [], city: 'beijing' } });
         assert.equal(second.status, 403);
-        assert.equal(second.body.error.code, 'waiting_room_pass_invalid');
+        assert.equal(second.body.error.code, 'waiting_room_pass_other_account');
       } finally {
         for (const c of children) await killHard(c);
         await dropSchema(schema);

@@ -5,6 +5,7 @@ import {
   composeIdNumber, idCheckCharacter, idNumberSearchKey, isValidPhone, maskIdNumber,
   syntheticIdentity, validateIdNumber, validateName, validatePhone,
 } from './identity.js';
+import { visibleTextFault } from '../../web/js/visible-text.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
@@ -111,7 +112,13 @@ describe('names (web/js/text-fields.js): characters, not UTF-16 units; no invisi
     fc.assert(fc.property(fc.string({ unit, maxLength: 80 }), (raw) => {
       const stored = raw.normalize('NFC').trim();
       const length = [...stored].length;
-      const forbidden = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u.test(stored);
+      // The one visible-text rule (web/js/visible-text.js, tested on its own in
+      // test/visible-text.test.ts) says which characters are refused: control, format,
+      // private-use and unassigned ones (Cn: a random code point often is), fillers, and
+      // joiners or selectors outside an emoji. This test holds a name's length, blankness and
+      // stored form to it.
+      const fault = visibleTextFault(stored);
+      const forbidden = fault !== null && 'codePoint' in fault;
       // Combining marks and spaces alone print as a blank name.
       const shows = /[^\p{M}\p{Z}]/u.test(stored);
       const r = validateName(raw);

@@ -3,6 +3,7 @@
 // The field rules themselves (normal form, characters, length) are shared with the pages and
 // live in web/js/text-fields.js; this file maps them to outcome codes.
 import { refuse, ok, type Result } from '../kernel/outcomes.js';
+import { visibleTextMessage } from '../kernel/visible-text.js';
 import {
   hasIdNumberShape, idCheckCharacter, isMobileNumber, NAME_CHARS_MAX, nameProblem,
   normaliseIdNumber, normaliseName, normalisePhone,
@@ -67,8 +68,9 @@ export function validateIdNumber(raw: string, nowMs: number): Result<string> {
 
 /**
  * Validates a name and returns its stored form (NFC, trimmed). Refuses `invalid_name` when it
- * is empty, longer than NAME_CHARS_MAX code points, holds a control, format (zero-width),
- * surrogate, private-use or line-separator character, or shows nothing (combining marks alone).
+ * is empty, longer than NAME_CHARS_MAX code points, holds a character the one rule of visible
+ * text refuses (kernel/visible-text.ts: the message names it, U+3164 at character 1), or shows
+ * nothing (combining marks alone).
  */
 export function validateName(raw: string): Result<string> {
   switch (nameProblem(raw)) {
@@ -78,7 +80,7 @@ export function validateName(raw: string): Result<string> {
       `The name may be at most ${NAME_CHARS_MAX} characters.`);
     case 'invisible': return refuse('invalid_name', 'The name shows nothing visible.');
     default: return refuse('invalid_name',
-      'The name holds a control or invisible formatting character; type it again.');
+      `${visibleTextMessage('The name', normaliseName(raw))}; type it again.`);
   }
 }
 

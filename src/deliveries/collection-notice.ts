@@ -10,7 +10,12 @@ export type CollectionNotice = ProviderEvent<'collection.succeeded' | 'collectio
 /** The dearest car's price is far below this (fen). */
 export const COLLECTION_FEN_MAX = 100_000_000_000;
 
-/** Parses and checks a notification body: `invalid_json` or `invalid_request` naming the field. */
-export const parseCollectionNotice = (body: string): Result<CollectionNotice> =>
+/**
+ * Parses and checks a notification body: `invalid_json` or `invalid_request` naming the field
+ * (an `occurred_at` past `signedAtMs`, the real time the signature was checked at, by more
+ * than its tolerance too).
+ */
+export const parseCollectionNotice = (body: string, signedAtMs: number):
+  Result<CollectionNotice> =>
   parseProviderEvent(body, ['collection.succeeded', 'collection.failed'] as const,
-    COLLECTION_FEN_MAX);
+    COLLECTION_FEN_MAX, signedAtMs);

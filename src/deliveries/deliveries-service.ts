@@ -11,7 +11,7 @@ import { newId } from '../kernel/ids.js';
 import { ok, refuse, type OutcomeCode, type Result } from '../kernel/outcomes.js';
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import type { NotificationDraft } from '../notifications/index.js';
-import { handOverOrders } from '../orders/index.js';
+import { handOverOrders, type SettledRefund } from '../orders/index.js';
 import { verify, type PaymentProvider } from '../payments/index.js';
 import { servingCentre, stateOf, weekOf, type ProductionService } from '../production/index.js';
 import {
@@ -53,6 +53,9 @@ export const partReference = (orderId: string, key: string): string =>
  */
 export const creditRefundReference = (partRef: string, version: number): string =>
   `${partRef}:credit:${version}`;
+
+/** Whether a payment reference is a balance part's or one of its refunds' (`bal_`). */
+export const isBalanceReference = (reference: string): boolean => reference.startsWith('bal_');
 
 export class DeliveriesService {
   readonly rules: DeliveryRules;
@@ -357,10 +360,11 @@ export class DeliveriesService {
    */
   async receiveNotification(body: string, signature: string | undefined):
     Promise<Result<{ duplicate: boolean; anomaly: string | null }>> {
-    if (!verify(this.deps.paymentSecret, signature, body, Date.now())) {
+    const signedAtMs = Date.now();
+    if (!verify(this.deps.paymentSecret, signature, body, signedAtMs)) {
       return refuse('signature_invalid');
     }
-    const n = parseCollectionNotice(body);
+    const n = parseCollectionNotice(body, signedAtMs);
     if (!n.ok) return n;
     const nowMs = this.deps.clock.nowMs();
     // Recorded and settled in one transaction: a crash between them would make the provider's
@@ -625,6 +629,22 @@ export class DeliveriesService {
 
   async #ledger(tx: StoreTx, moves: readonly LedgerMove[]): Promise<void> {
     if (moves.length > 0 && this.onLedger) await this.onLedger(tx, moves);
+  }
+
+  /**
+   * Records a refund the provider confirmed, if it is deliveries' (a part's surplus, or what a
+   * price credit returned): in the audit log as `balance_refund_settled` with the order's id,
+   * in the settling transaction. Balance money is deliveries', not the order's deposit, so its
+   * settlement is never an order's `refund_settled` event. False (nothing written) for a
+   * refund that is not deliveries'. The payment reconciler's settlement asks it (launchday.ts),
+   * for notifications and status queries alike.
+   */
+  async refundSettled(tx: StoreTx, refund: SettledRefund): Promise<boolean> {
+    if (!isBalanceReference(refund.reference)) return false;
+    await tx.appendAudit({ atMs: refund.atMs, actor: 'payment_provider',
+      action: 'balance_refund_settled', detail: { order_id: refund.orderId,
+        reference: refund.reference, amount_fen: refund.amountFen, ...refund.detail } });
+    return true;
   }
 
   /** An operator sets a centre's slot capacity (1 to `slotCapacityMax`). */

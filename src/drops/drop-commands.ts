@@ -14,8 +14,8 @@ import type {
   CommitWrite, PurchaseAsked, StockMove, TakenHoldRow, UnderLockRead,
 } from './drops-store.js';
 import {
-  amountFen, decideHold, dropPaymentReference, settleResult, settleVerdict, unknownVariant,
-  type Drop, type Hold, type SettleOutcome, type VariantStock, type WaitlistEntry,
+  amountFen, decideHold, dropPaymentReference, samePurchase, settleResult, settleVerdict,
+  unknownVariant, type Drop, type Hold, type SettleOutcome, type VariantStock, type WaitlistEntry,
 } from './drop.js';
 
 /** How long holds and offers last; from the Limits table, carried by each command. */
@@ -25,8 +25,8 @@ import {
  * are; the message said "in this drop" of a key used in another (a reviewer's find).
  */
 export const dropKeyReused = () => refuse('idempotency_key_reused', 'This Idempotency-Key was '
-  + 'already used for another purchase of this account (in this drop with another variant or '
-  + 'quantity, or in another drop); use a new key for each purchase.');
+  + 'already used for another purchase of this account (in this drop with another variant, '
+  + 'quantity or delivery address, or in another drop); use a new key for each purchase.');
 
 export interface HoldTimes {
   /** A buyer's hold while the payment completes (Limits.dropHoldSeconds), in ms. */
@@ -233,12 +233,12 @@ async function releaseDue(tx: StoreTx, scope: Scope, nowMs: number, times: HoldT
 }
 
 /**
- * Ends a held hold (expired, failed, cancelled) and returns its units at once: to the next
+ * Ends a held hold (expired, failed, cancelled, revoked) and returns its units at once: to the next
  * waiting entries of its variant, one unit each as an offer with its own deadline, and what no
  * one waits for back to sale. False if the hold was no longer held.
  */
 export async function endHold(tx: StoreTx, scope: Scope, h: Hold,
-  status: 'expired' | 'failed' | 'cancelled', nowMs: number, times: HoldTimes):
+  status: 'expired' | 'failed' | 'cancelled' | 'revoked', nowMs: number, times: HoldTimes):
   Promise<boolean> {
   if (!(await tx.settleHold(h.holdId, status, nowMs))) return false;
   if (h.entryId !== null) await tx.setEntry(h.entryId, 'lapsed', h.holdId);
@@ -358,7 +358,7 @@ export function dropCommands() {
     return cmds.map((c) => {
       const prior = known.get(stockKey(c.accountId, c.idempotencyKey));
       if (prior) {
-        return prior.requestHash === c.requestHash ? ok({ hold: prior, replay: true })
+        return samePurchase(prior.requestHash, c) ? ok({ hold: prior, replay: true })
           : dropKeyReused();
       }
       const drop = drops.get(c.dropId);
@@ -397,7 +397,10 @@ export function dropCommands() {
         switch (r.verdict) {
           case 'again': return HOLD_AGAIN;
           case 'replay': return ok({ hold: r.prior!, replay: true });
-          case 'key_reused': return dropKeyReused();
+          // The database compares the hashes as stored: a hold of the first recipe is matched
+          // by that recipe here (samePurchase).
+          case 'key_reused': return samePurchase(r.prior!.requestHash, c)
+            ? ok({ hold: r.prior!, replay: true }) : dropKeyReused();
           case 'drop_not_found': return refuse('drop_not_found');
           default: break;
         }
@@ -461,7 +464,7 @@ export function dropCommands() {
       const idKey = stockKey(c.accountId, c.idempotencyKey);
       const prior = known.get(idKey);
       if (prior) {
-        results.push(prior.requestHash === c.requestHash ? ok({ hold: prior, replay: true })
+        results.push(samePurchase(prior.requestHash, c) ? ok({ hold: prior, replay: true })
           : dropKeyReused());
         continue;
       }

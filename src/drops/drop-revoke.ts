@@ -11,7 +11,9 @@
 // - a merchandise sale is ours to cancel for Limits.dropSaleCancelHours after its payment (the
 //   window before the parcel ships; launchday keeps no shipping state, so the window stands for
 //   it), with a full refund through the payment outbox, reconciled until the provider confirms
-//   it; the unit returns at once as an ended hold's does.
+//   it; the unit returns at once as an ended hold's does. If its size had sold for good, the
+//   waitlist places that sell-out closed reopen first (in the same transaction), so the unit is
+//   offered to them in their order, and goes back on sale only when none of them is left.
 import { strict as assert } from 'node:assert';
 import { newId } from '../kernel/ids.js';
 import { ok, refuse, type OutcomeCode, type Result } from '../kernel/outcomes.js';
@@ -93,6 +95,8 @@ export const dropRevoke: BatchHandler<RevokeCommand, RevokeOutcome[]> = async (t
   for (const c of cmds) {
     const drop = scope.drops.get(c.dropId);
     const holds = new Map((await tx.holds(c.holdIds)).map((h) => [h.holdId, h]));
+    // The accounts whose sales this cancel takes back: none is offered a unit it frees.
+    const cancelled = [...new Set([...holds.values()].map((h) => h.accountId))];
     const results: RevokeOutcome[] = [];
     for (const holdId of c.holdIds) {
       const h = holds.get(holdId);
@@ -106,14 +110,15 @@ export const dropRevoke: BatchHandler<RevokeCommand, RevokeOutcome[]> = async (t
         results.push({ holdId, outcome: d.code, status: h.status, refundFen: 0, why: d.message });
         continue;
       }
-      const refundFen = d.value === 'refund' ? await unsell(tx, scope, h, nowMs, c.times)
-        : (await endHold(tx, scope, h, 'cancelled', nowMs, c.times), 0);
+      const refundFen = d.value === 'refund' ? await unsell(tx, scope, h, nowMs, c.times,
+        cancelled)
+        : (await endHold(tx, scope, h, 'revoked', nowMs, c.times), 0);
       await tx.appendAudit({ atMs: nowMs, actor: c.actor, action: 'drop_hold_cancelled',
         detail: { drop_id: c.dropId, hold_id: holdId, account_id: h.accountId,
           was: h.status, refund_fen: refundFen, reason: c.reason, flagged: true,
           cluster_id: c.clusterId } });
       results.push({ holdId, outcome: d.value === 'refund' ? 'refunded' : 'cancelled',
-        status: 'cancelled', refundFen, why: null });
+        status: 'revoked', refundFen, why: null });
     }
     out.push(results);
   }
@@ -122,17 +127,25 @@ export const dropRevoke: BatchHandler<RevokeCommand, RevokeOutcome[]> = async (t
 };
 
 /**
- * Cancels a paid sale under the drop's lock: the hold becomes `cancelled`, its refund (the whole
+ * Cancels a paid sale under the drop's lock: the hold becomes `revoked`, its refund (the whole
  * amount paid, under the charge's own reference, so the provider returns it once) is queued in
- * the outbox, and its units leave `sold` and return as an ended hold's do. Returns the refund.
+ * the outbox, the waitlist places its size's sell-out closed wait again (reopenClosed), and its
+ * units leave `sold` and return as an ended hold's do: offered down the line, the rest on sale.
+ * Returns the refund.
  */
-async function unsell(tx: StoreTx, scope: Scope, h: Hold, nowMs: number, times: HoldTimes):
-  Promise<number> {
+async function unsell(tx: StoreTx, scope: Scope, h: Hold, nowMs: number, times: HoldTimes,
+  cancelled: readonly string[]): Promise<number> {
   // Decided under the lock from the hold as read under it: it is still paid.
   assert.ok(await tx.unsellHold(h.holdId, nowMs), `hold ${h.holdId} is paid`);
   await tx.queuePayment({ opId: newId('pop'), kind: 'refund', reference: h.paymentReference,
     orderId: h.holdId, amountFen: h.amountFen, createdAtMs: nowMs });
   scope.stock.move(h.dropId, h.variant, { sold: -h.quantity, held: h.quantity });
+  // The size is no longer sold for good: the places its sell-out closed (`closed`: only a
+  // sell-out closes one) wait again, in their order, so the units go to those who asked in time
+  // before any goes back on sale (issue #17, never undersell). Only they: a place that lapsed,
+  // was passed over or bought keeps its end, and so does a place of an account whose sale this
+  // cancel takes back (it would be offered its own unit again).
+  await tx.reopenClosed(h.dropId, h.variant, cancelled);
   await returnUnits(tx, scope, h.dropId, h.variant, h.quantity, nowMs, times);
   return h.amountFen;
 }

@@ -2,16 +2,17 @@
 // the opening, and a buyer's purchase, payment of an offer, cancel, waitlist and own view.
 import type { Caller } from '../accounts/index.js';
 import { iso, parseIsoTime } from '../kernel/iso-time.js';
-import { passOf } from '../kernel/admission-gate.js';
+import { passOf, settledWrite } from '../kernel/admission-gate.js';
 import { roomNoticeView, type NoticedRoom } from '../kernel/room-notice.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
-import { afterWrite, reply, type Ctx, type Route } from '../kernel/http/route.js';
+import { afterWrite, faultTold, reply, type Ctx, type Route } from '../kernel/http/route.js';
 import { buyerWriteLimit } from '../kernel/http/buyer-write-limit.js';
 import { idempotencyKey, notAField, queryNumber, shortName } from '../kernel/http/schema.js';
 import * as Drops from './drop-schemas.js';
 import type { Drop, DropKind, DropVariant, Hold, VariantFigures, WaitlistEntry } from './drop.js';
+import type { HoldRevoke } from './drops-store.js';
 import type { DropFigures } from './drops-service.js';
 
 const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
@@ -60,6 +61,10 @@ export const holdView = (h: Hold) => ({
   settled_at: h.settledAtMs === null ? null : iso(h.settledAtMs),
 });
 
+/** A hold with its operator cancel, if any (the buyer's own views: /mine, /drop-purchases). */
+const ownHoldView = (h: Hold, r: HoldRevoke | null | undefined) => ({ ...holdView(h),
+  operator_cancel: r ? { reason: r.reason, refund_fen: r.refundFen, at: iso(r.atMs) } : null });
+
 const entryView = (e: WaitlistEntry, ahead: number) => ({
   entry_id: e.entryId, drop_id: e.dropId, variant: e.variant, status: e.status,
   joined_at: iso(e.joinedAtMs), ahead: e.status === 'waiting' ? ahead : 0,
@@ -68,6 +73,13 @@ const entryView = (e: WaitlistEntry, ahead: number) => ({
 
 /** A waitlist place still in the line or offered a unit: a join of its variant repeats it. */
 const OPEN_ENTRY = new Set<WaitlistEntry['status']>(['waiting', 'offered']);
+/**
+ * The sale's refusals of an account that got to it (its pass, if a room is in front, taken):
+ * each is a signal of an attempt for the suspicious-pattern report. A malformed request or a
+ * drop that does not exist is no attempt at this drop.
+ */
+const SALE_REFUSALS: ReadonlySet<string> = new Set(['drop_not_open', 'drop_sold_out',
+  'drop_limit_reached', 'payment_declined']);
 
 /** A body's field as its schema let it through: null (not given) reads as undefined. */
 const given = <T>(b: Json, name: string): T | undefined => (b[name] ?? undefined) as T | undefined;
@@ -168,12 +180,25 @@ export const dropRoutes: Route[] = [
     // A retry of a purchase that took its hold is answered as one, pass or not (its pass went
     // with it; the retry of a lost reply carries none): only a key never used is refused.
     if (closed && !(await ctx.app.drops.keyUsed(buyer(ctx).accountId, key))) return closed;
-    const r = await ctx.app.drops.purchase(buyer(ctx), dropId, {
+    // Refused: nothing was held under the key, so the pass comes back (orders' rule). A throw
+    // (its paying settle's, say) is an unknown outcome: the pass stays with the key, and the
+    // shell answers it.
+    const r = await settledWrite(gate, { targetId: dropId, pass: passText,
+      accountId: buyer(ctx).accountId, key }, () => ctx.app.drops.purchase(buyer(ctx), dropId, {
       variant: b.value.variant as string, quantity: given<number>(b.value, 'quantity') ?? 1,
-    }, key, clientFacts(ctx).paymentSource);
-    // Refused: nothing was held under the key, so the pass comes back (orders' rule).
-    await gate.settle(dropId, passText, buyer(ctx).accountId, key, r.ok ? null : r);
-    if (!r.ok) return r;
+      deliveryAddress: given<string>(b.value, 'delivery_address') ?? null,
+    }, key, clientFacts(ctx).paymentSource), faultTold(ctx));
+    if (!r.ok) {
+      // The sale refused an account that got to it: the report counts it as one that tried.
+      if (SALE_REFUSALS.has(r.code)) {
+        ctx.app.observe({ kind: 'purchase_refused', accountId: buyer(ctx).accountId,
+          accountCreatedAtMs: buyer(ctx).createdAtMs, subjectId: null, scope: `drop:${dropId}`,
+          units: given<number>(b.value, 'quantity') ?? 1, city: null,
+          deliveryAddress: given<string>(b.value, 'delivery_address') ?? null,
+          atMs: ctx.app.clock.nowMs(), facts: clientFacts(ctx) });
+      }
+      return r;
+    }
     if (!r.value.replay) {
       const h = r.value.hold;
       ctx.app.observe({ kind: 'drop_purchase', accountId: h.accountId,
@@ -189,6 +214,8 @@ export const dropRoutes: Route[] = [
     schema: Drops.payHold, handler: async (ctx) => {
       const limited = buyerWriteLimit(ctx) ?? pathIds(ctx);
       if (limited) return limited;
+      // A throw after the charge (its settle's) is answered by the shell: the charge was
+      // voided unless the sale was made, and paying the hold again answers which.
       const r = await ctx.app.drops.pay(buyer(ctx), ctx.params.drop_id!, ctx.params.hold_id!,
         clientFacts(ctx).paymentSource);
       return r.ok ? afterWrite(async () => reply(200, { hold: holdView(r.value) })) : r;
@@ -220,6 +247,12 @@ export const dropRoutes: Route[] = [
     }
     const r = await ctx.app.drops.join(buyer(ctx), dropId, variant);
     if (!r.ok) return r;
+    if (!r.value.replay) {
+      ctx.app.observe({ kind: 'waitlist_join', accountId: buyer(ctx).accountId,
+        accountCreatedAtMs: buyer(ctx).createdAtMs, subjectId: null, scope: `drop:${dropId}`,
+        units: 1, city: null, deliveryAddress: null, atMs: ctx.app.clock.nowMs(),
+        facts: clientFacts(ctx) });
+    }
     return reply(r.value.replay ? 200 : 201, { entry: entryView(r.value.entry, r.value.ahead) });
   } },
   { method: 'GET', path: '/drops/:drop_id/mine', access: 'buyer', schema: Drops.mine,
@@ -228,7 +261,7 @@ export const dropRoutes: Route[] = [
     if (bad) return bad;
     if (!(await ctx.app.drops.drop(ctx.params.drop_id!))) return refuse('drop_not_found');
     const m = await ctx.app.drops.mine(buyer(ctx), ctx.params.drop_id!);
-    return reply(200, { holds: m.holds.map(holdView),
+    return reply(200, { holds: m.holds.map((h) => ownHoldView(h, m.revokes.get(h.holdId))),
       waitlist: m.entries.map((x) => entryView(x.entry, x.ahead)) });
   } },
   { method: 'GET', path: '/drop-purchases', access: 'buyer', schema: Drops.myPurchases,
@@ -236,14 +269,14 @@ export const dropRoutes: Route[] = [
     const q = ctx.query();
     if (!q.ok) return q;
     const page = await ctx.app.drops.purchasesOf(buyer(ctx), q.value.after || null,
-      queryNumber(q.value.limit, Drops.PURCHASE_PAGE_DROPS_MAX));
-    return reply(200, { purchases: page.purchases.map(({ drop, hold }) => {
+      queryNumber(q.value.limit, ctx.app.deps.limits.dropPurchasePageDropsMax));
+    return reply(200, { purchases: page.purchases.map(({ drop, hold, revoke }) => {
       const v = drop.variants.find((x) => x.variant === hold.variant);
       return { drop: { drop_id: drop.dropId, name: drop.name, name_zh: drop.nameZh,
         kind: drop.kind, price_fen: drop.priceFen, deposit_fen: drop.depositFen,
         deposit_refundable: false },
       variant: { variant: hold.variant, name: v?.name ?? hold.variant,
-        name_zh: v?.nameZh ?? hold.variant }, hold: holdView(hold) };
+        name_zh: v?.nameZh ?? hold.variant }, hold: ownHoldView(hold, revoke) };
     }), next_after: page.nextAfter });
   } },
 ];

@@ -7,15 +7,13 @@ import { RoomNoticeSchema } from '../kernel/room-notice.js';
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
-  idempotencyKeyHeader, maybe, orNull, queryText, queryWhole, text, time, whole,
+  idempotencyKeyHeader, maybe, orNull, queryText, queryWhole, text, time, visibleText,
+  whole,
 } from '../kernel/http/schema.js';
 
 const Str = Type.String();
 const Int = Type.Integer();
 const Time = Type.String({ format: 'date-time' });
-
-/** The variants a definition may list at most, before the Limits table's own bound. */
-export const VARIANTS_LISTED_MAX = 64;
 
 const VariantFigures = Type.Object({
   variant: Str, name: Str, name_zh: Str, quantity: Int,
@@ -37,10 +35,23 @@ export const DropView = Type.Object({
 export const HoldView = Type.Object({
   hold_id: Str, drop_id: Str, variant: Str, quantity: Int, amount_fen: Int,
   status: Type.Union([Type.Literal('held'), Type.Literal('paid'), Type.Literal('expired'),
-    Type.Literal('failed'), Type.Literal('cancelled')]),
+    Type.Literal('failed'), Type.Literal('cancelled'), Type.Literal('revoked')], {
+    description: 'cancelled: by the buyer; revoked: by an operator\'s cancel of a suspicious '
+      + 'purchase, whose units still count against the buyer\'s limits in the drop' }),
   source: Type.Union([Type.Literal('sale'), Type.Literal('waitlist')]),
   created_at: Time, expires_at: Time, settled_at: orNull(Time),
 }, { 'x-component': 'DropHold' });
+
+/** A hold as its buyer reads it: with the operator's cancel, when an operator cancelled it. */
+export const OwnHoldView = Type.Object({ ...HoldView.properties,
+  operator_cancel: orNull(Type.Object({
+    reason: Type.String({ description: 'The reason the operator gave' }),
+    refund_fen: Type.Integer({ description: 'The refund queued: the amount paid for a paid '
+      + 'sale, 0 for a hold cancelled before payment (nothing was charged)' }),
+    at: Time,
+  }, { description: 'The operator cancelled this purchase as suspicious (POST '
+    + '/admin/suspicious/cancel); null otherwise' })),
+}, { 'x-component': 'DropOwnHold' });
 
 export const EntryView = Type.Object({
   entry_id: Str, drop_id: Str, variant: Str,
@@ -56,7 +67,7 @@ export const drop: RouteContract = () => ({
   summary: 'One drop with each variant\'s live figures (remaining, held, sold)',
   replies: { 200: DropView }, errors: ['drop_not_found'] });
 
-export const putDrop: RouteContract = () => ({
+export const putDrop: RouteContract = (l) => ({
   summary: 'Create a drop, or replace its definition before it opens',
   body: Type.Object({
     name: text({ maxLength: 120 }), name_zh: text({ maxLength: 120 }),
@@ -65,15 +76,17 @@ export const putDrop: RouteContract = () => ({
     price_fen: whole(), deposit_fen: maybe(whole()), opens_at: time(),
     per_account_limit: whole(), per_identity_limit: whole(),
     // Each entry is checked by the route (its fields, then the drop's rules: invalid_drop), so
-    // only the list is the schema's.
-    variants: Type.Unsafe<unknown[]>({ type: 'array', maxItems: VARIANTS_LISTED_MAX,
+    // only the list is the schema's: its length is the limits table's, so a list an attacker
+    // makes long is refused before any entry of it is read.
+    variants: Type.Unsafe<unknown[]>({ type: 'array', maxItems: l.dropVariantsListedMax,
       description: 'Each {variant, name, name_zh, quantity}',
       'x-error': { messages: { required: '"variants" is required.',
-        type: `"variants" must be a list of at most ${VARIANTS_LISTED_MAX} objects.`,
-        maxItems: `"variants" must be a list of at most ${VARIANTS_LISTED_MAX} objects.` } } }),
+        type: `"variants" must be a list of at most ${l.dropVariantsListedMax} objects.`,
+        maxItems: `"variants" must be a list of at most ${l.dropVariantsListedMax} objects.` } } }),
   }),
   replies: { 201: DropView, 200: DropView },
-  errors: ['invalid_drop', 'drop_already_open', 'opening_held_by_waiting_room'] });
+  errors: ['invalid_drop', 'drop_already_open', 'opening_held_by_waiting_room',
+    'waiting_room_opening_passed'] });
 
 const idempotencyKey = idempotencyKeyHeader('One key per purchase, reused for its retries');
 
@@ -87,8 +100,9 @@ export const purchase: RouteContract = () => ({
   headers: { ...idempotencyKey, ...passHeader('the purchase spends it, a refused one gives it '
     + 'back') },
   body: Type.Object({ variant: text({ maxLength: 48 }), quantity: maybe(whole()),
-    delivery_address: maybe(text({ maxLength: 200, description: 'Where it is sent; kept only '
-      + 'as a hash, for the suspicious-pattern report' })) }),
+    // Text that shows: a hidden character would make one address two keys in the report.
+    delivery_address: maybe(visibleText({ maxLength: 200, description: 'Where it is sent; kept '
+      + 'only as a hash, for the suspicious-pattern report' })) }),
   replies: { 201: Type.Object({ hold: HoldView }), 200: Type.Object({ hold: HoldView }) },
   errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused', 'drop_not_found',
     'drop_not_open', 'unknown_variant', 'drop_limit_reached', 'drop_sold_out',
@@ -117,20 +131,18 @@ export const joinWaitlist: RouteContract = () => ({
 
 export const mine: RouteContract = () => ({
   summary: 'The caller\'s holds and waitlist places in a drop',
-  replies: { 200: Type.Object({ holds: Type.Array(HoldView),
+  replies: { 200: Type.Object({ holds: Type.Array(OwnHoldView),
     waitlist: Type.Array(EntryView) }) },
   errors: ['drop_not_found'] });
 
-/** Drops a page of a buyer's purchases covers at most (one read each). */
-export const PURCHASE_PAGE_DROPS_MAX = 20;
-
-export const myPurchases: RouteContract = () => ({
-  summary: 'The caller\'s drop purchases (held and paid) across drops, a page of drops at a time',
+export const myPurchases: RouteContract = (l) => ({
+  summary: 'The caller\'s drop purchases (held, paid, and those an operator cancelled, with '
+    + 'the reason) across drops, a page of drops at a time',
   query: Type.Object({
     after: queryText({ pattern: '^([A-Za-z0-9_-]{1,64})?$',
       patternMessage: '"after" must be a drop id.',
       description: 'The next_after of the page before' }),
-    limit: queryWhole(1, PURCHASE_PAGE_DROPS_MAX, PURCHASE_PAGE_DROPS_MAX),
+    limit: queryWhole(1, l.dropPurchasePageDropsMax, l.dropPurchasePageDropsMax),
   }),
   replies: { 200: Type.Object({
     purchases: Type.Array(Type.Object({
@@ -138,7 +150,7 @@ export const myPurchases: RouteContract = () => ({
         kind: Type.Union([Type.Literal('merch'), Type.Literal('car')]), price_fen: Int,
         deposit_fen: Int, deposit_refundable: Type.Boolean() }),
       variant: Type.Object({ variant: Str, name: Str, name_zh: Str }),
-      hold: HoldView,
+      hold: OwnHoldView,
     }), { description: 'In the drops\' order (by opening), newest first within a drop' }),
     next_after: orNull(Type.String({ description: 'The drop to ask after for the next page; '
       + 'null on the last' })),

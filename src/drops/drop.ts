@@ -2,7 +2,9 @@
 // price, per-account and per-identity limits), whether a hold may be taken, and how units move
 // between on sale, held and sold. No storage, no clock: the time is an argument.
 // Sources: issue #17 ("Drops", anti-scalping), DOMAIN.md ("Ready stock", anti-scalping).
+import { sha256 } from '../kernel/ids.js';
 import { ok, quoted, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
+import { visibleTextProblem } from '../kernel/visible-text.js';
 
 /**
  * `merch`: merchandise (the 800-piece jacket); the price is charged whole. `car`: a car of a
@@ -54,10 +56,11 @@ export interface VariantStock {
 
 /**
  * `held`: reserved while payment completes, until `expiresAtMs`; `paid`: a sale (a car's
- * deposit is locked); `expired`, `failed` (payment declined), `cancelled`: ended, its units
- * returned at once (to the next on the waitlist, else to sale).
+ * deposit is locked); `expired`, `failed` (payment declined), `cancelled` (the buyer let it
+ * go), `revoked` (an operator cancelled it as suspicious, refunding a paid sale): ended, its
+ * units returned at once (to the next on the waitlist, else to sale).
  */
-export type HoldStatus = 'held' | 'paid' | 'expired' | 'failed' | 'cancelled';
+export type HoldStatus = 'held' | 'paid' | 'expired' | 'failed' | 'cancelled' | 'revoked';
 
 export interface Hold {
   readonly holdId: string;
@@ -84,11 +87,53 @@ export interface Hold {
   readonly entryId: string | null;
 }
 
+/** What a purchase asks for, as its request hash covers it (purchaseHash). */
+export interface PurchaseAsk {
+  readonly dropId: string;
+  readonly variant: string;
+  readonly quantity: number;
+  /** As the buyer sent it (not normalised: a retry sends the same body); null when absent. */
+  readonly deliveryAddress: string | null;
+}
+
+/** The prefix of a request hash made by the current recipe (purchaseHash). */
+const PURCHASE_HASH_V2 = 'v2:';
+
+/**
+ * The request hash of a purchase, kept with its hold: a second request under the same
+ * Idempotency-Key is a retry (answered with the hold) only if its hash is the same, else
+ * `idempotency_key_reused`. Every field of the body counts, the delivery address included (left
+ * out, the same key with another address was answered as the first purchase: the attacker's
+ * find). Versioned (`v2:`), so that a hold stored by the first recipe, which left the address
+ * out, is still matched by that recipe (samePurchase): its buyer's honest retry across an
+ * upgrade is not refused.
+ */
+export function purchaseHash(p: PurchaseAsk): string {
+  return PURCHASE_HASH_V2 + sha256(JSON.stringify([p.dropId, p.variant, p.quantity,
+    p.deliveryAddress]));
+}
+
+/**
+ * Whether `storedHash` (a hold's request hash) names the purchase asked for, whose hash by the
+ * current recipe is `p.requestHash` (purchaseHash): that hash; or, for a hold stored before the
+ * address counted (no `v2:` prefix), the first recipe's, which hashed the drop, the variant and
+ * the quantity only. A waitlist offer's hold (hash '') matches neither.
+ */
+export function samePurchase(storedHash: string,
+  p: Pick<PurchaseAsk, 'dropId' | 'variant' | 'quantity'> & { readonly requestHash: string }):
+  boolean {
+  if (storedHash === p.requestHash) return true;
+  return !storedHash.startsWith(PURCHASE_HASH_V2)
+    && storedHash === sha256(JSON.stringify([p.dropId, p.variant, p.quantity]));
+}
+
 /**
  * `waiting` in line; `offered` a released unit (its hold has a deadline); `bought` it;
  * `lapsed`: the offer ended unpaid (it passed to the next); `passed`: skipped because the
  * account had meanwhile reached a limit; `closed`: the variant sold for good while it waited
- * (every unit paid: none can come back), so the wait is over.
+ * (every unit paid: none can come back), so the wait is over, unless an operator's cancel of a
+ * paid sale puts a unit back: then it is `waiting` again in its place (reopenClosed,
+ * drop-revoke.ts), offered the units before anyone else.
  */
 export type EntryStatus = 'waiting' | 'offered' | 'bought' | 'lapsed' | 'passed' | 'closed';
 
@@ -106,8 +151,16 @@ export interface WaitlistEntry {
   readonly holdId: string | null;
 }
 
-/** Statuses whose units count against the limits: held, or bought. */
+/** Statuses whose charge is the drop's to keep: held, or bought. */
 export const HOLDING: ReadonlySet<HoldStatus> = new Set(['held', 'paid']);
+
+/**
+ * Statuses whose units count against the per-account and per-identity limits: held, bought,
+ * or revoked. A purchase an operator cancelled as suspicious was that buyer's allowance: its
+ * unit goes back on sale, but not to the same ring (the attacker's finding 4, issue #17).
+ * The stores' SQL restates it: drops-sqlite.ts, drops-postgres.ts, drop_take_holds.
+ */
+export const LIMITED: ReadonlySet<HoldStatus> = new Set(['held', 'paid', 'revoked']);
 
 /** The provider's reference for a hold's charge: one per hold, so a retry never pays twice. */
 export const dropPaymentReference = (holdId: string): string => `drp_${holdId}`;
@@ -135,6 +188,23 @@ export interface Holding {
 }
 
 /**
+ * `drop_limit_reached` when `quantity` more units would take the account, or its identity
+ * number, past the drop's limit (the message says which); else null. `holding` counts the
+ * units held, paid or revoked (LIMITED).
+ */
+export function limitRefusal(drop: Drop, holding: Holding, quantity: number): Refusal | null {
+  if (holding.accountUnits + quantity > drop.perAccountLimit) {
+    return refuse('drop_limit_reached', `This drop allows ${drop.perAccountLimit} per account; `
+      + `you hold or bought ${holding.accountUnits}.`);
+  }
+  if (holding.identityUnits + quantity > drop.perIdentityLimit) {
+    return refuse('drop_limit_reached', `This drop allows ${drop.perIdentityLimit} per person `
+      + `(identity number); ${holding.identityUnits} are held or bought under yours.`);
+  }
+  return null;
+}
+
+/**
  * Whether `quantity` units of `variant` may be held now. Refusals: `drop_not_open`,
  * `unknown_variant`, `drop_limit_reached` (per account or per identity, the message says which),
  * `drop_sold_out` (fewer than `quantity` on sale; a refused buyer may join the waitlist).
@@ -144,14 +214,8 @@ export function decideHold(drop: Drop, stock: VariantStock | undefined, holding:
   quantity: number, nowMs: number): Result<null> {
   if (nowMs < drop.opensAtMs) return refuse('drop_not_open');
   if (stock === undefined) return refuse('unknown_variant');
-  if (holding.accountUnits + quantity > drop.perAccountLimit) {
-    return refuse('drop_limit_reached', `This drop allows ${drop.perAccountLimit} per account; `
-      + `you hold or bought ${holding.accountUnits}.`);
-  }
-  if (holding.identityUnits + quantity > drop.perIdentityLimit) {
-    return refuse('drop_limit_reached', `This drop allows ${drop.perIdentityLimit} per person `
-      + `(identity number); ${holding.identityUnits} are held or bought under yours.`);
-  }
+  const limit = limitRefusal(drop, holding, quantity);
+  if (limit) return limit;
   if (stock.available < quantity) {
     // Nothing held either: every unit is paid for, none can come back, so no waitlist. Each
     // case says which it is: the catalogue's text covers all three.
@@ -217,25 +281,14 @@ export interface DropBounds {
 const ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const MONEY_FEN_MAX = 100_000_000_00; // 100 million yuan: beyond any car.
 
-/** Control characters, and the invisible ones that reorder or hide text (U+200B-200F, ...). */
-const HIDDEN = /[\u0000-\u001f\u007f\u200b-\u200f\u2028-\u202e\u2060\ufeff]/;
-
-/** Text of white space only, by Unicode's White_Space (U+3000 too, which trim() also takes). */
-const BLANK = /^\p{White_Space}*$/u;
-
 /**
- * The rule a name breaks, naming its field, or null: 1-120 characters, not white space only
- * (a blank title on the drop page), none hidden.
+ * The rule a name breaks, naming its field, or null: 1-120 characters of text that shows on one
+ * line (the one rule of visible text, kernel/visible-text.ts, as every name and reason): not
+ * blank (a blank title on the drop page), nothing hidden or reordering, the character refused
+ * named with its place.
  */
-function nameRule(field: string, s: string): string | null {
-  if (s.length < 1 || s.length > 120) return `${field} needs 1-120 characters`;
-  if (BLANK.test(s)) return `${field} must not be blank (white space only)`;
-  if (HIDDEN.test(s)) {
-    return `${field} must not hold control or invisible formatting characters (such as `
-      + 'U+202E, which reverses the text after it)';
-  }
-  return null;
-}
+const nameRule = (field: string, s: string): string | null =>
+  visibleTextProblem(field, s, 1, 120);
 
 /** Checks a drop's definition; `invalid_drop` names the first rule broken. */
 export function validateDrop(d: Drop, b: DropBounds): Result<Drop> {

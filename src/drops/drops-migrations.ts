@@ -2,7 +2,26 @@
 // invariant is a CHECK: whatever the code does, a variant's units on sale, held and sold never
 // go below zero nor add up to other than its quantity, so the database refuses an oversell.
 // A piece is never edited after it has shipped: add a new number instead.
+import { strict as assert } from 'node:assert';
 import { int, type MigrationPiece } from '../kernel/store/migrations.js';
+
+/** drop_take_holds as migration 19 made it (its SQL), for migration 24 to restate. */
+const takeHolds19 = (): string => dropsMigrations.find((m) => m.version === 19)!.sql('postgres');
+
+/**
+ * drop_take_holds with the limits counted over LIMITED's statuses (drop.ts): migration 19's
+ * function, its two counts of `('held', 'paid')` made `('held', 'paid', 'revoked')` and its
+ * CREATE a CREATE OR REPLACE. Restated from 19's text rather than copied, so the one rule stays
+ * in one place; the asserts stop the start-up if 19's text no longer reads as expected.
+ */
+function takeHoldsCountingRevoked(): string {
+  const before = "status IN ('held', 'paid')";
+  const sql = takeHolds19();
+  assert.equal(sql.split(before).length - 1, 2, 'drop_take_holds counts the limits twice');
+  assert.equal(sql.split('CREATE FUNCTION drop_take_holds').length - 1, 1);
+  return sql.replaceAll(before, "status IN ('held', 'paid', 'revoked')")
+    .replace('CREATE FUNCTION drop_take_holds', 'CREATE OR REPLACE FUNCTION drop_take_holds');
+}
 
 export const dropsMigrations: readonly MigrationPiece[] = [
   {
@@ -355,5 +374,46 @@ export const dropsMigrations: readonly MigrationPiece[] = [
       END
       $fn$;
     `),
+  },
+  {
+    // A `revoked` hold status (drop.ts HoldStatus): a purchase an operator cancelled as
+    // suspicious (drop-revoke.ts). Unlike the buyer's own `cancelled`, its units keep counting
+    // against that account's and identity's limits in the drop (drop.ts LIMITED), so the ring
+    // cannot buy the returned unit again (the attacker's finding 4). The holds an operator
+    // cancelled before this migration are found by their audit entries (drop_hold_cancelled).
+    // SQLite cannot alter a CHECK: the table is rebuilt, same columns in the same order, and
+    // its indexes made again. PostgreSQL named the column's CHECK drop_holds_status_check, and
+    // drop_take_holds (migration 19) is replaced to count revoked holds as the JS path does.
+    version: 24,
+    sql: (d) => `
+      ${d === 'postgres' ? `
+      LOCK TABLE drop_holds IN SHARE ROW EXCLUSIVE MODE;
+      ALTER TABLE drop_holds DROP CONSTRAINT drop_holds_status_check;
+      ALTER TABLE drop_holds ADD CONSTRAINT drop_holds_status_check CHECK (status IN
+        ('held', 'paid', 'expired', 'failed', 'cancelled', 'revoked'));
+      UPDATE drop_holds SET status = 'revoked' WHERE status = 'cancelled' AND hold_id IN (
+        SELECT detail::json->>'hold_id' FROM audit_log WHERE action = 'drop_hold_cancelled');
+      ${takeHoldsCountingRevoked()}` : `
+      CREATE TABLE drop_holds_v24 (
+        hold_id TEXT PRIMARY KEY, drop_id TEXT NOT NULL, variant TEXT NOT NULL,
+        account_id TEXT NOT NULL, identity_key TEXT NOT NULL, quantity INTEGER NOT NULL,
+        amount_fen INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN
+          ('held', 'paid', 'expired', 'failed', 'cancelled', 'revoked')),
+        source TEXT NOT NULL CHECK (source IN ('sale', 'waitlist')),
+        payment_reference TEXT NOT NULL UNIQUE,
+        created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL,
+        settled_at_ms INTEGER, idempotency_key TEXT NOT NULL, request_hash TEXT NOT NULL,
+        entry_id TEXT, UNIQUE (account_id, idempotency_key));
+      INSERT INTO drop_holds_v24 SELECT * FROM drop_holds;
+      DROP TABLE drop_holds;
+      ALTER TABLE drop_holds_v24 RENAME TO drop_holds;
+      CREATE INDEX drop_holds_account ON drop_holds (drop_id, account_id);
+      CREATE INDEX drop_holds_identity ON drop_holds (drop_id, identity_key);
+      CREATE INDEX drop_holds_due ON drop_holds (expires_at_ms) WHERE status = 'held';
+      UPDATE drop_holds SET status = 'revoked' WHERE status = 'cancelled' AND hold_id IN (
+        SELECT json_extract(detail, '$.hold_id') FROM audit_log
+        WHERE action = 'drop_hold_cancelled');`}
+    `,
   },
 ];

@@ -3,7 +3,10 @@
 // sorted), so the writes of one drop are serialised; the stock moves are conditional UPDATEs,
 // and the table's CHECK refuses an oversell even if a caller forgot the lock.
 import type pg from 'pg';
-import type { Drop, Hold, HoldStatus, VariantStock, WaitlistEntry, EntryStatus } from './drop.js';
+import {
+  LIMITED, type Drop, type Hold, type Holding, type HoldStatus, type VariantStock,
+  type WaitlistEntry, type EntryStatus,
+} from './drop.js';
 import {
   DROP_COLUMNS, dropToValues, ENTRY_COLUMNS, entryToValues, HOLD_COLUMNS, holdToValues, rowToDrop,
   rowToEntry, rowToHold, rowToStock,
@@ -11,11 +14,14 @@ import {
 import {
   rows, sendStatements, type CommitStatement, type PostgresPart, type Queryable,
 } from '../kernel/store/postgres-store.js';
-import type {
-  CommitWrite, DropsReads, DropsTx, SettledHoldRow, SettleHoldRequest, StockMove,
-  TakeHoldRequest, TakenHoldRow, UnderLockQuery, UnderLockRead,
+import {
+  revokeOfEntry, type CommitWrite, type DropsReads, type DropsTx, type HoldRevoke,
+  type SettledHoldRow, type SettleHoldRequest, type StockMove,
+  type TakeHoldRequest, type TakenHoldRow, type UnderLockQuery, type UnderLockRead,
 } from './drops-store.js';
 
+/** drop.ts LIMITED as an SQL list: the statuses whose units count against the limits. */
+const LIMITED_SQL = [...LIMITED].map((s) => `'${s}'`).join(', ');
 const params = (n: number): string => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
 const HOLD_TYPES: Record<(typeof HOLD_COLUMNS)[number], string> = {
   hold_id: 'text', drop_id: 'text', variant: 'text', account_id: 'text', identity_key: 'text',
@@ -44,12 +50,12 @@ const UNDER_LOCK_READ = `SELECT
     SELECT h.drop_id, h.account_id, sum(h.quantity)::bigint AS n FROM drop_holds h
     JOIN (SELECT DISTINCT * FROM unnest($6::text[], $7::text[])) q(d, a)
       ON h.drop_id = q.d AND h.account_id = q.a
-    WHERE h.status IN ('held', 'paid') GROUP BY h.drop_id, h.account_id) u) AS accounts,
+    WHERE h.status IN (${LIMITED_SQL}) GROUP BY h.drop_id, h.account_id) u) AS accounts,
   (SELECT coalesce(json_agg(json_build_array(u.drop_id, u.identity_key, u.n)), '[]') FROM (
     SELECT h.drop_id, h.identity_key, sum(h.quantity)::bigint AS n FROM drop_holds h
     JOIN (SELECT DISTINCT * FROM unnest($8::text[], $9::text[])) q(d, k)
       ON h.drop_id = q.d AND h.identity_key = q.k
-    WHERE h.status IN ('held', 'paid') GROUP BY h.drop_id, h.identity_key) u) AS identities,
+    WHERE h.status IN (${LIMITED_SQL}) GROUP BY h.drop_id, h.identity_key) u) AS identities,
   (SELECT coalesce(json_agg(h), '[]') FROM drop_holds h WHERE h.hold_id = ANY($10::text[]))
     AS holds`;
 
@@ -225,7 +231,7 @@ class DropsPostgresTx implements DropsTx {
     if (ids.length === 0) return out;
     for (const r of await this.#rows<{ id: string; n: number }>(`SELECT ${column} AS id, `
       + 'sum(quantity)::bigint AS n FROM drop_holds WHERE drop_id = $1 '
-      + `AND ${column} = ANY($2::text[]) AND status IN ('held', 'paid') GROUP BY ${column}`,
+      + `AND ${column} = ANY($2::text[]) AND status IN (${LIMITED_SQL}) GROUP BY ${column}`,
     [dropId, ids])) out.set(r.id, Number(r.n));
     return out;
   }
@@ -252,7 +258,7 @@ class DropsPostgresTx implements DropsTx {
   }
 
   async unsellHold(holdId: string, atMs: number): Promise<boolean> {
-    const r = await this.#query("UPDATE drop_holds SET status = 'cancelled', settled_at_ms = $2 "
+    const r = await this.#query("UPDATE drop_holds SET status = 'revoked', settled_at_ms = $2 "
       + "WHERE hold_id = $1 AND status = 'paid'", [holdId, atMs]);
     return r.rowCount === 1;
   }
@@ -319,6 +325,13 @@ class DropsPostgresTx implements DropsTx {
   async closeWaiting(dropId: string, variant: string): Promise<number> {
     return (await this.#query("UPDATE drop_waitlist SET status = 'closed' WHERE drop_id = $1 "
       + "AND variant = $2 AND status = 'waiting'", [dropId, variant])).rowCount ?? 0;
+  }
+
+  async reopenClosed(dropId: string, variant: string, exceptAccounts: readonly string[]):
+    Promise<number> {
+    return (await this.#query("UPDATE drop_waitlist SET status = 'waiting' WHERE drop_id = $1 "
+      + "AND variant = $2 AND status = 'closed' AND NOT (account_id = ANY($3::text[]))",
+    [dropId, variant, [...exceptAccounts]])).rowCount ?? 0;
   }
 
   async readUnderLock(q: UnderLockQuery): Promise<UnderLockRead> {
@@ -472,6 +485,15 @@ class DropsPostgresReads implements DropsReads {
     return r ? rowToHold(r) : null;
   }
 
+  async holding(dropId: string, accountId: string, identityKey: string): Promise<Holding> {
+    const [r] = await rows<{ a: string; i: string }>(this.pool, 'SELECT '
+      + 'coalesce(sum(quantity) FILTER (WHERE account_id = $2), 0)::bigint AS a, '
+      + 'coalesce(sum(quantity) FILTER (WHERE identity_key = $3), 0)::bigint AS i '
+      + 'FROM drop_holds WHERE drop_id = $1 AND (account_id = $2 OR identity_key = $3) '
+      + `AND status IN (${LIMITED_SQL})`, [dropId, accountId, identityKey]);
+    return { accountUnits: Number(r!.a), identityUnits: Number(r!.i) };
+  }
+
   async holdsOf(dropId: string, accountId: string, limit: number): Promise<Hold[]> {
     return (await rows(this.pool, 'SELECT * FROM drop_holds WHERE drop_id = $1 '
       + 'AND account_id = $2 ORDER BY created_at_ms DESC, hold_id DESC LIMIT $3',
@@ -484,6 +506,13 @@ class DropsPostgresReads implements DropsReads {
       + 'AND a.seq < e.seq)::bigint AS ahead FROM drop_waitlist e WHERE e.drop_id = $1 '
       + 'AND e.account_id = $2 ORDER BY e.seq', [dropId, accountId]))
       .map((r) => ({ entry: rowToEntry(r), ahead: Number(r.ahead) }));
+  }
+
+  async revokesOf(holdIds: readonly string[]): Promise<Map<string, HoldRevoke>> {
+    if (holdIds.length === 0) return new Map();
+    return new Map((await rows(this.pool, "SELECT at_ms, detail FROM audit_log WHERE action = "
+      + "'drop_hold_cancelled' AND (detail::json->>'hold_id') = ANY($1::text[])",
+    [holdIds])).map((r) => revokeOfEntry(String(r.detail), Number(r.at_ms))));
   }
 
   async holdCount(dropId: string): Promise<number> {

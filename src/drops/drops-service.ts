@@ -10,20 +10,21 @@ import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
 import { sha256 } from '../kernel/ids.js';
 import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
-import type { Store } from '../kernel/store/store.js';
+import type { Store, StoreTx } from '../kernel/store/store.js';
 import type { Account } from '../accounts/index.js';
 import type { PaymentProvider } from '../payments/index.js';
 import { GroupRead } from './group-read.js';
 import {
-  decideHold, findVariant, HOLDING, isDropPaymentReference, unknownVariant, validateDrop,
-  variantFigures, type Drop, type Hold, type VariantFigures, type VariantStock,
-  type WaitlistEntry,
+  decideHold, findVariant, HOLDING, isDropPaymentReference, limitRefusal, purchaseHash,
+  samePurchase, unknownVariant, validateDrop, variantFigures, type Drop, type Hold,
+  type VariantFigures, type VariantStock, type WaitlistEntry,
 } from './drop.js';
 import {
   dropKeyReused, HOLD_AGAIN, type dropCommands, type HoldOutcome, type HoldTimes, type JoinOutcome,
   type SettleCommand,
 } from './drop-commands.js';
 import { decideRevoke, type dropRevoke, type RevokeOutcome } from './drop-revoke.js';
+import type { HoldRevoke } from './drops-store.js';
 
 export interface DropsDeps {
   readonly store: Store;
@@ -36,6 +37,8 @@ export interface DropsDeps {
 export interface PurchaseInput {
   readonly variant: string;
   readonly quantity: number;
+  /** Where it is sent, as the buyer wrote it (its request hash counts it); null or absent: none. */
+  readonly deliveryAddress?: string | null;
 }
 
 /** A drop's public figures: each variant's remaining count, as read at `asOfMs`. */
@@ -161,7 +164,8 @@ export class DropsService {
   /**
    * Creates a drop or replaces its definition: refused with `drop_already_open` once it has
    * opened or any hold was taken (the quantity sold is then fixed), and as `openingSet` says
-   * (`opening_held_by_waiting_room`). `created` tells which.
+   * (`opening_held_by_waiting_room`; `overloaded` while its room is being joined or changed
+   * past 5 s). `created` tells which.
    */
   async put(actor: string, input: Omit<Drop, 'createdAtMs'>):
     Promise<Result<{ drop: Drop; created: boolean }>> {
@@ -304,14 +308,16 @@ export class DropsService {
       return refuse('invalid_request', `"quantity" must be 1-${
         this.deps.limits.dropUnitsPerBuyerMax}.`);
     }
-    const requestHash = sha256(JSON.stringify([dropId, input.variant, input.quantity]));
+    const requestHash = purchaseHash({ dropId, variant: input.variant,
+      quantity: input.quantity, deliveryAddress: input.deliveryAddress ?? null });
+    const asked = { dropId, variant: input.variant, quantity: input.quantity, requestHash };
     // Checked again in the batch; here so that the crowd before the opening costs no commit
     // (no hold can exist before it, so no retry is refused here). The key is looked up in the
     // batch, not before it: nothing is charged before the hold, so a retry costs no charge,
     // and every request saves a read.
     if (this.deps.clock.nowMs() < drop.opensAtMs) return refuse('drop_not_open');
     if (this.#isSoldForGood(dropId, input.variant)) {
-      return this.#unlessReplay(account, drop, key, requestHash, refuse('drop_sold_out',
+      return this.#unlessReplay(account, drop, key, asked, refuse('drop_sold_out',
         'Every unit of this size is sold: none can come back.'));
     }
     // As the batch's own lock-free refusal (drop-commands.ts refuseWithoutLock), but before the
@@ -323,7 +329,7 @@ export class DropsService {
     if (stock && stock.available < input.quantity && !seen.due) {
       const d = decideHold(drop, stock, { accountUnits: 0, identityUnits: 0 }, input.quantity,
         seen.nowMs);
-      if (!d.ok) return this.#unlessReplay(account, drop, key, requestHash, d);
+      if (!d.ok) return this.#unlessReplay(account, drop, key, asked, d);
     }
     const cmd = { dropId, variant: input.variant, quantity: input.quantity,
       accountId: account.accountId, identityKey: identityKey(account), idempotencyKey: key,
@@ -368,8 +374,8 @@ export class DropsService {
    * got its hold is answered with it, and the key with another body is refused, as the batch
    * would; otherwise `refusal`.
    */
-  async #unlessReplay(account: Account, drop: Drop, key: string, requestHash: string,
-    refusal: Refusal): Promise<Result<HoldOutcome>> {
+  async #unlessReplay(account: Account, drop: Drop, key: string,
+    asked: Parameters<typeof samePurchase>[1], refusal: Refusal): Promise<Result<HoldOutcome>> {
     const final = await this.#finalHoldsOf(drop);
     // Once the drop is sold for good its own holds are enough: a key that named a purchase in
     // another drop reads as unused here (the refusal, not idempotency_key_reused), where the
@@ -377,7 +383,7 @@ export class DropsService {
     const prior = final ? final.get(`${account.accountId}\u0000${key}`)
       : await this.deps.store.holdByIdempotency(account.accountId, key);
     if (prior) {
-      return prior.requestHash === requestHash ? ok({ hold: prior, replay: true })
+      return samePurchase(prior.requestHash, asked) ? ok({ hold: prior, replay: true })
         : dropKeyReused();
     }
     return refusal;
@@ -442,7 +448,7 @@ export class DropsService {
     const status = held.value.hold.status;
     if (status === 'failed') return refuse('payment_declined');
     if (status === 'expired') return refuse('hold_expired');
-    if (status === 'cancelled') return refuse('hold_closed');
+    if (status === 'cancelled' || status === 'revoked') return refuse('hold_closed');
     if (status === 'paid') return held;
     // The hold as its batch returned it (or, for a replay, as the batch read it): paid from
     // that, not read again. One read and one event-loop turn less per unit sold.
@@ -487,15 +493,21 @@ export class DropsService {
     try {
       r = await settle('paid');
     } catch (err) {
-      await this.#voidUnlessPaid(holdId, h.paymentReference);
+      // The sale may have been made: the charge goes only if not. The shell answers the throw
+      // (a purchase's pass stays with its key: settledWrite); paying again answers which.
+      await this.#voidUnlessPaid(h.paymentReference);
       throw err;
     }
     // The hold ended while the payment was being taken: nothing holds the charge. A settle
     // whose outcome is unknown (commit_unknown) may have made the sale: voided only if not.
     if (!r.ok && r.code === 'commit_unknown') {
-      await this.#voidUnlessPaid(holdId, h.paymentReference);
+      await this.#voidUnlessPaid(h.paymentReference);
     } else if (!r.ok && r.code !== 'store_unavailable' && r.code !== 'overloaded') {
       await this.#void(h.paymentReference);
+    } else if (!r.ok) {
+      // Refused for load: the hold stays held, charged, and its key's retry pays it; the pass
+      // that got this purchase in stays spent (givesPassBack), or it could buy again.
+      return { ...r, heldUnderKey: true };
     }
     return r;
   }
@@ -530,13 +542,59 @@ export class DropsService {
       times: this.#times }, false, dropLane(dropId));
   }
 
-  /** A buyer's holds and waitlist places in a drop, each place with how many wait ahead. */
-  async mine(account: Account, dropId: string):
-    Promise<{ holds: Hold[]; entries: Array<{ entry: WaitlistEntry; ahead: number }> }> {
+  /**
+   * `drop_limit_reached` when the account, or its identity number, already holds or bought as
+   * many units of the drop as it allows (held, paid and revoked units count, as a purchase
+   * counts them); else null, also for no such drop or account, and before the opening (nothing
+   * can be held then, so nothing is read). A waiting room's join asks it (the composition's
+   * targetAtLimit): such a place would only lead to this refusal, while the pass it earned
+   * counted against the room's active cap. The purchase still decides under the drop's lock.
+   */
+  async limitReached(dropId: string, accountId: string): Promise<Refusal | null> {
+    const drop = await this.drop(dropId);
+    if (!drop || this.deps.clock.nowMs() < drop.opensAtMs) return null;
+    const account = await this.deps.store.accountById(accountId);
+    if (!account) return null;
+    return limitRefusal(drop,
+      await this.deps.store.holding(dropId, accountId, identityKey(account)), 1);
+  }
+
+  /**
+   * A buyer's holds and waitlist places in a drop, each place with how many wait ahead, and
+   * the operator's cancels among the holds (`revokes`, by hold id).
+   */
+  async mine(account: Account, dropId: string): Promise<{ holds: Hold[];
+    entries: Array<{ entry: WaitlistEntry; ahead: number }>; revokes: Map<string, HoldRevoke> }> {
     const [holds, entries] = await Promise.all([
       this.deps.store.holdsOf(dropId, account.accountId, this.deps.limits.dropsListMax),
       this.deps.store.entriesOf(dropId, account.accountId)]);
-    return { holds, entries };
+    return { holds, entries, revokes: await this.revokesOf(holds) };
+  }
+
+  /** Operator cancels read, by hold id (null: none), at most Limits.dropRevokesKeptMax. */
+  #revokes = new Map<string, HoldRevoke | null>();
+
+  /**
+   * The operator's cancels among `holds` (drop-revoke.ts), by hold id: a `revoked` hold's
+   * audit entry, written with the revoke and never changed, so each is read once per process
+   * and kept (the drop page asks every 2 s).
+   */
+  async revokesOf(holds: readonly Hold[]): Promise<Map<string, HoldRevoke>> {
+    const ended = holds.filter((h) => h.status === 'revoked');
+    const unread = ended.map((h) => h.holdId).filter((id) => !this.#revokes.has(id));
+    if (unread.length > 0) {
+      const read = await this.deps.store.revokesOf(unread);
+      if (this.#revokes.size + unread.length > this.deps.limits.dropRevokesKeptMax) {
+        this.#revokes = new Map();
+      }
+      for (const id of unread) this.#revokes.set(id, read.get(id) ?? null);
+    }
+    const out = new Map<string, HoldRevoke>();
+    for (const h of ended) {
+      const r = this.#revokes.get(h.holdId);
+      if (r) out.set(h.holdId, r);
+    }
+    return out;
   }
 
   /**
@@ -547,7 +605,8 @@ export class DropsService {
    * per drop of the page: bounded by the page, and drops are few (dropsListMax).
    */
   async purchasesOf(account: Account, afterDropId: string | null, dropsPerPage: number):
-    Promise<{ purchases: Array<{ drop: Drop; hold: Hold }>; nextAfter: string | null }> {
+    Promise<{ purchases: Array<{ drop: Drop; hold: Hold; revoke: HoldRevoke | null }>;
+      nextAfter: string | null }> {
     const drops = await this.list();
     const from = afterDropId === null ? 0
       : drops.findIndex((d) => d.dropId === afterDropId) + 1;
@@ -556,8 +615,12 @@ export class DropsService {
     const page = drops.slice(from, from + dropsPerPage);
     const holds = await Promise.all(page.map((d) => this.deps.store.holdsOf(d.dropId,
       account.accountId, this.deps.limits.dropsListMax)));
+    // A purchase an operator cancelled stays listed, with the reason and the refund: it
+    // vanished from its buyer's list (the new user's find 9).
+    const revokes = await this.revokesOf(holds.flat());
     const purchases = page.flatMap((drop, i) => holds[i]!
-      .filter((h) => h.status === 'held' || h.status === 'paid').map((hold) => ({ drop, hold })));
+      .filter((h) => h.status === 'held' || h.status === 'paid' || revokes.has(h.holdId))
+      .map((hold) => ({ drop, hold, revoke: revokes.get(hold.holdId) ?? null })));
     return { purchases, nextAfter: from + dropsPerPage < drops.length
       ? page[page.length - 1]!.dropId : null };
   }
@@ -575,6 +638,23 @@ export class DropsService {
   }
 
   /**
+   * Records a refund the provider confirmed, if it is a drop's (a sale an operator cancelled,
+   * drop-revoke.ts): in the audit log as `drop_refund_settled` with the hold's id, in the
+   * settling transaction, since a drop's hold has no history of its own and is not an order.
+   * False (nothing written) for a refund that is not a drop's. The payment reconciler's
+   * settlement asks it (launchday.ts), for notifications and status queries alike.
+   */
+  async refundSettled(tx: StoreTx, refund: { orderId: string; reference: string;
+    amountFen: number; atMs: number; detail: Readonly<Record<string, unknown>> }):
+    Promise<boolean> {
+    if (!isDropPaymentReference(refund.reference)) return false;
+    await tx.appendAudit({ atMs: refund.atMs, actor: 'payment_provider',
+      action: 'drop_refund_settled', detail: { hold_id: refund.orderId,
+        reference: refund.reference, amount_fen: refund.amountFen, ...refund.detail } });
+    return true;
+  }
+
+  /**
    * Whether a charge at the provider is a drop's and still held by it (a hold waiting for it,
    * or a sale): the payment reconciler voids a drop's charge only when this says no.
    */
@@ -586,15 +666,21 @@ export class DropsService {
     // A sale an operator cancelled returns its money by a refund, never by a void: until the
     // refund is handed to the provider its charge is held (as orders' reconciler keeps an
     // order's), else a crash between the cancel and the refund would void and refund it both.
-    if (h.status !== 'cancelled') return false;
+    if (h.status !== 'revoked') return false;
     const refund = await this.deps.store.transaction((tx) => tx.refundOf(reference));
     return refund !== null && refund.sentAtMs === null;
   }
 
-  async #voidUnlessPaid(holdId: string, reference: string): Promise<void> {
+  /**
+   * Voids the charge of a hold whose paying settle's outcome is unknown, only if the hold no
+   * longer holds it (holdsCharge: ended unpaid). A hold still held may be paid yet by another
+   * request charged under the same reference (a double tap, one key sent twice): voided now,
+   * that sale was made with its charge gone. Left held, the charge is the retry's (the provider
+   * answers the reference with its first answer) or the reconciler's sweep's once the hold ends.
+   */
+  async #voidUnlessPaid(reference: string): Promise<void> {
     try {
-      const h = await this.deps.store.hold(holdId);
-      if (h?.status !== 'paid') await this.#void(reference);
+      if (!(await this.holdsCharge(reference))) await this.#void(reference);
     } catch {
       // The store cannot say: the reconciler's sweep decides later (holdsCharge).
     }

@@ -1,14 +1,21 @@
 // Drops' SQL on the embedded store (drops-store.ts is the port it implements). One process owns
 // the file and BEGIN IMMEDIATE excludes every other writer, so lockDrops only reads.
-import type { Drop, Hold, HoldStatus, VariantStock, WaitlistEntry, EntryStatus } from './drop.js';
+import {
+  LIMITED, type Drop, type Hold, type Holding, type HoldStatus, type VariantStock,
+  type WaitlistEntry, type EntryStatus,
+} from './drop.js';
 import {
   DROP_COLUMNS, dropToValues, ENTRY_COLUMNS, entryToValues, HOLD_COLUMNS, holdToValues, rowToDrop,
   rowToEntry, rowToHold, rowToStock,
 } from './drop-rows.js';
 import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
-import type { DropsReads, DropsTx, StockMove } from './drops-store.js';
+import {
+  revokeOfEntry, type DropsReads, type DropsTx, type HoldRevoke, type StockMove,
+} from './drops-store.js';
 
 type Row = Record<string, unknown>;
+/** drop.ts LIMITED as an SQL list: the statuses whose units count against the limits. */
+const LIMITED_SQL = [...LIMITED].map((s) => `'${s}'`).join(', ');
 const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
 
@@ -32,14 +39,14 @@ function prepareWrites(db: Db) {
     byIdempotency: db.prepare('SELECT * FROM drop_holds WHERE account_id = ? '
       + 'AND idempotency_key = ?'),
     unitsByAccount: db.prepare("SELECT coalesce(sum(quantity), 0) FROM drop_holds WHERE "
-      + "drop_id = ? AND account_id = ? AND status IN ('held', 'paid')"),
+      + `drop_id = ? AND account_id = ? AND status IN (${LIMITED_SQL})`),
     unitsByIdentity: db.prepare("SELECT coalesce(sum(quantity), 0) FROM drop_holds WHERE "
-      + "drop_id = ? AND identity_key = ? AND status IN ('held', 'paid')"),
+      + `drop_id = ? AND identity_key = ? AND status IN (${LIMITED_SQL})`),
     insertHold: db.prepare(insertSql('drop_holds', HOLD_COLUMNS)),
     hold: db.prepare('SELECT * FROM drop_holds WHERE hold_id = ?'),
     settle: db.prepare("UPDATE drop_holds SET status = ?, settled_at_ms = ? WHERE hold_id = ? "
       + "AND status = 'held'"),
-    unsell: db.prepare("UPDATE drop_holds SET status = 'cancelled', settled_at_ms = ? "
+    unsell: db.prepare("UPDATE drop_holds SET status = 'revoked', settled_at_ms = ? "
       + "WHERE hold_id = ? AND status = 'paid'"),
     due: db.prepare("SELECT * FROM drop_holds INDEXED BY drop_holds_due WHERE status = 'held' "
       + 'AND drop_id = ? AND expires_at_ms <= ? ORDER BY expires_at_ms, hold_id LIMIT ?'),
@@ -56,6 +63,9 @@ function prepareWrites(db: Db) {
     setEntry: db.prepare('UPDATE drop_waitlist SET status = ?, hold_id = ? WHERE entry_id = ?'),
     closeWaiting: db.prepare("UPDATE drop_waitlist SET status = 'closed' WHERE drop_id = ? "
       + "AND variant = ? AND status = 'waiting'"),
+    reopenClosed: db.prepare("UPDATE drop_waitlist SET status = 'waiting' WHERE drop_id = ? "
+      + "AND variant = ? AND status = 'closed' AND account_id NOT IN "
+      + '(SELECT value FROM json_each(?))'),
   };
 }
 type Writes = ReturnType<typeof prepareWrites>;
@@ -187,6 +197,11 @@ class DropsSqliteTx implements DropsTx {
   async closeWaiting(dropId: string, variant: string): Promise<number> {
     return this.s.closeWaiting.run(dropId, variant).changes;
   }
+
+  async reopenClosed(dropId: string, variant: string, exceptAccounts: readonly string[]):
+    Promise<number> {
+    return this.s.reopenClosed.run(dropId, variant, JSON.stringify(exceptAccounts)).changes;
+  }
 }
 
 function prepareReads(db: Db) {
@@ -205,6 +220,10 @@ function prepareReads(db: Db) {
     byIdempotency: db.prepare('SELECT * FROM drop_holds WHERE account_id = ? '
       + 'AND idempotency_key = ?'),
     byReference: db.prepare('SELECT * FROM drop_holds WHERE payment_reference = ?'),
+    holding: db.prepare('SELECT coalesce(sum(CASE WHEN account_id = ? THEN quantity END), 0) '
+      + 'AS a, coalesce(sum(CASE WHEN identity_key = ? THEN quantity END), 0) AS i '
+      + 'FROM drop_holds WHERE drop_id = ? AND (account_id = ? OR identity_key = ?) '
+      + `AND status IN (${LIMITED_SQL})`),
     holdsOf: db.prepare('SELECT * FROM drop_holds WHERE drop_id = ? AND account_id = ? '
       + 'ORDER BY created_at_ms DESC, hold_id DESC LIMIT ?'),
     entriesOf: db.prepare('SELECT e.*, (SELECT count(*) FROM drop_waitlist a WHERE '
@@ -212,6 +231,9 @@ function prepareReads(db: Db) {
       + 'AND a.seq < e.seq) AS ahead FROM drop_waitlist e WHERE e.drop_id = ? '
       + 'AND e.account_id = ? ORDER BY e.seq'),
     holdCount: db.prepare('SELECT count(*) FROM drop_holds WHERE drop_id = ?'),
+    revokesOf: db.prepare("SELECT at_ms, detail FROM audit_log WHERE action = "
+      + "'drop_hold_cancelled' AND json_extract(detail, '$.hold_id') IN "
+      + '(SELECT value FROM json_each(?))'),
     holdsOfDrop: db.prepare('SELECT * FROM drop_holds WHERE drop_id = ? '
       + 'ORDER BY created_at_ms, hold_id LIMIT ?'),
     entriesOfDrop: db.prepare('SELECT * FROM drop_waitlist WHERE drop_id = ? ORDER BY seq '
@@ -263,6 +285,11 @@ class DropsSqliteReads implements DropsReads {
     return r ? rowToHold(r) : null;
   }
 
+  async holding(dropId: string, accountId: string, identityKey: string): Promise<Holding> {
+    const r = this.#r.holding.get(accountId, identityKey, dropId, accountId, identityKey) as Row;
+    return { accountUnits: Number(r.a), identityUnits: Number(r.i) };
+  }
+
   async holdsOf(dropId: string, accountId: string, limit: number): Promise<Hold[]> {
     return (this.#r.holdsOf.all(dropId, accountId, limit) as Row[]).map(rowToHold);
   }
@@ -274,6 +301,12 @@ class DropsSqliteReads implements DropsReads {
 
   async holdCount(dropId: string): Promise<number> {
     return Number(this.#r.holdCount.pluck().get(dropId));
+  }
+
+  async revokesOf(holdIds: readonly string[]): Promise<Map<string, HoldRevoke>> {
+    if (holdIds.length === 0) return new Map();
+    return new Map((this.#r.revokesOf.all(JSON.stringify(holdIds)) as Row[])
+      .map((r) => revokeOfEntry(String(r.detail), Number(r.at_ms))));
   }
 
   async holdsOfDrop(dropId: string, limit: number): Promise<Hold[]> {

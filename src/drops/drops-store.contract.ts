@@ -119,10 +119,48 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
           });
           const now = await Promise.all([1, 2, 3].map((n) => store.hold(hold(n).holdId)));
           assert.deepEqual(now.map((h) => [h!.status, h!.settledAtMs]), [['held', null],
-            ['cancelled', T0 + 9], ['expired', T0 + 4]]);
-          // No longer counted against the buyer's limits.
+            ['revoked', T0 + 9], ['expired', T0 + 4]]);
+          // Still counted against the buyer's limits: the operator's cancel does not hand the
+          // ring its allowance back (drop.ts LIMITED).
           assert.deepEqual(await store.transaction((tx) => tx.unitsByAccount('jacket',
-            ['acc_2'])), new Map());
+            ['acc_2'])), new Map([['acc_2', 1]]));
+        });
+
+      test('the limits count held, paid and revoked holds; not expired, failed, cancelled',
+        async (store) => {
+          await withDrop(store);
+          const mine = (n: number, status: Hold['status']) => hold(n, { accountId: 'acc_a',
+            identityKey: 'id_a', status, settledAtMs: status === 'held' ? null : T0 + n });
+          await store.transaction(async (tx) => {
+            await tx.insertHolds([mine(1, 'paid'), mine(2, 'expired'), mine(3, 'failed'),
+              mine(4, 'cancelled'), mine(5, 'held'), mine(6, 'held'),
+              hold(7, { accountId: 'acc_b', identityKey: 'id_a', status: 'revoked',
+                settledAtMs: T0 })]);
+            // An operator's cancel of a held hold (drop-revoke.ts) ends it as revoked.
+            assert.equal(await tx.settleHold(mine(6, 'held').holdId, 'revoked', T0 + 9), true);
+          });
+          await store.transaction(async (tx) => {
+            assert.deepEqual(await tx.unitsByAccount('jacket', ['acc_a', 'acc_b']),
+              new Map([['acc_a', 3], ['acc_b', 1]]));
+            assert.deepEqual(await tx.unitsByIdentity('jacket', ['id_a']), new Map([['id_a', 4]]));
+            // The same figures as the batches read them under the lock (PostgreSQL's one read).
+            if (tx.readUnderLock) {
+              const read = await tx.readUnderLock({ dropIds: ['jacket'], nowMs: T0, dueLimit: 10,
+                refs: [], accounts: [{ dropId: 'jacket', id: 'acc_a' },
+                  { dropId: 'jacket', id: 'acc_b' }],
+                identities: [{ dropId: 'jacket', id: 'id_a' }] });
+              assert.deepEqual(read.accountUnits, new Map([['jacket\u0000acc_a', 3],
+                ['jacket\u0000acc_b', 1]]));
+              assert.deepEqual(read.identityUnits, new Map([['jacket\u0000id_a', 4]]));
+            }
+          });
+          // Outside a transaction, an account's and its identity's at once (a room's join).
+          assert.deepEqual(await store.holding('jacket', 'acc_a', 'id_a'),
+            { accountUnits: 3, identityUnits: 4 });
+          assert.deepEqual(await store.holding('jacket', 'acc_b', 'id_b'),
+            { accountUnits: 1, identityUnits: 0 });
+          assert.deepEqual(await store.holding('jacket', 'acc_z', 'id_z'),
+            { accountUnits: 0, identityUnits: 0 });
         });
 
       test('due holds are the held ones past their deadline, earliest first', async (store) => {
@@ -182,6 +220,30 @@ export function dropsStoreContract(name: string, open: () => Promise<OpenedStore
         assert.deepEqual((await store.entriesOf('jacket', 'acc_3')).map((x) =>
           [x.entry.status, x.ahead]), [['closed', 0]]);
       });
+
+      test('reopening a variant\'s line puts its closed entries back in their places only',
+        async (store) => {
+          await withDrop(store);
+          await store.transaction(async (tx) => {
+            for (const n of [1, 2, 3, 4]) await tx.insertEntry(entry(n));
+            await tx.insertEntry(entry(5, { variant: 's' }));
+            await tx.setEntry('wle_1', 'lapsed', 'hld_x');
+            await tx.setEntry('wle_4', 'passed', null);
+            assert.equal(await tx.closeWaiting('jacket', 'm'), 2);
+            assert.equal(await tx.closeWaiting('jacket', 's'), 1);
+            // Not the place of an account whose sale the cancel takes back.
+            assert.equal(await tx.reopenClosed('jacket', 'm', ['acc_3']), 1);
+            assert.deepEqual((await tx.waitingEntries('jacket', 'm', 10)).map((e) => e.seq), [2]);
+            assert.equal(await tx.reopenClosed('jacket', 'm', []), 1);
+            assert.deepEqual((await tx.waitingEntries('jacket', 'm', 10)).map((e) => e.seq),
+              [2, 3], 'the closed ones, in their order; not the lapsed or passed');
+            assert.equal(await tx.waitingCount('jacket'), 2, 'the other size stays closed');
+            assert.equal(await tx.reopenClosed('jacket', 'm', []), 0);
+          });
+          assert.deepEqual((await store.entriesOfDrop('jacket', 10)).map((e) => e.status),
+            ['lapsed', 'waiting', 'waiting', 'passed', 'closed']);
+          assert.deepEqual(await store.waitingByVariant('jacket'), new Map([['m', 2]]));
+        });
 
       test('a drop\'s lock serialises two writers: no unit is sold twice',
         async (store, opened) => {

@@ -3,9 +3,24 @@
 // (drops-store.contract.ts). The composed Store and StoreTx (kernel/store/store.ts) take these
 // methods by declaration merging.
 import type {
-  Drop, Hold, HoldStatus, SettleAsked, SettleVerdict, VariantStock, WaitlistEntry, EntryStatus,
+  Drop, Hold, Holding, HoldStatus, SettleAsked, SettleVerdict, VariantStock, WaitlistEntry,
+  EntryStatus,
 } from './drop.js';
 
+
+/** An operator's cancel of a hold as its audit entry recorded it (DropsReads.revokesOf). */
+export interface HoldRevoke {
+  readonly reason: string;
+  /** The refund queued (a paid sale's amount), 0 for a hold cancelled before payment. */
+  readonly refundFen: number;
+  readonly atMs: number;
+}
+
+/** Reads a `drop_hold_cancelled` audit entry's detail (JSON text) and time. */
+export function revokeOfEntry(detail: string, atMs: number): [string, HoldRevoke] {
+  const d = JSON.parse(detail) as { hold_id: string; reason?: string; refund_fen?: number };
+  return [d.hold_id, { reason: d.reason ?? '', refundFen: d.refund_fen ?? 0, atMs }];
+}
 /** Units moved between a variant's three states, all in one conditional update. */
 export interface StockMove {
   readonly dropId: string;
@@ -22,9 +37,9 @@ export interface UnderLockRead {
   readonly due: Hold[];
   /** The holds taken with the idempotency keys asked about. */
   readonly known: Hold[];
-  /** Units held or bought per `dropId\u0000accountId` (those with none are absent). */
+  /** Units counting to the limits (LIMITED) per `dropId\u0000accountId` (none: absent). */
   readonly accountUnits: Map<string, number>;
-  /** Units held or bought per `dropId\u0000identityKey` (those with none are absent). */
+  /** Units counting to the limits per `dropId\u0000identityKey` (none: absent). */
   readonly identityUnits: Map<string, number>;
   /** The holds asked for by id (`UnderLockQuery.holdIds`), in no order; absent ones left out. */
   readonly holds: Hold[];
@@ -85,8 +100,9 @@ export interface TakeHoldRequest extends PurchaseAsked {
  * `drop_not_found`, or decideHold's refusal code (`drop_not_open`, `unknown_variant`,
  * `drop_limit_reached`, `drop_sold_out`); `again`: nothing was decided, a hold of the drop is
  * past due (the batch must run under the lock in JS). `drop`: the drop as locked, on the first
- * row of each drop that reached decideHold. `accountUnits`, `identityUnits`: units held or
- * bought that decideHold counted; `available`, `held`: the variant's stock before this purchase.
+ * row of each drop that reached decideHold. `accountUnits`, `identityUnits`: units counting
+ * to the limits (LIMITED) that decideHold counted; `available`, `held`: the variant's stock
+ * before this purchase.
  */
 export interface TakenHoldRow {
   readonly verdict: 'held' | 'replay' | 'key_reused' | 'drop_not_found' | 'drop_not_open'
@@ -137,9 +153,12 @@ export interface DropsTx {
    */
   moveStock(move: StockMove): Promise<boolean>;
   holdsByIdempotency(refs: ReadonlyArray<{ accountId: string; key: string }>): Promise<Hold[]>;
-  /** Units held or bought in the drop per account (accounts with none are absent). */
+  /**
+   * Units counting against the limits (drop.ts LIMITED: held, bought, revoked) in the drop per
+   * account (accounts with none are absent).
+   */
   unitsByAccount(dropId: string, accountIds: readonly string[]): Promise<Map<string, number>>;
-  /** Units held or bought in the drop per identity key (keys with none are absent). */
+  /** As unitsByAccount, per identity key (keys with none are absent). */
   unitsByIdentity(dropId: string, keys: readonly string[]): Promise<Map<string, number>>;
   insertHolds(holds: readonly Hold[]): Promise<void>;
   /** The holds by id, as they are now in this transaction. */
@@ -148,7 +167,7 @@ export interface DropsTx {
   settleHold(holdId: string, status: Exclude<HoldStatus, 'held'>, atMs: number):
     Promise<boolean>;
   /**
-   * Ends a paid hold as `cancelled` at `atMs` (an operator's cancel of a sale, refunded:
+   * Ends a paid hold as `revoked` at `atMs` (an operator's cancel of a sale, refunded:
    * drop-revoke.ts); false if it was not paid (nothing changed). The stock is the caller's to
    * move, under the drop's lock.
    */
@@ -179,6 +198,17 @@ export interface DropsTx {
    * For a variant sold for good, under the drop's lock: no unit can come back to offer them.
    */
   closeWaiting(dropId: string, variant: string): Promise<number>;
+  /**
+   * Reopens every `closed` entry of the variant (back to `waiting`, keeping its place `seq`),
+   * one UPDATE; returns how many. For a variant whose sell-out an operator's cancel of a sale
+   * undid, under the drop's lock, in the cancel's transaction: the units it puts back go down
+   * the line to those the sell-out closed before any goes back on sale (drop-revoke.ts).
+   * The entries of `exceptAccounts` stay closed: the accounts whose sales the cancel takes back
+   * (a flagged cluster's), which would otherwise be offered the very unit taken from them (the
+   * third attacker's finding).
+   */
+  reopenClosed(dropId: string, variant: string, exceptAccounts: readonly string[]):
+    Promise<number>;
   /**
    * Optional: `stock`, `dueHolds`, `holdsByIdempotency`, `unitsByAccount` and `unitsByIdentity`
    * in one statement, after `lockDrops`. PostgreSQL offers it: each of its statements waits for
@@ -241,11 +271,24 @@ export interface DropsReads {
   hold(holdId: string): Promise<Hold | null>;
   holdByIdempotency(accountId: string, key: string): Promise<Hold | null>;
   holdByReference(reference: string): Promise<Hold | null>;
+  /**
+   * Units counting against the drop's limits (LIMITED: held, paid, revoked): the account's, and
+   * every account's under `identityKey`. Read outside a transaction: advice for a waiting
+   * room's join (the composition's targetAtLimit), not the count a purchase is decided by,
+   * which is taken under the drop's lock.
+   */
+  holding(dropId: string, accountId: string, identityKey: string): Promise<Holding>;
   /** An account's holds of a drop, newest first, at most `limit`. */
   holdsOf(dropId: string, accountId: string, limit: number): Promise<Hold[]>;
   /** An account's waitlist entries of a drop, each with the entries waiting ahead of it. */
   entriesOf(dropId: string, accountId: string):
     Promise<Array<{ entry: WaitlistEntry; ahead: number }>>;
+  /**
+   * The operator's cancels (drop-revoke.ts) of those of `holdIds` an operator cancelled: the
+   * reason, refund and time each audit entry (`drop_hold_cancelled`) recorded, by hold id. The
+   * buyer is shown them (the new user's find 9: the reason was in the audit log only).
+   */
+  revokesOf(holdIds: readonly string[]): Promise<Map<string, HoldRevoke>>;
   /** Holds ever taken on the drop, whatever their status (offers too). */
   holdCount(dropId: string): Promise<number>;
   /** Every hold of a drop, for auditors and the model test (bounded by `limit`). */

@@ -103,6 +103,18 @@ export interface Limits {
    */
   readonly connectionsPerAddressMax: number;
   /**
+   * Connections one IPv6 /48 may hold open at once, above the per-/64 cap (connection-gate.ts);
+   * past it a new one is answered `429 too_many_connections` and closed. A subscriber is given a
+   * /56 or a /48, 256 or 65,536 /64s, each of which held 512: one subscriber could take every
+   * connection the process has. 2,048 (an eighth of connectionsMax): a thousand phones of one
+   * /48 at two kept-alive connections each; a carrier that puts more of its phones at once in
+   * one /48 needs it raised, as waitingTicketsPerNetworkMax caps the places of one. IPv4 has
+   * no such cap (a carrier's NAT spreads its phones over a few addresses of a /24). At least
+   * connectionsPerAddressMax, at most connectionsMax; not applied behind a proxy. Env
+   * LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX.
+   */
+  readonly connectionsPerNetworkMax: number;
+  /**
    * New connections the kernel holds for the process to accept (node's listen backlog, 511 by
    * default): past it a phone's connection attempt is dropped and retried only after 1 or 3
    * seconds. Linux caps it at net.core.somaxconn (4096 on this machine and on Linux 5.4 and
@@ -174,6 +186,13 @@ export interface Limits {
   readonly buyerWritesPerAccountMax: number;
   /** Buyers' writes from one network address per window, in each API process. */
   readonly buyerWritesPerAddressMax: number;
+  /**
+   * The window of reads of a room's published draw (GET /waiting-rooms/{id}/shuffle), in
+   * seconds, and the pages one network address may read per window, in each API process
+   * (counted in memory, as a buyer's writes). Env LAUNCHDAY_DRAW_READS_PER_ADDRESS_MAX.
+   */
+  readonly drawReadWindowSeconds: number;
+  readonly drawReadsPerAddressMax: number;
   /** Rate counters one process keeps in memory (about 200 bytes each) before it sweeps them. */
   readonly rateKeysMax: number;
   /**
@@ -290,6 +309,13 @@ export interface Limits {
   readonly dropOfferSeconds: number;
   /** Variants (sizes) one drop may have. */
   readonly dropVariantsMax: number;
+  /**
+   * Entries a drop definition's `variants` list may carry before any is read (PUT
+   * /admin/drops/{id}: `422 invalid_request`, the schema's bound on the body's list); at least
+   * dropVariantsMax, so that a list of 21 to this many is refused by the drop's own rule,
+   * `invalid_drop` naming the real bound, and only a list longer still goes unread.
+   */
+  readonly dropVariantsListedMax: number;
   /** Units of one variant a drop may sell. */
   readonly dropQuantityMax: number;
   /** Highest per-account or per-identity limit a drop may set; also most units per request. */
@@ -298,6 +324,13 @@ export interface Limits {
   readonly dropWaitlistMax: number;
   /** Drops, and a buyer's holds in one drop, listed at most. */
   readonly dropsListMax: number;
+  /** Drops one page of a buyer's drop purchases covers at most, one read each (GET /drop-purchases). */
+  readonly dropPurchasePageDropsMax: number;
+  /**
+   * Ended drop holds whose operator cancel (or its absence) a process keeps once read
+   * (DropsService.revokesOf), at most; past it the kept ones are dropped and read again.
+   */
+  readonly dropRevokesKeptMax: number;
   /**
    * Holds of a drop sold for good (every unit paid) kept in memory at most, so that a refused
    * purchase's key is looked up without a store read; a drop with more is looked up in the store.
@@ -407,6 +440,12 @@ export interface Limits {
   readonly signalsBufferMax: number;
   /** How often buffered signals are written (ms). */
   readonly signalsFlushMs: number;
+  /**
+   * How long buffered signals may wait for the group commit to be idle (ms): while buyers'
+   * writes are waiting or under way (a drop's opening), the timer's flush leaves the writer to
+   * them, up to this long. A crash loses what waits: up to this and one signalsFlushMs.
+   */
+  readonly signalsFlushDeferMaxMs: number;
   /** Highest list price a price version may set (fen): 10 million yuan. */
   readonly priceMaxFen: number;
   /** How far ahead a price change may be dated (days). */
@@ -454,6 +493,14 @@ export interface Limits {
    * (a carrier's NAT puts many people behind one). Env LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX.
    */
   readonly waitingTicketsPerAddressMax: number;
+  /**
+   * Places one network (an IPv4 /24, an IPv6 /48) may hold in one room at once; past it
+   * `429 too_many_tickets`. A farm of addresses in one block (a rented /24 held 256 x 50
+   * places by the per-address limit alone) is capped here; set well above the per-address
+   * limit, since a carrier's NAT spreads many honest people over a few /24s. Env
+   * LAUNCHDAY_WAITING_TICKETS_PER_NETWORK_MAX.
+   */
+  readonly waitingTicketsPerNetworkMax: number;
   /** Least time between two polls of one ticket (ms); sooner is `429 rate_limited`. */
   readonly waitingPollIntervalMinMs: number;
   /**
@@ -622,6 +669,7 @@ export const defaultLimits: Limits = Object.freeze({
   liveStalledFramesMax: 30,
   connectionsMax: 16_000,
   connectionsPerAddressMax: 512,
+  connectionsPerNetworkMax: 2_048,
   listenBacklog: 4096,
   acceptHandles: 1,
   stormQueueMin: 256,
@@ -638,6 +686,8 @@ export const defaultLimits: Limits = Object.freeze({
   buyerWriteWindowSeconds: 60,
   buyerWritesPerAccountMax: 120,
   buyerWritesPerAddressMax: 6_000,
+  drawReadWindowSeconds: 60,
+  drawReadsPerAddressMax: 120,
   rateKeysMax: 200_000,
   refundConfirmAfterMs: 10 * 60_000,
   refundUnsettledAlertMs: 60 * 60_000,
@@ -677,11 +727,14 @@ export const defaultLimits: Limits = Object.freeze({
   dropHoldSeconds: 120,
   dropOfferSeconds: 600,
   dropVariantsMax: 20,
+  dropVariantsListedMax: 64,
   dropQuantityMax: 1_000_000,
   dropUnitsPerBuyerMax: 10,
   dropWaitlistMax: 100_000,
   dropFinalHoldsMax: 100_000,
   dropsListMax: 100,
+  dropRevokesKeptMax: 100_000,
+  dropPurchasePageDropsMax: 20,
   replanIntervalMs: 10 * 60_000,
   replanSliceOrders: 2_000,
   carsListMax: 1_000,
@@ -719,6 +772,7 @@ export const defaultLimits: Limits = Object.freeze({
   dropSaleCancelHours: 48,
   signalsBufferMax: 50_000,
   signalsFlushMs: 500,
+  signalsFlushDeferMaxMs: 2_000,
   priceMaxFen: 1_000_000_000,
   priceHorizonDays: 366,
   priceVersionsMax: 500,
@@ -738,6 +792,7 @@ export const defaultLimits: Limits = Object.freeze({
   waitingGraceSecondsMax: 3_600,
   waitingGraceSeconds: 300,
   waitingTicketsPerAddressMax: 50,
+  waitingTicketsPerNetworkMax: 2_000,
   waitingPollIntervalMinMs: 1_000,
   waitingPollAfterSeconds: 5,
   waitingPollAfterMaxSeconds: 45,
@@ -779,6 +834,11 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.connectionsMax > l.liveViewersMax, 'room for buyers beside every live viewer');
   assert.ok(l.connectionsPerAddressMax <= l.connectionsMax,
     'one address holds no more connections than the process takes');
+  // Above connectionsMax it never refuses: harmless (the environment's value is lowered to it).
+  assert.ok(l.connectionsPerAddressMax <= l.connectionsPerNetworkMax,
+    'a /48 holds at least what one of its /64s may');
+  assert.ok(l.dropVariantsListedMax >= l.dropVariantsMax,
+    'a list a drop may hold is read, and refused by the drop\'s own rule past it');
   assert.ok(l.waitingPollIntervalMinMs <= l.waitingPollAfterSeconds * 1000,
     'a waiting client polling when told to is never refused for polling too fast');
   assert.ok(l.waitingGraceSeconds >= 6 * l.waitingPollAfterSeconds,
@@ -809,6 +869,11 @@ export function checkLimits(l: Limits): void {
   assert.ok(l.signInsPerAddressMax >= l.codeAttemptsMax, 'address sign-ins >= one phone\'s');
   assert.ok(l.registrationsPerAddressMax >= l.registrationsPerKeyMax, 'address >= one key');
   assert.ok(l.buyerWritesPerAddressMax >= l.buyerWritesPerAccountMax, 'address >= account');
+  assert.ok(l.waitingTicketsPerNetworkMax >= l.waitingTicketsPerAddressMax,
+    'a network holds at least the places one of its addresses may');
+  // Whoever checks a draw of 100,000 (the size the benchmarks measure) reads it in one window.
+  assert.ok(l.drawReadsPerAddressMax * l.waitingDrawPageMax >= 100_000,
+    'one address reads a 100,000-ticket draw in a window');
   // The scalper's third order must meet per_account_limit_reached, not a rate limit.
   assert.ok(l.buyerWritesPerAccountMax >= 10, 'a buyer can order, retry, lock and cancel');
   assert.ok(l.refundUnsettledAlertMs >= l.refundConfirmAfterMs,
@@ -819,6 +884,8 @@ export function checkLimits(l: Limits): void {
     'a charge is never voided while its order may still be waiting for its commit');
   assert.ok(l.sessionIdleSeconds <= l.sessionAbsoluteSeconds, 'idle timeout within the absolute');
   assert.ok(l.sessionTouchSeconds < l.sessionIdleSeconds, 'a session in use is touched in time');
+  assert.ok(l.signalsFlushDeferMaxMs >= l.signalsFlushMs,
+    'signals wait for an idle writer at least one flush round');
   assert.ok(l.sessionRecheckSeconds < l.sessionIdleSeconds, 'revocations reach caches in time');
   assert.ok(2 * l.sessionRevocationPollMs < l.sessionIdleSeconds * 1000,
     'sign-outs reach caches in time');
@@ -873,6 +940,9 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
   const connectionsMax = int(env, 'LAUNCHDAY_CONNECTIONS_MAX', defaultLimits.connectionsMax,
     liveViewersMax + 1, 1_000_000, ` (more than LAUNCHDAY_LIVE_VIEWERS_MAX, ${liveViewersMax}: `
       + 'lower it too for a smaller cap)');
+  const connectionsPerAddressMax = Math.min(connectionsMax, int(env,
+    'LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX', defaultLimits.connectionsPerAddressMax, 1,
+    1_000_000));
   const queueDelayMaxMs = int(env, 'LAUNCHDAY_QUEUE_DELAY_MAX_MS', defaultLimits.queueDelayMaxMs,
     1, 60_000);
   return {
@@ -891,9 +961,11 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
     connectionsMax,
     // Clamped, as a batch is to the queue: a benchmark asking for "all of them" from one
     // address gets every connection the process takes.
-    connectionsPerAddressMax: Math.min(connectionsMax, int(env,
-      'LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX', defaultLimits.connectionsPerAddressMax, 1,
-      1_000_000)),
+    connectionsPerAddressMax,
+    // Raised to the per-address cap (a benchmark from one address lifts that), within the total.
+    connectionsPerNetworkMax: Math.max(connectionsPerAddressMax, Math.min(connectionsMax,
+      int(env, 'LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX', defaultLimits.connectionsPerNetworkMax,
+        1, 1_000_000))),
     listenBacklog: int(env, 'LAUNCHDAY_LISTEN_BACKLOG', defaultLimits.listenBacklog, 1, 65_535),
     acceptHandles: int(env, 'LAUNCHDAY_ACCEPT_HANDLES', defaultLimits.acceptHandles, 1, 64),
     stormQueueMin: int(env, 'LAUNCHDAY_STORM_QUEUE_MIN', defaultLimits.stormQueueMin, 0,
@@ -927,6 +999,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.buyerWritesPerAccountMax, 10, 1_000_000),
     buyerWritesPerAddressMax: int(env, 'LAUNCHDAY_BUYER_WRITES_PER_ADDRESS_MAX',
       defaultLimits.buyerWritesPerAddressMax, 120, 100_000_000),
+    drawReadsPerAddressMax: int(env, 'LAUNCHDAY_DRAW_READS_PER_ADDRESS_MAX',
+      defaultLimits.drawReadsPerAddressMax, 100, 1_000_000),
     dropHoldSeconds: int(env, 'LAUNCHDAY_DROP_HOLD_SECONDS', defaultLimits.dropHoldSeconds, 10,
       3600),
     dropOfferSeconds: int(env, 'LAUNCHDAY_DROP_OFFER_SECONDS', defaultLimits.dropOfferSeconds,
@@ -971,6 +1045,8 @@ function limitsFrom(env: NodeJS.ProcessEnv): Limits {
       defaultLimits.waitingGraceSeconds, 30, defaultLimits.waitingGraceSecondsMax),
     waitingTicketsPerAddressMax: int(env, 'LAUNCHDAY_WAITING_TICKETS_PER_ADDRESS_MAX',
       defaultLimits.waitingTicketsPerAddressMax, 1, 1_000_000),
+    waitingTicketsPerNetworkMax: int(env, 'LAUNCHDAY_WAITING_TICKETS_PER_NETWORK_MAX',
+      defaultLimits.waitingTicketsPerNetworkMax, 1, 10_000_000),
   };
 }
 

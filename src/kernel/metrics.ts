@@ -241,8 +241,8 @@ export class Metrics {
       collect() { this.reset(); this.inc(lane().held); } });
     const refused = (): number => this.#refusedConnections?.() ?? 0;
     new Counter({ name: 'launchday_connections_refused_total', registers,
-      help: 'New connections refused because their address held too many already '
-        + '(LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX).',
+      help: 'New connections refused because their address or IPv6 /48 held too many already '
+        + '(LAUNCHDAY_CONNECTIONS_PER_ADDRESS_MAX, LAUNCHDAY_CONNECTIONS_PER_NETWORK_MAX).',
       collect() { this.reset(); this.inc(refused()); } });
   }
 

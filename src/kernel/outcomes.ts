@@ -135,6 +135,12 @@ export const outcomes = {
     message: 'The request did not arrive whole in time; send it again.' },
   headers_too_large: { status: 431, transient: false,
     message: 'The request head (request line and headers) is too large; send fewer headers.' },
+  transfer_coding_unsupported: { status: 501, transient: false,
+    message: 'The body is sent in a transfer coding this server does not decode (gzip, deflate, '
+      + '...): send it with Content-Length, or with Transfer-Encoding: chunked alone.' },
+  content_encoding_unsupported: { status: 415, transient: false,
+    message: 'The body is sent with a Content-Encoding (compressed), which this server does not '
+      + 'decode: send it uncompressed, without Content-Encoding.' },
   rate_limited: { status: 429, transient: true,
     message: 'Too many requests from this phone, account or network; wait the seconds in '
       + 'Retry-After, then try again.' },
@@ -272,13 +278,39 @@ export const outcomes = {
   waiting_room_pass_in_use: { status: 409, transient: true, retryAfter: true,
     message: 'Another request of yours is using this waiting-room pass right now (it is still '
       + 'being paid for); keep the pass and try again in the seconds in Retry-After.' },
+  // A pass was a bearer token any account could spend (issue 17's attacker): it is bound to
+  // the first account that uses it.
+  waiting_room_pass_other_account: { status: 403, transient: false,
+    message: 'This waiting-room pass belongs to another account: a pass is bound to the first '
+      + 'account that uses it. Sign in as that account, or join the waiting room for a pass '
+      + 'of your own.' },
   opening_held_by_waiting_room: { status: 409, transient: false,
-    message: 'A waiting room in front of this launch or drop has opened its pre-queue: the '
-      + 'opening the people in it wait for can no longer move.' },
+    message: 'People have joined the waiting room in front of this launch or drop: the '
+      + 'opening they wait for can no longer move.' },
+  // Moved after people joined, a room's pre-queue let its target's opening move and the room
+  // be pointed at another sale (the attacker's find); its order, what they were told.
+  waiting_room_settings_fixed: { status: 409, transient: false,
+    message: 'People have joined this waiting room: what it stands in front of, its opening, '
+      + 'its pre-queue time and its order can no longer change (the message names which were '
+      + 'sent changed); make another room for another sale.' },
+  // A shuffled room made after its opening drew at once under a seed commitment nobody could
+  // have noted before it (the new user's finding): a fairness proof of nothing.
+  waiting_room_opening_passed: { status: 409, transient: false,
+    message: 'The opening of this waiting room has passed: a shuffled room must stand before '
+      + 'its opening, so that its seed\'s commitment can be noted before the draw. For a sale '
+      + 'already open, use order "fifo" ("shuffle" is the default when order is not sent).' },
   waiting_pass_not_found: { status: 404, transient: false,
-    message: 'This waiting room gave no such pass, or it is no longer active.' },
+    message: 'This waiting room gave no such pass.' },
+  // A revoke of a spent or ended pass was answered "no such pass".
+  waiting_pass_not_active: { status: 409, transient: false,
+    message: 'This pass was spent on an order or purchase that went through, or has ended: '
+      + 'revoking it would stop no one.' },
   waiting_ticket_not_found: { status: 404, transient: false,
-    message: 'This waiting room has no such ticket waiting (or held).' },
+    message: 'This waiting room has no such ticket.' },
+  // A hold of an admitted ticket was answered "no such ticket" while its pass stayed live.
+  waiting_ticket_not_in_line: { status: 409, transient: false,
+    message: 'This ticket is no longer in the line (it was admitted, or its place lapsed), so '
+      + 'it cannot be held or released; to stop an admitted one, revoke its pass (pass_id).' },
   // A text holding half a UTF-16 surrogate pair cannot be stored as sent (it becomes U+FFFD on
   // the way to PostgreSQL and in JSON), so what was checked would not be what is kept.
   text_not_well_formed: { status: 400, transient: false,
@@ -302,6 +334,12 @@ export interface Refusal {
   readonly details?: Readonly<Record<string, number | string>>;
   /** The methods the path takes, sent as Allow with `method_not_allowed` (RFC 9110 15.5.6). */
   readonly allow?: readonly string[];
+  /**
+   * True when the refused request still left something under its Idempotency-Key that can be
+   * bought with (a drop's hold still held after its paying settle was refused for load): the
+   * waiting-room pass it claimed stays spent (admission-gate.ts givesPassBack). Never sent.
+   */
+  readonly heldUnderKey?: boolean;
 }
 
 export type Result<T> = { readonly ok: true; readonly value: T } | Refusal;

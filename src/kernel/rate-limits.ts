@@ -5,6 +5,7 @@
 // Where they are counted:
 // - sign-in codes and registrations: on the store (Store.hitRates), so every API process on one
 //   PostgreSQL shares the count (one statement per request: these are not the hot path);
+// - reads of a room's published draw: in this process's memory too (a public read);
 // - the buyer's writes (orders, lock, cancel, change): in this process's memory, because
 //   `POST /orders` runs at 15-20k/s and must not pay a database round trip each. With N API
 //   processes behind a balancer, an account or address may therefore make up to N times the
@@ -168,32 +169,111 @@ export class RateLimits {
     const nowMs = this.clock.nowMs();
     return this.#verdict(checks, this.#local.hit(checks, nowMs), nowMs);
   }
+
+  /**
+   * Before a page of a room's published draw is read: `rate_limited` past
+   * drawReadsPerAddressMax pages from `address` in the draw window, counted in this process's
+   * memory (a public read must not cost a database write). The page itself is cheap (the draw
+   * is hashed once and kept), but each is up to 100 KB, and anyone may ask at the opening.
+   */
+  drawRead(address: string): Refusal | null {
+    const l = this.limits;
+    const checks = this.#applying([this.#rule('draw_read:address', address,
+      l.drawReadWindowSeconds, l.drawReadsPerAddressMax, { perAddress: true })], address);
+    if (checks.length === 0) return null;
+    const nowMs = this.clock.nowMs();
+    return this.#verdict(checks, this.#local.hit(checks, nowMs), nowMs);
+  }
 }
 
 /**
- * The client's network address: the socket's, or with a trusted proxy in front the last
- * address of X-Forwarded-For (the one the proxy itself saw; earlier ones are the client's word).
- * '' when unknown. Only an address's characters pass, so a counter's key is never odd text.
+ * One address in one spelling, or null when `text` is not an address. An IPv4 address must be
+ * dotted decimal without leading zeros (`010.77.1.1` is refused: inet_aton reads it as octal,
+ * 8.77.1.1, other parsers as 10.77.1.1). An IPv6 address is written as RFC 5952 writes it
+ * (lower case, no leading zeros, the longest run of zero groups as `::`), and one that embeds an
+ * IPv4 address in its last 32 bits is that IPv4 address, in any spelling (EMBEDS_IPV4: mapped
+ * `::ffff:a4d:101`, `0:0:0:0:0:ffff:10.77.1.1`; compatible `::10.77.1.1`; translated
+ * `::ffff:0:10.77.1.1`; NAT64 `64:ff9b::10.77.1.1`). `::1` (loopback) and `::` stay as they are.
+ * A zone (`%eth0`) is dropped. The parsing is Node's own, not ours:
+ * `net.isIP`, then the WHATWG URL parser's IPv6 host (about 1.5 us; `net.SocketAddress` writes
+ * the same but costs 10 us); a socket's address, already in this form, costs a regular
+ * expression.
+ */
+export function canonicalAddress(text: string): string | null {
+  const v = isIP(text);
+  if (v === 4) return text;
+  if (v !== 6) return null;
+  // node writes a socket's IPv4 peer on a dual-stack listener so: the order path's case.
+  const dotted = MAPPED_DOTTED.exec(text);
+  if (dotted !== null && isIP(dotted[1]!) === 4) return dotted[1]!;
+  const zone = text.indexOf('%');
+  let host: string;
+  try {
+    host = new URL(`http://[${zone < 0 ? text : text.slice(0, zone)}]`).hostname.slice(1, -1);
+  } catch {
+    return null;
+  }
+  if (host === '::' || host === '::1') return host;
+  const groups = ipv6Groups(host)!;
+  if (!EMBEDS_IPV4.has(groups.slice(0, 6).join(':'))) return host;
+  const high = parseInt(groups[6]!, 16);
+  const low = parseInt(groups[7]!, 16);
+  return `${high >> 8}.${high & 255}.${low >> 8}.${low & 255}`;
+}
+
+const MAPPED_DOTTED = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+/**
+ * The /96 prefixes (their six groups, as ipv6Groups writes them) whose last 32 bits are an
+ * IPv4 address, and whose address is counted as that IPv4 address: IPv4-mapped (`::ffff:0:0/96`,
+ * RFC 4291 2.5.5.2: node's spelling of an IPv4 peer on a dual-stack socket), IPv4-compatible
+ * (`::/96` but `::` and `::1`, RFC 4291 2.5.5.1, deprecated), IPv4-translated (`::ffff:0:0:0/96`,
+ * RFC 2765) and NAT64's well-known prefix (`64:ff9b::/96`, RFC 6052: behind a stateless
+ * translator, SIIT-DC, every IPv4 client arrives so). Each is one IPv4 host written as IPv6:
+ * counted as IPv6 they all fell in one /64 and one /48 (`::/48` held the loopback and every
+ * compatible address; a translator's whole IPv4 Internet shared `64:ff9b::/48`), and the same
+ * host spelled two ways had two counts. As its IPv4 address it has the IPv4 rules, /24 groups and
+ * all, the same whichever way it arrives.
+ */
+const EMBEDS_IPV4 = new Set(['0:0:0:0:0:ffff', '0:0:0:0:0:0', '0:0:0:0:ffff:0',
+  '64:ff9b:0:0:0:0']);
+
+/**
+ * The client's network address, in one spelling (canonicalAddress): the socket's, or with a
+ * trusted proxy in front the last address of X-Forwarded-For (the one the proxy itself saw;
+ * earlier ones are the client's word). A last entry that is not an address (a port, brackets,
+ * a leading zero, text) is not guessed at: the socket's address (the proxy's) is used instead,
+ * so every such request counts under one address and none gets a count of its own. '' when
+ * unknown.
  */
 export function clientAddress(socketAddress: string | undefined,
   forwardedFor: string | string[] | undefined, trustProxy: boolean): string {
-  const plausible = (a: string | undefined): string =>
-    (a !== undefined && /^[0-9A-Fa-f:.]{2,45}$/.test(a) ? a : '');
   if (trustProxy && forwardedFor !== undefined) {
-    const all = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',');
-    const last = plausible(all[all.length - 1]?.trim());
-    if (last !== '') return last;
+    const all = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
+    // Only the last entry is read, however long the header (its length is node:http's limit).
+    const last = all.slice(all.lastIndexOf(',') + 1).trim();
+    const address = last.length <= 45 ? canonicalAddress(last) : null;
+    if (address !== null) return address;
   }
-  return plausible(socketAddress);
+  return socketAddress === undefined ? '' : canonicalAddress(socketAddress) ?? '';
 }
 
 /**
- * The eight groups of an IPv6 address, expanded ('::' filled) and in canonical hex (no leading
- * zeros, lower case); null for anything that is not an IPv6 address.
+ * The eight groups of an IPv6 address, expanded ('::' filled, a dotted IPv4 tail as its two
+ * groups) and in canonical hex (no leading zeros, lower case); null for anything that is not
+ * an IPv6 address.
  */
 export function ipv6Groups(address: string): string[] | null {
   if (isIP(address) !== 6) return null;
-  const [head, tail] = address.toLowerCase().split('::') as [string, string | undefined];
+  let text = address.toLowerCase();
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted !== null) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:`
+      + ((c << 8) | d).toString(16);
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
   const h = head === '' ? [] : head.split(':');
   const t = tail === undefined || tail === '' ? [] : tail.split(':');
   const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length)
@@ -203,14 +283,19 @@ export function ipv6Groups(address: string): string[] | null {
 
 /**
  * What a per-address limit counts an address as: an IPv4 address itself (also when written as
- * IPv4-mapped IPv6), an IPv6 address as its /64 (`2001:db8:1:2::/64`: one subscriber's
- * network, which a client can pick any address of), '' for unknown. Cheap for IPv4 (the order
- * path): no parsing without a ':'.
+ * IPv6 embedding it: canonicalAddress), an IPv6 address as its /64 (`2001:db8:1:2::/64`: one
+ * subscriber's network, which a client can pick any address of), '' for unknown. An address in
+ * `::/64` (the loopback `::1`, `::`, the rest of the reserved `::/8` left after canonicalAddress)
+ * counts as itself: no subscriber is given that /64, so it holds no one's addresses to gather,
+ * and as a /64 the loopback shared its count with whatever else was written there. `address` as
+ * clientAddress gives it, or a socket's; an IPv6 one in any spelling counts as one. Cheap for
+ * IPv4 (the order path): no parsing without a ':'.
  */
 export function addressKey(address: string): string {
   if (!address.includes(':')) return address;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  const groups = ipv6Groups(address);
-  return groups ? `${groups.slice(0, 4).join(':')}::/64` : address;
+  const one = canonicalAddress(address);
+  if (one === null) return address;
+  if (!one.includes(':')) return one;
+  const prefix = ipv6Groups(one)!.slice(0, 4).join(':');
+  return prefix === '0:0:0:0' ? one : `${prefix}::/64`;
 }

@@ -61,7 +61,8 @@ export const patchLaunch: RouteContract = () => ({
     })),
   }),
   replies: { 200: LaunchView },
-  errors: ['launch_not_found', 'unknown_trim', 'unknown_city', 'opening_held_by_waiting_room'] });
+  errors: ['launch_not_found', 'unknown_trim', 'unknown_city', 'opening_held_by_waiting_room',
+    'waiting_room_opening_passed'] });
 
 export const openWindow: RouteContract = () => ({ summary: 'Open a change window',
   body: Type.Object({

@@ -17,6 +17,12 @@ class LaunchesPostgresTx implements LaunchesTx {
       + 'DO UPDATE SET doc = EXCLUDED.doc', [launch.launchId, JSON.stringify(launch)]);
   }
 
+  async lockLaunch(launchId: string): Promise<Launch | null> {
+    const [row] = await rows<{ doc: string }>(this.c,
+      'SELECT doc FROM launches WHERE launch_id = $1 FOR UPDATE', [launchId]);
+    return row ? JSON.parse(row.doc) : null;
+  }
+
   async putChangeWindow(w: ChangeWindow): Promise<void> {
     await this.c.query('INSERT INTO change_windows VALUES ($1, $2) ON CONFLICT (window_id) '
       + 'DO UPDATE SET doc = EXCLUDED.doc', [w.windowId, JSON.stringify(w)]);

@@ -109,12 +109,16 @@ export class LaunchesService {
 
   /**
    * Writes a launch and its audit entry; refused (nothing written) as `openingSet` says
-   * (`opening_held_by_waiting_room`), else null.
+   * (`opening_held_by_waiting_room`; `overloaded` while its room is being joined or changed
+   * past 5 s), else null.
    */
   async putLaunch(actor: string, launch: Launch, detail: Record<string, unknown>):
     Promise<Refusal | null> {
     const atMs = this.deps.clock.nowMs();
     const held = await this.deps.store.transaction(async (tx) => {
+      // Locked before its room is read: a room written meanwhile (which reads the opening
+      // under the same lock) is either seen here or sees this opening.
+      await tx.lockLaunch(launch.launchId);
       const refused = await this.openingSet(tx, launch.launchId, launch.opensAtMs, actor);
       if (refused) return refused;
       await tx.putLaunch(launch);

@@ -10,6 +10,11 @@ class LaunchesSqliteTx implements LaunchesTx {
     this.s.putLaunch.run(launch.launchId, JSON.stringify(launch));
   }
 
+  async lockLaunch(launchId: string): Promise<Launch | null> {
+    const doc = this.s.launch.pluck().get(launchId) as string | undefined;
+    return doc === undefined ? null : JSON.parse(doc);
+  }
+
   async putChangeWindow(w: ChangeWindow): Promise<void> {
     this.s.putWindow.run(w.windowId, JSON.stringify(w));
   }
@@ -22,6 +27,7 @@ class LaunchesSqliteTx implements LaunchesTx {
 function prepareLaunchesWrites(db: Db) {
   return {
     putLaunch: db.prepare('INSERT OR REPLACE INTO launches VALUES (?, ?)'),
+    launch: db.prepare('SELECT doc FROM launches WHERE launch_id = ?'),
     putWindow: db.prepare('INSERT OR REPLACE INTO change_windows VALUES (?, ?)'),
     windows: db.prepare('SELECT doc FROM change_windows ORDER BY window_id'),
   };

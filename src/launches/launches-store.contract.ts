@@ -2,9 +2,11 @@
 // change windows, on every adapter.
 import { strict as assert } from 'node:assert';
 import { describe } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  HOUR_MS, storeTest, T0, type OpenedStore,
+  barrier, HOUR_MS, storeTest, T0, type OpenedStore,
 } from '../kernel/store/store-contract.js';
+import type { Store } from '../kernel/store/store.js';
 import type { ChangeWindow, Launch } from './launch.js';
 
 function launch(launchId: string, opensAtMs: number): Launch {
@@ -47,6 +49,37 @@ export function launchesStoreContract(name: string, open: () => Promise<OpenedSt
           [changeWindow('win_1', T0 + 5), changeWindow('win_2', null)]);
       });
 
+      test('lockLaunch reads the committed launch, null for none', async (store) => {
+        await store.transaction((tx) => tx.putLaunch(launch('yu7-2025', T0)));
+        await store.transaction(async (tx) => {
+          assert.deepEqual(await tx.lockLaunch('yu7-2025'), launch('yu7-2025', T0));
+          assert.equal(await tx.lockLaunch('nope'), null);
+          assert.equal(await tx.lockLaunch('yu7\u00002025'), null);
+        });
+      });
+
+      test('a launch\'s lock serialises two writers: the second reads the first\'s opening',
+        async (store, opened) => {
+          const peer = opened.openPeer ? await opened.openPeer() : store;
+          try {
+            await store.transaction((tx) => tx.putLaunch(launch('yu7-2025', T0)));
+            const meet = barrier(2, 300);
+            // Each reads the opening under the lock, waits for the other, then moves it a minute
+            // on from what it read. With the lock the second reads after the first committed, so
+            // the two moves add up; without it both read T0 and one move is lost.
+            const move = (s: Store) => s.transaction(async (tx) => {
+              const seen = (await tx.lockLaunch('yu7-2025'))!;
+              await Promise.race([meet(), sleep(50)]);
+              await tx.putLaunch({ ...seen, opensAtMs: seen.opensAtMs + 60_000 });
+              return seen.opensAtMs;
+            });
+            const seen = await Promise.all([move(store), move(peer)]);
+            assert.deepEqual(seen.sort(), [T0, T0 + 60_000]);
+            assert.equal((await store.launches())[0]!.opensAtMs, T0 + 120_000);
+          } finally {
+            if (peer !== store) await peer.close();
+          }
+        });
     });
   });
 }

@@ -7,6 +7,13 @@ import type { ChangeWindow, Launch } from './launch.js';
 /** Launches' reads and writes inside one transaction (see StoreTx). */
 export interface LaunchesTx {
   putLaunch(launch: Launch): Promise<void>;
+  /**
+   * The launch as committed, its row locked until the transaction ends (PostgreSQL `FOR
+   * UPDATE`; SQLite's one writer serialises transactions already); null when there is none.
+   * A write that must agree with a launch's opening (its waiting room's) reads it here, not
+   * from a process's cached copy, which another process may have changed.
+   */
+  lockLaunch(launchId: string): Promise<Launch | null>;
   putChangeWindow(window: ChangeWindow): Promise<void>;
   changeWindows(): Promise<ChangeWindow[]>;
 }

@@ -59,8 +59,13 @@ export const ORDER_EVENTS_WRITTEN: HookName<OrderEventsWritten> = 'orders.events
 
 export type OrderAction =
   | { readonly kind: 'lock'; readonly confirm: boolean }
-  /** `reason`: an operator's, kept in the event (and told to the buyer); empty for a buyer. */
-  | { readonly kind: 'cancel'; readonly acceptForfeit: boolean; readonly reason?: string }
+  /**
+   * `reason`: an operator's, kept in the event (and told to the buyer); empty for a buyer.
+   * `flagged`: an operator's cancel of a suspicious order (the suspicious-pattern report's),
+   * recorded in the event so that the order keeps counting against the buyer's limit.
+   */
+  | { readonly kind: 'cancel'; readonly acceptForfeit: boolean; readonly reason?: string;
+      readonly flagged?: boolean }
   | { readonly kind: 'refund'; readonly reason?: string }
   | { readonly kind: 'change'; readonly change: ChangeRequest; readonly target: Launch;
       readonly own: Launch };
@@ -340,7 +345,8 @@ export function orderCommands(limits: { autoLockBatchMax: number }, hooks?: Hook
       // its lock as a locked one is, but its car went back: cancel-changes.ts).
       writes.change(order, d.value, { atMs: nowMs, type: 'cancelled', actor,
         detail: { deposit_state: d.value.depositState, deposit_fen: order.depositFen,
-          from_status: order.status, ...(a.reason ? { reason: a.reason } : {}) } });
+          from_status: order.status, ...(a.reason ? { reason: a.reason } : {}),
+          ...(a.kind === 'cancel' && a.flagged ? { flagged: true } : {}) } });
       return ok(d.value);
     }
     const d = decideChange(order, a.own, a.target, a.change, await tx.changeWindows(), nowMs);

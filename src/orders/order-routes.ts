@@ -5,12 +5,12 @@ import {
 } from '../accounts/index.js';
 import { SimulatedClock } from '../kernel/clock.js';
 import { iso } from '../kernel/iso-time.js';
-import { passOf } from '../kernel/admission-gate.js';
+import { passOf, settledWrite } from '../kernel/admission-gate.js';
 import { ok, quoted, refuse, type Result } from '../kernel/outcomes.js';
 import { JsonText, type Json } from '../kernel/http/http-io.js';
 import { clientFacts } from '../kernel/http/client-signals.js';
 import {
-  afterWrite, reply, type App, type Ctx, type Reply, type Route,
+  afterWrite, faultTold, reply, type App, type Ctx, type Reply, type Route,
 } from '../kernel/http/route.js';
 import { buyerWriteLimit } from '../kernel/http/buyer-write-limit.js';
 import { idempotencyKey, queryNumber } from '../kernel/http/schema.js';
@@ -29,6 +29,12 @@ const given = (body: Json, name: string): string | undefined =>
   (body[name] ?? undefined) as string | undefined;
 
 const buyer = (ctx: Ctx) => (ctx.caller as Extract<Caller, { role: 'buyer' }>).account;
+/**
+ * The sale's refusals of an account that got to it (its pass, if a room is in front, taken):
+ * each is a signal of an attempt for the suspicious-pattern report.
+ */
+const SALE_REFUSALS: ReadonlySet<string> = new Set(['sales_not_open',
+  'per_account_limit_reached', 'payment_declined']);
 
 
 export const orderRoutes: Route[] = [
@@ -93,10 +99,22 @@ export const orderRoutes: Route[] = [
     // A retry of an order taken is answered as one, pass or not (its pass went with it; the
     // retry of a lost reply carries none): only a key never used is refused.
     if (closed && !(await ctx.app.orders.keyUsed(buyer(ctx).accountId, key))) return closed;
-    const r = await ctx.app.orders.place(buyer(ctx), { launchId: launchId!, trim: trim!,
-      options: options ?? [], city: city! }, key);
-    await gate.settle(launchId!, pass, buyer(ctx).accountId, key, r.ok ? null : r);
-    if (!r.ok) return r;
+    // A throw after the claim (the order's commit's, after its charge) is an unknown outcome:
+    // the pass stays with the key, whose retry is answered from what was written; the shell
+    // answers the throw.
+    const r = await settledWrite(gate, { targetId: launchId!, pass, accountId:
+      buyer(ctx).accountId, key }, () => ctx.app.orders.place(buyer(ctx), { launchId: launchId!,
+      trim: trim!, options: options ?? [], city: city! }, key), faultTold(ctx));
+    if (!r.ok) {
+      // The sale refused an account that got to it: the report counts it as one that tried.
+      if (SALE_REFUSALS.has(r.code)) {
+        ctx.app.observe({ kind: 'order_refused', accountId: buyer(ctx).accountId,
+          accountCreatedAtMs: buyer(ctx).createdAtMs, subjectId: null,
+          scope: `launch:${launchId!}`, units: 1, city: city ?? null, deliveryAddress: null,
+          atMs: ctx.app.clock.nowMs(), facts: clientFacts(ctx) });
+      }
+      return r;
+    }
     const placed = r.value;
     if (!placed.replay) {
       const o = placed.order;
@@ -157,8 +175,10 @@ export const orderRoutes: Route[] = [
       const closed = await gate.claim(into, pass, buyer(ctx).accountId, key);
       if (closed) return closed;
     }
-    const r = await ctx.app.orders.change(ctx.caller!, orderId, change);
-    if (into !== null) await gate.settle(into, pass, buyer(ctx).accountId, key, r.ok ? null : r);
+    const switched = () => ctx.app.orders.change(ctx.caller!, orderId, change);
+    // A switch that throws after its claim still settles it (kept with the switch's key).
+    const r = into === null ? await switched() : await settledWrite(gate, { targetId: into, pass,
+      accountId: buyer(ctx).accountId, key }, switched, faultTold(ctx));
     return r.ok ? afterWrite(() => orderReply(ctx.app, r.value)) : r;
   } },
   { method: 'GET', path: '/admin/launches/:launch_id/orders', access: 'admin',

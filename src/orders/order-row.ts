@@ -38,3 +38,16 @@ export function rowToOrder(r: OrderRow): Order {
     version: num(r.version),
   };
 }
+
+/**
+ * The SQL condition that a cancelled order (table alias `o`) still counts against its account's
+ * limit in the launch: an operator cancelled it as suspicious (its `cancelled` event's detail
+ * says `flagged: true`, order-commands.ts). The ring does not get its place back (the
+ * attacker's finding 4, issue #17); a buyer's own cancel frees it.
+ */
+export const COUNTED_CANCEL = (dialect: 'sqlite' | 'postgres', o: string): string => {
+  const flagged = dialect === 'sqlite' ? "json_extract(e.detail, '$.flagged') = 1"
+    : "(e.detail::jsonb ->> 'flagged') = 'true'";
+  return `EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = ${o}.order_id `
+    + `AND e.type = 'cancelled' AND ${flagged})`;
+};

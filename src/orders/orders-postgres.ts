@@ -2,7 +2,9 @@
 import type pg from 'pg';
 import { mergeDeltas, type CounterDelta } from './launch-stats.js';
 import type { Order } from './order.js';
-import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
+import {
+  COUNTED_CANCEL, ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow,
+} from './order-row.js';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
 import type {
   IdempotencyRef, LockedQueueEntry, OrderEvent, OrdersReads, OrdersTx,
@@ -68,7 +70,7 @@ class OrdersPostgresTx implements OrdersTx {
     for (const r of await rows<{ account_id: string; n: number }>(this.c,
       'SELECT a AS account_id, c.n FROM unnest($2::text[]) AS a CROSS JOIN LATERAL '
       + "(SELECT count(*) AS n FROM orders o WHERE o.account_id = a AND o.launch_id || '' = $1 "
-      + "AND o.status <> 'cancelled') AS c WHERE c.n > 0",
+      + `AND (o.status <> 'cancelled' OR ${COUNTED_CANCEL('postgres', 'o')})) AS c WHERE c.n > 0`,
       [launchId, accountIds])) out.set(r.account_id, r.n);
     return out;
   }
@@ -179,6 +181,15 @@ class OrdersPostgresReads implements OrdersReads {
     return (await rows<OrderRow>(this.pool, 'SELECT * FROM orders WHERE account_id = $1 '
       + 'ORDER BY created_at_ms DESC, order_id DESC LIMIT $2', [accountId, limit]))
       .map(rowToOrder);
+  }
+
+  async activeOrderCount(launchId: string, accountId: string): Promise<number> {
+    // As activeOrderCounts: on the account's index (`|| ''` keeps the launch's out of reach).
+    const [r] = await rows<{ n: string }>(this.pool, 'SELECT count(*) AS n FROM orders o '
+      + "WHERE o.account_id = $1 AND o.launch_id || '' = $2 "
+      + `AND (o.status <> 'cancelled' OR ${COUNTED_CANCEL('postgres', 'o')})`,
+    [accountId, launchId]);
+    return Number(r!.n);
   }
 
   async ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]> {

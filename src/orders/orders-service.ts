@@ -5,7 +5,7 @@ import { openGate, type AdmissionGate } from '../kernel/admission-gate.js';
 import type { Limits } from '../kernel/config.js';
 import type { Submit } from '../kernel/core.js';
 import { sha256 } from '../kernel/ids.js';
-import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { ok, refuse, type Refusal, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
 import type { GroupCommitter } from '../kernel/write/group-committer.js';
 import type { Account, Caller } from '../accounts/index.js';
@@ -15,8 +15,9 @@ import {
 import { depositReference, type PaymentProvider, type PaymentsService } from '../payments/index.js';
 import { statsFromCounters, type LaunchStats } from './launch-stats.js';
 import {
-  allowedActions, decideSalesOpen, estimateWeeks, isDueForAutoLock, isPastLock, queueKey,
-  resolveConfiguration, switchTargets, trimKey, isWindowOpen, type ChangeRequest, type Order,
+  allowedActions, decidePlace, decideSalesOpen, estimateWeeks, isDueForAutoLock, isPastLock,
+  queueKey, resolveConfiguration, switchTargets, trimKey, isWindowOpen, type ChangeRequest,
+  type Order,
 } from './order.js';
 import {
   orderKeyReused, type orderCommands, type OrderAction, type PlaceCommand, type PlaceOutcome,
@@ -154,6 +155,13 @@ export class OrdersService {
   readonly #lockedCache = new Map<string, LockedCounts>();
   /** Reads under way, shared by the callers of one generation. */
   readonly #lockedReads = new Map<string, Promise<LockedCounts>>();
+  /**
+   * Orders being placed, by deposit reference: how many requests have charged it and not yet
+   * had their commit's answer. One key sent twice at once charges one reference twice (the
+   * provider answers the second with the first's charge), so a request whose commit threw
+   * voids it only when no other is still committing under it (#voidUnlessCommitted).
+   */
+  readonly #placing = new Map<string, number>();
   /** Bumped, before any of its commands is answered, by each commit that may move a lock. */
   #lockedGen = 0;
   /** How old cached locked counts may be: other processes write only to PostgreSQL. */
@@ -339,11 +347,22 @@ export class OrdersService {
       payer: account.accountId });
     if (paid.status !== 'approved') return refuse('payment_declined');
     let r: Result<PlaceOutcome>;
+    this.#placing.set(reference, (this.#placing.get(reference) ?? 0) + 1);
     try {
       r = await this.submit('place', command);
     } catch (err) {
-      await this.#voidUnlessCommitted(account.accountId, idempotencyKey, reference);
+      // The shell answers the throw (settledWrite keeps the pass with the key). Another request
+      // with the key, charged under the same reference and committing still, would have its
+      // order's deposit voided: the charge is then its (kept by its order, released by its
+      // refusal), or the reconciler's sweep's.
+      if (this.#placing.get(reference) === 1) {
+        await this.#voidUnlessCommitted(account.accountId, idempotencyKey, reference);
+      }
       throw err;
+    } finally {
+      const n = this.#placing.get(reference)! - 1;
+      if (n === 0) this.#placing.delete(reference);
+      else this.#placing.set(reference, n);
     }
     if (!chargeKept(r)) await this.#release(reference);
     return r;
@@ -406,6 +425,21 @@ export class OrdersService {
     await this.autoLockDue();
     return Promise.all(orders.map(async (o) => (isDueForAutoLock(o, nowMs)
       ? (await this.deps.store.order(o.orderId)) ?? o : o)));
+  }
+
+  /**
+   * `per_account_limit_reached` when the account already holds as many orders of the launch
+   * as it allows per person (counted as a placement counts them); else null, also for no such
+   * launch and before the opening (no order can be placed then, so nothing is read). A waiting
+   * room's join asks it (the composition's targetAtLimit); placing still decides for itself.
+   */
+  async limitReached(launchId: string, accountId: string): Promise<Refusal | null> {
+    const launch = await this.launches.launch(launchId);
+    const nowMs = this.deps.clock.nowMs();
+    if (!launch || !decideSalesOpen(launch, nowMs).ok) return null;
+    const d = decidePlace(launch, { nowMs,
+      activeOrders: await this.deps.store.activeOrderCount(launchId, accountId) });
+    return d.ok ? null : d;
   }
 
   async ordersOf(account: Account): Promise<Order[]> {

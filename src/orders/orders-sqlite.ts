@@ -1,7 +1,9 @@
 // Orders' SQL on the embedded store (orders-store.ts is the port it implements).
 import type { CounterDelta } from './launch-stats.js';
 import type { Order } from './order.js';
-import { ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow } from './order-row.js';
+import {
+  COUNTED_CANCEL, ORDER_COLUMNS, orderToValues, rowToOrder, type OrderRow,
+} from './order-row.js';
 import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
 import type {
   IdempotencyRef, LockedQueueEntry, OrderEvent, OrdersReads, OrdersTx,
@@ -97,8 +99,9 @@ function prepareOrdersWrites(db: Db) {
     byIdempotency: db.prepare('SELECT * FROM orders WHERE account_id = ? AND idempotency_key = ?'),
     // The unary + keeps SQLite on the (account_id, ...) index: a buyer has a handful of orders,
     // while the launch_id index would scan every order of the launch.
+    // A cancelled order counts only if an operator cancelled it as suspicious (COUNTED_CANCEL).
     activeCount: db.prepare("SELECT count(*) FROM orders WHERE account_id = ? AND +launch_id = ? "
-      + "AND status <> 'cancelled'"),
+      + `AND (status <> 'cancelled' OR ${COUNTED_CANCEL('sqlite', 'orders')})`),
     order: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
     due: db.prepare("SELECT * FROM orders WHERE status = 'firm' AND cooling_off_ends_at_ms <= ? "
       + 'ORDER BY cooling_off_ends_at_ms, order_id LIMIT ?'),
@@ -131,6 +134,10 @@ class OrdersSqliteReads implements OrdersReads {
 
   async ordersOfAccount(accountId: string, limit: number): Promise<Order[]> {
     return (this.#r.ordersOfAccount.all(accountId, limit) as OrderRow[]).map(rowToOrder);
+  }
+
+  async activeOrderCount(launchId: string, accountId: string): Promise<number> {
+    return Number(this.#r.activeCount.pluck().get(accountId, launchId));
   }
 
   async ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]> {
@@ -168,6 +175,9 @@ function prepareOrdersReads(db: Db) {
     order: db.prepare('SELECT * FROM orders WHERE order_id = ?'),
     ordersOfAccount: db.prepare('SELECT * FROM orders WHERE account_id = ? '
       + 'ORDER BY created_at_ms DESC, order_id DESC LIMIT ?'),
+    // As the writes' activeCount: on the account's index, a counted cancel included.
+    activeCount: db.prepare("SELECT count(*) FROM orders WHERE account_id = ? AND +launch_id = ? "
+      + `AND (status <> 'cancelled' OR ${COUNTED_CANCEL('sqlite', 'orders')})`),
     ordersOfLaunch: db.prepare('SELECT * FROM orders WHERE launch_id = ? AND order_id > ? '
       + 'ORDER BY order_id LIMIT ?'),
     events: db.prepare('SELECT * FROM order_events WHERE order_id = ? ORDER BY event_id'),

@@ -11,6 +11,7 @@ import {
 import type { Store, StoreTx } from '../kernel/store/store.js';
 import type { ChangeWindow, Launch } from '../launches/index.js';
 import type { Order } from './order.js';
+import { takeNotice, type PaymentNotice, type RefundOwner } from './payment-notification.js';
 import type { OrderEvent } from './orders-store.js';
 
 /** The session of one token hash, through the port's one read of many (null: none). */
@@ -74,6 +75,89 @@ export function ordersStoreContract(name: string, open: () => Promise<OpenedStor
   });
 
   describe(`${name} store contract`, () => {
+    describe('refund notices', () => {
+      test('a second refund notice for a settled refund is an anomaly; the first after a '
+        + 'status query is not', async (store) => {
+        // The refunds are a drop's (its owner says so): no order row is needed.
+        const settledBy: string[] = [];
+        const owner: RefundOwner = async (_tx, r) => {
+          settledBy.push(String(r.detail.event_id ?? r.detail.via));
+          return true;
+        };
+        const notice = (eventId: string, reference: string): PaymentNotice => ({ eventId,
+          type: 'refund.succeeded', reference, amountFen: 500_000, occurredAtMs: T0 });
+        const take = (n: PaymentNotice, atMs: number) =>
+          store.transaction((tx) => takeNotice(tx, n, atMs, [owner]));
+        await store.transaction(async (tx) => {
+          for (const n of [1, 2]) {
+            await tx.queuePayment({ opId: `pop_${n}`, kind: 'refund', reference: `dep_${n}`,
+              orderId: `hold_${n}`, amountFen: 500_000, createdAtMs: T0 });
+          }
+        });
+        assert.deepEqual(await take(notice('evt_1', 'dep_1'), T0 + 1),
+          { duplicate: false, anomaly: null });
+        assert.deepEqual(await take(notice('evt_1', 'dep_1'), T0 + 2),
+          { duplicate: true, anomaly: null });
+        assert.deepEqual(await take(notice('evt_2', 'dep_1'), T0 + 3),
+          { duplicate: false, anomaly: 'refund_settled_again' });
+        // Settled by a status query (payment-reconciler.ts), then its first notice: no anomaly.
+        await store.transaction((tx) => tx.settleRefund('dep_2', T0 + 4));
+        assert.deepEqual(await take(notice('evt_9', 'dep_2'), T0 + 5),
+          { duplicate: false, anomaly: null });
+        assert.deepEqual(await take(notice('evt_10', 'dep_2'), T0 + 6),
+          { duplicate: false, anomaly: 'refund_settled_again' });
+        assert.deepEqual(settledBy, ['evt_1'], 'settled once, by its first notice');
+        const seen = await store.paymentAnomalies(10);
+        assert.deepEqual(seen.map((a) => [a.kind, a.reference, a.eventId]), [
+          ['refund_settled_again', 'dep_2', 'evt_10'],
+          ['refund_settled_again', 'dep_1', 'evt_2']]);
+        assert.deepEqual(seen[1]!.detail, { source: 'notification', notified_fen: 500_000,
+          asked_fen: 500_000, order_id: 'hold_1', occurred_at: new Date(T0).toISOString(),
+          earlier_event_ids: ['evt_1'], settled_at: new Date(T0 + 1).toISOString() });
+        assert.deepEqual(seen[0]!.detail.earlier_event_ids, ['evt_9']);
+      });
+      test('two notices of one refund taken at once by two processes: the second is an '
+        + 'anomaly', async (store, opened) => {
+        const peer = opened.openPeer ? await opened.openPeer() : store;
+        try {
+          const settledBy: string[] = [];
+          const owner: RefundOwner = async (_tx, r) => {
+            settledBy.push(String(r.detail.event_id));
+            return true;
+          };
+          await store.transaction((tx) => tx.queuePayment({ opId: 'pop_1', kind: 'refund',
+            reference: 'dep_1', orderId: 'hold_1', amountFen: 500_000, createdAtMs: T0 }));
+          const meet = barrier(2, 300);
+          // Both read the refund unsettled, then settle it: one settles, the other must see it.
+          const take = (s: Store, eventId: string) => s.transaction((tx) => {
+            const racing = new Proxy(tx, { get(target, key) {
+              const v = Reflect.get(target, key, target) as unknown;
+              if (key === 'settleRefund') {
+                return async (reference: string, atMs: number) => {
+                  await meet();
+                  return target.settleRefund(reference, atMs);
+                };
+              }
+              return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+            } });
+            return takeNotice(racing, { eventId, type: 'refund.succeeded', reference: 'dep_1',
+              amountFen: 500_000, occurredAtMs: T0 }, T0 + 1, [owner]);
+          });
+          const outcomes = await Promise.all([take(store, 'evt_1'), take(peer, 'evt_2')]);
+          assert.deepEqual(outcomes.map((o) => o.anomaly).sort(),
+            [null, 'refund_settled_again'], JSON.stringify(outcomes));
+          assert.equal(settledBy.length, 1, 'settled once');
+          const seen = await store.paymentAnomalies(10);
+          assert.deepEqual(seen.map((a) => [a.kind, a.reference]),
+            [['refund_settled_again', 'dep_1']]);
+          assert.equal(seen[0]!.eventId === settledBy[0], false, 'the other notice is flagged');
+          assert.deepEqual(seen[0]!.detail.earlier_event_ids, settledBy);
+        } finally {
+          if (peer !== store) await peer.close();
+        }
+      });
+    });
+
     describe('orders', () => {
       test('every field survives insert, read and update, nulls and empty options too',
         async (store) => {
@@ -158,6 +242,29 @@ export function ordersStoreContract(name: string, open: () => Promise<OpenedStor
             tx.activeOrderCounts('su7-2024', [a1, a2])), new Map([[a2, 1]]));
           assert.deepEqual(await store.transaction((tx) => tx.activeOrderCounts('x', [])),
             new Map());
+          // Outside a transaction, one account at a time (a waiting room's join asks).
+          assert.deepEqual(await Promise.all([a1, a2, a3, 'acc_none'].map((a) =>
+            store.activeOrderCount('yu7-2025', a))), [2, 0, 1, 0]);
+        });
+
+      test('an order an operator cancelled as suspicious still counts; a buyer\'s cancel not',
+        async (store) => {
+          const [a1, a2] = [1, 2].map((n) => account(n).accountId) as [string, string];
+          await store.transaction(async (tx) => {
+            await tx.insertOrders([order(1, { accountId: a1, status: 'cancelled' }),
+              order(2, { accountId: a2, status: 'cancelled' }),
+              order(3, { accountId: a2, status: 'cancelled' })]);
+            const cancelled = (n: number, actor: string, detail: Record<string, unknown>) => ({
+              orderId: order(n).orderId, atMs: T0 + n, type: 'cancelled' as const, actor,
+              detail: { deposit_state: 'refunded', from_status: 'firm', ...detail } });
+            await tx.insertEvents([cancelled(1, 'operator:ops', { reason: 'ring',
+              flagged: true }), cancelled(2, `buyer:${a2}`, {}),
+            cancelled(3, 'operator:ops', { reason: 'asked by phone' })]);
+          });
+          assert.deepEqual(await store.transaction((tx) =>
+            tx.activeOrderCounts('yu7-2025', [a1, a2])), new Map([[a1, 1]]));
+          assert.equal(await store.activeOrderCount('yu7-2025', a1), 1);
+          assert.equal(await store.activeOrderCount('yu7-2025', a2), 0);
         });
 
       test('due firm orders come earliest first, ties by id, up to the limit', async (store) => {

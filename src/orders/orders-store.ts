@@ -39,7 +39,10 @@ export interface OrdersTx {
    */
   lockAccounts(accountIds: readonly string[]): Promise<void>;
   ordersByIdempotency(refs: readonly IdempotencyRef[]): Promise<Order[]>;
-  /** Firm or locked orders per account in the launch (accounts without any are absent). */
+  /**
+   * Orders counting against the per-account limit, per account in the launch (accounts without
+   * any are absent): all but the cancelled, and those an operator cancelled as suspicious.
+   */
   activeOrderCounts(launchId: string, accountIds: readonly string[]): Promise<Map<string, number>>;
   /** The orders, locked against concurrent change until commit. */
   ordersForUpdate(orderIds: readonly string[]): Promise<Order[]>;
@@ -74,6 +77,12 @@ export interface OrdersTx {
 export interface OrdersReads {
   order(orderId: string): Promise<Order | null>;
   ordersOfAccount(accountId: string, limit: number): Promise<Order[]>;
+  /**
+   * The account's orders of the launch that count against its per-account limit, as
+   * StoreTx.activeOrderCounts counts them, read outside a transaction: advice for a waiting
+   * room's join (the composition's targetAtLimit), not the count an order is decided by.
+   */
+  activeOrderCount(launchId: string, accountId: string): Promise<number>;
   /** A page of a launch's orders in queue order, for auditors and operators. */
   ordersOfLaunch(launchId: string, afterOrderId: string, limit: number): Promise<Order[]>;
   orderEvents(orderId: string): Promise<OrderEvent[]>;

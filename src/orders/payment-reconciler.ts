@@ -10,6 +10,7 @@ import type { Limits } from '../kernel/config.js';
 import type { Order } from './order.js';
 import type { Store } from '../kernel/store/store.js';
 import type { PaymentAnomaly, UnsettledRefund } from '../payments/index.js';
+import { recordRefundSettled, type RefundOwner } from './payment-notification.js';
 import {
   depositReference, PROVIDER_ERRORS_IN_A_ROW_MAX, type PaymentProvider,
 } from '../payments/index.js';
@@ -50,6 +51,13 @@ export class PaymentReconciler {
    * orders does not know who they are.
    */
   readonly otherHolders: Array<(reference: string) => Promise<boolean>> = [];
+  /**
+   * Other capabilities whose refunds the outbox keeps (drops' holds, ready-stock sales,
+   * deliveries' balance parts): a settled refund is recorded in its owner's history
+   * (payment-notification.ts). The notifications' path uses the same list
+   * (settlement-service.ts).
+   */
+  readonly refundOwners: RefundOwner[] = [];
   /** The round under way: a timer that fires during a slow round joins it. */
   #round: Promise<ReconcileReport> | null = null;
 
@@ -115,9 +123,8 @@ export class PaymentReconciler {
     return this.deps.store.transaction(async (tx) => {
       const orderId = await tx.settleRefund(refund.reference, nowMs);
       if (!orderId) return false; // A notification settled it meanwhile.
-      await tx.insertEvents([{ orderId, atMs: nowMs, type: 'refund_settled',
-        actor: 'payment_provider', detail: { amount_fen: refund.amountFen,
-          via: 'status_query' } }]);
+      await recordRefundSettled(tx, this.refundOwners, { orderId, reference: refund.reference,
+        amountFen: refund.amountFen, atMs: nowMs, detail: { via: 'status_query' } });
       return true;
     });
   }

@@ -37,12 +37,14 @@ export class SettlementService {
     Promise<Result<NoticeOutcome>> {
     const nowMs = this.deps.clock.nowMs();
     // The provider signs with its own clock, which the simulated clock does not move.
-    if (!verify(this.deps.paymentSecret, signature, body, Date.now())) {
+    const signedAtMs = Date.now();
+    if (!verify(this.deps.paymentSecret, signature, body, signedAtMs)) {
       return refuse('signature_invalid');
     }
-    const notice = parseNotification(body);
+    const notice = parseNotification(body, signedAtMs);
     if (!notice.ok) return notice;
-    return ok(await this.deps.store.transaction((tx) => takeNotice(tx, notice.value, nowMs)));
+    return ok(await this.deps.store.transaction((tx) => takeNotice(tx, notice.value, nowMs,
+      this.reconciler.refundOwners)));
   }
 
   /** One reconciliation round with the provider (payment-reconciler.ts). */

@@ -41,4 +41,12 @@ export const paymentsMigrations: readonly MigrationPiece[] = [
         event_id TEXT NOT NULL, detail TEXT NOT NULL);
     `,
   },
+  {
+    version: 26,
+    // A refund notice for a settled refund asks for the earlier notices of its reference
+    // (orders/payment-notification.ts): looked up by reference, not read whole.
+    sql: () => `
+      CREATE INDEX payment_events_reference ON payment_events (reference, type);
+    `,
+  },
 ];

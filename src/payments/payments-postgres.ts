@@ -29,6 +29,13 @@ class PaymentsPostgresTx implements PaymentsTx {
     return r.rowCount === 1;
   }
 
+  async notificationsOf(reference: string, type: string): Promise<string[]> {
+    const r = await rows<{ event_id: string }>(this.c, 'SELECT event_id FROM payment_events '
+      + 'WHERE reference = $1 AND type = $2 ORDER BY received_at_ms, event_id LIMIT 10',
+    [reference, type]);
+    return r.map((x) => x.event_id);
+  }
+
   async settleRefund(reference: string, atMs: number): Promise<string | null> {
     const r = await rows<{ order_id: string }>(this.c, 'UPDATE payment_outbox SET '
       + "settled_at_ms = $1 WHERE reference = $2 AND kind = 'refund' AND settled_at_ms IS NULL "

@@ -22,6 +22,10 @@ class PaymentsSqliteTx implements PaymentsTx {
     return this.s.recordNotification.run(eventId, type, reference, atMs).changes === 1;
   }
 
+  async notificationsOf(reference: string, type: string): Promise<string[]> {
+    return this.s.notificationsOf.pluck().all(reference, type) as string[];
+  }
+
   async settleRefund(reference: string, atMs: number): Promise<string | null> {
     const id = this.s.settleRefund.pluck().get(atMs, reference) as string | undefined;
     return id ?? null;
@@ -47,6 +51,8 @@ function preparePaymentsWrites(db: Db) {
       + 'amount_fen, created_at_ms) VALUES (?, ?, ?, ?, ?, ?)'),
     recordNotification: db.prepare('INSERT INTO payment_events (event_id, type, reference, '
       + 'received_at_ms) VALUES (?, ?, ?, ?) ON CONFLICT (event_id, reference) DO NOTHING'),
+    notificationsOf: db.prepare('SELECT event_id FROM payment_events WHERE reference = ? '
+      + 'AND type = ? ORDER BY received_at_ms, event_id LIMIT 10'),
     refundOf: db.prepare("SELECT * FROM payment_outbox WHERE reference = ? AND kind = 'refund' "
       + 'ORDER BY created_at_ms LIMIT 1'),
     refundChecked: db.prepare('UPDATE payment_outbox SET checked_at_ms = ? WHERE op_id = ?'),

@@ -82,6 +82,21 @@ export function paymentsStoreContract(name: string, open: () => Promise<OpenedSt
         assert.deepEqual(await store.paymentAnomalies(2), [a(3), a(2)]);
       });
 
+      test('the notifications of a reference are listed by type, oldest first', async (store) => {
+        await store.transaction(async (tx) => {
+          await tx.recordNotification('evt_b', 'refund.succeeded', 'dep_1', T0 + 2);
+          await tx.recordNotification('evt_a', 'refund.succeeded', 'dep_1', T0 + 1);
+          await tx.recordNotification('evt_c', 'collection.succeeded', 'dep_1', T0 + 3);
+          await tx.recordNotification('evt_a', 'refund.succeeded', 'dep_2', T0 + 4);
+        });
+        assert.deepEqual(await store.transaction((tx) =>
+          tx.notificationsOf('dep_1', 'refund.succeeded')), ['evt_a', 'evt_b']);
+        assert.deepEqual(await store.transaction((tx) =>
+          tx.notificationsOf('dep_1', 'collection.succeeded')), ['evt_c']);
+        assert.deepEqual(await store.transaction((tx) =>
+          tx.notificationsOf('dep_9', 'refund.succeeded')), []);
+      });
+
     });
   });
 }

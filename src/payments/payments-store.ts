@@ -42,6 +42,11 @@ export interface PaymentsTx {
    */
   recordNotification(eventId: string, type: string, reference: string, atMs: number):
     Promise<boolean>;
+  /**
+   * The event ids of the notifications of `type` recorded for `reference` (recordNotification),
+   * oldest first, at most 10: whether a refund already settled was reported before.
+   */
+  notificationsOf(reference: string, type: string): Promise<string[]>;
   /** Marks the refund of `reference` settled; its order id, or null if none was waiting. */
   settleRefund(reference: string, atMs: number): Promise<string | null>;
   /** The refund launchday asked for under `reference` (settled or not), or null. */

@@ -4,6 +4,7 @@
 import { parseIsoTime } from '../kernel/iso-time.js';
 import { parseObject } from '../kernel/http/http-io.js';
 import { ok, refuse, type Result } from '../kernel/outcomes.js';
+import { SIGNATURE_TOLERANCE_MS } from './payment-signature.js';
 
 /** An event that passed every field check; `type` is one of those the webhook takes. */
 export interface ProviderEvent<T extends string> {
@@ -21,10 +22,12 @@ const TOKEN = /^[\x21-\x7e]{1,128}$/;
 /**
  * Parses and checks an event body: `invalid_json`, or `invalid_request` naming the field (an
  * unknown `type`, a bad id or reference, an amount outside 1..`amountMaxFen`, a time that is not
- * strict RFC 3339 with a zone: kernel/iso-time.ts).
+ * strict RFC 3339 with a zone: kernel/iso-time.ts, or one later than `signedAtMs`, the real time
+ * its signature was checked at (ms), by more than the signature's tolerance: an event is not
+ * notified before it happens, and `9999-12-31` was taken as the time of a refund).
  */
 export function parseProviderEvent<T extends string>(body: string, types: readonly T[],
-  amountMaxFen: number): Result<ProviderEvent<T>> {
+  amountMaxFen: number, signedAtMs: number): Result<ProviderEvent<T>> {
   const parsed = parseObject(body);
   if (!parsed.ok) return parsed;
   const n = parsed.value as Record<string, unknown>;
@@ -46,6 +49,11 @@ export function parseProviderEvent<T extends string>(body: string, types: readon
   const occurredAtMs = typeof n.occurred_at === 'string' ? parseIsoTime(n.occurred_at) : null;
   if (occurredAtMs === null) {
     return bad('occurred_at', 'must be an RFC 3339 time with Z or an offset.');
+  }
+  if (occurredAtMs > signedAtMs + SIGNATURE_TOLERANCE_MS) {
+    return bad('occurred_at', `is later than the notification itself (${
+      new Date(signedAtMs).toISOString()}) by more than ${SIGNATURE_TOLERANCE_MS / 60_000} `
+      + 'minutes: an event cannot be notified before it happens; check the provider\'s clock.');
   }
   return ok({ eventId: n.event_id, type: n.type as T, reference: n.reference,
     amountFen: amount, occurredAtMs });

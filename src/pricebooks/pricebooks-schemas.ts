@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
 import {
-  flag, idempotencyKeyHeader, maybe, orNull, queryText, text, time, whole,
+  flag, idempotencyKeyHeader, maybe, orNull, queryText, reason, text, time, whole,
 } from '../kernel/http/schema.js';
 
 const Str = Type.String();
@@ -86,7 +86,7 @@ export const recordPriceVersion: RouteContract = (l) => ({
     price_fen: whole({ minimum: 0, maximum: l.priceMaxFen,
       rangeMessage: `"price_fen" must be 0-${l.priceMaxFen}.` }),
     effective_from: Type.Optional(time({ description: 'Now when absent; never in the past' })),
-    reason: text({ maxLength: 200 }),
+    reason: reason(l.operatorReasonMax),
   }),
   replies: { 201: PriceVersionView },
   errors: ['launch_not_found', 'unknown_price_item', 'invalid_price_change'] });
@@ -147,8 +147,8 @@ export const buyReadyCar: RouteContract = () => ({
   body: Type.Object({ mode: text({ maxLength: 8, description: 'full or deposit' }) }),
   replies: { 201: Type.Object({ sale: ReadySaleView }),
     200: Type.Object({ sale: ReadySaleView }) },
-  errors: ['rate_limited', 'idempotency_key_missing', 'ready_car_not_found', 'ready_car_taken',
-    'payment_declined', 'ready_hold_expired'] });
+  errors: ['rate_limited', 'idempotency_key_missing', 'idempotency_key_reused',
+    'ready_car_not_found', 'ready_car_taken', 'payment_declined', 'ready_hold_expired'] });
 
 export const payReadyBalance: RouteContract = () => ({
   summary: 'Pay the balance of a ready-stock car bought with a deposit',

@@ -12,7 +12,7 @@ import type { Store, StoreTx } from '../kernel/store/store.js';
 import { againOnUniqueRace } from '../kernel/store/unique-race.js';
 import type { Account } from '../accounts/index.js';
 import type { Launch, LaunchesService } from '../launches/index.js';
-import type { Order } from '../orders/index.js';
+import type { Order, SettledRefund } from '../orders/index.js';
 import type { PaymentProvider } from '../payments/index.js';
 import {
   computeBooks, dailyFigures, DEFAULT_BOOK_SETTINGS, type BookSettings, type Books,
@@ -458,13 +458,14 @@ export class PricebooksService {
   /**
    * Buys a car, first paid first served: holds it, charges the whole price or the deposit, and
    * the hold becomes a sale (or a reservation until the balance deadline). A retry with the same
-   * key returns the first purchase. Refusals: ready_car_not_found, ready_car_taken,
+   * key, car and mode returns the first purchase; the same key for another car or mode is
+   * `idempotency_key_reused`. Refusals: ready_car_not_found, ready_car_taken,
    * payment_declined (the car returns to sale), ready_hold_expired.
    */
   async buy(account: Account, vin: string, mode: SaleMode, key: string):
     Promise<Result<{ sale: ReadySale; replay: boolean }>> {
     const earlier = await this.#sameKey(account.accountId, key);
-    if (earlier) return ok({ sale: earlier, replay: true });
+    if (earlier) return replayOf(earlier, vin, mode);
     const nowMs = this.deps.clock.nowMs();
     const holdMs = this.deps.limits.readyHoldSeconds * 1000;
     let held: Result<ReadySale>;
@@ -481,7 +482,7 @@ export class PricebooksService {
       // Two requests with one key at once: the second's sale breaks the key's uniqueness and
       // rolls back; it answers with the first's sale, as a retry would.
       const first = await this.#sameKey(account.accountId, key);
-      if (first) return ok({ sale: first, replay: true });
+      if (first) return replayOf(first, vin, mode);
       throw err;
     }
     if (!held.ok) return held;
@@ -631,9 +632,37 @@ export class PricebooksService {
       || s.status === 'deposit_paid' || s.status === 'lapsed');
   }
 
+  /**
+   * Records a refund the provider confirmed, if it is a ready-stock sale's (a lapsed deposit):
+   * in the audit log as `ready_refund_settled` with the sale's id, in the settling transaction,
+   * since a sale is not an order and has no order history. False (nothing written) for a
+   * refund that is not a sale's. The payment reconciler's settlement asks it (launchday.ts),
+   * for notifications and status queries alike.
+   */
+  async refundSettled(tx: StoreTx, refund: SettledRefund): Promise<boolean> {
+    if (!refund.reference.startsWith(READY_REFERENCE_PREFIX)) return false;
+    await tx.appendAudit({ atMs: refund.atMs, actor: 'payment_provider',
+      action: 'ready_refund_settled', detail: { sale_id: refund.orderId,
+        reference: refund.reference, amount_fen: refund.amountFen, ...refund.detail } });
+    return true;
+  }
+
   /** One round of the timer: due price changes, then due holds and reservations. */
   async round(): Promise<void> {
     await this.applyDue();
     await this.sweepReady();
   }
+}
+
+/**
+ * A purchase under a key that named `earlier`: a retry (the same car and mode) is answered with
+ * it; another car or mode under the key is `idempotency_key_reused` (answered with the first
+ * sale, another car's request read as bought: the attacker's find). Compared with the sale's
+ * own fields, which every sale has kept, so sales from before this rule are judged by it too.
+ */
+function replayOf(earlier: ReadySale, vin: string, mode: SaleMode):
+  Result<{ sale: ReadySale; replay: boolean }> {
+  if (earlier.vin === vin && earlier.mode === mode) return ok({ sale: earlier, replay: true });
+  return refuse('idempotency_key_reused', 'This Idempotency-Key was already used for a '
+    + `purchase of the car ${earlier.vin} (${earlier.mode}); use a new key for a new purchase.`);
 }

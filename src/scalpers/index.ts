@@ -13,6 +13,7 @@ export * from './suspicion.js';
 export * from './scalpers-service.js';
 export * from './scalpers-store.js';
 export * from './signal-commands.js';
+export * from './signal-buffer.js';
 
 export const scalpers = {
   name: 'scalpers',
@@ -22,7 +23,8 @@ export const scalpers = {
   sqlite: scalpersSqlite,
   postgres: scalpersPostgres,
   batchHandlers: () => scalperCommands(),
-  // Signals wait in memory a moment so that the opening second's writes stay the orders' own.
+  // Signals wait in memory a moment so that the opening second's writes stay the orders' own;
+  // while the group commit is busy they wait longer, up to signalsFlushDeferMaxMs.
   timers: [{ name: 'scalpers.flush', intervalMs: (l) => l.signalsFlushMs,
-    run: (app) => app.scalpers.flush() }],
+    run: (app) => app.scalpers.flushWhenIdle() }],
 } satisfies Capability;

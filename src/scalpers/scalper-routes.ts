@@ -7,6 +7,7 @@ import { refuse } from '../kernel/outcomes.js';
 import { reply, type App, type Route } from '../kernel/http/route.js';
 import * as Scalpers from './scalper-schemas.js';
 import type { Report } from './scalpers-service.js';
+import type { ClusterOrder } from './suspicion.js';
 
 type Operator = Extract<Caller, { role: 'admin' }>;
 
@@ -21,16 +22,22 @@ export function reportView(r: Report) {
         within_ms: x.withinMs })),
       accounts: c.accounts.map((a) => ({ account_id: a.accountId,
         registered_at: iso(a.registeredAtMs) })),
-      orders: c.orders.map((o) => {
-        const s = r.states.get(o.subjectId);
-        return { order_id: o.subjectId, account_id: o.accountId, at: iso(o.atMs),
-          units: o.units, status: s?.status ?? null, deposit_state: s?.depositState ?? null,
-          deposit_fen: s?.depositFen ?? null, cancellable: s?.cancellable ?? false,
-          not_cancellable: s?.refusal
-            ? { code: s.refusal.code, message: s.refusal.message } : null };
-      }),
+      orders: c.orders.map((o) => orderView(r, o)),
+      linked_accounts: c.linked.map((a) => ({ account_id: a.accountId,
+        registered_at: iso(a.registeredAtMs), shares: a.shares.map((x) => ({ ...x })) })),
+      linked_orders: c.linkedOrders.map((o) => orderView(r, o)),
     })),
   };
+}
+
+/** One order or hold of a cluster, with where it stands now. */
+function orderView(r: Report, o: ClusterOrder) {
+  const s = r.states.get(o.subjectId);
+  return { order_id: o.subjectId, account_id: o.accountId, at: iso(o.atMs),
+    units: o.units, status: s?.status ?? null, deposit_state: s?.depositState ?? null,
+    deposit_fen: s?.depositFen ?? null, cancellable: s?.cancellable ?? false,
+    not_cancellable: s?.refusal
+      ? { code: s.refusal.code, message: s.refusal.message } : null };
 }
 
 /**

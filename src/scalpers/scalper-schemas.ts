@@ -3,7 +3,9 @@
 // kernel/http/schema.ts, published by kernel/http/openapi.ts.
 import { Type } from '@sinclair/typebox';
 import type { RouteContract } from '../kernel/http/schema.js';
-import { maybe, orNull, queryText, reason, text, textList } from '../kernel/http/schema.js';
+import {
+  maybe, orNull, queryText, reason, text, textList, visibleText,
+} from '../kernel/http/schema.js';
 
 const Str = Type.String();
 const Int = Type.Integer();
@@ -16,10 +18,7 @@ const ReasonView = Type.Object({
   key: orNull(Str), count: Int, within_ms: orNull(Int),
 });
 
-const ClusterView = Type.Object({
-  cluster_id: Str, score: Int, reasons: Type.Array(ReasonView),
-  accounts: Type.Array(Type.Object({ account_id: Str, registered_at: Time })),
-  orders: Type.Array(Type.Object({
+const OrderView = Type.Object({
     order_id: Str, account_id: Str, at: Time, units: Int,
     status: orNull(Str), deposit_state: orNull(Str),
     deposit_fen: orNull(Type.Integer({ description: 'What a cancel refunds (fen): an order\'s '
@@ -30,7 +29,19 @@ const ClusterView = Type.Object({
       + 'cancel would leave it alone: the code and message it would answer (a car\'s deposit '
       + 'locked on payment: order_already_locked)' })),
   }, { description: 'An order of a launch, or a hold of a drop (its hold id); of a hold, '
-    + 'deposit_state is what it paid: held once paid, refunded once cancelled, else null' })),
+    + 'deposit_state is what it paid: held once paid, refunded once cancelled, else null' });
+
+const ClusterView = Type.Object({
+  cluster_id: Str, score: Int, reasons: Type.Array(ReasonView),
+  accounts: Type.Array(Type.Object({ account_id: Str, registered_at: Time }),
+    { description: 'The flagged accounts: the score and reasons are theirs' }),
+  orders: Type.Array(OrderView, { description: 'The flagged accounts\' orders: what a cancel '
+    + 'of the cluster takes' }),
+  linked_accounts: Type.Array(Type.Object({ account_id: Str, registered_at: Time,
+    shares: Type.Array(Type.Object({ code: Str, key: Str })) }), { description: 'Accounts '
+    + 'tied to the flagged ones by one weak key only (an address, a network): shown, never '
+    + 'flagged, and not in the cluster\'s cancel' }),
+  linked_orders: Type.Array(OrderView, { description: 'The linked accounts\' orders' }),
 }, { 'x-component': 'SuspiciousCluster' });
 
 export const report: RouteContract = () => ({
@@ -59,7 +70,7 @@ export const cancelFlagged: RouteContract = (limits) => ({
       description: 'The orders (of a launch) or hold ids (of a drop) to cancel: a cluster\'s, '
         + 'as the report lists them' }),
     reason: reason(limits.operatorReasonMax),
-    cluster_id: maybe(text({ maxLength: 64, description: 'Kept in the audit log' })),
+    cluster_id: maybe(visibleText({ maxLength: 64, description: 'Kept in the audit log' })),
   }),
   replies: { 200: Type.Object({
     cancelled: Int, refused: Int,

@@ -1,11 +1,10 @@
 // Scalpers' use cases: keep the signals of each registration, order and drop hold (buffered,
-// written a few times a second outside the order path), report the suspicious clusters of a
-// launch or a drop, and cancel a cluster's flagged orders before they lock, refunding the
+// written a few times a second outside the order path, after the buyers' writes), report the
+// suspicious clusters of a launch or a drop, and cancel a cluster's flagged orders before they lock, refunding the
 // deposit, with the operator's reason. Source: issue #17 (anti-scalping).
 import type { Clock } from '../kernel/clock.js';
 import type { Limits } from '../kernel/config.js';
 import type { ClientEvent } from '../kernel/http/client-signals.js';
-import { newTimeOrderedId } from '../kernel/ids.js';
 import { ok, refuse, type OutcomeCode, type Result } from '../kernel/outcomes.js';
 import type { Store } from '../kernel/store/store.js';
 import type { Caller } from '../accounts/index.js';
@@ -15,6 +14,7 @@ import type { LaunchesService } from '../launches/index.js';
 import { isPastLock, type OrdersService } from '../orders/index.js';
 import type { Submit } from '../kernel/core.js';
 import type { ScalperHandlers } from './signal-commands.js';
+import { rowsOf, SignalBuffer } from './signal-buffer.js';
 import type { Signal } from './signals.js';
 import { findClusters, type Cluster, type SuspicionRules } from './suspicion.js';
 
@@ -23,6 +23,13 @@ export interface ScalpersDeps {
   readonly clock: Clock;
   readonly limits: Limits;
   readonly log?: (line: string) => void;
+  /**
+   * Whether the group commit has commands waiting or a batch under way: the timer's flush
+   * (flushWhenIdle) waits while it has. None: never busy.
+   */
+  readonly writerBusy?: () => boolean;
+  /** A monotonic clock (ms) for how long signals have waited; performance.now() by default. */
+  readonly nowMs?: () => number;
 }
 
 /** What a report covers: one launch's orders or one drop's holds. */
@@ -33,7 +40,7 @@ export interface ReportScope {
 
 /** Where one order or hold of a cluster stands now. */
 export interface SubjectState {
-  /** Order: firm, locked, cancelled; hold: held, paid, expired, failed, cancelled. */
+  /** Order: firm, locked, cancelled; hold: held, paid, expired, failed, cancelled, revoked. */
   readonly status: string;
   /**
    * The deposit's state (held, refunded, forfeited, applied); of a hold, the money it paid:
@@ -85,19 +92,32 @@ export const rulesOf = (l: Limits): SuspicionRules => ({
 
 const READ_CHUNK = 50;
 
+/**
+ * Rows of one `recordSignals` command, one transaction: about 10 ms of the SQLite writer's time
+ * (docs/benchmarks.md, session 19), the most a buyer's command waits behind a flush.
+ */
+export const SIGNAL_CHUNK_ROWS = 2_000;
+
 export class ScalpersService {
   /**
-   * Events waiting for the next flush, with their signal ids. Hashed into signals at the flush
-   * (signalOf: three sha256 and the network prefix), not on the buyer's request.
+   * Events waiting for the next flush, in chunks (signal-buffer.ts). Hashed into signals at the
+   * flush (signalsOfChunk: the distinct facts of a chunk, once each), not on the buyer's request.
    */
-  #buffer: Array<{ readonly signalId: string; readonly event: ClientEvent }> = [];
+  readonly #buffer: SignalBuffer;
   #flushing: Promise<void> = Promise.resolve();
   /** Signals dropped because the buffer was full (the store was away for a while). */
   dropped = 0;
 
   constructor(private readonly deps: ScalpersDeps, private readonly orders: OrdersService,
     private readonly launches: LaunchesService,
-    private readonly submit: Submit<ScalperHandlers>, private readonly drops: DropsService) {}
+    private readonly submit: Submit<ScalperHandlers>, private readonly drops: DropsService) {
+    this.#buffer = new SignalBuffer(SIGNAL_CHUNK_ROWS, deps.nowMs ?? (() => performance.now()));
+  }
+
+  /** Events waiting to be written. */
+  get buffered(): number {
+    return this.#buffer.rows;
+  }
 
   /**
    * Keeps an event's signal for the next flush. Never throws and never waits: the buyer's
@@ -105,37 +125,69 @@ export class ScalpersService {
    * dropped and counted (the report is evidence for an operator, not a ledger).
    */
   record(e: ClientEvent): void {
-    if (this.#buffer.length >= this.deps.limits.signalsBufferMax) {
+    if (this.#buffer.rows >= this.deps.limits.signalsBufferMax) {
       this.dropped += 1;
       return;
     }
-    this.#buffer.push({ signalId: newTimeOrderedId('sig', e.atMs), event: e });
+    this.#buffer.push(e);
   }
 
   /**
-   * Writes the buffered signals through group commit (`recordSignals`: hashed and written in the
-   * writer's thread, never on the event loop's own connection); essential, so load never refuses
-   * it. On failure they wait for the next flush, up to `signalsBufferMax`.
+   * Writes every signal buffered now through group commit (`recordSignals`: hashed and written
+   * in the writer's thread, never on the event loop's own connection), a chunk of
+   * SIGNAL_CHUNK_ROWS per transaction; essential, so load never refuses it. On failure the
+   * chunk and those after it wait for the next flush, up to `signalsBufferMax`. For a close and
+   * a report, which must see them all.
    */
   flush(): Promise<void> {
+    return this.#write(false);
+  }
+
+  /**
+   * The timer's flush: as `flush`, at a lower priority than the buyers' writes. While the group
+   * commit has commands waiting or a batch under way (`deps.writerBusy`: at a drop's opening,
+   * the holds), it writes nothing, and between two chunks it stops when the writer became busy;
+   * unless the oldest signal waiting has waited `signalsFlushDeferMaxMs`, or the buffer is half
+   * full (`signalsBufferMax`): then it writes all, as `flush`. A crash loses what waits, as
+   * before: at most `signalsFlushDeferMaxMs` and a timer's round of signals.
+   */
+  flushWhenIdle(): Promise<void> {
+    return this.#write(true);
+  }
+
+  #write(yielding: boolean): Promise<void> {
     this.#flushing = this.#flushing.then(async () => {
-      if (this.#buffer.length === 0) return;
-      const batch = this.#buffer;
-      this.#buffer = [];
-      let failure: unknown = null;
-      try {
-        const r = await this.submit('recordSignals', { entries: batch }, true);
-        if (typeof r !== 'number') failure = r.code;
-      } catch (err) {
-        failure = err;
-      }
-      if (failure !== null) {
-        const room = this.deps.limits.signalsBufferMax - this.#buffer.length;
-        this.#buffer = [...batch.slice(0, Math.max(0, room)), ...this.#buffer];
-        this.deps.log?.(`scalpers: signals not written yet (${String(failure)})`);
+      // The signals waiting now, no more: a crowd recording meanwhile waits for the next round.
+      let left = this.#buffer.rows;
+      const max = this.deps.limits.signalsBufferMax;
+      while (left > 0) {
+        if (yielding && this.#mayWait()) return;
+        const chunk = this.#buffer.take();
+        if (chunk === null) return;
+        left -= rowsOf(chunk);
+        let failure: unknown = null;
+        try {
+          const r = await this.submit('recordSignals', { chunk }, true);
+          if (typeof r !== 'number') failure = r.code;
+        } catch (err) {
+          failure = err;
+        }
+        if (failure !== null) {
+          this.dropped += this.#buffer.restore(chunk, max);
+          this.deps.log?.(`scalpers: signals not written yet (${String(failure)})`);
+          return;
+        }
       }
     });
     return this.#flushing;
+  }
+
+  /** Whether the timer's flush leaves the writer to the buyers' commands for now. */
+  #mayWait(): boolean {
+    const { limits } = this.deps;
+    return (this.deps.writerBusy?.() ?? false)
+      && this.#buffer.oldestWaitMs < limits.signalsFlushDeferMaxMs
+      && this.#buffer.rows < limits.signalsBufferMax / 2;
   }
 
   /**
@@ -162,8 +214,8 @@ export class ScalpersService {
     }
     const clusters = findClusters(scoped, registrations, opened, rulesOf(limits))
       .slice(0, limits.suspicionClustersMax);
-    const states = await this.#states(scope, clusters.flatMap((c) => c.orders
-      .map((o) => o.subjectId)));
+    const states = await this.#states(scope, clusters.flatMap((c) => [...c.orders,
+      ...c.linkedOrders].map((o) => o.subjectId)));
     return ok({ scope, opensAtMs: opened, asOfMs, signals: scoped.length, truncated, clusters,
       states });
   }
@@ -194,7 +246,7 @@ export class ScalpersService {
   /** Where a drop's hold stands: its money, and whether an operator may cancel it (drops). */
   async #holdState(h: Hold): Promise<SubjectState> {
     const verdict = await this.drops.revocable(h);
-    const refunded = h.status === 'cancelled' && await this.deps.store.transaction((tx) =>
+    const refunded = h.status === 'revoked' && await this.deps.store.transaction((tx) =>
       tx.refundOf(h.paymentReference)) !== null;
     return { status: h.status, cancellable: verdict.ok,
       depositState: h.status === 'paid' ? 'held' : refunded ? 'refunded' : null,
@@ -233,8 +285,10 @@ export class ScalpersService {
       }
       // No forfeit is accepted: an order that locked since it was read is refused, not
       // cancelled at the buyer's cost.
+      // Flagged: the order keeps counting against the account's limit in the launch, so the
+      // ring cannot take the place again (as a drop's revoked hold, drop.ts LIMITED).
       const r = await this.orders.act(operator, orderId, { kind: 'cancel', acceptForfeit: false,
-        reason });
+        reason, flagged: true });
       if (r.ok) {
         await audit(orderId, r.value.depositState);
         out.push({ orderId, outcome: 'cancelled', depositState: r.value.depositState });

@@ -3,12 +3,14 @@
 // the batch. On SQLite that is the writer thread: a round on the event loop's own connection
 // paused the writer and held the loop once a round (docs/benchmarks.md, "session 11", for the
 // same fault with signals).
+import { strict as assert } from 'node:assert';
 import { randomInt } from 'node:crypto';
 import { newId } from '../kernel/ids.js';
 import type { StoreTx } from '../kernel/store/store.js';
 import type { BatchHandler } from '../kernel/write/group-committer.js';
 import {
-  adaptiveFactor, admissionRound, lateKey, shuffleDue, shuffleOrder, type Pass, type Room,
+  adaptiveFactor, admissionRound, DRAW_SCHEME, lateKey, prequeueOrder, shuffleDue,
+  type Pass, type Room,
 } from './waiting-room.js';
 
 /** One room's admitter round, as plain data (it may cross to the writer thread). */
@@ -46,19 +48,27 @@ export async function admitIn(tx: StoreTx, c: AdmitCommand): Promise<number> {
   const passes: Pass[] = head.slice(0, round.admit).map((t) => ({ passId: newId('wrp'),
     roomId, ticketId: t.ticketId, issuedAtMs: nowMs,
     expiresAtMs: nowMs + room.passSeconds * 1000, status: 'active', spentBy: null,
-    spentKey: null, spentAtMs: null, claimedUntilMs: null }));
+    spentKey: null, spentAtMs: null, claimedUntilMs: null,
+    // A place taken signed in earns a pass for that account only: it is bound from the start.
+    boundTo: t.accountId }));
   await tx.admit(passes, nowMs);
   await tx.setRoomState(roomId, { tokens: round.tokens, filledAtMs: round.filledAtMs,
     admittedTotal: room.admittedTotal + passes.length, shuffledAtMs });
   return passes.length;
 }
 
-/** The shuffle at the opening, and stragglers keyed at the back after it; the shuffle's time. */
+/**
+ * The pre-queue keyed at the opening (shuffled, or in arrival order), and stragglers keyed at
+ * the back after it; the time it was keyed (`shuffledAtMs`, for either order).
+ */
 async function shuffleIn(tx: StoreTx, room: Room, nowMs: number): Promise<number | null> {
   if (!shuffleDue(room, nowMs)) return room.shuffledAtMs;
   const unkeyed = await tx.unkeyedTicketIds(room.roomId);
   if (room.shuffledAtMs === null) {
-    const order = shuffleOrder(unkeyed, room.seed);
+    // Rooms of an older scheme were all shuffled already (migration 22): this draw is published
+    // as DRAW_SCHEME's.
+    assert.equal(room.drawScheme, DRAW_SCHEME, 'an unshuffled room draws by the current scheme');
+    const order = prequeueOrder(room, unkeyed);
     await tx.setTicketKeys(room.roomId, order, order.map((_, i) => i + 1));
     return nowMs;
   }

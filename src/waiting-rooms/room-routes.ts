@@ -6,8 +6,9 @@ import { refuse, type Refusal } from '../kernel/outcomes.js';
 import { queryNumber } from '../kernel/http/schema.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
+import { clientFacts } from '../kernel/http/client-signals.js';
 import * as Rooms from './room-schemas.js';
-import { nextUrl, passStateAt, ticketHash } from './waiting-room.js';
+import { nextUrl, passStateAt } from './waiting-room.js';
 import type {
   Pass, QueueOrder, Room, RoomScope, RoomSettings, TicketStatus,
 } from './waiting-room.js';
@@ -45,12 +46,14 @@ export function roomView(r: Room, nowMs: number, waiting?: number) {
 
 /**
  * A place as its holder sees it, with the status the room answers waiting with (apps read the
- * JSON either way) and Retry-After as the poll interval (the service's, following the wait).
+ * JSON either way; a join answers 201 for a new place, 200 for the account's own again) and
+ * Retry-After as the poll interval (the service's, following the wait).
  */
-function placeReply(v: PlaceView, created: boolean) {
+function placeReply(v: PlaceView, joined: 'created' | 'again' | null) {
   const pollAfter = v.pollAfterSeconds;
   const body = { room_id: v.room.roomId, phase: v.phase, position: v.position, ahead: v.ahead,
-    estimate: v.estimate, last_updated: iso(v.asOfMs), opens_at: iso(v.room.opensAtMs),
+    estimate: v.estimate && { seconds: v.estimate.seconds, certainty: v.estimate.certainty,
+      uncertain_because: v.estimate.because ?? null }, last_updated: iso(v.asOfMs), opens_at: iso(v.room.opensAtMs),
     suspended: v.room.suspended, ticket: v.ticket, poll_after_seconds: pollAfter,
     pass: v.pass ? { token: v.pass.token, expires_at: iso(v.pass.expiresAtMs),
       next_url: nextUrl(v.room) } : null,
@@ -60,17 +63,20 @@ function placeReply(v: PlaceView, created: boolean) {
   // Every waiting reply says when to poll, 200 included: an app may read the header alone.
   const waiting = v.phase !== 'admitted' && v.phase !== 'off';
   const headers = waiting ? { 'retry-after': String(pollAfter) } : undefined;
-  return reply(created ? 201 : waiting ? v.room.waitingStatus : 200, body, headers);
+  const status = joined === 'created' ? 201 : joined === 'again' ? 200
+    : waiting ? v.room.waitingStatus : 200;
+  return reply(status, body, headers);
 }
 
 /**
  * A pass as its operator sees it at `nowMs`: its status judged then (passStateAt), its ticket,
- * and the account that claimed or spent it (null while unused: tickets and passes are taken
- * without signing in, so an unused pass names no one).
+ * and the account it is bound to (the first that used it, or whose signed-in place earned it;
+ * null while unbound: tickets may be taken without signing in).
  */
 const passView = (p: Pass, nowMs: number) => ({ pass_id: p.passId, ticket_id: p.ticketId,
   issued_at: iso(p.issuedAtMs), expires_at: iso(p.expiresAtMs), status: passStateAt(p, nowMs),
-  account_id: p.spentBy, spent_at: p.spentAtMs === null ? null : iso(p.spentAtMs) });
+  account_id: p.boundTo ?? p.spentBy, spent_at: p.spentAtMs === null ? null : iso(p.spentAtMs),
+  under_way: p.status === 'spent' && p.claimedUntilMs !== null });
 
 /** The operator's body as settings, or the refusal of the first rule the types cannot say. */
 function settingsOf(roomId: string, b: Json, graceDefault: number):
@@ -107,26 +113,44 @@ export const roomRoutes: Route[] = [
       if (bad) return bad;
       const q = ctx.query();
       if (!q.ok) return q;
+      // Counted before the draw is read: a refused page costs no read and no reply body.
+      const limited = ctx.app.rateLimits.drawRead(ctx.address);
+      if (limited) return limited;
       const r = await ctx.app.waitingRooms.draw(ctx.params.room_id!);
       if (!r.ok) return r;
       const { room: rm, draw } = r.value;
+      const hashes = draw.hashesByRank;
       const offset = queryNumber(q.value.offset, 0);
-      const end = Math.min(draw.byRank.length,
+      const end = Math.min(hashes.length,
         offset + queryNumber(q.value.limit, ctx.app.deps.limits.waitingDrawPageMax));
       const entries = [];
       for (let i = offset; i < end; i++) {
-        entries.push({ rank: i + 1, ticket_hash: ticketHash(draw.byRank[i]!),
-          input_index: draw.inputIndex[i]! });
+        entries.push(draw.inputIndex === null ? { rank: i + 1, ticket_hash: hashes[i]! }
+          : { rank: i + 1, ticket_hash: hashes[i]!, input_index: draw.inputIndex[i]! });
       }
       return reply(200, { room_id: rm.roomId, seed: rm.seed, seed_commitment: rm.seedCommitment,
-        shuffled_at: iso(rm.shuffledAtMs!), count: draw.byRank.length, offset, entries });
+        shuffled_at: iso(rm.shuffledAtMs!), scheme: draw.scheme, count: hashes.length, offset,
+        entries });
     } },
   { method: 'POST', path: '/waiting-rooms/:room_id/tickets', access: 'public',
     schema: Rooms.join, handler: async (ctx) => {
       const bad = pathIds(ctx);
       if (bad) return bad;
-      const r = await ctx.app.waitingRooms.join(ctx.params.room_id!, ctx.address);
-      return r.ok ? placeReply(r.value, true) : r;
+      // Queueing needs no sign-in; a signed-in buyer's join holds one place per account.
+      const accountId = ctx.caller?.role === 'buyer' ? ctx.caller.account.accountId : null;
+      const r = await ctx.app.waitingRooms.join(ctx.params.room_id!, ctx.address, accountId);
+      if (!r.ok) return r;
+      // A place needs no account, but a signed-in buyer's join is one more attempt at the sale
+      // behind the room for the suspicious-pattern report: most of a ring's accounts wait in
+      // the room and are never admitted, and this is where they show (once per place).
+      if (ctx.caller?.role === 'buyer' && r.value.created) {
+        const { room } = r.value.place;
+        ctx.app.observe({ kind: 'room_join', accountId: ctx.caller.account.accountId,
+          accountCreatedAtMs: ctx.caller.account.createdAtMs, subjectId: null,
+          scope: `${room.scope}:${room.targetId}`, units: 1, city: null, deliveryAddress: null,
+          atMs: ctx.app.clock.nowMs(), facts: clientFacts(ctx) });
+      }
+      return placeReply(r.value.place, r.value.created ? 'created' : 'again');
     } },
   { method: 'GET', path: '/waiting-rooms/:room_id/place', access: 'public',
     schema: Rooms.place, handler: async (ctx) => {
@@ -135,7 +159,7 @@ export const roomRoutes: Route[] = [
       const token = ctx.headers[Rooms.TICKET_HEADER];
       if (typeof token !== 'string') return refuse('waiting_ticket_invalid');
       const r = await ctx.app.waitingRooms.poll(ctx.params.room_id!, token);
-      return r.ok ? placeReply(r.value, false) : r;
+      return r.ok ? placeReply(r.value, null) : r;
     } },
   { method: 'GET', path: '/admin/waiting-rooms', access: 'admin', schema: Rooms.rooms,
     handler: async (ctx) => {
@@ -191,14 +215,19 @@ export const roomRoutes: Route[] = [
       if (bad) return bad;
       const q = ctx.query();
       if (!q.ok) return q;
+      const limit = queryNumber(q.value.limit, ctx.app.deps.limits.waitingTicketsListMax);
+      const offset = queryNumber(q.value.offset, 0);
       const r = await ctx.app.waitingRooms.findTickets(ctx.params.room_id!,
         (q.value.status ?? null) as TicketStatus | null, q.value.network ?? null,
-        queryNumber(q.value.limit, ctx.app.deps.limits.waitingTicketsListMax));
+        limit, offset);
       if (!r.ok) return r;
-      return reply(200, { as_of: iso(r.value.asOfMs), tickets: r.value.tickets.map(
+      // A full page may have more behind it: the offset of the next one (null after the last).
+      const next = r.value.tickets.length === limit ? offset + limit : null;
+      return reply(200, { as_of: iso(r.value.asOfMs), next_offset: next,
+        tickets: r.value.tickets.map(
         ({ ticket: t, position }) => ({ ticket_id: t.ticketId, network: t.address || null,
-          joined_at: iso(t.joinedAtMs), last_seen_at: iso(t.lastSeenMs), status: t.status,
-          position })) });
+          account_id: t.accountId, joined_at: iso(t.joinedAtMs),
+          last_seen_at: iso(t.lastSeenMs), status: t.status, position })) });
     } },
   { method: 'POST', path: '/admin/waiting-rooms/:room_id/tickets/:ticket_id/hold',
     access: 'admin', schema: Rooms.holdTicket, handler: async (ctx) => {

@@ -7,8 +7,10 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { openPass, openTicket, signPass, signTicket } from './room-tokens.js';
 import {
-  adaptiveFactor, admissionRound, estimateWait, lateKey, pollAfterSeconds, pollCapSeconds,
-  positionOf, seedCommitment, joinsShuffle, shuffleDue, shuffleOrder, validateRoom,
+  adaptiveFactor, admissionRound, drawOf, estimateWait, lateKey, permute, pollAfterSeconds,
+  pollCapSeconds, positionOf, prequeueOrder, seedCommitment,
+  joinsPrequeue, shuffleDue, shuffleOrder, ticketHash,
+  validateRoom,
   type Phase, type PollPacing, type Room,
 } from './waiting-room.js';
 
@@ -18,7 +20,7 @@ const base: Room = { roomId: 'r', scope: 'launch', targetId: 'yu7', enabled: tru
   admitPerMinute: 60, activeMax: 2, passSeconds: 60, graceSeconds: 300, adaptive: false,
   waitingStatus: 200, seed: 'seed', seedCommitment: seedCommitment('seed'), shuffledAtMs: null,
   tokens: 0, filledAtMs: null, admittedTotal: 0, createdAtMs: T - 700_000,
-  updatedAtMs: T - 700_000 };
+  updatedAtMs: T - 700_000, drawScheme: 2 };
 
 /** A line in memory: what the service keeps in the store, moved by the same pure functions. */
 class Line {
@@ -31,12 +33,13 @@ class Line {
 
   tick(ms: number) { this.now += ms; }
   join(who: string) {
-    this.keys.set(who, joinsShuffle(this.room, this.now) ? null : lateKey(this.now, this.#seq++));
+    this.keys.set(who, joinsPrequeue(this.room, this.now) ? null
+      : lateKey(this.now, this.#seq++));
   }
   round() {
     if (shuffleDue(this.room, this.now) && this.room.shuffledAtMs === null) {
       const early = [...this.keys].filter(([, k]) => k === null).map(([w]) => w);
-      shuffleOrder(early, this.room.seed).forEach((w, i) => this.keys.set(w, i + 1));
+      prequeueOrder(this.room, early).forEach((w, i) => this.keys.set(w, i + 1));
       this.room = { ...this.room, shuffledAtMs: this.now };
     }
     const line = this.waiting();
@@ -198,12 +201,16 @@ describe('a room\'s line, moved by tick', () => {
 });
 
 describe('the opening instant', () => {
-  it('an arrival before or at the opening millisecond joins the shuffle; the shuffle waits '
-    + 'until that millisecond has passed', () => {
-    assert.equal(joinsShuffle(base, T - 1), true);
-    assert.equal(joinsShuffle(base, T), true, 'at the opening instant: in time');
-    assert.equal(joinsShuffle(base, T + 1), false);
-    assert.equal(joinsShuffle({ ...base, order: 'fifo' }, T - 1), false);
+  it('an arrival before or at the opening millisecond joins the pre-queue, in either order; '
+    + 'it is keyed once that millisecond has passed', () => {
+    assert.equal(joinsPrequeue(base, T - 1), true);
+    assert.equal(joinsPrequeue(base, T), true, 'at the opening instant: in time');
+    assert.equal(joinsPrequeue(base, T + 1), false);
+    assert.equal(joinsPrequeue({ ...base, order: 'fifo' }, T - 1), true,
+      'a room in arrival order shows no place before the opening either');
+    assert.deepEqual(prequeueOrder({ ...base, order: 'fifo' }, ['c', 'a', 'b']), ['c', 'a', 'b'],
+      'in arrival order: as they came');
+    assert.deepEqual(prequeueOrder(base, ['c', 'a', 'b']), shuffleOrder(['a', 'b', 'c'], 'seed'));
     assert.equal(shuffleDue(base, T), false, 'a round within the opening ms shuffles nobody');
     assert.equal(shuffleDue(base, T + 1), true);
   });
@@ -317,6 +324,13 @@ describe('positions', () => {
     assert.equal(at(1, open, 10_000).certainty, 'uncertain', 'the cap full');
     assert.equal(at(1, open, 9_999).certainty, 'uncertain', 'the cap full before this turn');
     assert.equal(at(1, open, 9_998).certainty, 'firm');
+    // Why, for the words the person reads: the cap is said as the cap, not as "the rate may
+    // change" (the new user's find: a frozen figure while admitted buyers had not finished).
+    assert.equal(at(1, open, 10_000).because, 'cap');
+    assert.equal(at(1, open, 9_999).because, 'cap');
+    assert.equal(at(1, { ...open, suspended: true }, 10_000).because, 'paused');
+    assert.equal(at(1, { ...open, adaptive: true }).because, 'rate');
+    assert.equal(at(1, open, 9_998).because, undefined);
   });
 });
 
@@ -328,6 +342,28 @@ describe('the shuffle', () => {
       assert.deepEqual([...a].sort(), [...ids].sort());
       assert.deepEqual(shuffleOrder([...ids].reverse(), seed), a);
     }));
+  });
+
+  it('is public: its draw\'s hashes sorted and permuted by the seed give its ranks; the ids '
+    + 'sorted (scheme 1) are no input (property)', () => {
+    fc.assert(fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 8 }),
+      { minLength: 2, maxLength: 50 }), fc.string(), (ids, seed) => {
+      const draw = drawOf(shuffleOrder(ids, seed), 2);
+      assert.equal(draw.inputIndex, null);
+      assert.deepEqual(permute([...draw.hashesByRank].sort(), seed), draw.hashesByRank);
+    }));
+    const ids = Array.from({ length: 20 }, (_, i) => `wrt_${i}`);
+    assert.notDeepEqual(shuffleOrder(ids, 's'), permute([...ids].sort(), 's'));
+  });
+
+  it('a scheme 1 draw is published with the input order it was drawn over', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `wrt_${i}`);
+    const byRank = permute([...ids].sort(), 's');
+    const draw = drawOf(byRank, 1);
+    const input: string[] = [];
+    draw.hashesByRank.forEach((h, i) => { input[draw.inputIndex![i]!] = h; });
+    assert.deepEqual(input, [...ids].sort().map(ticketHash));
+    assert.deepEqual(permute(input, 's'), draw.hashesByRank);
   });
 
   it('depends on the seed', () => {
@@ -400,11 +436,11 @@ function toldAndWaited(x: Line, phaseMs: number, horizonMs: number):
 }
 
 describe('the estimate is a promise the room keeps, moved by tick', () => {
-  /** An arrival-order room with `who` joined at the opening, a millisecond after it. */
+  /** An arrival-order room with `who` joined just after the opening, a millisecond after it. */
   const opened = (who: string[], over: Partial<Room> = {}) => {
     const x = new Line();
     x.room = { ...base, order: 'fifo', activeMax: 100, passSeconds: 600, ...over };
-    x.tick(120_000);
+    x.tick(120_001);
     for (const w of who) x.join(w);
     x.tick(1);
     return x;
@@ -426,13 +462,14 @@ describe('the estimate is a promise the room keeps, moved by tick', () => {
       x.round();
       return firstKept(x, ROUND_MS - 1, 120_000);
     }, [{ seconds: 61, certainty: 'firm' }, true]],
-    ['before the opening (arrival order) the wait counts from the opening', () => {
+    ['before the opening the wait counts from the opening; an arrival-order pre-queue has no '
+      + 'place to count yet', () => {
       const x = new Line();
       x.room = { ...base, order: 'fifo', activeMax: 100 };
       x.tick(60_000);
       x.join('a');
-      return firstKept(x, 0, 120_000);
-    }, [{ seconds: 62, certainty: 'firm' }, true]],
+      return [estimateNow(x, 0), x.position('a')];
+    }, [{ seconds: 62, certainty: 'firm' }, 'prequeue']],
     ['a cap that fills before the turn: uncertain from there on (2 active at most)', () => {
       const x = opened(['a', 'b', 'c', 'd'], { activeMax: 2 });
       return x.waiting().map((_, i) => estimateNow(x, i).certainty);
@@ -473,7 +510,9 @@ describe('the estimate is a promise the room keeps, moved by tick', () => {
         }
       }
       for (let i = 0; i < s.late; i++) { x.tick(1); x.join(`l${i}`); }
-      if (!x.room.shuffledAtMs && x.room.order === 'shuffle' && x.now > x.room.opensAtMs) {
+      // Either order keys its pre-queue at the opening; until then the service counts no place
+      // (its copy of the line is not complete).
+      if (!x.room.shuffledAtMs && x.now > x.room.opensAtMs) {
         x.round();
       }
       const firm = toldAndWaited(x, s.phaseMs, (s.early + s.late + 2) * 60_000 / s.rate

@@ -3,7 +3,9 @@
 // at the opening by a seeded, auditable shuffle; later arrivals first in, first out; admission at
 // a configured rate under a cap on admitted-but-unfinished sessions; positions that only go down
 // and an estimate that says how sure it is. Storage, HTTP and timers depend on this, never back.
+import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
+import { addressKey } from '../kernel/rate-limits.js';
 
 /** What a room stands in front of: a launch's `POST /orders` or a drop's purchases. */
 export type RoomScope = 'launch' | 'drop';
@@ -43,6 +45,11 @@ export interface RoomSettings {
 export interface Room extends RoomSettings {
   readonly seed: string;
   readonly seedCommitment: string;
+  /**
+   * How its shuffle ranks (or ranked) the pre-queue, so that a stored draw is published as it
+   * was drawn (DrawScheme). A room is made with DRAW_SCHEME and keeps its scheme.
+   */
+  readonly drawScheme: DrawScheme;
   /** When the pre-queue was shuffled (null: not yet). */
   readonly shuffledAtMs: number | null;
   /** Admissions the bucket holds (fractional), and when it was last filled. */
@@ -56,8 +63,9 @@ export interface Room extends RoomSettings {
 export type TicketStatus = 'waiting' | 'admitted' | 'expired' | 'held';
 
 /**
- * A place in a room. `key` orders the line (smaller first): the pre-queue's shuffled ranks
- * 1..n, then later arrivals by `lateKey`; null for a pre-queue ticket before the shuffle.
+ * A place in a room. `key` orders the line (smaller first): the pre-queue's ranks 1..n
+ * (`prequeueOrder`), then later arrivals by `lateKey`; null for a pre-queue ticket before the
+ * opening.
  */
 export interface Ticket {
   readonly ticketId: string;
@@ -69,6 +77,11 @@ export interface Ticket {
   readonly address: string;
   readonly passId: string | null;
   readonly admittedAtMs: number | null;
+  /**
+   * The buyer account signed in when the place was taken, null for an anonymous join (queueing
+   * needs no sign-in, as at Queue-it and Cloudflare): an account holds one live place per room.
+   */
+  readonly accountId: string | null;
 }
 
 export type PassStatus = 'active' | 'spent' | 'revoked';
@@ -104,15 +117,23 @@ export interface Pass {
    * succeeded (or for a pass never claimed). A claim past this time counts as spent.
    */
   readonly claimedUntilMs: number | null;
+  /**
+   * The account the pass is bound to: the first that used it (a waitlist join, an order or
+   * purchase claim, a model switch), or the signed-in account whose place earned it. Another
+   * account presenting it is refused (`waiting_room_pass_other_account`); null while unused.
+   */
+  readonly boundTo: string | null;
 }
 
 /**
  * The networks an operator looks tickets up by, as the suspicious-pattern report names them: an
- * IPv4 address, an IPv4 /24 (`203.0.113.0/24`) or an IPv6 /64 (`2001:db8:1:2::/64`). A ticket
- * keeps its joiner's IPv4 address or IPv6 /64 (rate-limits.ts, addressKey).
+ * IPv4 address, an IPv4 /24 (`203.0.113.0/24`), an IPv6 /64 (`2001:db8:1:2::/64`) or an
+ * address of `::/64` (the loopback `::1`, `::1:0:0:1`: addressKey counts each as itself, and
+ * the report names it so). A ticket keeps its joiner's IPv4 address, IPv6 /64 or `::/64`
+ * address (rate-limits.ts, addressKey).
  */
 export const NETWORK_PATTERN = '^((\\d{1,3}\\.){3}(\\d{1,3}|0/24)'
-  + '|[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){3}::/64)$';
+  + '|[0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){3}::/64|::([0-9A-Fa-f]{1,4}(:[0-9A-Fa-f]{1,4}){0,3})?)$';
 
 /** Which tickets' addresses a network (NETWORK_PATTERN) covers: the one, or a /24's prefix. */
 export interface NetworkMatch {
@@ -125,10 +146,25 @@ export interface NetworkMatch {
 /** The match of a network as NETWORK_PATTERN checks it. */
 export function networkMatch(network: string): NetworkMatch {
   if (network.endsWith('.0/24')) return { address: null, prefix: network.slice(0, -4) };
+  // An address of ::/64 as the ticket keeps it (addressKey: `::0001` is `::1`, `::ffff:a4d:101`
+  // is 10.77.1.1).
+  if (network.startsWith('::')) return { address: addressKey(network), prefix: null };
   if (!network.endsWith('::/64')) return { address: network, prefix: null };
   // Written as addressKey writes a /64: lower case, no leading zeros.
   const groups = network.slice(0, -5).split(':').map((g) => parseInt(g, 16).toString(16));
   return { address: `${groups.join(':')}::/64`, prefix: null };
+}
+
+/**
+ * The network a ticket's address (addressKey: an IPv4 address or an IPv6 /64) is counted in
+ * for the per-network cap: its IPv4 /24 (`203.0.113.0/24`) or IPv6 /48 (`2001:db8:1::/48`, a
+ * site's usual allocation); '' for an unknown address, which no cap counts.
+ */
+export function networkOf(address: string): string {
+  const v4 = /^(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}$/.exec(address);
+  if (v4) return `${v4[1]}.0/24`;
+  const v6 = /^([0-9a-f]{1,4}:[0-9a-f]{1,4}:[0-9a-f]{1,4}):[0-9a-f]{1,4}::\/64$/.exec(address);
+  return v6 ? `${v6[1]}::/48` : address;
 }
 
 /** The pre-queue opens at least this long before the opening (DOMAIN.md). */
@@ -142,12 +178,52 @@ export function lateKey(joinedAtMs: number, tieBreak: number): number {
 }
 
 /**
- * Whether an arrival at `nowMs` joins the pre-queue's shuffle: before or at the opening instant
- * (ms), in a shuffled room. One who arrives within the opening millisecond asked in time, so the
- * shuffle runs only once that millisecond has passed (`shuffleDue`).
+ * Whether an arrival at `nowMs` joins the pre-queue, whose places are given at the opening
+ * (`prequeueOrder`): before or at the opening instant (ms). One who arrives within the opening
+ * millisecond asked in time, so the pre-queue is keyed only once that millisecond has passed
+ * (`shuffleDue`). In either order: a room in arrival order once keyed its pre-queue at the join
+ * and showed positions before the opening, counted before later joins within the same
+ * millisecond (ties broken at random) and kept as the least shown; with a simulated clock every
+ * join shares one millisecond, and the first joiner was shown 1 with 4 ahead (the attacker's
+ * find).
  */
-export function joinsShuffle(room: RoomSettings, nowMs: number): boolean {
-  return room.order === 'shuffle' && nowMs <= room.opensAtMs;
+export function joinsPrequeue(room: RoomSettings, nowMs: number): boolean {
+  return nowMs <= room.opensAtMs;
+}
+
+/**
+ * What a join is decided under, as it read the room: the switch, and the line's terms (what
+ * it stands in front of, its opening, its pre-queue's time and its order). Its write checks
+ * them against the room as committed, under a lock a change of them takes too, so that a join
+ * never lands beside a change it did not see (WaitingRoomsTx.joinTicket).
+ */
+export interface JoinTerms {
+  readonly enabled: boolean;
+  readonly scope: RoomScope;
+  readonly targetId: string;
+  readonly opensAtMs: number;
+  readonly prequeueAtMs: number;
+  readonly order: QueueOrder;
+}
+
+/** The terms of `room` a join is decided under (plain data: it crosses to the writer). */
+export const joinTermsOf = (room: RoomSettings): JoinTerms => ({ enabled: room.enabled,
+  scope: room.scope, targetId: room.targetId, opensAtMs: room.opensAtMs,
+  prequeueAtMs: room.prequeueAtMs, order: room.order });
+
+/** Whether `room` still has the terms a join was decided under. */
+export const holdsJoinTerms = (room: RoomSettings, t: JoinTerms): boolean =>
+  room.enabled === t.enabled && room.scope === t.scope && room.targetId === t.targetId
+  && room.opensAtMs === t.opensAtMs && room.prequeueAtMs === t.prequeueAtMs
+  && room.order === t.order;
+
+/**
+ * The pre-queue's order at the opening, given its ticket ids in arrival order (join time, then
+ * id): the seeded shuffle (`shuffleOrder`) in a shuffled room, else as they arrived.
+ */
+export function prequeueOrder(room: Pick<RoomSettings, 'order'> & { seed: string },
+  idsByArrival: readonly string[]): string[] {
+  return room.order === 'shuffle' ? shuffleOrder(idsByArrival, room.seed) : [...idsByArrival];
 }
 
 /** Whether the pre-queue is shuffled (or its stragglers keyed) at `nowMs`: after the opening. */
@@ -183,7 +259,7 @@ function below(n: number, stream: Generator<number>): number {
 /**
  * Fisher-Yates over `input` as given (from the last place down, each swapped with a place drawn
  * below it by `below`), driven by the seed. What docs/api.md ("Checking the draw") tells an
- * outsider to run over the published input list.
+ * outsider to run over the published hashes sorted.
  */
 export function permute<T>(input: readonly T[], seed: string): T[] {
   const out = [...input];
@@ -196,21 +272,38 @@ export function permute<T>(input: readonly T[], seed: string): T[] {
 }
 
 /**
- * The pre-queue's order: `permute` over the ticket ids sorted (by UTF-16 code units, as
- * PostgreSQL's "C" collation sorts these ASCII ids). Pure and reproducible: with the published
- * seed and input anyone gets the same order (`drawOf`).
- */
-export function shuffleOrder(ticketIds: readonly string[], seed: string): string[] {
-  return permute([...ticketIds].sort(), seed);
-}
-
-/**
  * What a ticket is published as in the draw and told on its own place reply: sha256 of its id,
  * hex. The id itself is no bearer secret (a place is polled with the signed ticket, not the id),
  * but it is what operators and the audit log name a ticket by; its hash is enough to check.
  */
 export function ticketHash(ticketId: string): string {
   return createHash('sha256').update(ticketId).digest('hex');
+}
+
+/**
+ * What a shuffle's input is. 2: the drawn tickets' hashes (ticketHash) sorted, which is the
+ * published draw's own list sorted, so anyone can rebuild the input and the order from public
+ * data alone. 1: the ticket ids sorted (rooms shuffled before migration 22); the public saw only
+ * hashes and an `input_index` the server stated, so any input order the server picked would
+ * have checked out (the attacker's find). Such draws keep their ranks and are published as they
+ * were drawn.
+ */
+export type DrawScheme = 1 | 2;
+
+/** The scheme every shuffle uses now, and that new rooms are made with. */
+export const DRAW_SCHEME: DrawScheme = 2;
+
+/**
+ * The pre-queue's order (DRAW_SCHEME 2): `permute` over the tickets' hashes sorted (by UTF-16
+ * code units: lower-case hex, so byte order too), each hash then read back as its ticket's id.
+ * Pure and reproducible from public data: the draw publishes the hashes, and with the seed
+ * anyone sorts them, permutes them and gets the published ranks (docs/api.md, "Checking the
+ * draw").
+ */
+export function shuffleOrder(ticketIds: readonly string[], seed: string): string[] {
+  const idOf = new Map(ticketIds.map((id) => [ticketHash(id), id]));
+  assert.equal(idOf.size, ticketIds.length, 'ticket ids are unique');
+  return permute([...idOf.keys()].sort(), seed).map((h) => idOf.get(h)!);
 }
 
 /**
@@ -223,20 +316,26 @@ export function isDrawRank(room: Pick<RoomSettings, 'order' | 'opensAtMs'>,
 }
 
 /**
- * A shuffled pre-queue as it can be published: its ticket ids in rank order (rank 1 first),
- * and for each the index it had in the shuffle's input (the ids sorted, shuffleOrder). With
- * the seed, permute(input) gives the ranks back.
+ * A shuffled pre-queue as it is published: its tickets' hashes in rank order (rank 1 first),
+ * hashed once when the draw is read (it never changes), and how it was drawn.
  */
 export interface Draw {
-  readonly byRank: readonly string[];
-  readonly inputIndex: Int32Array;
+  readonly scheme: DrawScheme;
+  readonly hashesByRank: readonly string[];
+  /**
+   * Scheme 1 only: each rank's index in that shuffle's input (the ids sorted), which only the
+   * server could state. Null for scheme 2, whose input is `hashesByRank` sorted.
+   */
+  readonly inputIndex: Int32Array | null;
 }
 
-/** The draw of the ticket ids a shuffle ranked, given in rank order. */
-export function drawOf(byRank: readonly string[]): Draw {
+/** The draw of the ticket ids a shuffle of `scheme` ranked, given in rank order. */
+export function drawOf(byRank: readonly string[], scheme: DrawScheme): Draw {
+  const hashesByRank = byRank.map(ticketHash);
+  if (scheme === 2) return { scheme, hashesByRank, inputIndex: null };
   const sorted = [...byRank].sort();
   const index = new Map(sorted.map((id, i) => [id, i]));
-  return { byRank, inputIndex: Int32Array.from(byRank, (id) => index.get(id)!) };
+  return { scheme, hashesByRank, inputIndex: Int32Array.from(byRank, (id) => index.get(id)!) };
 }
 
 /**
@@ -310,10 +409,20 @@ export function positionOf(sortedKeys: Float64Array | readonly number[], key: nu
  */
 export type Certainty = 'firm' | 'likely' | 'uncertain';
 
+/**
+ * Why an estimate is `uncertain`, for the words the person is shown: `paused` (the room is
+ * suspended), `cap` (admissions wait for people admitted before to finish: the cap on active
+ * passes is full, or will be before this turn), `rate` (the rate adapts to load, or the ticket
+ * is held: a held ticket is told no more than that, so a bot learns nothing of its hold).
+ */
+export type UncertainBecause = 'paused' | 'cap' | 'rate';
+
 export interface Estimate {
   /** Seconds until admission if everyone ahead stays and the rate holds (an upper bound). */
   readonly seconds: number;
   readonly certainty: Certainty;
+  /** With `uncertain` only: why (absent otherwise). */
+  readonly because?: UncertainBecause;
 }
 
 /** Lines longer than this are `likely` rather than `firm`: too long for the rate to be sure. */
@@ -349,15 +458,19 @@ export interface WaitBasis {
  * adaptive rate can slow it; so can the cap on active passes: not only when it is full now but
  * when the passes active now plus the people ahead (each admitted before this person) reach it,
  * because then this turn may wait for sessions to finish. Those, and a held ticket (never
- * admitted while held; it is shown the figure of the place it had), are `uncertain`.
+ * admitted while held; it keeps its place, which moves up as those ahead are admitted), are
+ * `uncertain`.
  */
 export function estimateWait(room: Room, ahead: number, basis: WaitBasis): Estimate {
   const ms = Math.max(0, room.opensAtMs - basis.nowMs)
     + ((ahead + 1) * 60_000) / room.admitPerMinute + basis.roundMs;
   const capMayBind = basis.active + ahead >= room.activeMax;
-  const certainty: Certainty = room.suspended || room.adaptive || capMayBind || basis.held
-    ? 'uncertain' : ahead > FIRM_AHEAD_MAX ? 'likely' : 'firm';
-  return { seconds: Math.ceil(ms / 1000), certainty };
+  const seconds = Math.ceil(ms / 1000);
+  // A suspension stops admissions outright; else the cap is what a waiting person watches.
+  const because: UncertainBecause | null = room.suspended ? 'paused' : capMayBind ? 'cap'
+    : room.adaptive || basis.held ? 'rate' : null;
+  if (because !== null) return { seconds, certainty: 'uncertain', because };
+  return { seconds, certainty: ahead > FIRM_AHEAD_MAX ? 'likely' : 'firm' };
 }
 
 /**

@@ -1,6 +1,7 @@
-// Waiting rooms' pieces of the global migrations (kernel/store/migrations.ts), numbered 11 and 16. The
-// line is the tickets' `key` (unique per room, null before the pre-queue's shuffle); a waiting
-// ticket is read by (room, status, key), so 100,000 waiting cost one index range per snapshot.
+// Waiting rooms' pieces of the global migrations (kernel/store/migrations.ts), numbered 11, 16
+// 22 and 25. The line is the tickets' `key` (unique per room, null before the pre-queue's
+// shuffle); a waiting ticket is read by (room, status, key), so 100,000 waiting cost one index
+// range per snapshot.
 // A piece is never edited after it has shipped: add a new number instead.
 import { int, type MigrationPiece } from '../kernel/store/migrations.js';
 
@@ -43,5 +44,33 @@ export const waitingRoomsMigrations: readonly MigrationPiece[] = [
     // gives it back, and a concurrent one with the same pass waits for the outcome.
     version: 16,
     sql: (d) => `ALTER TABLE waiting_passes ADD COLUMN claimed_until_ms ${int(d)};`,
+  },
+  {
+    // A pass is bound to the first account that uses it (a bearer token any account could
+    // spend was the attacker's find); a pass already used is bound to its user. A ticket keeps
+    // the signed-in account that joined (one live place per account) and its network (the
+    // per-network cap's count, by index). Tickets from before have network '': uncounted, as
+    // an unknown address is, until they lapse with their room's night.
+    version: 22,
+    sql: () => `
+      ALTER TABLE waiting_passes ADD COLUMN bound_to TEXT;
+      UPDATE waiting_passes SET bound_to = spent_by WHERE spent_by IS NOT NULL;
+      ALTER TABLE waiting_tickets ADD COLUMN account_id TEXT;
+      ALTER TABLE waiting_tickets ADD COLUMN network TEXT NOT NULL DEFAULT '';
+      CREATE INDEX waiting_tickets_account ON waiting_tickets (room_id, account_id);
+      CREATE INDEX waiting_tickets_network ON waiting_tickets (room_id, network);
+    `,
+  },
+  {
+    // The draw's scheme (waiting-room.ts, DrawScheme): a shuffle's input is now the tickets'
+    // hashes sorted, which the public can rebuild. Rooms already shuffled keep the ranks they
+    // were given over the ids sorted (scheme 1), and are published so; the others are shuffled
+    // the new way when they open.
+    version: 25,
+    sql: () => `
+      ALTER TABLE waiting_rooms ADD COLUMN draw_scheme INTEGER NOT NULL DEFAULT 2
+        CHECK (draw_scheme IN (1, 2));
+      UPDATE waiting_rooms SET draw_scheme = 1 WHERE shuffled_at_ms IS NOT NULL;
+    `,
   },
 ];

@@ -23,15 +23,16 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { admitIn, type AdmitCommand } from './room-commands.js';
 import { openPass, openTicket, signPass, signTicket, type PassClaims, type TicketClaims,
 } from './room-tokens.js';
-import { claimOutcome } from './room-rows.js';
+import { bindOutcome } from './room-rows.js';
 import {
-  drawOf, estimateWait, isDrawRank, joinsShuffle, LATE_KEY_SPREAD, passStateAt, ticketHash,
-  type Draw, lateKey, networkMatch, nextUrl, pollAfterSeconds,
+  drawOf, estimateWait, holdsJoinTerms, isDrawRank, joinsPrequeue, joinTermsOf, LATE_KEY_SPREAD, passStateAt,
+  ticketHash,
+  DRAW_SCHEME, type Draw, lateKey, networkMatch, nextUrl, pollAfterSeconds,
   positionOf, seedCommitment, validateRoom, type Estimate, type Pass, type Phase,
   type PollPacing, type Room, type RoomScope, type RoomSettings, type Ticket, type TicketStatus,
   type WaitBasis,
 } from './waiting-room.js';
-import type { JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
+import type { JoinLimits, JoinOutcome, PassClaim, RoomCounts } from './waiting-rooms-store.js';
 
 export interface WaitingRoomsDeps {
   readonly store: Store;
@@ -123,6 +124,17 @@ const has = (sorted: Float64Array, key: number): boolean => {
   return i < sorted.length && sorted[i] === key;
 };
 
+/**
+ * The place of `key` in a copy of the line: 1 + the tickets before it, held ones included. A
+ * held ticket (a suspected bot) keeps its place and is skipped by the admitter (headOfLine),
+ * so a hold or a release moves nobody behind it: counted without the held, a hold moved them up
+ * one and the release back down, which the least position shown kept hidden for good (two
+ * tickets both shown 2, the estimate counted one short: the attacker's find). The held ahead
+ * only make the wait shorter than counted, as people ahead who leave do.
+ */
+const lineAt = (line: Pick<Line, 'waiting' | 'held'>, key: number): number =>
+  positionOf(line.waiting, key) + positionOf(line.held, key) - 1;
+
 /** Retry-After of `waiting_room_pass_in_use` (s): the other request's outcome is near. */
 const PASS_IN_USE_RETRY_SECONDS = 2;
 
@@ -152,7 +164,7 @@ export class WaitingRoomsService {
   /**
    * The opening (ms) of the launch or drop a room would stand in front of, null when there is
    * no such target (the composition's: the room's capability knows neither), read in the
-   * room's write transaction (a drop's row locked with it). Null: not checked.
+   * room's write transaction (the target's row locked with it). Null: not checked.
    */
   targetOpening: ((scope: RoomScope, targetId: string, tx: StoreTx) => Promise<number | null>)
     | null = null;
@@ -162,6 +174,14 @@ export class WaitingRoomsService {
    * no one: a pass would only lead to that refusal. Null: never.
    */
   targetSoldOut: ((scope: RoomScope, targetId: string) => Promise<boolean>) | null = null;
+  /**
+   * The refusal a purchase (an order) by `accountId` would meet for being at the target's
+   * per-account or per-person limit (`drop_limit_reached`, `per_account_limit_reached`), or
+   * null (the composition's). A signed-in join meets it: the place would be admitted and its
+   * pass would count against the room's active cap for nothing. Null: never checked.
+   */
+  targetAtLimit: ((scope: RoomScope, targetId: string, accountId: string) =>
+    Promise<Refusal | null>) | null = null;
 
   /**
    * The writes of joins, polls and passes: through group commit (on SQLite the writer thread,
@@ -213,7 +233,11 @@ export class WaitingRoomsService {
 
   /**
    * Creates a room or changes its settings (the state, seed and line stay). Refused with
-   * `invalid_waiting_room` naming the rule it breaks; a new room gets its seed here, and only
+   * `invalid_waiting_room` naming the rule it breaks, `waiting_room_settings_fixed` for a line
+   * term changed once people joined (#fixedTerms), `waiting_room_opening_passed` for a
+   * shuffled room whose opening has passed, made so or switched on with nobody in it
+   * (#drawsUnseen), and `overloaded` when joins or another change held the room past
+   * waitingPassClaimWaitMs; nothing is written then. A new room gets its seed here, and only
    * its commitment is shown until the shuffle.
    */
   async put(actor: string, s: RoomSettings): Promise<Result<{ room: Room; created: boolean }>> {
@@ -233,33 +257,39 @@ export class WaitingRoomsService {
     const targetTaken = () => refuse('invalid_waiting_room', `The waiting room is not valid: `
       + `the ${s.scope} ${s.targetId} has a room already.`);
     if (others.some((r) => r.scope === s.scope && r.targetId === s.targetId)) return targetTaken();
-    // People in its pre-queue or line wait for what it stands in front of: moved elsewhere,
-    // the old target went ungated at once and the line queued for another (the attacker's find).
-    if (old && (s.scope !== old.scope || s.targetId !== old.targetId)
-      && (old.shuffledAtMs != null || nowMs >= old.prequeueAtMs)) {
-      return refuse('invalid_waiting_room', `The waiting room is not valid: its pre-queue has `
-        + `opened, and the people in it wait for the ${old.scope} ${old.targetId}; what it `
-        + `stands in front of can no longer change (make another room for the ${s.scope} ${
-          s.targetId}).`);
-    }
-    if (old?.shuffledAtMs != null && (s.opensAtMs !== old.opensAtMs || s.order !== old.order)) {
-      return refuse('invalid_waiting_room', 'The waiting room is not valid: its line was '
-        + 'formed at the opening; the opening and the order can no longer change.');
-    }
-    const seed = old?.seed ?? randomBytes(32).toString('hex');
-    const room: Room = { ...s, seed, seedCommitment: old?.seedCommitment ?? seedCommitment(seed),
-      shuffledAtMs: old?.shuffledAtMs ?? null, tokens: old?.tokens ?? 0,
-      filledAtMs: old?.filledAtMs ?? null, admittedTotal: old?.admittedTotal ?? 0,
-      createdAtMs: old?.createdAtMs ?? nowMs, updatedAtMs: nowMs };
     let r: Result<{ room: Room; created: boolean }>;
     try {
       r = await this.deps.store.transaction(async (tx) => {
+        // The target's row first (#offTarget), then the room's, in the order a target's
+        // opening takes them (followOpening). The room as locked, not as read above: a join
+        // committed since is counted, and one under way waits for this change or sees it.
         const bad = await this.#offTarget(tx, s);
+        // A line term changed once people joined is refused from the room as read, without
+        // its lock: a join is never undone, so the refusal stands, and a crowd of joins holding
+        // the row cannot turn it into a 503 (the attacker's finding).
+        const early = old ? await this.#fixedTerms(tx, old, s) : null;
+        if (early) return early;
+        // What a join is decided under (JoinTerms: the switch and the line terms) changes only
+        // under the lock joins wait for; the rest (suspend, rate, cap, pass and grace times,
+        // statuses) under one they do not hold off, so that Suspend goes through while a crowd
+        // (or a flood of refused joins) is joining.
+        const terms = !old || !holdsJoinTerms(old, s);
+        const cur = await this.#lockedRoom(() => (terms ? tx.lockRoomTerms(s.roomId)
+          : tx.lockRoomSettings(s.roomId)));
+        if (cur === 'busy') return roomBusy(s.roomId);
+        // Another change moved those terms between the read and the lock: the lock taken is
+        // not the one this change needs; asked again, it reads them anew.
+        if (!terms && (!cur || !holdsJoinTerms(cur, s))) return roomBusy(s.roomId);
+        const fixed = cur ? await this.#fixedTerms(tx, cur, s) : null;
+        if (fixed) return fixed;
         if (bad) return bad;
+        const late = await this.#drawsUnseen(tx, cur, s, nowMs);
+        if (late) return late;
+        const room = roomFrom(s, cur, nowMs);
         await tx.putRoom(room);
-        await tx.appendAudit({ atMs: nowMs, actor, action: old ? 'waiting_room.change'
-          : 'waiting_room.create', detail: { room_id: s.roomId, ...diff(old, room) } });
-        return ok({ room, created: !old });
+        await tx.appendAudit({ atMs: nowMs, actor, action: cur ? 'waiting_room.change'
+          : 'waiting_room.create', detail: { room_id: s.roomId, ...diff(cur, room) } });
+        return ok({ room, created: !cur });
       });
     } catch (err) {
       // `others` was read before the write: a room for the same target put meanwhile (by
@@ -270,6 +300,79 @@ export class WaitingRoomsService {
     }
     this.#roomsReadAt = -Infinity;
     return r;
+  }
+
+  /**
+   * The refusal of a change to what the people in the room were told of its line (LINE_TERMS:
+   * what it stands in front of, its opening, its pre-queue's and its order) once anyone has
+   * joined it or its line was formed: moved later after people joined, its pre-queue no longer
+   * held the target's opening, which then moved, and the room could be pointed at another
+   * sale, the old one left ungated (the attacker's find); switched to arrival order, a
+   * pre-queue told that the opening shuffles it was not. The rest (the switch, suspension,
+   * rate, cap, pass and grace, statuses) may change at any time. Read in the room's write.
+   */
+  async #fixedTerms(tx: StoreTx, old: Room, s: RoomSettings): Promise<Refusal | null> {
+    const changed = LINE_TERMS.filter(([k]) => s[k] !== old[k]).map(([, field]) => field);
+    if (changed.length === 0) return null;
+    const joined = await tx.roomJoined(old.roomId);
+    if (old.shuffledAtMs === null && !joined) return null;
+    const order = old.order === 'shuffle' ? 'shuffled' : 'arrival';
+    // Formed with nobody in it (the admitter keys a room at its opening, every half second):
+    // said so, not as people waiting, which an operator could check and find untrue.
+    const who = joined ? `People have joined the waiting room ${old.roomId}, and they wait for `
+      + `the ${old.scope} ${old.targetId} opening at ${iso(old.opensAtMs)} in ${order} order`
+      : `The waiting room ${old.roomId} formed its line at the ${old.scope} ${old.targetId} `
+      + `opening at ${iso(old.opensAtMs)}, in ${order} order, and places join it so`;
+    return { ...refuse('waiting_room_settings_fixed', `${who}: ${changed.join(', ')} can no `
+      + 'longer change (make another room for another sale).'),
+    details: { fields: changed.join(',') } };
+  }
+
+  /**
+   * The refusal (`waiting_room_opening_passed`) of a write that would make a shuffled room
+   * whose opening has passed (at or after `opensAtMs`) and that has not drawn yet: created so,
+   * switched to `shuffle`, pointed at another sale or opening, or switched on while nobody has
+   * joined it. Such a room drew at its first admitter round whoever it found (nobody: its
+   * pre-queue closed at an opening already gone) under a seed commitment nobody could have
+   * noted before that opening, and every later place was in arrival order all the same: a
+   * fairness proof of nothing, under the name of a shuffle (the new user's finding). For a sale
+   * already open the room is `fifo`. A room whose pre-queue people joined while it was on
+   * (switched off since, its draw still to come) may be switched on again: they joined under
+   * the commitment published before the opening. Null when the write may go. Read in the
+   * room's write (after #fixedTerms and #offTarget: the opening is the target's).
+   */
+  async #drawsUnseen(tx: StoreTx, old: Room | null, s: RoomSettings, nowMs: number):
+    Promise<Refusal | null> {
+    if (s.order !== 'shuffle' || nowMs < s.opensAtMs || (old?.shuffledAtMs ?? null) !== null) {
+      return null;
+    }
+    const makesIt = !old || old.order !== 'shuffle' || old.scope !== s.scope
+      || old.targetId !== s.targetId || old.opensAtMs !== s.opensAtMs
+      || (!old.enabled && s.enabled);
+    if (!makesIt || (old && await tx.roomJoined(old.roomId))) return null;
+    return { ...refuse('waiting_room_opening_passed', `The ${s.scope} ${s.targetId} opened at ${
+      iso(s.opensAtMs)}: a shuffled waiting room draws at its opening under a seed commitment `
+      + `published before it, and ${old ? `the waiting room ${s.roomId}` : 'a room made now'} `
+      + 'would draw at once under one nobody could have noted. For a sale already open, use '
+      + 'order "fifo" (arrival order; "shuffle" is the default when order is not sent).'),
+    details: { opens_at: iso(s.opensAtMs)! } };
+  }
+
+  /**
+   * The room locked by `lock` (lockRoomTerms, roomOfTarget), asked again every
+   * waitingPassClaimPollMs while joins or another change hold it (PostgreSQL: those locks are
+   * taken without waiting), as a claimed pass is; `busy` past waitingPassClaimWaitMs.
+   */
+  async #lockedRoom(lock: () => Promise<Room | null | 'busy'>): Promise<Room | null | 'busy'> {
+    const l = this.deps.limits;
+    const started = performance.now();
+    for (;;) {
+      const room = await lock();
+      if (room !== 'busy' || performance.now() - started >= l.waitingPassClaimWaitMs) {
+        return room;
+      }
+      await pause(l.waitingPassClaimPollMs);
+    }
   }
 
   /**
@@ -291,20 +394,42 @@ export class WaitingRoomsService {
 
   /**
    * A launch's or drop's opening written in `tx` (its own write): the room in front of it, if
-   * any, moves with it, its pre-queue by as much, in the same transaction, while the pre-queue
-   * has not opened; after, the move is refused (`opening_held_by_waiting_room`): the people in
-   * the line wait for the opening they were shown. Null when nothing stands in the way.
+   * any, moves with it, its pre-queue by as much, in the same transaction, while nobody has
+   * joined it, or while it is switched off (it gates nothing then, and its places count again
+   * at the new opening); once people joined a room switched on, or its line was formed, the
+   * move is refused (`opening_held_by_waiting_room`): they wait for the opening they were
+   * shown. Keyed to the joins, not to prequeue_at, which an operator may move (#fixedTerms):
+   * a room nobody joined held its target's opening for nothing, and one switched off (the
+   * attacker's find). A shuffled room switched on is not moved to an opening that has passed
+   * (`waiting_room_opening_passed`: it would draw at once, #drawsUnseen). `overloaded` when
+   * joins or a change held the room past waitingPassClaimWaitMs (#lockedRoom). Null when
+   * nothing stands in the way.
    */
   async followOpening(tx: StoreTx, scope: RoomScope, targetId: string, opensAtMs: number,
     actor: string): Promise<Refusal | null> {
-    const room = await tx.roomOfTarget(scope, targetId);
+    const held = async (room: Room): Promise<Refusal | null> =>
+      room.opensAtMs !== opensAtMs && (room.shuffledAtMs !== null
+        || (room.enabled && await tx.roomJoined(room.roomId)))
+        ? refuse('opening_held_by_waiting_room', `The opening of the ${scope} ${targetId} `
+          + `cannot move to ${iso(opensAtMs)}: people have joined the waiting room ${
+            room.roomId} in front of it, and they wait for the opening at ${
+            iso(room.opensAtMs)}.`)
+        : null;
+    const room = await this.#lockedRoom(() => tx.roomOfTarget(scope, targetId));
+    if (room === 'busy') return roomBusy(`of the ${scope} ${targetId}`);
     if (!room || room.opensAtMs === opensAtMs) return null;
     const nowMs = this.deps.clock.nowMs();
-    if (room.shuffledAtMs !== null || nowMs >= room.prequeueAtMs) {
-      return refuse('opening_held_by_waiting_room', `The opening of the ${scope} ${targetId} `
-        + `cannot move to ${iso(opensAtMs)}: the pre-queue of the waiting room ${room.roomId} `
-        + `in front of it opened at ${iso(room.prequeueAtMs)}, and the people in it wait for `
-        + `the opening at ${iso(room.opensAtMs)}.`);
+    const refused = await held(room);
+    if (refused) return refused;
+    // Moved to an opening gone, a shuffled room switched on would draw at once (#drawsUnseen):
+    // nobody joined it (else refused above), and nobody noted its commitment before then.
+    if (room.order === 'shuffle' && room.enabled && opensAtMs <= nowMs) {
+      return { ...refuse('waiting_room_opening_passed', `The opening of the ${scope} ${
+        targetId} cannot move to ${iso(opensAtMs)}, which has passed: the shuffled waiting room ${
+        room.roomId} in front of it would draw at once under a seed commitment nobody could have `
+        + 'noted before its opening. Set that room\'s order to "fifo" (nobody has joined it) or '
+        + 'switch it off first, or choose an opening still to come.'),
+      details: { opens_at: iso(opensAtMs)!, room_id: room.roomId } };
     }
     const moved: Room = { ...room, opensAtMs,
       prequeueAtMs: room.prequeueAtMs + (opensAtMs - room.opensAtMs), updatedAtMs: nowMs };
@@ -339,14 +464,29 @@ export class WaitingRoomsService {
 
   /**
    * A new place in the room for someone at `address`: in the pre-queue before the opening (its
-   * key is given by the shuffle), else at the back of the line. Refused while the room is off
+   * key is given by the shuffle), else at the back of the line. With `accountId` (a signed-in
+   * buyer: queueing needs no sign-in, as at Queue-it and Cloudflare), the account's live place
+   * in the room if it has one (`created` false: a second tab or device gets the same place, not
+   * another), and the place's pass is bound to that account. Refused while the room is off
    * (`waiting_room_not_open` with `next_url`, where to go on) or its pre-queue has not opened
-   * (`waiting_room_not_open` with `prequeue_at`), and past the places one address
-   * may hold (`too_many_tickets`); `overloaded` when the commit queue is past its bound, or
-   * when another process's join from the same address held its lock past
-   * waitingPassClaimWaitMs.
+   * (`waiting_room_not_open` with `prequeue_at`), and past the places one address or one
+   * network (an IPv4 /24, an IPv6 /48) may hold (`too_many_tickets`); `overloaded` when the
+   * commit queue is past its bound, or when another process's join from the same network or
+   * for the same account held its lock past waitingPassClaimWaitMs.
    */
-  async join(roomId: string, address: string): Promise<Result<PlaceView>> {
+  async join(roomId: string, address: string, accountId: string | null = null):
+    Promise<Result<{ place: PlaceView; created: boolean }>> {
+    // A change of the room's settings committed between the read and the write: the join is
+    // decided again on the room as it is now (a few times at most: changes are an operator's).
+    for (let i = 0; ; i++) {
+      const r = await this.#joinOnce(roomId, address, accountId);
+      if (r !== 'room_changed') return r;
+      if (i >= JOIN_REDECIDED_MAX) return refuse('overloaded');
+    }
+  }
+
+  async #joinOnce(roomId: string, address: string, accountId: string | null):
+    Promise<Result<{ place: PlaceView; created: boolean }> | 'room_changed'> {
     const room = await this.room(roomId);
     if (!room) return refuse('waiting_room_not_found');
     if (await this.#soldOut(room)) return soldOut();
@@ -361,24 +501,34 @@ export class WaitingRoomsService {
         + `opened yet; come back at ${new Date(room.prequeueAtMs).toISOString()}.`),
       details: { prequeue_at: new Date(room.prequeueAtMs).toISOString() } };
     }
-    // Counted per subscriber (an IPv6 /64: addressKey), in the join's own transaction
-    // (joinTicket): a count read before the insert let concurrent joins all see the same count
-    // (300 at once got 99 places against a limit of 50), and a count kept in one process let
-    // two processes give 7 places of 5.
+    // Counted per subscriber (an IPv6 /64: addressKey) and per network (networkOf), in the
+    // join's own transaction (joinTicket): a count read before the insert let concurrent joins
+    // all see the same count (300 at once got 99 places against a limit of 50), and a count
+    // kept in one process let two processes give 7 places of 5.
+    if (accountId !== null && this.targetAtLimit !== null) {
+      const atLimit = await this.targetAtLimit(room.scope, room.targetId, accountId);
+      if (atLimit) return atLimit;
+    }
     const who = addressKey(address);
-    const perAddressMax = this.deps.perAddressLimits !== false && who !== ''
-      ? this.deps.limits.waitingTicketsPerAddressMax : null;
-    return this.#insertTicket(room, roomId, who, nowMs, perAddressMax);
+    const counted = this.deps.perAddressLimits !== false && who !== '';
+    const l = this.deps.limits;
+    return this.#insertTicket(room, roomId, who, accountId, nowMs, {
+      perAddressMax: counted ? l.waitingTicketsPerAddressMax : null,
+      perNetworkMax: counted ? l.waitingTicketsPerNetworkMax : null });
   }
 
-  async #insertTicket(room: Room, roomId: string, address: string, nowMs: number,
-    perAddressMax: number | null): Promise<Result<PlaceView>> {
+  async #insertTicket(room: Room, roomId: string, address: string, accountId: string | null,
+    nowMs: number, limits: JoinLimits):
+    Promise<Result<{ place: PlaceView; created: boolean }> | 'room_changed'> {
     const l = this.deps.limits;
-    // A shuffled room's pre-queue waits for its ranks; anything else joins by arrival time.
-    const early = joinsShuffle(room, nowMs);
+    // The pre-queue waits for its ranks at the opening (shuffled or in arrival order); a later
+    // arrival joins by its arrival time.
+    const early = joinsPrequeue(room, nowMs);
     let draws = 0;
     // Real time elapsed, as a pass claim's wait (#claimPass).
     const started = performance.now();
+    const created = (r: Result<PlaceView>, isNew: boolean) =>
+      (r.ok ? ok({ place: r.value, created: isNew }) : r);
     for (;;) {
       const ticketId = newId('wrt');
       const key = early ? null : lateKey(nowMs, randomInt(0, 1024));
@@ -386,23 +536,37 @@ export class WaitingRoomsService {
       try {
         outcome = await this.#writeUnlessBusy('joinTicket', { ticketId, roomId,
           joinedAtMs: nowMs, key, status: 'waiting', lastSeenMs: nowMs, address, passId: null,
-          admittedAtMs: null }, perAddressMax);
+          admittedAtMs: null, accountId }, limits, joinTermsOf(room));
       } catch (err) {
         // The commit queue is past its bound: a join waits its turn like an order does.
         if (err instanceof Overloaded) return refuse('overloaded');
         throw err;
       }
       if (outcome === 'inserted') {
-        return this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 });
+        return created(await this.#place(room, { r: roomId, t: ticketId, k: key, p: 0 }), true);
       }
+      if (typeof outcome === 'object') {
+        // The account's own place, as a poll of it would show it (its ticket signed anew).
+        const t = outcome.existing;
+        // A join is as good as a poll for keeping the place (flushTouches writes it).
+        this.#touches.set(t.ticketId, nowMs);
+        return created(await this.#place(room, { r: roomId, t: t.ticketId, k: t.key, p: 0 },
+          undefined, t.status, t.passId), false);
+      }
+      if (outcome === 'room_changed') return outcome;
       if (outcome === 'too_many') return refuse('too_many_tickets');
+      if (outcome === 'too_many_network') {
+        return refuse('too_many_tickets', 'Too many places are held in this waiting room from '
+          + `your network (at most ${l.waitingTicketsPerNetworkMax} per IPv4 /24 or IPv6 /48); `
+          + 'keep the one you have (a reload keeps it).');
+      }
       if (outcome === 'key_taken') {
         // Two arrivals in one millisecond drew the same tie-break: draw again.
         if (++draws > 9) throw new Error('no free line key after 10 draws');
         continue;
       }
-      // Another process is joining from this address this moment: its commit comes within a
-      // batch's time, as a claimed pass's does, so the same waits apply.
+      // Another process is joining from this network or for this account this moment: its
+      // commit comes within a batch's time, as a claimed pass's does, so the same waits apply.
       if (performance.now() - started >= l.waitingPassClaimWaitMs) return refuse('overloaded');
       await pause(l.waitingPassClaimPollMs);
     }
@@ -434,8 +598,8 @@ export class WaitingRoomsService {
     if (!room.enabled) {
       return ok({ room, phase: 'off', position: null, ahead: null, estimate: null,
         asOfMs: nowMs, ticket: signTicket(this.deps.waitingRoomSecret, claims), pass: null,
-        held: false, ticketHash: ticketHash(claims.t), pollAfterSeconds: pollAfterSeconds(room, 'off', null, nowMs, this.#pacing,
-          (this.deps.random ?? Math.random)()) });
+        held: false, ticketHash: ticketHash(claims.t), pollAfterSeconds: pollAfterSeconds(room,
+          'off', null, nowMs, this.#pacing, (this.deps.random ?? Math.random)()) });
     }
     return this.#placeOrLapsed(room, claims);
   }
@@ -501,15 +665,18 @@ export class WaitingRoomsService {
       const p = await this.deps.store.pass(passId);
       // A turn whose pass ended unspent, or was revoked, is over: the person joins again.
       if (!p || p.status === 'revoked' || passStateAt(p, nowMs) === 'expired') {
-        return refuse('waiting_ticket_expired', 'Your turn came and its pass has ended (or '
-          + 'was revoked): join the waiting room again.');
+        // `turn`: the page tells an admission from a lapsed place (the new user's find 8).
+        return { ...refuse('waiting_ticket_expired', 'Your turn came and its pass has ended (or '
+          + 'was revoked): join the waiting room again.'),
+        details: { turn: 'ended', next_url: nextUrl(room) } };
       }
       // Spent by an order or purchase that went through (no request holds its claim any more):
       // the turn is used. Shown as admitted, the page sent the buyer back with the spent pass,
       // refused, round and round (the new user's find): another order needs another turn.
       if (p.status === 'spent' && (p.claimedUntilMs === null || p.claimedUntilMs <= nowMs)) {
-        return refuse('waiting_ticket_expired', 'Your turn was used: its pass went with an '
-          + 'order or purchase. Join the waiting room again for another.');
+        return { ...refuse('waiting_ticket_expired', 'Your turn was used: its pass went with '
+          + 'an order or purchase. Join the waiting room again for another.'),
+        details: { turn: 'used', next_url: nextUrl(room) } };
       }
       const pass = { token: signPass(secret, { r: room.roomId, p: p.passId,
         e: p.expiresAtMs }), expiresAtMs: p.expiresAtMs };
@@ -522,7 +689,7 @@ export class WaitingRoomsService {
     }
     const line = lineRead ?? await this.#line(room.roomId);
     const held = status === 'held' || has(line.held, claims.k);
-    if (!line.complete || !(has(line.waiting, claims.k) || has(line.held, claims.k))) {
+    if (!this.#counted(line, claims.k)) {
       // Not in this copy of the line (newer than it, or read before the shuffle): a position
       // counted without it would leave out the people who joined since the copy was read, and
       // the ticket would keep that too-small position as the least shown, for good (three quick
@@ -537,13 +704,27 @@ export class WaitingRoomsService {
         asOfMs: line.readAtMs, ticket: signTicket(secret, claims),
         pollAfterSeconds: position === null ? this.#countingPollSeconds() : undefined });
     }
-    // A held ticket (a suspected bot) is shown the place it had, which never moves.
-    let position = held && claims.p > 0 ? claims.p : positionOf(line.waiting, claims.k);
+    let position = lineAt(line, claims.k);
     if (claims.p > 0) position = Math.min(position, claims.p);
     return ok({ ...base, held, phase: 'waiting', position, ahead: position - 1,
       estimate: estimateWait(room, position - 1, this.#basis(line, nowMs, held)),
       asOfMs: line.readAtMs,
       ticket: signTicket(secret, { ...claims, p: position }) });
+  }
+
+  /**
+   * Whether the copy of the line counts `key` truly: the copy is complete (read after the
+   * pre-queue was keyed), holds it, and was read at least a refresh after its join. Joins
+   * within one millisecond are ordered by a random tie-break, and a join commits a moment after
+   * its millisecond: a copy read within it held this ticket but not a later join ordered in
+   * front of it, and the position it gave was kept as the least shown, one too small for good
+   * (the attacker's find, and every join between two ticks of a simulated clock). Pre-queue
+   * ranks are far below any join's millisecond.
+   */
+  #counted(line: Line, key: number): boolean {
+    return line.complete && (has(line.waiting, key) || has(line.held, key))
+      && Math.floor(key / LATE_KEY_SPREAD) + this.deps.limits.waitingLineRefreshMs
+        <= line.readAtMs;
   }
 
   /**
@@ -576,7 +757,8 @@ export class WaitingRoomsService {
       reading = this.deps.store.room(roomId).then(async (room) => {
         const k = await this.deps.store.lineKeys(roomId);
         const { activePasses } = await this.deps.store.lineCounts(roomId, nowMs);
-        const complete = room !== null && (room.shuffledAtMs !== null || room.order === 'fifo');
+        // Either order keys its pre-queue at the opening (prequeueOrder).
+        const complete = room !== null && room.shuffledAtMs !== null;
         const line = { ...k, activePasses, readAtMs: nowMs, complete };
         this.#lines.set(roomId, line);
         return line;
@@ -657,10 +839,11 @@ export class WaitingRoomsService {
   }
 
   /**
-   * The room's draw as it can be published (drawOf): the tickets the shuffle ranked, read once
-   * the room reads as shuffled (the ranks and shuffled_at commit together) and kept, since a
-   * draw never changes. `waiting_room_not_found`; `waiting_room_not_shuffled` before the
-   * shuffle and for a room in arrival order, which draws nothing.
+   * The room's draw as it can be published (drawOf): the tickets the shuffle ranked, read and
+   * hashed once the room reads as shuffled (the ranks and shuffled_at commit together) and
+   * kept, since a draw never changes: a page of it hashes nothing. `waiting_room_not_found`;
+   * `waiting_room_not_shuffled` before the shuffle and for a room in arrival order, which
+   * draws nothing.
    */
   async draw(roomId: string): Promise<Result<{ room: Room; draw: Draw }>> {
     const room = await this.deps.store.room(roomId);
@@ -672,7 +855,7 @@ export class WaitingRoomsService {
     if (!draw) {
       draw = this.deps.store.ticketsOf(roomId, Number.MAX_SAFE_INTEGER).then((tickets) =>
         drawOf(tickets.filter((t) => isDrawRank(room, t.key))
-          .sort((a, b) => a.key! - b.key!).map((t) => t.ticketId)));
+          .sort((a, b) => a.key! - b.key!).map((t) => t.ticketId), room.drawScheme));
       if (this.#draws.size >= this.deps.limits.waitingRoomsMax) this.#draws.clear();
       this.#draws.set(roomId, draw);
       draw.catch(() => this.#draws.delete(roomId));
@@ -687,46 +870,72 @@ export class WaitingRoomsService {
   /**
    * The room's tickets an operator looks for (a suspected bot's, to hold): in line order, of
    * `status` (null: waiting or held), from `network` (null: anywhere), at most `limit`; each
-   * waiting one with its position in this process's copy of the line (null while the copy does
-   * not hold it: the pre-queue before the shuffle, or joined since), read when the copy was.
+   * waiting or held one with its position in this process's copy of the line, as its holder is
+   * shown it (lineAt, the held counted; null while the copy does
+   * not hold it: the pre-queue before the shuffle, or joined since), read when the copy was;
+   * the first `offset` matches skipped, so that an operator reaches past a page.
    * `waiting_room_not_found` for no such room.
    */
   async findTickets(roomId: string, status: TicketStatus | null, network: string | null,
-    limit: number): Promise<Result<{ tickets: Array<{ ticket: Ticket; position: number | null }>;
-      asOfMs: number }>> {
+    limit: number, offset = 0): Promise<Result<{ tickets: Array<{ ticket: Ticket;
+      position: number | null }>; asOfMs: number }>> {
     if (!(await this.deps.store.room(roomId))) return refuse('waiting_room_not_found');
     const tickets = await this.deps.store.findTickets(roomId, status,
-      network === null ? null : networkMatch(network), limit);
+      network === null ? null : networkMatch(network), limit, offset);
     const line = await this.#line(roomId);
     return ok({ asOfMs: line.readAtMs, tickets: tickets.map((ticket) => ({ ticket,
-      position: ticket.status === 'waiting' && ticket.key !== null && has(line.waiting,
-        ticket.key) ? positionOf(line.waiting, ticket.key) : null })) });
+      position: ticket.key !== null && (ticket.status === 'waiting' || ticket.status === 'held')
+        && this.#counted(line, ticket.key) ? lineAt(line, ticket.key) : null })) });
   }
 
   /**
-   * Revokes an active pass (`waiting_pass_not_found` when none, or when it has ended: the store
-   * keeps an ended pass `active`, and revoking it recorded an act that stopped no one, turning
-   * an expired pass "revoked"), recorded with the reason.
+   * Revokes an active pass, recorded with the reason. One claimed by an order or purchase
+   * still under way (a payment in flight) is revoked too: that request finishes as it would,
+   * but a refused one gives it back revoked, not usable again (refusing the revoke there let
+   * a bot keep a pass by keeping a declined payment running: the attacker's find). One
+   * revoked already changes and records nothing and answers it (a second click); one spent
+   * for good or ended is `waiting_pass_not_active` with its state (it stops no one: revoking
+   * it recorded an act that stopped nobody, and "no such pass" was untrue);
+   * `waiting_pass_not_found` when the room gave no such pass.
    */
   async revoke(actor: string, roomId: string, passId: string, reason: string):
     Promise<Result<Pass>> {
     const p = await this.deps.store.pass(passId);
-    if (!p || p.roomId !== roomId || passStateAt(p, this.deps.clock.nowMs()) !== 'active') {
-      return refuse('waiting_pass_not_found');
-    }
+    if (!p || p.roomId !== roomId) return refuse('waiting_pass_not_found');
+    const refusal = this.#notRevocable(p);
+    if (refusal !== undefined) return refusal;
     const done = await this.deps.store.transaction(async (tx) => {
       if (!(await tx.revokePass(passId))) return false;
       await tx.appendAudit({ atMs: this.deps.clock.nowMs(), actor,
-        action: 'waiting_room.revoke_pass', detail: { room_id: roomId, pass_id: passId, reason } });
+        action: 'waiting_room.revoke_pass', detail: { room_id: roomId, pass_id: passId, reason,
+          ...(claimed(p) ? { claimed_by: p.spentBy } : {}) } });
       return true;
     });
-    if (!done) return refuse('waiting_pass_not_found');
-    return ok((await this.deps.store.pass(passId))!);
+    const now = (await this.deps.store.pass(passId))!;
+    // Not revoked here: spent, revoked or ended meanwhile, answered as it is now.
+    return done ? ok(now) : this.#notRevocable(now) ?? ok(now);
   }
 
   /**
-   * Holds a waiting ticket in the line that never admits (a suspected bot), or lets a held one
-   * wait again in its old place; recorded with the reason.
+   * Why `p` is not revoked now: undefined while active or claimed by a request under way
+   * (REVOCABLE_SQL); ok(p) if revoked already.
+   */
+  #notRevocable(p: Pass): Result<Pass> | undefined {
+    const state = passStateAt(p, this.deps.clock.nowMs());
+    if (state === 'active' || claimed(p)) return undefined;
+    if (state === 'revoked') return ok(p);
+    return { ...refuse('waiting_pass_not_active', `This pass ${state === 'spent'
+      ? 'was spent on an order or purchase that went through' : `ended at ${iso(p.expiresAtMs)}`}: revoking it `
+      + 'would stop no one.'), details: { status: state } };
+  }
+
+  /**
+   * Holds a waiting ticket in the line that never admits (a suspected bot): it keeps its place
+   * but is skipped (lineAt); or lets a held one be admitted again from that place; recorded
+   * with the reason. Holding a held one, or releasing a waiting one, changes and records
+   * nothing and answers its state (the second click of a double click was answered "no such
+   * ticket"). A ticket out of the line (admitted, or lapsed) is `waiting_ticket_not_in_line`
+   * with its status and pass: a hold cannot take back a turn; revoking the pass does.
    */
   async hold(actor: string, roomId: string, ticketId: string, held: boolean, reason: string):
     Promise<Result<{ ticketId: string; held: boolean }>> {
@@ -739,7 +948,17 @@ export class WaitingRoomsService {
         detail: { room_id: roomId, ticket_id: ticketId, reason } });
       return true;
     });
-    return done ? ok({ ticketId, held }) : refuse('waiting_ticket_not_found');
+    if (done) return ok({ ticketId, held });
+    // Not changed: read again, as it is now (a concurrent hold or admission may have moved it).
+    const now = (await this.deps.store.ticket(ticketId))!;
+    if (now.status === 'held' || now.status === 'waiting') {
+      return ok({ ticketId, held: now.status === 'held' });
+    }
+    const revoke = now.status === 'admitted'
+      ? `, with the pass ${now.passId} (revoke the pass to stop it, if still active)` : '';
+    return { ...refuse('waiting_ticket_not_in_line', `This ticket is no longer in the line: it `
+      + `was ${now.status}${revoke}.`),
+    details: { status: now.status, ...(now.passId ? { pass_id: now.passId } : {}) } };
   }
 
   // ---------- the gate ----------
@@ -813,9 +1032,21 @@ export class WaitingRoomsService {
         const read = await this.#passOf(scope, targetId, token);
         if (read === null || 'code' in read) return read;
         const { claims, where, invalid } = read;
-        // Read, not claimed: a join spends nothing, so it writes nothing either.
+        // A join spends nothing, but it binds the pass to its account on first use (one
+        // conditional write; none once bound): another account cannot join with it after.
+        const nowMs = this.deps.clock.nowMs();
         const p = await this.deps.store.pass(claims.p);
-        const r = checkOutcome(p, accountId, this.deps.clock.nowMs());
+        let r: PassClaim;
+        if (p?.boundTo === null && p.status === 'active' && p.expiresAtMs > nowMs) {
+          try {
+            r = await this.#writeUnlessBusy('bindPass', claims.p, accountId, nowMs);
+          } catch (err) {
+            if (err instanceof Overloaded) return refuse('overloaded');
+            throw err;
+          }
+        } else {
+          r = bindOutcome(p, accountId, nowMs);
+        }
         return r === 'claimed' || r === 'again' ? null : passRefusal(r, where, invalid);
       },
       settle: async (targetId, token, accountId, key, refusal) => {
@@ -846,31 +1077,50 @@ function passRefusal(r: Exclude<PassClaim, 'claimed' | 'again'>, where: Record<s
     return { ...refuse('waiting_room_pass_in_use'), details: where,
       retryAfterSeconds: PASS_IN_USE_RETRY_SECONDS };
   }
+  if (r === 'other_account') {
+    return { ...refuse('waiting_room_pass_other_account'), details: where };
+  }
   return invalid(r === 'spent' ? 'was used for another order'
     : r === 'revoked' ? 'was revoked by an operator' : 'has ended');
-}
-
-/**
- * What a pass, as read, lets a write that does not spend it do (AdmissionGate.check), in
- * claimPass's words: `claimed` for a live pass nobody holds, `again` for one `accountId` holds
- * or spent itself (its own turn), else why not.
- */
-function checkOutcome(p: Pass | null, accountId: string, nowMs: number): PassClaim {
-  if (p?.status === 'active' && p.expiresAtMs > nowMs) return 'claimed';
-  if (p?.status === 'spent' && p.spentBy === accountId) return 'again';
-  return claimOutcome(p, accountId, '', nowMs);
 }
 
 /** A join or poll of a room whose target sold out for good (targetSoldOut). */
 const soldOut = (): Refusal => refuse('drop_sold_out', 'The drop is sold out: every unit is '
   + 'sold and none can come back, so this waiting room admits no one more.');
 
+/** Whether a request still under way holds `p` (spent, not yet for good: REVOCABLE_SQL). */
+const claimed = (p: Pass): boolean => p.status === 'spent' && p.claimedUntilMs !== null;
+
 /** A claim's identity: the pass, the account and the request's idempotency key. */
 const claimId = (passId: string, accountId: string, key: string): string =>
   `${passId}\u0000${accountId}\u0000${key}`;
 
+/** How many times a join is decided again on a room changed under it before `overloaded`. */
+const JOIN_REDECIDED_MAX = 5;
+
+/** A room whose lock joins or another change held past waitingPassClaimWaitMs. */
+const roomBusy = (which: string): Refusal => refuse('overloaded', `The waiting room ${which} is `
+  + 'being joined or changed this moment; try again in a few seconds.');
+
+/** The room `s` makes: `cur`'s seed, commitment and admitter state, or a new room's. */
+function roomFrom(s: RoomSettings, cur: Room | null, nowMs: number): Room {
+  const seed = cur?.seed ?? randomBytes(32).toString('hex');
+  return { ...s, seed, seedCommitment: cur?.seedCommitment ?? seedCommitment(seed),
+    shuffledAtMs: cur?.shuffledAtMs ?? null, tokens: cur?.tokens ?? 0,
+    filledAtMs: cur?.filledAtMs ?? null, admittedTotal: cur?.admittedTotal ?? 0,
+    createdAtMs: cur?.createdAtMs ?? nowMs, updatedAtMs: nowMs,
+    drawScheme: cur?.drawScheme ?? DRAW_SCHEME };
+}
+
 /** A pause of `ms` (real time: a claim under way settles in real time). */
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The settings that say what the people in a room wait for, with their names in the API: fixed
+ * once anyone joined (WaitingRoomsService.#fixedTerms).
+ */
+const LINE_TERMS = [['scope', 'scope'], ['targetId', 'target_id'], ['opensAtMs', 'opens_at'],
+  ['prequeueAtMs', 'prequeue_at'], ['order', 'order']] as const;
 
 /** The settings an operator changed, old and new, for the audit log. */
 function diff(old: Room | null, now: Room): Record<string, unknown> {

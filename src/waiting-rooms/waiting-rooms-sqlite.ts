@@ -3,12 +3,16 @@
 // lock is the transaction itself.
 import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
 import {
-  claimOutcome, countsFrom, passToValues, PASS_COLUMNS, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
+  bindOutcome, claimOutcome, countsFrom, passToValues, PASS_COLUMNS, RELEASED_STATUS_SQL,
+  REVOCABLE_SQL, ROOM_COLUMNS, ROOM_SETTINGS_COLUMNS,
   roomToValues, rowToPass, rowToRoom, rowToTicket, splitLine, TICKET_COLUMNS, ticketToValues,
 } from './room-rows.js';
-import type { NetworkMatch, Pass, Room, RoomScope, Ticket, TicketStatus } from './waiting-room.js';
+import {
+  holdsJoinTerms, networkOf, type JoinTerms, type NetworkMatch, type Pass, type Room,
+  type RoomScope, type Ticket, type TicketStatus,
+} from './waiting-room.js';
 import type {
-  JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
+  JoinLimits, JoinOutcome, PassClaim, RoomCounts, RoomState, WaitingRoomsReads, WaitingRoomsTx,
 } from './waiting-rooms-store.js';
 
 type Row = Record<string, unknown>;
@@ -16,6 +20,15 @@ const insertSql = (table: string, cols: readonly string[]): string =>
   `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
 
 /** Passes counted against a room's cap: the admitter's count and the line copy's, one rule. */
+/**
+ * An account's live place in a room: waiting, held, or admitted with its pass still usable
+ * (active, unended at the join's time); the newest if ever more than one.
+ */
+const LIVE_PLACE_OF_ACCOUNT_SQL = 'SELECT t.* FROM waiting_tickets t WHERE t.room_id = ? '
+  + "AND t.account_id = ? AND (t.status IN ('waiting', 'held') OR (t.status = 'admitted' "
+  + 'AND EXISTS (SELECT 1 FROM waiting_passes p WHERE p.pass_id = t.pass_id '
+  + "AND p.status = 'active' AND p.expires_at_ms > ?))) ORDER BY t.joined_at_ms DESC LIMIT 1";
+
 const ACTIVE_PASSES_SQL = "SELECT count(*) AS n FROM waiting_passes WHERE room_id = ? "
   + "AND status = 'active' AND expires_at_ms > ?";
 
@@ -31,8 +44,12 @@ function prepareWrites(db: Db) {
       + 'ON CONFLICT DO NOTHING'),
     fromAddress: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
       + "AND address = ? AND status IN ('waiting', 'held')"),
+    fromNetwork: db.prepare("SELECT count(*) AS n FROM waiting_tickets WHERE room_id = ? "
+      + "AND network = ? AND status IN ('waiting', 'held')"),
+    ofAccount: db.prepare(LIVE_PLACE_OF_ACCOUNT_SQL),
     unkeyed: db.prepare("SELECT ticket_id FROM waiting_tickets WHERE room_id = ? "
-      + "AND status = 'waiting' AND line_key IS NULL ORDER BY ticket_id"),
+      + "AND status IN ('waiting', 'held') AND line_key IS NULL ORDER BY joined_at_ms, ticket_id"),
+    joined: db.prepare('SELECT EXISTS (SELECT 1 FROM waiting_tickets WHERE room_id = ?) AS j'),
     setKey: db.prepare('UPDATE waiting_tickets SET line_key = ? WHERE room_id = ? '
       + 'AND ticket_id = ?'),
     expire: db.prepare("UPDATE waiting_tickets SET status = 'expired' WHERE room_id = ? "
@@ -49,19 +66,23 @@ function prepareWrites(db: Db) {
       + "AND status = 'waiting'"),
     unhold: db.prepare("UPDATE waiting_tickets SET status = 'waiting' WHERE ticket_id = ? "
       + "AND status = 'held'"),
-    revoke: db.prepare("UPDATE waiting_passes SET status = 'revoked' WHERE pass_id = ? "
-      + "AND status = 'active'"),
-    claim: db.prepare("UPDATE waiting_passes SET status = 'spent', spent_by = ?, spent_key = ?, "
-      + "spent_at_ms = ?, claimed_until_ms = ? WHERE pass_id = ? AND status = 'active' "
-      + 'AND expires_at_ms > ?'),
+    revoke: db.prepare(`UPDATE waiting_passes SET status = 'revoked' WHERE pass_id = ? AND ${
+      REVOCABLE_SQL}`),
+    claim: db.prepare("UPDATE waiting_passes SET status = 'spent', spent_by = :by, "
+      + 'spent_key = :key, spent_at_ms = :now, claimed_until_ms = :until, bound_to = :by '
+      + "WHERE pass_id = :pass AND status = 'active' AND expires_at_ms > :now "
+      + 'AND (bound_to IS NULL OR bound_to = :by)'),
+    bind: db.prepare('UPDATE waiting_passes SET bound_to = ? WHERE pass_id = ? '
+      + "AND bound_to IS NULL AND status = 'active' AND expires_at_ms > ?"),
     spend: db.prepare('UPDATE waiting_passes SET claimed_until_ms = NULL WHERE pass_id = ? '
-      + "AND status = 'spent' AND spent_by = ? AND spent_key = ?"),
+      + "AND status IN ('spent', 'revoked') AND spent_by = ? AND spent_key = ?"),
     pass: db.prepare('SELECT * FROM waiting_passes WHERE pass_id = ?'),
-    // Only a claim under way (claimed_until_ms set) goes back: a spent pass never does.
-    release: db.prepare("UPDATE waiting_passes SET status = 'active', spent_by = NULL, "
-      + 'spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL WHERE pass_id = ? '
-      + "AND status = 'spent' AND spent_by = ? AND spent_key = ? "
-      + 'AND claimed_until_ms IS NOT NULL'),
+    // Only a claim under way (claimed_until_ms set) goes back: a spent pass never does, and
+    // one revoked while claimed goes back revoked.
+    release: db.prepare(`UPDATE waiting_passes SET status = ${RELEASED_STATUS_SQL}, `
+      + 'spent_by = NULL, spent_key = NULL, spent_at_ms = NULL, claimed_until_ms = NULL '
+      + "WHERE pass_id = ? AND status IN ('spent', 'revoked') AND spent_by = ? "
+      + 'AND spent_key = ? AND claimed_until_ms IS NOT NULL'),
   };
 }
 type Writes = ReturnType<typeof prepareWrites>;
@@ -83,6 +104,17 @@ class WaitingRoomsSqliteTx implements WaitingRoomsTx {
     return r ? rowToRoom(r) : null;
   }
 
+  // The transaction excludes every other writer: the room as committed, never busy.
+  async lockRoomTerms(roomId: string): Promise<Room | null> {
+    const r = this.s.room.get(roomId) as Row | undefined;
+    return r ? rowToRoom(r) : null;
+  }
+
+  // As lockRoomTerms: the transaction excludes every other writer.
+  async lockRoomSettings(roomId: string): Promise<Room | null> {
+    return this.lockRoomTerms(roomId);
+  }
+
   async setRoomState(roomId: string, st: RoomState): Promise<void> {
     this.s.setState.run(st.tokens, st.filledAtMs, st.admittedTotal, st.shuffledAtMs, roomId);
   }
@@ -91,15 +123,33 @@ class WaitingRoomsSqliteTx implements WaitingRoomsTx {
     return this.s.insertTicket.run(ticketToValues(ticket)).changes === 1;
   }
 
-  // One writer at a time (BEGIN IMMEDIATE): the count is exact without a lock, never busy.
-  async joinTicket(ticket: Ticket, perAddressMax: number | null): Promise<JoinOutcome> {
-    if (perAddressMax !== null && ticket.address !== '' && Number((this.s.fromAddress.get(
-      ticket.roomId, ticket.address) as Row).n) >= perAddressMax) return 'too_many';
+  // One writer at a time (BEGIN IMMEDIATE): the room read here and the counts are exact
+  // without a lock, never busy.
+  async joinTicket(ticket: Ticket, limits: JoinLimits, terms: JoinTerms): Promise<JoinOutcome> {
+    const room = this.s.room.get(ticket.roomId) as Row | undefined;
+    if (!room || !holdsJoinTerms(rowToRoom(room), terms)) return 'room_changed';
+    if (ticket.accountId !== null) {
+      const r = this.s.ofAccount.get(ticket.roomId, ticket.accountId, ticket.joinedAtMs) as
+        Row | undefined;
+      if (r) return { existing: rowToTicket(r) };
+    }
+    if (ticket.address !== '') {
+      const count = (stmt: typeof this.s.fromAddress, v: string) =>
+        Number((stmt.get(ticket.roomId, v) as Row).n);
+      if (limits.perAddressMax !== null
+        && count(this.s.fromAddress, ticket.address) >= limits.perAddressMax) return 'too_many';
+      if (limits.perNetworkMax !== null && count(this.s.fromNetwork, networkOf(ticket.address))
+        >= limits.perNetworkMax) return 'too_many_network';
+    }
     return (await this.insertTicket(ticket)) ? 'inserted' : 'key_taken';
   }
 
   async unkeyedTicketIds(roomId: string): Promise<string[]> {
     return (this.s.unkeyed.all(roomId) as Row[]).map((r) => String(r.ticket_id));
+  }
+
+  async roomJoined(roomId: string): Promise<boolean> {
+    return Number((this.s.joined.get(roomId) as Row).j) === 1;
   }
 
   async setTicketKeys(roomId: string, ids: readonly string[], keys: readonly number[]):
@@ -140,7 +190,8 @@ class WaitingRoomsSqliteTx implements WaitingRoomsTx {
 
   async claimPass(passId: string, by: string, key: string, nowMs: number,
     claimedUntilMs: number): Promise<PassClaim> {
-    if (this.s.claim.run(by, key, nowMs, claimedUntilMs, passId, nowMs).changes === 1) {
+    if (this.s.claim.run({ by, key, now: nowMs, until: claimedUntilMs, pass: passId })
+      .changes === 1) {
       return 'claimed';
     }
     const r = this.s.pass.get(passId) as Row | undefined;
@@ -153,6 +204,12 @@ class WaitingRoomsSqliteTx implements WaitingRoomsTx {
 
   async releasePass(passId: string, by: string, key: string): Promise<boolean> {
     return this.s.release.run(passId, by, key).changes === 1;
+  }
+
+  async bindPass(passId: string, by: string, nowMs: number): Promise<PassClaim> {
+    this.s.bind.run(by, passId, nowMs);
+    const r = this.s.pass.get(passId) as Row | undefined;
+    return bindOutcome(r ? rowToPass(r) : null, by, nowMs);
   }
 }
 
@@ -180,7 +237,7 @@ function prepareReads(db: Db) {
       + "AND (status = :status OR (:status IS NULL AND status IN ('waiting', 'held'))) "
       + 'AND ((:address IS NULL AND :prefix IS NULL) OR address = :address '
       + "OR address LIKE :prefix || '%') "
-      + 'ORDER BY line_key IS NULL, line_key, ticket_id LIMIT :limit'),
+      + 'ORDER BY line_key IS NULL, line_key, ticket_id LIMIT :limit OFFSET :offset'),
   };
 }
 
@@ -229,9 +286,9 @@ class WaitingRoomsSqliteReads implements WaitingRoomsReads {
   }
 
   async findTickets(roomId: string, status: TicketStatus | null, network: NetworkMatch | null,
-    limit: number): Promise<Ticket[]> {
+    limit: number, offset: number): Promise<Ticket[]> {
     return (this.#r.findTickets.all({ room: roomId, status, address: network?.address ?? null,
-      prefix: network?.prefix ?? null, limit }) as Row[]).map(rowToTicket);
+      prefix: network?.prefix ?? null, limit, offset }) as Row[]).map(rowToTicket);
   }
 
   async ticketsOf(roomId: string, limit: number): Promise<Ticket[]> {

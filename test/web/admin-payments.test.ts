@@ -6,9 +6,8 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { sign } from '../../src/payments/payment-signature.js';
 import {
-  ADMIN_TOKEN,
-  DESKTOP_VIEWPORT,
   screenshots,
+  signedInConsole,
   startServerAndBrowser,
   unlabelledControls,
   type Server,
@@ -33,13 +32,7 @@ test('the payments tab lists a notification that matched no refund', async () =>
   const r = await server.api('POST', '/payments/notifications', JSON.parse(body), undefined,
     { 'payment-signature': sign(SECRET, Date.now(), body) });
   assert.equal(r.body.anomaly, 'refund_not_requested');
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
-  await context.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
-  const admin = await context.newPage();
-  await admin.goto(`${server.url}/admin`);
-  await admin.fill('#admin-token', ADMIN_TOKEN);
-  await admin.click('#use-token');
-  await admin.click('#tab-payments');
+  const admin = await signedInConsole(browser, server, { tab: 'payments' });
   const table = admin.locator('#payment-anomalies');
   await table.waitFor();
   const text = (await table.textContent()) ?? '';

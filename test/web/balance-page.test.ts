@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { withCheckCharacter } from '../../src/production/vin.js';
 import {
-  ADMIN_TOKEN, apiBuyer, phoneContext, screenshots, signInPage, startServerAndBrowser,
-  unlabelledControls, type Server,
+  ADMIN_TOKEN, apiBuyer, phoneContext, screenshots, signedInConsole, signInPage,
+  startServerAndBrowser, unlabelledControls, type Server,
 } from './web-harness.js';
 
 let server: Server;
@@ -134,11 +134,8 @@ test('the operator console: cars to mark ready, ready ones handed over, a centre
     const booked = await server.api('PUT', `/orders/${orderId}/delivery/appointment`,
       { slot_start: slots[0].slot_start }, token);
     assert.equal(booked.status, 200, JSON.stringify(booked.body));
-    const admin = await (await phoneContext(browser, 'en')).newPage();
-    await admin.goto(`${server.url}/admin`);
-    await admin.fill('#admin-token', ADMIN_TOKEN);
-    await admin.click('#use-token');
-    await admin.click('#tab-deliveries');
+    const admin = await signedInConsole(browser, server,
+      { viewport: 'phone', tab: 'deliveries' });
     await admin.locator('#d-ready-table').waitFor();
     assert.match((await admin.textContent('#d-slots-table')) ?? '', /1 \/ 4/);
     // A centre no launch delivers to is said, the lists stay, and the real one comes back.
@@ -170,11 +167,8 @@ test('the console offers no handover for a car with money outstanding and no app
       + 'No appointment booked\\. No handover until then\\.')],
     ['zh', /尾款未付清（待付 .+）。 未预约交付时间。 以上解决后才能交付。/],
   ] as const) {
-    const admin = await (await phoneContext(browser, lang)).newPage();
-    await admin.goto(`${server.url}/admin`);
-    await admin.fill('#admin-token', ADMIN_TOKEN);
-    await admin.click('#use-token');
-    await admin.click('#tab-deliveries');
+    const admin = await signedInConsole(browser, server,
+      { lang, viewport: 'phone', tab: 'deliveries' });
     await admin.locator(`#handover-why-${orderId}`).waitFor();
     assert.equal(await admin.locator(`#handover-${orderId}`).count(), 0, lang);
     assert.match((await admin.textContent(`#handover-why-${orderId}`)) ?? '', why, lang);

@@ -45,8 +45,9 @@ before(async () => {
     active_max: 3, pass_seconds: 120, grace_seconds: 60 });
   const launch = (await server.api('GET', '/launches')).body.launches[0];
   launchId = launch.launch_id;
+  // The launch opened already: its room is in arrival order (a shuffle stands before its opening).
   await put(`/admin/waiting-rooms/launch-line`, { scope: 'launch', target_id: launchId,
-    enabled: true, suspended: true, opens_at: launch.opens_at,
+    enabled: true, suspended: true, order: 'fifo', opens_at: launch.opens_at,
     prequeue_at: new Date(Date.parse(launch.opens_at) - HOUR).toISOString(),
     admit_per_minute: 60, active_max: 3, pass_seconds: 120, grace_seconds: 60 });
 });

@@ -106,10 +106,17 @@ test('an offer from the waitlist: the stale place goes, the held unit is said as
   const p = await (await phoneContext(browser, 'en')).newPage();
   await signInPage(p, server.url, third.token);
   // S seen while another buyer's payment is under way, so it has a waitlist.
+  // The drop behind a waiting room once the offer is made (its note above the sizes).
+  let roomOn = false;
   await p.route('**/api/v1/drops/jacket', async (route) => {
     const r = await route.fetch();
     const body = await r.json();
     body.variants[0] = { ...body.variants[0], held: 1, sold: 0, sold_out_for_good: false };
+    if (roomOn) {
+      body.waiting_room = { id: 'jacket-line', url: '/waiting-room?room=jacket-line',
+        opens_at: body.opens_at, prequeue_opens_at: body.opens_at, suspended: false,
+        shuffle: false };
+    }
     await route.fulfill({ response: r, json: body });
   });
   await p.route('**/api/v1/drops/jacket/waitlist', (route) => route.fulfill({ status: 201,
@@ -134,8 +141,27 @@ test('an offer from the waitlist: the stale place goes, the held unit is said as
   await p.locator('#pay-offer').waitFor({ timeout: 10_000 });
   const text = (await p.textContent('main')) ?? '';
   assert.doesNotMatch(text, /0 ahead of you/, 'the join\'s note is gone once the place is offered');
-  assert.match((await p.textContent('[data-row="m"]')) ?? '', /A unit is held for you: pay for/);
+  // Said on the row of the size held (S), not on M's as if an M were held (new user, find 1).
+  assert.match((await p.textContent('[data-row="s"]')) ?? '', /A unit is held for you: pay for/);
+  assert.doesNotMatch((await p.textContent('[data-row="m"]')) ?? '', /held for you|limit/);
   assert.doesNotMatch(text, /reached this drop's limit/);
+  // Behind a room: the offer is the allowance's last unit, said as held, to pay or decline, not
+  // "you are at the limit, no further turn" (they bought nothing); in Chinese too.
+  roomOn = true;
+  await p.reload();
+  const note = p.locator('.room-note');
+  await note.waitFor();
+  assert.equal(await note.getAttribute('data-turn'), 'held');
+  assert.match((await note.textContent()) ?? '', /A unit is held for you.*pay for it or decline it below/);
+  assert.doesNotMatch((await p.textContent('main')) ?? '', /as many as this sale allows|no further turn/);
+  await p.evaluate(() => localStorage.setItem('launchday.lang', 'zh'));
+  await p.reload();
+  await p.locator('.room-note').waitFor();
+  assert.match((await p.textContent('.room-note')) ?? '', /已为您保留一件.*请在下方付款或放弃/);
+  assert.match((await p.textContent('[data-row="s"]')) ?? '', /已为您保留一件，请在下方付款/);
+  assert.doesNotMatch((await p.textContent('[data-row="m"]')) ?? '', /保留|限购/);
+  assert.doesNotMatch((await p.textContent('main')) ?? '', /您已达到本次发售每个账户的限购数量/);
+  await screenshots(p, 'drop-offer-held-zh');
 });
 
 test('a link without the drop\'s id says there is no such drop, not "Loading" for ever',

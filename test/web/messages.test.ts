@@ -5,11 +5,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import {
-  ADMIN_TOKEN,
   apiBuyer,
-  DESKTOP_VIEWPORT,
   phoneContext,
   screenshots,
+  signedInConsole,
   signInPage,
   startServerAndBrowser,
   unlabelledControls,
@@ -60,13 +59,7 @@ test('the order page lists the messages sent about the order', async () => {
 });
 
 test('the console lists the outbox with each message\'s state', async () => {
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
-  await context.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
-  const admin = await context.newPage();
-  await admin.goto(`${server.url}/admin`);
-  await admin.fill('#admin-token', ADMIN_TOKEN);
-  await admin.click('#use-token');
-  await admin.click('#tab-notifications');
+  const admin = await signedInConsole(browser, server, { tab: 'notifications' });
   const row = admin.locator('#notifications tbody tr').first();
   await row.waitFor();
   assert.match((await row.textContent()) ?? '', new RegExp(orderId));

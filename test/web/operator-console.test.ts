@@ -17,6 +17,7 @@ import {
   SCREENSHOT_DIR,
   apiBuyer,
   phoneContext,
+  signedInConsole,
   signInPage,
   startServerAndBrowser,
   unlabelledControls,
@@ -42,17 +43,8 @@ after(async () => {
 });
 
 /** An operator's console page in `lang`, signed in with the test operator's token. */
-async function consolePage(lang: 'en' | 'zh', viewport = DESKTOP_VIEWPORT): Promise<Page> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  await context.addInitScript((l) => localStorage.setItem('launchday.lang', l), lang);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(`${server.url}/admin`);
-  await page.fill('#admin-token', ADMIN_TOKEN);
-  await page.click('#use-token');
-  await page.locator('#tab-launches[aria-pressed="true"]').waitFor();
-  return page;
-}
+const consolePage = (lang: 'en' | 'zh', viewport = DESKTOP_VIEWPORT): Promise<Page> =>
+  signedInConsole(browser, server, { lang, viewport, pageErrors });
 
 /** Saves the page at desktop and tablet sizes, named with its language. */
 async function consoleShots(page: Page, name: string): Promise<void> {

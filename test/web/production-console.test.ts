@@ -16,6 +16,7 @@ import {
   DESKTOP_VIEWPORT,
   SCREENSHOT_DIR,
   apiBuyer,
+  signedInConsole,
   startServerAndBrowser,
   unlabelledControls,
   type Server,
@@ -71,16 +72,8 @@ after(async () => {
 });
 
 async function consolePage(lang: 'en' | 'zh', viewport = DESKTOP_VIEWPORT): Promise<Page> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
-  await context.addInitScript((l) => localStorage.setItem('launchday.lang', l), lang);
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await page.goto(`${server.url}/admin`);
-  await page.fill('#admin-token', ADMIN_TOKEN);
-  await page.click('#use-token');
-  await page.locator('#tab-launches[aria-pressed="true"]').waitFor();
-  await page.click('#tab-production');
-  await page.locator('#tab-production[aria-pressed="true"]').waitFor();
+  const page = await signedInConsole(browser, server,
+    { lang, viewport, tab: 'production', pageErrors });
   await page.selectOption('#pp-launch', LAUNCH);
   await page.locator('#pp-trim').waitFor();
   await page.selectOption('#pp-trim', 'max');
@@ -251,7 +244,8 @@ test('delivery centres, a run pasted as CSV, ready stock and the truth share', a
   await page.fill('#run-vin', vin(4));
   await page.selectOption('#run-trim', 'max');
   await page.fill('#run-options', 'colour-emerald-green');
-  await page.click('#run-add-car');
+  // Enter in a one-car field adds the car, as the button does (it recorded the run without it).
+  await page.press('#run-options', 'Enter');
   assert.match(await page.inputValue('#run-cars'),
     new RegExp(`${vin(4)},max,colour-emerald-green$`));
   assert.equal(await page.textContent('#run-count'), '4 car(s)');

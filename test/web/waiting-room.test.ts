@@ -9,20 +9,16 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
-  ADMIN_TOKEN, apiBuyer, DESKTOP_VIEWPORT, phoneContext, screenshots, signInPage,
+  ADMIN_TOKEN, ROOM_CONSOLE_ENV, apiBuyer, phoneContext, screenshots, signedInConsole, signInPage,
+  ticketIdOf,
   startServerAndBrowser, unlabelledControls, type Server,
 } from './web-harness.js';
 
 let server: Server;
 let browser: Browser;
 
-const ticketId = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url')
-  .toString()).t as string;
-
 before(async () => {
-  [server, browser] = await startServerAndBrowser({ LAUNCHDAY_CLOCK: 'simulated',
-    LAUNCHDAY_CLOCK_START: '2025-06-26T13:57:00.000Z', LAUNCHDAY_DEMO_LAUNCH: 'off',
-    LAUNCHDAY_RATE_LIMITS: 'per-address-off' });
+  [server, browser] = await startServerAndBrowser({ ...ROOM_CONSOLE_ENV });
 });
 
 after(async () => {
@@ -32,14 +28,8 @@ after(async () => {
 
 /** The console's waiting-rooms tab, signed in, in English. */
 async function roomsTab(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
-  const page: Page = await context.newPage();
-  await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
-  await page.goto(`${server.url}/admin`);
-  await page.fill('#admin-token', ADMIN_TOKEN);
-  await page.click('#use-token');
-  await page.click('#tab-rooms');
-  return { context, page };
+  const page = await signedInConsole(browser, server, { tab: 'rooms' });
+  return { context: page.context(), page };
 }
 
 test('the operator creates a room in the console and sees its live figures', async () => {
@@ -103,7 +93,7 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
   // (the simulated clock stands still).
   await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
   const after = await page.evaluate(() => localStorage.getItem('launchday.wr.yu7-night.ticket'));
-  assert.equal(ticketId(after!), ticketId(before!), 'a reload keeps the place');
+  assert.equal(ticketIdOf(after!), ticketIdOf(before!), 'a reload keeps the place');
   assert.match((await page.textContent('main')) ?? '', /What happens next/);
   await screenshots(page, 'waiting-room-prequeue');
   await page.locator('#wr-position, #wr-admitted').first().waitFor({ timeout: 30_000 });
@@ -112,16 +102,24 @@ test('a buyer joins the pre-queue, keeps the place across a reload, is shuffled,
   assert.equal(createHash('sha256').update(room.seed).digest('hex'), room.seed_commitment);
   if (await page.locator('#wr-position').count()) {
     assert.match((await page.textContent('#wr-position')) ?? '', /Your place: [1-4]/);
-    assert.match((await page.textContent('#wr-estimate')) ?? '', /Estimated wait: about/);
-    // The cap (1 pass) is full: the wait is not the rate's alone, and the page says so.
+    // The cap (1 pass) is full: the wait is not the rate's alone, and the page says why rather
+    // than show a figure that stands still.
     assert.equal(await page.getAttribute('#wr-estimate', 'data-certainty'), 'uncertain');
+    assert.match((await page.textContent('#wr-estimate')) ?? '',
+      /Admissions are waiting for people let in before you to finish: at most 1 can buy/);
     assert.match((await page.textContent('#wr-updated')) ?? '', /Last updated/);
     // The seed the shuffle used is shown once revealed, with how to check the draw and the
     // buyer's own entry in it (the page read the room before the opening, seed still secret).
     await page.locator('#wr-seed-revealed').waitFor();
     assert.ok(((await page.textContent('#wr-seed-revealed')) ?? '').includes(room.seed));
     assert.match((await page.textContent('#wr-check-draw')) ?? '', /Check the draw/);
-    assert.equal(await page.getAttribute('#wr-draw-link', 'href'),
+    // The draw opens on this page, checked and in words, not as raw JSON (the new user's find).
+    await page.click('#wr-draw-link');
+    await page.locator('#wr-draw-view').waitFor();
+    assert.match((await page.textContent('#wr-draw-view')) ?? '',
+      /Checked on this page: the seed's sha256 equals the commitment/);
+    assert.match((await page.textContent('#wr-draw-mine')) ?? '', /Your ticket drew rank [1-4]/);
+    assert.equal(await page.getAttribute('#wr-draw-raw', 'href'),
       '/api/v1/waiting-rooms/yu7-night/shuffle');
     assert.match((await page.textContent('#wr-my-hash')) ?? '', /[0-9a-f]{64}/);
     await screenshots(page, 'waiting-room-position');
@@ -206,7 +204,11 @@ test('a room switched off says so and offers the way on, in both languages; swit
   assert.equal(made.status, 201, JSON.stringify(made.body));
   const page = await (await phoneContext(browser, 'en')).newPage();
   await page.goto(`${server.url}/waiting-room?room=su7-night`);
-  await page.locator('#wr-position').waitFor();
+  // A place is counted from a copy of the line read after its join: the clock stands still
+  // here, so it moves on for the next copy to hold the place.
+  await page.locator('#wr-counting, #wr-position').first().waitFor({ timeout: 20_000 });
+  await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
+  await page.locator('#wr-position').waitFor({ timeout: 20_000 });
   assert.equal((await server.api('PUT', '/admin/waiting-rooms/su7-night', settings(false),
     ADMIN_TOKEN)).status, 200);
   // The page polls every few seconds (poll_after_seconds).
@@ -261,7 +263,8 @@ test('the operator reads when each pass was issued and ends, finds a suspected b
     target_id: 'yu7-2025', enabled: true, suspended: true, opens_at: room.opens_at,
     prequeue_at: room.prequeue_at, admit_per_minute: 600, active_max: 100 }, ADMIN_TOKEN))
     .status, 200);
-  const bot = ticketId((await server.api('POST', '/waiting-rooms/yu7-night/tickets')).body.ticket);
+  const bot = ticketIdOf((await server.api('POST', '/waiting-rooms/yu7-night/tickets'))
+    .body.ticket);
   // Two seconds on, the server's next copy of the line holds it, with its place.
   await server.api('POST', '/admin/clock', { advance_seconds: 2 }, ADMIN_TOKEN);
   const { context, page } = await roomsTab();
@@ -292,7 +295,7 @@ test('the operator reads when each pass was issued and ends, finds a suspected b
   assert.deepEqual(await unlabelledControls(page), []);
   await page.click('#lang-switch');
   await page.getByText('查找排队凭证', { exact: true }).waitFor();
-  assert.match((await row.textContent()) ?? '', /已扣留 · 加入于 .*北京时间/);
+  assert.match((await row.textContent()) ?? '', /已扣留 · 第 \d+ 位 · 加入于 .*北京时间/);
   assert.match((await page.locator('#wr-pass-list li').first().textContent()) ?? '',
     /发放于 .* 失效于 /);
   await screenshots(page, 'console-waiting-room-tickets-zh');
@@ -303,6 +306,47 @@ test('the operator reads when each pass was issued and ends, finds a suspected b
     undefined, ADMIN_TOKEN)).body.tickets, [], 'released');
   await context.close();
 });
+
+test('a pass whose purchase is still under way is offered Revoke; one spent for good is not; '
+  + 'one revoked while its purchase was under way says the purchase went through, and when',
+  async () => {
+    const { context, page } = await roomsTab();
+    // The room's view as the server gives it, with its first pass spent by a purchase still
+    // paying and a second spent for good (test/pass-revoke-under-way.test.ts makes them real).
+    await page.route('**/api/v1/admin/waiting-rooms/yu7-night', async (route) => {
+      const real = await (await route.fetch()).json();
+      const [p] = real.passes;
+      assert.ok(p, 'the room gave a pass earlier in this file');
+      real.passes = [{ ...p, pass_id: 'wrp_paying', status: 'spent', under_way: true },
+        { ...p, pass_id: 'wrp_bought', status: 'spent', under_way: false },
+        // Revoked while its purchase was under way, which went through (spent_at kept), and
+        // one revoked unused (or whose purchase was refused: it comes back with no spent_at).
+        { ...p, pass_id: 'wrp_revoked_late', status: 'revoked', under_way: false,
+          spent_at: '2025-06-26T14:00:05.000Z' },
+        { ...p, pass_id: 'wrp_revoked', status: 'revoked', under_way: false, spent_at: null }];
+      await route.fulfill({ json: real });
+    });
+    await page.selectOption('#wr-pick', 'yu7-night');
+    const paying = page.locator('#wr-pass-list li[data-pass="wrp_paying"]');
+    await paying.waitFor();
+    assert.match((await paying.textContent()) ?? '',
+      /spent \(purchase under way, still revocable\)/);
+    assert.equal(await paying.locator('button').count(), 1, 'Revoke beside it');
+    assert.equal(await page.locator('#wr-pass-list li[data-pass="wrp_bought"] button').count(),
+      0, 'spent for good: a revoke would stop no one');
+    // A revoked pass whose purchase went through says so, and when, not a bare "revoked"
+    // (new user, finding 2).
+    const late = page.locator('#wr-pass-list li[data-pass="wrp_revoked_late"]');
+    assert.match((await late.textContent()) ?? '', /wrp_revoked_late · revoked, but its order or purchase \(used 2025-06-26 22:00:05 \(Beijing time\)\) was under way at the revoke and went through/);
+    assert.match((await page.locator('#wr-pass-list li[data-pass="wrp_revoked"]').textContent())
+      ?? '', /wrp_revoked · revoked · /);
+    assert.equal(await late.locator('button').count(), 0, 'nothing left to revoke');
+    await page.click('#lang-switch');
+    await page.getByText('查找排队凭证', { exact: true }).waitFor();
+    assert.match((await late.textContent()) ?? '',
+      /已撤销，但撤销时它的下单或购买（2025-06-26 22:00:05 \(北京时间\) 使用）正在进行：已经完成/);
+    await context.close();
+  });
 
 test('a firm estimate is said as the most the wait will be, in both languages', async () => {
   for (const [lang, said] of [['en', /Estimated wait: at most 3 min/],

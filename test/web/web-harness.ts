@@ -13,7 +13,8 @@ export const ADMIN_TOKEN = 'web-test-operator-token';
 export const SCREENSHOT_DIR = 'artifacts/screenshots';
 export const PHONE_VIEWPORT = { width: 390, height: 844 };
 export const DESKTOP_VIEWPORT = { width: 1280, height: 800 };
-const START_TIMEOUT_MS = 20000;
+// On a loaded machine (load 16 on 2 cores, a CI run beside other work) a start took over 20 s.
+const START_TIMEOUT_MS = 60_000;
 const CHROMIUM = '/usr/bin/chromium';
 
 export interface Server {
@@ -66,10 +67,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     }
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start: ${stderr}`)),
-      START_TIMEOUT_MS,
-    );
+    // A server that did not start in time is killed, as test/process.ts does: left running
+    // (it started late, on a loaded machine), it kept the test file's process, and so the
+    // whole suite, alive for ever (a CI run hung in two browser test files so).
+    const timer = setTimeout(() => {
+      stopping = true;
+      child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms: ${stderr}`));
+    }, START_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       stdoutTail = [...stdoutTail.slice(-20), line];
@@ -92,34 +98,51 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       }
       rmSync(dataDir, { recursive: true, force: true });
     },
-    // As a real client does, a `503 overloaded` (a commit queue past its bound on a busy CI
-    // machine, where Chromium and another test file share two cores) is asked again after its
-    // Retry-After, a few times: the setup calls of a browser test are not what it tests. Writes
-    // carry their Idempotency-Key, so asking again places nothing twice.
-    async api(method, path, body, token, headers = {}) {
-      for (let attempt = 0; ; attempt++) {
-        const res = await fetch(`${url}/api/v1${path}`, {
-          method,
-          headers: {
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-            ...headers,
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        const parsed = text ? JSON.parse(text) : null;
-        if (res.status === 503 && parsed?.error?.code === 'overloaded'
-          && attempt < OVERLOADED_RETRIES) {
-          const seconds = Number(res.headers.get('retry-after') ?? 1);
-          await new Promise((r) => setTimeout(r, 1000 * (Number.isFinite(seconds) ? seconds : 1)));
-          continue;
-        }
-        return { status: res.status, body: parsed, headers: res.headers };
-      }
-    },
+    api: (method, path, body, token, headers = {}) =>
+      apiAt(url, method, path, body, token, headers),
   };
 }
+
+/**
+ * One call to the API of the server at `url` (`path` under /api/v1; `body` sent as JSON). As a
+ * real client does, a `503 overloaded` (a commit queue past its bound on a busy CI machine,
+ * where Chromium and another test file share two cores) is asked again after its Retry-After,
+ * OVERLOADED_RETRIES times: the setup calls of a browser test are not what it tests. Writes
+ * carry their Idempotency-Key, so asking again places nothing twice.
+ */
+export async function apiAt<T = any>(url: string, method: string, path: string, body?: unknown,
+  token?: string, headers: Record<string, string> = {}):
+  Promise<{ status: number; body: T; headers: Headers }> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const parsed = text ? JSON.parse(text) : null;
+    if (res.status === 503 && parsed?.error?.code === 'overloaded'
+      && attempt < OVERLOADED_RETRIES) {
+      const seconds = Number(res.headers.get('retry-after') ?? 1);
+      await new Promise((r) => setTimeout(r, 1000 * (Number.isFinite(seconds) ? seconds : 1)));
+      continue;
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  }
+}
+
+/**
+ * A server for the console's room tests: the simulated clock stopped three minutes before a
+ * 14:00 UTC opening (moved by the tests' `tick`), no demo launch, and no per-address limits (every
+ * buyer of the tests comes from 127.0.0.1).
+ */
+export const ROOM_CONSOLE_ENV: Readonly<Record<string, string>> = { LAUNCHDAY_CLOCK: 'simulated',
+  LAUNCHDAY_CLOCK_START: '2025-06-26T13:57:00.000Z', LAUNCHDAY_DEMO_LAUNCH: 'off',
+  LAUNCHDAY_RATE_LIMITS: 'per-address-off' };
 
 /**
  * Starts a server and Debian's Chromium together. If either fails, the other is stopped before
@@ -234,6 +257,52 @@ export async function signInPage(page: Page, baseUrl: string, token: string): Pr
   await page.goto(`${baseUrl}/account`);
   await page.evaluate((tk) => localStorage.setItem('launchday.token', tk), token);
 }
+
+/** How `signedInConsole` opens the console. */
+export interface ConsoleOptions {
+  /** Its language (default English). */
+  lang?: 'en' | 'zh';
+  /** The desktop's size (default), another, or 'phone': phoneContext's (a phone's size, touch). */
+  viewport?: { width: number; height: number } | 'phone';
+  /** A tab to open once signed in (`#tab-<tab>`), waited on until it is the pressed one. */
+  tab?: string;
+  /** Where the page's uncaught errors go, for the test to find empty. */
+  pageErrors?: string[];
+}
+
+/**
+ * The operator console (`/admin`) in a context of its own, signed in as an operator does it
+ * (ADMIN_TOKEN typed in the token form), once the console shows its first tab (launches); then
+ * on `o.tab` if given. The caller closes it (`page.context().close()`) or leaves it to the
+ * browser's close.
+ */
+export async function signedInConsole(browser: Browser, server: Pick<Server, 'url'>,
+  o: ConsoleOptions = {}): Promise<Page> {
+  const lang = o.lang ?? 'en';
+  let context: BrowserContext;
+  if (o.viewport === 'phone') context = await phoneContext(browser, lang);
+  else {
+    context = await browser.newContext({ viewport: o.viewport ?? DESKTOP_VIEWPORT,
+      deviceScaleFactor: 1 });
+    await context.addInitScript((l) => localStorage.setItem('launchday.lang', l), lang);
+  }
+  const page = await context.newPage();
+  const errors = o.pageErrors;
+  if (errors) page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${server.url}/admin`);
+  await page.fill('#admin-token', ADMIN_TOKEN);
+  await page.click('#use-token');
+  await page.locator('#tab-launches[aria-pressed="true"]').waitFor();
+  if (o.tab !== undefined) {
+    await page.click(`#tab-${o.tab}`);
+    await page.locator(`#tab-${o.tab}[aria-pressed="true"]`).waitFor();
+  }
+  return page;
+}
+
+/** The ticket id (claim `t`) a waiting room's ticket token carries, read without its secret. */
+export const ticketIdOf = (token: string): string =>
+  JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).t as string;
 
 // Every form control and button on the page has an accessible name (a <label>, aria-label or
 // aria-labelledby, or text for buttons and links). Returns the ones that do not, described.

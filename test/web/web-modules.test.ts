@@ -76,6 +76,10 @@ test('names: the page applies the server\'s rules (text-fields.js), in character
     ['', 'v_name_empty'],
     ['\u200b', 'v_name_chars'],
     ['Li\u0000Lei', 'v_name_chars'],
+    ['\u3164', 'v_name_chars'], // a Hangul filler, which shows as a blank name
+    ['Li\u2067Lei', 'v_name_chars'],
+    ['\u0301', 'v_name_invisible'],
+    ['Li \u2764\ufe0f', null],
   ];
   for (const [name, expected] of table) {
     assert.equal(nameProblem(name), expected, JSON.stringify(name));
@@ -116,12 +120,55 @@ test('every code in docs/errors.md has zh and en text with a next step', async (
     for (const text of [...ERRORS[c].zh, ...ERRORS[c].en]) assert.ok(text.length > 2, c);
 });
 
+test('a refusal whose message names the field or rule shows that message, in zh too',
+  async () => {
+    const { errorText } = await load('web/js/errors.js');
+    const { outcomes } = await load('dist/src/kernel/outcomes.js');
+    // Every code refused for what the request holds (422): its message names what is wrong.
+    const naming = Object.keys(outcomes).filter((c) => outcomes[c].status === 422);
+    assert.ok(naming.includes('invalid_waiting_room') && naming.includes('invalid_drop'));
+    const g = globalThis as { localStorage?: unknown };
+    for (const lang of ['en', 'zh']) {
+      g.localStorage = { getItem: () => lang, setItem: () => undefined };
+      try {
+        for (const code of naming) {
+          const said = errorText({ ok: false, status: 422, code,
+            message: 'there is no drop jaket' });
+          assert.match(said.detail ?? '', /there is no drop jaket/, `${lang} ${code}`);
+        }
+        // A code whose own words say it all adds nothing of the server's.
+        assert.equal(errorText({ ok: false, status: 409, code: 'drop_sold_out',
+          message: 'Sold out' }).detail, null);
+      } finally {
+        delete g.localStorage;
+      }
+    }
+  });
+
 test('every outcome code the server can return has zh and en text with a next step', async () => {
   const { ERRORS } = await load('web/js/errors.js');
   const { outcomes } = await load('dist/src/kernel/outcomes.js');
   const missing = Object.keys(outcomes).filter((c) => !ERRORS[c]);
   assert.deepEqual(missing, [], 'server codes without buyer-facing text');
 });
+
+test('a room refused for an opening passed is told in the console\'s words, zh and en',
+  async () => {
+    // The refusal read API-speak ("order fifo; shuffle is the default when none is sent"); the
+    // console's form has "Order at the opening: arrival order" and "Room on" (new user, finding 5).
+    const { ERRORS } = await load('web/js/errors.js');
+    const { ADMIN_STRINGS: S } = await load('web/js/admin-strings.js');
+    for (const lang of ['zh', 'en'] as const) {
+      const text = ERRORS.waiting_room_opening_passed[lang].join(' ');
+      assert.doesNotMatch(text, /\bfifo\b|\bshuffle\b|order [a-z]+;|默认/, `${lang}: ${text}`);
+      for (const key of ['wr_order', 'wr_order_fifo']) {
+        assert.ok(text.includes(S[key][lang]), `${lang} names "${S[key][lang]}": ${text}`);
+      }
+      // Switching the room off is the other way: its control's words, before the parenthesis.
+      const roomOn = S.wr_enabled_launch[lang].split(/[（(]/)[0].trim();
+      assert.ok(text.includes(roomOn), `${lang} names "${roomOn}": ${text}`);
+    }
+  });
 
 test('every audit action the server writes by name is in words in the console, zh and en',
   async () => {
@@ -261,21 +308,58 @@ test('a counted noun is singular for exactly one, in English; Chinese has one fo
   }
 });
 
+test('a label a setting drives says one of a thing at 1, in English; Chinese has one form',
+  async () => {
+  // A launch's cooling-off of 1 hour, a 1-day price protection or deadline, a refund alert
+  // after 60 s and a run of 1 car read "1 hours", "1 days", "1 minutes", "1 cars".
+  const g = globalThis as Record<string, unknown>;
+  let language = 'en';
+  Object.assign(g, { localStorage: { getItem: () => language } });
+  const { STRINGS } = await load('web/js/strings.js');
+  const added: string[] = [];
+  try {
+    for (const [file, name] of [['admin-strings', 'ADMIN_STRINGS'],
+      ['balance-strings', 'BALANCE_STRINGS'], ['pricebooks-strings', 'PRICEBOOKS_STRINGS'],
+      ['admin-production-strings', 'PRODUCTION_STRINGS']]) {
+      const table = (await load(`web/js/${file}.js`))[name!] as Record<string, unknown>;
+      for (const key of Object.keys(table)) if (!(key in STRINGS)) added.push(key);
+      Object.assign(STRINGS, Object.fromEntries(Object.entries(table)
+        .filter(([key]) => added.includes(key))));
+    }
+    const { t } = await load('web/js/i18n.js');
+    const { counted, duration } = await load('web/js/format.js');
+    const labels = (): string[] => [
+      t('deposit_line', { deposit: '¥5,000', hours: counted('n_hours', 1) }),
+      t('terms_cooling', { hours: counted('n_hours', 1), until: 'x' }),
+      t('price_rule', { days: counted('n_rule_days', 1) }),
+      t('price_rule_off', { days: counted('n_rule_days', 1) }),
+      t('bal_due_later', { days: counted('n_days', 1) }),
+      t('p_unsettled', { n: 0, time: duration(60) }),
+      t('pr_too_many', { cars: counted('n_cars', 1) }),
+      t('pr_runs_more', { cars: counted('n_cars', 1) })];
+    const en = labels();
+    assert.deepEqual(en.filter((l) => /\b1 (?:hours|days|minutes|cars)\b|\{/.test(l)), []);
+    for (const [i, word] of ['1 hour', '1 hour', '1 day', '1 day', '1 day', '1 minute', '1 car',
+      '1 car'].entries()) assert.match(en[i]!, new RegExp(`\\b${word}\\b`), en[i]!);
+    assert.equal(t('p_unsettled', { n: 2, time: duration(3600) }),
+      'Refunds not settled after 60 minutes: 2');
+    language = 'zh';
+    assert.deepEqual(labels().map((l) => /1 (?:小时|天|分钟|台车)/.test(l) && !l.includes('{')),
+      Array(8).fill(true));
+  } finally {
+    for (const key of added) delete STRINGS[key];
+    delete g.localStorage;
+  }
+});
+
 test('no page text puts a count before a plural noun outside a counted form', () => {
   // "{n} orders" reads "1 orders" when n is 1: a count goes through plural() or counted()
   // (format.js), whose `_one` / `_other` forms each say it right. A figure set in the limits
-  // table or a launch (a duration, a bound) is not a count of things the page found, and is
-  // listed here with what it is.
+  // table or a launch (a duration, a bound) is counted so too: a setting of 1 read "1 minutes",
+  // "1 days", "1 hours" (p_unsettled, bal_due_later, price_rule, deposit_line, terms_cooling,
+  // pr_too_many and pr_runs_more were listed here as exceptions). Only a range stays plural.
   const settings = new Set([
-    'pr_too_many', // the batch bound of a production run (config.ts)
-    'pr_runs_more', // the cars the runs tab lists at most (a constant)
-    'p_unsettled', // the minutes after which a refund counts as unsettled (a setting)
-    'bal_due_later', // the balance's deadline, at least 8 days (config.ts)
-    'price_rule', 'price_rule_off', // price protection's days (a launch setting)
     'weeks_range', // a range of weeks, "2–4 weeks"
-    'deposit_line', 'terms_cooling', // the cooling-off hours (a launch setting)
-    'code_sent', 'code_not_texted', // a code's minutes of validity (a setting)
-    'wr_next', // a pass's minutes and the reconnect grace (a room's settings)
   ]);
   const NOT_COUNTS = new Set(['id', 'd', 'p', 'total']);
   const COUNT = /\{(\w+)\} (?:(?:more|locked|unlocked|suspicious|firm|allocated) )*([a-z]+s)\b/g;

@@ -3,7 +3,7 @@
 // sale rather than in its first minute.
 import { get, post, request, setToken, token } from './api.js';
 import { t } from './i18n.js';
-import { h } from './format.js';
+import { duration, h } from './format.js';
 import { sameSitePath } from './same-site.js';
 import { errorBox, initPage, notice, param } from './ui.js';
 import {
@@ -81,7 +81,8 @@ function signInCard() {
     phone.input.value = codeSent.phone;
     // A sandbox server texts nothing: the page says so, and who can read the code, rather than
     // "sent"; with the development setting the code is on the page, and neither is said.
-    const min = Math.round(codeSent.expiresS / 60);
+    // In words with the right plural ("1 minute 30 seconds"), not rounded minutes.
+    const min = duration(codeSent.expiresS);
     if (!codeSent.devCode) {
       parts.push(
         notice(
@@ -129,42 +130,37 @@ function signInCard() {
     setToken(r.data.token);
     location.href = nextUrl();
   };
+  // Enter presses a form's first submit button. Once a code is sent, that is Sign in (Enter in
+  // the code field signs in; it used to send a new code, which voided the one being typed and
+  // spent a try) and Resend is a plain button; Enter in the phone field still sends a code
+  // (its keydown, below).
   parts.push(
     result,
     h(
       'div',
       { class: 'actions' },
+      codeSent
+        ? h('button', { type: 'submit', class: 'primary', id: 'sign-in' }, t('sign_in'))
+        : null,
       h(
         'button',
-        {
-          type: 'submit',
-          class: codeSent ? 'secondary' : 'primary',
-          id: 'send-code',
-          onclick: (ev) => {
-            ev.preventDefault();
-            sendCode();
-          },
-        },
+        { type: codeSent ? 'button' : 'submit', class: codeSent ? 'secondary' : 'primary',
+          id: 'send-code', onclick: codeSent ? () => void sendCode() : null },
         codeSent ? t('resend_code') : t('send_code'),
       ),
-      codeSent
-        ? h(
-            'button',
-            {
-              type: 'submit',
-              class: 'primary',
-              id: 'sign-in',
-              onclick: (ev) => {
-                ev.preventDefault();
-                signIn();
-              },
-            },
-            t('sign_in'),
-          )
-        : null,
     ),
   );
-  return withHeadingId(h('form', { class: 'card', novalidate: true }, ...parts), 'signin-h');
+  const onsubmit = (ev) => {
+    ev.preventDefault();
+    void (codeSent ? signIn() : sendCode());
+  };
+  phone.input.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'Enter' || !codeSent || ev.isComposing) return;
+    ev.preventDefault();
+    void sendCode();
+  });
+  return withHeadingId(h('form', { class: 'card', novalidate: true, onsubmit }, ...parts),
+    'signin-h');
 }
 
 function withHeadingId(form, id) {

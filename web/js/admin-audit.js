@@ -12,6 +12,7 @@ export function auditSection() {
       'form',
       {
         class: 'card',
+        'data-keep-typed': '',
         onsubmit: async (ev) => {
           ev.preventDefault();
           await loadAudit(Number(limit.value));

@@ -42,6 +42,74 @@ export const api = (method, path, body) => request(method, path, { body, auth: a
 
 export function say(result, okKey) {
   state.status = result.ok ? { text: t(okKey), at: serverNow() } : { failure: result };
+  if (result.ok) saved();
+}
+
+// A form saved shows what was saved (or, for a new one, is empty again); a refused one keeps
+// what the operator typed (keepTyped). Said by say() or an ok notice (showToast).
+const saved = () => {
+  if (submitting) savedForms.add(submitting);
+};
+
+/** The form whose submit is being handled, and the forms saved since the last draw. */
+let submitting = null;
+const savedForms = new Set();
+document.addEventListener('submit', (ev) => {
+  submitting = ev.target;
+}, true);
+
+const FIELDS = 'input:not([type=password]), select, textarea';
+// The forms drawn from loaded data alone, marked `data-keep-typed`: forms that keep their own
+// draft in state (the Production tab's) draw it themselves and are left alone.
+const KEPT = `[data-keep-typed] :is(${FIELDS})`;
+
+/**
+ * What the operator typed into the console's fields, by id, before a redraw: only fields of a
+ * `data-keep-typed` form whose value differs from the one they were drawn with, and none of a
+ * form just saved. A redraw
+ * builds each form again from the loaded data, and a refused save once put every field of the
+ * form back to its default (new-user review, finding 5).
+ */
+export function keepTyped(root) {
+  const kept = new Map();
+  for (const el of root.querySelectorAll(KEPT)) {
+    if (!el.id || (el.form && savedForms.has(el.form))) continue;
+    const typed = typedValue(el);
+    if (typed !== drawnValue(el)) kept.set(el.id, { drawn: drawnValue(el), typed });
+  }
+  savedForms.clear();
+  submitting = null;
+  return kept;
+}
+
+/**
+ * Puts back what keepTyped kept into the fields drawn again with the same id and the same value
+ * as before: a field whose loaded value changed meanwhile shows the new one. A select or box
+ * put back says so with a `restored` event, for what its form shows by it (a room's switch
+ * label, a drop's deposit field); not `change`, whose handlers load and redraw.
+ */
+export function restoreTyped(root, kept) {
+  for (const [id, { drawn, typed }] of kept) {
+    const el = root.querySelector(`#${CSS.escape(id)}`);
+    if (!el || !el.matches(FIELDS) || drawnValue(el) !== drawn) continue;
+    if (el.type === 'checkbox' || el.type === 'radio') el.checked = typed === 'true';
+    else el.value = typed;
+    if (el.tagName === 'SELECT' || el.type === 'checkbox') {
+      el.dispatchEvent(new Event('restored'));
+    }
+  }
+}
+
+const typedValue = (el) =>
+  el.type === 'checkbox' || el.type === 'radio' ? String(el.checked) : el.value;
+
+function drawnValue(el) {
+  if (el.type === 'checkbox' || el.type === 'radio') return String(el.defaultChecked);
+  if (el.tagName === 'SELECT') {
+    const options = [...el.options];
+    return (options.find((o) => o.defaultSelected) ?? options[0])?.value ?? '';
+  }
+  return el.defaultValue;
 }
 
 /**
@@ -51,6 +119,7 @@ export function say(result, okKey) {
  * next change. An ok notice carries the Beijing time it was given, to the second.
  */
 export function showToast(status) {
+  if (status?.text) saved();
   state.status = status && status.text ? { ...status, at: serverNow() } : status;
   paintToast();
 }

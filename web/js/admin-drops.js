@@ -84,10 +84,18 @@ function dropForm() {
       `${v.variant}, ${v.name}, ${v.name_zh}, ${v.quantity}`).join('\n') : ''),
   };
   const problem = h('p', { class: 'field-error', id: 'd-problem', role: 'alert' });
+  // A deposit is a car's alone: a merchandise drop is paid in full, so its form has no deposit.
+  const deposit = h('div', { id: 'd-deposit-field', hidden: f.kind.value !== 'car' },
+    labelled('d-deposit', 'd_deposit_yuan', f.deposit));
+  const kinded = () => {
+    deposit.hidden = f.kind.value !== 'car';
+  };
+  f.kind.addEventListener('change', kinded);
+  f.kind.addEventListener('restored', kinded);
   return h(
     'form',
     {
-      class: 'card', id: 'drop-form',
+      class: 'card', id: 'drop-form', 'data-keep-typed': '',
       onsubmit: async (ev) => {
         ev.preventDefault();
         const opensAt = fromBeijingInput(f.opens.value);
@@ -114,7 +122,7 @@ function dropForm() {
     labelled('d-id', 'd_id', f.id), labelled('d-name', 'd_name', f.name),
     labelled('d-name-zh', 'd_name_zh', f.nameZh), labelled('d-kind', 'd_kind', f.kind),
     labelled('d-price', 'd_price_yuan', f.price),
-    labelled('d-deposit', 'd_deposit_yuan', f.deposit),
+    deposit,
     labelled('d-opens', 'd_opens_at', f.opens, { zone: BEIJING_LABEL }),
     labelled('d-per-account', 'd_per_account', f.perAccount),
     labelled('d-per-identity', 'd_per_identity', f.perIdentity),

@@ -47,7 +47,7 @@ export function ordersSection() {
   return [
     h(
       'form',
-      { class: 'card', id: 'order-search', onsubmit: search },
+      { class: 'card', id: 'order-search', onsubmit: search, 'data-keep-typed': '' },
       h('h2', {}, t('o_find')),
       h(
         'div',

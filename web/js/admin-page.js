@@ -5,7 +5,8 @@ import { h } from './format.js';
 import { STRINGS } from './strings.js';
 import { ADMIN_STRINGS } from './admin-strings.js';
 import {
-  TOKEN_KEY, adminToken, api, loadTab, onRender, paintToast, say, showToast, state,
+  TOKEN_KEY, adminToken, api, keepTyped, loadTab, onRender, paintToast, restoreTyped, say,
+  showToast, state,
 } from './admin-context.js';
 import { BEIJING_LABEL, beijingSeconds } from './beijing-time.js';
 import { serverNow } from './api.js';
@@ -130,7 +131,9 @@ function render() {
     }[state.tab]();
     parts.push(h('section', { 'aria-labelledby': `tab-${state.tab}` }, section));
   }
+  const kept = keepTyped(main);
   main.replaceChildren(...parts);
+  restoreTyped(main, kept);
   paintToast();
 }
 

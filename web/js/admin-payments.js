@@ -1,7 +1,7 @@
 // Operator console, payments: refunds the provider has not confirmed in time, and what the
 // provider told launchday that matched nothing it asked for (docs/api.md, admin payments).
 import { t } from './i18n.js';
-import { count, dateTime, h, yuan } from './format.js';
+import { count, dateTime, duration, h, yuan } from './format.js';
 import { api, rerender, state } from './admin-context.js';
 
 /** Loads both views into state.payments; a failure goes to the status line. */
@@ -48,10 +48,11 @@ export function paymentsSection() {
     ),
   );
   if (!p) return [refresh];
-  const minutes = Math.round(p.unsettled.older_than_seconds / 60);
+  // In words with the right plural ("1 minute", "1 minute 30 seconds"), not rounded minutes.
+  const time = duration(p.unsettled.older_than_seconds);
   return [
     refresh,
-    h('h2', {}, t('p_unsettled', { n: count(p.unsettled.count), minutes })),
+    h('h2', {}, t('p_unsettled', { n: count(p.unsettled.count), time })),
     p.unsettled.refunds.length === 0
       ? h('p', {}, t('a_none'))
       : table(

@@ -2,7 +2,7 @@
 // paste of VIN and configuration), the latest runs with where each car went (an order, or the
 // ready-stock pool), and the pool itself.
 import { localName, t } from './i18n.js';
-import { count, dateTime, h } from './format.js';
+import { count, counted, dateTime, h } from './format.js';
 import { api, rerender, showToast, state } from './admin-context.js';
 import { serverNow } from './api.js';
 import { beijingToday, dateWords } from './date-window.js';
@@ -56,6 +56,11 @@ function configText(car) {
   return [trim, ...opts].join(' · ');
 }
 
+/** A problem parseCars found, in words: its bound (`vars.n`, pr_too_many) as "1 car", "50 cars". */
+function problemText(p) {
+  return t(p.key, p.vars?.n === undefined ? p.vars : { cars: counted('n_cars', p.vars.n) });
+}
+
 async function record(ev) {
   ev.preventDefault();
   const d = draft();
@@ -63,8 +68,8 @@ async function record(ev) {
   d.errors = {};
   if (parsed.problems.length > 0) {
     d.errors['run-cars'] = parsed.problems.slice(0, 5).map((p) => p.line > 0
-      ? t('pr_cars_bad_line', { line: p.line, problem: t(p.key, p.vars) })
-      : t(p.key, p.vars)).join('; ');
+      ? t('pr_cars_bad_line', { line: p.line, problem: problemText(p) })
+      : problemText(p)).join('; ');
   } else if (parsed.cars.length === 0) d.errors['run-cars'] = t('pr_cars_empty');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(d.builtOn)) d.errors['run-built-on'] = t('pr_bad_date');
   if (d.reason.trim() === '') d.errors['run-reason'] = t('pr_reason_missing');
@@ -102,13 +107,14 @@ function field(id, label, input, hint) {
 function oneCar(d) {
   const trims = launchOf(d.launch)?.trims ?? [];
   const vin = h('input', { type: 'text', value: d.vin, maxlength: '17', autocomplete: 'off',
-    oninput: (ev) => (d.vin = ev.target.value.trim().toUpperCase()) });
+    oninput: (ev) => (d.vin = ev.target.value.trim().toUpperCase()),
+    onkeydown: addOnEnter(d) });
   const trim = h('select', { onchange: (ev) => (d.trim = ev.target.value) },
     trims.map((x) => h('option', { value: x.trim, selected: x.trim === d.trim || null },
       localName(x) || x.trim)));
   if (!d.trim && trims[0]) d.trim = trims[0].trim;
   const options = h('input', { type: 'text', value: d.options,
-    oninput: (ev) => (d.options = ev.target.value) });
+    oninput: (ev) => (d.options = ev.target.value), onkeydown: addOnEnter(d) });
   return h(
     'fieldset',
     { class: 'pr-one-car' },
@@ -124,17 +130,30 @@ function oneCar(d) {
       type: 'button',
       class: 'secondary',
       id: 'run-add-car',
-      onclick: () => {
-        const opts = d.options.split(/[,\s]+/).filter(Boolean);
-        const line = [d.vin, d.trim, ...opts].join(',');
-        d.text = d.text.trim() === '' ? line : `${d.text.replace(/\s+$/, '')}\n${line}`;
-        d.vin = '';
-        rerender();
-        document.getElementById('run-vin')?.focus();
-      },
+      onclick: () => addCar(d),
     }, t('pr_add_car'))),
   );
 }
+
+/** The one-car fields' car as a line of the run's list; the fields are ready for the next. */
+function addCar(d) {
+  const opts = d.options.split(/[,\s]+/).filter(Boolean);
+  const line = [d.vin, d.trim, ...opts].join(',');
+  d.text = d.text.trim() === '' ? line : `${d.text.replace(/\s+$/, '')}\n${line}`;
+  d.vin = '';
+  rerender();
+  document.getElementById('run-vin')?.focus();
+}
+
+/**
+ * Enter in a one-car field adds the car, as the button beside it does: the form's submit
+ * button (Record the run) was the one Enter pressed, recording the run without this car.
+ */
+const addOnEnter = (d) => (ev) => {
+  if (ev.key !== 'Enter' || ev.isComposing) return;
+  ev.preventDefault();
+  addCar(d);
+};
 
 function runForm() {
   const d = draft();
@@ -200,7 +219,9 @@ function runsList() {
         who: r.recorded_by, at: dateTime(r.recorded_at, { seconds: true }),
         n: count(r.cars.length), allocated: count(r.allocated), pooled: count(r.pooled) })),
       h('div', { class: 'table-wrap' }, carsTable(r.cars)))),
-    u.more ? h('p', { class: 'hint' }, t('pr_runs_more', { n: count(CARS_LISTED) })) : null,
+    u.more
+      ? h('p', { class: 'hint' }, t('pr_runs_more', { cars: counted('n_cars', CARS_LISTED) }))
+      : null,
   );
 }
 

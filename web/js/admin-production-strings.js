@@ -156,7 +156,10 @@ export const PRODUCTION_STRINGS = {
   },
   pr_trim_missing: { zh: '缺少版本', en: 'the trim is missing' },
   pr_vin_repeated: { zh: '与上面的 VIN 重复', en: 'the VIN is repeated above' },
-  pr_too_many: { zh: '一批最多 {n} 台', en: 'at most {n} cars a run' },
+  // {cars} of pr_too_many and pr_runs_more: a counted noun (format.js counted), "1 car".
+  pr_too_many: { zh: '一批最多 {cars}', en: 'at most {cars} a run' },
+  n_cars_one: { zh: '{n} 台车', en: '{n} car' },
+  n_cars_other: { zh: '{n} 台车', en: '{n} cars' },
   pr_one_car: { zh: '逐台添加', en: 'Add one car' },
   pr_car_vin: { zh: 'VIN', en: 'VIN' },
   pr_car_options: { zh: '选装（逗号分隔，可空）', en: 'Options (comma-separated, may be empty)' },
@@ -176,8 +179,8 @@ export const PRODUCTION_STRINGS = {
   },
   pr_runs_none: { zh: '还没有登记生产批次。', en: 'No runs recorded yet.' },
   pr_runs_more: {
-    zh: '仅显示最近 {n} 台车；更早的批次未列出。',
-    en: 'Only the latest {n} cars are shown; older runs are left out.',
+    zh: '仅显示最近 {cars}；更早的批次未列出。',
+    en: 'Showing only the latest {cars}; older runs are left out.',
   },
   pr_configuration: { zh: '配置', en: 'Configuration' },
   pr_went_to: { zh: '去向', en: 'Went to' },

@@ -5,8 +5,13 @@
 // network and status) to hold it, or release it, from beside it.
 import { t } from './i18n.js';
 import { h } from './format.js';
-import { api, rerender, say, state } from './admin-context.js';
-import { BEIJING_LABEL, beijingSeconds, fromBeijingInput, toBeijingText } from './beijing-time.js';
+import { api, rerender, say, showToast, state } from './admin-context.js';
+import {
+  BEIJING_FORMAT, BEIJING_LABEL, beijingSeconds, fromBeijingInput, toBeijingText,
+} from './beijing-time.js';
+
+/** A room id as the server takes it (room-routes.ts, ID_PARAM). */
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const LIVE_MS = 2000;
 let liveTimer = null;
@@ -54,9 +59,9 @@ function settingsForm(room) {
     suspended: check(`${p}-suspended`, r.suspended),
     // Typed and shown as Beijing wall time, as the launches' and drops' openings are.
     opens: h('input', { value: r.opens_at && toBeijingText(r.opens_at),
-      placeholder: '2025-06-26 22:00' }),
+      placeholder: BEIJING_FORMAT, autocomplete: 'off' }),
     prequeue: h('input', { value: r.prequeue_at && toBeijingText(r.prequeue_at),
-      placeholder: '2025-06-26 21:50' }),
+      placeholder: BEIJING_FORMAT, autocomplete: 'off' }),
     order: h('select', {}, ['shuffle', 'fifo'].map((o) => h('option',
       { value: o, selected: r.order === o || null }, t(`wr_order_${o}`)))),
     rate: num(r.admit_per_minute),
@@ -69,17 +74,23 @@ function settingsForm(room) {
   };
   // A launch's room guards orders, a drop's purchases: the switch says which, as chosen.
   const enabledText = h('span', {}, t(`wr_enabled_${r.scope}`));
-  f.scope.addEventListener('change', () => {
+  const scoped = () => {
     enabledText.textContent = t(`wr_enabled_${f.scope.value}`);
-  });
+  };
+  f.scope.addEventListener('change', scoped);
+  f.scope.addEventListener('restored', scoped);
   const problem = h('p', { class: 'field-error', id: `${p}-problem`, role: 'alert' });
   const save = async (ev) => {
     ev.preventDefault();
     const id = f.id.value.trim();
     const opensAt = fromBeijingInput(f.opens.value);
     const prequeueAt = fromBeijingInput(f.prequeue.value);
-    if (!opensAt || !prequeueAt) {
-      problem.textContent = t('bad_beijing_time');
+    // Checked here, naming the field: a blank id sent PUT /admin/waiting-rooms/, which the
+    // server can only read as an action it does not support.
+    const wrong = !ROOM_ID.test(id) ? 'wr_bad_id' : !f.target.value.trim() ? 'wr_bad_target'
+      : !opensAt || !prequeueAt ? 'bad_beijing_time' : null;
+    if (wrong) {
+      problem.textContent = t(wrong);
       return;
     }
     problem.textContent = '';
@@ -98,7 +109,8 @@ function settingsForm(room) {
     }
     rerender();
   };
-  return h('form', { class: 'card', id: room ? 'wr-settings' : 'wr-new', onsubmit: save },
+  return h('form', { class: 'card', id: room ? 'wr-settings' : 'wr-new', onsubmit: save,
+    'data-keep-typed': '' },
     h('h2', {}, room ? t('wr_settings', { id: room.room_id }) : t('wr_new')),
     h('div', { class: 'grid' },
       field(`${p}-id`, 'wr_id', f.id),
@@ -153,19 +165,32 @@ function passList() {
     await loadRoom();
     rerender();
   };
-  return h('div', { class: 'card' }, h('h2', {}, t('wr_passes')),
+  return h('div', { class: 'card', 'data-keep-typed': '' }, h('h2', {}, t('wr_passes')),
     h('label', { for: 'wr-reason' }, t('wr_reason')), reason,
     h('ul', { id: 'wr-pass-list' }, v.passes.map((p) => h('li', { 'data-pass': p.pass_id },
-      `${p.pass_id} · ${t(`wr_pass_${p.status}`)} · `,
+      `${p.pass_id} · `, passStatus(p),
+      // Spent by a purchase still paying: a revoke still stops it from coming back.
+      p.under_way ? ` (${t('wr_pass_under_way')})` : '', ' · ',
       // Which place it was given to, and who used it (a pass names no one until it is used).
       `${t('wr_pass_ticket')} `, h('code', {}, p.ticket_id), ' · ',
       p.account_id ? [`${t('wr_pass_account')} `, h('code', {}, p.account_id), ' · '] : '',
       // Which instant is which, in Beijing time as everywhere in the console.
       labelledTime('wr_pass_issued', p.issued_at), ' · ',
       labelledTime('wr_pass_expires', p.expires_at), ' ',
-      p.status === 'active' ? h('button', { type: 'button', class: 'secondary',
+      p.status === 'active' || p.under_way ? h('button', { type: 'button', class: 'secondary',
         onclick: () => revoke(p) }, t('wr_revoke')) : null))));
 }
+
+/**
+ * A pass's status in words. One revoked with a `spent_at` was revoked while the order or
+ * purchase it was used for was under way (a refused one gives it back without one): that
+ * order or purchase went through, or is still being paid; the operator reads which it was
+ * used for and when, in Beijing time, not a bare "revoked".
+ */
+const passStatus = (p) => p.status === 'revoked' && p.spent_at
+  ? h('span', { 'data-status': 'revoked-spent' }, t('wr_pass_revoked_spent',
+    { at: `${beijingSeconds(p.spent_at)} (${t('wr_beijing')})` }))
+  : t(`wr_pass_${p.status}`);
 
 /** "Issued 2025-06-26 22:00:01 (Beijing time)": a label, the time, the zone. */
 const labelledTime = (key, instant) => h('span', { 'data-time': key }, `${t(key)} `,
@@ -175,7 +200,9 @@ const labelledTime = (key, instant) => h('span', { 'data-time': key }, `${t(key)
 /**
  * Finding a suspected bot's ticket and holding it: the room's tickets by network (as the
  * suspicious-pattern report names it) and status, in line order, each with Hold (a waiting
- * one) or Release (a held one) beside it; the reason is required by the server.
+ * one) or Release (a held one) beside it; the reason is required by the server. A page holds
+ * what the server gives at most (its limits table's waitingTicketsListMax); Next and Previous
+ * page on with its `next_offset`, keeping the search the list was read with.
  */
 function ticketFinder() {
   const network = h('input', { id: 'wr-find-network', value: state.roomFind?.network ?? '',
@@ -184,26 +211,60 @@ function ticketFinder() {
     'expired'].map((s) => h('option', { value: s, selected: (state.roomFind?.status ?? '') === s
     || null }, t(s ? `wr_ticket_${s}` : 'wr_find_open'))));
   const reason = h('input', { id: 'wr-hold-reason', placeholder: t('wr_reason_hint') });
-  const find = async (ev) => {
-    ev?.preventDefault();
+  // `offsets`: where each page shown so far began, the current one last (Previous goes back
+  // one; a page's length is the server's to choose).
+  const read = async (search, offsets) => {
     const q = new URLSearchParams();
-    if (network.value.trim()) q.set('network', network.value.trim());
-    if (status.value) q.set('status', status.value);
+    if (search.network) q.set('network', search.network);
+    if (search.status) q.set('status', search.status);
+    if (offsets.at(-1) > 0) q.set('offset', String(offsets.at(-1)));
     const r = await api('GET', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/tickets`
       + (q.size ? `?${q}` : ''));
-    state.roomFind = { network: network.value.trim(), status: status.value,
-      found: r.ok ? r.data : null };
+    state.roomFind = { ...search, offsets, found: r.ok ? r.data : null };
     if (!r.ok) say(r);
     rerender();
   };
+  const find = async (ev) => {
+    ev?.preventDefault();
+    await read({ network: network.value.trim(), status: status.value }, [0]);
+  };
+  // The page shown, read again (after a hold or a release).
+  const again = () => (state.roomFind ? read(state.roomFind, state.roomFind.offsets ?? [0])
+    : find());
   const send = (ticket, held) => async () => {
     const r = await api('POST', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/tickets/`
       + `${encodeURIComponent(ticket.ticket_id)}/hold`, { held, reason: reason.value });
+    // Out of the line since the list was read (admitted, or lapsed): 409 not_in_line.
+    if (r.code === 'waiting_ticket_not_in_line' || r.code === 'waiting_ticket_not_found') {
+      return moved(ticket);
+    }
     say(r, held ? 'wr_held' : 'wr_released');
-    if (r.ok) await find();
+    if (r.ok) await again();
     else rerender();
   };
+  // The list was read before the ticket moved on (admitted, or its place lapsed): the refusal's
+  // "check the ticket id" would blame an id the operator never typed, so the list is read again
+  // and the notice says what became of the ticket.
+  const moved = async (ticket) => {
+    const r = await api('GET', `/admin/waiting-rooms/${encodeURIComponent(state.room)}/tickets`
+      + '?status=admitted');
+    const admitted = r.ok && r.data.tickets.some((x) => x.ticket_id === ticket.ticket_id);
+    await again();
+    showToast({ text: t(admitted ? 'wr_moved_admitted' : 'wr_moved_on',
+      { id: ticket.ticket_id }) });
+  };
   const found = state.roomFind?.found;
+  const offsets = state.roomFind?.offsets ?? [0];
+  const first = offsets.at(-1);
+  const paged = found && (first > 0 || found.next_offset !== null);
+  const pages = paged ? h('div', { class: 'actions', id: 'wr-find-pages' },
+    h('button', { type: 'button', class: 'secondary', id: 'wr-find-prev',
+      disabled: offsets.length < 2 || null,
+      onclick: () => read(state.roomFind, offsets.slice(0, -1)) }, t('wr_page_prev')),
+    h('button', { type: 'button', class: 'secondary', id: 'wr-find-next',
+      disabled: found.next_offset === null || null,
+      onclick: () => read(state.roomFind, [...offsets, found.next_offset]) },
+    t('wr_page_next'))) : null;
   const rows = found ? found.tickets.map((tk) => h('li', { 'data-ticket': tk.ticket_id },
     h('code', {}, tk.ticket_id), ` · ${tk.network ?? t('wr_network_unknown')} · `,
     t(`wr_ticket_${tk.status}`),
@@ -214,7 +275,7 @@ function ticketFinder() {
       'data-action': tk.status === 'waiting' ? 'hold' : 'release',
       onclick: send(tk, tk.status === 'waiting') },
     t(tk.status === 'waiting' ? 'wr_hold' : 'wr_release')) : null)) : [];
-  return h('form', { class: 'card', id: 'wr-find', onsubmit: find },
+  return h('form', { class: 'card', id: 'wr-find', onsubmit: find, 'data-keep-typed': '' },
     h('h2', {}, t('wr_hold_title')),
     h('p', { class: 'hint' }, t('wr_hold_hint')),
     h('div', { class: 'grid' },
@@ -223,9 +284,11 @@ function ticketFinder() {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary',
       id: 'wr-find-go' }, t('wr_find'))),
     h('label', { for: 'wr-hold-reason' }, t('wr_reason')), reason,
-    found ? h('p', { class: 'muted', id: 'wr-find-count' }, t('wr_found', {
-      n: found.tickets.length, at: beijingSeconds(found.as_of) })) : null,
-    h('ul', { id: 'wr-ticket-list' }, rows));
+    found ? h('p', { class: 'muted', id: 'wr-find-count' }, paged
+      ? t('wr_found_page', { from: first + (found.tickets.length ? 1 : 0),
+        to: first + found.tickets.length, at: beijingSeconds(found.as_of) })
+      : t('wr_found', { n: found.tickets.length, at: beijingSeconds(found.as_of) })) : null,
+    h('ul', { id: 'wr-ticket-list' }, rows), pages);
 }
 
 export function roomsSection() {

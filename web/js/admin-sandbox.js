@@ -39,7 +39,7 @@ export function sandboxSection() {
     !sms
       ? null
       : sms.messages.length === 0
-        ? h('p', {}, t('s_none'))
+        ? h('p', {}, t('sms_none'))
         : h(
             'div',
             { class: 'card table-wrap' },

@@ -100,7 +100,7 @@ export function windowsSection() {
   return [
     h(
       'form',
-      { class: 'card', id: 'cw-form', onsubmit: create },
+      { class: 'card', id: 'cw-form', onsubmit: create, 'data-keep-typed': '' },
       h('h2', {}, t('cw_new')),
       h(
         'div',

@@ -95,7 +95,7 @@ function balanceSection(d) {
       b.grace_ends_at
         ? h('p', { class: 'warning' }, t('bal_grace', { t: dateTime(b.grace_ends_at) }))
         : b.due_at ? h('p', {}, h('strong', {}, t('bal_due', { t: dateTime(b.due_at) })))
-          : h('p', {}, t('bal_due_later', { n: b.deadline_days })),
+          : h('p', {}, t('bal_due_later', { days: counted('n_days', b.deadline_days) })),
       h('p', { class: 'muted', id: 'after-deadline' }, t('bal_after', { grace: counted('n_days', b.grace_days) })));
   return h('section', { 'aria-labelledby': 'h-balance' },
     h('h2', { id: 'h-balance' }, t('bal_balance')),

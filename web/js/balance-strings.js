@@ -15,8 +15,8 @@ export const BALANCE_STRINGS = {
   bal_outstanding: { zh: '待支付', en: 'Still to pay' },
   bal_due: { zh: '请于 {t} 前付清尾款', en: 'Please pay the balance by {t}' },
   bal_due_later: {
-    zh: '付款期限从车辆到店可验车时开始计算：届时您有 {n} 天时间付清尾款。现在也可以先付。',
-    en: 'The deadline starts when your car is ready at the centre: you then have {n} days. You may pay now already.',
+    zh: '付款期限从车辆到店可验车时开始计算：届时您有 {days}时间付清尾款。现在也可以先付。',
+    en: 'The deadline starts when your car is ready at the centre: you then have {days}. You may pay now already.',
   },
   bal_after: {
     zh: '逾期未付清：我们先通知您，再给予 {grace}宽限期；宽限期后车辆将分配给下一位订单，您的订单保留排序等待下一辆车。定金不会因此被没收。',

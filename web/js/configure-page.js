@@ -9,7 +9,7 @@
 import { get, noteServerTimeIso, serverNow, token, transient } from './api.js';
 import { localName, t } from './i18n.js';
 import {
-  calendarWindow, count, countdown, dateTime, h, plural, weeksRange, yuan,
+  calendarWindow, count, countdown, counted, dateTime, h, plural, weeksRange, yuan,
 } from './format.js';
 import { configFields, defaultSelection, fitSelection, priceLines } from './config-form.js';
 import { carDrawing } from './car-drawing.js';
@@ -17,6 +17,7 @@ import { forgetAttempt, pendingAttempt, placeOrder } from './order-attempt.js';
 import { errorBox, initPage, param, signInLink } from './ui.js';
 import { tabValue } from './tab-store.js';
 import { roomNote } from './room-note.js';
+import { heldPass } from './waiting-pass.js';
 
 const launchId = param('launch') || 'yu7-demo';
 // Before the opening, the launch is read again now and then (an operator may move the opening),
@@ -126,7 +127,8 @@ function termsBlock() {
       h(
         'li',
         {},
-        t('terms_cooling', { hours: launch.cooling_off_hours, until: dateTime(coolEnds) }),
+        t('terms_cooling', { hours: counted('n_hours', launch.cooling_off_hours),
+          until: dateTime(coolEnds) }),
       ),
       h('li', {}, t('terms_lock')),
     ),
@@ -280,7 +282,7 @@ function describeOrder(o) {
 }
 
 function barAction() {
-  if (!token()) return signInLink();
+  if (!token()) return signInLink('sign_in_to_continue');
   if (!isOpen()) {
     return h(
       'div',
@@ -419,7 +421,10 @@ function renderForm() {
     h('h1', {}, `${localName(launch)} · ${t('configure_title')}`),
     // Before the order button: the room in front of this launch's orders, if one is on
     // (replaceChildren would show a null as the text "null").
-    roomNote(launch.waiting_room) ?? '',
+    roomNote(launch.waiting_room, { scope: 'launch', pass: heldPass('launch', launchId),
+      signedIn: token() !== null, bought: (held?.length ?? 0) > 0,
+      atLimit: (held?.length ?? 0) >= launch.per_account_limit ? launch.per_account_limit
+        : null }) ?? '',
     h(
       'div',
       { class: 'grid grid-2' },

@@ -28,12 +28,29 @@ function stockLine(d) {
     : h('strong', { class: 'sold-out' }, t('drop_sold_out'));
 }
 
+/**
+ * When it opens or opened, said with what is left: "On sale since …" only while some is for
+ * sale; sold out, it reads "Sold out (opened …)" (it read "On sale since … Sold out", the new
+ * user's find 17), or every unit held while payments complete.
+ */
+function stateLine(d) {
+  const at = dateTime(d.opens_at);
+  if (serverNow() < Date.parse(d.opens_at)) {
+    return [t('drop_opens_at', { t: at }), ' ', stockLine(d)];
+  }
+  const figures = d.variants.every((v) => 'remaining' in v);
+  if (figures && d.variants.every((v) => v.sold_out)) {
+    const gone = d.variants.every((v) => v.sold_out_for_good);
+    return [h('strong', { class: 'sold-out' }, t(gone ? 'drop_sold_out' : 'drop_all_held')),
+      ' ', t('drops_opened_paren', { t: at })];
+  }
+  return [t('drops_opened_at', { t: at }), ' ', stockLine(d)];
+}
+
 function dropItem(d) {
-  const open = serverNow() >= Date.parse(d.opens_at);
   return h('li', { class: 'card drop', 'data-drop': d.drop_id },
     h('h2', {}, h('a', { href: `/drop?id=${encodeURIComponent(d.drop_id)}` }, localName(d))),
-    h('p', {}, open ? t('drops_opened_at', { t: dateTime(d.opens_at) })
-      : t('drop_opens_at', { t: dateTime(d.opens_at) }), ' ', stockLine(d)),
+    h('p', { class: 'drop-state' }, ...stateLine(d)),
     roomNote(d.waiting_room));
 }
 

@@ -421,6 +421,20 @@ export const ERRORS = {
     zh: ['请求过于频繁。', '请稍等片刻再试。'],
     en: ['Too many requests.', 'Wait a moment and try again.'],
   },
+  transfer_coding_unsupported: {
+    zh: ['请求的传输编码不受支持。', '请刷新页面后重试。'],
+    en: [
+      'The request was sent in an encoding the server does not take.',
+      'Reload the page and try again.',
+    ],
+  },
+  content_encoding_unsupported: {
+    zh: ['请求内容经过压缩，服务器不接受。', '请刷新页面后重试。'],
+    en: [
+      'The request was sent compressed, which the server does not take.',
+      'Reload the page and try again.',
+    ],
+  },
   too_many_connections: {
     zh: ['您所在的网络同时打开的连接过多，这次连接已被关闭。', '请关闭本站的其他页面，或稍等片刻再试。'],
     en: [
@@ -660,23 +674,55 @@ export const ERRORS = {
     en: ['Another request of yours is using this pass (it is still being paid for).',
       'Keep the pass and try again in a few seconds.'],
   },
+  waiting_room_pass_other_account: {
+    zh: ['这张下单凭证属于另一个账号：凭证在第一次使用时即绑定到该账号。', '请登录那个账号，或进入排队室领取您自己的凭证。'],
+    en: ['This pass belongs to another account: a pass is bound to the first account that uses '
+      + 'it.', 'Sign in as that account, or enter the waiting room for a pass of your own.'],
+  },
   waiting_room_not_shuffled: {
     zh: ['这个排队室还没有抽签排序（开售前，或按到达顺序排队）。', '开售时间过后再来核对抽签结果。'],
     en: ['This waiting room has not drawn its order yet (before the opening, or it queues in '
       + 'order of arrival).', 'Check the draw after the opening.'],
   },
   opening_held_by_waiting_room: {
-    zh: ['排队室的预排队已开始，开售时间不能再改。', '排队的人在等页面显示的开售时间；请保持不变。'],
-    en: ['A waiting room\'s pre-queue has opened: the opening can no longer move.',
+    zh: ['已有人进入这个排队室，开售时间不能再改。', '排队的人在等页面显示的开售时间；请保持不变。'],
+    en: ['People have joined the waiting room in front of it: the opening can no longer move.',
       'The people in it wait for the opening they were shown; keep it.'],
   },
+  waiting_room_settings_fixed: {
+    zh: ['已有人进入这个排队室：它对应的发布或抢购、开售时间、预排队时间和排序方式都不能再改。',
+      '排队的人在等页面告诉他们的那场开售；要换别的开售，请另建一个排队室。'],
+    en: ['People have joined this waiting room: its sale, opening, pre-queue time and order '
+      + 'can no longer change.', 'They wait for the sale they were shown; make another room '
+      + 'for another sale.'],
+  },
+  waiting_room_opening_passed: {
+    zh: ['这场开售已经开始：抽签排序的排队室必须在开售前建好，好让大家在抽签前记下种子的承诺值。',
+      '已开售的发布或抢购：把“开售时的顺序”选为“按到达顺序”；或者不排队，让这个排队室保持关闭（不勾选“开启排队室”），或不建排队室。'],
+    en: ['This sale has opened: a shuffled waiting room must stand before its opening, so that '
+      + 'its seed\'s commitment can be noted before the draw.', 'For a sale already open, set '
+      + '"Order at the opening" to "arrival order"; or let the sale go without a queue: leave '
+      + 'this room switched off ("Room on" unticked), or make none.'],
+  },
   waiting_pass_not_found: {
-    zh: ['找不到该凭证，或它已不再有效。', '请刷新列表。'],
-    en: ['That pass was not found or is no longer active.', 'Reload the list.'],
+    zh: ['该排队室没有发出过这个下单凭证。', '请刷新列表。'],
+    en: ['This waiting room gave no such pass.', 'Reload the list.'],
+  },
+  waiting_pass_not_active: {
+    zh: ['这个下单凭证已用于一笔已完成的订单或购买，或已过期，撤销它拦不住任何人。', '无需操作；请刷新列表。'],
+    en: ['This pass was used for an order or purchase that went through, or has ended: '
+      + 'revoking it would stop no one.',
+      'Nothing to do; reload the list.'],
   },
   waiting_ticket_not_found: {
     zh: ['该排队室中没有这个排队凭证。', '请核对凭证编号。'],
-    en: ['This waiting room has no such ticket waiting.', 'Check the ticket id.'],
+    en: ['This waiting room has no such ticket.', 'Check the ticket id.'],
+  },
+  waiting_ticket_not_in_line: {
+    zh: ['这个排队凭证已不在队列中（已放行或已过期），不能暂扣或放回。',
+      '要阻止已放行的人下单，请撤销它的下单凭证。'],
+    en: ['This ticket is no longer in the line (admitted, or its place lapsed): it cannot be '
+      + 'held or released.', 'To stop an admitted one, revoke its pass.'],
   },
   text_not_well_formed: {
     zh: ['提交的文字中含有无法保存的字符（不成对的代理字符）。', '请删除该字符后重新输入并提交。'],
@@ -698,8 +744,6 @@ Object.assign(STRINGS, {
   },
 });
 
-// {what, next} for a failed api result, in the buyer's language. An unknown code still gets a
-// sentence and a next step; the server's own message is added because it is better than nothing.
 // The refusals whose text speaks of an order, as a drop's purchase meets them: a purchase, not
 // an order (new-user review of issue #17). Used when the page says `{ purchase: true }`.
 const PURCHASE_WORDING = {
@@ -723,6 +767,11 @@ const PURCHASE_WORDING = {
     en: ['Another purchase of yours is using this pass (it is still being paid for).',
       'Keep the pass and try again in a few seconds.'],
   },
+  waiting_room_pass_other_account: {
+    zh: ['这张购买凭证属于另一个账号：凭证在第一次使用时即绑定到该账号。', '请登录那个账号，或进入排队室领取您自己的凭证。'],
+    en: ['This pass belongs to another account: a pass is bound to the first account that uses '
+      + 'it.', 'Sign in as that account, or enter the waiting room for a pass of your own.'],
+  },
   commit_unknown: {
     zh: ['保存时系统中断，这次购买可能已经生效，也可能没有。', '请先刷新查看您的购买，再决定是否重试；同一次购买重试不会重复购买。'],
     en: ['Our system went away while saving this: the purchase may or may not have been made.',
@@ -737,6 +786,21 @@ const PURCHASE_WORDING = {
   },
 };
 
+// A 422 is a request refused for what it holds: its message names the field or the rule at
+// fault (docs/errors.md, "the message names it"; "there is no drop jaket"), the one place that
+// says what to correct. It is shown under the sentence for every such code, in English as the
+// server wrote it, under the Chinese sentence too, marked as the server's words.
+const VALIDATION_STATUS = 422;
+
+Object.assign(STRINGS, {
+  error_detail: { zh: '服务器说明（英文）：{m}', en: 'The server says: {m}' },
+});
+
+/**
+ * {what, next, detail} for a failed api result, in the reader's language. An unknown code still
+ * gets a sentence and a next step. `detail` is the server's own message where it names what to
+ * correct (a 422) or the code is unknown, else null.
+ */
 export function errorText(result, vars = {}) {
   const entry = (vars.purchase ? PURCHASE_WORDING[result.code] : undefined)
     ?? ERRORS[result.code];
@@ -750,6 +814,7 @@ export function errorText(result, vars = {}) {
   if (result.code === 'per_account_limit_reached' && Number.isInteger(vars.limit)) {
     what = plural('limit_reached', vars.limit, { limit: vars.limit });
   }
-  if (entry) return { what: fill(what), next: next && fill(next) };
-  return { what: result.message ? `${what} (${result.message})` : what, next };
+  const detail = result.message && (!entry || result.status === VALIDATION_STATUS)
+    ? STRINGS.error_detail[lang()].replace('{m}', result.message) : null;
+  return { what: entry ? fill(what) : what, next: entry ? next && fill(next) : next, detail };
 }

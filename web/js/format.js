@@ -87,6 +87,26 @@ export function countdown(ms) {
   return (d > 0 ? t('days_short', { d }) + ' ' : '') + `${hh}:${mm}:${ss}`;
 }
 
+/**
+ * A length of time a setting gives (a pass's, a grace's) in words with the right plural:
+ * "90 s" is "1 minute 30 seconds", 30 s "30 seconds", 120 s "2 minutes" (a rounded
+ * minutes figure said "1 minutes" for 30 s and "2 minutes" for 90 s).
+ */
+export function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  const m = Math.floor(s / 60);
+  const parts = [];
+  if (m > 0) parts.push(plural('dur_minutes', m));
+  if (s % 60 > 0 || m === 0) parts.push(plural('dur_seconds', s % 60));
+  return parts.join(' ');
+}
+
+/** A short time left as m:ss ("9:58"), never negative: an offer's deadline counted down. */
+export function minutesSeconds(ms) {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
 export function weeksRange(estimate) {
   if (!estimate) return t('estimate_unknown');
   return t('weeks_range', { min: estimate.weeks_min, max: estimate.weeks_max });

@@ -1,10 +1,11 @@
 // The launch page: each launch's model, trims and prices, and a countdown (by the server's clock)
 // that becomes the order button at the opening second.
-import { get, noteServerTimeIso, serverNow } from './api.js';
+import { get, noteServerTimeIso, serverNow, token } from './api.js';
 import { localName, t } from './i18n.js';
-import { countdown, dateTime, h, yuan } from './format.js';
+import { countdown, counted, dateTime, h, yuan } from './format.js';
 import { errorBox, initPage, param } from './ui.js';
 import { roomNote } from './room-note.js';
+import { heldPass } from './waiting-pass.js';
 
 // Re-read launches while one is still to open (operators may move an opening): every minute in
 // the last ten minutes, every five before that.
@@ -101,11 +102,13 @@ function launchCard(launch) {
       { class: 'small' },
       t(launch.locks_on_payment ? 'deposit_line_locks' : 'deposit_line', {
         deposit: yuan(launch.deposit_fen),
-        hours: launch.cooling_off_hours,
+        hours: counted('n_hours', launch.cooling_off_hours),
       }),
     ),
     // The waiting room in front of its orders, told before the opening (room-note.js).
-    roomNote(launch.waiting_room),
+    // A pass kept from the room says the turn has come (signed out: to sign in first).
+    roomNote(launch.waiting_room, { scope: 'launch', pass: heldPass('launch', launch.launch_id),
+      signedIn: token() !== null }),
     // An earlier launch that still takes orders says so plainly, without tonight's big button.
     earlier
       ? h(

@@ -3,7 +3,7 @@
 // One attempt = one idempotency key. The key is created when the buyer presses the button and is
 // kept (in sessionStorage too, so a reload mid-attempt resumes it) across every retry of that
 // attempt; the server then returns the same order however many of our requests got through.
-import { forgetPass, passHeaders } from './waiting-pass.js';
+import { passHeaders, settlePass } from './waiting-pass.js';
 import { post, transient } from './api.js';
 import { tabValue } from './tab-store.js';
 
@@ -73,7 +73,7 @@ async function run(attempt, onRetry, signal) {
     const result = await post('/orders', attempt.body, {
       headers: { 'Idempotency-Key': attempt.key, ...passHeaders('launch', attempt.body.launch_id) },
     });
-    if (result.ok) forgetPass('launch', attempt.body.launch_id);
+    settlePass('launch', attempt.body.launch_id, result);
     if (!transient(result) || i >= RETRIES_MAX) {
       // A final answer (or we gave up): the attempt is over either way. Giving up keeps the
       // pending attempt so "try again" reuses the same key and cannot create a second order.

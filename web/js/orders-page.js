@@ -1,6 +1,7 @@
 // My orders: each order's status and history, deposit, queue place, estimate, cooling-off
 // countdown, and exactly the actions the rules allow right now (the order's `actions`); then the
-// buyer's drop purchases (GET /drop-purchases), held and paid, with what each is.
+// buyer's drop purchases (GET /drop-purchases), held, paid and cancelled by the
+// operator (with their reason and the refund), with what each is.
 import { get, post, request, serverNow, token } from './api.js';
 import { depositState, lang, localName, t } from './i18n.js';
 import {
@@ -14,14 +15,14 @@ import { operatorCancelNotice } from './operator-cancel.js';
 // The plan's delivery window and the car's build day in words (date-window.js).
 import { dateWindow, dateWords } from './date-window.js';
 import { priceSection } from './price-protection.js';
-import { passHeaders } from './waiting-pass.js';
+import { passHeaders, settlePass } from './waiting-pass.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
 // minute, give or take 15 s) so that a crowd's refreshes do not line up.
 const REFRESH_MS = 45000 + Math.random() * 30000;
 
 let orders = null;
-/** The buyer's drop purchases (GET /drop-purchases: held and paid), or null until read. */
+/** The buyer's drop purchases (GET /drop-purchases: held, paid, cancelled), or null until read. */
 let dropPurchases = null;
 let launches = new Map();
 let failure = null;
@@ -228,7 +229,7 @@ function estimateText(estimate, order) {
   const basis = t(`basis_${estimate.basis}`);
   if (estimate.window) {
     const window = dateWindow(estimate.window.from, estimate.window.to);
-    return `${t('estimate_window', { window, range: weeksRange(estimate) })} · ${basis}`;
+    return `${t('estimate_window_range', { window, range: weeksRange(estimate) })} · ${basis}`;
   }
   const from = estimate.basis === 'locked'
     ? Date.parse(order.queued_at ?? order.locked_at)
@@ -553,16 +554,26 @@ async function changeFlow(order, switching) {
     body,
     footer: [summarySlot],
     confirmLabel: switching ? t('switch_confirm') : t('change_confirm'),
-    action: () =>
-      post(`/orders/${order.order_id}/change`, {
+    action: async () => {
+      const r = await post(`/orders/${order.order_id}/change`, {
         ...(switching ? { launch_id: target.launch_id } : {}),
         trim: sel.trim,
         options: sel.options,
         city: sel.city,
         // A switch into a launch behind a waiting room spends its pass, as an order there does.
-      }, switching ? { headers: passHeaders('launch', target.launch_id) } : undefined),
+      }, switching ? { headers: passHeaders('launch', target.launch_id) } : undefined);
+      if (switching) settlePass('launch', target.launch_id, r);
+      return r;
+    },
   });
   if (result) replaceOrder(result.data, switching ? 'flash_switched' : 'flash_changed');
+}
+
+/** An operator's cancel of a drop purchase: their reason and the refund, as the buyer reads it. */
+function cancelText(c) {
+  return `${t('drop_cancelled_by_seller', { t: dateTime(c.at), reason: c.reason })} ${
+    c.refund_fen > 0 ? t('drop_cancel_refund', { a: yuan(c.refund_fen) })
+      : t('drop_cancel_no_charge')}`;
 }
 
 /** One drop purchase: what it is (the drop, the size or car, how many) and where it stands. */
@@ -570,7 +581,9 @@ function dropPurchaseItem(p) {
   const { drop, variant, hold } = p;
   const when = dateTime(hold.settled_at ?? hold.created_at);
   let state;
-  if (hold.status === 'held') {
+  if (hold.operator_cancel) {
+    state = cancelText(hold.operator_cancel);
+  } else if (hold.status === 'held') {
     state = h('a', { href: `/drop?id=${encodeURIComponent(drop.drop_id)}` },
       t('drop_purchase_held', { t: dateTime(hold.expires_at) }));
   } else if (drop.kind === 'car') {
@@ -580,7 +593,8 @@ function dropPurchaseItem(p) {
   } else {
     state = t('drop_purchase_paid', { a: yuan(hold.amount_fen), t: when });
   }
-  return h('li', { class: 'card drop-purchase', 'data-hold': hold.hold_id },
+  return h('li', { class: 'card drop-purchase', 'data-hold': hold.hold_id,
+    'data-cancelled': hold.operator_cancel ? 'operator' : null },
     h('p', {}, h('strong', {}, t('drop_purchase_item', { drop: localName(drop),
       v: localName(variant), n: hold.quantity }))),
     h('p', { class: 'small' }, state));
@@ -608,9 +622,12 @@ function render() {
   if (!orders) return;
   const parts = [head];
   if (flash) parts.push(notice(t(flash), 'ok'));
+  // Drop purchases listed below are orders to their buyer: "no orders yet" above them was
+  // untrue (the new user's find 14); the launches' orders are said to be none, by name.
+  const hasDrops = (dropPurchases?.length ?? 0) > 0;
   if (orders.length === 0) {
     parts.push(
-      h('p', {}, t('orders_none')),
+      h('p', { id: 'orders-none' }, t(hasDrops ? 'orders_none_launch' : 'orders_none')),
       h('a', { class: 'button', href: '/' }, t('nav_launches')),
     );
   }

@@ -3,7 +3,7 @@
 // with the refund's state), and the rule. Read when the buyer opens it, not on every refresh.
 import { get } from './api.js';
 import { t } from './i18n.js';
-import { dateTime, h, yuan } from './format.js';
+import { counted, dateTime, h, yuan } from './format.js';
 import { errorBox } from './ui.js';
 import { PRICEBOOKS_STRINGS } from './pricebooks-strings.js';
 import { STRINGS } from './strings.js';
@@ -32,7 +32,8 @@ function body(orderId) {
         { p: yuan(x.amount_fen), v: x.version }), ' · ', dateTime(x.at))),
     p.refunds.map((x) => h('li', { class: 'protection-refund-state' },
       t('price_refund_state', { p: yuan(x.amount_fen), s: t(`refund_${x.status}`) })))),
-    h('p', { class: 'hint' }, t(rule, { d: p.rule.delivered_within_days })));
+    h('p', { class: 'hint' }, t(rule,
+      { days: counted('n_rule_days', p.rule.delivered_within_days) })));
 }
 
 /** The order's price section (a <details>); `rerender` redraws the page once it is read. */

@@ -48,13 +48,16 @@ export const PRICEBOOKS_STRINGS = {
   refund_sent: { zh: '处理中', en: 'in progress' },
   refund_confirmed: { zh: '已到账', en: 'confirmed' },
   price_rule: {
-    zh: '价保规则：未交付订单按较低价格支付；交付后 {d} 天内降价退还差价。',
-    en: 'Protection rule: undelivered orders pay the lower price; orders delivered within {d} days of a cut get the difference back.',
+    zh: '价保规则：未交付订单按较低价格支付；交付后 {days}内降价退还差价。',
+    en: 'Protection rule: undelivered orders pay the lower price; orders delivered within {days} of a cut get the difference back.',
   },
   price_rule_off: {
-    zh: '价保规则：交付后 {d} 天内降价退还差价。',
-    en: 'Protection rule: orders delivered within {d} days of a cut get the difference back.',
+    zh: '价保规则：交付后 {days}内降价退还差价。',
+    en: 'Protection rule: orders delivered within {days} of a cut get the difference back.',
   },
+  // {days} of price_rule*: a counted noun (format.js counted), "1 day" when a launch says 1.
+  n_rule_days_one: { zh: '{n} 天', en: '{n} day' },
+  n_rule_days_other: { zh: '{n} 天', en: '{n} days' },
   books_title: { zh: '账目', en: 'The books' },
   books_launch: { zh: '发布', en: 'Launch' },
   books_compare: { zh: '对比发布', en: 'Compare with' },

@@ -8,7 +8,7 @@ const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
 /**
  * The cars of `text` as the run's body wants them ({vin, trim, options}), and the problems found,
  * each with its 1-based line and the string key of what is wrong (`pr_vin_bad`,
- * `pr_trim_missing`, `pr_vin_repeated`, `pr_too_many` with `vars.n`).
+ * `pr_trim_missing`, `pr_vin_repeated`, `pr_too_many` with `vars.n`, the bound: a count of cars).
  */
 export function parseCars(text, max) {
   const cars = [];

@@ -23,6 +23,60 @@ export const STRINGS = {
     en: 'This sale has a waiting room and its line is open now; from the opening ({o}) people '
       + 'are let in in order of arrival.',
   },
+  // With the buyer's pass kept (room-note.js): their turn has come, {t} its end.
+  room_note_pass_drop: {
+    zh: '排队已轮到您：购买凭证有效至 {t}，请在此页购买。',
+    en: 'Your turn in the waiting room has come: your pass to buy is valid until {t}. Buy here.',
+  },
+  room_note_pass_launch: {
+    zh: '排队已轮到您：下单凭证有效至 {t}，请在此页下单。',
+    en: 'Your turn in the waiting room has come: your pass to order is valid until {t}. Order '
+      + 'here.',
+  },
+  // A pass kept by a buyer who is not signed in: the turn is theirs once they sign in.
+  room_note_pass_signin_drop: {
+    zh: '排队已轮到您：购买凭证有效至 {t}。请登录后在此页购买。',
+    en: 'Your turn in the waiting room has come: your pass to buy is valid until {t}. Sign in '
+      + 'to buy here.',
+  },
+  room_note_pass_signin_launch: {
+    zh: '排队已轮到您：下单凭证有效至 {t}。请登录后在此页下单。',
+    en: 'Your turn in the waiting room has come: your pass to order is valid until {t}. Sign '
+      + 'in to order here.',
+  },
+  // At the per-account limit ({a}): the server refuses another place, so no line is offered.
+  room_note_limit_drop: {
+    zh: '您已达到本次发售每个账户的限购数量（{a}），无法再次排队购买。',
+    en: 'You have bought or hold as many as this sale allows per account ({a}): there is no '
+      + 'further turn in its waiting room for you.',
+  },
+  // A waitlist offer holds the last unit of the allowance: said as held, not as "at the limit".
+  room_note_held_drop: {
+    zh: '已为您保留一件，它占用了您在本次发售的限购名额：请在下方付款或放弃。',
+    en: 'A unit is held for you, and it takes the last of your allowance in this sale: pay for it '
+      + 'or decline it below.',
+  },
+  room_note_held_drop_car: {
+    zh: '已为您保留一辆，它占用了您在本次发售的限购名额：请在下方支付定金或放弃。',
+    en: 'A car is held for you, and it takes the last of your allowance in this sale: pay its '
+      + 'deposit or decline it below.',
+  },
+  room_note_limit_launch: {
+    zh: '您已达到本次发布每人可下单的数量上限（{a} 单），无法再次排队下单。',
+    en: 'You hold as many orders as this launch allows per person ({a}): there is no further '
+      + 'turn in its waiting room for you.',
+  },
+  // After buying, no pass kept: the turn went with the purchase.
+  room_note_bought_drop: {
+    zh: '您已在本次发售中购买，这次排队机会已用完。再次购买需要重新排队。',
+    en: 'You have bought in this sale: your turn in the waiting room went with it. Another '
+      + 'purchase needs another turn in its line.',
+  },
+  room_note_bought_launch: {
+    zh: '您已在本次发布中下单，这次排队机会已用完。再下一单需要重新排队。',
+    en: 'You have ordered in this launch: your turn in the waiting room went with it. Another '
+      + 'order needs another turn in its line.',
+  },
   room_note_open: {
     zh: '本次发售设有排队室：请先进入排队，轮到您时即可购买。',
     en: 'This sale has a waiting room: join its line, and you can buy when it is your turn.',
@@ -43,6 +97,14 @@ export const STRINGS = {
   lang_switch: { zh: 'English', en: '中文' },
   loading: { zh: '加载中…', en: 'Loading…' },
   days_short: { zh: '{d} 天', en: '{d} d' },
+  // A duration a setting gives (format.js duration): "1 minute 30 seconds".
+  dur_minutes_one: { zh: '{n} 分钟', en: '{n} minute' },
+  dur_minutes_other: { zh: '{n} 分钟', en: '{n} minutes' },
+  dur_seconds_one: { zh: '{n} 秒', en: '{n} second' },
+  dur_seconds_other: { zh: '{n} 秒', en: '{n} seconds' },
+  // {hours} of deposit_line and terms_cooling: a launch's cooling-off, "1 hour" when it says 1.
+  n_hours_one: { zh: '{n} 小时', en: '{n} hour' },
+  n_hours_other: { zh: '{n} 小时', en: '{n} hours' },
   weeks_range: { zh: '{min}–{max} 周', en: '{min}–{max} weeks' },
   estimate_unknown: { zh: '暂无预估', en: 'No estimate yet' },
   included: { zh: '已含', en: 'Included' },
@@ -51,9 +113,9 @@ export const STRINGS = {
   from_price: { zh: '售价 {price} 起', en: 'From {price}' },
   trims: { zh: '版本与价格', en: 'Trims and prices' },
   deposit_line: {
-    zh: '定金 {deposit}，支付后 {hours} 小时冷静期内可免费修改或全额退款。',
+    zh: '定金 {deposit}，支付后 {hours}冷静期内可免费修改或全额退款。',
     en:
-      'Deposit {deposit}; for {hours} hours after paying you may change freely or cancel ' +
+      'Deposit {deposit}; for {hours} after paying you may change freely or cancel ' +
       'for a full refund.',
   },
   deposit_line_locks: {
@@ -67,6 +129,7 @@ export const STRINGS = {
   order_not_yet: { zh: '尚未开放', en: 'Not open yet' },
   watch_live: { zh: '查看实时订单', en: 'Watch the live order count' },
   sign_in_to_continue: { zh: '登录后下定', en: 'Sign in to order' },
+  sign_in_to_buy: { zh: '登录后购买', en: 'Sign in to buy' },
 
   configure_title: { zh: '选择配置', en: 'Configure' },
   choose_trim: { zh: '版本', en: 'Trim' },
@@ -92,9 +155,9 @@ export const STRINGS = {
     en: 'You pay a {deposit} deposit now; the balance is due when production is scheduled.',
   },
   terms_cooling: {
-    zh: '冷静期 {hours} 小时（至约 {until}）：可随时修改配置，或取消并全额退还定金至原支付方式。',
+    zh: '冷静期 {hours}（至约 {until}）：可随时修改配置，或取消并全额退还定金至原支付方式。',
     en:
-      'Cooling-off for {hours} hours (until about {until}): change the configuration ' +
+      'Cooling-off for {hours} (until about {until}): change the configuration ' +
       'freely, or cancel and get the whole deposit back to your original payment method.',
   },
   terms_lock: {
@@ -130,8 +193,25 @@ export const STRINGS = {
   orders_title: { zh: '我的订单', en: 'My orders' },
   orders_sign_in: { zh: '登录后查看您的订单。', en: 'Sign in to see your orders.' },
   orders_none: { zh: '您还没有订单。', en: 'You have no orders yet.' },
+  orders_none_launch: {
+    zh: '您还没有新车发布的订单；您在限量发售中的购买列在下方。',
+    en: 'You have no launch orders yet; your drop purchases are listed below.',
+  },
   // A buyer's drop purchases in My orders (orders-page.js): what each is, and where it stands.
   drop_purchases_title: { zh: '限量发售的购买', en: 'Drop purchases' },
+  // A purchase the operator cancelled as suspicious (operator_cancel): why, and the refund.
+  drop_cancelled_by_seller: {
+    zh: '已被卖家取消（{t}）。原因：{reason}',
+    en: 'Cancelled by the seller on {t}. Their reason: {reason}',
+  },
+  drop_cancel_refund: {
+    zh: '已退款 {a}，退回您付款所用的方式（到账时间取决于银行）。',
+    en: 'Refunded {a} to how you paid (your bank decides when it shows).',
+  },
+  drop_cancel_no_charge: {
+    zh: '取消时尚未付款，未扣任何费用。',
+    en: 'It was cancelled before payment: nothing was charged.',
+  },
   drop_purchase_paid: { zh: '已付款 {a}（{t}）', en: 'Paid {a} on {t}' },
   drop_purchase_car_paid: {
     zh: '定金 {a} 已于 {t} 支付并锁定，不可退还',
@@ -304,12 +384,12 @@ export const STRINGS = {
   sign_out_everywhere: { zh: '退出所有设备', en: 'Sign out everywhere' },
   register: { zh: '注册', en: 'Register' },
   code_sent: {
-    zh: '验证码已发送至 {phone}，{min} 分钟内有效。',
-    en: 'A code was sent to {phone}; it is valid for {min} minutes.',
+    zh: '验证码已发送至 {phone}，{min}内有效。',
+    en: 'A code was sent to {phone}; it is valid for {min}.',
   },
   code_not_texted: {
-    zh: '本服务器使用测试短信通道，不会向 {phone} 发送短信。请向运营人员索取验证码（运营后台“测试短信”页），{min} 分钟内有效。',
-    en: 'This server uses the sandbox SMS provider, which texts nothing to {phone}. Ask an operator for the code (the console\'s "Sandbox SMS" tab); it is valid for {min} minutes.',
+    zh: '本服务器使用测试短信通道，不会向 {phone} 发送短信。请向运营人员索取验证码（运营后台“测试短信”页），{min}内有效。',
+    en: 'This server uses the sandbox SMS provider, which texts nothing to {phone}. Ask an operator for the code (the console\'s "Sandbox SMS" tab); it is valid for {min}.',
   },
   dev_code: { zh: '测试环境验证码：{code}', en: 'Sandbox code: {code}' },
 
@@ -526,7 +606,8 @@ export const STRINGS = {
   },
   // The order page with production (issue 15): the window from the plan, the car's VIN.
   window_between: { zh: '{range}之间', en: 'between {range}' },
-  estimate_window: { zh: '{window}（{range}）', en: '{window} ({range})' },
+  // The plan's window with its weeks: "between 12 and 26 Jan 2027 (3–5 weeks)".
+  estimate_window_range: { zh: '{window}（{range}）', en: '{window} ({range})' },
   vin: { zh: '车架号（VIN）', en: 'VIN' },
   vin_built: { zh: '{vin} · {built}下线', en: '{vin} · built on {built}' },
   vin_hint: {

@@ -1,43 +1,22 @@
 // The rules of the buyer's text fields, written once: the server (src/accounts/identity.ts, the
 // API and the operator's import) and the registration page (validate.js) import this module, so
-// a name the page accepts is a name the server accepts. Plain JavaScript with no imports, so that
-// the browser loads it as it is and tsc compiles it for the server (tsconfig allowJs).
+// a name the page accepts is a name the server accepts. Plain JavaScript that imports only its
+// sibling visible-text.js (the one rule of text that shows), so that the browser loads it as it
+// is and tsc compiles it for the server (tsconfig allowJs).
 //
 // Length is counted in Unicode code points, not UTF-16 units (an emoji or a CJK Extension B
 // character is one) and not grapheme clusters: Intl.Segmenter's clusters follow each engine's
 // ICU version, so a browser and the server could disagree on a name's length, and one cluster can
 // hold any number of combining marks, so it would bound nothing that is stored.
+import { visibleTextFault } from './visible-text.js';
 
 /** The longest name, in code points (at most 4 UTF-8 bytes each). */
 export const NAME_CHARS_MAX = 64;
-
-/**
- * Characters no text field holds: controls (Cc, NUL among them: PostgreSQL cannot store it),
- * format characters (Cf: zero-width space, joiners, direction marks, which make two different
- * names look the same), lone surrogates (Cs), private use (Co), and the line and paragraph
- * separators (Zl, Zp).
- */
-const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u;
-
-/**
- * A character that shows on its own: anything but a combining mark (M) or a space (Z). A name
- * of marks alone (a variation selector, a combining grapheme joiner) prints as a blank one.
- */
-const VISIBLE = /[^\p{M}\p{Z}]/u;
 
 const PHONE = /^1[3-9]\d{9}$/;
 const ID_SHAPE = /^\d{17}[\dX]$/;
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK_CHARS = '10X98765432';
-
-/**
- * Whether a string holds a character no text field may hold (see FORBIDDEN).
- * @param {string} s
- * @returns {boolean}
- */
-export function hasForbiddenChar(s) {
-  return FORBIDDEN.test(s);
-}
 
 /**
  * A string's length in code points.
@@ -61,19 +40,22 @@ export function normaliseName(raw) {
 }
 
 /**
- * What is wrong with a name as given, or null: 'empty', 'too_long' (over NAME_CHARS_MAX code
- * points), 'forbidden_char', or 'invisible' (only combining marks and spaces: a variation
- * selector or a combining grapheme joiner alone shows as a blank name). Checks the normalised
- * form.
+ * What is wrong with a name as given, or null: 'empty', 'forbidden_char' (a character the one
+ * rule of visible text refuses, visible-text.js: a control, format, direction, private-use or
+ * unassigned character, a filler such as U+3164, a line break, an emoji's joiner or selector
+ * outside the emoji), 'too_long' (over NAME_CHARS_MAX code points), or 'invisible' (nothing in it
+ * shows: only combining marks and spaces). Checks the normalised form, so a name may keep an
+ * inner space.
  * @param {string} raw
  * @returns {'empty' | 'too_long' | 'forbidden_char' | 'invisible' | null}
  */
 export function nameProblem(raw) {
   const name = normaliseName(raw);
   if (name === '') return 'empty';
-  if (hasForbiddenChar(name)) return 'forbidden_char';
+  const fault = visibleTextFault(name);
+  if (fault !== null && 'codePoint' in fault) return 'forbidden_char';
   if (codePointLength(name) > NAME_CHARS_MAX) return 'too_long';
-  if (!VISIBLE.test(name)) return 'invisible';
+  if (fault !== null) return 'invisible';
   return null;
 }
 

@@ -46,7 +46,7 @@ export function initPage(render, { current } = {}) {
 // where there is one (sign in again; see the orders already held). `vars` fill the figures the
 // page knows ({limit}); the reply's own figures (tries_left) are filled from it.
 export function errorBox(result, vars = {}) {
-  const { what, next } = errorText(result, vars);
+  const { what, next, detail } = errorText(result, vars);
   let link = null;
   if (result.status === 401 && result.code !== 'code_invalid') link = signInLink();
   else if (result.code === 'per_account_limit_reached')
@@ -60,6 +60,8 @@ export function errorBox(result, vars = {}) {
     { class: 'error', role: 'alert' },
     h('p', { class: 'error-what' }, what),
     next ? h('p', { class: 'error-next' }, next) : null,
+    // The field or rule a 422 names (errors.js), in the server's own English words.
+    detail ? h('p', { class: 'error-detail' }, detail) : null,
     link,
   );
 }
@@ -76,11 +78,17 @@ export function param(name) {
   return new URLSearchParams(location.search).get(name);
 }
 
-export function signInLink() {
+/**
+ * The way to the sign-in page and back here. `key` names what signing in is for on this page
+ * ("Sign in to buy" on a drop, "Sign in to order" on the configurator); without one it is
+ * "Sign in again" only for a buyer who was signed in (a session that ended), else "Sign in":
+ * a visitor who never signed in was told "Sign in again" (the new user's find 12).
+ */
+export function signInLink(key = null) {
   const next = location.pathname + location.search;
   return h(
     'a',
     { class: 'button', href: `/account?next=${encodeURIComponent(next)}` },
-    t(location.pathname === '/configure' ? 'sign_in_to_continue' : 'sign_in_again'),
+    t(key ?? (token() ? 'sign_in_again' : 'sign_in')),
   );
 }

@@ -31,10 +31,38 @@ export function passHeaders(scope, id) {
   }
 }
 
+/**
+ * The pass kept for a launch or drop while it is still valid by the server's clock, as the
+ * room gave it ({token, expires_at, next_url}), or null: pages say the turn has come rather
+ * than send the buyer back to the line (room-note.js).
+ */
+export function heldPass(scope, id) {
+  try {
+    const raw = localStorage.getItem(KEY(scope, id));
+    if (!raw) return null;
+    const pass = JSON.parse(raw);
+    return Date.parse(pass.expires_at) > serverNow() ? pass : null;
+  } catch {
+    return null;
+  }
+}
+
 export function forgetPass(scope, id) {
   try {
     localStorage.removeItem(KEY(scope, id));
   } catch {
     /* nothing kept */
   }
+}
+
+/** The answers that say a kept pass can buy nothing any more (ended, used, revoked, another's). */
+const VOID_PASS = new Set(['waiting_room_pass_invalid', 'waiting_room_pass_other_account']);
+
+/**
+ * Forgets the kept pass of a launch or drop when the answer `r` to a request that sent it
+ * (api.js: {ok, code}) spent it (`ok`) or says it is void: a page kept saying "your turn has
+ * come… Buy here" above the refusal that said it had ended (the new user's find 5).
+ */
+export function settlePass(scope, id, r) {
+  if (r.ok || VOID_PASS.has(r.code)) forgetPass(scope, id);
 }

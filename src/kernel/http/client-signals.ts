@@ -36,15 +36,20 @@ export function clientFacts(ctx: { headers: IncomingHttpHeaders; address: string
 }
 
 /**
- * One buyer action worth remembering for the report: a registration, a firm order placed, or
- * a drop hold taken. `scope` is `launch:<id>` or `drop:<id>` (null for a registration).
+ * One buyer action worth remembering for the report: a registration, a firm order placed, a
+ * drop hold taken, or an attempt that took nothing: an order or a drop purchase refused by the
+ * sale (sold out, limit reached, payment declined), a drop's waitlist joined, a waiting room
+ * joined while signed in. The attempts let the report see a ring by every account that tried,
+ * not only by those that bought (behind a room only some of a ring's accounts get to buy).
+ * `scope` is `launch:<id>` or `drop:<id>` (null for a registration).
  */
 export interface ClientEvent {
-  readonly kind: 'registration' | 'order' | 'drop_purchase';
+  readonly kind: 'registration' | 'order' | 'drop_purchase' | 'order_refused'
+    | 'purchase_refused' | 'waitlist_join' | 'room_join';
   readonly accountId: string;
   /** When the account was registered (ms): the report looks for bulk registrations. */
   readonly accountCreatedAtMs: number;
-  /** The order or hold id; null for a registration. */
+  /** The order or hold id; null for a registration and an attempt that took nothing. */
   readonly subjectId: string | null;
   readonly scope: string | null;
   /** Units asked for (1 for an order or a registration). */

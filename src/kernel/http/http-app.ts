@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import { ok, refuse, type Refusal, type Result } from '../outcomes.js';
 import { healthRoutes } from './health-routes.js';
 import {
-  jsonText, notWellFormed, notWellFormedAt, parseJsonBody, readText, refusalReply, sendJson,
+  codingRefusal, jsonText, notWellFormed, notWellFormedAt, parseJsonBody, readText, refusalReply, sendJson,
   sendRefusal, type Json,
 } from './http-io.js';
 import {
@@ -315,6 +315,9 @@ export function httpApp(deps: HttpAppDeps): HttpApp {
     res: ServerResponse | null, text: (limit: number) => Promise<Result<string>>,
     remoteAddress: string | undefined): Promise<Reply | null> {
     if ('ok' in found) return found;
+    // A body coded in a way not decoded here would be read as if it were plain (http-io.ts).
+    const coded = codingRefusal(headers);
+    if (coded !== null) return coded;
     const { route, params } = found;
     const caller = await identify(headers.authorization);
     const denied = checkAccess(route.access, caller);

@@ -193,3 +193,49 @@ export function readText(req: IncomingMessage, maxBytes: number): Promise<Result
     });
   });
 }
+
+/** The comma-separated codings a header names, trimmed and in lower case ('' entries dropped). */
+function codings(value: string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const text = Array.isArray(value) ? value.join(',') : value;
+  return text.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+}
+
+/**
+ * Whether a request's body is coded in a way launchday does not decode: `transfer_coding_
+ * unsupported` (501, RFC 9112 6.1) for a Transfer-Encoding other than `chunked` alone
+ * (`gzip, chunked` was read as if the gzip were not there), `content_encoding_unsupported` (415,
+ * RFC 9110 8.4) for a Content-Encoding other than `identity` on a request with a body; null for
+ * a plain body or none. Asked before the route runs, whichever side (the lane or node:http) read
+ * the request: the lane hands any request with Transfer-Encoding to node:http, and reads
+ * Content-Encoding as a header.
+ *
+ * Each check is decided by what it is about. Content-Encoding describes a body, so a request
+ * without one (a GET, a HEAD, a DELETE, a POST with Content-Length 0: some clients and proxies
+ * send the header on every request) has nothing to decode and is not refused for it; the
+ * Content-Type check is the same (parseJsonBody reads an empty body as `{}` whatever its type).
+ * Transfer-Encoding is the framing itself: its presence says a body follows (RFC 9112 6.3), of a
+ * length not known until it is read, so a coding not decoded is refused whatever the method.
+ */
+export function codingRefusal(headers: Readonly<Record<string, string | string[] | undefined>>):
+  Refusal | null {
+  const transfer = codings(headers['transfer-encoding']);
+  if (transfer.length > 0 && (transfer.length !== 1 || transfer[0] !== 'chunked')) {
+    return refuse('transfer_coding_unsupported');
+  }
+  if (hasBody(headers) && codings(headers['content-encoding']).some((c) => c !== 'identity')) {
+    return refuse('content_encoding_unsupported');
+  }
+  return null;
+}
+
+/**
+ * Whether a request's head says a body follows: any Transfer-Encoding (chunked, possibly empty:
+ * its length is not known before it is read), or a Content-Length above 0. Both sides have
+ * refused a malformed or repeated Content-Length before a route is found (400).
+ */
+function hasBody(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && Number(Array.isArray(length) ? length[0] : length) > 0;
+}

@@ -36,7 +36,11 @@ export interface LaneLimits {
   readonly headersMax: number;
   /** An idle kept-alive connection is closed after this long, as node:http's keepAliveTimeout. */
   readonly keepAliveMs: number;
-  /** A request not received whole within this long is answered 408, as node:http's. */
+  /**
+   * A request not received whole within this long is answered 408 and its connection closed,
+   * as node:http's: the first from the connection's start (a connection that sends nothing is
+   * closed then), a later one from its first byte.
+   */
   readonly requestMs: number;
   /**
    * Bytes received and not yet answered beyond which the lane stops reading the connection
@@ -443,7 +447,11 @@ class LaneConnection {
   #gone = false;
   /** The peer has sent its last byte (FIN): once what it sent is answered, nothing more comes. */
   #peerEnded = false;
-  /** Runs out when a request begun has not arrived whole in time, however it trickles in. */
+  /**
+   * Runs out when a request begun has not arrived whole in time, however it trickles in; for
+   * the first request, counted from the connection's start, so that one that sends nothing is
+   * closed then too (as node:http does), not after the keep-alive time.
+   */
   #deadline: NodeJS.Timeout | null = null;
   /** The storm window its last request began in; null before its first (storm-guard.ts). */
   #window: number | null = null;
@@ -452,6 +460,9 @@ class LaneConnection {
 
   constructor(readonly lane: HttpLane, readonly socket: Socket) {
     this.#activeSweep = lane.sweeps;
+    // A connection that never sends a byte held its socket (and a place under the per-address
+    // cap) for the keep-alive time, 65 s, not the request time: 30 s.
+    this.#deadline = setTimeout(this.#onLate, lane.limits.requestMs);
     socket.on('data', this.#onData);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);

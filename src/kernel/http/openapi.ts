@@ -22,8 +22,9 @@ export interface DocumentedRoute {
  * store, the unexpected.
  */
 export const EVERY_ROUTE: readonly OutcomeCode[] = ['malformed_request', 'request_timeout',
-  'headers_too_large', 'too_many_connections', 'route_not_found', 'method_not_allowed',
-  'overloaded', 'store_unavailable', 'internal_error'];
+  'headers_too_large', 'too_many_connections', 'transfer_coding_unsupported',
+  'content_encoding_unsupported', 'route_not_found', 'method_not_allowed', 'overloaded',
+  'store_unavailable', 'internal_error'];
 /** Refusals of a route that reads a JSON body. */
 export const JSON_BODY: readonly OutcomeCode[] = ['invalid_json', 'body_too_large',
   'unsupported_media_type', 'invalid_request', 'text_not_well_formed'];

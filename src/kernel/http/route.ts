@@ -24,7 +24,8 @@ export interface HttpTypes {}
  */
 export interface KernelApp {
   readonly clock: Clock;
-  readonly deps: { readonly limits: Limits; readonly store: Store };
+  readonly deps: { readonly limits: Limits; readonly store: Store;
+    readonly log?: (line: string) => void };
   readonly committer: {
     readonly pendingCount: number; readonly batches: number; readonly commands: number;
     readonly refused: number;
@@ -100,6 +101,16 @@ export interface Route {
 
 export const reply = (status: number, body: unknown, headers?: Record<string, string>): Reply =>
   ({ status, body, ...(headers ? { headers } : {}) });
+
+/**
+ * Tells the log of a fault a route goes on past (admission-gate.ts settledWrite: a pass's
+ * settle that threw after its write was made, whose answer is still the write's), with the
+ * path and the error's stack.
+ */
+export const faultTold = (ctx: Ctx) => (err: unknown): void => {
+  ctx.app.deps.log?.(`${ctx.url.pathname}: answered after a fault: ${
+    err instanceof Error ? err.stack ?? err.message : String(err)}`);
+};
 
 /**
  * Runs what follows a committed write (its reply, read from the store; an operator's audit

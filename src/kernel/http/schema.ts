@@ -11,6 +11,9 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { parseIsoTime, isoTimeRule } from '../iso-time.js';
 import {
+  VISIBLE_LINES_PATTERN, VISIBLE_TEXT_PATTERN, visibleTextMessage, visibleTextRule,
+} from '../visible-text.js';
+import {
   refuse, shortText, type OutcomeCode, type Refusal, type Result,
 } from '../outcomes.js';
 import type { Limits } from '../config.js';
@@ -53,8 +56,16 @@ export type Check = typeof CHECKS[number];
  */
 export interface FieldError {
   readonly code?: OutcomeCode;
+  /** A code for some checks other than `code` (a reason too long is no missing reason). */
+  readonly codes?: Partial<Record<Check, OutcomeCode>>;
   readonly messages?: Partial<Record<Check, string>>;
   readonly stages?: Partial<Record<Check, number>>;
+  /**
+   * The field's `pattern` is the one rule of visible text (kernel/visible-text.ts), on one
+   * `line` or several `lines`: its refusal names the character refused and where, or says the
+   * text is blank; `messages.pattern` states the rule, for the document.
+   */
+  readonly visible?: 'line' | 'lines';
 }
 
 const X_ERROR = 'x-error';
@@ -129,12 +140,33 @@ export const textList = (opts: { maxItems?: number; maxLength?: number; descript
 };
 
 /**
- * The reason an operator gives: 1 to `maxLength` characters, not all white space; anything
- * else (absent too) is `reason_required`.
+ * Free text a person types and another reads, on one line (a delivery address, a note kept in
+ * the audit log): at most `maxLength` (256) characters, by the one rule of visible text
+ * (kernel/visible-text.ts); a refusal is `invalid_request` naming the character refused.
+ */
+export const visibleText = (opts: { maxLength?: number; description?: string } = {}) => {
+  const maxLength = opts.maxLength ?? 256;
+  return annotated(Type.String({ maxLength, pattern: VISIBLE_TEXT_PATTERN,
+    description: `${opts.description ? `${opts.description}: ` : ''}1 to ${maxLength} `
+      + `characters of ${visibleTextRule()}` }),
+  { visible: 'line', messages: { required: requiredMessage, type: '"{field}" must be a string.',
+    maxLength: `"{field}" must be at most ${maxLength} characters.`,
+    pattern: `"{field}" must be ${visibleTextRule()}.` } });
+};
+
+/**
+ * The reason an operator gives, the one schema of every operator's `reason`: at most
+ * `maxLength` characters (else `invalid_request`, saying so), text that shows on one line or
+ * several (the one rule of visible text, kernel/visible-text.ts, with line breaks); anything
+ * else (absent too) is `reason_required`, saying which rule it broke and naming the character
+ * refused.
  */
 export const reason = (maxLength: number) => annotated(Type.String({ maxLength,
-  pattern: '\\S', description: `Why the operator acts: 1 to ${maxLength} characters` }),
-{ code: 'reason_required' });
+  pattern: VISIBLE_LINES_PATTERN, description: `Why the operator acts: 1 to ${maxLength} `
+    + `characters of ${visibleTextRule(true)}` }),
+{ code: 'reason_required', codes: { maxLength: 'invalid_request' }, visible: 'lines',
+  messages: { maxLength: `"{field}" must be at most ${maxLength} characters.`,
+    pattern: `"{field}" must be ${visibleTextRule(true)}.` } });
 
 /**
  * An optional field: absent, or null, reads as not given (as the hand-written checks read it).
@@ -402,9 +434,16 @@ function firstRefusal(errors: readonly ErrorObject[], fields: ReadonlyMap<string
     if (best === null || before(rank, best.rank)) best = { rank, name, check, info };
   }
   if (best === null) return refuse('invalid_request');
-  const code = best.info.error.code ?? 'invalid_request';
-  const message = best.info.error.messages?.[best.check];
-  return refuse(code, message?.replaceAll('{field}', best.name));
+  const code = best.info.error.codes?.[best.check] ?? best.info.error.code ?? 'invalid_request';
+  const message = best.info.error.messages?.[best.check]?.replaceAll('{field}', best.name);
+  const visible = best.info.error.visible;
+  const value = best.check === 'pattern' && visible !== undefined ? data[best.name] : undefined;
+  if (typeof value === 'string') {
+    // The character refused and its place, which the pattern's fixed words cannot say.
+    const named = visibleTextMessage(`"${best.name}"`, value, visible === 'lines');
+    return refuse(code, named === null ? message : `${named}.`);
+  }
+  return refuse(code, message);
 }
 
 const before = (a: readonly number[], b: readonly number[]): boolean => {

@@ -267,6 +267,11 @@ export class GroupCommitter<H extends HandlerMap> {
     return this.#pendingCount;
   }
 
+  /** Whether a command is waiting or a batch is under way: for writes that can wait. */
+  get busy(): boolean {
+    return this.#pendingCount > 0 || this.#inFlight > 0;
+  }
+
   /**
    * How long the oldest command that could go in the next batch has waited (ms): a command of
    * a lane waits from when its lane was last freed, not while a batch of its lane is under way
