@@ -144,6 +144,12 @@ export interface LaunchdayInstance {
   readonly metrics: Metrics;
   /** The web pages, read and compressed at first use or by `prepare` (static-files.ts). */
   readonly files: StaticFiles;
+  /**
+   * Stops the background rounds (serverTimers and the capabilities' timers) and leaves the rest
+   * serving: for a test that runs each round itself and counts what that round did, which a
+   * round of the app's own could otherwise take first. Rounds already under way finish.
+   */
+  stopTimers(): void;
   /** Stops the timers, the live streams, waits for the commits in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -216,6 +222,9 @@ export async function createLaunchday(config: Config, parts: ServerParts = {}):
     payments, logger, metrics, files,
     handler: web.listener,
     api: web,
+    stopTimers() {
+      for (const t of timers) clearInterval(t);
+    },
     async close() {
       for (const t of timers) clearInterval(t);
       if (payments instanceof SandboxPaymentProvider) payments.close();
@@ -268,7 +277,8 @@ export async function startServer(config: Config, parts: ServerParts = {}):
   server.on('clientError', answerClientError);
   // Behind a proxy every connection is the proxy's: the cap per client is the proxy's to keep.
   const gate = config.trustProxy ? null
-    : new ConnectionGate(config.limits.connectionsPerAddressMax, config.limits.retryAfterSeconds);
+    : new ConnectionGate(config.limits.connectionsPerAddressMax,
+      config.limits.connectionsPerNetworkMax, config.limits.retryAfterSeconds);
   const lane = takeConnections(server, gate,
     config.httpLane ? { api: ld.api, limits: laneLimits } : null);
   if (lane !== null) {

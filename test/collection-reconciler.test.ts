@@ -12,7 +12,7 @@ import {
   SandboxPaymentProvider, type CollectionStatus, type CollectResult,
 } from '../src/payments/index.js';
 import { collectionNotice, moneyEvents, scheduledOrder } from './delivery-fixtures.js';
-import { harness, type Harness } from './harness.js';
+import { quietHarness, type Harness } from './harness.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
 const AFTER_S = defaultLimits.collectionCheckAfterMs / 1000;
@@ -54,7 +54,7 @@ function reconcilerSuite(name: string, env: Record<string, string>,
     let n = 0;
     before(async () => {
       sandbox = new QuietCollections();
-      h = await harness(env, sandbox);
+      h = await quietHarness(env, sandbox);
     });
     after(async () => {
       await h.close();
@@ -162,7 +162,7 @@ await withPostgres('the collection reconciler on PostgreSQL', () => reconcilerSu
 describe('the collection reconciler after a restart', () => {
   it('resumes: a part committed but never handed over is handed over and settled', async () => {
     const sandbox = new QuietCollections();
-    const h1 = await harness({}, sandbox);
+    const h1 = await quietHarness({}, sandbox);
     const o = await scheduledOrder(h1, 1, 1);
     const balance = (await h1.call('GET', `/orders/${o.orderId}/delivery`, { token: o.token }))
       .body.balance.balance_fen as number;
@@ -170,7 +170,7 @@ describe('the collection reconciler after a restart', () => {
     await h1.call('POST', `/orders/${o.orderId}/balance/parts`, { token: o.token,
       body: { amount_fen: balance, method: 'loan' }, headers: { 'idempotency-key': 'k' } });
     await h1.close(true);
-    const h = await harness({ LAUNCHDAY_DATA_DIR: h1.dir }, sandbox);
+    const h = await quietHarness({ LAUNCHDAY_DATA_DIR: h1.dir }, sandbox);
     try {
       await h.tick(AFTER_S + 1);
       assert.equal((await h.ld.app.deliveries.reconcileCollections()).resent, 1);

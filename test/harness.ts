@@ -184,3 +184,40 @@ export function assertDeclared(h: Harness, contract: RouteContract,
   const valid = compileReply(schema);
   assert.ok(valid(r.body), JSON.stringify(valid.errors));
 }
+
+/**
+ * A harness whose app runs none of its background rounds (the outbox, the reconcilers, the
+ * admitter, the sweeps: server.ts), for a test that runs each round itself and counts what it
+ * did: a round of the app's own could take the work first (a count of 1 read 0), or change
+ * what the test lists (a place admitted while the test counted waiting places).
+ */
+export async function quietHarness(...args: Parameters<typeof harness>): Promise<Harness> {
+  const h = await harness(...args);
+  h.ld.stopTimers();
+  return h;
+}
+
+/**
+ * Hands the queued refunds to the provider now, then waits until none is left queued. The app's
+ * own outbox timer (payments.sendPayments every 2 s, server.ts) may take some first, so the
+ * count one call sent says nothing (asserting it failed a CI run under load).
+ */
+export async function sendQueued(h: Harness): Promise<void> {
+  await h.ld.app.payments.sendPayments();
+  await until('the payment outbox is handed to the provider', async () =>
+    (await h.ld.app.deps.store.pendingPayments(1)).length === 0);
+}
+
+/**
+ * Waits, in real time, for `probe` to say true (work the app does on timers of its own: the
+ * payment outbox, the provider's notifications): asks every 10 ms, 500 times at most, then
+ * throws naming `what`.
+ */
+export async function until(what: string, probe: () => Promise<boolean> | boolean):
+  Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}

@@ -8,21 +8,13 @@ import { describe, it } from 'node:test';
 import { PaymentReconciler } from '../src/orders/payment-reconciler.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { defaultLimits } from '../src/kernel/config.js';
-import { ADMIN, harness, type Harness } from './harness.js';
+import { ADMIN, quietHarness, until, type Harness } from './harness.js';
 import { checkPaymentHolds } from './invariants.js';
 
 const START = { LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z' };
 const ORDER = { launch_id: 'yu7-2025', trim: 'pro', options: [], city: 'beijing' };
 const CONFIRM_S = defaultLimits.refundConfirmAfterMs / 1000;
 const ALERT_S = defaultLimits.refundUnsettledAlertMs / 1000;
-
-async function until(what: string, probe: () => Promise<boolean> | boolean): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /** Places and cancels one order; returns its id, the buyer's token and the refund reference. */
 async function refundedOrder(h: Harness): Promise<{ orderId: string; token: string;
@@ -61,7 +53,7 @@ describe('payment reconciliation', () => {
     async () => {
       const payments = new Rejecting({ notifyDelayMs: [1, 2], lateShare: 0,
         lostNotificationShare: 1 });
-      const h = await harness(START, payments);
+      const h = await quietHarness(START, payments);
       try {
         const placed: Array<{ orderId: string; reference: string }> = [];
         for (const n of [1, 2]) {
@@ -96,7 +88,7 @@ describe('payment reconciliation', () => {
   it('settle a refund whose notification was lost by asking the provider', async () => {
     const payments = new SandboxPaymentProvider({ notifyDelayMs: [1, 2], lateShare: 0,
       lostNotificationShare: 1 });
-    const h = await harness(START, payments);
+    const h = await quietHarness(START, payments);
     try {
       const { orderId, token, reference } = await refundedOrder(h);
       await until('the refund succeeds', async () =>
@@ -119,13 +111,13 @@ describe('payment reconciliation', () => {
 
   it('send a refund again when the provider lost it with its process', async () => {
     const first = new SandboxPaymentProvider({ lostNotificationShare: 1 });
-    const h1 = await harness(START, first);
+    const h1 = await quietHarness(START, first);
     const { orderId, token, reference } = await refundedOrder(h1);
     await h1.close(true);
     // The provider restarted too: it knows nothing of the refund.
     const second = new SandboxPaymentProvider({ notifyDelayMs: [1, 2], lateShare: 0,
       duplicateShare: 0 });
-    const h = await harness({ ...START, LAUNCHDAY_DATA_DIR: h1.dir }, second);
+    const h = await quietHarness({ ...START, LAUNCHDAY_DATA_DIR: h1.dir }, second);
     try {
       assert.deepEqual(await second.refundStatus(reference), { status: 'unknown' });
       await h.tick(CONFIRM_S + 1);
@@ -141,7 +133,7 @@ describe('payment reconciliation', () => {
 
   it('show operators a refund that has not settled in time', async () => {
     const payments = new SandboxPaymentProvider({ lostRefundShare: 1 });
-    const h = await harness(START, payments);
+    const h = await quietHarness(START, payments);
     try {
       const { orderId, reference } = await refundedOrder(h);
       const unsettled = () => h.call('GET', '/admin/payments/unsettled', { token: ADMIN });
@@ -167,13 +159,13 @@ describe('payment reconciliation', () => {
   it('void at start-up a charge whose order was never written', async () => {
     let offsetMs = 0;
     const payments = new SandboxPaymentProvider({ nowMs: () => Date.now() + offsetMs });
-    const h1 = await harness(START, payments);
+    const h1 = await quietHarness(START, payments);
     const { accountId } = await h1.buyer(1);
     await h1.close(true);
     // The process charged, then died before its order's commit.
     await payments.charge({ reference: 'dep_crashed', amountFen: 500_000, payer: accountId });
     offsetMs = defaultLimits.chargeSweepGraceMs + 1;
-    const h = await harness({ ...START, LAUNCHDAY_DATA_DIR: h1.dir }, payments);
+    const h = await quietHarness({ ...START, LAUNCHDAY_DATA_DIR: h1.dir }, payments);
     try {
       assert.equal(payments.heldReferences().size, 0);
       await checkPaymentHolds(h);
@@ -189,7 +181,7 @@ describe('payment reconciliation', () => {
   it('page through the provider\'s holds, voiding only what no order holds', async () => {
     let nowMs = 1_000_000;
     const payments = new SandboxPaymentProvider({ nowMs: () => nowMs });
-    const h = await harness(START, payments);
+    const h = await quietHarness(START, payments);
     try {
       const { token, accountId } = await h.buyer(1);
       for (const key of ['a', 'b']) {
