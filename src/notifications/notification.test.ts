@@ -69,6 +69,11 @@ describe('wording', () => {
     assert.equal(dayWindow(Date.UTC(2025, 0, 11, 16), Date.UTC(2025, 0, 26, 3), 'en'),
       '12-26 January');
     assert.equal(dayWindow(Date.UTC(2025, 11, 30), Date.UTC(2026, 0, 2), 'zh'), '12月30日至1月2日');
+    // A window of one day is said once: not "12-12 January" (the same Beijing day from two
+    // instants: 16:00 UTC on the 11th and 03:00 UTC on the 12th).
+    assert.equal(dayWindow(Date.UTC(2025, 0, 11, 16), Date.UTC(2025, 0, 12, 3), 'en'),
+      '12 January');
+    assert.equal(dayWindow(Date.UTC(2025, 0, 12), Date.UTC(2025, 0, 12), 'zh'), '1月12日');
   });
 });
 

@@ -125,10 +125,14 @@ function beijingDay(ms: number): [number, number] {
   return [d.getUTCMonth(), d.getUTCDate()];
 }
 
-/** A window of days as a person reads it: "12-26 January", "28 January - 4 February". */
+/**
+ * A window of days as a person reads it: "12-26 January", "28 January - 4 February"; a window
+ * of one day is that day ("12 January"), never "12-12 January".
+ */
 export function dayWindow(startMs: number, endMs: number, lang: Language): string {
   const [m1, d1] = beijingDay(startMs);
   const [m2, d2] = beijingDay(endMs);
+  if (m1 === m2 && d1 === d2) return dayOf(startMs, lang);
   if (lang === 'zh') return m1 === m2 ? `${m1 + 1}月${d1}日至${d2}日`
     : `${m1 + 1}月${d1}日至${m2 + 1}月${d2}日`;
   return m1 === m2 ? `${d1}-${d2} ${EN_MONTHS[m1]}`

@@ -27,6 +27,8 @@ test('a window in words: the shared month and year said once, both languages', a
       '2026年1月26日至2月8日之间'],
     ['2025-12-29', '2026-01-11', 'between 29 December 2025 and 11 January 2026',
       '2025年12月29日至2026年1月11日之间'],
+    // A window of one day is that day, never "between 12 and 12 January 2026".
+    ['2026-01-12', '2026-01-12', 'on 12 January 2026', '2026年1月12日'],
   ];
   for (const [from, to, en, zh] of table) {
     assert.equal(await inLanguage('en', () => dateWindow(from, to)), en);

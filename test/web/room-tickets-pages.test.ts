@@ -92,3 +92,41 @@ test('the operator pages through a room\'s tickets past the first hundred, and b
       ?.startsWith('第 101–130 个'));
     await context.close();
   });
+
+test('a page of one ticket is said as that ticket, and a page past the last as none, '
+  + 'never "Tickets 201–201" or "Tickets 200–200"', async () => {
+    // 130 joined above, one of them held: 70 more make 200 listed, two full pages and a third
+    // with nothing on it; one more puts one ticket there.
+    const join = async () => {
+      const r = await server.api('POST', '/waiting-rooms/night/tickets');
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    };
+    for (let i = 0; i < 70; i++) await join();
+    assert.equal((await serverPage(100)).length, 100);
+    assert.equal((await serverPage(200)).length, 0);
+    const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+    const page = await context.newPage();
+    await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
+    await page.goto(`${server.url}/admin`);
+    await page.fill('#admin-token', ADMIN_TOKEN);
+    await page.click('#use-token');
+    await page.click('#tab-rooms');
+    await page.click('#wr-find-go');
+    const countIs = (prefix: string) => page.waitForFunction((p) =>
+      document.querySelector('#wr-find-count')?.textContent?.startsWith(p), prefix);
+    await countIs('Tickets 1–100');
+    await page.click('#wr-find-next');
+    await countIs('Tickets 101–200');
+    await page.click('#wr-find-next');
+    await countIs('None found past the first 200');
+    assert.deepEqual(await shown(page), []);
+    await join();
+    await page.click('#wr-find-prev');
+    await countIs('Tickets 101–200');
+    await page.click('#wr-find-next');
+    await countIs('Ticket 201 of those found');
+    assert.deepEqual(await shown(page), await serverPage(200));
+    await page.click('#lang-switch');
+    await countIs('第 201 个');
+    await context.close();
+  });

@@ -79,7 +79,9 @@ function replanForm() {
   );
 }
 
-const windowText = (w) => t('pr_window', { from: dateWords(w.from), to: dateWords(w.to) });
+// A window of one day is that day, never "12 January 2026 to 12 January 2026".
+const windowText = (w) => (w.from === w.to ? dateWords(w.from)
+  : t('pr_window', { from: dateWords(w.from), to: dateWords(w.to) }));
 
 function movesPanel() {
   const m = R.moves;

@@ -284,11 +284,20 @@ function ticketFinder() {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary',
       id: 'wr-find-go' }, t('wr_find'))),
     h('label', { for: 'wr-hold-reason' }, t('wr_reason')), reason,
-    found ? h('p', { class: 'muted', id: 'wr-find-count' }, paged
-      ? t('wr_found_page', { from: first + (found.tickets.length ? 1 : 0),
-        to: first + found.tickets.length, at: beijingSeconds(found.as_of) })
-      : t('wr_found', { n: found.tickets.length, at: beijingSeconds(found.as_of) })) : null,
+    found ? h('p', { class: 'muted', id: 'wr-find-count' }, foundCount(found, paged, first))
+      : null,
     h('ul', { id: 'wr-ticket-list' }, rows), pages);
+}
+
+// What a page of found tickets holds: "Tickets 101–150 of those found", one ticket as "Ticket
+// 101" (not "101–101"), a page past the last as none past 100 (not "Tickets 100–100").
+export function foundCount(found, paged, first) {
+  const at = beijingSeconds(found.as_of);
+  const n = found.tickets.length;
+  if (!paged) return t('wr_found', { n, at });
+  if (n === 0) return t('wr_found_page_none', { n: first, at });
+  if (n === 1) return t('wr_found_page_one', { n: first + 1, at });
+  return t('wr_found_page', { from: first + 1, to: first + n, at });
 }
 
 export function roomsSection() {

@@ -17,8 +17,12 @@ export function dateWords(date) {
   return lang() === 'zh' ? `${y}年${m}月${d}日` : `${d} ${MONTHS[m - 1]} ${y}`;
 }
 
-/** The window from `from` to `to` (Beijing dates, both included), the shared parts said once. */
+/**
+ * The window from `from` to `to` (Beijing dates, both included), the shared parts said once; a
+ * window of one day is "on 12 January 2026", never "between 12 and 12 January 2026".
+ */
 export function dateWindow(from, to) {
+  if (from === to) return t('window_on', { day: dateWords(from) });
   const a = parts(from);
   const b = parts(to);
   let range;

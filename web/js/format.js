@@ -51,7 +51,8 @@ export function dateTime(iso, { seconds = false } = {}) {
 }
 
 // A delivery estimate in weeks as the calendar dates a buyer plans by, counted from `fromMs`
-// (the lock, or now for "if locked now"): "3 Mar 2027 – 24 Mar 2027".
+// (the lock, or now for "if locked now"): "3 Mar 2027 – 24 Mar 2027"; a range of one week is
+// its one date.
 export function calendarWindow(estimate, fromMs) {
   if (!estimate) return t('estimate_unknown');
   const week = 7 * 86400e3;
@@ -62,7 +63,9 @@ export function calendarWindow(estimate, fromMs) {
       month: 'short',
       day: 'numeric',
     });
-  return `${day(fromMs + estimate.weeks_min * week)} – ${day(fromMs + estimate.weeks_max * week)}`;
+  const first = day(fromMs + estimate.weeks_min * week);
+  const last = day(fromMs + estimate.weeks_max * week);
+  return first === last ? first : `${first} – ${last}`;
 }
 
 // t() of `key_one` or `key_other` by n, so English says "1 locked order" and "2 locked orders".
@@ -107,8 +110,10 @@ export function minutesSeconds(ms) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+// An estimate in weeks: "3–5 weeks"; a range of one is "1 week", "4 weeks", never "1–1 weeks".
 export function weeksRange(estimate) {
   if (!estimate) return t('estimate_unknown');
+  if (estimate.weeks_min === estimate.weeks_max) return plural('weeks', estimate.weeks_min);
   return t('weeks_range', { min: estimate.weeks_min, max: estimate.weeks_max });
 }
 

@@ -106,6 +106,8 @@ export const STRINGS = {
   n_hours_one: { zh: '{n} 小时', en: '{n} hour' },
   n_hours_other: { zh: '{n} 小时', en: '{n} hours' },
   weeks_range: { zh: '{min}–{max} 周', en: '{min}–{max} weeks' },
+  weeks_one: { zh: '{n} 周', en: '{n} week' },
+  weeks_other: { zh: '{n} 周', en: '{n} weeks' },
   estimate_unknown: { zh: '暂无预估', en: 'No estimate yet' },
   included: { zh: '已含', en: 'Included' },
 
@@ -606,6 +608,7 @@ export const STRINGS = {
   },
   // The order page with production (issue 15): the window from the plan, the car's VIN.
   window_between: { zh: '{range}之间', en: 'between {range}' },
+  window_on: { zh: '{day}', en: 'on {day}' },
   // The plan's window with its weeks: "between 12 and 26 Jan 2027 (3–5 weeks)".
   estimate_window_range: { zh: '{window}（{range}）', en: '{window} ({range})' },
   vin: { zh: '车架号（VIN）', en: 'VIN' },
