@@ -458,14 +458,14 @@ export class PricebooksService {
   /**
    * Buys a car, first paid first served: holds it, charges the whole price or the deposit, and
    * the hold becomes a sale (or a reservation until the balance deadline). A retry with the same
-   * key, car and mode returns the first purchase; the same key for another car or mode is
-   * `idempotency_key_reused`. Refusals: ready_car_not_found, ready_car_taken,
-   * payment_declined (the car returns to sale), ready_hold_expired.
+   * key, car and mode returns the first purchase, and pays it if it is still held (#again); the
+   * same key for another car or mode is `idempotency_key_reused`. Refusals: ready_car_not_found,
+   * ready_car_taken, payment_declined (the car returns to sale), ready_hold_expired.
    */
   async buy(account: Account, vin: string, mode: SaleMode, key: string):
     Promise<Result<{ sale: ReadySale; replay: boolean }>> {
     const earlier = await this.#sameKey(account.accountId, key);
-    if (earlier) return replayOf(earlier, vin, mode);
+    if (earlier) return this.#again(account, earlier, vin, mode);
     const nowMs = this.deps.clock.nowMs();
     const holdMs = this.deps.limits.readyHoldSeconds * 1000;
     let held: Result<ReadySale>;
@@ -482,12 +482,33 @@ export class PricebooksService {
       // Two requests with one key at once: the second's sale breaks the key's uniqueness and
       // rolls back; it answers with the first's sale, as a retry would.
       const first = await this.#sameKey(account.accountId, key);
-      if (first) return replayOf(first, vin, mode);
+      if (first) return this.#again(account, first, vin, mode);
       throw err;
     }
-    if (!held.ok) return held;
+    if (!held.ok) {
+      // Taken by this key's other request (one key sent twice at once): answered as its retry.
+      const first = held.code === 'ready_car_taken'
+        ? await this.#sameKey(account.accountId, key) : null;
+      return first ? this.#again(account, first, vin, mode) : held;
+    }
     return this.#pay(account, held.value, held.value.paymentReference,
       chargeNowFen(held.value, mode));
+  }
+
+  /**
+   * A purchase again under its key: answered with its sale (replayOf). A sale still held is paid
+   * by this request: its first request's settle threw after the charge (answered 500), or that
+   * request is paying it now. The charge is under the sale's one reference, which the provider
+   * answers with its first charge, so the buyer is charged once; a hold that lapsed meanwhile is
+   * `ready_hold_expired`, as to the first request.
+   */
+  async #again(account: Account, earlier: ReadySale, vin: string, mode: SaleMode):
+    Promise<Result<{ sale: ReadySale; replay: boolean }>> {
+    const r = replayOf(earlier, vin, mode);
+    if (!r.ok || earlier.status !== 'held') return r;
+    const paid = await this.#pay(account, earlier, earlier.paymentReference,
+      chargeNowFen(earlier, mode));
+    return paid.ok ? ok({ sale: paid.value.sale, replay: true }) : paid;
   }
 
   /** Pays a reserved car's balance before its deadline. */
@@ -531,7 +552,11 @@ export class PricebooksService {
 
   /**
    * Charges `amountFen` under `reference` for the sale, then settles it: the car is sold (whole
-   * price or balance) or reserved (deposit). A charge the sale can no longer take is voided.
+   * price or balance) or reserved (deposit). A settle refused because another request paid the
+   * sale under the same reference (a double tap, a key sent twice) answers that sale, `replay`;
+   * otherwise a charge no sale holds (holdsCharge) is voided. Voiding on every refusal voided
+   * the balance of a car the other request had just sold, and told this one the deadline had
+   * passed.
    */
   async #pay(account: Account, sale: ReadySale, reference: string, amountFen: number):
     Promise<Result<{ sale: ReadySale; replay: boolean }>> {
@@ -551,14 +576,15 @@ export class PricebooksService {
     }
     const r = await this.deps.store.transaction(async (tx) => this.#settlePaid(tx, sale,
       amountFen, nowMs));
-    if (!r.ok) {
-      try {
-        await this.deps.payments.void({ reference });
-      } catch {
-        // The reconciler's sweep voids it later: no sale holds it (holdsCharge).
-      }
+    if (r.ok) return ok({ sale: r.value, replay: false });
+    const now = await this.deps.store.readySale(sale.saleId);
+    if (now !== null && paidUnder(now, reference)) return ok({ sale: now, replay: true });
+    try {
+      if (!(await this.holdsCharge(reference))) await this.deps.payments.void({ reference });
+    } catch {
+      // The reconciler's sweep voids it later if no sale holds it (holdsCharge).
     }
-    return r.ok ? ok({ sale: r.value, replay: false }) : r;
+    return r;
   }
 
   async #settlePaid(tx: StoreTx, sale: ReadySale, amountFen: number, nowMs: number):
@@ -622,14 +648,21 @@ export class PricebooksService {
     return this.deps.store.readySalesOf(account.accountId, this.deps.limits.readySalesListMax);
   }
 
-  /** Whether a charge at the provider is a ready-stock sale's that a sale still holds. */
+  /**
+   * Whether a charge at the provider is a ready-stock sale's that a sale still holds: the first
+   * charge while the sale is held, reserved, paid or lapsed; a balance charge only once the
+   * balance made the sale paid (paidUnder). A balance charge counted as held while the sale was
+   * still reserved or lapsed was never voided, by the refused request or the sweep.
+   */
   async holdsCharge(reference: string): Promise<boolean> {
     if (!reference.startsWith(READY_REFERENCE_PREFIX)) return false;
     const saleId = reference.slice(READY_REFERENCE_PREFIX.length).replace(/:balance$/, '');
     const s = await this.deps.store.readySale(saleId);
+    if (s === null) return false;
+    if (reference !== s.paymentReference) return paidUnder(s, reference);
     // A lapsed sale's deposit is returned by a refund, never by voiding the charge.
-    return s !== null && (s.status === 'held' || s.status === 'paid'
-      || s.status === 'deposit_paid' || s.status === 'lapsed');
+    return s.status === 'held' || s.status === 'paid' || s.status === 'deposit_paid'
+      || s.status === 'lapsed';
   }
 
   /**
@@ -652,6 +685,17 @@ export class PricebooksService {
     await this.applyDue();
     await this.sweepReady();
   }
+}
+
+/**
+ * Whether `sale` stands paid by the charge under `reference`: its first charge made it paid or
+ * reserved (deposit_paid), its balance charge (balanceReference) made it paid.
+ */
+function paidUnder(sale: ReadySale, reference: string): boolean {
+  if (reference === sale.paymentReference) {
+    return sale.status === 'paid' || sale.status === 'deposit_paid';
+  }
+  return reference === balanceReference(sale) && sale.status === 'paid' && sale.mode === 'deposit';
 }
 
 /**

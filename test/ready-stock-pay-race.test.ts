@@ -1,0 +1,107 @@
+// A ready-stock car paid by two requests at once, or by a retry after a fault (left open in
+// issue 17's notes, and the same kind as the drop and order races of session 20): a balance paid
+// twice at once (a double tap) voided the balance charge of the car the first had just sold, the
+// second answering `ready_balance_overdue`; a purchase whose settle threw after its charge was
+// answered, on its key's retry, with the sale still held and never paid. Now a request whose
+// settle is refused voids only a charge no sale holds (holdsCharge), answers the sale another
+// request paid, and a retry of a held sale pays it (the provider answers the same reference
+// with its first charge). SQLite, in-process.
+import { strict as assert } from 'node:assert';
+import { after, before, describe, it } from 'node:test';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { withCheckCharacter } from '../src/production/vin.js';
+import { ADMIN, harness, type Harness } from './harness.js';
+
+const vin = (n: number): string => withCheckCharacter(`LXMYU7AB0S${String(n).padStart(7, '0')}`);
+
+describe('a ready-stock car paid twice at once, or again after a fault', () => {
+  let h: Harness;
+  const payments = new SandboxPaymentProvider();
+  let token = '';
+
+  const buy = (v: string, mode: string, key: string) => h.call('POST',
+    `/ready-stock/${v}/purchases`, { token, body: { mode }, headers: { 'idempotency-key': key } });
+  /** Whether the provider still holds the charge under `reference` (not voided). */
+  const charged = (reference: string): boolean => (payments as unknown as {
+    charges: Map<string, unknown> }).charges.has(reference);
+
+  before(async () => {
+    h = await harness({}, payments);
+    token = (await h.buyer(1)).token;
+    const run = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
+      launch_id: 'yu7-2025', built_on: '2025-07-01', reason: 'surplus',
+      cars: [1, 2, 3].map((n) => ({ vin: vin(n), trim: 'standard' })) } });
+    assert.equal(run.status, 201, JSON.stringify(run.body));
+    for (const n of [1, 2, 3]) {
+      const l = await h.call('POST', '/admin/ready-stock/listings', { token: ADMIN,
+        body: { vin: vin(n), city: 'beijing' } });
+      assert.equal(l.status, 201, JSON.stringify(l.body));
+    }
+  });
+  after(async () => h.close());
+
+  it('a balance paid twice at once: the car is sold with its balance charge kept, and both '
+    + 'are told it is paid', async () => {
+    const dep = await buy(vin(1), 'deposit', 'd1');
+    assert.equal(dep.body.sale.status, 'deposit_paid', JSON.stringify(dep.body));
+    const saleId = dep.body.sale.sale_id as string;
+    const voidedBefore = payments.voided;
+    const pay = () => h.call('POST', `/ready-stock/sales/${saleId}/balance`, { token });
+    const both = await Promise.all([pay(), pay()]);
+    for (const r of both) {
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.sale.status, 'paid');
+    }
+    assert.equal(payments.voided, voidedBefore, 'the balance charge of a sold car was voided');
+    assert.ok(charged(`rsl_${saleId}:balance`));
+    const mine = await h.call('GET', '/ready-stock/mine', { token });
+    assert.equal(mine.body.sales.find((s: any) => s.sale_id === saleId).status, 'paid');
+  });
+
+  it('one key sent twice at once: one sale, paid once, its charge kept', async () => {
+    const voidedBefore = payments.voided;
+    const both = await Promise.all([buy(vin(2), 'full', 'twice'), buy(vin(2), 'full', 'twice')]);
+    for (const r of both) {
+      assert.ok([200, 201].includes(r.status), JSON.stringify(r.body));
+      assert.equal(r.body.sale.status, 'paid', JSON.stringify(r.body));
+    }
+    assert.equal(both[0].body.sale.sale_id, both[1].body.sale.sale_id);
+    assert.equal(payments.voided, voidedBefore);
+    assert.ok(charged(`rsl_${both[0].body.sale.sale_id}`));
+  });
+
+  it('a settle that threw after the charge: the key\'s retry pays the held sale', async () => {
+    const store = h.ld.app.deps.store;
+    const { transaction } = store;
+    // The first transaction after the charge (the settle) throws, once.
+    let armed = false;
+    const { charge } = payments;
+    payments.charge = async (req) => {
+      const r = await charge.call(payments, req);
+      armed = true;
+      return r;
+    };
+    store.transaction = (async (fn: never) => {
+      if (armed) {
+        armed = false;
+        throw new Error('injected: the settle threw');
+      }
+      return transaction.call(store, fn);
+    }) as typeof store.transaction;
+    let first;
+    try {
+      first = await buy(vin(3), 'full', 'fault');
+    } finally {
+      store.transaction = transaction;
+      payments.charge = charge;
+    }
+    assert.deepEqual([first.status, first.body.error?.code], [500, 'internal_error'],
+      JSON.stringify(first.body));
+    const retry = await buy(vin(3), 'full', 'fault');
+    assert.equal(retry.status, 200, JSON.stringify(retry.body));
+    assert.equal(retry.body.sale.status, 'paid', 'the retry answered a sale never paid');
+    assert.ok(charged(`rsl_${retry.body.sale.sale_id}`));
+    assert.deepEqual((await h.call('GET', '/ready-stock')).body.cars
+      .filter((c: any) => c.vin === vin(3)), [], 'the car is sold, off the list');
+  });
+});
