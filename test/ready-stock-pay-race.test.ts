@@ -10,7 +10,8 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { withCheckCharacter } from '../src/production/vin.js';
-import { ADMIN, harness, type Harness } from './harness.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import { ADMIN, harness, quietHarness, type Harness } from './harness.js';
 
 const vin = (n: number): string => withCheckCharacter(`LXMYU7AB0S${String(n).padStart(7, '0')}`);
 
@@ -104,4 +105,45 @@ describe('a ready-stock car paid twice at once, or again after a fault', () => {
     assert.deepEqual((await h.call('GET', '/ready-stock')).body.cars
       .filter((c: any) => c.vin === vin(3)), [], 'the car is sold, off the list');
   });
+});
+
+describe('a ready-stock balance charged but never settled (the process died in between)', () => {
+  it('is voided by the sweep while the sale is only reserved; a paid balance is kept',
+    async () => {
+      let offsetMs = 0;
+      const payments = new SandboxPaymentProvider({ nowMs: () => Date.now() + offsetMs });
+      const h = await quietHarness({}, payments);
+      try {
+        const { token, accountId } = await h.buyer(1);
+        const run = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
+          launch_id: 'yu7-2025', built_on: '2025-07-01', reason: 'surplus',
+          cars: [4, 5].map((n) => ({ vin: vin(n), trim: 'standard' })) } });
+        assert.equal(run.status, 201, JSON.stringify(run.body));
+        const sales: string[] = [];
+        for (const n of [4, 5]) {
+          await h.call('POST', '/admin/ready-stock/listings', { token: ADMIN,
+            body: { vin: vin(n), city: 'beijing' } });
+          const dep = await h.call('POST', `/ready-stock/${vin(n)}/purchases`, { token,
+            body: { mode: 'deposit' }, headers: { 'idempotency-key': `d${n}` } });
+          assert.equal(dep.body.sale.status, 'deposit_paid', JSON.stringify(dep.body));
+          sales.push(dep.body.sale.sale_id);
+        }
+        const [reserved, sold] = sales as [string, string];
+        // The first sale's balance is charged at the provider and the process dies before its
+        // settle; the second's is paid as usual.
+        await payments.charge({ reference: `rsl_${reserved}:balance`, amountFen: 1,
+          payer: accountId });
+        const paid = await h.call('POST', `/ready-stock/sales/${sold}/balance`, { token });
+        assert.equal(paid.body.sale.status, 'paid', JSON.stringify(paid.body));
+        offsetMs += defaultLimits.chargeSweepGraceMs + 1000;
+        assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 1);
+        const held = payments.heldReferences();
+        assert.equal(held.has(`rsl_${reserved}:balance`), false,
+          'a balance no sale took stayed charged');
+        assert.ok(held.has(`rsl_${sold}:balance`) && held.has(`rsl_${reserved}`)
+          && held.has(`rsl_${sold}`), 'a charge a sale holds was voided');
+      } finally {
+        await h.close();
+      }
+    });
 });
