@@ -3,21 +3,7 @@
 // languages, and a production run pasted as CSV.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathToFileURL } from 'node:url';
-
-const load = (path: string) => import(pathToFileURL(path).href);
-
-/** Runs `fn` with the pages' language set to `lang` (i18n.js reads localStorage). */
-async function inLanguage<T>(lang: 'en' | 'zh', fn: () => T): Promise<T> {
-  const g = globalThis as { localStorage?: unknown };
-  const before = g.localStorage;
-  g.localStorage = { getItem: () => lang, setItem: () => undefined };
-  try {
-    return fn();
-  } finally {
-    g.localStorage = before;
-  }
-}
+import { inLanguage, load } from './page-modules.js';
 
 test('a window in words: the shared month and year said once, both languages', async () => {
   const { dateWindow, dateWords, beijingToday } = await load('web/js/date-window.js');

@@ -4,21 +4,7 @@
 // and "Tickets 101–101". The pages' formatting modules need no browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pathToFileURL } from 'node:url';
-
-const load = (path: string) => import(pathToFileURL(path).href);
-
-/** Runs `fn` with the pages' language set to `lang` (i18n.js reads localStorage). */
-async function inLanguage<T>(lang: 'en' | 'zh', fn: () => T): Promise<T> {
-  const g = globalThis as { localStorage?: unknown };
-  const before = g.localStorage;
-  g.localStorage = { getItem: () => lang, setItem: () => undefined };
-  try {
-    return fn();
-  } finally {
-    g.localStorage = before;
-  }
-}
+import { inLanguage, load } from './page-modules.js';
 
 test('an estimate in weeks: a range, or one figure with its plural', async () => {
   const { weeksRange } = await load('web/js/format.js');

@@ -33,6 +33,19 @@ async function serverPage(offset: number): Promise<string[]> {
   return r.body.tickets.map((t: { ticket_id: string }) => t.ticket_id);
 }
 
+/** The console in English on its Rooms tab, the room's waiting and held tickets found. */
+async function foundTickets() {
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
+  const page = await context.newPage();
+  await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
+  await page.goto(`${server.url}/admin`);
+  await page.fill('#admin-token', ADMIN_TOKEN);
+  await page.click('#use-token');
+  await page.click('#tab-rooms');
+  await page.click('#wr-find-go');
+  return { context, page };
+}
+
 const shown = (page: Page) => page.locator('#wr-ticket-list li')
   .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-ticket')));
 
@@ -51,14 +64,7 @@ test('the operator pages through a room\'s tickets past the first hundred, and b
     const [first, second] = [await serverPage(0), await serverPage(100)];
     assert.deepEqual([first.length, second.length], [100, PEOPLE - 100]);
 
-    const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
-    const page = await context.newPage();
-    await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
-    await page.goto(`${server.url}/admin`);
-    await page.fill('#admin-token', ADMIN_TOKEN);
-    await page.click('#use-token');
-    await page.click('#tab-rooms');
-    await page.click('#wr-find-go');
+    const { context, page } = await foundTickets();
     await page.locator('#wr-find-next').waitFor();
     assert.match((await page.textContent('#wr-find-count')) ?? '',
       /^Tickets 1–100 of those found \(as of .*Beijing time\), in line order$/);
@@ -104,14 +110,7 @@ test('a page of one ticket is said as that ticket, and a page past the last as n
     for (let i = 0; i < 70; i++) await join();
     assert.equal((await serverPage(100)).length, 100);
     assert.equal((await serverPage(200)).length, 0);
-    const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT });
-    const page = await context.newPage();
-    await page.addInitScript(() => localStorage.setItem('launchday.lang', 'en'));
-    await page.goto(`${server.url}/admin`);
-    await page.fill('#admin-token', ADMIN_TOKEN);
-    await page.click('#use-token');
-    await page.click('#tab-rooms');
-    await page.click('#wr-find-go');
+    const { context, page } = await foundTickets();
     const countIs = (prefix: string) => page.waitForFunction((p) =>
       document.querySelector('#wr-find-count')?.textContent?.startsWith(p), prefix);
     await countIs('Tickets 1–100');
