@@ -31,3 +31,17 @@ test('an estimate as calendar dates: two dates, or the one date of a range of on
   assert.equal(await inLanguage('zh', () => calendarWindow({ weeks_min: 2, weeks_max: 2 }, from)),
     '2027年3月17日');
 });
+
+test("a plan's estimate as calendar dates is the plan's own window, not its weeks from now", async () => {
+  // The configure page and the lock's step 2 said "about 17 Dec – 31 Dec 2026" on 3 December
+  // while the order page and the truth audit held the plan's window, 14 to 27 December.
+  const { calendarWindow } = await load('web/js/format.js');
+  const now = Date.parse('2026-12-02T17:48:00Z'); // Thursday 3 December, Beijing
+  const estimate = { weeks_min: 2, weeks_max: 4, window: { from: '2026-12-14', to: '2026-12-27' } };
+  assert.equal(await inLanguage('en', () => calendarWindow(estimate, now)),
+    '14 Dec 2026 – 27 Dec 2026');
+  assert.equal(await inLanguage('zh', () => calendarWindow(estimate, now)),
+    '2026年12月14日 – 2026年12月27日');
+  const oneDay = { weeks_min: 0, weeks_max: 0, window: { from: '2027-01-12', to: '2027-01-12' } };
+  assert.equal(await inLanguage('en', () => calendarWindow(oneDay, now)), '12 Jan 2027');
+});

@@ -52,7 +52,9 @@ export function dateTime(iso, { seconds = false } = {}) {
 
 // A delivery estimate in weeks as the calendar dates a buyer plans by, counted from `fromMs`
 // (the lock, or now for "if locked now"): "3 Mar 2027 – 24 Mar 2027"; a range of one week is
-// its one date.
+// its one date. An estimate from a production plan carries its own window (Beijing dates, both
+// included): those dates are said, the ones the order page and the truth audit use, never the
+// weeks counted again from now (which fell days later: "17–31 Dec" for a "14–27 December").
 export function calendarWindow(estimate, fromMs) {
   if (!estimate) return t('estimate_unknown');
   const week = 7 * 86400e3;
@@ -63,8 +65,11 @@ export function calendarWindow(estimate, fromMs) {
       month: 'short',
       day: 'numeric',
     });
-  const first = day(fromMs + estimate.weeks_min * week);
-  const last = day(fromMs + estimate.weeks_max * week);
+  const beijingNoon = (date) => Date.parse(`${date}T12:00:00+08:00`);
+  const first = estimate.window ? day(beijingNoon(estimate.window.from))
+    : day(fromMs + estimate.weeks_min * week);
+  const last = estimate.window ? day(beijingNoon(estimate.window.to))
+    : day(fromMs + estimate.weeks_max * week);
   return first === last ? first : `${first} – ${last}`;
 }
 
