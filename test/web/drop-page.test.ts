@@ -43,6 +43,11 @@ test('a buyer sees what is left, buys the last S, and sold out shows at once', a
   assert.match((await page.textContent('.notice')) ?? '', /Bought: S/);
   assert.match((await page.textContent('[data-row="s"]')) ?? '', /Sold out/);
   await screenshots(page, 'drop-bought');
+  // The note is said again in the language switched to (it stayed "Bought: S" in Chinese).
+  await page.click('#lang-switch');
+  assert.match((await page.textContent('.notice')) ?? '', /购买成功：S码，1 件/);
+  await page.click('#lang-switch');
+  assert.match((await page.textContent('.notice')) ?? '', /Bought: S/);
 });
 
 test('a buyer at the per-account limit is told so, and offered no Buy for the other sizes',

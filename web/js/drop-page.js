@@ -18,7 +18,7 @@ const REFRESH_MS = 2000;
 const dropId = param('id') ?? '';
 let drop = null;
 let mine = null;
-let message = null;
+let message = null; // () => the note or refusal of the last action, in the page's language
 
 const path = (p = '') => `/drops/${encodeURIComponent(dropId)}${p}`;
 
@@ -44,7 +44,9 @@ let messageJoin = null;
 async function act(run, joined = null) {
   const r = await run();
   // Said as a purchase, not an order (errors.js PURCHASE_WORDING).
-  message = r.ok ? r.note : errorBox(r, { purchase: true });
+  // Kept as a function of the page's language and rebuilt by each render, so a switch of
+  // language says it again in the new one (it stayed "Bought: M" on the Chinese page).
+  message = r.ok ? r.note : () => errorBox(r, { purchase: true });
   messageJoin = r.ok ? joined : null;
   await refresh();
 }
@@ -86,7 +88,7 @@ async function buy(v) {
       sessionStorage.removeItem(`launchday.drop.${dropId}.${v.variant}`);
     }
     return r.ok
-      ? { ok: true, note: notice(boughtText(v, 1), 'ok') } : r;
+      ? { ok: true, note: () => notice(boughtText(v, 1), 'ok') } : r;
   });
 }
 
@@ -98,7 +100,7 @@ async function join(v) {
     // A join keeps a live pass (the purchase is what spends it), but not a void one.
     if (!r.ok) settlePass('drop', dropId, r);
     return r.ok
-      ? { ok: true, note: notice(t('drop_in_line', { v: localName(v), n: r.data.entry.ahead })) }
+      ? { ok: true, note: () => notice(t('drop_in_line', { v: localName(v), n: r.data.entry.ahead })) }
       : r;
   }, v.variant);
 }
@@ -108,7 +110,7 @@ async function payOffer(v, holdId) {
   await act(async () => {
     const r = await request('POST', path(`/holds/${encodeURIComponent(holdId)}/pay`));
     return r.ok
-      ? { ok: true, note: notice(boughtText(v, 1), 'ok') } : r;
+      ? { ok: true, note: () => notice(boughtText(v, 1), 'ok') } : r;
   });
 }
 
@@ -116,7 +118,7 @@ async function payOffer(v, holdId) {
 async function declineOffer(v, holdId) {
   await act(async () => {
     const r = await request('POST', path(`/holds/${encodeURIComponent(holdId)}/cancel`));
-    return r.ok ? { ok: true, note: notice(t(k('drop_declined'), { v: localName(v) })) } : r;
+    return r.ok ? { ok: true, note: () => notice(t(k('drop_declined'), { v: localName(v) })) } : r;
   });
 }
 
@@ -295,7 +297,7 @@ function render() {
     // Signed out: the figures stay, and the way in says what it is for (while any can sell).
     token() || allSoldForGood() ? null
       : signInLink('sign_in_to_buy'),
-    message,
+    message?.(),
     h('ul', { class: 'variants', 'aria-live': 'polite' }, drop.variants.map(variantRow)),
     mineSection(),
     h('p', { class: 'muted' }, t('drop_as_of', { t: dateTime(drop.as_of) })),
