@@ -591,8 +591,16 @@ export class PricebooksService {
     Promise<Result<ReadySale>> {
     const car = await tx.readyCarTx(sale.vin);
     const from = sale.status === 'held' ? 'held' : 'reserved';
+    const whole = sale.mode === 'full' || sale.status === 'deposit_paid';
+    const dueAt = whole ? null : nowMs + this.deps.limits.readyBalanceHours * 3_600_000;
+    // The move is a compare-and-set on the car as read: on PostgreSQL another connection (a
+    // buyer taking the lapsed hold, a sweep, this sale's other request) may have moved it since
+    // the read, and then this sale did not take it. Going on regardless answered "paid", and
+    // booked the revenue, for a car another buyer had just bought.
     if (!car || car.saleId !== sale.saleId || car.status !== from
-      || (car.untilMs ?? 0) <= nowMs) {
+      || (car.untilMs ?? 0) <= nowMs
+      || !(await tx.moveReadyCar({ vin: sale.vin, expect: { status: from, saleId: sale.saleId },
+        status: whole ? 'sold' : 'reserved', saleId: sale.saleId, untilMs: dueAt }))) {
       if (sale.status === 'held') {
         await tx.settleReadySale(sale.saleId, 'held', 'expired', nowMs);
         if (car?.saleId === sale.saleId) {
@@ -603,12 +611,11 @@ export class PricebooksService {
       }
       return refuse('ready_balance_overdue');
     }
-    const whole = sale.mode === 'full' || sale.status === 'deposit_paid';
-    const dueAt = whole ? null : nowMs + this.deps.limits.readyBalanceHours * 3_600_000;
-    await tx.moveReadyCar({ vin: sale.vin, expect: { status: from, saleId: sale.saleId },
-      status: whole ? 'sold' : 'reserved', saleId: sale.saleId, untilMs: dueAt });
     const to = whole ? 'paid' : 'deposit_paid';
-    await tx.settleReadySale(sale.saleId, sale.status, to, nowMs, dueAt);
+    if (!(await tx.settleReadySale(sale.saleId, sale.status, to, nowMs, dueAt))) {
+      // The car was this sale's to move, so the sale is as read; if not, write nothing.
+      throw new Error(`ready sale ${sale.saleId} is no longer ${sale.status}`);
+    }
     const base = { atMs: nowMs, launchId: sale.launchId, orderId: sale.saleId,
       accountId: sale.accountId, trim: car.trim, priceVersion: null };
     const entries: LedgerEntry[] = [{ ...base, kind: 'ready_received', amountFen,
