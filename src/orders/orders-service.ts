@@ -103,6 +103,13 @@ const planView = (p: PlannedEstimate, basis: string): NonNullable<OrderExtras['e
     window: { from: p.windowFrom, to: p.windowTo } });
 
 /**
+ * A place's refusals that do not say its order was not written: the COMMIT's outcome is unknown,
+ * or its batch never ran (another request with the key may have placed the order).
+ */
+const UNDECIDED: ReadonlySet<string> = new Set(['commit_unknown', 'store_unavailable',
+  'overloaded']);
+
+/**
  * Whether the charge made for a place command is held by an order after its batch: a new order
  * holds it; a replay holds it unless the order's deposit was refunded (then the provider took
  * the reference afresh, and nothing holds that charge).
@@ -364,7 +371,15 @@ export class OrdersService {
       if (n === 0) this.#placing.delete(reference);
       else this.#placing.set(reference, n);
     }
-    if (!chargeKept(r)) await this.#release(reference);
+    if (chargeKept(r)) return r;
+    if (!r.ok && UNDECIDED.has(r.code)) {
+      // Its batch decided nothing this request can read (or never ran): the order may exist,
+      // written by this batch (a COMMIT whose reply was lost) or by the key's other request.
+      // Voiding it here left an order standing with its deposit voided.
+      if (!this.#placing.has(reference)) {
+        await this.#voidUnlessCommitted(account.accountId, idempotencyKey, reference);
+      }
+    } else await this.#release(reference);
     return r;
   }
 
