@@ -486,8 +486,9 @@ export class PricebooksService {
       throw err;
     }
     if (!held.ok) {
-      // Taken by this key's other request (one key sent twice at once): answered as its retry.
-      const first = held.code === 'ready_car_taken'
+      // Taken, or already sold, by this key's other request (one key sent twice at once, that
+      // one paid between this one's look-up and its claim): answered as its retry.
+      const first = held.code === 'ready_car_taken' || held.code === 'ready_car_not_found'
         ? await this.#sameKey(account.accountId, key) : null;
       return first ? this.#again(account, first, vin, mode) : held;
     }
