@@ -658,9 +658,10 @@ export class PricebooksService {
 
   /**
    * Whether a charge at the provider is a ready-stock sale's that a sale still holds: the first
-   * charge while the sale is held, reserved, paid or lapsed; a balance charge only once the
-   * balance made the sale paid (paidUnder). A balance charge counted as held while the sale was
-   * still reserved or lapsed was never voided, by the refused request or the sweep.
+   * charge while the sale is held (until its hold ends), reserved, paid or lapsed; a balance
+   * charge only once the balance made the sale paid (paidUnder). A balance charge counted as
+   * held while the sale was still reserved or lapsed was never voided, by the refused request
+   * or the sweep.
    */
   async holdsCharge(reference: string): Promise<boolean> {
     if (!reference.startsWith(READY_REFERENCE_PREFIX)) return false;
@@ -668,9 +669,13 @@ export class PricebooksService {
     const s = await this.deps.store.readySale(saleId);
     if (s === null) return false;
     if (reference !== s.paymentReference) return paidUnder(s, reference);
+    // A hold holds its charge until it ends, though no sweep has marked it ended yet: the sweep
+    // of charges runs first on a start-up after a crash, and moves its cursor past a charge it
+    // kept, so a charge kept for an ended hold was held at the provider for good. A settle
+    // after the hold's end is refused, and a retry then finds the sale expired.
+    if (s.status === 'held') return s.expiresAtMs > this.deps.clock.nowMs();
     // A lapsed sale's deposit is returned by a refund, never by voiding the charge.
-    return s.status === 'held' || s.status === 'paid' || s.status === 'deposit_paid'
-      || s.status === 'lapsed';
+    return s.status === 'paid' || s.status === 'deposit_paid' || s.status === 'lapsed';
   }
 
   /**

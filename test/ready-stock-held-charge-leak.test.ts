@@ -1,0 +1,71 @@
+// A ready-stock purchase charged, then the process died before its settle (here: the settle
+// throws), and nobody retried. On the restart the payment reconciler's sweep runs before the
+// sweep of ready stock (server.ts: reconcilePayments at start-up, the capabilities' timers
+// after), so it meets the sale still `held` though its hold has ended. holdsCharge said held;
+// the sweep's cursor then moved past the charge and never looked at it again, and the buyer's
+// money stayed held at the provider for a car they never got.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { withCheckCharacter } from '../src/production/vin.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import { ADMIN, quietHarness } from './harness.js';
+
+const vin = (n: number): string => withCheckCharacter(`LXMYU7AB0S${String(n).padStart(7, '0')}`);
+
+describe('a ready-stock charge left by a crash, swept before its hold is ended', () => {
+  it('is voided', async () => {
+    let offsetMs = 0;
+    const payments = new SandboxPaymentProvider({ nowMs: () => Date.now() + offsetMs });
+    const h = await quietHarness({}, payments);
+    try {
+      const { token } = await h.buyer(1);
+      const run = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
+        launch_id: 'yu7-2025', built_on: '2025-07-01', reason: 'surplus',
+        cars: [{ vin: vin(1), trim: 'standard' }] } });
+      assert.equal(run.status, 201, JSON.stringify(run.body));
+      await h.call('POST', '/admin/ready-stock/listings', { token: ADMIN,
+        body: { vin: vin(1), city: 'beijing' } });
+      const store = h.ld.app.deps.store;
+      const { transaction } = store;
+      const { charge } = payments;
+      let armed = false;
+      payments.charge = async (req) => {
+        const r = await charge.call(payments, req);
+        armed = true;
+        return r;
+      };
+      store.transaction = (async (fn: never) => {
+        if (armed) {
+          armed = false;
+          throw new Error('injected: the process dies before the settle');
+        }
+        return transaction.call(store, fn);
+      }) as typeof store.transaction;
+      let first;
+      try {
+        first = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
+          body: { mode: 'full' }, headers: { 'idempotency-key': 'k' } });
+      } finally {
+        store.transaction = transaction;
+        payments.charge = charge;
+      }
+      assert.equal(first.status, 500, JSON.stringify(first.body));
+      const [sale] = (await h.call('GET', '/ready-stock/mine', { token })).body.sales;
+      const reference = `rsl_${sale.sale_id}`;
+      assert.ok(payments.heldReferences().has(reference));
+      // The restart, past the hold's end and the sweep's grace: the reconciler first.
+      await h.tick(defaultLimits.readyHoldSeconds + 1);
+      offsetMs += defaultLimits.chargeSweepGraceMs + 1000;
+      await h.ld.app.settlement.reconciler.sweepCharges();
+      await h.ld.app.pricebooks.sweepReady();
+      await h.ld.app.settlement.reconciler.sweepCharges();
+      assert.equal((await h.call('GET', '/ready-stock/mine', { token })).body.sales[0].status,
+        'expired');
+      assert.equal(payments.heldReferences().has(reference), false,
+        'the charge of a purchase that never became a sale is held for good');
+    } finally {
+      await h.close();
+    }
+  });
+});
