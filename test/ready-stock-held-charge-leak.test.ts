@@ -7,11 +7,9 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
-import { withCheckCharacter } from '../src/production/vin.js';
 import { defaultLimits } from '../src/kernel/config.js';
-import { ADMIN, quietHarness } from './harness.js';
-
-const vin = (n: number): string => withCheckCharacter(`LXMYU7AB0S${String(n).padStart(7, '0')}`);
+import { quietHarness } from './harness.js';
+import { listedCars, settleThrowsOnce, vin } from './ready-stock-fixtures.js';
 
 describe('a ready-stock charge left by a crash, swept before its hold is ended', () => {
   it('is voided', async () => {
@@ -20,36 +18,10 @@ describe('a ready-stock charge left by a crash, swept before its hold is ended',
     const h = await quietHarness({}, payments);
     try {
       const { token } = await h.buyer(1);
-      const run = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
-        launch_id: 'yu7-2025', built_on: '2025-07-01', reason: 'surplus',
-        cars: [{ vin: vin(1), trim: 'standard' }] } });
-      assert.equal(run.status, 201, JSON.stringify(run.body));
-      await h.call('POST', '/admin/ready-stock/listings', { token: ADMIN,
-        body: { vin: vin(1), city: 'beijing' } });
-      const store = h.ld.app.deps.store;
-      const { transaction } = store;
-      const { charge } = payments;
-      let armed = false;
-      payments.charge = async (req) => {
-        const r = await charge.call(payments, req);
-        armed = true;
-        return r;
-      };
-      store.transaction = (async (fn: never) => {
-        if (armed) {
-          armed = false;
-          throw new Error('injected: the process dies before the settle');
-        }
-        return transaction.call(store, fn);
-      }) as typeof store.transaction;
-      let first;
-      try {
-        first = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
-          body: { mode: 'full' }, headers: { 'idempotency-key': 'k' } });
-      } finally {
-        store.transaction = transaction;
-        payments.charge = charge;
-      }
+      await listedCars(h, [1]);
+      const first = await settleThrowsOnce(h, payments, () => h.call('POST',
+        `/ready-stock/${vin(1)}/purchases`, { token, body: { mode: 'full' },
+          headers: { 'idempotency-key': 'k' } }));
       assert.equal(first.status, 500, JSON.stringify(first.body));
       const [sale] = (await h.call('GET', '/ready-stock/mine', { token })).body.sales;
       const reference = `rsl_${sale.sale_id}`;

@@ -9,11 +9,9 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
-import { withCheckCharacter } from '../src/production/vin.js';
 import { defaultLimits } from '../src/kernel/config.js';
 import { ADMIN, harness, quietHarness, type Harness } from './harness.js';
-
-const vin = (n: number): string => withCheckCharacter(`LXMYU7AB0S${String(n).padStart(7, '0')}`);
+import { listedCars, settleThrowsOnce, vin } from './ready-stock-fixtures.js';
 
 describe('a ready-stock car paid twice at once, or again after a fault', () => {
   let h: Harness;
@@ -29,15 +27,7 @@ describe('a ready-stock car paid twice at once, or again after a fault', () => {
   before(async () => {
     h = await harness({}, payments);
     token = (await h.buyer(1)).token;
-    const run = await h.call('POST', '/admin/production-runs', { token: ADMIN, body: {
-      launch_id: 'yu7-2025', built_on: '2025-07-01', reason: 'surplus',
-      cars: [1, 2, 3].map((n) => ({ vin: vin(n), trim: 'standard' })) } });
-    assert.equal(run.status, 201, JSON.stringify(run.body));
-    for (const n of [1, 2, 3]) {
-      const l = await h.call('POST', '/admin/ready-stock/listings', { token: ADMIN,
-        body: { vin: vin(n), city: 'beijing' } });
-      assert.equal(l.status, 201, JSON.stringify(l.body));
-    }
+    await listedCars(h, [1, 2, 3]);
   });
   after(async () => h.close());
 
@@ -72,30 +62,7 @@ describe('a ready-stock car paid twice at once, or again after a fault', () => {
   });
 
   it('a settle that threw after the charge: the key\'s retry pays the held sale', async () => {
-    const store = h.ld.app.deps.store;
-    const { transaction } = store;
-    // The first transaction after the charge (the settle) throws, once.
-    let armed = false;
-    const { charge } = payments;
-    payments.charge = async (req) => {
-      const r = await charge.call(payments, req);
-      armed = true;
-      return r;
-    };
-    store.transaction = (async (fn: never) => {
-      if (armed) {
-        armed = false;
-        throw new Error('injected: the settle threw');
-      }
-      return transaction.call(store, fn);
-    }) as typeof store.transaction;
-    let first;
-    try {
-      first = await buy(vin(3), 'full', 'fault');
-    } finally {
-      store.transaction = transaction;
-      payments.charge = charge;
-    }
+    const first = await settleThrowsOnce(h, payments, () => buy(vin(3), 'full', 'fault'));
     assert.deepEqual([first.status, first.body.error?.code], [500, 'internal_error'],
       JSON.stringify(first.body));
     const retry = await buy(vin(3), 'full', 'fault');
