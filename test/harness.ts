@@ -9,7 +9,7 @@ import { loadConfig } from '../src/kernel/config.js';
 import { compileReply, type RouteContract } from '../src/kernel/http/schema.js';
 import { SimulatedClock, type Clock } from '../src/kernel/clock.js';
 import { syntheticIdentity } from '../src/accounts/identity.js';
-import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { SANDBOX_LATEST_NOTICE_MS, SandboxPaymentProvider } from '../src/payments/payments.js';
 import type { MessageProvider } from '../src/notifications/index.js';
 import { silentLogger } from '../src/kernel/logger.js';
 import { createLaunchday, type LaunchdayInstance } from '../src/server.js';
@@ -210,14 +210,17 @@ export async function sendQueued(h: Harness): Promise<void> {
 
 /**
  * Waits, in real time, for `probe` to say true (work the app does on timers of its own: the
- * payment outbox, the provider's notifications): asks every 10 ms, 500 times at most, then
- * throws naming `what`.
+ * payment outbox, the provider's notifications): asks every 10 ms for up to `withinMs`, then
+ * throws naming `what`. The default budget is three times the latest a default sandbox sends a
+ * notification (SANDBOX_LATEST_NOTICE_MS, 5.5 s): a budget of 500 asks (about 5 s) was shorter
+ * than one late notification and failed a CI run waiting for refunds to settle.
  */
-export async function until(what: string, probe: () => Promise<boolean> | boolean):
-  Promise<void> {
-  for (let i = 0; i < 500; i++) {
+export async function until(what: string, probe: () => Promise<boolean> | boolean,
+  withinMs = 3 * SANDBOX_LATEST_NOTICE_MS): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
     if (await probe()) return;
+    if (Date.now() >= deadline) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  throw new Error(`gave up waiting for ${what}`);
 }

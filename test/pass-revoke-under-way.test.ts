@@ -4,7 +4,7 @@
 // takes: the request under way finishes as it would, and the pass never comes back usable.
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN, tickingHarness, YU7_MAX, type Harness } from './harness.js';
+import { ADMIN, tickingHarness, until, YU7_MAX, type Harness } from './harness.js';
 import { jacketDrop } from './drop-fixtures.js';
 
 const OPENS = '2025-06-26T14:00:00.000Z';
@@ -63,11 +63,8 @@ describe('a pass revoked while an order or purchase with it is under way', () =>
   const pick = (p: any) => [p.status, p.under_way];
   /** Waits (real time) until a request under way has claimed the pass. */
   const claimed = async (pass: string) => {
-    for (let i = 0; i < 500; i++) {
-      if ((await h.ld.app.deps.store.pass(passIdOf(pass)))?.status === 'spent') return;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('the purchase never claimed its pass');
+    await until('the purchase to claim its pass', async () =>
+      (await h.ld.app.deps.store.pass(passIdOf(pass)))?.status === 'spent');
   };
 
   it('a declined purchase gives its pass back revoked: the buyer cannot use it again',

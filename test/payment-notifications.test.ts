@@ -4,18 +4,9 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { sign } from '../src/payments/payment-signature.js';
-import { ADMIN, harness, type Harness } from './harness.js';
+import { ADMIN, harness, until, type Harness } from './harness.js';
 
 const ORDER = { launch_id: 'yu7-2025', trim: 'pro', options: [], city: 'beijing' };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 describe('payment notifications', () => {
   it('settle a refund once even when the provider sends the notification twice', async () => {
@@ -28,8 +19,7 @@ describe('payment notifications', () => {
       const cancelled = await h.call('POST', `/orders/${placed.body.order_id}/cancel`,
         { token, body: {} });
       assert.equal(cancelled.body.deposit.state, 'refunded');
-      await until('both copies delivered',
-        async () => (payments.delivered >= 2 ? true : undefined));
+      await until('both copies delivered', () => payments.delivered >= 2);
       const view = await h.call('GET', `/orders/${placed.body.order_id}`, { token });
       const settled = view.body.history.filter((e: any) => e.type === 'refund_settled');
       assert.equal(settled.length, 1, 'the duplicate changed nothing');

@@ -142,6 +142,16 @@ export interface SandboxOptions {
 }
 
 const DEFAULT_REFERENCES_KEPT = 100_000;
+/** A notification's delay by default (ms), least and most, before the late share's. */
+const DEFAULT_NOTIFY_DELAY_MS = [50, 500] as const;
+/** The share of notifications sent late (ten times the longest delay) by default. */
+const DEFAULT_LATE_SHARE = 0.1;
+/**
+ * The latest a default sandbox sends a notification's first attempt after the refund or
+ * collection was asked for (ms): a late one, the longest delay and ten times it again (5.5 s).
+ * Tests waiting on notifications wait at least this long.
+ */
+export const SANDBOX_LATEST_NOTICE_MS = DEFAULT_NOTIFY_DELAY_MS[1] * 11;
 
 /** Which webhook a notification goes to: refunds' (orders) or collections' (deliveries). */
 type Target = 'refund' | 'collection';
@@ -328,14 +338,20 @@ export class SandboxPaymentProvider implements PaymentProvider {
       () => done(false));
   }
 
+  /**
+   * One notification's delay (ms): uniform in `notifyDelayMs`, and for a `lateShare` of them
+   * ten times the longest delay later (SANDBOX_LATEST_NOTICE_MS by default).
+   */
+  #noticeDelayMs(random: () => number): number {
+    const [least, most] = this.options.notifyDelayMs ?? DEFAULT_NOTIFY_DELAY_MS;
+    const ms = least + random() * (most - least);
+    return random() < (this.options.lateShare ?? DEFAULT_LATE_SHARE) ? ms + most * 10 : ms;
+  }
+
   /** After a delay the refund succeeds; its notification is sent (once, twice, or never). */
   #settleLater(reference: string, record: RefundRecord): void {
     const random = this.options.random ?? Math.random;
-    const [least, most] = this.options.notifyDelayMs ?? [50, 500];
-    const delay = (): number => {
-      const ms = least + random() * (most - least);
-      return random() < (this.options.lateShare ?? 0.1) ? ms + most * 10 : ms;
-    };
+    const delay = (): number => this.#noticeDelayMs(random);
     const lost = random() < (this.options.lostNotificationShare ?? 0);
     const copies = random() < (this.options.duplicateShare ?? 0.1) ? 2 : 1;
     // Unique across processes and restarts, as a real provider's are: a counter starting at 1
@@ -369,11 +385,7 @@ export class SandboxPaymentProvider implements PaymentProvider {
     const pending: CollectResult = { status: 'pending' };
     this.collections.set(req.reference, pending);
     const random = this.options.random ?? Math.random;
-    const [least, most] = this.options.notifyDelayMs ?? [50, 500];
-    const delay = (): number => {
-      const ms = least + random() * (most - least);
-      return random() < (this.options.lateShare ?? 0.1) ? ms + most * 10 : ms;
-    };
+    const delay = (): number => this.#noticeDelayMs(random);
     const failed = random() < (this.options.collectFailureShare ?? 0);
     const copies = random() < (this.options.duplicateShare ?? 0.1) ? 2 : 1;
     // Drawn only when asked for, so a seeded sandbox without it draws the same numbers as
