@@ -200,9 +200,11 @@ describe('payment reconciliation', () => {
       nowMs += defaultLimits.chargeSweepGraceMs;
       const rounds = [];
       for (let i = 0; i < 5; i++) rounds.push(await sweeper.sweepCharges());
-      // Pages of two, oldest first: the orders' own charges, then the five orphans (a full page
-      // starts the next one again at its last charge, seen twice and left alone).
-      assert.deepEqual(rounds, [0, 1, 2, 2, 0]);
+      // Pages of two, oldest first, for each of the sweep's two cursors (one following new
+      // charges, one walking every held charge again): the orders' own charges first, then the
+      // five orphans (a full page starts the next one again at its last charge, seen twice and
+      // left alone). No round goes past its two pages.
+      assert.deepEqual(rounds, [0, 2, 3, 0, 0]);
       await checkPaymentHolds(h);
       // A charge left later is found by a later round: the cursor never passes a young one.
       await payments.charge({ reference: 'dep_orphan_late', amountFen: 500_000,

@@ -75,7 +75,7 @@ describe('a ready-stock car paid twice at once, or again after a fault', () => {
 });
 
 describe('a ready-stock balance charged but never settled (the process died in between)', () => {
-  it('is voided by the sweep while the sale is only reserved; a paid balance is kept',
+  it('is kept while the sale may be paid with it, voided once it lapses; a paid one is kept',
     async () => {
       let offsetMs = 0;
       const payments = new SandboxPaymentProvider({ nowMs: () => Date.now() + offsetMs });
@@ -103,6 +103,12 @@ describe('a ready-stock balance charged but never settled (the process died in b
         const paid = await h.call('POST', `/ready-stock/sales/${sold}/balance`, { token });
         assert.equal(paid.body.sale.status, 'paid', JSON.stringify(paid.body));
         offsetMs += defaultLimits.chargeSweepGraceMs + 1000;
+        // A retry of that balance is answered with this charge: kept while the sale awaits it.
+        assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 0);
+        assert.ok(payments.heldReferences().has(`rsl_${reserved}:balance`));
+        // The balance deadline passes: the sale lapses, and the sweep comes back to the charge.
+        await h.tick(defaultLimits.readyBalanceHours * 3600 + 1);
+        await h.ld.app.pricebooks.sweepReady();
         assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 1);
         const held = payments.heldReferences();
         assert.equal(held.has(`rsl_${reserved}:balance`), false,

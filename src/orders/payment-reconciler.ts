@@ -143,11 +143,23 @@ export class PaymentReconciler {
    * order has its reference, or the order that had it was refunded and its refund sent (a
    * replay re-charged it). Pages through the provider's holds with a cursor kept in the store,
    * so a restart resumes where the last round stopped. Returns how many were voided.
+   *
+   * Two cursors: one follows new charges; the other walks every held charge again, a page a
+   * round, and starts over at the end. A charge kept only for now (a drop's or a ready car's
+   * hold still running, a balance the sale may still be paid with) is voided by the second once
+   * its holder lets it go: with one cursor, a charge kept while a hold ran longer than the grace
+   * was passed and never seen again, and a crash between charge and settle left the buyer's
+   * money held at the provider for good.
    */
   async sweepCharges(): Promise<number> {
+    const cursor = sweepCursor(this.deps.payments.ledgerId);
+    return await this.#sweepPage(cursor, false) + await this.#sweepPage(`${cursor}:again`, true);
+  }
+
+  /** One page of held charges after the cursor `key`; `wrap`: start over after the last. */
+  async #sweepPage(key: string, wrap: boolean): Promise<number> {
     const { store, payments, clock, limits } = this.deps;
-    const cursor = sweepCursor(payments.ledgerId);
-    const afterMs = Number(await store.meta(cursor) ?? 0);
+    const afterMs = Number(await store.meta(key) ?? 0);
     const held = await payments.heldCharges(limits.chargeSweepGraceMs,
       limits.paymentReconcileBatchMax, afterMs);
     let voided = 0;
@@ -170,11 +182,14 @@ export class PaymentReconciler {
     // an earlier time. A full page may have stopped inside a millisecond: start inside it again
     // (seeing a charge twice is harmless), unless the whole page was that millisecond.
     const last = held.at(-1);
+    const full = held.length >= limits.paymentReconcileBatchMax;
+    let next: number | null = null;
     if (last) {
-      const full = held.length >= limits.paymentReconcileBatchMax;
-      const next = full && last.chargedAtMs - 1 > afterMs ? last.chargedAtMs - 1
-        : last.chargedAtMs;
-      await store.transaction((tx) => tx.setMeta(cursor, String(next)));
+      next = full && last.chargedAtMs - 1 > afterMs ? last.chargedAtMs - 1 : last.chargedAtMs;
+    }
+    if (wrap && !full) next = 0;
+    if (next !== null && next !== afterMs) {
+      await store.transaction((tx) => tx.setMeta(key, String(next)));
     }
     return voided;
   }

@@ -659,16 +659,21 @@ export class PricebooksService {
   /**
    * Whether a charge at the provider is a ready-stock sale's that a sale still holds: the first
    * charge while the sale is held (until its hold ends), reserved, paid or lapsed; a balance
-   * charge only once the balance made the sale paid (paidUnder). A balance charge counted as
-   * held while the sale was still reserved or lapsed was never voided, by the refused request
-   * or the sweep.
+   * charge once the balance made the sale paid (paidUnder), and while the sale may still be
+   * paid with it (reserved, before its balance deadline). A balance retry is answered with
+   * the first request's charge (one reference per sale): a sweep voiding it between that
+   * charge and the settle sold the car with its balance voided. The reconciler's sweep comes
+   * back to a charge it kept (sweepCharges), so one the sale lets go is voided then.
    */
   async holdsCharge(reference: string): Promise<boolean> {
     if (!reference.startsWith(READY_REFERENCE_PREFIX)) return false;
     const saleId = reference.slice(READY_REFERENCE_PREFIX.length).replace(/:balance$/, '');
     const s = await this.deps.store.readySale(saleId);
     if (s === null) return false;
-    if (reference !== s.paymentReference) return paidUnder(s, reference);
+    if (reference !== s.paymentReference) {
+      return paidUnder(s, reference) || (s.status === 'deposit_paid'
+        && (s.balanceDueAtMs ?? 0) > this.deps.clock.nowMs());
+    }
     // A hold holds its charge until it ends, though no sweep has marked it ended yet: the sweep
     // of charges runs first on a start-up after a crash, and moves its cursor past a charge it
     // kept, so a charge kept for an ended hold was held at the provider for good. A settle

@@ -1,0 +1,115 @@
+// Charges kept only for now by the payment reconciler's sweep. A hold that runs longer than the
+// sweep's grace (a drop hold or waitlist offer, a ready car's hold) keeps its charge while it
+// runs; the sweep used to move its one cursor past such a charge and never see it again, so a
+// purchase charged just before its process died left the buyer's money held at the provider for
+// good once the hold ended unpaid. And a ready car's balance, retried after a crash, is answered
+// with the first request's charge: a sweep that voided it between that charge and the settle
+// sold the car with its balance voided.
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { SandboxPaymentProvider } from '../src/payments/payments.js';
+import { defaultLimits } from '../src/kernel/config.js';
+import { ADMIN, quietHarness } from './harness.js';
+import { jacketDrop } from './drop-fixtures.js';
+import { listedCars, settleThrowsOnce, vin } from './ready-stock-fixtures.js';
+
+/** A provider whose clock a test moves past the sweep's grace: `later()`. */
+function movedProvider() {
+  let offsetMs = 0;
+  const payments = new SandboxPaymentProvider({ nowMs: () => Date.now() + offsetMs });
+  const later = () => { offsetMs += defaultLimits.chargeSweepGraceMs + 1000; };
+  return { payments, later };
+}
+
+/** Holds that outlast the sweep's grace (5 minutes): 15 minutes. */
+const LONG_HOLDS = { LAUNCHDAY_DROP_HOLD_SECONDS: '900', LAUNCHDAY_READY_HOLD_SECONDS: '900' };
+
+describe('a charge the sweep kept for a running hold', () => {
+  it('is voided once a drop hold ends unpaid', async () => {
+    const { payments, later } = movedProvider();
+    const h = await quietHarness(LONG_HOLDS, payments);
+    try {
+      assert.equal((await h.call('PUT', '/admin/drops/jacket', { token: ADMIN,
+        body: jacketDrop({ s: 5 }) })).status, 201);
+      await h.tick(120);
+      const b = await h.buyer(1);
+      const account = (await h.ld.app.deps.store.accountById(b.accountId))!;
+      const held = await h.ld.app.drops.hold(account, 'jacket', { variant: 's', quantity: 1 },
+        'k');
+      assert.ok(held.ok);
+      const { paymentReference: reference, amountFen } = held.value.hold;
+      // The pay charged, and its process died before the settle.
+      await payments.charge({ reference, amountFen, payer: b.accountId });
+      later();
+      assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 0,
+        'a charge its running hold may still be paid with was voided');
+      assert.ok(payments.heldReferences().has(reference));
+      await h.tick(901);
+      await h.ld.app.drops.sweep();
+      assert.equal((await h.ld.app.deps.store.hold(held.value.hold.holdId))?.status, 'expired');
+      assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 1);
+      assert.equal(payments.heldReferences().has(reference), false,
+        'the charge of a hold that ended unpaid is held for good');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('is voided once a ready car\'s hold ends unpaid', async () => {
+    const { payments, later } = movedProvider();
+    const h = await quietHarness(LONG_HOLDS, payments);
+    try {
+      const { token } = await h.buyer(1);
+      await listedCars(h, [1]);
+      const first = await settleThrowsOnce(h, payments, () => h.call('POST',
+        `/ready-stock/${vin(1)}/purchases`, { token, body: { mode: 'full' },
+          headers: { 'idempotency-key': 'k' } }));
+      assert.equal(first.status, 500, JSON.stringify(first.body));
+      const [sale] = (await h.call('GET', '/ready-stock/mine', { token })).body.sales;
+      const reference = `rsl_${sale.sale_id}`;
+      later();
+      assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 0);
+      assert.ok(payments.heldReferences().has(reference));
+      await h.tick(901);
+      await h.ld.app.pricebooks.sweepReady();
+      assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 1);
+      assert.equal(payments.heldReferences().has(reference), false,
+        'the charge of a hold that ended unpaid is held for good');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a ready car\'s balance charged again by a retry', () => {
+  it('is not voided by a sweep between the charge and the settle', async () => {
+    const { payments, later } = movedProvider();
+    const h = await quietHarness({}, payments);
+    try {
+      const { token } = await h.buyer(1);
+      await listedCars(h, [1]);
+      const dep = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
+        body: { mode: 'deposit' }, headers: { 'idempotency-key': 'd' } });
+      assert.equal(dep.body.sale.status, 'deposit_paid', JSON.stringify(dep.body));
+      const reference = `rsl_${dep.body.sale.sale_id}:balance`;
+      // The charge is the first request's (older than the grace by the time of the retry); the
+      // sweep runs after the provider answered the retry and before its settle.
+      const { charge } = payments;
+      payments.charge = async (req) => {
+        const r = await charge.call(payments, req);
+        if (req.reference === reference) {
+          later();
+          await h.ld.app.settlement.reconciler.sweepCharges();
+        }
+        return r;
+      };
+      const paid = await h.call('POST', `/ready-stock/sales/${dep.body.sale.sale_id}/balance`,
+        { token });
+      payments.charge = charge;
+      assert.equal(paid.body.sale?.status, 'paid', JSON.stringify(paid.body));
+      assert.ok(payments.heldReferences().has(reference), 'a car sold with its balance voided');
+    } finally {
+      await h.close();
+    }
+  });
+});
