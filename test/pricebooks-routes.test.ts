@@ -310,6 +310,10 @@ describe('price books over HTTP', () => {
     // A declined payment returns the car at once; another buyer takes it.
     declined.add(accounts[2]!);
     assert.equal((await buy(2, vin(2), 'full', 'r5')).body.error.code, 'payment_declined');
+    // Its retry says why, as the first reply did (as a drop's does), not 200 with a failed sale.
+    const retried = await buy(2, vin(2), 'full', 'r5');
+    assert.deepEqual([retried.status, retried.body.error?.code], [402, 'payment_declined'],
+      JSON.stringify(retried.body));
     const second = await buy(3, vin(2), 'deposit', 'r6');
     assert.equal(second.body.sale.status, 'deposit_paid', JSON.stringify(second.body));
     const bal = await h.call('POST', `/ready-stock/sales/${second.body.sale.sale_id}/balance`,

@@ -497,15 +497,20 @@ export class PricebooksService {
   }
 
   /**
-   * A purchase again under its key: answered with its sale (replayOf). A sale still held is paid
-   * by this request: its first request's settle threw after the charge (answered 500), or that
-   * request is paying it now. The charge is under the sale's one reference, which the provider
-   * answers with its first charge, so the buyer is charged once; a hold that lapsed meanwhile is
-   * `ready_hold_expired`, as to the first request.
+   * A purchase again under its key: answered with its sale (replayOf), or with the refusal its
+   * first request got when it ended unpaid (payment_declined, ready_hold_expired). A sale still
+   * held is paid by this request: its first request's settle threw after the charge (answered
+   * 500), or that request is paying it now. The charge is under the sale's one reference, which
+   * the provider answers with its first charge, so the buyer is charged once; a hold that
+   * lapsed meanwhile is `ready_hold_expired`, as to the first request.
    */
   async #again(account: Account, earlier: ReadySale, vin: string, mode: SaleMode):
     Promise<Result<{ sale: ReadySale; replay: boolean }>> {
     const r = replayOf(earlier, vin, mode);
+    // A purchase that did not become a sale says why, as its first reply did (a drop's too):
+    // a 200 with the failed sale told a client that retried on a timeout it had bought.
+    if (r.ok && earlier.status === 'failed') return refuse('payment_declined');
+    if (r.ok && earlier.status === 'expired') return refuse('ready_hold_expired');
     if (!r.ok || earlier.status !== 'held') return r;
     const paid = await this.#pay(account, earlier, earlier.paymentReference,
       chargeNowFen(earlier, mode));
