@@ -11,7 +11,7 @@ import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { defaultLimits } from '../src/kernel/config.js';
 import { ADMIN, quietHarness } from './harness.js';
 import { jacketDrop } from './drop-fixtures.js';
-import { listedCars, settleThrowsOnce, vin } from './ready-stock-fixtures.js';
+import { diedAfterCharge, listedCars, vin } from './ready-stock-fixtures.js';
 
 /** A provider whose clock a test moves past the sweep's grace: `later()`. */
 function movedProvider() {
@@ -61,12 +61,7 @@ describe('a charge the sweep kept for a running hold', () => {
     try {
       const { token } = await h.buyer(1);
       await listedCars(h, [1]);
-      const first = await settleThrowsOnce(h, payments, () => h.call('POST',
-        `/ready-stock/${vin(1)}/purchases`, { token, body: { mode: 'full' },
-          headers: { 'idempotency-key': 'k' } }));
-      assert.equal(first.status, 500, JSON.stringify(first.body));
-      const [sale] = (await h.call('GET', '/ready-stock/mine', { token })).body.sales;
-      const reference = `rsl_${sale.sale_id}`;
+      const reference = await diedAfterCharge(h, payments, token, 1);
       later();
       assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 0);
       assert.ok(payments.heldReferences().has(reference));

@@ -51,3 +51,21 @@ export async function settleThrowsOnce<T>(h: Harness, payments: SandboxPaymentPr
     payments.charge = charge;
   }
 }
+
+/**
+ * Buys the listed car numbered `n` in full for the buyer `token` under key `k`, its settle
+ * throwing after the charge (the process dying in between: answered 500). The charge's
+ * reference, `rsl_<sale id>`, held at the provider by a sale still `held`.
+ */
+export async function diedAfterCharge(h: Harness, payments: SandboxPaymentProvider,
+  token: string, n: number): Promise<string> {
+  const first = await settleThrowsOnce(h, payments, () => h.call('POST',
+    `/ready-stock/${vin(n)}/purchases`, { token, body: { mode: 'full' },
+      headers: { 'idempotency-key': 'k' } }));
+  assert.equal(first.status, 500, JSON.stringify(first.body));
+  const sale = (await h.call('GET', '/ready-stock/mine', { token })).body.sales
+    .find((x: { vin: string }) => x.vin === vin(n));
+  const reference = `rsl_${sale.sale_id}`;
+  assert.ok(payments.heldReferences().has(reference));
+  return reference;
+}

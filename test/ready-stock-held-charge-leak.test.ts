@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { defaultLimits } from '../src/kernel/config.js';
 import { quietHarness } from './harness.js';
-import { listedCars, settleThrowsOnce, vin } from './ready-stock-fixtures.js';
+import { diedAfterCharge, listedCars } from './ready-stock-fixtures.js';
 
 describe('a ready-stock charge left by a crash, swept before its hold is ended', () => {
   it('is voided', async () => {
@@ -19,13 +19,7 @@ describe('a ready-stock charge left by a crash, swept before its hold is ended',
     try {
       const { token } = await h.buyer(1);
       await listedCars(h, [1]);
-      const first = await settleThrowsOnce(h, payments, () => h.call('POST',
-        `/ready-stock/${vin(1)}/purchases`, { token, body: { mode: 'full' },
-          headers: { 'idempotency-key': 'k' } }));
-      assert.equal(first.status, 500, JSON.stringify(first.body));
-      const [sale] = (await h.call('GET', '/ready-stock/mine', { token })).body.sales;
-      const reference = `rsl_${sale.sale_id}`;
-      assert.ok(payments.heldReferences().has(reference));
+      const reference = await diedAfterCharge(h, payments, token, 1);
       // The restart, past the hold's end and the sweep's grace: the reconciler first.
       await h.tick(defaultLimits.readyHoldSeconds + 1);
       offsetMs += defaultLimits.chargeSweepGraceMs + 1000;
