@@ -1,8 +1,9 @@
 /// <reference types="node" />
-// The price-books pages in a browser: a buyer buys a ready-stock car (and it leaves the list),
-// sees on the orders page the price version their order keeps and the protection a price cut
-// gave it; the operator reads the books with their charts and CSV buttons, records a price
-// version and lists a car; in both languages, every control labelled.
+// The price-books pages in a browser: ready stock is in every buyer page's nav; a buyer buys a
+// ready-stock car (and it leaves the list), sees on the orders page the price version their
+// order keeps and the protection a price cut gave it; the operator reads the books with their
+// charts and CSV buttons, records a price version and lists a car; in both languages, every
+// control labelled.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
@@ -33,6 +34,26 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+test('ready stock is reached from every buyer page\'s nav; on a phone the nav fits, no bullets',
+  async () => {
+    for (const [lang, nav] of [['en', 'Ready stock'], ['zh', '现车']] as const) {
+      const page = await (await phoneContext(browser, lang)).newPage();
+      await page.goto(`${server.url}/drops`);
+      await page.click('nav a[href="/ready-stock"]');
+      await page.locator(`[data-vin="${vin(1)}"]`).waitFor();
+      assert.equal(await page.getAttribute('nav a[href="/ready-stock"]', 'aria-current'), 'page');
+      assert.equal((await page.textContent('nav a[href="/ready-stock"]'))?.trim(), nav);
+      // Five links in a 390-pixel header: they wrap rather than push the page sideways.
+      const overflow = await page.evaluate(() =>
+        document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, `the page scrolls sideways by ${overflow}px`);
+      // The cars are cards, not a bulleted list.
+      assert.equal(await page.evaluate(() =>
+        getComputedStyle(document.getElementById('ready-cars')!).listStyleType), 'none');
+      await page.context().close();
+    }
+  });
 
 test('a buyer buys a ready-stock car; it leaves the list at once', async () => {
   const buyer = await apiBuyer(server, 41);

@@ -91,6 +91,7 @@ export const STRINGS = {
   nav_label: { zh: '主导航', en: 'Main navigation' },
   nav_launches: { zh: '发布', en: 'Launches' },
   nav_drops: { zh: '限量发售', en: 'Drops' },
+  nav_ready: { zh: '现车', en: 'Ready stock' },
   nav_orders: { zh: '我的订单', en: 'My orders' },
   nav_account: { zh: '账户', en: 'Account' },
   nav_sign_in: { zh: '登录 / 注册', en: 'Sign in' },

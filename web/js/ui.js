@@ -22,6 +22,7 @@ export function initPage(render, { current } = {}) {
         { 'data-i18n-attr': 'aria-label:nav_label' },
         link('/', 'nav_launches'),
         link('/drops', 'nav_drops'),
+        link('/ready-stock', 'nav_ready'),
         link('/orders', 'nav_orders'),
         link('/account', token() ? 'nav_account' : 'nav_sign_in'),
       ),
