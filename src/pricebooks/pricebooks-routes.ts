@@ -202,7 +202,8 @@ export const pricebooksRoutes: Route[] = [
     handler: async ({ app }) => {
       const now = app.clock.nowMs();
       return reply(200, { cars: (await app.pricebooks.readyCars())
-        .map((c) => carView(c, now)), server_time: iso(now) });
+        .map((c) => carView(c, now)), server_time: iso(now),
+      balance_hours: app.deps.limits.readyBalanceHours });
     } },
   { method: 'GET', path: '/admin/ready-stock/listings', access: 'admin',
     schema: S.adminReadyCars, handler: async ({ app }) => {

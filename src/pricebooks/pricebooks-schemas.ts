@@ -128,7 +128,9 @@ export const putBookSettings: RouteContract = () => ({
 
 export const readyCars: RouteContract = () => ({
   summary: 'Ready-stock cars for sale now, with configuration and delivery centre city',
-  replies: { 200: Type.Object({ cars: Type.Array(ReadyCarView), server_time: Time }) } });
+  replies: { 200: Type.Object({ cars: Type.Array(ReadyCarView), server_time: Time,
+    balance_hours: Type.Integer({ description:
+      'Hours a deposit purchase has to pay its balance (LAUNCHDAY_READY_BALANCE_HOURS)' }) }) } });
 
 export const listReadyCar: RouteContract = () => ({
   summary: 'List a built car no order holds as ready stock at a city\'s delivery centre',

@@ -67,7 +67,17 @@ test('a buyer buys a ready-stock car; it leaves the list at once', async () => {
   assert.match(card, /^YU7 Standard/);
   assert.match(card, /Collect in Beijing/);
   assert.doesNotMatch(card, /STANDARD|beijing|colour-|wheels-/);
+  // Asked first, with what is charged: going back charges nothing and the car stays for sale.
   await page.click(`[data-buy="${vin(1)}:full"]`);
+  const dialog = page.locator('dialog[open]');
+  assert.match((await dialog.textContent()) ?? '',
+    /Buy YU7 Standard.*charged now and the car is yours, to collect in Beijing/s);
+  await dialog.locator('button.secondary').click();
+  assert.equal(await page.locator('dialog').count(), 0);
+  const mine = await server.api('GET', '/ready-stock/mine', undefined, buyer.token);
+  assert.deepEqual(mine.body.sales, []);
+  await page.click(`[data-buy="${vin(1)}:full"]`);
+  await dialog.locator('button[data-role="confirm"]').click();
   await page.locator('.notice').waitFor();
   assert.match((await page.textContent('.notice')) ?? '', /Bought/);
   assert.equal(await page.locator(`[data-vin="${vin(1)}"]`).count(), 0);
@@ -85,6 +95,10 @@ test('in Chinese, a deposit reserves the other car with its balance deadline', a
   assert.match(card, /^YU7 标准版/);
   assert.match(card, /提车城市 北京/);
   await page.click(`[data-buy="${vin(2)}:deposit"]`);
+  // The balance and its deadline are said before the deposit is charged.
+  const dialog = page.locator('dialog[open]');
+  assert.match((await dialog.textContent()) ?? '', /尾款 ¥[\d,]+ 须在 72 小时内付清/);
+  await dialog.locator('button[data-role="confirm"]').click();
   await page.locator('.notice').waitFor();
   assert.match((await page.textContent('.notice')) ?? '', /定金已付/);
   await page.locator('[data-pay]').waitFor();

@@ -19,6 +19,18 @@ export const PRICEBOOKS_STRINGS = {
     zh: '定金已付：{v}，请在 {t} 前付清尾款 {p}。',
     en: 'Deposit paid for {v}: pay the balance of {p} by {t}.',
   },
+  ready_confirm_title: { zh: '购买 {v}？', en: 'Buy {v}?' },
+  ready_confirm_full: {
+    zh: '现在扣款 {p}，这辆车即归您所有，可在{c}提车。',
+    en: '{p} is charged now and the car is yours, to collect in {c}.',
+  },
+  ready_confirm_deposit: {
+    zh: '现在扣款定金 {d}，为您保留这辆车。尾款 {b} 须在 {h} 小时内付清；逾期未付，车辆重新发售，定金退回。',
+    en: 'A deposit of {d} is charged now and keeps this car for you. The balance of {b} is due ' +
+      'within {h} hours; if it is not paid by then, the car goes back on sale and the deposit ' +
+      'is refunded.',
+  },
+  ready_confirm_pay: { zh: '支付 {p}', en: 'Pay {p}' },
   ready_mine: { zh: '我的现车购买', en: 'My ready-stock purchases' },
   ready_pay_balance: { zh: '付清尾款 {p}', en: 'Pay the balance {p}' },
   ready_status_paid: { zh: '已付清', en: 'Paid' },

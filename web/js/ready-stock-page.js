@@ -1,10 +1,12 @@
 // The ready-stock page (/ready-stock): built cars to collect at once, bought first paid, first
 // served (the whole price, or a deposit with the balance by a deadline), and the buyer's own
-// purchases with their balance to pay. A purchase keeps its Idempotency-Key until it is
+// purchases with their balance to pay. A purchase is confirmed first in a dialog saying what is
+// charged now and, for a deposit, the balance and its deadline. A purchase keeps its Idempotency-Key until it is
 // answered, so a retry after a lost reply never buys twice. The list is read every 5 s.
 import { get, request, token } from './api.js';
 import { localName, t } from './i18n.js';
 import { dateTime, h, yuan } from './format.js';
+import { confirmDialog } from './dialog.js';
 import { errorBox, initPage, notice, signInLink } from './ui.js';
 import { PRICEBOOKS_STRINGS } from './pricebooks-strings.js';
 import { STRINGS } from './strings.js';
@@ -41,7 +43,29 @@ function carName(c) {
 const cityName = (c) =>
   localName(launches?.get(c.launch_id)?.cities.find((x) => x.city_id === c.city)) || c.city;
 
+/**
+ * Asks before charging: what is charged now and what it buys; for a deposit, the balance and
+ * the hours to pay it, and what happens if it is not paid. Resolves true when confirmed.
+ */
+async function confirmed(car, mode) {
+  const p = yuan(car.price_fen);
+  const d = yuan(car.deposit_fen);
+  const full = mode === 'full';
+  const text = full ? t('ready_confirm_full', { p, c: cityName(car) })
+    : t('ready_confirm_deposit', { d, b: yuan(car.price_fen - car.deposit_fen),
+      h: cars?.data?.balance_hours ?? '' });
+  const answer = await confirmDialog({
+    title: t('ready_confirm_title', { v: carName(car) }),
+    body: [h('p', { id: 'ready-confirm' }, text), h('p', { class: 'hint' }, `VIN ${car.vin}`)],
+    confirmLabel: full ? t('ready_confirm_pay', { p }) : t('ready_confirm_pay', { p: d }),
+    // Nothing is sent from the dialog: the purchase goes the page's usual way once confirmed.
+    action: async () => ({ ok: true }),
+  });
+  return answer !== null;
+}
+
 async function buy(car, mode) {
+  if (!(await confirmed(car, mode))) return;
   const r = await request('POST', `/ready-stock/${encodeURIComponent(car.vin)}/purchases`, {
     body: { mode },
     headers: { 'Idempotency-Key': keyFor(car.vin, mode) },
