@@ -83,6 +83,11 @@ test('a buyer buys a ready-stock car; it leaves the list at once', async () => {
   assert.equal(await page.locator(`[data-vin="${vin(1)}"]`).count(), 0);
   assert.match((await page.textContent('#ready-mine')) ?? '', /Paid/);
   await screenshots(page, 'ready-stock-bought');
+  // My orders lists it too: a car bought from stock is one of the buyer's orders.
+  await page.click('nav a[href="/orders"]');
+  const sale = page.locator('#ready-sales [data-sale]');
+  await sale.waitFor();
+  assert.match((await sale.textContent()) ?? '', new RegExp(`YU7.*VIN ${vin(1)}.*Paid`, 's'));
 });
 
 test('in Chinese, a deposit reserves the other car with its balance deadline', async () => {
@@ -103,6 +108,13 @@ test('in Chinese, a deposit reserves the other car with its balance deadline', a
   assert.match((await page.textContent('.notice')) ?? '', /定金已付/);
   await page.locator('[data-pay]').waitFor();
   assert.match((await page.textContent('#ready-mine')) ?? '', /尾款截止/);
+  // My orders says the balance is owed and leads back here to pay it.
+  await page.goto(`${server.url}/orders`);
+  const sale = page.locator('#ready-sales [data-sale]');
+  await sale.waitFor();
+  assert.match((await sale.textContent()) ?? '', /尾款截止/);
+  await sale.locator('a[href="/ready-stock"]').click();
+  await page.locator('[data-pay]').waitFor();
   await page.click('[data-pay]');
   // The deposit's notice is still up: wait for the list itself to say paid (waiting for a
   // .notice returned at once and read the list before the payment's reply).

@@ -1,7 +1,8 @@
 // My orders: each order's status and history, deposit, queue place, estimate, cooling-off
 // countdown, and exactly the actions the rules allow right now (the order's `actions`); then the
 // buyer's drop purchases (GET /drop-purchases), held, paid and cancelled by the
-// operator (with their reason and the refund), with what each is.
+// operator (with their reason and the refund), with what each is; then the buyer's ready-stock
+// purchases (GET /ready-stock/mine), with the way to pay a deposit's balance.
 import { get, post, request, serverNow, token } from './api.js';
 import { depositState, lang, localName, t } from './i18n.js';
 import {
@@ -24,6 +25,8 @@ const REFRESH_MS = 45000 + Math.random() * 30000;
 let orders = null;
 /** The buyer's drop purchases (GET /drop-purchases: held, paid, cancelled), or null until read. */
 let dropPurchases = null;
+/** The buyer's ready-stock purchases (GET /ready-stock/mine), or null until read. */
+let readySales = null;
 let launches = new Map();
 let failure = null;
 let flash = null; // key of a notice shown after an action
@@ -79,10 +82,11 @@ async function loadDropPurchases() {
 
 // Launch names and options change rarely: read once, then only the orders on refresh.
 async function load() {
-  const [o, l, d] = await Promise.all([get('/orders'), launches.size ? null : get('/launches'),
-    loadDropPurchases()]);
-  // A drop purchase the page could not read stays as last shown rather than vanish.
+  const [o, l, d, r] = await Promise.all([get('/orders'),
+    launches.size ? null : get('/launches'), loadDropPurchases(), get('/ready-stock/mine')]);
+  // A purchase the page could not read stays as last shown rather than vanish.
   if (d) dropPurchases = d;
+  if (r.ok) readySales = r.data.sales;
   lastLoad = Date.now();
   if (!o.ok) {
     failure = o;
@@ -607,6 +611,32 @@ function dropSection() {
     h('ul', { class: 'plain' }, dropPurchases.map(dropPurchaseItem)));
 }
 
+/** The name of a ready-stock sale's car: its launch's name (its id if no launch names it). */
+function readyCarName(s) {
+  const launch = launches.get(s.launch_id);
+  return launch ? localName(launch) : s.launch_id;
+}
+
+/** One ready-stock purchase: the car, its price and where it stands; a balance to pay links to
+ *  the ready-stock page, where it is paid. */
+function readySaleItem(s) {
+  const due = s.balance_due_at ? dateTime(s.balance_due_at) : '';
+  return h('li', { class: 'card ready-sale', 'data-sale': s.sale_id },
+    h('p', {}, h('strong', {}, readyCarName(s)), ` · VIN ${s.vin} · ${yuan(s.price_fen)}`),
+    h('p', { class: 'small' }, t(`ready_status_${s.status}`, { t: due })),
+    s.status === 'deposit_paid'
+      ? h('a', { class: 'button', href: '/ready-stock' },
+        t('ready_pay_balance', { p: yuan(s.balance_fen) }))
+      : null);
+}
+
+/** The buyer's ready-stock purchases, under the drop purchases (none: nothing shown). */
+function readySection() {
+  if (!readySales || readySales.length === 0) return null;
+  return h('section', { id: 'ready-sales' }, h('h2', {}, t('ready_mine')),
+    h('ul', { class: 'plain' }, readySales.map(readySaleItem)));
+}
+
 function render() {
   const main = document.getElementById('main');
   document.title = `${t('orders_title')} · launchday`;
@@ -624,7 +654,7 @@ function render() {
   if (flash) parts.push(notice(t(flash), 'ok'));
   // Drop purchases listed below are orders to their buyer: "no orders yet" above them was
   // untrue (the new user's find 14); the launches' orders are said to be none, by name.
-  const hasDrops = (dropPurchases?.length ?? 0) > 0;
+  const hasDrops = (dropPurchases?.length ?? 0) + (readySales?.length ?? 0) > 0;
   if (orders.length === 0) {
     parts.push(
       h('p', { id: 'orders-none' }, t(hasDrops ? 'orders_none_launch' : 'orders_none')),
@@ -634,6 +664,8 @@ function render() {
   parts.push(...orders.map(orderCard));
   const drops = dropSection();
   if (drops) parts.push(drops);
+  const ready = readySection();
+  if (ready) parts.push(ready);
   main.replaceChildren(...parts);
 }
 
@@ -656,9 +688,9 @@ function tick() {
   const due = ended || Date.now() - lastLoad > REFRESH_MS;
   if (due && !isDialogOpen() && Date.now() - lastLoad > 5000) {
     // Redraw only when something changed, so a refresh does not move the buyer's focus.
-    const before = JSON.stringify([orders, dropPurchases]);
+    const before = JSON.stringify([orders, dropPurchases, readySales]);
     load().then(() => {
-      if (!isDialogOpen() && JSON.stringify([orders, dropPurchases]) !== before) render();
+      if (!isDialogOpen() && JSON.stringify([orders, dropPurchases, readySales]) !== before) render();
     });
   }
 }

@@ -197,8 +197,8 @@ export const STRINGS = {
   orders_sign_in: { zh: '登录后查看您的订单。', en: 'Sign in to see your orders.' },
   orders_none: { zh: '您还没有订单。', en: 'You have no orders yet.' },
   orders_none_launch: {
-    zh: '您还没有新车发布的订单；您在限量发售中的购买列在下方。',
-    en: 'You have no launch orders yet; your drop purchases are listed below.',
+    zh: '您还没有新车发布的订单；您在限量发售和现车中的购买列在下方。',
+    en: 'You have no launch orders yet; your drop and ready-stock purchases are listed below.',
   },
   // A buyer's drop purchases in My orders (orders-page.js): what each is, and where it stands.
   drop_purchases_title: { zh: '限量发售的购买', en: 'Drop purchases' },
