@@ -192,7 +192,7 @@ test('My orders: drop purchases below are not contradicted by "no orders yet"; a
     order_ids: [r.body.hold.hold_id], reason: 'One card behind many accounts' }, ADMIN_TOKEN);
   assert.equal(c.status, 200, JSON.stringify(c.body));
   for (const [lang, none, reason] of [
-    ['en', /no launch orders yet; your drop and ready-stock purchases are listed below/, /Cancelled by the seller on .*Their reason: One card behind many accounts Refunded ¥99/],
+    ['en', /no launch orders yet; your drop purchases are listed below/, /Cancelled by the seller on .*Their reason: One card behind many accounts Refunded ¥99/],
     ['zh', /您还没有新车发布的订单/, /已被卖家取消.*原因：One card behind many accounts.*已退款 ¥99/]] as const) {
     const page = await (await phoneContext(browser, lang)).newPage();
     await signInPage(page, server.url, buyer.token);

@@ -88,6 +88,9 @@ test('a buyer buys a ready-stock car; it leaves the list at once', async () => {
   const sale = page.locator('#ready-sales [data-sale]');
   await sale.waitFor();
   assert.match((await sale.textContent()) ?? '', new RegExp(`YU7.*VIN ${vin(1)}.*Paid`, 's'));
+  // No launch order: the line above says which purchases are below, and only those.
+  assert.equal(await page.textContent('#orders-none'),
+    'You have no launch orders yet; your ready-stock purchases are listed below.');
 });
 
 test('in Chinese, a deposit reserves the other car with its balance deadline', async () => {
@@ -116,10 +119,16 @@ test('in Chinese, a deposit reserves the other car with its balance deadline', a
   await sale.locator('a[href="/ready-stock"]').click();
   await page.locator('[data-pay]').waitFor();
   await page.click('[data-pay]');
+  // The balance is asked for first too, with its amount.
+  const ask = page.locator('dialog[open]');
+  assert.match((await ask.textContent()) ?? '', /付清 YU7 标准版.*的尾款？.*现在扣款尾款 ¥[\d,]+/s);
+  await ask.locator('button[data-role="confirm"]').click();
   // The deposit's notice is still up: wait for the list itself to say paid (waiting for a
   // .notice returned at once and read the list before the payment's reply).
   await page.locator('#ready-mine', { hasText: '已付清' }).waitFor({ timeout: 10_000 });
   assert.match((await page.textContent('#ready-mine')) ?? '', /已付清/);
+  // The note names the car bought, not its VIN alone.
+  assert.match((await page.textContent('.notice')) ?? '', /购买成功：YU7 标准版/);
 });
 
 test('the orders page shows the price version kept and the protection a cut gave', async () => {

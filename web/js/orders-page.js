@@ -654,10 +654,12 @@ function render() {
   if (flash) parts.push(notice(t(flash), 'ok'));
   // Drop purchases listed below are orders to their buyer: "no orders yet" above them was
   // untrue (the new user's find 14); the launches' orders are said to be none, by name.
-  const hasDrops = (dropPurchases?.length ?? 0) + (readySales?.length ?? 0) > 0;
+  // Each says only the lists that are there.
+  const listed = [(dropPurchases?.length ?? 0) > 0 ? 'drop' : '',
+    (readySales?.length ?? 0) > 0 ? 'ready' : ''].filter(Boolean).join('_');
   if (orders.length === 0) {
     parts.push(
-      h('p', { id: 'orders-none' }, t(hasDrops ? 'orders_none_launch' : 'orders_none')),
+      h('p', { id: 'orders-none' }, t(listed ? `orders_none_launch_${listed}` : 'orders_none')),
       h('a', { class: 'button', href: '/' }, t('nav_launches')),
     );
   }

@@ -25,10 +25,15 @@ export const PRICEBOOKS_STRINGS = {
     en: '{p} is charged now and the car is yours, to collect in {c}.',
   },
   ready_confirm_deposit: {
-    zh: '现在扣款定金 {d}，为您保留这辆车。尾款 {b} 须在 {h} 小时内付清；逾期未付，车辆重新发售，定金退回。',
-    en: 'A deposit of {d} is charged now and keeps this car for you. The balance of {b} is due ' +
-      'within {h} hours; if it is not paid by then, the car goes back on sale and the deposit ' +
+    zh: '现在扣款定金 {d}，为您保留这辆车。尾款 {p} 须在 {hours}内付清；逾期未付，车辆重新发售，定金退回。',
+    en: 'A deposit of {d} is charged now and keeps this car for you. The balance of {p} is due ' +
+      'within {hours}; if it is not paid by then, the car goes back on sale and the deposit ' +
       'is refunded.',
+  },
+  ready_confirm_balance_title: { zh: '付清 {v} 的尾款？', en: 'Pay the balance for {v}?' },
+  ready_confirm_balance: {
+    zh: '现在扣款尾款 {p}，付清后即可提车。',
+    en: 'The balance of {p} is charged now; once it is paid the car is yours to collect.',
   },
   ready_confirm_pay: { zh: '支付 {p}', en: 'Pay {p}' },
   ready_mine: { zh: '我的现车购买', en: 'My ready-stock purchases' },

@@ -5,7 +5,7 @@
 // answered, so a retry after a lost reply never buys twice. The list is read every 5 s.
 import { get, request, token } from './api.js';
 import { localName, t } from './i18n.js';
-import { dateTime, h, yuan } from './format.js';
+import { counted, dateTime, h, yuan } from './format.js';
 import { confirmDialog } from './dialog.js';
 import { errorBox, initPage, notice, signInLink } from './ui.js';
 import { PRICEBOOKS_STRINGS } from './pricebooks-strings.js';
@@ -52,8 +52,8 @@ async function confirmed(car, mode) {
   const d = yuan(car.deposit_fen);
   const full = mode === 'full';
   const text = full ? t('ready_confirm_full', { p, c: cityName(car) })
-    : t('ready_confirm_deposit', { d, b: yuan(car.price_fen - car.deposit_fen),
-      h: cars?.data?.balance_hours ?? '' });
+    : t('ready_confirm_deposit', { d, p: yuan(car.price_fen - car.deposit_fen),
+      hours: counted('n_hours', cars?.data?.balance_hours ?? 0) });
   const answer = await confirmDialog({
     title: t('ready_confirm_title', { v: carName(car) }),
     body: [h('p', { id: 'ready-confirm' }, text), h('p', { class: 'hint' }, `VIN ${car.vin}`)],
@@ -82,12 +82,37 @@ async function buy(car, mode) {
       p: yuan(r.data.sale.balance_fen), t: dateTime(r.data.sale.balance_due_at) }), 'ok');
   }
   await refresh();
+  showMessage();
 }
 
+/** The car a sale bought, by name while the list still shows it (reserved); else its VIN. */
+const saleCarName = (s) => {
+  const car = cars?.ok ? cars.data.cars.find((c) => c.vin === s.vin) : undefined;
+  return car ? carName(car) : `VIN ${s.vin}`;
+};
+
 async function payBalance(sale) {
+  const b = yuan(sale.balance_fen);
+  // The largest charge of the purchase is asked for first, as the deposit was.
+  const answer = await confirmDialog({
+    title: t('ready_confirm_balance_title', { v: saleCarName(sale) }),
+    body: [h('p', { id: 'ready-confirm' }, t('ready_confirm_balance', { p: b })),
+      h('p', { class: 'hint' }, `VIN ${sale.vin}`)],
+    confirmLabel: t('ready_confirm_pay', { p: b }),
+    action: async () => ({ ok: true }),
+  });
+  if (answer === null) return;
+  const name = saleCarName(sale);
   const r = await request('POST', `/ready-stock/sales/${encodeURIComponent(sale.sale_id)}/balance`);
-  message = r.ok ? notice(t('ready_bought', { v: sale.vin }), 'ok') : errorBox(r);
+  message = r.ok ? notice(t('ready_bought', { v: name }), 'ok') : errorBox(r);
   await refresh();
+  showMessage();
+}
+
+/** Brings the note or refusal of the last action into view: it is drawn at the top of the
+ *  page, and the button that caused it may be far below on a phone. */
+function showMessage() {
+  message?.scrollIntoView?.({ block: 'nearest' });
 }
 
 function carRow(c) {
@@ -113,11 +138,13 @@ function carRow(c) {
 function saleRow(s) {
   const due = s.balance_due_at ? dateTime(s.balance_due_at) : '';
   const status = t(`ready_status_${s.status}`, { t: due });
-  return h('li', { 'data-sale': s.sale_id },
-    `${s.vin} · ${yuan(s.price_fen)} · `, h('span', { class: 'sale-status' }, status),
+  return h('li', { class: 'card', 'data-sale': s.sale_id, id: `sale-${s.sale_id}` },
+    h('p', {}, h('strong', {}, saleCarName(s)), ` · VIN ${s.vin} · ${yuan(s.price_fen)}`),
+    h('p', { class: 'small sale-status' }, status),
     s.status === 'deposit_paid'
-      ? h('button', { type: 'button', class: 'primary', 'data-pay': s.sale_id,
-        onclick: () => payBalance(s) }, t('ready_pay_balance', { p: yuan(s.balance_fen) }))
+      ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary',
+        'data-pay': s.sale_id, onclick: () => payBalance(s) },
+      t('ready_pay_balance', { p: yuan(s.balance_fen) })))
       : null);
 }
 
@@ -126,13 +153,16 @@ function render() {
   const parts = [h('h1', {}, t('ready_title')), h('p', { class: 'hint' }, t('ready_intro'))];
   if (message) parts.push(message);
   if (!token()) parts.push(h('p', {}, t('ready_sign_in'), ' ', signInLink()));
+  // The buyer's own purchases first: a balance to pay is what they came back for, and below
+  // every car for sale it was out of sight on a phone.
+  if (sales.length > 0) {
+    parts.push(h('h2', {}, t('ready_mine')),
+      h('ul', { class: 'plain', id: 'ready-mine' }, sales.map(saleRow)));
+  }
   if (cars && !cars.ok) parts.push(errorBox(cars));
   else if (cars) {
     parts.push(cars.data.cars.length === 0 ? h('p', { id: 'ready-none' }, t('ready_none'))
       : h('ul', { class: 'cards', id: 'ready-cars' }, cars.data.cars.map(carRow)));
-  }
-  if (sales.length > 0) {
-    parts.push(h('h2', {}, t('ready_mine')), h('ul', { id: 'ready-mine' }, sales.map(saleRow)));
   }
   main.replaceChildren(...parts);
 }

@@ -196,7 +196,15 @@ export const STRINGS = {
   orders_title: { zh: '我的订单', en: 'My orders' },
   orders_sign_in: { zh: '登录后查看您的订单。', en: 'Sign in to see your orders.' },
   orders_none: { zh: '您还没有订单。', en: 'You have no orders yet.' },
-  orders_none_launch: {
+  orders_none_launch_drop: {
+    zh: '您还没有新车发布的订单；您在限量发售中的购买列在下方。',
+    en: 'You have no launch orders yet; your drop purchases are listed below.',
+  },
+  orders_none_launch_ready: {
+    zh: '您还没有新车发布的订单；您的现车购买列在下方。',
+    en: 'You have no launch orders yet; your ready-stock purchases are listed below.',
+  },
+  orders_none_launch_drop_ready: {
     zh: '您还没有新车发布的订单；您在限量发售和现车中的购买列在下方。',
     en: 'You have no launch orders yet; your drop and ready-stock purchases are listed below.',
   },
