@@ -12,6 +12,7 @@ import { defaultLimits } from '../src/kernel/config.js';
 import { ADMIN, quietHarness } from './harness.js';
 import { jacketDrop } from './drop-fixtures.js';
 import { diedAfterCharge, listedCars, vin } from './ready-stock-fixtures.js';
+import { freshSchemas, withPostgres } from './postgres.js';
 
 /** A provider whose clock a test moves past the sweep's grace: `later()`. */
 function movedProvider() {
@@ -108,3 +109,47 @@ describe('a ready car\'s balance charged again by a retry', () => {
     }
   });
 });
+
+/** A paid order's charge walked again, on the store `env` names. */
+function paidOrderSuite(store: string, env: () => Record<string, string>,
+  after: () => Promise<void>): void {
+  describe(`a paid order's charge walked again by the sweep (${store})`, () => {
+    it('is kept though its buyer has placed a thousand orders since', async () => {
+      const { payments, later } = movedProvider();
+      const h = await quietHarness({ ...env(), LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z' },
+        payments);
+      try {
+        const { token, accountId } = await h.buyer(1);
+        const placed = await h.order(token, 'kept', { launch_id: 'yu7-2025', trim: 'pro',
+          options: [], city: 'beijing' });
+        assert.equal(placed.status, 201, JSON.stringify(placed.body));
+        const reference: string = placed.body.history[0].detail.payment_reference;
+        later();
+        // The sweep sees the charge with its order and keeps it.
+        assert.equal(await h.ld.app.settlement.reconciler.sweepCharges(), 0);
+        // Then the buyer places (and cancels, each refunded) a thousand orders more.
+        const store = h.ld.app.deps.store;
+        const order = (await store.order(placed.body.order_id))!;
+        await store.transaction((tx) => tx.insertOrders(Array.from({ length: 1000 }, (_, i) => ({
+          ...order, orderId: `${order.orderId}_c${String(i).padStart(4, '0')}`,
+          idempotencyKey: `cancelled-${i}`, requestHash: `h${i}`, status: 'cancelled' as const,
+          depositState: 'refunded' as const, createdAtMs: order.createdAtMs + 1000 + i,
+          cancelledAtMs: order.createdAtMs + 2000 + i, lockedAtMs: null, queuedAtMs: null,
+          queuePlace: null, trimSeq: null }))));
+        assert.equal((await store.ordersOfAccount(accountId, 2000)).length, 1001);
+        for (let i = 0; i < 3; i++) await h.ld.app.settlement.reconciler.sweepCharges();
+        assert.equal((await store.order(order.orderId))?.status, order.status);
+        assert.ok(payments.heldReferences().has(reference),
+          'the deposit of an order still held was voided at the provider');
+      } finally {
+        await h.close();
+        await after();
+      }
+    });
+  });
+}
+
+paidOrderSuite('SQLite', () => ({}), async () => undefined);
+const schemas = freshSchemas();
+await withPostgres('a paid order\'s charge walked again on PostgreSQL', () =>
+  paidOrderSuite('PostgreSQL', schemas.env, schemas.dropAll));

@@ -36,7 +36,10 @@ export interface ReconcileReport {
 
 /** The meta key of a ledger's sweep cursor: charges up to this provider time were compared. */
 const sweepCursor = (ledgerId: string): string => `charge_sweep_after_ms:${ledgerId}`;
-/** How many of a payer's orders the sweep reads to find the one holding a charge. */
+/**
+ * How many of a payer's orders the sweep reads first to find the one holding a charge; all of
+ * them when these do not hold it.
+ */
 const ORDERS_PER_PAYER_MAX = 1_000;
 
 /** Whether `order` was paid under `reference` (whatever its deposit state now). */
@@ -164,7 +167,13 @@ export class PaymentReconciler {
       limits.paymentReconcileBatchMax, afterMs);
     let voided = 0;
     for (const charge of held) {
-      const orders = await store.ordersOfAccount(charge.payer, ORDERS_PER_PAYER_MAX);
+      let orders = await store.ordersOfAccount(charge.payer, ORDERS_PER_PAYER_MAX);
+      // Newest first: a payer with more orders since may hold it with an older one (a paid
+      // order's charge walked again after a thousand orders placed and cancelled was voided).
+      if (orders.length >= ORDERS_PER_PAYER_MAX
+        && !orders.some((o) => paidUnder(o, charge.reference))) {
+        orders = await store.ordersOfAccount(charge.payer, Number.MAX_SAFE_INTEGER);
+      }
       const holder = orders.find((o) => paidUnder(o, charge.reference));
       const refunded = holder?.depositState === 'refunded'
         ? await store.transaction((tx) => tx.refundOf(charge.reference)) : null;
