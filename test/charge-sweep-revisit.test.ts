@@ -153,3 +153,163 @@ paidOrderSuite('SQLite', () => ({}), async () => undefined);
 const schemas = freshSchemas();
 await withPostgres('a paid order\'s charge walked again on PostgreSQL', () =>
   paidOrderSuite('PostgreSQL', schemas.env, schemas.dropAll));
+
+describe('a ready car\'s charge swept as its hold ends, while a retry settles it', () => {
+  it('is not voided for a car that settle sells', async () => {
+    const { payments, later } = movedProvider();
+    const h = await quietHarness(LONG_HOLDS, payments);
+    try {
+      const { token } = await h.buyer(1);
+      await listedCars(h, [1]);
+      const reference = await diedAfterCharge(h, payments, token, 1);
+      later();
+      await h.tick(899);
+      // The retry reads the clock a second before the hold's end; its settle's transaction
+      // starts after the end (waiting for the writer), and a sweep runs in between.
+      const store = h.ld.app.deps.store;
+      const { transaction } = store;
+      const { charge } = payments;
+      let armed = false;
+      payments.charge = async (req) => {
+        const r = await charge.call(payments, req);
+        armed = req.reference === reference;
+        return r;
+      };
+      store.transaction = (async (fn: never) => {
+        if (armed) {
+          armed = false;
+          await h.tick(2);
+          await h.ld.app.settlement.reconciler.sweepCharges();
+        }
+        return transaction.call(store, fn);
+      }) as typeof store.transaction;
+      const retry = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
+        body: { mode: 'full' }, headers: { 'idempotency-key': 'k' } });
+      store.transaction = transaction;
+      payments.charge = charge;
+      const sale = (await h.call('GET', '/ready-stock/mine', { token })).body.sales[0];
+      if (sale.status === 'paid') {
+        assert.ok(payments.heldReferences().has(reference),
+          `a car sold with its charge voided (the retry answered ${retry.status})`);
+      } else {
+        assert.equal(retry.body.error?.code, 'ready_hold_expired', JSON.stringify(retry.body));
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a ready car\'s balance swept as its deadline passes, while its payment settles', () => {
+  it('is not voided for a car that settle sells', async () => {
+    const { payments, later } = movedProvider();
+    const h = await quietHarness({}, payments);
+    try {
+      const { token, accountId } = await h.buyer(1);
+      await listedCars(h, [1]);
+      const dep = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
+        body: { mode: 'deposit' }, headers: { 'idempotency-key': 'd' } });
+      assert.equal(dep.body.sale.status, 'deposit_paid', JSON.stringify(dep.body));
+      const saleId: string = dep.body.sale.sale_id;
+      const reference = `rsl_${saleId}:balance`;
+      // The balance was charged by a request that died before its settle.
+      await payments.charge({ reference, amountFen: dep.body.sale.balance_fen,
+        payer: accountId });
+      later();
+      await h.tick(defaultLimits.readyBalanceHours * 3600 - 1);
+      const store = h.ld.app.deps.store;
+      const { transaction } = store;
+      const { charge } = payments;
+      let armed = false;
+      payments.charge = async (req) => {
+        const r = await charge.call(payments, req);
+        armed = req.reference === reference;
+        return r;
+      };
+      store.transaction = (async (fn: never) => {
+        if (armed) {
+          armed = false;
+          await h.tick(2);
+          await h.ld.app.settlement.reconciler.sweepCharges();
+        }
+        return transaction.call(store, fn);
+      }) as typeof store.transaction;
+      const paid = await h.call('POST', `/ready-stock/sales/${saleId}/balance`, { token });
+      store.transaction = transaction;
+      payments.charge = charge;
+      const sale = (await h.call('GET', '/ready-stock/mine', { token })).body.sales[0];
+      if (sale.status === 'paid') {
+        assert.ok(payments.heldReferences().has(reference),
+          `a car sold with its balance voided (the request answered ${paid.status})`);
+      } else {
+        assert.equal(paid.body.error?.code, 'ready_balance_overdue', JSON.stringify(paid.body));
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+await withPostgres('a ready car\'s charge swept by another process on PostgreSQL', () => {
+  describe('a ready car\'s charge swept by another process as the hold ends (PostgreSQL)', () => {
+    it('is not voided for a car this process\'s settle sells', async () => {
+      const { payments, later } = movedProvider();
+      const env = { ...schemas.env(), ...LONG_HOLDS };
+      const a = await quietHarness(env, payments);
+      const b = await quietHarness(env, payments);
+      let sweep: Promise<number> | null = null;
+      try {
+        const { token } = await a.buyer(1);
+        await listedCars(a, [1]);
+        const reference = await diedAfterCharge(a, payments, token, 1);
+        later();
+        // Process a's retry reads its clock a second before the hold's end; process b's clock
+        // is past it, and b's sweep runs while a's settle has moved the car, not yet committed.
+        await a.tick(899);
+        await b.tick(901);
+        const store = a.ld.app.deps.store;
+        const { transaction } = store;
+        const { charge } = payments;
+        let armed = false;
+        payments.charge = async (req) => {
+          const r = await charge.call(payments, req);
+          armed = req.reference === reference;
+          return r;
+        };
+        store.transaction = ((fn: (tx: never) => Promise<unknown>) => {
+          if (!armed) return transaction.call(store, fn as never);
+          armed = false;
+          return transaction.call(store, ((tx: Record<string, unknown>) => fn(new Proxy(tx, {
+            get(t, p) {
+              const v = Reflect.get(t, p);
+              if (p !== 'moveReadyCar') return typeof v === 'function' ? v.bind(t) : v;
+              return async (m: { status: string }) => {
+                const moved = await (v as (m: unknown) => Promise<boolean>).call(t, m);
+                if (moved && m.status === 'sold') {
+                  sweep = b.ld.app.settlement.reconciler.sweepCharges();
+                  await new Promise((r) => setTimeout(r, 300));
+                }
+                return moved;
+              };
+            },
+          }) as never)) as never);
+        }) as typeof store.transaction;
+        const retry = await a.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
+          body: { mode: 'full' }, headers: { 'idempotency-key': 'k' } });
+        store.transaction = transaction;
+        payments.charge = charge;
+        assert.ok(sweep, 'the settle never moved the car');
+        await sweep;
+        const sale = (await a.call('GET', '/ready-stock/mine', { token })).body.sales[0];
+        assert.equal(sale.status, 'paid', JSON.stringify(retry.body));
+        assert.ok(payments.heldReferences().has(reference),
+          `a car sold with its charge voided (the retry answered ${retry.status})`);
+      } finally {
+        await (sweep as Promise<number> | null)?.catch(() => undefined);
+        await a.close();
+        await b.close();
+        await schemas.dropAll();
+      }
+    });
+  });
+});
