@@ -7,6 +7,7 @@
 // sold the car with its balance voided.
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
+import { PaymentReconciler } from '../src/orders/payment-reconciler.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { defaultLimits } from '../src/kernel/config.js';
 import { ADMIN, quietHarness } from './harness.js';
@@ -311,5 +312,35 @@ await withPostgres('a ready car\'s charge swept by another process on PostgreSQL
         await schemas.dropAll();
       }
     });
+  });
+});
+
+describe('held charges taken in one millisecond, more than a page of them', () => {
+  it('are all walked: an orphan among them is voided', async () => {
+    // A provider whose clock is coarse (or a burst at a launch's opening): the buyer's two
+    // orders and an orphan charge share one millisecond; the sweep's pages are of two.
+    const nowMs = 1_000_000;
+    let providerMs = nowMs;
+    const payments = new SandboxPaymentProvider({ nowMs: () => providerMs });
+    const h = await quietHarness({ LAUNCHDAY_CLOCK_START: '2025-06-26T14:00:00Z' }, payments);
+    try {
+      const { token, accountId } = await h.buyer(1);
+      for (const key of ['a', 'b']) {
+        const o = await h.order(token, key, { launch_id: 'yu7-2025', trim: 'pro', options: [],
+          city: 'beijing' });
+        assert.equal(o.status, 201, JSON.stringify(o.body));
+      }
+      await payments.charge({ reference: 'dep_orphan', amountFen: 500_000, payer: accountId });
+      const deps = h.ld.app.deps;
+      const sweeper = new PaymentReconciler({ store: deps.store, payments, clock: deps.clock,
+        limits: { ...deps.limits, paymentReconcileBatchMax: 2 } });
+      providerMs += defaultLimits.chargeSweepGraceMs + 1;
+      for (let i = 0; i < 10; i++) await sweeper.sweepCharges();
+      assert.equal(payments.heldReferences().has('dep_orphan'), false,
+        'an orphan charge the sweep never reaches is held for good');
+      assert.equal(payments.heldReferences().size, 2);
+    } finally {
+      await h.close();
+    }
   });
 });

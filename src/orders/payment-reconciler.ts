@@ -163,8 +163,15 @@ export class PaymentReconciler {
   async #sweepPage(key: string, wrap: boolean): Promise<number> {
     const { store, payments, clock, limits } = this.deps;
     const afterMs = Number(await store.meta(key) ?? 0);
-    const held = await payments.heldCharges(limits.chargeSweepGraceMs,
-      limits.paymentReconcileBatchMax, afterMs);
+    let limit = limits.paymentReconcileBatchMax;
+    let held = await payments.heldCharges(limits.chargeSweepGraceMs, limit, afterMs);
+    // A full page all of one millisecond (a burst, a provider's coarse clock) would be followed
+    // by the next after that millisecond, past the charges of it this page did not list, which
+    // neither cursor would ever see: ask for more until the page reaches past it.
+    while (held.length >= limit && held[0]!.chargedAtMs === held.at(-1)!.chargedAtMs) {
+      limit *= 2;
+      held = await payments.heldCharges(limits.chargeSweepGraceMs, limit, afterMs);
+    }
     let voided = 0;
     for (const charge of held) {
       let orders = await store.ordersOfAccount(charge.payer, ORDERS_PER_PAYER_MAX);
@@ -189,9 +196,9 @@ export class PaymentReconciler {
     }
     // Every charge up to the last one listed has been seen, and no new charge can appear with
     // an earlier time. A full page may have stopped inside a millisecond: start inside it again
-    // (seeing a charge twice is harmless), unless the whole page was that millisecond.
+    // (seeing a charge twice is harmless); it spans two at least (above).
     const last = held.at(-1);
-    const full = held.length >= limits.paymentReconcileBatchMax;
+    const full = held.length >= limit;
     let next: number | null = null;
     if (last) {
       next = full && last.chargedAtMs - 1 > afterMs ? last.chargedAtMs - 1 : last.chargedAtMs;
