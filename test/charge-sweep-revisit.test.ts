@@ -12,6 +12,7 @@ import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { defaultLimits } from '../src/kernel/config.js';
 import { ADMIN, quietHarness } from './harness.js';
 import { jacketDrop } from './drop-fixtures.js';
+import { scheduledOrder } from './delivery-fixtures.js';
 import { diedAfterCharge, listedCars, vin } from './ready-stock-fixtures.js';
 import { freshSchemas, withPostgres } from './postgres.js';
 
@@ -339,6 +340,31 @@ describe('held charges taken in one millisecond, more than a page of them', () =
       assert.equal(payments.heldReferences().has('dep_orphan'), false,
         'an orphan charge the sweep never reaches is held for good');
       assert.equal(payments.heldReferences().size, 2);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('a delivery\'s balance part paid by a charge (a provider without collect)', () => {
+  it('is kept by the sweep: the part was counted received', async () => {
+    let offsetMs = 0;
+    const payments = new SandboxPaymentProvider({ nowMs: () => Date.now() + offsetMs });
+    (payments as { collect?: unknown }).collect = undefined;
+    const h = await quietHarness({}, payments);
+    try {
+      const o = await scheduledOrder(h, 1, 1);
+      const part = await h.call('POST', `/orders/${o.orderId}/balance/parts`, { token: o.token,
+        body: { amount_fen: 100_000, method: 'card' }, headers: { 'idempotency-key': 'p' } });
+      assert.equal(part.status, 201, JSON.stringify(part.body));
+      const delivery = (await h.call('GET', `/orders/${o.orderId}/delivery`, { token: o.token }))
+        .body;
+      assert.equal(delivery.balance.received_fen, 100_000, JSON.stringify(delivery.balance));
+      const before = new Set(payments.heldReferences().keys());
+      offsetMs += defaultLimits.chargeSweepGraceMs + 1000;
+      for (let i = 0; i < 3; i++) await h.ld.app.settlement.reconciler.sweepCharges();
+      const gone = [...before].filter((r) => !payments.heldReferences().has(r));
+      assert.deepEqual(gone, [], 'a balance part counted received was voided at the provider');
     } finally {
       await h.close();
     }
