@@ -177,7 +177,8 @@ export class PaymentReconciler {
       let orders = await store.ordersOfAccount(charge.payer, ORDERS_PER_PAYER_MAX);
       // Newest first: a payer with more orders since may hold it with an older one (a paid
       // order's charge walked again after a thousand orders placed and cancelled was voided).
-      if (orders.length >= ORDERS_PER_PAYER_MAX
+      // Only an order's reference (depositReference) can be; others are their holders' to say.
+      if (orders.length >= ORDERS_PER_PAYER_MAX && charge.reference.startsWith('dep_')
         && !orders.some((o) => paidUnder(o, charge.reference))) {
         orders = await store.ordersOfAccount(charge.payer, Number.MAX_SAFE_INTEGER);
       }
