@@ -164,6 +164,9 @@ export class Launchday implements KernelApp {
     // Ready-stock sales hold their charges too: the reconciler voids none a sale holds.
     this.settlement.reconciler.otherHolders.push(
       (reference) => this.pricebooks.holdsCharge(reference));
+    // So do balance parts paid by a charge (a provider without collect).
+    this.settlement.reconciler.otherHolders.push(
+      (reference) => this.deliveries.holdsCharge(reference));
     // A lapsed ready-stock deposit's refund is the sale's (its id is no order's), and a balance
     // refund is deliveries' money: each is recorded by its owner, never as an order event.
     this.settlement.reconciler.refundOwners.push(

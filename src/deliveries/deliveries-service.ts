@@ -632,6 +632,20 @@ export class DeliveriesService {
   }
 
   /**
+   * Whether a charge at the provider is a balance part's that the part holds: a provider
+   * without `collect` is asked `charge` for a part (#collect), and the approval counts as the
+   * part received, so that charge is the buyer's payment, returned by a refund, never voided.
+   * Held unless the part failed (a pending one may still be received). The payment
+   * reconciler's sweep asks it (launchday.ts): no order holds a part's charge, and it voided
+   * the money of parts counted received.
+   */
+  async holdsCharge(reference: string): Promise<boolean> {
+    if (!isBalanceReference(reference)) return false;
+    const part = await this.deps.store.transaction((tx) => tx.balancePartForUpdate(reference));
+    return part !== null && part.status !== 'failed';
+  }
+
+  /**
    * Records a refund the provider confirmed, if it is deliveries' (a part's surplus, or what a
    * price credit returned): in the audit log as `balance_refund_settled` with the order's id,
    * in the settling transaction. Balance money is deliveries', not the order's deposit, so its

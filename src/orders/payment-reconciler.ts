@@ -36,7 +36,10 @@ export interface ReconcileReport {
 
 /** The meta key of a ledger's sweep cursor: charges up to this provider time were compared. */
 const sweepCursor = (ledgerId: string): string => `charge_sweep_after_ms:${ledgerId}`;
-/** How many of a payer's orders the sweep reads to find the one holding a charge. */
+/**
+ * How many of a payer's orders the sweep reads first to find the one holding a charge; all of
+ * them when these do not hold it.
+ */
 const ORDERS_PER_PAYER_MAX = 1_000;
 
 /** Whether `order` was paid under `reference` (whatever its deposit state now). */
@@ -160,11 +163,25 @@ export class PaymentReconciler {
   async #sweepPage(key: string, wrap: boolean): Promise<number> {
     const { store, payments, clock, limits } = this.deps;
     const afterMs = Number(await store.meta(key) ?? 0);
-    const held = await payments.heldCharges(limits.chargeSweepGraceMs,
-      limits.paymentReconcileBatchMax, afterMs);
+    let limit = limits.paymentReconcileBatchMax;
+    let held = await payments.heldCharges(limits.chargeSweepGraceMs, limit, afterMs);
+    // A full page all of one millisecond (a burst, a provider's coarse clock) would be followed
+    // by the next after that millisecond, past the charges of it this page did not list, which
+    // neither cursor would ever see: ask for more until the page reaches past it.
+    while (held.length >= limit && held[0]!.chargedAtMs === held.at(-1)!.chargedAtMs) {
+      limit *= 2;
+      held = await payments.heldCharges(limits.chargeSweepGraceMs, limit, afterMs);
+    }
     let voided = 0;
     for (const charge of held) {
-      const orders = await store.ordersOfAccount(charge.payer, ORDERS_PER_PAYER_MAX);
+      let orders = await store.ordersOfAccount(charge.payer, ORDERS_PER_PAYER_MAX);
+      // Newest first: a payer with more orders since may hold it with an older one (a paid
+      // order's charge walked again after a thousand orders placed and cancelled was voided).
+      // Only an order's reference (depositReference) can be; others are their holders' to say.
+      if (orders.length >= ORDERS_PER_PAYER_MAX && charge.reference.startsWith('dep_')
+        && !orders.some((o) => paidUnder(o, charge.reference))) {
+        orders = await store.ordersOfAccount(charge.payer, Number.MAX_SAFE_INTEGER);
+      }
       const holder = orders.find((o) => paidUnder(o, charge.reference));
       const refunded = holder?.depositState === 'refunded'
         ? await store.transaction((tx) => tx.refundOf(charge.reference)) : null;
@@ -180,9 +197,9 @@ export class PaymentReconciler {
     }
     // Every charge up to the last one listed has been seen, and no new charge can appear with
     // an earlier time. A full page may have stopped inside a millisecond: start inside it again
-    // (seeing a charge twice is harmless), unless the whole page was that millisecond.
+    // (seeing a charge twice is harmless); it spans two at least (above).
     const last = held.at(-1);
-    const full = held.length >= limits.paymentReconcileBatchMax;
+    const full = held.length >= limit;
     let next: number | null = null;
     if (last) {
       next = full && last.chargedAtMs - 1 > afterMs ? last.chargedAtMs - 1 : last.chargedAtMs;

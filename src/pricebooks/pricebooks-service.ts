@@ -673,8 +673,12 @@ export class PricebooksService {
   async holdsCharge(reference: string): Promise<boolean> {
     if (!reference.startsWith(READY_REFERENCE_PREFIX)) return false;
     const saleId = reference.slice(READY_REFERENCE_PREFIX.length).replace(/:balance$/, '');
-    const s = await this.deps.store.readySale(saleId);
+    let s = await this.deps.store.readySale(saleId);
     if (s === null) return false;
+    // A hold or reservation that has ended by the clock is ended in the store first (#endDue),
+    // and the sale read again: a settle that read the clock before the end may still commit
+    // it paid, and a charge judged on the clock alone was voided for a car that settle sold.
+    if (await this.#endDue(s)) s = (await this.deps.store.readySale(saleId))!;
     if (reference !== s.paymentReference) {
       return paidUnder(s, reference) || (s.status === 'deposit_paid'
         && (s.balanceDueAtMs ?? 0) > this.deps.clock.nowMs());
@@ -686,6 +690,27 @@ export class PricebooksService {
     if (s.status === 'held') return s.expiresAtMs > this.deps.clock.nowMs();
     // A lapsed sale's deposit is returned by a refund, never by voiding the charge.
     return s.status === 'paid' || s.status === 'deposit_paid' || s.status === 'lapsed';
+  }
+
+  /**
+   * Ends `s` as sweepReady does if its hold or reservation has ended by the clock: its car is
+   * moved first, a compare-and-set, as the settle moves it (#settlePaid), so of the two one
+   * wins: a settle that committed first left the car sold or reserved and the sale paid; one
+   * after finds the car gone and is refused. Whether it was due (the sale may have changed).
+   */
+  async #endDue(s: ReadySale): Promise<boolean> {
+    const nowMs = this.deps.clock.nowMs();
+    const held = s.status === 'held' && s.expiresAtMs <= nowMs;
+    if (!held && !(s.status === 'deposit_paid' && (s.balanceDueAtMs ?? 0) <= nowMs)) {
+      return false;
+    }
+    await this.deps.store.transaction(async (tx) => {
+      await tx.moveReadyCar({ vin: s.vin, expect: { status: held ? 'held' : 'reserved',
+        saleId: s.saleId }, status: 'available', saleId: null, untilMs: null });
+      if (held) await tx.settleReadySale(s.saleId, 'held', 'expired', nowMs);
+      else await this.#lapse(tx, s, nowMs);
+    });
+    return true;
   }
 
   /**
