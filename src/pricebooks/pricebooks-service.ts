@@ -642,16 +642,16 @@ export class PricebooksService {
     // the order writer's thread, and this ran every round with nothing due.
     const due = await this.deps.store.dueReadySales(nowMs, 500);
     for (const s of due) {
+      // The car first, then the sale, in the order the settle (#settlePaid) and holdsCharge's
+      // #endDue take them: sale first here against car first there could deadlock two
+      // PostgreSQL processes at a hold's end. Each move is a compare-and-set, so a sale paid
+      // meanwhile keeps its car (sold, not held) and its status (paid, not held).
       await this.deps.store.transaction(async (tx) => {
-        if (s.status === 'held') {
-          if (!(await tx.settleReadySale(s.saleId, 'held', 'expired', nowMs))) return;
-          await tx.moveReadyCar({ vin: s.vin, expect: { status: 'held', saleId: s.saleId },
-            status: 'available', saleId: null, untilMs: null });
-        } else {
-          await this.#lapse(tx, s, nowMs);
-          await tx.moveReadyCar({ vin: s.vin, expect: { status: 'reserved', saleId: s.saleId },
-            status: 'available', saleId: null, untilMs: null });
-        }
+        const held = s.status === 'held';
+        await tx.moveReadyCar({ vin: s.vin, expect: { status: held ? 'held' : 'reserved',
+          saleId: s.saleId }, status: 'available', saleId: null, untilMs: null });
+        if (held) await tx.settleReadySale(s.saleId, 'held', 'expired', nowMs);
+        else await this.#lapse(tx, s, nowMs);
       });
     }
     return due.length;
