@@ -10,10 +10,12 @@ import { describe, it } from 'node:test';
 import { PaymentReconciler } from '../src/orders/payment-reconciler.js';
 import { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { defaultLimits } from '../src/kernel/config.js';
-import { ADMIN, quietHarness } from './harness.js';
+import { ADMIN, quietHarness, type Harness } from './harness.js';
 import { jacketDrop } from './drop-fixtures.js';
 import { scheduledOrder } from './delivery-fixtures.js';
-import { diedAfterCharge, listedCars, vin } from './ready-stock-fixtures.js';
+import {
+  beforeSettleOnce, diedAfterCharge, listedCars, reservedByDeposit, vin,
+} from './ready-stock-fixtures.js';
 import { freshSchemas, withPostgres } from './postgres.js';
 
 /** A provider whose clock a test moves past the sweep's grace: `later()`. */
@@ -25,6 +27,12 @@ function movedProvider() {
 }
 
 /** Holds that outlast the sweep's grace (5 minutes): 15 minutes. */
+/** A sweep of charges 2 s on: run as a settle starts, it sees the hold or deadline just ended. */
+const sweepAfter = (h: Harness) => async (): Promise<void> => {
+  await h.tick(2);
+  await h.ld.app.settlement.reconciler.sweepCharges();
+};
+
 const LONG_HOLDS = { LAUNCHDAY_DROP_HOLD_SECONDS: '900', LAUNCHDAY_READY_HOLD_SECONDS: '900' };
 
 describe('a charge the sweep kept for a running hold', () => {
@@ -84,12 +92,8 @@ describe('a ready car\'s balance charged again by a retry', () => {
     const { payments, later } = movedProvider();
     const h = await quietHarness({}, payments);
     try {
-      const { token } = await h.buyer(1);
-      await listedCars(h, [1]);
-      const dep = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
-        body: { mode: 'deposit' }, headers: { 'idempotency-key': 'd' } });
-      assert.equal(dep.body.sale.status, 'deposit_paid', JSON.stringify(dep.body));
-      const reference = `rsl_${dep.body.sale.sale_id}:balance`;
+      const { token, sale } = await reservedByDeposit(h);
+      const reference = `rsl_${sale.sale_id}:balance`;
       // The charge is the first request's (older than the grace by the time of the retry); the
       // sweep runs after the provider answered the retry and before its settle.
       const { charge } = payments;
@@ -101,8 +105,7 @@ describe('a ready car\'s balance charged again by a retry', () => {
         }
         return r;
       };
-      const paid = await h.call('POST', `/ready-stock/sales/${dep.body.sale.sale_id}/balance`,
-        { token });
+      const paid = await h.call('POST', `/ready-stock/sales/${sale.sale_id}/balance`, { token });
       payments.charge = charge;
       assert.equal(paid.body.sale?.status, 'paid', JSON.stringify(paid.body));
       assert.ok(payments.heldReferences().has(reference), 'a car sold with its balance voided');
@@ -168,27 +171,9 @@ describe('a ready car\'s charge swept as its hold ends, while a retry settles it
       await h.tick(899);
       // The retry reads the clock a second before the hold's end; its settle's transaction
       // starts after the end (waiting for the writer), and a sweep runs in between.
-      const store = h.ld.app.deps.store;
-      const { transaction } = store;
-      const { charge } = payments;
-      let armed = false;
-      payments.charge = async (req) => {
-        const r = await charge.call(payments, req);
-        armed = req.reference === reference;
-        return r;
-      };
-      store.transaction = (async (fn: never) => {
-        if (armed) {
-          armed = false;
-          await h.tick(2);
-          await h.ld.app.settlement.reconciler.sweepCharges();
-        }
-        return transaction.call(store, fn);
-      }) as typeof store.transaction;
-      const retry = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
-        body: { mode: 'full' }, headers: { 'idempotency-key': 'k' } });
-      store.transaction = transaction;
-      payments.charge = charge;
+      const retry = await beforeSettleOnce(h, payments, () => h.call('POST',
+        `/ready-stock/${vin(1)}/purchases`, { token, body: { mode: 'full' },
+          headers: { 'idempotency-key': 'k' } }), sweepAfter(h), reference);
       const sale = (await h.call('GET', '/ready-stock/mine', { token })).body.sales[0];
       if (sale.status === 'paid') {
         assert.ok(payments.heldReferences().has(reference),
@@ -207,38 +192,16 @@ describe('a ready car\'s balance swept as its deadline passes, while its payment
     const { payments, later } = movedProvider();
     const h = await quietHarness({}, payments);
     try {
-      const { token, accountId } = await h.buyer(1);
-      await listedCars(h, [1]);
-      const dep = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
-        body: { mode: 'deposit' }, headers: { 'idempotency-key': 'd' } });
-      assert.equal(dep.body.sale.status, 'deposit_paid', JSON.stringify(dep.body));
-      const saleId: string = dep.body.sale.sale_id;
+      const { token, accountId, sale: dep } = await reservedByDeposit(h);
+      const saleId = dep.sale_id;
       const reference = `rsl_${saleId}:balance`;
       // The balance was charged by a request that died before its settle.
-      await payments.charge({ reference, amountFen: dep.body.sale.balance_fen,
+      await payments.charge({ reference, amountFen: dep.balance_fen,
         payer: accountId });
       later();
       await h.tick(defaultLimits.readyBalanceHours * 3600 - 1);
-      const store = h.ld.app.deps.store;
-      const { transaction } = store;
-      const { charge } = payments;
-      let armed = false;
-      payments.charge = async (req) => {
-        const r = await charge.call(payments, req);
-        armed = req.reference === reference;
-        return r;
-      };
-      store.transaction = (async (fn: never) => {
-        if (armed) {
-          armed = false;
-          await h.tick(2);
-          await h.ld.app.settlement.reconciler.sweepCharges();
-        }
-        return transaction.call(store, fn);
-      }) as typeof store.transaction;
-      const paid = await h.call('POST', `/ready-stock/sales/${saleId}/balance`, { token });
-      store.transaction = transaction;
-      payments.charge = charge;
+      const paid = await beforeSettleOnce(h, payments, () => h.call('POST',
+        `/ready-stock/sales/${saleId}/balance`, { token }), sweepAfter(h), reference);
       const sale = (await h.call('GET', '/ready-stock/mine', { token })).body.sales[0];
       if (sale.status === 'paid') {
         assert.ok(payments.heldReferences().has(reference),

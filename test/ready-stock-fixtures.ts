@@ -1,5 +1,5 @@
-// What the ready-stock race tests share: cars built and listed, and a settle that throws once
-// after its charge (the process dying in between).
+// What the ready-stock race tests share: cars built and listed, and something done once between
+// a charge and its settle (the process dying, a sweep).
 import { strict as assert } from 'node:assert';
 import type { SandboxPaymentProvider } from '../src/payments/payments.js';
 import { withCheckCharacter } from '../src/production/vin.js';
@@ -23,24 +23,26 @@ export async function listedCars(h: Harness, ns: readonly number[]): Promise<voi
 }
 
 /**
- * Runs `request` with the first store transaction after a charge throwing (the settle), once;
- * the store and the provider are put back after. Its reply.
+ * Runs `request` with `before` run just before the first store transaction after a charge
+ * (the settle's), once: a charge under `reference` only, when given. `before` may throw (the
+ * process dying between charge and settle) or do what another actor does meanwhile (a sweep).
+ * The store and the provider are put back after. `request`'s reply.
  */
-export async function settleThrowsOnce<T>(h: Harness, payments: SandboxPaymentProvider,
-  request: () => Promise<T>): Promise<T> {
+export async function beforeSettleOnce<T>(h: Harness, payments: SandboxPaymentProvider,
+  request: () => Promise<T>, before: () => Promise<void>, reference?: string): Promise<T> {
   const store = h.ld.app.deps.store;
   const { transaction } = store;
   const { charge } = payments;
   let armed = false;
   payments.charge = async (req) => {
     const r = await charge.call(payments, req);
-    armed = true;
+    armed = reference === undefined || req.reference === reference;
     return r;
   };
   store.transaction = (async (fn: never) => {
     if (armed) {
       armed = false;
-      throw new Error('injected: the settle threw (the process died before it)');
+      await before();
     }
     return transaction.call(store, fn);
   }) as typeof store.transaction;
@@ -51,6 +53,12 @@ export async function settleThrowsOnce<T>(h: Harness, payments: SandboxPaymentPr
     payments.charge = charge;
   }
 }
+
+/** Runs `request` with the first store transaction after a charge throwing, once. */
+export const settleThrowsOnce = <T>(h: Harness, payments: SandboxPaymentProvider,
+  request: () => Promise<T>): Promise<T> => beforeSettleOnce(h, payments, request, async () => {
+  throw new Error('injected: the settle threw (the process died before it)');
+});
 
 /**
  * Buys the listed car numbered `n` in full for the buyer `token` under key `k`, its settle
@@ -68,4 +76,18 @@ export async function diedAfterCharge(h: Harness, payments: SandboxPaymentProvid
   const reference = `rsl_${sale.sale_id}`;
   assert.ok(payments.heldReferences().has(reference));
   return reference;
+}
+
+/**
+ * A buyer (numbered 1) who paid a deposit on the listed car numbered 1 and owes its balance:
+ * their token and account, and the sale as the reply gives it (`deposit_paid`).
+ */
+export async function reservedByDeposit(h: Harness): Promise<{ token: string;
+  accountId: string; sale: { sale_id: string; balance_fen: number } }> {
+  const { token, accountId } = await h.buyer(1);
+  await listedCars(h, [1]);
+  const dep = await h.call('POST', `/ready-stock/${vin(1)}/purchases`, { token,
+    body: { mode: 'deposit' }, headers: { 'idempotency-key': 'd' } });
+  assert.equal(dep.body.sale.status, 'deposit_paid', JSON.stringify(dep.body));
+  return { token, accountId, sale: dep.body.sale };
 }
