@@ -690,9 +690,10 @@ function tick() {
   const due = ended || Date.now() - lastLoad > REFRESH_MS;
   if (due && !isDialogOpen() && Date.now() - lastLoad > 5000) {
     // Redraw only when something changed, so a refresh does not move the buyer's focus.
-    const before = JSON.stringify([orders, dropPurchases, readySales]);
+    const shown = () => JSON.stringify([orders, dropPurchases, readySales]);
+    const before = shown();
     load().then(() => {
-      if (!isDialogOpen() && JSON.stringify([orders, dropPurchases, readySales]) !== before) render();
+      if (!isDialogOpen() && shown() !== before) render();
     });
   }
 }

@@ -1,8 +1,9 @@
 // The ready-stock page (/ready-stock): built cars to collect at once, bought first paid, first
 // served (the whole price, or a deposit with the balance by a deadline), and the buyer's own
-// purchases with their balance to pay. A purchase is confirmed first in a dialog saying what is
-// charged now and, for a deposit, the balance and its deadline. A purchase keeps its Idempotency-Key until it is
-// answered, so a retry after a lost reply never buys twice. The list is read every 5 s.
+// purchases with their balance to pay. Each charge is confirmed first in a dialog saying what
+// is charged now and, for a deposit, the balance and its deadline. A purchase keeps its
+// Idempotency-Key until it is answered, so a retry after a lost reply never buys twice. The
+// list is read every 5 s.
 import { get, request, token } from './api.js';
 import { localName, t } from './i18n.js';
 import { counted, dateTime, h, yuan } from './format.js';
