@@ -641,20 +641,25 @@ export class PricebooksService {
     // A read, not a transaction: on SQLite a transaction on the event loop's connection pauses
     // the order writer's thread, and this ran every round with nothing due.
     const due = await this.deps.store.dueReadySales(nowMs, 500);
-    for (const s of due) {
-      // The car first, then the sale, in the order the settle (#settlePaid) and holdsCharge's
-      // #endDue take them: sale first here against car first there could deadlock two
-      // PostgreSQL processes at a hold's end. Each move is a compare-and-set, so a sale paid
-      // meanwhile keeps its car (sold, not held) and its status (paid, not held).
-      await this.deps.store.transaction(async (tx) => {
-        const held = s.status === 'held';
-        await tx.moveReadyCar({ vin: s.vin, expect: { status: held ? 'held' : 'reserved',
-          saleId: s.saleId }, status: 'available', saleId: null, untilMs: null });
-        if (held) await tx.settleReadySale(s.saleId, 'held', 'expired', nowMs);
-        else await this.#lapse(tx, s, nowMs);
-      });
-    }
+    for (const s of due) await this.#end(s, nowMs);
     return due.length;
+  }
+
+  /**
+   * Ends `s`, a hold past its end (`expired`, its car back on sale) or a reservation past its
+   * balance deadline (`lapsed`, the deposit refunded, its car back on sale). The car first,
+   * then the sale, in the order the settle (#settlePaid) takes them: sale first here against
+   * car first there could deadlock two PostgreSQL processes at a hold's end. Each move is a
+   * compare-and-set, so a sale paid meanwhile keeps its car (sold) and its status (paid).
+   */
+  async #end(s: ReadySale, nowMs: number): Promise<void> {
+    await this.deps.store.transaction(async (tx) => {
+      const held = s.status === 'held';
+      await tx.moveReadyCar({ vin: s.vin, expect: { status: held ? 'held' : 'reserved',
+        saleId: s.saleId }, status: 'available', saleId: null, untilMs: null });
+      if (held) await tx.settleReadySale(s.saleId, 'held', 'expired', nowMs);
+      else await this.#lapse(tx, s, nowMs);
+    });
   }
 
   async mySales(account: Account): Promise<ReadySale[]> {
@@ -693,23 +698,18 @@ export class PricebooksService {
   }
 
   /**
-   * Ends `s` as sweepReady does if its hold or reservation has ended by the clock: its car is
-   * moved first, a compare-and-set, as the settle moves it (#settlePaid), so of the two one
-   * wins: a settle that committed first left the car sold or reserved and the sale paid; one
-   * after finds the car gone and is refused. Whether it was due (the sale may have changed).
+   * Ends `s` as sweepReady does (#end) if its hold or reservation has ended by the clock: of
+   * it and a settle, one wins: a settle that committed first left the car sold or reserved and
+   * the sale paid; one after finds the car gone and is refused. Whether it was due (the sale
+   * may have changed).
    */
   async #endDue(s: ReadySale): Promise<boolean> {
     const nowMs = this.deps.clock.nowMs();
-    const held = s.status === 'held' && s.expiresAtMs <= nowMs;
-    if (!held && !(s.status === 'deposit_paid' && (s.balanceDueAtMs ?? 0) <= nowMs)) {
+    if (!(s.status === 'held' && s.expiresAtMs <= nowMs)
+      && !(s.status === 'deposit_paid' && (s.balanceDueAtMs ?? 0) <= nowMs)) {
       return false;
     }
-    await this.deps.store.transaction(async (tx) => {
-      await tx.moveReadyCar({ vin: s.vin, expect: { status: held ? 'held' : 'reserved',
-        saleId: s.saleId }, status: 'available', saleId: null, untilMs: null });
-      if (held) await tx.settleReadySale(s.saleId, 'held', 'expired', nowMs);
-      else await this.#lapse(tx, s, nowMs);
-    });
+    await this.#end(s, nowMs);
     return true;
   }
 
