@@ -150,6 +150,9 @@ test('a car drop counts cars, not pieces; a buyer with a pass is told the turn h
   const page = await (await phoneContext(browser, 'zh')).newPage();
   await signInPage(page, server.url, buyer.token);
   await page.goto(`${server.url}/drop?id=founder`);
+  // <main> is there from the first paint with "加载中…" in it: the drop's state, drawn with the
+  // limit, says the drop has come (reading <main> at once failed in CI's stop 32).
+  await page.locator('#drop-state').waitFor();
   assert.match(await text(page, 'main'), /每个账户限购 1 辆/);
   assert.doesNotMatch((await page.textContent('main')) ?? '', /件/);
   // A room in front of the drop, and a pass kept for it (as the room page keeps it); the drop
