@@ -295,6 +295,9 @@ describe('price books over HTTP', () => {
     assert.equal(first.status, 201, JSON.stringify(first.body));
     declared(S.buyReadyCar, first);
     assert.equal(first.body.sale.status, 'paid');
+    // The car by its trim, options and city, as listed: sold, it is off the list that named it.
+    const label = { trim: 'standard', options: list.body.cars[0].options, city: 'beijing' };
+    assert.deepEqual(first.body.sale.car, label);
     assert.equal((await buy(0, vin(1), 'full', 'r1')).status, 200);
     assert.equal((await buy(1, vin(1), 'full', 'r2')).body.error.code, 'ready_car_not_found');
     // A deposit reserves the car until the balance deadline; the balance sells it.
@@ -320,6 +323,7 @@ describe('price books over HTTP', () => {
       { token: tokens[3] });
     assert.equal(bal.status, 200, JSON.stringify(bal.body));
     assert.equal(bal.body.sale.status, 'paid');
+    assert.deepEqual(bal.body.sale.car, label);
     assert.equal((await h.call('POST', `/ready-stock/sales/${second.body.sale.sale_id}/balance`,
       { token: tokens[3] })).body.error.code, 'ready_sale_not_payable');
     assert.equal((await h.call('POST', `/ready-stock/sales/${second.body.sale.sale_id}/balance`,
@@ -340,6 +344,7 @@ describe('price books over HTTP', () => {
     const mine = await h.call('GET', '/ready-stock/mine', { token: tokens[1] });
     declared(S.myReadySales, mine);
     assert.equal(mine.body.sales[0].status, 'lapsed');
+    assert.deepEqual(mine.body.sales[0].car, label);
     const b = await books();
     const car = 253_500 * YUAN;
     assert.equal(b.revenue.ready_stock_received_fen, car + DEPOSIT + car);

@@ -13,7 +13,9 @@ import { toCsv } from './csv.js';
 import type { BooksReport, OrderPriceView } from './pricebooks-service.js';
 import * as S from './pricebooks-schemas.js';
 import type { PriceVersion } from './pricing.js';
-import { publicStatus, type ReadyCar, type ReadySale, type SaleMode } from './ready-stock.js';
+import {
+  publicStatus, type ReadyCar, type ReadySaleOfCar, type SaleMode,
+} from './ready-stock.js';
 
 const ID_PARAM = /^[A-Za-z0-9_-]{1,64}$/;
 const VIN_PARAM = /^[A-HJ-NPR-Z0-9]{17}$/;
@@ -42,7 +44,10 @@ const carView = (c: ReadyCar, nowMs: number) => ({ vin: c.vin, launch_id: c.laun
   trim: c.trim, options: c.options, city: c.city, price_fen: c.priceFen,
   deposit_fen: c.depositFen, status: publicStatus(c, nowMs), listed_at: iso(c.listedAtMs) });
 
-const saleView = (s: ReadySale) => ({ sale_id: s.saleId, vin: s.vin, launch_id: s.launchId,
+/** A sale as shown, with its car's trim, options and city: the car is off the list once sold,
+ *  and a buyer's purchases named it by its launch only. */
+const saleView = ({ sale: s, car }: ReadySaleOfCar) => ({ sale_id: s.saleId, vin: s.vin,
+  launch_id: s.launchId, car: car && { trim: car.trim, options: car.options, city: car.city },
   mode: s.mode, price_fen: s.priceFen, deposit_fen: s.depositFen, status: s.status,
   created_at: iso(s.createdAtMs), expires_at: iso(s.expiresAtMs),
   balance_due_at: iso(s.balanceDueAtMs),
@@ -235,7 +240,8 @@ export const pricebooksRoutes: Route[] = [
       const r = await ctx.app.pricebooks.buy(buyer(ctx), ctx.params.vin!, mode as SaleMode,
         keyed.value);
       if (!r.ok) return r;
-      return reply(r.value.replay ? 200 : 201, { sale: saleView(r.value.sale) },
+      return reply(r.value.replay ? 200 : 201,
+        { sale: saleView(await ctx.app.pricebooks.ofCar(r.value.sale)) },
         r.value.replay ? { 'idempotent-replay': 'true' } : undefined);
     } },
   { method: 'POST', path: '/ready-stock/sales/:sale_id/balance', access: 'buyer',
@@ -244,7 +250,8 @@ export const pricebooksRoutes: Route[] = [
       if (limited) return limited;
       if (!ID_PARAM.test(ctx.params.sale_id ?? '')) return refuse('ready_sale_not_found');
       const r = await ctx.app.pricebooks.payBalance(buyer(ctx), ctx.params.sale_id!);
-      return r.ok ? reply(200, { sale: saleView(r.value.sale) }) : r;
+      return r.ok
+        ? reply(200, { sale: saleView(await ctx.app.pricebooks.ofCar(r.value.sale)) }) : r;
     } },
   { method: 'GET', path: '/ready-stock/mine', access: 'buyer', schema: S.myReadySales,
     handler: async (ctx) => reply(200, { sales: (await ctx.app.pricebooks.mySales(buyer(ctx)))

@@ -37,7 +37,11 @@ export const ReadyCarView = Type.Object({
 }, { 'x-component': 'ReadyCar' });
 
 export const ReadySaleView = Type.Object({
-  sale_id: Str, vin: Str, launch_id: Str, mode: Type.Union([Type.Literal('full'),
+  sale_id: Str, vin: Str, launch_id: Str,
+  car: orNull(Type.Object({ trim: Str, options: Type.Array(Str), city: Str }, {
+    description: 'The car bought: its trim, option ids and the delivery centre\'s city id, as '
+      + 'listed (null only for a car no longer on record)' })),
+  mode: Type.Union([Type.Literal('full'),
     Type.Literal('deposit')]), price_fen: Int, deposit_fen: Int,
   status: Type.Union([Type.Literal('held'), Type.Literal('paid'), Type.Literal('deposit_paid'),
     Type.Literal('expired'), Type.Literal('failed'), Type.Literal('lapsed')]),

@@ -25,7 +25,8 @@ import {
   type PriceVersion,
 } from './pricing.js';
 import {
-  balanceReference, chargeNowFen, isFree, type ReadyCar, type ReadySale, type SaleMode,
+  balanceReference, chargeNowFen, isFree, type ReadyCar, type ReadySale, type ReadySaleOfCar,
+  type SaleMode,
 } from './ready-stock.js';
 
 export interface PricebooksDeps {
@@ -662,8 +663,15 @@ export class PricebooksService {
     });
   }
 
-  async mySales(account: Account): Promise<ReadySale[]> {
+  /** The buyer's sales, newest first, at most `readySalesListMax`, each with its car's label. */
+  async mySales(account: Account): Promise<ReadySaleOfCar[]> {
     return this.deps.store.readySalesOf(account.accountId, this.deps.limits.readySalesListMax);
+  }
+
+  /** `sale` with the label of its car (trim, options, city), as a purchase's reply gives it. */
+  async ofCar(sale: ReadySale): Promise<ReadySaleOfCar> {
+    const car = await this.deps.store.readyCar(sale.vin);
+    return { sale, car: car && { trim: car.trim, options: car.options, city: car.city } };
   }
 
   /**

@@ -9,7 +9,7 @@ import type {
   CarMove, OrderPrice, PriceProtection, PricebooksReads, PricebooksTx,
 } from './pricebooks-store.js';
 import type { PriceVersion } from './pricing.js';
-import type { ReadyCar, ReadySale, SaleStatus } from './ready-stock.js';
+import type { ReadyCar, ReadySale, ReadySaleOfCar, SaleStatus } from './ready-stock.js';
 
 type Row = Record<string, unknown>;
 
@@ -295,8 +295,14 @@ export class PricebooksSqlReads implements PricebooksReads {
     return r ? rowToSale(r) : null;
   }
 
-  async readySalesOf(accountId: string, limit: number): Promise<ReadySale[]> {
-    return (await this.q.all('SELECT * FROM ready_sales WHERE account_id = ? '
-      + 'ORDER BY created_at_ms DESC, sale_id DESC LIMIT ?', [accountId, limit])).map(rowToSale);
+  async readySalesOf(accountId: string, limit: number): Promise<ReadySaleOfCar[]> {
+    // One read for the list and its cars' labels (a read per sale was up to 100 per request).
+    const rows = await this.q.all('SELECT s.*, c.trim AS car_trim, c.options AS car_options, '
+      + 'c.city AS car_city FROM ready_sales s LEFT JOIN ready_cars c ON c.vin = s.vin '
+      + 'WHERE s.account_id = ? ORDER BY s.created_at_ms DESC, s.sale_id DESC LIMIT ?',
+    [accountId, limit]);
+    return rows.map((r) => ({ sale: rowToSale(r), car: r.car_trim === null
+      || r.car_trim === undefined ? null : { trim: String(r.car_trim),
+        options: JSON.parse(String(r.car_options)) as string[], city: String(r.car_city) } }));
   }
 }

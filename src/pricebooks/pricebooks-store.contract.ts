@@ -198,8 +198,37 @@ export function pricebooksStoreContract(name: string, open: () => Promise<Opened
         });
         await assert.rejects(store.transaction((tx) => tx.settleReadySale('b', 'held', 'paid',
           T0)));
-        assert.deepEqual((await store.readySalesOf('acc_a', 5)).map((s) => s.status), ['paid']);
+        assert.deepEqual((await store.readySalesOf('acc_a', 5)).map((s) => s.sale.status),
+          ['paid']);
         assert.deepEqual((await store.dueReadySales(T0 + 1, 10)).map((s) => s.saleId), ['b']);
+      });
+
+      test('a buyer\'s sales come newest first, at most the limit, each with its car\'s trim, '
+        + 'options and city (null for a sale whose car is not on record)', async (store) => {
+        await store.transaction(async (tx) => {
+          await tx.insertReadyCar(car('VIN00000000000011'));
+          await tx.insertReadyCar(car('VIN00000000000012', { trim: 'pro', options: [],
+            city: 'shanghai' }));
+        });
+        const sale = (id: string, vin: string, atMs: number, accountId = 'acc_l') => ({
+          saleId: id, vin, launchId: 'yu7-2025', accountId, mode: 'deposit' as const,
+          priceFen: 2, depositFen: 1, status: 'held' as const, paymentReference: `rsl_${id}`,
+          createdAtMs: atMs, expiresAtMs: atMs + 1, balanceDueAtMs: null, settledAtMs: null,
+          idempotencyKey: id });
+        await store.transaction(async (tx) => {
+          await tx.insertReadySale(sale('l1', 'VIN00000000000011', T0));
+          await tx.insertReadySale(sale('l2', 'VIN00000000000012', T0 + 2));
+          await tx.insertReadySale(sale('l3', 'VIN00000000000099', T0 + 1));
+          await tx.insertReadySale(sale('o1', 'VIN00000000000012', T0 + 3, 'acc_other'));
+        });
+        const mine = await store.readySalesOf('acc_l', 5);
+        assert.deepEqual(mine.map((x) => [x.sale.saleId, x.car]), [
+          ['l2', { trim: 'pro', options: [], city: 'shanghai' }],
+          ['l3', null],
+          ['l1', { trim: 'max', options: ['paint-blue'], city: 'beijing' }]]);
+        assert.deepEqual(mine[0]!.sale, sale('l2', 'VIN00000000000012', T0 + 2));
+        assert.deepEqual((await store.readySalesOf('acc_l', 2)).map((x) => x.sale.saleId),
+          ['l2', 'l3']);
       });
     });
   });

@@ -12,7 +12,9 @@
 import type { BookSettings, LedgerSums } from './books.js';
 import type { LedgerEntry, StoredLedgerEntry } from './ledger.js';
 import type { PriceVersion } from './pricing.js';
-import type { ReadyCar, ReadyCarStatus, ReadySale, SaleStatus } from './ready-stock.js';
+import type {
+  ReadyCar, ReadyCarStatus, ReadySale, ReadySaleOfCar, SaleStatus,
+} from './ready-stock.js';
 
 /** Protection given to one order at one price version. */
 export interface PriceProtection {
@@ -88,7 +90,8 @@ export interface PricebooksReads {
   readyCars(limit: number): Promise<ReadyCar[]>;
   readyCar(vin: string): Promise<ReadyCar | null>;
   readySale(saleId: string): Promise<ReadySale | null>;
-  readySalesOf(accountId: string, limit: number): Promise<ReadySale[]>;
+  /** The account's sales, newest first, at most `limit`, each with its car's label. */
+  readySalesOf(accountId: string, limit: number): Promise<ReadySaleOfCar[]>;
   /**
    * Sales held past their end or reserved past their balance deadline, at most `limit`, as
    * committed: each is then moved by a conditional update, so one moved meanwhile is skipped.

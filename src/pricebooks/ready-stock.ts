@@ -51,6 +51,19 @@ export interface ReadySale {
   readonly idempotencyKey: string;
 }
 
+/**
+ * What a buyer knows a ready car by: its trim, its option ids and the city of the delivery
+ * centre where it waits. Fixed at listing (nothing changes a listed car's configuration), so a
+ * sale names its car by these for good, after the car has left the list (sold).
+ */
+export type ReadyCarLabel = Pick<ReadyCar, 'trim' | 'options' | 'city'>;
+
+/** A sale with the label of the car it is for (null only for a car no longer on record). */
+export interface ReadySaleOfCar {
+  readonly sale: ReadySale;
+  readonly car: ReadyCarLabel | null;
+}
+
 /** Whether a car may be taken by a new buyer at `nowMs`. */
 export const isFree = (c: Pick<ReadyCar, 'status' | 'untilMs'>, nowMs: number): boolean =>
   c.status === 'available'

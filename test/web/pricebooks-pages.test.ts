@@ -81,13 +81,23 @@ test('a buyer buys a ready-stock car; it leaves the list at once', async () => {
   await page.locator('.notice').waitFor();
   assert.match((await page.textContent('.notice')) ?? '', /Bought/);
   assert.equal(await page.locator(`[data-vin="${vin(1)}"]`).count(), 0);
+  // The purchase names the car as its card did, though the car has left the list (sold): it
+  // was named by its VIN alone.
+  const named = card.split(/\s*VIN/)[0]!;
+  const asListed = new RegExp(`^${named.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · `
+    + `Collect in Beijing · VIN ${vin(1)}`);
+  assert.match((await page.textContent('#ready-mine .sale-car')) ?? '', asListed);
   assert.match((await page.textContent('#ready-mine')) ?? '', /Paid/);
   await screenshots(page, 'ready-stock-bought');
   // My orders lists it too: a car bought from stock is one of the buyer's orders.
   await page.click('nav a[href="/orders"]');
   const sale = page.locator('#ready-sales [data-sale]');
   await sale.waitFor();
-  assert.match((await sale.textContent()) ?? '', new RegExp(`YU7.*VIN ${vin(1)}.*Paid`, 's'));
+  // Named as the list named it, not by its launch alone: trim, options, city, not ids.
+  const bought = (await sale.textContent()) ?? '';
+  assert.match(bought, asListed);
+  assert.match(bought, /Paid/);
+  assert.doesNotMatch(bought, /STANDARD|beijing|colour-|wheels-/);
   // No launch order: the line above says which purchases are below, and only those.
   assert.equal(await page.textContent('#orders-none'),
     'You have no launch orders yet; your ready-stock purchases are listed below.');
@@ -115,7 +125,7 @@ test('in Chinese, a deposit reserves the other car with its balance deadline', a
   await page.goto(`${server.url}/orders`);
   const sale = page.locator('#ready-sales [data-sale]');
   await sale.waitFor();
-  assert.match((await sale.textContent()) ?? '', /尾款截止/);
+  assert.match((await sale.textContent()) ?? '', /^YU7 标准版.* · 提车城市 北京 · VIN .*尾款截止/s);
   await sale.locator('a[href="/ready-stock"]').click();
   await page.locator('[data-pay]').waitFor();
   await page.click('[data-pay]');

@@ -16,6 +16,7 @@ import { operatorCancelNotice } from './operator-cancel.js';
 // The plan's delivery window and the car's build day in words (date-window.js).
 import { dateWindow, dateWords } from './date-window.js';
 import { priceSection } from './price-protection.js';
+import { readySaleLine } from './ready-car.js';
 import { passHeaders, settlePass } from './waiting-pass.js';
 
 // Estimates move as capacity changes; keep them current, each page at its own moment (a
@@ -611,18 +612,12 @@ function dropSection() {
     h('ul', { class: 'plain' }, dropPurchases.map(dropPurchaseItem)));
 }
 
-/** The name of a ready-stock sale's car: its launch's name (its id if no launch names it). */
-function readyCarName(s) {
-  const launch = launches.get(s.launch_id);
-  return launch ? localName(launch) : s.launch_id;
-}
-
 /** One ready-stock purchase: the car, its price and where it stands; a balance to pay links to
  *  the ready-stock page, where it is paid. */
 function readySaleItem(s) {
   const due = s.balance_due_at ? dateTime(s.balance_due_at) : '';
   return h('li', { class: 'card ready-sale', 'data-sale': s.sale_id },
-    h('p', {}, h('strong', {}, readyCarName(s)), ` · VIN ${s.vin} · ${yuan(s.price_fen)}`),
+    readySaleLine(launches.get(s.launch_id), s),
     h('p', { class: 'small' }, t(`ready_status_${s.status}`, { t: due })),
     s.status === 'deposit_paid'
       ? h('a', { class: 'button', href: '/ready-stock' },

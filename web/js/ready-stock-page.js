@@ -5,9 +5,10 @@
 // Idempotency-Key until it is answered, so a retry after a lost reply never buys twice. The
 // list is read every 5 s.
 import { get, request, token } from './api.js';
-import { localName, t } from './i18n.js';
+import { t } from './i18n.js';
 import { counted, dateTime, h, yuan } from './format.js';
 import { confirmDialog } from './dialog.js';
+import { readyCarName, readyCityName, readySaleLine } from './ready-car.js';
 import { errorBox, initPage, notice, signInLink } from './ui.js';
 import { PRICEBOOKS_STRINGS } from './pricebooks-strings.js';
 import { STRINGS } from './strings.js';
@@ -32,17 +33,11 @@ function keyFor(vin, mode) {
   return key;
 }
 
-/** `c`'s trim and options by name in the page's language; an id no launch names stays. */
-function carName(c) {
-  const l = launches?.get(c.launch_id);
-  return [localName(l?.trims.find((x) => x.trim === c.trim)) || c.trim.toUpperCase(),
-    ...c.options.map((id) => localName(l?.options.find((o) => o.option_id === id)) || id)]
-    .join(' · ');
-}
+/** `c`'s trim and options by name in the page's language (ready-car.js). */
+const carName = (c) => readyCarName(launches?.get(c.launch_id), c);
 
-/** The city a car is collected in, by name; its id if its launch does not name it. */
-const cityName = (c) =>
-  localName(launches?.get(c.launch_id)?.cities.find((x) => x.city_id === c.city)) || c.city;
+/** The city a car is collected in, by name (ready-car.js). */
+const cityName = (c) => readyCityName(launches?.get(c.launch_id), c);
 
 /**
  * Asks before charging: what is charged now and what it buys; for a deposit, the balance and
@@ -86,11 +81,10 @@ async function buy(car, mode) {
   showMessage();
 }
 
-/** The car a sale bought, by name while the list still shows it (reserved); else its VIN. */
-const saleCarName = (s) => {
-  const car = cars?.ok ? cars.data.cars.find((c) => c.vin === s.vin) : undefined;
-  return car ? carName(car) : `VIN ${s.vin}`;
-};
+/** The car a sale bought, by name (the sale carries its car's trim and options, which the
+ *  list no longer shows once it is sold); its VIN for a car no longer on record. */
+const saleCarName = (s) => (s.car ? carName({ ...s.car, launch_id: s.launch_id })
+  : `VIN ${s.vin}`);
 
 async function payBalance(sale) {
   const b = yuan(sale.balance_fen);
@@ -140,7 +134,7 @@ function saleRow(s) {
   const due = s.balance_due_at ? dateTime(s.balance_due_at) : '';
   const status = t(`ready_status_${s.status}`, { t: due });
   return h('li', { class: 'card', 'data-sale': s.sale_id, id: `sale-${s.sale_id}` },
-    h('p', {}, h('strong', {}, saleCarName(s)), ` · VIN ${s.vin} · ${yuan(s.price_fen)}`),
+    readySaleLine(launches?.get(s.launch_id), s),
     h('p', { class: 'small sale-status' }, status),
     s.status === 'deposit_paid'
       ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary',
