@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
-  buildWeek, centreLoads, estimateAppended, estimateQueue, servingCentre, weeksFromNow,
-  windowOf, type OrderEstimate, type PlanningState, type QueuedOrder,
+  buildWeek, capacityThrough, centreLoads, estimateAppended, estimateQueue, servingCentre,
+  trimTails, weeksFromNow, windowOf, type OrderEstimate, type PlanningState, type QueuedOrder,
 } from './estimates.js';
 import {
   beijingDate, beijingDateMs, weekOf, weekOfDate, weekStartMs, type CentreVersion,
@@ -92,6 +92,33 @@ describe('estimateQueue', () => {
       ['ord_0004', 0, 1]]);
   });
 
+  it('builds no car before the week its order was queued in: a plan begun weeks before gave '
+    + 'an order locked today a build week in the past', () => {
+    // 2 a week from week 0. Orders queued in weeks 0, 0, 5, 5, 5, 5 and 9, a week from the line.
+    const s = state([plan('std', [['2024-01-01', 2]])]);
+    const weeks = [0, 0, 5, 5, 5, 5, 9];
+    const q = weeks.map((w, i) => ({ ...order(i + 1, 'std', 'wuhan'),
+      queuedAtMs: weekStartMs(w) + 3_600_000 * (i + 1) }));
+    const e = estimateQueue(s, q);
+    // Before: 0, 0, 1, 1, 2, 2, 3 (slots 1 to 7 from week 0).
+    assert.deepEqual(q.map((o) => [e.get(o.orderId)!.position, e.get(o.orderId)!.buildWeek,
+      e.get(o.orderId)!.handoverWeek]), [[1, 0, 1], [2, 0, 1], [3, 5, 6], [4, 5, 6],
+      [5, 6, 7], [6, 6, 7], [7, 9, 10]]);
+    // "If you lock now" in week 9 behind them, and in week 12 (the plan's units of weeks 10
+    // and 11 were never this order's).
+    const tails = trimTails([['su7', 'std', 0, 2], ['su7', 'std', 5, 2], ['su7', 'std', 6, 2],
+      ['su7', 'std', 9, 1]]);
+    assert.deepEqual(tails.get('su7/std'), { orders: 7, lastBuildWeek: 9, inLastWeek: 1 });
+    const now = (w: number) => estimateAppended(s, new Map(), tails, 'su7', 'std', 'wuhan', 8,
+      weekStartMs(w))?.buildWeek;
+    assert.deepEqual([now(9), now(12)], [9, 12]);
+    // Two queued since the tails were read: counted as if queued in this one's week.
+    assert.equal(estimateAppended(s, new Map(), tails, 'su7', 'std', 'wuhan', 10,
+      weekStartMs(9))?.buildWeek, 10);
+    assert.deepEqual([capacityThrough(s.plans.get('su7/std')!.rates, -1),
+      capacityThrough(s.plans.get('su7/std')!.rates, 4)], [0, 10]);
+  });
+
   it('leaves out orders of trims without a plan (they keep the weekly-capacity estimate)', () => {
     const e = estimateQueue(state([plan('std', [['2024-01-01', 10]])]),
       [order(1, 'max', 'beijing')]);
@@ -124,19 +151,39 @@ const stateArb = fc.record({
   g.centres.map((c) => centre(c.city, c.perWeek, date(c.opens, 0),
     c.by === c.city ? null : c.by))));
 
-/** A queue in lock order: trimSeq and queuedAtMs grow together within a trim; some left. */
+/**
+ * A queue in lock order: trimSeq and queuedAtMs grow together within a trim; some left. Orders
+ * are queued from two weeks before the plans' first weeks on, up to about four days apart, so
+ * many are queued after the units their place would have had were built.
+ */
 const queueArb = fc.array(fc.record({ trim: fc.constantFrom('std', 'max'),
-  city: fc.constantFrom(...CITIES), gone: fc.boolean() }), { maxLength: 40 })
+  city: fc.constantFrom(...CITIES), gone: fc.boolean(),
+  gapMs: fc.integer({ min: 0, max: 4 * 86_400_000 }) }), { maxLength: 40 })
   .map((rows) => {
     const seq = new Map<string, number>();
     const q: QueuedOrder[] = [];
+    let atMs = weekStartMs(-2);
     rows.forEach((r, i) => {
       const s = (seq.get(r.trim) ?? 0) + 1;
       seq.set(r.trim, s);
-      if (!r.gone) q.push(order(i, r.trim, r.city, s));
+      atMs += r.gapMs;
+      if (!r.gone) q.push({ ...order(i, r.trim, r.city, s), queuedAtMs: atMs });
     });
     return q;
   });
+
+/** The tails of a set of estimates, as the store's trimBuildWeeks rows give them. */
+const tailsOf = (estimates: Iterable<OrderEstimate>) => {
+  const n = new Map<string, number>();
+  for (const e of estimates) {
+    const k = `${e.launchId}\u0000${e.trim}\u0000${e.buildWeek}`;
+    n.set(k, (n.get(k) ?? 0) + 1);
+  }
+  return trimTails([...n].map(([k, c]) => {
+    const [l, t, w] = k.split('\u0000');
+    return [l!, t!, Number(w), c] as const;
+  }));
+};
 
 const asObject = (m: ReadonlyMap<string, OrderEstimate>) =>
   Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -222,16 +269,60 @@ describe('estimate properties', () => {
 
   it('"if you lock now" is what the queue with the order appended gives it', () => {
     fc.assert(fc.property(stateArb, queueArb, fc.constantFrom('std', 'max'),
-      fc.constantFrom(...CITIES), (s, q, trim, city) => {
+      fc.constantFrom(...CITIES), fc.integer({ min: 0, max: 20 * 7 * 86_400_000 }),
+      (s, q, trim, city, laterMs) => {
         const before = estimateQueue(s, q);
         const inTrim = q.filter((o) => o.trim === trim);
+        const queuedAtMs = Math.max(weekStartMs(-2), ...q.map((o) => o.queuedAtMs)) + laterMs;
         const next: QueuedOrder = { ...order(9999, trim, city,
-          Math.max(0, ...inTrim.map((o) => o.trimSeq)) + 1) };
+          Math.max(0, ...inTrim.map((o) => o.trimSeq)) + 1), queuedAtMs };
         const full = estimateQueue(s, [...q, next]).get(next.orderId);
-        const appended = estimateAppended(s, centreLoads(before.values()), 'su7', trim, city,
-          inTrim.length + 1);
+        const appended = estimateAppended(s, centreLoads(before.values()),
+          tailsOf(before.values()), 'su7', trim, city, inTrim.length + 1, queuedAtMs);
         if (full === undefined) assert.equal(appended, null);
-        else assert.equal(appended?.handoverWeek, full.handoverWeek);
+        else {
+          assert.equal(appended?.buildWeek, full.buildWeek);
+          assert.equal(appended?.handoverWeek, full.handoverWeek);
+        }
       }), { numRuns: 300 });
+  });
+
+  it('"if you lock now" with orders queued since the estimates were read is never earlier '
+    + 'than the queue with them all gives it', () => {
+    fc.assert(fc.property(stateArb, queueArb, fc.integer({ min: 1, max: 6 }),
+      fc.integer({ min: 0, max: 3 * 86_400_000 }), (s, q, since, spreadMs) => {
+        const trim = 'std';
+        const known = q.slice(0, Math.max(0, q.length - since));
+        const before = estimateQueue(s, known);
+        const inTrim = q.filter((o) => o.trim === trim);
+        const queuedAtMs = Math.max(weekStartMs(-2), ...q.map((o) => o.queuedAtMs)) + spreadMs;
+        const next: QueuedOrder = { ...order(9999, trim, 'd',
+          Math.max(0, ...inTrim.map((o) => o.trimSeq)) + 1), queuedAtMs };
+        const full = estimateQueue(s, [...q, next]).get(next.orderId);
+        const appended = estimateAppended(s, new Map(), tailsOf(before.values()), 'su7', trim,
+          'd', inTrim.length + 1, queuedAtMs);
+        if (full === undefined) return;
+        assert.ok(appended !== null && appended.buildWeek >= full.buildWeek,
+          `${appended?.buildWeek} before ${full.buildWeek}`);
+      }), { numRuns: 300 });
+  });
+
+  it('build no car before the week its order was queued in, nor more in a week than the '
+    + 'plan\'s units of that week', () => {
+    fc.assert(fc.property(stateArb, queueArb, (s, q) => {
+      const built = new Map<string, number>();
+      for (const e of estimateQueue(s, q).values()) {
+        const o = q.find((x) => x.orderId === e.orderId)!;
+        assert.ok(e.buildWeek >= weekOf(o.queuedAtMs), `${e.orderId} built before queued`);
+        const k = `${e.trim}/${e.buildWeek}`;
+        built.set(k, (built.get(k) ?? 0) + 1);
+      }
+      for (const [k, n] of built) {
+        const [trim, w] = k.split('/');
+        const rates = s.plans.get(`su7/${trim}`)!.rates;
+        const units = capacityThrough(rates, Number(w)) - capacityThrough(rates, Number(w) - 1);
+        assert.ok(n <= units, `${n} built in week ${w} of ${trim}, the plan builds ${units}`);
+      }
+    }), { numRuns: 300 });
   });
 });

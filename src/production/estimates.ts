@@ -2,7 +2,7 @@
 // function, so that the same plan, centres and queue give the same estimates whatever happened
 // before (README, "Delivery estimates from the plan", has the formula in words).
 import {
-  weekOfDate, weekStartMs, DAY_MS, beijingDate, type CentreVersion, type PlanRate,
+  weekOf, weekOfDate, weekStartMs, DAY_MS, beijingDate, type CentreVersion, type PlanRate,
   type PlanVersion,
 } from './plan.js';
 
@@ -66,6 +66,37 @@ export function buildWeek(rates: readonly PlanRate[], position: number): number 
   return buildWeekOf(segmentsOf(rates), position);
 }
 
+/**
+ * Units a plan's rates build from their first week through week `week` (0 before the first
+ * rate's week). Infinity never: the last rate runs for ever, but only to `week`.
+ */
+export function capacityThrough(rates: readonly PlanRate[], week: number): number {
+  return capacityOf(segmentsOf(rates), week);
+}
+
+function capacityOf(segments: Segments, week: number): number {
+  let built = 0;
+  for (let i = 0; i < segments.length; i++) {
+    const [start, units] = segments[i]!;
+    if (start > week) break;
+    const end = i + 1 < segments.length ? Math.min(segments[i + 1]![0], week + 1) : week + 1;
+    built += units * (end - start);
+  }
+  return built;
+}
+
+/**
+ * The production slot of the next order of a trim: after the slot before it (`previous`, 0 for
+ * the first), and never in a week before the one it took its place in (`queuedAtMs`): the
+ * plan's units of the weeks before that were built before the order existed (for the orders then
+ * queued, or not at all), so a plan begun weeks earlier gave a car locked today a build week, and
+ * a window, in the past. Slots within a build week are then consecutive from that week's first
+ * unit (see `trimTails`).
+ */
+function nextSlot(segments: Segments, previous: number, queuedAtMs: number): number {
+  return Math.max(previous + 1, capacityOf(segments, weekOf(queuedAtMs) - 1) + 1);
+}
+
 function buildWeekOf(segments: Segments, position: number): number | null {
   let built = 0;
   for (let i = 0; i < segments.length; i++) {
@@ -126,7 +157,9 @@ function byArrival(a: Arrival, b: Arrival): number {
  * on the order of `queue`.
  *
  * 1. position: the order's place among the live locked orders of its launch and trim, by trimSeq;
- * 2. build week: `buildWeek(plan, position)`;
+ * 2. slot: its unit of the plan, `max(slot before + 1, capacityThrough(plan, L - 1) + 1)` with L
+ *    the week it was queued in (`nextSlot`: no car is built before its order's week); build
+ *    week: `buildWeek(plan, slot)`;
  * 3. arrival: build week + TRANSIT_WEEKS, at `servingCentre` (which may push it to an opening);
  * 4. handover: each centre hands over at most `handoversPerWeek` cars a week, first come first
  *    served in arrival week, then lock time (`byArrival`); a car waits for the first week
@@ -151,8 +184,11 @@ export function estimateQueue(state: PlanningState, queue: readonly QueuedOrder[
     const segments = segmentsOf(plan.rates);
     list.sort((a, b) => a.trimSeq - b.trimSeq
       || (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    let slot = 0;
     for (let i = 0; i < list.length; i++) {
-      const b = buildWeekOf(segments, i + 1);
+      slot = nextSlot(segments, slot, list[i]!.queuedAtMs);
+      const b = buildWeekOf(segments, slot);
+      // The plan never gets there (it ends at 0): nor does any order behind it.
       if (b === null) continue;
       const at = serving(state.centres, list[i]!.city, b + TRANSIT_WEEKS, opens);
       let group = byCentre.get(at.centre);
@@ -189,18 +225,73 @@ export function estimateQueue(state: PlanningState, queue: readonly QueuedOrder[
 export type CentreLoad = ReadonlyArray<readonly [number, number]>;
 
 /**
- * The estimate of one more order appended at the end of the queue: position `position` in its
- * trim (the live locked orders ahead + 1) and, at its centre, behind every car of `load` that
- * arrives in its week or before (they locked earlier). For the last queue estimated by
- * `estimateQueue`, this is exactly what `estimateQueue` would give the order appended to it
- * ("if you lock now"). Null when the trim has no plan.
+ * Where a trim's estimated orders end: how many there are, the last one's build week and how
+ * many are built in that week. Its last slot follows: slots within a build week are consecutive
+ * from the week's first unit (`nextSlot`), so it is the plan's units through the week before,
+ * plus `inLastWeek`.
+ */
+export interface TrimTail {
+  readonly orders: number;
+  readonly lastBuildWeek: number;
+  readonly inLastWeek: number;
+}
+
+/**
+ * The tails of the trims of stored estimates, by `planKey`, from rows `[launchId, trim,
+ * buildWeek, orders]` (orders estimated to be built in that week; any order).
+ */
+export function trimTails(rows: Iterable<readonly [string, string, number, number]>):
+  Map<string, TrimTail> {
+  const out = new Map<string, TrimTail>();
+  for (const [launchId, trim, week, n] of rows) {
+    const k = planKey(launchId, trim);
+    const t = out.get(k);
+    out.set(k, { orders: (t?.orders ?? 0) + n,
+      lastBuildWeek: t === undefined || week > t.lastBuildWeek ? week : t.lastBuildWeek,
+      inLastWeek: t === undefined || week > t.lastBuildWeek ? n
+        : week === t.lastBuildWeek ? t.inLastWeek + n : t.inLastWeek });
+  }
+  return out;
+}
+
+/**
+ * The slot after which an order queued at `queuedAtMs` is appended to its trim whose stored
+ * estimates end at `tail`: after the tail's last slot (the plan's units through the week before
+ * its last build week, plus the orders built in that week), and after every unit of the weeks
+ * before the order's own. The k-th order appended takes slot `appendAfter(...) + k`.
+ */
+export function appendAfter(rates: readonly PlanRate[], tail: TrimTail | undefined,
+  queuedAtMs: number): number {
+  return appendAfterOf(segmentsOf(rates), tail, queuedAtMs);
+}
+
+function appendAfterOf(segments: Segments, tail: TrimTail | undefined, queuedAtMs: number):
+  number {
+  const last = tail === undefined || tail.orders === 0 ? 0
+    : capacityOf(segments, tail.lastBuildWeek - 1) + tail.inLastWeek;
+  return Math.max(last, capacityOf(segments, weekOf(queuedAtMs) - 1));
+}
+
+/**
+ * The estimate of one more order at the end of the queue, queued at `queuedAtMs`: position
+ * `position` in its trim (the live locked orders ahead + 1), its slot after the trim's `tails`
+ * and not before its week, and, at its centre, behind every car of `loads` that arrives in its
+ * week or before (they locked earlier). For the last queue estimated by `estimateQueue` (its
+ * tails and loads), this is exactly what `estimateQueue` would give the order appended to it
+ * ("if you lock now"). Orders queued since (position beyond the tail's orders + 1) are counted
+ * as if queued in the same week as this one, which never puts it earlier than the re-plan will.
+ * Null when the trim has no plan, or the plan never builds that many.
  */
 export function estimateAppended(state: PlanningState,
-  loads: ReadonlyMap<string, CentreLoad>, launchId: string, trim: string, city: string,
-  position: number): Omit<OrderEstimate, 'orderId' | 'accountId'> | null {
+  loads: ReadonlyMap<string, CentreLoad>, tails: ReadonlyMap<string, TrimTail>,
+  launchId: string, trim: string, city: string, position: number, queuedAtMs: number):
+  Omit<OrderEstimate, 'orderId' | 'accountId'> | null {
   const plan = state.plans.get(planKey(launchId, trim));
   if (plan === undefined) return null;
-  const b = buildWeek(plan.rates, position);
+  const segments = segmentsOf(plan.rates);
+  const tail = tails.get(planKey(launchId, trim));
+  const ahead = Math.max(1, position - (tail?.orders ?? 0));
+  const b = buildWeekOf(segments, appendAfterOf(segments, tail, queuedAtMs) + ahead);
   if (b === null) return null;
   const at = servingCentre(state.centres, city, b + TRANSIT_WEEKS);
   let handover = at.week;

@@ -1,6 +1,9 @@
 // A plan's weeks as the operator's chart reads them: what the plan builds each week (capacity)
-// against the locked orders it builds in that week (demand). Pure: the same queue arithmetic as
-// `buildWeek` (estimates.ts), so the chart and the buyers' estimates cannot disagree.
+// against the locked orders it builds in that week (demand). Pure, and from the buyers'
+// estimates themselves: the stored estimates' build weeks, and the orders locked since the last
+// re-plan where `estimateAppended` (estimates.ts) puts them, so the chart and the buyers'
+// estimates cannot disagree (a week before an order locked builds none of it).
+import { buildWeek, capacityThrough } from './estimates.js';
 import { weekOfDate, type PlanRate } from './plan.js';
 
 /** One week of the chart (`week` of the grid in plan.ts). */
@@ -8,7 +11,7 @@ export interface PlanWeek {
   readonly week: number;
   /** Cars of the trim the plan builds in the week (0 before its first rate, or in a pause). */
   readonly capacity: number;
-  /** Locked orders whose build week this is: the queue fills each week's capacity in turn. */
+  /** Locked orders whose build week this is. */
   readonly locked: number;
 }
 
@@ -19,32 +22,43 @@ export interface PlanWeeks {
   readonly beyond: number;
 }
 
+/** The trim's locked orders as the chart counts them. */
+export interface PlanDemand {
+  /** Stored estimates' build weeks: [week, orders], any order (production-store, trimBuildWeeks). */
+  readonly stored: ReadonlyArray<readonly [number, number]>;
+  /** Orders locked since the last re-plan: slots `after + 1` to `after + count` (appendAfter). */
+  readonly appended: { readonly after: number; readonly count: number };
+}
+
 /**
  * The weeks from the plan's first rate to 4 weeks after the later of its last rate and the
- * build week of its `locked`-th order, at most `weeksMax` weeks. A week's `locked` is the
- * number of positions 1..locked whose `buildWeek` falls in it: the locked orders left after
- * the weeks before it, at most its capacity. `rates` are checked (plan.ts, checkRates).
+ * last locked order's build week, at most `weeksMax` weeks. A week's `locked` is the stored
+ * estimates built in it plus the appended slots among its units. `rates` are checked (plan.ts,
+ * checkRates).
  */
-export function planWeeks(rates: readonly PlanRate[], locked: number, weeksMax: number):
+export function planWeeks(rates: readonly PlanRate[], demand: PlanDemand, weeksMax: number):
   PlanWeeks {
-  const segments = rates.map((r) => [weekOfDate(r.fromDate), r.unitsPerWeek] as const);
-  const first = segments[0]![0];
-  const lastRate = segments[segments.length - 1]![0];
-  const capacityOf = (w: number): number => {
-    let units = 0;
-    for (const [start, u] of segments) if (start <= w) units = u;
-    return units;
-  };
+  const starts = rates.map((r) => [weekOfDate(r.fromDate), r.unitsPerWeek] as const);
+  const first = starts[0]![0];
+  const lastRate = starts[starts.length - 1]![0];
+  const stored = new Map(demand.stored);
+  const { after, count } = demand.appended;
+  // The last build week: of the stored estimates, and of the last appended slot (null: never).
+  const lastStored = demand.stored.reduce((m, [w]) => Math.max(m, w), -Infinity);
+  const lastAppended = count > 0 ? buildWeek(rates, after + count) : -Infinity;
+  const end = lastAppended === null ? Infinity : Math.max(lastStored, lastAppended, lastRate) + 4;
   const out: PlanWeek[] = [];
-  let left = locked;
-  let tail = -1; // weeks still to show after the last order's build week and the last rate
-  for (let w = first; out.length < weeksMax; w++) {
-    const capacity = capacityOf(w);
-    const built = Math.min(left, capacity);
-    left -= built;
-    out.push({ week: w, capacity, locked: built });
-    if (tail < 0 && left === 0 && w >= lastRate) tail = 4;
-    if (tail >= 0 && tail-- === 0) break;
+  let shown = 0;
+  let through = capacityThrough(rates, first - 1);
+  for (let w = first; out.length < weeksMax && w <= end; w++) {
+    const upTo = capacityThrough(rates, w);
+    // The appended slots among this week's units (through, upTo].
+    const appended = Math.max(0, Math.min(upTo, after + count) - Math.max(through, after));
+    const locked = (stored.get(w) ?? 0) + appended;
+    out.push({ week: w, capacity: upTo - through, locked });
+    shown += locked;
+    through = upTo;
   }
-  return { weeks: out, beyond: left };
+  const total = demand.stored.reduce((n, [, k]) => n + k, 0) + count;
+  return { weeks: out, beyond: total - shown };
 }

@@ -246,6 +246,14 @@ class ProductionPostgresReads implements ProductionReads {
     return r.map((x) => [x.centre, Number(x.arrival_week), Number(x.n)]);
   }
 
+  async trimBuildWeeks(): Promise<Array<[string, string, number, number]>> {
+    const r = await rows<{ launch_id: string; trim: string; build_week: number; n: string }>(
+      this.pool, 'SELECT launch_id, trim, build_week, COUNT(*) AS n FROM order_estimates '
+      + 'GROUP BY launch_id, trim, build_week '
+      + 'ORDER BY launch_id COLLATE "C", trim COLLATE "C", build_week');
+    return r.map((x) => [x.launch_id, x.trim, Number(x.build_week), Number(x.n)]);
+  }
+
   async estimateChangesAfter(afterId: number, limit: number): Promise<EstimateChange[]> {
     return (await rows(this.pool, `SELECT ${CHANGE_COLUMNS} FROM estimate_changes `
       + 'WHERE change_id > $1 ORDER BY change_id LIMIT $2', [afterId, limit])).map(changeFromRow);

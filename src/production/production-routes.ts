@@ -8,7 +8,7 @@ import { quoted, refuse } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { queryNumber } from '../kernel/http/schema.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
-import { servingCentre } from './estimates.js';
+import { appendAfter, planKey, servingCentre, trimTails } from './estimates.js';
 import { iso } from '../kernel/iso-time.js';
 import {
   beijingDate, beijingDateMs, weekOf, weekStartMs, type PlanRate,
@@ -107,7 +107,15 @@ export const productionRoutes: Route[] = [
       if (plan === undefined) return refuse('plan_not_found');
       // The counters the estimates read: the live locked orders of the trim, every city.
       const locked = (await ctx.app.orders.counters(launchId)).get(`trim.${trim}.locked`) ?? 0;
-      const r = planWeeks(plan.rates, locked, ctx.app.deps.limits.planWeeksShownMax);
+      // Where the buyers' estimates put them: the stored ones' build weeks, and those locked
+      // since the last re-plan appended as "if you lock now" would (estimates.ts).
+      const builds = (await ctx.app.deps.store.trimBuildWeeks())
+        .filter(([l, t]) => l === launchId && t === trim);
+      const tail = trimTails(builds).get(planKey(launchId, trim));
+      const r = planWeeks(plan.rates, { stored: builds.map(([, , w, n]) => [w, n] as const),
+        appended: { after: appendAfter(plan.rates, tail, ctx.app.clock.nowMs()),
+          count: Math.max(0, locked - (tail?.orders ?? 0)) } },
+      ctx.app.deps.limits.planWeeksShownMax);
       return reply(200, { launch_id: launchId, trim, version: plan.version, locked,
         this_week: beijingDate(weekStartMs(weekOf(ctx.app.clock.nowMs()))),
         weeks: r.weeks.map((w) => ({ from: beijingDate(weekStartMs(w.week)),

@@ -15,8 +15,8 @@ import {
 } from '../orders/index.js';
 import { allocate } from './allocation.js';
 import {
-  estimateAppended, planKey, TRANSIT_WEEKS, WINDOW_WEEKS, weeksFromNow, windowOf, type CentreLoad,
-  type OrderEstimate, type PlanningState,
+  estimateAppended, planKey, TRANSIT_WEEKS, trimTails, WINDOW_WEEKS, weeksFromNow, windowOf,
+  type CentreLoad, type OrderEstimate, type PlanningState, type TrimTail,
 } from './estimates.js';
 import {
   beijingDateMs, checkRates, weekOfDate, type CentreVersion, type PlanRate, type PlanVersion,
@@ -40,6 +40,8 @@ export interface ProductionDeps {
 interface Snapshot {
   readonly state: PlanningState;
   readonly loads: ReadonlyMap<string, CentreLoad>;
+  /** Where each trim's stored estimates end (estimates.ts, trimTails). */
+  readonly tails: ReadonlyMap<string, TrimTail>;
   /** Cars recorded: none means no order has a VIN to look up. */
   readonly cars: number;
   readonly gen: number;
@@ -499,16 +501,18 @@ export class ProductionService implements EstimateSource, VehicleSource {
     const gen = this.#gen;
     const read = (async () => {
       const readAt = performance.now();
-      const [plans, centres, arrivals, cars] = await Promise.all([
+      const [plans, centres, arrivals, builds, cars] = await Promise.all([
         this.deps.store.plansInForce(), this.deps.store.centresInForce(),
-        this.deps.store.centreArrivals(), this.deps.store.carCount()]);
+        this.deps.store.centreArrivals(), this.deps.store.trimBuildWeeks(),
+        this.deps.store.carCount()]);
       const loads = new Map<string, Array<[number, number]>>();
       for (const [centre, week, cars] of arrivals) {
         let l = loads.get(centre);
         if (l === undefined) loads.set(centre, l = []);
         l.push([week, cars]);
       }
-      const snap: Snapshot = { state: stateOf(plans, centres), loads, cars, gen, readAt };
+      const snap: Snapshot = { state: stateOf(plans, centres), loads, tails: trimTails(builds),
+        cars, gen, readAt };
       if (gen === this.#gen) this.#snapshot = snap;
       return snap;
     })();
@@ -526,10 +530,14 @@ export class ProductionService implements EstimateSource, VehicleSource {
       windowTo: w.to };
   }
 
-  /** The estimate of one more order at `position` of its trim: see `estimateAppended`. */
-  #appended(s: Snapshot, launchId: string, trim: string, city: string | null, position: number):
-    OrderEstimate | null {
-    const e = estimateAppended(s.state, s.loads, launchId, trim, city ?? '', position);
+  /**
+   * The estimate of one more order at `position` of its trim, queued at `queuedAtMs`: see
+   * `estimateAppended`.
+   */
+  #appended(s: Snapshot, launchId: string, trim: string, city: string | null, position: number,
+    queuedAtMs: number): OrderEstimate | null {
+    const e = estimateAppended(s.state, s.loads, s.tails, launchId, trim, city ?? '', position,
+      queuedAtMs);
     return e && { ...e, orderId: '', accountId: '' };
   }
 
@@ -537,7 +545,8 @@ export class ProductionService implements EstimateSource, VehicleSource {
     PlannedEstimate | null | Promise<PlannedEstimate | null> {
     const s = this.#current();
     const answer = (snap: Snapshot): PlannedEstimate | null => {
-      const e = this.#appended(snap, launchId, trim, city, lockedInTrim + 1);
+      const e = this.#appended(snap, launchId, trim, city, lockedInTrim + 1,
+        this.deps.clock.nowMs());
       return e && this.#planned(e.handoverWeek);
     };
     return s instanceof Promise ? s.then(answer) : answer(s);
@@ -554,7 +563,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
       if (!snap.state.plans.has(planKey(order.launchId, order.trim))) return null;
       const stored = await this.deps.store.storedEstimate(order.orderId);
       const week = stored?.handoverWeek ?? this.#appended(snap, order.launchId, order.trim,
-        order.city, aheadInTrim + 1)?.handoverWeek;
+        order.city, aheadInTrim + 1, order.queuedAtMs ?? this.deps.clock.nowMs())?.handoverWeek;
       if (week === undefined) return null;
       const planned = this.#planned(week);
       if (atLock) this.#recordShown(order.orderId, week, planned);

@@ -192,6 +192,8 @@ function prepareReads(db: Db) {
     arrivals: db.prepare('SELECT centre, arrival_week, COUNT(*) FROM order_estimates '
       + 'WHERE centre IS NOT NULL GROUP BY centre, arrival_week ORDER BY centre, arrival_week')
       .raw(),
+    builds: db.prepare('SELECT launch_id, trim, build_week, COUNT(*) FROM order_estimates '
+      + 'GROUP BY launch_id, trim, build_week ORDER BY launch_id, trim, build_week').raw(),
     changesAfter: db.prepare(`SELECT ${CHANGE_COLUMNS} FROM estimate_changes `
       + 'WHERE change_id > ? ORDER BY change_id LIMIT ?'),
     replans: db.prepare(`SELECT ${REPLAN_COLUMNS} FROM replans ORDER BY at_ms DESC, `
@@ -239,6 +241,10 @@ class ProductionSqliteReads implements ProductionReads {
 
   async centreArrivals(): Promise<Array<[string, number, number]>> {
     return this.#r.arrivals.all() as Array<[string, number, number]>;
+  }
+
+  async trimBuildWeeks(): Promise<Array<[string, string, number, number]>> {
+    return this.#r.builds.all() as Array<[string, string, number, number]>;
   }
 
   async estimateChangesAfter(afterId: number, limit: number): Promise<EstimateChange[]> {

@@ -89,6 +89,14 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
           assert.equal(await store.storedEstimate('ord_3'), null);
           assert.deepEqual(await store.centreArrivals(), [['beijing', 20, 1],
             ['beijing', 23, 1]]);
+          // Per trim and build week, every centre (and none) counted: where each trim ends.
+          await store.transaction((tx) => tx.putEstimates([{ ...estimate(5, 'beijing', 20),
+            trim: 'max' }, { ...estimate(6, null, 20), trim: 'max' },
+          { ...estimate(7, 'beijing', 20), launchId: 'su7-2025' }]));
+          assert.deepEqual(await store.trimBuildWeeks(), [['su7-2024', 'max', 19, 2],
+            ['su7-2024', 'standard', 19, 1], ['su7-2024', 'standard', 21, 1],
+            ['su7-2024', 'standard', 22, 1],
+            ['su7-2025', 'standard', 19, 1]]);
         });
 
       test('estimate changes are numbered in commit order and paged after the last seen',

@@ -134,6 +134,11 @@ export interface ProductionReads {
   storedEstimate(orderId: string): Promise<StoredEstimate | null>;
   /** Stored estimates per centre and arrival week: [centre, week, cars], by centre and week. */
   centreArrivals(): Promise<Array<[string, number, number]>>;
+  /**
+   * Stored estimates per trim and build week: [launchId, trim, week, orders], by launch, trim
+   * and week (estimates.ts, trimTails: where each trim's queue ends in the plan).
+   */
+  trimBuildWeeks(): Promise<Array<[string, string, number, number]>>;
   /** Estimate changes with `changeId` above `afterId`, oldest first, at most `limit`. */
   estimateChangesAfter(afterId: number, limit: number): Promise<EstimateChange[]>;
   /** The latest re-plans, newest first. */
