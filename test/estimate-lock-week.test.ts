@@ -56,4 +56,58 @@ describe('estimates from a plan begun before the order locked', () => {
       assert.deepEqual((await h.call('GET', `/orders/${o1.body.order_id}`,
         { token: first.token })).body.estimate.window, { from: '2025-07-14', to: '2025-07-27' });
     });
+
+  it('an order re-queued at the end by a change since the re-plan is counted after the tail, '
+    + 'not at its old place (the attacker\'s case: "if you lock now" was a week early)',
+  async () => {
+    const h2 = await harness();
+    try {
+      const lock = async (n: number) => {
+        const b = await h2.buyer(n);
+        const o = await h2.order(b.token, `rq${n}`, SU7);
+        assert.equal(o.status, 201, JSON.stringify(o.body));
+        const l = await h2.call('POST', `/orders/${o.body.order_id}/lock`,
+          { token: b.token, body: { confirm: true } });
+        assert.equal(l.status, 200, JSON.stringify(l.body));
+        return { b, id: o.body.order_id as string };
+      };
+      const a = await lock(1);
+      await lock(2);
+      const plan = await h2.call('POST', '/admin/production-plans', { token: ADMIN, body: {
+        launch_id: 'su7-2024', trim: 'standard', reason: 'one a week',
+        rates: [{ from: '2025-07-07', units_per_week: 1 }] } });
+      assert.equal(plan.status, 201, JSON.stringify(plan.body));
+      await h2.tick(10 * WEEK_S);
+      // A's estimate read: the estimates' snapshot is read now, before the change (on SQLite
+      // it is kept until the next re-plan; only the tails' counts are read again after 1 s).
+      assert.equal((await h2.call('GET', `/orders/${a.id}`, { token: a.b.token })).body
+        .estimate.window.from, '2025-07-14');
+      const w = await h2.call('POST', '/admin/change-windows', { token: ADMIN, body: {
+        from_launch_id: 'su7-2024', allows: ['city'],
+        opens_at: '2025-01-01T00:00:00Z', closes_at: '2026-12-31T00:00:00Z' } });
+      assert.equal(w.status, 201, JSON.stringify(w.body));
+      // A moves city inside the window: re-queued now, behind B, its stored estimate stale.
+      const ch = await h2.call('POST', `/orders/${a.id}/change`, { token: a.b.token,
+        body: { city: 'beijing' } });
+      assert.equal(ch.status, 200, JSON.stringify(ch.body));
+      await new Promise((r) => setTimeout(r, 1_100));
+      // C, firm: "if you lock now", then the lock's reply, then what the re-plan stores.
+      const c = await h2.buyer(3);
+      const oc = await h2.order(c.token, 'rq3', SU7);
+      const firm = (await h2.call('GET', `/orders/${oc.body.order_id}`, { token: c.token }))
+        .body.estimate;
+      assert.equal(firm.basis, 'if_locked_now');
+      const lc = await h2.call('POST', `/orders/${oc.body.order_id}/lock`,
+        { token: c.token, body: { confirm: true } });
+      assert.equal(lc.status, 200, JSON.stringify(lc.body));
+      const replan = await h2.call('POST', '/admin/replans', { token: ADMIN,
+        body: { reason: 'after the change' } });
+      assert.equal(replan.status, 201, JSON.stringify(replan.body));
+      const stored = (await h2.call('GET', `/orders/${oc.body.order_id}`, { token: c.token }))
+        .body.estimate;
+      assert.deepEqual([firm.window, lc.body.estimate.window], [stored.window, stored.window]);
+    } finally {
+      await h2.close();
+    }
+  });
 });

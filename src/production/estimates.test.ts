@@ -106,9 +106,10 @@ describe('estimateQueue', () => {
       [5, 6, 7], [6, 6, 7], [7, 9, 10]]);
     // "If you lock now" in week 9 behind them, and in week 12 (the plan's units of weeks 10
     // and 11 were never this order's).
-    const tails = trimTails([['su7', 'std', 0, 2], ['su7', 'std', 5, 2], ['su7', 'std', 6, 2],
-      ['su7', 'std', 9, 1]]);
-    assert.deepEqual(tails.get('su7/std'), { orders: 7, lastBuildWeek: 9, inLastWeek: 1 });
+    const tails = trimTails([['su7', 'std', 0, 2, 2], ['su7', 'std', 5, 2, 4],
+      ['su7', 'std', 6, 2, 6], ['su7', 'std', 9, 1, 7]]);
+    assert.deepEqual(tails.get('su7/std'), { orders: 7, lastBuildWeek: 9, inLastWeek: 1,
+      lastSeq: 7 });
     const now = (w: number) => estimateAppended(s, new Map(), tails, 'su7', 'std', 'wuhan', 8,
       weekStartMs(w))?.buildWeek;
     assert.deepEqual([now(9), now(12)], [9, 12]);
@@ -174,14 +175,15 @@ const queueArb = fc.array(fc.record({ trim: fc.constantFrom('std', 'max'),
 
 /** The tails of a set of estimates, as the store's trimBuildWeeks rows give them. */
 const tailsOf = (estimates: Iterable<OrderEstimate>) => {
-  const n = new Map<string, number>();
+  const n = new Map<string, [number, number]>();
   for (const e of estimates) {
     const k = `${e.launchId}\u0000${e.trim}\u0000${e.buildWeek}`;
-    n.set(k, (n.get(k) ?? 0) + 1);
+    const [c, seq] = n.get(k) ?? [0, 0];
+    n.set(k, [c + 1, Math.max(seq, e.trimSeq)]);
   }
-  return trimTails([...n].map(([k, c]) => {
+  return trimTails([...n].map(([k, [c, seq]]) => {
     const [l, t, w] = k.split('\u0000');
-    return [l!, t!, Number(w), c] as const;
+    return [l!, t!, Number(w), c, seq] as const;
   }));
 };
 

@@ -39,6 +39,8 @@ export interface OrderEstimate {
   readonly city: string;
   /** 1-based place among the live locked orders of its launch and trim. */
   readonly position: number;
+  /** Its production sequence in the queue estimated (QueuedOrder's trimSeq; 0 if appended). */
+  readonly trimSeq: number;
   readonly buildWeek: number;
   /** The week it can first be handed over at its centre (transit, or the centre's opening). */
   readonly arrivalWeek: number;
@@ -214,7 +216,8 @@ export function estimateQueue(state: PlanningState, queue: readonly QueuedOrder[
       used++;
       const o = a.order;
       out.set(o.orderId, { orderId: o.orderId, accountId: o.accountId, launchId: o.launchId,
-        trim: o.trim, city: o.city, position: a.position, buildWeek: a.buildWeek,
+        trim: o.trim, city: o.city, position: a.position, trimSeq: o.trimSeq,
+        buildWeek: a.buildWeek,
         arrivalWeek: a.week, centre, handoverWeek: week, planVersion: a.planVersion });
     }
   }
@@ -225,31 +228,35 @@ export function estimateQueue(state: PlanningState, queue: readonly QueuedOrder[
 export type CentreLoad = ReadonlyArray<readonly [number, number]>;
 
 /**
- * Where a trim's estimated orders end: how many there are, the last one's build week and how
- * many are built in that week. Its last slot follows: slots within a build week are consecutive
- * from the week's first unit (`nextSlot`), so it is the plan's units through the week before,
- * plus `inLastWeek`.
+ * Where a trim's estimated orders end: the last one's build week, how many are built in that
+ * week, and its production sequence. Its last slot follows: slots within a build week are
+ * consecutive from the week's first unit (`nextSlot`), so it is the plan's units through the
+ * week before, plus `inLastWeek`. `orders`: the live locked orders at or before it in the queue;
+ * as the estimates were stored, their count; now, its sequence less the sequences released
+ * below it (an order cancelled, or re-queued at the end by a change, since).
  */
 export interface TrimTail {
   readonly orders: number;
   readonly lastBuildWeek: number;
   readonly inLastWeek: number;
+  readonly lastSeq: number;
 }
 
-/**
- * The tails of the trims of stored estimates, by `planKey`, from rows `[launchId, trim,
- * buildWeek, orders]` (orders estimated to be built in that week; any order).
- */
-export function trimTails(rows: Iterable<readonly [string, string, number, number]>):
-  Map<string, TrimTail> {
+/** Stored estimates of one trim and build week (production-store, trimBuildWeeks). */
+export type BuildWeekRow = readonly [launchId: string, trim: string, buildWeek: number,
+  orders: number, maxTrimSeq: number];
+
+/** The tails of the trims of stored estimates, by `planKey`, `orders` their count. */
+export function trimTails(rows: Iterable<BuildWeekRow>): Map<string, TrimTail> {
   const out = new Map<string, TrimTail>();
-  for (const [launchId, trim, week, n] of rows) {
+  for (const [launchId, trim, week, n, seq] of rows) {
     const k = planKey(launchId, trim);
     const t = out.get(k);
+    const later = t === undefined || week > t.lastBuildWeek;
     out.set(k, { orders: (t?.orders ?? 0) + n,
-      lastBuildWeek: t === undefined || week > t.lastBuildWeek ? week : t.lastBuildWeek,
-      inLastWeek: t === undefined || week > t.lastBuildWeek ? n
-        : week === t.lastBuildWeek ? t.inLastWeek + n : t.inLastWeek });
+      lastBuildWeek: later ? week : t.lastBuildWeek,
+      inLastWeek: later ? n : week === t.lastBuildWeek ? t.inLastWeek + n : t.inLastWeek,
+      lastSeq: Math.max(t?.lastSeq ?? 0, seq) });
   }
   return out;
 }
@@ -278,14 +285,15 @@ function appendAfterOf(segments: Segments, tail: TrimTail | undefined, queuedAtM
  * and not before its week, and, at its centre, behind every car of `loads` that arrives in its
  * week or before (they locked earlier). For the last queue estimated by `estimateQueue` (its
  * tails and loads), this is exactly what `estimateQueue` would give the order appended to it
- * ("if you lock now"). Orders queued since (position beyond the tail's orders + 1) are counted
- * as if queued in the same week as this one, which never puts it earlier than the re-plan will.
+ * ("if you lock now"). Orders queued since (position beyond the tail's `orders` + 1, re-queued
+ * ones included) are counted as if queued in the same week as this one, which never puts it
+ * earlier than the re-plan will.
  * Null when the trim has no plan, or the plan never builds that many.
  */
 export function estimateAppended(state: PlanningState,
   loads: ReadonlyMap<string, CentreLoad>, tails: ReadonlyMap<string, TrimTail>,
   launchId: string, trim: string, city: string, position: number, queuedAtMs: number):
-  Omit<OrderEstimate, 'orderId' | 'accountId'> | null {
+  Omit<OrderEstimate, 'orderId' | 'accountId' | 'trimSeq'> | null {
   const plan = state.plans.get(planKey(launchId, trim));
   if (plan === undefined) return null;
   const segments = segmentsOf(plan.rates);

@@ -34,7 +34,7 @@ test('a week before the orders locked builds none of them: the chart filled the 
   + 'weeks with orders locked weeks later', () => {
   const w0 = weekOfDate('2024-04-03');
   // Two orders stored as built in week 3 (they locked then), one locked since, in week 4.
-  const tail = trimTails([['su7', 'std', w0 + 3, 2]]).get('su7/std');
+  const tail = trimTails([['su7', 'std', w0 + 3, 2, 2]]).get('su7/std');
   const after = appendAfter(rates, tail, weekStartMs(w0 + 4));
   const r = planWeeks(rates, { stored: [[w0 + 3, 2]], appended: { after, count: 1 } }, 100);
   assert.deepEqual(r.weeks.slice(0, 6).map((w) => [w.week - w0, w.capacity, w.locked]),
@@ -63,7 +63,7 @@ test('every locked order is in the week its estimate builds it in', () => {
         centres: new Map() }, queue.slice(0, Math.max(0, queue.length - since))).values()];
       const byWeek = new Map<number, number>();
       for (const e of stored) byWeek.set(e.buildWeek, (byWeek.get(e.buildWeek) ?? 0) + 1);
-      const rows = [...byWeek].map(([w, n]) => ['su7', 'std', w, n] as const);
+      const rows = [...byWeek].map(([w, n]) => ['su7', 'std', w, n, 0] as const);
       const tail = trimTails(rows).get('su7/std');
       const count = queue.length - stored.length;
       const after = appendAfter(plan, tail, atMs);

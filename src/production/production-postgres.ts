@@ -2,6 +2,7 @@
 // re-plan writes up to every locked order's estimate in one transaction, so the bulk writes go
 // through unnest in chunks: one round trip per chunk, not per order.
 import type pg from 'pg';
+import type { BuildWeekRow } from './estimates.js';
 import { rows, type PostgresPart, type Queryable } from '../kernel/store/postgres-store.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
 import {
@@ -105,16 +106,18 @@ class ProductionPostgresTx implements ProductionTx {
   async putEstimates(list: readonly StoredEstimate[]): Promise<void> {
     await chunked(list, (part) => this.c.query(`INSERT INTO order_estimates (${ESTIMATE_COLUMNS}) `
       + 'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], '
-      + '$6::bigint[], $7::int[], $8::int[], $9::text[], $10::int[], $11::int[]) '
+      + '$6::bigint[], $7::int[], $8::int[], $9::text[], $10::int[], $11::int[], $12::bigint[]) '
       + 'ON CONFLICT (order_id) DO UPDATE SET account_id = EXCLUDED.account_id, '
       + 'launch_id = EXCLUDED.launch_id, trim = EXCLUDED.trim, city = EXCLUDED.city, '
       + 'position = EXCLUDED.position, build_week = EXCLUDED.build_week, '
       + 'arrival_week = EXCLUDED.arrival_week, centre = EXCLUDED.centre, '
-      + 'handover_week = EXCLUDED.handover_week, plan_version = EXCLUDED.plan_version',
+      + 'handover_week = EXCLUDED.handover_week, plan_version = EXCLUDED.plan_version, '
+      + 'trim_seq = EXCLUDED.trim_seq',
     [part.map((e) => e.orderId), part.map((e) => e.accountId), part.map((e) => e.launchId),
       part.map((e) => e.trim), part.map((e) => e.city), part.map((e) => e.position),
       part.map((e) => e.buildWeek), part.map((e) => e.arrivalWeek), part.map((e) => e.centre),
-      part.map((e) => e.handoverWeek), part.map((e) => e.planVersion)]));
+      part.map((e) => e.handoverWeek), part.map((e) => e.planVersion),
+      part.map((e) => e.trimSeq)]));
   }
 
   async deleteEstimates(orderIds: readonly string[]): Promise<void> {
@@ -246,12 +249,13 @@ class ProductionPostgresReads implements ProductionReads {
     return r.map((x) => [x.centre, Number(x.arrival_week), Number(x.n)]);
   }
 
-  async trimBuildWeeks(): Promise<Array<[string, string, number, number]>> {
-    const r = await rows<{ launch_id: string; trim: string; build_week: number; n: string }>(
-      this.pool, 'SELECT launch_id, trim, build_week, COUNT(*) AS n FROM order_estimates '
-      + 'GROUP BY launch_id, trim, build_week '
+  async trimBuildWeeks(): Promise<BuildWeekRow[]> {
+    const r = await rows<{ launch_id: string; trim: string; build_week: number; n: string;
+      seq: string }>(this.pool, 'SELECT launch_id, trim, build_week, COUNT(*) AS n, '
+      + 'MAX(trim_seq) AS seq FROM order_estimates GROUP BY launch_id, trim, build_week '
       + 'ORDER BY launch_id COLLATE "C", trim COLLATE "C", build_week');
-    return r.map((x) => [x.launch_id, x.trim, Number(x.build_week), Number(x.n)]);
+    return r.map((x) => [x.launch_id, x.trim, Number(x.build_week), Number(x.n),
+      Number(x.seq)]);
   }
 
   async estimateChangesAfter(afterId: number, limit: number): Promise<EstimateChange[]> {

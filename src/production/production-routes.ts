@@ -8,7 +8,7 @@ import { quoted, refuse } from '../kernel/outcomes.js';
 import type { Json } from '../kernel/http/http-io.js';
 import { queryNumber } from '../kernel/http/schema.js';
 import { reply, type Ctx, type Route } from '../kernel/http/route.js';
-import { appendAfter, planKey, servingCentre, trimTails } from './estimates.js';
+import { appendAfter, servingCentre } from './estimates.js';
 import { iso } from '../kernel/iso-time.js';
 import {
   beijingDate, beijingDateMs, weekOf, weekStartMs, type PlanRate,
@@ -111,7 +111,7 @@ export const productionRoutes: Route[] = [
       // since the last re-plan appended as "if you lock now" would (estimates.ts).
       const builds = (await ctx.app.deps.store.trimBuildWeeks())
         .filter(([l, t]) => l === launchId && t === trim);
-      const tail = trimTails(builds).get(planKey(launchId, trim));
+      const tail = await ctx.app.production.trimTail(launchId, trim);
       const r = planWeeks(plan.rates, { stored: builds.map(([, , w, n]) => [w, n] as const),
         appended: { after: appendAfter(plan.rates, tail, ctx.app.clock.nowMs()),
           count: Math.max(0, locked - (tail?.orders ?? 0)) } },

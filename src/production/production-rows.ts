@@ -9,7 +9,7 @@ export const PLAN_COLUMNS = 'launch_id, trim, version, rates, created_by, create
 export const CENTRE_COLUMNS = 'city_id, version, handovers_per_week, opens_on, served_by, '
   + 'created_by, created_at_ms, reason';
 export const ESTIMATE_COLUMNS = 'order_id, account_id, launch_id, trim, city, position, '
-  + 'build_week, arrival_week, centre, handover_week, plan_version';
+  + 'build_week, arrival_week, centre, handover_week, plan_version, trim_seq';
 export const CHANGE_COLUMNS = 'change_id, replan_id, order_id, account_id, launch_id, trim, '
   + 'old_from, old_to, new_from, new_to, weeks_moved, at_ms';
 export const REPLAN_COLUMNS = 'replan_id, at_ms, actor, cause, reason, orders_estimated, '
@@ -37,7 +37,7 @@ export const estimateFromRow = (r: Row): StoredEstimate => ({ orderId: r.order_i
   accountId: r.account_id as string, launchId: r.launch_id as string, trim: r.trim as string,
   city: r.city as string, position: n(r.position), buildWeek: n(r.build_week),
   arrivalWeek: n(r.arrival_week), centre: (r.centre as string | null) ?? null,
-  handoverWeek: n(r.handover_week), planVersion: n(r.plan_version) });
+  handoverWeek: n(r.handover_week), planVersion: n(r.plan_version), trimSeq: n(r.trim_seq) });
 
 export const changeFromRow = (r: Row): EstimateChange => ({ changeId: n(r.change_id),
   replanId: r.replan_id as string, orderId: r.order_id as string,

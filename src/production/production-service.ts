@@ -40,8 +40,13 @@ export interface ProductionDeps {
 interface Snapshot {
   readonly state: PlanningState;
   readonly loads: ReadonlyMap<string, CentreLoad>;
-  /** Where each trim's stored estimates end (estimates.ts, trimTails). */
+  /**
+   * Where each trim's stored estimates end (estimates.ts, trimTails), with the orders at or
+   * before each counted as of `tailsAt` (#liveTails).
+   */
   readonly tails: ReadonlyMap<string, TrimTail>;
+  /** `performance.now()` when the tails' orders were counted. */
+  readonly tailsAt: number;
   /** Cars recorded: none means no order has a VIN to look up. */
   readonly cars: number;
   readonly gen: number;
@@ -55,6 +60,14 @@ interface Snapshot {
  * limit.
  */
 const SNAPSHOT_MAX_AGE_MS = 1_000;
+
+/**
+ * How long the orders counted at or before each trim's tail may lag an order cancelled or
+ * re-queued (on both stores: on SQLite the rest of the snapshot is kept until a re-plan). An
+ * order re-queued at the end since was counted at its old place, and an order locked behind it
+ * was told a week early (the attacker's case, test/estimate-lock-week.test.ts).
+ */
+const TAILS_MAX_AGE_MS = 1_000;
 
 /** A car as an operator records it. */
 export interface BuiltCarInput {
@@ -494,24 +507,32 @@ export class ProductionService implements EstimateSource, VehicleSource {
   /** The plans, centres and loads, cached; read once for every caller when stale. */
   #current(): Snapshot | Promise<Snapshot> {
     const s = this.#snapshot;
-    if (s !== null && s.gen === this.#gen && performance.now() - s.readAt < this.#maxAgeMs) {
+    const now = performance.now();
+    if (s !== null && s.gen === this.#gen && now - s.readAt < this.#maxAgeMs
+      && now - s.tailsAt < TAILS_MAX_AGE_MS) {
       return s;
     }
     if (this.#reading !== null) return this.#reading;
     const gen = this.#gen;
-    const read = (async () => {
+    // Only the tails' counts are old: recounted, the rest kept (a few indexed counts).
+    const fresh = s !== null && s.gen === gen && now - s.readAt < this.#maxAgeMs;
+    const read = fresh ? (async () => {
+      const tailsAt = performance.now();
+      const snap: Snapshot = { ...s, tails: await this.#liveTails(s.tails), tailsAt };
+      if (gen === this.#gen) this.#snapshot = snap;
+      return snap;
+    })() : (async () => {
       const readAt = performance.now();
-      const [plans, centres, arrivals, builds, cars] = await Promise.all([
+      const [plans, centres, arrivals, tails, cars] = await Promise.all([
         this.deps.store.plansInForce(), this.deps.store.centresInForce(),
-        this.deps.store.centreArrivals(), this.deps.store.trimBuildWeeks(),
-        this.deps.store.carCount()]);
+        this.deps.store.centreArrivals(), this.#tailsNow(), this.deps.store.carCount()]);
       const loads = new Map<string, Array<[number, number]>>();
       for (const [centre, week, cars] of arrivals) {
         let l = loads.get(centre);
         if (l === undefined) loads.set(centre, l = []);
         l.push([week, cars]);
       }
-      const snap: Snapshot = { state: stateOf(plans, centres), loads, tails: trimTails(builds),
+      const snap: Snapshot = { state: stateOf(plans, centres), loads, tails, tailsAt: readAt,
         cars, gen, readAt };
       if (gen === this.#gen) this.#snapshot = snap;
       return snap;
@@ -522,6 +543,32 @@ export class ProductionService implements EstimateSource, VehicleSource {
     };
     void read.then(done, done);
     return read;
+  }
+
+  /**
+   * Where each trim's stored estimates end (estimates.ts, TrimTail), by `planKey`, with `orders`
+   * as they stand now: the live locked orders at or before the tail, its sequence less the
+   * sequences released below it. An order re-queued at the end by a change since the re-plan is
+   * counted after the tail (its old sequence released), not at its old place.
+   */
+  async #tailsNow(): Promise<Map<string, TrimTail>> {
+    return this.#liveTails(trimTails(await this.deps.store.trimBuildWeeks()));
+  }
+
+  /** `tails` with each one's `orders` counted now (see #tailsNow). */
+  async #liveTails(tails: ReadonlyMap<string, TrimTail>): Promise<Map<string, TrimTail>> {
+    const out = new Map(tails);
+    // A plan's key (launch/trim) is the orders' key of the trim's sequence (order.ts, trimKey).
+    await Promise.all([...tails].map(async ([k, t]) => {
+      const released = await this.deps.store.releasedBefore(k, t.lastSeq + 1);
+      out.set(k, { ...t, orders: t.lastSeq - released });
+    }));
+    return out;
+  }
+
+  /** One trim's tail as `#tailsNow` gives it; undefined when none of its orders is estimated. */
+  async trimTail(launchId: string, trim: string): Promise<TrimTail | undefined> {
+    return (await this.#tailsNow()).get(planKey(launchId, trim));
   }
 
   #planned(handoverWeek: number): PlannedEstimate {
@@ -538,7 +585,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
     queuedAtMs: number): OrderEstimate | null {
     const e = estimateAppended(s.state, s.loads, s.tails, launchId, trim, city ?? '', position,
       queuedAtMs);
-    return e && { ...e, orderId: '', accountId: '' };
+    return e && { ...e, orderId: '', accountId: '', trimSeq: 0 };
   }
 
   ifLockedNow(launchId: string, trim: string, city: string | null, lockedInTrim: number):

@@ -1,5 +1,6 @@
 // Production's SQL on the embedded store (production-store.ts is the port it implements).
 import type { Db, SqlitePart } from '../kernel/store/sqlite-store.js';
+import type { BuildWeekRow } from './estimates.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
 import {
   carFromRow, CAR_COLUMNS, centreFromRow, changeFromRow, CENTRE_COLUMNS, CHANGE_COLUMNS, estimateFromRow,
@@ -31,7 +32,7 @@ function prepareWrites(db: Db) {
       + 'WHERE city_id = ?').pluck(),
     estimates: db.prepare(`SELECT ${ESTIMATE_COLUMNS} FROM order_estimates`).raw(),
     putEstimate: db.prepare(`INSERT OR REPLACE INTO order_estimates (${ESTIMATE_COLUMNS}) `
-      + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      + 'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     deleteEstimate: db.prepare('DELETE FROM order_estimates WHERE order_id = ?'),
     insertReplan: db.prepare(`INSERT INTO replans (${REPLAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     insertChange: db.prepare(`INSERT INTO estimate_changes (${CHANGE_COLUMNS.slice(11)}) `
@@ -98,15 +99,15 @@ class ProductionSqliteTx implements ProductionTx {
   async storedEstimates(): Promise<StoredEstimate[]> {
     // Rows as arrays: a re-plan reads every stored estimate.
     return (this.s.estimates.all() as unknown[][]).map(([orderId, accountId, launchId, trim,
-      city, position, buildWeek, arrivalWeek, centre, handoverWeek, planVersion]) => ({
+      city, position, buildWeek, arrivalWeek, centre, handoverWeek, planVersion, trimSeq]) => ({
       orderId, accountId, launchId, trim, city, position, buildWeek, arrivalWeek, centre,
-      handoverWeek, planVersion }) as StoredEstimate);
+      handoverWeek, planVersion, trimSeq }) as StoredEstimate);
   }
 
   async putEstimates(list: readonly StoredEstimate[]): Promise<void> {
     for (const e of list) {
       this.s.putEstimate.run(e.orderId, e.accountId, e.launchId, e.trim, e.city, e.position,
-        e.buildWeek, e.arrivalWeek, e.centre, e.handoverWeek, e.planVersion);
+        e.buildWeek, e.arrivalWeek, e.centre, e.handoverWeek, e.planVersion, e.trimSeq);
     }
   }
 
@@ -192,7 +193,8 @@ function prepareReads(db: Db) {
     arrivals: db.prepare('SELECT centre, arrival_week, COUNT(*) FROM order_estimates '
       + 'WHERE centre IS NOT NULL GROUP BY centre, arrival_week ORDER BY centre, arrival_week')
       .raw(),
-    builds: db.prepare('SELECT launch_id, trim, build_week, COUNT(*) FROM order_estimates '
+    builds: db.prepare('SELECT launch_id, trim, build_week, COUNT(*), MAX(trim_seq) '
+      + 'FROM order_estimates '
       + 'GROUP BY launch_id, trim, build_week ORDER BY launch_id, trim, build_week').raw(),
     changesAfter: db.prepare(`SELECT ${CHANGE_COLUMNS} FROM estimate_changes `
       + 'WHERE change_id > ? ORDER BY change_id LIMIT ?'),
@@ -243,8 +245,8 @@ class ProductionSqliteReads implements ProductionReads {
     return this.#r.arrivals.all() as Array<[string, number, number]>;
   }
 
-  async trimBuildWeeks(): Promise<Array<[string, string, number, number]>> {
-    return this.#r.builds.all() as Array<[string, string, number, number]>;
+  async trimBuildWeeks(): Promise<BuildWeekRow[]> {
+    return this.#r.builds.all() as BuildWeekRow[];
   }
 
   async estimateChangesAfter(afterId: number, limit: number): Promise<EstimateChange[]> {

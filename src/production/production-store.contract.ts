@@ -24,8 +24,8 @@ const centre = (cityId: string, version: number, servedBy: string | null): Centr
 
 const estimate = (n: number, centreId: string | null, handoverWeek: number): OrderEstimate => ({
   orderId: `ord_${n}`, accountId: `acc_${n}`, launchId: 'su7-2024', trim: 'standard',
-  city: 'beijing', position: n, buildWeek: handoverWeek - 1, arrivalWeek: handoverWeek,
-  centre: centreId, handoverWeek, planVersion: 2 });
+  city: 'beijing', position: n, trimSeq: n + 10, buildWeek: handoverWeek - 1,
+  arrivalWeek: handoverWeek, centre: centreId, handoverWeek, planVersion: 2 });
 
 const change = (n: number): Omit<EstimateChange, 'changeId'> => ({ replanId: 'rpl_1',
   orderId: `ord_${n}`, accountId: `acc_${n}`, launchId: 'su7-2024', trim: 'standard',
@@ -93,10 +93,9 @@ export function productionStoreContract(name: string, open: () => Promise<Opened
           await store.transaction((tx) => tx.putEstimates([{ ...estimate(5, 'beijing', 20),
             trim: 'max' }, { ...estimate(6, null, 20), trim: 'max' },
           { ...estimate(7, 'beijing', 20), launchId: 'su7-2025' }]));
-          assert.deepEqual(await store.trimBuildWeeks(), [['su7-2024', 'max', 19, 2],
-            ['su7-2024', 'standard', 19, 1], ['su7-2024', 'standard', 21, 1],
-            ['su7-2024', 'standard', 22, 1],
-            ['su7-2025', 'standard', 19, 1]]);
+          assert.deepEqual(await store.trimBuildWeeks(), [['su7-2024', 'max', 19, 2, 16],
+            ['su7-2024', 'standard', 19, 1, 11], ['su7-2024', 'standard', 21, 1, 14],
+            ['su7-2024', 'standard', 22, 1, 12], ['su7-2025', 'standard', 19, 1, 17]]);
         });
 
       test('estimate changes are numbered in commit order and paged after the last seen',

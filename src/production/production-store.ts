@@ -3,7 +3,7 @@
 // the estimates shown at lock (for the truth audit). Both adapters implement it
 // (production-sqlite.ts, production-postgres.ts) and pass its contract
 // (production-store.contract.ts).
-import type { OrderEstimate } from './estimates.js';
+import type { BuildWeekRow, OrderEstimate } from './estimates.js';
 import type { CentreVersion, PlanVersion } from './plan.js';
 
 /** A locked order's estimate as stored by the last re-plan. */
@@ -135,10 +135,10 @@ export interface ProductionReads {
   /** Stored estimates per centre and arrival week: [centre, week, cars], by centre and week. */
   centreArrivals(): Promise<Array<[string, number, number]>>;
   /**
-   * Stored estimates per trim and build week: [launchId, trim, week, orders], by launch, trim
-   * and week (estimates.ts, trimTails: where each trim's queue ends in the plan).
+   * Stored estimates per trim and build week: [launchId, trim, week, orders, highest trimSeq],
+   * by launch, trim and week (estimates.ts, trimTails: where each trim's queue ends in the plan).
    */
-  trimBuildWeeks(): Promise<Array<[string, string, number, number]>>;
+  trimBuildWeeks(): Promise<BuildWeekRow[]>;
   /** Estimate changes with `changeId` above `afterId`, oldest first, at most `limit`. */
   estimateChangesAfter(afterId: number, limit: number): Promise<EstimateChange[]>;
   /** The latest re-plans, newest first. */

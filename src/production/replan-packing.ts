@@ -6,7 +6,7 @@ import type { OrderEstimate } from './estimates.js';
 import type { MovedEstimate, ReplanResult } from './replan.js';
 
 /** Int32 fields per estimate: launch, trim, city, centre (dictionary; -1 none), the numbers. */
-const FIELDS = 9;
+const FIELDS = 10;
 const SEP = '\n';
 
 export interface PackedReplan {
@@ -53,7 +53,7 @@ export function pack(r: ReplanResult): PackedReplan {
   write.forEach((e, i) => {
     at.set(e.orderId, i);
     ints.set([name(e.launchId), name(e.trim), name(e.city), name(e.centre), e.position,
-      e.buildWeek, e.arrivalWeek, e.handoverWeek, e.planVersion], i * FIELDS);
+      e.buildWeek, e.arrivalWeek, e.handoverWeek, e.planVersion, e.trimSeq], i * FIELDS);
   });
   const movedAt = r.moved.map((m) => [at.get(m.after.orderId)!, m.before.handoverWeek] as const)
     .sort((a, b) => a[0] - b[0]);
@@ -89,7 +89,7 @@ export class UnpackedReplan {
     return { orderId: this.#orderIds[i]!, accountId: this.#accountIds[i]!,
       launchId: n[v[0]!]!, trim: n[v[1]!]!, city: n[v[2]!]!,
       centre: v[3]! < 0 ? null : n[v[3]!]!, position: v[4]!, buildWeek: v[5]!,
-      arrivalWeek: v[6]!, handoverWeek: v[7]!, planVersion: v[8]! };
+      arrivalWeek: v[6]!, handoverWeek: v[7]!, planVersion: v[8]!, trimSeq: v[9]! };
   }
 
   /**

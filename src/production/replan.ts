@@ -25,6 +25,7 @@ export interface ReplanResult {
 
 const sameEstimate = (a: OrderEstimate, b: OrderEstimate): boolean =>
   a.handoverWeek === b.handoverWeek && a.position === b.position && a.buildWeek === b.buildWeek
+  && a.trimSeq === b.trimSeq
   && a.arrivalWeek === b.arrivalWeek && a.centre === b.centre && a.planVersion === b.planVersion
   && a.city === b.city && a.trim === b.trim && a.launchId === b.launchId
   && a.accountId === b.accountId;
