@@ -5,33 +5,20 @@
 import { strict as assert } from 'node:assert';
 import { order } from '../src/orders/orders-store.contract.js';
 import type { Order } from '../src/orders/order.js';
-import { ORDER_COLUMNS, orderToValues } from '../src/orders/order-row.js';
-import { type OldRows, upgradeOnBothStores } from './migrated-to.js';
+import { ordersThen, upgradeOnBothStores } from './migrated-to.js';
 
 const LOCKED = { status: 'locked' as const, lockedAtMs: 2_000, queuedAtMs: 2_000 };
 const ORDERS: readonly Order[] = [
   order(1, { ...LOCKED, queuePlace: 1, trimSeq: 4 }),
   order(2, { ...LOCKED, queuePlace: 2, trimSeq: 9 }),
 ];
-const INSERT_ORDER = (p: (i: number) => string): string => `INSERT INTO orders (${
-  ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map((_, i) => p(i)).join(', ')})`;
 /** Estimates as the code before migration 27 wrote them (no trim_seq); ord_00003 is gone. */
 const ESTIMATES = 'INSERT INTO order_estimates (order_id, account_id, launch_id, trim, city, '
   + 'position, build_week, arrival_week, centre, handover_week, plan_version) VALUES '
   + "('ord_00001', 'acc_1', 'yu7-2025', 'standard', 'beijing', 1, 80, 81, NULL, 81, 1), "
   + "('ord_00002', 'acc_1', 'yu7-2025', 'standard', 'beijing', 2, 81, 82, NULL, 82, 1), "
   + "('ord_00003', 'acc_1', 'yu7-2025', 'max', 'beijing', 1, 81, 82, NULL, 82, 1)";
-const ROWS: OldRows = {
-  sqlite: (db) => {
-    const ins = db.prepare(INSERT_ORDER(() => '?'));
-    for (const o of ORDERS) ins.run(...orderToValues(o));
-    db.exec(ESTIMATES);
-  },
-  postgres: async (c) => {
-    for (const o of ORDERS) await c.query(INSERT_ORDER((i) => `$${i + 1}`), orderToValues(o));
-    await c.query(ESTIMATES);
-  },
-};
+const ROWS = ordersThen(ORDERS, [ESTIMATES]);
 
 await upgradeOnBothStores({
   name: 'estimates\' production sequence after an upgrade', version: 27, rows: ROWS,

@@ -9,6 +9,8 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { StoreComposition } from '../src/kernel/store/store.js';
+import type { Order } from '../src/orders/order.js';
+import { ORDER_COLUMNS, orderToValues } from '../src/orders/order-row.js';
 import { PostgresStore, SqliteStore, storeComposition, type Store } from '../src/stores.js';
 import { dropSchema, postgresUrl, testSchema, withPostgres } from './postgres.js';
 
@@ -61,6 +63,25 @@ export interface OldRows {
 export const sameSql = (statements: readonly string[]): OldRows => ({
   sqlite: (db) => { for (const sql of statements) db.exec(sql); },
   postgres: async (c) => { for (const sql of statements) await c.query(sql); },
+});
+
+const insertOrder = (p: (i: number) => string): string => `INSERT INTO orders (${
+  ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map((_, i) => p(i)).join(', ')})`;
+
+/**
+ * `orders` as rows of the orders table (its columns today: only for a migration after the last
+ * that changed them), then `sql`, run as the same text on both stores.
+ */
+export const ordersThen = (orders: readonly Order[], sql: readonly string[]): OldRows => ({
+  sqlite: (db) => {
+    const ins = db.prepare(insertOrder(() => '?'));
+    for (const o of orders) ins.run(...orderToValues(o));
+    for (const s of sql) db.exec(s);
+  },
+  postgres: async (c) => {
+    for (const o of orders) await c.query(insertOrder((i) => `$${i + 1}`), orderToValues(o));
+    for (const s of sql) await c.query(s);
+  },
 });
 
 /** The head's migrations before `version`: what a database made before it has. */

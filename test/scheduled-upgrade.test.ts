@@ -6,8 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { order } from '../src/orders/orders-store.contract.js';
 import type { Order } from '../src/orders/order.js';
-import { ORDER_COLUMNS, orderToValues } from '../src/orders/order-row.js';
-import { type OldRows, upgradeOnBothStores } from './migrated-to.js';
+import { ordersThen, upgradeOnBothStores } from './migrated-to.js';
 
 const LOCKED = { status: 'locked' as const, lockedAtMs: 2_000, queuedAtMs: 2_000 };
 const ORDERS: readonly Order[] = [
@@ -16,25 +15,13 @@ const ORDERS: readonly Order[] = [
   order(3),
 ];
 const VIN = 'LXMSU7AB0R0000001';
-const INSERT_ORDER = (p: (i: number) => string): string => `INSERT INTO orders (${
-  ORDER_COLUMNS.join(', ')}) VALUES (${ORDER_COLUMNS.map((_, i) => p(i)).join(', ')})`;
 /** Order 1's car, allocated as the code before the status left it; a pooled car beside it. */
 const CARS = 'INSERT INTO built_cars (vin, launch_id, trim, options, built_on, recorded_at_ms, '
   + `recorded_by, order_id, placed_at_ms, pooled) VALUES ('${VIN}', 'yu7-2025', 'standard', '', `
   + "'2025-07-09', 5000, 'operator:admin', 'ord_00001', 5000, 0), ('LXMSU7AB0R0000002', "
   + "'yu7-2025', 'standard', '', '2025-07-09', 5000, 'operator:admin', NULL, 5000, 1)";
 /** ORDERS and CARS as the code before migration 10 wrote them, in each store's SQL. */
-const ROWS: OldRows = {
-  sqlite: (db) => {
-    const ins = db.prepare(INSERT_ORDER(() => '?'));
-    for (const o of ORDERS) ins.run(...orderToValues(o));
-    db.exec(CARS);
-  },
-  postgres: async (c) => {
-    for (const o of ORDERS) await c.query(INSERT_ORDER((i) => `$${i + 1}`), orderToValues(o));
-    await c.query(CARS);
-  },
-};
+const ROWS = ordersThen(ORDERS, [CARS]);
 
 await upgradeOnBothStores({
   name: 'scheduled after an upgrade', version: 10, rows: ROWS,
