@@ -120,6 +120,15 @@ export class ProductionService implements EstimateSource, VehicleSource {
   onCarsAllocated: CarsAllocatedHook | null = null;
   #snapshot: Snapshot | null = null;
   #reading: Promise<Snapshot> | null = null;
+  /** The generation `#reading` was begun in: a read begun before a change is not handed out. */
+  #readingGen = -1;
+  /**
+   * Plan and centre changes between their version's commit and their re-plan's end, and what
+   * resolves when the last ends: the stored estimates are the old plan's until then, and
+   * counted with the new plan's rates they told a buyer weeks early (the attacker's case).
+   */
+  #changes = 0;
+  #changed: { readonly promise: Promise<void>; readonly resolve: () => void } | null = null;
   #gen = 0;
   readonly #maxAgeMs: number;
   /** Estimates shown at lock, written by `flushShown` (the timer, or when many wait). */
@@ -182,18 +191,44 @@ export class ProductionService implements EstimateSource, VehicleSource {
         + 'leave locked orders without a date.');
     }
     const atMs = this.deps.clock.nowMs();
-    const plan = await this.#inTransaction(async (tx) => {
-      const p: PlanVersion = { launchId, trim, rates,
-        version: (await tx.planVersionCount(launchId, trim)) + 1,
-        createdBy: actor, createdAtMs: atMs, reason };
-      await tx.insertPlanVersion(p);
-      await tx.appendAudit({ atMs, actor, action: 'production_plan_changed', detail: {
-        launch_id: launchId, trim, version: p.version, reason } });
-      return p;
+    return this.#changing(async () => {
+      const plan = await this.#inTransaction(async (tx) => {
+        const p: PlanVersion = { launchId, trim, rates,
+          version: (await tx.planVersionCount(launchId, trim)) + 1,
+          createdBy: actor, createdAtMs: atMs, reason };
+        await tx.insertPlanVersion(p);
+        await tx.appendAudit({ atMs, actor, action: 'production_plan_changed', detail: {
+          launch_id: launchId, trim, version: p.version, reason } });
+        return p;
+      });
+      // The re-plan runs by itself once the version is in: the reply waits for the one that
+      // covers it. A crash before it ran leaves the version unplanned only until the periodic
+      // one.
+      return ok({ plan, replan: (await this.requestReplan({ actor, cause: 'plan', reason }))! });
     });
-    // The re-plan runs by itself once the version is in: the reply waits for the one that
-    // covers it. A crash before it ran leaves the version unplanned only until the periodic one.
-    return ok({ plan, replan: (await this.requestReplan({ actor, cause: 'plan', reason }))! });
+  }
+
+  /**
+   * Runs a plan or centre change (its version, then its re-plan): estimates asked for meanwhile
+   * in this process wait for it to end (#current). On PostgreSQL another process still reads the
+   * new version with the old estimates until the re-plan commits (not handled yet).
+   */
+  async #changing<T>(change: () => Promise<T>): Promise<T> {
+    if (this.#changes++ === 0) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => { resolve = r; });
+      this.#changed = { promise, resolve };
+    }
+    try {
+      return await change();
+    } finally {
+      if (--this.#changes === 0) {
+        const changed = this.#changed!;
+        this.#changed = null;
+        this.#dropSnapshot();
+        changed.resolve();
+      }
+    }
   }
 
   /**
@@ -213,21 +248,23 @@ export class ProductionService implements EstimateSource, VehicleSource {
       return refuse('invalid_request', '"served_by" must name another city.');
     }
     const atMs = this.deps.clock.nowMs();
-    const put = await this.#inTransaction(async (tx): Promise<Result<CentreVersion>> => {
-      if (centre.servedBy !== null && (await tx.centreVersionCount(centre.servedBy)) === 0) {
-        return refuse('centre_not_found', `"${centre.servedBy}" has no delivery centre.`);
-      }
-      const c: CentreVersion = { ...centre,
-        version: (await tx.centreVersionCount(centre.cityId)) + 1, createdBy: actor,
-        createdAtMs: atMs };
-      await tx.insertCentreVersion(c);
-      await tx.appendAudit({ atMs, actor, action: 'delivery_centre_changed', detail: {
-        city_id: c.cityId, version: c.version, reason: c.reason } });
-      return ok(c);
+    return this.#changing(async () => {
+      const put = await this.#inTransaction(async (tx): Promise<Result<CentreVersion>> => {
+        if (centre.servedBy !== null && (await tx.centreVersionCount(centre.servedBy)) === 0) {
+          return refuse('centre_not_found', `"${centre.servedBy}" has no delivery centre.`);
+        }
+        const c: CentreVersion = { ...centre,
+          version: (await tx.centreVersionCount(centre.cityId)) + 1, createdBy: actor,
+          createdAtMs: atMs };
+        await tx.insertCentreVersion(c);
+        await tx.appendAudit({ atMs, actor, action: 'delivery_centre_changed', detail: {
+          city_id: c.cityId, version: c.version, reason: c.reason } });
+        return ok(c);
+      });
+      if (!put.ok) return put;
+      const r = await this.requestReplan({ actor, cause: 'centre', reason: put.value.reason });
+      return ok({ centre: put.value, replan: r! });
     });
-    if (!put.ok) return put;
-    const r = await this.requestReplan({ actor, cause: 'centre', reason: put.value.reason });
-    return ok({ centre: put.value, replan: r! });
   }
 
   /** Re-plans now: picks up orders locked since the last one (they get their first estimate). */
@@ -506,13 +543,15 @@ export class ProductionService implements EstimateSource, VehicleSource {
 
   /** The plans, centres and loads, cached; read once for every caller when stale. */
   #current(): Snapshot | Promise<Snapshot> {
+    // A plan or centre change under way: answered once its re-plan has ended.
+    if (this.#changed !== null) return this.#changed.promise.then(() => this.#current());
     const s = this.#snapshot;
     const now = performance.now();
     if (s !== null && s.gen === this.#gen && now - s.readAt < this.#maxAgeMs
       && now - s.tailsAt < TAILS_MAX_AGE_MS) {
       return s;
     }
-    if (this.#reading !== null) return this.#reading;
+    if (this.#reading !== null && this.#readingGen === this.#gen) return this.#reading;
     const gen = this.#gen;
     // Only the tails' counts are old: recounted, the rest kept (a few indexed counts).
     const fresh = s !== null && s.gen === gen && now - s.readAt < this.#maxAgeMs;
@@ -538,6 +577,7 @@ export class ProductionService implements EstimateSource, VehicleSource {
       return snap;
     })();
     this.#reading = read;
+    this.#readingGen = gen;
     const done = (): void => {
       if (this.#reading === read) this.#reading = null;
     };
