@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import {
   appendAfter, buildWeek, estimateQueue, trimTails, type QueuedOrder,
 } from './estimates.js';
-import { beijingDate, weekStartMs, weekOfDate, type PlanVersion } from './plan.js';
+import { beijingDate, weekOf, weekStartMs, weekOfDate, type PlanVersion } from './plan.js';
 import { planWeeks } from './plan-weeks.js';
 
 const rates = [{ fromDate: '2024-04-03', unitsPerWeek: 2 }, { fromDate: '2024-04-15',
@@ -16,7 +16,7 @@ const appendedOnly = (count: number) => ({ stored: [], appended: { after: 0, cou
 
 test('a ramp with a pause: capacity per week and the locked orders it builds then', () => {
   const w0 = weekOfDate('2024-04-03');
-  const r = planWeeks(rates, appendedOnly(7), 100);
+  const r = planWeeks(rates, appendedOnly(7), w0, 100);
   assert.deepEqual(r.weeks.slice(0, 5).map((w) => [w.week - w0, w.capacity, w.locked]),
     [[0, 2, 2], [1, 2, 2], [2, 0, 0], [3, 3, 3], [4, 3, 0]]);
   // Four weeks after both the last rate's week and the seventh order's build week (week 3).
@@ -24,8 +24,16 @@ test('a ramp with a pause: capacity per week and the locked orders it builds the
   assert.equal(r.beyond, 0);
 });
 
+test('a plan begun weeks ago with nothing locked reaches 4 weeks past this week (it stopped 4 '
+  + 'weeks past its last rate, short of today: a new user\'s finding)', () => {
+  const w0 = weekOfDate('2024-04-03');
+  const r = planWeeks(rates, appendedOnly(0), w0 + 20, 100);
+  assert.equal(r.weeks[r.weeks.length - 1]!.week, w0 + 24);
+  assert.equal(planWeeks(rates, appendedOnly(0), w0, 100).weeks.length, 8);
+});
+
 test('at most weeksMax weeks; the orders built later are counted as beyond', () => {
-  const r = planWeeks(rates, appendedOnly(20), 3);
+  const r = planWeeks(rates, appendedOnly(20), weekOfDate('2024-04-03'), 3);
   assert.equal(r.weeks.length, 3);
   assert.equal(r.beyond, 20 - 4);
 });
@@ -36,7 +44,8 @@ test('a week before the orders locked builds none of them: the chart filled the 
   // Two orders stored as built in week 3 (they locked then), one locked since, in week 4.
   const tail = trimTails([['su7', 'std', w0 + 3, 2, 2]]).get('su7/std');
   const after = appendAfter(rates, tail, weekStartMs(w0 + 4));
-  const r = planWeeks(rates, { stored: [[w0 + 3, 2]], appended: { after, count: 1 } }, 100);
+  const r = planWeeks(rates, { stored: [[w0 + 3, 2]], appended: { after, count: 1 } }, w0 + 4,
+    100);
   assert.deepEqual(r.weeks.slice(0, 6).map((w) => [w.week - w0, w.capacity, w.locked]),
     [[0, 2, 0], [1, 2, 0], [2, 0, 0], [3, 3, 2], [4, 3, 1], [5, 3, 0]]);
   assert.equal(r.beyond, 0);
@@ -67,7 +76,8 @@ test('every locked order is in the week its estimate builds it in', () => {
       const tail = trimTails(rows).get('su7/std');
       const count = queue.length - stored.length;
       const after = appendAfter(plan, tail, atMs);
-      const r = planWeeks(plan, { stored: [...byWeek], appended: { after, count } }, weeksMax);
+      const r = planWeeks(plan, { stored: [...byWeek], appended: { after, count } },
+        weekOf(atMs), weeksMax);
       assert.ok(r.weeks.length <= weeksMax);
       const expected = new Map(byWeek);
       for (let k = 1; k <= count; k++) {

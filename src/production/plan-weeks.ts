@@ -31,13 +31,14 @@ export interface PlanDemand {
 }
 
 /**
- * The weeks from the plan's first rate to 4 weeks after the later of its last rate and the
- * last locked order's build week, at most `weeksMax` weeks. A week's `locked` is the stored
+ * The weeks from the plan's first rate to 4 weeks after the latest of its last rate, the last
+ * locked order's build week and `thisWeek` (a plan begun weeks ago with nothing locked stopped
+ * short of today), at most `weeksMax` weeks. A week's `locked` is the stored
  * estimates built in it plus the appended slots among its units. `rates` are checked (plan.ts,
  * checkRates).
  */
-export function planWeeks(rates: readonly PlanRate[], demand: PlanDemand, weeksMax: number):
-  PlanWeeks {
+export function planWeeks(rates: readonly PlanRate[], demand: PlanDemand, thisWeek: number,
+  weeksMax: number): PlanWeeks {
   const starts = rates.map((r) => [weekOfDate(r.fromDate), r.unitsPerWeek] as const);
   const first = starts[0]![0];
   const lastRate = starts[starts.length - 1]![0];
@@ -46,7 +47,8 @@ export function planWeeks(rates: readonly PlanRate[], demand: PlanDemand, weeksM
   // The last build week: of the stored estimates, and of the last appended slot (null: never).
   const lastStored = demand.stored.reduce((m, [w]) => Math.max(m, w), -Infinity);
   const lastAppended = count > 0 ? buildWeek(rates, after + count) : -Infinity;
-  const end = lastAppended === null ? Infinity : Math.max(lastStored, lastAppended, lastRate) + 4;
+  const end = lastAppended === null ? Infinity
+    : Math.max(lastStored, lastAppended, lastRate, thisWeek) + 4;
   const out: PlanWeek[] = [];
   let shown = 0;
   let through = capacityThrough(rates, first - 1);

@@ -112,12 +112,13 @@ export const productionRoutes: Route[] = [
       const builds = (await ctx.app.deps.store.trimBuildWeeks())
         .filter(([l, t]) => l === launchId && t === trim);
       const tail = await ctx.app.production.trimTail(launchId, trim);
+      const nowMs = ctx.app.clock.nowMs();
       const r = planWeeks(plan.rates, { stored: builds.map(([, , w, n]) => [w, n] as const),
-        appended: { after: appendAfter(plan.rates, tail, ctx.app.clock.nowMs()),
-          count: Math.max(0, locked - (tail?.orders ?? 0)) } },
+        appended: { after: appendAfter(plan.rates, tail, nowMs),
+          count: Math.max(0, locked - (tail?.orders ?? 0)) } }, weekOf(nowMs),
       ctx.app.deps.limits.planWeeksShownMax);
       return reply(200, { launch_id: launchId, trim, version: plan.version, locked,
-        this_week: beijingDate(weekStartMs(weekOf(ctx.app.clock.nowMs()))),
+        this_week: beijingDate(weekStartMs(weekOf(nowMs))),
         weeks: r.weeks.map((w) => ({ from: beijingDate(weekStartMs(w.week)),
           units_per_week: w.capacity, locked: w.locked })), beyond: r.beyond });
     } },

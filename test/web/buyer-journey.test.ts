@@ -97,6 +97,11 @@ test('configure: price and the estimate for this trim and city shown before payi
     await server.api('GET', `/launches/${DEMO}/estimate?trim=max&city=${city.city_id}`)
   ).body;
   await page.locator('#estimate:not([aria-busy])').waitFor();
+  // The balance's terms as the deliveries capability applies them: payable once scheduled, its
+  // deadline from the car being ready at the centre (it said "due when production is
+  // scheduled", which the deadline never counts from; a new user's finding).
+  assert.match((await page.textContent('main')) ?? '',
+    /balance can be paid once production is scheduled; its deadline counts from your car being ready/);
   const estimateText = (await page.textContent('#estimate')) ?? '';
   assert.ok(
     estimateText.includes(`${expected.estimate.weeks_min}–${expected.estimate.weeks_max} weeks`),

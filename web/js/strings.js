@@ -154,8 +154,11 @@ export const STRINGS = {
   },
   terms_heading: { zh: '定金与锁定规则', en: 'Deposit, cooling-off and lock' },
   terms_deposit: {
-    zh: '现在支付定金 {deposit}，车价余款在排产时支付。',
-    en: 'You pay a {deposit} deposit now; the balance is due when production is scheduled.',
+    // Payable once production is scheduled (DOMAIN.md, balance payment), its deadline counted
+    // from the car being ready at the centre, never from scheduling (README,
+    // LAUNCHDAY_BALANCE_DEADLINE_DAYS): "due when scheduled" told a buyer otherwise.
+    zh: '现在支付定金 {deposit}。排产后即可支付车价余款，付款期限从车辆到达交付中心、可以验车时起算。',
+    en: 'You pay a {deposit} deposit now. The balance can be paid once production is scheduled; its deadline counts from your car being ready for you to inspect at the delivery centre.',
   },
   terms_cooling: {
     zh: '冷静期 {hours}（至约 {until}）：可随时修改配置，或取消并全额退还定金至原支付方式。',
